@@ -1,0 +1,66 @@
+#include "server/api/BasicAuth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <strings.h>
+
+#include "server/api/ApiError.hpp"
+
+namespace sb::api {
+
+AccountAuthenticator::AccountAuthenticator(std::vector<app::Account> accounts)
+    : accounts_(std::move(accounts)) {
+    for (std::size_t i = 0; i < accounts_.size(); ++i) byUsername_[accounts_[i].username] = i;
+}
+
+bool AccountAuthenticator::hasAccount(const std::string& accountId) const {
+    for (const auto& a : accounts_)
+        if (a.id == accountId) return true;
+    return false;
+}
+
+bool parseBasicAuthorization(std::string_view header, std::string& user, std::string& password) {
+    // RFC 7617 §2: the scheme name is case-insensitive.
+    constexpr std::string_view scheme = "basic ";
+    if (header.size() <= scheme.size() || strncasecmp(header.data(), scheme.data(), scheme.size()) != 0)
+        return false;
+    std::string_view b64 = header.substr(scheme.size());
+    while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
+    while (!b64.empty() && b64.back() == ' ') b64.remove_suffix(1);
+    if (b64.empty() || b64.size() % 4 != 0 || b64.size() > 1024) return false;
+    std::string decoded(b64.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                            reinterpret_cast<const unsigned char*>(b64.data()),
+                            static_cast<int>(b64.size()));
+    if (n < 0) return false;
+    // EVP_DecodeBlock does not strip the bytes that '=' padding stands for.
+    std::size_t len = static_cast<std::size_t>(n);
+    if (b64.back() == '=') --len;
+    if (b64.size() >= 2 && b64[b64.size() - 2] == '=') --len;
+    decoded.resize(len);
+    auto colon = decoded.find(':');
+    if (colon == std::string::npos) return false;
+    user = decoded.substr(0, colon);
+    password = decoded.substr(colon + 1);
+    return true;
+}
+
+const app::Account& AccountAuthenticator::authorize(std::string_view authorization,
+                                                    const std::string& accountId) const {
+    std::string user, password;
+    if (!parseBasicAuthorization(authorization, user, password)) throw errors::unauthorized();
+    auto it = byUsername_.find(user);
+    if (it == byUsername_.end()) throw errors::unauthorized();
+    const auto& account = accounts_[it->second];
+    // Constant-time comparison so the response time does not reveal how much of a guess matched.
+    bool ok = account.password.size() == password.size() &&
+              CRYPTO_memcmp(account.password.data(), password.data(), password.size()) == 0;
+    if (!ok) throw errors::unauthorized();
+    if (account.id != accountId) {
+        if (!hasAccount(accountId)) throw errors::accountNotFound(accountId);
+        throw errors::forbiddenAccount();
+    }
+    return account;
+}
+
+}  // namespace sb::api

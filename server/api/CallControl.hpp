@@ -1,0 +1,74 @@
+#pragma once
+// The rules of call control (reference §4): ids, limits, one session per participant, expiry,
+// tokens. REST handlers, the demo app and (later) signaling change state only through this class.
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/api/Validation.hpp"
+#include "server/auth/TokenService.hpp"
+#include "server/state/SessionStore.hpp"
+
+namespace sb::api {
+
+struct CallControlLimits {
+    std::size_t maxParticipantsPerSession = 20;
+    state::EpochSeconds sessionLifetimeSeconds = 9 * 3600;
+};
+
+struct CreatedParticipant {
+    state::Participant participant;
+    std::string token;
+};
+
+class CallControl {
+public:
+    using Clock = std::function<state::EpochSeconds()>;
+
+    CallControl(state::SessionStore& store, const auth::TokenService& tokens,
+                CallControlLimits limits, Clock clock);
+
+    CreatedParticipant createParticipant(const std::string& accountId, const CreateParticipantRequest& req);
+    state::Participant participant(const std::string& accountId, const std::string& participantId) const;
+    void deleteParticipant(const std::string& accountId, const std::string& participantId);
+
+    state::Session createSession(const std::string& accountId, const CreateSessionRequest& req);
+    state::Session session(const std::string& accountId, const std::string& sessionId) const;
+    void deleteSession(const std::string& accountId, const std::string& sessionId);
+    std::vector<state::Participant> sessionParticipants(const std::string& accountId,
+                                                        const std::string& sessionId) const;
+
+    // Idempotent: adding a member again replaces its subscriptions (reference §4.2).
+    void addParticipantToSession(const std::string& accountId, const std::string& sessionId,
+                                 const std::string& participantId,
+                                 const std::optional<state::Subscriptions>& subscriptions);
+    void removeParticipantFromSession(const std::string& accountId, const std::string& sessionId,
+                                      const std::string& participantId);
+    state::Subscriptions subscriptions(const std::string& accountId, const std::string& sessionId,
+                                       const std::string& participantId) const;
+    void updateSubscriptions(const std::string& accountId, const std::string& sessionId,
+                             const std::string& participantId,
+                             const std::optional<state::Subscriptions>& subscriptions);
+
+    // Deletes sessions whose lifetime is over; returns how many.
+    std::size_t purgeExpired();
+
+    state::StoreCounts counts() const { return store_.counts(); }
+    state::EpochSeconds now() const { return clock_(); }
+
+private:
+    state::Participant memberOf(const std::string& accountId, const std::string& sessionId,
+                                const std::string& participantId) const;
+
+    state::SessionStore& store_;
+    const auth::TokenService& tokens_;
+    CallControlLimits limits_;
+    Clock clock_;
+    // Serialises check-then-write sequences (participant limit, one session per participant).
+    mutable std::mutex writeMutex_;
+};
+
+}  // namespace sb::api

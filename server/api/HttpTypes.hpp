@@ -1,0 +1,40 @@
+#pragma once
+// Transport-neutral HTTP request and response, so handlers never include Beast.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sb::api {
+
+struct HttpRequest {
+    std::string method;  // "GET", "POST", …
+    std::string path;    // decoded path without the query
+    std::string query;   // raw query string without '?'
+    std::string authorization;
+    std::string contentType;
+    std::string body;
+    std::string requestId;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string body;
+    std::string contentType = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static HttpResponse json(int status, std::string body) {
+        HttpResponse r;
+        r.status = status;
+        r.body = std::move(body);
+        return r;
+    }
+    static HttpResponse noContent() {
+        HttpResponse r;
+        r.status = 204;
+        r.contentType.clear();
+        return r;
+    }
+};
+
+}  // namespace sb::api

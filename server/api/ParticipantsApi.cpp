@@ -1,0 +1,33 @@
+#include <nlohmann/json.hpp>
+
+#include "server/api/RestApi.hpp"
+#include "server/state/ModelJson.hpp"
+
+namespace sb::api {
+
+void addParticipantRoutes(Router& router, RestDeps deps) {
+    const std::string base = std::string(kAccountPrefix) + "/participants";
+
+    router.add("POST", base, "createParticipant", [deps](RequestContext& ctx) {
+        const auto& account = authorize(ctx, deps);
+        auto req = parseCreateParticipant(ctx.request().body);
+        auto created = deps.calls.createParticipant(account, req);
+        nlohmann::json body{{"participant", state::toJson(created.participant)},
+                            {"token", created.token}};
+        return HttpResponse::json(200, body.dump());
+    });
+
+    router.add("GET", base + "/{participantId}", "getParticipant", [deps](RequestContext& ctx) {
+        const auto& account = authorize(ctx, deps);
+        auto p = deps.calls.participant(account, ctx.param("participantId"));
+        return HttpResponse::json(200, state::toJson(p).dump());
+    });
+
+    router.add("DELETE", base + "/{participantId}", "deleteParticipant", [deps](RequestContext& ctx) {
+        const auto& account = authorize(ctx, deps);
+        deps.calls.deleteParticipant(account, ctx.param("participantId"));
+        return HttpResponse::noContent();
+    });
+}
+
+}  // namespace sb::api

@@ -1,0 +1,183 @@
+#include "server/api/Validation.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "server/api/ApiError.hpp"
+
+namespace sb::api {
+
+using nlohmann::json;
+
+std::optional<std::size_t> utf8Length(std::string_view s) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return std::nullopt;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
+        i += len;
+        ++count;
+    }
+    return count;
+}
+
+namespace {
+
+bool isBlank(std::string_view body) {
+    return std::all_of(body.begin(), body.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+json parseObject(std::string_view body) {
+    json j = json::parse(body.begin(), body.end(), nullptr, false);
+    if (j.is_discarded()) {
+        // Re-parse with exceptions only to obtain the parser's position for the message.
+        try {
+            [[maybe_unused]] auto unused = json::parse(body.begin(), body.end());
+        } catch (const json::parse_error& e) {
+            throw errors::invalidJson("syntax error at byte " + std::to_string(e.byte));
+        }
+        throw errors::invalidJson("syntax error");
+    }
+    if (!j.is_object()) throw errors::invalidJson(std::string("expected an object, got ") + j.type_name());
+    return j;
+}
+
+// A field that may be absent or null; otherwise it must be a string.
+std::optional<std::string> optionalString(const json& obj, const char* field) {
+    auto it = obj.find(field);
+    if (it == obj.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string())
+        throw errors::invalidField(field, std::string("must be a string, got ") + it->type_name());
+    return it->get<std::string>();
+}
+
+std::optional<std::string> parseTag(const json& obj) {
+    auto tag = optionalString(obj, "tag");
+    if (!tag) return tag;
+    auto len = utf8Length(*tag);
+    if (!len) throw errors::invalidField("tag", "must be valid UTF-8");
+    if (*len > kMaxTagLength)
+        throw errors::invalidField("tag", "must be at most " + std::to_string(kMaxTagLength) +
+                                              " characters, got " + std::to_string(*len));
+    return tag;
+}
+
+const std::string& checkedId(const json& v, const std::string& field) {
+    if (!v.is_string()) throw errors::invalidField(field, std::string("must be a string, got ") + v.type_name());
+    const auto& s = v.get_ref<const std::string&>();
+    if (s.empty()) throw errors::invalidField(field, "must not be empty");
+    if (s.size() > kMaxIdLength)
+        throw errors::invalidField(field, "must be at most " + std::to_string(kMaxIdLength) + " characters");
+    return s;
+}
+
+}  // namespace
+
+CreateParticipantRequest parseCreateParticipant(std::string_view body) {
+    CreateParticipantRequest req;
+    if (isBlank(body)) return req;
+    json obj = parseObject(body);
+    req.tag = parseTag(obj);
+    if (auto url = optionalString(obj, "callbackUrl")) {
+        bool http = url->rfind("http://", 0) == 0 || url->rfind("https://", 0) == 0;
+        if (!http) throw errors::invalidField("callbackUrl", "must be an http:// or https:// URL");
+        if (url->size() > kMaxCallbackUrlLength)
+            throw errors::invalidField("callbackUrl", "must be at most " +
+                                                          std::to_string(kMaxCallbackUrlLength) + " bytes");
+        req.callbackUrl = url;
+    }
+    auto perms = obj.find("publishPermissions");
+    if (perms != obj.end() && !perms->is_null()) {
+        if (!perms->is_array())
+            throw errors::invalidField("publishPermissions",
+                                       std::string("must be an array, got ") + perms->type_name());
+        req.publishPermissions = {};
+        for (std::size_t i = 0; i < perms->size(); ++i) {
+            const auto& v = (*perms)[i];
+            std::string field = "publishPermissions[" + std::to_string(i) + "]";
+            if (!v.is_string()) throw errors::invalidField(field, "must be \"AUDIO\" or \"VIDEO\"");
+            const auto& s = v.get_ref<const std::string&>();
+            bool* slot = s == "AUDIO" ? &req.publishPermissions.audio
+                         : s == "VIDEO" ? &req.publishPermissions.video
+                                        : nullptr;
+            if (!slot)
+                throw errors::invalidField(field, "unknown value \"" + s + "\"; expected \"AUDIO\" or \"VIDEO\"");
+            if (*slot) throw errors::invalidField(field, "duplicate value \"" + s + "\"");
+            *slot = true;
+        }
+    }
+    if (auto v = optionalString(obj, "deviceApiVersion")) {
+        if (*v != "V3")
+            throw errors::invalidField("deviceApiVersion",
+                                       "unsupported value \"" + *v + "\"; this server speaks device API \"V3\"");
+        req.deviceApiVersion = *v;
+    }
+    return req;
+}
+
+CreateSessionRequest parseCreateSession(std::string_view body) {
+    CreateSessionRequest req;
+    if (isBlank(body)) return req;
+    json obj = parseObject(body);
+    req.tag = parseTag(obj);
+    return req;
+}
+
+std::optional<state::Subscriptions> parseSubscriptions(std::string_view body,
+                                                       const std::string& pathSessionId) {
+    if (isBlank(body)) return std::nullopt;
+    json obj = parseObject(body);
+    state::Subscriptions subs;
+    if (auto sid = optionalString(obj, "sessionId")) {
+        if (*sid != pathSessionId)
+            throw errors::invalidField("sessionId", "must be the session of the URL (" + pathSessionId + ")");
+        subs.sessionId = sid;
+    }
+    auto list = obj.find("participants");
+    if (list != obj.end() && !list->is_null()) {
+        if (!list->is_array())
+            throw errors::invalidField("participants", std::string("must be an array, got ") + list->type_name());
+        if (list->size() > kMaxSubscribedParticipants)
+            throw errors::invalidField("participants", "must list at most " +
+                                                           std::to_string(kMaxSubscribedParticipants) + " participants");
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto& e = (*list)[i];
+            std::string field = "participants[" + std::to_string(i) + "]";
+            if (!e.is_object()) throw errors::invalidField(field, "must be an object");
+            auto pid = e.find("participantId");
+            if (pid == e.end()) throw errors::invalidField(field + ".participantId", "is required");
+            state::ParticipantSubscription ps;
+            ps.participantId = checkedId(*pid, field + ".participantId");
+            if (!seen.insert(ps.participantId).second)
+                throw errors::invalidField(field + ".participantId", "duplicate participant " + ps.participantId);
+            auto aliases = e.find("streamAliases");
+            if (aliases != e.end() && !aliases->is_null()) {
+                std::string af = field + ".streamAliases";
+                if (!aliases->is_array()) throw errors::invalidField(af, "must be an array of strings");
+                if (aliases->size() > kMaxAliasesPerParticipant)
+                    throw errors::invalidField(af, "must list at most " +
+                                                       std::to_string(kMaxAliasesPerParticipant) + " aliases");
+                for (std::size_t k = 0; k < aliases->size(); ++k) {
+                    const auto& a = (*aliases)[k];
+                    std::string f = af + "[" + std::to_string(k) + "]";
+                    if (!a.is_string()) throw errors::invalidField(f, "must be a string");
+                    const auto& s = a.get_ref<const std::string&>();
+                    if (s.empty() || s.size() > kMaxAliasLength)
+                        throw errors::invalidField(f, "must be 1 to " + std::to_string(kMaxAliasLength) + " bytes");
+                    if (std::find(ps.streamAliases.begin(), ps.streamAliases.end(), s) != ps.streamAliases.end())
+                        throw errors::invalidField(f, "duplicate alias \"" + s + "\"");
+                    ps.streamAliases.push_back(s);
+                }
+            }
+            subs.participants.push_back(std::move(ps));
+        }
+    }
+    return subs;
+}
+
+}  // namespace sb::api

@@ -1,0 +1,148 @@
+#include "server/app/Config.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "server/app/Log.hpp"
+
+namespace sb::app {
+
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void bad(const std::string& key, const std::string& why) {
+    throw std::runtime_error("config: " + key + ": " + why);
+}
+
+void parseHostPort(const std::string& text, Config& c, const std::string& key) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) bad(key, "expected ADDRESS:PORT, got \"" + text + "\"");
+    std::string host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    int port = -1;
+    try {
+        std::size_t used = 0;
+        port = std::stoi(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1) port = -1;
+    } catch (const std::exception&) {
+    }
+    if (port < 0 || port > 65535) bad(key, "port must be 0..65535 in \"" + text + "\"");
+    c.httpAddress = host;
+    c.httpPort = static_cast<std::uint16_t>(port);
+}
+
+template <typename T>
+T get(const json& j, const std::string& key) {
+    try {
+        return j.get<T>();
+    } catch (const json::exception&) {
+        bad(key, "wrong type (" + std::string(j.type_name()) + ")");
+    }
+}
+
+void validate(const Config& c) {
+    LogLevel lvl;
+    if (!parseLogLevel(c.logLevel, lvl)) bad("logLevel", "must be debug, info, warn, error or off");
+    if (c.store != "sqlite" && c.store != "memory") bad("store", "must be \"sqlite\" or \"memory\"");
+    if (c.tokenLifetimeSeconds <= 0) bad("tokenLifetimeSeconds", "must be positive");
+    if (c.sessionLifetimeSeconds <= 0) bad("sessionLifetimeSeconds", "must be positive");
+    if (c.expirySweepSeconds <= 0) bad("expirySweepSeconds", "must be positive");
+    if (c.maxParticipantsPerSession == 0) bad("maxParticipantsPerSession", "must be positive");
+    if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
+    if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
+    for (std::size_t i = 0; i < c.accounts.size(); ++i) {
+        const auto& a = c.accounts[i];
+        std::string key = "accounts[" + std::to_string(i) + "]";
+        if (a.id.empty() || a.username.empty() || a.password.empty())
+            bad(key, "id, username and password are required");
+        if (a.username.find(':') != std::string::npos) bad(key + ".username", "must not contain ':'");
+        for (std::size_t k = 0; k < i; ++k) {
+            if (c.accounts[k].id == a.id) bad(key + ".id", "duplicate account id " + a.id);
+            if (c.accounts[k].username == a.username) bad(key + ".username", "duplicate username");
+        }
+    }
+}
+
+}  // namespace
+
+Config loadConfigFile(const std::string& path, Config c) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("config: cannot read " + path);
+    json j = json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw std::runtime_error("config: " + path + " is not a JSON object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string& k = it.key();
+        const json& v = it.value();
+        if (k == "http") parseHostPort(get<std::string>(v, k), c, k);
+        else if (k == "dataDir") c.dataDir = get<std::string>(v, k);
+        else if (k == "store") c.store = get<std::string>(v, k);
+        else if (k == "threads") c.threads = get<unsigned>(v, k);
+        else if (k == "logLevel") c.logLevel = get<std::string>(v, k);
+        else if (k == "requestLog") c.requestLog = get<bool>(v, k);
+        else if (k == "tokenSecret") c.tokenSecret = get<std::string>(v, k);
+        else if (k == "tokenIssuer") c.tokenIssuer = get<std::string>(v, k);
+        else if (k == "tokenLifetimeSeconds") c.tokenLifetimeSeconds = get<std::int64_t>(v, k);
+        else if (k == "sessionLifetimeSeconds") c.sessionLifetimeSeconds = get<std::int64_t>(v, k);
+        else if (k == "expirySweepSeconds") c.expirySweepSeconds = get<std::int64_t>(v, k);
+        else if (k == "maxParticipantsPerSession") c.maxParticipantsPerSession = get<std::size_t>(v, k);
+        else if (k == "maxBodyBytes") c.maxBodyBytes = get<std::size_t>(v, k);
+        else if (k == "maxHeaderBytes") c.maxHeaderBytes = get<std::size_t>(v, k);
+        else if (k == "idleTimeoutSeconds") c.idleTimeoutSeconds = get<std::int64_t>(v, k);
+        else if (k == "rateLimitPerSecond") c.rateLimitPerSecond = get<double>(v, k);
+        else if (k == "rateLimitBurst") c.rateLimitBurst = get<double>(v, k);
+        else if (k == "accounts") {
+            if (!v.is_array()) bad(k, "must be an array");
+            c.accounts.clear();
+            for (const auto& a : v) {
+                if (!a.is_object()) bad(k, "entries must be objects");
+                c.accounts.push_back(Account{get<std::string>(a.value("id", json()), "accounts[].id"),
+                                             get<std::string>(a.value("username", json()), "accounts[].username"),
+                                             get<std::string>(a.value("password", json()), "accounts[].password")});
+            }
+        } else if (k.rfind("_", 0) == 0 || k == "$comment") {
+            // keys starting with '_' are comments
+        } else {
+            bad(k, "unknown key");
+        }
+    }
+    validate(c);
+    return c;
+}
+
+const char* usage() {
+    return "usage: switchboard [--config FILE] [--http ADDR:PORT] [--data-dir DIR]\n"
+           "                   [--store sqlite|memory] [--threads N] [--log-level LEVEL]\n"
+           "  --config FILE     JSON configuration (see config/switchboard.example.json)\n"
+           "  --http ADDR:PORT  HTTP/WebSocket listen address (port 0 picks a free port)\n"
+           "  --data-dir DIR    where the SQLite database and generated token secret live\n";
+}
+
+Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
+    helpRequested = false;
+    Config c;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (args[i] == "--config" && i + 1 < args.size()) c = loadConfigFile(args[i + 1], c);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw std::runtime_error(a + " needs a value\n" + usage());
+            return args[++i];
+        };
+        if (a == "-h" || a == "--help") helpRequested = true;
+        else if (a == "--config") value();
+        else if (a == "--http") parseHostPort(value(), c, "--http");
+        else if (a == "--data-dir") c.dataDir = value();
+        else if (a == "--store") c.store = value();
+        else if (a == "--log-level") c.logLevel = value();
+        else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
+        else throw std::runtime_error("unknown argument " + a + "\n" + usage());
+    }
+    validate(c);
+    return c;
+}
+
+}  // namespace sb::app

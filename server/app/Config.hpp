@@ -1,0 +1,49 @@
+#pragma once
+// Server configuration: a JSON file (see config/switchboard.example.json, every key documented
+// there) overridden by command-line flags.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sb::app {
+
+struct Account {
+    std::string id;
+    std::string username;
+    std::string password;
+};
+
+struct Config {
+    std::string httpAddress = "127.0.0.1";
+    std::uint16_t httpPort = 8080;
+    std::string dataDir = "var";
+    std::string store = "sqlite";  // "sqlite" | "memory"
+    unsigned threads = 0;          // 0 = one per core
+    std::string logLevel = "info";
+    bool requestLog = true;
+
+    std::optional<std::string> tokenSecret;  // unset: generated once and kept in dataDir
+    std::string tokenIssuer = "switchboard";
+    std::int64_t tokenLifetimeSeconds = 9 * 3600;
+    std::int64_t sessionLifetimeSeconds = 9 * 3600;  // reference §4.7: sessions purged after 9 h
+    std::int64_t expirySweepSeconds = 60;
+    std::size_t maxParticipantsPerSession = 20;      // reference §4.7
+    std::size_t maxBodyBytes = 64 * 1024;
+    std::size_t maxHeaderBytes = 16 * 1024;
+    std::int64_t idleTimeoutSeconds = 60;
+    double rateLimitPerSecond = 1000;  // per account; 0 = unlimited
+    double rateLimitBurst = 2000;
+
+    std::vector<Account> accounts;
+};
+
+// Throws std::runtime_error naming the offending key or flag.
+Config loadConfigFile(const std::string& path, Config base = {});
+// Parses argv; `--config FILE` is read first, later flags override it. Sets `helpRequested` for -h.
+Config parseCommandLine(int argc, char** argv, bool& helpRequested);
+const char* usage();
+
+}  // namespace sb::app

@@ -1,0 +1,100 @@
+#include "server/app/Server.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "server/api/RestApi.hpp"
+#include "server/app/Log.hpp"
+#include "server/auth/SecretFile.hpp"
+#include "server/net/HttpServer.hpp"
+#include "server/ops/OpsApi.hpp"
+#include "server/state/MemorySessionStore.hpp"
+#include "server/state/SqliteSessionStore.hpp"
+
+namespace sb::app {
+
+namespace {
+state::EpochSeconds wallClock() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::unique_ptr<state::SessionStore> makeStore(const Config& c) {
+    if (c.store == "memory") return std::make_unique<state::MemorySessionStore>();
+    return std::make_unique<state::SqliteSessionStore>(c.dataDir + "/switchboard.db");
+}
+}  // namespace
+
+struct Server::Parts {
+    explicit Parts(const Config& c)
+        : store(makeStore(c)),
+          tokens(c.tokenSecret ? *c.tokenSecret : auth::loadOrCreateSecret(c.dataDir + "/token-secret"),
+                 c.tokenIssuer, c.tokenLifetimeSeconds,
+                 [s = store.get()](const std::string& a, const std::string& p) {
+                     return s->participant(a, p).has_value();
+                 }),
+          calls(*store, tokens, {c.maxParticipantsPerSession, c.sessionLifetimeSeconds}, wallClock),
+          authenticator(c.accounts),
+          limiter(c.rateLimitPerSecond, c.rateLimitBurst) {
+        metrics.addGauge({"switchboard_sessions", "Sessions that exist now.",
+                          [this] { return static_cast<double>(calls.counts().sessions); }});
+        metrics.addGauge({"switchboard_participants", "Participants that exist now.",
+                          [this] { return static_cast<double>(calls.counts().participants); }});
+        api::addRestApi(router, {calls, authenticator, limiter});
+        ops::addOpsRoutes(router, metrics);
+    }
+
+    std::unique_ptr<state::SessionStore> store;
+    auth::TokenService tokens;
+    api::CallControl calls;
+    api::AccountAuthenticator authenticator;
+    ops::RateLimiter limiter;
+    ops::Metrics metrics;
+    api::Router router;
+};
+
+Server::Server(Config config) : config_(std::move(config)) {
+    LogLevel level = LogLevel::Info;
+    parseLogLevel(config_.logLevel, level);
+    setLogLevel(level);
+    std::filesystem::create_directories(config_.dataDir);
+    ::chmod(config_.dataDir.c_str(), 0700);
+    parts_ = std::make_unique<Parts>(config_);
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+    net::HttpServerOptions opts;
+    opts.address = config_.httpAddress;
+    opts.port = config_.httpPort;
+    opts.threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+    opts.maxBodyBytes = config_.maxBodyBytes;
+    opts.maxHeaderBytes = config_.maxHeaderBytes;
+    opts.idleTimeout = std::chrono::seconds(config_.idleTimeoutSeconds);
+    opts.requestLog = config_.requestLog;
+    net::HttpServer http(opts, parts_->router, parts_->metrics);
+
+    auto purged = parts_->calls.purgeExpired();
+    if (purged) log(LogLevel::Info, "removed " + std::to_string(purged) + " expired sessions");
+    http.every(std::chrono::seconds(config_.expirySweepSeconds), [this] {
+        if (auto n = parts_->calls.purgeExpired()) log(LogLevel::Info, "removed " + std::to_string(n) + " expired sessions");
+    });
+
+    // Tests and scripts wait for this exact line on stdout to learn the bound port.
+    std::printf("switchboard listening on http://%s:%u\n", config_.httpAddress.c_str(), http.port());
+    std::fflush(stdout);
+    log(LogLevel::Info, "listening on " + config_.httpAddress + ":" + std::to_string(http.port()) +
+                            " with " + std::to_string(opts.threads) + " threads, store " + config_.store +
+                            ", " + std::to_string(config_.accounts.size()) + " accounts");
+    http.run();
+    log(LogLevel::Info, "stopped");
+    return 0;
+}
+
+}  // namespace sb::app

@@ -1,0 +1,13 @@
+#pragma once
+#include <string>
+
+namespace sb::auth {
+
+// Returns the token secret kept in `path`, creating it (32 random bytes, hex, mode 0600) on first
+// start so tokens stay valid across restarts.
+std::string loadOrCreateSecret(const std::string& path);
+
+// 16 random bytes formatted as an RFC 4122 version-4 UUID (OpenSSL's CSPRNG).
+std::string randomUuid();
+
+}  // namespace sb::auth

@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP listener and its io_context threads. Beast stays behind this header (pimpl) because
+// it is expensive to compile; the rest of the server sees api::Router only.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/api/Router.hpp"
+#include "server/ops/Metrics.hpp"
+
+namespace sb::net {
+
+struct HttpServerOptions {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;
+    unsigned threads = 1;
+    std::size_t maxBodyBytes = 64 * 1024;
+    std::size_t maxHeaderBytes = 16 * 1024;
+    std::chrono::seconds idleTimeout{60};
+    bool requestLog = true;
+};
+
+class HttpServer {
+public:
+    HttpServer(HttpServerOptions options, const api::Router& router, ops::Metrics& metrics);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // The bound port (useful with port 0).
+    std::uint16_t port() const;
+    // Runs `task` on the server's loop every `period`, until shutdown.
+    void every(std::chrono::seconds period, std::function<void()> task);
+    // Serves until SIGINT/SIGTERM or stop(); then closes the listener and lets in-flight requests
+    // finish (bounded by `drain`) before returning.
+    void run(std::chrono::seconds drain = std::chrono::seconds(5));
+    void stop();
+
+    class Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sb::net

@@ -1,0 +1,46 @@
+#pragma once
+// In-memory SessionStore for unit tests and ephemeral runs ("store": "memory").
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "server/state/SessionStore.hpp"
+
+namespace sb::state {
+
+class MemorySessionStore final : public SessionStore {
+public:
+    void createSession(const Session& session) override;
+    std::optional<Session> session(const std::string& accountId,
+                                   const std::string& sessionId) const override;
+    std::vector<std::string> deleteSession(const std::string& accountId,
+                                           const std::string& sessionId) override;
+    std::vector<Session> expiredSessions(EpochSeconds now) const override;
+
+    void createParticipant(const Participant& participant) override;
+    std::optional<Participant> participant(const std::string& accountId,
+                                           const std::string& participantId) const override;
+    bool deleteParticipant(const std::string& accountId, const std::string& participantId) override;
+
+    void setMembership(const std::string& accountId, const std::string& participantId,
+                       const std::optional<std::string>& sessionId,
+                       const std::optional<Subscriptions>& subscriptions) override;
+    std::vector<Participant> sessionParticipants(const std::string& accountId,
+                                                 const std::string& sessionId) const override;
+    std::size_t sessionParticipantCount(const std::string& accountId,
+                                        const std::string& sessionId) const override;
+    StoreCounts counts() const override;
+
+private:
+    void detach(Participant& p);
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Session> sessions_;
+    std::unordered_map<std::string, Participant> participants_;
+    // Members of each session in insertion-independent (sorted) order, for stable listings.
+    std::unordered_map<std::string, std::set<std::string>> members_;
+};
+
+}  // namespace sb::state

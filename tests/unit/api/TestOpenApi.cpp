@@ -1,0 +1,45 @@
+// The OpenAPI document and the router must describe the same API: every route documented,
+// nothing documented that is not routed.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "server/api/BasicAuth.hpp"
+#include "server/api/RestApi.hpp"
+#include "server/auth/TokenService.hpp"
+#include "server/ops/OpsApi.hpp"
+#include "server/state/MemorySessionStore.hpp"
+
+using namespace sb;
+
+TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
+    state::MemorySessionStore store;
+    auth::TokenService tokens(std::string(32, 'k'), "switchboard", 60, nullptr);
+    api::CallControl calls(store, tokens, {}, [] { return state::EpochSeconds{0}; });
+    api::AccountAuthenticator authn({});
+    ops::RateLimiter limiter(0, 0);
+    ops::Metrics metrics;
+    api::Router router;
+    api::addRestApi(router, {calls, authn, limiter});
+    ops::addOpsRoutes(router, metrics);
+
+    auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
+    REQUIRE(doc.at("openapi").get<std::string>().rfind("3.", 0) == 0);
+
+    std::set<std::string> documented, routed, documentedIds, routedIds;
+    for (const auto& [path, item] : doc.at("paths").items())
+        for (const auto& [method, op] : item.items()) {
+            std::string m = method;
+            for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            documented.insert(m + " " + path);
+            documentedIds.insert(op.at("operationId").get<std::string>());
+        }
+    for (const auto& r : router.routes()) {
+        routed.insert(r.method + " " + r.pattern);
+        routedIds.insert(r.operationId);
+    }
+    CHECK(documented == routed);
+    CHECK(documentedIds == routedIds);
+    // The eleven call-control operations of reference §4.2 plus three operational ones.
+    CHECK(routed.size() == 14);
+}
