@@ -28,9 +28,12 @@ state::Participant CallControl::participant(const std::string& accountId,
     auto p = store_.participant(accountId, participantId);
     if (!p) throw errors::participantNotFound(participantId);
     // A membership of a session that has expired but not yet been swept is already gone.
-    if (p->sessionId && !store_.session(accountId, *p->sessionId)) {
-        p->sessionId.reset();
-        p->subscriptions.reset();
+    if (p->sessionId) {
+        auto s = store_.session(accountId, *p->sessionId);
+        if (!s || s->expiresAt <= clock_()) {
+            p->sessionId.reset();
+            p->subscriptions.reset();
+        }
     }
     return *p;
 }

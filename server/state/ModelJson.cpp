@@ -10,7 +10,13 @@ namespace {
 json optionalString(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 }  // namespace
 
-json toJson(const Session& s) { return {{"id", s.id}, {"tag", optionalString(s.tag)}}; }
+// Absent optional values are left out rather than sent as null: the Bandwidth node SDK 1.3.1
+// validates `tag` and `subscriptions` as optional but not nullable and rejects a null.
+json toJson(const Session& s) {
+    json out{{"id", s.id}};
+    if (s.tag) out["tag"] = *s.tag;
+    return out;
+}
 
 json toJson(const PublishPermissions& p) {
     json out = json::array();
@@ -37,13 +43,14 @@ json toJson(const Subscriptions& s) {
 json toJson(const Participant& p) {
     json sessions = json::array();
     if (p.sessionId) sessions.push_back(*p.sessionId);
-    return {{"id", p.id},
-            {"callbackUrl", optionalString(p.callbackUrl)},
-            {"publishPermissions", toJson(p.publishPermissions)},
-            {"sessions", std::move(sessions)},
-            {"subscriptions", p.subscriptions ? toJson(*p.subscriptions) : json(nullptr)},
-            {"tag", optionalString(p.tag)},
-            {"deviceApiVersion", p.deviceApiVersion}};
+    json out{{"id", p.id},
+             {"callbackUrl", optionalString(p.callbackUrl)},  // the SDK accepts null here
+             {"publishPermissions", toJson(p.publishPermissions)},
+             {"sessions", std::move(sessions)}};
+    if (p.subscriptions) out["subscriptions"] = toJson(*p.subscriptions);
+    if (p.tag) out["tag"] = *p.tag;
+    out["deviceApiVersion"] = p.deviceApiVersion;
+    return out;
 }
 
 Subscriptions subscriptionsFromStoredJson(const json& j) {

@@ -1,0 +1,56 @@
+# Switchboard — the two entry points are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+JOBS ?= 2
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+
+.PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
+        compat bench format check-format clean
+
+demo: deps build
+	@mkdir -p var
+	@echo "Starting switchboard with config/switchboard.demo.json (Ctrl-C to stop)"
+	@echo "REST API: http://127.0.0.1:8080/v1/accounts/9900000/ (user demo, password demo-password)"
+	$(BUILD)/switchboard --config config/switchboard.demo.json
+
+test: deps-test build build-asan
+	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat
+
+deps:
+	@scripts/install-deps.sh build
+deps-test:
+	@scripts/install-deps.sh test
+deps-bench:
+	@scripts/install-deps.sh bench
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j$(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
+build-asan: $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD) -j$(JOBS)
+
+unit:
+	$(BUILD)/unit_tests
+unit-asan:
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_BUILD)/unit_tests
+integration:
+	node --test --test-concurrency=1 tests/integration/
+integration-asan:
+	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN_BUILD)/switchboard node --test --test-concurrency=1 tests/integration/
+compat:
+	node --test --test-concurrency=1 tests/compat/
+
+bench: deps-bench build
+	bench/api/run.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+check-format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
