@@ -42,6 +42,7 @@ void CallControl::deleteParticipant(const std::string& accountId, const std::str
     std::lock_guard lock(writeMutex_);
     if (!store_.deleteParticipant(accountId, participantId))
         throw errors::participantNotFound(participantId);
+    if (observer_) observer_->participantDeleted(accountId, participantId);
 }
 
 state::Session CallControl::createSession(const std::string& accountId, const CreateSessionRequest& req) {
@@ -64,7 +65,8 @@ state::Session CallControl::session(const std::string& accountId, const std::str
 void CallControl::deleteSession(const std::string& accountId, const std::string& sessionId) {
     std::lock_guard lock(writeMutex_);
     session(accountId, sessionId);
-    store_.deleteSession(accountId, sessionId);
+    auto members = store_.deleteSession(accountId, sessionId);
+    if (observer_) observer_->sessionDeleted(accountId, sessionId, members);
 }
 
 std::vector<state::Participant> CallControl::sessionParticipants(const std::string& accountId,
@@ -83,6 +85,7 @@ void CallControl::addParticipantToSession(const std::string& accountId, const st
     if (!p.sessionId && store_.sessionParticipantCount(accountId, sessionId) >= limits_.maxParticipantsPerSession)
         throw errors::sessionFull(sessionId, limits_.maxParticipantsPerSession);
     store_.setMembership(accountId, participantId, sessionId, subscriptions);
+    if (observer_) observer_->membershipChanged(accountId, participantId);
 }
 
 state::Participant CallControl::memberOf(const std::string& accountId, const std::string& sessionId,
@@ -99,6 +102,7 @@ void CallControl::removeParticipantFromSession(const std::string& accountId, con
     std::lock_guard lock(writeMutex_);
     memberOf(accountId, sessionId, participantId);
     store_.setMembership(accountId, participantId, std::nullopt, std::nullopt);
+    if (observer_) observer_->membershipChanged(accountId, participantId);
 }
 
 state::Subscriptions CallControl::subscriptions(const std::string& accountId, const std::string& sessionId,
@@ -113,12 +117,16 @@ void CallControl::updateSubscriptions(const std::string& accountId, const std::s
     std::lock_guard lock(writeMutex_);
     memberOf(accountId, sessionId, participantId);
     store_.setMembership(accountId, participantId, sessionId, subscriptions);
+    if (observer_) observer_->membershipChanged(accountId, participantId);
 }
 
 std::size_t CallControl::purgeExpired() {
     std::lock_guard lock(writeMutex_);
     auto expired = store_.expiredSessions(clock_());
-    for (const auto& s : expired) store_.deleteSession(s.accountId, s.id);
+    for (const auto& s : expired) {
+        auto members = store_.deleteSession(s.accountId, s.id);
+        if (observer_) observer_->sessionDeleted(s.accountId, s.id, members);
+    }
     return expired.size();
 }
 

@@ -3,6 +3,7 @@
 // tokens. REST handlers, the demo app and (later) signaling change state only through this class.
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +18,17 @@ namespace sb::api {
 struct CallControlLimits {
     std::size_t maxParticipantsPerSession = 20;
     state::EpochSeconds sessionLifetimeSeconds = 9 * 3600;
+};
+
+// Told about committed changes that connected devices must follow at once (media routing).
+class CallControlObserver {
+public:
+    virtual ~CallControlObserver() = default;
+    // Added to or removed from a session, or its subscriptions replaced.
+    virtual void membershipChanged(const std::string& accountId, const std::string& participantId) = 0;
+    virtual void participantDeleted(const std::string& accountId, const std::string& participantId) = 0;
+    virtual void sessionDeleted(const std::string& accountId, const std::string& sessionId,
+                                const std::vector<std::string>& members) = 0;
 };
 
 struct CreatedParticipant {
@@ -57,6 +69,8 @@ public:
     std::size_t purgeExpired();
 
     state::StoreCounts counts() const { return store_.counts(); }
+    // At most one observer; set before serving requests.
+    void setObserver(std::shared_ptr<CallControlObserver> observer) { observer_ = std::move(observer); }
     state::EpochSeconds now() const { return clock_(); }
 
 private:
@@ -67,6 +81,7 @@ private:
     const auth::TokenService& tokens_;
     CallControlLimits limits_;
     Clock clock_;
+    std::shared_ptr<CallControlObserver> observer_;
     // Serialises check-then-write sequences (participant limit, one session per participant).
     mutable std::mutex writeMutex_;
 };

@@ -93,6 +93,9 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "idleTimeoutSeconds") c.idleTimeoutSeconds = get<std::int64_t>(v, k);
         else if (k == "rateLimitPerSecond") c.rateLimitPerSecond = get<double>(v, k);
         else if (k == "rateLimitBurst") c.rateLimitBurst = get<double>(v, k);
+        else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
+        else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
+        else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);
         else if (k == "accounts") {
             if (!v.is_array()) bad(k, "must be an array");
             c.accounts.clear();
@@ -117,7 +120,8 @@ const char* usage() {
            "                   [--store sqlite|memory] [--threads N] [--log-level LEVEL]\n"
            "  --config FILE     JSON configuration (see config/switchboard.example.json)\n"
            "  --http ADDR:PORT  HTTP/WebSocket listen address (port 0 picks a free port)\n"
-           "  --data-dir DIR    where the SQLite database and generated token secret live\n";
+           "  --data-dir DIR    where the SQLite database and generated token secret live\n"
+           "  --janus URL       Janus WebSocket API, e.g. ws://127.0.0.1:8188\n";
 }
 
 Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
@@ -138,6 +142,7 @@ Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
         else if (a == "--data-dir") c.dataDir = value();
         else if (a == "--store") c.store = value();
         else if (a == "--log-level") c.logLevel = value();
+        else if (a == "--janus") c.janusUrl = value();
         else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
         else throw std::runtime_error("unknown argument " + a + "\n" + usage());
     }

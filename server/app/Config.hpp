@@ -38,6 +38,11 @@ struct Config {
     double rateLimitBurst = 2000;
 
     std::vector<Account> accounts;
+
+    // Media engine. Unset janusUrl: signaling works, offers get a media-server error.
+    std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188
+    std::string janusAdminKey;                 // VideoRoom admin_key (room creation)
+    std::optional<std::string> janusRoomSecret;  // unset: random per start
 };
 
 // Throws std::runtime_error naming the offending key or flag.

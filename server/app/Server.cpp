@@ -11,7 +11,9 @@
 #include "server/app/Log.hpp"
 #include "server/auth/SecretFile.hpp"
 #include "server/net/HttpServer.hpp"
+#include "server/media/MediaOrchestrator.hpp"
 #include "server/ops/OpsApi.hpp"
+#include "server/signaling/SignalingService.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
 
@@ -40,13 +42,21 @@ struct Server::Parts {
                  }),
           calls(*store, tokens, {c.maxParticipantsPerSession, c.sessionLifetimeSeconds}, wallClock),
           authenticator(c.accounts),
-          limiter(c.rateLimitPerSecond, c.rateLimitBurst) {
+          limiter(c.rateLimitPerSecond, c.rateLimitBurst),
+          gate(tokens, wallClock) {
         metrics.addGauge({"switchboard_sessions", "Sessions that exist now.",
                           [this] { return static_cast<double>(calls.counts().sessions); }});
         metrics.addGauge({"switchboard_participants", "Participants that exist now.",
                           [this] { return static_cast<double>(calls.counts().participants); }});
         api::addRestApi(router, {calls, authenticator, limiter});
         ops::addOpsRoutes(router, metrics);
+        signaling::addSignalingRoutes(router, gate);
+        metrics.addGauge({"switchboard_devices", "Devices connected to /v3/ now.", [this] {
+                              return media ? static_cast<double>(media->stats().devices) : 0.0;
+                          }});
+        metrics.addGauge({"switchboard_media_rooms", "Janus VideoRooms in use now.", [this] {
+                              return media ? static_cast<double>(media->stats().rooms) : 0.0;
+                          }});
     }
 
     std::unique_ptr<state::SessionStore> store;
@@ -56,6 +66,8 @@ struct Server::Parts {
     ops::RateLimiter limiter;
     ops::Metrics metrics;
     api::Router router;
+    signaling::DeviceGate gate;
+    std::shared_ptr<media::MediaOrchestrator> media;  // set in run(), before serving
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
@@ -78,7 +90,23 @@ int Server::run() {
     opts.maxHeaderBytes = config_.maxHeaderBytes;
     opts.idleTimeout = std::chrono::seconds(config_.idleTimeoutSeconds);
     opts.requestLog = config_.requestLog;
+    Parts* parts = parts_.get();
+    opts.upgrade = [parts](const api::HttpRequest& request) {
+        return signaling::makeUpgradeHandler(parts->gate, parts->media)(request);
+    };
     net::HttpServer http(opts, parts_->router, parts_->metrics);
+    if (config_.janusUrl) {
+        media::MediaConfig mc;
+        mc.janusUrl = *config_.janusUrl;
+        mc.adminKey = config_.janusAdminKey;
+        mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
+        mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
+        parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->calls);
+        parts_->calls.setObserver(parts_->media);
+        parts_->media->start();
+    } else {
+        log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
+    }
 
     auto purged = parts_->calls.purgeExpired();
     if (purged) log(LogLevel::Info, "removed " + std::to_string(purged) + " expired sessions");

@@ -93,6 +93,8 @@ HttpServer::~HttpServer() = default;
 
 std::uint16_t HttpServer::port() const { return impl_->acceptor_.local_endpoint().port(); }
 
+boost::asio::any_io_executor HttpServer::executor() const { return impl_->ioc_.get_executor(); }
+
 void HttpServer::every(std::chrono::seconds period, std::function<void()> task) {
     auto& timer = impl_->timers_.emplace_back(impl_->ioc_);
     impl_->schedule(timer, period, std::move(task));

@@ -2,6 +2,7 @@
 // The HTTP listener and its io_context threads. Beast stays behind this header (pimpl) because
 // it is expensive to compile; the rest of the server sees api::Router only.
 
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "server/api/Router.hpp"
+#include "server/net/WebSocket.hpp"
 #include "server/ops/Metrics.hpp"
 
 namespace sb::net {
@@ -21,6 +23,9 @@ struct HttpServerOptions {
     std::size_t maxHeaderBytes = 16 * 1024;
     std::chrono::seconds idleTimeout{60};
     bool requestLog = true;
+    // Called for WebSocket upgrade requests; none = upgrades are refused with 404.
+    UpgradeHandler upgrade;
+    WebSocketLimits wsLimits;
 };
 
 class HttpServer {
@@ -32,6 +37,7 @@ public:
 
     // The bound port (useful with port 0).
     std::uint16_t port() const;
+    boost::asio::any_io_executor executor() const;
     // Runs `task` on the server's loop every `period`, until shutdown.
     void every(std::chrono::seconds period, std::function<void()> task);
     // Serves until SIGINT/SIGTERM or stop(); then closes the listener and lets in-flight requests

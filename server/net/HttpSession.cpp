@@ -6,6 +6,7 @@
 
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
+#include "server/net/WebSocketSession.hpp"
 
 namespace sb::net {
 
@@ -97,6 +98,25 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
     if (auto it = req.find(http::field::content_type); it != req.end())
         in.contentType = std::string(it->value());
     in.body = req.body();
+
+    if (beast::websocket::is_upgrade(req)) {
+        api::HttpResponse refusal = api::errorResponse(api::errors::routeNotFound(in.path), in.requestId);
+        if (shared_.options.upgrade) {
+            auto decision = shared_.options.upgrade(in);
+            if (decision.handler) {
+                if (shared_.options.requestLog)
+                    app::log(app::LogLevel::Info, "req=" + in.requestId + " GET " + in.path + " 101 websocket");
+                --shared_.inFlight;
+                auto ws = std::make_shared<WebSocketSession>(std::move(stream_), decision.handler,
+                                                             shared_.options.wsLimits);
+                ws->accept(parser_->release());
+                return;
+            }
+            if (decision.refusal) refusal = std::move(*decision.refusal);
+        }
+        reply(std::move(refusal), "websocket", req.version(), false, started, in.requestId);
+        return;
+    }
 
     auto routed = shared_.router.handle(in);
     reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(), started, in.requestId);

@@ -8,6 +8,7 @@
 #include "server/api/RestApi.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/ops/OpsApi.hpp"
+#include "server/signaling/SignalingRoutes.hpp"
 #include "server/state/MemorySessionStore.hpp"
 
 using namespace sb;
@@ -22,6 +23,8 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     api::Router router;
     api::addRestApi(router, {calls, authn, limiter});
     ops::addOpsRoutes(router, metrics);
+    signaling::DeviceGate gate(tokens, [] { return std::int64_t{0}; });
+    signaling::addSignalingRoutes(router, gate);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
     REQUIRE(doc.at("openapi").get<std::string>().rfind("3.", 0) == 0);
@@ -40,6 +43,6 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     }
     CHECK(documented == routed);
     CHECK(documentedIds == routedIds);
-    // The eleven call-control operations of reference §4.2 plus three operational ones.
-    CHECK(routed.size() == 14);
+    // The eleven call-control operations of reference §4.2 plus three operational ones and the device-token check.
+    CHECK(routed.size() == 15);
 }

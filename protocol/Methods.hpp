@@ -1,0 +1,35 @@
+#pragma once
+// Names and error codes of the device signaling protocol v3 (docs/protocol.md). Header-only and
+// dependency-free so the server, the wasm SDK and the tests share one definition.
+
+#include <cstddef>
+
+namespace sb::protocol {
+
+namespace method {
+inline constexpr const char* kSetMediaPreferences = "setMediaPreferences";
+inline constexpr const char* kOfferSdp = "offerSdp";
+inline constexpr const char* kAnswerSdp = "answerSdp";
+inline constexpr const char* kPing = "ping";
+inline constexpr const char* kDeviceDiagnostics = "deviceDiagnostics";
+inline constexpr const char* kLeave = "leave";
+inline constexpr const char* kSdpOffer = "sdpOffer";  // server → client notification
+}  // namespace method
+
+// JSON-RPC 2.0 §5.1 codes, then ours in the implementation-defined server-error range.
+enum class RpcErrorCode : int {
+    ParseError = -32700,
+    InvalidRequest = -32600,
+    MethodNotFound = -32601,
+    InvalidParams = -32602,
+    Internal = -32603,
+    NotPermitted = -32001,
+    MediaServer = -32002,
+    InvalidState = -32003,
+};
+
+// Limits of a device connection.
+inline constexpr std::size_t kMaxFrameBytes = 256 * 1024;
+inline constexpr int kMaxFramesPerSecond = 100;
+
+}  // namespace sb::protocol

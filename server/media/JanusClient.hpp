@@ -1,0 +1,57 @@
+#pragma once
+// A client of the Janus WebSocket JSON API (janus-protocol subprotocol): one Janus session with
+// keepalives, request/transaction matching, and asynchronous events routed to their handles.
+// Everything — callbacks included — runs on the strand given at construction, which the media
+// orchestration shares, so neither needs locks. Reconnects with backoff if Janus goes away.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace sb::media {
+
+struct JanusReply {
+    bool ok = false;
+    std::string error;   // why, when !ok
+    nlohmann::json data;  // plugindata.data for plugin replies, else the reply's "data"
+    nlohmann::json jsep;  // null when absent
+};
+
+using JanusCallback = std::function<void(const JanusReply&)>;
+using HandleId = std::uint64_t;
+
+class JanusClient {
+public:
+    struct Listener {
+        // An event without a pending transaction, for a handle: "event" (plugin), "webrtcup",
+        // "hangup", "media", "slowlink", "detached"…  `msg` is the whole Janus message.
+        std::function<void(HandleId, const nlohmann::json& msg)> onHandleEvent;
+        // The Janus session is usable (first time, and again after every reconnect). Handles and
+        // rooms of a previous session are gone when this is called again.
+        std::function<void()> onReady;
+        std::function<void()> onLost;
+    };
+
+    JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url, Listener listener);
+    ~JanusClient();
+
+    void start();
+    void stop();
+    bool ready() const;
+
+    void attach(const std::string& plugin, std::function<void(bool ok, HandleId, const std::string& error)> cb);
+    void message(HandleId handle, nlohmann::json body, nlohmann::json jsep, JanusCallback cb);
+    void detach(HandleId handle);
+    void hangup(HandleId handle);
+
+    class Impl;
+
+private:
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace sb::media

@@ -1,0 +1,65 @@
+#include "server/media/Tracks.hpp"
+
+#include <algorithm>
+
+namespace sb::media {
+
+std::string mediaTypeOf(const std::string& kind) {
+    if (kind == "audio") return "AUDIO";
+    if (kind == "video") return "VIDEO";
+    return "APPLICATION";
+}
+
+OfferPlan planOffer(const std::string& offerSdp, const state::PublishPermissions& permissions) {
+    OfferPlan plan;
+    auto sdp = SessionDescription::parse(offerSdp);
+    for (auto& m : sdp.sections) {
+        if (m.kind != "audio" && m.kind != "video") continue;
+        bool permitted = m.kind == "audio" ? permissions.audio : permissions.video;
+        if (!permitted) {
+            if (m.port != 0) {
+                plan.refusedMids.push_back(m.mid);
+                // Janus answers an inactive section inactive, so the browser never sends on it.
+                for (auto& l : m.lines)
+                    if (l == "a=sendrecv" || l == "a=sendonly") l = "a=inactive";
+                m.direction = "inactive";
+            }
+            continue;
+        }
+        bool sending = m.port != 0 && (m.direction == "sendonly" || m.direction == "sendrecv" || m.direction.empty());
+        if (sending && m.msidStream && !m.msidStream->empty() && *m.msidStream != "-")
+            plan.tracks.push_back({m.mid, m.kind, *m.msidStream, m.msidTrack.value_or("")});
+    }
+    plan.sdpForJanus = sdp.str();
+    return plan;
+}
+
+std::string finishAnswer(const std::string& answerSdp, const std::vector<std::string>& refusedMids) {
+    if (refusedMids.empty()) return answerSdp;
+    auto sdp = SessionDescription::parse(answerSdp);
+    for (const auto& mid : refusedMids) {
+        if (auto* m = sdp.byMid(mid)) {
+            rejectSection(*m);
+            removeFromBundle(sdp, mid);
+        }
+    }
+    return sdp.str();
+}
+
+nlohmann::json streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
+                              const std::map<std::string, std::string>& aliases) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& t : tracks) {
+        auto& entry = out[t.msid];
+        if (entry.is_null()) {
+            entry = {{"endpointId", t.msid}, {"participantId", participantId}, {"mediaTypes", nlohmann::json::array()}};
+            if (auto a = aliases.find(t.msid); a != aliases.end()) entry["alias"] = a->second;
+        }
+        auto type = mediaTypeOf(t.kind);
+        auto& types = entry["mediaTypes"];
+        if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+    }
+    return out;
+}
+
+}  // namespace sb::media

@@ -1,0 +1,127 @@
+#include "server/net/WebSocketSession.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "server/app/Log.hpp"
+
+namespace sb::net {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+WebSocketSession::WebSocketSession(beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
+                                   WebSocketLimits limits)
+    : ws_(std::move(stream)), handler_(std::move(handler)), limits_(limits) {}
+
+void WebSocketSession::accept(beast::http::request<beast::http::string_body> request) {
+    beast::get_lowest_layer(ws_).expires_never();
+    // Idle timeout with protocol-level pings (RFC 6455 §5.5.2) instead of a TCP read deadline.
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "switchboard"); }));
+    ws_.read_message_max(limits_.maxFrameBytes);
+    ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::onAccept, shared_from_this()));
+}
+
+void WebSocketSession::onAccept(beast::error_code ec) {
+    if (ec) return finish();
+    windowStart_ = std::chrono::steady_clock::now();
+    handler_->onOpen(shared_from_this());
+    read();
+}
+
+void WebSocketSession::read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::onRead, shared_from_this()));
+}
+
+void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
+    if (ec == websocket::error::message_too_big) {
+        buffer_.consume(buffer_.size());
+        doClose(websocket::close_code::too_big, "message too big");
+        return;
+    }
+    if (ec) return finish();
+    auto now = std::chrono::steady_clock::now();
+    if (now - windowStart_ >= std::chrono::seconds(1)) {
+        windowStart_ = now;
+        framesInWindow_ = 0;
+    }
+    if (++framesInWindow_ > limits_.maxFramesPerSecond) {
+        buffer_.consume(buffer_.size());
+        doClose(websocket::close_code::policy_error, "rate limit");
+        return;
+    }
+    if (!ws_.got_text()) {
+        buffer_.consume(buffer_.size());
+        doClose(websocket::close_code::bad_payload, "binary frames are not supported");
+        return;
+    }
+    std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (!closing_) handler_->onMessage(std::move(text));
+    if (!closing_) read();
+}
+
+void WebSocketSession::send(std::string text) {
+    boost::asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+        if (self->closing_ || self->finished_) return;
+        self->queuedBytes_ += text.size();
+        if (self->queuedBytes_ > self->limits_.maxQueuedBytes) {
+            app::log(app::LogLevel::Warn, "websocket: peer does not read; closing");
+            self->queue_.clear();
+            self->queuedBytes_ = 0;
+            self->doClose(websocket::close_code::try_again_later, "send queue overflow");
+            return;
+        }
+        self->queue_.push_back(std::move(text));
+        if (!self->writing_) self->write();
+    });
+}
+
+void WebSocketSession::write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(boost::asio::buffer(queue_.front()),
+                    beast::bind_front_handler(&WebSocketSession::onWrite, shared_from_this()));
+}
+
+void WebSocketSession::onWrite(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) return finish();
+    queuedBytes_ -= queue_.front().size();
+    queue_.pop_front();
+    if (!queue_.empty()) return write();
+    if (pendingClose_) {
+        auto [code, reason] = *pendingClose_;
+        pendingClose_.reset();
+        doClose(code, reason);
+    }
+}
+
+void WebSocketSession::close(std::uint16_t code, std::string reason) {
+    boost::asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+        if (self->closing_ || self->finished_) return;
+        if (self->writing_ || !self->queue_.empty()) {
+            self->pendingClose_ = {code, reason};
+            return;
+        }
+        self->doClose(code, reason);
+    });
+}
+
+void WebSocketSession::doClose(std::uint16_t code, std::string reason) {
+    if (closing_) return;
+    closing_ = true;
+    websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
+    ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void WebSocketSession::finish() {
+    if (finished_) return;
+    finished_ = true;
+    closing_ = true;
+    handler_->onClose();
+}
+
+}  // namespace sb::net

@@ -1,0 +1,48 @@
+#pragma once
+// A server-side WebSocket (RFC 6455) on Beast, after HttpSession saw an accepted upgrade.
+// Owns the read loop, a write queue with one write in flight, and the frame size/rate limits.
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+
+#include "server/net/WebSocket.hpp"
+
+namespace sb::net {
+
+class WebSocketSession : public WsConnection, public std::enable_shared_from_this<WebSocketSession> {
+public:
+    WebSocketSession(boost::beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
+                     WebSocketLimits limits);
+    void accept(boost::beast::http::request<boost::beast::http::string_body> request);
+
+    void send(std::string text) override;
+    void close(std::uint16_t code, std::string reason) override;
+
+private:
+    void onAccept(boost::beast::error_code ec);
+    void read();
+    void onRead(boost::beast::error_code ec, std::size_t bytes);
+    void write();
+    void onWrite(boost::beast::error_code ec, std::size_t bytes);
+    void doClose(std::uint16_t code, std::string reason);
+    void finish();
+
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::flat_buffer buffer_;
+    std::shared_ptr<WsHandler> handler_;
+    WebSocketLimits limits_;
+    std::deque<std::string> queue_;
+    std::size_t queuedBytes_ = 0;
+    bool writing_ = false;
+    bool closing_ = false;
+    bool finished_ = false;
+    std::optional<std::pair<std::uint16_t, std::string>> pendingClose_;
+    std::chrono::steady_clock::time_point windowStart_;
+    int framesInWindow_ = 0;
+};
+
+}  // namespace sb::net

@@ -1,0 +1,61 @@
+#include "server/signaling/DeviceGate.hpp"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+namespace sb::signaling {
+
+std::optional<std::string> queryParam(const std::string& query, const std::string& name) {
+    std::size_t pos = 0;
+    while (pos <= query.size()) {
+        auto end = query.find('&', pos);
+        if (end == std::string::npos) end = query.size();
+        auto eq = query.find('=', pos);
+        if (eq != std::string::npos && eq < end && query.compare(pos, eq - pos, name) == 0 && eq - pos == name.size()) {
+            std::string out;
+            for (std::size_t i = eq + 1; i < end; ++i) {
+                if (query[i] == '%' && i + 2 < end &&
+                    std::isxdigit(static_cast<unsigned char>(query[i + 1])) &&
+                    std::isxdigit(static_cast<unsigned char>(query[i + 2]))) {
+                    out.push_back(static_cast<char>(std::stoi(query.substr(i + 1, 2), nullptr, 16)));
+                    i += 2;
+                } else {
+                    out.push_back(query[i]);
+                }
+            }
+            return out;
+        }
+        pos = end + 1;
+    }
+    return std::nullopt;
+}
+
+Admission DeviceGate::admit(const api::HttpRequest& request) const {
+    Admission out;
+    auto refuse = [&](int status, const char* code, const std::string& message) {
+        nlohmann::json body{{"error", message}, {"code", code}, {"requestId", request.requestId}};
+        out.refusal = api::HttpResponse::json(status, body.dump());
+        out.refusal.headers.emplace_back("Access-Control-Allow-Origin", "*");
+        return out;
+    };
+    auto token = queryParam(request.query, "token");
+    if (!token || token->empty()) return refuse(401, "token_missing", "The token query parameter is required");
+    if (token->size() > 4096) return refuse(401, "token_malformed", "The device token is too long");
+    auto check = tokens_.verify(*token, clock_());
+    if (!check) {
+        int status = *check.error == auth::TokenError::ParticipantGone ? 403 : 401;
+        return refuse(status, auth::tokenErrorCode(*check.error), auth::tokenErrorMessage(*check.error));
+    }
+    DeviceIdentity id;
+    id.accountId = check.claims.accountId;
+    id.participantId = check.claims.participantId;
+    id.client = queryParam(request.query, "client").value_or("");
+    id.sdkVersion = queryParam(request.query, "sdkVersion").value_or("");
+    id.uniqueId = queryParam(request.query, "uniqueId").value_or("");
+    for (auto* field : {&id.client, &id.sdkVersion, &id.uniqueId})
+        if (field->size() > 128) field->resize(128);
+    out.device = std::move(id);
+    return out;
+}
+
+}  // namespace sb::signaling

@@ -1,0 +1,30 @@
+#include "server/signaling/SignalingService.hpp"
+
+#include "server/api/ApiError.hpp"
+#include "server/auth/SecretFile.hpp"
+#include "server/signaling/SignalingSession.hpp"
+
+namespace sb::signaling {
+
+namespace {
+bool isDevicePath(const std::string& path) { return path == "/v3" || path == "/v3/"; }
+}  // namespace
+
+net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media) {
+    return [&gate, media](const api::HttpRequest& request) {
+        net::UpgradeDecision decision;
+        if (!isDevicePath(request.path)) {
+            decision.refusal = api::errorResponse(api::errors::routeNotFound(request.path), request.requestId);
+            return decision;
+        }
+        auto admission = gate.admit(request);
+        if (!admission.device) {
+            decision.refusal = std::move(admission.refusal);
+            return decision;
+        }
+        decision.handler = std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device), media);
+        return decision;
+    };
+}
+
+}  // namespace sb::signaling

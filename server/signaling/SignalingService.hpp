@@ -1,0 +1,17 @@
+#pragma once
+// Registers device signaling on the HTTP server: the /v3/ WebSocket upgrade and the plain GET
+// /v3/ that tells a refused SDK why (docs/protocol.md).
+
+#include <memory>
+
+#include "server/api/Router.hpp"
+#include "server/media/MediaOrchestrator.hpp"
+#include "server/net/WebSocket.hpp"
+#include "server/signaling/DeviceGate.hpp"
+#include "server/signaling/SignalingRoutes.hpp"
+
+namespace sb::signaling {
+
+net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media);
+
+}  // namespace sb::signaling

@@ -1,0 +1,149 @@
+#include "server/signaling/SignalingSession.hpp"
+
+#include "server/app/Log.hpp"
+
+namespace sb::signaling {
+
+using nlohmann::json;
+using protocol::RpcError;
+using protocol::RpcErrorCode;
+using protocol::RpcMessage;
+
+SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity,
+                                   std::shared_ptr<media::MediaOrchestrator> media)
+    : deviceId_(std::move(deviceId)), identity_(std::move(identity)), media_(std::move(media)) {}
+
+const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
+    static const std::unordered_map<std::string, Handler> table{
+        {protocol::method::kSetMediaPreferences, &SignalingSession::setMediaPreferences},
+        {protocol::method::kOfferSdp, &SignalingSession::offerSdp},
+        {protocol::method::kAnswerSdp, &SignalingSession::answerSdp},
+        {protocol::method::kPing, &SignalingSession::ping},
+        {protocol::method::kDeviceDiagnostics, &SignalingSession::deviceDiagnostics},
+        {protocol::method::kLeave, &SignalingSession::leave},
+    };
+    return table;
+}
+
+void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
+    {
+        std::lock_guard lock(mutex_);
+        connection_ = std::move(connection);
+    }
+    app::log(app::LogLevel::Info, "device " + deviceId_ + " connected: participant " + identity_.participantId +
+                                      " client=" + identity_.client + " sdk=" + identity_.sdkVersion);
+    if (media_) media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId, shared_from_this());
+}
+
+void SignalingSession::onMessage(std::string text) {
+    json id;
+    try {
+        RpcMessage m = protocol::parseRpc(text, id);
+        if (m.kind == RpcMessage::Kind::Response) return;  // we send no requests; ignore stray replies
+        if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
+        auto it = handlers().find(m.method);
+        if (it == handlers().end()) throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
+        (this->*(it->second))(m);
+    } catch (const RpcError& e) {
+        // JSON-RPC 2.0 §5: errors for notifications are not answered, except parse/invalid
+        // request errors, answered with id null.
+        bool notification = id.is_null();
+        bool framing = e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
+        if (!notification || framing) send(protocol::rpcError(id, e));
+    } catch (const std::exception& e) {
+        app::log(app::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
+        if (!id.is_null()) send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
+    }
+}
+
+void SignalingSession::onClose() {
+    app::log(app::LogLevel::Info, "device " + deviceId_ + " disconnected");
+    {
+        std::lock_guard lock(mutex_);
+        connection_.reset();
+    }
+    if (media_) media_->detachDevice(deviceId_);
+}
+
+void SignalingSession::notify(const std::string& method, const json& params) {
+    send(protocol::rpcNotification(method, params));
+}
+
+void SignalingSession::closeDevice(std::uint16_t code, const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    if (connection_) connection_->close(code, reason);
+}
+
+void SignalingSession::send(std::string text) {
+    std::lock_guard lock(mutex_);
+    if (connection_) connection_->send(std::move(text));
+}
+
+void SignalingSession::replyResult(const RpcMessage& m, const json& result) {
+    if (m.kind == RpcMessage::Kind::Request) send(protocol::rpcResult(m.id, result));
+}
+
+media::RpcReply SignalingSession::replyLater(const RpcMessage& m) {
+    std::weak_ptr<SignalingSession> weak = shared_from_this();
+    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](std::optional<RpcError> error, json result) {
+        auto self = weak.lock();
+        if (!self || !request) return;
+        self->send(error ? protocol::rpcError(id, *error) : protocol::rpcResult(id, result));
+    };
+}
+
+// ---- methods (reference §2.3) ----
+
+void SignalingSession::setMediaPreferences(const RpcMessage& m) { replyResult(m, json::object()); }
+
+void SignalingSession::offerSdp(const RpcMessage& m) {
+    const auto& sdp = protocol::requireString(m.params, "sdpOffer");
+    if (sdp.rfind("v=0", 0) != 0) throw RpcError(RpcErrorCode::InvalidParams, "sdpOffer is not an SDP description", "sdpOffer");
+    std::map<std::string, std::string> aliases;
+    if (const auto* meta = protocol::optionalObject(m.params, "mediaMetadata")) {
+        if (const auto* streams = protocol::optionalObject(*meta, "mediaStreams")) {
+            for (const auto& [msid, info] : streams->items()) {
+                if (!info.is_object()) throw RpcError(RpcErrorCode::InvalidParams, "mediaStreams entries must be objects", "mediaMetadata.mediaStreams");
+                auto alias = info.find("alias");
+                if (alias != info.end() && !alias->is_null()) {
+                    if (!alias->is_string() || alias->get_ref<const std::string&>().size() > 256)
+                        throw RpcError(RpcErrorCode::InvalidParams, "alias must be a string of at most 256 bytes",
+                                       "mediaMetadata.mediaStreams." + msid + ".alias");
+                    aliases[msid] = *alias;
+                }
+            }
+        }
+    }
+    if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
+    media_->offer(deviceId_, sdp, std::move(aliases), replyLater(m));
+}
+
+void SignalingSession::answerSdp(const RpcMessage& m) {
+    const auto& sdp = protocol::requireString(m.params, "sdpAnswer");
+    if (sdp.rfind("v=0", 0) != 0) throw RpcError(RpcErrorCode::InvalidParams, "sdpAnswer is not an SDP description", "sdpAnswer");
+    if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
+    media_->answer(deviceId_, sdp, replyLater(m));
+}
+
+void SignalingSession::ping(const RpcMessage& m) { replyResult(m, json::object()); }
+
+void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
+    const auto* logs = m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
+    if (!logs || !logs->is_array()) throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
+    for (const auto& entry : *logs) {
+        diagnostics_.push_back(entry);
+        if (diagnostics_.size() > kMaxDiagnosticEntries) diagnostics_.pop_front();
+    }
+    if (app::logEnabled(app::LogLevel::Debug))
+        app::log(app::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " + std::to_string(logs->size()) + " entries");
+    replyResult(m, json::object());
+}
+
+void SignalingSession::leave(const RpcMessage& m) {
+    left_ = true;
+    replyResult(m, json::object());
+    if (media_) media_->detachDevice(deviceId_);
+    closeDevice(1000, "left");
+}
+
+}  // namespace sb::signaling

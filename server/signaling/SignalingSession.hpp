@@ -1,0 +1,60 @@
+#pragma once
+// One connected device on /v3/: decodes JSON-RPC frames, dispatches them from one table keyed by
+// method name, and turns every failure into a JSON-RPC error object in one place (onMessage).
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+
+#include "protocol/JsonRpc.hpp"
+#include "server/media/MediaOrchestrator.hpp"
+#include "server/net/WebSocket.hpp"
+#include "server/signaling/DeviceGate.hpp"
+
+namespace sb::signaling {
+
+class SignalingSession : public net::WsHandler,
+                         public media::DeviceSink,
+                         public std::enable_shared_from_this<SignalingSession> {
+public:
+    SignalingSession(std::string deviceId, DeviceIdentity identity, std::shared_ptr<media::MediaOrchestrator> media);
+
+    // net::WsHandler
+    void onOpen(std::shared_ptr<net::WsConnection> connection) override;
+    void onMessage(std::string text) override;
+    void onClose() override;
+
+    // media::DeviceSink
+    void notify(const std::string& method, const nlohmann::json& params) override;
+    void closeDevice(std::uint16_t code, const std::string& reason) override;
+
+    static constexpr std::size_t kMaxDiagnosticEntries = 500;
+
+private:
+    using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
+    static const std::unordered_map<std::string, Handler>& handlers();
+
+    void setMediaPreferences(const protocol::RpcMessage& m);
+    void offerSdp(const protocol::RpcMessage& m);
+    void answerSdp(const protocol::RpcMessage& m);
+    void ping(const protocol::RpcMessage& m);
+    void deviceDiagnostics(const protocol::RpcMessage& m);
+    void leave(const protocol::RpcMessage& m);
+
+    void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
+    media::RpcReply replyLater(const protocol::RpcMessage& m);
+    void send(std::string text);
+
+    std::string deviceId_;
+    DeviceIdentity identity_;
+    std::shared_ptr<media::MediaOrchestrator> media_;
+    std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
+    std::shared_ptr<net::WsConnection> connection_;
+    std::deque<nlohmann::json> diagnostics_;  // bounded log of what the device reported
+    bool left_ = false;
+};
+
+}  // namespace sb::signaling
