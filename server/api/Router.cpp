@@ -73,6 +73,12 @@ RoutedResponse Router::handle(const HttpRequest& request) const {
             return out;
         }
         if (!allow.empty()) throw errors::methodNotAllowed(request.method, allow);
+        if (fallback_) {
+            out.route = "static";
+            RequestContext ctx(request, {});
+            out.response = fallback_(ctx);
+            return out;
+        }
         throw errors::routeNotFound(request.path);
     } catch (const ApiError& e) {
         out.response = errorResponse(e, request.requestId);

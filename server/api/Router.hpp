@@ -32,6 +32,8 @@ public:
     void add(std::string method, std::string pattern, std::string operationId, Handler handler);
     RoutedResponse handle(const HttpRequest& request) const;
     std::vector<RouteInfo> routes() const;
+    // Handles requests that match no route (static files); without one they get 404.
+    void setFallback(Handler handler) { fallback_ = std::move(handler); }
 
 private:
     struct Route {
@@ -42,6 +44,7 @@ private:
     static bool match(const Route& route, const std::vector<std::string_view>& parts,
                       std::vector<std::pair<std::string, std::string>>& params);
     std::vector<Route> routes_;
+    Handler fallback_;
 };
 
 }  // namespace sb::api

@@ -53,6 +53,11 @@ void validate(const Config& c) {
     if (c.maxParticipantsPerSession == 0) bad("maxParticipantsPerSession", "must be positive");
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
+    if (c.demoAccountId) {
+        bool known = false;
+        for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
+        if (!known) bad("demoAccountId", "must be the id of a configured account");
+    }
     for (std::size_t i = 0; i < c.accounts.size(); ++i) {
         const auto& a = c.accounts[i];
         std::string key = "accounts[" + std::to_string(i) + "]";
@@ -93,6 +98,8 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "idleTimeoutSeconds") c.idleTimeoutSeconds = get<std::int64_t>(v, k);
         else if (k == "rateLimitPerSecond") c.rateLimitPerSecond = get<double>(v, k);
         else if (k == "rateLimitBurst") c.rateLimitBurst = get<double>(v, k);
+        else if (k == "webRoot") c.webRoot = get<std::string>(v, k);
+        else if (k == "demoAccountId") c.demoAccountId = get<std::string>(v, k);
         else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);

@@ -39,6 +39,11 @@ struct Config {
 
     std::vector<Account> accounts;
 
+    // Static files (demo page, browser SDK) served at "/"; unset: none.
+    std::optional<std::string> webRoot;
+    // The demo application's /demo/join route acts for this account; unset: the route is off.
+    std::optional<std::string> demoAccountId;
+
     // Media engine. Unset janusUrl: signaling works, offers get a media-server error.
     std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188
     std::string janusAdminKey;                 // VideoRoom admin_key (room creation)

@@ -14,6 +14,8 @@
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingService.hpp"
+#include "server/web/DemoApp.hpp"
+#include "server/web/StaticFiles.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
 
@@ -51,6 +53,11 @@ struct Server::Parts {
         api::addRestApi(router, {calls, authenticator, limiter});
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
+        if (c.demoAccountId) {
+            demo = std::make_unique<web::DemoApp>(calls, web::DemoConfig{*c.demoAccountId});
+            demo->addRoutes(router);
+        }
+        if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
         metrics.addGauge({"switchboard_devices", "Devices connected to /v3/ now.", [this] {
                               return media ? static_cast<double>(media->stats().devices) : 0.0;
                           }});
@@ -67,6 +74,7 @@ struct Server::Parts {
     ops::Metrics metrics;
     api::Router router;
     signaling::DeviceGate gate;
+    std::unique_ptr<web::DemoApp> demo;
     std::shared_ptr<media::MediaOrchestrator> media;  // set in run(), before serving
 };
 

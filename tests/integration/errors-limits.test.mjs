@@ -2,23 +2,20 @@
 // (413), the per-account rate limit (429), and X-Request-Id on every response.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSwitchboard, call, basicAuth, ACCOUNT, OTHER_ACCOUNT } from '../support/server.mjs';
-import { assertError, createParticipant, createSession, gauge, sleep } from '../support/api.mjs';
+import { call, basicAuth, ACCOUNT, OTHER_ACCOUNT } from '../support/server.mjs';
+import { startAll, stopAll, assertError, createParticipant, createSession, gauge, sleep } from '../support/api.mjs';
 
 let sb;
 let tiny;     // maxBodyBytes: 1024
 let limited;  // rateLimitPerSecond: 1, rateLimitBurst: 3
 before(async () => {
-  [sb, tiny, limited] = await Promise.all([
-    startSwitchboard(),
-    startSwitchboard({ config: { maxBodyBytes: 1024 } }),
-    startSwitchboard({ config: { rateLimitPerSecond: 1, rateLimitBurst: 3 } }),
-  ]);
+  [sb, tiny, limited] = await startAll(
+    {},
+    { config: { maxBodyBytes: 1024 } },
+    { config: { rateLimitPerSecond: 1, rateLimitBurst: 3 } },
+  );
 });
-after(async () => {
-  await Promise.all([sb.stop(), tiny.stop(), limited.stop()]);
-  for (const s of [sb, tiny, limited]) s.cleanup();
-});
+after(() => stopAll(sb, tiny, limited));
 
 describe('authentication and authorization', () => {
   const protectedCalls = () => [

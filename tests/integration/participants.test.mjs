@@ -2,15 +2,15 @@
 // token, and validation of the participant body — over real HTTP against the built binary.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSwitchboard, call, ACCOUNT, OTHER_ACCOUNT } from '../support/server.mjs';
+import { call, ACCOUNT, OTHER_ACCOUNT } from '../support/server.mjs';
 import {
-  UUID_RE, assertError, assertParticipantShape, createParticipant, getParticipant, gauge,
+  startAll, stopAll, UUID_RE, assertError, assertParticipantShape, createParticipant, getParticipant, gauge,
   decodeJwt, verifyHs256, tokenSecret,
 } from '../support/api.mjs';
 
 let sb;
-before(async () => { sb = await startSwitchboard(); });
-after(async () => { await sb.stop(); sb.cleanup(); });
+before(async () => { [sb] = await startAll({}); });
+after(() => stopAll(sb));
 
 const url = (p = '') => `${sb.api()}/participants${p}`;
 

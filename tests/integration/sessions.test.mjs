@@ -3,25 +3,18 @@
 // the one-session-per-participant rule and the participant limit.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSwitchboard, call, OTHER_ACCOUNT } from '../support/server.mjs';
+import { call, OTHER_ACCOUNT } from '../support/server.mjs';
 import {
-  UUID_RE, assertError, assertParticipantShape, createParticipant, createSession, addToSession,
+  startAll, stopAll, UUID_RE, assertError, assertParticipantShape, createParticipant, createSession, addToSession,
   getParticipant, listMembers, gauge,
 } from '../support/api.mjs';
 
 let sb;
 let small; // maxParticipantsPerSession: 3
 before(async () => {
-  [sb, small] = await Promise.all([
-    startSwitchboard(),
-    startSwitchboard({ config: { maxParticipantsPerSession: 3 } }),
-  ]);
+  [sb, small] = await startAll({}, { config: { maxParticipantsPerSession: 3 } });
 });
-after(async () => {
-  await Promise.all([sb.stop(), small.stop()]);
-  sb.cleanup();
-  small.cleanup();
-});
+after(() => stopAll(sb, small));
 
 const sessionUrl = (s, sid = '') => `${s.api()}/sessions${sid ? '/' + sid : ''}`;
 const memberUrl = (s, sid, pid) => `${s.api()}/sessions/${sid}/participants/${pid}`;

@@ -2,14 +2,14 @@
 // full replace, empty body removes all, validation, and 404 for non-members.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSwitchboard, call } from '../support/server.mjs';
+import { call } from '../support/server.mjs';
 import {
-  assertError, createParticipant, createSession, addToSession, getParticipant, listMembers,
+  startAll, stopAll, assertError, createParticipant, createSession, addToSession, getParticipant, listMembers,
 } from '../support/api.mjs';
 
 let sb;
-before(async () => { sb = await startSwitchboard(); });
-after(async () => { await sb.stop(); sb.cleanup(); });
+before(async () => { [sb] = await startAll({}); });
+after(() => stopAll(sb));
 
 const subsUrl = (sid, pid) => `${sb.api()}/sessions/${sid}/participants/${pid}/subscriptions`;
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';

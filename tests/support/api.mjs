@@ -4,9 +4,29 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ACCOUNT, call } from './server.mjs';
+import { ACCOUNT, call, startSwitchboard } from './server.mjs';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// Starts several servers at once (each argument is a startSwitchboard option object). If any
+// fails to start, the ones that did are stopped before the error is thrown, so nothing leaks.
+export async function startAll(...options) {
+  const results = await Promise.allSettled(options.map((o) => startSwitchboard(o)));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    await stopAll(...results.filter((r) => r.status === 'fulfilled').map((r) => r.value));
+    throw failed.reason;
+  }
+  return results.map((r) => r.value);
+}
+
+// SIGTERMs and cleans up every server given (undefined entries — servers that never started —
+// are skipped), for `after` hooks.
+export async function stopAll(...servers) {
+  const started = servers.filter(Boolean);
+  await Promise.all(started.map((s) => s.stop()));
+  for (const s of started) s.cleanup();
+}
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -43,6 +43,13 @@ export async function startSwitchboard({ config = {}, dataDir, args = [], bin = 
       if (m) { clearTimeout(timer); resolve(Number(m[1])); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`switchboard exited with ${code}:\n${stderr}`)); });
+    // A missing or non-executable binary: fail at once instead of waiting for the timeout.
+    proc.on('error', (err) => { clearTimeout(timer); reject(new Error(`cannot start ${bin}: ${err.message}`)); });
+  }).catch((err) => {
+    // Leave nothing behind: no half-started process, no temporary data dir.
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const base = `http://127.0.0.1:${port}`;

@@ -9,6 +9,7 @@
 #include "server/auth/TokenService.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
+#include "server/web/DemoApp.hpp"
 #include "server/state/MemorySessionStore.hpp"
 
 using namespace sb;
@@ -25,6 +26,8 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     ops::addOpsRoutes(router, metrics);
     signaling::DeviceGate gate(tokens, [] { return std::int64_t{0}; });
     signaling::addSignalingRoutes(router, gate);
+    web::DemoApp demo(calls, {"acc"});
+    demo.addRoutes(router);  // documented; routed only when the demo config enables it
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
     REQUIRE(doc.at("openapi").get<std::string>().rfind("3.", 0) == 0);
@@ -44,5 +47,5 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     CHECK(documented == routed);
     CHECK(documentedIds == routedIds);
     // The eleven call-control operations of reference §4.2 plus three operational ones and the device-token check.
-    CHECK(routed.size() == 15);
+    CHECK(routed.size() == 16);
 }

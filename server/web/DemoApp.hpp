@@ -1,0 +1,34 @@
+#pragma once
+// The demo application's own route (enabled only by the demo config): "Join" on the demo page
+// POSTs /demo/join and gets a device token for the shared demo session. It is what a customer's
+// application server would do, done through the same CallControl as the REST API.
+
+#include <mutex>
+#include <string>
+
+#include "server/api/CallControl.hpp"
+#include "server/api/Router.hpp"
+#include "server/ops/RateLimiter.hpp"
+
+namespace sb::web {
+
+struct DemoConfig {
+    std::string accountId;
+};
+
+class DemoApp {
+public:
+    DemoApp(api::CallControl& calls, DemoConfig config) : calls_(calls), config_(std::move(config)), limiter_(5, 20) {}
+    void addRoutes(api::Router& router);
+
+private:
+    std::string demoSession();
+
+    api::CallControl& calls_;
+    DemoConfig config_;
+    ops::RateLimiter limiter_;
+    std::mutex mutex_;
+    std::string sessionId_;
+};
+
+}  // namespace sb::web
