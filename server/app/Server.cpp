@@ -103,18 +103,15 @@ int Server::run() {
         return signaling::makeUpgradeHandler(parts->gate, parts->media)(request);
     };
     net::HttpServer http(opts, parts_->router, parts_->metrics);
-    if (config_.janusUrl) {
-        media::MediaConfig mc;
-        mc.janusUrl = *config_.janusUrl;
-        mc.adminKey = config_.janusAdminKey;
-        mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
-        mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
-        parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->calls);
-        parts_->calls.setObserver(parts_->media);
-        parts_->media->start();
-    } else {
-        log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
-    }
+    media::MediaConfig mc;
+    mc.janusUrl = config_.janusUrl.value_or("");
+    mc.adminKey = config_.janusAdminKey;
+    mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
+    mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
+    parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->calls);
+    parts_->calls.setObserver(parts_->media);
+    parts_->media->start();
+    if (!config_.janusUrl) log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
 
     auto purged = parts_->calls.purgeExpired();
     if (purged) log(LogLevel::Info, "removed " + std::to_string(purged) + " expired sessions");

@@ -74,6 +74,7 @@ void MediaOrchestrator::start() {
     listener.onLost = [weak] {
         if (auto self = weak.lock()) self->onJanusLost();
     };
+    if (config_.janusUrl.empty()) return;  // signaling only: offers get a media-server error
     janus_ = std::make_unique<JanusClient>(strand_, config_.janusUrl, std::move(listener));
     janus_->start();
 }
@@ -126,7 +127,7 @@ void MediaOrchestrator::detachDevice(const std::string& deviceId) {
         self->leaveRoom(*d);
         if (d->subHandle) {
             self->handleOwner_.erase(d->subHandle);
-            self->janus_->detach(d->subHandle);
+            if (self->janus_) self->janus_->detach(d->subHandle);
             --self->stats_.subscribers;
         }
         self->devices_.erase(deviceId);
