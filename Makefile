@@ -5,7 +5,8 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat bench format check-format clean
+        compat browser netns-up netns-down bench format check-format clean
+SBNET := scripts/netns.sh
 
 demo: deps build
 	@mkdir -p var
@@ -14,7 +15,7 @@ demo: deps build
 	$(BUILD)/switchboard --config config/switchboard.demo.json
 
 test: deps-test build build-asan
-	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat
+	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat browser
 
 deps:
 	@scripts/install-deps.sh build
@@ -43,6 +44,17 @@ integration-asan:
 	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN_BUILD)/switchboard node --test --test-concurrency=1 tests/integration/
 compat:
 	node --test --test-concurrency=1 tests/compat/
+
+# Media tests run inside the project's own network namespace (scripts/netns.sh): Janus,
+# switchboard and Chromium share its loopback and one veth, so no packet leaves it.
+browser:
+	node tests/browser/build-stock-sdk.mjs
+	@$(SBNET) up
+	@trap '$(SBNET) down --force' EXIT; $(SBNET) exec node --test --test-concurrency=1 tests/browser/
+netns-up:
+	@$(SBNET) up
+netns-down:
+	@$(SBNET) down --force
 
 bench: deps-bench build
 	bench/api/run.sh

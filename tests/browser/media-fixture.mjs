@@ -1,0 +1,87 @@
+// Shared fixture for browser media tests: Janus (in the test namespace), switchboard wired to it,
+// a static server for the pages, Chromium, and helpers to make participants and SDK pages.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startJanus } from '../support/media.mjs';
+import { startSwitchboard, call } from '../support/server.mjs';
+import { launchChromium, newPage, startStaticServer, until, root } from '../support/browser.mjs';
+
+export { until };
+
+export async function startMediaStack({ config = {} } = {}) {
+  const janus = await startJanus({ netns: true });
+  const sb = await startSwitchboard({ config: { janusUrl: janus.wsUrl, janusAdminKey: janus.adminKey, logLevel: process.env.SB_LOG || 'info', ...config } });
+  const web = await startStaticServer();
+  const browser = await launchChromium();
+  const stack = {
+    janus, sb, web, browser,
+    wsUrl: `ws://127.0.0.1:${sb.port}`,
+    hasOurSdk: existsSync(path.join(root, 'web/dist/index.js')),
+    async session() {
+      return (await call(`${sb.api()}/sessions`, { method: 'POST', body: {} })).body.id;
+    },
+    // Creates a participant; `join` adds it to `sessionId` with `subscriptions` (default session-wide).
+    async participant(sessionId, { permissions = ['AUDIO'], subscriptions, join = true } = {}) {
+      const r = await call(`${sb.api()}/participants`, { method: 'POST', body: { publishPermissions: permissions } });
+      assert.equal(r.status, 200);
+      if (join) {
+        const put = await call(`${sb.api()}/sessions/${sessionId}/participants/${r.body.participant.id}`,
+          { method: 'PUT', body: subscriptions === undefined ? { sessionId } : subscriptions });
+        assert.equal(put.status, 204);
+      }
+      return { id: r.body.participant.id, token: r.body.token };
+    },
+    async setSubscriptions(sessionId, participantId, subscriptions) {
+      const r = await call(`${sb.api()}/sessions/${sessionId}/participants/${participantId}/subscriptions`, { method: 'PUT', body: subscriptions });
+      assert.equal(r.status, 204);
+    },
+    // Opens sdk.html with `sdk` ("stock" | "switchboard"), connects with `token`.
+    async device(token, { sdk = 'stock', expectError = false } = {}) {
+      const page = await newPage(browser);
+      page.on('pageerror', (e) => console.error(`[page ${sdk}]`, e.message));
+      await page.goto(`${web.url}/sdk.html?sdk=${sdk}`);
+      await page.waitForFunction(() => window.sdkReady);
+      const result = await page.evaluate(([t, u]) => window.rtcConnect(t, u), [token, stack.wsUrl]);
+      if (!expectError) assert.ok(result.ok, `connect failed: ${JSON.stringify(result.error)}`);
+      page.connectResult = result;
+      return page;
+    },
+    events: (page, type) => page.evaluate((t) => window.__events.filter((e) => !t || e.type === t), type),
+    // The streamAvailable events of streams that are available now (a stream may come and go).
+    async liveStreams(page) {
+      const live = new Map();
+      for (const e of await stack.events(page)) {
+        if (e.type === 'streamAvailable') live.set(e.endpointId, e);
+        if (e.type === 'streamUnavailable') live.delete(e.endpointId);
+      }
+      return [...live.values()];
+    },
+    // Waits until `page` receives a stream of `participantId` with audio energy > 0; returns its event.
+    async hears(page, participantId, { timeout = 15000 } = {}) {
+      let found;
+      await until(async () => {
+        found = (await stack.liveStreams(page)).find((e) => e.participantId === participantId);
+        if (!found) return false;
+        const s = await page.evaluate((id) => window.streamStats(id), found.endpointId);
+        return s && s.audio.packets > 0 && s.audio.energy > 0;
+      }, { timeout, what: `audio from ${participantId}` });
+      return found;
+    },
+    // True if `page` currently has a live stream of `participantId`.
+    async receives(page, participantId) {
+      return (await stack.liveStreams(page)).some((e) => e.participantId === participantId);
+    },
+    // Server log lines about media and devices (printed by tests when they fail).
+    mediaLog: () => sb.logs().split('\n').filter((l) => /media|device|WARN|ERROR|janus/.test(l)).join('\n'),
+    async stop() {
+      if (process.env.SB_DUMP_LOG) console.log(stack.mediaLog());
+      await browser.close().catch(() => {});
+      await web.close();
+      await sb.stop();
+      await janus.stop();
+      sb.cleanup();
+    },
+  };
+  return stack;
+}
