@@ -8,11 +8,8 @@ ASAN_BUILD ?= build-asan
         compat browser netns-up netns-down bench format check-format clean
 SBNET := scripts/netns.sh
 
-demo: deps build
-	@mkdir -p var
-	@echo "Starting switchboard with config/switchboard.demo.json (Ctrl-C to stop)"
-	@echo "REST API: http://127.0.0.1:8080/v1/accounts/9900000/ (user demo, password demo-password)"
-	$(BUILD)/switchboard --config config/switchboard.demo.json
+demo: deps-test build
+	scripts/demo.sh
 
 test: deps-test build build-asan
 	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat browser

@@ -128,7 +128,8 @@ const char* usage() {
            "  --config FILE     JSON configuration (see config/switchboard.example.json)\n"
            "  --http ADDR:PORT  HTTP/WebSocket listen address (port 0 picks a free port)\n"
            "  --data-dir DIR    where the SQLite database and generated token secret live\n"
-           "  --janus URL       Janus WebSocket API, e.g. ws://127.0.0.1:8188\n";
+           "  --janus URL       Janus WebSocket API, e.g. ws://127.0.0.1:8188\n"
+           "  --janus-admin-key KEY  the VideoRoom admin_key Janus was started with\n";
 }
 
 Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
@@ -150,6 +151,7 @@ Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
         else if (a == "--store") c.store = value();
         else if (a == "--log-level") c.logLevel = value();
         else if (a == "--janus") c.janusUrl = value();
+        else if (a == "--janus-admin-key") c.janusAdminKey = value();
         else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
         else throw std::runtime_error("unknown argument " + a + "\n" + usage());
     }

@@ -387,6 +387,9 @@ void MediaOrchestrator::refreshDevice(Device& d) {
                 if (r.participantId == e->participantId && r.streamId == t.msid) wanted.insert({e->feed, t.mid});
     }
     if (wanted == d.subscribed) return;
+    if (app::logEnabled(app::LogLevel::Debug))
+        app::log(app::LogLevel::Debug, "media: device " + d.id + " subscription " + std::to_string(d.subscribed.size()) +
+                                           " -> " + std::to_string(wanted.size()) + " streams");
 
     auto toList = [](const std::set<FeedMid>& s) {
         json list = json::array();
@@ -477,6 +480,9 @@ void MediaOrchestrator::onSubscriberOffer(Device& d, const json& streams, const 
         if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
     }
     d.subscribed = active;
+    if (app::logEnabled(app::LogLevel::Debug))
+        app::log(app::LogLevel::Debug, "media: device " + d.id + " sdpOffer revision " + std::to_string(d.revision + 1) +
+                                           " with " + std::to_string(active.size()) + " active streams");
     d.awaitingAnswer = true;
     d.subBusy = true;
     ++d.revision;
