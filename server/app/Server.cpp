@@ -126,6 +126,9 @@ int Server::run() {
                             " with " + std::to_string(opts.threads) + " threads, store " + config_.store +
                             ", " + std::to_string(config_.accounts.size()) + " accounts");
     http.run();
+    // Media objects hold Asio timers and sockets of the server's io_context: they must go before it.
+    parts_->calls.setObserver(nullptr);
+    parts_->media.reset();
     log(LogLevel::Info, "stopped");
     return 0;
 }
