@@ -1,0 +1,1 @@
+// Keeps a globbed library valid while its folder has no sources yet.

@@ -1,0 +1,291 @@
+#include "wasm/core/Client.hpp"
+
+#include <algorithm>
+
+#include "protocol/Methods.hpp"
+#include "wasm/core/ConnectionState.hpp"
+#include "wasm/core/Errors.hpp"
+#include "wasm/core/SignalingUrl.hpp"
+
+namespace sb::sdk {
+
+using Scope = EventQueue::Scope;
+namespace method = protocol::method;
+
+Client::Client(Platform platform, ClientListener listener)
+    : platform_(platform),
+      listener_(std::move(listener)),
+      rpc_(platform.timers,
+           [this](const std::string& frame) {
+               // Frames written while the socket is down are dropped: their requests fail on
+               // close (failAll) or by timeout, never hang.
+               if (socketOpen_) platform_.socket.send(frame);
+           }),
+      registry_(
+          events_,
+          [this](const StreamInfo& s) {
+              if (listener_.onStreamAvailable) listener_.onStreamAvailable(s);
+          },
+          [this](const std::string& id) {
+              if (listener_.onStreamUnavailable) listener_.onStreamUnavailable(id);
+          }) {
+    LogFn logFn = [this](LogLevel level, const std::string& message) { log(level, message); };
+    publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media, platform_.timers, "{}", logFn);
+    subscriber_ = std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, "{}", logFn);
+    rpc_.on(method::kSdpOffer, [this](const Json& params) { subscriber_->handleOffer(params); });
+}
+
+Client::~Client() {
+    listener_ = ClientListener{};
+    alive_.reset();
+    if (socketOpen_) platform_.socket.close(1000);
+    teardown(errors::disconnected());
+}
+
+void Client::connect(const ConnectOptions& options, Done done) {
+    Scope scope(events_);
+    if (state_ == State::Connecting || state_ == State::Connected || state_ == State::Reconnecting) {
+        if (done) done(errors::invalidState("connect() was already called; call disconnect() first"));
+        return;
+    }
+    options_ = options;
+    url_ = url::signaling(options.websocketUrl, options.token, options.client, options.sdkVersion, options.uniqueId);
+    connectDone_ = std::move(done);
+    attempts_ = 0;
+    publisher_->configure(options.peerConfigurationJson);
+    subscriber_->configure(options.peerConfigurationJson);
+    transition(Event::Connect);
+    auto alive = token();
+    connectTimer_ = platform_.timers.start(options.connectTimeoutMs, [this, alive]() {
+        if (alive.expired()) return;
+        Scope timerScope(events_);
+        connectTimer_ = 0;
+        if (state_ == State::Connecting) failConnection(errors::connectTimeout());
+    });
+    openSocket();
+}
+
+void Client::openSocket() {
+    socketOpen_ = false;
+    auto alive = token();
+    SocketPort::Handlers handlers;
+    handlers.onOpen = [this, alive]() {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        onOpen();
+    };
+    handlers.onMessage = [this, alive](const std::string& text) {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        if (!rpc_.handleFrame(text)) log(LogLevel::Warn, "Ignoring a frame that is not JSON-RPC 2.0");
+    };
+    handlers.onClose = [this, alive](int code) {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        onClose(code);
+    };
+    log(LogLevel::Debug, "Opening " + url_);
+    platform_.socket.open(url_, std::move(handlers));
+}
+
+void Client::onOpen() {
+    socketOpen_ = true;
+    // The stock SDK sends this once per connect (reference §2.6); we send it on every open
+    // because a new socket is a new device session for the server.
+    Json params = Json::object();
+    params.set("protocol", "WEBRTC");
+    auto alive = token();
+    rpc_.request(method::kSetMediaPreferences, std::move(params), [this, alive](const Error& e, const Json&) {
+        if (alive.expired()) return;
+        if (!e.failed()) return onReady();
+        if (state_ == State::Connecting) return failConnection(e);
+        if (state_ == State::Reconnecting) {
+            socketOpen_ = false;
+            platform_.socket.close(1000);
+            scheduleReconnect();
+        }
+    });
+}
+
+void Client::onReady() {
+    if (state_ != State::Connecting && state_ != State::Reconnecting) return;
+    cancelTimer(connectTimer_);
+    attempts_ = 0;
+    transition(Event::Opened);
+    schedulePing();
+    if (connectDone_) {
+        events_.post([done = std::move(connectDone_)]() { done({}); });
+        connectDone_ = nullptr;
+    }
+}
+
+void Client::onClose(int code) {
+    socketOpen_ = false;
+    rpc_.failAll(errors::socketClosed());
+    cancelTimer(pingTimer_);
+    log(LogLevel::Info, "Signaling socket closed with code " + decimal(code));
+    switch (state_) {
+        case State::Connecting: probeAndFail(false); break;
+        case State::Reconnecting: probeAndFail(true); break;
+        case State::Connected:
+            if (code == 1000) {
+                // The server ended the session on purpose: like the stock SDK, no reconnect.
+                teardown(errors::socketClosed());
+                transition(Event::Disconnect, errors::socketClosed());
+            } else {
+                transition(Event::Lost);
+                scheduleReconnect();
+            }
+            break;
+        default: break;
+    }
+}
+
+void Client::probeAndFail(bool retryIfReachable) {
+    // Browsers hide the status of a refused upgrade; the same URL over plain HTTP tells why
+    // (docs/protocol.md extension).
+    auto alive = token();
+    platform_.http.get(url::probe(url_), [this, alive, retryIfReachable](int status, const std::string& body) {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        Error error = url::classifyProbe(status, body, options_.websocketUrl);
+        if (state_ == State::Connecting) {
+            failConnection(error);
+        } else if (state_ == State::Reconnecting && retryIfReachable) {
+            // A refused token will not get better by retrying; anything else might.
+            if (error.code.rfind("token_", 0) == 0) failConnection(error);
+            else scheduleReconnect();
+        }
+    });
+}
+
+void Client::scheduleReconnect() {
+    if (attempts_ >= kMaxReconnectAttempts) return failConnection(errors::serverUnreachable(options_.websocketUrl));
+    int delay = std::min(1000 << attempts_, kMaxReconnectDelayMs);
+    ++attempts_;
+    auto alive = token();
+    reconnectTimer_ = platform_.timers.start(delay, [this, alive]() {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        reconnectTimer_ = 0;
+        if (state_ == State::Reconnecting) openSocket();
+    });
+}
+
+void Client::schedulePing() {
+    auto alive = token();
+    pingTimer_ = platform_.timers.start(kPingIntervalMs, [this, alive]() {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        pingTimer_ = 0;
+        if (state_ != State::Connected) return;
+        rpc_.request(method::kPing, Json::object(), nullptr);
+        schedulePing();
+    });
+}
+
+void Client::failConnection(const Error& error) {
+    log(LogLevel::Error, "Connection failed: " + error.message);
+    socketOpen_ = false;
+    platform_.socket.close(1000);
+    teardown(error);
+    transition(Event::Failure, error);
+    if (connectDone_) {
+        events_.post([done = std::move(connectDone_), error]() { done(error); });
+        connectDone_ = nullptr;
+    }
+}
+
+void Client::teardown(const Error& reason) {
+    cancelTimer(connectTimer_);
+    cancelTimer(reconnectTimer_);
+    cancelTimer(pingTimer_);
+    // Connections first: their pending callbacks are invalidated before the requests fail.
+    publisher_->close();
+    subscriber_->close();
+    rpc_.failAll(reason);
+}
+
+void Client::disconnect() {
+    Scope scope(events_);
+    if (state_ == State::Idle || state_ == State::Disconnected) return;
+    if (socketOpen_) rpc_.notify(method::kLeave, Json());
+    socketOpen_ = false;
+    platform_.socket.close(1000);
+    teardown(errors::disconnected());
+    transition(Event::Disconnect);
+    if (connectDone_) {
+        events_.post([done = std::move(connectDone_)]() { done(errors::disconnected()); });
+        connectDone_ = nullptr;
+    }
+}
+
+void Client::publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
+                     Publisher::PublishDone done) {
+    Scope scope(events_);
+    if (state_ != State::Connected) return done(errors::invalidState("publish() needs a connected client"), {});
+    publisher_->publish(stream, alias, codecPreferencesJson, std::move(done));
+}
+
+void Client::publishMedia(const std::string& constraintsJson, const std::string& alias,
+                          const std::string& codecPreferencesJson, Publisher::PublishDone done) {
+    Scope scope(events_);
+    if (state_ != State::Connected) return done(errors::invalidState("publish() needs a connected client"), {});
+    auto alive = token();
+    platform_.media.getUserMedia(constraintsJson, [this, alive, alias, codecPreferencesJson, done](
+                                                      const Error& e, const LocalStream& stream) {
+        if (alive.expired()) return;
+        if (e.failed()) return done(e, {});
+        if (state_ != State::Connected) {
+            platform_.media.stopStream(stream.id);
+            return done(errors::invalidState("The client disconnected during getUserMedia()"), {});
+        }
+        publish(stream, alias, codecPreferencesJson, done);
+    });
+}
+
+void Client::unpublish(std::vector<std::string> streamIds, Done done) {
+    Scope scope(events_);
+    publisher_->unpublish(std::move(streamIds), std::move(done));
+}
+
+bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
+    Scope scope(events_);
+    return publisher_->sendDtmf(tones, streamId);
+}
+
+void Client::setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId) {
+    Scope scope(events_);
+    publisher_->setTracksEnabled(kind, enabled, streamId);
+}
+
+void Client::getStats(const std::string& which, Fn<void(const Error&, const std::string&)> done) {
+    if (which == "subscribe") subscriber_->getStats(std::move(done));
+    else publisher_->getStats(std::move(done));
+}
+
+bool Client::transition(Event event, const Error& cause) {
+    auto next = nextState(state_, event);
+    if (!next) {
+        log(LogLevel::Debug, std::string("Ignoring event '") + toString(event) + "' in state " + toString(state_));
+        return false;
+    }
+    log(LogLevel::Info, std::string("Connection ") + toString(state_) + " -> " + toString(*next));
+    state_ = *next;
+    // Emitted after the transition is committed and, under a Scope, after the whole step.
+    events_.post([this, state = *next, cause]() {
+        if (listener_.onStateChange) listener_.onStateChange(state, cause);
+    });
+    return true;
+}
+
+void Client::cancelTimer(int& id) {
+    if (id) platform_.timers.cancel(id);
+    id = 0;
+}
+
+void Client::log(LogLevel level, const std::string& message) const {
+    if (listener_.onLog) listener_.onLog(level, message);
+}
+
+}  // namespace sb::sdk

@@ -1,0 +1,99 @@
+#pragma once
+// The SDK core as one object: connection state machine, signaling over JSON-RPC, the publishing
+// and subscribing connections and the remote stream registry. It is what the embind handle
+// wraps; every method and every port callback enters through an EventQueue::Scope so that
+// application events are emitted after the work is done, never from inside it.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wasm/core/EventQueue.hpp"
+#include "wasm/core/JsonRpcClient.hpp"
+#include "wasm/core/Ports.hpp"
+#include "wasm/core/Publisher.hpp"
+#include "wasm/core/StreamRegistry.hpp"
+#include "wasm/core/Subscriber.hpp"
+
+namespace sb::sdk {
+
+struct ClientListener {
+    Fn<void(State state, const Error& cause)> onStateChange;
+    Fn<void(const StreamInfo& stream)> onStreamAvailable;
+    Fn<void(const std::string& streamId)> onStreamUnavailable;
+    LogFn onLog;
+};
+
+struct ConnectOptions {
+    std::string websocketUrl;  // e.g. wss://host:port, without /v3/
+    std::string token;
+    std::string uniqueId;  // kept across reconnects, so the server recognises the device (§2.1)
+    std::string sdkVersion;
+    std::string client = "browser";
+    std::string peerConfigurationJson = "{}";  // RTCConfiguration: iceServers, iceTransportPolicy
+    int connectTimeoutMs = 15000;
+};
+
+class Client {
+public:
+    static constexpr int kPingIntervalMs = 300000;  // reference §2.5
+    static constexpr int kMaxReconnectAttempts = 8;
+    static constexpr int kMaxReconnectDelayMs = 10000;
+
+    Client(Platform platform, ClientListener listener);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // `done` once: connected, or the reason it cannot be (never hangs: errors + timeout).
+    void connect(const ConnectOptions& options, Done done);
+    void publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
+                 Publisher::PublishDone done);
+    // getUserMedia(constraints) first, then publish the stream it gives.
+    void publishMedia(const std::string& constraintsJson, const std::string& alias,
+                      const std::string& codecPreferencesJson, Publisher::PublishDone done);
+    void unpublish(std::vector<std::string> streamIds, Done done);
+    bool sendDtmf(const std::string& tones, const std::string& streamId);
+    void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
+    // "publish" or "subscribe" connection stats as a JSON array.
+    void getStats(const std::string& which, Fn<void(const Error&, const std::string&)> done);
+    // Sends `leave`, closes the socket (1000), stops published tracks, closes both connections.
+    void disconnect();
+
+    State state() const { return state_; }
+
+private:
+    bool transition(Event event, const Error& cause = {});
+    void openSocket();
+    void onOpen();
+    void onClose(int code);
+    void onReady();
+    void failConnection(const Error& error);
+    void probeAndFail(bool retryIfReachable);
+    void scheduleReconnect();
+    void schedulePing();
+    void teardown(const Error& reason);
+    void cancelTimer(int& id);
+    void log(LogLevel level, const std::string& message) const;
+    std::weak_ptr<char> token() const { return alive_; }
+
+    Platform platform_;
+    ClientListener listener_;
+    EventQueue events_;
+    JsonRpcClient rpc_;
+    StreamRegistry registry_;
+    std::unique_ptr<Publisher> publisher_;
+    std::unique_ptr<Subscriber> subscriber_;
+    State state_ = State::Idle;
+    ConnectOptions options_;
+    std::string url_;
+    Done connectDone_;
+    bool socketOpen_ = false;
+    int attempts_ = 0;
+    int connectTimer_ = 0;
+    int reconnectTimer_ = 0;
+    int pingTimer_ = 0;
+    std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+}  // namespace sb::sdk

@@ -1,0 +1,42 @@
+#pragma once
+// The two negotiated data channels every peer connection carries for the stock protocol
+// (reference §2.5): `__heartbeat__` (SCTP stream 0; the server sends PING, we answer PONG) and
+// `__diagnostics__` (stream 1; text from the server is only logged).
+
+#include <string>
+
+#include "wasm/core/Json.hpp"
+#include "wasm/core/Ports.hpp"
+
+namespace sb::sdk::channels {
+
+inline constexpr const char* kHeartbeat = "__heartbeat__";
+inline constexpr const char* kDiagnostics = "__diagnostics__";
+
+inline void open(PeerConnectionPort& pc) {
+    pc.createDataChannel(kHeartbeat, 0);
+    pc.createDataChannel(kDiagnostics, 1);
+}
+
+inline void onMessage(PeerConnectionPort& pc, const std::string& label, const std::string& text, const LogFn& log) {
+    if (label == kHeartbeat && text == "PING") {
+        pc.sendOnChannel(kHeartbeat, "PONG");
+    } else if (log) {
+        log(LogLevel::Info, label + ": " + text);
+    }
+}
+
+// mediaMetadata.dataChannels of offerSdp (docs/protocol.md).
+inline Json metadata() {
+    Json out = Json::object();
+    int id = 0;
+    for (const char* label : {kHeartbeat, kDiagnostics}) {
+        Json channel = Json::object();
+        channel.set("label", label);
+        channel.set("streamId", id++);
+        out.set(label, std::move(channel));
+    }
+    return out;
+}
+
+}  // namespace sb::sdk::channels

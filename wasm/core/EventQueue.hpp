@@ -1,0 +1,40 @@
+#pragma once
+// Application events are queued and emitted only once the work that produced them is finished,
+// and never re-entrantly: a listener that calls back into the SDK (say, disconnect() from a
+// state-change handler) has its own events queued behind the current ones (STYLE.md 10, after
+// libdatachannel's "callbacks after the state change is committed").
+
+#include <vector>
+#include "wasm/core/Fn.hpp"
+
+namespace sb::sdk {
+
+class EventQueue {
+public:
+    // Held by every entry point into the core; events posted while any Scope is alive wait until
+    // the outermost one ends.
+    class Scope {
+    public:
+        explicit Scope(EventQueue& queue) : queue_(queue) { ++queue_.depth_; }
+        ~Scope() {
+            if (--queue_.depth_ == 0) queue_.flush();
+        }
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+
+    private:
+        EventQueue& queue_;
+    };
+
+    void post(Fn<void()> event);
+    bool empty() const { return events_.empty(); }
+
+private:
+    void flush();
+
+    std::vector<Fn<void()>> events_;
+    int depth_ = 0;
+    bool flushing_ = false;
+};
+
+}  // namespace sb::sdk

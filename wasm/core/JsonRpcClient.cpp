@@ -1,0 +1,80 @@
+#include "wasm/core/JsonRpcClient.hpp"
+
+#include "wasm/core/Errors.hpp"
+
+namespace sb::sdk {
+
+JsonRpcClient::~JsonRpcClient() {
+    for (auto& entry : pending_) timers_.cancel(entry.second.timer);
+}
+
+int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done, int timeoutMs) {
+    int id = nextId_++;
+    Json frame = Json::object();
+    frame.set("jsonrpc", "2.0");
+    frame.set("id", id);
+    frame.set("method", method);
+    frame.set("params", std::move(params));
+    Pending& p = pending_[id];
+    p.method = method;
+    p.done = std::move(done);
+    p.timer = timers_.start(timeoutMs, [this, id]() {
+        auto it = pending_.find(id);
+        if (it == pending_.end()) return;
+        it->second.timer = 0;
+        complete(id, errors::requestTimeout(it->second.method), Json());
+    });
+    send_(frame.dump());
+    return id;
+}
+
+void JsonRpcClient::notify(const std::string& method, Json params) {
+    Json frame = Json::object();
+    frame.set("jsonrpc", "2.0");
+    frame.set("method", method);
+    if (!params.isNull()) frame.set("params", std::move(params));
+    send_(frame.dump());
+}
+
+bool JsonRpcClient::handleFrame(const std::string& text) {
+    auto parsed = Json::parse(text);
+    if (!parsed || !parsed->isObject()) return false;
+    const Json& msg = *parsed;
+    const Json& method = msg["method"];
+    if (method.isString()) {
+        // A server notification (or a request: the device API has none; answering is not needed).
+        auto it = handlers_.find(method.asString());
+        if (it != handlers_.end()) it->second(msg["params"]);
+        return true;
+    }
+    const Json& id = msg["id"];
+    if (!id.isNumber()) return false;  // we only send integer ids, so anything else is not ours
+    int key = static_cast<int>(id.asNumber());
+    if (msg.has("error")) {
+        const Json& e = msg["error"];
+        const Json& data = e["data"];
+        complete(key, errors::rpc(static_cast<int>(e["code"].asNumber()), e["message"].asString(),
+                                  data.isNull() ? std::string() : data.dump()),
+                 Json());
+    } else if (msg.has("result")) {
+        complete(key, Error{}, msg["result"]);
+    } else {
+        return false;  // JSON-RPC §5: a response has exactly one of result / error
+    }
+    return true;
+}
+
+void JsonRpcClient::complete(int id, const Error& error, const Json& result) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // late answer after a timeout, or not ours
+    Pending p = std::move(it->second);
+    pending_.erase(it);  // before calling out: the handler may send the next request
+    if (p.timer) timers_.cancel(p.timer);
+    if (p.done) p.done(error, result);
+}
+
+void JsonRpcClient::failAll(const Error& error) {
+    while (!pending_.empty()) complete(pending_.begin()->first, error, Json());
+}
+
+}  // namespace sb::sdk

@@ -1,0 +1,58 @@
+#pragma once
+// JSON-RPC 2.0 client (https://www.jsonrpc.org/specification) for the device signaling protocol:
+// integer ids from 1 like the stock SDK (reference §2.2), a timeout per request (the stock SDK
+// has none and can hang forever), responses routed by id, notifications dispatched from one
+// table keyed by method (STYLE.md 3), error objects surfaced as Error{rpc_error, rpcCode}.
+
+#include "wasm/core/Fn.hpp"
+#include <map>
+#include <string>
+
+#include "wasm/core/Json.hpp"
+#include "wasm/core/Ports.hpp"
+
+namespace sb::sdk {
+
+class JsonRpcClient {
+public:
+    using Send = Fn<void(const std::string& frame)>;
+    using ResultHandler = Fn<void(const Error& error, const Json& result)>;
+    using NotificationHandler = Fn<void(const Json& params)>;
+
+    static constexpr int kDefaultTimeoutMs = 15000;
+
+    JsonRpcClient(TimerPort& timers, Send send) : timers_(timers), send_(std::move(send)) {}
+    ~JsonRpcClient();
+    JsonRpcClient(const JsonRpcClient&) = delete;
+    JsonRpcClient& operator=(const JsonRpcClient&) = delete;
+
+    // Returns the request id. `done` is called exactly once: result, error object, timeout or
+    // failAll().
+    int request(const std::string& method, Json params, ResultHandler done, int timeoutMs = kDefaultTimeoutMs);
+    void notify(const std::string& method, Json params);
+    void on(const std::string& method, NotificationHandler handler) { handlers_[method] = std::move(handler); }
+
+    // Feeds one inbound text frame. Returns false when it is not a JSON-RPC message we understand
+    // (the caller logs it); unknown response ids and methods are ignored (returns true).
+    bool handleFrame(const std::string& text);
+
+    // Fails every pending request (socket closed, disconnect).
+    void failAll(const Error& error);
+    std::size_t pending() const { return pending_.size(); }
+
+private:
+    struct Pending {
+        std::string method;
+        ResultHandler done;
+        int timer = 0;
+    };
+    void complete(int id, const Error& error, const Json& result);
+
+    TimerPort& timers_;
+    Send send_;
+    int nextId_ = 1;
+    std::map<int, Pending> pending_;
+    std::map<std::string, NotificationHandler> handlers_;
+};
+
+}  // namespace sb::sdk

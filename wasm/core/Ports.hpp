@@ -1,0 +1,114 @@
+#pragma once
+// The only things the SDK core knows about the platform: small interfaces ("ports") that
+// wasm/browser/ implements over WebSocket, RTCPeerConnection, navigator.mediaDevices, fetch and
+// setTimeout, and that native tests implement with fakes (STYLE.md 1). They are kept together
+// because each is a handful of pure virtual functions.
+//
+// Contract shared by every port: callbacks are invoked later, from the platform's event loop,
+// never synchronously from inside the call that registered them (as promise reactions and DOM
+// events are); an object that is closed or destroyed never calls back again.
+
+#include "wasm/core/Fn.hpp"
+#include <memory>
+#include <string>
+
+#include "wasm/core/Types.hpp"
+
+namespace sb::sdk {
+
+using Done = Fn<void(const Error&)>;
+using LogFn = Fn<void(LogLevel level, const std::string& message)>;
+using SdpDone = Fn<void(const Error&, const std::string& sdp)>;
+
+// A WebSocket (WHATWG HTML §9.3). open() replaces any previous connection and its handlers.
+class SocketPort {
+public:
+    struct Handlers {
+        Fn<void()> onOpen;
+        Fn<void(const std::string& text)> onMessage;
+        Fn<void(int code)> onClose;  // also after a failed open (code 1006)
+    };
+    virtual ~SocketPort() = default;
+    virtual void open(const std::string& url, Handlers handlers) = 0;
+    virtual void send(const std::string& text) = 0;
+    virtual void close(int code) = 0;
+};
+
+// One-shot timers (setTimeout/clearTimeout). Ids are never 0, so 0 can mean "no timer".
+class TimerPort {
+public:
+    virtual ~TimerPort() = default;
+    virtual int start(int delayMs, Fn<void()> callback) = 0;
+    virtual void cancel(int id) = 0;
+};
+
+// A plain HTTP GET, used to learn why a WebSocket upgrade was refused (docs/protocol.md
+// extension). status 0 means the request itself failed (network error, refused connection).
+class HttpPort {
+public:
+    virtual ~HttpPort() = default;
+    virtual void get(const std::string& url, Fn<void(int status, const std::string& body)> done) = 0;
+};
+
+// Local media (W3C Media Capture and Streams). The adapter keeps the MediaStream objects and
+// hands the core their ids.
+class MediaPort {
+public:
+    virtual ~MediaPort() = default;
+    virtual void getUserMedia(const std::string& constraintsJson,
+                              Fn<void(const Error&, const LocalStream&)> done) = 0;
+    // MediaStreamTrack.stop() on every track of the stream, then forget it.
+    virtual void stopStream(const std::string& streamId) = 0;
+    // MediaStreamTrack.enabled on the stream's tracks of one kind (local mute, reference §2.8).
+    virtual void setTracksEnabled(const std::string& streamId, const std::string& kind, bool enabled) = 0;
+};
+
+// One RTCPeerConnection (W3C WebRTC §4). Descriptions are plain SDP strings.
+class PeerConnectionPort {
+public:
+    struct Handlers {
+        Fn<void(const RemoteTrack& track)> onTrack;  // §5.7 `track` event
+        // The track left the stream (`removetrack`, §4.4.1.6) or ended.
+        Fn<void(const std::string& streamId, const std::string& trackId)> onTrackRemoved;
+        Fn<void(const std::string& state)> onConnectionState;  // §4.3.3 connectionState
+        Fn<void(const std::string& label, const std::string& text)> onChannelMessage;
+    };
+    virtual ~PeerConnectionPort() = default;
+    virtual void setHandlers(Handlers handlers) = 0;
+    // A negotiated data channel (W3C WebRTC §6.2, `negotiated: true`, fixed SCTP stream id).
+    virtual void createDataChannel(const std::string& label, int id) = 0;
+    virtual void sendOnChannel(const std::string& label, const std::string& text) = 0;
+    // addTransceiver(track, {direction: "sendonly", streams: [stream]}) (§5.1), then
+    // setCodecPreferences (§5.4) with the entries of `codecPreferencesJson` of the track's kind.
+    virtual void addTrack(const LocalTrack& track, const std::string& streamId,
+                          const std::string& codecPreferencesJson) = 0;
+    // Stops the transceiver that sends this track (§5.4 stop()); the next offer rejects it.
+    virtual void removeTrack(const std::string& trackId) = 0;
+    virtual void createOffer(bool iceRestart, SdpDone done) = 0;
+    virtual void createAnswer(SdpDone done) = 0;
+    virtual void setLocalDescription(const std::string& type, const std::string& sdp, Done done) = 0;
+    virtual void setRemoteDescription(const std::string& type, const std::string& sdp, Done done) = 0;
+    // RTCDTMFSender.insertDTMF on the first audio sender of the stream (§7.2); false if none.
+    virtual bool insertDtmf(const std::string& streamId, const std::string& tones) = 0;
+    // getStats() as a JSON array of the report's stats objects (§8.2).
+    virtual void getStats(Fn<void(const Error&, const std::string& json)> done) = 0;
+    virtual void close() = 0;
+};
+
+class PeerConnectionFactory {
+public:
+    virtual ~PeerConnectionFactory() = default;
+    // `configurationJson` is an RTCConfiguration (§4.2.1) as JSON.
+    virtual std::unique_ptr<PeerConnectionPort> create(const std::string& configurationJson) = 0;
+};
+
+// Everything the Client needs from the platform; owned by the caller, outlives the Client.
+struct Platform {
+    SocketPort& socket;
+    TimerPort& timers;
+    HttpPort& http;
+    MediaPort& media;
+    PeerConnectionFactory& peers;
+};
+
+}  // namespace sb::sdk

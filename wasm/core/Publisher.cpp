@@ -1,0 +1,227 @@
+#include "wasm/core/Publisher.hpp"
+
+#include <algorithm>
+
+#include "protocol/Methods.hpp"
+#include "wasm/core/DataChannels.hpp"
+#include "wasm/core/Errors.hpp"
+
+namespace sb::sdk {
+
+Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
+                     std::string configurationJson, LogFn log)
+    : rpc_(rpc),
+      peers_(peers),
+      media_(media),
+      timers_(timers),
+      configuration_(std::move(configurationJson)),
+      log_(std::move(log)) {}
+
+void Publisher::publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
+                        PublishDone done) {
+    if (has(stream.id)) {
+        done(errors::invalidState("Stream " + stream.id + " is already published"), {});
+        return;
+    }
+    enqueue(Op{Op::Kind::Publish, stream, alias, codecPreferencesJson, {}, std::move(done)});
+}
+
+void Publisher::unpublish(std::vector<std::string> streamIds, Done done) {
+    enqueue(Op{Op::Kind::Unpublish, {}, {}, {}, std::move(streamIds),
+               [done = std::move(done)](const Error& e, const StreamInfo&) {
+                   if (done) done(e);
+               }});
+}
+
+void Publisher::enqueue(Op op) {
+    ops_.push_back(std::move(op));
+    runNext();
+}
+
+void Publisher::runNext() {
+    if (busy_ || ops_.empty()) return;
+    busy_ = true;
+    const Op& op = ops_.front();
+    switch (op.kind) {
+        case Op::Kind::Publish: runPublish(op); break;
+        case Op::Kind::Unpublish: runUnpublish(op); break;
+        case Op::Kind::IceRestart:
+            // JSEP §4.1.8.1: an offer with new ICE credentials restarts ICE.
+            negotiate(true, [this](const Error& e, const Json&) { finish(e); });
+            break;
+    }
+}
+
+void Publisher::finish(const Error& error, const StreamInfo& stream) {
+    if (ops_.empty()) return;
+    Op op = std::move(ops_.front());
+    ops_.erase(ops_.begin());
+    busy_ = false;
+    if (op.done) op.done(error, stream);
+    if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
+        // Still failed: try again later, a bounded number of times (the stock SDK never stops).
+        std::weak_ptr<char> alive = alive_;
+        restartTimer_ = timers_.start(kIceRestartDelayMs, [this, alive]() {
+            if (alive.expired()) return;
+            restartTimer_ = 0;
+            onConnectionState(pcState_);
+        });
+    }
+    runNext();
+}
+
+void Publisher::runPublish(const Op& op) {
+    ensureConnection([this, stream = op.stream, alias = op.alias, prefs = op.codecPreferences](const Error& e) {
+        if (e.failed()) return finish(e);
+        for (const auto& track : stream.tracks) pc_->addTrack(track, stream.id, prefs);
+        streams_.push_back(Published{stream.id, alias, stream.tracks});
+        negotiate(false, [this, id = stream.id, alias](const Error& error, const Json& result) {
+            if (error.failed()) {
+                drop(id);  // the server refused it: it is not published
+                return finish(error);
+            }
+            StreamInfo info{id, {}, {}, alias};
+            for (const auto& type : result["streamMetadata"][id]["mediaTypes"].values())
+                info.mediaTypes.push_back(type.asString());
+            if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
+            finish({}, info);
+        });
+    });
+}
+
+void Publisher::runUnpublish(const Op& op) {
+    std::vector<std::string> ids = op.ids;
+    if (ids.empty())
+        for (const auto& s : streams_) ids.push_back(s.id);
+    std::size_t before = streams_.size();
+    for (const auto& id : ids) {
+        if (!has(id)) continue;
+        drop(id);
+        media_.stopStream(id);
+    }
+    if (!pc_ || streams_.size() == before) return finish({});
+    negotiate(false, [this](const Error& e, const Json&) { finish(e); });
+}
+
+void Publisher::ensureConnection(Done done) {
+    if (pc_) return done({});
+    pc_ = peers_.create(configuration_);
+    if (!pc_) return done(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
+    std::weak_ptr<char> alive = alive_;
+    PeerConnectionPort::Handlers handlers;
+    handlers.onConnectionState = [this, alive](const std::string& state) {
+        if (!alive.expired()) onConnectionState(state);
+    };
+    handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
+        if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
+    };
+    pc_->setHandlers(std::move(handlers));
+    channels::open(*pc_);
+    // First offer with the data channels only, like the stock SDK (reference §2.4).
+    negotiate(false, [done](const Error& e, const Json&) { done(e); });
+}
+
+void Publisher::negotiate(bool iceRestart, NegotiateDone done) {
+    std::weak_ptr<char> alive = alive_;
+    pc_->createOffer(iceRestart, [this, alive, done](const Error& offerError, const std::string& offer) {
+        if (alive.expired()) return;
+        if (offerError.failed() || offer.empty())
+            return done(offerError.failed() ? offerError : errors::negotiation("createOffer gave no SDP"), {});
+        Json params = Json::object();
+        params.set("sdpOffer", offer);
+        params.set("mediaMetadata", mediaMetadata());
+        // Stock order (reference §2.4): the offer is applied only once the server has answered,
+        // so a refused offer leaves the connection in "stable" with nothing to roll back.
+        rpc_.request(protocol::method::kOfferSdp, std::move(params),
+                     [this, alive, offer, done](const Error& rpcError, const Json& result) {
+                         if (alive.expired()) return;
+                         if (rpcError.failed()) return done(rpcError, {});
+                         applyAnswer(offer, result, done);
+                     });
+    });
+}
+
+void Publisher::applyAnswer(const std::string& offer, const Json& result, NegotiateDone done) {
+    std::string answer = result["sdpAnswer"].asString();
+    if (answer.empty()) return done(errors::badResponse("offerSdp result has no sdpAnswer"), {});
+    std::weak_ptr<char> alive = alive_;
+    // JSEP §5.5/§5.6: the local offer, then the remote answer completes the exchange.
+    pc_->setLocalDescription("offer", offer, [this, alive, answer, result, done](const Error& localError) {
+        if (alive.expired()) return;
+        if (localError.failed()) return done(localError, {});
+        pc_->setRemoteDescription("answer", answer, [alive, result, done](const Error& remoteError) {
+            if (!alive.expired()) done(remoteError, result);
+        });
+    });
+}
+
+Json Publisher::mediaMetadata() const {
+    Json streams = Json::object();
+    for (const auto& s : streams_) {
+        Json entry = Json::object();
+        if (!s.alias.empty()) entry.set("alias", s.alias);
+        streams.set(s.id, std::move(entry));
+    }
+    Json out = Json::object();
+    out.set("mediaStreams", std::move(streams));
+    out.set("dataChannels", channels::metadata());
+    return out;
+}
+
+void Publisher::drop(const std::string& streamId) {
+    auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Published& p) { return p.id == streamId; });
+    if (it == streams_.end()) return;
+    if (pc_)
+        for (const auto& track : it->tracks) pc_->removeTrack(track.id);
+    streams_.erase(it);
+}
+
+void Publisher::onConnectionState(const std::string& state) {
+    pcState_ = state;
+    if (state == "connected") iceRestarts_ = 0;
+    if (state != "failed" || streams_.empty() || restartTimer_ || iceRestarts_ >= kMaxIceRestarts) return;
+    for (const auto& op : ops_)
+        if (op.kind == Op::Kind::IceRestart) return;
+    ++iceRestarts_;
+    if (log_) log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_));
+    enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
+}
+
+bool Publisher::has(const std::string& streamId) const {
+    return std::any_of(streams_.begin(), streams_.end(), [&](const Published& p) { return p.id == streamId; });
+}
+
+bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) {
+    if (!pc_) return false;
+    bool sent = false;
+    for (const auto& s : streams_)
+        if (streamId.empty() || s.id == streamId) sent = pc_->insertDtmf(s.id, tones) || sent;
+    return sent;
+}
+
+void Publisher::setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId) {
+    for (const auto& s : streams_)
+        if (streamId.empty() || s.id == streamId) media_.setTracksEnabled(s.id, kind, enabled);
+}
+
+void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
+    if (!pc_) return done({}, "[]");
+    pc_->getStats(std::move(done));
+}
+
+void Publisher::close() {
+    alive_ = std::make_shared<char>();
+    if (restartTimer_) timers_.cancel(restartTimer_);
+    restartTimer_ = 0;
+    for (const auto& s : streams_) media_.stopStream(s.id);
+    streams_.clear();
+    if (pc_) pc_->close();
+    pc_.reset();
+    busy_ = false;
+    auto ops = std::move(ops_);
+    ops_.clear();
+    for (auto& op : ops)
+        if (op.done) op.done(errors::disconnected(), {});
+}
+
+}  // namespace sb::sdk

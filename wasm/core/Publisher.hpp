@@ -1,0 +1,92 @@
+#pragma once
+// The publishing peer connection (reference §2.4, docs/protocol.md `offerSdp`): the client is
+// always the offerer. The connection is created on the first publish with the two negotiated
+// data channels and offered once with them alone, as the stock SDK does; every later change is
+// one re-offer listing all current streams in mediaMetadata.mediaStreams.
+
+#include <vector>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wasm/core/JsonRpcClient.hpp"
+#include "wasm/core/Ports.hpp"
+
+namespace sb::sdk {
+
+class Publisher {
+public:
+    using PublishDone = Fn<void(const Error& error, const StreamInfo& stream)>;
+
+    static constexpr int kMaxIceRestarts = 5;
+    static constexpr int kIceRestartDelayMs = 5000;
+
+    Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
+              std::string configurationJson, LogFn log);
+    ~Publisher() { close(); }
+    Publisher(const Publisher&) = delete;
+    Publisher& operator=(const Publisher&) = delete;
+
+    // Result: endpointId (streamId) = the local MediaStream id, mediaTypes from the answer's
+    // streamMetadata (fallback APPLICATION, as the stock SDK), alias.
+    void publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
+                 PublishDone done);
+    // No ids = every published stream. Stops the tracks and their transceivers, then re-offers.
+    void unpublish(std::vector<std::string> streamIds, Done done);
+    // RFC 4733 tones on one stream, or on every published stream when `streamId` is empty.
+    bool sendDtmf(const std::string& tones, const std::string& streamId);
+    void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
+    bool has(const std::string& streamId) const;
+    std::size_t streamCount() const { return streams_.size(); }
+    void getStats(Fn<void(const Error&, const std::string&)> done);
+    // Stops every published track, closes the connection, fails queued operations. The object
+    // is reused by the next connect() with a new configuration.
+    void close();
+    void configure(std::string configurationJson) { configuration_ = std::move(configurationJson); }
+
+private:
+    struct Published {
+        std::string id;
+        std::string alias;
+        std::vector<LocalTrack> tracks;
+    };
+    struct Op {
+        enum class Kind { Publish, Unpublish, IceRestart } kind;
+        LocalStream stream;
+        std::string alias;
+        std::string codecPreferences;
+        std::vector<std::string> ids;
+        PublishDone done;
+    };
+    using NegotiateDone = Fn<void(const Error&, const Json& result)>;
+
+    void enqueue(Op op);
+    void runNext();
+    void finish(const Error& error, const StreamInfo& stream = {});
+    void runPublish(const Op& op);
+    void runUnpublish(const Op& op);
+    void ensureConnection(Done done);
+    void negotiate(bool iceRestart, NegotiateDone done);
+    void applyAnswer(const std::string& offer, const Json& result, NegotiateDone done);
+    Json mediaMetadata() const;
+    void drop(const std::string& streamId);
+    void onConnectionState(const std::string& state);
+
+    JsonRpcClient& rpc_;
+    PeerConnectionFactory& peers_;
+    MediaPort& media_;
+    TimerPort& timers_;
+    std::string configuration_;
+    LogFn log_;
+    std::unique_ptr<PeerConnectionPort> pc_;
+    std::vector<Published> streams_;
+    std::vector<Op> ops_;
+    bool busy_ = false;
+    std::string pcState_;
+    int iceRestarts_ = 0;
+    int restartTimer_ = 0;
+    // Replaced on close(): callbacks of the previous connection see their token expired.
+    std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+}  // namespace sb::sdk

@@ -1,0 +1,24 @@
+#pragma once
+// URLs of the device signaling endpoint (reference §2.1, docs/protocol.md "Connecting") and the
+// reading of the HTTP probe that explains a refused WebSocket upgrade.
+
+#include <string>
+
+#include "wasm/core/Types.hpp"
+
+namespace sb::sdk::url {
+
+// `{base}/v3/?token=…&client=…&sdkVersion=…&uniqueId=…`. A trailing slash on `base` is
+// tolerated; query values are percent-encoded (RFC 3986 §2.1; a JWT is unchanged by it).
+std::string signaling(const std::string& base, const std::string& token, const std::string& client,
+                      const std::string& sdkVersion, const std::string& uniqueId);
+
+// ws:// → http://, wss:// → https:// (the probe GET of the same URL).
+std::string probe(const std::string& websocketUrl);
+
+// The error a failed first connection reports, from the probe's answer: status 0 (fetch failed
+// too) → server_unreachable; 401/403 with the server's {"code","error"} → that code; 200 → the
+// token is fine, the WebSocket itself failed; anything else → server_refused.
+Error classifyProbe(int status, const std::string& body, const std::string& websocketUrl);
+
+}  // namespace sb::sdk::url

@@ -1,0 +1,54 @@
+#pragma once
+// Remote streams of the subscribing connection, keyed by MediaStream id (the msid of the
+// server's offer, docs/protocol.md). A stream is announced once, when the server's metadata is
+// known and every track the offer sends for it has arrived (reference §1.3); it is withdrawn when
+// its msid is gone from the latest offer or all its tracks were removed or ended.
+
+#include "wasm/core/Fn.hpp"
+#include <map>
+#include <set>
+#include <string>
+
+#include "wasm/core/EventQueue.hpp"
+#include "wasm/core/Json.hpp"
+#include "wasm/core/Types.hpp"
+
+namespace sb::sdk {
+
+class StreamRegistry {
+public:
+    using Available = Fn<void(const StreamInfo& stream)>;
+    using Unavailable = Fn<void(const std::string& streamId)>;
+
+    StreamRegistry(EventQueue& events, Available available, Unavailable unavailable)
+        : events_(events), available_(std::move(available)), unavailable_(std::move(unavailable)) {}
+
+    // Called before the offer is applied, since `track` events fire during
+    // setRemoteDescription (W3C WebRTC §4.4.1.6). `metadata` is the offer's streamMetadata;
+    // `expectedTracks` comes from sdp::sentTracksPerStream of the same offer.
+    void applyOffer(const Json& metadata, const std::map<std::string, int>& expectedTracks);
+    void trackAdded(const std::string& streamId, const std::string& trackId);
+    void trackRemoved(const std::string& streamId, const std::string& trackId);
+    // The subscribing connection is gone: withdraw every announced stream.
+    void clear();
+
+    bool announced(const std::string& streamId) const;
+    const StreamInfo* find(const std::string& streamId) const;
+
+private:
+    struct Entry {
+        StreamInfo info;
+        int expected = 0;
+        std::set<std::string> tracks;
+        bool announced = false;
+    };
+    void announceIfComplete(Entry& entry);
+    void withdraw(Entry& entry);
+
+    EventQueue& events_;
+    Available available_;
+    Unavailable unavailable_;
+    std::map<std::string, Entry> streams_;
+};
+
+}  // namespace sb::sdk

@@ -1,0 +1,67 @@
+#pragma once
+// Value types shared by the SDK core, its ports and the bindings. Small enough to live together
+// (STYLE.md: one Types.hpp per module rather than a file per enum).
+
+#include <string>
+#include <vector>
+
+namespace sb::sdk {
+
+// Connection state as the application sees it (`onConnectionStateChange`); transitions live in
+// ConnectionState.cpp.
+enum class State { Idle, Connecting, Connected, Reconnecting, Disconnected, Failed };
+
+// What can happen to the connection; the input of nextState().
+enum class Event {
+    Connect,     // the application called connect()
+    Opened,      // socket open and setMediaPreferences answered
+    Lost,        // socket closed without being asked to
+    Failure,     // connecting or reconnecting gave up (refused token, unreachable, timeout)
+    Disconnect,  // the application called disconnect(), or the server closed normally
+};
+
+enum class LogLevel { Error, Warn, Info, Debug };
+
+const char* toString(State state);
+const char* toString(Event event);
+// std::to_string(int) without printf: libc++'s pulls ~4 KB of vsnprintf into the wasm.
+std::string decimal(long value);
+
+// An error surfaced to the application. `code` is a stable machine-readable name (catalogue in
+// Errors.hpp); JSON-RPC error objects keep their numeric code in `rpcCode` and `data` as JSON text.
+struct Error {
+    std::string code;
+    std::string message;
+    int rpcCode = 0;
+    std::string data;
+    bool failed() const { return !code.empty(); }
+};
+
+// A track of a local MediaStream, as the browser adapter describes it (W3C Media Capture §4.3).
+struct LocalTrack {
+    std::string id;
+    std::string kind;  // "audio" | "video"
+};
+
+struct LocalStream {
+    std::string id;  // MediaStream.id, which is the msid the publishing SDP carries
+    std::vector<LocalTrack> tracks;
+};
+
+// The server's StreamMetadata for one stream (docs/protocol.md), or the result of a publish.
+// `streamId` is the MediaStream id, surfaced as RtcStream.endpointId like the stock SDK.
+struct StreamInfo {
+    std::string streamId;
+    std::string participantId;
+    std::vector<std::string> mediaTypes;  // "AUDIO" | "VIDEO" | "APPLICATION"
+    std::string alias;                    // empty = no alias
+};
+
+// A remote track as RTCPeerConnection's `track` event reports it (W3C WebRTC §5.7).
+struct RemoteTrack {
+    std::string id;
+    std::string kind;
+    std::vector<std::string> streamIds;
+};
+
+}  // namespace sb::sdk
