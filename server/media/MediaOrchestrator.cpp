@@ -1,4 +1,5 @@
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/media/OrchestratorState.hpp"
 
 #include <boost/asio/post.hpp>
 #include <random>
@@ -13,7 +14,6 @@ namespace asio = boost::asio;
 using nlohmann::json;
 using protocol::RpcError;
 using protocol::RpcErrorCode;
-using FeedMid = std::pair<std::uint64_t, std::string>;
 
 namespace {
 constexpr const char* kVideoRoom = "janus.plugin.videoroom";
@@ -27,35 +27,6 @@ std::uint64_t randomRoomId() {
     return 1 + rng() % ((std::uint64_t{1} << 52) - 1);
 }
 }  // namespace
-
-struct MediaOrchestrator::Device {
-    std::string id, accountId, participantId;
-    std::shared_ptr<DeviceSink> sink;
-    // Publishing side.
-    HandleId pubHandle = 0;
-    std::uint64_t feed = 0;
-    std::string pubSession;
-    bool pubPublished = false;  // Janus has a PeerConnection for it (configure vs publish)
-    bool pubUp = false;         // webrtcup seen: others may subscribe
-    bool pubBusy = false;
-    std::vector<PublishedTrack> tracks;
-    std::map<std::string, std::string> aliases;
-    // Subscribing side.
-    HandleId subHandle = 0;
-    std::string subSession;
-    bool subBusy = false;  // a join/update is in flight or an answer is awaited
-    bool awaitingAnswer = false;
-    bool dirty = false;    // the wanted set changed while busy
-    std::set<FeedMid> subscribed, requested;
-    int revision = 0;
-};
-
-struct MediaOrchestrator::Room {
-    std::string accountId, sessionId;
-    std::uint64_t roomId = 0;
-    bool created = false;
-    std::vector<std::function<void(Room*)>> waiters;
-};
 
 MediaOrchestrator::MediaOrchestrator(asio::any_io_executor executor, MediaConfig config, api::CallControl& calls)
     : strand_(asio::make_strand(executor)), config_(std::move(config)), calls_(calls), reapTimer_(strand_) {}
@@ -148,6 +119,16 @@ void MediaOrchestrator::withRoom(const std::string& accountId, const std::string
         return;
     }
     if (!controlHandle_) return then(nullptr);
+    if (!spareRooms_.empty()) {
+        auto spare = std::move(spareRooms_.back());
+        spareRooms_.pop_back();
+        --stats_.spareRooms;
+        spare->accountId = accountId;
+        spare->sessionId = sessionId;
+        Room* reused = spare.get();
+        rooms_[sessionId] = std::move(spare);
+        return then(reused);
+    }
     auto room = std::make_unique<Room>();
     room->accountId = accountId;
     room->sessionId = sessionId;
@@ -182,8 +163,12 @@ void MediaOrchestrator::maybeDestroyRoom(const std::string& sessionId) {
     if (it == rooms_.end() || !it->second->created) return;
     for (const auto& [id, d] : devices_)
         if (d->pubSession == sessionId || d->subSession == sessionId) return;
-    for (const auto& r : retired_)
-        (void)r;  // retired publishers leave with their handle; the room may go now
+    if (!it->second->remotes.empty()) {
+        spareRooms_.push_back(std::move(it->second));
+        rooms_.erase(it);
+        ++stats_.spareRooms;
+        return;
+    }
     json body{{"request", "destroy"}, {"room", it->second->roomId}, {"secret", config_.roomSecret}};
     if (controlHandle_) janus_->message(controlHandle_, body, nullptr, [](const JanusReply&) {});
     rooms_.erase(it);
@@ -240,6 +225,7 @@ void MediaOrchestrator::sendPublisherOffer(Device& d, Room& room, const OfferPla
         dev->pubSession = sessionId;
         dev->pubPublished = true;
         dev->tracks = plan.tracks;
+        readNegotiatedCodecs(r.jsep.value("sdp", ""), dev->tracks);
         dev->aliases = aliases;
         json result{{"endpointId", dev->id},
                     {"sdpAnswer", finishAnswer(r.jsep.value("sdp", ""), plan.refusedMids)},
@@ -336,14 +322,46 @@ const PublishedTrack* MediaOrchestrator::findTrack(std::uint64_t feed, const std
     return nullptr;
 }
 
+std::set<FeedMid> MediaOrchestrator::wantedStreams(Device& d, const std::string& sessionId, const state::Participant& p) {
+    std::set<FeedMid> wanted;
+    std::vector<state::SessionMember> members;
+    try {
+        for (const auto& m : calls_.sessionParticipants(d.accountId, sessionId)) members.push_back({m.id});
+    } catch (const api::ApiError&) {
+        return wanted;
+    }
+    std::vector<state::PublishedStream> streams;
+    for (const auto& [id, e] : devices_) {
+        if (e->pubSession != sessionId || !e->pubUp) continue;
+        std::set<std::string> seen;
+        for (const auto& t : e->tracks) {
+            if (!seen.insert(t.msid).second) continue;
+            std::optional<std::string> alias;
+            if (auto a = e->aliases.find(t.msid); a != e->aliases.end()) alias = a->second;
+            streams.push_back({e->participantId, t.msid, alias});
+        }
+    }
+    auto received = state::receivedStreams(d.participantId, sessionId, p.subscriptions, members, streams);
+    for (const auto& [id, e] : devices_) {
+        if (e->pubSession != sessionId || !e->pubUp) continue;
+        for (const auto& t : e->tracks) {
+            if (d.phone && t.kind != "audio") continue;  // a phone hears, it does not watch
+            for (const auto& r : received)
+                if (r.participantId == e->participantId && r.streamId == t.msid) wanted.insert({e->feed, t.mid});
+        }
+    }
+    return wanted;
+}
+
 void MediaOrchestrator::refreshDevice(Device& d) {
-    if (d.subBusy) {
+    if (d.subBusy || d.forwardsBusy) {
         d.dirty = true;
         return;
     }
     d.dirty = false;
     auto p = participantOf(d);
     std::string sessionId = p && p->sessionId ? *p->sessionId : std::string();
+    if (d.phone && sessionId != d.pubSession) return endPhoneLeg(d, sessionId.empty() ? "participant left the session" : "participant moved to another session");
 
     if (d.subHandle && d.subSession != sessionId) {
         // Removed from the session (or moved): its subscriber leaves the old room.
@@ -361,31 +379,8 @@ void MediaOrchestrator::refreshDevice(Device& d) {
     auto roomIt = rooms_.find(sessionId);
     if (roomIt == rooms_.end() || !roomIt->second->created) return;  // nobody publishes yet
 
-    std::vector<state::SessionMember> members;
-    try {
-        for (const auto& m : calls_.sessionParticipants(d.accountId, sessionId)) members.push_back({m.id});
-    } catch (const api::ApiError&) {
-        return;
-    }
-    std::vector<state::PublishedStream> streams;
-    for (const auto& [id, e] : devices_) {
-        if (e->pubSession != sessionId || !e->pubUp) continue;
-        std::set<std::string> seen;
-        for (const auto& t : e->tracks) {
-            if (!seen.insert(t.msid).second) continue;
-            std::optional<std::string> alias;
-            if (auto a = e->aliases.find(t.msid); a != e->aliases.end()) alias = a->second;
-            streams.push_back({e->participantId, t.msid, alias});
-        }
-    }
-    auto received = state::receivedStreams(d.participantId, sessionId, p->subscriptions, members, streams);
-    std::set<FeedMid> wanted;
-    for (const auto& [id, e] : devices_) {
-        if (e->pubSession != sessionId || !e->pubUp) continue;
-        for (const auto& t : e->tracks)
-            for (const auto& r : received)
-                if (r.participantId == e->participantId && r.streamId == t.msid) wanted.insert({e->feed, t.mid});
-    }
+    auto wanted = wantedStreams(d, sessionId, *p);
+    if (d.phone) return applyForwards(d, wanted);
     if (wanted == d.subscribed) return;
     if (app::logEnabled(app::LogLevel::Debug))
         app::log(app::LogLevel::Debug, "media: device " + d.id + " subscription " + std::to_string(d.subscribed.size()) +
@@ -565,6 +560,11 @@ void MediaOrchestrator::onJanusLost() {
     handleOwner_.clear();
     retired_.clear();
     rooms_.clear();
+    spareRooms_.clear();
+    std::vector<std::string> phones;
+    for (auto& [id, d] : devices_)
+        if (d->phone) phones.push_back(id);
+    for (const auto& id : phones) endPhoneLeg(*devices_[id], "media server restarted");
     for (auto& [id, d] : devices_) {
         d->pubHandle = d->subHandle = 0;
         d->feed = 0;
@@ -574,8 +574,11 @@ void MediaOrchestrator::onJanusLost() {
         d->subBusy = d->awaitingAnswer = d->dirty = false;
         d->tracks.clear();
         d->subscribed.clear();
+        d->forwards.clear();
+        d->forwardsBusy = false;
     }
-    stats_.rooms = stats_.publishers = stats_.subscribers = 0;
+    stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders = stats_.remotePublishers = 0;
+    stats_.spareRooms = 0;
 }
 
 // ---- call-control changes ----
@@ -604,7 +607,12 @@ void MediaOrchestrator::participantDeleted(const std::string& accountId, const s
         for (auto& [id, d] : self->devices_)
             if (d->accountId == accountId && d->participantId == participantId) ids.push_back(id);
         for (const auto& id : ids) {
-            self->devices_[id]->sink->closeDevice(4404, "participant deleted");
+            auto& d = *self->devices_[id];
+            if (d.phone) {
+                self->endPhoneLeg(d, "participant deleted");
+                continue;
+            }
+            d.sink->closeDevice(4404, "participant deleted");
             self->detachDevice(id);
         }
     });
@@ -620,7 +628,12 @@ void MediaOrchestrator::sessionDeleted(const std::string& accountId, const std::
                 ids.push_back(id);
         }
         for (const auto& id : ids) {
-            self->devices_[id]->sink->closeDevice(4410, "session deleted");
+            auto& d = *self->devices_[id];
+            if (d.phone) {
+                self->endPhoneLeg(d, "session deleted");
+                continue;
+            }
+            d.sink->closeDevice(4410, "session deleted");
             self->detachDevice(id);
         }
     });

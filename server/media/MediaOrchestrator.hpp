@@ -32,11 +32,38 @@ public:
     virtual void closeDevice(std::uint16_t code, const std::string& reason) = 0;
 };
 
+// A room stream forwarded to a phone leg (Janus rtp_forward): all of a call's forwarders send to
+// one UDP port, told apart by SSRC.
+struct ForwardedStream {
+    std::uint32_t ssrc = 0;
+    int payloadType = 0;
+    std::string codec;  // "opus", "pcmu", "pcma"
+    std::string participantId;
+};
+
+// How the orchestration talks back to a phone leg (implemented by the SIP bridge).
+class PhoneSink {
+public:
+    virtual ~PhoneSink() = default;
+    virtual void forwardsChanged(const std::vector<ForwardedStream>& streams) = 0;
+    // The phone must leave (participant removed or deleted, session deleted, media server gone).
+    virtual void endPhone(const std::string& reason) = 0;
+};
+
+// Where a phone leg sends its RTP: the room's Janus remote publisher (PCMU, SSRC 1000).
+struct PhoneEndpoint {
+    std::string host;
+    std::uint16_t port = 0;
+};
+using PhoneAttached = std::function<void(std::optional<std::string> error, PhoneEndpoint endpoint)>;
+
 struct MediaConfig {
     std::string janusUrl;
     std::string roomSecret;     // rooms are created with this secret
     std::string adminKey;       // VideoRoom admin_key, required to create rooms
     int maxPublishersPerRoom = 20;
+    std::string forwardHost = "127.0.0.1";     // where rtp_forward sends room audio for phones
+    std::string remotePublisherIface = "127.0.0.1";  // where Janus listens for phone RTP
 };
 
 using RpcReply = std::function<void(std::optional<protocol::RpcError>, nlohmann::json result)>;
@@ -58,6 +85,12 @@ public:
     // answerSdp for the last sdpOffer sent to the device.
     void answer(const std::string& deviceId, std::string sdp, RpcReply reply);
 
+    // A phone call joins its participant's session: audio-only, as a Janus remote publisher, and
+    // receiving what the participant is subscribed to through rtp_forward to `forwardPort`.
+    void attachPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
+                     std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done);
+    void detachPhone(const std::string& callId);
+
     // Call-control changes, applied at once to connected devices.
     void membershipChanged(const std::string& accountId, const std::string& participantId) override;
     void participantDeleted(const std::string& accountId, const std::string& participantId) override;
@@ -65,7 +98,8 @@ public:
                         const std::vector<std::string>& members) override;
 
     struct Stats {
-        std::size_t devices = 0, rooms = 0, publishers = 0, subscribers = 0;
+        std::size_t devices = 0, rooms = 0, publishers = 0, subscribers = 0, phones = 0, forwarders = 0,
+                    remotePublishers = 0, spareRooms = 0;
     };
     Stats stats() const;  // approximate when called off the strand (for metrics)
 
@@ -84,6 +118,10 @@ private:
     void leaveRoom(Device& d);
     void refreshRoom(const std::string& sessionId);
     void refreshDevice(Device& d);
+    std::set<std::pair<std::uint64_t, std::string>> wantedStreams(Device& d, const std::string& sessionId,
+                                                                  const state::Participant& p);
+    void applyForwards(Device& d, const std::set<std::pair<std::uint64_t, std::string>>& wanted);
+    void endPhoneLeg(Device& d, const std::string& reason);
     void onSubscriberOffer(Device& d, const nlohmann::json& streams, const nlohmann::json& jsep);
     void onHandleEvent(HandleId handle, const nlohmann::json& msg);
     void onJanusReady();
@@ -99,6 +137,9 @@ private:
     HandleId controlHandle_ = 0;
     std::map<std::string, std::unique_ptr<Device>> devices_;
     std::map<std::string, std::unique_ptr<Room>> rooms_;  // by session id
+    // Rooms of ended sessions that still hold idle remote publishers: reused for new sessions,
+    // because Janus 1.1.2 leaks a remote publisher's ports once RTP has flowed (janus-notes §5).
+    std::vector<std::unique_ptr<Room>> spareRooms_;
     std::map<HandleId, std::string> handleOwner_;         // handle → device id
     struct Retired {
         HandleId handle;

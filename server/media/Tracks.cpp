@@ -1,6 +1,8 @@
 #include "server/media/Tracks.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <sstream>
 
 namespace sb::media {
 
@@ -28,10 +30,33 @@ OfferPlan planOffer(const std::string& offerSdp, const state::PublishPermissions
         }
         bool sending = m.port != 0 && (m.direction == "sendonly" || m.direction == "sendrecv" || m.direction.empty());
         if (sending && m.msidStream && !m.msidStream->empty() && *m.msidStream != "-")
-            plan.tracks.push_back({m.mid, m.kind, *m.msidStream, m.msidTrack.value_or("")});
+            plan.tracks.push_back({m.mid, m.kind, *m.msidStream, m.msidTrack.value_or(""), "", -1});
     }
     plan.sdpForJanus = sdp.str();
     return plan;
+}
+
+void readNegotiatedCodecs(const std::string& answerSdp, std::vector<PublishedTrack>& tracks) {
+    auto sdp = SessionDescription::parse(answerSdp);
+    for (auto& t : tracks) {
+        const auto* m = sdp.byMid(t.mid);
+        if (!m) continue;
+        // m=<media> <port> <proto> <fmt> …: the first format is the one in use (RFC 3264 §6.1).
+        std::istringstream mline(m->lines.front());
+        std::string media, port, proto;
+        int pt = -1;
+        mline >> media >> port >> proto >> pt;
+        t.payloadType = pt;
+        std::string prefix = "a=rtpmap:" + std::to_string(pt) + " ";
+        for (const auto& l : m->lines) {
+            if (l.rfind(prefix, 0) != 0) continue;
+            auto name = l.substr(prefix.size(), l.find('/') - prefix.size());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            t.codec = name;
+        }
+        if (t.codec.empty() && pt == 0) t.codec = "pcmu";
+        if (t.codec.empty() && pt == 8) t.codec = "pcma";
+    }
 }
 
 std::string finishAnswer(const std::string& answerSdp, const std::vector<std::string>& refusedMids) {

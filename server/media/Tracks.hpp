@@ -17,7 +17,12 @@ struct PublishedTrack {
     std::string kind;  // "audio" | "video"
     std::string msid;  // MediaStream id: the stream's identity on both sides
     std::string trackId;
+    std::string codec;    // negotiated with Janus: "opus", "pcmu", … (lower case)
+    int payloadType = -1;
 };
+
+// Fills codec/payloadType of `tracks` from the first format of each m-section of Janus's answer.
+void readNegotiatedCodecs(const std::string& answerSdp, std::vector<PublishedTrack>& tracks);
 
 struct OfferPlan {
     std::vector<PublishedTrack> tracks;  // permitted, sending, with an msid
