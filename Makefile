@@ -5,14 +5,14 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat browser netns-up netns-down bench format check-format clean
+        compat js wasm browser netns-up netns-down bench format check-format clean
 SBNET := scripts/netns.sh
 
-demo: deps-test build
+demo: deps-test build wasm
 	scripts/demo.sh
 
-test: deps-test build build-asan
-	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat browser
+test: deps-test build build-asan wasm
+	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat js browser
 
 deps:
 	@scripts/install-deps.sh build
@@ -25,6 +25,10 @@ $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(JOBS)
+
+# The browser SDK: C++ core + browser adapters compiled by Debian's Emscripten into web/dist/.
+wasm:
+	wasm/build.sh
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
@@ -41,6 +45,8 @@ integration-asan:
 	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN_BUILD)/switchboard node --test --test-concurrency=1 tests/integration/
 compat:
 	node --test --test-concurrency=1 tests/compat/
+js:
+	node --test --test-concurrency=1 tests/js/
 
 # Media tests run inside the project's own network namespace (scripts/netns.sh): Janus,
 # switchboard and Chromium share its loopback and one veth, so no packet leaves it.

@@ -30,8 +30,10 @@ Client::Client(Platform platform, ClientListener listener)
               if (listener_.onStreamUnavailable) listener_.onStreamUnavailable(id);
           }) {
     LogFn logFn = [this](LogLevel level, const std::string& message) { log(level, message); };
-    publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media, platform_.timers, "{}", logFn);
-    subscriber_ = std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, "{}", logFn);
+    publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media,
+                                             platform_.timers, "{}", logFn);
+    subscriber_ =
+        std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, "{}", logFn);
     rpc_.on(method::kSdpOffer, [this](const Json& params) { subscriber_->handleOffer(params); });
 }
 
@@ -39,17 +41,21 @@ Client::~Client() {
     listener_ = ClientListener{};
     alive_.reset();
     if (socketOpen_) platform_.socket.close(1000);
-    teardown(errors::disconnected());
+    // No callback into the application from a destructor (its objects may be gone already).
+    teardown(errors::disconnected(), false);
 }
 
 void Client::connect(const ConnectOptions& options, Done done) {
     Scope scope(events_);
-    if (state_ == State::Connecting || state_ == State::Connected || state_ == State::Reconnecting) {
-        if (done) done(errors::invalidState("connect() was already called; call disconnect() first"));
+    if (state_ == State::Connecting || state_ == State::Connected ||
+        state_ == State::Reconnecting) {
+        if (done)
+            done(errors::invalidState("connect() was already called; call disconnect() first"));
         return;
     }
     options_ = options;
-    url_ = url::signaling(options.websocketUrl, options.token, options.client, options.sdkVersion, options.uniqueId);
+    url_ = url::signaling(options.websocketUrl, options.token, options.client, options.sdkVersion,
+                          options.uniqueId);
     connectDone_ = std::move(done);
     attempts_ = 0;
     publisher_->configure(options.peerConfigurationJson);
@@ -77,7 +83,8 @@ void Client::openSocket() {
     handlers.onMessage = [this, alive](const std::string& text) {
         if (alive.expired()) return;
         Scope scope(events_);
-        if (!rpc_.handleFrame(text)) log(LogLevel::Warn, "Ignoring a frame that is not JSON-RPC 2.0");
+        if (!rpc_.handleFrame(text))
+            log(LogLevel::Warn, "Ignoring a frame that is not JSON-RPC 2.0");
     };
     handlers.onClose = [this, alive](int code) {
         if (alive.expired()) return;
@@ -95,22 +102,24 @@ void Client::onOpen() {
     Json params = Json::object();
     params.set("protocol", "WEBRTC");
     auto alive = token();
-    rpc_.request(method::kSetMediaPreferences, std::move(params), [this, alive](const Error& e, const Json&) {
-        if (alive.expired()) return;
-        if (!e.failed()) return onReady();
-        if (state_ == State::Connecting) return failConnection(e);
-        if (state_ == State::Reconnecting) {
-            socketOpen_ = false;
-            platform_.socket.close(1000);
-            scheduleReconnect();
-        }
-    });
+    rpc_.request(method::kSetMediaPreferences, std::move(params),
+                 [this, alive](const Error& e, const Json&) {
+                     if (alive.expired()) return;
+                     if (!e.failed()) return onReady();
+                     if (state_ == State::Connecting) return failConnection(e);
+                     if (state_ == State::Reconnecting) {
+                         socketOpen_ = false;
+                         platform_.socket.close(1000);
+                         scheduleReconnect();
+                     }
+                 });
 }
 
 void Client::onReady() {
     if (state_ != State::Connecting && state_ != State::Reconnecting) return;
     cancelTimer(connectTimer_);
     attempts_ = 0;
+    if (state_ == State::Reconnecting) subscriber_->acceptAnyRevision();
     transition(Event::Opened);
     schedulePing();
     if (connectDone_) {
@@ -125,8 +134,12 @@ void Client::onClose(int code) {
     cancelTimer(pingTimer_);
     log(LogLevel::Info, "Signaling socket closed with code " + decimal(code));
     switch (state_) {
-        case State::Connecting: probeAndFail(false); break;
-        case State::Reconnecting: probeAndFail(true); break;
+        case State::Connecting:
+            probeAndFail(false);
+            break;
+        case State::Reconnecting:
+            probeAndFail(true);
+            break;
         case State::Connected:
             if (code == 1000) {
                 // The server ended the session on purpose: like the stock SDK, no reconnect.
@@ -137,7 +150,8 @@ void Client::onClose(int code) {
                 scheduleReconnect();
             }
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -145,22 +159,27 @@ void Client::probeAndFail(bool retryIfReachable) {
     // Browsers hide the status of a refused upgrade; the same URL over plain HTTP tells why
     // (docs/protocol.md extension).
     auto alive = token();
-    platform_.http.get(url::probe(url_), [this, alive, retryIfReachable](int status, const std::string& body) {
-        if (alive.expired()) return;
-        Scope scope(events_);
-        Error error = url::classifyProbe(status, body, options_.websocketUrl);
-        if (state_ == State::Connecting) {
-            failConnection(error);
-        } else if (state_ == State::Reconnecting && retryIfReachable) {
-            // A refused token will not get better by retrying; anything else might.
-            if (error.code.rfind("token_", 0) == 0) failConnection(error);
-            else scheduleReconnect();
-        }
-    });
+    platform_.http.get(url::probe(url_),
+                       [this, alive, retryIfReachable](int status, const std::string& body) {
+                           if (alive.expired()) return;
+                           Scope scope(events_);
+                           Error error = url::classifyProbe(status, body, options_.websocketUrl);
+                           if (state_ == State::Connecting) {
+                               failConnection(error);
+                           } else if (state_ == State::Reconnecting && retryIfReachable) {
+                               // A refused token will not get better by retrying; anything else
+                               // might.
+                               if (error.code.rfind("token_", 0) == 0)
+                                   failConnection(error);
+                               else
+                                   scheduleReconnect();
+                           }
+                       });
 }
 
 void Client::scheduleReconnect() {
-    if (attempts_ >= kMaxReconnectAttempts) return failConnection(errors::serverUnreachable(options_.websocketUrl));
+    if (attempts_ >= kMaxReconnectAttempts)
+        return failConnection(errors::serverUnreachable(options_.websocketUrl));
     int delay = std::min(1000 << attempts_, kMaxReconnectDelayMs);
     ++attempts_;
     auto alive = token();
@@ -196,12 +215,12 @@ void Client::failConnection(const Error& error) {
     }
 }
 
-void Client::teardown(const Error& reason) {
+void Client::teardown(const Error& reason, bool notify) {
     cancelTimer(connectTimer_);
     cancelTimer(reconnectTimer_);
     cancelTimer(pingTimer_);
     // Connections first: their pending callbacks are invalidated before the requests fail.
-    publisher_->close();
+    publisher_->close(notify);
     subscriber_->close();
     rpc_.failAll(reason);
 }
@@ -220,17 +239,19 @@ void Client::disconnect() {
     }
 }
 
-void Client::publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
-                     Publisher::PublishDone done) {
+void Client::publish(const LocalStream& stream, const std::string& alias,
+                     const std::string& codecPreferencesJson, Publisher::PublishDone done) {
     Scope scope(events_);
-    if (state_ != State::Connected) return done(errors::invalidState("publish() needs a connected client"), {});
+    if (state_ != State::Connected)
+        return done(errors::invalidState("publish() needs a connected client"), {});
     publisher_->publish(stream, alias, codecPreferencesJson, std::move(done));
 }
 
 void Client::publishMedia(const std::string& constraintsJson, const std::string& alias,
                           const std::string& codecPreferencesJson, Publisher::PublishDone done) {
     Scope scope(events_);
-    if (state_ != State::Connected) return done(errors::invalidState("publish() needs a connected client"), {});
+    if (state_ != State::Connected)
+        return done(errors::invalidState("publish() needs a connected client"), {});
     auto alive = token();
     platform_.media.getUserMedia(constraintsJson, [this, alive, alias, codecPreferencesJson, done](
                                                       const Error& e, const LocalStream& stream) {
@@ -260,14 +281,17 @@ void Client::setTracksEnabled(const std::string& kind, bool enabled, const std::
 }
 
 void Client::getStats(const std::string& which, Fn<void(const Error&, const std::string&)> done) {
-    if (which == "subscribe") subscriber_->getStats(std::move(done));
-    else publisher_->getStats(std::move(done));
+    if (which == "subscribe")
+        subscriber_->getStats(std::move(done));
+    else
+        publisher_->getStats(std::move(done));
 }
 
 bool Client::transition(Event event, const Error& cause) {
     auto next = nextState(state_, event);
     if (!next) {
-        log(LogLevel::Debug, std::string("Ignoring event '") + toString(event) + "' in state " + toString(state_));
+        log(LogLevel::Debug,
+            std::string("Ignoring event '") + toString(event) + "' in state " + toString(state_));
         return false;
     }
     log(LogLevel::Info, std::string("Connection ") + toString(state_) + " -> " + toString(*next));

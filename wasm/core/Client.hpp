@@ -35,7 +35,7 @@ struct ConnectOptions {
 };
 
 class Client {
-public:
+  public:
     static constexpr int kPingIntervalMs = 300000;  // reference §2.5
     static constexpr int kMaxReconnectAttempts = 8;
     static constexpr int kMaxReconnectDelayMs = 10000;
@@ -47,8 +47,8 @@ public:
 
     // `done` once: connected, or the reason it cannot be (never hangs: errors + timeout).
     void connect(const ConnectOptions& options, Done done);
-    void publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
-                 Publisher::PublishDone done);
+    void publish(const LocalStream& stream, const std::string& alias,
+                 const std::string& codecPreferencesJson, Publisher::PublishDone done);
     // getUserMedia(constraints) first, then publish the stream it gives.
     void publishMedia(const std::string& constraintsJson, const std::string& alias,
                       const std::string& codecPreferencesJson, Publisher::PublishDone done);
@@ -62,7 +62,7 @@ public:
 
     State state() const { return state_; }
 
-private:
+  private:
     bool transition(Event event, const Error& cause = {});
     void openSocket();
     void onOpen();
@@ -72,7 +72,7 @@ private:
     void probeAndFail(bool retryIfReachable);
     void scheduleReconnect();
     void schedulePing();
-    void teardown(const Error& reason);
+    void teardown(const Error& reason, bool notify = true);
     void cancelTimer(int& id);
     void log(LogLevel level, const std::string& message) const;
     std::weak_ptr<char> token() const { return alive_; }

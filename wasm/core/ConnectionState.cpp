@@ -25,8 +25,8 @@ std::optional<State> nextState(State state, Event event) {
         case Event::Disconnect:
             // Disconnected is terminal until the next connect(); leaving Failed this way lets
             // the application release the peer connections explicitly.
-            if (state == State::Connecting || state == State::Connected || state == State::Reconnecting ||
-                state == State::Failed)
+            if (state == State::Connecting || state == State::Connected ||
+                state == State::Reconnecting || state == State::Failed)
                 return State::Disconnected;
             break;
     }
@@ -35,23 +35,34 @@ std::optional<State> nextState(State state, Event event) {
 
 const char* toString(State state) {
     switch (state) {
-        case State::Idle: return "idle";
-        case State::Connecting: return "connecting";
-        case State::Connected: return "connected";
-        case State::Reconnecting: return "reconnecting";
-        case State::Disconnected: return "disconnected";
-        case State::Failed: return "failed";
+        case State::Idle:
+            return "idle";
+        case State::Connecting:
+            return "connecting";
+        case State::Connected:
+            return "connected";
+        case State::Reconnecting:
+            return "reconnecting";
+        case State::Disconnected:
+            return "disconnected";
+        case State::Failed:
+            return "failed";
     }
     return "idle";
 }
 
 const char* toString(Event event) {
     switch (event) {
-        case Event::Connect: return "connect";
-        case Event::Opened: return "opened";
-        case Event::Lost: return "lost";
-        case Event::Failure: return "failure";
-        case Event::Disconnect: return "disconnect";
+        case Event::Connect:
+            return "connect";
+        case Event::Opened:
+            return "opened";
+        case Event::Lost:
+            return "lost";
+        case Event::Failure:
+            return "failure";
+        case Event::Disconnect:
+            return "disconnect";
     }
     return "connect";
 }

@@ -18,7 +18,8 @@ inline void open(PeerConnectionPort& pc) {
     pc.createDataChannel(kDiagnostics, 1);
 }
 
-inline void onMessage(PeerConnectionPort& pc, const std::string& label, const std::string& text, const LogFn& log) {
+inline void onMessage(PeerConnectionPort& pc, const std::string& label, const std::string& text,
+                      const LogFn& log) {
     if (label == kHeartbeat && text == "PING") {
         pc.sendOnChannel(kHeartbeat, "PONG");
     } else if (log) {

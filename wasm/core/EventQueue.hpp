@@ -10,11 +10,11 @@
 namespace sb::sdk {
 
 class EventQueue {
-public:
+  public:
     // Held by every entry point into the core; events posted while any Scope is alive wait until
     // the outermost one ends.
     class Scope {
-    public:
+      public:
         explicit Scope(EventQueue& queue) : queue_(queue) { ++queue_.depth_; }
         ~Scope() {
             if (--queue_.depth_ == 0) queue_.flush();
@@ -22,14 +22,14 @@ public:
         Scope(const Scope&) = delete;
         Scope& operator=(const Scope&) = delete;
 
-    private:
+      private:
         EventQueue& queue_;
     };
 
     void post(Fn<void()> event);
     bool empty() const { return events_.empty(); }
 
-private:
+  private:
     void flush();
 
     std::vector<Fn<void()>> events_;

@@ -16,7 +16,7 @@ class Fn;
 
 template <class R, class... Args>
 class Fn<R(Args...)> {
-public:
+  public:
     Fn() = default;
     Fn(std::nullptr_t) {}
     template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Fn>>>
@@ -36,7 +36,7 @@ public:
     explicit operator bool() const { return p_ != nullptr; }
     R operator()(Args... args) const { return p_->call(std::forward<Args>(args)...); }
 
-private:
+  private:
     struct Base {
         int refs = 1;
         virtual ~Base() = default;

@@ -12,7 +12,7 @@ const Json kNull;
 // Recursive-descent parser over RFC 8259 §2-§7. Hand-written (rather than strtod/printf) because
 // those pull several KB of libc formatting code into the wasm.
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view text) : s_(text) {}
 
     bool document(Json& out) {
@@ -21,11 +21,12 @@ public:
         return pos_ == s_.size();
     }
 
-private:
+  private:
     static constexpr int kMaxDepth = 64;
 
     void skipSpace() {
-        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+        while (pos_ < s_.size() &&
+               (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
             ++pos_;
     }
     bool eat(char c) {
@@ -69,7 +70,8 @@ private:
             skipSpace();
             std::string key;
             Json member;
-            if (pos_ >= s_.size() || s_[pos_] != '"' || !string(key) || !eat(':') || !value(member, depth + 1))
+            if (pos_ >= s_.size() || s_[pos_] != '"' || !string(key) || !eat(':') ||
+                !value(member, depth + 1))
                 return false;
             out.set(std::move(key), std::move(member));
         } while (eat(','));
@@ -94,10 +96,14 @@ private:
         for (int i = 0; i < 4; ++i) {
             char h = s_[pos_++];
             cp <<= 4;
-            if (h >= '0' && h <= '9') cp |= static_cast<std::uint32_t>(h - '0');
-            else if (h >= 'a' && h <= 'f') cp |= static_cast<std::uint32_t>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') cp |= static_cast<std::uint32_t>(h - 'A' + 10);
-            else return false;
+            if (h >= '0' && h <= '9')
+                cp |= static_cast<std::uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                cp |= static_cast<std::uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                cp |= static_cast<std::uint32_t>(h - 'A' + 10);
+            else
+                return false;
         }
         return true;
     }
@@ -133,14 +139,30 @@ private:
             if (pos_ >= s_.size()) return false;
             char e = s_[pos_++];
             switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
                 case 'u': {
                     std::uint32_t cp;
                     if (!hex4(cp)) return false;
@@ -153,7 +175,8 @@ private:
                     appendUtf8(out, cp);
                     break;
                 }
-                default: return false;
+                default:
+                    return false;
             }
         }
         return false;
@@ -245,7 +268,8 @@ void dumpNumber(std::string& out, double v) {
     if (micros == 0 || micros >= 1000000) return;
     out += '.';
     std::string frac;
-    for (int i = 0; i < 6; ++i, micros /= 10) frac.insert(frac.begin(), static_cast<char>('0' + micros % 10));
+    for (int i = 0; i < 6; ++i, micros /= 10)
+        frac.insert(frac.begin(), static_cast<char>('0' + micros % 10));
     while (frac.back() == '0') frac.pop_back();
     out += frac;
 }
@@ -264,7 +288,9 @@ std::optional<Json> Json::parse(std::string_view text) {
     return out;
 }
 
-const std::string& Json::asString() const { return type_ == Type::String ? string_ : kEmptyString; }
+const std::string& Json::asString() const {
+    return type_ == Type::String ? string_ : kEmptyString;
+}
 
 const Json& Json::operator[](std::string_view key) const {
     for (std::size_t i = 0; i < keys_.size(); ++i)
@@ -301,10 +327,18 @@ std::string Json::dump() const {
 
 void Json::dumpTo(std::string& out) const {
     switch (type_) {
-        case Type::Null: out += "null"; break;
-        case Type::Bool: out += number_ != 0 ? "true" : "false"; break;
-        case Type::Number: dumpNumber(out, number_); break;
-        case Type::String: dumpString(out, string_); break;
+        case Type::Null:
+            out += "null";
+            break;
+        case Type::Bool:
+            out += number_ != 0 ? "true" : "false";
+            break;
+        case Type::Number:
+            dumpNumber(out, number_);
+            break;
+        case Type::String:
+            dumpString(out, string_);
+            break;
         case Type::Array:
         case Type::Object: {
             bool isObj = type_ == Type::Object;

@@ -13,7 +13,7 @@
 namespace sb::sdk {
 
 class Json {
-public:
+  public:
     enum class Type { Null, Bool, Number, String, Array, Object };
 
     Json() = default;
@@ -37,7 +37,9 @@ public:
     bool isArray() const { return type_ == Type::Array; }
 
     bool asBool() const { return type_ == Type::Bool && number_ != 0; }
-    double asNumber(double fallback = 0) const { return type_ == Type::Number ? number_ : fallback; }
+    double asNumber(double fallback = 0) const {
+        return type_ == Type::Number ? number_ : fallback;
+    }
     // Empty for non-strings, so callers can read optional string fields without checks.
     const std::string& asString() const;
 
@@ -54,7 +56,7 @@ public:
 
     std::string dump() const;
 
-private:
+  private:
     explicit Json(Type type) : type_(type) {}
     void dumpTo(std::string& out) const;
 

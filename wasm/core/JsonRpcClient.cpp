@@ -8,7 +8,8 @@ JsonRpcClient::~JsonRpcClient() {
     for (auto& entry : pending_) timers_.cancel(entry.second.timer);
 }
 
-int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done, int timeoutMs) {
+int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done,
+                           int timeoutMs) {
     int id = nextId_++;
     Json frame = Json::object();
     frame.set("jsonrpc", "2.0");
@@ -53,8 +54,9 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
     if (msg.has("error")) {
         const Json& e = msg["error"];
         const Json& data = e["data"];
-        complete(key, errors::rpc(static_cast<int>(e["code"].asNumber()), e["message"].asString(),
-                                  data.isNull() ? std::string() : data.dump()),
+        complete(key,
+                 errors::rpc(static_cast<int>(e["code"].asNumber()), e["message"].asString(),
+                             data.isNull() ? std::string() : data.dump()),
                  Json());
     } else if (msg.has("result")) {
         complete(key, Error{}, msg["result"]);

@@ -4,9 +4,9 @@
 // has none and can hang forever), responses routed by id, notifications dispatched from one
 // table keyed by method (STYLE.md 3), error objects surfaced as Error{rpc_error, rpcCode}.
 
-#include "wasm/core/Fn.hpp"
 #include <map>
 #include <string>
+#include "wasm/core/Fn.hpp"
 
 #include "wasm/core/Json.hpp"
 #include "wasm/core/Ports.hpp"
@@ -14,7 +14,7 @@
 namespace sb::sdk {
 
 class JsonRpcClient {
-public:
+  public:
     using Send = Fn<void(const std::string& frame)>;
     using ResultHandler = Fn<void(const Error& error, const Json& result)>;
     using NotificationHandler = Fn<void(const Json& params)>;
@@ -28,9 +28,12 @@ public:
 
     // Returns the request id. `done` is called exactly once: result, error object, timeout or
     // failAll().
-    int request(const std::string& method, Json params, ResultHandler done, int timeoutMs = kDefaultTimeoutMs);
+    int request(const std::string& method, Json params, ResultHandler done,
+                int timeoutMs = kDefaultTimeoutMs);
     void notify(const std::string& method, Json params);
-    void on(const std::string& method, NotificationHandler handler) { handlers_[method] = std::move(handler); }
+    void on(const std::string& method, NotificationHandler handler) {
+        handlers_[method] = std::move(handler);
+    }
 
     // Feeds one inbound text frame. Returns false when it is not a JSON-RPC message we understand
     // (the caller logs it); unknown response ids and methods are ignored (returns true).
@@ -40,7 +43,7 @@ public:
     void failAll(const Error& error);
     std::size_t pending() const { return pending_.size(); }
 
-private:
+  private:
     struct Pending {
         std::string method;
         ResultHandler done;

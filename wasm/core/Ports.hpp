@@ -8,9 +8,9 @@
 // never synchronously from inside the call that registered them (as promise reactions and DOM
 // events are); an object that is closed or destroyed never calls back again.
 
-#include "wasm/core/Fn.hpp"
 #include <memory>
 #include <string>
+#include "wasm/core/Fn.hpp"
 
 #include "wasm/core/Types.hpp"
 
@@ -22,7 +22,7 @@ using SdpDone = Fn<void(const Error&, const std::string& sdp)>;
 
 // A WebSocket (WHATWG HTML §9.3). open() replaces any previous connection and its handlers.
 class SocketPort {
-public:
+  public:
     struct Handlers {
         Fn<void()> onOpen;
         Fn<void(const std::string& text)> onMessage;
@@ -36,7 +36,7 @@ public:
 
 // One-shot timers (setTimeout/clearTimeout). Ids are never 0, so 0 can mean "no timer".
 class TimerPort {
-public:
+  public:
     virtual ~TimerPort() = default;
     virtual int start(int delayMs, Fn<void()> callback) = 0;
     virtual void cancel(int id) = 0;
@@ -45,27 +45,29 @@ public:
 // A plain HTTP GET, used to learn why a WebSocket upgrade was refused (docs/protocol.md
 // extension). status 0 means the request itself failed (network error, refused connection).
 class HttpPort {
-public:
+  public:
     virtual ~HttpPort() = default;
-    virtual void get(const std::string& url, Fn<void(int status, const std::string& body)> done) = 0;
+    virtual void get(const std::string& url,
+                     Fn<void(int status, const std::string& body)> done) = 0;
 };
 
 // Local media (W3C Media Capture and Streams). The adapter keeps the MediaStream objects and
 // hands the core their ids.
 class MediaPort {
-public:
+  public:
     virtual ~MediaPort() = default;
     virtual void getUserMedia(const std::string& constraintsJson,
                               Fn<void(const Error&, const LocalStream&)> done) = 0;
     // MediaStreamTrack.stop() on every track of the stream, then forget it.
     virtual void stopStream(const std::string& streamId) = 0;
     // MediaStreamTrack.enabled on the stream's tracks of one kind (local mute, reference §2.8).
-    virtual void setTracksEnabled(const std::string& streamId, const std::string& kind, bool enabled) = 0;
+    virtual void setTracksEnabled(const std::string& streamId, const std::string& kind,
+                                  bool enabled) = 0;
 };
 
 // One RTCPeerConnection (W3C WebRTC §4). Descriptions are plain SDP strings.
 class PeerConnectionPort {
-public:
+  public:
     struct Handlers {
         Fn<void(const RemoteTrack& track)> onTrack;  // §5.7 `track` event
         // The track left the stream (`removetrack`, §4.4.1.6) or ended.
@@ -86,8 +88,10 @@ public:
     virtual void removeTrack(const std::string& trackId) = 0;
     virtual void createOffer(bool iceRestart, SdpDone done) = 0;
     virtual void createAnswer(SdpDone done) = 0;
-    virtual void setLocalDescription(const std::string& type, const std::string& sdp, Done done) = 0;
-    virtual void setRemoteDescription(const std::string& type, const std::string& sdp, Done done) = 0;
+    virtual void setLocalDescription(const std::string& type, const std::string& sdp,
+                                     Done done) = 0;
+    virtual void setRemoteDescription(const std::string& type, const std::string& sdp,
+                                      Done done) = 0;
     // RTCDTMFSender.insertDTMF on the first audio sender of the stream (§7.2); false if none.
     virtual bool insertDtmf(const std::string& streamId, const std::string& tones) = 0;
     // getStats() as a JSON array of the report's stats objects (§8.2).
@@ -96,7 +100,7 @@ public:
 };
 
 class PeerConnectionFactory {
-public:
+  public:
     virtual ~PeerConnectionFactory() = default;
     // `configurationJson` is an RTCConfiguration (§4.2.1) as JSON.
     virtual std::unique_ptr<PeerConnectionPort> create(const std::string& configurationJson) = 0;

@@ -8,8 +8,8 @@
 
 namespace sb::sdk {
 
-Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
-                     std::string configurationJson, LogFn log)
+Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media,
+                     TimerPort& timers, std::string configurationJson, LogFn log)
     : rpc_(rpc),
       peers_(peers),
       media_(media),
@@ -17,8 +17,8 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
       configuration_(std::move(configurationJson)),
       log_(std::move(log)) {}
 
-void Publisher::publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
-                        PublishDone done) {
+void Publisher::publish(const LocalStream& stream, const std::string& alias,
+                        const std::string& codecPreferencesJson, PublishDone done) {
     if (has(stream.id)) {
         done(errors::invalidState("Stream " + stream.id + " is already published"), {});
         return;
@@ -27,7 +27,11 @@ void Publisher::publish(const LocalStream& stream, const std::string& alias, con
 }
 
 void Publisher::unpublish(std::vector<std::string> streamIds, Done done) {
-    enqueue(Op{Op::Kind::Unpublish, {}, {}, {}, std::move(streamIds),
+    enqueue(Op{Op::Kind::Unpublish,
+               {},
+               {},
+               {},
+               std::move(streamIds),
                [done = std::move(done)](const Error& e, const StreamInfo&) {
                    if (done) done(e);
                }});
@@ -43,8 +47,12 @@ void Publisher::runNext() {
     busy_ = true;
     const Op& op = ops_.front();
     switch (op.kind) {
-        case Op::Kind::Publish: runPublish(op); break;
-        case Op::Kind::Unpublish: runUnpublish(op); break;
+        case Op::Kind::Publish:
+            runPublish(op);
+            break;
+        case Op::Kind::Unpublish:
+            runUnpublish(op);
+            break;
         case Op::Kind::IceRestart:
             // JSEP §4.1.8.1: an offer with new ICE credentials restarts ICE.
             negotiate(true, [this](const Error& e, const Json&) { finish(e); });
@@ -71,22 +79,23 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
 }
 
 void Publisher::runPublish(const Op& op) {
-    ensureConnection([this, stream = op.stream, alias = op.alias, prefs = op.codecPreferences](const Error& e) {
-        if (e.failed()) return finish(e);
-        for (const auto& track : stream.tracks) pc_->addTrack(track, stream.id, prefs);
-        streams_.push_back(Published{stream.id, alias, stream.tracks});
-        negotiate(false, [this, id = stream.id, alias](const Error& error, const Json& result) {
-            if (error.failed()) {
-                drop(id);  // the server refused it: it is not published
-                return finish(error);
-            }
-            StreamInfo info{id, {}, {}, alias};
-            for (const auto& type : result["streamMetadata"][id]["mediaTypes"].values())
-                info.mediaTypes.push_back(type.asString());
-            if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
-            finish({}, info);
+    ensureConnection(
+        [this, stream = op.stream, alias = op.alias, prefs = op.codecPreferences](const Error& e) {
+            if (e.failed()) return finish(e);
+            for (const auto& track : stream.tracks) pc_->addTrack(track, stream.id, prefs);
+            streams_.push_back(Published{stream.id, alias, stream.tracks});
+            negotiate(false, [this, id = stream.id, alias](const Error& error, const Json& result) {
+                if (error.failed()) {
+                    drop(id);  // the server refused it: it is not published
+                    return finish(error);
+                }
+                StreamInfo info{id, {}, {}, alias};
+                for (const auto& type : result["streamMetadata"][id]["mediaTypes"].values())
+                    info.mediaTypes.push_back(type.asString());
+                if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
+                finish({}, info);
+            });
         });
-    });
 }
 
 void Publisher::runUnpublish(const Op& op) {
@@ -123,22 +132,25 @@ void Publisher::ensureConnection(Done done) {
 
 void Publisher::negotiate(bool iceRestart, NegotiateDone done) {
     std::weak_ptr<char> alive = alive_;
-    pc_->createOffer(iceRestart, [this, alive, done](const Error& offerError, const std::string& offer) {
-        if (alive.expired()) return;
-        if (offerError.failed() || offer.empty())
-            return done(offerError.failed() ? offerError : errors::negotiation("createOffer gave no SDP"), {});
-        Json params = Json::object();
-        params.set("sdpOffer", offer);
-        params.set("mediaMetadata", mediaMetadata());
-        // Stock order (reference §2.4): the offer is applied only once the server has answered,
-        // so a refused offer leaves the connection in "stable" with nothing to roll back.
-        rpc_.request(protocol::method::kOfferSdp, std::move(params),
-                     [this, alive, offer, done](const Error& rpcError, const Json& result) {
-                         if (alive.expired()) return;
-                         if (rpcError.failed()) return done(rpcError, {});
-                         applyAnswer(offer, result, done);
-                     });
-    });
+    pc_->createOffer(
+        iceRestart, [this, alive, done](const Error& offerError, const std::string& offer) {
+            if (alive.expired()) return;
+            if (offerError.failed() || offer.empty())
+                return done(offerError.failed() ? offerError
+                                                : errors::negotiation("createOffer gave no SDP"),
+                            {});
+            Json params = Json::object();
+            params.set("sdpOffer", offer);
+            params.set("mediaMetadata", mediaMetadata());
+            // Stock order (reference §2.4): the offer is applied only once the server has answered,
+            // so a refused offer leaves the connection in "stable" with nothing to roll back.
+            rpc_.request(protocol::method::kOfferSdp, std::move(params),
+                         [this, alive, offer, done](const Error& rpcError, const Json& result) {
+                             if (alive.expired()) return;
+                             if (rpcError.failed()) return done(rpcError, {});
+                             applyAnswer(offer, result, done);
+                         });
+        });
 }
 
 void Publisher::applyAnswer(const std::string& offer, const Json& result, NegotiateDone done) {
@@ -146,13 +158,15 @@ void Publisher::applyAnswer(const std::string& offer, const Json& result, Negoti
     if (answer.empty()) return done(errors::badResponse("offerSdp result has no sdpAnswer"), {});
     std::weak_ptr<char> alive = alive_;
     // JSEP §5.5/§5.6: the local offer, then the remote answer completes the exchange.
-    pc_->setLocalDescription("offer", offer, [this, alive, answer, result, done](const Error& localError) {
-        if (alive.expired()) return;
-        if (localError.failed()) return done(localError, {});
-        pc_->setRemoteDescription("answer", answer, [alive, result, done](const Error& remoteError) {
-            if (!alive.expired()) done(remoteError, result);
+    pc_->setLocalDescription(
+        "offer", offer, [this, alive, answer, result, done](const Error& localError) {
+            if (alive.expired()) return;
+            if (localError.failed()) return done(localError, {});
+            pc_->setRemoteDescription("answer", answer,
+                                      [alive, result, done](const Error& remoteError) {
+                                          if (!alive.expired()) done(remoteError, result);
+                                      });
         });
-    });
 }
 
 Json Publisher::mediaMetadata() const {
@@ -169,7 +183,8 @@ Json Publisher::mediaMetadata() const {
 }
 
 void Publisher::drop(const std::string& streamId) {
-    auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Published& p) { return p.id == streamId; });
+    auto it = std::find_if(streams_.begin(), streams_.end(),
+                           [&](const Published& p) { return p.id == streamId; });
     if (it == streams_.end()) return;
     if (pc_)
         for (const auto& track : it->tracks) pc_->removeTrack(track.id);
@@ -179,16 +194,19 @@ void Publisher::drop(const std::string& streamId) {
 void Publisher::onConnectionState(const std::string& state) {
     pcState_ = state;
     if (state == "connected") iceRestarts_ = 0;
-    if (state != "failed" || streams_.empty() || restartTimer_ || iceRestarts_ >= kMaxIceRestarts) return;
+    if (state != "failed" || streams_.empty() || restartTimer_ || iceRestarts_ >= kMaxIceRestarts)
+        return;
     for (const auto& op : ops_)
         if (op.kind == Op::Kind::IceRestart) return;
     ++iceRestarts_;
-    if (log_) log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_));
+    if (log_)
+        log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_));
     enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
 }
 
 bool Publisher::has(const std::string& streamId) const {
-    return std::any_of(streams_.begin(), streams_.end(), [&](const Published& p) { return p.id == streamId; });
+    return std::any_of(streams_.begin(), streams_.end(),
+                       [&](const Published& p) { return p.id == streamId; });
 }
 
 bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) {
@@ -199,7 +217,8 @@ bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) 
     return sent;
 }
 
-void Publisher::setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId) {
+void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
+                                 const std::string& streamId) {
     for (const auto& s : streams_)
         if (streamId.empty() || s.id == streamId) media_.setTracksEnabled(s.id, kind, enabled);
 }
@@ -209,7 +228,7 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
     pc_->getStats(std::move(done));
 }
 
-void Publisher::close() {
+void Publisher::close(bool notify) {
     alive_ = std::make_shared<char>();
     if (restartTimer_) timers_.cancel(restartTimer_);
     restartTimer_ = 0;
@@ -221,7 +240,7 @@ void Publisher::close() {
     auto ops = std::move(ops_);
     ops_.clear();
     for (auto& op : ops)
-        if (op.done) op.done(errors::disconnected(), {});
+        if (notify && op.done) op.done(errors::disconnected(), {});
 }
 
 }  // namespace sb::sdk

@@ -4,7 +4,6 @@
 // data channels and offered once with them alone, as the stock SDK does; every later change is
 // one re-offer listing all current streams in mediaMetadata.mediaStreams.
 
-#include <vector>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +14,7 @@
 namespace sb::sdk {
 
 class Publisher {
-public:
+  public:
     using PublishDone = Fn<void(const Error& error, const StreamInfo& stream)>;
 
     static constexpr int kMaxIceRestarts = 5;
@@ -23,14 +22,14 @@ public:
 
     Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
               std::string configurationJson, LogFn log);
-    ~Publisher() { close(); }
+    ~Publisher() { close(false); }
     Publisher(const Publisher&) = delete;
     Publisher& operator=(const Publisher&) = delete;
 
     // Result: endpointId (streamId) = the local MediaStream id, mediaTypes from the answer's
     // streamMetadata (fallback APPLICATION, as the stock SDK), alias.
-    void publish(const LocalStream& stream, const std::string& alias, const std::string& codecPreferencesJson,
-                 PublishDone done);
+    void publish(const LocalStream& stream, const std::string& alias,
+                 const std::string& codecPreferencesJson, PublishDone done);
     // No ids = every published stream. Stops the tracks and their transceivers, then re-offers.
     void unpublish(std::vector<std::string> streamIds, Done done);
     // RFC 4733 tones on one stream, or on every published stream when `streamId` is empty.
@@ -39,12 +38,12 @@ public:
     bool has(const std::string& streamId) const;
     std::size_t streamCount() const { return streams_.size(); }
     void getStats(Fn<void(const Error&, const std::string&)> done);
-    // Stops every published track, closes the connection, fails queued operations. The object
-    // is reused by the next connect() with a new configuration.
-    void close();
+    // Stops every published track, closes the connection, fails queued operations (unless
+    // `notify` is false: the owner is being destroyed). Reused by the next connect().
+    void close(bool notify = true);
     void configure(std::string configurationJson) { configuration_ = std::move(configurationJson); }
 
-private:
+  private:
     struct Published {
         std::string id;
         std::string alias;

@@ -21,7 +21,9 @@ std::vector<std::string> lines(const std::string& sdp) {
     return out;
 }
 
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const char* prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 struct Section {
     std::string kind;
@@ -45,7 +47,8 @@ std::vector<Section> sections(const std::string& sdp) {
             if (line == "a=recvonly" || line == "a=inactive") s.sends = false;
             if (startsWith(line, "a=msid:")) {
                 std::size_t sp = line.find(' ');
-                s.msids.push_back(line.substr(7, sp == std::string::npos ? std::string::npos : sp - 7));
+                s.msids.push_back(
+                    line.substr(7, sp == std::string::npos ? std::string::npos : sp - 7));
             }
         }
     }

@@ -9,7 +9,7 @@
 namespace sb::sdk {
 
 class SerialQueue {
-public:
+  public:
     // A task receives the callback it must call exactly once when it is finished.
     using Task = Fn<void(Fn<void()> finished)>;
 
@@ -18,7 +18,7 @@ public:
     void clear() { tasks_.clear(); }
     bool busy() const { return running_; }
 
-private:
+  private:
     void runNext();
 
     std::vector<Task> tasks_;

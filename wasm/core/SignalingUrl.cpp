@@ -11,8 +11,8 @@ std::string encode(const std::string& value) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : value) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                          c == '.' || c == '_' || c == '~';
+        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
         if (unreserved) {
             out += static_cast<char>(c);
         } else {
@@ -30,8 +30,8 @@ std::string signaling(const std::string& base, const std::string& token, const s
                       const std::string& sdkVersion, const std::string& uniqueId) {
     std::string root = base;
     while (!root.empty() && root.back() == '/') root.pop_back();
-    return root + "/v3/?token=" + encode(token) + "&client=" + encode(client) + "&sdkVersion=" + encode(sdkVersion) +
-           "&uniqueId=" + encode(uniqueId);
+    return root + "/v3/?token=" + encode(token) + "&client=" + encode(client) +
+           "&sdkVersion=" + encode(sdkVersion) + "&uniqueId=" + encode(uniqueId);
 }
 
 std::string probe(const std::string& websocketUrl) {

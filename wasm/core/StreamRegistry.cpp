@@ -2,7 +2,8 @@
 
 namespace sb::sdk {
 
-void StreamRegistry::applyOffer(const Json& metadata, const std::map<std::string, int>& expectedTracks) {
+void StreamRegistry::applyOffer(const Json& metadata,
+                                const std::map<std::string, int>& expectedTracks) {
     for (auto it = streams_.begin(); it != streams_.end();) {
         auto expected = expectedTracks.find(it->first);
         if (expected == expectedTracks.end() || expected->second == 0) {
@@ -21,7 +22,8 @@ void StreamRegistry::applyOffer(const Json& metadata, const std::map<std::string
         entry.info.participantId = meta["participantId"].asString();
         entry.info.alias = meta["alias"].asString();
         entry.info.mediaTypes.clear();
-        for (const auto& type : meta["mediaTypes"].values()) entry.info.mediaTypes.push_back(type.asString());
+        for (const auto& type : meta["mediaTypes"].values())
+            entry.info.mediaTypes.push_back(type.asString());
         announceIfComplete(entry);
     }
 }

@@ -4,10 +4,10 @@
 // known and every track the offer sends for it has arrived (reference §1.3); it is withdrawn when
 // its msid is gone from the latest offer or all its tracks were removed or ended.
 
-#include "wasm/core/Fn.hpp"
 #include <map>
 #include <set>
 #include <string>
+#include "wasm/core/Fn.hpp"
 
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/Json.hpp"
@@ -16,7 +16,7 @@
 namespace sb::sdk {
 
 class StreamRegistry {
-public:
+  public:
     using Available = Fn<void(const StreamInfo& stream)>;
     using Unavailable = Fn<void(const std::string& streamId)>;
 
@@ -35,7 +35,7 @@ public:
     bool announced(const std::string& streamId) const;
     const StreamInfo* find(const std::string& streamId) const;
 
-private:
+  private:
     struct Entry {
         StreamInfo info;
         int expected = 0;

@@ -28,44 +28,56 @@ void Subscriber::apply(const Json& params, Fn<void()> finished) {
     double revision = params["sdpRevision"].asNumber(-1);
     const std::string& offer = params["sdpOffer"].asString();
     if (revision <= lastRevision_ || offer.empty()) {
-        if (log_) log_(LogLevel::Debug, "Dropping stale or empty sdpOffer (revision " + Json(revision).dump() + ")");
+        if (log_)
+            log_(LogLevel::Debug,
+                 "Dropping stale or empty sdpOffer (revision " + Json(revision).dump() + ")");
         return finished();
     }
     if (!pc_) createConnection();
-    if (!pc_) return fail("create the subscribing connection", errors::negotiation("no RTCPeerConnection"), finished);
+    if (!pc_)
+        return fail("create the subscribing connection",
+                    errors::negotiation("no RTCPeerConnection"), finished);
     auto expected = sdp::sentTracksPerStream(offer);
     if (log_) {
         std::string streams;
         for (const auto& [id, count] : expected) streams += " " + id + "x" + decimal(count);
-        log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump() + ", streams:" + streams);
+        log_(LogLevel::Debug,
+             "sdpOffer revision " + Json(revision).dump() + ", streams:" + streams);
     }
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
     std::weak_ptr<char> alive = alive_;
-    pc_->setRemoteDescription("offer", offer, [this, alive, revision, finished](const Error& remoteError) {
-        if (alive.expired()) return;  // closed: the queue was reset
-        if (remoteError.failed()) return fail("apply the server's offer", remoteError, finished);
-        pc_->createAnswer([this, alive, revision, finished](const Error& answerError, const std::string& answer) {
-            if (alive.expired()) return;
-            if (answerError.failed() || answer.empty()) return fail("create an answer", answerError, finished);
-            sendAnswer(sdp::forcePassiveSetup(answer), revision, finished);
+    pc_->setRemoteDescription(
+        "offer", offer, [this, alive, revision, finished](const Error& remoteError) {
+            if (alive.expired()) return;  // closed: the queue was reset
+            if (remoteError.failed())
+                return fail("apply the server's offer", remoteError, finished);
+            pc_->createAnswer([this, alive, revision, finished](const Error& answerError,
+                                                                const std::string& answer) {
+                if (alive.expired()) return;
+                if (answerError.failed() || answer.empty())
+                    return fail("create an answer", answerError, finished);
+                sendAnswer(sdp::forcePassiveSetup(answer), revision, finished);
+            });
         });
-    });
 }
 
 void Subscriber::sendAnswer(const std::string& answer, double revision, Fn<void()> finished) {
     std::weak_ptr<char> alive = alive_;
-    pc_->setLocalDescription("answer", answer, [this, alive, revision, answer, finished](const Error& localError) {
-        if (alive.expired()) return;
-        if (localError.failed()) return fail("apply the answer", localError, finished);
-        lastRevision_ = revision;
-        Json params = Json::object();
-        params.set("sdpAnswer", answer);
-        rpc_.request(protocol::method::kAnswerSdp, std::move(params), [this, alive](const Error& rpcError, const Json&) {
-            if (!alive.expired() && rpcError.failed() && log_) log_(LogLevel::Warn, "answerSdp: " + rpcError.message);
+    pc_->setLocalDescription(
+        "answer", answer, [this, alive, revision, answer, finished](const Error& localError) {
+            if (alive.expired()) return;
+            if (localError.failed()) return fail("apply the answer", localError, finished);
+            lastRevision_ = revision;
+            Json params = Json::object();
+            params.set("sdpAnswer", answer);
+            rpc_.request(protocol::method::kAnswerSdp, std::move(params),
+                         [this, alive](const Error& rpcError, const Json&) {
+                             if (!alive.expired() && rpcError.failed() && log_)
+                                 log_(LogLevel::Warn, "answerSdp: " + rpcError.message);
+                         });
+            finished();
         });
-        finished();
-    });
 }
 
 void Subscriber::createConnection() {
@@ -79,7 +91,8 @@ void Subscriber::createConnection() {
         EventQueue::Scope scope(events_);
         for (const auto& streamId : track.streamIds) registry_.trackAdded(streamId, track.id);
     };
-    handlers.onTrackRemoved = [this, alive](const std::string& streamId, const std::string& trackId) {
+    handlers.onTrackRemoved = [this, alive](const std::string& streamId,
+                                            const std::string& trackId) {
         if (alive.expired()) return;
         EventQueue::Scope scope(events_);
         registry_.trackRemoved(streamId, trackId);

@@ -16,9 +16,9 @@
 namespace sb::sdk {
 
 class Subscriber {
-public:
-    Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry, EventQueue& events,
-               std::string configurationJson, LogFn log);
+  public:
+    Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry,
+               EventQueue& events, std::string configurationJson, LogFn log);
     ~Subscriber() { close(); }
     Subscriber(const Subscriber&) = delete;
     Subscriber& operator=(const Subscriber&) = delete;
@@ -26,13 +26,16 @@ public:
     // params of the `sdpOffer` notification.
     void handleOffer(const Json& params);
     double lastRevision() const { return lastRevision_; }
+    // After a reconnect the server may number its offers afresh (a new socket can be a new
+    // device session), so the next offer is taken whatever its revision.
+    void acceptAnyRevision() { lastRevision_ = 0; }
     bool hasConnection() const { return pc_ != nullptr; }
     void getStats(Fn<void(const Error&, const std::string&)> done);
     // Closes the connection and withdraws its streams; reused by the next connect().
     void close();
     void configure(std::string configurationJson) { configuration_ = std::move(configurationJson); }
 
-private:
+  private:
     void apply(const Json& params, Fn<void()> finished);
     void sendAnswer(const std::string& answer, double revision, Fn<void()> finished);
     void createConnection();

@@ -14,9 +14,13 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         h.connect();
         CHECK(h.client.state() == State::Connecting);
         CHECK(h.socket.urls ==
-              std::vector<std::string>{"ws://127.0.0.1:8080/v3/?token=header.payload.sig&client=browser&sdkVersion=0.1.0&uniqueId=u-1"});
+              std::vector<std::string>{
+                  "ws://127.0.0.1:8080/v3/"
+                  "?token=header.payload.sig&client=browser&sdkVersion=0.1.0&uniqueId=u-1"});
         h.socket.accept();
-        CHECK(h.socket.sent.at(0) == R"({"jsonrpc":"2.0","id":1,"method":"setMediaPreferences","params":{"protocol":"WEBRTC"}})");
+        CHECK(
+            h.socket.sent.at(0) ==
+            R"({"jsonrpc":"2.0","id":1,"method":"setMediaPreferences","params":{"protocol":"WEBRTC"}})");
         CHECK_FALSE(h.connectResult);
         h.socket.reply(h.socket.last(), Json::object());
         REQUIRE(h.connectResult);
@@ -27,10 +31,13 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
     SECTION("a refused token rejects connect with the server's code, learnt by the HTTP probe") {
         h.connect();
         h.socket.drop(1006);
-        CHECK(h.http.urls == std::vector<std::string>{
-                                 "http://127.0.0.1:8080/v3/?token=header.payload.sig&client=browser&sdkVersion=0.1.0&uniqueId=u-1"});
+        CHECK(h.http.urls ==
+              std::vector<std::string>{
+                  "http://127.0.0.1:8080/v3/"
+                  "?token=header.payload.sig&client=browser&sdkVersion=0.1.0&uniqueId=u-1"});
         CHECK_FALSE(h.connectResult);
-        h.http.respond(401, R"({"error":"The token has expired","code":"token_expired","requestId":"r1"})");
+        h.http.respond(
+            401, R"({"error":"The token has expired","code":"token_expired","requestId":"r1"})");
         REQUIRE(h.connectResult);
         CHECK(h.connectResult->code == "token_expired");
         CHECK(h.connectResult->message == "The token has expired");
@@ -109,8 +116,8 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         h.socket.accept();
         h.socket.reply(h.socket.lastRequest("setMediaPreferences"), Json::object());
         CHECK(h.client.state() == State::Connected);
-        CHECK(h.events ==
-              std::vector<std::string>{"state:connecting", "state:connected", "state:reconnecting", "state:connected"});
+        CHECK(h.events == std::vector<std::string>{"state:connecting", "state:connected",
+                                                   "state:reconnecting", "state:connected"});
     }
     SECTION("reconnect attempts back off and end in failed") {
         h.connected();
@@ -140,7 +147,8 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         h.timers.advance(60000);
         CHECK(h.socket.urls.size() == 1);
     }
-    SECTION("a listener that disconnects from inside an event sees its events afterwards, in order") {
+    SECTION(
+        "a listener that disconnects from inside an event sees its events afterwards, in order") {
         std::vector<std::string> during;
         h.onState = [&](State s) {
             if (s == State::Connected) {
@@ -150,7 +158,8 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         };
         h.connected();
         CHECK(during == std::vector<std::string>{"state:connecting", "state:connected"});
-        CHECK(h.events == std::vector<std::string>{"state:connecting", "state:connected", "state:disconnected"});
+        CHECK(h.events == std::vector<std::string>{"state:connecting", "state:connected",
+                                                   "state:disconnected"});
     }
     SECTION("unknown frames are ignored and do not break the connection") {
         h.connected();

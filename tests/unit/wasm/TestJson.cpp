@@ -7,7 +7,8 @@ using namespace sb::sdk;
 
 SCENARIO("Json parses and dumps what the signaling protocol exchanges", "[wasm][core][Json]") {
     SECTION("a JSON-RPC response round-trips with member order kept") {
-        std::string text = R"({"jsonrpc":"2.0","id":7,"result":{"sdpAnswer":"v=0\r\n","list":[1,true,null,"x"]}})";
+        std::string text =
+            R"({"jsonrpc":"2.0","id":7,"result":{"sdpAnswer":"v=0\r\n","list":[1,true,null,"x"]}})";
         auto j = Json::parse(text);
         REQUIRE(j);
         CHECK((*j)["id"].asNumber() == 7);
@@ -42,7 +43,8 @@ SCENARIO("Json parses and dumps what the signaling protocol exchanges", "[wasm][
         CHECK(j->dump() == "[0,-12,1.5,2000,-0.425,4294967296]");
     }
     SECTION("invalid documents are refused") {
-        for (const char* bad : {"", "{", "{\"a\"}", "[1,]", "tru", "\"abc", "{\"a\":1} x", "01x", "\"\x01\"", "-"}) {
+        for (const char* bad :
+             {"", "{", "{\"a\"}", "[1,]", "tru", "\"abc", "{\"a\":1} x", "01x", "\"\x01\"", "-"}) {
             INFO(bad);
             CHECK_FALSE(Json::parse(bad));
         }

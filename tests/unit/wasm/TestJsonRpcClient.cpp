@@ -14,8 +14,9 @@ SCENARIO("JsonRpcClient", "[wasm][core][JsonRpcClient]") {
     std::vector<std::string> results;
     auto record = [&](const std::string& tag) {
         return [&results, tag](const Error& e, const Json& r) {
-            results.push_back(tag + (e.failed() ? " error " + e.code + " " + std::to_string(e.rpcCode) + " " + e.message
-                                                 : " ok " + r.dump()));
+            results.push_back(tag + (e.failed() ? " error " + e.code + " " +
+                                                      std::to_string(e.rpcCode) + " " + e.message
+                                                : " ok " + r.dump()));
         };
     };
 
@@ -49,7 +50,8 @@ SCENARIO("JsonRpcClient", "[wasm][core][JsonRpcClient]") {
         timers.advance(4999);
         CHECK(results.empty());
         timers.advance(1);
-        CHECK(results == std::vector<std::string>{"slow error request_timeout 0 No answer to 'offerSdp' in time"});
+        CHECK(results == std::vector<std::string>{
+                             "slow error request_timeout 0 No answer to 'offerSdp' in time"});
         CHECK(rpc.handleFrame(R"({"jsonrpc":"2.0","id":1,"result":{}})"));
         CHECK(results.size() == 1);
     }
@@ -62,7 +64,8 @@ SCENARIO("JsonRpcClient", "[wasm][core][JsonRpcClient]") {
     SECTION("notifications are dispatched by method; unknown methods are ignored") {
         std::vector<std::string> seen;
         rpc.on("sdpOffer", [&](const Json& p) { seen.push_back(p["sdpRevision"].dump()); });
-        CHECK(rpc.handleFrame(R"({"jsonrpc":"2.0","method":"sdpOffer","params":{"sdpRevision":3}})"));
+        CHECK(
+            rpc.handleFrame(R"({"jsonrpc":"2.0","method":"sdpOffer","params":{"sdpRevision":3}})"));
         CHECK(rpc.handleFrame(R"({"jsonrpc":"2.0","method":"somethingNew","params":{}})"));
         CHECK(seen == std::vector<std::string>{"3"});
     }

@@ -7,8 +7,12 @@ using namespace sb::sdk;
 using sb::sdk::test::Harness;
 
 namespace {
-LocalStream camera() { return LocalStream{"cam-stream", {{"mic-1", "audio"}, {"cam-1", "video"}}}; }
-LocalStream screen() { return LocalStream{"screen-stream", {{"scr-1", "video"}}}; }
+LocalStream camera() {
+    return LocalStream{"cam-stream", {{"mic-1", "audio"}, {"cam-1", "video"}}};
+}
+LocalStream screen() {
+    return LocalStream{"screen-stream", {{"scr-1", "video"}}};
+}
 }  // namespace
 
 SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
@@ -37,7 +41,8 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.answerOffer();
         Json second = h.socket.lastRequest("offerSdp");
         CHECK(second["params"]["sdpOffer"].asString() == "offer-2");
-        CHECK(second["params"]["mediaMetadata"]["mediaStreams"].dump() == R"({"cam-stream":{"alias":"webcam"}})");
+        CHECK(second["params"]["mediaMetadata"]["mediaStreams"].dump() ==
+              R"({"cam-stream":{"alias":"webcam"}})");
         CHECK(!result);
         h.answerOffer({"AUDIO", "VIDEO"});
         REQUIRE(result);
@@ -47,9 +52,10 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         CHECK(result->alias == "webcam");
         CHECK(result->participantId.empty());
         // The offer is applied once answered (stock order), then the answer.
-        CHECK(pc.calls == std::vector<std::string>{"createOffer", "setLocal:offer", "setRemote:answer",
-                                                   "addTrack:mic-1@cam-stream", "addTrack:cam-1@cam-stream",
-                                                   "createOffer", "setLocal:offer", "setRemote:answer"});
+        CHECK(pc.calls == std::vector<std::string>{"createOffer", "setLocal:offer",
+                                                   "setRemote:answer", "addTrack:mic-1@cam-stream",
+                                                   "addTrack:cam-1@cam-stream", "createOffer",
+                                                   "setLocal:offer", "setRemote:answer"});
         CHECK(pc.localSdp == "offer-2");
         CHECK(pc.remoteSdp == "answer-sdp");
     }
@@ -57,7 +63,8 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.client.publish(camera(), "", R"({"audio":[{"mimeType":"audio/opus"}]})", capture);
         h.answerOffer();
         h.answerOffer();
-        CHECK(h.peers.created[0]->calls[3] == R"(addTrack:mic-1@cam-stream {"audio":[{"mimeType":"audio/opus"}]})");
+        CHECK(h.peers.created[0]->calls[3] ==
+              R"(addTrack:mic-1@cam-stream {"audio":[{"mimeType":"audio/opus"}]})");
         h.client.publish(screen(), "screen", "", capture);
         h.loop.run();
         CHECK(h.socket.lastRequest("offerSdp")["params"]["mediaMetadata"]["mediaStreams"].dump() ==
@@ -96,7 +103,8 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         CHECK(error->rpcCode == -32001);
         auto& calls = h.peers.created[0]->calls;
         CHECK(calls.back() == "removeTrack:cam-1");
-        CHECK(std::count(calls.begin(), calls.end(), "setLocal:offer") == 1);  // the refused offer is never applied
+        CHECK(std::count(calls.begin(), calls.end(), "setLocal:offer") ==
+              1);  // the refused offer is never applied
         h.client.publish(screen(), "", "", capture);
         h.loop.run();
         CHECK(h.socket.lastRequest("offerSdp")["params"]["mediaMetadata"]["mediaStreams"].dump() ==
@@ -111,7 +119,9 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         CHECK(h.socket.count("offerSdp") == 2);
         h.answerOffer();
         CHECK(h.socket.count("offerSdp") == 3);
-        CHECK(h.socket.lastRequest("offerSdp")["params"]["mediaMetadata"]["mediaStreams"].keys().size() == 2);
+        CHECK(h.socket.lastRequest("offerSdp")["params"]["mediaMetadata"]["mediaStreams"]
+                  .keys()
+                  .size() == 2);
     }
     SECTION("publishing the same stream twice is refused") {
         h.client.publish(camera(), "", "", capture);
@@ -153,7 +163,8 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
             h.timers.advance(Publisher::kIceRestartDelayMs);
             h.loop.run();
         }
-        CHECK(std::count(pc.calls.begin(), pc.calls.end(), "createOffer:iceRestart") == Publisher::kMaxIceRestarts);
+        CHECK(std::count(pc.calls.begin(), pc.calls.end(), "createOffer:iceRestart") ==
+              Publisher::kMaxIceRestarts);
     }
     SECTION("DTMF goes to the stream's audio sender, or to every published stream") {
         h.client.publish(camera(), "", "", capture);
@@ -173,7 +184,8 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.answerOffer();
         h.client.setTracksEnabled("audio", false, "");
         h.client.setTracksEnabled("video", true, "cam-stream");
-        CHECK(h.media.enabledCalls == std::vector<std::string>{"cam-stream/audio=off", "cam-stream/video=on"});
+        CHECK(h.media.enabledCalls ==
+              std::vector<std::string>{"cam-stream/audio=off", "cam-stream/video=on"});
     }
     SECTION("publishing needs a connection") {
         h.client.disconnect();

@@ -22,15 +22,18 @@ SCENARIO("SignalingUrl", "[wasm][core][SignalingUrl]") {
         };
         for (const auto& row : std::vector<Row>{
                  {0, "", "server_unreachable"},
-                 {401, R"({"error":"token expired","code":"token_expired","requestId":"r"})", "token_expired"},
-                 {403, R"({"error":"gone","code":"token_participant_gone"})", "token_participant_gone"},
+                 {401, R"({"error":"token expired","code":"token_expired","requestId":"r"})",
+                  "token_expired"},
+                 {403, R"({"error":"gone","code":"token_participant_gone"})",
+                  "token_participant_gone"},
                  {200, R"({"ok":true})", "websocket_failed"},
                  {502, "<html>bad gateway</html>", "server_refused"},
              }) {
             INFO(row.status);
             CHECK(url::classifyProbe(row.status, row.body, "ws://h").code == row.code);
         }
-        CHECK(url::classifyProbe(401, R"({"error":"token expired","code":"token_expired"})", "ws://h").message ==
-              "token expired");
+        CHECK(
+            url::classifyProbe(401, R"({"error":"token expired","code":"token_expired"})", "ws://h")
+                .message == "token expired");
     }
 }

@@ -6,7 +6,8 @@
 using namespace sb::sdk;
 
 namespace {
-Json meta(const std::string& participant, std::vector<const char*> types, const char* alias = nullptr) {
+Json meta(const std::string& participant, std::vector<const char*> types,
+          const char* alias = nullptr) {
     Json m = Json::object();
     m.set("endpointId", "ep");
     m.set("participantId", participant);
@@ -33,7 +34,8 @@ SCENARIO("StreamRegistry", "[wasm][core][StreamRegistry]") {
     metadata.set("cam", meta("alice", {"AUDIO", "VIDEO"}, "webcam"));
     metadata.set("phone", meta("bob", {"AUDIO"}));
 
-    SECTION("a stream is announced once, after all its tracks arrived, with the server's metadata") {
+    SECTION(
+        "a stream is announced once, after all its tracks arrived, with the server's metadata") {
         registry.applyOffer(metadata, {{"cam", 2}, {"phone", 1}});
         registry.trackAdded("cam", "t1");
         CHECK(log.empty());

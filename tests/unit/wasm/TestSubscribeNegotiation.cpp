@@ -11,8 +11,8 @@ std::string offer(const std::vector<std::pair<std::string, std::string>>& tracks
     std::string sdp = "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n";
     int mid = 0;
     for (const auto& [stream, track] : tracks)
-        sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:" + std::to_string(mid++) + "\r\na=sendonly\r\na=msid:" +
-               stream + " " + track + "\r\n";
+        sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:" + std::to_string(mid++) +
+               "\r\na=sendonly\r\na=msid:" + stream + " " + track + "\r\n";
     return sdp + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=setup:actpass\r\n";
 }
 Json metadata(const std::vector<std::string>& streams) {
@@ -41,7 +41,8 @@ SCENARIO("Subscribing negotiation", "[wasm][core][Subscriber]") {
         REQUIRE(h.peers.created.size() == 1);
         auto& pc = *h.peers.created[0];
         CHECK(pc.channels == std::vector<std::string>{"__heartbeat__#0", "__diagnostics__#1"});
-        CHECK(pc.calls == std::vector<std::string>{"setRemote:offer", "createAnswer", "setLocal:answer"});
+        CHECK(pc.calls ==
+              std::vector<std::string>{"setRemote:offer", "createAnswer", "setLocal:answer"});
         CHECK(pc.localSdp.find("a=setup:active") == std::string::npos);
         CHECK(pc.localSdp.find("a=setup:passive") != std::string::npos);
         Json answer = h.socket.lastRequest("answerSdp");
@@ -102,8 +103,8 @@ SCENARIO("Subscribing negotiation", "[wasm][core][Subscriber]") {
         CHECK(h.peers.created[0]->calls == std::vector<std::string>{"setRemote:offer"});
         h.loop.run();
         CHECK(h.peers.created[0]->calls ==
-              std::vector<std::string>{"setRemote:offer", "createAnswer", "setLocal:answer", "setRemote:offer",
-                                       "createAnswer", "setLocal:answer"});
+              std::vector<std::string>{"setRemote:offer", "createAnswer", "setLocal:answer",
+                                       "setRemote:offer", "createAnswer", "setLocal:answer"});
     }
     SECTION("a failing offer is logged and the next one still applies") {
         h.serverOffer(1, offer({{"s1", "t1"}}), metadata({"s1"}));
@@ -120,5 +121,15 @@ SCENARIO("Subscribing negotiation", "[wasm][core][Subscriber]") {
         h.serverOffer(1, offer({}), metadata({}));
         CHECK(h.peers.created.size() == 2);
         CHECK(h.socket.count("answerSdp") == 2);
+    }
+    SECTION("after a reconnect the server's offers are taken whatever their revision") {
+        h.serverOffer(7, offer({}), metadata({}));
+        h.socket.drop(1006);
+        h.timers.advance(1000);
+        h.socket.accept();
+        h.socket.reply(h.socket.lastRequest("setMediaPreferences"), Json::object());
+        h.serverOffer(1, offer({}), metadata({}));
+        CHECK(h.socket.count("answerSdp") == 2);
+        CHECK(h.peers.created.size() == 1);  // the connection is kept
     }
 }

@@ -9,7 +9,7 @@
 namespace sb::sdk::test {
 
 class FakeLoop {
-public:
+  public:
     void post(std::function<void()> task) { tasks_.push_back(std::move(task)); }
     // Runs queued callbacks (and those they queue) until none is left.
     void run() {
@@ -21,7 +21,7 @@ public:
     }
     bool idle() const { return tasks_.empty(); }
 
-private:
+  private:
     std::deque<std::function<void()>> tasks_;
 };
 

@@ -13,18 +13,20 @@
 namespace sb::sdk::test {
 
 class FakeMedia : public MediaPort {
-public:
+  public:
     explicit FakeMedia(FakeLoop& loop) : loop_(loop) {}
 
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override {
         constraints.push_back(constraintsJson);
-        LocalStream stream{"gum-" + std::to_string(++count_), {{"a" + std::to_string(count_), "audio"}}};
+        LocalStream stream{"gum-" + std::to_string(++count_),
+                           {{"a" + std::to_string(count_), "audio"}}};
         Error e = denied ? errors::media("NotAllowedError: Permission denied") : Error{};
         loop_.post([done, stream, e]() { done(e, stream); });
     }
     void stopStream(const std::string& streamId) override { stopped.insert(streamId); }
-    void setTracksEnabled(const std::string& streamId, const std::string& kind, bool enabled) override {
+    void setTracksEnabled(const std::string& streamId, const std::string& kind,
+                          bool enabled) override {
         enabledCalls.push_back(streamId + "/" + kind + "=" + (enabled ? "on" : "off"));
     }
 
@@ -33,13 +35,13 @@ public:
     std::set<std::string> stopped;
     std::vector<std::string> enabledCalls;
 
-private:
+  private:
     FakeLoop& loop_;
     int count_ = 0;
 };
 
 class FakeHttp : public HttpPort {
-public:
+  public:
     void get(const std::string& url, Fn<void(int, const std::string&)> done) override {
         urls.push_back(url);
         pending_.push_back(std::move(done));
@@ -53,7 +55,7 @@ public:
     std::size_t pending() const { return pending_.size(); }
     std::vector<std::string> urls;
 
-private:
+  private:
     std::vector<Fn<void(int, const std::string&)>> pending_;
 };
 

@@ -20,7 +20,8 @@ struct PcRecord {
     std::vector<std::string> channelSends;
     std::string localSdp, remoteSdp;
     std::string answerSdp =
-        "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=setup:active\r\n"
+        "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF "
+        "111\r\na=setup:active\r\n"
         "a=recvonly\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=setup:active\r\n";
     std::string failNext;  // a call name that fails once
     bool closed = false;
@@ -31,8 +32,9 @@ struct PcRecord {
 };
 
 class FakePeerConnection : public PeerConnectionPort {
-public:
-    FakePeerConnection(FakeLoop& loop, std::shared_ptr<PcRecord> record) : loop_(loop), r_(std::move(record)) {}
+  public:
+    FakePeerConnection(FakeLoop& loop, std::shared_ptr<PcRecord> record)
+        : loop_(loop), r_(std::move(record)) {}
 
     void setHandlers(Handlers handlers) override { r_->handlers = std::move(handlers); }
     void createDataChannel(const std::string& label, int id) override {
@@ -41,10 +43,14 @@ public:
     void sendOnChannel(const std::string& label, const std::string& text) override {
         r_->channelSends.push_back(label + ":" + text);
     }
-    void addTrack(const LocalTrack& track, const std::string& streamId, const std::string& prefs) override {
-        r_->calls.push_back("addTrack:" + track.id + "@" + streamId + (prefs.empty() ? "" : " " + prefs));
+    void addTrack(const LocalTrack& track, const std::string& streamId,
+                  const std::string& prefs) override {
+        r_->calls.push_back("addTrack:" + track.id + "@" + streamId +
+                            (prefs.empty() ? "" : " " + prefs));
     }
-    void removeTrack(const std::string& trackId) override { r_->calls.push_back("removeTrack:" + trackId); }
+    void removeTrack(const std::string& trackId) override {
+        r_->calls.push_back("removeTrack:" + trackId);
+    }
     void createOffer(bool iceRestart, SdpDone done) override {
         r_->calls.push_back(iceRestart ? "createOffer:iceRestart" : "createOffer");
         std::string sdp = "offer-" + std::to_string(++r_->offers);
@@ -74,7 +80,7 @@ public:
     }
     void close() override { r_->closed = true; }
 
-private:
+  private:
     void post(const std::string& name, Done done) {
         Error e;
         if (r_->failNext == name) {
@@ -93,7 +99,7 @@ private:
 };
 
 class FakePeerFactory : public PeerConnectionFactory {
-public:
+  public:
     explicit FakePeerFactory(FakeLoop& loop) : loop_(loop) {}
     std::unique_ptr<PeerConnectionPort> create(const std::string& configurationJson) override {
         auto record = std::make_shared<PcRecord>();
@@ -103,7 +109,7 @@ public:
     }
     std::vector<std::shared_ptr<PcRecord>> created;
 
-private:
+  private:
     FakeLoop& loop_;
 };
 

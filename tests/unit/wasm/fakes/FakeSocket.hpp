@@ -11,7 +11,7 @@
 namespace sb::sdk::test {
 
 class FakeSocket : public SocketPort {
-public:
+  public:
     void open(const std::string& url, Handlers handlers) override {
         urls.push_back(url);
         handlers_ = std::move(handlers);
@@ -75,7 +75,7 @@ public:
     std::vector<std::string> sent;
     std::vector<int> closedWith;
 
-private:
+  private:
     Handlers handlers_;
     bool connected_ = false;
     bool live_ = false;

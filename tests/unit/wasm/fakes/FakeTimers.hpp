@@ -9,7 +9,7 @@
 namespace sb::sdk::test {
 
 class FakeTimers : public TimerPort {
-public:
+  public:
     int start(int delayMs, Fn<void()> callback) override {
         int id = nextId_++;
         timers_[id] = Timer{now_ + delayMs, std::move(callback)};
@@ -23,7 +23,9 @@ public:
         for (;;) {
             auto due = timers_.end();
             for (auto it = timers_.begin(); it != timers_.end(); ++it)
-                if (it->second.at <= until && (due == timers_.end() || it->second.at < due->second.at)) due = it;
+                if (it->second.at <= until &&
+                    (due == timers_.end() || it->second.at < due->second.at))
+                    due = it;
             if (due == timers_.end()) break;
             now_ = due->second.at;
             auto cb = std::move(due->second.callback);
@@ -35,7 +37,7 @@ public:
     std::size_t active() const { return timers_.size(); }
     long now() const { return now_; }
 
-private:
+  private:
     struct Timer {
         long at;
         Fn<void()> callback;

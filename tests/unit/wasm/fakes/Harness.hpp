@@ -40,7 +40,9 @@ struct Harness {
             events.push_back("available:" + s.streamId);
             streams.push_back(s);
         };
-        l.onStreamUnavailable = [this](const std::string& id) { events.push_back("unavailable:" + id); };
+        l.onStreamUnavailable = [this](const std::string& id) {
+            events.push_back("unavailable:" + id);
+        };
         return l;
     }
 

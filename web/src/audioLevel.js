@@ -1,0 +1,45 @@
+// Local speaking level of a published stream, as the stock SDK computes it (reference §2.8):
+// an AnalyserNode (FFT 2048) sampled every 100 ms; normalised amplitude below 0.2 for 500 ms is
+// "silent", 0.5 or more is "high" (reported at once), anything else "low"; changes are reported
+// at most every 500 ms. Unlike the stock SDK, stop() releases the AudioContext and the interval.
+export const AudioLevel = Object.freeze({ SILENT: 'silent', LOW: 'low', HIGH: 'high' });
+
+export function watchAudioLevel(mediaStream, handler) {
+  const Context = globalThis.AudioContext || globalThis.webkitAudioContext;
+  if (!Context || !mediaStream.getAudioTracks().length) return () => {};
+  const context = new Context();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 2048;
+  context.createMediaStreamSource(mediaStream).connect(analyser);
+  const samples = new Uint8Array(analyser.fftSize);
+  let level = AudioLevel.SILENT;
+  let quietSince = 0;
+  let lastReport = 0;
+  const timer = setInterval(() => {
+    analyser.getByteTimeDomainData(samples);
+    let peak = 0;
+    for (const s of samples) peak = Math.max(peak, Math.abs(s - 128) / 128);
+    const now = Date.now();
+    let next = peak >= 0.5 ? AudioLevel.HIGH : AudioLevel.LOW;
+    if (peak < 0.2) {
+      quietSince ||= now;
+      if (now - quietSince >= 500) next = AudioLevel.SILENT;
+      else if (level === AudioLevel.SILENT) next = level;
+    } else {
+      quietSince = 0;
+    }
+    if (next !== level && (next === AudioLevel.HIGH || now - lastReport >= 500)) {
+      level = next;
+      lastReport = now;
+      try {
+        handler(level);
+      } catch (error) {
+        console.error('[switchboard] audioLevelChangeHandler threw', error);
+      }
+    }
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    context.close();
+  };
+}

@@ -1,0 +1,20 @@
+// The error class of the public API. BandwidthRtcError is the stock SDK's name (reference
+// §1.4); ours carries a machine-readable `code` ("token_expired", "server_unreachable",
+// "rpc_error" with `rpcCode`, …; catalogue in wasm/core/Errors.hpp).
+export class BandwidthRtcError extends Error {
+  constructor(message, code, details) {
+    super(message);
+    this.name = 'BandwidthRtcError';
+    if (code) this.code = code;
+    Object.assign(this, details);
+  }
+}
+
+// From the core's JSON error ({code, message, rpcCode?, data?}).
+export function coreError(json) {
+  const { code, message, rpcCode, data } = JSON.parse(json);
+  const details = {};
+  if (rpcCode !== undefined) details.rpcCode = rpcCode;
+  if (data !== undefined) details.data = JSON.parse(data);
+  return new BandwidthRtcError(message, code, details);
+}

@@ -1,0 +1,187 @@
+// @switchboard/webrtc-browser: the public API, method for method and event for event the one of
+// Bandwidth's browser SDK (reference §1.2-1.3), plus connection state and clear connect errors.
+// The work happens in the wasm core (wasm/core/); this file shapes it into idiomatic JS.
+import { BandwidthRtcError, coreError } from './errors.js';
+import { AudioLevel, watchAudioLevel } from './audioLevel.js';
+import { loadCore } from './loader.js';
+
+export { AudioLevel, BandwidthRtcError, BandwidthRtcError as SwitchboardRtcError };
+export const MediaType = Object.freeze({ AUDIO: 'AUDIO', VIDEO: 'VIDEO', APPLICATION: 'APPLICATION' });
+export const MediaAggregationType = Object.freeze({ NONE: 'NONE', COMPOSITE: 'COMPOSITE' });
+export const SDK_VERSION = '0.1.0';
+
+const LEVELS = ['off', 'error', 'warn', 'info', 'debug'];
+let logLevel = 2; // warn, the stock default
+const CONSOLE = [null, 'error', 'warn', 'info', 'debug'];
+
+function log(level, ...args) {
+  if (level <= logLevel) console[CONSOLE[level]]('[switchboard]', ...args);
+}
+
+// Application callbacks run from inside the wasm's event dispatch: an exception must not unwind
+// through it (it is built without exception support), so it is reported here.
+function safely(fn, ...args) {
+  try {
+    fn?.(...args);
+  } catch (error) {
+    console.error('[switchboard] an event handler threw', error);
+  }
+}
+
+function defaultWebsocketUrl() {
+  const l = globalThis.location;
+  if (!l?.host) throw new BandwidthRtcError('options.websocketUrl is required outside a web page', 'invalid_argument');
+  return (l.protocol === 'https:' ? 'wss://' : 'ws://') + l.host;
+}
+
+function uniqueId() {
+  return globalThis.crypto?.randomUUID?.() ??
+    'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () => ((Math.random() * 16) | 0).toString(16));
+}
+
+const streamId = (s) => (typeof s === 'string' ? s : s?.endpointId ?? '');
+
+export class SwitchboardRtc {
+  constructor(level) {
+    if (level) this.setLogLevel(level);
+    this._on = {};
+    this._state = 'idle';
+    this._meters = new Map();
+    // Bound like the stock SDK's, so they can be passed around as callbacks.
+    this.setMicEnabled = this.setMicEnabled.bind(this);
+    this.setCameraEnabled = this.setCameraEnabled.bind(this);
+  }
+
+  /** "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "failed" */
+  get connectionState() {
+    return this._state;
+  }
+
+  setLogLevel(level) {
+    const index = LEVELS.indexOf(level);
+    if (index >= 0) logLevel = index;
+  }
+
+  onStreamAvailable(callback) {
+    this._on.available = callback;
+  }
+
+  onStreamUnavailable(callback) {
+    this._on.unavailable = callback;
+  }
+
+  onConnectionStateChange(callback) {
+    this._on.state = callback;
+  }
+
+  async connect(authParams, options = {}) {
+    const token = authParams?.deviceToken;
+    if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
+    const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
+    const core = await loadCore();
+    this._sdk ||= new core.SdkHandle({
+      state: (name, error) => {
+        this._state = name;
+        log(name === 'failed' ? 1 : 3, 'connection', name, error || '');
+        safely(this._on.state, name, error ? coreError(error) : undefined);
+      },
+      stream: (json, mediaStream) => safely(this._on.available, { ...JSON.parse(json), mediaStream }),
+      streamGone: (id) => safely(this._on.unavailable, id),
+      log: (level, message) => log(level + 1, message),
+    });
+    const rtcConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: options.iceServers || [] };
+    if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
+    this._unload ||= () => this._sdk.disconnect();
+    globalThis.addEventListener?.('beforeunload', this._unload);
+    await new Promise((resolve, reject) =>
+      this._sdk.connect(
+        JSON.stringify({
+          websocketUrl,
+          token,
+          uniqueId: uniqueId(),
+          sdkVersion: SDK_VERSION,
+          rtcConfiguration,
+          timeoutMs: options.timeoutMs || 15000,
+        }),
+        resolve,
+        (error) => reject(coreError(error)),
+      ));
+  }
+
+  async publish(input, audioLevelChangeHandler, alias, codecPreferences) {
+    const sdk = this._connected('publish');
+    const prefs = codecPreferences ? JSON.stringify(codecPreferences) : '';
+    const stream = await new Promise((resolve, reject) => {
+      const done = (json, mediaStream) => resolve({ ...JSON.parse(json), mediaStream });
+      const fail = (error) => reject(coreError(error));
+      if (globalThis.MediaStream && input instanceof MediaStream) sdk.publishStream(input, alias || '', prefs, done, fail);
+      else sdk.publishMedia(JSON.stringify(input || { audio: true, video: true }), alias || '', prefs, done, fail);
+    });
+    if (audioLevelChangeHandler) this._meters.set(stream.endpointId, watchAudioLevel(stream.mediaStream, audioLevelChangeHandler));
+    return stream;
+  }
+
+  async unpublish(...streams) {
+    const sdk = this._connected('unpublish');
+    const ids = streams.flat().map(streamId);
+    for (const [id, stop] of this._meters) {
+      if (!ids.length || ids.includes(id)) {
+        stop();
+        this._meters.delete(id);
+      }
+    }
+    await new Promise((resolve, reject) => sdk.unpublish(ids, resolve, (error) => reject(coreError(error))));
+  }
+
+  sendDtmf(tone, stream) {
+    this._connected('sendDtmf').sendDtmf(tone, streamId(stream));
+  }
+
+  setMicEnabled(enabled, stream) {
+    this._connected('setMicEnabled').setTracksEnabled('audio', !!enabled, streamId(stream));
+  }
+
+  setCameraEnabled(enabled, stream) {
+    this._connected('setCameraEnabled').setTracksEnabled('video', !!enabled, streamId(stream));
+  }
+
+  /** Stats of the "publish" or "subscribe" connection, as an array of RTCStats dictionaries. */
+  async getStats(which = 'publish') {
+    const sdk = this._connected('getStats');
+    return new Promise((resolve, reject) =>
+      sdk.getStats(which, (json) => resolve(JSON.parse(json)), (error) => reject(coreError(error))));
+  }
+
+  async getMediaDevices(filter) {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    return filter ? devices.filter((d) => d.kind === filter) : devices;
+  }
+
+  getAudioInputs() {
+    return this.getMediaDevices('audioinput');
+  }
+
+  getVideoInputs() {
+    return this.getMediaDevices('videoinput');
+  }
+
+  getAudioOutputs() {
+    return this.getMediaDevices('audiooutput');
+  }
+
+  disconnect() {
+    this._connected('disconnect').disconnect();
+    globalThis.removeEventListener?.('beforeunload', this._unload);
+    for (const stop of this._meters.values()) stop();
+    this._meters.clear();
+  }
+
+  // The stock SDK's guard (reference §1.2): these methods need connect() first.
+  _connected(method) {
+    if (!this._sdk) throw new BandwidthRtcError(`You must call 'connect' before '${method}'`, 'not_connected');
+    return this._sdk;
+  }
+}
+
+export { SwitchboardRtc as BandwidthRtc };
+export default SwitchboardRtc;
