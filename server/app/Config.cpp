@@ -53,6 +53,7 @@ void validate(const Config& c) {
     if (c.maxParticipantsPerSession == 0) bad("maxParticipantsPerSession", "must be positive");
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
+    if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -100,6 +101,11 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "rateLimitBurst") c.rateLimitBurst = get<double>(v, k);
         else if (k == "webRoot") c.webRoot = get<std::string>(v, k);
         else if (k == "demoAccountId") c.demoAccountId = get<std::string>(v, k);
+        else if (k == "sipListen") c.sipListen = get<std::string>(v, k);
+        else if (k == "rtpAddress") c.rtpAddress = get<std::string>(v, k);
+        else if (k == "rtpPortMin") c.rtpPortMin = get<std::uint16_t>(v, k);
+        else if (k == "rtpPortMax") c.rtpPortMax = get<std::uint16_t>(v, k);
+        else if (k == "maxCalls") c.maxCalls = get<std::size_t>(v, k);
         else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);
@@ -129,6 +135,7 @@ const char* usage() {
            "  --http ADDR:PORT  HTTP/WebSocket listen address (port 0 picks a free port)\n"
            "  --data-dir DIR    where the SQLite database and generated token secret live\n"
            "  --janus URL       Janus WebSocket API, e.g. ws://127.0.0.1:8188\n"
+           "  --sip ADDR:PORT   SIP interconnect (UDP and TCP); port 0 picks a free port\n"
            "  --janus-admin-key KEY  the VideoRoom admin_key Janus was started with\n";
 }
 
@@ -151,6 +158,7 @@ Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
         else if (a == "--store") c.store = value();
         else if (a == "--log-level") c.logLevel = value();
         else if (a == "--janus") c.janusUrl = value();
+        else if (a == "--sip") c.sipListen = value();
         else if (a == "--janus-admin-key") c.janusAdminKey = value();
         else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
         else throw std::runtime_error("unknown argument " + a + "\n" + usage());

@@ -44,6 +44,13 @@ struct Config {
     // The demo application's /demo/join route acts for this account; unset: the route is off.
     std::optional<std::string> demoAccountId;
 
+    // SIP interconnect. Unset sipListen: no SIP.
+    std::optional<std::string> sipListen;     // "127.0.0.1:5060" (UDP and TCP)
+    std::string rtpAddress = "127.0.0.1";     // our RTP address for phones
+    std::uint16_t rtpPortMin = 30000;
+    std::uint16_t rtpPortMax = 31999;
+    std::size_t maxCalls = 200;
+
     // Media engine. Unset janusUrl: signaling works, offers get a media-server error.
     std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188
     std::string janusAdminKey;                 // VideoRoom admin_key (room creation)

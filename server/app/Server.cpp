@@ -10,6 +10,7 @@
 #include "server/api/RestApi.hpp"
 #include "server/app/Log.hpp"
 #include "server/auth/SecretFile.hpp"
+#include "server/bridge/SipBridge.hpp"
 #include "server/net/HttpServer.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/ops/OpsApi.hpp"
@@ -61,8 +62,22 @@ struct Server::Parts {
         metrics.addGauge({"switchboard_devices", "Devices connected to /v3/ now.", [this] {
                               return media ? static_cast<double>(media->stats().devices) : 0.0;
                           }});
-        metrics.addGauge({"switchboard_media_rooms", "Janus VideoRooms in use now.", [this] {
-                              return media ? static_cast<double>(media->stats().rooms) : 0.0;
+        auto mediaGauge = [this](const char* name, const char* help, std::size_t media::MediaOrchestrator::Stats::*field) {
+            metrics.addGauge({name, help, [this, field] { return media ? static_cast<double>(media->stats().*field) : 0.0; }});
+        };
+        mediaGauge("switchboard_media_rooms", "Janus VideoRooms in use now.", &media::MediaOrchestrator::Stats::rooms);
+        mediaGauge("switchboard_media_spare_rooms", "Janus VideoRooms kept for reuse (they hold idle remote publishers).",
+                   &media::MediaOrchestrator::Stats::spareRooms);
+        mediaGauge("switchboard_media_publishers", "Janus publisher handles of browsers now.", &media::MediaOrchestrator::Stats::publishers);
+        mediaGauge("switchboard_media_subscribers", "Janus subscriber handles now.", &media::MediaOrchestrator::Stats::subscribers);
+        mediaGauge("switchboard_media_remote_publishers", "Janus remote publishers (phone legs), busy or idle.",
+                   &media::MediaOrchestrator::Stats::remotePublishers);
+        mediaGauge("switchboard_media_forwarders", "Janus rtp_forwards to phone legs now.", &media::MediaOrchestrator::Stats::forwarders);
+        metrics.addGauge({"switchboard_sip_active_calls", "SIP calls bridged now.", [this] {
+                              return sip ? static_cast<double>(sip->stats().activeCalls) : 0.0;
+                          }});
+        metrics.addGauge({"switchboard_sip_free_rtp_ports", "RTP ports left for phone legs.", [this] {
+                              return sip ? static_cast<double>(sip->freeRtpPorts()) : 0.0;
                           }});
     }
 
@@ -76,6 +91,7 @@ struct Server::Parts {
     signaling::DeviceGate gate;
     std::unique_ptr<web::DemoApp> demo;
     std::shared_ptr<media::MediaOrchestrator> media;  // set in run(), before serving
+    std::shared_ptr<bridge::SipBridge> sip;           // likewise, when SIP is configured
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
@@ -113,6 +129,22 @@ int Server::run() {
     parts_->media->start();
     if (!config_.janusUrl) log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
 
+    auto& sip = parts_->sip;
+    if (config_.sipListen) {
+        bridge::BridgeConfig bc;
+        auto colon = config_.sipListen->rfind(':');
+        bc.sip.bindAddress = config_.sipListen->substr(0, colon);
+        bc.sip.port = static_cast<std::uint16_t>(std::stoi(config_.sipListen->substr(colon + 1)));
+        bc.sip.maxCalls = config_.maxCalls;
+        bc.rtpAddress = config_.rtpAddress;
+        bc.rtpPortMin = config_.rtpPortMin;
+        bc.rtpPortMax = config_.rtpPortMax;
+        sip = std::make_shared<bridge::SipBridge>(http.executor(), bc, parts_->tokens, parts_->calls, parts_->media);
+        sip->start();
+        std::printf("switchboard sip on %s:%u\n", bc.sip.bindAddress.c_str(), sip->sipPort());
+        std::fflush(stdout);
+    }
+
     auto purged = parts_->calls.purgeExpired();
     if (purged) log(LogLevel::Info, "removed " + std::to_string(purged) + " expired sessions");
     http.every(std::chrono::seconds(config_.expirySweepSeconds), [this] {
@@ -126,6 +158,8 @@ int Server::run() {
                             " with " + std::to_string(opts.threads) + " threads, store " + config_.store +
                             ", " + std::to_string(config_.accounts.size()) + " accounts");
     http.run();
+    if (sip) sip->stop();
+    sip.reset();
     // Media objects hold Asio timers and sockets of the server's io_context: they must go before it.
     parts_->calls.setObserver(nullptr);
     parts_->media.reset();

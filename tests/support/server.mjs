@@ -56,6 +56,16 @@ export async function startSwitchboard({ config = {}, dataDir, args = [], bin = 
   return {
     proc, port, base, dataDir: dir, exited,
     logs: () => stderr,
+    stdout: () => stdout,
+    // The SIP port, when started with sipListen (switchboard prints it after the HTTP line).
+    async sipPort() {
+      for (let i = 0; i < 100; i++) {
+        const m = stdout.match(/sip on [^:]+:(\d+)/);
+        if (m) return Number(m[1]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no sip line on stdout:\n${stdout}\n${stderr}`);
+    },
     api: (account = ACCOUNT) => `${base}/v1/accounts/${account.id}`,
     // Sends SIGTERM and waits for exit.
     async stop() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); return exited; },

@@ -1,0 +1,114 @@
+#include "server/sip/endpoint/AudioSdp.hpp"
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+#include <sofia-sip/su_string.h>
+
+#include <memory>
+
+namespace sb::sip {
+
+namespace {
+
+struct HomeDeleter {
+    void operator()(su_home_t* home) const { su_home_unref(home); }
+};
+
+const sdp_connection_t* ip4(const sdp_connection_t* c) {
+    for (; c; c = c->c_next) {
+        if (c->c_nettype == sdp_net_in && c->c_addrtype == sdp_addr_ip4 && c->c_address) return c;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+int payloadType(G711 codec) { return codec == G711::Pcmu ? 0 : 8; }
+
+const char* encodingName(G711 codec) { return codec == G711::Pcmu ? "PCMU" : "PCMA"; }
+
+AudioDescription parseAudioSdp(std::string_view text) {
+    AudioDescription out;
+    std::unique_ptr<su_home_t, HomeDeleter> home(static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
+    if (!home) {
+        out.error = "out of memory";
+        return out;
+    }
+    // The parser copies the text into the home; flags 0 = lenient, as peers' SDP often is.
+    sdp_parser_t* parser =
+        sdp_parse(home.get(), text.data(), static_cast<issize_t>(text.size()), 0);
+    const sdp_session_t* session = sdp_session(parser);
+    if (!session) {
+        const char* why = sdp_parsing_error(parser);
+        out.error = why ? why : "unparsable SDP";
+        sdp_parser_free(parser);
+        return out;
+    }
+    for (const sdp_media_t* m = session->sdp_media; m; m = m->m_next) {
+        if (m->m_type != sdp_media_audio || m->m_port == 0 || m->m_rejected) continue;
+        if (m->m_proto != sdp_proto_rtp) continue;  // RTP/AVP only: no SRTP/AVPF here
+        const sdp_connection_t* c = ip4(m->m_connections);
+        if (!c) c = ip4(session->sdp_connection);
+        if (!c) {
+            out.error = "no IPv4 c= line for the audio stream";
+            break;
+        }
+        out.address = c->c_address;
+        out.port = static_cast<std::uint16_t>(m->m_port);
+        // Static payload types only: a dynamic PT mapped to PCMU would need the RTP side to use it.
+        for (const sdp_rtpmap_t* rm = m->m_rtpmaps; rm; rm = rm->rm_next) {
+            if (rm->rm_pt == 0) out.g711.push_back(G711::Pcmu);
+            else if (rm->rm_pt == 8) out.g711.push_back(G711::Pcma);
+            else if (out.telephoneEventPt < 0 && rm->rm_encoding &&
+                     su_casematch(rm->rm_encoding, "telephone-event") && rm->rm_rate == 8000)
+                out.telephoneEventPt = static_cast<int>(rm->rm_pt);
+        }
+        out.ok = true;
+        break;
+    }
+    if (!out.ok && out.error.empty()) out.error = "no active RTP/AVP audio stream";
+    sdp_parser_free(parser);
+    return out;
+}
+
+std::optional<G711> preferredFromOffer(const AudioDescription& offer) {
+    std::optional<G711> found;
+    for (auto c : offer.g711) {
+        if (c == G711::Pcmu) return c;
+        found = c;
+    }
+    return found;
+}
+
+std::optional<G711> chosenInAnswer(const AudioDescription& answer) {
+    if (answer.g711.empty()) return std::nullopt;
+    return answer.g711.front();
+}
+
+std::string buildAudioSdp(const AudioSdpParams& p) {
+    std::string pts;
+    for (auto c : p.codecs) pts += " " + std::to_string(payloadType(c));
+    if (p.telephoneEventPt >= 0) pts += " " + std::to_string(p.telephoneEventPt);
+
+    std::string s;
+    s += "v=0\r\n";
+    s += "o=switchboard " + std::to_string(p.sessionId) + " " + std::to_string(p.version) +
+         " IN IP4 " + p.address + "\r\n";
+    s += "s=switchboard\r\n";
+    s += "c=IN IP4 " + p.address + "\r\n";
+    s += "t=0 0\r\n";
+    s += "m=audio " + std::to_string(p.port) + " RTP/AVP" + pts + "\r\n";
+    for (auto c : p.codecs) {
+        s += "a=rtpmap:" + std::to_string(payloadType(c)) + " " + encodingName(c) + "/8000\r\n";
+    }
+    if (p.telephoneEventPt >= 0) {
+        const auto pt = std::to_string(p.telephoneEventPt);
+        s += "a=rtpmap:" + pt + " telephone-event/8000\r\n";
+        s += "a=fmtp:" + pt + " 0-16\r\n";
+    }
+    s += "a=ptime:20\r\n";
+    s += "a=sendrecv\r\n";
+    return s;
+}
+
+}  // namespace sb::sip

@@ -1,0 +1,398 @@
+// NUA events and call operations, all on sofia's thread.
+//
+// A call's life in NUA terms (RFC 3261 §13): an inbound INVITE arrives as nua_i_invite on a new
+// handle, which we bind to a Call; we answer with nua_respond(). An outbound call is a handle we
+// create plus nua_invite(); responses arrive as nua_r_invite and NUA sends the ACK itself. Every
+// call, whichever way it ends, finishes with nua_i_state/terminated, where the handle is
+// destroyed; that is also where the app hears about ends it did not cause itself.
+
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
+#include <sofia-sip/su_string.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/url.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "server/sip/endpoint/AudioSdp.hpp"
+#include "server/sip/endpoint/SofiaAgentImpl.hpp"
+#include "server/sip/endpoint/UserToUser.hpp"
+
+namespace sb::sip {
+
+namespace {
+
+constexpr char kSdpType[] = "application/sdp";
+
+struct TempHome {
+    su_home_t* home = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
+    ~TempHome() { su_home_unref(home); }
+};
+
+std::string headerText(const void* header) {
+    if (!header) return {};
+    TempHome t;
+    char* s = sip_header_as_string(t.home, static_cast<const sip_header_t*>(header));
+    return s ? s : "";
+}
+
+std::string urlText(const url_t* url) {
+    if (!url) return {};
+    TempHome t;
+    char* s = url_as_string(t.home, url);
+    return s ? s : "";
+}
+
+bool hasSdp(const sip_t* sip) {
+    return sip && sip->sip_payload && sip->sip_payload->pl_data && sip->sip_content_type &&
+           sip->sip_content_type->c_type && su_casematch(sip->sip_content_type->c_type, kSdpType);
+}
+
+std::string_view body(const sip_t* sip) {
+    return {sip->sip_payload->pl_data, static_cast<std::size_t>(sip->sip_payload->pl_len)};
+}
+
+bool hasLineBreak(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
+
+G711 other(G711 c) { return c == G711::Pcmu ? G711::Pcma : G711::Pcmu; }
+
+}  // namespace
+
+void SofiaUserAgent::Impl::onNuaEvent(nua_event_t event, int status, char const* phrase, nua_t*,
+                                      nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
+                                      sip_t const* sip, tagi_t tags[]) {
+    // Exceptions must not unwind through sofia's C frames.
+    try {
+        static_cast<Impl*>(magic)->onEvent(event, status, phrase, nh, static_cast<Call*>(hmagic),
+                                           sip, tags);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "sip: %s in %s: %s\n", "exception", nua_event_name(event), e.what());
+    } catch (...) {
+        std::fprintf(stderr, "sip: unknown exception in %s\n", nua_event_name(event));
+    }
+}
+
+void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* phrase,
+                                   nua_handle_t* nh, Call* call, sip_t const* sip,
+                                   tagi_t tags[]) {
+    switch (event) {
+        case nua_i_invite:
+            onIncomingInvite(nh, call, sip);
+            break;
+        case nua_r_invite:
+            onInviteResponse(status, phrase, call, sip);
+            break;
+        case nua_i_cancel:
+            if (call) call->remoteEnd = "cancel";
+            break;
+        case nua_i_bye:
+            if (call) call->remoteEnd = "bye";
+            break;
+        case nua_i_state: {
+            int state = nua_callstate_init;
+            tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
+            if (state == nua_callstate_terminated && nh) onTerminated(nh, call, status, phrase);
+            break;
+        }
+        case nua_r_get_params: {
+            sip_contact_t const* contact = nullptr;
+            tl_gets(tags, NTATAG_CONTACT_REF(contact), TAG_END());
+            std::uint16_t bound = config_.port;
+            if (contact && contact->m_url->url_port)
+                bound = static_cast<std::uint16_t>(std::atoi(contact->m_url->url_port));
+            onStarted(bound);
+            break;
+        }
+        case nua_r_shutdown:
+            if (status >= 200) su_root_break(root_);
+            break;
+        default:
+            break;
+    }
+}
+
+void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t const* sip) {
+    if (call) {
+        // A re-INVITE (refresh, hold…): keep the session as it is, same SDP and version
+        // (RFC 3264 §8: an unchanged description keeps its o= version).
+        if (call->answered && !call->localSdp.empty()) {
+            nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
+                        SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
+        } else {
+            nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
+        }
+        return;
+    }
+    if (stopping_ || active >= config_.maxCalls) {
+        // No Retry-After: a trunk would take us out of rotation, and sofia peers would
+        // re-send the INVITE by themselves.
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+        return;
+    }
+    // The offer must be in the INVITE: an offer in the ACK (RFC 3261 §13.2.1) is not supported.
+    AudioDescription offer;
+    if (hasSdp(sip)) offer = parseAudioSdp(body(sip));
+    if (!offer.ok) {
+        nua_respond(nh, SIP_488_NOT_ACCEPTABLE,
+                    SIPTAG_WARNING_STR("399 switchboard \"an SDP offer with audio is required\""),
+                    TAG_END());
+        return;
+    }
+
+    auto owned = std::make_unique<Call>();
+    Call& c = *owned;
+    c.id = newCallId();
+    c.nh = nh;
+    c.inbound = true;
+    c.offered = offer.g711;
+    c.offeredTelephoneEventPt = offer.telephoneEventPt;
+    nua_handle_bind(nh, &c);
+    calls_.emplace(c.id, std::move(owned));
+    ++active;
+
+    InboundInvite invite;
+    invite.callId = c.id;
+    invite.sipCallId = sip->sip_call_id && sip->sip_call_id->i_id ? sip->sip_call_id->i_id : "";
+    invite.from = headerText(sip->sip_from);
+    invite.to = headerText(sip->sip_to);
+    invite.requestUri = sip->sip_request ? urlText(sip->sip_request->rq_url) : "";
+    for (const sip_unknown_t* u = sip->sip_unknown; u; u = u->un_next) {
+        if (u->un_name && u->un_value && su_casematch(u->un_name, "User-To-User")) {
+            if (!invite.userToUser.empty()) invite.userToUser += ',';
+            invite.userToUser += u->un_value;
+        }
+    }
+    invite.userToUserValues = splitUserToUser(invite.userToUser);
+    invite.remote.address = offer.address;
+    invite.remote.port = offer.port;
+    invite.remote.telephoneEventPt = offer.telephoneEventPt;
+    if (auto codec = preferredFromOffer(offer)) {
+        invite.remote.codec = *codec;
+        invite.codecMatch = true;
+    }
+    sink_.invite(std::move(invite));
+}
+
+void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call* call,
+                                            sip_t const* sip) {
+    if (!call || call->inbound) return;
+    if (status >= 180 && status < 190) {
+        if (call->live && !call->ringingReported) {
+            call->ringingReported = true;
+            sink_.ringing(call->id);
+        }
+        return;
+    }
+    if (status < 200) {
+        // A final response that NUA turned into "100 Retry After" (a 5xx with Retry-After, or
+        // a challenge): sofia 1.12 would send the INVITE again on its own, and with
+        // NUTAG_RETRY_COUNT(0) still once. A retry is a new call attempt the app did not ask
+        // for, so the call fails here and its handle goes.
+        const int final = sip && sip->sip_status ? sip->sip_status->st_status : 0;
+        if (final >= 300) {
+            const std::string reason = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "";
+            if (call->live) {
+                retire(*call);
+                sink_.failed(call->id, final, reason);
+            }
+            release(*call);  // destroys the handle: no retry
+        }
+        return;
+    }
+    if (call->timer) {
+        su_timer_destroy(call->timer);
+        call->timer = nullptr;
+    }
+    if (status >= 300) {
+        if (call->live) {
+            retire(*call);
+            sink_.failed(call->id, status, phrase ? phrase : "");
+        }
+        return;
+    }
+    if (call->answered) return;  // another 2xx (forking): NUA acknowledges it
+    call->answered = true;
+    if (!call->live) {  // hung up or timed out meanwhile: the CANCEL lost the race
+        nua_bye(call->nh, TAG_END());
+        call->endSent = true;
+        return;
+    }
+    AudioDescription answer;
+    if (hasSdp(sip)) answer = parseAudioSdp(body(sip));
+    auto codec = answer.ok ? chosenInAnswer(answer) : std::nullopt;
+    if (!codec) {
+        retire(*call);
+        nua_bye(call->nh, TAG_END());
+        call->endSent = true;
+        sink_.failed(call->id, 488, "Not Acceptable Here (no G.711 in the SDP answer)");
+        return;
+    }
+    RemoteMedia remote;
+    remote.address = answer.address;
+    remote.port = answer.port;
+    remote.codec = *codec;
+    remote.telephoneEventPt = answer.telephoneEventPt;
+    sink_.answered(call->id, remote);
+}
+
+void SofiaUserAgent::Impl::onTerminated(nua_handle_t* nh, Call* call, int status,
+                                        char const* phrase) {
+    if (!call) {  // a request we refused before making it a call (capacity, no SDP)
+        nua_handle_destroy(nh);
+        return;
+    }
+    if (call->live) {
+        retire(*call);
+        std::string reason = phrase ? phrase : "";
+        if (!call->inbound && !call->answered) {
+            sink_.failed(call->id, status >= 300 ? status : 500, reason);
+        } else {
+            sink_.ended(call->id, call->remoteEnd.empty() ? reason : call->remoteEnd);
+        }
+    }
+    release(*call);
+    if (stopping_ && calls_.empty()) finishShutdown();
+}
+
+void SofiaUserAgent::Impl::onAnswerTimeout(su_root_magic_t* magic, su_timer_t*,
+                                           su_timer_arg_t* arg) {
+    auto* self = static_cast<Impl*>(magic);
+    auto* call = static_cast<Call*>(arg);
+    su_timer_destroy(call->timer);
+    call->timer = nullptr;
+    if (!call->live || call->answered) return;
+    self->retire(*call);
+    self->endLocally(*call, false);
+    self->sink_.failed(call->id, 408, "Request Timeout");
+}
+
+// ---- operations from the app ----
+
+void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia& local) {
+    Call* call = find(callId);
+    if (!call || !call->inbound || call->answered || !call->live) return;
+    if (call->offered.empty()) {  // the app should have rejected: do it for it
+        doReject(callId, 488, "Not Acceptable Here");
+        return;
+    }
+    G711 codec = call->offered.front();
+    for (auto c : call->offered) {
+        if (c == local.codec) codec = c;
+    }
+    AudioSdpParams p;
+    p.address = local.address;
+    p.port = local.port;
+    p.codecs = {codec};
+    // An answer may only use formats of the offer (RFC 3264 §6.1), with the offer's PT.
+    p.telephoneEventPt = local.telephoneEventPt >= 0 ? call->offeredTelephoneEventPt : -1;
+    p.sessionId = ++sdpSessionId_;
+    p.version = 1;
+    call->localSdp = buildAudioSdp(p);
+    call->answered = true;
+    nua_respond(call->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
+                SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
+}
+
+void SofiaUserAgent::Impl::doReject(const std::string& callId, int status,
+                                    const std::string& reason) {
+    Call* call = find(callId);
+    if (!call || !call->inbound || call->answered || !call->live) return;
+    if (status < 300 || status > 699) status = 500;
+    retire(*call);
+    call->endSent = true;
+    nua_respond(call->nh, status, reason.empty() ? nullptr : reason.c_str(), TAG_END());
+}
+
+void SofiaUserAgent::Impl::failNotRunning(const std::string& callId) {
+    sink_.failed(callId, 503, "SIP endpoint not running");
+}
+
+void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall& out) {
+    if (stopping_) return sink_.failed(callId, 503, "SIP endpoint stopping");
+    if (active >= config_.maxCalls) return sink_.failed(callId, 503, "Too many calls");
+    const bool sipUri = out.toUri.rfind("sip:", 0) == 0 || out.toUri.rfind("sips:", 0) == 0;
+    if (!sipUri || hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) ||
+        hasLineBreak(out.userToUser))
+        return sink_.failed(callId, 400, "Invalid destination or header");
+    const std::string from = !out.fromUri.empty()
+                                 ? out.fromUri
+                                 : "sip:switchboard@" + config_.bindAddress + ":" +
+                                       std::to_string(port.load());
+    nua_handle_t* nh = nua_handle(nua_, nullptr, SIPTAG_TO_STR(out.toUri.c_str()),
+                                  SIPTAG_FROM_STR(from.c_str()), TAG_END());
+    if (!nh) return sink_.failed(callId, 400, "Invalid destination");
+
+    auto owned = std::make_unique<Call>();
+    Call& c = *owned;
+    c.id = callId;
+    c.nh = nh;
+    nua_handle_bind(nh, &c);
+    calls_.emplace(c.id, std::move(owned));
+    ++active;
+
+    AudioSdpParams p;
+    p.address = out.local.address;
+    p.port = out.local.port;
+    p.codecs = {out.local.codec, other(out.local.codec)};
+    p.telephoneEventPt = out.local.telephoneEventPt;
+    p.sessionId = ++sdpSessionId_;
+    p.version = 1;
+    c.localSdp = buildAudioSdp(p);
+    const std::string uui = "User-To-User: " + out.userToUser;
+    nua_invite(nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(c.localSdp.c_str()),
+               TAG_IF(!out.userToUser.empty(), SIPTAG_HEADER_STR(uui.c_str())), TAG_END());
+
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(out.timeout).count();
+    c.timer = su_timer_create(su_root_task(root_), static_cast<su_duration_t>(ms > 0 ? ms : 1));
+    if (c.timer) su_timer_set(c.timer, &Impl::onAnswerTimeout, &c);
+}
+
+void SofiaUserAgent::Impl::doHangup(const std::string& callId) {
+    Call* call = find(callId);
+    if (!call || !call->live) return;
+    retire(*call);
+    endLocally(*call, false);
+}
+
+// ---- helpers ----
+
+SofiaUserAgent::Impl::Call* SofiaUserAgent::Impl::find(const std::string& callId) {
+    auto it = calls_.find(callId);
+    return it == calls_.end() ? nullptr : it->second.get();
+}
+
+void SofiaUserAgent::Impl::retire(Call& call) {
+    if (!call.live) return;
+    call.live = false;
+    --active;
+}
+
+void SofiaUserAgent::Impl::endLocally(Call& call, bool stopping) {
+    retire(call);
+    if (call.endSent) return;
+    call.endSent = true;
+    if (call.inbound && !call.answered) {
+        if (stopping) nua_respond(call.nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+        else nua_respond(call.nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
+    } else if (!call.inbound && !call.answered) {
+        nua_cancel(call.nh, TAG_END());
+    } else {
+        nua_bye(call.nh, TAG_END());
+    }
+}
+
+void SofiaUserAgent::Impl::release(Call& call) {
+    retire(call);
+    if (call.timer) su_timer_destroy(call.timer);
+    nua_handle_bind(call.nh, nullptr);
+    nua_handle_destroy(call.nh);
+    const std::string id = call.id;  // a copy: erase() destroys `call`
+    calls_.erase(id);
+}
+
+}  // namespace sb::sip

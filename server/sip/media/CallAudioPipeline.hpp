@@ -1,0 +1,142 @@
+#pragma once
+// The audio of one bridged phone call (DESIGN "SIP interconnect").
+//
+// Room → phone, every 20 ms on a drift-free schedule (tick k at start + k·20 ms):
+//   Janus rtp_forward streams (one UDP port, told apart by SSRC: RoomStream = jitter buffer +
+//   decoder) → Mixer → PlaybackQueue (PlayAudio clips, mixed in or replacing the room) →
+//   G.711 (PCMU or PCMA as negotiated) → RtpSender → phone; while DTMF is being sent, the
+//   DtmfSender's telephone-events take the place of audio frames (RFC 4733 §2.1).
+// Phone → room: PhoneRelay (SSRC 1000, continuous seq/ts, PCMA → PCMU, telephone-events
+//   forwarded, digits reported) → Janus's remote publisher, sent from the room socket.
+//
+// Thread model: every public method may be called from any thread; the work runs on one strand
+// per call, so the state needs no locks (stats are atomics). Handlers hold weak references: the
+// pipeline ends with stop() or when its last owner lets go; both free its ports.
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/sip/media/DtmfSender.hpp"
+#include "server/sip/media/Mixer.hpp"
+#include "server/sip/media/PhoneRelay.hpp"
+#include "server/sip/media/PlaybackQueue.hpp"
+#include "server/sip/media/RoomStream.hpp"
+#include "server/sip/media/RtpSender.hpp"
+#include "server/sip/media/RtpSocket.hpp"
+
+namespace sb::sip::media {
+
+class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline> {
+public:
+    using Endpoint = boost::asio::ip::udp::endpoint;
+
+    struct Config {
+        boost::asio::ip::address phoneAddress;  // our RTP address towards the phone (SDP c=)
+        boost::asio::ip::address roomAddress;   // where Janus forwards to; loopback normally
+        G711Law phoneLaw = G711Law::Mu;         // the codec negotiated with the phone
+        std::optional<std::uint8_t> phoneEventPayloadType;  // its telephone-event PT, if any
+        std::optional<Endpoint> phoneRemote;    // from the phone's SDP; else the first sender
+        std::optional<Endpoint> janusRemote;    // the room's remote publisher (or set later)
+        std::uint32_t janusSsrc = 1000;         // 1000 + 10·mindex (janus-notes §5)
+        std::size_t jitterDepth = 3;            // frames (60 ms)
+        std::optional<std::uint32_t> phoneSsrc;             // random when unset (RFC 3550 §8)
+        std::optional<std::uint16_t> phoneInitialSequence;  // random when unset (tests fix them)
+        std::optional<std::uint32_t> phoneInitialTimestamp;
+    };
+
+    // What PhoneSink::forwardsChanged reports for each forwarded room stream.
+    struct RoomStreamSpec {
+        std::uint32_t ssrc = 0;
+        Codec codec = Codec::Opus;
+        std::uint8_t payloadType = 111;
+    };
+
+    struct Stats {
+        std::uint64_t roomPacketsIn = 0, roomPacketsDropped = 0, phonePacketsIn = 0, phonePacketsDropped = 0,
+                      phonePacketsOut = 0, janusPacketsOut = 0, framesMixed = 0, concealedFrames = 0,
+                      playbackFrames = 0, dtmfPacketsOut = 0, dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0,
+                      callbackErrors = 0;
+    };
+
+    // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
+    // port is free. Nothing flows until start().
+    static std::shared_ptr<CallAudioPipeline> create(boost::asio::any_io_executor executor, Config config,
+                                                     std::shared_ptr<PortAllocator> ports);
+    ~CallAudioPipeline();
+
+    std::uint16_t phonePort() const { return phonePort_; }  // for our SDP answer/offer
+    std::uint16_t roomPort() const { return roomPort_; }    // rtp_forward's port
+
+    void start();
+    void stop();  // idempotent; frees the ports; pending playback and DTMF callbacks get "not done"
+
+    void setPhoneRemote(const Endpoint& remote);
+    void setJanusRemote(const Endpoint& remote);
+    // Makes the mixed streams exactly `streams` (new SSRCs added, missing ones removed).
+    void setRoomStreams(std::vector<RoomStreamSpec> streams);
+    void addRoomStream(const RoomStreamSpec& stream);
+    void removeRoomStream(std::uint32_t ssrc);
+
+    void play(std::vector<std::int16_t> samples, PlayMode mode, PlaybackQueue::Done done = {});
+    void stopPlayback();
+    // Throws std::invalid_argument for characters outside "0-9*#ABCD,", std::logic_error if the
+    // phone did not negotiate telephone-event. `done` runs when all queued digits are sent.
+    void sendDtmf(const std::string& digits, std::function<void(bool completed)> done = {});
+    // Digits the phone sends (RFC 4733), each once; called on the call's strand.
+    void onDigit(std::function<void(char)> handler);
+
+    Stats stats() const;
+
+    struct Token {};  // create() only; public for std::make_shared
+    CallAudioPipeline(Token, boost::asio::any_io_executor executor, Config config);
+
+private:
+    using Clock = std::chrono::steady_clock;
+    using Strand = boost::asio::strand<boost::asio::any_io_executor>;
+
+    Clock::time_point due(std::int64_t slot) const;
+    void schedule();
+    void tick();
+    void produceFrame();
+    void sendToPhone(std::size_t size);
+    void onRoomPacket(ByteView data);
+    void onPhonePacket(ByteView data, const Endpoint& from);
+    void addStreamNow(const RoomStreamSpec& spec);
+    void removeStreamNow(std::uint32_t ssrc);
+    void finishDtmf(bool completed);
+    template <typename F>
+    void run(F&& f);  // posts f(self) onto the strand, holding a weak reference
+
+    Strand strand_;
+    Config config_;
+    boost::asio::steady_timer timer_;
+    std::shared_ptr<RtpSocket> phoneSocket_, roomSocket_;
+    std::uint16_t phonePort_ = 0, roomPort_ = 0;
+    std::optional<Endpoint> phoneRemote_, janusRemote_, phoneSource_;
+    bool started_ = false, stopped_ = false;
+    Clock::time_point epoch_;
+    std::int64_t slot_ = 0;  // ticks since epoch_
+
+    std::vector<std::pair<std::uint32_t, std::unique_ptr<RoomStream>>> streams_;
+    Mixer mixer_;
+    PlaybackQueue playback_;
+    DtmfSender dtmf_;
+    std::vector<std::function<void(bool)>> dtmfDone_;
+    RtpSender sender_;
+    PhoneRelay relay_;
+    std::function<void(char)> onDigit_;
+    std::array<std::uint8_t, kMaxPacketSize> out_;
+
+    struct Counters;
+    std::unique_ptr<Counters> counters_;
+};
+
+}  // namespace sb::sip::media

@@ -1,0 +1,43 @@
+#pragma once
+// Audio clips (8 kHz PCM, e.g. from WavFile for the BXML PlayAudio verb) played to the phone one
+// after another, 20 ms per tick, either mixed into the room audio or replacing it.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "server/sip/media/Types.hpp"
+
+namespace sb::sip::media {
+
+enum class PlayMode { Mix, Replace };
+
+class PlaybackQueue {
+public:
+    // Called once per clip: true when it played to the end, false when stop() cut it.
+    using Done = std::function<void(bool completed)>;
+
+    void enqueue(std::vector<std::int16_t> samples, PlayMode mode, Done done = {});
+    // Drops every clip; their callbacks get false.
+    void stop();
+    bool active() const { return !clips_.empty(); }
+
+    // Applies the current clip's next 20 ms to `frame` (the room mix): replaces it or adds to it
+    // with saturation. Returns true if a clip played. Callbacks of finished clips run after the
+    // queue is updated, so they may enqueue more.
+    bool apply(PcmFrame& frame);
+
+private:
+    struct Clip {
+        std::vector<std::int16_t> samples;
+        std::size_t position = 0;
+        PlayMode mode = PlayMode::Mix;
+        Done done;
+    };
+    void finishFront(bool completed);
+
+    std::deque<Clip> clips_;
+};
+
+}  // namespace sb::sip::media

@@ -1,0 +1,334 @@
+#include "server/voice/Bxml.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <pugixml.hpp>
+#include <set>
+
+#include "server/voice/Uui.hpp"
+
+namespace sb::voice::bxml {
+
+namespace {
+
+// Bandwidth verbs that exist but that this server does not execute.
+const std::set<std::string, std::less<>> kUnsupportedVerbs{
+    "SpeakSentence", "Gather",           "Bridge",           "Conference",        "Record",
+    "StartRecording", "StopRecording",   "PauseRecording",   "ResumeRecording",   "StartGather",
+    "StopGather",     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
+    "Forward",        "Refer",           "Connect",          "StartMachineDetection"};
+
+// Attributes Bandwidth defines that we accept and ignore (credentials for callbacks, fallbacks,
+// display names, diversion headers): refusing them would break working applications.
+const std::set<std::string, std::less<>> kIgnoredAttributes{
+    "username",        "password",           "fallbackUsername",         "fallbackPassword",
+    "privacy",         "diversionTreatment", "diversionReason",          "transferCallerDisplayName",
+    "answerCall",      "transferCompleteFallbackUrl", "transferCompleteFallbackMethod",
+    "redirectFallbackUrl", "redirectFallbackMethod", "transferAnswerFallbackUrl",
+    "transferAnswerFallbackMethod"};
+
+[[noreturn]] void fail(const std::string& where, const std::string& message) {
+    throw BxmlError("invalid BXML: " + where + ": " + message);
+}
+
+std::string trim(std::string_view s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+bool isE164(std::string_view s) {
+    if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
+    return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool isSipUri(std::string_view s) {
+    bool scheme = s.rfind("sip:", 0) == 0 || s.rfind("sips:", 0) == 0;
+    if (!scheme || s.size() > 256) return false;
+    auto rest = s.substr(s.find(':') + 1);
+    if (rest.empty() || rest.front() == '@' || rest.back() == '@') return false;
+    return std::all_of(rest.begin(), rest.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
+    });
+}
+
+// An absolute http(s) URL or a relative one (resolved later against the document's URL).
+bool isUrlReference(std::string_view s) {
+    if (s.empty() || s.size() > kMaxUrlLength) return false;
+    auto colon = s.find("://");
+    if (colon != std::string_view::npos && s.rfind("http://", 0) != 0 && s.rfind("https://", 0) != 0) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u != 0x7f && c != '<' && c != '>' && c != '"';
+    });
+}
+
+class Element {
+public:
+    Element(pugi::xml_node node, std::string where) : node_(node), where_(std::move(where)) {}
+    const std::string& where() const { return where_; }
+    pugi::xml_node node() const { return node_; }
+
+    std::optional<std::string> attr(const char* name) {
+        used_.insert(name);
+        auto a = node_.attribute(name);
+        if (!a) return std::nullopt;
+        return std::string(a.value());
+    }
+
+    std::optional<double> number(const char* name, double lo, double hi, const char* unit) {
+        auto v = attr(name);
+        if (!v) return std::nullopt;
+        auto s = trim(*v);
+        double d = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d, std::chars_format::fixed);
+        if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+            fail(where_, std::string(name) + " \"" + *v + "\" is not a decimal number");
+        if (!(d >= lo && d <= hi)) {
+            char range[96];
+            std::snprintf(range, sizeof range, "between %g and %g %s", lo, hi, unit);
+            fail(where_, std::string(name) + " \"" + *v + "\" is out of range: must be " + range);
+        }
+        return d;
+    }
+
+    std::string method(const char* name) {
+        auto v = attr(name);
+        if (!v) return "POST";
+        std::string m = trim(*v);
+        std::transform(m.begin(), m.end(), m.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+        if (m != "GET" && m != "POST") fail(where_, std::string(name) + " \"" + *v + "\" must be GET or POST");
+        return m;
+    }
+
+    std::optional<std::string> url(const char* name) {
+        auto v = attr(name);
+        if (!v) return std::nullopt;
+        auto s = trim(*v);
+        if (!isUrlReference(s)) fail(where_, std::string(name) + " \"" + *v + "\" is not an http(s) URL or a relative URL");
+        return s;
+    }
+
+    std::optional<std::string> tag() {
+        auto v = attr("tag");
+        if (v && v->size() > kMaxTagLength)
+            fail(where_, "tag must be at most " + std::to_string(kMaxTagLength) + " characters");
+        return v;
+    }
+
+    // Text content; element children are not allowed.
+    std::string text() {
+        for (auto child : node_.children())
+            if (child.type() == pugi::node_element)
+                fail(where_, std::string("must not contain <") + child.name() + ">");
+        return trim(node_.text().get());
+    }
+
+    void requireEmpty() {
+        for (auto child : node_.children()) {
+            if (child.type() == pugi::node_element) fail(where_, std::string("must not contain <") + child.name() + ">");
+            if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
+                if (!trim(child.value()).empty()) fail(where_, "must not have text content");
+        }
+    }
+
+    // Every attribute must have been read (or be one Bandwidth defines that we ignore).
+    void checkAttributes() const {
+        for (auto a : node_.attributes()) {
+            std::string_view n = a.name();
+            if (!used_.count(n) && !kIgnoredAttributes.count(n))
+                fail(where_, "unknown attribute \"" + std::string(n) + "\"");
+        }
+    }
+
+private:
+    pugi::xml_node node_;
+    std::string where_;
+    std::set<std::string, std::less<>> used_;
+};
+
+TargetCallbacks targetCallbacks(Element& e) {
+    TargetCallbacks c;
+    c.transferAnswerUrl = e.url("transferAnswerUrl");
+    c.transferAnswerMethod = e.method("transferAnswerMethod");
+    c.transferDisconnectUrl = e.url("transferDisconnectUrl");
+    c.transferDisconnectMethod = e.method("transferDisconnectMethod");
+    c.tag = e.tag();
+    return c;
+}
+
+Transfer parseTransfer(Element& e) {
+    Transfer t;
+    if (auto id = e.attr("transferCallerId")) {
+        auto s = trim(*id);
+        bool named = s == "Restricted" || s == "Anonymous" || s == "Private" || s == "Unavailable";
+        if (!isE164(s) && !named)
+            fail(e.where(), "transferCallerId \"" + *id + "\" must be E.164 (+15555555555) or Restricted, Anonymous, Private or Unavailable");
+        t.transferCallerId = s;
+    }
+    t.callTimeout = e.number("callTimeout", 1, 300, "seconds");
+    t.tag = e.tag();
+    t.transferCompleteUrl = e.url("transferCompleteUrl");
+    t.transferCompleteMethod = e.method("transferCompleteMethod");
+    e.checkAttributes();
+    for (auto child : e.node().children()) {
+        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+            if (!trim(child.value()).empty()) fail(e.where(), "must not have text content");
+            continue;
+        }
+        if (child.type() != pugi::node_element) continue;
+        std::string name = child.name();
+        if (t.targets.size() == kMaxTransferTargets)
+            fail(e.where(), "has more than " + std::to_string(kMaxTransferTargets) + " PhoneNumber/SipUri targets");
+        Element c(child, e.where() + ", target " + std::to_string(t.targets.size() + 1) + " <" + name + ">");
+        if (name == "PhoneNumber") {
+            PhoneNumberTarget p;
+            p.callbacks = targetCallbacks(c);
+            p.number = c.text();
+            if (!isE164(p.number)) fail(c.where(), "\"" + p.number + "\" is not an E.164 number (+15555555555)");
+            c.checkAttributes();
+            t.targets.emplace_back(std::move(p));
+        } else if (name == "SipUri") {
+            SipUriTarget s;
+            s.callbacks = targetCallbacks(c);
+            s.uui = c.attr("uui");
+            if (s.uui) {
+                try {
+                    validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
+                } catch (const UuiError& err) {
+                    fail(c.where(), std::string("uui: ") + err.what());
+                }
+            }
+            s.uri = c.text();
+            if (!isSipUri(s.uri)) fail(c.where(), "\"" + s.uri + "\" is not a sip: or sips: URI");
+            c.checkAttributes();
+            t.targets.emplace_back(std::move(s));
+        } else {
+            fail(e.where(), "<" + name + "> is not allowed here; expected <PhoneNumber> or <SipUri>");
+        }
+    }
+    if (t.targets.empty()) fail(e.where(), "needs at least one <PhoneNumber> or <SipUri>");
+    return t;
+}
+
+SendDtmf parseSendDtmf(Element& e) {
+    SendDtmf d;
+    if (auto v = e.number("toneDuration", 50, 5000, "ms")) d.toneDuration = *v;
+    if (auto v = e.number("toneInterval", 50, 5000, "ms")) d.toneInterval = *v;
+    e.checkAttributes();
+    d.digits = e.text();
+    if (d.digits.empty()) fail(e.where(), "has no digits");
+    if (d.digits.size() > kMaxDtmfDigits)
+        fail(e.where(), "has " + std::to_string(d.digits.size()) + " characters; the limit is " + std::to_string(kMaxDtmfDigits));
+    for (char c : d.digits) {
+        bool ok = (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd') ||
+                  c == 'w' || c == 'W' || c == ',';
+        if (!ok) fail(e.where(), std::string("'") + c + "' is not a DTMF digit (0-9 * # A-D, or w , W for pauses)");
+    }
+    return d;
+}
+
+Verb parseVerb(pugi::xml_node node, std::size_t index) {
+    std::string name = node.name();
+    Element e(node, "verb " + std::to_string(index) + " <" + name + ">");
+    if (name == "Transfer") return parseTransfer(e);
+    if (name == "Hangup") {
+        e.checkAttributes();
+        e.requireEmpty();
+        return Hangup{};
+    }
+    if (name == "Pause" || name == "Ring") {
+        auto d = e.number("duration", 0.1, 86400, "seconds");
+        e.checkAttributes();
+        e.requireEmpty();
+        if (name == "Pause") return Pause{d.value_or(1)};
+        return Ring{d.value_or(5)};
+    }
+    if (name == "PlayAudio") {
+        e.checkAttributes();
+        auto url = e.text();
+        if (url.empty()) fail(e.where(), "has no URL");
+        if (!isUrlReference(url)) fail(e.where(), "\"" + url + "\" is not an http(s) URL or a relative URL");
+        return PlayAudio{url};
+    }
+    if (name == "Redirect") {
+        Redirect r;
+        auto url = e.url("redirectUrl");
+        if (!url) fail(e.where(), "the redirectUrl attribute is required");
+        r.redirectUrl = *url;
+        r.redirectMethod = e.method("redirectMethod");
+        r.tag = e.tag();
+        e.checkAttributes();
+        e.requireEmpty();
+        return r;
+    }
+    if (name == "SendDtmf") return parseSendDtmf(e);
+    if (name == "Tag") {
+        e.checkAttributes();
+        auto v = e.text();
+        if (v.size() > kMaxTagLength) fail(e.where(), "must be at most " + std::to_string(kMaxTagLength) + " characters");
+        return Tag{v};
+    }
+    if (kUnsupportedVerbs.count(name)) return Unsupported{name};
+    fail(e.where(), "unknown verb");
+}
+
+}  // namespace
+
+std::vector<Verb> parse(std::string_view document) {
+    if (document.size() > kMaxDocumentBytes)
+        throw BxmlError("invalid BXML: the document is " + std::to_string(document.size()) +
+                        " bytes; the limit is " + std::to_string(kMaxDocumentBytes));
+    if (trim(document).empty()) return {};
+    pugi::xml_document doc;
+    // parse_default: no DOCTYPE processing and no entity expansion beyond the five predefined
+    // ones, so external entities and entity bombs are not a concern.
+    auto result = doc.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!result)
+        throw BxmlError(std::string("invalid BXML: not well-formed XML: ") + result.description() + " at byte " +
+                        std::to_string(result.offset));
+    pugi::xml_node root;
+    for (auto child : doc.children()) {
+        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
+            throw BxmlError("invalid BXML: text outside the root element");
+        if (child.type() != pugi::node_element) continue;
+        if (root) throw BxmlError("invalid BXML: more than one root element");
+        root = child;
+    }
+    std::string rootName = root.name();
+    if (rootName != "Response" && rootName != "Bxml")
+        throw BxmlError("invalid BXML: the root element is <" + rootName + ">; expected <Response>");
+    std::vector<Verb> verbs;
+    for (auto child : root.children()) {
+        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+            if (!trim(child.value()).empty())
+                throw BxmlError("invalid BXML: text \"" + trim(child.value()).substr(0, 40) + "\" outside any verb");
+            continue;
+        }
+        if (child.type() != pugi::node_element) continue;
+        if (verbs.size() == kMaxVerbs)
+            throw BxmlError("invalid BXML: more than " + std::to_string(kMaxVerbs) + " verbs");
+        verbs.push_back(parseVerb(child, verbs.size() + 1));
+    }
+    return verbs;
+}
+
+std::string verbName(const Verb& verb) {
+    struct Name {
+        std::string operator()(const Transfer&) const { return "Transfer"; }
+        std::string operator()(const Hangup&) const { return "Hangup"; }
+        std::string operator()(const Pause&) const { return "Pause"; }
+        std::string operator()(const PlayAudio&) const { return "PlayAudio"; }
+        std::string operator()(const Redirect&) const { return "Redirect"; }
+        std::string operator()(const SendDtmf&) const { return "SendDtmf"; }
+        std::string operator()(const Ring&) const { return "Ring"; }
+        std::string operator()(const Tag&) const { return "Tag"; }
+        std::string operator()(const Unsupported& u) const { return u.verb; }
+    };
+    return std::visit(Name{}, verb);
+}
+
+}  // namespace sb::voice::bxml

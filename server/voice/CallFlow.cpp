@@ -1,0 +1,278 @@
+#include "server/voice/CallFlow.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include "server/app/Log.hpp"
+#include "server/voice/CallbackEvents.hpp"
+
+namespace sb::voice {
+
+using app::LogLevel;
+
+std::string resolveUrl(const std::string& base, const std::string& ref) {
+    if (ref.find("://") != std::string::npos) return ref;
+    auto scheme = base.find("://");
+    if (scheme == std::string::npos) return ref;
+    if (ref.rfind("//", 0) == 0) return base.substr(0, scheme + 1) + ref;
+    auto pathStart = base.find_first_of("/?#", scheme + 3);
+    std::string origin = base.substr(0, pathStart);
+    if (!ref.empty() && ref.front() == '/') return origin + ref;
+    if (pathStart == std::string::npos || base[pathStart] != '/') return origin + "/" + ref;
+    auto pathEnd = base.find_first_of("?#", pathStart);
+    auto path = base.substr(pathStart, pathEnd == std::string::npos ? std::string::npos : pathEnd - pathStart);
+    return origin + path.substr(0, path.rfind('/') + 1) + ref;
+}
+
+struct CallFlow::TransferContext {
+    bxml::Transfer verb;
+    std::vector<TransferLeg> legs;
+};
+
+CallFlow::CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
+                   Clock clock, CallFlowHooks hooks)
+    : call_(std::move(call)),
+      media_(std::move(media)),
+      callbacks_(callbacks),
+      executor_(executor),
+      clock_(std::move(clock)),
+      hooks_(std::move(hooks)) {}
+
+template <typename Fn>
+void CallFlow::onExecutor(Fn fn) {
+    executor_.post([self = shared_from_this(), fn = std::move(fn)]() mutable { fn(*self); });
+}
+
+void CallFlow::start() {
+    onExecutor([](CallFlow& f) {
+        auto now = f.clock_();
+        auto event = f.call_.direction == CallDirection::Inbound ? initiateEvent(f.call_, now) : answerEvent(f.call_, now);
+        f.fetch(f.call_.answerUrl, f.call_.answerMethod, std::move(event));
+    });
+}
+
+void CallFlow::hangup() {
+    onExecutor([](CallFlow& f) { f.finish(cause::kHangup, {}, true); });
+}
+
+void CallFlow::redirect(std::string url, std::string method) {
+    onExecutor([url = std::move(url), method = std::move(method)](CallFlow& f) {
+        if (f.finished_) return;
+        f.fetch(url, method, redirectEvent(f.call_, f.clock_()));
+    });
+}
+
+void CallFlow::retag(std::optional<std::string> tag) {
+    onExecutor([tag = std::move(tag)](CallFlow& f) { f.call_.tag = tag; });
+}
+
+void CallFlow::stop() {
+    onExecutor([](CallFlow& f) {
+        f.finished_ = true;
+        ++f.step_;
+    });
+}
+
+void CallFlow::fetch(const std::string& url, const std::string& method, nlohmann::json event) {
+    // Whatever was running is superseded: Bandwidth drops a transfer's B-leg on redirect.
+    if (mediaBusy_) media_->stop();
+    mediaBusy_ = false;
+    auto step = ++step_;
+    app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " + event.value("eventType", "") + " to " + url);
+    callbacks_.post(url, method, std::move(event), [self = shared_from_this(), step, url](CallbackResult r) {
+        self->executor_.post([self, step, url, r = std::move(r)] {
+            if (!self->stale(step)) self->onDocument(url, r);
+        });
+    });
+}
+
+void CallFlow::onDocument(const std::string& url, const CallbackResult& result) {
+    if (!result.ok()) {
+        auto why = "callback failed: " + describeFailure(result, url);
+        app::log(LogLevel::Warn, "voice: call " + call_.callId + " " + why);
+        return finish(cause::kCallbackError, why, true);
+    }
+    try {
+        verbs_ = bxml::parse(result.body);
+    } catch (const bxml::BxmlError& e) {
+        app::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + e.what() + " from " + url);
+        return finish(cause::kInvalidBxml, std::string(e.what()) + " (from " + url + ")", true);
+    }
+    next_ = 0;
+    baseUrl_ = url;
+    if (call_.direction == CallDirection::Inbound && !call_.answerTime) {
+        mediaBusy_ = true;
+        auto step = step_;
+        media_->answer([self = shared_from_this(), step](bool ok, std::string error) {
+            self->executor_.post([self, step, ok, error = std::move(error)] {
+                if (self->stale(step)) return;
+                self->mediaBusy_ = false;
+                if (!ok) return self->finish(cause::kError, "answering the call failed: " + error, true);
+                self->call_.answerTime = self->clock_();
+                self->call_.state = CallState::Answered;
+                if (self->hooks_.answered) self->hooks_.answered();
+                self->next();
+            });
+        });
+        return;
+    }
+    next();
+}
+
+void CallFlow::next() {
+    if (finished_) return;
+    if (next_ >= verbs_.size()) return finish(cause::kHangup, {}, true);  // end of BXML: Bandwidth hangs up
+    auto verb = verbs_[next_++];  // a copy: executing it may replace verbs_
+    app::log(LogLevel::Debug, "voice: call " + call_.callId + " runs <" + bxml::verbName(verb) + ">");
+    execute(verb);
+}
+
+void CallFlow::execute(const bxml::Verb& verb) {
+    if (auto* t = std::get_if<bxml::Transfer>(&verb)) return transfer(*t);
+    if (std::holds_alternative<bxml::Hangup>(verb)) return finish(cause::kHangup, {}, true);
+    if (auto* p = std::get_if<bxml::Pause>(&verb)) return wait(p->duration);
+    // Ringback is not generated: <Ring> waits in silence for its duration.
+    if (auto* r = std::get_if<bxml::Ring>(&verb)) return wait(r->duration);
+    if (auto* a = std::get_if<bxml::PlayAudio>(&verb)) {
+        mediaBusy_ = true;
+        return media_->playAudio(resolveUrl(baseUrl_, a->url), resumeAfter("PlayAudio"));
+    }
+    if (auto* d = std::get_if<bxml::SendDtmf>(&verb)) {
+        mediaBusy_ = true;
+        return media_->sendDtmf(d->digits, d->toneDuration, d->toneInterval, resumeAfter("SendDtmf"));
+    }
+    if (auto* r = std::get_if<bxml::Redirect>(&verb)) {
+        setTag(r->tag);
+        return fetch(resolveUrl(baseUrl_, r->redirectUrl), r->redirectMethod, redirectEvent(call_, clock_()));
+    }
+    if (auto* t = std::get_if<bxml::Tag>(&verb)) {
+        setTag(t->value.empty() ? std::optional<std::string>{""} : std::optional<std::string>{t->value});
+        return next();
+    }
+    auto name = bxml::verbName(verb);
+    finish(cause::kApplicationError, "<" + name + "> is not supported by this server", true);
+}
+
+void CallFlow::wait(double seconds) {
+    auto step = step_;
+    auto ms = std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
+    executor_.after(ms, [self = shared_from_this(), step] {
+        if (!self->stale(step)) self->next();
+    });
+}
+
+CallMedia::Done CallFlow::resumeAfter(std::string verb) {
+    return [self = shared_from_this(), step = step_, verb = std::move(verb)](bool ok, std::string error) {
+        self->executor_.post([self, step, verb, ok, error = std::move(error)] {
+            if (self->stale(step)) return;
+            self->mediaBusy_ = false;
+            if (!ok) return self->finish(cause::kApplicationError, "<" + verb + "> failed: " + error, true);
+            self->next();
+        });
+    };
+}
+
+void CallFlow::transfer(const bxml::Transfer& verb) {
+    setTag(verb.tag);
+    auto ctx = std::make_shared<TransferContext>();
+    ctx->verb = verb;
+    auto& v = ctx->verb;
+    if (v.transferCompleteUrl) v.transferCompleteUrl = resolveUrl(baseUrl_, *v.transferCompleteUrl);
+    TransferRequest req;
+    req.callId = call_.callId;
+    req.from = v.transferCallerId.value_or(call_.from);
+    req.callTimeout = v.callTimeout.value_or(30);
+    auto now = clock_();
+    for (auto& target : v.targets) {
+        auto& cb = std::visit([](auto& t) -> bxml::TargetCallbacks& { return t.callbacks; }, target);
+        if (cb.transferAnswerUrl) cb.transferAnswerUrl = resolveUrl(baseUrl_, *cb.transferAnswerUrl);
+        if (cb.transferDisconnectUrl) cb.transferDisconnectUrl = resolveUrl(baseUrl_, *cb.transferDisconnectUrl);
+        TransferLeg leg;
+        leg.callId = newCallId();
+        leg.transferCallerId = req.from;
+        leg.transferTo = std::visit(
+            [](const auto& t) -> std::string {
+                if constexpr (std::is_same_v<std::decay_t<decltype(t)>, bxml::SipUriTarget>) return t.uri;
+                else return t.number;
+            },
+            target);
+        leg.startTime = now;
+        req.legCallIds.push_back(leg.callId);
+        ctx->legs.push_back(std::move(leg));
+    }
+    req.targets = v.targets;
+    mediaBusy_ = true;
+    auto step = step_;
+    auto self = shared_from_this();
+    media_->transfer(
+        req,
+        [self, ctx](std::size_t index) { self->executor_.post([self, ctx, index] { self->transferAnswered(ctx, index); }); },
+        [self, ctx, step](TransferOutcome outcome) {
+            self->executor_.post([self, ctx, step, outcome = std::move(outcome)] { self->transferDone(ctx, step, outcome); });
+        });
+}
+
+void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std::size_t index) {
+    if (finished_ || index >= ctx->legs.size()) return;
+    ctx->legs[index].answerTime = clock_();
+    const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
+                                ctx->verb.targets[index]);
+    setTag(cb.tag);
+    // The BXML a transferAnswer callback returns (for the called party) is not executed here.
+    notify(cb.transferAnswerUrl, cb.transferAnswerMethod, transferAnswerEvent(call_, ctx->legs[index], clock_()));
+}
+
+void CallFlow::transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step,
+                            const TransferOutcome& outcome) {
+    auto now = clock_();
+    for (std::size_t i = 0; i < ctx->legs.size(); ++i) {
+        auto& leg = ctx->legs[i];
+        leg.endTime = now;
+        if (i < outcome.legs.size()) {
+            leg.cause = outcome.legs[i].cause;
+            leg.errorMessage = outcome.legs[i].errorMessage;
+        } else {
+            leg.cause = cause::kError;
+            leg.errorMessage = "no result for this transfer target";
+        }
+        // Sent however the transfer ended, even if the call itself has ended (Bandwidth docs).
+        const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
+                                    ctx->verb.targets[i]);
+        notify(cb.transferDisconnectUrl, cb.transferDisconnectMethod, transferDisconnectEvent(call_, leg, now));
+    }
+    if (stale(step)) return;
+    mediaBusy_ = false;
+    if (ctx->verb.transferCompleteUrl && !ctx->legs.empty()) {
+        // The document it returns replaces the verbs after <Transfer>.
+        auto index = outcome.answeredIndex.value_or(ctx->legs.size() - 1);
+        const auto& leg = ctx->legs[std::min(index, ctx->legs.size() - 1)];
+        return fetch(*ctx->verb.transferCompleteUrl, ctx->verb.transferCompleteMethod,
+                     transferCompleteEvent(call_, leg, now));
+    }
+    next();
+}
+
+void CallFlow::setTag(const std::optional<std::string>& tag) {
+    if (!tag) return;  // attribute absent: the tag stays
+    call_.tag = tag->empty() ? std::nullopt : tag;
+    if (hooks_.tagChanged) hooks_.tagChanged(call_.tag);
+}
+
+void CallFlow::notify(const std::optional<std::string>& url, const std::string& method, nlohmann::json event) {
+    if (!url) return;
+    auto callId = call_.callId;
+    callbacks_.post(*url, method, std::move(event), [callId, u = *url](const CallbackResult& r) {
+        if (!r.ok()) app::log(LogLevel::Warn, "voice: call " + callId + " event not delivered: " + describeFailure(r, u));
+    });
+}
+
+void CallFlow::finish(const std::string& cause, const std::string& errorMessage, bool hangupMedia) {
+    if (finished_) return;
+    finished_ = true;
+    ++step_;
+    if (hangupMedia) media_->hangup();
+    if (hooks_.ended) hooks_.ended(cause, errorMessage);
+}
+
+}  // namespace sb::voice

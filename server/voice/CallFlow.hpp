@@ -1,0 +1,96 @@
+#pragma once
+// Executes BXML for one answered (or, inbound, about-to-be-answered) call, as Bandwidth's Voice
+// platform does: POST the answer/initiate callback, run the verbs of the returned document in
+// order, follow <Redirect>s and transferCompleteUrl documents, and hang up at the end of the
+// document. A callback that fails or returns invalid BXML ends the call, and the disconnect
+// callback says why (cause callback-error / invalid-bxml + errorMessage).
+//
+// All work runs on the VoiceExecutor; the public methods may be called from any thread. Each
+// asynchronous step carries the flow's step number: a completion that arrives after the flow
+// moved on (REST redirect or hangup, remote hangup) is ignored.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/voice/Bxml.hpp"
+#include "server/voice/CallMedia.hpp"
+#include "server/voice/CallbackClient.hpp"
+#include "server/voice/Calls.hpp"
+#include "server/voice/VoiceExecutor.hpp"
+
+namespace sb::voice {
+
+struct CallFlowHooks {
+    // Inbound calls: the flow answered the call (before its first verb).
+    std::function<void()> answered;
+    // A verb set or cleared the tag (nullopt = cleared).
+    std::function<void(const std::optional<std::string>& tag)> tagChanged;
+    // The flow ended the call (it has already hung up the media). Called at most once, never
+    // after stop().
+    std::function<void(const std::string& cause, const std::string& errorMessage)> ended;
+};
+
+class CallFlow : public std::enable_shared_from_this<CallFlow> {
+public:
+    CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
+             Clock clock, CallFlowHooks hooks);
+
+    // Sends the answer callback (outbound) or the initiate callback (inbound) to call.answerUrl
+    // and runs the BXML it returns.
+    void start();
+    // REST state=completed: hang up now (cause hangup).
+    void hangup();
+    // REST redirectUrl: abandon the current verb (stopping media, dropping a transfer) and run the
+    // document returned by `url` for a redirect event.
+    void redirect(std::string url, std::string method);
+    // REST tag change: later events carry `tag` (nullopt = none).
+    void retag(std::optional<std::string> tag);
+    // The call ended elsewhere (BYE, SIP failure): stop without touching the media or reporting.
+    void stop();
+
+    bool finished() const { return finished_.load(); }
+
+private:
+    struct TransferContext;
+
+    template <typename Fn>
+    void onExecutor(Fn fn);
+    void fetch(const std::string& url, const std::string& method, nlohmann::json event);
+    void onDocument(const std::string& url, const CallbackResult& result);
+    void next();
+    void execute(const bxml::Verb& verb);
+    void wait(double seconds);
+    CallMedia::Done resumeAfter(std::string verb);
+    void transfer(const bxml::Transfer& verb);
+    void transferAnswered(const std::shared_ptr<TransferContext>& ctx, std::size_t index);
+    void transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step, const TransferOutcome& outcome);
+    void setTag(const std::optional<std::string>& tag);
+    void notify(const std::optional<std::string>& url, const std::string& method, nlohmann::json event);
+    void finish(const std::string& cause, const std::string& errorMessage, bool hangupMedia);
+    bool stale(std::uint64_t step) const { return step != step_ || finished_; }
+
+    Call call_;
+    std::shared_ptr<CallMedia> media_;
+    CallbackClient& callbacks_;
+    VoiceExecutor& executor_;
+    Clock clock_;
+    CallFlowHooks hooks_;
+
+    std::vector<bxml::Verb> verbs_;
+    std::size_t next_ = 0;
+    std::string baseUrl_;      // the URL that returned the current document (relative URLs)
+    std::uint64_t step_ = 0;   // bumped whenever the current activity is superseded
+    bool mediaBusy_ = false;   // a media operation is in flight (stop() it before moving on)
+    std::atomic<bool> finished_{false};
+};
+
+// Resolves a BXML URL that may be relative ("/next", "next.xml", "//host/x") against the URL
+// of the document that contained it.
+std::string resolveUrl(const std::string& base, const std::string& ref);
+
+}  // namespace sb::voice

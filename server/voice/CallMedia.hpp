@@ -1,0 +1,69 @@
+#pragma once
+// What the voice API needs from the SIP side, as interfaces the SIP bridge implements:
+// CallPlacer dials outbound calls, CallMedia acts on one established call. Progress comes back
+// through VoiceService (callRinging, callAnswered, callFailed, callHungUp, acceptInbound).
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/voice/Bxml.hpp"
+#include "server/voice/Calls.hpp"
+
+namespace sb::voice {
+
+struct TransferRequest {
+    std::string callId;                           // the call being transferred (A-leg)
+    std::string from;                             // caller id for the B-legs: transferCallerId, or the A-leg's `from`
+    double callTimeout = 30;                      // seconds each target may ring
+    std::vector<bxml::TransferTarget> targets;    // ring all at once; bridge the first to answer
+    std::vector<std::string> legCallIds;          // one new call id per target, for the events
+};
+
+struct TransferLegResult {
+    bool answered = false;
+    std::string cause = cause::kHangup;  // how this leg ended: hangup, busy, timeout, cancel, rejected, error
+    std::string errorMessage;
+};
+
+struct TransferOutcome {
+    std::optional<std::size_t> answeredIndex;  // the target that was bridged, if any
+    std::vector<TransferLegResult> legs;       // one per target, same order
+};
+
+class CallMedia {
+public:
+    using Done = std::function<void(bool ok, std::string error)>;
+    virtual ~CallMedia() = default;
+
+    // Inbound calls only: answer (200 OK) before the first verb runs.
+    virtual void answer(Done done) = 0;
+    // Plays the audio file at `url` (absolute http(s) URL) to the caller; done when it finished.
+    virtual void playAudio(const std::string& url, Done done) = 0;
+    // RFC 4733 telephone-events; 'w' and ',' pause 0.5 s, 'W' 1 s.
+    virtual void sendDtmf(const std::string& digits, double toneDurationMs, double toneIntervalMs, Done done) = 0;
+    // Rings every target (INVITE with each SipUri's uui as User-To-User) and bridges the first to
+    // answer; `answered(index)` when it does; `done` once every leg has ended (or at once if none
+    // could be placed). The A-leg stays up when the B-leg ends.
+    virtual void transfer(const TransferRequest& request, std::function<void(std::size_t index)> answered,
+                          std::function<void(TransferOutcome)> done) = 0;
+    // Stops what is in progress (playback, DTMF, transfer legs) without ending the call; the
+    // stopped operation's callbacks may still come and are ignored.
+    virtual void stop() = 0;
+    // Ends the call: BYE when answered; a final error response to an inbound call not yet answered.
+    virtual void hangup() = 0;
+};
+
+class CallPlacer {
+public:
+    virtual ~CallPlacer() = default;
+    // Starts an outbound call: INVITE `call.to` from `call.from` with `call.uui` as User-To-User.
+    // Throwing refuses the call (the REST request fails, the call ends with cause "error").
+    virtual void place(const Call& call) = 0;
+    // Abandons a call not yet answered (CANCEL); no further reports are needed for it.
+    virtual void cancel(const std::string& callId) = 0;
+};
+
+}  // namespace sb::voice

@@ -1,0 +1,97 @@
+#pragma once
+// The voice call of Bandwidth's Voice API (CreateCall / CallState models of the Bandwidth API
+// spec) and its state machine. `nextState` is the only place that decides which lifecycle
+// changes are legal; CallRegistry applies it.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sb::voice {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using Clock = std::function<TimePoint()>;
+
+enum class CallDirection { Inbound, Outbound };
+
+// Switchboard's finer lifecycle. Bandwidth's getCall reports it with its coarser vocabulary
+// (see bandwidthState).
+enum class CallState { Initiated, Ringing, Answered, Completed, Failed };
+
+enum class CallEvent {
+    Ring,      // 180/183 from the far end
+    Answer,    // 200 OK (outbound) or the flow answered (inbound)
+    Hangup,    // normal end: BYE, <Hangup>, end of BXML, REST state=completed
+    Cancel,    // the originator gave up before answer
+    Busy,      // 486/600
+    Timeout,   // callTimeout elapsed before answer
+    Rejected,  // 603 and other final refusals
+    Error,     // callback-error, invalid-bxml, application-error, error
+};
+
+const char* toString(CallDirection d);
+const char* toString(CallState s);
+const char* toString(CallEvent e);
+// Bandwidth's CallState.state: "initiated" (also while ringing), "answered", "disconnected".
+const char* bandwidthState(CallState s);
+bool isTerminal(CallState s);
+
+// The state after `event`, or nullopt when the event is not allowed in `state` (the caller logs
+// and ignores it). Terminal states are never left; repeating the current state is a no-op edge.
+std::optional<CallState> nextState(CallState state, CallEvent event);
+
+// Disconnect causes, spelled as Bandwidth's `cause` / `disconnectCause`.
+namespace cause {
+inline constexpr const char* kHangup = "hangup";
+inline constexpr const char* kBusy = "busy";
+inline constexpr const char* kTimeout = "timeout";
+inline constexpr const char* kCancel = "cancel";
+inline constexpr const char* kRejected = "rejected";
+inline constexpr const char* kCallbackError = "callback-error";
+inline constexpr const char* kInvalidBxml = "invalid-bxml";
+inline constexpr const char* kApplicationError = "application-error";
+inline constexpr const char* kAccountLimit = "account-limit";
+inline constexpr const char* kError = "error";
+}  // namespace cause
+
+// The event that ends a call for a Bandwidth cause (unknown causes count as Error).
+CallEvent eventForCause(std::string_view cause);
+
+struct Call {
+    std::string callId;
+    std::string accountId;
+    std::string applicationId;
+    CallDirection direction = CallDirection::Outbound;
+    std::string from;
+    std::string to;
+    CallState state = CallState::Initiated;
+    TimePoint startTime{};
+    std::optional<TimePoint> answerTime;
+    std::optional<TimePoint> endTime;
+    TimePoint lastUpdate{};
+    std::optional<std::string> disconnectCause;
+    std::optional<std::string> errorMessage;
+    std::string answerUrl;  // answer (outbound) or initiate (inbound) callback
+    std::string answerMethod = "POST";
+    std::optional<std::string> disconnectUrl;
+    std::string disconnectMethod = "POST";
+    std::optional<std::string> tag;
+    std::optional<std::string> uui;  // User-To-User for the INVITE (outbound to a SIP URI)
+    double callTimeout = 30;         // seconds, after ringing starts
+    std::string callUrl;             // this call's REST URL
+};
+
+// A Bandwidth-shaped call id: "c-" + 8-8-4-4-4-12 random hex digits (40 in all), so that
+// generateTransferBxml's callIdHex is 40 hex digits as with Bandwidth's ids.
+std::string newCallId();
+bool isCallId(std::string_view id);
+// The id back from the hex that Bandwidth puts in a UUI (`c-` + the same grouping); nullopt if
+// `hex` is not 40 hex digits.
+std::optional<std::string> callIdFromHex(std::string_view hex);
+
+// ISO 8601 UTC with milliseconds, as Bandwidth's webhooks: 2024-05-01T12:34:56.789Z.
+std::string isoTime(TimePoint t);
+
+}  // namespace sb::voice

@@ -1,0 +1,247 @@
+// The only translation unit of the voice library that includes Beast.
+#include "server/voice/HttpCallbackClient.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <optional>
+
+#include "server/app/Log.hpp"
+
+namespace sb::voice {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+std::string formEncode(const nlohmann::json& fields) {
+    static const char* hex = "0123456789ABCDEF";
+    auto encode = [](const std::string& s) {
+        std::string out;
+        for (unsigned char c : s) {
+            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                out += static_cast<char>(c);
+            } else {
+                out += '%';
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            }
+        }
+        return out;
+    };
+    std::string q;
+    for (const auto& [key, value] : fields.items()) {
+        if (value.is_null() || value.is_structured()) continue;
+        q += (q.empty() ? "" : "&") + encode(key) + "=" + encode(value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    return q;
+}
+
+namespace {
+
+struct Target {
+    std::string host;
+    std::string port = "80";
+    std::string hostHeader;
+    std::string path = "/";
+};
+
+// http://host[:port][/path][?query]; nullopt with `why` set otherwise.
+std::optional<Target> parseHttpUrl(const std::string& url, std::string& why) {
+    if (url.rfind("https://", 0) == 0) {
+        why = "https callbacks are not supported by this server; use http://";
+        return std::nullopt;
+    }
+    if (url.rfind("http://", 0) != 0) {
+        why = "not an http:// URL";
+        return std::nullopt;
+    }
+    Target t;
+    auto rest = url.substr(7);
+    auto end = rest.find_first_of("/?#");
+    auto authority = rest.substr(0, end);
+    if (end != std::string::npos) {
+        t.path = rest.substr(end);
+        if (t.path.front() != '/') t.path = "/" + t.path;
+        auto hash = t.path.find('#');
+        if (hash != std::string::npos) t.path.erase(hash);
+    }
+    t.hostHeader = authority;
+    if (authority.empty() || authority.find('@') != std::string::npos) {
+        why = "the URL has no host (or has credentials, which are not supported)";
+        return std::nullopt;
+    }
+    if (authority.front() == '[') {
+        auto close = authority.find(']');
+        if (close == std::string::npos) {
+            why = "bad IPv6 address in URL";
+            return std::nullopt;
+        }
+        t.host = authority.substr(1, close - 1);
+        if (close + 1 < authority.size() && authority[close + 1] == ':') t.port = authority.substr(close + 2);
+    } else {
+        auto colon = authority.rfind(':');
+        t.host = authority.substr(0, colon);
+        if (colon != std::string::npos) t.port = authority.substr(colon + 1);
+    }
+    if (t.host.empty() || t.port.empty()) {
+        why = "the URL has no host or port";
+        return std::nullopt;
+    }
+    return t;
+}
+
+class Delivery : public std::enable_shared_from_this<Delivery> {
+public:
+    Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string url, Target target,
+             http::request<http::string_body> request, std::function<void(CallbackResult)> done)
+        : options_(options),
+          url_(std::move(url)),
+          target_(std::move(target)),
+          request_(std::move(request)),
+          done_(std::move(done)),
+          resolver_(ex),
+          socket_(ex),
+          deadline_(ex),
+          backoff_(ex) {}
+
+    void start() {
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->attempt(); });
+    }
+
+private:
+    void attempt() {
+        ++attempt_;
+        timedOut_ = false;
+        socket_ = tcp::socket(socket_.get_executor());
+        parser_.emplace();
+        parser_->body_limit(options_.maxResponseBytes);
+        buffer_.clear();
+        deadline_.expires_after(options_.timeout);
+        deadline_.async_wait([self = shared_from_this(), n = attempt_](const error_code& ec) {
+            if (ec || n != self->attempt_ || self->finished_) return;
+            self->timedOut_ = true;
+            self->resolver_.cancel();
+            error_code ignored;
+            self->socket_.close(ignored);
+        });
+        resolver_.async_resolve(target_.host, target_.port,
+                                [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
+                                    if (ec) return self->failed(ec, "resolving " + self->target_.host);
+                                    self->connect(results);
+                                });
+    }
+
+    void connect(const tcp::resolver::results_type& results) {
+        asio::async_connect(socket_, results, [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
+            if (ec) return self->failed(ec, "connecting");
+            http::async_write(self->socket_, self->request_, [self](const error_code& wec, std::size_t) {
+                if (wec) return self->failed(wec, "sending the request");
+                http::async_read(self->socket_, self->buffer_, *self->parser_, [self](const error_code& rec, std::size_t) {
+                    if (rec) return self->failed(rec, "reading the response");
+                    self->responded();
+                });
+            });
+        });
+    }
+
+    void responded() {
+        deadline_.cancel();
+        error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        auto& res = parser_->get();
+        CallbackResult r;
+        r.status = static_cast<int>(res.result_int());
+        r.body = std::move(res.body());
+        if (r.status >= 500) return retryOrFinish(std::move(r), "HTTP " + std::to_string(r.status));
+        finish(std::move(r));
+    }
+
+    void failed(const error_code& ec, const std::string& during) {
+        deadline_.cancel();
+        CallbackResult r;
+        r.error = timedOut_ ? "no response within " + std::to_string(options_.timeout.count()) + " ms"
+                            : ec.message() + " while " + during;
+        auto why = r.error;
+        retryOrFinish(std::move(r), why);
+    }
+
+    void retryOrFinish(CallbackResult r, const std::string& why) {
+        bool retry = attempt_ < options_.maxAttempts;
+        auto delay = options_.firstBackoff * (1 << std::min(attempt_ - 1, 10));
+        app::log(app::LogLevel::Warn, "voice: callback " + std::string(request_.method_string()) + " " + url_ +
+                                          " attempt " + std::to_string(attempt_) + "/" +
+                                          std::to_string(options_.maxAttempts) + " failed: " + why +
+                                          (retry ? "; retrying in " + std::to_string(delay.count()) + " ms" : ""));
+        if (!retry) return finish(std::move(r));
+        backoff_.expires_after(delay);
+        backoff_.async_wait([self = shared_from_this()](const error_code& ec) {
+            if (!ec) self->attempt();
+        });
+    }
+
+    void finish(CallbackResult r) {
+        finished_ = true;
+        error_code ignored;
+        socket_.close(ignored);
+        auto done = std::move(done_);
+        done(std::move(r));
+    }
+
+    HttpCallbackOptions options_;
+    std::string url_;
+    Target target_;
+    http::request<http::string_body> request_;
+    std::function<void(CallbackResult)> done_;
+    tcp::resolver resolver_;
+    tcp::socket socket_;
+    asio::steady_timer deadline_;
+    asio::steady_timer backoff_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<http::response_parser<http::string_body>> parser_;
+    int attempt_ = 0;
+    bool timedOut_ = false;
+    bool finished_ = false;
+};
+
+}  // namespace
+
+HttpCallbackClient::HttpCallbackClient(boost::asio::any_io_executor executor, HttpCallbackOptions options)
+    : executor_(std::move(executor)), options_(std::move(options)) {}
+
+void HttpCallbackClient::post(const std::string& url, const std::string& method, nlohmann::json body,
+                              std::function<void(CallbackResult)> done) {
+    std::string why;
+    auto target = parseHttpUrl(url, why);
+    if (!target) {
+        app::log(app::LogLevel::Warn, "voice: callback to " + url + " not sent: " + why);
+        CallbackResult r;
+        r.error = why;
+        asio::post(executor_, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+        return;
+    }
+    bool get = method == "GET";
+    auto path = target->path;
+    if (get) {
+        auto q = formEncode(body);
+        if (!q.empty()) path += (path.find('?') == std::string::npos ? "?" : "&") + q;
+    }
+    http::request<http::string_body> req{get ? http::verb::get : http::verb::post, path, 11};
+    req.set(http::field::host, target->hostHeader);
+    req.set(http::field::user_agent, options_.userAgent);
+    req.set(http::field::accept, "application/xml, text/xml, */*");
+    req.set(http::field::connection, "close");
+    if (!get) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = body.dump();
+    }
+    req.prepare_payload();
+    std::make_shared<Delivery>(executor_, options_, url, std::move(*target), std::move(req), std::move(done))->start();
+}
+
+}  // namespace sb::voice

@@ -1,0 +1,96 @@
+// Pure helpers of the SIP endpoint: User-To-User splitting and the audio SDP reader/writer.
+#include <catch2/catch.hpp>
+
+#include "server/sip/endpoint/AudioSdp.hpp"
+#include "server/sip/endpoint/UserToUser.hpp"
+
+using namespace sb::sip;
+
+TEST_CASE("User-To-User values are split with their encoding", "[sip][endpoint]") {
+    auto v = splitUserToUser(
+        "93d6f3c0be584596;encoding=base64, eyJhbGciOi.eyJhIjoiMSJ9.sig;encoding=jwt");
+    REQUIRE(v.size() == 2);
+    CHECK(v[0] == "93d6f3c0be584596;encoding=base64");
+    CHECK(v[1] == "eyJhbGciOi.eyJhIjoiMSJ9.sig;encoding=jwt");
+    CHECK(parseUserToUserValue(v[1]).data == "eyJhbGciOi.eyJhIjoiMSJ9.sig");
+    CHECK(parseUserToUserValue(v[1]).encoding == "jwt");
+    CHECK(parseUserToUserValue("abc ; purpose=x ; Encoding=Base64").encoding == "base64");
+    CHECK(parseUserToUserValue("abc").encoding.empty());
+
+    CHECK(splitUserToUser("").empty());
+    CHECK(splitUserToUser(" , ,").empty());
+    CHECK(splitUserToUser("a.b.c;encoding=jwt") == std::vector<std::string>{"a.b.c;encoding=jwt"});
+    // A comma inside a quoted parameter value does not split.
+    CHECK(splitUserToUser("x;p=\"a,b\",y") == std::vector<std::string>{"x;p=\"a,b\"", "y"});
+    CHECK(joinUserToUser({"a;encoding=hex", "b;encoding=jwt"}) == "a;encoding=hex,b;encoding=jwt");
+}
+
+namespace {
+std::string sdpWith(const std::string& media) {
+    return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n" + media;
+}
+}  // namespace
+
+TEST_CASE("Audio SDP offers are read with sofia's parser", "[sip][endpoint]") {
+    SECTION("PCMU is preferred wherever it is listed") {
+        auto d = parseAudioSdp(sdpWith("m=audio 4000 RTP/AVP 8 0 101\r\n"
+                                       "a=rtpmap:101 telephone-event/8000\r\n"));
+        REQUIRE(d.ok);
+        CHECK(d.address == "127.0.0.2");
+        CHECK(d.port == 4000);
+        CHECK(d.g711 == std::vector<G711>{G711::Pcma, G711::Pcmu});
+        CHECK(d.telephoneEventPt == 101);
+        CHECK(preferredFromOffer(d) == G711::Pcmu);
+        CHECK(chosenInAnswer(d) == G711::Pcma);
+    }
+    SECTION("PCMA only, media-level c= wins, dynamic telephone-event PT") {
+        auto d = parseAudioSdp(sdpWith("m=audio 4002 RTP/AVP 8 96\r\nc=IN IP4 127.0.0.3\r\n"
+                                       "a=rtpmap:96 telephone-event/8000\r\n"));
+        REQUIRE(d.ok);
+        CHECK(d.address == "127.0.0.3");
+        CHECK(preferredFromOffer(d) == G711::Pcma);
+        CHECK(d.telephoneEventPt == 96);
+    }
+    SECTION("G.729 only: parsed, but no G.711") {
+        auto d = parseAudioSdp(sdpWith("m=audio 4004 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n"));
+        REQUIRE(d.ok);
+        CHECK(d.g711.empty());
+        CHECK(d.telephoneEventPt == -1);
+        CHECK_FALSE(preferredFromOffer(d).has_value());
+    }
+    SECTION("a rejected audio stream, video only, or garbage is not usable") {
+        CHECK_FALSE(parseAudioSdp(sdpWith("m=audio 0 RTP/AVP 0\r\n")).ok);
+        CHECK_FALSE(parseAudioSdp(sdpWith("m=video 5000 RTP/AVP 96\r\n")).ok);
+        CHECK_FALSE(parseAudioSdp(sdpWith("m=audio 5000 RTP/SAVP 0\r\n")).ok);
+        CHECK_FALSE(parseAudioSdp("hello").ok);
+        CHECK_FALSE(parseAudioSdp("").ok);
+    }
+}
+
+TEST_CASE("Audio SDP we send has one m=audio line with telephone-event", "[sip][endpoint]") {
+    AudioSdpParams p;
+    p.address = "127.0.0.1";
+    p.port = 30000;
+    p.codecs = {G711::Pcmu, G711::Pcma};
+    p.telephoneEventPt = 101;
+    p.sessionId = 7;
+    p.version = 1;
+    auto sdp = buildAudioSdp(p);
+    CHECK(sdp.find("c=IN IP4 127.0.0.1\r\n") != std::string::npos);
+    CHECK(sdp.find("m=audio 30000 RTP/AVP 0 8 101\r\n") != std::string::npos);
+    CHECK(sdp.find("a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n") != std::string::npos);
+    CHECK(sdp.find("a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n") !=
+          std::string::npos);
+    CHECK(sdp.find("a=ptime:20\r\na=sendrecv\r\n") != std::string::npos);
+    // It reads back as what it says.
+    auto d = parseAudioSdp(sdp);
+    REQUIRE(d.ok);
+    CHECK(d.port == 30000);
+    CHECK(d.telephoneEventPt == 101);
+
+    p.codecs = {G711::Pcma};
+    p.telephoneEventPt = -1;
+    sdp = buildAudioSdp(p);
+    CHECK(sdp.find("m=audio 30000 RTP/AVP 8\r\n") != std::string::npos);
+    CHECK(sdp.find("telephone-event") == std::string::npos);
+}

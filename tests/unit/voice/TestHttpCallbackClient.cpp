@@ -1,0 +1,161 @@
+// The real HTTP callback client against a tiny blocking HTTP server on 127.0.0.1.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "server/voice/CallbackEvents.hpp"
+#include "server/voice/HttpCallbackClient.hpp"
+
+using namespace sb::voice;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Serves one connection per entry of `responses` (raw HTTP replies; empty = never answer),
+// recording each raw request.
+class TinyServer {
+public:
+    explicit TinyServer(std::vector<std::string> responses)
+        : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), responses_(std::move(responses)) {
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~TinyServer() { thread_.join(); }
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+    std::vector<std::string> requests;
+
+private:
+    void serve() {
+        for (const auto& response : responses_) {
+            tcp::socket s(io_);
+            acceptor_.accept(s);
+            asio::streambuf buf;
+            asio::read_until(s, buf, "\r\n\r\n");
+            std::string data(asio::buffers_begin(buf.data()), asio::buffers_end(buf.data()));
+            auto headerEnd = data.find("\r\n\r\n") + 4;
+            std::size_t length = 0;
+            auto cl = data.find("Content-Length: ");
+            if (cl != std::string::npos) length = std::stoul(data.substr(cl + 16));
+            boost::system::error_code ec;
+            if (data.size() < headerEnd + length) {
+                buf.consume(buf.size());
+                asio::read(s, buf, asio::transfer_exactly(headerEnd + length - data.size()), ec);
+                data += std::string(asio::buffers_begin(buf.data()), asio::buffers_end(buf.data()));
+            }
+            requests.push_back(data);
+            if (response.empty()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                continue;
+            }
+            asio::write(s, asio::buffer(response), ec);
+            s.shutdown(tcp::socket::shutdown_both, ec);
+        }
+    }
+    asio::io_context io_;
+    tcp::acceptor acceptor_;
+    std::vector<std::string> responses_;
+    std::thread thread_;
+};
+
+std::string reply(int status, const std::string& body) {
+    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/xml\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+CallbackResult deliver(const std::string& url, const std::string& method, nlohmann::json body,
+                       HttpCallbackOptions options) {
+    asio::io_context io;
+    HttpCallbackClient client(io.get_executor(), options);
+    CallbackResult result;
+    int calls = 0;
+    client.post(url, method, std::move(body), [&](CallbackResult r) {
+        result = std::move(r);
+        ++calls;
+    });
+    io.run();
+    CHECK(calls == 1);
+    return result;
+}
+
+HttpCallbackOptions fast() {
+    HttpCallbackOptions o;
+    o.firstBackoff = std::chrono::milliseconds(10);
+    o.timeout = std::chrono::milliseconds(2000);
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("HttpCallbackClient retries after a 500 and returns the BXML", "[voice][HttpCallbackClient]") {
+    std::string result;
+    std::vector<std::string> requests;
+    {
+        TinyServer server({reply(500, "busy"), reply(200, "<Response><Hangup/></Response>")});
+        auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/answer?x=1", "POST",
+                         {{"eventType", "answer"}, {"callId", "c-1"}}, fast());
+        CHECK(r.ok());
+        CHECK(r.status == 200);
+        result = r.body;
+        requests = server.requests;
+    }
+    CHECK(result == "<Response><Hangup/></Response>");
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0] == requests[1]);
+    CHECK_THAT(requests[1], Catch::StartsWith("POST /answer?x=1 HTTP/1.1\r\n"));
+    CHECK_THAT(requests[1], Catch::Contains("Content-Type: application/json"));
+    CHECK_THAT(requests[1], Catch::EndsWith("{\"callId\":\"c-1\",\"eventType\":\"answer\"}"));
+}
+
+TEST_CASE("HttpCallbackClient sends GET callbacks as query parameters and does not retry 4xx",
+          "[voice][HttpCallbackClient]") {
+    std::vector<std::string> requests;
+    CallbackResult r;
+    {
+        TinyServer server({reply(404, "nope")});
+        r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/cb", "GET",
+                    {{"eventType", "redirect"}, {"tag", "a b&c"}, {"answerTime", nullptr}}, fast());
+        requests = server.requests;
+    }
+    CHECK(r.status == 404);
+    CHECK_FALSE(r.ok());
+    REQUIRE(requests.size() == 1);
+    CHECK_THAT(requests[0], Catch::StartsWith("GET /cb?eventType=redirect&tag=a%20b%26c HTTP/1.1\r\n"));
+}
+
+TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[voice][HttpCallbackClient]") {
+    SECTION("connection refused") {
+        unsigned short port = 0;
+        {
+            asio::io_context io;
+            tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+            port = a.local_endpoint().port();
+        }
+        auto o = fast();
+        o.maxAttempts = 2;
+        auto r = deliver("http://127.0.0.1:" + std::to_string(port) + "/x", "POST", {{"a", 1}}, o);
+        CHECK(r.status == 0);
+        CHECK_THAT(r.error, Catch::Contains("connecting"));
+        CHECK_THAT(describeFailure(r, "http://x"), Catch::Contains("(http://x)"));
+    }
+    SECTION("no response in time") {
+        TinyServer server({""});
+        auto o = fast();
+        o.maxAttempts = 1;
+        o.timeout = std::chrono::milliseconds(100);
+        auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/slow", "POST", {{"a", 1}}, o);
+        CHECK(r.error == "no response within 100 ms");
+    }
+    SECTION("https is refused without a connection") {
+        auto r = deliver("https://example.com/x", "POST", {{"a", 1}}, fast());
+        CHECK_THAT(r.error, Catch::Contains("https callbacks are not supported"));
+    }
+}
+
+TEST_CASE("formEncode flattens scalars", "[voice][HttpCallbackClient]") {
+    CHECK(formEncode({{"a", "x y"}, {"b", 2}, {"c", true}, {"d", nullptr}, {"e", {1, 2}}}) == "a=x%20y&b=2&c=true");
+}

@@ -1,0 +1,71 @@
+// User-To-User values (RFC 7433) and the participant token of a transferred call.
+#include <catch2/catch.hpp>
+
+#include "server/voice/Uui.hpp"
+
+using namespace sb::voice;
+
+namespace {
+const std::string kJwt = "eyJhbGciOiJIUzI1NiJ9.eyJhIjoiYWNjIiwicCI6InAxIn0.c2lnbmF0dXJl";
+const std::string kHex = "93d6f3c0be5845960b744fa28015d8ede84bd1a4";
+
+std::string errorOf(const std::string& header) {
+    try {
+        extractUuiToken(header);
+    } catch (const UuiError& e) {
+        return e.what();
+    }
+    FAIL("accepted: " << header);
+    return {};
+}
+}  // namespace
+
+TEST_CASE("parseUui splits values and parameters", "[voice][Uui]") {
+    auto v = parseUui("abc;encoding=hex ; purpose=isdn-uui , \"q,uo;ted\";ENCODING=Base64;content=x");
+    REQUIRE(v.size() == 2);
+    CHECK(v[0].data == "abc");
+    CHECK(v[0].encoding == "hex");
+    REQUIRE(v[0].params.size() == 2);
+    CHECK(v[0].params[1] == std::make_pair(std::string("purpose"), std::string("isdn-uui")));
+    CHECK(v[1].data == "q,uo;ted");
+    CHECK(v[1].encoding == "base64");
+    CHECK_THROWS_WITH(parseUui(""), Catch::Contains("has no data"));
+    CHECK_THROWS_WITH(parseUui("a;encoding=jwt,"), Catch::Contains("value 2 has no data"));
+    CHECK_THROWS_WITH(parseUui("a;=jwt"), Catch::Contains("without a name"));
+    CHECK_THROWS_WITH(parseUui("a;encoding=jwt;encoding=hex"), Catch::Contains("two encoding"));
+    CHECK_THROWS_WITH(parseUui("\"open"), Catch::Contains("unterminated"));
+    CHECK_THROWS_WITH(parseUui(std::string(kMaxUuiHeaderLength + 1, 'a')), Catch::Contains("the limit is 4096"));
+}
+
+TEST_CASE("the two forms generateTransferBxml sends", "[voice][Uui]") {
+    auto withCall = extractUuiToken(kHex + ";encoding=base64," + kJwt + ";encoding=jwt");
+    CHECK(withCall.token == kJwt);
+    CHECK(withCall.callIdHex == std::optional<std::string>(kHex));
+    auto tokenOnly = extractUuiToken(kJwt + ";encoding=jwt");
+    CHECK(tokenOnly.token == kJwt);
+    CHECK_FALSE(tokenOnly.callIdHex);
+    // Whitespace around separators and case of the parameter are tolerated.
+    CHECK(extractUuiToken(kHex + " ; encoding = BASE64 , " + kJwt + ";Encoding=JWT").token == kJwt);
+    // Real base64 in the base64 value is accepted but is not a call id.
+    CHECK_FALSE(extractUuiToken("aGVsbG8=;encoding=base64," + kJwt + ";encoding=jwt").callIdHex);
+}
+
+TEST_CASE("anything else is refused with the reason", "[voice][Uui]") {
+    CHECK_THAT(errorOf(kHex + ";encoding=base64"), Catch::Contains("no ;encoding=jwt value"));
+    CHECK_THAT(errorOf(kJwt), Catch::Contains("has no ;encoding= parameter"));
+    CHECK_THAT(errorOf("00ff;encoding=hex," + kJwt + ";encoding=jwt"), Catch::Contains("encoding \"hex\""));
+    CHECK_THAT(errorOf("abc.def;encoding=jwt"), Catch::Contains("not valid jwt data"));
+    CHECK_THAT(errorOf("a$b.c.d;encoding=jwt"), Catch::Contains("not valid jwt data"));
+    CHECK_THAT(errorOf(kJwt + ";encoding=jwt," + kJwt + ";encoding=jwt"), Catch::Contains("more than one ;encoding=jwt"));
+    CHECK_THAT(errorOf("a!b;encoding=base64," + kJwt + ";encoding=jwt"), Catch::Contains("not valid base64"));
+    CHECK_THAT(errorOf(kJwt + ";encoding=jwt junk"), Catch::Contains("unexpected 'j'"));
+}
+
+TEST_CASE("validateUui for values we send", "[voice][Uui]") {
+    CHECK_NOTHROW(validateUui(kJwt + ";encoding=jwt", kMaxCreateCallUuiLength, {"jwt", "base64", "hex"}));
+    CHECK_NOTHROW(validateUui("00ff;encoding=hex,aGk=;encoding=base64", 350, {"jwt", "base64", "hex"}));
+    CHECK_THROWS_WITH(validateUui("0f0;encoding=hex", 350, {"hex"}), Catch::Contains("not valid hex"));
+    CHECK_THROWS_WITH(validateUui("x;encoding=gzip", 350, {"jwt", "base64"}),
+                      Catch::Contains("encoding \"gzip\"; allowed: jwt, base64"));
+    CHECK_THROWS_WITH(validateUui(std::string(351, 'a'), 350, {"jwt"}), Catch::Contains("at most 350"));
+}
