@@ -14,6 +14,9 @@ inline constexpr const char* kPing = "ping";
 inline constexpr const char* kDeviceDiagnostics = "deviceDiagnostics";
 inline constexpr const char* kLeave = "leave";
 inline constexpr const char* kSdpOffer = "sdpOffer";  // server → client notification
+// Extensions (docs/protocol.md), ignored by the stock SDK:
+inline constexpr const char* kSendDtmf = "sendDtmf";  // client → server: DTMF towards phones
+inline constexpr const char* kDtmf = "dtmf";          // server → client: DTMF from a phone
 }  // namespace method
 
 // JSON-RPC 2.0 §5.1 codes, then ours in the implementation-defined server-error range.

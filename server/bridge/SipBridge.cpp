@@ -38,6 +38,19 @@ public:
             if (it != bridge->active_.end()) it->second->pipeline->setRoomStreams(std::move(specs));
         });
     }
+    void sendDtmf(const std::string& tones) override {
+        auto bridge = bridge_.lock();
+        if (!bridge) return;
+        asio::post(bridge->strand_, [bridge, id = callId_, tones] {
+            auto it = bridge->active_.find(id);
+            if (it == bridge->active_.end()) return;
+            try {
+                it->second->pipeline->sendDtmf(tones);
+            } catch (const std::exception& e) {
+                app::log(app::LogLevel::Warn, "sip: call " + id + ": cannot send DTMF: " + e.what());
+            }
+        });
+    }
     void endPhone(const std::string& reason) override {
         auto bridge = bridge_.lock();
         if (!bridge) return;
@@ -160,6 +173,10 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, 
             boost::system::error_code ec2;
             joined->pipeline->setJanusRemote(CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec2), janus.port));
             joined->attached = true;
+            std::weak_ptr<media::MediaOrchestrator> media = self->media_;
+            joined->pipeline->onDigit([media, callId](char digit) {
+                if (auto m = media.lock()) m->phoneDigit(callId, digit);
+            });
             joined->pipeline->start();
             if (inbound) {
                 sip::LocalMedia local;

@@ -48,6 +48,8 @@ public:
     virtual void forwardsChanged(const std::vector<ForwardedStream>& streams) = 0;
     // The phone must leave (participant removed or deleted, session deleted, media server gone).
     virtual void endPhone(const std::string& reason) = 0;
+    // A participant the phone hears sent DTMF (RFC 4733 towards the phone).
+    virtual void sendDtmf(const std::string& tones) = 0;
 };
 
 // Where a phone leg sends its RTP: the room's Janus remote publisher (PCMU, SSRC 1000).
@@ -90,6 +92,11 @@ public:
     void attachPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
                      std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done);
     void detachPhone(const std::string& callId);
+    // DTMF crosses between browsers and phones of a session as events: a device's `sendDtmf`
+    // reaches the phone legs that hear that participant; a phone's digits reach, as a `dtmf`
+    // notification, the devices that hear the phone (browsers cannot receive RFC 4733 events).
+    void deviceDtmf(const std::string& deviceId, const std::string& tones, RpcReply reply);
+    void phoneDigit(const std::string& callId, char digit);
 
     // Call-control changes, applied at once to connected devices.
     void membershipChanged(const std::string& accountId, const std::string& participantId) override;

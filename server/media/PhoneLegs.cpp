@@ -112,6 +112,39 @@ void MediaOrchestrator::detachPhone(const std::string& callId) {
     });
 }
 
+void MediaOrchestrator::deviceDtmf(const std::string& deviceId, const std::string& tones, RpcReply reply) {
+    asio::post(strand_, [self = shared_from_this(), deviceId, tones, reply] {
+        auto* d = self->device(deviceId);
+        if (!d) return reply(protocol::RpcError(protocol::RpcErrorCode::InvalidState, "device is not connected"), nullptr);
+        int delivered = 0;
+        for (auto& [id, phone] : self->devices_) {
+            if (!phone->phone || !phone->phoneSink) continue;
+            for (const auto& [fm, fwd] : phone->forwards)
+                if (fm.first == d->feed && d->feed != 0) {
+                    phone->phoneSink->sendDtmf(tones);
+                    ++delivered;
+                    break;
+                }
+        }
+        reply(std::nullopt, json{{"delivered", delivered}});
+    });
+}
+
+void MediaOrchestrator::phoneDigit(const std::string& callId, char digit) {
+    asio::post(strand_, [self = shared_from_this(), callId, digit] {
+        auto* phone = self->device(callId);
+        if (!phone || !phone->phone) return;
+        for (auto& [id, d] : self->devices_) {
+            if (d->phone || !d->sink) continue;
+            bool hears = false;
+            for (const auto& fm : d->subscribed) hears = hears || fm.first == phone->feed;
+            if (hears)
+                d->sink->notify("dtmf", json{{"participantId", phone->participantId}, {"tone", std::string(1, digit)},
+                                             {"endpointId", "phone-" + callId}});
+        }
+    });
+}
+
 void MediaOrchestrator::endPhoneLeg(Device& d, const std::string& reason) {
     if (d.phoneSink) d.phoneSink->endPhone(reason);
     detachPhone(d.id);

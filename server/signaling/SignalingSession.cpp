@@ -1,5 +1,7 @@
 #include "server/signaling/SignalingSession.hpp"
 
+#include <cctype>
+
 #include "server/app/Log.hpp"
 
 namespace sb::signaling {
@@ -21,6 +23,7 @@ const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSessi
         {protocol::method::kPing, &SignalingSession::ping},
         {protocol::method::kDeviceDiagnostics, &SignalingSession::deviceDiagnostics},
         {protocol::method::kLeave, &SignalingSession::leave},
+        {protocol::method::kSendDtmf, &SignalingSession::sendDtmf},
     };
     return table;
 }
@@ -137,6 +140,19 @@ void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
     if (app::logEnabled(app::LogLevel::Debug))
         app::log(app::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " + std::to_string(logs->size()) + " entries");
     replyResult(m, json::object());
+}
+
+void SignalingSession::sendDtmf(const RpcMessage& m) {
+    const auto& tones = protocol::requireString(m.params, "tones");
+    // The characters of RTCDTMFSender.insertDTMF (W3C WebRTC §7.2), ',' being a 2 s pause there
+    // and a 500 ms pause towards the phone.
+    bool valid = !tones.empty() && tones.size() <= 32 &&
+                 tones.find_first_not_of("0123456789*#ABCDabcd,") == std::string::npos;
+    if (!valid) throw RpcError(RpcErrorCode::InvalidParams, "tones must be 1 to 32 of 0-9 * # A-D ,", "tones");
+    std::string upper = tones;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
+    media_->deviceDtmf(deviceId_, upper, replyLater(m));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {

@@ -43,6 +43,7 @@ private:
     void ping(const protocol::RpcMessage& m);
     void deviceDiagnostics(const protocol::RpcMessage& m);
     void leave(const protocol::RpcMessage& m);
+    void sendDtmf(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
     media::RpcReply replyLater(const protocol::RpcMessage& m);

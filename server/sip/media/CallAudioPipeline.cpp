@@ -13,7 +13,9 @@ namespace {
 constexpr std::int64_t kMaxLagTicks = 5;  // further behind than 100 ms: skip ahead, don't burst
 
 using U64 = std::atomic<std::uint64_t>;
-void bump(U64& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
+void bump(U64& c, std::uint64_t n = 1) {
+    c.fetch_add(n, std::memory_order_relaxed);
+}
 
 std::uint32_t randomSsrc() {
     std::random_device rd;
@@ -34,9 +36,10 @@ bool guarded(F&& f) {
 }  // namespace
 
 struct CallAudioPipeline::Counters {
-    U64 roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0}, phonePacketsOut{0},
-        janusPacketsOut{0}, framesMixed{0}, concealedFrames{0}, playbackFrames{0}, dtmfPacketsOut{0},
-        dtmfDigitsIn{0}, ticks{0}, skippedTicks{0}, callbackErrors{0};
+    U64 roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
+        phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
+        playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
+        callbackErrors{0};
 };
 
 CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Config config)
@@ -45,12 +48,15 @@ CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Conf
       timer_(strand_),
       phoneRemote_(config_.phoneRemote),
       janusRemote_(config_.janusRemote),
-      sender_(RtpSender::Config{config_.phoneSsrc ? *config_.phoneSsrc : randomSsrc(), payloadTypeOf(config_.phoneLaw),
-                                kFrameSamples, config_.phoneInitialSequence, config_.phoneInitialTimestamp}),
-      relay_(PhoneRelay::Config{config_.phoneLaw, config_.phoneEventPayloadType, std::nullopt, config_.janusSsrc}),
+      sender_(RtpSender::Config{config_.phoneSsrc ? *config_.phoneSsrc : randomSsrc(),
+                                payloadTypeOf(config_.phoneLaw), kFrameSamples,
+                                config_.phoneInitialSequence, config_.phoneInitialTimestamp}),
+      relay_(PhoneRelay::Config{config_.phoneLaw, config_.phoneEventPayloadType, std::nullopt,
+                                config_.janusSsrc}),
       counters_(std::make_unique<Counters>()) {}
 
-std::shared_ptr<CallAudioPipeline> CallAudioPipeline::create(asio::any_io_executor executor, Config config,
+std::shared_ptr<CallAudioPipeline> CallAudioPipeline::create(asio::any_io_executor executor,
+                                                             Config config,
                                                              std::shared_ptr<PortAllocator> ports) {
     auto p = std::make_shared<CallAudioPipeline>(Token{}, executor, std::move(config));
     p->phoneSocket_ = RtpSocket::open(p->strand_, p->config_.phoneAddress, ports);
@@ -153,8 +159,9 @@ void CallAudioPipeline::produceFrame() {
         if (event && config_.phoneEventPayloadType) {
             std::uint8_t payload[TelephoneEvent::kSize];
             event->event.encode(payload);
-            std::size_t n = sender_.sendOther(*config_.phoneEventPayloadType, event->marker, event->timestamp,
-                                              ByteView{payload, sizeof(payload)}, out_.data(), out_.size());
+            std::size_t n =
+                sender_.sendOther(*config_.phoneEventPayloadType, event->marker, event->timestamp,
+                                  ByteView{payload, sizeof(payload)}, out_.data(), out_.size());
             sender_.skipFrames(1);
             sendToPhone(n);
             bump(counters_->dtmfPacketsOut);
@@ -171,7 +178,8 @@ void CallAudioPipeline::produceFrame() {
 
 void CallAudioPipeline::sendToPhone(std::size_t size) {
     if (size == 0 || !phoneRemote_) return;
-    if (phoneSocket_->send(ByteView{out_.data(), size}, *phoneRemote_)) bump(counters_->phonePacketsOut);
+    if (phoneSocket_->send(ByteView{out_.data(), size}, *phoneRemote_))
+        bump(counters_->phonePacketsOut);
 }
 
 void CallAudioPipeline::onRoomPacket(ByteView data) {
@@ -202,7 +210,8 @@ void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
     if (!phoneSource_) phoneSource_ = phoneRemote_ = from;
     auto r = relay_.relay(*packet, Clock::now(), out_.data(), out_.size());
     if (r.size == 0) bump(counters_->phonePacketsDropped);
-    if (r.size > 0 && janusRemote_ && roomSocket_->send(ByteView{out_.data(), r.size}, *janusRemote_))
+    if (r.size > 0 && janusRemote_ &&
+        roomSocket_->send(ByteView{out_.data(), r.size}, *janusRemote_))
         bump(counters_->janusPacketsOut);
     if (r.digit) {
         bump(counters_->dtmfDigitsIn);
@@ -219,18 +228,23 @@ void CallAudioPipeline::setJanusRemote(const Endpoint& remote) {
 }
 
 void CallAudioPipeline::addStreamNow(const RoomStreamSpec& spec) {
-    auto it = std::find_if(streams_.begin(), streams_.end(), [&](const auto& s) { return s.first == spec.ssrc; });
+    auto it = std::find_if(streams_.begin(), streams_.end(),
+                           [&](const auto& s) { return s.first == spec.ssrc; });
     if (it != streams_.end()) {
-        if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType) return;
-        it->second = std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth);
+        if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType)
+            return;
+        it->second =
+            std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth);
         return;
     }
-    streams_.emplace_back(spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth));
+    streams_.emplace_back(
+        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth));
     mixer_.addInput(spec.ssrc);
 }
 
 void CallAudioPipeline::removeStreamNow(std::uint32_t ssrc) {
-    streams_.erase(std::remove_if(streams_.begin(), streams_.end(), [&](const auto& s) { return s.first == ssrc; }),
+    streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
+                                  [&](const auto& s) { return s.first == ssrc; }),
                    streams_.end());
     mixer_.removeInput(ssrc);
 }
@@ -247,7 +261,8 @@ void CallAudioPipeline::setRoomStreams(std::vector<RoomStreamSpec> streams) {
     run([streams = std::move(streams)](CallAudioPipeline& self) {
         std::vector<std::uint32_t> gone;
         for (const auto& [ssrc, stream] : self.streams_) {
-            bool wanted = std::any_of(streams.begin(), streams.end(), [&](const auto& s) { return s.ssrc == ssrc; });
+            bool wanted = std::any_of(streams.begin(), streams.end(),
+                                      [&](const auto& s) { return s.ssrc == ssrc; });
             if (!wanted) gone.push_back(ssrc);
         }
         for (auto ssrc : gone) self.removeStreamNow(ssrc);
@@ -255,8 +270,10 @@ void CallAudioPipeline::setRoomStreams(std::vector<RoomStreamSpec> streams) {
     });
 }
 
-void CallAudioPipeline::play(std::vector<std::int16_t> samples, PlayMode mode, PlaybackQueue::Done done) {
-    run([samples = std::move(samples), mode, done = std::move(done)](CallAudioPipeline& self) mutable {
+void CallAudioPipeline::play(std::vector<std::int16_t> samples, PlayMode mode,
+                             PlaybackQueue::Done done) {
+    run([samples = std::move(samples), mode,
+         done = std::move(done)](CallAudioPipeline& self) mutable {
         if (self.stopped_) {
             if (done) guarded([&] { done(false); });
             return;
@@ -272,16 +289,23 @@ void CallAudioPipeline::stopPlayback() {
 }
 
 void CallAudioPipeline::sendDtmf(const std::string& digits, std::function<void(bool)> done) {
+    const DtmfSender::Config defaults;
+    sendDtmf(digits, defaults.tone, defaults.gap, std::move(done));
+}
+
+void CallAudioPipeline::sendDtmf(const std::string& digits, std::chrono::milliseconds tone,
+                                 std::chrono::milliseconds gap, std::function<void(bool)> done) {
     if (!DtmfSender::valid(digits))
-        throw std::invalid_argument("DTMF: \"" + digits + "\" has characters other than 0-9 * # A-D and ','");
+        throw std::invalid_argument("DTMF: \"" + digits +
+                                    "\" has characters other than 0-9 * # A-D and pauses , w W");
     if (!config_.phoneEventPayloadType)
         throw std::logic_error("DTMF: the phone did not negotiate telephone-event (RFC 4733)");
-    run([digits, done = std::move(done)](CallAudioPipeline& self) mutable {
+    run([digits, tone, gap, done = std::move(done)](CallAudioPipeline& self) mutable {
         if (self.stopped_) {
             if (done) guarded([&] { done(false); });
             return;
         }
-        self.dtmf_.enqueue(digits);
+        self.dtmf_.enqueue(digits, tone, gap);
         if (done) self.dtmfDone_.push_back(std::move(done));
     });
 }
@@ -294,16 +318,19 @@ void CallAudioPipeline::finishDtmf(bool completed) {
 }
 
 void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
-    run([handler = std::move(handler)](CallAudioPipeline& self) mutable { self.onDigit_ = std::move(handler); });
+    run([handler = std::move(handler)](CallAudioPipeline& self) mutable {
+        self.onDigit_ = std::move(handler);
+    });
 }
 
 CallAudioPipeline::Stats CallAudioPipeline::stats() const {
     const Counters& c = *counters_;
     auto v = [](const U64& a) { return a.load(std::memory_order_relaxed); };
-    return Stats{v(c.roomPacketsIn),  v(c.roomPacketsDropped), v(c.phonePacketsIn), v(c.phonePacketsDropped),
-                 v(c.phonePacketsOut), v(c.janusPacketsOut),   v(c.framesMixed),    v(c.concealedFrames),
-                 v(c.playbackFrames), v(c.dtmfPacketsOut),    v(c.dtmfDigitsIn),   v(c.ticks),
-                 v(c.skippedTicks),   v(c.callbackErrors)};
+    return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped), v(c.phonePacketsIn),
+                 v(c.phonePacketsDropped), v(c.phonePacketsOut),    v(c.janusPacketsOut),
+                 v(c.framesMixed),         v(c.concealedFrames),    v(c.playbackFrames),
+                 v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),       v(c.ticks),
+                 v(c.skippedTicks),        v(c.callbackErrors)};
 }
 
 }  // namespace sb::sip::media

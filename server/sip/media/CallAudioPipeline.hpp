@@ -35,7 +35,7 @@
 namespace sb::sip::media {
 
 class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline> {
-public:
+  public:
     using Endpoint = boost::asio::ip::udp::endpoint;
 
     struct Config {
@@ -43,11 +43,11 @@ public:
         boost::asio::ip::address roomAddress;   // where Janus forwards to; loopback normally
         G711Law phoneLaw = G711Law::Mu;         // the codec negotiated with the phone
         std::optional<std::uint8_t> phoneEventPayloadType;  // its telephone-event PT, if any
-        std::optional<Endpoint> phoneRemote;    // from the phone's SDP; else the first sender
-        std::optional<Endpoint> janusRemote;    // the room's remote publisher (or set later)
-        std::uint32_t janusSsrc = 1000;         // 1000 + 10·mindex (janus-notes §5)
-        std::size_t jitterDepth = 3;            // frames (60 ms)
-        std::optional<std::uint32_t> phoneSsrc;             // random when unset (RFC 3550 §8)
+        std::optional<Endpoint> phoneRemote;     // from the phone's SDP; else the first sender
+        std::optional<Endpoint> janusRemote;     // the room's remote publisher (or set later)
+        std::uint32_t janusSsrc = 1000;          // 1000 + 10·mindex (janus-notes §5)
+        std::size_t jitterDepth = 3;             // frames (60 ms)
+        std::optional<std::uint32_t> phoneSsrc;  // random when unset (RFC 3550 §8)
         std::optional<std::uint16_t> phoneInitialSequence;  // random when unset (tests fix them)
         std::optional<std::uint32_t> phoneInitialTimestamp;
     };
@@ -60,15 +60,16 @@ public:
     };
 
     struct Stats {
-        std::uint64_t roomPacketsIn = 0, roomPacketsDropped = 0, phonePacketsIn = 0, phonePacketsDropped = 0,
-                      phonePacketsOut = 0, janusPacketsOut = 0, framesMixed = 0, concealedFrames = 0,
-                      playbackFrames = 0, dtmfPacketsOut = 0, dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0,
-                      callbackErrors = 0;
+        std::uint64_t roomPacketsIn = 0, roomPacketsDropped = 0, phonePacketsIn = 0,
+                      phonePacketsDropped = 0, phonePacketsOut = 0, janusPacketsOut = 0,
+                      framesMixed = 0, concealedFrames = 0, playbackFrames = 0, dtmfPacketsOut = 0,
+                      dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0, callbackErrors = 0;
     };
 
     // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
     // port is free. Nothing flows until start().
-    static std::shared_ptr<CallAudioPipeline> create(boost::asio::any_io_executor executor, Config config,
+    static std::shared_ptr<CallAudioPipeline> create(boost::asio::any_io_executor executor,
+                                                     Config config,
                                                      std::shared_ptr<PortAllocator> ports);
     ~CallAudioPipeline();
 
@@ -87,9 +88,12 @@ public:
 
     void play(std::vector<std::int16_t> samples, PlayMode mode, PlaybackQueue::Done done = {});
     void stopPlayback();
-    // Throws std::invalid_argument for characters outside "0-9*#ABCD,", std::logic_error if the
-    // phone did not negotiate telephone-event. `done` runs when all queued digits are sent.
+    // Throws std::invalid_argument for characters outside "0-9*#ABCD" and the pauses ", w W",
+    // std::logic_error if the phone did not negotiate telephone-event. `done` runs when all queued
+    // digits are sent (false if stop() came first). Default timing: 100 ms tones, 50 ms gaps.
     void sendDtmf(const std::string& digits, std::function<void(bool completed)> done = {});
+    void sendDtmf(const std::string& digits, std::chrono::milliseconds tone,
+                  std::chrono::milliseconds gap, std::function<void(bool completed)> done = {});
     // Digits the phone sends (RFC 4733), each once; called on the call's strand.
     void onDigit(std::function<void(char)> handler);
 
@@ -98,7 +102,7 @@ public:
     struct Token {};  // create() only; public for std::make_shared
     CallAudioPipeline(Token, boost::asio::any_io_executor executor, Config config);
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
     using Strand = boost::asio::strand<boost::asio::any_io_executor>;
 

@@ -7,9 +7,12 @@ namespace sb::sip::media {
 
 std::unique_ptr<Decoder> Decoder::create(Codec codec) {
     switch (codec) {
-    case Codec::Pcmu: return std::make_unique<G711ToPcm>(G711Law::Mu);
-    case Codec::Pcma: return std::make_unique<G711ToPcm>(G711Law::A);
-    case Codec::Opus: return std::make_unique<OpusToPcm>();
+        case Codec::Pcmu:
+            return std::make_unique<G711ToPcm>(G711Law::Mu);
+        case Codec::Pcma:
+            return std::make_unique<G711ToPcm>(G711Law::A);
+        case Codec::Opus:
+            return std::make_unique<OpusToPcm>();
     }
     return nullptr;
 }

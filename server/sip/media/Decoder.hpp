@@ -13,7 +13,7 @@
 namespace sb::sip::media {
 
 class Decoder {
-public:
+  public:
     // 120 ms at 8 kHz, the longest Opus packet (RFC 6716 §3.2.5); G.711 packets are shorter.
     static constexpr std::size_t kMaxSamples = 960;
 

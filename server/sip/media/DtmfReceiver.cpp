@@ -2,7 +2,8 @@
 
 namespace sb::sip::media {
 
-std::optional<char> DtmfReceiver::onPacket(std::uint32_t ssrc, std::uint32_t timestamp, ByteView payload) {
+std::optional<char> DtmfReceiver::onPacket(std::uint32_t ssrc, std::uint32_t timestamp,
+                                           ByteView payload) {
     auto event = TelephoneEvent::decode(payload);
     if (!event) return std::nullopt;
     if (started_ && ssrc == ssrc_) {

@@ -14,16 +14,19 @@
 namespace sb::sip::media {
 
 class DtmfReceiver {
-public:
+  public:
     // Returns the digit ("0-9*#A-D") when this packet starts a new event, else nullopt (an update,
     // a repeat, a late packet, a non-DTMF event such as flash, or a malformed payload).
     std::optional<char> onPacket(std::uint32_t ssrc, std::uint32_t timestamp, ByteView payload);
 
     // True once the current event's end (E bit) has been seen.
     bool ended() const { return ended_; }
-    void reset() { started_ = false; ended_ = false; }
+    void reset() {
+        started_ = false;
+        ended_ = false;
+    }
 
-private:
+  private:
     bool started_ = false;
     bool ended_ = false;
     std::uint32_t ssrc_ = 0;

@@ -4,12 +4,13 @@
 //   - a tone's first packet has the marker (§2.5.1.2), later ones the SAME timestamp (the tone's
 //     start) and a growing duration (§2.5.1.3: updates at the packet interval);
 //   - the last one has the E bit and is sent three times in all (§2.5.1.4);
-//   - then a gap before the next digit; ',' is a pause. During gaps and pauses the slot is the
-//     caller's (normal audio).
-// Defaults: 100 ms tones, 50 ms gaps, 500 ms pauses, volume 10 (-10 dBm0), 8 kHz clock.
+//   - then a gap before the next digit; ',' and 'w' pause 500 ms, 'W' 1 s (BXML SendDtmf). During
+//     gaps and pauses the slot is the caller's (normal audio).
+// Defaults: 100 ms tones, 50 ms gaps, volume 10 (-10 dBm0), 8 kHz clock.
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,11 +20,11 @@
 namespace sb::sip::media {
 
 class DtmfSender {
-public:
+  public:
     struct Config {
         std::chrono::milliseconds tone{100};
         std::chrono::milliseconds gap{50};
-        std::chrono::milliseconds pause{500};  // for ','
+        std::chrono::milliseconds pause{500};  // for ',' and 'w'; 'W' is twice as long
         std::chrono::milliseconds packetInterval = kFrameDuration;
         std::uint32_t clockRate = kClockRate;
         std::uint8_t volume = 10;
@@ -39,9 +40,12 @@ public:
     DtmfSender();
     explicit DtmfSender(const Config& config);
 
-    // Queues digits ("0-9*#ABCD", lower-case a-d accepted, ',' = pause). Throws
-    // std::invalid_argument naming the first other character; nothing is queued then.
+    // Queues digits ("0-9*#ABCD", lower-case a-d accepted, ',' 'w' 'W' = pauses), with the
+    // configured tone and gap durations or the given ones. Throws std::invalid_argument naming
+    // the first other character; nothing is queued then.
     void enqueue(std::string_view digits);
+    void enqueue(std::string_view digits, std::chrono::milliseconds tone,
+                 std::chrono::milliseconds gap);
     static bool valid(std::string_view digits);
 
     // True while digits are queued or a tone, its end packets, a gap or a pause is in progress.
@@ -55,20 +59,25 @@ public:
     // far end's digit hanging.
     void clear();
 
-private:
+  private:
     enum class Phase { Idle, Tone, EndRepeat, Silent };
 
+    struct Item {
+        char digit;
+        std::uint32_t toneSlots;  // for a pause: its length
+        std::uint32_t gapSlots;
+    };
     std::uint32_t slotsFor(std::chrono::milliseconds d) const;
 
     Config config_;
     std::uint32_t samplesPerSlot_;
-    std::uint32_t toneSlots_;
-    std::string queue_;
-    std::size_t queueHead_ = 0;
+    std::deque<Item> queue_;
     Phase phase_ = Phase::Idle;
     Packet current_;
-    std::uint32_t slotsDone_ = 0;     // tone slots sent, or end packets sent
-    std::uint32_t silentLeft_ = 0;    // gap or pause slots still to pass
+    std::uint32_t toneSlots_ = 0;   // of the current tone
+    std::uint32_t gapSlots_ = 0;    // after the current tone
+    std::uint32_t slotsDone_ = 0;   // tone slots sent, or end packets sent
+    std::uint32_t silentLeft_ = 0;  // gap or pause slots still to pass
 };
 
 }  // namespace sb::sip::media

@@ -10,8 +10,8 @@ constexpr int kSignBit = 0x80;
 constexpr int kQuantMask = 0x0F;
 constexpr int kSegShift = 4;
 constexpr int kSegMask = 0x70;
-constexpr int kMuBias = 0x84;   // µ-law bias (132), G.711 §3.3
-constexpr int kMuClip = 8159;   // largest 14-bit magnitude before the bias is added
+constexpr int kMuBias = 0x84;  // µ-law bias (132), G.711 §3.3
+constexpr int kMuClip = 8159;  // largest 14-bit magnitude before the bias is added
 
 // Segment end points: µ-law on the 14-bit magnitude, A-law on the 13-bit magnitude.
 constexpr std::array<int, 8> kMuSegEnd{0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF};
@@ -75,7 +75,8 @@ constexpr std::uint8_t linearToA(std::int16_t sample) {
 template <typename F>
 constexpr auto tableOf(F f) {
     std::array<decltype(f(std::uint8_t{0})), 256> table{};
-    for (int i = 0; i < 256; ++i) table[static_cast<std::size_t>(i)] = f(static_cast<std::uint8_t>(i));
+    for (int i = 0; i < 256; ++i)
+        table[static_cast<std::size_t>(i)] = f(static_cast<std::uint8_t>(i));
     return table;
 }
 
@@ -85,11 +86,21 @@ constexpr auto kAToMu = tableOf([](std::uint8_t a) { return linearToMu(aToLinear
 
 }  // namespace
 
-std::uint8_t G711::encodeMu(std::int16_t sample) { return linearToMu(sample); }
-std::int16_t G711::decodeMu(std::uint8_t code) { return kMuDecode[code]; }
-std::uint8_t G711::encodeA(std::int16_t sample) { return linearToA(sample); }
-std::int16_t G711::decodeA(std::uint8_t code) { return kADecode[code]; }
-std::uint8_t G711::alawToMulaw(std::uint8_t code) { return kAToMu[code]; }
+std::uint8_t G711::encodeMu(std::int16_t sample) {
+    return linearToMu(sample);
+}
+std::int16_t G711::decodeMu(std::uint8_t code) {
+    return kMuDecode[code];
+}
+std::uint8_t G711::encodeA(std::int16_t sample) {
+    return linearToA(sample);
+}
+std::int16_t G711::decodeA(std::uint8_t code) {
+    return kADecode[code];
+}
+std::uint8_t G711::alawToMulaw(std::uint8_t code) {
+    return kAToMu[code];
+}
 
 void G711::encode(G711Law law, const std::int16_t* in, std::uint8_t* out, std::size_t count) {
     if (law == G711Law::Mu) {

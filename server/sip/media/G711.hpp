@@ -20,7 +20,7 @@ constexpr std::uint8_t payloadTypeOf(G711Law law) {
 }
 
 class G711 {
-public:
+  public:
     static std::uint8_t encodeMu(std::int16_t sample);
     static std::int16_t decodeMu(std::uint8_t code);
     static std::uint8_t encodeA(std::int16_t sample);

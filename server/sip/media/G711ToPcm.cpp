@@ -25,7 +25,8 @@ void G711ToPcm::conceal(std::int16_t* out) {
         return;
     }
     int shift = lostInRow_;  // -6 dB per lost frame
-    for (std::size_t i = 0; i < kFrameSamples; ++i) out[i] = static_cast<std::int16_t>(last_[i] >> shift);
+    for (std::size_t i = 0; i < kFrameSamples; ++i)
+        out[i] = static_cast<std::int16_t>(last_[i] >> shift);
 }
 
 }  // namespace sb::sip::media

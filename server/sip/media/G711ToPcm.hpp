@@ -9,14 +9,14 @@
 namespace sb::sip::media {
 
 class G711ToPcm : public Decoder {
-public:
+  public:
     explicit G711ToPcm(G711Law law) : law_(law) { last_.fill(0); }
 
     std::size_t decode(ByteView payload, std::int16_t* out) override;
     void conceal(std::int16_t* out) override;
     Codec codec() const override { return law_ == G711Law::Mu ? Codec::Pcmu : Codec::Pcma; }
 
-private:
+  private:
     G711Law law_;
     PcmFrame last_;  // the last 20 ms decoded, for concealment
     int lostInRow_ = 0;

@@ -10,7 +10,8 @@ constexpr std::size_t kMask = JitterBuffer::kCapacity - 1;
 static_assert((JitterBuffer::kCapacity & kMask) == 0, "capacity must be a power of two");
 }  // namespace
 
-JitterBuffer::JitterBuffer(std::size_t depth) : depth_(std::clamp<std::size_t>(depth, 1, kCapacity / 2)) {}
+JitterBuffer::JitterBuffer(std::size_t depth)
+    : depth_(std::clamp<std::size_t>(depth, 1, kCapacity / 2)) {}
 
 void JitterBuffer::reset() {
     for (auto& s : slots_) s.used = false;
@@ -47,7 +48,8 @@ bool JitterBuffer::confirmJump(std::uint16_t sequence) {
     return false;
 }
 
-JitterBuffer::PushResult JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp, ByteView payload) {
+JitterBuffer::PushResult JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp,
+                                            ByteView payload) {
     if (payload.size > kMaxPacketSize) {
         ++stats_.rejected;
         return PushResult::Rejected;
@@ -60,7 +62,8 @@ JitterBuffer::PushResult JitterBuffer::push(std::uint16_t sequence, std::uint32_
     int d = seqDelta(sequence, next_);
     if (d < 0) {
         // Still buffering: an earlier packet that overtook nothing yet played extends the start.
-        if (state_ == State::Buffering && seqDelta(highest_, sequence) < static_cast<int>(kCapacity)) {
+        if (state_ == State::Buffering &&
+            seqDelta(highest_, sequence) < static_cast<int>(kCapacity)) {
             next_ = sequence;
             store(sequence, timestamp, payload);
             return PushResult::Accepted;

@@ -19,11 +19,11 @@
 namespace sb::sip::media {
 
 class JitterBuffer {
-public:
-    static constexpr std::size_t kCapacity = 16;   // slots (320 ms of 20 ms packets); power of 2
-    static constexpr int kMaxDropout = 3000;       // RFC 3550 A.1 MAX_DROPOUT
-    static constexpr int kMaxMisorder = 100;       // RFC 3550 A.1 MAX_MISORDER
-    static constexpr int kQuietTicks = 10;         // 200 ms without packets → Idle
+  public:
+    static constexpr std::size_t kCapacity = 16;  // slots (320 ms of 20 ms packets); power of 2
+    static constexpr int kMaxDropout = 3000;      // RFC 3550 A.1 MAX_DROPOUT
+    static constexpr int kMaxMisorder = 100;      // RFC 3550 A.1 MAX_MISORDER
+    static constexpr int kQuietTicks = 10;        // 200 ms without packets → Idle
 
     enum class PushResult { Accepted, Duplicate, TooLate, Resynced, Rejected };
     enum class Status { Idle, Ready, Missing };
@@ -36,7 +36,8 @@ public:
     };
 
     struct Stats {
-        std::uint64_t accepted = 0, duplicates = 0, late = 0, rejected = 0, resyncs = 0, missing = 0;
+        std::uint64_t accepted = 0, duplicates = 0, late = 0, rejected = 0, resyncs = 0,
+                      missing = 0;
     };
 
     explicit JitterBuffer(std::size_t depth = 3);
@@ -51,7 +52,7 @@ public:
     std::size_t buffered() const { return count_; }
     const Stats& stats() const { return stats_; }
 
-private:
+  private:
     enum class State { Idle, Buffering, Playing };
     struct Slot {
         bool used = false;

@@ -9,8 +9,8 @@ namespace sb::sip::media {
 
 namespace {
 std::int16_t saturate(std::int32_t v) {
-    return static_cast<std::int16_t>(std::clamp<std::int32_t>(v, std::numeric_limits<std::int16_t>::min(),
-                                                               std::numeric_limits<std::int16_t>::max()));
+    return static_cast<std::int16_t>(std::clamp<std::int32_t>(
+        v, std::numeric_limits<std::int16_t>::min(), std::numeric_limits<std::int16_t>::max()));
 }
 }  // namespace
 
@@ -21,7 +21,8 @@ Mixer::Input* Mixer::find(InputId id) {
 }
 
 bool Mixer::hasInput(InputId id) const {
-    return std::any_of(inputs_.begin(), inputs_.end(), [id](const Input& in) { return in.id == id; });
+    return std::any_of(inputs_.begin(), inputs_.end(),
+                       [id](const Input& in) { return in.id == id; });
 }
 
 bool Mixer::addInput(InputId id) {
@@ -31,7 +32,8 @@ bool Mixer::addInput(InputId id) {
 }
 
 bool Mixer::removeInput(InputId id) {
-    auto it = std::find_if(inputs_.begin(), inputs_.end(), [id](const Input& in) { return in.id == id; });
+    auto it =
+        std::find_if(inputs_.begin(), inputs_.end(), [id](const Input& in) { return in.id == id; });
     if (it == inputs_.end()) return false;
     inputs_.erase(it);
     return true;

@@ -16,7 +16,7 @@
 namespace sb::sip::media {
 
 class Mixer {
-public:
+  public:
     using InputId = std::uint32_t;
 
     bool addInput(InputId id);     // false if it already exists
@@ -36,7 +36,7 @@ public:
     // Saturating out[i] += in[i], for mixing one more source into an already mixed frame.
     static void addInto(PcmFrame& out, const PcmFrame& in);
 
-private:
+  private:
     struct Input {
         InputId id;
         bool fresh = false;

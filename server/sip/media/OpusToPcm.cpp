@@ -9,17 +9,21 @@
 
 namespace sb::sip::media {
 
-void OpusToPcm::Free::operator()(OpusDecoder* d) const { opus_decoder_destroy(d); }
+void OpusToPcm::Free::operator()(OpusDecoder* d) const {
+    opus_decoder_destroy(d);
+}
 
 OpusToPcm::OpusToPcm() {
     int error = OPUS_OK;
     decoder_.reset(opus_decoder_create(static_cast<opus_int32>(kClockRate), 1, &error));
     if (error != OPUS_OK || !decoder_)
-        throw std::runtime_error(std::string("opus_decoder_create failed: ") + opus_strerror(error));
+        throw std::runtime_error(std::string("opus_decoder_create failed: ") +
+                                 opus_strerror(error));
 }
 
 std::size_t OpusToPcm::decode(ByteView payload, std::int16_t* out) {
-    if (payload.empty() || payload.size > static_cast<std::size_t>(std::numeric_limits<opus_int32>::max()))
+    if (payload.empty() ||
+        payload.size > static_cast<std::size_t>(std::numeric_limits<opus_int32>::max()))
         return 0;
     int n = opus_decode(decoder_.get(), payload.data, static_cast<opus_int32>(payload.size), out,
                         static_cast<int>(kMaxSamples), 0);

@@ -13,7 +13,7 @@ struct OpusDecoder;
 namespace sb::sip::media {
 
 class OpusToPcm : public Decoder {
-public:
+  public:
     // Throws std::runtime_error if libopus cannot create the decoder.
     OpusToPcm();
 
@@ -22,7 +22,7 @@ public:
     bool recover(ByteView nextPayload, std::int16_t* out) override;
     Codec codec() const override { return Codec::Opus; }
 
-private:
+  private:
     struct Free {
         void operator()(OpusDecoder* d) const;
     };

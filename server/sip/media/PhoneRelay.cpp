@@ -5,7 +5,8 @@
 namespace sb::sip::media {
 
 PhoneRelay::PhoneRelay(const Config& config) : config_(config) {
-    if (!config_.janusEventPayloadType) config_.janusEventPayloadType = config_.phoneEventPayloadType;
+    if (!config_.janusEventPayloadType)
+        config_.janusEventPayloadType = config_.phoneEventPayloadType;
 }
 
 void PhoneRelay::rebase(const RtpHeader& in, Clock::time_point arrival) {
@@ -22,9 +23,11 @@ void PhoneRelay::rebase(const RtpHeader& in, Clock::time_point arrival) {
         // A new source continues where the old one stopped: next sequence number, and the
         // timestamp of the last audio packet advanced by the wall-clock time since it arrived
         // (at least one frame). Audio is the clock: an event's timestamp is its start, not now.
-        auto gap = std::chrono::duration_cast<std::chrono::microseconds>(arrival - anchorArrival_).count();
+        auto gap =
+            std::chrono::duration_cast<std::chrono::microseconds>(arrival - anchorArrival_).count();
         gap = std::clamp<decltype(gap)>(gap, 0, 600'000'000);  // 10 minutes at most
-        auto samples = std::max<std::uint64_t>(kFrameSamples, static_cast<std::uint64_t>(gap) * kClockRate / 1'000'000);
+        auto samples = std::max<std::uint64_t>(
+            kFrameSamples, static_cast<std::uint64_t>(gap) * kClockRate / 1'000'000);
         auto ts = static_cast<std::uint32_t>(anchorTs_ + samples);
         if (!timestampNewer(ts, lastTs_)) ts = lastTs_ + kFrameSamples;
         seqOffset_ = static_cast<std::uint16_t>(lastSeq_ + 1 - in.sequence);
@@ -36,8 +39,8 @@ void PhoneRelay::rebase(const RtpHeader& in, Clock::time_point arrival) {
     inSsrc_ = in.ssrc;
 }
 
-PhoneRelay::Result PhoneRelay::relay(const RtpPacket& in, Clock::time_point arrival, std::uint8_t* out,
-                                     std::size_t capacity) {
+PhoneRelay::Result PhoneRelay::relay(const RtpPacket& in, Clock::time_point arrival,
+                                     std::uint8_t* out, std::size_t capacity) {
     Result result;
     const std::uint8_t pt = in.header.payloadType;
     const bool isEvent = config_.phoneEventPayloadType && pt == *config_.phoneEventPayloadType;

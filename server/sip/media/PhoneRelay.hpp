@@ -24,7 +24,7 @@
 namespace sb::sip::media {
 
 class PhoneRelay {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     struct Config {
@@ -45,10 +45,11 @@ public:
 
     explicit PhoneRelay(const Config& config);
 
-    Result relay(const RtpPacket& in, Clock::time_point arrival, std::uint8_t* out, std::size_t capacity);
+    Result relay(const RtpPacket& in, Clock::time_point arrival, std::uint8_t* out,
+                 std::size_t capacity);
     const Stats& stats() const { return stats_; }
 
-private:
+  private:
     void rebase(const RtpHeader& in, Clock::time_point arrival);
 
     Config config_;
@@ -56,8 +57,8 @@ private:
     std::uint32_t inSsrc_ = 0;
     std::uint16_t seqOffset_ = 0;
     std::uint32_t tsOffset_ = 0;
-    std::uint16_t lastSeq_ = 0;  // highest sequence number sent to Janus
-    std::uint32_t lastTs_ = 0;   // highest timestamp sent to Janus
+    std::uint16_t lastSeq_ = 0;   // highest sequence number sent to Janus
+    std::uint32_t lastTs_ = 0;    // highest timestamp sent to Janus
     std::uint32_t anchorTs_ = 0;  // the newest audio timestamp sent, and when it arrived
     Clock::time_point anchorArrival_;
     bool markNext_ = false;

@@ -23,7 +23,8 @@ void PlaybackQueue::stop() {
 }
 
 bool PlaybackQueue::apply(PcmFrame& frame) {
-    while (!clips_.empty() && clips_.front().position >= clips_.front().samples.size()) finishFront(true);
+    while (!clips_.empty() && clips_.front().position >= clips_.front().samples.size())
+        finishFront(true);
     if (clips_.empty()) return false;
 
     Clip& c = clips_.front();
@@ -35,8 +36,9 @@ bool PlaybackQueue::apply(PcmFrame& frame) {
     } else {
         for (std::size_t i = 0; i < n; ++i) {
             std::int32_t v = std::int32_t{frame[i]} + src[i];
-            frame[i] = static_cast<std::int16_t>(std::clamp<std::int32_t>(
-                v, std::numeric_limits<std::int16_t>::min(), std::numeric_limits<std::int16_t>::max()));
+            frame[i] = static_cast<std::int16_t>(
+                std::clamp<std::int32_t>(v, std::numeric_limits<std::int16_t>::min(),
+                                         std::numeric_limits<std::int16_t>::max()));
         }
     }
     c.position += n;

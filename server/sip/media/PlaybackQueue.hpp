@@ -14,7 +14,7 @@ namespace sb::sip::media {
 enum class PlayMode { Mix, Replace };
 
 class PlaybackQueue {
-public:
+  public:
     // Called once per clip: true when it played to the end, false when stop() cut it.
     using Done = std::function<void(bool completed)>;
 
@@ -28,7 +28,7 @@ public:
     // queue is updated, so they may enqueue more.
     bool apply(PcmFrame& frame);
 
-private:
+  private:
     struct Clip {
         std::vector<std::int16_t> samples;
         std::size_t position = 0;

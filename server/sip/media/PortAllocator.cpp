@@ -8,8 +8,8 @@ namespace sb::sip::media {
 PortAllocator::PortAllocator(std::uint16_t min, std::uint16_t max)
     : min_(static_cast<std::uint16_t>(min + (min & 1))), max_(max) {
     if (min_ > max_ || min_ == 0)  // min_ is 0 after 65535 rounded up, or for a min of 0
-        throw std::invalid_argument("RTP port range " + std::to_string(min) + "-" + std::to_string(max) +
-                                    " holds no usable even port");
+        throw std::invalid_argument("RTP port range " + std::to_string(min) + "-" +
+                                    std::to_string(max) + " holds no usable even port");
     used_.assign((max_ - min_) / 2 + 1, false);
 }
 

@@ -12,7 +12,7 @@
 namespace sb::sip::media {
 
 class PortAllocator {
-public:
+  public:
     // Throws std::invalid_argument if [min, max] holds no even port.
     PortAllocator(std::uint16_t min, std::uint16_t max);
 
@@ -26,7 +26,7 @@ public:
     std::uint16_t min() const { return min_; }
     std::uint16_t max() const { return max_; }
 
-private:
+  private:
     std::uint16_t min_;  // even
     std::uint16_t max_;
     mutable std::mutex mutex_;

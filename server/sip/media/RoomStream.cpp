@@ -26,14 +26,16 @@ bool RoomStream::pull(PcmFrame& out) {
         std::int16_t* dst = pcm_.data() + pcmSize_;
         if (f.status == JitterBuffer::Status::Idle) {
             if (pcmSize_ == 0) return false;
-            std::fill(dst, pcm_.data() + kFrameSamples, std::int16_t{0});  // the tail of a last packet
+            std::fill(dst, pcm_.data() + kFrameSamples,
+                      std::int16_t{0});  // the tail of a last packet
             pcmSize_ = kFrameSamples;
             break;
         }
         std::size_t n = 0;
         if (f.status == JitterBuffer::Status::Ready) n = decoder_->decode(f.payload, dst);
         if (n == 0) {  // lost, or undecodable: rebuild it from the next packet's FEC, else conceal
-            if (f.status == JitterBuffer::Status::Missing && decoder_->recover(jitter_.peekNext(), dst))
+            if (f.status == JitterBuffer::Status::Missing &&
+                decoder_->recover(jitter_.peekNext(), dst))
                 ++stats_.recovered;
             else
                 decoder_->conceal(dst);

@@ -16,13 +16,13 @@
 namespace sb::sip::media {
 
 class RoomStream {
-public:
+  public:
     struct Stats {
-        std::uint64_t packets = 0;     // accepted into the jitter buffer
-        std::uint64_t ignored = 0;     // another payload type, late, duplicate
-        std::uint64_t frames = 0;      // 20 ms frames produced
-        std::uint64_t concealed = 0;   // lost frames filled by PLC or FEC
-        std::uint64_t recovered = 0;   // of which rebuilt from in-band FEC
+        std::uint64_t packets = 0;    // accepted into the jitter buffer
+        std::uint64_t ignored = 0;    // another payload type, late, duplicate
+        std::uint64_t frames = 0;     // 20 ms frames produced
+        std::uint64_t concealed = 0;  // lost frames filled by PLC or FEC
+        std::uint64_t recovered = 0;  // of which rebuilt from in-band FEC
     };
 
     // `payloadType` is the PT this stream's packets carry (e.g. 111 for browsers' Opus).
@@ -37,7 +37,7 @@ public:
     std::uint8_t payloadType() const { return payloadType_; }
     const Stats& stats() const { return stats_; }
 
-private:
+  private:
     std::uint8_t payloadType_;
     std::unique_ptr<Decoder> decoder_;
     JitterBuffer jitter_;

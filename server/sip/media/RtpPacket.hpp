@@ -20,15 +20,15 @@ struct RtpHeader {
 };
 
 class RtpPacket {
-public:
+  public:
     static constexpr std::size_t kHeaderSize = 12;
 
     RtpHeader header;
-    bool padding = false;          // P bit; the padding is already removed from `payload`
-    std::uint8_t csrcCount = 0;    // CC; the CSRC list is skipped
-    bool hasExtension = false;     // X bit (RFC 3550 §5.3.1)
+    bool padding = false;                // P bit; the padding is already removed from `payload`
+    std::uint8_t csrcCount = 0;          // CC; the CSRC list is skipped
+    bool hasExtension = false;           // X bit (RFC 3550 §5.3.1)
     std::uint16_t extensionProfile = 0;  // 0xBEDE one-byte, 0x100x two-byte form (RFC 8285 §4)
-    ByteView extension;            // the extension's data words, without its 4-byte header
+    ByteView extension;                  // the extension's data words, without its 4-byte header
     ByteView payload;
 
     // Returns nullopt unless `datagram` is a well-formed RTP version 2 packet: every length

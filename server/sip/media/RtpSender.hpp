@@ -17,7 +17,7 @@
 namespace sb::sip::media {
 
 class RtpSender {
-public:
+  public:
     struct Config {
         std::uint32_t ssrc = 1000;  // Janus remote publishers demand 1000 + 10·mindex
         std::uint8_t payloadType = kPayloadTypePcmu;
@@ -51,7 +51,7 @@ public:
     std::uint8_t payloadType() const { return config_.payloadType; }
     std::uint64_t packetsSent() const { return packets_; }
 
-private:
+  private:
     Config config_;
     std::uint16_t sequence_;
     std::uint32_t timestamp_;

@@ -13,7 +13,8 @@ namespace {
 constexpr std::size_t kMaxBindAttempts = 16;
 }
 
-std::shared_ptr<RtpSocket> RtpSocket::open(asio::any_io_executor executor, const asio::ip::address& address,
+std::shared_ptr<RtpSocket> RtpSocket::open(asio::any_io_executor executor,
+                                           const asio::ip::address& address,
                                            std::shared_ptr<PortAllocator> ports) {
     if (!ports) throw std::invalid_argument("RtpSocket: no port allocator");
     boost::system::error_code lastError;
@@ -34,27 +35,33 @@ std::shared_ptr<RtpSocket> RtpSocket::open(asio::any_io_executor executor, const
         ports->release(*port);  // held by another process; the allocator moves on round-robin
         if (ec != asio::error::address_in_use) break;
     }
-    throw std::runtime_error("RTP: cannot bind a UDP socket on " + address.to_string() + ": " + lastError.message());
+    throw std::runtime_error("RTP: cannot bind a UDP socket on " + address.to_string() + ": " +
+                             lastError.message());
 }
 
-RtpSocket::RtpSocket(Token, udp::socket socket, Endpoint local, std::shared_ptr<PortAllocator> ports)
+RtpSocket::RtpSocket(Token, udp::socket socket, Endpoint local,
+                     std::shared_ptr<PortAllocator> ports)
     : socket_(std::move(socket)), local_(local), ports_(std::move(ports)) {}
 
-RtpSocket::~RtpSocket() { closeNow(); }
+RtpSocket::~RtpSocket() {
+    closeNow();
+}
 
 void RtpSocket::start(ReceiveHandler handler) {
-    asio::dispatch(socket_.get_executor(), [self = shared_from_this(), h = std::move(handler)]() mutable {
-        if (!self->socket_.is_open()) return;
-        self->handler_ = std::move(h);
-        self->receive();
-    });
+    asio::dispatch(socket_.get_executor(),
+                   [self = shared_from_this(), h = std::move(handler)]() mutable {
+                       if (!self->socket_.is_open()) return;
+                       self->handler_ = std::move(h);
+                       self->receive();
+                   });
 }
 
 void RtpSocket::receive() {
-    socket_.async_receive_from(asio::buffer(buffer_), sender_,
-                               [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-                                   self->received(ec, n);
-                               });
+    socket_.async_receive_from(
+        asio::buffer(buffer_), sender_,
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            self->received(ec, n);
+        });
 }
 
 void RtpSocket::received(const boost::system::error_code& ec, std::size_t size) {

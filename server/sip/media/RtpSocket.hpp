@@ -20,7 +20,7 @@
 namespace sb::sip::media {
 
 class RtpSocket : public std::enable_shared_from_this<RtpSocket> {
-public:
+  public:
     using Endpoint = boost::asio::ip::udp::endpoint;
     // `data` is valid during the call only.
     using ReceiveHandler = std::function<void(ByteView data, const Endpoint& from)>;
@@ -46,9 +46,10 @@ public:
     bool isOpen() const { return socket_.is_open(); }
 
     struct Token {};  // open() only; public for std::make_shared
-    RtpSocket(Token, boost::asio::ip::udp::socket socket, Endpoint local, std::shared_ptr<PortAllocator> ports);
+    RtpSocket(Token, boost::asio::ip::udp::socket socket, Endpoint local,
+              std::shared_ptr<PortAllocator> ports);
 
-private:
+  private:
     void receive();
     void received(const boost::system::error_code& ec, std::size_t size);
     void closeNow();

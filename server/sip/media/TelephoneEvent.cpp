@@ -30,6 +30,8 @@ std::optional<std::uint8_t> TelephoneEvent::eventForDigit(char digit) {
     return std::nullopt;
 }
 
-char TelephoneEvent::digitForEvent(std::uint8_t event) { return event < 16 ? kDigits[event] : '\0'; }
+char TelephoneEvent::digitForEvent(std::uint8_t event) {
+    return event < 16 ? kDigits[event] : '\0';
+}
 
 }  // namespace sb::sip::media

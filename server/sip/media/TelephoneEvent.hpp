@@ -12,10 +12,10 @@ namespace sb::sip::media {
 struct TelephoneEvent {
     static constexpr std::size_t kSize = 4;
 
-    std::uint8_t event = 0;     // §3.2: 0–9, 10 '*', 11 '#', 12–15 'A'–'D'
-    bool end = false;           // E bit (§2.3.4)
-    std::uint8_t volume = 10;   // §2.3.5: power level, 0 to -63 dBm0, as 0–63
-    std::uint16_t duration = 0; // §2.3.6: in timestamp units since the event's timestamp
+    std::uint8_t event = 0;      // §3.2: 0–9, 10 '*', 11 '#', 12–15 'A'–'D'
+    bool end = false;            // E bit (§2.3.4)
+    std::uint8_t volume = 10;    // §2.3.5: power level, 0 to -63 dBm0, as 0–63
+    std::uint16_t duration = 0;  // §2.3.6: in timestamp units since the event's timestamp
 
     // Writes the 4 bytes (R is sent as 0, §2.3.3). `out` holds kSize bytes.
     void encode(std::uint8_t* out) const;

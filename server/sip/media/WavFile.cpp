@@ -17,7 +17,9 @@ constexpr std::uint16_t kFormatAlaw = 6;
 constexpr std::uint16_t kFormatMulaw = 7;
 constexpr std::uint16_t kFormatExtensible = 0xFFFE;
 
-std::uint16_t le16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }
+std::uint16_t le16(const std::uint8_t* p) {
+    return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
 std::uint32_t le32(const std::uint8_t* p) {
     return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
            (std::uint32_t{p[3]} << 24);
@@ -33,11 +35,16 @@ std::runtime_error unsupported(const std::string& what) {
 
 std::string formatName(std::uint16_t tag) {
     switch (tag) {
-    case kFormatFloat: return "format 3 (IEEE float)";
-    case 2: return "format 2 (MS ADPCM)";
-    case 0x11: return "format 0x11 (IMA ADPCM)";
-    case 0x55: return "format 0x55 (MP3)";
-    default: return "format " + std::to_string(tag);
+        case kFormatFloat:
+            return "format 3 (IEEE float)";
+        case 2:
+            return "format 2 (MS ADPCM)";
+        case 0x11:
+            return "format 0x11 (IMA ADPCM)";
+        case 0x55:
+            return "format 0x55 (MP3)";
+        default:
+            return "format " + std::to_string(tag);
     }
 }
 
@@ -54,19 +61,23 @@ Format parseFmt(const std::uint8_t* p, std::size_t size) {
     // WAVE_FORMAT_EXTENSIBLE: the real format tag is the first two bytes of the SubFormat GUID
     // (cbSize 22 at byte 16, SubFormat at byte 24).
     if (f.tag == kFormatExtensible) {
-        if (size < 40) throw std::runtime_error("WAV: the extensible fmt chunk is shorter than 40 bytes");
+        if (size < 40)
+            throw std::runtime_error("WAV: the extensible fmt chunk is shorter than 40 bytes");
         f.tag = le16(p + 24);
     }
     return f;
 }
 
 void check(const Format& f) {
-    if (f.tag != kFormatPcm && f.tag != kFormatMulaw && f.tag != kFormatAlaw) throw unsupported(formatName(f.tag));
+    if (f.tag != kFormatPcm && f.tag != kFormatMulaw && f.tag != kFormatAlaw)
+        throw unsupported(formatName(f.tag));
     if (f.channels != 1) throw unsupported(std::to_string(f.channels) + " channels");
-    if (f.sampleRate != kClockRate) throw unsupported("a sample rate of " + std::to_string(f.sampleRate) + " Hz");
+    if (f.sampleRate != kClockRate)
+        throw unsupported("a sample rate of " + std::to_string(f.sampleRate) + " Hz");
     std::uint16_t want = f.tag == kFormatPcm ? 16 : 8;
     if (f.bitsPerSample != want)
-        throw unsupported(std::to_string(f.bitsPerSample) + "-bit " + (f.tag == kFormatPcm ? "PCM" : "G.711"));
+        throw unsupported(std::to_string(f.bitsPerSample) + "-bit " +
+                          (f.tag == kFormatPcm ? "PCM" : "G.711"));
 }
 
 }  // namespace
@@ -99,7 +110,8 @@ std::vector<std::int16_t> WavFile::parse(ByteView bytes) {
                     samples[i] = static_cast<std::int16_t>(le16(data + 2 * i));
             } else {
                 samples.resize(n);
-                G711::decode(format->tag == kFormatMulaw ? G711Law::Mu : G711Law::A, data, samples.data(), n);
+                G711::decode(format->tag == kFormatMulaw ? G711Law::Mu : G711Law::A, data,
+                             samples.data(), n);
             }
             return samples;
         }
@@ -114,7 +126,8 @@ std::vector<std::int16_t> WavFile::parse(ByteView bytes) {
 std::vector<std::int16_t> WavFile::read(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("WAV: cannot open " + path);
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
     try {
         return parse(ByteView{bytes.data(), bytes.size()});
     } catch (const std::runtime_error& e) {

@@ -15,7 +15,7 @@
 namespace sb::sip::media {
 
 class WavFile {
-public:
+  public:
     static std::vector<std::int16_t> read(const std::string& path);
     // The same from bytes already in memory (e.g. fetched over HTTP).
     static std::vector<std::int16_t> parse(ByteView bytes);
