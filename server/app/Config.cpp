@@ -85,6 +85,7 @@ Config loadConfigFile(const std::string& path, Config c) {
         if (k == "http") parseHostPort(get<std::string>(v, k), c, k);
         else if (k == "dataDir") c.dataDir = get<std::string>(v, k);
         else if (k == "store") c.store = get<std::string>(v, k);
+        else if (k == "storeCache") c.storeCache = get<bool>(v, k);
         else if (k == "threads") c.threads = get<unsigned>(v, k);
         else if (k == "logLevel") c.logLevel = get<std::string>(v, k);
         else if (k == "requestLog") c.requestLog = get<bool>(v, k);

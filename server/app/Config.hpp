@@ -21,6 +21,8 @@ struct Config {
     std::uint16_t httpPort = 8080;
     std::string dataDir = "var";
     std::string store = "sqlite";  // "sqlite" | "memory"
+    // sqlite store: keep everything in memory too and journal changes (fast); false: SQLite only.
+    bool storeCache = true;
     unsigned threads = 0;          // 0 = one per core
     std::string logLevel = "info";
     bool requestLog = true;

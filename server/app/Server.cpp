@@ -17,6 +17,7 @@
 #include "server/signaling/SignalingService.hpp"
 #include "server/web/DemoApp.hpp"
 #include "server/web/StaticFiles.hpp"
+#include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
 
@@ -31,6 +32,7 @@ state::EpochSeconds wallClock() {
 
 std::unique_ptr<state::SessionStore> makeStore(const Config& c) {
     if (c.store == "memory") return std::make_unique<state::MemorySessionStore>();
+    if (c.storeCache) return std::make_unique<state::JournaledSessionStore>(c.dataDir + "/switchboard.db");
     return std::make_unique<state::SqliteSessionStore>(c.dataDir + "/switchboard.db");
 }
 }  // namespace

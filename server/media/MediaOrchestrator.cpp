@@ -401,13 +401,16 @@ void MediaOrchestrator::refreshDevice(Device& d) {
             if (dev->dirty) self->refreshDevice(*dev);
             return;
         }
-        if (!r.jsep.is_object()) {  // nothing to renegotiate
+        if (!r.jsep.is_object()) {  // nothing to renegotiate…
             dev->subscribed = wanted;
             dev->subBusy = false;
+            // …unless Janus renegotiated on its own meanwhile (its offer has the current state).
+            if (self->sendPendingJanusOffer(*dev)) return;
             self->reap();
             if (dev->dirty) self->refreshDevice(*dev);
             return;
         }
+        dev->pendingJanusOffer = nullptr;  // our reply's offer is newer
         self->onSubscriberOffer(*dev, r.data.value("streams", json::array()), r.jsep);
     };
 
@@ -502,6 +505,7 @@ void MediaOrchestrator::answer(const std::string& deviceId, std::string sdp, Rpc
             dev->subBusy = false;
             if (!r.ok) reply(mediaError(r.error), nullptr);
             else reply(std::nullopt, json::object());
+            if (self->sendPendingJanusOffer(*dev)) return;
             if (dev->dirty) self->refreshDevice(*dev);
         });
     });
@@ -534,12 +538,22 @@ void MediaOrchestrator::onHandleEvent(HandleId handle, const json& msg) {
             d->subBusy = d->awaitingAnswer = false;
             refreshDevice(*d);
         }
-    } else if (kind == "event" && !isPub && msg.contains("jsep") && !d->subBusy) {
-        // Janus renegotiates on its own (e.g. a publisher vanished): forward like our own offers.
-        auto data = msg.contains("plugindata") ? msg["plugindata"].value("data", json::object()) : json::object();
-        d->subBusy = true;
-        onSubscriberOffer(*d, data.value("streams", json::array()), msg["jsep"]);
+    } else if (kind == "event" && !isPub && msg.contains("jsep")) {
+        // Janus renegotiates on its own (e.g. a publisher vanished): forward like our own offers,
+        // after the negotiation in progress if there is one.
+        d->pendingJanusOffer = msg;
+        if (!d->subBusy) sendPendingJanusOffer(*d);
     }
+}
+
+bool MediaOrchestrator::sendPendingJanusOffer(Device& d) {
+    if (d.pendingJanusOffer.is_null()) return false;
+    json msg = std::move(d.pendingJanusOffer);
+    d.pendingJanusOffer = nullptr;
+    auto data = msg.contains("plugindata") ? msg["plugindata"].value("data", json::object()) : json::object();
+    d.subBusy = true;
+    onSubscriberOffer(d, data.value("streams", json::array()), msg["jsep"]);
+    return true;
 }
 
 void MediaOrchestrator::onJanusReady() {

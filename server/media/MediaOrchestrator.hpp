@@ -131,6 +131,7 @@ private:
     void endPhoneLeg(Device& d, const std::string& reason);
     void onSubscriberOffer(Device& d, const nlohmann::json& streams, const nlohmann::json& jsep);
     void onHandleEvent(HandleId handle, const nlohmann::json& msg);
+    bool sendPendingJanusOffer(Device& d);
     void onJanusReady();
     void onJanusLost();
     void reap();

@@ -26,6 +26,9 @@ struct MediaOrchestrator::Device {
     bool subBusy = false;  // a join/update is in flight or an answer is awaited
     bool awaitingAnswer = false;
     bool dirty = false;    // the wanted set changed while busy
+    // An offer Janus made on its own (e.g. a publisher vanished) while we were busy: sent to the
+    // device as soon as the negotiation in progress completes, unless a newer one replaced it.
+    nlohmann::json pendingJanusOffer;
     std::set<FeedMid> subscribed, requested;
     int revision = 0;
     // Phone legs (SIP calls): publish through a remote publisher, receive through forwarders.

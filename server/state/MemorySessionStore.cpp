@@ -9,7 +9,7 @@ void MemorySessionStore::createSession(const Session& session) {
 
 std::optional<Session> MemorySessionStore::session(const std::string& accountId,
                                                    const std::string& sessionId) const {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     auto it = sessions_.find(sessionId);
     if (it == sessions_.end() || it->second.accountId != accountId) return std::nullopt;
     return it->second;
@@ -50,7 +50,7 @@ std::vector<std::string> MemorySessionStore::deleteSession(const std::string& ac
 }
 
 std::vector<Session> MemorySessionStore::expiredSessions(EpochSeconds now) const {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     std::vector<Session> out;
     for (const auto& [id, s] : sessions_)
         if (s.expiresAt <= now) out.push_back(s);
@@ -60,13 +60,14 @@ std::vector<Session> MemorySessionStore::expiredSessions(EpochSeconds now) const
 void MemorySessionStore::createParticipant(const Participant& participant) {
     std::lock_guard lock(mutex_);
     auto& stored = participants_[participant.id];
+    detach(stored);  // a replaced participant leaves its old session
     stored = participant;
     if (stored.sessionId) members_[*stored.sessionId].insert(stored.id);
 }
 
 std::optional<Participant> MemorySessionStore::participant(const std::string& accountId,
                                                            const std::string& participantId) const {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     auto it = participants_.find(participantId);
     if (it == participants_.end() || it->second.accountId != accountId) return std::nullopt;
     return it->second;
@@ -98,7 +99,7 @@ void MemorySessionStore::setMembership(const std::string& accountId,
 
 std::vector<Participant> MemorySessionStore::sessionParticipants(
     const std::string& accountId, const std::string& sessionId) const {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     std::vector<Participant> out;
     auto m = members_.find(sessionId);
     if (m == members_.end()) return out;
@@ -111,11 +112,19 @@ std::vector<Participant> MemorySessionStore::sessionParticipants(
 
 std::size_t MemorySessionStore::sessionParticipantCount(const std::string& accountId,
                                                         const std::string& sessionId) const {
-    return sessionParticipants(accountId, sessionId).size();
+    std::shared_lock lock(mutex_);
+    auto m = members_.find(sessionId);
+    if (m == members_.end()) return 0;
+    std::size_t n = 0;
+    for (const auto& pid : m->second) {
+        auto p = participants_.find(pid);
+        if (p != participants_.end() && p->second.accountId == accountId) ++n;
+    }
+    return n;
 }
 
 StoreCounts MemorySessionStore::counts() const {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     return {sessions_.size(), participants_.size()};
 }
 

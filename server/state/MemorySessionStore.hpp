@@ -1,8 +1,10 @@
 #pragma once
-// In-memory SessionStore for unit tests and ephemeral runs ("store": "memory").
+// In-memory SessionStore for unit tests and ephemeral runs ("store": "memory"), and the read model
+// of JournaledSessionStore. Readers share a lock, so lookups run in parallel.
 
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <set>
 #include <unordered_map>
 
@@ -36,7 +38,7 @@ public:
 private:
     void detach(Participant& p);
 
-    mutable std::mutex mutex_;
+    mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, Session> sessions_;
     std::unordered_map<std::string, Participant> participants_;
     // Members of each session in insertion-independent (sorted) order, for stable listings.

@@ -6,77 +6,17 @@
 #include <stdexcept>
 
 #include "server/state/ModelJson.hpp"
+#include "server/state/SqliteStatement.hpp"
 
 namespace sb::state {
 
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-    throw std::runtime_error("sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
-}
+using Stmt = SqliteStatement;
 
-// A prepared statement that is reset after every use, so it can be kept for the store's lifetime.
-class Stmt {
-public:
-    Stmt(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
-            fail(db, std::string("prepare ") + sql);
-    }
-    ~Stmt() { sqlite3_finalize(stmt_); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-
-    Stmt& bind(int i, const std::string& v) {
-        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& bind(int i, const std::optional<std::string>& v) {
-        if (v) return bind(i, *v);
-        sqlite3_bind_null(stmt_, i);
-        return *this;
-    }
-    Stmt& bind(int i, std::int64_t v) {
-        sqlite3_bind_int64(stmt_, i, v);
-        return *this;
-    }
-    // Returns true while a row is available.
-    bool step() {
-        int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        fail(db_, "step");
-    }
-    void run() {
-        step();
-        reset();
-    }
-    void reset() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-    std::string text(int col) const {
-        auto* p = sqlite3_column_text(stmt_, col);
-        return p ? std::string(reinterpret_cast<const char*>(p),
-                               static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-                 : std::string();
-    }
-    std::optional<std::string> optText(int col) const {
-        if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-        return text(col);
-    }
-    std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
-// Resets a statement on scope exit, also when reading a row throws.
-struct ResetGuard {
-    Stmt& s;
-    ~ResetGuard() { s.reset(); }
-};
-
+// participants_member indexes members only: most participants are in no session, and a NULL
+// entry would cost every insert a second b-tree write. It replaces participants_session (which
+// indexed every row) in databases created before it.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS sessions (
   id TEXT PRIMARY KEY, account_id TEXT NOT NULL, tag TEXT,
@@ -87,12 +27,22 @@ CREATE TABLE IF NOT EXISTS participants (
   publish_audio INTEGER NOT NULL, publish_video INTEGER NOT NULL, tag TEXT,
   device_api_version TEXT NOT NULL, created_at INTEGER NOT NULL,
   session_id TEXT, subscriptions TEXT) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS participants_session ON participants(session_id);
+DROP INDEX IF EXISTS participants_session;
+CREATE INDEX IF NOT EXISTS participants_member ON participants(session_id) WHERE session_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
 constexpr const char* kParticipantColumns =
     "id, account_id, callback_url, publish_audio, publish_video, tag, device_api_version, "
     "created_at, session_id, subscriptions";
+constexpr const char* kSessionColumns = "id, account_id, tag, created_at, expires_at";
+
+std::string selectParticipants(const char* where) {
+    return std::string("SELECT ") + kParticipantColumns + " FROM participants " + where;
+}
+std::string selectSessions(const char* where) {
+    return std::string("SELECT ") + kSessionColumns + " FROM sessions " + where;
+}
 
 Participant readParticipant(const Stmt& s) {
     Participant p;
@@ -123,34 +73,25 @@ std::optional<std::string> storedSubscriptions(const std::optional<Subscriptions
 class SqliteSessionStore::Statements {
 public:
     explicit Statements(sqlite3* db)
-        : insertSession(db,
-                        "INSERT OR REPLACE INTO sessions(id, account_id, tag, created_at, expires_at) "
-                        "VALUES(?1, ?2, ?3, ?4, ?5)"),
-          selectSession(db,
-                        "SELECT id, account_id, tag, created_at, expires_at FROM sessions "
-                        "WHERE id = ?1 AND account_id = ?2"),
+        : insertSession(db, std::string("INSERT OR REPLACE INTO sessions(") + kSessionColumns +
+                                ") VALUES(?1, ?2, ?3, ?4, ?5)"),
+          selectSession(db, selectSessions("WHERE id = ?1 AND account_id = ?2")),
           deleteSession(db, "DELETE FROM sessions WHERE id = ?1 AND account_id = ?2"),
-          expiredSessions(db,
-                          "SELECT id, account_id, tag, created_at, expires_at FROM sessions "
-                          "WHERE expires_at <= ?1"),
+          expiredSessions(db, selectSessions("WHERE expires_at <= ?1")),
+          allSessions(db, selectSessions("")),
           detachMembers(db,
                         "UPDATE participants SET session_id = NULL, subscriptions = NULL "
                         "WHERE session_id = ?1 AND account_id = ?2"),
-          insertParticipant(db, (std::string("INSERT OR REPLACE INTO participants(") +
-                                 kParticipantColumns +
-                                 ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                                    .c_str()),
-          selectParticipant(db, (std::string("SELECT ") + kParticipantColumns +
-                                 " FROM participants WHERE id = ?1 AND account_id = ?2")
-                                    .c_str()),
+          insertParticipant(db, std::string("INSERT OR REPLACE INTO participants(") +
+                                    kParticipantColumns +
+                                    ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+          selectParticipant(db, selectParticipants("WHERE id = ?1 AND account_id = ?2")),
+          allParticipants(db, selectParticipants("")),
           deleteParticipant(db, "DELETE FROM participants WHERE id = ?1 AND account_id = ?2"),
           setMembership(db,
                         "UPDATE participants SET session_id = ?3, subscriptions = ?4 "
                         "WHERE id = ?1 AND account_id = ?2"),
-          selectMembers(db, (std::string("SELECT ") + kParticipantColumns +
-                             " FROM participants WHERE session_id = ?1 AND account_id = ?2 "
-                             "ORDER BY id")
-                                .c_str()),
+          selectMembers(db, selectParticipants("WHERE session_id = ?1 AND account_id = ?2 ORDER BY id")),
           selectMemberIds(db,
                           "SELECT id FROM participants WHERE session_id = ?1 AND account_id = ?2 "
                           "ORDER BY id"),
@@ -158,31 +99,40 @@ public:
                        "SELECT COUNT(*) FROM participants WHERE session_id = ?1 AND account_id = ?2"),
           countSessions(db, "SELECT COUNT(*) FROM sessions"),
           countParticipants(db, "SELECT COUNT(*) FROM participants"),
+          selectAppliedSeq(db, "SELECT value FROM store_meta WHERE key = 'applied_seq'"),
+          setAppliedSeq(db, "INSERT OR REPLACE INTO store_meta(key, value) VALUES('applied_seq', ?1)"),
           begin(db, "BEGIN IMMEDIATE"),
           commit(db, "COMMIT"),
           rollback(db, "ROLLBACK") {}
 
-    Stmt insertSession, selectSession, deleteSession, expiredSessions, detachMembers;
-    Stmt insertParticipant, selectParticipant, deleteParticipant, setMembership;
+    Stmt insertSession, selectSession, deleteSession, expiredSessions, allSessions, detachMembers;
+    Stmt insertParticipant, selectParticipant, allParticipants, deleteParticipant, setMembership;
     Stmt selectMembers, selectMemberIds, countMembers, countSessions, countParticipants;
+    Stmt selectAppliedSeq, setAppliedSeq;
     Stmt begin, commit, rollback;
 };
 
-SqliteSessionStore::SqliteSessionStore(const std::string& path) {
+SqliteSessionStore::SqliteSessionStore(const std::string& path, Options options) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         throw std::runtime_error("sqlite: cannot open " + path + ": " + msg);
     }
-    // WAL with synchronous=NORMAL: a committed transaction survives the process being killed
-    // (only an OS crash may lose the last commits), and readers never block the writer.
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=NORMAL");
-    exec("PRAGMA busy_timeout=5000");
-    exec("PRAGMA foreign_keys=OFF");
-    exec(kSchema);
-    stmts_ = std::make_unique<Statements>(db_);
+    try {
+        // WAL with synchronous=NORMAL: a committed transaction survives the process being killed
+        // (only an OS crash may lose the last commits), and readers never block the writer.
+        exec("PRAGMA journal_mode=WAL");
+        exec(options.syncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        exec("PRAGMA busy_timeout=5000");
+        exec("PRAGMA foreign_keys=OFF");
+        exec(kSchema);
+        stmts_ = std::make_unique<Statements>(db_);
+    } catch (...) {
+        stmts_.reset();
+        sqlite3_close(db_);
+        throw;
+    }
 }
 
 SqliteSessionStore::~SqliteSessionStore() {
@@ -199,56 +149,27 @@ void SqliteSessionStore::exec(const char* sql) const {
     }
 }
 
-void SqliteSessionStore::createSession(const Session& s) {
-    std::lock_guard lock(mutex_);
+template <typename F>
+auto SqliteSessionStore::transaction(F&& body) {
+    stmts_->begin.run();
+    try {
+        auto result = body();
+        stmts_->commit.run();
+        return result;
+    } catch (...) {
+        if (!sqlite3_get_autocommit(db_)) stmts_->rollback.run();
+        throw;
+    }
+}
+
+// ---------------------------------------------------------------- writes (caller holds mutex_)
+
+void SqliteSessionStore::insertSession(const Session& s) {
     stmts_->insertSession.bind(1, s.id).bind(2, s.accountId).bind(3, s.tag).bind(4, s.createdAt)
         .bind(5, s.expiresAt).run();
 }
 
-std::optional<Session> SqliteSessionStore::session(const std::string& accountId,
-                                                   const std::string& sessionId) const {
-    std::lock_guard lock(mutex_);
-    auto& st = stmts_->selectSession;
-    ResetGuard g{st};
-    st.bind(1, sessionId).bind(2, accountId);
-    if (!st.step()) return std::nullopt;
-    return readSession(st);
-}
-
-std::vector<std::string> SqliteSessionStore::deleteSession(const std::string& accountId,
-                                                           const std::string& sessionId) {
-    std::lock_guard lock(mutex_);
-    std::vector<std::string> members;
-    stmts_->begin.run();
-    try {
-        {
-            auto& st = stmts_->selectMemberIds;
-            ResetGuard g{st};
-            st.bind(1, sessionId).bind(2, accountId);
-            while (st.step()) members.push_back(st.text(0));
-        }
-        stmts_->detachMembers.bind(1, sessionId).bind(2, accountId).run();
-        stmts_->deleteSession.bind(1, sessionId).bind(2, accountId).run();
-        stmts_->commit.run();
-    } catch (...) {
-        stmts_->rollback.run();
-        throw;
-    }
-    return members;
-}
-
-std::vector<Session> SqliteSessionStore::expiredSessions(EpochSeconds now) const {
-    std::lock_guard lock(mutex_);
-    auto& st = stmts_->expiredSessions;
-    ResetGuard g{st};
-    st.bind(1, now);
-    std::vector<Session> out;
-    while (st.step()) out.push_back(readSession(st));
-    return out;
-}
-
-void SqliteSessionStore::createParticipant(const Participant& p) {
-    std::lock_guard lock(mutex_);
+void SqliteSessionStore::insertParticipant(const Participant& p) {
     stmts_->insertParticipant.bind(1, p.id)
         .bind(2, p.accountId)
         .bind(3, p.callbackUrl)
@@ -262,11 +183,92 @@ void SqliteSessionStore::createParticipant(const Participant& p) {
         .run();
 }
 
+std::vector<std::string> SqliteSessionStore::removeSession(const std::string& accountId,
+                                                           const std::string& sessionId) {
+    std::vector<std::string> members;
+    {
+        auto& st = stmts_->selectMemberIds;
+        Stmt::Reset g{st};
+        st.bind(1, sessionId).bind(2, accountId);
+        while (st.step()) members.push_back(st.text(0));
+    }
+    stmts_->detachMembers.bind(1, sessionId).bind(2, accountId).run();
+    stmts_->deleteSession.bind(1, sessionId).bind(2, accountId).run();
+    return members;
+}
+
+bool SqliteSessionStore::removeParticipant(const std::string& accountId,
+                                           const std::string& participantId) {
+    stmts_->deleteParticipant.bind(1, participantId).bind(2, accountId).run();
+    return sqlite3_changes(db_) > 0;
+}
+
+void SqliteSessionStore::updateMembership(const std::string& accountId,
+                                          const std::string& participantId,
+                                          const std::optional<std::string>& sessionId,
+                                          const std::optional<Subscriptions>& subscriptions) {
+    stmts_->setMembership.bind(1, participantId)
+        .bind(2, accountId)
+        .bind(3, sessionId)
+        .bind(4, sessionId ? storedSubscriptions(subscriptions) : std::nullopt)
+        .run();
+}
+
+void SqliteSessionStore::apply(const StoreOp& op) {
+    const Participant& p = op.participant;
+    switch (op.kind) {
+        case StoreOp::Kind::CreateSession: return insertSession(op.session);
+        case StoreOp::Kind::DeleteSession: removeSession(op.session.accountId, op.session.id); return;
+        case StoreOp::Kind::CreateParticipant: return insertParticipant(p);
+        case StoreOp::Kind::DeleteParticipant: removeParticipant(p.accountId, p.id); return;
+        case StoreOp::Kind::SetMembership:
+            return updateMembership(p.accountId, p.id, p.sessionId, p.subscriptions);
+    }
+}
+
+// ---------------------------------------------------------------- SessionStore
+
+void SqliteSessionStore::createSession(const Session& s) {
+    std::lock_guard lock(mutex_);
+    insertSession(s);
+}
+
+std::optional<Session> SqliteSessionStore::session(const std::string& accountId,
+                                                   const std::string& sessionId) const {
+    std::lock_guard lock(mutex_);
+    auto& st = stmts_->selectSession;
+    Stmt::Reset g{st};
+    st.bind(1, sessionId).bind(2, accountId);
+    if (!st.step()) return std::nullopt;
+    return readSession(st);
+}
+
+std::vector<std::string> SqliteSessionStore::deleteSession(const std::string& accountId,
+                                                           const std::string& sessionId) {
+    std::lock_guard lock(mutex_);
+    return transaction([&] { return removeSession(accountId, sessionId); });
+}
+
+std::vector<Session> SqliteSessionStore::expiredSessions(EpochSeconds now) const {
+    std::lock_guard lock(mutex_);
+    auto& st = stmts_->expiredSessions;
+    Stmt::Reset g{st};
+    st.bind(1, now);
+    std::vector<Session> out;
+    while (st.step()) out.push_back(readSession(st));
+    return out;
+}
+
+void SqliteSessionStore::createParticipant(const Participant& p) {
+    std::lock_guard lock(mutex_);
+    insertParticipant(p);
+}
+
 std::optional<Participant> SqliteSessionStore::participant(const std::string& accountId,
                                                            const std::string& participantId) const {
     std::lock_guard lock(mutex_);
     auto& st = stmts_->selectParticipant;
-    ResetGuard g{st};
+    Stmt::Reset g{st};
     st.bind(1, participantId).bind(2, accountId);
     if (!st.step()) return std::nullopt;
     return readParticipant(st);
@@ -275,8 +277,7 @@ std::optional<Participant> SqliteSessionStore::participant(const std::string& ac
 bool SqliteSessionStore::deleteParticipant(const std::string& accountId,
                                            const std::string& participantId) {
     std::lock_guard lock(mutex_);
-    stmts_->deleteParticipant.bind(1, participantId).bind(2, accountId).run();
-    return sqlite3_changes(db_) > 0;
+    return removeParticipant(accountId, participantId);
 }
 
 void SqliteSessionStore::setMembership(const std::string& accountId,
@@ -284,18 +285,14 @@ void SqliteSessionStore::setMembership(const std::string& accountId,
                                        const std::optional<std::string>& sessionId,
                                        const std::optional<Subscriptions>& subscriptions) {
     std::lock_guard lock(mutex_);
-    stmts_->setMembership.bind(1, participantId)
-        .bind(2, accountId)
-        .bind(3, sessionId)
-        .bind(4, sessionId ? storedSubscriptions(subscriptions) : std::nullopt)
-        .run();
+    updateMembership(accountId, participantId, sessionId, subscriptions);
 }
 
 std::vector<Participant> SqliteSessionStore::sessionParticipants(
     const std::string& accountId, const std::string& sessionId) const {
     std::lock_guard lock(mutex_);
     auto& st = stmts_->selectMembers;
-    ResetGuard g{st};
+    Stmt::Reset g{st};
     st.bind(1, sessionId).bind(2, accountId);
     std::vector<Participant> out;
     while (st.step()) out.push_back(readParticipant(st));
@@ -306,7 +303,7 @@ std::size_t SqliteSessionStore::sessionParticipantCount(const std::string& accou
                                                         const std::string& sessionId) const {
     std::lock_guard lock(mutex_);
     auto& st = stmts_->countMembers;
-    ResetGuard g{st};
+    Stmt::Reset g{st};
     st.bind(1, sessionId).bind(2, accountId);
     st.step();
     return static_cast<std::size_t>(st.int64(0));
@@ -316,16 +313,47 @@ StoreCounts SqliteSessionStore::counts() const {
     std::lock_guard lock(mutex_);
     StoreCounts c;
     {
-        ResetGuard g{stmts_->countSessions};
+        Stmt::Reset g{stmts_->countSessions};
         stmts_->countSessions.step();
         c.sessions = static_cast<std::size_t>(stmts_->countSessions.int64(0));
     }
     {
-        ResetGuard g{stmts_->countParticipants};
+        Stmt::Reset g{stmts_->countParticipants};
         stmts_->countParticipants.step();
         c.participants = static_cast<std::size_t>(stmts_->countParticipants.int64(0));
     }
     return c;
+}
+
+// ---------------------------------------------------------------- journal support
+
+void SqliteSessionStore::applyBatch(const std::vector<StoreOp>& ops, std::uint64_t lastSeq) {
+    std::lock_guard lock(mutex_);
+    transaction([&] {
+        for (const auto& op : ops) apply(op);
+        stmts_->setAppliedSeq.bind(1, static_cast<std::int64_t>(lastSeq)).run();
+        return 0;
+    });
+}
+
+std::uint64_t SqliteSessionStore::appliedSeq() const {
+    std::lock_guard lock(mutex_);
+    auto& st = stmts_->selectAppliedSeq;
+    Stmt::Reset g{st};
+    return st.step() ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+}
+
+void SqliteSessionStore::forEach(const std::function<void(Session&&)>& onSession,
+                                 const std::function<void(Participant&&)>& onParticipant) const {
+    std::lock_guard lock(mutex_);
+    {
+        auto& st = stmts_->allSessions;
+        Stmt::Reset g{st};
+        while (st.step()) onSession(readSession(st));
+    }
+    auto& st = stmts_->allParticipants;
+    Stmt::Reset g{st};
+    while (st.step()) onParticipant(readParticipant(st));
 }
 
 }  // namespace sb::state

@@ -1,12 +1,17 @@
 #pragma once
-// SessionStore on an embedded SQLite database: the default, so state survives a restart (even
-// SIGKILL: WAL journal, every change its own committed transaction).
+// SessionStore on an embedded SQLite database, so state survives a restart (even SIGKILL: WAL
+// journal, every change its own committed transaction). Used directly ("storeCache": false) or as
+// the on-disk copy behind JournaledSessionStore, which applies its journal with applyBatch().
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "server/state/SessionStore.hpp"
+#include "server/state/StoreOp.hpp"
 
 struct sqlite3;
 
@@ -14,8 +19,15 @@ namespace sb::state {
 
 class SqliteSessionStore final : public SessionStore {
 public:
+    struct Options {
+        // synchronous=FULL: every commit is fsynced, so it survives an OS crash too (for a
+        // background writer). Otherwise NORMAL: durable against the process being killed.
+        bool syncEveryCommit = false;
+    };
+
     // `path` is a file name, or ":memory:" for a private in-memory database (tests).
-    explicit SqliteSessionStore(const std::string& path);
+    explicit SqliteSessionStore(const std::string& path) : SqliteSessionStore(path, Options{}) {}
+    SqliteSessionStore(const std::string& path, Options options);
     ~SqliteSessionStore() override;
     SqliteSessionStore(const SqliteSessionStore&) = delete;
     SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
@@ -41,9 +53,29 @@ public:
                                         const std::string& sessionId) const override;
     StoreCounts counts() const override;
 
+    // Applies `ops` in order in one transaction and records `lastSeq` as the journal position
+    // they reach (see appliedSeq()).
+    void applyBatch(const std::vector<StoreOp>& ops, std::uint64_t lastSeq);
+    // The `lastSeq` of the last applyBatch ever committed to this database, 0 if none.
+    std::uint64_t appliedSeq() const;
+    // Calls the functions with every stored session, then with every participant.
+    void forEach(const std::function<void(Session&&)>& onSession,
+                 const std::function<void(Participant&&)>& onParticipant) const;
+
 private:
     class Statements;
     void exec(const char* sql) const;
+    void apply(const StoreOp& op);
+    void insertSession(const Session& s);
+    void insertParticipant(const Participant& p);
+    std::vector<std::string> removeSession(const std::string& accountId, const std::string& sessionId);
+    bool removeParticipant(const std::string& accountId, const std::string& participantId);
+    void updateMembership(const std::string& accountId, const std::string& participantId,
+                          const std::optional<std::string>& sessionId,
+                          const std::optional<Subscriptions>& subscriptions);
+    // Runs `body` in a BEGIN IMMEDIATE ... COMMIT transaction, rolled back if it throws.
+    template <typename F>
+    auto transaction(F&& body);
 
     mutable std::mutex mutex_;
     sqlite3* db_ = nullptr;

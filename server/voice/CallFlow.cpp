@@ -25,6 +25,17 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
     return origin + path.substr(0, path.rfind('/') + 1) + ref;
 }
 
+namespace {
+// Fire-and-forget events (transferAnswer's BXML is not executed; transferDisconnect takes none).
+void deliver(CallbackClient& callbacks, const std::string& callId, const std::optional<std::string>& url,
+             const std::string& method, nlohmann::json event) {
+    if (!url) return;
+    callbacks.post(*url, method, std::move(event), [callId, u = *url](const CallbackResult& r) {
+        if (!r.ok()) app::log(LogLevel::Warn, "voice: call " + callId + " event not delivered: " + describeFailure(r, u));
+    });
+}
+}  // namespace
+
 struct CallFlow::TransferContext {
     bxml::Transfer verb;
     std::vector<TransferLeg> legs;
@@ -104,9 +115,10 @@ void CallFlow::onDocument(const std::string& url, const CallbackResult& result) 
     if (call_.direction == CallDirection::Inbound && !call_.answerTime) {
         mediaBusy_ = true;
         auto step = step_;
-        media_->answer([self = shared_from_this(), step](bool ok, std::string error) {
-            self->executor_.post([self, step, ok, error = std::move(error)] {
-                if (self->stale(step)) return;
+        media_->answer([weak = weak_from_this(), ex = &executor_, step](bool ok, std::string error) {
+            ex->post([weak, step, ok, error = std::move(error)] {
+                auto self = weak.lock();
+                if (!self || self->stale(step)) return;
                 self->mediaBusy_ = false;
                 if (!ok) return self->finish(cause::kError, "answering the call failed: " + error, true);
                 self->call_.answerTime = self->clock_();
@@ -157,15 +169,17 @@ void CallFlow::execute(const bxml::Verb& verb) {
 void CallFlow::wait(double seconds) {
     auto step = step_;
     auto ms = std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
-    executor_.after(ms, [self = shared_from_this(), step] {
-        if (!self->stale(step)) self->next();
+    executor_.after(ms, [weak = weak_from_this(), step] {
+        auto self = weak.lock();
+        if (self && !self->stale(step)) self->next();
     });
 }
 
 CallMedia::Done CallFlow::resumeAfter(std::string verb) {
-    return [self = shared_from_this(), step = step_, verb = std::move(verb)](bool ok, std::string error) {
-        self->executor_.post([self, step, verb, ok, error = std::move(error)] {
-            if (self->stale(step)) return;
+    return [weak = weak_from_this(), ex = &executor_, step = step_, verb = std::move(verb)](bool ok, std::string error) {
+        ex->post([weak, step, verb, ok, error = std::move(error)] {
+            auto self = weak.lock();
+            if (!self || self->stale(step)) return;
             self->mediaBusy_ = false;
             if (!ok) return self->finish(cause::kApplicationError, "<" + verb + "> failed: " + error, true);
             self->next();
@@ -204,12 +218,39 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
     req.targets = v.targets;
     mediaBusy_ = true;
     auto step = step_;
-    auto self = shared_from_this();
+    std::weak_ptr<CallFlow> weak = weak_from_this();
+    auto* ex = &executor_;
     media_->transfer(
         req,
-        [self, ctx](std::size_t index) { self->executor_.post([self, ctx, index] { self->transferAnswered(ctx, index); }); },
-        [self, ctx, step](TransferOutcome outcome) {
-            self->executor_.post([self, ctx, step, outcome = std::move(outcome)] { self->transferDone(ctx, step, outcome); });
+        [weak, ex, ctx](std::size_t index) {
+            ex->post([weak, ctx, index] {
+                if (auto self = weak.lock()) self->transferAnswered(ctx, index);
+            });
+        },
+        // transferDisconnect events go out however the transfer ended, even when the flow is gone
+        // (Bandwidth docs), so this callback keeps what it needs to send them itself.
+        [weak, ex, ctx, step, snapshot = call_, callbacks = &callbacks_, clock = clock_](TransferOutcome outcome) {
+            ex->post([weak, ctx, step, snapshot, callbacks, clock, outcome = std::move(outcome)] {
+                auto self = weak.lock();
+                auto ended = clock();
+                const Call& call = self ? self->call_ : snapshot;
+                for (std::size_t i = 0; i < ctx->legs.size(); ++i) {
+                    auto& leg = ctx->legs[i];
+                    leg.endTime = ended;
+                    if (i < outcome.legs.size()) {
+                        leg.cause = outcome.legs[i].cause;
+                        leg.errorMessage = outcome.legs[i].errorMessage;
+                    } else {
+                        leg.cause = cause::kError;
+                        leg.errorMessage = "no result for this transfer target";
+                    }
+                    const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
+                                                ctx->verb.targets[i]);
+                    deliver(*callbacks, call.callId, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
+                            transferDisconnectEvent(call, leg, ended));
+                }
+                if (self) self->transferDone(ctx, step, outcome);
+            });
         });
 }
 
@@ -220,28 +261,14 @@ void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std
                                 ctx->verb.targets[index]);
     setTag(cb.tag);
     // The BXML a transferAnswer callback returns (for the called party) is not executed here.
-    notify(cb.transferAnswerUrl, cb.transferAnswerMethod, transferAnswerEvent(call_, ctx->legs[index], clock_()));
+    deliver(callbacks_, call_.callId, cb.transferAnswerUrl, cb.transferAnswerMethod,
+            transferAnswerEvent(call_, ctx->legs[index], clock_()));
 }
 
 void CallFlow::transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step,
                             const TransferOutcome& outcome) {
-    auto now = clock_();
-    for (std::size_t i = 0; i < ctx->legs.size(); ++i) {
-        auto& leg = ctx->legs[i];
-        leg.endTime = now;
-        if (i < outcome.legs.size()) {
-            leg.cause = outcome.legs[i].cause;
-            leg.errorMessage = outcome.legs[i].errorMessage;
-        } else {
-            leg.cause = cause::kError;
-            leg.errorMessage = "no result for this transfer target";
-        }
-        // Sent however the transfer ended, even if the call itself has ended (Bandwidth docs).
-        const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
-                                    ctx->verb.targets[i]);
-        notify(cb.transferDisconnectUrl, cb.transferDisconnectMethod, transferDisconnectEvent(call_, leg, now));
-    }
     if (stale(step)) return;
+    auto now = clock_();
     mediaBusy_ = false;
     if (ctx->verb.transferCompleteUrl && !ctx->legs.empty()) {
         // The document it returns replaces the verbs after <Transfer>.
@@ -257,14 +284,6 @@ void CallFlow::setTag(const std::optional<std::string>& tag) {
     if (!tag) return;  // attribute absent: the tag stays
     call_.tag = tag->empty() ? std::nullopt : tag;
     if (hooks_.tagChanged) hooks_.tagChanged(call_.tag);
-}
-
-void CallFlow::notify(const std::optional<std::string>& url, const std::string& method, nlohmann::json event) {
-    if (!url) return;
-    auto callId = call_.callId;
-    callbacks_.post(*url, method, std::move(event), [callId, u = *url](const CallbackResult& r) {
-        if (!r.ok()) app::log(LogLevel::Warn, "voice: call " + callId + " event not delivered: " + describeFailure(r, u));
-    });
 }
 
 void CallFlow::finish(const std::string& cause, const std::string& errorMessage, bool hangupMedia) {

@@ -5,6 +5,9 @@
 // document. A callback that fails or returns invalid BXML ends the call, and the disconnect
 // callback says why (cause callback-error / invalid-bxml + errorMessage).
 //
+// Media callbacks and timers hold the flow weakly (the flow owns its media: a strong reference
+// would be a cycle); whoever runs the flow (VoiceService) owns it until it ends.
+//
 // All work runs on the VoiceExecutor; the public methods may be called from any thread. Each
 // asynchronous step carries the flow's step number: a completion that arrives after the flow
 // moved on (REST redirect or hangup, remote hangup) is ignored.
@@ -70,7 +73,6 @@ private:
     void transferAnswered(const std::shared_ptr<TransferContext>& ctx, std::size_t index);
     void transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step, const TransferOutcome& outcome);
     void setTag(const std::optional<std::string>& tag);
-    void notify(const std::optional<std::string>& url, const std::string& method, nlohmann::json event);
     void finish(const std::string& cause, const std::string& errorMessage, bool hangupMedia);
     bool stale(std::uint64_t step) const { return step != step_ || finished_; }
 

@@ -79,7 +79,7 @@ export async function startMediaStack({ config = {} } = {}) {
       await browser.close().catch(() => {});
       await web.close();
       await sb.stop();
-      await janus.stop();
+      await stack.janus.stop();
       sb.cleanup();
     },
   };

@@ -23,13 +23,18 @@ const sdp_connection_t* ip4(const sdp_connection_t* c) {
 
 }  // namespace
 
-int payloadType(G711 codec) { return codec == G711::Pcmu ? 0 : 8; }
+int payloadType(G711 codec) {
+    return codec == G711::Pcmu ? 0 : 8;
+}
 
-const char* encodingName(G711 codec) { return codec == G711::Pcmu ? "PCMU" : "PCMA"; }
+const char* encodingName(G711 codec) {
+    return codec == G711::Pcmu ? "PCMU" : "PCMA";
+}
 
 AudioDescription parseAudioSdp(std::string_view text) {
     AudioDescription out;
-    std::unique_ptr<su_home_t, HomeDeleter> home(static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
+    std::unique_ptr<su_home_t, HomeDeleter> home(
+        static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
     if (!home) {
         out.error = "out of memory";
         return out;
@@ -57,8 +62,10 @@ AudioDescription parseAudioSdp(std::string_view text) {
         out.port = static_cast<std::uint16_t>(m->m_port);
         // Static payload types only: a dynamic PT mapped to PCMU would need the RTP side to use it.
         for (const sdp_rtpmap_t* rm = m->m_rtpmaps; rm; rm = rm->rm_next) {
-            if (rm->rm_pt == 0) out.g711.push_back(G711::Pcmu);
-            else if (rm->rm_pt == 8) out.g711.push_back(G711::Pcma);
+            if (rm->rm_pt == 0)
+                out.g711.push_back(G711::Pcmu);
+            else if (rm->rm_pt == 8)
+                out.g711.push_back(G711::Pcma);
             else if (out.telephoneEventPt < 0 && rm->rm_encoding &&
                      su_casematch(rm->rm_encoding, "telephone-event") && rm->rm_rate == 8000)
                 out.telephoneEventPt = static_cast<int>(rm->rm_pt);

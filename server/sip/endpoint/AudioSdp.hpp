@@ -15,12 +15,12 @@ namespace sb::sip {
 
 // The first active RTP/AVP audio m-line of a session description.
 struct AudioDescription {
-    bool ok = false;              // parsed, and an audio m-line with port != 0 was found
-    std::string error;            // why not, when !ok
-    std::string address;          // the m-line's c= address, else the session-level one
-    std::uint16_t port = 0;       // RTP port
-    std::vector<G711> g711;       // PCMU (PT 0) / PCMA (PT 8) in the m-line's order
-    int telephoneEventPt = -1;    // telephone-event/8000 PT, -1 if absent
+    bool ok = false;            // parsed, and an audio m-line with port != 0 was found
+    std::string error;          // why not, when !ok
+    std::string address;        // the m-line's c= address, else the session-level one
+    std::uint16_t port = 0;     // RTP port
+    std::vector<G711> g711;     // PCMU (PT 0) / PCMA (PT 8) in the m-line's order
+    int telephoneEventPt = -1;  // telephone-event/8000 PT, -1 if absent
 };
 
 AudioDescription parseAudioSdp(std::string_view sdp);

@@ -58,16 +58,22 @@ SipEndpoint::SipEndpoint(boost::asio::any_io_executor executor, SipConfig config
     agent_ = std::make_unique<SofiaUserAgent>(std::move(config), std::move(sink));
 }
 
-SipEndpoint::~SipEndpoint() { stop(); }
+SipEndpoint::~SipEndpoint() {
+    stop();
+}
 
-void SipEndpoint::start() { agent_->start(); }
+void SipEndpoint::start() {
+    agent_->start();
+}
 
 void SipEndpoint::stop() {
     delivery_->open = false;
     agent_->stop();
 }
 
-std::uint16_t SipEndpoint::port() const { return agent_->port(); }
+std::uint16_t SipEndpoint::port() const {
+    return agent_->port();
+}
 
 void SipEndpoint::answer(const std::string& callId, const LocalMedia& local) {
     agent_->answer(callId, local);
@@ -83,8 +89,12 @@ std::string SipEndpoint::dial(const OutboundCall& call) {
     return id;
 }
 
-void SipEndpoint::hangup(const std::string& callId) { agent_->hangup(callId); }
+void SipEndpoint::hangup(const std::string& callId) {
+    agent_->hangup(callId);
+}
 
-std::size_t SipEndpoint::activeCalls() const { return agent_->activeCalls(); }
+std::size_t SipEndpoint::activeCalls() const {
+    return agent_->activeCalls();
+}
 
 }  // namespace sb::sip

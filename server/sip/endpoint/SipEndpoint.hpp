@@ -29,10 +29,10 @@ enum class G711 { Pcmu, Pcma };  // RTP payload types 0 and 8 (RFC 3551)
 
 // What the far end will receive and send, from its SDP (offer for inbound, answer for outbound).
 struct RemoteMedia {
-    std::string address;         // where to send RTP: the m-line's c= (else the session's c=)
-    std::uint16_t port = 0;      // its RTP port
-    G711 codec = G711::Pcmu;     // the codec to use with it
-    int telephoneEventPt = -1;   // RFC 4733 telephone-event payload type; -1 = not offered
+    std::string address;        // where to send RTP: the m-line's c= (else the session's c=)
+    std::uint16_t port = 0;     // its RTP port
+    G711 codec = G711::Pcmu;    // the codec to use with it
+    int telephoneEventPt = -1;  // RFC 4733 telephone-event payload type; -1 = not offered
 };
 
 // Our side of the media, supplied by the app (the RTP socket it opened).
@@ -46,24 +46,24 @@ struct LocalMedia {
 };
 
 struct InboundInvite {
-    std::string callId;        // our id for the call (stable, unique), not the SIP Call-ID
-    std::string sipCallId;     // the Call-ID header, as received
-    std::string from;          // the From header value (display name, URI, tag), as received
-    std::string to;            // the To header value, as received
-    std::string requestUri;    // the Request-URI, as received
-    std::string userToUser;    // raw User-To-User header value ("" if absent), RFC 7433; several
-                               // header fields are joined with ","
+    std::string callId;      // our id for the call (stable, unique), not the SIP Call-ID
+    std::string sipCallId;   // the Call-ID header, as received
+    std::string from;        // the From header value (display name, URI, tag), as received
+    std::string to;          // the To header value, as received
+    std::string requestUri;  // the Request-URI, as received
+    std::string userToUser;  // raw User-To-User header value ("" if absent), RFC 7433; several
+                             // header fields are joined with ","
     std::vector<std::string> userToUserValues;  // split: each value with its ;encoding= param
-    RemoteMedia remote;        // chosen from the offer: PCMU preferred, else PCMA; telephone-event
-                               // if offered
-    bool codecMatch = false;   // false: no PCMU/PCMA in the offer → the app rejects with 488
+    RemoteMedia remote;       // chosen from the offer: PCMU preferred, else PCMA; telephone-event
+                              // if offered
+    bool codecMatch = false;  // false: no PCMU/PCMA in the offer → the app rejects with 488
 };
 
 struct OutboundCall {
-    std::string toUri;         // request URI and To, e.g. "sip:+15551234@127.0.0.1:5070"
-    std::string fromUri;       // From; "" = sip:switchboard@<bindAddress>:<port>
-    std::string userToUser;    // User-To-User header value ("" = none), e.g. "{jwt};encoding=jwt"
-    LocalMedia local;          // our RTP address/port and codec preference for the SDP offer
+    std::string toUri;       // request URI and To, e.g. "sip:+15551234@127.0.0.1:5070"
+    std::string fromUri;     // From; "" = sip:switchboard@<bindAddress>:<port>
+    std::string userToUser;  // User-To-User header value ("" = none), e.g. "{jwt};encoding=jwt"
+    LocalMedia local;        // our RTP address/port and codec preference for the SDP offer
     std::chrono::seconds timeout{30};  // no answer by then → CANCEL and onFailed(408)
 };
 
@@ -79,7 +79,7 @@ struct SipConfig {
 class SofiaUserAgent;
 
 class SipEndpoint {
-public:
+  public:
     struct Events {  // all delivered on the executor given to the constructor, never on sofia's
                      // thread. None is delivered for a call after the app's own hangup()/reject(),
                      // nor after stop().
@@ -128,7 +128,7 @@ public:
     // Calls neither ended nor hung up, both directions.
     std::size_t activeCalls() const;
 
-private:
+  private:
     struct Delivery;
     std::shared_ptr<Delivery> delivery_;
     std::unique_ptr<SofiaUserAgent> agent_;

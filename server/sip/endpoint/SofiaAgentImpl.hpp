@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "server/sip/endpoint/SofiaUserAgent.hpp"
@@ -22,20 +23,20 @@
 namespace sb::sip {
 
 class SofiaUserAgent::Impl {
-public:
+  public:
     struct Call {
         std::string id;
         nua_handle_t* nh = nullptr;
         bool inbound = false;
-        bool answered = false;       // inbound: 200 sent; outbound: 200 received
-        bool live = true;            // the app still hears about it (counted in activeCalls)
+        bool answered = false;  // inbound: 200 sent; outbound: 200 received
+        bool live = true;       // the app still hears about it (counted in activeCalls)
         bool ringingReported = false;
-        bool endSent = false;        // we sent BYE/CANCEL/final response to end it
-        std::string remoteEnd;       // "bye" / "cancel" once the far end sent one
+        bool endSent = false;         // we sent BYE/CANCEL/final response to end it
+        std::string remoteEnd;        // "bye" / "cancel" once the far end sent one
         su_timer_t* timer = nullptr;  // outbound answer timeout
-        std::vector<G711> offered;   // inbound: G.711 codecs of the offer
+        std::vector<G711> offered;    // inbound: G.711 codecs of the offer
         int offeredTelephoneEventPt = -1;
-        std::string localSdp;        // what we sent (answer, or offer), for re-INVITEs
+        std::string localSdp;  // what we sent (answer, or offer), for re-INVITEs
     };
 
     Impl(SipConfig config, Sink sink);
@@ -44,7 +45,7 @@ public:
     // [any]
     void start();
     void stop();
-    bool post(std::function<void()> fn);  // false when sofia's thread is not running
+    bool post(std::function<void()> fn);             // false when sofia's thread is not running
     void failNotRunning(const std::string& callId);  // onFailed(503) for a dial() that can't run
     std::string newCallId();
     std::atomic<std::uint16_t> port{0};
@@ -56,7 +57,7 @@ public:
     void doDial(const std::string& callId, const OutboundCall& call);
     void doHangup(const std::string& callId);
 
-private:
+  private:
     // [sofia] lifecycle (SofiaUserAgent.cpp)
     void threadMain();
     void beginShutdown();
@@ -96,6 +97,7 @@ private:
     su_root_t* root_ = nullptr;
 
     std::thread thread_;
+    std::mutex stopMutex_;  // serialises stop(): joins the thread once
     std::atomic<bool> stopRequested_{false};
 
     // [sofia]
@@ -105,6 +107,9 @@ private:
     su_timer_t* shutdownTimer_ = nullptr;
     std::uint64_t sdpSessionId_ = 0;
     std::unordered_map<std::string, std::unique_ptr<Call>> calls_;
+    // nua_respond() keeps the reason phrase by pointer until the response is sent (unlike tags,
+    // which it copies): the app's phrases are kept here for good. Apps use a handful.
+    std::unordered_set<std::string> phrases_;
 };
 
 }  // namespace sb::sip

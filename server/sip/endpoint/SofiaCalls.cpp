@@ -57,9 +57,13 @@ std::string_view body(const sip_t* sip) {
     return {sip->sip_payload->pl_data, static_cast<std::size_t>(sip->sip_payload->pl_len)};
 }
 
-bool hasLineBreak(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
+bool hasLineBreak(const std::string& s) {
+    return s.find_first_of("\r\n") != std::string::npos;
+}
 
-G711 other(G711 c) { return c == G711::Pcmu ? G711::Pcma : G711::Pcmu; }
+G711 other(G711 c) {
+    return c == G711::Pcmu ? G711::Pcma : G711::Pcmu;
+}
 
 }  // namespace
 
@@ -71,15 +75,14 @@ void SofiaUserAgent::Impl::onNuaEvent(nua_event_t event, int status, char const*
         static_cast<Impl*>(magic)->onEvent(event, status, phrase, nh, static_cast<Call*>(hmagic),
                                            sip, tags);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "sip: %s in %s: %s\n", "exception", nua_event_name(event), e.what());
+        std::fprintf(stderr, "sip: exception in %s: %s\n", nua_event_name(event), e.what());
     } catch (...) {
         std::fprintf(stderr, "sip: unknown exception in %s\n", nua_event_name(event));
     }
 }
 
 void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* phrase,
-                                   nua_handle_t* nh, Call* call, sip_t const* sip,
-                                   tagi_t tags[]) {
+                                   nua_handle_t* nh, Call* call, sip_t const* sip, tagi_t tags[]) {
     switch (event) {
         case nua_i_invite:
             onIncomingInvite(nh, call, sip);
@@ -305,7 +308,9 @@ void SofiaUserAgent::Impl::doReject(const std::string& callId, int status,
     if (status < 300 || status > 699) status = 500;
     retire(*call);
     call->endSent = true;
-    nua_respond(call->nh, status, reason.empty() ? nullptr : reason.c_str(), TAG_END());
+    const char* phrase =
+        reason.empty() ? sip_status_phrase(status) : phrases_.insert(reason).first->c_str();
+    nua_respond(call->nh, status, phrase, TAG_END());
 }
 
 void SofiaUserAgent::Impl::failNotRunning(const std::string& callId) {
@@ -319,10 +324,9 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     if (!sipUri || hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) ||
         hasLineBreak(out.userToUser))
         return sink_.failed(callId, 400, "Invalid destination or header");
-    const std::string from = !out.fromUri.empty()
-                                 ? out.fromUri
-                                 : "sip:switchboard@" + config_.bindAddress + ":" +
-                                       std::to_string(port.load());
+    const std::string from = !out.fromUri.empty() ? out.fromUri
+                                                  : "sip:switchboard@" + config_.bindAddress + ":" +
+                                                        std::to_string(port.load());
     nua_handle_t* nh = nua_handle(nua_, nullptr, SIPTAG_TO_STR(out.toUri.c_str()),
                                   SIPTAG_FROM_STR(from.c_str()), TAG_END());
     if (!nh) return sink_.failed(callId, 400, "Invalid destination");
@@ -377,8 +381,10 @@ void SofiaUserAgent::Impl::endLocally(Call& call, bool stopping) {
     if (call.endSent) return;
     call.endSent = true;
     if (call.inbound && !call.answered) {
-        if (stopping) nua_respond(call.nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-        else nua_respond(call.nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
+        if (stopping)
+            nua_respond(call.nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+        else
+            nua_respond(call.nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
     } else if (!call.inbound && !call.answered) {
         nua_cancel(call.nh, TAG_END());
     } else {

@@ -7,7 +7,6 @@
 #include <sofia-sip/su_tag.h>
 
 #include <chrono>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -19,16 +18,13 @@ namespace sb::sip {
 
 namespace {
 
-// sofia logs through su_log (level from SOFIA_DEBUG, NUA_DEBUG, NTA_DEBUG, TPORT_DEBUG…;
-// TPORT_LOG=1 dumps messages). Its default logger writes to stdout; send it to stderr, where
-// the server's own log goes, and only when one of those variables asks for it.
-void stderrLogger(void*, char const* fmt, va_list ap) { std::vfprintf(stderr, fmt, ap); }
-
+// sofia logs to stderr through su_log, per module (SOFIA_DEBUG, NUA_DEBUG, NTA_DEBUG,
+// TPORT_DEBUG = 0…9; TPORT_LOG=1 dumps every SIP message). Unless SOFIA_DEBUG asks for more,
+// only its level-0 (fatal) messages are printed: bind failures etc. reach us as errors anyway.
 void initSofiaOnce() {
     static std::once_flag once;
     std::call_once(once, [] {
         su_init();  // process-wide: thread-safe allocators, SIGPIPE ignored
-        su_log_redirect(su_log_default, &stderrLogger, nullptr);
         if (!std::getenv("SOFIA_DEBUG")) su_log_set_level(su_log_default, 0);
     });
 }
@@ -44,7 +40,8 @@ std::string randomPrefix() {
 std::string bindUrl(const SipConfig& c) {
     // Port "*" makes tport pick an ephemeral port, the same one for every transport.
     std::string url = "sip:" + c.bindAddress + ":" + (c.port == 0 ? "*" : std::to_string(c.port));
-    // Without a transport parameter a sip: URL binds UDP and TCP. A list ("udp,tcp") must not
+    // Without a transport parameter a sip: URL binds UDP and TCP (and SCTP in a sofia built
+    // with it; Debian's is not: `ss -lunpt` shows UDP and TCP only). A list ("udp,tcp") must not
     // be used: sofia-sip 1.12.11 keeps it in an out-of-scope array and crashes (fixed upstream
     // in 1.13, commit fe970bc).
     if (!(c.udp && c.tcp)) url += c.udp ? ";transport=udp" : ";transport=tcp";
@@ -55,11 +52,13 @@ std::string bindUrl(const SipConfig& c) {
 
 SofiaUserAgent::Impl::Impl(SipConfig config, Sink sink)
     : config_(std::move(config)), sink_(std::move(sink)), idPrefix_(randomPrefix()) {
-    sdpSessionId_ = static_cast<std::uint64_t>(
-        std::chrono::system_clock::now().time_since_epoch() / std::chrono::seconds(1));
+    sdpSessionId_ = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch() /
+                                               std::chrono::seconds(1));
 }
 
-SofiaUserAgent::Impl::~Impl() { stop(); }
+SofiaUserAgent::Impl::~Impl() {
+    stop();
+}
 
 std::string SofiaUserAgent::Impl::newCallId() {
     return "sip-" + idPrefix_ + "-" + std::to_string(nextId_.fetch_add(1));
@@ -67,7 +66,9 @@ std::string SofiaUserAgent::Impl::newCallId() {
 
 void SofiaUserAgent::Impl::start() {
     if (!config_.udp && !config_.tcp) throw std::runtime_error("SIP: no transport enabled");
-    if (thread_.joinable()) throw std::logic_error("SIP endpoint already started");
+    if (thread_.joinable() || stopRequested_) {
+        throw std::logic_error("SIP endpoint: start() once, before stop()");
+    }
     thread_ = std::thread([this] { threadMain(); });
     std::unique_lock<std::mutex> lock(mutex_);
     if (!started_.wait_for(lock, std::chrono::seconds(10), [this] { return startDone_; })) {
@@ -82,9 +83,8 @@ void SofiaUserAgent::Impl::start() {
 }
 
 void SofiaUserAgent::Impl::stop() {
-    if (stopRequested_.exchange(true)) {
-        return;
-    }
+    std::lock_guard<std::mutex> once(stopMutex_);  // a second caller waits for the first
+    stopRequested_ = true;
     if (!thread_.joinable()) return;
     post([this] { beginShutdown(); });
     thread_.join();
@@ -132,15 +132,15 @@ void SofiaUserAgent::Impl::threadMain() {
     su_root_threading(root, 0);  // run the NUA stack in this thread too
 
     const auto url = bindUrl(config_);
-    nua_ = nua_create(
-        root, &Impl::onNuaEvent, this, NUTAG_URL(url.c_str()),
-        SIPTAG_USER_AGENT_STR(config_.userAgent.c_str()),
-        NUTAG_MEDIA_ENABLE(0),  // no soa: SDP is ours (AudioSdp)
-        NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
-        NUTAG_ENABLEMESSAGE(0), NUTAG_SESSION_TIMER(0), NUTAG_EARLY_MEDIA(0),
-        NUTAG_ONLY183_100REL(0), SIPTAG_SUPPORTED_STR(""),
-        SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
-        NUTAG_APPL_METHOD(static_cast<char const*>(nullptr)), NUTAG_APPL_METHOD("INVITE"), TAG_END());
+    nua_ = nua_create(root, &Impl::onNuaEvent, this, NUTAG_URL(url.c_str()),
+                      SIPTAG_USER_AGENT_STR(config_.userAgent.c_str()),
+                      NUTAG_MEDIA_ENABLE(0),  // no soa: SDP is ours (AudioSdp)
+                      NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1),
+                      NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0), NUTAG_SESSION_TIMER(0),
+                      NUTAG_EARLY_MEDIA(0), NUTAG_ONLY183_100REL(0), SIPTAG_SUPPORTED_STR(""),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      NUTAG_APPL_METHOD(static_cast<char const*>(nullptr)),
+                      NUTAG_APPL_METHOD("INVITE"), TAG_END());
     if (!nua_) {
         su_root_destroy(root);
         return fail("SIP: cannot listen on " + url);
@@ -152,6 +152,8 @@ void SofiaUserAgent::Impl::threadMain() {
     }
     // The bound port (wanted when config.port is 0) comes back in nua_r_get_params.
     nua_get_params(nua_, TAG_ANY(), TAG_END());
+    // stop() may have run before running_ was set (start() timed out): its post() was refused.
+    if (stopRequested_) post([this] { beginShutdown(); });
 
     su_root_run(root);
 
@@ -219,11 +221,21 @@ SofiaUserAgent::SofiaUserAgent(SipConfig config, Sink sink)
 
 SofiaUserAgent::~SofiaUserAgent() = default;
 
-void SofiaUserAgent::start() { impl_->start(); }
-void SofiaUserAgent::stop() { impl_->stop(); }
-std::uint16_t SofiaUserAgent::port() const { return impl_->port; }
-std::string SofiaUserAgent::newCallId() { return impl_->newCallId(); }
-std::size_t SofiaUserAgent::activeCalls() const { return impl_->active; }
+void SofiaUserAgent::start() {
+    impl_->start();
+}
+void SofiaUserAgent::stop() {
+    impl_->stop();
+}
+std::uint16_t SofiaUserAgent::port() const {
+    return impl_->port;
+}
+std::string SofiaUserAgent::newCallId() {
+    return impl_->newCallId();
+}
+std::size_t SofiaUserAgent::activeCalls() const {
+    return impl_->active;
+}
 
 void SofiaUserAgent::answer(std::string callId, LocalMedia local) {
     impl_->post([impl = impl_.get(), callId = std::move(callId), local = std::move(local)] {

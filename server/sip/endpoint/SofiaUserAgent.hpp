@@ -21,7 +21,7 @@
 namespace sb::sip {
 
 class SofiaUserAgent {
-public:
+  public:
     struct Sink {  // called on sofia's thread
         std::function<void(InboundInvite)> invite;
         std::function<void(std::string callId, RemoteMedia)> answered;
@@ -49,7 +49,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

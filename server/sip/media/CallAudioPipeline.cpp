@@ -12,35 +12,12 @@ namespace {
 
 constexpr std::int64_t kMaxLagTicks = 5;  // further behind than 100 ms: skip ahead, don't burst
 
-using U64 = std::atomic<std::uint64_t>;
-void bump(U64& c, std::uint64_t n = 1) {
-    c.fetch_add(n, std::memory_order_relaxed);
-}
-
 std::uint32_t randomSsrc() {
     std::random_device rd;
     return static_cast<std::uint32_t>(rd());
 }
 
-// User callbacks must not unwind through the io_context (it would stop the server's thread).
-template <typename F>
-bool guarded(F&& f) {
-    try {
-        f();
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
 }  // namespace
-
-struct CallAudioPipeline::Counters {
-    U64 roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
-        phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
-        playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-        callbackErrors{0};
-};
 
 CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Config config)
     : strand_(asio::make_strand(executor)),
@@ -52,8 +29,7 @@ CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Conf
                                 payloadTypeOf(config_.phoneLaw), kFrameSamples,
                                 config_.phoneInitialSequence, config_.phoneInitialTimestamp}),
       relay_(PhoneRelay::Config{config_.phoneLaw, config_.phoneEventPayloadType, std::nullopt,
-                                config_.janusSsrc}),
-      counters_(std::make_unique<Counters>()) {}
+                                config_.janusSsrc}) {}
 
 std::shared_ptr<CallAudioPipeline> CallAudioPipeline::create(asio::any_io_executor executor,
                                                              Config config,
@@ -70,13 +46,6 @@ CallAudioPipeline::~CallAudioPipeline() {
     // Only reached when no handler holds the pipeline; the sockets close on the strand.
     if (phoneSocket_) phoneSocket_->close();
     if (roomSocket_) roomSocket_->close();
-}
-
-template <typename F>
-void CallAudioPipeline::run(F&& f) {
-    asio::post(strand_, [weak = weak_from_this(), f = std::forward<F>(f)]() mutable {
-        if (auto self = weak.lock()) f(*self);
-    });
 }
 
 void CallAudioPipeline::start() {
@@ -126,7 +95,7 @@ void CallAudioPipeline::schedule() {
 void CallAudioPipeline::tick() {
     if (stopped_) return;
     ++slot_;
-    bump(counters_->ticks);
+    bump(counters_.ticks);
     produceFrame();
     std::int64_t lagTicks = (Clock::now() - due(slot_)) / kFrameDuration;
     if (lagTicks > kMaxLagTicks) {
@@ -134,7 +103,7 @@ void CallAudioPipeline::tick() {
         // instead of a burst of catch-up packets.
         slot_ += lagTicks;
         sender_.skipFrames(static_cast<std::uint32_t>(lagTicks));
-        bump(counters_->skippedTicks, static_cast<std::uint64_t>(lagTicks));
+        bump(counters_.skippedTicks, static_cast<std::uint64_t>(lagTicks));
     }
     schedule();
 }
@@ -144,13 +113,13 @@ void CallAudioPipeline::produceFrame() {
     for (auto& [ssrc, stream] : streams_) {
         std::uint64_t concealedBefore = stream->stats().concealed;
         if (stream->pull(frame)) mixer_.push(ssrc, frame);
-        bump(counters_->concealedFrames, stream->stats().concealed - concealedBefore);
+        bump(counters_.concealedFrames, stream->stats().concealed - concealedBefore);
     }
     PcmFrame mixed;
-    if (mixer_.mix(mixed) > 0) bump(counters_->framesMixed);
+    if (mixer_.mix(mixed) > 0) bump(counters_.framesMixed);
     bool played = false;
-    if (!guarded([&] { played = playback_.apply(mixed); })) bump(counters_->callbackErrors);
-    if (played) bump(counters_->playbackFrames);
+    if (!guarded([&] { played = playback_.apply(mixed); })) bump(counters_.callbackErrors);
+    if (played) bump(counters_.playbackFrames);
 
     if (dtmf_.active()) {
         // RFC 4733 §2.1: events share the stream's SSRC and sequence numbers, timestamped at
@@ -164,7 +133,7 @@ void CallAudioPipeline::produceFrame() {
                                   ByteView{payload, sizeof(payload)}, out_.data(), out_.size());
             sender_.skipFrames(1);
             sendToPhone(n);
-            bump(counters_->dtmfPacketsOut);
+            bump(counters_.dtmfPacketsOut);
             if (!dtmf_.active()) finishDtmf(true);
             return;
         }
@@ -179,7 +148,7 @@ void CallAudioPipeline::produceFrame() {
 void CallAudioPipeline::sendToPhone(std::size_t size) {
     if (size == 0 || !phoneRemote_) return;
     if (phoneSocket_->send(ByteView{out_.data(), size}, *phoneRemote_))
-        bump(counters_->phonePacketsOut);
+        bump(counters_.phonePacketsOut);
 }
 
 void CallAudioPipeline::onRoomPacket(ByteView data) {
@@ -188,144 +157,47 @@ void CallAudioPipeline::onRoomPacket(ByteView data) {
                                     [&](const auto& s) { return s.first == packet->header.ssrc; })
                      : streams_.end();
     if (it == streams_.end()) {  // malformed, or not (or no longer) a forwarded stream
-        bump(counters_->roomPacketsDropped);
+        bump(counters_.roomPacketsDropped);
         return;
     }
     it->second->push(*packet);
-    bump(counters_->roomPacketsIn);
+    bump(counters_.roomPacketsIn);
 }
 
 void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
-    bump(counters_->phonePacketsIn);
+    bump(counters_.phonePacketsIn);
     // Symmetric RTP (RFC 4961): the first source is the phone, and where its audio goes back.
     if (phoneSource_ && from != *phoneSource_) {
-        bump(counters_->phonePacketsDropped);
+        bump(counters_.phonePacketsDropped);
         return;
     }
     auto packet = RtpPacket::parse(data);
     if (!packet) {
-        bump(counters_->phonePacketsDropped);
+        bump(counters_.phonePacketsDropped);
         return;
     }
     if (!phoneSource_) phoneSource_ = phoneRemote_ = from;
     auto r = relay_.relay(*packet, Clock::now(), out_.data(), out_.size());
-    if (r.size == 0) bump(counters_->phonePacketsDropped);
+    if (r.size == 0) bump(counters_.phonePacketsDropped);
     if (r.size > 0 && janusRemote_ &&
         roomSocket_->send(ByteView{out_.data(), r.size}, *janusRemote_))
-        bump(counters_->janusPacketsOut);
+        bump(counters_.janusPacketsOut);
     if (r.digit) {
-        bump(counters_->dtmfDigitsIn);
-        if (onDigit_ && !guarded([&] { onDigit_(*r.digit); })) bump(counters_->callbackErrors);
+        bump(counters_.dtmfDigitsIn);
+        if (onDigit_ && !guarded([&] { onDigit_(*r.digit); })) bump(counters_.callbackErrors);
     }
-}
-
-void CallAudioPipeline::setPhoneRemote(const Endpoint& remote) {
-    run([remote](CallAudioPipeline& self) { self.phoneRemote_ = remote; });
-}
-
-void CallAudioPipeline::setJanusRemote(const Endpoint& remote) {
-    run([remote](CallAudioPipeline& self) { self.janusRemote_ = remote; });
-}
-
-void CallAudioPipeline::addStreamNow(const RoomStreamSpec& spec) {
-    auto it = std::find_if(streams_.begin(), streams_.end(),
-                           [&](const auto& s) { return s.first == spec.ssrc; });
-    if (it != streams_.end()) {
-        if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType)
-            return;
-        it->second =
-            std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth);
-        return;
-    }
-    streams_.emplace_back(
-        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth));
-    mixer_.addInput(spec.ssrc);
-}
-
-void CallAudioPipeline::removeStreamNow(std::uint32_t ssrc) {
-    streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
-                                  [&](const auto& s) { return s.first == ssrc; }),
-                   streams_.end());
-    mixer_.removeInput(ssrc);
-}
-
-void CallAudioPipeline::addRoomStream(const RoomStreamSpec& stream) {
-    run([stream](CallAudioPipeline& self) { self.addStreamNow(stream); });
-}
-
-void CallAudioPipeline::removeRoomStream(std::uint32_t ssrc) {
-    run([ssrc](CallAudioPipeline& self) { self.removeStreamNow(ssrc); });
-}
-
-void CallAudioPipeline::setRoomStreams(std::vector<RoomStreamSpec> streams) {
-    run([streams = std::move(streams)](CallAudioPipeline& self) {
-        std::vector<std::uint32_t> gone;
-        for (const auto& [ssrc, stream] : self.streams_) {
-            bool wanted = std::any_of(streams.begin(), streams.end(),
-                                      [&](const auto& s) { return s.ssrc == ssrc; });
-            if (!wanted) gone.push_back(ssrc);
-        }
-        for (auto ssrc : gone) self.removeStreamNow(ssrc);
-        for (const auto& spec : streams) self.addStreamNow(spec);
-    });
-}
-
-void CallAudioPipeline::play(std::vector<std::int16_t> samples, PlayMode mode,
-                             PlaybackQueue::Done done) {
-    run([samples = std::move(samples), mode,
-         done = std::move(done)](CallAudioPipeline& self) mutable {
-        if (self.stopped_) {
-            if (done) guarded([&] { done(false); });
-            return;
-        }
-        self.playback_.enqueue(std::move(samples), mode, std::move(done));
-    });
-}
-
-void CallAudioPipeline::stopPlayback() {
-    run([](CallAudioPipeline& self) {
-        if (!guarded([&] { self.playback_.stop(); })) bump(self.counters_->callbackErrors);
-    });
-}
-
-void CallAudioPipeline::sendDtmf(const std::string& digits, std::function<void(bool)> done) {
-    const DtmfSender::Config defaults;
-    sendDtmf(digits, defaults.tone, defaults.gap, std::move(done));
-}
-
-void CallAudioPipeline::sendDtmf(const std::string& digits, std::chrono::milliseconds tone,
-                                 std::chrono::milliseconds gap, std::function<void(bool)> done) {
-    if (!DtmfSender::valid(digits))
-        throw std::invalid_argument("DTMF: \"" + digits +
-                                    "\" has characters other than 0-9 * # A-D and pauses , w W");
-    if (!config_.phoneEventPayloadType)
-        throw std::logic_error("DTMF: the phone did not negotiate telephone-event (RFC 4733)");
-    run([digits, tone, gap, done = std::move(done)](CallAudioPipeline& self) mutable {
-        if (self.stopped_) {
-            if (done) guarded([&] { done(false); });
-            return;
-        }
-        self.dtmf_.enqueue(digits, tone, gap);
-        if (done) self.dtmfDone_.push_back(std::move(done));
-    });
 }
 
 void CallAudioPipeline::finishDtmf(bool completed) {
     auto callbacks = std::move(dtmfDone_);
     dtmfDone_.clear();
     for (auto& cb : callbacks)
-        if (!guarded([&] { cb(completed); })) bump(counters_->callbackErrors);
-}
-
-void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
-    run([handler = std::move(handler)](CallAudioPipeline& self) mutable {
-        self.onDigit_ = std::move(handler);
-    });
+        if (!guarded([&] { cb(completed); })) bump(counters_.callbackErrors);
 }
 
 CallAudioPipeline::Stats CallAudioPipeline::stats() const {
-    const Counters& c = *counters_;
-    auto v = [](const U64& a) { return a.load(std::memory_order_relaxed); };
+    const Counters& c = counters_;
+    auto v = [](const Counter& a) { return a.load(std::memory_order_relaxed); };
     return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped), v(c.phonePacketsIn),
                  v(c.phonePacketsDropped), v(c.phonePacketsOut),    v(c.janusPacketsOut),
                  v(c.framesMixed),         v(c.concealedFrames),    v(c.playbackFrames),

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <functional>
@@ -79,6 +80,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void start();
     void stop();  // idempotent; frees the ports; pending playback and DTMF callbacks get "not done"
 
+    // The phone's RTP address from its SDP. The first packet's source then replaces it
+    // (symmetric RTP, RFC 4961, for phones behind NAT); packets from other sources are dropped.
     void setPhoneRemote(const Endpoint& remote);
     void setJanusRemote(const Endpoint& remote);
     // Makes the mixed streams exactly `streams` (new SSRCs added, missing ones removed).
@@ -116,8 +119,26 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void addStreamNow(const RoomStreamSpec& spec);
     void removeStreamNow(std::uint32_t ssrc);
     void finishDtmf(bool completed);
+
+    // Posts f(self) onto the strand, holding only a weak reference.
     template <typename F>
-    void run(F&& f);  // posts f(self) onto the strand, holding a weak reference
+    void run(F&& f) {
+        boost::asio::post(strand_, [weak = weak_from_this(), f = std::forward<F>(f)]() mutable {
+            if (auto self = weak.lock()) f(*self);
+        });
+    }
+    // User callbacks must not unwind through the io_context (it would stop a server thread).
+    template <typename F>
+    static bool guarded(F&& f) {
+        try {
+            f();
+            return true;
+        } catch (...) {
+            return false;
+        }
+    }
+    using Counter = std::atomic<std::uint64_t>;
+    static void bump(Counter& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
 
     Strand strand_;
     Config config_;
@@ -139,8 +160,13 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     std::function<void(char)> onDigit_;
     std::array<std::uint8_t, kMaxPacketSize> out_;
 
-    struct Counters;
-    std::unique_ptr<Counters> counters_;
+    struct Counters {
+        Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
+            phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
+            playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
+            callbackErrors{0};
+    };
+    Counters counters_;
 };
 
 }  // namespace sb::sip::media

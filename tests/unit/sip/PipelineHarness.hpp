@@ -2,12 +2,12 @@
 // Real UDP on 127.0.0.1 for the CallAudioPipeline tests: an io_context on two threads, a paced
 // sender (drift-free 20 ms), a capturing socket, and RTP helpers.
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -45,7 +45,7 @@ struct Loop {
 
 // Calls f(k) for k = 0 … count-1 at start + k·20 ms on the io_context.
 class Pacer : public std::enable_shared_from_this<Pacer> {
-public:
+  public:
     Pacer(asio::any_io_executor ex, int count, std::function<void(int)> f)
         : timer_(ex), count_(count), f_(std::move(f)) {}
     void start() {
@@ -57,7 +57,7 @@ public:
         while (!finished_) std::this_thread::sleep_for(5ms);
     }
 
-private:
+  private:
     void schedule() {
         timer_.expires_at(epoch_ + k_ * 20ms);
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
@@ -78,7 +78,8 @@ private:
 };
 
 // Use the executor (a strand) of the sockets that f sends on.
-inline std::shared_ptr<Pacer> pace(asio::any_io_executor ex, int count, std::function<void(int)> f) {
+inline std::shared_ptr<Pacer> pace(asio::any_io_executor ex, int count,
+                                   std::function<void(int)> f) {
     auto p = std::make_shared<Pacer>(ex, count, std::move(f));
     p->start();
     return p;
@@ -89,8 +90,12 @@ struct Capture {
     struct Item {
         std::vector<std::uint8_t> bytes;
         std::chrono::steady_clock::time_point at;
-        RtpHeader header() const { return RtpPacket::parse(ByteView{bytes.data(), bytes.size()})->header; }
-        ByteView payload() const { return RtpPacket::parse(ByteView{bytes.data(), bytes.size()})->payload; }
+        RtpHeader header() const {
+            return RtpPacket::parse(ByteView{bytes.data(), bytes.size()})->header;
+        }
+        ByteView payload() const {
+            return RtpPacket::parse(ByteView{bytes.data(), bytes.size()})->payload;
+        }
     };
     std::shared_ptr<RtpSocket> socket;
     std::mutex mutex;
@@ -100,7 +105,8 @@ struct Capture {
         : socket(RtpSocket::open(ex, kLoopback, std::move(ports))) {
         socket->start([this](ByteView data, const RtpSocket::Endpoint&) {
             std::lock_guard<std::mutex> lock(mutex);
-            items.push_back({std::vector<std::uint8_t>(data.begin(), data.end()), std::chrono::steady_clock::now()});
+            items.push_back({std::vector<std::uint8_t>(data.begin(), data.end()),
+                             std::chrono::steady_clock::now()});
         });
     }
     std::size_t size() {
@@ -112,7 +118,8 @@ struct Capture {
 
 // An RTP packet as a browser's arrives through Janus: with a one-byte header extension
 // (RFC 8285; audio level, janus-notes §4).
-inline std::vector<std::uint8_t> browserPacket(const RtpHeader& h, const std::vector<std::uint8_t>& payload) {
+inline std::vector<std::uint8_t> browserPacket(const RtpHeader& h,
+                                               const std::vector<std::uint8_t>& payload) {
     std::vector<std::uint8_t> b(12 + 8 + payload.size());
     RtpPacket::build(h, ByteView{}, b.data(), 12);
     b[0] |= 0x10;
@@ -122,7 +129,8 @@ inline std::vector<std::uint8_t> browserPacket(const RtpHeader& h, const std::ve
     return b;
 }
 
-inline std::vector<std::uint8_t> plainPacket(const RtpHeader& h, const std::vector<std::uint8_t>& payload) {
+inline std::vector<std::uint8_t> plainPacket(const RtpHeader& h,
+                                             const std::vector<std::uint8_t>& payload) {
     std::vector<std::uint8_t> b(12 + payload.size());
     RtpPacket::build(h, ByteView{payload.data(), payload.size()}, b.data(), b.size());
     return b;

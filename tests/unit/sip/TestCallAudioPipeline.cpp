@@ -15,7 +15,8 @@ using namespace sb::sip::media::test;
 
 namespace {
 
-void sendBytes(RtpSocket& socket, const std::vector<std::uint8_t>& bytes, const RtpSocket::Endpoint& to) {
+void sendBytes(RtpSocket& socket, const std::vector<std::uint8_t>& bytes,
+               const RtpSocket::Endpoint& to) {
     socket.send(ByteView{bytes.data(), bytes.size()}, to);
 }
 
@@ -25,8 +26,8 @@ std::vector<std::uint8_t> encode(G711Law law, const std::vector<std::int16_t>& p
     return out;
 }
 
-std::vector<std::int16_t> decodeAll(const std::vector<Capture::Item>& items, std::size_t from, std::size_t to,
-                                    G711Law law) {
+std::vector<std::int16_t> decodeAll(const std::vector<Capture::Item>& items, std::size_t from,
+                                    std::size_t to, G711Law law) {
     std::vector<std::int16_t> pcm;
     for (std::size_t i = from; i < to && i < items.size(); ++i) {
         ByteView p = items[i].payload();
@@ -53,7 +54,8 @@ TEST_CASE("CallAudioPipeline mixes Opus and PCMU room streams into one PCMU stre
     auto phoneStrand = asio::make_strand(loop.io);
     Capture phone(phoneStrand, ports);
     auto janusStrand = asio::make_strand(loop.io);
-    auto forwarder = RtpSocket::open(janusStrand, kLoopback, ports);  // Janus forwards from one socket
+    auto forwarder =
+        RtpSocket::open(janusStrand, kLoopback, ports);  // Janus forwards from one socket
 
     auto cfg = loopbackConfig();
     cfg.phoneRemote = phone.endpoint();
@@ -70,9 +72,20 @@ TEST_CASE("CallAudioPipeline mixes Opus and PCMU room streams into one PCMU stre
     auto feeder = pace(janusStrand, frames, [&](int k) {
         auto n = static_cast<std::uint32_t>(k);
         auto seq = static_cast<std::uint16_t>(65500 + k);  // the PCMU stream wraps around
-        sendBytes(*forwarder, browserPacket({k == 0, 111, static_cast<std::uint16_t>(3000 + k), n * 960, 0x5b000000}, opus.next()), room);
-        sendBytes(*forwarder, browserPacket({k == 0, 0, seq, n * 160, 0x5b000001}, encode(G711Law::Mu, sine(1000, 8000, 160, 8000, n * 160))), room);
-        if (k < 5) sendBytes(*forwarder, plainPacket({false, 0, seq, 0, 0x12345678}, std::vector<std::uint8_t>(160, 0)), room);  // unknown SSRC
+        sendBytes(
+            *forwarder,
+            browserPacket({k == 0, 111, static_cast<std::uint16_t>(3000 + k), n * 960, 0x5b000000},
+                          opus.next()),
+            room);
+        sendBytes(*forwarder,
+                  browserPacket({k == 0, 0, seq, n * 160, 0x5b000001},
+                                encode(G711Law::Mu, sine(1000, 8000, 160, 8000, n * 160))),
+                  room);
+        if (k < 5)
+            sendBytes(
+                *forwarder,
+                plainPacket({false, 0, seq, 0, 0x12345678}, std::vector<std::uint8_t>(160, 0)),
+                room);  // unknown SSRC
     });
     feeder->waitFinished();
     std::this_thread::sleep_for(100ms);
@@ -108,7 +121,8 @@ TEST_CASE("CallAudioPipeline mixes Opus and PCMU room streams into one PCMU stre
     }
     {  // 50 packets per second: one 20 ms slot per 20 ms of wall-clock time
         double seconds = std::chrono::duration<double>(items.back().at - items.front().at).count();
-        double slots = double(items.back().header().timestamp - items.front().header().timestamp) / 160;
+        double slots =
+            double(items.back().header().timestamp - items.front().header().timestamp) / 160;
         CHECK(slots / seconds > 45);
         CHECK(slots / seconds < 55);
         if (stats.skippedTicks == 0) CHECK(double(items.size() - 1) / seconds > 45);
@@ -131,7 +145,8 @@ TEST_CASE("CallAudioPipeline mixes Opus and PCMU room streams into one PCMU stre
     }
 }
 
-TEST_CASE("CallAudioPipeline relays a PCMA phone to Janus as PCMU with SSRC 1000", "[sip][media][CallAudioPipeline]") {
+TEST_CASE("CallAudioPipeline relays a PCMA phone to Janus as PCMU with SSRC 1000",
+          "[sip][media][CallAudioPipeline]") {
     Loop loop;
     auto ports = std::make_shared<PortAllocator>(46200, 46299);
     auto janusStrand = asio::make_strand(loop.io);
@@ -161,14 +176,21 @@ TEST_CASE("CallAudioPipeline relays a PCMA phone to Janus as PCMU with SSRC 1000
         if (k == 9) lastOfA = std::chrono::steady_clock::now();
         if (k == 17) firstOfB = std::chrono::steady_clock::now();
         if (k < 10) {
-            sendBytes(*phone.socket, plainPacket({k == 0, 8, seqA, 8000u + 160u * std::uint32_t(k), 0xAAAA}, alaw), to);
+            sendBytes(*phone.socket,
+                      plainPacket({k == 0, 8, seqA, 8000u + 160u * std::uint32_t(k), 0xAAAA}, alaw),
+                      to);
         } else if (k < 17) {
             std::vector<std::uint8_t> ev(4);
-            TelephoneEvent{7, k >= 14, 10, static_cast<std::uint16_t>(160 * std::min(k - 9, 5))}.encode(ev.data());
+            TelephoneEvent{7, k >= 14, 10, static_cast<std::uint16_t>(160 * std::min(k - 9, 5))}
+                .encode(ev.data());
             sendBytes(*phone.socket, plainPacket({k == 10, 101, seqA, 9600, 0xAAAA}, ev), to);
         } else {
             auto n = std::uint32_t(k - 17);
-            sendBytes(*phone.socket, plainPacket({n == 0, 8, static_cast<std::uint16_t>(5 + n), 777 + 160 * n, 0xBBBB}, alaw), to);
+            sendBytes(
+                *phone.socket,
+                plainPacket({n == 0, 8, static_cast<std::uint16_t>(5 + n), 777 + 160 * n, 0xBBBB},
+                            alaw),
+                to);
         }
     });
     feeder->waitFinished();
@@ -208,7 +230,8 @@ TEST_CASE("CallAudioPipeline relays a PCMA phone to Janus as PCMU with SSRC 1000
     CHECK(phone.items.back().header().payloadType == 8);
 }
 
-TEST_CASE("CallAudioPipeline plays audio and sends DTMF to the phone", "[sip][media][CallAudioPipeline]") {
+TEST_CASE("CallAudioPipeline plays audio and sends DTMF to the phone",
+          "[sip][media][CallAudioPipeline]") {
     Loop loop;
     auto ports = std::make_shared<PortAllocator>(46300, 46399);
     auto phoneStrand = asio::make_strand(loop.io);
@@ -223,7 +246,8 @@ TEST_CASE("CallAudioPipeline plays audio and sends DTMF to the phone", "[sip][me
     std::this_thread::sleep_for(60ms);
 
     std::promise<bool> played, sent;
-    pipeline->play(sine(1000, 8000, 1600, 10000), PlayMode::Replace, [&](bool c) { played.set_value(c); });
+    pipeline->play(sine(1000, 8000, 1600, 10000), PlayMode::Replace,
+                   [&](bool c) { played.set_value(c); });
     auto playedF = played.get_future();
     REQUIRE(playedF.wait_for(2s) == std::future_status::ready);
     CHECK(playedF.get());
@@ -241,7 +265,8 @@ TEST_CASE("CallAudioPipeline plays audio and sends DTMF to the phone", "[sip][me
     int loud = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
         auto h = items[i].header();
-        if (i > 0) CHECK(h.sequence == static_cast<std::uint16_t>(items[i - 1].header().sequence + 1));
+        if (i > 0)
+            CHECK(h.sequence == static_cast<std::uint16_t>(items[i - 1].header().sequence + 1));
         if (h.payloadType == 101) {
             events.push_back(i);
         } else {
@@ -267,10 +292,49 @@ TEST_CASE("CallAudioPipeline plays audio and sends DTMF to the phone", "[sip][me
         CHECK(e->duration == std::min<std::size_t>(j + 1, 5) * 160);
     }
     auto before = items[events.front() - 1].header(), after = items[events.back() + 1].header();
-    CHECK(after.marker);  // audio resumes as a new talkspurt
+    CHECK(after.marker);                        // audio resumes as a new talkspurt
     if (pipeline->stats().skippedTicks == 0) {  // else a stall moved the clock on (see above)
         CHECK(before.timestamp == start - 160);
         CHECK(after.timestamp == start + 7 * 160);  // the events took seven 20 ms slots
     }
     CHECK(pipeline->stats().dtmfPacketsOut == 7);
+}
+
+TEST_CASE("CallAudioPipeline frees its ports on stop() and when dropped", "[sip][media][CallAudioPipeline]") {
+    Loop loop;
+    auto ports = std::make_shared<PortAllocator>(46400, 46409);
+    const auto all = ports->capacity();
+    SECTION("stop(), twice; later requests are refused") {
+        auto p = CallAudioPipeline::create(loop.io.get_executor(), loopbackConfig(), ports);
+        CHECK(ports->available() == all - 2);
+        p->start();
+        std::this_thread::sleep_for(50ms);
+        p->stop();
+        p->stop();
+        std::promise<bool> done;
+        p->play(std::vector<std::int16_t>(160, 1), PlayMode::Mix, [&](bool c) { done.set_value(c); });
+        auto f = done.get_future();
+        REQUIRE(f.wait_for(1s) == std::future_status::ready);
+        CHECK_FALSE(f.get());
+        CHECK(ports->available() == all);
+        CHECK(p->stats().ticks > 0);
+    }
+    SECTION("the last owner lets go without stop()") {
+        auto p = CallAudioPipeline::create(loop.io.get_executor(), loopbackConfig(), ports);
+        p->start();
+        std::this_thread::sleep_for(50ms);
+        std::weak_ptr<CallAudioPipeline> weak = p;
+        p.reset();
+        for (int i = 0; i < 100 && (ports->available() != all || !weak.expired()); ++i)
+            std::this_thread::sleep_for(5ms);
+        CHECK(weak.expired());
+        CHECK(ports->available() == all);
+    }
+    SECTION("creation fails cleanly when the range is exhausted") {
+        auto small = std::make_shared<PortAllocator>(46410, 46411);  // one port, two needed
+        CHECK_THROWS_AS(CallAudioPipeline::create(loop.io.get_executor(), loopbackConfig(), small),
+                        std::runtime_error);
+        for (int i = 0; i < 100 && small->available() != 1; ++i) std::this_thread::sleep_for(5ms);
+        CHECK(small->available() == 1);
+    }
 }

@@ -32,7 +32,8 @@ TEST_CASE("G711ToPcm decodes PCMU and PCMA payloads", "[sip][media][Decoder]") {
         auto dec = Decoder::create(law == G711Law::Mu ? Codec::Pcmu : Codec::Pcma);
         std::int16_t out[Decoder::kMaxSamples];
         REQUIRE(dec->decode(ByteView{payload, 160}, out) == 160);
-        for (int i = 0; i < 160; ++i) CHECK(std::abs(out[i] - pcm[static_cast<std::size_t>(i)]) <= 8000 / 16 + 16);
+        for (int i = 0; i < 160; ++i)
+            CHECK(std::abs(out[i] - pcm[static_cast<std::size_t>(i)]) <= 8000 / 16 + 16);
         CHECK_FALSE(dec->recover(ByteView{payload, 160}, out));
     }
 }

@@ -10,7 +10,8 @@ using namespace sb::sip::media;
 
 namespace {
 
-std::optional<char> feed(DtmfReceiver& r, const TelephoneEvent& e, std::uint32_t ts, std::uint32_t ssrc = 7) {
+std::optional<char> feed(DtmfReceiver& r, const TelephoneEvent& e, std::uint32_t ts,
+                         std::uint32_t ssrc = 7) {
     std::uint8_t b[4];
     e.encode(b);
     return r.onPacket(ssrc, ts, ByteView{b, 4});
@@ -18,7 +19,8 @@ std::optional<char> feed(DtmfReceiver& r, const TelephoneEvent& e, std::uint32_t
 
 }  // namespace
 
-TEST_CASE("DtmfReceiver reports every digit of a DtmfSender sequence once", "[sip][media][DtmfReceiver]") {
+TEST_CASE("DtmfReceiver reports every digit of a DtmfSender sequence once",
+          "[sip][media][DtmfReceiver]") {
     DtmfSender s;
     s.enqueue("19*#D0");
     DtmfReceiver r;
@@ -35,7 +37,8 @@ TEST_CASE("DtmfReceiver reports every digit of a DtmfSender sequence once", "[si
     CHECK(got == "19*#D0");
 }
 
-TEST_CASE("DtmfReceiver deduplicates by timestamp and handles loss and reordering", "[sip][media][DtmfReceiver]") {
+TEST_CASE("DtmfReceiver deduplicates by timestamp and handles loss and reordering",
+          "[sip][media][DtmfReceiver]") {
     DtmfReceiver r;
     SECTION("only end packets arrive") {
         CHECK(feed(r, {3, true, 10, 800}, 5000) == '3');

@@ -11,9 +11,11 @@ using namespace sb::sip::media;
 namespace {
 
 // Runs the sender over `slots` 20 ms slots starting at timestamp `ts0`; nullopt = audio slot.
-std::vector<std::optional<DtmfSender::Packet>> run(DtmfSender& s, int slots, std::uint32_t ts0 = 1000) {
+std::vector<std::optional<DtmfSender::Packet>> run(DtmfSender& s, int slots,
+                                                   std::uint32_t ts0 = 1000) {
     std::vector<std::optional<DtmfSender::Packet>> out;
-    for (int i = 0; i < slots; ++i) out.push_back(s.next(ts0 + static_cast<std::uint32_t>(i) * 160));
+    for (int i = 0; i < slots; ++i)
+        out.push_back(s.next(ts0 + static_cast<std::uint32_t>(i) * 160));
     return out;
 }
 
@@ -91,11 +93,32 @@ TEST_CASE("DtmfSender honours its configuration", "[sip][media][DtmfSender]") {
     CHECK(slots[4]->event.event == 13);
 }
 
+TEST_CASE("DtmfSender takes BXML pauses and per-call tone timing", "[sip][media][DtmfSender]") {
+    DtmfSender s;
+    s.enqueue("wW");
+    auto pauses = run(s, 76);
+    for (const auto& slot : pauses) CHECK_FALSE(slot);  // 0.5 s + 1 s
+    CHECK_FALSE(s.active());
+
+    s.enqueue("2", std::chrono::milliseconds(200), std::chrono::milliseconds(100));
+    s.enqueue("3");  // back to the defaults
+    auto slots = run(s, 30);
+    REQUIRE(slots[9]);
+    CHECK(slots[9]->event.end);  // 200 ms = 10 packets
+    CHECK(slots[9]->event.duration == 1600);
+    CHECK_FALSE(slots[12]);
+    CHECK_FALSE(slots[14]);  // 100 ms gap after the end: 3 more silent slots
+    REQUIRE(slots[15]);
+    CHECK(slots[15]->marker);
+    CHECK(slots[15]->event.event == 3);
+    CHECK(slots[19]->event.end);  // 100 ms
+}
+
 TEST_CASE("DtmfSender rejects characters that are not digits", "[sip][media][DtmfSender]") {
     DtmfSender s;
     CHECK_THROWS_AS(s.enqueue("12x"), std::invalid_argument);
     CHECK_FALSE(s.active());  // nothing queued
-    CHECK(DtmfSender::valid("0123456789*#ABCDabcd,"));
+    CHECK(DtmfSender::valid("0123456789*#ABCDabcd,wW"));
     CHECK_FALSE(DtmfSender::valid("1 2"));
 }
 

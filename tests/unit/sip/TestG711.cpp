@@ -34,7 +34,8 @@ TEST_CASE("G711 encodes known values", "[sip][media][G711]") {
 TEST_CASE("G711 code points survive decode then encode", "[sip][media][G711]") {
     for (int c = 0; c < 256; ++c) {
         auto code = static_cast<std::uint8_t>(c);
-        if (code != 0x7F) CHECK(G711::encodeMu(G711::decodeMu(code)) == code);  // 0x7F and 0xFF are both 0
+        if (code != 0x7F)
+            CHECK(G711::encodeMu(G711::decodeMu(code)) == code);  // 0x7F and 0xFF are both 0
         CHECK(G711::encodeA(G711::decodeA(code)) == code);
     }
 }

@@ -59,7 +59,8 @@ TEST_CASE("JitterBuffer reorders within its depth", "[sip][media][JitterBuffer]"
     CHECK(played == std::vector<std::uint16_t>{10, 11, 12, 13, 14, 15});
 }
 
-TEST_CASE("JitterBuffer accepts an earlier packet that arrives while buffering", "[sip][media][JitterBuffer]") {
+TEST_CASE("JitterBuffer accepts an earlier packet that arrives while buffering",
+          "[sip][media][JitterBuffer]") {
     JitterBuffer jb(3);
     push(jb, 51);
     CHECK(push(jb, 50) == Push::Accepted);
@@ -67,7 +68,8 @@ TEST_CASE("JitterBuffer accepts an earlier packet that arrives while buffering",
     CHECK(firstPlayed(jb).sequence == 50);
 }
 
-TEST_CASE("JitterBuffer reports missing frames and drops late and duplicate packets", "[sip][media][JitterBuffer]") {
+TEST_CASE("JitterBuffer reports missing frames and drops late and duplicate packets",
+          "[sip][media][JitterBuffer]") {
     JitterBuffer jb(2);
     push(jb, 1);
     push(jb, 2);
@@ -104,7 +106,8 @@ TEST_CASE("JitterBuffer handles sequence number wrap-around", "[sip][media][Jitt
     CHECK(push(jb, 65535) == Push::TooLate);  // behind, not 65 533 ahead
 }
 
-TEST_CASE("JitterBuffer goes idle when the stream stops and restarts after", "[sip][media][JitterBuffer]") {
+TEST_CASE("JitterBuffer goes idle when the stream stops and restarts after",
+          "[sip][media][JitterBuffer]") {
     JitterBuffer jb(1);
     push(jb, 7);
     CHECK(firstPlayed(jb).sequence == 7);

@@ -27,7 +27,8 @@ TEST_CASE("Mixer sums known vectors", "[sip][media][Mixer]") {
     m.push(2, ramp(-3));
     PcmFrame out;
     CHECK(m.mix(out) == 2);
-    for (std::size_t i = 0; i < out.size(); ++i) CHECK(out[i] == static_cast<std::int16_t>(int(i) * 7));
+    for (std::size_t i = 0; i < out.size(); ++i)
+        CHECK(out[i] == static_cast<std::int16_t>(int(i) * 7));
 }
 
 TEST_CASE("Mixer saturates instead of wrapping", "[sip][media][Mixer]") {
@@ -50,7 +51,8 @@ TEST_CASE("Mixer saturates instead of wrapping", "[sip][media][Mixer]") {
     CHECK(a[5] == 32767);
 }
 
-TEST_CASE("Mixer gives silence when nothing was pushed and forgets frames after mixing", "[sip][media][Mixer]") {
+TEST_CASE("Mixer gives silence when nothing was pushed and forgets frames after mixing",
+          "[sip][media][Mixer]") {
     Mixer m;
     PcmFrame out = filled(5);
     CHECK(m.mix(out) == 0);

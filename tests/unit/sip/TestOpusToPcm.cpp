@@ -7,7 +7,8 @@
 using namespace sb::sip::media;
 using namespace sb::sip::media::test;
 
-TEST_CASE("OpusToPcm decodes 48 kHz Opus to 160-sample frames at 8 kHz", "[sip][media][OpusToPcm]") {
+TEST_CASE("OpusToPcm decodes 48 kHz Opus to 160-sample frames at 8 kHz",
+          "[sip][media][OpusToPcm]") {
     OpusSource src(440);
     OpusToPcm dec;
     CHECK(dec.codec() == Codec::Opus);
@@ -46,7 +47,9 @@ TEST_CASE("OpusToPcm conceals lost frames and recovers them from FEC", "[sip][me
         CHECK(rms(out, 160) > 500);
         CHECK(dec.decode(ByteView{next.data(), next.size()}, out) == 160);
     }
-    SECTION("no next packet: no recovery") { CHECK_FALSE(dec.recover(ByteView{}, out)); }
+    SECTION("no next packet: no recovery") {
+        CHECK_FALSE(dec.recover(ByteView{}, out));
+    }
 }
 
 TEST_CASE("OpusToPcm rejects garbage without crashing", "[sip][media][OpusToPcm]") {

@@ -21,8 +21,9 @@ struct Phone {
     Clock::time_point now = Clock::now();
     std::vector<std::uint8_t> payload = std::vector<std::uint8_t>(160, 0xD5);
 
-    std::optional<Sent> send(std::uint8_t pt, std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts,
-                             bool marker = false, std::vector<std::uint8_t> body = {}) {
+    std::optional<Sent> send(std::uint8_t pt, std::uint32_t ssrc, std::uint16_t seq,
+                             std::uint32_t ts, bool marker = false,
+                             std::vector<std::uint8_t> body = {}) {
         RtpPacket in;
         in.header = RtpHeader{marker, pt, seq, ts, ssrc};
         if (body.empty()) body = payload;
@@ -40,7 +41,8 @@ struct Phone {
 
 }  // namespace
 
-TEST_CASE("PhoneRelay rewrites the SSRC to 1000 and passes numbering through", "[sip][media][PhoneRelay]") {
+TEST_CASE("PhoneRelay rewrites the SSRC to 1000 and passes numbering through",
+          "[sip][media][PhoneRelay]") {
     Phone phone{PhoneRelay({G711Law::Mu, std::nullopt, std::nullopt, 1000})};
     auto a = phone.send(0, 0xCAFE, 500, 90000, true);
     auto b = phone.send(0, 0xCAFE, 501, 90160);
@@ -58,7 +60,8 @@ TEST_CASE("PhoneRelay rewrites the SSRC to 1000 and passes numbering through", "
     CHECK_FALSE(phone.send(8, 0xCAFE, 503, 90480));   // PCMA was not negotiated
 }
 
-TEST_CASE("PhoneRelay keeps seq and ts continuous when the phone changes SSRC", "[sip][media][PhoneRelay]") {
+TEST_CASE("PhoneRelay keeps seq and ts continuous when the phone changes SSRC",
+          "[sip][media][PhoneRelay]") {
     Phone phone{PhoneRelay({G711Law::Mu, std::nullopt, std::nullopt, 1000})};
     phone.send(0, 1, 65534, 4294967000u);
     auto last = phone.send(0, 1, 65535, 4294967160u);
@@ -68,7 +71,7 @@ TEST_CASE("PhoneRelay keeps seq and ts continuous when the phone changes SSRC", 
     REQUIRE(first);
     REQUIRE(second);
     CHECK(first->packet.header.ssrc == 1000u);
-    CHECK(first->packet.header.sequence == 0);  // 65535 + 1
+    CHECK(first->packet.header.sequence == 0);                    // 65535 + 1
     CHECK(first->packet.header.timestamp == 4294967160u + 800u);  // + 100 ms at 8 kHz, wraps
     CHECK(first->packet.header.marker);
     CHECK(second->packet.header.sequence == 1);
@@ -89,7 +92,8 @@ TEST_CASE("PhoneRelay transcodes PCMA to PCMU", "[sip][media][PhoneRelay]") {
     CHECK_FALSE(phone.send(0, 9, 2, 160));  // PCMU from a PCMA phone is not what was negotiated
 }
 
-TEST_CASE("PhoneRelay forwards telephone-events and reports each digit once", "[sip][media][PhoneRelay]") {
+TEST_CASE("PhoneRelay forwards telephone-events and reports each digit once",
+          "[sip][media][PhoneRelay]") {
     Phone phone{PhoneRelay({G711Law::Mu, std::uint8_t{101}, std::uint8_t{126}, 1000})};
     phone.send(0, 5, 10, 1600);
     auto event = [](std::uint8_t code, bool end, std::uint16_t duration) {
@@ -101,7 +105,8 @@ TEST_CASE("PhoneRelay forwards telephone-events and reports each digit once", "[
     int forwarded = 0;
     std::uint16_t seq = 11;
     for (int i = 1; i <= 5; ++i) {
-        auto s = phone.send(101, 5, seq++, 1760, i == 1, event(9, i == 5, static_cast<std::uint16_t>(160 * i)));
+        auto s = phone.send(101, 5, seq++, 1760, i == 1,
+                            event(9, i == 5, static_cast<std::uint16_t>(160 * i)));
         REQUIRE(s);
         ++forwarded;
         CHECK(s->packet.header.payloadType == 126);

@@ -10,7 +10,8 @@ using namespace sb::sip::media;
 TEST_CASE("PlaybackQueue replaces the room audio frame by frame", "[sip][media][PlaybackQueue]") {
     PlaybackQueue q;
     std::vector<bool> done;
-    q.enqueue(std::vector<std::int16_t>(200, 1000), PlayMode::Replace, [&](bool c) { done.push_back(c); });
+    q.enqueue(std::vector<std::int16_t>(200, 1000), PlayMode::Replace,
+              [&](bool c) { done.push_back(c); });
     PcmFrame f;
     f.fill(5);
     REQUIRE(q.apply(f));
@@ -27,10 +28,12 @@ TEST_CASE("PlaybackQueue replaces the room audio frame by frame", "[sip][media][
     CHECK(f[0] == 5);  // untouched once nothing plays
 }
 
-TEST_CASE("PlaybackQueue mixes with saturation and plays clips in order", "[sip][media][PlaybackQueue]") {
+TEST_CASE("PlaybackQueue mixes with saturation and plays clips in order",
+          "[sip][media][PlaybackQueue]") {
     PlaybackQueue q;
     std::vector<int> order;
-    q.enqueue(std::vector<std::int16_t>(160, 30000), PlayMode::Mix, [&](bool) { order.push_back(1); });
+    q.enqueue(std::vector<std::int16_t>(160, 30000), PlayMode::Mix,
+              [&](bool) { order.push_back(1); });
     q.enqueue({}, PlayMode::Mix, [&](bool) { order.push_back(2); });  // empty: done without a frame
     q.enqueue(std::vector<std::int16_t>(160, -7), PlayMode::Mix, [&](bool) { order.push_back(3); });
     PcmFrame f;
@@ -61,7 +64,8 @@ TEST_CASE("PlaybackQueue callbacks may enqueue the next clip", "[sip][media][Pla
     PlaybackQueue q;
     bool second = false;
     q.enqueue(std::vector<std::int16_t>(160, 1), PlayMode::Replace, [&](bool) {
-        q.enqueue(std::vector<std::int16_t>(160, 2), PlayMode::Replace, [&](bool) { second = true; });
+        q.enqueue(std::vector<std::int16_t>(160, 2), PlayMode::Replace,
+                  [&](bool) { second = true; });
     });
     PcmFrame f{};
     q.apply(f);

@@ -12,7 +12,8 @@
 
 using namespace sb::sip::media;
 
-TEST_CASE("PortAllocator hands out even ports until the range is exhausted", "[sip][media][PortAllocator]") {
+TEST_CASE("PortAllocator hands out even ports until the range is exhausted",
+          "[sip][media][PortAllocator]") {
     PortAllocator ports(10001, 10008);  // odd min rounds up: 10002 10004 10006 10008
     CHECK(ports.capacity() == 4);
     std::vector<std::uint16_t> got;

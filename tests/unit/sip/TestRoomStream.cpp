@@ -19,7 +19,8 @@ RtpPacket packet(std::uint8_t pt, std::uint16_t seq, const std::vector<std::uint
 
 }  // namespace
 
-TEST_CASE("RoomStream turns Opus packets into frames and conceals a loss", "[sip][media][RoomStream]") {
+TEST_CASE("RoomStream turns Opus packets into frames and conceals a loss",
+          "[sip][media][RoomStream]") {
     RoomStream s(Codec::Opus, 111, 2);
     OpusSource src(440);
     PcmFrame frame;

@@ -12,14 +12,29 @@ using namespace sb::sip::media;
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-ByteView view(const Bytes& b) { return ByteView{b.data(), b.size()}; }
+ByteView view(const Bytes& b) {
+    return ByteView{b.data(), b.size()};
+}
 
 // V=2, the given first-byte flags, PT 111 with marker, seq 0x1234, ts 0x01020304, SSRC 0xA0B0C0D0.
 Bytes header(std::uint8_t flags) {
-    return {static_cast<std::uint8_t>(0x80 | flags), 0xEF, 0x12, 0x34, 1, 2, 3, 4, 0xA0, 0xB0, 0xC0, 0xD0};
+    return {static_cast<std::uint8_t>(0x80 | flags),
+            0xEF,
+            0x12,
+            0x34,
+            1,
+            2,
+            3,
+            4,
+            0xA0,
+            0xB0,
+            0xC0,
+            0xD0};
 }
 
-void append(Bytes& b, std::initializer_list<std::uint8_t> more) { b.insert(b.end(), more); }
+void append(Bytes& b, std::initializer_list<std::uint8_t> more) {
+    b.insert(b.end(), more);
+}
 
 }  // namespace
 

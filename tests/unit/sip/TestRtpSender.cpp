@@ -20,7 +20,8 @@ RtpPacket sendAudio(RtpSender& s, std::uint8_t* buf, std::size_t cap = 200) {
 
 }  // namespace
 
-TEST_CASE("RtpSender numbers packets +1 and timestamps +160 with a fixed SSRC", "[sip][media][RtpSender]") {
+TEST_CASE("RtpSender numbers packets +1 and timestamps +160 with a fixed SSRC",
+          "[sip][media][RtpSender]") {
     RtpSender s({1000, 0, 160, std::uint16_t{65534}, 0xFFFFFF00u});
     std::uint8_t buf[200];
     std::vector<RtpPacket> packets;
@@ -59,12 +60,14 @@ TEST_CASE("RtpSender marks the packet after skipped frames", "[sip][media][RtpSe
     CHECK(sendAudio(s, buf).header.marker);
 }
 
-TEST_CASE("RtpSender shares its sequence space with other payload types", "[sip][media][RtpSender]") {
+TEST_CASE("RtpSender shares its sequence space with other payload types",
+          "[sip][media][RtpSender]") {
     RtpSender s({1000, 0, 160, std::uint16_t{100}, 5000u});
     std::uint8_t buf[200];
     sendAudio(s, buf);
     std::uint8_t event[4] = {1, 0, 0, 160};
-    std::size_t n = s.sendOther(101, true, s.frameTimestamp(), ByteView{event, 4}, buf, sizeof(buf));
+    std::size_t n =
+        s.sendOther(101, true, s.frameTimestamp(), ByteView{event, 4}, buf, sizeof(buf));
     REQUIRE(n == 16);
     auto p = RtpPacket::parse(ByteView{buf, n});
     REQUIRE(p);
@@ -91,7 +94,8 @@ TEST_CASE("RtpSender starts at random sequence numbers and timestamps", "[sip][m
     bool differs = false;
     for (int i = 0; i < 8 && !differs; ++i) {
         RtpSender other({1000, 0, 160, {}, {}});
-        differs = other.nextSequence() != first.nextSequence() || other.frameTimestamp() != first.frameTimestamp();
+        differs = other.nextSequence() != first.nextSequence() ||
+                  other.frameTimestamp() != first.frameTimestamp();
     }
     CHECK(differs);
 }

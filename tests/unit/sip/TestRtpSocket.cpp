@@ -16,7 +16,8 @@ namespace {
 const auto kLoopback = asio::ip::make_address("127.0.0.1");
 
 template <typename Pred>
-bool runUntil(asio::io_context& io, Pred done, std::chrono::milliseconds limit = std::chrono::milliseconds(2000)) {
+bool runUntil(asio::io_context& io, Pred done,
+              std::chrono::milliseconds limit = std::chrono::milliseconds(2000)) {
     auto end = std::chrono::steady_clock::now() + limit;
     while (!done() && std::chrono::steady_clock::now() < end) {
         io.restart();
@@ -73,7 +74,8 @@ TEST_CASE("RtpSocket close frees the port and stops the loop", "[sip][media][Rtp
     CHECK(weak.expired());  // the receive loop let go of it
 }
 
-TEST_CASE("RtpSocket reports exhaustion and skips ports held elsewhere", "[sip][media][RtpSocket]") {
+TEST_CASE("RtpSocket reports exhaustion and skips ports held elsewhere",
+          "[sip][media][RtpSocket]") {
     asio::io_context io;
     auto ports = std::make_shared<PortAllocator>(46030, 46033);
     // Another "process" holds the first port of the range.

@@ -27,7 +27,9 @@ void put32(Bytes& b, std::uint32_t v) {
     put16(b, v & 0xFFFF);
     put16(b, v >> 16);
 }
-void tag(Bytes& b, const char* t) { b.insert(b.end(), t, t + 4); }
+void tag(Bytes& b, const char* t) {
+    b.insert(b.end(), t, t + 4);
+}
 
 struct Wav {
     std::uint16_t format = 1, channels = 1, bits = 16;
@@ -59,25 +61,30 @@ struct Wav {
             put16(b, bits);
             put32(b, 4);
             put16(b, format);  // SubFormat GUID starts with the format tag
-            b.insert(b.end(), {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71});
+            b.insert(b.end(), {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00,
+                               0x38, 0x9B, 0x71});
         }
         tag(b, "data");
         put32(b, static_cast<std::uint32_t>(data.size()));
         b.insert(b.end(), data.begin(), data.end());
         std::uint32_t riff = static_cast<std::uint32_t>(b.size() - 8);
-        for (int i = 0; i < 4; ++i) b[4 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(riff >> (8 * i));
+        for (int i = 0; i < 4; ++i)
+            b[4 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(riff >> (8 * i));
         return b;
     }
 };
 
-std::vector<std::int16_t> parse(const Bytes& b) { return WavFile::parse(ByteView{b.data(), b.size()}); }
+std::vector<std::int16_t> parse(const Bytes& b) {
+    return WavFile::parse(ByteView{b.data(), b.size()});
+}
 
 }  // namespace
 
 TEST_CASE("WavFile reads 16-bit PCM, µ-law and A-law at 8 kHz mono", "[sip][media][WavFile]") {
     SECTION("PCM 16-bit little-endian") {
         Wav w;
-        for (std::int16_t s : {0, 1000, -1000, 32767, -32768}) put16(w.data, static_cast<std::uint16_t>(s));
+        for (std::int16_t s : {0, 1000, -1000, 32767, -32768})
+            put16(w.data, static_cast<std::uint16_t>(s));
         w.listChunk = true;
         CHECK(parse(w.bytes()) == std::vector<std::int16_t>{0, 1000, -1000, 32767, -32768});
     }
@@ -145,7 +152,8 @@ TEST_CASE("WavFile reads from disk", "[sip][media][WavFile]") {
     std::string path = "/tmp/sb-test-wavfile-" + std::to_string(::getpid()) + ".wav";
     {
         Bytes b = w.bytes();
-        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
     }
     CHECK(WavFile::read(path).size() == 800);
     std::remove(path.c_str());

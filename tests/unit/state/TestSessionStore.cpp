@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
+#include "StateTestSupport.hpp"
 
 using namespace sb::state;
 
@@ -25,31 +27,26 @@ struct SqliteFactory {
     std::unique_ptr<SessionStore> make() { return std::make_unique<SqliteSessionStore>(":memory:"); }
 };
 
+// The default store: memory + journal + SQLite in the background. Declared before the store in
+// each test, so the directory outlives it.
+struct JournaledFactory {
+    static constexpr const char* name = "journaled";
+    test::TempDir dir;
+    std::unique_ptr<SessionStore> make() { return std::make_unique<JournaledSessionStore>(dir.db()); }
+};
+
 Session session(const std::string& id, const std::string& account = "acc", EpochSeconds expires = 1000) {
-    return Session{id, account, std::string("tag-") + id, 10, expires};
+    return test::sampleSession(id, account, expires);
 }
-
 Participant participant(const std::string& id, const std::string& account = "acc") {
-    Participant p;
-    p.id = id;
-    p.accountId = account;
-    p.callbackUrl = "https://app.example/cb";
-    p.publishPermissions = {true, false};
-    p.tag = "t";
-    p.createdAt = 5;
-    return p;
+    return test::sampleParticipant(id, account);
 }
-
-Subscriptions subs() {
-    Subscriptions s;
-    s.sessionId = "s1";
-    s.participants = {{"p2", {"cam", "mic"}}, {"p3", {}}};
-    return s;
-}
+Subscriptions subs() { return test::sampleSubscriptions(); }
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("SessionStore contract", "[server][state][SessionStore]", MemoryFactory, SqliteFactory) {
+TEMPLATE_TEST_CASE("SessionStore contract", "[server][state][SessionStore]", MemoryFactory, SqliteFactory,
+                   JournaledFactory) {
     TestType factory;
     auto store = factory.make();
 

@@ -280,3 +280,20 @@ TEST_CASE("resolveUrl", "[voice][CallFlow]") {
     CHECK(resolveUrl("https://a.b/x", "//c.d/e") == "https://c.d/e");
     CHECK(resolveUrl("http://a.b/x", "https://c.d/e") == "https://c.d/e");
 }
+
+TEST_CASE_METHOD(Flow, "transferDisconnect is sent even after the flow is gone", "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl, doc("<Transfer><SipUri transferDisconnectUrl=\"/td\">sip:a@b</SipUri></Transfer>"));
+    start();
+    flow->stop();
+    ex.run();
+    std::weak_ptr<CallFlow> weak = flow;
+    flow.reset();
+    CHECK(weak.expired());  // the media's callbacks do not keep the flow alive
+    media->transferDone(TransferOutcome{std::nullopt, {{false, "hangup", ""}}});
+    ex.run();
+    auto* td = cb.last("transferDisconnect");
+    REQUIRE(td);
+    CHECK(td->url == "http://app.example/td");
+    CHECK(td->body["parentCallId"] == call.callId);
+    CHECK(ended.empty());
+}

@@ -68,9 +68,13 @@ public:
 
     void post(const std::string& url, const std::string& method, nlohmann::json body,
               std::function<void(CallbackResult)> done) override {
-        sent.push_back({url, method, body, done});
         auto it = routes_.find(url);
-        if (it != routes_.end()) done(it->second);
+        if (it == routes_.end()) {
+            sent.push_back({url, method, body, std::move(done)});  // answered later by the test
+            return;
+        }
+        sent.push_back({url, method, body, nullptr});
+        done(it->second);
     }
     std::vector<std::string> eventTypes() const {
         std::vector<std::string> out;

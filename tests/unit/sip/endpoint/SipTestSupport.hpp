@@ -2,15 +2,15 @@
 // Helpers for the SIP endpoint tests: free loopback ports, an asio pump, and sipp as a child
 // process (fork/exec, killed if it outlives its deadline). Everything stays on 127.0.0.1.
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <unistd.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -77,7 +77,7 @@ inline std::string readFile(const std::string& path) {
 
 // sipp (or any program) as a child with its output in <dir>/output.txt.
 class Child {
-public:
+  public:
     Child(std::vector<std::string> args, const std::string& dir) : dir_(dir) {
         pid_ = ::fork();
         if (pid_ == 0) {
@@ -90,6 +90,8 @@ public:
             }
             int devnull = ::open("/dev/null", O_RDONLY);
             if (devnull >= 0) ::dup2(devnull, 0);
+            // sofia's sockets are not close-on-exec: don't let the child keep them.
+            for (int other = 3; other < 1024; ++other) ::close(other);
             std::vector<char*> argv;
             for (auto& a : args) argv.push_back(a.data());
             argv.push_back(nullptr);
@@ -124,25 +126,40 @@ public:
     }
     std::string output() const { return readFile(dir_ + "/output.txt"); }
 
-private:
+  private:
     std::string dir_;
     pid_t pid_ = -1;
     int status_ = -1;
 };
 
-// A fresh folder for one sipp run (its cwd, logs).
-inline std::string tempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sb-sip-XXXXXX").string();
-    char* made = ::mkdtemp(tmpl.data());
-    return made ? std::string(made) : std::string("/tmp");
-}
+// A fresh folder for one sipp run (its cwd, output and logs), removed afterwards unless
+// SB_KEEP_SIPP_LOGS is set.
+struct TempDir {
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "sb-sip-XXXXXX").string();
+        if (::mkdtemp(tmpl.data())) path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        if (!path.empty() && !std::getenv("SB_KEEP_SIPP_LOGS"))
+            std::filesystem::remove_all(path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string path;
+};
 
 // Common sipp arguments: loopback only (SIP, media and control sockets), one call, no stdin,
 // a hard deadline.
 inline std::vector<std::string> sippArgs(std::uint16_t sipPort, std::uint16_t mediaPort) {
-    return {"sipp", "-m", "1", "-i", "127.0.0.1", "-ci", "127.0.0.1", "-bind_local",
-            "-p", std::to_string(sipPort), "-mp", std::to_string(mediaPort), "-nostdin",
-            "-timeout", "15s", "-timeout_error"};
+    return {"sipp",      "-m",
+            "1",         "-i",
+            "127.0.0.1", "-ci",
+            "127.0.0.1", "-bind_local",
+            "-p",        std::to_string(sipPort),
+            "-mp",       std::to_string(mediaPort),
+            "-nostdin",  "-timeout",
+            "15s",       "-timeout_error"};
 }
 
 }  // namespace sb::sip::test

@@ -120,6 +120,20 @@ TEST_CASE("Two endpoints: UUI, SDP offer/answer, BYE from the callee", "[sip][en
     CHECK(caller.failed.empty());
 }
 
+TEST_CASE("A call over TCP", "[sip][endpoint]") {
+    boost::asio::io_context io;
+    Peer callee(io), caller(io);
+    callee.onInvite = [&](const InboundInvite& i) { callee.ep->answer(i.callId, media(41006)); };
+    auto call = callTo(callee);
+    call.toUri += ";transport=tcp";
+    auto id = caller.ep->dial(call);
+    REQUIRE(pump(io, [&] { return !caller.answered.empty() || !caller.failed.empty(); }));
+    REQUIRE(caller.answered.size() == 1);
+    caller.ep->hangup(id);
+    REQUIRE(pump(io, [&] { return !callee.ended.empty(); }));
+    CHECK(callee.ended[0].second == "bye");
+}
+
 TEST_CASE("Over capacity an INVITE gets 503 without reaching the app", "[sip][endpoint]") {
     boost::asio::io_context io;
     Peer callee(io, 1), caller(io);
@@ -151,7 +165,8 @@ TEST_CASE("CANCEL of an unanswered inbound INVITE ends it", "[sip][endpoint]") {
     CHECK(callee.ep->activeCalls() == 0);
     // Answering afterwards is ignored.
     callee.ep->answer(callee.invites[0].callId, media(41002));
-    pump(io, [] { return false; }, 300ms);
+    pump(
+        io, [] { return false; }, 300ms);
     CHECK(caller.answered.empty());
     CHECK(caller.failed.empty());  // its own hangup
     CHECK(caller.ep->activeCalls() == 0);
@@ -161,7 +176,8 @@ TEST_CASE("No answer within the timeout: onFailed(408) and CANCEL", "[sip][endpo
     boost::asio::io_context io;
     Peer callee(io), caller(io);
     auto id = caller.ep->dial(callTo(callee, 1s));
-    REQUIRE(pump(io, [&] { return !caller.failed.empty(); }, 5s));
+    REQUIRE(pump(
+        io, [&] { return !caller.failed.empty(); }, 5s));
     CHECK(caller.failed[0] == std::make_tuple(id, 408, std::string("Request Timeout")));
     REQUIRE(pump(io, [&] { return !callee.ended.empty(); }));
     CHECK(callee.ended[0].second == "cancel");
@@ -202,8 +218,10 @@ TEST_CASE("Malformed SIP is answered or dropped by sofia, never fatal", "[sip][e
         while (reply.empty() && std::chrono::steady_clock::now() < deadline) {
             boost::system::error_code ec;
             auto n = sock.receive(boost::asio::buffer(buf), 0, ec);
-            if (!ec) reply.assign(buf, n);
-            else std::this_thread::sleep_for(10ms);
+            if (!ec)
+                reply.assign(buf, n);
+            else
+                std::this_thread::sleep_for(10ms);
         }
         return reply;
     };
@@ -219,9 +237,9 @@ TEST_CASE("Malformed SIP is answered or dropped by sofia, never fatal", "[sip][e
     CHECK(bad.rfind("SIP/2.0 400", 0) == 0);
     // A broken Content-Length and SDP in an otherwise fine INVITE.
     exchange("INVITE sip:x@127.0.0.1 SIP/2.0\r\n" + via + "2\r\n" +
-             "From: <sip:a@127.0.0.1>;tag=2\r\nTo: <sip:x@127.0.0.1>\r\nCall-ID: m2\r\n"
-             "CSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: 9999\r\n\r\n"
-             "v=0\r\nm=audio",
+                 "From: <sip:a@127.0.0.1>;tag=2\r\nTo: <sip:x@127.0.0.1>\r\nCall-ID: m2\r\n"
+                 "CSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: 9999\r\n\r\n"
+                 "v=0\r\nm=audio",
              300ms);
     // Still alive: OPTIONS gets 200.
     auto ok = exchange("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n" + via + "3\r\n" +
@@ -231,17 +249,17 @@ TEST_CASE("Malformed SIP is answered or dropped by sofia, never fatal", "[sip][e
     // An INVITE without SDP: 488 by the endpoint, the app never sees it.
     auto noSdp = exchange("INVITE sip:x@127.0.0.1 SIP/2.0\r\n" + via + "4\r\n" +
                           "From: <sip:a@127.0.0.1>;tag=4\r\nTo: <sip:x@127.0.0.1>\r\n"
-                          "Call-ID: m4\r\nCSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:" + local +
-                          ">\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+                          "Call-ID: m4\r\nCSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:" +
+                          local + ">\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
     if (noSdp.rfind("SIP/2.0 100", 0) == 0) noSdp = exchange("");
     CHECK(noSdp.rfind("SIP/2.0 488", 0) == 0);
-    pump(io, [] { return false; }, 200ms);
+    pump(
+        io, [] { return false; }, 200ms);
     CHECK(callee.invites.empty());
     CHECK(callee.ep->activeCalls() == 0);
 }
 
-TEST_CASE("The endpoint listens on bindAddress only, UDP and TCP on one port",
-          "[sip][endpoint]") {
+TEST_CASE("The endpoint listens on bindAddress only, UDP and TCP on one port", "[sip][endpoint]") {
     boost::asio::io_context io;
     Peer peer(io);
     const auto port = peer.ep->port();
@@ -274,6 +292,7 @@ TEST_CASE("stop() sends BYE for answered calls and is idempotent", "[sip][endpoi
     CHECK(callee.ended.empty());  // nothing after stop()
     // dial() after stop() does nothing, and tells nothing: events are closed.
     callee.ep->dial(callTo(caller));
-    CHECK_FALSE(pump(io, [&] { return !callee.failed.empty(); }, 300ms));
+    CHECK_FALSE(pump(
+        io, [&] { return !callee.failed.empty(); }, 300ms));
     CHECK(caller.invites.empty());
 }

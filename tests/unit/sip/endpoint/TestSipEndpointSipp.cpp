@@ -80,12 +80,14 @@ TEST_CASE("sipp INVITE with User-To-User is answered with PCMU, then BYE ends it
     ep->start();
     REQUIRE(ep->port() != 0);
 
-    auto dir = tempDir();
+    TempDir tmp;
+    const auto& dir = tmp.path;
     auto args = uacArgs(ep->port(), scenarioPath("uac_uui_pcmu.xml"), dir);
     for (auto a : {"-key", "uui", kUui}) args.emplace_back(a);
     Child sipp(args, dir);
 
-    REQUIRE(pump(io, [&] { return sipp.exited() && !rec.ended.empty(); }, 20s));
+    REQUIRE(pump(
+        io, [&] { return sipp.exited() && !rec.ended.empty(); }, 20s));
     INFO(sipp.output());
     CHECK(sipp.poll() == 0);
     REQUIRE(rec.invites.size() == 1);
@@ -115,19 +117,23 @@ TEST_CASE("reject() reaches sipp as the final response", "[sip][endpoint][sipp]"
     Recorder rec;
     std::optional<SipEndpoint> ep;
     ep.emplace(io.get_executor(), loopbackConfig(), rec.events([&](const InboundInvite& i) {
-        if (i.codecMatch) ep->reject(i.callId, 403, "Forbidden");
-        else ep->reject(i.callId, 488, "Not Acceptable Here");
+        if (i.codecMatch)
+            ep->reject(i.callId, 403, "Forbidden");
+        else
+            ep->reject(i.callId, 488, "Not Acceptable Here");
     }));
     ep->start();
 
     SECTION("403 for a PCMU offer") {
-        auto dir = tempDir();
+        TempDir tmp;
+        const auto& dir = tmp.path;
         auto args = uacArgs(ep->port(), scenarioPath("uac_uui_rejected.xml"), dir);
         for (auto a : {"-key", "uui", "x.y.z;encoding=jwt", "-key", "offer_pt", "0", "-key",
                        "offer_codec", "PCMU/8000"})
             args.emplace_back(a);
         Child sipp(args, dir);
-        REQUIRE(pump(io, [&] { return sipp.exited(); }, 20s));
+        REQUIRE(pump(
+            io, [&] { return sipp.exited(); }, 20s));
         INFO(sipp.output());
         CHECK(sipp.poll() == 0);
         CHECK(readFile(dir + "/log.txt").find("final=403") != std::string::npos);
@@ -136,13 +142,15 @@ TEST_CASE("reject() reaches sipp as the final response", "[sip][endpoint][sipp]"
         CHECK(rec.invites[0].userToUserValues == std::vector<std::string>{"x.y.z;encoding=jwt"});
     }
     SECTION("an offer with only G.729 has codecMatch=false; the app answers 488") {
-        auto dir = tempDir();
+        TempDir tmp;
+        const auto& dir = tmp.path;
         auto args = uacArgs(ep->port(), scenarioPath("uac_uui_rejected.xml"), dir);
         for (auto a : {"-key", "uui", "x.y.z;encoding=jwt", "-key", "offer_pt", "18", "-key",
                        "offer_codec", "G729/8000"})
             args.emplace_back(a);
         Child sipp(args, dir);
-        REQUIRE(pump(io, [&] { return sipp.exited(); }, 20s));
+        REQUIRE(pump(
+            io, [&] { return sipp.exited(); }, 20s));
         INFO(sipp.output());
         CHECK(sipp.poll() == 0);
         CHECK(readFile(dir + "/log.txt").find("final=488") != std::string::npos);
@@ -151,7 +159,8 @@ TEST_CASE("reject() reaches sipp as the final response", "[sip][endpoint][sipp]"
         CHECK(rec.invites[0].remote.telephoneEventPt == -1);
     }
     // No event for a call the app itself rejected.
-    pump(io, [] { return false; }, 200ms);
+    pump(
+        io, [] { return false; }, 200ms);
     CHECK(rec.ended.empty());
     CHECK(ep->activeCalls() == 0);
 }
@@ -165,7 +174,8 @@ TEST_CASE("dial() to a sipp UAS: User-To-User sent, answered, hangup() sends BYE
 
     const auto uasPort = freePort();
     const auto uasMedia = freePort();
-    auto dir = tempDir();
+    TempDir tmp;
+    const auto& dir = tmp.path;
     const bool builtin = GENERATE(false, true);
     auto args = sippArgs(uasPort, uasMedia);
     if (builtin) {
@@ -187,7 +197,8 @@ TEST_CASE("dial() to a sipp UAS: User-To-User sent, answered, hangup() sends BYE
     auto id = ep.dial(call);
     CHECK(ep.activeCalls() <= 1);
 
-    REQUIRE(pump(io, [&] { return !rec.answered.empty() || !rec.failed.empty(); }, 10s));
+    REQUIRE(pump(
+        io, [&] { return !rec.answered.empty() || !rec.failed.empty(); }, 10s));
     INFO(sipp.output());
     REQUIRE(rec.answered.size() == 1);
     CHECK(rec.answered[0].first == id);
@@ -200,17 +211,17 @@ TEST_CASE("dial() to a sipp UAS: User-To-User sent, answered, hangup() sends BYE
     CHECK(ep.activeCalls() == 1);
 
     ep.hangup(id);
-    REQUIRE(pump(io, [&] { return sipp.exited(); }, 10s));
+    REQUIRE(pump(
+        io, [&] { return sipp.exited(); }, 10s));
     CHECK(sipp.poll() == 0);
-    if (!builtin) CHECK(readFile(dir + "/log.txt").find("uui=abc.def.ghi;encoding=jwt") !=
-                        std::string::npos);
+    if (!builtin)
+        CHECK(readFile(dir + "/log.txt").find("uui=abc.def.ghi;encoding=jwt") != std::string::npos);
     CHECK(ep.activeCalls() == 0);
     CHECK(rec.failed.empty());
     CHECK(rec.ended.empty());  // our own hangup is not reported
 }
 
-TEST_CASE("dial() to a port nobody listens on fails within the timeout",
-          "[sip][endpoint][sipp]") {
+TEST_CASE("dial() to a port nobody listens on fails within the timeout", "[sip][endpoint][sipp]") {
     boost::asio::io_context io;
     Recorder rec;
     SipEndpoint ep(io.get_executor(), loopbackConfig(), rec.events());
@@ -222,7 +233,8 @@ TEST_CASE("dial() to a port nobody listens on fails within the timeout",
     call.timeout = 3s;
     const auto started = std::chrono::steady_clock::now();
     auto id = ep.dial(call);
-    REQUIRE(pump(io, [&] { return !rec.failed.empty(); }, 5s));
+    REQUIRE(pump(
+        io, [&] { return !rec.failed.empty(); }, 5s));
     CHECK(std::chrono::steady_clock::now() - started < 4s);
     CHECK(std::get<0>(rec.failed[0]) == id);
     const int status = std::get<1>(rec.failed[0]);
@@ -239,7 +251,8 @@ TEST_CASE("A 503 with Retry-After fails the call at once, without a second INVIT
     ep.start();
 
     const auto uasPort = freePort();
-    auto dir = tempDir();
+    TempDir tmp;
+    const auto& dir = tmp.path;
     auto args = sippArgs(uasPort, freePort());
     args.emplace_back("-sf");
     args.push_back(scenarioPath("uas_busy_retry_after.xml"));
@@ -250,9 +263,11 @@ TEST_CASE("A 503 with Retry-After fails the call at once, without a second INVIT
     call.toUri = "sip:busy@127.0.0.1:" + std::to_string(uasPort);
     call.local = localMedia(32004);
     auto id = ep.dial(call);
-    REQUIRE(pump(io, [&] { return !rec.failed.empty(); }, 3s));
+    REQUIRE(pump(
+        io, [&] { return !rec.failed.empty(); }, 3s));
     CHECK(rec.failed[0] == std::make_tuple(id, 503, std::string("Service Unavailable")));
-    REQUIRE(pump(io, [&] { return sipp.exited(); }, 10s));
+    REQUIRE(pump(
+        io, [&] { return sipp.exited(); }, 10s));
     INFO(sipp.output());
     CHECK(sipp.poll() == 0);
     CHECK(rec.failed.size() == 1);

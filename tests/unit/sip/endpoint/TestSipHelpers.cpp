@@ -33,8 +33,9 @@ std::string sdpWith(const std::string& media) {
 
 TEST_CASE("Audio SDP offers are read with sofia's parser", "[sip][endpoint]") {
     SECTION("PCMU is preferred wherever it is listed") {
-        auto d = parseAudioSdp(sdpWith("m=audio 4000 RTP/AVP 8 0 101\r\n"
-                                       "a=rtpmap:101 telephone-event/8000\r\n"));
+        auto d =
+            parseAudioSdp(sdpWith("m=audio 4000 RTP/AVP 8 0 101\r\n"
+                                  "a=rtpmap:101 telephone-event/8000\r\n"));
         REQUIRE(d.ok);
         CHECK(d.address == "127.0.0.2");
         CHECK(d.port == 4000);
@@ -44,8 +45,9 @@ TEST_CASE("Audio SDP offers are read with sofia's parser", "[sip][endpoint]") {
         CHECK(chosenInAnswer(d) == G711::Pcma);
     }
     SECTION("PCMA only, media-level c= wins, dynamic telephone-event PT") {
-        auto d = parseAudioSdp(sdpWith("m=audio 4002 RTP/AVP 8 96\r\nc=IN IP4 127.0.0.3\r\n"
-                                       "a=rtpmap:96 telephone-event/8000\r\n"));
+        auto d =
+            parseAudioSdp(sdpWith("m=audio 4002 RTP/AVP 8 96\r\nc=IN IP4 127.0.0.3\r\n"
+                                  "a=rtpmap:96 telephone-event/8000\r\n"));
         REQUIRE(d.ok);
         CHECK(d.address == "127.0.0.3");
         CHECK(preferredFromOffer(d) == G711::Pcma);

@@ -1,0 +1,111 @@
+// CallAudioPipeline's control surface (any thread → the call's strand): where the room streams
+// and the two remote endpoints are, PlayAudio clips, DTMF to the phone, digits from it. Same class
+// as CallAudioPipeline.cpp, split by concern.
+
+#include <algorithm>
+
+#include "server/sip/media/CallAudioPipeline.hpp"
+
+namespace sb::sip::media {
+
+void CallAudioPipeline::setPhoneRemote(const Endpoint& remote) {
+    run([remote](CallAudioPipeline& self) {
+        self.phoneRemote_ = remote;
+        self.phoneSource_.reset();  // new SDP (re-INVITE): latch again on the next sender
+    });
+}
+
+void CallAudioPipeline::setJanusRemote(const Endpoint& remote) {
+    run([remote](CallAudioPipeline& self) { self.janusRemote_ = remote; });
+}
+
+void CallAudioPipeline::addStreamNow(const RoomStreamSpec& spec) {
+    auto it = std::find_if(streams_.begin(), streams_.end(),
+                           [&](const auto& s) { return s.first == spec.ssrc; });
+    if (it != streams_.end()) {
+        if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType)
+            return;
+        it->second =
+            std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth);
+        return;
+    }
+    streams_.emplace_back(
+        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth));
+    mixer_.addInput(spec.ssrc);
+}
+
+void CallAudioPipeline::removeStreamNow(std::uint32_t ssrc) {
+    streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
+                                  [&](const auto& s) { return s.first == ssrc; }),
+                   streams_.end());
+    mixer_.removeInput(ssrc);
+}
+
+void CallAudioPipeline::addRoomStream(const RoomStreamSpec& stream) {
+    run([stream](CallAudioPipeline& self) { self.addStreamNow(stream); });
+}
+
+void CallAudioPipeline::removeRoomStream(std::uint32_t ssrc) {
+    run([ssrc](CallAudioPipeline& self) { self.removeStreamNow(ssrc); });
+}
+
+void CallAudioPipeline::setRoomStreams(std::vector<RoomStreamSpec> streams) {
+    run([streams = std::move(streams)](CallAudioPipeline& self) {
+        std::vector<std::uint32_t> gone;
+        for (const auto& [ssrc, stream] : self.streams_) {
+            bool wanted = std::any_of(streams.begin(), streams.end(),
+                                      [&](const auto& s) { return s.ssrc == ssrc; });
+            if (!wanted) gone.push_back(ssrc);
+        }
+        for (auto ssrc : gone) self.removeStreamNow(ssrc);
+        for (const auto& spec : streams) self.addStreamNow(spec);
+    });
+}
+
+void CallAudioPipeline::play(std::vector<std::int16_t> samples, PlayMode mode,
+                             PlaybackQueue::Done done) {
+    run([samples = std::move(samples), mode,
+         done = std::move(done)](CallAudioPipeline& self) mutable {
+        if (self.stopped_) {
+            if (done) guarded([&] { done(false); });
+            return;
+        }
+        self.playback_.enqueue(std::move(samples), mode, std::move(done));
+    });
+}
+
+void CallAudioPipeline::stopPlayback() {
+    run([](CallAudioPipeline& self) {
+        if (!guarded([&] { self.playback_.stop(); })) bump(self.counters_.callbackErrors);
+    });
+}
+
+void CallAudioPipeline::sendDtmf(const std::string& digits, std::function<void(bool)> done) {
+    const DtmfSender::Config defaults;
+    sendDtmf(digits, defaults.tone, defaults.gap, std::move(done));
+}
+
+void CallAudioPipeline::sendDtmf(const std::string& digits, std::chrono::milliseconds tone,
+                                 std::chrono::milliseconds gap, std::function<void(bool)> done) {
+    if (!DtmfSender::valid(digits))
+        throw std::invalid_argument("DTMF: \"" + digits +
+                                    "\" has characters other than 0-9 * # A-D and pauses , w W");
+    if (!config_.phoneEventPayloadType)
+        throw std::logic_error("DTMF: the phone did not negotiate telephone-event (RFC 4733)");
+    run([digits, tone, gap, done = std::move(done)](CallAudioPipeline& self) mutable {
+        if (self.stopped_) {
+            if (done) guarded([&] { done(false); });
+            return;
+        }
+        self.dtmf_.enqueue(digits, tone, gap);
+        if (done) self.dtmfDone_.push_back(std::move(done));
+    });
+}
+
+void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
+    run([handler = std::move(handler)](CallAudioPipeline& self) mutable {
+        self.onDigit_ = std::move(handler);
+    });
+}
+
+}  // namespace sb::sip::media

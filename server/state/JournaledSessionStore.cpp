@@ -1,0 +1,122 @@
+#include "server/state/JournaledSessionStore.hpp"
+
+#include "server/app/Log.hpp"
+#include "server/state/SqliteSessionStore.hpp"
+
+namespace sb::state {
+
+JournaledSessionStore::JournaledSessionStore(const std::string& dbPath, Options options) {
+    log_ = std::make_unique<OpLog>(dbPath, options.log);  // takes the lock before anything else
+    // Only the OpApplier writes to the database, in the background: it can afford an fsync per
+    // commit, so that the journal it deletes is in the database even after an OS crash.
+    db_ = std::make_unique<SqliteSessionStore>(dbPath, SqliteSessionStore::Options{true});
+
+    std::uint64_t applied = db_->appliedSeq();
+    auto recovered = log_->recover(applied);
+    if (recovered.ignoredBytes > 0)
+        app::log(app::LogLevel::Warn, "store: " + std::to_string(recovered.ignoredBytes) +
+                                          " bytes of the journal were damaged or out of sequence and are "
+                                          "dropped (only an OS crash should cause this)");
+    if (!recovered.ops.empty()) {
+        db_->applyBatch(recovered.ops, recovered.lastSeq);
+        app::log(app::LogLevel::Info, "store: applied " + std::to_string(recovered.ops.size()) +
+                                          " journaled changes that were not yet in the database");
+    }
+    log_->start(recovered.lastSeq + 1);
+
+    db_->forEach([this](Session&& s) { memory_.createSession(s); },
+                 [this](Participant&& p) { memory_.createParticipant(p); });
+    applier_ = std::make_unique<OpApplier>(*db_, *log_, options.applier);
+}
+
+JournaledSessionStore::~JournaledSessionStore() {
+    // If the database could not take the backlog, the journal stays and is applied at next start.
+    if (applier_->stop()) log_->removeAll();
+}
+
+bool JournaledSessionStore::flush() { return applier_->flush(); }
+
+template <typename F>
+auto JournaledSessionStore::record(StoreOp&& op, F&& toMemory) {
+    applier_->admit();
+    std::uint64_t seq = log_->append(op);
+    auto result = toMemory();
+    applier_->enqueue(std::move(op), seq);
+    return result;
+}
+
+// ---------------------------------------------------------------- writes
+
+void JournaledSessionStore::createSession(const Session& s) {
+    std::lock_guard lock(writeMutex_);
+    record(StoreOp::createSession(s), [&] {
+        memory_.createSession(s);
+        return true;
+    });
+}
+
+std::vector<std::string> JournaledSessionStore::deleteSession(const std::string& accountId,
+                                                              const std::string& sessionId) {
+    std::lock_guard lock(writeMutex_);
+    if (!memory_.session(accountId, sessionId)) return {};
+    return record(StoreOp::deleteSession(accountId, sessionId),
+                  [&] { return memory_.deleteSession(accountId, sessionId); });
+}
+
+void JournaledSessionStore::createParticipant(const Participant& p) {
+    std::lock_guard lock(writeMutex_);
+    record(StoreOp::createParticipant(p), [&] {
+        memory_.createParticipant(p);
+        return true;
+    });
+}
+
+bool JournaledSessionStore::deleteParticipant(const std::string& accountId,
+                                              const std::string& participantId) {
+    std::lock_guard lock(writeMutex_);
+    if (!memory_.participant(accountId, participantId)) return false;
+    return record(StoreOp::deleteParticipant(accountId, participantId),
+                  [&] { return memory_.deleteParticipant(accountId, participantId); });
+}
+
+void JournaledSessionStore::setMembership(const std::string& accountId,
+                                          const std::string& participantId,
+                                          const std::optional<std::string>& sessionId,
+                                          const std::optional<Subscriptions>& subscriptions) {
+    std::lock_guard lock(writeMutex_);
+    if (!memory_.participant(accountId, participantId)) return;
+    record(StoreOp::setMembership(accountId, participantId, sessionId, subscriptions), [&] {
+        memory_.setMembership(accountId, participantId, sessionId, subscriptions);
+        return true;
+    });
+}
+
+// ---------------------------------------------------------------- reads: memory only
+
+std::optional<Session> JournaledSessionStore::session(const std::string& accountId,
+                                                      const std::string& sessionId) const {
+    return memory_.session(accountId, sessionId);
+}
+
+std::vector<Session> JournaledSessionStore::expiredSessions(EpochSeconds now) const {
+    return memory_.expiredSessions(now);
+}
+
+std::optional<Participant> JournaledSessionStore::participant(const std::string& accountId,
+                                                              const std::string& participantId) const {
+    return memory_.participant(accountId, participantId);
+}
+
+std::vector<Participant> JournaledSessionStore::sessionParticipants(const std::string& accountId,
+                                                                    const std::string& sessionId) const {
+    return memory_.sessionParticipants(accountId, sessionId);
+}
+
+std::size_t JournaledSessionStore::sessionParticipantCount(const std::string& accountId,
+                                                           const std::string& sessionId) const {
+    return memory_.sessionParticipantCount(accountId, sessionId);
+}
+
+StoreCounts JournaledSessionStore::counts() const { return memory_.counts(); }
+
+}  // namespace sb::state

@@ -1,0 +1,106 @@
+#include "server/state/OpApplier.hpp"
+
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+#include "server/app/Log.hpp"
+#include "server/state/OpLog.hpp"
+#include "server/state/SqliteSessionStore.hpp"
+
+namespace sb::state {
+
+OpApplier::OpApplier(SqliteSessionStore& db, OpLog& log, Options options)
+    : db_(db), log_(log), options_(options) {
+    pending_.reserve(options_.batchOps);
+    thread_ = std::thread([this] { run(); });
+}
+
+OpApplier::~OpApplier() { stop(); }
+
+void OpApplier::admit() const {
+    std::lock_guard lock(mutex_);
+    if (pending_.size() >= options_.maxBacklog)
+        throw std::runtime_error("store: " + std::to_string(pending_.size()) +
+                                 " changes are waiting for the database; refusing more");
+}
+
+void OpApplier::enqueue(StoreOp&& op, std::uint64_t seq) {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(op));
+    queuedSeq_ = seq;
+    if (pending_.size() == options_.batchOps) wake_.notify_one();
+}
+
+bool OpApplier::flush() {
+    std::unique_lock lock(mutex_);
+    std::uint64_t target = queuedSeq_;
+    std::uint64_t failures = failures_;
+    ++flushRequests_;
+    wake_.notify_one();
+    applied_.wait(lock, [&] { return appliedSeq_ >= target || failures_ != failures || stopped_; });
+    --flushRequests_;
+    return appliedSeq_ >= target;
+}
+
+bool OpApplier::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopped_) return pending_.empty();
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    applied_.notify_all();
+    return pending_.empty();
+}
+
+void OpApplier::run() {
+    std::unique_lock lock(mutex_);
+    bool ok = true;
+    while (!stopping_) {
+        if (ok)
+            wake_.wait_for(lock, options_.interval, [&] {
+                return stopping_ || flushRequests_ > 0 || pending_.size() >= options_.batchOps;
+            });
+        else  // after a failure, retry once per interval
+            wake_.wait_for(lock, options_.interval, [&] { return stopping_; });
+        ok = applyPending(lock);
+    }
+    applyPending(lock);  // what was queued before stop()
+}
+
+bool OpApplier::applyPending(std::unique_lock<std::mutex>& lock) {
+    if (pending_.empty()) return true;
+    // Swap buffers so that both keep their capacity; drop it if a backlog made it large.
+    batch_.clear();
+    if (batch_.capacity() > 4 * options_.batchOps) std::vector<StoreOp>().swap(batch_);
+    batch_.swap(pending_);
+    std::uint64_t last = queuedSeq_;
+    lock.unlock();
+    std::string error;
+    try {
+        db_.applyBatch(batch_, last);
+        log_.releaseUpTo(last);
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    lock.lock();
+    if (error.empty()) {
+        appliedSeq_ = last;
+    } else {
+        // Keep the batch ahead of what was queued meanwhile; it stays in the journal too.
+        if (failures_++ % 100 == 0)
+            app::log(app::LogLevel::Error, "store: applying " + std::to_string(batch_.size()) +
+                                               " journaled changes to the database failed (will retry): " + error);
+        batch_.insert(batch_.end(), std::make_move_iterator(pending_.begin()),
+                      std::make_move_iterator(pending_.end()));
+        batch_.swap(pending_);
+    }
+    applied_.notify_all();
+    return error.empty();
+}
+
+}  // namespace sb::state

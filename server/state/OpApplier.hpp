@@ -1,0 +1,65 @@
+#pragma once
+// Applies journaled StoreOps to the SQLite database on a background thread, many per transaction
+// (group commit), then lets the OpLog delete the segments that are fully applied. Requests never
+// wait for it: they are acknowledged once their op is in the OpLog. SQLite's own work (commits,
+// fsync, WAL checkpoints) therefore happens on this thread only.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/state/StoreOp.hpp"
+
+namespace sb::state {
+
+class OpLog;
+class SqliteSessionStore;
+
+class OpApplier {
+public:
+    struct Options {
+        std::chrono::milliseconds interval{20};  // apply what is queued at least this often
+        std::size_t batchOps = 2048;              // ... or as soon as this many ops are queued
+        std::size_t maxBacklog = 200000;          // admit() refuses writes beyond this (SQLite failing)
+    };
+
+    OpApplier(SqliteSessionStore& db, OpLog& log, Options options);
+    ~OpApplier();  // stop()
+    OpApplier(const OpApplier&) = delete;
+    OpApplier& operator=(const OpApplier&) = delete;
+
+    // Throws std::runtime_error if the backlog is full: call before journaling an op.
+    void admit() const;
+    // Queues the op the OpLog journaled with `seq` (seqs increase by one per call).
+    void enqueue(StoreOp&& op, std::uint64_t seq);
+    // Waits until everything queued so far is committed; false if applying failed.
+    bool flush();
+    // Applies what is queued and stops the thread; true if nothing is left unapplied. Idempotent.
+    bool stop();
+
+private:
+    void run();
+    bool applyPending(std::unique_lock<std::mutex>& lock);
+
+    SqliteSessionStore& db_;
+    OpLog& log_;
+    Options options_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;     // to the thread: work or stop
+    std::condition_variable applied_;  // from the thread: a batch was committed (or failed)
+    std::vector<StoreOp> pending_;
+    std::vector<StoreOp> batch_;     // being applied (the thread's; swapped with pending_)
+    std::uint64_t queuedSeq_ = 0;    // seq of the last op queued
+    std::uint64_t appliedSeq_ = 0;   // seq of the last op committed
+    std::uint64_t failures_ = 0;     // batches that failed, in total
+    int flushRequests_ = 0;
+    bool stopping_ = false;
+    bool stopped_ = false;
+    std::thread thread_;
+};
+
+}  // namespace sb::state
