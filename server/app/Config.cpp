@@ -107,6 +107,18 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "rtpPortMin") c.rtpPortMin = get<std::uint16_t>(v, k);
         else if (k == "rtpPortMax") c.rtpPortMax = get<std::uint16_t>(v, k);
         else if (k == "maxCalls") c.maxCalls = get<std::size_t>(v, k);
+        else if (k == "sipTrunk") c.sipTrunk = get<std::string>(v, k);
+        else if (k == "voiceNumbers") {
+            if (!v.is_array()) bad(k, "must be an array");
+            for (const auto& n : v) {
+                VoiceNumber vn{get<std::string>(n.value("number", json()), "voiceNumbers[].number"),
+                               get<std::string>(n.value("accountId", json()), "voiceNumbers[].accountId"),
+                               n.value("applicationId", std::string()),
+                               get<std::string>(n.value("initiateUrl", json()), "voiceNumbers[].initiateUrl"), std::nullopt};
+                if (n.contains("disconnectUrl")) vn.disconnectUrl = get<std::string>(n["disconnectUrl"], "voiceNumbers[].disconnectUrl");
+                c.voiceNumbers.push_back(std::move(vn));
+            }
+        }
         else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);
@@ -115,9 +127,14 @@ Config loadConfigFile(const std::string& path, Config c) {
             c.accounts.clear();
             for (const auto& a : v) {
                 if (!a.is_object()) bad(k, "entries must be objects");
-                c.accounts.push_back(Account{get<std::string>(a.value("id", json()), "accounts[].id"),
-                                             get<std::string>(a.value("username", json()), "accounts[].username"),
-                                             get<std::string>(a.value("password", json()), "accounts[].password")});
+                Account acc{get<std::string>(a.value("id", json()), "accounts[].id"),
+                            get<std::string>(a.value("username", json()), "accounts[].username"),
+                            get<std::string>(a.value("password", json()), "accounts[].password"), {}, 5, 10};
+                if (a.contains("allowedDestinations"))
+                    acc.allowedDestinations = get<std::vector<std::string>>(a["allowedDestinations"], "accounts[].allowedDestinations");
+                if (a.contains("maxConcurrentCalls")) acc.maxConcurrentCalls = get<std::size_t>(a["maxConcurrentCalls"], "accounts[].maxConcurrentCalls");
+                if (a.contains("maxCallsPerMinute")) acc.maxCallsPerMinute = get<std::size_t>(a["maxCallsPerMinute"], "accounts[].maxCallsPerMinute");
+                c.accounts.push_back(std::move(acc));
             }
         } else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments

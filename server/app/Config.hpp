@@ -14,6 +14,17 @@ struct Account {
     std::string id;
     std::string username;
     std::string password;
+    // Voice API toll-fraud policy (DESIGN): destinations are ECMAScript regexes matched against
+    // the whole `to`; none = this account may not place outbound calls.
+    std::vector<std::string> allowedDestinations = {};
+    std::size_t maxConcurrentCalls = 5;
+    std::size_t maxCallsPerMinute = 10;
+};
+
+// A number the SIP trunk may deliver calls to, and the application that handles them.
+struct VoiceNumber {
+    std::string number, accountId, applicationId, initiateUrl;
+    std::optional<std::string> disconnectUrl;
 };
 
 struct Config {
@@ -52,6 +63,8 @@ struct Config {
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
     std::size_t maxCalls = 200;
+    std::string sipTrunk;                     // "sip:127.0.0.1:5070": where outbound calls go
+    std::vector<VoiceNumber> voiceNumbers;
 
     // Media engine. Unset janusUrl: signaling works, offers get a media-server error.
     std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188

@@ -11,6 +11,11 @@
 #include "server/app/Log.hpp"
 #include "server/auth/SecretFile.hpp"
 #include "server/bridge/SipBridge.hpp"
+#include "server/voice/CallRegistry.hpp"
+#include "server/voice/HttpCallbackClient.hpp"
+#include "server/voice/VoiceApi.hpp"
+#include "server/voice/VoiceExecutor.hpp"
+#include "server/voice/VoiceService.hpp"
 #include "server/net/HttpServer.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/ops/OpsApi.hpp"
@@ -33,6 +38,7 @@ state::EpochSeconds wallClock() {
 std::unique_ptr<state::SessionStore> makeStore(const Config& c) {
     if (c.store == "memory") return std::make_unique<state::MemorySessionStore>();
     if (c.storeCache) return std::make_unique<state::JournaledSessionStore>(c.dataDir + "/switchboard.db");
+    state::JournaledSessionStore::applyLeftoverJournal(c.dataDir + "/switchboard.db");
     return std::make_unique<state::SqliteSessionStore>(c.dataDir + "/switchboard.db");
 }
 }  // namespace
@@ -94,6 +100,10 @@ struct Server::Parts {
     std::unique_ptr<web::DemoApp> demo;
     std::shared_ptr<media::MediaOrchestrator> media;  // set in run(), before serving
     std::shared_ptr<bridge::SipBridge> sip;           // likewise, when SIP is configured
+    std::unique_ptr<voice::CallRegistry> callRegistry;
+    std::unique_ptr<voice::HttpCallbackClient> callbacks;
+    std::unique_ptr<voice::AsioVoiceExecutor> voiceExecutor;
+    std::unique_ptr<voice::VoiceService> voice;
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
@@ -141,8 +151,31 @@ int Server::run() {
         bc.rtpAddress = config_.rtpAddress;
         bc.rtpPortMin = config_.rtpPortMin;
         bc.rtpPortMax = config_.rtpPortMax;
+        bc.trunk = config_.sipTrunk;
+        for (const auto& n : config_.voiceNumbers)
+            bc.numbers.push_back({n.number, n.accountId, n.applicationId, n.initiateUrl, n.disconnectUrl});
         sip = std::make_shared<bridge::SipBridge>(http.executor(), bc, parts_->tokens, parts_->calls, parts_->media);
         sip->start();
+
+        // The voice API places and receives its calls through the bridge.
+        voice::CallPolicy denyAll;
+        parts_->callRegistry = std::make_unique<voice::CallRegistry>(denyAll);
+        for (const auto& a : config_.accounts) {
+            voice::CallPolicy policy;
+            policy.allowedDestinations = a.allowedDestinations;
+            policy.maxConcurrentCalls = a.maxConcurrentCalls;
+            policy.maxCallsPerMinute = a.maxCallsPerMinute;
+            parts_->callRegistry->setPolicy(a.id, policy);
+        }
+        parts_->callbacks = std::make_unique<voice::HttpCallbackClient>(http.executor());
+        parts_->voiceExecutor = std::make_unique<voice::AsioVoiceExecutor>(http.executor());
+        voice::VoiceConfig vc;
+        vc.publicBaseUrl = "http://" + config_.httpAddress + ":" + std::to_string(http.port());
+        parts_->voice = std::make_unique<voice::VoiceService>(*parts_->callRegistry, *sip, *parts_->callbacks,
+                                                             *parts_->voiceExecutor, vc);
+        sip->setVoice(parts_->voice.get(), parts_->callbacks.get());
+        voice::addVoiceRoutes(parts_->router, {parts_->calls, parts_->authenticator, parts_->limiter}, *parts_->voice);
+        http.every(std::chrono::seconds(60), [this] { parts_->voice->purgeEnded(std::chrono::hours(1)); });
         std::printf("switchboard sip on %s:%u\n", bc.sip.bindAddress.c_str(), sip->sipPort());
         std::fflush(stdout);
     }
@@ -161,7 +194,12 @@ int Server::run() {
                             ", " + std::to_string(config_.accounts.size()) + " accounts");
     http.run();
     if (sip) sip->stop();
+    if (sip) sip->setVoice(nullptr, nullptr);
     sip.reset();
+    // Voice objects hold timers of the io_context too; VoiceService after its executor stopped.
+    parts_->voice.reset();
+    parts_->voiceExecutor.reset();
+    parts_->callbacks.reset();
     // Media objects hold Asio timers and sockets of the server's io_context: they must go before it.
     parts_->calls.setObserver(nullptr);
     parts_->media.reset();

@@ -1,4 +1,5 @@
 #include "server/bridge/SipBridge.hpp"
+#include "server/bridge/BridgeCall.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -8,59 +9,6 @@
 
 namespace sb::bridge {
 
-namespace asio = boost::asio;
-using sip::media::CallAudioPipeline;
-
-struct SipBridge::Call {
-    std::string id;
-    std::string accountId, participantId;
-    bool inbound = true;
-    std::shared_ptr<CallAudioPipeline> pipeline;
-    std::shared_ptr<Sink> sink;
-    bool attached = false;
-};
-
-// Receives the orchestration's decisions for one call; hops onto the bridge's strand.
-class SipBridge::Sink : public media::PhoneSink {
-public:
-    Sink(std::weak_ptr<SipBridge> bridge, std::string callId) : bridge_(std::move(bridge)), callId_(std::move(callId)) {}
-    void forwardsChanged(const std::vector<media::ForwardedStream>& streams) override {
-        auto bridge = bridge_.lock();
-        if (!bridge) return;
-        std::vector<CallAudioPipeline::RoomStreamSpec> specs;
-        for (const auto& s : streams) {
-            auto codec = sip::media::codecFromName(s.codec);
-            if (!codec) continue;  // not audio we can decode (never happens for audio tracks)
-            specs.push_back({s.ssrc, *codec, static_cast<std::uint8_t>(s.payloadType)});
-        }
-        asio::post(bridge->strand_, [bridge, id = callId_, specs = std::move(specs)]() mutable {
-            auto it = bridge->active_.find(id);
-            if (it != bridge->active_.end()) it->second->pipeline->setRoomStreams(std::move(specs));
-        });
-    }
-    void sendDtmf(const std::string& tones) override {
-        auto bridge = bridge_.lock();
-        if (!bridge) return;
-        asio::post(bridge->strand_, [bridge, id = callId_, tones] {
-            auto it = bridge->active_.find(id);
-            if (it == bridge->active_.end()) return;
-            try {
-                it->second->pipeline->sendDtmf(tones);
-            } catch (const std::exception& e) {
-                app::log(app::LogLevel::Warn, "sip: call " + id + ": cannot send DTMF: " + e.what());
-            }
-        });
-    }
-    void endPhone(const std::string& reason) override {
-        auto bridge = bridge_.lock();
-        if (!bridge) return;
-        asio::post(bridge->strand_, [bridge, id = callId_, reason] { bridge->end(id, reason, true); });
-    }
-
-private:
-    std::weak_ptr<SipBridge> bridge_;
-    std::string callId_;
-};
 
 SipBridge::SipBridge(asio::any_io_executor executor, BridgeConfig config, const auth::TokenService& tokens,
                      api::CallControl& calls, std::shared_ptr<media::MediaOrchestrator> media)
@@ -78,6 +26,20 @@ void SipBridge::start() {
     sip::SipEndpoint::Events events;
     events.onInvite = [weak](const sip::InboundInvite& invite) {
         if (auto self = weak.lock()) asio::post(self->strand_, [self, invite] { self->onInvite(invite); });
+    };
+    events.onAnswered = [weak](const std::string& callId, const sip::RemoteMedia& remote) {
+        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, remote] { self->onOutboundAnswered(callId, remote); });
+    };
+    events.onRinging = [weak](const std::string& callId) {
+        if (auto self = weak.lock())
+            asio::post(self->strand_, [self, callId] {
+                auto it = self->active_.find(callId);
+                if (it != self->active_.end() && self->voice_ && !it->second->voiceCallId.empty())
+                    self->voice_->callRinging(it->second->voiceCallId);
+            });
+    };
+    events.onFailed = [weak](const std::string& callId, int status, const std::string& reason) {
+        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, status, reason] { self->onOutboundFailed(callId, status, reason); });
     };
     events.onEnded = [weak](const std::string& callId, const std::string& reason) {
         if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, reason] { self->end(callId, reason, false); });
@@ -107,6 +69,7 @@ void SipBridge::refuse(const std::string& callId, int status, const std::string&
 void SipBridge::onInvite(const sip::InboundInvite& invite) {
     if (!invite.codecMatch) return refuse(invite.callId, 488, "Not Acceptable Here: PCMU or PCMA required");
     if (invite.userToUser.empty()) {
+        if (onTrunkInvite(invite)) return;
         if (unclaimed_ && unclaimed_(invite)) return;
         return refuse(invite.callId, 403, "Forbidden: no participant token in User-To-User");
     }
@@ -128,6 +91,32 @@ void SipBridge::onInvite(const sip::InboundInvite& invite) {
          });
 }
 
+std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, const sip::RemoteMedia* remote,
+                                                    std::string& error) {
+    CallAudioPipeline::Config pc;
+    boost::system::error_code ec;
+    pc.phoneAddress = asio::ip::make_address(config_.rtpAddress, ec);
+    pc.roomAddress = pc.phoneAddress;
+    if (remote) {
+        pc.phoneLaw = remote->codec == sip::G711::Pcma ? sip::media::G711Law::A : sip::media::G711Law::Mu;
+        if (remote->telephoneEventPt >= 0) pc.phoneEventPayloadType = static_cast<std::uint8_t>(remote->telephoneEventPt);
+        auto phoneAddr = asio::ip::make_address(remote->address, ec);
+        if (!ec) pc.phoneRemote = CallAudioPipeline::Endpoint(phoneAddr, remote->port);
+    }
+    auto call = std::make_shared<Call>();
+    call->id = callId;
+    try {
+        call->pipeline = CallAudioPipeline::create(strand_.get_inner_executor(), pc, ports_);
+    } catch (const std::exception& e) {
+        error = std::string("no RTP port free: ") + e.what();
+        return nullptr;
+    }
+    call->sink = std::make_shared<Sink>(weak_from_this(), callId);
+    active_[callId] = call;
+    stats_.activeCalls = active_.size();
+    return call;
+}
+
 void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, const std::string& accountId,
                      const std::string& participantId, bool inbound, std::function<void(std::string)> done) {
     try {
@@ -136,68 +125,53 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, 
     } catch (const api::ApiError&) {
         return done("participant no longer exists");
     }
-    CallAudioPipeline::Config pc;
-    boost::system::error_code ec;
-    pc.phoneAddress = asio::ip::make_address(config_.rtpAddress, ec);
-    pc.roomAddress = pc.phoneAddress;
-    pc.phoneLaw = remote.codec == sip::G711::Pcma ? sip::media::G711Law::A : sip::media::G711Law::Mu;
-    if (remote.telephoneEventPt >= 0) pc.phoneEventPayloadType = static_cast<std::uint8_t>(remote.telephoneEventPt);
-    auto phoneAddr = asio::ip::make_address(remote.address, ec);
-    if (!ec) pc.phoneRemote = CallAudioPipeline::Endpoint(phoneAddr, remote.port);
-    auto call = std::make_shared<Call>();
-    call->id = callId;
+    std::string error;
+    auto call = newCall(callId, &remote, error);
+    if (!call) return done(error);
     call->accountId = accountId;
     call->participantId = participantId;
     call->inbound = inbound;
-    try {
-        call->pipeline = CallAudioPipeline::create(strand_.get_inner_executor(), pc, ports_);
-    } catch (const std::exception& e) {
-        return done(std::string("no RTP port free: ") + e.what());
-    }
-    call->sink = std::make_shared<Sink>(weak_from_this(), callId);
-    active_[callId] = call;
-    stats_.activeCalls = active_.size();
-    media_->attachPhone(callId, accountId, participantId, call->pipeline->roomPort(), call->sink,
-                        [self = shared_from_this(), callId, remote, inbound, done](std::optional<std::string> error,
-                                                                                  media::PhoneEndpoint janus) {
-        asio::post(self->strand_, [self, callId, remote, inbound, done, error, janus] {
+    attach(call, [self = shared_from_this(), call, remote, done](const std::string& err) {
+        if (err.empty()) {
+            sip::LocalMedia local;
+            local.address = self->config_.rtpAddress;
+            local.port = call->pipeline->phonePort();
+            local.codec = remote.codec;
+            local.telephoneEventPt = remote.telephoneEventPt;
+            self->endpoint_->answer(call->id, local);
+            call->pipeline->start();
+        } else {
+            self->active_.erase(call->id);
+            self->stats_.activeCalls = self->active_.size();
+            call->pipeline->stop();
+        }
+        done(err);
+    });
+}
+
+// Makes the call's audio its participant's audio in the participant's session.
+void SipBridge::attach(const std::shared_ptr<Call>& call, std::function<void(std::string)> done) {
+    const std::string callId = call->id;
+    media_->attachPhone(callId, call->accountId, call->participantId, call->pipeline->roomPort(), call->sink,
+                        [self = shared_from_this(), callId, done](std::optional<std::string> error,
+                                                                  media::PhoneEndpoint janus) {
+        asio::post(self->strand_, [self, callId, done, error, janus] {
             auto it = self->active_.find(callId);
             if (it == self->active_.end()) return done("call ended");
+            if (error) return done(*error);
             auto joined = it->second;
-            if (error) {
-                joined->pipeline->stop();
-                self->active_.erase(it);
-                self->stats_.activeCalls = self->active_.size();
-                return done(*error);
-            }
-            boost::system::error_code ec2;
-            joined->pipeline->setJanusRemote(CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec2), janus.port));
+            boost::system::error_code ec;
+            joined->pipeline->setJanusRemote(CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec), janus.port));
             joined->attached = true;
             std::weak_ptr<media::MediaOrchestrator> media = self->media_;
             joined->pipeline->onDigit([media, callId](char digit) {
                 if (auto m = media.lock()) m->phoneDigit(callId, digit);
             });
-            joined->pipeline->start();
-            if (inbound) {
-                sip::LocalMedia local;
-                local.address = self->config_.rtpAddress;
-                local.port = joined->pipeline->phonePort();
-                local.codec = remote.codec;
-                local.telephoneEventPt = remote.telephoneEventPt;
-                self->endpoint_->answer(callId, local);
-            }
             ++self->stats_.callsAnswered;
-            app::log(app::LogLevel::Info, "sip: call " + callId + " joined session as participant " + joined->participantId);
+            app::log(app::LogLevel::Info, "sip: call " + callId + " joined the session of participant " + joined->participantId);
             done("");
         });
     });
-}
-
-void SipBridge::transferIntoSession(const std::string& callId, const std::string& uui,
-                                    std::function<void(std::string)> done) {
-    (void)callId;
-    (void)uui;
-    done("transfer into a session is not available for this call");
 }
 
 void SipBridge::end(const std::string& callId, const std::string& reason, bool hangupSip) {
@@ -209,7 +183,14 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
     ++stats_.callsEnded;
     if (hangupSip) endpoint_->hangup(callId);
     call->pipeline->stop();
-    media_->detachPhone(callId);
+    if (call->attached) media_->detachPhone(callId);
+    if (call->onLeftSession) std::exchange(call->onLeftSession, nullptr)();
+    if (!call->voiceCallId.empty()) {
+        voiceToSip_.erase(call->voiceCallId);
+        // The far end hung up (or the server ended the call): the voice API sends its callback.
+        if (!hangupSip && voice_) voice_->callHungUp(call->voiceCallId);
+        else if (voice_ && reason != "voice hangup") voice_->callHungUp(call->voiceCallId);
+    }
     app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason);
 }
 

@@ -17,11 +17,26 @@
 #include "server/sip/endpoint/SipEndpoint.hpp"
 #include "server/sip/media/CallAudioPipeline.hpp"
 #include "server/sip/media/PortAllocator.hpp"
+#include "server/voice/CallMedia.hpp"
+#include "server/voice/CallbackClient.hpp"
+#include "server/voice/VoiceService.hpp"
 
 namespace sb::bridge {
 
+// A number that calls from the trunk may reach, and the application that handles them.
+struct InboundNumber {
+    std::string number;  // E.164, matched against the INVITE's Request-URI user part
+    std::string accountId, applicationId;
+    std::string initiateUrl;
+    std::optional<std::string> disconnectUrl;
+};
+
 struct BridgeConfig {
     sip::SipConfig sip;
+    // Outbound calls of the voice API leave only through this trunk, e.g. "sip:127.0.0.1:5070";
+    // empty: the voice API cannot place calls.
+    std::string trunk;
+    std::vector<InboundNumber> numbers;
     std::string rtpAddress = "127.0.0.1";  // our RTP address towards phones (and Janus)
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
@@ -32,11 +47,20 @@ struct BridgeStats {
     std::uint64_t callsAnswered = 0, callsRefused = 0, callsEnded = 0;
 };
 
-class SipBridge : public std::enable_shared_from_this<SipBridge> {
+class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
 public:
     SipBridge(boost::asio::any_io_executor executor, BridgeConfig config, const auth::TokenService& tokens,
               api::CallControl& calls, std::shared_ptr<media::MediaOrchestrator> media);
-    ~SipBridge();
+    ~SipBridge() override;
+
+    // The voice API this bridge reports call progress to, and fetches PlayAudio files with.
+    void setVoice(voice::VoiceService* voice, voice::CallbackClient* http) {
+        voice_ = voice;
+        http_ = http;
+    }
+    // voice::CallPlacer
+    void place(const voice::Call& call) override;
+    void cancel(const std::string& callId) override;
 
     void start();
     void stop();
@@ -49,22 +73,26 @@ public:
     using UnclaimedInvite = std::function<bool(const sip::InboundInvite&)>;
     void onUnclaimedInvite(UnclaimedInvite handler) { unclaimed_ = std::move(handler); }
 
-    // Joins an existing call's audio (e.g. an answered outbound call) to the session of the
-    // participant named by `uui` — how a BXML <Transfer><SipUri uui=…> to this server is bridged
-    // without another SIP leg. `done(error)`; empty error = bridged.
-    void transferIntoSession(const std::string& callId, const std::string& uui, std::function<void(std::string)> done);
-
     sip::SipEndpoint& endpoint() { return *endpoint_; }
 
 private:
     struct Call;
     class Sink;
+    class Media;
+    friend class Media;
 
     void onInvite(const sip::InboundInvite& invite);
     void refuse(const std::string& callId, int status, const std::string& reason);
     void join(const std::string& callId, const sip::RemoteMedia& remote, const std::string& accountId,
               const std::string& participantId, bool inbound, std::function<void(std::string)> done);
     void end(const std::string& callId, const std::string& reason, bool hangupSip);
+    std::shared_ptr<Call> newCall(const std::string& callId, const sip::RemoteMedia* remote, std::string& error);
+    void attach(const std::shared_ptr<Call>& call, std::function<void(std::string)> done);
+    void onOutboundAnswered(const std::string& sipId, const sip::RemoteMedia& remote);
+    void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
+    bool onTrunkInvite(const sip::InboundInvite& invite);
+    bool isOwnUri(const std::string& uri) const;
+    std::string trunkUriFor(const std::string& to) const;
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     BridgeConfig config_;
@@ -76,6 +104,9 @@ private:
     std::map<std::string, std::shared_ptr<Call>> active_;
     UnclaimedInvite unclaimed_;
     BridgeStats stats_;
+    voice::VoiceService* voice_ = nullptr;
+    voice::CallbackClient* http_ = nullptr;
+    std::map<std::string, std::string> voiceToSip_;  // voice call id → SIP endpoint call id
 };
 
 }  // namespace sb::bridge

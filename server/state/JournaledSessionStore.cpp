@@ -11,22 +11,32 @@ JournaledSessionStore::JournaledSessionStore(const std::string& dbPath, Options 
     // commit, so that the journal it deletes is in the database even after an OS crash.
     db_ = std::make_unique<SqliteSessionStore>(dbPath, SqliteSessionStore::Options{true});
 
-    std::uint64_t applied = db_->appliedSeq();
-    auto recovered = log_->recover(applied);
+    log_->start(replay(*log_, *db_) + 1);
+
+    db_->forEach([this](Session&& s) { memory_.createSession(s); },
+                 [this](Participant&& p) { memory_.createParticipant(p); });
+    applier_ = std::make_unique<OpApplier>(*db_, *log_, options.applier);
+}
+
+std::uint64_t JournaledSessionStore::replay(OpLog& log, SqliteSessionStore& db) {
+    auto recovered = log.recover(db.appliedSeq());
     if (recovered.ignoredBytes > 0)
         app::log(app::LogLevel::Warn, "store: " + std::to_string(recovered.ignoredBytes) +
                                           " bytes of the journal were damaged or out of sequence and are "
                                           "dropped (only an OS crash should cause this)");
     if (!recovered.ops.empty()) {
-        db_->applyBatch(recovered.ops, recovered.lastSeq);
+        db.applyBatch(recovered.ops, recovered.lastSeq);
         app::log(app::LogLevel::Info, "store: applied " + std::to_string(recovered.ops.size()) +
                                           " journaled changes that were not yet in the database");
     }
-    log_->start(recovered.lastSeq + 1);
+    return recovered.lastSeq;
+}
 
-    db_->forEach([this](Session&& s) { memory_.createSession(s); },
-                 [this](Participant&& p) { memory_.createParticipant(p); });
-    applier_ = std::make_unique<OpApplier>(*db_, *log_, options.applier);
+void JournaledSessionStore::applyLeftoverJournal(const std::string& dbPath) {
+    OpLog log(dbPath, {});
+    SqliteSessionStore db(dbPath, SqliteSessionStore::Options{true});
+    log.start(replay(log, db) + 1);
+    log.removeAll();
 }
 
 JournaledSessionStore::~JournaledSessionStore() {

@@ -61,7 +61,13 @@ public:
     // Waits until every change made so far is in the database; false if applying it failed.
     bool flush();
 
+    // Applies a journal left next to `dbPath` by a killed process to the database and deletes
+    // it: for opening the database with SqliteSessionStore alone ("storeCache": false).
+    static void applyLeftoverJournal(const std::string& dbPath);
+
 private:
+    // Applies what `log` holds beyond the database's position to `db`; returns the last seq.
+    static std::uint64_t replay(OpLog& log, SqliteSessionStore& db);
     // Journals `op`, then runs `toMemory`, then queues `op` for the database. Caller holds writeMutex_.
     template <typename F>
     auto record(StoreOp&& op, F&& toMemory);

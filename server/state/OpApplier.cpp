@@ -1,5 +1,6 @@
 #include "server/state/OpApplier.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -12,7 +13,7 @@ namespace sb::state {
 
 OpApplier::OpApplier(SqliteSessionStore& db, OpLog& log, Options options)
     : db_(db), log_(log), options_(options) {
-    pending_.reserve(options_.batchOps);
+    pending_.reserve(std::min<std::size_t>(options_.batchOps, 4096));
     thread_ = std::thread([this] { run(); });
 }
 
@@ -36,10 +37,10 @@ bool OpApplier::flush() {
     std::unique_lock lock(mutex_);
     std::uint64_t target = queuedSeq_;
     std::uint64_t failures = failures_;
-    ++flushRequests_;
+    if (appliedSeq_ >= target) return true;
+    flushRequested_ = true;
     wake_.notify_one();
     applied_.wait(lock, [&] { return appliedSeq_ >= target || failures_ != failures || stopped_; });
-    --flushRequests_;
     return appliedSeq_ >= target;
 }
 
@@ -63,10 +64,11 @@ void OpApplier::run() {
     while (!stopping_) {
         if (ok)
             wake_.wait_for(lock, options_.interval, [&] {
-                return stopping_ || flushRequests_ > 0 || pending_.size() >= options_.batchOps;
+                return stopping_ || flushRequested_ || pending_.size() >= options_.batchOps;
             });
         else  // after a failure, retry once per interval
             wake_.wait_for(lock, options_.interval, [&] { return stopping_; });
+        flushRequested_ = false;
         ok = applyPending(lock);
     }
     applyPending(lock);  // what was queued before stop()

@@ -23,7 +23,7 @@ public:
     struct Options {
         std::chrono::milliseconds interval{20};  // apply what is queued at least this often
         std::size_t batchOps = 2048;              // ... or as soon as this many ops are queued
-        std::size_t maxBacklog = 200000;          // admit() refuses writes beyond this (SQLite failing)
+        std::size_t maxBacklog = 100000;          // admit() refuses writes beyond this (SQLite failing)
     };
 
     OpApplier(SqliteSessionStore& db, OpLog& log, Options options);
@@ -56,7 +56,7 @@ private:
     std::uint64_t queuedSeq_ = 0;    // seq of the last op queued
     std::uint64_t appliedSeq_ = 0;   // seq of the last op committed
     std::uint64_t failures_ = 0;     // batches that failed, in total
-    int flushRequests_ = 0;
+    bool flushRequested_ = false;
     bool stopping_ = false;
     bool stopped_ = false;
     std::thread thread_;

@@ -24,7 +24,10 @@ constexpr std::size_t kMaxUuiHeaderLength = 4096;
 constexpr std::size_t kMaxUuiValues = 8;
 // Bandwidth's limits, encoding parameters and separators included.
 constexpr std::size_t kMaxCreateCallUuiLength = 350;
-constexpr std::size_t kMaxSipUriUuiLength = 256;
+// Bandwidth documents 256 for <SipUri uui>, but generateTransferBxml's own output for one of our
+// device tokens ({callIdHex};encoding=base64,{jwt};encoding=jwt) is about 310 characters: a limit
+// that refused the reference helper's BXML would break every transfer, so ours is 512.
+constexpr std::size_t kMaxSipUriUuiLength = 512;
 
 struct UuiValue {
     std::string data;      // unquoted

@@ -115,8 +115,8 @@ export async function phoneMedia() {
 
 // Runs sipp with a scenario; resolves {code, stdout, stderr}. Never longer than `timeoutMs`.
 export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, timeoutMs = 30000, extra = [] }) {
-  const args = [target, '-sf', path.join(SCENARIOS, scenario), '-m', String(calls), '-i', '127.0.0.1',
-    '-p', '0', '-nostdin', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error', '-trace_err',
+  const args = [...(target ? [target] : []), '-sf', path.join(SCENARIOS, scenario), '-m', String(calls), '-i', '127.0.0.1',
+    ...(extra.includes('-p') ? [] : ['-p', '0']), '-nostdin', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error', '-trace_err',
     '-error_file', `/tmp/sipp-err-${process.pid}-${Date.now()}.log`];
   if (holdMs !== undefined) args.push('-d', String(holdMs));
   if (rate) args.push('-r', String(rate));

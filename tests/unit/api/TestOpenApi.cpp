@@ -10,6 +10,10 @@
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
 #include "server/web/DemoApp.hpp"
+#include "server/voice/CallRegistry.hpp"
+#include "server/voice/VoiceApi.hpp"
+#include "server/voice/VoiceService.hpp"
+#include "unit/voice/VoiceFakes.hpp"
 #include "server/state/MemorySessionStore.hpp"
 
 using namespace sb;
@@ -28,6 +32,13 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     signaling::addSignalingRoutes(router, gate);
     web::DemoApp demo(calls, {"acc"});
     demo.addRoutes(router);  // documented; routed only when the demo config enables it
+    // The voice API is routed when SIP is configured; documented always.
+    voice::CallRegistry registry;
+    voice::test::FakePlacer placer;
+    voice::test::FakeCallbacks callbacks;
+    voice::test::ManualExecutor executor;
+    voice::VoiceService voiceService(registry, placer, callbacks, executor);
+    voice::addVoiceRoutes(router, {calls, authn, limiter}, voiceService);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
     REQUIRE(doc.at("openapi").get<std::string>().rfind("3.", 0) == 0);
@@ -47,5 +58,5 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     CHECK(documented == routed);
     CHECK(documentedIds == routedIds);
     // The eleven call-control operations of reference §4.2 plus three operational ones and the device-token check.
-    CHECK(routed.size() == 16);
+    CHECK(routed.size() == 19);
 }

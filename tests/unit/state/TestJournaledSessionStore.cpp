@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -109,14 +110,16 @@ std::size_t journalFiles(const TempDir& dir) {
     return n;
 }
 
-// Runs `body` in a child process that is then killed with SIGKILL (no destructor, no flush).
+// Runs `body` in a child process that is then killed with SIGKILL. `body` leaks its store, so that
+// no destructor runs: the kill finds it in the middle of its work.
 void inKilledChild(const std::function<void()>& body) {
     pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
         try {
             body();
-        } catch (...) {
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "child failed: %s\n", e.what());
             ::_exit(3);
         }
         ::raise(SIGKILL);
@@ -124,6 +127,7 @@ void inKilledChild(const std::function<void()>& body) {
     }
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
+    INFO("child status " << status);
     REQUIRE(WIFSIGNALED(status));
     REQUIRE(WTERMSIG(status) == SIGKILL);
 }
@@ -164,14 +168,14 @@ TEST_CASE("JournaledSessionStore keeps every acknowledged change when the proces
 
     SECTION("nothing applied to the database yet") {
         inKilledChild([&] {
-            JournaledSessionStore store(dir.db(), neverApplying());
+            auto& store = *new JournaledSessionStore(dir.db(), neverApplying());
             randomChanges(store, 11, 800);
         });
         CHECK(journalFiles(dir) > 1);
     }
     SECTION("part of it applied, part only journaled") {
         inKilledChild([&] {
-            JournaledSessionStore store(dir.db(), neverApplying());
+            auto& store = *new JournaledSessionStore(dir.db(), neverApplying());
             randomChanges(store, 11, 800, [&] {
                 if (!store.flush()) ::_exit(5);
             });
@@ -179,17 +183,34 @@ TEST_CASE("JournaledSessionStore keeps every acknowledged change when the proces
     }
     SECTION("killed twice: after a restart that replayed the journal") {
         inKilledChild([&] {
-            JournaledSessionStore store(dir.db(), neverApplying());
+            auto& store = *new JournaledSessionStore(dir.db(), neverApplying());
             randomChanges(store, 11, 400);
         });
         inKilledChild([&] {
-            JournaledSessionStore store(dir.db(), neverApplying());
+            auto& store = *new JournaledSessionStore(dir.db(), neverApplying());
             randomChanges(store, 11, 800, {}, 400);
         });
     }
     JournaledSessionStore reopened(dir.db());
     requireSameState(expected, reopened);
     // Recovery put the journal into the database itself.
+    requireSameState(expected, SqliteSessionStore(dir.db()));
+}
+
+TEST_CASE("A journal left by a killed process is applied before SqliteSessionStore opens the database alone",
+          "[server][state][JournaledSessionStore]") {
+    TempDir dir;
+    MemorySessionStore expected;
+    randomChanges(expected, 5, 300);
+    inKilledChild([&] {
+        auto& store = *new JournaledSessionStore(dir.db(), neverApplying());
+        randomChanges(store, 5, 300);
+    });
+    REQUIRE(journalFiles(dir) > 0);
+    JournaledSessionStore::applyLeftoverJournal(dir.db());
+    CHECK(journalFiles(dir) == 0);
+    requireSameState(expected, SqliteSessionStore(dir.db()));
+    JournaledSessionStore::applyLeftoverJournal(dir.db());  // nothing left: no change
     requireSameState(expected, SqliteSessionStore(dir.db()));
 }
 

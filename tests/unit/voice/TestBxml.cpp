@@ -153,6 +153,6 @@ TEST_CASE("SipUri uui follows Bandwidth's rules", "[voice][Bxml]") {
     CHECK(parse(sip("abc.def.ghi;encoding=jwt")).size() == 1);
     CHECK_THAT(errorOf(sip("abc.def.ghi")), Catch::Contains("uui: User-To-User value 1 must end with an ;encoding="));
     CHECK_THAT(errorOf(sip("00ff;encoding=hex")), Catch::Contains("encoding \"hex\""));
-    CHECK_THAT(errorOf(sip(std::string(250, 'a') + ";encoding=base64")), Catch::Contains("at most 256 characters"));
+    CHECK_THAT(errorOf(sip(std::string(500, 'a') + ";encoding=base64")), Catch::Contains("at most 512 characters"));
     CHECK_THAT(errorOf(sip("not a jwt;encoding=jwt")), Catch::Contains("uui"));
 }

@@ -1,0 +1,69 @@
+#pragma once
+// SipBridge's per-call state and its PhoneSink, shared by SipBridge.cpp and VoiceCalls.cpp.
+// Private to server/bridge.
+
+#include <boost/asio/post.hpp>
+
+#include "server/app/Log.hpp"
+#include "server/bridge/SipBridge.hpp"
+
+namespace sb::bridge {
+
+namespace asio = boost::asio;
+using sip::media::CallAudioPipeline;
+
+struct SipBridge::Call {
+    std::string id;  // the SIP endpoint's call id
+    std::string accountId, participantId;
+    bool inbound = true;
+    std::string voiceCallId;  // set for calls of the voice API
+    std::shared_ptr<voice::CallMedia> media;
+    std::function<void()> onLeftSession;  // a BXML <Transfer> into a session waits for this
+    std::shared_ptr<CallAudioPipeline> pipeline;
+    std::shared_ptr<Sink> sink;
+    bool attached = false;
+};
+
+// Receives the orchestration's decisions for one call; hops onto the bridge's strand.
+class SipBridge::Sink : public media::PhoneSink {
+public:
+    Sink(std::weak_ptr<SipBridge> bridge, std::string callId) : bridge_(std::move(bridge)), callId_(std::move(callId)) {}
+    void forwardsChanged(const std::vector<media::ForwardedStream>& streams) override {
+        auto bridge = bridge_.lock();
+        if (!bridge) return;
+        std::vector<CallAudioPipeline::RoomStreamSpec> specs;
+        for (const auto& s : streams) {
+            auto codec = sip::media::codecFromName(s.codec);
+            if (!codec) continue;  // not audio we can decode (never happens for audio tracks)
+            specs.push_back({s.ssrc, *codec, static_cast<std::uint8_t>(s.payloadType)});
+        }
+        asio::post(bridge->strand_, [bridge, id = callId_, specs = std::move(specs)]() mutable {
+            auto it = bridge->active_.find(id);
+            if (it != bridge->active_.end()) it->second->pipeline->setRoomStreams(std::move(specs));
+        });
+    }
+    void sendDtmf(const std::string& tones) override {
+        auto bridge = bridge_.lock();
+        if (!bridge) return;
+        asio::post(bridge->strand_, [bridge, id = callId_, tones] {
+            auto it = bridge->active_.find(id);
+            if (it == bridge->active_.end()) return;
+            try {
+                it->second->pipeline->sendDtmf(tones);
+            } catch (const std::exception& e) {
+                app::log(app::LogLevel::Warn, "sip: call " + id + ": cannot send DTMF: " + e.what());
+            }
+        });
+    }
+    void endPhone(const std::string& reason) override {
+        auto bridge = bridge_.lock();
+        if (!bridge) return;
+        asio::post(bridge->strand_, [bridge, id = callId_, reason] { bridge->end(id, reason, true); });
+    }
+
+private:
+    std::weak_ptr<SipBridge> bridge_;
+    std::string callId_;
+};
+
+}  // namespace sb::bridge

@@ -1,0 +1,297 @@
+// The voice API side of the SIP bridge (issue 4): outbound calls through the configured trunk,
+// inbound calls from the trunk to configured numbers, and voice::CallMedia — what BXML verbs do
+// to a call: play a WAV, send DTMF, transfer into a WebRTC session, hang up.
+
+#include <boost/asio/post.hpp>
+#include <regex>
+
+#include "server/api/ApiError.hpp"
+#include "server/app/Log.hpp"
+#include "server/bridge/SipBridge.hpp"
+#include "server/bridge/BridgeCall.hpp"
+#include "server/sip/media/WavFile.hpp"
+#include "server/voice/Uui.hpp"
+
+namespace sb::bridge {
+
+namespace {
+
+std::string causeForStatus(int status) {
+    if (status == 486 || status == 600) return voice::cause::kBusy;
+    if (status == 408 || status == 480) return voice::cause::kTimeout;
+    if (status == 487) return voice::cause::kCancel;
+    if (status == 403 || status == 404 || status == 603) return voice::cause::kRejected;
+    return voice::cause::kError;
+}
+
+// "sip:user@host:port;params" → "host:port" (port 5060 when absent).
+std::string hostPortOf(const std::string& uri) {
+    std::string rest = uri.rfind("sip:", 0) == 0 ? uri.substr(4) : uri;
+    auto at = rest.find('@');
+    if (at != std::string::npos) rest = rest.substr(at + 1);
+    rest = rest.substr(0, rest.find_first_of(";?>"));
+    if (rest.find(':') == std::string::npos) rest += ":5060";
+    return rest;
+}
+
+}  // namespace
+
+// What BXML does to one call, on the bridge's strand.
+class SipBridge::Media : public voice::CallMedia {
+public:
+    Media(std::weak_ptr<SipBridge> bridge, std::string sipId) : bridge_(std::move(bridge)), sipId_(std::move(sipId)) {}
+
+    void answer(Done done) override {
+        run([done](SipBridge& b, Call& call) {
+            sip::LocalMedia local;
+            local.address = b.config_.rtpAddress;
+            local.port = call.pipeline->phonePort();
+            b.endpoint_->answer(call.id, local);
+            call.pipeline->start();
+            done(true, "");
+        }, done);
+    }
+
+    void playAudio(const std::string& url, Done done) override {
+        auto bridge = bridge_.lock();
+        if (!bridge || !bridge->http_) return done(false, "no HTTP client to fetch audio");
+        std::weak_ptr<SipBridge> weak = bridge_;
+        std::string id = sipId_;
+        bridge->http_->post(url, "GET", nlohmann::json::object(), [weak, id, url, done](voice::CallbackResult r) {
+            auto b = weak.lock();
+            if (!b) return;
+            asio::post(b->strand_, [b, id, url, done, r] {
+                auto it = b->active_.find(id);
+                if (it == b->active_.end()) return done(false, "call ended");
+                if (!r.ok()) return done(false, "cannot fetch audio from " + url + ": " + voice::describeFailure(r, url));
+                std::vector<std::int16_t> samples;
+                try {
+                    samples = sip::media::WavFile::parse(sip::media::ByteView{
+                        reinterpret_cast<const std::uint8_t*>(r.body.data()), r.body.size()});
+                } catch (const std::exception& e) {
+                    return done(false, std::string("unsupported audio file: ") + e.what());
+                }
+                it->second->pipeline->play(std::move(samples), sip::media::PlayMode::Replace,
+                                           [done](bool completed) { done(completed, completed ? "" : "playback stopped"); });
+            });
+        });
+    }
+
+    void sendDtmf(const std::string& digits, double toneMs, double gapMs, Done done) override {
+        run([digits, toneMs, gapMs, done](SipBridge&, Call& call) {
+            try {
+                call.pipeline->sendDtmf(digits, std::chrono::milliseconds(static_cast<long>(toneMs)),
+                                        std::chrono::milliseconds(static_cast<long>(gapMs)),
+                                        [done](bool completed) { done(completed, completed ? "" : "DTMF interrupted"); });
+            } catch (const std::exception& e) {
+                done(false, e.what());
+            }
+        }, done);
+    }
+
+    // A <SipUri> of this server (or Bandwidth's SIPX name, for code written against Bandwidth)
+    // bridges the call into the session of the participant its uui names, without another SIP leg.
+    void transfer(const voice::TransferRequest& request, std::function<void(std::size_t)> answered,
+                  std::function<void(voice::TransferOutcome)> done) override {
+        run([request, answered, done](SipBridge& b, Call& call) {
+            voice::TransferOutcome outcome;
+            outcome.legs.resize(request.targets.size());
+            for (std::size_t i = 0; i < request.targets.size(); ++i) {
+                const auto* sipTarget = std::get_if<voice::bxml::SipUriTarget>(&request.targets[i]);
+                if (!sipTarget || !b.isOwnUri(sipTarget->uri)) {
+                    outcome.legs[i].cause = voice::cause::kError;
+                    outcome.legs[i].errorMessage = "only SipUri targets of this server are supported";
+                    continue;
+                }
+                std::string token;
+                try {
+                    token = voice::extractUuiToken(sipTarget->uui.value_or("")).token;
+                } catch (const std::exception& e) {
+                    outcome.legs[i].cause = voice::cause::kRejected;
+                    outcome.legs[i].errorMessage = e.what();
+                    continue;
+                }
+                auto check = b.tokens_.verify(token, b.calls_.now());
+                if (!check) {
+                    outcome.legs[i].cause = voice::cause::kRejected;
+                    outcome.legs[i].errorMessage = auth::tokenErrorMessage(*check.error);
+                    continue;
+                }
+                call.accountId = check.claims.accountId;
+                call.participantId = check.claims.participantId;
+                auto shared = b.active_[call.id];
+                b.attach(shared, [shared, i, outcome, answered, done](const std::string& err) mutable {
+                    if (!err.empty()) {
+                        outcome.legs[i].cause = voice::cause::kRejected;
+                        outcome.legs[i].errorMessage = err;
+                        return done(outcome);
+                    }
+                    outcome.answeredIndex = i;
+                    outcome.legs[i].answered = true;
+                    answered(i);
+                    // The transfer lasts while the phone is in the session.
+                    shared->onLeftSession = [outcome, done] { done(outcome); };
+                });
+                return;
+            }
+            done(outcome);
+        }, [done](bool, std::string) { done({}); });
+    }
+
+    void stop() override {
+        run([](SipBridge&, Call& call) { call.pipeline->stopPlayback(); }, nullptr);
+    }
+
+    void hangup() override {
+        auto bridge = bridge_.lock();
+        if (!bridge) return;
+        asio::post(bridge->strand_, [bridge, id = sipId_] { bridge->end(id, "voice hangup", true); });
+    }
+
+private:
+    template <typename F, typename Fail>
+    void run(F f, Fail fail) {
+        auto bridge = bridge_.lock();
+        if (!bridge) {
+            if constexpr (!std::is_same_v<Fail, std::nullptr_t>) fail(false, "server stopping");
+            return;
+        }
+        asio::post(bridge->strand_, [bridge, id = sipId_, f, fail] {
+            auto it = bridge->active_.find(id);
+            if (it == bridge->active_.end()) {
+                if constexpr (!std::is_same_v<Fail, std::nullptr_t>) fail(false, "call ended");
+                return;
+            }
+            f(*bridge, *it->second);
+        });
+    }
+
+    std::weak_ptr<SipBridge> bridge_;
+    std::string sipId_;
+};
+
+bool SipBridge::isOwnUri(const std::string& uri) const {
+    auto hp = hostPortOf(uri);
+    auto own = config_.sip.bindAddress + ":" + std::to_string(sipPort());
+    return hp == own || hp == "sipx.webrtc.bandwidth.com:5060" || hp == "localhost:" + std::to_string(sipPort());
+}
+
+// Toll fraud is the first attack on any SIP platform (DESIGN): calls leave only through the
+// configured trunk; a sip: destination must be the trunk itself.
+std::string SipBridge::trunkUriFor(const std::string& to) const {
+    if (config_.trunk.empty()) throw api::ApiError(api::ErrorCode::Internal, "no SIP trunk is configured for outbound calls");
+    auto trunkHost = hostPortOf(config_.trunk);
+    if (to.rfind("sip:", 0) == 0) {
+        if (hostPortOf(to) != trunkHost)
+            throw api::ApiError(api::ErrorCode::Forbidden, "sip: destinations must go through the configured trunk", "to");
+        return to;
+    }
+    return "sip:" + to + "@" + trunkHost;
+}
+
+void SipBridge::place(const voice::Call& vc) {
+    std::string toUri = trunkUriFor(vc.to);  // throws: the REST request fails, nothing is placed
+    std::string fromUri = vc.from.rfind("sip:", 0) == 0 ? vc.from : "sip:" + vc.from + "@" + config_.sip.bindAddress;
+    auto self = shared_from_this();
+    asio::post(strand_, [self, vc, toUri, fromUri] {
+        std::string error;
+        auto placeholder = "pending-" + vc.callId;
+        auto call = self->newCall(placeholder, nullptr, error);
+        if (!call) {
+            if (self->voice_) self->voice_->callFailed(vc.callId, voice::cause::kError, error);
+            return;
+        }
+        sip::OutboundCall oc;
+        oc.toUri = toUri;
+        oc.fromUri = fromUri;
+        oc.userToUser = vc.uui.value_or("");
+        oc.local.address = self->config_.rtpAddress;
+        oc.local.port = call->pipeline->phonePort();
+        oc.timeout = std::chrono::seconds(static_cast<long>(vc.callTimeout > 0 ? vc.callTimeout : 30));
+        std::string sipId = self->endpoint_->dial(oc);
+        self->active_.erase(placeholder);
+        call->id = sipId;
+        call->inbound = false;
+        call->voiceCallId = vc.callId;
+        call->accountId = vc.accountId;
+        call->sink = std::make_shared<Sink>(self->weak_from_this(), sipId);
+        self->active_[sipId] = call;
+        self->voiceToSip_[vc.callId] = sipId;
+        self->stats_.activeCalls = self->active_.size();
+    });
+}
+
+void SipBridge::cancel(const std::string& voiceCallId) {
+    asio::post(strand_, [self = shared_from_this(), voiceCallId] {
+        auto it = self->voiceToSip_.find(voiceCallId);
+        if (it == self->voiceToSip_.end()) return;
+        self->end(it->second, "voice hangup", true);
+    });
+}
+
+void SipBridge::onOutboundAnswered(const std::string& sipId, const sip::RemoteMedia& remote) {
+    auto it = active_.find(sipId);
+    if (it == active_.end()) return;
+    auto call = it->second;
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(remote.address, ec);
+    if (!ec) call->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
+    call->pipeline->start();
+    call->media = std::make_shared<Media>(weak_from_this(), sipId);
+    if (voice_) voice_->callAnswered(call->voiceCallId, call->media);
+}
+
+void SipBridge::onOutboundFailed(const std::string& sipId, int status, const std::string& reason) {
+    auto it = active_.find(sipId);
+    if (it == active_.end()) return;
+    auto call = it->second;
+    active_.erase(it);
+    stats_.activeCalls = active_.size();
+    call->pipeline->stop();
+    voiceToSip_.erase(call->voiceCallId);
+    if (voice_) voice_->callFailed(call->voiceCallId, causeForStatus(status), std::to_string(status) + " " + reason);
+}
+
+// An INVITE from the trunk to one of the configured numbers: the number's application decides
+// (Bandwidth's "initiate" event), and its BXML runs on the call.
+bool SipBridge::onTrunkInvite(const sip::InboundInvite& invite) {
+    if (!voice_) return false;
+    static const std::regex userPart(R"(sip:([^@;>]+)@)");
+    std::smatch m;
+    if (!std::regex_search(invite.requestUri, m, userPart)) return false;
+    std::string number = m[1];
+    const InboundNumber* target = nullptr;
+    for (const auto& n : config_.numbers)
+        if (n.number == number) target = &n;
+    if (!target) return false;
+    std::string error;
+    auto call = newCall(invite.callId, &invite.remote, error);
+    if (!call) {
+        refuse(invite.callId, 503, "Service Unavailable: " + error);
+        return true;
+    }
+    call->inbound = true;
+    call->accountId = target->accountId;
+    call->media = std::make_shared<Media>(weak_from_this(), invite.callId);
+    voice::InboundCall inbound;
+    inbound.accountId = target->accountId;
+    inbound.applicationId = target->applicationId;
+    std::smatch fm;
+    inbound.from = std::regex_search(invite.from, fm, userPart) ? std::string(fm[1]) : invite.from;
+    inbound.to = number;
+    inbound.initiateUrl = target->initiateUrl;
+    inbound.disconnectUrl = target->disconnectUrl;
+    try {
+        auto vc = voice_->acceptInbound(inbound, call->media);
+        call->voiceCallId = vc.callId;
+        voiceToSip_[vc.callId] = invite.callId;
+    } catch (const std::exception& e) {
+        active_.erase(invite.callId);
+        stats_.activeCalls = active_.size();
+        call->pipeline->stop();
+        refuse(invite.callId, 486, std::string("Busy Here: ") + e.what());
+    }
+    return true;
+}
+
+}  // namespace sb::bridge

@@ -1,0 +1,131 @@
+// Dial-out (issue 4): the voice API calls a phone (a sipp UAS behind the trunk); the application's
+// answer callback returns Bandwidth's transfer BXML; the browser hears the phone; hanging up sends
+// BYE and the disconnect callback says why.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import dgram from 'node:dgram';
+import { createRequire } from 'node:module';
+import { startMediaStack, until } from './media-fixture.mjs';
+import { phoneMedia, sipp } from '../support/phone.mjs';
+import { call } from '../support/server.mjs';
+
+const require = createRequire(import.meta.url);
+const { ApiController } = require('@bandwidth/webrtc');
+
+let stack;
+let app;
+let trunkPort;
+const events = [];
+let answerBxml = async () => '<Response><Hangup/></Response>';
+
+async function freeUdpPort() {
+  const s = dgram.createSocket('udp4');
+  await new Promise((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  s.close();
+  return port;
+}
+
+before(async () => {
+  // The application server: records callbacks, answers with BXML.
+  app = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', async () => {
+      const event = body ? JSON.parse(body) : {};
+      events.push({ path: req.url, ...event });
+      res.setHeader('content-type', 'application/xml');
+      res.end(req.url === '/answer' ? await answerBxml(event) : '');
+    });
+  });
+  await new Promise((r) => app.listen(0, '127.0.0.1', r));
+  trunkPort = await freeUdpPort();
+  stack = await startMediaStack({
+    config: {
+      sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 43000, rtpPortMax: 43999,
+      accounts: [{ id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'] },
+        { id: '9900001', username: 'other-user', password: 'other-password-1' }],
+    },
+  });
+});
+after(async () => { await stack?.stop(); app?.close(); });
+
+test('dial-out: answer callback returns transfer BXML, the browser hears the phone, disconnect callback after BYE', async () => {
+  const s = await stack.session();
+  const browserP = await stack.participant(s);
+  const phoneP = await stack.participant(s);
+  const page = await stack.device(browserP.token, { sdk: 'switchboard' });
+  await page.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic'));
+  const sipPort = await stack.sb.sipPort();
+  answerBxml = async (event) => ApiController.generateTransferBxml(phoneP.token, event.callId, `sip:127.0.0.1:${sipPort}`);
+
+  const media = await phoneMedia();
+  const uas = sipp({ target: '', scenario: 'uas_answer_media.xml', keys: { rtp_port: media.port }, timeoutMs: 60000, extra: ['-p', String(trunkPort)] });
+  await new Promise((r) => setTimeout(r, 500));
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST',
+    body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect`, tag: 'dial-out-test' },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const callId = created.body.callId;
+  assert.match(callId, /^c-/);
+
+  await until(async () => media.stats.peer !== null, { timeout: 15000, what: 'RTP towards the phone' });
+  media.stream();
+  await stack.hears(page, phoneP.id, { timeout: 15000 });
+  const answer = events.find((e) => e.path === '/answer');
+  assert.equal(answer.eventType, 'answer');
+  assert.equal(answer.callId, callId);
+  assert.equal(answer.direction, 'outbound');
+  assert.equal(answer.tag, 'dial-out-test');
+  const state = await call(`${stack.sb.api()}/calls/${callId}`);
+  assert.equal(state.body.state, 'answered');
+
+  // Hang up through the API: switchboard sends BYE; the disconnect callback follows.
+  assert.equal((await call(`${stack.sb.api()}/calls/${callId}`, { method: 'POST', body: { state: 'completed' } })).status, 200);
+  const uasDone = await uas;
+  assert.equal(uasDone.code, 0, uasDone.stderr || uasDone.stdout);
+  await until(async () => events.some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
+  const disconnect = events.find((e) => e.path === '/disconnect');
+  assert.equal(disconnect.eventType, 'disconnect');
+  assert.equal(disconnect.callId, callId);
+  assert.ok(disconnect.cause, 'the disconnect callback says why');
+  await until(async () => !(await stack.receives(page, phoneP.id)), { what: 'phone stream gone' });
+  media.close();
+  await page.close();
+});
+
+test('toll fraud: destinations outside the account policy and other accounts are refused; nothing is dialed', async () => {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  const body = { from: '+15550001111', to: '+449876543210', answerUrl: `${appUrl}/answer` };
+  const r = await call(`${stack.sb.api()}/calls`, { method: 'POST', body });
+  assert.equal(r.status, 403);
+  assert.match(r.body.error || r.body.message, /destination|allowed/i);
+  const other = await call(`${stack.sb.api({ id: '9900001' })}/calls`, {
+    method: 'POST', body: { ...body, to: '+15551234567' }, account: { username: 'other-user', password: 'other-password-1' },
+  });
+  assert.equal(other.status, 403, 'an account without allowed destinations places nothing');
+  const sipUri = await call(`${stack.sb.api()}/calls`, { method: 'POST', body: { ...body, to: 'sip:+15551234567@10.9.9.9:5060' } });
+  assert.ok(sipUri.status === 403 || sipUri.status === 400, `status ${sipUri.status}`);
+});
+
+test('malformed BXML ends the call with a disconnect callback that says why', async () => {
+  answerBxml = async () => '<Response><Dance/></Response>';
+  const media = await phoneMedia();
+  const uas = sipp({ target: '', scenario: 'uas_answer_media.xml', keys: { rtp_port: media.port }, timeoutMs: 30000, extra: ['-p', String(trunkPort)] });
+  await new Promise((r) => setTimeout(r, 500));
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  const before = events.length;
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
+  });
+  assert.equal(created.status, 201);
+  await until(async () => events.slice(before).some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
+  const disconnect = events.slice(before).find((e) => e.path === '/disconnect');
+  assert.equal(disconnect.cause, 'invalid-bxml');
+  assert.match(disconnect.errorMessage, /Dance/);
+  assert.equal((await uas).code, 0);
+  media.close();
+});
