@@ -14,6 +14,8 @@ cat <<TXT
 
   Demo page:  http://127.0.0.1:8080/demo/   (open it in two tabs and press Join in each)
   REST API:   http://127.0.0.1:8080/v1/accounts/9900000/   (HTTP Basic: demo / demo-password)
+  Dial in:    sip:+15550100@127.0.0.1:5060   (any SIP softphone on this machine lands in the demo session)
+  Call out:   "Call a phone" on the page dials through sip:127.0.0.1:5070 (run a softphone there)
 
 TXT
 build/switchboard --config config/switchboard.demo.json \

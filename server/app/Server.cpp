@@ -175,6 +175,9 @@ int Server::run() {
                                                              *parts_->voiceExecutor, vc);
         sip->setVoice(parts_->voice.get(), parts_->callbacks.get());
         voice::addVoiceRoutes(parts_->router, {parts_->calls, parts_->authenticator, parts_->limiter}, *parts_->voice);
+        if (parts_->demo)
+            parts_->demo->enablePhones(parts_->voice.get(),
+                                       "sip:" + bc.sip.bindAddress + ":" + std::to_string(sip->sipPort()), vc.publicBaseUrl);
         http.every(std::chrono::seconds(60), [this] { parts_->voice->purgeEnded(std::chrono::hours(1)); });
         std::printf("switchboard sip on %s:%u\n", bc.sip.bindAddress.c_str(), sip->sipPort());
         std::fflush(stdout);

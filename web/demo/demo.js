@@ -58,11 +58,26 @@ async function join() {
     $('me').textContent = `Participant ${body.participantId} in session ${body.sessionId}, publishing ${published.mediaTypes.join(' + ')}.`;
     $('leave').disabled = false;
     $('mute').disabled = false;
+    $('call').disabled = false;
   } catch (e) {
     showError(e.message);
     setState('failed');
     $('join').disabled = false;
   }
+}
+
+// "Call a phone": the demo application places the call; its answer callback transfers the call
+// into this session, so the phone shows up as one more stream.
+async function callPhone() {
+  showError('');
+  const res = await fetch('/demo/call', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ to: $('phone').value }),
+  });
+  const body = await res.json();
+  if (!res.ok) return showError(body.error || body.message || `call failed (${res.status})`);
+  $('callStatus').textContent = `calling… (${body.callId})`;
 }
 
 function leave() {
@@ -86,4 +101,5 @@ function toggleMute() {
 $('join').addEventListener('click', join);
 $('leave').addEventListener('click', leave);
 $('mute').addEventListener('click', toggleMute);
+$('call').addEventListener('click', callPhone);
 window.switchboardDemo = { join, leave, get rtc() { return rtc; } };
