@@ -97,7 +97,11 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
     boost::system::error_code ec;
     pc.phoneAddress = asio::ip::make_address(config_.rtpAddress, ec);
     pc.roomAddress = pc.phoneAddress;
-    if (remote) {
+    if (!remote) {
+        // Outbound: our offer lists PCMU first and telephone-event as 101 (SipEndpoint::dial), and
+        // answerers keep the offer's payload numbers (RFC 3264 §6.1), so these are what we get.
+        pc.phoneEventPayloadType = 101;
+    } else {
         pc.phoneLaw = remote->codec == sip::G711::Pcma ? sip::media::G711Law::A : sip::media::G711Law::Mu;
         if (remote->telephoneEventPt >= 0) pc.phoneEventPayloadType = static_cast<std::uint8_t>(remote->telephoneEventPt);
         auto phoneAddr = asio::ip::make_address(remote->address, ec);

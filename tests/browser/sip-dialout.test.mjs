@@ -19,6 +19,18 @@ let trunkPort;
 const events = [];
 let answerBxml = async () => '<Response><Hangup/></Response>';
 
+// 1.5 s of a 440 Hz tone, 8 kHz mono 16-bit PCM WAV (what PlayAudio plays).
+function toneWav() {
+  const samples = 12000;
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
+  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(8000, 24); buf.writeUInt32LE(16000, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
+  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
+  return buf;
+}
+
 async function freeUdpPort() {
   const s = dgram.createSocket('udp4');
   await new Promise((r) => s.bind(0, '127.0.0.1', r));
@@ -35,6 +47,11 @@ before(async () => {
     req.on('end', async () => {
       const event = body ? JSON.parse(body) : {};
       events.push({ path: req.url, ...event });
+      if (req.url.startsWith('/tone.wav')) {
+        res.setHeader('content-type', 'audio/wav');
+        res.end(toneWav());
+        return;
+      }
       res.setHeader('content-type', 'application/xml');
       res.end(req.url === '/answer' ? await answerBxml(event) : '');
     });
@@ -127,5 +144,24 @@ test('malformed BXML ends the call with a disconnect callback that says why', as
   assert.equal(disconnect.cause, 'invalid-bxml');
   assert.match(disconnect.errorMessage, /Dance/);
   assert.equal((await uas).code, 0);
+  media.close();
+});
+
+test('BXML PlayAudio and SendDtmf reach the phone, then Hangup ends the call', async () => {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  answerBxml = async () => `<?xml version="1.0" encoding="UTF-8"?><Response><PlayAudio>${appUrl}/tone.wav</PlayAudio><SendDtmf>42#</SendDtmf><Pause duration="0.5"/><Hangup/></Response>`;
+  const media = await phoneMedia();
+  const uas = sipp({ target: '', scenario: 'uas_answer_media.xml', keys: { rtp_port: media.port }, timeoutMs: 30000, extra: ['-p', String(trunkPort)] });
+  await new Promise((r) => setTimeout(r, 500));
+  const before = events.length;
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
+  });
+  assert.equal(created.status, 201);
+  await until(async () => events.slice(before).some((e) => e.path === '/disconnect'), { timeout: 20000, what: 'disconnect callback' });
+  assert.equal((await uas).code, 0, 'the phone got the BYE of <Hangup>');
+  assert.ok(media.stats.energy > 5, `the tone reached the phone (energy ${media.stats.energy})`);
+  assert.equal(media.stats.digits.map((d) => d.digit).join(''), '42#');
+  assert.equal(events.slice(before).find((e) => e.path === '/disconnect').cause, 'hangup');
   media.close();
 });
