@@ -61,6 +61,7 @@ before(async () => {
   stack = await startMediaStack({
     config: {
       sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 43000, rtpPortMax: 43999,
+      voiceNumbers: [{ number: '+15550100', accountId: '9900000', initiateUrl: `http://127.0.0.1:${app.address().port}/answer` }],
       accounts: [{ id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'] },
         { id: '9900001', username: 'other-user', password: 'other-password-1' }],
     },
@@ -164,4 +165,26 @@ test('BXML PlayAudio and SendDtmf reach the phone, then Hangup ends the call', a
   assert.equal(media.stats.digits.map((d) => d.digit).join(''), '42#');
   assert.equal(events.slice(before).find((e) => e.path === '/disconnect').cause, 'hangup');
   media.close();
+});
+
+test('inbound: a call from the trunk to a configured number gets the initiate event and lands in the session', async () => {
+  const s = await stack.session();
+  const browserP = await stack.participant(s);
+  const phoneP = await stack.participant(s);
+  const page = await stack.device(browserP.token, { sdk: 'switchboard' });
+  const sipPort = await stack.sb.sipPort();
+  answerBxml = async (event) => ApiController.generateTransferBxml(phoneP.token, event.callId, `sip:127.0.0.1:${sipPort}`);
+  const before = events.length;
+  const media = await phoneMedia();
+  const run = sipp({ target: `127.0.0.1:${sipPort}`, scenario: 'dialin_number.xml', keys: { rtp_port: media.port }, holdMs: 6000, extra: ['-s', '+15550100'] });
+  await until(async () => media.stats.peer !== null, { timeout: 15000, what: 'call answered' });
+  media.stream();
+  await stack.hears(page, phoneP.id, { timeout: 15000 });
+  const initiate = events.slice(before).find((e) => e.path === '/answer');
+  assert.equal(initiate.eventType, 'initiate');
+  assert.equal(initiate.direction, 'inbound');
+  assert.equal(initiate.to, '+15550100');
+  assert.equal((await run).code, 0);
+  media.close();
+  await page.close();
 });
