@@ -37,12 +37,13 @@ build-asan: $(ASAN_BUILD)/build.ninja
 
 unit:
 	$(BUILD)/unit_tests
+LSAN := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/support/lsan.supp
 unit-asan:
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_BUILD)/unit_tests
+	ASAN_OPTIONS=detect_leaks=1 $(LSAN) UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_BUILD)/unit_tests
 integration:
 	node --test --test-concurrency=1 tests/integration/
 integration-asan:
-	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN_BUILD)/switchboard node --test --test-concurrency=1 tests/integration/
+	ASAN_OPTIONS=detect_leaks=1 $(LSAN) SWITCHBOARD_BIN=$(ASAN_BUILD)/switchboard node --test --test-concurrency=1 tests/integration/
 compat:
 	node --test --test-concurrency=1 tests/compat/
 js:
