@@ -47,11 +47,14 @@ JournaledSessionStore::~JournaledSessionStore() {
 bool JournaledSessionStore::flush() { return applier_->flush(); }
 
 template <typename F>
-auto JournaledSessionStore::record(StoreOp&& op, F&& toMemory) {
+auto JournaledSessionStore::record(const StoreOp& op, F&& toMemory) {
     applier_->admit();
-    std::uint64_t seq = log_->append(op);
+    std::string encoded;
+    encoded.reserve(256);
+    encodeStoreOp(op, encoded);
+    std::uint64_t seq = log_->append(encoded);
     auto result = toMemory();
-    applier_->enqueue(std::move(op), seq);
+    applier_->enqueue(std::move(encoded), seq);
     return result;
 }
 

@@ -70,7 +70,7 @@ private:
     static std::uint64_t replay(OpLog& log, SqliteSessionStore& db);
     // Journals `op`, then runs `toMemory`, then queues `op` for the database. Caller holds writeMutex_.
     template <typename F>
-    auto record(StoreOp&& op, F&& toMemory);
+    auto record(const StoreOp& op, F&& toMemory);
 
     std::mutex writeMutex_;
     std::unique_ptr<SqliteSessionStore> db_;

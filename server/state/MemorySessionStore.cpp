@@ -10,17 +10,16 @@ void MemorySessionStore::createSession(const Session& session) {
 std::optional<Session> MemorySessionStore::session(const std::string& accountId,
                                                    const std::string& sessionId) const {
     std::shared_lock lock(mutex_);
-    auto it = sessions_.find(sessionId);
-    if (it == sessions_.end() || it->second.accountId != accountId) return std::nullopt;
-    return it->second;
+    const Session* s = sessions_.find(sessionId);
+    if (!s || s->accountId != accountId) return std::nullopt;
+    return *s;
 }
 
 void MemorySessionStore::detach(Participant& p) {
     if (p.sessionId) {
-        auto m = members_.find(*p.sessionId);
-        if (m != members_.end()) {
-            m->second.erase(p.id);
-            if (m->second.empty()) members_.erase(m);
+        if (auto* m = members_.find(*p.sessionId)) {
+            m->erase(p.id);
+            if (m->empty()) members_.erase(*p.sessionId);
         }
     }
     p.sessionId.reset();
@@ -30,30 +29,29 @@ void MemorySessionStore::detach(Participant& p) {
 std::vector<std::string> MemorySessionStore::deleteSession(const std::string& accountId,
                                                            const std::string& sessionId) {
     std::lock_guard lock(mutex_);
-    auto it = sessions_.find(sessionId);
-    if (it == sessions_.end() || it->second.accountId != accountId) return {};
+    const Session* s = sessions_.find(sessionId);
+    if (!s || s->accountId != accountId) return {};
     std::vector<std::string> removed;
-    auto m = members_.find(sessionId);
-    if (m != members_.end()) {
-        removed.assign(m->second.begin(), m->second.end());
+    if (auto* m = members_.find(sessionId)) {
+        removed.assign(m->begin(), m->end());
         for (const auto& pid : removed) {
-            auto p = participants_.find(pid);
-            if (p != participants_.end()) {
-                p->second.sessionId.reset();
-                p->second.subscriptions.reset();
+            if (auto* p = participants_.find(pid)) {
+                p->sessionId.reset();
+                p->subscriptions.reset();
             }
         }
-        members_.erase(m);
+        members_.erase(sessionId);
     }
-    sessions_.erase(it);
+    sessions_.erase(sessionId);
     return removed;
 }
 
 std::vector<Session> MemorySessionStore::expiredSessions(EpochSeconds now) const {
     std::shared_lock lock(mutex_);
     std::vector<Session> out;
-    for (const auto& [id, s] : sessions_)
+    sessions_.forEach([&](const std::string&, const Session& s) {
         if (s.expiresAt <= now) out.push_back(s);
+    });
     return out;
 }
 
@@ -68,18 +66,18 @@ void MemorySessionStore::createParticipant(const Participant& participant) {
 std::optional<Participant> MemorySessionStore::participant(const std::string& accountId,
                                                            const std::string& participantId) const {
     std::shared_lock lock(mutex_);
-    auto it = participants_.find(participantId);
-    if (it == participants_.end() || it->second.accountId != accountId) return std::nullopt;
-    return it->second;
+    const Participant* p = participants_.find(participantId);
+    if (!p || p->accountId != accountId) return std::nullopt;
+    return *p;
 }
 
 bool MemorySessionStore::deleteParticipant(const std::string& accountId,
                                            const std::string& participantId) {
     std::lock_guard lock(mutex_);
-    auto it = participants_.find(participantId);
-    if (it == participants_.end() || it->second.accountId != accountId) return false;
-    detach(it->second);
-    participants_.erase(it);
+    Participant* p = participants_.find(participantId);
+    if (!p || p->accountId != accountId) return false;
+    detach(*p);
+    participants_.erase(participantId);
     return true;
 }
 
@@ -88,12 +86,12 @@ void MemorySessionStore::setMembership(const std::string& accountId,
                                        const std::optional<std::string>& sessionId,
                                        const std::optional<Subscriptions>& subscriptions) {
     std::lock_guard lock(mutex_);
-    auto it = participants_.find(participantId);
-    if (it == participants_.end() || it->second.accountId != accountId) return;
-    detach(it->second);
+    Participant* p = participants_.find(participantId);
+    if (!p || p->accountId != accountId) return;
+    detach(*p);
     if (!sessionId) return;
-    it->second.sessionId = sessionId;
-    it->second.subscriptions = subscriptions;
+    p->sessionId = sessionId;
+    p->subscriptions = subscriptions;
     members_[*sessionId].insert(participantId);
 }
 
@@ -101,11 +99,11 @@ std::vector<Participant> MemorySessionStore::sessionParticipants(
     const std::string& accountId, const std::string& sessionId) const {
     std::shared_lock lock(mutex_);
     std::vector<Participant> out;
-    auto m = members_.find(sessionId);
-    if (m == members_.end()) return out;
-    for (const auto& pid : m->second) {
-        auto p = participants_.find(pid);
-        if (p != participants_.end() && p->second.accountId == accountId) out.push_back(p->second);
+    const auto* m = members_.find(sessionId);
+    if (!m) return out;
+    for (const auto& pid : *m) {
+        const Participant* p = participants_.find(pid);
+        if (p && p->accountId == accountId) out.push_back(*p);
     }
     return out;
 }
@@ -113,12 +111,12 @@ std::vector<Participant> MemorySessionStore::sessionParticipants(
 std::size_t MemorySessionStore::sessionParticipantCount(const std::string& accountId,
                                                         const std::string& sessionId) const {
     std::shared_lock lock(mutex_);
-    auto m = members_.find(sessionId);
-    if (m == members_.end()) return 0;
+    const auto* m = members_.find(sessionId);
+    if (!m) return 0;
     std::size_t n = 0;
-    for (const auto& pid : m->second) {
-        auto p = participants_.find(pid);
-        if (p != participants_.end() && p->second.accountId == accountId) ++n;
+    for (const auto& pid : *m) {
+        const Participant* p = participants_.find(pid);
+        n += p && p->accountId == accountId;
     }
     return n;
 }

@@ -6,9 +6,9 @@
 #include <mutex>
 #include <shared_mutex>
 #include <set>
-#include <unordered_map>
 
 #include "server/state/SessionStore.hpp"
+#include "server/state/ShardedMap.hpp"
 
 namespace sb::state {
 
@@ -39,10 +39,10 @@ private:
     void detach(Participant& p);
 
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, Session> sessions_;
-    std::unordered_map<std::string, Participant> participants_;
+    ShardedMap<Session> sessions_;
+    ShardedMap<Participant> participants_;
     // Members of each session in insertion-independent (sorted) order, for stable listings.
-    std::unordered_map<std::string, std::set<std::string>> members_;
+    ShardedMap<std::set<std::string>> members_;
 };
 
 }  // namespace sb::state

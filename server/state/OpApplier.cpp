@@ -1,5 +1,8 @@
 #include "server/state/OpApplier.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <iterator>
 #include <stdexcept>
@@ -19,16 +22,23 @@ OpApplier::OpApplier(SqliteSessionStore& db, OpLog& log, Options options)
 
 OpApplier::~OpApplier() { stop(); }
 
-void OpApplier::admit() const {
-    std::lock_guard lock(mutex_);
-    if (pending_.size() >= options_.maxBacklog)
+void OpApplier::admit() {
+    std::unique_lock lock(mutex_);
+    if (pending_.size() < options_.maxBacklog) return;
+    // Writers outrun the database: wait for it (backpressure), unless it is failing.
+    wake_.notify_one();
+    std::uint64_t failures = failures_;
+    bool room = applied_.wait_for(lock, options_.maxBacklogWait, [&] {
+        return pending_.size() < options_.maxBacklog || failures_ != failures || stopped_;
+    });
+    if (!room || pending_.size() >= options_.maxBacklog)
         throw std::runtime_error("store: " + std::to_string(pending_.size()) +
                                  " changes are waiting for the database; refusing more");
 }
 
-void OpApplier::enqueue(StoreOp&& op, std::uint64_t seq) {
+void OpApplier::enqueue(std::string&& encodedOp, std::uint64_t seq) {
     std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(op));
+    pending_.push_back(std::move(encodedOp));
     queuedSeq_ = seq;
     if (pending_.size() == options_.batchOps) wake_.notify_one();
 }
@@ -59,6 +69,13 @@ bool OpApplier::stop() {
 }
 
 void OpApplier::run() {
+#ifdef SCHED_BATCH
+    // A batch is milliseconds of CPU: it should not preempt the threads that answer requests when
+    // it wakes up (it still gets its fair share of the CPU, so it keeps up under load).
+    sched_param param{};
+    ::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &param);
+#endif
+    ::pthread_setname_np(::pthread_self(), "sb-store");
     std::unique_lock lock(mutex_);
     bool ok = true;
     while (!stopping_) {
@@ -76,19 +93,25 @@ void OpApplier::run() {
 
 bool OpApplier::applyPending(std::unique_lock<std::mutex>& lock) {
     if (pending_.empty()) return true;
-    // Swap buffers so that both keep their capacity; drop it if a backlog made it large.
-    batch_.clear();
-    if (batch_.capacity() > 4 * options_.batchOps) std::vector<StoreOp>().swap(batch_);
+    // batch_ is empty here; swapping keeps both buffers' capacity. Little is done under the lock:
+    // writers wait for it.
     batch_.swap(pending_);
     std::uint64_t last = queuedSeq_;
     lock.unlock();
     std::string error;
     try {
-        db_.applyBatch(batch_, last);
+        decoded_.reserve(batch_.size());
+        for (const auto& bytes : batch_) decoded_.push_back(decodeStoreOp(bytes));
+        db_.applyBatch(decoded_, last);
         log_.releaseUpTo(last);
     } catch (const std::exception& e) {
         error = e.what();
     }
+    decoded_.clear();
+    if (error.empty()) batch_.clear();
+    // Drop the capacity a backlog left.
+    if (decoded_.capacity() > 4 * options_.batchOps) std::vector<StoreOp>().swap(decoded_);
+    if (error.empty() && batch_.capacity() > 4 * options_.batchOps) std::vector<std::string>().swap(batch_);
     lock.lock();
     if (error.empty()) {
         appliedSeq_ = last;
@@ -100,6 +123,7 @@ bool OpApplier::applyPending(std::unique_lock<std::mutex>& lock) {
         batch_.insert(batch_.end(), std::make_move_iterator(pending_.begin()),
                       std::make_move_iterator(pending_.end()));
         batch_.swap(pending_);
+        batch_.clear();
     }
     applied_.notify_all();
     return error.empty();

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,9 +22,10 @@ class SqliteSessionStore;
 class OpApplier {
 public:
     struct Options {
-        std::chrono::milliseconds interval{20};  // apply what is queued at least this often
-        std::size_t batchOps = 2048;              // ... or as soon as this many ops are queued
-        std::size_t maxBacklog = 100000;          // admit() refuses writes beyond this (SQLite failing)
+        std::chrono::milliseconds interval{50};  // apply what is queued at least this often
+        std::size_t batchOps = 4096;              // ... or as soon as this many ops are queued
+        std::size_t maxBacklog = 100000;          // admit() waits beyond this ...
+        std::chrono::milliseconds maxBacklogWait{5000};  // ... and then refuses (SQLite failing)
     };
 
     OpApplier(SqliteSessionStore& db, OpLog& log, Options options);
@@ -31,10 +33,12 @@ public:
     OpApplier(const OpApplier&) = delete;
     OpApplier& operator=(const OpApplier&) = delete;
 
-    // Throws std::runtime_error if the backlog is full: call before journaling an op.
-    void admit() const;
-    // Queues the op the OpLog journaled with `seq` (seqs increase by one per call).
-    void enqueue(StoreOp&& op, std::uint64_t seq);
+    // Call before journaling an op: waits while the backlog is full, throws std::runtime_error if
+    // it stays full (the database is failing or far too slow).
+    void admit();
+    // Queues the op the OpLog journaled with `seq` (seqs increase by one per call), in its
+    // encoded form: that is a third of the memory of a StoreOp, and decoding is the thread's work.
+    void enqueue(std::string&& encodedOp, std::uint64_t seq);
     // Waits until everything queued so far is committed; false if applying failed.
     bool flush();
     // Applies what is queued and stops the thread; true if nothing is left unapplied. Idempotent.
@@ -51,8 +55,9 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;     // to the thread: work or stop
     std::condition_variable applied_;  // from the thread: a batch was committed (or failed)
-    std::vector<StoreOp> pending_;
-    std::vector<StoreOp> batch_;     // being applied (the thread's; swapped with pending_)
+    std::vector<std::string> pending_;
+    std::vector<std::string> batch_;  // being applied (the thread's; swapped with pending_)
+    std::vector<StoreOp> decoded_;    // batch_ decoded (the thread's)
     std::uint64_t queuedSeq_ = 0;    // seq of the last op queued
     std::uint64_t appliedSeq_ = 0;   // seq of the last op committed
     std::uint64_t failures_ = 0;     // batches that failed, in total

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,8 +35,9 @@ constexpr std::array<std::uint32_t, 256> crcTable() {
 }
 constexpr auto kCrcTable = crcTable();
 
-std::uint32_t crc32(const char* data, std::size_t n) {
-    std::uint32_t c = 0xFFFFFFFFu;
+// CRC-32 (IEEE) of `data`, continuing from `crc` (the CRC of what precedes it).
+std::uint32_t crc32(const char* data, std::size_t n, std::uint32_t crc = 0) {
+    std::uint32_t c = crc ^ 0xFFFFFFFFu;
     for (std::size_t i = 0; i < n; ++i)
         c = kCrcTable[(c ^ static_cast<unsigned char>(data[i])) & 0xff] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
@@ -159,21 +161,23 @@ void OpLog::openSegment(std::uint64_t firstSeq) {
     rotateAt_ = options_.segmentBytes;
 }
 
-std::uint64_t OpLog::append(const StoreOp& op) {
+std::uint64_t OpLog::append(const std::string& payload) {
     if (fd_ < 0) throw std::runtime_error("oplog: no journal file open (not started, or a failed write could not be undone)");
-    record_.assign(kHeader, '\0');
-    encodeStoreOp(op, record_);
-    std::uint64_t len = record_.size() - kHeader;
-    if (len > kMaxPayload) throw std::length_error("oplog: record too large");
+    if (payload.size() > kMaxPayload) throw std::length_error("oplog: record too large");
     std::uint64_t seq = nextSeq_;
-    putLe(record_.data(), len, 4);
-    putLe(record_.data() + 8, seq, 8);
-    putLe(record_.data() + 4, crc32(record_.data() + 8, 8 + len), 4);
+    char header[kHeader];
+    putLe(header, payload.size(), 4);
+    putLe(header + 8, seq, 8);
+    putLe(header + 4, crc32(payload.data(), payload.size(), crc32(header + 8, 8)), 4);
 
+    iovec iov[2] = {{header, kHeader}, {const_cast<char*>(payload.data()), payload.size()}};
+    std::size_t total = kHeader + payload.size();
     std::size_t done = 0;
-    while (done < record_.size()) {
-        ssize_t n = ::pwrite(fd_, record_.data() + done, record_.size() - done,
-                             static_cast<off_t>(size_ + done));
+    while (done < total) {
+        ssize_t n = done == 0 ? ::pwritev(fd_, iov, 2, static_cast<off_t>(size_))
+                              : ::pwrite(fd_, done < kHeader ? header + done : payload.data() + (done - kHeader),
+                                         done < kHeader ? kHeader - done : total - done,
+                                         static_cast<off_t>(size_ + done));
         if (n > 0) {
             done += static_cast<std::size_t>(n);
         } else if (n < 0 && errno != EINTR) {
@@ -186,7 +190,7 @@ std::uint64_t OpLog::append(const StoreOp& op) {
             fail(err, "cannot write " + path_);
         }
     }
-    size_ += record_.size();
+    size_ += total;
     ++nextSeq_;
     if (size_ >= rotateAt_) rotate();
     return seq;

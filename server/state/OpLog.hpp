@@ -42,9 +42,10 @@ public:
     // one whose first record gets `nextSeq`.
     void start(std::uint64_t nextSeq);
 
-    // Appends one record and returns its seq. Not thread-safe: the caller serialises appends.
-    // Throws std::system_error if it cannot be written; the journal is then as before.
-    std::uint64_t append(const StoreOp& op);
+    // Appends one record holding `payload` (an encoded StoreOp) and returns its seq. Not
+    // thread-safe: the caller serialises appends. Throws std::system_error if it cannot be
+    // written; the journal is then as before.
+    std::uint64_t append(const std::string& payload);
     // Deletes the full segments whose records all have a seq <= `seq` (safe to call concurrently
     // with append()).
     void releaseUpTo(std::uint64_t seq);
@@ -70,7 +71,6 @@ private:
     std::uint64_t size_ = 0;
     std::uint64_t rotateAt_ = 0;
     std::uint64_t nextSeq_ = 1;
-    std::string record_;  // reused buffer
     // Full segments not yet deleted, oldest first.
     std::mutex fullMutex_;
     std::vector<Segment> full_;

@@ -15,6 +15,12 @@ using sb::state::test::TempDir;
 
 namespace {
 
+std::string encoded(const StoreOp& op) {
+    std::string out;
+    encodeStoreOp(op, out);
+    return out;
+}
+
 std::vector<StoreOp> everyKind() {
     Participant bare;
     bare.id = "bare";
@@ -64,7 +70,7 @@ TEST_CASE("OpLog: records are recovered in order, skipping those already applied
         OpLog log(dir.db(), {});
         CHECK(log.recover(0).ops.empty());
         log.start(1);
-        for (const auto& op : ops) log.append(op);
+        for (const auto& op : ops) log.append(encoded(op));
     }
     OpLog log(dir.db(), {});
     auto all = log.recover(0);
@@ -83,7 +89,7 @@ TEST_CASE("OpLog: segments rotate and go once applied", "[server][state][OpLog]"
     log.start(1);
     auto op = StoreOp::createParticipant(test::sampleParticipant("p1"));
     std::uint64_t last = 0;
-    for (int i = 0; i < 40; ++i) last = log.append(op);
+    for (int i = 0; i < 40; ++i) last = log.append(encoded(op));
     CHECK(last == 40);
     CHECK(segments(dir).size() > 5);
     log.releaseUpTo(20);
@@ -101,7 +107,7 @@ TEST_CASE("OpLog: recovery keeps the intact prefix of a damaged journal", "[serv
     {
         OpLog log(dir.db(), {});
         log.start(1);
-        for (const auto& op : ops) log.append(op);
+        for (const auto& op : ops) log.append(encoded(op));
     }
     auto path = segments(dir).at(0);
     auto size = std::filesystem::file_size(path);
@@ -136,7 +142,7 @@ TEST_CASE("OpLog: a journal that does not continue the database is not applied",
     {
         OpLog log(dir.db(), {});
         log.start(3);
-        for (const auto& op : ops) log.append(op);
+        for (const auto& op : ops) log.append(encoded(op));
     }
     OpLog log(dir.db(), {});
     CHECK(log.recover(2).ops == ops);
