@@ -77,6 +77,7 @@ def main():
     for size, idx in bodies:
         name = names.get(idx, '')
         key = ('embind' if 'emscripten' in name or 'embind' in name or name.startswith('_embind') else
+               'bindings' if name.startswith('sb_') else
                'core' if 'sb::sdk' in name and 'browser' not in name else
                'browser' if 'browser' in name else
                'libc++' if 'std::' in name else 'other')

@@ -190,3 +190,25 @@ test('connect() opens /v3/ with the stock query, sends setMediaPreferences id 1;
     server.close();
   }
 });
+
+test('without media devices (Node): publish rejects with media_failed; getStats, unpublish, DTMF and mute still answer', async () => {
+  const server = await fakeServer();
+  try {
+    const rtc = new sdk.SwitchboardRtc('off');
+    await rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url });
+    await assert.rejects(rtc.publish({ audio: true, video: false }, undefined, 'mic'),
+      (e) => e instanceof sdk.BandwidthRtcError && e.code === 'media_failed' && /mediaDevices/.test(e.message));
+    // Node has no RTCPeerConnection either: neither connection exists, and their stats are empty.
+    assert.deepEqual(await rtc.getStats('publish'), []);
+    assert.deepEqual(await rtc.getStats('subscribe'), []);
+    await rtc.unpublish('nothing-published');
+    rtc.sendDtmf('1');
+    rtc.setMicEnabled(false);
+    rtc.setCameraEnabled(true, 'some-stream');
+    assert.equal(rtc.connectionState, 'connected');
+    rtc.disconnect();
+    assert.equal(rtc.connectionState, 'disconnected');
+  } finally {
+    server.close();
+  }
+});

@@ -1,9 +1,7 @@
 #pragma once
-// MediaPort over navigator.mediaDevices (W3C Media Capture and Streams). It also keeps the
-// MediaStream objects the core refers to by id: the local ones (captured or given by the
-// application) and the remote ones the subscribing connection received.
-
-#include <map>
+// MediaPort over navigator.mediaDevices (W3C Media Capture and Streams), through library.js,
+// which keeps the MediaStream objects by id: the local ones (captured, or given by the
+// application to publish) and the remote ones the subscribing connection received.
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -14,20 +12,14 @@ class BrowserMedia : public MediaPort {
   public:
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override;
-    void stopStream(const std::string& streamId) override;
+    void stopStream(const std::string& streamId) override { sb_media_stop(streamId.c_str()); }
     void setTracksEnabled(const std::string& streamId, const std::string& kind,
-                          bool enabled) override;
+                          bool enabled) override {
+        sb_media_enable(streamId.c_str(), kind.c_str(), enabled);
+    }
 
-    // An application-supplied MediaStream (publish(stream)): remember it, describe it.
-    LocalStream adopt(const val& stream);
-    val local(const std::string& streamId) const;
-    val localTrack(const std::string& trackId) const;
-    void rememberRemote(const val& stream);
-    val remote(const std::string& streamId) const;
-
-  private:
-    std::map<std::string, val> local_;
-    std::map<std::string, val> remote_;
+    // A stream's description from JavaScript (lines: id, then id and kind of each track).
+    static LocalStream describe(const std::string& lines);
 };
 
 }  // namespace sb::sdk::browser

@@ -1,65 +1,76 @@
 #pragma once
-// PeerConnectionPort over RTCPeerConnection (W3C WebRTC 1.0), and its factory.
+// PeerConnectionPort over RTCPeerConnection (W3C WebRTC 1.0), through library.js, and its factory.
 
-#include <map>
-#include <set>
-#include <vector>
+#include <memory>
 
-#include "wasm/browser/BrowserMedia.hpp"
 #include "wasm/browser/JsCallbacks.hpp"
+#include "wasm/core/Alive.hpp"
 #include "wasm/core/Ports.hpp"
 
 namespace sb::sdk::browser {
 
 class BrowserPeerConnection : public PeerConnectionPort {
   public:
-    BrowserPeerConnection(val pc, BrowserMedia& media);
+    BrowserPeerConnection() = default;
     ~BrowserPeerConnection() override { close(); }
+    BrowserPeerConnection(const BrowserPeerConnection&) = delete;
+    BrowserPeerConnection& operator=(const BrowserPeerConnection&) = delete;
+
+    // new RTCPeerConnection(configuration); false when the constructor throws.
+    bool open(const std::string& configurationJson);
 
     void setHandlers(Handlers handlers) override { handlers_ = std::move(handlers); }
-    void createDataChannel(const std::string& label, int id) override;
-    void sendOnChannel(const std::string& label, const std::string& text) override;
+    void createDataChannel(const std::string& label, int id) override {
+        sb_pc_channel(pc_, label.c_str(), id);
+    }
+    void sendOnChannel(const std::string& label, const std::string& text) override {
+        sb_pc_send(pc_, label.c_str(), text.c_str());
+    }
     void addTrack(const LocalTrack& track, const std::string& streamId,
-                  const std::string& codecPreferencesJson) override;
-    void removeTrack(const std::string& trackId) override;
-    void createOffer(bool iceRestart, SdpDone done) override;
-    void createAnswer(SdpDone done) override;
-    void setLocalDescription(const std::string& type, const std::string& sdp, Done done) override;
-    void setRemoteDescription(const std::string& type, const std::string& sdp, Done done) override;
-    bool insertDtmf(const std::string& streamId, const std::string& tones) override;
-    void getStats(Fn<void(const Error&, const std::string&)> done) override;
+                  const std::string& codecPreferencesJson) override {
+        sb_pc_add_track(pc_, track.id.c_str(), streamId.c_str(), codecPreferencesJson.c_str());
+    }
+    void removeTrack(const std::string& trackId) override {
+        sb_pc_remove_track(pc_, trackId.c_str());
+    }
+    void createOffer(bool iceRestart, SdpDone done) override {
+        sb_pc_offer(pc_, iceRestart, settle(std::move(done)));
+    }
+    void createAnswer(SdpDone done) override { sb_pc_answer(pc_, settle(std::move(done))); }
+    void setLocalDescription(const std::string& type, const std::string& sdp, Done done) override {
+        sb_pc_set(pc_, 0, type.c_str(), sdp.c_str(), settle(std::move(done)));
+    }
+    void setRemoteDescription(const std::string& type, const std::string& sdp,
+                              Done done) override {
+        sb_pc_set(pc_, 1, type.c_str(), sdp.c_str(), settle(std::move(done)));
+    }
+    bool insertDtmf(const std::string& streamId, const std::string& tones) override {
+        return sb_pc_dtmf(pc_, streamId.c_str(), tones.c_str());
+    }
+    void getStats(Fn<void(const Error&, const std::string&)> done) override {
+        sb_pc_stats(pc_, settle(std::move(done)));
+    }
     void close() override;
 
   private:
-    struct Sender {
-        std::string trackId;
-        std::string streamId;
-        std::string kind;
-        val transceiver;
-    };
-    val listen(const char* event, Fn<void(val)> fn);
-    void onTrack(val event);
-    void watchRemoteStream(val stream);
-    // Runs a promise-returning method; `done` is skipped once the connection is closed.
-    void await(const val& promise, Fn<void(const Error&, val)> done);
+    void onEvent(int kind, const std::string& text);
+    // A callback for a promise of this connection; skipped once the connection is closed.
+    int settle(SdpDone done);
+    int settle(Done done);
 
-    val pc_;
-    BrowserMedia& media_;
+    int pc_ = 0;
+    int cb_ = 0;
     Handlers handlers_;
-    std::map<std::string, val> channels_;
-    std::vector<Sender> senders_;
-    std::set<std::string> watchedStreams_;
-    std::vector<int> listeners_;
-    std::shared_ptr<char> alive_ = std::make_shared<char>();
+    Alive alive_;
 };
 
 class BrowserPeerFactory : public PeerConnectionFactory {
   public:
-    explicit BrowserPeerFactory(BrowserMedia& media) : media_(media) {}
-    std::unique_ptr<PeerConnectionPort> create(const std::string& configurationJson) override;
-
-  private:
-    BrowserMedia& media_;
+    std::unique_ptr<PeerConnectionPort> create(const std::string& configurationJson) override {
+        auto pc = std::make_unique<BrowserPeerConnection>();
+        if (!pc->open(configurationJson)) return nullptr;
+        return pc;
+    }
 };
 
 }  // namespace sb::sdk::browser

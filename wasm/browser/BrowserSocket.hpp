@@ -1,7 +1,5 @@
 #pragma once
-// SocketPort over the browser's WebSocket (WHATWG HTML §9.3).
-
-#include <vector>
+// SocketPort over the browser's WebSocket (WHATWG HTML §9.3), through library.js.
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -10,20 +8,19 @@ namespace sb::sdk::browser {
 
 class BrowserSocket : public SocketPort {
   public:
-    ~BrowserSocket() override { detach(); }
+    ~BrowserSocket() override { detach(0); }
     void open(const std::string& url, Handlers handlers) override;
     void send(const std::string& text) override;
-    void close(int code) override;
+    void close(int code) override { detach(code); }
 
   private:
-    // Unhooks the current WebSocket: after this it never calls back (Ports.hpp contract).
-    void detach();
-    void on(const char* event, Fn<void(val)> fn);
+    // Unhooks the current WebSocket, closing it with `code` unless 0: after this it never calls
+    // back (Ports.hpp contract).
+    void detach(int code);
 
-    val ws_ = val::null();
+    int ws_ = 0;
+    int cb_ = 0;
     Handlers handlers_;
-    std::vector<int> listeners_;
-    int failTimer_ = 0;
 };
 
 }  // namespace sb::sdk::browser

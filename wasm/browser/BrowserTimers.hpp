@@ -1,7 +1,6 @@
 #pragma once
-// TimerPort over setTimeout/clearTimeout (HTML §8.6).
-
-#include <map>
+// TimerPort over setTimeout/clearTimeout (HTML §8.6), through library.js. A timer's id is the id
+// of its callback, which JavaScript keys the timeout by.
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -10,12 +9,15 @@ namespace sb::sdk::browser {
 
 class BrowserTimers : public TimerPort {
   public:
-    ~BrowserTimers() override;
-    int start(int delayMs, Fn<void()> callback) override;
-    void cancel(int id) override;
-
-  private:
-    std::map<int, int> handles_;  // our id (the callback's id) → setTimeout's handle
+    int start(int delayMs, Fn<void()> callback) override {
+        int id = js::add([callback](int, int, const std::string&) { callback(); }, true);
+        sb_timer_start(id, delayMs);
+        return id;
+    }
+    void cancel(int id) override {
+        js::remove(id);
+        sb_timer_cancel(id);
+    }
 };
 
 }  // namespace sb::sdk::browser

@@ -1,89 +1,76 @@
 #include "wasm/browser/JsCallbacks.hpp"
 
-#include <map>
+#include <cstdlib>
 
-namespace sb::sdk::browser {
+namespace sb::sdk::browser::js {
 
 namespace {
 
 struct Entry {
-    JsCallbacks::Callback fn;
+    int id;
     bool once;
+    JsCallback fn;
 };
 
-std::map<int, Entry>& table() {
-    static std::map<int, Entry> entries;
+// A handful of entries are live at a time (sockets, connections, timers, pending promises): a
+// vector searched linearly is the smallest table.
+std::vector<Entry>& table() {
+    static std::vector<Entry> entries;
     return entries;
 }
 
-int add(JsCallbacks::Callback fn, bool once) {
-    static int next = 1;
-    table()[next] = Entry{std::move(fn), once};
-    return next++;
-}
-
-val jsFunction(int id, bool ok) {
-    return val::module_property("sbFn")(id, ok);
+Entry* find(int id) {
+    for (auto& e : table())
+        if (e.id == id) return &e;
+    return nullptr;
 }
 
 }  // namespace
 
-void JsCallbacks::then(const val& promise, Callback fn) {
-    int id = add(std::move(fn), true);
-    promise.call<void>("then", jsFunction(id, true), jsFunction(id, false));
+int add(JsCallback fn, bool once) {
+    static int next = 0;
+    table().push_back(Entry{++next, once, std::move(fn)});
+    return next;
 }
 
-val JsCallbacks::listener(Fn<void(val)> fn, int& id) {
-    id = add([fn = std::move(fn)](bool, val value) { fn(value); }, false);
-    return jsFunction(id, true);
+void remove(int id) {
+    auto& entries = table();
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->id == id) {
+            entries.erase(it);
+            return;
+        }
+    }
 }
 
-val JsCallbacks::once(Fn<void()> fn, int& id) {
-    id = add([fn = std::move(fn)](bool, val) { fn(); }, true);
-    return jsFunction(id, true);
-}
-
-void JsCallbacks::remove(int id) {
-    table().erase(id);
-}
-
-void JsCallbacks::invoke(int id, bool ok, val value) {
-    auto it = table().find(id);
-    if (it == table().end()) return;  // released: the owner is closed
-    // A copy: the callback may remove itself (a socket's onclose releases its listeners).
-    Callback fn = it->second.fn;
-    if (it->second.once) table().erase(it);
-    fn(ok, std::move(value));
-}
-
-TryResult tryCall(const val& target, const char* method, const val& arguments) {
-    val r = val::module_property("sbTry")(target, std::string(method), arguments);
-    bool ok = r["ok"].as<bool>();
-    return TryResult{ok, ok ? r["value"] : val::undefined(),
-                     ok ? std::string() : r["error"].as<std::string>()};
-}
-
-TryResult tryNew(const char* constructor, const val& arguments) {
-    val r = val::module_property("sbNew")(val::global(constructor), arguments);
-    bool ok = r["ok"].as<bool>();
-    return TryResult{ok, ok ? r["value"] : val::undefined(),
-                     ok ? std::string() : r["error"].as<std::string>()};
-}
-
-std::string describe(const val& error) {
-    return val::global("String")(error).as<std::string>();
-}
-
-val args(const val& a) {
-    val out = val::array();
-    out.call<void>("push", a);
+std::string take(char* text) {
+    std::string out = text ? text : "";
+    std::free(text);
     return out;
 }
 
-val args(const val& a, const val& b) {
-    val out = args(a);
-    out.call<void>("push", b);
+std::vector<std::string> split(const std::string& text, std::size_t max) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos || (max && out.size() + 1 == max)) break;
+        out.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    out.push_back(text.substr(start));
     return out;
 }
 
-}  // namespace sb::sdk::browser
+}  // namespace sb::sdk::browser::js
+
+void sb_call(int id, int kind, int num, char* text) {
+    using namespace sb::sdk::browser;
+    std::string value = js::take(text);
+    js::Entry* entry = js::find(id);
+    if (!entry) return;  // released: the owner is closed
+    // A copy: the callback may remove itself (a socket's close releases its listener).
+    JsCallback fn = entry->fn;
+    if (entry->once) js::remove(id);
+    fn(kind, num, value);
+}

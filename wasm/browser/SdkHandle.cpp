@@ -28,85 +28,61 @@ std::string streamJson(const StreamInfo& s) {
     return j.dump();
 }
 
+void settle(int promise, const Error& e, const std::string& result = {}) {
+    sb_settle(promise, errorJson(e).c_str(), result.c_str());
+}
+
 }  // namespace
 
-SdkHandle::SdkHandle(val listener)
-    : listener_(std::move(listener)),
+SdkHandle::SdkHandle(int listener)
+    : listener_(listener),
       client_(Platform{socket_, timers_, http_, media_, peers_}, makeListener()) {}
+
+void SdkHandle::emit(int kind, int num, const std::string& a, const std::string& b) const {
+    sb_emit(listener_, kind, num, a.c_str(), b.c_str());
+}
 
 ClientListener SdkHandle::makeListener() {
     ClientListener l;
     l.onStateChange = [this](State state, const Error& cause) {
-        listener_.call<void>("state", std::string(toString(state)), errorJson(cause));
+        emit(0, 0, toString(state), errorJson(cause));
     };
-    l.onStreamAvailable = [this](const StreamInfo& s) {
-        listener_.call<void>("stream", streamJson(s), media_.remote(s.streamId));
-    };
-    l.onStreamUnavailable = [this](const std::string& id) {
-        listener_.call<void>("streamGone", id);
-    };
+    l.onStreamAvailable = [this](const StreamInfo& s) { emit(1, 0, streamJson(s), s.streamId); };
+    l.onStreamUnavailable = [this](const std::string& id) { emit(2, 0, id); };
     l.onLog = [this](LogLevel level, const std::string& message) {
-        listener_.call<void>("log", static_cast<int>(level), message);
+        emit(3, static_cast<int>(level), message);
     };
     return l;
 }
 
-void SdkHandle::connect(std::string optionsJson, val resolve, val reject) {
-    Json options = Json::parse(optionsJson).value_or(Json::object());
-    ConnectOptions o;
-    o.websocketUrl = options["websocketUrl"].asString();
-    o.token = options["token"].asString();
-    o.uniqueId = options["uniqueId"].asString();
-    o.sdkVersion = options["sdkVersion"].asString();
-    o.peerConfigurationJson = options["rtcConfiguration"].dump();
-    o.connectTimeoutMs = static_cast<int>(options["timeoutMs"].asNumber(15000));
-    client_.connect(o, [resolve, reject](const Error& e) {
-        if (e.failed())
-            reject(errorJson(e));
-        else
-            resolve();
-    });
+void SdkHandle::connect(int promise, const ConnectOptions& options) {
+    client_.connect(options, [promise](const Error& e) { settle(promise, e); });
 }
 
-Publisher::PublishDone SdkHandle::publishDone(val resolve, val reject) {
-    return [this, resolve, reject](const Error& e, const StreamInfo& s) {
-        if (e.failed())
-            reject(errorJson(e));
-        else
-            resolve(streamJson(s), media_.local(s.streamId));
+Publisher::PublishDone SdkHandle::publishDone(int promise) {
+    return [promise](const Error& e, const StreamInfo& s) {
+        settle(promise, e, e.failed() ? std::string() : streamJson(s));
     };
 }
 
-void SdkHandle::publishMedia(std::string constraintsJson, std::string alias,
-                             std::string codecPreferencesJson, val resolve, val reject) {
-    client_.publishMedia(constraintsJson, alias, codecPreferencesJson,
-                         publishDone(resolve, reject));
+void SdkHandle::publishMedia(int promise, const std::string& constraintsJson,
+                             const std::string& alias, const std::string& codecPreferencesJson) {
+    client_.publishMedia(constraintsJson, alias, codecPreferencesJson, publishDone(promise));
 }
 
-void SdkHandle::publishStream(val stream, std::string alias, std::string codecPreferencesJson,
-                              val resolve, val reject) {
-    client_.publish(media_.adopt(stream), alias, codecPreferencesJson,
-                    publishDone(resolve, reject));
+void SdkHandle::publishStream(int promise, const std::string& stream, const std::string& alias,
+                              const std::string& codecPreferencesJson) {
+    client_.publish(BrowserMedia::describe(stream), alias, codecPreferencesJson,
+                    publishDone(promise));
 }
 
-void SdkHandle::unpublish(val streamIds, val resolve, val reject) {
-    std::vector<std::string> ids;
-    int count = streamIds["length"].as<int>();
-    for (int i = 0; i < count; ++i) ids.push_back(streamIds[i].as<std::string>());
-    client_.unpublish(std::move(ids), [resolve, reject](const Error& e) {
-        if (e.failed())
-            reject(errorJson(e));
-        else
-            resolve();
-    });
+void SdkHandle::unpublish(int promise, std::vector<std::string> streamIds) {
+    client_.unpublish(std::move(streamIds), [promise](const Error& e) { settle(promise, e); });
 }
 
-void SdkHandle::getStats(std::string which, val resolve, val reject) {
-    client_.getStats(which, [resolve, reject](const Error& e, const std::string& json) {
-        if (e.failed())
-            reject(errorJson(e));
-        else
-            resolve(json);
+void SdkHandle::getStats(int promise, const std::string& which) {
+    client_.getStats(which, [promise](const Error& e, const std::string& json) {
+        settle(promise, e, json);
     });
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The one object the JS facade holds (STYLE.md 13: keep exposed handles to a minimum): the core
-// Client wired to the browser adapters. Results cross to JavaScript as JSON text plus the
-// MediaStream objects; web/src/ shapes them into the public API.
+// Client wired to the browser adapters. Outcomes cross to JavaScript as JSON text (sb_settle,
+// sb_emit); pre.js and web/src/ shape them into the public API.
 
 #include <string>
 
@@ -16,37 +16,32 @@ namespace sb::sdk::browser {
 
 class SdkHandle {
   public:
-    // `listener` has state(name, errorJson), stream(infoJson, mediaStream), streamGone(id),
-    // log(level, message).
-    explicit SdkHandle(val listener);
+    // `listener`: the index of pre.js's listener function, which gets state changes, streams
+    // and log lines (sb_emit).
+    explicit SdkHandle(int listener);
 
-    // optionsJson: {websocketUrl, token, uniqueId, sdkVersion, rtcConfiguration, timeoutMs}
-    void connect(std::string optionsJson, val resolve, val reject);
-    void publishMedia(std::string constraintsJson, std::string alias,
-                      std::string codecPreferencesJson, val resolve, val reject);
-    void publishStream(val stream, std::string alias, std::string codecPreferencesJson, val resolve,
-                       val reject);
-    void unpublish(val streamIds, val resolve, val reject);
-    bool sendDtmf(std::string tones, std::string streamId) {
-        return client_.sendDtmf(tones, streamId);
-    }
-    void setTracksEnabled(std::string kind, bool enabled, std::string streamId) {
-        client_.setTracksEnabled(kind, enabled, streamId);
-    }
-    void getStats(std::string which, val resolve, val reject);
-    void disconnect() { client_.disconnect(); }
-    std::string state() const { return toString(client_.state()); }
+    // Each settles JavaScript promise `promise` (sb_settle).
+    void connect(int promise, const ConnectOptions& options);
+    void publishMedia(int promise, const std::string& constraintsJson, const std::string& alias,
+                      const std::string& codecPreferencesJson);
+    // `stream`: the description pre.js made of the application's MediaStream.
+    void publishStream(int promise, const std::string& stream, const std::string& alias,
+                       const std::string& codecPreferencesJson);
+    void unpublish(int promise, std::vector<std::string> streamIds);
+    void getStats(int promise, const std::string& which);
+    Client& client() { return client_; }
 
   private:
     ClientListener makeListener();
-    Publisher::PublishDone publishDone(val resolve, val reject);
+    Publisher::PublishDone publishDone(int promise);
+    void emit(int kind, int num, const std::string& a, const std::string& b = {}) const;
 
-    val listener_;
+    int listener_;
     BrowserSocket socket_;
     BrowserTimers timers_;
     BrowserHttp http_;
     BrowserMedia media_;
-    BrowserPeerFactory peers_{media_};
+    BrowserPeerFactory peers_;
     Client client_;
 };
 

@@ -39,7 +39,7 @@ Client::Client(Platform platform, ClientListener listener)
 
 Client::~Client() {
     listener_ = ClientListener{};
-    alive_.reset();
+    alive_.renew();
     if (socketOpen_) platform_.socket.close(1000);
     // No callback into the application from a destructor (its objects may be gone already).
     teardown(errors::disconnected(), false);
@@ -69,6 +69,9 @@ void Client::connect(const ConnectOptions& options, Done done) {
         if (state_ == State::Connecting) failConnection(errors::connectTimeout());
     });
     openSocket();
+    // While the socket connects: the first RTCPeerConnection of a page takes a few ms of main
+    // thread, better spent now than when the server's offer is waiting (bench/ttfa).
+    subscriber_->prepare();
 }
 
 void Client::openSocket() {

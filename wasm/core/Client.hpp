@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "wasm/core/Alive.hpp"
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
@@ -75,7 +76,7 @@ class Client {
     void teardown(const Error& reason, bool notify = true);
     void cancelTimer(int& id);
     void log(LogLevel level, const std::string& message) const;
-    std::weak_ptr<char> token() const { return alive_; }
+    Watch token() const { return alive_.watch(); }
 
     Platform platform_;
     ClientListener listener_;
@@ -93,7 +94,7 @@ class Client {
     int connectTimer_ = 0;
     int reconnectTimer_ = 0;
     int pingTimer_ = 0;
-    std::shared_ptr<char> alive_ = std::make_shared<char>();
+    Alive alive_;
 };
 
 }  // namespace sb::sdk

@@ -5,7 +5,13 @@
 namespace sb::sdk {
 
 JsonRpcClient::~JsonRpcClient() {
-    for (auto& entry : pending_) timers_.cancel(entry.second.timer);
+    for (auto& p : pending_) timers_.cancel(p.timer);
+}
+
+void JsonRpcClient::on(const std::string& method, NotificationHandler handler) {
+    for (auto& entry : handlers_)
+        if (entry.first == method) return void(entry.second = std::move(handler));
+    handlers_.emplace_back(method, std::move(handler));
 }
 
 int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done,
@@ -16,15 +22,14 @@ int JsonRpcClient::request(const std::string& method, Json params, ResultHandler
     frame.set("id", id);
     frame.set("method", method);
     frame.set("params", std::move(params));
-    Pending& p = pending_[id];
-    p.method = method;
-    p.done = std::move(done);
-    p.timer = timers_.start(timeoutMs, [this, id]() {
-        auto it = pending_.find(id);
-        if (it == pending_.end()) return;
-        it->second.timer = 0;
-        complete(id, errors::requestTimeout(it->second.method), Json());
+    int timer = timers_.start(timeoutMs, [this, id, method]() {
+        for (auto& p : pending_) {
+            if (p.id != id) continue;
+            p.timer = 0;
+            return complete(id, errors::requestTimeout(method), Json());
+        }
     });
+    pending_.push_back(Pending{id, std::move(done), timer});
     send_(frame.dump());
     return id;
 }
@@ -44,8 +49,8 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
     const Json& method = msg["method"];
     if (method.isString()) {
         // A server notification (or a request: the device API has none; answering is not needed).
-        auto it = handlers_.find(method.asString());
-        if (it != handlers_.end()) it->second(msg["params"]);
+        for (const auto& entry : handlers_)
+            if (entry.first == method.asString()) return entry.second(msg["params"]), true;
         return true;
     }
     const Json& id = msg["id"];
@@ -67,16 +72,17 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
 }
 
 void JsonRpcClient::complete(int id, const Error& error, const Json& result) {
-    auto it = pending_.find(id);
+    auto it = pending_.begin();
+    while (it != pending_.end() && it->id != id) ++it;
     if (it == pending_.end()) return;  // late answer after a timeout, or not ours
-    Pending p = std::move(it->second);
+    Pending p = std::move(*it);
     pending_.erase(it);  // before calling out: the handler may send the next request
     if (p.timer) timers_.cancel(p.timer);
     if (p.done) p.done(error, result);
 }
 
 void JsonRpcClient::failAll(const Error& error) {
-    while (!pending_.empty()) complete(pending_.begin()->first, error, Json());
+    while (!pending_.empty()) complete(pending_.front().id, error, Json());
 }
 
 }  // namespace sb::sdk

@@ -3,9 +3,12 @@
 // integer ids from 1 like the stock SDK (reference §2.2), a timeout per request (the stock SDK
 // has none and can hang forever), responses routed by id, notifications dispatched from one
 // table keyed by method (STYLE.md 3), error objects surfaced as Error{rpc_error, rpcCode}.
+// Both tables are vectors searched linearly: a few entries each, and no tree code in the wasm.
 
-#include <map>
 #include <string>
+#include <utility>
+#include <vector>
+
 #include "wasm/core/Fn.hpp"
 
 #include "wasm/core/Json.hpp"
@@ -31,9 +34,8 @@ class JsonRpcClient {
     int request(const std::string& method, Json params, ResultHandler done,
                 int timeoutMs = kDefaultTimeoutMs);
     void notify(const std::string& method, Json params);
-    void on(const std::string& method, NotificationHandler handler) {
-        handlers_[method] = std::move(handler);
-    }
+    // One handler per method; a second registration replaces the first.
+    void on(const std::string& method, NotificationHandler handler);
 
     // Feeds one inbound text frame. Returns false when it is not a JSON-RPC message we understand
     // (the caller logs it); unknown response ids and methods are ignored (returns true).
@@ -45,7 +47,7 @@ class JsonRpcClient {
 
   private:
     struct Pending {
-        std::string method;
+        int id;
         ResultHandler done;
         int timer = 0;
     };
@@ -54,8 +56,8 @@ class JsonRpcClient {
     TimerPort& timers_;
     Send send_;
     int nextId_ = 1;
-    std::map<int, Pending> pending_;
-    std::map<std::string, NotificationHandler> handlers_;
+    std::vector<Pending> pending_;
+    std::vector<std::pair<std::string, NotificationHandler>> handlers_;
 };
 
 }  // namespace sb::sdk

@@ -68,7 +68,7 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     if (op.done) op.done(error, stream);
     if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
         // Still failed: try again later, a bounded number of times (the stock SDK never stops).
-        std::weak_ptr<char> alive = alive_;
+        Watch alive = alive_.watch();
         restartTimer_ = timers_.start(kIceRestartDelayMs, [this, alive]() {
             if (alive.expired()) return;
             restartTimer_ = 0;
@@ -116,7 +116,7 @@ void Publisher::ensureConnection(Done done) {
     if (pc_) return done({});
     pc_ = peers_.create(configuration_);
     if (!pc_) return done(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     PeerConnectionPort::Handlers handlers;
     handlers.onConnectionState = [this, alive](const std::string& state) {
         if (!alive.expired()) onConnectionState(state);
@@ -131,7 +131,7 @@ void Publisher::ensureConnection(Done done) {
 }
 
 void Publisher::negotiate(bool iceRestart, NegotiateDone done) {
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     pc_->createOffer(
         iceRestart, [this, alive, done](const Error& offerError, const std::string& offer) {
             if (alive.expired()) return;
@@ -156,7 +156,7 @@ void Publisher::negotiate(bool iceRestart, NegotiateDone done) {
 void Publisher::applyAnswer(const std::string& offer, const Json& result, NegotiateDone done) {
     std::string answer = result["sdpAnswer"].asString();
     if (answer.empty()) return done(errors::badResponse("offerSdp result has no sdpAnswer"), {});
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     // JSEP §5.5/§5.6: the local offer, then the remote answer completes the exchange.
     pc_->setLocalDescription(
         "offer", offer, [this, alive, answer, result, done](const Error& localError) {
@@ -229,7 +229,7 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
 }
 
 void Publisher::close(bool notify) {
-    alive_ = std::make_shared<char>();
+    alive_.renew();
     if (restartTimer_) timers_.cancel(restartTimer_);
     restartTimer_ = 0;
     for (const auto& s : streams_) media_.stopStream(s.id);

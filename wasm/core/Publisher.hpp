@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "wasm/core/Alive.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
 
@@ -85,7 +86,7 @@ class Publisher {
     int iceRestarts_ = 0;
     int restartTimer_ = 0;
     // Replaced on close(): callbacks of the previous connection see their token expired.
-    std::shared_ptr<char> alive_ = std::make_shared<char>();
+    Alive alive_;
 };
 
 }  // namespace sb::sdk

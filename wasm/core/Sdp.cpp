@@ -82,11 +82,18 @@ std::string forcePassiveSetup(const std::string& sdp) {
     return out;
 }
 
-std::map<std::string, int> sentTracksPerStream(const std::string& sdp) {
-    std::map<std::string, int> out;
+TrackCounts sentTracksPerStream(const std::string& sdp) {
+    TrackCounts out;
     for (const auto& s : sections(sdp)) {
         if (s.rejected || !s.sends || (s.kind != "audio" && s.kind != "video")) continue;
-        for (const auto& msid : s.msids) ++out[msid];
+        for (const auto& msid : s.msids) {
+            auto it = out.begin();
+            while (it != out.end() && it->first != msid) ++it;
+            if (it == out.end())
+                out.emplace_back(msid, 1);
+            else
+                ++it->second;
+        }
     }
     return out;
 }

@@ -1,7 +1,5 @@
 #include "wasm/core/SerialQueue.hpp"
 
-#include <memory>
-
 namespace sb::sdk {
 
 void SerialQueue::push(Task task) {
@@ -15,25 +13,22 @@ void SerialQueue::runNext() {
         auto task = std::move(tasks_.front());
         tasks_.erase(tasks_.begin());
         running_ = true;
-        // 0: the task is still running synchronously, 1: it finished before returning,
-        // 2: it returned and will finish later, 3: done (a second call is ignored).
-        auto phase = std::make_shared<int>(0);
-        task([this, phase]() {
-            if (*phase == 0) {
-                *phase = 1;
-            } else if (*phase == 2) {
-                *phase = 3;
-                running_ = false;
-                runNext();
-            }
-        });
-        if (*phase == 1) {
-            *phase = 3;
-            running_ = false;
-        } else {
-            *phase = 2;
-        }
+        inside_ = true;
+        finished_ = false;
+        int serial = ++serial_;
+        task([this, serial]() { finished(serial); });
+        if (serial != serial_) return;  // reset() from inside the task
+        inside_ = false;
+        if (finished_) running_ = false;
     }
+}
+
+void SerialQueue::finished(int serial) {
+    if (serial != serial_ || finished_) return;  // a task of before reset(), or a second call
+    finished_ = true;
+    if (inside_) return;  // runNext() goes on when the task returns
+    running_ = false;
+    runNext();
 }
 
 }  // namespace sb::sdk

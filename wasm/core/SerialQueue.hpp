@@ -16,13 +16,23 @@ class SerialQueue {
     void push(Task task);
     // Drops the tasks not started yet (on close); the running one still calls finished().
     void clear() { tasks_.clear(); }
+    // Drops every task, and forgets the running one: its finished() is then ignored.
+    void reset() {
+        tasks_.clear();
+        running_ = false;
+        ++serial_;
+    }
     bool busy() const { return running_; }
 
   private:
     void runNext();
+    void finished(int serial);
 
     std::vector<Task> tasks_;
     bool running_ = false;
+    bool inside_ = false;    // the running task has not returned yet
+    bool finished_ = false;  // the running task called finished()
+    int serial_ = 0;         // of the running task
 };
 
 }  // namespace sb::sdk

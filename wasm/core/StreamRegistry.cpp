@@ -1,13 +1,36 @@
 #include "wasm/core/StreamRegistry.hpp"
 
+#include <algorithm>
+
 namespace sb::sdk {
 
-void StreamRegistry::applyOffer(const Json& metadata,
-                                const std::map<std::string, int>& expectedTracks) {
+namespace {
+
+int expectedFor(const sdp::TrackCounts& counts, const std::string& streamId) {
+    for (const auto& [id, count] : counts)
+        if (id == streamId) return count;
+    return 0;
+}
+
+}  // namespace
+
+StreamRegistry::Entry* StreamRegistry::entry(const std::string& streamId) {
+    for (auto& e : streams_)
+        if (e.info.streamId == streamId) return &e;
+    return nullptr;
+}
+
+StreamRegistry::Entry& StreamRegistry::add(const std::string& streamId) {
+    if (Entry* e = entry(streamId)) return *e;
+    streams_.emplace_back();
+    streams_.back().info.streamId = streamId;
+    return streams_.back();
+}
+
+void StreamRegistry::applyOffer(const Json& metadata, const sdp::TrackCounts& expectedTracks) {
     for (auto it = streams_.begin(); it != streams_.end();) {
-        auto expected = expectedTracks.find(it->first);
-        if (expected == expectedTracks.end() || expected->second == 0) {
-            withdraw(it->second);
+        if (expectedFor(expectedTracks, it->info.streamId) == 0) {
+            withdraw(*it);
             it = streams_.erase(it);
         } else {
             ++it;
@@ -15,46 +38,47 @@ void StreamRegistry::applyOffer(const Json& metadata,
     }
     for (const auto& [streamId, count] : expectedTracks) {
         if (count == 0) continue;
-        Entry& entry = streams_[streamId];
-        entry.expected = count;
-        entry.info.streamId = streamId;
+        Entry& e = add(streamId);
+        e.expected = count;
         const Json& meta = metadata[streamId];
-        entry.info.participantId = meta["participantId"].asString();
-        entry.info.alias = meta["alias"].asString();
-        entry.info.mediaTypes.clear();
+        e.info.participantId = meta["participantId"].asString();
+        e.info.alias = meta["alias"].asString();
+        e.info.mediaTypes.clear();
         for (const auto& type : meta["mediaTypes"].values())
-            entry.info.mediaTypes.push_back(type.asString());
-        announceIfComplete(entry);
+            e.info.mediaTypes.push_back(type.asString());
+        announceIfComplete(e);
     }
 }
 
 void StreamRegistry::trackAdded(const std::string& streamId, const std::string& trackId) {
-    Entry& entry = streams_[streamId];
-    entry.info.streamId = streamId;
-    entry.tracks.insert(trackId);
-    announceIfComplete(entry);
+    Entry& e = add(streamId);
+    if (std::find(e.tracks.begin(), e.tracks.end(), trackId) == e.tracks.end())
+        e.tracks.push_back(trackId);
+    announceIfComplete(e);
 }
 
 void StreamRegistry::trackRemoved(const std::string& streamId, const std::string& trackId) {
-    auto it = streams_.find(streamId);
-    if (it == streams_.end()) return;
-    it->second.tracks.erase(trackId);
-    if (it->second.tracks.empty()) withdraw(it->second);
+    Entry* e = entry(streamId);
+    if (!e) return;
+    e->tracks.erase(std::remove(e->tracks.begin(), e->tracks.end(), trackId), e->tracks.end());
+    if (e->tracks.empty()) withdraw(*e);
 }
 
 void StreamRegistry::clear() {
-    for (auto& entry : streams_) withdraw(entry.second);
+    for (auto& e : streams_) withdraw(e);
     streams_.clear();
 }
 
 bool StreamRegistry::announced(const std::string& streamId) const {
-    auto it = streams_.find(streamId);
-    return it != streams_.end() && it->second.announced;
+    for (const auto& e : streams_)
+        if (e.info.streamId == streamId) return e.announced;
+    return false;
 }
 
 const StreamInfo* StreamRegistry::find(const std::string& streamId) const {
-    auto it = streams_.find(streamId);
-    return it == streams_.end() ? nullptr : &it->second.info;
+    for (const auto& e : streams_)
+        if (e.info.streamId == streamId) return &e.info;
+    return nullptr;
 }
 
 void StreamRegistry::announceIfComplete(Entry& entry) {

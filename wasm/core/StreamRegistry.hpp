@@ -4,13 +4,13 @@
 // known and every track the offer sends for it has arrived (reference §1.3); it is withdrawn when
 // its msid is gone from the latest offer or all its tracks were removed or ended.
 
-#include <map>
-#include <set>
 #include <string>
-#include "wasm/core/Fn.hpp"
+#include <vector>
 
 #include "wasm/core/EventQueue.hpp"
+#include "wasm/core/Fn.hpp"
 #include "wasm/core/Json.hpp"
+#include "wasm/core/Sdp.hpp"
 #include "wasm/core/Types.hpp"
 
 namespace sb::sdk {
@@ -26,7 +26,7 @@ class StreamRegistry {
     // Called before the offer is applied, since `track` events fire during
     // setRemoteDescription (W3C WebRTC §4.4.1.6). `metadata` is the offer's streamMetadata;
     // `expectedTracks` comes from sdp::sentTracksPerStream of the same offer.
-    void applyOffer(const Json& metadata, const std::map<std::string, int>& expectedTracks);
+    void applyOffer(const Json& metadata, const sdp::TrackCounts& expectedTracks);
     void trackAdded(const std::string& streamId, const std::string& trackId);
     void trackRemoved(const std::string& streamId, const std::string& trackId);
     // The subscribing connection is gone: withdraw every announced stream.
@@ -39,16 +39,18 @@ class StreamRegistry {
     struct Entry {
         StreamInfo info;
         int expected = 0;
-        std::set<std::string> tracks;
+        std::vector<std::string> tracks;  // distinct track ids
         bool announced = false;
     };
+    Entry* entry(const std::string& streamId);
+    Entry& add(const std::string& streamId);
     void announceIfComplete(Entry& entry);
     void withdraw(Entry& entry);
 
     EventQueue& events_;
     Available available_;
     Unavailable unavailable_;
-    std::map<std::string, Entry> streams_;
+    std::vector<Entry> streams_;  // a few per connection: searched linearly
 };
 
 }  // namespace sb::sdk

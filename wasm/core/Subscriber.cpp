@@ -17,7 +17,7 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       log_(std::move(log)) {}
 
 void Subscriber::handleOffer(const Json& params) {
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     queue_.push([this, alive, params](Fn<void()> finished) {
         if (alive.expired()) return;  // closed: the queue was reset
         apply(params, std::move(finished));
@@ -46,7 +46,7 @@ void Subscriber::apply(const Json& params, Fn<void()> finished) {
     }
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     pc_->setRemoteDescription(
         "offer", offer, [this, alive, revision, finished](const Error& remoteError) {
             if (alive.expired()) return;  // closed: the queue was reset
@@ -63,7 +63,7 @@ void Subscriber::apply(const Json& params, Fn<void()> finished) {
 }
 
 void Subscriber::sendAnswer(const std::string& answer, double revision, Fn<void()> finished) {
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     pc_->setLocalDescription(
         "answer", answer, [this, alive, revision, answer, finished](const Error& localError) {
             if (alive.expired()) return;
@@ -80,11 +80,15 @@ void Subscriber::sendAnswer(const std::string& answer, double revision, Fn<void(
         });
 }
 
+void Subscriber::prepare() {
+    if (!pc_) createConnection();
+}
+
 void Subscriber::createConnection() {
     pc_ = peers_.create(configuration_);
     if (!pc_) return;
     lastRevision_ = 0;
-    std::weak_ptr<char> alive = alive_;
+    Watch alive = alive_.watch();
     PeerConnectionPort::Handlers handlers;
     handlers.onTrack = [this, alive](const RemoteTrack& track) {
         if (alive.expired()) return;
@@ -119,9 +123,8 @@ void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
 }
 
 void Subscriber::close() {
-    alive_ = std::make_shared<char>();
-    queue_.clear();
-    queue_ = SerialQueue();
+    alive_.renew();
+    queue_.reset();
     if (pc_) pc_->close();
     pc_.reset();
     lastRevision_ = 0;

@@ -1,12 +1,14 @@
 #pragma once
 // The subscribing peer connection (reference §2.4 "Subscribe", docs/protocol.md `sdpOffer`):
 // the server is the offerer. Offers are handled one at a time; an offer whose sdpRevision is not
-// above the last applied one is stale and dropped. The connection is created lazily on the
-// first offer. Failures are logged, not surfaced: the server's next offer is the recovery path.
+// above the last applied one is stale and dropped. The connection is made at connect()
+// (prepare()), or else on the first offer. Answers are passive (sdp::forcePassiveSetup).
+// Failures are logged, not surfaced: the server's next offer is the recovery path.
 
 #include <memory>
 #include <string>
 
+#include "wasm/core/Alive.hpp"
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
@@ -23,6 +25,10 @@ class Subscriber {
     Subscriber(const Subscriber&) = delete;
     Subscriber& operator=(const Subscriber&) = delete;
 
+    // Makes the connection ahead of the first offer (connect() calls it while the socket
+    // connects), so that constructing it is not on the way from offer to answer (bench/ttfa).
+    // Does nothing if it exists.
+    void prepare();
     // params of the `sdpOffer` notification.
     void handleOffer(const Json& params);
     double lastRevision() const { return lastRevision_; }
@@ -50,7 +56,7 @@ class Subscriber {
     std::unique_ptr<PeerConnectionPort> pc_;
     SerialQueue queue_;
     double lastRevision_ = 0;
-    std::shared_ptr<char> alive_ = std::make_shared<char>();
+    Alive alive_;
 };
 
 }  // namespace sb::sdk

@@ -12,7 +12,9 @@ export function loadCore() {
     createSwitchboardModule({
       instantiateWasm(imports, done) {
         const url = new URL('switchboard.wasm', import.meta.url);
-        fetch(url)
+        // In the chain, so that a fetch() that throws (none in this environment) rejects too.
+        Promise.resolve(url)
+          .then(fetch)
           .then((response) => {
             if (!response.ok) throw new Error(`Cannot load ${url}: HTTP ${response.status}`);
             return WebAssembly.instantiateStreaming(response.clone(), imports).catch(() =>

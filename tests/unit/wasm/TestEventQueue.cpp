@@ -62,6 +62,30 @@ SCENARIO("SerialQueue", "[wasm][core][SerialQueue]") {
         pending();  // a second call is ignored
         CHECK_FALSE(queue.busy());
     }
+    SECTION("reset() drops the tasks and forgets the running one, whose finished() is ignored") {
+        queue.push([&](std::function<void()> finished) {
+            log.push_back("1 start");
+            pending = finished;
+        });
+        queue.push([&](std::function<void()>) { log.push_back("never"); });
+        queue.reset();
+        CHECK_FALSE(queue.busy());
+        std::function<void()> second;
+        queue.push([&](std::function<void()> finished) {
+            log.push_back("3 start");
+            second = finished;
+        });
+        pending();  // the task of before reset() finishing: ignored
+        CHECK(queue.busy());
+        queue.push([&](std::function<void()> finished) {
+            log.push_back("4 start");
+            finished();
+        });
+        CHECK(log == std::vector<std::string>{"1 start", "3 start"});
+        second();
+        CHECK(log == std::vector<std::string>{"1 start", "3 start", "4 start"});
+        CHECK_FALSE(queue.busy());
+    }
     SECTION("tasks that finish synchronously run in order without recursion") {
         for (int i = 0; i < 1000; ++i)
             queue.push([&log, i](std::function<void()> finished) {

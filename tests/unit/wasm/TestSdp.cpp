@@ -20,13 +20,13 @@ const std::string kOffer =
 }
 
 SCENARIO("Sdp", "[wasm][core][Sdp]") {
-    SECTION("tracks the offerer sends are counted per msid stream") {
+    SECTION("tracks the offerer sends are counted per msid stream, in order of appearance") {
         auto tracks = sdp::sentTracksPerStream(kOffer);
-        CHECK(tracks == std::map<std::string, int>{{"alice-cam", 2}, {"phone", 1}});
+        CHECK(tracks == sdp::TrackCounts{{"alice-cam", 2}, {"phone", 1}});
     }
     SECTION("LF-only SDP is read too") {
         CHECK(sdp::sentTracksPerStream("v=0\nm=audio 9 RTP/AVP 0\na=msid:s t\n") ==
-              std::map<std::string, int>{{"s", 1}});
+              sdp::TrackCounts{{"s", 1}});
     }
     SECTION("every m-section of the answer gets a=setup:passive") {
         std::string answer =

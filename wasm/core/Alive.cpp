@@ -1,0 +1,9 @@
+#include "wasm/core/Alive.hpp"
+
+namespace sb::sdk {
+
+void Alive::unref(Flag* flag) {
+    if (--flag->refs == 0) delete flag;
+}
+
+}  // namespace sb::sdk
