@@ -49,6 +49,7 @@ ClientListener SdkHandle::makeListener() {
     };
     l.onStreamAvailable = [this](const StreamInfo& s) { emit(1, 0, streamJson(s), s.streamId); };
     l.onStreamUnavailable = [this](const std::string& id) { emit(2, 0, id); };
+    l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
     };

@@ -35,6 +35,11 @@ Client::Client(Platform platform, ClientListener listener)
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, "{}", logFn);
     rpc_.on(method::kSdpOffer, [this](const Json& params) { subscriber_->handleOffer(params); });
+    rpc_.on(method::kDtmf, [this](const Json& params) {
+        events_.post([this, json = params.dump()]() {
+            if (listener_.onDtmf) listener_.onDtmf(json);
+        });
+    });
 }
 
 Client::~Client() {
@@ -69,9 +74,6 @@ void Client::connect(const ConnectOptions& options, Done done) {
         if (state_ == State::Connecting) failConnection(errors::connectTimeout());
     });
     openSocket();
-    // While the socket connects: the first RTCPeerConnection of a page takes a few ms of main
-    // thread, better spent now than when the server's offer is waiting (bench/ttfa).
-    subscriber_->prepare();
 }
 
 void Client::openSocket() {
@@ -275,7 +277,14 @@ void Client::unpublish(std::vector<std::string> streamIds, Done done) {
 
 bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
     Scope scope(events_);
-    return publisher_->sendDtmf(tones, streamId);
+    if (publisher_->sendDtmf(tones, streamId)) return true;
+    if (publisher_->streamCount() == 0 || (!streamId.empty() && !publisher_->has(streamId))) return false;
+    // Janus negotiates no telephone-event with browsers, so RTCDTMFSender cannot send; the
+    // server carries the tones to the phones that hear us (docs/protocol.md `sendDtmf`).
+    Json params = Json::object();
+    params.set("tones", Json(tones));
+    rpc_.notify(method::kSendDtmf, std::move(params));
+    return true;
 }
 
 void Client::setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId) {

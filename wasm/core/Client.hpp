@@ -22,6 +22,8 @@ struct ClientListener {
     Fn<void(State state, const Error& cause)> onStateChange;
     Fn<void(const StreamInfo& stream)> onStreamAvailable;
     Fn<void(const std::string& streamId)> onStreamUnavailable;
+    // DTMF from a phone this device hears (docs/protocol.md `dtmf`): the notification's params.
+    Fn<void(const std::string& paramsJson)> onDtmf;
     LogFn onLog;
 };
 

@@ -80,10 +80,6 @@ void Subscriber::sendAnswer(const std::string& answer, double revision, Fn<void(
         });
 }
 
-void Subscriber::prepare() {
-    if (!pc_) createConnection();
-}
-
 void Subscriber::createConnection() {
     pc_ = peers_.create(configuration_);
     if (!pc_) return;

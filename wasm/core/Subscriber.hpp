@@ -1,9 +1,11 @@
 #pragma once
 // The subscribing peer connection (reference §2.4 "Subscribe", docs/protocol.md `sdpOffer`):
 // the server is the offerer. Offers are handled one at a time; an offer whose sdpRevision is not
-// above the last applied one is stale and dropped. The connection is made at connect()
-// (prepare()), or else on the first offer. Answers are passive (sdp::forcePassiveSetup).
-// Failures are logged, not surfaced: the server's next offer is the recovery path.
+// above the last applied one is stale and dropped. The connection is created lazily on the
+// first offer: made at connect() instead, while the socket connects, it delayed the offer by
+// ~14 ms and saved nothing after it (bench/ttfa, Chromium). Answers are passive
+// (sdp::forcePassiveSetup). Failures are logged, not surfaced: the server's next offer is the
+// recovery path.
 
 #include <memory>
 #include <string>
@@ -25,10 +27,6 @@ class Subscriber {
     Subscriber(const Subscriber&) = delete;
     Subscriber& operator=(const Subscriber&) = delete;
 
-    // Makes the connection ahead of the first offer (connect() calls it while the socket
-    // connects), so that constructing it is not on the way from offer to answer (bench/ttfa).
-    // Does nothing if it exists.
-    void prepare();
     // params of the `sdpOffer` notification.
     void handleOffer(const Json& params);
     double lastRevision() const { return lastRevision_; }

@@ -84,13 +84,18 @@ export class SwitchboardRtc {
     this._on.state = callback;
   }
 
+  // DTMF from a phone this device hears: ({participantId, endpointId, tone}) => void.
+  onDtmf(callback) {
+    this._on.dtmf = callback;
+  }
+
   async connect(authParams, options = {}) {
     const token = authParams?.deviceToken;
     if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
     const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
     const core = await loadCore();
     // The core's events (wasm/browser/pre.js): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line.
+    // unavailable, 3 log line, 4 DTMF from a phone.
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
       if (kind === 0) {
         this._state = a;
@@ -100,6 +105,8 @@ export class SwitchboardRtc {
         safely(this._on.available, { ...JSON.parse(a), mediaStream });
       } else if (kind === 2) {
         safely(this._on.unavailable, a);
+      } else if (kind === 4) {
+        safely(this._on.dtmf, JSON.parse(a));
       } else {
         log(level + 1, a);
       }

@@ -74,6 +74,8 @@ export declare class SwitchboardRtc {
   onStreamUnavailable(callback: (streamId: string) => void): void;
   /** Not in the stock SDK. `error` is set for "failed" (and for a server-side close). */
   onConnectionStateChange(callback: (state: ConnectionState, error?: BandwidthRtcError) => void): void;
+  /** DTMF from a phone this device hears (Switchboard extension). */
+  onDtmf(callback: (event: { participantId: string; endpointId: string; tone: string }) => void): void;
   readonly connectionState: ConnectionState;
   publish(
     input?: MediaStreamConstraints | MediaStream,
