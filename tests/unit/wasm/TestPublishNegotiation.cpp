@@ -28,8 +28,8 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
     SECTION("the first publish offers the data channels alone, then the stream") {
         h.client.publish(camera(), "webcam", "", capture);
         h.loop.run();
-        REQUIRE(h.peers.created.size() == 2);  // the subscribing one, made by connect(), first
-        auto& pc = h.publishing();
+        REQUIRE(h.peers.created.size() == 1);
+        auto& pc = *h.peers.created[0];
         CHECK(pc.configuration == R"({"iceServers":[]})");
         CHECK(pc.channels == std::vector<std::string>{"__heartbeat__#0", "__diagnostics__#1"});
         Json first = h.socket.lastRequest("offerSdp");
@@ -63,7 +63,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.client.publish(camera(), "", R"({"audio":[{"mimeType":"audio/opus"}]})", capture);
         h.answerOffer();
         h.answerOffer();
-        CHECK(h.publishing().calls[3] ==
+        CHECK(h.peers.created[0]->calls[3] ==
               R"(addTrack:mic-1@cam-stream {"audio":[{"mimeType":"audio/opus"}]})");
         h.client.publish(screen(), "screen", "", capture);
         h.loop.run();
@@ -79,7 +79,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         CHECK(h.media.stopped.count("cam-stream") == 1);
         CHECK(h.socket.lastRequest("offerSdp")["params"]["mediaMetadata"]["mediaStreams"].dump() ==
               R"({"screen-stream":{"alias":"screen"}})");
-        auto& calls = h.publishing().calls;
+        auto& calls = h.peers.created[0]->calls;
         CHECK(std::count(calls.begin(), calls.end(), "removeTrack:mic-1") == 1);
         CHECK(std::count(calls.begin(), calls.end(), "removeTrack:cam-1") == 1);
         h.answerOffer();
@@ -101,7 +101,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         REQUIRE(error);
         CHECK(error->code == "rpc_error");
         CHECK(error->rpcCode == -32001);
-        auto& calls = h.publishing().calls;
+        auto& calls = h.peers.created[0]->calls;
         CHECK(calls.back() == "removeTrack:cam-1");
         CHECK(std::count(calls.begin(), calls.end(), "setLocal:offer") ==
               1);  // the refused offer is never applied
@@ -147,14 +147,14 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
     SECTION("the server's heartbeat PING is answered PONG on the same channel") {
         h.client.publish(camera(), "", "", capture);
         h.loop.run();
-        h.publishing().handlers.onChannelMessage("__heartbeat__", "PING");
-        CHECK(h.publishing().channelSends == std::vector<std::string>{"__heartbeat__:PONG"});
+        h.peers.created[0]->handlers.onChannelMessage("__heartbeat__", "PING");
+        CHECK(h.peers.created[0]->channelSends == std::vector<std::string>{"__heartbeat__:PONG"});
     }
     SECTION("a failed connection is restarted with ICE restart offers, a bounded number of times") {
         h.client.publish(camera(), "", "", capture);
         h.answerOffer();
         h.answerOffer();
-        auto& pc = h.publishing();
+        auto& pc = *h.peers.created[0];
         pc.handlers.onConnectionState("failed");
         h.loop.run();
         CHECK(pc.calls.back() == "createOffer:iceRestart");
@@ -174,7 +174,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.answerOffer();
         CHECK(h.client.sendDtmf("12#", ""));
         CHECK(h.client.sendDtmf("9", "screen-stream"));
-        CHECK(h.publishing().dtmf ==
+        CHECK(h.peers.created[0]->dtmf ==
               std::vector<std::string>{"cam-stream:12#", "screen-stream:12#", "screen-stream:9"});
         CHECK_FALSE(h.client.sendDtmf("1", "unknown"));
     }
@@ -200,6 +200,6 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.client.disconnect();
         CHECK(error->code == "disconnected");
         CHECK(h.media.stopped.count("cam-stream") == 1);
-        CHECK(h.publishing().closed);
+        CHECK(h.peers.created[0]->closed);
     }
 }

@@ -90,11 +90,6 @@ struct Harness {
         loop.run();
     }
 
-    // The connections in creation order: connect() makes the subscribing one, the first publish
-    // the publishing one.
-    PcRecord& subscribing() { return *peers.created.at(0); }
-    PcRecord& publishing() { return *peers.created.at(1); }
-
     // The server pushes an sdpOffer notification.
     void serverOffer(int revision, const std::string& sdp, Json metadata) {
         Json params = Json::object();
