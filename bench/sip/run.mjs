@@ -32,7 +32,10 @@
 //          --rate 20 --latency-seconds 10 --latency-pairs 6 --direct-pairs 2
 //          --retries 1 (repeat a lossy step once when the phones or the whole machine stalled in it)
 //          --nice N (run the phones, sipp, switchboard and Janus at this priority, e.g. -10)
+//          --phones-nice N (run only the phones and sipp at this priority, e.g. -10: the load generator
+//          then does not fall behind when other work shares the machine; the servers are not favoured)
 //          --perf (perf record switchboard for a few seconds of the --calls step, print the top symbols)
+//          --janus-ports 2000 (size of Janus's rtp_port_range, a random block in 20000-29999)
 //          --keep (keep the temp dir: sipp logs and CSV files, perf.data)
 // See bench/README.md "sip/" for what each figure means.
 // Exit status: 0 when the benchmark ran (goals met or not), 1 when it failed.
@@ -64,7 +67,9 @@ const DIRECT_PAIRS = Number(opt('direct-pairs', 2));
 const PERF = flag('perf');
 const KEEP = flag('keep');
 const RETRIES = Number(opt('retries', 1)); // repeats of a lossy step during which the phones themselves stalled
+const JANUS_PORTS = Number(opt('janus-ports', 2000)); // size of Janus's rtp_port_range
 const NICE = opt('nice', null); // e.g. --nice -5: run phones, sipp, switchboard and Janus at this priority
+const PHONES_NICE = opt('phones-nice', null); // priority of this process (the phones) and sipp only
 const STEPS = [...new Set([...opt('steps', '25,50,100,150').split(',').map(Number), CALLS])].filter((n) => n > 0).sort((a, b) => a - b);
 const SETTLE_MS = 2000;
 if (!['talker', 'all'].includes(MODE)) { console.error('--mode talker|all'); process.exit(2); }
@@ -419,7 +424,7 @@ const sched = {
 };
 
 // ---------------------------------------------------------------- the stack
-const tmp = mkdtempSync(path.join(tmpdir(), 'sb-bench-sip-'));
+const tmp = mkdtempSync(path.join(tmpdir(), 'sbsip-'));
 let janus;
 let sb;
 let sippProc = null;
@@ -539,7 +544,8 @@ async function runStep({ tag, n, perSession, mode, seconds, directPairs, perf = 
   // Dial order: phone 0 of every session, then phone 1 of every session, ...
   const order = [...bridge].sort((x, y) => x.index - y.index).map((x) => x.phone);
   const rampMs = (n / RATE) * 1000;
-  const holdMs = Math.round(rampMs + 5000 + SETTLE_MS + seconds * 1000 + 4000);
+  const upTimeout = rampMs + 10000;
+  const holdMs = Math.round(upTimeout + SETTLE_MS + seconds * 1000 + 4000);
   const sbPid = sb.proc.pid;
   const janusPid = janus.pid;
   const rssPre = { sb: rssKB(sbPid), janus: rssKB(janusPid) };
@@ -550,7 +556,6 @@ async function runStep({ tag, n, perSession, mode, seconds, directPairs, perf = 
   const sipp = runSipp({ target: `127.0.0.1:${await sb.sipPort()}`, csv: order.map((p) => [p.token, p.port]), calls: n, holdMs, tag });
   for (const p of direct) p.startStreaming();
   // Up: every phone has media from the bridge, every forward exists, every subscriber hears its source.
-  const upTimeout = rampMs * 2 + 15000;
   let sippEnded = false;
   sipp.done.then(() => { sippEnded = true; });
   // A forward that failed at setup is never retried by the bridge (Janus answers rtp_forward with
@@ -623,7 +628,7 @@ async function runStep({ tag, n, perSession, mode, seconds, directPairs, perf = 
   const cpu = {};
   for (const k of ['sb', 'janus', 'node', 'sipp', 'machine']) cpu[k] = ((c1[k] - c0[k]) / secs) * 100; // % of one core
   const cs = { sb: (c1.sbCs - c0.sbCs) / secs, janus: (c1.janusCs - c0.janusCs) / secs };
-  cpu.other = cpu.machine - cpu.sb - cpu.janus - cpu.node - (Number.isFinite(cpu.sipp) ? cpu.sipp : 0);
+  cpu.other = Math.max(0, cpu.machine - cpu.sb - cpu.janus - cpu.node - (Number.isFinite(cpu.sipp) ? cpu.sipp : 0));
   const up = order.filter((p) => p.rx.packets > 0);
   const validated = mode === 'talker';
   const clean = up.filter((p) => p.rx.lost === 0 && p.rx.tsJumps === 0 && p.rx.markers === 0 && p.rx.late === 0
@@ -680,6 +685,8 @@ setTimeout(tick, 1);`;
 function runCanary(ms) {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, ['-e', CANARY, String(ms)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The canary runs at the servers' priority, not at the phones' (--phones-nice).
+    if (PHONES_NICE !== null) try { os.setPriority(c.pid, NICE !== null ? Number(NICE) : 0); } catch { /* gone */ }
     let out = '';
     c.stdout.on('data', (d) => { out += d; });
     const t = setTimeout(() => c.kill('SIGKILL'), ms + 5000);
@@ -735,18 +742,22 @@ async function main() {
   if (NICE !== null) os.setPriority(0, Number(NICE)); // Janus, switchboard and sipp inherit it
   const maxCalls = Math.max(...STEPS, LAT_PAIRS * 2);
   // Port blocks picked at random so that other runs in the namespace rarely collide.
-  const rtpPortMin = 12000 + Math.floor(Math.random() * 14) * 500;
-  const rtpPortMax = rtpPortMin + Math.max(499, maxCalls * 2 + 50);
-  const jBase = 20000 + Math.floor(Math.random() * 10) * 1000;
-  janus = await startJanus({ netns: true, rtpPortRange: `${jBase}-${jBase + 999}` });
+  // Each call takes two even ports (phone and room sockets; the odd ones are left for RTCP): 4 per call.
+  const rtpPortSpan = Math.max(1000, Math.ceil((maxCalls * 4 + 100) / 1000) * 1000);
+  const rtpPortMin = 12000 + Math.floor(Math.random() * Math.max(1, Math.floor(8000 / rtpPortSpan))) * rtpPortSpan;
+  const rtpPortMax = rtpPortMin + rtpPortSpan - 1;
+  const jBase = 20000 + Math.floor(Math.random() * Math.max(1, Math.floor(10000 / JANUS_PORTS))) * JANUS_PORTS;
+  janus = await startJanus({ netns: true, rtpPortRange: `${jBase}-${jBase + JANUS_PORTS - 1}` });
   sb = await startSwitchboard({
     bin,
     config: {
       janusUrl: janus.wsUrl, janusAdminKey: janus.adminKey, sipListen: '127.0.0.1:0', rtpPortMin, rtpPortMax,
-      maxParticipantsPerSession: 200, maxCalls: 300, logLevel: 'warn',
+      maxParticipantsPerSession: 200, maxCalls: 300, logLevel: process.env.SB_LOG || 'warn',
     },
   });
   await sb.sipPort();
+  // Janus and switchboard keep their priority; the phones (real phones have their own CPUs) and sipp get this one.
+  if (PHONES_NICE !== null) os.setPriority(0, Number(PHONES_NICE));
   await sleep(1000);
   const idle = { sb: rssKB(sb.proc.pid), janus: rssKB(janus.pid) };
   log(`switchboard pid ${sb.proc.pid} (RSS ${idle.sb} kB), janus pid ${janus.pid} (RSS ${idle.janus} kB), load average ${load1.toFixed(2)}`);
@@ -775,7 +786,8 @@ async function main() {
     steps.push(r);
     if (n >= CALLS && r.win.clean < n) break;
   }
-  const serverLog = sb.logs().split('\n').filter((l) => l.trim());
+  if (KEEP) writeFileSync(path.join(tmp, 'switchboard.log'), sb.logs());
+  const serverLog = sb.logs().split('\n').filter((l) => l.trim() && !/ (INFO|DEBUG) /.test(l));
   if (serverLog.length) log(`switchboard logged ${serverLog.length} lines at warn or above; the last ones:\n${serverLog.slice(-15).join('\n')}`);
   report({ latency, steps, idle, load1, busyBefore });
 }
@@ -788,7 +800,7 @@ function report({ latency, steps, idle, load1, busyBefore }) {
   const out = [];
   const line = (s = '') => out.push(s);
   line('');
-  line(`bench/sip — switchboard ${rev}${dirty}, ${new Date().toISOString()}, ${os.cpus().length} cores (${os.cpus()[0]?.model?.trim()}), load average at start ${load1.toFixed(2)}, CPU in use before the start ${busyBefore.toFixed(0)} % of a core${NICE !== null ? `, run at nice ${NICE}` : ''}`);
+  line(`bench/sip — switchboard ${rev}${dirty}, ${new Date().toISOString()}, ${os.cpus().length} cores (${os.cpus()[0]?.model?.trim()}), load average at start ${load1.toFixed(2)}, CPU in use before the start ${busyBefore.toFixed(0)} % of a core${NICE !== null ? `, run at nice ${NICE}` : ''}${PHONES_NICE !== null ? `, phones and sipp at nice ${PHONES_NICE}` : ''}`);
   line(`phones: node dgram sockets in this process; signalling: one sipp (-inf); PCMU 20 ms both ways; mode ${MODE} (${PER_SESSION} phones/session${MODE === 'talker' ? ': phone 0 talks, the others hear only it, it hears phone 1' : ': everybody hears the whole session'})`);
   line('');
   line(`1. Concurrent bridged calls (${SECONDS} s window after all calls are up + ${SETTLE_MS / 1000} s; loss counted from each call's first packet to the end of the window)`);

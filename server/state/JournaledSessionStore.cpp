@@ -5,11 +5,27 @@
 
 namespace sb::state {
 
+namespace {
+
+// Only the OpApplier writes to the database, in the background, thousands of changes per
+// transaction. It can afford an fsync per commit, so that the journal it deletes is in the
+// database even after an OS crash. A batch dirties about one page per change (participant ids are
+// random); checkpointing every 4000 pages instead of 1000 copies a page rewritten by several
+// batches once. (With 100 ms batches that cuts the thread's CPU by a quarter, measured with
+// 200,000 participants at 25,000 per second. A 16 MB page cache would save another fifth, at
+// up to 16 MB of RAM.)
+SqliteSessionStore::Options databaseOptions() {
+    SqliteSessionStore::Options o;
+    o.syncEveryCommit = true;
+    o.walAutocheckpointPages = 4000;
+    return o;
+}
+
+}  // namespace
+
 JournaledSessionStore::JournaledSessionStore(const std::string& dbPath, Options options) {
     log_ = std::make_unique<OpLog>(dbPath, options.log);  // takes the lock before anything else
-    // Only the OpApplier writes to the database, in the background: it can afford an fsync per
-    // commit, so that the journal it deletes is in the database even after an OS crash.
-    db_ = std::make_unique<SqliteSessionStore>(dbPath, SqliteSessionStore::Options{true});
+    db_ = std::make_unique<SqliteSessionStore>(dbPath, databaseOptions());
 
     log_->start(replay(*log_, *db_) + 1);
 
@@ -34,7 +50,7 @@ std::uint64_t JournaledSessionStore::replay(OpLog& log, SqliteSessionStore& db) 
 
 void JournaledSessionStore::applyLeftoverJournal(const std::string& dbPath) {
     OpLog log(dbPath, {});
-    SqliteSessionStore db(dbPath, SqliteSessionStore::Options{true});
+    SqliteSessionStore db(dbPath, databaseOptions());
     log.start(replay(log, db) + 1);
     log.removeAll();
 }

@@ -22,9 +22,9 @@ class SqliteSessionStore;
 class OpApplier {
 public:
     struct Options {
-        std::chrono::milliseconds interval{50};  // apply what is queued at least this often
-        std::size_t batchOps = 4096;              // ... or as soon as this many ops are queued
-        std::size_t maxBacklog = 100000;          // admit() waits beyond this ...
+        std::chrono::milliseconds interval{100};         // apply what is queued at least this often
+        std::size_t batchOps = 4096;                      // ... or once this many ops are queued
+        std::size_t maxBacklog = 100000;                  // admit() waits beyond this ...
         std::chrono::milliseconds maxBacklogWait{5000};  // ... and then refuses (SQLite failing)
     };
 

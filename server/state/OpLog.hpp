@@ -1,8 +1,9 @@
 #pragma once
 // The journal of JournaledSessionStore: StoreOps appended to segment files next to the database,
-// `<db>.oplog.<seq of its first record, 20 digits>`. A record is written with one pwrite() before
-// the change is acknowledged, so it survives the process being killed (not fsynced: like SQLite's
-// synchronous=NORMAL, an OS crash may lose the last records, never reorder or corrupt them).
+// `<db>.oplog.<seq of its first record, 20 digits>`. A record is written with one pwritev() before
+// the change is acknowledged, so it survives the process being killed. It is not fsynced: like
+// SQLite's synchronous=NORMAL, an OS crash may lose the last records; recovery then keeps the
+// intact prefix (checksums and consecutive seqs), so the state stays consistent.
 // Record: u32 payload length, u32 CRC-32 of the next 8 + length bytes, u64 seq, encoded StoreOp.
 // Seqs are consecutive; recovery stops at the first torn or corrupt record or gap.
 //

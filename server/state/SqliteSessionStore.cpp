@@ -125,6 +125,8 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path, Options options)
         exec("PRAGMA journal_mode=WAL");
         exec(options.syncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         exec("PRAGMA busy_timeout=5000");
+        if (options.walAutocheckpointPages > 0)
+            exec(("PRAGMA wal_autocheckpoint=" + std::to_string(options.walAutocheckpointPages)).c_str());
         exec("PRAGMA foreign_keys=OFF");
         exec(kSchema);
         stmts_ = std::make_unique<Statements>(db_);

@@ -23,6 +23,7 @@ public:
         // synchronous=FULL: every commit is fsynced, so it survives an OS crash too (for a
         // background writer). Otherwise NORMAL: durable against the process being killed.
         bool syncEveryCommit = false;
+        int walAutocheckpointPages = 0;  // checkpoint when the WAL reaches this; 0: SQLite's 1000
     };
 
     // `path` is a file name, or ":memory:" for a private in-memory database (tests).
