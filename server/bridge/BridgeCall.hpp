@@ -22,6 +22,23 @@ struct SipBridge::Call {
     std::shared_ptr<CallAudioPipeline> pipeline;
     std::shared_ptr<Sink> sink;
     bool attached = false;
+    std::shared_ptr<Transfer> transfer;  // A-leg: the <Transfer> out of this server it is running
+    std::shared_ptr<Transfer> legOf;     // B-leg: the transfer it was dialed for ...
+    std::size_t legIndex = 0;            // ... as this target
+};
+
+// A BXML <Transfer> to destinations outside this server: one B-leg per target, dialed through the
+// trunk at once; the first to answer is bridged to the A-leg, the others are cancelled. `done`
+// runs once every B-leg has ended.
+struct SipBridge::Transfer {
+    std::string aLegId;
+    std::vector<std::string> legIds;  // SIP call id per target; empty when it could not be dialed
+    std::vector<bool> settled;        // the leg's outcome is final (cancelled by us, or failed)
+    std::size_t open = 0;             // legs dialed and not yet ended
+    std::optional<std::size_t> bridged;
+    voice::TransferOutcome outcome;
+    std::function<void(std::size_t)> answered;
+    std::function<void(voice::TransferOutcome)> done;
 };
 
 // Receives the orchestration's decisions for one call; hops onto the bridge's strand.

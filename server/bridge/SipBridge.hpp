@@ -77,6 +77,7 @@ public:
 
 private:
     struct Call;
+    struct Transfer;
     class Sink;
     class Media;
     friend class Media;
@@ -92,6 +93,13 @@ private:
     void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
     bool onTrunkInvite(const sip::InboundInvite& invite);
     bool isOwnUri(const std::string& uri) const;
+    // <Transfer> out of this server (TransferLegs.cpp).
+    void transferOut(const std::shared_ptr<Call>& aLeg, const voice::TransferRequest& request,
+                     std::function<void(std::size_t)> answered, std::function<void(voice::TransferOutcome)> done);
+    void onLegAnswered(const std::shared_ptr<Call>& leg, const sip::RemoteMedia& remote);
+    void legEnded(Call& leg, const std::string& cause, const std::string& errorMessage);
+    void hangUpLegs(const std::shared_ptr<Transfer>& transfer, const std::string& cause, const std::string& reason);
+    void connectAudio(Call& a, Call& b);
     std::string trunkUriFor(const std::string& to) const;
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;

@@ -1,8 +1,10 @@
 // The voice API side of the SIP bridge (issue 4): outbound calls through the configured trunk,
 // inbound calls from the trunk to configured numbers, and voice::CallMedia — what BXML verbs do
-// to a call: play a WAV, send DTMF, transfer into a WebRTC session, hang up.
+// to a call: play a WAV, send DTMF, transfer into a WebRTC session (or out through the trunk:
+// TransferLegs.cpp), hang up.
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <regex>
 
 #include "server/api/ApiError.hpp"
@@ -91,16 +93,23 @@ public:
 
     // A <SipUri> of this server (or Bandwidth's SIPX name, for code written against Bandwidth)
     // bridges the call into the session of the participant its uui names, without another SIP leg.
+    // Other targets are dialed through the trunk (TransferLegs.cpp).
     void transfer(const voice::TransferRequest& request, std::function<void(std::size_t)> answered,
                   std::function<void(voice::TransferOutcome)> done) override {
         run([request, answered, done](SipBridge& b, Call& call) {
+            auto own = [&b](const voice::bxml::TransferTarget& target) {
+                const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target);
+                return sip && b.isOwnUri(sip->uri);
+            };
+            if (std::none_of(request.targets.begin(), request.targets.end(), own))
+                return b.transferOut(b.active_[call.id], request, answered, done);
             voice::TransferOutcome outcome;
             outcome.legs.resize(request.targets.size());
             for (std::size_t i = 0; i < request.targets.size(); ++i) {
                 const auto* sipTarget = std::get_if<voice::bxml::SipUriTarget>(&request.targets[i]);
-                if (!sipTarget || !b.isOwnUri(sipTarget->uri)) {
+                if (!own(request.targets[i])) {
                     outcome.legs[i].cause = voice::cause::kError;
-                    outcome.legs[i].errorMessage = "only SipUri targets of this server are supported";
+                    outcome.legs[i].errorMessage = "a <Transfer> into a session rings no other destination";
                     continue;
                 }
                 std::string token;
@@ -139,7 +148,10 @@ public:
     }
 
     void stop() override {
-        run([](SipBridge&, Call& call) { call.pipeline->stopPlayback(); }, nullptr);
+        run([](SipBridge& b, Call& call) {
+            call.pipeline->stopPlayback();
+            if (call.transfer) b.hangUpLegs(call.transfer, voice::cause::kCancel, "transfer stopped");
+        }, nullptr);
     }
 
     void hangup() override {
@@ -233,6 +245,7 @@ void SipBridge::onOutboundAnswered(const std::string& sipId, const sip::RemoteMe
     auto it = active_.find(sipId);
     if (it == active_.end()) return;
     auto call = it->second;
+    if (call->legOf) return onLegAnswered(call, remote);
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(remote.address, ec);
     if (!ec) call->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
@@ -248,6 +261,7 @@ void SipBridge::onOutboundFailed(const std::string& sipId, int status, const std
     active_.erase(it);
     stats_.activeCalls = active_.size();
     call->pipeline->stop();
+    if (call->legOf) return legEnded(*call, causeForStatus(status), std::to_string(status) + " " + reason);
     voiceToSip_.erase(call->voiceCallId);
     if (voice_) voice_->callFailed(call->voiceCallId, causeForStatus(status), std::to_string(status) + " " + reason);
 }

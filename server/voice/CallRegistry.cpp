@@ -53,18 +53,17 @@ void CallRegistry::insertLocked(const Call& call, AccountState& account) {
     calls_[call.callId] = call;
 }
 
-void CallRegistry::admitOutbound(const Call& call) {
-    std::lock_guard lock(mutex_);
-    const auto& p = policyFor(call.accountId);
+void CallRegistry::checkOutboundLocked(const CompiledPolicy& p, const std::string& accountId, const std::string& to,
+                                       const std::string& from) {
     // Destination first: a fraudster probing destinations learns nothing about the limits.
-    if (!matchesAny(p.destinations, call.to)) {
-        app::log(app::LogLevel::Warn, "voice: account " + call.accountId + " refused call to " + call.to +
-                                          " (destination not allowed)");
-        throw errors::destinationNotAllowed(call.to);
+    if (!matchesAny(p.destinations, to)) {
+        app::log(app::LogLevel::Warn, "voice: account " + accountId + " refused call to " + to + " (destination not allowed)");
+        throw errors::destinationNotAllowed(to);
     }
-    if (!p.callerIds.empty() && !matchesAny(p.callerIds, call.from)) throw errors::callerIdNotAllowed(call.from);
-    auto& account = accounts_[call.accountId];
-    if (account.active >= p.policy.maxConcurrentCalls) throw errors::tooManyConcurrentCalls(p.policy.maxConcurrentCalls);
+    if (!p.callerIds.empty() && !matchesAny(p.callerIds, from)) throw errors::callerIdNotAllowed(from);
+}
+
+void CallRegistry::countStartLocked(const CompiledPolicy& p, AccountState& account) {
     auto now = now_();
     while (!account.recentStarts.empty() && now - account.recentStarts.front() >= kRateWindow)
         account.recentStarts.pop_front();
@@ -77,7 +76,23 @@ void CallRegistry::admitOutbound(const Call& call) {
         throw errors::callRateExceeded(p.policy.maxCallsPerMinute, std::max(1, retry));
     }
     account.recentStarts.push_back(now);
+}
+
+void CallRegistry::admitOutbound(const Call& call) {
+    std::lock_guard lock(mutex_);
+    const auto& p = policyFor(call.accountId);
+    checkOutboundLocked(p, call.accountId, call.to, call.from);
+    auto& account = accounts_[call.accountId];
+    if (account.active >= p.policy.maxConcurrentCalls) throw errors::tooManyConcurrentCalls(p.policy.maxConcurrentCalls);
+    countStartLocked(p, account);
     insertLocked(call, account);
+}
+
+void CallRegistry::admitTransferLeg(const std::string& accountId, const std::string& to, const std::string& from) {
+    std::lock_guard lock(mutex_);
+    const auto& p = policyFor(accountId);
+    checkOutboundLocked(p, accountId, to, from);
+    countStartLocked(p, accounts_[accountId]);
 }
 
 void CallRegistry::admitInbound(const Call& call) {

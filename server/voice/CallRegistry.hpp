@@ -50,6 +50,10 @@ public:
     // Checks the account's policy for an outbound call and records it. Throws ApiError:
     // 403 destination or caller id not allowed, 429 too many concurrent calls or calls per minute.
     void admitOutbound(const Call& call);
+    // A B-leg of a BXML <Transfer> leaves through the trunk like an outbound call, so it passes
+    // the same destination, caller id and calls-per-minute rules (403/429). It is not a call of
+    // its own here: its A-leg already holds a concurrency slot.
+    void admitTransferLeg(const std::string& accountId, const std::string& to, const std::string& from);
     // Inbound calls count toward the concurrent-call limit only (429 when full).
     void admitInbound(const Call& call);
 
@@ -83,6 +87,10 @@ private:
     static CompiledPolicy compile(const CallPolicy& policy);
     const CompiledPolicy& policyFor(const std::string& accountId) const;
     void insertLocked(const Call& call, AccountState& account);
+    // Destination, caller id and rate checks shared by outbound calls and transfer legs.
+    void checkOutboundLocked(const CompiledPolicy& p, const std::string& accountId, const std::string& to,
+                             const std::string& from);
+    void countStartLocked(const CompiledPolicy& p, AccountState& account);
 
     CompiledPolicy defaultPolicy_;
     std::size_t maxEndedCalls_;

@@ -92,6 +92,11 @@ public:
     // initiate event and runs the returned BXML (answering before the first verb).
     Call acceptInbound(const InboundCall& inbound, std::shared_ptr<CallMedia> media);
 
+    // Toll-fraud rules for a <Transfer> B-leg the bridge is about to dial (CallRegistry); throws ApiError.
+    void admitTransferLeg(const std::string& accountId, const std::string& to, const std::string& from) {
+        registry_.admitTransferLeg(accountId, to, from);
+    }
+
     std::string callUrl(const std::string& accountId, const std::string& callId) const;
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.

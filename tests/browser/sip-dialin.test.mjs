@@ -107,6 +107,28 @@ test('teardown from the server side: REST removal, participant deletion, session
   assert.equal(await metric('switchboard_media_forwarders'), 0);
 });
 
+test('DTMF both ways: phone digits reach the browser as events, the browser\'s reach the phone as RFC 4733', async () => {
+  const s = await stack.session();
+  const browserP = await stack.participant(s);
+  const phoneP = await stack.participant(s);
+  const page = await stack.device(browserP.token, { sdk: 'switchboard' });
+  await page.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic'));
+  const media = await phoneMedia();
+  const run = sipp({ target, scenario: 'dialin_hold.xml', keys: { uui: `${phoneP.token};encoding=jwt`, rtp_port: media.port }, holdMs: 8000 });
+  await until(async () => media.stats.peer !== null, { timeout: 10000, what: 'call up' });
+  media.stream();
+  await stack.hears(page, phoneP.id);
+  // Browser → phone.
+  await page.evaluate(() => window.rtc.sendDtmf('12#'));
+  await until(async () => media.stats.digits.map((d) => d.digit).join('') === '12#', { timeout: 8000, what: `digits at the phone (${JSON.stringify(media.stats.digits)})` });
+  // Phone → browser.
+  media.sendDigit('5');
+  await until(async () => (await stack.events(page, 'dtmf')).some((e) => e.tone === '5' && e.participantId === phoneP.id), { timeout: 5000, what: 'digit at the browser' });
+  assert.equal((await run).code, 0);
+  media.close();
+  await page.close();
+});
+
 test('50 calls in a row leave no Janus handles, forwarders, RTP ports, descriptors or memory behind', async () => {
   const s = await stack.session();
   const browserP = await stack.participant(s);

@@ -5,6 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import dgram from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startMediaStack, until } from './media-fixture.mjs';
 import { phoneMedia, sipp } from '../support/phone.mjs';
@@ -113,6 +116,93 @@ test('dial-out: answer callback returns transfer BXML, the browser hears the pho
   await until(async () => !(await stack.receives(page, phoneP.id)), { what: 'phone stream gone' });
   media.close();
   await page.close();
+});
+
+// Phones behind the trunk for calls that ring several of them: the n-th INVITE is answered with
+// the n-th socket's port (sipp -inf, uas_answer_inf.xml).
+function trunkPhones(phones, { calls = phones.length, timeoutMs = 60000 } = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
+  const csv = path.join(dir, 'ports.csv');
+  writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};`).join('\n')}\n`);
+  return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls, timeoutMs, extra: ['-p', String(trunkPort), '-inf', csv] });
+}
+
+test('transfer to a phone number: a B-leg through the trunk, the phones hear each other, DTMF passes, hangup ends both', async () => {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  answerBxml = async () => '<Response><Transfer transferCallerId="+15550001111">'
+    + `<PhoneNumber transferAnswerUrl="${appUrl}/transfer-answer" transferDisconnectUrl="${appUrl}/transfer-disconnect">+15557654321</PhoneNumber>`
+    + '</Transfer><Hangup/></Response>';
+  const phoneA = await phoneMedia();
+  const phoneB = await phoneMedia();
+  const uas = trunkPhones([phoneA, phoneB]);
+  await new Promise((r) => setTimeout(r, 500));
+  const before = events.length;
+  const since = () => events.slice(before);
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const callId = created.body.callId;
+  await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
+  phoneA.stream();
+  await until(async () => since().some((e) => e.path === '/transfer-answer'), { timeout: 15000, what: 'transferAnswer callback' });
+  await until(async () => phoneB.stats.peer !== null, { timeout: 5000, what: 'RTP towards phone B' });
+  phoneB.stream();
+  await until(async () => phoneB.stats.energy > 1, { timeout: 10000, what: `phone A's tone at phone B (energy ${phoneB.stats.energy})` });
+  await until(async () => phoneA.stats.energy > 1, { timeout: 10000, what: `phone B's tone at phone A (energy ${phoneA.stats.energy})` });
+  const transferAnswer = since().find((e) => e.path === '/transfer-answer');
+  assert.equal(transferAnswer.eventType, 'transferAnswer');
+  assert.equal(transferAnswer.parentCallId, callId);
+  assert.match(transferAnswer.callId, /^c-/);
+  assert.notEqual(transferAnswer.callId, callId, 'the B-leg has a call id of its own');
+  assert.equal(transferAnswer.transferTo, '+15557654321');
+  assert.equal(transferAnswer.transferCallerId, '+15550001111');
+
+  phoneA.sendDigit('7');
+  await until(async () => phoneB.stats.digits.some((d) => d.digit === '7'), { timeout: 5000, what: 'digit 7 at phone B' });
+  phoneB.sendDigit('3');
+  await until(async () => phoneA.stats.digits.some((d) => d.digit === '3'), { timeout: 5000, what: 'digit 3 at phone A' });
+
+  // Hanging up the A-leg through the API ends the B-leg too: both phones get a BYE.
+  assert.equal((await call(`${stack.sb.api()}/calls/${callId}`, { method: 'POST', body: { state: 'completed' } })).status, 200);
+  const done = await uas;
+  assert.equal(done.code, 0, done.stderr || done.stdout);
+  await until(async () => since().some((e) => e.path === '/disconnect') && since().some((e) => e.path === '/transfer-disconnect'),
+    { timeout: 15000, what: 'disconnect and transferDisconnect callbacks' });
+  const legEnd = since().find((e) => e.path === '/transfer-disconnect');
+  assert.equal(legEnd.eventType, 'transferDisconnect');
+  assert.equal(legEnd.cause, 'hangup');
+  assert.equal(since().find((e) => e.path === '/disconnect').cause, 'hangup');
+  phoneA.close();
+  phoneB.close();
+});
+
+test('transfer targets outside the account policy are refused without dialing; the BXML goes on', async () => {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  answerBxml = async () => '<Response><Transfer>'
+    + `<PhoneNumber transferDisconnectUrl="${appUrl}/transfer-disconnect">+449876543210</PhoneNumber>`
+    + `<SipUri transferDisconnectUrl="${appUrl}/transfer-disconnect">sip:bob@10.9.9.9:5060</SipUri>`
+    + `</Transfer><SendDtmf>9</SendDtmf><Hangup/></Response>`;
+  const phoneA = await phoneMedia();
+  const uas = trunkPhones([phoneA], { timeoutMs: 30000 });
+  await new Promise((r) => setTimeout(r, 500));
+  const before = events.length;
+  const since = () => events.slice(before);
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
+  });
+  assert.equal(created.status, 201);
+  await until(async () => since().some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
+  assert.equal((await uas).code, 0, 'only the A-leg reached the trunk, and it got the BYE of <Hangup>');
+  const legs = since().filter((e) => e.path === '/transfer-disconnect');
+  assert.equal(legs.length, 2);
+  for (const leg of legs) {
+    assert.equal(leg.cause, 'rejected');
+    assert.match(leg.errorMessage, /not allowed/);
+  }
+  assert.equal(phoneA.stats.digits.map((d) => d.digit).join(''), '9', 'the verb after <Transfer> ran');
+  assert.equal(since().find((e) => e.path === '/disconnect').cause, 'hangup');
+  phoneA.close();
 });
 
 test('toll fraud: destinations outside the account policy and other accounts are refused; nothing is dialed', async () => {

@@ -83,7 +83,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     // The phone's RTP address from its SDP. The first packet's source then replaces it
     // (symmetric RTP, RFC 4961, for phones behind NAT); packets from other sources are dropped.
     void setPhoneRemote(const Endpoint& remote);
-    void setJanusRemote(const Endpoint& remote);
+    // Where the phone's audio goes (the room's remote publisher, or another call's room port when
+    // two calls are bridged); nullopt: nowhere.
+    void setJanusRemote(std::optional<Endpoint> remote);
     // Makes the mixed streams exactly `streams` (new SSRCs added, missing ones removed).
     void setRoomStreams(std::vector<RoomStreamSpec> streams);
     void addRoomStream(const RoomStreamSpec& stream);

@@ -15,7 +15,7 @@ void CallAudioPipeline::setPhoneRemote(const Endpoint& remote) {
     });
 }
 
-void CallAudioPipeline::setJanusRemote(const Endpoint& remote) {
+void CallAudioPipeline::setJanusRemote(std::optional<Endpoint> remote) {
     run([remote](CallAudioPipeline& self) { self.janusRemote_ = remote; });
 }
 

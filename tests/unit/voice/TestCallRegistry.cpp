@@ -162,3 +162,23 @@ TEST_CASE("invalid patterns are refused when the policy is set", "[voice][CallRe
     p.allowedDestinations = {"(+1"};
     CHECK_THROWS_WITH(registry.setPolicy("acc", p), Catch::Contains("(+1"));
 }
+
+TEST_CASE_METHOD(Fixture, "transfer legs pass the destination and rate rules but take no call slot", "[voice][CallRegistry]") {
+    auto transferRefusal = [&](const std::string& to) {
+        try {
+            registry.admitTransferLeg("acc", to, "+15550000001");
+        } catch (const ApiError& e) {
+            return e.code();
+        }
+        return ErrorCode::Internal;  // admitted
+    };
+    CHECK(transferRefusal("+190012345678") == ErrorCode::Forbidden);
+    CHECK(transferRefusal("sip:bob@evil.example.net") == ErrorCode::Forbidden);
+    CHECK(transferRefusal("+15551234567") == ErrorCode::Internal);
+    CHECK(transferRefusal("sip:bob@pbx.example.com") == ErrorCode::Internal);
+    CHECK(registry.activeCalls("acc") == 0);
+    // The third start in this minute is the limit (3), whether call or transfer leg.
+    registry.admitOutbound(outbound("+15551234567"));
+    CHECK(transferRefusal("+15551234567") == ErrorCode::TooManyRequests);
+    CHECK(registry.activeCalls("acc") == 1);
+}
