@@ -47,7 +47,10 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         std::optional<Endpoint> phoneRemote;     // from the phone's SDP; else the first sender
         std::optional<Endpoint> janusRemote;     // the room's remote publisher (or set later)
         std::uint32_t janusSsrc = 1000;          // 1000 + 10·mindex (janus-notes §5)
-        std::size_t jitterDepth = 3;             // frames (60 ms)
+        // Room streams' jitter buffers: frames, adaptive between the two (JitterBuffer). On one
+        // host Janus forwards smoothly, so one frame is enough until a late packet says otherwise.
+        std::size_t jitterMinDepth = 1;
+        std::size_t jitterMaxDepth = 6;
         std::optional<std::uint32_t> phoneSsrc;  // random when unset (RFC 3550 §8)
         std::optional<std::uint16_t> phoneInitialSequence;  // random when unset (tests fix them)
         std::optional<std::uint32_t> phoneInitialTimestamp;

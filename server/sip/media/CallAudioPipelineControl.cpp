@@ -26,11 +26,11 @@ void CallAudioPipeline::addStreamNow(const RoomStreamSpec& spec) {
         if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType)
             return;
         it->second =
-            std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth);
+            std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterMinDepth, config_.jitterMaxDepth);
         return;
     }
     streams_.emplace_back(
-        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterDepth));
+        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterMinDepth, config_.jitterMaxDepth));
     mixer_.addInput(spec.ssrc);
 }
 

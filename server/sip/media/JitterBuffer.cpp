@@ -10,14 +10,18 @@ constexpr std::size_t kMask = JitterBuffer::kCapacity - 1;
 static_assert((JitterBuffer::kCapacity & kMask) == 0, "capacity must be a power of two");
 }  // namespace
 
-JitterBuffer::JitterBuffer(std::size_t depth)
-    : depth_(std::clamp<std::size_t>(depth, 1, kCapacity / 2)) {}
+JitterBuffer::JitterBuffer(std::size_t minDepth, std::size_t maxDepth)
+    : minDepth_(std::clamp<std::size_t>(minDepth, 1, kCapacity / 2)),
+      maxDepth_(std::clamp<std::size_t>(maxDepth, minDepth_, kCapacity / 2)),
+      depth_(minDepth_) {}
 
 void JitterBuffer::reset() {
     for (auto& s : slots_) s.used = false;
     count_ = 0;
     state_ = State::Idle;
     probation_ = false;
+    concealedRun_ = 0;
+    depth_ = minDepth_;  // a new talk spurt starts with the least delay again
 }
 
 void JitterBuffer::restart(std::uint16_t sequence) {
@@ -68,6 +72,10 @@ JitterBuffer::PushResult JitterBuffer::push(std::uint16_t sequence, std::uint32_
             store(sequence, timestamp, payload);
             return PushResult::Accepted;
         }
+        if (stepBack(sequence)) {
+            store(sequence, timestamp, payload);
+            return PushResult::Accepted;
+        }
         if (d < -kMaxMisorder && confirmJump(sequence)) {  // the source restarted far behind
             ++stats_.resyncs;
             restart(sequence);
@@ -113,6 +121,7 @@ JitterBuffer::Frame JitterBuffer::pop() {
         --count_;
         quiet_ = 0;
         f.status = Status::Ready;
+        concealedRun_ = 0;
         f.timestamp = s.timestamp;
         f.payload = ByteView{s.data.data(), s.size};
     } else {
@@ -123,10 +132,23 @@ JitterBuffer::Frame JitterBuffer::pop() {
             return f;
         }
         f.status = Status::Missing;
+        ++concealedRun_;
         ++stats_.missing;
     }
     ++next_;
     return f;
+}
+
+bool JitterBuffer::stepBack(std::uint16_t sequence) {
+    if (state_ != State::Playing) return false;
+    auto behind = static_cast<std::size_t>(-seqDelta(sequence, next_));
+    // Only frames that were concealed (not ones played), and only as far as the depth may grow.
+    if (behind > concealedRun_ || depth_ + behind > maxDepth_) return false;
+    next_ = sequence;
+    depth_ += behind;
+    concealedRun_ -= behind;
+    ++stats_.grown;
+    return true;
 }
 
 ByteView JitterBuffer::peekNext() const {

@@ -5,8 +5,11 @@
 
 namespace sb::sip::media {
 
-RoomStream::RoomStream(Codec codec, std::uint8_t payloadType, std::size_t jitterDepth)
-    : payloadType_(payloadType), decoder_(Decoder::create(codec)), jitter_(jitterDepth) {}
+RoomStream::RoomStream(Codec codec, std::uint8_t payloadType, std::size_t minJitterDepth,
+                       std::size_t maxJitterDepth)
+    : payloadType_(payloadType),
+      decoder_(Decoder::create(codec)),
+      jitter_(minJitterDepth, maxJitterDepth) {}
 
 void RoomStream::push(const RtpPacket& packet) {
     if (packet.header.payloadType != payloadType_) {

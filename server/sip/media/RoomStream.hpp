@@ -25,8 +25,10 @@ class RoomStream {
         std::uint64_t recovered = 0;  // of which rebuilt from in-band FEC
     };
 
-    // `payloadType` is the PT this stream's packets carry (e.g. 111 for browsers' Opus).
-    RoomStream(Codec codec, std::uint8_t payloadType, std::size_t jitterDepth = 3);
+    // `payloadType` is the PT this stream's packets carry (e.g. 111 for browsers' Opus); the
+    // jitter buffer adapts between the two depths (JitterBuffer).
+    RoomStream(Codec codec, std::uint8_t payloadType, std::size_t minJitterDepth = 1,
+               std::size_t maxJitterDepth = 6);
 
     // Feeds one packet of this stream; other payload types (comfort noise, RED …) are ignored.
     void push(const RtpPacket& packet);

@@ -144,3 +144,51 @@ TEST_CASE("JitterBuffer resynchronises after a jump", "[sip][media][JitterBuffer
         CHECK(jb.push(1001, 0, ByteView{big.data(), big.size()}) == Push::Rejected);
     }
 }
+
+TEST_CASE("An adaptive JitterBuffer starts at its least depth and grows by playing a late packet",
+          "[sip][media][JitterBuffer]") {
+    JitterBuffer jb(1, 3);
+    push(jb, 10);
+    CHECK(firstPlayed(jb).sequence == 10);  // one frame buffered is enough to start
+    push(jb, 11);
+    CHECK(jb.pop().sequence == 11);
+    // 12 is late: its tick conceals it ...
+    CHECK(jb.pop().status == Status::Missing);
+    // ... and when it comes, playout steps back to it instead of dropping it: nothing is lost,
+    // and everything after it is one frame later (the depth grew to 2).
+    CHECK(push(jb, 12) == Push::Accepted);
+    CHECK(jb.depth() == 2);
+    push(jb, 13);
+    auto f = jb.pop();
+    CHECK(f.status == Status::Ready);
+    CHECK(f.sequence == 12);
+    push(jb, 14);
+    CHECK(jb.pop().sequence == 13);
+    push(jb, 15);
+    CHECK(jb.pop().sequence == 14);  // 15 waits one tick now: the margin a late packet needs
+    CHECK(jb.stats().late == 0);
+    CHECK(jb.stats().grown == 1);
+}
+
+TEST_CASE("An adaptive JitterBuffer stops growing at its greatest depth and resets when idle",
+          "[sip][media][JitterBuffer]") {
+    JitterBuffer jb(1, 2);
+    push(jb, 1);
+    CHECK(firstPlayed(jb).sequence == 1);
+    CHECK(jb.pop().status == Status::Missing);  // 2 late
+    CHECK(push(jb, 2) == Push::Accepted);     // grows to 2
+    CHECK(jb.pop().sequence == 2);
+    CHECK(jb.pop().status == Status::Missing);  // 3 late again
+    CHECK(push(jb, 3) == Push::TooLate);       // at the greatest depth: dropped
+    CHECK(jb.depth() == 2);
+    // A packet for a frame that was played is never taken back.
+    push(jb, 4);
+    CHECK(jb.pop().sequence == 4);
+    CHECK(push(jb, 4) == Push::TooLate);
+    // The stream goes quiet; the next talk spurt starts with the least depth again.
+    for (int i = 0; i < JitterBuffer::kQuietTicks + 1; ++i) jb.pop();
+    CHECK_FALSE(jb.playing());
+    push(jb, 100);
+    CHECK(firstPlayed(jb).sequence == 100);
+    CHECK(jb.depth() == 1);
+}
