@@ -835,7 +835,7 @@ function report({ latency, steps, idle, load1, busyBefore }) {
   line('   arrived (a counter in the payload; talker mode only). ts jumps: timestamp not +160 per packet (the bridge skipped');
   line('   ticks), marker bits after the first packet, reordered packets. jitter: RFC 3550 interarrival jitter at the phones.');
   line('   phones late: how late this process sent its frames (max, window). machine stalls: a separate idle process that');
-  line('   wakes every 1 ms during the window: its longest oversleep, and how many exceeded 50 ms (the jitter buffer hides 40).');
+  line('   wakes every 1 ms during the window: its longest oversleep, and how many exceeded 50 ms (the adaptive jitter buffer absorbs\n   stalls up to 100 ms by growing, which costs latency instead of audio).');
   line('');
   line('2. CPU and memory per bridged call (steady window; % of one core; RSS: median during the window, minus the RSS before');
   line('   dialing this step, and minus the RSS of the fresh server before the first call)');

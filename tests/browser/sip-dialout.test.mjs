@@ -119,11 +119,12 @@ test('dial-out: answer callback returns transfer BXML, the browser hears the pho
 });
 
 // Phones behind the trunk for calls that ring several of them: the n-th INVITE is answered with
-// the n-th socket's port (sipp -inf, uas_answer_inf.xml).
-function trunkPhones(phones, { calls = phones.length, timeoutMs = 60000 } = {}) {
+// the n-th socket's port (sipp -inf, uas_answer_inf.xml). `hangsUp`: these phones send BYE 3 s
+// after answering.
+function trunkPhones(phones, { calls = phones.length, timeoutMs = 60000, hangsUp = [] } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
   const csv = path.join(dir, 'ports.csv');
-  writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};`).join('\n')}\n`);
+  writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};${hangsUp.includes(p) ? 'bye' : ''};`).join('\n')}\n`);
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls, timeoutMs, extra: ['-p', String(trunkPort), '-inf', csv] });
 }
 
@@ -172,6 +173,37 @@ test('transfer to a phone number: a B-leg through the trunk, the phones hear eac
   const legEnd = since().find((e) => e.path === '/transfer-disconnect');
   assert.equal(legEnd.eventType, 'transferDisconnect');
   assert.equal(legEnd.cause, 'hangup');
+  assert.equal(since().find((e) => e.path === '/disconnect').cause, 'hangup');
+  phoneA.close();
+  phoneB.close();
+});
+
+test('transfer: when the transferred-to phone hangs up, the caller stays and the BXML after <Transfer> runs', async () => {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  answerBxml = async () => '<Response><Transfer>'
+    + `<PhoneNumber transferDisconnectUrl="${appUrl}/transfer-disconnect">+15557654321</PhoneNumber>`
+    + '</Transfer><SendDtmf>5</SendDtmf><Hangup/></Response>';
+  const phoneA = await phoneMedia();
+  const phoneB = await phoneMedia();
+  const uas = trunkPhones([phoneA, phoneB], { hangsUp: [phoneB] });
+  await new Promise((r) => setTimeout(r, 500));
+  const before = events.length;
+  const since = () => events.slice(before);
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
+  });
+  assert.equal(created.status, 201);
+  await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
+  phoneA.stream();
+  await until(async () => phoneB.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone B' });
+  phoneB.stream();
+  await until(async () => phoneA.stats.energy > 0.5, { timeout: 3000, what: `phone B's tone at phone A (energy ${phoneA.stats.energy})` });
+  // Phone B hangs up: the leg ends with cause hangup, phone A gets <SendDtmf> and then <Hangup>'s BYE.
+  await until(async () => since().some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
+  const done = await uas;
+  assert.equal(done.code, 0, done.stderr || done.stdout);
+  assert.equal(since().find((e) => e.path === '/transfer-disconnect')?.cause, 'hangup');
+  assert.equal(phoneA.stats.digits.map((d) => d.digit).join(''), '5', 'the verb after <Transfer> ran');
   assert.equal(since().find((e) => e.path === '/disconnect').cause, 'hangup');
   phoneA.close();
   phoneB.close();
