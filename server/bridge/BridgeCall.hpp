@@ -20,6 +20,7 @@ struct SipBridge::Call {
     std::shared_ptr<voice::CallMedia> media;
     std::function<void()> onLeftSession;  // a BXML <Transfer> into a session waits for this
     std::shared_ptr<CallAudioPipeline> pipeline;
+    sip::RemoteMedia remote;  // an inbound call's offer: the codec and event PT to answer with
     std::shared_ptr<Sink> sink;
     bool attached = false;
     std::shared_ptr<Transfer> transfer;  // A-leg: the <Transfer> out of this server it is running

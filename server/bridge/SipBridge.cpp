@@ -109,6 +109,7 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
     }
     auto call = std::make_shared<Call>();
     call->id = callId;
+    if (remote) call->remote = *remote;
     try {
         call->pipeline = CallAudioPipeline::create(strand_.get_inner_executor(), pc, ports_);
     } catch (const std::exception& e) {
@@ -197,7 +198,11 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
         if (!hangupSip && voice_) voice_->callHungUp(call->voiceCallId);
         else if (voice_ && reason != "voice hangup") voice_->callHungUp(call->voiceCallId);
     }
-    app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason);
+    auto st = call->pipeline->stats();  // atomics: readable from here
+    app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason + " (RTP from the phone " +
+                                      std::to_string(st.phonePacketsIn) + ", dropped " + std::to_string(st.phonePacketsDropped) +
+                                      ", relayed " + std::to_string(st.janusPacketsOut) + "; to the phone " +
+                                      std::to_string(st.phonePacketsOut) + ", room streams in " + std::to_string(st.roomPacketsIn) + ")");
 }
 
 }  // namespace sb::bridge

@@ -48,6 +48,9 @@ public:
             sip::LocalMedia local;
             local.address = b.config_.rtpAddress;
             local.port = call.pipeline->phonePort();
+            // What the pipeline was set up for (newCall): the codec chosen from the offer.
+            local.codec = call.remote.codec;
+            local.telephoneEventPt = call.remote.telephoneEventPt;
             b.endpoint_->answer(call.id, local);
             call.pipeline->start();
             done(true, "");
