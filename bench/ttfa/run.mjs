@@ -18,7 +18,8 @@ const RUNS = Number(opt('runs', 10));
 const SDK = opt('sdk', 'switchboard');
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-const stack = await startMediaStack({ config: { logLevel: 'warn' } });
+// One session holds the publisher and every run's receiver.
+const stack = await startMediaStack({ config: { logLevel: 'warn', maxParticipantsPerSession: RUNS + 5 } });
 const results = { switchboard: [], baseline: [] };
 try {
   // --- through switchboard + Janus ---
