@@ -89,6 +89,10 @@ private:
     void end(const std::string& callId, const std::string& reason, bool hangupSip);
     std::shared_ptr<Call> newCall(const std::string& callId, const sip::RemoteMedia* remote, std::string& error);
     void attach(const std::shared_ptr<Call>& call, std::function<void(std::string)> done);
+    // INVITE through the trunk with a new pipeline's ports in the offer; the call is registered
+    // under the endpoint's id. nullptr (and `error`) when no RTP port is free.
+    std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri, const std::string& from,
+                                  const std::string& userToUser, double timeoutSeconds, std::string& error);
     void onOutboundAnswered(const std::string& sipId, const sip::RemoteMedia& remote);
     void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
     bool onTrunkInvite(const sip::InboundInvite& invite);

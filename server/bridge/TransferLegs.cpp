@@ -58,31 +58,19 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::Tran
             continue;
         }
         std::string error;
-        auto placeholder = "pending-leg-" + request.legCallIds.at(i);
-        auto leg = newCall(placeholder, nullptr, error);
+        std::string uui;
+        if (const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target)) uui = sip->uui.value_or("");
+        auto leg = dialOut("pending-leg-" + request.legCallIds.at(i), uri, request.from, uui, request.callTimeout, error);
         if (!leg) {
             refuseLeg(i, voice::cause::kError, error);
             continue;
         }
-        sip::OutboundCall oc;
-        oc.toUri = uri;
-        oc.fromUri = request.from.rfind("sip:", 0) == 0 ? request.from : "sip:" + request.from + "@" + config_.sip.bindAddress;
-        if (const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target)) oc.userToUser = sip->uui.value_or("");
-        oc.local.address = config_.rtpAddress;
-        oc.local.port = leg->pipeline->phonePort();
-        oc.timeout = std::chrono::seconds(static_cast<long>(request.callTimeout > 0 ? request.callTimeout : 30));
-        std::string sipId = endpoint_->dial(oc);
-        active_.erase(placeholder);
-        leg->id = sipId;
-        leg->inbound = false;
         leg->accountId = aLeg->accountId;
         leg->legOf = t;
         leg->legIndex = i;
-        active_[sipId] = leg;
-        stats_.activeCalls = active_.size();
-        t->legIds[i] = sipId;
+        t->legIds[i] = leg->id;
         ++t->open;
-        app::log(app::LogLevel::Info, "sip: call " + aLeg->id + ": transfer leg " + sipId + " dialing " + uri);
+        app::log(app::LogLevel::Info, "sip: call " + aLeg->id + ": transfer leg " + leg->id + " dialing " + uri);
     }
     if (t->open == 0) return std::exchange(t->done, nullptr)(t->outcome);
     aLeg->transfer = t;

@@ -206,34 +206,40 @@ std::string SipBridge::trunkUriFor(const std::string& to) const {
 
 void SipBridge::place(const voice::Call& vc) {
     std::string toUri = trunkUriFor(vc.to);  // throws: the REST request fails, nothing is placed
-    std::string fromUri = vc.from.rfind("sip:", 0) == 0 ? vc.from : "sip:" + vc.from + "@" + config_.sip.bindAddress;
     auto self = shared_from_this();
-    asio::post(strand_, [self, vc, toUri, fromUri] {
+    asio::post(strand_, [self, vc, toUri] {
         std::string error;
-        auto placeholder = "pending-" + vc.callId;
-        auto call = self->newCall(placeholder, nullptr, error);
+        auto call = self->dialOut("pending-" + vc.callId, toUri, vc.from, vc.uui.value_or(""), vc.callTimeout, error);
         if (!call) {
             if (self->voice_) self->voice_->callFailed(vc.callId, voice::cause::kError, error);
             return;
         }
-        sip::OutboundCall oc;
-        oc.toUri = toUri;
-        oc.fromUri = fromUri;
-        oc.userToUser = vc.uui.value_or("");
-        oc.local.address = self->config_.rtpAddress;
-        oc.local.port = call->pipeline->phonePort();
-        oc.timeout = std::chrono::seconds(static_cast<long>(vc.callTimeout > 0 ? vc.callTimeout : 30));
-        std::string sipId = self->endpoint_->dial(oc);
-        self->active_.erase(placeholder);
-        call->id = sipId;
-        call->inbound = false;
         call->voiceCallId = vc.callId;
         call->accountId = vc.accountId;
-        call->sink = std::make_shared<Sink>(self->weak_from_this(), sipId);
-        self->active_[sipId] = call;
-        self->voiceToSip_[vc.callId] = sipId;
-        self->stats_.activeCalls = self->active_.size();
+        self->voiceToSip_[vc.callId] = call->id;
     });
+}
+
+std::shared_ptr<SipBridge::Call> SipBridge::dialOut(const std::string& pendingId, const std::string& toUri,
+                                                    const std::string& from, const std::string& userToUser,
+                                                    double timeoutSeconds, std::string& error) {
+    auto call = newCall(pendingId, nullptr, error);  // its ports are in our offer
+    if (!call) return nullptr;
+    sip::OutboundCall oc;
+    oc.toUri = toUri;
+    oc.fromUri = from.rfind("sip:", 0) == 0 ? from : "sip:" + from + "@" + config_.sip.bindAddress;
+    oc.userToUser = userToUser;
+    oc.local.address = config_.rtpAddress;
+    oc.local.port = call->pipeline->phonePort();
+    oc.timeout = std::chrono::seconds(static_cast<long>(timeoutSeconds > 0 ? timeoutSeconds : 30));
+    std::string sipId = endpoint_->dial(oc);
+    active_.erase(pendingId);
+    call->id = sipId;
+    call->inbound = false;
+    call->sink = std::make_shared<Sink>(weak_from_this(), sipId);
+    active_[sipId] = call;
+    stats_.activeCalls = active_.size();
+    return call;
 }
 
 void SipBridge::cancel(const std::string& voiceCallId) {

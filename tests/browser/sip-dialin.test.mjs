@@ -20,14 +20,18 @@ const metric = async (name) => {
   return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
 };
 
-test('dial-in: the browser hears the phone and the phone hears the browser', async () => {
+// A session with a publishing browser and a phone participant, and the phone's media socket.
+async function browserAndPhone() {
   const s = await stack.session();
   const browserP = await stack.participant(s);
   const phoneP = await stack.participant(s);
   const page = await stack.device(browserP.token, { sdk: 'switchboard' });
   await page.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic'));
+  return { page, phoneP, media: await phoneMedia() };
+}
 
-  const media = await phoneMedia();
+test('dial-in: the browser hears the phone and the phone hears the browser', async () => {
+  const { page, phoneP, media } = await browserAndPhone();
   const uui = `93d6f3c0be5845960b744fa28015d8ede84bd1a4;encoding=base64,${phoneP.token};encoding=jwt`;
   const run = sipp({ target, scenario: 'dialin_hold.xml', keys: { uui, rtp_port: media.port }, holdMs: 12000 });
   await until(async () => media.stats.peer !== null, { timeout: 10000, what: 'RTP from switchboard' });
@@ -108,12 +112,7 @@ test('teardown from the server side: REST removal, participant deletion, session
 });
 
 test('DTMF both ways: phone digits reach the browser as events, the browser\'s reach the phone as RFC 4733', async () => {
-  const s = await stack.session();
-  const browserP = await stack.participant(s);
-  const phoneP = await stack.participant(s);
-  const page = await stack.device(browserP.token, { sdk: 'switchboard' });
-  await page.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic'));
-  const media = await phoneMedia();
+  const { page, phoneP, media } = await browserAndPhone();
   const run = sipp({ target, scenario: 'dialin_hold.xml', keys: { uui: `${phoneP.token};encoding=jwt`, rtp_port: media.port }, holdMs: 8000 });
   await until(async () => media.stats.peer !== null, { timeout: 10000, what: 'call up' });
   media.stream();

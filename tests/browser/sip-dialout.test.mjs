@@ -72,6 +72,16 @@ before(async () => {
 });
 after(async () => { await stack?.stop(); app?.close(); });
 
+// Places a call to the phone behind the trunk with this file's answer and disconnect callbacks.
+async function placeCall() {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  const created = await call(`${stack.sb.api()}/calls`, {
+    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created;
+}
+
 test('dial-out: answer callback returns transfer BXML, the browser hears the phone, disconnect callback after BYE', async () => {
   const s = await stack.session();
   const browserP = await stack.participant(s);
@@ -139,10 +149,7 @@ test('transfer to a phone number: a B-leg through the trunk, the phones hear eac
   await new Promise((r) => setTimeout(r, 500));
   const before = events.length;
   const since = () => events.slice(before);
-  const created = await call(`${stack.sb.api()}/calls`, {
-    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const created = await placeCall();
   const callId = created.body.callId;
   await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
   phoneA.stream();
@@ -189,10 +196,7 @@ test('transfer: when the transferred-to phone hangs up, the caller stays and the
   await new Promise((r) => setTimeout(r, 500));
   const before = events.length;
   const since = () => events.slice(before);
-  const created = await call(`${stack.sb.api()}/calls`, {
-    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
-  });
-  assert.equal(created.status, 201);
+  await placeCall();
   await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
   phoneA.stream();
   await until(async () => phoneB.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone B' });
@@ -220,10 +224,7 @@ test('transfer targets outside the account policy are refused without dialing; t
   await new Promise((r) => setTimeout(r, 500));
   const before = events.length;
   const since = () => events.slice(before);
-  const created = await call(`${stack.sb.api()}/calls`, {
-    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
-  });
-  assert.equal(created.status, 201);
+  await placeCall();
   await until(async () => since().some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
   assert.equal((await uas).code, 0, 'only the A-leg reached the trunk, and it got the BYE of <Hangup>');
   const legs = since().filter((e) => e.path === '/transfer-disconnect');
@@ -256,12 +257,8 @@ test('malformed BXML ends the call with a disconnect callback that says why', as
   const media = await phoneMedia();
   const uas = sipp({ target: '', scenario: 'uas_answer_media.xml', keys: { rtp_port: media.port }, timeoutMs: 30000, extra: ['-p', String(trunkPort)] });
   await new Promise((r) => setTimeout(r, 500));
-  const appUrl = `http://127.0.0.1:${app.address().port}`;
   const before = events.length;
-  const created = await call(`${stack.sb.api()}/calls`, {
-    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
-  });
-  assert.equal(created.status, 201);
+  await placeCall();
   await until(async () => events.slice(before).some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
   const disconnect = events.slice(before).find((e) => e.path === '/disconnect');
   assert.equal(disconnect.cause, 'invalid-bxml');
@@ -277,10 +274,7 @@ test('BXML PlayAudio and SendDtmf reach the phone, then Hangup ends the call', a
   const uas = sipp({ target: '', scenario: 'uas_answer_media.xml', keys: { rtp_port: media.port }, timeoutMs: 30000, extra: ['-p', String(trunkPort)] });
   await new Promise((r) => setTimeout(r, 500));
   const before = events.length;
-  const created = await call(`${stack.sb.api()}/calls`, {
-    method: 'POST', body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl}/answer`, disconnectUrl: `${appUrl}/disconnect` },
-  });
-  assert.equal(created.status, 201);
+  await placeCall();
   await until(async () => events.slice(before).some((e) => e.path === '/disconnect'), { timeout: 20000, what: 'disconnect callback' });
   assert.equal((await uas).code, 0, 'the phone got the BYE of <Hangup>');
   assert.ok(media.stats.energy > 5, `the tone reached the phone (energy ${media.stats.energy})`);
