@@ -7,7 +7,7 @@ namespace sb::auth {
 // start so tokens stay valid across restarts.
 std::string loadOrCreateSecret(const std::string& path);
 
-// 16 random bytes formatted as an RFC 4122 version-4 UUID (OpenSSL's CSPRNG).
+// 16 random bytes formatted as an RFC 4122 version-4 UUID (the kernel's CSPRNG).
 std::string randomUuid();
 
 }  // namespace sb::auth

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "server/auth/HmacSha256.hpp"
+
 namespace sb::auth {
 
 enum class TokenError {
@@ -60,6 +62,7 @@ public:
 
 private:
     std::string secret_;
+    HmacSha256 hmac_;     // keyed with secret_
     std::string issuer_;
     std::int64_t lifetime_;
     ParticipantExists participantExists_;

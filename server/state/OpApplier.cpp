@@ -1,5 +1,8 @@
 #include "server/state/OpApplier.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <pthread.h>
 #include <sched.h>
 
@@ -75,6 +78,10 @@ void OpApplier::run() {
     sched_param param{};
     ::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &param);
 #endif
+    // And a smaller share while requests are waiting: nice 5 weighs a third of nice 0 (the
+    // kernel's CFS weights). It only needs a tenth of a core at half of peak POST load, and at
+    // peak admit() makes requests wait for it rather than letting the backlog grow.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5);
     ::pthread_setname_np(::pthread_self(), "sb-store");
     std::unique_lock lock(mutex_);
     bool ok = true;
