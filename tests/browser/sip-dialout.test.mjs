@@ -130,11 +130,12 @@ test('dial-out: answer callback returns transfer BXML, the browser hears the pho
 
 // Phones behind the trunk for calls that ring several of them: the n-th INVITE is answered with
 // the n-th socket's port (sipp -inf, uas_answer_inf.xml). `hangsUp`: these phones send BYE 3 s
-// after answering.
-function trunkPhones(phones, { calls = phones.length, timeoutMs = 60000, hangsUp = [] } = {}) {
+// after answering; `rings`: these only ring, until switchboard cancels them.
+function trunkPhones(phones, { calls = phones.length, timeoutMs = 60000, hangsUp = [], rings = [] } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
   const csv = path.join(dir, 'ports.csv');
-  writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};${hangsUp.includes(p) ? 'bye' : ''};`).join('\n')}\n`);
+  const role = (p) => (hangsUp.includes(p) ? 'bye' : rings.includes(p) ? 'ring' : '');
+  writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};${role(p)};`).join('\n')}\n`);
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls, timeoutMs, extra: ['-p', String(trunkPort), '-inf', csv] });
 }
 
@@ -183,6 +184,42 @@ test('transfer to a phone number: a B-leg through the trunk, the phones hear eac
   assert.equal(since().find((e) => e.path === '/disconnect').cause, 'hangup');
   phoneA.close();
   phoneB.close();
+});
+
+test('transfer to several numbers: all ring, the one that answers is bridged, the other is cancelled', async () => {
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+  const cb = `transferAnswerUrl="${appUrl}/transfer-answer" transferDisconnectUrl="${appUrl}/transfer-disconnect"`;
+  answerBxml = async () => `<Response><Transfer><PhoneNumber ${cb}>+15557654321</PhoneNumber>`
+    + `<PhoneNumber ${cb}>+15557654322</PhoneNumber></Transfer><Hangup/></Response>`;
+  const phoneA = await phoneMedia();
+  const ringing = await phoneMedia();
+  const answering = await phoneMedia();
+  const uas = trunkPhones([phoneA, ringing, answering], { rings: [ringing] });
+  await new Promise((r) => setTimeout(r, 500));
+  const before = events.length;
+  const since = () => events.slice(before);
+  const created = await placeCall();
+  await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
+  phoneA.stream();
+  await until(async () => answering.stats.peer !== null, { timeout: 15000, what: 'RTP towards the answering phone' });
+  answering.stream();
+  await until(async () => answering.stats.energy > 0.5 && phoneA.stats.energy > 0.5,
+    { timeout: 10000, what: `both directions (energy ${answering.stats.energy} / ${phoneA.stats.energy})` });
+  const answered = since().filter((e) => e.path === '/transfer-answer');
+  assert.deepEqual(answered.map((e) => e.transferTo), ['+15557654322']);
+  assert.equal(ringing.stats.peer, null, 'no media ever went to the phone that did not answer');
+
+  assert.equal((await call(`${stack.sb.api()}/calls/${created.body.callId}`, { method: 'POST', body: { state: 'completed' } })).status, 200);
+  // sipp exits 0 only if the ringing phone got its CANCEL (and the others their BYE).
+  const done = await uas;
+  assert.equal(done.code, 0, done.stderr || done.stdout);
+  // transferDisconnect events go out when the transfer is over, one per target.
+  await until(async () => since().filter((e) => e.path === '/transfer-disconnect').length === 2, { timeout: 10000, what: 'both legs reported' });
+  const legs = Object.fromEntries(since().filter((e) => e.path === '/transfer-disconnect').map((e) => [e.transferTo, e.cause]));
+  assert.deepEqual(legs, { '+15557654321': 'cancel', '+15557654322': 'hangup' });
+  phoneA.close();
+  ringing.close();
+  answering.close();
 });
 
 test('transfer: when the transferred-to phone hangs up, the caller stays and the BXML after <Transfer> runs', async () => {
