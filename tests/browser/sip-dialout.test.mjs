@@ -65,7 +65,8 @@ before(async () => {
     config: {
       sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 43000, rtpPortMax: 43999,
       voiceNumbers: [{ number: '+15550100', accountId: '9900000', initiateUrl: `http://127.0.0.1:${app.address().port}/answer` }],
-      accounts: [{ id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'] },
+      // Every test here starts calls and transfer legs of this account within a minute.
+      accounts: [{ id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'], maxCallsPerMinute: 60 },
         { id: '9900001', username: 'other-user', password: 'other-password-1' }],
     },
   });
