@@ -39,6 +39,7 @@ struct SipBridge::Transfer {
     std::optional<std::size_t> bridged;
     voice::TransferOutcome outcome;
     std::function<void(std::size_t)> answered;
+    std::function<void(std::size_t, const voice::TransferLegResult&)> legEnded;  // may be empty
     std::function<void(voice::TransferOutcome)> done;
 };
 

@@ -35,11 +35,13 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::Tran
     t->legIds.resize(request.targets.size());
     t->settled.assign(request.targets.size(), false);
     t->answered = std::move(answered);
+    t->legEnded = request.legEnded;
     t->done = std::move(done);
     auto refuseLeg = [&](std::size_t i, const std::string& cause, const std::string& message) {
         t->outcome.legs[i].cause = cause;
         t->outcome.legs[i].errorMessage = message;
         t->settled[i] = true;
+        if (t->legEnded) t->legEnded(i, t->outcome.legs[i]);
     };
     for (std::size_t i = 0; i < request.targets.size(); ++i) {
         if (aLeg->attached || aLeg->transfer) {
@@ -141,6 +143,7 @@ void SipBridge::legEnded(Call& leg, const std::string& cause, const std::string&
         t->outcome.legs[i].cause = cause;
         t->outcome.legs[i].errorMessage = errorMessage;
     }
+    if (t->legEnded) t->legEnded(i, t->outcome.legs[i]);
     auto aIt = active_.find(t->aLegId);
     if (t->bridged == i && aIt != active_.end()) {
         // The A-leg stays up (CallMedia::transfer): it is back on its own, BXML continues.

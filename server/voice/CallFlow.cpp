@@ -39,6 +39,27 @@ void deliver(CallbackClient& callbacks, const std::string& callId, const std::op
 struct CallFlow::TransferContext {
     bxml::Transfer verb;
     std::vector<TransferLeg> legs;
+    std::vector<bool> reported;  // transferDisconnect sent for this leg
+
+    // Sends the leg's transferDisconnect once (Bandwidth: when that leg ends).
+    void report(std::size_t i, const TransferLegResult* result, TimePoint ended, const Call& call,
+                CallbackClient& callbacks) {
+        if (i >= legs.size() || reported[i]) return;
+        reported[i] = true;
+        auto& leg = legs[i];
+        leg.endTime = ended;
+        if (result) {
+            leg.cause = result->cause;
+            leg.errorMessage = result->errorMessage;
+        } else {
+            leg.cause = cause::kError;
+            leg.errorMessage = "no result for this transfer target";
+        }
+        const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
+                                    verb.targets[i]);
+        deliver(callbacks, call.callId, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
+                transferDisconnectEvent(call, leg, ended));
+    }
 };
 
 CallFlow::CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
@@ -216,10 +237,18 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
         ctx->legs.push_back(std::move(leg));
     }
     req.targets = v.targets;
+    ctx->reported.assign(ctx->legs.size(), false);
     mediaBusy_ = true;
     auto step = step_;
     std::weak_ptr<CallFlow> weak = weak_from_this();
     auto* ex = &executor_;
+    req.legEnded = [weak, ex, ctx, snapshot = call_, callbacks = &callbacks_, clock = clock_](
+                       std::size_t index, const TransferLegResult& result) {
+        ex->post([weak, ctx, index, result, snapshot, callbacks, clock] {
+            auto self = weak.lock();
+            ctx->report(index, &result, clock(), self ? self->call_ : snapshot, *callbacks);
+        });
+    };
     media_->transfer(
         req,
         [weak, ex, ctx](std::size_t index) {
@@ -234,21 +263,8 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
                 auto self = weak.lock();
                 auto ended = clock();
                 const Call& call = self ? self->call_ : snapshot;
-                for (std::size_t i = 0; i < ctx->legs.size(); ++i) {
-                    auto& leg = ctx->legs[i];
-                    leg.endTime = ended;
-                    if (i < outcome.legs.size()) {
-                        leg.cause = outcome.legs[i].cause;
-                        leg.errorMessage = outcome.legs[i].errorMessage;
-                    } else {
-                        leg.cause = cause::kError;
-                        leg.errorMessage = "no result for this transfer target";
-                    }
-                    const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
-                                                ctx->verb.targets[i]);
-                    deliver(*callbacks, call.callId, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
-                            transferDisconnectEvent(call, leg, ended));
-                }
+                for (std::size_t i = 0; i < ctx->legs.size(); ++i)  // the legs not reported yet
+                    ctx->report(i, i < outcome.legs.size() ? &outcome.legs[i] : nullptr, ended, call, *callbacks);
                 if (self) self->transferDone(ctx, step, outcome);
             });
         });

@@ -14,18 +14,21 @@
 
 namespace sb::voice {
 
+struct TransferLegResult {
+    bool answered = false;
+    std::string cause = cause::kHangup;  // how this leg ended: hangup, busy, timeout, cancel, rejected, error
+    std::string errorMessage;
+};
+
 struct TransferRequest {
     std::string callId;                           // the call being transferred (A-leg)
     std::string from;                             // caller id for the B-legs: transferCallerId, or the A-leg's `from`
     double callTimeout = 30;                      // seconds each target may ring
     std::vector<bxml::TransferTarget> targets;    // ring all at once; bridge the first to answer
     std::vector<std::string> legCallIds;          // one new call id per target, for the events
-};
-
-struct TransferLegResult {
-    bool answered = false;
-    std::string cause = cause::kHangup;  // how this leg ended: hangup, busy, timeout, cancel, rejected, error
-    std::string errorMessage;
+    // Optional: called as each target's leg ends (a leg cancelled because another answered ends
+    // before the transfer does); `done` still reports every leg.
+    std::function<void(std::size_t index, const TransferLegResult& result)> legEnded;
 };
 
 struct TransferOutcome {

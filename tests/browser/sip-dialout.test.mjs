@@ -209,12 +209,17 @@ test('transfer to several numbers: all ring, the one that answers is bridged, th
   const answered = since().filter((e) => e.path === '/transfer-answer');
   assert.deepEqual(answered.map((e) => e.transferTo), ['+15557654322']);
   assert.equal(ringing.stats.peer, null, 'no media ever went to the phone that did not answer');
+  // The ringing phone's leg ended (CANCEL) when the other answered, so its transferDisconnect
+  // arrives while the call goes on.
+  await until(async () => since().some((e) => e.path === '/transfer-disconnect'), { timeout: 5000, what: 'the cancelled leg reported' });
+  const early = since().filter((e) => e.path === '/transfer-disconnect');
+  assert.deepEqual(early.map((e) => [e.transferTo, e.cause]), [['+15557654321', 'cancel']]);
 
   assert.equal((await call(`${stack.sb.api()}/calls/${created.body.callId}`, { method: 'POST', body: { state: 'completed' } })).status, 200);
   // sipp exits 0 only if the ringing phone got its CANCEL (and the others their BYE).
   const done = await uas;
   assert.equal(done.code, 0, done.stderr || done.stdout);
-  // transferDisconnect events go out when the transfer is over, one per target.
+  // One transferDisconnect per target.
   await until(async () => since().filter((e) => e.path === '/transfer-disconnect').length === 2, { timeout: 10000, what: 'both legs reported' });
   const legs = Object.fromEntries(since().filter((e) => e.path === '/transfer-disconnect').map((e) => [e.transferTo, e.cause]));
   assert.deepEqual(legs, { '+15557654321': 'cancel', '+15557654322': 'hangup' });

@@ -297,3 +297,25 @@ TEST_CASE_METHOD(Flow, "transferDisconnect is sent even after the flow is gone",
     CHECK(td->body["parentCallId"] == call.callId);
     CHECK(ended.empty());
 }
+
+TEST_CASE_METHOD(Flow, "a transfer leg that ends early is reported then, and only once", "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl, doc("<Transfer><PhoneNumber transferDisconnectUrl=\"/td1\">+15555550123</PhoneNumber>"
+                                "<PhoneNumber transferDisconnectUrl=\"/td2\">+15555550124</PhoneNumber></Transfer>"));
+    start();
+    REQUIRE(media->lastTransfer.legEnded);
+    // The second target answers; the first is cancelled at that moment.
+    media->transferAnswered(1);
+    media->lastTransfer.legEnded(0, TransferLegResult{false, "cancel", ""});
+    ex.run();
+    auto disconnects = [&] {
+        std::vector<std::string> out;
+        for (const auto& s : cb.sent)
+            if (s.body.value("eventType", "") == "transferDisconnect") out.push_back(s.body.value("transferTo", "") + " " + s.body.value("cause", ""));
+        return out;
+    };
+    CHECK(disconnects() == std::vector<std::string>{"+15555550123 cancel"});
+    // The bridged leg ends with the transfer: only it is reported now.
+    media->transferDone(TransferOutcome{1, {{false, "cancel", ""}, {true, "hangup", ""}}});
+    ex.run();
+    CHECK(disconnects() == std::vector<std::string>{"+15555550123 cancel", "+15555550124 hangup"});
+}
