@@ -41,13 +41,15 @@
 // Exit status: 0 when the benchmark ran (goals met or not), 1 when it failed.
 import { spawn, execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startJanus, inTestNetns, NETNS } from '../../tests/support/media.mjs';
 import { startSwitchboard, call, binary } from '../../tests/support/server.mjs';
+import { cpuSeconds, rssKB, ctxSwitches, machineBusySeconds, udpCounters, nodeCpuSeconds } from './procstats.mjs';
+import { phones, Phone, sched, measuring } from './phones.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -97,331 +99,6 @@ async function until(pred, { timeout, every = 100 }) {
   }
 }
 
-let CLK_TCK = 100;
-try { CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100; } catch { /* default */ }
-// utime+stime of a process (all its threads), in seconds.
-function cpuSeconds(pid) {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
-  } catch { return NaN; }
-}
-function rssKB(pid) {
-  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch { return NaN; }
-}
-// Context switches (voluntary + involuntary) of every thread of a process.
-function ctxSwitches(pid) {
-  let n = 0;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const st = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-        n += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(st)[1]) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(st)[1]);
-      } catch { /* thread gone */ }
-    }
-  } catch { return NaN; }
-  return n;
-}
-// Busy CPU seconds of the whole machine (all cores), from /proc/stat.
-function machineBusySeconds() {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  return (total - v[3] - v[4]) / CLK_TCK;
-}
-// Kernel UDP counters of this network namespace (shared with whoever else runs in it).
-function udpCounters() {
-  try {
-    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
-    const keys = lines[0].split(/\s+/).slice(1);
-    const vals = lines[1].split(/\s+/).slice(1).map(Number);
-    return Object.fromEntries(keys.map((k, i) => [k, vals[i]]));
-  } catch { return {}; }
-}
-const nodeCpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-
-// ---------------------------------------------------------------- G.711 µ-law (as server/sip/media/G711.cpp)
-const MU_DECODE = new Int16Array(256);
-for (let code = 0; code < 256; code++) {
-  const u = ~code & 0xff;
-  let t = ((u & 0x0f) << 3) + 0x84;
-  t <<= (u & 0x70) >> 4;
-  MU_DECODE[code] = (u & 0x80) ? 0x84 - t : t - 0x84;
-}
-const MU_SEG_END = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];
-function linearToMu(sample) {
-  let pcm = sample >> 2;
-  let mask = 0xff;
-  if (pcm < 0) { pcm = -pcm; mask = 0x7f; }
-  if (pcm > 8159) pcm = 8159;
-  pcm += 0x84 >> 2;
-  let seg = 0;
-  while (seg < 8 && pcm > MU_SEG_END[seg]) seg++;
-  if (seg >= 8) return 0x7f ^ mask;
-  return ((seg << 4) | ((pcm >> (seg + 1)) & 0x0f)) ^ mask;
-}
-
-// ---------------------------------------------------------------- frames
-const FRAME = 160;        // samples = bytes of PCMU per 20 ms
-const HDR = 16;           // header nibbles, one per byte, as µ-law codes 0xFF - nibble
-const MAGIC = [0xa, 0x5, 0xc, 0x3];
-const BURST_EVERY = 50;   // one loud frame per second
-const BURST_AMPLITUDE = 20000;
-const QUIET_AMPLITUDE = 300;
-const LOUD_MS = 5000 * 5000; // mean square threshold (burst ≈ 14000², quiet ≈ 212², 9 mixed quiet tones < 1700²)
-// The header codes must round-trip through the bridge's decode/encode.
-for (let n = 0; n < 16; n++) if (linearToMu(MU_DECODE[0xff - n]) !== 0xff - n) throw new Error('µ-law header codes do not round-trip');
-// 440 Hz quiet tone: 1 s = 50 frames holds whole periods, so 50 precomputed frames loop.
-const QUIET = Array.from({ length: 50 }, (_, k) => {
-  const b = Buffer.alloc(FRAME);
-  for (let i = 0; i < FRAME; i++) b[i] = linearToMu(Math.round(QUIET_AMPLITUDE * Math.sin((2 * Math.PI * 440 * (k * FRAME + i)) / 8000)));
-  return b;
-});
-const BURST = Buffer.alloc(FRAME);
-for (let i = 0; i < FRAME; i++) BURST[i] = linearToMu(Math.round(BURST_AMPLITUDE * Math.sin((2 * Math.PI * 1000 * i) / 8000)));
-
-function writeHeader(buf, off, id, counter) {
-  const words = [(MAGIC[0] << 12) | (MAGIC[1] << 8) | (MAGIC[2] << 4) | MAGIC[3], id & 0xffff, counter & 0xffff, (id ^ counter ^ 0x5a5a) & 0xffff];
-  for (let w = 0; w < 4; w++) for (let k = 0; k < 4; k++) buf[off + w * 4 + k] = 0xff - ((words[w] >> (12 - 4 * k)) & 0xf);
-}
-// -> {id, counter} or null.
-function readHeader(buf, off) {
-  const words = [0, 0, 0, 0];
-  for (let w = 0; w < 4; w++) {
-    let v = 0;
-    for (let k = 0; k < 4; k++) {
-      const b = buf[off + w * 4 + k];
-      if (b < 0xf0) return null;
-      v = (v << 4) | (0xff - b);
-    }
-    words[w] = v;
-  }
-  if (words[0] !== 0xa5c3 || ((words[1] ^ words[2] ^ 0x5a5a) & 0xffff) !== words[3]) return null;
-  return { id: words[1], counter: words[2] };
-}
-
-// ---------------------------------------------------------------- phones
-const phones = new Map(); // id -> Phone
-let nextPhoneId = 1;
-let measuring = false;    // latency samples are taken only inside the measurement window
-
-class Phone {
-  constructor({ kind = 'bridge', bursts = false, source = null, session = null, role = 'listener' } = {}) {
-    this.id = nextPhoneId++;
-    if (nextPhoneId > 0xfff0) nextPhoneId = 1;
-    this.kind = kind;
-    this.bursts = bursts;
-    this.source = source;          // the phone whose frames we expect (bit-exact), or null
-    this.burstSource = source;     // the phone whose bursts we time by energy
-    this.session = session;
-    this.role = role;
-    this.peer = null;
-    this.streaming = false;
-    this.frozen = false;
-    this.seq = (Math.random() * 65536) | 0;
-    this.ts = (Math.random() * 2 ** 32) >>> 0;
-    this.ssrc = (Math.random() * 2 ** 32) >>> 0;
-    this.counter = 0;
-    this.first = true;
-    this.sendTimes = new Float64Array(65536);
-    this.burstTimes = [];
-    this.sent = 0;        // frames sent; the counter of the next frame (mod 2^16)
-    this.tailMissing = 0;
-    this.sendLateMax = 0;
-    this.sendSkips = 0;
-    this.offset = (this.id * 7) % 20; // ms into each 20 ms slot: spreads the phones' sends
-    this.rx = {
-      packets: 0, lost: 0, dup: 0, late: 0, tsJumps: 0, markers: 0, badPt: 0, first: true,
-      lastSeq: 0, lastTs: 0, jitter: 0, lastTransit: 0, maxD: 0, lastArrival: 0, maxGap: 0,
-      firstArrival: 0,
-    };
-    this.src = { base: null, last: 0, first: 0, max: 0, distinct: 0, map: new Uint8Array(65536), valid: 0, crosstalk: 0 };
-    this.lat = [];      // ms per source frame (counter-matched), inside the window
-    this.burstLat = []; // ms per burst (energy-detected), inside the window
-    this.prevLoud = false;
-    this.missingLog = []; // gaps in the source's counters (first 50), for --keep
-  }
-
-  async open() {
-    this.sock = dgram.createSocket('udp4');
-    this.sock.on('error', () => {});
-    this.sock.on('message', (msg, rinfo) => this.onPacket(msg, rinfo));
-    await new Promise((r) => this.sock.bind(0, '127.0.0.1', r));
-    this.port = this.sock.address().port;
-    phones.set(this.id, this);
-    return this;
-  }
-
-  startStreaming() {
-    if (this.streaming || this.frozen || !this.peer) return;
-    this.streaming = true;
-    const t = now();
-    this.nextDue = sched.grid0 + Math.ceil((t - sched.grid0 - this.offset) / 20) * 20 + this.offset;
-    sched.kick();
-  }
-
-  sendFrame(late) {
-    // A fresh buffer each time: dgram may still hold the previous one if a send was queued.
-    const p = Buffer.allocUnsafe(12 + FRAME);
-    const burst = this.bursts && (this.counter + this.id * 7) % BURST_EVERY === 0;
-    p[0] = 0x80;
-    p[1] = (this.first ? 0x80 : 0) | 0;
-    p.writeUInt16BE(this.seq & 0xffff, 2);
-    p.writeUInt32BE(this.ts >>> 0, 4);
-    p.writeUInt32BE(this.ssrc, 8);
-    (burst ? BURST : QUIET[this.counter % 50]).copy(p, 12);
-    writeHeader(p, 12, this.id, this.counter);
-    const t = now();
-    this.sendTimes[this.counter & 0xffff] = t;
-    if (burst) { this.burstTimes.push(t); if (this.burstTimes.length > 64) this.burstTimes.shift(); }
-    this.sock.send(p, this.peer.port, this.peer.address);
-    if (late > this.sendLateMax && measuring) this.sendLateMax = late;
-    this.first = false;
-    this.seq = (this.seq + 1) & 0xffff;
-    this.ts = (this.ts + FRAME) >>> 0;
-    this.counter = (this.counter + 1) & 0xffff;
-    this.sent++;
-  }
-
-  onPacket(msg, rinfo) {
-    const t = now();
-    if (!this.peer) { this.peer = { address: rinfo.address, port: rinfo.port }; this.startStreaming(); }
-    if (this.frozen || msg.length < 12) return;
-    const rx = this.rx;
-    const pt = msg[1] & 0x7f;
-    const marker = (msg[1] & 0x80) !== 0;
-    const seq = msg.readUInt16BE(2);
-    const ts = msg.readUInt32BE(4);
-    if (pt !== 0) { rx.badPt++; return; }
-    rx.packets++;
-    const transit = t - ts / 8; // ms; only differences matter
-    if (rx.first) {
-      rx.first = false;
-      rx.firstArrival = t;
-      rx.lastTransit = transit;
-    } else {
-      if (marker) rx.markers++;
-      const d = (seq - rx.lastSeq) & 0xffff;
-      if (d === 0) { rx.dup++; return; }
-      if (d >= 0x8000) { rx.late++; return; }
-      if (d > 1) rx.lost += d - 1;
-      if (((ts - rx.lastTs) >>> 0) !== ((FRAME * d) >>> 0)) rx.tsJumps++;
-      // RFC 3550 A.8 interarrival jitter (ms), over the measurement window only.
-      if (measuring) {
-        const D = Math.abs(transit - rx.lastTransit);
-        rx.jitter += (D - rx.jitter) / 16;
-        if (D > rx.maxD) rx.maxD = D;
-        if (t - rx.lastArrival > rx.maxGap) rx.maxGap = t - rx.lastArrival;
-      }
-      rx.lastTransit = transit;
-    }
-    rx.lastSeq = seq;
-    rx.lastTs = ts;
-    rx.lastArrival = t;
-    const cc = msg[0] & 0x0f;
-    let off = 12 + cc * 4;
-    if (msg[0] & 0x10) off += 4 + msg.readUInt16BE(off + 2) * 4;
-    if (msg.length - off < FRAME) return;
-
-    // Whose frame is it? (only meaningful when this phone hears exactly one other phone)
-    if (this.source) {
-      const h = readHeader(msg, off);
-      if (h) {
-        if (h.id !== this.source.id) this.src.crosstalk++;
-        else this.#sourceFrame(h.counter, t);
-      }
-    }
-    // Energy: a rising edge of a loud frame is a burst.
-    if (this.burstSource) {
-      let sum = 0;
-      for (let i = off + HDR; i < off + FRAME; i++) { const v = MU_DECODE[msg[i]]; sum += v * v; }
-      const loud = sum / (FRAME - HDR) > LOUD_MS;
-      if (loud && !this.prevLoud && measuring) {
-        const bt = this.burstSource.burstTimes;
-        for (let i = bt.length - 1; i >= 0; i--) {
-          if (bt[i] <= t) { if (t - bt[i] < 500) this.burstLat.push(t - bt[i]); break; }
-        }
-      }
-      this.prevLoud = loud;
-    }
-  }
-
-  #sourceFrame(c16, t) {
-    const s = this.src;
-    s.valid++;
-    let ext;
-    if (s.base === null) { s.base = c16; ext = c16; s.first = ext; s.max = ext; }
-    else ext = s.last + ((((c16 - (s.last & 0xffff)) & 0xffff) ^ 0x8000) - 0x8000);
-    s.last = ext;
-    if (ext > s.max + 1 && this.missingLog.length < 50) this.missingLog.push({ after: s.max, to: ext, at: Math.round(t), measuring });
-    if (ext > s.max) s.max = ext;
-    if (ext < s.first) s.first = ext;
-    const k = ext & 0xffff;
-    if (s.map[k]) return; // a repeat (concealment by repetition)
-    s.map[k] = 1;
-    s.distinct++;
-    if (measuring) this.lat.push(t - this.source.sendTimes[k]);
-  }
-
-  // Source frames that never arrived: gaps, plus a tail if the stream stopped (more than 10 frames,
-  // 200 ms, behind what the source had sent when the window closed).
-  get audioMissing() { return this.src.base === null ? 0 : (this.src.max - this.src.first + 1) - this.src.distinct + this.tailMissing; }
-  get audioExpected() { return this.src.base === null ? 0 : this.src.max - this.src.first + 1 + this.tailMissing; }
-
-  // Counters at the start of the measurement window, for the window-only figures.
-  snapshot() {
-    const { rx, src } = this;
-    this.snap = { lost: rx.lost, packets: rx.packets, bad: rx.tsJumps + rx.markers + rx.late, distinct: src.distinct, max: src.base === null ? null : src.max };
-  }
-  get window() {
-    const { rx, src, snap } = this;
-    if (!snap) return { lost: 0, expected: 0, bad: 0, audioMissing: 0, audioExpected: 0 };
-    let audioExpected = 0;
-    let audioMissing = 0;
-    if (src.base !== null) {
-      const from = snap.max === null ? src.first - 1 : snap.max;
-      audioExpected = src.max - from + this.tailMissing;
-      audioMissing = Math.max(0, audioExpected - (src.distinct - snap.distinct));
-    }
-    return { lost: rx.lost - snap.lost, expected: rx.packets - snap.packets + rx.lost - snap.lost, bad: rx.tsJumps + rx.markers + rx.late - snap.bad, audioMissing, audioExpected };
-  }
-
-  freeze() {
-    if (!this.frozen && this.source && this.src.base !== null) this.tailMissing = Math.max(0, this.source.sent - 11 - this.src.max);
-    this.frozen = true;
-    this.streaming = false;
-  }
-  close() { this.freeze(); phones.delete(this.id); try { this.sock.close(); } catch { /* closed */ } }
-}
-
-// One timer for every phone: each sends frame k at grid0 + offset + 20·k ms.
-const sched = {
-  grid0: now(),
-  timer: null,
-  kick() { if (!this.timer) this.timer = setTimeout(() => this.run(), 0); },
-  run() {
-    this.timer = null;
-    const t = now();
-    let next = Infinity;
-    for (const p of phones.values()) {
-      if (!p.streaming) continue;
-      while (p.nextDue <= t + 0.25) {
-        const behind = t - p.nextDue;
-        if (behind > 100) { // more than 5 frames behind: skip ahead (a real phone's clock does not wait)
-          const skip = Math.floor(behind / 20); // ≥ 5; afterwards less than 20 ms behind
-          p.nextDue += skip * 20;
-          p.ts = (p.ts + skip * FRAME) >>> 0; // a gap in time; sequence numbers and counters stay contiguous
-          if (measuring) p.sendSkips += skip;
-          continue;
-        }
-        p.sendFrame(behind);
-        p.nextDue += 20;
-      }
-      if (p.nextDue < next) next = p.nextDue;
-    }
-    if (next !== Infinity) this.timer = setTimeout(() => this.run(), Math.max(0, next - now()));
-  },
-};
 
 // ---------------------------------------------------------------- the stack
 const tmp = mkdtempSync(path.join(tmpdir(), 'sbsip-'));
@@ -591,7 +268,7 @@ async function runStep({ tag, n, perSession, mode, seconds, directPairs, perf = 
   if (windowMs < seconds * 1000) log(`${tag}: window shortened to ${(windowMs / 1000).toFixed(1)} s (calls came up slowly)`);
   for (const p of [...order, ...direct]) { p.lat.length = 0; p.burstLat.length = 0; p.snapshot(); }
   const c0 = { sb: cpuSeconds(sbPid), janus: cpuSeconds(janusPid), node: nodeCpuSeconds(), sipp: cpuSeconds(sipp.proc.pid), machine: machineBusySeconds(), t: now(), sbCs: ctxSwitches(sbPid), janusCs: ctxSwitches(janusPid) };
-  measuring = true;
+  measuring.on = true;
   const rssSamples = { sb: [], janus: [] };
   const sampler = setInterval(() => { rssSamples.sb.push(rssKB(sbPid)); rssSamples.janus.push(rssKB(janusPid)); }, 1000);
   let perfOut = null;
@@ -599,7 +276,7 @@ async function runStep({ tag, n, perSession, mode, seconds, directPairs, perf = 
   if (perf) perfRun = runPerf(sbPid, Math.min(5, Math.max(1, Math.floor(windowMs / 1000) - 2)));
   const canary = runCanary(windowMs - 200);
   await sleep(windowMs);
-  measuring = false;
+  measuring.on = false;
   const c1 = { sb: cpuSeconds(sbPid), janus: cpuSeconds(janusPid), node: nodeCpuSeconds(), sipp: cpuSeconds(sipp.proc.pid), machine: machineBusySeconds(), t: now(), sbCs: ctxSwitches(sbPid), janusCs: ctxSwitches(janusPid) };
   clearInterval(sampler);
   rssSamples.sb.push(rssKB(sbPid)); rssSamples.janus.push(rssKB(janusPid));
