@@ -19,11 +19,6 @@ namespace {
 
 constexpr std::uint32_t kRelaySsrc = 1000;  // what PhoneRelay writes (CallAudioPipeline::Config)
 
-std::string destinationOf(const voice::bxml::TransferTarget& target) {
-    if (const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target)) return sip->uri;
-    return std::get<voice::bxml::PhoneNumberTarget>(target).number;
-}
-
 }  // namespace
 
 void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::TransferRequest& request,
@@ -49,7 +44,7 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::Tran
             continue;
         }
         const auto& target = request.targets[i];
-        std::string to = destinationOf(target);
+        const std::string& to = voice::bxml::destinationOf(target);
         std::string uri;
         try {
             // The same toll-fraud rules as POST /calls (DESIGN "Voice API"), then the trunk.

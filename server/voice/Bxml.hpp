@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -47,6 +48,17 @@ struct SipUriTarget {
 };
 
 using TransferTarget = std::variant<PhoneNumberTarget, SipUriTarget>;
+
+// Where a target rings: its number or SIP URI (the B-leg's `to`, the events' transferTo).
+inline const std::string& destinationOf(const TransferTarget& target) {
+    return std::visit([](const auto& t) -> const std::string& {
+        if constexpr (std::is_same_v<std::decay_t<decltype(t)>, SipUriTarget>) return t.uri;
+        else return t.number;
+    }, target);
+}
+inline const TargetCallbacks& callbacksOf(const TransferTarget& target) {
+    return std::visit([](const auto& t) -> const TargetCallbacks& { return t.callbacks; }, target);
+}
 
 struct Transfer {
     std::optional<std::string> transferCallerId;  // E.164 or Restricted/Anonymous/Private/Unavailable

@@ -55,8 +55,7 @@ struct CallFlow::TransferContext {
             leg.cause = cause::kError;
             leg.errorMessage = "no result for this transfer target";
         }
-        const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
-                                    verb.targets[i]);
+        const auto& cb = bxml::callbacksOf(verb.targets[i]);
         deliver(callbacks, call.callId, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
                 transferDisconnectEvent(call, leg, ended));
     }
@@ -226,12 +225,7 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
         TransferLeg leg;
         leg.callId = newCallId();
         leg.transferCallerId = req.from;
-        leg.transferTo = std::visit(
-            [](const auto& t) -> std::string {
-                if constexpr (std::is_same_v<std::decay_t<decltype(t)>, bxml::SipUriTarget>) return t.uri;
-                else return t.number;
-            },
-            target);
+        leg.transferTo = bxml::destinationOf(target);
         leg.startTime = now;
         req.legCallIds.push_back(leg.callId);
         ctx->legs.push_back(std::move(leg));
@@ -273,8 +267,7 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
 void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std::size_t index) {
     if (finished_ || index >= ctx->legs.size()) return;
     ctx->legs[index].answerTime = clock_();
-    const auto& cb = std::visit([](const auto& t) -> const bxml::TargetCallbacks& { return t.callbacks; },
-                                ctx->verb.targets[index]);
+    const auto& cb = bxml::callbacksOf(ctx->verb.targets[index]);
     setTag(cb.tag);
     // The BXML a transferAnswer callback returns (for the called party) is not executed here.
     deliver(callbacks_, call_.callId, cb.transferAnswerUrl, cb.transferAnswerMethod,
