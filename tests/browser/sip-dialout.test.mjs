@@ -140,18 +140,26 @@ function trunkPhones(phones, { calls = phones.length, timeoutMs = 60000, hangsUp
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls, timeoutMs, extra: ['-p', String(trunkPort), '-inf', csv] });
 }
 
+// Phones behind the trunk for the calls of one test (trunkPhones), then the call to the first of
+// them. `since()`: the callbacks that came after.
+async function callTrunkPhones(count, { hangsUp = [], rings = [], timeoutMs } = {}) {
+  const phones = [];
+  for (let i = 0; i < count; i++) phones.push(await phoneMedia());
+  const pick = (indexes) => indexes.map((i) => phones[i]);
+  const uas = trunkPhones(phones, { hangsUp: pick(hangsUp), rings: pick(rings), ...(timeoutMs ? { timeoutMs } : {}) });
+  await new Promise((r) => setTimeout(r, 500));
+  const before = events.length;
+  const since = () => events.slice(before);
+  const created = await placeCall();
+  return { phones, uas, since, created };
+}
+
 test('transfer to a phone number: a B-leg through the trunk, the phones hear each other, DTMF passes, hangup ends both', async () => {
   const appUrl = `http://127.0.0.1:${app.address().port}`;
   answerBxml = async () => '<Response><Transfer transferCallerId="+15550001111">'
     + `<PhoneNumber transferAnswerUrl="${appUrl}/transfer-answer" transferDisconnectUrl="${appUrl}/transfer-disconnect">+15557654321</PhoneNumber>`
     + '</Transfer><Hangup/></Response>';
-  const phoneA = await phoneMedia();
-  const phoneB = await phoneMedia();
-  const uas = trunkPhones([phoneA, phoneB]);
-  await new Promise((r) => setTimeout(r, 500));
-  const before = events.length;
-  const since = () => events.slice(before);
-  const created = await placeCall();
+  const { phones: [phoneA, phoneB], uas, since, created } = await callTrunkPhones(2);
   const callId = created.body.callId;
   await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
   phoneA.stream();
@@ -192,14 +200,7 @@ test('transfer to several numbers: all ring, the one that answers is bridged, th
   const cb = `transferAnswerUrl="${appUrl}/transfer-answer" transferDisconnectUrl="${appUrl}/transfer-disconnect"`;
   answerBxml = async () => `<Response><Transfer><PhoneNumber ${cb}>+15557654321</PhoneNumber>`
     + `<PhoneNumber ${cb}>+15557654322</PhoneNumber></Transfer><Hangup/></Response>`;
-  const phoneA = await phoneMedia();
-  const ringing = await phoneMedia();
-  const answering = await phoneMedia();
-  const uas = trunkPhones([phoneA, ringing, answering], { rings: [ringing] });
-  await new Promise((r) => setTimeout(r, 500));
-  const before = events.length;
-  const since = () => events.slice(before);
-  const created = await placeCall();
+  const { phones: [phoneA, ringing, answering], uas, since, created } = await callTrunkPhones(3, { rings: [1] });
   await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
   phoneA.stream();
   await until(async () => answering.stats.peer !== null, { timeout: 15000, what: 'RTP towards the answering phone' });
@@ -233,13 +234,7 @@ test('transfer: when the transferred-to phone hangs up, the caller stays and the
   answerBxml = async () => '<Response><Transfer>'
     + `<PhoneNumber transferDisconnectUrl="${appUrl}/transfer-disconnect">+15557654321</PhoneNumber>`
     + '</Transfer><SendDtmf>5</SendDtmf><Hangup/></Response>';
-  const phoneA = await phoneMedia();
-  const phoneB = await phoneMedia();
-  const uas = trunkPhones([phoneA, phoneB], { hangsUp: [phoneB] });
-  await new Promise((r) => setTimeout(r, 500));
-  const before = events.length;
-  const since = () => events.slice(before);
-  await placeCall();
+  const { phones: [phoneA, phoneB], uas, since } = await callTrunkPhones(2, { hangsUp: [1] });
   await until(async () => phoneA.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone A' });
   phoneA.stream();
   await until(async () => phoneB.stats.peer !== null, { timeout: 15000, what: 'RTP towards phone B' });
@@ -262,12 +257,7 @@ test('transfer targets outside the account policy are refused without dialing; t
     + `<PhoneNumber transferDisconnectUrl="${appUrl}/transfer-disconnect">+449876543210</PhoneNumber>`
     + `<SipUri transferDisconnectUrl="${appUrl}/transfer-disconnect">sip:bob@10.9.9.9:5060</SipUri>`
     + `</Transfer><SendDtmf>9</SendDtmf><Hangup/></Response>`;
-  const phoneA = await phoneMedia();
-  const uas = trunkPhones([phoneA], { timeoutMs: 30000 });
-  await new Promise((r) => setTimeout(r, 500));
-  const before = events.length;
-  const since = () => events.slice(before);
-  await placeCall();
+  const { phones: [phoneA], uas, since } = await callTrunkPhones(1, { timeoutMs: 30000 });
   await until(async () => since().some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
   assert.equal((await uas).code, 0, 'only the A-leg reached the trunk, and it got the BYE of <Hangup>');
   const legs = since().filter((e) => e.path === '/transfer-disconnect');
