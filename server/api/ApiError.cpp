@@ -87,6 +87,17 @@ ApiError sessionFull(const std::string& sessionId, std::size_t limit) {
                 " participants",
             "sessionId"};
 }
+// 409 rather than 429: the cap frees up only when the account deletes something (or it expires),
+// not by waiting and retrying, which is what 429 asks for.
+ApiError tooManySessions(std::size_t limit) {
+    return {ErrorCode::Conflict, "This account already has the maximum of " + std::to_string(limit) +
+                                     " sessions; delete a session (or wait for one to expire) before creating another"};
+}
+ApiError tooManyParticipants(std::size_t limit) {
+    return {ErrorCode::Conflict,
+            "This account already has the maximum of " + std::to_string(limit) +
+                " participants; delete a participant (or wait for one to expire) before creating another"};
+}
 ApiError routeNotFound(const std::string& path) {
     return {ErrorCode::NotFound, "No such resource: " + path};
 }

@@ -54,6 +54,8 @@ ApiError participantNotFound(const std::string& participantId);
 ApiError participantNotInSession(const std::string& participantId, const std::string& sessionId);
 ApiError participantInOtherSession(const std::string& participantId);
 ApiError sessionFull(const std::string& sessionId, std::size_t limit);
+ApiError tooManySessions(std::size_t limit);
+ApiError tooManyParticipants(std::size_t limit);
 ApiError routeNotFound(const std::string& path);
 ApiError methodNotAllowed(const std::string& method, const std::string& allow);
 ApiError bodyTooLarge(std::size_t limit);

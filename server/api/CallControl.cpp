@@ -1,5 +1,7 @@
 #include "server/api/CallControl.hpp"
 
+#include <algorithm>
+
 #include "server/api/ApiError.hpp"
 #include "server/auth/SecretFile.hpp"
 
@@ -7,7 +9,37 @@ namespace sb::api {
 
 CallControl::CallControl(state::SessionStore& store, const auth::TokenService& tokens,
                          CallControlLimits limits, Clock clock)
-    : store_(store), tokens_(tokens), limits_(limits), clock_(std::move(clock)) {}
+    : store_(store), tokens_(tokens), limits_(std::move(limits)), clock_(std::move(clock)), used_(store_.countsByAccount()) {}
+
+void CallControl::reserve(const std::string& accountId, Kind kind) {
+    auto it = limits_.accountCaps.find(accountId);
+    const AccountCaps& caps = it == limits_.accountCaps.end() ? limits_.defaultCaps : it->second;
+    std::lock_guard lock(capMutex_);
+    auto& used = used_[accountId];
+    if (kind == Kind::Session) {
+        if (used.sessions >= caps.maxSessions) throw errors::tooManySessions(caps.maxSessions);
+        ++used.sessions;
+    } else {
+        if (used.participants >= caps.maxParticipants) throw errors::tooManyParticipants(caps.maxParticipants);
+        ++used.participants;
+    }
+}
+
+void CallControl::release(const std::string& accountId, Kind kind, std::size_t n) {
+    std::lock_guard lock(capMutex_);
+    auto& used = used_[accountId];
+    auto& count = kind == Kind::Session ? used.sessions : used.participants;
+    count -= std::min(count, n);
+}
+
+bool CallControl::expired(const state::Participant& p) const {
+    return p.createdAt + limits_.participantLifetimeSeconds <= clock_();
+}
+
+bool CallControl::participantActive(const std::string& accountId, const std::string& participantId) const {
+    auto p = store_.participant(accountId, participantId);
+    return p && !expired(*p);
+}
 
 CreatedParticipant CallControl::createParticipant(const std::string& accountId,
                                                   const CreateParticipantRequest& req) {
@@ -19,14 +51,21 @@ CreatedParticipant CallControl::createParticipant(const std::string& accountId,
     p.tag = req.tag;
     p.deviceApiVersion = req.deviceApiVersion;
     p.createdAt = clock_();
-    store_.createParticipant(p);
+    reserve(accountId, Kind::Participant);
+    try {
+        store_.createParticipant(p);
+    } catch (...) {
+        release(accountId, Kind::Participant);
+        throw;
+    }
     return {p, tokens_.issue(accountId, p.id, p.createdAt)};
 }
 
 state::Participant CallControl::participant(const std::string& accountId,
                                             const std::string& participantId) const {
     auto p = store_.participant(accountId, participantId);
-    if (!p) throw errors::participantNotFound(participantId);
+    // One whose lifetime is over but that the sweep has not deleted yet is already gone.
+    if (!p || expired(*p)) throw errors::participantNotFound(participantId);
     // A membership of a session that has expired but not yet been swept is already gone.
     if (p->sessionId) {
         auto s = store_.session(accountId, *p->sessionId);
@@ -42,6 +81,7 @@ void CallControl::deleteParticipant(const std::string& accountId, const std::str
     std::lock_guard lock(writeMutex_);
     if (!store_.deleteParticipant(accountId, participantId))
         throw errors::participantNotFound(participantId);
+    release(accountId, Kind::Participant);
     if (observer_) observer_->participantDeleted(accountId, participantId);
 }
 
@@ -52,7 +92,13 @@ state::Session CallControl::createSession(const std::string& accountId, const Cr
     s.tag = req.tag;
     s.createdAt = clock_();
     s.expiresAt = s.createdAt + limits_.sessionLifetimeSeconds;
-    store_.createSession(s);
+    reserve(accountId, Kind::Session);
+    try {
+        store_.createSession(s);
+    } catch (...) {
+        release(accountId, Kind::Session);
+        throw;
+    }
     return s;
 }
 
@@ -66,6 +112,7 @@ void CallControl::deleteSession(const std::string& accountId, const std::string&
     std::lock_guard lock(writeMutex_);
     session(accountId, sessionId);
     auto members = store_.deleteSession(accountId, sessionId);
+    release(accountId, Kind::Session);
     if (observer_) observer_->sessionDeleted(accountId, sessionId, members);
 }
 
@@ -120,14 +167,24 @@ void CallControl::updateSubscriptions(const std::string& accountId, const std::s
     if (observer_) observer_->membershipChanged(accountId, participantId);
 }
 
-std::size_t CallControl::purgeExpired() {
+PurgeResult CallControl::purgeExpired() {
     std::lock_guard lock(writeMutex_);
-    auto expired = store_.expiredSessions(clock_());
-    for (const auto& s : expired) {
+    PurgeResult done;
+    auto now = clock_();
+    for (const auto& s : store_.expiredSessions(now)) {
         auto members = store_.deleteSession(s.accountId, s.id);
+        release(s.accountId, Kind::Session);
+        ++done.sessions;
         if (observer_) observer_->sessionDeleted(s.accountId, s.id, members);
     }
-    return expired.size();
+    // As DELETE does: the store drops it from its session; the observer disconnects its devices.
+    for (const auto& p : store_.participantsCreatedBefore(now - limits_.participantLifetimeSeconds)) {
+        if (!store_.deleteParticipant(p.accountId, p.id)) continue;
+        release(p.accountId, Kind::Participant);
+        ++done.participants;
+        if (observer_) observer_->participantDeleted(p.accountId, p.id);
+    }
+    return done;
 }
 
 }  // namespace sb::api

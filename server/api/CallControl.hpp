@@ -3,6 +3,7 @@
 // tokens. REST handlers, the demo app and (later) signaling change state only through this class.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,9 +16,24 @@
 
 namespace sb::api {
 
+// How much one account may keep stored at once, so that state cannot grow without bound.
+struct AccountCaps {
+    std::size_t maxSessions = 1000;
+    std::size_t maxParticipants = 10000;
+};
+
 struct CallControlLimits {
     std::size_t maxParticipantsPerSession = 20;
     state::EpochSeconds sessionLifetimeSeconds = 9 * 3600;
+    state::EpochSeconds participantLifetimeSeconds = 9 * 3600;
+    std::map<std::string, AccountCaps> accountCaps = {};  // accounts not listed: defaultCaps
+    AccountCaps defaultCaps = {};
+};
+
+// What one expiry sweep deleted.
+struct PurgeResult {
+    std::size_t sessions = 0;
+    std::size_t participants = 0;
 };
 
 // Told about committed changes that connected devices must follow at once (media routing).
@@ -65,8 +81,11 @@ public:
                              const std::string& participantId,
                              const std::optional<state::Subscriptions>& subscriptions);
 
-    // Deletes sessions whose lifetime is over; returns how many.
-    std::size_t purgeExpired();
+    // Deletes sessions and participants whose lifetime is over (participants as DELETE does:
+    // removed from their session, devices told, tokens refused from then on).
+    PurgeResult purgeExpired();
+    // Whether the participant exists and its lifetime is not over (device token check).
+    bool participantActive(const std::string& accountId, const std::string& participantId) const;
 
     state::StoreCounts counts() const { return store_.counts(); }
     // At most one observer; set before serving requests.
@@ -76,6 +95,11 @@ public:
 private:
     state::Participant memberOf(const std::string& accountId, const std::string& sessionId,
                                 const std::string& participantId) const;
+    bool expired(const state::Participant& p) const;
+    // Per-account caps: reserve() takes a slot or throws the 409; release() gives one back.
+    enum class Kind { Session, Participant };
+    void reserve(const std::string& accountId, Kind kind);
+    void release(const std::string& accountId, Kind kind, std::size_t n = 1);
 
     state::SessionStore& store_;
     const auth::TokenService& tokens_;
@@ -84,6 +108,10 @@ private:
     std::shared_ptr<CallControlObserver> observer_;
     // Serialises check-then-write sequences (participant limit, one session per participant).
     mutable std::mutex writeMutex_;
+    // What each account has stored, counted here (loaded from the store at start) so that a
+    // create checks its cap without a store query; held only around the count, not the write.
+    std::mutex capMutex_;
+    std::map<std::string, state::StoreCounts> used_;
 };
 
 }  // namespace sb::api

@@ -54,6 +54,7 @@ void validate(const Config& c) {
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
+    if (c.participantLifetimeSeconds <= 0) bad("participantLifetimeSeconds", "must be positive");
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -65,6 +66,8 @@ void validate(const Config& c) {
         if (a.id.empty() || a.username.empty() || a.password.empty())
             bad(key, "id, username and password are required");
         if (a.username.find(':') != std::string::npos) bad(key + ".username", "must not contain ':'");
+        if (a.maxSessions == 0) bad(key + ".maxSessions", "must be positive");
+        if (a.maxParticipants == 0) bad(key + ".maxParticipants", "must be positive");
         for (std::size_t k = 0; k < i; ++k) {
             if (c.accounts[k].id == a.id) bad(key + ".id", "duplicate account id " + a.id);
             if (c.accounts[k].username == a.username) bad(key + ".username", "duplicate username");
@@ -122,6 +125,7 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);
+        else if (k == "participantLifetimeSeconds") c.participantLifetimeSeconds = get<std::int64_t>(v, k);
         else if (k == "accounts") {
             if (!v.is_array()) bad(k, "must be an array");
             c.accounts.clear();
@@ -134,6 +138,8 @@ Config loadConfigFile(const std::string& path, Config c) {
                     acc.allowedDestinations = get<std::vector<std::string>>(a["allowedDestinations"], "accounts[].allowedDestinations");
                 if (a.contains("maxConcurrentCalls")) acc.maxConcurrentCalls = get<std::size_t>(a["maxConcurrentCalls"], "accounts[].maxConcurrentCalls");
                 if (a.contains("maxCallsPerMinute")) acc.maxCallsPerMinute = get<std::size_t>(a["maxCallsPerMinute"], "accounts[].maxCallsPerMinute");
+                if (a.contains("maxSessions")) acc.maxSessions = get<std::size_t>(a["maxSessions"], "accounts[].maxSessions");
+                if (a.contains("maxParticipants")) acc.maxParticipants = get<std::size_t>(a["maxParticipants"], "accounts[].maxParticipants");
                 c.accounts.push_back(std::move(acc));
             }
         } else if (k.rfind("_", 0) == 0 || k == "$comment") {

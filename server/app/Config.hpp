@@ -19,6 +19,10 @@ struct Account {
     std::vector<std::string> allowedDestinations = {};
     std::size_t maxConcurrentCalls = 5;
     std::size_t maxCallsPerMinute = 10;
+    // Stored state per account (issue 8): creating more is refused with 409 until some expire or
+    // are deleted.
+    std::size_t maxSessions = 1000;
+    std::size_t maxParticipants = 10000;
 };
 
 // A number the SIP trunk may deliver calls to, and the application that handles them.
@@ -70,6 +74,10 @@ struct Config {
     std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188
     std::string janusAdminKey;                 // VideoRoom admin_key (room creation)
     std::optional<std::string> janusRoomSecret;  // unset: random per start
+
+    // Participants are deleted (tokens revoked, removed from their session) this long after they
+    // were created, like sessions after sessionLifetimeSeconds.
+    std::int64_t participantLifetimeSeconds = 9 * 3600;
 };
 
 // Throws std::runtime_error naming the offending key or flag.

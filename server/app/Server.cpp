@@ -22,6 +22,7 @@
 #include "server/signaling/SignalingService.hpp"
 #include "server/web/DemoApp.hpp"
 #include "server/web/StaticFiles.hpp"
+#include "server/state/CommitScope.hpp"
 #include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
@@ -41,17 +42,26 @@ std::unique_ptr<state::SessionStore> makeStore(const Config& c) {
     state::JournaledSessionStore::applyLeftoverJournal(c.dataDir + "/switchboard.db");
     return std::make_unique<state::SqliteSessionStore>(c.dataDir + "/switchboard.db");
 }
+
+api::CallControlLimits callControlLimits(const Config& c) {
+    api::CallControlLimits l;
+    l.maxParticipantsPerSession = c.maxParticipantsPerSession;
+    l.sessionLifetimeSeconds = c.sessionLifetimeSeconds;
+    l.participantLifetimeSeconds = c.participantLifetimeSeconds;
+    for (const auto& a : c.accounts) l.accountCaps[a.id] = {a.maxSessions, a.maxParticipants};
+    return l;
+}
 }  // namespace
 
 struct Server::Parts {
     explicit Parts(const Config& c)
         : store(makeStore(c)),
+          journaled(dynamic_cast<state::JournaledSessionStore*>(store.get())),
           tokens(c.tokenSecret ? *c.tokenSecret : auth::loadOrCreateSecret(c.dataDir + "/token-secret"),
                  c.tokenIssuer, c.tokenLifetimeSeconds,
-                 [s = store.get()](const std::string& a, const std::string& p) {
-                     return s->participant(a, p).has_value();
-                 }),
-          calls(*store, tokens, {c.maxParticipantsPerSession, c.sessionLifetimeSeconds}, wallClock),
+                 // Called for device tokens once serving, when `calls` exists.
+                 [this](const std::string& a, const std::string& p) { return calls.participantActive(a, p); }),
+          calls(*store, tokens, callControlLimits(c), wallClock),
           authenticator(c.accounts),
           limiter(c.rateLimitPerSecond, c.rateLimitBurst),
           gate(tokens, wallClock) {
@@ -59,6 +69,9 @@ struct Server::Parts {
                           [this] { return static_cast<double>(calls.counts().sessions); }});
         metrics.addGauge({"switchboard_participants", "Participants that exist now.",
                           [this] { return static_cast<double>(calls.counts().participants); }});
+        if (journaled)
+            metrics.addGauge({"switchboard_journal_syncs", "fdatasync calls of the store journal since start (group commit).",
+                              [this] { return static_cast<double>(journaled->journalSyncs()); }});
         api::addRestApi(router, {calls, authenticator, limiter});
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
@@ -90,6 +103,7 @@ struct Server::Parts {
     }
 
     std::unique_ptr<state::SessionStore> store;
+    state::JournaledSessionStore* journaled;  // store, if it is one (group commit), else null
     auth::TokenService tokens;
     api::CallControl calls;
     api::AccountAuthenticator authenticator;
@@ -127,6 +141,10 @@ int Server::run() {
     opts.idleTimeout = std::chrono::seconds(config_.idleTimeoutSeconds);
     opts.requestLog = config_.requestLog;
     Parts* parts = parts_.get();
+    if (auto* journal = parts_->journaled)
+        opts.awaitDurable = [journal](std::uint64_t seq, std::function<void(bool)> done) {
+            journal->whenDurable(seq, std::move(done));
+        };
     opts.upgrade = [parts](const api::HttpRequest& request) {
         return signaling::makeUpgradeHandler(parts->gate, parts->media)(request);
     };
@@ -183,11 +201,18 @@ int Server::run() {
         std::fflush(stdout);
     }
 
-    auto purged = parts_->calls.purgeExpired();
-    if (purged) log(LogLevel::Info, "removed " + std::to_string(purged) + " expired sessions");
-    http.every(std::chrono::seconds(config_.expirySweepSeconds), [this] {
-        if (auto n = parts_->calls.purgeExpired()) log(LogLevel::Info, "removed " + std::to_string(n) + " expired sessions");
-    });
+    auto sweep = [this] {
+        // Runs on an HTTP thread: the deletions must not each wait for a journal sync. They need
+        // not be durable before anything (nobody is told): a sync for a later request covers them,
+        // and after power loss the next start's sweep deletes again whatever came back.
+        state::CommitScope noWait;
+        auto n = parts_->calls.purgeExpired();
+        if (n.sessions || n.participants)
+            log(LogLevel::Info, "removed " + std::to_string(n.sessions) + " expired sessions and " +
+                                    std::to_string(n.participants) + " expired participants");
+    };
+    sweep();
+    http.every(std::chrono::seconds(config_.expirySweepSeconds), sweep);
 
     // Tests and scripts wait for this exact line on stdout to learn the bound port.
     std::printf("switchboard listening on http://%s:%u\n", config_.httpAddress.c_str(), http.port());
@@ -196,6 +221,9 @@ int Server::run() {
                             " with " + std::to_string(opts.threads) + " threads, store " + config_.store +
                             ", " + std::to_string(config_.accounts.size()) + " accounts");
     http.run();
+    // Replies still waiting for the journal sync post to the server's io_contexts: let those
+    // callbacks run while the contexts exist.
+    if (parts_->journaled) parts_->journaled->syncAll();
     if (sip) sip->stop();
     if (sip) sip->setVoice(nullptr, nullptr);
     sip.reset();

@@ -4,7 +4,8 @@
 namespace sb::auth {
 
 // Returns the token secret kept in `path`, creating it (32 random bytes, hex, mode 0600) on first
-// start so tokens stay valid across restarts.
+// start so tokens stay valid across restarts. Created atomically and durably (temp file in the
+// same directory, fsync, link, fsync of the directory): never half-written, even after power loss.
 std::string loadOrCreateSecret(const std::string& path);
 
 // 16 random bytes formatted as an RFC 4122 version-4 UUID (the kernel's CSPRNG).

@@ -26,6 +26,10 @@ struct HttpServerOptions {
     // Called for WebSocket upgrade requests; none = upgrades are refused with 404.
     UpgradeHandler upgrade;
     WebSocketLimits wsLimits;
+    // Set when the store makes writes durable asynchronously (group commit): a request's writes
+    // are collected in a state::CommitScope, and its reply is sent only once this calls back
+    // with true (with false: a 500). Unset: handlers block until their writes are durable.
+    std::function<void(std::uint64_t journalSeq, std::function<void(bool durable)> done)> awaitDurable;
 };
 
 class HttpServer {

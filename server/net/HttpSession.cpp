@@ -7,6 +7,7 @@
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
 #include "server/net/WebSocketSession.hpp"
+#include "server/state/CommitScope.hpp"
 
 namespace sb::net {
 
@@ -118,8 +119,27 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
         return;
     }
 
+    std::uint64_t journalSeq = 0;
+    std::optional<state::CommitScope> scope;
+    if (shared_.options.awaitDurable) scope.emplace();
     auto routed = shared_.router.handle(in);
-    reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(), started, in.requestId);
+    if (scope) journalSeq = scope->seq();
+    scope.reset();
+    if (journalSeq == 0)
+        return reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(), started, in.requestId);
+    // The request changed stored state: acknowledge it only once that change is on disk. This
+    // thread serves its other connections meanwhile; the group commit shares one fdatasync
+    // between every request that wrote before it started.
+    shared_.options.awaitDurable(
+        journalSeq, [self = shared_from_this(), routed = std::make_shared<api::RoutedResponse>(std::move(routed)),
+                     version = req.version(), keepAlive = req.keep_alive(), started, id = in.requestId](bool durable) {
+            boost::asio::post(self->stream_.get_executor(), [self, routed, version, keepAlive, started, id, durable] {
+                if (!durable)
+                    routed->response = api::errorResponse(
+                        api::ApiError(api::ErrorCode::Internal, "The change could not be saved to disk"), id);
+                self->reply(std::move(routed->response), routed->route, version, keepAlive, started, id);
+            });
+        });
 }
 
 void HttpSession::reply(api::HttpResponse response, const std::string& route, unsigned version,

@@ -3,6 +3,7 @@
 // repeat while keep-alive. Follows Beast's advanced_server session idioms.
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -121,6 +121,23 @@ std::size_t MemorySessionStore::sessionParticipantCount(const std::string& accou
     return n;
 }
 
+std::vector<Participant> MemorySessionStore::participantsCreatedBefore(EpochSeconds cutoff) const {
+    std::shared_lock lock(mutex_);
+    std::vector<Participant> out;
+    participants_.forEach([&](const std::string&, const Participant& p) {
+        if (p.createdAt <= cutoff) out.push_back(p);
+    });
+    return out;
+}
+
+std::map<std::string, StoreCounts> MemorySessionStore::countsByAccount() const {
+    std::shared_lock lock(mutex_);
+    std::map<std::string, StoreCounts> out;
+    sessions_.forEach([&](const std::string&, const Session& s) { ++out[s.accountId].sessions; });
+    participants_.forEach([&](const std::string&, const Participant& p) { ++out[p.accountId].participants; });
+    return out;
+}
+
 StoreCounts MemorySessionStore::counts() const {
     std::shared_lock lock(mutex_);
     return {sessions_.size(), participants_.size()};

@@ -25,6 +25,7 @@ public:
     std::optional<Participant> participant(const std::string& accountId,
                                            const std::string& participantId) const override;
     bool deleteParticipant(const std::string& accountId, const std::string& participantId) override;
+    std::vector<Participant> participantsCreatedBefore(EpochSeconds cutoff) const override;
 
     void setMembership(const std::string& accountId, const std::string& participantId,
                        const std::optional<std::string>& sessionId,
@@ -34,6 +35,7 @@ public:
     std::size_t sessionParticipantCount(const std::string& accountId,
                                         const std::string& sessionId) const override;
     StoreCounts counts() const override;
+    std::map<std::string, StoreCounts> countsByAccount() const override;
 
 private:
     void detach(Participant& p);

@@ -56,6 +56,19 @@ std::uint64_t getLe(const char* in, int bytes) {
     throw std::system_error(err, std::generic_category(), "oplog: " + what);
 }
 
+// fsync of the directory holding `dbPath`: makes file creations and deletions in it durable
+// (fsync(2): syncing a file does not sync the directory entry that names it).
+void syncDirectory(const std::string& dbPath) {
+    fs::path db(dbPath);
+    std::string dir = db.has_parent_path() ? db.parent_path().string() : std::string(".");
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail(errno, "cannot open directory " + dir);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) fail(err, "cannot sync directory " + dir);
+}
+
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(errno, "cannot read " + path);
@@ -66,7 +79,7 @@ std::string readFile(const std::string& path) {
 
 OpLog::OpLog(std::string dbPath, Options options) : dbPath_(std::move(dbPath)), options_(options) {
     std::string lockPath = dbPath_ + ".lock";
-    lockFd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    lockFd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (lockFd_ < 0) fail(errno, "cannot open " + lockPath);
     if (::flock(lockFd_, LOCK_EX | LOCK_NB) != 0) {
         int err = errno;
@@ -89,6 +102,7 @@ OpLog::OpLog(std::string dbPath, Options options) : dbPath_(std::move(dbPath)), 
 }
 
 OpLog::~OpLog() {
+    for (int fd : closing_) ::close(fd);
     if (fd_ >= 0) ::close(fd_);
     ::close(lockFd_);
 }
@@ -143,19 +157,25 @@ void OpLog::start(std::uint64_t nextSeq) {
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail(errno, "cannot delete " + path);
     existing_.clear();
     nextSeq_ = nextSeq;
+    appendedSeq_.store(nextSeq - 1, std::memory_order_release);
     openSegment(nextSeq);
+    std::lock_guard lock(syncMutex_);
+    syncDirectory(dbPath_);
+    dirDirty_ = false;
 }
 
 void OpLog::openSegment(std::uint64_t firstSeq) {
     std::string path = segmentPath(firstSeq);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) fail(errno, "cannot create " + path);
+    std::lock_guard syncLock(syncMutex_);
     if (fd_ >= 0) {
         std::lock_guard lock(fullMutex_);
         full_.push_back({path_, firstSeq - 1});
-        ::close(fd_);
+        closing_.push_back(fd_);  // its last records may not be synced yet: sync() closes it
     }
     fd_ = fd;
+    dirDirty_ = true;
     path_ = std::move(path);
     size_ = 0;
     rotateAt_ = options_.segmentBytes;
@@ -184,6 +204,7 @@ std::uint64_t OpLog::append(const std::string& payload) {
             int err = errno;
             if (done > 0 && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
                 // A torn record that cannot be cut off would hide every later one: stop here.
+                std::lock_guard syncLock(syncMutex_);
                 ::close(fd_);
                 fd_ = -1;
             }
@@ -192,8 +213,32 @@ std::uint64_t OpLog::append(const std::string& payload) {
     }
     size_ += total;
     ++nextSeq_;
+    appendedSeq_.store(seq, std::memory_order_release);
     if (size_ >= rotateAt_) rotate();
     return seq;
+}
+
+std::uint64_t OpLog::sync() {
+    std::lock_guard lock(syncMutex_);
+    // Read before syncing: every record up to here is in the page cache of fd_ or of a segment
+    // in closing_ (rotation moves the old fd there under this lock).
+    std::uint64_t upTo = appendedSeq_.load(std::memory_order_acquire);
+    while (!closing_.empty()) {
+        if (::fdatasync(closing_.front()) != 0) fail(errno, "cannot sync a journal segment");
+        syncCount_.fetch_add(1, std::memory_order_relaxed);
+        ::close(closing_.front());
+        closing_.erase(closing_.begin());
+    }
+    if (fd_ >= 0) {
+        // fdatasync: the records and the file size, not the timestamps (fdatasync(2)).
+        if (::fdatasync(fd_) != 0) fail(errno, "cannot sync " + path_);
+        syncCount_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (dirDirty_) {
+        syncDirectory(dbPath_);
+        dirDirty_ = false;
+    }
+    return upTo;
 }
 
 void OpLog::rotate() {
@@ -218,6 +263,9 @@ void OpLog::releaseUpTo(std::uint64_t seq) {
 
 void OpLog::removeAll() {
     releaseUpTo(UINT64_MAX);
+    std::lock_guard lock(syncMutex_);
+    for (int fd : closing_) ::close(fd);
+    closing_.clear();
     if (fd_ >= 0) {
         ::close(fd_);
         fd_ = -1;

@@ -1,14 +1,17 @@
 #pragma once
 // The journal of JournaledSessionStore: StoreOps appended to segment files next to the database,
-// `<db>.oplog.<seq of its first record, 20 digits>`. A record is written with one pwritev() before
-// the change is acknowledged, so it survives the process being killed. It is not fsynced: like
-// SQLite's synchronous=NORMAL, an OS crash may lose the last records; recovery then keeps the
-// intact prefix (checksums and consecutive seqs), so the state stays consistent.
+// `<db>.oplog.<seq of its first record, 20 digits>`, mode 0600. A record is written with one
+// pwritev(); sync() then makes everything written so far durable (fdatasync). JournaledSessionStore
+// acknowledges a change only after a sync covering it (JournalSyncer: one sync thread, group
+// commit), so an acknowledged change survives power loss, not only the process being killed.
+// After a crash, recovery keeps the intact prefix (checksums and consecutive seqs): records written
+// but not yet synced may be lost, never acknowledged ones, and the state stays consistent.
 // Record: u32 payload length, u32 CRC-32 of the next 8 + length bytes, u64 seq, encoded StoreOp.
 // Seqs are consecutive; recovery stops at the first torn or corrupt record or gap.
 //
 // Also holds an exclusive lock (flock on `<db>.lock`) so that two processes never share the files.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -45,8 +48,19 @@ public:
 
     // Appends one record holding `payload` (an encoded StoreOp) and returns its seq. Not
     // thread-safe: the caller serialises appends. Throws std::system_error if it cannot be
-    // written; the journal is then as before.
+    // written; the journal is then as before. Never syncs: the record is durable once a later
+    // sync() returns a seq at or above it.
     std::uint64_t append(const std::string& payload);
+    // Makes every record appended before the call durable (fdatasync of the open segment, and of
+    // segments closed by rotation since the last sync, and of the directory when a segment was
+    // created) and returns the seq of the last of them. Safe to call concurrently with append()
+    // (one caller at a time: JournalSyncer's thread). Throws std::system_error if a sync fails.
+    std::uint64_t sync();
+    // Seq of the last record appended so far (0 before the first).
+    std::uint64_t appendedSeq() const { return appendedSeq_.load(std::memory_order_acquire); }
+    // fdatasync calls made by sync() so far (for tests and metrics: group commit keeps it far
+    // below the number of records).
+    std::uint64_t syncCount() const { return syncCount_.load(std::memory_order_relaxed); }
     // Deletes the full segments whose records all have a seq <= `seq` (safe to call concurrently
     // with append()).
     void releaseUpTo(std::uint64_t seq);
@@ -66,8 +80,13 @@ private:
     Options options_;
     int lockFd_ = -1;
     std::vector<std::string> existing_;  // segments found at open, oldest first
-    // The open segment (touched by append only).
+    // The open segment (changed by append/rotation, under syncMutex_ so sync() sees a valid fd).
+    std::mutex syncMutex_;
     int fd_ = -1;
+    std::vector<int> closing_;  // rotated-out segments, closed by the next sync() after syncing
+    bool dirDirty_ = false;     // a segment was created since the last sync of the directory
+    std::atomic<std::uint64_t> appendedSeq_{0};
+    std::atomic<std::uint64_t> syncCount_{0};
     std::string path_;
     std::uint64_t size_ = 0;
     std::uint64_t rotateAt_ = 0;

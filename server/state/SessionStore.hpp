@@ -4,6 +4,7 @@
 // Rules (limits, conflicts, permissions) live in api::CallControl, not here.
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ public:
                                                    const std::string& participantId) const = 0;
     virtual bool deleteParticipant(const std::string& accountId,
                                    const std::string& participantId) = 0;
+    // Participants whose createdAt is at or before `cutoff`, across all accounts (for expiry).
+    virtual std::vector<Participant> participantsCreatedBefore(EpochSeconds cutoff) const = 0;
 
     // Sets (or clears, with nullopt) the session a participant belongs to and its subscriptions.
     virtual void setMembership(const std::string& accountId, const std::string& participantId,
@@ -47,6 +50,8 @@ public:
                                                 const std::string& sessionId) const = 0;
 
     virtual StoreCounts counts() const = 0;
+    // counts() per account id (accounts with nothing stored are absent).
+    virtual std::map<std::string, StoreCounts> countsByAccount() const = 0;
 };
 
 }  // namespace sb::state

@@ -1,6 +1,11 @@
 #include "server/state/SqliteSessionStore.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -68,6 +73,19 @@ std::optional<std::string> storedSubscriptions(const std::optional<Subscriptions
     return toJson(*s).dump();
 }
 
+// Creates the database file, empty (which SQLite takes as an empty database), with mode 0600 if it
+// does not exist yet: SQLite would create it 0644 (less the umask), and it creates the -wal and
+// -shm files with the database file's mode (os_unix.c, findCreateFileMode), so they are 0600 too.
+void createPrivateFile(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+    } else if (errno != EEXIST) {
+        throw std::runtime_error("sqlite: cannot create " + path + ": " + std::strerror(errno));
+    }
+}
+
 }  // namespace
 
 class SqliteSessionStore::Statements {
@@ -99,6 +117,9 @@ public:
                        "SELECT COUNT(*) FROM participants WHERE session_id = ?1 AND account_id = ?2"),
           countSessions(db, "SELECT COUNT(*) FROM sessions"),
           countParticipants(db, "SELECT COUNT(*) FROM participants"),
+          createdBefore(db, selectParticipants("WHERE created_at <= ?1")),
+          sessionsByAccount(db, "SELECT account_id, COUNT(*) FROM sessions GROUP BY account_id"),
+          participantsByAccount(db, "SELECT account_id, COUNT(*) FROM participants GROUP BY account_id"),
           selectAppliedSeq(db, "SELECT value FROM store_meta WHERE key = 'applied_seq'"),
           setAppliedSeq(db, "INSERT OR REPLACE INTO store_meta(key, value) VALUES('applied_seq', ?1)"),
           begin(db, "BEGIN IMMEDIATE"),
@@ -108,11 +129,13 @@ public:
     Stmt insertSession, selectSession, deleteSession, expiredSessions, allSessions, detachMembers;
     Stmt insertParticipant, selectParticipant, allParticipants, deleteParticipant, setMembership;
     Stmt selectMembers, selectMemberIds, countMembers, countSessions, countParticipants;
+    Stmt createdBefore, sessionsByAccount, participantsByAccount;
     Stmt selectAppliedSeq, setAppliedSeq;
     Stmt begin, commit, rollback;
 };
 
 SqliteSessionStore::SqliteSessionStore(const std::string& path, Options options) {
+    createPrivateFile(path);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -120,10 +143,15 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path, Options options)
         throw std::runtime_error("sqlite: cannot open " + path + ": " + msg);
     }
     try {
-        // WAL with synchronous=NORMAL: a committed transaction survives the process being killed
-        // (only an OS crash may lose the last commits), and readers never block the writer.
+        // WAL, so readers never block the writer, with synchronous=FULL: "With synchronous=FULL
+        // in WAL mode, an additional sync operation of the WAL file happens after each transaction
+        // commit", whereas "a transaction committed in WAL mode with synchronous=NORMAL might roll
+        // back following a power loss or system crash" (https://www.sqlite.org/pragma.html#pragma_synchronous).
+        // A change is acknowledged once committed, so NORMAL would acknowledge changes that power
+        // loss can undo. (Behind JournaledSessionStore the journal makes changes durable first;
+        // FULL there keeps the journal it deletes in the database.)
         exec("PRAGMA journal_mode=WAL");
-        exec(options.syncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        exec("PRAGMA synchronous=FULL");
         exec("PRAGMA busy_timeout=5000");
         if (options.walAutocheckpointPages > 0)
             exec(("PRAGMA wal_autocheckpoint=" + std::to_string(options.walAutocheckpointPages)).c_str());
@@ -325,6 +353,32 @@ StoreCounts SqliteSessionStore::counts() const {
         c.participants = static_cast<std::size_t>(stmts_->countParticipants.int64(0));
     }
     return c;
+}
+
+// A full scan (no index on created_at: it would cost every insert a second b-tree write): run once
+// per expiry sweep, over at most the per-account caps' worth of rows.
+std::vector<Participant> SqliteSessionStore::participantsCreatedBefore(EpochSeconds cutoff) const {
+    std::lock_guard lock(mutex_);
+    auto& st = stmts_->createdBefore;
+    Stmt::Reset g{st};
+    st.bind(1, cutoff);
+    std::vector<Participant> out;
+    while (st.step()) out.push_back(readParticipant(st));
+    return out;
+}
+
+std::map<std::string, StoreCounts> SqliteSessionStore::countsByAccount() const {
+    std::lock_guard lock(mutex_);
+    std::map<std::string, StoreCounts> out;
+    {
+        auto& st = stmts_->sessionsByAccount;
+        Stmt::Reset g{st};
+        while (st.step()) out[st.text(0)].sessions = static_cast<std::size_t>(st.int64(1));
+    }
+    auto& st = stmts_->participantsByAccount;
+    Stmt::Reset g{st};
+    while (st.step()) out[st.text(0)].participants = static_cast<std::size_t>(st.int64(1));
+    return out;
 }
 
 // ---------------------------------------------------------------- journal support

@@ -1,7 +1,9 @@
 #pragma once
-// SessionStore on an embedded SQLite database, so state survives a restart (even SIGKILL: WAL
-// journal, every change its own committed transaction). Used directly ("storeCache": false) or as
-// the on-disk copy behind JournaledSessionStore, which applies its journal with applyBatch().
+// SessionStore on an embedded SQLite database, so state survives a restart, a SIGKILL and power
+// loss: WAL journal with synchronous=FULL, every change its own committed transaction. Used
+// directly ("storeCache": false) or as the on-disk copy behind JournaledSessionStore, which
+// applies its journal with applyBatch(). The database file is created with mode 0600; SQLite
+// gives its -wal and -shm files the database file's permissions.
 
 #include <cstdint>
 #include <functional>
@@ -20,9 +22,6 @@ namespace sb::state {
 class SqliteSessionStore final : public SessionStore {
 public:
     struct Options {
-        // synchronous=FULL: every commit is fsynced, so it survives an OS crash too (for a
-        // background writer). Otherwise NORMAL: durable against the process being killed.
-        bool syncEveryCommit = false;
         int walAutocheckpointPages = 0;  // checkpoint when the WAL reaches this; 0: SQLite's 1000
     };
 
@@ -44,6 +43,7 @@ public:
     std::optional<Participant> participant(const std::string& accountId,
                                            const std::string& participantId) const override;
     bool deleteParticipant(const std::string& accountId, const std::string& participantId) override;
+    std::vector<Participant> participantsCreatedBefore(EpochSeconds cutoff) const override;
 
     void setMembership(const std::string& accountId, const std::string& participantId,
                        const std::optional<std::string>& sessionId,
@@ -53,6 +53,7 @@ public:
     std::size_t sessionParticipantCount(const std::string& accountId,
                                         const std::string& sessionId) const override;
     StoreCounts counts() const override;
+    std::map<std::string, StoreCounts> countsByAccount() const override;
 
     // Applies `ops` in order in one transaction and records `lastSeq` as the journal position
     // they reach (see appliedSeq()).

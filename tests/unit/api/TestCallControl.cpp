@@ -89,10 +89,10 @@ TEST_CASE_METHOD(Fixture, "sessions expire after their lifetime", "[server][api]
     CHECK(errorOf([&] { calls.session("acc", s.id); }) == ErrorCode::NotFound);
     CHECK_FALSE(calls.participant("acc", p.id).sessionId);
     // …and removed by it, with the membership and its subscriptions.
-    CHECK(calls.purgeExpired() == 1);
+    CHECK(calls.purgeExpired().sessions == 1);
     CHECK(calls.counts().sessions == 0);
     CHECK_FALSE(store.participant("acc", p.id)->subscriptions);
-    CHECK(calls.purgeExpired() == 0);
+    CHECK(calls.purgeExpired().sessions == 0);
 }
 
 TEST_CASE_METHOD(Fixture, "deleting a session detaches members", "[server][api][CallControl]") {
