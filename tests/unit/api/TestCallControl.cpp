@@ -113,3 +113,81 @@ TEST_CASE_METHOD(Fixture, "unknown ids are 404s", "[server][api][CallControl]") 
     CHECK(errorOf([&] { calls.updateSubscriptions("acc", s.id, p.id, std::nullopt); }) == ErrorCode::NotFound);
     CHECK(errorOf([&] { calls.session("other", s.id); }) == ErrorCode::NotFound);
 }
+
+namespace {
+
+// Small caps and lifetimes, so that the tests reach them.
+struct CappedFixture {
+    state::EpochSeconds now = 1000;
+    state::MemorySessionStore store;
+    auth::TokenService tokens{std::string(32, 'k'), "switchboard", 3600,
+                              [this](const std::string& a, const std::string& p) { return calls->participantActive(a, p); }};
+    std::unique_ptr<api::CallControl> calls;
+    api::CallControlLimits limits() {
+        api::CallControlLimits l;
+        l.sessionLifetimeSeconds = 100;
+        l.participantLifetimeSeconds = 50;
+        l.accountCaps["acc"] = {2, 3};
+        return l;
+    }
+    CappedFixture() { restart(); }
+    void restart() { calls = std::make_unique<api::CallControl>(store, tokens, limits(), [this] { return now; }); }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(CappedFixture, "per-account caps on sessions and participants", "[server][api][CallControl][caps]") {
+    auto s1 = calls->createSession("acc", {});
+    calls->createSession("acc", {});
+    try {
+        calls->createSession("acc", {});
+        FAIL("a third session was created");
+    } catch (const api::ApiError& e) {
+        CHECK(e.code() == ErrorCode::Conflict);
+        CHECK_THAT(e.what(), Catch::Contains("maximum of 2 sessions"));
+    }
+    CHECK(store.counts().sessions == 2);  // nothing created
+
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) ids.push_back(calls->createParticipant("acc", {}).participant.id);
+    CHECK(errorOf([&] { calls->createParticipant("acc", {}); }) == ErrorCode::Conflict);
+    CHECK(store.counts().participants == 3);
+    // Caps are per account: another account is not affected (it gets the defaults).
+    calls->createParticipant("other", {});
+
+    // Deleting frees a slot, for sessions and for participants.
+    calls->deleteSession("acc", s1.id);
+    calls->createSession("acc", {});
+    calls->deleteParticipant("acc", ids[0]);
+    calls->createParticipant("acc", {});
+    CHECK(errorOf([&] { calls->createParticipant("acc", {}); }) == ErrorCode::Conflict);
+
+    // A restart counts what is stored: the caps still hold.
+    restart();
+    CHECK(errorOf([&] { calls->createSession("acc", {}); }) == ErrorCode::Conflict);
+    CHECK(errorOf([&] { calls->createParticipant("acc", {}); }) == ErrorCode::Conflict);
+}
+
+TEST_CASE_METHOD(CappedFixture, "participants expire: removed from their session, tokens refused, slots freed",
+                 "[server][api][CallControl][expiry]") {
+    auto s = calls->createSession("acc", {});
+    auto created = calls->createParticipant("acc", {});
+    const auto& p = created.participant;
+    calls->addParticipantToSession("acc", s.id, p.id, state::Subscriptions{s.id, {}});
+    now += 20;
+    auto younger = calls->createParticipant("acc", {}).participant;
+    calls->createParticipant("acc", {});
+    CHECK(tokens.verify(created.token, now));
+
+    now += 30;  // p is 50 s old: its lifetime is over; `younger` has 20 s left
+    CHECK(errorOf([&] { calls->participant("acc", p.id); }) == ErrorCode::NotFound);  // before the sweep
+    CHECK_FALSE(tokens.verify(created.token, now));
+    auto purged = calls->purgeExpired();
+    CHECK(purged.participants == 1);
+    CHECK(purged.sessions == 0);
+    CHECK_FALSE(store.participant("acc", p.id));
+    CHECK(store.sessionParticipantCount("acc", s.id) == 0);
+    CHECK(calls->participant("acc", younger.id).id == younger.id);
+    calls->createParticipant("acc", {});  // its slot is free again
+    CHECK(calls->purgeExpired().participants == 0);
+}
