@@ -141,7 +141,8 @@ start_switchboard() {  # name store -> SB_PID, SB_PORT, SB_DIR
   mkdir -p "$SB_DIR/data"
   cat >"$SB_DIR/config.json" <<EOF
 {
-  "accounts": [{ "id": "$ACCOUNT_ID", "username": "$ACCOUNT_USER", "password": "$ACCOUNT_PASS" }],
+  "accounts": [{ "id": "$ACCOUNT_ID", "username": "$ACCOUNT_USER", "password": "$ACCOUNT_PASS",
+                  "maxSessions": 100000000, "maxParticipants": 100000000 }],
   "store": "$store",
   "threads": 2,
   "logLevel": "warn",
