@@ -1,16 +1,12 @@
 #include "server/state/SqliteSessionStore.hpp"
 
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "server/state/ModelJson.hpp"
+#include "server/state/PrivateFile.hpp"
 #include "server/state/SqliteStatement.hpp"
 
 namespace sb::state {
@@ -73,19 +69,6 @@ std::optional<std::string> storedSubscriptions(const std::optional<Subscriptions
     return toJson(*s).dump();
 }
 
-// Creates the database file, empty (which SQLite takes as an empty database), with mode 0600 if it
-// does not exist yet: SQLite would create it 0644 (less the umask), and it creates the -wal and
-// -shm files with the database file's mode (os_unix.c, findCreateFileMode), so they are 0600 too.
-void createPrivateFile(const std::string& path) {
-    if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd >= 0) {
-        ::close(fd);
-    } else if (errno != EEXIST) {
-        throw std::runtime_error("sqlite: cannot create " + path + ": " + std::strerror(errno));
-    }
-}
-
 }  // namespace
 
 class SqliteSessionStore::Statements {
@@ -143,13 +126,10 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path, Options options)
         throw std::runtime_error("sqlite: cannot open " + path + ": " + msg);
     }
     try {
-        // WAL, so readers never block the writer, with synchronous=FULL: "With synchronous=FULL
-        // in WAL mode, an additional sync operation of the WAL file happens after each transaction
-        // commit", whereas "a transaction committed in WAL mode with synchronous=NORMAL might roll
-        // back following a power loss or system crash" (https://www.sqlite.org/pragma.html#pragma_synchronous).
-        // A change is acknowledged once committed, so NORMAL would acknowledge changes that power
-        // loss can undo. (Behind JournaledSessionStore the journal makes changes durable first;
-        // FULL there keeps the journal it deletes in the database.)
+        // WAL (readers never block the writer) with synchronous=FULL: "a transaction committed in
+        // WAL mode with synchronous=NORMAL might roll back following a power loss or system crash"
+        // (https://www.sqlite.org/pragma.html#pragma_synchronous); FULL syncs the WAL at each
+        // commit, and a change is acknowledged once committed.
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=FULL");
         exec("PRAGMA busy_timeout=5000");
