@@ -10,7 +10,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { call, startSwitchboard, ACCOUNT, OTHER_ACCOUNT } from '../support/server.mjs';
 import {
-  startAll, stopAll, assertError, createParticipant, createSession, addToSession, listMembers, gauge, waitFor,
+  startAll, stopAll, assertError, createParticipant, createSession, addToSession, listMembers, gauge, waitFor, sleep,
 } from '../support/api.mjs';
 
 const CAPPED = { ...ACCOUNT, maxSessions: 2, maxParticipants: 3 };
@@ -145,6 +145,10 @@ function deviceStatus(sb, token) {
 
 test('participants expire: gone from the API and their session, token refused, device closed', async () => {
   const s = await createSession(expiring);
+  // Lifetimes are whole seconds of the server's clock: a 1 s participant created just after a
+  // second boundary surely lives ~900 ms, long enough to join and connect a device.
+  const ms = Date.now() % 1000;
+  await sleep(ms < 30 ? 30 - ms : 1030 - ms);
   const created = await createParticipant(expiring);
   const p = created.participant;
   await addToSession(expiring, s.id, p.id, { sessionId: s.id });
