@@ -168,3 +168,12 @@ test('participants expire: gone from the API and their session, token refused, d
   assert.equal(await closed, 4404, 'its connected device was closed as DELETE does');
   assert.equal((await call(`${expiring.api()}/sessions/${s.id}`)).status, 200, 'the session itself lives on');
 });
+
+test('a zero cap or lifetime is a config error naming the key', async () => {
+  await assert.rejects(startSwitchboard({ config: { accounts: [{ ...ACCOUNT, maxSessions: 0 }] } }),
+    /accounts\[0\]\.maxSessions: must be positive/);
+  await assert.rejects(startSwitchboard({ config: { accounts: [{ ...ACCOUNT, maxParticipants: 0 }] } }),
+    /accounts\[0\]\.maxParticipants: must be positive/);
+  await assert.rejects(startSwitchboard({ config: { participantLifetimeSeconds: 0 } }),
+    /participantLifetimeSeconds: must be positive/);
+});
