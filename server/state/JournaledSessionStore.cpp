@@ -12,8 +12,8 @@ namespace {
 
 // Only the OpApplier writes to the database, in the background, thousands of changes per
 // transaction, so the fsync per commit of synchronous=FULL is cheap here; it is what makes the
-// journal it deletes be in the database even after an OS crash. A batch dirties about one page per change (participant ids are
-// random); checkpointing every 4000 pages instead of 1000 copies a page rewritten by several
+// journal it deletes be in the database even after an OS crash. A batch dirties about one page
+// per change (participant ids are random); checkpointing every 4000 pages instead of 1000 copies a page rewritten by several
 // batches once. (With 100 ms batches that cuts the thread's CPU by a quarter, measured with
 // 200,000 participants at 25,000 per second. A 16 MB page cache would save another fifth, at
 // up to 16 MB of RAM.)
