@@ -1,8 +1,8 @@
 #pragma once
 // Applies journaled StoreOps to the SQLite database on a background thread, many per transaction
 // (group commit), then lets the OpLog delete the segments that are fully applied. Requests never
-// wait for it: they are acknowledged once their op is synced in the OpLog (JournalSyncer). SQLite's own work (commits,
-// fsync, WAL checkpoints) therefore happens on this thread only.
+// wait for it: they are acknowledged once their op is synced in the OpLog (JournalSyncer).
+// SQLite's own work (commits, fsync, WAL checkpoints) therefore happens on this thread only.
 
 #include <chrono>
 #include <condition_variable>
