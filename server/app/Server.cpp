@@ -52,9 +52,10 @@ struct Server::Parts {
                      return s->participant(a, p).has_value();
                  }),
           calls(*store, tokens, {c.maxParticipantsPerSession, c.sessionLifetimeSeconds}, wallClock),
-          authenticator(c.accounts),
+          authenticator(c.accounts, api::AuthThrottleConfig{c.authMaxFailures, std::chrono::seconds(c.authLockoutSeconds),
+                                                            c.authThrottleAddresses}),
           limiter(c.rateLimitPerSecond, c.rateLimitBurst),
-          gate(tokens, wallClock) {
+          gate(tokens, wallClock, signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}) {
         metrics.addGauge({"switchboard_sessions", "Sessions that exist now.",
                           [this] { return static_cast<double>(calls.counts().sessions); }});
         metrics.addGauge({"switchboard_participants", "Participants that exist now.",
@@ -63,7 +64,8 @@ struct Server::Parts {
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
         if (c.demoAccountId) {
-            demo = std::make_unique<web::DemoApp>(calls, web::DemoConfig{*c.demoAccountId});
+            demo = std::make_unique<web::DemoApp>(
+                calls, web::DemoConfig{*c.demoAccountId, c.demoTrustLocalClients, c.demoCallDestinations}, authenticator);
             demo->addRoutes(router);
         }
         if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
@@ -126,9 +128,17 @@ int Server::run() {
     opts.maxHeaderBytes = config_.maxHeaderBytes;
     opts.idleTimeout = std::chrono::seconds(config_.idleTimeoutSeconds);
     opts.requestLog = config_.requestLog;
+    opts.headerTimeout = std::chrono::seconds(config_.headerTimeoutSeconds);
+    opts.bodyTimeout = std::chrono::seconds(config_.bodyTimeoutSeconds);
+    opts.maxUriBytes = config_.maxUriBytes;
+    opts.maxConnections = config_.maxConnections;
+    opts.maxConnectionsPerAddress = config_.maxConnectionsPerAddress;
+    opts.wsLimits.maxFrameBytes = config_.maxWebSocketMessageBytes;
+    opts.wsLimits.maxQueuedBytes = config_.maxWebSocketQueueBytes;
     Parts* parts = parts_.get();
-    opts.upgrade = [parts](const api::HttpRequest& request) {
-        return signaling::makeUpgradeHandler(parts->gate, parts->media)(request);
+    signaling::SessionLimits deviceLimits{config_.maxDiagnosticsBytes};
+    opts.upgrade = [parts, deviceLimits](const api::HttpRequest& request) {
+        return signaling::makeUpgradeHandler(parts->gate, parts->media, deviceLimits)(request);
     };
     net::HttpServer http(opts, parts_->router, parts_->metrics);
     media::MediaConfig mc;
