@@ -13,7 +13,7 @@ namespace sb::web {
 bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::string& to) {
     for (const auto& entry : allowed) {
         if (!entry.empty() && entry.back() == '*') {
-            if (to.size() >= entry.size() && to.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0) return true;
+            if (to.size() + 1 >= entry.size() && to.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0) return true;
         } else if (to == entry) {
             return true;
         }

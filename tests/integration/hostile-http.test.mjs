@@ -233,7 +233,7 @@ function cpuSeconds(pid) {
 const rssKb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
 
 describe('descriptor exhaustion', () => {
-  test('with RLIMIT_NOFILE 64 and 150 connections, accept backs off: low CPU, few log lines, serves again', async () => {
+  test('with RLIMIT_NOFILE 64 and 150 connections, accept backs off: low CPU, few log lines, serves again', async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-nofile-'));
     const wrapper = path.join(dir, 'switchboard-nofile');
     writeFileSync(wrapper, `#!/bin/sh\nulimit -n 64\nexec "${binary}" "$@"\n`);
@@ -252,6 +252,7 @@ describe('descriptor exhaustion', () => {
       await sleep(2500);
       const cpu = cpuSeconds(sb.proc.pid) - cpu0;
       const lines = (sb.logs().match(/Too many open files/g) || []).length;
+      t.diagnostic(`out of descriptors for 2.5 s: ${cpu.toFixed(2)} s CPU, ${lines - lines0} log lines`);
       assert.ok(lines0 >= 1, 'the shortage is logged');
       assert.ok(cpu < 0.25, `CPU over 2.5 s while out of descriptors: ${cpu.toFixed(2)} s`);
       assert.ok(lines - lines0 <= 4, `log lines in 2.5 s: ${lines - lines0}`);
@@ -293,7 +294,7 @@ describe('devices', () => {
   after(async () => { await sb.stop(); sb.cleanup(); });
   const participant = async () => (await call(`${sb.api()}/participants`, { method: 'POST', body: {} })).body;
 
-  test('deviceDiagnostics flood of 50 frames of 240 KB: RSS grows by less than 30 MB', async () => {
+  test('deviceDiagnostics flood of 50 frames of 240 KB: RSS grows by less than 30 MB', async (t) => {
     const p = await participant();
     const d = await device(sb, p.token);
     const entry = { level: 'info', message: 'y'.repeat(2400) };
@@ -306,6 +307,7 @@ describe('devices', () => {
       if (i % 10 === 9) await sleep(100); // stay under the 100 frames/s limit
     }
     const grown = (rssKb(sb.proc.pid) - rss0) / 1024;
+    t.diagnostic(`RSS ${(rss0 / 1024).toFixed(1)} MB before, grew by ${grown.toFixed(1)} MB`);
     assert.ok(grown < 30, `RSS grew by ${grown.toFixed(1)} MB`);
     assert.match(sb.logs(), /diagnostics kept per device/, 'the drop is logged');
     d.ws.close();
