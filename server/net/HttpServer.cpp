@@ -98,15 +98,22 @@ public:
         auto remote = s.remote_endpoint(ec);
         if (ec) return;  // already gone
         auto local = s.local_endpoint(ec);
+        auto address = plain(remote.address());
         Peer peer;
-        peer.address = remote.address().to_string();
-        peer.thisHost = remote.address().is_loopback() || (!ec && local.address() == remote.address());
+        peer.address = address.to_string();
+        peer.thisHost = address.is_loopback() || (!ec && plain(local.address()) == address);
         auto taken = connections_->tryAcquire({{"*", shared_.options.maxConnections},
                                                {"addr " + peer.address, shared_.options.maxConnectionsPerAddress}});
         if (!taken.slot) return refuseBusy(std::move(s), taken.refusedBy == 0 ? "server" : "address " + peer.address);
         peer.slot = std::move(taken.slot);
         s.set_option(tcp::no_delay(true), ec);
         std::make_shared<HttpSession>(std::move(s), shared_, std::move(peer))->start();
+    }
+
+    // An IPv4 client of a dual-stack listener appears as ::ffff:a.b.c.d; count it as a.b.c.d.
+    static asio::ip::address plain(const asio::ip::address& a) {
+        if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+        return a;
     }
 
     void refuseBusy(tcp::socket s, const std::string& which) {
