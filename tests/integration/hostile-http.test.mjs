@@ -230,6 +230,7 @@ function cpuSeconds(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+const isSanitized = (sb) => readFileSync(`/proc/${sb.proc.pid}/maps`, 'utf8').includes('libasan');
 const rssKb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
 
 describe('descriptor exhaustion', () => {
@@ -241,6 +242,9 @@ describe('descriptor exhaustion', () => {
     const sb = await startSwitchboard({ bin: wrapper, config: { store: 'memory' } });
     const sockets = [];
     try {
+      // UBSan checks a virtual call by writing the object to a pipe(2): with no descriptors left it
+      // reports a false "invalid vptr" and stops the process. The check needs a plain build.
+      if (isSanitized(sb)) return t.skip('a sanitizer build cannot run out of descriptors');
       for (let i = 0; i < 150; i++) {
         const s = net.connect({ port: sb.port, host: '127.0.0.1' });
         s.on('error', () => {});
@@ -258,9 +262,12 @@ describe('descriptor exhaustion', () => {
       assert.ok(lines - lines0 <= 4, `log lines in 2.5 s: ${lines - lines0}`);
       sockets.forEach((s) => s.destroy());
       let ok = false;
-      for (let i = 0; i < 40 && !ok; i++) {
-        try { ok = (await req(sb.port)).status === 200; } catch { await sleep(100); }
+      let last;
+      for (let i = 0; i < 50 && !ok; i++) {
+        try { last = await req(sb.port); ok = last.status === 200; } catch (e) { last = e.message; }
+        if (!ok) await sleep(100);
       }
+      if (!ok) t.diagnostic(`last answer: ${JSON.stringify(last)}\n${sb.logs().slice(-2000)}`);
       assert.ok(ok, 'serves again once the connections are gone');
     } finally {
       sockets.forEach((s) => s.destroy());
@@ -297,6 +304,7 @@ describe('devices', () => {
   test('deviceDiagnostics flood of 50 frames of 240 KB: RSS grows by less than 30 MB', async (t) => {
     const p = await participant();
     const d = await device(sb, p.token);
+    t.after(() => d.ws.close());
     const entry = { level: 'info', message: 'y'.repeat(2400) };
     const logs = Array.from({ length: 100 }, () => entry);
     await d.rpc('deviceDiagnostics', { logs: [entry] });
@@ -308,9 +316,9 @@ describe('devices', () => {
     }
     const grown = (rssKb(sb.proc.pid) - rss0) / 1024;
     t.diagnostic(`RSS ${(rss0 / 1024).toFixed(1)} MB before, grew by ${grown.toFixed(1)} MB`);
-    assert.ok(grown < 30, `RSS grew by ${grown.toFixed(1)} MB`);
+    // AddressSanitizer keeps freed memory in quarantine (256 MB): RSS says nothing there.
+    if (!isSanitized(sb)) assert.ok(grown < 30, `RSS grew by ${grown.toFixed(1)} MB`);
     assert.match(sb.logs(), /diagnostics kept per device/, 'the drop is logged');
-    d.ws.close();
     await healthy(sb);
   });
 
