@@ -322,6 +322,20 @@ describe('devices', () => {
     await healthy(sb);
   });
 
+  test('a text frame of invalid UTF-8 closes the device with 1007; an escaped lone surrogate is a parse error', async () => {
+    const p = await participant();
+    const d = await device(sb, p.token);
+    const parseError = await new Promise((resolve) => {
+      d.ws.once('message', (m) => resolve(JSON.parse(String(m))));
+      d.ws.send('{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"\\udc00"}}');
+    });
+    assert.equal(parseError.error.code, -32700);
+    const closed = new Promise((r) => d.ws.on('close', (code) => r(code)));
+    d.ws.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false }); // RFC 6455 §8.1: must be UTF-8
+    assert.equal(await closed, 1007);
+    await healthy(sb);
+  });
+
   test('per-participant and per-account device caps → 429 too_many_devices', async () => {
     const a = await participant();
     const held = [await device(sb, a.token), await device(sb, a.token)];
