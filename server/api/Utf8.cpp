@@ -10,15 +10,30 @@ std::size_t sequenceLength(std::string_view text, std::size_t i) {
     if (c < 0x80) return 1;
     std::size_t n;
     unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) { n = 3; lo = 0xA0; }
-    else if (c >= 0xE1 && c <= 0xEC) n = 3;
-    else if (c == 0xED) { n = 3; hi = 0x9F; }  // no UTF-16 surrogates
-    else if (c >= 0xEE && c <= 0xEF) n = 3;
-    else if (c == 0xF0) { n = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else if (c == 0xF4) { n = 4; hi = 0x8F; }  // nothing above U+10FFFF
-    else return 0;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c == 0xE0) {
+        n = 3;
+        lo = 0xA0;
+    } else if (c >= 0xE1 && c <= 0xEC)
+        n = 3;
+    else if (c == 0xED) {
+        n = 3;
+        hi = 0x9F;
+    }  // no UTF-16 surrogates
+    else if (c >= 0xEE && c <= 0xEF)
+        n = 3;
+    else if (c == 0xF0) {
+        n = 4;
+        lo = 0x90;
+    } else if (c >= 0xF1 && c <= 0xF3)
+        n = 4;
+    else if (c == 0xF4) {
+        n = 4;
+        hi = 0x8F;
+    }  // nothing above U+10FFFF
+    else
+        return 0;
     if (i + n > text.size()) return 0;
     if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
     for (std::size_t k = 2; k < n; ++k)
@@ -59,7 +74,8 @@ std::string decodePercent(std::string_view in) {
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
         int h = -1, l = -1;
-        if (in[i] == '%' && i + 2 < in.size() && (h = hexValue(in[i + 1])) >= 0 && (l = hexValue(in[i + 2])) >= 0) {
+        if (in[i] == '%' && i + 2 < in.size() && (h = hexValue(in[i + 1])) >= 0 &&
+            (l = hexValue(in[i + 2])) >= 0) {
             out.push_back(static_cast<char>(h * 16 + l));
             i += 2;
         } else {

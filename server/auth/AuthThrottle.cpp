@@ -4,8 +4,11 @@
 
 namespace sb::auth {
 
-AuthThrottle::AuthThrottle(std::size_t maxFailures, std::chrono::seconds lockout, std::size_t maxEntries)
-    : maxFailures_(maxFailures), lockout_(lockout), maxEntries_(std::max<std::size_t>(1, maxEntries)) {}
+AuthThrottle::AuthThrottle(std::size_t maxFailures, std::chrono::seconds lockout,
+                           std::size_t maxEntries)
+    : maxFailures_(maxFailures),
+      lockout_(lockout),
+      maxEntries_(std::max<std::size_t>(1, maxEntries)) {}
 
 AuthThrottle::Lru::iterator AuthThrottle::touch(const std::string& key, Clock::time_point now) {
     auto found = index_.find(key);
@@ -27,7 +30,9 @@ std::int64_t AuthThrottle::lockedFor(const std::string& key, Clock::time_point n
     std::lock_guard lock(mutex_);
     auto found = index_.find(key);
     if (found == index_.end() || now >= found->second->lockedUntil) return 0;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(found->second->lockedUntil - now).count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(found->second->lockedUntil - now)
+            .count();
     return std::max<std::int64_t>(1, (left + 999) / 1000);
 }
 

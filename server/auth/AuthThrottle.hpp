@@ -16,7 +16,7 @@
 namespace sb::auth {
 
 class AuthThrottle {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     AuthThrottle(std::size_t maxFailures, std::chrono::seconds lockout, std::size_t maxEntries);
 
@@ -25,7 +25,7 @@ public:
     void recordFailure(const std::string& key, Clock::time_point now = Clock::now());
     std::size_t size() const;
 
-private:
+  private:
     struct Entry {
         std::string key;
         std::size_t failures = 0;

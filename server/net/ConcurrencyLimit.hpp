@@ -15,21 +15,21 @@
 namespace sb::net {
 
 class ConcurrencyLimit : public std::enable_shared_from_this<ConcurrencyLimit> {
-public:
+  public:
     struct Cap {
         std::string key;
         std::size_t limit;  // 0 = unlimited
     };
 
     class Slot {
-    public:
+      public:
         Slot(std::shared_ptr<ConcurrencyLimit> owner, std::vector<std::string> keys)
             : owner_(std::move(owner)), keys_(std::move(keys)) {}
         ~Slot() { owner_->release(keys_); }
         Slot(const Slot&) = delete;
         Slot& operator=(const Slot&) = delete;
 
-    private:
+      private:
         std::shared_ptr<ConcurrencyLimit> owner_;
         std::vector<std::string> keys_;
     };
@@ -43,7 +43,7 @@ public:
     Result tryAcquire(const std::vector<Cap>& caps);
     std::size_t held(const std::string& key) const;
 
-private:
+  private:
     void release(const std::vector<std::string>& keys);
 
     mutable std::mutex mutex_;

@@ -12,7 +12,7 @@
 namespace sb::signaling {
 
 class DiagnosticsLog {
-public:
+  public:
     explicit DiagnosticsLog(std::size_t maxBytes) : maxBytes_(maxBytes) {}
 
     // Returns false if the entry, or an older one to make room for it, was dropped.
@@ -22,7 +22,7 @@ public:
     std::size_t entries() const { return entries_.size(); }
     std::size_t dropped() const { return dropped_; }
 
-private:
+  private:
     std::size_t maxBytes_;
     std::size_t bytes_ = 0;
     std::size_t dropped_ = 0;

@@ -11,7 +11,7 @@ TEST_CASE("isValidUtf8 accepts UTF-8 and refuses what RFC 3629 excludes", "[serv
     CHECK(api::isValidUtf8(""));
     CHECK(api::isValidUtf8("plain ascii"));
     CHECK(api::isValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));  // é € 😀
-    CHECK(api::isValidUtf8("\xF4\x8F\xBF\xBF"));                             // U+10FFFF
+    CHECK(api::isValidUtf8("\xF4\x8F\xBF\xBF"));                           // U+10FFFF
     CHECK(api::isValidUtf8(std::string("a\0b", 3)));
     CHECK_FALSE(api::isValidUtf8("\xFF"));
     CHECK_FALSE(api::isValidUtf8("\xC3\x28"));          // bad continuation
@@ -30,7 +30,8 @@ TEST_CASE("truncateUtf8 never cuts inside a character", "[server][api][utf8]") {
     CHECK(api::truncateUtf8(name, 51) == std::string(49, 'a') + "\xC3\xA9");
     CHECK(api::truncateUtf8("\xF0\x9F\x98\x80x", 3).empty());
     CHECK(api::truncateUtf8("short", 50) == "short");
-    for (std::size_t n = 0; n <= name.size(); ++n) CHECK(api::isValidUtf8(api::truncateUtf8(name, n)));
+    for (std::size_t n = 0; n <= name.size(); ++n)
+        CHECK(api::isValidUtf8(api::truncateUtf8(name, n)));
 }
 
 TEST_CASE("decodePercent decodes escapes and keeps malformed ones", "[server][api][utf8]") {

@@ -5,7 +5,8 @@
 using namespace sb;
 using namespace std::chrono_literals;
 
-TEST_CASE("AuthThrottle locks a key after maxFailures within the window, for the lockout", "[server][auth][throttle]") {
+TEST_CASE("AuthThrottle locks a key after maxFailures within the window, for the lockout",
+          "[server][auth][throttle]") {
     auth::AuthThrottle t(3, 60s, 100);
     auto t0 = auth::AuthThrottle::Clock::now();
     t.recordFailure("a", t0);
@@ -30,7 +31,8 @@ TEST_CASE("AuthThrottle forgets failures older than the window", "[server][auth]
     CHECK(t.lockedFor("a", t0 + 13s) == 10);
 }
 
-TEST_CASE("AuthThrottle is bounded: the least recently touched key goes first", "[server][auth][throttle]") {
+TEST_CASE("AuthThrottle is bounded: the least recently touched key goes first",
+          "[server][auth][throttle]") {
     auth::AuthThrottle t(1, 60s, 3);
     auto t0 = auth::AuthThrottle::Clock::now();
     for (int i = 0; i < 1000; ++i) t.recordFailure("attacker-" + std::to_string(i), t0);

@@ -4,7 +4,8 @@
 
 using namespace sb;
 
-TEST_CASE("ConcurrencyLimit takes all caps or none, and frees them with the slot", "[server][net][caps]") {
+TEST_CASE("ConcurrencyLimit takes all caps or none, and frees them with the slot",
+          "[server][net][caps]") {
     auto limit = std::make_shared<net::ConcurrencyLimit>();
     std::vector<std::unique_ptr<net::ConcurrencyLimit::Slot>> held;
     for (int i = 0; i < 2; ++i) {

@@ -4,7 +4,8 @@
 
 using namespace sb;
 
-TEST_CASE("DiagnosticsLog stays within its byte budget, keeping the newest entries", "[server][signaling][diagnostics]") {
+TEST_CASE("DiagnosticsLog stays within its byte budget, keeping the newest entries",
+          "[server][signaling][diagnostics]") {
     signaling::DiagnosticsLog log(1000);
     nlohmann::json entry{{"level", "info"}, {"message", std::string(90, 'x')}};  // ~120 bytes
     for (int i = 0; i < 1000; ++i) log.add(entry);
@@ -13,7 +14,8 @@ TEST_CASE("DiagnosticsLog stays within its byte budget, keeping the newest entri
     CHECK(log.dropped() == 1000 - log.entries());
 }
 
-TEST_CASE("DiagnosticsLog does not keep an entry larger than the whole budget", "[server][signaling][diagnostics]") {
+TEST_CASE("DiagnosticsLog does not keep an entry larger than the whole budget",
+          "[server][signaling][diagnostics]") {
     signaling::DiagnosticsLog log(1000);
     CHECK(log.add(nlohmann::json{{"m", "small"}}));
     CHECK_FALSE(log.add(nlohmann::json{{"m", std::string(5000, 'y')}}));
