@@ -65,7 +65,7 @@ struct Server::Parts {
         signaling::addSignalingRoutes(router, gate);
         if (c.demoAccountId) {
             demo = std::make_unique<web::DemoApp>(
-                calls, web::DemoConfig{*c.demoAccountId, c.demoTrustLocalClients, c.demoCallDestinations}, authenticator);
+                calls, web::DemoConfig{*c.demoAccountId, c.demoTrustLocalClients, c.demoCallDestinations}, &authenticator);
             demo->addRoutes(router);
         }
         if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));

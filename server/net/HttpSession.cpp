@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <random>
 
-#include "server/api/Utf8.hpp"
 #include "server/app/Log.hpp"
+#include "server/net/ApiRequest.hpp"
 #include "server/net/WebSocketSession.hpp"
 
 namespace sb::net {
@@ -27,20 +27,6 @@ std::string nextRequestId() {
     char buf[32];
     std::snprintf(buf, sizeof buf, "-%llu", static_cast<unsigned long long>(++counter));
     return prefix + buf;
-}
-
-// Everything of a request that handlers read as text must be UTF-8, or JSON cannot carry it:
-// refused here, once, instead of in every handler (docs/security.md).
-std::optional<api::ApiError> checkText(const api::HttpRequest& in, const http::request<http::string_body>& req) {
-    if (!api::isValidUtf8(in.path)) return api::errors::invalidUtf8("path");
-    if (!api::isValidUtf8(api::decodePercent(in.query))) return api::errors::invalidUtf8("query string");
-    for (const auto& field : req) {
-        // Header names are RFC 9110 tokens (ASCII), checked by the parser: safe to name.
-        if (!api::isValidUtf8(std::string_view(field.value().data(), field.value().size())))
-            return api::errors::invalidUtf8("header " + std::string(field.name_string()));
-    }
-    if (!api::isValidUtf8(in.body)) return api::errors::invalidUtf8("body");
-    return std::nullopt;
 }
 
 }  // namespace
@@ -135,17 +121,7 @@ void HttpSession::handle() {
     in.requestId = nextRequestId();
     in.remoteAddress = peer_.address;
     in.fromThisHost = peer_.thisHost;
-    in.method = std::string(req.method_string());
-    std::string_view target(req.target().data(), req.target().size());
-    auto q = target.find('?');
-    in.path = api::decodePercent(target.substr(0, q));
-    if (q != std::string_view::npos) in.query = std::string(target.substr(q + 1));
-    if (auto it = req.find(http::field::authorization); it != req.end())
-        in.authorization = std::string(it->value());
-    if (auto it = req.find(http::field::content_type); it != req.end())
-        in.contentType = std::string(it->value());
-    in.body = req.body();
-    if (auto bad = checkText(in, req)) {
+    if (auto bad = toApiRequest(req, in)) {
         --shared_.inFlight;
         return refuse(*bad);
     }

@@ -24,14 +24,14 @@ bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::
 void DemoApp::admit(const api::RequestContext& ctx, const std::string& route) {
     const auto& request = ctx.request();
     if (!(config_.trustLocalClients && request.fromThisHost)) {
-        if (request.authorization.empty()) {
+        if (request.authorization.empty() || !auth_) {
             api::ApiError e(api::ErrorCode::Unauthorized,
                             "The demo routes answer other machines only with the demo account's HTTP Basic credentials");
             e.headers = api::errors::unauthorized().headers;
             throw e;
         }
         // The same check, and failed-password throttling, as the REST API.
-        auth_.authorize(request.authorization, config_.accountId, request.remoteAddress);
+        auth_->authorize(request.authorization, config_.accountId, request.remoteAddress);
     }
     if (!limiter_.allow(route)) throw api::errors::rateLimited(1);
 }

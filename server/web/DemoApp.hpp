@@ -23,7 +23,7 @@ struct DemoConfig {
     // must send the demo account's HTTP Basic credentials.
     bool trustLocalClients = true;
     // What /demo/call may dial: exact numbers, or prefixes ending in '*'. Empty: no dialing out.
-    std::vector<std::string> callDestinations;
+    std::vector<std::string> callDestinations = {};
 };
 
 // Whether `to` is one of `allowed` (exact, or a prefix entry ending in '*').
@@ -31,7 +31,8 @@ bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::
 
 class DemoApp {
 public:
-    DemoApp(api::CallControl& calls, DemoConfig config, const api::AccountAuthenticator& auth)
+    // Without `auth`, clients that are not trusted as local are refused (401).
+    DemoApp(api::CallControl& calls, DemoConfig config, const api::AccountAuthenticator* auth = nullptr)
         : calls_(calls), config_(std::move(config)), auth_(auth), limiter_(5, 20) {}
     void addRoutes(api::Router& router);
     // Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call
@@ -51,7 +52,7 @@ private:
 
     api::CallControl& calls_;
     DemoConfig config_;
-    const api::AccountAuthenticator& auth_;
+    const api::AccountAuthenticator* auth_;
     ops::RateLimiter limiter_;  // per route, all clients together: the demo is a shared toy
     std::mutex mutex_;
     std::string sessionId_;
