@@ -1,4 +1,5 @@
 #include "protocol/JsonRpc.hpp"
+#include "protocol/SafeJson.hpp"
 
 namespace sb::protocol {
 
@@ -47,21 +48,21 @@ RpcMessage parseRpc(std::string_view frame, json& idOut) {
 }
 
 std::string rpcResult(const json& id, const json& result) {
-    return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}}.dump();
+    return protocol::dumpJson(json{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
 }
 
 std::string rpcError(const json& id, const RpcError& e) {
     json err{{"code", static_cast<int>(e.code())}, {"message", e.what()}};
     if (!e.field().empty()) err["data"] = {{"field", e.field()}};
-    return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", err}}.dump();
+    return protocol::dumpJson(json{{"jsonrpc", "2.0"}, {"id", id}, {"error", err}});
 }
 
 std::string rpcNotification(const std::string& method, const json& params) {
-    return json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}}.dump();
+    return protocol::dumpJson(json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
 }
 
 std::string rpcRequest(const json& id, const std::string& method, const json& params) {
-    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump();
+    return protocol::dumpJson(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
 }
 
 const std::string& requireString(const json& params, const char* field) {

@@ -67,7 +67,7 @@ function summarize(name, results, pid, rssBefore) {
 }
 
 // --- switchboard ---
-const sb = await startSwitchboard({ config: { logLevel: 'warn', rateLimitPerSecond: 0 } });
+const sb = await startSwitchboard({ config: { logLevel: 'warn', rateLimitPerSecond: 0, maxConnectionsPerAddress: 0, maxDevicesPerAccount: 0 } });
 const session = (await call(`${sb.api()}/sessions`, { method: 'POST', body: {} })).body.id;
 const urls = [];
 for (let i = 0; i < DEVICES; i++) {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/SafeJson.hpp"
+
 namespace sb::api {
 
 int httpStatus(ErrorCode code) {
@@ -13,7 +15,9 @@ int httpStatus(ErrorCode code) {
         case ErrorCode::MethodNotAllowed: return 405;
         case ErrorCode::Conflict: return 409;
         case ErrorCode::PayloadTooLarge: return 413;
+        case ErrorCode::UriTooLong: return 414;
         case ErrorCode::TooManyRequests: return 429;
+        case ErrorCode::HeadersTooLarge: return 431;
         case ErrorCode::Internal: return 500;
     }
     return 500;
@@ -28,7 +32,9 @@ const char* errorCodeName(ErrorCode code) {
         case ErrorCode::MethodNotAllowed: return "method_not_allowed";
         case ErrorCode::Conflict: return "conflict";
         case ErrorCode::PayloadTooLarge: return "payload_too_large";
+        case ErrorCode::UriTooLong: return "uri_too_long";
         case ErrorCode::TooManyRequests: return "too_many_requests";
+        case ErrorCode::HeadersTooLarge: return "headers_too_large";
         case ErrorCode::Internal: return "internal";
     }
     return "internal";
@@ -41,7 +47,7 @@ HttpResponse errorResponse(const ApiError& e, const std::string& requestId) {
     body["code"] = errorCodeName(e.code());
     if (!e.field().empty()) body["field"] = e.field();
     body["requestId"] = requestId;
-    auto r = HttpResponse::json(httpStatus(e.code()), body.dump());
+    auto r = HttpResponse::json(httpStatus(e.code()), protocol::dumpJson(body));
     r.headers = e.headers;
     return r;
 }
@@ -116,6 +122,23 @@ ApiError rateLimited(int retryAfterSeconds) {
     return e;
 }
 ApiError internal() { return {ErrorCode::Internal, "Internal server error"}; }
+// The offending bytes are not quoted back: they are what could not be represented.
+ApiError invalidUtf8(const std::string& where) {
+    return {ErrorCode::InvalidArgument, "The request " + where + " is not valid UTF-8"};
+}
+ApiError uriTooLong(std::size_t limit) {
+    return {ErrorCode::UriTooLong, "The request target is longer than the limit of " + std::to_string(limit) + " bytes"};
+}
+ApiError headersTooLarge(std::size_t limit) {
+    return {ErrorCode::HeadersTooLarge,
+            "The request headers are larger than the limit of " + std::to_string(limit) + " bytes"};
+}
+ApiError authThrottled(std::int64_t retryAfterSeconds) {
+    ApiError e{ErrorCode::TooManyRequests, "Too many failed authentication attempts from this address or for this "
+                                           "account; retry after " + std::to_string(retryAfterSeconds) + " seconds"};
+    e.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
+    return e;
+}
 
 }  // namespace errors
 }  // namespace sb::api

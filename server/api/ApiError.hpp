@@ -1,6 +1,7 @@
 #pragma once
 // The error type every REST handler throws; Router::handle turns it into a reply (the one place).
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -18,7 +19,9 @@ enum class ErrorCode {
     MethodNotAllowed,  // 405
     Conflict,          // 409
     PayloadTooLarge,   // 413
+    UriTooLong,        // 414
     TooManyRequests,   // 429
+    HeadersTooLarge,   // 431 (RFC 6585 §5)
     Internal,          // 500
 };
 
@@ -61,6 +64,10 @@ ApiError methodNotAllowed(const std::string& method, const std::string& allow);
 ApiError bodyTooLarge(std::size_t limit);
 ApiError rateLimited(int retryAfterSeconds);
 ApiError internal();
+ApiError invalidUtf8(const std::string& where);
+ApiError uriTooLong(std::size_t limit);
+ApiError headersTooLarge(std::size_t limit);
+ApiError authThrottled(std::int64_t retryAfterSeconds);
 }  // namespace errors
 
 }  // namespace sb::api

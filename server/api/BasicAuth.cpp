@@ -4,12 +4,16 @@
 #include <openssl/evp.h>
 #include <strings.h>
 
+#include <algorithm>
+
 #include "server/api/ApiError.hpp"
 
 namespace sb::api {
 
-AccountAuthenticator::AccountAuthenticator(std::vector<app::Account> accounts)
-    : accounts_(std::move(accounts)) {
+AccountAuthenticator::AccountAuthenticator(std::vector<app::Account> accounts, AuthThrottleConfig throttle)
+    : accounts_(std::move(accounts)),
+      byAddress_(std::make_unique<auth::AuthThrottle>(throttle.maxFailures, throttle.lockout, throttle.maxAddresses)),
+      byAccount_(std::make_unique<auth::AuthThrottle>(throttle.maxFailures, throttle.lockout, accounts_.size() + 1)) {
     for (std::size_t i = 0; i < accounts_.size(); ++i) byUsername_[accounts_[i].username] = i;
 }
 
@@ -45,17 +49,32 @@ bool parseBasicAuthorization(std::string_view header, std::string& user, std::st
     return true;
 }
 
-const app::Account& AccountAuthenticator::authorize(std::string_view authorization,
-                                                    const std::string& accountId) const {
+const app::Account& AccountAuthenticator::authenticate(std::string_view authorization,
+                                                       const std::string& clientAddress) const {
     std::string user, password;
+    // No credentials, or not of the Basic form: nothing was guessed, so nothing is counted.
     if (!parseBasicAuthorization(authorization, user, password)) throw errors::unauthorized();
     auto it = byUsername_.find(user);
-    if (it == byUsername_.end()) throw errors::unauthorized();
-    const auto& account = accounts_[it->second];
+    const app::Account* account = it == byUsername_.end() ? nullptr : &accounts_[it->second];
+    // Checked before the password, so that during a lockout the right password is refused too.
+    auto wait = byAddress_->lockedFor(clientAddress);
+    if (account) wait = std::max(wait, byAccount_->lockedFor(account->id));
+    if (wait > 0) throw errors::authThrottled(wait);
     // Constant-time comparison so the response time does not reveal how much of a guess matched.
-    bool ok = account.password.size() == password.size() &&
-              CRYPTO_memcmp(account.password.data(), password.data(), password.size()) == 0;
-    if (!ok) throw errors::unauthorized();
+    bool ok = account && account->password.size() == password.size() &&
+              CRYPTO_memcmp(account->password.data(), password.data(), password.size()) == 0;
+    if (!ok) {
+        byAddress_->recordFailure(clientAddress);
+        if (account) byAccount_->recordFailure(account->id);
+        throw errors::unauthorized();
+    }
+    return *account;
+}
+
+const app::Account& AccountAuthenticator::authorize(std::string_view authorization,
+                                                    const std::string& accountId,
+                                                    const std::string& clientAddress) const {
+    const auto& account = authenticate(authorization, clientAddress);
     if (account.id != accountId) {
         if (!hasAccount(accountId)) throw errors::accountNotFound(accountId);
         throw errors::forbiddenAccount();

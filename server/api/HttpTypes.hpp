@@ -15,6 +15,10 @@ struct HttpRequest {
     std::string contentType;
     std::string body;
     std::string requestId;
+    // The peer's IP address ("127.0.0.1", "::1"), for per-address limits and throttling.
+    std::string remoteAddress;
+    // The peer is this machine: a loopback address, or the address the connection arrived on.
+    bool fromThisHost = false;
 };
 
 struct HttpResponse {

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api/RestApi.hpp"
+#include "protocol/SafeJson.hpp"
 #include "server/state/ModelJson.hpp"
 
 namespace sb::api {
@@ -14,13 +15,13 @@ void addParticipantRoutes(Router& router, RestDeps deps) {
         auto created = deps.calls.createParticipant(account, req);
         nlohmann::json body{{"participant", state::toJson(created.participant)},
                             {"token", created.token}};
-        return HttpResponse::json(200, body.dump());
+        return HttpResponse::json(200, protocol::dumpJson(body));
     });
 
     router.add("GET", base + "/{participantId}", "getParticipant", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
         auto p = deps.calls.participant(account, ctx.param("participantId"));
-        return HttpResponse::json(200, state::toJson(p).dump());
+        return HttpResponse::json(200, protocol::dumpJson(state::toJson(p)));
     });
 
     router.add("DELETE", base + "/{participantId}", "deleteParticipant", [deps](RequestContext& ctx) {

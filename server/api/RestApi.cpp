@@ -6,7 +6,7 @@ namespace sb::api {
 
 const std::string& authorize(RequestContext& ctx, const RestDeps& deps) {
     const auto& accountId = ctx.param("accountId");
-    deps.auth.authorize(ctx.request().authorization, accountId);
+    deps.auth.authorize(ctx.request().authorization, accountId, ctx.request().remoteAddress);
     if (!deps.limiter.allow(accountId)) throw errors::rateLimited(1);
     return accountId;
 }

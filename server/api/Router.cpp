@@ -85,6 +85,9 @@ RoutedResponse Router::handle(const HttpRequest& request) const {
     } catch (const std::exception& e) {
         app::log(app::LogLevel::Error, "req=" + request.requestId + " unhandled: " + e.what());
         out.response = errorResponse(errors::internal(), request.requestId);
+    } catch (...) {
+        app::log(app::LogLevel::Error, "req=" + request.requestId + " unhandled non-standard exception");
+        out.response = errorResponse(errors::internal(), request.requestId);
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api/RestApi.hpp"
+#include "protocol/SafeJson.hpp"
 #include "server/state/ModelJson.hpp"
 
 namespace sb::api {
@@ -12,12 +13,12 @@ void addSessionRoutes(Router& router, RestDeps deps) {
     router.add("POST", base, "createSession", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
         auto s = deps.calls.createSession(account, parseCreateSession(ctx.request().body));
-        return HttpResponse::json(200, state::toJson(s).dump());
+        return HttpResponse::json(200, protocol::dumpJson(state::toJson(s)));
     });
 
     router.add("GET", base + "/{sessionId}", "getSession", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
-        return HttpResponse::json(200, state::toJson(deps.calls.session(account, ctx.param("sessionId"))).dump());
+        return HttpResponse::json(200, protocol::dumpJson(state::toJson(deps.calls.session(account, ctx.param("sessionId")))));
     });
 
     router.add("DELETE", base + "/{sessionId}", "deleteSession", [deps](RequestContext& ctx) {
@@ -32,7 +33,7 @@ void addSessionRoutes(Router& router, RestDeps deps) {
                    nlohmann::json list = nlohmann::json::array();
                    for (const auto& p : deps.calls.sessionParticipants(account, ctx.param("sessionId")))
                        list.push_back(state::toJson(p));
-                   return HttpResponse::json(200, list.dump());
+                   return HttpResponse::json(200, protocol::dumpJson(list));
                });
 
     router.add("PUT", member, "addParticipantToSession", [deps](RequestContext& ctx) {
@@ -52,7 +53,7 @@ void addSessionRoutes(Router& router, RestDeps deps) {
     router.add("GET", member + "/subscriptions", "getParticipantSubscriptions", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
         auto subs = deps.calls.subscriptions(account, ctx.param("sessionId"), ctx.param("participantId"));
-        return HttpResponse::json(200, state::toJson(subs).dump());
+        return HttpResponse::json(200, protocol::dumpJson(state::toJson(subs)));
     });
 
     router.add("PUT", member + "/subscriptions", "updateParticipantSubscriptions", [deps](RequestContext& ctx) {

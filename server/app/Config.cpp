@@ -53,6 +53,15 @@ void validate(const Config& c) {
     if (c.maxParticipantsPerSession == 0) bad("maxParticipantsPerSession", "must be positive");
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
+    if (c.maxUriBytes == 0) bad("maxUriBytes", "must be positive");
+    if (c.headerTimeoutSeconds <= 0) bad("headerTimeoutSeconds", "must be positive");
+    if (c.bodyTimeoutSeconds <= 0) bad("bodyTimeoutSeconds", "must be positive");
+    if (c.maxWebSocketMessageBytes < 1024) bad("maxWebSocketMessageBytes", "must be at least 1024");
+    if (c.maxWebSocketQueueBytes < c.maxWebSocketMessageBytes) bad("maxWebSocketQueueBytes", "must be at least maxWebSocketMessageBytes");
+    if (c.authLockoutSeconds <= 0) bad("authLockoutSeconds", "must be positive");
+    if (c.authThrottleAddresses == 0) bad("authThrottleAddresses", "must be positive");
+    for (const auto& d : c.demoCallDestinations)
+        if (d.empty() || d.size() > 32) bad("demoCallDestinations", "entries must be 1 to 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
     if (c.participantLifetimeSeconds <= 0) bad("participantLifetimeSeconds", "must be positive");
     if (c.demoAccountId) {
@@ -126,6 +135,21 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);
         else if (k == "participantLifetimeSeconds") c.participantLifetimeSeconds = get<std::int64_t>(v, k);
+        else if (k == "maxConnections") c.maxConnections = get<std::size_t>(v, k);
+        else if (k == "maxConnectionsPerAddress") c.maxConnectionsPerAddress = get<std::size_t>(v, k);
+        else if (k == "maxUriBytes") c.maxUriBytes = get<std::size_t>(v, k);
+        else if (k == "headerTimeoutSeconds") c.headerTimeoutSeconds = get<std::int64_t>(v, k);
+        else if (k == "bodyTimeoutSeconds") c.bodyTimeoutSeconds = get<std::int64_t>(v, k);
+        else if (k == "maxWebSocketMessageBytes") c.maxWebSocketMessageBytes = get<std::size_t>(v, k);
+        else if (k == "maxWebSocketQueueBytes") c.maxWebSocketQueueBytes = get<std::size_t>(v, k);
+        else if (k == "maxDevicesPerParticipant") c.maxDevicesPerParticipant = get<std::size_t>(v, k);
+        else if (k == "maxDevicesPerAccount") c.maxDevicesPerAccount = get<std::size_t>(v, k);
+        else if (k == "maxDiagnosticsBytes") c.maxDiagnosticsBytes = get<std::size_t>(v, k);
+        else if (k == "authMaxFailures") c.authMaxFailures = get<std::size_t>(v, k);
+        else if (k == "authLockoutSeconds") c.authLockoutSeconds = get<std::int64_t>(v, k);
+        else if (k == "authThrottleAddresses") c.authThrottleAddresses = get<std::size_t>(v, k);
+        else if (k == "demoTrustLocalClients") c.demoTrustLocalClients = get<bool>(v, k);
+        else if (k == "demoCallDestinations") c.demoCallDestinations = get<std::vector<std::string>>(v, k);
         else if (k == "accounts") {
             if (!v.is_array()) bad(k, "must be an array");
             c.accounts.clear();

@@ -78,6 +78,22 @@ struct Config {
     // Participants are deleted (tokens revoked, removed from their session) this long after they
     // were created, like sessions after sessionLifetimeSeconds.
     std::int64_t participantLifetimeSeconds = 9 * 3600;
+    // HTTP and WebSocket limits (docs/security.md "HTTP and WebSocket"); 0 = unlimited for caps.
+    std::size_t maxConnections = 10000;           // open connections, HTTP and WebSocket
+    std::size_t maxConnectionsPerAddress = 256;   // of those, from one source address
+    std::size_t maxUriBytes = 8192;               // request target; longer: 414
+    std::int64_t headerTimeoutSeconds = 10;       // to receive a whole request header (slowloris)
+    std::int64_t bodyTimeoutSeconds = 30;         // to receive a whole request body
+    std::size_t maxWebSocketMessageBytes = 256 * 1024;
+    std::size_t maxWebSocketQueueBytes = 1024 * 1024;  // unsent bytes per connection before closing it
+    std::size_t maxDevicesPerParticipant = 4;     // concurrent /v3/ connections per device token's participant
+    std::size_t maxDevicesPerAccount = 1000;
+    std::size_t maxDiagnosticsBytes = 64 * 1024;  // deviceDiagnostics kept per device
+    std::size_t authMaxFailures = 10;             // wrong passwords before a lockout; 0 = no throttling
+    std::int64_t authLockoutSeconds = 60;         // the failure window and the lockout
+    std::size_t authThrottleAddresses = 10000;    // source addresses remembered (LRU)
+    bool demoTrustLocalClients = true;            // demo routes without credentials from this host
+    std::vector<std::string> demoCallDestinations;  // numbers /demo/call may dial ("+1555*" = prefix)
 };
 
 // Throws std::runtime_error naming the offending key or flag.

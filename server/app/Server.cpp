@@ -62,9 +62,10 @@ struct Server::Parts {
                  // Called for device tokens once serving, when `calls` exists.
                  [this](const std::string& a, const std::string& p) { return calls.participantActive(a, p); }),
           calls(*store, tokens, callControlLimits(c), wallClock),
-          authenticator(c.accounts),
+          authenticator(c.accounts, api::AuthThrottleConfig{c.authMaxFailures, std::chrono::seconds(c.authLockoutSeconds),
+                                                            c.authThrottleAddresses}),
           limiter(c.rateLimitPerSecond, c.rateLimitBurst),
-          gate(tokens, wallClock) {
+          gate(tokens, wallClock, signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}) {
         metrics.addGauge({"switchboard_sessions", "Sessions that exist now.",
                           [this] { return static_cast<double>(calls.counts().sessions); }});
         metrics.addGauge({"switchboard_participants", "Participants that exist now.",
@@ -76,7 +77,8 @@ struct Server::Parts {
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
         if (c.demoAccountId) {
-            demo = std::make_unique<web::DemoApp>(calls, web::DemoConfig{*c.demoAccountId});
+            demo = std::make_unique<web::DemoApp>(
+                calls, web::DemoConfig{*c.demoAccountId, c.demoTrustLocalClients, c.demoCallDestinations}, &authenticator);
             demo->addRoutes(router);
         }
         if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
@@ -140,13 +142,21 @@ int Server::run() {
     opts.maxHeaderBytes = config_.maxHeaderBytes;
     opts.idleTimeout = std::chrono::seconds(config_.idleTimeoutSeconds);
     opts.requestLog = config_.requestLog;
+    opts.headerTimeout = std::chrono::seconds(config_.headerTimeoutSeconds);
+    opts.bodyTimeout = std::chrono::seconds(config_.bodyTimeoutSeconds);
+    opts.maxUriBytes = config_.maxUriBytes;
+    opts.maxConnections = config_.maxConnections;
+    opts.maxConnectionsPerAddress = config_.maxConnectionsPerAddress;
+    opts.wsLimits.maxFrameBytes = config_.maxWebSocketMessageBytes;
+    opts.wsLimits.maxQueuedBytes = config_.maxWebSocketQueueBytes;
     Parts* parts = parts_.get();
     if (auto* journal = parts_->journaled)
         opts.awaitDurable = [journal](std::uint64_t seq, std::function<void(bool)> done) {
             journal->whenDurable(seq, std::move(done));
         };
-    opts.upgrade = [parts](const api::HttpRequest& request) {
-        return signaling::makeUpgradeHandler(parts->gate, parts->media)(request);
+    signaling::SessionLimits deviceLimits{config_.maxDiagnosticsBytes};
+    opts.upgrade = [parts, deviceLimits](const api::HttpRequest& request) {
+        return signaling::makeUpgradeHandler(parts->gate, parts->media, deviceLimits)(request);
     };
     net::HttpServer http(opts, parts_->router, parts_->metrics);
     media::MediaConfig mc;

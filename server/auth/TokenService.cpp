@@ -5,6 +5,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "protocol/SafeJson.hpp"
+
 namespace sb::auth {
 
 const char* tokenErrorCode(TokenError e) {
@@ -76,7 +78,7 @@ std::string TokenService::issue(const std::string& accountId, const std::string&
         appendBase64Url(h, R"({"alg":"HS256","typ":"JWT"})");
         return h;
     }();
-    auto str = [](const std::string& v) { return nlohmann::json(v).dump(); };  // quoted, escaped
+    auto str = [](const std::string& v) { return protocol::dumpJson(nlohmann::json(v)); };  // quoted, escaped
     std::string claims = R"({"a":)" + str(accountId) + R"(,"exp":)" + std::to_string(now + lifetime_) +
                          R"(,"iat":)" + std::to_string(now) + R"(,"iss":)" + str(issuer_) + R"(,"p":)" +
                          str(participantId) + R"(,"v":"v3"})";

@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <algorithm>
 #include <list>
 #include <thread>
 
@@ -48,16 +49,92 @@ public:
         auto& ioc = *pool_[next_++ % pool_.size()];
         acceptor_.async_accept(asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket s) {
             if (ec) {
-                if (ec != asio::error::operation_aborted)
-                    app::log(app::LogLevel::Warn, "accept: " + ec.message());
-                if (!acceptor_.is_open()) return;
+                if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+                if (outOfDescriptors(ec)) return backOff(ec);
+                app::log(app::LogLevel::Warn, "accept: " + ec.message());
             } else {
-                boost::system::error_code ignored;
-                s.set_option(tcp::no_delay(true), ignored);
-                std::make_shared<HttpSession>(std::move(s), shared_)->start();
+                acceptDelay_ = std::chrono::milliseconds(0);
+                try {
+                    admit(std::move(s));
+                } catch (const std::exception& e) {
+                    app::log(app::LogLevel::Error, std::string("accept: connection dropped: ") + e.what());
+                }
             }
             accept();
         });
+    }
+
+    // EMFILE/ENFILE (and the kernel's own memory shortages) do not go away by retrying at once:
+    // the pending connection stays queued, so an immediate retry fails again and the loop spins.
+    static bool outOfDescriptors(const boost::system::error_code& ec) {
+        return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+               ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+    }
+
+    // Pauses accepting for 50 ms, doubling up to 1 s while the shortage lasts; logs once per pause
+    // of a second or more (and the first), with how many accepts failed in between.
+    void backOff(const boost::system::error_code& ec) {
+        acceptDelay_ = std::clamp(acceptDelay_ * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+        ++acceptFailures_;
+        auto now = std::chrono::steady_clock::now();
+        if (now - lastAcceptLog_ >= std::chrono::seconds(1)) {
+            app::log(app::LogLevel::Warn, "accept: " + ec.message() + " (" + std::to_string(acceptFailures_) +
+                                              " times); pausing accepts for " +
+                                              std::to_string(acceptDelay_.count()) + " ms");
+            lastAcceptLog_ = now;
+            acceptFailures_ = 0;
+        }
+        acceptTimer_.expires_after(acceptDelay_);
+        acceptTimer_.async_wait([this](boost::system::error_code waitEc) {
+            if (waitEc || stopping_ || !acceptor_.is_open()) return;
+            accept();
+        });
+    }
+
+    // The connection caps: over either, the client gets a fixed 503 (RFC 9110 §15.6.4) written
+    // without waiting and without reading its request, and the connection is closed.
+    void admit(tcp::socket s) {
+        boost::system::error_code ec;
+        auto remote = s.remote_endpoint(ec);
+        if (ec) return;  // already gone
+        auto local = s.local_endpoint(ec);
+        auto address = plain(remote.address());
+        Peer peer;
+        peer.address = address.to_string();
+        peer.thisHost = address.is_loopback() || (!ec && plain(local.address()) == address);
+        auto taken = connections_->tryAcquire({{"*", shared_.options.maxConnections},
+                                               {"addr " + peer.address, shared_.options.maxConnectionsPerAddress}});
+        if (!taken.slot) return refuseBusy(std::move(s), taken.refusedBy == 0 ? "server" : "address " + peer.address);
+        peer.slot = std::move(taken.slot);
+        s.set_option(tcp::no_delay(true), ec);
+        std::make_shared<HttpSession>(std::move(s), shared_, std::move(peer))->start();
+    }
+
+    // An IPv4 client of a dual-stack listener appears as ::ffff:a.b.c.d; count it as a.b.c.d.
+    static asio::ip::address plain(const asio::ip::address& a) {
+        if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+        return a;
+    }
+
+    void refuseBusy(tcp::socket s, const std::string& which) {
+        static const std::string kBody =
+            R"({"error":"Too many connections; retry later","code":"too_many_connections"})";
+        static const std::string kReply = "HTTP/1.1 503 Service Unavailable\r\nServer: switchboard\r\n"
+                                          "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+                                          "Content-Length: " + std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+        boost::system::error_code ec;
+        s.non_blocking(true, ec);
+        s.write_some(asio::buffer(kReply), ec);  // a fresh socket's send buffer takes it at once
+        s.shutdown(tcp::socket::shutdown_both, ec);
+        s.close(ec);
+        ++refused_;
+        auto now = std::chrono::steady_clock::now();
+        if (now - lastRefusedLog_ >= std::chrono::seconds(1)) {
+            app::log(app::LogLevel::Warn, "connection limit of the " + which + " reached: refused " +
+                                              std::to_string(refused_) + " connection(s) with 503");
+            lastRefusedLog_ = now;
+            refused_ = 0;
+        }
     }
 
     void schedule(asio::steady_timer& timer, std::chrono::seconds period, const std::function<void()>& task) {
@@ -81,6 +158,7 @@ public:
             acceptor_.close(ec);
         });
         for (auto& t : timers_) t.cancel();
+        asio::post(acceptor_.get_executor(), [this] { acceptTimer_.cancel(); });
         auto deadline = std::chrono::steady_clock::now() + drain;
         waitForIdle(deadline);
     }
@@ -104,6 +182,14 @@ public:
     asio::signal_set signals_;
     std::list<asio::steady_timer> timers_;
     std::atomic<bool> stopping_{false};
+    // The acceptor's (single-threaded) io_context only:
+    std::shared_ptr<ConcurrencyLimit> connections_ = std::make_shared<ConcurrencyLimit>();
+    asio::steady_timer acceptTimer_{ioc_};
+    std::chrono::milliseconds acceptDelay_{0};
+    std::size_t acceptFailures_ = 0;
+    std::chrono::steady_clock::time_point lastAcceptLog_{};
+    std::size_t refused_ = 0;
+    std::chrono::steady_clock::time_point lastRefusedLog_{};
 };
 
 HttpServer::HttpServer(HttpServerOptions options, const api::Router& router, ops::Metrics& metrics)

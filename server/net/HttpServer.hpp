@@ -21,7 +21,12 @@ struct HttpServerOptions {
     unsigned threads = 1;
     std::size_t maxBodyBytes = 64 * 1024;
     std::size_t maxHeaderBytes = 16 * 1024;
-    std::chrono::seconds idleTimeout{60};
+    std::chrono::seconds idleTimeout{60};     // waiting for the next request on a kept-alive connection
+    std::chrono::seconds headerTimeout{10};   // receiving one request header (slowloris)
+    std::chrono::seconds bodyTimeout{30};     // receiving one request body
+    std::size_t maxUriBytes = 8192;
+    std::size_t maxConnections = 10000;       // 0 = unlimited
+    std::size_t maxConnectionsPerAddress = 256;
     bool requestLog = true;
     // Called for WebSocket upgrade requests; none = upgrades are refused with 404.
     UpgradeHandler upgrade;

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <random>
 
-#include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
+#include "server/net/ApiRequest.hpp"
 #include "server/net/WebSocketSession.hpp"
 #include "server/state/CommitScope.hpp"
 
@@ -30,75 +30,102 @@ std::string nextRequestId() {
     return prefix + buf;
 }
 
-std::string decodePercent(std::string_view in) {
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
-            out.push_back(static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
-            i += 2;
-        } else {
-            out.push_back(in[i]);
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, SessionShared& shared)
-    : stream_(std::move(socket)), shared_(shared) {}
+HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, SessionShared& shared, Peer peer)
+    : stream_(std::move(socket)), shared_(shared), peer_(std::move(peer)) {}
 
 void HttpSession::start() {
-    // Start on the connection's strand (Beast advanced_server idiom).
+    // Start on the connection's strand (Beast advanced_server idiom). The first request's header
+    // deadline runs from the connection: a client that connects and stays silent holds nothing
+    // for longer than headerTimeout.
     boost::asio::dispatch(stream_.get_executor(),
-                          beast::bind_front_handler(&HttpSession::read, shared_from_this()));
+                          beast::bind_front_handler(&HttpSession::readHeader, shared_from_this()));
 }
 
-void HttpSession::read() {
+// Between requests on a kept-alive connection: wait up to idleTimeout for the next request's
+// first byte; its header then gets headerTimeout from there.
+void HttpSession::awaitRequest() {
+    if (buffer_.size() > 0) return readHeader();
+    stream_.expires_after(shared_.options.idleTimeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        if (ec) return self->close();
+        self->buffer_.commit(n);
+        self->readHeader();
+    });
+}
+
+void HttpSession::readHeader() {
     parser_.emplace();
     parser_->body_limit(shared_.options.maxBodyBytes);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.maxHeaderBytes));
-    stream_.expires_after(shared_.options.idleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::onRead, shared_from_this()));
+    stream_.expires_after(shared_.options.headerTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::onHeader, shared_from_this()));
+}
+
+// True if the read failed; the connection is then answered once and closed, or just closed.
+bool HttpSession::readFailed(beast::error_code ec) {
+    if (!ec) return false;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
+        ec == boost::asio::error::eof) {
+        close();
+        return true;
+    }
+    if (ec == http::error::body_limit) refuse(api::errors::bodyTooLarge(shared_.options.maxBodyBytes));
+    else if (ec == http::error::header_limit) refuse(api::errors::headersTooLarge(shared_.options.maxHeaderBytes));
+    // Beast's messages name the rule broken, never the bytes received.
+    else refuse(api::ApiError(api::ErrorCode::InvalidArgument, "Malformed HTTP request: " + ec.message()));
+    return true;
+}
+
+void HttpSession::onHeader(beast::error_code ec, std::size_t) {
+    started_ = std::chrono::steady_clock::now();
+    try {
+        afterHeader(ec);
+    } catch (const std::exception& e) {
+        app::log(app::LogLevel::Error, std::string("http: connection dropped: ") + e.what());
+        close();
+    }
+}
+
+void HttpSession::afterHeader(beast::error_code ec) {
+    if (readFailed(ec)) return;
+    // RFC 9112 §3: a server that receives a request-target longer than it handles answers 414.
+    if (parser_->get().target().size() > shared_.options.maxUriBytes)
+        return refuse(api::errors::uriTooLong(shared_.options.maxUriBytes));
+    stream_.expires_after(shared_.options.bodyTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::onRead, shared_from_this()));
 }
 
 void HttpSession::onRead(beast::error_code ec, std::size_t) {
+    if (readFailed(ec)) return;
     ++shared_.inFlight;
-    auto started = std::chrono::steady_clock::now();
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset) {
-        --shared_.inFlight;
-        return close();
+    try {
+        handle();
+    } catch (const std::exception& e) {
+        // The router catches what handlers throw; this is for everything around it.
+        app::log(app::LogLevel::Error, std::string("http: request failed outside the router: ") + e.what());
+        try {
+            reply(api::errorResponse(api::errors::internal(), "-"), "unmatched", 11, false, "-");
+        } catch (const std::exception&) {
+            --shared_.inFlight;
+            close();
+        }
     }
-    if (ec) {
-        // The request could not be read whole: answer once, then drop the connection.
-        std::string id = nextRequestId();
-        api::ApiError err = ec == http::error::body_limit
-                                ? api::errors::bodyTooLarge(shared_.options.maxBodyBytes)
-                            : ec == http::error::header_limit
-                                ? api::ApiError(api::ErrorCode::InvalidArgument, "Request headers are too large")
-                                : api::ApiError(api::ErrorCode::InvalidArgument,
-                                                "Malformed HTTP request: " + ec.message());
-        reply(api::errorResponse(err, id), "unmatched", 11, false, started, id);
-        return;
-    }
+}
 
+void HttpSession::handle() {
     const Request& req = parser_->get();
     api::HttpRequest in;
     in.requestId = nextRequestId();
-    in.method = std::string(req.method_string());
-    std::string_view target(req.target().data(), req.target().size());
-    auto q = target.find('?');
-    in.path = decodePercent(target.substr(0, q));
-    if (q != std::string_view::npos) in.query = std::string(target.substr(q + 1));
-    if (auto it = req.find(http::field::authorization); it != req.end())
-        in.authorization = std::string(it->value());
-    if (auto it = req.find(http::field::content_type); it != req.end())
-        in.contentType = std::string(it->value());
-    in.body = req.body();
+    in.remoteAddress = peer_.address;
+    in.fromThisHost = peer_.thisHost;
+    if (auto bad = toApiRequest(req, in)) {
+        --shared_.inFlight;
+        return refuse(*bad);
+    }
 
     if (beast::websocket::is_upgrade(req)) {
         api::HttpResponse refusal = api::errorResponse(api::errors::routeNotFound(in.path), in.requestId);
@@ -109,13 +136,13 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
                     app::log(app::LogLevel::Info, "req=" + in.requestId + " GET " + in.path + " 101 websocket");
                 --shared_.inFlight;
                 auto ws = std::make_shared<WebSocketSession>(std::move(stream_), decision.handler,
-                                                             shared_.options.wsLimits);
+                                                             shared_.options.wsLimits, std::move(peer_.slot));
                 ws->accept(parser_->release());
                 return;
             }
             if (decision.refusal) refusal = std::move(*decision.refusal);
         }
-        reply(std::move(refusal), "websocket", req.version(), false, started, in.requestId);
+        reply(std::move(refusal), "websocket", req.version(), false, in.requestId);
         return;
     }
 
@@ -126,25 +153,32 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
     if (scope) journalSeq = scope->seq();
     scope.reset();
     if (journalSeq == 0)
-        return reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(), started, in.requestId);
+        return reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(), in.requestId);
     // The request changed stored state: acknowledge it only once that change is on disk. This
     // thread serves its other connections meanwhile; the group commit shares one fdatasync
     // between every request that wrote before it started.
     shared_.options.awaitDurable(
         journalSeq, [self = shared_from_this(), routed = std::make_shared<api::RoutedResponse>(std::move(routed)),
-                     version = req.version(), keepAlive = req.keep_alive(), started, id = in.requestId](bool durable) {
-            boost::asio::post(self->stream_.get_executor(), [self, routed, version, keepAlive, started, id, durable] {
+                     version = req.version(), keepAlive = req.keep_alive(), id = in.requestId](bool durable) {
+            boost::asio::post(self->stream_.get_executor(), [self, routed, version, keepAlive, id, durable] {
                 if (!durable)
                     routed->response = api::errorResponse(
                         api::ApiError(api::ErrorCode::Internal, "The change could not be saved to disk"), id);
-                self->reply(std::move(routed->response), routed->route, version, keepAlive, started, id);
+                self->reply(std::move(routed->response), routed->route, version, keepAlive, id);
             });
         });
 }
 
+// Answers a request that could not be read or accepted whole, then drops the connection.
+void HttpSession::refuse(const api::ApiError& error) {
+    ++shared_.inFlight;
+    if (started_ == std::chrono::steady_clock::time_point{}) started_ = std::chrono::steady_clock::now();
+    std::string id = nextRequestId();
+    reply(api::errorResponse(error, id), "unmatched", 11, false, id);
+}
+
 void HttpSession::reply(api::HttpResponse response, const std::string& route, unsigned version,
-                        bool keepAlive, std::chrono::steady_clock::time_point started,
-                        const std::string& requestId) {
+                        bool keepAlive, const std::string& requestId) {
     const Request& req = parser_->get();
     std::string method = parser_->is_header_done() ? std::string(req.method_string()) : "-";
     std::string target = parser_->is_header_done() ? std::string(req.target()) : "-";
@@ -159,17 +193,18 @@ void HttpSession::reply(api::HttpResponse response, const std::string& route, un
     response_->keep_alive(keepAlive);
     response_->prepare_payload();
 
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     shared_.metrics.recordRequest(route, method, response.status, seconds);
     if (shared_.options.requestLog && app::logEnabled(app::LogLevel::Info)) {
-        // The query is left out: device tokens travel in it.
+        // The query is left out: device tokens travel in it. The path is cut: it may be long.
         auto q = target.find('?');
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.3fms", seconds * 1000);
-        app::log(app::LogLevel::Info, "req=" + requestId + " " + method + " " + target.substr(0, q) + " " +
-                                          std::to_string(response.status) + " " + dur);
+        app::log(app::LogLevel::Info, "req=" + requestId + " " + method + " " + target.substr(0, std::min<std::size_t>(q, 200)) +
+                                          " " + std::to_string(response.status) + " " + dur);
     }
 
+    stream_.expires_after(shared_.options.bodyTimeout);  // a reader too slow to take the reply is dropped
     http::async_write(stream_, *response_,
                       beast::bind_front_handler(&HttpSession::onWrite, shared_from_this(),
                                                 keepAlive && response.status != 413));
@@ -180,7 +215,7 @@ void HttpSession::onWrite(bool keepAlive, beast::error_code ec, std::size_t) {
     --shared_.inFlight;
     if (ec) return close();
     if (!keepAlive) return close();
-    read();
+    awaitRequest();
 }
 
 void HttpSession::close() {

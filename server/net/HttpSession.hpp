@@ -1,6 +1,8 @@
 #pragma once
-// One HTTP/1.1 connection: read a request (bounded header and body), route it, write the reply,
-// repeat while keep-alive. Follows Beast's advanced_server session idioms.
+// One HTTP/1.1 connection: read a request (bounded header and body, each under its own deadline),
+// validate it, route it, write the reply, repeat while keep-alive. Follows Beast's
+// advanced_server session idioms. No exception leaves a completion handler: each ends in one
+// catch that answers 500 or closes the connection.
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -12,6 +14,8 @@
 #include <memory>
 #include <optional>
 
+#include "server/api/ApiError.hpp"
+#include "server/net/ConcurrencyLimit.hpp"
 #include "server/net/HttpServer.hpp"
 
 namespace sb::net {
@@ -23,27 +27,42 @@ struct SessionShared {
     std::atomic<int> inFlight{0};  // requests read but not yet answered, for a clean shutdown
 };
 
+// Who is on the other end, and the connection-cap slot this connection holds until it closes.
+struct Peer {
+    std::string address;
+    bool thisHost = false;
+    std::shared_ptr<ConcurrencyLimit::Slot> slot;
+};
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(boost::asio::ip::tcp::socket socket, SessionShared& shared);
+    HttpSession(boost::asio::ip::tcp::socket socket, SessionShared& shared, Peer peer);
     void start();
 
 private:
     using Request = boost::beast::http::request<boost::beast::http::string_body>;
     using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
-    void read();
+    void awaitRequest();
+    void readHeader();
+    void onHeader(boost::beast::error_code ec, std::size_t bytes);
+    void afterHeader(boost::beast::error_code ec);
     void onRead(boost::beast::error_code ec, std::size_t bytes);
+    bool readFailed(boost::beast::error_code ec);
+    void handle();
+    void refuse(const api::ApiError& error);
     void reply(api::HttpResponse response, const std::string& route, unsigned version, bool keepAlive,
-               std::chrono::steady_clock::time_point started, const std::string& requestId);
+               const std::string& requestId);
     void onWrite(bool keepAlive, boost::beast::error_code ec, std::size_t bytes);
     void close();
 
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     SessionShared& shared_;
+    Peer peer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::shared_ptr<Response> response_;
+    std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace sb::net

@@ -11,8 +11,27 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 WebSocketSession::WebSocketSession(beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
-                                   WebSocketLimits limits)
-    : ws_(std::move(stream)), handler_(std::move(handler)), limits_(limits) {}
+                                   WebSocketLimits limits, std::shared_ptr<void> slot)
+    : ws_(std::move(stream)), handler_(std::move(handler)), limits_(limits), slot_(std::move(slot)) {}
+
+template <typename F>
+void WebSocketSession::guarded(const char* where, F&& step) {
+    try {
+        step();
+    } catch (const std::exception& e) {
+        app::log(app::LogLevel::Error, std::string("websocket: ") + where + " failed: " + e.what());
+        if (!closing_) {
+            buffer_.consume(buffer_.size());
+            try {
+                doClose(websocket::close_code::internal_error, "internal error");
+            } catch (const std::exception&) {
+                finish();
+            }
+        } else {
+            finish();
+        }
+    }
+}
 
 void WebSocketSession::accept(beast::http::request<beast::http::string_body> request) {
     beast::get_lowest_layer(ws_).expires_never();
@@ -27,8 +46,10 @@ void WebSocketSession::accept(beast::http::request<beast::http::string_body> req
 void WebSocketSession::onAccept(beast::error_code ec) {
     if (ec) return finish();
     windowStart_ = std::chrono::steady_clock::now();
-    handler_->onOpen(shared_from_this());
-    read();
+    guarded("open", [&] {
+        handler_->onOpen(shared_from_this());
+        read();
+    });
 }
 
 void WebSocketSession::read() {
@@ -59,8 +80,10 @@ void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
     }
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    if (!closing_) handler_->onMessage(std::move(text));
-    if (!closing_) read();
+    guarded("message", [&] {
+        if (!closing_) handler_->onMessage(std::move(text));
+        if (!closing_) read();
+    });
 }
 
 void WebSocketSession::send(std::string text) {
@@ -121,7 +144,12 @@ void WebSocketSession::finish() {
     if (finished_) return;
     finished_ = true;
     closing_ = true;
-    handler_->onClose();
+    try {
+        handler_->onClose();
+    } catch (const std::exception& e) {
+        app::log(app::LogLevel::Error, std::string("websocket: close handler failed: ") + e.what());
+    }
+    slot_.reset();
 }
 
 }  // namespace sb::net

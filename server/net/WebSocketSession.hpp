@@ -1,6 +1,7 @@
 #pragma once
 // A server-side WebSocket (RFC 6455) on Beast, after HttpSession saw an accepted upgrade.
 // Owns the read loop, a write queue with one write in flight, and the frame size/rate limits.
+// No exception leaves a completion handler: the handler's failures close the connection with 1011.
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -15,8 +16,9 @@ namespace sb::net {
 
 class WebSocketSession : public WsConnection, public std::enable_shared_from_this<WebSocketSession> {
 public:
+    // `slot` is the connection-cap slot the HTTP connection held; kept until this one ends.
     WebSocketSession(boost::beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
-                     WebSocketLimits limits);
+                     WebSocketLimits limits, std::shared_ptr<void> slot);
     void accept(boost::beast::http::request<boost::beast::http::string_body> request);
 
     void send(std::string text) override;
@@ -30,6 +32,9 @@ private:
     void onWrite(boost::beast::error_code ec, std::size_t bytes);
     void doClose(std::uint16_t code, std::string reason);
     void finish();
+    // Runs `step` of a completion; anything it throws closes the connection (1011), logged once.
+    template <typename F>
+    void guarded(const char* where, F&& step);
 
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     boost::beast::flat_buffer buffer_;
@@ -43,6 +48,7 @@ private:
     std::optional<std::pair<std::uint16_t, std::string>> pendingClose_;
     std::chrono::steady_clock::time_point windowStart_;
     int framesInWindow_ = 0;
+    std::shared_ptr<void> slot_;
 };
 
 }  // namespace sb::net

@@ -1,6 +1,7 @@
 #include "server/signaling/DeviceGate.hpp"
+#include "protocol/SafeJson.hpp"
+#include "server/api/Utf8.hpp"
 
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace sb::signaling {
@@ -12,18 +13,7 @@ std::optional<std::string> queryParam(const std::string& query, const std::strin
         if (end == std::string::npos) end = query.size();
         auto eq = query.find('=', pos);
         if (eq != std::string::npos && eq < end && query.compare(pos, eq - pos, name) == 0 && eq - pos == name.size()) {
-            std::string out;
-            for (std::size_t i = eq + 1; i < end; ++i) {
-                if (query[i] == '%' && i + 2 < end &&
-                    std::isxdigit(static_cast<unsigned char>(query[i + 1])) &&
-                    std::isxdigit(static_cast<unsigned char>(query[i + 2]))) {
-                    out.push_back(static_cast<char>(std::stoi(query.substr(i + 1, 2), nullptr, 16)));
-                    i += 2;
-                } else {
-                    out.push_back(query[i]);
-                }
-            }
-            return out;
+            return api::decodePercent(std::string_view(query).substr(eq + 1, end - eq - 1));
         }
         pos = end + 1;
     }
@@ -34,7 +24,7 @@ Admission DeviceGate::admit(const api::HttpRequest& request) const {
     Admission out;
     auto refuse = [&](int status, const char* code, const std::string& message) {
         nlohmann::json body{{"error", message}, {"code", code}, {"requestId", request.requestId}};
-        out.refusal = api::HttpResponse::json(status, body.dump());
+        out.refusal = api::HttpResponse::json(status, protocol::dumpJson(body));
         out.refusal.headers.emplace_back("Access-Control-Allow-Origin", "*");
         return out;
     };
@@ -46,6 +36,19 @@ Admission DeviceGate::admit(const api::HttpRequest& request) const {
         int status = *check.error == auth::TokenError::ParticipantGone ? 403 : 401;
         return refuse(status, auth::tokenErrorCode(*check.error), auth::tokenErrorMessage(*check.error));
     }
+    auto taken = devices_->tryAcquire({{"account " + check.claims.accountId, caps_.perAccount},
+                                       {"participant " + check.claims.accountId + "/" + check.claims.participantId,
+                                        caps_.perParticipant}});
+    if (!taken.slot) {
+        refuse(429, "too_many_devices",
+                         taken.refusedBy == 0
+                             ? "This account already has the maximum of " + std::to_string(caps_.perAccount) + " devices connected"
+                             : "This participant already has the maximum of " + std::to_string(caps_.perParticipant) +
+                                   " devices connected");
+        out.refusal.headers.emplace_back("Retry-After", "5");
+        return out;
+    }
+    out.slot = std::move(taken.slot);
     DeviceIdentity id;
     id.accountId = check.claims.accountId;
     id.participantId = check.claims.participantId;
@@ -53,7 +56,7 @@ Admission DeviceGate::admit(const api::HttpRequest& request) const {
     id.sdkVersion = queryParam(request.query, "sdkVersion").value_or("");
     id.uniqueId = queryParam(request.query, "uniqueId").value_or("");
     for (auto* field : {&id.client, &id.sdkVersion, &id.uniqueId})
-        if (field->size() > 128) field->resize(128);
+        if (field->size() > 128) *field = api::truncateUtf8(*field, 128);
     out.device = std::move(id);
     return out;
 }

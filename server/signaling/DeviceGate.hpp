@@ -2,11 +2,14 @@
 // Admission of devices to /v3/: the device token is verified (auth::TokenService::verify, the one
 // check every entry point uses) before a WebSocket upgrade completes.
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "server/api/HttpTypes.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/net/ConcurrencyLimit.hpp"
 
 namespace sb::signaling {
 
@@ -20,18 +23,29 @@ struct DeviceIdentity {
 
 struct Admission {
     std::optional<DeviceIdentity> device;
-    api::HttpResponse refusal;  // when !device: 401/403 with {error, code, requestId}
+    // The device's place under the per-participant and per-account caps, held while it is
+    // connected (released when this pointer goes).
+    std::shared_ptr<net::ConcurrencyLimit::Slot> slot;
+    api::HttpResponse refusal;  // when !device: 401/403/429 with {error, code, requestId}
+};
+
+// Concurrent devices (connections to /v3/); 0 = unlimited.
+struct DeviceCaps {
+    std::size_t perParticipant = 4;
+    std::size_t perAccount = 1000;
 };
 
 class DeviceGate {
 public:
-    DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock)
-        : tokens_(tokens), clock_(std::move(clock)) {}
+    DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock, DeviceCaps caps = {})
+        : tokens_(tokens), clock_(std::move(clock)), caps_(caps) {}
     Admission admit(const api::HttpRequest& request) const;
 
 private:
     const auth::TokenService& tokens_;
     std::function<std::int64_t()> clock_;
+    DeviceCaps caps_;
+    std::shared_ptr<net::ConcurrencyLimit> devices_ = std::make_shared<net::ConcurrencyLimit>();
 };
 
 // The value of `name` in a query string, percent-decoded ('+' kept: tokens never contain it).

@@ -10,8 +10,9 @@ namespace {
 bool isDevicePath(const std::string& path) { return path == "/v3" || path == "/v3/"; }
 }  // namespace
 
-net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media) {
-    return [&gate, media](const api::HttpRequest& request) {
+net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media,
+                                       SessionLimits limits) {
+    return [&gate, media, limits](const api::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
             decision.refusal = api::errorResponse(api::errors::routeNotFound(request.path), request.requestId);
@@ -22,7 +23,8 @@ net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<m
             decision.refusal = std::move(admission.refusal);
             return decision;
         }
-        decision.handler = std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device), media);
+        decision.handler = std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device), media,
+                                                              std::move(admission.slot), limits);
         return decision;
     };
 }

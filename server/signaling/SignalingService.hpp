@@ -9,9 +9,11 @@
 #include "server/net/WebSocket.hpp"
 #include "server/signaling/DeviceGate.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
+#include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {
 
-net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media);
+net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media,
+                                       SessionLimits limits = {});
 
 }  // namespace sb::signaling

@@ -12,8 +12,13 @@ using protocol::RpcErrorCode;
 using protocol::RpcMessage;
 
 SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity,
-                                   std::shared_ptr<media::MediaOrchestrator> media)
-    : deviceId_(std::move(deviceId)), identity_(std::move(identity)), media_(std::move(media)) {}
+                                   std::shared_ptr<media::MediaOrchestrator> media,
+                                   std::shared_ptr<net::ConcurrencyLimit::Slot> slot, SessionLimits limits)
+    : deviceId_(std::move(deviceId)),
+      identity_(std::move(identity)),
+      media_(std::move(media)),
+      diagnostics_(limits.maxDiagnosticsBytes),
+      slot_(std::move(slot)) {}
 
 const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
     static const std::unordered_map<std::string, Handler> table{
@@ -66,6 +71,7 @@ void SignalingSession::onClose() {
         connection_.reset();
     }
     if (media_) media_->detachDevice(deviceId_);
+    slot_.reset();
 }
 
 void SignalingSession::notify(const std::string& method, const json& params) {
@@ -134,8 +140,12 @@ void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
     const auto* logs = m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
     if (!logs || !logs->is_array()) throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
     for (const auto& entry : *logs) {
-        diagnostics_.push_back(entry);
-        if (diagnostics_.size() > kMaxDiagnosticEntries) diagnostics_.pop_front();
+        if (!diagnostics_.add(entry) && !diagnosticsDropLogged_) {
+            diagnosticsDropLogged_ = true;  // said once per device: the device decides how much it sends
+            app::log(app::LogLevel::Warn, "device " + deviceId_ + " sent more than the " +
+                                              std::to_string(diagnostics_.maxBytes()) +
+                                              " bytes of diagnostics kept per device: older or larger entries are dropped");
+        }
     }
     if (app::logEnabled(app::LogLevel::Debug))
         app::log(app::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " + std::to_string(logs->size()) + " entries");

@@ -2,7 +2,6 @@
 // One connected device on /v3/: decodes JSON-RPC frames, dispatches them from one table keyed by
 // method name, and turns every failure into a JSON-RPC error object in one place (onMessage).
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -13,14 +12,20 @@
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/net/WebSocket.hpp"
 #include "server/signaling/DeviceGate.hpp"
+#include "server/signaling/DiagnosticsLog.hpp"
 
 namespace sb::signaling {
+
+struct SessionLimits {
+    std::size_t maxDiagnosticsBytes = 64 * 1024;
+};
 
 class SignalingSession : public net::WsHandler,
                          public media::DeviceSink,
                          public std::enable_shared_from_this<SignalingSession> {
 public:
-    SignalingSession(std::string deviceId, DeviceIdentity identity, std::shared_ptr<media::MediaOrchestrator> media);
+    SignalingSession(std::string deviceId, DeviceIdentity identity, std::shared_ptr<media::MediaOrchestrator> media,
+                     std::shared_ptr<net::ConcurrencyLimit::Slot> slot = {}, SessionLimits limits = {});
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
@@ -30,8 +35,6 @@ public:
     // media::DeviceSink
     void notify(const std::string& method, const nlohmann::json& params) override;
     void closeDevice(std::uint16_t code, const std::string& reason) override;
-
-    static constexpr std::size_t kMaxDiagnosticEntries = 500;
 
 private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
@@ -54,8 +57,10 @@ private:
     std::shared_ptr<media::MediaOrchestrator> media_;
     std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
     std::shared_ptr<net::WsConnection> connection_;
-    std::deque<nlohmann::json> diagnostics_;  // bounded log of what the device reported
+    DiagnosticsLog diagnostics_;  // what the device reported, bounded in bytes
+    bool diagnosticsDropLogged_ = false;
     bool left_ = false;
+    std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
 };
 
 }  // namespace sb::signaling

@@ -1,12 +1,40 @@
 #include "server/web/DemoApp.hpp"
+#include "protocol/SafeJson.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "server/api/ApiError.hpp"
 #include "server/api/RequestContext.hpp"
+#include "server/api/Utf8.hpp"
 #include "server/voice/TransferBxml.hpp"
 
 namespace sb::web {
+
+bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::string& to) {
+    for (const auto& entry : allowed) {
+        if (!entry.empty() && entry.back() == '*') {
+            if (to.size() + 1 >= entry.size() && to.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0) return true;
+        } else if (to == entry) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void DemoApp::admit(const api::RequestContext& ctx, const std::string& route) {
+    const auto& request = ctx.request();
+    if (!(config_.trustLocalClients && request.fromThisHost)) {
+        if (request.authorization.empty() || !auth_) {
+            api::ApiError e(api::ErrorCode::Unauthorized,
+                            "The demo routes answer other machines only with the demo account's HTTP Basic credentials");
+            e.headers = api::errors::unauthorized().headers;
+            throw e;
+        }
+        // The same check, and failed-password throttling, as the REST API.
+        auth_->authorize(request.authorization, config_.accountId, request.remoteAddress);
+    }
+    if (!limiter_.allow(route)) throw api::errors::rateLimited(1);
+}
 
 std::string DemoApp::demoSession() {
     std::lock_guard lock(mutex_);
@@ -36,22 +64,31 @@ api::CreatedParticipant DemoApp::phoneParticipant(const std::string& tag) {
 
 void DemoApp::addRoutes(api::Router& router) {
     router.add("POST", "/demo/call", "demoCall", [this](api::RequestContext& ctx) {
-        if (!limiter_.allow("demo")) throw api::errors::rateLimited(1);
-        if (!voice_) throw api::ApiError(api::ErrorCode::NotFound, "phone calls are not configured (no sipListen/sipTrunk)");
+        admit(ctx, "call");
+        // Toll fraud: the demo dials out only where its operator said it may.
+        if (config_.callDestinations.empty())
+            throw api::ApiError(api::ErrorCode::Forbidden,
+                                "The demo may not dial out: no demoCallDestinations are configured");
         auto body = nlohmann::json::parse(ctx.request().body, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains("to") || !body["to"].is_string())
+        if (body.is_discarded() || !body.is_object() || !body.contains("to") || !body["to"].is_string() ||
+            body["to"].get_ref<const std::string&>().empty() || body["to"].get_ref<const std::string&>().size() > 32)
             throw api::errors::invalidField("to", "the number to call is required, e.g. +15551234567");
+        std::string to = body["to"].get<std::string>();
+        if (!demoDestinationAllowed(config_.callDestinations, to))
+            throw api::ApiError(api::ErrorCode::Forbidden, "The demo may not dial this number: it is not in demoCallDestinations", "to");
+        if (!voice_) throw api::ApiError(api::ErrorCode::NotFound, "phone calls are not configured (no sipListen/sipTrunk)");
         voice::CreateCallRequest req;
         req.from = "+15550100000";
-        req.to = body["to"].get<std::string>();
+        req.to = to;
         req.answerUrl = baseUrl_ + "/demo/answer";
         req.tag = "demo";
         auto call = voice_->createCall(config_.accountId, req);
-        return api::HttpResponse::json(201, nlohmann::json{{"callId", call.callId}}.dump());
+        return api::HttpResponse::json(201, protocol::dumpJson(nlohmann::json{{"callId", call.callId}}));
     });
     // The application's answer/initiate callback: a new audio participant in the demo session,
     // and the call transferred to it (reference §5.1 transfer BXML).
     router.add("POST", "/demo/answer", "demoAnswer", [this](api::RequestContext& ctx) {
+        admit(ctx, "answer");
         auto event = nlohmann::json::parse(ctx.request().body, nullptr, false);
         std::string callId = event.is_object() ? event.value("callId", "") : "";
         auto created = phoneParticipant("phone");
@@ -62,12 +99,12 @@ void DemoApp::addRoutes(api::Router& router) {
     });
 
     router.add("POST", "/demo/join", "demoJoin", [this](api::RequestContext& ctx) {
-        if (!limiter_.allow("demo")) throw api::errors::rateLimited(1);
+        admit(ctx, "join");
         std::optional<std::string> name;
         if (!ctx.request().body.empty()) {
             auto body = nlohmann::json::parse(ctx.request().body, nullptr, false);
             if (body.is_discarded() || !body.is_object()) throw api::errors::invalidJson("expected an object");
-            if (body.contains("name") && body["name"].is_string()) name = body["name"].get<std::string>().substr(0, 50);
+            if (body.contains("name") && body["name"].is_string()) name = api::truncateUtf8(body["name"].get<std::string>(), 50);  // never inside a character
         }
         auto sessionId = demoSession();
         api::CreateParticipantRequest req;
@@ -78,7 +115,7 @@ void DemoApp::addRoutes(api::Router& router) {
         nlohmann::json out{{"token", created.token},
                            {"participantId", created.participant.id},
                            {"sessionId", sessionId}};
-        return api::HttpResponse::json(200, out.dump());
+        return api::HttpResponse::json(200, protocol::dumpJson(out));
     });
 }
 

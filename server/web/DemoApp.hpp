@@ -2,10 +2,14 @@
 // The demo application's own route (enabled only by the demo config): "Join" on the demo page
 // POSTs /demo/join and gets a device token for the shared demo session. It is what a customer's
 // application server would do, done through the same CallControl as the REST API.
+// The demo routes hand out tokens and place calls, so they answer only clients on this machine or
+// with the demo account's credentials, are rate-limited, and dial only configured destinations.
 
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "server/api/BasicAuth.hpp"
 #include "server/api/CallControl.hpp"
 #include "server/api/Router.hpp"
 #include "server/ops/RateLimiter.hpp"
@@ -15,11 +19,21 @@ namespace sb::web {
 
 struct DemoConfig {
     std::string accountId;
+    // Clients on this machine may use the demo without credentials; others (and all, when false)
+    // must send the demo account's HTTP Basic credentials.
+    bool trustLocalClients = true;
+    // What /demo/call may dial: exact numbers, or prefixes ending in '*'. Empty: no dialing out.
+    std::vector<std::string> callDestinations = {};
 };
+
+// Whether `to` is one of `allowed` (exact, or a prefix entry ending in '*').
+bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::string& to);
 
 class DemoApp {
 public:
-    DemoApp(api::CallControl& calls, DemoConfig config) : calls_(calls), config_(std::move(config)), limiter_(5, 20) {}
+    // Without `auth`, clients that are not trusted as local are refused (401).
+    DemoApp(api::CallControl& calls, DemoConfig config, const api::AccountAuthenticator* auth = nullptr)
+        : calls_(calls), config_(std::move(config)), auth_(auth), limiter_(5, 20) {}
     void addRoutes(api::Router& router);
     // Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call
     // whose answer callback (POST /demo/answer) returns transfer BXML into the demo session; the
@@ -31,12 +45,15 @@ public:
     }
 
 private:
+    // Refuses (throws) a client that may not use the demo, or that is over the route's rate.
+    void admit(const api::RequestContext& ctx, const std::string& route);
     std::string demoSession();
     api::CreatedParticipant phoneParticipant(const std::string& tag);
 
     api::CallControl& calls_;
     DemoConfig config_;
-    ops::RateLimiter limiter_;
+    const api::AccountAuthenticator* auth_;
+    ops::RateLimiter limiter_;  // per route, all clients together: the demo is a shared toy
     std::mutex mutex_;
     std::string sessionId_;
     voice::VoiceService* voice_ = nullptr;

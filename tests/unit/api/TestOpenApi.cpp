@@ -30,7 +30,7 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     ops::addOpsRoutes(router, metrics);
     signaling::DeviceGate gate(tokens, [] { return std::int64_t{0}; });
     signaling::addSignalingRoutes(router, gate);
-    web::DemoApp demo(calls, {"acc"});
+    web::DemoApp demo(calls, {"acc"}, &authn);
     demo.addRoutes(router);  // documented; routed only when the demo config enables it
     // The voice API is routed when SIP is configured; documented always.
     voice::CallRegistry registry;

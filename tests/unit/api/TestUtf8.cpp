@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/SafeJson.hpp"
+#include "server/api/Utf8.hpp"
+
+using namespace sb;
+
+TEST_CASE("isValidUtf8 accepts UTF-8 and refuses what RFC 3629 excludes", "[server][api][utf8]") {
+    CHECK(api::isValidUtf8(""));
+    CHECK(api::isValidUtf8("plain ascii"));
+    CHECK(api::isValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));  // é € 😀
+    CHECK(api::isValidUtf8("\xF4\x8F\xBF\xBF"));                           // U+10FFFF
+    CHECK(api::isValidUtf8(std::string("a\0b", 3)));
+    CHECK_FALSE(api::isValidUtf8("\xFF"));
+    CHECK_FALSE(api::isValidUtf8("\xC3\x28"));          // bad continuation
+    CHECK_FALSE(api::isValidUtf8("\xC3"));              // truncated
+    CHECK_FALSE(api::isValidUtf8("\xE2\x82"));          // truncated
+    CHECK_FALSE(api::isValidUtf8("\xC0\xAF"));          // overlong '/'
+    CHECK_FALSE(api::isValidUtf8("\xE0\x80\xAF"));      // overlong
+    CHECK_FALSE(api::isValidUtf8("\xED\xA0\x80"));      // surrogate U+D800
+    CHECK_FALSE(api::isValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(api::isValidUtf8("\x80"));              // lone continuation
+}
+
+TEST_CASE("truncateUtf8 never cuts inside a character", "[server][api][utf8]") {
+    std::string name = std::string(49, 'a') + "\xC3\xA9" + "b";
+    CHECK(api::truncateUtf8(name, 50) == std::string(49, 'a'));
+    CHECK(api::truncateUtf8(name, 51) == std::string(49, 'a') + "\xC3\xA9");
+    CHECK(api::truncateUtf8("\xF0\x9F\x98\x80x", 3).empty());
+    CHECK(api::truncateUtf8("short", 50) == "short");
+    for (std::size_t n = 0; n <= name.size(); ++n)
+        CHECK(api::isValidUtf8(api::truncateUtf8(name, n)));
+}
+
+TEST_CASE("decodePercent decodes escapes and keeps malformed ones", "[server][api][utf8]") {
+    CHECK(api::decodePercent("/a%20b%2F") == "/a b/");
+    CHECK(api::decodePercent("%FF") == "\xFF");
+    CHECK(api::decodePercent("%G1%4") == "%G1%4");
+    CHECK(api::decodePercent("%") == "%");
+}
+
+TEST_CASE("dumpJson never throws on invalid UTF-8", "[server][api][utf8]") {
+    nlohmann::json j{{"error", std::string("No such resource: /\xFF")}};
+    CHECK_THROWS(j.dump());
+    std::string out;
+    CHECK_NOTHROW(out = protocol::dumpJson(j));
+    CHECK(out == "{\"error\":\"No such resource: /\xEF\xBF\xBD\"}");  // U+FFFD
+}
