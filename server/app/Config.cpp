@@ -54,6 +54,11 @@ void validate(const Config& c) {
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
+    if (c.sipMaxMessageBytes < 1024) bad("sipMaxMessageBytes", "must be at least 1024");
+    if (c.sipSessionExpiresSeconds > 0 && c.sipSessionExpiresSeconds < c.sipMinSessionExpiresSeconds)
+        bad("sipSessionExpiresSeconds", "must be 0 or at least sipMinSessionExpiresSeconds");
+    if (!(c.rtpInactivitySeconds >= 0) || c.rtpInactivitySeconds > 86400)
+        bad("rtpInactivitySeconds", "must be between 0 and 86400");
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -119,6 +124,13 @@ Config loadConfigFile(const std::string& path, Config c) {
                 c.voiceNumbers.push_back(std::move(vn));
             }
         }
+        else if (k == "sipTrunkAddresses") c.sipTrunkAddresses = get<std::vector<std::string>>(v, k);
+        else if (k == "sipMaxMessageBytes") c.sipMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k == "sipSessionExpiresSeconds") c.sipSessionExpiresSeconds = get<unsigned>(v, k);
+        else if (k == "sipMinSessionExpiresSeconds") c.sipMinSessionExpiresSeconds = get<unsigned>(v, k);
+        else if (k == "rtpLatching") c.rtpLatching = get<bool>(v, k);
+        else if (k == "rtpInactivitySeconds") c.rtpInactivitySeconds = get<double>(v, k);
+        else if (k == "rtpUnconfirmedPackets") c.rtpUnconfirmedPackets = get<std::uint32_t>(v, k);
         else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);

@@ -6,6 +6,9 @@
 // call, whichever way it ends, finishes with nua_i_state/terminated, where the handle is
 // destroyed; that is also where the app hears about ends it did not cause itself.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -65,6 +68,42 @@ G711 other(G711 c) {
     return c == G711::Pcmu ? G711::Pcma : G711::Pcmu;
 }
 
+// The standard reason phrase of a status (RFC 3261 §21), "" for codes it has none for: what we
+// send and report is never text a peer chose.
+const char* standardPhrase(int status) {
+    const char* p = sip_status_phrase(status);
+    return p ? p : "";
+}
+
+std::string userOf(const url_t* url) {
+    return url && url->url_user ? url->url_user : "";
+}
+
+// The address the request's packet (or TCP connection) came from.
+std::string sourceOf(msg_t* msg) {
+    const su_addrinfo_t* ai = msg ? msg_addrinfo(msg) : nullptr;
+    if (!ai || !ai->ai_addr) return {};
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (ai->ai_addr->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(ai->ai_addr);
+        if (inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf)) return buf;
+    } else if (ai->ai_addr->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(ai->ai_addr);
+        if (inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf)) return buf;
+    }
+    return {};
+}
+
+RemoteMedia remoteFrom(const AudioDescription& d) {
+    RemoteMedia r;
+    r.address = d.address;
+    r.port = d.port;
+    r.telephoneEventPt = d.telephoneEventPt;
+    r.sends = d.sends;
+    r.receives = d.receives;
+    return r;
+}
+
 }  // namespace
 
 void SofiaUserAgent::Impl::onNuaEvent(nua_event_t event, int status, char const* phrase, nua_t*,
@@ -88,7 +127,7 @@ void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* ph
             onIncomingInvite(nh, call, sip);
             break;
         case nua_r_invite:
-            onInviteResponse(status, phrase, call, sip);
+            onInviteResponse(status, call, sip);
             break;
         case nua_i_cancel:
             if (call) call->remoteEnd = "cancel";
@@ -120,17 +159,7 @@ void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* ph
 }
 
 void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t const* sip) {
-    if (call) {
-        // A re-INVITE (refresh, hold…): keep the session as it is, same SDP and version
-        // (RFC 3264 §8: an unchanged description keeps its o= version).
-        if (call->answered && !call->localSdp.empty()) {
-            nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
-                        SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
-        } else {
-            nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
-        }
-        return;
-    }
+    if (call) return onReInvite(nh, *call, sip);
     if (stopping_ || active >= config_.maxCalls) {
         // No Retry-After: a trunk would take us out of rotation, and sofia peers would
         // re-send the INVITE by themselves.
@@ -164,6 +193,9 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
     invite.from = headerText(sip->sip_from);
     invite.to = headerText(sip->sip_to);
     invite.requestUri = sip->sip_request ? urlText(sip->sip_request->rq_url) : "";
+    invite.requestUser = sip->sip_request ? userOf(sip->sip_request->rq_url) : "";
+    invite.fromUser = sip->sip_from ? userOf(sip->sip_from->a_url) : "";
+    invite.sourceAddress = sourceOf(nua_current_request(nua_));
     for (const sip_unknown_t* u = sip->sip_unknown; u; u = u->un_next) {
         if (u->un_name && u->un_value && su_casematch(u->un_name, "User-To-User")) {
             if (!invite.userToUser.empty()) invite.userToUser += ',';
@@ -171,9 +203,8 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
         }
     }
     invite.userToUserValues = splitUserToUser(invite.userToUser);
-    invite.remote.address = offer.address;
-    invite.remote.port = offer.port;
-    invite.remote.telephoneEventPt = offer.telephoneEventPt;
+    c.remote = invite.remote;
+    invite.remote = remoteFrom(offer);
     if (auto codec = preferredFromOffer(offer)) {
         invite.remote.codec = *codec;
         invite.codecMatch = true;
@@ -181,8 +212,41 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
     sink_.invite(std::move(invite));
 }
 
-void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call* call,
-                                            sip_t const* sip) {
+// A re-INVITE in an established dialog: a session refresh (RFC 4028), a new address, hold or
+// resume. The answer keeps our address, codec and o= version unless the direction must change
+// (RFC 3264 §8: a changed description gets version + 1); the app hears about media changes.
+void SofiaUserAgent::Impl::onReInvite(nua_handle_t* nh, Call& call, sip_t const* sip) {
+    if (!call.answered || call.localSdp.empty()) {
+        nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
+        return;
+    }
+    if (hasSdp(sip)) {
+        AudioDescription offer = parseAudioSdp(body(sip));
+        if (!offer.ok) {
+            nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+            return;
+        }
+        RemoteMedia remote = remoteFrom(offer);
+        remote.codec = call.remote.codec;
+        const bool changed = remote.address != call.remote.address ||
+                             remote.port != call.remote.port || remote.sends != call.remote.sends ||
+                             remote.receives != call.remote.receives;
+        if (call.localParams.sends != remote.receives ||
+            call.localParams.receives != remote.sends) {
+            call.localParams.sends = remote.receives;
+            call.localParams.receives = remote.sends;
+            call.localParams.version = ++call.localVersion;
+            call.localSdp = buildAudioSdp(call.localParams);
+        }
+        call.remote = remote;
+        if (changed && call.live) sink_.mediaChanged(call.id, remote);
+    }
+    // Without SDP (RFC 3261 §14.1: a refresh may carry none) our 200 holds an offer: the same.
+    nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
+                SIPTAG_PAYLOAD_STR(call.localSdp.c_str()), TAG_END());
+}
+
+void SofiaUserAgent::Impl::onInviteResponse(int status, Call* call, sip_t const* sip) {
     if (!call || call->inbound) return;
     if (status >= 180 && status < 190) {
         if (call->live && !call->ringingReported) {
@@ -198,7 +262,7 @@ void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call
         // for, so the call fails here and its handle goes.
         const int final = sip && sip->sip_status ? sip->sip_status->st_status : 0;
         if (final >= 300) {
-            const std::string reason = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "";
+            const std::string reason = standardPhrase(final);
             if (call->live) {
                 retire(*call);
                 sink_.failed(call->id, final, reason);
@@ -214,7 +278,7 @@ void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call
     if (status >= 300) {
         if (call->live) {
             retire(*call);
-            sink_.failed(call->id, status, phrase ? phrase : "");
+            sink_.failed(call->id, status, standardPhrase(status));
         }
         return;
     }
@@ -235,11 +299,9 @@ void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call
         sink_.failed(call->id, 488, "Not Acceptable Here (no G.711 in the SDP answer)");
         return;
     }
-    RemoteMedia remote;
-    remote.address = answer.address;
-    remote.port = answer.port;
+    RemoteMedia remote = remoteFrom(answer);
     remote.codec = *codec;
-    remote.telephoneEventPt = answer.telephoneEventPt;
+    call->remote = remote;
     sink_.answered(call->id, remote);
 }
 
@@ -251,9 +313,12 @@ void SofiaUserAgent::Impl::onTerminated(nua_handle_t* nh, Call* call, int status
     }
     if (call->live) {
         retire(*call);
-        std::string reason = phrase ? phrase : "";
+        // Sofia's phrase may be a peer's text: report the status and its standard phrase.
+        (void)phrase;
+        std::string reason = std::to_string(status) + " " + standardPhrase(status);
         if (!call->inbound && !call->answered) {
-            sink_.failed(call->id, status >= 300 ? status : 500, reason);
+            const int final = status >= 300 ? status : 500;
+            sink_.failed(call->id, final, standardPhrase(final));
         } else {
             sink_.ended(call->id, call->remoteEnd.empty() ? reason : call->remoteEnd);
         }
@@ -280,7 +345,7 @@ void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia&
     Call* call = find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
     if (call->offered.empty()) {  // the app should have rejected: do it for it
-        doReject(callId, 488, "Not Acceptable Here");
+        doReject(callId, 488);
         return;
     }
     G711 codec = call->offered.front();
@@ -295,22 +360,25 @@ void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia&
     p.telephoneEventPt = local.telephoneEventPt >= 0 ? call->offeredTelephoneEventPt : -1;
     p.sessionId = ++sdpSessionId_;
     p.version = 1;
+    // RFC 3264 §6.1: a sendonly offer gets a recvonly answer, and so on.
+    p.sends = call->remote.receives;
+    p.receives = call->remote.sends;
+    call->localParams = p;
     call->localSdp = buildAudioSdp(p);
     call->answered = true;
     nua_respond(call->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
                 SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
 }
 
-void SofiaUserAgent::Impl::doReject(const std::string& callId, int status,
-                                    const std::string& reason) {
+void SofiaUserAgent::Impl::doReject(const std::string& callId, int status) {
     Call* call = find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
-    if (status < 300 || status > 699) status = 500;
+    if (status < 300 || status > 699 || !sip_status_phrase(status)) status = 500;
     retire(*call);
     call->endSent = true;
-    const char* phrase =
-        reason.empty() ? sip_status_phrase(status) : phrases_.insert(reason).first->c_str();
-    nua_respond(call->nh, status, phrase, TAG_END());
+    // A static string of sofia's table: nua_respond() keeps the phrase by pointer until the
+    // response is sent, and nothing of the request is echoed (RFC 3261 §21 phrases only).
+    nua_respond(call->nh, status, sip_status_phrase(status), TAG_END());
 }
 
 void SofiaUserAgent::Impl::failNotRunning(const std::string& callId) {
@@ -346,6 +414,7 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     p.telephoneEventPt = out.local.telephoneEventPt;
     p.sessionId = ++sdpSessionId_;
     p.version = 1;
+    c.localParams = p;
     c.localSdp = buildAudioSdp(p);
     const std::string uui = "User-To-User: " + out.userToUser;
     nua_invite(nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(c.localSdp.c_str()),
