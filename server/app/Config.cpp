@@ -54,7 +54,11 @@ void validate(const Config& c) {
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
-    if (c.sipMaxMessageBytes < 1024) bad("sipMaxMessageBytes", "must be at least 1024");
+    if (c.sipMaxMessageBytes < 1024 || c.sipMaxMessageBytes > 16 * 1024 * 1024)
+        bad("sipMaxMessageBytes", "must be between 1024 and 16777216");
+    if (c.sipTcpIdleSeconds == 0 || c.sipTcpIdleSeconds > 86400) bad("sipTcpIdleSeconds", "must be between 1 and 86400");
+    if (c.sipMessageTimeoutSeconds == 0 || c.sipMessageTimeoutSeconds > 3600)
+        bad("sipMessageTimeoutSeconds", "must be between 1 and 3600");
     if (c.sipSessionExpiresSeconds > 0 && c.sipSessionExpiresSeconds < c.sipMinSessionExpiresSeconds)
         bad("sipSessionExpiresSeconds", "must be 0 or at least sipMinSessionExpiresSeconds");
     if (!(c.rtpInactivitySeconds >= 0) || c.rtpInactivitySeconds > 86400)
@@ -126,6 +130,9 @@ Config loadConfigFile(const std::string& path, Config c) {
         }
         else if (k == "sipTrunkAddresses") c.sipTrunkAddresses = get<std::vector<std::string>>(v, k);
         else if (k == "sipMaxMessageBytes") c.sipMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k == "sipTcp") c.sipTcp = get<bool>(v, k);
+        else if (k == "sipTcpIdleSeconds") c.sipTcpIdleSeconds = get<unsigned>(v, k);
+        else if (k == "sipMessageTimeoutSeconds") c.sipMessageTimeoutSeconds = get<unsigned>(v, k);
         else if (k == "sipSessionExpiresSeconds") c.sipSessionExpiresSeconds = get<unsigned>(v, k);
         else if (k == "sipMinSessionExpiresSeconds") c.sipMinSessionExpiresSeconds = get<unsigned>(v, k);
         else if (k == "rtpLatching") c.rtpLatching = get<bool>(v, k);

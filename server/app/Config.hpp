@@ -68,6 +68,9 @@ struct Config {
     // SIP and RTP limits (docs/security.md "SIP and RTP").
     std::vector<std::string> sipTrunkAddresses;  // who may call voiceNumbers; empty: sipTrunk's host
     std::size_t sipMaxMessageBytes = 65536;
+    bool sipTcp = true;                           // also listen on TCP (same port)
+    unsigned sipTcpIdleSeconds = 300;
+    unsigned sipMessageTimeoutSeconds = 10;
     unsigned sipSessionExpiresSeconds = 1800;     // RFC 4028; 0 = no session timer
     unsigned sipMinSessionExpiresSeconds = 90;
     bool rtpLatching = false;                     // accept RTP from the first source (NAT)

@@ -164,6 +164,9 @@ int Server::run() {
         bc.trunk = config_.sipTrunk;
         bc.trunkAddresses = config_.sipTrunkAddresses;
         bc.sip.maxMessageBytes = config_.sipMaxMessageBytes;
+        bc.sip.tcp = config_.sipTcp;
+        bc.sip.tcpIdleSeconds = config_.sipTcpIdleSeconds;
+        bc.sip.messageTimeoutSeconds = config_.sipMessageTimeoutSeconds;
         bc.sip.sessionExpiresSeconds = config_.sipSessionExpiresSeconds;
         bc.sip.minSessionExpiresSeconds = config_.sipMinSessionExpiresSeconds;
         bc.rtpGuard.latch = config_.rtpLatching;

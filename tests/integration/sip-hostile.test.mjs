@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { startSwitchboard, call } from '../support/server.mjs';
 import { gauge, sleep, waitFor } from '../support/api.mjs';
@@ -39,6 +40,7 @@ function sipConfig(extra = {}) {
     rtpPortMax: 33099,
     voiceNumbers: [{ number: NUMBER, accountId: '9900000', initiateUrl: `http://127.0.0.1:${app.address().port}/initiate` }],
     rtpInactivitySeconds: 1.5,
+    sipMessageTimeoutSeconds: 1,
     ...extra,
   };
 }
@@ -73,6 +75,36 @@ test('an INVITE whose Request-URI user part is 40,000 characters gets a 4xx and 
   }
   await healthy(sb);
   assert.equal(sb.proc.exitCode, null);
+});
+
+// Writes `data` on a new TCP connection to the SIP port; resolves {ms, reply} when the server
+// closes it (or {ms: Infinity} after 5 s).
+function tcpExchange(port, data) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    let reply = '';
+    const s = net.connect(port, '127.0.0.1', () => s.write(data));
+    const t = setTimeout(() => { s.destroy(); resolve({ ms: Infinity, reply }); }, 5000);
+    s.on('data', (d) => { reply += d; });
+    s.on('error', () => {});
+    s.on('close', () => { clearTimeout(t); resolve({ ms: Date.now() - t0, reply }); });
+  });
+}
+
+test('over TCP a message over sipMaxMessageBytes gets 413 and a half-sent one is dropped after sipMessageTimeoutSeconds', async () => {
+  const body = 'x'.repeat(200000);
+  const head = (len) => [`INVITE sip:a@127.0.0.1:${target.port} SIP/2.0`, 'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKtcp1',
+    'From: <sip:b@127.0.0.1>;tag=1', 'To: <sip:a@127.0.0.1>', 'Call-ID: tcp-1', 'CSeq: 1 INVITE', 'Max-Forwards: 70',
+    'Content-Type: application/sdp', `Content-Length: ${len}`, '', ''].join('\r\n');
+  const big = await tcpExchange(target.port, head(body.length) + body);
+  assert.match(big.reply, /^SIP\/2\.0 413 Request Entity Too Large\r\n/);
+  assert.ok(big.ms < 2000);
+  const endless = await tcpExchange(target.port, `INVITE sip:a@127.0.0.1:${target.port} SIP/2.0\r\nSubject: ${'y'.repeat(100000)}`);
+  assert.ok(endless.ms < 2000, `a 100 KB header line: closed after ${endless.ms} ms`);
+  // A slow client (slowloris): the connection goes after the message timeout, not never.
+  const slow = await tcpExchange(target.port, `INVITE sip:a@127.0.0.1:${target.port} SIP/2.0\r\nVia: SIP/2.0/TCP`);
+  assert.ok(slow.ms >= 900 && slow.ms < 3000, `half a message: closed after ${slow.ms} ms`);
+  await healthy(sb);
 });
 
 test('floods of unauthenticated INVITEs with growing, random headers: fixed reason phrases, memory bounded', async () => {

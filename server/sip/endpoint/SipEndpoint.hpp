@@ -84,6 +84,9 @@ struct SipConfig {
     std::string userAgent = "switchboard";  // User-Agent / Server header
     std::size_t maxCalls = 200;             // concurrent calls, both directions; more → 503
     std::size_t maxMessageBytes = 65536;    // larger SIP messages are refused by sofia's transport
+    unsigned tcpIdleSeconds = 300;          // a TCP connection with no traffic for this long is closed
+    unsigned messageTimeoutSeconds = 10;    // a message not complete within this is dropped (and
+                                            // its TCP connection closed): slow senders
     // RFC 4028 session timer offered and demanded (Session-Expires, seconds; 0 = off) and the
     // smallest interval accepted (Min-SE; shorter requests get 422). The far end refreshes; a
     // session it does not refresh in time is ended with BYE (§10).

@@ -6,6 +6,7 @@
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include <chrono>
 #include <cstdio>
@@ -139,6 +140,10 @@ void SofiaUserAgent::Impl::threadMain() {
                       // A bound on what one message may make sofia parse and keep (UDP
                       // datagrams are bounded anyway; a TCP stream is not).
                       NTATAG_MAXSIZE(config_.maxMessageBytes),
+                      // sofia's defaults keep idle TCP connections and half-sent messages
+                      // forever (UINT_MAX): one slow client per descriptor would do.
+                      TPTAG_IDLE(config_.tcpIdleSeconds * 1000u),
+                      TPTAG_TIMEOUT(config_.messageTimeoutSeconds * 1000u),
                       NUTAG_MEDIA_ENABLE(0),  // no soa: SDP is ours (AudioSdp)
                       NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1),
                       NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0),
