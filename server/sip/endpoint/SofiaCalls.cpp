@@ -373,7 +373,8 @@ void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia&
 void SofiaUserAgent::Impl::doReject(const std::string& callId, int status) {
     Call* call = find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
-    if (status < 300 || status > 699 || !sip_status_phrase(status)) status = 500;
+    const char* standard = status >= 300 && status <= 699 ? sip_status_phrase(status) : nullptr;
+    if (!standard || !*standard) status = 500;
     retire(*call);
     call->endSent = true;
     // A static string of sofia's table: nua_respond() keeps the phrase by pointer until the
