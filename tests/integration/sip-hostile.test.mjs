@@ -170,6 +170,28 @@ test('an INVITE for a voice number from an address that is not the trunk gets 40
   await waitFor(async () => (await gauge(sb, 'switchboard_sip_active_calls')) === 0, { timeoutMs: 8000 });
 });
 
+test('sipTrunkAddresses replaces the default; an entry that is not an address stops the server from starting', async () => {
+  const other = await startSwitchboard({ config: sipConfig({ sipTrunkAddresses: ['127.0.0.2/32'], rtpPortMin: 33200, rtpPortMax: 33299 }) });
+  const local = await sipSocket('127.0.0.1');
+  const listed = await sipSocket('127.0.0.2');
+  try {
+    const to = { host: '127.0.0.1', port: await other.sipPort() };
+    assert.equal((await local.invite(to, { user: NUMBER })).status, 403);
+    const before = events.length;
+    const answered = listed.invite(to, { user: NUMBER, timeoutMs: 8000 });
+    await waitFor(() => events.length > before);
+    assert.equal(events[before].eventType, 'initiate');
+    assert.equal((await answered).status, 200);
+  } finally {
+    local.close();
+    listed.close();
+    await other.stop();
+    other.cleanup();
+  }
+  await assert.rejects(startSwitchboard({ config: sipConfig({ sipTrunkAddresses: ['trunk.example.com'] }) }),
+    /sipTrunkAddresses: "trunk\.example\.com" is not an IP address/);
+});
+
 test('a phone that stops sending RTP is hung up with BYE after rtpInactivitySeconds and everything is freed', async () => {
   const freeBefore = await gauge(sb, 'switchboard_sip_free_rtp_ports');
   const timedOutBefore = await gauge(sb, 'switchboard_sip_calls_rtp_timeout_total');
