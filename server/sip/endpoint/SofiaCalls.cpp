@@ -176,6 +176,12 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
         return;
     }
 
+    // RFC 4028 §9: a caller that does not support timers would make us the refresher, and our
+    // refresh would be an INVITE without SDP (NUA's offer/answer is off). Such calls get no
+    // session timer; the RTP inactivity timeout still ends them when the phone vanishes.
+    if (config_.sessionExpiresSeconds > 0 && !sip_has_supported(sip->sip_supported, "timer"))
+        nua_set_hparams(nh, NUTAG_SESSION_TIMER(0), TAG_END());
+
     auto owned = std::make_unique<Call>();
     Call& c = *owned;
     c.id = newCallId();

@@ -149,9 +149,13 @@ void SofiaUserAgent::Impl::threadMain() {
                       NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0),
                       // RFC 4028: the far end refreshes (re-INVITE or UPDATE, both answered
                       // here with our unchanged SDP); if it stops, sofia sends BYE before
-                      // the session expires (§10) and the call ends like any other.
+                      // the session expires (§10) and the call ends like any other. When we
+                      // must refresh (an outbound call whose callee lacks "timer"), sofia
+                      // re-sends our INVITE with its offer: UPDATE would go to peers that may
+                      // not allow it. Inbound callers without "timer" get no timer at all
+                      // (SofiaCalls.cpp): sofia would refresh with an INVITE without SDP.
                       NUTAG_SESSION_TIMER(expires), NUTAG_MIN_SE(config_.minSessionExpiresSeconds),
-                      NUTAG_SESSION_REFRESHER(nua_remote_refresher), NUTAG_UPDATE_REFRESH(1),
+                      NUTAG_SESSION_REFRESHER(nua_remote_refresher), NUTAG_UPDATE_REFRESH(0),
                       NUTAG_EARLY_MEDIA(0), NUTAG_ONLY183_100REL(0),
                       SIPTAG_SUPPORTED_STR(expires > 0 ? "timer" : ""),
                       SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE"),

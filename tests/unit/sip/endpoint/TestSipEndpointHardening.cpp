@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <optional>
 
 #include "server/sip/endpoint/SipEndpoint.hpp"
@@ -150,4 +151,47 @@ TEST_CASE("A call put on hold and resumed by re-INVITE: answered with the matchi
     CHECK(changes[1].sends);
     CHECK(changes[1].receives);
     ep->stop();
+}
+
+TEST_CASE("An outbound call to a callee without session timers is refreshed by re-INVITE with our offer",
+          "[sip][endpoint][hardening][sipp]") {
+    boost::asio::io_context io;
+    std::vector<std::string> answered, ended, failed;
+    SipEndpoint::Events events;
+    events.onAnswered = [&](const std::string& id, const RemoteMedia&) { answered.push_back(id); };
+    events.onEnded = [&](const std::string& id, const std::string&) { ended.push_back(id); };
+    events.onFailed = [&](const std::string& id, int, const std::string&) { failed.push_back(id); };
+    auto cfg = loopbackConfig();
+    cfg.sessionExpiresSeconds = 10;
+    cfg.minSessionExpiresSeconds = 10;
+    SipEndpoint ep(io.get_executor(), cfg, std::move(events));
+    ep.start();
+
+    const auto uasPort = freePort();
+    TempDir tmp;
+    auto args = sippArgs(uasPort, freePort());
+    const std::string scenario = scenarioPath("uas_refresh.xml");
+    for (auto a : {"-sf", scenario.c_str(), "-trace_logs", "-log_file"}) args.emplace_back(a);
+    args.push_back(tmp.path + "/log.txt");
+    *std::find(args.begin(), args.end(), "15s") = "25s";  // -timeout: the refresh comes after ~5 s
+    Child sipp(args, tmp.path);
+    std::this_thread::sleep_for(300ms);
+
+    OutboundCall call;
+    call.toUri = "sip:bob@127.0.0.1:" + std::to_string(uasPort);
+    call.local.address = "127.0.0.1";
+    call.local.port = 32010;
+    auto id = ep.dial(call);
+    REQUIRE(pump(io, [&] { return !answered.empty() || !failed.empty(); }, 10s));
+    REQUIRE(answered.size() == 1);
+    // Past the first refresh (at most half of the 10 s), before a second one: still up.
+    pump(io, [&] { return !ended.empty(); }, 7500ms);
+    INFO(readFile(tmp.path + "/log.txt") << sipp.output());
+    CHECK(ended.empty());
+    CHECK(ep.activeCalls() == 1);
+    CHECK(readFile(tmp.path + "/log.txt").find("refresh=m=audio") != std::string::npos);
+    ep.hangup(id);
+    REQUIRE(pump(io, [&] { return sipp.exited(); }, 10s));
+    CHECK(sipp.poll() == 0);
+    ep.stop();
 }
