@@ -257,6 +257,7 @@ void SipBridge::onOutboundAnswered(const std::string& sipId, const sip::RemoteMe
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(remote.address, ec);
     if (!ec) call->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
+    call->pipeline->setPhoneDirection(remote.sends, remote.receives);
     call->pipeline->start();
     call->media = std::make_shared<Media>(weak_from_this(), sipId);
     if (voice_) voice_->callAnswered(call->voiceCallId, call->media);

@@ -58,8 +58,8 @@ void CallAudioPipeline::start() {
         self.phoneSocket_->start([weak](ByteView data, const Endpoint& from) {
             if (auto s = weak.lock()) s->onPhonePacket(data, from);
         });
-        self.roomSocket_->start([weak](ByteView data, const Endpoint&) {
-            if (auto s = weak.lock()) s->onRoomPacket(data);
+        self.roomSocket_->start([weak](ByteView data, const Endpoint& from) {
+            if (auto s = weak.lock()) s->onRoomPacket(data, from);
         });
         self.epoch_ = Clock::now();
         self.guard_.start(self.epoch_);
@@ -161,7 +161,14 @@ void CallAudioPipeline::sendToPhone(std::size_t size) {
     if (phoneSocket_->send(ByteView{out_.data(), size}, *target)) bump(counters_.phonePacketsOut);
 }
 
-void CallAudioPipeline::onRoomPacket(ByteView data) {
+void CallAudioPipeline::onRoomPacket(ByteView data, const Endpoint& from) {
+    // The room port listens on the phone-facing address too: only the host that forwards the
+    // room (Janus, or the other leg of a bridged call) may feed the mix.
+    if (janusRemote_ && !janusRemote_->address().is_unspecified() &&
+        from.address() != janusRemote_->address()) {
+        bump(counters_.roomPacketsDropped);
+        return;
+    }
     auto packet = RtpPacket::parse(data);
     auto it = packet ? std::find_if(streams_.begin(), streams_.end(),
                                     [&](const auto& s) { return s.first == packet->header.ssrc; })

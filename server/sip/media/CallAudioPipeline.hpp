@@ -131,7 +131,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void tick();
     void produceFrame();
     void sendToPhone(std::size_t size);
-    void onRoomPacket(ByteView data);
+    void onRoomPacket(ByteView data, const Endpoint& from);
     void onPhonePacket(ByteView data, const Endpoint& from);
     void addStreamNow(const RoomStreamSpec& spec);
     void removeStreamNow(std::uint32_t ssrc);

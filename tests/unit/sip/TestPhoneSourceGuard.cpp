@@ -220,3 +220,28 @@ TEST_CASE("Each call's SSRC and initial sequence number are random, not sequenti
     CHECK(high > 400);
     CHECK(high < 600);
 }
+
+TEST_CASE("The room port takes room streams only from the host that forwards the room",
+          "[sip][media][rtp-source]") {
+    Loop loop;
+    auto ports = std::make_shared<PortAllocator>(46650, 46679);
+    Capture janus(asio::make_strand(loop.io), ports);  // Janus: 127.0.0.1
+    auto strand = asio::make_strand(loop.io);
+    auto stranger = RtpSocket::open(strand, asio::ip::make_address("127.0.0.2"), ports);
+    auto cfg = config();
+    cfg.janusRemote = janus.endpoint();
+    auto pipeline = CallAudioPipeline::create(loop.io.get_executor(), cfg, ports);
+    pipeline->addRoomStream({0x7777, Codec::Pcmu, 0});
+    pipeline->start();
+    const RtpSocket::Endpoint room(kLoopback, pipeline->roomPort());
+
+    sendAudio(*stranger, room, 10, 0x7777);  // the right SSRC, the wrong host
+    REQUIRE(waitFor([&] { return pipeline->stats().roomPacketsDropped == 10; }));
+    CHECK(pipeline->stats().roomPacketsIn == 0);
+    sendAudio(*janus.socket, room, 10, 0x7777);
+    REQUIRE(waitFor([&] { return pipeline->stats().roomPacketsIn == 10; }));
+    pipeline->stop();
+    stranger->close();
+    std::this_thread::sleep_for(30ms);
+    loop.stop();
+}
