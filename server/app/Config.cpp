@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "server/app/Log.hpp"
+#include "server/bridge/AddressList.hpp"
 
 namespace sb::app {
 
@@ -54,6 +55,11 @@ void validate(const Config& c) {
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
+    try {
+        bridge::AddressList checked(c.sipTrunkAddresses);
+    } catch (const std::invalid_argument& e) {
+        bad("sipTrunkAddresses", e.what());
+    }
     if (c.sipMaxMessageBytes < 1024 || c.sipMaxMessageBytes > 16 * 1024 * 1024)
         bad("sipMaxMessageBytes", "must be between 1024 and 16777216");
     if (c.sipTcpIdleSeconds == 0 || c.sipTcpIdleSeconds > 86400) bad("sipTcpIdleSeconds", "must be between 1 and 86400");
