@@ -6,9 +6,6 @@
 // call, whichever way it ends, finishes with nua_i_state/terminated, where the handle is
 // destroyed; that is also where the app hears about ends it did not cause itself.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -23,6 +20,7 @@
 #include <exception>
 
 #include "server/sip/endpoint/AudioSdp.hpp"
+#include "server/sip/endpoint/SipMessage.hpp"
 #include "server/sip/endpoint/SofiaAgentImpl.hpp"
 #include "server/sip/endpoint/UserToUser.hpp"
 
@@ -30,78 +28,8 @@ namespace sb::sip {
 
 namespace {
 
-constexpr char kSdpType[] = "application/sdp";
-
-struct TempHome {
-    su_home_t* home = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
-    ~TempHome() { su_home_unref(home); }
-};
-
-std::string headerText(const void* header) {
-    if (!header) return {};
-    TempHome t;
-    char* s = sip_header_as_string(t.home, static_cast<const sip_header_t*>(header));
-    return s ? s : "";
-}
-
-std::string urlText(const url_t* url) {
-    if (!url) return {};
-    TempHome t;
-    char* s = url_as_string(t.home, url);
-    return s ? s : "";
-}
-
-bool hasSdp(const sip_t* sip) {
-    return sip && sip->sip_payload && sip->sip_payload->pl_data && sip->sip_content_type &&
-           sip->sip_content_type->c_type && su_casematch(sip->sip_content_type->c_type, kSdpType);
-}
-
-std::string_view body(const sip_t* sip) {
-    return {sip->sip_payload->pl_data, static_cast<std::size_t>(sip->sip_payload->pl_len)};
-}
-
-bool hasLineBreak(const std::string& s) {
-    return s.find_first_of("\r\n") != std::string::npos;
-}
-
 G711 other(G711 c) {
     return c == G711::Pcmu ? G711::Pcma : G711::Pcmu;
-}
-
-// The standard reason phrase of a status (RFC 3261 §21), "" for codes it has none for: what we
-// send and report is never text a peer chose.
-const char* standardPhrase(int status) {
-    const char* p = sip_status_phrase(status);
-    return p ? p : "";
-}
-
-std::string userOf(const url_t* url) {
-    return url && url->url_user ? url->url_user : "";
-}
-
-// The address the request's packet (or TCP connection) came from.
-std::string sourceOf(msg_t* msg) {
-    const su_addrinfo_t* ai = msg ? msg_addrinfo(msg) : nullptr;
-    if (!ai || !ai->ai_addr) return {};
-    char buf[INET6_ADDRSTRLEN] = {};
-    if (ai->ai_addr->sa_family == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(ai->ai_addr);
-        if (inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf)) return buf;
-    } else if (ai->ai_addr->sa_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(ai->ai_addr);
-        if (inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf)) return buf;
-    }
-    return {};
-}
-
-RemoteMedia remoteFrom(const AudioDescription& d) {
-    RemoteMedia r;
-    r.address = d.address;
-    r.port = d.port;
-    r.telephoneEventPt = d.telephoneEventPt;
-    r.sends = d.sends;
-    r.receives = d.receives;
-    return r;
 }
 
 }  // namespace
