@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "server/app/Log.hpp"
+#include "server/bridge/AddressList.hpp"
 
 namespace sb::app {
 
@@ -64,6 +65,20 @@ void validate(const Config& c) {
         if (d.empty() || d.size() > 32) bad("demoCallDestinations", "entries must be 1 to 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
     if (c.participantLifetimeSeconds <= 0) bad("participantLifetimeSeconds", "must be positive");
+    try {
+        bridge::AddressList checked(c.sipTrunkAddresses);
+    } catch (const std::invalid_argument& e) {
+        bad("sipTrunkAddresses", e.what());
+    }
+    if (c.sipMaxMessageBytes < 1024 || c.sipMaxMessageBytes > 16 * 1024 * 1024)
+        bad("sipMaxMessageBytes", "must be between 1024 and 16777216");
+    if (c.sipTcpIdleSeconds == 0 || c.sipTcpIdleSeconds > 86400) bad("sipTcpIdleSeconds", "must be between 1 and 86400");
+    if (c.sipMessageTimeoutSeconds == 0 || c.sipMessageTimeoutSeconds > 3600)
+        bad("sipMessageTimeoutSeconds", "must be between 1 and 3600");
+    if (c.sipSessionExpiresSeconds > 0 && c.sipSessionExpiresSeconds < c.sipMinSessionExpiresSeconds)
+        bad("sipSessionExpiresSeconds", "must be 0 or at least sipMinSessionExpiresSeconds");
+    if (!(c.rtpInactivitySeconds >= 0) || c.rtpInactivitySeconds > 86400)
+        bad("rtpInactivitySeconds", "must be between 0 and 86400");
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -131,6 +146,16 @@ Config loadConfigFile(const std::string& path, Config c) {
                 c.voiceNumbers.push_back(std::move(vn));
             }
         }
+        else if (k == "sipTrunkAddresses") c.sipTrunkAddresses = get<std::vector<std::string>>(v, k);
+        else if (k == "sipMaxMessageBytes") c.sipMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k == "sipTcp") c.sipTcp = get<bool>(v, k);
+        else if (k == "sipTcpIdleSeconds") c.sipTcpIdleSeconds = get<unsigned>(v, k);
+        else if (k == "sipMessageTimeoutSeconds") c.sipMessageTimeoutSeconds = get<unsigned>(v, k);
+        else if (k == "sipSessionExpiresSeconds") c.sipSessionExpiresSeconds = get<unsigned>(v, k);
+        else if (k == "sipMinSessionExpiresSeconds") c.sipMinSessionExpiresSeconds = get<unsigned>(v, k);
+        else if (k == "rtpLatching") c.rtpLatching = get<bool>(v, k);
+        else if (k == "rtpInactivitySeconds") c.rtpInactivitySeconds = get<double>(v, k);
+        else if (k == "rtpUnconfirmedPackets") c.rtpUnconfirmedPackets = get<std::uint32_t>(v, k);
         else if (k == "janusUrl") c.janusUrl = get<std::string>(v, k);
         else if (k == "janusAdminKey") c.janusAdminKey = get<std::string>(v, k);
         else if (k == "janusRoomSecret") c.janusRoomSecret = get<std::string>(v, k);

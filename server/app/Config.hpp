@@ -69,6 +69,17 @@ struct Config {
     std::size_t maxCalls = 200;
     std::string sipTrunk;                     // "sip:127.0.0.1:5070": where outbound calls go
     std::vector<VoiceNumber> voiceNumbers;
+    // SIP and RTP limits (docs/security.md "SIP and RTP").
+    std::vector<std::string> sipTrunkAddresses;  // who may call voiceNumbers; empty: sipTrunk's host
+    std::size_t sipMaxMessageBytes = 65536;
+    bool sipTcp = true;                           // also listen on TCP (same port)
+    unsigned sipTcpIdleSeconds = 300;
+    unsigned sipMessageTimeoutSeconds = 10;
+    unsigned sipSessionExpiresSeconds = 1800;     // RFC 4028; 0 = no session timer
+    unsigned sipMinSessionExpiresSeconds = 90;
+    bool rtpLatching = false;                     // accept RTP from the first source (NAT)
+    double rtpInactivitySeconds = 30;             // 0 = never end a call for silence
+    std::uint32_t rtpUnconfirmedPackets = 250;    // sent before the phone's first packet
 
     // Media engine. Unset janusUrl: signaling works, offers get a media-server error.
     std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188

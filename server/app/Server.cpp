@@ -102,6 +102,16 @@ struct Server::Parts {
         metrics.addGauge({"switchboard_sip_free_rtp_ports", "RTP ports left for phone legs.", [this] {
                               return sip ? static_cast<double>(sip->freeRtpPorts()) : 0.0;
                           }});
+        auto sipCount = [this](const char* name, const char* help, std::uint64_t bridge::BridgeStats::*field) {
+            metrics.addGauge({name, help, [this, field] { return sip ? static_cast<double>(sip->stats().*field) : 0.0; }});
+        };
+        sipCount("switchboard_sip_calls_rtp_timeout_total", "Calls ended because the phone's RTP stopped (rtpInactivitySeconds).",
+                 &bridge::BridgeStats::callsRtpTimedOut);
+        sipCount("switchboard_sip_rtp_foreign_packets_total", "RTP packets of ended calls dropped: not from the phone's address.",
+                 &bridge::BridgeStats::rtpForeignPackets);
+        sipCount("switchboard_sip_untrusted_trunk_invites_total", "INVITEs for voice numbers refused (403): not from sipTrunkAddresses.",
+                 &bridge::BridgeStats::untrustedTrunkInvites);
+        sipCount("switchboard_sip_calls_refused_total", "Inbound INVITEs refused.", &bridge::BridgeStats::callsRefused);
     }
 
     std::unique_ptr<state::SessionStore> store;
@@ -180,6 +190,17 @@ int Server::run() {
         bc.rtpPortMin = config_.rtpPortMin;
         bc.rtpPortMax = config_.rtpPortMax;
         bc.trunk = config_.sipTrunk;
+        bc.trunkAddresses = config_.sipTrunkAddresses;
+        bc.sip.maxMessageBytes = config_.sipMaxMessageBytes;
+        bc.sip.tcp = config_.sipTcp;
+        bc.sip.tcpIdleSeconds = config_.sipTcpIdleSeconds;
+        bc.sip.messageTimeoutSeconds = config_.sipMessageTimeoutSeconds;
+        bc.sip.sessionExpiresSeconds = config_.sipSessionExpiresSeconds;
+        bc.sip.minSessionExpiresSeconds = config_.sipMinSessionExpiresSeconds;
+        bc.rtpGuard.latch = config_.rtpLatching;
+        bc.rtpGuard.unconfirmedSendLimit = config_.rtpUnconfirmedPackets;
+        bc.rtpGuard.inactivityTimeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(config_.rtpInactivitySeconds));
         for (const auto& n : config_.voiceNumbers)
             bc.numbers.push_back({n.number, n.accountId, n.applicationId, n.initiateUrl, n.disconnectUrl});
         sip = std::make_shared<bridge::SipBridge>(http.executor(), bc, parts_->tokens, parts_->calls, parts_->media);

@@ -2,6 +2,7 @@
 #include "server/bridge/BridgeCall.hpp"
 
 #include <boost/asio/post.hpp>
+#include <sofia-sip/url.h>
 
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
@@ -17,7 +18,26 @@ SipBridge::SipBridge(asio::any_io_executor executor, BridgeConfig config, const 
       tokens_(tokens),
       calls_(calls),
       media_(std::move(media)),
-      ports_(std::make_shared<sip::media::PortAllocator>(config_.rtpPortMin, config_.rtpPortMax)) {}
+      ports_(std::make_shared<sip::media::PortAllocator>(config_.rtpPortMin, config_.rtpPortMax)) {
+    if (!config_.trunkAddresses.empty()) {
+        try {
+            trunkAddresses_ = AddressList(config_.trunkAddresses);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("sipTrunkAddresses: ") + e.what());
+        }
+    } else if (!config_.trunk.empty()) {
+        // Default: the trunk's own host, when it is an address (sofia's parser, not ours).
+        auto* home = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
+        if (url_t* url = url_make(home, config_.trunk.c_str()); url && url->url_host) {
+            std::string host = url->url_host;
+            if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+            boost::system::error_code ec;
+            asio::ip::make_address(host, ec);
+            if (!ec) trunkAddresses_ = AddressList({host});
+        }
+        su_home_unref(home);
+    }
+}
 
 SipBridge::~SipBridge() = default;
 
@@ -41,6 +61,9 @@ void SipBridge::start() {
     events.onFailed = [weak](const std::string& callId, int status, const std::string& reason) {
         if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, status, reason] { self->onOutboundFailed(callId, status, reason); });
     };
+    events.onMediaChanged = [weak](const std::string& callId, const sip::RemoteMedia& remote) {
+        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, remote] { self->onMediaChanged(callId, remote); });
+    };
     events.onEnded = [weak](const std::string& callId, const std::string& reason) {
         if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, reason] { self->end(callId, reason, false); });
     };
@@ -60,33 +83,35 @@ void SipBridge::stop() {
 
 std::uint16_t SipBridge::sipPort() const { return endpoint_ ? endpoint_->port() : 0; }
 
+// The SIP response carries the status's standard phrase only (SipEndpoint::reject); the
+// reason, which may quote what the caller sent, stays in the log.
 void SipBridge::refuse(const std::string& callId, int status, const std::string& reason) {
     ++stats_.callsRefused;
     app::log(app::LogLevel::Info, "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
-    endpoint_->reject(callId, status, reason);
+    endpoint_->reject(callId, status);
 }
 
 void SipBridge::onInvite(const sip::InboundInvite& invite) {
-    if (!invite.codecMatch) return refuse(invite.callId, 488, "Not Acceptable Here: PCMU or PCMA required");
+    if (!invite.codecMatch) return refuse(invite.callId, 488, "PCMU or PCMA required");
     if (invite.userToUser.empty()) {
         if (onTrunkInvite(invite)) return;
         if (unclaimed_ && unclaimed_(invite)) return;
-        return refuse(invite.callId, 403, "Forbidden: no participant token in User-To-User");
+        return refuse(invite.callId, 403, "no participant token in User-To-User");
     }
     voice::UuiToken uui;
     try {
         uui = voice::extractUuiToken(invite.userToUser);
     } catch (const std::exception& e) {
-        return refuse(invite.callId, 403, std::string("Forbidden: ") + e.what());
+        return refuse(invite.callId, 403, std::string("bad User-To-User: ") + e.what());
     }
     // The same check as the WebSocket (auth::TokenService::verify, DESIGN "Device token").
     auto check = tokens_.verify(uui.token, calls_.now());
-    if (!check) return refuse(invite.callId, 403, std::string("Forbidden: ") + auth::tokenErrorMessage(*check.error));
+    if (!check) return refuse(invite.callId, 403, std::string("token: ") + auth::tokenErrorMessage(*check.error));
     join(invite.callId, invite.remote, check.claims.accountId, check.claims.participantId, true,
          [self = shared_from_this(), callId = invite.callId](const std::string& error) {
              if (!error.empty()) {
                  int status = error.find("not in a session") != std::string::npos ? 404 : 503;
-                 self->refuse(callId, status, (status == 404 ? "Not Found: " : "Service Unavailable: ") + error);
+                 self->refuse(callId, status, error);
              }
          });
 }
@@ -107,6 +132,7 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
         auto phoneAddr = asio::ip::make_address(remote->address, ec);
         if (!ec) pc.phoneRemote = CallAudioPipeline::Endpoint(phoneAddr, remote->port);
     }
+    pc.phoneGuard = config_.rtpGuard;
     auto call = std::make_shared<Call>();
     call->id = callId;
     if (remote) call->remote = *remote;
@@ -116,6 +142,8 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
         error = std::string("no RTP port free: ") + e.what();
         return nullptr;
     }
+    if (remote) call->pipeline->setPhoneDirection(remote->sends, remote->receives);
+    watchRtp(*call);
     call->sink = std::make_shared<Sink>(weak_from_this(), callId);
     active_[callId] = call;
     stats_.activeCalls = active_.size();
@@ -179,6 +207,36 @@ void SipBridge::attach(const std::shared_ptr<Call>& call, std::function<void(std
     });
 }
 
+// A phone that stopped sending RTP vanished (no BYE): end the call with BYE, which frees its
+// ports, its Janus publisher and its call slot. The id is read when it fires: an outbound
+// call is renamed from its pending id once dialed.
+void SipBridge::watchRtp(Call& call) {
+    std::weak_ptr<SipBridge> weak = weak_from_this();
+    call.pipeline->onPhoneInactive([weak, pipeline = std::weak_ptr<CallAudioPipeline>(call.pipeline)] {
+        auto self = weak.lock();
+        if (!self) return;
+        asio::post(self->strand_, [self, pipeline] {
+            for (auto& [id, c] : self->active_) {
+                if (c->pipeline != pipeline.lock()) continue;
+                ++self->stats_.callsRtpTimedOut;
+                const std::string callId = id;  // end() erases the entry
+                return self->end(callId, "no RTP from the phone (inactivity timeout)", true);
+            }
+        });
+    });
+}
+
+void SipBridge::onMediaChanged(const std::string& callId, const sip::RemoteMedia& remote) {
+    auto it = active_.find(callId);
+    if (it == active_.end()) return;
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(remote.address, ec);
+    if (!ec) it->second->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
+    it->second->pipeline->setPhoneDirection(remote.sends, remote.receives);
+    app::log(app::LogLevel::Info, "sip: call " + callId + " media changed: " + (remote.sends ? "" : "not ") + "sending, " +
+                                      (remote.receives ? "" : "not ") + "receiving");
+}
+
 void SipBridge::end(const std::string& callId, const std::string& reason, bool hangupSip) {
     auto it = active_.find(callId);
     if (it == active_.end()) return;
@@ -199,8 +257,10 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
         else if (voice_ && reason != "voice hangup") voice_->callHungUp(call->voiceCallId);
     }
     auto st = call->pipeline->stats();  // atomics: readable from here
+    stats_.rtpForeignPackets += st.phonePacketsForeign;
     app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason + " (RTP from the phone " +
-                                      std::to_string(st.phonePacketsIn) + ", dropped " + std::to_string(st.phonePacketsDropped) +
+                                      std::to_string(st.phonePacketsIn) + ", dropped " + std::to_string(st.phonePacketsDropped) + " (" +
+                                      std::to_string(st.phonePacketsForeign) + " from other sources)" +
                                       ", relayed " + std::to_string(st.janusPacketsOut) + "; to the phone " +
                                       std::to_string(st.phonePacketsOut) + ", room streams in " + std::to_string(st.roomPacketsIn) + ")");
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "server/api/CallControl.hpp"
+#include "server/bridge/AddressList.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
@@ -37,6 +38,12 @@ struct BridgeConfig {
     // empty: the voice API cannot place calls.
     std::string trunk;
     std::vector<InboundNumber> numbers;
+    // Who may call `numbers` (IPs / CIDR networks): an INVITE for them from any other address
+    // gets 403. Empty: the host of `trunk` when it is an IP literal, else nobody. INVITEs that
+    // carry a participant token are accepted from anywhere (the token is the credential).
+    std::vector<std::string> trunkAddresses;
+    // RTP source check, reflection limit and inactivity timeout of every call's phone side.
+    sip::media::PhoneSourceGuard::Config rtpGuard;
     std::string rtpAddress = "127.0.0.1";  // our RTP address towards phones (and Janus)
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
@@ -45,6 +52,9 @@ struct BridgeConfig {
 struct BridgeStats {
     std::size_t activeCalls = 0;
     std::uint64_t callsAnswered = 0, callsRefused = 0, callsEnded = 0;
+    std::uint64_t callsRtpTimedOut = 0;      // ended because the phone's RTP stopped
+    std::uint64_t rtpForeignPackets = 0;     // of ended calls: RTP from a source not the phone's
+    std::uint64_t untrustedTrunkInvites = 0; // INVITEs for voice numbers from a non-trunk address
 };
 
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
@@ -97,6 +107,8 @@ private:
     void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
     bool onTrunkInvite(const sip::InboundInvite& invite);
     bool isOwnUri(const std::string& uri) const;
+    void onMediaChanged(const std::string& callId, const sip::RemoteMedia& remote);
+    void watchRtp(Call& call);
     // <Transfer> out of this server (TransferLegs.cpp).
     void transferOut(const std::shared_ptr<Call>& aLeg, const voice::TransferRequest& request,
                      std::function<void(std::size_t)> answered, std::function<void(voice::TransferOutcome)> done);
@@ -119,6 +131,7 @@ private:
     voice::VoiceService* voice_ = nullptr;
     voice::CallbackClient* http_ = nullptr;
     std::map<std::string, std::string> voiceToSip_;  // voice call id → SIP endpoint call id
+    AddressList trunkAddresses_;
 };
 
 }  // namespace sb::bridge

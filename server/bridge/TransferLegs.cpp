@@ -89,6 +89,7 @@ void SipBridge::onLegAnswered(const std::shared_ptr<Call>& leg, const sip::Remot
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(remote.address, ec);
     if (!ec) leg->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
+    leg->pipeline->setPhoneDirection(remote.sends, remote.receives);
     leg->pipeline->start();
     connectAudio(*aIt->second, *leg);
     for (std::size_t i = 0; i < t->legIds.size(); ++i) {

@@ -5,7 +5,6 @@
 
 #include <boost/asio/post.hpp>
 #include <algorithm>
-#include <regex>
 
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
@@ -258,6 +257,7 @@ void SipBridge::onOutboundAnswered(const std::string& sipId, const sip::RemoteMe
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(remote.address, ec);
     if (!ec) call->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
+    call->pipeline->setPhoneDirection(remote.sends, remote.receives);
     call->pipeline->start();
     call->media = std::make_shared<Media>(weak_from_this(), sipId);
     if (voice_) voice_->callAnswered(call->voiceCallId, call->media);
@@ -279,18 +279,24 @@ void SipBridge::onOutboundFailed(const std::string& sipId, int status, const std
 // (Bandwidth's "initiate" event), and its BXML runs on the call.
 bool SipBridge::onTrunkInvite(const sip::InboundInvite& invite) {
     if (!voice_) return false;
-    static const std::regex userPart(R"(sip:([^@;>]+)@)");
-    std::smatch m;
-    if (!std::regex_search(invite.requestUri, m, userPart)) return false;
-    std::string number = m[1];
+    // The user part as sofia's URI parser found it; numbers are short, anything long is not one.
+    const std::string& number = invite.requestUser;
+    if (number.empty() || number.size() > 32) return false;
     const InboundNumber* target = nullptr;
     for (const auto& n : config_.numbers)
         if (n.number == number) target = &n;
     if (!target) return false;
+    // Only the trunk delivers calls to the numbers (toll fraud and spam otherwise: anyone who
+    // reaches the SIP port could start the number's application).
+    if (!trunkAddresses_.contains(invite.sourceAddress)) {
+        ++stats_.untrustedTrunkInvites;
+        refuse(invite.callId, 403, "INVITE for " + number + " from " + invite.sourceAddress + ", not a trunk address");
+        return true;
+    }
     std::string error;
     auto call = newCall(invite.callId, &invite.remote, error);
     if (!call) {
-        refuse(invite.callId, 503, "Service Unavailable: " + error);
+        refuse(invite.callId, 503, error);
         return true;
     }
     call->inbound = true;
@@ -299,8 +305,8 @@ bool SipBridge::onTrunkInvite(const sip::InboundInvite& invite) {
     voice::InboundCall inbound;
     inbound.accountId = target->accountId;
     inbound.applicationId = target->applicationId;
-    std::smatch fm;
-    inbound.from = std::regex_search(invite.from, fm, userPart) ? std::string(fm[1]) : invite.from;
+    // The caller's number (From's user part), bounded like any number we keep.
+    inbound.from = invite.fromUser.size() <= 64 ? invite.fromUser : invite.fromUser.substr(0, 64);
     inbound.to = number;
     inbound.initiateUrl = target->initiateUrl;
     inbound.disconnectUrl = target->disconnectUrl;
@@ -312,7 +318,7 @@ bool SipBridge::onTrunkInvite(const sip::InboundInvite& invite) {
         active_.erase(invite.callId);
         stats_.activeCalls = active_.size();
         call->pipeline->stop();
-        refuse(invite.callId, 486, std::string("Busy Here: ") + e.what());
+        refuse(invite.callId, 486, e.what());
     }
     return true;
 }

@@ -11,7 +11,13 @@ namespace sb::voice {
 namespace {
 constexpr auto kRateWindow = std::chrono::seconds(60);
 
+// libstdc++'s regex matcher recurses per character: a long enough value overflows the stack.
+// Numbers and SIP URIs that can be dialed are short (the REST API allows 256 characters), so
+// anything longer matches nothing, whatever the pattern, and never reaches the matcher.
+constexpr std::size_t kMaxMatchedLength = 256;
+
 bool matchesAny(const std::vector<std::regex>& patterns, const std::string& value) {
+    if (value.size() > kMaxMatchedLength) return false;
     return std::any_of(patterns.begin(), patterns.end(),
                        [&](const std::regex& re) { return std::regex_match(value, re); });
 }

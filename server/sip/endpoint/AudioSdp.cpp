@@ -60,6 +60,13 @@ AudioDescription parseAudioSdp(std::string_view text) {
         }
         out.address = c->c_address;
         out.port = static_cast<std::uint16_t>(m->m_port);
+        // Media-level direction (the parser's m_mode, sendrecv by default) within the
+        // session-level one.
+        const unsigned mode =
+            m->m_mode & static_cast<unsigned>(sdp_attribute_mode(session->sdp_attributes, sdp_sendrecv));
+        const bool nullAddress = out.address == "0.0.0.0";
+        out.sends = (mode & sdp_sendonly) != 0;
+        out.receives = (mode & sdp_recvonly) != 0 && !nullAddress;
         // Static payload types only: a dynamic PT mapped to PCMU would need the RTP side to use it.
         for (const sdp_rtpmap_t* rm = m->m_rtpmaps; rm; rm = rm->rm_next) {
             if (rm->rm_pt == 0)
@@ -114,7 +121,10 @@ std::string buildAudioSdp(const AudioSdpParams& p) {
         s += "a=fmtp:" + pt + " 0-16\r\n";
     }
     s += "a=ptime:20\r\n";
-    s += "a=sendrecv\r\n";
+    s += p.sends && p.receives ? "a=sendrecv\r\n"
+         : p.sends             ? "a=sendonly\r\n"
+         : p.receives          ? "a=recvonly\r\n"
+                               : "a=inactive\r\n";
     return s;
 }
 

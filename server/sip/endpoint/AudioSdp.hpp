@@ -21,6 +21,11 @@ struct AudioDescription {
     std::uint16_t port = 0;     // RTP port
     std::vector<G711> g711;     // PCMU (PT 0) / PCMA (PT 8) in the m-line's order
     int telephoneEventPt = -1;  // telephone-event/8000 PT, -1 if absent
+    // The direction attribute (RFC 3264 §5.1/§8.4), from the describer's point of view: a phone
+    // on hold says a=sendonly (music on hold) or a=inactive; c=0.0.0.0 is the old way to say
+    // "send me nothing" (RFC 3264 §8.4).
+    bool sends = true;
+    bool receives = true;
 };
 
 AudioDescription parseAudioSdp(std::string_view sdp);
@@ -37,10 +42,13 @@ struct AudioSdpParams {
     int telephoneEventPt = -1;    // <0: no telephone-event
     std::uint64_t sessionId = 0;  // o= sess-id
     std::uint64_t version = 0;    // o= sess-version
+    // a=sendrecv, or the answer to a hold (RFC 3264 §6.1: sendonly ↔ recvonly, inactive).
+    bool sends = true;
+    bool receives = true;
 };
 
 // v=, o=, s=, c=, t=, one m=audio with rtpmap lines, fmtp 0-16 for telephone-event, ptime 20,
-// sendrecv. CRLF line ends.
+// a=sendrecv (or the direction of `params`). CRLF line ends.
 std::string buildAudioSdp(const AudioSdpParams& params);
 
 int payloadType(G711 codec);

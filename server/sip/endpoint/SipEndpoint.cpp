@@ -55,6 +55,11 @@ SipEndpoint::SipEndpoint(boost::asio::any_io_executor executor, SipConfig config
             if (e.onEnded) e.onEnded(id, reason);
         });
     };
+    sink.mediaChanged = [d](std::string id, RemoteMedia remote) {
+        d->post([id = std::move(id), remote = std::move(remote)](Events& e) {
+            if (e.onMediaChanged) e.onMediaChanged(id, remote);
+        });
+    };
     agent_ = std::make_unique<SofiaUserAgent>(std::move(config), std::move(sink));
 }
 
@@ -79,8 +84,8 @@ void SipEndpoint::answer(const std::string& callId, const LocalMedia& local) {
     agent_->answer(callId, local);
 }
 
-void SipEndpoint::reject(const std::string& callId, int status, const std::string& reason) {
-    agent_->reject(callId, status, reason);
+void SipEndpoint::reject(const std::string& callId, int status, const std::string&) {
+    agent_->reject(callId, status);
 }
 
 std::string SipEndpoint::dial(const OutboundCall& call) {

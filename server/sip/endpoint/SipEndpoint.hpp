@@ -11,8 +11,12 @@
 // What the endpoint does without asking the app:
 // - an INVITE over capacity (SipConfig::maxCalls) gets 503 Service Unavailable;
 // - an INVITE without SDP (offer expected in the ACK) gets 488: not supported yet;
-// - OPTIONS gets 200; other methods 405/501; malformed requests 400 (all by sofia);
-// - session timers and 100rel/PRACK are switched off.
+// - OPTIONS gets 200; other methods 405/501; malformed requests 400 (all by sofia); a message
+//   larger than SipConfig::maxMessageBytes is refused by sofia's transport (413 / dropped);
+// - every final response carries the standard reason phrase of its status (RFC 3261 §21),
+//   never text the app or the peer supplied: nothing a peer sends is echoed or kept;
+// - session timers (RFC 4028) with the far end as refresher: a dialog nobody refreshes is
+//   ended with BYE and reported as onEnded; 100rel/PRACK are switched off.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
@@ -33,6 +37,8 @@ struct RemoteMedia {
     std::uint16_t port = 0;     // its RTP port
     G711 codec = G711::Pcmu;    // the codec to use with it
     int telephoneEventPt = -1;  // RFC 4733 telephone-event payload type; -1 = not offered
+    bool sends = true;          // the far end's SDP direction: it sends RTP (not recvonly/inactive)
+    bool receives = true;       // it wants RTP (not sendonly/inactive, not c=0.0.0.0)
 };
 
 // Our side of the media, supplied by the app (the RTP socket it opened).
@@ -51,6 +57,9 @@ struct InboundInvite {
     std::string from;        // the From header value (display name, URI, tag), as received
     std::string to;          // the To header value, as received
     std::string requestUri;  // the Request-URI, as received
+    std::string requestUser; // its user part, from sofia's URI parser ("" if none)
+    std::string fromUser;    // the From URI's user part, from sofia's URI parser ("" if none)
+    std::string sourceAddress;  // IP address the INVITE came from (the packet's, not Via's)
     std::string userToUser;  // raw User-To-User header value ("" if absent), RFC 7433; several
                              // header fields are joined with ","
     std::vector<std::string> userToUserValues;  // split: each value with its ;encoding= param
@@ -74,6 +83,15 @@ struct SipConfig {
     bool tcp = true;                        // listen on TCP (same port)
     std::string userAgent = "switchboard";  // User-Agent / Server header
     std::size_t maxCalls = 200;             // concurrent calls, both directions; more → 503
+    std::size_t maxMessageBytes = 65536;    // larger SIP messages are refused by sofia's transport
+    unsigned tcpIdleSeconds = 300;          // a TCP connection with no traffic for this long is closed
+    unsigned messageTimeoutSeconds = 10;    // a message not complete within this is dropped (and
+                                            // its TCP connection closed): slow senders
+    // RFC 4028 session timer offered and demanded (Session-Expires, seconds; 0 = off) and the
+    // smallest interval accepted (Min-SE; shorter requests get 422). The far end refreshes; a
+    // session it does not refresh in time is ended with BYE (§10).
+    unsigned sessionExpiresSeconds = 1800;
+    unsigned minSessionExpiresSeconds = 90;
 };
 
 class SofiaUserAgent;
@@ -98,6 +116,10 @@ class SipEndpoint {
         // INVITE not yet answered ("cancel"), or another termination (sofia's reason phrase,
         // e.g. no ACK for our 200 OK).
         std::function<void(const std::string& callId, const std::string& reason)> onEnded;
+        // A re-INVITE of an answered call changed the far end's media (new address, hold with
+        // a=sendonly/inactive, resume). It was answered at once with our same address and codec
+        // and the matching direction (RFC 3264 §6.1).
+        std::function<void(const std::string& callId, const RemoteMedia&)> onMediaChanged;
     };
 
     SipEndpoint(boost::asio::any_io_executor executor, SipConfig config, Events events);
@@ -117,8 +139,9 @@ class SipEndpoint {
     // 200 OK with SDP: one m=audio with the codec (+ telephone-event if offered). Unknown or
     // ended callId: ignored.
     void answer(const std::string& callId, const LocalMedia& local);
-    // A final response ≥300 to an INVITE not yet answered (403/404/486/488/503…).
-    void reject(const std::string& callId, int status, const std::string& reason);
+    // A final response ≥300 to an INVITE not yet answered (403/404/486/488/503…), with the
+    // status's standard reason phrase (RFC 3261 §21): `reason` is for the app's logs only.
+    void reject(const std::string& callId, int status, const std::string& reason = {});
     // INVITE with an SDP offer (PCMU, PCMA, telephone-event) and the User-To-User header. Returns
     // the callId at once; progress arrives as onRinging/onAnswered/onFailed.
     std::string dial(const OutboundCall& call);

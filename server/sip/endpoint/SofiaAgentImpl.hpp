@@ -15,9 +15,9 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "server/sip/endpoint/AudioSdp.hpp"
 #include "server/sip/endpoint/SofiaUserAgent.hpp"
 
 namespace sb::sip {
@@ -37,6 +37,9 @@ class SofiaUserAgent::Impl {
         std::vector<G711> offered;    // inbound: G.711 codecs of the offer
         int offeredTelephoneEventPt = -1;
         std::string localSdp;  // what we sent (answer, or offer), for re-INVITEs
+        AudioSdpParams localParams;  // what localSdp was built from
+        std::uint64_t localVersion = 1;
+        RemoteMedia remote;    // the far end's media as last described
     };
 
     Impl(SipConfig config, Sink sink);
@@ -53,7 +56,7 @@ class SofiaUserAgent::Impl {
 
     // [sofia] call operations (SofiaCalls.cpp)
     void doAnswer(const std::string& callId, const LocalMedia& local);
-    void doReject(const std::string& callId, int status, const std::string& reason);
+    void doReject(const std::string& callId, int status);
     void doDial(const std::string& callId, const OutboundCall& call);
     void doHangup(const std::string& callId);
 
@@ -74,7 +77,8 @@ class SofiaUserAgent::Impl {
     void onEvent(nua_event_t event, int status, char const* phrase, nua_handle_t* nh, Call* call,
                  sip_t const* sip, tagi_t tags[]);
     void onIncomingInvite(nua_handle_t* nh, Call* call, sip_t const* sip);
-    void onInviteResponse(int status, char const* phrase, Call* call, sip_t const* sip);
+    void onReInvite(nua_handle_t* nh, Call& call, sip_t const* sip);
+    void onInviteResponse(int status, Call* call, sip_t const* sip);
     void onTerminated(nua_handle_t* nh, Call* call, int status, char const* phrase);
     static void onAnswerTimeout(su_root_magic_t* magic, su_timer_t* timer, su_timer_arg_t* arg);
     Call* find(const std::string& callId);
@@ -107,9 +111,6 @@ class SofiaUserAgent::Impl {
     su_timer_t* shutdownTimer_ = nullptr;
     std::uint64_t sdpSessionId_ = 0;
     std::unordered_map<std::string, std::unique_ptr<Call>> calls_;
-    // nua_respond() keeps the reason phrase by pointer until the response is sent (unlike tags,
-    // which it copies): the app's phrases are kept here for good. Apps use a handful.
-    std::unordered_set<std::string> phrases_;
 };
 
 }  // namespace sb::sip

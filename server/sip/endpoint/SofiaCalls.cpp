@@ -20,46 +20,13 @@
 #include <exception>
 
 #include "server/sip/endpoint/AudioSdp.hpp"
+#include "server/sip/endpoint/SipMessage.hpp"
 #include "server/sip/endpoint/SofiaAgentImpl.hpp"
 #include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::sip {
 
 namespace {
-
-constexpr char kSdpType[] = "application/sdp";
-
-struct TempHome {
-    su_home_t* home = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
-    ~TempHome() { su_home_unref(home); }
-};
-
-std::string headerText(const void* header) {
-    if (!header) return {};
-    TempHome t;
-    char* s = sip_header_as_string(t.home, static_cast<const sip_header_t*>(header));
-    return s ? s : "";
-}
-
-std::string urlText(const url_t* url) {
-    if (!url) return {};
-    TempHome t;
-    char* s = url_as_string(t.home, url);
-    return s ? s : "";
-}
-
-bool hasSdp(const sip_t* sip) {
-    return sip && sip->sip_payload && sip->sip_payload->pl_data && sip->sip_content_type &&
-           sip->sip_content_type->c_type && su_casematch(sip->sip_content_type->c_type, kSdpType);
-}
-
-std::string_view body(const sip_t* sip) {
-    return {sip->sip_payload->pl_data, static_cast<std::size_t>(sip->sip_payload->pl_len)};
-}
-
-bool hasLineBreak(const std::string& s) {
-    return s.find_first_of("\r\n") != std::string::npos;
-}
 
 G711 other(G711 c) {
     return c == G711::Pcmu ? G711::Pcma : G711::Pcmu;
@@ -88,7 +55,7 @@ void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* ph
             onIncomingInvite(nh, call, sip);
             break;
         case nua_r_invite:
-            onInviteResponse(status, phrase, call, sip);
+            onInviteResponse(status, call, sip);
             break;
         case nua_i_cancel:
             if (call) call->remoteEnd = "cancel";
@@ -120,17 +87,7 @@ void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* ph
 }
 
 void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t const* sip) {
-    if (call) {
-        // A re-INVITE (refresh, hold…): keep the session as it is, same SDP and version
-        // (RFC 3264 §8: an unchanged description keeps its o= version).
-        if (call->answered && !call->localSdp.empty()) {
-            nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
-                        SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
-        } else {
-            nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
-        }
-        return;
-    }
+    if (call) return onReInvite(nh, *call, sip);
     if (stopping_ || active >= config_.maxCalls) {
         // No Retry-After: a trunk would take us out of rotation, and sofia peers would
         // re-send the INVITE by themselves.
@@ -146,6 +103,12 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
                     TAG_END());
         return;
     }
+
+    // RFC 4028 §9: a caller that does not support timers would make us the refresher, and our
+    // refresh would be an INVITE without SDP (NUA's offer/answer is off). Such calls get no
+    // session timer; the RTP inactivity timeout still ends them when the phone vanishes.
+    if (config_.sessionExpiresSeconds > 0 && !sip_has_supported(sip->sip_supported, "timer"))
+        nua_set_hparams(nh, NUTAG_SESSION_TIMER(0), TAG_END());
 
     auto owned = std::make_unique<Call>();
     Call& c = *owned;
@@ -164,6 +127,9 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
     invite.from = headerText(sip->sip_from);
     invite.to = headerText(sip->sip_to);
     invite.requestUri = sip->sip_request ? urlText(sip->sip_request->rq_url) : "";
+    invite.requestUser = sip->sip_request ? userOf(sip->sip_request->rq_url) : "";
+    invite.fromUser = sip->sip_from ? userOf(sip->sip_from->a_url) : "";
+    invite.sourceAddress = sourceOf(nua_current_request(nua_));
     for (const sip_unknown_t* u = sip->sip_unknown; u; u = u->un_next) {
         if (u->un_name && u->un_value && su_casematch(u->un_name, "User-To-User")) {
             if (!invite.userToUser.empty()) invite.userToUser += ',';
@@ -171,9 +137,8 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
         }
     }
     invite.userToUserValues = splitUserToUser(invite.userToUser);
-    invite.remote.address = offer.address;
-    invite.remote.port = offer.port;
-    invite.remote.telephoneEventPt = offer.telephoneEventPt;
+    c.remote = invite.remote;
+    invite.remote = remoteFrom(offer);
     if (auto codec = preferredFromOffer(offer)) {
         invite.remote.codec = *codec;
         invite.codecMatch = true;
@@ -181,8 +146,41 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
     sink_.invite(std::move(invite));
 }
 
-void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call* call,
-                                            sip_t const* sip) {
+// A re-INVITE in an established dialog: a session refresh (RFC 4028), a new address, hold or
+// resume. The answer keeps our address, codec and o= version unless the direction must change
+// (RFC 3264 §8: a changed description gets version + 1); the app hears about media changes.
+void SofiaUserAgent::Impl::onReInvite(nua_handle_t* nh, Call& call, sip_t const* sip) {
+    if (!call.answered || call.localSdp.empty()) {
+        nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
+        return;
+    }
+    if (hasSdp(sip)) {
+        AudioDescription offer = parseAudioSdp(body(sip));
+        if (!offer.ok) {
+            nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+            return;
+        }
+        RemoteMedia remote = remoteFrom(offer);
+        remote.codec = call.remote.codec;
+        const bool changed = remote.address != call.remote.address ||
+                             remote.port != call.remote.port || remote.sends != call.remote.sends ||
+                             remote.receives != call.remote.receives;
+        if (call.localParams.sends != remote.receives ||
+            call.localParams.receives != remote.sends) {
+            call.localParams.sends = remote.receives;
+            call.localParams.receives = remote.sends;
+            call.localParams.version = ++call.localVersion;
+            call.localSdp = buildAudioSdp(call.localParams);
+        }
+        call.remote = remote;
+        if (changed && call.live) sink_.mediaChanged(call.id, remote);
+    }
+    // Without SDP (RFC 3261 §14.1: a refresh may carry none) our 200 holds an offer: the same.
+    nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
+                SIPTAG_PAYLOAD_STR(call.localSdp.c_str()), TAG_END());
+}
+
+void SofiaUserAgent::Impl::onInviteResponse(int status, Call* call, sip_t const* sip) {
     if (!call || call->inbound) return;
     if (status >= 180 && status < 190) {
         if (call->live && !call->ringingReported) {
@@ -198,7 +196,7 @@ void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call
         // for, so the call fails here and its handle goes.
         const int final = sip && sip->sip_status ? sip->sip_status->st_status : 0;
         if (final >= 300) {
-            const std::string reason = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "";
+            const std::string reason = standardPhrase(final);
             if (call->live) {
                 retire(*call);
                 sink_.failed(call->id, final, reason);
@@ -214,7 +212,7 @@ void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call
     if (status >= 300) {
         if (call->live) {
             retire(*call);
-            sink_.failed(call->id, status, phrase ? phrase : "");
+            sink_.failed(call->id, status, standardPhrase(status));
         }
         return;
     }
@@ -235,11 +233,9 @@ void SofiaUserAgent::Impl::onInviteResponse(int status, char const* phrase, Call
         sink_.failed(call->id, 488, "Not Acceptable Here (no G.711 in the SDP answer)");
         return;
     }
-    RemoteMedia remote;
-    remote.address = answer.address;
-    remote.port = answer.port;
+    RemoteMedia remote = remoteFrom(answer);
     remote.codec = *codec;
-    remote.telephoneEventPt = answer.telephoneEventPt;
+    call->remote = remote;
     sink_.answered(call->id, remote);
 }
 
@@ -251,9 +247,12 @@ void SofiaUserAgent::Impl::onTerminated(nua_handle_t* nh, Call* call, int status
     }
     if (call->live) {
         retire(*call);
-        std::string reason = phrase ? phrase : "";
+        // Sofia's phrase may be a peer's text: report the status and its standard phrase.
+        (void)phrase;
+        std::string reason = std::to_string(status) + " " + standardPhrase(status);
         if (!call->inbound && !call->answered) {
-            sink_.failed(call->id, status >= 300 ? status : 500, reason);
+            const int final = status >= 300 ? status : 500;
+            sink_.failed(call->id, final, standardPhrase(final));
         } else {
             sink_.ended(call->id, call->remoteEnd.empty() ? reason : call->remoteEnd);
         }
@@ -280,7 +279,7 @@ void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia&
     Call* call = find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
     if (call->offered.empty()) {  // the app should have rejected: do it for it
-        doReject(callId, 488, "Not Acceptable Here");
+        doReject(callId, 488);
         return;
     }
     G711 codec = call->offered.front();
@@ -295,22 +294,26 @@ void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia&
     p.telephoneEventPt = local.telephoneEventPt >= 0 ? call->offeredTelephoneEventPt : -1;
     p.sessionId = ++sdpSessionId_;
     p.version = 1;
+    // RFC 3264 §6.1: a sendonly offer gets a recvonly answer, and so on.
+    p.sends = call->remote.receives;
+    p.receives = call->remote.sends;
+    call->localParams = p;
     call->localSdp = buildAudioSdp(p);
     call->answered = true;
     nua_respond(call->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
                 SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
 }
 
-void SofiaUserAgent::Impl::doReject(const std::string& callId, int status,
-                                    const std::string& reason) {
+void SofiaUserAgent::Impl::doReject(const std::string& callId, int status) {
     Call* call = find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
-    if (status < 300 || status > 699) status = 500;
+    const char* standard = status >= 300 && status <= 699 ? sip_status_phrase(status) : nullptr;
+    if (!standard || !*standard) status = 500;
     retire(*call);
     call->endSent = true;
-    const char* phrase =
-        reason.empty() ? sip_status_phrase(status) : phrases_.insert(reason).first->c_str();
-    nua_respond(call->nh, status, phrase, TAG_END());
+    // A static string of sofia's table: nua_respond() keeps the phrase by pointer until the
+    // response is sent, and nothing of the request is echoed (RFC 3261 §21 phrases only).
+    nua_respond(call->nh, status, sip_status_phrase(status), TAG_END());
 }
 
 void SofiaUserAgent::Impl::failNotRunning(const std::string& callId) {
@@ -346,6 +349,7 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     p.telephoneEventPt = out.local.telephoneEventPt;
     p.sessionId = ++sdpSessionId_;
     p.version = 1;
+    c.localParams = p;
     c.localSdp = buildAudioSdp(p);
     const std::string uui = "User-To-User: " + out.userToUser;
     nua_invite(nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(c.localSdp.c_str()),

@@ -1,10 +1,12 @@
 // Lifecycle of sofia's thread, the command queue into it, and the forwarding public methods.
 // Call handling is in SofiaCalls.cpp.
 
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include <chrono>
 #include <cstdio>
@@ -132,13 +134,31 @@ void SofiaUserAgent::Impl::threadMain() {
     su_root_threading(root, 0);  // run the NUA stack in this thread too
 
     const auto url = bindUrl(config_);
+    const unsigned expires = config_.sessionExpiresSeconds;
     nua_ = nua_create(root, &Impl::onNuaEvent, this, NUTAG_URL(url.c_str()),
                       SIPTAG_USER_AGENT_STR(config_.userAgent.c_str()),
+                      // A bound on what one message may make sofia parse and keep (UDP
+                      // datagrams are bounded anyway; a TCP stream is not).
+                      NTATAG_MAXSIZE(config_.maxMessageBytes),
+                      // sofia's defaults keep idle TCP connections and half-sent messages
+                      // forever (UINT_MAX): one slow client per descriptor would do.
+                      TPTAG_IDLE(config_.tcpIdleSeconds * 1000u),
+                      TPTAG_TIMEOUT(config_.messageTimeoutSeconds * 1000u),
                       NUTAG_MEDIA_ENABLE(0),  // no soa: SDP is ours (AudioSdp)
                       NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_AUTOACK(1),
-                      NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0), NUTAG_SESSION_TIMER(0),
-                      NUTAG_EARLY_MEDIA(0), NUTAG_ONLY183_100REL(0), SIPTAG_SUPPORTED_STR(""),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0),
+                      // RFC 4028: the far end refreshes (re-INVITE or UPDATE, both answered
+                      // here with our unchanged SDP); if it stops, sofia sends BYE before
+                      // the session expires (§10) and the call ends like any other. When we
+                      // must refresh (an outbound call whose callee lacks "timer"), sofia
+                      // re-sends our INVITE with its offer: UPDATE would go to peers that may
+                      // not allow it. Inbound callers without "timer" get no timer at all
+                      // (SofiaCalls.cpp): sofia would refresh with an INVITE without SDP.
+                      NUTAG_SESSION_TIMER(expires), NUTAG_MIN_SE(config_.minSessionExpiresSeconds),
+                      NUTAG_SESSION_REFRESHER(nua_remote_refresher), NUTAG_UPDATE_REFRESH(0),
+                      NUTAG_EARLY_MEDIA(0), NUTAG_ONLY183_100REL(0),
+                      SIPTAG_SUPPORTED_STR(expires > 0 ? "timer" : ""),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE"),
                       NUTAG_APPL_METHOD(static_cast<char const*>(nullptr)),
                       NUTAG_APPL_METHOD("INVITE"), TAG_END());
     if (!nua_) {
@@ -243,9 +263,10 @@ void SofiaUserAgent::answer(std::string callId, LocalMedia local) {
     });
 }
 
-void SofiaUserAgent::reject(std::string callId, int status, std::string reason) {
-    impl_->post([impl = impl_.get(), callId = std::move(callId), status,
-                 reason = std::move(reason)] { impl->doReject(callId, status, reason); });
+void SofiaUserAgent::reject(std::string callId, int status) {
+    impl_->post([impl = impl_.get(), callId = std::move(callId), status] {
+        impl->doReject(callId, status);
+    });
 }
 
 void SofiaUserAgent::dial(std::string callId, OutboundCall call) {

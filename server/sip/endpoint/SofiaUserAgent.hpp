@@ -28,6 +28,7 @@ class SofiaUserAgent {
         std::function<void(std::string callId)> ringing;
         std::function<void(std::string callId, int status, std::string reason)> failed;
         std::function<void(std::string callId, std::string reason)> ended;
+        std::function<void(std::string callId, RemoteMedia)> mediaChanged;
     };
 
     SofiaUserAgent(SipConfig config, Sink sink);
@@ -42,7 +43,7 @@ class SofiaUserAgent {
 
     // Thread-safe; run on sofia's thread.
     void answer(std::string callId, LocalMedia local);
-    void reject(std::string callId, int status, std::string reason);
+    void reject(std::string callId, int status);
     void dial(std::string callId, OutboundCall call);
     void hangup(std::string callId);
     std::size_t activeCalls() const;

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <random>
+
+#include "server/sip/media/SecureRandom.hpp"
 
 namespace sb::sip::media {
 
@@ -13,8 +14,7 @@ namespace {
 constexpr std::int64_t kMaxLagTicks = 5;  // further behind than 100 ms: skip ahead, don't burst
 
 std::uint32_t randomSsrc() {
-    std::random_device rd;
-    return static_cast<std::uint32_t>(rd());
+    return secureRandom32();  // RFC 3550 §8: an SSRC others cannot predict
 }
 
 }  // namespace
@@ -23,13 +23,15 @@ CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Conf
     : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
       timer_(strand_),
-      phoneRemote_(config_.phoneRemote),
       janusRemote_(config_.janusRemote),
+      guard_(config_.phoneGuard),
       sender_(RtpSender::Config{config_.phoneSsrc ? *config_.phoneSsrc : randomSsrc(),
                                 payloadTypeOf(config_.phoneLaw), kFrameSamples,
                                 config_.phoneInitialSequence, config_.phoneInitialTimestamp}),
       relay_(PhoneRelay::Config{config_.phoneLaw, config_.phoneEventPayloadType, std::nullopt,
-                                config_.janusSsrc}) {}
+                                config_.janusSsrc}) {
+    guard_.setRemote(config_.phoneRemote, Clock::now());
+}
 
 std::shared_ptr<CallAudioPipeline> CallAudioPipeline::create(asio::any_io_executor executor,
                                                              Config config,
@@ -56,10 +58,11 @@ void CallAudioPipeline::start() {
         self.phoneSocket_->start([weak](ByteView data, const Endpoint& from) {
             if (auto s = weak.lock()) s->onPhonePacket(data, from);
         });
-        self.roomSocket_->start([weak](ByteView data, const Endpoint&) {
-            if (auto s = weak.lock()) s->onRoomPacket(data);
+        self.roomSocket_->start([weak](ByteView data, const Endpoint& from) {
+            if (auto s = weak.lock()) s->onRoomPacket(data, from);
         });
         self.epoch_ = Clock::now();
+        self.guard_.start(self.epoch_);
         self.slot_ = 0;
         self.schedule();
     });
@@ -97,6 +100,9 @@ void CallAudioPipeline::tick() {
     ++slot_;
     bump(counters_.ticks);
     produceFrame();
+    if (guard_.timedOut(Clock::now()) && onInactive_ && !guarded(onInactive_))
+        bump(counters_.callbackErrors);
+    if (stopped_) return;  // the handler may have stopped the pipeline
     std::int64_t lagTicks = (Clock::now() - due(slot_)) / kFrameDuration;
     if (lagTicks > kMaxLagTicks) {
         // After a stall, jump to real time: the timestamp advances over the gap (with a marker)
@@ -146,12 +152,23 @@ void CallAudioPipeline::produceFrame() {
 }
 
 void CallAudioPipeline::sendToPhone(std::size_t size) {
-    if (size == 0 || !phoneRemote_) return;
-    if (phoneSocket_->send(ByteView{out_.data(), size}, *phoneRemote_))
-        bump(counters_.phonePacketsOut);
+    if (size == 0) return;
+    auto target = guard_.sendTarget();
+    if (!target) {
+        bump(counters_.phonePacketsSuppressed);
+        return;
+    }
+    if (phoneSocket_->send(ByteView{out_.data(), size}, *target)) bump(counters_.phonePacketsOut);
 }
 
-void CallAudioPipeline::onRoomPacket(ByteView data) {
+void CallAudioPipeline::onRoomPacket(ByteView data, const Endpoint& from) {
+    // The room port listens on the phone-facing address too: only the host that forwards the
+    // room (Janus, or the other leg of a bridged call) may feed the mix.
+    if (janusRemote_ && !janusRemote_->address().is_unspecified() &&
+        from.address() != janusRemote_->address()) {
+        bump(counters_.roomPacketsDropped);
+        return;
+    }
     auto packet = RtpPacket::parse(data);
     auto it = packet ? std::find_if(streams_.begin(), streams_.end(),
                                     [&](const auto& s) { return s.first == packet->header.ssrc; })
@@ -166,8 +183,8 @@ void CallAudioPipeline::onRoomPacket(ByteView data) {
 
 void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
     bump(counters_.phonePacketsIn);
-    // Symmetric RTP (RFC 4961): the first source is the phone, and where its audio goes back.
-    if (phoneSource_ && from != *phoneSource_) {
+    if (!guard_.accepts(from)) {  // not the phone's address (PhoneSourceGuard)
+        bump(counters_.phonePacketsForeign);
         bump(counters_.phonePacketsDropped);
         return;
     }
@@ -176,7 +193,7 @@ void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
         bump(counters_.phonePacketsDropped);
         return;
     }
-    if (!phoneSource_) phoneSource_ = phoneRemote_ = from;
+    guard_.received(from, Clock::now());
     auto r = relay_.relay(*packet, Clock::now(), out_.data(), out_.size());
     if (r.size == 0) bump(counters_.phonePacketsDropped);
     if (r.size > 0 && janusRemote_ &&
@@ -198,11 +215,12 @@ void CallAudioPipeline::finishDtmf(bool completed) {
 CallAudioPipeline::Stats CallAudioPipeline::stats() const {
     const Counters& c = counters_;
     auto v = [](const Counter& a) { return a.load(std::memory_order_relaxed); };
-    return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped), v(c.phonePacketsIn),
-                 v(c.phonePacketsDropped), v(c.phonePacketsOut),    v(c.janusPacketsOut),
-                 v(c.framesMixed),         v(c.concealedFrames),    v(c.playbackFrames),
-                 v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),       v(c.ticks),
-                 v(c.skippedTicks),        v(c.callbackErrors)};
+    return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped),  v(c.phonePacketsIn),
+                 v(c.phonePacketsDropped), v(c.phonePacketsOut),     v(c.janusPacketsOut),
+                 v(c.framesMixed),         v(c.concealedFrames),     v(c.playbackFrames),
+                 v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),        v(c.ticks),
+                 v(c.skippedTicks),        v(c.callbackErrors),      v(c.phonePacketsForeign),
+                 v(c.phonePacketsSuppressed), sender_.ssrc()};
 }
 
 }  // namespace sb::sip::media

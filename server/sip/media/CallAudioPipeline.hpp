@@ -28,6 +28,7 @@
 #include "server/sip/media/DtmfSender.hpp"
 #include "server/sip/media/Mixer.hpp"
 #include "server/sip/media/PhoneRelay.hpp"
+#include "server/sip/media/PhoneSourceGuard.hpp"
 #include "server/sip/media/PlaybackQueue.hpp"
 #include "server/sip/media/RoomStream.hpp"
 #include "server/sip/media/RtpSender.hpp"
@@ -44,7 +45,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         boost::asio::ip::address roomAddress;   // where Janus forwards to; loopback normally
         G711Law phoneLaw = G711Law::Mu;         // the codec negotiated with the phone
         std::optional<std::uint8_t> phoneEventPayloadType;  // its telephone-event PT, if any
-        std::optional<Endpoint> phoneRemote;     // from the phone's SDP; else the first sender
+        std::optional<Endpoint> phoneRemote;     // from the phone's SDP (set later for outbound)
         std::optional<Endpoint> janusRemote;     // the room's remote publisher (or set later)
         std::uint32_t janusSsrc = 1000;          // 1000 + 10·mindex (janus-notes §5)
         // Room streams' jitter buffers: frames, adaptive between the two (JitterBuffer). On one
@@ -54,6 +55,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         std::optional<std::uint32_t> phoneSsrc;  // random when unset (RFC 3550 §8)
         std::optional<std::uint16_t> phoneInitialSequence;  // random when unset (tests fix them)
         std::optional<std::uint32_t> phoneInitialTimestamp;
+        // Who RTP is accepted from, the reflection limit and the inactivity timeout
+        // (PhoneSourceGuard).
+        PhoneSourceGuard::Config phoneGuard;
     };
 
     // What PhoneSink::forwardsChanged reports for each forwarded room stream.
@@ -67,7 +71,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         std::uint64_t roomPacketsIn = 0, roomPacketsDropped = 0, phonePacketsIn = 0,
                       phonePacketsDropped = 0, phonePacketsOut = 0, janusPacketsOut = 0,
                       framesMixed = 0, concealedFrames = 0, playbackFrames = 0, dtmfPacketsOut = 0,
-                      dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0, callbackErrors = 0;
+                      dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0, callbackErrors = 0,
+                      phonePacketsForeign = 0, phonePacketsSuppressed = 0;
+        std::uint32_t phoneSsrc = 0;  // the SSRC of what we send to the phone
     };
 
     // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
@@ -83,9 +89,15 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void start();
     void stop();  // idempotent; frees the ports; pending playback and DTMF callbacks get "not done"
 
-    // The phone's RTP address from its SDP. The first packet's source then replaces it
-    // (symmetric RTP, RFC 4961, for phones behind NAT); packets from other sources are dropped.
+    // The phone's RTP address from its SDP: RTP is accepted only from there (or from the first
+    // sender when Config::phoneGuard.latch is set, for phones behind NAT); packets from other
+    // sources are dropped and counted (Stats::phonePacketsForeign).
     void setPhoneRemote(const Endpoint& remote);
+    // The phone's SDP direction (hold: sendonly/inactive; RFC 3264 §5.1).
+    void setPhoneDirection(bool phoneSends, bool phoneReceives);
+    // Called once (on the call's strand) when the phone has sent no RTP for the configured
+    // inactivity timeout while its SDP says it sends: it is gone, the owner ends the call.
+    void onPhoneInactive(std::function<void()> handler);
     // Where the phone's audio goes (the room's remote publisher, or another call's room port when
     // two calls are bridged); nullopt: nowhere.
     void setJanusRemote(std::optional<Endpoint> remote);
@@ -119,7 +131,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void tick();
     void produceFrame();
     void sendToPhone(std::size_t size);
-    void onRoomPacket(ByteView data);
+    void onRoomPacket(ByteView data, const Endpoint& from);
     void onPhonePacket(ByteView data, const Endpoint& from);
     void addStreamNow(const RoomStreamSpec& spec);
     void removeStreamNow(std::uint32_t ssrc);
@@ -150,7 +162,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     boost::asio::steady_timer timer_;
     std::shared_ptr<RtpSocket> phoneSocket_, roomSocket_;
     std::uint16_t phonePort_ = 0, roomPort_ = 0;
-    std::optional<Endpoint> phoneRemote_, janusRemote_, phoneSource_;
+    std::optional<Endpoint> janusRemote_;
+    PhoneSourceGuard guard_;
+    std::function<void()> onInactive_;
     bool started_ = false, stopped_ = false;
     Clock::time_point epoch_;
     std::int64_t slot_ = 0;  // ticks since epoch_
@@ -169,7 +183,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
             phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
             playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-            callbackErrors{0};
+            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0};
     };
     Counters counters_;
 };

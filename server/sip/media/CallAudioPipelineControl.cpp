@@ -9,9 +9,18 @@
 namespace sb::sip::media {
 
 void CallAudioPipeline::setPhoneRemote(const Endpoint& remote) {
-    run([remote](CallAudioPipeline& self) {
-        self.phoneRemote_ = remote;
-        self.phoneSource_.reset();  // new SDP (re-INVITE): latch again on the next sender
+    run([remote](CallAudioPipeline& self) { self.guard_.setRemote(remote, Clock::now()); });
+}
+
+void CallAudioPipeline::setPhoneDirection(bool phoneSends, bool phoneReceives) {
+    run([phoneSends, phoneReceives](CallAudioPipeline& self) {
+        self.guard_.setDirection(phoneSends, phoneReceives, Clock::now());
+    });
+}
+
+void CallAudioPipeline::onPhoneInactive(std::function<void()> handler) {
+    run([handler = std::move(handler)](CallAudioPipeline& self) mutable {
+        self.onInactive_ = std::move(handler);
     });
 }
 

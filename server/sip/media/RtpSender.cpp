@@ -1,14 +1,13 @@
 #include "server/sip/media/RtpSender.hpp"
 
-#include <random>
+#include "server/sip/media/SecureRandom.hpp"
 
 namespace sb::sip::media {
 
 namespace {
 
 std::uint32_t randomWord() {
-    static thread_local std::mt19937 engine{std::random_device{}()};
-    return static_cast<std::uint32_t>(engine());
+    return secureRandom32();  // RFC 3550 §5.1: unpredictable initial values
 }
 
 }  // namespace

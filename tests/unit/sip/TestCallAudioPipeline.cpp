@@ -157,6 +157,7 @@ TEST_CASE("CallAudioPipeline relays a PCMA phone to Janus as PCMU with SSRC 1000
     auto cfg = loopbackConfig();
     cfg.phoneLaw = G711Law::A;
     cfg.phoneEventPayloadType = 101;
+    cfg.phoneRemote = phone.endpoint();  // RTP is accepted from the SDP's address only
     cfg.janusRemote = janus.endpoint();
     auto pipeline = CallAudioPipeline::create(loop.io.get_executor(), cfg, ports);
     std::mutex mutex;

@@ -182,3 +182,26 @@ TEST_CASE_METHOD(Fixture, "transfer legs pass the destination and rate rules but
     CHECK(transferRefusal("+15551234567") == ErrorCode::TooManyRequests);
     CHECK(registry.activeCalls("acc") == 1);
 }
+
+TEST_CASE("destinations and caller ids longer than 256 characters match no pattern (no regex on them)",
+          "[voice][CallRegistry]") {
+    // libstdc++'s matcher recurses per character: 200,000 characters would overflow the stack.
+    CallPolicy p;
+    p.allowedDestinations = {".*"};
+    p.allowedCallerIds = {".*"};
+    p.maxConcurrentCalls = 10;
+    p.maxCallsPerMinute = 10;
+    CallRegistry registry(p, 10);
+    const std::string huge = "+1" + std::string(200000, '5');
+    auto refused = [&](const std::string& to, const std::string& from) {
+        try {
+            registry.admitTransferLeg("acc", to, from);
+        } catch (const ApiError& e) {
+            return e.code() == ErrorCode::Forbidden;
+        }
+        return false;
+    };
+    CHECK(refused(huge, "+15550000001"));
+    CHECK(refused("+15551234567", huge));
+    CHECK_FALSE(refused("+1" + std::string(254, '5'), "+15550000001"));  // 256: still matched
+}
