@@ -54,6 +54,11 @@ void validate(const Config& c) {
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32) bad("tokenSecret", "must be at least 32 characters");
     if (c.rtpPortMin >= c.rtpPortMax) bad("rtpPortMin", "must be below rtpPortMax");
+    if (c.callbackMaxRedirects < 0) bad("callbackMaxRedirects", "must not be negative");
+    if (c.callbackMaxResponseBytes == 0) bad("callbackMaxResponseBytes", "must be positive");
+    if (c.callbackMaxPending == 0) bad("callbackMaxPending", "must be positive");
+    if (c.callbackMaxPendingPerCall == 0) bad("callbackMaxPendingPerCall", "must be positive");
+    if (c.janusMaxMessageBytes < 64 * 1024) bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -134,9 +139,16 @@ Config loadConfigFile(const std::string& path, Config c) {
                     acc.allowedDestinations = get<std::vector<std::string>>(a["allowedDestinations"], "accounts[].allowedDestinations");
                 if (a.contains("maxConcurrentCalls")) acc.maxConcurrentCalls = get<std::size_t>(a["maxConcurrentCalls"], "accounts[].maxConcurrentCalls");
                 if (a.contains("maxCallsPerMinute")) acc.maxCallsPerMinute = get<std::size_t>(a["maxCallsPerMinute"], "accounts[].maxCallsPerMinute");
+                if (a.contains("allowedCallbackNetworks"))
+                    acc.allowedCallbackNetworks = get<std::vector<std::string>>(a["allowedCallbackNetworks"], "accounts[].allowedCallbackNetworks");
                 c.accounts.push_back(std::move(acc));
             }
-        } else if (k.rfind("_", 0) == 0 || k == "$comment") {
+        } else if (k == "callbackMaxRedirects") c.callbackMaxRedirects = get<int>(v, k);
+        else if (k == "callbackMaxResponseBytes") c.callbackMaxResponseBytes = get<std::size_t>(v, k);
+        else if (k == "callbackMaxPending") c.callbackMaxPending = get<std::size_t>(v, k);
+        else if (k == "callbackMaxPendingPerCall") c.callbackMaxPendingPerCall = get<std::size_t>(v, k);
+        else if (k == "janusMaxMessageBytes") c.janusMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {
             bad(k, "unknown key");

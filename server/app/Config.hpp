@@ -19,6 +19,9 @@ struct Account {
     std::vector<std::string> allowedDestinations = {};
     std::size_t maxConcurrentCalls = 5;
     std::size_t maxCallsPerMinute = 10;
+    // Non-public networks (CIDR or address: "127.0.0.1", "10.0.0.0/8", "::1") this account's
+    // callbacks and PlayAudio URLs may reach; none by default (docs/security.md).
+    std::vector<std::string> allowedCallbackNetworks = {};
 };
 
 // A number the SIP trunk may deliver calls to, and the application that handles them.
@@ -70,6 +73,13 @@ struct Config {
     std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188
     std::string janusAdminKey;                 // VideoRoom admin_key (room creation)
     std::optional<std::string> janusRoomSecret;  // unset: random per start
+
+    // Outbound requests and Janus (docs/security.md "Outbound requests and Janus").
+    int callbackMaxRedirects = 10;                      // <Redirect>s in a row without time spent
+    std::size_t callbackMaxResponseBytes = 1024 * 1024;  // callback replies and PlayAudio files
+    std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
+    std::size_t callbackMaxPendingPerCall = 16;          // … for one call
+    std::size_t janusMaxMessageBytes = 1024 * 1024;      // a bigger Janus message drops the connection
 };
 
 // Throws std::runtime_error naming the offending key or flag.
