@@ -136,6 +136,7 @@ int Server::run() {
     mc.adminKey = config_.janusAdminKey;
     mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
     mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
+    mc.janusMaxMessageBytes = config_.janusMaxMessageBytes;
     parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->calls);
     parts_->calls.setObserver(parts_->media);
     parts_->media->start();
