@@ -202,7 +202,7 @@ CallAudioPipeline::Stats CallAudioPipeline::stats() const {
                  v(c.phonePacketsDropped), v(c.phonePacketsOut),    v(c.janusPacketsOut),
                  v(c.framesMixed),         v(c.concealedFrames),    v(c.playbackFrames),
                  v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),       v(c.ticks),
-                 v(c.skippedTicks),        v(c.callbackErrors)};
+                 v(c.skippedTicks),        v(c.callbackErrors),     v(c.dtmfDigitsRefused)};
 }
 
 }  // namespace sb::sip::media

@@ -68,6 +68,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
                       phonePacketsDropped = 0, phonePacketsOut = 0, janusPacketsOut = 0,
                       framesMixed = 0, concealedFrames = 0, playbackFrames = 0, dtmfPacketsOut = 0,
                       dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0, callbackErrors = 0;
+        std::uint64_t dtmfDigitsRefused = 0;  // sendDtmf while the send queue was full
     };
 
     // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
@@ -169,7 +170,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
             phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
             playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-            callbackErrors{0};
+            callbackErrors{0}, dtmfDigitsRefused{0};
     };
     Counters counters_;
 };
