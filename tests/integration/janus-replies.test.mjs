@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
+import { readFileSync } from 'node:fs';
 import { startSwitchboard, call } from '../support/server.mjs';
 import { startFakeJanus, goodPublishReply } from '../support/fake-janus.mjs';
 
@@ -59,6 +60,10 @@ async function device() {
       });
     },
   };
+}
+
+function rssKb() {
+  return Number(readFileSync(`/proc/${sb.proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
 }
 
 async function healthy() {
@@ -135,9 +140,19 @@ test('events with a malformed sender or jsep are ignored', async () => {
 
 test('a huge message drops the Janus connection (not the server); it reconnects and works', async () => {
   const sessionsBefore = janus.sessions;
-  const r = await offerGets((c) => ({ ...goodPublishReply(c), padding: 'x'.repeat(2 * 1024 * 1024) }));
-  assert.equal(r.error?.code, -32002, JSON.stringify(r));
-  await healthy();
+  const rssBefore = rssKb();
+  for (let i = 0; i < 5; i++) {
+    const r = await offerGets((c) => ({ ...goodPublishReply(c), padding: 'x'.repeat(8 * 1024 * 1024) }));
+    assert.equal(r.error?.code, -32002, JSON.stringify(r));
+    await healthy();
+    await until(() => janus.received.filter((m) => m.janus === 'attach').length > 0 && janus.sessions > sessionsBefore + i,
+      { what: 'a new Janus session', timeout: 10000 });
+    await new Promise((res) => setTimeout(res, 300));
+  }
+  // Five 8 MiB messages were refused at the 1 MiB limit: memory did not take them in.
+  const grown = rssKb() - rssBefore;
+  console.log(`# RSS growth after five 8 MiB Janus messages: ${grown} kB`);
+  assert.ok(grown < 16 * 1024, `RSS grew by ${grown} kB`);
   await until(() => janus.sessions > sessionsBefore && janus.received.filter((m) => m.janus === 'attach').length > 0,
     { what: 'a new Janus session', timeout: 10000 });
   // The device of the next offer works once the control handle is attached again.
