@@ -25,6 +25,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 constexpr auto kKeepalive = std::chrono::seconds(20);  // Janus session_timeout is 60 s
 constexpr auto kRequestTimeout = std::chrono::seconds(10);
+// Requests waiting for their answer, and messages waiting to be written: a Janus that stops
+// reading or answering cannot make either grow without bound. Past it a request fails at once.
+constexpr std::size_t kMaxPending = 4096;
 }  // namespace
 
 class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
@@ -62,9 +65,10 @@ public:
     bool ready() const { return sessionId_ != 0; }
 
     void send(json msg, JanusCallback cb) {
-        if (!ready() && janus::stringAt(msg, "janus") != std::optional<std::string>("create")) {
+        bool busy = pending_.size() >= kMaxPending || queue_.size() >= kMaxPending;
+        if (busy || (!ready() && janus::stringAt(msg, "janus") != std::optional<std::string>("create"))) {
             JanusReply r;
-            r.error = "media server unavailable";
+            r.error = busy ? "media server busy: too many requests waiting" : "media server unavailable";
             asio::post(strand_, [cb = std::move(cb), r] { if (cb) cb(r); });
             return;
         }
