@@ -31,7 +31,8 @@ async function until(fn, { timeout = 10000, what = 'condition' } = {}) {
 
 before(async () => {
   janus = await startFakeJanus();
-  sb = await startSwitchboard({ config: { janusUrl: janus.url } });
+  // Every offer here is a new participant of the same session.
+  sb = await startSwitchboard({ config: { janusUrl: janus.url, maxParticipantsPerSession: 100 } });
   sessionId = (await call(`${sb.api()}/sessions`, { method: 'POST', body: {} })).body.id;
   await until(() => janus.received.some((m) => m.janus === 'attach'), { what: 'switchboard to attach to the fake Janus' });
 });
