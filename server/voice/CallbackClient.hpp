@@ -24,7 +24,7 @@ std::string describeFailure(const CallbackResult& result, const std::string& url
 // (OutboundPolicy); the call bounds how many of its requests may be pending at once.
 struct CallbackScope {
     std::string accountId;
-    std::string callId;
+    std::string callId;  // empty: counted against the server-wide bound only (disconnect events)
 };
 
 class CallbackClient {

@@ -63,6 +63,7 @@ public:
     ~Ticket() {
         std::lock_guard lock(counts_->mutex);
         --counts_->total;
+        if (callId_.empty()) return;
         auto it = counts_->perCall.find(callId_);
         if (it != counts_->perCall.end() && --it->second == 0) counts_->perCall.erase(it);
     }
@@ -288,14 +289,18 @@ void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url
     std::unique_ptr<Ticket> ticket;
     {
         std::lock_guard lock(pending_->mutex);
-        auto& mine = pending_->perCall[scope.callId];
+        // An empty call id (the one disconnect event of a call) counts against the global bound only.
+        bool perCall = !scope.callId.empty();
+        std::size_t mine = 0;
+        if (perCall) {
+            auto it = pending_->perCall.find(scope.callId);
+            if (it != pending_->perCall.end()) mine = it->second;
+        }
         if (pending_->total >= options_.maxPending) why = "refused: too many callbacks pending on this server";
-        else if (mine >= options_.maxPendingPerCall) why = "refused: too many callbacks pending for this call";
+        else if (perCall && mine >= options_.maxPendingPerCall) why = "refused: too many callbacks pending for this call";
         if (why.empty()) {
-            ++mine;
+            if (perCall) ++pending_->perCall[scope.callId];
             ++pending_->total;
-        } else if (mine == 0) {
-            pending_->perCall.erase(scope.callId);
         }
     }
     if (!why.empty()) return refuse(url, why, std::move(done));

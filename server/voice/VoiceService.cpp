@@ -213,7 +213,9 @@ void VoiceService::finish(const std::string& callId, const std::string& c, const
     if (flow) flow->stop();
     if (!t->call.disconnectUrl) return;
     auto url = *t->call.disconnectUrl;
-    callbacks_.post({t->call.accountId, callId}, url, t->call.disconnectMethod, disconnectEvent(t->call, now), [callId, url](const CallbackResult& r) {
+    // The one disconnect event of the call: not held back by the call's own pending requests
+    // (scope without call id: only the server-wide bound applies).
+    callbacks_.post({t->call.accountId, ""}, url, t->call.disconnectMethod, disconnectEvent(t->call, now), [callId, url](const CallbackResult& r) {
         if (!r.ok())
             app::log(LogLevel::Warn, "voice: call " + callId + " disconnect event not delivered: " + describeFailure(r, url));
     });

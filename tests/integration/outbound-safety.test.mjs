@@ -17,6 +17,7 @@ const STRICT = { id: '9900000', username: 'test-user', password: 'test-password-
 const TRUSTING = { id: '9900001', username: 'other-user', password: 'other-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
 const HOPS = 3;
+const PER_CALL = 3;
 
 let sb;
 let app;
@@ -55,7 +56,8 @@ before(async () => {
       res.setHeader('x-internal', MARKER);
       const reply = answer(req.url, event);
       res.statusCode = reply.status || 200;
-      res.end(reply.body ?? reply);
+      // `delay`: answer later (a slow application server).
+      setTimeout(() => res.end(reply.body ?? reply), reply.delay || 0);
     });
   });
   await new Promise((r) => app.listen(0, '127.0.0.1', r));
@@ -65,7 +67,7 @@ before(async () => {
   sb = await startSwitchboard({
     config: {
       sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45000, rtpPortMax: 45199,
-      accounts: [STRICT, TRUSTING], callbackMaxRedirects: HOPS,
+      accounts: [STRICT, TRUSTING], callbackMaxRedirects: HOPS, callbackMaxPendingPerCall: PER_CALL,
     },
   });
 });
@@ -192,5 +194,33 @@ test('error texts do not repeat what the callback server returned', async () => 
   }
   await uas;
   assert.ok(!sb.logs().includes(MARKER), 'the log repeats the remote\'s text');
+  await healthy();
+});
+
+test('callbacks pending for one call are bounded: past the bound the request is refused and says why', async () => {
+  const uas = trunkPhone();
+  await new Promise((r) => setTimeout(r, 300));
+  // The answer keeps the call up; every redirect is answered only after 3 s.
+  answer = (p) => (p === '/answer' ? '<Response><Pause duration="30"/></Response>'
+    : p === '/disconnect' ? '' : { delay: 3000, body: '<Response><Pause duration="30"/></Response>' });
+  const created = await placeCall(TRUSTING, { answerUrl: `${appUrl()}/answer`, disconnectUrl: `${appUrl()}/disconnect` });
+  assert.equal(created.status, 201);
+  const url = `${sb.base}/v1/accounts/${TRUSTING.id}/calls/${created.body.callId}`;
+  await until(async () => (await call(url, { account: TRUSTING })).body.state === 'answered', { what: 'answered' });
+  const before = requests.length;
+  // Each REST redirect supersedes the previous one, whose request is still under way.
+  for (let i = 0; i <= PER_CALL; i++) {
+    const r = await call(url, { method: 'POST', account: TRUSTING, body: { redirectUrl: `${appUrl()}/slow-${i}` } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const c = await ended(TRUSTING, created.body.callId);
+  assert.equal(c.disconnectCause, 'callback-error');
+  assert.match(c.errorMessage, /refused: too many callbacks pending for this call/);
+  const sent = requests.slice(before).filter((e) => e.path.startsWith('/slow-')).length;
+  assert.ok(sent <= PER_CALL, `${sent} redirects reached the application, at most ${PER_CALL} may`);
+  // The disconnect event is not held back by the call's own pending requests.
+  await until(async () => requests.slice(before).some((e) => e.path === '/disconnect'), { what: 'disconnect callback' });
+  assert.match(requests.slice(before).find((e) => e.path === '/disconnect').errorMessage, /too many callbacks pending/);
+  await uas;
   await healthy();
 });

@@ -202,3 +202,20 @@ TEST_CASE("HttpCallbackClient bounds the callbacks pending per call and in all",
     CHECK(results[3].error == "refused: too many callbacks pending on this server");
     CHECK(client.pending() == 0);  // places are given back
 }
+
+TEST_CASE("HttpCallbackClient: a request without call id counts against the global bound only",
+          "[voice][HttpCallbackClient][outbound]") {
+    TinyServer server({reply(200, "a"), reply(200, "b")});
+    auto url = "http://127.0.0.1:" + std::to_string(server.port()) + "/cb";
+    auto o = fast();
+    o.maxPendingPerCall = 1;
+    asio::io_context io;
+    HttpCallbackClient client(io.get_executor(), o);
+    std::vector<CallbackResult> results(2);
+    client.post({"acct", ""}, url, "POST", {{"n", 1}}, [&](CallbackResult r) { results[0] = std::move(r); });
+    client.post({"acct", ""}, url, "POST", {{"n", 2}}, [&](CallbackResult r) { results[1] = std::move(r); });
+    io.run();
+    CHECK(results[0].ok());
+    CHECK(results[1].ok());
+    CHECK(client.pending() == 0);
+}
