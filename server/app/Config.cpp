@@ -79,6 +79,11 @@ void validate(const Config& c) {
         bad("sipSessionExpiresSeconds", "must be 0 or at least sipMinSessionExpiresSeconds");
     if (!(c.rtpInactivitySeconds >= 0) || c.rtpInactivitySeconds > 86400)
         bad("rtpInactivitySeconds", "must be between 0 and 86400");
+    if (c.callbackMaxRedirects < 0) bad("callbackMaxRedirects", "must not be negative");
+    if (c.callbackMaxResponseBytes == 0) bad("callbackMaxResponseBytes", "must be positive");
+    if (c.callbackMaxPending == 0) bad("callbackMaxPending", "must be positive");
+    if (c.callbackMaxPendingPerCall == 0) bad("callbackMaxPendingPerCall", "must be positive");
+    if (c.janusMaxMessageBytes < 64 * 1024) bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -189,9 +194,16 @@ Config loadConfigFile(const std::string& path, Config c) {
                 if (a.contains("maxCallsPerMinute")) acc.maxCallsPerMinute = get<std::size_t>(a["maxCallsPerMinute"], "accounts[].maxCallsPerMinute");
                 if (a.contains("maxSessions")) acc.maxSessions = get<std::size_t>(a["maxSessions"], "accounts[].maxSessions");
                 if (a.contains("maxParticipants")) acc.maxParticipants = get<std::size_t>(a["maxParticipants"], "accounts[].maxParticipants");
+                if (a.contains("allowedCallbackNetworks"))
+                    acc.allowedCallbackNetworks = get<std::vector<std::string>>(a["allowedCallbackNetworks"], "accounts[].allowedCallbackNetworks");
                 c.accounts.push_back(std::move(acc));
             }
-        } else if (k.rfind("_", 0) == 0 || k == "$comment") {
+        } else if (k == "callbackMaxRedirects") c.callbackMaxRedirects = get<int>(v, k);
+        else if (k == "callbackMaxResponseBytes") c.callbackMaxResponseBytes = get<std::size_t>(v, k);
+        else if (k == "callbackMaxPending") c.callbackMaxPending = get<std::size_t>(v, k);
+        else if (k == "callbackMaxPendingPerCall") c.callbackMaxPendingPerCall = get<std::size_t>(v, k);
+        else if (k == "janusMaxMessageBytes") c.janusMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {
             bad(k, "unknown key");

@@ -23,6 +23,9 @@ struct Account {
     // are deleted.
     std::size_t maxSessions = 1000;
     std::size_t maxParticipants = 10000;
+    // Non-public networks (CIDR or address: "127.0.0.1", "10.0.0.0/8", "::1") this account's
+    // callbacks and PlayAudio URLs may reach; none by default (docs/security.md).
+    std::vector<std::string> allowedCallbackNetworks = {};
 };
 
 // A number the SIP trunk may deliver calls to, and the application that handles them.
@@ -105,6 +108,12 @@ struct Config {
     std::size_t authThrottleAddresses = 10000;    // source addresses remembered (LRU)
     bool demoTrustLocalClients = true;            // demo routes without credentials from this host
     std::vector<std::string> demoCallDestinations;  // numbers /demo/call may dial ("+1555*" = prefix)
+    // Outbound requests and Janus (docs/security.md "Outbound requests and Janus").
+    int callbackMaxRedirects = 10;                      // <Redirect>s in a row without time spent
+    std::size_t callbackMaxResponseBytes = 1024 * 1024;  // callback replies and PlayAudio files
+    std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
+    std::size_t callbackMaxPendingPerCall = 16;          // … for one call
+    std::size_t janusMaxMessageBytes = 1024 * 1024;      // a bigger Janus message drops the connection
 };
 
 // Throws std::runtime_error naming the offending key or flag.

@@ -174,6 +174,7 @@ int Server::run() {
     mc.adminKey = config_.janusAdminKey;
     mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
     mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
+    mc.janusMaxMessageBytes = config_.janusMaxMessageBytes;
     parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->calls);
     parts_->calls.setObserver(parts_->media);
     parts_->media->start();
@@ -216,10 +217,33 @@ int Server::run() {
             policy.maxCallsPerMinute = a.maxCallsPerMinute;
             parts_->callRegistry->setPolicy(a.id, policy);
         }
-        parts_->callbacks = std::make_unique<voice::HttpCallbackClient>(http.executor());
+        auto outbound = std::make_shared<voice::OutboundPolicy>();
+        for (std::size_t i = 0; i < config_.accounts.size(); ++i) {
+            try {
+                outbound->allow(config_.accounts[i].id, config_.accounts[i].allowedCallbackNetworks);
+            } catch (const std::invalid_argument& e) {
+                throw std::runtime_error("config: accounts[" + std::to_string(i) + "].allowedCallbackNetworks: " + e.what());
+            }
+        }
+        for (std::size_t i = 0; i < config_.voiceNumbers.size(); ++i) {
+            const auto& n = config_.voiceNumbers[i];
+            for (const auto& url : {std::optional<std::string>(n.initiateUrl), n.disconnectUrl})
+                if (url)
+                    if (auto why = outbound->literalRefusal(n.accountId, *url))
+                        throw std::runtime_error("config: voiceNumbers[" + std::to_string(i) + "]: the host of " + *url +
+                                                 " is " + *why);
+        }
+        voice::HttpCallbackOptions cbo;
+        cbo.policy = outbound;
+        cbo.maxResponseBytes = config_.callbackMaxResponseBytes;
+        cbo.maxPending = config_.callbackMaxPending;
+        cbo.maxPendingPerCall = config_.callbackMaxPendingPerCall;
+        parts_->callbacks = std::make_unique<voice::HttpCallbackClient>(http.executor(), cbo);
         parts_->voiceExecutor = std::make_unique<voice::AsioVoiceExecutor>(http.executor());
         voice::VoiceConfig vc;
         vc.publicBaseUrl = "http://" + config_.httpAddress + ":" + std::to_string(http.port());
+        vc.outbound = outbound;
+        vc.maxRedirectHops = config_.callbackMaxRedirects;
         parts_->voice = std::make_unique<voice::VoiceService>(*parts_->callRegistry, *sip, *parts_->callbacks,
                                                              *parts_->voiceExecutor, vc);
         sip->setVoice(parts_->voice.get(), parts_->callbacks.get());

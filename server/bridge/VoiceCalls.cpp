@@ -57,28 +57,30 @@ public:
     }
 
     void playAudio(const std::string& url, Done done) override {
-        auto bridge = bridge_.lock();
-        if (!bridge || !bridge->http_) return done(false, "no HTTP client to fetch audio");
         std::weak_ptr<SipBridge> weak = bridge_;
-        std::string id = sipId_;
-        bridge->http_->post(url, "GET", nlohmann::json::object(), [weak, id, url, done](voice::CallbackResult r) {
-            auto b = weak.lock();
-            if (!b) return;
-            asio::post(b->strand_, [b, id, url, done, r] {
-                auto it = b->active_.find(id);
-                if (it == b->active_.end()) return done(false, "call ended");
-                if (!r.ok()) return done(false, "cannot fetch audio from " + url + ": " + voice::describeFailure(r, url));
-                std::vector<std::int16_t> samples;
-                try {
-                    samples = sip::media::WavFile::parse(sip::media::ByteView{
-                        reinterpret_cast<const std::uint8_t*>(r.body.data()), r.body.size()});
-                } catch (const std::exception& e) {
-                    return done(false, std::string("unsupported audio file: ") + e.what());
-                }
-                it->second->pipeline->play(std::move(samples), sip::media::PlayMode::Replace,
-                                           [done](bool completed) { done(completed, completed ? "" : "playback stopped"); });
+        run([weak, id = sipId_, url, done](SipBridge& bridge, Call& call) {
+            if (!bridge.http_) return done(false, "no HTTP client to fetch audio");
+            // The account's outbound policy applies to media URLs as to callbacks.
+            voice::CallbackScope scope{call.accountId, call.voiceCallId};
+            bridge.http_->post(scope, url, "GET", nlohmann::json::object(), [weak, id, url, done](voice::CallbackResult r) {
+                auto b = weak.lock();
+                if (!b) return;
+                asio::post(b->strand_, [b, id, url, done, r] {
+                    auto it = b->active_.find(id);
+                    if (it == b->active_.end()) return done(false, "call ended");
+                    if (!r.ok()) return done(false, "cannot fetch audio: " + voice::describeFailure(r, url));
+                    std::vector<std::int16_t> samples;
+                    try {
+                        samples = sip::media::WavFile::parse(sip::media::ByteView{
+                            reinterpret_cast<const std::uint8_t*>(r.body.data()), r.body.size()});
+                    } catch (const std::exception& e) {
+                        return done(false, std::string("unsupported audio file: ") + e.what());
+                    }
+                    it->second->pipeline->play(std::move(samples), sip::media::PlayMode::Replace,
+                                               [done](bool completed) { done(completed, completed ? "" : "playback stopped"); });
+                });
             });
-        });
+        }, done);
     }
 
     void sendDtmf(const std::string& digits, double toneMs, double gapMs, Done done) override {

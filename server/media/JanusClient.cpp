@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "server/app/Log.hpp"
+#include "server/media/JanusMessages.hpp"
 
 namespace sb::media {
 
@@ -24,12 +25,16 @@ using Clock = std::chrono::steady_clock;
 namespace {
 constexpr auto kKeepalive = std::chrono::seconds(20);  // Janus session_timeout is 60 s
 constexpr auto kRequestTimeout = std::chrono::seconds(10);
+// Requests waiting for their answer, and messages waiting to be written: a Janus that stops
+// reading or answering cannot make either grow without bound. Past it a request fails at once.
+constexpr std::size_t kMaxPending = 4096;
 }  // namespace
 
 class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
 public:
-    Impl(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener)
-        : strand_(strand), url_(std::move(url)), listener_(std::move(listener)), resolver_(strand),
+    Impl(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener, std::size_t maxMessageBytes)
+        : strand_(strand), url_(std::move(url)), listener_(std::move(listener)), maxMessageBytes_(maxMessageBytes),
+          resolver_(strand),
           keepalive_(strand), sweep_(strand), retry_(strand) {
         std::smatch m;
         static const std::regex re(R"(^wss?://([^/:]+|\[[^\]]+\]):(\d+)(/.*)?$)");
@@ -60,9 +65,10 @@ public:
     bool ready() const { return sessionId_ != 0; }
 
     void send(json msg, JanusCallback cb) {
-        if (!ready() && msg.value("janus", "") != "create") {
+        bool busy = pending_.size() >= kMaxPending || queue_.size() >= kMaxPending;
+        if (busy || (!ready() && janus::stringAt(msg, "janus") != std::optional<std::string>("create"))) {
             JanusReply r;
-            r.error = "media server unavailable";
+            r.error = busy ? "media server busy: too many requests waiting" : "media server unavailable";
             asio::post(strand_, [cb = std::move(cb), r] { if (cb) cb(r); });
             return;
         }
@@ -96,7 +102,7 @@ private:
                 self->ws_->set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
                     req.set(beast::http::field::sec_websocket_protocol, "janus-protocol");
                 }));
-                self->ws_->read_message_max(16 * 1024 * 1024);
+                self->ws_->read_message_max(self->maxMessageBytes_);
                 self->ws_->async_handshake(self->host_ + ":" + self->port_, self->path_, [self](beast::error_code ec3) {
                     if (ec3) return self->lost("handshake: " + ec3.message());
                     self->read();
@@ -110,7 +116,9 @@ private:
         auto self = shared_from_this();
         send(json{{"janus", "create"}}, [self](const JanusReply& r) {
             if (!r.ok) return self->lost("create session: " + r.error);
-            self->sessionId_ = r.data.value("id", std::uint64_t{0});
+            auto id = janus::uintAt(r.data, "id");
+            if (!id || *id == 0) return self->lost(std::string("create session: ") + janus::kMalformed);
+            self->sessionId_ = *id;
             self->backoff_ = std::chrono::milliseconds(250);
             app::log(app::LogLevel::Info, "janus: connected to " + self->url_ + ", session " + std::to_string(self->sessionId_));
             self->scheduleKeepalive();
@@ -172,42 +180,40 @@ private:
         });
     }
 
+    // The one boundary for what Janus sends: a message is validated before any field of it is
+    // used, and whatever a handler still throws ends here (logged), not in the io_context.
     void dispatch(const std::string& text) {
         json msg = json::parse(text, nullptr, false);
-        if (msg.is_discarded() || !msg.is_object()) return;
-        std::string kind = msg.value("janus", "");
-        if (kind == "ack") return;  // an async plugin reply follows with the same transaction
-        auto tx = msg.value("transaction", "");
-        auto it = tx.empty() ? pending_.end() : pending_.find(tx);
-        if (it != pending_.end()) {
-            auto cb = std::move(it->second.cb);
-            pending_.erase(it);
-            cb(toReply(msg));
+        if (msg.is_discarded() || !msg.is_object()) {
+            app::log(app::LogLevel::Warn, "janus: ignored a message that is not a JSON object");
             return;
         }
-        if (msg.contains("sender") && listener_.onHandleEvent)
-            listener_.onHandleEvent(msg["sender"].get<HandleId>(), msg);
-    }
-
-    static JanusReply toReply(const json& msg) {
-        JanusReply r;
-        std::string kind = msg.value("janus", "");
-        if (kind == "error") {
-            r.error = msg.contains("error") ? msg["error"].value("reason", "error") : "error";
-            return r;
-        }
-        if (msg.contains("plugindata")) {
-            r.data = msg["plugindata"].value("data", json::object());
-            if (r.data.contains("error_code") || r.data.contains("error")) {
-                r.error = r.data.value("error", "plugin error") + " (" + std::to_string(r.data.value("error_code", 0)) + ")";
-                return r;
+        auto kind = janus::stringAt(msg, "janus").value_or("");
+        if (kind == "ack") return;  // an async plugin reply follows with the same transaction
+        auto tx = janus::stringAt(msg, "transaction").value_or("");
+        auto it = tx.empty() ? pending_.end() : pending_.find(tx);
+        try {
+            if (it != pending_.end()) {
+                auto cb = std::move(it->second.cb);
+                pending_.erase(it);
+                auto reply = janus::parseReply(msg);
+                if (!reply.ok && reply.error == janus::kMalformed)
+                    app::log(app::LogLevel::Warn, std::string("janus: ") + janus::kMalformed + " (transaction " + tx + ")");
+                cb(reply);
+                return;
             }
-        } else {
-            r.data = msg.value("data", json::object());
+            auto sender = janus::senderOf(msg);
+            if (!sender || !listener_.onHandleEvent) return;
+            if (msg.contains("jsep") && !janus::validJsep(msg["jsep"])) {
+                app::log(app::LogLevel::Warn, "janus: ignored an event with a malformed jsep");
+                return;
+            }
+            listener_.onHandleEvent(*sender, msg);
+        } catch (const std::exception& e) {
+            // Only a field read this file's validation missed can get here; the request it
+            // answered has failed (its reply callback did not finish), the server goes on.
+            app::log(app::LogLevel::Error, std::string("janus: a message could not be handled: ") + e.what());
         }
-        r.jsep = msg.value("jsep", json());
-        r.ok = true;
-        return r;
     }
 
     void failAll(const std::string& why) {
@@ -243,6 +249,7 @@ private:
 
     std::string url_, host_, port_, path_;
     Listener listener_;
+    std::size_t maxMessageBytes_;
     tcp::resolver resolver_;
     std::unique_ptr<websocket::stream<beast::tcp_stream>> ws_;
     beast::flat_buffer buffer_;
@@ -256,8 +263,9 @@ private:
     bool warned_ = false;
 };
 
-JanusClient::JanusClient(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener)
-    : impl_(std::make_shared<Impl>(strand, std::move(url), std::move(listener))) {}
+JanusClient::JanusClient(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener,
+                         std::size_t maxMessageBytes)
+    : impl_(std::make_shared<Impl>(strand, std::move(url), std::move(listener), maxMessageBytes)) {}
 
 JanusClient::~JanusClient() = default;
 
@@ -267,7 +275,9 @@ bool JanusClient::ready() const { return impl_->ready(); }
 
 void JanusClient::attach(const std::string& plugin, std::function<void(bool, HandleId, const std::string&)> cb) {
     impl_->send(json{{"janus", "attach"}, {"plugin", plugin}}, [cb = std::move(cb)](const JanusReply& r) {
-        cb(r.ok, r.ok ? r.data.value("id", HandleId{0}) : 0, r.error);
+        auto id = r.ok ? janus::uintAt(r.data, "id") : std::nullopt;
+        if (r.ok && (!id || *id == 0)) return cb(false, 0, janus::kMalformed);
+        cb(r.ok, id.value_or(0), r.error);
     });
 }
 

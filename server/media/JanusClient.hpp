@@ -3,6 +3,8 @@
 // keepalives, request/transaction matching, and asynchronous events routed to their handles.
 // Everything — callbacks included — runs on the strand given at construction, which the media
 // orchestration shares, so neither needs locks. Reconnects with backoff if Janus goes away.
+// Every message is validated (JanusMessages.hpp) before a field of it is used; a malformed reply
+// fails its own request, and nothing Janus sends can throw out of this client's handlers.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/strand.hpp>
@@ -36,7 +38,9 @@ public:
         std::function<void()> onLost;
     };
 
-    JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url, Listener listener);
+    // `maxMessageBytes`: a bigger message from Janus closes the connection (then reconnects).
+    JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url, Listener listener,
+                std::size_t maxMessageBytes = 1024 * 1024);
     ~JanusClient();
 
     void start();

@@ -6,6 +6,7 @@
 
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
+#include "server/media/JanusMessages.hpp"
 #include "server/state/SubscriptionResolver.hpp"
 
 namespace sb::media {
@@ -46,7 +47,7 @@ void MediaOrchestrator::start() {
         if (auto self = weak.lock()) self->onJanusLost();
     };
     if (config_.janusUrl.empty()) return;  // signaling only: offers get a media-server error
-    janus_ = std::make_unique<JanusClient>(strand_, config_.janusUrl, std::move(listener));
+    janus_ = std::make_unique<JanusClient>(strand_, config_.janusUrl, std::move(listener), config_.janusMaxMessageBytes);
     janus_->start();
 }
 
@@ -221,14 +222,17 @@ void MediaOrchestrator::sendPublisherOffer(Device& d, Room& room, const OfferPla
         dev->pubBusy = false;
         if (!r.ok || !r.jsep.is_object())
             return reply(mediaError(r.ok ? "no answer from the media server" : r.error), nullptr);
-        if (r.data.contains("id")) dev->feed = r.data["id"].get<std::uint64_t>();
+        // parseReply checked the jsep; the publisher id ("id", a positive integer) is ours to check.
+        auto feed = janus::uintAt(r.data, "id");
+        if (r.data.contains("id") && (!feed || *feed == 0)) return reply(mediaError(janus::kMalformed), nullptr);
+        if (feed) dev->feed = *feed;
         dev->pubSession = sessionId;
         dev->pubPublished = true;
         dev->tracks = plan.tracks;
-        readNegotiatedCodecs(r.jsep.value("sdp", ""), dev->tracks);
+        readNegotiatedCodecs(janus::stringAt(r.jsep, "sdp").value_or(""), dev->tracks);
         dev->aliases = aliases;
         json result{{"endpointId", dev->id},
-                    {"sdpAnswer", finishAnswer(r.jsep.value("sdp", ""), plan.refusedMids)},
+                    {"sdpAnswer", finishAnswer(janus::stringAt(r.jsep, "sdp").value_or(""), plan.refusedMids)},
                     {"streamMetadata", streamMetadata(plan.tracks, dev->participantId, aliases)}};
         reply(std::nullopt, std::move(result));
         if (dev->pubUp) self->refreshRoom(sessionId);
@@ -411,7 +415,7 @@ void MediaOrchestrator::refreshDevice(Device& d) {
             return;
         }
         dev->pendingJanusOffer = nullptr;  // our reply's offer is newer
-        self->onSubscriberOffer(*dev, r.data.value("streams", json::array()), r.jsep);
+        self->onSubscriberOffer(*dev, janus::arrayAt(r.data, "streams"), r.jsep);
     };
 
     d.subBusy = true;
@@ -450,14 +454,16 @@ void MediaOrchestrator::refreshDevice(Device& d) {
 }
 
 void MediaOrchestrator::onSubscriberOffer(Device& d, const json& streams, const json& jsep) {
-    auto sdp = SessionDescription::parse(jsep.value("sdp", ""));
+    auto sdp = SessionDescription::parse(janus::stringAt(jsep, "sdp").value_or(""));
     json metadata = json::object();
     std::set<FeedMid> active;
     for (const auto& s : streams) {
-        if (!s.value("active", true) || !s.contains("feed_id")) continue;
-        auto feed = s["feed_id"].get<std::uint64_t>();
-        auto feedMid = s.value("feed_mid", "");
-        auto mid = s.value("mid", "");
+        // A stream entry of another shape is skipped, like an inactive one.
+        auto feedId = janus::uintAt(s, "feed_id");
+        if (!janus::boolAt(s, "active").value_or(true) || !feedId) continue;
+        auto feed = *feedId;
+        auto feedMid = janus::stringAt(s, "feed_mid").value_or("");
+        auto mid = janus::stringAt(s, "mid").value_or("");
         std::string pid;
         const auto* track = findTrack(feed, feedMid, &pid);
         auto* section = sdp.byMid(mid);
@@ -518,7 +524,7 @@ void MediaOrchestrator::onHandleEvent(HandleId handle, const json& msg) {
     if (owner == handleOwner_.end()) return;
     auto* d = device(owner->second);
     if (!d) return;
-    std::string kind = msg.value("janus", "");
+    std::string kind = janus::stringAt(msg, "janus").value_or("");
     bool isPub = handle == d->pubHandle;
     if (kind == "webrtcup" && isPub) {
         d->pubUp = true;
@@ -550,9 +556,11 @@ bool MediaOrchestrator::sendPendingJanusOffer(Device& d) {
     if (d.pendingJanusOffer.is_null()) return false;
     json msg = std::move(d.pendingJanusOffer);
     d.pendingJanusOffer = nullptr;
-    auto data = msg.contains("plugindata") ? msg["plugindata"].value("data", json::object()) : json::object();
+    // JanusClient checked the jsep of this event; plugindata may still be of any shape.
+    const auto plugindata = msg.contains("plugindata") ? msg["plugindata"] : json::object();
+    const auto data = plugindata.is_object() && plugindata.contains("data") ? plugindata["data"] : json::object();
     d.subBusy = true;
-    onSubscriberOffer(d, data.value("streams", json::array()), msg["jsep"]);
+    onSubscriberOffer(d, janus::arrayAt(data, "streams"), msg["jsep"]);
     return true;
 }
 

@@ -66,6 +66,7 @@ struct MediaConfig {
     int maxPublishersPerRoom = 20;
     std::string forwardHost = "127.0.0.1";     // where rtp_forward sends room audio for phones
     std::string remotePublisherIface = "127.0.0.1";  // where Janus listens for phone RTP
+    std::size_t janusMaxMessageBytes = 1024 * 1024;  // a bigger Janus message drops the connection
 };
 
 using RpcReply = std::function<void(std::optional<protocol::RpcError>, nlohmann::json result)>;

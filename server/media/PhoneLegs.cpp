@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "server/app/Log.hpp"
+#include "server/media/JanusMessages.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/media/OrchestratorState.hpp"
 
@@ -73,9 +74,16 @@ void MediaOrchestrator::attachPhone(const std::string& callId, const std::string
                     return done("media server refused the phone: " + r.error, {});
                 }
                 Room::Remote remote;
-                remote.id = r.data.value("id", std::uint64_t{0});
-                remote.host = r.data.value("ip", self->config_.remotePublisherIface);
-                remote.port = static_cast<std::uint16_t>(r.data.value("port", 0));
+                auto id = janus::uintAt(r.data, "id");
+                auto port = janus::uintAt(r.data, "port");
+                if (!id || !port || *port == 0 || *port > 65535) {
+                    app::log(app::LogLevel::Error, std::string("media: add_remote_publisher: ") + janus::kMalformed);
+                    self->detachPhone(callId);
+                    return done(std::string("media server refused the phone: ") + janus::kMalformed, {});
+                }
+                remote.id = *id;
+                remote.host = janus::stringAt(r.data, "ip").value_or(self->config_.remotePublisherIface);
+                remote.port = static_cast<std::uint16_t>(*port);
                 remote.callId = callId;
                 it->second->remotes.push_back(remote);
                 ++self->stats_.remotePublishers;
@@ -199,10 +207,13 @@ void MediaOrchestrator::applyForwards(Device& d, const std::set<FeedMid>& wanted
         janus_->message(controlHandle_, body, nullptr, [self, id = d.id, fm, ssrc, finished](const JanusReply& r) {
             auto* dev = self->device(id);
             if (dev && r.ok) {
-                auto fw = r.data.value("forwarders", json::array());
-                if (!fw.empty()) {
-                    dev->forwards[fm] = {fw[0].value("stream_id", std::uint64_t{0}), ssrc};
+                const auto& fw = janus::arrayAt(r.data, "forwarders");
+                auto streamId = fw.empty() ? std::nullopt : janus::uintAt(fw[0], "stream_id");
+                if (streamId) {
+                    dev->forwards[fm] = {*streamId, ssrc};
                     ++self->stats_.forwarders;
+                } else {
+                    app::log(app::LogLevel::Warn, "media: rtp_forward for call " + id + ": " + janus::kMalformed);
                 }
             } else if (!r.ok) {
                 app::log(app::LogLevel::Warn, "media: rtp_forward for call " + id + " failed: " + r.error);

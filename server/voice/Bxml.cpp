@@ -316,6 +316,30 @@ std::vector<Verb> parse(std::string_view document) {
     return verbs;
 }
 
+std::string withoutContent(const std::string& message) {
+    static const std::set<std::string, std::less<>> kOwnNames{
+        "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
+        "PhoneNumber", "SipUri"};
+    std::string out;
+    std::string_view m = message;
+    auto uui = m.find("uui: ");
+    if (uui != std::string_view::npos) m = m.substr(0, uui);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        char c = m[i];
+        auto close = (c == '"' || c == '\'' || c == '<') ? m.find(c == '<' ? '>' : c, i + 1) : std::string_view::npos;
+        if (close == std::string_view::npos) {
+            out += c;
+            continue;
+        }
+        auto inner = m.substr(i + 1, close - i - 1);
+        if (c == '<') out += kOwnNames.count(inner) || kUnsupportedVerbs.count(inner) ? "<" + std::string(inner) + ">" : "<…>";
+        else out += std::string(1, c) + "…" + c;
+        i = close;
+    }
+    if (uui != std::string_view::npos) out += "uui: not a valid User-To-User value";
+    return out;
+}
+
 std::string verbName(const Verb& verb) {
     struct Name {
         std::string operator()(const Transfer&) const { return "Transfer"; }

@@ -114,4 +114,9 @@ std::vector<Verb> parse(std::string_view document);
 // The element name of a verb ("Transfer", …; the verb's own name for Unsupported).
 std::string verbName(const Verb& verb);
 
+// A BxmlError's text without what the document said: quoted values become "…", element names
+// that are not BXML's become <…>, a User-To-User diagnosis becomes a fixed text. For messages
+// shown to whoever can read the call (GET /calls, disconnect callback) and for logs.
+std::string withoutContent(const std::string& message);
+
 }  // namespace sb::voice::bxml

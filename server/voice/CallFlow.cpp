@@ -27,12 +27,15 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
 
 namespace {
 // Fire-and-forget events (transferAnswer's BXML is not executed; transferDisconnect takes none).
-void deliver(CallbackClient& callbacks, const std::string& callId, const std::optional<std::string>& url,
+void deliver(CallbackClient& callbacks, const Call& call, const std::optional<std::string>& url,
              const std::string& method, nlohmann::json event) {
     if (!url) return;
-    callbacks.post(*url, method, std::move(event), [callId, u = *url](const CallbackResult& r) {
-        if (!r.ok()) app::log(LogLevel::Warn, "voice: call " + callId + " event not delivered: " + describeFailure(r, u));
-    });
+    callbacks.post({call.accountId, call.callId}, *url, method, std::move(event),
+                   [callId = call.callId, u = *url](const CallbackResult& r) {
+                       if (!r.ok())
+                           app::log(LogLevel::Warn,
+                                    "voice: call " + callId + " event not delivered: " + describeFailure(r, u));
+                   });
 }
 }  // namespace
 
@@ -56,19 +59,20 @@ struct CallFlow::TransferContext {
             leg.errorMessage = "no result for this transfer target";
         }
         const auto& cb = bxml::callbacksOf(verb.targets[i]);
-        deliver(callbacks, call.callId, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
+        deliver(callbacks, call, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
                 transferDisconnectEvent(call, leg, ended));
     }
 };
 
 CallFlow::CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
-                   Clock clock, CallFlowHooks hooks)
+                   Clock clock, CallFlowHooks hooks, int maxRedirectHops)
     : call_(std::move(call)),
       media_(std::move(media)),
       callbacks_(callbacks),
       executor_(executor),
       clock_(std::move(clock)),
-      hooks_(std::move(hooks)) {}
+      hooks_(std::move(hooks)),
+      maxRedirectHops_(maxRedirectHops) {}
 
 template <typename Fn>
 void CallFlow::onExecutor(Fn fn) {
@@ -90,6 +94,7 @@ void CallFlow::hangup() {
 void CallFlow::redirect(std::string url, std::string method) {
     onExecutor([url = std::move(url), method = std::move(method)](CallFlow& f) {
         if (f.finished_) return;
+        f.redirectHops_ = 0;  // the application asked for it: a new chain
         f.fetch(url, method, redirectEvent(f.call_, f.clock_()));
     });
 }
@@ -111,7 +116,8 @@ void CallFlow::fetch(const std::string& url, const std::string& method, nlohmann
     mediaBusy_ = false;
     auto step = ++step_;
     app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " + event.value("eventType", "") + " to " + url);
-    callbacks_.post(url, method, std::move(event), [self = shared_from_this(), step, url](CallbackResult r) {
+    callbacks_.post({call_.accountId, call_.callId}, url, method, std::move(event),
+                    [self = shared_from_this(), step, url](CallbackResult r) {
         self->executor_.post([self, step, url, r = std::move(r)] {
             if (!self->stale(step)) self->onDocument(url, r);
         });
@@ -127,8 +133,10 @@ void CallFlow::onDocument(const std::string& url, const CallbackResult& result) 
     try {
         verbs_ = bxml::parse(result.body);
     } catch (const bxml::BxmlError& e) {
-        app::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + e.what() + " from " + url);
-        return finish(cause::kInvalidBxml, std::string(e.what()) + " (from " + url + ")", true);
+        // What the document said is not repeated: only fixed texts and BXML's own names.
+        auto why = bxml::withoutContent(e.what());
+        app::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + why + " from " + url);
+        return finish(cause::kInvalidBxml, why + " (from " + url + ")", true);
     }
     next_ = 0;
     baseUrl_ = url;
@@ -161,6 +169,11 @@ void CallFlow::next() {
 }
 
 void CallFlow::execute(const bxml::Verb& verb) {
+    bool spendsTime = std::holds_alternative<bxml::Transfer>(verb) || std::holds_alternative<bxml::PlayAudio>(verb) ||
+                      std::holds_alternative<bxml::SendDtmf>(verb);
+    if (auto* p = std::get_if<bxml::Pause>(&verb)) spendsTime = p->duration >= 1;
+    if (auto* r = std::get_if<bxml::Ring>(&verb)) spendsTime = r->duration >= 1;
+    if (spendsTime) redirectHops_ = 0;
     if (auto* t = std::get_if<bxml::Transfer>(&verb)) return transfer(*t);
     if (std::holds_alternative<bxml::Hangup>(verb)) return finish(cause::kHangup, {}, true);
     if (auto* p = std::get_if<bxml::Pause>(&verb)) return wait(p->duration);
@@ -176,6 +189,11 @@ void CallFlow::execute(const bxml::Verb& verb) {
     }
     if (auto* r = std::get_if<bxml::Redirect>(&verb)) {
         setTag(r->tag);
+        if (++redirectHops_ > maxRedirectHops_)
+            return finish(cause::kApplicationError,
+                          "more than " + std::to_string(maxRedirectHops_) +
+                              " <Redirect>s in a row without anything played or waited for (redirect loop?)",
+                          true);
         return fetch(resolveUrl(baseUrl_, r->redirectUrl), r->redirectMethod, redirectEvent(call_, clock_()));
     }
     if (auto* t = std::get_if<bxml::Tag>(&verb)) {
@@ -270,7 +288,7 @@ void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std
     const auto& cb = bxml::callbacksOf(ctx->verb.targets[index]);
     setTag(cb.tag);
     // The BXML a transferAnswer callback returns (for the called party) is not executed here.
-    deliver(callbacks_, call_.callId, cb.transferAnswerUrl, cb.transferAnswerMethod,
+    deliver(callbacks_, call_, cb.transferAnswerUrl, cb.transferAnswerMethod,
             transferAnswerEvent(call_, ctx->legs[index], clock_()));
 }
 

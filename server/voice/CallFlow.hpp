@@ -3,7 +3,14 @@
 // platform does: POST the answer/initiate callback, run the verbs of the returned document in
 // order, follow <Redirect>s and transferCompleteUrl documents, and hang up at the end of the
 // document. A callback that fails or returns invalid BXML ends the call, and the disconnect
-// callback says why (cause callback-error / invalid-bxml + errorMessage).
+// callback says why (cause callback-error / invalid-bxml + errorMessage). errorMessage never
+// quotes what the application's server sent (only fixed texts, verb names and the URL), since
+// the call's owner reads it back through GET /calls.
+//
+// <Redirect> chains are bounded: more than `maxRedirectHops` <Redirect>s in a row without the
+// call spending time (PlayAudio, SendDtmf, Transfer, or a Pause/Ring of at least a second) end
+// the call with cause application-error — a document redirecting to itself would otherwise
+// fetch callbacks as fast as the network allows, forever.
 //
 // Media callbacks and timers hold the flow weakly (the flow owns its media: a strong reference
 // would be a cycle); whoever runs the flow (VoiceService) owns it until it ends.
@@ -41,7 +48,7 @@ struct CallFlowHooks {
 class CallFlow : public std::enable_shared_from_this<CallFlow> {
 public:
     CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
-             Clock clock, CallFlowHooks hooks);
+             Clock clock, CallFlowHooks hooks, int maxRedirectHops = 10);
 
     // Sends the answer callback (outbound) or the initiate callback (inbound) to call.answerUrl
     // and runs the BXML it returns.
@@ -82,6 +89,8 @@ private:
     VoiceExecutor& executor_;
     Clock clock_;
     CallFlowHooks hooks_;
+    int maxRedirectHops_;
+    int redirectHops_ = 0;     // <Redirect>s followed since the call last spent time
 
     std::vector<bxml::Verb> verbs_;
     std::size_t next_ = 0;

@@ -8,7 +8,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 
 #include "server/app/Log.hpp"
 
@@ -42,7 +45,33 @@ std::string formEncode(const nlohmann::json& fields) {
     return q;
 }
 
+// Requests under way, in all and per call id; a Ticket holds one place until it is destroyed.
+struct PendingCounts {
+    std::mutex mutex;
+    std::size_t total = 0;
+    std::unordered_map<std::string, std::size_t> perCall;
+};
+
 namespace {
+
+class Ticket {
+public:
+    Ticket(std::shared_ptr<PendingCounts> counts, std::string callId)
+        : counts_(std::move(counts)), callId_(std::move(callId)) {}
+    Ticket(const Ticket&) = delete;
+    Ticket& operator=(const Ticket&) = delete;
+    ~Ticket() {
+        std::lock_guard lock(counts_->mutex);
+        --counts_->total;
+        if (callId_.empty()) return;
+        auto it = counts_->perCall.find(callId_);
+        if (it != counts_->perCall.end() && --it->second == 0) counts_->perCall.erase(it);
+    }
+
+private:
+    std::shared_ptr<PendingCounts> counts_;
+    std::string callId_;
+};
 
 struct Target {
     std::string host;
@@ -98,10 +127,13 @@ std::optional<Target> parseHttpUrl(const std::string& url, std::string& why) {
 
 class Delivery : public std::enable_shared_from_this<Delivery> {
 public:
-    Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string url, Target target,
-             http::request<http::string_body> request, std::function<void(CallbackResult)> done)
+    Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string accountId, std::string url,
+             Target target, http::request<http::string_body> request, std::function<void(CallbackResult)> done,
+             std::unique_ptr<Ticket> ticket)
         : options_(options),
+          accountId_(std::move(accountId)),
           url_(std::move(url)),
+          ticket_(std::move(ticket)),
           target_(std::move(target)),
           request_(std::move(request)),
           done_(std::move(done)),
@@ -137,8 +169,27 @@ private:
                                 });
     }
 
+    // Only the resolved addresses the account may reach are connected to; the check and the
+    // connection use the same addresses (no second lookup an attacker's DNS could answer
+    // differently).
     void connect(const tcp::resolver::results_type& results) {
-        asio::async_connect(socket_, results, [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
+        std::vector<tcp::endpoint> allowed;
+        std::optional<std::string> refusal;
+        for (const auto& entry : results) {
+            auto endpoint = entry.endpoint();
+            auto why = options_.policy ? options_.policy->refusal(accountId_, endpoint.address())
+                                       : OutboundPolicy().refusal(accountId_, endpoint.address());
+            if (why) refusal = why;
+            else allowed.push_back(endpoint);
+        }
+        if (allowed.empty()) {
+            deadline_.cancel();
+            CallbackResult r;
+            r.error = "refused: " + target_.host + " resolves to " + refusal.value_or("no address");
+            app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
+            return finish(std::move(r));  // not retried: the answer would be the same
+        }
+        asio::async_connect(socket_, allowed, [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
             if (ec) return self->failed(ec, "connecting");
             http::async_write(self->socket_, self->request_, [self](const error_code& wec, std::size_t) {
                 if (wec) return self->failed(wec, "sending the request");
@@ -187,6 +238,7 @@ private:
 
     void finish(CallbackResult r) {
         finished_ = true;
+        ticket_.reset();  // the place is free before `done` may post the next request
         error_code ignored;
         socket_.close(ignored);
         auto done = std::move(done_);
@@ -194,7 +246,9 @@ private:
     }
 
     HttpCallbackOptions options_;
+    std::string accountId_;
     std::string url_;
+    std::unique_ptr<Ticket> ticket_;
     Target target_;
     http::request<http::string_body> request_;
     std::function<void(CallbackResult)> done_;
@@ -212,19 +266,45 @@ private:
 }  // namespace
 
 HttpCallbackClient::HttpCallbackClient(boost::asio::any_io_executor executor, HttpCallbackOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)) {}
+    : executor_(std::move(executor)), options_(std::move(options)), pending_(std::make_shared<PendingCounts>()) {}
 
-void HttpCallbackClient::post(const std::string& url, const std::string& method, nlohmann::json body,
-                              std::function<void(CallbackResult)> done) {
+std::size_t HttpCallbackClient::pending() const {
+    std::lock_guard lock(pending_->mutex);
+    return pending_->total;
+}
+
+void HttpCallbackClient::refuse(const std::string& url, const std::string& why,
+                                std::function<void(CallbackResult)> done) {
+    app::log(app::LogLevel::Warn, "voice: callback to " + url + " not sent: " + why);
+    CallbackResult r;
+    r.error = why;
+    asio::post(executor_, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+}
+
+void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url, const std::string& method,
+                              nlohmann::json body, std::function<void(CallbackResult)> done) {
     std::string why;
     auto target = parseHttpUrl(url, why);
-    if (!target) {
-        app::log(app::LogLevel::Warn, "voice: callback to " + url + " not sent: " + why);
-        CallbackResult r;
-        r.error = why;
-        asio::post(executor_, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-        return;
+    if (!target) return refuse(url, why, std::move(done));
+    std::unique_ptr<Ticket> ticket;
+    {
+        std::lock_guard lock(pending_->mutex);
+        // An empty call id (the one disconnect event of a call) counts against the global bound only.
+        bool perCall = !scope.callId.empty();
+        std::size_t mine = 0;
+        if (perCall) {
+            auto it = pending_->perCall.find(scope.callId);
+            if (it != pending_->perCall.end()) mine = it->second;
+        }
+        if (pending_->total >= options_.maxPending) why = "refused: too many callbacks pending on this server";
+        else if (perCall && mine >= options_.maxPendingPerCall) why = "refused: too many callbacks pending for this call";
+        if (why.empty()) {
+            if (perCall) ++pending_->perCall[scope.callId];
+            ++pending_->total;
+        }
     }
+    if (!why.empty()) return refuse(url, why, std::move(done));
+    ticket = std::make_unique<Ticket>(pending_, scope.callId);
     bool get = method == "GET";
     auto path = target->path;
     if (get) {
@@ -241,7 +321,9 @@ void HttpCallbackClient::post(const std::string& url, const std::string& method,
         req.body() = body.dump();
     }
     req.prepare_payload();
-    std::make_shared<Delivery>(executor_, options_, url, std::move(*target), std::move(req), std::move(done))->start();
+    std::make_shared<Delivery>(executor_, options_, scope.accountId, url, std::move(*target), std::move(req),
+                               std::move(done), std::move(ticket))
+        ->start();
 }
 
 }  // namespace sb::voice

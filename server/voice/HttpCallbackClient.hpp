@@ -2,13 +2,22 @@
 // CallbackClient over HTTP/1.1 (Boost.Beast, kept inside HttpCallbackClient.cpp for compile
 // time). http:// only. Each attempt has a deadline; connection errors, timeouts and 5xx replies
 // are retried with exponential backoff, a bounded number of times; every failure is logged.
+// HTTP redirects (3xx) are not followed: they fail the request like any other non-2xx status.
+//
+// Safety (docs/security.md "Outbound requests and Janus"): the host is resolved once, every
+// address is checked against the OutboundPolicy for the request's account, and the connection
+// goes only to addresses that passed. Requests pending at once are bounded per call and in all;
+// past a bound the new request is refused at once (its `done` gets the reason) — the ones already
+// under way are kept, since they are older and were admitted first.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "server/voice/CallbackClient.hpp"
+#include "server/voice/OutboundPolicy.hpp"
 
 namespace sb::voice {
 
@@ -18,17 +27,27 @@ struct HttpCallbackOptions {
     std::chrono::milliseconds firstBackoff{500};    // then doubled: 0.5 s, 1 s, 2 s, …
     std::size_t maxResponseBytes = 1024 * 1024;     // BXML itself is limited to 64 KiB by the parser
     std::string userAgent = "Switchboard-Voice/1.0";
+    // Null: no account may reach any non-public address.
+    std::shared_ptr<const OutboundPolicy> policy;
+    std::size_t maxPending = 1000;       // requests under way (including retry waits), all calls
+    std::size_t maxPendingPerCall = 16;  // … for one call id
 };
+
+struct PendingCounts;
 
 class HttpCallbackClient : public CallbackClient {
 public:
     explicit HttpCallbackClient(boost::asio::any_io_executor executor, HttpCallbackOptions options = {});
-    void post(const std::string& url, const std::string& method, nlohmann::json body,
+    void post(const CallbackScope& scope, const std::string& url, const std::string& method, nlohmann::json body,
               std::function<void(CallbackResult)> done) override;
+    std::size_t pending() const;
 
 private:
+    void refuse(const std::string& url, const std::string& why, std::function<void(CallbackResult)> done);
+
     boost::asio::any_io_executor executor_;
     HttpCallbackOptions options_;
+    std::shared_ptr<PendingCounts> pending_;
 };
 
 // "a=1&b=x%20y" from a flat JSON object (strings as they are, other scalars as JSON, nulls and

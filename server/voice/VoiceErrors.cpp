@@ -42,6 +42,10 @@ ApiError callNotModifiable(const std::string& callId, const std::string& state, 
     return {ErrorCode::Conflict, "Call " + callId + " is " + state + ": " + what, "callId"};
 }
 
+ApiError callbackAddressNotAllowed(const std::string& field, const std::string& why) {
+    return api::errors::invalidField(field, "is refused: its host is " + why);
+}
+
 ApiError placementFailed(const std::string& detail) {
     return {ErrorCode::Internal, "The call could not be placed: " + detail};
 }

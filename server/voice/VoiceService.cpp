@@ -39,7 +39,15 @@ void VoiceService::later(std::chrono::milliseconds delay, std::function<void(Voi
     });
 }
 
+void VoiceService::checkLiteral(const std::string& accountId, const std::string& field, const std::string& url) const {
+    auto why = config_.outbound ? config_.outbound->literalRefusal(accountId, url)
+                                : OutboundPolicy().literalRefusal(accountId, url);
+    if (why) throw errors::callbackAddressNotAllowed(field, *why);
+}
+
 Call VoiceService::createCall(const std::string& accountId, const CreateCallRequest& request) {
+    checkLiteral(accountId, "answerUrl", request.answerUrl);
+    if (request.disconnectUrl) checkLiteral(accountId, "disconnectUrl", *request.disconnectUrl);
     Call c;
     c.callId = newCallId();
     c.accountId = accountId;
@@ -83,6 +91,7 @@ Call VoiceService::call(const std::string& accountId, const std::string& callId)
 void VoiceService::updateCall(const std::string& accountId, const std::string& callId,
                               const UpdateCallRequest& request) {
     auto c = registry_.get(accountId, callId);
+    if (request.redirectUrl) checkLiteral(accountId, "redirectUrl", *request.redirectUrl);
     bool hangup = request.state && *request.state == "completed";
     if (hangup && isTerminal(c.state)) return;  // already over: nothing to do
     if (isTerminal(c.state)) throw errors::callNotModifiable(callId, "disconnected", "it can no longer be modified");
@@ -168,7 +177,8 @@ void VoiceService::startFlow(const Call& call, std::shared_ptr<CallMedia> media)
     hooks.ended = [weak, id](const std::string& c, const std::string& message) {
         if (auto s = weak.lock()) (*s)->finish(id, c, message);
     };
-    auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_, std::move(hooks));
+    auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_, std::move(hooks),
+                                           config_.maxRedirectHops);
     {
         std::lock_guard lock(mutex_);
         flows_[id] = flow;
@@ -203,7 +213,9 @@ void VoiceService::finish(const std::string& callId, const std::string& c, const
     if (flow) flow->stop();
     if (!t->call.disconnectUrl) return;
     auto url = *t->call.disconnectUrl;
-    callbacks_.post(url, t->call.disconnectMethod, disconnectEvent(t->call, now), [callId, url](const CallbackResult& r) {
+    // The one disconnect event of the call: not held back by the call's own pending requests
+    // (scope without call id: only the server-wide bound applies).
+    callbacks_.post({t->call.accountId, ""}, url, t->call.disconnectMethod, disconnectEvent(t->call, now), [callId, url](const CallbackResult& r) {
         if (!r.ok())
             app::log(LogLevel::Warn, "voice: call " + callId + " disconnect event not delivered: " + describeFailure(r, url));
     });

@@ -19,6 +19,7 @@
 #include "server/voice/CallMedia.hpp"
 #include "server/voice/CallRegistry.hpp"
 #include "server/voice/CallbackClient.hpp"
+#include "server/voice/OutboundPolicy.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 
 namespace sb::voice {
@@ -28,6 +29,11 @@ struct VoiceConfig {
     std::string publicBaseUrl = "http://127.0.0.1:8080";
     // An outbound call that is neither ringing nor answered by then is cancelled (Bandwidth: 30 s).
     std::chrono::milliseconds ringStartTimeout{30000};
+    // Which non-public addresses each account's callbacks may reach; null: none. Used here to
+    // refuse IP-literal URLs at once (400); names are checked when HttpCallbackClient resolves them.
+    std::shared_ptr<const OutboundPolicy> outbound;
+    // <Redirect>s a call may follow in a row without spending time on the call (CallFlow).
+    int maxRedirectHops = 10;
 };
 
 struct CreateCallRequest {
@@ -104,6 +110,8 @@ public:
 
 private:
     void startFlow(const Call& call, std::shared_ptr<CallMedia> media);
+    // Throws 400 when `url`'s host is an IP literal the account may not reach.
+    void checkLiteral(const std::string& accountId, const std::string& field, const std::string& url) const;
     std::shared_ptr<CallFlow> flowOf(const std::string& callId) const;
     // The one place a call ends: state, flow, disconnect callback.
     void finish(const std::string& callId, const std::string& cause, const std::string& errorMessage);

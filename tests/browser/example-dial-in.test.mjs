@@ -7,6 +7,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startMediaStack, until } from './media-fixture.mjs';
 import { newPage, root } from '../support/browser.mjs';
+import { ACCOUNT, OTHER_ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 
 let stack;
 let relay;
@@ -28,6 +29,8 @@ before(async () => {
     config: {
       webRoot: path.join(root, 'web'), demoAccountId: '9900000', sipListen: '127.0.0.1:0', rtpPortMin: 44000, rtpPortMax: 44999,
       voiceNumbers: [{ number: '+15550100', accountId: '9900000', initiateUrl: `http://127.0.0.1:${relay.address().port}/initiate` }],
+      // The relay and the demo's answer route are on this machine.
+      accounts: [{ ...ACCOUNT, allowedCallbackNetworks: LOOPBACK_CALLBACKS }, OTHER_ACCOUNT],
     },
   });
 });

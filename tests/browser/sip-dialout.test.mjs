@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startMediaStack, until } from './media-fixture.mjs';
 import { phoneMedia, sipp } from '../support/phone.mjs';
-import { call } from '../support/server.mjs';
+import { call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 
 const require = createRequire(import.meta.url);
 const { ApiController } = require('@bandwidth/webrtc');
@@ -66,7 +66,8 @@ before(async () => {
       sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 43000, rtpPortMax: 43999,
       voiceNumbers: [{ number: '+15550100', accountId: '9900000', initiateUrl: `http://127.0.0.1:${app.address().port}/answer` }],
       // Every test here starts calls and transfer legs of this account within a minute.
-      accounts: [{ id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'], maxCallsPerMinute: 60 },
+      accounts: [{ id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'], maxCallsPerMinute: 60,
+        allowedCallbackNetworks: LOOPBACK_CALLBACKS },
         { id: '9900001', username: 'other-user', password: 'other-password-1' }],
     },
   });

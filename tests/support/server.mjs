@@ -13,6 +13,10 @@ export const binary = process.env.SWITCHBOARD_BIN || path.join(root, 'build/swit
 export const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1' };
 export const OTHER_ACCOUNT = { id: '9900001', username: 'other-user', password: 'other-password-1' };
 
+// For the accounts of tests whose voice callbacks go to a server on this machine: loopback is
+// refused to callbacks unless the account allows it (docs/security.md, "Outbound requests").
+export const LOOPBACK_CALLBACKS = ['127.0.0.1', '::1'];
+
 export function basicAuth(account = ACCOUNT) {
   return 'Basic ' + Buffer.from(`${account.username}:${account.password}`).toString('base64');
 }

@@ -220,7 +220,8 @@ CallAudioPipeline::Stats CallAudioPipeline::stats() const {
                  v(c.framesMixed),         v(c.concealedFrames),     v(c.playbackFrames),
                  v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),        v(c.ticks),
                  v(c.skippedTicks),        v(c.callbackErrors),      v(c.phonePacketsForeign),
-                 v(c.phonePacketsSuppressed), sender_.ssrc()};
+                 v(c.phonePacketsSuppressed), sender_.ssrc(),
+                 v(c.dtmfDigitsRefused)};
 }
 
 }  // namespace sb::sip::media

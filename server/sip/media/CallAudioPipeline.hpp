@@ -74,6 +74,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
                       dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0, callbackErrors = 0,
                       phonePacketsForeign = 0, phonePacketsSuppressed = 0;
         std::uint32_t phoneSsrc = 0;  // the SSRC of what we send to the phone
+        std::uint64_t dtmfDigitsRefused = 0;  // sendDtmf while the send queue was full
     };
 
     // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
@@ -183,7 +184,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
             phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
             playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0};
+            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0}, dtmfDigitsRefused{0};
     };
     Counters counters_;
 };

@@ -106,7 +106,14 @@ void CallAudioPipeline::sendDtmf(const std::string& digits, std::chrono::millise
             if (done) guarded([&] { done(false); });
             return;
         }
-        self.dtmf_.enqueue(digits, tone, gap);
+        try {
+            self.dtmf_.enqueue(digits, tone, gap);
+        } catch (const std::length_error&) {
+            // The send queue is full (DtmfSender::Config::maxQueued): these digits are dropped.
+            bump(self.counters_.dtmfDigitsRefused, digits.size());
+            if (done) guarded([&] { done(false); });
+            return;
+        }
         if (done) self.dtmfDone_.push_back(std::move(done));
     });
 }

@@ -28,6 +28,10 @@ class DtmfSender {
         std::chrono::milliseconds packetInterval = kFrameDuration;
         std::uint32_t clockRate = kClockRate;
         std::uint8_t volume = 10;
+        // Digits and pauses waiting to be sent. A string that would go past it is refused
+        // whole (std::length_error; nothing queued) — the digits already queued are sent.
+        // 64 is more than a BXML <SendDtmf> (50) and two device requests (32 each).
+        std::size_t maxQueued = 64;
     };
 
     // What to send in one slot instead of audio.
@@ -42,11 +46,13 @@ class DtmfSender {
 
     // Queues digits ("0-9*#ABCD", lower-case a-d accepted, ',' 'w' 'W' = pauses), with the
     // configured tone and gap durations or the given ones. Throws std::invalid_argument naming
-    // the first other character; nothing is queued then.
+    // the first other character, std::length_error when the queue would exceed maxQueued;
+    // nothing is queued then.
     void enqueue(std::string_view digits);
     void enqueue(std::string_view digits, std::chrono::milliseconds tone,
                  std::chrono::milliseconds gap);
     static bool valid(std::string_view digits);
+    std::size_t queued() const { return queue_.size(); }
 
     // True while digits are queued or a tone, its end packets, a gap or a pause is in progress.
     bool active() const { return phase_ != Phase::Idle || !queue_.empty(); }

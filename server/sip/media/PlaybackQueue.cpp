@@ -6,6 +6,10 @@
 namespace sb::sip::media {
 
 void PlaybackQueue::enqueue(std::vector<std::int16_t> samples, PlayMode mode, Done done) {
+    if (clips_.size() >= kMaxClips) {
+        if (done) done(false);
+        return;
+    }
     clips_.push_back(Clip{std::move(samples), 0, mode, std::move(done)});
 }
 

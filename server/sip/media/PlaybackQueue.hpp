@@ -15,8 +15,15 @@ enum class PlayMode { Mix, Replace };
 
 class PlaybackQueue {
   public:
-    // Called once per clip: true when it played to the end, false when stop() cut it.
+    // Called once per clip: true when it played to the end, false when stop() cut it or the
+    // queue was full.
     using Done = std::function<void(bool completed)>;
+
+    // At most this many clips wait or play at once (each is bounded by the size of the file it
+    // came from: callbackMaxResponseBytes). BXML plays one clip at a time, so a full queue means a
+    // runaway caller: the NEW clip is refused (its callback gets false at once) and the queued
+    // ones play on.
+    static constexpr std::size_t kMaxClips = 16;
 
     void enqueue(std::vector<std::int16_t> samples, PlayMode mode, Done done = {});
     // Drops every clip; their callbacks get false.

@@ -73,3 +73,19 @@ TEST_CASE("PlaybackQueue callbacks may enqueue the next clip", "[sip][media][Pla
     CHECK(f[0] == 2);
     CHECK(second);
 }
+
+TEST_CASE("PlaybackQueue refuses clips past its bound; the queued ones play on", "[sip][media][PlaybackQueue][outbound]") {
+    PlaybackQueue q;
+    std::vector<int> finished;  // clip index, negative when refused or stopped
+    for (int i = 0; i < static_cast<int>(PlaybackQueue::kMaxClips) + 3; ++i)
+        q.enqueue(std::vector<std::int16_t>(160, 1), PlayMode::Replace, [&, i](bool c) { finished.push_back(c ? i : -i - 1); });
+    // The three over the bound were refused at once.
+    REQUIRE(finished.size() == 3);
+    CHECK(finished[0] == -static_cast<int>(PlaybackQueue::kMaxClips) - 1);
+    PcmFrame f;
+    for (std::size_t i = 0; i <= PlaybackQueue::kMaxClips; ++i) q.apply(f);
+    REQUIRE(finished.size() == 3 + PlaybackQueue::kMaxClips);
+    CHECK(finished[3] == 0);
+    CHECK(finished.back() == static_cast<int>(PlaybackQueue::kMaxClips) - 1);
+    CHECK_FALSE(q.active());
+}

@@ -22,6 +22,7 @@ struct Flow {
     std::vector<std::optional<std::string>> tags;
     Call call;
     std::shared_ptr<CallFlow> flow;
+    int maxRedirectHops = 10;
 
     Flow() {
         call.callId = newCallId();
@@ -40,7 +41,7 @@ struct Flow {
         hooks.answered = [this] { ++answered; };
         hooks.tagChanged = [this](const std::optional<std::string>& t) { tags.push_back(t); };
         hooks.ended = [this](const std::string& c, const std::string& m) { ended.emplace_back(c, m); };
-        flow = std::make_shared<CallFlow>(call, media, cb, ex, [this] { return now; }, hooks);
+        flow = std::make_shared<CallFlow>(call, media, cb, ex, [this] { return now; }, hooks, maxRedirectHops);
         flow->start();
         ex.run();
     }
@@ -120,7 +121,7 @@ TEST_CASE_METHOD(Flow, "failures end the call with Bandwidth's causes and a reas
         cb.bxml(call.answerUrl, doc("<Pause duration=\"0\"/>"));
         start();
         CHECK(endCause() == "invalid-bxml");
-        CHECK_THAT(endMessage(), Catch::Contains("verb 1 <Pause>: duration \"0\" is out of range"));
+        CHECK_THAT(endMessage(), Catch::Contains("verb 1 <Pause>: duration \"…\" is out of range"));
     }
     SECTION("an unsupported verb") {
         cb.bxml(call.answerUrl, doc("<SpeakSentence>Hello</SpeakSentence>"));
@@ -318,4 +319,64 @@ TEST_CASE_METHOD(Flow, "a transfer leg that ends early is reported then, and onl
     media->transferDone(TransferOutcome{1, {{false, "cancel", ""}, {true, "hangup", ""}}});
     ex.run();
     CHECK(disconnects() == std::vector<std::string>{"+15555550123 cancel", "+15555550124 hangup"});
+}
+
+TEST_CASE_METHOD(Flow, "a <Redirect> loop ends after the hop limit with a reason", "[voice][CallFlow][outbound]") {
+    SECTION("redirecting to itself") {
+        cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/loop\"/>"));
+        cb.bxml("http://app.example/loop", doc("<Tag>x</Tag><Redirect redirectUrl=\"/loop\"/>"));
+        start();
+        ex.run();
+        CHECK(endCause() == "application-error");
+        CHECK_THAT(endMessage(), Catch::StartsWith("more than 10 <Redirect>s in a row"));
+        CHECK(cb.sent.size() == 11);  // the answer callback and 10 redirects, no more
+        CHECK(media->log.back() == "hangup");
+    }
+    SECTION("a chain that plays something at each step is an application's IVR, not a runaway") {
+        maxRedirectHops = 1;
+        cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/menu1\"/>"));
+        for (int i = 1; i < 6; ++i)
+            cb.bxml("http://app.example/menu" + std::to_string(i),
+                    doc("<PlayAudio>p.wav</PlayAudio><Redirect redirectUrl=\"/menu" + std::to_string(i + 1) + "\"/>"));
+        cb.bxml("http://app.example/menu6", doc("<Hangup/>"));
+        start();
+        ex.run();
+        CHECK(cb.sent.size() == 7);  // 6 redirects in all, never 2 in a row without a PlayAudio
+        CHECK(endCause() == "hangup");
+    }
+    SECTION("two in a row over a limit of one") {
+        maxRedirectHops = 1;
+        cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/a\"/>"));
+        cb.bxml("http://app.example/a", doc("<Pause duration=\"0.5\"/><Redirect redirectUrl=\"/b\"/>"));
+        cb.bxml("http://app.example/b", doc("<Hangup/>"));
+        start();
+        ex.advance(1s);
+        CHECK(endCause() == "application-error");  // a 0.5 s Pause does not count as time spent
+        CHECK(cb.sent.size() == 2);
+    }
+}
+
+TEST_CASE_METHOD(Flow, "the call's errorMessage never repeats what the callback server sent",
+                 "[voice][CallFlow][outbound]") {
+    const std::string marker = "SECRET-MARKER-42";
+    for (const auto& body : {"<html><body>" + marker + "</body></html>", doc(marker),
+                             doc("<Pause duration=\"" + marker + "\"/>"), doc("<" + marker + "/>"),
+                             doc("<Pause " + marker + "=\"1\"/>"), "<" + marker + ">"}) {
+        Flow f;
+        f.cb.bxml(f.call.answerUrl, body);
+        f.start();
+        INFO(body << " -> " << f.endMessage());
+        CHECK(f.endCause() == "invalid-bxml");
+        CHECK(f.endMessage().find(marker) == std::string::npos);
+        CHECK(f.endMessage().find("html") == std::string::npos);
+    }
+}
+
+TEST_CASE_METHOD(Flow, "callbacks carry the call's account and id (the outbound policy's scope)",
+                 "[voice][CallFlow][outbound]") {
+    cb.bxml(call.answerUrl, doc("<Hangup/>"));
+    start();
+    REQUIRE(!cb.sent.empty());
+    CHECK(cb.sent[0].scope.accountId == "acc");
+    CHECK(cb.sent[0].scope.callId == call.callId);
 }

@@ -73,7 +73,7 @@ CallbackResult deliver(const std::string& url, const std::string& method, nlohma
     HttpCallbackClient client(io.get_executor(), options);
     CallbackResult result;
     int calls = 0;
-    client.post(url, method, std::move(body), [&](CallbackResult r) {
+    client.post({"acct", "call-1"}, url, method, std::move(body), [&](CallbackResult r) {
         result = std::move(r);
         ++calls;
     });
@@ -84,6 +84,9 @@ CallbackResult deliver(const std::string& url, const std::string& method, nlohma
 
 HttpCallbackOptions fast() {
     HttpCallbackOptions o;
+    auto policy = std::make_shared<OutboundPolicy>();
+    policy->allow("acct", {"127.0.0.1"});
+    o.policy = policy;
     o.firstBackoff = std::chrono::milliseconds(10);
     o.timeout = std::chrono::milliseconds(2000);
     return o;
@@ -158,4 +161,61 @@ TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[vo
 
 TEST_CASE("formEncode flattens scalars", "[voice][HttpCallbackClient]") {
     CHECK(formEncode({{"a", "x y"}, {"b", 2}, {"c", true}, {"d", nullptr}, {"e", {1, 2}}}) == "a=x%20y&b=2&c=true");
+}
+
+TEST_CASE("HttpCallbackClient connects to non-public addresses only where the account allows them",
+          "[voice][HttpCallbackClient][outbound]") {
+    TinyServer server({reply(200, "<Response/>")});
+    auto url = "http://127.0.0.1:" + std::to_string(server.port()) + "/answer";
+    auto o = fast();
+    o.policy = std::make_shared<OutboundPolicy>();  // nobody may reach loopback
+    auto refused = deliver(url, "POST", {{"a", 1}}, o);
+    // Refused before any connection: a connection would have waited for the first reply.
+    CHECK(refused.status == 0);
+    CHECK(refused.error == "refused: 127.0.0.1 resolves to a loopback address, which this account may not reach "
+                           "(accounts[].allowedCallbackNetworks)");
+    // "localhost" is a name: refused after resolution, whatever it resolves to.
+    auto byName = deliver("http://localhost:" + std::to_string(server.port()) + "/answer", "POST", {{"a", 1}}, o);
+    CHECK_THAT(byName.error, Catch::StartsWith("refused: localhost resolves to a loopback address"));
+    auto allowed = deliver(url, "POST", {{"a", 1}}, fast());  // 127.0.0.1 allowed for "acct"
+    CHECK(allowed.ok());
+}
+
+TEST_CASE("HttpCallbackClient bounds the callbacks pending per call and in all", "[voice][HttpCallbackClient][outbound]") {
+    TinyServer server({reply(200, "a"), reply(200, "b")});
+    auto url = "http://127.0.0.1:" + std::to_string(server.port()) + "/cb";
+    auto o = fast();
+    o.maxPendingPerCall = 1;
+    o.maxPending = 2;
+    asio::io_context io;
+    HttpCallbackClient client(io.get_executor(), o);
+    std::vector<CallbackResult> results(4);
+    client.post({"acct", "c1"}, url, "POST", {{"n", 1}}, [&](CallbackResult r) { results[0] = std::move(r); });
+    client.post({"acct", "c1"}, url, "POST", {{"n", 2}}, [&](CallbackResult r) { results[1] = std::move(r); });
+    client.post({"acct", "c2"}, url, "POST", {{"n", 3}}, [&](CallbackResult r) { results[2] = std::move(r); });
+    CHECK(client.pending() == 2);
+    client.post({"acct", "c3"}, url, "POST", {{"n", 4}}, [&](CallbackResult r) { results[3] = std::move(r); });
+    io.run();
+    CHECK(results[0].ok());
+    CHECK(results[1].error == "refused: too many callbacks pending for this call");
+    CHECK(results[2].ok());
+    CHECK(results[3].error == "refused: too many callbacks pending on this server");
+    CHECK(client.pending() == 0);  // places are given back
+}
+
+TEST_CASE("HttpCallbackClient: a request without call id counts against the global bound only",
+          "[voice][HttpCallbackClient][outbound]") {
+    TinyServer server({reply(200, "a"), reply(200, "b")});
+    auto url = "http://127.0.0.1:" + std::to_string(server.port()) + "/cb";
+    auto o = fast();
+    o.maxPendingPerCall = 1;
+    asio::io_context io;
+    HttpCallbackClient client(io.get_executor(), o);
+    std::vector<CallbackResult> results(2);
+    client.post({"acct", ""}, url, "POST", {{"n", 1}}, [&](CallbackResult r) { results[0] = std::move(r); });
+    client.post({"acct", ""}, url, "POST", {{"n", 2}}, [&](CallbackResult r) { results[1] = std::move(r); });
+    io.run();
+    CHECK(results[0].ok());
+    CHECK(results[1].ok());
+    CHECK(client.pending() == 0);
 }

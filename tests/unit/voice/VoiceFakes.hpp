@@ -54,6 +54,7 @@ private:
 };
 
 struct SentCallback {
+    CallbackScope scope;
     std::string url;
     std::string method;
     nlohmann::json body;
@@ -66,14 +67,14 @@ public:
     void route(const std::string& url, CallbackResult r) { routes_[url] = std::move(r); }
     void bxml(const std::string& url, const std::string& document) { route(url, CallbackResult{200, document, {}}); }
 
-    void post(const std::string& url, const std::string& method, nlohmann::json body,
+    void post(const CallbackScope& scope, const std::string& url, const std::string& method, nlohmann::json body,
               std::function<void(CallbackResult)> done) override {
         auto it = routes_.find(url);
         if (it == routes_.end()) {
-            sent.push_back({url, method, body, std::move(done)});  // answered later by the test
+            sent.push_back({scope, url, method, body, std::move(done)});  // answered later by the test
             return;
         }
-        sent.push_back({url, method, body, nullptr});
+        sent.push_back({scope, url, method, body, nullptr});
         done(it->second);
     }
     std::vector<std::string> eventTypes() const {
