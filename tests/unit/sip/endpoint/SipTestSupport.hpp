@@ -25,9 +25,8 @@
 namespace sb::sip::test {
 
 inline std::string scenarioPath(const std::string& name) {
-    // tests/unit/sip/endpoint/<this file> → tests/sip/scenarios/<name>
-    auto here = std::filesystem::path(__FILE__).parent_path();
-    return (here / ".." / ".." / ".." / "sip" / "scenarios" / name).lexically_normal().string();
+    // From the source tree CMake names (not __FILE__: compiler caches may make it relative).
+    return (std::filesystem::path(SB_SOURCE_DIR) / "tests" / "sip" / "scenarios" / name).lexically_normal().string();
 }
 
 // A port free for both UDP and TCP on 127.0.0.1 (bound, read back, released: racy only in
