@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { startSwitchboard, call, binary } from '../support/server.mjs';
+import { startSwitchboard, call, binary, ACCOUNT, OTHER_ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { gauge, sleep, waitFor } from '../support/api.mjs';
 import { sipSocket, rssKb } from '../support/sipClient.mjs';
 import { sipp } from '../support/phone.mjs';
@@ -40,6 +40,8 @@ function sipConfig(extra = {}) {
     rtpPortMax: 33099,
     voiceNumbers: [{ number: NUMBER, accountId: '9900000', initiateUrl: `http://127.0.0.1:${app.address().port}/initiate` }],
     rtpInactivitySeconds: 1.5,
+    // The application (initiateUrl) listens on loopback: allowed explicitly (docs/security.md).
+    accounts: [{ ...ACCOUNT, allowedCallbackNetworks: LOOPBACK_CALLBACKS }, OTHER_ACCOUNT],
     sipMessageTimeoutSeconds: 1,
     ...extra,
   };
