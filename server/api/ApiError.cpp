@@ -41,7 +41,10 @@ HttpResponse errorResponse(const ApiError& e, const std::string& requestId) {
     body["code"] = errorCodeName(e.code());
     if (!e.field().empty()) body["field"] = e.field();
     body["requestId"] = requestId;
-    auto r = HttpResponse::json(httpStatus(e.code()), body.dump());
+    // Messages may quote request bytes that are not UTF-8 (a percent-decoded path): replaced, never
+    // thrown here, inside the router's catch block (found by tests/fuzz/http_request, seed percent_ff).
+    auto r = HttpResponse::json(httpStatus(e.code()),
+                                body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     r.headers = e.headers;
     return r;
 }

@@ -53,12 +53,20 @@ app::Account demoAccount() {
 }
 
 // Server::Parts (server/app/Server.cpp) with the SIP side replaced by the voice tests' fakes.
+// The token service is the one part shared by all inputs: keying its HMAC (OpenSSL) is most of the
+// cost of a fresh wiring. It asks the store of the input being run.
+state::MemorySessionStore* currentStore = nullptr;
+const auth::TokenService& tokenService() {
+    static const auth::TokenService tokens("fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
+                                           [](const std::string& a, const std::string& p) {
+                                               return currentStore && currentStore->participant(a, p).has_value();
+                                           });
+    return tokens;
+}
+
 struct Wiring {
     state::MemorySessionStore store;
-    auth::TokenService tokens{"fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
-                              [this](const std::string& a, const std::string& p) {
-                                  return store.participant(a, p).has_value();
-                              }};
+    const auth::TokenService& tokens = tokenService();
     api::CallControl calls{store, tokens, {20, 9 * 3600}, [] { return kNow; }};
     api::AccountAuthenticator authenticator{{demoAccount()}};
     ops::RateLimiter limiter{1e9, 1e9};  // the fuzzer is one client sending as fast as it can
@@ -73,6 +81,7 @@ struct Wiring {
     std::unique_ptr<voice::VoiceService> voice;
 
     Wiring() {
+        currentStore = &store;
         voice::CallPolicy policy;
         policy.allowedDestinations = demoAccount().allowedDestinations;
         registry.setPolicy("9900000", policy);
@@ -84,6 +93,7 @@ struct Wiring {
         voice::addVoiceRoutes(router, {calls, authenticator, limiter}, *voice);
         demo.enablePhones(voice.get(), "sip:127.0.0.1:5060", "http://127.0.0.1:8080");
     }
+    ~Wiring() { currentStore = nullptr; }
 };
 
 // As HttpSession's decodePercent: %XX decoded, anything else kept.
@@ -130,6 +140,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
     Wiring w;
     beast::flat_buffer buffer;
     auto copy = buffer.prepare(size);

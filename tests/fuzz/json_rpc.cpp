@@ -34,6 +34,13 @@ public:
     bool closed = false;
 };
 
+// Runs what is ready on the strand. poll() leaves the io_context stopped once it ran out of work,
+// so it is restarted first.
+void drain(boost::asio::io_context& io) {
+    io.restart();
+    io.poll();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -43,8 +50,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     state::MemorySessionStore store;
-    auth::TokenService tokens("fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
-                              [&](const std::string& a, const std::string& p) { return store.participant(a, p).has_value(); });
+    // Shared by all inputs (keying its HMAC is costly); it asks this input's store.
+    static state::MemorySessionStore* currentStore = nullptr;
+    static const auth::TokenService tokens("fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
+                                           [](const std::string& a, const std::string& p) {
+                                               return currentStore && currentStore->participant(a, p).has_value();
+                                           });
+    currentStore = &store;
     api::CallControl calls(store, tokens, {20, 9 * 3600}, [] { return kNow; });
     api::CreateParticipantRequest preq;
     preq.publishPermissions = {true, true};
@@ -60,20 +72,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     signaling::DeviceIdentity identity{"9900000", created.participant.id, "browser", "fuzz", "device-1"};
     auto device = std::make_shared<signaling::SignalingSession>("device-1", identity, media);
     device->onOpen(connection);
-    io.poll();
+    drain(io);
 
     std::string_view input(reinterpret_cast<const char*>(data), size);
     for (int frames = 0; frames < 64 && !input.empty(); ++frames) {
         auto nl = input.find('\n');
         device->onMessage(std::string(input.substr(0, nl)));
-        io.poll();
+        drain(io);
         if (nl == std::string_view::npos) break;
         input.remove_prefix(nl + 1);
     }
     device->onClose();
-    io.poll();
+    drain(io);
     calls.setObserver(nullptr);
     media->stop();
-    io.poll();
+    drain(io);
+    currentStore = nullptr;
     return 0;
 }

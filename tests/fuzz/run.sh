@@ -2,6 +2,7 @@
 # Runs the libFuzzer targets one after the other (one process each: the machine is shared) and
 # prints executions, executions per second and crashes per target.
 # Usage: tests/fuzz/run.sh BUILD_DIR SECONDS_PER_TARGET [target ...]   (default: every target)
+# FUZZ_RUNS=N stops a target after N executions (SECONDS_PER_TARGET still caps it).
 # Each target starts from its committed seeds (tests/fuzz/corpus/<target>, read only) plus the
 # corpus it grew in earlier runs (BUILD_DIR/fuzz-corpus/<target>); a crash input is written to
 # BUILD_DIR/fuzz-crashes/<target>-crash-<sha1> and makes the script fail at the end.
@@ -21,6 +22,7 @@ for t in "${targets[@]}"; do
   corpus="$build/fuzz-corpus/$t"; mkdir -p "$corpus"
   args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$build/fuzz-crashes/$t-")
+  [ -n "${FUZZ_RUNS:-}" ] && args+=(-runs="$FUZZ_RUNS")
   [ -f "tests/fuzz/dict/$t.dict" ] && args+=(-dict="tests/fuzz/dict/$t.dict")
   log="$build/fuzz-crashes/$t.log"
   start=$(date +%s.%N)

@@ -13,10 +13,31 @@
 
 using namespace sb;
 
+namespace {
+void webrtcSide(const std::string& sdp, std::uint8_t flags);
+void sipSide(const std::string& sdp, std::uint8_t flags);
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     std::string sdp(reinterpret_cast<const char*>(data) + 1, size - 1);
 
+    // A device's SDP arrives in a JSON string, which nlohmann::json has already checked to be
+    // UTF-8: the WebRTC side only ever sees UTF-8 (the SIP side sees raw bytes, below).
+    bool utf8 = true;
+    try {
+        (void)nlohmann::json(sdp).dump();
+    } catch (const nlohmann::json::type_error&) {
+        utf8 = false;
+    }
+    if (utf8) webrtcSide(sdp, data[0]);
+    sipSide(sdp, data[0]);
+    return 0;
+}
+
+namespace {
+
+void webrtcSide(const std::string& sdp, std::uint8_t flags) {
     auto parsed = media::SessionDescription::parse(sdp);
     auto again = media::SessionDescription::parse(parsed.str());
     if (again.sections.size() != parsed.sections.size()) __builtin_trap();
@@ -29,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     (void)parsed.str();
 
-    state::PublishPermissions permissions{(data[0] & 1) != 0, (data[0] & 2) != 0};
+    state::PublishPermissions permissions{(flags & 1) != 0, (flags & 2) != 0};
     auto plan = media::planOffer(sdp, permissions);
     for (const auto& t : plan.tracks) {
         if (t.kind == "audio" && !permissions.audio) __builtin_trap();
@@ -40,10 +61,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::map<std::string, std::string> aliases;
     for (const auto& t : plan.tracks) aliases[t.msid] = "alias";
     (void)media::streamMetadata(plan.tracks, "participant", aliases).dump();
+}
 
+void sipSide(const std::string& sdp, std::uint8_t flags) {
     auto audio = sip::parseAudioSdp(sdp);
     if (audio.ok) {
-        auto codec = (data[0] & 4) ? sip::chosenInAnswer(audio) : sip::preferredFromOffer(audio);
+        auto codec = (flags & 4) ? sip::chosenInAnswer(audio) : sip::preferredFromOffer(audio);
         sip::AudioSdpParams ours;
         ours.address = "127.0.0.1";
         ours.port = 40000;
@@ -56,5 +79,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (audio.error.empty()) {
         __builtin_trap();  // a refusal always says why
     }
-    return 0;
 }
+
+}  // namespace

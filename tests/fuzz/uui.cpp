@@ -13,11 +13,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto values = sb::sip::splitUserToUser(header);
     for (const auto& v : values) {
+        if (v.empty()) __builtin_trap();  // empty values are dropped
         auto parsed = sb::sip::parseUserToUserValue(v);
         if (parsed.data.size() > v.size()) __builtin_trap();
     }
-    // join(split(x)) splits into the same values again.
-    if (sb::sip::splitUserToUser(sb::sip::joinUserToUser(values)) != values) __builtin_trap();
+    // Not checked: split(join(values)) == values. It holds for well-formed values only (an
+    // unbalanced quote in one value swallows the commas after it); join only sends our own.
+    (void)sb::sip::joinUserToUser(values);
 
     try {
         auto uui = sb::voice::parseUui(header);
