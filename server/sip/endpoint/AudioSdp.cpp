@@ -44,10 +44,10 @@ bool isTokenChar(char c) {
 // tokens, port digits.
 bool mediaLinesWellFormed(std::string_view text) {
     while (!text.empty()) {
-        auto end = text.find('\n');
+        // sofia-sip ends a line at CR or LF alone too (regression seed sofia_oom_cr).
+        auto end = text.find_first_of("\r\n");
         std::string_view line = text.substr(0, end);
         text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.rfind("m=", 0) != 0) continue;
         line.remove_prefix(2);
         std::vector<std::string_view> fields;
@@ -57,13 +57,19 @@ bool mediaLinesWellFormed(std::string_view text) {
             line.remove_prefix(sp == std::string_view::npos ? line.size() : sp + 1);
         }
         if (fields.size() < 4) return false;
+        // <port>[/<number of ports>]: 1 to 5 digits each.
+        auto port = fields[1];
+        auto slash = port.find('/');
+        for (auto part : {port.substr(0, slash), slash == std::string_view::npos ? std::string_view("0") : port.substr(slash + 1)}) {
+            if (part.empty() || part.size() > 5 || part.find_first_not_of("0123456789") != std::string_view::npos)
+                return false;
+        }
         for (std::size_t i = 0; i < fields.size(); ++i) {
             auto f = fields[i];
             if (f.empty()) return false;
-            for (char c : f) {
-                bool ok = i == 1 ? ((c >= '0' && c <= '9') || c == '/') : i == 2 ? (isTokenChar(c) || c == '/') : isTokenChar(c);
-                if (!ok) return false;
-            }
+            if (i == 1) continue;
+            for (char c : f)
+                if (!(isTokenChar(c) || (i == 2 && c == '/'))) return false;
             if (i == 2 && (f.front() == '/' || f.back() == '/' || f.find("//") != std::string_view::npos)) return false;
         }
     }
