@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "server/app/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "unit/voice/VoiceFakes.hpp"
 
@@ -42,6 +43,11 @@ private:
 };
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    sb::app::setLogLevel(sb::app::LogLevel::Off);  // every refused document is logged otherwise
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
