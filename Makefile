@@ -3,16 +3,19 @@ SHELL := /bin/bash
 JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat js wasm browser netns-up netns-down bench format check-format clean
+        compat js wasm browser netns-up netns-down bench format check-format clean build-fuzz fuzz fuzz-smoke
 SBNET := scripts/netns.sh
 
 demo: deps-test build wasm
 	scripts/demo.sh
 
-test: deps-test build build-asan wasm
-	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat js browser
+test: deps-test build build-asan build-fuzz wasm
+	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat js browser fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh build
@@ -34,6 +37,19 @@ $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
 build-asan: $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD) -j$(JOBS)
+
+# libFuzzer targets (tests/fuzz/README.md): clang with ASan+UBSan, in their own build folder.
+$(FUZZ_BUILD)/build.ninja:
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	    -DSB_FUZZ=ON -DSB_BUILD_TESTS=OFF >/dev/null
+build-fuzz: $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j$(JOBS) fuzz
+# Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 fuzz_targets="sdp rtp" for a longer run of some).
+fuzz: deps-test build-fuzz
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(fuzz_targets)
+# A few seconds each from the committed seeds: keeps the targets compiling and replays past crashes.
+fuzz-smoke:
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
 
 unit:
 	$(BUILD)/unit_tests
@@ -69,4 +85,4 @@ check-format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

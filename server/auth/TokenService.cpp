@@ -104,6 +104,39 @@ std::optional<TokenError> mapLibraryError(const std::error_code& ec) {
     return TokenError::Malformed;
 }
 
+// cpp-jwt reads exp, nbf and iat as uint64_t before it checks the signature, and converting a
+// JSON number such as 1e99 to an integer out of its range is undefined behaviour (found by
+// tests/fuzz/token_verify, regression seed ub_float_exp). Tokens whose time claims are not integers
+// are refused as malformed before the library sees them; ours always hold integers.
+//
+// Likewise its base64 decoder shifts the -1 it maps a character outside the alphabet to (undefined
+// behaviour too, regression seed ub_base64_invalid_char): a compact JWS holds only base64url
+// characters and two dots (RFC 7515 §7.1), so anything else is malformed before decoding.
+bool safeForLibrary(std::string_view token) {
+    for (char c : token) {
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_' || c == '.';
+        if (!ok) return false;
+    }
+    auto first = token.find('.');
+    if (first == std::string_view::npos) return true;  // the library reports the shape
+    auto second = token.find('.', first + 1);
+    auto part = token.substr(first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1);
+    std::string decoded;
+    try {
+        decoded = jwt::base64_uri_decode(part.data(), part.size());
+    } catch (const std::exception&) {
+        return true;
+    }
+    auto payload = nlohmann::json::parse(decoded, nullptr, false);
+    if (!payload.is_object()) return true;
+    for (const char* name : {"exp", "nbf", "iat"}) {
+        auto it = payload.find(name);
+        if (it != payload.end() && !it->is_number_integer()) return false;
+    }
+    return true;
+}
+
 const nlohmann::json* claim(const nlohmann::json& payload, const char* name) {
     auto it = payload.find(name);
     return it == payload.end() ? nullptr : &*it;
@@ -115,6 +148,10 @@ TokenCheck TokenService::verify(std::string_view token, std::int64_t now) const 
     TokenCheck check;
     jwt::jwt_object obj;
     std::error_code ec;
+    if (!safeForLibrary(token)) {
+        check.error = TokenError::Malformed;
+        return check;
+    }
     try {
         // cpp-jwt checks `exp` against its own clock before the signature; the maximal leeway turns
         // that check off so the signature is always verified first and expiry uses our `now`.

@@ -85,9 +85,13 @@ const MediaSection* SessionDescription::byMid(const std::string& mid) const {
 
 void rejectSection(MediaSection& m) {
     auto& mline = m.lines.front();
+    // "m=<media> <port> <proto> <fmt>": a device's m-line may lack fields (found by tests/fuzz/sdp,
+    // regression seed short_mline); the port is replaced only where there is one.
     auto first = mline.find(' ');
-    auto second = mline.find(' ', first + 1);
-    mline = mline.substr(0, first + 1) + "0" + mline.substr(second);
+    if (first != std::string::npos) {
+        auto second = mline.find(' ', first + 1);
+        mline = mline.substr(0, first + 1) + "0" + (second == std::string::npos ? "" : mline.substr(second));
+    }
     m.port = 0;
     for (auto& l : m.lines)
         if (l == "a=sendrecv" || l == "a=sendonly" || l == "a=recvonly") l = "a=inactive";

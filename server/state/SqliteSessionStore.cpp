@@ -66,7 +66,10 @@ Session readSession(const Stmt& s) {
 
 std::optional<std::string> storedSubscriptions(const std::optional<Subscriptions>& s) {
     if (!s) return std::nullopt;
-    return toJson(*s).dump();
+    // Stream aliases come from API callers: bytes that are not UTF-8 are stored as U+FFFD rather
+    // than throwing, which would stop the journal from ever being applied (found by
+    // tests/fuzz/journal_recovery, regression seed invalid_utf8_alias).
+    return toJson(*s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace

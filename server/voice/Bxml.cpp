@@ -276,12 +276,44 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
     fail(e.where(), "unknown verb");
 }
 
+// pugixml does not check the encoding, and the values we take from the document (tags, URLs)
+// reach JSON callback bodies, whose serialisation throws on bytes that are not UTF-8 (found by
+// tests/fuzz/call_flow, regression seed invalid_utf8_tag). XML 1.0 §2.2 and RFC 3629 §4: no
+// overlong forms, no surrogates, nothing above U+10FFFF. Returns the offset of the first bad byte.
+std::optional<std::size_t> firstInvalidUtf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return i;
+        auto b1 = static_cast<unsigned char>(s[i + 1]);
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b == 0xE0) lo = 0xA0;
+        if (b == 0xED) hi = 0x9F;
+        if (b == 0xF0) lo = 0x90;
+        if (b == 0xF4) hi = 0x8F;
+        if (b1 < lo || b1 > hi) return i;
+        for (std::size_t k = 2; k < n; ++k) {
+            auto c = static_cast<unsigned char>(s[i + k]);
+            if (c < 0x80 || c > 0xBF) return i;
+        }
+        i += n;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<Verb> parse(std::string_view document) {
     if (document.size() > kMaxDocumentBytes)
         throw BxmlError("invalid BXML: the document is " + std::to_string(document.size()) +
                         " bytes; the limit is " + std::to_string(kMaxDocumentBytes));
+    if (auto at = firstInvalidUtf8(document))
+        throw BxmlError("invalid BXML: not UTF-8 at byte " + std::to_string(*at));
     if (trim(document).empty()) return {};
     pugi::xml_document doc;
     // parse_default: no DOCTYPE processing and no entity expansion beyond the five predefined

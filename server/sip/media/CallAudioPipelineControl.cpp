@@ -61,7 +61,9 @@ void CallAudioPipeline::removeRoomStream(std::uint32_t ssrc) {
 void CallAudioPipeline::setRoomStreams(std::vector<RoomStreamSpec> streams) {
     run([streams = std::move(streams)](CallAudioPipeline& self) {
         std::vector<std::uint32_t> gone;
-        for (const auto& [ssrc, stream] : self.streams_) {
+        for (const auto& entry : self.streams_) {
+            // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
+            std::uint32_t ssrc = entry.first;
             bool wanted = std::any_of(streams.begin(), streams.end(),
                                       [&](const auto& s) { return s.ssrc == ssrc; });
             if (!wanted) gone.push_back(ssrc);

@@ -166,3 +166,19 @@ TEST_CASE("issued tokens are byte for byte what the JWT library and a hand-built
         else CHECK(check.error == TokenError::ParticipantGone);  // this test's service knows only "acc"
     }
 }
+
+// Found by tests/fuzz/token_verify: the JWT library converted exp to an integer before checking the
+// signature, and 1e99 does not fit one (undefined behaviour, reachable without the secret).
+TEST_CASE("A token whose time claims are not integers is malformed, signed or not", "[server][auth][TokenService]") {
+    auto svc = service();
+    for (const char* name : {"exp", "iat", "nbf"}) {
+        auto c = claims();
+        c[name] = 1e99;
+        auto forged = handToken({{"alg", "HS256"}, {"typ", "JWT"}}, c, "not-the-secret");
+        auto signedByUs = handToken({{"alg", "HS256"}, {"typ", "JWT"}}, c);
+        INFO(name);
+        CHECK(svc.verify(forged, kNow).error == TokenError::Malformed);
+        CHECK(svc.verify(signedByUs, kNow).error == TokenError::Malformed);
+    }
+    CHECK(svc.verify(handToken({{"alg", "HS256"}, {"typ", "JWT"}}, claims()), kNow));
+}

@@ -1,0 +1,192 @@
+// Fuzzes the HTTP request path: raw bytes are parsed by Beast's request_parser (with the server's
+// header and body limits), turned into an api::HttpRequest as server/net/HttpSession.cpp does, and
+// handled by a Router wired like server/app/Server.cpp (REST API, voice API, ops, /v3 check, demo
+// routes) over a MemorySessionStore. Several pipelined requests in one input run against the same
+// state, as on a keep-alive connection. Findings: any crash or sanitizer report, an exception that
+// escapes Router::handle, a 5xx reply (an unhandled error), a JSON reply that is not JSON, or a
+// reply Beast cannot serialise.
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "server/api/CallControl.hpp"
+#include "server/api/RestApi.hpp"
+#include "server/app/Log.hpp"
+#include "server/auth/TokenService.hpp"
+#include "server/ops/Metrics.hpp"
+#include "server/ops/OpsApi.hpp"
+#include "server/signaling/DeviceGate.hpp"
+#include "server/signaling/SignalingRoutes.hpp"
+#include "server/state/MemorySessionStore.hpp"
+#include "server/voice/CallRegistry.hpp"
+#include "server/voice/VoiceApi.hpp"
+#include "server/voice/VoiceService.hpp"
+#include "server/web/DemoApp.hpp"
+#include "unit/voice/VoiceFakes.hpp"
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using namespace sb;
+
+namespace {
+
+constexpr std::int64_t kNow = 1714566896;
+constexpr std::size_t kMaxBodyBytes = 64 * 1024;    // app::Config defaults
+constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
+
+// The account of config/switchboard.demo.json (the seeds use its credentials).
+app::Account demoAccount() {
+    app::Account a;
+    a.id = "9900000";
+    a.username = "demo";
+    a.password = "demo-password";
+    a.allowedDestinations = {"\\+?[0-9]{3,15}"};
+    return a;
+}
+
+// Server::Parts (server/app/Server.cpp) with the SIP side replaced by the voice tests' fakes.
+// The token service is the one part shared by all inputs: keying its HMAC (OpenSSL) is most of the
+// cost of a fresh wiring. It asks the store of the input being run.
+state::MemorySessionStore* currentStore = nullptr;
+const auth::TokenService& tokenService() {
+    static const auth::TokenService tokens("fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
+                                           [](const std::string& a, const std::string& p) {
+                                               return currentStore && currentStore->participant(a, p).has_value();
+                                           });
+    return tokens;
+}
+
+struct Wiring {
+    state::MemorySessionStore store;
+    const auth::TokenService& tokens = tokenService();
+    api::CallControl calls{store, tokens, {20, 9 * 3600}, [] { return kNow; }};
+    api::AccountAuthenticator authenticator{{demoAccount()}};
+    ops::RateLimiter limiter{1e9, 1e9};  // the fuzzer is one client sending as fast as it can
+    ops::Metrics metrics;
+    api::Router router;
+    signaling::DeviceGate gate{tokens, [] { return kNow; }};
+    web::DemoApp demo{calls, web::DemoConfig{"9900000"}};
+    voice::test::FakePlacer placer;
+    voice::test::FakeCallbacks callbacks;
+    voice::test::ManualExecutor executor;
+    voice::CallRegistry registry;
+    std::unique_ptr<voice::VoiceService> voice;
+
+    Wiring() {
+        currentStore = &store;
+        voice::CallPolicy policy;
+        policy.allowedDestinations = demoAccount().allowedDestinations;
+        registry.setPolicy("9900000", policy);
+        voice = std::make_unique<voice::VoiceService>(registry, placer, callbacks, executor);
+        api::addRestApi(router, {calls, authenticator, limiter});
+        ops::addOpsRoutes(router, metrics);
+        signaling::addSignalingRoutes(router, gate);
+        demo.addRoutes(router);
+        voice::addVoiceRoutes(router, {calls, authenticator, limiter}, *voice);
+        demo.enablePhones(voice.get(), "sip:127.0.0.1:5060", "http://127.0.0.1:8080");
+    }
+    ~Wiring() { currentStore = nullptr; }
+};
+
+// As HttpSession's decodePercent: %XX decoded, anything else kept.
+std::string decodePercent(std::string_view in) {
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+            out.push_back(static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
+            i += 2;
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
+[[noreturn]] void finding(const std::string& what, const api::HttpResponse& r) {
+    std::fprintf(stderr, "FINDING: %s: status %d body %s\n", what.c_str(), r.status, r.body.c_str());
+    std::abort();
+}
+
+// What HttpSession::reply does with the response, serialised to text instead of a socket.
+void checkReply(const api::HttpResponse& r, unsigned version) {
+    if (r.status >= 500) finding("unhandled error", r);
+    if (r.contentType == "application/json" && !r.body.empty() &&
+        nlohmann::json::parse(r.body, nullptr, false).is_discarded())
+        finding("reply is not JSON", r);
+    http::response<http::string_body> res(static_cast<http::status>(r.status), version);
+    res.set(http::field::server, "switchboard");
+    if (!r.contentType.empty()) res.set(http::field::content_type, r.contentType);
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.body() = r.body;
+    res.prepare_payload();
+    std::ostringstream out;
+    out << res;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    app::setLogLevel(app::LogLevel::Off);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    Wiring w;
+    beast::flat_buffer buffer;
+    auto copy = buffer.prepare(size);
+    std::memcpy(copy.data(), data, size);
+    buffer.commit(size);
+    for (int n = 0; n < 8 && buffer.size() > 0; ++n) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(kMaxBodyBytes);
+        parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
+        parser.eager(true);
+        beast::error_code ec;
+        while (!parser.is_done()) {
+            std::size_t used = parser.put(buffer.data(), ec);
+            buffer.consume(used);
+            if (ec != http::error::need_more) break;
+            ec = {};
+            if (used == 0 || buffer.size() == 0) {
+                // The input ends here: end of stream, as async_read reports it to the parser.
+                parser.put_eof(ec);
+                break;
+            }
+        }
+        if (ec || !parser.is_done()) return 0;  // HttpSession answers "Malformed HTTP request" and closes
+
+        const auto& req = parser.get();
+        api::HttpRequest in;
+        in.requestId = "fuzz-" + std::to_string(n);
+        in.method = std::string(req.method_string());
+        std::string_view target(req.target().data(), req.target().size());
+        auto q = target.find('?');
+        in.path = decodePercent(target.substr(0, q));
+        if (q != std::string_view::npos) in.query = std::string(target.substr(q + 1));
+        if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = std::string(it->value());
+        if (auto it = req.find(http::field::content_type); it != req.end()) in.contentType = std::string(it->value());
+        in.body = req.body();
+
+        if (beast::websocket::is_upgrade(req)) {
+            // The /v3/ upgrade is decided by DeviceGate (SignalingService's upgrade handler).
+            auto admission = w.gate.admit(in);
+            if (!admission.device) checkReply(admission.refusal, req.version());
+            continue;
+        }
+        auto routed = w.router.handle(in);
+        checkReply(routed.response, req.version());
+        w.executor.run();
+        if (!req.keep_alive()) break;
+    }
+    return 0;
+}
