@@ -1,4 +1,5 @@
-#include "server/media/JanusClient.hpp"
+#include "protocol/SafeJson.hpp"
+#include "server//media/JanusClient.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -76,7 +77,7 @@ public:
         msg["transaction"] = tx;
         if (sessionId_ && !msg.contains("session_id")) msg["session_id"] = sessionId_;
         if (cb) pending_[tx] = Pending{std::move(cb), Clock::now() + kRequestTimeout};
-        write(msg.dump());
+        write(protocol::dumpJson(msg));
     }
 
     asio::strand<asio::any_io_executor> strand_;

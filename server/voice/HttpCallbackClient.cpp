@@ -1,5 +1,6 @@
 // The only translation unit of the voice library that includes Beast.
-#include "server/voice/HttpCallbackClient.hpp"
+#include "protocol/SafeJson.hpp"
+#include "server//voice/HttpCallbackClient.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,7 +41,7 @@ std::string formEncode(const nlohmann::json& fields) {
     std::string q;
     for (const auto& [key, value] : fields.items()) {
         if (value.is_null() || value.is_structured()) continue;
-        q += (q.empty() ? "" : "&") + encode(key) + "=" + encode(value.is_string() ? value.get<std::string>() : value.dump());
+        q += (q.empty() ? "" : "&") + encode(key) + "=" + encode(value.is_string() ? value.get<std::string>() : protocol::dumpJson(value));
     }
     return q;
 }
@@ -318,7 +319,7 @@ void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url
     req.set(http::field::connection, "close");
     if (!get) {
         req.set(http::field::content_type, "application/json");
-        req.body() = body.dump();
+        req.body() = protocol::dumpJson(body);
     }
     req.prepare_payload();
     std::make_shared<Delivery>(executor_, options_, scope.accountId, url, std::move(*target), std::move(req),

@@ -1,4 +1,5 @@
-#include "server/voice/VoiceApi.hpp"
+#include "protocol/SafeJson.hpp"
+#include "server//voice/VoiceApi.hpp"
 
 #include <algorithm>
 
@@ -209,7 +210,7 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
     router.add("POST", base, "createCall", [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
         auto call = v->createCall(account, parseCreateCall(ctx.request().body));
-        auto r = api::HttpResponse::json(201, createCallResponse(call).dump());
+        auto r = api::HttpResponse::json(201, protocol::dumpJson(createCallResponse(call)));
         r.headers.emplace_back("Location", call.callUrl);
         return r;
     });
@@ -218,7 +219,7 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
         const auto& account = api::authorize(ctx, deps);
         const auto& id = ctx.param("callId");
         if (!isCallId(id)) throw errors::callNotFound(id);
-        return api::HttpResponse::json(200, callStateJson(v->call(account, id)).dump());
+        return api::HttpResponse::json(200, protocol::dumpJson(callStateJson(v->call(account, id))));
     });
 
     router.add("POST", base + "/{callId}", "updateCall", [deps, v](api::RequestContext& ctx) {

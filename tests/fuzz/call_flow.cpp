@@ -22,7 +22,7 @@ namespace {
 class DocumentCallbacks : public CallbackClient {
 public:
     explicit DocumentCallbacks(std::vector<std::string> documents) : documents_(std::move(documents)) {}
-    void post(const std::string&, const std::string&, nlohmann::json body,
+    void post(const CallbackScope&, const std::string&, const std::string&, nlohmann::json body,
               std::function<void(CallbackResult)> done) override {
         (void)body.dump();  // what HttpCallbackClient sends
         ++posts;

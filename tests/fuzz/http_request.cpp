@@ -20,6 +20,7 @@
 #include "server/api/CallControl.hpp"
 #include "server/api/RestApi.hpp"
 #include "server/app/Log.hpp"
+#include "server/net/ApiRequest.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/ops/Metrics.hpp"
 #include "server/ops/OpsApi.hpp"
@@ -96,21 +97,6 @@ struct Wiring {
     ~Wiring() { currentStore = nullptr; }
 };
 
-// As HttpSession's decodePercent: %XX decoded, anything else kept.
-std::string decodePercent(std::string_view in) {
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
-            out.push_back(static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
-            i += 2;
-        } else {
-            out.push_back(in[i]);
-        }
-    }
-    return out;
-}
-
 [[noreturn]] void finding(const std::string& what, const api::HttpResponse& r) {
     std::fprintf(stderr, "FINDING: %s: status %d body %s\n", what.c_str(), r.status, r.body.c_str());
     std::abort();
@@ -168,14 +154,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto& req = parser.get();
         api::HttpRequest in;
         in.requestId = "fuzz-" + std::to_string(n);
-        in.method = std::string(req.method_string());
-        std::string_view target(req.target().data(), req.target().size());
-        auto q = target.find('?');
-        in.path = decodePercent(target.substr(0, q));
-        if (q != std::string_view::npos) in.query = std::string(target.substr(q + 1));
-        if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = std::string(it->value());
-        if (auto it = req.find(http::field::content_type); it != req.end()) in.contentType = std::string(it->value());
-        in.body = req.body();
+        in.remoteAddress = "127.0.0.1";
+        in.fromThisHost = true;  // as a local client: the demo routes are reached too
+        if (auto bad = net::toApiRequest(req, in)) {
+            // HttpSession answers this refusal and closes the connection.
+            checkReply(api::errorResponse(*bad, in.requestId), req.version());
+            break;
+        }
 
         if (beast::websocket::is_upgrade(req)) {
             // The /v3/ upgrade is decided by DeviceGate (SignalingService's upgrade handler).
