@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { readFileSync } from 'node:fs';
 import { startSwitchboard, call } from '../support/server.mjs';
 import { startFakeJanus, goodPublishReply } from '../support/fake-janus.mjs';
+import { until } from '../support/api.mjs';
 
 const OFFER = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111',
   'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=sendonly', 'a=msid:stream-a track-a', 'a=rtpmap:111 opus/48000/2', 'a=ice-ufrag:abcd',
@@ -18,16 +19,6 @@ const OFFER = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDL
 let sb;
 let janus;
 let sessionId;
-
-async function until(fn, { timeout = 10000, what = 'condition' } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 before(async () => {
   janus = await startFakeJanus();

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp } from '../support/phone.mjs';
+import { until } from '../support/api.mjs';
 
 const MARKER = 'SECRET-MARKER-7f3a';
 const STRICT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'], maxCallsPerMinute: 60 };
@@ -32,16 +33,6 @@ async function freeUdpPort() {
   const port = s.address().port;
   s.close();
   return port;
-}
-
-async function until(fn, { timeout = 10000, what = 'condition' } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 before(async () => {

@@ -41,6 +41,13 @@ export async function waitFor(fn, { timeoutMs = 5000, intervalMs = 100 } = {}) {
   }
 }
 
+// Like waitFor, but throws naming `what` when the time is up.
+export async function until(fn, { timeout = 10000, what = 'condition', intervalMs = 50 } = {}) {
+  const v = await waitFor(fn, { timeoutMs: timeout, intervalMs });
+  if (!v) throw new Error(`timed out waiting for ${what}`);
+  return v;
+}
+
 // Creates a participant (asserting 200) and returns {participant, token}.
 export async function createParticipant(sb, body = {}, account = ACCOUNT) {
   const r = await call(`${sb.api(account)}/participants`, { method: 'POST', body, account });
