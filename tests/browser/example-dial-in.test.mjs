@@ -29,6 +29,8 @@ before(async () => {
     config: {
       webRoot: path.join(root, 'web'), demoAccountId: '9900000', sipListen: '127.0.0.1:0', rtpPortMin: 44000, rtpPortMax: 44999,
       voiceNumbers: [{ number: '+15550100', accountId: '9900000', initiateUrl: `http://127.0.0.1:${relay.address().port}/initiate` }],
+      // As in the demo config, the phone dials the number from this machine, the trunk's address.
+      sipTrunkAddresses: ['127.0.0.1'],
       // The relay and the demo's answer route are on this machine.
       accounts: [{ ...ACCOUNT, allowedCallbackNetworks: LOOPBACK_CALLBACKS }, OTHER_ACCOUNT],
     },
