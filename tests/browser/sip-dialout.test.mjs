@@ -4,13 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startMediaStack, until } from './media-fixture.mjs';
-import { phoneMedia, sipp } from '../support/phone.mjs';
+import { phoneMedia, sipp, freeUdpPort } from '../support/phone.mjs';
 import { call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,14 +31,6 @@ function toneWav() {
   buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
   for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
   return buf;
-}
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  s.close();
-  return port;
 }
 
 before(async () => {

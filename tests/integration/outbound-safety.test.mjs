@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
-import { sipp } from '../support/phone.mjs';
+import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 
 const MARKER = 'SECRET-MARKER-7f3a';
@@ -26,14 +26,6 @@ let trunkPort;
 let rtp;
 const requests = [];  // what the callback server received: { account, path }
 let answer = () => '<Response><Hangup/></Response>';
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  s.close();
-  return port;
-}
 
 before(async () => {
   app = http.createServer((req, res) => {

@@ -132,3 +132,12 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
     proc.on('exit', (code) => { clearTimeout(t); resolve({ code, stdout, stderr }); });
   });
 }
+
+// A UDP port on loopback that nothing holds right now (for sipp phones that bind it themselves).
+export async function freeUdpPort() {
+  const s = dgram.createSocket('udp4');
+  await new Promise((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  s.close();
+  return port;
+}
