@@ -306,6 +306,26 @@ std::optional<std::size_t> firstInvalidUtf8(std::string_view s) {
     return std::nullopt;
 }
 
+// How deep elements nest under `root` (root alone: 1), without recursion: a hostile document
+// nests thousands of levels within the size limit.
+std::size_t depthOf(pugi::xml_node root) {
+    std::size_t depth = 1, deepest = 1;
+    for (auto node = root.first_child(); node && node != root;) {
+        if (node.type() == pugi::node_element) deepest = std::max(deepest, depth + 1);
+        if (node.first_child()) {
+            node = node.first_child();
+            ++depth;
+            continue;
+        }
+        while (node != root && !node.next_sibling()) {
+            node = node.parent();
+            --depth;
+        }
+        if (node != root) node = node.next_sibling();
+    }
+    return deepest;
+}
+
 }  // namespace
 
 std::vector<Verb> parse(std::string_view document) {
@@ -330,6 +350,8 @@ std::vector<Verb> parse(std::string_view document) {
         if (root) throw BxmlError("invalid BXML: more than one root element");
         root = child;
     }
+    if (depthOf(root) > kMaxDepth)
+        throw BxmlError("invalid BXML: elements nested more than " + std::to_string(kMaxDepth) + " deep");
     std::string rootName = root.name();
     if (rootName != "Response" && rootName != "Bxml")
         throw BxmlError("invalid BXML: the root element is <" + rootName + ">; expected <Response>");

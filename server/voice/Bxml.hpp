@@ -26,6 +26,7 @@ constexpr std::size_t kMaxTransferTargets = 8;      // <Transfer>: 1 to 8 PhoneN
 constexpr std::size_t kMaxDtmfDigits = 50;          // <SendDtmf>
 constexpr std::size_t kMaxTagLength = 256;          // tag attribute and <Tag>
 constexpr std::size_t kMaxUrlLength = 2048;
+constexpr std::size_t kMaxDepth = 8;               // <Response> > verb > nested verb > …
 
 // Callback settings shared by <PhoneNumber> and <SipUri>.
 struct TargetCallbacks {

@@ -156,3 +156,20 @@ TEST_CASE("SipUri uui follows Bandwidth's rules", "[voice][Bxml]") {
     CHECK_THAT(errorOf(sip(std::string(500, 'a') + ";encoding=base64")), Catch::Contains("at most 512 characters"));
     CHECK_THAT(errorOf(sip("not a jwt;encoding=jwt")), Catch::Contains("uui"));
 }
+
+TEST_CASE("elements nested deeper than kMaxDepth are refused before any verb is read", "[voice][Bxml]") {
+    auto nested = [](std::size_t levels) {
+        std::string open, close;
+        for (std::size_t i = 0; i < levels; ++i) {
+            open += "<Transfer>";
+            close = "</Transfer>" + close;
+        }
+        return "<Response>" + open + close + "</Response>";
+    };
+    // <Response> counts as the first level.
+    CHECK_THAT(errorOf(nested(kMaxDepth)), Catch::Contains("nested more than 8 deep"));
+    CHECK_THAT(errorOf(nested(3000)), Catch::Contains("nested more than 8 deep"));
+    // Depth within the limit reaches the verb's own checks.
+    CHECK_THAT(errorOf(nested(kMaxDepth - 1)), !Catch::Contains("nested"));
+    CHECK_NOTHROW(parse(doc("<Transfer><PhoneNumber>+15551234567</PhoneNumber></Transfer>")));
+}
