@@ -2,6 +2,9 @@
 
 #include <flite.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +52,17 @@ struct WaveDeleter {
     void operator()(cst_wave* w) const { delete_wave(w); }
 };
 
+// flite's voices speak at very different levels (rms peaks far lower than slt): every clip is
+// brought to the same peak, about -3 dBFS, with the gain capped so silence stays silence.
+void normalize(std::vector<std::int16_t>& pcm) {
+    int peak = 0;
+    for (auto v : pcm) peak = std::max(peak, std::abs(static_cast<int>(v)));
+    if (peak == 0) return;
+    double gain = std::min(8.0, 23000.0 / peak);
+    for (auto& v : pcm)
+        v = static_cast<std::int16_t>(std::clamp(std::lround(v * gain), -32768L, 32767L));
+}
+
 }  // namespace
 
 bool SpeechSynthesizer::knownVoice(const std::string& voice) { return voices().count(voice) != 0; }
@@ -64,7 +78,9 @@ std::vector<std::int16_t> SpeechSynthesizer::synthesize(const std::string& text,
     if (!wave || wave->num_samples <= 0 || wave->num_channels != 1 || wave->sample_rate <= 0)
         throw std::runtime_error("text to speech produced no audio");
     std::vector<std::int16_t> pcm(wave->samples, wave->samples + wave->num_samples);
-    return Resampler::to8k(pcm, wave->sample_rate);
+    auto out = Resampler::to8k(pcm, wave->sample_rate);
+    normalize(out);
+    return out;
 }
 
 }  // namespace sb::sip::media
