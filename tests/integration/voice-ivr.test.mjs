@@ -45,7 +45,14 @@ before(async () => {
       accounts: [ACCOUNT] },
   });
 });
-after(async () => { await sb?.stop(); sb?.cleanup(); app?.close(); });
+after(async () => {
+  await sb?.stop();
+  // Under SWITCHBOARD_BIN=build-asan/switchboard: no sanitizer report from the speech workers or decoder.
+  const logs = sb?.logs() ?? '';
+  sb?.cleanup();
+  app?.close();
+  assert.doesNotMatch(logs, /Sanitizer|runtime error:/);
+});
 
 const appUrl = (p) => `http://127.0.0.1:${app.address().port}${p}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
