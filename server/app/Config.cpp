@@ -83,6 +83,9 @@ void validate(const Config& c) {
     if (c.callbackMaxResponseBytes == 0) bad("callbackMaxResponseBytes", "must be positive");
     if (c.callbackMaxPending == 0) bad("callbackMaxPending", "must be positive");
     if (c.callbackMaxPendingPerCall == 0) bad("callbackMaxPendingPerCall", "must be positive");
+    if (c.ttsWorkers < 1 || c.ttsWorkers > 64) bad("ttsWorkers", "must be between 1 and 64");
+    if (!(c.playAudioMaxSeconds >= 1 && c.playAudioMaxSeconds <= 86400))
+        bad("playAudioMaxSeconds", "must be between 1 and 86400");
     if (c.janusMaxMessageBytes < 64 * 1024) bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
@@ -203,6 +206,9 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "callbackMaxPending") c.callbackMaxPending = get<std::size_t>(v, k);
         else if (k == "callbackMaxPendingPerCall") c.callbackMaxPendingPerCall = get<std::size_t>(v, k);
         else if (k == "janusMaxMessageBytes") c.janusMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k == "ttsWorkers") c.ttsWorkers = get<std::size_t>(v, k);
+        else if (k == "ttsCacheBytes") c.ttsCacheBytes = get<std::size_t>(v, k);
+        else if (k == "playAudioMaxSeconds") c.playAudioMaxSeconds = get<double>(v, k);
         else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {

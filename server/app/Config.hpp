@@ -114,6 +114,10 @@ struct Config {
     std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
     std::size_t callbackMaxPendingPerCall = 16;          // … for one call
     std::size_t janusMaxMessageBytes = 1024 * 1024;      // a bigger Janus message drops the connection
+    // ---- ivr (SpeakSentence, PlayAudio) ----
+    std::size_t ttsWorkers = 2;                       // threads synthesizing speech and decoding audio files
+    std::size_t ttsCacheBytes = 32 * 1024 * 1024;     // synthesized clips kept per (sentence, voice); 0 = none
+    double playAudioMaxSeconds = 3600;                // a PlayAudio file that plays longer is refused
 };
 
 // Throws std::runtime_error naming the offending key or flag.

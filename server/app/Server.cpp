@@ -200,6 +200,9 @@ int Server::run() {
         bc.sip.minSessionExpiresSeconds = config_.sipMinSessionExpiresSeconds;
         bc.rtpGuard.latch = config_.rtpLatching;
         bc.rtpGuard.unconfirmedSendLimit = config_.rtpUnconfirmedPackets;
+        bc.speech.workers = config_.ttsWorkers;  // ivr
+        bc.speech.cacheBytes = config_.ttsCacheBytes;
+        bc.playAudioMaxSeconds = config_.playAudioMaxSeconds;
         bc.rtpGuard.inactivityTimeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(config_.rtpInactivitySeconds));
         for (const auto& n : config_.voiceNumbers)

@@ -18,6 +18,7 @@
 #include "server/sip/endpoint/SipEndpoint.hpp"
 #include "server/sip/media/CallAudioPipeline.hpp"
 #include "server/sip/media/PortAllocator.hpp"
+#include "server/sip/media/SpeechService.hpp"
 #include "server/voice/CallMedia.hpp"
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/VoiceService.hpp"
@@ -47,6 +48,9 @@ struct BridgeConfig {
     std::string rtpAddress = "127.0.0.1";  // our RTP address towards phones (and Janus)
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
+    // ---- ivr ----
+    sip::media::SpeechService::Config speech;  // SpeakSentence: synthesis workers and clip cache
+    double playAudioMaxSeconds = 3600;         // PlayAudio: longer files are refused
 };
 
 struct BridgeStats {
@@ -132,6 +136,20 @@ private:
     voice::CallbackClient* http_ = nullptr;
     std::map<std::string, std::string> voiceToSip_;  // voice call id → SIP endpoint call id
     AddressList trunkAddresses_;
+
+    // ---- ivr (VoiceIvr.cpp) ----
+public:
+    sip::media::SpeechService::Stats speechStats() const;
+
+private:
+    sip::media::SpeechService& speech();
+    // SpeakSentence: synthesizes (or takes from the cache) and plays on the call `sipId`.
+    void speak(const std::string& sipId, const std::string& text, const std::string& voice,
+               voice::CallMedia::Done done);
+    // PlayAudio: decodes a fetched file off the strand and plays it on the call `sipId`.
+    void playFetched(const std::string& sipId, std::string bytes, voice::CallMedia::Done done);
+    void playClip(const std::string& sipId, std::vector<std::int16_t> samples, voice::CallMedia::Done done);
+    std::shared_ptr<sip::media::SpeechService> speech_;
 };
 
 }  // namespace sb::bridge

@@ -10,7 +10,6 @@
 #include "server/app/Log.hpp"
 #include "server/bridge/SipBridge.hpp"
 #include "server/bridge/BridgeCall.hpp"
-#include "server/sip/media/WavFile.hpp"
 #include "server/voice/Uui.hpp"
 
 namespace sb::bridge {
@@ -69,15 +68,7 @@ public:
                     auto it = b->active_.find(id);
                     if (it == b->active_.end()) return done(false, "call ended");
                     if (!r.ok()) return done(false, "cannot fetch audio: " + voice::describeFailure(r, url));
-                    std::vector<std::int16_t> samples;
-                    try {
-                        samples = sip::media::WavFile::parse(sip::media::ByteView{
-                            reinterpret_cast<const std::uint8_t*>(r.body.data()), r.body.size()});
-                    } catch (const std::exception& e) {
-                        return done(false, std::string("unsupported audio file: ") + e.what());
-                    }
-                    it->second->pipeline->play(std::move(samples), sip::media::PlayMode::Replace,
-                                               [done](bool completed) { done(completed, completed ? "" : "playback stopped"); });
+                    b->playFetched(id, r.body, done);  // decoded off the strand (VoiceIvr.cpp)
                 });
             });
         }, done);
@@ -149,6 +140,14 @@ public:
             }
             done(outcome);
         }, [done](bool, std::string) { done({}); });
+    }
+
+    // ---- ivr (VoiceIvr.cpp) ----
+    void speak(const std::string& text, const std::string& voice, Done done) override {
+        run([id = sipId_, text, voice, done](SipBridge& b, Call&) { b.speak(id, text, voice, done); }, done);
+    }
+    void onDigit(std::function<void(char)> handler) override {
+        run([handler](SipBridge&, Call& call) { call.pipeline->onDigit(handler); }, nullptr);
     }
 
     void stop() override {

@@ -106,7 +106,14 @@ struct Unsupported {
     std::string verb;
 };
 
-using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported>;
+}  // namespace sb::voice::bxml
+
+#include "server/voice/BxmlIvr.hpp"  // ivr: SpeakSentence, Gather, StartGather, StopGather
+
+namespace sb::voice::bxml {
+
+using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
+                          SpeakSentence, Gather, StartGather, StopGather>;
 
 // Parses a document whose root is <Response> (or <Bxml>). A blank document is an empty list
 // (nothing to execute: the call is hung up, as at the end of any document).

@@ -174,6 +174,7 @@ void CallFlow::execute(const bxml::Verb& verb) {
     if (auto* p = std::get_if<bxml::Pause>(&verb)) spendsTime = p->duration >= 1;
     if (auto* r = std::get_if<bxml::Ring>(&verb)) spendsTime = r->duration >= 1;
     if (spendsTime) redirectHops_ = 0;
+    if (executeIvr(verb)) return;
     if (auto* t = std::get_if<bxml::Transfer>(&verb)) return transfer(*t);
     if (std::holds_alternative<bxml::Hangup>(verb)) return finish(cause::kHangup, {}, true);
     if (auto* p = std::get_if<bxml::Pause>(&verb)) return wait(p->duration);

@@ -98,6 +98,20 @@ private:
     std::uint64_t step_ = 0;   // bumped whenever the current activity is superseded
     bool mediaBusy_ = false;   // a media operation is in flight (stop() it before moving on)
     std::atomic<bool> finished_{false};
+
+    // ---- ivr (CallFlowIvr.cpp): SpeakSentence, Gather, StartGather, StopGather ----
+    struct GatherRun;
+    bool executeIvr(const bxml::Verb& verb);  // false: not one of these verbs
+    void gather(const bxml::Gather& verb);
+    void playPrompt(const std::shared_ptr<GatherRun>& run);
+    void armGatherTimer(const std::shared_ptr<GatherRun>& run, double seconds);
+    void gatherTimeout(const std::shared_ptr<GatherRun>& run);
+    void callerDigit(char digit);
+    void gatherDone(const std::shared_ptr<GatherRun>& run, const std::string& terminatingDigit);
+    void hookDigits();
+    std::shared_ptr<GatherRun> gather_;             // the <Gather> collecting digits, if any
+    std::optional<bxml::StartGather> startGather_;  // <StartGather> in force (dtmfUrl resolved)
+    bool digitsHooked_ = false;                     // media_->onDigit() points at callerDigit
 };
 
 // Resolves a BXML URL that may be relative ("/next", "next.xml", "//host/x") against the URL

@@ -57,6 +57,14 @@ public:
     virtual void stop() = 0;
     // Ends the call: BYE when answered; a final error response to an inbound call not yet answered.
     virtual void hangup() = 0;
+
+    // ---- ivr (server/bridge/VoiceIvr.cpp) ----
+    // Speaks `text` with the text-to-speech engine's `voice` ("slt", "rms", …); done when it has
+    // played (synthesis runs off the call's threads). stop() interrupts it.
+    virtual void speak(const std::string& text, const std::string& voice, Done done) = 0;
+    // Every digit the caller presses from now on (RFC 4733 telephone-events or SIP INFO), each
+    // once, on any thread; an empty function stops reporting.
+    virtual void onDigit(std::function<void(char digit)> handler) = 0;
 };
 
 class CallPlacer {

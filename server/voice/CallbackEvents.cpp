@@ -82,4 +82,18 @@ json transferDisconnectEvent(const Call& call, const TransferLeg& leg, TimePoint
     return j;
 }
 
+// ---- ivr ----
+json gatherEvent(const Call& call, TimePoint eventTime, const std::string& digits, const std::string& terminatingDigit) {
+    auto j = callEvent("gather", call, eventTime);
+    j["digits"] = digits;
+    j["terminatingDigit"] = terminatingDigit;
+    return j;
+}
+
+json dtmfEvent(const Call& call, TimePoint eventTime, char digit) {
+    auto j = callEvent("dtmf", call, eventTime);
+    j["digit"] = std::string(1, digit);
+    return j;
+}
+
 }  // namespace sb::voice

@@ -39,4 +39,12 @@ nlohmann::json transferCompleteEvent(const Call& call, const TransferLeg& leg, T
 nlohmann::json transferAnswerEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime);
 nlohmann::json transferDisconnectEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime);
 
+// ---- ivr ----
+// Sent to a <Gather>'s gatherUrl: + digits (without the terminating digit; "" when none came),
+// terminatingDigit ("" when the Gather ended otherwise).
+nlohmann::json gatherEvent(const Call& call, TimePoint eventTime, const std::string& digits,
+                           const std::string& terminatingDigit);
+// Sent to a <StartGather>'s dtmfUrl for each digit: + digit.
+nlohmann::json dtmfEvent(const Call& call, TimePoint eventTime, char digit);
+
 }  // namespace sb::voice

@@ -215,7 +215,10 @@ def wav():
     ext = struct.pack("<HHIIHHHHI", 0xFFFE, 1, 8000, 16000, 2, 16, 22, 16, 4) + struct.pack("<H", 1) + \
           b"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
     put("wav", "extensible", riff(ext, pcm))
-    put("wav", "stereo_refused", riff(struct.pack("<HHIIHH", 1, 2, 8000, 32000, 4, 16), pcm))
+    put("wav", "stereo_16k", riff(struct.pack("<HHIIHH", 1, 2, 16000, 64000, 4, 16), pcm))
+    flt = b"".join(struct.pack("<f", ((i * 397) % 200 - 100) / 100.0) for i in range(80))
+    put("wav", "float_44k", riff(struct.pack("<HHIIHHH", 3, 1, 44100, 176400, 4, 32, 0), flt))
+    put("wav", "pcm24_48k", riff(struct.pack("<HHIIHH", 1, 1, 48000, 144000, 3, 24), pcm[:159]))
 
 
 def bxml_docs():
@@ -259,7 +262,7 @@ def dicts():
                   " telephone-event/8000", "a=fmtp:", "a=ssrc:", " msid:", "a=ptime:20", "a=bundle-only", "\r\n"]
     bxml_tokens = ["<Response>", "</Response>", "<Bxml>", "<Transfer", "</Transfer>", "<SipUri", "</SipUri>", "<PhoneNumber",
                    "</PhoneNumber>", "<Hangup/>", "<Pause", "<PlayAudio>", "</PlayAudio>", "<Redirect", "<SendDtmf", "</SendDtmf>",
-                   "<Ring", "<Tag>", "</Tag>", "<SpeakSentence>", "<Gather>", "<![CDATA[", "]]>", "<!--", "-->", "<?xml",
+                   "<Ring", "<Tag>", "</Tag>", "<SpeakSentence>", "<Gather>", "<StartGather", "<StopGather/>", "maxDigits", "terminatingDigits", "gatherUrl", "<![CDATA[", "]]>", "<!--", "-->", "<?xml",
                    "&amp;", "&#x", "uui=\"", "encoding=jwt", "encoding=base64", "transferCallerId=\"", "callTimeout=\"",
                    "transferCompleteUrl=\"", "transferAnswerUrl=\"", "transferDisconnectUrl=\"", "redirectUrl=\"",
                    "redirectMethod=\"GET\"", "duration=\"", "toneDuration=\"", "toneInterval=\"", "tag=\"", "sip:", "sips:",

@@ -1,138 +1,143 @@
 #include "server/sip/media/WavFile.hpp"
 
+#include <sndfile.h>
+
+#include <algorithm>
 #include <fstream>
 #include <iterator>
-#include <optional>
+#include <memory>
 #include <stdexcept>
 
-#include "server/sip/media/G711.hpp"
+#include "server/sip/media/Resampler.hpp"
 
 namespace sb::sip::media {
 
 namespace {
 
-constexpr std::uint16_t kFormatPcm = 1;
-constexpr std::uint16_t kFormatFloat = 3;
-constexpr std::uint16_t kFormatAlaw = 6;
-constexpr std::uint16_t kFormatMulaw = 7;
-constexpr std::uint16_t kFormatExtensible = 0xFFFE;
-
-std::uint16_t le16(const std::uint8_t* p) {
-    return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-std::uint32_t le32(const std::uint8_t* p) {
-    return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-           (std::uint32_t{p[3]} << 24);
-}
-bool tagIs(const std::uint8_t* p, const char* tag) {
-    return p[0] == tag[0] && p[1] == tag[1] && p[2] == tag[2] && p[3] == tag[3];
-}
-
-std::runtime_error unsupported(const std::string& what) {
-    return std::runtime_error("WAV: " + what +
-                              " is not supported (use mono 8000 Hz 16-bit PCM, µ-law or A-law)");
-}
-
-std::string formatName(std::uint16_t tag) {
-    switch (tag) {
-        case kFormatFloat:
-            return "format 3 (IEEE float)";
-        case 2:
-            return "format 2 (MS ADPCM)";
-        case 0x11:
-            return "format 0x11 (IMA ADPCM)";
-        case 0x55:
-            return "format 0x55 (MP3)";
-        default:
-            return "format " + std::to_string(tag);
-    }
-}
-
-struct Format {
-    std::uint16_t tag = 0;
-    std::uint16_t channels = 0;
-    std::uint32_t sampleRate = 0;
-    std::uint16_t bitsPerSample = 0;
+// libsndfile's virtual I/O over a read-only buffer.
+struct Memory {
+    ByteView bytes;
+    sf_count_t position = 0;
 };
 
-Format parseFmt(const std::uint8_t* p, std::size_t size) {
-    if (size < 16) throw std::runtime_error("WAV: the fmt chunk is shorter than 16 bytes");
-    Format f{le16(p), le16(p + 2), le32(p + 4), le16(p + 14)};
-    // WAVE_FORMAT_EXTENSIBLE: the real format tag is the first two bytes of the SubFormat GUID
-    // (cbSize 22 at byte 16, SubFormat at byte 24).
-    if (f.tag == kFormatExtensible) {
-        if (size < 40)
-            throw std::runtime_error("WAV: the extensible fmt chunk is shorter than 40 bytes");
-        f.tag = le16(p + 24);
-    }
-    return f;
+sf_count_t memLength(void* user) { return static_cast<sf_count_t>(static_cast<Memory*>(user)->bytes.size); }
+
+sf_count_t memSeek(sf_count_t offset, int whence, void* user) {
+    auto* m = static_cast<Memory*>(user);
+    auto size = static_cast<sf_count_t>(m->bytes.size);
+    sf_count_t base = whence == SEEK_CUR ? m->position : whence == SEEK_END ? size : 0;
+    // Bounded: a header may ask for any offset; stay within [0, size].
+    if (offset > size || offset < -size) return -1;
+    auto target = base + offset;
+    if (target < 0 || target > size) return -1;
+    m->position = target;
+    return m->position;
 }
 
-void check(const Format& f) {
-    if (f.tag != kFormatPcm && f.tag != kFormatMulaw && f.tag != kFormatAlaw)
-        throw unsupported(formatName(f.tag));
-    if (f.channels != 1) throw unsupported(std::to_string(f.channels) + " channels");
-    if (f.sampleRate != kClockRate)
-        throw unsupported("a sample rate of " + std::to_string(f.sampleRate) + " Hz");
-    std::uint16_t want = f.tag == kFormatPcm ? 16 : 8;
-    if (f.bitsPerSample != want)
-        throw unsupported(std::to_string(f.bitsPerSample) + "-bit " +
-                          (f.tag == kFormatPcm ? "PCM" : "G.711"));
+sf_count_t memRead(void* ptr, sf_count_t count, void* user) {
+    auto* m = static_cast<Memory*>(user);
+    auto size = static_cast<sf_count_t>(m->bytes.size);
+    if (count <= 0 || m->position >= size) return 0;
+    auto n = std::min(count, size - m->position);
+    std::copy_n(m->bytes.data + m->position, n, static_cast<std::uint8_t*>(ptr));
+    m->position += n;
+    return n;
+}
+
+sf_count_t memWrite(const void*, sf_count_t, void*) { return 0; }  // opened for reading only
+sf_count_t memTell(void* user) { return static_cast<Memory*>(user)->position; }
+
+struct Closer {
+    void operator()(SNDFILE* f) const { sf_close(f); }
+};
+
+std::string encodingName(int subtype) {
+    switch (subtype) {
+        case SF_FORMAT_IMA_ADPCM: return "IMA ADPCM";
+        case SF_FORMAT_MS_ADPCM: return "Microsoft ADPCM";
+        case SF_FORMAT_GSM610: return "GSM 6.10";
+        case SF_FORMAT_G721_32: return "G.721";
+        case SF_FORMAT_G723_24:
+        case SF_FORMAT_G723_40: return "G.723";
+        case SF_FORMAT_MPEG_LAYER_III: return "MPEG layer III";
+        default: return "encoding " + std::to_string(subtype);
+    }
+}
+
+bool supportedEncoding(int subtype) {
+    switch (subtype) {
+        case SF_FORMAT_PCM_U8:
+        case SF_FORMAT_PCM_S8:
+        case SF_FORMAT_PCM_16:
+        case SF_FORMAT_PCM_24:
+        case SF_FORMAT_PCM_32:
+        case SF_FORMAT_FLOAT:
+        case SF_FORMAT_DOUBLE:
+        case SF_FORMAT_ULAW:
+        case SF_FORMAT_ALAW: return true;
+        default: return false;
+    }
 }
 
 }  // namespace
 
-std::vector<std::int16_t> WavFile::parse(ByteView bytes) {
-    const std::uint8_t* d = bytes.data;
-    const std::size_t size = bytes.size;
-    if (d == nullptr || size < 12 || !tagIs(d, "RIFF") || !tagIs(d + 8, "WAVE"))
-        throw std::runtime_error("WAV: not a RIFF/WAVE file");
+std::vector<std::int16_t> WavFile::parse(ByteView bytes, double maxSeconds) {
+    Memory memory{bytes, 0};
+    SF_VIRTUAL_IO io{memLength, memSeek, memRead, memWrite, memTell};
+    SF_INFO info{};
+    std::unique_ptr<SNDFILE, Closer> file(sf_open_virtual(&io, SFM_READ, &info, &memory));
+    if (!file) throw std::runtime_error(std::string("WAV: not a readable audio file (") + sf_strerror(nullptr) + ")");
+    int container = info.format & SF_FORMAT_TYPEMASK;
+    int encoding = info.format & SF_FORMAT_SUBMASK;
+    if (container != SF_FORMAT_WAV && container != SF_FORMAT_WAVEX && container != SF_FORMAT_RF64)
+        throw std::runtime_error("WAV: not a WAV file (other audio containers are not supported)");
+    if (!supportedEncoding(encoding))
+        throw std::runtime_error("WAV: " + encodingName(encoding) +
+                                 " is not supported (use PCM 8/16/24/32-bit, float, µ-law or A-law)");
+    if (info.channels < 1 || info.channels > kMaxChannels)
+        throw std::runtime_error("WAV: " + std::to_string(info.channels) + " channels is not supported (1 to " +
+                                 std::to_string(kMaxChannels) + ")");
+    if (info.samplerate < kMinRate || info.samplerate > kMaxRate)
+        throw std::runtime_error("WAV: " + std::to_string(info.samplerate) + " Hz is not supported (" +
+                                 std::to_string(kMinRate) + " to " + std::to_string(kMaxRate) + " Hz)");
+    // The header's frame count is not trusted: reading stops at the limit whatever it says.
+    auto maxFrames = static_cast<sf_count_t>(maxSeconds * info.samplerate);
+    if (info.frames > maxFrames)
+        throw std::runtime_error("WAV: the file plays longer than " + std::to_string(static_cast<long>(maxSeconds)) +
+                                 " seconds");
 
-    std::optional<Format> format;
-    std::size_t offset = 12;
-    while (size - offset >= 8) {
-        const std::uint8_t* chunk = d + offset;
-        std::size_t chunkSize = le32(chunk + 4);
-        std::size_t available = size - offset - 8;
-        if (tagIs(chunk, "fmt ")) {
-            if (chunkSize > available) throw std::runtime_error("WAV: the fmt chunk is truncated");
-            format = parseFmt(chunk + 8, chunkSize);
-            check(*format);
-        } else if (tagIs(chunk, "data")) {
-            if (!format) throw std::runtime_error("WAV: the data chunk comes before the fmt chunk");
-            // Streaming writers leave the size at 0 or 0xFFFFFFFF: take what the file holds.
-            std::size_t n = (chunkSize == 0 || chunkSize > available) ? available : chunkSize;
-            const std::uint8_t* data = chunk + 8;
-            std::vector<std::int16_t> samples;
-            if (format->tag == kFormatPcm) {
-                samples.resize(n / 2);
-                for (std::size_t i = 0; i < samples.size(); ++i)
-                    samples[i] = static_cast<std::int16_t>(le16(data + 2 * i));
-            } else {
-                samples.resize(n);
-                G711::decode(format->tag == kFormatMulaw ? G711Law::Mu : G711Law::A, data,
-                             samples.data(), n);
-            }
-            return samples;
+    Resampler resampler(info.samplerate);
+    std::vector<std::int16_t> out;
+    const auto channels = static_cast<std::size_t>(info.channels);
+    std::vector<float> frames(1024 * channels), mono(1024);
+    sf_count_t total = 0;
+    for (;;) {
+        auto got = sf_readf_float(file.get(), frames.data(), 1024);
+        if (got <= 0) break;
+        total += got;
+        if (total > maxFrames)
+            throw std::runtime_error("WAV: the file plays longer than " +
+                                     std::to_string(static_cast<long>(maxSeconds)) + " seconds");
+        auto n = static_cast<std::size_t>(got);
+        for (std::size_t i = 0; i < n; ++i) {
+            float sum = 0;
+            for (std::size_t c = 0; c < channels; ++c) sum += frames[i * channels + c];
+            mono[i] = sum / static_cast<float>(channels);
         }
-        // Other chunks (LIST, fact, cue …) are skipped; chunks are padded to an even size.
-        std::size_t advance = 8 + chunkSize + (chunkSize & 1);
-        if (advance > size - offset) break;
-        offset += advance;
+        resampler.push(mono.data(), n, out);
     }
-    throw std::runtime_error(format ? "WAV: no data chunk" : "WAV: no fmt chunk");
+    if (sf_error(file.get()) != SF_ERR_NO_ERROR)
+        throw std::runtime_error(std::string("WAV: cannot decode the audio (") + sf_strerror(file.get()) + ")");
+    resampler.finish(out);
+    if (out.empty()) throw std::runtime_error("WAV: the file has no audio");
+    return out;
 }
 
-std::vector<std::int16_t> WavFile::read(const std::string& path) {
+std::vector<std::int16_t> WavFile::read(const std::string& path, double maxSeconds) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("WAV: cannot open " + path);
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
-    try {
-        return parse(ByteView{bytes.data(), bytes.size()});
-    } catch (const std::runtime_error& e) {
-        throw std::runtime_error(std::string(e.what()) + " (" + path + ")");
-    }
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse(ByteView{bytes.data(), bytes.size()}, maxSeconds);
 }
 
 }  // namespace sb::sip::media

@@ -1,15 +1,19 @@
-// RIFF/WAVE reading for PlayAudio: PCM 16-bit, µ-law and A-law at 8 kHz mono; clear errors else.
+// WAV reading for PlayAudio: any common rate, channel count and encoding (PCM 8/16/24/32-bit,
+// float, µ-law, A-law) becomes 8 kHz mono; unsupported or broken files are refused with the
+// reason. The test files are written by libsndfile.
 #include <catch2/catch.hpp>
 
+#include <sndfile.h>
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
-#include "server/sip/media/G711.hpp"
 #include "server/sip/media/WavFile.hpp"
 
 using namespace sb::sip::media;
@@ -19,143 +23,117 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-void put16(Bytes& b, std::uint32_t v) {
-    b.push_back(static_cast<std::uint8_t>(v));
-    b.push_back(static_cast<std::uint8_t>(v >> 8));
-}
-void put32(Bytes& b, std::uint32_t v) {
-    put16(b, v & 0xFFFF);
-    put16(b, v >> 16);
-}
-void tag(Bytes& b, const char* t) {
-    b.insert(b.end(), t, t + 4);
+std::string tempPath(const std::string& name) {
+    return "/tmp/sb-test-wav-" + std::to_string(::getpid()) + "-" + name + ".wav";
 }
 
-struct Wav {
-    std::uint16_t format = 1, channels = 1, bits = 16;
-    std::uint32_t rate = 8000;
-    Bytes data;
-    bool listChunk = false;  // an odd-sized chunk before fmt, to test skipping and padding
-    bool extensible = false;
+Bytes slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
-    Bytes bytes() const {
-        Bytes b;
-        tag(b, "RIFF");
-        put32(b, 0);  // patched below
-        tag(b, "WAVE");
-        if (listChunk) {
-            tag(b, "LIST");
-            put32(b, 3);
-            b.insert(b.end(), {'a', 'b', 'c', 0});  // 3 bytes + 1 pad
-        }
-        tag(b, "fmt ");
-        put32(b, extensible ? 40 : 16);
-        put16(b, extensible ? 0xFFFE : format);
-        put16(b, channels);
-        put32(b, rate);
-        put32(b, rate * channels * bits / 8);
-        put16(b, static_cast<std::uint16_t>(channels * bits / 8));
-        put16(b, bits);
-        if (extensible) {
-            put16(b, 22);
-            put16(b, bits);
-            put32(b, 4);
-            put16(b, format);  // SubFormat GUID starts with the format tag
-            b.insert(b.end(), {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00,
-                               0x38, 0x9B, 0x71});
-        }
-        tag(b, "data");
-        put32(b, static_cast<std::uint32_t>(data.size()));
-        b.insert(b.end(), data.begin(), data.end());
-        std::uint32_t riff = static_cast<std::uint32_t>(b.size() - 8);
-        for (int i = 0; i < 4; ++i)
-            b[4 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(riff >> (8 * i));
-        return b;
-    }
-};
+// `seconds` of a `hz` sine at `amplitude` in channel 0 (the others silent), written by libsndfile.
+Bytes makeWav(int rate, int channels, int format, double hz = 440, double amplitude = 0.5, double seconds = 1) {
+    auto path = tempPath(std::to_string(rate) + "-" + std::to_string(channels) + "-" + std::to_string(format));
+    SF_INFO info{};
+    info.samplerate = rate;
+    info.channels = channels;
+    info.format = format;
+    SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+    REQUIRE(f);
+    auto frames = static_cast<std::size_t>(rate * seconds);
+    std::vector<float> data(frames * static_cast<std::size_t>(channels), 0.0f);
+    for (std::size_t i = 0; i < frames; ++i)
+        data[i * static_cast<std::size_t>(channels)] =
+            static_cast<float>(amplitude * std::sin(2 * M_PI * hz * static_cast<double>(i) / rate));
+    REQUIRE(sf_writef_float(f, data.data(), static_cast<sf_count_t>(frames)) == static_cast<sf_count_t>(frames));
+    sf_close(f);
+    auto bytes = slurp(path);
+    std::remove(path.c_str());
+    return bytes;
+}
 
-std::vector<std::int16_t> parse(const Bytes& b) {
-    return WavFile::parse(ByteView{b.data(), b.size()});
+std::vector<std::int16_t> parse(const Bytes& b, double maxSeconds = WavFile::kDefaultMaxSeconds) {
+    return WavFile::parse(ByteView{b.data(), b.size()}, maxSeconds);
+}
+
+double rms(const std::vector<std::int16_t>& s, std::size_t from = 400, std::size_t to = 7600) {
+    double sum = 0;
+    for (std::size_t i = from; i < to && i < s.size(); ++i) sum += double(s[i]) * s[i];
+    return std::sqrt(sum / double(to - from));
+}
+
+// Sign changes per second in the middle of the clip: twice the frequency of a pure tone.
+double frequency(const std::vector<std::int16_t>& s) {
+    int crossings = 0;
+    for (std::size_t i = 401; i < 7600; ++i) crossings += (s[i - 1] < 0) != (s[i] < 0);
+    return crossings / 2.0 / (7200.0 / 8000.0);
 }
 
 }  // namespace
 
-TEST_CASE("WavFile reads 16-bit PCM, µ-law and A-law at 8 kHz mono", "[sip][media][WavFile]") {
-    SECTION("PCM 16-bit little-endian") {
-        Wav w;
-        for (std::int16_t s : {0, 1000, -1000, 32767, -32768})
-            put16(w.data, static_cast<std::uint16_t>(s));
-        w.listChunk = true;
-        CHECK(parse(w.bytes()) == std::vector<std::int16_t>{0, 1000, -1000, 32767, -32768});
-    }
-    SECTION("µ-law (format 7) and A-law (format 6)") {
-        Wav mu;
-        mu.format = 7;
-        mu.bits = 8;
-        mu.data = {0xFF, 0x80, 0x00};
-        CHECK(parse(mu.bytes()) == std::vector<std::int16_t>{0, 32124, -32124});
-        Wav a = mu;
-        a.format = 6;
-        a.data = {0xD5, 0xAA};
-        CHECK(parse(a.bytes()) == std::vector<std::int16_t>{8, 32256});
-    }
-    SECTION("WAVE_FORMAT_EXTENSIBLE carrying PCM") {
-        Wav w;
-        w.extensible = true;
-        put16(w.data, 1234);
-        CHECK(parse(w.bytes()) == std::vector<std::int16_t>{1234});
-    }
-    SECTION("a streaming writer's unknown data size takes what the file holds") {
-        Wav w;
-        put16(w.data, 7);
-        put16(w.data, 8);
-        Bytes b = w.bytes();
-        for (std::size_t i = b.size() - 8; i < b.size() - 4; ++i) b[i] = 0xFF;
-        CHECK(parse(b) == std::vector<std::int16_t>{7, 8});
+TEST_CASE("WavFile decodes any common WAV to 8 kHz mono", "[sip][media][WavFile]") {
+    struct Case {
+        const char* name;
+        int rate, channels, format;
+        double expectRms;  // a 0.5 sine in channel 0, the others silent: mono is the mean
+    };
+    const double full = 0.5 / std::sqrt(2.0) * 32767;
+    for (const auto& c : {Case{"8 kHz 16-bit", 8000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full},
+                          Case{"16 kHz stereo", 16000, 2, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full / 2},
+                          Case{"44.1 kHz", 44100, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full},
+                          Case{"48 kHz 24-bit", 48000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_24, full},
+                          Case{"22.05 kHz 32-bit", 22050, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_32, full},
+                          Case{"11.025 kHz 8-bit", 11025, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_U8, full},
+                          Case{"float 32 kHz", 32000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT, full},
+                          Case{"µ-law 8 kHz", 8000, 1, SF_FORMAT_WAV | SF_FORMAT_ULAW, full},
+                          Case{"A-law 16 kHz", 16000, 1, SF_FORMAT_WAV | SF_FORMAT_ALAW, full},
+                          Case{"extensible 4 channels", 44100, 4, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16, full / 4}}) {
+        INFO(c.name);
+        auto samples = parse(makeWav(c.rate, c.channels, c.format));
+        CHECK(samples.size() >= 7990);
+        CHECK(samples.size() <= 8010);
+        CHECK(rms(samples) == Approx(c.expectRms).epsilon(0.05));
+        CHECK(frequency(samples) == Approx(440).epsilon(0.02));
     }
 }
 
+TEST_CASE("WavFile's resampler filters what 8 kHz cannot carry", "[sip][media][WavFile]") {
+    // A 6 kHz tone at 44.1 kHz would alias to 2 kHz without the anti-aliasing filter.
+    auto samples = parse(makeWav(44100, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 6000));
+    CHECK(rms(samples) < 0.02 * 0.5 / std::sqrt(2.0) * 32767);
+}
+
 TEST_CASE("WavFile names what it does not support", "[sip][media][WavFile]") {
-    Wav stereo;
-    stereo.channels = 2;
-    CHECK_THROWS_WITH(parse(stereo.bytes()), Contains("2 channels") && Contains("not supported"));
-    Wav wide;
-    wide.rate = 16000;
-    CHECK_THROWS_WITH(parse(wide.bytes()), Contains("16000 Hz"));
-    Wav fl;
-    fl.format = 3;
-    fl.bits = 32;
-    CHECK_THROWS_WITH(parse(fl.bytes()), Contains("IEEE float"));
-    Wav eight;
-    eight.bits = 8;
-    CHECK_THROWS_WITH(parse(eight.bytes()), Contains("8-bit PCM"));
-    Wav mp3;
-    mp3.format = 0x55;
-    CHECK_THROWS_WITH(parse(mp3.bytes()), Contains("MP3"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_IMA_ADPCM)), Contains("IMA ADPCM") && Contains("not supported"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_GSM610)), Contains("GSM 6.10"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_AIFF | SF_FORMAT_PCM_16)), Contains("not a WAV file"));
+    CHECK_THROWS_WITH(parse(makeWav(2000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16)), Contains("2000 Hz is not supported"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 9, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16)), Contains("9 channels"));
+}
+
+TEST_CASE("WavFile bounds the decoded length", "[sip][media][WavFile]") {
+    auto wav = makeWav(16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 440, 0.5, 3);
+    CHECK_THROWS_WITH(parse(wav, 2), Contains("longer than 2 seconds"));
+    CHECK(parse(wav, 3).size() == Approx(24000).margin(10));
 }
 
 TEST_CASE("WavFile rejects files that are not WAV or are cut short", "[sip][media][WavFile]") {
     Bytes text{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!'};
-    CHECK_THROWS_WITH(parse(text), Contains("not a RIFF/WAVE"));
-    Wav w;
-    Bytes b = w.bytes();
-    CHECK_THROWS_WITH(parse(Bytes(b.begin(), b.begin() + 20)), Contains("fmt chunk is truncated"));
-    CHECK_THROWS_WITH(parse(Bytes(b.begin(), b.begin() + 36)), Contains("no data chunk"));
-    CHECK_THROWS_AS(parse(Bytes(b.begin(), b.begin() + 12)), std::runtime_error);
+    CHECK_THROWS_WITH(parse(text), Contains("not a readable audio file"));
+    CHECK_THROWS_AS(parse(Bytes{}), std::runtime_error);
+    auto wav = makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    CHECK_THROWS_AS(parse(Bytes(wav.begin(), wav.begin() + 20)), std::runtime_error);
+    // A header that promises more than the file holds: what is there plays, nothing more.
+    auto cut = parse(Bytes(wav.begin(), wav.begin() + 44 + 1000));
+    CHECK(cut.size() <= 510);
 }
 
 TEST_CASE("WavFile reads from disk", "[sip][media][WavFile]") {
-    Wav w;
-    w.format = 7;
-    w.bits = 8;
-    w.data.assign(800, 0xFF);
-    std::string path = "/tmp/sb-test-wavfile-" + std::to_string(::getpid()) + ".wav";
-    {
-        Bytes b = w.bytes();
-        std::ofstream(path, std::ios::binary)
-            .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-    }
-    CHECK(WavFile::read(path).size() == 800);
+    auto path = tempPath("disk");
+    auto wav = makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_ULAW);
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(wav.data()), static_cast<std::streamsize>(wav.size()));
+    CHECK(WavFile::read(path).size() == Approx(8000).margin(5));
     std::remove(path.c_str());
     CHECK_THROWS_WITH(WavFile::read(path), Contains("cannot open"));
 }

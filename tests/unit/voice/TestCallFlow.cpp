@@ -124,10 +124,10 @@ TEST_CASE_METHOD(Flow, "failures end the call with Bandwidth's causes and a reas
         CHECK_THAT(endMessage(), Catch::Contains("verb 1 <Pause>: duration \"…\" is out of range"));
     }
     SECTION("an unsupported verb") {
-        cb.bxml(call.answerUrl, doc("<SpeakSentence>Hello</SpeakSentence>"));
+        cb.bxml(call.answerUrl, doc("<StartStream destination=\"wss://x\"/>"));
         start();
         CHECK(endCause() == "application-error");
-        CHECK(endMessage() == "<SpeakSentence> is not supported by this server");
+        CHECK(endMessage() == "<StartStream> is not supported by this server");
     }
     SECTION("media fails to play") {
         media->autoComplete = false;

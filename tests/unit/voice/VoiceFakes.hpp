@@ -112,6 +112,16 @@ public:
     }
     void stop() override { log.push_back("stop"); }
     void hangup() override { log.push_back("hangup"); }
+    // ---- ivr ----
+    void speak(const std::string& text, const std::string& voice, Done done) override {
+        record("speak " + voice + " " + text, std::move(done));
+    }
+    void onDigit(std::function<void(char)> handler) override { digitHandler = std::move(handler); }
+    void press(const std::string& digits) {
+        for (char d : digits)
+            if (digitHandler) digitHandler(d);
+    }
+    std::function<void(char)> digitHandler;
 
     bool autoComplete = true;  // media operations succeed at once
     std::vector<std::string> log;
