@@ -114,6 +114,8 @@ struct Config {
     std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
     std::size_t callbackMaxPendingPerCall = 16;          // … for one call
     std::size_t janusMaxMessageBytes = 1024 * 1024;      // a bigger Janus message drops the connection
+    // callbacks (issue 9)
+    std::string callbackCaFile;  // extra CA certificates (PEM) trusted for https:// callbacks and audio
 };
 
 // Throws std::runtime_error naming the offending key or flag.

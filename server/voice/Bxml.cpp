@@ -24,9 +24,9 @@ const std::set<std::string, std::less<>> kUnsupportedVerbs{
 const std::set<std::string, std::less<>> kIgnoredAttributes{
     "username",        "password",           "fallbackUsername",         "fallbackPassword",
     "privacy",         "diversionTreatment", "diversionReason",          "transferCallerDisplayName",
-    "answerCall",      "transferCompleteFallbackUrl", "transferCompleteFallbackMethod",
-    "redirectFallbackUrl", "redirectFallbackMethod", "transferAnswerFallbackUrl",
-    "transferAnswerFallbackMethod"};
+    "answerCall"};
+// (username … fallbackPassword stay here for the verbs that do not parse them; Redirect, Transfer,
+// PhoneNumber and SipUri do, with callbackAuth below, and send them on their callbacks.)
 
 [[noreturn]] void fail(const std::string& where, const std::string& message) {
     throw BxmlError("invalid BXML: " + where + ": " + message);
@@ -150,6 +150,18 @@ private:
     std::set<std::string, std::less<>> used_;
 };
 
+// callbacks (issue 9)
+CallbackAuth callbackAuth(Element& e) {
+    CallbackAuth a;
+    for (auto [name, target] : {std::pair{"username", &a.username}, std::pair{"password", &a.password},
+                                std::pair{"fallbackUsername", &a.fallbackUsername},
+                                std::pair{"fallbackPassword", &a.fallbackPassword}}) {
+        *target = e.attr(name);
+        if (*target && (*target)->size() > 1024) fail(e.where(), std::string(name) + " must be at most 1024 characters");
+    }
+    return a;
+}
+
 TargetCallbacks targetCallbacks(Element& e) {
     TargetCallbacks c;
     c.transferAnswerUrl = e.url("transferAnswerUrl");
@@ -157,6 +169,9 @@ TargetCallbacks targetCallbacks(Element& e) {
     c.transferDisconnectUrl = e.url("transferDisconnectUrl");
     c.transferDisconnectMethod = e.method("transferDisconnectMethod");
     c.tag = e.tag();
+    c.transferAnswerFallbackUrl = e.url("transferAnswerFallbackUrl");
+    c.transferAnswerFallbackMethod = e.method("transferAnswerFallbackMethod");
+    c.auth = callbackAuth(e);
     return c;
 }
 
@@ -173,6 +188,9 @@ Transfer parseTransfer(Element& e) {
     t.tag = e.tag();
     t.transferCompleteUrl = e.url("transferCompleteUrl");
     t.transferCompleteMethod = e.method("transferCompleteMethod");
+    t.transferCompleteFallbackUrl = e.url("transferCompleteFallbackUrl");
+    t.transferCompleteFallbackMethod = e.method("transferCompleteFallbackMethod");
+    t.auth = callbackAuth(e);
     e.checkAttributes();
     for (auto child : e.node().children()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
@@ -261,6 +279,9 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         r.redirectUrl = *url;
         r.redirectMethod = e.method("redirectMethod");
         r.tag = e.tag();
+        r.redirectFallbackUrl = e.url("redirectFallbackUrl");
+        r.redirectFallbackMethod = e.method("redirectFallbackMethod");
+        r.auth = callbackAuth(e);
         e.checkAttributes();
         e.requireEmpty();
         return r;

@@ -133,6 +133,28 @@ CreateCallRequest parseCreateCall(std::string_view body) {
             throw apierr::invalidField("uui", e.what());
         }
     }
+    // callbacks (issue 9): Bandwidth's limits (callbackTimeout 1..25 s, credentials ≤ 1024 characters).
+    auto cbTimeout = obj.find("callbackTimeout");
+    if (cbTimeout != obj.end() && !cbTimeout->is_null()) {
+        if (!cbTimeout->is_number()) throw apierr::invalidField("callbackTimeout", "must be a number of seconds");
+        r.callbackTimeout = cbTimeout->get<double>();
+        if (!(r.callbackTimeout >= 1 && r.callbackTimeout <= 25))
+            throw apierr::invalidField("callbackTimeout", "must be between 1 and 25 seconds");
+    }
+    r.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
+    r.answerFallbackMethod = method(obj, "answerFallbackMethod");
+    for (auto [field, target] : {std::pair{"username", &r.username}, std::pair{"password", &r.password},
+                                 std::pair{"fallbackUsername", &r.fallbackUsername},
+                                 std::pair{"fallbackPassword", &r.fallbackPassword}}) {
+        *target = optionalString(obj, field);
+        if (*target && (*target)->size() > 1024) throw apierr::invalidField(field, "must be at most 1024 characters");
+    }
+    if (r.username.has_value() != r.password.has_value())
+        throw apierr::invalidField(r.username ? "password" : "username", "is required with " + std::string(r.username ? "username" : "password"));
+    if (r.fallbackUsername.has_value() != r.fallbackPassword.has_value())
+        throw apierr::invalidField(r.fallbackUsername ? "fallbackPassword" : "fallbackUsername",
+                                   "is required with " + std::string(r.fallbackUsername ? "fallbackUsername" : "fallbackPassword"));
+    // end callbacks
     if (auto app = optionalString(obj, "applicationId")) {
         if (app->size() > kMaxApplicationIdLength)
             throw apierr::invalidField("applicationId", "must be at most " + std::to_string(kMaxApplicationIdLength) + " characters");
