@@ -81,6 +81,8 @@ json legEvent(const std::string& eventType, const Call& call, const TransferLeg&
 }  // namespace
 
 json transferAnswerEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime) {
+    // parentCallId is not in bandwidth.yml's transferAnswerCallback (transferDisconnect has it);
+    // it is kept as an extension so that the answered leg can be tied to its A-leg.
     return legEvent("transferAnswer", call, leg, eventTime);
 }
 

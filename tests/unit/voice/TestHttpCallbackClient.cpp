@@ -154,10 +154,21 @@ TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[vo
         CHECK(r.error == "no response within 100 ms");
     }
     SECTION("an https:// URL whose server does not speak TLS fails the handshake") {
-        TinyServer server({reply(200, "plain")});
+        // Answers any connection with a plain HTTP reply at once (where the ServerHello should be).
+        asio::io_context serverIo;
+        tcp::acceptor acceptor(serverIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        std::thread plain([&] {
+            tcp::socket s(serverIo);
+            acceptor.accept(s);
+            boost::system::error_code ec;
+            asio::write(s, asio::buffer(reply(200, "plain")), ec);
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        });
         auto o = fast();
         o.maxAttempts = 1;
-        auto r = deliver("https://127.0.0.1:" + std::to_string(server.port()) + "/x", "POST", {{"a", 1}}, o);
+        auto r = deliver("https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/x", "POST",
+                         {{"a", 1}}, o);
+        plain.join();
         CHECK(r.status == 0);
         CHECK_THAT(r.error, Catch::Contains("while the TLS handshake"));
     }
