@@ -103,6 +103,7 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
                               const UpdateCallRequest& request) {
     auto c = registry_.get(accountId, callId);
     if (request.redirectUrl) checkLiteral(accountId, "redirectUrl", *request.redirectUrl);
+    if (request.redirectFallbackUrl) checkLiteral(accountId, "redirectFallbackUrl", *request.redirectFallbackUrl);
     bool hangup = request.state && *request.state == "completed";
     if (hangup && isTerminal(c.state)) return;  // already over: nothing to do
     if (isTerminal(c.state)) throw errors::callNotModifiable(callId, "disconnected", "it can no longer be modified");
@@ -120,7 +121,15 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
-        flow->redirect(*request.redirectUrl, request.redirectMethod);
+        // callbacks (issue 9): the redirect's fallback and credentials.
+        CallbackTarget target;
+        target.url = *request.redirectUrl;
+        target.method = request.redirectMethod;
+        target.credentials = credentialsOf(request.username, request.password);
+        target.fallbackUrl = request.redirectFallbackUrl;
+        target.fallbackMethod = request.redirectFallbackMethod;
+        target.fallbackCredentials = credentialsOf(request.fallbackUsername, request.fallbackPassword);
+        flow->redirect(std::move(target));
     }
 }
 

@@ -62,6 +62,14 @@ struct UpdateCallRequest {
     std::optional<std::string> redirectUrl;
     std::string redirectMethod = "POST";
     std::optional<std::string> tag;    // "" clears
+    // --- callbacks (issue 9): Bandwidth's UpdateCall callback settings of the redirect
+    std::optional<std::string> redirectFallbackUrl;
+    std::string redirectFallbackMethod = "POST";
+    std::optional<std::string> username;
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;
+    std::optional<std::string> fallbackPassword;
+    // --- end callbacks
 };
 
 // An INVITE to a configured number, routed by the SIP bridge to an account's application.

@@ -201,6 +201,42 @@ test('a failing answerUrl falls back to answerFallbackUrl with the fallback cred
   await uas;
 });
 
+test('a REST redirect that fails goes to its redirectFallbackUrl with the fallback credentials', async () => {
+  const s = await trusted();
+  const uas = trunkPhone(s);
+  await new Promise((r) => setTimeout(r, 300));
+  answer = (p) => ({
+    '/answer': '<Response><Pause duration="30"/></Response>',
+    '/moved': { status: 410, body: '' },
+    '/rescue': '<Response><Hangup/></Response>',
+  }[p] ?? '');
+  const before = requests.length;
+  const created = await placeCall(s, { answerUrl: `${appUrl()}/answer` });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const callId = created.body.callId;
+  await until(async () => requests.slice(before).some((e) => e.path === '/answer'), { what: 'answer callback' });
+  const bad = await call(`${s.sb.base}/v1/accounts/${ACCOUNT.id}/calls/${callId}`, {
+    method: 'POST', account: ACCOUNT, body: { redirectUrl: `${appUrl()}/moved`, username: 'u-only' },
+  });
+  assert.equal(bad.status, 400);
+  assert.match(JSON.stringify(bad.body), /password/);
+  const r = await call(`${s.sb.base}/v1/accounts/${ACCOUNT.id}/calls/${callId}`, {
+    method: 'POST', account: ACCOUNT,
+    body: { redirectUrl: `${appUrl()}/moved`, username: 'ru', password: 'rp', redirectFallbackUrl: `${appUrl()}/rescue`,
+      redirectFallbackMethod: 'GET', fallbackUsername: 'rfu', fallbackPassword: 'rfp' },
+  });
+  assert.ok(r.status < 300, JSON.stringify(r.body));
+  const c = await ended(s, callId);
+  assert.equal(c.disconnectCause, 'hangup', c.errorMessage);
+  const got = requests.slice(before);
+  assert.deepEqual(got.map((x) => x.path), ['/answer', '/moved', '/rescue']);
+  assert.equal(got[1].auth, 'ru:rp');
+  assert.equal(got[2].auth, 'rfu:rfp');
+  assert.equal(got[2].method, 'GET');
+  assert.equal(got[2].event.eventType, 'redirect');
+  await uas;
+});
+
 test('create-call callback fields are validated', async () => {
   const s = await trusted();
   for (const [body, field] of [
