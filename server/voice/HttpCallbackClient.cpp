@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "server/app/Log.hpp"
+#include "server/voice/HttpTarget.hpp"
 
 namespace sb::voice {
 
@@ -113,65 +114,10 @@ private:
     std::string callId_;
 };
 
-struct Target {
-    bool tls = false;
-    std::string host;
-    std::string port = "80";
-    std::string hostHeader;
-    std::string path = "/";
-};
-
-// http[s]://host[:port][/path][?query]; nullopt with `why` set otherwise.
-std::optional<Target> parseHttpUrl(const std::string& url, std::string& why) {
-    Target t;
-    std::string rest;
-    if (url.rfind("https://", 0) == 0) {
-        t.tls = true;
-        t.port = "443";
-        rest = url.substr(8);
-    } else if (url.rfind("http://", 0) == 0) {
-        rest = url.substr(7);
-    } else {
-        why = "not an http:// or https:// URL";
-        return std::nullopt;
-    }
-    auto end = rest.find_first_of("/?#");
-    auto authority = rest.substr(0, end);
-    if (end != std::string::npos) {
-        t.path = rest.substr(end);
-        if (t.path.front() != '/') t.path = "/" + t.path;
-        auto hash = t.path.find('#');
-        if (hash != std::string::npos) t.path.erase(hash);
-    }
-    t.hostHeader = authority;
-    if (authority.empty() || authority.find('@') != std::string::npos) {
-        why = "the URL has no host (or has credentials, which are not supported)";
-        return std::nullopt;
-    }
-    if (authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string::npos) {
-            why = "bad IPv6 address in URL";
-            return std::nullopt;
-        }
-        t.host = authority.substr(1, close - 1);
-        if (close + 1 < authority.size() && authority[close + 1] == ':') t.port = authority.substr(close + 2);
-    } else {
-        auto colon = authority.rfind(':');
-        t.host = authority.substr(0, colon);
-        if (colon != std::string::npos) t.port = authority.substr(colon + 1);
-    }
-    if (t.host.empty() || t.port.empty()) {
-        why = "the URL has no host or port";
-        return std::nullopt;
-    }
-    return t;
-}
-
 class Delivery : public std::enable_shared_from_this<Delivery> {
 public:
     Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string accountId, std::string url,
-             Target target, http::request<http::string_body> request, std::function<void(CallbackResult)> done,
+             HttpTarget target, http::request<http::string_body> request, std::function<void(CallbackResult)> done,
              std::unique_ptr<Ticket> ticket, std::shared_ptr<TlsContext> tls)
         : options_(options),
           accountId_(std::move(accountId)),
@@ -347,7 +293,7 @@ private:
     std::string accountId_;
     std::string url_;
     std::unique_ptr<Ticket> ticket_;
-    Target target_;
+    HttpTarget target_;
     http::request<http::string_body> request_;
     std::function<void(CallbackResult)> done_;
     std::shared_ptr<TlsContext> tlsContext_;
