@@ -205,6 +205,7 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "callbackMaxResponseBytes") c.callbackMaxResponseBytes = get<std::size_t>(v, k);
         else if (k == "callbackMaxPending") c.callbackMaxPending = get<std::size_t>(v, k);
         else if (k == "callbackMaxPendingPerCall") c.callbackMaxPendingPerCall = get<std::size_t>(v, k);
+        else if (k == "callbackCaFile") c.callbackCaFile = get<std::string>(v, k);  // callbacks (issue 9)
         else if (k == "janusMaxMessageBytes") c.janusMaxMessageBytes = get<std::size_t>(v, k);
         else if (k == "ttsWorkers") c.ttsWorkers = get<std::size_t>(v, k);
         else if (k == "ttsCacheBytes") c.ttsCacheBytes = get<std::size_t>(v, k);

@@ -118,6 +118,8 @@ struct Config {
     std::size_t ttsWorkers = 2;                       // threads synthesizing speech and decoding audio files
     std::size_t ttsCacheBytes = 32 * 1024 * 1024;     // synthesized clips kept per (sentence, voice); 0 = none
     double playAudioMaxSeconds = 3600;                // a PlayAudio file that plays longer is refused
+    // callbacks (issue 9)
+    std::string callbackCaFile;  // extra CA certificates (PEM) trusted for https:// callbacks and audio
 };
 
 // Throws std::runtime_error naming the offending key or flag.

@@ -241,6 +241,7 @@ int Server::run() {
         cbo.maxResponseBytes = config_.callbackMaxResponseBytes;
         cbo.maxPending = config_.callbackMaxPending;
         cbo.maxPendingPerCall = config_.callbackMaxPendingPerCall;
+        cbo.caFile = config_.callbackCaFile;  // callbacks (issue 9)
         parts_->callbacks = std::make_unique<voice::HttpCallbackClient>(http.executor(), cbo);
         parts_->voiceExecutor = std::make_unique<voice::AsioVoiceExecutor>(http.executor());
         voice::VoiceConfig vc;

@@ -43,6 +43,18 @@ bool isSipUri(std::string_view s) {
 
 // An absolute http(s) URL or a relative one (resolved later against the document's URL).
 
+// callbacks (issue 9)
+CallbackAuth callbackAuth(Element& e) {
+    CallbackAuth a;
+    for (auto [name, target] : {std::pair{"username", &a.username}, std::pair{"password", &a.password},
+                                std::pair{"fallbackUsername", &a.fallbackUsername},
+                                std::pair{"fallbackPassword", &a.fallbackPassword}}) {
+        *target = e.attr(name);
+        if (*target && (*target)->size() > 1024) fail(e.where(), std::string(name) + " must be at most 1024 characters");
+    }
+    return a;
+}
+
 TargetCallbacks targetCallbacks(Element& e) {
     TargetCallbacks c;
     c.transferAnswerUrl = e.url("transferAnswerUrl");
@@ -50,6 +62,9 @@ TargetCallbacks targetCallbacks(Element& e) {
     c.transferDisconnectUrl = e.url("transferDisconnectUrl");
     c.transferDisconnectMethod = e.method("transferDisconnectMethod");
     c.tag = e.tag();
+    c.transferAnswerFallbackUrl = e.url("transferAnswerFallbackUrl");
+    c.transferAnswerFallbackMethod = e.method("transferAnswerFallbackMethod");
+    c.auth = callbackAuth(e);
     return c;
 }
 
@@ -66,6 +81,9 @@ Transfer parseTransfer(Element& e) {
     t.tag = e.tag();
     t.transferCompleteUrl = e.url("transferCompleteUrl");
     t.transferCompleteMethod = e.method("transferCompleteMethod");
+    t.transferCompleteFallbackUrl = e.url("transferCompleteFallbackUrl");
+    t.transferCompleteFallbackMethod = e.method("transferCompleteFallbackMethod");
+    t.auth = callbackAuth(e);
     e.checkAttributes();
     for (auto child : e.node().children()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
@@ -154,6 +172,9 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         r.redirectUrl = *url;
         r.redirectMethod = e.method("redirectMethod");
         r.tag = e.tag();
+        r.redirectFallbackUrl = e.url("redirectFallbackUrl");
+        r.redirectFallbackMethod = e.method("redirectFallbackMethod");
+        r.auth = callbackAuth(e);
         e.checkAttributes();
         e.requireEmpty();
         return r;

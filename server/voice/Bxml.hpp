@@ -28,6 +28,15 @@ constexpr std::size_t kMaxTagLength = 256;          // tag attribute and <Tag>
 constexpr std::size_t kMaxUrlLength = 2048;
 constexpr std::size_t kMaxDepth = 8;               // <Response> > verb > nested verb > …
 
+// callbacks (issue 9): Basic credentials and fallback of a verb's callbacks (Bandwidth's
+// username, password, fallbackUsername, fallbackPassword attributes; ≤ 1024 characters each).
+struct CallbackAuth {
+    std::optional<std::string> username;
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;
+    std::optional<std::string> fallbackPassword;
+};
+
 // Callback settings shared by <PhoneNumber> and <SipUri>.
 struct TargetCallbacks {
     std::optional<std::string> transferAnswerUrl;
@@ -35,6 +44,9 @@ struct TargetCallbacks {
     std::optional<std::string> transferDisconnectUrl;
     std::string transferDisconnectMethod = "POST";
     std::optional<std::string> tag;  // "" clears the call's tag
+    std::optional<std::string> transferAnswerFallbackUrl;  // callbacks (issue 9)
+    std::string transferAnswerFallbackMethod = "POST";
+    CallbackAuth auth;  // for transferAnswer and transferDisconnect
 };
 
 struct PhoneNumberTarget {
@@ -67,6 +79,9 @@ struct Transfer {
     std::optional<std::string> tag;
     std::optional<std::string> transferCompleteUrl;
     std::string transferCompleteMethod = "POST";
+    std::optional<std::string> transferCompleteFallbackUrl;  // callbacks (issue 9)
+    std::string transferCompleteFallbackMethod = "POST";
+    CallbackAuth auth;  // for transferComplete
     std::vector<TransferTarget> targets;  // rung simultaneously; the first to answer is bridged
 };
 
@@ -84,6 +99,9 @@ struct Redirect {
     std::string redirectUrl;  // may be relative
     std::string redirectMethod = "POST";
     std::optional<std::string> tag;
+    std::optional<std::string> redirectFallbackUrl;  // callbacks (issue 9)
+    std::string redirectFallbackMethod = "POST";
+    CallbackAuth auth;
 };
 
 struct SendDtmf {

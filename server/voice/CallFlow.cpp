@@ -27,15 +27,30 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
 
 namespace {
 // Fire-and-forget events (transferAnswer's BXML is not executed; transferDisconnect takes none).
-void deliver(CallbackClient& callbacks, const Call& call, const std::optional<std::string>& url,
-             const std::string& method, nlohmann::json event) {
-    if (!url) return;
-    callbacks.post({call.accountId, call.callId}, *url, method, std::move(event),
-                   [callId = call.callId, u = *url](const CallbackResult& r) {
-                       if (!r.ok())
-                           app::log(LogLevel::Warn,
-                                    "voice: call " + callId + " event not delivered: " + describeFailure(r, u));
-                   });
+void deliver(CallbackClient& callbacks, const Call& call, const std::optional<CallbackTarget>& target,
+             nlohmann::json event) {
+    if (!target) return;
+    sendCallback(callbacks, scopeOf(call), *target, std::move(event),
+                 [callId = call.callId](const CallbackResult& r, const std::string& url) {
+                     if (!r.ok())
+                         app::log(LogLevel::Warn,
+                                  "voice: call " + callId + " event not delivered: " + describeFailure(r, url));
+                 });
+}
+
+// callbacks (issue 9): Bandwidth's verb attributes as a CallbackTarget (nullopt without a URL).
+std::optional<CallbackTarget> verbTarget(const std::optional<std::string>& url, const std::string& method,
+                                         const std::optional<std::string>& fallbackUrl,
+                                         const std::string& fallbackMethod, const bxml::CallbackAuth& auth) {
+    if (!url) return std::nullopt;
+    CallbackTarget t;
+    t.url = *url;
+    t.method = method;
+    t.credentials = credentialsOf(auth.username, auth.password);
+    t.fallbackUrl = fallbackUrl;
+    t.fallbackMethod = fallbackMethod;
+    t.fallbackCredentials = credentialsOf(auth.fallbackUsername, auth.fallbackPassword);
+    return t;
 }
 }  // namespace
 
@@ -59,7 +74,8 @@ struct CallFlow::TransferContext {
             leg.errorMessage = "no result for this transfer target";
         }
         const auto& cb = bxml::callbacksOf(verb.targets[i]);
-        deliver(callbacks, call, cb.transferDisconnectUrl, cb.transferDisconnectMethod,
+        // Bandwidth documents no fallback for transferDisconnect; the target's credentials apply.
+        deliver(callbacks, call, verbTarget(cb.transferDisconnectUrl, cb.transferDisconnectMethod, std::nullopt, "POST", cb.auth),
                 transferDisconnectEvent(call, leg, ended));
     }
 };
@@ -83,7 +99,7 @@ void CallFlow::start() {
     onExecutor([](CallFlow& f) {
         auto now = f.clock_();
         auto event = f.call_.direction == CallDirection::Inbound ? initiateEvent(f.call_, now) : answerEvent(f.call_, now);
-        f.fetch(f.call_.answerUrl, f.call_.answerMethod, std::move(event));
+        f.fetch(answerTarget(f.call_), std::move(event));
     });
 }
 
@@ -92,10 +108,17 @@ void CallFlow::hangup() {
 }
 
 void CallFlow::redirect(std::string url, std::string method) {
-    onExecutor([url = std::move(url), method = std::move(method)](CallFlow& f) {
+    CallbackTarget target;
+    target.url = std::move(url);
+    target.method = std::move(method);
+    redirect(std::move(target));
+}
+
+void CallFlow::redirect(CallbackTarget target) {
+    onExecutor([target = std::move(target)](CallFlow& f) {
         if (f.finished_) return;
         f.redirectHops_ = 0;  // the application asked for it: a new chain
-        f.fetch(url, method, redirectEvent(f.call_, f.clock_()));
+        f.fetch(target, redirectEvent(f.call_, f.clock_()));
     });
 }
 
@@ -110,18 +133,18 @@ void CallFlow::stop() {
     });
 }
 
-void CallFlow::fetch(const std::string& url, const std::string& method, nlohmann::json event) {
+void CallFlow::fetch(CallbackTarget target, nlohmann::json event) {
     // Whatever was running is superseded: Bandwidth drops a transfer's B-leg on redirect.
     if (mediaBusy_) media_->stop();
     mediaBusy_ = false;
     auto step = ++step_;
-    app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " + event.value("eventType", "") + " to " + url);
-    callbacks_.post({call_.accountId, call_.callId}, url, method, std::move(event),
-                    [self = shared_from_this(), step, url](CallbackResult r) {
-        self->executor_.post([self, step, url, r = std::move(r)] {
-            if (!self->stale(step)) self->onDocument(url, r);
-        });
-    });
+    app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " + event.value("eventType", "") + " to " + target.url);
+    sendCallback(callbacks_, scopeOf(call_), target, std::move(event),
+                 [self = shared_from_this(), step](CallbackResult r, std::string url) {
+                     self->executor_.post([self, step, url = std::move(url), r = std::move(r)] {
+                         if (!self->stale(step)) self->onDocument(url, r);
+                     });
+                 });
 }
 
 void CallFlow::onDocument(const std::string& url, const CallbackResult& result) {
@@ -195,7 +218,10 @@ void CallFlow::execute(const bxml::Verb& verb) {
                           "more than " + std::to_string(maxRedirectHops_) +
                               " <Redirect>s in a row without anything played or waited for (redirect loop?)",
                           true);
-        return fetch(resolveUrl(baseUrl_, r->redirectUrl), r->redirectMethod, redirectEvent(call_, clock_()));
+        auto target = verbTarget(resolveUrl(baseUrl_, r->redirectUrl), r->redirectMethod,
+                                 r->redirectFallbackUrl ? std::optional{resolveUrl(baseUrl_, *r->redirectFallbackUrl)} : std::nullopt,
+                                 r->redirectFallbackMethod, r->auth);
+        return fetch(*target, redirectEvent(call_, clock_()));
     }
     if (auto* t = std::get_if<bxml::Tag>(&verb)) {
         setTag(t->value.empty() ? std::optional<std::string>{""} : std::optional<std::string>{t->value});
@@ -232,6 +258,7 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
     ctx->verb = verb;
     auto& v = ctx->verb;
     if (v.transferCompleteUrl) v.transferCompleteUrl = resolveUrl(baseUrl_, *v.transferCompleteUrl);
+    if (v.transferCompleteFallbackUrl) v.transferCompleteFallbackUrl = resolveUrl(baseUrl_, *v.transferCompleteFallbackUrl);
     TransferRequest req;
     req.callId = call_.callId;
     req.from = v.transferCallerId.value_or(call_.from);
@@ -241,6 +268,7 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
         auto& cb = std::visit([](auto& t) -> bxml::TargetCallbacks& { return t.callbacks; }, target);
         if (cb.transferAnswerUrl) cb.transferAnswerUrl = resolveUrl(baseUrl_, *cb.transferAnswerUrl);
         if (cb.transferDisconnectUrl) cb.transferDisconnectUrl = resolveUrl(baseUrl_, *cb.transferDisconnectUrl);
+        if (cb.transferAnswerFallbackUrl) cb.transferAnswerFallbackUrl = resolveUrl(baseUrl_, *cb.transferAnswerFallbackUrl);
         TransferLeg leg;
         leg.callId = newCallId();
         leg.transferCallerId = req.from;
@@ -289,7 +317,9 @@ void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std
     const auto& cb = bxml::callbacksOf(ctx->verb.targets[index]);
     setTag(cb.tag);
     // The BXML a transferAnswer callback returns (for the called party) is not executed here.
-    deliver(callbacks_, call_, cb.transferAnswerUrl, cb.transferAnswerMethod,
+    deliver(callbacks_, call_,
+            verbTarget(cb.transferAnswerUrl, cb.transferAnswerMethod, cb.transferAnswerFallbackUrl,
+                       cb.transferAnswerFallbackMethod, cb.auth),
             transferAnswerEvent(call_, ctx->legs[index], clock_()));
 }
 
@@ -302,8 +332,10 @@ void CallFlow::transferDone(const std::shared_ptr<TransferContext>& ctx, std::ui
         // The document it returns replaces the verbs after <Transfer>.
         auto index = outcome.answeredIndex.value_or(ctx->legs.size() - 1);
         const auto& leg = ctx->legs[std::min(index, ctx->legs.size() - 1)];
-        return fetch(*ctx->verb.transferCompleteUrl, ctx->verb.transferCompleteMethod,
-                     transferCompleteEvent(call_, leg, now));
+        const auto& v = ctx->verb;
+        auto target = verbTarget(v.transferCompleteUrl, v.transferCompleteMethod, v.transferCompleteFallbackUrl,
+                                 v.transferCompleteFallbackMethod, v.auth);
+        return fetch(*target, transferCompleteEvent(call_, leg, now));
     }
     next();
 }

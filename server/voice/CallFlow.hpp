@@ -30,6 +30,7 @@
 #include "server/voice/Bxml.hpp"
 #include "server/voice/CallMedia.hpp"
 #include "server/voice/CallbackClient.hpp"
+#include "server/voice/CallbackTarget.hpp"
 #include "server/voice/Calls.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 
@@ -58,6 +59,10 @@ public:
     // REST redirectUrl: abandon the current verb (stopping media, dropping a transfer) and run the
     // document returned by `url` for a redirect event.
     void redirect(std::string url, std::string method);
+    // --- callbacks (issue 9): the same with Bandwidth's redirectFallbackUrl and credentials
+    // (UpdateCall's username/password/fallbackUsername/fallbackPassword).
+    void redirect(CallbackTarget target);
+    // --- end callbacks
     // REST tag change: later events carry `tag` (nullopt = none).
     void retag(std::optional<std::string> tag);
     // The call ended elsewhere (BYE, SIP failure): stop without touching the media or reporting.
@@ -70,7 +75,7 @@ private:
 
     template <typename Fn>
     void onExecutor(Fn fn);
-    void fetch(const std::string& url, const std::string& method, nlohmann::json event);
+    void fetch(CallbackTarget target, nlohmann::json event);
     void onDocument(const std::string& url, const CallbackResult& result);
     void next();
     void execute(const bxml::Verb& verb);

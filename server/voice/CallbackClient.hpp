@@ -2,8 +2,10 @@
 // Delivery of Voice webhooks (answer, initiate, redirect, transferComplete, disconnect, …) to the
 // application. The real implementation is HttpCallbackClient; tests use a fake.
 
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace sb::voice {
@@ -22,9 +24,21 @@ std::string describeFailure(const CallbackResult& result, const std::string& url
 
 // Whose request this is: the account decides which non-public networks it may reach
 // (OutboundPolicy); the call bounds how many of its requests may be pending at once.
+// HTTP Basic credentials of a callback (Bandwidth's username/password and fallbackUsername/
+// fallbackPassword). Never logged, never returned by the REST API.
+struct BasicCredentials {
+    std::string username;
+    std::string password;
+};
+
 struct CallbackScope {
     std::string accountId;
     std::string callId;  // empty: counted against the server-wide bound only (disconnect events)
+    // --- callbacks (issue 9): per-request settings; every member has a default so that
+    // `{accountId, callId}` still initialises a scope.
+    std::optional<BasicCredentials> credentials{};  // sent as Authorization: Basic
+    std::chrono::milliseconds timeout{0};           // callbackTimeout per attempt; 0 = the client's own
+    // --- end callbacks
 };
 
 class CallbackClient {

@@ -22,6 +22,9 @@ json callEvent(const std::string& eventType, const Call& call, TimePoint eventTi
     j["direction"] = toString(call.direction);
     j["callId"] = call.callId;
     if (!call.callUrl.empty()) j["callUrl"] = call.callUrl;
+    // Bandwidth: "(optional) If call is queued, this is the time it was queued" — API-created
+    // (outbound) calls are queued by the create request; inbound calls are not.
+    if (call.direction == CallDirection::Outbound) j["enqueuedTime"] = isoTime(call.startTime);
     j["startTime"] = isoTime(call.startTime);
     if (call.answerTime) j["answerTime"] = isoTime(*call.answerTime);
     if (call.tag) j["tag"] = *call.tag;
@@ -32,6 +35,9 @@ json answerEvent(const Call& call, TimePoint eventTime) { return callEvent("answ
 
 json initiateEvent(const Call& call, TimePoint eventTime) {
     auto j = callEvent("initiate", call, eventTime);
+    // InitiateCallback has neither (the call is not answered yet; the application sets tags later).
+    j.erase("answerTime");
+    j.erase("tag");
     if (call.uui) j["uui"] = *call.uui;
     return j;
 }
@@ -59,6 +65,10 @@ namespace {
 json legEvent(const std::string& eventType, const Call& call, const TransferLeg& leg, TimePoint eventTime) {
     auto j = callEvent(eventType, call, eventTime);
     j["callId"] = leg.callId;
+    // The B-leg's own REST URL: the A-leg's with the B-leg's id.
+    auto slash = call.callUrl.rfind('/');
+    if (slash != std::string::npos) j["callUrl"] = call.callUrl.substr(0, slash + 1) + leg.callId;
+    j["enqueuedTime"] = isoTime(leg.startTime);
     j["parentCallId"] = call.callId;
     j["direction"] = "outbound";
     j["startTime"] = isoTime(leg.startTime);
@@ -71,6 +81,8 @@ json legEvent(const std::string& eventType, const Call& call, const TransferLeg&
 }  // namespace
 
 json transferAnswerEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime) {
+    // parentCallId is not in bandwidth.yml's transferAnswerCallback (transferDisconnect has it);
+    // it is kept as an extension so that the answered leg can be tied to its A-leg.
     return legEvent("transferAnswer", call, leg, eventTime);
 }
 

@@ -23,8 +23,11 @@ struct TransferLeg {
     std::string errorMessage;
 };
 
-// eventType, eventTime, accountId, applicationId, from, to, direction, callId, callUrl,
-// startTime, answerTime (once answered), tag (when set).
+// The fields every call event shares — eventType, eventTime, accountId, applicationId, from, to,
+// direction, callId, callUrl, enqueuedTime (outbound calls: when the create request queued the
+// call, which is also its startTime here), startTime, answerTime (once answered), tag (when
+// set) — the builder for events of other parts too (gather, recording, conference member, …):
+// start from callEvent(...) and add the event's own fields.
 nlohmann::json callEvent(const std::string& eventType, const Call& call, TimePoint eventTime);
 
 nlohmann::json answerEvent(const Call& call, TimePoint eventTime);

@@ -81,6 +81,15 @@ struct Call {
     std::optional<std::string> uui;  // User-To-User for the INVITE (outbound to a SIP URI)
     double callTimeout = 30;         // seconds, after ringing starts
     std::string callUrl;             // this call's REST URL
+    // --- callbacks (issue 9): Bandwidth's CreateCall callback settings, same names
+    double callbackTimeout = 15;                  // seconds per callback request attempt, 1..25
+    std::optional<std::string> answerFallbackUrl;  // tried when answerUrl fails
+    std::string answerFallbackMethod = "POST";
+    std::optional<std::string> username;           // Basic credentials of the call (never logged or returned by GET)'s callbacks
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;   // … of its fallback URL
+    std::optional<std::string> fallbackPassword;
+    // --- end callbacks
 };
 
 // A Bandwidth-shaped call id: "c-" + 8-8-4-4-4-12 random hex digits (40 in all), so that

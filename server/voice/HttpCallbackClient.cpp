@@ -1,10 +1,15 @@
 // The only translation unit of the voice library that includes Beast.
 #include "protocol/SafeJson.hpp"
-#include "server//voice/HttpCallbackClient.hpp"
+#include "server/voice/HttpCallbackClient.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -15,11 +20,13 @@
 #include <vector>
 
 #include "server/app/Log.hpp"
+#include "server/voice/HttpTarget.hpp"
 
 namespace sb::voice {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
@@ -45,6 +52,39 @@ std::string formEncode(const nlohmann::json& fields) {
     }
     return q;
 }
+
+// One OpenSSL client context for all requests: TLS 1.2+, peers verified against the system
+// store and the configured CA file.
+struct TlsContext {
+    ssl::context context{ssl::context::tls_client};
+};
+
+namespace {
+std::shared_ptr<TlsContext> makeTlsContext(const std::string& caFile) {
+    auto tls = std::make_shared<TlsContext>();
+    auto* native = tls->context.native_handle();
+    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+    tls->context.set_options(ssl::context::default_workarounds | ssl::context::no_compression);
+    tls->context.set_verify_mode(ssl::verify_peer);
+    boost::system::error_code ec;
+    tls->context.set_default_verify_paths(ec);
+    if (ec) app::log(app::LogLevel::Warn, "voice: the system's CA store could not be loaded: " + ec.message());
+    if (!caFile.empty()) {
+        tls->context.load_verify_file(caFile, ec);
+        if (ec) throw std::runtime_error("callbackCaFile " + caFile + ": cannot load CA certificates (" + ec.message() + ")");
+    }
+    return tls;
+}
+
+std::string basicAuthorization(const BasicCredentials& c) {
+    auto plain = c.username + ":" + c.password;
+    std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
+    auto n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                             reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return "Basic " + out;
+}
+}  // namespace
 
 // Requests under way, in all and per call id; a Ticket holds one place until it is destroyed.
 struct PendingCounts {
@@ -74,63 +114,11 @@ private:
     std::string callId_;
 };
 
-struct Target {
-    std::string host;
-    std::string port = "80";
-    std::string hostHeader;
-    std::string path = "/";
-};
-
-// http://host[:port][/path][?query]; nullopt with `why` set otherwise.
-std::optional<Target> parseHttpUrl(const std::string& url, std::string& why) {
-    if (url.rfind("https://", 0) == 0) {
-        why = "https callbacks are not supported by this server; use http://";
-        return std::nullopt;
-    }
-    if (url.rfind("http://", 0) != 0) {
-        why = "not an http:// URL";
-        return std::nullopt;
-    }
-    Target t;
-    auto rest = url.substr(7);
-    auto end = rest.find_first_of("/?#");
-    auto authority = rest.substr(0, end);
-    if (end != std::string::npos) {
-        t.path = rest.substr(end);
-        if (t.path.front() != '/') t.path = "/" + t.path;
-        auto hash = t.path.find('#');
-        if (hash != std::string::npos) t.path.erase(hash);
-    }
-    t.hostHeader = authority;
-    if (authority.empty() || authority.find('@') != std::string::npos) {
-        why = "the URL has no host (or has credentials, which are not supported)";
-        return std::nullopt;
-    }
-    if (authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string::npos) {
-            why = "bad IPv6 address in URL";
-            return std::nullopt;
-        }
-        t.host = authority.substr(1, close - 1);
-        if (close + 1 < authority.size() && authority[close + 1] == ':') t.port = authority.substr(close + 2);
-    } else {
-        auto colon = authority.rfind(':');
-        t.host = authority.substr(0, colon);
-        if (colon != std::string::npos) t.port = authority.substr(colon + 1);
-    }
-    if (t.host.empty() || t.port.empty()) {
-        why = "the URL has no host or port";
-        return std::nullopt;
-    }
-    return t;
-}
-
 class Delivery : public std::enable_shared_from_this<Delivery> {
 public:
     Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string accountId, std::string url,
-             Target target, http::request<http::string_body> request, std::function<void(CallbackResult)> done,
-             std::unique_ptr<Ticket> ticket)
+             HttpTarget target, http::request<http::string_body> request, std::function<void(CallbackResult)> done,
+             std::unique_ptr<Ticket> ticket, std::shared_ptr<TlsContext> tls)
         : options_(options),
           accountId_(std::move(accountId)),
           url_(std::move(url)),
@@ -138,6 +126,7 @@ public:
           target_(std::move(target)),
           request_(std::move(request)),
           done_(std::move(done)),
+          tlsContext_(std::move(tls)),
           resolver_(ex),
           socket_(ex),
           deadline_(ex),
@@ -148,10 +137,18 @@ public:
     }
 
 private:
+    // The TCP socket of this attempt (under the TLS stream for https).
+    tcp::socket& lowest() { return tls_ ? tls_->next_layer() : socket_; }
+
     void attempt() {
         ++attempt_;
         timedOut_ = false;
         socket_ = tcp::socket(socket_.get_executor());
+        tls_.reset();
+        if (target_.tls) {
+            tls_ = std::make_unique<ssl::stream<tcp::socket>>(socket_.get_executor(), tlsContext_->context);
+            if (!configureTls()) return;
+        }
         parser_.emplace();
         parser_->body_limit(options_.maxResponseBytes);
         buffer_.clear();
@@ -161,13 +158,37 @@ private:
             self->timedOut_ = true;
             self->resolver_.cancel();
             error_code ignored;
-            self->socket_.close(ignored);
+            self->lowest().close(ignored);
         });
         resolver_.async_resolve(target_.host, target_.port,
                                 [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
                                     if (ec) return self->failed(ec, "resolving " + self->target_.host);
                                     self->connect(results);
                                 });
+    }
+
+    // The certificate must name the URL's host (RFC 6125: DNS name, or the IP address for an
+    // address literal); SNI (RFC 6066) carries names only, never addresses.
+    bool configureTls() {
+        SSL* native = tls_->native_handle();
+        error_code ec;
+        auto literal = asio::ip::make_address(target_.host, ec);
+        bool ok = true;
+        if (!ec) {
+            ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), literal.to_string().c_str()) == 1;
+        } else {
+            ok = SSL_set1_host(native, target_.host.c_str()) == 1;
+// OpenSSL's SSL_set_tlsext_host_name macro casts C-style.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+            ok = ok && SSL_set_tlsext_host_name(native, const_cast<char*>(target_.host.c_str())) == 1;
+#pragma GCC diagnostic pop
+        }
+        if (ok) return true;
+        CallbackResult r;
+        r.error = "cannot set up TLS for " + target_.host;
+        finish(std::move(r));
+        return false;
     }
 
     // Only the resolved addresses the account may reach are connected to; the check and the
@@ -190,14 +211,35 @@ private:
             app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
             return finish(std::move(r));  // not retried: the answer would be the same
         }
-        asio::async_connect(socket_, allowed, [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
+        asio::async_connect(lowest(), allowed, [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
             if (ec) return self->failed(ec, "connecting");
-            http::async_write(self->socket_, self->request_, [self](const error_code& wec, std::size_t) {
-                if (wec) return self->failed(wec, "sending the request");
-                http::async_read(self->socket_, self->buffer_, *self->parser_, [self](const error_code& rec, std::size_t) {
-                    if (rec) return self->failed(rec, "reading the response");
-                    self->responded();
-                });
+            if (!self->tls_) return self->exchange(self->socket_);
+            self->tls_->async_handshake(ssl::stream_base::client, [self](const error_code& hec) {
+                if (hec) return self->handshakeFailed(hec);
+                self->exchange(*self->tls_);
+            });
+        });
+    }
+
+    // A certificate OpenSSL refused is reported with OpenSSL's fixed reason for it (never text
+    // from the peer) and not retried.
+    void handshakeFailed(const error_code& ec) {
+        auto verdict = SSL_get_verify_result(tls_->native_handle());
+        if (verdict == X509_V_OK || timedOut_) return failed(ec, "the TLS handshake");
+        deadline_.cancel();
+        CallbackResult r;
+        r.error = "TLS certificate of " + target_.host + " not accepted: " + X509_verify_cert_error_string(verdict);
+        app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
+        finish(std::move(r));
+    }
+
+    template <typename Stream>
+    void exchange(Stream& stream) {
+        http::async_write(stream, request_, [self = shared_from_this(), &stream](const error_code& wec, std::size_t) {
+            if (wec) return self->failed(wec, "sending the request");
+            http::async_read(stream, self->buffer_, *self->parser_, [self](const error_code& rec, std::size_t) {
+                if (rec) return self->failed(rec, "reading the response");
+                self->responded();
             });
         });
     }
@@ -205,7 +247,8 @@ private:
     void responded() {
         deadline_.cancel();
         error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        // No TLS close_notify: the request said Connection: close and the whole body is read.
+        lowest().shutdown(tcp::socket::shutdown_both, ignored);
         auto& res = parser_->get();
         CallbackResult r;
         r.status = static_cast<int>(res.result_int());
@@ -241,7 +284,7 @@ private:
         finished_ = true;
         ticket_.reset();  // the place is free before `done` may post the next request
         error_code ignored;
-        socket_.close(ignored);
+        lowest().close(ignored);
         auto done = std::move(done_);
         done(std::move(r));
     }
@@ -250,11 +293,13 @@ private:
     std::string accountId_;
     std::string url_;
     std::unique_ptr<Ticket> ticket_;
-    Target target_;
+    HttpTarget target_;
     http::request<http::string_body> request_;
     std::function<void(CallbackResult)> done_;
+    std::shared_ptr<TlsContext> tlsContext_;
     tcp::resolver resolver_;
     tcp::socket socket_;
+    std::unique_ptr<ssl::stream<tcp::socket>> tls_;
     asio::steady_timer deadline_;
     asio::steady_timer backoff_;
     boost::beast::flat_buffer buffer_;
@@ -267,7 +312,10 @@ private:
 }  // namespace
 
 HttpCallbackClient::HttpCallbackClient(boost::asio::any_io_executor executor, HttpCallbackOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)), pending_(std::make_shared<PendingCounts>()) {}
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      pending_(std::make_shared<PendingCounts>()),
+      tls_(makeTlsContext(options_.caFile)) {}
 
 std::size_t HttpCallbackClient::pending() const {
     std::lock_guard lock(pending_->mutex);
@@ -317,13 +365,16 @@ void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url
     req.set(http::field::user_agent, options_.userAgent);
     req.set(http::field::accept, "application/xml, text/xml, */*");
     req.set(http::field::connection, "close");
+    if (scope.credentials) req.set(http::field::authorization, basicAuthorization(*scope.credentials));
     if (!get) {
         req.set(http::field::content_type, "application/json");
         req.body() = protocol::dumpJson(body);
     }
     req.prepare_payload();
-    std::make_shared<Delivery>(executor_, options_, scope.accountId, url, std::move(*target), std::move(req),
-                               std::move(done), std::move(ticket))
+    auto options = options_;
+    if (scope.timeout.count() > 0) options.timeout = scope.timeout;  // the call's callbackTimeout
+    std::make_shared<Delivery>(executor_, options, scope.accountId, url, std::move(*target), std::move(req),
+                               std::move(done), std::move(ticket), tls_)
         ->start();
 }
 

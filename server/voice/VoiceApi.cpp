@@ -102,6 +102,23 @@ std::optional<std::string> tag(const json& obj) {
     return v;
 }
 
+// callbacks (issue 9): username/password and fallbackUsername/fallbackPassword, ≤ 1024
+// characters each (Bandwidth's limit), each pair given whole.
+template <typename Request>
+void credentials(const json& obj, Request& r) {
+    for (auto [field, target] : {std::pair{"username", &r.username}, std::pair{"password", &r.password},
+                                 std::pair{"fallbackUsername", &r.fallbackUsername},
+                                 std::pair{"fallbackPassword", &r.fallbackPassword}}) {
+        *target = optionalString(obj, field);
+        if (*target && (*target)->size() > 1024) throw apierr::invalidField(field, "must be at most 1024 characters");
+    }
+    if (r.username.has_value() != r.password.has_value())
+        throw apierr::invalidField(r.username ? "password" : "username", "is required with " + std::string(r.username ? "username" : "password"));
+    if (r.fallbackUsername.has_value() != r.fallbackPassword.has_value())
+        throw apierr::invalidField(r.fallbackUsername ? "fallbackPassword" : "fallbackUsername",
+                                   "is required with " + std::string(r.fallbackUsername ? "fallbackUsername" : "fallbackPassword"));
+}
+
 }  // namespace
 
 CreateCallRequest parseCreateCall(std::string_view body) {
@@ -133,6 +150,18 @@ CreateCallRequest parseCreateCall(std::string_view body) {
             throw apierr::invalidField("uui", e.what());
         }
     }
+    // callbacks (issue 9): Bandwidth's limits (callbackTimeout 1..25 s, credentials ≤ 1024 characters).
+    auto cbTimeout = obj.find("callbackTimeout");
+    if (cbTimeout != obj.end() && !cbTimeout->is_null()) {
+        if (!cbTimeout->is_number()) throw apierr::invalidField("callbackTimeout", "must be a number of seconds");
+        r.callbackTimeout = cbTimeout->get<double>();
+        if (!(r.callbackTimeout >= 1 && r.callbackTimeout <= 25))
+            throw apierr::invalidField("callbackTimeout", "must be between 1 and 25 seconds");
+    }
+    r.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
+    r.answerFallbackMethod = method(obj, "answerFallbackMethod");
+    credentials(obj, r);
+    // end callbacks
     if (auto app = optionalString(obj, "applicationId")) {
         if (app->size() > kMaxApplicationIdLength)
             throw apierr::invalidField("applicationId", "must be at most " + std::to_string(kMaxApplicationIdLength) + " characters");
@@ -151,6 +180,12 @@ UpdateCallRequest parseUpdateCall(std::string_view body) {
     r.redirectUrl = httpUrl(obj, "redirectUrl");
     r.redirectMethod = method(obj, "redirectMethod");
     r.tag = tag(obj);
+    // callbacks (issue 9)
+    r.redirectFallbackUrl = httpUrl(obj, "redirectFallbackUrl");
+    r.redirectFallbackMethod = method(obj, "redirectFallbackMethod");
+    credentials(obj, r);
+    if (r.redirectFallbackUrl && !r.redirectUrl) throw apierr::invalidField("redirectFallbackUrl", "is only used with redirectUrl");
+    // end callbacks
     bool completed = r.state && *r.state == "completed";
     if (completed && r.redirectUrl) throw apierr::invalidField("redirectUrl", "is not allowed with state \"completed\"");
     if (completed && r.tag) throw apierr::invalidField("tag", "is not allowed with state \"completed\"");

@@ -4,6 +4,7 @@
 
 #include "server/app/Log.hpp"
 #include "server/voice/CallbackEvents.hpp"
+#include "server/voice/CallbackTarget.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
 namespace sb::voice {
@@ -63,6 +64,16 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
     c.callTimeout = request.callTimeout;
     c.tag = request.tag;
     c.uui = request.uui;
+    // callbacks (issue 9)
+    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
+    c.callbackTimeout = request.callbackTimeout;
+    c.answerFallbackUrl = request.answerFallbackUrl;
+    c.answerFallbackMethod = request.answerFallbackMethod;
+    c.username = request.username;
+    c.password = request.password;
+    c.fallbackUsername = request.fallbackUsername;
+    c.fallbackPassword = request.fallbackPassword;
+    // end callbacks
     c.callUrl = callUrl(accountId, c.callId);
     registry_.admitOutbound(c);  // throws 403/429
     try {
@@ -92,6 +103,7 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
                               const UpdateCallRequest& request) {
     auto c = registry_.get(accountId, callId);
     if (request.redirectUrl) checkLiteral(accountId, "redirectUrl", *request.redirectUrl);
+    if (request.redirectFallbackUrl) checkLiteral(accountId, "redirectFallbackUrl", *request.redirectFallbackUrl);
     bool hangup = request.state && *request.state == "completed";
     if (hangup && isTerminal(c.state)) return;  // already over: nothing to do
     if (isTerminal(c.state)) throw errors::callNotModifiable(callId, "disconnected", "it can no longer be modified");
@@ -109,7 +121,15 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
-        flow->redirect(*request.redirectUrl, request.redirectMethod);
+        // callbacks (issue 9): the redirect's fallback and credentials.
+        CallbackTarget target;
+        target.url = *request.redirectUrl;
+        target.method = request.redirectMethod;
+        target.credentials = credentialsOf(request.username, request.password);
+        target.fallbackUrl = request.redirectFallbackUrl;
+        target.fallbackMethod = request.redirectFallbackMethod;
+        target.fallbackCredentials = credentialsOf(request.fallbackUsername, request.fallbackPassword);
+        flow->redirect(std::move(target));
     }
 }
 
@@ -211,11 +231,13 @@ void VoiceService::finish(const std::string& callId, const std::string& c, const
         }
     }
     if (flow) flow->stop();
-    if (!t->call.disconnectUrl) return;
-    auto url = *t->call.disconnectUrl;
+    auto target = disconnectTarget(t->call);
+    if (!target) return;
     // The one disconnect event of the call: not held back by the call's own pending requests
-    // (scope without call id: only the server-wide bound applies).
-    callbacks_.post({t->call.accountId, ""}, url, t->call.disconnectMethod, disconnectEvent(t->call, now), [callId, url](const CallbackResult& r) {
+    // (scope without call id: only the server-wide bound applies). The call's credentials and
+    // callbackTimeout apply (callbacks, issue 9).
+    sendCallback(callbacks_, scopeOf(t->call, false), *target, disconnectEvent(t->call, now),
+                 [callId](const CallbackResult& r, const std::string& url) {
         if (!r.ok())
             app::log(LogLevel::Warn, "voice: call " + callId + " disconnect event not delivered: " + describeFailure(r, url));
     });

@@ -46,7 +46,15 @@ struct CreateCallRequest {
     double callTimeout = 30;
     std::optional<std::string> tag;
     std::optional<std::string> uui;
-    std::string applicationId;
+    std::string applicationId;    // --- callbacks (issue 9): Bandwidth's CreateCall callback settings, same names
+    double callbackTimeout = 15;                  // seconds per callback request attempt, 1..25
+    std::optional<std::string> answerFallbackUrl;  // tried when answerUrl fails
+    std::string answerFallbackMethod = "POST";
+    std::optional<std::string> username;           // Basic credentials of the call's callbacks
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;   // … of its fallback URL
+    std::optional<std::string> fallbackPassword;
+    // --- end callbacks
 };
 
 struct UpdateCallRequest {
@@ -54,6 +62,14 @@ struct UpdateCallRequest {
     std::optional<std::string> redirectUrl;
     std::string redirectMethod = "POST";
     std::optional<std::string> tag;    // "" clears
+    // --- callbacks (issue 9): Bandwidth's UpdateCall callback settings of the redirect
+    std::optional<std::string> redirectFallbackUrl;
+    std::string redirectFallbackMethod = "POST";
+    std::optional<std::string> username;
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;
+    std::optional<std::string> fallbackPassword;
+    // --- end callbacks
 };
 
 // An INVITE to a configured number, routed by the SIP bridge to an account's application.

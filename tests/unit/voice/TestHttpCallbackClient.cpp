@@ -153,10 +153,68 @@ TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[vo
         auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/slow", "POST", {{"a", 1}}, o);
         CHECK(r.error == "no response within 100 ms");
     }
-    SECTION("https is refused without a connection") {
-        auto r = deliver("https://example.com/x", "POST", {{"a", 1}}, fast());
-        CHECK_THAT(r.error, Catch::Contains("https callbacks are not supported"));
+    SECTION("an https:// URL whose server does not speak TLS fails the handshake") {
+        // Answers any connection with a plain HTTP reply at once (where the ServerHello should be).
+        asio::io_context serverIo;
+        tcp::acceptor acceptor(serverIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        std::thread plain([&] {
+            tcp::socket s(serverIo);
+            acceptor.accept(s);
+            boost::system::error_code ec;
+            asio::write(s, asio::buffer(reply(200, "plain")), ec);
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        });
+        auto o = fast();
+        o.maxAttempts = 1;
+        auto r = deliver("https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/x", "POST",
+                         {{"a", 1}}, o);
+        plain.join();
+        CHECK(r.status == 0);
+        CHECK_THAT(r.error, Catch::Contains("while the TLS handshake"));
     }
+    SECTION("other schemes are refused without a connection") {
+        auto r = deliver("ftp://127.0.0.1/x", "POST", {{"a", 1}}, fast());
+        CHECK(r.error == "not an http:// or https:// URL");
+    }
+}
+
+// callbacks (issue 9)
+TEST_CASE("HttpCallbackClient sends the scope's credentials as Basic and bounds attempts by its timeout",
+          "[voice][HttpCallbackClient][callbacks]") {
+    std::vector<std::string> requests;
+    {
+        TinyServer server({reply(200, "ok"), ""});
+        auto url = "http://127.0.0.1:" + std::to_string(server.port()) + "/cb";
+        asio::io_context io;
+        auto o = fast();
+        o.maxAttempts = 1;
+        HttpCallbackClient client(io.get_executor(), o);
+        CallbackScope withCredentials{"acct", "c1"};
+        withCredentials.credentials = BasicCredentials{"Aladdin", "open sesame"};
+        CallbackResult first;
+        CallbackResult second;
+        client.post(withCredentials, url, "POST", {{"n", 1}}, [&](CallbackResult r) { first = std::move(r); });
+        io.run();
+        CallbackScope quick{"acct", "c1"};
+        quick.timeout = std::chrono::milliseconds(150);
+        client.post(quick, url, "POST", {{"n", 2}}, [&](CallbackResult r) { second = std::move(r); });
+        io.restart();
+        io.run();
+        CHECK(first.ok());
+        CHECK(second.error == "no response within 150 ms");  // not the client's 2000 ms
+        requests = server.requests;
+    }
+    REQUIRE(requests.size() == 2);
+    // RFC 7617's own example.
+    CHECK_THAT(requests[0], Catch::Contains("Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"));
+    CHECK_THAT(requests[1], !Catch::Contains("Authorization"));
+}
+
+TEST_CASE("HttpCallbackClient refuses to start with a CA file it cannot read", "[voice][HttpCallbackClient][callbacks]") {
+    asio::io_context io;
+    auto o = fast();
+    o.caFile = "/nonexistent/ca.pem";
+    CHECK_THROWS_WITH(HttpCallbackClient(io.get_executor(), o), Catch::StartsWith("callbackCaFile /nonexistent/ca.pem"));
 }
 
 TEST_CASE("formEncode flattens scalars", "[voice][HttpCallbackClient]") {

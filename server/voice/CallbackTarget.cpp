@@ -1,0 +1,74 @@
+#include "server/voice/CallbackTarget.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "server/app/Log.hpp"
+
+namespace sb::voice {
+
+std::optional<BasicCredentials> credentialsOf(const std::optional<std::string>& username,
+                                              const std::optional<std::string>& password) {
+    if (!username) return std::nullopt;
+    return BasicCredentials{*username, password.value_or("")};
+}
+
+CallbackTarget answerTarget(const Call& call) {
+    CallbackTarget t;
+    t.url = call.answerUrl;
+    t.method = call.answerMethod;
+    t.credentials = credentialsOf(call.username, call.password);
+    t.fallbackUrl = call.answerFallbackUrl;
+    t.fallbackMethod = call.answerFallbackMethod;
+    t.fallbackCredentials = credentialsOf(call.fallbackUsername, call.fallbackPassword);
+    return t;
+}
+
+std::optional<CallbackTarget> disconnectTarget(const Call& call) {
+    if (!call.disconnectUrl) return std::nullopt;
+    CallbackTarget t;
+    t.url = *call.disconnectUrl;
+    t.method = call.disconnectMethod;
+    t.credentials = credentialsOf(call.username, call.password);
+    return t;
+}
+
+CallbackScope scopeOf(const Call& call, bool counted) {
+    CallbackScope scope{call.accountId, counted ? call.callId : std::string()};
+    scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(call.callbackTimeout * 1000)));
+    return scope;
+}
+
+void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
+                  std::function<void(CallbackResult, std::string url)> done) {
+    auto primary = scope;
+    primary.credentials = target.credentials;
+    if (!target.fallbackUrl) {
+        return client.post(primary, target.url, target.method, std::move(body),
+                           [done = std::move(done), url = target.url](CallbackResult r) { done(std::move(r), url); });
+    }
+    auto fallback = scope;
+    fallback.credentials = target.fallbackCredentials;
+    auto shared = std::make_shared<nlohmann::json>(body);
+    client.post(primary, target.url, target.method, std::move(body),
+                [&client, fallback, target, shared, done = std::move(done)](CallbackResult r) mutable {
+                    if (r.ok()) return done(std::move(r), target.url);
+                    auto first = describeFailure(r, target.url);
+                    app::log(app::LogLevel::Warn, "voice: callback " + first + "; trying the fallback URL " + *target.fallbackUrl);
+                    client.post(fallback, *target.fallbackUrl, target.fallbackMethod, std::move(*shared),
+                                [first, url = *target.fallbackUrl, done = std::move(done)](CallbackResult fr) {
+                                    if (!fr.ok()) {
+                                        CallbackResult both;
+                                        both.status = fr.status;
+                                        // describeFailure(both, url) then reads "<primary failure>; then the fallback: HTTP 404 (url)".
+                                        both.error = first + "; then the fallback: " +
+                                                     (fr.error.empty() ? "HTTP " + std::to_string(fr.status) : fr.error);
+                                        return done(std::move(both), url);
+                                    }
+                                    done(std::move(fr), url);
+                                });
+                });
+}
+
+}  // namespace sb::voice

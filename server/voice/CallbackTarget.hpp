@@ -1,0 +1,49 @@
+#pragma once
+// Where one Bandwidth callback goes: its URL, method and Basic credentials, and the fallback URL
+// (with its own credentials) tried when the primary fails. Bandwidth's Voice API: "if the
+// primary URL cannot be reached, times out (callbackTimeout) or answers with an error status,
+// the fallback URL is requested instead" — answerFallbackUrl, redirectFallbackUrl,
+// transferCompleteFallbackUrl, transferAnswerFallbackUrl, gatherFallbackUrl, …
+// Verbs of other parts (Gather, Record, Conference, …) build a CallbackTarget from their
+// attributes and send with sendCallback.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "server/voice/CallbackClient.hpp"
+#include "server/voice/Calls.hpp"
+
+namespace sb::voice {
+
+struct CallbackTarget {
+    std::string url;
+    std::string method = "POST";
+    std::optional<BasicCredentials> credentials;
+    std::optional<std::string> fallbackUrl;
+    std::string fallbackMethod = "POST";
+    std::optional<BasicCredentials> fallbackCredentials;
+};
+
+// Credentials from Bandwidth's username/password pair (nullopt unless a username is given).
+std::optional<BasicCredentials> credentialsOf(const std::optional<std::string>& username,
+                                              const std::optional<std::string>& password);
+
+// The call's answer (outbound) or initiate (inbound) callback: answerUrl, answerFallbackUrl and
+// the call's username/password and fallbackUsername/fallbackPassword.
+CallbackTarget answerTarget(const Call& call);
+// The call's disconnect callback (Bandwidth has no fallback for it); nullopt without disconnectUrl.
+std::optional<CallbackTarget> disconnectTarget(const Call& call);
+
+// The request scope of a call's callbacks: its account, its id (counted against the per-call
+// bound unless `counted` is false) and its callbackTimeout per attempt.
+CallbackScope scopeOf(const Call& call, bool counted = true);
+
+// Sends `body` to target.url; when that fails (after the client's own retries) and a fallback URL
+// is set, to the fallback. `done` gets the final result and the URL that gave it (the base for
+// relative URLs in a document it returned). When both fail, the result's error names both.
+void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
+                  std::function<void(CallbackResult, std::string url)> done);
+
+}  // namespace sb::voice
