@@ -155,6 +155,7 @@ public:
         run([](SipBridge& b, Call& call) {
             call.pipeline->stopPlayback();
             if (call.transfer) b.hangUpLegs(call.transfer, voice::cause::kCancel, "transfer stopped");
+            if (call.bridged) b.unbridge(call);  // rooms: a redirected call leaves its <Bridge>
         }, nullptr);
     }
 
@@ -162,6 +163,16 @@ public:
         auto bridge = bridge_.lock();
         if (!bridge) return;
         asio::post(bridge->strand_, [bridge, id = sipId_] { bridge->end(id, "voice hangup", true); });
+    }
+
+    // rooms: <Bridge> (VoiceRooms.cpp does the wiring).
+    void bridgeWith(const std::shared_ptr<voice::CallMedia>& target, Done connected,
+                    std::function<void(bool)> ended) override {
+        const auto* peer = dynamic_cast<const Media*>(target.get());
+        if (!peer) return connected(false, "the target call has no SIP media on this server");
+        run([targetId = peer->sipId_, connected, ended](SipBridge& b, Call& call) {
+            b.bridgeCalls(call.id, targetId, connected, ended);
+        }, connected);
     }
 
 private:

@@ -14,7 +14,7 @@ namespace {
 
 // Bandwidth verbs that exist but that this server does not execute.
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
-    "SpeakSentence", "Gather",           "Bridge",           "Conference",        "Record",
+    "SpeakSentence", "Gather",           "Conference",        "Record",
     "StartRecording", "StopRecording",   "PauseRecording",   "ResumeRecording",   "StartGather",
     "StopGather",     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
     "Forward",        "Refer",           "Connect",          "StartMachineDetection"};
@@ -272,6 +272,7 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         if (v.size() > kMaxTagLength) fail(e.where(), "must be at most " + std::to_string(kMaxTagLength) + " characters");
         return Tag{v};
     }
+    if (name == "Bridge") return parseBridge(node, e.where());  // rooms (BxmlRooms.cpp)
     if (kUnsupportedVerbs.count(name)) return Unsupported{name};
     fail(e.where(), "unknown verb");
 }
@@ -351,7 +352,8 @@ std::vector<Verb> parse(std::string_view document) {
 std::string withoutContent(const std::string& message) {
     static const std::set<std::string, std::less<>> kOwnNames{
         "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
-        "PhoneNumber", "SipUri"};
+        "PhoneNumber", "SipUri",
+        "Bridge"};  // rooms
     std::string out;
     std::string_view m = message;
     auto uui = m.find("uui: ");
@@ -383,6 +385,7 @@ std::string verbName(const Verb& verb) {
         std::string operator()(const Ring&) const { return "Ring"; }
         std::string operator()(const Tag&) const { return "Tag"; }
         std::string operator()(const Unsupported& u) const { return u.verb; }
+        std::string operator()(const Bridge&) const { return "Bridge"; }
     };
     return std::visit(Name{}, verb);
 }

@@ -175,6 +175,7 @@ void CallFlow::execute(const bxml::Verb& verb) {
     if (auto* r = std::get_if<bxml::Ring>(&verb)) spendsTime = r->duration >= 1;
     if (spendsTime) redirectHops_ = 0;
     if (auto* t = std::get_if<bxml::Transfer>(&verb)) return transfer(*t);
+    if (auto* b = std::get_if<bxml::Bridge>(&verb)) return bridge(*b);  // rooms
     if (std::holds_alternative<bxml::Hangup>(verb)) return finish(cause::kHangup, {}, true);
     if (auto* p = std::get_if<bxml::Pause>(&verb)) return wait(p->duration);
     // Ringback is not generated: <Ring> waits in silence for its duration.

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,14 @@ public:
     virtual void stop() = 0;
     // Ends the call: BYE when answered; a final error response to an inbound call not yet answered.
     virtual void hangup() = 0;
+
+    // --- rooms (server/bridge/VoiceRooms.cpp) ---
+    // <Bridge>: connects this call's audio both ways with `target`'s (another answered call),
+    // stopping whatever the target was playing. `connected(false, why)` when they cannot be
+    // connected. `ended(targetLeft)` runs once when they are no longer connected: one of them
+    // hung up or was stop()ped (redirected); targetLeft says which one left.
+    virtual void bridgeWith(const std::shared_ptr<CallMedia>& target, Done connected,
+                            std::function<void(bool targetLeft)> ended) = 0;
 };
 
 class CallPlacer {

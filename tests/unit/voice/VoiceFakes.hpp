@@ -112,6 +112,17 @@ public:
     }
     void stop() override { log.push_back("stop"); }
     void hangup() override { log.push_back("hangup"); }
+    // rooms: <Bridge>; the test runs bridgeConnected / bridgeEnded as the SIP side would.
+    void bridgeWith(const std::shared_ptr<CallMedia>& target, Done connected,
+                    std::function<void(bool)> ended) override {
+        log.push_back("bridge");
+        bridgeTarget = target;
+        bridgeConnected = std::move(connected);
+        bridgeEnded = std::move(ended);
+    }
+    std::shared_ptr<CallMedia> bridgeTarget;
+    Done bridgeConnected;
+    std::function<void(bool)> bridgeEnded;
 
     bool autoComplete = true;  // media operations succeed at once
     std::vector<std::string> log;

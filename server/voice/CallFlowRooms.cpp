@@ -1,0 +1,119 @@
+// <Bridge> (dev.bandwidth.com/docs/voice/bxml/bridge): the call running the verb (the origin)
+// and another answered call of the same account (the target) hear each other. The target's BXML
+// is cancelled. The bridge ends when one of them leaves (hangs up or is redirected); the one that
+// stays gets an event and new BXML: bridgeComplete (to the origin's bridgeCompleteUrl) when the
+// target left, bridgeTargetComplete (to bridgeTargetCompleteUrl, run on the target) when the
+// origin left — never both. A target that cannot be bridged (not found, not answered, not of the
+// account, already bridged, ended) gets the origin a bridgeComplete with cause "error" and an
+// errorMessage saying why. Without bridgeCompleteUrl the origin continues after <Bridge>; without
+// bridgeTargetCompleteUrl a target left alone is hung up (Bandwidth's documented behaviour).
+//
+// All flows run on the one VoiceExecutor, so the origin may act on the target's flow directly.
+
+#include "server/app/Log.hpp"
+#include "server/voice/CallFlow.hpp"
+#include "server/voice/CallbackEvents.hpp"
+
+namespace sb::voice {
+
+struct CallFlow::BridgeContext {
+    bxml::Bridge verb;  // URLs resolved against the origin's document
+    std::weak_ptr<CallFlow> origin, target;
+    std::uint64_t originStep = 0, targetStep = 0;  // each flow's step while it is in the bridge
+    bool over = false;
+};
+
+namespace {
+
+nlohmann::json bridgeCompleteEvent(const Call& call, TimePoint now, const std::string& c, const std::string& error) {
+    auto j = callEvent("bridgeComplete", call, now);
+    j["cause"] = c;
+    if (!error.empty()) j["errorMessage"] = error;
+    return j;
+}
+
+}  // namespace
+
+void CallFlow::bridge(const bxml::Bridge& verb) {
+    setTag(verb.tag);
+    auto v = verb;
+    if (v.bridgeCompleteUrl) v.bridgeCompleteUrl = resolveUrl(baseUrl_, *v.bridgeCompleteUrl);
+    if (v.bridgeTargetCompleteUrl) v.bridgeTargetCompleteUrl = resolveUrl(baseUrl_, *v.bridgeTargetCompleteUrl);
+    auto target = hooks_.flowOf ? hooks_.flowOf(v.targetCall) : nullptr;
+    // Bandwidth: a target that is hung up, not answered yet, or not this account's cannot be
+    // bridged, and the origin is told why in bridgeComplete.
+    if (v.targetCall == call_.callId) return bridgeFailed(v, "a call cannot be bridged with itself");
+    if (!target || target->finished_) return bridgeFailed(v, "the target call is not an active call of this account");
+    if (!target->call_.answerTime) return bridgeFailed(v, "the target call is not answered yet");
+    if (target->bridge_) return bridgeFailed(v, "the target call is already in a bridge");
+
+    auto ctx = std::make_shared<BridgeContext>();
+    ctx->verb = v;
+    ctx->origin = weak_from_this();
+    ctx->target = target;
+    // The target's BXML is cancelled: whatever it waits for is now stale; its media (playback)
+    // is stopped by bridgeWith, and a REST redirect of it later stop()s the media, which ends
+    // the bridge.
+    ctx->targetStep = ++target->step_;
+    target->mediaBusy_ = true;
+    target->bridge_ = ctx;
+    mediaBusy_ = true;
+    ctx->originStep = step_;
+    bridge_ = ctx;
+    app::log(app::LogLevel::Info, "voice: call " + call_.callId + " bridges with " + target->call_.callId);
+    auto* ex = &executor_;
+    media_->bridgeWith(
+        target->media_,
+        [ctx, ex](bool ok, std::string error) {
+            if (ok) return;
+            ex->post([ctx, error = std::move(error)] {
+                auto origin = ctx->origin.lock();
+                auto t = ctx->target.lock();
+                if (ctx->over) return;
+                ctx->over = true;
+                // The target's BXML goes on with its next verb: it was never connected.
+                if (t && !t->stale(ctx->targetStep)) {
+                    t->bridge_.reset();
+                    t->mediaBusy_ = false;
+                    t->next();
+                }
+                if (origin && !origin->stale(ctx->originStep)) {
+                    origin->bridge_.reset();
+                    origin->mediaBusy_ = false;
+                    origin->bridgeFailed(ctx->verb, "the calls could not be connected: " + error);
+                }
+            });
+        },
+        [ctx, ex](bool targetLeft) { ex->post([ctx, targetLeft] { bridgeEnded(ctx, targetLeft); }); });
+}
+
+void CallFlow::bridgeFailed(const bxml::Bridge& verb, const std::string& why) {
+    app::log(app::LogLevel::Info, "voice: call " + call_.callId + " <Bridge> failed: " + why);
+    if (!verb.bridgeCompleteUrl) return next();
+    fetch(*verb.bridgeCompleteUrl, verb.bridgeCompleteMethod, bridgeCompleteEvent(call_, clock_(), cause::kError, why));
+}
+
+void CallFlow::bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targetLeft) {
+    if (ctx->over) return;
+    ctx->over = true;
+    auto origin = ctx->origin.lock();
+    auto target = ctx->target.lock();
+    if (origin && origin->bridge_ == ctx) origin->bridge_.reset();
+    if (target && target->bridge_ == ctx) target->bridge_.reset();
+    const auto& v = ctx->verb;
+    if (targetLeft) {
+        if (!origin || origin->stale(ctx->originStep)) return;
+        origin->mediaBusy_ = false;  // the bridge is already undone: nothing to stop
+        if (!v.bridgeCompleteUrl) return origin->next();
+        return origin->fetch(*v.bridgeCompleteUrl, v.bridgeCompleteMethod,
+                             bridgeCompleteEvent(origin->call_, origin->clock_(), cause::kHangup, {}));
+    }
+    if (!target || target->stale(ctx->targetStep)) return;
+    target->mediaBusy_ = false;
+    if (!v.bridgeTargetCompleteUrl) return target->finish(cause::kHangup, {}, true);
+    // The returned document is the target's own from now on (relative URLs resolve against it).
+    target->fetch(*v.bridgeTargetCompleteUrl, v.bridgeTargetCompleteMethod,
+                  callEvent("bridgeTargetComplete", target->call_, target->clock_()));
+}
+
+}  // namespace sb::voice
