@@ -122,6 +122,8 @@ private:
     void bridgeCalls(const std::string& originId, const std::string& targetId, voice::CallMedia::Done connected,
                      std::function<void(bool targetLeft)> ended);
     void unbridge(Call& leaving);
+    // <Forward>: the forwarded leg answered; an unanswered inbound call is answered now (200 OK).
+    void answerForwarded(Call& call);
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     BridgeConfig config_;

@@ -175,6 +175,23 @@ public:
         }, connected);
     }
 
+    // rooms: <Forward> is a <Transfer> to one target through the trunk whose end ends the call;
+    // the caller is answered when the forwarded leg answers.
+    void forward(const voice::TransferRequest& request, bool answerCaller, std::function<void()> answered,
+                 std::function<void(voice::TransferOutcome)> done) override {
+        std::weak_ptr<SipBridge> weak = bridge_;
+        run([weak, request, answerCaller, answered, done](SipBridge& b, Call& call) {
+            b.transferOut(b.active_[call.id], request, [weak, id = call.id, answerCaller, answered](std::size_t) {
+                auto self = weak.lock();  // runs on the strand (onLegAnswered)
+                if (!self) return;
+                auto it = self->active_.find(id);
+                if (it == self->active_.end()) return;
+                if (answerCaller) self->answerForwarded(*it->second);
+                answered();
+            }, done);
+        }, [done](bool, std::string) { done({}); });
+    }
+
 private:
     template <typename F, typename Fail>
     void run(F f, Fail fail) {

@@ -55,4 +55,15 @@ void SipBridge::unbridge(Call& leaving) {
     if (link->ended) std::exchange(link->ended, nullptr)(leaving.id == link->targetId);
 }
 
+void SipBridge::answerForwarded(Call& call) {
+    // As Media::answer: the codec and event payload type chosen from the caller's offer (newCall).
+    sip::LocalMedia local;
+    local.address = config_.rtpAddress;
+    local.port = call.pipeline->phonePort();
+    local.codec = call.remote.codec;
+    local.telephoneEventPt = call.remote.telephoneEventPt;
+    endpoint_->answer(call.id, local);
+    call.pipeline->start();
+}
+
 }  // namespace sb::bridge

@@ -17,7 +17,7 @@ const std::set<std::string, std::less<>> kUnsupportedVerbs{
     "SpeakSentence", "Gather",           "Conference",        "Record",
     "StartRecording", "StopRecording",   "PauseRecording",   "ResumeRecording",   "StartGather",
     "StopGather",     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
-    "Forward",        "Refer",           "Connect",          "StartMachineDetection"};
+    "Refer",           "Connect",          "StartMachineDetection"};
 
 // Attributes Bandwidth defines that we accept and ignore (credentials for callbacks, fallbacks,
 // display names, diversion headers): refusing them would break working applications.
@@ -273,6 +273,7 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         return Tag{v};
     }
     if (name == "Bridge") return parseBridge(node, e.where());  // rooms (BxmlRooms.cpp)
+    if (name == "Forward") return parseForward(node, e.where());
     if (kUnsupportedVerbs.count(name)) return Unsupported{name};
     fail(e.where(), "unknown verb");
 }
@@ -353,7 +354,7 @@ std::string withoutContent(const std::string& message) {
     static const std::set<std::string, std::less<>> kOwnNames{
         "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
         "PhoneNumber", "SipUri",
-        "Bridge"};  // rooms
+        "Bridge", "Forward"};  // rooms
     std::string out;
     std::string_view m = message;
     auto uui = m.find("uui: ");
@@ -386,6 +387,7 @@ std::string verbName(const Verb& verb) {
         std::string operator()(const Tag&) const { return "Tag"; }
         std::string operator()(const Unsupported& u) const { return u.verb; }
         std::string operator()(const Bridge&) const { return "Bridge"; }
+        std::string operator()(const Forward&) const { return "Forward"; }
     };
     return std::visit(Name{}, verb);
 }

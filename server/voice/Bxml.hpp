@@ -108,7 +108,7 @@ struct Unsupported {
 };
 
 using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
-                         Bridge>;  // rooms (BxmlRooms.hpp)
+                         Bridge, Forward>;  // rooms (BxmlRooms.hpp)
 
 // Parses a document whose root is <Response> (or <Bxml>). A blank document is an empty list
 // (nothing to execute: the call is hung up, as at the end of any document).

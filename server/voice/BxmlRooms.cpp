@@ -1,6 +1,7 @@
 #include "server/voice/BxmlRooms.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <pugixml.hpp>
 #include <set>
 
@@ -82,6 +83,66 @@ Bridge parseBridge(const pugi::xml_node& node, const std::string& where) {
                 });
     if (!idOk) fail(where, "\"" + b.targetCall + "\" is not a call id");
     return b;
+}
+
+Forward parseForward(const pugi::xml_node& node, const std::string& where) {
+    static const std::set<std::string, std::less<>> kOwn{"to", "from", "callTimeout", "diversionTreatment",
+                                                         "diversionReason", "uui", "privacy", "callerDisplayName",
+                                                         "username", "password"};
+    for (auto a : node.attributes()) {
+        std::string_view n = a.name();
+        if (!kOwn.count(n)) fail(where, "unknown attribute \"" + std::string(n) + "\"");
+    }
+    for (auto child : node.children()) {
+        if (child.type() == pugi::node_element) fail(where, std::string("must not contain <") + child.name() + ">");
+        if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) && !trimmed(child.value()).empty())
+            fail(where, "must not have text content");
+    }
+    auto isE164 = [](const std::string& v) {
+        return v.size() >= 3 && v.size() <= 16 && v[0] == '+' && v[1] >= '1' && v[1] <= '9' &&
+               std::all_of(v.begin() + 1, v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    Forward f;
+    f.to = trimmed(node.attribute("to").value());
+    bool sipTo = f.to.rfind("sip:", 0) == 0 && f.to.size() <= 256 && f.to.size() > 4 &&
+                 std::all_of(f.to.begin(), f.to.end(), [](char c) {
+                     auto u = static_cast<unsigned char>(c);
+                     return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
+                 });
+    if (f.to.empty()) fail(where, "the to attribute is required");
+    if (!isE164(f.to) && !sipTo) fail(where, "to \"" + f.to + "\" must be E.164 (+15555555555) or a sip: URI");
+    if (auto a = node.attribute("from")) {
+        auto v = trimmed(a.value());
+        if (!isE164(v)) fail(where, "from \"" + v + "\" must be E.164 (+15555555555)");
+        f.from = v;
+    }
+    if (auto a = node.attribute("callTimeout")) {
+        auto v = trimmed(a.value());
+        char* end = nullptr;
+        double d = v.empty() ? 0 : std::strtod(v.c_str(), &end);
+        if (v.empty() || end != v.c_str() + v.size() || !(d >= 1 && d <= 300))
+            fail(where, "callTimeout \"" + v + "\" must be a number of seconds between 1 and 300");
+        f.callTimeout = d;
+    }
+    if (auto a = node.attribute("diversionTreatment")) {
+        std::string v = trimmed(a.value());
+        if (v != "none" && v != "propagate" && v != "stack")
+            fail(where, "diversionTreatment \"" + v + "\" must be none, propagate or stack");
+        f.diversionTreatment = v;
+    }
+    if (auto a = node.attribute("diversionReason")) {
+        static const std::set<std::string, std::less<>> kReasons{
+            "unknown", "user-busy", "no-answer", "unavailable", "unconditional", "time-of-day", "do-not-disturb",
+            "deflection", "follow-me", "out-of-service", "away"};
+        std::string v = trimmed(a.value());
+        if (!kReasons.count(v)) fail(where, "diversionReason \"" + v + "\" is not one of RFC 5806's reasons");
+        f.diversionReason = v;
+    }
+    if (auto a = node.attribute("callerDisplayName"); a && std::string_view(a.value()).size() > 256)
+        fail(where, "callerDisplayName must be at most 256 characters");
+    if (auto a = node.attribute("uui"); a && std::string_view(a.value()).size() > 256)
+        fail(where, "uui must be at most 256 characters");
+    return f;
 }
 
 }  // namespace sb::voice::bxml

@@ -25,6 +25,18 @@ struct Bridge {
     std::optional<std::string> tag;
 };
 
+// <Forward> (dev.bandwidth.com/docs/voice/bxml/forward): hands an inbound call to another number
+// through the trunk; the application has no control of the call afterwards.
+struct Forward {
+    std::string to;                      // E.164, or a sip: URI of the trunk
+    std::optional<std::string> from;     // E.164 caller id for the forwarded leg (default: the call's `to`)
+    std::optional<double> callTimeout;   // seconds, 1..300 (default 30)
+    std::optional<std::string> diversionTreatment;  // none | propagate | stack (validated, see docs/voice.md)
+    std::optional<std::string> diversionReason;     // RFC 5806 reasons (validated, see docs/voice.md)
+};
+
+Forward parseForward(const pugi::xml_node& node, const std::string& where);
+
 // Parses a <Bridge> element; `where` names it in error messages. Throws BxmlError.
 Bridge parseBridge(const pugi::xml_node& node, const std::string& where);
 

@@ -92,6 +92,7 @@ private:
     void bridge(const bxml::Bridge& verb);
     void bridgeFailed(const bxml::Bridge& verb, const std::string& why);
     static void bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targetLeft);
+    void forward(const bxml::Forward& verb);
     std::shared_ptr<BridgeContext> bridge_;  // the <Bridge> this call is in, either side
 
     Call call_;

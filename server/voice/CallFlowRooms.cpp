@@ -116,4 +116,47 @@ void CallFlow::bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targe
                   callEvent("bridgeTargetComplete", target->call_, target->clock_()));
 }
 
+// <Forward> (dev.bandwidth.com/docs/voice/bxml/forward): the call is handed to another number
+// through the trunk (same toll-fraud rules as a <Transfer> B-leg); an inbound call not answered
+// yet is answered only when the forwarded leg is. The application has no control afterwards:
+// no events but the call's disconnect, which comes when either side hangs up.
+void CallFlow::forward(const bxml::Forward& verb) {
+    TransferRequest req;
+    req.callId = call_.callId;
+    // Bandwidth: without `from`, the forwarded leg shows the number that was called.
+    req.from = verb.from.value_or(call_.to);
+    req.callTimeout = verb.callTimeout.value_or(30);
+    if (verb.to.rfind("sip:", 0) == 0) req.targets.emplace_back(bxml::SipUriTarget{verb.to, std::nullopt, {}});
+    else req.targets.emplace_back(bxml::PhoneNumberTarget{verb.to, {}});
+    req.legCallIds.push_back(newCallId());
+    bool answerCaller = call_.direction == CallDirection::Inbound && !call_.answerTime;
+    mediaBusy_ = true;
+    auto step = step_;
+    auto* ex = &executor_;
+    std::weak_ptr<CallFlow> weak = weak_from_this();
+    app::log(app::LogLevel::Info, "voice: call " + call_.callId + " forwarded to " + verb.to);
+    media_->forward(
+        req, answerCaller,
+        [weak, ex, step] {
+            ex->post([weak, step] {
+                auto self = weak.lock();
+                if (!self || self->stale(step) || self->call_.answerTime) return;
+                self->call_.answerTime = self->clock_();
+                self->call_.state = CallState::Answered;
+                if (self->hooks_.answered) self->hooks_.answered();
+            });
+        },
+        [weak, ex, step](TransferOutcome outcome) {
+            ex->post([weak, step, outcome = std::move(outcome)] {
+                auto self = weak.lock();
+                if (!self || self->stale(step)) return;
+                self->mediaBusy_ = false;
+                if (outcome.answeredIndex || outcome.legs.empty()) return self->finish(cause::kHangup, {}, true);
+                const auto& leg = outcome.legs.front();
+                self->finish(leg.cause, "the forwarded call was not connected" +
+                                            (leg.errorMessage.empty() ? std::string() : ": " + leg.errorMessage), true);
+            });
+        });
+}
+
 }  // namespace sb::voice

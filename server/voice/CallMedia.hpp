@@ -66,6 +66,11 @@ public:
     // hung up or was stop()ped (redirected); targetLeft says which one left.
     virtual void bridgeWith(const std::shared_ptr<CallMedia>& target, Done connected,
                             std::function<void(bool targetLeft)> ended) = 0;
+    // <Forward>: rings the request's one target through the trunk as a <Transfer> B-leg; when it
+    // answers, answers this call first if `answerCaller` (an inbound call not answered yet),
+    // connects them and calls `answered`; `done` once the forwarded leg has ended or failed.
+    virtual void forward(const TransferRequest& request, bool answerCaller, std::function<void()> answered,
+                         std::function<void(TransferOutcome)> done) = 0;
 };
 
 class CallPlacer {

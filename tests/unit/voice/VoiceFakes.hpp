@@ -120,6 +120,14 @@ public:
         bridgeConnected = std::move(connected);
         bridgeEnded = std::move(ended);
     }
+    void forward(const TransferRequest& request, bool answerCaller, std::function<void()> answered,
+                 std::function<void(TransferOutcome)> done) override {
+        log.push_back(std::string("forward") + (answerCaller ? " answering" : ""));
+        lastTransfer = request;
+        forwardAnswered = std::move(answered);
+        transferDone = std::move(done);
+    }
+    std::function<void()> forwardAnswered;
     std::shared_ptr<CallMedia> bridgeTarget;
     Done bridgeConnected;
     std::function<void(bool)> bridgeEnded;
