@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { Bxml } from 'bandwidth-sdk';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -108,8 +109,12 @@ async function disconnected(callId) {
 
 test('<Bridge>: both phones hear each other; when the bridging call hangs up the target gets bridgeTargetComplete and runs its BXML', async () => {
   const start = events.length;
-  const { phoneA, phoneB, uas, aId, bId, quietA } = await twoCalls((a) => `<Response><Bridge bridgeCompleteUrl="/bridge-complete" `
-    + `bridgeTargetCompleteUrl="/bridge-target-complete" tag="bridged" username="u" password="p">${a}</Bridge><Hangup/></Response>`);
+  // Written with Bandwidth's own BXML builder (bandwidth-sdk), every attribute it has.
+  const { phoneA, phoneB, uas, aId, bId, quietA } = await twoCalls((a) => new Bxml.Response([new Bxml.Bridge(a, {
+    bridgeCompleteUrl: '/bridge-complete', bridgeCompleteMethod: 'POST', bridgeCompleteFallbackUrl: '/fallback',
+    bridgeCompleteFallbackMethod: 'POST', bridgeTargetCompleteUrl: '/bridge-target-complete', bridgeTargetCompleteMethod: 'POST',
+    bridgeTargetCompleteFallbackUrl: '/fallback', bridgeTargetCompleteFallbackMethod: 'GET', username: 'u', password: 'p',
+    fallbackUsername: 'fu', fallbackPassword: 'fp', tag: 'bridged' }), new Bxml.Hangup()]).toBxml());
   assert.ok(quietA < 0.01, `phone A heard nothing before the bridge (energy ${quietA})`);
   await until(async () => phoneB.stats.energy > 1, { timeout: 10000, what: `phone A's tone at phone B (energy ${phoneB.stats.energy})` });
   await until(async () => phoneA.stats.energy > 1, { timeout: 10000, what: `phone B's tone at phone A (energy ${phoneA.stats.energy})` });
@@ -121,6 +126,7 @@ test('<Bridge>: both phones hear each other; when the bridging call hangs up the
   await until(async () => phoneA.stats.digits.some((d) => d.digit === '9'), { timeout: 10000, what: 'digit 9 (the bridgeTargetComplete BXML) at phone A' });
   const dA = await disconnected(aId);
   assert.equal(dA.cause, 'hangup');
+  assert.equal((await disconnected(bId)).tag, 'bridged', '<Bridge tag> set the bridging call\'s tag');
   const done = await uas;
   assert.equal(done.code, 0, done.stderr || done.stdout);
   const got = since(start);
@@ -130,6 +136,7 @@ test('<Bridge>: both phones hear each other; when the bridging call hangs up the
   assert.equal(btc[0].callId, aId, 'sent for the target call');
   assert.equal(btc[0].accountId, ACCOUNT.id);
   assert.equal(btc[0].direction, 'outbound');
+  assert.equal(btc[0].tag, undefined, 'the target keeps its own tag; <Bridge tag> is the bridging call\'s');
   for (const f of ['eventTime', 'from', 'to', 'callUrl', 'startTime', 'answerTime', 'applicationId']) assert.ok(f in btc[0], f);
   assert.equal(got.filter((e) => e.path === '/bridge-complete').length, 0, 'bridgeComplete is not sent when the bridging call leaves');
   phoneA.close();

@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { Bxml } from 'bandwidth-sdk';
 
 const NUMBER = '+15550100';
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -58,10 +59,10 @@ async function forwardedPhone(role = '') {
 
 test('<Forward>: the caller is connected to the forwarded number, audio both ways, the caller\'s BYE ends both, only the disconnect follows', async () => {
   const start = events.length;
-  reply = (p) => (p === '/initiate'
-    ? '<Response><Forward to="+15557654321" from="+15550009999" callTimeout="10" diversionTreatment="propagate" '
-      + 'diversionReason="unconditional"/><SendDtmf>1</SendDtmf></Response>'
-    : '');
+  // Written with Bandwidth's own BXML builder (bandwidth-sdk), every attribute it has.
+  const bxml = new Bxml.Response([new Bxml.Forward({ to: '+15557654321', from: '+15550009999', callTimeout: 10,
+    diversionTreatment: 'propagate', diversionReason: 'unconditional', uui: 'aGVsbG8=;encoding=base64' }), new Bxml.SendDtmf('1')]).toBxml();
+  reply = (p) => (p === '/initiate' ? bxml : '');
   const { phone: callee, uas } = await forwardedPhone();
   const caller = await phoneMedia();
   const sipPort = await sb.sipPort();
