@@ -19,7 +19,7 @@ void SipBridge::bridgeCalls(const std::string& originId, const std::string& targ
     auto& target = *t->second;
     for (auto [call, who] : {std::pair<Call*, const char*>{&origin, "the call"}, {&target, "the target call"}}) {
         if (call->attached) return connected(false, std::string(who) + " is in a WebRTC session");
-        if (call->transfer) return connected(false, std::string(who) + " is running a <Transfer>");
+        if (call->transfer) return connected(false, std::string(who) + " is running a <Transfer> or <Forward>");
         if (call->bridged) return connected(false, std::string(who) + " is already bridged");
         if (call->legOf) return connected(false, std::string(who) + " is a transfer leg");
     }

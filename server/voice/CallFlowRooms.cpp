@@ -20,6 +20,10 @@ struct CallFlow::BridgeContext {
     bxml::Bridge verb;  // URLs resolved against the origin's document
     std::weak_ptr<CallFlow> origin, target;
     std::uint64_t originStep = 0, targetStep = 0;  // each flow's step while it is in the bridge
+    // The target's step and media state before it was interrupted: restored when the calls
+    // cannot be connected, so what it was doing (a <Pause>, a <Transfer>) carries on.
+    std::uint64_t targetPreviousStep = 0;
+    bool targetWasBusy = false;
     bool over = false;
 };
 
@@ -54,6 +58,8 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
     // The target's BXML is cancelled: whatever it waits for is now stale; its media (playback)
     // is stopped by bridgeWith, and a REST redirect of it later stop()s the media, which ends
     // the bridge.
+    ctx->targetPreviousStep = target->step_;
+    ctx->targetWasBusy = target->mediaBusy_;
     ctx->targetStep = ++target->step_;
     target->mediaBusy_ = true;
     target->bridge_ = ctx;
@@ -71,11 +77,12 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
                 auto t = ctx->target.lock();
                 if (ctx->over) return;
                 ctx->over = true;
-                // The target's BXML goes on with its next verb: it was never connected.
+                // Nothing was done to the target's media (the SIP side refuses before touching
+                // it): its verb carries on as if <Bridge> had never been tried.
                 if (t && !t->stale(ctx->targetStep)) {
                     t->bridge_.reset();
-                    t->mediaBusy_ = false;
-                    t->next();
+                    t->step_ = ctx->targetPreviousStep;
+                    t->mediaBusy_ = ctx->targetWasBusy;
                 }
                 if (origin && !origin->stale(ctx->originStep)) {
                     origin->bridge_.reset();

@@ -133,6 +133,9 @@ TEST_CASE_METHOD(Rooms, "<Bridge>: when the media cannot connect, the origin is 
     const auto* event = cb.last("bridgeComplete");
     REQUIRE(event);
     CHECK(event->body["errorMessage"] == "the calls could not be connected: the target call is in a WebRTC session");
+    // The target's <Pause> carries on: its verbs go on only when it runs out.
+    CHECK(a.media->log.empty());
+    ex.advance(61s);
     CHECK(a.media->log == std::vector<std::string>{"dtmf 1 200/400", "hangup"});
 }
 
