@@ -107,7 +107,7 @@ async function disconnected(callId) {
   return events.find((e) => e.eventType === 'disconnect' && e.callId === callId);
 }
 
-test('<Bridge>: both phones hear each other; when the bridging call hangs up the target gets bridgeTargetComplete and runs its BXML', async () => {
+test('<Bridge>: both phones hear each other; when the bridging call hangs up the target gets bridgeTargetComplete and runs its BXML', async (t) => {
   const start = events.length;
   // Written with Bandwidth's own BXML builder (bandwidth-sdk), every attribute it has.
   const { phoneA, phoneB, uas, aId, bId, quietA } = await twoCalls((a) => new Bxml.Response([new Bxml.Bridge(a, {
@@ -118,6 +118,7 @@ test('<Bridge>: both phones hear each other; when the bridging call hangs up the
   assert.ok(quietA < 0.01, `phone A heard nothing before the bridge (energy ${quietA})`);
   await until(async () => phoneB.stats.energy > 1, { timeout: 10000, what: `phone A's tone at phone B (energy ${phoneB.stats.energy})` });
   await until(async () => phoneA.stats.energy > 1, { timeout: 10000, what: `phone B's tone at phone A (energy ${phoneA.stats.energy})` });
+  t.diagnostic(`energy before the bridge at A ${quietA.toFixed(4)}; after: at A ${phoneA.stats.energy.toFixed(1)}, at B ${phoneB.stats.energy.toFixed(1)}`);
   phoneA.sendDigit('7');
   await until(async () => phoneB.stats.digits.some((d) => d.digit === '7'), { timeout: 5000, what: 'digit 7 at phone B' });
 

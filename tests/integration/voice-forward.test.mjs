@@ -57,7 +57,7 @@ async function forwardedPhone(role = '') {
   return { phone, uas };
 }
 
-test('<Forward>: the caller is connected to the forwarded number, audio both ways, the caller\'s BYE ends both, only the disconnect follows', async () => {
+test('<Forward>: the caller is connected to the forwarded number, audio both ways, the caller\'s BYE ends both, only the disconnect follows', async (t) => {
   const start = events.length;
   // Written with Bandwidth's own BXML builder (bandwidth-sdk), every attribute it has.
   const bxml = new Bxml.Response([new Bxml.Forward({ to: '+15557654321', from: '+15550009999', callTimeout: 10,
@@ -74,6 +74,7 @@ test('<Forward>: the caller is connected to the forwarded number, audio both way
   callee.stream();
   await until(async () => callee.stats.energy > 1, { timeout: 5000, what: `the caller's tone at the forwarded phone (energy ${callee.stats.energy})` });
   await until(async () => caller.stats.energy > 1, { timeout: 5000, what: `the forwarded phone's tone at the caller (energy ${caller.stats.energy})` });
+  t.diagnostic(`energy at the forwarded phone ${callee.stats.energy.toFixed(1)}, at the caller ${caller.stats.energy.toFixed(1)}`);
   const [a, b] = await Promise.all([uac, uas]);
   assert.equal(a.code, 0, `the caller's call went through and ended with its BYE: ${a.stderr || a.stdout}`);
   assert.equal(b.code, 0, `the forwarded phone got a BYE: ${b.stderr || b.stdout}`);
