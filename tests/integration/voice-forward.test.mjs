@@ -124,3 +124,25 @@ test('invalid <Forward> attributes end the call with invalid-bxml saying why', a
   await uac;
   caller.close();
 });
+
+test('<Forward> to a phone that does not answer in callTimeout: the call ends with cause timeout, never answered', async () => {
+  const start = events.length;
+  reply = (p) => (p === '/initiate' ? '<Response><Forward to="+15557654321" callTimeout="2"/></Response>' : '');
+  const { phone: callee, uas } = await forwardedPhone('ring');  // rings until cancelled
+  const caller = await phoneMedia();
+  const sipPort = await sb.sipPort();
+  // The caller expects a 200 that never comes: its own result is not the point here.
+  const uac = sipp({ target: `127.0.0.1:${sipPort}`, scenario: 'dialin_number.xml', keys: { rtp_port: caller.port }, holdMs: 1000,
+    extra: ['-s', NUMBER], timeoutMs: 10000 });
+  await until(async () => events.slice(start).some((e) => e.path === '/disconnect'), { timeout: 15000, what: 'disconnect callback' });
+  const d = events.slice(start).find((e) => e.path === '/disconnect');
+  assert.equal(d.cause, 'timeout');
+  assert.match(d.errorMessage, /the forwarded call was not connected/);
+  assert.equal(d.answerTime, undefined, 'the caller was never answered');
+  assert.equal(caller.stats.peer, null, 'no media went to the caller');
+  const b = await uas;
+  assert.equal(b.code, 0, `the forwarded phone got its CANCEL: ${b.stderr || b.stdout}`);
+  await uac;
+  caller.close();
+  callee.close();
+});
