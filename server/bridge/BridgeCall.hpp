@@ -26,6 +26,13 @@ struct SipBridge::Call {
     std::shared_ptr<Transfer> transfer;  // A-leg: the <Transfer> out of this server it is running
     std::shared_ptr<Transfer> legOf;     // B-leg: the transfer it was dialed for ...
     std::size_t legIndex = 0;            // ... as this target
+    std::shared_ptr<BridgeLink> bridged; // rooms: the <Bridge> this call is in (VoiceRooms.cpp)
+};
+
+// rooms: two voice calls whose audio is connected by <Bridge>; both calls hold it.
+struct SipBridge::BridgeLink {
+    std::string originId, targetId;  // SIP call ids
+    std::function<void(bool targetLeft)> ended;  // run once, by whichever leaves first
 };
 
 // A BXML <Transfer> to destinations outside this server: one B-leg per target, dialed through the

@@ -250,6 +250,7 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
     if (call->onLeftSession) std::exchange(call->onLeftSession, nullptr)();
     if (call->legOf) legEnded(*call, voice::cause::kHangup, "");
     if (call->transfer) hangUpLegs(call->transfer, voice::cause::kCancel, "transfer: the caller is gone");
+    if (call->bridged) unbridge(*call);  // rooms
     if (!call->voiceCallId.empty()) {
         voiceToSip_.erase(call->voiceCallId);
         // The far end hung up (or the server ended the call): the voice API sends its callback.

@@ -121,6 +121,13 @@ private:
     void hangUpLegs(const std::shared_ptr<Transfer>& transfer, const std::string& cause, const std::string& reason);
     void connectAudio(Call& a, Call& b);
     std::string trunkUriFor(const std::string& to) const;
+    // --- rooms: <Bridge> between two voice calls (VoiceRooms.cpp) ---
+    struct BridgeLink;
+    void bridgeCalls(const std::string& originId, const std::string& targetId, voice::CallMedia::Done connected,
+                     std::function<void(bool targetLeft)> ended);
+    void unbridge(Call& leaving);
+    // <Forward>: the forwarded leg answered; an unanswered inbound call is answered now (200 OK).
+    void answerForwarded(Call& call);
 
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     BridgeConfig config_;

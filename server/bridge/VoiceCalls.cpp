@@ -154,6 +154,7 @@ public:
         run([](SipBridge& b, Call& call) {
             call.pipeline->stopPlayback();
             if (call.transfer) b.hangUpLegs(call.transfer, voice::cause::kCancel, "transfer stopped");
+            if (call.bridged) b.unbridge(call);  // rooms: a redirected call leaves its <Bridge>
         }, nullptr);
     }
 
@@ -161,6 +162,33 @@ public:
         auto bridge = bridge_.lock();
         if (!bridge) return;
         asio::post(bridge->strand_, [bridge, id = sipId_] { bridge->end(id, "voice hangup", true); });
+    }
+
+    // rooms: <Bridge> (VoiceRooms.cpp does the wiring).
+    void bridgeWith(const std::shared_ptr<voice::CallMedia>& target, Done connected,
+                    std::function<void(bool)> ended) override {
+        const auto* peer = dynamic_cast<const Media*>(target.get());
+        if (!peer) return connected(false, "the target call has no SIP media on this server");
+        run([targetId = peer->sipId_, connected, ended](SipBridge& b, Call& call) {
+            b.bridgeCalls(call.id, targetId, connected, ended);
+        }, connected);
+    }
+
+    // rooms: <Forward> is a <Transfer> to one target through the trunk whose end ends the call;
+    // the caller is answered when the forwarded leg answers.
+    void forward(const voice::TransferRequest& request, bool answerCaller, std::function<void()> answered,
+                 std::function<void(voice::TransferOutcome)> done) override {
+        std::weak_ptr<SipBridge> weak = bridge_;
+        run([weak, request, answerCaller, answered, done](SipBridge& b, Call& call) {
+            b.transferOut(b.active_[call.id], request, [weak, id = call.id, answerCaller, answered](std::size_t) {
+                auto self = weak.lock();  // runs on the strand (onLegAnswered)
+                if (!self) return;
+                auto it = self->active_.find(id);
+                if (it == self->active_.end()) return;
+                if (answerCaller) self->answerForwarded(*it->second);
+                answered();
+            }, done);
+        }, [done](bool, std::string) { done({}); });
     }
 
 private:

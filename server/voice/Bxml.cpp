@@ -20,10 +20,9 @@ using detail::trim;
 
 // Bandwidth verbs that exist but that this server does not execute.
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
-    "Bridge",           "Conference",        "Record",
-    "StartRecording", "StopRecording",   "PauseRecording",   "ResumeRecording",
-    "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
-    "Forward",        "Refer",           "Connect",          "StartMachineDetection"};
+    "Conference",     "Record",          "StartRecording",   "StopRecording",     "PauseRecording",
+    "ResumeRecording", "StartStream",    "StopStream",       "StartTranscription", "StopTranscription",
+    "Refer",          "Connect",         "StartMachineDetection"};
 
 bool isE164(std::string_view s) {
     if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
@@ -187,6 +186,8 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         return Tag{v};
     }
     if (auto ivr = detail::parseIvrVerb(name, e)) return std::move(*ivr);
+    if (name == "Bridge") return parseBridge(node, e.where());  // rooms (BxmlRooms.cpp)
+    if (name == "Forward") return parseForward(node, e.where());
     if (kUnsupportedVerbs.count(name)) return Unsupported{name};
     fail(e.where(), "unknown verb");
 }
@@ -289,7 +290,8 @@ std::string withoutContent(const std::string& message) {
     static const std::set<std::string, std::less<>> kOwnNames{
         "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
         "PhoneNumber", "SipUri",
-        "SpeakSentence", "Gather", "StartGather", "StopGather"};
+        "SpeakSentence", "Gather", "StartGather", "StopGather",
+        "Bridge", "Forward"};  // rooms
     std::string out;
     std::string_view m = message;
     auto uui = m.find("uui: ");
@@ -325,6 +327,8 @@ std::string verbName(const Verb& verb) {
         std::string operator()(const Gather&) const { return "Gather"; }
         std::string operator()(const StartGather&) const { return "StartGather"; }
         std::string operator()(const StopGather&) const { return "StopGather"; }
+        std::string operator()(const Bridge&) const { return "Bridge"; }
+        std::string operator()(const Forward&) const { return "Forward"; }
     };
     return std::visit(Name{}, verb);
 }

@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "server/voice/BxmlRooms.hpp"
+
 namespace sb::voice::bxml {
 
 class BxmlError : public std::runtime_error {
@@ -131,7 +133,8 @@ struct Unsupported {
 namespace sb::voice::bxml {
 
 using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
-                          SpeakSentence, Gather, StartGather, StopGather>;
+                          SpeakSentence, Gather, StartGather, StopGather,
+                          Bridge, Forward>;  // rooms (BxmlRooms.hpp)
 
 // Parses a document whose root is <Response> (or <Bxml>). A blank document is an empty list
 // (nothing to execute: the call is hung up, as at the end of any document).

@@ -163,7 +163,9 @@ void CallFlow::onDocument(const std::string& url, const CallbackResult& result) 
     }
     next_ = 0;
     baseUrl_ = url;
-    if (call_.direction == CallDirection::Inbound && !call_.answerTime) {
+    // rooms: <Forward> first hands the call on unanswered (it is answered when the forwarded leg is).
+    bool forwardsFirst = !verbs_.empty() && std::holds_alternative<bxml::Forward>(verbs_.front());
+    if (call_.direction == CallDirection::Inbound && !call_.answerTime && !forwardsFirst) {
         mediaBusy_ = true;
         auto step = step_;
         media_->answer([weak = weak_from_this(), ex = &executor_, step](bool ok, std::string error) {
@@ -199,6 +201,8 @@ void CallFlow::execute(const bxml::Verb& verb) {
     if (spendsTime) redirectHops_ = 0;
     if (executeIvr(verb)) return;
     if (auto* t = std::get_if<bxml::Transfer>(&verb)) return transfer(*t);
+    if (auto* b = std::get_if<bxml::Bridge>(&verb)) return bridge(*b);  // rooms
+    if (auto* f = std::get_if<bxml::Forward>(&verb)) return forward(*f);
     if (std::holds_alternative<bxml::Hangup>(verb)) return finish(cause::kHangup, {}, true);
     if (auto* p = std::get_if<bxml::Pause>(&verb)) return wait(p->duration);
     // Ringback is not generated: <Ring> waits in silence for its duration.

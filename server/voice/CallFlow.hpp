@@ -36,6 +36,8 @@
 
 namespace sb::voice {
 
+class CallFlow;
+
 struct CallFlowHooks {
     // Inbound calls: the flow answered the call (before its first verb).
     std::function<void()> answered;
@@ -44,6 +46,8 @@ struct CallFlowHooks {
     // The flow ended the call (it has already hung up the media). Called at most once, never
     // after stop().
     std::function<void(const std::string& cause, const std::string& errorMessage)> ended;
+    // rooms: the running flow of another call of the same account (nullptr if none): <Bridge>'s target.
+    std::function<std::shared_ptr<CallFlow>(const std::string& callId)> flowOf;
 };
 
 class CallFlow : public std::enable_shared_from_this<CallFlow> {
@@ -87,6 +91,14 @@ private:
     void setTag(const std::optional<std::string>& tag);
     void finish(const std::string& cause, const std::string& errorMessage, bool hangupMedia);
     bool stale(std::uint64_t step) const { return step != step_ || finished_; }
+
+    // --- rooms (CallFlowRooms.cpp) ---
+    struct BridgeContext;
+    void bridge(const bxml::Bridge& verb);
+    void bridgeFailed(const bxml::Bridge& verb, const std::string& why);
+    static void bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targetLeft);
+    void forward(const bxml::Forward& verb);
+    std::shared_ptr<BridgeContext> bridge_;  // the <Bridge> this call is in, either side
 
     Call call_;
     std::shared_ptr<CallMedia> media_;

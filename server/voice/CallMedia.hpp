@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,18 @@ public:
     // Every digit the caller presses from now on (RFC 4733 telephone-events or SIP INFO), each
     // once, on any thread; an empty function stops reporting.
     virtual void onDigit(std::function<void(char digit)> handler) = 0;
+    // --- rooms (server/bridge/VoiceRooms.cpp) ---
+    // <Bridge>: connects this call's audio both ways with `target`'s (another answered call),
+    // stopping whatever the target was playing. `connected(false, why)` when they cannot be
+    // connected. `ended(targetLeft)` runs once when they are no longer connected: one of them
+    // hung up or was stop()ped (redirected); targetLeft says which one left.
+    virtual void bridgeWith(const std::shared_ptr<CallMedia>& target, Done connected,
+                            std::function<void(bool targetLeft)> ended) = 0;
+    // <Forward>: rings the request's one target through the trunk as a <Transfer> B-leg; when it
+    // answers, answers this call first if `answerCaller` (an inbound call not answered yet),
+    // connects them and calls `answered`; `done` once the forwarded leg has ended or failed.
+    virtual void forward(const TransferRequest& request, bool answerCaller, std::function<void()> answered,
+                         std::function<void(TransferOutcome)> done) = 0;
 };
 
 class CallPlacer {

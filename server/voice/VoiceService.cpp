@@ -197,6 +197,13 @@ void VoiceService::startFlow(const Call& call, std::shared_ptr<CallMedia> media)
     hooks.ended = [weak, id](const std::string& c, const std::string& message) {
         if (auto s = weak.lock()) (*s)->finish(id, c, message);
     };
+    // rooms: <Bridge> finds its target among this account's running flows.
+    hooks.flowOf = [weak, accountId = call.accountId](const std::string& other) -> std::shared_ptr<CallFlow> {
+        auto s = weak.lock();
+        if (!s) return nullptr;
+        auto c = (*s)->registry_.find(other);
+        return c && c->accountId == accountId ? (*s)->flowOf(other) : nullptr;
+    };
     auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_, std::move(hooks),
                                            config_.maxRedirectHops);
     {

@@ -122,6 +122,25 @@ public:
             if (digitHandler) digitHandler(d);
     }
     std::function<void(char)> digitHandler;
+    // rooms: <Bridge>; the test runs bridgeConnected / bridgeEnded as the SIP side would.
+    void bridgeWith(const std::shared_ptr<CallMedia>& target, Done connected,
+                    std::function<void(bool)> ended) override {
+        log.push_back("bridge");
+        bridgeTarget = target;
+        bridgeConnected = std::move(connected);
+        bridgeEnded = std::move(ended);
+    }
+    void forward(const TransferRequest& request, bool answerCaller, std::function<void()> answered,
+                 std::function<void(TransferOutcome)> done) override {
+        log.push_back(std::string("forward") + (answerCaller ? " answering" : ""));
+        lastTransfer = request;
+        forwardAnswered = std::move(answered);
+        transferDone = std::move(done);
+    }
+    std::function<void()> forwardAnswered;
+    std::shared_ptr<CallMedia> bridgeTarget;
+    Done bridgeConnected;
+    std::function<void(bool)> bridgeEnded;
 
     bool autoComplete = true;  // media operations succeed at once
     std::vector<std::string> log;

@@ -1,0 +1,148 @@
+#include "server/voice/BxmlRooms.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <pugixml.hpp>
+#include <set>
+
+#include "server/voice/Bxml.hpp"
+
+namespace sb::voice::bxml {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& message) {
+    throw BxmlError("invalid BXML: " + where + ": " + message);
+}
+
+std::string trimmed(std::string_view s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// Attributes of <Bridge> that are accepted but have no effect of their own here: callback
+// credentials and fallbacks are the callback client's concern (Bandwidth's Bridge reference
+// lists them; refusing them would break applications written with its SDK builders).
+const std::set<std::string, std::less<>> kPassiveAttributes{
+    "username", "password", "fallbackUsername", "fallbackPassword", "bridgeCompleteFallbackUrl",
+    "bridgeCompleteFallbackMethod", "bridgeTargetCompleteFallbackUrl", "bridgeTargetCompleteFallbackMethod"};
+
+std::optional<std::string> url(const pugi::xml_node& node, const char* name, const std::string& where) {
+    auto a = node.attribute(name);
+    if (!a) return std::nullopt;
+    auto s = trimmed(a.value());
+    bool ok = !s.empty() && s.size() <= kMaxUrlLength &&
+              (s.find("://") == std::string::npos || s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0) &&
+              std::all_of(s.begin(), s.end(), [](char c) {
+                  auto u = static_cast<unsigned char>(c);
+                  return u > 0x20 && u != 0x7f && c != '<' && c != '>' && c != '"';
+              });
+    if (!ok) fail(where, std::string(name) + " \"" + a.value() + "\" is not an http(s) URL or a relative URL");
+    return s;
+}
+
+std::string method(const pugi::xml_node& node, const char* name, const std::string& where) {
+    auto a = node.attribute(name);
+    if (!a) return "POST";
+    std::string m = trimmed(a.value());
+    std::transform(m.begin(), m.end(), m.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+    if (m != "GET" && m != "POST") fail(where, std::string(name) + " \"" + a.value() + "\" must be GET or POST");
+    return m;
+}
+
+}  // namespace
+
+Bridge parseBridge(const pugi::xml_node& node, const std::string& where) {
+    static const std::set<std::string, std::less<>> kOwn{"bridgeCompleteUrl", "bridgeCompleteMethod",
+                                                         "bridgeTargetCompleteUrl", "bridgeTargetCompleteMethod", "tag"};
+    for (auto a : node.attributes()) {
+        std::string_view n = a.name();
+        if (!kOwn.count(n) && !kPassiveAttributes.count(n)) fail(where, "unknown attribute \"" + std::string(n) + "\"");
+    }
+    Bridge b;
+    b.bridgeCompleteUrl = url(node, "bridgeCompleteUrl", where);
+    b.bridgeCompleteMethod = method(node, "bridgeCompleteMethod", where);
+    b.bridgeTargetCompleteUrl = url(node, "bridgeTargetCompleteUrl", where);
+    b.bridgeTargetCompleteMethod = method(node, "bridgeTargetCompleteMethod", where);
+    if (auto t = node.attribute("tag")) {
+        std::string v = t.value();
+        if (v.size() > kMaxTagLength) fail(where, "tag must be at most " + std::to_string(kMaxTagLength) + " characters");
+        b.tag = v;
+    }
+    for (auto child : node.children())
+        if (child.type() == pugi::node_element) fail(where, std::string("must not contain <") + child.name() + ">");
+    b.targetCall = trimmed(node.text().get());
+    // Call ids are ours (hex, "c-…" for Bandwidth-style ids); anything else names no call.
+    constexpr std::size_t kMaxCallId = 128;
+    if (b.targetCall.empty()) fail(where, "needs the target call's id as its text");
+    bool idOk = b.targetCall.size() <= kMaxCallId &&
+                std::all_of(b.targetCall.begin(), b.targetCall.end(), [](char c) {
+                    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+                });
+    if (!idOk) fail(where, "\"" + b.targetCall + "\" is not a call id");
+    return b;
+}
+
+Forward parseForward(const pugi::xml_node& node, const std::string& where) {
+    static const std::set<std::string, std::less<>> kOwn{"to", "from", "callTimeout", "diversionTreatment",
+                                                         "diversionReason", "uui", "privacy", "callerDisplayName",
+                                                         "username", "password"};
+    for (auto a : node.attributes()) {
+        std::string_view n = a.name();
+        if (!kOwn.count(n)) fail(where, "unknown attribute \"" + std::string(n) + "\"");
+    }
+    for (auto child : node.children()) {
+        if (child.type() == pugi::node_element) fail(where, std::string("must not contain <") + child.name() + ">");
+        if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) && !trimmed(child.value()).empty())
+            fail(where, "must not have text content");
+    }
+    auto isE164 = [](const std::string& v) {
+        return v.size() >= 3 && v.size() <= 16 && v[0] == '+' && v[1] >= '1' && v[1] <= '9' &&
+               std::all_of(v.begin() + 1, v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    Forward f;
+    f.to = trimmed(node.attribute("to").value());
+    bool sipTo = f.to.rfind("sip:", 0) == 0 && f.to.size() <= 256 && f.to.size() > 4 &&
+                 std::all_of(f.to.begin(), f.to.end(), [](char c) {
+                     auto u = static_cast<unsigned char>(c);
+                     return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
+                 });
+    if (f.to.empty()) fail(where, "the to attribute is required");
+    if (!isE164(f.to) && !sipTo) fail(where, "to \"" + f.to + "\" must be E.164 (+15555555555) or a sip: URI");
+    if (auto a = node.attribute("from")) {
+        auto v = trimmed(a.value());
+        if (!isE164(v)) fail(where, "from \"" + v + "\" must be E.164 (+15555555555)");
+        f.from = v;
+    }
+    if (auto a = node.attribute("callTimeout")) {
+        auto v = trimmed(a.value());
+        char* end = nullptr;
+        double d = v.empty() ? 0 : std::strtod(v.c_str(), &end);
+        if (v.empty() || end != v.c_str() + v.size() || !(d >= 1 && d <= 300))
+            fail(where, "callTimeout \"" + v + "\" must be a number of seconds between 1 and 300");
+        f.callTimeout = d;
+    }
+    if (auto a = node.attribute("diversionTreatment")) {
+        std::string v = trimmed(a.value());
+        if (v != "none" && v != "propagate" && v != "stack")
+            fail(where, "diversionTreatment \"" + v + "\" must be none, propagate or stack");
+        f.diversionTreatment = v;
+    }
+    if (auto a = node.attribute("diversionReason")) {
+        static const std::set<std::string, std::less<>> kReasons{
+            "unknown", "user-busy", "no-answer", "unavailable", "unconditional", "time-of-day", "do-not-disturb",
+            "deflection", "follow-me", "out-of-service", "away"};
+        std::string v = trimmed(a.value());
+        if (!kReasons.count(v)) fail(where, "diversionReason \"" + v + "\" is not one of RFC 5806's reasons");
+        f.diversionReason = v;
+    }
+    if (auto a = node.attribute("callerDisplayName"); a && std::string_view(a.value()).size() > 256)
+        fail(where, "callerDisplayName must be at most 256 characters");
+    if (auto a = node.attribute("uui"); a && std::string_view(a.value()).size() > 256)
+        fail(where, "uui must be at most 256 characters");
+    return f;
+}
+
+}  // namespace sb::voice::bxml

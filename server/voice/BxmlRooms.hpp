@@ -1,0 +1,43 @@
+#pragma once
+// BXML verbs that join calls together (the "rooms" part of issue 9): <Bridge>, which connects the
+// running call with another active call of the same account (dev.bandwidth.com/docs/voice/bxml/bridge).
+// Parsed by BxmlRooms.cpp, executed by CallFlowRooms.cpp.
+
+#include <optional>
+#include <string>
+
+namespace pugi {
+class xml_node;
+}
+
+namespace sb::voice::bxml {
+
+struct Bridge {
+    std::string targetCall;  // the text content: the callId of the call to bridge with
+    // bridgeComplete goes here when the target leaves the bridge (or it cannot be bridged); the
+    // returned BXML replaces the verbs after <Bridge>. Absent: the verbs after <Bridge> continue.
+    std::optional<std::string> bridgeCompleteUrl;
+    std::string bridgeCompleteMethod = "POST";
+    // bridgeTargetComplete goes here when this call leaves first; the returned BXML runs on the
+    // target. Absent: the target is hung up.
+    std::optional<std::string> bridgeTargetCompleteUrl;
+    std::string bridgeTargetCompleteMethod = "POST";
+    std::optional<std::string> tag;
+};
+
+// <Forward> (dev.bandwidth.com/docs/voice/bxml/forward): hands an inbound call to another number
+// through the trunk; the application has no control of the call afterwards.
+struct Forward {
+    std::string to;                      // E.164, or a sip: URI of the trunk
+    std::optional<std::string> from;     // E.164 caller id for the forwarded leg (default: the call's `to`)
+    std::optional<double> callTimeout;   // seconds, 1..300 (default 30)
+    std::optional<std::string> diversionTreatment;  // none | propagate | stack (validated, see docs/voice.md)
+    std::optional<std::string> diversionReason;     // RFC 5806 reasons (validated, see docs/voice.md)
+};
+
+Forward parseForward(const pugi::xml_node& node, const std::string& where);
+
+// Parses a <Bridge> element; `where` names it in error messages. Throws BxmlError.
+Bridge parseBridge(const pugi::xml_node& node, const std::string& where);
+
+}  // namespace sb::voice::bxml
