@@ -83,6 +83,7 @@ void validate(const Config& c) {
     if (c.callbackMaxResponseBytes == 0) bad("callbackMaxResponseBytes", "must be positive");
     if (c.callbackMaxPending == 0) bad("callbackMaxPending", "must be positive");
     if (c.callbackMaxPendingPerCall == 0) bad("callbackMaxPendingPerCall", "must be positive");
+    if (c.recordingQueueFrames == 0) bad("recordingQueueFrames", "must be positive");
     if (c.janusMaxMessageBytes < 64 * 1024) bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
@@ -203,6 +204,9 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "callbackMaxPending") c.callbackMaxPending = get<std::size_t>(v, k);
         else if (k == "callbackMaxPendingPerCall") c.callbackMaxPendingPerCall = get<std::size_t>(v, k);
         else if (k == "janusMaxMessageBytes") c.janusMaxMessageBytes = get<std::size_t>(v, k);
+        else if (k == "recordingMaxBytesPerAccount") c.recordingMaxBytesPerAccount = get<std::uint64_t>(v, k);
+        else if (k == "recordingMaxBytesTotal") c.recordingMaxBytesTotal = get<std::uint64_t>(v, k);
+        else if (k == "recordingQueueFrames") c.recordingQueueFrames = get<std::size_t>(v, k);
         else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {

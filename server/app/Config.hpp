@@ -114,6 +114,10 @@ struct Config {
     std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
     std::size_t callbackMaxPendingPerCall = 16;          // … for one call
     std::size_t janusMaxMessageBytes = 1024 * 1024;      // a bigger Janus message drops the connection
+    // Recordings (issue 9; docs/security.md "Recordings"). 0 = unlimited for the byte budgets.
+    std::uint64_t recordingMaxBytesPerAccount = 1024ull * 1024 * 1024;  // WAV files kept per account
+    std::uint64_t recordingMaxBytesTotal = 0;                            // … for all accounts
+    std::size_t recordingQueueFrames = 16384;  // 20 ms blocks waiting for the disk, all calls
 };
 
 // Throws std::runtime_error naming the offending key or flag.

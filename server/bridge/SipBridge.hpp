@@ -57,6 +57,8 @@ struct BridgeStats {
     std::uint64_t untrustedTrunkInvites = 0; // INVITEs for voice numbers from a non-trunk address
 };
 
+class VoiceRecorder;
+
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
 public:
     SipBridge(boost::asio::any_io_executor executor, BridgeConfig config, const auth::TokenService& tokens,
@@ -84,6 +86,11 @@ public:
     void onUnclaimedInvite(UnclaimedInvite handler) { unclaimed_ = std::move(handler); }
 
     sip::SipEndpoint& endpoint() { return *endpoint_; }
+
+    // ---- record (issue 9) ----
+    // Records calls for the recording verbs; set before calls start. Unset: recordings refused.
+    void setRecorder(std::shared_ptr<VoiceRecorder> recorder) { recorder_ = std::move(recorder); }
+    // ---- end record ----
 
 private:
     struct Call;
@@ -132,6 +139,7 @@ private:
     voice::CallbackClient* http_ = nullptr;
     std::map<std::string, std::string> voiceToSip_;  // voice call id → SIP endpoint call id
     AddressList trunkAddresses_;
+    std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
 };
 
 }  // namespace sb::bridge

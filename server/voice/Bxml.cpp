@@ -14,8 +14,7 @@ namespace {
 
 // Bandwidth verbs that exist but that this server does not execute.
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
-    "SpeakSentence", "Gather",           "Bridge",           "Conference",        "Record",
-    "StartRecording", "StopRecording",   "PauseRecording",   "ResumeRecording",   "StartGather",
+    "SpeakSentence", "Gather",           "Bridge",           "Conference",        "StartGather",
     "StopGather",     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
     "Forward",        "Refer",           "Connect",          "StartMachineDetection"};
 
@@ -272,6 +271,15 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         if (v.size() > kMaxTagLength) fail(e.where(), "must be at most " + std::to_string(kMaxTagLength) + " characters");
         return Tag{v};
     }
+    // Recording verbs (BxmlRecording.cpp).
+    if (name == "Record") return parseRecord(node, e.where());
+    if (name == "StartRecording") return parseStartRecording(node, e.where());
+    if (name == "StopRecording" || name == "PauseRecording" || name == "ResumeRecording") {
+        parseRecordingControl(node, e.where());
+        if (name == "StopRecording") return StopRecording{};
+        if (name == "PauseRecording") return PauseRecording{};
+        return ResumeRecording{};
+    }
     if (kUnsupportedVerbs.count(name)) return Unsupported{name};
     fail(e.where(), "unknown verb");
 }
@@ -351,7 +359,7 @@ std::vector<Verb> parse(std::string_view document) {
 std::string withoutContent(const std::string& message) {
     static const std::set<std::string, std::less<>> kOwnNames{
         "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
-        "PhoneNumber", "SipUri"};
+        "PhoneNumber", "SipUri", "Record", "StartRecording", "StopRecording", "PauseRecording", "ResumeRecording"};
     std::string out;
     std::string_view m = message;
     auto uui = m.find("uui: ");
@@ -383,6 +391,11 @@ std::string verbName(const Verb& verb) {
         std::string operator()(const Ring&) const { return "Ring"; }
         std::string operator()(const Tag&) const { return "Tag"; }
         std::string operator()(const Unsupported& u) const { return u.verb; }
+        std::string operator()(const Record&) const { return "Record"; }
+        std::string operator()(const StartRecording&) const { return "StartRecording"; }
+        std::string operator()(const StopRecording&) const { return "StopRecording"; }
+        std::string operator()(const PauseRecording&) const { return "PauseRecording"; }
+        std::string operator()(const ResumeRecording&) const { return "ResumeRecording"; }
     };
     return std::visit(Name{}, verb);
 }

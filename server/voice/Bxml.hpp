@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "server/voice/BxmlRecording.hpp"
+
 namespace sb::voice::bxml {
 
 class BxmlError : public std::runtime_error {
@@ -105,7 +107,8 @@ struct Unsupported {
     std::string verb;
 };
 
-using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported>;
+using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
+                         Record, StartRecording, StopRecording, PauseRecording, ResumeRecording>;
 
 // Parses a document whose root is <Response> (or <Bxml>). A blank document is an empty list
 // (nothing to execute: the call is hung up, as at the end of any document).
