@@ -1,0 +1,279 @@
+// Recordings (issue 9, item 3): <Record> and the call-recording verbs write WAV files of the
+// phone's audio, served by Bandwidth's recordings REST endpoints under the account's auth, with
+// recordComplete / recordingAvailable events; storage limits fail the recording, not the call.
+// A sipp UAS behind the trunk answers; the test's RTP socket is its media and streams a tone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
+import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
+import { until } from '../support/api.mjs';
+
+const A = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
+  maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
+const B = { id: '9900001', username: 'other-user', password: 'other-password-1', allowedDestinations: ['\\+1555\\d{7}'],
+  maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
+
+let app;
+let trunkPort;
+const events = [];  // { path, ...body }
+let reply = () => '';
+
+before(async () => {
+  app = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const event = body ? JSON.parse(body) : {};
+      events.push({ path: req.url, ...event });
+      res.setHeader('content-type', 'application/xml');
+      res.end(reply(req.url, event) ?? '');
+    });
+  });
+  await new Promise((r) => app.listen(0, '127.0.0.1', r));
+  trunkPort = await freeUdpPort();
+});
+after(() => app?.close());
+
+const appUrl = () => `http://127.0.0.1:${app.address().port}`;
+
+async function start(extra = {}, dataDir) {
+  return startSwitchboard({
+    dataDir,
+    config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45200, rtpPortMax: 45399,
+      accounts: [A, B], ...extra },
+  });
+}
+
+// A phone behind the trunk: answers one call, its media is `phone` (streams a tone once
+// switchboard sends it audio), and waits for the BYE.
+async function phoneCall(sb, account, body) {
+  const phone = await phoneMedia();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-rec-'));
+  const csv = path.join(dir, 'ports.csv');
+  writeFileSync(csv, `SEQUENTIAL\n${phone.port};;\n`);
+  const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: 1, timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });
+  await new Promise((r) => setTimeout(r, 300));
+  const created = await call(`${sb.base}/v1/accounts/${account.id}/calls`, {
+    method: 'POST', account,
+    body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl()}/answer`, disconnectUrl: `${appUrl()}/disconnect`, ...body },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await until(() => phone.stats.peer, { timeout: 10000, what: 'audio from switchboard' });
+  phone.stream();
+  return { callId: created.body.callId, phone, uas };
+}
+
+async function ended(sb, account, callId) {
+  return until(async () => {
+    const r = await call(`${sb.base}/v1/accounts/${account.id}/calls/${callId}`, { account });
+    return r.body.state === 'disconnected' ? r.body : null;
+  }, { timeout: 20000, what: `call ${callId} to end` });
+}
+
+const eventFor = (callId, type) => until(() => events.find((e) => e.callId === callId && e.eventType === type),
+  { timeout: 20000, what: `${type} for ${callId}` });
+
+// The WAV's format and samples (RIFF chunks; PCM 16-bit).
+function parseWav(buf) {
+  assert.equal(buf.toString('ascii', 0, 4), 'RIFF');
+  assert.equal(buf.toString('ascii', 8, 12), 'WAVE');
+  let off = 12;
+  let fmt = null;
+  let data = null;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString('ascii', off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    if (id === 'fmt ') fmt = { format: buf.readUInt16LE(off + 8), channels: buf.readUInt16LE(off + 10), rate: buf.readUInt32LE(off + 12), bits: buf.readUInt16LE(off + 22) };
+    if (id === 'data') data = buf.subarray(off + 8, off + 8 + size);
+    off += 8 + size + (size & 1);
+  }
+  const samples = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+  return { ...fmt, samples, seconds: samples.length / fmt.channels / fmt.rate };
+}
+
+function rms(samples, channels = 1, channel = 0) {
+  let sum = 0;
+  let n = 0;
+  for (let i = channel; i < samples.length; i += channels) { sum += samples[i] * samples[i]; n++; }
+  return Math.sqrt(sum / Math.max(1, n));
+}
+
+const isoSeconds = (d) => {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(d);
+  assert.ok(m, `ISO 8601 duration: ${d}`);
+  return (Number(m[1] || 0) * 3600) + (Number(m[2] || 0) * 60) + Number(m[3] || 0);
+};
+
+test('<Record maxDuration="3">: the WAV has the phone\'s audio and lasts 3 s; REST lists, serves, deletes; another account gets 404', async () => {
+  const sb = await start();
+  try {
+    reply = (p) => (p === '/answer'
+      ? '<Response><Record maxDuration="3" recordCompleteUrl="/complete" recordingAvailableUrl="/available" tag="rec-1"/><Hangup/></Response>'
+      : '');
+    const { callId, phone, uas } = await phoneCall(sb, A);
+    const complete = await eventFor(callId, 'recordComplete');
+    const available = await eventFor(callId, 'recordingAvailable');
+    const c = await ended(sb, A, callId);
+    phone.close();
+    await uas;
+    assert.equal(c.disconnectCause, 'hangup', 'the empty recordComplete reply continued with <Hangup>');
+    for (const e of [complete, available]) {
+      assert.equal(e.accountId, A.id);
+      assert.match(e.recordingId, /^r-/);
+      assert.equal(e.fileFormat, 'wav');
+      assert.equal(e.channels, 1);
+      assert.equal(e.status, 'complete');
+      assert.equal(e.tag, 'rec-1');
+      assert.ok(Math.abs(isoSeconds(e.duration) - 3) <= 0.3, e.duration);
+      assert.equal(e.mediaUrl, `${sb.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings/${e.recordingId}/media`);
+      for (const f of ['eventTime', 'startTime', 'endTime', 'callUrl', 'from', 'to', 'direction']) assert.ok(e[f], f);
+    }
+    const rid = available.recordingId;
+    const v2 = `${sb.base}/api/v2/accounts/${A.id}`;
+
+    const media = await fetch(available.mediaUrl, { headers: { authorization: `Basic ${Buffer.from(`${A.username}:${A.password}`).toString('base64')}` } });
+    assert.equal(media.status, 200);
+    assert.match(media.headers.get('content-type'), /audio\/(vnd\.wave|wav)/);
+    const wav = parseWav(Buffer.from(await media.arrayBuffer()));
+    assert.deepEqual([wav.format, wav.channels, wav.rate, wav.bits], [1, 1, 8000, 16]);
+    assert.ok(Math.abs(wav.seconds - 3) <= 0.3, `duration ${wav.seconds} s`);
+    // The tone is ±8000 (RMS ≈ 5657); the first packets may arrive after the recording started.
+    const level = rms(wav.samples);
+    assert.ok(level > 3000, `the phone's tone is in the file (RMS ${level.toFixed(0)})`);
+
+    const list = await call(`${v2}/recordings`, { account: A });
+    assert.equal(list.status, 200);
+    assert.ok(list.body.some((r) => r.recordingId === rid && r.callId === callId));
+    const ofCall = await call(`${v2}/calls/${callId}/recordings`, { account: A });
+    assert.deepEqual(ofCall.body.map((r) => r.recordingId), [rid]);
+    const meta = await call(`${v2}/calls/${callId}/recordings/${rid}`, { account: A });
+    assert.equal(meta.status, 200);
+    assert.equal(meta.body.status, 'complete');
+    assert.equal(meta.body.direction, 'outbound');
+    const filtered = await call(`${v2}/recordings?minStartTime=2999-01-01T00:00:00Z`, { account: A });
+    assert.deepEqual(filtered.body, []);
+    const badFilter = await call(`${v2}/recordings?minStartTime=yesterday`, { account: A });
+    assert.equal(badFilter.status, 400);
+    assert.match(JSON.stringify(badFilter.body), /minStartTime/);
+
+    // Another account: its own path knows nothing of it; A's path refuses its credentials.
+    const otherV2 = `${sb.base}/api/v2/accounts/${B.id}`;
+    assert.equal((await call(`${otherV2}/calls/${callId}/recordings/${rid}`, { account: B })).status, 404);
+    assert.equal((await call(`${otherV2}/calls/${callId}/recordings/${rid}/media`, { account: B })).status, 404);
+    assert.deepEqual((await call(`${otherV2}/recordings`, { account: B })).body, []);
+    assert.ok([401, 403].includes((await call(`${v2}/calls/${callId}/recordings/${rid}`, { account: B })).status));
+    assert.equal((await call(`${otherV2}/calls/${callId}/recordings/${rid}`, { method: 'DELETE', account: B })).status, 404);
+
+    // Survives a restart (JSON sidecars).
+    await sb.stop();
+    const again = await start({}, sb.dataDir);
+    try {
+      const after = await call(`${again.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings/${rid}`, { account: A });
+      assert.equal(after.status, 200);
+      assert.equal(after.body.status, 'complete');
+      const file = path.join(sb.dataDir, 'recordings', A.id, callId, `${rid}.wav`);
+      assert.ok(existsSync(file));
+      const base2 = `${again.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings/${rid}`;
+      assert.equal((await call(`${base2}/media`, { method: 'DELETE', account: A })).status, 204);
+      assert.ok(!existsSync(file), 'the WAV is gone');
+      assert.equal((await call(`${base2}/media`, { account: A })).status, 404);
+      assert.equal((await call(base2, { account: A })).body.mediaUrl, null);
+      assert.equal((await call(base2, { method: 'DELETE', account: A })).status, 204);
+      assert.equal((await call(base2, { account: A })).status, 404);
+      assert.equal((await call(`${again.base}/api/v2/accounts/${A.id}/recordings`, { account: A })).body.length, 0);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await sb.stop();
+    sb.cleanup();
+  }
+});
+
+test('StartRecording … PauseRecording … ResumeRecording … StopRecording: two channels, the paused time left out', async () => {
+  const sb = await start();
+  try {
+    reply = (p) => (p === '/answer'
+      ? `<Response><StartRecording recordingAvailableUrl="/available" multiChannel="true"/><Pause duration="1"/>
+         <PauseRecording/><Pause duration="1.5"/><ResumeRecording/><Pause duration="1"/><StopRecording/>
+         <Pause duration="0.5"/><Hangup/></Response>`
+      : '');
+    const { callId, phone, uas } = await phoneCall(sb, A);
+    const available = await eventFor(callId, 'recordingAvailable');
+    await ended(sb, A, callId);
+    phone.close();
+    await uas;
+    assert.equal(available.status, 'complete');
+    assert.equal(available.channels, 2);
+    const r = await call(`${sb.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings/${available.recordingId}/media`, { account: A });
+    assert.equal(r.status, 200);
+    const media = await fetch(available.mediaUrl, { headers: { authorization: `Basic ${Buffer.from(`${A.username}:${A.password}`).toString('base64')}` } });
+    const wav = parseWav(Buffer.from(await media.arrayBuffer()));
+    assert.equal(wav.channels, 2);
+    // 1 s + 1 s recorded; the 1.5 s pause is not in the file.
+    assert.ok(Math.abs(wav.seconds - 2) <= 0.3, `duration ${wav.seconds} s`);
+    assert.ok(Math.abs(isoSeconds(available.duration) - wav.seconds) < 0.05, available.duration);
+    assert.ok(rms(wav.samples, 2, 0) > 2000, 'the phone (left channel) is heard');
+  } finally {
+    await sb.stop();
+    sb.cleanup();
+  }
+});
+
+test('a full account quota fails the recording with the callbacks saying why; the call goes on', async () => {
+  const sb = await start({ recordingMaxBytesPerAccount: 5000 });
+  try {
+    reply = (p) => {
+      if (p === '/answer') return '<Response><Record maxDuration="5" recordCompleteUrl="/complete" recordingAvailableUrl="/available"/><Hangup/></Response>';
+      if (p === '/complete') return '<Response><Redirect redirectUrl="/next"/></Response>';
+      if (p === '/next') return '<Response><Pause duration="0.2"/><Hangup/></Response>';
+      return '';
+    };
+    const { callId, phone, uas } = await phoneCall(sb, A);
+    const complete = await eventFor(callId, 'recordComplete');
+    const available = await eventFor(callId, 'recordingAvailable');
+    const c = await ended(sb, A, callId);
+    phone.close();
+    await uas;
+    for (const e of [complete, available]) {
+      assert.equal(e.status, 'error');
+      assert.match(e.errorMessage, /account's recording storage limit is reached/);
+    }
+    assert.ok(events.some((e) => e.callId === callId && e.path === '/next'), 'the recordComplete reply ran');
+    assert.equal(c.disconnectCause, 'hangup');
+    assert.deepEqual((await call(`${sb.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings`, { account: A })).body, []);
+  } finally {
+    await sb.stop();
+    sb.cleanup();
+  }
+});
+
+test('bad recording attributes end the call with a disconnect callback saying why', async () => {
+  const sb = await start();
+  try {
+    const cases = [
+      // The disconnect callback never repeats the document's values: they read "…".
+      ['<Record maxDuration="0"/>', /verb 1 <Record>: maxDuration "…" is out of range: must be between 1 and 10800 seconds/],
+      ['<Record fileFormat="mp3"/>', /verb 1 <Record>: fileFormat "…" is not supported by this server: use wav/],
+      ['<StartRecording multiChannel="yes"/>', /verb 1 <StartRecording>: multiChannel "…" must be true or false/],
+      ['<Record terminatingDigits="x"/>', /verb 1 <Record>: terminatingDigits: '…' is not a DTMF digit/],
+    ];
+    for (const [verb, why] of cases) {
+      reply = (p) => (p === '/answer' ? `<Response>${verb}</Response>` : '');
+      const { callId, phone, uas } = await phoneCall(sb, A);
+      const c = await ended(sb, A, callId);
+      phone.close();
+      await uas;
+      assert.equal(c.disconnectCause, 'invalid-bxml', verb);
+      const d = await eventFor(callId, 'disconnect');
+      assert.match(d.errorMessage, why, `${verb}: ${d.errorMessage}`);
+    }
+  } finally {
+    await sb.stop();
+    sb.cleanup();
+  }
+});
