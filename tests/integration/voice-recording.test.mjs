@@ -17,6 +17,18 @@ const A = { id: '9900000', username: 'test-user', password: 'test-password-1', a
 const B = { id: '9900001', username: 'other-user', password: 'other-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
 
+// 1 s of a 1 kHz tone, 8 kHz mono 16-bit: what the phone hears during <PlayAudio>.
+const TONE_WAV = (() => {
+  const n = 8000;
+  const b = Buffer.alloc(44 + 2 * n);
+  b.write('RIFF', 0); b.writeUInt32LE(36 + 2 * n, 4); b.write('WAVE', 8);
+  b.write('fmt ', 12); b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(8000, 24); b.writeUInt32LE(16000, 28); b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34);
+  b.write('data', 36); b.writeUInt32LE(2 * n, 40);
+  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(10000 * Math.sin((2 * Math.PI * 1000 * i) / 8000)), 44 + 2 * i);
+  return b;
+})();
+
 let app;
 let trunkPort;
 const events = [];  // { path, ...body }
@@ -29,6 +41,11 @@ before(async () => {
     req.on('end', () => {
       const event = body ? JSON.parse(body) : {};
       events.push({ path: req.url, ...event });
+      if (req.url === '/tone.wav') {
+        res.setHeader('content-type', 'audio/wav');
+        res.end(TONE_WAV);
+        return;
+      }
       res.setHeader('content-type', 'application/xml');
       res.end(reply(req.url, event) ?? '');
     });
@@ -50,7 +67,7 @@ async function start(extra = {}, dataDir) {
 
 // A phone behind the trunk: answers one call, its media is `phone` (streams a tone once
 // switchboard sends it audio), and waits for the BYE.
-async function phoneCall(sb, account, body) {
+async function phoneCall(sb, account, { stream = true } = {}) {
   const phone = await phoneMedia();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-rec-'));
   const csv = path.join(dir, 'ports.csv');
@@ -59,9 +76,10 @@ async function phoneCall(sb, account, body) {
   await new Promise((r) => setTimeout(r, 300));
   const created = await call(`${sb.base}/v1/accounts/${account.id}/calls`, {
     method: 'POST', account,
-    body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl()}/answer`, disconnectUrl: `${appUrl()}/disconnect`, ...body },
+    body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl()}/answer`, disconnectUrl: `${appUrl()}/disconnect` },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
+  if (!stream) return { callId: created.body.callId, phone, uas };
   await until(() => phone.stats.peer, { timeout: 10000, what: 'audio from switchboard' });
   phone.stream();
   return { callId: created.body.callId, phone, uas };
@@ -108,7 +126,7 @@ const isoSeconds = (d) => {
   return (Number(m[1] || 0) * 3600) + (Number(m[2] || 0) * 60) + Number(m[3] || 0);
 };
 
-test('<Record maxDuration="3">: the WAV has the phone\'s audio and lasts 3 s; REST lists, serves, deletes; another account gets 404', async () => {
+test('<Record maxDuration="3">: the WAV has the phone\'s audio and lasts 3 s; REST lists, serves, deletes; another account gets 404', async (t) => {
   const sb = await start();
   try {
     reply = (p) => (p === '/answer'
@@ -143,6 +161,7 @@ test('<Record maxDuration="3">: the WAV has the phone\'s audio and lasts 3 s; RE
     assert.ok(Math.abs(wav.seconds - 3) <= 0.3, `duration ${wav.seconds} s`);
     // The tone is ±8000 (RMS ≈ 5657); the first packets may arrive after the recording started.
     const level = rms(wav.samples);
+    t.diagnostic(`Record: ${wav.seconds.toFixed(3)} s, RMS ${level.toFixed(0)}, event duration ${available.duration}`);
     assert.ok(level > 3000, `the phone's tone is in the file (RMS ${level.toFixed(0)})`);
 
     const list = await call(`${v2}/recordings`, { account: A });
@@ -194,11 +213,11 @@ test('<Record maxDuration="3">: the WAV has the phone\'s audio and lasts 3 s; RE
   }
 });
 
-test('StartRecording … PauseRecording … ResumeRecording … StopRecording: two channels, the paused time left out', async () => {
+test('StartRecording … PauseRecording … ResumeRecording … StopRecording: two channels, the paused time left out', async (t) => {
   const sb = await start();
   try {
     reply = (p) => (p === '/answer'
-      ? `<Response><StartRecording recordingAvailableUrl="/available" multiChannel="true"/><Pause duration="1"/>
+      ? `<Response><StartRecording recordingAvailableUrl="/available" multiChannel="true"/><PlayAudio>/tone.wav</PlayAudio>
          <PauseRecording/><Pause duration="1.5"/><ResumeRecording/><Pause duration="1"/><StopRecording/>
          <Pause duration="0.5"/><Hangup/></Response>`
       : '');
@@ -214,10 +233,39 @@ test('StartRecording … PauseRecording … ResumeRecording … StopRecording: t
     const media = await fetch(available.mediaUrl, { headers: { authorization: `Basic ${Buffer.from(`${A.username}:${A.password}`).toString('base64')}` } });
     const wav = parseWav(Buffer.from(await media.arrayBuffer()));
     assert.equal(wav.channels, 2);
-    // 1 s + 1 s recorded; the 1.5 s pause is not in the file.
+    // 1 s (the tone played) + 1 s recorded; the 1.5 s pause is not in the file.
+    t.diagnostic(`StartRecording: ${wav.seconds.toFixed(3)} s, left RMS ${rms(wav.samples, 2, 0).toFixed(0)}, right RMS ${rms(wav.samples, 2, 1).toFixed(0)}`);
     assert.ok(Math.abs(wav.seconds - 2) <= 0.3, `duration ${wav.seconds} s`);
     assert.ok(Math.abs(isoSeconds(available.duration) - wav.seconds) < 0.05, available.duration);
-    assert.ok(rms(wav.samples, 2, 0) > 2000, 'the phone (left channel) is heard');
+    assert.ok(rms(wav.samples, 2, 0) > 2000, 'the phone (left channel) is in the file');
+    // What the phone heard (right channel): the played tone, in the first second only.
+    const right = (from, to) => rms(wav.samples.subarray(from * 16000, to * 16000), 2, 1);
+    t.diagnostic(`right channel RMS: first 0.9 s ${right(0.05, 0.95).toFixed(0)}, last 0.9 s ${right(1.05, 1.95).toFixed(0)}`);
+    assert.ok(right(0.05, 0.95) > 5000, 'the tone the phone heard is in the right channel');
+    assert.ok(right(1.05, 1.95) < 100, 'and not after it ended');
+  } finally {
+    await sb.stop();
+    sb.cleanup();
+  }
+});
+
+test('a terminating digit from the phone ends <Record>; the recording holds the time until then', async (t) => {
+  const sb = await start();
+  try {
+    reply = (p) => (p === '/answer'
+      ? '<Response><Record maxDuration="20" terminatingDigits="#" recordCompleteUrl="/complete"/><Hangup/></Response>'
+      : '');
+    const { callId, phone, uas } = await phoneCall(sb, A);
+    await new Promise((r) => setTimeout(r, 1500));
+    phone.sendDigit('#');
+    const complete = await eventFor(callId, 'recordComplete');
+    await ended(sb, A, callId);
+    phone.close();
+    await uas;
+    const seconds = isoSeconds(complete.duration);
+    t.diagnostic(`ended by # after ${seconds} s`);
+    assert.equal(complete.status, 'complete');
+    assert.ok(seconds > 1 && seconds < 2.5, complete.duration);
   } finally {
     await sb.stop();
     sb.cleanup();
@@ -264,7 +312,7 @@ test('bad recording attributes end the call with a disconnect callback saying wh
     ];
     for (const [verb, why] of cases) {
       reply = (p) => (p === '/answer' ? `<Response>${verb}</Response>` : '');
-      const { callId, phone, uas } = await phoneCall(sb, A);
+      const { callId, phone, uas } = await phoneCall(sb, A, { stream: false });
       const c = await ended(sb, A, callId);
       phone.close();
       await uas;
