@@ -2,6 +2,7 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -98,7 +99,7 @@ void RecordingWriter::run() {
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-            if (jobs_.empty()) return;  // stopping, and everything queued is done
+            if (jobs_.empty()) break;  // stopping, and everything queued is done
             job = std::move(jobs_.front());
             jobs_.pop_front();
             if (job.kind == Job::Kind::Write) --queuedWrites_;
@@ -109,6 +110,11 @@ void RecordingWriter::run() {
             app::log(app::LogLevel::Error, std::string("recording writer: ") + e.what());
         }
     }
+    // Recordings whose close never came (the server stopped mid-call): finish their WAV headers
+    // so what was written stays playable (RecordingStore::load marks them partial).
+    for (auto& f : open_)
+        if (f->handle) sf_close(f->handle), f->handle = nullptr;
+    open_.clear();
 }
 
 void RecordingWriter::perform(Job& job) {
@@ -127,7 +133,10 @@ void RecordingWriter::perform(Job& job) {
         }
         f.handle = sf_open(f.path.c_str(), SFM_WRITE, &info);
         if (!f.handle) f.result = {false, std::string("cannot create the file: ") + sf_strerror(nullptr), 0, 0};
-        else f.result.bytes = kWavHeaderBytes;
+        else {
+            f.result.bytes = kWavHeaderBytes;
+            open_.push_back(job.file);
+        }
         return;
     }
     case Job::Kind::Write: {
@@ -156,6 +165,7 @@ void RecordingWriter::perform(Job& job) {
                 f.result.error = "closing the file failed (disk full?)";
             }
             f.handle = nullptr;
+            open_.erase(std::remove(open_.begin(), open_.end(), job.file), open_.end());
             std::error_code ec;
             auto size = fs::file_size(f.path, ec);
             if (!ec) f.result.bytes = size;

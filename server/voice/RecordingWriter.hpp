@@ -59,6 +59,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> jobs_;
+    std::vector<std::shared_ptr<File>> open_;  // writer thread only: closed at shutdown if still open
     std::size_t queuedWrites_ = 0;
     std::uint64_t dropped_ = 0;
     bool stopping_ = false;

@@ -113,3 +113,20 @@ TEST_CASE("after shutdown nothing is accepted and nothing blocks", "[voice][Reco
     w.close(f, [&](RecordingFileResult) { called = true; });
     CHECK_FALSE(called);
 }
+
+TEST_CASE("a file never closed is finished at shutdown and stays a valid WAV", "[voice][RecordingWriter]") {
+    auto dir = tempDir();
+    auto path = (dir / "r.wav").string();
+    {
+        RecordingWriter w(16);
+        auto f = w.open(path, 1, 1 << 20);
+        REQUIRE(w.write(f, std::vector<std::int16_t>(160, 9)));
+        w.shutdown();
+    }
+    SF_INFO info{};
+    SNDFILE* in = sf_open(path.c_str(), SFM_READ, &info);
+    REQUIRE(in);
+    CHECK(info.frames == 160);
+    sf_close(in);
+    fs::remove_all(dir);
+}
