@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "server/app/Log.hpp"
+
 namespace sb::bridge {
 
 using sip::media::RecordingTap;
@@ -46,6 +48,9 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
                 std::lock_guard lock(self->mutex_);
                 self->entries_.erase(id);
             }
+            if (dropped)
+                app::log(app::LogLevel::Warn, "recording: " + std::to_string(dropped) +
+                                                  " blocks of 20 ms dropped (the disk writer's queue was full)");
             writer->close(file, [done, reason, digit, dropped](voice::RecordingFileResult fr) {
                 voice::RecordingResult r;
                 r.ok = fr.ok;
