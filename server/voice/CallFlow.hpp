@@ -70,6 +70,9 @@ public:
     // Where recordings go and the base of their mediaUrl (publicBaseUrl). Call before start();
     // without it the recording verbs fail (recordingAvailable/recordComplete say why).
     void setRecordings(std::shared_ptr<RecordingStore> store, std::string publicBaseUrl);
+    // REST PUT …/calls/{id}/recording: pause or resume the <StartRecording> in progress (any
+    // thread). False when none is.
+    bool setRecordingPaused(bool paused);
 
 private:
     struct RecordingContext;
@@ -83,7 +86,7 @@ private:
     void fetchContinuing(const std::string& url, const std::string& method, nlohmann::json event);
     std::shared_ptr<RecordingStore> recordings_;
     std::string recordingsBaseUrl_;
-    std::uint64_t callRecording_ = 0;  // the <StartRecording> in progress; 0: none
+    std::atomic<std::uint64_t> callRecording_{0};  // the <StartRecording> in progress; 0: none
     // ---- end record ----
 
 private:

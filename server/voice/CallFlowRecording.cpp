@@ -64,6 +64,13 @@ void CallFlow::setRecordings(std::shared_ptr<RecordingStore> store, std::string 
     recordingsBaseUrl_ = std::move(publicBaseUrl);
 }
 
+bool CallFlow::setRecordingPaused(bool paused) {
+    auto id = callRecording_.load();
+    if (!id || finished_) return false;
+    media_->setRecordingPaused(id, paused);  // thread-safe (CallMedia's recording methods)
+    return true;
+}
+
 bool CallFlow::executeRecording(const bxml::Verb& verb) {
     if (auto* r = std::get_if<bxml::Record>(&verb)) {
         redirectHops_ = 0;  // it spends time on the call
@@ -79,9 +86,9 @@ bool CallFlow::executeRecording(const bxml::Verb& verb) {
     bool pause = std::holds_alternative<bxml::PauseRecording>(verb);
     bool resume = std::holds_alternative<bxml::ResumeRecording>(verb);
     if (!stop && !pause && !resume) return false;
-    if (callRecording_) {
-        if (stop) media_->stopRecording(callRecording_);
-        else media_->setRecordingPaused(callRecording_, pause);
+    if (auto id = callRecording_.load()) {
+        if (stop) media_->stopRecording(id);
+        else media_->setRecordingPaused(id, pause);
         if (stop) callRecording_ = 0;
     }
     next();

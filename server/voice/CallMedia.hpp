@@ -86,6 +86,7 @@ public:
     // ---- record (issue 9) ----
     // Starts recording; returns its id (for pause/stop). `done` comes once, when the file is
     // closed (also when the call ends). Media without recording support refuse at once.
+    // setRecordingPaused and stopRecording may be called from any thread.
     virtual std::uint64_t startRecording(const RecordingSpec& spec, RecordingDone done) {
         RecordingResult r;
         r.error = "recording is not supported on this call";

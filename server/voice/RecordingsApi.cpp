@@ -93,12 +93,30 @@ RecordingMeta lookup(api::RequestContext& ctx, const std::string& account, const
 
 }  // namespace
 
-void addRecordingRoutes(api::Router& router, api::RestDeps deps, std::shared_ptr<RecordingStore> store,
-                        std::string publicBaseUrl) {
+void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
     const std::string base = kBase;
-    auto* s = store.get();
-    auto keep = std::move(store);  // the routes share ownership
-    auto url = std::move(publicBaseUrl);
+    auto keep = voice.recordings();  // the routes share ownership
+    auto* s = keep.get();
+    auto url = voice.publicBaseUrl();
+    auto* v = &voice;
+
+    // Bandwidth's updateCallRecordingState: {"state": "paused" | "recording"}.
+    router.add("PUT", base + "/calls/{callId}/recording", "updateCallRecordingState", [deps, v](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        const auto& callId = ctx.param("callId");
+        if (!isCallId(callId)) throw errors::callNotFound(callId);
+        v->call(account, callId);  // 404 before looking at the body
+        json body = json::parse(ctx.request().body, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) throw api::errors::invalidJson("expected an object with state");
+        auto state = body.find("state");
+        if (state == body.end() || !state->is_string() || (*state != "paused" && *state != "recording"))
+            throw api::errors::invalidField("state", "must be \"paused\" or \"recording\"");
+        v->setRecordingPaused(account, callId, *state == "paused");
+        api::HttpResponse r;  // Bandwidth: 200 with no body
+        r.status = 200;
+        r.contentType.clear();
+        return r;
+    });
 
     router.add("GET", base + "/recordings", "listAccountCallRecordings", [deps, s, keep, url](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);

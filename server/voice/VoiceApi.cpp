@@ -207,7 +207,7 @@ json callStateJson(const Call& c) {
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
     const std::string base = std::string(api::kAccountPrefix) + "/calls";
     VoiceService* v = &voice;
-    if (voice.recordings()) addRecordingRoutes(router, deps, voice.recordings(), voice.publicBaseUrl());  // record
+    if (voice.recordings()) addRecordingRoutes(router, deps, voice);  // record (issue 9)
 
     router.add("POST", base, "createCall", [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);

@@ -231,4 +231,12 @@ std::size_t VoiceService::purgeEnded(std::chrono::seconds retention) {
     return registry_.purgeEnded(clock_() - retention);
 }
 
+// record (issue 9)
+void VoiceService::setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused) {
+    call(accountId, callId);  // 404 for another account's call
+    auto flow = flowOf(callId);
+    if (!flow || !flow->setRecordingPaused(paused))
+        throw api::ApiError(api::ErrorCode::Conflict, "Call " + callId + " has no recording in progress", "callId");
+}
+
 }  // namespace sb::voice

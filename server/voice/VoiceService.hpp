@@ -110,6 +110,9 @@ public:
     void setRecordings(std::shared_ptr<RecordingStore> store) { recordings_ = std::move(store); }
     const std::shared_ptr<RecordingStore>& recordings() const { return recordings_; }
     const std::string& publicBaseUrl() const { return config_.publicBaseUrl; }
+    // PUT …/calls/{callId}/recording: 404 unless the account's call; 409 when the call has no
+    // <StartRecording> in progress (or has ended).
+    void setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused);
     // ---- end record ----
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.

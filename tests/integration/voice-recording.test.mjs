@@ -53,7 +53,12 @@ before(async () => {
   await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
 });
-after(() => app?.close());
+// Phones still open when a test failed half-way: an open socket would keep this file running.
+const phones = [];
+after(() => {
+  app?.close();
+  for (const p of phones) { try { p.close(); } catch { /* already closed */ } }
+});
 
 const appUrl = () => `http://127.0.0.1:${app.address().port}`;
 
@@ -77,6 +82,7 @@ async function stopClean(sb, cleanup = true) {
 // switchboard sends it audio), and waits for the BYE.
 async function phoneCall(sb, account, { stream = true, sippTimeoutMs = 30000 } = {}) {
   const phone = await phoneMedia();
+  phones.push(phone);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-rec-'));
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phone.port};;\n`);
@@ -250,6 +256,37 @@ test('StartRecording … PauseRecording … ResumeRecording … StopRecording: t
     t.diagnostic(`right channel RMS: first 0.9 s ${right(0.05, 0.95).toFixed(0)}, last 0.9 s ${right(1.05, 1.95).toFixed(0)}`);
     assert.ok(right(0.05, 0.95) > 5000, 'the tone the phone heard is in the right channel');
     assert.ok(right(1.05, 1.95) < 100, 'and not after it ended');
+  } finally {
+    await stopClean(sb);
+  }
+});
+
+test('PUT …/calls/{callId}/recording pauses and resumes a <StartRecording>; errors are clear', async (t) => {
+  const sb = await start();
+  try {
+    reply = (p) => (p === '/answer'
+      ? '<Response><StartRecording recordingAvailableUrl="/available"/><Pause duration="4"/><StopRecording/><Pause duration="0.3"/><Hangup/></Response>'
+      : '');
+    const { callId, phone, uas } = await phoneCall(sb, A);
+    const url = `${sb.base}/api/v2/accounts/${A.id}/calls/${callId}/recording`;
+    await new Promise((r) => setTimeout(r, 1000));
+    const bad = await call(url, { method: 'PUT', account: A, body: { state: 'stopped' } });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /state/);
+    assert.equal((await call(`${sb.base}/api/v2/accounts/${B.id}/calls/${callId}/recording`, { method: 'PUT', account: B, body: { state: 'paused' } })).status, 404);
+    assert.equal((await call(url, { method: 'PUT', account: A, body: { state: 'paused' } })).status, 200);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await call(url, { method: 'PUT', account: A, body: { state: 'recording' } })).status, 200);
+    const available = await eventFor(callId, 'recordingAvailable');
+    await ended(sb, A, callId);
+    phone.close();
+    await uas;
+    const seconds = isoSeconds(available.duration);
+    t.diagnostic(`4 s with 1.5 s paused over REST: ${seconds} s recorded`);
+    assert.ok(Math.abs(seconds - 2.5) <= 0.4, available.duration);
+    const after = await call(url, { method: 'PUT', account: A, body: { state: 'paused' } });
+    assert.equal(after.status, 409, 'the call has ended: nothing to pause');
+    assert.match(after.body.error ?? JSON.stringify(after.body), /no recording in progress/);
   } finally {
     await stopClean(sb);
   }

@@ -60,5 +60,5 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     CHECK(documented == routed);
     CHECK(documentedIds == routedIds);
     // The eleven call-control operations of reference §4.2 plus three operational ones and the device-token check.
-    CHECK(routed.size() == 21 + 6);  // + the six recordings operations (issue 9)
+    CHECK(routed.size() == 21 + 7);  // + the seven recordings operations (issue 9)
 }
