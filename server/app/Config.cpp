@@ -86,6 +86,7 @@ void validate(const Config& c) {
     if (c.ttsWorkers < 1 || c.ttsWorkers > 64) bad("ttsWorkers", "must be between 1 and 64");
     if (!(c.playAudioMaxSeconds >= 1 && c.playAudioMaxSeconds <= 86400))
         bad("playAudioMaxSeconds", "must be between 1 and 86400");
+    if (c.recordingQueueFrames == 0) bad("recordingQueueFrames", "must be positive");
     if (c.janusMaxMessageBytes < 64 * 1024) bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
@@ -210,6 +211,9 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "ttsWorkers") c.ttsWorkers = get<std::size_t>(v, k);
         else if (k == "ttsCacheBytes") c.ttsCacheBytes = get<std::size_t>(v, k);
         else if (k == "playAudioMaxSeconds") c.playAudioMaxSeconds = get<double>(v, k);
+        else if (k == "recordingMaxBytesPerAccount") c.recordingMaxBytesPerAccount = get<std::uint64_t>(v, k);
+        else if (k == "recordingMaxBytesTotal") c.recordingMaxBytesTotal = get<std::uint64_t>(v, k);
+        else if (k == "recordingQueueFrames") c.recordingQueueFrames = get<std::size_t>(v, k);
         else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {

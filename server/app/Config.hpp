@@ -120,6 +120,10 @@ struct Config {
     double playAudioMaxSeconds = 3600;                // a PlayAudio file that plays longer is refused
     // callbacks (issue 9)
     std::string callbackCaFile;  // extra CA certificates (PEM) trusted for https:// callbacks and audio
+    // Recordings (issue 9; docs/security.md "Recordings"). 0 = unlimited for the byte budgets.
+    std::uint64_t recordingMaxBytesPerAccount = 1024ull * 1024 * 1024;  // WAV files kept per account
+    std::uint64_t recordingMaxBytesTotal = 0;                            // … for all accounts
+    std::size_t recordingQueueFrames = 16384;  // 20 ms blocks waiting for the disk, all calls
 };
 
 // Throws std::runtime_error naming the offending key or flag.

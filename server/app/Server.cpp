@@ -14,6 +14,9 @@
 #include "server/voice/CallRegistry.hpp"
 #include "server/voice/HttpCallbackClient.hpp"
 #include "server/voice/VoiceApi.hpp"
+#include "server/bridge/VoiceRecorder.hpp"
+#include "server/voice/RecordingStore.hpp"
+#include "server/voice/RecordingWriter.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 #include "server/voice/VoiceService.hpp"
 #include "server/net/HttpServer.hpp"
@@ -130,6 +133,7 @@ struct Server::Parts {
     std::unique_ptr<voice::HttpCallbackClient> callbacks;
     std::unique_ptr<voice::AsioVoiceExecutor> voiceExecutor;
     std::unique_ptr<voice::VoiceService> voice;
+    std::shared_ptr<voice::RecordingWriter> recordingWriter;  // record (issue 9)
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
@@ -251,6 +255,16 @@ int Server::run() {
         parts_->voice = std::make_unique<voice::VoiceService>(*parts_->callRegistry, *sip, *parts_->callbacks,
                                                              *parts_->voiceExecutor, vc);
         sip->setVoice(parts_->voice.get(), parts_->callbacks.get());
+        {  // record (issue 9): <dataDir>/recordings, limits from the config
+            auto store = std::make_shared<voice::RecordingStore>(
+                (std::filesystem::path(config_.dataDir) / "recordings").string(),
+                voice::RecordingLimits{config_.recordingMaxBytesPerAccount, config_.recordingMaxBytesTotal});
+            auto found = store->load();
+            log(LogLevel::Info, "recordings: " + std::to_string(found) + " found");
+            parts_->recordingWriter = std::make_shared<voice::RecordingWriter>(config_.recordingQueueFrames);
+            sip->setRecorder(std::make_shared<bridge::VoiceRecorder>(parts_->recordingWriter));
+            parts_->voice->setRecordings(store);
+        }
         voice::addVoiceRoutes(parts_->router, {parts_->calls, parts_->authenticator, parts_->limiter}, *parts_->voice);
         if (parts_->demo)
             parts_->demo->enablePhones(parts_->voice.get(),
@@ -286,6 +300,8 @@ int Server::run() {
     if (sip) sip->stop();
     if (sip) sip->setVoice(nullptr, nullptr);
     sip.reset();
+    // Recordings still open are closed now, while their completions can still be posted.
+    if (parts_->recordingWriter) parts_->recordingWriter->shutdown();
     // Voice objects hold timers of the io_context too; VoiceService after its executor stopped.
     parts_->voice.reset();
     parts_->voiceExecutor.reset();

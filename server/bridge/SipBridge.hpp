@@ -61,6 +61,8 @@ struct BridgeStats {
     std::uint64_t untrustedTrunkInvites = 0; // INVITEs for voice numbers from a non-trunk address
 };
 
+class VoiceRecorder;
+
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
 public:
     SipBridge(boost::asio::any_io_executor executor, BridgeConfig config, const auth::TokenService& tokens,
@@ -88,6 +90,11 @@ public:
     void onUnclaimedInvite(UnclaimedInvite handler) { unclaimed_ = std::move(handler); }
 
     sip::SipEndpoint& endpoint() { return *endpoint_; }
+
+    // ---- record (issue 9) ----
+    // Records calls for the recording verbs; set before calls start. Unset: recordings refused.
+    void setRecorder(std::shared_ptr<VoiceRecorder> recorder) { recorder_ = std::move(recorder); }
+    // ---- end record ----
 
 private:
     struct Call;
@@ -157,6 +164,7 @@ private:
     void playFetched(const std::string& sipId, std::string bytes, voice::CallMedia::Done done);
     void playClip(const std::string& sipId, std::vector<std::int16_t> samples, voice::CallMedia::Done done);
     std::shared_ptr<sip::media::SpeechService> speech_;
+    std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
 };
 
 }  // namespace sb::bridge

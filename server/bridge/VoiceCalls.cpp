@@ -10,6 +10,8 @@
 #include "server/app/Log.hpp"
 #include "server/bridge/SipBridge.hpp"
 #include "server/bridge/BridgeCall.hpp"
+#include "server/bridge/VoiceRecorder.hpp"
+#include "server/sip/media/WavFile.hpp"
 #include "server/voice/Uui.hpp"
 
 namespace sb::bridge {
@@ -153,9 +155,31 @@ public:
     void stop() override {
         run([](SipBridge& b, Call& call) {
             call.pipeline->stopPlayback();
+            if (b.recorder_) b.recorder_->stopVerbRecordings(call.id);
             if (call.transfer) b.hangUpLegs(call.transfer, voice::cause::kCancel, "transfer stopped");
             if (call.bridged) b.unbridge(call);  // rooms: a redirected call leaves its <Bridge>
         }, nullptr);
+    }
+
+    // record (issue 9): VoiceRecorder.cpp
+    std::uint64_t startRecording(const voice::RecordingSpec& spec, voice::RecordingDone done) override {
+        auto id = VoiceRecorder::newId();
+        auto fail = [done](bool, std::string error) {
+            voice::RecordingResult r;
+            r.error = std::move(error);
+            done(r);
+        };
+        run([id, spec, done, fail](SipBridge& b, Call& call) {
+            if (!b.recorder_) return fail(false, "recordings are not enabled on this server");
+            b.recorder_->start(id, call.id, call.pipeline, spec, done);
+        }, fail);
+        return id;
+    }
+    void setRecordingPaused(std::uint64_t id, bool paused) override {
+        if (auto b = bridge_.lock(); b && b->recorder_) b->recorder_->setPaused(id, paused);
+    }
+    void stopRecording(std::uint64_t id) override {
+        if (auto b = bridge_.lock(); b && b->recorder_) b->recorder_->stop(id);
     }
 
     void hangup() override {

@@ -20,8 +20,7 @@ using detail::trim;
 
 // Bandwidth verbs that exist but that this server does not execute.
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
-    "Conference",     "Record",          "StartRecording",   "StopRecording",     "PauseRecording",
-    "ResumeRecording", "StartStream",    "StopStream",       "StartTranscription", "StopTranscription",
+    "Conference",     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
     "Refer",          "Connect",         "StartMachineDetection"};
 
 bool isE164(std::string_view s) {
@@ -188,6 +187,15 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
     if (auto ivr = detail::parseIvrVerb(name, e)) return std::move(*ivr);
     if (name == "Bridge") return parseBridge(node, e.where());  // rooms (BxmlRooms.cpp)
     if (name == "Forward") return parseForward(node, e.where());
+    // Recording verbs (BxmlRecording.cpp).
+    if (name == "Record") return parseRecord(node, e.where());
+    if (name == "StartRecording") return parseStartRecording(node, e.where());
+    if (name == "StopRecording" || name == "PauseRecording" || name == "ResumeRecording") {
+        parseRecordingControl(node, e.where());
+        if (name == "StopRecording") return StopRecording{};
+        if (name == "PauseRecording") return PauseRecording{};
+        return ResumeRecording{};
+    }
     if (kUnsupportedVerbs.count(name)) return Unsupported{name};
     fail(e.where(), "unknown verb");
 }
@@ -291,7 +299,8 @@ std::string withoutContent(const std::string& message) {
         "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
         "PhoneNumber", "SipUri",
         "SpeakSentence", "Gather", "StartGather", "StopGather",
-        "Bridge", "Forward"};  // rooms
+        "Bridge", "Forward",  // rooms
+        "Record", "StartRecording", "StopRecording", "PauseRecording", "ResumeRecording"};
     std::string out;
     std::string_view m = message;
     auto uui = m.find("uui: ");
@@ -329,6 +338,11 @@ std::string verbName(const Verb& verb) {
         std::string operator()(const StopGather&) const { return "StopGather"; }
         std::string operator()(const Bridge&) const { return "Bridge"; }
         std::string operator()(const Forward&) const { return "Forward"; }
+        std::string operator()(const Record&) const { return "Record"; }
+        std::string operator()(const StartRecording&) const { return "StartRecording"; }
+        std::string operator()(const StopRecording&) const { return "StopRecording"; }
+        std::string operator()(const PauseRecording&) const { return "PauseRecording"; }
+        std::string operator()(const ResumeRecording&) const { return "ResumeRecording"; }
     };
     return std::visit(Name{}, verb);
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "server/voice/BxmlRooms.hpp"
+#include "server/voice/BxmlRecording.hpp"
 
 namespace sb::voice::bxml {
 
@@ -134,7 +135,8 @@ namespace sb::voice::bxml {
 
 using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
                           SpeakSentence, Gather, StartGather, StopGather,
-                          Bridge, Forward>;  // rooms (BxmlRooms.hpp)
+                          Bridge, Forward,  // rooms (BxmlRooms.hpp)
+                          Record, StartRecording, StopRecording, PauseRecording, ResumeRecording>;
 
 // Parses a document whose root is <Response> (or <Bxml>). A blank document is an empty list
 // (nothing to execute: the call is hung up, as at the end of any document).

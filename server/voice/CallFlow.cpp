@@ -231,6 +231,7 @@ void CallFlow::execute(const bxml::Verb& verb) {
         setTag(t->value.empty() ? std::optional<std::string>{""} : std::optional<std::string>{t->value});
         return next();
     }
+    if (executeRecording(verb)) return;
     auto name = bxml::verbName(verb);
     finish(cause::kApplicationError, "<" + name + "> is not supported by this server", true);
 }

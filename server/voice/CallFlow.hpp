@@ -32,6 +32,7 @@
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/CallbackTarget.hpp"
 #include "server/voice/Calls.hpp"
+#include "server/voice/RecordingStore.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 
 namespace sb::voice {
@@ -73,6 +74,29 @@ public:
     void stop();
 
     bool finished() const { return finished_.load(); }
+
+    // ---- record (issue 9): CallFlowRecording.cpp ----
+    // Where recordings go and the base of their mediaUrl (publicBaseUrl). Call before start();
+    // without it the recording verbs fail (recordingAvailable/recordComplete say why).
+    void setRecordings(std::shared_ptr<RecordingStore> store, std::string publicBaseUrl);
+    // REST PUT …/calls/{id}/recording: pause or resume the <StartRecording> in progress (any
+    // thread). False when none is.
+    bool setRecordingPaused(bool paused);
+
+private:
+    struct RecordingContext;
+    bool executeRecording(const bxml::Verb& verb);  // false: not a recording verb
+    void record(const bxml::Record& verb);
+    void startRecording(const bxml::StartRecording& verb);
+    // Reserves storage and persists the new recording; nullptr (and ctx->meta says why) when refused.
+    std::shared_ptr<RecordingContext> newRecording(const bxml::RecordingCallbacks& callbacks, int channels,
+                                                   double maxSeconds, RecordingSpec& spec);
+    // Like fetch, but a blank reply continues with the next verb (recordComplete).
+    void fetchContinuing(const std::string& url, const std::string& method, nlohmann::json event);
+    std::shared_ptr<RecordingStore> recordings_;
+    std::string recordingsBaseUrl_;
+    std::atomic<std::uint64_t> callRecording_{0};  // the <StartRecording> in progress; 0: none
+    // ---- end record ----
 
 private:
     struct TransferContext;

@@ -4,6 +4,7 @@
 // through VoiceService (callRinging, callAnswered, callFailed, callHungUp, acceptInbound).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,6 +37,30 @@ struct TransferOutcome {
     std::optional<std::size_t> answeredIndex;  // the target that was bridged, if any
     std::vector<TransferLegResult> legs;       // one per target, same order
 };
+
+// ---- record (issue 9) ----
+// A recording of the call's audio into a WAV file (CallFlowRecording.cpp asks, the SIP bridge's
+// VoiceRecorder does it).
+struct RecordingSpec {
+    std::string path;                 // the WAV to write (directories are created)
+    int channels = 1;                 // 2: the phone left, what it hears right
+    bool phoneOnly = false;           // <Record>: only what the phone says
+    double maxSeconds = 0;            // 0: until stopped
+    double silenceSeconds = 0;        // 0: silence does not end it
+    std::string terminatingDigits;    // a digit from the phone that ends it
+    std::uint64_t maxBytes = 0;       // the file's byte budget (storage limits)
+};
+struct RecordingResult {
+    bool ok = false;
+    std::string error;                // why not ok (storage limit, disk full, call ended first …)
+    std::string endReason;            // maxDuration | silence | digit | stopped | hangup
+    std::optional<char> digit;        // the terminating digit, if that ended it
+    double durationSeconds = 0;       // of audio in the file
+    std::uint64_t bytes = 0;
+    std::uint64_t droppedFrames = 0;  // refused by the writer's full queue (silence in their place is not written)
+};
+using RecordingDone = std::function<void(RecordingResult)>;
+// ---- end record ----
 
 class CallMedia {
 public:
@@ -78,6 +103,20 @@ public:
     // connects them and calls `answered`; `done` once the forwarded leg has ended or failed.
     virtual void forward(const TransferRequest& request, bool answerCaller, std::function<void()> answered,
                          std::function<void(TransferOutcome)> done) = 0;
+    // ---- record (issue 9) ----
+    // Starts recording; returns its id (for pause/stop). `done` comes once, when the file is
+    // closed (also when the call ends). Media without recording support refuse at once.
+    // setRecordingPaused and stopRecording may be called from any thread.
+    virtual std::uint64_t startRecording(const RecordingSpec& spec, RecordingDone done) {
+        RecordingResult r;
+        r.error = "recording is not supported on this call";
+        done(r);
+        (void)spec;
+        return 0;
+    }
+    virtual void setRecordingPaused(std::uint64_t id, bool paused) { (void)id, (void)paused; }
+    virtual void stopRecording(std::uint64_t id) { (void)id; }
+    // ---- end record ----
 };
 
 class CallPlacer {

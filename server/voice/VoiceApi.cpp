@@ -5,6 +5,7 @@
 
 #include "server/api/ApiError.hpp"
 #include "server/api/Validation.hpp"
+#include "server/voice/RecordingsApi.hpp"
 #include "server/voice/Uui.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
@@ -241,6 +242,7 @@ json callStateJson(const Call& c) {
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
     const std::string base = std::string(api::kAccountPrefix) + "/calls";
     VoiceService* v = &voice;
+    if (voice.recordings()) addRecordingRoutes(router, deps, voice);  // record (issue 9)
 
     router.add("POST", base, "createCall", [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);

@@ -206,6 +206,7 @@ void VoiceService::startFlow(const Call& call, std::shared_ptr<CallMedia> media)
     };
     auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_, std::move(hooks),
                                            config_.maxRedirectHops);
+    flow->setRecordings(recordings_, config_.publicBaseUrl);  // record (issue 9)
     {
         std::lock_guard lock(mutex_);
         flows_[id] = flow;
@@ -257,6 +258,14 @@ std::size_t VoiceService::activeFlows() const {
 
 std::size_t VoiceService::purgeEnded(std::chrono::seconds retention) {
     return registry_.purgeEnded(clock_() - retention);
+}
+
+// record (issue 9)
+void VoiceService::setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused) {
+    call(accountId, callId);  // 404 for another account's call
+    auto flow = flowOf(callId);
+    if (!flow || !flow->setRecordingPaused(paused))
+        throw api::ApiError(api::ErrorCode::Conflict, "Call " + callId + " has no recording in progress", "callId");
 }
 
 }  // namespace sb::voice

@@ -120,6 +120,16 @@ public:
     }
 
     std::string callUrl(const std::string& accountId, const std::string& callId) const;
+
+    // ---- record (issue 9) ----
+    // Where the recording verbs store files (set before calls start); null: recordings refused.
+    void setRecordings(std::shared_ptr<RecordingStore> store) { recordings_ = std::move(store); }
+    const std::shared_ptr<RecordingStore>& recordings() const { return recordings_; }
+    const std::string& publicBaseUrl() const { return config_.publicBaseUrl; }
+    // PUT …/calls/{callId}/recording: 404 unless the account's call; 409 when the call has no
+    // <StartRecording> in progress (or has ended).
+    void setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused);
+    // ---- end record ----
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.
     std::size_t purgeEnded(std::chrono::seconds retention);
@@ -143,6 +153,7 @@ private:
     std::shared_ptr<VoiceService*> alive_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<CallFlow>> flows_;
+    std::shared_ptr<RecordingStore> recordings_;  // record (issue 9)
 };
 
 }  // namespace sb::voice

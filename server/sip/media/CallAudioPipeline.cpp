@@ -79,6 +79,10 @@ void CallAudioPipeline::stop() {
         self->dtmf_.clear();
         self->finishDtmf(false);
         guarded([&] { self->playback_.stop(); });
+        auto taps = std::move(self->taps_);
+        self->taps_.clear();
+        for (auto& tap : taps)
+            if (!guarded([&] { tap->closed(); })) bump(self->counters_.callbackErrors);
     });
 }
 
@@ -126,6 +130,8 @@ void CallAudioPipeline::produceFrame() {
     bool played = false;
     if (!guarded([&] { played = playback_.apply(mixed); })) bump(counters_.callbackErrors);
     if (played) bump(counters_.playbackFrames);
+    for (auto& tap : taps_)
+        if (!guarded([&] { tap->tick(mixed); })) bump(counters_.callbackErrors);
 
     if (dtmf_.active()) {
         // RFC 4733 §2.1: events share the stream's SSRC and sequence numbers, timestamped at
@@ -199,10 +205,24 @@ void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
     if (r.size > 0 && janusRemote_ &&
         roomSocket_->send(ByteView{out_.data(), r.size}, *janusRemote_))
         bump(counters_.janusPacketsOut);
+    if (!taps_.empty() && r.size > 0) tapPhoneAudio(*packet);
     if (r.digit) {
         bump(counters_.dtmfDigitsIn);
+        for (auto& tap : taps_)
+            if (!guarded([&] { tap->digit(*r.digit); })) bump(counters_.callbackErrors);
         if (onDigit_ && !guarded([&] { onDigit_(*r.digit); })) bump(counters_.callbackErrors);
     }
+}
+
+void CallAudioPipeline::tapPhoneAudio(const RtpPacket& packet) {
+    // Only G.711 audio is decoded for taps; telephone-events and comfort noise are not audio.
+    auto pt = packet.header.payloadType;
+    if (pt != kPayloadTypePcmu && pt != kPayloadTypePcma) return;
+    std::int16_t pcm[kMaxPacketSize];
+    std::size_t n = std::min(packet.payload.size, kMaxPacketSize);
+    G711::decode(pt == kPayloadTypePcmu ? G711Law::Mu : G711Law::A, packet.payload.data, pcm, n);
+    for (auto& tap : taps_)
+        if (!guarded([&] { tap->phoneAudio(pcm, n); })) bump(counters_.callbackErrors);
 }
 
 void CallAudioPipeline::finishDtmf(bool completed) {

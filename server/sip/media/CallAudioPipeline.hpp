@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "server/sip/media/AudioTap.hpp"
 #include "server/sip/media/DtmfSender.hpp"
 #include "server/sip/media/Mixer.hpp"
 #include "server/sip/media/PhoneRelay.hpp"
@@ -120,6 +121,11 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
 
     Stats stats() const;
 
+    // Recordings (issue 9): `tap` hears the phone's decoded audio and, every tick, what the phone
+    // hears, on the call's strand, until removeTap or stop() (then AudioTap::closed).
+    void addTap(std::shared_ptr<AudioTap> tap);
+    void removeTap(std::shared_ptr<AudioTap> tap);
+
     struct Token {};  // create() only; public for std::make_shared
     CallAudioPipeline(Token, boost::asio::any_io_executor executor, Config config);
 
@@ -137,6 +143,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void addStreamNow(const RoomStreamSpec& spec);
     void removeStreamNow(std::uint32_t ssrc);
     void finishDtmf(bool completed);
+    void tapPhoneAudio(const RtpPacket& packet);
 
     // Posts f(self) onto the strand, holding only a weak reference.
     template <typename F>
@@ -178,6 +185,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     RtpSender sender_;
     PhoneRelay relay_;
     std::function<void(char)> onDigit_;
+    std::vector<std::shared_ptr<AudioTap>> taps_;
     std::array<std::uint8_t, kMaxPacketSize> out_;
 
     struct Counters {

@@ -126,4 +126,20 @@ void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
     });
 }
 
+void CallAudioPipeline::addTap(std::shared_ptr<AudioTap> tap) {
+    run([tap = std::move(tap)](CallAudioPipeline& self) mutable {
+        if (self.stopped_) {
+            guarded([&] { tap->closed(); });
+            return;
+        }
+        self.taps_.push_back(std::move(tap));
+    });
+}
+
+void CallAudioPipeline::removeTap(std::shared_ptr<AudioTap> tap) {
+    run([tap = std::move(tap)](CallAudioPipeline& self) {
+        self.taps_.erase(std::remove(self.taps_.begin(), self.taps_.end(), tap), self.taps_.end());
+    });
+}
+
 }  // namespace sb::sip::media

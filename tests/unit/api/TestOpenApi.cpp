@@ -12,6 +12,7 @@
 #include "server/web/DemoApp.hpp"
 #include "server/voice/CallRegistry.hpp"
 #include "server/voice/VoiceApi.hpp"
+#include "server/voice/RecordingStore.hpp"
 #include "server/voice/VoiceService.hpp"
 #include "unit/voice/VoiceFakes.hpp"
 #include "server/state/MemorySessionStore.hpp"
@@ -38,6 +39,7 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     voice::test::FakeCallbacks callbacks;
     voice::test::ManualExecutor executor;
     voice::VoiceService voiceService(registry, placer, callbacks, executor);
+    voiceService.setRecordings(std::make_shared<voice::RecordingStore>("/nonexistent/recordings", voice::RecordingLimits{}));  // record
     voice::addVoiceRoutes(router, {calls, authn, limiter}, voiceService);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
@@ -58,5 +60,5 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     CHECK(documented == routed);
     CHECK(documentedIds == routedIds);
     // The eleven call-control operations of reference §4.2 plus three operational ones and the device-token check.
-    CHECK(routed.size() == 21);
+    CHECK(routed.size() == 21 + 7);  // + the seven recordings operations (issue 9)
 }

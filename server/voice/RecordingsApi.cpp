@@ -1,0 +1,178 @@
+#include "server/voice/RecordingsApi.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "protocol/SafeJson.hpp"
+#include "server/api/ApiError.hpp"
+#include "server/voice/Calls.hpp"
+#include "server/voice/RecordingEvents.hpp"
+#include "server/voice/VoiceErrors.hpp"
+
+namespace sb::voice {
+
+using nlohmann::json;
+using api::ApiError;
+using api::ErrorCode;
+
+namespace {
+
+constexpr const char* kBase = "/api/v2/accounts/{accountId}";
+constexpr std::size_t kMaxQueryValue = 256;
+
+std::string decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') out += ' ';
+        else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                 std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else out += s[i];
+    }
+    return out;
+}
+
+// Bandwidth's listAccountCallRecordings filters: to, from, minStartTime, maxStartTime.
+RecordingFilter parseFilter(const std::string& query) {
+    RecordingFilter f;
+    std::string_view q = query;
+    while (!q.empty()) {
+        auto amp = q.find('&');
+        auto part = q.substr(0, amp);
+        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+        auto eq = part.find('=');
+        auto key = decode(part.substr(0, eq));
+        auto value = eq == std::string_view::npos ? std::string() : decode(part.substr(eq + 1));
+        if (value.size() > kMaxQueryValue) throw api::errors::invalidField(key, "is too long");
+        auto isTime = [](const std::string& v) {
+            // YYYY-MM-DDTHH:MM:SS…, compared to the second
+            if (v.size() < 19) return false;
+            for (std::size_t i = 0; i < 19; ++i) {
+                char c = v[i];
+                bool digit = c >= '0' && c <= '9';
+                bool ok = (i == 4 || i == 7) ? c == '-' : i == 10 ? c == 'T' : (i == 13 || i == 16) ? c == ':' : digit;
+                if (!ok) return false;
+            }
+            return true;
+        };
+        if (key == "to") f.to = value;
+        else if (key == "from") f.from = value;
+        else if (key == "minStartTime" || key == "maxStartTime") {
+            if (!isTime(value)) throw api::errors::invalidField(key, "must be an ISO 8601 time (2022-06-21T19:13:21Z)");
+            (key == "minStartTime" ? f.minStartTime : f.maxStartTime) = value;
+        }
+        // Other parameters (Bandwidth's pageSize etc. of other lists) are ignored.
+    }
+    return f;
+}
+
+ApiError recordingNotFound(const std::string& id) {
+    return {ErrorCode::NotFound, "Recording " + id + " was not found", "recordingId"};
+}
+
+std::string mediaUrlOf(const std::string& base, const RecordingMeta& m) {
+    return base + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId + "/recordings/" + m.recordingId + "/media";
+}
+
+json listJson(const std::vector<RecordingMeta>& list, const std::string& base) {
+    json out = json::array();
+    for (const auto& m : list) out.push_back(recordingMetadataJson(m, mediaUrlOf(base, m)));
+    return out;
+}
+
+// The recording the path names, of this account's call; 404 otherwise.
+RecordingMeta lookup(api::RequestContext& ctx, const std::string& account, const RecordingStore& store) {
+    const auto& callId = ctx.param("callId");
+    const auto& recordingId = ctx.param("recordingId");
+    if (!isCallId(callId) || !isRecordingId(recordingId)) throw recordingNotFound(recordingId);
+    auto m = store.get(account, callId, recordingId);
+    if (!m) throw recordingNotFound(recordingId);
+    return *m;
+}
+
+}  // namespace
+
+void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
+    const std::string base = kBase;
+    auto keep = voice.recordings();  // the routes share ownership
+    auto* s = keep.get();
+    auto url = voice.publicBaseUrl();
+    auto* v = &voice;
+
+    // Bandwidth's updateCallRecordingState: {"state": "paused" | "recording"}.
+    router.add("PUT", base + "/calls/{callId}/recording", "updateCallRecordingState", [deps, v](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        const auto& callId = ctx.param("callId");
+        if (!isCallId(callId)) throw errors::callNotFound(callId);
+        v->call(account, callId);  // 404 before looking at the body
+        json body = json::parse(ctx.request().body, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) throw api::errors::invalidJson("expected an object with state");
+        auto state = body.find("state");
+        if (state == body.end() || !state->is_string() || (*state != "paused" && *state != "recording"))
+            throw api::errors::invalidField("state", "must be \"paused\" or \"recording\"");
+        v->setRecordingPaused(account, callId, *state == "paused");
+        api::HttpResponse r;  // Bandwidth: 200 with no body
+        r.status = 200;
+        r.contentType.clear();
+        return r;
+    });
+
+    router.add("GET", base + "/recordings", "listAccountCallRecordings", [deps, s, keep, url](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        auto list = s->list(account, parseFilter(ctx.request().query));
+        return api::HttpResponse::json(200, protocol::dumpJson(listJson(list, url)));
+    });
+
+    router.add("GET", base + "/calls/{callId}/recordings", "listCallRecordings", [deps, s, url](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        RecordingFilter f;
+        f.callId = ctx.param("callId");
+        return api::HttpResponse::json(200, protocol::dumpJson(listJson(s->list(account, f), url)));
+    });
+
+    const std::string one = base + "/calls/{callId}/recordings/{recordingId}";
+    router.add("GET", one, "getCallRecording", [deps, s, url](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        auto m = lookup(ctx, account, *s);
+        return api::HttpResponse::json(200, protocol::dumpJson(recordingMetadataJson(m, mediaUrlOf(url, m))));
+    });
+
+    router.add("GET", one + "/media", "downloadCallRecording", [deps, s](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        auto m = lookup(ctx, account, *s);
+        if (m.status == "processing") throw ApiError(ErrorCode::Conflict, "Recording " + m.recordingId + " is still being recorded");
+        if (!m.hasMedia) throw ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media", "recordingId");
+        std::ifstream in(s->mediaPath(m), std::ios::binary);
+        if (!in) throw ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media", "recordingId");
+        in.seekg(0, std::ios::end);
+        auto size = static_cast<std::uint64_t>(in.tellg());
+        if (size > kMaxMediaReplyBytes) throw ApiError(ErrorCode::Internal, "Recording " + m.recordingId + " is too large to download");
+        in.seekg(0);
+        api::HttpResponse r;
+        r.status = 200;
+        r.contentType = "audio/vnd.wave";
+        r.body.resize(size);
+        in.read(r.body.data(), static_cast<std::streamsize>(size));
+        r.body.resize(static_cast<std::size_t>(in.gcount()));
+        return r;
+    });
+
+    auto deleting = [deps, s](bool mediaOnly) {
+        return [deps, s, mediaOnly](api::RequestContext& ctx) {
+            const auto& account = api::authorize(ctx, deps);
+            auto m = lookup(ctx, account, *s);
+            try {
+                if (mediaOnly) s->removeMedia(account, m.callId, m.recordingId);
+                else s->remove(account, m.callId, m.recordingId);
+            } catch (const std::logic_error&) {
+                throw ApiError(ErrorCode::Conflict, "Recording " + m.recordingId + " is still being recorded");
+            }
+            return api::HttpResponse::noContent();
+        };
+    };
+    router.add("DELETE", one, "deleteRecording", deleting(false));
+    router.add("DELETE", one + "/media", "deleteRecordingMedia", deleting(true));
+}
+
+}  // namespace sb::voice
