@@ -65,6 +65,13 @@ public:
 
     bool finished() const { return finished_.load(); }
 
+    // ---- api (CallFlowApi.cpp) ----
+    // PUT …/calls/{id}/bxml: abandon the current verb (as redirect does) and run `document`,
+    // which the caller has validated with bxml::parse. Relative URLs in it resolve against the
+    // URL of the last document fetched.
+    void replace(std::string document);
+    // ---- end api ----
+
 private:
     struct TransferContext;
 

@@ -29,7 +29,7 @@ VoiceService::~VoiceService() {
 std::string VoiceService::callUrl(const std::string& accountId, const std::string& callId) const {
     auto base = config_.publicBaseUrl;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/v1/accounts/" + accountId + "/calls/" + callId;
+    return base + "/api/v2/accounts/" + accountId + "/calls/" + callId;  // Bandwidth's path
 }
 
 void VoiceService::later(std::chrono::milliseconds delay, std::function<void(VoiceService&)> task) {
@@ -48,6 +48,7 @@ void VoiceService::checkLiteral(const std::string& accountId, const std::string&
 Call VoiceService::createCall(const std::string& accountId, const CreateCallRequest& request) {
     checkLiteral(accountId, "answerUrl", request.answerUrl);
     if (request.disconnectUrl) checkLiteral(accountId, "disconnectUrl", *request.disconnectUrl);
+    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
     Call c;
     c.callId = newCallId();
     c.accountId = accountId;
@@ -63,6 +64,15 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
     c.callTimeout = request.callTimeout;
     c.tag = request.tag;
     c.uui = request.uui;
+    c.displayName = request.displayName;
+    c.priority = request.priority;
+    c.callbackTimeout = request.callbackTimeout;
+    c.answerFallbackUrl = request.answerFallbackUrl;
+    c.answerFallbackMethod = request.answerFallbackMethod;
+    c.username = request.username;
+    c.password = request.password;
+    c.fallbackUsername = request.fallbackUsername;
+    c.fallbackPassword = request.fallbackPassword;
     c.callUrl = callUrl(accountId, c.callId);
     registry_.admitOutbound(c);  // throws 403/429
     try {
@@ -92,6 +102,7 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
                               const UpdateCallRequest& request) {
     auto c = registry_.get(accountId, callId);
     if (request.redirectUrl) checkLiteral(accountId, "redirectUrl", *request.redirectUrl);
+    if (request.redirectFallbackUrl) checkLiteral(accountId, "redirectFallbackUrl", *request.redirectFallbackUrl);
     bool hangup = request.state && *request.state == "completed";
     if (hangup && isTerminal(c.state)) return;  // already over: nothing to do
     if (isTerminal(c.state)) throw errors::callNotModifiable(callId, "disconnected", "it can no longer be modified");
@@ -109,8 +120,28 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
+        registry_.update(callId, [&](Call& x) {
+            x.redirectFallbackUrl = request.redirectFallbackUrl;
+            x.redirectFallbackMethod = request.redirectFallbackMethod;
+            x.redirectUsername = request.username;
+            x.redirectPassword = request.password;
+            x.redirectFallbackUsername = request.fallbackUsername;
+            x.redirectFallbackPassword = request.fallbackPassword;
+        });
         flow->redirect(*request.redirectUrl, request.redirectMethod);
     }
+}
+
+void VoiceService::replaceBxml(const std::string& accountId, const std::string& callId, const std::string& document) {
+    auto c = registry_.get(accountId, callId);
+    auto flow = flowOf(callId);
+    if (!flow || c.state != CallState::Answered)
+        throw errors::callNotModifiable(callId, bandwidthState(c.state), "only answered calls can run new BXML");
+    flow->replace(document);
+}
+
+std::vector<Call> VoiceService::listCalls(const std::string& accountId, const CallFilter& filter) const {
+    return registry_.list(accountId, filter);
 }
 
 void VoiceService::callRinging(const std::string& callId) {
