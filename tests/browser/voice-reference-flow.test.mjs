@@ -132,7 +132,7 @@ test('the walkthrough: createCall, generateTransferBxml to sipx.webrtc.bandwidth
 
   // The phone's tone reaches the browser through the session; the browser's audio reaches the phone.
   await stack.hears(page, callParticipant.participant.id, { timeout: 20000 });
-  console.log(`# createCall to the browser hearing the phone: ${Date.now() - t0} ms`);
+  console.log(`createCall to the browser hearing the phone: ${Date.now() - t0} ms`);
   const before = phone.stats.energy;
   await until(async () => phone.stats.energy > before + 1, { timeout: 15000, what: `the browser's audio at the phone (energy ${phone.stats.energy})` });
   const state = (await voiceController.getCall(accountId, created.callId)).result;
