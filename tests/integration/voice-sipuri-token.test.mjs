@@ -2,7 +2,8 @@
 // whatever its host — Bandwidth's generateTransferBxml targets sip:sipx.webrtc.bandwidth.com:5060
 // (issue 9 item 0) — and is never dialed out through the trunk: neither a valid token of the
 // account, nor one of another account, nor an invalid one. A sipp UAS behind the trunk answers
-// the A-legs and records every SIP message it gets; its INVITEs are counted at the end.
+// the A-legs and records every SIP message it gets; its INVITEs are counted at the end (and the
+// last one shows createCall's displayName in From).
 // (No Janus here: the valid token's join fails at the media step, after the routing decision
 // this file is about; tests/browser/voice-reference-flow.test.mjs runs the whole flow.)
 import { test, before, after } from 'node:test';
@@ -125,10 +126,13 @@ test('the trunk got one INVITE per call and none for the transfers', async () =>
   // A control call through the trunk: proves the message trace records INVITEs.
   answer = () => '<Response><Hangup/></Response>';
   const created = await call(`${sb.base}/api/v2/accounts/${MAIN.id}/calls`, {
-    method: 'POST', account: MAIN, body: { from: '+15550001111', to: '+15551234567', applicationId: 'app', answerUrl: `${appUrl()}/answer` },
+    method: 'POST', account: MAIN,
+    body: { from: '+15550001111', to: '+15551234567', applicationId: 'app', answerUrl: `${appUrl()}/answer`, displayName: 'Front "Desk" \\ 1' },
   });
   assert.equal(created.status, 201);
   await until(async () => invitesAtTrunk() >= CALLS, { timeout: 15000, what: `${CALLS} INVITEs in the trace (have ${invitesAtTrunk()})` });
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(invitesAtTrunk(), CALLS, 'no transfer leg reached the trunk');
+  // createCall's displayName is the From display name, as an RFC 3261 quoted-string.
+  assert.match(readFileSync(messageFile, 'utf8'), /^From: "Front \\"Desk\\" \\\\ 1" <sip:\+15550001111@127\.0\.0\.1>;tag=/m);
 });
