@@ -120,14 +120,16 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
-        registry_.update(callId, [&](Call& x) {
+        auto settings = [request](Call& x) {
             x.redirectFallbackUrl = request.redirectFallbackUrl;
             x.redirectFallbackMethod = request.redirectFallbackMethod;
             x.redirectUsername = request.username;
             x.redirectPassword = request.password;
             x.redirectFallbackUsername = request.fallbackUsername;
             x.redirectFallbackPassword = request.fallbackPassword;
-        });
+        };
+        registry_.update(callId, settings);
+        flow->amend(settings);  // before the redirect: the executor runs them in order
         flow->redirect(*request.redirectUrl, request.redirectMethod);
     }
 }
