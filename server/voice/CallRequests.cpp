@@ -3,7 +3,9 @@
 // with a 400 naming it, and a field Bandwidth does not define is refused too — a misspelt
 // `callbackTimout` must not be silently ignored.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <set>
 
