@@ -15,6 +15,7 @@ int httpStatus(ErrorCode code) {
         case ErrorCode::MethodNotAllowed: return 405;
         case ErrorCode::Conflict: return 409;
         case ErrorCode::PayloadTooLarge: return 413;
+        case ErrorCode::UnsupportedMediaType: return 415;
         case ErrorCode::UriTooLong: return 414;
         case ErrorCode::TooManyRequests: return 429;
         case ErrorCode::HeadersTooLarge: return 431;
@@ -32,6 +33,7 @@ const char* errorCodeName(ErrorCode code) {
         case ErrorCode::MethodNotAllowed: return "method_not_allowed";
         case ErrorCode::Conflict: return "conflict";
         case ErrorCode::PayloadTooLarge: return "payload_too_large";
+        case ErrorCode::UnsupportedMediaType: return "unsupported_media_type";
         case ErrorCode::UriTooLong: return "uri_too_long";
         case ErrorCode::TooManyRequests: return "too_many_requests";
         case ErrorCode::HeadersTooLarge: return "headers_too_large";

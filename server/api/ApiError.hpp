@@ -19,6 +19,7 @@ enum class ErrorCode {
     MethodNotAllowed,  // 405
     Conflict,          // 409
     PayloadTooLarge,   // 413
+    UnsupportedMediaType,  // 415
     UriTooLong,        // 414
     TooManyRequests,   // 429
     HeadersTooLarge,   // 431 (RFC 6585 §5)

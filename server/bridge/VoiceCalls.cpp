@@ -88,15 +88,18 @@ public:
         }, done);
     }
 
-    // A <SipUri> of this server (or Bandwidth's SIPX name, for code written against Bandwidth)
-    // bridges the call into the session of the participant its uui names, without another SIP leg.
-    // Other targets are dialed through the trunk (TransferLegs.cpp).
+    // A <SipUri> of this server, or one whose uui carries a participant token (`;encoding=jwt`)
+    // whatever its host, bridges the call into the session of the participant the token names,
+    // without another SIP leg — as Bandwidth's Voice API did for generateTransferBxml's
+    // sip:sipx.webrtc.bandwidth.com:5060 (issue 9 item 0). A token is never sent out through
+    // the trunk: an invalid one, or one of another account, fails the transfer. Other targets
+    // are dialed through the trunk (TransferLegs.cpp).
     void transfer(const voice::TransferRequest& request, std::function<void(std::size_t)> answered,
                   std::function<void(voice::TransferOutcome)> done) override {
         run([request, answered, done](SipBridge& b, Call& call) {
             auto own = [&b](const voice::bxml::TransferTarget& target) {
                 const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target);
-                return sip && b.isOwnUri(sip->uri);
+                return sip && (b.isOwnUri(sip->uri) || voice::carriesUuiToken(sip->uui.value_or("")));
             };
             if (std::none_of(request.targets.begin(), request.targets.end(), own))
                 return b.transferOut(b.active_[call.id], request, answered, done);
@@ -123,7 +126,12 @@ public:
                     outcome.legs[i].errorMessage = auth::tokenErrorMessage(*check.error);
                     continue;
                 }
-                call.accountId = check.claims.accountId;
+                if (check.claims.accountId != call.accountId) {
+                    // Another account's participant: its session is not this call's to join.
+                    outcome.legs[i].cause = voice::cause::kRejected;
+                    outcome.legs[i].errorMessage = "the participant token in the uui belongs to another account";
+                    continue;
+                }
                 call.participantId = check.claims.participantId;
                 auto shared = b.active_[call.id];
                 b.attach(shared, [shared, i, outcome, answered, done](const std::string& err) mutable {
@@ -261,7 +269,8 @@ void SipBridge::place(const voice::Call& vc) {
     auto self = shared_from_this();
     asio::post(strand_, [self, vc, toUri] {
         std::string error;
-        auto call = self->dialOut("pending-" + vc.callId, toUri, vc.from, vc.uui.value_or(""), vc.callTimeout, error);
+        auto call = self->dialOut("pending-" + vc.callId, toUri, vc.from, vc.uui.value_or(""), vc.callTimeout, error,
+                                  vc.displayName.value_or(""));
         if (!call) {
             if (self->voice_) self->voice_->callFailed(vc.callId, voice::cause::kError, error);
             return;
@@ -274,12 +283,23 @@ void SipBridge::place(const voice::Call& vc) {
 
 std::shared_ptr<SipBridge::Call> SipBridge::dialOut(const std::string& pendingId, const std::string& toUri,
                                                     const std::string& from, const std::string& userToUser,
-                                                    double timeoutSeconds, std::string& error) {
+                                                    double timeoutSeconds, std::string& error,
+                                                    const std::string& displayName) {
     auto call = newCall(pendingId, nullptr, error);  // its ports are in our offer
     if (!call) return nullptr;
     sip::OutboundCall oc;
     oc.toUri = toUri;
     oc.fromUri = from.rfind("sip:", 0) == 0 ? from : "sip:" + from + "@" + config_.sip.bindAddress;
+    if (!displayName.empty()) {
+        // createCall's displayName: the From display name as a quoted-string, '"' and '\' escaped
+        // as quoted-pairs (RFC 3261 §25.1); VoiceApi has refused control characters.
+        std::string quoted;
+        for (char c : displayName) {
+            if (c == '"' || c == '\\') quoted += '\\';
+            quoted += c;
+        }
+        oc.fromUri = "\"" + quoted + "\" <" + oc.fromUri + ">";
+    }
     oc.userToUser = userToUser;
     oc.local.address = config_.rtpAddress;
     oc.local.port = call->pipeline->phonePort();

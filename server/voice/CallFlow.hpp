@@ -75,6 +75,16 @@ public:
 
     bool finished() const { return finished_.load(); }
 
+    // ---- api (CallFlowApi.cpp) ----
+    // PUT …/calls/{id}/bxml: abandon the current verb (as redirect does) and run `document`,
+    // which the caller has validated with bxml::parse. Relative URLs in it resolve against the
+    // URL of the last document fetched.
+    void replace(std::string document);
+    // updateCall's callback settings (Call's redirect* fields): applied to this flow's copy of
+    // the call, in order with the other requests (post it before redirect()).
+    void amend(std::function<void(Call&)> change);
+    // ---- end api ----
+
     // ---- record (issue 9): CallFlowRecording.cpp ----
     // Where recordings go and the base of their mediaUrl (publicBaseUrl). Call before start();
     // without it the recording verbs fail (recordingAvailable/recordComplete say why).

@@ -196,4 +196,32 @@ std::size_t CallRegistry::purgeEnded(TimePoint cutoff) {
     return removed;
 }
 
+std::vector<Call> CallRegistry::list(const std::string& accountId, const CallFilter& filter) const {
+    std::vector<const Call*> matching;
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, c] : calls_) {
+        if (c.accountId != accountId) continue;
+        if (filter.to && c.to != *filter.to) continue;
+        if (filter.from && c.from != *filter.from) continue;
+        if (filter.minStartTime && c.startTime < *filter.minStartTime) continue;
+        if (filter.maxStartTime && c.startTime > *filter.maxStartTime) continue;
+        if (filter.disconnectCause && c.disconnectCause != filter.disconnectCause) continue;
+        matching.push_back(&c);
+    }
+    auto before = [](const Call* a, const Call* b) {
+        return a->startTime != b->startTime ? a->startTime < b->startTime : a->callId < b->callId;
+    };
+    std::sort(matching.begin(), matching.end(), before);
+    auto from = matching.begin();
+    if (filter.pageToken) {
+        auto it = calls_.find(*filter.pageToken);
+        if (it == calls_.end() || it->second.accountId != accountId)
+            throw api::errors::invalidField("pageToken", "names no call of this account (calls are kept for a limited time)");
+        from = std::upper_bound(matching.begin(), matching.end(), &it->second, before);
+    }
+    std::vector<Call> page;
+    for (auto i = from; i != matching.end() && page.size() < filter.pageSize; ++i) page.push_back(**i);
+    return page;
+}
+
 }  // namespace sb::voice

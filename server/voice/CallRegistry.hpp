@@ -29,6 +29,17 @@ struct CallPolicy {
     std::vector<std::string> allowedCallerIds;
 };
 
+// Bandwidth's listCalls query (bandwidth.yml `listCalls`); unset members match any call.
+struct CallFilter {
+    std::optional<std::string> to;
+    std::optional<std::string> from;
+    std::optional<TimePoint> minStartTime;  // inclusive
+    std::optional<TimePoint> maxStartTime;  // inclusive
+    std::optional<std::string> disconnectCause;
+    std::size_t pageSize = 1000;            // Bandwidth: 1..10000, default 1000
+    std::optional<std::string> pageToken;   // continue after this call id (the last of the previous page)
+};
+
 struct CallTransition {
     CallState from;
     Call call;  // after the change
@@ -68,6 +79,10 @@ public:
                                         const std::string& cause = {}, const std::string& errorMessage = {});
     // Changes a call that has not ended (e.g. its tag); false if unknown or ended.
     bool update(const std::string& callId, const std::function<void(Call&)>& change);
+
+    // The account's calls matching `filter`, oldest start first (ties by id), at most
+    // filter.pageSize of them, after filter.pageToken's call (404 if that call is unknown).
+    std::vector<Call> list(const std::string& accountId, const CallFilter& filter) const;
 
     std::size_t activeCalls(const std::string& accountId) const;
     std::size_t size() const;

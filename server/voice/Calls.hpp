@@ -81,15 +81,29 @@ struct Call {
     std::optional<std::string> uui;  // User-To-User for the INVITE (outbound to a SIP URI)
     double callTimeout = 30;         // seconds, after ringing starts
     std::string callUrl;             // this call's REST URL
-    // --- callbacks (issue 9): Bandwidth's CreateCall callback settings, same names
-    double callbackTimeout = 15;                  // seconds per callback request attempt, 1..25
-    std::optional<std::string> answerFallbackUrl;  // tried when answerUrl fails
+    std::optional<std::string> displayName;  // From display name of the outbound INVITE
+    int priority = 5;                        // Bandwidth's queue priority (1 highest); echoed only
+
+    // ---- callback settings (api: accepted and stored; callbacks: makes them act) ----
+    // Bandwidth's createCall fields, validated by VoiceApi (bandwidth.yml `createCall`). The
+    // per-attempt timeout and the credentials apply to every callback of the call; the fallback
+    // URL receives an event its primary URL failed to take.
+    double callbackTimeout = 15;     // seconds, 1..25 (Bandwidth's default 15)
+    std::optional<std::string> answerFallbackUrl;
     std::string answerFallbackMethod = "POST";
-    std::optional<std::string> username;           // Basic credentials of the call (never logged or returned by GET)'s callbacks
+    std::optional<std::string> username;          // Basic credentials for answerUrl, disconnectUrl, …
     std::optional<std::string> password;
-    std::optional<std::string> fallbackUsername;   // … of its fallback URL
+    std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
     std::optional<std::string> fallbackPassword;
-    // --- end callbacks
+    // From the last updateCall with a redirectUrl (bandwidth.yml `updateCall`): the redirect
+    // callback's fallback and credentials (nullopt: none given).
+    std::optional<std::string> redirectFallbackUrl;
+    std::string redirectFallbackMethod = "POST";
+    std::optional<std::string> redirectUsername;
+    std::optional<std::string> redirectPassword;
+    std::optional<std::string> redirectFallbackUsername;
+    std::optional<std::string> redirectFallbackPassword;
+    // ---- end of callback settings ----
 };
 
 // A Bandwidth-shaped call id: "c-" + 8-8-4-4-4-12 random hex digits (40 in all), so that

@@ -180,4 +180,12 @@ UuiToken extractUuiToken(std::string_view header) {
     return out;
 }
 
+bool carriesUuiToken(std::string_view uui) {
+    std::string lower(uui.substr(0, kMaxUuiHeaderLength));
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    lower.erase(std::remove_if(lower.begin(), lower.end(), [](char c) { return c == ' ' || c == '\t' || c == '"'; }),
+                lower.end());
+    return lower.find("encoding=jwt") != std::string::npos;
+}
+
 }  // namespace sb::voice

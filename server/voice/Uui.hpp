@@ -53,4 +53,9 @@ struct UuiToken {
 // encodings, several tokens or malformed data are refused with a UuiError saying why.
 UuiToken extractUuiToken(std::string_view header);
 
+// Whether a <SipUri uui> means "this call goes into a session": any value with
+// `encoding=jwt` (case-insensitive), also in a value too malformed to parse, so that a token is
+// never sent out through the trunk by mistake.
+bool carriesUuiToken(std::string_view uui);
+
 }  // namespace sb::voice

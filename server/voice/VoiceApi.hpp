@@ -1,7 +1,11 @@
 #pragma once
-// The voice REST routes, shaped as Bandwidth's Voice API (createCall, getCallState, updateCall)
-// under /v1/accounts/{accountId}/calls. Handlers: authorize → parse/validate → VoiceService →
-// reply; every refusal is an ApiError naming the field.
+// The voice REST routes, shaped as Bandwidth's Voice API (bandwidth.yml: createCall, listCalls,
+// getCallState, updateCall, updateCallBxml) under Bandwidth's own paths
+// /api/v2/accounts/{accountId}/calls…, so that Bandwidth's SDKs work with only their base URL
+// changed. /v1/accounts/{accountId}/calls… are kept as aliases (same handlers, our usual error
+// bodies). Handlers: authorize → parse/validate → VoiceService → reply; every refusal is an
+// ApiError naming the field. The /api/v2 routes add Bandwidth's error fields (`type`,
+// `description`, `id`: what the SDKs' error classes read) to our usual error body.
 
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -11,20 +15,30 @@
 
 namespace sb::voice {
 
-constexpr std::size_t kMaxCreateCallTagLength = 4096;  // Bandwidth: tag max 4096 characters
-constexpr std::size_t kMaxCallbackUrlLength = 2048;
+constexpr std::size_t kMaxCreateCallTagLength = 4096;   // Bandwidth: tag max 4096 characters
+constexpr std::size_t kMaxCallbackUrlLength = 2048;     // Bandwidth: answerUrl & co. max 2048
 constexpr std::size_t kMaxApplicationIdLength = 128;
+constexpr std::size_t kMaxDisplayNameLength = 256;      // Bandwidth: displayName max 256
+constexpr std::size_t kMaxCallbackCredentialLength = 1024;  // Bandwidth: username/password max 1024
+constexpr std::size_t kMaxListQueryLength = 4096;
+constexpr const char* kVoiceV2Prefix = "/api/v2/accounts/{accountId}";
 
-// Body of POST …/calls: {from, to, answerUrl, answerMethod?, disconnectUrl?, disconnectMethod?,
-// callTimeout?, tag?, uui?, applicationId?}. Other Bandwidth fields are accepted and ignored.
+// Body of POST …/calls (bandwidth.yml `createCall`). Unknown fields, `machineDetection` and
+// `privacy: true` are refused (400 naming the field).
 CreateCallRequest parseCreateCall(std::string_view body);
-// Body of POST …/calls/{callId}: {state?: "active"|"completed", redirectUrl?, redirectMethod?, tag?}.
+// Body of POST …/calls/{callId} (bandwidth.yml `updateCall`).
 UpdateCallRequest parseUpdateCall(std::string_view body);
+// Query of GET …/calls (bandwidth.yml `listCalls`).
+CallFilter parseListCalls(const std::string& query);
+// Body of PUT …/calls/{callId}/bxml: the BXML document. @bandwidth/voice 5 sends it as a JSON
+// string literal (its modifyCallBxml JSON-encodes the string) with Content-Type application/xml;
+// both that and the plain document are accepted. Throws 400 if it is not valid BXML.
+std::string parseBxmlBody(const std::string& body);
 
-// 201 body of createCall (Bandwidth's CreateCallResponse).
+// 201 body of createCall (Bandwidth's createCallResponse).
 nlohmann::json createCallResponse(const Call& call);
-// 200 body of getCallState (Bandwidth's CallState; `state` in its vocabulary
-// initiated|answered|disconnected; unknown values are null).
+// 200 body of getCallState (Bandwidth's callState; `state` in its vocabulary
+// initiated|answered|disconnected).
 nlohmann::json callStateJson(const Call& call);
 
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice);

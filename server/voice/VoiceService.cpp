@@ -30,7 +30,7 @@ VoiceService::~VoiceService() {
 std::string VoiceService::callUrl(const std::string& accountId, const std::string& callId) const {
     auto base = config_.publicBaseUrl;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/v1/accounts/" + accountId + "/calls/" + callId;
+    return base + "/api/v2/accounts/" + accountId + "/calls/" + callId;  // Bandwidth's path
 }
 
 void VoiceService::later(std::chrono::milliseconds delay, std::function<void(VoiceService&)> task) {
@@ -49,6 +49,7 @@ void VoiceService::checkLiteral(const std::string& accountId, const std::string&
 Call VoiceService::createCall(const std::string& accountId, const CreateCallRequest& request) {
     checkLiteral(accountId, "answerUrl", request.answerUrl);
     if (request.disconnectUrl) checkLiteral(accountId, "disconnectUrl", *request.disconnectUrl);
+    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
     Call c;
     c.callId = newCallId();
     c.accountId = accountId;
@@ -66,6 +67,8 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
     c.uui = request.uui;
     // callbacks (issue 9)
     if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
+    c.displayName = request.displayName;
+    c.priority = request.priority;
     c.callbackTimeout = request.callbackTimeout;
     c.answerFallbackUrl = request.answerFallbackUrl;
     c.answerFallbackMethod = request.answerFallbackMethod;
@@ -121,6 +124,15 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
+        // callbacks (issue 9): the redirect's fallback and credentials, kept on the call too.
+        registry_.update(callId, [request](Call& x) {
+            x.redirectFallbackUrl = request.redirectFallbackUrl;
+            x.redirectFallbackMethod = request.redirectFallbackMethod;
+            x.redirectUsername = request.username;
+            x.redirectPassword = request.password;
+            x.redirectFallbackUsername = request.fallbackUsername;
+            x.redirectFallbackPassword = request.fallbackPassword;
+        });
         // callbacks (issue 9): the redirect's fallback and credentials.
         CallbackTarget target;
         target.url = *request.redirectUrl;
@@ -131,6 +143,18 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
         target.fallbackCredentials = credentialsOf(request.fallbackUsername, request.fallbackPassword);
         flow->redirect(std::move(target));
     }
+}
+
+void VoiceService::replaceBxml(const std::string& accountId, const std::string& callId, const std::string& document) {
+    auto c = registry_.get(accountId, callId);
+    auto flow = flowOf(callId);
+    if (!flow || c.state != CallState::Answered)
+        throw errors::callNotModifiable(callId, bandwidthState(c.state), "only answered calls can run new BXML");
+    flow->replace(document);
+}
+
+std::vector<Call> VoiceService::listCalls(const std::string& accountId, const CallFilter& filter) const {
+    return registry_.list(accountId, filter);
 }
 
 void VoiceService::callRinging(const std::string& callId) {

@@ -25,7 +25,7 @@
 namespace sb::voice {
 
 struct VoiceConfig {
-    // Where applications reach this server's REST API: callUrl = base + /v1/accounts/{a}/calls/{c}.
+    // Where applications reach this server's REST API: callUrl = base + /api/v2/accounts/{a}/calls/{c}.
     std::string publicBaseUrl = "http://127.0.0.1:8080";
     // An outbound call that is neither ringing nor answered by then is cancelled (Bandwidth: 30 s).
     std::chrono::milliseconds ringStartTimeout{30000};
@@ -46,15 +46,17 @@ struct CreateCallRequest {
     double callTimeout = 30;
     std::optional<std::string> tag;
     std::optional<std::string> uui;
-    std::string applicationId;    // --- callbacks (issue 9): Bandwidth's CreateCall callback settings, same names
-    double callbackTimeout = 15;                  // seconds per callback request attempt, 1..25
-    std::optional<std::string> answerFallbackUrl;  // tried when answerUrl fails
+    std::string applicationId;
+    std::optional<std::string> displayName;
+    int priority = 5;
+    // Callback settings, copied into Call's block of the same name.
+    double callbackTimeout = 15;
+    std::optional<std::string> answerFallbackUrl;
     std::string answerFallbackMethod = "POST";
-    std::optional<std::string> username;           // Basic credentials of the call's callbacks
+    std::optional<std::string> username;
     std::optional<std::string> password;
-    std::optional<std::string> fallbackUsername;   // … of its fallback URL
+    std::optional<std::string> fallbackUsername;
     std::optional<std::string> fallbackPassword;
-    // --- end callbacks
 };
 
 struct UpdateCallRequest {
@@ -62,14 +64,13 @@ struct UpdateCallRequest {
     std::optional<std::string> redirectUrl;
     std::string redirectMethod = "POST";
     std::optional<std::string> tag;    // "" clears
-    // --- callbacks (issue 9): Bandwidth's UpdateCall callback settings of the redirect
+    // Callback settings of the redirect, stored as Call's redirect* fields.
     std::optional<std::string> redirectFallbackUrl;
     std::string redirectFallbackMethod = "POST";
     std::optional<std::string> username;
     std::optional<std::string> password;
     std::optional<std::string> fallbackUsername;
     std::optional<std::string> fallbackPassword;
-    // --- end callbacks
 };
 
 // An INVITE to a configured number, routed by the SIP bridge to an account's application.
@@ -100,6 +101,11 @@ public:
     // state=completed hangs up (cancels before answer; no-op once ended); redirectUrl runs a new
     // document (answered calls only, else 409); tag changes later events' tag.
     void updateCall(const std::string& accountId, const std::string& callId, const UpdateCallRequest& request);
+    // PUT …/bxml: the answered call abandons its current verb and runs `document` (already
+    // validated by bxml::parse); 409 unless answered.
+    void replaceBxml(const std::string& accountId, const std::string& callId, const std::string& document);
+    // The account's calls, oldest first, filtered as Bandwidth's listCalls (empty filter: any).
+    std::vector<Call> listCalls(const std::string& accountId, const CallFilter& filter) const;
 
     // SIP bridge reports for outbound calls.
     void callRinging(const std::string& callId);

@@ -69,3 +69,13 @@ TEST_CASE("validateUui for values we send", "[voice][Uui]") {
                       Catch::Contains("encoding \"gzip\"; allowed: jwt, base64"));
     CHECK_THROWS_WITH(validateUui(std::string(351, 'a'), 350, {"jwt"}), Catch::Contains("at most 350"));
 }
+
+TEST_CASE("carriesUuiToken: any jwt-encoded value, even malformed, means a session", "[voice][uui]") {
+    CHECK(carriesUuiToken("aaa.bbb.ccc;encoding=jwt"));
+    CHECK(carriesUuiToken("0123abcd;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
+    CHECK(carriesUuiToken("\"aaa.bbb\" ; Encoding = JWT"));
+    CHECK(carriesUuiToken("not-a-token;encoding=jwt"));  // refused later, never dialed out
+    CHECK_FALSE(carriesUuiToken(""));
+    CHECK_FALSE(carriesUuiToken("abcd;encoding=hex"));
+    CHECK_FALSE(carriesUuiToken("YWJj;encoding=base64"));
+}

@@ -90,7 +90,7 @@ TEST_CASE_METHOD(Api, "createCall answers 201 with Bandwidth's response shape", 
     CHECK(body["applicationId"] == "app-9");
     CHECK(body["to"] == "+15555550123");
     CHECK(body["from"] == "+15555550100");
-    CHECK(body["callUrl"] == "http://sb.example:8080/v1/accounts/acc/calls/" + id);
+    CHECK(body["callUrl"] == "http://sb.example:8080/api/v2/accounts/acc/calls/" + id);
     CHECK(body["answerUrl"] == "http://app.example/answer");
     CHECK(body["answerMethod"] == "POST");
     CHECK(body["disconnectMethod"] == "POST");

@@ -1,0 +1,378 @@
+// The JSON bodies of the calls endpoints (bandwidth.yml `createCall`, `updateCall`,
+// `createCallResponse`, `callState`): every field Bandwidth defines is either honoured or refused
+// with a 400 naming it, and a field Bandwidth does not define is refused too — a misspelt
+// `callbackTimout` must not be silently ignored.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <set>
+
+#include "protocol/SafeJson.hpp"
+#include "server/api/ApiError.hpp"
+#include "server/api/Utf8.hpp"
+#include "server/api/Validation.hpp"
+#include "server/voice/Uui.hpp"
+#include "server/voice/VoiceApi.hpp"
+
+namespace sb::voice {
+
+using nlohmann::json;
+namespace apierr = api::errors;
+
+namespace {
+
+bool isBlank(std::string_view body) {
+    return std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+json parseObject(std::string_view body) {
+    json j = json::parse(body.begin(), body.end(), nullptr, false);
+    if (j.is_discarded()) {
+        try {
+            [[maybe_unused]] auto unused = json::parse(body.begin(), body.end());
+        } catch (const json::parse_error& e) {
+            throw apierr::invalidJson("syntax error at byte " + std::to_string(e.byte));
+        }
+        throw apierr::invalidJson("syntax error");
+    }
+    if (!j.is_object()) throw apierr::invalidJson(std::string("expected an object, got ") + j.type_name());
+    return j;
+}
+
+void refuseUnknown(const json& obj, const std::set<std::string>& known, const char* what) {
+    for (const auto& [key, value] : obj.items())
+        if (!known.count(key))
+            throw apierr::invalidField(key.size() <= 64 ? key : key.substr(0, 64),
+                                       std::string("is not a field of ") + what + " (see docs/voice.md)");
+}
+
+bool present(const json& obj, const char* field) {
+    auto it = obj.find(field);
+    return it != obj.end() && !it->is_null();
+}
+
+std::optional<std::string> optionalString(const json& obj, const char* field) {
+    auto it = obj.find(field);
+    if (it == obj.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw apierr::invalidField(field, std::string("must be a string, got ") + it->type_name());
+    return it->get<std::string>();
+}
+
+std::string requiredString(const json& obj, const char* field) {
+    auto v = optionalString(obj, field);
+    if (!v || v->empty()) throw apierr::invalidField(field, "is required");
+    return *v;
+}
+
+// A printable UTF-8 string of at most `max` characters (no control characters: these values end
+// up in SIP headers or HTTP Authorization headers).
+std::optional<std::string> boundedText(const json& obj, const char* field, std::size_t max) {
+    auto v = optionalString(obj, field);
+    if (!v) return v;
+    auto len = api::utf8Length(*v);
+    if (!len) throw apierr::invalidField(field, "must be valid UTF-8");
+    if (*len > max) throw apierr::invalidField(field, "must be at most " + std::to_string(max) + " characters");
+    if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+        throw apierr::invalidField(field, "must not contain control characters");
+    return v;
+}
+
+bool isE164(const std::string& s) {
+    if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
+    return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool isSipUri(const std::string& s) {
+    bool scheme = s.rfind("sip:", 0) == 0 || s.rfind("sips:", 0) == 0;
+    if (!scheme || s.size() > 256) return false;
+    auto rest = s.substr(s.find(':') + 1);
+    if (rest.empty() || rest.front() == '@' || rest.back() == '@') return false;
+    return std::all_of(rest.begin(), rest.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
+    });
+}
+
+std::string endpoint(const json& obj, const char* field) {
+    auto v = requiredString(obj, field);
+    if (!isE164(v) && !isSipUri(v))
+        throw apierr::invalidField(field, "must be an E.164 number (+15555551212) or a sip: URI, got \"" + v + "\"");
+    return v;
+}
+
+std::optional<std::string> httpUrl(const json& obj, const char* field) {
+    auto v = optionalString(obj, field);
+    if (!v) return v;
+    bool http = v->rfind("http://", 0) == 0 || v->rfind("https://", 0) == 0;
+    bool clean = std::all_of(v->begin(), v->end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u != 0x7f;
+    });
+    if (!http || !clean || v->size() <= 8) throw apierr::invalidField(field, "must be an http:// or https:// URL");
+    if (v->size() > kMaxCallbackUrlLength)
+        throw apierr::invalidField(field, "must be at most " + std::to_string(kMaxCallbackUrlLength) + " characters");
+    return v;
+}
+
+std::string method(const json& obj, const char* field) {
+    auto v = optionalString(obj, field);
+    if (!v) return "POST";
+    std::string m = *v;
+    std::transform(m.begin(), m.end(), m.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+    if (m != "GET" && m != "POST") throw apierr::invalidField(field, "must be \"GET\" or \"POST\", got \"" + *v + "\"");
+    return m;
+}
+
+std::optional<double> number(const json& obj, const char* field, double min, double max, const char* unit) {
+    auto it = obj.find(field);
+    if (it == obj.end() || it->is_null()) return std::nullopt;
+    auto range = std::string("between ") + protocol::dumpJson(json(min)) + " and " + protocol::dumpJson(json(max)) + unit;
+    if (!it->is_number()) throw apierr::invalidField(field, "must be a number " + range);
+    auto v = it->get<double>();
+    if (!(v >= min && v <= max)) throw apierr::invalidField(field, "must be " + range);
+    return v;
+}
+
+// username/password pairs: Basic credentials need both (RFC 7617 §2).
+void credentials(const json& obj, const char* userField, const char* passField, std::optional<std::string>& user,
+                 std::optional<std::string>& pass) {
+    user = boundedText(obj, userField, kMaxCallbackCredentialLength);
+    pass = boundedText(obj, passField, kMaxCallbackCredentialLength);
+    if (user && user->find(':') != std::string::npos)
+        throw apierr::invalidField(userField, "must not contain ':' (RFC 7617 §2)");
+    if (user.has_value() != pass.has_value())
+        throw apierr::invalidField(user ? passField : userField,
+                                   std::string("is required with ") + (user ? userField : passField));
+}
+
+std::optional<std::string> tag(const json& obj) { return boundedText(obj, "tag", kMaxCreateCallTagLength); }
+
+}  // namespace
+
+CreateCallRequest parseCreateCall(std::string_view body) {
+    if (isBlank(body)) throw apierr::invalidJson("a body with from, to and answerUrl is required");
+    json obj = parseObject(body);
+    refuseUnknown(obj,
+                  {"to", "from", "privacy", "displayName", "uui", "applicationId", "answerUrl", "answerMethod",
+                   "username", "password", "answerFallbackUrl", "answerFallbackMethod", "fallbackUsername",
+                   "fallbackPassword", "disconnectUrl", "disconnectMethod", "callTimeout", "callbackTimeout",
+                   "machineDetection", "priority", "tag"},
+                  "createCall");
+    CreateCallRequest r;
+    r.from = endpoint(obj, "from");
+    r.to = endpoint(obj, "to");
+    auto answer = httpUrl(obj, "answerUrl");
+    if (!answer) throw apierr::invalidField("answerUrl", "is required");
+    r.answerUrl = *answer;
+    r.answerMethod = method(obj, "answerMethod");
+    r.disconnectUrl = httpUrl(obj, "disconnectUrl");
+    r.disconnectMethod = method(obj, "disconnectMethod");
+    r.callTimeout = number(obj, "callTimeout", 1, 300, " seconds").value_or(30);
+    r.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
+    r.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
+    r.answerFallbackMethod = method(obj, "answerFallbackMethod");
+    credentials(obj, "username", "password", r.username, r.password);
+    credentials(obj, "fallbackUsername", "fallbackPassword", r.fallbackUsername, r.fallbackPassword);
+    if ((r.fallbackUsername) && !r.answerFallbackUrl)
+        throw apierr::invalidField("fallbackUsername", "is only used with answerFallbackUrl");
+    r.tag = tag(obj);
+    r.displayName = boundedText(obj, "displayName", kMaxDisplayNameLength);
+    if (auto p = number(obj, "priority", 1, 5, "")) {
+        if (*p != std::floor(*p)) throw apierr::invalidField("priority", "must be an integer between 1 and 5");
+        r.priority = static_cast<int>(*p);
+    }
+    // Not implemented: refused rather than ignored (an application relying on them must know).
+    auto privacy = obj.find("privacy");
+    if (privacy != obj.end() && !privacy->is_null()) {
+        if (!privacy->is_boolean()) throw apierr::invalidField("privacy", "must be true or false");
+        if (privacy->get<bool>())
+            throw apierr::invalidField("privacy", "is not supported by this server: the caller id is always sent");
+    }
+    if (present(obj, "machineDetection"))
+        throw apierr::invalidField("machineDetection", "is not supported by this server (no answering-machine detection)");
+    r.uui = optionalString(obj, "uui");
+    if (r.uui) {
+        try {
+            // Bandwidth's CreateCall: jwt, base64 and hex encodings, 350 characters in all.
+            validateUui(*r.uui, kMaxCreateCallUuiLength, {"jwt", "base64", "hex"});
+        } catch (const UuiError& e) {
+            throw apierr::invalidField("uui", e.what());
+        }
+    }
+    if (auto app = optionalString(obj, "applicationId")) {
+        if (app->size() > kMaxApplicationIdLength)
+            throw apierr::invalidField("applicationId", "must be at most " + std::to_string(kMaxApplicationIdLength) + " characters");
+        r.applicationId = *app;
+    }
+    return r;
+}
+
+UpdateCallRequest parseUpdateCall(std::string_view body) {
+    if (isBlank(body)) throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
+    json obj = parseObject(body);
+    refuseUnknown(obj,
+                  {"state", "redirectUrl", "redirectMethod", "username", "password", "redirectFallbackUrl",
+                   "redirectFallbackMethod", "fallbackUsername", "fallbackPassword", "tag"},
+                  "updateCall");
+    UpdateCallRequest r;
+    r.state = optionalString(obj, "state");
+    if (r.state && *r.state != "active" && *r.state != "completed")
+        throw apierr::invalidField("state", "must be \"active\" or \"completed\", got \"" + *r.state + "\"");
+    r.redirectUrl = httpUrl(obj, "redirectUrl");
+    r.redirectMethod = method(obj, "redirectMethod");
+    r.redirectFallbackUrl = httpUrl(obj, "redirectFallbackUrl");
+    r.redirectFallbackMethod = method(obj, "redirectFallbackMethod");
+    credentials(obj, "username", "password", r.username, r.password);
+    credentials(obj, "fallbackUsername", "fallbackPassword", r.fallbackUsername, r.fallbackPassword);
+    r.tag = tag(obj);
+    bool completed = r.state && *r.state == "completed";
+    if (completed && r.redirectUrl) throw apierr::invalidField("redirectUrl", "is not allowed with state \"completed\"");
+    if (completed && r.tag) throw apierr::invalidField("tag", "is not allowed with state \"completed\"");
+    if (r.state && *r.state == "active" && !r.redirectUrl)
+        throw apierr::invalidField("redirectUrl", "is required with state \"active\"");
+    if (!r.redirectUrl) {
+        // These only shape the redirect callback: without one they would change nothing.
+        for (const char* f : {"redirectFallbackUrl", "username", "fallbackUsername"})
+            if (present(obj, f)) throw apierr::invalidField(f, "is only used with redirectUrl");
+    }
+    if (r.fallbackUsername && !r.redirectFallbackUrl)
+        throw apierr::invalidField("fallbackUsername", "is only used with redirectFallbackUrl");
+    if (!r.state && !r.redirectUrl && !r.tag) throw apierr::invalidField("state", "nothing to change: give state, redirectUrl or tag");
+    return r;
+}
+
+namespace {
+
+// Query parameters of a raw query string: name → percent-decoded value; repeated or unknown
+// names are refused (400 naming them).
+std::vector<std::pair<std::string, std::string>> queryPairs(const std::string& query) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::size_t pos = 0;
+    while (pos < query.size()) {
+        auto end = query.find('&', pos);
+        if (end == std::string::npos) end = query.size();
+        auto item = std::string_view(query).substr(pos, end - pos);
+        pos = end + 1;
+        if (item.empty()) continue;
+        auto eq = item.find('=');
+        auto name = api::decodePercent(item.substr(0, eq));
+        auto value = eq == std::string_view::npos ? std::string() : api::decodePercent(item.substr(eq + 1));
+        out.emplace_back(std::move(name), std::move(value));
+    }
+    return out;
+}
+
+// ISO 8601 UTC as Bandwidth writes it: 2022-06-21T19:13:21Z, fractions of a second allowed.
+std::optional<TimePoint> parseIso(const std::string& s) {
+    std::tm tm{};
+    int ms = 0;
+    char z = 0;
+    int used = 0;
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &used) != 6)
+        return std::nullopt;
+    std::string rest = s.substr(static_cast<std::size_t>(used));
+    if (!rest.empty() && rest[0] == '.') {
+        std::size_t i = 1;
+        int scale = 100;
+        for (; i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i])); ++i, scale /= 10)
+            ms += scale * (rest[i] - '0');
+        if (i == 1) return std::nullopt;
+        rest = rest.substr(i);
+    }
+    if (rest.size() == 1) z = rest[0];
+    if (z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59 || tm.tm_sec > 60)
+        return std::nullopt;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    auto secs = timegm(&tm);
+    return TimePoint(std::chrono::seconds(secs)) + std::chrono::milliseconds(ms);
+}
+
+}  // namespace
+
+CallFilter parseListCalls(const std::string& query) {
+    if (query.size() > kMaxListQueryLength)
+        throw apierr::invalidField("query", "must be at most " + std::to_string(kMaxListQueryLength) + " characters");
+    CallFilter f;
+    std::set<std::string> seen;
+    for (auto& [name, value] : queryPairs(query)) {
+        if (!seen.insert(name).second) throw apierr::invalidField(name, "is given more than once");
+        if (name == "to") f.to = value;
+        else if (name == "from") f.from = value;
+        else if (name == "disconnectCause") f.disconnectCause = value;
+        else if (name == "pageToken") f.pageToken = value;
+        else if (name == "minStartTime" || name == "maxStartTime") {
+            auto t = parseIso(value);
+            if (!t) throw apierr::invalidField(name, "must be an ISO 8601 UTC time such as 2022-06-21T19:13:21Z");
+            (name == "minStartTime" ? f.minStartTime : f.maxStartTime) = t;
+        } else if (name == "pageSize") {
+            bool digits = !value.empty() && value.size() <= 5 &&
+                          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+            auto n = digits ? std::stoul(value) : 0;
+            if (n < 1 || n > 10000) throw apierr::invalidField("pageSize", "must be an integer between 1 and 10000");
+            f.pageSize = n;
+        } else {
+            throw apierr::invalidField(name.size() <= 64 ? name : name.substr(0, 64), "is not a parameter of listCalls");
+        }
+    }
+    return f;
+}
+
+json createCallResponse(const Call& c) {
+    auto text = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
+    json j;
+    j["callId"] = c.callId;
+    j["accountId"] = c.accountId;
+    j["applicationId"] = c.applicationId;
+    j["to"] = c.to;
+    j["from"] = c.from;
+    j["enqueuedTime"] = isoTime(c.startTime);
+    j["callUrl"] = c.callUrl;
+    j["callTimeout"] = c.callTimeout;
+    j["callbackTimeout"] = c.callbackTimeout;
+    j["tag"] = text(c.tag);
+    j["answerMethod"] = c.answerMethod;
+    j["answerUrl"] = c.answerUrl;
+    j["answerFallbackMethod"] = c.answerFallbackMethod;
+    j["answerFallbackUrl"] = text(c.answerFallbackUrl);
+    j["disconnectMethod"] = c.disconnectMethod;
+    j["disconnectUrl"] = text(c.disconnectUrl);
+    // Bandwidth echoes the credentials it was given; so do we (the caller sent them over this
+    // same authenticated connection).
+    j["username"] = text(c.username);
+    j["password"] = text(c.password);
+    j["fallbackUsername"] = text(c.fallbackUsername);
+    j["fallbackPassword"] = text(c.fallbackPassword);
+    j["priority"] = c.priority;
+    return j;
+}
+
+json callStateJson(const Call& c) {
+    auto time = [](const std::optional<TimePoint>& t) { return t ? json(isoTime(*t)) : json(nullptr); };
+    auto text = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
+    json j;
+    j["applicationId"] = c.applicationId;
+    j["accountId"] = c.accountId;
+    j["callId"] = c.callId;
+    j["parentCallId"] = nullptr;
+    j["to"] = c.to;
+    j["from"] = c.from;
+    j["direction"] = toString(c.direction);
+    j["state"] = bandwidthState(c.state);
+    j["enqueuedTime"] = isoTime(c.startTime);
+    j["startTime"] = isoTime(c.startTime);
+    j["answerTime"] = time(c.answerTime);
+    j["endTime"] = time(c.endTime);
+    j["disconnectCause"] = text(c.disconnectCause);
+    j["errorMessage"] = text(c.errorMessage);
+    j["errorId"] = nullptr;
+    j["lastUpdate"] = isoTime(c.lastUpdate);
+    j["tag"] = text(c.tag);
+    return j;
+}
+
+}  // namespace sb::voice
