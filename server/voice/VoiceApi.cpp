@@ -89,23 +89,6 @@ api::HttpResponse empty(int status) {
     return r;
 }
 
-// callbacks (issue 9): username/password and fallbackUsername/fallbackPassword, ≤ 1024
-// characters each (Bandwidth's limit), each pair given whole.
-template <typename Request>
-void credentials(const json& obj, Request& r) {
-    for (auto [field, target] : {std::pair{"username", &r.username}, std::pair{"password", &r.password},
-                                 std::pair{"fallbackUsername", &r.fallbackUsername},
-                                 std::pair{"fallbackPassword", &r.fallbackPassword}}) {
-        *target = optionalString(obj, field);
-        if (*target && (*target)->size() > 1024) throw apierr::invalidField(field, "must be at most 1024 characters");
-    }
-    if (r.username.has_value() != r.password.has_value())
-        throw apierr::invalidField(r.username ? "password" : "username", "is required with " + std::string(r.username ? "username" : "password"));
-    if (r.fallbackUsername.has_value() != r.fallbackPassword.has_value())
-        throw apierr::invalidField(r.fallbackUsername ? "fallbackPassword" : "fallbackUsername",
-                                   "is required with " + std::string(r.fallbackUsername ? "fallbackUsername" : "fallbackPassword"));
-}
-
 }  // namespace
 
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
