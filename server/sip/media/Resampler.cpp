@@ -23,7 +23,7 @@ std::int16_t toPcm16(float v) {
 }
 }  // namespace
 
-Resampler::Resampler(int inputRate) : state_(std::make_unique<State>()), inputRate_(inputRate) {
+Resampler::Resampler(int inputRate) : state_(std::make_unique<State>()) {
     if (inputRate <= 0) throw std::runtime_error("sample rate " + std::to_string(inputRate) + " Hz is not valid");
     if (inputRate == kOutputRate) {
         state_->passthrough = true;

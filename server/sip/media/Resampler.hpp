@@ -29,7 +29,6 @@ class Resampler {
   private:
     struct State;
     std::unique_ptr<State> state_;
-    int inputRate_;
 };
 
 }  // namespace sb::sip::media
