@@ -41,7 +41,7 @@ const RATE = Number(opt('rate', 25));
 const MODES = opt('modes', 'plain,ivr,record').split(',');
 const GOALS = { calls: 100, promptP95Ms: 150 };
 const ACCOUNT = { id: '9900000', username: 'bench-user', password: 'bench-password-1', allowedDestinations: ['\\+1555\\d{7}'],
-  maxCallsPerMinute: 100000, allowedCallbackNetworks: ['127.0.0.1'] };
+  maxCallsPerMinute: 100000, maxConcurrentCalls: 1000, allowedCallbackNetworks: ['127.0.0.1'] };
 const LOUD = 1500 * 1500;  // mean square of a frame that carries speech or a tone (silence ≈ 0)
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -203,8 +203,16 @@ async function runStep(sb, trunkPort, m, n) {
     const available = events.filter((e) => e.path === '/recording' && e.eventType === 'recordingAvailable');
     const full = [];
     for (const e of available) {
-      const media = await fetch(`${sb.base}/api/v2/accounts/${ACCOUNT.id}/calls/${e.callId}/recordings/${e.recordingId}/media`,
-        { headers: { authorization: basicAuth(ACCOUNT) } });
+      // The account's REST rate limit applies to downloads too: wait as told and retry.
+      let media;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        media = await fetch(`${sb.base}/api/v2/accounts/${ACCOUNT.id}/calls/${e.callId}/recordings/${e.recordingId}/media`,
+          { headers: { authorization: basicAuth(ACCOUNT) } });
+        if (media.status !== 429) break;
+        await media.arrayBuffer();
+        await sleep(1000 * Number(media.headers.get('retry-after') || 1));
+      }
+      if (!media.ok) log(`recording ${e.recordingId}: ${media.status}`);
       full.push(media.ok ? wavToneSeconds(Buffer.from(await media.arrayBuffer())) : 0);
     }
     Object.assign(result, {
