@@ -202,6 +202,8 @@ int Server::run() {
         bc.sip.messageTimeoutSeconds = config_.sipMessageTimeoutSeconds;
         bc.sip.sessionExpiresSeconds = config_.sipSessionExpiresSeconds;
         bc.sip.minSessionExpiresSeconds = config_.sipMinSessionExpiresSeconds;
+        bc.sip.infoMaxBodyBytes = config_.sipInfoMaxBodyBytes;  // info
+        bc.sip.infoPerSecond = config_.sipInfoPerSecond;
         bc.rtpGuard.latch = config_.rtpLatching;
         bc.rtpGuard.unconfirmedSendLimit = config_.rtpUnconfirmedPackets;
         bc.speech.workers = config_.ttsWorkers;  // ivr

@@ -11,6 +11,8 @@
 // What the endpoint does without asking the app:
 // - an INVITE over capacity (SipConfig::maxCalls) gets 503 Service Unavailable;
 // - an INVITE without SDP (offer expected in the ACK) gets 488: not supported yet;
+// - INFO carrying a DTMF digit gets 200 and becomes Events::onDigit (SofiaInfo.cpp: 415, 400,
+//   413, 481 and 503 for what it refuses);
 // - OPTIONS gets 200; other methods 405/501; malformed requests 400 (all by sofia); a message
 //   larger than SipConfig::maxMessageBytes is refused by sofia's transport (413 / dropped);
 // - every final response carries the standard reason phrase of its status (RFC 3261 §21),
@@ -92,6 +94,10 @@ struct SipConfig {
     // session it does not refresh in time is ended with BYE (§10).
     unsigned sessionExpiresSeconds = 1800;
     unsigned minSessionExpiresSeconds = 90;
+    // ---- info: DTMF in SIP INFO (SofiaInfo.cpp) ----
+    std::size_t infoMaxBodyBytes = 256;  // a longer INFO body gets 413 (a digit needs ~30 bytes)
+    unsigned infoPerSecond = 20;         // INFO requests per call per second (burst as many);
+                                         // more get 503; 0 = INFO is refused (405)
 };
 
 class SofiaUserAgent;
@@ -120,6 +126,9 @@ class SipEndpoint {
         // a=sendonly/inactive, resume). It was answered at once with our same address and codec
         // and the matching direction (RFC 3264 §6.1).
         std::function<void(const std::string& callId, const RemoteMedia&)> onMediaChanged;
+        // info: a DTMF digit ("0-9*#A-D") the far end sent in a SIP INFO request of a call
+        // (application/dtmf-relay or application/dtmf; SofiaInfo.cpp), already answered 200.
+        std::function<void(const std::string& callId, char digit)> onDigit;
     };
 
     SipEndpoint(boost::asio::any_io_executor executor, SipConfig config, Events events);

@@ -63,6 +63,9 @@ void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* ph
         case nua_i_bye:
             if (call) call->remoteEnd = "bye";
             break;
+        case nua_i_info:
+            onInfo(nh, call, sip);
+            break;
         case nua_i_state: {
             int state = nua_callstate_init;
             tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());

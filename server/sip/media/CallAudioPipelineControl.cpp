@@ -126,6 +126,12 @@ void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
     });
 }
 
+void CallAudioPipeline::digitFromSignaling(char digit) {
+    run([digit](CallAudioPipeline& self) {
+        if (!self.stopped_) self.deliverDigit(digit, DigitSource::Signaling);
+    });
+}
+
 void CallAudioPipeline::addTap(std::shared_ptr<AudioTap> tap) {
     run([tap = std::move(tap)](CallAudioPipeline& self) mutable {
         if (self.stopped_) {
