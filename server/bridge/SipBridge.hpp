@@ -114,7 +114,7 @@ private:
     // under the endpoint's id. nullptr (and `error`) when no RTP port is free.
     std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri, const std::string& from,
                                   const std::string& userToUser, double timeoutSeconds, std::string& error,
-                                  const std::string& displayName = {});
+                                  const std::string& displayName = {}, std::vector<std::string> diversion = {});
     void onOutboundAnswered(const std::string& sipId, const sip::RemoteMedia& remote);
     void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
     bool onTrunkInvite(const sip::InboundInvite& invite);

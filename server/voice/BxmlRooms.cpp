@@ -6,6 +6,7 @@
 #include <set>
 
 #include "server/voice/Bxml.hpp"
+#include "server/voice/Uui.hpp"
 
 namespace sb::voice::bxml {
 
@@ -138,10 +139,24 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
         if (!kReasons.count(v)) fail(where, "diversionReason \"" + v + "\" is not one of RFC 5806's reasons");
         f.diversionReason = v;
     }
-    if (auto a = node.attribute("callerDisplayName"); a && std::string_view(a.value()).size() > 256)
-        fail(where, "callerDisplayName must be at most 256 characters");
-    if (auto a = node.attribute("uui"); a && std::string_view(a.value()).size() > 256)
-        fail(where, "uui must be at most 256 characters");
+    if (auto a = node.attribute("callerDisplayName")) {
+        std::string v = a.value();
+        if (v.size() > 256) fail(where, "callerDisplayName must be at most 256 characters");
+        // Bandwidth: "nor contain control characters such as new lines" (it is a SIP header).
+        if (std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            fail(where, "callerDisplayName must not contain control characters");
+        if (!v.empty()) f.callerDisplayName = v;
+    }
+    if (auto a = node.attribute("uui")) {
+        // Bandwidth: RFC 7433 with its encoding parameter, base64 or jwt, at most 256 characters.
+        std::string v = trimmed(a.value());
+        try {
+            validateUui(v, 256, {"base64", "jwt"});
+        } catch (const UuiError& e) {
+            fail(where, std::string("uui: ") + e.what());
+        }
+        f.uui = v;
+    }
     return f;
 }
 

@@ -33,6 +33,9 @@ struct Forward {
     std::optional<double> callTimeout;   // seconds, 1..300 (default 30)
     std::optional<std::string> diversionTreatment;  // none | propagate | stack (validated, see docs/voice.md)
     std::optional<std::string> diversionReason;     // RFC 5806 reasons (validated, see docs/voice.md)
+    // info: sent on the forwarded leg's INVITE (docs/voice.md "<Forward>")
+    std::optional<std::string> uui;                 // User-To-User (RFC 7433, base64 or jwt encoding)
+    std::optional<std::string> callerDisplayName;   // From display name
 };
 
 Forward parseForward(const pugi::xml_node& node, const std::string& where);

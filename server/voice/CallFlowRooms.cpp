@@ -145,6 +145,12 @@ void CallFlow::forward(const bxml::Forward& verb) {
     if (verb.to.rfind("sip:", 0) == 0) req.targets.emplace_back(bxml::SipUriTarget{verb.to, std::nullopt, {}});
     else req.targets.emplace_back(bxml::PhoneNumberTarget{verb.to, {}});
     req.legCallIds.push_back(newCallId());
+    // info: Bandwidth's Forward attributes that go on the forwarded leg's INVITE.
+    req.displayName = verb.callerDisplayName.value_or("");
+    req.userToUser = verb.uui.value_or("");
+    req.diversionTreatment = verb.diversionTreatment.value_or("none");
+    req.diversionReason = verb.diversionReason.value_or("");
+    req.divertingNumber = call_.to;
     bool answerCaller = call_.direction == CallDirection::Inbound && !call_.answerTime;
     mediaBusy_ = true;
     auto step = step_;

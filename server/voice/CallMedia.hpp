@@ -31,6 +31,12 @@ struct TransferRequest {
     // Optional: called as each target's leg ends (a leg cancelled because another answered ends
     // before the transfer does); `done` still reports every leg.
     std::function<void(std::size_t index, const TransferLegResult& result)> legEnded;
+    // ---- info: what <Forward> puts on the forwarded leg's INVITE ----
+    std::string displayName;         // From display name ("" = none)
+    std::string userToUser;          // User-To-User of each leg without a uui of its own ("" = none)
+    std::string diversionTreatment;  // "" / none, propagate, stack (the bridge adds the headers)
+    std::string diversionReason;     // stack: RFC 5806 reason ("" = unknown)
+    std::string divertingNumber;     // stack: the number that forwarded (the call's `to`)
 };
 
 struct TransferOutcome {

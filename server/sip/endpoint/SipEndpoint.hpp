@@ -65,6 +65,9 @@ struct InboundInvite {
     std::string userToUser;  // raw User-To-User header value ("" if absent), RFC 7433; several
                              // header fields are joined with ","
     std::vector<std::string> userToUserValues;  // split: each value with its ;encoding= param
+    // info: the Diversion header values (RFC 5806), top first, one per header field, as
+    // received: at most 8, each at most 512 characters (longer ones are left out).
+    std::vector<std::string> diversion;
     RemoteMedia remote;       // chosen from the offer: PCMU preferred, else PCMA; telephone-event
                               // if offered
     bool codecMatch = false;  // false: no PCMU/PCMA in the offer → the app rejects with 488
@@ -74,6 +77,7 @@ struct OutboundCall {
     std::string toUri;       // request URI and To, e.g. "sip:+15551234@127.0.0.1:5070"
     std::string fromUri;     // From; "" = sip:switchboard@<bindAddress>:<port>
     std::string userToUser;  // User-To-User header value ("" = none), e.g. "{jwt};encoding=jwt"
+    std::vector<std::string> diversion;  // info: Diversion header values, top first (RFC 5806)
     LocalMedia local;        // our RTP address/port and codec preference for the SDP offer
     std::chrono::seconds timeout{30};  // no answer by then → CANCEL and onFailed(408)
 };
