@@ -44,7 +44,13 @@ before(async () => {
     },
   });
 });
-after(async () => { await sb?.stop(); sb?.cleanup(); app?.close(); });
+after(async () => {
+  await sb?.stop();
+  const logs = sb?.logs() ?? '';  // under SWITCHBOARD_BIN=build-asan/switchboard: no sanitizer report
+  sb?.cleanup();
+  app?.close();
+  assert.doesNotMatch(logs, /Sanitizer|runtime error:/);
+});
 
 // The phone behind the trunk that the call is forwarded to; `role` as in uas_answer_inf.xml.
 async function forwardedPhone(role = '') {
