@@ -136,6 +136,19 @@ test('INFO limits: a body over sipInfoMaxBodyBytes gets 413, INFO past sipInfoPe
   }
 });
 
+test('an INFO outside any call gets 481; the server goes on answering', async () => {
+  const { sb } = await server();
+  try {
+    const sipPort = await sb.sipPort();
+    const r = await sipp({ target: `127.0.0.1:${sipPort}`, scenario: 'uac_info_outside.xml', calls: 3, timeoutMs: 10000 });
+    assert.equal(r.code, 0, `sipp: ${r.stdout.slice(-1500)}${r.stderr}`);
+    const health = await fetch(`${sb.base}/healthz`);
+    assert.equal(health.status, 200);
+  } finally {
+    await stop(sb);
+  }
+});
+
 test('sipInfoPerSecond and sipInfoMaxBodyBytes out of range are refused at start', async () => {
   for (const [key, value] of [['sipInfoPerSecond', 1001], ['sipInfoMaxBodyBytes', 8], ['sipInfoMaxBodyBytes', 4096]]) {
     await assert.rejects(startSwitchboard({ config: { [key]: value } }), new RegExp(key));
