@@ -43,6 +43,9 @@ struct CallFlow::RecordingContext {
         meta.bytes = r.bytes;
         meta.status = r.ok ? "complete" : "error";
         if (!r.ok) meta.errorMessage = r.error;
+        // The budget ran out mid-recording: say which one (the writer only knows it stopped).
+        if (!r.ok && reservation && !reservation->refusal().empty())
+            meta.errorMessage = "recording stopped: " + reservation->refusal();
         meta.hasMedia = r.bytes > 44;
         meta.droppedBlocks = r.droppedFrames;
         if (store) store->finish(meta, reservation ? reservation->reserved() : 0);

@@ -29,13 +29,27 @@ bool RecordingReservation::cover(std::uint64_t totalBytes) {
     // Only the writer thread grows a reservation, so this read-then-add is not a race.
     auto have = reserved_.load();
     if (totalBytes <= have) return true;
-    if (totalBytes > cap_) return false;
+    if (totalBytes > cap_) {
+        std::lock_guard lock(mutex_);
+        refusal_ = "the recording reached its longest size";
+        return false;
+    }
     auto needed = totalBytes - have;
     auto wanted = std::min(cap_ - have, std::max(needed, chunk_));
     auto grant = store_->reserve(accountId_, needed, wanted);
-    if (!grant.bytes) return false;
+    if (!grant.bytes) {
+        std::lock_guard lock(mutex_);
+        refusal_ = grant.refusal;
+        return false;
+    }
     reserved_ = have + grant.bytes;
     return true;
+}
+
+
+std::string RecordingReservation::refusal() const {
+    std::lock_guard lock(mutex_);
+    return refusal_;
 }
 
 }  // namespace sb::voice

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "server/voice/RecordingStore.hpp"
@@ -33,6 +34,8 @@ public:
     // Makes sure `totalBytes` (the file's size after the next block) is reserved.
     bool cover(std::uint64_t totalBytes);
     std::uint64_t reserved() const { return reserved_.load(); }
+    // Why the last cover() failed ("the account's recording storage limit is reached (…)").
+    std::string refusal() const;
 
     std::uint64_t chunkBytes() const { return chunk_; }
 
@@ -41,6 +44,8 @@ private:
     std::string accountId_;
     std::uint64_t chunk_, minimum_, cap_;
     std::atomic<std::uint64_t> reserved_{0};
+    mutable std::mutex mutex_;
+    std::string refusal_;
 };
 
 }  // namespace sb::voice
