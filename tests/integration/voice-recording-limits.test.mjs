@@ -177,13 +177,13 @@ test('a budget spent mid-recording ends <Record> there: recordComplete says why,
 });
 
 test('blocks the disk writer drops are counted in /metrics and in each recording\'s metadata', async (t) => {
-  // A queue of one block for all calls: ten calls ticking together overflow it.
+  // A queue of one block for all calls: sixteen calls ticking together overflow it (two-channel blocks take the writer longer).
   const sb = await start({ recordingQueueFrames: 1 });
   try {
     reply = (p) => (p === '/answer'
-      ? '<Response><StartRecording recordingAvailableUrl="/available"/><Pause duration="3"/><StopRecording/><Pause duration="0.3"/><Hangup/></Response>'
+      ? '<Response><StartRecording multiChannel="true" recordingAvailableUrl="/available"/><Pause duration="3"/><StopRecording/><Pause duration="0.3"/><Hangup/></Response>'
       : '');
-    const calls = await placeCalls(sb, 10);
+    const calls = await placeCalls(sb, 16);
     const available = [];
     for (const id of calls.callIds) available.push(await eventFor(id, 'recordingAvailable'));
     await finishCalls(sb, calls);
