@@ -2,7 +2,7 @@
 // 3-hour <StartRecording>s run at once on one account under the 1 GiB default (each used to
 // reserve its longest size, 173 MB); a budget spent mid-recording ends that recording with the
 // callbacks saying why while the call goes on; blocks the disk writer drops are in /metrics and
-// the recording's metadata; the media download streams, with Range requests.
+// the recording's metadata; a phone that goes silent ends <Record silenceTimeout>.
 // One sipp UAS behind the trunk answers every call; the test's RTP sockets are the phones.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -199,6 +199,57 @@ test('blocks the disk writer drops are counted in /metrics and in each recording
     t.diagnostic(`dropped: /metrics ${m[1]}, metadata sum ${sum}`);
     assert.ok(Number(m[1]) > 0, 'blocks were dropped');
     assert.equal(Number(m[1]), sum, 'every dropped block is in some recording\'s metadata');
+  } finally {
+    await stopClean(sb);
+  }
+});
+
+// The WAV's samples (mono 16-bit PCM after a 44-byte header, as the writer makes them).
+const samplesOf = (buf) => new Int16Array(buf.buffer.slice(buf.byteOffset + 44, buf.byteOffset + buf.length));
+const rms = (s) => Math.sqrt(s.reduce((a, v) => a + v * v, 0) / Math.max(1, s.length));
+
+test('<Record silenceTimeout="2">: the phone talks, goes silent, and 2 s later the recording ends with recordComplete', async (t) => {
+  const sb = await start();
+  try {
+    reply = (p) => {
+      if (p === '/answer') return '<Response><Record maxDuration="20" silenceTimeout="2" terminatingDigits="#" recordCompleteUrl="/complete" recordingAvailableUrl="/available" tag="s"/><Hangup/></Response>';
+      return '';
+    };
+    const calls = await placeCalls(sb, 1);
+    const [callId] = calls.callIds;
+    await new Promise((r) => setTimeout(r, 1500));
+    calls.media[0].mute();  // digital silence from here on
+    const mutedAt = Date.now();
+    const complete = await eventFor(callId, 'recordComplete');
+    const after = (Date.now() - mutedAt) / 1000;
+    const available = await eventFor(callId, 'recordingAvailable');
+    const c = await ended(sb, callId);
+    await finishCalls(sb, calls);
+    const seconds = isoSeconds(complete.duration);
+    t.diagnostic(`recordComplete ${after.toFixed(2)} s after the phone went silent; duration ${complete.duration}`);
+    assert.ok(after >= 1.9 && after < 3.5, `ended ${after} s after the silence began`);
+    assert.ok(seconds > 3 && seconds < 4.3, `1.5 s of tone + 2 s of silence: ${complete.duration}`);
+    assert.equal(c.disconnectCause, 'hangup', 'the next verb ran');
+    for (const e of [complete, available]) {
+      assert.equal(e.status, 'complete');
+      assert.equal(e.callId, callId);
+      assert.equal(e.accountId, A.id);
+      assert.equal(e.channels, 1);
+      assert.equal(e.fileFormat, 'wav');
+      assert.equal(e.tag, 's');
+      assert.equal(e.duration, complete.duration);
+      assert.match(e.recordingId, /^r-/);
+      assert.equal(e.mediaUrl, `${sb.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings/${e.recordingId}/media`);
+      for (const f of ['eventTime', 'startTime', 'endTime', 'callUrl', 'from', 'to', 'direction', 'enqueuedTime', 'answerTime']) assert.ok(e[f], f);
+    }
+    // The file: the tone, then the silence that ended it.
+    const wav = Buffer.from(await (await fetch(complete.mediaUrl, { headers: { authorization: AUTH } })).arrayBuffer());
+    const s = samplesOf(wav);
+    const head = rms(s.subarray(1600, 8000));      // 0.2–1 s
+    const tail = rms(s.subarray(s.length - 12000)); // the last 1.5 s
+    t.diagnostic(`RMS: tone ${head.toFixed(0)}, last 1.5 s ${tail.toFixed(0)}`);
+    assert.ok(head > 3000, 'the tone is in the file');
+    assert.ok(tail < 100, 'the silence that ended it is at the end');
   } finally {
     await stopClean(sb);
   }
