@@ -13,6 +13,7 @@
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/RecordingEvents.hpp"
+#include "server/voice/RecordingReservation.hpp"
 
 namespace sb::voice {
 
@@ -25,7 +26,7 @@ constexpr std::uint64_t kWavSlackBytes = 1024;       // header and a partial las
 
 struct CallFlow::RecordingContext {
     RecordingMeta meta;
-    std::uint64_t reserved = 0;
+    std::shared_ptr<RecordingReservation> reservation;
     bxml::RecordingCallbacks callbacks;
     std::string mediaUrl;
     std::shared_ptr<RecordingStore> store;
@@ -42,8 +43,12 @@ struct CallFlow::RecordingContext {
         meta.bytes = r.bytes;
         meta.status = r.ok ? "complete" : "error";
         if (!r.ok) meta.errorMessage = r.error;
+        // The budget ran out mid-recording: say which one (the writer only knows it stopped).
+        if (!r.ok && reservation && !reservation->refusal().empty())
+            meta.errorMessage = "recording stopped: " + reservation->refusal();
         meta.hasMedia = r.bytes > 44;
-        if (store) store->finish(meta, reserved);
+        meta.droppedBlocks = r.droppedFrames;
+        if (store) store->finish(meta, reservation ? reservation->reserved() : 0);
         available();
     }
 
@@ -123,18 +128,18 @@ std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(const bxml::R
         ctx->result.error = "recordings are not enabled on this server";
         return ctx;
     }
-    auto wanted = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) + kWavSlackBytes;
-    auto grant = recordings_->reserve(m.accountId, wanted);
-    if (!grant.bytes) {
-        ctx->result.error = "recording refused: " + grant.refusal;
+    auto cap = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) + kWavSlackBytes;
+    auto reservation = std::make_shared<RecordingReservation>(recordings_, m.accountId, channels, cap);
+    if (auto refusal = reservation->start(); !refusal.empty()) {
+        ctx->result.error = "recording refused: " + refusal;
         return ctx;
     }
-    ctx->reserved = grant.bytes;
+    ctx->reservation = reservation;
     recordings_->begin(m);
     spec.path = recordings_->mediaPath(m);
     spec.channels = channels;
     spec.maxSeconds = maxSeconds;
-    spec.maxBytes = grant.bytes;
+    spec.cover = [reservation](std::uint64_t total) { return reservation->cover(total); };
     ctx->result.ok = true;
     return ctx;
 }

@@ -54,7 +54,9 @@ struct RecordingSpec {
     double maxSeconds = 0;            // 0: until stopped
     double silenceSeconds = 0;        // 0: silence does not end it
     std::string terminatingDigits;    // a digit from the phone that ends it
-    std::uint64_t maxBytes = 0;       // the file's byte budget (storage limits)
+    // The storage budget (RecordingReservation::cover, on the writer thread): may the file grow
+    // to this many bytes? Empty: no limit.
+    std::function<bool(std::uint64_t totalBytes)> cover;
 };
 struct RecordingResult {
     bool ok = false;

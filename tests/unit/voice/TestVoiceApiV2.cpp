@@ -231,3 +231,46 @@ TEST_CASE_METHOD(V2, "listCalls filters and pages", "[voice][VoiceApi][v2]") {
                           "?to=a&to=b", "?pageToken=c-00000000-00000000-0000-0000-0000-000000000000"})
         CHECK(request("GET", "/api/v2/accounts/acc/calls" + q).status == 400);
 }
+
+TEST_CASE_METHOD(V2, "listCalls pages through Link: <…>; rel=\"next\" as Bandwidth", "[voice][VoiceApi][v2]") {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 7; ++i) {
+        now += 1s;
+        ids.push_back(json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
+    }
+    auto link = [](const api::HttpResponse& r) -> std::string {
+        for (const auto& [k, v] : r.headers)
+            if (k == "Link") return v;
+        return {};
+    };
+    // Follow the links from the first page, as the SDKs do, until a page has none.
+    std::vector<std::string> seen, links;
+    std::string next = "/api/v2/accounts/acc/calls?pageSize=3";
+    for (int pages = 0; !next.empty() && pages < 10; ++pages) {
+        auto r = request("GET", next);
+        INFO(next << " -> " << r.body);
+        REQUIRE(r.status == 200);
+        for (auto& c : json::parse(r.body)) seen.push_back(c["callId"]);
+        auto l = link(r);
+        links.push_back(l);
+        next.clear();
+        if (l.empty()) break;
+        REQUIRE(l.rfind("<http://127.0.0.1:8080/api/v2/accounts/acc/calls?", 0) == 0);
+        REQUIRE(l.size() > 13);
+        REQUIRE(l.substr(l.size() - 13) == ">; rel=\"next\"");
+        next = l.substr(std::string("<http://127.0.0.1:8080").size(), l.size() - 13 - std::string("<http://127.0.0.1:8080").size());
+    }
+    CHECK(seen == ids);
+    REQUIRE(links.size() == 3);  // 3 + 3 + 1
+    CHECK(links[0] == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?pageSize=3&pageToken=" + ids[2] + ">; rel=\"next\"");
+    CHECK(links[2].empty());
+    // Filters carry over to the next page; a page that ends exactly at the last call has no link.
+    auto r = request("GET", "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2");
+    CHECK(link(r) == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3] +
+                         ">; rel=\"next\"");
+    r = request("GET", "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3]);
+    CHECK(json::parse(r.body).size() == 1);
+    CHECK(link(r).empty());
+    CHECK(link(request("GET", "/api/v2/accounts/acc/calls?pageSize=7")).empty());
+    CHECK_FALSE(link(request("GET", "/api/v2/accounts/acc/calls?pageSize=6")).empty());
+}
