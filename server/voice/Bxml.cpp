@@ -39,30 +39,12 @@ bool isSipUri(std::string_view s) {
     });
 }
 
-// An absolute http(s) URL or a relative one (resolved later against the document's URL).
-
-// callbacks (issue 9)
-CallbackAuth callbackAuth(Element& e) {
-    CallbackAuth a;
-    for (auto [name, target] : {std::pair{"username", &a.username}, std::pair{"password", &a.password},
-                                std::pair{"fallbackUsername", &a.fallbackUsername},
-                                std::pair{"fallbackPassword", &a.fallbackPassword}}) {
-        *target = e.attr(name);
-        if (*target && (*target)->size() > 1024) fail(e.where(), std::string(name) + " must be at most 1024 characters");
-    }
-    return a;
-}
-
 TargetCallbacks targetCallbacks(Element& e) {
     TargetCallbacks c;
-    c.transferAnswerUrl = e.url("transferAnswerUrl");
-    c.transferAnswerMethod = e.method("transferAnswerMethod");
-    c.transferDisconnectUrl = e.url("transferDisconnectUrl");
-    c.transferDisconnectMethod = e.method("transferDisconnectMethod");
+    c.transferAnswer = e.callback("transferAnswer");
+    // Bandwidth documents no fallback for transferDisconnect; the target's credentials apply.
+    c.transferDisconnect = e.callback("transferDisconnect", {/*fallback=*/false});
     c.tag = e.tag();
-    c.transferAnswerFallbackUrl = e.url("transferAnswerFallbackUrl");
-    c.transferAnswerFallbackMethod = e.method("transferAnswerFallbackMethod");
-    c.auth = callbackAuth(e);
     return c;
 }
 
@@ -77,11 +59,7 @@ Transfer parseTransfer(Element& e) {
     }
     t.callTimeout = e.number("callTimeout", 1, 300, "seconds");
     t.tag = e.tag();
-    t.transferCompleteUrl = e.url("transferCompleteUrl");
-    t.transferCompleteMethod = e.method("transferCompleteMethod");
-    t.transferCompleteFallbackUrl = e.url("transferCompleteFallbackUrl");
-    t.transferCompleteFallbackMethod = e.method("transferCompleteFallbackMethod");
-    t.auth = callbackAuth(e);
+    t.transferComplete = e.callback("transferComplete");
     e.checkAttributes();
     for (auto child : e.node().children()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
@@ -157,6 +135,7 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         return Ring{d.value_or(5)};
     }
     if (name == "PlayAudio") {
+        e.acceptAudioCredentials();
         e.checkAttributes();
         auto url = e.text();
         if (url.empty()) fail(e.where(), "has no URL");
@@ -165,14 +144,10 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
     }
     if (name == "Redirect") {
         Redirect r;
-        auto url = e.url("redirectUrl");
-        if (!url) fail(e.where(), "the redirectUrl attribute is required");
-        r.redirectUrl = *url;
-        r.redirectMethod = e.method("redirectMethod");
+        auto target = e.callback("redirect");
+        if (!target) fail(e.where(), "the redirectUrl attribute is required");
+        r.redirect = std::move(*target);
         r.tag = e.tag();
-        r.redirectFallbackUrl = e.url("redirectFallbackUrl");
-        r.redirectFallbackMethod = e.method("redirectFallbackMethod");
-        r.auth = callbackAuth(e);
         e.checkAttributes();
         e.requireEmpty();
         return r;

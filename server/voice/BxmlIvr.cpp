@@ -56,10 +56,7 @@ int integer(Element& e, const char* name, int lo, int hi, int fallback, const ch
 
 Gather parseGather(Element& e) {
     Gather g;
-    g.gatherUrl = e.url("gatherUrl");
-    g.gatherMethod = e.method("gatherMethod");
-    g.gatherFallbackUrl = e.url("gatherFallbackUrl");
-    g.gatherFallbackMethod = e.method("gatherFallbackMethod");
+    g.gather = e.callback("gather");
     g.tag = e.tag();
     if (auto t = e.attr("terminatingDigits")) {
         if (t->size() > 16) fail(e.where(), "terminatingDigits must be at most 16 characters");
@@ -87,6 +84,7 @@ Gather parseGather(Element& e) {
             p.sentence = parseSpeak(c);
         } else if (name == "PlayAudio") {
             p.speak = false;
+            c.acceptAudioCredentials();
             c.checkAttributes();
             p.url = c.text();
             if (p.url.empty()) fail(c.where(), "has no URL");
@@ -101,10 +99,10 @@ Gather parseGather(Element& e) {
 
 StartGather parseStartGather(Element& e) {
     StartGather s;
-    auto url = e.url("dtmfUrl");
-    if (!url) fail(e.where(), "the dtmfUrl attribute is required");
-    s.dtmfUrl = *url;
-    s.dtmfMethod = e.method("dtmfMethod");
+    // Bandwidth's StartGather has username/password but no fallback URL.
+    auto dtmf = e.callback("dtmf", {/*fallback=*/false});
+    if (!dtmf) fail(e.where(), "the dtmfUrl attribute is required");
+    s.dtmf = std::move(*dtmf);
     s.tag = e.tag();
     e.checkAttributes();
     e.requireEmpty();

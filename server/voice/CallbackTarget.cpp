@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "server/app/Log.hpp"
+#include "server/voice/Calls.hpp"
 
 namespace sb::voice {
 
@@ -42,6 +43,8 @@ CallbackScope scopeOf(const Call& call, bool counted) {
 
 void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
                   std::function<void(CallbackResult, std::string url)> done) {
+    if (target.timeoutSeconds)
+        scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(*target.timeoutSeconds * 1000)));
     auto primary = scope;
     primary.credentials = target.credentials;
     if (!target.fallbackUrl) {
@@ -69,6 +72,17 @@ void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTar
                                     done(std::move(fr), url);
                                 });
                 });
+}
+
+void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target, nlohmann::json event) {
+    if (!target) return;
+    auto type = event.value("eventType", std::string("event"));
+    sendCallback(client, scopeOf(call), *target, std::move(event),
+                 [callId = call.callId, type](const CallbackResult& r, const std::string& url) {
+                     if (!r.ok())
+                         app::log(app::LogLevel::Warn,
+                                  "voice: call " + callId + " " + type + " not delivered: " + describeFailure(r, url));
+                 });
 }
 
 }  // namespace sb::voice

@@ -120,13 +120,19 @@ TEST_CASE("Bxml keeps the credentials and fallbacks of Redirect, Transfer and it
         "</Transfer></Response>");
     REQUIRE(verbs.size() == 1);
     const auto& t = std::get<bxml::Transfer>(verbs[0]);
-    CHECK(t.transferCompleteFallbackUrl == "/cf");
-    CHECK(t.transferCompleteFallbackMethod == "GET");
-    CHECK(t.auth.username == "u");
-    CHECK(t.auth.password == "p");
+    REQUIRE(t.transferComplete);
+    CHECK(t.transferComplete->fallbackUrl == "/cf");
+    CHECK(t.transferComplete->fallbackMethod == "GET");
+    REQUIRE(t.transferComplete->credentials);
+    CHECK(t.transferComplete->credentials->username == "u");
+    CHECK(t.transferComplete->credentials->password == "p");
+    CHECK_FALSE(t.transferComplete->fallbackCredentials);  // none given
     const auto& cb = bxml::callbacksOf(t.targets[0]);
-    CHECK(cb.transferAnswerFallbackUrl == "/af");
-    CHECK(cb.auth.fallbackUsername == "fu");
+    REQUIRE(cb.transferAnswer);
+    CHECK(cb.transferAnswer->fallbackUrl == "/af");
+    REQUIRE(cb.transferAnswer->fallbackCredentials);
+    CHECK(cb.transferAnswer->fallbackCredentials->username == "fu");
+    CHECK(cb.transferAnswer->fallbackCredentials->password == "fp");
     CHECK_THROWS_WITH(bxml::parse("<Response><Redirect redirectUrl=\"/x\" username=\"" + std::string(1025, 'a') +
                                   "\" password=\"p\"/></Response>"),
                       Catch::Contains("username must be at most 1024 characters"));
