@@ -80,9 +80,6 @@ public:
     // which the caller has validated with bxml::parse. Relative URLs in it resolve against the
     // URL of the last document fetched.
     void replace(std::string document);
-    // updateCall's callback settings (Call's redirect* fields): applied to this flow's copy of
-    // the call, in order with the other requests (post it before redirect()).
-    void amend(std::function<void(Call&)> change);
     // ---- end api ----
 
     // ---- record (issue 9): CallFlowRecording.cpp ----

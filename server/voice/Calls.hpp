@@ -95,14 +95,6 @@ struct Call {
     std::optional<std::string> password;
     std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
     std::optional<std::string> fallbackPassword;
-    // From the last updateCall with a redirectUrl (bandwidth.yml `updateCall`): the redirect
-    // callback's fallback and credentials (nullopt: none given).
-    std::optional<std::string> redirectFallbackUrl;
-    std::string redirectFallbackMethod = "POST";
-    std::optional<std::string> redirectUsername;
-    std::optional<std::string> redirectPassword;
-    std::optional<std::string> redirectFallbackUsername;
-    std::optional<std::string> redirectFallbackPassword;
     // ---- end of callback settings ----
 };
 

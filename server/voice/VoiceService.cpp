@@ -124,16 +124,7 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
-        // callbacks (issue 9): the redirect's fallback and credentials, kept on the call too.
-        registry_.update(callId, [request](Call& x) {
-            x.redirectFallbackUrl = request.redirectFallbackUrl;
-            x.redirectFallbackMethod = request.redirectFallbackMethod;
-            x.redirectUsername = request.username;
-            x.redirectPassword = request.password;
-            x.redirectFallbackUsername = request.fallbackUsername;
-            x.redirectFallbackPassword = request.fallbackPassword;
-        });
-        // callbacks (issue 9): the redirect's fallback and credentials.
+        // callbacks (issue 9): the redirect's fallback and credentials, for this redirect only.
         CallbackTarget target;
         target.url = *request.redirectUrl;
         target.method = request.redirectMethod;
