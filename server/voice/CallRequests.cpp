@@ -23,24 +23,6 @@ namespace apierr = api::errors;
 
 namespace {
 
-bool isBlank(std::string_view body) {
-    return std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-json parseObject(std::string_view body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded()) {
-        try {
-            [[maybe_unused]] auto unused = json::parse(body.begin(), body.end());
-        } catch (const json::parse_error& e) {
-            throw apierr::invalidJson("syntax error at byte " + std::to_string(e.byte));
-        }
-        throw apierr::invalidJson("syntax error");
-    }
-    if (!j.is_object()) throw apierr::invalidJson(std::string("expected an object, got ") + j.type_name());
-    return j;
-}
-
 void refuseUnknown(const json& obj, const std::set<std::string>& known, const char* what) {
     for (const auto& [key, value] : obj.items())
         if (!known.count(key))
@@ -152,8 +134,8 @@ std::optional<std::string> tag(const json& obj) { return boundedText(obj, "tag",
 }  // namespace
 
 CreateCallRequest parseCreateCall(std::string_view body) {
-    if (isBlank(body)) throw apierr::invalidJson("a body with from, to and answerUrl is required");
-    json obj = parseObject(body);
+    if (api::isBlank(body)) throw apierr::invalidJson("a body with from, to and answerUrl is required");
+    json obj = api::parseObject(body);
     refuseUnknown(obj,
                   {"to", "from", "privacy", "displayName", "uui", "applicationId", "answerUrl", "answerMethod",
                    "username", "password", "answerFallbackUrl", "answerFallbackMethod", "fallbackUsername",
@@ -210,8 +192,8 @@ CreateCallRequest parseCreateCall(std::string_view body) {
 }
 
 UpdateCallRequest parseUpdateCall(std::string_view body) {
-    if (isBlank(body)) throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
-    json obj = parseObject(body);
+    if (api::isBlank(body)) throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
+    json obj = api::parseObject(body);
     refuseUnknown(obj,
                   {"state", "redirectUrl", "redirectMethod", "username", "password", "redirectFallbackUrl",
                    "redirectFallbackMethod", "fallbackUsername", "fallbackPassword", "tag"},
