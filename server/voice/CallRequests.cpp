@@ -152,12 +152,12 @@ CreateCallRequest parseCreateCall(std::string_view body) {
     r.disconnectUrl = httpUrl(obj, "disconnectUrl");
     r.disconnectMethod = method(obj, "disconnectMethod");
     r.callTimeout = number(obj, "callTimeout", 1, 300, " seconds").value_or(30);
-    r.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
-    r.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
-    r.answerFallbackMethod = method(obj, "answerFallbackMethod");
-    credentials(obj, "username", "password", r.username, r.password);
-    credentials(obj, "fallbackUsername", "fallbackPassword", r.fallbackUsername, r.fallbackPassword);
-    if ((r.fallbackUsername) && !r.answerFallbackUrl)
+    r.callbacks.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
+    r.callbacks.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
+    r.callbacks.answerFallbackMethod = method(obj, "answerFallbackMethod");
+    credentials(obj, "username", "password", r.callbacks.username, r.callbacks.password);
+    credentials(obj, "fallbackUsername", "fallbackPassword", r.callbacks.fallbackUsername, r.callbacks.fallbackPassword);
+    if ((r.callbacks.fallbackUsername) && !r.callbacks.answerFallbackUrl)
         throw apierr::invalidField("fallbackUsername", "is only used with answerFallbackUrl");
     r.tag = tag(obj);
     r.displayName = boundedText(obj, "displayName", kMaxDisplayNameLength);
@@ -315,20 +315,20 @@ json createCallResponse(const Call& c) {
     j["enqueuedTime"] = isoTime(c.startTime);
     j["callUrl"] = c.callUrl;
     j["callTimeout"] = c.callTimeout;
-    j["callbackTimeout"] = c.callbackTimeout;
+    j["callbackTimeout"] = c.callbacks.callbackTimeout;
     j["tag"] = text(c.tag);
     j["answerMethod"] = c.answerMethod;
     j["answerUrl"] = c.answerUrl;
-    j["answerFallbackMethod"] = c.answerFallbackMethod;
-    j["answerFallbackUrl"] = text(c.answerFallbackUrl);
+    j["answerFallbackMethod"] = c.callbacks.answerFallbackMethod;
+    j["answerFallbackUrl"] = text(c.callbacks.answerFallbackUrl);
     j["disconnectMethod"] = c.disconnectMethod;
     j["disconnectUrl"] = text(c.disconnectUrl);
     // Bandwidth echoes the credentials it was given; so do we (the caller sent them over this
     // same authenticated connection).
-    j["username"] = text(c.username);
-    j["password"] = text(c.password);
-    j["fallbackUsername"] = text(c.fallbackUsername);
-    j["fallbackPassword"] = text(c.fallbackPassword);
+    j["username"] = text(c.callbacks.username);
+    j["password"] = text(c.callbacks.password);
+    j["fallbackUsername"] = text(c.callbacks.fallbackUsername);
+    j["fallbackPassword"] = text(c.callbacks.fallbackPassword);
     j["priority"] = c.priority;
     return j;
 }

@@ -19,10 +19,10 @@ CallbackTarget answerTarget(const Call& call) {
     CallbackTarget t;
     t.url = call.answerUrl;
     t.method = call.answerMethod;
-    t.credentials = credentialsOf(call.username, call.password);
-    t.fallbackUrl = call.answerFallbackUrl;
-    t.fallbackMethod = call.answerFallbackMethod;
-    t.fallbackCredentials = credentialsOf(call.fallbackUsername, call.fallbackPassword);
+    t.credentials = credentialsOf(call.callbacks.username, call.callbacks.password);
+    t.fallbackUrl = call.callbacks.answerFallbackUrl;
+    t.fallbackMethod = call.callbacks.answerFallbackMethod;
+    t.fallbackCredentials = credentialsOf(call.callbacks.fallbackUsername, call.callbacks.fallbackPassword);
     return t;
 }
 
@@ -31,13 +31,13 @@ std::optional<CallbackTarget> disconnectTarget(const Call& call) {
     CallbackTarget t;
     t.url = *call.disconnectUrl;
     t.method = call.disconnectMethod;
-    t.credentials = credentialsOf(call.username, call.password);
+    t.credentials = credentialsOf(call.callbacks.username, call.callbacks.password);
     return t;
 }
 
 CallbackScope scopeOf(const Call& call, bool counted) {
     CallbackScope scope{call.accountId, counted ? call.callId : std::string()};
-    scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(call.callbackTimeout * 1000)));
+    scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(call.callbacks.callbackTimeout * 1000)));
     return scope;
 }
 

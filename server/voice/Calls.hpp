@@ -59,6 +59,20 @@ inline constexpr const char* kError = "error";
 // The event that ends a call for a Bandwidth cause (unknown causes count as Error).
 CallEvent eventForCause(std::string_view cause);
 
+// Bandwidth's createCall callback fields, validated by VoiceApi (bandwidth.yml `createCall`):
+// given in a CreateCallRequest and kept as they are on the Call. The per-attempt timeout and the
+// credentials apply to every callback of the call; the fallback URL receives an event its
+// primary URL failed to take.
+struct CallbackSettings {
+    double callbackTimeout = 15;     // seconds, 1..25 (Bandwidth's default 15)
+    std::optional<std::string> answerFallbackUrl;
+    std::string answerFallbackMethod = "POST";
+    std::optional<std::string> username;          // Basic credentials for answerUrl, disconnectUrl, …
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
+    std::optional<std::string> fallbackPassword;
+};
+
 struct Call {
     std::string callId;
     std::string accountId;
@@ -84,18 +98,7 @@ struct Call {
     std::optional<std::string> displayName;  // From display name of the outbound INVITE
     int priority = 5;                        // Bandwidth's queue priority (1 highest); echoed only
 
-    // ---- callback settings (api: accepted and stored; callbacks: makes them act) ----
-    // Bandwidth's createCall fields, validated by VoiceApi (bandwidth.yml `createCall`). The
-    // per-attempt timeout and the credentials apply to every callback of the call; the fallback
-    // URL receives an event its primary URL failed to take.
-    double callbackTimeout = 15;     // seconds, 1..25 (Bandwidth's default 15)
-    std::optional<std::string> answerFallbackUrl;
-    std::string answerFallbackMethod = "POST";
-    std::optional<std::string> username;          // Basic credentials for answerUrl, disconnectUrl, …
-    std::optional<std::string> password;
-    std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
-    std::optional<std::string> fallbackPassword;
-    // ---- end of callback settings ----
+    CallbackSettings callbacks;  // callbackTimeout, answerFallbackUrl, credentials
 };
 
 // A Bandwidth-shaped call id: "c-" + 8-8-4-4-4-12 random hex digits (40 in all), so that

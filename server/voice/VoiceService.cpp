@@ -49,7 +49,7 @@ void VoiceService::checkLiteral(const std::string& accountId, const std::string&
 Call VoiceService::createCall(const std::string& accountId, const CreateCallRequest& request) {
     checkLiteral(accountId, "answerUrl", request.answerUrl);
     if (request.disconnectUrl) checkLiteral(accountId, "disconnectUrl", *request.disconnectUrl);
-    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
+    if (request.callbacks.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.callbacks.answerFallbackUrl);
     Call c;
     c.callId = newCallId();
     c.accountId = accountId;
@@ -65,18 +65,9 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
     c.callTimeout = request.callTimeout;
     c.tag = request.tag;
     c.uui = request.uui;
-    // callbacks (issue 9)
-    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
     c.displayName = request.displayName;
     c.priority = request.priority;
-    c.callbackTimeout = request.callbackTimeout;
-    c.answerFallbackUrl = request.answerFallbackUrl;
-    c.answerFallbackMethod = request.answerFallbackMethod;
-    c.username = request.username;
-    c.password = request.password;
-    c.fallbackUsername = request.fallbackUsername;
-    c.fallbackPassword = request.fallbackPassword;
-    // end callbacks
+    c.callbacks = request.callbacks;
     c.callUrl = callUrl(accountId, c.callId);
     registry_.admitOutbound(c);  // throws 403/429
     try {

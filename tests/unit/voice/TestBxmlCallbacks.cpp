@@ -129,7 +129,7 @@ struct VerbFlow {
         call.startTime = now;
         call.answerTime = now;
         call.state = CallState::Answered;
-        call.callbackTimeout = 15;
+        call.callbacks.callbackTimeout = 15;
     }
     void start() {
         CallFlowHooks hooks;

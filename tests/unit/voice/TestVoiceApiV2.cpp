@@ -84,14 +84,14 @@ TEST_CASE_METHOD(V2, "createCall at /api/v2 stores and echoes Bandwidth's fields
     REQUIRE(placer.placed.size() == 1);
     const auto& c = placer.placed[0];
     CHECK(c.displayName == std::optional<std::string>("Front \"Desk\""));
-    CHECK(c.callbackTimeout == 7.5);
-    CHECK(c.username == std::optional<std::string>("u"));
-    CHECK(c.password == std::optional<std::string>("p"));
-    CHECK(c.fallbackUsername == std::optional<std::string>("fu"));
-    CHECK(c.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
+    CHECK(c.callbacks.callbackTimeout == 7.5);
+    CHECK(c.callbacks.username == std::optional<std::string>("u"));
+    CHECK(c.callbacks.password == std::optional<std::string>("p"));
+    CHECK(c.callbacks.fallbackUsername == std::optional<std::string>("fu"));
+    CHECK(c.callbacks.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
     auto stored = registry.find(body["callId"]);
     REQUIRE(stored);
-    CHECK(stored->fallbackPassword == std::optional<std::string>("fp"));
+    CHECK(stored->callbacks.fallbackPassword == std::optional<std::string>("fp"));
 }
 
 TEST_CASE_METHOD(V2, "createCall refuses what it would otherwise ignore, naming the field", "[voice][VoiceApi][v2]") {
