@@ -55,6 +55,7 @@ struct CallFlow::TransferContext {
             leg.cause = cause::kError;
             leg.errorMessage = "no result for this transfer target";
         }
+        if (!leg.errorMessage.empty()) leg.errorId = reportError(leg.callId, leg.errorMessage);
         notify(callbacks, call, bxml::callbacksOf(verb.targets[i]).transferDisconnect,
                transferDisconnectEvent(call, leg, ended));
     }

@@ -32,7 +32,10 @@ namespace {
 nlohmann::json bridgeCompleteEvent(const Call& call, TimePoint now, const std::string& c, const std::string& error) {
     auto j = callEvent("bridgeComplete", call, now);
     j["cause"] = c;
-    if (!error.empty()) j["errorMessage"] = error;
+    if (!error.empty()) {
+        j["errorMessage"] = error;
+        j["errorId"] = reportError(call.callId, "<Bridge>: " + error);
+    }
     return j;
 }
 

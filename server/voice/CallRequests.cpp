@@ -351,7 +351,7 @@ json callStateJson(const Call& c) {
     j["endTime"] = time(c.endTime);
     j["disconnectCause"] = text(c.disconnectCause);
     j["errorMessage"] = text(c.errorMessage);
-    j["errorId"] = nullptr;
+    j["errorId"] = text(c.errorId);
     j["lastUpdate"] = isoTime(c.lastUpdate);
     j["tag"] = text(c.tag);
     return j;

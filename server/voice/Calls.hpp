@@ -87,6 +87,7 @@ struct Call {
     TimePoint lastUpdate{};
     std::optional<std::string> disconnectCause;
     std::optional<std::string> errorMessage;
+    std::optional<std::string> errorId;  // set with errorMessage (newErrorId), logged with it
     std::string answerUrl;  // answer (outbound) or initiate (inbound) callback
     std::string answerMethod = "POST";
     std::optional<std::string> disconnectUrl;
@@ -105,6 +106,13 @@ struct Call {
 // generateTransferBxml's callIdHex is 40 hex digits as with Bandwidth's ids.
 std::string newCallId();
 bool isCallId(std::string_view id);
+// bandwidth.yml's errorId ("an id that references the error event"): a random UUID (version 4
+// form), new for each error a call, transfer leg or bridge reports with an errorMessage. The
+// server log has a line "voice: call <callId> error <errorId>: <errorMessage>" for it, so that
+// support finds the error from the id a customer quotes.
+std::string newErrorId();
+// Makes an errorId for `errorMessage` of call `callId` and logs that line (Warn).
+std::string reportError(const std::string& callId, const std::string& errorMessage);
 // The id back from the hex that Bandwidth puts in a UUI (`c-` + the same grouping); nullopt if
 // `hex` is not 40 hex digits.
 std::optional<std::string> callIdFromHex(std::string_view hex);

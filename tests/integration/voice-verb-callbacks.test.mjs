@@ -220,3 +220,29 @@ test('<Transfer>: transferCompleteUrl refusing connections falls back with the f
   media.close();
   await uas;
 });
+
+test('a verb callback failing with its fallback too ends the call with errorMessage and an errorId found in the log', async () => {
+  const media = await phoneMedia();
+  routes = {
+    '/answer': '<Response><Gather gatherUrl="/g-404" gatherFallbackUrl="/fb-404" maxDigits="1" firstDigitTimeout="10"/></Response>',
+    '/g-404': { status: 404, body: '' },
+    '/fb-404': { status: 404, body: '' },
+  };
+  const uas = trunkPhone(media);
+  await sleep(300);
+  const callId = await placeCall();
+  await until(async () => to('/answer', callId)[0], { what: 'answer callback' });
+  media.stream();
+  await sleep(500);
+  media.sendDigit('1');
+  const c = await ended(callId);
+  assert.equal(c.disconnectCause, 'callback-error');
+  assert.equal(c.errorMessage, `callback failed: HTTP 404 from ${appUrl('/g-404')}; then the fallback: HTTP 404 (${appUrl('/fb-404')})`);
+  assert.match(c.errorId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const disconnect = await until(async () => to('/disconnect', callId)[0], { what: 'disconnect callback' });
+  assert.equal(disconnect.event.errorId, c.errorId, 'the disconnect event and GET /calls name the same error');
+  assert.equal(disconnect.event.errorMessage, c.errorMessage);
+  assert.ok(sb.logs().includes(`voice: call ${callId} error ${c.errorId}: ${c.errorMessage}`), 'support finds the id in the log');
+  media.close();
+  await uas;
+});
