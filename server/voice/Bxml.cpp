@@ -61,12 +61,7 @@ Transfer parseTransfer(Element& e) {
     t.tag = e.tag();
     t.transferComplete = e.callback("transferComplete");
     e.checkAttributes();
-    for (auto child : e.node().children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            if (!trim(child.value()).empty()) fail(e.where(), "must not have text content");
-            continue;
-        }
-        if (child.type() != pugi::node_element) continue;
+    detail::forEachElementChild(e.node(), [&](pugi::xml_node child) {
         std::string name = child.name();
         if (t.targets.size() == kMaxTransferTargets)
             fail(e.where(), "has more than " + std::to_string(kMaxTransferTargets) + " PhoneNumber/SipUri targets");
@@ -96,7 +91,7 @@ Transfer parseTransfer(Element& e) {
         } else {
             fail(e.where(), "<" + name + "> is not allowed here; expected <PhoneNumber> or <SipUri>");
         }
-    }
+    }, [&](const std::string&) { fail(e.where(), "must not have text content"); });
     if (t.targets.empty()) fail(e.where(), "needs at least one <PhoneNumber> or <SipUri>");
     return t;
 }
@@ -255,17 +250,13 @@ std::vector<Verb> parse(std::string_view document) {
     if (rootName != "Response" && rootName != "Bxml")
         throw BxmlError("invalid BXML: the root element is <" + rootName + ">; expected <Response>");
     std::vector<Verb> verbs;
-    for (auto child : root.children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            if (!trim(child.value()).empty())
-                throw BxmlError("invalid BXML: text \"" + trim(child.value()).substr(0, 40) + "\" outside any verb");
-            continue;
-        }
-        if (child.type() != pugi::node_element) continue;
+    detail::forEachElementChild(root, [&](pugi::xml_node child) {
         if (verbs.size() == kMaxVerbs)
             throw BxmlError("invalid BXML: more than " + std::to_string(kMaxVerbs) + " verbs");
         verbs.push_back(parseVerb(child, verbs.size() + 1));
-    }
+    }, [](const std::string& text) {
+        throw BxmlError("invalid BXML: text \"" + text.substr(0, 40) + "\" outside any verb");
+    });
     return verbs;
 }
 

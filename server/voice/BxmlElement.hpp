@@ -52,6 +52,21 @@ inline bool isUrlReference(std::string_view s) {
     });
 }
 
+// Runs fn(child) on each element child of `node`, in document order. Text between them that is
+// not blank is refused by textError(trimmed text) (which throws); comments are skipped. The one
+// child loop of every BXML container: <Response>, <Transfer>, <Gather>.
+template <typename Fn, typename TextError>
+void forEachElementChild(pugi::xml_node node, Fn&& fn, TextError&& textError) {
+    for (auto child : node.children()) {
+        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+            auto text = trim(child.value());
+            if (!text.empty()) textError(text);
+            continue;
+        }
+        if (child.type() == pugi::node_element) fn(child);
+    }
+}
+
 class Element {
 public:
     Element(pugi::xml_node node, std::string where) : node_(node), where_(std::move(where)) {}

@@ -69,12 +69,7 @@ Gather parseGather(Element& e) {
     if (auto v = e.number("firstDigitTimeout", 0, 3600, "seconds")) g.firstDigitTimeout = *v;
     g.repeatCount = integer(e, "repeatCount", 1, 25, 1, "times");
     e.checkAttributes();
-    for (auto child : e.node().children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            if (!trim(child.value()).empty()) fail(e.where(), "must not have text content");
-            continue;
-        }
-        if (child.type() != pugi::node_element) continue;
+    detail::forEachElementChild(e.node(), [&](pugi::xml_node child) {
         std::string name = child.name();
         if (g.prompts.size() == kMaxGatherPrompts)
             fail(e.where(), "has more than " + std::to_string(kMaxGatherPrompts) + " nested prompts");
@@ -93,7 +88,7 @@ Gather parseGather(Element& e) {
             fail(e.where(), "<" + name + "> is not allowed here; expected <SpeakSentence> or <PlayAudio>");
         }
         g.prompts.push_back(std::move(p));
-    }
+    }, [&](const std::string&) { fail(e.where(), "must not have text content"); });
     return g;
 }
 
