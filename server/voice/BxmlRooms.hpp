@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "server/voice/CallbackTarget.hpp"
+
 namespace pugi {
 class xml_node;
 }
@@ -16,12 +18,11 @@ struct Bridge {
     std::string targetCall;  // the text content: the callId of the call to bridge with
     // bridgeComplete goes here when the target leaves the bridge (or it cannot be bridged); the
     // returned BXML replaces the verbs after <Bridge>. Absent: the verbs after <Bridge> continue.
-    std::optional<std::string> bridgeCompleteUrl;
-    std::string bridgeCompleteMethod = "POST";
+    // (bridgeCompleteUrl, bridgeCompleteFallbackUrl and the verb's credentials.)
+    std::optional<CallbackTarget> bridgeComplete;
     // bridgeTargetComplete goes here when this call leaves first; the returned BXML runs on the
     // target. Absent: the target is hung up.
-    std::optional<std::string> bridgeTargetCompleteUrl;
-    std::string bridgeTargetCompleteMethod = "POST";
+    std::optional<CallbackTarget> bridgeTargetComplete;  // bridgeTargetCompleteUrl, …FallbackUrl, credentials
     std::optional<std::string> tag;
 };
 

@@ -53,14 +53,8 @@ struct CallFlow::RecordingContext {
     }
 
     void available() {
-        if (!callbacks.recordingAvailableUrl) return;
-        auto event = recordingEvent("recordingAvailable", call, meta, mediaUrl, clock());
-        client->post({call.accountId, call.callId}, *callbacks.recordingAvailableUrl, callbacks.recordingAvailableMethod,
-                     std::move(event), [id = call.callId, u = *callbacks.recordingAvailableUrl](const CallbackResult& res) {
-                         if (!res.ok())
-                             app::log(LogLevel::Warn, "voice: call " + id + " recordingAvailable not delivered: " +
-                                                          describeFailure(res, u));
-                     });
+        if (!callbacks.recordingAvailable) return;
+        notify(*client, call, callbacks.recordingAvailable, recordingEvent("recordingAvailable", call, meta, mediaUrl, clock()));
     }
 };
 
@@ -105,8 +99,7 @@ std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(const bxml::R
                                                                    RecordingSpec& spec) {
     auto ctx = std::make_shared<RecordingContext>();
     ctx->callbacks = callbacks;
-    if (ctx->callbacks.recordingAvailableUrl)
-        ctx->callbacks.recordingAvailableUrl = resolveUrl(baseUrl_, *ctx->callbacks.recordingAvailableUrl);
+    ctx->callbacks.recordingAvailable = resolveTarget(baseUrl_, ctx->callbacks.recordingAvailable);
     ctx->store = recordings_;
     ctx->call = call_;
     ctx->client = &callbacks_;
@@ -150,12 +143,11 @@ void CallFlow::record(const bxml::Record& verb) {
     spec.silenceSeconds = verb.silenceTimeout.value_or(0);
     spec.terminatingDigits = verb.terminatingDigits;
     auto ctx = newRecording(verb.callbacks, 1, verb.maxDuration, spec);
-    auto completeUrl = verb.recordCompleteUrl ? std::optional<std::string>(resolveUrl(baseUrl_, *verb.recordCompleteUrl))
-                                              : std::nullopt;
-    auto method = verb.recordCompleteMethod;
-    auto afterwards = [completeUrl, method](CallFlow& f, const std::shared_ptr<RecordingContext>& c) {
-        if (!completeUrl) return f.next();
-        f.fetchContinuing(*completeUrl, method, recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()));
+    auto complete = resolveTarget(baseUrl_, verb.recordComplete);
+    auto afterwards = [complete](CallFlow& f, const std::shared_ptr<RecordingContext>& c) {
+        if (!complete) return f.next();
+        // An empty reply: the verbs after <Record> run.
+        f.fetch(*complete, recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()), Reply::MayContinue);
     };
     if (!ctx->result.ok) {  // refused before anything was recorded: say why, go on
         app::log(LogLevel::Warn, "voice: call " + call_.callId + " <Record>: " + ctx->result.error);
@@ -207,19 +199,6 @@ void CallFlow::startRecording(const bxml::StartRecording& verb) {
     *idHolder = id;
     callRecording_ = id;
     next();
-}
-
-void CallFlow::fetchContinuing(const std::string& url, const std::string& method, nlohmann::json event) {
-    auto step = ++step_;
-    callbacks_.post({call_.accountId, call_.callId}, url, method, std::move(event),
-                    [self = shared_from_this(), step, url](CallbackResult r) {
-                        self->executor_.post([self, step, url, r = std::move(r)] {
-                            if (self->stale(step)) return;
-                            bool blank = r.body.find_first_not_of(" \t\r\n") == std::string::npos;
-                            if (r.ok() && blank) return self->next();  // no BXML: the next verb runs
-                            self->onDocument(url, r);
-                        });
-                    });
 }
 
 }  // namespace sb::voice

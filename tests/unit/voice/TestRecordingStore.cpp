@@ -149,9 +149,15 @@ TEST_CASE("the recording verbs' attributes, defaults and refusals", "[voice][Bxm
         <PauseRecording/><ResumeRecording/><StopRecording/></Response>)");
     REQUIRE(verbs.size() == 6);
     auto& r = std::get<Record>(verbs[0]);
-    CHECK(*r.recordCompleteUrl == "/done");
-    CHECK(r.recordCompleteMethod == "GET");
-    CHECK(*r.callbacks.recordingAvailableUrl == "https://a.example/av");
+    REQUIRE(r.recordComplete);
+    CHECK(r.recordComplete->url == "/done");
+    CHECK(r.recordComplete->method == "GET");
+    REQUIRE(r.recordComplete->credentials);
+    CHECK(r.recordComplete->credentials->username == "u");
+    REQUIRE(r.callbacks.recordingAvailable);
+    CHECK(r.callbacks.recordingAvailable->url == "https://a.example/av");
+    REQUIRE(r.callbacks.recordingAvailable->credentials);  // the verb's credentials apply to it too
+    CHECK(r.callbacks.recordingAvailable->credentials->password == "p");
     CHECK(r.maxDuration == 3);
     CHECK(*r.silenceTimeout == 2.5);
     CHECK(r.terminatingDigits == "*#");

@@ -84,14 +84,14 @@ TEST_CASE_METHOD(V2, "createCall at /api/v2 stores and echoes Bandwidth's fields
     REQUIRE(placer.placed.size() == 1);
     const auto& c = placer.placed[0];
     CHECK(c.displayName == std::optional<std::string>("Front \"Desk\""));
-    CHECK(c.callbackTimeout == 7.5);
-    CHECK(c.username == std::optional<std::string>("u"));
-    CHECK(c.password == std::optional<std::string>("p"));
-    CHECK(c.fallbackUsername == std::optional<std::string>("fu"));
-    CHECK(c.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
+    CHECK(c.callbacks.callbackTimeout == 7.5);
+    CHECK(c.callbacks.username == std::optional<std::string>("u"));
+    CHECK(c.callbacks.password == std::optional<std::string>("p"));
+    CHECK(c.callbacks.fallbackUsername == std::optional<std::string>("fu"));
+    CHECK(c.callbacks.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
     auto stored = registry.find(body["callId"]);
     REQUIRE(stored);
-    CHECK(stored->fallbackPassword == std::optional<std::string>("fp"));
+    CHECK(stored->callbacks.fallbackPassword == std::optional<std::string>("fp"));
 }
 
 TEST_CASE_METHOD(V2, "createCall refuses what it would otherwise ignore, naming the field", "[voice][VoiceApi][v2]") {
@@ -159,6 +159,8 @@ TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fi
     refused({{"redirectUrl", "http://app.example/r"}, {"redirectFalbackUrl", "http://x.example/"}}, "redirectFalbackUrl");
     refused({{"tag", "x"}, {"username", "u"}, {"password", "p"}}, "username");  // nothing to authenticate
     refused({{"redirectUrl", "http://app.example/r"}, {"username", "u"}}, "password");
+    cb.route("http://app.example/r", CallbackResult{500, "", {}});
+    cb.bxml("http://fb.example/r", "<Response><Pause duration=\"60\"/></Response>");
     auto r = request("POST", path,
                      json{{"redirectUrl", "http://app.example/r"}, {"redirectFallbackUrl", "http://fb.example/r"},
                           {"redirectFallbackMethod", "GET"}, {"username", "u"}, {"password", "p"},
@@ -166,14 +168,24 @@ TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fi
                          .dump());
     INFO(r.body);
     CHECK(r.status == 200);
-    auto c = registry.find(id);
-    REQUIRE(c);
-    CHECK(c->redirectFallbackUrl == std::optional<std::string>("http://fb.example/r"));
-    CHECK(c->redirectFallbackMethod == "GET");
-    CHECK(c->redirectUsername == std::optional<std::string>("u"));
-    CHECK(c->redirectFallbackPassword == std::optional<std::string>("fp"));
     ex.run();
-    CHECK(cb.last("redirect"));
+    // The redirect goes to redirectUrl with the credentials, then (HTTP 500) to the fallback with its own.
+    const SentCallback* primary = nullptr;
+    const SentCallback* fallback = nullptr;
+    for (const auto& s : cb.sent) {
+        if (s.url == "http://app.example/r") primary = &s;
+        if (s.url == "http://fb.example/r") fallback = &s;
+    }
+    REQUIRE(primary);
+    REQUIRE(primary->scope.credentials);
+    CHECK(primary->scope.credentials->username == "u");
+    CHECK(primary->scope.credentials->password == "p");
+    REQUIRE(fallback);
+    CHECK(fallback->method == "GET");
+    CHECK(fallback->body.value("eventType", "") == "redirect");
+    REQUIRE(fallback->scope.credentials);
+    CHECK(fallback->scope.credentials->username == "fu");
+    CHECK(fallback->scope.credentials->password == "fp");
 }
 
 TEST_CASE_METHOD(V2, "PUT …/bxml replaces the running document", "[voice][VoiceApi][v2]") {
