@@ -26,12 +26,15 @@ void PlaybackQueue::enqueueStream(std::shared_ptr<SpeechStream::Reader> stream, 
 bool PlaybackQueue::applyStream(Clip& c, PcmFrame& frame) {
     PcmFrame next{};
     std::size_t n = 0;
-    auto state = c.stream->stream().read(c.position, next.data(), kFrameSamples, n);
+    auto& stream = c.stream->stream();
+    auto state = stream.read(c.position, next.data(), kFrameSamples, n);
     if (state == SpeechStream::State::Failed) {
         finishFront(false);
         return false;
     }
-    if (n < kFrameSamples && state == SpeechStream::State::Growing) {
+    bool starting = c.position == 0 && state == SpeechStream::State::Growing &&
+                    stream.size() < SpeechStream::kPlayableSamples;
+    if (starting || (n < kFrameSamples && state == SpeechStream::State::Growing)) {
         // Late: wait for the whole frame rather than play part of it and then a gap.
         if (c.position > 0) ++underruns_;  // before the first audio it is the start latency
         if (c.mode == PlayMode::Replace) frame.fill(0);

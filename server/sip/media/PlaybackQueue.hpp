@@ -28,7 +28,8 @@ class PlaybackQueue {
     static constexpr std::size_t kMaxClips = 16;
 
     void enqueue(std::vector<std::int16_t> samples, PlayMode mode, Done done = {});
-    // A clip still being synthesized (SpeakSentence): it plays as it grows. When the next 20 ms
+    // A clip still being synthesized (SpeakSentence): it plays as it grows, from when it is
+    // playable (SpeechStream::kPlayableSamples there). When the next 20 ms
     // are not there yet the tick is silent and nothing is skipped: the speech pauses rather than
     // losing a piece of a word (counted in underruns()). Dropping the clip (stop, a full queue,
     // the queue's end) lets its reader go, which cancels a synthesis nobody else wants.

@@ -2,10 +2,21 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <stdexcept>
 
+#include "server/sip/media/PhraseSplitter.hpp"
 #include "server/sip/media/SpeechSynthesizer.hpp"
 
 namespace sb::sip::media {
+
+struct SpeechService::Job {
+    Key key;
+    std::string voice;
+    std::vector<std::string> phrases;
+    std::size_t next = 0;
+    std::string skipped;  // why a phrase gave no audio (reported if none did)
+    std::shared_ptr<SpeechStream> stream;
+};
 
 namespace {
 std::size_t bytesOf(const SpeechStream& clip) { return clip.size() * sizeof(std::int16_t); }
@@ -58,7 +69,12 @@ std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& te
         reader = std::make_unique<SpeechStream::Reader>(stream);
         pending_[key] = stream;
     }
-    boost::asio::post(*pool_, [this, key, text, voice, stream] { run(key, text, voice, stream); });
+    auto job = std::make_shared<Job>();
+    job->key = std::move(key);
+    job->voice = voice;
+    job->phrases = PhraseSplitter::split(text);
+    job->stream = stream;
+    boost::asio::post(*pool_, [this, job] { step(job); });
     return reader;
 }
 
@@ -83,10 +99,8 @@ void SpeechService::post(std::function<void()> task) {
     });
 }
 
-void SpeechService::run(const Key& key, const std::string& text, const std::string& voice,
-                        const std::shared_ptr<SpeechStream>& stream) {
-    std::string error;
-    bool whole = false;
+void SpeechService::step(const std::shared_ptr<Job>& job) {
+    const auto& stream = job->stream;
     Sink sink = [this, &stream](const std::int16_t* samples, std::size_t count) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -94,21 +108,35 @@ void SpeechService::run(const Key& key, const std::string& text, const std::stri
         }
         return stream->append(samples, count);
     };
+    if (job->next >= job->phrases.size())  // an empty text
+        return end(*job, false, "text to speech produced no audio");
     try {
-        whole = engine_(text, voice, sink);
-        if (!whole) error = "text to speech cancelled";
+        if (!engine_(job->phrases[job->next++], job->voice, sink))
+            return end(*job, false, "text to speech cancelled");
+    } catch (const std::invalid_argument& e) {  // an unknown voice: no phrase will do better
+        return end(*job, false, e.what());
     } catch (const std::exception& e) {
-        error = e.what();
+        job->skipped = e.what();  // e.g. a phrase of punctuation only: the others still speak
     } catch (...) {
-        error = "text to speech failed";
+        job->skipped = "text to speech failed";
     }
+    if (job->next < job->phrases.size()) {
+        boost::asio::post(*pool_, [this, job] { step(job); });
+        return;
+    }
+    if (stream->size() == 0) return end(*job, false, job->skipped.empty() ? "text to speech produced no audio" : job->skipped);
+    end(*job, true, {});
+}
+
+void SpeechService::end(const Job& job, bool whole, const std::string& error) {
+    const auto& stream = job.stream;
     {
         // Under the lock: a request for the same sentence either joined before (and was
         // heard) or finds it gone and starts anew.
         std::lock_guard<std::mutex> lock(mutex_);
-        auto it = pending_.find(key);
+        auto it = pending_.find(job.key);
         if (it != pending_.end() && it->second.lock() == stream) pending_.erase(it);
-        if (whole) remember(key, stream);
+        if (whole) remember(job.key, stream);
         else if (stream->abandoned()) ++stats_.cancelled;
         else ++stats_.failures;
     }

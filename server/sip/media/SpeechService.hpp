@@ -41,8 +41,9 @@ class SpeechService {
     using Done = std::function<void(Clip clip, std::string error)>;
     // Sends 8 kHz samples on as they are made; false: nobody wants more, stop.
     using Sink = std::function<bool(const std::int16_t* samples, std::size_t count)>;
-    // How text becomes speech; SpeechSynthesizer::stream unless a test replaces it. Throws on
-    // failure; returns false when the sink stopped it.
+    // How text (one phrase of the sentence, PhraseSplitter) becomes speech;
+    // SpeechSynthesizer::stream unless a test replaces it. Throws on failure; returns false when
+    // the sink stopped it.
     using Engine = std::function<bool(const std::string& text, const std::string& voice, const Sink& sink)>;
 
     explicit SpeechService(Config config, Engine engine = {});
@@ -62,8 +63,11 @@ class SpeechService {
 
   private:
     using Key = std::string;
-    void run(const Key& key, const std::string& text, const std::string& voice,
-             const std::shared_ptr<SpeechStream>& stream);
+    struct Job;
+    // One phrase of a job, then the job goes to the back of the queue: a sentence asked for
+    // while the workers are busy waits for one phrase, not for whole sentences (issue 9).
+    void step(const std::shared_ptr<Job>& job);
+    void end(const Job& job, bool whole, const std::string& error);
     void remember(const Key& key, const std::shared_ptr<SpeechStream>& clip);
 
     Config config_;

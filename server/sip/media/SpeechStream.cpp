@@ -27,8 +27,8 @@ std::shared_ptr<SpeechStream> SpeechStream::complete(std::vector<std::int16_t> s
     auto s = std::make_shared<SpeechStream>();
     s->samples_ = std::move(samples);
     s->state_ = State::Complete;
-    s->hasFirst_ = true;
-    s->first_ = Clock::now();
+    s->playable_ = true;
+    s->playableAt_ = Clock::now();
     return s;
 }
 
@@ -43,9 +43,9 @@ bool SpeechStream::append(const std::int16_t* samples, std::size_t count) {
     if (everRead_ && readers_ == 0) return false;
     if (count == 0) return true;
     samples_.insert(samples_.end(), samples, samples + count);
-    if (!hasFirst_) {
-        hasFirst_ = true;
-        first_ = Clock::now();
+    if (!playable_ && samples_.size() >= kPlayableSamples) {
+        playable_ = true;
+        playableAt_ = Clock::now();
     }
     changed_.notify_all();
     return true;
@@ -57,6 +57,10 @@ void SpeechStream::finish(std::string error) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (state_ != State::Growing) return;
         state_ = error.empty() ? State::Complete : State::Failed;
+        if (!playable_ && state_ == State::Complete) {
+            playable_ = true;
+            playableAt_ = Clock::now();
+        }
         error_ = std::move(error);
         callbacks.swap(onFinish_);
         changed_.notify_all();
@@ -113,10 +117,10 @@ bool SpeechStream::waitFinished(std::chrono::milliseconds timeout) const {
     return changed_.wait_for(lock, timeout, [&] { return state_ != State::Growing; });
 }
 
-bool SpeechStream::firstAudioAt(Clock::time_point& at) const {
+bool SpeechStream::playableAt(Clock::time_point& at) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (hasFirst_) at = first_;
-    return hasFirst_;
+    if (playable_) at = playableAt_;
+    return playable_;
 }
 
 }  // namespace sb::sip::media

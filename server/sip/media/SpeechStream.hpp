@@ -23,6 +23,10 @@ class SpeechStream : public std::enable_shared_from_this<SpeechStream> {
   public:
     using Clock = std::chrono::steady_clock;
     enum class State { Growing, Complete, Failed };
+    // A player starts a growing stream once this much is there (60 ms): the first chunks flite
+    // streams are only a few milliseconds of audio each, and a little ahead keeps a busy machine
+    // from pausing the first syllable (PlaybackQueue). Making 60 ms of speech takes 1–3 ms.
+    static constexpr std::size_t kPlayableSamples = 480;
 
     // Keeps the synthesis wanted while it lives (see above). Not copyable: one per listener.
     class Reader {
@@ -66,8 +70,8 @@ class SpeechStream : public std::enable_shared_from_this<SpeechStream> {
     // Blocking waits (benches and tests): true when the condition holds within `timeout`.
     bool waitForSamples(std::size_t count, std::chrono::milliseconds timeout) const;
     bool waitFinished(std::chrono::milliseconds timeout) const;
-    // When the first samples arrived (unset while none has).
-    bool firstAudioAt(Clock::time_point& at) const;
+    // When the stream became playable: kPlayableSamples there, or complete (false while not).
+    bool playableAt(Clock::time_point& at) const;
 
   private:
     mutable std::mutex mutex_;
@@ -77,8 +81,8 @@ class SpeechStream : public std::enable_shared_from_this<SpeechStream> {
     std::string error_;
     int readers_ = 0;
     bool everRead_ = false;
-    bool hasFirst_ = false;
-    Clock::time_point first_;
+    bool playable_ = false;
+    Clock::time_point playableAt_;
     std::vector<std::function<void(const std::shared_ptr<SpeechStream>&)>> onFinish_;
 };
 

@@ -134,28 +134,50 @@ TEST_CASE("The player waits for a late frame instead of playing a gap", "[sip][m
     f.fill(5);
     REQUIRE(q.apply(f));  // nothing yet: silence in place of the room, the clip still waits
     CHECK(f[0] == 0);
-    std::vector<std::int16_t> a(100, 7), b(100, 9);
+    std::vector<std::int16_t> a(300, 7), b(300, 9);
     stream->append(a.data(), a.size());
-    REQUIRE(q.apply(f));  // 100 of 160 samples: not played in part
+    REQUIRE(q.apply(f));  // 300 samples: less than the 60 ms it starts with
     CHECK(f[0] == 0);
     CHECK(q.underruns() == 0);  // the start is latency, not an underrun
     stream->append(b.data(), b.size());
-    REQUIRE(q.apply(f));
+    REQUIRE(q.apply(f));  // 600: playable
     CHECK(f[0] == 7);
-    CHECK(f[99] == 7);
-    CHECK(f[100] == 9);
-    CHECK(f[159] == 9);
-    REQUIRE(q.apply(f));  // 40 left of 200, the stream still growing: wait
+    CHECK(f[159] == 7);
+    REQUIRE(q.apply(f));
+    CHECK(f[139] == 7);
+    CHECK(f[140] == 9);  // in order, nothing skipped
+    REQUIRE(q.apply(f));
+    CHECK(f[0] == 9);
+    REQUIRE(q.apply(f));  // 120 left of 600, the stream still growing: wait, not part of a frame
     CHECK(f[0] == 0);
     CHECK(q.underruns() == 1);
     stream->finish();
-    REQUIRE(q.apply(f));  // complete: the last 40 samples, nothing lost
+    REQUIRE(q.apply(f));  // complete: the last 120 samples, nothing lost
     CHECK(f[0] == 9);
-    CHECK(f[39] == 9);
-    CHECK(f[40] == 0);
+    CHECK(f[119] == 9);
+    CHECK(f[120] == 0);
     CHECK(done.empty());
     CHECK_FALSE(q.apply(f));
     CHECK(done == std::vector<bool>{true});
+}
+
+TEST_CASE("A short sentence plays once complete even below the start amount", "[sip][media][tts]") {
+    auto stream = std::make_shared<SpeechStream>();
+    PlaybackQueue q;
+    bool completed = false;
+    q.enqueueStream(std::make_shared<SpeechStream::Reader>(stream), PlayMode::Mix, [&](bool c) { completed = c; });
+    std::vector<std::int16_t> a(100, 7);
+    stream->append(a.data(), a.size());
+    PcmFrame f;
+    f.fill(5);
+    REQUIRE(q.apply(f));
+    CHECK(f[0] == 5);  // mixed: waiting leaves the room audio as it is
+    stream->finish();
+    REQUIRE(q.apply(f));
+    CHECK(f[0] == 12);
+    CHECK(f[100] == 5);
+    CHECK_FALSE(q.apply(f));
+    CHECK(completed);
 }
 
 TEST_CASE("Dropping the last reader cancels the synthesis; the sentence is not cached", "[sip][media][tts]") {
