@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     double warm = ms(Clock::now() - warmStart);
 
     // The old way: one utterance, handed over whole.
-    SpeechService baseline({workers, 64 * 1024 * 1024, false},
+    SpeechService baseline({workers, 64 * 1024 * 1024, false, false},
                            [](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
                                auto pcm = SpeechSynthesizer::synthesize(text, voice);
                                return sink(pcm.data(), pcm.size());
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
                 percentile(cached, 0.95));
     // Several calls at once, more than the workers: the last in line waits for a worker.
     std::size_t calls = 2 * workers;
-    SpeechService oldBurst({workers, 0, false},
+    SpeechService oldBurst({workers, 0, false, false},
                            [](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
                                auto pcm = SpeechSynthesizer::synthesize(text, voice);
                                return sink(pcm.data(), pcm.size());

@@ -72,7 +72,8 @@ std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& te
     auto job = std::make_shared<Job>();
     job->key = std::move(key);
     job->voice = voice;
-    job->phrases = PhraseSplitter::split(text);
+    if (config_.phrases) job->phrases = PhraseSplitter::split(text);
+    else if (!text.empty()) job->phrases.push_back(text);
     job->stream = stream;
     boost::asio::post(*pool_, [this, job] { step(job); });
     return reader;

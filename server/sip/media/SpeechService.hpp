@@ -30,6 +30,7 @@ class SpeechService {
         std::size_t workers = 2;
         std::size_t cacheBytes = 32 * 1024 * 1024;  // 0: no cache
         bool warmUp = true;  // the real engine only: warm flite's voices on a worker at once
+        bool phrases = true;  // false: the whole text goes to the engine at once (the bench's baseline)
     };
     struct Stats {
         std::uint64_t hits = 0, misses = 0, failures = 0, cancelled = 0;
