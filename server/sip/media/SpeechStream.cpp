@@ -23,15 +23,6 @@ SpeechStream::Reader::~Reader() {
     --stream_->readers_;
 }
 
-std::shared_ptr<SpeechStream> SpeechStream::complete(std::vector<std::int16_t> samples) {
-    auto s = std::make_shared<SpeechStream>();
-    s->samples_ = std::move(samples);
-    s->state_ = State::Complete;
-    s->playable_ = true;
-    s->playableAt_ = Clock::now();
-    return s;
-}
-
 bool SpeechStream::abandoned() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return everRead_ && readers_ == 0;

@@ -47,9 +47,6 @@ class SpeechStream : public std::enable_shared_from_this<SpeechStream> {
         std::shared_ptr<SpeechStream> stream_;
     };
 
-    // A stream already complete (from the cache, or for tests).
-    static std::shared_ptr<SpeechStream> complete(std::vector<std::int16_t> samples);
-
     // Writer side. append() returns false when nobody wants the rest (every Reader is gone after
     // at least one existed): the writer should stop. finish() is final; later calls are ignored.
     bool append(const std::int16_t* samples, std::size_t count);

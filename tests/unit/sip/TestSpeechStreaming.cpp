@@ -277,3 +277,24 @@ TEST_CASE("Phrase-by-phrase speech matches the one-shot synthesis in length and 
         }
     }
 }
+
+TEST_CASE("The workers take phrases in turn: a new sentence waits for one phrase, not a whole sentence", "[sip][media][tts]") {
+    std::mutex m;
+    std::vector<std::string> order;
+    SpeechService service({1, 1024 * 1024}, [&](const std::string& phrase, const std::string&, const SpeechService::Sink& sink) {
+        std::this_thread::sleep_for(50ms);  // long enough for the second request to arrive meanwhile
+        {
+            std::lock_guard<std::mutex> l(m);
+            order.push_back(phrase);
+        }
+        std::vector<std::int16_t> pcm(600, 1);
+        return sink(pcm.data(), pcm.size());
+    });
+    auto a = service.speak("Welcome to Acme. Our offices are open. Please hold.", "slt");
+    auto b = service.speak("Press one.", "rms");
+    REQUIRE(a->stream().waitFinished(10s));
+    REQUIRE(b->stream().waitFinished(10s));
+    CHECK(order == std::vector<std::string>{"Welcome to Acme. ", "Press one.", "Our offices are open. ", "Please hold."});
+    CHECK(a->stream().size() == 3 * 600);  // every phrase, in order, in one stream
+    CHECK(service.stats().cachedClips == 2);
+}
