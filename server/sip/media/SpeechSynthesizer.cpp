@@ -79,7 +79,7 @@ void utter(Voice& v, const std::string& text, Feed& feed) {
 }
 
 // flite's voices speak at very different levels (rms peaks far lower than slt): each voice gets
-// the gain that brings a reference sentence to a peak of about -4 dBFS (capped so silence stays
+// the gain that brings a reference sentence to a peak of about -2 dBFS (capped so silence stays
 // silence). A fixed gain per voice, not per clip, because streamed audio is played before the
 // sentence's own peak is known.
 void calibrate(Voice& v) {
@@ -89,7 +89,7 @@ void calibrate(Voice& v) {
     utter(v, kCalibration, feed);
     int peak = 0;
     for (auto s : pcm) peak = std::max(peak, std::abs(static_cast<int>(s)));
-    v.gain = peak == 0 ? 1.0 : std::min(8.0, 20000.0 / peak);
+    v.gain = peak == 0 ? 1.0 : std::min(8.0, 26000.0 / peak);
 }
 
 // flite_init and the register_* functions are not thread-safe (flite.h): done once, first use.
