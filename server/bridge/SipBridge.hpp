@@ -73,6 +73,7 @@ public:
     void setVoice(voice::VoiceService* voice, voice::CallbackClient* http) {
         voice_ = voice;
         http_ = http;
+        if (voice) warmSpeech();  // ivr
     }
     // voice::CallPlacer
     void place(const voice::Call& call) override;
@@ -158,6 +159,9 @@ public:
 
 private:
     sip::media::SpeechService& speech();
+    // Creates the SpeechService on the strand, which warms flite's voices on a worker (issue 9:
+    // the first SpeakSentence must not pay for loading them).
+    void warmSpeech();
     // SpeakSentence: synthesizes (or takes from the cache) and plays on the call `sipId`.
     void speak(const std::string& sipId, const std::string& text, const std::string& voice,
                voice::CallMedia::Done done);

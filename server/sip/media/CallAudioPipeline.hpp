@@ -111,6 +111,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void removeRoomStream(std::uint32_t ssrc);
 
     void play(std::vector<std::int16_t> samples, PlayMode mode, PlaybackQueue::Done done = {});
+    // Speech still being synthesized: plays as it grows (PlaybackQueue).
+    void play(std::unique_ptr<SpeechStream::Reader> stream, PlayMode mode, PlaybackQueue::Done done = {});
     void stopPlayback();
     // Throws std::invalid_argument for characters outside "0-9*#ABCD" and the pauses ", w W",
     // std::logic_error if the phone did not negotiate telephone-event. `done` runs when all queued
