@@ -50,7 +50,10 @@ export async function startFakeJanus() {
             if (reply !== null) send(reply);
             return;
           }
-          const data = request === 'create' ? { videoroom: 'created', room: m.body.room } : { videoroom: 'success' };
+          // add_remote_publisher (phones): an id and a port on loopback nobody listens on.
+          const data = request === 'create' ? { videoroom: 'created', room: m.body.room }
+            : request === 'add_remote_publisher' ? { videoroom: 'success', id: nextId++, ip: '127.0.0.1', port: 9 }
+              : { videoroom: 'success' };
           return success({ sender: m.handle_id, plugindata: { plugin: 'janus.plugin.videoroom', data } });
         }
         default: return send({ janus: 'error', transaction, error: { code: 457, reason: 'unknown request' } });
