@@ -145,7 +145,7 @@ test('three calls meet in one conference: events in order with Bandwidth\'s fiel
   assert.equal(gone.status, 404, 'the session is deleted with the conference');
 });
 
-test('ended over REST: every member goes on after <Conference>; the name then makes a new conference; full conferences and the account limit refuse', async () => {
+test('ended over REST: every member goes on after <Conference>, then the conference completes; a completed conference refuses updates (409)', async () => {
   const start = events.length;
   reply = (p, e) => {
     if (p === '/answer') return '<Response><Conference conferenceEventUrl="/conf">ending</Conference><Redirect redirectUrl="/after"/></Response>';
