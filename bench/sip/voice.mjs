@@ -256,10 +256,7 @@ const trunkPort = trunkSock.address().port;
 trunkSock.close();
 const sb = await startSwitchboard({
   config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 30000, rtpPortMax: 31999,
-    accounts: [ACCOUNT], maxCalls: 1000, logLevel: 'warn',
-    // Each recording reserves its longest size up front (3 h at 16 kB/s for <StartRecording>), so the
-    // default 1 GiB per account admits only 6 at once: the bench measures the media, not the quota.
-    recordingMaxBytesPerAccount: 0 },
+    accounts: [ACCOUNT], maxCalls: 1000, logLevel: 'warn' },
 });
 const results = [];
 try {

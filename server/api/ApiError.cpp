@@ -14,6 +14,7 @@ int httpStatus(ErrorCode code) {
         case ErrorCode::NotFound: return 404;
         case ErrorCode::MethodNotAllowed: return 405;
         case ErrorCode::Conflict: return 409;
+        case ErrorCode::RangeNotSatisfiable: return 416;
         case ErrorCode::PayloadTooLarge: return 413;
         case ErrorCode::UnsupportedMediaType: return 415;
         case ErrorCode::UriTooLong: return 414;
@@ -32,6 +33,7 @@ const char* errorCodeName(ErrorCode code) {
         case ErrorCode::NotFound: return "not_found";
         case ErrorCode::MethodNotAllowed: return "method_not_allowed";
         case ErrorCode::Conflict: return "conflict";
+        case ErrorCode::RangeNotSatisfiable: return "range_not_satisfiable";
         case ErrorCode::PayloadTooLarge: return "payload_too_large";
         case ErrorCode::UnsupportedMediaType: return "unsupported_media_type";
         case ErrorCode::UriTooLong: return "uri_too_long";

@@ -23,6 +23,7 @@ enum class ErrorCode {
     UriTooLong,        // 414
     TooManyRequests,   // 429
     HeadersTooLarge,   // 431 (RFC 6585 §5)
+    RangeNotSatisfiable,  // 416 (RFC 9110 §15.5.17)
     Internal,          // 500
 };
 

@@ -24,8 +24,6 @@ std::optional<std::size_t> utf8Length(std::string_view s) {
     return count;
 }
 
-namespace {
-
 bool isBlank(std::string_view body) {
     return std::all_of(body.begin(), body.end(),
                        [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
@@ -45,6 +43,8 @@ json parseObject(std::string_view body) {
     if (!j.is_object()) throw errors::invalidJson(std::string("expected an object, got ") + j.type_name());
     return j;
 }
+
+namespace {
 
 // A field that may be absent or null; otherwise it must be a string.
 std::optional<std::string> optionalString(const json& obj, const char* field) {

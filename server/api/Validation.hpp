@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "server/state/Model.hpp"
 
 namespace sb::api {
@@ -35,6 +37,12 @@ CreateSessionRequest parseCreateSession(std::string_view body);
 // `sessionId` must name the same session.
 std::optional<state::Subscriptions> parseSubscriptions(std::string_view body,
                                                        const std::string& pathSessionId);
+
+// Only spaces, tabs and line ends (a body that means "all defaults", or a missing one).
+bool isBlank(std::string_view body);
+// A request body that must be one JSON object (the REST APIs' and the Voice API's); an
+// invalid-json ApiError saying where the syntax breaks, or what was found instead, otherwise.
+nlohmann::json parseObject(std::string_view body);
 
 // Number of Unicode code points in valid UTF-8, or nullopt if `s` is not valid UTF-8.
 std::optional<std::size_t> utf8Length(std::string_view s);

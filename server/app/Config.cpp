@@ -80,6 +80,8 @@ void validate(const Config& c) {
     if (!(c.rtpInactivitySeconds >= 0) || c.rtpInactivitySeconds > 86400)
         bad("rtpInactivitySeconds", "must be between 0 and 86400");
     if (c.callbackMaxRedirects < 0) bad("callbackMaxRedirects", "must not be negative");
+    if (c.sipInfoMaxBodyBytes < 16 || c.sipInfoMaxBodyBytes > 1024) bad("sipInfoMaxBodyBytes", "must be between 16 and 1024");
+    if (c.sipInfoPerSecond > 1000) bad("sipInfoPerSecond", "must be between 0 and 1000");
     if (c.callbackMaxResponseBytes == 0) bad("callbackMaxResponseBytes", "must be positive");
     if (c.callbackMaxPending == 0) bad("callbackMaxPending", "must be positive");
     if (c.callbackMaxPendingPerCall == 0) bad("callbackMaxPendingPerCall", "must be positive");
@@ -219,6 +221,8 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "recordingQueueFrames") c.recordingQueueFrames = get<std::size_t>(v, k);
         else if (k == "conferenceMaxMembers") c.conferenceMaxMembers = get<std::size_t>(v, k);  // conf
         else if (k == "conferenceMaxPerAccount") c.conferenceMaxPerAccount = get<std::size_t>(v, k);
+        else if (k == "sipInfoMaxBodyBytes") c.sipInfoMaxBodyBytes = get<std::size_t>(v, k);  // info
+        else if (k == "sipInfoPerSecond") c.sipInfoPerSecond = get<unsigned>(v, k);            // info
         else if (k.rfind("_", 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {

@@ -116,6 +116,10 @@ struct Server::Parts {
         sipCount("switchboard_sip_untrusted_trunk_invites_total", "INVITEs for voice numbers refused (403): not from sipTrunkAddresses.",
                  &bridge::BridgeStats::untrustedTrunkInvites);
         sipCount("switchboard_sip_calls_refused_total", "Inbound INVITEs refused.", &bridge::BridgeStats::callsRefused);
+        // record (issue 9)
+        metrics.addGauge({"switchboard_recording_dropped_blocks_total",
+                          "20 ms recording blocks dropped: the disk writer's queue (recordingQueueFrames) was full.",
+                          [this] { return recordingWriter ? static_cast<double>(recordingWriter->droppedBlocks()) : 0.0; }});
     }
 
     std::unique_ptr<state::SessionStore> store;
@@ -203,6 +207,8 @@ int Server::run() {
         bc.sip.messageTimeoutSeconds = config_.sipMessageTimeoutSeconds;
         bc.sip.sessionExpiresSeconds = config_.sipSessionExpiresSeconds;
         bc.sip.minSessionExpiresSeconds = config_.sipMinSessionExpiresSeconds;
+        bc.sip.infoMaxBodyBytes = config_.sipInfoMaxBodyBytes;  // info
+        bc.sip.infoPerSecond = config_.sipInfoPerSecond;
         bc.rtpGuard.latch = config_.rtpLatching;
         bc.rtpGuard.unconfirmedSendLimit = config_.rtpUnconfirmedPackets;
         bc.speech.workers = config_.ttsWorkers;  // ivr

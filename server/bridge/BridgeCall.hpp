@@ -27,6 +27,7 @@ struct SipBridge::Call {
     std::shared_ptr<Transfer> legOf;     // B-leg: the transfer it was dialed for ...
     std::size_t legIndex = 0;            // ... as this target
     std::shared_ptr<BridgeLink> bridged; // rooms: the <Bridge> this call is in (VoiceRooms.cpp)
+    std::vector<std::string> diversion;  // info: an inbound call's Diversion values (for <Forward>)
     std::shared_ptr<ConferenceLink> conference;  // conf: the conference room it is in or joining
 };
 

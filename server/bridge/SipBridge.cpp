@@ -67,6 +67,15 @@ void SipBridge::start() {
     events.onEnded = [weak](const std::string& callId, const std::string& reason) {
         if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, reason] { self->end(callId, reason, false); });
     };
+    // info: a digit from a SIP INFO request joins the call's RFC 4733 digit path, so every verb
+    // and relay that reads digits gets it.
+    events.onDigit = [weak](const std::string& callId, char digit) {
+        if (auto self = weak.lock())
+            asio::post(self->strand_, [self, callId, digit] {
+                auto it = self->active_.find(callId);
+                if (it != self->active_.end()) it->second->pipeline->digitFromSignaling(digit);
+            });
+    };
     endpoint_ = std::make_unique<sip::SipEndpoint>(strand_, config_.sip, std::move(events));
     endpoint_->start();
     app::log(app::LogLevel::Info, "sip: listening on " + config_.sip.bindAddress + ":" + std::to_string(endpoint_->port()));

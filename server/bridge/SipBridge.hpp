@@ -74,6 +74,7 @@ public:
     void setVoice(voice::VoiceService* voice, voice::CallbackClient* http) {
         voice_ = voice;
         http_ = http;
+        if (voice) warmSpeech();  // ivr
     }
     // voice::CallPlacer
     void place(const voice::Call& call) override;
@@ -115,7 +116,7 @@ private:
     // under the endpoint's id. nullptr (and `error`) when no RTP port is free.
     std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri, const std::string& from,
                                   const std::string& userToUser, double timeoutSeconds, std::string& error,
-                                  const std::string& displayName = {});
+                                  const std::string& displayName = {}, std::vector<std::string> diversion = {});
     void onOutboundAnswered(const std::string& sipId, const sip::RemoteMedia& remote);
     void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
     bool onTrunkInvite(const sip::InboundInvite& invite);
@@ -159,6 +160,9 @@ public:
 
 private:
     sip::media::SpeechService& speech();
+    // Creates the SpeechService on the strand, which warms flite's voices on a worker (issue 9:
+    // the first SpeakSentence must not pay for loading them).
+    void warmSpeech();
     // SpeakSentence: synthesizes (or takes from the cache) and plays on the call `sipId`.
     void speak(const std::string& sipId, const std::string& text, const std::string& voice,
                voice::CallMedia::Done done);

@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 
 #include "server/bridge/BridgeCall.hpp"
+#include "server/bridge/Diversion.hpp"
 #include "server/bridge/SipBridge.hpp"
 
 namespace sb::bridge {
@@ -57,7 +58,14 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::Tran
         std::string error;
         std::string uui;
         if (const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target)) uui = sip->uui.value_or("");
-        auto leg = dialOut("pending-leg-" + request.legCallIds.at(i), uri, request.from, uui, request.callTimeout, error);
+        if (uui.empty()) uui = request.userToUser;  // info: <Forward uui>
+        // info: <Forward diversionTreatment> (Diversion.hpp); the stacked entry names us as the
+        // host the inbound call's Request-URI reached.
+        const std::string host = config_.sip.bindAddress + ":" + std::to_string(sipPort());
+        auto diversion = forwardedDiversion({request.diversionTreatment, request.diversionReason,
+                                             request.divertingNumber, host, &aLeg->diversion});
+        auto leg = dialOut("pending-leg-" + request.legCallIds.at(i), uri, request.from, uui, request.callTimeout, error,
+                           request.displayName, std::move(diversion));
         if (!leg) {
             refuseLeg(i, voice::cause::kError, error);
             continue;

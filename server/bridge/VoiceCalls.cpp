@@ -296,7 +296,8 @@ void SipBridge::place(const voice::Call& vc) {
 std::shared_ptr<SipBridge::Call> SipBridge::dialOut(const std::string& pendingId, const std::string& toUri,
                                                     const std::string& from, const std::string& userToUser,
                                                     double timeoutSeconds, std::string& error,
-                                                    const std::string& displayName) {
+                                                    const std::string& displayName,
+                                                    std::vector<std::string> diversion) {
     auto call = newCall(pendingId, nullptr, error);  // its ports are in our offer
     if (!call) return nullptr;
     sip::OutboundCall oc;
@@ -313,6 +314,7 @@ std::shared_ptr<SipBridge::Call> SipBridge::dialOut(const std::string& pendingId
         oc.fromUri = "\"" + quoted + "\" <" + oc.fromUri + ">";
     }
     oc.userToUser = userToUser;
+    oc.diversion = std::move(diversion);
     oc.local.address = config_.rtpAddress;
     oc.local.port = call->pipeline->phonePort();
     oc.timeout = std::chrono::seconds(static_cast<long>(timeoutSeconds > 0 ? timeoutSeconds : 30));
@@ -386,6 +388,7 @@ bool SipBridge::onTrunkInvite(const sip::InboundInvite& invite) {
     }
     call->inbound = true;
     call->accountId = target->accountId;
+    call->diversion = invite.diversion;  // info: <Forward diversionTreatment="propagate|stack">
     call->media = std::make_shared<Media>(weak_from_this(), invite.callId);
     voice::InboundCall inbound;
     inbound.accountId = target->accountId;

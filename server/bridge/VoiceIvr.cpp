@@ -14,6 +14,12 @@ sip::media::SpeechService& SipBridge::speech() {
     return *speech_;
 }
 
+void SipBridge::warmSpeech() {
+    asio::post(strand_, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->speech();
+    });
+}
+
 sip::media::SpeechService::Stats SipBridge::speechStats() const {
     return speech_ ? speech_->stats() : sip::media::SpeechService::Stats{};
 }
@@ -39,13 +45,18 @@ void SipBridge::playClip(const std::string& sipId, std::vector<std::int16_t> sam
 
 void SipBridge::speak(const std::string& sipId, const std::string& text, const std::string& voice,
                       voice::CallMedia::Done done) {
-    std::weak_ptr<SipBridge> weak = weak_from_this();
-    auto strand = strand_;
-    speech().synthesize(text, voice, [weak, strand, sipId, done](sip::media::SpeechService::Clip clip, std::string error) {
-        playOnStrand(weak, strand, [sipId, done, clip, error](SipBridge& b) {
-            if (!clip) return done(false, "text to speech failed: " + error);
-            b.playClip(sipId, *clip, done);
-        });
+    // Issue 9, TTS start under 150 ms: the sentence plays while it is being synthesized (the
+    // stream grows on a worker). Enqueued now, in order with stop(): a digit or a hang-up that
+    // comes later drops it, which cancels the synthesis nobody hears any more.
+    auto it = active_.find(sipId);
+    if (it == active_.end()) return done(false, "call ended");
+    auto reader = speech().speak(text, voice);
+    auto stream = reader->shared();
+    it->second->pipeline->play(std::move(reader), sip::media::PlayMode::Replace, [stream, done](bool completed) {
+        if (completed) return done(true, "");
+        if (stream->state() == sip::media::SpeechStream::State::Failed)
+            return done(false, "text to speech failed: " + stream->error());
+        done(false, "playback stopped");
     });
 }
 

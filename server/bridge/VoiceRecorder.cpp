@@ -33,11 +33,18 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
     config.silenceFrames = static_cast<std::uint64_t>(std::llround(spec.silenceSeconds * kFramesPerSecond));
     config.terminatingDigits = spec.terminatingDigits;
     int channels = config.layout == RecordingTap::Layout::Split ? 2 : 1;
-    auto file = writer_->open(spec.path, channels, spec.maxBytes);
+    auto holder = std::make_shared<std::weak_ptr<RecordingTap>>();
+    voice::RecordingWriter::Budget budget;
+    budget.cover = spec.cover ? spec.cover : [](std::uint64_t) { return true; };
+    // Storage full or a failed write: the recording ends there (its result says why), not at
+    // maxDuration or hangup, so a <Record> moves on and the file is released at once.
+    budget.failed = [holder] {
+        if (auto tap = holder->lock()) tap->stop();
+    };
+    auto file = writer_->open(spec.path, channels, std::move(budget));
     std::weak_ptr<VoiceRecorder> weakSelf = weak_from_this();
     std::weak_ptr<sip::media::CallAudioPipeline> weakPipeline = pipeline;
     auto writer = writer_;
-    auto holder = std::make_shared<std::weak_ptr<RecordingTap>>();
     auto tap = std::make_shared<RecordingTap>(
         config, [writer, file](std::vector<std::int16_t>&& block) { return writer->write(file, std::move(block)); },
         [writer, file, done, id, weakSelf, weakPipeline, holder](RecordingTap::EndReason reason, char digit) {

@@ -6,6 +6,7 @@
 
 #include "server/app/Log.hpp"
 #include "server/net/ApiRequest.hpp"
+#include "server/net/FileReply.hpp"
 #include "server/net/WebSocketSession.hpp"
 #include "server/state/CommitScope.hpp"
 
@@ -204,6 +205,16 @@ void HttpSession::reply(api::HttpResponse response, const std::string& route, un
                                           " " + std::to_string(response.status) + " " + dur);
     }
 
+    if (response.file) {  // a download: streamed from the file, one chunk at a time (FileReply)
+        FileReply::Response header(static_cast<http::status>(response.status), version);
+        for (const auto& field : *response_) header.set(field.name_string(), field.value());
+        header.keep_alive(keepAlive);
+        response_.reset();
+        auto sender = std::make_shared<FileReply>(stream_, std::move(header), std::move(response.file), head,
+                                                  shared_.options.bodyTimeout);
+        sender->start([self = shared_from_this(), keepAlive](beast::error_code ec) { self->onWrite(keepAlive, ec, 0); });
+        return;
+    }
     stream_.expires_after(shared_.options.bodyTimeout);  // a reader too slow to take the reply is dropped
     http::async_write(stream_, *response_,
                       beast::bind_front_handler(&HttpSession::onWrite, shared_from_this(),

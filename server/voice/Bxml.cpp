@@ -39,30 +39,12 @@ bool isSipUri(std::string_view s) {
     });
 }
 
-// An absolute http(s) URL or a relative one (resolved later against the document's URL).
-
-// callbacks (issue 9)
-CallbackAuth callbackAuth(Element& e) {
-    CallbackAuth a;
-    for (auto [name, target] : {std::pair{"username", &a.username}, std::pair{"password", &a.password},
-                                std::pair{"fallbackUsername", &a.fallbackUsername},
-                                std::pair{"fallbackPassword", &a.fallbackPassword}}) {
-        *target = e.attr(name);
-        if (*target && (*target)->size() > 1024) fail(e.where(), std::string(name) + " must be at most 1024 characters");
-    }
-    return a;
-}
-
 TargetCallbacks targetCallbacks(Element& e) {
     TargetCallbacks c;
-    c.transferAnswerUrl = e.url("transferAnswerUrl");
-    c.transferAnswerMethod = e.method("transferAnswerMethod");
-    c.transferDisconnectUrl = e.url("transferDisconnectUrl");
-    c.transferDisconnectMethod = e.method("transferDisconnectMethod");
+    c.transferAnswer = e.callback("transferAnswer");
+    // Bandwidth documents no fallback for transferDisconnect; the target's credentials apply.
+    c.transferDisconnect = e.callback("transferDisconnect", {/*fallback=*/false});
     c.tag = e.tag();
-    c.transferAnswerFallbackUrl = e.url("transferAnswerFallbackUrl");
-    c.transferAnswerFallbackMethod = e.method("transferAnswerFallbackMethod");
-    c.auth = callbackAuth(e);
     return c;
 }
 
@@ -77,18 +59,9 @@ Transfer parseTransfer(Element& e) {
     }
     t.callTimeout = e.number("callTimeout", 1, 300, "seconds");
     t.tag = e.tag();
-    t.transferCompleteUrl = e.url("transferCompleteUrl");
-    t.transferCompleteMethod = e.method("transferCompleteMethod");
-    t.transferCompleteFallbackUrl = e.url("transferCompleteFallbackUrl");
-    t.transferCompleteFallbackMethod = e.method("transferCompleteFallbackMethod");
-    t.auth = callbackAuth(e);
+    t.transferComplete = e.callback("transferComplete");
     e.checkAttributes();
-    for (auto child : e.node().children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            if (!trim(child.value()).empty()) fail(e.where(), "must not have text content");
-            continue;
-        }
-        if (child.type() != pugi::node_element) continue;
+    detail::forEachElementChild(e.node(), [&](pugi::xml_node child) {
         std::string name = child.name();
         if (t.targets.size() == kMaxTransferTargets)
             fail(e.where(), "has more than " + std::to_string(kMaxTransferTargets) + " PhoneNumber/SipUri targets");
@@ -118,7 +91,7 @@ Transfer parseTransfer(Element& e) {
         } else {
             fail(e.where(), "<" + name + "> is not allowed here; expected <PhoneNumber> or <SipUri>");
         }
-    }
+    }, [&](const std::string&) { fail(e.where(), "must not have text content"); });
     if (t.targets.empty()) fail(e.where(), "needs at least one <PhoneNumber> or <SipUri>");
     return t;
 }
@@ -157,6 +130,7 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         return Ring{d.value_or(5)};
     }
     if (name == "PlayAudio") {
+        e.acceptAudioCredentials();
         e.checkAttributes();
         auto url = e.text();
         if (url.empty()) fail(e.where(), "has no URL");
@@ -165,14 +139,10 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
     }
     if (name == "Redirect") {
         Redirect r;
-        auto url = e.url("redirectUrl");
-        if (!url) fail(e.where(), "the redirectUrl attribute is required");
-        r.redirectUrl = *url;
-        r.redirectMethod = e.method("redirectMethod");
+        auto target = e.callback("redirect");
+        if (!target) fail(e.where(), "the redirectUrl attribute is required");
+        r.redirect = std::move(*target);
         r.tag = e.tag();
-        r.redirectFallbackUrl = e.url("redirectFallbackUrl");
-        r.redirectFallbackMethod = e.method("redirectFallbackMethod");
-        r.auth = callbackAuth(e);
         e.checkAttributes();
         e.requireEmpty();
         return r;
@@ -281,17 +251,13 @@ std::vector<Verb> parse(std::string_view document) {
     if (rootName != "Response" && rootName != "Bxml")
         throw BxmlError("invalid BXML: the root element is <" + rootName + ">; expected <Response>");
     std::vector<Verb> verbs;
-    for (auto child : root.children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            if (!trim(child.value()).empty())
-                throw BxmlError("invalid BXML: text \"" + trim(child.value()).substr(0, 40) + "\" outside any verb");
-            continue;
-        }
-        if (child.type() != pugi::node_element) continue;
+    detail::forEachElementChild(root, [&](pugi::xml_node child) {
         if (verbs.size() == kMaxVerbs)
             throw BxmlError("invalid BXML: more than " + std::to_string(kMaxVerbs) + " verbs");
         verbs.push_back(parseVerb(child, verbs.size() + 1));
-    }
+    }, [](const std::string& text) {
+        throw BxmlError("invalid BXML: text \"" + text.substr(0, 40) + "\" outside any verb");
+    });
     return verbs;
 }
 

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "server/voice/CallbackTarget.hpp"
 #include "server/voice/BxmlRooms.hpp"
 #include "server/voice/BxmlRecording.hpp"
 #include "server/voice/BxmlConference.hpp"  // conf
@@ -32,25 +33,17 @@ constexpr std::size_t kMaxTagLength = 256;          // tag attribute and <Tag>
 constexpr std::size_t kMaxUrlLength = 2048;
 constexpr std::size_t kMaxDepth = 8;               // <Response> > verb > nested verb > …
 
-// callbacks (issue 9): Basic credentials and fallback of a verb's callbacks (Bandwidth's
-// username, password, fallbackUsername, fallbackPassword attributes; ≤ 1024 characters each).
-struct CallbackAuth {
-    std::optional<std::string> username;
-    std::optional<std::string> password;
-    std::optional<std::string> fallbackUsername;
-    std::optional<std::string> fallbackPassword;
-};
+// Every callback of a verb is a CallbackTarget (CallbackTarget.hpp): its URL (possibly relative
+// to the document's URL until CallFlow resolves it), method, Basic credentials (the verb's
+// username/password), fallback URL and method with fallbackUsername/fallbackPassword. Parsed by
+// one helper (detail::Element::callback, BxmlElement.hpp) for every verb.
 
-// Callback settings shared by <PhoneNumber> and <SipUri>.
+// Callback settings shared by <PhoneNumber> and <SipUri>: transferAnswer (with Bandwidth's
+// transferAnswerFallbackUrl) and transferDisconnect (Bandwidth documents no fallback for it).
 struct TargetCallbacks {
-    std::optional<std::string> transferAnswerUrl;
-    std::string transferAnswerMethod = "POST";
-    std::optional<std::string> transferDisconnectUrl;
-    std::string transferDisconnectMethod = "POST";
+    std::optional<CallbackTarget> transferAnswer;
+    std::optional<CallbackTarget> transferDisconnect;
     std::optional<std::string> tag;  // "" clears the call's tag
-    std::optional<std::string> transferAnswerFallbackUrl;  // callbacks (issue 9)
-    std::string transferAnswerFallbackMethod = "POST";
-    CallbackAuth auth;  // for transferAnswer and transferDisconnect
 };
 
 struct PhoneNumberTarget {
@@ -81,11 +74,7 @@ struct Transfer {
     std::optional<std::string> transferCallerId;  // E.164 or Restricted/Anonymous/Private/Unavailable
     std::optional<double> callTimeout;             // seconds, 1..300 (default 30)
     std::optional<std::string> tag;
-    std::optional<std::string> transferCompleteUrl;
-    std::string transferCompleteMethod = "POST";
-    std::optional<std::string> transferCompleteFallbackUrl;  // callbacks (issue 9)
-    std::string transferCompleteFallbackMethod = "POST";
-    CallbackAuth auth;  // for transferComplete
+    std::optional<CallbackTarget> transferComplete;  // transferCompleteUrl, …FallbackUrl, credentials
     std::vector<TransferTarget> targets;  // rung simultaneously; the first to answer is bridged
 };
 
@@ -100,12 +89,8 @@ struct PlayAudio {
 };
 
 struct Redirect {
-    std::string redirectUrl;  // may be relative
-    std::string redirectMethod = "POST";
+    CallbackTarget redirect;  // redirectUrl (required; may be relative), redirectFallbackUrl, credentials
     std::optional<std::string> tag;
-    std::optional<std::string> redirectFallbackUrl;  // callbacks (issue 9)
-    std::string redirectFallbackMethod = "POST";
-    CallbackAuth auth;
 };
 
 struct SendDtmf {

@@ -14,17 +14,22 @@
 #include <string_view>
 
 #include "server/voice/Bxml.hpp"
+#include "server/voice/CallbackTarget.hpp"
 
 namespace sb::voice::bxml::detail {
 
-// Attributes Bandwidth defines that we accept and ignore (credentials for callbacks, fallbacks,
-// display names, diversion headers): refusing them would break working applications.
+// Attributes Bandwidth defines that we accept and ignore (display names, diversion headers):
+// refusing them would break working applications.
 inline const std::set<std::string, std::less<>> kIgnoredAttributes{
-    "username",        "password",           "fallbackUsername",         "fallbackPassword",
-    "privacy",         "diversionTreatment", "diversionReason",          "transferCallerDisplayName",
-    "answerCall",      "transferCompleteFallbackUrl", "transferCompleteFallbackMethod",
-    "redirectFallbackUrl", "redirectFallbackMethod", "transferAnswerFallbackUrl",
-    "transferAnswerFallbackMethod"};
+    "privacy", "diversionTreatment", "diversionReason", "transferCallerDisplayName", "answerCall"};
+
+constexpr std::size_t kMaxCredentialLength = 1024;  // username, password, fallbackUsername, fallbackPassword
+
+// What Bandwidth defines for one callback of a verb besides <prefix>Url and <prefix>Method.
+struct CallbackAttributes {
+    bool fallback = true;  // <prefix>FallbackUrl and <prefix>FallbackMethod
+    bool timeout = false;  // callbackTimeout (seconds, 1..25, as createCall's)
+};
 
 [[noreturn]] inline void fail(const std::string& where, const std::string& message) {
     throw BxmlError("invalid BXML: " + where + ": " + message);
@@ -45,6 +50,21 @@ inline bool isUrlReference(std::string_view s) {
         auto u = static_cast<unsigned char>(c);
         return u > 0x20 && u != 0x7f && c != '<' && c != '>' && c != '"';
     });
+}
+
+// Runs fn(child) on each element child of `node`, in document order. Text between them that is
+// not blank is refused by textError(trimmed text) (which throws); comments are skipped. The one
+// child loop of every BXML container: <Response>, <Transfer>, <Gather>.
+template <typename Fn, typename TextError>
+void forEachElementChild(pugi::xml_node node, Fn&& fn, TextError&& textError) {
+    for (auto child : node.children()) {
+        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+            auto text = trim(child.value());
+            if (!text.empty()) textError(text);
+            continue;
+        }
+        if (child.type() == pugi::node_element) fn(child);
+    }
 }
 
 class Element {
@@ -93,6 +113,40 @@ public:
         return s;
     }
 
+    // One callback of the verb, from Bandwidth's attributes: <prefix>Url, <prefix>Method, (where
+    // Bandwidth defines them) <prefix>FallbackUrl and <prefix>FallbackMethod, the verb's username/
+    // password for the primary URL and fallbackUsername/fallbackPassword for the fallback, and
+    // (where defined) callbackTimeout. Every verb parser reads its callbacks with this, so they
+    // all go through sendCallback with credentials and fallbacks. nullopt without <prefix>Url; a
+    // fallback URL without it is an error. URLs may be relative (CallFlow resolves them).
+    std::optional<CallbackTarget> callback(const std::string& prefix, CallbackAttributes defined = {}) {
+        auto primary = url((prefix + "Url").c_str());
+        auto method = this->method((prefix + "Method").c_str());
+        auto credentials = credentialsPair("username", "password");
+        auto fallbackCredentials = credentialsPair("fallbackUsername", "fallbackPassword");
+        std::optional<std::string> fallback;
+        std::string fallbackMethod = "POST";
+        if (defined.fallback) {
+            fallback = url((prefix + "FallbackUrl").c_str());
+            fallbackMethod = this->method((prefix + "FallbackMethod").c_str());
+            if (fallback && !primary)
+                fail(where_, prefix + "FallbackUrl is set but " + prefix + "Url is not: the fallback is only tried when " +
+                                 prefix + "Url fails");
+        }
+        std::optional<double> timeout;
+        if (defined.timeout) timeout = number("callbackTimeout", 1, 25, "seconds");
+        if (!primary) return std::nullopt;
+        CallbackTarget t;
+        t.url = *primary;
+        t.method = method;
+        t.credentials = credentials;
+        t.fallbackUrl = fallback;
+        t.fallbackMethod = fallbackMethod;
+        if (fallback) t.fallbackCredentials = fallbackCredentials;
+        t.timeoutSeconds = timeout;
+        return t;
+    }
+
     std::optional<std::string> tag() {
         auto v = attr("tag");
         if (v && v->size() > kMaxTagLength)
@@ -116,6 +170,13 @@ public:
         }
     }
 
+    // <PlayAudio>'s username/password (Basic credentials for fetching the audio file, not a
+    // callback): accepted and not sent (docs/voice.md).
+    void acceptAudioCredentials() {
+        attr("username");
+        attr("password");
+    }
+
     // Every attribute must have been read (or be one Bandwidth defines that we ignore).
     void checkAttributes() const {
         for (auto a : node_.attributes()) {
@@ -126,6 +187,17 @@ public:
     }
 
 private:
+    // Bandwidth's username/password pair (nullopt without a username; a password alone is refused).
+    std::optional<BasicCredentials> credentialsPair(const char* user, const char* password) {
+        auto u = attr(user);
+        auto p = attr(password);
+        for (auto [name, value] : {std::pair{user, &u}, std::pair{password, &p}})
+            if (*value && (*value)->size() > kMaxCredentialLength)
+                fail(where_, std::string(name) + " must be at most " + std::to_string(kMaxCredentialLength) + " characters");
+        if (p && !u) fail(where_, std::string(password) + " is set but " + user + " is not");
+        return credentialsOf(u, p);
+    }
+
     pugi::xml_node node_;
     std::string where_;
     std::set<std::string, std::less<>> used_;

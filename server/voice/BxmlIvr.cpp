@@ -56,10 +56,7 @@ int integer(Element& e, const char* name, int lo, int hi, int fallback, const ch
 
 Gather parseGather(Element& e) {
     Gather g;
-    g.gatherUrl = e.url("gatherUrl");
-    g.gatherMethod = e.method("gatherMethod");
-    g.gatherFallbackUrl = e.url("gatherFallbackUrl");
-    g.gatherFallbackMethod = e.method("gatherFallbackMethod");
+    g.gather = e.callback("gather");
     g.tag = e.tag();
     if (auto t = e.attr("terminatingDigits")) {
         if (t->size() > 16) fail(e.where(), "terminatingDigits must be at most 16 characters");
@@ -72,12 +69,7 @@ Gather parseGather(Element& e) {
     if (auto v = e.number("firstDigitTimeout", 0, 3600, "seconds")) g.firstDigitTimeout = *v;
     g.repeatCount = integer(e, "repeatCount", 1, 25, 1, "times");
     e.checkAttributes();
-    for (auto child : e.node().children()) {
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-            if (!trim(child.value()).empty()) fail(e.where(), "must not have text content");
-            continue;
-        }
-        if (child.type() != pugi::node_element) continue;
+    detail::forEachElementChild(e.node(), [&](pugi::xml_node child) {
         std::string name = child.name();
         if (g.prompts.size() == kMaxGatherPrompts)
             fail(e.where(), "has more than " + std::to_string(kMaxGatherPrompts) + " nested prompts");
@@ -87,6 +79,7 @@ Gather parseGather(Element& e) {
             p.sentence = parseSpeak(c);
         } else if (name == "PlayAudio") {
             p.speak = false;
+            c.acceptAudioCredentials();
             c.checkAttributes();
             p.url = c.text();
             if (p.url.empty()) fail(c.where(), "has no URL");
@@ -95,16 +88,16 @@ Gather parseGather(Element& e) {
             fail(e.where(), "<" + name + "> is not allowed here; expected <SpeakSentence> or <PlayAudio>");
         }
         g.prompts.push_back(std::move(p));
-    }
+    }, [&](const std::string&) { fail(e.where(), "must not have text content"); });
     return g;
 }
 
 StartGather parseStartGather(Element& e) {
     StartGather s;
-    auto url = e.url("dtmfUrl");
-    if (!url) fail(e.where(), "the dtmfUrl attribute is required");
-    s.dtmfUrl = *url;
-    s.dtmfMethod = e.method("dtmfMethod");
+    // Bandwidth's StartGather has username/password but no fallback URL.
+    auto dtmf = e.callback("dtmf", {/*fallback=*/false});
+    if (!dtmf) fail(e.where(), "the dtmfUrl attribute is required");
+    s.dtmf = std::move(*dtmf);
     s.tag = e.tag();
     e.checkAttributes();
     e.requireEmpty();

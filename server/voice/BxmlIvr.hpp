@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "server/voice/CallbackTarget.hpp"
+
 namespace sb::voice::bxml {
 
 struct PlayAudio;
@@ -31,10 +33,8 @@ struct GatherPrompt {
 };
 
 struct Gather {
-    std::optional<std::string> gatherUrl;  // may be relative; absent: the digits are dropped
-    std::string gatherMethod = "POST";
-    std::optional<std::string> gatherFallbackUrl;
-    std::string gatherFallbackMethod = "POST";
+    // gatherUrl (may be relative; absent: the digits are dropped), gatherFallbackUrl, credentials.
+    std::optional<CallbackTarget> gather;
     std::optional<std::string> tag;
     std::string terminatingDigits;   // any of these ends the Gather (not included in `digits`)
     int maxDigits = 50;              // 1..50
@@ -45,8 +45,7 @@ struct Gather {
 };
 
 struct StartGather {
-    std::string dtmfUrl;  // may be relative; gets one `dtmf` event per digit
-    std::string dtmfMethod = "POST";
+    CallbackTarget dtmf;  // dtmfUrl (required; may be relative): one `dtmf` event per digit
     std::optional<std::string> tag;
 };
 

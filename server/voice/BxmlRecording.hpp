@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "server/voice/CallbackTarget.hpp"
+
 namespace pugi {
 class xml_node;
 }
@@ -17,8 +19,7 @@ constexpr double kMaxRecordSeconds = 10800;  // <Record maxDuration>: 1..10800 s
 
 // Where a recording's recordingAvailable (and, for <Record>, recordComplete) events go.
 struct RecordingCallbacks {
-    std::optional<std::string> recordingAvailableUrl;
-    std::string recordingAvailableMethod = "POST";
+    std::optional<CallbackTarget> recordingAvailable;  // recordingAvailableUrl and the verb's credentials
     std::optional<std::string> tag;
     std::string fileFormat = "wav";  // only wav is written; mp3 is refused when parsed
 };
@@ -27,8 +28,7 @@ struct RecordingCallbacks {
 // sends recordComplete to recordCompleteUrl; the BXML it returns runs next (empty: the verbs
 // after <Record> continue).
 struct Record {
-    std::optional<std::string> recordCompleteUrl;
-    std::string recordCompleteMethod = "POST";
+    std::optional<CallbackTarget> recordComplete;  // recordCompleteUrl, …FallbackUrl, credentials
     RecordingCallbacks callbacks;
     double maxDuration = 60;                 // seconds, 1..10800
     std::optional<double> silenceTimeout;    // seconds of phone silence that end it; none: never

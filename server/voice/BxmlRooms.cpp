@@ -6,6 +6,8 @@
 #include <set>
 
 #include "server/voice/Bxml.hpp"
+#include "server/voice/BxmlElement.hpp"
+#include "server/voice/Uui.hpp"
 
 namespace sb::voice::bxml {
 
@@ -22,58 +24,16 @@ std::string trimmed(std::string_view s) {
     return std::string(s.substr(b, e - b + 1));
 }
 
-// Attributes of <Bridge> that are accepted but have no effect of their own here: callback
-// credentials and fallbacks are the callback client's concern (Bandwidth's Bridge reference
-// lists them; refusing them would break applications written with its SDK builders).
-const std::set<std::string, std::less<>> kPassiveAttributes{
-    "username", "password", "fallbackUsername", "fallbackPassword", "bridgeCompleteFallbackUrl",
-    "bridgeCompleteFallbackMethod", "bridgeTargetCompleteFallbackUrl", "bridgeTargetCompleteFallbackMethod"};
-
-std::optional<std::string> url(const pugi::xml_node& node, const char* name, const std::string& where) {
-    auto a = node.attribute(name);
-    if (!a) return std::nullopt;
-    auto s = trimmed(a.value());
-    bool ok = !s.empty() && s.size() <= kMaxUrlLength &&
-              (s.find("://") == std::string::npos || s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0) &&
-              std::all_of(s.begin(), s.end(), [](char c) {
-                  auto u = static_cast<unsigned char>(c);
-                  return u > 0x20 && u != 0x7f && c != '<' && c != '>' && c != '"';
-              });
-    if (!ok) fail(where, std::string(name) + " \"" + a.value() + "\" is not an http(s) URL or a relative URL");
-    return s;
-}
-
-std::string method(const pugi::xml_node& node, const char* name, const std::string& where) {
-    auto a = node.attribute(name);
-    if (!a) return "POST";
-    std::string m = trimmed(a.value());
-    std::transform(m.begin(), m.end(), m.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-    if (m != "GET" && m != "POST") fail(where, std::string(name) + " \"" + a.value() + "\" must be GET or POST");
-    return m;
-}
-
 }  // namespace
 
 Bridge parseBridge(const pugi::xml_node& node, const std::string& where) {
-    static const std::set<std::string, std::less<>> kOwn{"bridgeCompleteUrl", "bridgeCompleteMethod",
-                                                         "bridgeTargetCompleteUrl", "bridgeTargetCompleteMethod", "tag"};
-    for (auto a : node.attributes()) {
-        std::string_view n = a.name();
-        if (!kOwn.count(n) && !kPassiveAttributes.count(n)) fail(where, "unknown attribute \"" + std::string(n) + "\"");
-    }
+    detail::Element e(node, where);
     Bridge b;
-    b.bridgeCompleteUrl = url(node, "bridgeCompleteUrl", where);
-    b.bridgeCompleteMethod = method(node, "bridgeCompleteMethod", where);
-    b.bridgeTargetCompleteUrl = url(node, "bridgeTargetCompleteUrl", where);
-    b.bridgeTargetCompleteMethod = method(node, "bridgeTargetCompleteMethod", where);
-    if (auto t = node.attribute("tag")) {
-        std::string v = t.value();
-        if (v.size() > kMaxTagLength) fail(where, "tag must be at most " + std::to_string(kMaxTagLength) + " characters");
-        b.tag = v;
-    }
-    for (auto child : node.children())
-        if (child.type() == pugi::node_element) fail(where, std::string("must not contain <") + child.name() + ">");
-    b.targetCall = trimmed(node.text().get());
+    b.bridgeComplete = e.callback("bridgeComplete");
+    b.bridgeTargetComplete = e.callback("bridgeTargetComplete");
+    b.tag = e.tag();
+    e.checkAttributes();
+    b.targetCall = e.text();  // refuses element children
     // Call ids are ours (hex, "c-…" for Bandwidth-style ids); anything else names no call.
     constexpr std::size_t kMaxCallId = 128;
     if (b.targetCall.empty()) fail(where, "needs the target call's id as its text");
@@ -138,10 +98,24 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
         if (!kReasons.count(v)) fail(where, "diversionReason \"" + v + "\" is not one of RFC 5806's reasons");
         f.diversionReason = v;
     }
-    if (auto a = node.attribute("callerDisplayName"); a && std::string_view(a.value()).size() > 256)
-        fail(where, "callerDisplayName must be at most 256 characters");
-    if (auto a = node.attribute("uui"); a && std::string_view(a.value()).size() > 256)
-        fail(where, "uui must be at most 256 characters");
+    if (auto a = node.attribute("callerDisplayName")) {
+        std::string v = a.value();
+        if (v.size() > 256) fail(where, "callerDisplayName must be at most 256 characters");
+        // Bandwidth: "nor contain control characters such as new lines" (it is a SIP header).
+        if (std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            fail(where, "callerDisplayName must not contain control characters");
+        if (!v.empty()) f.callerDisplayName = v;
+    }
+    if (auto a = node.attribute("uui")) {
+        // Bandwidth: RFC 7433 with its encoding parameter, base64 or jwt, at most 256 characters.
+        std::string v = trimmed(a.value());
+        try {
+            validateUui(v, 256, {"base64", "jwt"});
+        } catch (const UuiError& e) {
+            fail(where, std::string("uui: ") + e.what());
+        }
+        f.uui = v;
+    }
     return f;
 }
 

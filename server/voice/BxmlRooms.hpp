@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "server/voice/CallbackTarget.hpp"
+
 namespace pugi {
 class xml_node;
 }
@@ -16,12 +18,11 @@ struct Bridge {
     std::string targetCall;  // the text content: the callId of the call to bridge with
     // bridgeComplete goes here when the target leaves the bridge (or it cannot be bridged); the
     // returned BXML replaces the verbs after <Bridge>. Absent: the verbs after <Bridge> continue.
-    std::optional<std::string> bridgeCompleteUrl;
-    std::string bridgeCompleteMethod = "POST";
+    // (bridgeCompleteUrl, bridgeCompleteFallbackUrl and the verb's credentials.)
+    std::optional<CallbackTarget> bridgeComplete;
     // bridgeTargetComplete goes here when this call leaves first; the returned BXML runs on the
     // target. Absent: the target is hung up.
-    std::optional<std::string> bridgeTargetCompleteUrl;
-    std::string bridgeTargetCompleteMethod = "POST";
+    std::optional<CallbackTarget> bridgeTargetComplete;  // bridgeTargetCompleteUrl, …FallbackUrl, credentials
     std::optional<std::string> tag;
 };
 
@@ -33,6 +34,9 @@ struct Forward {
     std::optional<double> callTimeout;   // seconds, 1..300 (default 30)
     std::optional<std::string> diversionTreatment;  // none | propagate | stack (validated, see docs/voice.md)
     std::optional<std::string> diversionReason;     // RFC 5806 reasons (validated, see docs/voice.md)
+    // info: sent on the forwarded leg's INVITE (docs/voice.md "<Forward>")
+    std::optional<std::string> uui;                 // User-To-User (RFC 7433, base64 or jwt encoding)
+    std::optional<std::string> callerDisplayName;   // From display name
 };
 
 Forward parseForward(const pugi::xml_node& node, const std::string& where);

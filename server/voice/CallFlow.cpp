@@ -25,34 +25,16 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
     return origin + path.substr(0, path.rfind('/') + 1) + ref;
 }
 
-namespace {
-// Fire-and-forget events (transferAnswer's BXML is not executed; transferDisconnect takes none).
-void deliver(CallbackClient& callbacks, const Call& call, const std::optional<CallbackTarget>& target,
-             nlohmann::json event) {
-    if (!target) return;
-    sendCallback(callbacks, scopeOf(call), *target, std::move(event),
-                 [callId = call.callId](const CallbackResult& r, const std::string& url) {
-                     if (!r.ok())
-                         app::log(LogLevel::Warn,
-                                  "voice: call " + callId + " event not delivered: " + describeFailure(r, url));
-                 });
+CallbackTarget resolveTarget(const std::string& base, CallbackTarget target) {
+    target.url = resolveUrl(base, target.url);
+    if (target.fallbackUrl) target.fallbackUrl = resolveUrl(base, *target.fallbackUrl);
+    return target;
 }
 
-// callbacks (issue 9): Bandwidth's verb attributes as a CallbackTarget (nullopt without a URL).
-std::optional<CallbackTarget> verbTarget(const std::optional<std::string>& url, const std::string& method,
-                                         const std::optional<std::string>& fallbackUrl,
-                                         const std::string& fallbackMethod, const bxml::CallbackAuth& auth) {
-    if (!url) return std::nullopt;
-    CallbackTarget t;
-    t.url = *url;
-    t.method = method;
-    t.credentials = credentialsOf(auth.username, auth.password);
-    t.fallbackUrl = fallbackUrl;
-    t.fallbackMethod = fallbackMethod;
-    t.fallbackCredentials = credentialsOf(auth.fallbackUsername, auth.fallbackPassword);
-    return t;
+std::optional<CallbackTarget> resolveTarget(const std::string& base, std::optional<CallbackTarget> target) {
+    if (target) target = resolveTarget(base, std::move(*target));
+    return target;
 }
-}  // namespace
 
 struct CallFlow::TransferContext {
     bxml::Transfer verb;
@@ -73,10 +55,9 @@ struct CallFlow::TransferContext {
             leg.cause = cause::kError;
             leg.errorMessage = "no result for this transfer target";
         }
-        const auto& cb = bxml::callbacksOf(verb.targets[i]);
-        // Bandwidth documents no fallback for transferDisconnect; the target's credentials apply.
-        deliver(callbacks, call, verbTarget(cb.transferDisconnectUrl, cb.transferDisconnectMethod, std::nullopt, "POST", cb.auth),
-                transferDisconnectEvent(call, leg, ended));
+        if (!leg.errorMessage.empty()) leg.errorId = reportError(leg.callId, leg.errorMessage);
+        notify(callbacks, call, bxml::callbacksOf(verb.targets[i]).transferDisconnect,
+               transferDisconnectEvent(call, leg, ended));
     }
 };
 
@@ -133,34 +114,37 @@ void CallFlow::stop() {
     });
 }
 
-void CallFlow::fetch(CallbackTarget target, nlohmann::json event) {
+void CallFlow::fetch(CallbackTarget target, nlohmann::json event, Reply reply) {
     // Whatever was running is superseded: Bandwidth drops a transfer's B-leg on redirect.
     if (mediaBusy_) media_->stop();
     mediaBusy_ = false;
     auto step = ++step_;
     app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " + event.value("eventType", "") + " to " + target.url);
     sendCallback(callbacks_, scopeOf(call_), target, std::move(event),
-                 [self = shared_from_this(), step](CallbackResult r, std::string url) {
-                     self->executor_.post([self, step, url = std::move(url), r = std::move(r)] {
-                         if (!self->stale(step)) self->onDocument(url, r);
+                 [self = shared_from_this(), step, reply](CallbackResult r, std::string url) {
+                     self->executor_.post([self, step, reply, url = std::move(url), r = std::move(r)] {
+                         if (!self->stale(step)) self->onDocument(url, r, reply);
                      });
                  });
 }
 
-void CallFlow::onDocument(const std::string& url, const CallbackResult& result) {
+void CallFlow::onDocument(const std::string& url, const CallbackResult& result, Reply reply) {
     if (!result.ok()) {
         auto why = "callback failed: " + describeFailure(result, url);
         app::log(LogLevel::Warn, "voice: call " + call_.callId + " " + why);
         return finish(cause::kCallbackError, why, true);
     }
+    std::vector<bxml::Verb> verbs;
     try {
-        verbs_ = bxml::parse(result.body);
+        verbs = bxml::parse(result.body);
     } catch (const bxml::BxmlError& e) {
         // What the document said is not repeated: only fixed texts and BXML's own names.
         auto why = bxml::withoutContent(e.what());
         app::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + why + " from " + url);
         return finish(cause::kInvalidBxml, why + " (from " + url + ")", true);
     }
+    if (verbs.empty() && reply == Reply::MayContinue) return next();  // the verbs after the sender run
+    verbs_ = std::move(verbs);
     next_ = 0;
     baseUrl_ = url;
     // rooms: <Forward> first hands the call on unanswered (it is answered when the forwarded leg is).
@@ -222,10 +206,7 @@ void CallFlow::execute(const bxml::Verb& verb) {
                           "more than " + std::to_string(maxRedirectHops_) +
                               " <Redirect>s in a row without anything played or waited for (redirect loop?)",
                           true);
-        auto target = verbTarget(resolveUrl(baseUrl_, r->redirectUrl), r->redirectMethod,
-                                 r->redirectFallbackUrl ? std::optional{resolveUrl(baseUrl_, *r->redirectFallbackUrl)} : std::nullopt,
-                                 r->redirectFallbackMethod, r->auth);
-        return fetch(*target, redirectEvent(call_, clock_()));
+        return fetch(resolveTarget(baseUrl_, r->redirect), redirectEvent(call_, clock_()));
     }
     if (auto* t = std::get_if<bxml::Tag>(&verb)) {
         setTag(t->value.empty() ? std::optional<std::string>{""} : std::optional<std::string>{t->value});
@@ -263,8 +244,7 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
     auto ctx = std::make_shared<TransferContext>();
     ctx->verb = verb;
     auto& v = ctx->verb;
-    if (v.transferCompleteUrl) v.transferCompleteUrl = resolveUrl(baseUrl_, *v.transferCompleteUrl);
-    if (v.transferCompleteFallbackUrl) v.transferCompleteFallbackUrl = resolveUrl(baseUrl_, *v.transferCompleteFallbackUrl);
+    v.transferComplete = resolveTarget(baseUrl_, v.transferComplete);
     TransferRequest req;
     req.callId = call_.callId;
     req.from = v.transferCallerId.value_or(call_.from);
@@ -272,9 +252,8 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
     auto now = clock_();
     for (auto& target : v.targets) {
         auto& cb = std::visit([](auto& t) -> bxml::TargetCallbacks& { return t.callbacks; }, target);
-        if (cb.transferAnswerUrl) cb.transferAnswerUrl = resolveUrl(baseUrl_, *cb.transferAnswerUrl);
-        if (cb.transferDisconnectUrl) cb.transferDisconnectUrl = resolveUrl(baseUrl_, *cb.transferDisconnectUrl);
-        if (cb.transferAnswerFallbackUrl) cb.transferAnswerFallbackUrl = resolveUrl(baseUrl_, *cb.transferAnswerFallbackUrl);
+        cb.transferAnswer = resolveTarget(baseUrl_, cb.transferAnswer);
+        cb.transferDisconnect = resolveTarget(baseUrl_, cb.transferDisconnect);
         TransferLeg leg;
         leg.callId = newCallId();
         leg.transferCallerId = req.from;
@@ -323,10 +302,7 @@ void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std
     const auto& cb = bxml::callbacksOf(ctx->verb.targets[index]);
     setTag(cb.tag);
     // The BXML a transferAnswer callback returns (for the called party) is not executed here.
-    deliver(callbacks_, call_,
-            verbTarget(cb.transferAnswerUrl, cb.transferAnswerMethod, cb.transferAnswerFallbackUrl,
-                       cb.transferAnswerFallbackMethod, cb.auth),
-            transferAnswerEvent(call_, ctx->legs[index], clock_()));
+    notify(callbacks_, call_, cb.transferAnswer, transferAnswerEvent(call_, ctx->legs[index], clock_()));
 }
 
 void CallFlow::transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step,
@@ -334,14 +310,11 @@ void CallFlow::transferDone(const std::shared_ptr<TransferContext>& ctx, std::ui
     if (stale(step)) return;
     auto now = clock_();
     mediaBusy_ = false;
-    if (ctx->verb.transferCompleteUrl && !ctx->legs.empty()) {
+    if (ctx->verb.transferComplete && !ctx->legs.empty()) {
         // The document it returns replaces the verbs after <Transfer>.
         auto index = outcome.answeredIndex.value_or(ctx->legs.size() - 1);
         const auto& leg = ctx->legs[std::min(index, ctx->legs.size() - 1)];
-        const auto& v = ctx->verb;
-        auto target = verbTarget(v.transferCompleteUrl, v.transferCompleteMethod, v.transferCompleteFallbackUrl,
-                                 v.transferCompleteFallbackMethod, v.auth);
-        return fetch(*target, transferCompleteEvent(call_, leg, now));
+        return fetch(*ctx->verb.transferComplete, transferCompleteEvent(call_, leg, now));
     }
     next();
 }

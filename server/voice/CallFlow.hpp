@@ -81,9 +81,6 @@ public:
     // which the caller has validated with bxml::parse. Relative URLs in it resolve against the
     // URL of the last document fetched.
     void replace(std::string document);
-    // updateCall's callback settings (Call's redirect* fields): applied to this flow's copy of
-    // the call, in order with the other requests (post it before redirect()).
-    void amend(std::function<void(Call&)> change);
     // ---- end api ----
 
     // ---- record (issue 9): CallFlowRecording.cpp ----
@@ -102,8 +99,6 @@ private:
     // Reserves storage and persists the new recording; nullptr (and ctx->meta says why) when refused.
     std::shared_ptr<RecordingContext> newRecording(const bxml::RecordingCallbacks& callbacks, int channels,
                                                    double maxSeconds, RecordingSpec& spec);
-    // Like fetch, but a blank reply continues with the next verb (recordComplete).
-    void fetchContinuing(const std::string& url, const std::string& method, nlohmann::json event);
     std::shared_ptr<RecordingStore> recordings_;
     std::string recordingsBaseUrl_;
     std::atomic<std::uint64_t> callRecording_{0};  // the <StartRecording> in progress; 0: none
@@ -129,8 +124,15 @@ private:
 
     template <typename Fn>
     void onExecutor(Fn fn);
-    void fetch(CallbackTarget target, nlohmann::json event);
-    void onDocument(const std::string& url, const CallbackResult& result);
+    // What a reply without verbs (blank, or an empty <Response/>) does: end the call, as at the
+    // end of any document (answer, redirect, transferComplete, bridgeComplete), or continue with
+    // the verb after the one that sent the event (Bandwidth's gather and recordComplete).
+    enum class Reply { Document, MayContinue };
+    // Every callback whose reply is BXML goes out here (through sendCallback: credentials,
+    // fallback URL, callbackTimeout), whatever sent it: the call, a REST redirect, or a verb.
+    // `target`'s URLs are absolute (resolveTarget).
+    void fetch(CallbackTarget target, nlohmann::json event, Reply reply = Reply::Document);
+    void onDocument(const std::string& url, const CallbackResult& result, Reply reply);
     void next();
     void execute(const bxml::Verb& verb);
     void wait(double seconds);
@@ -184,5 +186,8 @@ private:
 // Resolves a BXML URL that may be relative ("/next", "next.xml", "//host/x") against the URL
 // of the document that contained it.
 std::string resolveUrl(const std::string& base, const std::string& ref);
+// A verb's callback with its URL and fallback URL resolved against `base`.
+CallbackTarget resolveTarget(const std::string& base, CallbackTarget target);
+std::optional<CallbackTarget> resolveTarget(const std::string& base, std::optional<CallbackTarget> target);
 
 }  // namespace sb::voice

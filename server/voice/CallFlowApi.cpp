@@ -28,10 +28,4 @@ void CallFlow::replace(std::string document) {
     });
 }
 
-void CallFlow::amend(std::function<void(Call&)> change) {
-    executor_.post([self = shared_from_this(), change = std::move(change)] {
-        if (!self->finished_) change(self->call_);
-    });
-}
-
 }  // namespace sb::voice

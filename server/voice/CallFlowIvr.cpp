@@ -44,7 +44,7 @@ bool CallFlow::executeIvr(const bxml::Verb& verb) {
     if (const auto* sg = std::get_if<bxml::StartGather>(&verb)) {
         setTag(sg->tag);
         startGather_ = *sg;
-        startGather_->dtmfUrl = resolveUrl(baseUrl_, sg->dtmfUrl);
+        startGather_->dtmf = resolveTarget(baseUrl_, sg->dtmf);
         hookDigits();
         next();
         return true;
@@ -71,7 +71,7 @@ void CallFlow::gather(const bxml::Gather& verb) {
     setTag(verb.tag);
     auto run = std::make_shared<GatherRun>();
     run->verb = verb;
-    if (run->verb.gatherUrl) run->verb.gatherUrl = resolveUrl(baseUrl_, *run->verb.gatherUrl);
+    run->verb.gather = resolveTarget(baseUrl_, run->verb.gather);
     run->step = step_;
     gather_ = run;
     hookDigits();
@@ -123,10 +123,7 @@ void CallFlow::callerDigit(char digit) {
     if (finished_) return;
     if (startGather_) {
         // One dtmf event per digit (Bandwidth's DtmfCallback); its reply is not BXML to run.
-        callbacks_.post({call_.accountId, call_.callId}, startGather_->dtmfUrl, startGather_->dtmfMethod,
-                        dtmfEvent(call_, clock_(), digit), [id = call_.callId](const CallbackResult& r) {
-                            if (!r.ok()) app::log(LogLevel::Warn, "voice: call " + id + " dtmf event not delivered");
-                        });
+        notify(callbacks_, call_, startGather_->dtmf, dtmfEvent(call_, clock_(), digit));
     }
     auto run = gather_;
     if (!run || run->done || stale(run->step)) return;
@@ -148,26 +145,9 @@ void CallFlow::gatherDone(const std::shared_ptr<GatherRun>& run, const std::stri
     if (gather_ == run) gather_.reset();
     app::log(LogLevel::Debug, "voice: call " + call_.callId + " <Gather> ended with " +
                                   std::to_string(run->digits.size()) + " digit(s)");
-    if (!run->verb.gatherUrl) return next();  // Bandwidth: the digits are dropped
-    auto url = *run->verb.gatherUrl;
-    auto step = ++step_;
-    callbacks_.post({call_.accountId, call_.callId}, url, run->verb.gatherMethod,
-                    gatherEvent(call_, clock_(), run->digits, terminatingDigit),
-                    [self = shared_from_this(), step, url](CallbackResult r) {
-        self->executor_.post([self, step, url, r = std::move(r)] {
-            if (self->stale(step)) return;
-            bool empty = false;
-            if (r.ok()) {
-                try {
-                    empty = bxml::parse(r.body).empty();
-                } catch (const bxml::BxmlError&) {
-                    // onDocument reports it
-                }
-            }
-            if (empty) return self->next();  // an empty reply: the verbs after <Gather> run
-            self->onDocument(url, r);
-        });
-    });
+    if (!run->verb.gather) return next();  // Bandwidth: the digits are dropped
+    // An empty reply: the verbs after <Gather> run.
+    fetch(*run->verb.gather, gatherEvent(call_, clock_(), run->digits, terminatingDigit), Reply::MayContinue);
 }
 
 }  // namespace sb::voice

@@ -13,6 +13,7 @@
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/RecordingEvents.hpp"
+#include "server/voice/RecordingReservation.hpp"
 
 namespace sb::voice {
 
@@ -25,7 +26,7 @@ constexpr std::uint64_t kWavSlackBytes = 1024;       // header and a partial las
 
 struct CallFlow::RecordingContext {
     RecordingMeta meta;
-    std::uint64_t reserved = 0;
+    std::shared_ptr<RecordingReservation> reservation;
     bxml::RecordingCallbacks callbacks;
     std::string mediaUrl;
     std::shared_ptr<RecordingStore> store;
@@ -42,20 +43,18 @@ struct CallFlow::RecordingContext {
         meta.bytes = r.bytes;
         meta.status = r.ok ? "complete" : "error";
         if (!r.ok) meta.errorMessage = r.error;
+        // The budget ran out mid-recording: say which one (the writer only knows it stopped).
+        if (!r.ok && reservation && !reservation->refusal().empty())
+            meta.errorMessage = "recording stopped: " + reservation->refusal();
         meta.hasMedia = r.bytes > 44;
-        if (store) store->finish(meta, reserved);
+        meta.droppedBlocks = r.droppedFrames;
+        if (store) store->finish(meta, reservation ? reservation->reserved() : 0);
         available();
     }
 
     void available() {
-        if (!callbacks.recordingAvailableUrl) return;
-        auto event = recordingEvent("recordingAvailable", call, meta, mediaUrl, clock());
-        client->post({call.accountId, call.callId}, *callbacks.recordingAvailableUrl, callbacks.recordingAvailableMethod,
-                     std::move(event), [id = call.callId, u = *callbacks.recordingAvailableUrl](const CallbackResult& res) {
-                         if (!res.ok())
-                             app::log(LogLevel::Warn, "voice: call " + id + " recordingAvailable not delivered: " +
-                                                          describeFailure(res, u));
-                     });
+        if (!callbacks.recordingAvailable) return;
+        notify(*client, call, callbacks.recordingAvailable, recordingEvent("recordingAvailable", call, meta, mediaUrl, clock()));
     }
 };
 
@@ -100,8 +99,7 @@ std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(const bxml::R
                                                                    RecordingSpec& spec) {
     auto ctx = std::make_shared<RecordingContext>();
     ctx->callbacks = callbacks;
-    if (ctx->callbacks.recordingAvailableUrl)
-        ctx->callbacks.recordingAvailableUrl = resolveUrl(baseUrl_, *ctx->callbacks.recordingAvailableUrl);
+    ctx->callbacks.recordingAvailable = resolveTarget(baseUrl_, ctx->callbacks.recordingAvailable);
     ctx->store = recordings_;
     ctx->call = call_;
     ctx->client = &callbacks_;
@@ -123,18 +121,18 @@ std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(const bxml::R
         ctx->result.error = "recordings are not enabled on this server";
         return ctx;
     }
-    auto wanted = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) + kWavSlackBytes;
-    auto grant = recordings_->reserve(m.accountId, wanted);
-    if (!grant.bytes) {
-        ctx->result.error = "recording refused: " + grant.refusal;
+    auto cap = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) + kWavSlackBytes;
+    auto reservation = std::make_shared<RecordingReservation>(recordings_, m.accountId, channels, cap);
+    if (auto refusal = reservation->start(); !refusal.empty()) {
+        ctx->result.error = "recording refused: " + refusal;
         return ctx;
     }
-    ctx->reserved = grant.bytes;
+    ctx->reservation = reservation;
     recordings_->begin(m);
     spec.path = recordings_->mediaPath(m);
     spec.channels = channels;
     spec.maxSeconds = maxSeconds;
-    spec.maxBytes = grant.bytes;
+    spec.cover = [reservation](std::uint64_t total) { return reservation->cover(total); };
     ctx->result.ok = true;
     return ctx;
 }
@@ -145,12 +143,11 @@ void CallFlow::record(const bxml::Record& verb) {
     spec.silenceSeconds = verb.silenceTimeout.value_or(0);
     spec.terminatingDigits = verb.terminatingDigits;
     auto ctx = newRecording(verb.callbacks, 1, verb.maxDuration, spec);
-    auto completeUrl = verb.recordCompleteUrl ? std::optional<std::string>(resolveUrl(baseUrl_, *verb.recordCompleteUrl))
-                                              : std::nullopt;
-    auto method = verb.recordCompleteMethod;
-    auto afterwards = [completeUrl, method](CallFlow& f, const std::shared_ptr<RecordingContext>& c) {
-        if (!completeUrl) return f.next();
-        f.fetchContinuing(*completeUrl, method, recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()));
+    auto complete = resolveTarget(baseUrl_, verb.recordComplete);
+    auto afterwards = [complete](CallFlow& f, const std::shared_ptr<RecordingContext>& c) {
+        if (!complete) return f.next();
+        // An empty reply: the verbs after <Record> run.
+        f.fetch(*complete, recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()), Reply::MayContinue);
     };
     if (!ctx->result.ok) {  // refused before anything was recorded: say why, go on
         app::log(LogLevel::Warn, "voice: call " + call_.callId + " <Record>: " + ctx->result.error);
@@ -202,19 +199,6 @@ void CallFlow::startRecording(const bxml::StartRecording& verb) {
     *idHolder = id;
     callRecording_ = id;
     next();
-}
-
-void CallFlow::fetchContinuing(const std::string& url, const std::string& method, nlohmann::json event) {
-    auto step = ++step_;
-    callbacks_.post({call_.accountId, call_.callId}, url, method, std::move(event),
-                    [self = shared_from_this(), step, url](CallbackResult r) {
-                        self->executor_.post([self, step, url, r = std::move(r)] {
-                            if (self->stale(step)) return;
-                            bool blank = r.body.find_first_not_of(" \t\r\n") == std::string::npos;
-                            if (r.ok() && blank) return self->next();  // no BXML: the next verb runs
-                            self->onDocument(url, r);
-                        });
-                    });
 }
 
 }  // namespace sb::voice

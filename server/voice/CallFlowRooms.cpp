@@ -32,17 +32,11 @@ namespace {
 nlohmann::json bridgeCompleteEvent(const Call& call, TimePoint now, const std::string& c, const std::string& error) {
     auto j = callEvent("bridgeComplete", call, now);
     j["cause"] = c;
-    if (!error.empty()) j["errorMessage"] = error;
+    if (!error.empty()) {
+        j["errorMessage"] = error;
+        j["errorId"] = reportError(call.callId, "<Bridge>: " + error);
+    }
     return j;
-}
-
-// <Bridge>'s callbacks: the URL and method only (its credential and fallback attributes are
-// accepted but not applied yet; docs/voice.md).
-CallbackTarget plainTarget(const std::string& url, const std::string& method) {
-    CallbackTarget target;
-    target.url = url;
-    target.method = method;
-    return target;
 }
 
 }  // namespace
@@ -50,8 +44,8 @@ CallbackTarget plainTarget(const std::string& url, const std::string& method) {
 void CallFlow::bridge(const bxml::Bridge& verb) {
     setTag(verb.tag);
     auto v = verb;
-    if (v.bridgeCompleteUrl) v.bridgeCompleteUrl = resolveUrl(baseUrl_, *v.bridgeCompleteUrl);
-    if (v.bridgeTargetCompleteUrl) v.bridgeTargetCompleteUrl = resolveUrl(baseUrl_, *v.bridgeTargetCompleteUrl);
+    v.bridgeComplete = resolveTarget(baseUrl_, v.bridgeComplete);
+    v.bridgeTargetComplete = resolveTarget(baseUrl_, v.bridgeTargetComplete);
     auto target = hooks_.flowOf ? hooks_.flowOf(v.targetCall) : nullptr;
     // Bandwidth: a target that is hung up, not answered yet, or not this account's cannot be
     // bridged, and the origin is told why in bridgeComplete.
@@ -105,8 +99,8 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
 
 void CallFlow::bridgeFailed(const bxml::Bridge& verb, const std::string& why) {
     app::log(app::LogLevel::Info, "voice: call " + call_.callId + " <Bridge> failed: " + why);
-    if (!verb.bridgeCompleteUrl) return next();
-    fetch(plainTarget(*verb.bridgeCompleteUrl, verb.bridgeCompleteMethod), bridgeCompleteEvent(call_, clock_(), cause::kError, why));
+    if (!verb.bridgeComplete) return next();
+    fetch(*verb.bridgeComplete, bridgeCompleteEvent(call_, clock_(), cause::kError, why));
 }
 
 void CallFlow::bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targetLeft) {
@@ -120,16 +114,14 @@ void CallFlow::bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targe
     if (targetLeft) {
         if (!origin || origin->stale(ctx->originStep)) return;
         origin->mediaBusy_ = false;  // the bridge is already undone: nothing to stop
-        if (!v.bridgeCompleteUrl) return origin->next();
-        return origin->fetch(plainTarget(*v.bridgeCompleteUrl, v.bridgeCompleteMethod),
-                             bridgeCompleteEvent(origin->call_, origin->clock_(), cause::kHangup, {}));
+        if (!v.bridgeComplete) return origin->next();
+        return origin->fetch(*v.bridgeComplete, bridgeCompleteEvent(origin->call_, origin->clock_(), cause::kHangup, {}));
     }
     if (!target || target->stale(ctx->targetStep)) return;
     target->mediaBusy_ = false;
-    if (!v.bridgeTargetCompleteUrl) return target->finish(cause::kHangup, {}, true);
+    if (!v.bridgeTargetComplete) return target->finish(cause::kHangup, {}, true);
     // The returned document is the target's own from now on (relative URLs resolve against it).
-    target->fetch(plainTarget(*v.bridgeTargetCompleteUrl, v.bridgeTargetCompleteMethod),
-                  callEvent("bridgeTargetComplete", target->call_, target->clock_()));
+    target->fetch(*v.bridgeTargetComplete, callEvent("bridgeTargetComplete", target->call_, target->clock_()));
 }
 
 // <Forward> (dev.bandwidth.com/docs/voice/bxml/forward): the call is handed to another number
@@ -145,6 +137,12 @@ void CallFlow::forward(const bxml::Forward& verb) {
     if (verb.to.rfind("sip:", 0) == 0) req.targets.emplace_back(bxml::SipUriTarget{verb.to, std::nullopt, {}});
     else req.targets.emplace_back(bxml::PhoneNumberTarget{verb.to, {}});
     req.legCallIds.push_back(newCallId());
+    // info: Bandwidth's Forward attributes that go on the forwarded leg's INVITE.
+    req.displayName = verb.callerDisplayName.value_or("");
+    req.userToUser = verb.uui.value_or("");
+    req.diversionTreatment = verb.diversionTreatment.value_or("none");
+    req.diversionReason = verb.diversionReason.value_or("");
+    req.divertingNumber = call_.to;
     bool answerCaller = call_.direction == CallDirection::Inbound && !call_.answerTime;
     mediaBusy_ = true;
     auto step = step_;

@@ -31,6 +31,12 @@ struct TransferRequest {
     // Optional: called as each target's leg ends (a leg cancelled because another answered ends
     // before the transfer does); `done` still reports every leg.
     std::function<void(std::size_t index, const TransferLegResult& result)> legEnded;
+    // ---- info: what <Forward> puts on the forwarded leg's INVITE ----
+    std::string displayName;         // From display name ("" = none)
+    std::string userToUser;          // User-To-User of each leg without a uui of its own ("" = none)
+    std::string diversionTreatment;  // "" / none, propagate, stack (the bridge adds the headers)
+    std::string diversionReason;     // stack: RFC 5806 reason ("" = unknown)
+    std::string divertingNumber;     // stack: the number that forwarded (the call's `to`)
 };
 
 struct TransferOutcome {
@@ -48,7 +54,9 @@ struct RecordingSpec {
     double maxSeconds = 0;            // 0: until stopped
     double silenceSeconds = 0;        // 0: silence does not end it
     std::string terminatingDigits;    // a digit from the phone that ends it
-    std::uint64_t maxBytes = 0;       // the file's byte budget (storage limits)
+    // The storage budget (RecordingReservation::cover, on the writer thread): may the file grow
+    // to this many bytes? Empty: no limit.
+    std::function<bool(std::uint64_t totalBytes)> cover;
 };
 struct RecordingResult {
     bool ok = false;

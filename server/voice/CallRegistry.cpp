@@ -145,7 +145,10 @@ std::optional<CallTransition> CallRegistry::apply(const std::string& callId, Cal
     if (isTerminal(*next)) {
         call.endTime = now;
         call.disconnectCause = cause.empty() ? std::string(toString(event)) : cause;
-        if (!errorMessage.empty()) call.errorMessage = errorMessage;
+        if (!errorMessage.empty()) {
+            call.errorMessage = errorMessage;
+            call.errorId = reportError(callId, errorMessage);
+        }
         auto& account = accounts_[call.accountId];
         if (account.active > 0) --account.active;
     }

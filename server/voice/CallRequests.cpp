@@ -23,24 +23,6 @@ namespace apierr = api::errors;
 
 namespace {
 
-bool isBlank(std::string_view body) {
-    return std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-json parseObject(std::string_view body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded()) {
-        try {
-            [[maybe_unused]] auto unused = json::parse(body.begin(), body.end());
-        } catch (const json::parse_error& e) {
-            throw apierr::invalidJson("syntax error at byte " + std::to_string(e.byte));
-        }
-        throw apierr::invalidJson("syntax error");
-    }
-    if (!j.is_object()) throw apierr::invalidJson(std::string("expected an object, got ") + j.type_name());
-    return j;
-}
-
 void refuseUnknown(const json& obj, const std::set<std::string>& known, const char* what) {
     for (const auto& [key, value] : obj.items())
         if (!known.count(key))
@@ -152,8 +134,8 @@ std::optional<std::string> tag(const json& obj) { return boundedText(obj, "tag",
 }  // namespace
 
 CreateCallRequest parseCreateCall(std::string_view body) {
-    if (isBlank(body)) throw apierr::invalidJson("a body with from, to and answerUrl is required");
-    json obj = parseObject(body);
+    if (api::isBlank(body)) throw apierr::invalidJson("a body with from, to and answerUrl is required");
+    json obj = api::parseObject(body);
     refuseUnknown(obj,
                   {"to", "from", "privacy", "displayName", "uui", "applicationId", "answerUrl", "answerMethod",
                    "username", "password", "answerFallbackUrl", "answerFallbackMethod", "fallbackUsername",
@@ -170,12 +152,12 @@ CreateCallRequest parseCreateCall(std::string_view body) {
     r.disconnectUrl = httpUrl(obj, "disconnectUrl");
     r.disconnectMethod = method(obj, "disconnectMethod");
     r.callTimeout = number(obj, "callTimeout", 1, 300, " seconds").value_or(30);
-    r.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
-    r.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
-    r.answerFallbackMethod = method(obj, "answerFallbackMethod");
-    credentials(obj, "username", "password", r.username, r.password);
-    credentials(obj, "fallbackUsername", "fallbackPassword", r.fallbackUsername, r.fallbackPassword);
-    if ((r.fallbackUsername) && !r.answerFallbackUrl)
+    r.callbacks.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
+    r.callbacks.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
+    r.callbacks.answerFallbackMethod = method(obj, "answerFallbackMethod");
+    credentials(obj, "username", "password", r.callbacks.username, r.callbacks.password);
+    credentials(obj, "fallbackUsername", "fallbackPassword", r.callbacks.fallbackUsername, r.callbacks.fallbackPassword);
+    if ((r.callbacks.fallbackUsername) && !r.callbacks.answerFallbackUrl)
         throw apierr::invalidField("fallbackUsername", "is only used with answerFallbackUrl");
     r.tag = tag(obj);
     r.displayName = boundedText(obj, "displayName", kMaxDisplayNameLength);
@@ -210,8 +192,8 @@ CreateCallRequest parseCreateCall(std::string_view body) {
 }
 
 UpdateCallRequest parseUpdateCall(std::string_view body) {
-    if (isBlank(body)) throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
-    json obj = parseObject(body);
+    if (api::isBlank(body)) throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
+    json obj = api::parseObject(body);
     refuseUnknown(obj,
                   {"state", "redirectUrl", "redirectMethod", "username", "password", "redirectFallbackUrl",
                    "redirectFallbackMethod", "fallbackUsername", "fallbackPassword", "tag"},
@@ -333,20 +315,20 @@ json createCallResponse(const Call& c) {
     j["enqueuedTime"] = isoTime(c.startTime);
     j["callUrl"] = c.callUrl;
     j["callTimeout"] = c.callTimeout;
-    j["callbackTimeout"] = c.callbackTimeout;
+    j["callbackTimeout"] = c.callbacks.callbackTimeout;
     j["tag"] = text(c.tag);
     j["answerMethod"] = c.answerMethod;
     j["answerUrl"] = c.answerUrl;
-    j["answerFallbackMethod"] = c.answerFallbackMethod;
-    j["answerFallbackUrl"] = text(c.answerFallbackUrl);
+    j["answerFallbackMethod"] = c.callbacks.answerFallbackMethod;
+    j["answerFallbackUrl"] = text(c.callbacks.answerFallbackUrl);
     j["disconnectMethod"] = c.disconnectMethod;
     j["disconnectUrl"] = text(c.disconnectUrl);
     // Bandwidth echoes the credentials it was given; so do we (the caller sent them over this
     // same authenticated connection).
-    j["username"] = text(c.username);
-    j["password"] = text(c.password);
-    j["fallbackUsername"] = text(c.fallbackUsername);
-    j["fallbackPassword"] = text(c.fallbackPassword);
+    j["username"] = text(c.callbacks.username);
+    j["password"] = text(c.callbacks.password);
+    j["fallbackUsername"] = text(c.callbacks.fallbackUsername);
+    j["fallbackPassword"] = text(c.callbacks.fallbackPassword);
     j["priority"] = c.priority;
     return j;
 }
@@ -369,7 +351,7 @@ json callStateJson(const Call& c) {
     j["endTime"] = time(c.endTime);
     j["disconnectCause"] = text(c.disconnectCause);
     j["errorMessage"] = text(c.errorMessage);
-    j["errorId"] = nullptr;
+    j["errorId"] = text(c.errorId);
     j["lastUpdate"] = isoTime(c.lastUpdate);
     j["tag"] = text(c.tag);
     return j;

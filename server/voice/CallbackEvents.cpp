@@ -49,6 +49,7 @@ json disconnectEvent(const Call& call, TimePoint eventTime) {
     j["endTime"] = isoTime(call.endTime.value_or(eventTime));
     j["cause"] = call.disconnectCause.value_or(cause::kHangup);
     if (call.errorMessage) j["errorMessage"] = *call.errorMessage;
+    if (call.errorId) j["errorId"] = *call.errorId;
     return j;
 }
 
@@ -58,6 +59,7 @@ json transferCompleteEvent(const Call& call, const TransferLeg& leg, TimePoint e
     j["transferTo"] = leg.transferTo;
     j["cause"] = leg.cause.empty() ? std::string(cause::kHangup) : leg.cause;
     if (!leg.errorMessage.empty()) j["errorMessage"] = leg.errorMessage;
+    if (!leg.errorId.empty()) j["errorId"] = leg.errorId;
     return j;
 }
 
@@ -91,6 +93,7 @@ json transferDisconnectEvent(const Call& call, const TransferLeg& leg, TimePoint
     j["endTime"] = isoTime(leg.endTime.value_or(eventTime));
     j["cause"] = leg.cause.empty() ? std::string(cause::kHangup) : leg.cause;
     if (!leg.errorMessage.empty()) j["errorMessage"] = leg.errorMessage;
+    if (!leg.errorId.empty()) j["errorId"] = leg.errorId;
     return j;
 }
 

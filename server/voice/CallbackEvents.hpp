@@ -21,6 +21,7 @@ struct TransferLeg {
     std::optional<TimePoint> endTime;
     std::string cause;  // hangup, busy, timeout, cancel, rejected, error, …
     std::string errorMessage;
+    std::string errorId;  // set (reportError) whenever errorMessage is
 };
 
 // The fields every call event shares — eventType, eventTime, accountId, applicationId, from, to,

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "server/app/Log.hpp"
+#include "server/voice/Calls.hpp"
 
 namespace sb::voice {
 
@@ -18,10 +19,10 @@ CallbackTarget answerTarget(const Call& call) {
     CallbackTarget t;
     t.url = call.answerUrl;
     t.method = call.answerMethod;
-    t.credentials = credentialsOf(call.username, call.password);
-    t.fallbackUrl = call.answerFallbackUrl;
-    t.fallbackMethod = call.answerFallbackMethod;
-    t.fallbackCredentials = credentialsOf(call.fallbackUsername, call.fallbackPassword);
+    t.credentials = credentialsOf(call.callbacks.username, call.callbacks.password);
+    t.fallbackUrl = call.callbacks.answerFallbackUrl;
+    t.fallbackMethod = call.callbacks.answerFallbackMethod;
+    t.fallbackCredentials = credentialsOf(call.callbacks.fallbackUsername, call.callbacks.fallbackPassword);
     return t;
 }
 
@@ -30,18 +31,20 @@ std::optional<CallbackTarget> disconnectTarget(const Call& call) {
     CallbackTarget t;
     t.url = *call.disconnectUrl;
     t.method = call.disconnectMethod;
-    t.credentials = credentialsOf(call.username, call.password);
+    t.credentials = credentialsOf(call.callbacks.username, call.callbacks.password);
     return t;
 }
 
 CallbackScope scopeOf(const Call& call, bool counted) {
     CallbackScope scope{call.accountId, counted ? call.callId : std::string()};
-    scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(call.callbackTimeout * 1000)));
+    scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(call.callbacks.callbackTimeout * 1000)));
     return scope;
 }
 
 void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
                   std::function<void(CallbackResult, std::string url)> done) {
+    if (target.timeoutSeconds)
+        scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(*target.timeoutSeconds * 1000)));
     auto primary = scope;
     primary.credentials = target.credentials;
     if (!target.fallbackUrl) {
@@ -69,6 +72,17 @@ void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTar
                                     done(std::move(fr), url);
                                 });
                 });
+}
+
+void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target, nlohmann::json event) {
+    if (!target) return;
+    auto type = event.value("eventType", std::string("event"));
+    sendCallback(client, scopeOf(call), *target, std::move(event),
+                 [callId = call.callId, type](const CallbackResult& r, const std::string& url) {
+                     if (!r.ok())
+                         app::log(app::LogLevel::Warn,
+                                  "voice: call " + callId + " " + type + " not delivered: " + describeFailure(r, url));
+                 });
 }
 
 }  // namespace sb::voice

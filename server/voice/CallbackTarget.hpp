@@ -4,8 +4,9 @@
 // primary URL cannot be reached, times out (callbackTimeout) or answers with an error status,
 // the fallback URL is requested instead" — answerFallbackUrl, redirectFallbackUrl,
 // transferCompleteFallbackUrl, transferAnswerFallbackUrl, gatherFallbackUrl, …
-// Verbs of other parts (Gather, Record, Conference, …) build a CallbackTarget from their
-// attributes and send with sendCallback.
+// Every callback goes out through sendCallback: the call's own (answerTarget, disconnectTarget,
+// REST redirects) and every verb's (BXML parsers read a verb's attributes into a CallbackTarget
+// with one helper, detail::Element::callback in BxmlElement.hpp).
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -13,17 +14,20 @@
 #include <string>
 
 #include "server/voice/CallbackClient.hpp"
-#include "server/voice/Calls.hpp"
 
 namespace sb::voice {
 
+struct Call;
+
 struct CallbackTarget {
-    std::string url;
+    std::string url;  // in a parsed BXML verb it may be relative (see resolveTarget)
     std::string method = "POST";
     std::optional<BasicCredentials> credentials;
     std::optional<std::string> fallbackUrl;
     std::string fallbackMethod = "POST";
     std::optional<BasicCredentials> fallbackCredentials;
+    // Seconds per attempt (a verb's callbackTimeout); nullopt: the call's callbackTimeout.
+    std::optional<double> timeoutSeconds;
 };
 
 // Credentials from Bandwidth's username/password pair (nullopt unless a username is given).
@@ -40,10 +44,14 @@ std::optional<CallbackTarget> disconnectTarget(const Call& call);
 // bound unless `counted` is false) and its callbackTimeout per attempt.
 CallbackScope scopeOf(const Call& call, bool counted = true);
 
-// Sends `body` to target.url; when that fails (after the client's own retries) and a fallback URL
+// Sends `body` to target.url (with target.timeoutSeconds, when set, instead of the scope's); when that fails (after the client's own retries) and a fallback URL
 // is set, to the fallback. `done` gets the final result and the URL that gave it (the base for
 // relative URLs in a document it returned). When both fail, the result's error names both.
 void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
                   std::function<void(CallbackResult, std::string url)> done);
+
+// A fire-and-forget event of `call` (transferAnswer, transferDisconnect, dtmf, recordingAvailable:
+// what they return is not run) through sendCallback; a failure is logged. Nothing without a target.
+void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target, nlohmann::json event);
 
 }  // namespace sb::voice

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "server/app/Log.hpp"
+
 namespace sb::voice {
 
 const char* toString(CallDirection d) { return d == CallDirection::Inbound ? "inbound" : "outbound"; }
@@ -125,6 +127,27 @@ std::string newCallId() {
         hex += digits[b & 0x0f];
     }
     return grouped(hex);
+}
+
+std::string newErrorId() {
+    std::array<unsigned char, 16> b{};
+    if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // RFC 4122 §4.4: version 4, random
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // … variant 10
+    static const char* digits = "0123456789abcdef";
+    std::string id;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
+        id += digits[b[i] >> 4];
+        id += digits[b[i] & 0x0f];
+    }
+    return id;
+}
+
+std::string reportError(const std::string& callId, const std::string& errorMessage) {
+    auto id = newErrorId();
+    app::log(app::LogLevel::Warn, "voice: call " + callId + " error " + id + ": " + errorMessage);
+    return id;
 }
 
 bool isCallId(std::string_view id) {

@@ -59,6 +59,20 @@ inline constexpr const char* kError = "error";
 // The event that ends a call for a Bandwidth cause (unknown causes count as Error).
 CallEvent eventForCause(std::string_view cause);
 
+// Bandwidth's createCall callback fields, validated by VoiceApi (bandwidth.yml `createCall`):
+// given in a CreateCallRequest and kept as they are on the Call. The per-attempt timeout and the
+// credentials apply to every callback of the call; the fallback URL receives an event its
+// primary URL failed to take.
+struct CallbackSettings {
+    double callbackTimeout = 15;     // seconds, 1..25 (Bandwidth's default 15)
+    std::optional<std::string> answerFallbackUrl;
+    std::string answerFallbackMethod = "POST";
+    std::optional<std::string> username;          // Basic credentials for answerUrl, disconnectUrl, …
+    std::optional<std::string> password;
+    std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
+    std::optional<std::string> fallbackPassword;
+};
+
 struct Call {
     std::string callId;
     std::string accountId;
@@ -73,6 +87,7 @@ struct Call {
     TimePoint lastUpdate{};
     std::optional<std::string> disconnectCause;
     std::optional<std::string> errorMessage;
+    std::optional<std::string> errorId;  // set with errorMessage (newErrorId), logged with it
     std::string answerUrl;  // answer (outbound) or initiate (inbound) callback
     std::string answerMethod = "POST";
     std::optional<std::string> disconnectUrl;
@@ -84,32 +99,20 @@ struct Call {
     std::optional<std::string> displayName;  // From display name of the outbound INVITE
     int priority = 5;                        // Bandwidth's queue priority (1 highest); echoed only
 
-    // ---- callback settings (api: accepted and stored; callbacks: makes them act) ----
-    // Bandwidth's createCall fields, validated by VoiceApi (bandwidth.yml `createCall`). The
-    // per-attempt timeout and the credentials apply to every callback of the call; the fallback
-    // URL receives an event its primary URL failed to take.
-    double callbackTimeout = 15;     // seconds, 1..25 (Bandwidth's default 15)
-    std::optional<std::string> answerFallbackUrl;
-    std::string answerFallbackMethod = "POST";
-    std::optional<std::string> username;          // Basic credentials for answerUrl, disconnectUrl, …
-    std::optional<std::string> password;
-    std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
-    std::optional<std::string> fallbackPassword;
-    // From the last updateCall with a redirectUrl (bandwidth.yml `updateCall`): the redirect
-    // callback's fallback and credentials (nullopt: none given).
-    std::optional<std::string> redirectFallbackUrl;
-    std::string redirectFallbackMethod = "POST";
-    std::optional<std::string> redirectUsername;
-    std::optional<std::string> redirectPassword;
-    std::optional<std::string> redirectFallbackUsername;
-    std::optional<std::string> redirectFallbackPassword;
-    // ---- end of callback settings ----
+    CallbackSettings callbacks;  // callbackTimeout, answerFallbackUrl, credentials
 };
 
 // A Bandwidth-shaped call id: "c-" + 8-8-4-4-4-12 random hex digits (40 in all), so that
 // generateTransferBxml's callIdHex is 40 hex digits as with Bandwidth's ids.
 std::string newCallId();
 bool isCallId(std::string_view id);
+// bandwidth.yml's errorId ("an id that references the error event"): a random UUID (version 4
+// form), new for each error a call, transfer leg or bridge reports with an errorMessage. The
+// server log has a line "voice: call <callId> error <errorId>: <errorMessage>" for it, so that
+// support finds the error from the id a customer quotes.
+std::string newErrorId();
+// Makes an errorId for `errorMessage` of call `callId` and logs that line (Warn).
+std::string reportError(const std::string& callId, const std::string& errorMessage);
 // The id back from the hex that Bandwidth puts in a UUI (`c-` + the same grouping); nullopt if
 // `hex` is not 40 hex digits.
 std::optional<std::string> callIdFromHex(std::string_view hex);

@@ -63,6 +63,8 @@ json recordingMetadataJson(const RecordingMeta& m, const std::string& mediaUrl) 
     j["transferTo"] = nullptr;
     addRecordingFields(j, m, mediaUrl);
     j["recordingName"] = nullptr;
+    // Switchboard addition: audio lost because the disk writer fell behind (recordingQueueFrames).
+    j["droppedBlocks"] = m.droppedBlocks;
     j["transcription"] = nullptr;
     return j;
 }

@@ -25,7 +25,8 @@ json toJson(const RecordingMeta& m) {
             {"transferCallerId", opt(m.transferCallerId)}, {"transferTo", opt(m.transferTo)}, {"tag", opt(m.tag)},
             {"channels", m.channels}, {"fileFormat", m.fileFormat}, {"startTime", m.startTime},
             {"endTime", m.endTime}, {"durationSeconds", m.durationSeconds}, {"status", m.status},
-            {"errorMessage", opt(m.errorMessage)}, {"bytes", m.bytes}, {"hasMedia", m.hasMedia}};
+            {"errorMessage", opt(m.errorMessage)}, {"bytes", m.bytes}, {"hasMedia", m.hasMedia},
+            {"droppedBlocks", m.droppedBlocks}};
 }
 
 RecordingMeta recordingFromJson(const json& j) {
@@ -54,6 +55,7 @@ RecordingMeta recordingFromJson(const json& j) {
     m.errorMessage = opt("errorMessage");
     m.bytes = j.value("bytes", std::uint64_t{0});
     m.hasMedia = j.value("hasMedia", true);
+    m.droppedBlocks = j.value("droppedBlocks", std::uint64_t{0});
     if (!isRecordingId(m.recordingId) || !isCallId(m.callId)) throw std::runtime_error("bad ids");
     return m;
 }
@@ -122,7 +124,8 @@ std::size_t RecordingStore::load() {
     return byId_.size();
 }
 
-RecordingStore::Grant RecordingStore::reserve(const std::string& accountId, std::uint64_t wanted) {
+RecordingStore::Grant RecordingStore::reserve(const std::string& accountId, std::uint64_t minimum,
+                                              std::uint64_t wanted) {
     std::lock_guard lock(mutex_);
     std::uint64_t left = wanted;
     std::string which;
@@ -135,7 +138,7 @@ RecordingStore::Grant RecordingStore::reserve(const std::string& accountId, std:
         auto totalLeft = total_ >= limits_.totalBytes ? 0 : limits_.totalBytes - total_;
         if (totalLeft < left) left = totalLeft, which = "the server's recording storage limit";
     }
-    if (left < kMinimumGrantBytes && left < wanted)
+    if (left < minimum || left == 0)
         return {0, which + " is reached (" + std::to_string(left) + " bytes left)"};
     used_[accountId] += left;
     total_ += left;

@@ -7,9 +7,10 @@
 // session store may be "memory" (recordings must survive restarts anyway), and the index is
 // rebuilt by one directory scan at start.
 //
-// Storage limits: a per-account and a global byte budget (0 = unlimited). A new recording is
-// granted what is left (up to what it may need); with less than one second of audio left it is
-// refused, and a recording that reaches its grant stops there ("storage limit reached").
+// Storage limits: a per-account and a global byte budget (0 = unlimited). Recordings reserve
+// bytes as their files grow, a few seconds of audio at a time (RecordingReservation); each
+// reserve() is one step under the mutex, so concurrent recordings never take more together than
+// the budgets hold. A finished recording keeps its file's real size.
 // Thread-safe (one mutex); file operations are small (sidecars, unlink).
 
 #include <cstdint>
@@ -33,6 +34,7 @@ struct RecordingMeta {
     std::optional<std::string> errorMessage;
     std::uint64_t bytes = 0;
     bool hasMedia = true;  // false once the media was deleted (DELETE …/media)
+    std::uint64_t droppedBlocks = 0;  // 20 ms blocks lost: the disk writer's queue was full
 };
 
 nlohmann::json toJson(const RecordingMeta& meta);
@@ -49,8 +51,6 @@ struct RecordingFilter {
 
 class RecordingStore {
 public:
-    static constexpr std::uint64_t kMinimumGrantBytes = 16000 + 44;  // one second, mono
-
     RecordingStore(std::string root, RecordingLimits limits);
 
     // Scans root and rebuilds the index; returns the recordings found. Recordings left
@@ -61,7 +61,9 @@ public:
         std::uint64_t bytes = 0;  // 0: refused
         std::string refusal;      // why, when refused
     };
-    Grant reserve(const std::string& accountId, std::uint64_t wanted);
+    // Grants min(wanted, what both budgets have left) when that is at least `minimum`; else 0
+    // and why.
+    Grant reserve(const std::string& accountId, std::uint64_t minimum, std::uint64_t wanted);
     void release(const std::string& accountId, std::uint64_t reserved);
 
     // A new recording (status processing), persisted.

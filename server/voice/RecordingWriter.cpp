@@ -18,7 +18,7 @@ constexpr std::uint64_t kWavHeaderBytes = 44;  // RIFF + fmt + data chunk header
 struct RecordingWriter::File {
     std::string path;
     int channels = 1;
-    std::uint64_t maxBytes = 0;
+    Budget budget;
     SNDFILE* handle = nullptr;  // writer thread only
     RecordingFileResult result;
 };
@@ -46,10 +46,14 @@ void RecordingWriter::shutdown() {
 }
 
 std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, int channels, std::uint64_t maxBytes) {
+    return open(std::move(path), channels, Budget{[maxBytes](std::uint64_t total) { return total <= maxBytes; }, {}});
+}
+
+std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, int channels, Budget budget) {
     auto file = std::make_shared<File>();
     file->path = std::move(path);
     file->channels = channels;
-    file->maxBytes = maxBytes;
+    file->budget = std::move(budget);
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return file;
@@ -127,13 +131,16 @@ void RecordingWriter::perform(Job& job) {
         info.samplerate = kSampleRate;
         info.channels = f.channels;
         info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-        if (f.maxBytes < kWavHeaderBytes) {
+        if (!f.budget.cover(kWavHeaderBytes)) {
             f.result = {false, "storage limit reached", 0, 0};
+            if (f.budget.failed) f.budget.failed();
             return;
         }
         f.handle = sf_open(f.path.c_str(), SFM_WRITE, &info);
-        if (!f.handle) f.result = {false, std::string("cannot create the file: ") + sf_strerror(nullptr), 0, 0};
-        else {
+        if (!f.handle) {
+            f.result = {false, std::string("cannot create the file: ") + sf_strerror(nullptr), 0, 0};
+            if (f.budget.failed) f.budget.failed();
+        } else {
             f.result.bytes = kWavHeaderBytes;
             open_.push_back(job.file);
         }
@@ -143,15 +150,17 @@ void RecordingWriter::perform(Job& job) {
         if (!f.handle || !f.result.ok) return;
         auto frames = static_cast<std::uint64_t>(job.samples.size()) / static_cast<std::uint64_t>(f.channels);
         std::uint64_t bytes = job.samples.size() * sizeof(std::int16_t);
-        if (f.result.bytes + bytes > f.maxBytes) {
+        if (!f.budget.cover(f.result.bytes + bytes)) {
             f.result.ok = false;
             f.result.error = "storage limit reached";
+            if (f.budget.failed) f.budget.failed();
             return;
         }
         auto n = sf_write_short(f.handle, job.samples.data(), static_cast<sf_count_t>(job.samples.size()));
         if (n != static_cast<sf_count_t>(job.samples.size())) {
             f.result.ok = false;
             f.result.error = std::string("write failed (disk full?): ") + sf_strerror(f.handle);
+            if (f.budget.failed) f.budget.failed();
             return;
         }
         f.result.frames += frames;

@@ -3,10 +3,11 @@
 // blocks of samples, so a slow or full disk never delays RTP. The queue is bounded (blocks, all
 // recordings together); a write that finds it full is refused and the caller counts the drop.
 //
-// Files are WAV, 8 kHz, 16-bit PCM, 1 or 2 channels, written with libsndfile. A file may not
-// grow past its byte limit (what the storage quotas leave); reaching it, or a write error (disk
-// full), marks the file failed: later blocks are discarded and the result says why. A failed or
-// partial file is still closed properly (a valid WAV of what was written).
+// Files are WAV, 8 kHz, 16-bit PCM, 1 or 2 channels, written with libsndfile. Before each block
+// the file's budget must cover its new size (RecordingReservation reserves as the file grows);
+// when it cannot, or a write fails (disk full), the file is failed: later blocks are discarded,
+// `failed` runs once (so the recording can end) and the result says why. A failed or partial
+// file is still closed properly (a valid WAV of what was written).
 
 #include <condition_variable>
 #include <cstdint>
@@ -40,7 +41,14 @@ public:
     RecordingWriter(const RecordingWriter&) = delete;
     RecordingWriter& operator=(const RecordingWriter&) = delete;
 
+    // How a file may grow; both run on the writer thread.
+    struct Budget {
+        std::function<bool(std::uint64_t totalBytes)> cover;  // may the file reach this size?
+        std::function<void()> failed;                         // once, when the file stops growing
+    };
     // Queues the creation of `path` (its directory is created). Never blocks on the disk.
+    std::shared_ptr<File> open(std::string path, int channels, Budget budget);
+    // A fixed byte limit.
     std::shared_ptr<File> open(std::string path, int channels, std::uint64_t maxBytes);
     // Queues interleaved samples; false (nothing queued) when the queue is full.
     bool write(const std::shared_ptr<File>& file, std::vector<std::int16_t>&& samples);

@@ -1,10 +1,14 @@
 #include "server/voice/RecordingsApi.hpp"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <sstream>
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/ByteRange.hpp"
 #include "server/voice/Calls.hpp"
 #include "server/voice/RecordingEvents.hpp"
 #include "server/voice/VoiceErrors.hpp"
@@ -138,23 +142,41 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
         return api::HttpResponse::json(200, protocol::dumpJson(recordingMetadataJson(m, mediaUrlOf(url, m))));
     });
 
+    // The WAV, streamed from the file in bounded chunks (net::FileReply), whatever its size.
+    // Range requests (RFC 9110 §14): one byte range, 206 with Content-Range; a range past the
+    // end is 416 with "Content-Range: bytes */size".
     router.add("GET", one + "/media", "downloadCallRecording", [deps, s](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
         auto m = lookup(ctx, account, *s);
         if (m.status == "processing") throw ApiError(ErrorCode::Conflict, "Recording " + m.recordingId + " is still being recorded");
-        if (!m.hasMedia) throw ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media", "recordingId");
-        std::ifstream in(s->mediaPath(m), std::ios::binary);
-        if (!in) throw ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media", "recordingId");
-        in.seekg(0, std::ios::end);
-        auto size = static_cast<std::uint64_t>(in.tellg());
-        if (size > kMaxMediaReplyBytes) throw ApiError(ErrorCode::Internal, "Recording " + m.recordingId + " is too large to download");
-        in.seekg(0);
+        auto noMedia = [&] { return ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media", "recordingId"); };
+        if (!m.hasMedia) throw noMedia();
+        int fd = ::open(s->mediaPath(m).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw noMedia();
+        auto file = std::make_shared<api::FileBody>(fd, 0, 0);  // owns fd from here on
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) throw noMedia();
+        auto size = static_cast<std::uint64_t>(st.st_size);
         api::HttpResponse r;
-        r.status = 200;
         r.contentType = "audio/vnd.wave";
-        r.body.resize(size);
-        in.read(r.body.data(), static_cast<std::streamsize>(size));
-        r.body.resize(static_cast<std::size_t>(in.gcount()));
+        r.headers.emplace_back("Accept-Ranges", "bytes");
+        auto range = api::parseByteRange(ctx.request().range, size);
+        if (range.kind == api::ByteRange::Kind::Unsatisfiable) {
+            ApiError e(ErrorCode::RangeNotSatisfiable, "The range is outside the recording's " + std::to_string(size) + " bytes", "Range");
+            e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
+            throw e;
+        }
+        if (range.kind == api::ByteRange::Kind::Partial) {
+            r.status = 206;
+            file->offset = range.first;
+            file->length = range.length();
+            r.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                                        std::to_string(range.last) + "/" + std::to_string(size));
+        } else {
+            r.status = 200;
+            file->length = size;
+        }
+        r.file = std::move(file);
         return r;
     });
 

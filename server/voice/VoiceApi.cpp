@@ -93,6 +93,20 @@ api::HttpResponse empty(int status) {
     return r;
 }
 
+// The request's URL, absolute, with pageToken set to `token` (any earlier one dropped).
+std::string nextPageUrl(const std::string& base, const api::HttpRequest& req, const std::string& token) {
+    std::string query;
+    std::size_t pos = 0;
+    while (pos <= req.query.size() && !req.query.empty()) {
+        auto amp = req.query.find('&', pos);
+        auto part = req.query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+        if (!part.empty() && part.rfind("pageToken=", 0) != 0 && part != "pageToken") query += part + "&";
+        if (amp == std::string::npos) break;
+        pos = amp + 1;
+    }
+    return base + req.path + "?" + query + "pageToken=" + token;
+}
+
 }  // namespace
 
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
@@ -107,11 +121,22 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
         r.headers.emplace_back("Location", call.callUrl);
         return r;
     };
+    // Bandwidth's listCalls paging (bandwidth.yml): when more calls match than pageSize, a
+    // `Link: <{url}>; rel="next"` header (RFC 8288) names the next page: the same query with a
+    // pageToken (here the last call id of this page, opaque to clients).
     api::Handler list = [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
+        auto filter = parseListCalls(ctx.request().query);
+        auto pageSize = filter.pageSize;
+        filter.pageSize = pageSize + 1;  // one more tells whether a next page exists
+        auto calls = v->listCalls(account, filter);
+        bool more = calls.size() > pageSize;
+        if (more) calls.resize(pageSize);
         json out = json::array();
-        for (const auto& c : v->listCalls(account, parseListCalls(ctx.request().query))) out.push_back(callStateJson(c));
-        return api::HttpResponse::json(200, protocol::dumpJson(out));
+        for (const auto& c : calls) out.push_back(callStateJson(c));
+        auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
+        if (more) r.headers.emplace_back("Link", "<" + nextPageUrl(v->publicBaseUrl(), ctx.request(), calls.back().callId) + ">; rel=\"next\"");
+        return r;
     };
     api::Handler get = [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);

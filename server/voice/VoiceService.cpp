@@ -49,7 +49,7 @@ void VoiceService::checkLiteral(const std::string& accountId, const std::string&
 Call VoiceService::createCall(const std::string& accountId, const CreateCallRequest& request) {
     checkLiteral(accountId, "answerUrl", request.answerUrl);
     if (request.disconnectUrl) checkLiteral(accountId, "disconnectUrl", *request.disconnectUrl);
-    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
+    if (request.callbacks.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.callbacks.answerFallbackUrl);
     Call c;
     c.callId = newCallId();
     c.accountId = accountId;
@@ -65,18 +65,9 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
     c.callTimeout = request.callTimeout;
     c.tag = request.tag;
     c.uui = request.uui;
-    // callbacks (issue 9)
-    if (request.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.answerFallbackUrl);
     c.displayName = request.displayName;
     c.priority = request.priority;
-    c.callbackTimeout = request.callbackTimeout;
-    c.answerFallbackUrl = request.answerFallbackUrl;
-    c.answerFallbackMethod = request.answerFallbackMethod;
-    c.username = request.username;
-    c.password = request.password;
-    c.fallbackUsername = request.fallbackUsername;
-    c.fallbackPassword = request.fallbackPassword;
-    // end callbacks
+    c.callbacks = request.callbacks;
     c.callUrl = callUrl(accountId, c.callId);
     registry_.admitOutbound(c);  // throws 403/429
     try {
@@ -124,16 +115,7 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
-        // callbacks (issue 9): the redirect's fallback and credentials, kept on the call too.
-        registry_.update(callId, [request](Call& x) {
-            x.redirectFallbackUrl = request.redirectFallbackUrl;
-            x.redirectFallbackMethod = request.redirectFallbackMethod;
-            x.redirectUsername = request.username;
-            x.redirectPassword = request.password;
-            x.redirectFallbackUsername = request.fallbackUsername;
-            x.redirectFallbackPassword = request.fallbackPassword;
-        });
-        // callbacks (issue 9): the redirect's fallback and credentials.
+        // callbacks (issue 9): the redirect's fallback and credentials, for this redirect only.
         CallbackTarget target;
         target.url = *request.redirectUrl;
         target.method = request.redirectMethod;

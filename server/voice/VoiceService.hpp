@@ -49,14 +49,7 @@ struct CreateCallRequest {
     std::string applicationId;
     std::optional<std::string> displayName;
     int priority = 5;
-    // Callback settings, copied into Call's block of the same name.
-    double callbackTimeout = 15;
-    std::optional<std::string> answerFallbackUrl;
-    std::string answerFallbackMethod = "POST";
-    std::optional<std::string> username;
-    std::optional<std::string> password;
-    std::optional<std::string> fallbackUsername;
-    std::optional<std::string> fallbackPassword;
+    CallbackSettings callbacks;  // kept on the Call as they are
 };
 
 struct UpdateCallRequest {
@@ -64,7 +57,7 @@ struct UpdateCallRequest {
     std::optional<std::string> redirectUrl;
     std::string redirectMethod = "POST";
     std::optional<std::string> tag;    // "" clears
-    // Callback settings of the redirect, stored as Call's redirect* fields.
+    // Callback settings of this redirect (its CallbackTarget).
     std::optional<std::string> redirectFallbackUrl;
     std::string redirectFallbackMethod = "POST";
     std::optional<std::string> username;

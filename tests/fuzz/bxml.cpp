@@ -22,7 +22,7 @@ void checkVerb(const Verb& verb) {
             for (const auto& t : v.targets) {
                 if (destinationOf(t).empty()) __builtin_trap();
                 const auto& cb = callbacksOf(t);
-                if (cb.transferAnswerUrl && cb.transferAnswerUrl->size() > kMaxUrlLength) __builtin_trap();
+                if (cb.transferAnswer && cb.transferAnswer->url.size() > kMaxUrlLength) __builtin_trap();
                 if (cb.tag && cb.tag->size() > kMaxTagLength) __builtin_trap();
             }
             if (v.callTimeout && (*v.callTimeout < 1 || *v.callTimeout > 300)) __builtin_trap();
@@ -33,7 +33,7 @@ void checkVerb(const Verb& verb) {
         } else if constexpr (std::is_same_v<T, Pause> || std::is_same_v<T, Ring>) {
             if (!(v.duration >= 0.1 && v.duration <= 86400)) __builtin_trap();
         } else if constexpr (std::is_same_v<T, Redirect>) {
-            if (v.redirectUrl.empty() || v.redirectUrl.size() > kMaxUrlLength) __builtin_trap();
+            if (v.redirect.url.empty() || v.redirect.url.size() > kMaxUrlLength) __builtin_trap();
         } else if constexpr (std::is_same_v<T, Tag>) {
             if (v.value.size() > kMaxTagLength) __builtin_trap();
         }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
@@ -44,7 +44,13 @@ before(async () => {
     },
   });
 });
-after(async () => { await sb?.stop(); sb?.cleanup(); app?.close(); });
+after(async () => {
+  await sb?.stop();
+  const logs = sb?.logs() ?? '';  // under SWITCHBOARD_BIN=build-asan/switchboard: no sanitizer report
+  sb?.cleanup();
+  app?.close();
+  assert.doesNotMatch(logs, /Sanitizer|runtime error:/);
+});
 
 // The phone behind the trunk that the call is forwarded to; `role` as in uas_answer_inf.xml.
 async function forwardedPhone(role = '') {
@@ -145,4 +151,94 @@ test('<Forward> to a phone that does not answer in callTimeout: the call ends wi
   await uac;
   caller.close();
   callee.close();
+});
+
+// info: the headers of the forwarded leg. The phone behind the trunk runs `scenario`, and sipp's
+// message trace gives the test the INVITE exactly as it arrived.
+async function headerPhone(scenario) {
+  const phone = await phoneMedia();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-forward-hdr-'));
+  const csv = path.join(dir, 'ports.csv');
+  writeFileSync(csv, `SEQUENTIAL\n${phone.port};;\n`);
+  const trace = path.join(dir, 'messages.log');
+  const uas = sipp({ target: '', scenario, calls: 1, timeoutMs: 30000,
+    extra: ['-p', String(trunkPort), '-inf', csv, '-trace_msg', '-message_file', trace] });
+  await new Promise((r) => setTimeout(r, 400));
+  // The INVITE as received: its header lines, up to the blank line before the SDP.
+  const invite = () => {
+    const text = readFileSync(trace, 'utf8');
+    const at = text.indexOf('INVITE sip:');
+    assert.ok(at >= 0, 'the forwarded phone got an INVITE');
+    return text.slice(at, text.indexOf('\n\n', at) >= 0 ? text.indexOf('\n\n', at) : undefined).split(/\r?\n/);
+  };
+  return { phone, uas, invite };
+}
+
+// A call from the trunk to NUMBER that arrived with two Diversion headers; it hangs up after holdMs.
+async function divertedCaller(holdMs = 2000) {
+  const caller = await phoneMedia();
+  const sipPort = await sb.sipPort();
+  const uac = sipp({ target: `127.0.0.1:${sipPort}`, scenario: 'dialin_number_diversion.xml', keys: { rtp_port: caller.port },
+    holdMs, extra: ['-s', NUMBER], timeoutMs: 20000 });
+  return { caller, uac };
+}
+
+const RECEIVED = ['<sip:+15550002222@pbx.example>;reason=user-busy;counter=1', '<sip:+15550003333@pbx.example>;reason=no-answer;counter=1'];
+const diversionsOf = (lines) => lines.filter((l) => /^Diversion:/i.test(l)).map((l) => l.replace(/^Diversion:\s*/i, ''));
+
+test('<Forward diversionTreatment="stack">: Diversion of the forwarding number on top of the received ones, uui, callerDisplayName', async () => {
+  const start = events.length;
+  reply = (p) => (p === '/initiate' ? '<Response><Forward to="+15557654321" from="+15550009999" callerDisplayName="Front Desk"'
+    + ' uui="aGVsbG8=;encoding=base64" diversionTreatment="stack" diversionReason="no-answer"/></Response>' : '');
+  const { phone: callee, uas, invite } = await headerPhone('uas_forward_headers.xml');
+  const { caller, uac } = await divertedCaller();
+  const [a, b] = await Promise.all([uac, uas]);
+  // sipp checked each header with a regexp (uas_forward_headers.xml): exit 0 only if all matched.
+  assert.equal(b.code, 0, `the forwarded INVITE had the expected headers: ${b.stderr || b.stdout.slice(-1500)}`);
+  assert.equal(a.code, 0, a.stderr || a.stdout.slice(-1500));
+  const lines = invite();
+  const sipPort = await sb.sipPort();
+  // RFC 5806: the newest diversion first, then the ones received, unchanged and in order.
+  assert.deepEqual(diversionsOf(lines), [`<sip:+15550100@127.0.0.1:${sipPort}>;reason=no-answer;counter=1`, ...RECEIVED]);
+  assert.ok(lines.includes('User-To-User: aGVsbG8=;encoding=base64'), lines.join('\n'));
+  assert.ok(lines.some((l) => /^From: "Front Desk" <sip:\+15550009999@127\.0\.0\.1>;tag=/.test(l)), lines.join('\n'));
+  await until(async () => events.slice(start).some((e) => e.path === '/disconnect'), { timeout: 10000, what: 'disconnect callback' });
+  caller.close();
+  callee.close();
+});
+
+test('<Forward diversionTreatment="propagate"> copies the received Diversion headers; "none" and no attribute send none', async () => {
+  for (const [attrs, expected] of [[' diversionTreatment="propagate" diversionReason="away"', RECEIVED],
+    [' diversionTreatment="none"', []], ['', []]]) {
+    const start = events.length;
+    reply = (p) => (p === '/initiate' ? `<Response><Forward to="+15557654321"${attrs}/></Response>` : '');
+    const { phone: callee, uas, invite } = await headerPhone('uas_answer_inf.xml');
+    const { caller, uac } = await divertedCaller(1000);
+    const [a, b] = await Promise.all([uac, uas]);
+    assert.equal(b.code, 0, b.stderr || b.stdout.slice(-1500));
+    assert.equal(a.code, 0, a.stderr || a.stdout.slice(-1500));
+    const lines = invite();
+    assert.deepEqual(diversionsOf(lines), expected, `${attrs || 'no diversionTreatment'}: ${lines.join('\n')}`);
+    assert.ok(!lines.some((l) => /^User-To-User:/i.test(l)), 'no uui attribute: no User-To-User');
+    await until(async () => events.slice(start).some((e) => e.path === '/disconnect'), { timeout: 10000, what: 'disconnect callback' });
+    caller.close();
+    callee.close();
+  }
+});
+
+test('<Forward> uui without an encoding, or callerDisplayName with a line break, is invalid BXML', async () => {
+  for (const [attr, why] of [['uui="hello"', /<Forward>: uui: /], ['callerDisplayName="a&#10;b"', /callerDisplayName must not contain control characters/]]) {
+    const start = events.length;
+    reply = (p) => (p === '/initiate' ? `<Response><Forward to="+15557654321" ${attr}/></Response>` : '');
+    const caller = await phoneMedia();
+    const sipPort = await sb.sipPort();
+    const uac = sipp({ target: `127.0.0.1:${sipPort}`, scenario: 'dialin_number.xml', keys: { rtp_port: caller.port }, holdMs: 1000,
+      extra: ['-s', NUMBER], timeoutMs: 10000 });
+    await until(async () => events.slice(start).some((e) => e.path === '/disconnect'), { timeout: 10000, what: 'disconnect callback' });
+    const d = events.slice(start).find((e) => e.path === '/disconnect');
+    assert.equal(d.cause, 'invalid-bxml');
+    assert.match(d.errorMessage, why);
+    await uac;
+    caller.close();
+  }
 });

@@ -143,9 +143,10 @@ test('IVR: the phone hears the prompt, presses 2 (RFC 4733) and reaches the supp
   assert.equal(eventAt('/sales', callId), undefined);
   const disconnect = await waitEvent('/disconnect', callId);
   assert.equal(disconnect.cause, 'hangup');
-  // "Support." was spoken after the branch was taken.
+  // "Support." was spoken after the branch was taken. One short word measures 0.26-0.45 here (less
+  // when the machine is busy and frames straddle the window's ends); a silent line measures ~0.
   const branch = meter.between(eventAt('/support', callId).at, disconnect.at + 200);
-  assert.ok(branch > 0.3, `the branch prompt was heard (energy ${branch})`);
+  assert.ok(branch > 0.15, `the branch prompt was heard (energy ${branch})`);
   meter.stop();
   media.close();
   await uas;

@@ -60,6 +60,7 @@ export async function phoneMedia() {
     }
   });
   let timer = null;
+  let muted = false;
   let seq = 1000;
   let ts = 8000;
   let phase = 0;
@@ -86,7 +87,7 @@ export async function phoneMedia() {
       timer = setInterval(() => {
         const frame = Buffer.alloc(160);
         for (let i = 0; i < 160; i++) {
-          frame[i] = linearToUlaw(Math.round(8000 * Math.sin(phase)));
+          frame[i] = linearToUlaw(muted ? 0 : Math.round(8000 * Math.sin(phase)));
           phase += (2 * Math.PI * 440) / 8000;
         }
         sendFrame(0, frame, first);
@@ -94,6 +95,8 @@ export async function phoneMedia() {
         ts += 160;
       }, 20);
     },
+    // The stream goes on with silent frames (digital silence) instead of the tone, or back.
+    mute(on = true) { muted = on; },
     // One RFC 4733 digit: 5 updates then 3 end packets, all with the same timestamp.
     sendDigit(digit) {
       const event = '0123456789*#ABCD'.indexOf(digit);

@@ -60,6 +60,11 @@ SipEndpoint::SipEndpoint(boost::asio::any_io_executor executor, SipConfig config
             if (e.onMediaChanged) e.onMediaChanged(id, remote);
         });
     };
+    sink.digit = [d](std::string id, char digit) {
+        d->post([id = std::move(id), digit](Events& e) {
+            if (e.onDigit) e.onDigit(id, digit);
+        });
+    };
     agent_ = std::make_unique<SofiaUserAgent>(std::move(config), std::move(sink));
 }
 

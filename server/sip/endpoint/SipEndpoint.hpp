@@ -11,6 +11,8 @@
 // What the endpoint does without asking the app:
 // - an INVITE over capacity (SipConfig::maxCalls) gets 503 Service Unavailable;
 // - an INVITE without SDP (offer expected in the ACK) gets 488: not supported yet;
+// - INFO carrying a DTMF digit gets 200 and becomes Events::onDigit (SofiaInfo.cpp: 415, 400,
+//   413, 481 and 503 for what it refuses);
 // - OPTIONS gets 200; other methods 405/501; malformed requests 400 (all by sofia); a message
 //   larger than SipConfig::maxMessageBytes is refused by sofia's transport (413 / dropped);
 // - every final response carries the standard reason phrase of its status (RFC 3261 §21),
@@ -63,6 +65,9 @@ struct InboundInvite {
     std::string userToUser;  // raw User-To-User header value ("" if absent), RFC 7433; several
                              // header fields are joined with ","
     std::vector<std::string> userToUserValues;  // split: each value with its ;encoding= param
+    // info: the Diversion header values (RFC 5806), top first, one per header field, as
+    // received: at most 8, each at most 512 characters (longer ones are left out).
+    std::vector<std::string> diversion;
     RemoteMedia remote;       // chosen from the offer: PCMU preferred, else PCMA; telephone-event
                               // if offered
     bool codecMatch = false;  // false: no PCMU/PCMA in the offer → the app rejects with 488
@@ -72,6 +77,7 @@ struct OutboundCall {
     std::string toUri;       // request URI and To, e.g. "sip:+15551234@127.0.0.1:5070"
     std::string fromUri;     // From; "" = sip:switchboard@<bindAddress>:<port>
     std::string userToUser;  // User-To-User header value ("" = none), e.g. "{jwt};encoding=jwt"
+    std::vector<std::string> diversion;  // info: Diversion header values, top first (RFC 5806)
     LocalMedia local;        // our RTP address/port and codec preference for the SDP offer
     std::chrono::seconds timeout{30};  // no answer by then → CANCEL and onFailed(408)
 };
@@ -92,6 +98,10 @@ struct SipConfig {
     // session it does not refresh in time is ended with BYE (§10).
     unsigned sessionExpiresSeconds = 1800;
     unsigned minSessionExpiresSeconds = 90;
+    // ---- info: DTMF in SIP INFO (SofiaInfo.cpp) ----
+    std::size_t infoMaxBodyBytes = 256;  // a longer INFO body gets 413 (a digit needs ~30 bytes)
+    unsigned infoPerSecond = 20;         // INFO requests per call per second (burst as many);
+                                         // more get 503; 0 = INFO is refused (405)
 };
 
 class SofiaUserAgent;
@@ -120,6 +130,9 @@ class SipEndpoint {
         // a=sendonly/inactive, resume). It was answered at once with our same address and codec
         // and the matching direction (RFC 3264 §6.1).
         std::function<void(const std::string& callId, const RemoteMedia&)> onMediaChanged;
+        // info: a DTMF digit ("0-9*#A-D") the far end sent in a SIP INFO request of a call
+        // (application/dtmf-relay or application/dtmf; SofiaInfo.cpp), already answered 200.
+        std::function<void(const std::string& callId, char digit)> onDigit;
     };
 
     SipEndpoint(boost::asio::any_io_executor executor, SipConfig config, Events events);

@@ -79,4 +79,16 @@ RemoteMedia remoteFrom(const AudioDescription& d) {
     return r;
 }
 
+std::vector<std::string> unknownHeaderValues(const sip_t* sip, const char* name, std::size_t maxCount,
+                                             std::size_t maxLength) {
+    std::vector<std::string> out;
+    if (!sip) return out;
+    for (const sip_unknown_t* u = sip->sip_unknown; u && out.size() < maxCount; u = u->un_next) {
+        if (!u->un_name || !u->un_value || !su_casematch(u->un_name, name)) continue;
+        std::string_view value(u->un_value);
+        if (!value.empty() && value.size() <= maxLength) out.emplace_back(value);
+    }
+    return out;
+}
+
 }  // namespace sb::sip

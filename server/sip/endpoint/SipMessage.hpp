@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/sip/endpoint/AudioSdp.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
@@ -30,5 +31,9 @@ std::string userOf(const url_t* url);        // the user part as sofia parsed it
 // Contact: those are the sender's claim.
 std::string sourceOf(msg_t* msg);
 RemoteMedia remoteFrom(const AudioDescription& description);
+// info: the values of every header field named `name` that sofia does not know (kept in
+// sip_unknown), at most `maxCount` of them; a value longer than `maxLength` is skipped.
+std::vector<std::string> unknownHeaderValues(const sip_t* sip, const char* name, std::size_t maxCount,
+                                             std::size_t maxLength);
 
 }  // namespace sb::sip

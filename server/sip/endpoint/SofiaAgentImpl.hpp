@@ -6,6 +6,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -40,6 +41,12 @@ class SofiaUserAgent::Impl {
         AudioSdpParams localParams;  // what localSdp was built from
         std::uint64_t localVersion = 1;
         RemoteMedia remote;    // the far end's media as last described
+        // info (SofiaInfo.cpp): the INFO rate limit's token bucket, and the CSeq of the last
+        // INFO whose digit was reported (a second request with it is not a second key press).
+        double infoTokens = -1;  // < 0: not started
+        std::chrono::steady_clock::time_point infoRefilled;
+        std::uint32_t lastDigitCSeq = 0;
+        bool digitSeen = false;
     };
 
     Impl(SipConfig config, Sink sink);
@@ -80,6 +87,8 @@ class SofiaUserAgent::Impl {
     void onReInvite(nua_handle_t* nh, Call& call, sip_t const* sip);
     void onInviteResponse(int status, Call* call, sip_t const* sip);
     void onTerminated(nua_handle_t* nh, Call* call, int status, char const* phrase);
+    void onInfo(nua_handle_t* nh, Call* call, sip_t const* sip);  // info (SofiaInfo.cpp)
+    bool takeInfoToken(Call& call);
     static void onAnswerTimeout(su_root_magic_t* magic, su_timer_t* timer, su_timer_arg_t* arg);
     Call* find(const std::string& callId);
     void retire(Call& call);  // live → false

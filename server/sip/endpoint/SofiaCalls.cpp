@@ -63,6 +63,9 @@ void SofiaUserAgent::Impl::onEvent(nua_event_t event, int status, char const* ph
         case nua_i_bye:
             if (call) call->remoteEnd = "bye";
             break;
+        case nua_i_info:
+            onInfo(nh, call, sip);
+            break;
         case nua_i_state: {
             int state = nua_callstate_init;
             tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
@@ -137,6 +140,7 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
         }
     }
     invite.userToUserValues = splitUserToUser(invite.userToUser);
+    invite.diversion = unknownHeaderValues(sip, "Diversion", 8, 512);  // info
     c.remote = invite.remote;
     invite.remote = remoteFrom(offer);
     if (auto codec = preferredFromOffer(offer)) {
@@ -324,9 +328,9 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     if (stopping_) return sink_.failed(callId, 503, "SIP endpoint stopping");
     if (active >= config_.maxCalls) return sink_.failed(callId, 503, "Too many calls");
     const bool sipUri = out.toUri.rfind("sip:", 0) == 0 || out.toUri.rfind("sips:", 0) == 0;
-    if (!sipUri || hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) ||
-        hasLineBreak(out.userToUser))
-        return sink_.failed(callId, 400, "Invalid destination or header");
+    bool lineBreak = hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) || hasLineBreak(out.userToUser);
+    for (const auto& d : out.diversion) lineBreak = lineBreak || hasLineBreak(d);
+    if (!sipUri || lineBreak) return sink_.failed(callId, 400, "Invalid destination or header");
     const std::string from = !out.fromUri.empty() ? out.fromUri
                                                   : "sip:switchboard@" + config_.bindAddress + ":" +
                                                         std::to_string(port.load());
@@ -351,9 +355,11 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     p.version = 1;
     c.localParams = p;
     c.localSdp = buildAudioSdp(p);
-    const std::string uui = "User-To-User: " + out.userToUser;
+    // Extra headers, one field per line (sofia parses the string as header fields).
+    std::string extra = out.userToUser.empty() ? "" : "User-To-User: " + out.userToUser;
+    for (const auto& d : out.diversion) extra += (extra.empty() ? "" : "\r\n") + ("Diversion: " + d);
     nua_invite(nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(c.localSdp.c_str()),
-               TAG_IF(!out.userToUser.empty(), SIPTAG_HEADER_STR(uui.c_str())), TAG_END());
+               TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())), TAG_END());
 
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(out.timeout).count();
     c.timer = su_timer_create(su_root_task(root_), static_cast<su_duration_t>(ms > 0 ? ms : 1));

@@ -158,9 +158,13 @@ void SofiaUserAgent::Impl::threadMain() {
                       NUTAG_SESSION_REFRESHER(nua_remote_refresher), NUTAG_UPDATE_REFRESH(0),
                       NUTAG_EARLY_MEDIA(0), NUTAG_ONLY183_100REL(0),
                       SIPTAG_SUPPORTED_STR(expires > 0 ? "timer" : ""),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE"),
+                      // INFO (RFC 6086) only for DTMF digits, answered by us (SofiaInfo.cpp);
+                      // with infoPerSecond 0 it is not allowed at all (sofia answers 405).
+                      SIPTAG_ALLOW_STR(config_.infoPerSecond > 0
+                                           ? "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO"
+                                           : "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE"),
                       NUTAG_APPL_METHOD(static_cast<char const*>(nullptr)),
-                      NUTAG_APPL_METHOD("INVITE"), TAG_END());
+                      NUTAG_APPL_METHOD("INVITE"), NUTAG_APPL_METHOD("INFO"), TAG_END());
     if (!nua_) {
         su_root_destroy(root);
         return fail("SIP: cannot listen on " + url);

@@ -29,6 +29,7 @@ class SofiaUserAgent {
         std::function<void(std::string callId, int status, std::string reason)> failed;
         std::function<void(std::string callId, std::string reason)> ended;
         std::function<void(std::string callId, RemoteMedia)> mediaChanged;
+        std::function<void(std::string callId, char digit)> digit;  // info (SofiaInfo.cpp)
     };
 
     SofiaUserAgent(SipConfig config, Sink sink);

@@ -206,12 +206,20 @@ void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
         roomSocket_->send(ByteView{out_.data(), r.size}, *janusRemote_))
         bump(counters_.janusPacketsOut);
     if (!taps_.empty() && r.size > 0) tapPhoneAudio(*packet);
-    if (r.digit) {
-        bump(counters_.dtmfDigitsIn);
-        for (auto& tap : taps_)
-            if (!guarded([&] { tap->digit(*r.digit); })) bump(counters_.callbackErrors);
-        if (onDigit_ && !guarded([&] { onDigit_(*r.digit); })) bump(counters_.callbackErrors);
+    if (r.digit) deliverDigit(*r.digit, DigitSource::Rtp);
+}
+
+void CallAudioPipeline::deliverDigit(char digit, DigitSource source) {
+    if (digitSource_ == DigitSource::None) digitSource_ = source;
+    if (source != digitSource_) {
+        bump(counters_.dtmfDigitsOtherSource);
+        return;
     }
+    bump(counters_.dtmfDigitsIn);
+    if (source == DigitSource::Signaling) bump(counters_.dtmfDigitsInfo);
+    for (auto& tap : taps_)
+        if (!guarded([&] { tap->digit(digit); })) bump(counters_.callbackErrors);
+    if (onDigit_ && !guarded([&] { onDigit_(digit); })) bump(counters_.callbackErrors);
 }
 
 void CallAudioPipeline::tapPhoneAudio(const RtpPacket& packet) {
@@ -241,7 +249,7 @@ CallAudioPipeline::Stats CallAudioPipeline::stats() const {
                  v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),        v(c.ticks),
                  v(c.skippedTicks),        v(c.callbackErrors),      v(c.phonePacketsForeign),
                  v(c.phonePacketsSuppressed), sender_.ssrc(),
-                 v(c.dtmfDigitsRefused)};
+                 v(c.dtmfDigitsRefused),   v(c.dtmfDigitsInfo),      v(c.dtmfDigitsOtherSource)};
 }
 
 }  // namespace sb::sip::media

@@ -76,6 +76,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
                       phonePacketsForeign = 0, phonePacketsSuppressed = 0;
         std::uint32_t phoneSsrc = 0;  // the SSRC of what we send to the phone
         std::uint64_t dtmfDigitsRefused = 0;  // sendDtmf while the send queue was full
+        std::uint64_t dtmfDigitsInfo = 0;     // info: of dtmfDigitsIn, those from SIP INFO
+        std::uint64_t dtmfDigitsOtherSource = 0;  // info: dropped, not the call's digit source
     };
 
     // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
@@ -109,6 +111,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void removeRoomStream(std::uint32_t ssrc);
 
     void play(std::vector<std::int16_t> samples, PlayMode mode, PlaybackQueue::Done done = {});
+    // Speech still being synthesized: plays as it grows (PlaybackQueue).
+    void play(std::unique_ptr<SpeechStream::Reader> stream, PlayMode mode, PlaybackQueue::Done done = {});
     void stopPlayback();
     // Throws std::invalid_argument for characters outside "0-9*#ABCD" and the pauses ", w W",
     // std::logic_error if the phone did not negotiate telephone-event. `done` runs when all queued
@@ -116,8 +120,14 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void sendDtmf(const std::string& digits, std::function<void(bool completed)> done = {});
     void sendDtmf(const std::string& digits, std::chrono::milliseconds tone,
                   std::chrono::milliseconds gap, std::function<void(bool completed)> done = {});
-    // Digits the phone sends (RFC 4733), each once; called on the call's strand.
+    // Digits the phone sends (RFC 4733, or SIP INFO through digitFromSignaling), each once;
+    // called on the call's strand.
     void onDigit(std::function<void(char)> handler);
+    // info: a digit the phone sent in a SIP INFO request. It takes the same path as an RFC 4733
+    // digit (taps, then the onDigit handler). A call's digits come from one source: the first
+    // digit's source (RTP or INFO) is kept, and digits from the other are dropped and counted,
+    // because phones set to send both would otherwise give every key press twice.
+    void digitFromSignaling(char digit);
 
     Stats stats() const;
 
@@ -144,6 +154,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void removeStreamNow(std::uint32_t ssrc);
     void finishDtmf(bool completed);
     void tapPhoneAudio(const RtpPacket& packet);
+    enum class DigitSource { None, Rtp, Signaling };
+    void deliverDigit(char digit, DigitSource source);
 
     // Posts f(self) onto the strand, holding only a weak reference.
     template <typename F>
@@ -185,6 +197,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     RtpSender sender_;
     PhoneRelay relay_;
     std::function<void(char)> onDigit_;
+    DigitSource digitSource_ = DigitSource::None;
     std::vector<std::shared_ptr<AudioTap>> taps_;
     std::array<std::uint8_t, kMaxPacketSize> out_;
 
@@ -192,7 +205,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
             phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
             playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0}, dtmfDigitsRefused{0};
+            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0}, dtmfDigitsRefused{0},
+            dtmfDigitsInfo{0}, dtmfDigitsOtherSource{0};
     };
     Counters counters_;
 };

@@ -85,6 +85,19 @@ void CallAudioPipeline::play(std::vector<std::int16_t> samples, PlayMode mode,
     });
 }
 
+void CallAudioPipeline::play(std::unique_ptr<SpeechStream::Reader> stream, PlayMode mode,
+                             PlaybackQueue::Done done) {
+    // shared_ptr: the posted handler must be copyable.
+    std::shared_ptr<SpeechStream::Reader> held = std::move(stream);
+    run([held, mode, done = std::move(done)](CallAudioPipeline& self) mutable {
+        if (self.stopped_) {
+            if (done) guarded([&] { done(false); });
+            return;
+        }
+        self.playback_.enqueueStream(std::move(held), mode, std::move(done));
+    });
+}
+
 void CallAudioPipeline::stopPlayback() {
     run([](CallAudioPipeline& self) {
         if (!guarded([&] { self.playback_.stop(); })) bump(self.counters_.callbackErrors);
@@ -123,6 +136,12 @@ void CallAudioPipeline::sendDtmf(const std::string& digits, std::chrono::millise
 void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
     run([handler = std::move(handler)](CallAudioPipeline& self) mutable {
         self.onDigit_ = std::move(handler);
+    });
+}
+
+void CallAudioPipeline::digitFromSignaling(char digit) {
+    run([digit](CallAudioPipeline& self) {
+        if (!self.stopped_) self.deliverDigit(digit, DigitSource::Signaling);
     });
 }
 

@@ -10,7 +10,51 @@ void PlaybackQueue::enqueue(std::vector<std::int16_t> samples, PlayMode mode, Do
         if (done) done(false);
         return;
     }
-    clips_.push_back(Clip{std::move(samples), 0, mode, std::move(done)});
+    clips_.push_back(Clip{std::move(samples), nullptr, 0, mode, std::move(done)});
+}
+
+void PlaybackQueue::enqueueStream(std::shared_ptr<SpeechStream::Reader> stream, PlayMode mode, Done done) {
+    if (clips_.size() >= kMaxClips || !stream) {
+        if (done) done(false);
+        return;
+    }
+    clips_.push_back(Clip{{}, std::move(stream), 0, mode, std::move(done)});
+}
+
+// Plays the next 20 ms of a growing clip; false when it has ended (finished, or failed: then the
+// clip did not complete).
+bool PlaybackQueue::applyStream(Clip& c, PcmFrame& frame) {
+    PcmFrame next{};
+    std::size_t n = 0;
+    auto& stream = c.stream->stream();
+    auto state = stream.read(c.position, next.data(), kFrameSamples, n);
+    if (state == SpeechStream::State::Failed) {
+        finishFront(false);
+        return false;
+    }
+    bool starting = c.position == 0 && state == SpeechStream::State::Growing &&
+                    stream.size() < SpeechStream::kPlayableSamples;
+    if (starting || (n < kFrameSamples && state == SpeechStream::State::Growing)) {
+        // Late: wait for the whole frame rather than play part of it and then a gap.
+        if (c.position > 0) ++underruns_;  // before the first audio it is the start latency
+        if (c.mode == PlayMode::Replace) frame.fill(0);
+        return true;
+    }
+    if (n == 0) {  // complete, all played
+        finishFront(true);
+        return false;
+    }
+    if (c.mode == PlayMode::Replace) {
+        std::copy(next.begin(), next.begin() + static_cast<std::ptrdiff_t>(n), frame.begin());
+        std::fill(frame.begin() + static_cast<std::ptrdiff_t>(n), frame.end(), std::int16_t{0});
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            frame[i] = static_cast<std::int16_t>(std::clamp<std::int32_t>(
+                std::int32_t{frame[i]} + next[i], std::numeric_limits<std::int16_t>::min(),
+                std::numeric_limits<std::int16_t>::max()));
+    }
+    c.position += n;
+    return true;
 }
 
 void PlaybackQueue::finishFront(bool completed) {
@@ -27,8 +71,15 @@ void PlaybackQueue::stop() {
 }
 
 bool PlaybackQueue::apply(PcmFrame& frame) {
-    while (!clips_.empty() && clips_.front().position >= clips_.front().samples.size())
+    while (!clips_.empty()) {
+        Clip& front = clips_.front();
+        if (front.stream) {
+            if (applyStream(front, frame)) return true;
+            continue;  // it ended: the next clip plays in this tick
+        }
+        if (front.position < front.samples.size()) break;
         finishFront(true);
+    }
     if (clips_.empty()) return false;
 
     Clip& c = clips_.front();

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <vector>
 
+#include "server/sip/media/SpeechStream.hpp"
 #include "server/sip/media/Types.hpp"
 
 namespace sb::sip::media {
@@ -26,9 +28,16 @@ class PlaybackQueue {
     static constexpr std::size_t kMaxClips = 16;
 
     void enqueue(std::vector<std::int16_t> samples, PlayMode mode, Done done = {});
+    // A clip still being synthesized (SpeakSentence): it plays as it grows, from when it is
+    // playable (SpeechStream::kPlayableSamples there). When the next 20 ms
+    // are not there yet the tick is silent and nothing is skipped: the speech pauses rather than
+    // losing a piece of a word (counted in underruns()). Dropping the clip (stop, a full queue,
+    // the queue's end) lets its reader go, which cancels a synthesis nobody else wants.
+    void enqueueStream(std::shared_ptr<SpeechStream::Reader> stream, PlayMode mode, Done done = {});
     // Drops every clip; their callbacks get false.
     void stop();
     bool active() const { return !clips_.empty(); }
+    std::uint64_t underruns() const { return underruns_; }
 
     // Applies the current clip's next 20 ms to `frame` (the room mix): replaces it or adds to it
     // with saturation. Returns true if a clip played. Callbacks of finished clips run after the
@@ -38,13 +47,16 @@ class PlaybackQueue {
   private:
     struct Clip {
         std::vector<std::int16_t> samples;
+        std::shared_ptr<SpeechStream::Reader> stream;  // instead of samples, when set
         std::size_t position = 0;
         PlayMode mode = PlayMode::Mix;
         Done done;
     };
     void finishFront(bool completed);
+    bool applyStream(Clip& c, PcmFrame& frame);
 
     std::deque<Clip> clips_;
+    std::uint64_t underruns_ = 0;
 };
 
 }  // namespace sb::sip::media

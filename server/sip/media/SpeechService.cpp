@@ -2,44 +2,92 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <stdexcept>
 
+#include "server/sip/media/PhraseSplitter.hpp"
 #include "server/sip/media/SpeechSynthesizer.hpp"
 
 namespace sb::sip::media {
 
+struct SpeechService::Job {
+    Key key;
+    std::string voice;
+    std::vector<std::string> phrases;
+    std::size_t next = 0;
+    std::string skipped;  // why a phrase gave no audio (reported if none did)
+    std::shared_ptr<SpeechStream> stream;
+};
+
 namespace {
-std::size_t bytesOf(const SpeechService::Clip& clip) { return clip->size() * sizeof(std::int16_t); }
+std::size_t bytesOf(const SpeechStream& clip) { return clip.size() * sizeof(std::int16_t); }
 }  // namespace
 
 SpeechService::SpeechService(Config config, Engine engine)
     : config_(config),
-      engine_(engine ? std::move(engine) : Engine(&SpeechSynthesizer::synthesize)),
-      pool_(std::make_unique<boost::asio::thread_pool>(config.workers == 0 ? 1 : config.workers)) {}
-
-SpeechService::~SpeechService() {
-    pool_->stop();
-    pool_->join();
+      engine_(engine ? std::move(engine) : Engine(&SpeechSynthesizer::stream)),
+      pool_(std::make_unique<boost::asio::thread_pool>(config.workers == 0 ? 1 : config.workers)) {
+    // Issue 9: the first caller must not pay for loading flite's voices and lexicon.
+    if (!engine && config.warmUp) post([] { SpeechSynthesizer::warmUp(); });
 }
 
-void SpeechService::synthesize(const std::string& text, const std::string& voice, Done done) {
+SpeechService::~SpeechService() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;  // the synthesis in progress stops at its next chunk
+    }
+    pool_->stop();
+    pool_->join();
+    // Requests still queued never ran: their readers hear the end rather than wait forever.
+    std::map<Key, std::weak_ptr<SpeechStream>> left;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        left.swap(pending_);
+    }
+    for (auto& entry : left)
+        if (auto stream = entry.second.lock()) stream->finish("text to speech stopped: the server is shutting down");
+}
+
+std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& text, const std::string& voice) {
     // The voice name has no NUL: "voice\0text" cannot collide between two requests.
     Key key = voice + '\0' + text;
+    std::shared_ptr<SpeechStream> stream;
+    std::unique_ptr<SpeechStream::Reader> reader;
     {
-        std::unique_lock<std::mutex> lock(mutex_);
+        std::lock_guard<std::mutex> lock(mutex_);
         auto hit = cache_.find(key);
         if (hit != cache_.end()) {
             lru_.splice(lru_.begin(), lru_, hit->second);
             ++stats_.hits;
-            auto clip = hit->second->second;
-            lock.unlock();
-            return done(clip, {});
+            return std::make_unique<SpeechStream::Reader>(hit->second->second);
         }
         ++stats_.misses;
-        auto& waiting = pending_[key];
-        waiting.push_back(std::move(done));
-        if (waiting.size() > 1) return;  // already being synthesized
+        auto running = pending_.find(key);
+        if (running != pending_.end())
+            if (auto shared = running->second.lock())
+                if ((reader = SpeechStream::Reader::join(shared))) return reader;  // already being synthesized
+        stream = std::make_shared<SpeechStream>();
+        reader = std::make_unique<SpeechStream::Reader>(stream);
+        pending_[key] = stream;
     }
-    boost::asio::post(*pool_, [this, key, text, voice] { run(key, text, voice); });
+    auto job = std::make_shared<Job>();
+    job->key = std::move(key);
+    job->voice = voice;
+    if (config_.phrases) job->phrases = PhraseSplitter::split(text);
+    else if (!text.empty()) job->phrases.push_back(text);
+    job->stream = stream;
+    boost::asio::post(*pool_, [this, job] { step(job); });
+    return reader;
+}
+
+void SpeechService::synthesize(const std::string& text, const std::string& voice, Done done) {
+    std::shared_ptr<SpeechStream::Reader> reader = speak(text, voice);
+    auto stream = reader->shared();
+    // The reader lives in the callback (kept by the stream until it finishes): the synthesis
+    // stays wanted until then.
+    stream->onFinish([reader, done](const std::shared_ptr<SpeechStream>& s) {
+        if (s->state() == SpeechStream::State::Complete) done(s, {});
+        else done(nullptr, s->error());
+    });
 }
 
 void SpeechService::post(std::function<void()> task) {
@@ -52,42 +100,56 @@ void SpeechService::post(std::function<void()> task) {
     });
 }
 
-void SpeechService::run(const Key& key, const std::string& text, const std::string& voice) {
-    Clip clip;
-    std::string error;
+void SpeechService::step(const std::shared_ptr<Job>& job) {
+    const auto& stream = job->stream;
+    Sink sink = [this, &stream](const std::int16_t* samples, std::size_t count) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (stopping_) return false;
+        }
+        return stream->append(samples, count);
+    };
+    if (job->next >= job->phrases.size())  // an empty text
+        return end(*job, false, "text to speech produced no audio");
     try {
-        clip = std::make_shared<const std::vector<std::int16_t>>(engine_(text, voice));
+        if (!engine_(job->phrases[job->next++], job->voice, sink))
+            return end(*job, false, "text to speech cancelled");
+    } catch (const std::invalid_argument& e) {  // an unknown voice: no phrase will do better
+        return end(*job, false, e.what());
     } catch (const std::exception& e) {
-        error = e.what();
+        job->skipped = e.what();  // e.g. a phrase of punctuation only: the others still speak
     } catch (...) {
-        error = "text to speech failed";
+        job->skipped = "text to speech failed";
     }
-    std::vector<Done> waiting;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = pending_.find(key);
-        if (it != pending_.end()) {
-            waiting = std::move(it->second);
-            pending_.erase(it);
-        }
-        if (clip) remember(key, clip);
-        else ++stats_.failures;
+    if (job->next < job->phrases.size()) {
+        boost::asio::post(*pool_, [this, job] { step(job); });
+        return;
     }
-    for (auto& done : waiting) {
-        try {
-            done(clip, error);
-        } catch (...) {
-            // A completion must not end the worker thread (and with it the process).
-        }
-    }
+    if (stream->size() == 0) return end(*job, false, job->skipped.empty() ? "text to speech produced no audio" : job->skipped);
+    end(*job, true, {});
 }
 
-// Called with mutex_ held.
-void SpeechService::remember(const Key& key, const Clip& clip) {
-    auto size = bytesOf(clip);
+void SpeechService::end(const Job& job, bool whole, const std::string& error) {
+    const auto& stream = job.stream;
+    {
+        // Under the lock: a request for the same sentence either joined before (and was
+        // heard) or finds it gone and starts anew.
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = pending_.find(job.key);
+        if (it != pending_.end() && it->second.lock() == stream) pending_.erase(it);
+        if (whole) remember(job.key, stream);
+        else if (stream->abandoned()) ++stats_.cancelled;
+        else ++stats_.failures;
+    }
+    stream->finish(error);
+}
+
+// Called with mutex_ held; `clip` is complete (nothing appends to it any more).
+void SpeechService::remember(const Key& key, const std::shared_ptr<SpeechStream>& clip) {
+    auto size = bytesOf(*clip);
     if (size > config_.cacheBytes || cache_.count(key)) return;
     while (!lru_.empty() && stats_.cachedBytes + size > config_.cacheBytes) {
-        stats_.cachedBytes -= bytesOf(lru_.back().second);
+        stats_.cachedBytes -= bytesOf(*lru_.back().second);
         cache_.erase(lru_.back().first);
         lru_.pop_back();
     }

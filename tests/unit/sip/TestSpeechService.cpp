@@ -60,11 +60,12 @@ TEST_CASE("flite speaks a sentence as 8 kHz audio with each voice", "[sip][media
 TEST_CASE("SpeechService synthesizes off the caller's thread and caches", "[sip][media][tts]") {
     std::atomic<int> calls{0};
     std::thread::id engineThread;
-    SpeechService service({1, 1024 * 1024}, [&](const std::string& text, const std::string&) {
+    SpeechService service({1, 1024 * 1024}, [&](const std::string& text, const std::string&, const SpeechService::Sink& sink) {
         ++calls;
         engineThread = std::this_thread::get_id();
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        return std::vector<std::int16_t>(text.size() * 100, 1000);
+        std::vector<std::int16_t> pcm(text.size() * 100, 1000);
+        return sink(pcm.data(), pcm.size());
     });
     Waiter w;
     // Two requests while the first is running: one synthesis.
@@ -91,9 +92,10 @@ TEST_CASE("SpeechService synthesizes off the caller's thread and caches", "[sip]
 
 TEST_CASE("SpeechService's cache stays within its byte bound", "[sip][media][tts]") {
     std::atomic<int> calls{0};
-    SpeechService service({1, 2500}, [&](const std::string&, const std::string&) {
+    SpeechService service({1, 2500}, [&](const std::string&, const std::string&, const SpeechService::Sink& sink) {
         ++calls;
-        return std::vector<std::int16_t>(500, 1);  // 1000 bytes
+        std::vector<std::int16_t> pcm(500, 1);  // 1000 bytes
+        return sink(pcm.data(), pcm.size());
     });
     Waiter w;
     int n = 0;
@@ -111,7 +113,7 @@ TEST_CASE("SpeechService's cache stays within its byte bound", "[sip][media][tts
 }
 
 TEST_CASE("SpeechService reports a failed synthesis", "[sip][media][tts]") {
-    SpeechService service({1, 1024}, [](const std::string&, const std::string& voice) -> std::vector<std::int16_t> {
+    SpeechService service({1, 1024}, [](const std::string&, const std::string& voice, const SpeechService::Sink&) -> bool {
         throw std::invalid_argument("unknown voice " + voice);
     });
     Waiter w;

@@ -48,21 +48,24 @@ TEST_CASE("a document with every executable verb", "[voice][Bxml]") {
     CHECK(t.transferCallerId == std::optional<std::string>("+15555550100"));
     CHECK(t.callTimeout == std::optional<double>(20));
     CHECK(t.tag == std::optional<std::string>("t1"));
-    CHECK(t.transferCompleteUrl == std::optional<std::string>("/done"));
-    CHECK(t.transferCompleteMethod == "GET");
+    REQUIRE(t.transferComplete);
+    CHECK(t.transferComplete->url == "/done");
+    CHECK(t.transferComplete->method == "GET");
     REQUIRE(t.targets.size() == 2);
     const auto& phone = std::get<PhoneNumberTarget>(t.targets[0]);
     CHECK(phone.number == "+15555550123");
-    CHECK(phone.callbacks.transferAnswerUrl == std::optional<std::string>("https://app/answer"));
-    CHECK(phone.callbacks.transferDisconnectMethod == "GET");
+    REQUIRE(phone.callbacks.transferAnswer);
+    CHECK(phone.callbacks.transferAnswer->url == "https://app/answer");
+    CHECK_FALSE(phone.callbacks.transferDisconnect);  // a method without a URL: no callback
     const auto& sip = std::get<SipUriTarget>(t.targets[1]);
     CHECK(sip.uri == "sip:sipx.webrtc.bandwidth.com:5060");
     CHECK(sip.uui == std::optional<std::string>(
                          "93d6f3c0be5845960b744fa28015d8ede84bd1a4;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
-    CHECK(sip.callbacks.transferDisconnectUrl == std::optional<std::string>("https://app/td"));
+    REQUIRE(sip.callbacks.transferDisconnect);
+    CHECK(sip.callbacks.transferDisconnect->url == "https://app/td");
     const auto& r = std::get<Redirect>(verbs[6]);
-    CHECK(r.redirectUrl == "next.xml");
-    CHECK(r.redirectMethod == "GET");
+    CHECK(r.redirect.url == "next.xml");
+    CHECK(r.redirect.method == "GET");
     CHECK(r.tag == std::optional<std::string>(""));
     CHECK(std::holds_alternative<Hangup>(verbs[7]));
     CHECK(verbName(verbs[5]) == "Transfer");

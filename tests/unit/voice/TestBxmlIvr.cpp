@@ -47,7 +47,7 @@ TEST_CASE("SpeakSentence refusals say why", "[voice][bxml][ivr]") {
 
 TEST_CASE("Gather: defaults, attributes and nested prompts", "[voice][bxml][ivr]") {
     auto g = std::get<Gather>(one("<Gather/>"));
-    CHECK(!g.gatherUrl);
+    CHECK(!g.gather);
     CHECK(g.maxDigits == 50);
     CHECK(g.interDigitTimeout == 5);
     CHECK(g.firstDigitTimeout == 5);
@@ -58,9 +58,12 @@ TEST_CASE("Gather: defaults, attributes and nested prompts", "[voice][bxml][ivr]
         "password=\"p\" fallbackUsername=\"fu\" fallbackPassword=\"fp\" tag=\"t\" terminatingDigits=\"#\" "
         "maxDigits=\"4\" interDigitTimeout=\"2.5\" firstDigitTimeout=\"0\" repeatCount=\"3\">"
         "<SpeakSentence voice=\"paul\">Press 1</SpeakSentence><PlayAudio username=\"u\">menu.wav</PlayAudio></Gather>"));
-    CHECK(g.gatherUrl == "/gather");
-    CHECK(g.gatherMethod == "GET");
-    CHECK(g.gatherFallbackUrl == "https://b/g");
+    REQUIRE(g.gather);
+    CHECK(g.gather->url == "/gather");
+    CHECK(g.gather->method == "GET");
+    CHECK(g.gather->fallbackUrl == "https://b/g");
+    REQUIRE(g.gather->fallbackCredentials);
+    CHECK(g.gather->fallbackCredentials->username == "fu");
     CHECK(g.tag == "t");
     CHECK(g.terminatingDigits == "#");
     CHECK(g.maxDigits == 4);
@@ -106,8 +109,10 @@ TEST_CASE("Gather refusals say why", "[voice][bxml][ivr]") {
 
 TEST_CASE("StartGather and StopGather", "[voice][bxml][ivr]") {
     auto s = std::get<StartGather>(one("<StartGather dtmfUrl=\"/dtmf\" dtmfMethod=\"GET\" tag=\"x\" username=\"u\"/>"));
-    CHECK(s.dtmfUrl == "/dtmf");
-    CHECK(s.dtmfMethod == "GET");
+    CHECK(s.dtmf.url == "/dtmf");
+    CHECK(s.dtmf.method == "GET");
+    REQUIRE(s.dtmf.credentials);
+    CHECK(s.dtmf.credentials->username == "u");
     CHECK(s.tag == "x");
     CHECK(std::holds_alternative<StopGather>(one("<StopGather/>")));
     CHECK_THROWS_WITH(parse("<Response><StartGather/></Response>"), Contains("dtmfUrl attribute is required"));

@@ -28,15 +28,22 @@ TEST_CASE("<Bridge> with every attribute Bandwidth defines", "[voice][Bxml][room
     const auto& b = std::get<Bridge>(verbs[0]);
     CHECK(verbName(verbs[0]) == "Bridge");
     CHECK(b.targetCall == "c-86d2a5b1-1d4a5c2e-8c4a-4a3a-9c5c-0242ac110002");
-    CHECK(b.bridgeCompleteUrl == "/done");
-    CHECK(b.bridgeCompleteMethod == "GET");
-    CHECK(b.bridgeTargetCompleteUrl == "https://app.example/target");
-    CHECK(b.bridgeTargetCompleteMethod == "POST");
+    REQUIRE(b.bridgeComplete);
+    CHECK(b.bridgeComplete->url == "/done");
+    CHECK(b.bridgeComplete->method == "GET");
+    CHECK(b.bridgeComplete->fallbackUrl == "https://b/x");
+    CHECK(b.bridgeComplete->fallbackMethod == "GET");
+    REQUIRE(b.bridgeTargetComplete);
+    CHECK(b.bridgeTargetComplete->url == "https://app.example/target");
+    CHECK(b.bridgeTargetComplete->method == "POST");
+    CHECK(b.bridgeTargetComplete->fallbackUrl == "https://b/y");
+    REQUIRE(b.bridgeTargetComplete->fallbackCredentials);
+    CHECK(b.bridgeTargetComplete->fallbackCredentials->password == "fp");
     CHECK(b.tag == "t");
 
     auto plain = std::get<Bridge>(parse("<Response><Bridge>c-1</Bridge></Response>")[0]);
-    CHECK_FALSE(plain.bridgeCompleteUrl);
-    CHECK_FALSE(plain.bridgeTargetCompleteUrl);
+    CHECK_FALSE(plain.bridgeComplete);
+    CHECK_FALSE(plain.bridgeTargetComplete);
     CHECK_FALSE(plain.tag);
 }
 

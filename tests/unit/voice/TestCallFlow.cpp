@@ -158,7 +158,8 @@ TEST_CASE_METHOD(Flow, "Transfer without transferCompleteUrl continues after the
     CHECK(isCallId(req.legCallIds[0]));
     const auto& sip = std::get<bxml::SipUriTarget>(req.targets[0]);
     CHECK(sip.uui == std::optional<std::string>("aaa.bbb.ccc;encoding=jwt"));
-    CHECK(sip.callbacks.transferAnswerUrl == std::optional<std::string>("http://app.example/ta"));
+    REQUIRE(sip.callbacks.transferAnswer);
+    CHECK(sip.callbacks.transferAnswer->url == "http://app.example/ta");
 
     media->transferAnswered(0);
     ex.run();

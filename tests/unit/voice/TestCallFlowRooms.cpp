@@ -117,6 +117,10 @@ TEST_CASE_METHOD(Rooms, "<Bridge>: targets that cannot be bridged get bridgeComp
     REQUIRE(event);
     CHECK(event->body["cause"] == "error");
     CHECK(event->body["errorMessage"] == "the target call is not an active call of this account");
+    // errorId: a fresh UUID per error (bandwidth.yml errorId), also in the server log
+    const std::string errorId = event->body.value("errorId", "");
+    CHECK(errorId.size() == 36);
+    CHECK(errorId[14] == '4');
     // The returned document bridges with itself: refused, no URL, so the next verb runs.
     CHECK(b.media->log == std::vector<std::string>{"dtmf 2 200/400", "hangup"});
     CHECK(other.media->log.empty());

@@ -57,18 +57,18 @@ std::set<std::string> keys(const nlohmann::json& j) {
 
 TEST_CASE_METHOD(TargetFlow, "a failed answerUrl falls back to answerFallbackUrl with the fallback credentials",
                  "[voice][callbacks]") {
-    call.username = "user";
-    call.password = "secret";
-    call.answerFallbackUrl = "http://backup.example/voice/answer";
-    call.fallbackUsername = "fbuser";
-    call.fallbackPassword = "fbsecret";
-    call.callbackTimeout = 3;
+    call.callbacks.username = "user";
+    call.callbacks.password = "secret";
+    call.callbacks.answerFallbackUrl = "http://backup.example/voice/answer";
+    call.callbacks.fallbackUsername = "fbuser";
+    call.callbacks.fallbackPassword = "fbsecret";
+    call.callbacks.callbackTimeout = 3;
     cb.route(call.answerUrl, CallbackResult{503, "", {}});
     // The fallback's document runs, its relative URLs resolved against the fallback URL.
-    cb.bxml(*call.answerFallbackUrl, "<Response><Redirect redirectUrl=\"next\" username=\"r\" password=\"p\"/></Response>");
+    cb.bxml(*call.callbacks.answerFallbackUrl, "<Response><Redirect redirectUrl=\"next\" username=\"r\" password=\"p\"/></Response>");
     cb.bxml("http://backup.example/voice/next", "<Response><Hangup/></Response>");
     start();
-    REQUIRE(urls() == std::vector<std::string>{call.answerUrl, *call.answerFallbackUrl, "http://backup.example/voice/next"});
+    REQUIRE(urls() == std::vector<std::string>{call.answerUrl, *call.callbacks.answerFallbackUrl, "http://backup.example/voice/next"});
     REQUIRE(cb.sent[0].scope.credentials);
     CHECK(cb.sent[0].scope.credentials->username == "user");
     CHECK(cb.sent[0].scope.credentials->password == "secret");
@@ -84,9 +84,9 @@ TEST_CASE_METHOD(TargetFlow, "a failed answerUrl falls back to answerFallbackUrl
 }
 
 TEST_CASE_METHOD(TargetFlow, "when the fallback fails too the call ends naming both failures", "[voice][callbacks]") {
-    call.answerFallbackUrl = "http://backup.example/a";
+    call.callbacks.answerFallbackUrl = "http://backup.example/a";
     cb.route(call.answerUrl, CallbackResult{500, "", {}});
-    cb.route(*call.answerFallbackUrl, CallbackResult{0, "", "connection refused while connecting"});
+    cb.route(*call.callbacks.answerFallbackUrl, CallbackResult{0, "", "connection refused while connecting"});
     start();
     REQUIRE(ended.size() == 1);
     CHECK(ended[0].first == "callback-error");
@@ -120,13 +120,19 @@ TEST_CASE("Bxml keeps the credentials and fallbacks of Redirect, Transfer and it
         "</Transfer></Response>");
     REQUIRE(verbs.size() == 1);
     const auto& t = std::get<bxml::Transfer>(verbs[0]);
-    CHECK(t.transferCompleteFallbackUrl == "/cf");
-    CHECK(t.transferCompleteFallbackMethod == "GET");
-    CHECK(t.auth.username == "u");
-    CHECK(t.auth.password == "p");
+    REQUIRE(t.transferComplete);
+    CHECK(t.transferComplete->fallbackUrl == "/cf");
+    CHECK(t.transferComplete->fallbackMethod == "GET");
+    REQUIRE(t.transferComplete->credentials);
+    CHECK(t.transferComplete->credentials->username == "u");
+    CHECK(t.transferComplete->credentials->password == "p");
+    CHECK_FALSE(t.transferComplete->fallbackCredentials);  // none given
     const auto& cb = bxml::callbacksOf(t.targets[0]);
-    CHECK(cb.transferAnswerFallbackUrl == "/af");
-    CHECK(cb.auth.fallbackUsername == "fu");
+    REQUIRE(cb.transferAnswer);
+    CHECK(cb.transferAnswer->fallbackUrl == "/af");
+    REQUIRE(cb.transferAnswer->fallbackCredentials);
+    CHECK(cb.transferAnswer->fallbackCredentials->username == "fu");
+    CHECK(cb.transferAnswer->fallbackCredentials->password == "fp");
     CHECK_THROWS_WITH(bxml::parse("<Response><Redirect redirectUrl=\"/x\" username=\"" + std::string(1025, 'a') +
                                   "\" password=\"p\"/></Response>"),
                       Catch::Contains("username must be at most 1024 characters"));

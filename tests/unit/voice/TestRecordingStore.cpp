@@ -106,16 +106,16 @@ TEST_CASE("filters: call, to, from, start times", "[voice][RecordingStore]") {
 TEST_CASE("storage limits: grants, refusals, and what deletes give back", "[voice][RecordingStore]") {
     auto dir = tempDir();
     RecordingStore s(dir.string(), {100000, 150000});
-    auto g1 = s.reserve("a", 60000);
+    auto g1 = s.reserve("a", 16044, 60000);
     CHECK(g1.bytes == 60000);
-    auto g2 = s.reserve("a", 60000);  // only 40000 left for the account
+    auto g2 = s.reserve("a", 16044, 60000);  // only 40000 left for the account
     CHECK(g2.bytes == 40000);
-    auto g3 = s.reserve("a", 60000);
+    auto g3 = s.reserve("a", 16044, 60000);
     CHECK(g3.bytes == 0);
     CHECK(g3.refusal == "the account's recording storage limit is reached (0 bytes left)");
-    auto g4 = s.reserve("b", 60000);  // the server's limit: 50000 left
+    auto g4 = s.reserve("b", 16044, 60000);  // the server's limit: 50000 left
     CHECK(g4.bytes == 50000);
-    auto g5 = s.reserve("c", 60000);
+    auto g5 = s.reserve("c", 16044, 60000);
     CHECK(g5.refusal == "the server's recording storage limit is reached (0 bytes left)");
     s.release("b", g4.bytes);
     // A finished recording keeps only its real size.
@@ -123,7 +123,7 @@ TEST_CASE("storage limits: grants, refusals, and what deletes give back", "[voic
     s.begin(m);
     finishWithFile(s, m, g1.bytes, 20000);
     CHECK(s.usedBytes("a") == 20000 + 40000);
-    CHECK(s.reserve("a", 60000).bytes == 40000);
+    CHECK(s.reserve("a", 16044, 60000).bytes == 40000);
     // Deleting the media gives its bytes back; deleting a recording in progress is refused.
     CHECK(s.removeMedia("a", m.callId, m.recordingId));
     CHECK_FALSE(fs::exists(s.mediaPath(m)));
@@ -149,9 +149,15 @@ TEST_CASE("the recording verbs' attributes, defaults and refusals", "[voice][Bxm
         <PauseRecording/><ResumeRecording/><StopRecording/></Response>)");
     REQUIRE(verbs.size() == 6);
     auto& r = std::get<Record>(verbs[0]);
-    CHECK(*r.recordCompleteUrl == "/done");
-    CHECK(r.recordCompleteMethod == "GET");
-    CHECK(*r.callbacks.recordingAvailableUrl == "https://a.example/av");
+    REQUIRE(r.recordComplete);
+    CHECK(r.recordComplete->url == "/done");
+    CHECK(r.recordComplete->method == "GET");
+    REQUIRE(r.recordComplete->credentials);
+    CHECK(r.recordComplete->credentials->username == "u");
+    REQUIRE(r.callbacks.recordingAvailable);
+    CHECK(r.callbacks.recordingAvailable->url == "https://a.example/av");
+    REQUIRE(r.callbacks.recordingAvailable->credentials);  // the verb's credentials apply to it too
+    CHECK(r.callbacks.recordingAvailable->credentials->password == "p");
     CHECK(r.maxDuration == 3);
     CHECK(*r.silenceTimeout == 2.5);
     CHECK(r.terminatingDigits == "*#");

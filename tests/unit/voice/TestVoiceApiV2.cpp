@@ -84,14 +84,14 @@ TEST_CASE_METHOD(V2, "createCall at /api/v2 stores and echoes Bandwidth's fields
     REQUIRE(placer.placed.size() == 1);
     const auto& c = placer.placed[0];
     CHECK(c.displayName == std::optional<std::string>("Front \"Desk\""));
-    CHECK(c.callbackTimeout == 7.5);
-    CHECK(c.username == std::optional<std::string>("u"));
-    CHECK(c.password == std::optional<std::string>("p"));
-    CHECK(c.fallbackUsername == std::optional<std::string>("fu"));
-    CHECK(c.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
+    CHECK(c.callbacks.callbackTimeout == 7.5);
+    CHECK(c.callbacks.username == std::optional<std::string>("u"));
+    CHECK(c.callbacks.password == std::optional<std::string>("p"));
+    CHECK(c.callbacks.fallbackUsername == std::optional<std::string>("fu"));
+    CHECK(c.callbacks.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
     auto stored = registry.find(body["callId"]);
     REQUIRE(stored);
-    CHECK(stored->fallbackPassword == std::optional<std::string>("fp"));
+    CHECK(stored->callbacks.fallbackPassword == std::optional<std::string>("fp"));
 }
 
 TEST_CASE_METHOD(V2, "createCall refuses what it would otherwise ignore, naming the field", "[voice][VoiceApi][v2]") {
@@ -159,6 +159,8 @@ TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fi
     refused({{"redirectUrl", "http://app.example/r"}, {"redirectFalbackUrl", "http://x.example/"}}, "redirectFalbackUrl");
     refused({{"tag", "x"}, {"username", "u"}, {"password", "p"}}, "username");  // nothing to authenticate
     refused({{"redirectUrl", "http://app.example/r"}, {"username", "u"}}, "password");
+    cb.route("http://app.example/r", CallbackResult{500, "", {}});
+    cb.bxml("http://fb.example/r", "<Response><Pause duration=\"60\"/></Response>");
     auto r = request("POST", path,
                      json{{"redirectUrl", "http://app.example/r"}, {"redirectFallbackUrl", "http://fb.example/r"},
                           {"redirectFallbackMethod", "GET"}, {"username", "u"}, {"password", "p"},
@@ -166,14 +168,24 @@ TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fi
                          .dump());
     INFO(r.body);
     CHECK(r.status == 200);
-    auto c = registry.find(id);
-    REQUIRE(c);
-    CHECK(c->redirectFallbackUrl == std::optional<std::string>("http://fb.example/r"));
-    CHECK(c->redirectFallbackMethod == "GET");
-    CHECK(c->redirectUsername == std::optional<std::string>("u"));
-    CHECK(c->redirectFallbackPassword == std::optional<std::string>("fp"));
     ex.run();
-    CHECK(cb.last("redirect"));
+    // The redirect goes to redirectUrl with the credentials, then (HTTP 500) to the fallback with its own.
+    const SentCallback* primary = nullptr;
+    const SentCallback* fallback = nullptr;
+    for (const auto& s : cb.sent) {
+        if (s.url == "http://app.example/r") primary = &s;
+        if (s.url == "http://fb.example/r") fallback = &s;
+    }
+    REQUIRE(primary);
+    REQUIRE(primary->scope.credentials);
+    CHECK(primary->scope.credentials->username == "u");
+    CHECK(primary->scope.credentials->password == "p");
+    REQUIRE(fallback);
+    CHECK(fallback->method == "GET");
+    CHECK(fallback->body.value("eventType", "") == "redirect");
+    REQUIRE(fallback->scope.credentials);
+    CHECK(fallback->scope.credentials->username == "fu");
+    CHECK(fallback->scope.credentials->password == "fp");
 }
 
 TEST_CASE_METHOD(V2, "PUT …/bxml replaces the running document", "[voice][VoiceApi][v2]") {
@@ -230,4 +242,47 @@ TEST_CASE_METHOD(V2, "listCalls filters and pages", "[voice][VoiceApi][v2]") {
     for (std::string q : {"?pageSize=0", "?pageSize=10001", "?pageSize=x", "?minStartTime=yesterday", "?sort=asc",
                           "?to=a&to=b", "?pageToken=c-00000000-00000000-0000-0000-0000-000000000000"})
         CHECK(request("GET", "/api/v2/accounts/acc/calls" + q).status == 400);
+}
+
+TEST_CASE_METHOD(V2, "listCalls pages through Link: <…>; rel=\"next\" as Bandwidth", "[voice][VoiceApi][v2]") {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 7; ++i) {
+        now += 1s;
+        ids.push_back(json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
+    }
+    auto link = [](const api::HttpResponse& r) -> std::string {
+        for (const auto& [k, v] : r.headers)
+            if (k == "Link") return v;
+        return {};
+    };
+    // Follow the links from the first page, as the SDKs do, until a page has none.
+    std::vector<std::string> seen, links;
+    std::string next = "/api/v2/accounts/acc/calls?pageSize=3";
+    for (int pages = 0; !next.empty() && pages < 10; ++pages) {
+        auto r = request("GET", next);
+        INFO(next << " -> " << r.body);
+        REQUIRE(r.status == 200);
+        for (auto& c : json::parse(r.body)) seen.push_back(c["callId"]);
+        auto l = link(r);
+        links.push_back(l);
+        next.clear();
+        if (l.empty()) break;
+        REQUIRE(l.rfind("<http://127.0.0.1:8080/api/v2/accounts/acc/calls?", 0) == 0);
+        REQUIRE(l.size() > 13);
+        REQUIRE(l.substr(l.size() - 13) == ">; rel=\"next\"");
+        next = l.substr(std::string("<http://127.0.0.1:8080").size(), l.size() - 13 - std::string("<http://127.0.0.1:8080").size());
+    }
+    CHECK(seen == ids);
+    REQUIRE(links.size() == 3);  // 3 + 3 + 1
+    CHECK(links[0] == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?pageSize=3&pageToken=" + ids[2] + ">; rel=\"next\"");
+    CHECK(links[2].empty());
+    // Filters carry over to the next page; a page that ends exactly at the last call has no link.
+    auto r = request("GET", "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2");
+    CHECK(link(r) == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3] +
+                         ">; rel=\"next\"");
+    r = request("GET", "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3]);
+    CHECK(json::parse(r.body).size() == 1);
+    CHECK(link(r).empty());
+    CHECK(link(request("GET", "/api/v2/accounts/acc/calls?pageSize=7")).empty());
+    CHECK_FALSE(link(request("GET", "/api/v2/accounts/acc/calls?pageSize=6")).empty());
 }
