@@ -27,6 +27,7 @@ let janus;
 let app;
 let trunkPort;
 let uas;
+const phones = [];
 const events = [];
 let reply = () => '<Response><Hangup/></Response>';
 const CALLS = 20;
@@ -49,7 +50,6 @@ before(async () => {
     config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45600, rtpPortMax: 45799,
       janusUrl: janus.url, conferenceMaxMembers: 3, conferenceMaxPerAccount: 2, accounts: [ACCOUNT, OTHER] },
   });
-  const phones = [];
   for (let i = 0; i < CALLS; i++) phones.push(await phoneMedia());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-conf-'));
   const csv = path.join(dir, 'ports.csv');
@@ -57,7 +57,12 @@ before(async () => {
   uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: CALLS, timeoutMs: 90000, extra: ['-p', String(trunkPort), '-inf', csv] });
   await new Promise((r) => setTimeout(r, 400));
 });
-after(async () => { if (process.env.SB_DUMP_LOG) console.log(sb?.logs()); await sb?.stop(); sb?.cleanup(); app?.close(); await janus?.close(); });
+after(async () => {
+  if (process.env.SB_DUMP_LOG) console.log(sb?.logs());
+  await sb?.stop(); sb?.cleanup(); app?.close(); await janus?.close();
+  await uas?.kill();  // it answers up to CALLS calls; the tests place fewer
+  for (const p of phones) p.close();
+});
 
 const appUrl = () => `http://127.0.0.1:${app.address().port}`;
 const api = (p) => `${sb.base}/api/v2/accounts/${ACCOUNT.id}${p}`;

@@ -125,8 +125,8 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
   if (rate) args.push('-r', String(rate));
   for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
   args.push(...extra);
-  return new Promise((resolve) => {
-    const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d) => { stdout += d; });
@@ -134,6 +134,9 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
     const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs + 5000);
     proc.on('exit', (code) => { clearTimeout(t); resolve({ code, stdout, stderr }); });
   });
+  // A phone that waits for more calls than a test placed is stopped by the test's after().
+  done.kill = () => { if (proc.exitCode === null) proc.kill('SIGKILL'); return done; };
+  return done;
 }
 
 // A UDP port on loopback that nothing holds right now (for sipp phones that bind it themselves).
