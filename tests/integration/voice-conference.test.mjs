@@ -82,6 +82,7 @@ test('three calls meet in one conference: events in order with Bandwidth\'s fiel
   reply = (p) => (p === '/answer'
     ? `<Response><Conference conferenceEventUrl="/conf" username="u" password="p" tag="t1" callbackTimeout="5">team.room-1</Conference><Pause duration="30"/></Response>`
     : '');
+  janus.feedLag = 2;  // each phone's feed is "No such feed" for its first two rtp_forwards
   const ids = [await placeCall(1), await placeCall(2), await placeCall(3)];
   const created = await until(async () => events.slice(start).find((e) => e.eventType === 'conferenceCreated'), { timeout: 15000, what: 'conferenceCreated' });
   const confId = created.conferenceId;
@@ -100,6 +101,14 @@ test('three calls meet in one conference: events in order with Bandwidth\'s fiel
     assert.ok(j.eventTime);
   }
   assert.equal(confEvents(start, confId)[0].eventType, 'conferenceCreated');
+  // Each member hears the other two: six forwards, made although Janus did not know each feed at
+  // first (the orchestrator asks again), and no forward reported as failed.
+  const forwarders = async () => Number(/^switchboard_media_forwarders (\S+)/m.exec(await (await fetch(`${sb.base}/metrics`)).text())?.[1]);
+  await until(async () => (await forwarders()) === 6, { timeout: 10000, what: 'six rtp_forwards' });
+  const asked = janus.received.filter((m) => m.body?.request === 'rtp_forward').length;
+  assert.ok(asked >= 6 + 2 * 3, `the refused rtp_forwards were asked again (${asked} requests)`);
+  assert.doesNotMatch(sb.logs(), /rtp_forward for call .* failed/);
+  janus.feedLag = 0;
 
   const got = await call(api(`/conferences/${confId}`), { account: ACCOUNT });
   assert.equal(got.status, 200);

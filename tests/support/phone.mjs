@@ -61,6 +61,7 @@ export async function phoneMedia() {
   });
   let timer = null;
   let muted = false;
+  let amplitude = 8000;
   let seq = 1000;
   let ts = 8000;
   let phase = 0;
@@ -87,7 +88,7 @@ export async function phoneMedia() {
       timer = setInterval(() => {
         const frame = Buffer.alloc(160);
         for (let i = 0; i < 160; i++) {
-          frame[i] = linearToUlaw(muted ? 0 : Math.round(8000 * Math.sin(phase)));
+          frame[i] = linearToUlaw(muted ? 0 : Math.round(amplitude * Math.sin(phase)));
           phase += (2 * Math.PI * 440) / 8000;
         }
         sendFrame(0, frame, first);
@@ -97,6 +98,8 @@ export async function phoneMedia() {
     },
     // The stream goes on with silent frames (digital silence) instead of the tone, or back.
     mute(on = true) { muted = on; },
+    // The tone's amplitude (of 32767; default 8000): a low one stands for a quiet room.
+    volume(a) { amplitude = a; },
     // One RFC 4733 digit: 5 updates then 3 end packets, all with the same timestamp.
     sendDigit(digit) {
       const event = '0123456789*#ABCD'.indexOf(digit);
