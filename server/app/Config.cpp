@@ -89,6 +89,9 @@ void validate(const Config& c) {
     if (!(c.playAudioMaxSeconds >= 1 && c.playAudioMaxSeconds <= 86400))
         bad("playAudioMaxSeconds", "must be between 1 and 86400");
     if (c.recordingQueueFrames == 0) bad("recordingQueueFrames", "must be positive");
+    if (c.conferenceMaxMembers < 2 || c.conferenceMaxMembers > 1000) bad("conferenceMaxMembers", "must be between 2 and 1000");
+    if (c.conferenceMaxPerAccount < 1 || c.conferenceMaxPerAccount > 100000)
+        bad("conferenceMaxPerAccount", "must be between 1 and 100000");
     if (c.janusMaxMessageBytes < 64 * 1024) bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
@@ -216,6 +219,8 @@ Config loadConfigFile(const std::string& path, Config c) {
         else if (k == "recordingMaxBytesPerAccount") c.recordingMaxBytesPerAccount = get<std::uint64_t>(v, k);
         else if (k == "recordingMaxBytesTotal") c.recordingMaxBytesTotal = get<std::uint64_t>(v, k);
         else if (k == "recordingQueueFrames") c.recordingQueueFrames = get<std::size_t>(v, k);
+        else if (k == "conferenceMaxMembers") c.conferenceMaxMembers = get<std::size_t>(v, k);  // conf
+        else if (k == "conferenceMaxPerAccount") c.conferenceMaxPerAccount = get<std::size_t>(v, k);
         else if (k == "sipInfoMaxBodyBytes") c.sipInfoMaxBodyBytes = get<std::size_t>(v, k);  // info
         else if (k == "sipInfoPerSecond") c.sipInfoPerSecond = get<unsigned>(v, k);            // info
         else if (k.rfind("_", 0) == 0 || k == "$comment") {

@@ -124,6 +124,9 @@ struct Config {
     std::uint64_t recordingMaxBytesPerAccount = 1024ull * 1024 * 1024;  // WAV files kept per account
     std::uint64_t recordingMaxBytesTotal = 0;                            // … for all accounts
     std::size_t recordingQueueFrames = 16384;  // 20 ms blocks waiting for the disk, all calls
+    // Conferences (conf, issue 9; docs/security.md "Voice API").
+    std::size_t conferenceMaxMembers = 20;     // calls in one conference (Bandwidth: 20)
+    std::size_t conferenceMaxPerAccount = 50;  // conferences of one account in progress at once
     // ---- info: DTMF in SIP INFO (docs/security.md "SIP and RTP") ----
     std::size_t sipInfoMaxBodyBytes = 256;  // a longer INFO body gets 413
     unsigned sipInfoPerSecond = 20;         // INFO requests per call per second; more: 503; 0: INFO refused

@@ -14,6 +14,7 @@
 #include "server/voice/CallRegistry.hpp"
 #include "server/voice/HttpCallbackClient.hpp"
 #include "server/voice/VoiceApi.hpp"
+#include "server/voice/Conferences.hpp"
 #include "server/bridge/VoiceRecorder.hpp"
 #include "server/voice/RecordingStore.hpp"
 #include "server/voice/RecordingWriter.hpp"
@@ -270,6 +271,13 @@ int Server::run() {
             parts_->recordingWriter = std::make_shared<voice::RecordingWriter>(config_.recordingQueueFrames);
             sip->setRecorder(std::make_shared<bridge::VoiceRecorder>(parts_->recordingWriter));
             parts_->voice->setRecordings(store);
+        }
+        {  // conf (issue 9): <Conference> rooms are WebRTC sessions of the account
+            voice::ConferenceLimits cl;
+            cl.maxMembers = config_.conferenceMaxMembers;
+            cl.maxPerAccount = config_.conferenceMaxPerAccount;
+            parts_->voice->setConferences(std::make_shared<voice::ConferenceService>(
+                sip->conferenceRooms(), *parts_->callbacks, *parts_->voiceExecutor, cl, vc.publicBaseUrl));
         }
         voice::addVoiceRoutes(parts_->router, {parts_->calls, parts_->authenticator, parts_->limiter}, *parts_->voice);
         if (parts_->demo)

@@ -28,6 +28,20 @@ struct SipBridge::Call {
     std::size_t legIndex = 0;            // ... as this target
     std::shared_ptr<BridgeLink> bridged; // rooms: the <Bridge> this call is in (VoiceRooms.cpp)
     std::vector<std::string> diversion;  // info: an inbound call's Diversion values (for <Forward>)
+    std::shared_ptr<ConferenceLink> conference;  // conf: the conference room it is in or joining
+};
+
+// conf (VoiceConference.cpp): a voice call in a conference's room (a WebRTC session), as an audio
+// participant made for it. Mute and hold act on the call's pipeline: muted, its audio is not sent
+// to the room; on hold, also the room's streams are not mixed for it (it hears silence).
+struct SipBridge::ConferenceLink {
+    std::string accountId, sessionId, participantId;
+    bool mute = false, hold = false;
+    bool joined = false;  // attachPhone succeeded
+    std::optional<CallAudioPipeline::Endpoint> room;             // the remote publisher's address
+    std::vector<CallAudioPipeline::RoomStreamSpec> streams;       // what the room forwards now
+    voice::CallMedia::Done joinedDone;
+    std::function<void(std::string)> left;
 };
 
 // rooms: two voice calls whose audio is connected by <Bridge>; both calls hold it.
@@ -66,7 +80,12 @@ public:
         }
         asio::post(bridge->strand_, [bridge, id = callId_, specs = std::move(specs)]() mutable {
             auto it = bridge->active_.find(id);
-            if (it != bridge->active_.end()) it->second->pipeline->setRoomStreams(std::move(specs));
+            if (it == bridge->active_.end()) return;
+            if (auto& conf = it->second->conference) {  // conf: a member on hold hears nothing
+                conf->streams = specs;
+                if (conf->hold) return;
+            }
+            it->second->pipeline->setRoomStreams(std::move(specs));
         });
     }
     void sendDtmf(const std::string& tones) override {
@@ -85,7 +104,14 @@ public:
     void endPhone(const std::string& reason) override {
         auto bridge = bridge_.lock();
         if (!bridge) return;
-        asio::post(bridge->strand_, [bridge, id = callId_, reason] { bridge->end(id, reason, true); });
+        asio::post(bridge->strand_, [bridge, id = callId_, reason] {
+            // conf: a conference member whose room's media went away leaves the conference (its
+            // BXML decides what happens to the call) instead of being hung up.
+            auto it = bridge->active_.find(id);
+            if (it != bridge->active_.end() && it->second->conference)
+                return bridge->leaveConference(*it->second, "the room's media ended: " + reason);
+            bridge->end(id, reason, true);
+        });
     }
 
 private:

@@ -255,6 +255,7 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
     ++stats_.callsEnded;
     if (hangupSip) endpoint_->hangup(callId);
     call->pipeline->stop();
+    if (call->conference) leaveConference(*call, "");  // conf
     if (call->attached) media_->detachPhone(callId);
     if (call->onLeftSession) std::exchange(call->onLeftSession, nullptr)();
     if (call->legOf) legEnded(*call, voice::cause::kHangup, "");

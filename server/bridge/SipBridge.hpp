@@ -21,6 +21,7 @@
 #include "server/sip/media/SpeechService.hpp"
 #include "server/voice/CallMedia.hpp"
 #include "server/voice/CallbackClient.hpp"
+#include "server/voice/Conferences.hpp"  // conf
 #include "server/voice/VoiceService.hpp"
 
 namespace sb::bridge {
@@ -170,6 +171,20 @@ private:
     void playClip(const std::string& sipId, std::vector<std::int16_t> samples, voice::CallMedia::Done done);
     std::shared_ptr<sip::media::SpeechService> speech_;
     std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
+
+    // ---- conf (issue 9; VoiceConference.cpp) ----
+public:
+    // Conference rooms as WebRTC sessions of CallControl (ConferenceService creates and deletes them).
+    std::shared_ptr<voice::ConferenceRooms> conferenceRooms();
+
+private:
+    struct ConferenceLink;
+    void joinConference(Call& call, const std::string& accountId, const std::string& sessionId, bool mute, bool hold,
+                        voice::CallMedia::Done joined, std::function<void(std::string)> left);
+    void setConferenceAudio(Call& call, bool mute, bool hold);
+    // Takes the call out of its conference room (detach, participant deleted); `why` as left()'s.
+    void leaveConference(Call& call, const std::string& why);
+    // ---- end conf ----
 };
 
 }  // namespace sb::bridge

@@ -166,6 +166,7 @@ public:
             if (b.recorder_) b.recorder_->stopVerbRecordings(call.id);
             if (call.transfer) b.hangUpLegs(call.transfer, voice::cause::kCancel, "transfer stopped");
             if (call.bridged) b.unbridge(call);  // rooms: a redirected call leaves its <Bridge>
+            if (call.conference) b.leaveConference(call, "");  // conf
         }, nullptr);
     }
 
@@ -221,6 +222,17 @@ public:
                 answered();
             }, done);
         }, [done](bool, std::string) { done({}); });
+    }
+
+    // conf (VoiceConference.cpp)
+    void joinConference(const std::string& accountId, const std::string& sessionId, bool mute, bool hold, Done joined,
+                        std::function<void(std::string)> left) override {
+        run([accountId, sessionId, mute, hold, joined, left](SipBridge& b, Call& call) {
+            b.joinConference(call, accountId, sessionId, mute, hold, joined, left);
+        }, joined);
+    }
+    void setConferenceAudio(bool mute, bool hold) override {
+        run([mute, hold](SipBridge& b, Call& call) { b.setConferenceAudio(call, mute, hold); }, nullptr);
     }
 
 private:

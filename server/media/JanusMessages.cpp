@@ -96,4 +96,10 @@ JanusReply parseReply(const json& msg) {
     return r;
 }
 
+bool isNoSuchFeed(const JanusReply& reply) {
+    constexpr std::string_view kCode = " (428)";
+    return !reply.ok && reply.error.size() >= kCode.size() &&
+           reply.error.compare(reply.error.size() - kCode.size(), kCode.size(), kCode) == 0;
+}
+
 }  // namespace sb::media::janus

@@ -27,6 +27,10 @@ const nlohmann::json& arrayAt(const nlohmann::json& obj, const char* key);
 // ("error" / plugin "error_code"), or kMalformed when a field it needs has the wrong shape.
 // data is always an object; jsep is null or an object with string "type" and "sdp".
 JanusReply parseReply(const nlohmann::json& msg);
+// A VideoRoom "No such feed" (JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED, 428). A remote publisher is
+// added to its room by its own thread after add_remote_publisher has been answered, so a request
+// naming it at once can get this and succeed a moment later.
+bool isNoSuchFeed(const JanusReply& reply);
 
 // The handle an asynchronous event is for ("sender"), if it is a positive integer; and whether
 // its "jsep" (when present) has the shape parseReply requires.

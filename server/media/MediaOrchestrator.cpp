@@ -365,6 +365,10 @@ void MediaOrchestrator::refreshDevice(Device& d) {
     d.dirty = false;
     auto p = participantOf(d);
     std::string sessionId = p && p->sessionId ? *p->sessionId : std::string();
+    // A phone still being attached (add_remote_publisher under way) has no room session yet; the
+    // attach refreshes its room when done. Refreshed now by another member's change (several phones
+    // joining one conference at once), it would otherwise look moved and be ended.
+    if (d.phone && !d.pubUp) return;
     if (d.phone && sessionId != d.pubSession) return endPhoneLeg(d, sessionId.empty() ? "participant left the session" : "participant moved to another session");
 
     if (d.subHandle && d.subSession != sessionId) {

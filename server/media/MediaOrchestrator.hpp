@@ -129,6 +129,7 @@ private:
     std::set<std::pair<std::uint64_t, std::string>> wantedStreams(Device& d, const std::string& sessionId,
                                                                   const state::Participant& p);
     void applyForwards(Device& d, const std::set<std::pair<std::uint64_t, std::string>>& wanted);
+    void retryForwardsSoon(const std::string& callId);  // refreshDevice in a moment (PhoneLegs.cpp)
     void endPhoneLeg(Device& d, const std::string& reason);
     void onSubscriberOffer(Device& d, const nlohmann::json& streams, const nlohmann::json& jsep);
     void onHandleEvent(HandleId handle, const nlohmann::json& msg);

@@ -42,6 +42,7 @@ struct MediaOrchestrator::Device {
     std::map<FeedMid, Forward> forwards;
     std::uint32_t nextSsrc = 0x5b000000;
     bool forwardsBusy = false;
+    int forwardRetries = 0;  // rtp_forward of a feed Janus does not list yet, retried (PhoneLegs.cpp)
 };
 
 struct MediaOrchestrator::Room {

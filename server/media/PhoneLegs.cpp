@@ -158,6 +158,19 @@ void MediaOrchestrator::endPhoneLeg(Device& d, const std::string& reason) {
     detachPhone(d.id);
 }
 
+namespace {
+constexpr int kMaxForwardRetries = 20;                    // per call, ...
+constexpr auto kForwardRetryDelay = std::chrono::milliseconds(100);  // ... 2 s in all
+}  // namespace
+
+void MediaOrchestrator::retryForwardsSoon(const std::string& callId) {
+    auto timer = std::make_shared<asio::steady_timer>(strand_, kForwardRetryDelay);
+    timer->async_wait([self = shared_from_this(), timer, callId](boost::system::error_code ec) {
+        if (ec) return;
+        if (auto* d = self->device(callId)) self->refreshDevice(*d);
+    });
+}
+
 void MediaOrchestrator::applyForwards(Device& d, const std::set<FeedMid>& wanted) {
     auto roomIt = rooms_.find(d.pubSession);
     if (roomIt == rooms_.end() || !controlHandle_) return;
@@ -211,10 +224,16 @@ void MediaOrchestrator::applyForwards(Device& d, const std::set<FeedMid>& wanted
                 auto streamId = fw.empty() ? std::nullopt : janus::uintAt(fw[0], "stream_id");
                 if (streamId) {
                     dev->forwards[fm] = {*streamId, ssrc};
+                    dev->forwardRetries = 0;
                     ++self->stats_.forwarders;
                 } else {
                     app::log(app::LogLevel::Warn, "media: rtp_forward for call " + id + ": " + janus::kMalformed);
                 }
+            } else if (dev && janus::isNoSuchFeed(r) && dev->forwardRetries < kMaxForwardRetries) {
+                // A remote publisher answered but not yet in its room (janus::isNoSuchFeed):
+                // the next refresh asks again, as the forward is still wanted and not made.
+                ++dev->forwardRetries;
+                self->retryForwardsSoon(id);
             } else if (!r.ok) {
                 app::log(app::LogLevel::Warn, "media: rtp_forward for call " + id + " failed: " + r.error);
             }

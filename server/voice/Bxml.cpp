@@ -20,7 +20,7 @@ using detail::trim;
 
 // Bandwidth verbs that exist but that this server does not execute.
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
-    "Conference",     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
+    "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
     "Refer",          "Connect",         "StartMachineDetection"};
 
 bool isE164(std::string_view s) {
@@ -166,6 +166,7 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         if (name == "PauseRecording") return PauseRecording{};
         return ResumeRecording{};
     }
+    if (name == "Conference") return detail::parseConference(e);  // conf (BxmlConference.cpp)
     if (kUnsupportedVerbs.count(name)) return Unsupported{name};
     fail(e.where(), "unknown verb");
 }
@@ -266,7 +267,8 @@ std::string withoutContent(const std::string& message) {
         "PhoneNumber", "SipUri",
         "SpeakSentence", "Gather", "StartGather", "StopGather",
         "Bridge", "Forward",  // rooms
-        "Record", "StartRecording", "StopRecording", "PauseRecording", "ResumeRecording"};
+        "Record", "StartRecording", "StopRecording", "PauseRecording", "ResumeRecording",
+        "Conference"};  // conf
     std::string out;
     std::string_view m = message;
     auto uui = m.find("uui: ");
@@ -309,6 +311,7 @@ std::string verbName(const Verb& verb) {
         std::string operator()(const StopRecording&) const { return "StopRecording"; }
         std::string operator()(const PauseRecording&) const { return "PauseRecording"; }
         std::string operator()(const ResumeRecording&) const { return "ResumeRecording"; }
+        std::string operator()(const Conference&) const { return "Conference"; }  // conf
     };
     return std::visit(Name{}, verb);
 }

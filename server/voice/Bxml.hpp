@@ -16,6 +16,7 @@
 #include "server/voice/CallbackTarget.hpp"
 #include "server/voice/BxmlRooms.hpp"
 #include "server/voice/BxmlRecording.hpp"
+#include "server/voice/BxmlConference.hpp"  // conf
 
 namespace sb::voice::bxml {
 
@@ -121,7 +122,8 @@ namespace sb::voice::bxml {
 using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
                           SpeakSentence, Gather, StartGather, StopGather,
                           Bridge, Forward,  // rooms (BxmlRooms.hpp)
-                          Record, StartRecording, StopRecording, PauseRecording, ResumeRecording>;
+                          Record, StartRecording, StopRecording, PauseRecording, ResumeRecording,
+                          Conference>;  // conf (BxmlConference.hpp)
 
 // Parses a document whose root is <Response> (or <Bxml>). A blank document is an empty list
 // (nothing to execute: the call is hung up, as at the end of any document).

@@ -205,5 +205,6 @@ private:
 
 // The verbs of each area's Bxml<Area>.cpp: nullopt when `name` is not one of them.
 std::optional<Verb> parseIvrVerb(const std::string& name, Element& e);  // BxmlIvr.cpp
+Conference parseConference(Element& e);  // conf: BxmlConference.cpp
 
 }  // namespace sb::voice::bxml::detail

@@ -213,6 +213,7 @@ void CallFlow::execute(const bxml::Verb& verb) {
         return next();
     }
     if (executeRecording(verb)) return;
+    if (auto* c = std::get_if<bxml::Conference>(&verb)) return conference(*c);  // conf (CallFlowConference.cpp)
     auto name = bxml::verbName(verb);
     finish(cause::kApplicationError, "<" + name + "> is not supported by this server", true);
 }

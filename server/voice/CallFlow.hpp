@@ -38,6 +38,7 @@
 namespace sb::voice {
 
 class CallFlow;
+class ConferenceService;  // conf (Conferences.hpp)
 
 struct CallFlowHooks {
     // Inbound calls: the flow answered the call (before its first verb).
@@ -102,6 +103,21 @@ private:
     std::string recordingsBaseUrl_;
     std::atomic<std::uint64_t> callRecording_{0};  // the <StartRecording> in progress; 0: none
     // ---- end record ----
+
+    // ---- conf (issue 9): CallFlowConference.cpp ----
+public:
+    // Where <Conference> finds its conferences (set before start()); unset: the verb is refused.
+    void setConferences(std::shared_ptr<ConferenceService> conferences) { conferences_ = std::move(conferences); }
+    // REST updateConferenceMember: what the member's call sends to and hears from the room (any thread).
+    void conferenceAudio(bool mute, bool hold);
+    // REST updateConference status=completed: leave the conference and go on after <Conference> (any thread).
+    void leaveConference(const std::string& conferenceId);
+
+private:
+    void conference(const bxml::Conference& verb);
+    std::shared_ptr<ConferenceService> conferences_;
+    std::string conferenceId_;  // the conference this call is in (or joining); empty: none
+    // ---- end conf ----
 
 private:
     struct TransferContext;

@@ -125,6 +125,21 @@ public:
     virtual void setRecordingPaused(std::uint64_t id, bool paused) { (void)id, (void)paused; }
     virtual void stopRecording(std::uint64_t id) { (void)id; }
     // ---- end record ----
+
+    // ---- conf (issue 9; server/bridge/VoiceConference.cpp) ----
+    // <Conference>: makes this call an audio participant of the WebRTC session `sessionId` of
+    // `accountId` (the conference's room), so it hears and is heard by the session's other
+    // members, phones and browsers. Exactly one of: joined(false, why), or joined(true, "")
+    // followed, once the call is out of the room again, by left(why) — why is empty when it left
+    // because of stop() or the call ended, and says what failed when the room's media went away.
+    // mute: the room does not hear the call; hold: the call hears nothing and is not heard.
+    virtual void joinConference(const std::string& accountId, const std::string& sessionId, bool mute, bool hold,
+                                Done joined, std::function<void(std::string why)> left) {
+        (void)accountId, (void)sessionId, (void)mute, (void)hold, (void)left;
+        joined(false, "conferences are not supported on this call");
+    }
+    virtual void setConferenceAudio(bool mute, bool hold) { (void)mute, (void)hold; }
+    // ---- end conf ----
 };
 
 class CallPlacer {

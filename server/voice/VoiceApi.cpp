@@ -50,6 +50,8 @@ const char* bandwidthErrorType(api::ErrorCode code) {
     }
 }
 
+}  // namespace
+
 api::Handler bandwidthShaped(api::Handler handler) {
     return [handler = std::move(handler)](api::RequestContext& ctx) {
         try {
@@ -68,13 +70,15 @@ api::Handler bandwidthShaped(api::Handler handler) {
     };
 }
 
-bool isXml(const std::string& contentType) {
+bool isXmlContentType(const std::string& contentType) {
     std::string media = contentType.substr(0, contentType.find(';'));
     media.erase(std::remove(media.begin(), media.end(), ' '), media.end());
     std::transform(media.begin(), media.end(), media.begin(),
                    [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
     return media == "application/xml" || media == "text/xml";
 }
+
+namespace {
 
 const std::string& callIdParam(api::RequestContext& ctx) {
     const auto& id = ctx.param("callId");
@@ -108,6 +112,7 @@ std::string nextPageUrl(const std::string& base, const api::HttpRequest& req, co
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
     VoiceService* v = &voice;
     if (voice.recordings()) addRecordingRoutes(router, deps, voice);  // record (issue 9)
+    if (voice.conferences()) addConferenceRoutes(router, deps, voice);  // conf (issue 9)
 
     api::Handler create = [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
@@ -148,7 +153,7 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
         const auto& account = api::authorize(ctx, deps);
         const auto& id = callIdParam(ctx);
         v->call(account, id);
-        if (!isXml(ctx.request().contentType))
+        if (!isXmlContentType(ctx.request().contentType))
             throw api::ApiError(api::ErrorCode::UnsupportedMediaType,
                                 "Content-Type must be application/xml (a BXML document), got \"" +
                                     ctx.request().contentType.substr(0, 100) + "\"",

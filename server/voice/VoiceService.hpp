@@ -129,6 +129,10 @@ public:
     // <StartRecording> in progress (or has ended).
     void setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused);
     // ---- end record ----
+    // ---- conf (issue 9): the conferences <Conference> joins (set before calls start) ----
+    void setConferences(std::shared_ptr<ConferenceService> conferences) { conferences_ = std::move(conferences); }
+    const std::shared_ptr<ConferenceService>& conferences() const { return conferences_; }
+    // ---- end conf ----
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.
     std::size_t purgeEnded(std::chrono::seconds retention);
@@ -153,6 +157,7 @@ private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<CallFlow>> flows_;
     std::shared_ptr<RecordingStore> recordings_;  // record (issue 9)
+    std::shared_ptr<ConferenceService> conferences_;  // conf (issue 9)
 };
 
 }  // namespace sb::voice

@@ -21,12 +21,17 @@ export async function startFakeJanus() {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'janus-protocol' });
   await new Promise((r) => wss.on('listening', r));
   let nextId = 100;
+  const refused = new Map();  // feed → rtp_forward requests naming it so far
   const fake = {
     url: `ws://127.0.0.1:${wss.address().port}`,
     sessions: 0,
     received: [],
     // (request, context) → a message object (sent as JSON), a string (sent as is) or null (no reply).
     publishReply: goodPublishReply,
+    // Janus adds a remote publisher to its room from the publisher's own thread, after answering
+    // add_remote_publisher: an rtp_forward of it right away can get "No such feed" (428). The
+    // first `feedLag` rtp_forward requests naming each feed are answered that way.
+    feedLag: 0,
     sockets: () => wss.clients,
     close: () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(r); }),
   };
@@ -50,7 +55,20 @@ export async function startFakeJanus() {
             if (reply !== null) send(reply);
             return;
           }
-          const data = request === 'create' ? { videoroom: 'created', room: m.body.room } : { videoroom: 'success' };
+          if (request === 'rtp_forward') {
+            const feed = m.body.publisher_id;
+            refused.set(feed, (refused.get(feed) ?? 0) + 1);
+            if (refused.get(feed) <= fake.feedLag) {
+              return success({ sender: m.handle_id, plugindata: { plugin: 'janus.plugin.videoroom',
+                data: { videoroom: 'event', error_code: 428, error: `No such feed (${feed})` } } });
+            }
+            return success({ sender: m.handle_id, plugindata: { plugin: 'janus.plugin.videoroom',
+              data: { videoroom: 'rtp_forward', publisher_id: feed, forwarders: [{ stream_id: nextId++ }] } } });
+          }
+          // add_remote_publisher (phones): an id and a port on loopback nobody listens on.
+          const data = request === 'create' ? { videoroom: 'created', room: m.body.room }
+            : request === 'add_remote_publisher' ? { videoroom: 'success', id: nextId++, ip: '127.0.0.1', port: 9 }
+              : { videoroom: 'success' };
           return success({ sender: m.handle_id, plugindata: { plugin: 'janus.plugin.videoroom', data } });
         }
         default: return send({ janus: 'error', transaction, error: { code: 457, reason: 'unknown request' } });

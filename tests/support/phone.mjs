@@ -61,6 +61,7 @@ export async function phoneMedia() {
   });
   let timer = null;
   let muted = false;
+  let amplitude = 8000;
   let seq = 1000;
   let ts = 8000;
   let phase = 0;
@@ -87,7 +88,7 @@ export async function phoneMedia() {
       timer = setInterval(() => {
         const frame = Buffer.alloc(160);
         for (let i = 0; i < 160; i++) {
-          frame[i] = linearToUlaw(muted ? 0 : Math.round(8000 * Math.sin(phase)));
+          frame[i] = linearToUlaw(muted ? 0 : Math.round(amplitude * Math.sin(phase)));
           phase += (2 * Math.PI * 440) / 8000;
         }
         sendFrame(0, frame, first);
@@ -97,6 +98,8 @@ export async function phoneMedia() {
     },
     // The stream goes on with silent frames (digital silence) instead of the tone, or back.
     mute(on = true) { muted = on; },
+    // The tone's amplitude (of 32767; default 8000): a low one stands for a quiet room.
+    volume(a) { amplitude = a; },
     // One RFC 4733 digit: 5 updates then 3 end packets, all with the same timestamp.
     sendDigit(digit) {
       const event = '0123456789*#ABCD'.indexOf(digit);
@@ -125,8 +128,8 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
   if (rate) args.push('-r', String(rate));
   for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
   args.push(...extra);
-  return new Promise((resolve) => {
-    const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d) => { stdout += d; });
@@ -134,6 +137,9 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
     const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs + 5000);
     proc.on('exit', (code) => { clearTimeout(t); resolve({ code, stdout, stderr }); });
   });
+  // A phone that waits for more calls than a test placed is stopped by the test's after().
+  done.kill = () => { if (proc.exitCode === null) proc.kill('SIGKILL'); return done; };
+  return done;
 }
 
 // A UDP port on loopback that nothing holds right now (for sipp phones that bind it themselves).

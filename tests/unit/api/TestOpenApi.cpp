@@ -14,6 +14,7 @@
 #include "server/voice/VoiceApi.hpp"
 #include "server/voice/RecordingStore.hpp"
 #include "server/voice/VoiceService.hpp"
+#include "server/voice/Conferences.hpp"
 #include "unit/voice/VoiceFakes.hpp"
 #include "server/state/MemorySessionStore.hpp"
 
@@ -40,6 +41,8 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     voice::test::ManualExecutor executor;
     voice::VoiceService voiceService(registry, placer, callbacks, executor);
     voiceService.setRecordings(std::make_shared<voice::RecordingStore>("/nonexistent/recordings", voice::RecordingLimits{}));  // record
+    voiceService.setConferences(std::make_shared<voice::ConferenceService>(nullptr, callbacks, executor,
+                                                                            voice::ConferenceLimits{}, ""));  // conf
     voice::addVoiceRoutes(router, {calls, authn, limiter}, voiceService);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
@@ -61,5 +64,5 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     CHECK(documentedIds == routedIds);
     // The eleven call-control operations of reference §4.2, three operational ones, the
     // device-token check, the voice API's five /api/v2 operations and its three /v1 aliases.
-    CHECK(routed.size() == 26 + 7);  // + the seven recordings operations
+    CHECK(routed.size() == 26 + 7 + 6);  // + the seven recordings and six conferences operations
 }

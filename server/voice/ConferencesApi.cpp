@@ -1,0 +1,254 @@
+// conf (issue 9): Bandwidth's Conferences REST endpoints (bandwidth.yml, tag "Conferences") under
+// /api/v2/accounts/{accountId}/conferences: listConferences, getConference, updateConference,
+// updateConferenceBxml, getConferenceMember, updateConferenceMember. Errors have Bandwidth's
+// shape (bandwidthShaped). The conference recordings endpoints are not served (docs/voice.md).
+
+#include <set>
+
+#include "protocol/SafeJson.hpp"
+#include "server/api/ApiError.hpp"
+#include "server/voice/Conferences.hpp"
+#include "server/voice/VoiceApi.hpp"
+
+namespace sb::voice {
+
+using nlohmann::json;
+namespace apierr = api::errors;
+
+namespace {
+
+constexpr std::size_t kMaxQueryValue = 256;
+
+std::string decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+        if (s[i] == '+') out += ' ';
+        else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else out += s[i];
+    }
+    return out;
+}
+
+// listConferences: name, minCreatedTime, maxCreatedTime, pageSize (1..1000), pageToken.
+ConferenceFilter parseFilter(const std::string& query) {
+    if (query.size() > kMaxListQueryLength) throw apierr::invalidField("query", "is too long");
+    ConferenceFilter f;
+    std::string_view q = query;
+    while (!q.empty()) {
+        auto amp = q.find('&');
+        auto part = q.substr(0, amp);
+        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+        if (part.empty()) continue;
+        auto eq = part.find('=');
+        auto key = decode(part.substr(0, eq));
+        auto value = eq == std::string_view::npos ? std::string() : decode(part.substr(eq + 1));
+        if (value.size() > kMaxQueryValue) throw apierr::invalidField(key.substr(0, 64), "is too long");
+        if (key == "name") f.name = value;
+        else if (key == "minCreatedTime") f.minCreatedTime = value;
+        else if (key == "maxCreatedTime") f.maxCreatedTime = value;
+        else if (key == "pageToken") f.pageToken = value;
+        else if (key == "pageSize") {
+            std::size_t n = 0;
+            bool digits = !value.empty() && value.size() <= 4 &&
+                          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (digits) n = std::stoul(value);
+            if (!digits || n < 1 || n > 1000) throw apierr::invalidField("pageSize", "must be a number from 1 to 1000");
+            f.pageSize = n;
+        } else throw apierr::invalidField(key.substr(0, 64), "is not a filter of listConferences");
+    }
+    return f;
+}
+
+json memberJson(const ConferenceService& s, const std::string& accountId, const std::string& conferenceId,
+                const ConferenceMember& m) {
+    json j{{"callId", m.callId}, {"conferenceId", conferenceId}, {"memberUrl", s.memberUrl(accountId, conferenceId, m.callId)},
+           {"mute", m.mute}, {"hold", m.hold}};
+    j["callIdsToCoach"] = m.callIdsToCoach.empty() ? json(nullptr) : json(m.callIdsToCoach);
+    return j;
+}
+
+json conferenceJson(const ConferenceService& s, const ConferenceInfo& c, bool withMembers) {
+    json j{{"id", c.id}, {"name", c.name}, {"createdTime", isoTime(c.createdTime)},
+           {"completedTime", c.completedTime ? json(isoTime(*c.completedTime)) : json(nullptr)},
+           {"conferenceEventUrl", c.conferenceEventUrl ? json(*c.conferenceEventUrl) : json(nullptr)},
+           {"conferenceEventMethod", c.conferenceEventMethod},
+           {"tag", c.tag ? json(*c.tag) : json(nullptr)}};
+    // Switchboard's addition: the WebRTC session the members' audio meets in (browsers join it
+    // with the participants API); null once completed.
+    j["sessionId"] = c.sessionId.empty() ? json(nullptr) : json(c.sessionId);
+    if (withMembers) {
+        j["activeMembers"] = json::array();
+        for (const auto& m : c.members) j["activeMembers"].push_back(memberJson(s, c.accountId, c.id, m));
+    }
+    return j;
+}
+
+json objectBody(const std::string& body) {
+    json j = json::parse(body.begin(), body.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw apierr::invalidJson("expected a JSON object");
+    return j;
+}
+
+std::optional<std::string> optString(const json& j, const char* key, std::size_t max) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw apierr::invalidField(key, "must be a string");
+    auto v = it->get<std::string>();
+    if (v.size() > max) throw apierr::invalidField(key, "must be at most " + std::to_string(max) + " characters");
+    return v;
+}
+
+std::optional<std::string> optUrl(const json& j, const char* key) {
+    auto v = optString(j, key, kMaxCallbackUrlLength);
+    if (v && v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0)
+        throw apierr::invalidField(key, "must be an absolute http(s) URL");
+    return v;
+}
+
+std::string optMethod(const json& j, const char* key) {
+    auto v = optString(j, key, 8);
+    if (!v) return "POST";
+    if (*v != "GET" && *v != "POST") throw apierr::invalidField(key, "must be GET or POST");
+    return *v;
+}
+
+// bandwidth.yml updateConference.
+ConferenceUpdate parseUpdate(const std::string& body) {
+    static const std::set<std::string> kKnown{"status", "redirectUrl", "redirectMethod", "username", "password",
+                                              "redirectFallbackUrl", "redirectFallbackMethod", "fallbackUsername",
+                                              "fallbackPassword"};
+    auto j = objectBody(body);
+    for (auto& [k, v] : j.items())
+        if (!kKnown.count(k)) throw apierr::invalidField(k.substr(0, 64), "is not a field of updateConference");
+    ConferenceUpdate u;
+    u.status = optString(j, "status", 16);
+    if (u.status && *u.status != "active" && *u.status != "completed")
+        throw apierr::invalidField("status", "must be \"active\" or \"completed\"");
+    auto url = optUrl(j, "redirectUrl");
+    auto fallback = optUrl(j, "redirectFallbackUrl");
+    bool completing = u.status && *u.status == "completed";
+    if (completing && (url || fallback))
+        throw apierr::invalidField(url ? "redirectUrl" : "redirectFallbackUrl", "is not allowed with status \"completed\"");
+    if (!completing && !url) throw apierr::invalidField("redirectUrl", "is required unless status is \"completed\"");
+    if (url) {
+        CallbackTarget t;
+        t.url = *url;
+        t.method = optMethod(j, "redirectMethod");
+        t.credentials = credentialsOf(optString(j, "username", kMaxCallbackCredentialLength),
+                                      optString(j, "password", kMaxCallbackCredentialLength));
+        t.fallbackUrl = fallback;
+        t.fallbackMethod = optMethod(j, "redirectFallbackMethod");
+        t.fallbackCredentials = credentialsOf(optString(j, "fallbackUsername", kMaxCallbackCredentialLength),
+                                              optString(j, "fallbackPassword", kMaxCallbackCredentialLength));
+        u.redirect = t;
+    }
+    return u;
+}
+
+// bandwidth.yml updateConferenceMember.
+MemberUpdate parseMemberUpdate(const std::string& body) {
+    auto j = objectBody(body);
+    MemberUpdate u;
+    for (auto& [k, v] : j.items()) {
+        if (k == "mute" || k == "hold") {
+            if (!v.is_boolean()) throw apierr::invalidField(k, "must be true or false");
+            (k == "mute" ? u.mute : u.hold) = v.get<bool>();
+        } else if (k == "callIdsToCoach") {
+            if (v.is_null()) continue;
+            if (!v.is_array() || v.size() > bxml::kMaxCallIdsToCoach)
+                throw apierr::invalidField(k, "must be an array of at most " + std::to_string(bxml::kMaxCallIdsToCoach) + " call ids");
+            std::vector<std::string> ids;
+            for (auto& id : v) {
+                if (!id.is_string() || !isCallId(id.get<std::string>())) throw apierr::invalidField(k, "must hold call ids");
+                ids.push_back(id.get<std::string>());
+            }
+            u.callIdsToCoach = ids;
+        } else throw apierr::invalidField(k.substr(0, 64), "is not a field of updateConferenceMember");
+    }
+    return u;
+}
+
+const std::string& conferenceIdParam(api::RequestContext& ctx) {
+    const auto& id = ctx.param("conferenceId");
+    if (!isConferenceId(id))
+        throw api::ApiError(api::ErrorCode::NotFound, "conference " + id.substr(0, 64) + " not found", "conferenceId");
+    return id;
+}
+
+api::HttpResponse empty(int status) {
+    api::HttpResponse r;
+    r.status = status;
+    r.contentType.clear();
+    return r;
+}
+
+}  // namespace
+
+void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
+    auto keep = voice.conferences();
+    auto* s = keep.get();
+    const std::string base = std::string(kVoiceV2Prefix) + "/conferences";
+    router.add("GET", base, "listConferences", bandwidthShaped([deps, s, keep](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        auto filter = parseFilter(ctx.request().query);
+        auto page = s->list(account, filter);
+        json out = json::array();
+        for (const auto& c : page) out.push_back(conferenceJson(*s, c, false));
+        auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
+        if (page.size() == filter.pageSize) {
+            // Bandwidth: a Link header to the next page when there may be one.
+            std::string next = "/api/v2/accounts/" + account + "/conferences?pageSize=" + std::to_string(filter.pageSize) +
+                               "&pageToken=" + page.back().id;
+            r.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+        }
+        return r;
+    }));
+    router.add("GET", base + "/{conferenceId}", "getConference", bandwidthShaped([deps, s](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        return api::HttpResponse::json(200, protocol::dumpJson(conferenceJson(*s, s->get(account, conferenceIdParam(ctx)), true)));
+    }));
+    router.add("POST", base + "/{conferenceId}", "updateConference", bandwidthShaped([deps, s](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        const auto& id = conferenceIdParam(ctx);
+        s->get(account, id);  // 404 before looking at the body
+        s->update(account, id, parseUpdate(ctx.request().body));
+        return empty(204);
+    }));
+    router.add("PUT", base + "/{conferenceId}/bxml", "updateConferenceBxml", bandwidthShaped([deps, s](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        const auto& id = conferenceIdParam(ctx);
+        s->get(account, id);
+        if (!isXmlContentType(ctx.request().contentType))
+            throw api::ApiError(api::ErrorCode::UnsupportedMediaType, "Content-Type must be application/xml (a BXML document)",
+                                "Content-Type");
+        auto document = parseBxmlBody(ctx.request().body);
+        // Bandwidth: only these verbs may run in a conference; "BXML containing unsupported verbs
+        // will be rejected completely".
+        static const std::set<std::string> kConferenceVerbs{"PlayAudio", "SpeakSentence", "StartRecording", "StopRecording",
+                                                            "PauseRecording", "ResumeRecording"};
+        for (const auto& verb : bxml::parse(document))
+            if (!kConferenceVerbs.count(bxml::verbName(verb)))
+                throw apierr::invalidField("body", "<" + bxml::verbName(verb) + "> cannot run in a conference");
+        s->replaceBxml(account, id, document);
+        return empty(204);
+    }));
+    const std::string member = base + "/{conferenceId}/members/{memberId}";
+    router.add("GET", member, "getConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        const auto& id = conferenceIdParam(ctx);
+        auto m = s->member(account, id, ctx.param("memberId"));
+        return api::HttpResponse::json(200, protocol::dumpJson(memberJson(*s, account, id, m)));
+    }));
+    router.add("PUT", member, "updateConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
+        const auto& account = api::authorize(ctx, deps);
+        const auto& id = conferenceIdParam(ctx);
+        s->member(account, id, ctx.param("memberId"));
+        s->updateMember(account, id, ctx.param("memberId"), parseMemberUpdate(ctx.request().body));
+        return empty(204);
+    }));
+}
+
+}  // namespace sb::voice
