@@ -16,6 +16,7 @@ import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mj
 import { startFakeJanus } from '../support/fake-janus.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { createRequire } from 'node:module';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, maxConcurrentCalls: 20, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -30,7 +31,7 @@ let uas;
 const phones = [];
 const events = [];
 let reply = () => '<Response><Hangup/></Response>';
-const CALLS = 20;
+const CALLS = 24;
 
 before(async () => {
   app = http.createServer((req, res) => {
@@ -277,6 +278,53 @@ test('BXML: bad names and attributes end the call as invalid BXML; callIdsToCoac
   const d = await disconnect(id);
   assert.equal(d.cause, 'application-error');
   assert.match(d.errorMessage, /callIdsToCoach> is not supported/);
+});
+
+test("Bandwidth's SDKs unchanged: their <Conference> builders, and their conference and member APIs", async () => {
+  const require = createRequire(import.meta.url);
+  const v5 = require('@bandwidth/voice');
+  const v8 = require('bandwidth-sdk');
+  const start = events.length;
+  const conf = `${appUrl()}/conf`;
+  const docs = {
+    '+15551230005': new v5.Response(new v5.Conference({ name: 'sdk-v5', conferenceEventUrl: conf, tag: 'v5' }), new v5.Hangup()).toBxml(),
+    '+15551230008': new v8.Bxml.Response([new v8.Bxml.Conference('sdk-v8', { conferenceEventUrl: conf, tag: 'v8' }), new v8.Bxml.Hangup()]).toBxml(),
+  };
+  reply = (p, event) => (p === '/answer' ? docs[event.to] ?? '<Response><Hangup/></Response>' : '');
+  const a = await placeCall(5);
+  const b = await placeCall(8);
+  await until(async () => events.slice(start).filter((e) => e.eventType === 'conferenceMemberJoin').length === 2,
+    { timeout: 15000, what: 'both calls in their conferences' });
+
+  // @bandwidth/voice 5 (ApiController), base URL changed only.
+  const api5 = new v5.ApiController(new v5.Client({ basicAuthUserName: ACCOUNT.username, basicAuthPassword: ACCOUNT.password,
+    environment: v5.Environment.Custom, baseUrl: sb.base, timeout: 5000 }));
+  const list5 = (await api5.getConferences(ACCOUNT.id, 'sdk-v5')).result;
+  assert.equal(list5.length, 1);
+  const id5 = list5[0].id;
+  const conf5 = (await api5.getConference(ACCOUNT.id, id5)).result;
+  assert.equal(conf5.tag, 'v5');
+  assert.deepEqual(conf5.activeMembers.map((m) => m.callId), [a]);
+  assert.equal((await api5.modifyConferenceMember(ACCOUNT.id, id5, a, { mute: true })).statusCode, 204);
+  assert.equal((await api5.getConferenceMember(ACCOUNT.id, id5, a)).result.mute, true);
+
+  // bandwidth-sdk 8 (ConferencesApi), basePath changed only.
+  const api8 = new v8.ConferencesApi(new v8.Configuration({ username: ACCOUNT.username, password: ACCOUNT.password, basePath: `${sb.base}/api/v2` }));
+  const list8 = (await api8.listConferences(ACCOUNT.id, 'sdk-v8')).data;
+  assert.equal(list8.length, 1);
+  const id8 = list8[0].id;
+  const conf8 = (await api8.getConference(ACCOUNT.id, id8)).data;
+  assert.equal(conf8.tag, 'v8');
+  assert.deepEqual(conf8.activeMembers.map((m) => m.callId), [b]);
+  assert.equal((await api8.updateConferenceMember(ACCOUNT.id, id8, b, { hold: true })).status, 204);
+  assert.equal((await api8.getConferenceMember(ACCOUNT.id, id8, b)).data.hold, true);
+
+  // Each SDK ends its conference: the member goes on to the <Hangup/> after <Conference>.
+  assert.equal((await api5.modifyConference(ACCOUNT.id, id5, { status: 'completed' })).statusCode, 204);
+  assert.equal((await api8.updateConference(ACCOUNT.id, id8, { status: 'completed' })).status, 204);
+  for (const id of [a, b]) assert.equal((await disconnect(id)).cause, 'hangup');
+  await until(async () => [id5, id8].every((id) => confEvents(start, id).some((e) => e.eventType === 'conferenceCompleted')),
+    { timeout: 10000, what: 'both conferences completed' });
 });
 
 test('room media gone: with Janus closed the member call ends with cause error saying so, and the conference completes', async () => {

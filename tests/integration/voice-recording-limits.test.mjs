@@ -23,6 +23,7 @@ let trunkPort;
 const events = [];
 let reply = () => '';
 const phones = [];
+const phoneSipps = [];  // every sipp UAS started, stopped with its test's server (a failed test's would hold the trunk port)
 
 before(async () => {
   app = http.createServer((req, res) => {
@@ -53,6 +54,7 @@ function start(extra = {}) {
 }
 
 async function stopClean(sb) {
+  for (const uas of phoneSipps.splice(0)) await uas.kill();
   const { code, signal } = await sb.stop();
   const logs = sb.logs();
   sb.cleanup();
@@ -69,6 +71,7 @@ async function placeCalls(sb, n) {
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${media.map((p) => `${p.port};;`).join('\n')}\n`);
   const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: n, timeoutMs: 40000, extra: ['-p', String(trunkPort), '-inf', csv] });
+  phoneSipps.push(uas);
   await new Promise((r) => setTimeout(r, 300));
   const callIds = [];
   for (let i = 0; i < n; i++) {
@@ -80,7 +83,7 @@ async function placeCalls(sb, n) {
     callIds.push(created.body.callId);
   }
   for (const p of media) {
-    await until(() => p.stats.peer, { timeout: 10000, what: 'audio from switchboard' });
+    await until(() => p.stats.peer, { timeout: 20000, what: 'audio from switchboard' });
     p.stream();
   }
   return { callIds, media, uas };
