@@ -216,7 +216,10 @@ void MediaOrchestrator::publish(Device& d, const std::string& sessionId, std::st
 void MediaOrchestrator::sendPublisherOffer(Device& d, Room& room, const OfferPlan& plan,
                                            std::map<std::string, std::string> aliases, RpcReply reply) {
     auto self = shared_from_this();
-    auto onAnswer = [self, id = d.id, plan, aliases, reply, sessionId = room.sessionId](const JanusReply& r) {
+    if (!d.pubHandle || !d.pubPublished) d.pubSections.reset();  // a new Janus PeerConnection: laid out anew
+    auto janusOffer = d.pubSections.toJanus(plan.sdpForJanus);
+    auto onAnswer = [self, id = d.id, plan, aliases, reply, sessionId = room.sessionId,
+                     layout = std::move(janusOffer.layout)](const JanusReply& r) mutable {
         auto* dev = self->device(id);
         if (!dev) return reply(RpcError(RpcErrorCode::InvalidState, "device went away"), nullptr);
         dev->pubBusy = false;
@@ -228,16 +231,19 @@ void MediaOrchestrator::sendPublisherOffer(Device& d, Room& room, const OfferPla
         if (feed) dev->feed = *feed;
         dev->pubSession = sessionId;
         dev->pubPublished = true;
+        dev->pubSections.commit(std::move(layout));
         dev->tracks = plan.tracks;
         readNegotiatedCodecs(janus::stringAt(r.jsep, "sdp").value_or(""), dev->tracks);
         dev->aliases = aliases;
         json result{{"endpointId", dev->id},
-                    {"sdpAnswer", finishAnswer(janus::stringAt(r.jsep, "sdp").value_or(""), plan.refusedMids)},
+                    {"sdpAnswer", finishAnswer(PublisherSections::toBrowser(janus::stringAt(r.jsep, "sdp").value_or(""),
+                                                                            plan.sdpForJanus),
+                                               plan.refusedMids)},
                     {"streamMetadata", streamMetadata(plan.tracks, dev->participantId, aliases)}};
         reply(std::nullopt, std::move(result));
         if (dev->pubUp) self->refreshRoom(sessionId);
     };
-    json jsep{{"type", "offer"}, {"sdp", plan.sdpForJanus}};
+    json jsep{{"type", "offer"}, {"sdp", janusOffer.sdp}};
     if (d.pubHandle) {
         json body{{"request", d.pubPublished ? "configure" : "publish"}};
         janus_->message(d.pubHandle, body, jsep, onAnswer);
@@ -269,6 +275,7 @@ void MediaOrchestrator::leaveRoom(Device& d) {
     d.feed = 0;
     d.pubSession.clear();
     d.pubPublished = d.pubUp = d.pubBusy = false;
+    d.pubSections.reset();
     d.tracks.clear();
     // Others unsubscribe from the feed first; the handle is detached once nobody receives it, so
     // Janus never has to renegotiate subscribers on its own.

@@ -3,6 +3,7 @@
 // (MediaOrchestrator.cpp for browsers, PhoneLegs.cpp for SIP calls). Private to server/media.
 
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/media/PublisherSections.hpp"
 
 namespace sb::media {
 
@@ -19,6 +20,7 @@ struct MediaOrchestrator::Device {
     bool pubUp = false;         // webrtcup seen: others may subscribe
     bool pubBusy = false;
     std::vector<PublishedTrack> tracks;
+    PublisherSections pubSections;  // its m-lines as Janus has them (recycled m-lines moved)
     std::map<std::string, std::string> aliases;
     // Subscribing side.
     HandleId subHandle = 0;

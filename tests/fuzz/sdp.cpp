@@ -1,5 +1,6 @@
 // Fuzzes SDP handling: the WebRTC side (media::SessionDescription parse/str, rejectSection,
-// setMsid, removeFromBundle, planOffer, finishAnswer, readNegotiatedCodecs, streamMetadata: what
+// setMsid, removeFromBundle, planOffer, finishAnswer, readNegotiatedCodecs, streamMetadata,
+// PublisherSections: what
 // offerSdp/answerSdp from a device go through) and the SIP side (sip::parseAudioSdp, sofia-sip's
 // parser on a far end's offer or answer, then the codec choice and our answer built from it).
 // The first byte picks the publish permissions; the rest is the description. Findings: crashes,
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "server/media/PublisherSections.hpp"
 #include "server/media/Sdp.hpp"
 #include "server/media/Tracks.hpp"
 #include "server/sip/endpoint/AudioSdp.hpp"
@@ -61,6 +63,16 @@ void webrtcSide(const std::string& sdp, std::uint8_t flags) {
     std::map<std::string, std::string> aliases;
     for (const auto& t : plan.tracks) aliases[t.msid] = "alias";
     (void)media::streamMetadata(plan.tracks, "participant", aliases).dump();
+
+    // PublisherSections: laid out by one offer, then this one again as Janus would get it; the
+    // answer put back in the browser's order has exactly the offer's m-sections.
+    media::PublisherSections sections;
+    sections.commit(sections.toJanus(sdp).layout);
+    auto janus = sections.toJanus(plan.sdpForJanus);
+    auto back = media::PublisherSections::toBrowser(janus.sdp, plan.sdpForJanus);
+    if (media::SessionDescription::parse(back).sections.size() !=
+        media::SessionDescription::parse(plan.sdpForJanus).sections.size())
+        __builtin_trap();
 }
 
 void sipSide(const std::string& sdp, std::uint8_t flags) {

@@ -39,7 +39,8 @@ TEST_CASE("<Conference> with every attribute Bandwidth defines", "[voice][Bxml][
 }
 
 TEST_CASE("<Conference> defaults: heard, hearing, events nowhere", "[voice][Bxml][conf]") {
-    const auto& c = std::get<Conference>(parse("<Response><Conference>x</Conference></Response>")[0]);
+    auto verbs = parse("<Response><Conference>x</Conference></Response>");
+    const auto& c = std::get<Conference>(verbs[0]);
     CHECK_FALSE(c.mute);
     CHECK_FALSE(c.hold);
     CHECK_FALSE(c.conferenceEventUrl);
