@@ -105,7 +105,10 @@ TEST_CASE("group commit: callbacks run after their record is synced, many record
     CHECK(early == 0);
     CHECK(failed == 0);
     INFO("fdatasync calls: " << log.syncCount());
-    CHECK(log.syncCount() * 10 < static_cast<std::uint64_t>(kRecords));
+    // One sync per record would be 1000. How many share a sync depends on how fast this thread
+    // appends while the syncer runs (101 syncs under ASan on a loaded 2-core machine, ~10 idle):
+    // the bound only proves that syncs are shared, not how well (bench/ measures that).
+    CHECK(log.syncCount() * 2 < static_cast<std::uint64_t>(kRecords));
 }
 
 TEST_CASE("journaled store: a write blocks until durable, or defers to an open CommitScope",
