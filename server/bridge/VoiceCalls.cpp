@@ -57,12 +57,13 @@ public:
         }, done);
     }
 
-    void playAudio(const std::string& url, Done done) override {
+    void playAudio(const std::string& url, const std::optional<voice::BasicCredentials>& credentials, Done done) override {
         std::weak_ptr<SipBridge> weak = bridge_;
-        run([weak, id = sipId_, url, done](SipBridge& bridge, Call& call) {
+        run([weak, id = sipId_, url, credentials, done](SipBridge& bridge, Call& call) {
             if (!bridge.http_) return done(false, "no HTTP client to fetch audio");
             // The account's outbound policy applies to media URLs as to callbacks.
             voice::CallbackScope scope{call.accountId, call.voiceCallId};
+            scope.credentials = credentials;
             bridge.http_->post(scope, url, "GET", nlohmann::json::object(), [weak, id, url, done](voice::CallbackResult r) {
                 auto b = weak.lock();
                 if (!b) return;

@@ -130,12 +130,12 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         return Ring{d.value_or(5)};
     }
     if (name == "PlayAudio") {
-        e.acceptAudioCredentials();
+        auto credentials = e.audioCredentials();
         e.checkAttributes();
         auto url = e.text();
         if (url.empty()) fail(e.where(), "has no URL");
         if (!isUrlReference(url)) fail(e.where(), "\"" + url + "\" is not an http(s) URL or a relative URL");
-        return PlayAudio{url};
+        return PlayAudio{url, credentials};
     }
     if (name == "Redirect") {
         Redirect r;

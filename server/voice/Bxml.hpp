@@ -86,6 +86,7 @@ struct Pause {
 
 struct PlayAudio {
     std::string url;  // the text content; may be relative to the document's URL
+    std::optional<BasicCredentials> credentials;  // username/password for fetching it
 };
 
 struct Redirect {

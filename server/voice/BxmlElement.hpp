@@ -170,12 +170,8 @@ public:
         }
     }
 
-    // <PlayAudio>'s username/password (Basic credentials for fetching the audio file, not a
-    // callback): accepted and not sent (docs/voice.md).
-    void acceptAudioCredentials() {
-        attr("username");
-        attr("password");
-    }
+    // <PlayAudio>'s username/password: Basic credentials for fetching the audio file.
+    std::optional<BasicCredentials> audioCredentials() { return credentialsPair("username", "password"); }
 
     // Every attribute must have been read (or be one Bandwidth defines that we ignore).
     void checkAttributes() const {

@@ -79,7 +79,7 @@ Gather parseGather(Element& e) {
             p.sentence = parseSpeak(c);
         } else if (name == "PlayAudio") {
             p.speak = false;
-            c.acceptAudioCredentials();
+            p.credentials = c.audioCredentials();
             c.checkAttributes();
             p.url = c.text();
             if (p.url.empty()) fail(c.where(), "has no URL");

@@ -30,6 +30,7 @@ struct GatherPrompt {
     bool speak = true;
     SpeakSentence sentence;  // when speak
     std::string url;         // when !speak
+    std::optional<BasicCredentials> credentials;  // when !speak: for fetching `url`
 };
 
 struct Gather {

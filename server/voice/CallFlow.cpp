@@ -193,7 +193,7 @@ void CallFlow::execute(const bxml::Verb& verb) {
     if (auto* r = std::get_if<bxml::Ring>(&verb)) return wait(r->duration);
     if (auto* a = std::get_if<bxml::PlayAudio>(&verb)) {
         mediaBusy_ = true;
-        return media_->playAudio(resolveUrl(baseUrl_, a->url), resumeAfter("PlayAudio"));
+        return media_->playAudio(resolveUrl(baseUrl_, a->url), a->credentials, resumeAfter("PlayAudio"));
     }
     if (auto* d = std::get_if<bxml::SendDtmf>(&verb)) {
         mediaBusy_ = true;

@@ -97,7 +97,7 @@ void CallFlow::playPrompt(const std::shared_ptr<GatherRun>& run) {
         });
     };
     if (prompt.speak) return media_->speak(prompt.sentence.text, prompt.sentence.voice, std::move(done));
-    media_->playAudio(resolveUrl(baseUrl_, prompt.url), std::move(done));
+    media_->playAudio(resolveUrl(baseUrl_, prompt.url), prompt.credentials, std::move(done));
 }
 
 void CallFlow::armGatherTimer(const std::shared_ptr<GatherRun>& run, double seconds) {

@@ -77,8 +77,9 @@ public:
 
     // Inbound calls only: answer (200 OK) before the first verb runs.
     virtual void answer(Done done) = 0;
-    // Plays the audio file at `url` (absolute http(s) URL) to the caller; done when it finished.
-    virtual void playAudio(const std::string& url, Done done) = 0;
+    // Plays the audio file at `url` (absolute http(s) URL, fetched with `credentials` as Basic
+    // authorization when given) to the caller; done when it finished.
+    virtual void playAudio(const std::string& url, const std::optional<BasicCredentials>& credentials, Done done) = 0;
     // RFC 4733 telephone-events; 'w' and ',' pause 0.5 s, 'W' 1 s.
     virtual void sendDtmf(const std::string& digits, double toneDurationMs, double toneIntervalMs, Done done) = 0;
     // Rings every target (INVITE with each SipUri's uui as User-To-User) and bridges the first to

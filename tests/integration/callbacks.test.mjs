@@ -134,7 +134,7 @@ test('https callbacks, BXML and audio with the CA file; Bandwidth event bodies; 
   await new Promise((r) => setTimeout(r, 300));
   answer = (p) => ({
     '/answer': '<Response><Redirect redirectUrl="/redirect" username="redir-user" password="redir-pass"/></Response>',
-    '/redirect': '<Response><PlayAudio>/audio.wav</PlayAudio><Hangup/></Response>',
+    '/redirect': '<Response><PlayAudio username="audio-user" password="audio-pass">/audio.wav</PlayAudio><Hangup/></Response>',
   }[p] ?? '');
   const before = requests.length;
   const created = await placeCall(s, {
@@ -150,8 +150,9 @@ test('https callbacks, BXML and audio with the CA file; Bandwidth event bodies; 
   const got = requests.slice(before);
   assert.deepEqual(got.map((r) => r.path), ['/answer', '/redirect', '/audio.wav', '/disconnect']);
 
-  const [ans, redirect, , disconnect] = got;
+  const [ans, redirect, audio, disconnect] = got;
   assert.equal(ans.auth, `call-user:${CALL_PASSWORD}`);
+  assert.equal(audio.auth, 'audio-user:audio-pass', 'the <PlayAudio>\'s own credentials fetch the file');
   assert.equal(redirect.auth, 'redir-user:redir-pass', 'the <Redirect>\'s own credentials');
   assert.equal(disconnect.auth, `call-user:${CALL_PASSWORD}`);
   for (const [r, schema] of [[ans, 'answerCallback'], [redirect, 'redirectCallback'], [disconnect, 'disconnectCallback']]) {

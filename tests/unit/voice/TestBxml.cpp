@@ -38,6 +38,11 @@ TEST_CASE("a document with every executable verb", "[voice][Bxml]") {
     REQUIRE(verbs.size() == 8);
     CHECK(std::get<Pause>(verbs[0]).duration == Approx(2.5));
     CHECK(std::get<PlayAudio>(verbs[1]).url == "https://cdn.example.com/hello.wav");
+    auto withCredentials = parse("<Response><PlayAudio username=\"cdn\" password=\"s3cret\">a.wav</PlayAudio></Response>");
+    const auto& credentials = std::get<PlayAudio>(withCredentials[0]).credentials;
+    REQUIRE(credentials);
+    CHECK(credentials->username == "cdn");
+    CHECK(credentials->password == "s3cret");
     const auto& dtmf = std::get<SendDtmf>(verbs[2]);
     CHECK(dtmf.digits == "12w34#*AbW,");
     CHECK(dtmf.toneDuration == 100);
@@ -78,6 +83,7 @@ TEST_CASE("defaults, the Bxml root, comments, CDATA and blank documents", "[voic
     CHECK(std::get<Pause>(verbs[0]).duration == 1);
     CHECK(std::get<Ring>(verbs[1]).duration == 5);
     CHECK(std::get<PlayAudio>(verbs[2]).url == "a.wav?x=1&y=2");
+    CHECK_FALSE(std::get<PlayAudio>(verbs[2]).credentials);
     CHECK(std::get<SendDtmf>(verbs[3]).toneDuration == 200);
     CHECK(std::get<SendDtmf>(verbs[3]).toneInterval == 400);
     CHECK(parse("").empty());
@@ -121,6 +127,8 @@ TEST_CASE("attribute values out of range or misspelled", "[voice][Bxml]") {
     CHECK_THAT(errorOf(doc("<Redirect redirectUrl=\"/x\" redirectMethod=\"PUT\"/>")),
                Catch::Contains("must be GET or POST"));
     CHECK_THAT(errorOf(doc("<PlayAudio></PlayAudio>")), Catch::Contains("has no URL"));
+    CHECK_THAT(errorOf(doc("<PlayAudio password=\"p\">a.wav</PlayAudio>")),
+               Catch::Contains("password is set but username is not"));
     CHECK_THAT(errorOf(doc("<Tag>" + std::string(257, 'x') + "</Tag>")), Catch::Contains("at most 256"));
 }
 

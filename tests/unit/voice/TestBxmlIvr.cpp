@@ -73,6 +73,8 @@ TEST_CASE("Gather: defaults, attributes and nested prompts", "[voice][bxml][ivr]
     REQUIRE(g.prompts.size() == 2);
     CHECK(g.prompts[0].speak);
     CHECK(g.prompts[0].sentence.text == "Press 1");
+    REQUIRE(g.prompts[1].credentials);
+    CHECK(g.prompts[1].credentials->username == "u");  // fetches the prompt
     CHECK(g.prompts[0].sentence.voice == "rms");
     CHECK(!g.prompts[1].speak);
     CHECK(g.prompts[1].url == "menu.wav");

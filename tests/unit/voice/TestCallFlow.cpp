@@ -51,6 +51,12 @@ struct Flow {
 
 }  // namespace
 
+TEST_CASE_METHOD(Flow, "<PlayAudio> files are fetched with the verb's own credentials", "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl, doc("<PlayAudio username=\"cdn\" password=\"pw\">audio/hi.wav</PlayAudio>"));
+    start();
+    CHECK(media->log == std::vector<std::string>{"play http://app.example/voice/audio/hi.wav as cdn", "hangup"});
+}
+
 TEST_CASE_METHOD(Flow, "answer callback, verbs in order, hang up at the end", "[voice][CallFlow]") {
     cb.bxml(call.answerUrl, doc("<PlayAudio>audio/hi.wav</PlayAudio><SendDtmf toneDuration=\"100\">12#</SendDtmf>"));
     start();

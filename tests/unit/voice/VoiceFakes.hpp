@@ -97,7 +97,9 @@ private:
 class FakeMedia : public CallMedia {
 public:
     void answer(Done done) override { record("answer", std::move(done)); }
-    void playAudio(const std::string& url, Done done) override { record("play " + url, std::move(done)); }
+    void playAudio(const std::string& url, const std::optional<BasicCredentials>& credentials, Done done) override {
+        record("play " + url + (credentials ? " as " + credentials->username : ""), std::move(done));
+    }
     void sendDtmf(const std::string& digits, double toneDurationMs, double toneIntervalMs, Done done) override {
         record("dtmf " + digits + " " + std::to_string(static_cast<int>(toneDurationMs)) + "/" +
                    std::to_string(static_cast<int>(toneIntervalMs)),
