@@ -46,6 +46,8 @@ before(async () => {
   });
 });
 after(async () => {
+  for (const uas of opened.sipps) await uas.kill();
+  for (const media of opened.media) media.close();
   await sb?.stop();
   // Under SWITCHBOARD_BIN=build-asan/switchboard: no sanitizer report from the speech workers or decoder.
   const logs = sb?.logs() ?? '';
@@ -58,11 +60,22 @@ const appUrl = (p) => `http://127.0.0.1:${app.address().port}${p}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A phone behind the trunk whose media is `media`'s socket; it waits for switchboard's BYE.
+// Phones and their sipp UASes, closed in after() too: a failed test leaves them open, and an open
+// socket would keep this file's process alive.
+const opened = { media: [], sipps: [] };
+async function openPhone() {
+  const media = await phoneMedia();
+  opened.media.push(media);
+  return media;
+}
+
 function trunkPhone(media) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-ivr-'));
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${media.port};;\n`);
-  return sipp({ target: '', scenario: 'uas_answer_inf.xml', timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });
+  const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });
+  opened.sipps.push(uas);
+  return uas;
 }
 
 async function placeCall() {
@@ -114,7 +127,7 @@ const MENU = '<Response><Gather gatherUrl="/gather" maxDigits="1" firstDigitTime
   + '<SpeakSentence>Press 1 for sales, press 2 for support.</SpeakSentence></Gather><Hangup/></Response>';
 
 test('IVR: the phone hears the prompt, presses 2 (RFC 4733) and reaches the support branch', async () => {
-  const media = await phoneMedia();
+  const media = await openPhone();
   const meter = energyMeter(media);
   routes = {
     '/answer': MENU,
@@ -153,7 +166,7 @@ test('IVR: the phone hears the prompt, presses 2 (RFC 4733) and reaches the supp
 });
 
 test('SpeakSentence is heard after a Pause, and not before', async () => {
-  const media = await phoneMedia();
+  const media = await openPhone();
   const meter = energyMeter(media);
   routes = { '/answer': '<Response><Pause duration="1.5"/><SpeakSentence>Hello from the speech engine.</SpeakSentence><Hangup/></Response>' };
   const uas = trunkPhone(media);
@@ -172,7 +185,7 @@ test('SpeakSentence is heard after a Pause, and not before', async () => {
 });
 
 test('Gather with no digits repeats the prompt repeatCount times, then sends empty digits', async () => {
-  const media = await phoneMedia();
+  const media = await openPhone();
   const meter = energyMeter(media);
   routes = {
     '/answer': '<Response><Gather gatherUrl="/gather" firstDigitTimeout="1" repeatCount="2">'
@@ -211,7 +224,7 @@ test('Gather with no digits repeats the prompt repeatCount times, then sends emp
 });
 
 test('PlayAudio of a 16 kHz stereo WAV is heard by the phone', async () => {
-  const media = await phoneMedia();
+  const media = await openPhone();
   const meter = energyMeter(media);
   files['/tone16k.wav'] = wav({ rate: 16000, channels: 2, seconds: 1.5 });
   routes = { '/answer': '<Response><PlayAudio>/tone16k.wav</PlayAudio><Hangup/></Response>' };
@@ -237,7 +250,7 @@ test('bad Gather attributes and an unsupported WAV end the call with a disconnec
     ['<Response><SpeakSentence gender="robot">Hi</SpeakSentence></Response>', 'invalid-bxml', /gender "…" must be male or female/],
     ['<Response><PlayAudio>/not-a-wav</PlayAudio></Response>', 'application-error', /<PlayAudio> failed: unsupported audio file: WAV: not a readable audio file/],
   ]) {
-    const media = await phoneMedia();
+    const media = await openPhone();
     files['/not-a-wav'] = Buffer.from('this is text, not audio');
     routes = { '/answer': bxml };
     const uas = trunkPhone(media);

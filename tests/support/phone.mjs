@@ -60,6 +60,7 @@ export async function phoneMedia() {
     }
   });
   let timer = null;
+  let closed = false;
   let muted = false;
   let amplitude = 8000;
   let seq = 1000;
@@ -115,7 +116,7 @@ export async function phoneMedia() {
         ts = saved;
       }
     },
-    close() { clearInterval(timer); timer = null; sock.close(); },
+    close() { clearInterval(timer); timer = null; if (!closed) { closed = true; sock.close(); } },  // idempotent
   };
 }
 
