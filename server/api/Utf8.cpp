@@ -1,5 +1,7 @@
 #include "server/api/Utf8.hpp"
 
+#include <algorithm>
+
 namespace sb::api {
 
 namespace {
@@ -83,6 +85,12 @@ std::string decodePercent(std::string_view in) {
         }
     }
     return out;
+}
+
+std::string decodeQueryComponent(std::string_view in) {
+    std::string plus(in);
+    std::replace(plus.begin(), plus.end(), '+', ' ');
+    return decodePercent(plus);
 }
 
 }  // namespace sb::api

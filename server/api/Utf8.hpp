@@ -16,5 +16,7 @@ std::string truncateUtf8(std::string_view text, std::size_t maxBytes);
 
 // Decodes %XX escapes (RFC 3986 §2.1); other bytes, and malformed escapes, are kept as they are.
 std::string decodePercent(std::string_view in);
+// A query string's name or value (application/x-www-form-urlencoded): '+' is a space, then %XX.
+std::string decodeQueryComponent(std::string_view in);
 
 }  // namespace sb::api

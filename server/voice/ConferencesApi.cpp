@@ -7,6 +7,7 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/Utf8.hpp"
 #include "server/voice/Conferences.hpp"
 #include "server/voice/VoiceApi.hpp"
 
@@ -19,18 +20,6 @@ namespace {
 
 constexpr std::size_t kMaxQueryValue = 256;
 
-std::string decode(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-        if (s[i] == '+') out += ' ';
-        else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else out += s[i];
-    }
-    return out;
-}
 
 // listConferences: name, minCreatedTime, maxCreatedTime, pageSize (1..1000), pageToken.
 ConferenceFilter parseFilter(const std::string& query) {
@@ -43,8 +32,8 @@ ConferenceFilter parseFilter(const std::string& query) {
         q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
         if (part.empty()) continue;
         auto eq = part.find('=');
-        auto key = decode(part.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : decode(part.substr(eq + 1));
+        auto key = api::decodeQueryComponent(part.substr(0, eq));
+        auto value = eq == std::string_view::npos ? std::string() : api::decodeQueryComponent(part.substr(eq + 1));
         if (value.size() > kMaxQueryValue) throw apierr::invalidField(key.substr(0, 64), "is too long");
         if (key == "name") f.name = value;
         else if (key == "minCreatedTime") f.minCreatedTime = value;

@@ -8,6 +8,7 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/Utf8.hpp"
 #include "server/api/ByteRange.hpp"
 #include "server/voice/Calls.hpp"
 #include "server/voice/RecordingEvents.hpp"
@@ -24,18 +25,6 @@ namespace {
 constexpr const char* kBase = "/api/v2/accounts/{accountId}";
 constexpr std::size_t kMaxQueryValue = 256;
 
-std::string decode(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') out += ' ';
-        else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-                 std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else out += s[i];
-    }
-    return out;
-}
 
 // Bandwidth's listAccountCallRecordings filters: to, from, minStartTime, maxStartTime.
 RecordingFilter parseFilter(const std::string& query) {
@@ -46,8 +35,8 @@ RecordingFilter parseFilter(const std::string& query) {
         auto part = q.substr(0, amp);
         q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
         auto eq = part.find('=');
-        auto key = decode(part.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : decode(part.substr(eq + 1));
+        auto key = api::decodeQueryComponent(part.substr(0, eq));
+        auto value = eq == std::string_view::npos ? std::string() : api::decodeQueryComponent(part.substr(eq + 1));
         if (value.size() > kMaxQueryValue) throw api::errors::invalidField(key, "is too long");
         auto isTime = [](const std::string& v) {
             // YYYY-MM-DDTHH:MM:SS…, compared to the second

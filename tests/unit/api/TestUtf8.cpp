@@ -48,3 +48,9 @@ TEST_CASE("dumpJson never throws on invalid UTF-8", "[server][api][utf8]") {
     CHECK_NOTHROW(out = protocol::dumpJson(j));
     CHECK(out == "{\"error\":\"No such resource: /\xEF\xBF\xBD\"}");  // U+FFFD
 }
+
+TEST_CASE("decodeQueryComponent: '+' is a space, %2B a plus, malformed escapes kept", "[api][utf8]") {
+    CHECK(sb::api::decodeQueryComponent("team+room%2B1") == "team room+1");
+    CHECK(sb::api::decodeQueryComponent("a%zz%4") == "a%zz%4");
+    CHECK(sb::api::decodeQueryComponent("%41%42") == "AB");
+}
