@@ -21,6 +21,7 @@
 #include "server/voice/VoiceExecutor.hpp"
 #include "server/voice/VoiceService.hpp"
 #include "server/net/HttpServer.hpp"
+#include "server/app/MediaWiring.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingService.hpp"
@@ -126,6 +127,7 @@ struct Server::Parts {
     state::JournaledSessionStore* journaled;  // store, if it is one (group commit), else null
     auth::TokenService tokens;
     api::CallControl calls;
+    CallControlMembership membership{calls};  // what media reads of call control
     api::AccountAuthenticator authenticator;
     ops::RateLimiter limiter;
     ops::Metrics metrics;
@@ -184,8 +186,8 @@ int Server::run() {
     mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
     mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
     mc.janusMaxMessageBytes = config_.janusMaxMessageBytes;
-    parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->calls);
-    parts_->calls.setObserver(parts_->media);
+    parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->membership);
+    parts_->calls.setObserver(std::make_shared<MediaCallObserver>(parts_->media));
     parts_->media->start();
     if (!config_.janusUrl) log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
 

@@ -1,4 +1,5 @@
 #include "server/bridge/SipBridge.hpp"
+#include "server/bridge/JoinStatus.hpp"
 #include "server/bridge/BridgeCall.hpp"
 
 #include <boost/asio/post.hpp>
@@ -117,11 +118,8 @@ void SipBridge::onInvite(const sip::InboundInvite& invite) {
     auto check = tokens_.verify(uui.token, calls_.now());
     if (!check) return refuse(invite.callId, 403, std::string("token: ") + auth::tokenErrorMessage(*check.error));
     join(invite.callId, invite.remote, check.claims.accountId, check.claims.participantId, true,
-         [self = shared_from_this(), callId = invite.callId](const std::string& error) {
-             if (!error.empty()) {
-                 int status = error.find("not in a session") != std::string::npos ? 404 : 503;
-                 self->refuse(callId, status, error);
-             }
+         [self = shared_from_this(), callId = invite.callId](std::optional<media::PhoneJoinFailure> failure) {
+             if (failure) self->refuse(callId, sipStatusOf(failure->kind), failure->detail);
          });
 }
 
@@ -160,21 +158,22 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
 }
 
 void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, const std::string& accountId,
-                     const std::string& participantId, bool inbound, std::function<void(std::string)> done) {
+                     const std::string& participantId, bool inbound, JoinDone done) {
+    // (Media checks the participant again when the phone attaches: it may leave meanwhile.)
     try {
         auto p = calls_.participant(accountId, participantId);
-        if (!p.sessionId) return done("participant is not in a session");
+        if (!p.sessionId) return done(media::PhoneJoinFailure{media::JoinError::NotInSession, "participant is not in a session"});
     } catch (const api::ApiError&) {
-        return done("participant no longer exists");
+        return done(media::PhoneJoinFailure{media::JoinError::NoParticipant, "participant no longer exists"});
     }
     std::string error;
     auto call = newCall(callId, &remote, error);
-    if (!call) return done(error);
+    if (!call) return done(media::PhoneJoinFailure{media::JoinError::MediaUnavailable, error});
     call->accountId = accountId;
     call->participantId = participantId;
     call->inbound = inbound;
-    attach(call, [self = shared_from_this(), call, remote, done](const std::string& err) {
-        if (err.empty()) {
+    attach(call, [self = shared_from_this(), call, remote, done](std::optional<media::PhoneJoinFailure> failure) {
+        if (!failure) {
             sip::LocalMedia local;
             local.address = self->config_.rtpAddress;
             local.port = call->pipeline->phonePort();
@@ -187,20 +186,20 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, 
             self->stats_.activeCalls = self->active_.size();
             call->pipeline->stop();
         }
-        done(err);
+        done(failure);
     });
 }
 
 // Makes the call's audio its participant's audio in the participant's session.
-void SipBridge::attach(const std::shared_ptr<Call>& call, std::function<void(std::string)> done) {
+void SipBridge::attach(const std::shared_ptr<Call>& call, JoinDone done) {
     const std::string callId = call->id;
     media_->attachPhone(callId, call->accountId, call->participantId, call->pipeline->roomPort(), call->sink,
-                        [self = shared_from_this(), callId, done](std::optional<std::string> error,
+                        [self = shared_from_this(), callId, done](std::optional<media::PhoneJoinFailure> failure,
                                                                   media::PhoneEndpoint janus) {
-        asio::post(self->strand_, [self, callId, done, error, janus] {
+        asio::post(self->strand_, [self, callId, done, failure, janus] {
             auto it = self->active_.find(callId);
-            if (it == self->active_.end()) return done("call ended");
-            if (error) return done(*error);
+            if (it == self->active_.end()) return done(media::PhoneJoinFailure{media::JoinError::CallEnded, "call ended"});
+            if (failure) return done(failure);
             auto joined = it->second;
             boost::system::error_code ec;
             joined->pipeline->setJanusRemote(CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec), janus.port));
@@ -211,7 +210,7 @@ void SipBridge::attach(const std::shared_ptr<Call>& call, std::function<void(std
             });
             ++self->stats_.callsAnswered;
             app::log(app::LogLevel::Info, "sip: call " + callId + " joined the session of participant " + joined->participantId);
-            done("");
+            done(std::nullopt);
         });
     });
 }

@@ -107,11 +107,13 @@ private:
 
     void onInvite(const sip::InboundInvite& invite);
     void refuse(const std::string& callId, int status, const std::string& reason);
+    // Why a call could not join its participant's session; nullopt: it joined.
+    using JoinDone = std::function<void(std::optional<media::PhoneJoinFailure>)>;
     void join(const std::string& callId, const sip::RemoteMedia& remote, const std::string& accountId,
-              const std::string& participantId, bool inbound, std::function<void(std::string)> done);
+              const std::string& participantId, bool inbound, JoinDone done);
     void end(const std::string& callId, const std::string& reason, bool hangupSip);
     std::shared_ptr<Call> newCall(const std::string& callId, const sip::RemoteMedia* remote, std::string& error);
-    void attach(const std::shared_ptr<Call>& call, std::function<void(std::string)> done);
+    void attach(const std::shared_ptr<Call>& call, JoinDone done);
     // INVITE through the trunk with a new pipeline's ports in the offer; the call is registered
     // under the endpoint's id. nullptr (and `error`) when no RTP port is free.
     std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri, const std::string& from,

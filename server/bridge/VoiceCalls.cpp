@@ -135,10 +135,10 @@ public:
                 }
                 call.participantId = check.claims.participantId;
                 auto shared = b.active_[call.id];
-                b.attach(shared, [shared, i, outcome, answered, done](const std::string& err) mutable {
-                    if (!err.empty()) {
+                b.attach(shared, [shared, i, outcome, answered, done](std::optional<media::PhoneJoinFailure> failure) mutable {
+                    if (failure) {
                         outcome.legs[i].cause = voice::cause::kRejected;
-                        outcome.legs[i].errorMessage = err;
+                        outcome.legs[i].errorMessage = failure->detail;
                         return done(outcome);
                     }
                     outcome.answeredIndex = i;

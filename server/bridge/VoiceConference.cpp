@@ -72,7 +72,7 @@ void SipBridge::joinConference(Call& call, const std::string& accountId, const s
     call.pipeline->stopPlayback();
     const std::string callId = call.id;
     media_->attachPhone(callId, accountId, link->participantId, call.pipeline->roomPort(), call.sink,
-                        [self = shared_from_this(), callId, link](std::optional<std::string> error, media::PhoneEndpoint janus) {
+                        [self = shared_from_this(), callId, link](std::optional<media::PhoneJoinFailure> error, media::PhoneEndpoint janus) {
         asio::post(self->strand_, [self, callId, link, error, janus] {
             auto it = self->active_.find(callId);
             bool current = it != self->active_.end() && it->second->conference == link;
@@ -89,7 +89,7 @@ void SipBridge::joinConference(Call& call, const std::string& accountId, const s
                     self->calls_.deleteParticipant(link->accountId, link->participantId);
                 } catch (const std::exception&) {
                 }
-                if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(false, *error);
+                if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(false, error->detail);
                 return;
             }
             boost::system::error_code ec;

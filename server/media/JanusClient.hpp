@@ -19,6 +19,7 @@ namespace sb::media {
 struct JanusReply {
     bool ok = false;
     std::string error;   // why, when !ok
+    int code = 0;        // Janus's or the plugin's error code when !ok; 0 for transport or shape errors
     nlohmann::json data;  // plugindata.data for plugin replies, else the reply's "data"
     nlohmann::json jsep;  // null when absent
 };
@@ -26,7 +27,17 @@ struct JanusReply {
 using JanusCallback = std::function<void(const JanusReply&)>;
 using HandleId = std::uint64_t;
 
-class JanusClient {
+// What the VideoRoom client needs of a Janus session; JanusClient is the real one, unit tests
+// script their own.
+class JanusPort {
+public:
+    virtual ~JanusPort() = default;
+    virtual void attach(const std::string& plugin, std::function<void(bool ok, HandleId, const std::string& error)> cb) = 0;
+    virtual void message(HandleId handle, nlohmann::json body, nlohmann::json jsep, JanusCallback cb) = 0;
+    virtual void detach(HandleId handle) = 0;
+};
+
+class JanusClient : public JanusPort {
 public:
     struct Listener {
         // An event without a pending transaction, for a handle: "event" (plugin), "webrtcup",
@@ -41,15 +52,15 @@ public:
     // `maxMessageBytes`: a bigger message from Janus closes the connection (then reconnects).
     JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url, Listener listener,
                 std::size_t maxMessageBytes = 1024 * 1024);
-    ~JanusClient();
+    ~JanusClient() override;
 
     void start();
     void stop();
     bool ready() const;
 
-    void attach(const std::string& plugin, std::function<void(bool ok, HandleId, const std::string& error)> cb);
-    void message(HandleId handle, nlohmann::json body, nlohmann::json jsep, JanusCallback cb);
-    void detach(HandleId handle);
+    void attach(const std::string& plugin, std::function<void(bool ok, HandleId, const std::string& error)> cb) override;
+    void message(HandleId handle, nlohmann::json body, nlohmann::json jsep, JanusCallback cb) override;
+    void detach(HandleId handle) override;
     void hangup(HandleId handle);
 
     class Impl;

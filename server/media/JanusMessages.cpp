@@ -11,10 +11,17 @@ const json* field(const json& obj, const char* key) {
     return it == obj.end() ? nullptr : &*it;
 }
 
-JanusReply failed(std::string why) {
+JanusReply failed(std::string why, int code = 0) {
     JanusReply r;
     r.error = std::move(why);
+    r.code = code;
     return r;
+}
+
+int codeOf(const json* code) {
+    if (!code || !code->is_number_integer()) return 0;
+    auto c = code->get<std::int64_t>();
+    return c > 0 && c < 100000 ? static_cast<int>(c) : 0;
 }
 }  // namespace
 
@@ -70,7 +77,7 @@ JanusReply parseReply(const json& msg) {
         // {"janus":"error","error":{"code":N,"reason":"…"}} (Janus API, janus.js).
         const auto* e = field(msg, "error");
         auto reason = e ? stringAt(*e, "reason") : std::nullopt;
-        return failed(sanitizedReason(reason.value_or("error")));
+        return failed(sanitizedReason(reason.value_or("error")), e ? codeOf(field(*e, "code")) : 0);
     }
     JanusReply r;
     if (const auto* pd = field(msg, "plugindata")) {
@@ -80,7 +87,8 @@ JanusReply parseReply(const json& msg) {
         if (r.data.contains("error_code") || r.data.contains("error")) {
             auto code = field(r.data, "error_code");
             std::string codeText = code && code->is_number_integer() ? std::to_string(code->get<std::int64_t>()) : "?";
-            return failed(sanitizedReason(stringAt(r.data, "error").value_or("plugin error")) + " (" + codeText + ")");
+            return failed(sanitizedReason(stringAt(r.data, "error").value_or("plugin error")) + " (" + codeText + ")",
+                          codeOf(code));
         }
     } else if (const auto* data = field(msg, "data")) {
         if (!data->is_object()) return failed(kMalformed);
@@ -96,10 +104,6 @@ JanusReply parseReply(const json& msg) {
     return r;
 }
 
-bool isNoSuchFeed(const JanusReply& reply) {
-    constexpr std::string_view kCode = " (428)";
-    return !reply.ok && reply.error.size() >= kCode.size() &&
-           reply.error.compare(reply.error.size() - kCode.size(), kCode.size(), kCode) == 0;
-}
+bool isNoSuchFeed(const JanusReply& reply) { return !reply.ok && reply.code == kNoSuchFeed; }
 
 }  // namespace sb::media::janus

@@ -71,18 +71,19 @@ std::string finishAnswer(const std::string& answerSdp, const std::vector<std::st
     return sdp.str();
 }
 
-nlohmann::json streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
+StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
                               const std::map<std::string, std::string>& aliases) {
-    nlohmann::json out = nlohmann::json::object();
+    StreamMetadata out;
     for (const auto& t : tracks) {
         auto& entry = out[t.msid];
-        if (entry.is_null()) {
-            entry = {{"endpointId", t.msid}, {"participantId", participantId}, {"mediaTypes", nlohmann::json::array()}};
-            if (auto a = aliases.find(t.msid); a != aliases.end()) entry["alias"] = a->second;
+        if (entry.endpointId.empty()) {
+            entry.endpointId = t.msid;
+            entry.participantId = participantId;
+            if (auto a = aliases.find(t.msid); a != aliases.end()) entry.alias = a->second;
         }
         auto type = mediaTypeOf(t.kind);
-        auto& types = entry["mediaTypes"];
-        if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+        if (std::find(entry.mediaTypes.begin(), entry.mediaTypes.end(), type) == entry.mediaTypes.end())
+            entry.mediaTypes.push_back(type);
     }
     return out;
 }

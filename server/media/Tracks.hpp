@@ -3,10 +3,10 @@
 // into streams by msid, filtered by the participant's publish permissions.
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "server/media/MediaEvents.hpp"
 #include "server/media/Sdp.hpp"
 #include "server/state/Model.hpp"
 
@@ -39,7 +39,7 @@ std::string finishAnswer(const std::string& answerSdp, const std::vector<std::st
 
 // streamMetadata of reference §2.3 for one participant's tracks: {msid: {endpointId,
 // participantId, mediaTypes, alias?}}; `aliases` maps msid to the alias the client gave.
-nlohmann::json streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
+StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
                               const std::map<std::string, std::string>& aliases);
 
 std::string mediaTypeOf(const std::string& kind);  // "audio" → "AUDIO"

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "server/app/Log.hpp"
+#include "server/signaling/MediaJson.hpp"
 
 namespace sb::signaling {
 
@@ -74,11 +75,20 @@ void SignalingSession::onClose() {
     slot_.reset();
 }
 
-void SignalingSession::notify(const std::string& method, const json& params) {
-    send(protocol::rpcNotification(method, params));
+void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
+    send(protocol::rpcNotification(protocol::method::kSdpOffer, toJson(offer)));
 }
 
-void SignalingSession::closeDevice(std::uint16_t code, const std::string& reason) {
+void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
+    send(protocol::rpcNotification(protocol::method::kDtmf, toJson(dtmf)));
+}
+
+void SignalingSession::closeDevice(media::CloseReason reason) {
+    auto [code, text] = closeOf(reason);
+    close(code, text);
+}
+
+void SignalingSession::close(std::uint16_t code, const std::string& reason) {
     std::lock_guard lock(mutex_);
     if (connection_) connection_->close(code, reason);
 }
@@ -92,12 +102,19 @@ void SignalingSession::replyResult(const RpcMessage& m, const json& result) {
     if (m.kind == RpcMessage::Kind::Request) send(protocol::rpcResult(m.id, result));
 }
 
-media::RpcReply SignalingSession::replyLater(const RpcMessage& m) {
+namespace {
+json resultJson(const media::PublishAnswer& answer) { return toJson(answer); }
+json resultJson(bool) { return json::object(); }
+json resultJson(int delivered) { return json{{"delivered", delivered}}; }
+}  // namespace
+
+template <class T>
+media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
     std::weak_ptr<SignalingSession> weak = shared_from_this();
-    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](std::optional<RpcError> error, json result) {
+    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](std::optional<media::MediaError> error, T result) {
         auto self = weak.lock();
         if (!self || !request) return;
-        self->send(error ? protocol::rpcError(id, *error) : protocol::rpcResult(id, result));
+        self->send(error ? protocol::rpcError(id, rpcErrorOf(*error)) : protocol::rpcResult(id, resultJson(result)));
     };
 }
 
@@ -124,14 +141,14 @@ void SignalingSession::offerSdp(const RpcMessage& m) {
         }
     }
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->offer(deviceId_, sdp, std::move(aliases), replyLater(m));
+    media_->offer(deviceId_, sdp, std::move(aliases), replyLater<media::PublishAnswer>(m));
 }
 
 void SignalingSession::answerSdp(const RpcMessage& m) {
     const auto& sdp = protocol::requireString(m.params, "sdpAnswer");
     if (sdp.rfind("v=0", 0) != 0) throw RpcError(RpcErrorCode::InvalidParams, "sdpAnswer is not an SDP description", "sdpAnswer");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->answer(deviceId_, sdp, replyLater(m));
+    media_->answer(deviceId_, sdp, replyLater<bool>(m));
 }
 
 void SignalingSession::ping(const RpcMessage& m) { replyResult(m, json::object()); }
@@ -162,14 +179,14 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
     std::string upper = tones;
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->deviceDtmf(deviceId_, upper, replyLater(m));
+    media_->deviceDtmf(deviceId_, upper, replyLater<int>(m));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {
     left_ = true;
     replyResult(m, json::object());
     if (media_) media_->detachDevice(deviceId_);
-    closeDevice(1000, "left");
+    close(1000, "left");
 }
 
 }  // namespace sb::signaling

@@ -33,8 +33,9 @@ public:
     void onClose() override;
 
     // media::DeviceSink
-    void notify(const std::string& method, const nlohmann::json& params) override;
-    void closeDevice(std::uint16_t code, const std::string& reason) override;
+    void streamsOffered(const media::StreamsOffer& offer) override;
+    void dtmfHeard(const media::HeardDtmf& dtmf) override;
+    void closeDevice(media::CloseReason reason) override;
 
 private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
@@ -49,8 +50,11 @@ private:
     void sendDtmf(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
-    media::RpcReply replyLater(const protocol::RpcMessage& m);
+    // The reply to `m` once media answers: its result as JSON, or its error as a JSON-RPC error.
+    template <class T>
+    media::MediaReply<T> replyLater(const protocol::RpcMessage& m);
     void send(std::string text);
+    void close(std::uint16_t code, const std::string& reason);
 
     std::string deviceId_;
     DeviceIdentity identity_;

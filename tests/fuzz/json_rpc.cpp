@@ -12,6 +12,7 @@
 #include "server/api/CallControl.hpp"
 #include "server/app/Log.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/app/MediaWiring.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/signaling/SignalingSession.hpp"
 #include "server/state/MemorySessionStore.hpp"
@@ -65,8 +66,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     calls.addParticipantToSession("9900000", session.id, created.participant.id, std::nullopt);
 
     boost::asio::io_context io;
-    auto media = std::make_shared<media::MediaOrchestrator>(io.get_executor(), media::MediaConfig{}, calls);
-    calls.setObserver(media);
+    app::CallControlMembership membership(calls);
+    auto media = std::make_shared<media::MediaOrchestrator>(io.get_executor(), media::MediaConfig{}, membership);
+    calls.setObserver(std::make_shared<app::MediaCallObserver>(media));
     media->start();
     auto connection = std::make_shared<RecordingConnection>();
     signaling::DeviceIdentity identity{"9900000", created.participant.id, "browser", "fuzz", "device-1"};

@@ -6,11 +6,13 @@
 // The first byte picks the publish permissions; the rest is the description. Findings: crashes,
 // sanitizer reports, exceptions, and a parse → str → parse round trip that loses m-sections.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "server/media/PublisherSections.hpp"
 #include "server/media/Sdp.hpp"
 #include "server/media/Tracks.hpp"
+#include "server/signaling/MediaJson.hpp"
 #include "server/sip/endpoint/AudioSdp.hpp"
 
 using namespace sb;
@@ -62,7 +64,7 @@ void webrtcSide(const std::string& sdp, std::uint8_t flags) {
     media::readNegotiatedCodecs(sdp, plan.tracks);
     std::map<std::string, std::string> aliases;
     for (const auto& t : plan.tracks) aliases[t.msid] = "alias";
-    (void)media::streamMetadata(plan.tracks, "participant", aliases).dump();
+    (void)signaling::toJson(media::streamMetadata(plan.tracks, "participant", aliases)).dump();
 
     // PublisherSections: laid out by one offer, then this one again as Janus would get it; the
     // answer put back in the browser's order has exactly the offer's m-sections.

@@ -1,0 +1,404 @@
+#include "server/media/MediaRooms.hpp"
+
+#include <random>
+
+#include "server/app/Log.hpp"
+#include "server/state/SubscriptionResolver.hpp"
+
+namespace sb::media {
+
+namespace {
+constexpr auto kRetireGrace = std::chrono::seconds(5);
+
+std::uint64_t randomRoomId() {
+    static std::mt19937_64 rng{std::random_device{}()};
+    // Janus room ids travel as JSON numbers: stay below 2^53 so every JSON parser keeps them exact.
+    return 1 + rng() % ((std::uint64_t{1} << 52) - 1);
+}
+
+template <class Map>
+std::vector<std::string> keysWhere(const Map& legs, const std::function<bool(const typename Map::mapped_type&)>& pred) {
+    std::vector<std::string> ids;
+    for (const auto& [id, leg] : legs)
+        if (pred(leg)) ids.push_back(id);
+    return ids;
+}
+}  // namespace
+
+MediaRooms::MediaRooms(JanusPort& janus, const Membership& membership, MediaConfig config, Scheduler scheduler)
+    : videoRoom_(janus, RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom}),
+      membership_(membership),
+      config_(std::move(config)),
+      scheduler_(std::move(scheduler)) {}
+
+std::optional<state::Participant> MediaRooms::participant(const std::string& accountId,
+                                                          const std::string& participantId) const {
+    return membership_.participant(accountId, participantId);
+}
+
+BrowserLeg* MediaRooms::browser(const std::string& deviceId) {
+    auto it = browsers_.find(deviceId);
+    return it == browsers_.end() ? nullptr : it->second.get();
+}
+
+PhoneLeg* MediaRooms::phone(const std::string& callId) {
+    auto it = phones_.find(callId);
+    return it == phones_.end() ? nullptr : it->second.get();
+}
+
+// ---- legs ----
+
+void MediaRooms::addBrowser(const std::string& deviceId, const std::string& accountId, const std::string& participantId,
+                            std::shared_ptr<DeviceSink> sink) {
+    auto& leg = browsers_[deviceId];
+    if (!leg) ++stats_.devices;
+    leg = std::make_unique<BrowserLeg>(*this, deviceId, accountId, participantId, std::move(sink));
+    leg->refresh();  // streams it is subscribed to may already be live: offered right away
+}
+
+void MediaRooms::removeBrowser(const std::string& deviceId) {
+    auto it = browsers_.find(deviceId);
+    if (it == browsers_.end()) return;
+    // Out of the registry first, so the room refresh its leaving causes does not include it.
+    auto leg = std::move(it->second);
+    browsers_.erase(it);
+    --stats_.devices;
+    leg->close();
+    reap();
+}
+
+void MediaRooms::addPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
+                          std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done) {
+    if (phones_.count(callId)) return done(PhoneJoinFailure{JoinError::AlreadyAttached, "call is already attached"}, {});
+    auto& leg = phones_[callId];
+    leg = std::make_unique<PhoneLeg>(*this, callId, accountId, participantId, forwardPort, std::move(sink));
+    ++stats_.devices;
+    ++stats_.phones;
+    leg->join(std::move(done));
+}
+
+void MediaRooms::releasePhone(const std::string& callId) {
+    auto it = phones_.find(callId);
+    if (it == phones_.end()) return;
+    auto leg = std::move(it->second);
+    phones_.erase(it);
+    --stats_.devices;
+    --stats_.phones;
+    leg->release();
+    if (!leg->session().empty()) {
+        refreshRoom(leg->session());
+        roomMayBeUnused(leg->session());
+    }
+}
+
+int MediaRooms::deviceDtmf(const std::string& deviceId, const std::string& tones) {
+    auto* d = browser(deviceId);
+    if (!d || d->feed() == 0) return 0;
+    int delivered = 0;
+    for (auto& [id, p] : phones_)
+        if (p->hears(d->feed())) {
+            p->sink().sendDtmf(tones);
+            ++delivered;
+        }
+    return delivered;
+}
+
+void MediaRooms::phoneDigit(const std::string& callId, char digit) {
+    auto* p = phone(callId);
+    if (!p || p->feed() == 0) return;
+    for (auto& [id, d] : browsers_)
+        if (d->receives(p->feed())) d->sink().dtmfHeard({p->participantId(), std::string(1, digit), "phone-" + callId});
+}
+
+// ---- rooms ----
+
+void MediaRooms::withRoom(const std::string& accountId, const std::string& sessionId,
+                          std::function<void(std::optional<RoomRef>)> then) {
+    auto it = rooms_.find(sessionId);
+    if (it != rooms_.end()) {
+        if (it->second->created) return then(RoomRef{sessionId, it->second->roomId});
+        it->second->waiters.push_back(std::move(then));
+        return;
+    }
+    if (!control_) return then(std::nullopt);
+    if (!spareRooms_.empty()) {
+        auto spare = std::move(spareRooms_.back());
+        spareRooms_.pop_back();
+        --stats_.spareRooms;
+        spare->accountId = accountId;
+        spare->sessionId = sessionId;
+        RoomRef ref{sessionId, spare->roomId};
+        rooms_[sessionId] = std::move(spare);
+        return then(ref);
+    }
+    auto room = std::make_unique<Room>();
+    room->accountId = accountId;
+    room->sessionId = sessionId;
+    room->roomId = randomRoomId();
+    room->waiters.push_back(std::move(then));
+    const auto roomId = room->roomId;
+    rooms_[sessionId] = std::move(room);
+    videoRoom_.createRoom(control_, roomId, sessionId, [self = shared_from_this(), sessionId, roomId](std::optional<JanusError> error) {
+        auto found = self->rooms_.find(sessionId);
+        if (found == self->rooms_.end() || found->second->roomId != roomId) return;
+        auto waiters = std::move(found->second->waiters);
+        if (error) {
+            app::log(app::LogLevel::Error, "media: cannot create room for session " + sessionId + ": " + error->reason);
+            self->rooms_.erase(found);
+            for (auto& w : waiters) w(std::nullopt);
+            return;
+        }
+        found->second->created = true;
+        ++self->stats_.rooms;
+        for (auto& w : waiters) w(RoomRef{sessionId, roomId});
+    });
+}
+
+std::optional<RoomRef> MediaRooms::existingRoom(const std::string& sessionId) const {
+    auto it = rooms_.find(sessionId);
+    if (it == rooms_.end() || !it->second->created) return std::nullopt;
+    return RoomRef{sessionId, it->second->roomId};
+}
+
+void MediaRooms::remotePublisherFor(const std::string& sessionId, const std::string& callId,
+                                    std::function<void(std::optional<JanusError>, RemotePublisher)> then) {
+    auto it = rooms_.find(sessionId);
+    if (it == rooms_.end()) return then(JanusError{0, "room is gone"}, {});
+    for (auto& remote : it->second->remotes) {
+        if (!remote.callId.empty()) continue;
+        remote.callId = callId;  // reuse an idle remote publisher (its ports never leak)
+        return then(std::nullopt, remote.endpoint);
+    }
+    videoRoom_.addRemotePublisher(control_, it->second->roomId, config_.remotePublisherIface,
+                                  [self = shared_from_this(), sessionId, callId, then](std::optional<JanusError> error,
+                                                                                       RemotePublisher remote) {
+                                      auto room = self->rooms_.find(sessionId);
+                                      if (!error && room == self->rooms_.end()) error = JanusError{0, "room is gone"};
+                                      if (error) return then(error, {});
+                                      room->second->remotes.push_back({remote, callId});
+                                      ++self->stats_.remotePublishers;
+                                      then(std::nullopt, remote);
+                                  });
+}
+
+void MediaRooms::releaseRemotePublisher(const std::string& sessionId, const std::string& callId) {
+    auto it = rooms_.find(sessionId);
+    if (it == rooms_.end()) return;
+    for (auto& remote : it->second->remotes)
+        if (remote.callId == callId) remote.callId.clear();  // idle, kept for the next call
+}
+
+bool MediaRooms::inUse(const std::string& sessionId) const {
+    for (const auto& [id, d] : browsers_)
+        if (d->publishSession() == sessionId || d->subscribeSession() == sessionId) return true;
+    for (const auto& [id, p] : phones_)
+        if (p->session() == sessionId) return true;
+    return false;
+}
+
+void MediaRooms::roomMayBeUnused(const std::string& sessionId) {
+    auto it = rooms_.find(sessionId);
+    if (it == rooms_.end() || !it->second->created || inUse(sessionId)) return;
+    if (!it->second->remotes.empty()) {
+        spareRooms_.push_back(std::move(it->second));
+        rooms_.erase(it);
+        ++stats_.spareRooms;
+        return;
+    }
+    if (control_) videoRoom_.destroyRoom(control_, it->second->roomId);
+    rooms_.erase(it);
+    --stats_.rooms;
+}
+
+void MediaRooms::retire(HandleId handle, std::uint64_t feed) {
+    retired_.push_back({handle, feed, std::chrono::steady_clock::now() + kRetireGrace});
+    reap();
+}
+
+// Others unsubscribe from a feed first; its handle is detached once nobody receives it (or after
+// a grace period), so Janus never has to renegotiate subscribers on its own.
+void MediaRooms::reap() {
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = retired_.begin(); it != retired_.end();) {
+        bool received = false;
+        for (const auto& [id, d] : browsers_) received = received || d->receives(it->feed);
+        if (!received || it->deadline <= now) {
+            if (control_) videoRoom_.detach(it->handle);
+            it = retired_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!retired_.empty() && !reapScheduled_) {
+        reapScheduled_ = true;
+        after(std::chrono::seconds(1), [self = shared_from_this()] {
+            self->reapScheduled_ = false;
+            self->reap();
+        });
+    }
+    std::vector<std::string> sessions;
+    for (const auto& [sid, room] : rooms_) sessions.push_back(sid);
+    for (const auto& sid : sessions) roomMayBeUnused(sid);
+}
+
+// ---- what each leg receives ----
+
+template <class F>
+void MediaRooms::forEachPublisher(const std::string& sessionId, F f) const {
+    for (const auto& [id, d] : browsers_)
+        if (d->publishesLive(sessionId)) f(d->participantId(), d->feed(), d->tracks(), [&d = *d](const std::string& msid) {
+            return d.aliasOf(msid);
+        });
+    for (const auto& [id, p] : phones_)
+        if (p->publishesLive(sessionId))
+            f(p->participantId(), p->feed(), p->tracks(), [](const std::string&) { return std::optional<std::string>(); });
+}
+
+std::set<FeedMid> MediaRooms::wantedStreams(const std::string& accountId, const std::string& participantId,
+                                            const std::string& sessionId, bool audioOnly) const {
+    std::set<FeedMid> wanted;
+    auto p = participant(accountId, participantId);
+    if (!p) return wanted;
+    std::vector<state::SessionMember> members;
+    for (auto& id : membership_.members(accountId, sessionId)) members.push_back({std::move(id)});
+    std::vector<state::PublishedStream> streams;
+    forEachPublisher(sessionId, [&](const std::string& pid, std::uint64_t, const std::vector<PublishedTrack>& tracks,
+                                    const auto& aliasOf) {
+        std::set<std::string> seen;
+        for (const auto& t : tracks)
+            if (seen.insert(t.msid).second) streams.push_back({pid, t.msid, aliasOf(t.msid)});
+    });
+    auto received = state::receivedStreams(participantId, sessionId, p->subscriptions, members, streams);
+    forEachPublisher(sessionId, [&](const std::string& pid, std::uint64_t feed, const std::vector<PublishedTrack>& tracks,
+                                    const auto&) {
+        for (const auto& t : tracks) {
+            if (audioOnly && t.kind != "audio") continue;  // a phone hears, it does not watch
+            for (const auto& r : received)
+                if (r.participantId == pid && r.streamId == t.msid) wanted.insert({feed, t.mid});
+        }
+    });
+    return wanted;
+}
+
+LegHost::TrackOwner MediaRooms::findTrack(std::uint64_t feed, const std::string& mid) const {
+    for (const auto& [id, d] : browsers_) {
+        if (d->feed() != feed) continue;
+        for (const auto& t : d->tracks())
+            if (t.mid == mid) return {&t, d->participantId(), d->aliasOf(t.msid)};
+    }
+    for (const auto& [id, p] : phones_) {
+        if (p->feed() != feed) continue;
+        for (const auto& t : p->tracks())
+            if (t.mid == mid) return {&t, p->participantId(), std::nullopt};
+    }
+    return {};
+}
+
+void MediaRooms::refreshRoom(const std::string& sessionId) {
+    if (sessionId.empty()) return;
+    auto inSession = [&](const std::string& accountId, const std::string& participantId) {
+        auto p = participant(accountId, participantId);
+        return p && p->sessionId == sessionId;
+    };
+    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) {
+        return d->subscribeSession() == sessionId || inSession(d->accountId(), d->participantId());
+    });
+    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& p) { return p->session() == sessionId; });
+    for (const auto& id : browserIds)
+        if (auto* d = browser(id)) d->refresh();
+    for (const auto& id : phoneIds)
+        if (auto* p = phone(id)) p->refresh();
+}
+
+// ---- Janus ----
+
+void MediaRooms::onHandleEvent(HandleId handle, const nlohmann::json& msg) {
+    auto owner = owners_.find(handle);
+    if (owner == owners_.end()) return;
+    if (auto* d = browser(owner->second)) d->onEvent(handle, VideoRoom::readEvent(msg));
+}
+
+void MediaRooms::janusReady() {
+    videoRoom_.attach([self = shared_from_this()](std::optional<JanusError> error, HandleId h) {
+        if (error) {
+            app::log(app::LogLevel::Error, "media: cannot attach to the VideoRoom plugin: " + error->reason);
+            return;
+        }
+        self->control_ = h;
+        auto ids = keysWhere(self->browsers_, [](const std::unique_ptr<BrowserLeg>&) { return true; });
+        for (const auto& id : ids)
+            if (auto* d = self->browser(id)) d->refresh();
+    });
+}
+
+void MediaRooms::janusLost() {
+    // Every handle and room of the old Janus session is gone; devices re-offer (ICE restart after
+    // their PeerConnection fails) and get new subscriber offers once Janus is back.
+    control_ = 0;
+    owners_.clear();
+    retired_.clear();
+    rooms_.clear();
+    spareRooms_.clear();
+    auto phoneIds = keysWhere(phones_, [](const std::unique_ptr<PhoneLeg>&) { return true; });
+    for (const auto& id : phoneIds)
+        if (auto* p = phone(id)) p->end("media server restarted");
+    for (auto& [id, d] : browsers_) d->forgetJanus();
+    stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders = stats_.remotePublishers = 0;
+    stats_.spareRooms = 0;
+}
+
+// ---- call-control changes ----
+
+void MediaRooms::membershipChanged(const std::string& accountId, const std::string& participantId) {
+    std::set<std::string> sessions;
+    auto mine = [&](const std::string& account, const std::string& pid) { return account == accountId && pid == participantId; };
+    auto p = participant(accountId, participantId);
+    if (p && p->sessionId) sessions.insert(*p->sessionId);
+    for (auto& [id, d] : browsers_) {
+        if (d->accountId() != accountId) continue;
+        if (mine(d->accountId(), d->participantId()) && !d->publishSession().empty() &&
+            (!p || p->sessionId != d->publishSession()))
+            d->leave();
+        if (!d->subscribeSession().empty()) sessions.insert(d->subscribeSession());
+    }
+    for (const auto& s : sessions) refreshRoom(s);
+    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) { return mine(d->accountId(), d->participantId()); });
+    for (const auto& id : browserIds)
+        if (auto* d = browser(id)) d->refresh();
+    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
+    for (const auto& id : phoneIds)
+        if (auto* ph = phone(id)) ph->refresh();
+}
+
+void MediaRooms::participantDeleted(const std::string& accountId, const std::string& participantId) {
+    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) {
+        return d->accountId() == accountId && d->participantId() == participantId;
+    });
+    for (const auto& id : browserIds) {
+        if (auto* d = browser(id)) d->sink().closeDevice(CloseReason::ParticipantDeleted);
+        removeBrowser(id);
+    }
+    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
+    for (const auto& id : phoneIds)
+        if (auto* ph = phone(id)) ph->end("participant deleted");
+}
+
+void MediaRooms::sessionDeleted(const std::string& accountId, const std::string& sessionId,
+                                const std::vector<std::string>& members) {
+    auto member = [&](const std::string& pid) { return std::find(members.begin(), members.end(), pid) != members.end(); };
+    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) {
+        return d->accountId() == accountId && (member(d->participantId()) || d->publishSession() == sessionId ||
+                                               d->subscribeSession() == sessionId);
+    });
+    for (const auto& id : browserIds) {
+        if (auto* d = browser(id)) d->sink().closeDevice(CloseReason::SessionDeleted);
+        removeBrowser(id);
+    }
+    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& ph) {
+        return member(ph->participantId()) || ph->session() == sessionId;
+    });
+    for (const auto& id : phoneIds)
+        if (auto* ph = phone(id)) ph->end("session deleted");
+}
+
+}  // namespace sb::media

@@ -1,0 +1,113 @@
+#pragma once
+// The room registry: one Janus VideoRoom per session, the legs (browsers and phones) in them,
+// and the routing of Janus events and call-control changes to those legs. Legs negotiate on
+// their own (BrowserLeg, PhoneLeg); this class only knows who is where. Runs on the media strand
+// only (MediaOrchestrator posts every call onto it).
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/media/BrowserLeg.hpp"
+#include "server/media/LegHost.hpp"
+#include "server/media/PhoneLeg.hpp"
+
+namespace sb::media {
+
+class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRooms> {
+public:
+    using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
+
+    MediaRooms(JanusPort& janus, const Membership& membership, MediaConfig config, Scheduler scheduler);
+
+    void addBrowser(const std::string& deviceId, const std::string& accountId, const std::string& participantId,
+                    std::shared_ptr<DeviceSink> sink);
+    void removeBrowser(const std::string& deviceId);
+    void addPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
+                  std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done);
+    int deviceDtmf(const std::string& deviceId, const std::string& tones);  // phones reached
+    void phoneDigit(const std::string& callId, char digit);
+
+    void onHandleEvent(HandleId handle, const nlohmann::json& msg);
+    void janusReady();
+    void janusLost();
+
+    void membershipChanged(const std::string& accountId, const std::string& participantId);
+    void participantDeleted(const std::string& accountId, const std::string& participantId);
+    void sessionDeleted(const std::string& accountId, const std::string& sessionId,
+                        const std::vector<std::string>& members);
+
+    // LegHost
+    VideoRoom& videoRoom() override { return videoRoom_; }
+    const MediaConfig& config() const override { return config_; }
+    MediaStats& stats() override { return stats_; }
+    std::optional<state::Participant> participant(const std::string& accountId,
+                                                  const std::string& participantId) const override;
+    void withRoom(const std::string& accountId, const std::string& sessionId,
+                  std::function<void(std::optional<RoomRef>)> then) override;
+    std::optional<RoomRef> existingRoom(const std::string& sessionId) const override;
+    HandleId controlHandle() const override { return control_; }
+    void remotePublisherFor(const std::string& sessionId, const std::string& callId,
+                            std::function<void(std::optional<JanusError>, RemotePublisher)> then) override;
+    void releaseRemotePublisher(const std::string& sessionId, const std::string& callId) override;
+    void ownHandle(HandleId handle, const std::string& deviceId) override { owners_[handle] = deviceId; }
+    void disownHandle(HandleId handle) override { owners_.erase(handle); }
+    void retire(HandleId handle, std::uint64_t feed) override;
+    void subscriptionsChanged() override { reap(); }
+    void roomMayBeUnused(const std::string& sessionId) override;
+    void refreshRoom(const std::string& sessionId) override;
+    std::set<FeedMid> wantedStreams(const std::string& accountId, const std::string& participantId,
+                                    const std::string& sessionId, bool audioOnly) const override;
+    TrackOwner findTrack(std::uint64_t feed, const std::string& mid) const override;
+    BrowserLeg* browser(const std::string& deviceId) override;
+    PhoneLeg* phone(const std::string& callId) override;
+    void releasePhone(const std::string& callId) override;
+    void after(std::chrono::milliseconds delay, std::function<void()> fn) override { scheduler_(delay, std::move(fn)); }
+    std::shared_ptr<LegHost> self() override { return shared_from_this(); }
+
+private:
+    struct Room {
+        std::string accountId, sessionId;
+        std::uint64_t roomId = 0;
+        bool created = false;
+        std::vector<std::function<void(std::optional<RoomRef>)>> waiters;
+        struct Remote {
+            RemotePublisher endpoint;
+            std::string callId;  // empty: idle, ready for the next call
+        };
+        std::vector<Remote> remotes;
+    };
+    struct Retired {
+        HandleId handle;
+        std::uint64_t feed;
+        std::chrono::steady_clock::time_point deadline;
+    };
+
+    void reap();
+    bool inUse(const std::string& sessionId) const;
+    // Visits every publisher live in `sessionId`: f(participantId, feed, tracks, aliasOf).
+    template <class F>
+    void forEachPublisher(const std::string& sessionId, F f) const;
+
+    VideoRoom videoRoom_;
+    const Membership& membership_;
+    MediaConfig config_;
+    Scheduler scheduler_;
+    HandleId control_ = 0;
+    std::map<std::string, std::unique_ptr<Room>> rooms_;  // by session id
+    // Rooms of ended sessions that still hold idle remote publishers: reused for new sessions,
+    // because Janus 1.1.2 leaks a remote publisher's ports once RTP has flowed.
+    std::vector<std::unique_ptr<Room>> spareRooms_;
+    std::map<std::string, std::unique_ptr<BrowserLeg>> browsers_;
+    std::map<std::string, std::unique_ptr<PhoneLeg>> phones_;
+    std::map<HandleId, std::string> owners_;  // handle → browser device id
+    std::vector<Retired> retired_;  // publisher handles waiting until nobody receives their feed
+    bool reapScheduled_ = false;
+    MediaStats stats_;
+};
+
+}  // namespace sb::media

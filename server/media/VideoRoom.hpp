@@ -1,0 +1,106 @@
+#pragma once
+// A typed client of the Janus VideoRoom plugin over a Janus session: the only code in switchboard
+// that writes VideoRoom requests or reads their replies and events. Callers get typed results and
+// typed errors; a reply of the wrong shape is an error (janus::kMalformed), never an exception.
+// Requests follow the VideoRoom API of Janus 1.1 (plugins/janus_videoroom.c, "multistream").
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/media/JanusClient.hpp"
+
+namespace sb::media {
+
+struct JanusError {
+    int code = 0;  // Janus's or the plugin's error code; 0 for transport and shape errors
+    std::string reason;
+    bool noSuchFeed() const;  // 428: a feed not (yet) in its room
+};
+
+// One stream of a publisher, as subscribers and forwarders name it: (feed id, publisher's mid).
+using FeedMid = std::pair<std::uint64_t, std::string>;
+
+// An offer Janus makes a subscriber (after join/update, or on its own when a publisher leaves).
+struct SubscriberOffer {
+    struct Stream {
+        std::uint64_t feed = 0;
+        std::string feedMid;  // the publisher's mid
+        std::string mid;      // the subscriber m-line's mid
+    };
+    std::vector<Stream> active;  // inactive or unreadable entries are left out
+    std::string sdp;
+};
+
+struct PublisherAnswer {
+    std::optional<std::uint64_t> feed;  // present on the first publish of a handle
+    std::string sdp;
+};
+
+// A phone's way into a room: Janus listens on host:port for its RTP (VideoRoom "remote publisher").
+struct RemotePublisher {
+    std::uint64_t id = 0;
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// An event Janus sends on a handle outside any request.
+struct HandleEvent {
+    enum class Kind { WebrtcUp, Hangup, Offer, Other };
+    Kind kind = Kind::Other;
+    SubscriberOffer offer;  // for Kind::Offer
+};
+
+struct RoomOptions {
+    std::string secret;    // every room is created with it; destroy and forwards need it
+    std::string adminKey;  // VideoRoom admin_key, when Janus requires one
+    int maxPublishers = 20;
+};
+
+class VideoRoom {
+public:
+    template <class T>
+    using Done = std::function<void(std::optional<JanusError>, T)>;
+    using Ack = std::function<void(std::optional<JanusError>)>;
+    enum class PublishMode { JoinAndConfigure, Publish, Configure };
+
+    VideoRoom(JanusPort& janus, RoomOptions options);
+
+    void attach(Done<HandleId> done);
+    void detach(HandleId handle);
+
+    void createRoom(HandleId control, std::uint64_t room, const std::string& description, Ack done);
+    void destroyRoom(HandleId control, std::uint64_t room);
+
+    // A publisher offer: joinandconfigure on a new handle, publish on a handle whose
+    // PeerConnection ended, configure to renegotiate a live one.
+    void publish(HandleId handle, PublishMode mode, std::uint64_t room, const std::string& display,
+                 const std::string& offerSdp, Done<PublisherAnswer> done);
+    // Subscriber requests: the reply carries an offer unless nothing needs renegotiating.
+    void join(HandleId handle, std::uint64_t room, const std::set<FeedMid>& streams,
+              Done<std::optional<SubscriberOffer>> done);
+    void update(HandleId handle, const std::set<FeedMid>& add, const std::set<FeedMid>& remove,
+                Done<std::optional<SubscriberOffer>> done);
+    void start(HandleId handle, const std::string& answerSdp, Ack done);
+
+    void addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface, Done<RemotePublisher> done);
+    // Forwards one stream of `feed` as RTP to host:port with `ssrc`; gives Janus's stream id.
+    void rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream, const std::string& host,
+                    std::uint16_t port, std::uint32_t ssrc, Done<std::uint64_t> done);
+    void stopRtpForward(HandleId control, std::uint64_t room, std::uint64_t feed, std::uint64_t streamId);
+
+    static HandleEvent readEvent(const nlohmann::json& msg);
+
+private:
+    nlohmann::json authorized(nlohmann::json body, bool admin) const;
+    void subscriberRequest(HandleId handle, nlohmann::json body, Done<std::optional<SubscriberOffer>> done);
+
+    JanusPort& janus_;
+    RoomOptions options_;
+};
+
+}  // namespace sb::media

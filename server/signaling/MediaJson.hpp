@@ -1,0 +1,22 @@
+#pragma once
+// Media's typed results and events as the device protocol carries them (reference §2.3):
+// the one place where a MediaError becomes a JSON-RPC error and a StreamMetadata becomes JSON.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "protocol/JsonRpc.hpp"
+#include "server/media/MediaEvents.hpp"
+
+namespace sb::signaling {
+
+nlohmann::json toJson(const media::StreamMetadata& metadata);
+nlohmann::json toJson(const media::PublishAnswer& answer);        // offerSdp's result
+nlohmann::json toJson(const media::StreamsOffer& offer);          // sdpOffer's params
+nlohmann::json toJson(const media::HeardDtmf& dtmf);              // dtmf's params
+protocol::RpcError rpcErrorOf(const media::MediaError& error);
+// WebSocket close code and reason (4404, 4410: the HTTP status of the cause, plus 4000).
+std::pair<std::uint16_t, std::string> closeOf(media::CloseReason reason);
+
+}  // namespace sb::signaling

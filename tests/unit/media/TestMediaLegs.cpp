@@ -1,0 +1,423 @@
+// The media legs against a scripted Janus: what devices and phones get (answers, offers,
+// forwards, closes) for each order in which Janus can answer, as the server's media strand
+// would run it.
+#include <catch2/catch.hpp>
+
+#include "unit/media/ScriptedJanus.hpp"
+
+using namespace sb::media;
+using namespace sb::media::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<Track> kMicAndCam = {{"audio", "0", "mic"}, {"video", "1", "cam"}};
+const std::vector<Track> kMic = {{"audio", "0", "mic"}};
+const std::vector<Track> kOtherMic = {{"audio", "0", "mic-c"}};
+
+struct Rig {
+    ScriptedJanus janus;
+    Members members;
+    Timers timers;
+    std::shared_ptr<MediaRooms> rooms;
+    std::map<std::string, std::shared_ptr<RecordingDevice>> devices;
+
+    Rig() {
+        MediaConfig config;
+        config.janusUrl = "ws://janus.test";
+        config.roomSecret = "secret";
+        rooms = std::make_shared<MediaRooms>(janus, members, config, timers.scheduler());
+        rooms->janusReady();  // control handle 100
+    }
+    RecordingDevice& connect(const std::string& deviceId, const std::string& participantId) {
+        auto sink = std::make_shared<RecordingDevice>();
+        devices[deviceId] = sink;
+        rooms->addBrowser(deviceId, "acct", participantId, sink);
+        return *sink;
+    }
+    struct Published {
+        std::optional<MediaError> error;
+        std::optional<PublishAnswer> answer;
+    };
+    // The device offers; the reply lands in the returned object once Janus answers.
+    std::shared_ptr<Published> offer(const std::string& deviceId, const std::vector<Track>& tracks,
+                                     std::map<std::string, std::string> aliases = {}) {
+        auto out = std::make_shared<Published>();
+        rooms->browser(deviceId)->offer(offerSdp(tracks), std::move(aliases), [out](std::optional<MediaError> e, PublishAnswer a) {
+            out->error = e;
+            if (!e) out->answer = std::move(a);
+        });
+        return out;
+    }
+    // A first publish answered all the way: returns the publisher handle.
+    HandleId publish(const std::string& deviceId, std::uint64_t feed, const std::vector<Track>& tracks,
+                     std::map<std::string, std::string> aliases = {}) {
+        auto result = offer(deviceId, tracks, std::move(aliases));
+        janus.createRooms();
+        auto join = janus.take("joinandconfigure");
+        ScriptedJanus::reply(join, {{"id", feed}}, {{"type", "answer"}, {"sdp", answerSdp(tracks)}});
+        REQUIRE(result->answer);
+        return join.handle;
+    }
+    void event(HandleId handle, const std::string& kind) { rooms->onHandleEvent(handle, {{"janus", kind}, {"sender", handle}}); }
+    // The subscriber's pending join/update answered with an offer of `streams`.
+    void offerStreams(const std::string& request, const std::vector<Offered>& streams) {
+        json data;
+        auto jsep = subscriberOffer(streams, data);
+        ScriptedJanus::reply(janus.take(request), data, jsep);
+    }
+    std::optional<MediaError> answer(const std::string& deviceId) {
+        std::optional<MediaError> error;
+        bool replied = false;
+        rooms->browser(deviceId)->answer("v=0\r\n", [&](std::optional<MediaError> e, bool) {
+            error = e;
+            replied = true;
+        });
+        if (janus.has("start")) ScriptedJanus::reply(janus.take("start"));
+        REQUIRE(replied);
+        return error;
+    }
+};
+
+std::set<std::pair<std::uint64_t, std::string>> streamsOf(const json& list) {
+    std::set<std::pair<std::uint64_t, std::string>> out;
+    for (const auto& s : list) out.insert({s["feed"].get<std::uint64_t>(), s["mid"].get<std::string>()});
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("publish: the answer fits the offer; others subscribe once the publisher is up", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+
+    auto result = rig.offer("a", kMicAndCam, {{"mic", "microphone"}});
+    auto create = rig.janus.take("create");
+    CHECK(create.body["secret"] == "secret");
+    ScriptedJanus::reply(create);
+    auto join = rig.janus.take("joinandconfigure");
+    CHECK(join.body["ptype"] == "publisher");
+    CHECK(join.body["display"] == "A");
+    ScriptedJanus::reply(join, {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMicAndCam)}});
+    REQUIRE(result->answer);
+    CHECK(result->answer->endpointId == "a");
+    CHECK(result->answer->sdp.find("a=mid:1") != std::string::npos);
+    REQUIRE(result->answer->metadata.count("mic"));
+    CHECK(result->answer->metadata.at("mic").alias == std::optional<std::string>("microphone"));
+    CHECK(result->answer->metadata.at("cam").mediaTypes == std::vector<std::string>{"VIDEO"});
+
+    // Not up yet: nobody may subscribe to it.
+    CHECK_FALSE(rig.janus.has("join"));
+    rig.event(join.handle, "webrtcup");
+    auto subscribe = rig.janus.take("join");
+    CHECK(subscribe.body["ptype"] == "subscriber");
+    CHECK(streamsOf(subscribe.body["streams"]) == std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}, {7, "1"}});
+    json data;
+    auto jsep = subscriberOffer({{7, "0", "audio"}, {7, "1", "video"}}, data);
+    ScriptedJanus::reply(subscribe, data, jsep);
+    REQUIRE(b.offers.size() == 1);
+    const auto& offer = b.offers[0];
+    CHECK(offer.endpointId == "subscriber-b");
+    CHECK(offer.revision == 1);
+    // Janus's "janus" msids are replaced by the publisher's, which the SDK keys streams by.
+    CHECK(offer.sdp.find("a=msid:mic mic-track") != std::string::npos);
+    CHECK(offer.sdp.find("a=msid:janus") == std::string::npos);
+    CHECK(offer.metadata.at("mic").participantId == "A");
+    CHECK(offer.metadata.at("mic").alias == std::optional<std::string>("microphone"));
+
+    auto start = std::optional<MediaError>();
+    rig.rooms->browser("b")->answer("v=0\r\n", [&](std::optional<MediaError> e, bool) { start = e; });
+    auto started = rig.janus.take("start");
+    CHECK(started.jsep["type"] == "answer");
+    ScriptedJanus::reply(started);
+    CHECK_FALSE(start);
+    CHECK(rig.rooms->browser("b")->subscriberState().phase == SubPhase::Idle);
+}
+
+TEST_CASE("publish: a second offer while the first is in flight is refused, not queued", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.connect("a", "A");
+    auto first = rig.offer("a", kMic);
+    auto second = rig.offer("a", kMicAndCam);
+    REQUIRE(second->error);
+    CHECK(second->error->kind == MediaError::Kind::Busy);
+    rig.janus.createRooms();
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    CHECK(first->answer);
+}
+
+TEST_CASE("publish: a participant outside any session, or gone, gets a clear refusal", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.people["A"].sessionId.reset();
+    rig.connect("a", "A");
+    auto r = rig.offer("a", kMic);
+    REQUIRE(r->error);
+    CHECK(r->error->kind == MediaError::Kind::NotPermitted);
+    CHECK(r->error->message == "participant is not in a session: add it first");
+    rig.members.people.erase("A");
+    r = rig.offer("a", kMic);
+    REQUIRE(r->error);
+    CHECK(r->error->message == "participant no longer exists");
+    CHECK(rig.janus.requests.empty());
+}
+
+TEST_CASE("permissions: a kind the participant may not publish is refused in the answer and never forwarded", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S", {true, false});  // audio only
+    rig.connect("a", "A");
+    auto result = rig.offer("a", kMicAndCam);
+    rig.janus.createRooms();
+    auto join = rig.janus.take("joinandconfigure");
+    const std::string toJanus = join.jsep["sdp"];
+    CHECK(toJanus.find("a=inactive") != std::string::npos);  // the camera section, made inactive
+    ScriptedJanus::reply(join, {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMicAndCam)}});
+    REQUIRE(result->answer);
+    CHECK(result->answer->metadata.count("mic") == 1);
+    CHECK(result->answer->metadata.count("cam") == 0);
+    CHECK(result->answer->sdp.find("m=video 0 ") != std::string::npos);  // rejected (RFC 8829 §5.3.1)
+}
+
+TEST_CASE("subscribe before Janus lists the feed: 428, then asked again on a fresh handle", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto pub = rig.publish("a", 7, kMic);
+    rig.event(pub, "webrtcup");
+    auto join = rig.janus.take("join");
+    ScriptedJanus::fail(join, 428, "No such feed");
+    CHECK(b.offers.empty());
+    CHECK(std::count(rig.janus.detached.begin(), rig.janus.detached.end(), join.handle) == 1);
+    REQUIRE(rig.timers.queue.size() == 1);
+    rig.timers.runAll();
+    REQUIRE(rig.janus.has("join"));
+    CHECK(rig.janus.requests.front().handle != join.handle);
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    REQUIRE(b.offers.size() == 1);
+    CHECK(b.offers[0].metadata.count("mic") == 1);
+}
+
+TEST_CASE("Janus renegotiating on its own during our update: its offer waits, then goes out", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.members.add("C", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    rig.connect("c", "C");
+    rig.event(rig.publish("a", 7, kMic), "webrtcup");
+    // c subscribes to a, too: answer it so only b's requests remain.
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    auto bSub = rig.rooms->browser("b")->subscriberState();
+    CHECK(bSub.phase == SubPhase::Offered);
+    REQUIRE(b.offers.size() == 1);
+    CHECK_FALSE(rig.answer("b"));
+    CHECK_FALSE(rig.answer("c"));
+
+    // c publishes: b's update goes out…
+    rig.event(rig.publish("c", 9, kOtherMic), "webrtcup");
+    auto update = rig.janus.take("update");
+    CHECK(streamsOf(update.body["subscribe"]) == std::set<std::pair<std::uint64_t, std::string>>{{9, "0"}});
+    // …and meanwhile Janus renegotiates b on its own.
+    json data;
+    auto jsep = subscriberOffer({{7, "0", "audio"}, {9, "0", "audio"}}, data);
+    auto subHandle = update.handle;
+    rig.rooms->onHandleEvent(subHandle, {{"janus", "event"}, {"sender", subHandle},
+                                        {"plugindata", {{"plugin", "janus.plugin.videoroom"}, {"data", data}}}, {"jsep", jsep}});
+    CHECK(b.offers.size() == 1);  // one negotiation at a time
+    CHECK(rig.rooms->browser("b")->subscriberState().janusOfferQueued);
+    ScriptedJanus::reply(update);  // nothing to renegotiate in the reply itself
+    REQUIRE(b.offers.size() == 2);
+    CHECK(b.offers[1].revision == 2);
+    CHECK(b.offers[1].metadata.size() == 2);
+    CHECK(b.offers[1].metadata.at("mic-c").participantId == "C");
+    CHECK(b.offers[1].sdp.find("a=mid:s1") != std::string::npos);
+    CHECK_FALSE(rig.answer("b"));
+    // An answer nobody asked for is refused.
+    auto stray = rig.answer("b");
+    REQUIRE(stray);
+    CHECK(stray->message == "no sdpOffer is waiting for an answer");
+}
+
+TEST_CASE("unpublish and leave: subscribers let go first, then the publisher handle goes", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto pub = rig.publish("a", 7, kMicAndCam);
+    rig.event(pub, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}, {7, "1", "video"}});
+    CHECK_FALSE(rig.answer("b"));
+
+    // The camera is unpublished: a renegotiation of a, then b unsubscribes from it.
+    auto r = rig.offer("a", kMic);
+    auto configure = rig.janus.take("configure");
+    ScriptedJanus::reply(configure, json::object(), {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    REQUIRE(r->answer);
+    auto update = rig.janus.take("update");
+    CHECK(streamsOf(update.body["unsubscribe"]) == std::set<std::pair<std::uint64_t, std::string>>{{7, "1"}});
+    rig.janus.requests.push_front(update);
+    rig.offerStreams("update", {{7, "0", "audio"}});
+    CHECK_FALSE(rig.answer("b"));
+    CHECK(b.offers.back().metadata.count("cam") == 0);
+
+    // A leaves the session: b unsubscribes, and only then is a's handle detached.
+    rig.members.people["A"].sessionId.reset();
+    rig.rooms->membershipChanged("acct", "A");
+    CHECK(rig.rooms->browser("a")->publisherState() == PubState::Detached);
+    CHECK(std::count(rig.janus.detached.begin(), rig.janus.detached.end(), pub) == 0);
+    auto leave = rig.janus.take("update");
+    CHECK(streamsOf(leave.body["unsubscribe"]) == std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}});
+    rig.janus.requests.push_front(leave);
+    rig.offerStreams("update", {});
+    CHECK(std::count(rig.janus.detached.begin(), rig.janus.detached.end(), pub) == 1);
+}
+
+TEST_CASE("phone: joins through a remote publisher, hears the room's audio, frees it for the next call", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("P", "S");
+    rig.members.add("Q", "S");
+    rig.connect("a", "A");
+    rig.event(rig.publish("a", 7, kMicAndCam), "webrtcup");
+    rig.janus.requests.clear();  // (a has nobody to receive)
+
+    auto phone = std::make_shared<RecordingPhone>();
+    std::optional<PhoneJoinFailure> failure;
+    PhoneEndpoint endpoint;
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint e) {
+        failure = f;
+        endpoint = e;
+    });
+    auto add = rig.janus.take("add_remote_publisher");
+    CHECK(add.body["streams"][0]["codec"] == "pcmu");
+    ScriptedJanus::reply(add, {{"id", 900u}, {"port", 5004u}, {"ip", "127.0.0.1"}});
+    CHECK_FALSE(failure);
+    CHECK(endpoint.port == 5004);
+
+    // The phone hears a's microphone, not its camera. The first rtp_forward finds the feed not
+    // listed yet (428) and is asked again.
+    auto forward = rig.janus.take("rtp_forward");
+    CHECK(forward.body["publisher_id"] == 7);
+    CHECK(forward.body["streams"][0]["mid"] == "0");
+    CHECK(forward.body["streams"][0]["port"] == 40000);
+    ScriptedJanus::fail(forward, 428, "No such feed");
+    CHECK(phone->forwards.size() == 1);
+    CHECK(phone->forwards[0].empty());
+    rig.timers.runAll();
+    forward = rig.janus.take("rtp_forward");
+    ScriptedJanus::reply(forward, {{"forwarders", {{{"stream_id", 31u}}}}});
+    REQUIRE(phone->forwards.size() == 2);
+    REQUIRE(phone->forwards[1].size() == 1);
+    CHECK(phone->forwards[1][0].participantId == "A");
+    CHECK(phone->forwards[1][0].codec == "opus");
+    CHECK_FALSE(rig.janus.has("rtp_forward"));
+
+    // a's browser hears the phone (its subscriber joins the phone's feed).
+    auto join = rig.janus.take("join");
+    CHECK(streamsOf(join.body["streams"]) == std::set<std::pair<std::uint64_t, std::string>>{{900, "0"}});
+
+    // Hang up: the forward stops; the remote publisher stays in the room, idle, for the next call.
+    rig.rooms->releasePhone("call-1");
+    auto stop = rig.janus.take("stop_rtp_forward");
+    CHECK(stop.body["stream_id"] == 31);
+    auto second = std::make_shared<RecordingPhone>();
+    rig.rooms->addPhone("call-2", "acct", "Q", 40002, second, [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint e) {
+        failure = f;
+        endpoint = e;
+    });
+    CHECK_FALSE(rig.janus.has("add_remote_publisher"));
+    CHECK_FALSE(failure);
+    CHECK(endpoint.port == 5004);
+    CHECK(rig.rooms->stats().remotePublishers == 1);
+}
+
+TEST_CASE("phone: refused with a typed reason when its participant is not in a session", "[media][legs]") {
+    Rig rig;
+    rig.members.add("P", "S");
+    rig.members.people["P"].sessionId.reset();
+    std::optional<PhoneJoinFailure> failure;
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, std::make_shared<RecordingPhone>(),
+                        [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint) { failure = f; });
+    REQUIRE(failure);
+    CHECK(failure->kind == JoinError::NotInSession);
+    CHECK(rig.rooms->phone("call-1") == nullptr);
+    CHECK(rig.rooms->stats().phones == 0);
+}
+
+TEST_CASE("phone: a participant moved to another session ends the call", "[media][legs]") {
+    Rig rig;
+    rig.members.add("P", "S");
+    auto phone = std::make_shared<RecordingPhone>();
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+    rig.janus.createRooms();
+    ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+    rig.members.people["P"].sessionId = "T";
+    rig.rooms->membershipChanged("acct", "P");
+    REQUIRE(phone->ended.size() == 1);
+    CHECK(phone->ended[0] == "participant moved to another session");
+    CHECK(rig.rooms->phone("call-1") == nullptr);
+}
+
+TEST_CASE("Janus gone: phones end, pending offers fail, and everything is rebuilt when it is back", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("P", "S");
+    rig.connect("a", "A");
+    rig.event(rig.publish("a", 7, kMic), "webrtcup");
+    auto phone = std::make_shared<RecordingPhone>();
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+    ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+    auto pending = rig.offer("a", kMicAndCam);  // a renegotiation in flight when Janus goes
+    rig.janus.requests.clear();
+
+    rig.rooms->janusLost();
+    REQUIRE(phone->ended.size() == 1);
+    CHECK(phone->ended[0] == "media server restarted");
+    REQUIRE(pending->error);
+    CHECK(pending->error->kind == MediaError::Kind::MediaServer);
+    CHECK(rig.rooms->stats().rooms == 0);
+    CHECK(rig.rooms->browser("a")->publisherState() == PubState::Detached);
+
+    // Back: the device's next offer builds a new room and publisher.
+    rig.rooms->janusReady();
+    auto again = rig.offer("a", kMic);
+    CHECK(rig.janus.has("create"));
+    rig.janus.createRooms();
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 8u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    CHECK(again->answer);
+}
+
+TEST_CASE("deleting a participant closes its devices; DTMF crosses between browsers and phones", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("P", "S");
+    auto& a = rig.connect("a", "A");
+    rig.event(rig.publish("a", 7, kMic), "webrtcup");
+    auto phone = std::make_shared<RecordingPhone>();
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+    ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+    ScriptedJanus::reply(rig.janus.take("rtp_forward"), {{"forwarders", {{{"stream_id", 31u}}}}});
+    rig.offerStreams("join", {{900, "0", "audio"}});
+
+    CHECK(rig.rooms->deviceDtmf("a", "12#") == 1);
+    CHECK(phone->dtmf == std::vector<std::string>{"12#"});
+    rig.rooms->phoneDigit("call-1", '5');
+    REQUIRE(a.digits.size() == 1);
+    CHECK(a.digits[0].tone == "5");
+    CHECK(a.digits[0].participantId == "P");
+
+    rig.members.people.erase("A");
+    rig.rooms->participantDeleted("acct", "A");
+    CHECK(a.closed == std::vector<CloseReason>{CloseReason::ParticipantDeleted});
+    CHECK(rig.rooms->browser("a") == nullptr);
+    CHECK(rig.rooms->stats().devices == 1);  // the phone
+}
