@@ -45,7 +45,7 @@ void MediaOrchestrator::start() {
         });
     };
     if (config_.janusUrl.empty()) {
-        janus_ = std::make_unique<OfflineJanus>();
+        janus_ = std::make_shared<OfflineJanus>();
     } else {
         JanusClient::Listener listener;
         listener.onHandleEvent = [weak](HandleId h, const nlohmann::json& msg) {
@@ -57,11 +57,11 @@ void MediaOrchestrator::start() {
         listener.onLost = [weak] {
             if (auto self = weak.lock(); self && self->rooms_) self->rooms_->janusLost();
         };
-        auto client = std::make_unique<JanusClient>(strand_, config_.janusUrl, std::move(listener), config_.janusMaxMessageBytes);
+        auto client = std::make_shared<JanusClient>(strand_, config_.janusUrl, std::move(listener), config_.janusMaxMessageBytes);
         client_ = client.get();
-        janus_ = std::move(client);
+        janus_ = client;
     }
-    rooms_ = std::make_shared<MediaRooms>(*janus_, membership_, config_, scheduler);
+    rooms_ = std::make_shared<MediaRooms>(janus_, membership_, config_, scheduler);
     if (client_) client_->start();
 }
 

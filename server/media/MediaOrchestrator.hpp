@@ -64,7 +64,7 @@ private:
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     MediaConfig config_;
     const Membership& membership_;
-    std::unique_ptr<JanusPort> janus_;  // JanusClient, or OfflineJanus without a janusUrl
+    std::shared_ptr<JanusPort> janus_;  // JanusClient, or OfflineJanus without a janusUrl
     JanusClient* client_ = nullptr;     // janus_ when it is a JanusClient
     std::shared_ptr<MediaRooms> rooms_;
 };

@@ -25,8 +25,10 @@ std::vector<std::string> keysWhere(const Map& legs, const std::function<bool(con
 }
 }  // namespace
 
-MediaRooms::MediaRooms(JanusPort& janus, const Membership& membership, MediaConfig config, Scheduler scheduler)
-    : videoRoom_(janus, RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom}),
+MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config,
+                       Scheduler scheduler)
+    : janus_(std::move(janus)),
+      videoRoom_(*janus_, RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom}),
       membership_(membership),
       config_(std::move(config)),
       scheduler_(std::move(scheduler)) {}

@@ -22,7 +22,8 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
 public:
     using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
 
-    MediaRooms(JanusPort& janus, const Membership& membership, MediaConfig config, Scheduler scheduler);
+    // Keeps `janus` alive as long as a Janus reply can still reach the registry.
+    MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config, Scheduler scheduler);
 
     void addBrowser(const std::string& deviceId, const std::string& accountId, const std::string& participantId,
                     std::shared_ptr<DeviceSink> sink);
@@ -93,6 +94,7 @@ private:
     template <class F>
     void forEachPublisher(const std::string& sessionId, F f) const;
 
+    std::shared_ptr<JanusPort> janus_;
     VideoRoom videoRoom_;
     const Membership& membership_;
     MediaConfig config_;

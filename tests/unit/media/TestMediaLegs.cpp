@@ -16,7 +16,8 @@ const std::vector<Track> kMic = {{"audio", "0", "mic"}};
 const std::vector<Track> kOtherMic = {{"audio", "0", "mic-c"}};
 
 struct Rig {
-    ScriptedJanus janus;
+    std::shared_ptr<ScriptedJanus> scripted = std::make_shared<ScriptedJanus>();
+    ScriptedJanus& janus = *scripted;
     Members members;
     Timers timers;
     std::shared_ptr<MediaRooms> rooms;
@@ -26,7 +27,7 @@ struct Rig {
         MediaConfig config;
         config.janusUrl = "ws://janus.test";
         config.roomSecret = "secret";
-        rooms = std::make_shared<MediaRooms>(janus, members, config, timers.scheduler());
+        rooms = std::make_shared<MediaRooms>(scripted, members, config, timers.scheduler());
         rooms->janusReady();  // control handle 100
     }
     RecordingDevice& connect(const std::string& deviceId, const std::string& participantId) {
