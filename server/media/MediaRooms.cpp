@@ -16,13 +16,6 @@ std::uint64_t randomRoomId() {
     return 1 + rng() % ((std::uint64_t{1} << 52) - 1);
 }
 
-template <class Map>
-std::vector<std::string> keysWhere(const Map& legs, const std::function<bool(const typename Map::mapped_type&)>& pred) {
-    std::vector<std::string> ids;
-    for (const auto& [id, leg] : legs)
-        if (pred(leg)) ids.push_back(id);
-    return ids;
-}
 }  // namespace
 
 MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config,
@@ -36,6 +29,21 @@ MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membe
 std::optional<state::Participant> MediaRooms::participant(const std::string& accountId,
                                                           const std::string& participantId) const {
     return membership_.participant(accountId, participantId);
+}
+
+std::vector<std::string> MediaRooms::browsersWhere(
+    const std::function<bool(const std::unique_ptr<BrowserLeg>&)>& pred) const {
+    std::vector<std::string> ids;
+    for (const auto& [id, leg] : browsers_)
+        if (pred(leg)) ids.push_back(id);
+    return ids;
+}
+
+std::vector<std::string> MediaRooms::phonesWhere(const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const {
+    std::vector<std::string> ids;
+    for (const auto& [id, leg] : phones_)
+        if (pred(leg)) ids.push_back(id);
+    return ids;
 }
 
 BrowserLeg* MediaRooms::browser(const std::string& deviceId) {
@@ -302,10 +310,10 @@ void MediaRooms::refreshRoom(const std::string& sessionId) {
         auto p = participant(accountId, participantId);
         return p && p->sessionId == sessionId;
     };
-    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) {
+    auto browserIds = browsersWhere([&](const std::unique_ptr<BrowserLeg>& d) {
         return d->subscribeSession() == sessionId || inSession(d->accountId(), d->participantId());
     });
-    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& p) { return p->session() == sessionId; });
+    auto phoneIds = phonesWhere([&](const std::unique_ptr<PhoneLeg>& p) { return p->session() == sessionId; });
     for (const auto& id : browserIds)
         if (auto* d = browser(id)) d->refresh();
     for (const auto& id : phoneIds)
@@ -327,7 +335,7 @@ void MediaRooms::janusReady() {
             return;
         }
         self->control_ = h;
-        auto ids = keysWhere(self->browsers_, [](const std::unique_ptr<BrowserLeg>&) { return true; });
+        auto ids = self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
         for (const auto& id : ids)
             if (auto* d = self->browser(id)) d->refresh();
     });
@@ -341,66 +349,12 @@ void MediaRooms::janusLost() {
     retired_.clear();
     rooms_.clear();
     spareRooms_.clear();
-    auto phoneIds = keysWhere(phones_, [](const std::unique_ptr<PhoneLeg>&) { return true; });
+    auto phoneIds = phonesWhere([](const std::unique_ptr<PhoneLeg>&) { return true; });
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");
     for (auto& [id, d] : browsers_) d->forgetJanus();
     stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders = stats_.remotePublishers = 0;
     stats_.spareRooms = 0;
-}
-
-// ---- call-control changes ----
-
-void MediaRooms::membershipChanged(const std::string& accountId, const std::string& participantId) {
-    std::set<std::string> sessions;
-    auto mine = [&](const std::string& account, const std::string& pid) { return account == accountId && pid == participantId; };
-    auto p = participant(accountId, participantId);
-    if (p && p->sessionId) sessions.insert(*p->sessionId);
-    for (auto& [id, d] : browsers_) {
-        if (d->accountId() != accountId) continue;
-        if (mine(d->accountId(), d->participantId()) && !d->publishSession().empty() &&
-            (!p || p->sessionId != d->publishSession()))
-            d->leave();
-        if (!d->subscribeSession().empty()) sessions.insert(d->subscribeSession());
-    }
-    for (const auto& s : sessions) refreshRoom(s);
-    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) { return mine(d->accountId(), d->participantId()); });
-    for (const auto& id : browserIds)
-        if (auto* d = browser(id)) d->refresh();
-    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
-    for (const auto& id : phoneIds)
-        if (auto* ph = phone(id)) ph->refresh();
-}
-
-void MediaRooms::participantDeleted(const std::string& accountId, const std::string& participantId) {
-    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) {
-        return d->accountId() == accountId && d->participantId() == participantId;
-    });
-    for (const auto& id : browserIds) {
-        if (auto* d = browser(id)) d->sink().closeDevice(CloseReason::ParticipantDeleted);
-        removeBrowser(id);
-    }
-    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
-    for (const auto& id : phoneIds)
-        if (auto* ph = phone(id)) ph->end("participant deleted");
-}
-
-void MediaRooms::sessionDeleted(const std::string& accountId, const std::string& sessionId,
-                                const std::vector<std::string>& members) {
-    auto member = [&](const std::string& pid) { return std::find(members.begin(), members.end(), pid) != members.end(); };
-    auto browserIds = keysWhere(browsers_, [&](const std::unique_ptr<BrowserLeg>& d) {
-        return d->accountId() == accountId && (member(d->participantId()) || d->publishSession() == sessionId ||
-                                               d->subscribeSession() == sessionId);
-    });
-    for (const auto& id : browserIds) {
-        if (auto* d = browser(id)) d->sink().closeDevice(CloseReason::SessionDeleted);
-        removeBrowser(id);
-    }
-    auto phoneIds = keysWhere(phones_, [&](const std::unique_ptr<PhoneLeg>& ph) {
-        return member(ph->participantId()) || ph->session() == sessionId;
-    });
-    for (const auto& id : phoneIds)
-        if (auto* ph = phone(id)) ph->end("session deleted");
 }
 
 }  // namespace sb::media

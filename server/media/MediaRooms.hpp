@@ -89,6 +89,9 @@ private:
     };
 
     void reap();
+    // The ids of the legs that match: taken before acting, as acting may remove legs.
+    std::vector<std::string> browsersWhere(const std::function<bool(const std::unique_ptr<BrowserLeg>&)>& pred) const;
+    std::vector<std::string> phonesWhere(const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const;
     bool inUse(const std::string& sessionId) const;
     // Visits every publisher live in `sessionId`: f(participantId, feed, tracks, aliasOf).
     template <class F>
