@@ -1,6 +1,6 @@
 #pragma once
 // The SDK core as one object: connection state machine, signaling over JSON-RPC, the publishing
-// and subscribing connections and the remote stream registry. It is what the embind handle
+// and subscribing connections and the remote stream registry. It is what the exported handle
 // wraps; every method and every port callback enters through an EventQueue::Scope so that
 // application events are emitted after the work is done, never from inside it.
 
