@@ -44,7 +44,7 @@ bool BrowserLeg::receives(std::uint64_t feed) const {
 
 // ---- publishing ----
 
-void BrowserLeg::offer(std::string sdp, std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply) {
+void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply) {
     if (has(next(pub_, PubEvent::Offer).actions, PubAction::RejectBusy))
         return reply(MediaError{MediaError::Kind::Busy, "the previous offer is still being negotiated"}, {});
     auto p = host_.participant(accountId_, participantId_);
@@ -70,7 +70,7 @@ void BrowserLeg::onPub(PubEvent event, std::optional<JanusError> error, Publishe
             case PubAction::AttachAndJoin: attachPublisher(); break;
             case PubAction::Publish: sendPublisherOffer(VideoRoom::PublishMode::Publish, 0); break;
             case PubAction::Configure: sendPublisherOffer(VideoRoom::PublishMode::Configure, 0); break;
-            case PubAction::ReplyAnswer: finishPublishing(std::move(answer)); break;
+            case PubAction::ReplyAnswer: finishPublishing(std::exchange(answer, {})); break;
             case PubAction::ReplyError:
                 if (pending_) fail(pending_->reply, mediaServer(error ? error->reason : "the device left its room"));
                 pending_.reset();
@@ -87,7 +87,7 @@ void BrowserLeg::attachPublisher() {
         auto* leg = host->browser(id);
         if (!leg || !leg->pending_ || leg->pending_->sequence != seq) return;
         if (!room) return leg->onPub(PubEvent::Failed, JanusError{0, "no media server available"});
-        host->videoRoom().attach([host, id, seq, roomId = room->roomId](std::optional<JanusError> error, HandleId h) {
+        host->videoRoom().attach([host, id, seq, roomId = room->roomId](const std::optional<JanusError>& error, HandleId h) {
             auto* dev = host->browser(id);
             bool current = dev && dev->pending_ && dev->pending_->sequence == seq && dev->pub_ == PubState::Attaching;
             if (!current) {
@@ -109,7 +109,7 @@ void BrowserLeg::sendPublisherOffer(VideoRoom::PublishMode mode, std::uint64_t r
     auto janusOffer = sections_.toJanus(pending_->plan.sdpForJanus);
     pending_->layout = std::move(janusOffer.layout);
     host_.videoRoom().publish(pubHandle_, mode, roomId, participantId_, janusOffer.sdp,
-                              [host = host_.self(), id = id_, seq = pending_->sequence](std::optional<JanusError> error,
+                              [host = host_.self(), id = id_, seq = pending_->sequence](const std::optional<JanusError>& error,
                                                                                         PublisherAnswer answer) {
                                   auto* leg = host->browser(id);
                                   if (!leg || !leg->pending_ || leg->pending_->sequence != seq) return;

@@ -28,7 +28,7 @@ public:
     DeviceSink& sink() { return *sink_; }
 
     // The device's publisher offer; `aliases` maps msid → alias.
-    void offer(std::string sdp, std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply);
+    void offer(const std::string& sdp, std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply);
     // The device's answer to the last StreamsOffer.
     void answer(std::string sdp, MediaReply<bool> reply);
     // What it should receive may have changed.

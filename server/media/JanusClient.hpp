@@ -51,7 +51,7 @@ public:
 
     // `maxMessageBytes`: a bigger message from Janus closes the connection (then reconnects).
     JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url, Listener listener,
-                std::size_t maxMessageBytes = 1024 * 1024);
+                std::size_t maxMessageBytes = std::size_t{1024} * 1024);
     ~JanusClient() override;
 
     void start();

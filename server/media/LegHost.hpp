@@ -26,7 +26,7 @@ struct MediaConfig {
     int maxPublishersPerRoom = 20;
     std::string forwardHost = "127.0.0.1";           // where rtp_forward sends room audio for phones
     std::string remotePublisherIface = "127.0.0.1";  // where Janus listens for phone RTP
-    std::size_t janusMaxMessageBytes = 1024 * 1024;  // a bigger Janus message drops the connection
+    std::size_t janusMaxMessageBytes = std::size_t{1024} * 1024;  // a bigger Janus message drops the connection
 };
 
 struct MediaStats {

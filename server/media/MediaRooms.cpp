@@ -181,7 +181,7 @@ void MediaRooms::remotePublisherFor(const std::string& sessionId, const std::str
     }
     videoRoom_.addRemotePublisher(control_, it->second->roomId, config_.remotePublisherIface,
                                   [self = shared_from_this(), sessionId, callId, then](std::optional<JanusError> error,
-                                                                                       RemotePublisher remote) {
+                                                                                       const RemotePublisher& remote) {
                                       auto room = self->rooms_.find(sessionId);
                                       if (!error && room == self->rooms_.end()) error = JanusError{0, "room is gone"};
                                       if (error) return then(error, {});

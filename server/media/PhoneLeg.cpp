@@ -36,14 +36,14 @@ void PhoneLeg::join(PhoneAttached done) {
     if (!p) return refuse(JoinError::NoParticipant, "participant no longer exists");
     if (!p->sessionId) return refuse(JoinError::NotInSession, "participant is not in a session");
     const std::string sessionId = *p->sessionId;
-    host_.withRoom(accountId_, sessionId, [host = host_.self(), id = id_, sessionId, done](std::optional<RoomRef> room) {
+    host_.withRoom(accountId_, sessionId, [host = host_.self(), id = id_, sessionId, done](const std::optional<RoomRef>& room) {
         if (!host->phone(id)) return done(PhoneJoinFailure{JoinError::CallEnded, "call ended"}, {});
         if (!room) {
             host->releasePhone(id);
             return done(PhoneJoinFailure{JoinError::MediaUnavailable, "no media server available"}, {});
         }
-        host->remotePublisherFor(sessionId, id, [host, id, sessionId, done](std::optional<JanusError> error,
-                                                                           RemotePublisher remote) {
+        host->remotePublisherFor(sessionId, id, [host, id, sessionId, done](const std::optional<JanusError>& error,
+                                                                           const RemotePublisher& remote) {
             auto* leg = host->phone(id);
             if (!leg) {
                 if (!error) host->releaseRemotePublisher(sessionId, id);
