@@ -12,7 +12,7 @@
 #include "server/bridge/BridgeCall.hpp"
 #include "server/bridge/VoiceRecorder.hpp"
 #include "server/sip/media/WavFile.hpp"
-#include "server/voice/Uui.hpp"
+#include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::bridge {
 
@@ -100,7 +100,7 @@ public:
         run([request, answered, done](SipBridge& b, Call& call) {
             auto own = [&b](const voice::bxml::TransferTarget& target) {
                 const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target);
-                return sip && (b.isOwnUri(sip->uri) || voice::carriesUuiToken(sip->uui.value_or("")));
+                return sip && (b.isOwnUri(sip->uri) || sip::carriesUuiToken(sip->uui.value_or("")));
             };
             if (std::none_of(request.targets.begin(), request.targets.end(), own))
                 return b.transferOut(b.active_[call.id], request, answered, done);
@@ -115,7 +115,7 @@ public:
                 }
                 std::string token;
                 try {
-                    token = voice::extractUuiToken(sipTarget->uui.value_or("")).token;
+                    token = sip::extractUuiToken(sipTarget->uui.value_or("")).token;
                 } catch (const std::exception& e) {
                     outcome.legs[i].cause = voice::cause::kRejected;
                     outcome.legs[i].errorMessage = e.what();

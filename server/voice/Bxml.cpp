@@ -79,8 +79,8 @@ Transfer parseTransfer(Element& e) {
             s.uui = c.attr("uui");
             if (s.uui) {
                 try {
-                    validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
-                } catch (const UuiError& err) {
+                    sip::validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
+                } catch (const sip::UuiError& err) {
                     fail(c.where(), std::string("uui: ") + err.what());
                 }
             }

@@ -110,8 +110,8 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
         // Bandwidth: RFC 7433 with its encoding parameter, base64 or jwt, at most 256 characters.
         std::string v = trimmed(a.value());
         try {
-            validateUui(v, 256, {"base64", "jwt"});
-        } catch (const UuiError& e) {
+            sip::validateUui(v, kMaxForwardUuiLength, {"base64", "jwt"});
+        } catch (const sip::UuiError& e) {
             fail(where, std::string("uui: ") + e.what());
         }
         f.uui = v;

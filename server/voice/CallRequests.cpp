@@ -178,8 +178,8 @@ CreateCallRequest parseCreateCall(std::string_view body) {
     if (r.uui) {
         try {
             // Bandwidth's CreateCall: jwt, base64 and hex encodings, 350 characters in all.
-            validateUui(*r.uui, kMaxCreateCallUuiLength, {"jwt", "base64", "hex"});
-        } catch (const UuiError& e) {
+            sip::validateUui(*r.uui, kMaxCreateCallUuiLength, {"jwt", "base64", "hex"});
+        } catch (const sip::UuiError& e) {
             throw apierr::invalidField("uui", e.what());
         }
     }

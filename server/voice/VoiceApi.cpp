@@ -7,7 +7,6 @@
 #include "server/api/Validation.hpp"
 #include "server/voice/Bxml.hpp"
 #include "server/voice/RecordingsApi.hpp"
-#include "server/voice/Uui.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
 namespace sb::voice {

@@ -139,7 +139,13 @@ void SofiaUserAgent::Impl::onIncomingInvite(nua_handle_t* nh, Call* call, sip_t 
             invite.userToUser += u->un_value;
         }
     }
-    invite.userToUserValues = splitUserToUser(invite.userToUser);
+    if (!invite.userToUser.empty()) {
+        try {
+            invite.userToUserValues = parseUui(invite.userToUser);
+        } catch (const UuiError& e) {
+            invite.userToUserError = e.what();
+        }
+    }
     invite.diversion = unknownHeaderValues(sip, "Diversion", 8, 512);  // info
     c.remote = invite.remote;
     invite.remote = remoteFrom(offer);

@@ -1,9 +1,10 @@
-// User-To-User values (RFC 7433) and the participant token of a transferred call.
+// The one User-To-User parser (RFC 7433): the values of an INVITE's header as the endpoint hands
+// them over, the participant token of a transferred call, and the values the voice API sends.
 #include <catch2/catch.hpp>
 
-#include "server/voice/Uui.hpp"
+#include "server/sip/endpoint/UserToUser.hpp"
 
-using namespace sb::voice;
+using namespace sb::sip;
 
 namespace {
 const std::string kJwt = "eyJhbGciOiJIUzI1NiJ9.eyJhIjoiYWNjIiwicCI6InAxIn0.c2lnbmF0dXJl";
@@ -20,7 +21,7 @@ std::string errorOf(const std::string& header) {
 }
 }  // namespace
 
-TEST_CASE("parseUui splits values and parameters", "[voice][Uui]") {
+TEST_CASE("parseUui splits values and parameters", "[sip][endpoint][uui]") {
     auto v = parseUui("abc;encoding=hex ; purpose=isdn-uui , \"q,uo;ted\";ENCODING=Base64;content=x");
     REQUIRE(v.size() == 2);
     CHECK(v[0].data == "abc");
@@ -37,7 +38,31 @@ TEST_CASE("parseUui splits values and parameters", "[voice][Uui]") {
     CHECK_THROWS_WITH(parseUui(std::string(kMaxUuiHeaderLength + 1, 'a')), Catch::Contains("the limit is 4096"));
 }
 
-TEST_CASE("the two forms generateTransferBxml sends", "[voice][Uui]") {
+TEST_CASE("User-To-User values are split with their encoding", "[sip][endpoint][uui]") {
+    auto v = parseUui("93d6f3c0be584596;encoding=base64, eyJhbGciOi.eyJhIjoiMSJ9.sig;encoding=jwt");
+    REQUIRE(v.size() == 2);
+    CHECK(v[0].data == "93d6f3c0be584596");
+    CHECK(v[0].encoding == "base64");
+    CHECK(v[1].data == "eyJhbGciOi.eyJhIjoiMSJ9.sig");
+    CHECK(v[1].encoding == "jwt");
+    CHECK(parseUui("abc ; purpose=x ; Encoding=Base64")[0].encoding == "base64");
+    CHECK(parseUui("abc")[0].encoding.empty());
+
+    auto one = parseUui("a.b.c;encoding=jwt");
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].data == "a.b.c");
+    // A comma inside a quoted parameter value does not split.
+    auto quoted = parseUui("x;p=\"a,b\",y");
+    REQUIRE(quoted.size() == 2);
+    CHECK(quoted[0].data == "x");
+    CHECK(quoted[0].params == std::vector<std::pair<std::string, std::string>>{{"p", "a,b"}});
+    CHECK(quoted[1].data == "y");
+    // Empty values are not values: the header is refused (an absent header is no values at all,
+    // see the endpoint's InboundInvite::userToUserValues).
+    CHECK_THROWS_WITH(parseUui(" , ,"), Catch::Contains("has no data"));
+}
+
+TEST_CASE("the two forms generateTransferBxml sends", "[sip][endpoint][uui]") {
     auto withCall = extractUuiToken(kHex + ";encoding=base64," + kJwt + ";encoding=jwt");
     CHECK(withCall.token == kJwt);
     CHECK(withCall.callIdHex == std::optional<std::string>(kHex));
@@ -50,7 +75,7 @@ TEST_CASE("the two forms generateTransferBxml sends", "[voice][Uui]") {
     CHECK_FALSE(extractUuiToken("aGVsbG8=;encoding=base64," + kJwt + ";encoding=jwt").callIdHex);
 }
 
-TEST_CASE("anything else is refused with the reason", "[voice][Uui]") {
+TEST_CASE("anything else is refused with the reason", "[sip][endpoint][uui]") {
     CHECK_THAT(errorOf(kHex + ";encoding=base64"), Catch::Contains("no ;encoding=jwt value"));
     CHECK_THAT(errorOf(kJwt), Catch::Contains("has no ;encoding= parameter"));
     CHECK_THAT(errorOf("00ff;encoding=hex," + kJwt + ";encoding=jwt"), Catch::Contains("encoding \"hex\""));
@@ -61,8 +86,8 @@ TEST_CASE("anything else is refused with the reason", "[voice][Uui]") {
     CHECK_THAT(errorOf(kJwt + ";encoding=jwt junk"), Catch::Contains("unexpected 'j'"));
 }
 
-TEST_CASE("validateUui for values we send", "[voice][Uui]") {
-    CHECK_NOTHROW(validateUui(kJwt + ";encoding=jwt", kMaxCreateCallUuiLength, {"jwt", "base64", "hex"}));
+TEST_CASE("validateUui for values we send", "[sip][endpoint][uui]") {
+    CHECK_NOTHROW(validateUui(kJwt + ";encoding=jwt", 350, {"jwt", "base64", "hex"}));
     CHECK_NOTHROW(validateUui("00ff;encoding=hex,aGk=;encoding=base64", 350, {"jwt", "base64", "hex"}));
     CHECK_THROWS_WITH(validateUui("0f0;encoding=hex", 350, {"hex"}), Catch::Contains("not valid hex"));
     CHECK_THROWS_WITH(validateUui("x;encoding=gzip", 350, {"jwt", "base64"}),
@@ -70,7 +95,7 @@ TEST_CASE("validateUui for values we send", "[voice][Uui]") {
     CHECK_THROWS_WITH(validateUui(std::string(351, 'a'), 350, {"jwt"}), Catch::Contains("at most 350"));
 }
 
-TEST_CASE("carriesUuiToken: any jwt-encoded value, even malformed, means a session", "[voice][uui]") {
+TEST_CASE("carriesUuiToken: any jwt-encoded value, even malformed, means a session", "[sip][endpoint][uui]") {
     CHECK(carriesUuiToken("aaa.bbb.ccc;encoding=jwt"));
     CHECK(carriesUuiToken("0123abcd;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
     CHECK(carriesUuiToken("\"aaa.bbb\" ; Encoding = JWT"));
