@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "server/app/Log.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 
 namespace sb::voice {
 

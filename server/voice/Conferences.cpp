@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/app/Log.hpp"
+#include "server/voice/CallIds.hpp"
 
 namespace sb::voice {
 

@@ -8,6 +8,7 @@
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
 #include "server/api/Utf8.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/Conferences.hpp"
 #include "server/voice/VoiceApi.hpp"
 

@@ -10,7 +10,8 @@
 #include "server/api/ApiError.hpp"
 #include "server/api/Utf8.hpp"
 #include "server/api/ByteRange.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingEvents.hpp"
 #include "server/voice/VoiceErrors.hpp"
 

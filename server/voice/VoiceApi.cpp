@@ -6,6 +6,7 @@
 #include "server/api/ApiError.hpp"
 #include "server/api/Validation.hpp"
 #include "server/voice/Bxml.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingsApi.hpp"
 #include "server/voice/VoiceErrors.hpp"
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "server/app/Log.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/CallbackTarget.hpp"
 #include "server/voice/VoiceErrors.hpp"

@@ -4,7 +4,8 @@
 
 #include "server/sip/endpoint/UserToUser.hpp"
 #include "server/voice/Bxml.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/TransferBxml.hpp"
 
 using namespace sb::voice;
