@@ -211,8 +211,11 @@ CallFilter parseListCalls(const std::string& query) {
     return f;
 }
 
+namespace {
+json text(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+}  // namespace
+
 json createCallResponse(const Call& c) {
-    auto text = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
     json j;
     j["callId"] = c.callId;
     j["accountId"] = c.accountId;
@@ -242,7 +245,6 @@ json createCallResponse(const Call& c) {
 
 json callStateJson(const Call& c) {
     auto time = [](const std::optional<TimePoint>& t) { return t ? json(isoTime(*t)) : json(nullptr); };
-    auto text = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
     json j;
     j["applicationId"] = c.applicationId;
     j["accountId"] = c.accountId;
