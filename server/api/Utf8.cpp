@@ -103,24 +103,6 @@ std::string decodeQueryComponent(std::string_view in) {
     return decodePercent(plus);
 }
 
-std::string encodePercent(std::string_view in) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(in.size());
-    for (unsigned char c : in) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                          c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
-
 std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view query, PlusInQuery plus) {
     auto decode = plus == PlusInQuery::Space ? decodeQueryComponent : decodePercent;
     std::vector<std::pair<std::string, std::string>> out;

@@ -1,8 +1,8 @@
 #pragma once
-// Text as it arrives from the network and goes back out in URLs: UTF-8 checks (RFC 3629 §4: no
-// overlong forms, no surrogates, nothing above U+10FFFF), so invalid bytes are refused at input
-// with a 400, and percent-encoding (RFC 3986 §2.1), the one place URL components are decoded
-// and encoded.
+// Text as it arrives from the network: UTF-8 checks (RFC 3629 §4: no overlong forms, no
+// surrogates, nothing above U+10FFFF), so invalid bytes are refused at input with a 400, and the
+// decoding of percent-encoded URL components and query strings (RFC 3986 §2.1; encoding is
+// protocol/PercentEncoding.hpp, shared with the SDK).
 
 #include <cstddef>
 #include <optional>
@@ -26,9 +26,6 @@ std::string truncateUtf8(std::string_view text, std::size_t maxBytes);
 std::string decodePercent(std::string_view in);
 // A query string's name or value (application/x-www-form-urlencoded): '+' is a space, then %XX.
 std::string decodeQueryComponent(std::string_view in);
-// Encodes every byte but RFC 3986's unreserved characters (ALPHA DIGIT - . _ ~) as %XX with
-// upper-case hex digits: a safe name or value of a query string or form body.
-std::string encodePercent(std::string_view in);
 
 // How a query string's '+' reads: as itself (then %2B and '+' are the same), or as a space
 // (application/x-www-form-urlencoded).

@@ -1,4 +1,5 @@
 // The only translation unit of the voice library that includes Beast.
+#include "protocol/PercentEncoding.hpp"
 #include "protocol/SafeJson.hpp"
 #include "server/voice/HttpCallbackClient.hpp"
 
@@ -18,7 +19,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/api/Utf8.hpp"
 #include "server/app/Log.hpp"
 #include "server/voice/HttpTarget.hpp"
 
@@ -34,8 +34,8 @@ std::string formEncode(const nlohmann::json& fields) {
     std::string q;
     for (const auto& [key, value] : fields.items()) {
         if (value.is_null() || value.is_structured()) continue;
-        q += (q.empty() ? "" : "&") + api::encodePercent(key) + "=" +
-             api::encodePercent(value.is_string() ? value.get<std::string>() : protocol::dumpJson(value));
+        q += (q.empty() ? "" : "&") + protocol::encodePercent(key) + "=" +
+             protocol::encodePercent(value.is_string() ? value.get<std::string>() : protocol::dumpJson(value));
     }
     return q;
 }

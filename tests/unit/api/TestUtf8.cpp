@@ -62,12 +62,6 @@ TEST_CASE("decodeQueryComponent: '+' is a space, %2B a plus, malformed escapes k
     CHECK(sb::api::decodeQueryComponent("%41%42") == "AB");
 }
 
-TEST_CASE("encodePercent keeps RFC 3986 unreserved characters only", "[api][utf8]") {
-    CHECK(sb::api::encodePercent("aZ09-._~") == "aZ09-._~");
-    CHECK(sb::api::encodePercent("a b+c/é") == "a%20b%2Bc%2F%C3%A9");
-    CHECK(sb::api::decodePercent(sb::api::encodePercent("x=1&y=%")) == "x=1&y=%");
-}
-
 TEST_CASE("queryPairs decodes names and values in order", "[api][utf8]") {
     using Pairs = std::vector<std::pair<std::string, std::string>>;
     CHECK(sb::api::queryPairs("to=+1555&&name=a%20b&flag", sb::api::PlusInQuery::Plus) ==
