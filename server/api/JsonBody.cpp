@@ -26,13 +26,16 @@ json parseObject(std::string_view body) {
         }
         throw errors::invalidJson("syntax error");
     }
-    if (!j.is_object()) throw errors::invalidJson(std::string("expected an object, got ") + j.type_name());
+    if (!j.is_object())
+        throw errors::invalidJson(std::string("expected an object, got ") + j.type_name());
     return j;
 }
 
-void refuseUnknownFields(const json& obj, const std::set<std::string>& known, const std::string& what) {
+void refuseUnknownFields(const json& obj, const std::set<std::string>& known,
+                         const std::string& what) {
     for (const auto& [key, value] : obj.items())
-        if (!known.count(key)) throw errors::invalidField(key.substr(0, 64), "is not a field of " + what);
+        if (!known.count(key))
+            throw errors::invalidField(key.substr(0, 64), "is not a field of " + what);
 }
 
 bool present(const json& obj, const char* field) {
@@ -54,14 +57,17 @@ std::string requiredString(const json& obj, const char* field) {
     return *v;
 }
 
-std::optional<std::string> boundedText(const json& obj, const char* field, std::size_t maxCharacters) {
+std::optional<std::string> boundedText(const json& obj, const char* field,
+                                       std::size_t maxCharacters) {
     auto v = optionalString(obj, field);
     if (!v) return v;
     auto len = utf8Length(*v);
     if (!len) throw errors::invalidField(field, "must be valid UTF-8");
     if (*len > maxCharacters)
-        throw errors::invalidField(field, "must be at most " + std::to_string(maxCharacters) + " characters");
-    if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+        throw errors::invalidField(
+            field, "must be at most " + std::to_string(maxCharacters) + " characters");
+    if (std::any_of(v->begin(), v->end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
         throw errors::invalidField(field, "must not contain control characters");
     return v;
 }
@@ -74,9 +80,11 @@ std::optional<std::string> httpUrl(const json& obj, const char* field, std::size
         auto u = static_cast<unsigned char>(c);
         return u > 0x20 && u != 0x7f;
     });
-    if (!http || !clean || v->size() <= 8) throw errors::invalidField(field, "must be an http:// or https:// URL");
+    if (!http || !clean || v->size() <= 8)
+        throw errors::invalidField(field, "must be an http:// or https:// URL");
     if (v->size() > maxLength)
-        throw errors::invalidField(field, "must be at most " + std::to_string(maxLength) + " characters");
+        throw errors::invalidField(field,
+                                   "must be at most " + std::to_string(maxLength) + " characters");
     return v;
 }
 
@@ -84,9 +92,11 @@ std::string httpMethod(const json& obj, const char* field) {
     auto v = optionalString(obj, field);
     if (!v) return "POST";
     std::string m = *v;
-    std::transform(m.begin(), m.end(), m.begin(),
-                   [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-    if (m != "GET" && m != "POST") throw errors::invalidField(field, "must be \"GET\" or \"POST\", got \"" + *v + "\"");
+    std::transform(m.begin(), m.end(), m.begin(), [](char c) {
+        return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    });
+    if (m != "GET" && m != "POST")
+        throw errors::invalidField(field, "must be \"GET\" or \"POST\", got \"" + *v + "\"");
     return m;
 }
 

@@ -21,7 +21,8 @@ nlohmann::json parseObject(std::string_view body);
 
 // Refuses the first member of `obj` not in `known`, naming it (its first 64 characters): "is not a
 // field of <what>". A misspelt field must not be silently ignored.
-void refuseUnknownFields(const nlohmann::json& obj, const std::set<std::string>& known, const std::string& what);
+void refuseUnknownFields(const nlohmann::json& obj, const std::set<std::string>& known,
+                         const std::string& what);
 
 // Whether `field` is there and not null.
 bool present(const nlohmann::json& obj, const char* field);
@@ -31,10 +32,12 @@ std::optional<std::string> optionalString(const nlohmann::json& obj, const char*
 std::string requiredString(const nlohmann::json& obj, const char* field);
 // A printable UTF-8 string of at most `maxCharacters` characters, without control characters
 // (such values end up in SIP or HTTP headers: a line break would start a header of its own).
-std::optional<std::string> boundedText(const nlohmann::json& obj, const char* field, std::size_t maxCharacters);
+std::optional<std::string> boundedText(const nlohmann::json& obj, const char* field,
+                                       std::size_t maxCharacters);
 // An absolute http:// or https:// URL of at most `maxLength` characters, with no spaces or
 // control characters: where a callback goes.
-std::optional<std::string> httpUrl(const nlohmann::json& obj, const char* field, std::size_t maxLength);
+std::optional<std::string> httpUrl(const nlohmann::json& obj, const char* field,
+                                   std::size_t maxLength);
 // A callback's HTTP method: "GET" or "POST" in any case, returned in upper case; "POST" if absent.
 std::string httpMethod(const nlohmann::json& obj, const char* field);
 

@@ -24,10 +24,10 @@ const char* toString(CallDirection d);
 // credentials apply to every callback of the call; the fallback URL receives an event its
 // primary URL failed to take.
 struct CallbackSettings {
-    double callbackTimeout = 15;     // seconds, 1..25 (Bandwidth's default 15)
+    double callbackTimeout = 15;  // seconds, 1..25 (Bandwidth's default 15)
     std::optional<std::string> answerFallbackUrl;
     std::string answerFallbackMethod = "POST";
-    std::optional<std::string> username;          // Basic credentials for answerUrl, disconnectUrl, …
+    std::optional<std::string> username;  // Basic credentials for answerUrl, disconnectUrl, …
     std::optional<std::string> password;
     std::optional<std::string> fallbackUsername;  // Basic credentials for the fallback URLs
     std::optional<std::string> fallbackPassword;
@@ -48,14 +48,14 @@ struct Call {
     std::optional<std::string> disconnectCause;
     std::optional<std::string> errorMessage;
     std::optional<std::string> errorId;  // set with errorMessage (newErrorId), logged with it
-    std::string answerUrl;  // answer (outbound) or initiate (inbound) callback
+    std::string answerUrl;               // answer (outbound) or initiate (inbound) callback
     std::string answerMethod = "POST";
     std::optional<std::string> disconnectUrl;
     std::string disconnectMethod = "POST";
     std::optional<std::string> tag;
-    std::optional<std::string> uui;  // User-To-User for the INVITE (outbound to a SIP URI)
-    double callTimeout = 30;         // seconds, after ringing starts
-    std::string callUrl;             // this call's REST URL
+    std::optional<std::string> uui;          // User-To-User for the INVITE (outbound to a SIP URI)
+    double callTimeout = 30;                 // seconds, after ringing starts
+    std::string callUrl;                     // this call's REST URL
     std::optional<std::string> displayName;  // From display name of the outbound INVITE
     int priority = 5;                        // Bandwidth's queue priority (1 highest); echoed only
 

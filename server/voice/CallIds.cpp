@@ -10,7 +10,9 @@ namespace sb::voice {
 namespace {
 constexpr std::array<std::size_t, 6> kGroups{8, 8, 4, 4, 4, 12};
 
-bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 std::string grouped(std::string_view hex) {
     std::string id = "c";
@@ -24,9 +26,13 @@ std::string grouped(std::string_view hex) {
 }
 }  // namespace
 
-std::string newCallId() { return grouped(auth::randomHex(20)); }
+std::string newCallId() {
+    return grouped(auth::randomHex(20));
+}
 
-std::string newErrorId() { return auth::randomUuid(); }
+std::string newErrorId() {
+    return auth::randomUuid();
+}
 
 std::string reportError(const std::string& callId, const std::string& errorMessage) {
     auto id = newErrorId();

@@ -7,7 +7,9 @@ namespace sb::sip {
 
 namespace {
 
-bool isWs(char c) { return c == ' ' || c == '\t'; }
+bool isWs(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -23,12 +25,12 @@ bool isDataChar(char c) {
 }
 
 bool isNameChar(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '!' || c == '%' ||
-           c == '*' || c == '_' || c == '+' || c == '`' || c == '\'' || c == '~';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '!' ||
+           c == '%' || c == '*' || c == '_' || c == '+' || c == '`' || c == '\'' || c == '~';
 }
 
 class Scanner {
-public:
+  public:
     explicit Scanner(std::string_view s) : s_(s) {}
     bool done() const { return i_ >= s_.size(); }
     char peek() const { return s_[i_]; }
@@ -56,15 +58,23 @@ public:
         return std::string(s_.substr(start, i_ - start));
     }
 
-private:
+  private:
     std::string_view s_;
     std::size_t i_ = 0;
 };
 
-bool allOf(std::string_view s, bool (*pred)(char)) { return !s.empty() && std::all_of(s.begin(), s.end(), pred); }
-bool isHexChar(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool isB64Char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; }
-bool isB64UrlChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
+bool allOf(std::string_view s, bool (*pred)(char)) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), pred);
+}
+bool isHexChar(char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool isB64Char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+}
+bool isB64UrlChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
 
 bool isBase64(std::string_view s) {
     auto end = s.find_last_not_of('=');
@@ -82,7 +92,9 @@ bool isJwt(std::string_view s) {
            allOf(s.substr(b + 1), isB64UrlChar);
 }
 
-std::string ordinal(std::size_t i) { return "User-To-User value " + std::to_string(i + 1); }
+std::string ordinal(std::size_t i) {
+    return "User-To-User value " + std::to_string(i + 1);
+}
 
 void checkAlphabet(const UuiValue& v, std::size_t index) {
     bool ok = v.encoding == "jwt"      ? isJwt(v.data)
@@ -96,8 +108,8 @@ void checkAlphabet(const UuiValue& v, std::size_t index) {
 
 std::vector<UuiValue> parseUui(std::string_view header) {
     if (header.size() > kMaxUuiHeaderLength)
-        throw UuiError("User-To-User is " + std::to_string(header.size()) + " characters; the limit is " +
-                       std::to_string(kMaxUuiHeaderLength));
+        throw UuiError("User-To-User is " + std::to_string(header.size()) +
+                       " characters; the limit is " + std::to_string(kMaxUuiHeaderLength));
     std::vector<UuiValue> values;
     Scanner sc(header);
     while (true) {
@@ -110,49 +122,61 @@ std::vector<UuiValue> parseUui(std::string_view header) {
             sc.skip();
             sc.skipWs();
             auto name = lower(sc.item(isNameChar, false));
-            if (name.empty()) throw UuiError(ordinal(values.size()) + " has a parameter without a name" + sc.where());
+            if (name.empty())
+                throw UuiError(ordinal(values.size()) + " has a parameter without a name" +
+                               sc.where());
             sc.skipWs();
             std::string value;
             if (!sc.done() && sc.peek() == '=') {
                 sc.skip();
                 sc.skipWs();
                 value = sc.item(isDataChar, true);
-                if (value.empty()) throw UuiError(ordinal(values.size()) + " parameter " + name + " has no value");
+                if (value.empty())
+                    throw UuiError(ordinal(values.size()) + " parameter " + name + " has no value");
                 sc.skipWs();
             }
             if (name == "encoding") {
-                if (!v.encoding.empty()) throw UuiError(ordinal(values.size()) + " has two encoding parameters");
+                if (!v.encoding.empty())
+                    throw UuiError(ordinal(values.size()) + " has two encoding parameters");
                 v.encoding = lower(value);
             }
             v.params.emplace_back(std::move(name), std::move(value));
         }
         values.push_back(std::move(v));
         if (values.size() > kMaxUuiValues)
-            throw UuiError("User-To-User has more than " + std::to_string(kMaxUuiValues) + " values");
+            throw UuiError("User-To-User has more than " + std::to_string(kMaxUuiValues) +
+                           " values");
         if (sc.done()) break;
-        if (sc.peek() != ',') throw UuiError(std::string("User-To-User has an unexpected '") + sc.peek() + "'" + sc.where());
+        if (sc.peek() != ',')
+            throw UuiError(std::string("User-To-User has an unexpected '") + sc.peek() + "'" +
+                           sc.where());
         sc.skip();
     }
     return values;
 }
 
-void validateUui(std::string_view uui, std::size_t maxLength, std::initializer_list<std::string_view> allowed) {
+void validateUui(std::string_view uui, std::size_t maxLength,
+                 std::initializer_list<std::string_view> allowed) {
     if (uui.size() > maxLength)
-        throw UuiError("must be at most " + std::to_string(maxLength) + " characters including encoding parameters, got " +
+        throw UuiError("must be at most " + std::to_string(maxLength) +
+                       " characters including encoding parameters, got " +
                        std::to_string(uui.size()));
     auto values = parseUui(uui);
     std::string names;
     for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
     for (std::size_t i = 0; i < values.size(); ++i) {
         const auto& v = values[i];
-        if (v.encoding.empty()) throw UuiError(ordinal(i) + " must end with an ;encoding= parameter (" + names + ")");
+        if (v.encoding.empty())
+            throw UuiError(ordinal(i) + " must end with an ;encoding= parameter (" + names + ")");
         if (std::find(allowed.begin(), allowed.end(), v.encoding) == allowed.end())
             throw UuiError(ordinal(i) + " has encoding \"" + v.encoding + "\"; allowed: " + names);
         checkAlphabet(v, i);
     }
 }
 
-UuiToken extractUuiToken(std::string_view header) { return extractUuiToken(parseUui(header)); }
+UuiToken extractUuiToken(std::string_view header) {
+    return extractUuiToken(parseUui(header));
+}
 
 UuiToken extractUuiToken(const std::vector<UuiValue>& values) {
     UuiToken out;
@@ -166,25 +190,31 @@ UuiToken extractUuiToken(const std::vector<UuiValue>& values) {
             out.token = v.data;
             haveToken = true;
         } else if (v.encoding == "base64") {
-            if (haveBase64) throw UuiError("User-To-User carries more than one ;encoding=base64 value");
+            if (haveBase64)
+                throw UuiError("User-To-User carries more than one ;encoding=base64 value");
             checkAlphabet(v, i);
             haveBase64 = true;
             // generateTransferBxml puts the call id's hex digits here, labelled base64.
             if (allOf(v.data, isHexChar)) out.callIdHex = v.data;
         } else if (v.encoding.empty()) {
-            throw UuiError(ordinal(i) + " has no ;encoding= parameter; expected jwt (or base64 for the call id)");
+            throw UuiError(
+                ordinal(i) +
+                " has no ;encoding= parameter; expected jwt (or base64 for the call id)");
         } else {
-            throw UuiError(ordinal(i) + " has encoding \"" + v.encoding + "\"; only jwt and base64 are accepted");
+            throw UuiError(ordinal(i) + " has encoding \"" + v.encoding +
+                           "\"; only jwt and base64 are accepted");
         }
     }
-    if (!haveToken) throw UuiError("User-To-User carries no ;encoding=jwt value (the participant token)");
+    if (!haveToken)
+        throw UuiError("User-To-User carries no ;encoding=jwt value (the participant token)");
     return out;
 }
 
 bool carriesUuiToken(std::string_view uui) {
     std::string lower(uui.substr(0, kMaxUuiHeaderLength));
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    lower.erase(std::remove_if(lower.begin(), lower.end(), [](char c) { return c == ' ' || c == '\t' || c == '"'; }),
+    lower.erase(std::remove_if(lower.begin(), lower.end(),
+                               [](char c) { return c == ' ' || c == '\t' || c == '"'; }),
                 lower.end());
     return lower.find("encoding=jwt") != std::string::npos;
 }

@@ -16,7 +16,7 @@
 namespace sb::sip {
 
 class UuiError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -36,7 +36,8 @@ std::vector<UuiValue> parseUui(std::string_view header);
 
 // Checks a value that we will send: at most `maxLength` characters, every value carries an
 // `encoding` from `allowed`, and its data fits that encoding's alphabet. Throws UuiError.
-void validateUui(std::string_view uui, std::size_t maxLength, std::initializer_list<std::string_view> allowed);
+void validateUui(std::string_view uui, std::size_t maxLength,
+                 std::initializer_list<std::string_view> allowed);
 
 struct UuiToken {
     std::string token;                     // the participant JWT

@@ -18,7 +18,8 @@ TEST_CASE("isE164: '+', a first digit 1-9, 2 to 15 digits", "[voice][AddressSynt
     CHECK_FALSE(isE164("+1555 5551212"));
 }
 
-TEST_CASE("isSipUri: sip: or sips:, printable, something after the scheme", "[voice][AddressSyntax]") {
+TEST_CASE("isSipUri: sip: or sips:, printable, something after the scheme",
+          "[voice][AddressSyntax]") {
     CHECK(isSipUri("sip:+15555551212@127.0.0.1:5070"));
     CHECK(isSipUri("sips:alice@example.com"));
     CHECK(isSipUri("sip:sipx.webrtc.bandwidth.com:5060"));

@@ -22,7 +22,8 @@ std::string errorOf(const std::string& header) {
 }  // namespace
 
 TEST_CASE("parseUui splits values and parameters", "[sip][endpoint][uui]") {
-    auto v = parseUui("abc;encoding=hex ; purpose=isdn-uui , \"q,uo;ted\";ENCODING=Base64;content=x");
+    auto v =
+        parseUui("abc;encoding=hex ; purpose=isdn-uui , \"q,uo;ted\";ENCODING=Base64;content=x");
     REQUIRE(v.size() == 2);
     CHECK(v[0].data == "abc");
     CHECK(v[0].encoding == "hex");
@@ -35,7 +36,8 @@ TEST_CASE("parseUui splits values and parameters", "[sip][endpoint][uui]") {
     CHECK_THROWS_WITH(parseUui("a;=jwt"), Catch::Contains("without a name"));
     CHECK_THROWS_WITH(parseUui("a;encoding=jwt;encoding=hex"), Catch::Contains("two encoding"));
     CHECK_THROWS_WITH(parseUui("\"open"), Catch::Contains("unterminated"));
-    CHECK_THROWS_WITH(parseUui(std::string(kMaxUuiHeaderLength + 1, 'a')), Catch::Contains("the limit is 4096"));
+    CHECK_THROWS_WITH(parseUui(std::string(kMaxUuiHeaderLength + 1, 'a')),
+                      Catch::Contains("the limit is 4096"));
 }
 
 TEST_CASE("User-To-User values are split with their encoding", "[sip][endpoint][uui]") {
@@ -78,24 +80,31 @@ TEST_CASE("the two forms generateTransferBxml sends", "[sip][endpoint][uui]") {
 TEST_CASE("anything else is refused with the reason", "[sip][endpoint][uui]") {
     CHECK_THAT(errorOf(kHex + ";encoding=base64"), Catch::Contains("no ;encoding=jwt value"));
     CHECK_THAT(errorOf(kJwt), Catch::Contains("has no ;encoding= parameter"));
-    CHECK_THAT(errorOf("00ff;encoding=hex," + kJwt + ";encoding=jwt"), Catch::Contains("encoding \"hex\""));
+    CHECK_THAT(errorOf("00ff;encoding=hex," + kJwt + ";encoding=jwt"),
+               Catch::Contains("encoding \"hex\""));
     CHECK_THAT(errorOf("abc.def;encoding=jwt"), Catch::Contains("not valid jwt data"));
     CHECK_THAT(errorOf("a$b.c.d;encoding=jwt"), Catch::Contains("not valid jwt data"));
-    CHECK_THAT(errorOf(kJwt + ";encoding=jwt," + kJwt + ";encoding=jwt"), Catch::Contains("more than one ;encoding=jwt"));
-    CHECK_THAT(errorOf("a!b;encoding=base64," + kJwt + ";encoding=jwt"), Catch::Contains("not valid base64"));
+    CHECK_THAT(errorOf(kJwt + ";encoding=jwt," + kJwt + ";encoding=jwt"),
+               Catch::Contains("more than one ;encoding=jwt"));
+    CHECK_THAT(errorOf("a!b;encoding=base64," + kJwt + ";encoding=jwt"),
+               Catch::Contains("not valid base64"));
     CHECK_THAT(errorOf(kJwt + ";encoding=jwt junk"), Catch::Contains("unexpected 'j'"));
 }
 
 TEST_CASE("validateUui for values we send", "[sip][endpoint][uui]") {
     CHECK_NOTHROW(validateUui(kJwt + ";encoding=jwt", 350, {"jwt", "base64", "hex"}));
-    CHECK_NOTHROW(validateUui("00ff;encoding=hex,aGk=;encoding=base64", 350, {"jwt", "base64", "hex"}));
-    CHECK_THROWS_WITH(validateUui("0f0;encoding=hex", 350, {"hex"}), Catch::Contains("not valid hex"));
+    CHECK_NOTHROW(
+        validateUui("00ff;encoding=hex,aGk=;encoding=base64", 350, {"jwt", "base64", "hex"}));
+    CHECK_THROWS_WITH(validateUui("0f0;encoding=hex", 350, {"hex"}),
+                      Catch::Contains("not valid hex"));
     CHECK_THROWS_WITH(validateUui("x;encoding=gzip", 350, {"jwt", "base64"}),
                       Catch::Contains("encoding \"gzip\"; allowed: jwt, base64"));
-    CHECK_THROWS_WITH(validateUui(std::string(351, 'a'), 350, {"jwt"}), Catch::Contains("at most 350"));
+    CHECK_THROWS_WITH(validateUui(std::string(351, 'a'), 350, {"jwt"}),
+                      Catch::Contains("at most 350"));
 }
 
-TEST_CASE("carriesUuiToken: any jwt-encoded value, even malformed, means a session", "[sip][endpoint][uui]") {
+TEST_CASE("carriesUuiToken: any jwt-encoded value, even malformed, means a session",
+          "[sip][endpoint][uui]") {
     CHECK(carriesUuiToken("aaa.bbb.ccc;encoding=jwt"));
     CHECK(carriesUuiToken("0123abcd;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
     CHECK(carriesUuiToken("\"aaa.bbb\" ; Encoding = JWT"));
