@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "server/api/ApiError.hpp"
-#include "server/auth/SecretFile.hpp"
+#include "server/auth/RandomId.hpp"
 
 namespace sb::api {
 

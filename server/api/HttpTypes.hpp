@@ -53,12 +53,14 @@ struct HttpResponse {
         r.body = std::move(body);
         return r;
     }
-    static HttpResponse noContent() {
+    // A reply without a body (and without Content-Type), e.g. Bandwidth's 200 to updateCall.
+    static HttpResponse empty(int status) {
         HttpResponse r;
-        r.status = 204;
+        r.status = status;
         r.contentType.clear();
         return r;
     }
+    static HttpResponse noContent() { return empty(204); }
 };
 
 }  // namespace sb::api

@@ -60,6 +60,16 @@ bool isValidUtf8(std::string_view text) {
     return true;
 }
 
+std::optional<std::size_t> utf8Length(std::string_view text) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < text.size(); ++count) {
+        std::size_t n = sequenceLength(text, i);
+        if (n == 0) return std::nullopt;
+        i += n;
+    }
+    return count;
+}
+
 std::string truncateUtf8(std::string_view text, std::size_t maxBytes) {
     std::size_t end = 0;
     while (end < text.size()) {
@@ -91,6 +101,21 @@ std::string decodeQueryComponent(std::string_view in) {
     std::string plus(in);
     std::replace(plus.begin(), plus.end(), '+', ' ');
     return decodePercent(plus);
+}
+
+std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view query, PlusInQuery plus) {
+    auto decode = plus == PlusInQuery::Space ? decodeQueryComponent : decodePercent;
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (item.empty()) continue;
+        auto eq = item.find('=');
+        out.emplace_back(decode(item.substr(0, eq)),
+                         eq == std::string_view::npos ? std::string() : decode(item.substr(eq + 1)));
+    }
+    return out;
 }
 
 }  // namespace sb::api

@@ -5,55 +5,14 @@
 #include <set>
 
 #include "server/api/ApiError.hpp"
+#include "server/api/JsonBody.hpp"
+#include "server/api/Utf8.hpp"
 
 namespace sb::api {
 
 using nlohmann::json;
 
-std::optional<std::size_t> utf8Length(std::string_view s) {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return std::nullopt;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
-        i += len;
-        ++count;
-    }
-    return count;
-}
-
-bool isBlank(std::string_view body) {
-    return std::all_of(body.begin(), body.end(),
-                       [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-json parseObject(std::string_view body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded()) {
-        // Re-parse with exceptions only to obtain the parser's position for the message.
-        try {
-            [[maybe_unused]] auto unused = json::parse(body.begin(), body.end());
-        } catch (const json::parse_error& e) {
-            throw errors::invalidJson("syntax error at byte " + std::to_string(e.byte));
-        }
-        throw errors::invalidJson("syntax error");
-    }
-    if (!j.is_object()) throw errors::invalidJson(std::string("expected an object, got ") + j.type_name());
-    return j;
-}
-
 namespace {
-
-// A field that may be absent or null; otherwise it must be a string.
-std::optional<std::string> optionalString(const json& obj, const char* field) {
-    auto it = obj.find(field);
-    if (it == obj.end() || it->is_null()) return std::nullopt;
-    if (!it->is_string())
-        throw errors::invalidField(field, std::string("must be a string, got ") + it->type_name());
-    return it->get<std::string>();
-}
 
 std::optional<std::string> parseTag(const json& obj) {
     auto tag = optionalString(obj, "tag");

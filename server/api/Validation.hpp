@@ -1,12 +1,11 @@
 #pragma once
-// Parsing and validation of REST request bodies (reference §4.2–4.3). Every rejection is an
-// ApiError naming the offending field; nothing is changed when a body is rejected.
+// Parsing and validation of the participants and sessions REST bodies (reference §4.2–4.3), with
+// the body and field readers of JsonBody.hpp. Every rejection is an ApiError naming the offending
+// field; nothing is changed when a body is rejected.
 
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "server/state/Model.hpp"
 
@@ -37,14 +36,5 @@ CreateSessionRequest parseCreateSession(std::string_view body);
 // `sessionId` must name the same session.
 std::optional<state::Subscriptions> parseSubscriptions(std::string_view body,
                                                        const std::string& pathSessionId);
-
-// Only spaces, tabs and line ends (a body that means "all defaults", or a missing one).
-bool isBlank(std::string_view body);
-// A request body that must be one JSON object (the REST APIs' and the Voice API's); an
-// invalid-json ApiError saying where the syntax breaks, or what was found instead, otherwise.
-nlohmann::json parseObject(std::string_view body);
-
-// Number of Unicode code points in valid UTF-8, or nullopt if `s` is not valid UTF-8.
-std::optional<std::size_t> utf8Length(std::string_view s);
 
 }  // namespace sb::api

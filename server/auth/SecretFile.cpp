@@ -1,11 +1,8 @@
 #include "server/auth/SecretFile.hpp"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
-#include <sys/random.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,27 +10,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "server/auth/RandomId.hpp"
+
 namespace sb::auth {
-
-namespace {
-template <std::size_t N>
-std::array<unsigned char, N> randomBytes() {
-    std::array<unsigned char, N> b{};
-    if (RAND_bytes(b.data(), static_cast<int>(N)) != 1) throw std::runtime_error("RAND_bytes failed");
-    return b;
-}
-
-std::string hex(const unsigned char* p, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(n * 2);
-    for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(digits[p[i] >> 4]);
-        out.push_back(digits[p[i] & 15]);
-    }
-    return out;
-}
-}  // namespace
 
 namespace {
 
@@ -82,8 +61,7 @@ std::optional<std::string> readSecret(const std::string& path) {
 // loss. A temp file left by an earlier crash is never reused (unique names).
 std::string loadOrCreateSecret(const std::string& path) {
     if (auto existing = readSecret(path)) return *existing;
-    auto bytes = randomBytes<32>();
-    std::string secret = hex(bytes.data(), bytes.size());
+    std::string secret = randomHex(32);
     std::string tmp = path + ".tmp.XXXXXX";
     int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
     if (fd < 0) fail("cannot create a temp file next to " + path, errno);
@@ -106,49 +84,6 @@ std::string loadOrCreateSecret(const std::string& path) {
     if (rc != 0) fail("cannot create " + path, err);
     syncDirectoryOf(path);
     return secret;
-}
-
-namespace {
-
-// Random bytes for ids, from the kernel's CSPRNG (getrandom(2)) a page at a time per thread:
-// one syscall per 256 ids instead of OpenSSL's RAND_bytes per id (its locking and fork checks
-// were 5 % of a createParticipant).
-void idBytes(unsigned char* out, std::size_t n) {
-    thread_local std::array<unsigned char, 4096> pool;
-    thread_local std::size_t used = pool.size();
-    if (pool.size() - used < n) {
-        std::size_t filled = 0;
-        while (filled < pool.size()) {
-            ssize_t r = ::getrandom(pool.data() + filled, pool.size() - filled, 0);
-            if (r < 0) {
-                if (errno == EINTR) continue;
-                throw std::runtime_error("getrandom failed");
-            }
-            filled += static_cast<std::size_t>(r);
-        }
-        used = 0;
-    }
-    std::memcpy(out, pool.data() + used, n);
-    std::memset(pool.data() + used, 0, n);  // handed out once
-    used += n;
-}
-
-}  // namespace
-
-std::string randomUuid() {
-    std::array<unsigned char, 16> b;
-    idBytes(b.data(), b.size());
-    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(36, '-');
-    std::size_t pos = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) ++pos;  // the dashes of 8-4-4-4-12
-        out[pos++] = kDigits[b[i] >> 4];
-        out[pos++] = kDigits[b[i] & 15];
-    }
-    return out;
 }
 
 }  // namespace sb::auth

@@ -1,5 +1,6 @@
 #pragma once
-// SipBridge's per-call state and its PhoneSink, shared by SipBridge.cpp and VoiceCalls.cpp.
+// SipBridge's per-call state and its PhoneSink, shared by the files of server/bridge that hold
+// SipBridge's members (SipBridge.cpp, VoiceCalls.cpp, SipBridgeMedia.cpp, TransferLegs.cpp, …).
 // Private to server/bridge.
 
 #include <boost/asio/post.hpp>

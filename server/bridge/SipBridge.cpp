@@ -7,7 +7,7 @@
 
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
-#include "server/voice/Uui.hpp"
+#include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::bridge {
 
@@ -108,9 +108,12 @@ void SipBridge::onInvite(const sip::InboundInvite& invite) {
         if (unclaimed_ && unclaimed_(invite)) return;
         return refuse(invite.callId, 403, "no participant token in User-To-User");
     }
-    voice::UuiToken uui;
+    // The endpoint parsed the header (RFC 7433); what it could not parse is refused here.
+    if (!invite.userToUserError.empty())
+        return refuse(invite.callId, 403, "bad User-To-User: " + invite.userToUserError);
+    sip::UuiToken uui;
     try {
-        uui = voice::extractUuiToken(invite.userToUser);
+        uui = sip::extractUuiToken(invite.userToUserValues);
     } catch (const std::exception& e) {
         return refuse(invite.callId, 403, std::string("bad User-To-User: ") + e.what());
     }

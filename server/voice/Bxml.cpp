@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 #include <set>
 
+#include "server/voice/AddressSyntax.hpp"
 #include "server/voice/BxmlElement.hpp"
 #include "server/voice/Uui.hpp"
 
@@ -22,22 +23,6 @@ using detail::trim;
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
     "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
     "Refer",          "Connect",         "StartMachineDetection"};
-
-bool isE164(std::string_view s) {
-    if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
-    return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool isSipUri(std::string_view s) {
-    bool scheme = s.rfind("sip:", 0) == 0 || s.rfind("sips:", 0) == 0;
-    if (!scheme || s.size() > 256) return false;
-    auto rest = s.substr(s.find(':') + 1);
-    if (rest.empty() || rest.front() == '@' || rest.back() == '@') return false;
-    return std::all_of(rest.begin(), rest.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
-    });
-}
 
 TargetCallbacks targetCallbacks(Element& e) {
     TargetCallbacks c;
@@ -79,8 +64,8 @@ Transfer parseTransfer(Element& e) {
             s.uui = c.attr("uui");
             if (s.uui) {
                 try {
-                    validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
-                } catch (const UuiError& err) {
+                    sip::validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
+                } catch (const sip::UuiError& err) {
                     fail(c.where(), std::string("uui: ") + err.what());
                 }
             }

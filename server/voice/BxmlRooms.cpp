@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 #include <set>
 
+#include "server/voice/AddressSyntax.hpp"
 #include "server/voice/Bxml.hpp"
 #include "server/voice/BxmlElement.hpp"
 #include "server/voice/Uui.hpp"
@@ -58,17 +59,10 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
         if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) && !trimmed(child.value()).empty())
             fail(where, "must not have text content");
     }
-    auto isE164 = [](const std::string& v) {
-        return v.size() >= 3 && v.size() <= 16 && v[0] == '+' && v[1] >= '1' && v[1] <= '9' &&
-               std::all_of(v.begin() + 1, v.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
     Forward f;
     f.to = trimmed(node.attribute("to").value());
-    bool sipTo = f.to.rfind("sip:", 0) == 0 && f.to.size() <= 256 && f.to.size() > 4 &&
-                 std::all_of(f.to.begin(), f.to.end(), [](char c) {
-                     auto u = static_cast<unsigned char>(c);
-                     return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
-                 });
+    // sip: only: <Forward> dials a sips: URI nowhere (CallFlowRooms passes sip: ones as SIP targets).
+    bool sipTo = f.to.rfind("sip:", 0) == 0 && isSipUri(f.to);
     if (f.to.empty()) fail(where, "the to attribute is required");
     if (!isE164(f.to) && !sipTo) fail(where, "to \"" + f.to + "\" must be E.164 (+15555555555) or a sip: URI");
     if (auto a = node.attribute("from")) {
@@ -110,8 +104,8 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
         // Bandwidth: RFC 7433 with its encoding parameter, base64 or jwt, at most 256 characters.
         std::string v = trimmed(a.value());
         try {
-            validateUui(v, 256, {"base64", "jwt"});
-        } catch (const UuiError& e) {
+            sip::validateUui(v, kMaxForwardUuiLength, {"base64", "jwt"});
+        } catch (const sip::UuiError& e) {
             fail(where, std::string("uui: ") + e.what());
         }
         f.uui = v;

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "server/app/Log.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 
 namespace sb::voice {

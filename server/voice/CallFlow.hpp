@@ -31,7 +31,7 @@
 #include "server/voice/CallMedia.hpp"
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/CallbackTarget.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 #include "server/voice/RecordingStore.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 

@@ -12,6 +12,7 @@
 
 #include "server/app/Log.hpp"
 #include "server/voice/CallFlow.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 
 namespace sb::voice {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "server/voice/Bxml.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 
 namespace sb::voice {
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "server/app/Log.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
 namespace sb::voice {

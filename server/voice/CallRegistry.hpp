@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 
 namespace sb::voice {
 

@@ -11,8 +11,9 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/JsonBody.hpp"
 #include "server/api/Utf8.hpp"
-#include "server/api/Validation.hpp"
+#include "server/voice/AddressSyntax.hpp"
 #include "server/voice/Uui.hpp"
 #include "server/voice/VoiceApi.hpp"
 
@@ -23,88 +24,11 @@ namespace apierr = api::errors;
 
 namespace {
 
-void refuseUnknown(const json& obj, const std::set<std::string>& known, const char* what) {
-    for (const auto& [key, value] : obj.items())
-        if (!known.count(key))
-            throw apierr::invalidField(key.size() <= 64 ? key : key.substr(0, 64),
-                                       std::string("is not a field of ") + what + " (see docs/voice.md)");
-}
-
-bool present(const json& obj, const char* field) {
-    auto it = obj.find(field);
-    return it != obj.end() && !it->is_null();
-}
-
-std::optional<std::string> optionalString(const json& obj, const char* field) {
-    auto it = obj.find(field);
-    if (it == obj.end() || it->is_null()) return std::nullopt;
-    if (!it->is_string()) throw apierr::invalidField(field, std::string("must be a string, got ") + it->type_name());
-    return it->get<std::string>();
-}
-
-std::string requiredString(const json& obj, const char* field) {
-    auto v = optionalString(obj, field);
-    if (!v || v->empty()) throw apierr::invalidField(field, "is required");
-    return *v;
-}
-
-// A printable UTF-8 string of at most `max` characters (no control characters: these values end
-// up in SIP headers or HTTP Authorization headers).
-std::optional<std::string> boundedText(const json& obj, const char* field, std::size_t max) {
-    auto v = optionalString(obj, field);
-    if (!v) return v;
-    auto len = api::utf8Length(*v);
-    if (!len) throw apierr::invalidField(field, "must be valid UTF-8");
-    if (*len > max) throw apierr::invalidField(field, "must be at most " + std::to_string(max) + " characters");
-    if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-        throw apierr::invalidField(field, "must not contain control characters");
-    return v;
-}
-
-bool isE164(const std::string& s) {
-    if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
-    return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool isSipUri(const std::string& s) {
-    bool scheme = s.rfind("sip:", 0) == 0 || s.rfind("sips:", 0) == 0;
-    if (!scheme || s.size() > 256) return false;
-    auto rest = s.substr(s.find(':') + 1);
-    if (rest.empty() || rest.front() == '@' || rest.back() == '@') return false;
-    return std::all_of(rest.begin(), rest.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return u > 0x20 && u < 0x7f && c != '<' && c != '>' && c != '"';
-    });
-}
-
 std::string endpoint(const json& obj, const char* field) {
-    auto v = requiredString(obj, field);
+    auto v = api::requiredString(obj, field);
     if (!isE164(v) && !isSipUri(v))
         throw apierr::invalidField(field, "must be an E.164 number (+15555551212) or a sip: URI, got \"" + v + "\"");
     return v;
-}
-
-std::optional<std::string> httpUrl(const json& obj, const char* field) {
-    auto v = optionalString(obj, field);
-    if (!v) return v;
-    bool http = v->rfind("http://", 0) == 0 || v->rfind("https://", 0) == 0;
-    bool clean = std::all_of(v->begin(), v->end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return u > 0x20 && u != 0x7f;
-    });
-    if (!http || !clean || v->size() <= 8) throw apierr::invalidField(field, "must be an http:// or https:// URL");
-    if (v->size() > kMaxCallbackUrlLength)
-        throw apierr::invalidField(field, "must be at most " + std::to_string(kMaxCallbackUrlLength) + " characters");
-    return v;
-}
-
-std::string method(const json& obj, const char* field) {
-    auto v = optionalString(obj, field);
-    if (!v) return "POST";
-    std::string m = *v;
-    std::transform(m.begin(), m.end(), m.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-    if (m != "GET" && m != "POST") throw apierr::invalidField(field, "must be \"GET\" or \"POST\", got \"" + *v + "\"");
-    return m;
 }
 
 std::optional<double> number(const json& obj, const char* field, double min, double max, const char* unit) {
@@ -120,8 +44,8 @@ std::optional<double> number(const json& obj, const char* field, double min, dou
 // username/password pairs: Basic credentials need both (RFC 7617 §2).
 void credentials(const json& obj, const char* userField, const char* passField, std::optional<std::string>& user,
                  std::optional<std::string>& pass) {
-    user = boundedText(obj, userField, kMaxCallbackCredentialLength);
-    pass = boundedText(obj, passField, kMaxCallbackCredentialLength);
+    user = api::boundedText(obj, userField, kMaxCallbackCredentialLength);
+    pass = api::boundedText(obj, passField, kMaxCallbackCredentialLength);
     if (user && user->find(':') != std::string::npos)
         throw apierr::invalidField(userField, "must not contain ':' (RFC 7617 §2)");
     if (user.has_value() != pass.has_value())
@@ -129,38 +53,38 @@ void credentials(const json& obj, const char* userField, const char* passField, 
                                    std::string("is required with ") + (user ? userField : passField));
 }
 
-std::optional<std::string> tag(const json& obj) { return boundedText(obj, "tag", kMaxCreateCallTagLength); }
+std::optional<std::string> tag(const json& obj) { return api::boundedText(obj, "tag", kMaxCreateCallTagLength); }
 
 }  // namespace
 
 CreateCallRequest parseCreateCall(std::string_view body) {
     if (api::isBlank(body)) throw apierr::invalidJson("a body with from, to and answerUrl is required");
     json obj = api::parseObject(body);
-    refuseUnknown(obj,
-                  {"to", "from", "privacy", "displayName", "uui", "applicationId", "answerUrl", "answerMethod",
-                   "username", "password", "answerFallbackUrl", "answerFallbackMethod", "fallbackUsername",
-                   "fallbackPassword", "disconnectUrl", "disconnectMethod", "callTimeout", "callbackTimeout",
-                   "machineDetection", "priority", "tag"},
-                  "createCall");
+    api::refuseUnknownFields(obj,
+                             {"to", "from", "privacy", "displayName", "uui", "applicationId", "answerUrl",
+                              "answerMethod", "username", "password", "answerFallbackUrl", "answerFallbackMethod",
+                              "fallbackUsername", "fallbackPassword", "disconnectUrl", "disconnectMethod",
+                              "callTimeout", "callbackTimeout", "machineDetection", "priority", "tag"},
+                             "createCall (see docs/voice.md)");
     CreateCallRequest r;
     r.from = endpoint(obj, "from");
     r.to = endpoint(obj, "to");
-    auto answer = httpUrl(obj, "answerUrl");
+    auto answer = api::httpUrl(obj, "answerUrl", kMaxCallbackUrlLength);
     if (!answer) throw apierr::invalidField("answerUrl", "is required");
     r.answerUrl = *answer;
-    r.answerMethod = method(obj, "answerMethod");
-    r.disconnectUrl = httpUrl(obj, "disconnectUrl");
-    r.disconnectMethod = method(obj, "disconnectMethod");
+    r.answerMethod = api::httpMethod(obj, "answerMethod");
+    r.disconnectUrl = api::httpUrl(obj, "disconnectUrl", kMaxCallbackUrlLength);
+    r.disconnectMethod = api::httpMethod(obj, "disconnectMethod");
     r.callTimeout = number(obj, "callTimeout", 1, 300, " seconds").value_or(30);
     r.callbacks.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
-    r.callbacks.answerFallbackUrl = httpUrl(obj, "answerFallbackUrl");
-    r.callbacks.answerFallbackMethod = method(obj, "answerFallbackMethod");
+    r.callbacks.answerFallbackUrl = api::httpUrl(obj, "answerFallbackUrl", kMaxCallbackUrlLength);
+    r.callbacks.answerFallbackMethod = api::httpMethod(obj, "answerFallbackMethod");
     credentials(obj, "username", "password", r.callbacks.username, r.callbacks.password);
     credentials(obj, "fallbackUsername", "fallbackPassword", r.callbacks.fallbackUsername, r.callbacks.fallbackPassword);
     if ((r.callbacks.fallbackUsername) && !r.callbacks.answerFallbackUrl)
         throw apierr::invalidField("fallbackUsername", "is only used with answerFallbackUrl");
     r.tag = tag(obj);
-    r.displayName = boundedText(obj, "displayName", kMaxDisplayNameLength);
+    r.displayName = api::boundedText(obj, "displayName", kMaxDisplayNameLength);
     if (auto p = number(obj, "priority", 1, 5, "")) {
         if (*p != std::floor(*p)) throw apierr::invalidField("priority", "must be an integer between 1 and 5");
         r.priority = static_cast<int>(*p);
@@ -172,18 +96,18 @@ CreateCallRequest parseCreateCall(std::string_view body) {
         if (privacy->get<bool>())
             throw apierr::invalidField("privacy", "is not supported by this server: the caller id is always sent");
     }
-    if (present(obj, "machineDetection"))
+    if (api::present(obj, "machineDetection"))
         throw apierr::invalidField("machineDetection", "is not supported by this server (no answering-machine detection)");
-    r.uui = optionalString(obj, "uui");
+    r.uui = api::optionalString(obj, "uui");
     if (r.uui) {
         try {
             // Bandwidth's CreateCall: jwt, base64 and hex encodings, 350 characters in all.
-            validateUui(*r.uui, kMaxCreateCallUuiLength, {"jwt", "base64", "hex"});
-        } catch (const UuiError& e) {
+            sip::validateUui(*r.uui, kMaxCreateCallUuiLength, {"jwt", "base64", "hex"});
+        } catch (const sip::UuiError& e) {
             throw apierr::invalidField("uui", e.what());
         }
     }
-    if (auto app = optionalString(obj, "applicationId")) {
+    if (auto app = api::optionalString(obj, "applicationId")) {
         if (app->size() > kMaxApplicationIdLength)
             throw apierr::invalidField("applicationId", "must be at most " + std::to_string(kMaxApplicationIdLength) + " characters");
         r.applicationId = *app;
@@ -194,18 +118,19 @@ CreateCallRequest parseCreateCall(std::string_view body) {
 UpdateCallRequest parseUpdateCall(std::string_view body) {
     if (api::isBlank(body)) throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
     json obj = api::parseObject(body);
-    refuseUnknown(obj,
-                  {"state", "redirectUrl", "redirectMethod", "username", "password", "redirectFallbackUrl",
-                   "redirectFallbackMethod", "fallbackUsername", "fallbackPassword", "tag"},
-                  "updateCall");
+    api::refuseUnknownFields(obj,
+                             {"state", "redirectUrl", "redirectMethod", "username", "password",
+                              "redirectFallbackUrl", "redirectFallbackMethod", "fallbackUsername",
+                              "fallbackPassword", "tag"},
+                             "updateCall (see docs/voice.md)");
     UpdateCallRequest r;
-    r.state = optionalString(obj, "state");
+    r.state = api::optionalString(obj, "state");
     if (r.state && *r.state != "active" && *r.state != "completed")
         throw apierr::invalidField("state", "must be \"active\" or \"completed\", got \"" + *r.state + "\"");
-    r.redirectUrl = httpUrl(obj, "redirectUrl");
-    r.redirectMethod = method(obj, "redirectMethod");
-    r.redirectFallbackUrl = httpUrl(obj, "redirectFallbackUrl");
-    r.redirectFallbackMethod = method(obj, "redirectFallbackMethod");
+    r.redirectUrl = api::httpUrl(obj, "redirectUrl", kMaxCallbackUrlLength);
+    r.redirectMethod = api::httpMethod(obj, "redirectMethod");
+    r.redirectFallbackUrl = api::httpUrl(obj, "redirectFallbackUrl", kMaxCallbackUrlLength);
+    r.redirectFallbackMethod = api::httpMethod(obj, "redirectFallbackMethod");
     credentials(obj, "username", "password", r.username, r.password);
     credentials(obj, "fallbackUsername", "fallbackPassword", r.fallbackUsername, r.fallbackPassword);
     r.tag = tag(obj);
@@ -217,7 +142,7 @@ UpdateCallRequest parseUpdateCall(std::string_view body) {
     if (!r.redirectUrl) {
         // These only shape the redirect callback: without one they would change nothing.
         for (const char* f : {"redirectFallbackUrl", "username", "fallbackUsername"})
-            if (present(obj, f)) throw apierr::invalidField(f, "is only used with redirectUrl");
+            if (api::present(obj, f)) throw apierr::invalidField(f, "is only used with redirectUrl");
     }
     if (r.fallbackUsername && !r.redirectFallbackUrl)
         throw apierr::invalidField("fallbackUsername", "is only used with redirectFallbackUrl");
@@ -226,25 +151,6 @@ UpdateCallRequest parseUpdateCall(std::string_view body) {
 }
 
 namespace {
-
-// Query parameters of a raw query string: name → percent-decoded value; repeated or unknown
-// names are refused (400 naming them).
-std::vector<std::pair<std::string, std::string>> queryPairs(const std::string& query) {
-    std::vector<std::pair<std::string, std::string>> out;
-    std::size_t pos = 0;
-    while (pos < query.size()) {
-        auto end = query.find('&', pos);
-        if (end == std::string::npos) end = query.size();
-        auto item = std::string_view(query).substr(pos, end - pos);
-        pos = end + 1;
-        if (item.empty()) continue;
-        auto eq = item.find('=');
-        auto name = api::decodePercent(item.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : api::decodePercent(item.substr(eq + 1));
-        out.emplace_back(std::move(name), std::move(value));
-    }
-    return out;
-}
 
 // ISO 8601 UTC as Bandwidth writes it: 2022-06-21T19:13:21Z, fractions of a second allowed.
 std::optional<TimePoint> parseIso(const std::string& s) {
@@ -281,7 +187,8 @@ CallFilter parseListCalls(const std::string& query) {
         throw apierr::invalidField("query", "must be at most " + std::to_string(kMaxListQueryLength) + " characters");
     CallFilter f;
     std::set<std::string> seen;
-    for (auto& [name, value] : queryPairs(query)) {
+    // '+' stays '+': an unencoded E.164 number in to= or from= must not turn into a space.
+    for (auto& [name, value] : api::queryPairs(query, api::PlusInQuery::Plus)) {
         if (!seen.insert(name).second) throw apierr::invalidField(name, "is given more than once");
         if (name == "to") f.to = value;
         else if (name == "from") f.from = value;
@@ -304,8 +211,11 @@ CallFilter parseListCalls(const std::string& query) {
     return f;
 }
 
+namespace {
+json text(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+}  // namespace
+
 json createCallResponse(const Call& c) {
-    auto text = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
     json j;
     j["callId"] = c.callId;
     j["accountId"] = c.accountId;
@@ -335,7 +245,6 @@ json createCallResponse(const Call& c) {
 
 json callStateJson(const Call& c) {
     auto time = [](const std::optional<TimePoint>& t) { return t ? json(isoTime(*t)) : json(nullptr); };
-    auto text = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
     json j;
     j["applicationId"] = c.applicationId;
     j["accountId"] = c.accountId;

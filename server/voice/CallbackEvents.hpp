@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 
 namespace sb::voice {
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "server/app/Log.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 
 namespace sb::voice {
 
@@ -15,15 +15,24 @@ std::optional<BasicCredentials> credentialsOf(const std::optional<std::string>& 
     return BasicCredentials{*username, password.value_or("")};
 }
 
-CallbackTarget answerTarget(const Call& call) {
+CallbackTarget callbackTarget(std::string url, std::string method, const std::optional<std::string>& username,
+                              const std::optional<std::string>& password, std::optional<std::string> fallbackUrl,
+                              std::string fallbackMethod, const std::optional<std::string>& fallbackUsername,
+                              const std::optional<std::string>& fallbackPassword) {
     CallbackTarget t;
-    t.url = call.answerUrl;
-    t.method = call.answerMethod;
-    t.credentials = credentialsOf(call.callbacks.username, call.callbacks.password);
-    t.fallbackUrl = call.callbacks.answerFallbackUrl;
-    t.fallbackMethod = call.callbacks.answerFallbackMethod;
-    t.fallbackCredentials = credentialsOf(call.callbacks.fallbackUsername, call.callbacks.fallbackPassword);
+    t.url = std::move(url);
+    t.method = std::move(method);
+    t.credentials = credentialsOf(username, password);
+    t.fallbackUrl = std::move(fallbackUrl);
+    t.fallbackMethod = std::move(fallbackMethod);
+    t.fallbackCredentials = credentialsOf(fallbackUsername, fallbackPassword);
     return t;
+}
+
+CallbackTarget answerTarget(const Call& call) {
+    const auto& cb = call.callbacks;
+    return callbackTarget(call.answerUrl, call.answerMethod, cb.username, cb.password, cb.answerFallbackUrl,
+                          cb.answerFallbackMethod, cb.fallbackUsername, cb.fallbackPassword);
 }
 
 std::optional<CallbackTarget> disconnectTarget(const Call& call) {

@@ -34,6 +34,14 @@ struct CallbackTarget {
 std::optional<BasicCredentials> credentialsOf(const std::optional<std::string>& username,
                                               const std::optional<std::string>& password);
 
+// A target from Bandwidth's flat fields of one callback: its URL and method with the
+// username/password pair, its fallback URL and method with the fallbackUsername/fallbackPassword
+// pair (createCall's answer callback, updateCall's redirect, <Conference>'s conferenceEvent).
+CallbackTarget callbackTarget(std::string url, std::string method, const std::optional<std::string>& username,
+                              const std::optional<std::string>& password, std::optional<std::string> fallbackUrl,
+                              std::string fallbackMethod, const std::optional<std::string>& fallbackUsername,
+                              const std::optional<std::string>& fallbackPassword);
+
 // The call's answer (outbound) or initiate (inbound) callback: answerUrl, answerFallbackUrl and
 // the call's username/password and fallbackUsername/fallbackPassword.
 CallbackTarget answerTarget(const Call& call);

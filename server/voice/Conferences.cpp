@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/app/Log.hpp"
+#include "server/voice/CallIds.hpp"
 
 namespace sb::voice {
 
@@ -95,16 +96,11 @@ ConferenceService::Joining ConferenceService::join(const Call& call, const bxml:
                 c->info.tag = verb.tag;
                 c->info.sessionId = sessionId;
                 c->callbackTimeout = verb.callbackTimeout;
-                if (verb.conferenceEventUrl) {
-                    CallbackTarget t;
-                    t.url = *verb.conferenceEventUrl;
-                    t.method = verb.conferenceEventMethod;
-                    t.credentials = credentialsOf(verb.username, verb.password);
-                    t.fallbackUrl = verb.conferenceEventFallbackUrl;
-                    t.fallbackMethod = verb.conferenceEventFallbackMethod;
-                    t.fallbackCredentials = credentialsOf(verb.fallbackUsername, verb.fallbackPassword);
-                    c->events = t;
-                }
+                if (verb.conferenceEventUrl)
+                    c->events = callbackTarget(*verb.conferenceEventUrl, verb.conferenceEventMethod, verb.username,
+                                               verb.password, verb.conferenceEventFallbackUrl,
+                                               verb.conferenceEventFallbackMethod, verb.fallbackUsername,
+                                               verb.fallbackPassword);
                 byId_[c->info.id] = c;
                 activeByName_[key] = c->info.id;
                 created = true;

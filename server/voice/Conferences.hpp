@@ -27,7 +27,7 @@
 #include "server/voice/Bxml.hpp"
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/CallbackTarget.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 
 namespace sb::voice {

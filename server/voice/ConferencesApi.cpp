@@ -7,7 +7,9 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/JsonBody.hpp"
 #include "server/api/Utf8.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/Conferences.hpp"
 #include "server/voice/VoiceApi.hpp"
 
@@ -20,20 +22,11 @@ namespace {
 
 constexpr std::size_t kMaxQueryValue = 256;
 
-
 // listConferences: name, minCreatedTime, maxCreatedTime, pageSize (1..1000), pageToken.
 ConferenceFilter parseFilter(const std::string& query) {
     if (query.size() > kMaxListQueryLength) throw apierr::invalidField("query", "is too long");
     ConferenceFilter f;
-    std::string_view q = query;
-    while (!q.empty()) {
-        auto amp = q.find('&');
-        auto part = q.substr(0, amp);
-        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-        if (part.empty()) continue;
-        auto eq = part.find('=');
-        auto key = api::decodeQueryComponent(part.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : api::decodeQueryComponent(part.substr(eq + 1));
+    for (const auto& [key, value] : api::queryPairs(query, api::PlusInQuery::Space)) {
         if (value.size() > kMaxQueryValue) throw apierr::invalidField(key.substr(0, 64), "is too long");
         if (key == "name") f.name = value;
         else if (key == "minCreatedTime") f.minCreatedTime = value;
@@ -75,49 +68,19 @@ json conferenceJson(const ConferenceService& s, const ConferenceInfo& c, bool wi
     return j;
 }
 
-json objectBody(const std::string& body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw apierr::invalidJson("expected a JSON object");
-    return j;
-}
-
-std::optional<std::string> optString(const json& j, const char* key, std::size_t max) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return std::nullopt;
-    if (!it->is_string()) throw apierr::invalidField(key, "must be a string");
-    auto v = it->get<std::string>();
-    if (v.size() > max) throw apierr::invalidField(key, "must be at most " + std::to_string(max) + " characters");
-    return v;
-}
-
-std::optional<std::string> optUrl(const json& j, const char* key) {
-    auto v = optString(j, key, kMaxCallbackUrlLength);
-    if (v && v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0)
-        throw apierr::invalidField(key, "must be an absolute http(s) URL");
-    return v;
-}
-
-std::string optMethod(const json& j, const char* key) {
-    auto v = optString(j, key, 8);
-    if (!v) return "POST";
-    if (*v != "GET" && *v != "POST") throw apierr::invalidField(key, "must be GET or POST");
-    return *v;
-}
-
 // bandwidth.yml updateConference.
 ConferenceUpdate parseUpdate(const std::string& body) {
     static const std::set<std::string> kKnown{"status", "redirectUrl", "redirectMethod", "username", "password",
                                               "redirectFallbackUrl", "redirectFallbackMethod", "fallbackUsername",
                                               "fallbackPassword"};
-    auto j = objectBody(body);
-    for (auto& [k, v] : j.items())
-        if (!kKnown.count(k)) throw apierr::invalidField(k.substr(0, 64), "is not a field of updateConference");
+    auto j = api::parseObject(body);
+    api::refuseUnknownFields(j, kKnown, "updateConference");
     ConferenceUpdate u;
-    u.status = optString(j, "status", 16);
+    u.status = api::optionalString(j, "status");
     if (u.status && *u.status != "active" && *u.status != "completed")
         throw apierr::invalidField("status", "must be \"active\" or \"completed\"");
-    auto url = optUrl(j, "redirectUrl");
-    auto fallback = optUrl(j, "redirectFallbackUrl");
+    auto url = api::httpUrl(j, "redirectUrl", kMaxCallbackUrlLength);
+    auto fallback = api::httpUrl(j, "redirectFallbackUrl", kMaxCallbackUrlLength);
     bool completing = u.status && *u.status == "completed";
     if (completing && (url || fallback))
         throw apierr::invalidField(url ? "redirectUrl" : "redirectFallbackUrl", "is not allowed with status \"completed\"");
@@ -125,13 +88,13 @@ ConferenceUpdate parseUpdate(const std::string& body) {
     if (url) {
         CallbackTarget t;
         t.url = *url;
-        t.method = optMethod(j, "redirectMethod");
-        t.credentials = credentialsOf(optString(j, "username", kMaxCallbackCredentialLength),
-                                      optString(j, "password", kMaxCallbackCredentialLength));
+        t.method = api::httpMethod(j, "redirectMethod");
+        t.credentials = credentialsOf(api::boundedText(j, "username", kMaxCallbackCredentialLength),
+                                      api::boundedText(j, "password", kMaxCallbackCredentialLength));
         t.fallbackUrl = fallback;
-        t.fallbackMethod = optMethod(j, "redirectFallbackMethod");
-        t.fallbackCredentials = credentialsOf(optString(j, "fallbackUsername", kMaxCallbackCredentialLength),
-                                              optString(j, "fallbackPassword", kMaxCallbackCredentialLength));
+        t.fallbackMethod = api::httpMethod(j, "redirectFallbackMethod");
+        t.fallbackCredentials = credentialsOf(api::boundedText(j, "fallbackUsername", kMaxCallbackCredentialLength),
+                                              api::boundedText(j, "fallbackPassword", kMaxCallbackCredentialLength));
         u.redirect = t;
     }
     return u;
@@ -139,7 +102,7 @@ ConferenceUpdate parseUpdate(const std::string& body) {
 
 // bandwidth.yml updateConferenceMember.
 MemberUpdate parseMemberUpdate(const std::string& body) {
-    auto j = objectBody(body);
+    auto j = api::parseObject(body);
     MemberUpdate u;
     for (auto& [k, v] : j.items()) {
         if (k == "mute" || k == "hold") {
@@ -165,13 +128,6 @@ const std::string& conferenceIdParam(api::RequestContext& ctx) {
     if (!isConferenceId(id))
         throw api::ApiError(api::ErrorCode::NotFound, "conference " + id.substr(0, 64) + " not found", "conferenceId");
     return id;
-}
-
-api::HttpResponse empty(int status) {
-    api::HttpResponse r;
-    r.status = status;
-    r.contentType.clear();
-    return r;
 }
 
 }  // namespace
@@ -204,7 +160,7 @@ void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& 
         const auto& id = conferenceIdParam(ctx);
         s->get(account, id);  // 404 before looking at the body
         s->update(account, id, parseUpdate(ctx.request().body));
-        return empty(204);
+        return api::HttpResponse::noContent();
     }));
     router.add("PUT", base + "/{conferenceId}/bxml", "updateConferenceBxml", bandwidthShaped([deps, s](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
@@ -222,7 +178,7 @@ void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& 
             if (!kConferenceVerbs.count(bxml::verbName(verb)))
                 throw apierr::invalidField("body", "<" + bxml::verbName(verb) + "> cannot run in a conference");
         s->replaceBxml(account, id, document);
-        return empty(204);
+        return api::HttpResponse::noContent();
     }));
     const std::string member = base + "/{conferenceId}/members/{memberId}";
     router.add("GET", member, "getConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
@@ -236,7 +192,7 @@ void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& 
         const auto& id = conferenceIdParam(ctx);
         s->member(account, id, ctx.param("memberId"));
         s->updateMember(account, id, ctx.param("memberId"), parseMemberUpdate(ctx.request().body));
-        return empty(204);
+        return api::HttpResponse::noContent();
     }));
 }
 

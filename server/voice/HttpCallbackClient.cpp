@@ -1,4 +1,5 @@
 // The only translation unit of the voice library that includes Beast.
+#include "protocol/PercentEncoding.hpp"
 #include "protocol/SafeJson.hpp"
 #include "server/voice/HttpCallbackClient.hpp"
 
@@ -13,7 +14,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <cctype>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -31,24 +31,11 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 std::string formEncode(const nlohmann::json& fields) {
-    static const char* hex = "0123456789ABCDEF";
-    auto encode = [](const std::string& s) {
-        std::string out;
-        for (unsigned char c : s) {
-            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-                out += static_cast<char>(c);
-            } else {
-                out += '%';
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            }
-        }
-        return out;
-    };
     std::string q;
     for (const auto& [key, value] : fields.items()) {
         if (value.is_null() || value.is_structured()) continue;
-        q += (q.empty() ? "" : "&") + encode(key) + "=" + encode(value.is_string() ? value.get<std::string>() : protocol::dumpJson(value));
+        q += (q.empty() ? "" : "&") + protocol::encodePercent(key) + "=" +
+             protocol::encodePercent(value.is_string() ? value.get<std::string>() : protocol::dumpJson(value));
     }
     return q;
 }

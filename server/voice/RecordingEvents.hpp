@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
 #include "server/voice/RecordingStore.hpp"
 
 namespace sb::voice {

@@ -7,7 +7,8 @@
 #include <stdexcept>
 
 #include "server/app/Log.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 
 namespace sb::voice {
 

@@ -8,9 +8,11 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/JsonBody.hpp"
 #include "server/api/Utf8.hpp"
 #include "server/api/ByteRange.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingEvents.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
@@ -25,18 +27,10 @@ namespace {
 constexpr const char* kBase = "/api/v2/accounts/{accountId}";
 constexpr std::size_t kMaxQueryValue = 256;
 
-
 // Bandwidth's listAccountCallRecordings filters: to, from, minStartTime, maxStartTime.
 RecordingFilter parseFilter(const std::string& query) {
     RecordingFilter f;
-    std::string_view q = query;
-    while (!q.empty()) {
-        auto amp = q.find('&');
-        auto part = q.substr(0, amp);
-        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-        auto eq = part.find('=');
-        auto key = api::decodeQueryComponent(part.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : api::decodeQueryComponent(part.substr(eq + 1));
+    for (const auto& [key, value] : api::queryPairs(query, api::PlusInQuery::Space)) {
         if (value.size() > kMaxQueryValue) throw api::errors::invalidField(key, "is too long");
         auto isTime = [](const std::string& v) {
             // YYYY-MM-DDTHH:MM:SS…, compared to the second
@@ -99,16 +93,12 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
         const auto& callId = ctx.param("callId");
         if (!isCallId(callId)) throw errors::callNotFound(callId);
         v->call(account, callId);  // 404 before looking at the body
-        json body = json::parse(ctx.request().body, nullptr, false);
-        if (body.is_discarded() || !body.is_object()) throw api::errors::invalidJson("expected an object with state");
+        json body = api::parseObject(ctx.request().body);
         auto state = body.find("state");
         if (state == body.end() || !state->is_string() || (*state != "paused" && *state != "recording"))
             throw api::errors::invalidField("state", "must be \"paused\" or \"recording\"");
         v->setRecordingPaused(account, callId, *state == "paused");
-        api::HttpResponse r;  // Bandwidth: 200 with no body
-        r.status = 200;
-        r.contentType.clear();
-        return r;
+        return api::HttpResponse::empty(200);  // Bandwidth: 200 with no body
     });
 
     router.add("GET", base + "/recordings", "listAccountCallRecordings", [deps, s, keep, url](api::RequestContext& ctx) {

@@ -4,10 +4,9 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
-#include "server/api/Validation.hpp"
 #include "server/voice/Bxml.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingsApi.hpp"
-#include "server/voice/Uui.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
 namespace sb::voice {
@@ -86,13 +85,6 @@ const std::string& callIdParam(api::RequestContext& ctx) {
     return id;
 }
 
-api::HttpResponse empty(int status) {
-    api::HttpResponse r;
-    r.status = status;
-    r.contentType.clear();
-    return r;
-}
-
 // The request's URL, absolute, with pageToken set to `token` (any earlier one dropped).
 std::string nextPageUrl(const std::string& base, const api::HttpRequest& req, const std::string& token) {
     std::string query;
@@ -147,7 +139,7 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
         const auto& id = callIdParam(ctx);
         v->call(account, id);  // 404 before validating the body of a call that does not exist
         v->updateCall(account, id, parseUpdateCall(ctx.request().body));
-        return empty(200);  // Bandwidth: 200 with an empty body
+        return api::HttpResponse::empty(200);  // Bandwidth: 200 with an empty body
     };
     api::Handler bxml = [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
@@ -159,7 +151,7 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
                                     ctx.request().contentType.substr(0, 100) + "\"",
                                 "Content-Type");
         v->replaceBxml(account, id, parseBxmlBody(ctx.request().body));
-        return empty(204);  // Bandwidth: 204 "Call BXML was successfully replaced"
+        return api::HttpResponse::noContent();  // Bandwidth: 204 "Call BXML was successfully replaced"
     };
 
     const std::string v2 = std::string(kVoiceV2Prefix) + "/calls";

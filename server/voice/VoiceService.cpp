@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "server/app/Log.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/CallbackTarget.hpp"
 #include "server/voice/VoiceErrors.hpp"
@@ -116,14 +117,10 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
         if (!flow || c.state != CallState::Answered)
             throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
         // callbacks (issue 9): the redirect's fallback and credentials, for this redirect only.
-        CallbackTarget target;
-        target.url = *request.redirectUrl;
-        target.method = request.redirectMethod;
-        target.credentials = credentialsOf(request.username, request.password);
-        target.fallbackUrl = request.redirectFallbackUrl;
-        target.fallbackMethod = request.redirectFallbackMethod;
-        target.fallbackCredentials = credentialsOf(request.fallbackUsername, request.fallbackPassword);
-        flow->redirect(std::move(target));
+        flow->redirect(callbackTarget(*request.redirectUrl, request.redirectMethod, request.username,
+                                      request.password, request.redirectFallbackUrl,
+                                      request.redirectFallbackMethod, request.fallbackUsername,
+                                      request.fallbackPassword));
     }
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api/ApiError.hpp"
+#include "server/api/JsonBody.hpp"
 #include "server/api/RequestContext.hpp"
 #include "server/api/Utf8.hpp"
 #include "server/voice/TransferBxml.hpp"
@@ -102,8 +103,7 @@ void DemoApp::addRoutes(api::Router& router) {
         admit(ctx, "join");
         std::optional<std::string> name;
         if (!ctx.request().body.empty()) {
-            auto body = nlohmann::json::parse(ctx.request().body, nullptr, false);
-            if (body.is_discarded() || !body.is_object()) throw api::errors::invalidJson("expected an object");
+            auto body = api::parseObject(ctx.request().body);
             if (body.contains("name") && body["name"].is_string()) name = api::truncateUtf8(body["name"].get<std::string>(), 50);  // never inside a character
         }
         auto sessionId = demoSession();

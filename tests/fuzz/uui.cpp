@@ -1,39 +1,31 @@
-// Fuzzes User-To-User handling (RFC 7433): the header of an INVITE as the SIP endpoint splits it
-// (sip::splitUserToUser / parseUserToUserValue) and as the voice side reads it (voice::parseUui,
-// extractUuiToken, validateUui). Expected refusals are UuiError; anything else escaping is a finding.
+// Fuzzes the one User-To-User parser (RFC 7433), server/sip/endpoint/UserToUser.hpp: an INVITE's
+// header as the endpoint hands it over (parseUui), the participant token the bridge reads from it
+// (extractUuiToken) and the check of values the voice API sends (validateUui). Expected refusals
+// are UuiError; anything else escaping is a finding.
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "server/sip/endpoint/UserToUser.hpp"
-#include "server/voice/Uui.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view header(reinterpret_cast<const char*>(data), size);
 
-    auto values = sb::sip::splitUserToUser(header);
-    for (const auto& v : values) {
-        if (v.empty()) __builtin_trap();  // empty values are dropped
-        auto parsed = sb::sip::parseUserToUserValue(v);
-        if (parsed.data.size() > v.size()) __builtin_trap();
-    }
-    // Not checked: split(join(values)) == values. It holds for well-formed values only (an
-    // unbalanced quote in one value swallows the commas after it); join only sends our own.
-    (void)sb::sip::joinUserToUser(values);
-
     try {
-        auto uui = sb::voice::parseUui(header);
-        if (uui.size() > sb::voice::kMaxUuiValues) __builtin_trap();
-    } catch (const sb::voice::UuiError&) {
+        auto uui = sb::sip::parseUui(header);
+        if (uui.empty() || uui.size() > sb::sip::kMaxUuiValues) __builtin_trap();
+        for (const auto& v : uui)
+            if (v.data.empty()) __builtin_trap();  // a value without data is refused
+    } catch (const sb::sip::UuiError&) {
     }
     try {
-        auto token = sb::voice::extractUuiToken(header);
+        auto token = sb::sip::extractUuiToken(header);
         if (token.token.empty()) __builtin_trap();
-    } catch (const sb::voice::UuiError&) {
+    } catch (const sb::sip::UuiError&) {
     }
     try {
-        sb::voice::validateUui(header, sb::voice::kMaxSipUriUuiLength, {"base64", "jwt"});
-    } catch (const sb::voice::UuiError&) {
+        sb::sip::validateUui(header, sb::sip::kMaxUuiHeaderLength, {"base64", "jwt"});
+    } catch (const sb::sip::UuiError&) {
     }
     return 0;
 }

@@ -1,37 +1,18 @@
 #include "wasm/core/SignalingUrl.hpp"
 
+#include "protocol/PercentEncoding.hpp"
 #include "wasm/core/Errors.hpp"
 #include "wasm/core/Json.hpp"
 
 namespace sb::sdk::url {
 
-namespace {
-
-std::string encode(const std::string& value) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 std::string signaling(const std::string& base, const std::string& token, const std::string& client,
                       const std::string& sdkVersion, const std::string& uniqueId) {
     std::string root = base;
     while (!root.empty() && root.back() == '/') root.pop_back();
-    return root + "/v3/?token=" + encode(token) + "&client=" + encode(client) +
-           "&sdkVersion=" + encode(sdkVersion) + "&uniqueId=" + encode(uniqueId);
+    using protocol::encodePercent;
+    return root + "/v3/?token=" + encodePercent(token) + "&client=" + encodePercent(client) +
+           "&sdkVersion=" + encodePercent(sdkVersion) + "&uniqueId=" + encodePercent(uniqueId);
 }
 
 std::string probe(const std::string& websocketUrl) {

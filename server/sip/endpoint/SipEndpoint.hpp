@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "server/sip/endpoint/UserToUser.hpp"
+
 namespace sb::sip {
 
 enum class G711 { Pcmu, Pcma };  // RTP payload types 0 and 8 (RFC 3551)
@@ -64,7 +66,11 @@ struct InboundInvite {
     std::string sourceAddress;  // IP address the INVITE came from (the packet's, not Via's)
     std::string userToUser;  // raw User-To-User header value ("" if absent), RFC 7433; several
                              // header fields are joined with ","
-    std::vector<std::string> userToUserValues;  // split: each value with its ;encoding= param
+    // The header's values as parseUui reads them (UserToUser.hpp); empty when it is absent or
+    // malformed, and then userToUserError says why. The endpoint accepts the INVITE either way:
+    // whether the values are good enough (a participant token, say) is the app's decision.
+    std::vector<UuiValue> userToUserValues;
+    std::string userToUserError;
     // info: the Diversion header values (RFC 5806), top first, one per header field, as
     // received: at most 8, each at most 512 characters (longer ones are left out).
     std::vector<std::string> diversion;

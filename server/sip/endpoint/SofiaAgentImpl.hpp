@@ -77,7 +77,7 @@ class SofiaUserAgent::Impl {
     static void onShutdownTimer(su_root_magic_t* magic, su_timer_t* timer, su_timer_arg_t* arg);
     void onStarted(std::uint16_t boundPort);
 
-    // [sofia] NUA events (SofiaCalls.cpp)
+    // [sofia] NUA events (SofiaEvents.cpp)
     static void onNuaEvent(nua_event_t event, int status, char const* phrase, nua_t* nua,
                            nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
                            sip_t const* sip, tagi_t tags[]);
@@ -90,6 +90,7 @@ class SofiaUserAgent::Impl {
     void onInfo(nua_handle_t* nh, Call* call, sip_t const* sip);  // info (SofiaInfo.cpp)
     bool takeInfoToken(Call& call);
     static void onAnswerTimeout(su_root_magic_t* magic, su_timer_t* timer, su_timer_arg_t* arg);
+    // [sofia] a call's bookkeeping (SofiaCalls.cpp)
     Call* find(const std::string& callId);
     void retire(Call& call);  // live → false
     void endLocally(Call& call, bool stopping);

@@ -1,5 +1,5 @@
 // Lifecycle of sofia's thread, the command queue into it, and the forwarding public methods.
-// Call handling is in SofiaCalls.cpp.
+// Call handling is in SofiaEvents.cpp (NUA events) and SofiaCalls.cpp (the app's operations).
 
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
@@ -153,7 +153,7 @@ void SofiaUserAgent::Impl::threadMain() {
                       // must refresh (an outbound call whose callee lacks "timer"), sofia
                       // re-sends our INVITE with its offer: UPDATE would go to peers that may
                       // not allow it. Inbound callers without "timer" get no timer at all
-                      // (SofiaCalls.cpp): sofia would refresh with an INVITE without SDP.
+                      // (SofiaEvents.cpp): sofia would refresh with an INVITE without SDP.
                       NUTAG_SESSION_TIMER(expires), NUTAG_MIN_SE(config_.minSessionExpiresSeconds),
                       NUTAG_SESSION_REFRESHER(nua_remote_refresher), NUTAG_UPDATE_REFRESH(0),
                       NUTAG_EARLY_MEDIA(0), NUTAG_ONLY183_100REL(0),

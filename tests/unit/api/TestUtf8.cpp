@@ -24,6 +24,13 @@ TEST_CASE("isValidUtf8 accepts UTF-8 and refuses what RFC 3629 excludes", "[serv
     CHECK_FALSE(api::isValidUtf8("\x80"));              // lone continuation
 }
 
+TEST_CASE("utf8Length counts code points and rejects invalid UTF-8", "[server][api][utf8]") {
+    CHECK(api::utf8Length("abc") == std::optional<std::size_t>(3));
+    CHECK(api::utf8Length("é€😀") == std::optional<std::size_t>(3));
+    CHECK_FALSE(api::utf8Length("\xc3"));
+    CHECK_FALSE(api::utf8Length("\xff"));
+}
+
 TEST_CASE("truncateUtf8 never cuts inside a character", "[server][api][utf8]") {
     std::string name = std::string(49, 'a') + "\xC3\xA9" + "b";
     CHECK(api::truncateUtf8(name, 50) == std::string(49, 'a'));
@@ -53,4 +60,12 @@ TEST_CASE("decodeQueryComponent: '+' is a space, %2B a plus, malformed escapes k
     CHECK(sb::api::decodeQueryComponent("team+room%2B1") == "team room+1");
     CHECK(sb::api::decodeQueryComponent("a%zz%4") == "a%zz%4");
     CHECK(sb::api::decodeQueryComponent("%41%42") == "AB");
+}
+
+TEST_CASE("queryPairs decodes names and values in order", "[api][utf8]") {
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    CHECK(sb::api::queryPairs("to=+1555&&name=a%20b&flag", sb::api::PlusInQuery::Plus) ==
+          Pairs{{"to", "+1555"}, {"name", "a b"}, {"flag", ""}});
+    CHECK(sb::api::queryPairs("name=team+room%2B1&", sb::api::PlusInQuery::Space) == Pairs{{"name", "team room+1"}});
+    CHECK(sb::api::queryPairs("", sb::api::PlusInQuery::Space).empty());
 }

@@ -109,10 +109,3 @@ TEST_CASE("Subscriptions bodies", "[server][api][Validation]") {
     many += "]}";
     expectInvalid([&] { parseSubscriptions(many, "S"); }, "participants", "at most 100");
 }
-
-TEST_CASE("utf8Length counts code points and rejects invalid UTF-8", "[server][api][Validation]") {
-    CHECK(utf8Length("abc") == std::optional<std::size_t>(3));
-    CHECK(utf8Length("é€😀") == std::optional<std::size_t>(3));
-    CHECK_FALSE(utf8Length("\xc3"));
-    CHECK_FALSE(utf8Length("\xff"));
-}

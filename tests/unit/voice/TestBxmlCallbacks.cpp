@@ -6,6 +6,7 @@
 
 #include "server/voice/BxmlElement.hpp"
 #include "server/voice/CallFlow.hpp"
+#include "server/voice/CallIds.hpp"
 #include "VoiceFakes.hpp"
 
 using namespace sb::voice;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "server/voice/CallFlow.hpp"
+#include "server/voice/CallIds.hpp"
 #include "VoiceFakes.hpp"
 
 using namespace sb::voice;

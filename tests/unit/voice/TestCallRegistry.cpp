@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "server/api/ApiError.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/CallRegistry.hpp"
 
 using namespace sb::voice;

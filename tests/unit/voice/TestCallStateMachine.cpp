@@ -1,7 +1,8 @@
 // One row per (state, event) pair of the voice call state machine.
 #include <catch2/catch.hpp>
 
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 
 using namespace sb::voice;
 using S = CallState;

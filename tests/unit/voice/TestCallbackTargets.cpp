@@ -4,6 +4,7 @@
 #include <set>
 
 #include "server/voice/CallFlow.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "VoiceFakes.hpp"
 

@@ -11,7 +11,8 @@
 #include <unistd.h>
 #include <vector>
 
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingReservation.hpp"
 #include "server/voice/RecordingWriter.hpp"
 

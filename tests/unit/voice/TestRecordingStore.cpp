@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "server/voice/Bxml.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingEvents.hpp"
 #include "server/voice/RecordingStore.hpp"
 

@@ -2,10 +2,11 @@
 // expected strings below were produced by running that package's dist/ with node.
 #include <catch2/catch.hpp>
 
+#include "server/sip/endpoint/UserToUser.hpp"
 #include "server/voice/Bxml.hpp"
-#include "server/voice/Calls.hpp"
+#include "server/voice/Call.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/TransferBxml.hpp"
-#include "server/voice/Uui.hpp"
 
 using namespace sb::voice;
 
@@ -44,7 +45,7 @@ TEST_CASE("our own parser accepts what we generate and recovers token and call i
     REQUIRE(t.targets.size() == 1);
     const auto& sip = std::get<bxml::SipUriTarget>(t.targets[0]);
     CHECK(sip.uri == kDefaultTransferSipUri);
-    auto extracted = extractUuiToken(*sip.uui);
+    auto extracted = sb::sip::extractUuiToken(*sip.uui);
     CHECK(extracted.token == kToken);
     REQUIRE(extracted.callIdHex);
     CHECK(callIdFromHex(*extracted.callIdHex) == std::optional<std::string>(kCallId));

@@ -6,6 +6,7 @@
 #include "server/api/RestApi.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/state/MemorySessionStore.hpp"
+#include "server/voice/CallIds.hpp"
 #include "server/voice/VoiceApi.hpp"
 #include "VoiceFakes.hpp"
 

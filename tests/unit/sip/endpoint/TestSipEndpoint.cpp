@@ -102,8 +102,9 @@ TEST_CASE("Two endpoints: UUI, SDP offer/answer, BYE from the callee", "[sip][en
     CHECK(caller.answered[0].second.telephoneEventPt == 101);
     REQUIRE(callee.invites.size() == 1);
     const auto& inv = callee.invites[0];
-    CHECK(inv.userToUserValues ==
-          std::vector<std::string>{"eyJ0eXAiOiJKV1QifQ.eyJwIjoicGFydC0xIn0.c2ln;encoding=jwt"});
+    REQUIRE(inv.userToUserValues.size() == 1);
+    CHECK(inv.userToUserValues[0].data == "eyJ0eXAiOiJKV1QifQ.eyJwIjoicGFydC0xIn0.c2ln");
+    CHECK(inv.userToUserValues[0].encoding == "jwt");
     CHECK(inv.remote.codec == G711::Pcmu);  // PCMU preferred from the offer "0 8 101"
     CHECK(inv.remote.port == 40000);
     CHECK(inv.remote.telephoneEventPt == 101);
@@ -118,6 +119,29 @@ TEST_CASE("Two endpoints: UUI, SDP offer/answer, BYE from the callee", "[sip][en
     CHECK(callee.ep->activeCalls() == 0);
     CHECK(callee.ended.empty());  // its own hangup
     CHECK(caller.failed.empty());
+}
+
+TEST_CASE("A malformed or absent User-To-User reaches the app as no values", "[sip][endpoint]") {
+    boost::asio::io_context io;
+    Peer callee(io), caller(io);
+    callee.onInvite = [&](const InboundInvite& i) { callee.ep->reject(i.callId, 403); };
+    auto malformed = callTo(callee);
+    malformed.userToUser = "a;=jwt";
+    caller.ep->dial(malformed);
+    auto absent = callTo(callee);
+    absent.userToUser.clear();
+    caller.ep->dial(absent);
+    REQUIRE(pump(io, [&] { return caller.failed.size() == 2; }));
+    REQUIRE(callee.invites.size() == 2);
+    for (const auto& inv : callee.invites) {
+        CHECK(inv.userToUserValues.empty());
+        if (inv.userToUser.empty()) {
+            CHECK(inv.userToUserError.empty());
+        } else {
+            CHECK(inv.userToUser == "a;=jwt");
+            CHECK_THAT(inv.userToUserError, Catch::Contains("without a name"));
+        }
+    }
 }
 
 TEST_CASE("A call over TCP", "[sip][endpoint]") {

@@ -94,9 +94,10 @@ TEST_CASE("sipp INVITE with User-To-User is answered with PCMU, then BYE ends it
     const auto& inv = rec.invites[0];
     CHECK(inv.userToUser == kUui);
     REQUIRE(inv.userToUserValues.size() == 2);
-    CHECK(inv.userToUserValues[0] == "93d6f3c0be5845960b744fa28015d8ede84bd1a4;encoding=base64");
-    CHECK(inv.userToUserValues[1].size() > 20);
-    CHECK(inv.userToUserValues[1].substr(inv.userToUserValues[1].size() - 13) == ";encoding=jwt");
+    CHECK(inv.userToUserValues[0].data == "93d6f3c0be5845960b744fa28015d8ede84bd1a4");
+    CHECK(inv.userToUserValues[0].encoding == "base64");
+    CHECK(inv.userToUserValues[1].data.size() > 7);
+    CHECK(inv.userToUserValues[1].encoding == "jwt");
     CHECK(inv.codecMatch);
     CHECK(inv.remote.codec == G711::Pcmu);
     CHECK(inv.remote.address == "127.0.0.1");
@@ -139,7 +140,9 @@ TEST_CASE("reject() reaches sipp as the final response", "[sip][endpoint][sipp]"
         CHECK(readFile(dir + "/log.txt").find("final=403") != std::string::npos);
         REQUIRE(rec.invites.size() == 1);
         CHECK(rec.invites[0].codecMatch);
-        CHECK(rec.invites[0].userToUserValues == std::vector<std::string>{"x.y.z;encoding=jwt"});
+        REQUIRE(rec.invites[0].userToUserValues.size() == 1);
+        CHECK(rec.invites[0].userToUserValues[0].data == "x.y.z");
+        CHECK(rec.invites[0].userToUserValues[0].encoding == "jwt");
     }
     SECTION("an offer with only G.729 has codecMatch=false; the app answers 488") {
         TempDir tmp;

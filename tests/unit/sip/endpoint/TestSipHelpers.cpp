@@ -1,29 +1,9 @@
-// Pure helpers of the SIP endpoint: User-To-User splitting and the audio SDP reader/writer.
+// Pure helpers of the SIP endpoint: the audio SDP reader/writer (User-To-User: TestUserToUser.cpp).
 #include <catch2/catch.hpp>
 
 #include "server/sip/endpoint/AudioSdp.hpp"
-#include "server/sip/endpoint/UserToUser.hpp"
 
 using namespace sb::sip;
-
-TEST_CASE("User-To-User values are split with their encoding", "[sip][endpoint]") {
-    auto v = splitUserToUser(
-        "93d6f3c0be584596;encoding=base64, eyJhbGciOi.eyJhIjoiMSJ9.sig;encoding=jwt");
-    REQUIRE(v.size() == 2);
-    CHECK(v[0] == "93d6f3c0be584596;encoding=base64");
-    CHECK(v[1] == "eyJhbGciOi.eyJhIjoiMSJ9.sig;encoding=jwt");
-    CHECK(parseUserToUserValue(v[1]).data == "eyJhbGciOi.eyJhIjoiMSJ9.sig");
-    CHECK(parseUserToUserValue(v[1]).encoding == "jwt");
-    CHECK(parseUserToUserValue("abc ; purpose=x ; Encoding=Base64").encoding == "base64");
-    CHECK(parseUserToUserValue("abc").encoding.empty());
-
-    CHECK(splitUserToUser("").empty());
-    CHECK(splitUserToUser(" , ,").empty());
-    CHECK(splitUserToUser("a.b.c;encoding=jwt") == std::vector<std::string>{"a.b.c;encoding=jwt"});
-    // A comma inside a quoted parameter value does not split.
-    CHECK(splitUserToUser("x;p=\"a,b\",y") == std::vector<std::string>{"x;p=\"a,b\"", "y"});
-    CHECK(joinUserToUser({"a;encoding=hex", "b;encoding=jwt"}) == "a;encoding=hex,b;encoding=jwt");
-}
 
 namespace {
 std::string sdpWith(const std::string& media) {

@@ -1,4 +1,4 @@
-// Participant and session ids: RFC 4122 version-4 UUIDs, never repeated.
+// Random ids: participant and session ids (RFC 4122 version-4 UUIDs, never repeated) and hex.
 #include <catch2/catch.hpp>
 
 #include <regex>
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/auth/SecretFile.hpp"
+#include "server/auth/RandomId.hpp"
 
 TEST_CASE("randomUuid gives distinct RFC 4122 version-4 UUIDs, on every thread", "[server][auth]") {
     const std::regex shape("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
@@ -24,4 +24,16 @@ TEST_CASE("randomUuid gives distinct RFC 4122 version-4 UUIDs, on every thread",
             all.insert(id);
         }
     CHECK(all.size() == 20000);
+}
+
+TEST_CASE("randomHex gives 2 lower-case hex digits a byte, across pool refills", "[server][auth]") {
+    const std::regex hex("[0-9a-f]*");
+    CHECK(sb::auth::randomHex(0).empty());
+    std::set<std::string> seen;
+    for (std::size_t bytes : {1u, 20u, 32u, 64u, 65u, 1000u, 5000u}) {
+        auto h = sb::auth::randomHex(bytes);
+        CHECK(h.size() == 2 * bytes);
+        CHECK(std::regex_match(h, hex));
+        if (bytes >= 20) CHECK(seen.insert(h).second);
+    }
 }

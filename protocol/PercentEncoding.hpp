@@ -1,0 +1,30 @@
+#pragma once
+// Percent-encoding of a URL's query names and values (RFC 3986 §2.1), shared by the server (the
+// form bodies of its callbacks) and the wasm SDK (the signaling URL's query). Header-only and
+// dependency-free, as the rest of protocol/. Decoding is the server's alone (server/api/Utf8.hpp).
+
+#include <string>
+#include <string_view>
+
+namespace sb::protocol {
+
+// Every byte but RFC 3986's unreserved characters (ALPHA DIGIT - . _ ~) as %XX, upper-case hex.
+inline std::string encodePercent(std::string_view in) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(in.size());
+    for (unsigned char c : in) {
+        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace sb::protocol
