@@ -8,7 +8,7 @@ using namespace sb::api;
 using nlohmann::json;
 
 namespace {
-// The field and message of the ApiError `fn` throws.
+// The field and text of the ApiError `fn` throws (its what(): "field: message").
 template <typename Fn>
 std::pair<std::string, std::string> refusal(Fn fn) {
     try {
@@ -38,9 +38,9 @@ TEST_CASE("string fields: optional, required, bounded text", "[server][api][Json
     CHECK_FALSE(optionalString(j, "z"));
     CHECK_FALSE(optionalString(j, "missing"));
     CHECK(refusal([&] { optionalString(j, "n"); }) ==
-          std::make_pair(std::string("n"), std::string("must be a string, got number")));
+          std::make_pair(std::string("n"), std::string("n: must be a string, got number")));
     CHECK(requiredString(j, "s") == "x");
-    CHECK(refusal([&] { requiredString(j, "e"); }).second == "is required");
+    CHECK(refusal([&] { requiredString(j, "e"); }).second == "e: is required");
     CHECK(present(j, "s"));
     CHECK_FALSE(present(j, "z"));
     CHECK(boundedText(j, "long", 3) == std::optional<std::string>("ééé"));  // characters, not bytes
@@ -57,21 +57,23 @@ TEST_CASE("callback URL and method fields", "[server][api][JsonBody]") {
     CHECK(httpUrl(j, "u", 2048) == std::optional<std::string>("https://a.example/cb"));
     CHECK_FALSE(httpUrl(j, "missing", 2048));
     for (const char* f : {"bare", "sp", "ftp"})
-        CHECK(refusal([&] { httpUrl(j, f, 2048); }).second == "must be an http:// or https:// URL");
+        CHECK(refusal([&] { httpUrl(j, f, 2048); }).second ==
+              std::string(f) + ": must be an http:// or https:// URL");
     CHECK_THAT(refusal([&] { httpUrl(j, "u", 10); }).second,
                Catch::Contains("at most 10 characters"));
     CHECK(httpMethod(j, "m") == "GET");
     CHECK(httpMethod(j, "missing") == "POST");
     CHECK(refusal([&] { httpMethod(j, "bad"); }) ==
           std::make_pair(std::string("bad"),
-                         std::string("must be \"GET\" or \"POST\", got \"PUT\"")));
+                         std::string("bad: must be \"GET\" or \"POST\", got \"PUT\"")));
 }
 
 TEST_CASE("refuseUnknownFields names the first unknown field", "[server][api][JsonBody]") {
     json j = json::parse(R"({"known":1,"callbackTimout":2})");
     CHECK_NOTHROW(refuseUnknownFields(j, {"known", "callbackTimout"}, "op"));
     CHECK(refusal([&] { refuseUnknownFields(j, {"known"}, "op"); }) ==
-          std::make_pair(std::string("callbackTimout"), std::string("is not a field of op")));
+          std::make_pair(std::string("callbackTimout"),
+                         std::string("callbackTimout: is not a field of op")));
     json longKey = json::object({{std::string(100, 'k'), 1}});
     CHECK(refusal([&] { refuseUnknownFields(longKey, {}, "op"); }).first == std::string(64, 'k'));
 }
