@@ -9,6 +9,7 @@
 
 #include "server/api/RestApi.hpp"
 #include "server/app/Log.hpp"
+#include "server/auth/RandomId.hpp"
 #include "server/auth/SecretFile.hpp"
 #include "server/bridge/SipBridge.hpp"
 #include "server/voice/CallRegistry.hpp"

@@ -1,10 +1,6 @@
 #pragma once
 #include <string>
 
-// randomUuid moved to RandomId.hpp; included here for the files that still reach it through this
-// header (server/app/Server.cpp, server/signaling/SignalingService.cpp).
-#include "server/auth/RandomId.hpp"
-
 namespace sb::auth {
 
 // Returns the token secret kept in `path`, creating it (32 random bytes, hex, mode 0600) on first

@@ -1,7 +1,7 @@
 #include "server/signaling/SignalingService.hpp"
 
 #include "server/api/ApiError.hpp"
-#include "server/auth/SecretFile.hpp"
+#include "server/auth/RandomId.hpp"
 #include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {

@@ -17,8 +17,4 @@ constexpr std::size_t kMaxSipUriUuiLength = 512;
 // Bandwidth's <Forward uui>: base64 or jwt, at most 256 characters.
 constexpr std::size_t kMaxForwardUuiLength = 256;
 
-// The bridge reads a transferred call's token under these names (server/bridge/SipBridge.cpp).
-using sip::extractUuiToken;
-using sip::UuiToken;
-
 }  // namespace sb::voice

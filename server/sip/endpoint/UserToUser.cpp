@@ -216,7 +216,15 @@ bool carriesUuiToken(std::string_view uui) {
     lower.erase(std::remove_if(lower.begin(), lower.end(),
                                [](char c) { return c == ' ' || c == '\t' || c == '"'; }),
                 lower.end());
-    return lower.find("encoding=jwt") != std::string::npos;
+    if (lower.find("encoding=jwt") != std::string::npos) return true;
+    // A quoted-string parameter may hide it from the text search ("j\wt" is "jwt" unquoted,
+    // RFC 3261 §25.1): the parsed values decide too.
+    try {
+        for (const auto& value : parseUui(uui))
+            if (value.encoding == "jwt") return true;
+    } catch (const UuiError&) {
+    }
+    return false;
 }
 
 }  // namespace sb::sip

@@ -109,6 +109,8 @@ TEST_CASE("carriesUuiToken: any jwt-encoded value, even malformed, means a sessi
     CHECK(carriesUuiToken("0123abcd;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
     CHECK(carriesUuiToken("\"aaa.bbb\" ; Encoding = JWT"));
     CHECK(carriesUuiToken("not-a-token;encoding=jwt"));  // refused later, never dialed out
+    // A quoted encoding the text search cannot see ("j\wt" is "jwt" once unquoted): still a token.
+    CHECK(carriesUuiToken("aaa.bbb.ccc;encoding=\"j\\wt\""));
     CHECK_FALSE(carriesUuiToken(""));
     CHECK_FALSE(carriesUuiToken("abcd;encoding=hex"));
     CHECK_FALSE(carriesUuiToken("YWJj;encoding=base64"));
