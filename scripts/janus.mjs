@@ -45,6 +45,12 @@ export function findJanusModulesDir() {
   throw new Error('Janus modules not found (is the Debian package `janus` installed? or set JANUS_MODULES_DIR)');
 }
 
+// True when `p` is `dir` or under it.
+function isInside(dir, p) {
+  const rel = path.relative(dir, path.resolve(p));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 // A free TCP port on `host`, as seen from this process's network namespace.
 export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
@@ -150,7 +156,11 @@ export async function launchJanus(opts = {}) {
   let stdio = ['ignore', 'pipe', 'pipe'];
   let outFd;
   if (opts.detached) { outFd = openSync(path.join(cfg.dir, 'janus.out'), 'a'); stdio = ['ignore', outFd, outFd]; }
-  const proc = spawn(cmd[0], cmd.slice(1), { stdio, detached: !!opts.detached });
+  // Janus runs in its own directory: a core dump (kernel.core_pattern "core" is relative to the
+  // working directory) lands next to its log, never in the working tree — a 153 MB core of a
+  // Janus crash (docs/janus-crash.md) was once committed from the repository root.
+  const cwd = isInside(root, cfg.dir) ? tmpdir() : cfg.dir;
+  const proc = spawn(cmd[0], cmd.slice(1), { stdio, detached: !!opts.detached, cwd });
   if (outFd !== undefined) closeSync(outFd);
   let output = '';
   proc.stdout?.on('data', (d) => { output += d; });
@@ -189,7 +199,10 @@ export async function launchJanus(opts = {}) {
           await exited;
           clearTimeout(t);
         }
-        if (!keepDir && !opts.dir) rmSync(cfg.dir, { recursive: true, force: true });
+        // A crash's core dump is kept, with the log and configs next to it.
+        const cores = cwd === cfg.dir ? readdirSync(cfg.dir).filter((f) => /^core(\.\d+)?$/.test(f)) : [];
+        if (cores.length) console.error(`janus left ${cores.map((f) => path.join(cfg.dir, f)).join(', ')} (kept with its log)`);
+        if (!keepDir && !opts.dir && !cores.length) rmSync(cfg.dir, { recursive: true, force: true });
       })();
     }
     return stopping;

@@ -154,7 +154,7 @@ async function runStep(sb, trunkPort, m, n) {
   const csv = path.join(tmp, 'phones.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};;`).join('\n')}\n`);
   const sipp = spawn('sipp', ['-sf', path.join(root, 'tests/sip/scenarios/uas_answer_inf.xml'), '-inf', csv, '-m', String(n),
-    '-i', '127.0.0.1', '-p', String(trunkPort), '-nostdin', '-timeout', `${SECONDS + 60 + n / RATE}s`], { stdio: 'ignore' });
+    '-i', '127.0.0.1', '-p', String(trunkPort), '-nostdin', '-timeout', `${SECONDS + 60 + n / RATE}s`], { stdio: 'ignore', cwd: tmp });
   await sleep(300);
   for (const p of phones) {
     if (m === 'record') p.onLoud = null;

@@ -8,8 +8,11 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <deque>
+#include <list>
 #include <map>
 #include <regex>
+#include <set>
+#include <vector>
 
 #include "server/app/Log.hpp"
 #include "server/media/JanusMessages.hpp"
@@ -30,6 +33,19 @@ constexpr auto kRequestTimeout = std::chrono::seconds(10);
 // reading or answering cannot make either grow without bound. Past it a request fails at once.
 constexpr std::size_t kMaxPending = 4096;
 }  // namespace
+
+// Requests that wait (issue 10 item 5). Janus 1.1 runs a "detach" on its request thread as soon as
+// it arrives, and VideoRoom answers a room's "destroy" at once from a task thread; but it queues
+// most requests to a handle ("join", "update", "configure", "start"…) for its one handler thread,
+// and answers them from there later. So a detach or a destroy overtakes a message sent before it.
+// In Janus 1.1.2 that is a use after free: a subscriber's "update" being handled reads
+// subscriber->room, which the subscriber's detach has freed if the room was destroyed and its
+// publishers had left (a detached subscriber gives up its room reference, though the handler
+// still uses it). Janus crashed that way in a browser test (SIGFPE in g_hash_table_lookup on the
+// freed room's participants table, from janus_videoroom_handler; docs/janus-crash.md). So a
+// detach is sent only once every message sent to its handle before it has been answered, and a
+// "destroy" only once every plugin message sent before it has been answered (or has failed, or
+// timed out after kRequestTimeout).
 
 class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
 public:
@@ -65,7 +81,8 @@ public:
 
     bool ready() const { return sessionId_ != 0; }
 
-    void send(json msg, JanusCallback cb) {
+    // `messageHandle`: the handle of a plugin message ("janus":"message"), 0 for anything else.
+    void send(json msg, JanusCallback cb, HandleId messageHandle = 0) {
         bool busy = pending_.size() >= kMaxPending || queue_.size() >= kMaxPending;
         if (busy || (!ready() && janus::stringAt(msg, "janus") != std::optional<std::string>("create"))) {
             JanusReply r;
@@ -76,8 +93,23 @@ public:
         std::string tx = std::to_string(++nextTx_);
         msg["transaction"] = tx;
         if (sessionId_ && !msg.contains("session_id")) msg["session_id"] = sessionId_;
-        if (cb) pending_[tx] = Pending{std::move(cb), Clock::now() + kRequestTimeout};
+        // A plugin message is awaited even without a callback: a detach or a destroy may wait for it.
+        if (cb || messageHandle != 0)
+            pending_[tx] = Pending{std::move(cb), Clock::now() + kRequestTimeout, messageHandle};
         write(protocol::dumpJson(msg));
+    }
+
+    // Sends `msg` once every plugin message sent before it — to `handle`, or to any handle when
+    // `handle` is 0 — has been answered (or has failed or timed out); at once when none is
+    // unanswered. See "Requests that wait" at the top of this file.
+    void sendAfterAnswers(json msg, JanusCallback cb, HandleId handle) {
+        std::set<std::string> waits;
+        for (const auto& [tx, p] : pending_)
+            if (p.messageHandle != 0 && (handle == 0 || p.messageHandle == handle)) waits.insert(tx);
+        // Past the bound the request goes at once, as it did before the rule (a detach not sent
+        // would leak its handle for the life of the Janus session).
+        if (waits.empty() || deferred_.size() >= kMaxPending) return send(std::move(msg), std::move(cb));
+        deferred_.push_back(Deferred{std::move(msg), std::move(cb), std::move(waits)});
     }
 
     asio::strand<asio::any_io_executor> strand_;
@@ -86,7 +118,29 @@ private:
     struct Pending {
         JanusCallback cb;
         Clock::time_point deadline;
+        HandleId messageHandle = 0;  // a plugin message's handle; 0 for other requests
     };
+    struct Deferred {
+        json msg;
+        JanusCallback cb;
+        std::set<std::string> waits;  // transactions still unanswered
+    };
+
+    // Transaction `tx` is no longer pending (answered, failed or timed out): requests waiting
+    // for it go out, in the order they were asked for.
+    void settled(const std::string& tx) {
+        std::vector<Deferred> due;
+        for (auto it = deferred_.begin(); it != deferred_.end();) {
+            it->waits.erase(tx);
+            if (it->waits.empty()) {
+                due.push_back(std::move(*it));
+                it = deferred_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (auto& d : due) send(std::move(d.msg), std::move(d.cb));
+    }
 
     void connect() {
         if (stopped_) return;
@@ -144,10 +198,12 @@ private:
             for (auto it = self->pending_.begin(); it != self->pending_.end();) {
                 if (it->second.deadline <= now) {
                     auto cb = std::move(it->second.cb);
+                    std::string tx = it->first;
                     it = self->pending_.erase(it);
+                    self->settled(tx);
                     JanusReply r;
                     r.error = "media server did not answer in time";
-                    cb(r);
+                    if (cb) cb(r);
                 } else {
                     ++it;
                 }
@@ -197,10 +253,11 @@ private:
             if (it != pending_.end()) {
                 auto cb = std::move(it->second.cb);
                 pending_.erase(it);
+                settled(tx);
                 auto reply = janus::parseReply(msg);
                 if (!reply.ok && reply.error == janus::kMalformed)
                     app::log(app::LogLevel::Warn, std::string("janus: ") + janus::kMalformed + " (transaction " + tx + ")");
-                cb(reply);
+                if (cb) cb(reply);
                 return;
             }
             auto sender = janus::senderOf(msg);
@@ -218,13 +275,17 @@ private:
     }
 
     void failAll(const std::string& why) {
+        // Requests still waiting to be sent belong to the session being left: they fail too.
+        auto deferred = std::move(deferred_);
+        deferred_.clear();
         auto pending = std::move(pending_);
         pending_.clear();
-        for (auto& [tx, p] : pending) {
-            JanusReply r;
-            r.error = why;
-            p.cb(r);
-        }
+        JanusReply r;
+        r.error = why;
+        for (auto& [tx, p] : pending)
+            if (p.cb) p.cb(r);
+        for (auto& d : deferred)
+            if (d.cb) d.cb(r);
     }
 
     void lost(const std::string& why) {
@@ -256,6 +317,7 @@ private:
     beast::flat_buffer buffer_;
     std::deque<std::string> queue_;
     std::map<std::string, Pending> pending_;
+    std::list<Deferred> deferred_;  // detaches and room destroys waiting for earlier answers
     std::uint64_t nextTx_ = 0;
     std::uint64_t sessionId_ = 0;
     asio::steady_timer keepalive_, sweep_, retry_;
@@ -283,12 +345,21 @@ void JanusClient::attach(const std::string& plugin, std::function<void(bool, Han
 }
 
 void JanusClient::message(HandleId handle, json body, json jsep, JanusCallback cb) {
+    // A room's "destroy" (VideoRoom, and the same name in Janus's other room plugins) waits for
+    // the answers to every plugin message sent before it.
+    bool destroysRoom = janus::stringAt(body, "request") == std::optional<std::string>("destroy");
     json msg{{"janus", "message"}, {"handle_id", handle}, {"body", std::move(body)}};
     if (!jsep.is_null()) msg["jsep"] = std::move(jsep);
-    impl_->send(std::move(msg), std::move(cb));
+    if (destroysRoom) return impl_->sendAfterAnswers(std::move(msg), std::move(cb), 0);
+    impl_->send(std::move(msg), std::move(cb), handle);
 }
 
-void JanusClient::detach(HandleId handle) { impl_->send(json{{"janus", "detach"}, {"handle_id", handle}}, [](const JanusReply&) {}); }
+// A detach waits for the answers to the messages sent to its handle before it.
+void JanusClient::detach(HandleId handle) {
+    impl_->sendAfterAnswers(json{{"janus", "detach"}, {"handle_id", handle}}, [](const JanusReply&) {},
+                            handle);
+}
+
 void JanusClient::hangup(HandleId handle) { impl_->send(json{{"janus", "hangup"}, {"handle_id", handle}}, [](const JanusReply&) {}); }
 
 }  // namespace sb::media

@@ -3,6 +3,7 @@
 // counts and decodes what arrives. Loopback only.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -129,7 +130,8 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
   if (rate) args.push('-r', String(rate));
   for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
   args.push(...extra);
-  const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Not in the working tree: sipp's own files and any core dump go to the temp dir.
+  const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() });
   const done = new Promise((resolve) => {
     let stdout = '';
     let stderr = '';

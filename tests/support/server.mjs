@@ -33,8 +33,9 @@ export async function startSwitchboard({ config = {}, dataDir, args = [], bin = 
   };
   const cfgPath = path.join(dir, 'test-config.json');
   writeFileSync(cfgPath, JSON.stringify(cfg));
-  const proc = spawn(bin, ['--config', cfgPath, '--http', '127.0.0.1:0', '--data-dir', dir, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Run in the data dir: a core dump of a crash lands there, not in the working tree.
+  const proc = spawn(path.resolve(bin), ['--config', cfgPath, '--http', '127.0.0.1:0', '--data-dir', dir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'], cwd: dir,
   });
   let stdout = '';
   let stderr = '';
