@@ -46,6 +46,8 @@ public:
     bool publishesLive(const std::string& sessionId) const { return pubSession_ == sessionId && isLive(pub_); }
     const std::string& publishSession() const { return pubSession_; }
     const std::string& subscribeSession() const { return subSession_; }
+    // The session its offer in flight publishes into (its room must not go meanwhile); "" if none.
+    std::string offerSession() const { return pending_ ? pending_->sessionId : std::string(); }
     const std::vector<PublishedTrack>& tracks() const { return tracks_; }
     std::optional<std::string> aliasOf(const std::string& msid) const;
     bool receives(std::uint64_t feed) const;

@@ -200,7 +200,8 @@ void MediaRooms::releaseRemotePublisher(const std::string& sessionId, const std:
 
 bool MediaRooms::inUse(const std::string& sessionId) const {
     for (const auto& [id, d] : browsers_)
-        if (d->publishSession() == sessionId || d->subscribeSession() == sessionId) return true;
+        if (d->publishSession() == sessionId || d->subscribeSession() == sessionId || d->offerSession() == sessionId)
+            return true;
     for (const auto& [id, p] : phones_)
         if (p->session() == sessionId) return true;
     return false;

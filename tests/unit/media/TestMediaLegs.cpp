@@ -422,3 +422,23 @@ TEST_CASE("deleting a participant closes its devices; DTMF crosses between brows
     CHECK(rig.rooms->browser("a") == nullptr);
     CHECK(rig.rooms->stats().devices == 1);  // the phone
 }
+
+TEST_CASE("a room is kept while a first publish into it is in flight", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.members.people["A"].subscriptions.reset();  // a receives nothing: only its publish holds the room
+    rig.connect("a", "A");
+    rig.connect("b", "B");
+    // b publishes and is up; a's first offer is on its way when b leaves.
+    rig.event(rig.publish("b", 9, kOtherMic), "webrtcup");
+    auto pending = rig.offer("a", kMic);
+    REQUIRE(rig.janus.has("joinandconfigure"));
+    rig.rooms->removeBrowser("b");
+    rig.members.people.erase("B");
+    rig.rooms->membershipChanged("acct", "B");
+    CHECK_FALSE(rig.janus.has("destroy"));
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    CHECK(pending->answer);
+    CHECK(rig.rooms->stats().rooms == 1);
+}
