@@ -30,6 +30,14 @@ struct Rig {
         rooms = std::make_shared<MediaRooms>(scripted, members, config, timers.scheduler());
         rooms->janusReady();  // control handle 100
     }
+    // Unanswered requests and timers hold the registry (as a real Janus's pending replies do until
+    // the client stops): dropped here, so the registry and its legs are freed.
+    ~Rig() {
+        janus.requests.clear();
+        timers.queue.clear();
+    }
+    Rig(const Rig&) = delete;
+    Rig& operator=(const Rig&) = delete;
     RecordingDevice& connect(const std::string& deviceId, const std::string& participantId) {
         auto sink = std::make_shared<RecordingDevice>();
         devices[deviceId] = sink;
