@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const binary = process.env.SWITCHBOARD_BIN || path.join(root, 'build/switchboard');
+// Absolute: the server runs in its data directory, so a relative SWITCHBOARD_BIN (the Makefile's
+// build-asan/switchboard) is resolved against the directory the tests started in.
+export const binary = path.resolve(process.env.SWITCHBOARD_BIN || path.join(root, 'build/switchboard'));
 
 export const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1' };
 export const OTHER_ACCOUNT = { id: '9900001', username: 'other-user', password: 'other-password-1' };
