@@ -15,7 +15,7 @@ demo: deps-test build wasm
 	scripts/demo.sh
 
 test: deps-test build build-asan build-fuzz wasm
-	$(MAKE) --no-print-directory unit unit-asan integration integration-asan compat js browser fuzz-smoke
+	$(MAKE) --no-print-directory check-format unit unit-asan integration integration-asan compat js browser fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh build

@@ -8,30 +8,36 @@ using nlohmann::json;
 RpcMessage parseRpc(std::string_view frame, json& idOut) {
     idOut = nullptr;
     json j = json::parse(frame.begin(), frame.end(), nullptr, false);
-    if (j.is_discarded()) throw RpcError(RpcErrorCode::ParseError, "Parse error: the frame is not valid JSON");
-    if (!j.is_object()) throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: expected a JSON object");
+    if (j.is_discarded())
+        throw RpcError(RpcErrorCode::ParseError, "Parse error: the frame is not valid JSON");
+    if (!j.is_object())
+        throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: expected a JSON object");
     auto id = j.find("id");
     if (id != j.end()) {
         if (!id->is_number_integer() && !id->is_string() && !id->is_null())
-            throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: id must be an integer or a string", "id");
+            throw RpcError(RpcErrorCode::InvalidRequest,
+                           "Invalid Request: id must be an integer or a string", "id");
         idOut = *id;
     }
     auto version = j.find("jsonrpc");
     if (version == j.end() || *version != "2.0")
-        throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: jsonrpc must be \"2.0\"", "jsonrpc");
+        throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: jsonrpc must be \"2.0\"",
+                       "jsonrpc");
 
     RpcMessage m;
     auto method = j.find("method");
     if (method != j.end()) {
         if (!method->is_string() || method->get_ref<const std::string&>().empty())
-            throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: method must be a non-empty string", "method");
+            throw RpcError(RpcErrorCode::InvalidRequest,
+                           "Invalid Request: method must be a non-empty string", "method");
         m.method = *method;
         m.kind = id != j.end() ? RpcMessage::Kind::Request : RpcMessage::Kind::Notification;
         if (m.kind == RpcMessage::Kind::Request) m.id = *id;
         auto params = j.find("params");
         if (params != j.end() && !params->is_null()) {
             if (!params->is_object() && !params->is_array())
-                throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: params must be an object or array", "params");
+                throw RpcError(RpcErrorCode::InvalidRequest,
+                               "Invalid Request: params must be an object or array", "params");
             m.params = *params;
         }
         return m;
@@ -39,7 +45,8 @@ RpcMessage parseRpc(std::string_view frame, json& idOut) {
     bool hasResult = j.contains("result"), hasError = j.contains("error");
     if (id == j.end() || hasResult == hasError)
         throw RpcError(RpcErrorCode::InvalidRequest,
-                       "Invalid Request: neither a request (method) nor a response (id and one of result/error)");
+                       "Invalid Request: neither a request (method) nor a response (id and one of "
+                       "result/error)");
     m.kind = RpcMessage::Kind::Response;
     m.id = *id;
     if (hasResult) m.result = j["result"];
@@ -62,14 +69,17 @@ std::string rpcNotification(const std::string& method, const json& params) {
 }
 
 std::string rpcRequest(const json& id, const std::string& method, const json& params) {
-    return protocol::dumpJson(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
+    return protocol::dumpJson(
+        json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
 }
 
 const std::string& requireString(const json& params, const char* field) {
-    if (!params.is_object()) throw RpcError(RpcErrorCode::InvalidParams, "params must be an object");
+    if (!params.is_object())
+        throw RpcError(RpcErrorCode::InvalidParams, "params must be an object");
     auto it = params.find(field);
     if (it == params.end() || !it->is_string())
-        throw RpcError(RpcErrorCode::InvalidParams, std::string(field) + " must be a string", field);
+        throw RpcError(RpcErrorCode::InvalidParams, std::string(field) + " must be a string",
+                       field);
     return it->get_ref<const std::string&>();
 }
 
@@ -77,7 +87,9 @@ const json* optionalObject(const json& params, const char* field) {
     if (!params.is_object()) return nullptr;
     auto it = params.find(field);
     if (it == params.end() || it->is_null()) return nullptr;
-    if (!it->is_object()) throw RpcError(RpcErrorCode::InvalidParams, std::string(field) + " must be an object", field);
+    if (!it->is_object())
+        throw RpcError(RpcErrorCode::InvalidParams, std::string(field) + " must be an object",
+                       field);
     return &*it;
 }
 

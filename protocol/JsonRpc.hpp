@@ -14,13 +14,13 @@ namespace sb::protocol {
 
 // Thrown while decoding or handling a frame; becomes a JSON-RPC error object in one place.
 class RpcError : public std::runtime_error {
-public:
+  public:
     RpcError(RpcErrorCode code, std::string message, std::string field = {})
         : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
     RpcErrorCode code() const { return code_; }
     const std::string& field() const { return field_; }
 
-private:
+  private:
     RpcErrorCode code_;
     std::string field_;
 };
@@ -42,7 +42,8 @@ RpcMessage parseRpc(std::string_view frame, nlohmann::json& idOut);
 std::string rpcResult(const nlohmann::json& id, const nlohmann::json& result);
 std::string rpcError(const nlohmann::json& id, const RpcError& error);
 std::string rpcNotification(const std::string& method, const nlohmann::json& params);
-std::string rpcRequest(const nlohmann::json& id, const std::string& method, const nlohmann::json& params);
+std::string rpcRequest(const nlohmann::json& id, const std::string& method,
+                       const nlohmann::json& params);
 
 // Param accessors that throw InvalidParams naming the field.
 const std::string& requireString(const nlohmann::json& params, const char* field);

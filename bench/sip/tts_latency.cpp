@@ -29,7 +29,9 @@ using sb::sip::media::SpeechSynthesizer;
 
 namespace {
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
@@ -79,7 +81,9 @@ std::vector<std::string> sentences(std::size_t count) {
     std::shuffle(pool.begin(), pool.end(), shuffle);
     std::vector<std::string> out;
     for (std::size_t i = 0; out.size() < count; ++i)  // more than the pool: numbered variants
-        out.push_back(i < pool.size() ? pool[i] : pool[i % pool.size()] + " Reference " + std::to_string(i) + ".");
+        out.push_back(i < pool.size()
+                          ? pool[i]
+                          : pool[i % pool.size()] + " Reference " + std::to_string(i) + ".");
     return out;
 }
 
@@ -125,13 +129,15 @@ Result measure(SpeechService& service, const std::string& text, const std::strin
 }
 
 // `calls` calls start a prompt at the same moment (more than the workers): first audio of each.
-std::vector<double> burst(SpeechService& service, const std::vector<std::string>& texts, std::size_t calls) {
+std::vector<double> burst(SpeechService& service, const std::vector<std::string>& texts,
+                          std::size_t calls) {
     const char* voices[] = {"slt", "rms", "awb", "kal16"};
     std::vector<double> out;
     for (std::size_t at = 0; at + calls <= texts.size(); at += calls) {
         auto start = Clock::now();
         std::vector<std::unique_ptr<SpeechStream::Reader>> readers;
-        for (std::size_t k = 0; k < calls; ++k) readers.push_back(service.speak(texts[at + k], voices[k % 4]));
+        for (std::size_t k = 0; k < calls; ++k)
+            readers.push_back(service.speak(texts[at + k], voices[k % 4]));
         for (auto& r : readers) {
             r->stream().waitFinished(std::chrono::seconds(60));
             Clock::time_point first = Clock::now();
@@ -154,18 +160,21 @@ int main(int argc, char** argv) {
     double warm = ms(Clock::now() - warmStart);
 
     // The old way: one utterance, handed over whole.
-    SpeechService baseline({workers, 64 * 1024 * 1024, false, false},
-                           [](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
-                               auto pcm = SpeechSynthesizer::synthesize(text, voice);
-                               return sink(pcm.data(), pcm.size());
-                           });
+    SpeechService baseline(
+        {workers, 64 * 1024 * 1024, false, false},
+        [](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
+            auto pcm = SpeechSynthesizer::synthesize(text, voice);
+            return sink(pcm.data(), pcm.size());
+        });
     Timeline timeline;
     SpeechService streamed({workers, 64 * 1024 * 1024, false},
-                           [&timeline](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
-                               return SpeechSynthesizer::stream(text, voice, [&](const std::int16_t* s, std::size_t n) {
-                                   timeline.add(n);
-                                   return sink(s, n);
-                               });
+                           [&timeline](const std::string& text, const std::string& voice,
+                                       const SpeechService::Sink& sink) {
+                               return SpeechSynthesizer::stream(
+                                   text, voice, [&](const std::int16_t* s, std::size_t n) {
+                                       timeline.add(n);
+                                       return sink(s, n);
+                                   });
                            });
     const char* voices[] = {"slt", "rms", "awb", "kal16"};
     std::vector<double> oldFirst, newFirst, newComplete, cached, slacks;
@@ -197,28 +206,36 @@ int main(int argc, char** argv) {
     }
     double oldP50 = percentile(oldFirst, 0.5), oldP95 = percentile(oldFirst, 0.95);
     double newP50 = percentile(newFirst, 0.5), newP95 = percentile(newFirst, 0.95);
-    std::printf("TTS start latency (request -> first 60 ms of audio ready to play), %zu distinct cold sentences of %zu-%zu words,\n"
-                "voices slt/rms/awb/kal16 in turn, %zu workers; warm-up %.0f ms\n",
-                texts.size(), minWords, maxWords, workers, warm);
-    std::printf("  baseline (whole sentence, then play): p50 %8.1f ms  p95 %8.1f ms  max %8.1f ms\n", oldP50, oldP95,
-                percentile(oldFirst, 1.0));
-    std::printf("  streamed (phrase by phrase, flite streaming): p50 %6.1f ms  p95 %8.1f ms  max %8.1f ms\n", newP50,
-                newP95, percentile(newFirst, 1.0));
-    std::printf("  streamed/baseline ratio: p50 %.3f  p95 %.3f\n", newP50 / oldP50, newP95 / oldP95);
-    std::printf("  streamed, whole sentence synthesized: p50 %8.1f ms  p95 %8.1f ms\n", percentile(newComplete, 0.5),
-                percentile(newComplete, 0.95));
-    std::printf("  a player started when playable: %zu of %zu sentences would wait for a late chunk; "
-                "least margin %.1f ms (p5 %.1f ms)\n",
-                late, texts.size(), percentile(slacks, 0.0), percentile(slacks, 0.05));
-    std::printf("  cached (same sentence again): p50 %8.3f ms  p95 %8.3f ms\n", percentile(cached, 0.5),
-                percentile(cached, 0.95));
+    std::printf(
+        "TTS start latency (request -> first 60 ms of audio ready to play), %zu distinct cold "
+        "sentences of %zu-%zu words,\n"
+        "voices slt/rms/awb/kal16 in turn, %zu workers; warm-up %.0f ms\n",
+        texts.size(), minWords, maxWords, workers, warm);
+    std::printf(
+        "  baseline (whole sentence, then play): p50 %8.1f ms  p95 %8.1f ms  max %8.1f ms\n",
+        oldP50, oldP95, percentile(oldFirst, 1.0));
+    std::printf(
+        "  streamed (phrase by phrase, flite streaming): p50 %6.1f ms  p95 %8.1f ms  max %8.1f "
+        "ms\n",
+        newP50, newP95, percentile(newFirst, 1.0));
+    std::printf("  streamed/baseline ratio: p50 %.3f  p95 %.3f\n", newP50 / oldP50,
+                newP95 / oldP95);
+    std::printf("  streamed, whole sentence synthesized: p50 %8.1f ms  p95 %8.1f ms\n",
+                percentile(newComplete, 0.5), percentile(newComplete, 0.95));
+    std::printf(
+        "  a player started when playable: %zu of %zu sentences would wait for a late chunk; "
+        "least margin %.1f ms (p5 %.1f ms)\n",
+        late, texts.size(), percentile(slacks, 0.0), percentile(slacks, 0.05));
+    std::printf("  cached (same sentence again): p50 %8.3f ms  p95 %8.3f ms\n",
+                percentile(cached, 0.5), percentile(cached, 0.95));
     // Several calls at once, more than the workers: the last in line waits for a worker.
     std::size_t calls = 2 * workers;
-    SpeechService oldBurst({workers, 0, false, false},
-                           [](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
-                               auto pcm = SpeechSynthesizer::synthesize(text, voice);
-                               return sink(pcm.data(), pcm.size());
-                           });
+    SpeechService oldBurst(
+        {workers, 0, false, false},
+        [](const std::string& text, const std::string& voice, const SpeechService::Sink& sink) {
+            auto pcm = SpeechSynthesizer::synthesize(text, voice);
+            return sink(pcm.data(), pcm.size());
+        });
     SpeechService newBurst({workers, 0, false});  // no cache: every request is cold
     std::vector<double> oldB, newB;
     for (std::size_t at = 0; at + calls <= texts.size(); at += calls) {
@@ -229,12 +246,15 @@ int main(int argc, char** argv) {
         oldB.insert(oldB.end(), o.begin(), o.end());
         newB.insert(newB.end(), n.begin(), n.end());
     }
-    std::printf("  %zu calls at once (%zu requests): baseline p50 %6.1f ms p95 %6.1f ms; streamed p50 %6.1f ms p95 %6.1f ms; "
-                "ratio p95 %.3f\n",
-                calls, newB.size(), percentile(oldB, 0.5), percentile(oldB, 0.95), percentile(newB, 0.5),
-                percentile(newB, 0.95), percentile(newB, 0.95) / percentile(oldB, 0.95));
+    std::printf(
+        "  %zu calls at once (%zu requests): baseline p50 %6.1f ms p95 %6.1f ms; streamed p50 "
+        "%6.1f ms p95 %6.1f ms; "
+        "ratio p95 %.3f\n",
+        calls, newB.size(), percentile(oldB, 0.5), percentile(oldB, 0.95), percentile(newB, 0.5),
+        percentile(newB, 0.95), percentile(newB, 0.95) / percentile(oldB, 0.95));
     auto s = streamed.stats();
-    std::printf("  cache: %zu clips, %zu bytes; hits %llu, misses %llu\n", s.cachedClips, s.cachedBytes,
-                static_cast<unsigned long long>(s.hits), static_cast<unsigned long long>(s.misses));
+    std::printf("  cache: %zu clips, %zu bytes; hits %llu, misses %llu\n", s.cachedClips,
+                s.cachedBytes, static_cast<unsigned long long>(s.hits),
+                static_cast<unsigned long long>(s.misses));
     return 0;
 }

@@ -19,7 +19,8 @@ using tcp = boost::asio::ip::tcp;
 using nlohmann::json;
 
 struct Options {
-    std::string apiHost = "127.0.0.1", apiPort = "8080", account = "9900000", user = "demo", password = "demo-password";
+    std::string apiHost = "127.0.0.1", apiPort = "8080", account = "9900000", user = "demo",
+                password = "demo-password";
     std::string listenHost = "127.0.0.1";
     unsigned short listenPort = 9000;
     std::string sipUri = "sip:127.0.0.1:5060";
@@ -35,7 +36,8 @@ json rest(const Options& o, http::verb method, const std::string& path, const js
     req.set(http::field::host, o.apiHost);
     std::string credentials = o.user + ":" + o.password;
     std::string encoded(beast::detail::base64::encoded_size(credentials.size()), '\0');
-    encoded.resize(beast::detail::base64::encode(encoded.data(), credentials.data(), credentials.size()));
+    encoded.resize(
+        beast::detail::base64::encode(encoded.data(), credentials.data(), credentials.size()));
     req.set(http::field::authorization, "Basic " + encoded);
     req.set(http::field::content_type, "application/json");
     if (!body.is_null()) req.body() = body.dump();
@@ -44,13 +46,17 @@ json rest(const Options& o, http::verb method, const std::string& path, const js
     beast::flat_buffer buffer;
     http::response<http::string_body> res;
     http::read(stream, buffer, res);
-    if (res.result_int() >= 300) throw std::runtime_error(path + ": HTTP " + std::to_string(res.result_int()) + " " + res.body());
+    if (res.result_int() >= 300)
+        throw std::runtime_error(path + ": HTTP " + std::to_string(res.result_int()) + " " +
+                                 res.body());
     return res.body().empty() ? json() : json::parse(res.body());
 }
 
 int main(int argc, char** argv) {
     Options o;
-    std::map<std::string, std::string*> flags{{"--account", &o.account}, {"--user", &o.user}, {"--password", &o.password},
+    std::map<std::string, std::string*> flags{{"--account", &o.account},
+                                              {"--user", &o.user},
+                                              {"--password", &o.password},
                                               {"--sip", &o.sipUri}};
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i], value = argv[i + 1];
@@ -60,7 +66,8 @@ int main(int argc, char** argv) {
             o.apiPort = hostPort.substr(hostPort.find(':') + 1);
         } else if (flag == "--listen") {
             o.listenHost = value.substr(0, value.find(':'));
-            o.listenPort = static_cast<unsigned short>(std::stoi(value.substr(value.find(':') + 1)));
+            o.listenPort =
+                static_cast<unsigned short>(std::stoi(value.substr(value.find(':') + 1)));
         } else if (flags.count(flag)) {
             *flags[flag] = value;
         } else {
@@ -70,17 +77,26 @@ int main(int argc, char** argv) {
     }
     try {
         auto session = rest(o, http::verb::post, "/sessions", json{{"tag", "example"}});
-        auto phone = rest(o, http::verb::post, "/participants", json{{"publishPermissions", {"AUDIO"}}, {"tag", "phone"}});
-        auto browser = rest(o, http::verb::post, "/participants", json{{"publishPermissions", {"AUDIO", "VIDEO"}}});
+        auto phone = rest(o, http::verb::post, "/participants",
+                          json{{"publishPermissions", {"AUDIO"}}, {"tag", "phone"}});
+        auto browser = rest(o, http::verb::post, "/participants",
+                            json{{"publishPermissions", {"AUDIO", "VIDEO"}}});
         std::string sid = session["id"];
         json everyone{{"sessionId", sid}};
-        rest(o, http::verb::put, "/sessions/" + sid + "/participants/" + phone["participant"]["id"].get<std::string>(), everyone);
-        rest(o, http::verb::put, "/sessions/" + sid + "/participants/" + browser["participant"]["id"].get<std::string>(), everyone);
-        std::cout << "session " << sid << "\nbrowser device token: " << browser["token"].get<std::string>() << std::endl;
+        rest(o, http::verb::put,
+             "/sessions/" + sid + "/participants/" + phone["participant"]["id"].get<std::string>(),
+             everyone);
+        rest(
+            o, http::verb::put,
+            "/sessions/" + sid + "/participants/" + browser["participant"]["id"].get<std::string>(),
+            everyone);
+        std::cout << "session " << sid
+                  << "\nbrowser device token: " << browser["token"].get<std::string>() << std::endl;
 
         boost::asio::io_context ioc;
         tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address(o.listenHost), o.listenPort});
-        std::cout << "answer callback on http://" << o.listenHost << ":" << o.listenPort << "/answer" << std::endl;
+        std::cout << "answer callback on http://" << o.listenHost << ":" << o.listenPort
+                  << "/answer" << std::endl;
         for (;;) {
             tcp::socket socket(ioc);
             acceptor.accept(socket);
@@ -94,10 +110,13 @@ int main(int argc, char** argv) {
             if (req.target() == "/answer" && event.is_object()) {
                 // The answered call joins the session as the phone participant.
                 res.set(http::field::content_type, "application/xml");
-                res.body() = sb::voice::generateTransferBxml(phone["token"], event.value("callId", ""), o.sipUri);
-                std::cout << "transferring call " << event.value("callId", "") << " into session " << sid << std::endl;
+                res.body() = sb::voice::generateTransferBxml(phone["token"],
+                                                             event.value("callId", ""), o.sipUri);
+                std::cout << "transferring call " << event.value("callId", "") << " into session "
+                          << sid << std::endl;
             } else {
-                res.result(http::status::no_content);  // disconnect and other events: noted, nothing to do
+                res.result(
+                    http::status::no_content);  // disconnect and other events: noted, nothing to do
             }
             res.prepare_payload();
             http::write(socket, res, ec);

@@ -8,38 +8,64 @@ namespace sb::api {
 
 int httpStatus(ErrorCode code) {
     switch (code) {
-        case ErrorCode::InvalidArgument: return 400;
-        case ErrorCode::Unauthorized: return 401;
-        case ErrorCode::Forbidden: return 403;
-        case ErrorCode::NotFound: return 404;
-        case ErrorCode::MethodNotAllowed: return 405;
-        case ErrorCode::Conflict: return 409;
-        case ErrorCode::RangeNotSatisfiable: return 416;
-        case ErrorCode::PayloadTooLarge: return 413;
-        case ErrorCode::UnsupportedMediaType: return 415;
-        case ErrorCode::UriTooLong: return 414;
-        case ErrorCode::TooManyRequests: return 429;
-        case ErrorCode::HeadersTooLarge: return 431;
-        case ErrorCode::Internal: return 500;
+        case ErrorCode::InvalidArgument:
+            return 400;
+        case ErrorCode::Unauthorized:
+            return 401;
+        case ErrorCode::Forbidden:
+            return 403;
+        case ErrorCode::NotFound:
+            return 404;
+        case ErrorCode::MethodNotAllowed:
+            return 405;
+        case ErrorCode::Conflict:
+            return 409;
+        case ErrorCode::RangeNotSatisfiable:
+            return 416;
+        case ErrorCode::PayloadTooLarge:
+            return 413;
+        case ErrorCode::UnsupportedMediaType:
+            return 415;
+        case ErrorCode::UriTooLong:
+            return 414;
+        case ErrorCode::TooManyRequests:
+            return 429;
+        case ErrorCode::HeadersTooLarge:
+            return 431;
+        case ErrorCode::Internal:
+            return 500;
     }
     return 500;
 }
 
 const char* errorCodeName(ErrorCode code) {
     switch (code) {
-        case ErrorCode::InvalidArgument: return "invalid_argument";
-        case ErrorCode::Unauthorized: return "unauthorized";
-        case ErrorCode::Forbidden: return "forbidden";
-        case ErrorCode::NotFound: return "not_found";
-        case ErrorCode::MethodNotAllowed: return "method_not_allowed";
-        case ErrorCode::Conflict: return "conflict";
-        case ErrorCode::RangeNotSatisfiable: return "range_not_satisfiable";
-        case ErrorCode::PayloadTooLarge: return "payload_too_large";
-        case ErrorCode::UnsupportedMediaType: return "unsupported_media_type";
-        case ErrorCode::UriTooLong: return "uri_too_long";
-        case ErrorCode::TooManyRequests: return "too_many_requests";
-        case ErrorCode::HeadersTooLarge: return "headers_too_large";
-        case ErrorCode::Internal: return "internal";
+        case ErrorCode::InvalidArgument:
+            return "invalid_argument";
+        case ErrorCode::Unauthorized:
+            return "unauthorized";
+        case ErrorCode::Forbidden:
+            return "forbidden";
+        case ErrorCode::NotFound:
+            return "not_found";
+        case ErrorCode::MethodNotAllowed:
+            return "method_not_allowed";
+        case ErrorCode::Conflict:
+            return "conflict";
+        case ErrorCode::RangeNotSatisfiable:
+            return "range_not_satisfiable";
+        case ErrorCode::PayloadTooLarge:
+            return "payload_too_large";
+        case ErrorCode::UnsupportedMediaType:
+            return "unsupported_media_type";
+        case ErrorCode::UriTooLong:
+            return "uri_too_long";
+        case ErrorCode::TooManyRequests:
+            return "too_many_requests";
+        case ErrorCode::HeadersTooLarge:
+            return "headers_too_large";
+        case ErrorCode::Internal:
+            return "internal";
     }
     return "internal";
 }
@@ -79,11 +105,12 @@ ApiError sessionNotFound(const std::string& sessionId) {
     return {ErrorCode::NotFound, "Session " + sessionId + " was not found", "sessionId"};
 }
 ApiError participantNotFound(const std::string& participantId) {
-    return {ErrorCode::NotFound, "Participant " + participantId + " was not found", "participantId"};
+    return {ErrorCode::NotFound, "Participant " + participantId + " was not found",
+            "participantId"};
 }
 ApiError participantNotInSession(const std::string& participantId, const std::string& sessionId) {
-    return {ErrorCode::NotFound,
-            "Participant " + participantId + " is not in session " + sessionId, "participantId"};
+    return {ErrorCode::NotFound, "Participant " + participantId + " is not in session " + sessionId,
+            "participantId"};
 }
 ApiError participantInOtherSession(const std::string& participantId) {
     return {ErrorCode::Conflict,
@@ -100,13 +127,15 @@ ApiError sessionFull(const std::string& sessionId, std::size_t limit) {
 // 409 rather than 429: the cap frees up only when the account deletes something (or it expires),
 // not by waiting and retrying, which is what 429 asks for.
 ApiError tooManySessions(std::size_t limit) {
-    return {ErrorCode::Conflict, "This account already has the maximum of " + std::to_string(limit) +
-                                     " sessions; delete a session (or wait for one to expire) before creating another"};
-}
-ApiError tooManyParticipants(std::size_t limit) {
     return {ErrorCode::Conflict,
             "This account already has the maximum of " + std::to_string(limit) +
-                " participants; delete a participant (or wait for one to expire) before creating another"};
+                " sessions; delete a session (or wait for one to expire) before creating another"};
+}
+ApiError tooManyParticipants(std::size_t limit) {
+    return {ErrorCode::Conflict, "This account already has the maximum of " +
+                                     std::to_string(limit) +
+                                     " participants; delete a participant (or wait for one to "
+                                     "expire) before creating another"};
 }
 ApiError routeNotFound(const std::string& path) {
     return {ErrorCode::NotFound, "No such resource: " + path};
@@ -125,21 +154,26 @@ ApiError rateLimited(int retryAfterSeconds) {
     e.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
     return e;
 }
-ApiError internal() { return {ErrorCode::Internal, "Internal server error"}; }
+ApiError internal() {
+    return {ErrorCode::Internal, "Internal server error"};
+}
 // The offending bytes are not quoted back: they are what could not be represented.
 ApiError invalidUtf8(const std::string& where) {
     return {ErrorCode::InvalidArgument, "The request " + where + " is not valid UTF-8"};
 }
 ApiError uriTooLong(std::size_t limit) {
-    return {ErrorCode::UriTooLong, "The request target is longer than the limit of " + std::to_string(limit) + " bytes"};
+    return {ErrorCode::UriTooLong,
+            "The request target is longer than the limit of " + std::to_string(limit) + " bytes"};
 }
 ApiError headersTooLarge(std::size_t limit) {
     return {ErrorCode::HeadersTooLarge,
             "The request headers are larger than the limit of " + std::to_string(limit) + " bytes"};
 }
 ApiError authThrottled(std::int64_t retryAfterSeconds) {
-    ApiError e{ErrorCode::TooManyRequests, "Too many failed authentication attempts from this address or for this "
-                                           "account; retry after " + std::to_string(retryAfterSeconds) + " seconds"};
+    ApiError e{ErrorCode::TooManyRequests,
+               "Too many failed authentication attempts from this address or for this "
+               "account; retry after " +
+                   std::to_string(retryAfterSeconds) + " seconds"};
     e.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
     return e;
 }

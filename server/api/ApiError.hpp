@@ -12,33 +12,33 @@
 namespace sb::api {
 
 enum class ErrorCode {
-    InvalidArgument,   // 400
-    Unauthorized,      // 401
-    Forbidden,         // 403
-    NotFound,          // 404
-    MethodNotAllowed,  // 405
-    Conflict,          // 409
-    PayloadTooLarge,   // 413
+    InvalidArgument,       // 400
+    Unauthorized,          // 401
+    Forbidden,             // 403
+    NotFound,              // 404
+    MethodNotAllowed,      // 405
+    Conflict,              // 409
+    PayloadTooLarge,       // 413
     UnsupportedMediaType,  // 415
-    UriTooLong,        // 414
-    TooManyRequests,   // 429
-    HeadersTooLarge,   // 431 (RFC 6585 §5)
-    RangeNotSatisfiable,  // 416 (RFC 9110 §15.5.17)
-    Internal,          // 500
+    UriTooLong,            // 414
+    TooManyRequests,       // 429
+    HeadersTooLarge,       // 431 (RFC 6585 §5)
+    RangeNotSatisfiable,   // 416 (RFC 9110 §15.5.17)
+    Internal,              // 500
 };
 
 int httpStatus(ErrorCode code);
 const char* errorCodeName(ErrorCode code);
 
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(ErrorCode code, std::string message, std::string field = {})
         : std::runtime_error(message), code_(code), field_(std::move(field)) {}
     ErrorCode code() const { return code_; }
     const std::string& field() const { return field_; }
     std::vector<std::pair<std::string, std::string>> headers;
 
-private:
+  private:
     ErrorCode code_;
     std::string field_;
 };

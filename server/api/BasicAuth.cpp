@@ -10,10 +10,13 @@
 
 namespace sb::api {
 
-AccountAuthenticator::AccountAuthenticator(std::vector<app::Account> accounts, AuthThrottleConfig throttle)
+AccountAuthenticator::AccountAuthenticator(std::vector<app::Account> accounts,
+                                           AuthThrottleConfig throttle)
     : accounts_(std::move(accounts)),
-      byAddress_(std::make_unique<auth::AuthThrottle>(throttle.maxFailures, throttle.lockout, throttle.maxAddresses)),
-      byAccount_(std::make_unique<auth::AuthThrottle>(throttle.maxFailures, throttle.lockout, accounts_.size() + 1)) {
+      byAddress_(std::make_unique<auth::AuthThrottle>(throttle.maxFailures, throttle.lockout,
+                                                      throttle.maxAddresses)),
+      byAccount_(std::make_unique<auth::AuthThrottle>(throttle.maxFailures, throttle.lockout,
+                                                      accounts_.size() + 1)) {
     for (std::size_t i = 0; i < accounts_.size(); ++i) byUsername_[accounts_[i].username] = i;
 }
 
@@ -26,7 +29,8 @@ bool AccountAuthenticator::hasAccount(const std::string& accountId) const {
 bool parseBasicAuthorization(std::string_view header, std::string& user, std::string& password) {
     // RFC 7617 §2: the scheme name is case-insensitive.
     constexpr std::string_view scheme = "basic ";
-    if (header.size() <= scheme.size() || strncasecmp(header.data(), scheme.data(), scheme.size()) != 0)
+    if (header.size() <= scheme.size() ||
+        strncasecmp(header.data(), scheme.data(), scheme.size()) != 0)
         return false;
     std::string_view b64 = header.substr(scheme.size());
     while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);

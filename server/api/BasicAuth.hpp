@@ -21,8 +21,9 @@ struct AuthThrottleConfig {
 };
 
 class AccountAuthenticator {
-public:
-    explicit AccountAuthenticator(std::vector<app::Account> accounts, AuthThrottleConfig throttle = {});
+  public:
+    explicit AccountAuthenticator(std::vector<app::Account> accounts,
+                                  AuthThrottleConfig throttle = {});
 
     // The account named in the path, if `authorization` holds that account's credentials.
     // Throws 401 for missing or wrong credentials, 403 for valid credentials of another account,
@@ -30,11 +31,12 @@ public:
     const app::Account& authorize(std::string_view authorization, const std::string& accountId,
                                   const std::string& clientAddress = {}) const;
     // The account these credentials belong to (any account), under the same throttling.
-    const app::Account& authenticate(std::string_view authorization, const std::string& clientAddress) const;
+    const app::Account& authenticate(std::string_view authorization,
+                                     const std::string& clientAddress) const;
 
     bool hasAccount(const std::string& accountId) const;
 
-private:
+  private:
     std::vector<app::Account> accounts_;
     std::unordered_map<std::string, std::size_t> byUsername_;
     std::unique_ptr<auth::AuthThrottle> byAddress_;

@@ -9,7 +9,11 @@ namespace sb::api {
 
 CallControl::CallControl(state::SessionStore& store, const auth::TokenService& tokens,
                          CallControlLimits limits, Clock clock)
-    : store_(store), tokens_(tokens), limits_(std::move(limits)), clock_(std::move(clock)), used_(store_.countsByAccount()) {}
+    : store_(store),
+      tokens_(tokens),
+      limits_(std::move(limits)),
+      clock_(std::move(clock)),
+      used_(store_.countsByAccount()) {}
 
 void CallControl::reserve(const std::string& accountId, Kind kind) {
     auto it = limits_.accountCaps.find(accountId);
@@ -20,7 +24,8 @@ void CallControl::reserve(const std::string& accountId, Kind kind) {
         if (used.sessions >= caps.maxSessions) throw errors::tooManySessions(caps.maxSessions);
         ++used.sessions;
     } else {
-        if (used.participants >= caps.maxParticipants) throw errors::tooManyParticipants(caps.maxParticipants);
+        if (used.participants >= caps.maxParticipants)
+            throw errors::tooManyParticipants(caps.maxParticipants);
         ++used.participants;
     }
 }
@@ -36,7 +41,8 @@ bool CallControl::expired(const state::Participant& p) const {
     return p.createdAt + limits_.participantLifetimeSeconds <= clock_();
 }
 
-bool CallControl::participantActive(const std::string& accountId, const std::string& participantId) const {
+bool CallControl::participantActive(const std::string& accountId,
+                                    const std::string& participantId) const {
     auto p = store_.participant(accountId, participantId);
     return p && !expired(*p);
 }
@@ -77,7 +83,8 @@ state::Participant CallControl::participant(const std::string& accountId,
     return *p;
 }
 
-void CallControl::deleteParticipant(const std::string& accountId, const std::string& participantId) {
+void CallControl::deleteParticipant(const std::string& accountId,
+                                    const std::string& participantId) {
     std::lock_guard lock(writeMutex_);
     if (!store_.deleteParticipant(accountId, participantId))
         throw errors::participantNotFound(participantId);
@@ -85,7 +92,8 @@ void CallControl::deleteParticipant(const std::string& accountId, const std::str
     if (observer_) observer_->participantDeleted(accountId, participantId);
 }
 
-state::Session CallControl::createSession(const std::string& accountId, const CreateSessionRequest& req) {
+state::Session CallControl::createSession(const std::string& accountId,
+                                          const CreateSessionRequest& req) {
     state::Session s;
     s.id = auth::randomUuid();
     s.accountId = accountId;
@@ -102,7 +110,8 @@ state::Session CallControl::createSession(const std::string& accountId, const Cr
     return s;
 }
 
-state::Session CallControl::session(const std::string& accountId, const std::string& sessionId) const {
+state::Session CallControl::session(const std::string& accountId,
+                                    const std::string& sessionId) const {
     auto s = store_.session(accountId, sessionId);
     if (!s || s->expiresAt <= clock_()) throw errors::sessionNotFound(sessionId);
     return *s;
@@ -116,20 +125,22 @@ void CallControl::deleteSession(const std::string& accountId, const std::string&
     if (observer_) observer_->sessionDeleted(accountId, sessionId, members);
 }
 
-std::vector<state::Participant> CallControl::sessionParticipants(const std::string& accountId,
-                                                                 const std::string& sessionId) const {
+std::vector<state::Participant> CallControl::sessionParticipants(
+    const std::string& accountId, const std::string& sessionId) const {
     session(accountId, sessionId);
     return store_.sessionParticipants(accountId, sessionId);
 }
 
-void CallControl::addParticipantToSession(const std::string& accountId, const std::string& sessionId,
-                                          const std::string& participantId,
-                                          const std::optional<state::Subscriptions>& subscriptions) {
+void CallControl::addParticipantToSession(
+    const std::string& accountId, const std::string& sessionId, const std::string& participantId,
+    const std::optional<state::Subscriptions>& subscriptions) {
     std::lock_guard lock(writeMutex_);
     session(accountId, sessionId);
     auto p = participant(accountId, participantId);
-    if (p.sessionId && *p.sessionId != sessionId) throw errors::participantInOtherSession(participantId);
-    if (!p.sessionId && store_.sessionParticipantCount(accountId, sessionId) >= limits_.maxParticipantsPerSession)
+    if (p.sessionId && *p.sessionId != sessionId)
+        throw errors::participantInOtherSession(participantId);
+    if (!p.sessionId &&
+        store_.sessionParticipantCount(accountId, sessionId) >= limits_.maxParticipantsPerSession)
         throw errors::sessionFull(sessionId, limits_.maxParticipantsPerSession);
     store_.setMembership(accountId, participantId, sessionId, subscriptions);
     if (observer_) observer_->membershipChanged(accountId, participantId);
@@ -144,7 +155,8 @@ state::Participant CallControl::memberOf(const std::string& accountId, const std
     return p;
 }
 
-void CallControl::removeParticipantFromSession(const std::string& accountId, const std::string& sessionId,
+void CallControl::removeParticipantFromSession(const std::string& accountId,
+                                               const std::string& sessionId,
                                                const std::string& participantId) {
     std::lock_guard lock(writeMutex_);
     memberOf(accountId, sessionId, participantId);
@@ -152,7 +164,8 @@ void CallControl::removeParticipantFromSession(const std::string& accountId, con
     if (observer_) observer_->membershipChanged(accountId, participantId);
 }
 
-state::Subscriptions CallControl::subscriptions(const std::string& accountId, const std::string& sessionId,
+state::Subscriptions CallControl::subscriptions(const std::string& accountId,
+                                                const std::string& sessionId,
                                                 const std::string& participantId) const {
     auto p = memberOf(accountId, sessionId, participantId);
     return p.subscriptions.value_or(state::Subscriptions{});
@@ -178,7 +191,8 @@ PurgeResult CallControl::purgeExpired() {
         if (observer_) observer_->sessionDeleted(s.accountId, s.id, members);
     }
     // As DELETE does: the store drops it from its session; the observer disconnects its devices.
-    for (const auto& p : store_.participantsCreatedBefore(now - limits_.participantLifetimeSeconds)) {
+    for (const auto& p :
+         store_.participantsCreatedBefore(now - limits_.participantLifetimeSeconds)) {
         if (!store_.deleteParticipant(p.accountId, p.id)) continue;
         release(p.accountId, Kind::Participant);
         ++done.participants;

@@ -38,11 +38,13 @@ struct PurgeResult {
 
 // Told about committed changes that connected devices must follow at once (media routing).
 class CallControlObserver {
-public:
+  public:
     virtual ~CallControlObserver() = default;
     // Added to or removed from a session, or its subscriptions replaced.
-    virtual void membershipChanged(const std::string& accountId, const std::string& participantId) = 0;
-    virtual void participantDeleted(const std::string& accountId, const std::string& participantId) = 0;
+    virtual void membershipChanged(const std::string& accountId,
+                                   const std::string& participantId) = 0;
+    virtual void participantDeleted(const std::string& accountId,
+                                    const std::string& participantId) = 0;
     virtual void sessionDeleted(const std::string& accountId, const std::string& sessionId,
                                 const std::vector<std::string>& members) = 0;
 };
@@ -53,14 +55,16 @@ struct CreatedParticipant {
 };
 
 class CallControl {
-public:
+  public:
     using Clock = std::function<state::EpochSeconds()>;
 
     CallControl(state::SessionStore& store, const auth::TokenService& tokens,
                 CallControlLimits limits, Clock clock);
 
-    CreatedParticipant createParticipant(const std::string& accountId, const CreateParticipantRequest& req);
-    state::Participant participant(const std::string& accountId, const std::string& participantId) const;
+    CreatedParticipant createParticipant(const std::string& accountId,
+                                         const CreateParticipantRequest& req);
+    state::Participant participant(const std::string& accountId,
+                                   const std::string& participantId) const;
     void deleteParticipant(const std::string& accountId, const std::string& participantId);
 
     state::Session createSession(const std::string& accountId, const CreateSessionRequest& req);
@@ -89,10 +93,12 @@ public:
 
     state::StoreCounts counts() const { return store_.counts(); }
     // At most one observer; set before serving requests.
-    void setObserver(std::shared_ptr<CallControlObserver> observer) { observer_ = std::move(observer); }
+    void setObserver(std::shared_ptr<CallControlObserver> observer) {
+        observer_ = std::move(observer);
+    }
     state::EpochSeconds now() const { return clock_(); }
 
-private:
+  private:
     state::Participant memberOf(const std::string& accountId, const std::string& sessionId,
                                 const std::string& participantId) const;
     bool expired(const state::Participant& p) const;

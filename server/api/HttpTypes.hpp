@@ -30,7 +30,8 @@ struct HttpRequest {
 // downloads): `length` bytes from `offset`. The descriptor closes with the last owner, so a
 // client that goes away mid-download leaves nothing open.
 struct FileBody {
-    FileBody(int descriptor, std::uint64_t from, std::uint64_t bytes) : fd(descriptor), offset(from), length(bytes) {}
+    FileBody(int descriptor, std::uint64_t from, std::uint64_t bytes)
+        : fd(descriptor), offset(from), length(bytes) {}
     ~FileBody() {
         if (fd >= 0) ::close(fd);
     }
@@ -45,7 +46,8 @@ struct HttpResponse {
     std::string body;
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
-    std::shared_ptr<FileBody> file;  // when set, the body (Content-Length: file->length); `body` is unused
+    std::shared_ptr<FileBody>
+        file;  // when set, the body (Content-Length: file->length); `body` is unused
 
     static HttpResponse json(int status, std::string body) {
         HttpResponse r;

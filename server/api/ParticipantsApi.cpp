@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "server/api/RestApi.hpp"
 #include "protocol/SafeJson.hpp"
+#include "server/api/RestApi.hpp"
 #include "server/state/ModelJson.hpp"
 
 namespace sb::api {
@@ -24,11 +24,12 @@ void addParticipantRoutes(Router& router, RestDeps deps) {
         return HttpResponse::json(200, protocol::dumpJson(state::toJson(p)));
     });
 
-    router.add("DELETE", base + "/{participantId}", "deleteParticipant", [deps](RequestContext& ctx) {
-        const auto& account = authorize(ctx, deps);
-        deps.calls.deleteParticipant(account, ctx.param("participantId"));
-        return HttpResponse::noContent();
-    });
+    router.add("DELETE", base + "/{participantId}", "deleteParticipant",
+               [deps](RequestContext& ctx) {
+                   const auto& account = authorize(ctx, deps);
+                   deps.calls.deleteParticipant(account, ctx.param("participantId"));
+                   return HttpResponse::noContent();
+               });
 }
 
 }  // namespace sb::api

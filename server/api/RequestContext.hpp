@@ -10,15 +10,16 @@
 namespace sb::api {
 
 class RequestContext {
-public:
-    RequestContext(const HttpRequest& request, std::vector<std::pair<std::string, std::string>> params)
+  public:
+    RequestContext(const HttpRequest& request,
+                   std::vector<std::pair<std::string, std::string>> params)
         : request_(request), params_(std::move(params)) {}
 
     const HttpRequest& request() const { return request_; }
     // The value of path parameter `name`; the router guarantees it exists for the matched route.
     const std::string& param(const std::string& name) const;
 
-private:
+  private:
     const HttpRequest& request_;
     std::vector<std::pair<std::string, std::string>> params_;
 };

@@ -26,10 +26,13 @@ std::vector<std::string_view> splitPath(std::string_view path) {
     return parts;
 }
 
-bool isParam(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool isParam(const std::string& seg) {
+    return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, std::string operationId, Handler handler) {
+void Router::add(std::string method, std::string pattern, std::string operationId,
+                 Handler handler) {
     Route r;
     for (auto part : splitPath(pattern)) r.segments.emplace_back(part);
     r.info = RouteInfo{std::move(method), std::move(pattern), std::move(operationId)};
@@ -86,7 +89,8 @@ RoutedResponse Router::handle(const HttpRequest& request) const {
         app::log(app::LogLevel::Error, "req=" + request.requestId + " unhandled: " + e.what());
         out.response = errorResponse(errors::internal(), request.requestId);
     } catch (...) {
-        app::log(app::LogLevel::Error, "req=" + request.requestId + " unhandled non-standard exception");
+        app::log(app::LogLevel::Error,
+                 "req=" + request.requestId + " unhandled non-standard exception");
         out.response = errorResponse(errors::internal(), request.requestId);
     }
     return out;

@@ -28,14 +28,14 @@ struct RoutedResponse {
 };
 
 class Router {
-public:
+  public:
     void add(std::string method, std::string pattern, std::string operationId, Handler handler);
     RoutedResponse handle(const HttpRequest& request) const;
     std::vector<RouteInfo> routes() const;
     // Handles requests that match no route (static files); without one they get 404.
     void setFallback(Handler handler) { fallback_ = std::move(handler); }
 
-private:
+  private:
     struct Route {
         RouteInfo info;
         std::vector<std::string> segments;  // "{name}" marks a parameter

@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "server/api/RestApi.hpp"
 #include "protocol/SafeJson.hpp"
+#include "server/api/RestApi.hpp"
 #include "server/state/ModelJson.hpp"
 
 namespace sb::api {
@@ -18,7 +18,9 @@ void addSessionRoutes(Router& router, RestDeps deps) {
 
     router.add("GET", base + "/{sessionId}", "getSession", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
-        return HttpResponse::json(200, protocol::dumpJson(state::toJson(deps.calls.session(account, ctx.param("sessionId")))));
+        return HttpResponse::json(
+            200,
+            protocol::dumpJson(state::toJson(deps.calls.session(account, ctx.param("sessionId")))));
     });
 
     router.add("DELETE", base + "/{sessionId}", "deleteSession", [deps](RequestContext& ctx) {
@@ -27,14 +29,15 @@ void addSessionRoutes(Router& router, RestDeps deps) {
         return HttpResponse::noContent();
     });
 
-    router.add("GET", base + "/{sessionId}/participants", "listSessionParticipants",
-               [deps](RequestContext& ctx) {
-                   const auto& account = authorize(ctx, deps);
-                   nlohmann::json list = nlohmann::json::array();
-                   for (const auto& p : deps.calls.sessionParticipants(account, ctx.param("sessionId")))
-                       list.push_back(state::toJson(p));
-                   return HttpResponse::json(200, protocol::dumpJson(list));
-               });
+    router.add(
+        "GET", base + "/{sessionId}/participants", "listSessionParticipants",
+        [deps](RequestContext& ctx) {
+            const auto& account = authorize(ctx, deps);
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& p : deps.calls.sessionParticipants(account, ctx.param("sessionId")))
+                list.push_back(state::toJson(p));
+            return HttpResponse::json(200, protocol::dumpJson(list));
+        });
 
     router.add("PUT", member, "addParticipantToSession", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
@@ -46,23 +49,27 @@ void addSessionRoutes(Router& router, RestDeps deps) {
 
     router.add("DELETE", member, "removeParticipantFromSession", [deps](RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
-        deps.calls.removeParticipantFromSession(account, ctx.param("sessionId"), ctx.param("participantId"));
+        deps.calls.removeParticipantFromSession(account, ctx.param("sessionId"),
+                                                ctx.param("participantId"));
         return HttpResponse::noContent();
     });
 
-    router.add("GET", member + "/subscriptions", "getParticipantSubscriptions", [deps](RequestContext& ctx) {
-        const auto& account = authorize(ctx, deps);
-        auto subs = deps.calls.subscriptions(account, ctx.param("sessionId"), ctx.param("participantId"));
-        return HttpResponse::json(200, protocol::dumpJson(state::toJson(subs)));
-    });
+    router.add("GET", member + "/subscriptions", "getParticipantSubscriptions",
+               [deps](RequestContext& ctx) {
+                   const auto& account = authorize(ctx, deps);
+                   auto subs = deps.calls.subscriptions(account, ctx.param("sessionId"),
+                                                        ctx.param("participantId"));
+                   return HttpResponse::json(200, protocol::dumpJson(state::toJson(subs)));
+               });
 
-    router.add("PUT", member + "/subscriptions", "updateParticipantSubscriptions", [deps](RequestContext& ctx) {
-        const auto& account = authorize(ctx, deps);
-        const auto& sid = ctx.param("sessionId");
-        auto subs = parseSubscriptions(ctx.request().body, sid);
-        deps.calls.updateSubscriptions(account, sid, ctx.param("participantId"), subs);
-        return HttpResponse::noContent();
-    });
+    router.add("PUT", member + "/subscriptions", "updateParticipantSubscriptions",
+               [deps](RequestContext& ctx) {
+                   const auto& account = authorize(ctx, deps);
+                   const auto& sid = ctx.param("sessionId");
+                   auto subs = parseSubscriptions(ctx.request().body, sid);
+                   deps.calls.updateSubscriptions(account, sid, ctx.param("participantId"), subs);
+                   return HttpResponse::noContent();
+               });
 }
 
 }  // namespace sb::api

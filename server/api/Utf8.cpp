@@ -103,7 +103,8 @@ std::string decodeQueryComponent(std::string_view in) {
     return decodePercent(plus);
 }
 
-std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view query, PlusInQuery plus) {
+std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view query,
+                                                            PlusInQuery plus) {
     auto decode = plus == PlusInQuery::Space ? decodeQueryComponent : decodePercent;
     std::vector<std::pair<std::string, std::string>> out;
     while (!query.empty()) {
@@ -112,8 +113,9 @@ std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view que
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (item.empty()) continue;
         auto eq = item.find('=');
-        out.emplace_back(decode(item.substr(0, eq)),
-                         eq == std::string_view::npos ? std::string() : decode(item.substr(eq + 1)));
+        out.emplace_back(decode(item.substr(0, eq)), eq == std::string_view::npos
+                                                         ? std::string()
+                                                         : decode(item.substr(eq + 1)));
     }
     return out;
 }

@@ -32,6 +32,7 @@ std::string decodeQueryComponent(std::string_view in);
 enum class PlusInQuery { Plus, Space };
 // The name=value pairs of a raw query string in order, names and values decoded; empty items
 // ("a=1&&b=2") are skipped, a name without '=' has an empty value.
-std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view query, PlusInQuery plus);
+std::vector<std::pair<std::string, std::string>> queryPairs(std::string_view query,
+                                                            PlusInQuery plus);
 
 }  // namespace sb::api

@@ -26,11 +26,13 @@ std::optional<std::string> parseTag(const json& obj) {
 }
 
 const std::string& checkedId(const json& v, const std::string& field) {
-    if (!v.is_string()) throw errors::invalidField(field, std::string("must be a string, got ") + v.type_name());
+    if (!v.is_string())
+        throw errors::invalidField(field, std::string("must be a string, got ") + v.type_name());
     const auto& s = v.get_ref<const std::string&>();
     if (s.empty()) throw errors::invalidField(field, "must not be empty");
     if (s.size() > kMaxIdLength)
-        throw errors::invalidField(field, "must be at most " + std::to_string(kMaxIdLength) + " characters");
+        throw errors::invalidField(
+            field, "must be at most " + std::to_string(kMaxIdLength) + " characters");
     return s;
 }
 
@@ -45,8 +47,9 @@ CreateParticipantRequest parseCreateParticipant(std::string_view body) {
         bool http = url->rfind("http://", 0) == 0 || url->rfind("https://", 0) == 0;
         if (!http) throw errors::invalidField("callbackUrl", "must be an http:// or https:// URL");
         if (url->size() > kMaxCallbackUrlLength)
-            throw errors::invalidField("callbackUrl", "must be at most " +
-                                                          std::to_string(kMaxCallbackUrlLength) + " bytes");
+            throw errors::invalidField(
+                "callbackUrl",
+                "must be at most " + std::to_string(kMaxCallbackUrlLength) + " bytes");
         req.callbackUrl = url;
     }
     auto perms = obj.find("publishPermissions");
@@ -60,19 +63,21 @@ CreateParticipantRequest parseCreateParticipant(std::string_view body) {
             std::string field = "publishPermissions[" + std::to_string(i) + "]";
             if (!v.is_string()) throw errors::invalidField(field, "must be \"AUDIO\" or \"VIDEO\"");
             const auto& s = v.get_ref<const std::string&>();
-            bool* slot = s == "AUDIO" ? &req.publishPermissions.audio
+            bool* slot = s == "AUDIO"   ? &req.publishPermissions.audio
                          : s == "VIDEO" ? &req.publishPermissions.video
                                         : nullptr;
             if (!slot)
-                throw errors::invalidField(field, "unknown value \"" + s + "\"; expected \"AUDIO\" or \"VIDEO\"");
+                throw errors::invalidField(
+                    field, "unknown value \"" + s + "\"; expected \"AUDIO\" or \"VIDEO\"");
             if (*slot) throw errors::invalidField(field, "duplicate value \"" + s + "\"");
             *slot = true;
         }
     }
     if (auto v = optionalString(obj, "deviceApiVersion")) {
         if (*v != "V3")
-            throw errors::invalidField("deviceApiVersion",
-                                       "unsupported value \"" + *v + "\"; this server speaks device API \"V3\"");
+            throw errors::invalidField(
+                "deviceApiVersion",
+                "unsupported value \"" + *v + "\"; this server speaks device API \"V3\"");
         req.deviceApiVersion = *v;
     }
     return req;
@@ -93,16 +98,19 @@ std::optional<state::Subscriptions> parseSubscriptions(std::string_view body,
     state::Subscriptions subs;
     if (auto sid = optionalString(obj, "sessionId")) {
         if (*sid != pathSessionId)
-            throw errors::invalidField("sessionId", "must be the session of the URL (" + pathSessionId + ")");
+            throw errors::invalidField("sessionId",
+                                       "must be the session of the URL (" + pathSessionId + ")");
         subs.sessionId = sid;
     }
     auto list = obj.find("participants");
     if (list != obj.end() && !list->is_null()) {
         if (!list->is_array())
-            throw errors::invalidField("participants", std::string("must be an array, got ") + list->type_name());
+            throw errors::invalidField("participants",
+                                       std::string("must be an array, got ") + list->type_name());
         if (list->size() > kMaxSubscribedParticipants)
-            throw errors::invalidField("participants", "must list at most " +
-                                                           std::to_string(kMaxSubscribedParticipants) + " participants");
+            throw errors::invalidField(
+                "participants", "must list at most " + std::to_string(kMaxSubscribedParticipants) +
+                                    " participants");
         std::set<std::string> seen;
         for (std::size_t i = 0; i < list->size(); ++i) {
             const auto& e = (*list)[i];
@@ -113,22 +121,27 @@ std::optional<state::Subscriptions> parseSubscriptions(std::string_view body,
             state::ParticipantSubscription ps;
             ps.participantId = checkedId(*pid, field + ".participantId");
             if (!seen.insert(ps.participantId).second)
-                throw errors::invalidField(field + ".participantId", "duplicate participant " + ps.participantId);
+                throw errors::invalidField(field + ".participantId",
+                                           "duplicate participant " + ps.participantId);
             auto aliases = e.find("streamAliases");
             if (aliases != e.end() && !aliases->is_null()) {
                 std::string af = field + ".streamAliases";
-                if (!aliases->is_array()) throw errors::invalidField(af, "must be an array of strings");
+                if (!aliases->is_array())
+                    throw errors::invalidField(af, "must be an array of strings");
                 if (aliases->size() > kMaxAliasesPerParticipant)
                     throw errors::invalidField(af, "must list at most " +
-                                                       std::to_string(kMaxAliasesPerParticipant) + " aliases");
+                                                       std::to_string(kMaxAliasesPerParticipant) +
+                                                       " aliases");
                 for (std::size_t k = 0; k < aliases->size(); ++k) {
                     const auto& a = (*aliases)[k];
                     std::string f = af + "[" + std::to_string(k) + "]";
                     if (!a.is_string()) throw errors::invalidField(f, "must be a string");
                     const auto& s = a.get_ref<const std::string&>();
                     if (s.empty() || s.size() > kMaxAliasLength)
-                        throw errors::invalidField(f, "must be 1 to " + std::to_string(kMaxAliasLength) + " bytes");
-                    if (std::find(ps.streamAliases.begin(), ps.streamAliases.end(), s) != ps.streamAliases.end())
+                        throw errors::invalidField(
+                            f, "must be 1 to " + std::to_string(kMaxAliasLength) + " bytes");
+                    if (std::find(ps.streamAliases.begin(), ps.streamAliases.end(), s) !=
+                        ps.streamAliases.end())
                         throw errors::invalidField(f, "duplicate alias \"" + s + "\"");
                     ps.streamAliases.push_back(s);
                 }

@@ -11,7 +11,7 @@
 
 namespace sb::api {
 
-constexpr std::size_t kMaxTagLength = 50;            // reference §4.7
+constexpr std::size_t kMaxTagLength = 50;  // reference §4.7
 constexpr std::size_t kMaxCallbackUrlLength = 2048;
 constexpr std::size_t kMaxIdLength = 128;
 constexpr std::size_t kMaxAliasLength = 256;

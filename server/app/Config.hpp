@@ -41,7 +41,7 @@ struct Config {
     std::string store = "sqlite";  // "sqlite" | "memory"
     // sqlite store: keep everything in memory too and journal changes (fast); false: SQLite only.
     bool storeCache = true;
-    unsigned threads = 0;          // 0 = one per core
+    unsigned threads = 0;  // 0 = one per core
     std::string logLevel = "info";
     bool requestLog = true;
 
@@ -50,7 +50,7 @@ struct Config {
     std::int64_t tokenLifetimeSeconds = 9 * 3600;
     std::int64_t sessionLifetimeSeconds = 9 * 3600;  // reference §4.7: sessions purged after 9 h
     std::int64_t expirySweepSeconds = 60;
-    std::size_t maxParticipantsPerSession = 20;      // reference §4.7
+    std::size_t maxParticipantsPerSession = 20;  // reference §4.7
     std::size_t maxBodyBytes = 64 * 1024;
     std::size_t maxHeaderBytes = 16 * 1024;
     std::int64_t idleTimeoutSeconds = 60;
@@ -65,71 +65,79 @@ struct Config {
     std::optional<std::string> demoAccountId;
 
     // SIP interconnect. Unset sipListen: no SIP.
-    std::optional<std::string> sipListen;     // "127.0.0.1:5060" (UDP and TCP)
-    std::string rtpAddress = "127.0.0.1";     // our RTP address for phones
+    std::optional<std::string> sipListen;  // "127.0.0.1:5060" (UDP and TCP)
+    std::string rtpAddress = "127.0.0.1";  // our RTP address for phones
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
     std::size_t maxCalls = 200;
-    std::string sipTrunk;                     // "sip:127.0.0.1:5070": where outbound calls go
+    std::string sipTrunk;  // "sip:127.0.0.1:5070": where outbound calls go
     std::vector<VoiceNumber> voiceNumbers;
     // SIP and RTP limits (docs/security.md "SIP and RTP").
-    std::vector<std::string> sipTrunkAddresses;  // who may call voiceNumbers; empty: sipTrunk's host
+    std::vector<std::string>
+        sipTrunkAddresses;  // who may call voiceNumbers; empty: sipTrunk's host
     std::size_t sipMaxMessageBytes = 65536;
-    bool sipTcp = true;                           // also listen on TCP (same port)
+    bool sipTcp = true;  // also listen on TCP (same port)
     unsigned sipTcpIdleSeconds = 300;
     unsigned sipMessageTimeoutSeconds = 10;
-    unsigned sipSessionExpiresSeconds = 1800;     // RFC 4028; 0 = no session timer
+    unsigned sipSessionExpiresSeconds = 1800;  // RFC 4028; 0 = no session timer
     unsigned sipMinSessionExpiresSeconds = 90;
-    bool rtpLatching = false;                     // accept RTP from the first source (NAT)
-    double rtpInactivitySeconds = 30;             // 0 = never end a call for silence
-    std::uint32_t rtpUnconfirmedPackets = 250;    // sent before the phone's first packet
+    bool rtpLatching = false;                   // accept RTP from the first source (NAT)
+    double rtpInactivitySeconds = 30;           // 0 = never end a call for silence
+    std::uint32_t rtpUnconfirmedPackets = 250;  // sent before the phone's first packet
 
     // Media engine. Unset janusUrl: signaling works, offers get a media-server error.
-    std::optional<std::string> janusUrl;      // ws://127.0.0.1:8188
-    std::string janusAdminKey;                 // VideoRoom admin_key (room creation)
+    std::optional<std::string> janusUrl;         // ws://127.0.0.1:8188
+    std::string janusAdminKey;                   // VideoRoom admin_key (room creation)
     std::optional<std::string> janusRoomSecret;  // unset: random per start
 
     // Participants are deleted (tokens revoked, removed from their session) this long after they
     // were created, like sessions after sessionLifetimeSeconds.
     std::int64_t participantLifetimeSeconds = 9 * 3600;
     // HTTP and WebSocket limits (docs/security.md "HTTP and WebSocket"); 0 = unlimited for caps.
-    std::size_t maxConnections = 10000;           // open connections, HTTP and WebSocket
-    std::size_t maxConnectionsPerAddress = 256;   // of those, from one source address
-    std::size_t maxUriBytes = 8192;               // request target; longer: 414
-    std::int64_t headerTimeoutSeconds = 10;       // to receive a whole request header (slowloris)
-    std::int64_t bodyTimeoutSeconds = 30;         // to receive a whole request body
+    std::size_t maxConnections = 10000;          // open connections, HTTP and WebSocket
+    std::size_t maxConnectionsPerAddress = 256;  // of those, from one source address
+    std::size_t maxUriBytes = 8192;              // request target; longer: 414
+    std::int64_t headerTimeoutSeconds = 10;      // to receive a whole request header (slowloris)
+    std::int64_t bodyTimeoutSeconds = 30;        // to receive a whole request body
     std::size_t maxWebSocketMessageBytes = 256 * 1024;
-    std::size_t maxWebSocketQueueBytes = 1024 * 1024;  // unsent bytes per connection before closing it
-    std::size_t maxDevicesPerParticipant = 4;     // concurrent /v3/ connections per device token's participant
+    std::size_t maxWebSocketQueueBytes =
+        1024 * 1024;  // unsent bytes per connection before closing it
+    std::size_t maxDevicesPerParticipant =
+        4;  // concurrent /v3/ connections per device token's participant
     std::size_t maxDevicesPerAccount = 1000;
     std::size_t maxDiagnosticsBytes = 64 * 1024;  // deviceDiagnostics kept per device
-    std::size_t authMaxFailures = 10;             // wrong passwords before a lockout; 0 = no throttling
-    std::int64_t authLockoutSeconds = 60;         // the failure window and the lockout
-    std::size_t authThrottleAddresses = 10000;    // source addresses remembered (LRU)
-    bool demoTrustLocalClients = true;            // demo routes without credentials from this host
-    std::vector<std::string> demoCallDestinations;  // numbers /demo/call may dial ("+1555*" = prefix)
+    std::size_t authMaxFailures = 10;      // wrong passwords before a lockout; 0 = no throttling
+    std::int64_t authLockoutSeconds = 60;  // the failure window and the lockout
+    std::size_t authThrottleAddresses = 10000;  // source addresses remembered (LRU)
+    bool demoTrustLocalClients = true;          // demo routes without credentials from this host
+    std::vector<std::string>
+        demoCallDestinations;  // numbers /demo/call may dial ("+1555*" = prefix)
     // Outbound requests and Janus (docs/security.md "Outbound requests and Janus").
-    int callbackMaxRedirects = 10;                      // <Redirect>s in a row without time spent
+    int callbackMaxRedirects = 10;                       // <Redirect>s in a row without time spent
     std::size_t callbackMaxResponseBytes = 1024 * 1024;  // callback replies and PlayAudio files
     std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
     std::size_t callbackMaxPendingPerCall = 16;          // … for one call
-    std::size_t janusMaxMessageBytes = 1024 * 1024;      // a bigger Janus message drops the connection
+    std::size_t janusMaxMessageBytes = 1024 * 1024;  // a bigger Janus message drops the connection
     // ---- ivr (SpeakSentence, PlayAudio) ----
-    std::size_t ttsWorkers = 2;                       // threads synthesizing speech and decoding audio files
-    std::size_t ttsCacheBytes = 32 * 1024 * 1024;     // synthesized clips kept per (sentence, voice); 0 = none
-    double playAudioMaxSeconds = 3600;                // a PlayAudio file that plays longer is refused
+    std::size_t ttsWorkers = 2;  // threads synthesizing speech and decoding audio files
+    std::size_t ttsCacheBytes =
+        32 * 1024 * 1024;               // synthesized clips kept per (sentence, voice); 0 = none
+    double playAudioMaxSeconds = 3600;  // a PlayAudio file that plays longer is refused
     // callbacks (issue 9)
-    std::string callbackCaFile;  // extra CA certificates (PEM) trusted for https:// callbacks and audio
+    std::string
+        callbackCaFile;  // extra CA certificates (PEM) trusted for https:// callbacks and audio
     // Recordings (issue 9; docs/security.md "Recordings"). 0 = unlimited for the byte budgets.
-    std::uint64_t recordingMaxBytesPerAccount = 1024ull * 1024 * 1024;  // WAV files kept per account
-    std::uint64_t recordingMaxBytesTotal = 0;                            // … for all accounts
+    std::uint64_t recordingMaxBytesPerAccount =
+        1024ull * 1024 * 1024;                 // WAV files kept per account
+    std::uint64_t recordingMaxBytesTotal = 0;  // … for all accounts
     std::size_t recordingQueueFrames = 16384;  // 20 ms blocks waiting for the disk, all calls
     // Conferences (conf, issue 9; docs/security.md "Voice API").
     std::size_t conferenceMaxMembers = 20;     // calls in one conference (Bandwidth: 20)
     std::size_t conferenceMaxPerAccount = 50;  // conferences of one account in progress at once
     // ---- info: DTMF in SIP INFO (docs/security.md "SIP and RTP") ----
     std::size_t sipInfoMaxBodyBytes = 256;  // a longer INFO body gets 413
-    unsigned sipInfoPerSecond = 20;         // INFO requests per call per second; more: 503; 0: INFO refused
+    unsigned sipInfoPerSecond =
+        20;  // INFO requests per call per second; more: 503; 0: INFO refused
 };
 
 // Throws std::runtime_error naming the offending key or flag.

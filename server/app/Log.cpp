@@ -13,18 +13,27 @@ std::atomic<int> gLevel{static_cast<int>(LogLevel::Info)};
 
 const char* name(LogLevel l) {
     switch (l) {
-        case LogLevel::Debug: return "DEBUG";
-        case LogLevel::Info: return "INFO";
-        case LogLevel::Warn: return "WARN";
-        case LogLevel::Error: return "ERROR";
-        case LogLevel::Off: return "OFF";
+        case LogLevel::Debug:
+            return "DEBUG";
+        case LogLevel::Info:
+            return "INFO";
+        case LogLevel::Warn:
+            return "WARN";
+        case LogLevel::Error:
+            return "ERROR";
+        case LogLevel::Off:
+            return "OFF";
     }
     return "?";
 }
 }  // namespace
 
-void setLogLevel(LogLevel level) { gLevel = static_cast<int>(level); }
-bool logEnabled(LogLevel level) { return static_cast<int>(level) >= gLevel.load(std::memory_order_relaxed); }
+void setLogLevel(LogLevel level) {
+    gLevel = static_cast<int>(level);
+}
+bool logEnabled(LogLevel level) {
+    return static_cast<int>(level) >= gLevel.load(std::memory_order_relaxed);
+}
 
 void log(LogLevel level, std::string_view message) {
     if (!logEnabled(level) || level == LogLevel::Off) return;
@@ -44,12 +53,18 @@ void log(LogLevel level, std::string_view message) {
 }
 
 bool parseLogLevel(std::string_view text, LogLevel& out) {
-    if (text == "debug") out = LogLevel::Debug;
-    else if (text == "info") out = LogLevel::Info;
-    else if (text == "warn") out = LogLevel::Warn;
-    else if (text == "error") out = LogLevel::Error;
-    else if (text == "off") out = LogLevel::Off;
-    else return false;
+    if (text == "debug")
+        out = LogLevel::Debug;
+    else if (text == "info")
+        out = LogLevel::Info;
+    else if (text == "warn")
+        out = LogLevel::Warn;
+    else if (text == "error")
+        out = LogLevel::Error;
+    else if (text == "off")
+        out = LogLevel::Off;
+    else
+        return false;
     return true;
 }
 

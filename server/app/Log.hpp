@@ -1,5 +1,6 @@
 #pragma once
-// Line-oriented logging to stderr: one write per line so lines from several threads never interleave.
+// Line-oriented logging to stderr: one write per line so lines from several threads never
+// interleave.
 
 #include <string_view>
 

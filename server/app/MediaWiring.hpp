@@ -12,7 +12,7 @@
 namespace sb::app {
 
 class CallControlMembership : public media::Membership {
-public:
+  public:
     explicit CallControlMembership(const api::CallControl& calls) : calls_(calls) {}
 
     std::optional<state::Participant> participant(const std::string& accountId,
@@ -23,27 +23,32 @@ public:
             return std::nullopt;
         }
     }
-    std::vector<std::string> members(const std::string& accountId, const std::string& sessionId) const override {
+    std::vector<std::string> members(const std::string& accountId,
+                                     const std::string& sessionId) const override {
         std::vector<std::string> ids;
         try {
-            for (const auto& p : calls_.sessionParticipants(accountId, sessionId)) ids.push_back(p.id);
+            for (const auto& p : calls_.sessionParticipants(accountId, sessionId))
+                ids.push_back(p.id);
         } catch (const api::ApiError&) {  // the session was deleted meanwhile
         }
         return ids;
     }
 
-private:
+  private:
     const api::CallControl& calls_;
 };
 
 class MediaCallObserver : public api::CallControlObserver {
-public:
-    explicit MediaCallObserver(std::shared_ptr<media::MediaOrchestrator> media) : media_(std::move(media)) {}
+  public:
+    explicit MediaCallObserver(std::shared_ptr<media::MediaOrchestrator> media)
+        : media_(std::move(media)) {}
 
-    void membershipChanged(const std::string& accountId, const std::string& participantId) override {
+    void membershipChanged(const std::string& accountId,
+                           const std::string& participantId) override {
         media_->membershipChanged(accountId, participantId);
     }
-    void participantDeleted(const std::string& accountId, const std::string& participantId) override {
+    void participantDeleted(const std::string& accountId,
+                            const std::string& participantId) override {
         media_->participantDeleted(accountId, participantId);
     }
     void sessionDeleted(const std::string& accountId, const std::string& sessionId,
@@ -51,7 +56,7 @@ public:
         media_->sessionDeleted(accountId, sessionId, members);
     }
 
-private:
+  private:
     std::shared_ptr<media::MediaOrchestrator> media_;
 };
 

@@ -9,29 +9,29 @@
 
 #include "server/api/RestApi.hpp"
 #include "server/app/Log.hpp"
+#include "server/app/MediaWiring.hpp"
 #include "server/auth/RandomId.hpp"
 #include "server/auth/SecretFile.hpp"
 #include "server/bridge/SipBridge.hpp"
-#include "server/voice/CallRegistry.hpp"
-#include "server/voice/HttpCallbackClient.hpp"
-#include "server/voice/VoiceApi.hpp"
-#include "server/voice/Conferences.hpp"
 #include "server/bridge/VoiceRecorder.hpp"
-#include "server/voice/RecordingStore.hpp"
-#include "server/voice/RecordingWriter.hpp"
-#include "server/voice/VoiceExecutor.hpp"
-#include "server/voice/VoiceService.hpp"
-#include "server/net/HttpServer.hpp"
-#include "server/app/MediaWiring.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/net/HttpServer.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingService.hpp"
-#include "server/web/DemoApp.hpp"
-#include "server/web/StaticFiles.hpp"
 #include "server/state/CommitScope.hpp"
 #include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
+#include "server/voice/CallRegistry.hpp"
+#include "server/voice/Conferences.hpp"
+#include "server/voice/HttpCallbackClient.hpp"
+#include "server/voice/RecordingStore.hpp"
+#include "server/voice/RecordingWriter.hpp"
+#include "server/voice/VoiceApi.hpp"
+#include "server/voice/VoiceExecutor.hpp"
+#include "server/voice/VoiceService.hpp"
+#include "server/web/DemoApp.hpp"
+#include "server/web/StaticFiles.hpp"
 
 namespace sb::app {
 
@@ -44,7 +44,8 @@ state::EpochSeconds wallClock() {
 
 std::unique_ptr<state::SessionStore> makeStore(const Config& c) {
     if (c.store == "memory") return std::make_unique<state::MemorySessionStore>();
-    if (c.storeCache) return std::make_unique<state::JournaledSessionStore>(c.dataDir + "/switchboard.db");
+    if (c.storeCache)
+        return std::make_unique<state::JournaledSessionStore>(c.dataDir + "/switchboard.db");
     state::JournaledSessionStore::applyLeftoverJournal(c.dataDir + "/switchboard.db");
     return std::make_unique<state::SqliteSessionStore>(c.dataDir + "/switchboard.db");
 }
@@ -63,65 +64,94 @@ struct Server::Parts {
     explicit Parts(const Config& c)
         : store(makeStore(c)),
           journaled(dynamic_cast<state::JournaledSessionStore*>(store.get())),
-          tokens(c.tokenSecret ? *c.tokenSecret : auth::loadOrCreateSecret(c.dataDir + "/token-secret"),
+          tokens(c.tokenSecret ? *c.tokenSecret
+                               : auth::loadOrCreateSecret(c.dataDir + "/token-secret"),
                  c.tokenIssuer, c.tokenLifetimeSeconds,
                  // Called for device tokens once serving, when `calls` exists.
-                 [this](const std::string& a, const std::string& p) { return calls.participantActive(a, p); }),
+                 [this](const std::string& a, const std::string& p) {
+                     return calls.participantActive(a, p);
+                 }),
           calls(*store, tokens, callControlLimits(c), wallClock),
-          authenticator(c.accounts, api::AuthThrottleConfig{c.authMaxFailures, std::chrono::seconds(c.authLockoutSeconds),
-                                                            c.authThrottleAddresses}),
+          authenticator(
+              c.accounts,
+              api::AuthThrottleConfig{c.authMaxFailures, std::chrono::seconds(c.authLockoutSeconds),
+                                      c.authThrottleAddresses}),
           limiter(c.rateLimitPerSecond, c.rateLimitBurst),
-          gate(tokens, wallClock, signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}) {
+          gate(tokens, wallClock,
+               signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}) {
         metrics.addGauge({"switchboard_sessions", "Sessions that exist now.",
                           [this] { return static_cast<double>(calls.counts().sessions); }});
         metrics.addGauge({"switchboard_participants", "Participants that exist now.",
                           [this] { return static_cast<double>(calls.counts().participants); }});
         if (journaled)
-            metrics.addGauge({"switchboard_journal_syncs", "fdatasync calls of the store journal since start (group commit).",
+            metrics.addGauge({"switchboard_journal_syncs",
+                              "fdatasync calls of the store journal since start (group commit).",
                               [this] { return static_cast<double>(journaled->journalSyncs()); }});
         api::addRestApi(router, {calls, authenticator, limiter});
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
         if (c.demoAccountId) {
             demo = std::make_unique<web::DemoApp>(
-                calls, web::DemoConfig{*c.demoAccountId, c.demoTrustLocalClients, c.demoCallDestinations}, &authenticator);
+                calls,
+                web::DemoConfig{*c.demoAccountId, c.demoTrustLocalClients, c.demoCallDestinations},
+                &authenticator);
             demo->addRoutes(router);
         }
         if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
         metrics.addGauge({"switchboard_devices", "Devices connected to /v3/ now.", [this] {
                               return media ? static_cast<double>(media->stats().devices) : 0.0;
                           }});
-        auto mediaGauge = [this](const char* name, const char* help, std::size_t media::MediaOrchestrator::Stats::*field) {
-            metrics.addGauge({name, help, [this, field] { return media ? static_cast<double>(media->stats().*field) : 0.0; }});
+        auto mediaGauge = [this](const char* name, const char* help,
+                                 std::size_t media::MediaOrchestrator::Stats::*field) {
+            metrics.addGauge({name, help, [this, field] {
+                                  return media ? static_cast<double>(media->stats().*field) : 0.0;
+                              }});
         };
-        mediaGauge("switchboard_media_rooms", "Janus VideoRooms in use now.", &media::MediaOrchestrator::Stats::rooms);
-        mediaGauge("switchboard_media_spare_rooms", "Janus VideoRooms kept for reuse (they hold idle remote publishers).",
+        mediaGauge("switchboard_media_rooms", "Janus VideoRooms in use now.",
+                   &media::MediaOrchestrator::Stats::rooms);
+        mediaGauge("switchboard_media_spare_rooms",
+                   "Janus VideoRooms kept for reuse (they hold idle remote publishers).",
                    &media::MediaOrchestrator::Stats::spareRooms);
-        mediaGauge("switchboard_media_publishers", "Janus publisher handles of browsers now.", &media::MediaOrchestrator::Stats::publishers);
-        mediaGauge("switchboard_media_subscribers", "Janus subscriber handles now.", &media::MediaOrchestrator::Stats::subscribers);
-        mediaGauge("switchboard_media_remote_publishers", "Janus remote publishers (phone legs), busy or idle.",
+        mediaGauge("switchboard_media_publishers", "Janus publisher handles of browsers now.",
+                   &media::MediaOrchestrator::Stats::publishers);
+        mediaGauge("switchboard_media_subscribers", "Janus subscriber handles now.",
+                   &media::MediaOrchestrator::Stats::subscribers);
+        mediaGauge("switchboard_media_remote_publishers",
+                   "Janus remote publishers (phone legs), busy or idle.",
                    &media::MediaOrchestrator::Stats::remotePublishers);
-        mediaGauge("switchboard_media_forwarders", "Janus rtp_forwards to phone legs now.", &media::MediaOrchestrator::Stats::forwarders);
+        mediaGauge("switchboard_media_forwarders", "Janus rtp_forwards to phone legs now.",
+                   &media::MediaOrchestrator::Stats::forwarders);
         metrics.addGauge({"switchboard_sip_active_calls", "SIP calls bridged now.", [this] {
                               return sip ? static_cast<double>(sip->stats().activeCalls) : 0.0;
                           }});
-        metrics.addGauge({"switchboard_sip_free_rtp_ports", "RTP ports left for phone legs.", [this] {
-                              return sip ? static_cast<double>(sip->freeRtpPorts()) : 0.0;
-                          }});
-        auto sipCount = [this](const char* name, const char* help, std::uint64_t bridge::BridgeStats::*field) {
-            metrics.addGauge({name, help, [this, field] { return sip ? static_cast<double>(sip->stats().*field) : 0.0; }});
+        metrics.addGauge({"switchboard_sip_free_rtp_ports", "RTP ports left for phone legs.",
+                          [this] { return sip ? static_cast<double>(sip->freeRtpPorts()) : 0.0; }});
+        auto sipCount = [this](const char* name, const char* help,
+                               std::uint64_t bridge::BridgeStats::*field) {
+            metrics.addGauge({name, help, [this, field] {
+                                  return sip ? static_cast<double>(sip->stats().*field) : 0.0;
+                              }});
         };
-        sipCount("switchboard_sip_calls_rtp_timeout_total", "Calls ended because the phone's RTP stopped (rtpInactivitySeconds).",
+        sipCount("switchboard_sip_calls_rtp_timeout_total",
+                 "Calls ended because the phone's RTP stopped (rtpInactivitySeconds).",
                  &bridge::BridgeStats::callsRtpTimedOut);
-        sipCount("switchboard_sip_rtp_foreign_packets_total", "RTP packets of ended calls dropped: not from the phone's address.",
+        sipCount("switchboard_sip_rtp_foreign_packets_total",
+                 "RTP packets of ended calls dropped: not from the phone's address.",
                  &bridge::BridgeStats::rtpForeignPackets);
-        sipCount("switchboard_sip_untrusted_trunk_invites_total", "INVITEs for voice numbers refused (403): not from sipTrunkAddresses.",
+        sipCount("switchboard_sip_untrusted_trunk_invites_total",
+                 "INVITEs for voice numbers refused (403): not from sipTrunkAddresses.",
                  &bridge::BridgeStats::untrustedTrunkInvites);
-        sipCount("switchboard_sip_calls_refused_total", "Inbound INVITEs refused.", &bridge::BridgeStats::callsRefused);
+        sipCount("switchboard_sip_calls_refused_total", "Inbound INVITEs refused.",
+                 &bridge::BridgeStats::callsRefused);
         // record (issue 9)
         metrics.addGauge({"switchboard_recording_dropped_blocks_total",
-                          "20 ms recording blocks dropped: the disk writer's queue (recordingQueueFrames) was full.",
-                          [this] { return recordingWriter ? static_cast<double>(recordingWriter->droppedBlocks()) : 0.0; }});
+                          "20 ms recording blocks dropped: the disk writer's queue "
+                          "(recordingQueueFrames) was full.",
+                          [this] {
+                              return recordingWriter
+                                         ? static_cast<double>(recordingWriter->droppedBlocks())
+                                         : 0.0;
+                          }});
     }
 
     std::unique_ptr<state::SessionStore> store;
@@ -159,7 +189,8 @@ int Server::run() {
     net::HttpServerOptions opts;
     opts.address = config_.httpAddress;
     opts.port = config_.httpPort;
-    opts.threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+    opts.threads =
+        config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
     opts.maxBodyBytes = config_.maxBodyBytes;
     opts.maxHeaderBytes = config_.maxHeaderBytes;
     opts.idleTimeout = std::chrono::seconds(config_.idleTimeoutSeconds);
@@ -187,10 +218,12 @@ int Server::run() {
     mc.roomSecret = config_.janusRoomSecret ? *config_.janusRoomSecret : auth::randomUuid();
     mc.maxPublishersPerRoom = static_cast<int>(config_.maxParticipantsPerSession);
     mc.janusMaxMessageBytes = config_.janusMaxMessageBytes;
-    parts_->media = std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->membership);
+    parts_->media =
+        std::make_shared<media::MediaOrchestrator>(http.executor(), mc, parts_->membership);
     parts_->calls.setObserver(std::make_shared<MediaCallObserver>(parts_->media));
     parts_->media->start();
-    if (!config_.janusUrl) log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
+    if (!config_.janusUrl)
+        log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
 
     auto& sip = parts_->sip;
     if (config_.sipListen) {
@@ -217,11 +250,14 @@ int Server::run() {
         bc.speech.workers = config_.ttsWorkers;  // ivr
         bc.speech.cacheBytes = config_.ttsCacheBytes;
         bc.playAudioMaxSeconds = config_.playAudioMaxSeconds;
-        bc.rtpGuard.inactivityTimeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-            std::chrono::duration<double>(config_.rtpInactivitySeconds));
+        bc.rtpGuard.inactivityTimeout =
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(config_.rtpInactivitySeconds));
         for (const auto& n : config_.voiceNumbers)
-            bc.numbers.push_back({n.number, n.accountId, n.applicationId, n.initiateUrl, n.disconnectUrl});
-        sip = std::make_shared<bridge::SipBridge>(http.executor(), bc, parts_->tokens, parts_->calls, parts_->media);
+            bc.numbers.push_back(
+                {n.number, n.accountId, n.applicationId, n.initiateUrl, n.disconnectUrl});
+        sip = std::make_shared<bridge::SipBridge>(http.executor(), bc, parts_->tokens,
+                                                  parts_->calls, parts_->media);
         sip->start();
 
         // The voice API places and receives its calls through the bridge.
@@ -237,9 +273,11 @@ int Server::run() {
         auto outbound = std::make_shared<voice::OutboundPolicy>();
         for (std::size_t i = 0; i < config_.accounts.size(); ++i) {
             try {
-                outbound->allow(config_.accounts[i].id, config_.accounts[i].allowedCallbackNetworks);
+                outbound->allow(config_.accounts[i].id,
+                                config_.accounts[i].allowedCallbackNetworks);
             } catch (const std::invalid_argument& e) {
-                throw std::runtime_error("config: accounts[" + std::to_string(i) + "].allowedCallbackNetworks: " + e.what());
+                throw std::runtime_error("config: accounts[" + std::to_string(i) +
+                                         "].allowedCallbackNetworks: " + e.what());
             }
         }
         for (std::size_t i = 0; i < config_.voiceNumbers.size(); ++i) {
@@ -247,8 +285,8 @@ int Server::run() {
             for (const auto& url : {std::optional<std::string>(n.initiateUrl), n.disconnectUrl})
                 if (url)
                     if (auto why = outbound->literalRefusal(n.accountId, *url))
-                        throw std::runtime_error("config: voiceNumbers[" + std::to_string(i) + "]: the host of " + *url +
-                                                 " is " + *why);
+                        throw std::runtime_error("config: voiceNumbers[" + std::to_string(i) +
+                                                 "]: the host of " + *url + " is " + *why);
         }
         voice::HttpCallbackOptions cbo;
         cbo.policy = outbound;
@@ -262,16 +300,18 @@ int Server::run() {
         vc.publicBaseUrl = "http://" + config_.httpAddress + ":" + std::to_string(http.port());
         vc.outbound = outbound;
         vc.maxRedirectHops = config_.callbackMaxRedirects;
-        parts_->voice = std::make_unique<voice::VoiceService>(*parts_->callRegistry, *sip, *parts_->callbacks,
-                                                             *parts_->voiceExecutor, vc);
+        parts_->voice = std::make_unique<voice::VoiceService>(
+            *parts_->callRegistry, *sip, *parts_->callbacks, *parts_->voiceExecutor, vc);
         sip->setVoice(parts_->voice.get(), parts_->callbacks.get());
         {  // record (issue 9): <dataDir>/recordings, limits from the config
             auto store = std::make_shared<voice::RecordingStore>(
                 (std::filesystem::path(config_.dataDir) / "recordings").string(),
-                voice::RecordingLimits{config_.recordingMaxBytesPerAccount, config_.recordingMaxBytesTotal});
+                voice::RecordingLimits{config_.recordingMaxBytesPerAccount,
+                                       config_.recordingMaxBytesTotal});
             auto found = store->load();
             log(LogLevel::Info, "recordings: " + std::to_string(found) + " found");
-            parts_->recordingWriter = std::make_shared<voice::RecordingWriter>(config_.recordingQueueFrames);
+            parts_->recordingWriter =
+                std::make_shared<voice::RecordingWriter>(config_.recordingQueueFrames);
             sip->setRecorder(std::make_shared<bridge::VoiceRecorder>(parts_->recordingWriter));
             parts_->voice->setRecordings(store);
         }
@@ -280,13 +320,19 @@ int Server::run() {
             cl.maxMembers = config_.conferenceMaxMembers;
             cl.maxPerAccount = config_.conferenceMaxPerAccount;
             parts_->voice->setConferences(std::make_shared<voice::ConferenceService>(
-                sip->conferenceRooms(), *parts_->callbacks, *parts_->voiceExecutor, cl, vc.publicBaseUrl));
+                sip->conferenceRooms(), *parts_->callbacks, *parts_->voiceExecutor, cl,
+                vc.publicBaseUrl));
         }
-        voice::addVoiceRoutes(parts_->router, {parts_->calls, parts_->authenticator, parts_->limiter}, *parts_->voice);
+        voice::addVoiceRoutes(parts_->router,
+                              {parts_->calls, parts_->authenticator, parts_->limiter},
+                              *parts_->voice);
         if (parts_->demo)
-            parts_->demo->enablePhones(parts_->voice.get(),
-                                       "sip:" + bc.sip.bindAddress + ":" + std::to_string(sip->sipPort()), vc.publicBaseUrl);
-        http.every(std::chrono::seconds(60), [this] { parts_->voice->purgeEnded(std::chrono::hours(1)); });
+            parts_->demo->enablePhones(
+                parts_->voice.get(),
+                "sip:" + bc.sip.bindAddress + ":" + std::to_string(sip->sipPort()),
+                vc.publicBaseUrl);
+        http.every(std::chrono::seconds(60),
+                   [this] { parts_->voice->purgeEnded(std::chrono::hours(1)); });
         std::printf("switchboard sip on %s:%u\n", bc.sip.bindAddress.c_str(), sip->sipPort());
         std::fflush(stdout);
     }
@@ -305,11 +351,13 @@ int Server::run() {
     http.every(std::chrono::seconds(config_.expirySweepSeconds), sweep);
 
     // Tests and scripts wait for this exact line on stdout to learn the bound port.
-    std::printf("switchboard listening on http://%s:%u\n", config_.httpAddress.c_str(), http.port());
+    std::printf("switchboard listening on http://%s:%u\n", config_.httpAddress.c_str(),
+                http.port());
     std::fflush(stdout);
     log(LogLevel::Info, "listening on " + config_.httpAddress + ":" + std::to_string(http.port()) +
-                            " with " + std::to_string(opts.threads) + " threads, store " + config_.store +
-                            ", " + std::to_string(config_.accounts.size()) + " accounts");
+                            " with " + std::to_string(opts.threads) + " threads, store " +
+                            config_.store + ", " + std::to_string(config_.accounts.size()) +
+                            " accounts");
     http.run();
     // Replies still waiting for the journal sync post to the server's io_contexts: let those
     // callbacks run while the contexts exist.
@@ -323,7 +371,8 @@ int Server::run() {
     parts_->voice.reset();
     parts_->voiceExecutor.reset();
     parts_->callbacks.reset();
-    // Media objects hold Asio timers and sockets of the server's io_context: they must go before it.
+    // Media objects hold Asio timers and sockets of the server's io_context: they must go before
+    // it.
     parts_->calls.setObserver(nullptr);
     parts_->media.reset();
     log(LogLevel::Info, "stopped");

@@ -8,13 +8,13 @@
 namespace sb::app {
 
 class Server {
-public:
+  public:
     explicit Server(Config config);
     ~Server();
     // Serves until SIGTERM/SIGINT; returns the process exit code.
     int run();
 
-private:
+  private:
     struct Parts;
     Config config_;
     std::unique_ptr<Parts> parts_;

@@ -13,13 +13,13 @@
 namespace sb::auth {
 
 class HmacSha256 {
-public:
+  public:
     using Digest = std::array<unsigned char, 32>;
 
     explicit HmacSha256(std::string_view key);  // throws std::runtime_error if OpenSSL cannot
     Digest sign(std::string_view data) const;
 
-private:
+  private:
     struct Keyed;
     std::shared_ptr<const Keyed> keyed_;
 };

@@ -11,26 +11,40 @@ namespace sb::auth {
 
 const char* tokenErrorCode(TokenError e) {
     switch (e) {
-        case TokenError::Malformed: return "token_malformed";
-        case TokenError::AlgorithmNotAllowed: return "token_algorithm_not_allowed";
-        case TokenError::BadSignature: return "token_bad_signature";
-        case TokenError::WrongIssuer: return "token_wrong_issuer";
-        case TokenError::UnsupportedVersion: return "token_unsupported_version";
-        case TokenError::Expired: return "token_expired";
-        case TokenError::ParticipantGone: return "token_participant_gone";
+        case TokenError::Malformed:
+            return "token_malformed";
+        case TokenError::AlgorithmNotAllowed:
+            return "token_algorithm_not_allowed";
+        case TokenError::BadSignature:
+            return "token_bad_signature";
+        case TokenError::WrongIssuer:
+            return "token_wrong_issuer";
+        case TokenError::UnsupportedVersion:
+            return "token_unsupported_version";
+        case TokenError::Expired:
+            return "token_expired";
+        case TokenError::ParticipantGone:
+            return "token_participant_gone";
     }
     return "token_invalid";
 }
 
 const char* tokenErrorMessage(TokenError e) {
     switch (e) {
-        case TokenError::Malformed: return "The device token is not a well-formed JWT";
-        case TokenError::AlgorithmNotAllowed: return "The device token uses a signing algorithm this server does not accept";
-        case TokenError::BadSignature: return "The device token's signature is invalid";
-        case TokenError::WrongIssuer: return "The device token was issued by another server";
-        case TokenError::UnsupportedVersion: return "The device token is not for device API v3";
-        case TokenError::Expired: return "The device token has expired";
-        case TokenError::ParticipantGone: return "The participant of this device token no longer exists";
+        case TokenError::Malformed:
+            return "The device token is not a well-formed JWT";
+        case TokenError::AlgorithmNotAllowed:
+            return "The device token uses a signing algorithm this server does not accept";
+        case TokenError::BadSignature:
+            return "The device token's signature is invalid";
+        case TokenError::WrongIssuer:
+            return "The device token was issued by another server";
+        case TokenError::UnsupportedVersion:
+            return "The device token is not for device API v3";
+        case TokenError::Expired:
+            return "The device token has expired";
+        case TokenError::ParticipantGone:
+            return "The participant of this device token no longer exists";
     }
     return "The device token is invalid";
 }
@@ -47,11 +61,13 @@ namespace {
 
 // RFC 7515 §2: base64url without padding.
 void appendBase64Url(std::string& out, const unsigned char* p, std::size_t n) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
         unsigned v = (unsigned{p[i]} << 16) | (unsigned{p[i + 1]} << 8) | p[i + 2];
-        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
+        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63],
+                kAlphabet[v & 63]};
     }
     if (n - i == 1) {
         unsigned v = unsigned{p[i]} << 16;
@@ -78,10 +94,13 @@ std::string TokenService::issue(const std::string& accountId, const std::string&
         appendBase64Url(h, R"({"alg":"HS256","typ":"JWT"})");
         return h;
     }();
-    auto str = [](const std::string& v) { return protocol::dumpJson(nlohmann::json(v)); };  // quoted, escaped
-    std::string claims = R"({"a":)" + str(accountId) + R"(,"exp":)" + std::to_string(now + lifetime_) +
-                         R"(,"iat":)" + std::to_string(now) + R"(,"iss":)" + str(issuer_) + R"(,"p":)" +
-                         str(participantId) + R"(,"v":"v3"})";
+    auto str = [](const std::string& v) {
+        return protocol::dumpJson(nlohmann::json(v));
+    };  // quoted, escaped
+    std::string claims = R"({"a":)" + str(accountId) + R"(,"exp":)" +
+                         std::to_string(now + lifetime_) + R"(,"iat":)" + std::to_string(now) +
+                         R"(,"iss":)" + str(issuer_) + R"(,"p":)" + str(participantId) +
+                         R"(,"v":"v3"})";
     std::string token;
     token.reserve(kHeader.size() + claims.size() * 4 / 3 + 48);
     token += kHeader;
@@ -97,7 +116,8 @@ namespace {
 
 std::optional<TokenError> mapLibraryError(const std::error_code& ec) {
     if (!ec) return std::nullopt;
-    if (ec == jwt::VerificationErrc::InvalidAlgorithm || ec == jwt::AlgorithmErrc::NoneAlgorithmUsed)
+    if (ec == jwt::VerificationErrc::InvalidAlgorithm ||
+        ec == jwt::AlgorithmErrc::NoneAlgorithmUsed)
         return TokenError::AlgorithmNotAllowed;
     if (ec == jwt::VerificationErrc::InvalidSignature || ec == jwt::AlgorithmErrc::VerificationErr)
         return TokenError::BadSignature;
@@ -114,14 +134,15 @@ std::optional<TokenError> mapLibraryError(const std::error_code& ec) {
 // characters and two dots (RFC 7515 §7.1), so anything else is malformed before decoding.
 bool safeForLibrary(std::string_view token) {
     for (char c : token) {
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                  c == '_' || c == '.';
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || c == '.';
         if (!ok) return false;
     }
     auto first = token.find('.');
     if (first == std::string_view::npos) return true;  // the library reports the shape
     auto second = token.find('.', first + 1);
-    auto part = token.substr(first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1);
+    auto part = token.substr(
+        first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1);
     std::string decoded;
     try {
         decoded = jwt::base64_uri_decode(part.data(), part.size());
@@ -173,13 +194,14 @@ TokenCheck TokenService::verify(std::string_view token, std::int64_t now) const 
     auto* exp = claim(payload, "exp");
     auto* iss = claim(payload, "iss");
     if (!a || !a->is_string() || !p || !p->is_string() || !v || !v->is_string() || !iat ||
-        !iat->is_number_integer() || !exp || !exp->is_number_integer() || !iss || !iss->is_string()) {
+        !iat->is_number_integer() || !exp || !exp->is_number_integer() || !iss ||
+        !iss->is_string()) {
         check.error = TokenError::Malformed;
         return check;
     }
-    check.claims = TokenClaims{a->get<std::string>(), p->get<std::string>(),
-                               v->get<std::string>(), iat->get<std::int64_t>(),
-                               exp->get<std::int64_t>(), iss->get<std::string>()};
+    check.claims =
+        TokenClaims{a->get<std::string>(),    p->get<std::string>(),    v->get<std::string>(),
+                    iat->get<std::int64_t>(), exp->get<std::int64_t>(), iss->get<std::string>()};
     if (check.claims.issuer != issuer_) {
         check.error = TokenError::WrongIssuer;
     } else if (check.claims.version != "v3") {

@@ -1,7 +1,8 @@
 #pragma once
 // Device tokens (reference §4.8, DESIGN "Device token"): JWTs with claims a (account id),
 // p (participant id), v ("v3"), iat, exp, iss, signed HS256 with the server's secret.
-// `verify` is the one check used by every entry point that accepts a token (WebSocket /v3/, SIP UUI).
+// `verify` is the one check used by every entry point that accepts a token (WebSocket /v3/, SIP
+// UUI).
 
 #include <cstdint>
 #include <functional>
@@ -14,13 +15,13 @@
 namespace sb::auth {
 
 enum class TokenError {
-    Malformed,             // not three base64url parts of JSON, or required claims missing/mistyped
-    AlgorithmNotAllowed,   // header alg is not HS256 (this includes "none")
-    BadSignature,          // HMAC does not match: forged, altered, or signed with another secret
-    WrongIssuer,           // iss is not this server's issuer
-    UnsupportedVersion,    // v is not "v3"
-    Expired,               // exp is in the past
-    ParticipantGone,       // the participant was deleted (or never existed): the token is revoked
+    Malformed,            // not three base64url parts of JSON, or required claims missing/mistyped
+    AlgorithmNotAllowed,  // header alg is not HS256 (this includes "none")
+    BadSignature,         // HMAC does not match: forged, altered, or signed with another secret
+    WrongIssuer,          // iss is not this server's issuer
+    UnsupportedVersion,   // v is not "v3"
+    Expired,              // exp is in the past
+    ParticipantGone,      // the participant was deleted (or never existed): the token is revoked
 };
 
 // Stable machine-readable code of each error, used in JSON-RPC errors, logs and tests.
@@ -43,10 +44,10 @@ struct TokenCheck {
 };
 
 class TokenService {
-public:
+  public:
     // Answers whether the participant still exists; a token outlives nothing it names.
-    using ParticipantExists = std::function<bool(const std::string& accountId,
-                                                 const std::string& participantId)>;
+    using ParticipantExists =
+        std::function<bool(const std::string& accountId, const std::string& participantId)>;
 
     TokenService(std::string secret, std::string issuer, std::int64_t lifetimeSeconds,
                  ParticipantExists participantExists);
@@ -60,9 +61,9 @@ public:
 
     std::int64_t lifetimeSeconds() const { return lifetime_; }
 
-private:
+  private:
     std::string secret_;
-    HmacSha256 hmac_;     // keyed with secret_
+    HmacSha256 hmac_;  // keyed with secret_
     std::string issuer_;
     std::int64_t lifetime_;
     ParticipantExists participantExists_;

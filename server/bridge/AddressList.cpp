@@ -24,7 +24,8 @@ bool samePrefix(const Bytes& a, const Bytes& b, unsigned prefix) {
 AddressList::AddressList(const std::vector<std::string>& entries) {
     for (const auto& entry : entries) {
         auto bad = [&entry] {
-            return std::invalid_argument("\"" + entry + "\" is not an IP address or ADDRESS/PREFIX network");
+            return std::invalid_argument("\"" + entry +
+                                         "\" is not an IP address or ADDRESS/PREFIX network");
         };
         const auto slash = entry.find('/');
         boost::system::error_code ec;
@@ -35,7 +36,8 @@ AddressList::AddressList(const std::vector<std::string>& entries) {
         n.prefix = width;
         if (slash != std::string::npos) {
             const std::string digits = entry.substr(slash + 1);
-            if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos)
+            if (digits.empty() || digits.size() > 3 ||
+                digits.find_first_not_of("0123456789") != std::string::npos)
                 throw bad();
             n.prefix = static_cast<unsigned>(std::stoul(digits));
             if (n.prefix > width) throw bad();
@@ -56,8 +58,9 @@ bool AddressList::contains(const ip::address& address) const {
     if (a.is_v6() && a.to_v6().is_v4_mapped()) a = ip::make_address_v4(ip::v4_mapped, a.to_v6());
     for (const auto& n : networks_) {
         if (n.base.is_v4() != a.is_v4()) continue;
-        const bool match = a.is_v4() ? samePrefix(a.to_v4().to_bytes(), n.base.to_v4().to_bytes(), n.prefix)
-                                     : samePrefix(a.to_v6().to_bytes(), n.base.to_v6().to_bytes(), n.prefix);
+        const bool match =
+            a.is_v4() ? samePrefix(a.to_v4().to_bytes(), n.base.to_v4().to_bytes(), n.prefix)
+                      : samePrefix(a.to_v6().to_bytes(), n.base.to_v6().to_bytes(), n.prefix);
         if (match) return true;
     }
     return false;

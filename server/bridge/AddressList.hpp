@@ -11,7 +11,7 @@
 namespace sb::bridge {
 
 class AddressList {
-public:
+  public:
     AddressList() = default;
     // Throws std::invalid_argument naming the entry that is not an address or network.
     explicit AddressList(const std::vector<std::string>& entries);
@@ -21,7 +21,7 @@ public:
     bool contains(const boost::asio::ip::address& address) const;
     bool empty() const { return networks_.empty(); }
 
-private:
+  private:
     struct Network {
         boost::asio::ip::address base;
         unsigned prefix = 0;

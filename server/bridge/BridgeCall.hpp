@@ -24,10 +24,10 @@ struct SipBridge::Call {
     sip::RemoteMedia remote;  // an inbound call's offer: the codec and event PT to answer with
     std::shared_ptr<Sink> sink;
     bool attached = false;
-    std::shared_ptr<Transfer> transfer;  // A-leg: the <Transfer> out of this server it is running
-    std::shared_ptr<Transfer> legOf;     // B-leg: the transfer it was dialed for ...
-    std::size_t legIndex = 0;            // ... as this target
-    std::shared_ptr<BridgeLink> bridged; // rooms: the <Bridge> this call is in (VoiceRooms.cpp)
+    std::shared_ptr<Transfer> transfer;   // A-leg: the <Transfer> out of this server it is running
+    std::shared_ptr<Transfer> legOf;      // B-leg: the transfer it was dialed for ...
+    std::size_t legIndex = 0;             // ... as this target
+    std::shared_ptr<BridgeLink> bridged;  // rooms: the <Bridge> this call is in (VoiceRooms.cpp)
     std::vector<std::string> diversion;  // info: an inbound call's Diversion values (for <Forward>)
     std::shared_ptr<ConferenceLink> conference;  // conf: the conference room it is in or joining
 };
@@ -38,16 +38,16 @@ struct SipBridge::Call {
 struct SipBridge::ConferenceLink {
     std::string accountId, sessionId, participantId;
     bool mute = false, hold = false;
-    bool joined = false;  // attachPhone succeeded
-    std::optional<CallAudioPipeline::Endpoint> room;             // the remote publisher's address
-    std::vector<CallAudioPipeline::RoomStreamSpec> streams;       // what the room forwards now
+    bool joined = false;                                     // attachPhone succeeded
+    std::optional<CallAudioPipeline::Endpoint> room;         // the remote publisher's address
+    std::vector<CallAudioPipeline::RoomStreamSpec> streams;  // what the room forwards now
     voice::CallMedia::Done joinedDone;
     std::function<void(std::string)> left;
 };
 
 // rooms: two voice calls whose audio is connected by <Bridge>; both calls hold it.
 struct SipBridge::BridgeLink {
-    std::string originId, targetId;  // SIP call ids
+    std::string originId, targetId;              // SIP call ids
     std::function<void(bool targetLeft)> ended;  // run once, by whichever leaves first
 };
 
@@ -68,8 +68,9 @@ struct SipBridge::Transfer {
 
 // Receives the orchestration's decisions for one call; hops onto the bridge's strand.
 class SipBridge::Sink : public media::PhoneSink {
-public:
-    Sink(std::weak_ptr<SipBridge> bridge, std::string callId) : bridge_(std::move(bridge)), callId_(std::move(callId)) {}
+  public:
+    Sink(std::weak_ptr<SipBridge> bridge, std::string callId)
+        : bridge_(std::move(bridge)), callId_(std::move(callId)) {}
     void forwardsChanged(const std::vector<media::ForwardedStream>& streams) override {
         auto bridge = bridge_.lock();
         if (!bridge) return;
@@ -98,7 +99,8 @@ public:
             try {
                 it->second->pipeline->sendDtmf(tones);
             } catch (const std::exception& e) {
-                app::log(app::LogLevel::Warn, "sip: call " + id + ": cannot send DTMF: " + e.what());
+                app::log(app::LogLevel::Warn,
+                         "sip: call " + id + ": cannot send DTMF: " + e.what());
             }
         });
     }
@@ -115,7 +117,7 @@ public:
         });
     }
 
-private:
+  private:
     std::weak_ptr<SipBridge> bridge_;
     std::string callId_;
 };

@@ -19,8 +19,8 @@ namespace {
 bool plainUser(std::string_view user) {
     if (user.empty() || user.size() > 64) return false;
     for (char c : user) {
-        const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
-                        c == '-' || c == '.' || c == '_';
+        const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                        (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.' || c == '_';
         if (!ok) return false;
     }
     return true;

@@ -21,10 +21,10 @@ inline constexpr std::size_t kMaxDiversionValues = 8;
 inline constexpr std::size_t kMaxDiversionValueLength = 512;
 
 struct DiversionRequest {
-    std::string_view treatment;          // "", "none", "propagate", "stack"
-    std::string_view reason;             // RFC 5806 reason; "" = unknown (stack only)
-    std::string_view divertingNumber;    // stack: the forwarding number (E.164 or a user part)
-    std::string_view host;               // stack: our SIP host[:port], the URI's host part
+    std::string_view treatment;        // "", "none", "propagate", "stack"
+    std::string_view reason;           // RFC 5806 reason; "" = unknown (stack only)
+    std::string_view divertingNumber;  // stack: the forwarding number (E.164 or a user part)
+    std::string_view host;             // stack: our SIP host[:port], the URI's host part
     const std::vector<std::string>* received = nullptr;  // the inbound call's values, top first
 };
 

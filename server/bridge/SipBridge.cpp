@@ -1,9 +1,9 @@
 #include "server/bridge/SipBridge.hpp"
-#include "server/bridge/JoinStatus.hpp"
 #include "server/bridge/BridgeCall.hpp"
+#include "server/bridge/JoinStatus.hpp"
 
-#include <boost/asio/post.hpp>
 #include <sofia-sip/url.h>
+#include <boost/asio/post.hpp>
 
 #include "server/api/ApiError.hpp"
 #include "server/app/Log.hpp"
@@ -11,9 +11,9 @@
 
 namespace sb::bridge {
 
-
-SipBridge::SipBridge(asio::any_io_executor executor, BridgeConfig config, const auth::TokenService& tokens,
-                     api::CallControl& calls, std::shared_ptr<media::MediaOrchestrator> media)
+SipBridge::SipBridge(asio::any_io_executor executor, BridgeConfig config,
+                     const auth::TokenService& tokens, api::CallControl& calls,
+                     std::shared_ptr<media::MediaOrchestrator> media)
     : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
       tokens_(tokens),
@@ -46,10 +46,13 @@ void SipBridge::start() {
     std::weak_ptr<SipBridge> weak = shared_from_this();
     sip::SipEndpoint::Events events;
     events.onInvite = [weak](const sip::InboundInvite& invite) {
-        if (auto self = weak.lock()) asio::post(self->strand_, [self, invite] { self->onInvite(invite); });
+        if (auto self = weak.lock())
+            asio::post(self->strand_, [self, invite] { self->onInvite(invite); });
     };
     events.onAnswered = [weak](const std::string& callId, const sip::RemoteMedia& remote) {
-        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, remote] { self->onOutboundAnswered(callId, remote); });
+        if (auto self = weak.lock())
+            asio::post(self->strand_,
+                       [self, callId, remote] { self->onOutboundAnswered(callId, remote); });
     };
     events.onRinging = [weak](const std::string& callId) {
         if (auto self = weak.lock())
@@ -60,13 +63,19 @@ void SipBridge::start() {
             });
     };
     events.onFailed = [weak](const std::string& callId, int status, const std::string& reason) {
-        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, status, reason] { self->onOutboundFailed(callId, status, reason); });
+        if (auto self = weak.lock())
+            asio::post(self->strand_, [self, callId, status, reason] {
+                self->onOutboundFailed(callId, status, reason);
+            });
     };
     events.onMediaChanged = [weak](const std::string& callId, const sip::RemoteMedia& remote) {
-        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, remote] { self->onMediaChanged(callId, remote); });
+        if (auto self = weak.lock())
+            asio::post(self->strand_,
+                       [self, callId, remote] { self->onMediaChanged(callId, remote); });
     };
     events.onEnded = [weak](const std::string& callId, const std::string& reason) {
-        if (auto self = weak.lock()) asio::post(self->strand_, [self, callId, reason] { self->end(callId, reason, false); });
+        if (auto self = weak.lock())
+            asio::post(self->strand_, [self, callId, reason] { self->end(callId, reason, false); });
     };
     // info: a digit from a SIP INFO request joins the call's RFC 4733 digit path, so every verb
     // and relay that reads digits gets it.
@@ -79,7 +88,8 @@ void SipBridge::start() {
     };
     endpoint_ = std::make_unique<sip::SipEndpoint>(strand_, config_.sip, std::move(events));
     endpoint_->start();
-    app::log(app::LogLevel::Info, "sip: listening on " + config_.sip.bindAddress + ":" + std::to_string(endpoint_->port()));
+    app::log(app::LogLevel::Info, "sip: listening on " + config_.sip.bindAddress + ":" +
+                                      std::to_string(endpoint_->port()));
 }
 
 void SipBridge::stop() {
@@ -91,13 +101,16 @@ void SipBridge::stop() {
     active_.clear();
 }
 
-std::uint16_t SipBridge::sipPort() const { return endpoint_ ? endpoint_->port() : 0; }
+std::uint16_t SipBridge::sipPort() const {
+    return endpoint_ ? endpoint_->port() : 0;
+}
 
 // The SIP response carries the status's standard phrase only (SipEndpoint::reject); the
 // reason, which may quote what the caller sent, stays in the log.
 void SipBridge::refuse(const std::string& callId, int status, const std::string& reason) {
     ++stats_.callsRefused;
-    app::log(app::LogLevel::Info, "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
+    app::log(app::LogLevel::Info,
+             "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
     endpoint_->reject(callId, status);
 }
 
@@ -119,14 +132,18 @@ void SipBridge::onInvite(const sip::InboundInvite& invite) {
     }
     // The same check as the WebSocket (auth::TokenService::verify, DESIGN "Device token").
     auto check = tokens_.verify(uui.token, calls_.now());
-    if (!check) return refuse(invite.callId, 403, std::string("token: ") + auth::tokenErrorMessage(*check.error));
+    if (!check)
+        return refuse(invite.callId, 403,
+                      std::string("token: ") + auth::tokenErrorMessage(*check.error));
     join(invite.callId, invite.remote, check.claims.accountId, check.claims.participantId, true,
-         [self = shared_from_this(), callId = invite.callId](std::optional<media::PhoneJoinFailure> failure) {
+         [self = shared_from_this(),
+          callId = invite.callId](std::optional<media::PhoneJoinFailure> failure) {
              if (failure) self->refuse(callId, sipStatusOf(failure->kind), failure->detail);
          });
 }
 
-std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, const sip::RemoteMedia* remote,
+std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId,
+                                                    const sip::RemoteMedia* remote,
                                                     std::string& error) {
     CallAudioPipeline::Config pc;
     boost::system::error_code ec;
@@ -137,8 +154,10 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
         // answerers keep the offer's payload numbers (RFC 3264 §6.1), so these are what we get.
         pc.phoneEventPayloadType = 101;
     } else {
-        pc.phoneLaw = remote->codec == sip::G711::Pcma ? sip::media::G711Law::A : sip::media::G711Law::Mu;
-        if (remote->telephoneEventPt >= 0) pc.phoneEventPayloadType = static_cast<std::uint8_t>(remote->telephoneEventPt);
+        pc.phoneLaw =
+            remote->codec == sip::G711::Pcma ? sip::media::G711Law::A : sip::media::G711Law::Mu;
+        if (remote->telephoneEventPt >= 0)
+            pc.phoneEventPayloadType = static_cast<std::uint8_t>(remote->telephoneEventPt);
         auto phoneAddr = asio::ip::make_address(remote->address, ec);
         if (!ec) pc.phoneRemote = CallAudioPipeline::Endpoint(phoneAddr, remote->port);
     }
@@ -160,14 +179,18 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId, c
     return call;
 }
 
-void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, const std::string& accountId,
-                     const std::string& participantId, bool inbound, JoinDone done) {
+void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote,
+                     const std::string& accountId, const std::string& participantId, bool inbound,
+                     JoinDone done) {
     // (Media checks the participant again when the phone attaches: it may leave meanwhile.)
     try {
         auto p = calls_.participant(accountId, participantId);
-        if (!p.sessionId) return done(media::PhoneJoinFailure{media::JoinError::NotInSession, "participant is not in a session"});
+        if (!p.sessionId)
+            return done(media::PhoneJoinFailure{media::JoinError::NotInSession,
+                                                "participant is not in a session"});
     } catch (const api::ApiError&) {
-        return done(media::PhoneJoinFailure{media::JoinError::NoParticipant, "participant no longer exists"});
+        return done(media::PhoneJoinFailure{media::JoinError::NoParticipant,
+                                            "participant no longer exists"});
     }
     std::string error;
     auto call = newCall(callId, &remote, error);
@@ -175,7 +198,8 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, 
     call->accountId = accountId;
     call->participantId = participantId;
     call->inbound = inbound;
-    attach(call, [self = shared_from_this(), call, remote, done](std::optional<media::PhoneJoinFailure> failure) {
+    attach(call, [self = shared_from_this(), call, remote,
+                  done](std::optional<media::PhoneJoinFailure> failure) {
         if (!failure) {
             sip::LocalMedia local;
             local.address = self->config_.rtpAddress;
@@ -196,26 +220,31 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote, 
 // Makes the call's audio its participant's audio in the participant's session.
 void SipBridge::attach(const std::shared_ptr<Call>& call, JoinDone done) {
     const std::string callId = call->id;
-    media_->attachPhone(callId, call->accountId, call->participantId, call->pipeline->roomPort(), call->sink,
-                        [self = shared_from_this(), callId, done](std::optional<media::PhoneJoinFailure> failure,
-                                                                  media::PhoneEndpoint janus) {
-        asio::post(self->strand_, [self, callId, done, failure, janus] {
-            auto it = self->active_.find(callId);
-            if (it == self->active_.end()) return done(media::PhoneJoinFailure{media::JoinError::CallEnded, "call ended"});
-            if (failure) return done(failure);
-            auto joined = it->second;
-            boost::system::error_code ec;
-            joined->pipeline->setJanusRemote(CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec), janus.port));
-            joined->attached = true;
-            std::weak_ptr<media::MediaOrchestrator> media = self->media_;
-            joined->pipeline->onDigit([media, callId](char digit) {
-                if (auto m = media.lock()) m->phoneDigit(callId, digit);
+    media_->attachPhone(
+        callId, call->accountId, call->participantId, call->pipeline->roomPort(), call->sink,
+        [self = shared_from_this(), callId, done](std::optional<media::PhoneJoinFailure> failure,
+                                                  media::PhoneEndpoint janus) {
+            asio::post(self->strand_, [self, callId, done, failure, janus] {
+                auto it = self->active_.find(callId);
+                if (it == self->active_.end())
+                    return done(media::PhoneJoinFailure{media::JoinError::CallEnded, "call ended"});
+                if (failure) return done(failure);
+                auto joined = it->second;
+                boost::system::error_code ec;
+                joined->pipeline->setJanusRemote(CallAudioPipeline::Endpoint(
+                    asio::ip::make_address(janus.host, ec), janus.port));
+                joined->attached = true;
+                std::weak_ptr<media::MediaOrchestrator> media = self->media_;
+                joined->pipeline->onDigit([media, callId](char digit) {
+                    if (auto m = media.lock()) m->phoneDigit(callId, digit);
+                });
+                ++self->stats_.callsAnswered;
+                app::log(app::LogLevel::Info, "sip: call " + callId +
+                                                  " joined the session of participant " +
+                                                  joined->participantId);
+                done(std::nullopt);
             });
-            ++self->stats_.callsAnswered;
-            app::log(app::LogLevel::Info, "sip: call " + callId + " joined the session of participant " + joined->participantId);
-            done(std::nullopt);
         });
-    });
 }
 
 // A phone that stopped sending RTP vanished (no BYE): end the call with BYE, which frees its
@@ -223,18 +252,19 @@ void SipBridge::attach(const std::shared_ptr<Call>& call, JoinDone done) {
 // call is renamed from its pending id once dialed.
 void SipBridge::watchRtp(Call& call) {
     std::weak_ptr<SipBridge> weak = weak_from_this();
-    call.pipeline->onPhoneInactive([weak, pipeline = std::weak_ptr<CallAudioPipeline>(call.pipeline)] {
-        auto self = weak.lock();
-        if (!self) return;
-        asio::post(self->strand_, [self, pipeline] {
-            for (auto& [id, c] : self->active_) {
-                if (c->pipeline != pipeline.lock()) continue;
-                ++self->stats_.callsRtpTimedOut;
-                const std::string callId = id;  // end() erases the entry
-                return self->end(callId, "no RTP from the phone (inactivity timeout)", true);
-            }
+    call.pipeline->onPhoneInactive(
+        [weak, pipeline = std::weak_ptr<CallAudioPipeline>(call.pipeline)] {
+            auto self = weak.lock();
+            if (!self) return;
+            asio::post(self->strand_, [self, pipeline] {
+                for (auto& [id, c] : self->active_) {
+                    if (c->pipeline != pipeline.lock()) continue;
+                    ++self->stats_.callsRtpTimedOut;
+                    const std::string callId = id;  // end() erases the entry
+                    return self->end(callId, "no RTP from the phone (inactivity timeout)", true);
+                }
+            });
         });
-    });
 }
 
 void SipBridge::onMediaChanged(const std::string& callId, const sip::RemoteMedia& remote) {
@@ -244,8 +274,9 @@ void SipBridge::onMediaChanged(const std::string& callId, const sip::RemoteMedia
     auto addr = asio::ip::make_address(remote.address, ec);
     if (!ec) it->second->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
     it->second->pipeline->setPhoneDirection(remote.sends, remote.receives);
-    app::log(app::LogLevel::Info, "sip: call " + callId + " media changed: " + (remote.sends ? "" : "not ") + "sending, " +
-                                      (remote.receives ? "" : "not ") + "receiving");
+    app::log(app::LogLevel::Info, "sip: call " + callId +
+                                      " media changed: " + (remote.sends ? "" : "not ") +
+                                      "sending, " + (remote.receives ? "" : "not ") + "receiving");
 }
 
 void SipBridge::end(const std::string& callId, const std::string& reason, bool hangupSip) {
@@ -261,21 +292,27 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
     if (call->attached) media_->detachPhone(callId);
     if (call->onLeftSession) std::exchange(call->onLeftSession, nullptr)();
     if (call->legOf) legEnded(*call, voice::cause::kHangup, "");
-    if (call->transfer) hangUpLegs(call->transfer, voice::cause::kCancel, "transfer: the caller is gone");
+    if (call->transfer)
+        hangUpLegs(call->transfer, voice::cause::kCancel, "transfer: the caller is gone");
     if (call->bridged) unbridge(*call);  // rooms
     if (!call->voiceCallId.empty()) {
         voiceToSip_.erase(call->voiceCallId);
         // The far end hung up (or the server ended the call): the voice API sends its callback.
-        if (!hangupSip && voice_) voice_->callHungUp(call->voiceCallId);
-        else if (voice_ && reason != "voice hangup") voice_->callHungUp(call->voiceCallId);
+        if (!hangupSip && voice_)
+            voice_->callHungUp(call->voiceCallId);
+        else if (voice_ && reason != "voice hangup")
+            voice_->callHungUp(call->voiceCallId);
     }
     auto st = call->pipeline->stats();  // atomics: readable from here
     stats_.rtpForeignPackets += st.phonePacketsForeign;
-    app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason + " (RTP from the phone " +
-                                      std::to_string(st.phonePacketsIn) + ", dropped " + std::to_string(st.phonePacketsDropped) + " (" +
-                                      std::to_string(st.phonePacketsForeign) + " from other sources)" +
-                                      ", relayed " + std::to_string(st.janusPacketsOut) + "; to the phone " +
-                                      std::to_string(st.phonePacketsOut) + ", room streams in " + std::to_string(st.roomPacketsIn) + ")");
+    app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason +
+                                      " (RTP from the phone " + std::to_string(st.phonePacketsIn) +
+                                      ", dropped " + std::to_string(st.phonePacketsDropped) + " (" +
+                                      std::to_string(st.phonePacketsForeign) +
+                                      " from other sources)" + ", relayed " +
+                                      std::to_string(st.janusPacketsOut) + "; to the phone " +
+                                      std::to_string(st.phonePacketsOut) + ", room streams in " +
+                                      std::to_string(st.roomPacketsIn) + ")");
 }
 
 }  // namespace sb::bridge

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "server/api/CallControl.hpp"
-#include "server/bridge/AddressList.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/bridge/AddressList.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
 #include "server/sip/media/CallAudioPipeline.hpp"
@@ -57,17 +57,18 @@ struct BridgeConfig {
 struct BridgeStats {
     std::size_t activeCalls = 0;
     std::uint64_t callsAnswered = 0, callsRefused = 0, callsEnded = 0;
-    std::uint64_t callsRtpTimedOut = 0;      // ended because the phone's RTP stopped
-    std::uint64_t rtpForeignPackets = 0;     // of ended calls: RTP from a source not the phone's
-    std::uint64_t untrustedTrunkInvites = 0; // INVITEs for voice numbers from a non-trunk address
+    std::uint64_t callsRtpTimedOut = 0;       // ended because the phone's RTP stopped
+    std::uint64_t rtpForeignPackets = 0;      // of ended calls: RTP from a source not the phone's
+    std::uint64_t untrustedTrunkInvites = 0;  // INVITEs for voice numbers from a non-trunk address
 };
 
 class VoiceRecorder;
 
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
-public:
-    SipBridge(boost::asio::any_io_executor executor, BridgeConfig config, const auth::TokenService& tokens,
-              api::CallControl& calls, std::shared_ptr<media::MediaOrchestrator> media);
+  public:
+    SipBridge(boost::asio::any_io_executor executor, BridgeConfig config,
+              const auth::TokenService& tokens, api::CallControl& calls,
+              std::shared_ptr<media::MediaOrchestrator> media);
     ~SipBridge() override;
 
     // The voice API this bridge reports call progress to, and fetches PlayAudio files with.
@@ -98,7 +99,7 @@ public:
     void setRecorder(std::shared_ptr<VoiceRecorder> recorder) { recorder_ = std::move(recorder); }
     // ---- end record ----
 
-private:
+  private:
     struct Call;
     struct Transfer;
     class Sink;
@@ -109,16 +110,20 @@ private:
     void refuse(const std::string& callId, int status, const std::string& reason);
     // Why a call could not join its participant's session; nullopt: it joined.
     using JoinDone = std::function<void(std::optional<media::PhoneJoinFailure>)>;
-    void join(const std::string& callId, const sip::RemoteMedia& remote, const std::string& accountId,
-              const std::string& participantId, bool inbound, JoinDone done);
+    void join(const std::string& callId, const sip::RemoteMedia& remote,
+              const std::string& accountId, const std::string& participantId, bool inbound,
+              JoinDone done);
     void end(const std::string& callId, const std::string& reason, bool hangupSip);
-    std::shared_ptr<Call> newCall(const std::string& callId, const sip::RemoteMedia* remote, std::string& error);
+    std::shared_ptr<Call> newCall(const std::string& callId, const sip::RemoteMedia* remote,
+                                  std::string& error);
     void attach(const std::shared_ptr<Call>& call, JoinDone done);
     // INVITE through the trunk with a new pipeline's ports in the offer; the call is registered
     // under the endpoint's id. nullptr (and `error`) when no RTP port is free.
-    std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri, const std::string& from,
-                                  const std::string& userToUser, double timeoutSeconds, std::string& error,
-                                  const std::string& displayName = {}, std::vector<std::string> diversion = {});
+    std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri,
+                                  const std::string& from, const std::string& userToUser,
+                                  double timeoutSeconds, std::string& error,
+                                  const std::string& displayName = {},
+                                  std::vector<std::string> diversion = {});
     void onOutboundAnswered(const std::string& sipId, const sip::RemoteMedia& remote);
     void onOutboundFailed(const std::string& sipId, int status, const std::string& reason);
     bool onTrunkInvite(const sip::InboundInvite& invite);
@@ -127,16 +132,18 @@ private:
     void watchRtp(Call& call);
     // <Transfer> out of this server (TransferLegs.cpp).
     void transferOut(const std::shared_ptr<Call>& aLeg, const voice::TransferRequest& request,
-                     std::function<void(std::size_t)> answered, std::function<void(voice::TransferOutcome)> done);
+                     std::function<void(std::size_t)> answered,
+                     std::function<void(voice::TransferOutcome)> done);
     void onLegAnswered(const std::shared_ptr<Call>& leg, const sip::RemoteMedia& remote);
     void legEnded(Call& leg, const std::string& cause, const std::string& errorMessage);
-    void hangUpLegs(const std::shared_ptr<Transfer>& transfer, const std::string& cause, const std::string& reason);
+    void hangUpLegs(const std::shared_ptr<Transfer>& transfer, const std::string& cause,
+                    const std::string& reason);
     void connectAudio(Call& a, Call& b);
     std::string trunkUriFor(const std::string& to) const;
     // --- rooms: <Bridge> between two voice calls (VoiceRooms.cpp) ---
     struct BridgeLink;
-    void bridgeCalls(const std::string& originId, const std::string& targetId, voice::CallMedia::Done connected,
-                     std::function<void(bool targetLeft)> ended);
+    void bridgeCalls(const std::string& originId, const std::string& targetId,
+                     voice::CallMedia::Done connected, std::function<void(bool targetLeft)> ended);
     void unbridge(Call& leaving);
     // <Forward>: the forwarded leg answered; an unanswered inbound call is answered now (200 OK).
     void answerForwarded(Call& call);
@@ -157,10 +164,10 @@ private:
     AddressList trunkAddresses_;
 
     // ---- ivr (VoiceIvr.cpp) ----
-public:
+  public:
     sip::media::SpeechService::Stats speechStats() const;
 
-private:
+  private:
     sip::media::SpeechService& speech();
     // Creates the SpeechService on the strand, which warms flite's voices on a worker (issue 9:
     // the first SpeakSentence must not pay for loading them).
@@ -170,19 +177,22 @@ private:
                voice::CallMedia::Done done);
     // PlayAudio: decodes a fetched file off the strand and plays it on the call `sipId`.
     void playFetched(const std::string& sipId, std::string bytes, voice::CallMedia::Done done);
-    void playClip(const std::string& sipId, std::vector<std::int16_t> samples, voice::CallMedia::Done done);
+    void playClip(const std::string& sipId, std::vector<std::int16_t> samples,
+                  voice::CallMedia::Done done);
     std::shared_ptr<sip::media::SpeechService> speech_;
     std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
 
     // ---- conf (issue 9; VoiceConference.cpp) ----
-public:
-    // Conference rooms as WebRTC sessions of CallControl (ConferenceService creates and deletes them).
+  public:
+    // Conference rooms as WebRTC sessions of CallControl (ConferenceService creates and deletes
+    // them).
     std::shared_ptr<voice::ConferenceRooms> conferenceRooms();
 
-private:
+  private:
     struct ConferenceLink;
-    void joinConference(Call& call, const std::string& accountId, const std::string& sessionId, bool mute, bool hold,
-                        voice::CallMedia::Done joined, std::function<void(std::string)> left);
+    void joinConference(Call& call, const std::string& accountId, const std::string& sessionId,
+                        bool mute, bool hold, voice::CallMedia::Done joined,
+                        std::function<void(std::string)> left);
     void setConferenceAudio(Call& call, bool mute, bool hold);
     // Takes the call out of its conference room (detach, participant deleted); `why` as left()'s.
     void leaveConference(Call& call, const std::string& why);

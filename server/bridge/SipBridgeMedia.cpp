@@ -139,19 +139,19 @@ void SipBridge::Media::transfer(const voice::TransferRequest& request,
                 }
                 call.participantId = check.claims.participantId;
                 auto shared = b.active_[call.id];
-                b.attach(shared,
-                         [shared, i, outcome, answered, done](std::optional<media::PhoneJoinFailure> failure) mutable {
-                             if (failure) {
-                                 outcome.legs[i].cause = voice::cause::kRejected;
-                                 outcome.legs[i].errorMessage = failure->detail;
-                                 return done(outcome);
-                             }
-                             outcome.answeredIndex = i;
-                             outcome.legs[i].answered = true;
-                             answered(i);
-                             // The transfer lasts while the phone is in the session.
-                             shared->onLeftSession = [outcome, done] { done(outcome); };
-                         });
+                b.attach(shared, [shared, i, outcome, answered,
+                                  done](std::optional<media::PhoneJoinFailure> failure) mutable {
+                    if (failure) {
+                        outcome.legs[i].cause = voice::cause::kRejected;
+                        outcome.legs[i].errorMessage = failure->detail;
+                        return done(outcome);
+                    }
+                    outcome.answeredIndex = i;
+                    outcome.legs[i].answered = true;
+                    answered(i);
+                    // The transfer lasts while the phone is in the session.
+                    shared->onLeftSession = [outcome, done] { done(outcome); };
+                });
                 return;
             }
             done(outcome);

@@ -22,7 +22,8 @@ constexpr std::uint32_t kRelaySsrc = 1000;  // what PhoneRelay writes (CallAudio
 
 }  // namespace
 
-void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::TransferRequest& request,
+void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg,
+                            const voice::TransferRequest& request,
                             std::function<void(std::size_t)> answered,
                             std::function<void(voice::TransferOutcome)> done) {
     auto t = std::make_shared<Transfer>();
@@ -57,15 +58,16 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::Tran
         }
         std::string error;
         std::string uui;
-        if (const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target)) uui = sip->uui.value_or("");
+        if (const auto* sip = std::get_if<voice::bxml::SipUriTarget>(&target))
+            uui = sip->uui.value_or("");
         if (uui.empty()) uui = request.userToUser;  // info: <Forward uui>
         // info: <Forward diversionTreatment> (Diversion.hpp); the stacked entry names us as the
         // host the inbound call's Request-URI reached.
         const std::string host = config_.sip.bindAddress + ":" + std::to_string(sipPort());
         auto diversion = forwardedDiversion({request.diversionTreatment, request.diversionReason,
                                              request.divertingNumber, host, &aLeg->diversion});
-        auto leg = dialOut("pending-leg-" + request.legCallIds.at(i), uri, request.from, uui, request.callTimeout, error,
-                           request.displayName, std::move(diversion));
+        auto leg = dialOut("pending-leg-" + request.legCallIds.at(i), uri, request.from, uui,
+                           request.callTimeout, error, request.displayName, std::move(diversion));
         if (!leg) {
             refuseLeg(i, voice::cause::kError, error);
             continue;
@@ -75,7 +77,8 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg, const voice::Tran
         leg->legIndex = i;
         t->legIds[i] = leg->id;
         ++t->open;
-        app::log(app::LogLevel::Info, "sip: call " + aLeg->id + ": transfer leg " + leg->id + " dialing " + uri);
+        app::log(app::LogLevel::Info,
+                 "sip: call " + aLeg->id + ": transfer leg " + leg->id + " dialing " + uri);
     }
     if (t->open == 0) return std::exchange(t->done, nullptr)(t->outcome);
     aLeg->transfer = t;
@@ -113,10 +116,12 @@ void SipBridge::onLegAnswered(const std::shared_ptr<Call>& leg, const sip::Remot
 void SipBridge::connectAudio(Call& a, Call& b) {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(config_.rtpAddress, ec);
-    const CallAudioPipeline::RoomStreamSpec relayed{kRelaySsrc, sip::media::Codec::Pcmu, sip::media::kPayloadTypePcmu};
+    const CallAudioPipeline::RoomStreamSpec relayed{kRelaySsrc, sip::media::Codec::Pcmu,
+                                                    sip::media::kPayloadTypePcmu};
     std::weak_ptr<SipBridge> weak = weak_from_this();
     auto wire = [&](Call& from, Call& to) {
-        from.pipeline->setJanusRemote(CallAudioPipeline::Endpoint(address, to.pipeline->roomPort()));
+        from.pipeline->setJanusRemote(
+            CallAudioPipeline::Endpoint(address, to.pipeline->roomPort()));
         to.pipeline->setRoomStreams({relayed});
         // The relay passes telephone-events on, but the room side decodes audio only: digits are
         // sent again as the other leg's own events (RFC 4733 §2.5, one event per digit).
@@ -129,7 +134,8 @@ void SipBridge::connectAudio(Call& a, Call& b) {
                 try {
                     it->second->pipeline->sendDtmf(std::string(1, digit));
                 } catch (const std::exception& e) {
-                    app::log(app::LogLevel::Warn, "sip: call " + toId + ": cannot pass DTMF on: " + e.what());
+                    app::log(app::LogLevel::Warn,
+                             "sip: call " + toId + ": cannot pass DTMF on: " + e.what());
                 }
             });
         });
@@ -161,7 +167,8 @@ void SipBridge::legEnded(Call& leg, const std::string& cause, const std::string&
     if (t->done) std::exchange(t->done, nullptr)(t->outcome);
 }
 
-void SipBridge::hangUpLegs(const std::shared_ptr<Transfer>& t, const std::string& cause, const std::string& reason) {
+void SipBridge::hangUpLegs(const std::shared_ptr<Transfer>& t, const std::string& cause,
+                           const std::string& reason) {
     auto ids = t->legIds;  // end() changes the transfer
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (ids[i].empty() || !active_.count(ids[i])) continue;

@@ -5,8 +5,8 @@
 #include <boost/asio/post.hpp>
 
 #include "server/api/ApiError.hpp"
-#include "server/bridge/SipBridge.hpp"
 #include "server/bridge/BridgeCall.hpp"
+#include "server/bridge/SipBridge.hpp"
 #include "server/bridge/SipBridgeMedia.hpp"
 
 namespace sb::bridge {
@@ -36,17 +36,21 @@ std::string hostPortOf(const std::string& uri) {
 bool SipBridge::isOwnUri(const std::string& uri) const {
     auto hp = hostPortOf(uri);
     auto own = config_.sip.bindAddress + ":" + std::to_string(sipPort());
-    return hp == own || hp == "sipx.webrtc.bandwidth.com:5060" || hp == "localhost:" + std::to_string(sipPort());
+    return hp == own || hp == "sipx.webrtc.bandwidth.com:5060" ||
+           hp == "localhost:" + std::to_string(sipPort());
 }
 
 // Toll fraud is the first attack on any SIP platform (DESIGN): calls leave only through the
 // configured trunk; a sip: destination must be the trunk itself.
 std::string SipBridge::trunkUriFor(const std::string& to) const {
-    if (config_.trunk.empty()) throw api::ApiError(api::ErrorCode::Internal, "no SIP trunk is configured for outbound calls");
+    if (config_.trunk.empty())
+        throw api::ApiError(api::ErrorCode::Internal,
+                            "no SIP trunk is configured for outbound calls");
     auto trunkHost = hostPortOf(config_.trunk);
     if (to.rfind("sip:", 0) == 0) {
         if (hostPortOf(to) != trunkHost)
-            throw api::ApiError(api::ErrorCode::Forbidden, "sip: destinations must go through the configured trunk", "to");
+            throw api::ApiError(api::ErrorCode::Forbidden,
+                                "sip: destinations must go through the configured trunk", "to");
         return to;
     }
     return "sip:" + to + "@" + trunkHost;
@@ -57,8 +61,8 @@ void SipBridge::place(const voice::Call& vc) {
     auto self = shared_from_this();
     asio::post(strand_, [self, vc, toUri] {
         std::string error;
-        auto call = self->dialOut("pending-" + vc.callId, toUri, vc.from, vc.uui.value_or(""), vc.callTimeout, error,
-                                  vc.displayName.value_or(""));
+        auto call = self->dialOut("pending-" + vc.callId, toUri, vc.from, vc.uui.value_or(""),
+                                  vc.callTimeout, error, vc.displayName.value_or(""));
         if (!call) {
             if (self->voice_) self->voice_->callFailed(vc.callId, voice::cause::kError, error);
             return;
@@ -69,11 +73,10 @@ void SipBridge::place(const voice::Call& vc) {
     });
 }
 
-std::shared_ptr<SipBridge::Call> SipBridge::dialOut(const std::string& pendingId, const std::string& toUri,
-                                                    const std::string& from, const std::string& userToUser,
-                                                    double timeoutSeconds, std::string& error,
-                                                    const std::string& displayName,
-                                                    std::vector<std::string> diversion) {
+std::shared_ptr<SipBridge::Call> SipBridge::dialOut(
+    const std::string& pendingId, const std::string& toUri, const std::string& from,
+    const std::string& userToUser, double timeoutSeconds, std::string& error,
+    const std::string& displayName, std::vector<std::string> diversion) {
     auto call = newCall(pendingId, nullptr, error);  // its ports are in our offer
     if (!call) return nullptr;
     sip::OutboundCall oc;
@@ -133,9 +136,12 @@ void SipBridge::onOutboundFailed(const std::string& sipId, int status, const std
     active_.erase(it);
     stats_.activeCalls = active_.size();
     call->pipeline->stop();
-    if (call->legOf) return legEnded(*call, causeForStatus(status), std::to_string(status) + " " + reason);
+    if (call->legOf)
+        return legEnded(*call, causeForStatus(status), std::to_string(status) + " " + reason);
     voiceToSip_.erase(call->voiceCallId);
-    if (voice_) voice_->callFailed(call->voiceCallId, causeForStatus(status), std::to_string(status) + " " + reason);
+    if (voice_)
+        voice_->callFailed(call->voiceCallId, causeForStatus(status),
+                           std::to_string(status) + " " + reason);
 }
 
 // An INVITE from the trunk to one of the configured numbers: the number's application decides
@@ -153,7 +159,8 @@ bool SipBridge::onTrunkInvite(const sip::InboundInvite& invite) {
     // reaches the SIP port could start the number's application).
     if (!trunkAddresses_.contains(invite.sourceAddress)) {
         ++stats_.untrustedTrunkInvites;
-        refuse(invite.callId, 403, "INVITE for " + number + " from " + invite.sourceAddress + ", not a trunk address");
+        refuse(invite.callId, 403,
+               "INVITE for " + number + " from " + invite.sourceAddress + ", not a trunk address");
         return true;
     }
     std::string error;

@@ -14,9 +14,10 @@ namespace sb::bridge {
 namespace {
 
 class CallControlRooms : public voice::ConferenceRooms {
-public:
+  public:
     explicit CallControlRooms(api::CallControl& calls) : calls_(calls) {}
-    std::string createRoom(const std::string& accountId, const std::string& conferenceName) override {
+    std::string createRoom(const std::string& accountId,
+                           const std::string& conferenceName) override {
         api::CreateSessionRequest req;
         req.tag = "conference " + conferenceName;
         return calls_.createSession(accountId, req).id;
@@ -29,16 +30,20 @@ public:
         }
     }
 
-private:
+  private:
     api::CallControl& calls_;
 };
 
 }  // namespace
 
-std::shared_ptr<voice::ConferenceRooms> SipBridge::conferenceRooms() { return std::make_shared<CallControlRooms>(calls_); }
+std::shared_ptr<voice::ConferenceRooms> SipBridge::conferenceRooms() {
+    return std::make_shared<CallControlRooms>(calls_);
+}
 
-void SipBridge::joinConference(Call& call, const std::string& accountId, const std::string& sessionId, bool mute,
-                               bool hold, voice::CallMedia::Done joined, std::function<void(std::string)> left) {
+void SipBridge::joinConference(Call& call, const std::string& accountId,
+                               const std::string& sessionId, bool mute, bool hold,
+                               voice::CallMedia::Done joined,
+                               std::function<void(std::string)> left) {
     if (call.attached) return joined(false, "the call is in a WebRTC session");
     if (call.transfer) return joined(false, "the call is running a <Transfer> or <Forward>");
     if (call.bridged) return joined(false, "the call is bridged");
@@ -54,7 +59,8 @@ void SipBridge::joinConference(Call& call, const std::string& accountId, const s
         req.tag = "conference member " + call.voiceCallId;
         link->participantId = calls_.createParticipant(accountId, req).participant.id;
         state::Subscriptions everyone;
-        everyone.sessionId = sessionId;  // hears the whole session, as browsers added with {sessionId}
+        everyone.sessionId =
+            sessionId;  // hears the whole session, as browsers added with {sessionId}
         calls_.addParticipantToSession(accountId, sessionId, link->participantId, everyone);
     } catch (const std::exception& e) {
         if (!link->participantId.empty()) {
@@ -63,7 +69,9 @@ void SipBridge::joinConference(Call& call, const std::string& accountId, const s
             } catch (const std::exception&) {
             }
         }
-        return joined(false, std::string("no participant for the call in the conference's session: ") + e.what());
+        return joined(
+            false,
+            std::string("no participant for the call in the conference's session: ") + e.what());
     }
     link->joinedDone = std::move(joined);
     link->left = std::move(left);
@@ -71,41 +79,46 @@ void SipBridge::joinConference(Call& call, const std::string& accountId, const s
     call.participantId = link->participantId;
     call.pipeline->stopPlayback();
     const std::string callId = call.id;
-    media_->attachPhone(callId, accountId, link->participantId, call.pipeline->roomPort(), call.sink,
-                        [self = shared_from_this(), callId, link](std::optional<media::PhoneJoinFailure> error, media::PhoneEndpoint janus) {
-        asio::post(self->strand_, [self, callId, link, error, janus] {
-            auto it = self->active_.find(callId);
-            bool current = it != self->active_.end() && it->second->conference == link;
-            if (!current) {
-                // The call left (stop, hangup) while this was under way: leaveConference already
-                // reported; only the room's side is undone here.
-                if (!error) self->media_->detachPhone(callId);
-                return;
-            }
-            auto& c = *it->second;
-            if (error) {
-                c.conference.reset();
-                try {
-                    self->calls_.deleteParticipant(link->accountId, link->participantId);
-                } catch (const std::exception&) {
+    media_->attachPhone(
+        callId, accountId, link->participantId, call.pipeline->roomPort(), call.sink,
+        [self = shared_from_this(), callId, link](std::optional<media::PhoneJoinFailure> error,
+                                                  media::PhoneEndpoint janus) {
+            asio::post(self->strand_, [self, callId, link, error, janus] {
+                auto it = self->active_.find(callId);
+                bool current = it != self->active_.end() && it->second->conference == link;
+                if (!current) {
+                    // The call left (stop, hangup) while this was under way: leaveConference
+                    // already reported; only the room's side is undone here.
+                    if (!error) self->media_->detachPhone(callId);
+                    return;
                 }
-                if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(false, error->detail);
-                return;
-            }
-            boost::system::error_code ec;
-            link->room = CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec), janus.port);
-            link->joined = true;
-            c.attached = true;
-            std::weak_ptr<media::MediaOrchestrator> media = self->media_;
-            c.pipeline->onDigit([media, callId](char digit) {
-                if (auto m = media.lock()) m->phoneDigit(callId, digit);
+                auto& c = *it->second;
+                if (error) {
+                    c.conference.reset();
+                    try {
+                        self->calls_.deleteParticipant(link->accountId, link->participantId);
+                    } catch (const std::exception&) {
+                    }
+                    if (link->joinedDone)
+                        std::exchange(link->joinedDone, nullptr)(false, error->detail);
+                    return;
+                }
+                boost::system::error_code ec;
+                link->room =
+                    CallAudioPipeline::Endpoint(asio::ip::make_address(janus.host, ec), janus.port);
+                link->joined = true;
+                c.attached = true;
+                std::weak_ptr<media::MediaOrchestrator> media = self->media_;
+                c.pipeline->onDigit([media, callId](char digit) {
+                    if (auto m = media.lock()) m->phoneDigit(callId, digit);
+                });
+                self->setConferenceAudio(c, link->mute, link->hold);
+                app::log(app::LogLevel::Info,
+                         "sip: call " + callId + " joined conference session " + link->sessionId +
+                             (link->mute ? " (muted)" : "") + (link->hold ? " (on hold)" : ""));
+                if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(true, "");
             });
-            self->setConferenceAudio(c, link->mute, link->hold);
-            app::log(app::LogLevel::Info, "sip: call " + callId + " joined conference session " + link->sessionId +
-                                              (link->mute ? " (muted)" : "") + (link->hold ? " (on hold)" : ""));
-            if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(true, "");
         });
-    });
 }
 
 void SipBridge::setConferenceAudio(Call& call, bool mute, bool hold) {
@@ -116,7 +129,8 @@ void SipBridge::setConferenceAudio(Call& call, bool mute, bool hold) {
     if (!link->joined) return;  // applied when the attach completes
     // Bandwidth: muted members still hear; members on hold neither hear nor are heard.
     call.pipeline->setJanusRemote(mute || hold ? std::nullopt : link->room);
-    call.pipeline->setRoomStreams(hold ? std::vector<CallAudioPipeline::RoomStreamSpec>{} : link->streams);
+    call.pipeline->setRoomStreams(hold ? std::vector<CallAudioPipeline::RoomStreamSpec>{}
+                                       : link->streams);
 }
 
 void SipBridge::leaveConference(Call& call, const std::string& why) {
@@ -135,8 +149,8 @@ void SipBridge::leaveConference(Call& call, const std::string& why) {
     } catch (const std::exception&) {
         // Deleted already (with its session, or over the WebRTC API).
     }
-    app::log(app::LogLevel::Info, "sip: call " + call.id + " left conference session " + link->sessionId +
-                                      (why.empty() ? std::string() : ": " + why));
+    app::log(app::LogLevel::Info, "sip: call " + call.id + " left conference session " +
+                                      link->sessionId + (why.empty() ? std::string() : ": " + why));
     // Not joined yet: the join ends here instead (no error: it was stopped, not failed).
     if (link->joinedDone) return std::exchange(link->joinedDone, nullptr)(false, why);
     if (link->left) std::exchange(link->left, nullptr)(why);

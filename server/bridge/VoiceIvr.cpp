@@ -36,11 +36,13 @@ void playOnStrand(std::weak_ptr<SipBridge> weak, asio::strand<asio::any_io_execu
 }
 }  // namespace
 
-void SipBridge::playClip(const std::string& sipId, std::vector<std::int16_t> samples, voice::CallMedia::Done done) {
+void SipBridge::playClip(const std::string& sipId, std::vector<std::int16_t> samples,
+                         voice::CallMedia::Done done) {
     auto it = active_.find(sipId);
     if (it == active_.end()) return done(false, "call ended");
-    it->second->pipeline->play(std::move(samples), sip::media::PlayMode::Replace,
-                               [done](bool completed) { done(completed, completed ? "" : "playback stopped"); });
+    it->second->pipeline->play(
+        std::move(samples), sip::media::PlayMode::Replace,
+        [done](bool completed) { done(completed, completed ? "" : "playback stopped"); });
 }
 
 void SipBridge::speak(const std::string& sipId, const std::string& text, const std::string& voice,
@@ -52,15 +54,17 @@ void SipBridge::speak(const std::string& sipId, const std::string& text, const s
     if (it == active_.end()) return done(false, "call ended");
     auto reader = speech().speak(text, voice);
     auto stream = reader->shared();
-    it->second->pipeline->play(std::move(reader), sip::media::PlayMode::Replace, [stream, done](bool completed) {
-        if (completed) return done(true, "");
-        if (stream->state() == sip::media::SpeechStream::State::Failed)
-            return done(false, "text to speech failed: " + stream->error());
-        done(false, "playback stopped");
-    });
+    it->second->pipeline->play(
+        std::move(reader), sip::media::PlayMode::Replace, [stream, done](bool completed) {
+            if (completed) return done(true, "");
+            if (stream->state() == sip::media::SpeechStream::State::Failed)
+                return done(false, "text to speech failed: " + stream->error());
+            done(false, "playback stopped");
+        });
 }
 
-void SipBridge::playFetched(const std::string& sipId, std::string bytes, voice::CallMedia::Done done) {
+void SipBridge::playFetched(const std::string& sipId, std::string bytes,
+                            voice::CallMedia::Done done) {
     std::weak_ptr<SipBridge> weak = weak_from_this();
     auto strand = strand_;
     double maxSeconds = config_.playAudioMaxSeconds;
@@ -69,7 +73,9 @@ void SipBridge::playFetched(const std::string& sipId, std::string bytes, voice::
         std::string error;
         try {
             *samples = sip::media::WavFile::parse(
-                sip::media::ByteView{reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, maxSeconds);
+                sip::media::ByteView{reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                     bytes.size()},
+                maxSeconds);
         } catch (const std::exception& e) {
             error = e.what();
         }

@@ -11,11 +11,16 @@ using sip::media::RecordingTap;
 namespace {
 const char* reasonName(RecordingTap::EndReason r) {
     switch (r) {
-    case RecordingTap::EndReason::MaxDuration: return "maxDuration";
-    case RecordingTap::EndReason::Silence: return "silence";
-    case RecordingTap::EndReason::Digit: return "digit";
-    case RecordingTap::EndReason::Stopped: return "stopped";
-    case RecordingTap::EndReason::Hangup: return "hangup";
+        case RecordingTap::EndReason::MaxDuration:
+            return "maxDuration";
+        case RecordingTap::EndReason::Silence:
+            return "silence";
+        case RecordingTap::EndReason::Digit:
+            return "digit";
+        case RecordingTap::EndReason::Stopped:
+            return "stopped";
+        case RecordingTap::EndReason::Hangup:
+            return "hangup";
     }
     return "hangup";
 }
@@ -26,11 +31,12 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
                           const std::shared_ptr<sip::media::CallAudioPipeline>& pipeline,
                           const voice::RecordingSpec& spec, voice::RecordingDone done) {
     RecordingTap::Config config;
-    config.layout = spec.phoneOnly ? RecordingTap::Layout::PhoneOnly
+    config.layout = spec.phoneOnly       ? RecordingTap::Layout::PhoneOnly
                     : spec.channels == 2 ? RecordingTap::Layout::Split
                                          : RecordingTap::Layout::Mix;
     config.maxFrames = static_cast<std::uint64_t>(std::llround(spec.maxSeconds * kFramesPerSecond));
-    config.silenceFrames = static_cast<std::uint64_t>(std::llround(spec.silenceSeconds * kFramesPerSecond));
+    config.silenceFrames =
+        static_cast<std::uint64_t>(std::llround(spec.silenceSeconds * kFramesPerSecond));
     config.terminatingDigits = spec.terminatingDigits;
     int channels = config.layout == RecordingTap::Layout::Split ? 2 : 1;
     auto holder = std::make_shared<std::weak_ptr<RecordingTap>>();
@@ -46,8 +52,12 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
     std::weak_ptr<sip::media::CallAudioPipeline> weakPipeline = pipeline;
     auto writer = writer_;
     auto tap = std::make_shared<RecordingTap>(
-        config, [writer, file](std::vector<std::int16_t>&& block) { return writer->write(file, std::move(block)); },
-        [writer, file, done, id, weakSelf, weakPipeline, holder](RecordingTap::EndReason reason, char digit) {
+        config,
+        [writer, file](std::vector<std::int16_t>&& block) {
+            return writer->write(file, std::move(block));
+        },
+        [writer, file, done, id, weakSelf, weakPipeline, holder](RecordingTap::EndReason reason,
+                                                                 char digit) {
             auto tapNow = holder->lock();
             std::uint64_t dropped = tapNow ? tapNow->droppedFrames() : 0;
             if (auto p = weakPipeline.lock(); p && tapNow) p->removeTap(tapNow);
@@ -56,8 +66,9 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
                 self->entries_.erase(id);
             }
             if (dropped)
-                app::log(app::LogLevel::Warn, "recording: " + std::to_string(dropped) +
-                                                  " blocks of 20 ms dropped (the disk writer's queue was full)");
+                app::log(app::LogLevel::Warn,
+                         "recording: " + std::to_string(dropped) +
+                             " blocks of 20 ms dropped (the disk writer's queue was full)");
             writer->close(file, [done, reason, digit, dropped](voice::RecordingFileResult fr) {
                 voice::RecordingResult r;
                 r.ok = fr.ok;

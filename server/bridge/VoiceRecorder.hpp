@@ -19,15 +19,17 @@
 namespace sb::bridge {
 
 class VoiceRecorder : public std::enable_shared_from_this<VoiceRecorder> {
-public:
-    explicit VoiceRecorder(std::shared_ptr<voice::RecordingWriter> writer) : writer_(std::move(writer)) {}
+  public:
+    explicit VoiceRecorder(std::shared_ptr<voice::RecordingWriter> writer)
+        : writer_(std::move(writer)) {}
 
     static std::uint64_t newId() {
         static std::atomic<std::uint64_t> next{1};
         return next++;
     }
     // `callId` groups a call's recordings (stopVerbRecordings). `done` runs on the writer thread.
-    void start(std::uint64_t id, const std::string& callId, const std::shared_ptr<sip::media::CallAudioPipeline>& pipeline,
+    void start(std::uint64_t id, const std::string& callId,
+               const std::shared_ptr<sip::media::CallAudioPipeline>& pipeline,
                const voice::RecordingSpec& spec, voice::RecordingDone done);
     void setPaused(std::uint64_t id, bool paused);
     void stop(std::uint64_t id);
@@ -36,7 +38,7 @@ public:
     std::size_t active() const;
     std::uint64_t droppedBlocks() const { return writer_->droppedBlocks(); }
 
-private:
+  private:
     struct Entry {
         std::weak_ptr<sip::media::RecordingTap> tap;
         std::string callId;

@@ -8,18 +8,20 @@
 
 namespace sb::bridge {
 
-
 void SipBridge::bridgeCalls(const std::string& originId, const std::string& targetId,
-                            voice::CallMedia::Done connected, std::function<void(bool targetLeft)> ended) {
+                            voice::CallMedia::Done connected,
+                            std::function<void(bool targetLeft)> ended) {
     auto o = active_.find(originId);
     auto t = active_.find(targetId);
     if (o == active_.end()) return connected(false, "the call ended");
     if (t == active_.end()) return connected(false, "the target call has ended");
     auto& origin = *o->second;
     auto& target = *t->second;
-    for (auto [call, who] : {std::pair<Call*, const char*>{&origin, "the call"}, {&target, "the target call"}}) {
+    for (auto [call, who] :
+         {std::pair<Call*, const char*>{&origin, "the call"}, {&target, "the target call"}}) {
         if (call->attached) return connected(false, std::string(who) + " is in a WebRTC session");
-        if (call->transfer) return connected(false, std::string(who) + " is running a <Transfer> or <Forward>");
+        if (call->transfer)
+            return connected(false, std::string(who) + " is running a <Transfer> or <Forward>");
         if (call->bridged) return connected(false, std::string(who) + " is already bridged");
         if (call->legOf) return connected(false, std::string(who) + " is a transfer leg");
     }

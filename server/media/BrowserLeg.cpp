@@ -11,7 +11,9 @@ namespace {
 constexpr int kMaxNoSuchFeedRetries = 20;  // a feed Janus does not list yet: asked again, …
 constexpr auto kNoSuchFeedDelay = std::chrono::milliseconds(100);  // … for 2 s in all
 
-MediaError mediaServer(const std::string& why) { return {MediaError::Kind::MediaServer, why}; }
+MediaError mediaServer(const std::string& why) {
+    return {MediaError::Kind::MediaServer, why};
+}
 
 template <class T>
 void fail(MediaReply<T>& reply, MediaError error) {
@@ -24,8 +26,8 @@ bool has(const Actions& actions, A a) {
 }
 }  // namespace
 
-BrowserLeg::BrowserLeg(LegHost& host, std::string deviceId, std::string accountId, std::string participantId,
-                       std::shared_ptr<DeviceSink> sink)
+BrowserLeg::BrowserLeg(LegHost& host, std::string deviceId, std::string accountId,
+                       std::string participantId, std::shared_ptr<DeviceSink> sink)
     : host_(host),
       id_(std::move(deviceId)),
       accountId_(std::move(accountId)),
@@ -39,21 +41,32 @@ std::optional<std::string> BrowserLeg::aliasOf(const std::string& msid) const {
 }
 
 bool BrowserLeg::receives(std::uint64_t feed) const {
-    return std::any_of(subscribed_.begin(), subscribed_.end(), [feed](const FeedMid& fm) { return fm.first == feed; });
+    return std::any_of(subscribed_.begin(), subscribed_.end(),
+                       [feed](const FeedMid& fm) { return fm.first == feed; });
 }
 
 // ---- publishing ----
 
-void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply) {
+void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string> aliases,
+                       MediaReply<PublishAnswer> reply) {
     if (has(next(pub_, PubEvent::Offer).actions, PubAction::RejectBusy))
-        return reply(MediaError{MediaError::Kind::Busy, "the previous offer is still being negotiated"}, {});
+        return reply(
+            MediaError{MediaError::Kind::Busy, "the previous offer is still being negotiated"}, {});
     auto p = host_.participant(accountId_, participantId_);
-    if (!p) return reply(MediaError{MediaError::Kind::NotPermitted, "participant no longer exists"}, {});
+    if (!p)
+        return reply(MediaError{MediaError::Kind::NotPermitted, "participant no longer exists"},
+                     {});
     if (!p->sessionId)
-        return reply(MediaError{MediaError::Kind::NotPermitted, "participant is not in a session: add it first"}, {});
+        return reply(MediaError{MediaError::Kind::NotPermitted,
+                                "participant is not in a session: add it first"},
+                     {});
     if (!pubSession_.empty() && pubSession_ != *p->sessionId) leave();  // moved: a new room
     static std::uint64_t sequence = 0;
-    pending_ = PendingOffer{planOffer(sdp, p->publishPermissions), std::move(aliases), {}, std::move(reply), *p->sessionId,
+    pending_ = PendingOffer{planOffer(sdp, p->publishPermissions),
+                            std::move(aliases),
+                            {},
+                            std::move(reply),
+                            *p->sessionId,
                             ++sequence};
     onPub(PubEvent::Offer);
 }
@@ -62,45 +75,66 @@ void BrowserLeg::onPub(PubEvent event, std::optional<JanusError> error, Publishe
     const std::string before = pubSession_;
     auto step = next(pub_, event);
     if (app::logEnabled(app::LogLevel::Debug) && step.state != pub_)
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " publisher " + nameOf(pub_) + " -> " + nameOf(step.state));
+        app::log(app::LogLevel::Debug, "media: device " + id_ + " publisher " + nameOf(pub_) +
+                                           " -> " + nameOf(step.state));
     pub_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
-            case PubAction::RejectBusy: break;  // answered by offer() before any change
-            case PubAction::AttachAndJoin: attachPublisher(); break;
-            case PubAction::Publish: sendPublisherOffer(VideoRoom::PublishMode::Publish, 0); break;
-            case PubAction::Configure: sendPublisherOffer(VideoRoom::PublishMode::Configure, 0); break;
-            case PubAction::ReplyAnswer: finishPublishing(std::exchange(answer, {})); break;
+            case PubAction::RejectBusy:
+                break;  // answered by offer() before any change
+            case PubAction::AttachAndJoin:
+                attachPublisher();
+                break;
+            case PubAction::Publish:
+                sendPublisherOffer(VideoRoom::PublishMode::Publish, 0);
+                break;
+            case PubAction::Configure:
+                sendPublisherOffer(VideoRoom::PublishMode::Configure, 0);
+                break;
+            case PubAction::ReplyAnswer:
+                finishPublishing(std::exchange(answer, {}));
+                break;
             case PubAction::ReplyError:
-                if (pending_) fail(pending_->reply, mediaServer(error ? error->reason : "the device left its room"));
+                if (pending_)
+                    fail(pending_->reply,
+                         mediaServer(error ? error->reason : "the device left its room"));
                 pending_.reset();
                 break;
-            case PubAction::RefreshRoom: host_.refreshRoom(pubSession_.empty() ? before : pubSession_); break;
-            case PubAction::Retire: retirePublisher(); break;
+            case PubAction::RefreshRoom:
+                host_.refreshRoom(pubSession_.empty() ? before : pubSession_);
+                break;
+            case PubAction::Retire:
+                retirePublisher();
+                break;
         }
     }
 }
 
 void BrowserLeg::attachPublisher() {
     const auto seq = pending_->sequence;
-    host_.withRoom(accountId_, pending_->sessionId, [host = host_.self(), id = id_, seq](std::optional<RoomRef> room) {
-        auto* leg = host->browser(id);
-        if (!leg || !leg->pending_ || leg->pending_->sequence != seq) return;
-        if (!room) return leg->onPub(PubEvent::Failed, JanusError{0, "no media server available"});
-        host->videoRoom().attach([host, id, seq, roomId = room->roomId](const std::optional<JanusError>& error, HandleId h) {
-            auto* dev = host->browser(id);
-            bool current = dev && dev->pending_ && dev->pending_->sequence == seq && dev->pub_ == PubState::Attaching;
-            if (!current) {
-                if (!error) host->videoRoom().detach(h);
-                return;
-            }
-            if (error) return dev->onPub(PubEvent::Failed, error);
-            dev->pubHandle_ = h;
-            host->ownHandle(h, id);
-            ++host->stats().publishers;
-            dev->sendPublisherOffer(VideoRoom::PublishMode::JoinAndConfigure, roomId);
+    host_.withRoom(
+        accountId_, pending_->sessionId,
+        [host = host_.self(), id = id_, seq](std::optional<RoomRef> room) {
+            auto* leg = host->browser(id);
+            if (!leg || !leg->pending_ || leg->pending_->sequence != seq) return;
+            if (!room)
+                return leg->onPub(PubEvent::Failed, JanusError{0, "no media server available"});
+            host->videoRoom().attach([host, id, seq, roomId = room->roomId](
+                                         const std::optional<JanusError>& error, HandleId h) {
+                auto* dev = host->browser(id);
+                bool current = dev && dev->pending_ && dev->pending_->sequence == seq &&
+                               dev->pub_ == PubState::Attaching;
+                if (!current) {
+                    if (!error) host->videoRoom().detach(h);
+                    return;
+                }
+                if (error) return dev->onPub(PubEvent::Failed, error);
+                dev->pubHandle_ = h;
+                host->ownHandle(h, id);
+                ++host->stats().publishers;
+                dev->sendPublisherOffer(VideoRoom::PublishMode::JoinAndConfigure, roomId);
+            });
         });
-    });
 }
 
 void BrowserLeg::sendPublisherOffer(VideoRoom::PublishMode mode, std::uint64_t roomId) {
@@ -109,10 +143,11 @@ void BrowserLeg::sendPublisherOffer(VideoRoom::PublishMode mode, std::uint64_t r
     auto janusOffer = sections_.toJanus(pending_->plan.sdpForJanus);
     pending_->layout = std::move(janusOffer.layout);
     host_.videoRoom().publish(pubHandle_, mode, roomId, participantId_, janusOffer.sdp,
-                              [host = host_.self(), id = id_, seq = pending_->sequence](const std::optional<JanusError>& error,
-                                                                                        PublisherAnswer answer) {
+                              [host = host_.self(), id = id_, seq = pending_->sequence](
+                                  const std::optional<JanusError>& error, PublisherAnswer answer) {
                                   auto* leg = host->browser(id);
-                                  if (!leg || !leg->pending_ || leg->pending_->sequence != seq) return;
+                                  if (!leg || !leg->pending_ || leg->pending_->sequence != seq)
+                                      return;
                                   if (error) return leg->onPub(PubEvent::Failed, error);
                                   leg->onPub(PubEvent::Answered, std::nullopt, std::move(answer));
                               });
@@ -128,14 +163,18 @@ void BrowserLeg::finishPublishing(PublisherAnswer answer) {
     tracks_ = offer.plan.tracks;
     readNegotiatedCodecs(answer.sdp, tracks_);
     aliases_ = offer.aliases;
-    PublishAnswer result{id_,
-                         finishAnswer(PublisherSections::toBrowser(answer.sdp, offer.plan.sdpForJanus), offer.plan.refusedMids),
-                         streamMetadata(offer.plan.tracks, participantId_, offer.aliases)};
+    PublishAnswer result{
+        id_,
+        finishAnswer(PublisherSections::toBrowser(answer.sdp, offer.plan.sdpForJanus),
+                     offer.plan.refusedMids),
+        streamMetadata(offer.plan.tracks, participantId_, offer.aliases)};
     offer.reply(std::nullopt, std::move(result));
 }
 
 void BrowserLeg::retirePublisher() {
-    if (pending_) fail(pending_->reply, MediaError{MediaError::Kind::NotPermitted, "participant left the session"});
+    if (pending_)
+        fail(pending_->reply,
+             MediaError{MediaError::Kind::NotPermitted, "participant left the session"});
     pending_.reset();
     if (pubHandle_) {
         host_.disownHandle(pubHandle_);
@@ -149,21 +188,27 @@ void BrowserLeg::retirePublisher() {
     tracks_.clear();
 }
 
-void BrowserLeg::leave() { onPub(PubEvent::Leave); }
+void BrowserLeg::leave() {
+    onPub(PubEvent::Leave);
+}
 
 // ---- subscribing ----
 
-void BrowserLeg::refresh() { onSub(SubEvent::Refresh); }
+void BrowserLeg::refresh() {
+    onSub(SubEvent::Refresh);
+}
 
 void BrowserLeg::onSub(SubEvent event) {
     auto step = next(sub_, event);
     if (app::logEnabled(app::LogLevel::Debug) && step.state.phase != sub_.phase)
-        app::log(app::LogLevel::Debug,
-                 "media: device " + id_ + " subscriber " + nameOf(sub_.phase) + " -> " + nameOf(step.state.phase));
+        app::log(app::LogLevel::Debug, "media: device " + id_ + " subscriber " +
+                                           nameOf(sub_.phase) + " -> " + nameOf(step.state.phase));
     sub_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
-            case SubAction::Request: request(); break;
+            case SubAction::Request:
+                request();
+                break;
             case SubAction::RetryLater:
                 host_.after(kNoSuchFeedDelay, [host = host_.self(), id = id_] {
                     if (auto* leg = host->browser(id)) leg->refresh();
@@ -175,10 +220,17 @@ void BrowserLeg::onSub(SubEvent event) {
             case SubAction::SendJanusOffer:
                 if (janusOffer_) sendOffer(*std::exchange(janusOffer_, std::nullopt));
                 break;
-            case SubAction::DropJanusOffer: janusOffer_.reset(); break;
-            case SubAction::Start: startSubscriber(); break;
-            case SubAction::RejectAnswer: break;  // answered by answer() before any change
-            case SubAction::Reset: dropSubscriber(); break;
+            case SubAction::DropJanusOffer:
+                janusOffer_.reset();
+                break;
+            case SubAction::Start:
+                startSubscriber();
+                break;
+            case SubAction::RejectAnswer:
+                break;  // answered by answer() before any change
+            case SubAction::Reset:
+                dropSubscriber();
+                break;
         }
     }
 }
@@ -186,25 +238,29 @@ void BrowserLeg::onSub(SubEvent event) {
 void BrowserLeg::request() {
     auto p = host_.participant(accountId_, participantId_);
     std::string sessionId = p && p->sessionId ? *p->sessionId : std::string();
-    if (subHandle_ && subSession_ != sessionId) dropSubscriber();  // removed from the session, or moved
+    if (subHandle_ && subSession_ != sessionId)
+        dropSubscriber();  // removed from the session, or moved
     auto room = sessionId.empty() ? std::nullopt : host_.existingRoom(sessionId);
     if (!room) return onSub(SubEvent::NothingToAsk);  // nobody publishes there yet
     auto wanted = host_.wantedStreams(accountId_, participantId_, sessionId, false);
-    if (wanted == subscribed_ || (!subHandle_ && wanted.empty())) return onSub(SubEvent::NothingToAsk);
+    if (wanted == subscribed_ || (!subHandle_ && wanted.empty()))
+        return onSub(SubEvent::NothingToAsk);
     if (app::logEnabled(app::LogLevel::Debug))
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " subscription " + std::to_string(subscribed_.size()) +
-                                           " -> " + std::to_string(wanted.size()) + " streams");
+        app::log(app::LogLevel::Debug, "media: device " + id_ + " subscription " +
+                                           std::to_string(subscribed_.size()) + " -> " +
+                                           std::to_string(wanted.size()) + " streams");
     asked_ = wanted;
     if (subHandle_) {
         std::set<FeedMid> add, remove;
-        std::set_difference(wanted.begin(), wanted.end(), subscribed_.begin(), subscribed_.end(), std::inserter(add, add.end()));
+        std::set_difference(wanted.begin(), wanted.end(), subscribed_.begin(), subscribed_.end(),
+                            std::inserter(add, add.end()));
         std::set_difference(subscribed_.begin(), subscribed_.end(), wanted.begin(), wanted.end(),
                             std::inserter(remove, remove.end()));
         host_.videoRoom().update(subHandle_, add, remove, onReplyFor(subHandle_));
         return;
     }
-    host_.videoRoom().attach([host = host_.self(), id = id_, sessionId, roomId = room->roomId](std::optional<JanusError> error,
-                                                                                               HandleId h) {
+    host_.videoRoom().attach([host = host_.self(), id = id_, sessionId, roomId = room->roomId](
+                                 std::optional<JanusError> error, HandleId h) {
         auto* leg = host->browser(id);
         if (!leg || leg->subHandle_ || leg->sub_.phase != SubPhase::Requesting) {
             if (!error) host->videoRoom().detach(h);
@@ -223,7 +279,8 @@ void BrowserLeg::request() {
 }
 
 VideoRoom::Done<std::optional<SubscriberOffer>> BrowserLeg::onReplyFor(HandleId handle) {
-    return [host = host_.self(), id = id_, handle](std::optional<JanusError> error, std::optional<SubscriberOffer> offer) {
+    return [host = host_.self(), id = id_, handle](std::optional<JanusError> error,
+                                                   std::optional<SubscriberOffer> offer) {
         auto* leg = host->browser(id);
         if (!leg || leg->subHandle_ != handle) return;  // the handle was replaced meanwhile
         if (error) {
@@ -234,7 +291,8 @@ VideoRoom::Done<std::optional<SubscriberOffer>> BrowserLeg::onReplyFor(HandleId 
                 ++leg->noSuchFeedRetries_;
                 return leg->onSub(SubEvent::ReplyNoSuchFeed);
             }
-            app::log(app::LogLevel::Warn, "media: subscription update for device " + id + " failed: " + error->reason);
+            app::log(app::LogLevel::Warn,
+                     "media: subscription update for device " + id + " failed: " + error->reason);
             return leg->onSub(SubEvent::ReplyFailed);
         }
         leg->noSuchFeedRetries_ = 0;
@@ -264,36 +322,44 @@ void BrowserLeg::sendOffer(const SubscriberOffer& offer) {
         auto& entry = metadata[track.msid];
         if (entry.endpointId.empty()) entry = {track.msid, owner.participantId, owner.alias, {}};
         auto type = mediaTypeOf(track.kind);
-        if (std::find(entry.mediaTypes.begin(), entry.mediaTypes.end(), type) == entry.mediaTypes.end())
+        if (std::find(entry.mediaTypes.begin(), entry.mediaTypes.end(), type) ==
+            entry.mediaTypes.end())
             entry.mediaTypes.push_back(type);
     }
     subscribed_ = active;
     ++revision_;
     if (app::logEnabled(app::LogLevel::Debug))
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " sdpOffer revision " + std::to_string(revision_) + " with " +
+        app::log(app::LogLevel::Debug, "media: device " + id_ + " sdpOffer revision " +
+                                           std::to_string(revision_) + " with " +
                                            std::to_string(active.size()) + " active streams");
-    sink_->streamsOffered(StreamsOffer{"subscriber-" + id_, sdp.str(), revision_, std::move(metadata)});
+    sink_->streamsOffered(
+        StreamsOffer{"subscriber-" + id_, sdp.str(), revision_, std::move(metadata)});
     host_.subscriptionsChanged();
 }
 
 void BrowserLeg::answer(std::string sdp, MediaReply<bool> reply) {
     if (!subHandle_ || has(next(sub_, SubEvent::DeviceAnswer).actions, SubAction::RejectAnswer))
-        return reply(MediaError{MediaError::Kind::NotConnected, "no sdpOffer is waiting for an answer"}, false);
+        return reply(
+            MediaError{MediaError::Kind::NotConnected, "no sdpOffer is waiting for an answer"},
+            false);
     answerSdp_ = std::move(sdp);
     answerReply_ = std::move(reply);
     onSub(SubEvent::DeviceAnswer);
 }
 
 void BrowserLeg::startSubscriber() {
-    host_.videoRoom().start(subHandle_, answerSdp_.value_or(""), [host = host_.self(), id = id_](std::optional<JanusError> error) {
-        auto* leg = host->browser(id);
-        if (!leg) return;
-        if (auto reply = std::exchange(leg->answerReply_, nullptr)) {
-            if (error) reply(mediaServer(error->reason), false);
-            else reply(std::nullopt, true);
-        }
-        leg->onSub(SubEvent::Started);
-    });
+    host_.videoRoom().start(subHandle_, answerSdp_.value_or(""),
+                            [host = host_.self(), id = id_](std::optional<JanusError> error) {
+                                auto* leg = host->browser(id);
+                                if (!leg) return;
+                                if (auto reply = std::exchange(leg->answerReply_, nullptr)) {
+                                    if (error)
+                                        reply(mediaServer(error->reason), false);
+                                    else
+                                        reply(std::nullopt, true);
+                                }
+                                leg->onSub(SubEvent::Started);
+                            });
 }
 
 void BrowserLeg::dropSubscriber() {
@@ -314,8 +380,10 @@ void BrowserLeg::dropSubscriber() {
 
 void BrowserLeg::onEvent(HandleId handle, const HandleEvent& event) {
     if (handle == pubHandle_) {
-        if (event.kind == HandleEvent::Kind::WebrtcUp) onPub(PubEvent::WebrtcUp);
-        else if (event.kind == HandleEvent::Kind::Hangup) onPub(PubEvent::Hangup);
+        if (event.kind == HandleEvent::Kind::WebrtcUp)
+            onPub(PubEvent::WebrtcUp);
+        else if (event.kind == HandleEvent::Kind::Hangup)
+            onPub(PubEvent::Hangup);
     } else if (handle == subHandle_) {
         if (event.kind == HandleEvent::Kind::Hangup) {
             // The subscriber PeerConnection is gone: start over with a new one.
@@ -332,7 +400,8 @@ void BrowserLeg::onEvent(HandleId handle, const HandleEvent& event) {
 void BrowserLeg::close() {
     leave();
     dropSubscriber();
-    if (answerReply_) fail(answerReply_, MediaError{MediaError::Kind::NotConnected, "device is not connected"});
+    if (answerReply_)
+        fail(answerReply_, MediaError{MediaError::Kind::NotConnected, "device is not connected"});
 }
 
 void BrowserLeg::forgetJanus() {

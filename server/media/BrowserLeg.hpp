@@ -18,9 +18,9 @@
 namespace sb::media {
 
 class BrowserLeg {
-public:
-    BrowserLeg(LegHost& host, std::string deviceId, std::string accountId, std::string participantId,
-               std::shared_ptr<DeviceSink> sink);
+  public:
+    BrowserLeg(LegHost& host, std::string deviceId, std::string accountId,
+               std::string participantId, std::shared_ptr<DeviceSink> sink);
 
     const std::string& id() const { return id_; }
     const std::string& accountId() const { return accountId_; }
@@ -28,7 +28,8 @@ public:
     DeviceSink& sink() { return *sink_; }
 
     // The device's publisher offer; `aliases` maps msid → alias.
-    void offer(const std::string& sdp, std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply);
+    void offer(const std::string& sdp, std::map<std::string, std::string> aliases,
+               MediaReply<PublishAnswer> reply);
     // The device's answer to the last StreamsOffer.
     void answer(std::string sdp, MediaReply<bool> reply);
     // What it should receive may have changed.
@@ -43,7 +44,9 @@ public:
 
     // What the registry reads.
     std::uint64_t feed() const { return feed_; }
-    bool publishesLive(const std::string& sessionId) const { return pubSession_ == sessionId && isLive(pub_); }
+    bool publishesLive(const std::string& sessionId) const {
+        return pubSession_ == sessionId && isLive(pub_);
+    }
     const std::string& publishSession() const { return pubSession_; }
     const std::string& subscribeSession() const { return subSession_; }
     // The session its offer in flight publishes into (its room must not go meanwhile); "" if none.
@@ -54,7 +57,7 @@ public:
     PubState publisherState() const { return pub_; }
     SubState subscriberState() const { return sub_; }
 
-private:
+  private:
     struct PendingOffer {
         OfferPlan plan;
         std::map<std::string, std::string> aliases;
@@ -64,7 +67,8 @@ private:
         std::uint64_t sequence = 0;  // a reply to an older offer is told apart by it
     };
 
-    void onPub(PubEvent event, std::optional<JanusError> error = std::nullopt, PublisherAnswer answer = {});
+    void onPub(PubEvent event, std::optional<JanusError> error = std::nullopt,
+               PublisherAnswer answer = {});
     void attachPublisher();
     void sendPublisherOffer(VideoRoom::PublishMode mode, std::uint64_t roomId);
     void finishPublishing(PublisherAnswer answer);
@@ -95,9 +99,9 @@ private:
     HandleId subHandle_ = 0;
     std::string subSession_;
     std::set<FeedMid> subscribed_;
-    std::set<FeedMid> asked_;                     // what the request in flight asks for
-    std::optional<SubscriberOffer> replyOffer_;   // the offer of the request just answered
-    std::optional<SubscriberOffer> janusOffer_;   // Janus's own offer, sent or queued
+    std::set<FeedMid> asked_;                    // what the request in flight asks for
+    std::optional<SubscriberOffer> replyOffer_;  // the offer of the request just answered
+    std::optional<SubscriberOffer> janusOffer_;  // Janus's own offer, sent or queued
     std::optional<std::string> answerSdp_;
     MediaReply<bool> answerReply_;
     int revision_ = 0;

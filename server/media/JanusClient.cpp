@@ -1,5 +1,5 @@
-#include "protocol/SafeJson.hpp"
 #include "server//media/JanusClient.hpp"
+#include "protocol/SafeJson.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -48,14 +48,21 @@ constexpr std::size_t kMaxPending = 4096;
 // timed out after kRequestTimeout).
 
 class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
-public:
-    Impl(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener, std::size_t maxMessageBytes)
-        : strand_(strand), url_(std::move(url)), listener_(std::move(listener)), maxMessageBytes_(maxMessageBytes),
+  public:
+    Impl(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener,
+         std::size_t maxMessageBytes)
+        : strand_(strand),
+          url_(std::move(url)),
+          listener_(std::move(listener)),
+          maxMessageBytes_(maxMessageBytes),
           resolver_(strand),
-          keepalive_(strand), sweep_(strand), retry_(strand) {
+          keepalive_(strand),
+          sweep_(strand),
+          retry_(strand) {
         std::smatch m;
         static const std::regex re(R"(^wss?://([^/:]+|\[[^\]]+\]):(\d+)(/.*)?$)");
-        if (!std::regex_match(url_, m, re)) throw std::runtime_error("janus url must be ws://HOST:PORT[/path]: " + url_);
+        if (!std::regex_match(url_, m, re))
+            throw std::runtime_error("janus url must be ws://HOST:PORT[/path]: " + url_);
         host_ = m[1];
         port_ = m[2];
         path_ = m[3].matched ? std::string(m[3]) : "/";
@@ -84,16 +91,21 @@ public:
     // `messageHandle`: the handle of a plugin message ("janus":"message"), 0 for anything else.
     void send(json msg, JanusCallback cb, HandleId messageHandle = 0) {
         bool busy = pending_.size() >= kMaxPending || queue_.size() >= kMaxPending;
-        if (busy || (!ready() && janus::stringAt(msg, "janus") != std::optional<std::string>("create"))) {
+        if (busy ||
+            (!ready() && janus::stringAt(msg, "janus") != std::optional<std::string>("create"))) {
             JanusReply r;
-            r.error = busy ? "media server busy: too many requests waiting" : "media server unavailable";
-            asio::post(strand_, [cb = std::move(cb), r] { if (cb) cb(r); });
+            r.error =
+                busy ? "media server busy: too many requests waiting" : "media server unavailable";
+            asio::post(strand_, [cb = std::move(cb), r] {
+                if (cb) cb(r);
+            });
             return;
         }
         std::string tx = std::to_string(++nextTx_);
         msg["transaction"] = tx;
         if (sessionId_ && !msg.contains("session_id")) msg["session_id"] = sessionId_;
-        // A plugin message is awaited even without a callback: a detach or a destroy may wait for it.
+        // A plugin message is awaited even without a callback: a detach or a destroy may wait for
+        // it.
         if (cb || messageHandle != 0)
             pending_[tx] = Pending{std::move(cb), Clock::now() + kRequestTimeout, messageHandle};
         write(protocol::dumpJson(msg));
@@ -105,16 +117,18 @@ public:
     void sendAfterAnswers(json msg, JanusCallback cb, HandleId handle) {
         std::set<std::string> waits;
         for (const auto& [tx, p] : pending_)
-            if (p.messageHandle != 0 && (handle == 0 || p.messageHandle == handle)) waits.insert(tx);
+            if (p.messageHandle != 0 && (handle == 0 || p.messageHandle == handle))
+                waits.insert(tx);
         // Past the bound the request goes at once, as it did before the rule (a detach not sent
         // would leak its handle for the life of the Janus session).
-        if (waits.empty() || deferred_.size() >= kMaxPending) return send(std::move(msg), std::move(cb));
+        if (waits.empty() || deferred_.size() >= kMaxPending)
+            return send(std::move(msg), std::move(cb));
         deferred_.push_back(Deferred{std::move(msg), std::move(cb), std::move(waits)});
     }
 
     asio::strand<asio::any_io_executor> strand_;
 
-private:
+  private:
     struct Pending {
         JanusCallback cb;
         Clock::time_point deadline;
@@ -147,24 +161,31 @@ private:
         sessionId_ = 0;
         ws_ = std::make_unique<websocket::stream<beast::tcp_stream>>(strand_);
         auto self = shared_from_this();
-        resolver_.async_resolve(host_, port_, [self](beast::error_code ec, tcp::resolver::results_type results) {
-            if (ec) return self->lost("resolve: " + ec.message());
-            beast::get_lowest_layer(*self->ws_).expires_after(std::chrono::seconds(5));
-            beast::get_lowest_layer(*self->ws_).async_connect(results, [self](beast::error_code ec2, tcp::endpoint) {
-                if (ec2) return self->lost("connect: " + ec2.message());
-                beast::get_lowest_layer(*self->ws_).expires_never();
-                self->ws_->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-                self->ws_->set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-                    req.set(beast::http::field::sec_websocket_protocol, "janus-protocol");
-                }));
-                self->ws_->read_message_max(self->maxMessageBytes_);
-                self->ws_->async_handshake(self->host_ + ":" + self->port_, self->path_, [self](beast::error_code ec3) {
-                    if (ec3) return self->lost("handshake: " + ec3.message());
-                    self->read();
-                    self->createSession();
-                });
+        resolver_.async_resolve(
+            host_, port_, [self](beast::error_code ec, tcp::resolver::results_type results) {
+                if (ec) return self->lost("resolve: " + ec.message());
+                beast::get_lowest_layer(*self->ws_).expires_after(std::chrono::seconds(5));
+                beast::get_lowest_layer(*self->ws_)
+                    .async_connect(results, [self](beast::error_code ec2, tcp::endpoint) {
+                        if (ec2) return self->lost("connect: " + ec2.message());
+                        beast::get_lowest_layer(*self->ws_).expires_never();
+                        self->ws_->set_option(
+                            websocket::stream_base::timeout::suggested(beast::role_type::client));
+                        self->ws_->set_option(
+                            websocket::stream_base::decorator([](websocket::request_type& req) {
+                                req.set(beast::http::field::sec_websocket_protocol,
+                                        "janus-protocol");
+                            }));
+                        self->ws_->read_message_max(self->maxMessageBytes_);
+                        self->ws_->async_handshake(
+                            self->host_ + ":" + self->port_, self->path_,
+                            [self](beast::error_code ec3) {
+                                if (ec3) return self->lost("handshake: " + ec3.message());
+                                self->read();
+                                self->createSession();
+                            });
+                    });
             });
-        });
     }
 
     void createSession() {
@@ -172,10 +193,12 @@ private:
         send(json{{"janus", "create"}}, [self](const JanusReply& r) {
             if (!r.ok) return self->lost("create session: " + r.error);
             auto id = janus::uintAt(r.data, "id");
-            if (!id || *id == 0) return self->lost(std::string("create session: ") + janus::kMalformed);
+            if (!id || *id == 0)
+                return self->lost(std::string("create session: ") + janus::kMalformed);
             self->sessionId_ = *id;
             self->backoff_ = std::chrono::milliseconds(250);
-            app::log(app::LogLevel::Info, "janus: connected to " + self->url_ + ", session " + std::to_string(self->sessionId_));
+            app::log(app::LogLevel::Info, "janus: connected to " + self->url_ + ", session " +
+                                              std::to_string(self->sessionId_));
             self->scheduleKeepalive();
             if (self->listener_.onReady) self->listener_.onReady();
         });
@@ -230,11 +253,12 @@ private:
 
     void writeNext() {
         ws_->text(true);
-        ws_->async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return self->lost("write: " + ec.message());
-            self->queue_.pop_front();
-            if (!self->queue_.empty()) self->writeNext();
-        });
+        ws_->async_write(asio::buffer(queue_.front()),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->lost("write: " + ec.message());
+                             self->queue_.pop_front();
+                             if (!self->queue_.empty()) self->writeNext();
+                         });
     }
 
     // The one boundary for what Janus sends: a message is validated before any field of it is
@@ -256,7 +280,8 @@ private:
                 settled(tx);
                 auto reply = janus::parseReply(msg);
                 if (!reply.ok && reply.error == janus::kMalformed)
-                    app::log(app::LogLevel::Warn, std::string("janus: ") + janus::kMalformed + " (transaction " + tx + ")");
+                    app::log(app::LogLevel::Warn, std::string("janus: ") + janus::kMalformed +
+                                                      " (transaction " + tx + ")");
                 if (cb) cb(reply);
                 return;
             }
@@ -270,7 +295,8 @@ private:
         } catch (const std::exception& e) {
             // Only a field read this file's validation missed can get here; the request it
             // answered has failed (its reply callback did not finish), the server goes on.
-            app::log(app::LogLevel::Error, std::string("janus: a message could not be handled: ") + e.what());
+            app::log(app::LogLevel::Error,
+                     std::string("janus: a message could not be handled: ") + e.what());
         }
     }
 
@@ -326,22 +352,30 @@ private:
     bool warned_ = false;
 };
 
-JanusClient::JanusClient(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener,
-                         std::size_t maxMessageBytes)
+JanusClient::JanusClient(asio::strand<asio::any_io_executor> strand, std::string url,
+                         Listener listener, std::size_t maxMessageBytes)
     : impl_(std::make_shared<Impl>(strand, std::move(url), std::move(listener), maxMessageBytes)) {}
 
 JanusClient::~JanusClient() = default;
 
-void JanusClient::start() { asio::post(impl_->strand_, [i = impl_] { i->start(); }); }
-void JanusClient::stop() { asio::post(impl_->strand_, [i = impl_] { i->stop(); }); }
-bool JanusClient::ready() const { return impl_->ready(); }
+void JanusClient::start() {
+    asio::post(impl_->strand_, [i = impl_] { i->start(); });
+}
+void JanusClient::stop() {
+    asio::post(impl_->strand_, [i = impl_] { i->stop(); });
+}
+bool JanusClient::ready() const {
+    return impl_->ready();
+}
 
-void JanusClient::attach(const std::string& plugin, std::function<void(bool, HandleId, const std::string&)> cb) {
-    impl_->send(json{{"janus", "attach"}, {"plugin", plugin}}, [cb = std::move(cb)](const JanusReply& r) {
-        auto id = r.ok ? janus::uintAt(r.data, "id") : std::nullopt;
-        if (r.ok && (!id || *id == 0)) return cb(false, 0, janus::kMalformed);
-        cb(r.ok, id.value_or(0), r.error);
-    });
+void JanusClient::attach(const std::string& plugin,
+                         std::function<void(bool, HandleId, const std::string&)> cb) {
+    impl_->send(json{{"janus", "attach"}, {"plugin", plugin}},
+                [cb = std::move(cb)](const JanusReply& r) {
+                    auto id = r.ok ? janus::uintAt(r.data, "id") : std::nullopt;
+                    if (r.ok && (!id || *id == 0)) return cb(false, 0, janus::kMalformed);
+                    cb(r.ok, id.value_or(0), r.error);
+                });
 }
 
 void JanusClient::message(HandleId handle, json body, json jsep, JanusCallback cb) {
@@ -356,10 +390,12 @@ void JanusClient::message(HandleId handle, json body, json jsep, JanusCallback c
 
 // A detach waits for the answers to the messages sent to its handle before it.
 void JanusClient::detach(HandleId handle) {
-    impl_->sendAfterAnswers(json{{"janus", "detach"}, {"handle_id", handle}}, [](const JanusReply&) {},
-                            handle);
+    impl_->sendAfterAnswers(
+        json{{"janus", "detach"}, {"handle_id", handle}}, [](const JanusReply&) {}, handle);
 }
 
-void JanusClient::hangup(HandleId handle) { impl_->send(json{{"janus", "hangup"}, {"handle_id", handle}}, [](const JanusReply&) {}); }
+void JanusClient::hangup(HandleId handle) {
+    impl_->send(json{{"janus", "hangup"}, {"handle_id", handle}}, [](const JanusReply&) {});
+}
 
 }  // namespace sb::media

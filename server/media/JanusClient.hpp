@@ -18,8 +18,8 @@ namespace sb::media {
 
 struct JanusReply {
     bool ok = false;
-    std::string error;   // why, when !ok
-    int code = 0;        // Janus's or the plugin's error code when !ok; 0 for transport or shape errors
+    std::string error;  // why, when !ok
+    int code = 0;  // Janus's or the plugin's error code when !ok; 0 for transport or shape errors
     nlohmann::json data;  // plugindata.data for plugin replies, else the reply's "data"
     nlohmann::json jsep;  // null when absent
 };
@@ -30,15 +30,17 @@ using HandleId = std::uint64_t;
 // What the VideoRoom client needs of a Janus session; JanusClient is the real one, unit tests
 // script their own.
 class JanusPort {
-public:
+  public:
     virtual ~JanusPort() = default;
-    virtual void attach(const std::string& plugin, std::function<void(bool ok, HandleId, const std::string& error)> cb) = 0;
-    virtual void message(HandleId handle, nlohmann::json body, nlohmann::json jsep, JanusCallback cb) = 0;
+    virtual void attach(const std::string& plugin,
+                        std::function<void(bool ok, HandleId, const std::string& error)> cb) = 0;
+    virtual void message(HandleId handle, nlohmann::json body, nlohmann::json jsep,
+                         JanusCallback cb) = 0;
     virtual void detach(HandleId handle) = 0;
 };
 
 class JanusClient : public JanusPort {
-public:
+  public:
     struct Listener {
         // An event without a pending transaction, for a handle: "event" (plugin), "webrtcup",
         // "hangup", "media", "slowlink", "detached"…  `msg` is the whole Janus message.
@@ -50,22 +52,24 @@ public:
     };
 
     // `maxMessageBytes`: a bigger message from Janus closes the connection (then reconnects).
-    JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url, Listener listener,
-                std::size_t maxMessageBytes = std::size_t{1024} * 1024);
+    JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url,
+                Listener listener, std::size_t maxMessageBytes = std::size_t{1024} * 1024);
     ~JanusClient() override;
 
     void start();
     void stop();
     bool ready() const;
 
-    void attach(const std::string& plugin, std::function<void(bool ok, HandleId, const std::string& error)> cb) override;
-    void message(HandleId handle, nlohmann::json body, nlohmann::json jsep, JanusCallback cb) override;
+    void attach(const std::string& plugin,
+                std::function<void(bool ok, HandleId, const std::string& error)> cb) override;
+    void message(HandleId handle, nlohmann::json body, nlohmann::json jsep,
+                 JanusCallback cb) override;
     void detach(HandleId handle) override;
     void hangup(HandleId handle);
 
     class Impl;
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -86,8 +86,10 @@ JanusReply parseReply(const json& msg) {
         r.data = *data;
         if (r.data.contains("error_code") || r.data.contains("error")) {
             auto code = field(r.data, "error_code");
-            std::string codeText = code && code->is_number_integer() ? std::to_string(code->get<std::int64_t>()) : "?";
-            return failed(sanitizedReason(stringAt(r.data, "error").value_or("plugin error")) + " (" + codeText + ")",
+            std::string codeText =
+                code && code->is_number_integer() ? std::to_string(code->get<std::int64_t>()) : "?";
+            return failed(sanitizedReason(stringAt(r.data, "error").value_or("plugin error")) +
+                              " (" + codeText + ")",
                           codeOf(code));
         }
     } else if (const auto* data = field(msg, "data")) {
@@ -104,6 +106,8 @@ JanusReply parseReply(const json& msg) {
     return r;
 }
 
-bool isNoSuchFeed(const JanusReply& reply) { return !reply.ok && reply.code == kNoSuchFeed; }
+bool isNoSuchFeed(const JanusReply& reply) {
+    return !reply.ok && reply.code == kNoSuchFeed;
+}
 
 }  // namespace sb::media::janus

@@ -14,7 +14,8 @@
 namespace sb::media::janus {
 
 inline constexpr const char* kMalformed = "malformed reply from the media server";
-inline constexpr int kNoSuchFeed = 428;  // JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED (plugins/janus_videoroom.c)
+inline constexpr int kNoSuchFeed =
+    428;  // JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED (plugins/janus_videoroom.c)
 
 // Typed reads of `obj[key]`: nullopt when obj is not an object, the key is absent, or the value
 // has another type. Never throw.

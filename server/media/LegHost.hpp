@@ -21,12 +21,13 @@ class PhoneLeg;
 
 struct MediaConfig {
     std::string janusUrl;
-    std::string roomSecret;     // rooms are created with this secret
-    std::string adminKey;       // VideoRoom admin_key, required to create rooms
+    std::string roomSecret;  // rooms are created with this secret
+    std::string adminKey;    // VideoRoom admin_key, required to create rooms
     int maxPublishersPerRoom = 20;
-    std::string forwardHost = "127.0.0.1";           // where rtp_forward sends room audio for phones
+    std::string forwardHost = "127.0.0.1";  // where rtp_forward sends room audio for phones
     std::string remotePublisherIface = "127.0.0.1";  // where Janus listens for phone RTP
-    std::size_t janusMaxMessageBytes = std::size_t{1024} * 1024;  // a bigger Janus message drops the connection
+    std::size_t janusMaxMessageBytes =
+        std::size_t{1024} * 1024;  // a bigger Janus message drops the connection
 };
 
 struct MediaStats {
@@ -41,13 +42,13 @@ struct RoomRef {
 };
 
 class LegHost {
-public:
+  public:
     virtual ~LegHost() = default;
     virtual VideoRoom& videoRoom() = 0;
     virtual const MediaConfig& config() const = 0;
     virtual MediaStats& stats() = 0;
-    virtual std::optional<state::Participant> participant(const std::string& accountId,
-                                                          const std::string& participantId) const = 0;
+    virtual std::optional<state::Participant> participant(
+        const std::string& accountId, const std::string& participantId) const = 0;
 
     // The session's room, created on first use; nullopt when there is no media server.
     virtual void withRoom(const std::string& accountId, const std::string& sessionId,
@@ -55,9 +56,11 @@ public:
     virtual std::optional<RoomRef> existingRoom(const std::string& sessionId) const = 0;
     virtual HandleId controlHandle() const = 0;
     // A phone's way in: an idle remote publisher of the room, or a new one.
-    virtual void remotePublisherFor(const std::string& sessionId, const std::string& callId,
-                                    std::function<void(std::optional<JanusError>, RemotePublisher)> then) = 0;
-    virtual void releaseRemotePublisher(const std::string& sessionId, const std::string& callId) = 0;
+    virtual void remotePublisherFor(
+        const std::string& sessionId, const std::string& callId,
+        std::function<void(std::optional<JanusError>, RemotePublisher)> then) = 0;
+    virtual void releaseRemotePublisher(const std::string& sessionId,
+                                        const std::string& callId) = 0;
 
     // Handles: events of `handle` reach the browser leg `deviceId`.
     virtual void ownHandle(HandleId handle, const std::string& deviceId) = 0;
@@ -72,7 +75,8 @@ public:
     // Every leg of the session re-evaluates what it receives.
     virtual void refreshRoom(const std::string& sessionId) = 0;
     // The (feed, mid)s `participantId` should receive in `sessionId` (audio only for phones).
-    virtual std::set<FeedMid> wantedStreams(const std::string& accountId, const std::string& participantId,
+    virtual std::set<FeedMid> wantedStreams(const std::string& accountId,
+                                            const std::string& participantId,
                                             const std::string& sessionId, bool audioOnly) const = 0;
     // The published track (and its publisher's participant id and alias) behind a (feed, mid).
     struct TrackOwner {

@@ -8,11 +8,15 @@ namespace {
 using P = PubState;
 using PA = PubAction;
 
-PubStep stay(PubState s) { return {s, {}}; }
+PubStep stay(PubState s) {
+    return {s, {}};
+}
 
 // An answer or error for an offer no longer in flight (the leg left its room meanwhile): the
 // device still gets a reply to its request, and nothing else changes.
-PubStep stale(PubState s) { return {s, {PA::ReplyError}}; }
+PubStep stale(PubState s) {
+    return {s, {PA::ReplyError}};
+}
 }  // namespace
 
 PubStep next(PubState s, PubEvent e) {
@@ -29,8 +33,10 @@ PubStep next(PubState s, PubEvent e) {
             return stay(s);
         case P::Connecting:
         case P::Live:
-            if (e == PubEvent::Offer) return {s == P::Live ? P::ConfiguringLive : P::Configuring, {PA::Configure}};
-            if (e == PubEvent::WebrtcUp) return s == P::Live ? stay(s) : PubStep{P::Live, {PA::RefreshRoom}};
+            if (e == PubEvent::Offer)
+                return {s == P::Live ? P::ConfiguringLive : P::Configuring, {PA::Configure}};
+            if (e == PubEvent::WebrtcUp)
+                return s == P::Live ? stay(s) : PubStep{P::Live, {PA::RefreshRoom}};
             if (e == PubEvent::Hangup) return {P::Unpublished, {PA::RefreshRoom}};
             return stale(s);
         case P::Attaching:
@@ -41,7 +47,8 @@ PubStep next(PubState s, PubEvent e) {
     }
     // An offer is in flight.
     switch (e) {
-        case PubEvent::Offer: return {s, {PA::RejectBusy}};
+        case PubEvent::Offer:
+            return {s, {PA::RejectBusy}};
         case PubEvent::Answered:
             if (s == P::ConfiguringLive) return {P::Live, {PA::ReplyAnswer, PA::RefreshRoom}};
             return {P::Connecting, {PA::ReplyAnswer}};
@@ -53,15 +60,21 @@ PubStep next(PubState s, PubEvent e) {
             return s == P::Configuring ? PubStep{P::ConfiguringLive, {PA::RefreshRoom}} : stay(s);
         case PubEvent::Hangup:
             // The PeerConnection ended under a renegotiation: its answer brings a new one up.
-            if (s == P::Configuring || s == P::ConfiguringLive) return {P::Publishing, {PA::RefreshRoom}};
+            if (s == P::Configuring || s == P::ConfiguringLive)
+                return {P::Publishing, {PA::RefreshRoom}};
             return stay(s);
-        case PubEvent::Leave: break;  // handled above
+        case PubEvent::Leave:
+            break;  // handled above
     }
     return stay(s);
 }
 
-bool isLive(PubState s) { return s == P::Live || s == P::ConfiguringLive; }
-bool hasHandle(PubState s) { return s != P::Detached && s != P::Attaching; }
+bool isLive(PubState s) {
+    return s == P::Live || s == P::ConfiguringLive;
+}
+bool hasHandle(PubState s) {
+    return s != P::Detached && s != P::Attaching;
+}
 
 // ---- subscriber ----
 
@@ -89,18 +102,21 @@ SubStep drain(SubState s, std::vector<SubAction> actions = {}) {
 SubStep next(SubState s, SubEvent e) {
     switch (e) {
         case SubEvent::Refresh:
-            if (s.phase == S::Idle) return {{S::Requesting, false, s.janusOfferQueued}, {SA::Request}};
+            if (s.phase == S::Idle)
+                return {{S::Requesting, false, s.janusOfferQueued}, {SA::Request}};
             s.refreshQueued = true;
             return {s, {}};
         case SubEvent::JanusOffer:
-            if (s.phase == S::Idle) return {{S::Offered, s.refreshQueued, false}, {SA::SendJanusOffer}};
+            if (s.phase == S::Idle)
+                return {{S::Offered, s.refreshQueued, false}, {SA::SendJanusOffer}};
             s.janusOfferQueued = true;
             return {s, {}};
         case SubEvent::DeviceAnswer:
             if (s.phase != S::Offered) return {s, {SA::RejectAnswer}};
             s.phase = S::Starting;
             return {s, {SA::Start}};
-        case SubEvent::Hangup: return {{S::Requesting, false, false}, {SA::Reset, SA::Request}};
+        case SubEvent::Hangup:
+            return {{S::Requesting, false, false}, {SA::Reset, SA::Request}};
         case SubEvent::ReplyOffer:
             if (s.phase != S::Requesting) return {s, {}};
             if (s.janusOfferQueued) {
@@ -134,8 +150,9 @@ PhoneStep next(PhoneState s, PhoneEvent e) {
     if (e == PhoneEvent::End) return {Ph::Ended, {A::EndCall}};
     switch (s) {
         case Ph::Joining:
-            if (e == PhoneEvent::Joined) return {Ph::Live, {A::RefreshRoom}};  // the room's refresh includes this leg
-            return {s, {}};  // not in its room yet: Joined refreshes
+            if (e == PhoneEvent::Joined)
+                return {Ph::Live, {A::RefreshRoom}};  // the room's refresh includes this leg
+            return {s, {}};                           // not in its room yet: Joined refreshes
         case Ph::Live:
             if (e == PhoneEvent::Refresh) return {Ph::Forwarding, {A::ApplyForwards}};
             return {s, {}};
@@ -145,45 +162,64 @@ PhoneStep next(PhoneState s, PhoneEvent e) {
             if (e == PhoneEvent::NothingToForward) return {Ph::Live, {}};
             return {s, {}};
         case Ph::ForwardingStale:
-            if (e == PhoneEvent::ForwardsDone) return {Ph::Forwarding, {A::Report, A::ApplyForwards}};
+            if (e == PhoneEvent::ForwardsDone)
+                return {Ph::Forwarding, {A::Report, A::ApplyForwards}};
             if (e == PhoneEvent::NothingToForward) return {Ph::Forwarding, {A::ApplyForwards}};
             return {s, {}};
-        case Ph::Ended: break;
+        case Ph::Ended:
+            break;
     }
     return {s, {}};
 }
 
 const char* nameOf(PubState s) {
     switch (s) {
-        case P::Detached: return "detached";
-        case P::Attaching: return "attaching";
-        case P::Unpublished: return "unpublished";
-        case P::Publishing: return "publishing";
-        case P::Connecting: return "connecting";
-        case P::Live: return "live";
-        case P::Configuring: return "configuring";
-        case P::ConfiguringLive: return "configuring-live";
+        case P::Detached:
+            return "detached";
+        case P::Attaching:
+            return "attaching";
+        case P::Unpublished:
+            return "unpublished";
+        case P::Publishing:
+            return "publishing";
+        case P::Connecting:
+            return "connecting";
+        case P::Live:
+            return "live";
+        case P::Configuring:
+            return "configuring";
+        case P::ConfiguringLive:
+            return "configuring-live";
     }
     return "?";
 }
 
 const char* nameOf(SubPhase s) {
     switch (s) {
-        case S::Idle: return "idle";
-        case S::Requesting: return "requesting";
-        case S::Offered: return "offered";
-        case S::Starting: return "starting";
+        case S::Idle:
+            return "idle";
+        case S::Requesting:
+            return "requesting";
+        case S::Offered:
+            return "offered";
+        case S::Starting:
+            return "starting";
     }
     return "?";
 }
 
 const char* nameOf(PhoneState s) {
     switch (s) {
-        case PhoneState::Joining: return "joining";
-        case PhoneState::Live: return "live";
-        case PhoneState::Forwarding: return "forwarding";
-        case PhoneState::ForwardingStale: return "forwarding-stale";
-        case PhoneState::Ended: return "ended";
+        case PhoneState::Joining:
+            return "joining";
+        case PhoneState::Live:
+            return "live";
+        case PhoneState::Forwarding:
+            return "forwarding";
+        case PhoneState::ForwardingStale:
+            return "forwarding-stale";
+        case PhoneState::Ended:
+            return "ended";
     }
     return "?";
 }

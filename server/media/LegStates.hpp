@@ -26,22 +26,22 @@ enum class PubState {
 };
 enum class PubEvent { Offer, Answered, Failed, WebrtcUp, Hangup, Leave };
 enum class PubAction {
-    RejectBusy,       // the device's previous offer is still being negotiated
-    AttachAndJoin,    // attach a handle, joinandconfigure with the offer
-    Publish,          // "publish" the offer on the existing handle
-    Configure,        // "configure" the offer on the existing handle
-    ReplyAnswer,      // hand the answer to the device
-    ReplyError,       // hand the error to the device
-    RefreshRoom,      // what others receive may have changed
-    Retire,           // let the handle go once nobody receives its feed
+    RejectBusy,     // the device's previous offer is still being negotiated
+    AttachAndJoin,  // attach a handle, joinandconfigure with the offer
+    Publish,        // "publish" the offer on the existing handle
+    Configure,      // "configure" the offer on the existing handle
+    ReplyAnswer,    // hand the answer to the device
+    ReplyError,     // hand the error to the device
+    RefreshRoom,    // what others receive may have changed
+    Retire,         // let the handle go once nobody receives its feed
 };
 struct PubStep {
     PubState state;
     std::vector<PubAction> actions;
 };
 PubStep next(PubState state, PubEvent event);
-bool isLive(PubState state);       // its streams may be subscribed to
-bool hasHandle(PubState state);    // a Janus handle is held
+bool isLive(PubState state);     // its streams may be subscribed to
+bool hasHandle(PubState state);  // a Janus handle is held
 
 // ---- a browser's subscriber PeerConnection (VideoRoom multistream subscriber handle) ----
 
@@ -53,33 +53,35 @@ enum class SubPhase {
 };
 struct SubState {
     SubPhase phase = SubPhase::Idle;
-    bool refreshQueued = false;     // what it should receive changed while busy
-    bool janusOfferQueued = false;  // Janus renegotiated on its own while busy (the leg keeps the offer)
+    bool refreshQueued = false;  // what it should receive changed while busy
+    bool janusOfferQueued =
+        false;  // Janus renegotiated on its own while busy (the leg keeps the offer)
     bool operator==(const SubState& o) const {
-        return phase == o.phase && refreshQueued == o.refreshQueued && janusOfferQueued == o.janusOfferQueued;
+        return phase == o.phase && refreshQueued == o.refreshQueued &&
+               janusOfferQueued == o.janusOfferQueued;
     }
 };
 enum class SubEvent {
-    Refresh,         // what it should receive may have changed
-    NothingToAsk,    // Refresh found it already receives exactly that
-    ReplyOffer,      // join/update answered with an offer
-    ReplyNoOffer,    // join/update answered: nothing to renegotiate
-    ReplyFailed,     // join/update failed
-    ReplyNoSuchFeed, // join/update named a feed not yet in the room (428): ask again shortly
-    JanusOffer,      // Janus sent an offer on its own
-    DeviceAnswer,    // the device answered our sdpOffer
-    Started,         // Janus took the answer (or refused it: the device is told either way)
-    Hangup,          // Janus closed the subscriber PeerConnection
+    Refresh,          // what it should receive may have changed
+    NothingToAsk,     // Refresh found it already receives exactly that
+    ReplyOffer,       // join/update answered with an offer
+    ReplyNoOffer,     // join/update answered: nothing to renegotiate
+    ReplyFailed,      // join/update failed
+    ReplyNoSuchFeed,  // join/update named a feed not yet in the room (428): ask again shortly
+    JanusOffer,       // Janus sent an offer on its own
+    DeviceAnswer,     // the device answered our sdpOffer
+    Started,          // Janus took the answer (or refused it: the device is told either way)
+    Hangup,           // Janus closed the subscriber PeerConnection
 };
 enum class SubAction {
-    Request,          // compute what it should receive and ask Janus (or report NothingToAsk)
-    RetryLater,       // Refresh again after a short delay
-    SendOffer,        // send the reply's offer to the device
-    SendJanusOffer,   // send the offer Janus made on its own (the event's, or the queued one)
-    DropJanusOffer,   // our reply's offer is newer than the queued one
-    Start,            // pass the device's answer to Janus
-    RejectAnswer,     // no sdpOffer is waiting for an answer
-    Reset,            // detach the handle; a new PeerConnection starts over
+    Request,         // compute what it should receive and ask Janus (or report NothingToAsk)
+    RetryLater,      // Refresh again after a short delay
+    SendOffer,       // send the reply's offer to the device
+    SendJanusOffer,  // send the offer Janus made on its own (the event's, or the queued one)
+    DropJanusOffer,  // our reply's offer is newer than the queued one
+    Start,           // pass the device's answer to Janus
+    RejectAnswer,    // no sdpOffer is waiting for an answer
+    Reset,           // detach the handle; a new PeerConnection starts over
 };
 struct SubStep {
     SubState state;
@@ -90,11 +92,11 @@ SubStep next(SubState state, SubEvent event);
 // ---- a phone leg (remote publisher in, rtp_forwards out) ----
 
 enum class PhoneState {
-    Joining,           // its room and remote publisher are being set up
-    Live,              // publishing; forwards match what it should hear
-    Forwarding,        // rtp_forward changes in flight
-    ForwardingStale,   // … and what it should hear changed meanwhile
-    Ended,             // told to end; released
+    Joining,          // its room and remote publisher are being set up
+    Live,             // publishing; forwards match what it should hear
+    Forwarding,       // rtp_forward changes in flight
+    ForwardingStale,  // … and what it should hear changed meanwhile
+    Ended,            // told to end; released
 };
 enum class PhoneEvent {
     Joined,            // in its room, publishing

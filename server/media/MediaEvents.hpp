@@ -63,7 +63,7 @@ using MediaReply = std::function<void(std::optional<MediaError>, T)>;
 
 // How media talks back to a connected device (implemented by signaling).
 class DeviceSink {
-public:
+  public:
     virtual ~DeviceSink() = default;
     virtual void streamsOffered(const StreamsOffer& offer) = 0;
     virtual void dtmfHeard(const HeardDtmf& dtmf) = 0;
@@ -81,7 +81,7 @@ struct ForwardedStream {
 
 // How media talks back to a phone leg (implemented by the SIP bridge).
 class PhoneSink {
-public:
+  public:
     virtual ~PhoneSink() = default;
     virtual void forwardsChanged(const std::vector<ForwardedStream>& streams) = 0;
     // The phone must leave (participant removed or deleted, session deleted, media server gone).
@@ -97,7 +97,14 @@ struct PhoneEndpoint {
 };
 
 // Why a phone could not join its participant's session; the bridge maps it to a SIP status.
-enum class JoinError { AlreadyAttached, NoParticipant, NotInSession, MediaUnavailable, MediaRefused, CallEnded };
+enum class JoinError {
+    AlreadyAttached,
+    NoParticipant,
+    NotInSession,
+    MediaUnavailable,
+    MediaRefused,
+    CallEnded
+};
 struct PhoneJoinFailure {
     JoinError kind;
     std::string detail;
@@ -107,12 +114,13 @@ using PhoneAttached = std::function<void(std::optional<PhoneJoinFailure>, PhoneE
 // What media needs to know of call control: who is where. Implemented over CallControl by the
 // wiring, so media does not depend on the REST layer.
 class Membership {
-public:
+  public:
     virtual ~Membership() = default;
-    virtual std::optional<state::Participant> participant(const std::string& accountId,
-                                                          const std::string& participantId) const = 0;
+    virtual std::optional<state::Participant> participant(
+        const std::string& accountId, const std::string& participantId) const = 0;
     // The ids of the session's members; empty when the session does not exist.
-    virtual std::vector<std::string> members(const std::string& accountId, const std::string& sessionId) const = 0;
+    virtual std::vector<std::string> members(const std::string& accountId,
+                                             const std::string& sessionId) const = 0;
 };
 
 }  // namespace sb::media

@@ -12,8 +12,9 @@ namespace asio = boost::asio;
 // Without a janusUrl devices still connect (signaling only): no room is ever created, so nothing
 // reaches Janus; should anything try, it fails like an unreachable Janus.
 class MediaOrchestrator::OfflineJanus : public JanusPort {
-public:
-    void attach(const std::string&, std::function<void(bool, HandleId, const std::string&)> cb) override {
+  public:
+    void attach(const std::string&,
+                std::function<void(bool, HandleId, const std::string&)> cb) override {
         cb(false, 0, "no media server is configured");
     }
     void message(HandleId, nlohmann::json, nlohmann::json, JanusCallback cb) override {
@@ -24,7 +25,8 @@ public:
     void detach(HandleId) override {}
 };
 
-MediaOrchestrator::MediaOrchestrator(asio::any_io_executor executor, MediaConfig config, const Membership& membership)
+MediaOrchestrator::MediaOrchestrator(asio::any_io_executor executor, MediaConfig config,
+                                     const Membership& membership)
     : strand_(asio::make_strand(executor)), config_(std::move(config)), membership_(membership) {}
 
 MediaOrchestrator::~MediaOrchestrator() = default;
@@ -57,7 +59,8 @@ void MediaOrchestrator::start() {
         listener.onLost = [weak] {
             if (auto self = weak.lock(); self && self->rooms_) self->rooms_->janusLost();
         };
-        auto client = std::make_shared<JanusClient>(strand_, config_.janusUrl, std::move(listener), config_.janusMaxMessageBytes);
+        auto client = std::make_shared<JanusClient>(strand_, config_.janusUrl, std::move(listener),
+                                                    config_.janusMaxMessageBytes);
         client_ = client.get();
         janus_ = client;
     }
@@ -71,10 +74,13 @@ void MediaOrchestrator::stop() {
     });
 }
 
-MediaOrchestrator::Stats MediaOrchestrator::stats() const { return rooms_ ? rooms_->stats() : Stats{}; }
+MediaOrchestrator::Stats MediaOrchestrator::stats() const {
+    return rooms_ ? rooms_->stats() : Stats{};
+}
 
 void MediaOrchestrator::attachDevice(const std::string& deviceId, const std::string& accountId,
-                                     const std::string& participantId, std::shared_ptr<DeviceSink> sink) {
+                                     const std::string& participantId,
+                                     std::shared_ptr<DeviceSink> sink) {
     onStrand([deviceId, accountId, participantId, sink](MediaRooms& rooms) {
         rooms.addBrowser(deviceId, accountId, participantId, sink);
     });
@@ -84,19 +90,25 @@ void MediaOrchestrator::detachDevice(const std::string& deviceId) {
     onStrand([deviceId](MediaRooms& rooms) { rooms.removeBrowser(deviceId); });
 }
 
-void MediaOrchestrator::offer(const std::string& deviceId, std::string sdp, std::map<std::string, std::string> aliases,
+void MediaOrchestrator::offer(const std::string& deviceId, std::string sdp,
+                              std::map<std::string, std::string> aliases,
                               MediaReply<PublishAnswer> reply) {
-    onStrand([deviceId, sdp = std::move(sdp), aliases = std::move(aliases), reply = std::move(reply)](MediaRooms& rooms) mutable {
+    onStrand([deviceId, sdp = std::move(sdp), aliases = std::move(aliases),
+              reply = std::move(reply)](MediaRooms& rooms) mutable {
         auto* d = rooms.browser(deviceId);
-        if (!d) return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, {});
+        if (!d)
+            return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, {});
         d->offer(std::move(sdp), std::move(aliases), std::move(reply));
     });
 }
 
-void MediaOrchestrator::answer(const std::string& deviceId, std::string sdp, MediaReply<bool> reply) {
+void MediaOrchestrator::answer(const std::string& deviceId, std::string sdp,
+                               MediaReply<bool> reply) {
     onStrand([deviceId, sdp = std::move(sdp), reply = std::move(reply)](MediaRooms& rooms) mutable {
         auto* d = rooms.browser(deviceId);
-        if (!d) return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, false);
+        if (!d)
+            return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"},
+                         false);
         d->answer(std::move(sdp), std::move(reply));
     });
 }
@@ -104,16 +116,20 @@ void MediaOrchestrator::answer(const std::string& deviceId, std::string sdp, Med
 void MediaOrchestrator::attachPhone(const std::string& callId, const std::string& accountId,
                                     const std::string& participantId, std::uint16_t forwardPort,
                                     std::shared_ptr<PhoneSink> sink, PhoneAttached done) {
-    onStrand([=](MediaRooms& rooms) { rooms.addPhone(callId, accountId, participantId, forwardPort, sink, done); });
+    onStrand([=](MediaRooms& rooms) {
+        rooms.addPhone(callId, accountId, participantId, forwardPort, sink, done);
+    });
 }
 
 void MediaOrchestrator::detachPhone(const std::string& callId) {
     onStrand([callId](MediaRooms& rooms) { rooms.releasePhone(callId); });
 }
 
-void MediaOrchestrator::deviceDtmf(const std::string& deviceId, const std::string& tones, MediaReply<int> reply) {
+void MediaOrchestrator::deviceDtmf(const std::string& deviceId, const std::string& tones,
+                                   MediaReply<int> reply) {
     onStrand([deviceId, tones, reply](MediaRooms& rooms) {
-        if (!rooms.browser(deviceId)) return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, 0);
+        if (!rooms.browser(deviceId))
+            return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, 0);
         reply(std::nullopt, rooms.deviceDtmf(deviceId, tones));
     });
 }
@@ -122,17 +138,25 @@ void MediaOrchestrator::phoneDigit(const std::string& callId, char digit) {
     onStrand([callId, digit](MediaRooms& rooms) { rooms.phoneDigit(callId, digit); });
 }
 
-void MediaOrchestrator::membershipChanged(const std::string& accountId, const std::string& participantId) {
-    onStrand([accountId, participantId](MediaRooms& rooms) { rooms.membershipChanged(accountId, participantId); });
+void MediaOrchestrator::membershipChanged(const std::string& accountId,
+                                          const std::string& participantId) {
+    onStrand([accountId, participantId](MediaRooms& rooms) {
+        rooms.membershipChanged(accountId, participantId);
+    });
 }
 
-void MediaOrchestrator::participantDeleted(const std::string& accountId, const std::string& participantId) {
-    onStrand([accountId, participantId](MediaRooms& rooms) { rooms.participantDeleted(accountId, participantId); });
+void MediaOrchestrator::participantDeleted(const std::string& accountId,
+                                           const std::string& participantId) {
+    onStrand([accountId, participantId](MediaRooms& rooms) {
+        rooms.participantDeleted(accountId, participantId);
+    });
 }
 
 void MediaOrchestrator::sessionDeleted(const std::string& accountId, const std::string& sessionId,
                                        const std::vector<std::string>& members) {
-    onStrand([accountId, sessionId, members](MediaRooms& rooms) { rooms.sessionDeleted(accountId, sessionId, members); });
+    onStrand([accountId, sessionId, members](MediaRooms& rooms) {
+        rooms.sessionDeleted(accountId, sessionId, members);
+    });
 }
 
 }  // namespace sb::media

@@ -19,30 +19,33 @@ namespace sb::media {
 class MediaRooms;
 
 class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator> {
-public:
-    MediaOrchestrator(boost::asio::any_io_executor executor, MediaConfig config, const Membership& membership);
+  public:
+    MediaOrchestrator(boost::asio::any_io_executor executor, MediaConfig config,
+                      const Membership& membership);
     ~MediaOrchestrator();
 
     void start();
     void stop();
 
-    void attachDevice(const std::string& deviceId, const std::string& accountId, const std::string& participantId,
-                      std::shared_ptr<DeviceSink> sink);
+    void attachDevice(const std::string& deviceId, const std::string& accountId,
+                      const std::string& participantId, std::shared_ptr<DeviceSink> sink);
     void detachDevice(const std::string& deviceId);
     // offerSdp of the publishing peer connection; `aliases` maps msid → alias.
-    void offer(const std::string& deviceId, std::string sdp, std::map<std::string, std::string> aliases,
-               MediaReply<PublishAnswer> reply);
+    void offer(const std::string& deviceId, std::string sdp,
+               std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply);
     // answerSdp for the last StreamsOffer sent to the device.
     void answer(const std::string& deviceId, std::string sdp, MediaReply<bool> reply);
 
     // A phone call joins its participant's session: audio-only, as a Janus remote publisher, and
     // receiving what the participant is subscribed to through rtp_forward to `forwardPort`.
-    void attachPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
-                     std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done);
+    void attachPhone(const std::string& callId, const std::string& accountId,
+                     const std::string& participantId, std::uint16_t forwardPort,
+                     std::shared_ptr<PhoneSink> sink, PhoneAttached done);
     void detachPhone(const std::string& callId);
     // DTMF crosses between browsers and phones of a session as events: a device's `sendDtmf`
     // reaches the phone legs that hear that participant (the reply counts them); a phone's digits
-    // reach, as HeardDtmf, the devices that hear the phone (browsers cannot receive RFC 4733 events).
+    // reach, as HeardDtmf, the devices that hear the phone (browsers cannot receive RFC 4733
+    // events).
     void deviceDtmf(const std::string& deviceId, const std::string& tones, MediaReply<int> reply);
     void phoneDigit(const std::string& callId, char digit);
 
@@ -57,7 +60,7 @@ public:
 
     class OfflineJanus;
 
-private:
+  private:
     template <class F>
     void onStrand(F f);
 

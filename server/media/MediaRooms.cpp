@@ -18,10 +18,11 @@ std::uint64_t randomRoomId() {
 
 }  // namespace
 
-MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config,
-                       Scheduler scheduler)
+MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership,
+                       MediaConfig config, Scheduler scheduler)
     : janus_(std::move(janus)),
-      videoRoom_(*janus_, RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom}),
+      videoRoom_(*janus_,
+                 RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom}),
       membership_(membership),
       config_(std::move(config)),
       scheduler_(std::move(scheduler)) {}
@@ -39,7 +40,8 @@ std::vector<std::string> MediaRooms::browsersWhere(
     return ids;
 }
 
-std::vector<std::string> MediaRooms::phonesWhere(const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const {
+std::vector<std::string> MediaRooms::phonesWhere(
+    const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const {
     std::vector<std::string> ids;
     for (const auto& [id, leg] : phones_)
         if (pred(leg)) ids.push_back(id);
@@ -58,8 +60,8 @@ PhoneLeg* MediaRooms::phone(const std::string& callId) {
 
 // ---- legs ----
 
-void MediaRooms::addBrowser(const std::string& deviceId, const std::string& accountId, const std::string& participantId,
-                            std::shared_ptr<DeviceSink> sink) {
+void MediaRooms::addBrowser(const std::string& deviceId, const std::string& accountId,
+                            const std::string& participantId, std::shared_ptr<DeviceSink> sink) {
     auto& leg = browsers_[deviceId];
     if (!leg) ++stats_.devices;
     leg = std::make_unique<BrowserLeg>(*this, deviceId, accountId, participantId, std::move(sink));
@@ -77,11 +79,14 @@ void MediaRooms::removeBrowser(const std::string& deviceId) {
     reap();
 }
 
-void MediaRooms::addPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
-                          std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done) {
-    if (phones_.count(callId)) return done(PhoneJoinFailure{JoinError::AlreadyAttached, "call is already attached"}, {});
+void MediaRooms::addPhone(const std::string& callId, const std::string& accountId,
+                          const std::string& participantId, std::uint16_t forwardPort,
+                          std::shared_ptr<PhoneSink> sink, PhoneAttached done) {
+    if (phones_.count(callId))
+        return done(PhoneJoinFailure{JoinError::AlreadyAttached, "call is already attached"}, {});
     auto& leg = phones_[callId];
-    leg = std::make_unique<PhoneLeg>(*this, callId, accountId, participantId, forwardPort, std::move(sink));
+    leg = std::make_unique<PhoneLeg>(*this, callId, accountId, participantId, forwardPort,
+                                     std::move(sink));
     ++stats_.devices;
     ++stats_.phones;
     leg->join(std::move(done));
@@ -117,7 +122,8 @@ void MediaRooms::phoneDigit(const std::string& callId, char digit) {
     auto* p = phone(callId);
     if (!p || p->feed() == 0) return;
     for (auto& [id, d] : browsers_)
-        if (d->receives(p->feed())) d->sink().dtmfHeard({p->participantId(), std::string(1, digit), "phone-" + callId});
+        if (d->receives(p->feed()))
+            d->sink().dtmfHeard({p->participantId(), std::string(1, digit), "phone-" + callId});
 }
 
 // ---- rooms ----
@@ -148,20 +154,23 @@ void MediaRooms::withRoom(const std::string& accountId, const std::string& sessi
     room->waiters.push_back(std::move(then));
     const auto roomId = room->roomId;
     rooms_[sessionId] = std::move(room);
-    videoRoom_.createRoom(control_, roomId, sessionId, [self = shared_from_this(), sessionId, roomId](std::optional<JanusError> error) {
-        auto found = self->rooms_.find(sessionId);
-        if (found == self->rooms_.end() || found->second->roomId != roomId) return;
-        auto waiters = std::move(found->second->waiters);
-        if (error) {
-            app::log(app::LogLevel::Error, "media: cannot create room for session " + sessionId + ": " + error->reason);
-            self->rooms_.erase(found);
-            for (auto& w : waiters) w(std::nullopt);
-            return;
-        }
-        found->second->created = true;
-        ++self->stats_.rooms;
-        for (auto& w : waiters) w(RoomRef{sessionId, roomId});
-    });
+    videoRoom_.createRoom(
+        control_, roomId, sessionId,
+        [self = shared_from_this(), sessionId, roomId](std::optional<JanusError> error) {
+            auto found = self->rooms_.find(sessionId);
+            if (found == self->rooms_.end() || found->second->roomId != roomId) return;
+            auto waiters = std::move(found->second->waiters);
+            if (error) {
+                app::log(app::LogLevel::Error, "media: cannot create room for session " +
+                                                   sessionId + ": " + error->reason);
+                self->rooms_.erase(found);
+                for (auto& w : waiters) w(std::nullopt);
+                return;
+            }
+            found->second->created = true;
+            ++self->stats_.rooms;
+            for (auto& w : waiters) w(RoomRef{sessionId, roomId});
+        });
 }
 
 std::optional<RoomRef> MediaRooms::existingRoom(const std::string& sessionId) const {
@@ -170,8 +179,9 @@ std::optional<RoomRef> MediaRooms::existingRoom(const std::string& sessionId) co
     return RoomRef{sessionId, it->second->roomId};
 }
 
-void MediaRooms::remotePublisherFor(const std::string& sessionId, const std::string& callId,
-                                    std::function<void(std::optional<JanusError>, RemotePublisher)> then) {
+void MediaRooms::remotePublisherFor(
+    const std::string& sessionId, const std::string& callId,
+    std::function<void(std::optional<JanusError>, RemotePublisher)> then) {
     auto it = rooms_.find(sessionId);
     if (it == rooms_.end()) return then(JanusError{0, "room is gone"}, {});
     for (auto& remote : it->second->remotes) {
@@ -179,16 +189,17 @@ void MediaRooms::remotePublisherFor(const std::string& sessionId, const std::str
         remote.callId = callId;  // reuse an idle remote publisher (its ports never leak)
         return then(std::nullopt, remote.endpoint);
     }
-    videoRoom_.addRemotePublisher(control_, it->second->roomId, config_.remotePublisherIface,
-                                  [self = shared_from_this(), sessionId, callId, then](std::optional<JanusError> error,
-                                                                                       const RemotePublisher& remote) {
-                                      auto room = self->rooms_.find(sessionId);
-                                      if (!error && room == self->rooms_.end()) error = JanusError{0, "room is gone"};
-                                      if (error) return then(error, {});
-                                      room->second->remotes.push_back({remote, callId});
-                                      ++self->stats_.remotePublishers;
-                                      then(std::nullopt, remote);
-                                  });
+    videoRoom_.addRemotePublisher(
+        control_, it->second->roomId, config_.remotePublisherIface,
+        [self = shared_from_this(), sessionId, callId, then](std::optional<JanusError> error,
+                                                             const RemotePublisher& remote) {
+            auto room = self->rooms_.find(sessionId);
+            if (!error && room == self->rooms_.end()) error = JanusError{0, "room is gone"};
+            if (error) return then(error, {});
+            room->second->remotes.push_back({remote, callId});
+            ++self->stats_.remotePublishers;
+            then(std::nullopt, remote);
+        });
 }
 
 void MediaRooms::releaseRemotePublisher(const std::string& sessionId, const std::string& callId) {
@@ -200,7 +211,8 @@ void MediaRooms::releaseRemotePublisher(const std::string& sessionId, const std:
 
 bool MediaRooms::inUse(const std::string& sessionId) const {
     for (const auto& [id, d] : browsers_)
-        if (d->publishSession() == sessionId || d->subscribeSession() == sessionId || d->offerSession() == sessionId)
+        if (d->publishSession() == sessionId || d->subscribeSession() == sessionId ||
+            d->offerSession() == sessionId)
             return true;
     for (const auto& [id, p] : phones_)
         if (p->session() == sessionId) return true;
@@ -257,15 +269,17 @@ void MediaRooms::reap() {
 template <class F>
 void MediaRooms::forEachPublisher(const std::string& sessionId, F f) const {
     for (const auto& [id, d] : browsers_)
-        if (d->publishesLive(sessionId)) f(d->participantId(), d->feed(), d->tracks(), [&d = *d](const std::string& msid) {
-            return d.aliasOf(msid);
-        });
+        if (d->publishesLive(sessionId))
+            f(d->participantId(), d->feed(), d->tracks(),
+              [&d = *d](const std::string& msid) { return d.aliasOf(msid); });
     for (const auto& [id, p] : phones_)
         if (p->publishesLive(sessionId))
-            f(p->participantId(), p->feed(), p->tracks(), [](const std::string&) { return std::optional<std::string>(); });
+            f(p->participantId(), p->feed(), p->tracks(),
+              [](const std::string&) { return std::optional<std::string>(); });
 }
 
-std::set<FeedMid> MediaRooms::wantedStreams(const std::string& accountId, const std::string& participantId,
+std::set<FeedMid> MediaRooms::wantedStreams(const std::string& accountId,
+                                            const std::string& participantId,
                                             const std::string& sessionId, bool audioOnly) const {
     std::set<FeedMid> wanted;
     auto p = participant(accountId, participantId);
@@ -273,15 +287,18 @@ std::set<FeedMid> MediaRooms::wantedStreams(const std::string& accountId, const 
     std::vector<state::SessionMember> members;
     for (auto& id : membership_.members(accountId, sessionId)) members.push_back({std::move(id)});
     std::vector<state::PublishedStream> streams;
-    forEachPublisher(sessionId, [&](const std::string& pid, std::uint64_t, const std::vector<PublishedTrack>& tracks,
-                                    const auto& aliasOf) {
-        std::set<std::string> seen;
-        for (const auto& t : tracks)
-            if (seen.insert(t.msid).second) streams.push_back({pid, t.msid, aliasOf(t.msid)});
-    });
-    auto received = state::receivedStreams(participantId, sessionId, p->subscriptions, members, streams);
-    forEachPublisher(sessionId, [&](const std::string& pid, std::uint64_t feed, const std::vector<PublishedTrack>& tracks,
-                                    const auto&) {
+    forEachPublisher(sessionId,
+                     [&](const std::string& pid, std::uint64_t,
+                         const std::vector<PublishedTrack>& tracks, const auto& aliasOf) {
+                         std::set<std::string> seen;
+                         for (const auto& t : tracks)
+                             if (seen.insert(t.msid).second)
+                                 streams.push_back({pid, t.msid, aliasOf(t.msid)});
+                     });
+    auto received =
+        state::receivedStreams(participantId, sessionId, p->subscriptions, members, streams);
+    forEachPublisher(sessionId, [&](const std::string& pid, std::uint64_t feed,
+                                    const std::vector<PublishedTrack>& tracks, const auto&) {
         for (const auto& t : tracks) {
             if (audioOnly && t.kind != "audio") continue;  // a phone hears, it does not watch
             for (const auto& r : received)
@@ -314,7 +331,8 @@ void MediaRooms::refreshRoom(const std::string& sessionId) {
     auto browserIds = browsersWhere([&](const std::unique_ptr<BrowserLeg>& d) {
         return d->subscribeSession() == sessionId || inSession(d->accountId(), d->participantId());
     });
-    auto phoneIds = phonesWhere([&](const std::unique_ptr<PhoneLeg>& p) { return p->session() == sessionId; });
+    auto phoneIds =
+        phonesWhere([&](const std::unique_ptr<PhoneLeg>& p) { return p->session() == sessionId; });
     for (const auto& id : browserIds)
         if (auto* d = browser(id)) d->refresh();
     for (const auto& id : phoneIds)
@@ -332,7 +350,8 @@ void MediaRooms::onHandleEvent(HandleId handle, const nlohmann::json& msg) {
 void MediaRooms::janusReady() {
     videoRoom_.attach([self = shared_from_this()](std::optional<JanusError> error, HandleId h) {
         if (error) {
-            app::log(app::LogLevel::Error, "media: cannot attach to the VideoRoom plugin: " + error->reason);
+            app::log(app::LogLevel::Error,
+                     "media: cannot attach to the VideoRoom plugin: " + error->reason);
             return;
         }
         self->control_ = h;
@@ -354,7 +373,8 @@ void MediaRooms::janusLost() {
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");
     for (auto& [id, d] : browsers_) d->forgetJanus();
-    stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders = stats_.remotePublishers = 0;
+    stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders =
+        stats_.remotePublishers = 0;
     stats_.spareRooms = 0;
 }
 

@@ -19,17 +19,19 @@
 namespace sb::media {
 
 class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRooms> {
-public:
+  public:
     using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
 
     // Keeps `janus` alive as long as a Janus reply can still reach the registry.
-    MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config, Scheduler scheduler);
+    MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config,
+               Scheduler scheduler);
 
-    void addBrowser(const std::string& deviceId, const std::string& accountId, const std::string& participantId,
-                    std::shared_ptr<DeviceSink> sink);
+    void addBrowser(const std::string& deviceId, const std::string& accountId,
+                    const std::string& participantId, std::shared_ptr<DeviceSink> sink);
     void removeBrowser(const std::string& deviceId);
-    void addPhone(const std::string& callId, const std::string& accountId, const std::string& participantId,
-                  std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink, PhoneAttached done);
+    void addPhone(const std::string& callId, const std::string& accountId,
+                  const std::string& participantId, std::uint16_t forwardPort,
+                  std::shared_ptr<PhoneSink> sink, PhoneAttached done);
     int deviceDtmf(const std::string& deviceId, const std::string& tones);  // phones reached
     void phoneDigit(const std::string& callId, char digit);
 
@@ -52,10 +54,13 @@ public:
                   std::function<void(std::optional<RoomRef>)> then) override;
     std::optional<RoomRef> existingRoom(const std::string& sessionId) const override;
     HandleId controlHandle() const override { return control_; }
-    void remotePublisherFor(const std::string& sessionId, const std::string& callId,
-                            std::function<void(std::optional<JanusError>, RemotePublisher)> then) override;
+    void remotePublisherFor(
+        const std::string& sessionId, const std::string& callId,
+        std::function<void(std::optional<JanusError>, RemotePublisher)> then) override;
     void releaseRemotePublisher(const std::string& sessionId, const std::string& callId) override;
-    void ownHandle(HandleId handle, const std::string& deviceId) override { owners_[handle] = deviceId; }
+    void ownHandle(HandleId handle, const std::string& deviceId) override {
+        owners_[handle] = deviceId;
+    }
     void disownHandle(HandleId handle) override { owners_.erase(handle); }
     void retire(HandleId handle, std::uint64_t feed) override;
     void subscriptionsChanged() override { reap(); }
@@ -67,10 +72,12 @@ public:
     BrowserLeg* browser(const std::string& deviceId) override;
     PhoneLeg* phone(const std::string& callId) override;
     void releasePhone(const std::string& callId) override;
-    void after(std::chrono::milliseconds delay, std::function<void()> fn) override { scheduler_(delay, std::move(fn)); }
+    void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
+        scheduler_(delay, std::move(fn));
+    }
     std::shared_ptr<LegHost> self() override { return shared_from_this(); }
 
-private:
+  private:
     struct Room {
         std::string accountId, sessionId;
         std::uint64_t roomId = 0;
@@ -90,8 +97,10 @@ private:
 
     void reap();
     // The ids of the legs that match: taken before acting, as acting may remove legs.
-    std::vector<std::string> browsersWhere(const std::function<bool(const std::unique_ptr<BrowserLeg>&)>& pred) const;
-    std::vector<std::string> phonesWhere(const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const;
+    std::vector<std::string> browsersWhere(
+        const std::function<bool(const std::unique_ptr<BrowserLeg>&)>& pred) const;
+    std::vector<std::string> phonesWhere(
+        const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const;
     bool inUse(const std::string& sessionId) const;
     // Visits every publisher live in `sessionId`: f(participantId, feed, tracks, aliasOf).
     template <class F>

@@ -12,8 +12,9 @@ constexpr int kMaxNoSuchFeedRetries = 20;                          // per call, 
 constexpr auto kNoSuchFeedDelay = std::chrono::milliseconds(100);  // … 2 s in all
 }  // namespace
 
-PhoneLeg::PhoneLeg(LegHost& host, std::string callId, std::string accountId, std::string participantId,
-                   std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink)
+PhoneLeg::PhoneLeg(LegHost& host, std::string callId, std::string accountId,
+                   std::string participantId, std::uint16_t forwardPort,
+                   std::shared_ptr<PhoneSink> sink)
     : host_(host),
       id_(std::move(callId)),
       accountId_(std::move(accountId)),
@@ -36,35 +37,48 @@ void PhoneLeg::join(PhoneAttached done) {
     if (!p) return refuse(JoinError::NoParticipant, "participant no longer exists");
     if (!p->sessionId) return refuse(JoinError::NotInSession, "participant is not in a session");
     const std::string sessionId = *p->sessionId;
-    host_.withRoom(accountId_, sessionId, [host = host_.self(), id = id_, sessionId, done](const std::optional<RoomRef>& room) {
-        if (!host->phone(id)) return done(PhoneJoinFailure{JoinError::CallEnded, "call ended"}, {});
-        if (!room) {
-            host->releasePhone(id);
-            return done(PhoneJoinFailure{JoinError::MediaUnavailable, "no media server available"}, {});
-        }
-        host->remotePublisherFor(sessionId, id, [host, id, sessionId, done](const std::optional<JanusError>& error,
-                                                                           const RemotePublisher& remote) {
-            auto* leg = host->phone(id);
-            if (!leg) {
-                if (!error) host->releaseRemotePublisher(sessionId, id);
+    host_.withRoom(
+        accountId_, sessionId,
+        [host = host_.self(), id = id_, sessionId, done](const std::optional<RoomRef>& room) {
+            if (!host->phone(id))
                 return done(PhoneJoinFailure{JoinError::CallEnded, "call ended"}, {});
-            }
-            if (error) {
-                app::log(app::LogLevel::Error, "media: add_remote_publisher failed: " + error->reason);
+            if (!room) {
                 host->releasePhone(id);
-                return done(PhoneJoinFailure{JoinError::MediaRefused, "media server refused the phone: " + error->reason}, {});
+                return done(
+                    PhoneJoinFailure{JoinError::MediaUnavailable, "no media server available"}, {});
             }
-            leg->feed_ = remote.id;
-            leg->session_ = sessionId;
-            // RTP from a remote publisher needs no ICE: live at once.
-            leg->tracks_ = {PublishedTrack{"0", "audio", "phone-" + id, "phone-audio", "pcmu", 0}};
-            done(std::nullopt, PhoneEndpoint{remote.host, remote.port});
-            if (host->phone(id)) leg->on(PhoneEvent::Joined);
+            host->remotePublisherFor(
+                sessionId, id,
+                [host, id, sessionId, done](const std::optional<JanusError>& error,
+                                            const RemotePublisher& remote) {
+                    auto* leg = host->phone(id);
+                    if (!leg) {
+                        if (!error) host->releaseRemotePublisher(sessionId, id);
+                        return done(PhoneJoinFailure{JoinError::CallEnded, "call ended"}, {});
+                    }
+                    if (error) {
+                        app::log(app::LogLevel::Error,
+                                 "media: add_remote_publisher failed: " + error->reason);
+                        host->releasePhone(id);
+                        return done(
+                            PhoneJoinFailure{JoinError::MediaRefused,
+                                             "media server refused the phone: " + error->reason},
+                            {});
+                    }
+                    leg->feed_ = remote.id;
+                    leg->session_ = sessionId;
+                    // RTP from a remote publisher needs no ICE: live at once.
+                    leg->tracks_ = {
+                        PublishedTrack{"0", "audio", "phone-" + id, "phone-audio", "pcmu", 0}};
+                    done(std::nullopt, PhoneEndpoint{remote.host, remote.port});
+                    if (host->phone(id)) leg->on(PhoneEvent::Joined);
+                });
         });
-    });
 }
 
-void PhoneLeg::refresh() { on(PhoneEvent::Refresh); }
+void PhoneLeg::refresh() {
+    on(PhoneEvent::Refresh);
+}
 
 void PhoneLeg::end(const std::string& reason) {
     endReason_ = reason;
@@ -76,9 +90,15 @@ void PhoneLeg::on(PhoneEvent event) {
     state_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
-            case PhoneAction::RefreshRoom: host_.refreshRoom(session_); break;
-            case PhoneAction::ApplyForwards: applyForwards(); break;
-            case PhoneAction::Report: report(); break;
+            case PhoneAction::RefreshRoom:
+                host_.refreshRoom(session_);
+                break;
+            case PhoneAction::ApplyForwards:
+                applyForwards();
+                break;
+            case PhoneAction::Report:
+                report();
+                break;
             case PhoneAction::EndCall: {
                 auto sink = sink_;
                 auto& host = host_;
@@ -95,7 +115,8 @@ void PhoneLeg::applyForwards() {
     auto p = host_.participant(accountId_, participantId_);
     std::string sessionId = p && p->sessionId ? *p->sessionId : std::string();
     if (sessionId != session_)
-        return end(sessionId.empty() ? "participant left the session" : "participant moved to another session");
+        return end(sessionId.empty() ? "participant left the session"
+                                     : "participant moved to another session");
     auto room = host_.existingRoom(session_);
     if (!room || !host_.controlHandle()) return on(PhoneEvent::NothingToForward);
     auto wanted = host_.wantedStreams(accountId_, participantId_, session_, true);
@@ -122,29 +143,33 @@ void PhoneLeg::applyForwards() {
         if (current.count(fm)) continue;
         std::uint32_t ssrc = nextSsrc_++;
         ++*pending;
-        videoRoom.rtpForward(control, room->roomId, fm, host_.config().forwardHost, forwardPort_, ssrc,
-                             [host, id = id_, fm, ssrc, roomId = room->roomId, finished](std::optional<JanusError> error,
-                                                                                        std::uint64_t streamId) {
-            auto* leg = host->phone(id);
-            if (!leg) {
-                // Ended meanwhile: a forward made for it is stopped at once.
-                if (!error) host->videoRoom().stopRtpForward(host->controlHandle(), roomId, fm.first, streamId);
-            } else if (!error) {
-                leg->forwards_[fm] = {streamId, ssrc};
-                leg->noSuchFeedRetries_ = 0;
-                ++host->stats().forwarders;
-            } else if (error->noSuchFeed() && leg->noSuchFeedRetries_ < kMaxNoSuchFeedRetries) {
-                // A remote publisher answered but not yet in its room: the next refresh asks
-                // again, as the forward is still wanted and not made.
-                ++leg->noSuchFeedRetries_;
-                host->after(kNoSuchFeedDelay, [host, id] {
-                    if (auto* again = host->phone(id)) again->refresh();
-                });
-            } else {
-                app::log(app::LogLevel::Warn, "media: rtp_forward for call " + id + " failed: " + error->reason);
-            }
-            finished();
-        });
+        videoRoom.rtpForward(
+            control, room->roomId, fm, host_.config().forwardHost, forwardPort_, ssrc,
+            [host, id = id_, fm, ssrc, roomId = room->roomId, finished](
+                std::optional<JanusError> error, std::uint64_t streamId) {
+                auto* leg = host->phone(id);
+                if (!leg) {
+                    // Ended meanwhile: a forward made for it is stopped at once.
+                    if (!error)
+                        host->videoRoom().stopRtpForward(host->controlHandle(), roomId, fm.first,
+                                                         streamId);
+                } else if (!error) {
+                    leg->forwards_[fm] = {streamId, ssrc};
+                    leg->noSuchFeedRetries_ = 0;
+                    ++host->stats().forwarders;
+                } else if (error->noSuchFeed() && leg->noSuchFeedRetries_ < kMaxNoSuchFeedRetries) {
+                    // A remote publisher answered but not yet in its room: the next refresh asks
+                    // again, as the forward is still wanted and not made.
+                    ++leg->noSuchFeedRetries_;
+                    host->after(kNoSuchFeedDelay, [host, id] {
+                        if (auto* again = host->phone(id)) again->refresh();
+                    });
+                } else {
+                    app::log(app::LogLevel::Warn,
+                             "media: rtp_forward for call " + id + " failed: " + error->reason);
+                }
+                finished();
+            });
     }
     finished();
 }
@@ -154,7 +179,8 @@ void PhoneLeg::report() {
     for (const auto& [fm, fwd] : forwards_) {
         auto owner = host_.findTrack(fm.first, fm.second);
         if (!owner.track) continue;
-        streams.push_back({fwd.ssrc, owner.track->payloadType, owner.track->codec, owner.participantId});
+        streams.push_back(
+            {fwd.ssrc, owner.track->payloadType, owner.track->codec, owner.participantId});
     }
     sink_->forwardsChanged(streams);
 }
@@ -163,7 +189,8 @@ void PhoneLeg::release() {
     auto room = session_.empty() ? std::nullopt : host_.existingRoom(session_);
     if (room && host_.controlHandle())
         for (const auto& [fm, fwd] : forwards_)
-            host_.videoRoom().stopRtpForward(host_.controlHandle(), room->roomId, fm.first, fwd.streamId);
+            host_.videoRoom().stopRtpForward(host_.controlHandle(), room->roomId, fm.first,
+                                             fwd.streamId);
     host_.stats().forwarders -= forwards_.size();
     forwards_.clear();
     if (!session_.empty()) host_.releaseRemotePublisher(session_, id_);

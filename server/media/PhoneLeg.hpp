@@ -15,7 +15,7 @@
 namespace sb::media {
 
 class PhoneLeg {
-public:
+  public:
     PhoneLeg(LegHost& host, std::string callId, std::string accountId, std::string participantId,
              std::uint16_t forwardPort, std::shared_ptr<PhoneSink> sink);
 
@@ -32,13 +32,15 @@ public:
     void release();
 
     std::uint64_t feed() const { return feed_; }
-    bool publishesLive(const std::string& sessionId) const { return session_ == sessionId && feed_ != 0; }
+    bool publishesLive(const std::string& sessionId) const {
+        return session_ == sessionId && feed_ != 0;
+    }
     const std::string& session() const { return session_; }
     const std::vector<PublishedTrack>& tracks() const { return tracks_; }
     bool hears(std::uint64_t feed) const;
     PhoneState state() const { return state_; }
 
-private:
+  private:
     struct Forward {
         std::uint64_t streamId = 0;
         std::uint32_t ssrc = 0;

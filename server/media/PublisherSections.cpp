@@ -6,7 +6,9 @@ namespace sb::media {
 
 namespace {
 
-bool bundled(const MediaSection& m) { return m.port != 0 && !m.mid.empty(); }
+bool bundled(const MediaSection& m) {
+    return m.port != 0 && !m.mid.empty();
+}
 
 bool sameOrder(const std::vector<MediaSection>& a, const std::vector<MediaSection>& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
@@ -38,7 +40,8 @@ PublisherSections::JanusOffer PublisherSections::toJanus(const std::string& brow
         }
     }
     for (const auto& m : offer.sections) {
-        bool known = std::any_of(layout.begin(), layout.end(), [&](const MediaSection& s) { return s.mid == m.mid; });
+        bool known = std::any_of(layout.begin(), layout.end(),
+                                 [&](const MediaSection& s) { return s.mid == m.mid; });
         if (!known || m.mid.empty()) layout.push_back(m);
     }
     JanusOffer out;
@@ -56,7 +59,8 @@ PublisherSections::JanusOffer PublisherSections::toJanus(const std::string& brow
     return out;
 }
 
-std::string PublisherSections::toBrowser(const std::string& janusAnswer, const std::string& browserOffer) {
+std::string PublisherSections::toBrowser(const std::string& janusAnswer,
+                                         const std::string& browserOffer) {
     auto answer = SessionDescription::parse(janusAnswer);
     auto offer = SessionDescription::parse(browserOffer);
     if (sameOrder(answer.sections, offer.sections)) return janusAnswer;
@@ -66,7 +70,8 @@ std::string PublisherSections::toBrowser(const std::string& janusAnswer, const s
         if (const auto* a = answer.byMid(m.mid); a && !m.mid.empty()) {
             out.sections.push_back(*a);
         } else {
-            // Not answered (it cannot happen with Janus; if it did): refused, as RFC 3264 §6 allows.
+            // Not answered (it cannot happen with Janus; if it did): refused, as RFC 3264 §6
+            // allows.
             out.sections.push_back(m);
             rejectSection(out.sections.back());
         }

@@ -22,7 +22,7 @@
 namespace sb::media {
 
 class PublisherSections {
-public:
+  public:
     // The offer for Janus, and the layout it implies (commit() it once Janus has answered).
     struct JanusOffer {
         std::string sdp;
@@ -35,7 +35,7 @@ public:
     // A new Janus PeerConnection (new handle): nothing is laid out yet.
     void reset() { layout_.clear(); }
 
-private:
+  private:
     std::vector<MediaSection> layout_;  // Janus's m-lines, in order, as last offered
 };
 

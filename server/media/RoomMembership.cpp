@@ -9,7 +9,9 @@ namespace sb::media {
 
 void MediaRooms::membershipChanged(const std::string& accountId, const std::string& participantId) {
     std::set<std::string> sessions;
-    auto mine = [&](const std::string& account, const std::string& pid) { return account == accountId && pid == participantId; };
+    auto mine = [&](const std::string& account, const std::string& pid) {
+        return account == accountId && pid == participantId;
+    };
     auto p = participant(accountId, participantId);
     if (p && p->sessionId) sessions.insert(*p->sessionId);
     for (auto& [id, d] : browsers_) {
@@ -20,15 +22,19 @@ void MediaRooms::membershipChanged(const std::string& accountId, const std::stri
         if (!d->subscribeSession().empty()) sessions.insert(d->subscribeSession());
     }
     for (const auto& s : sessions) refreshRoom(s);
-    auto browserIds = browsersWhere([&](const std::unique_ptr<BrowserLeg>& d) { return mine(d->accountId(), d->participantId()); });
+    auto browserIds = browsersWhere([&](const std::unique_ptr<BrowserLeg>& d) {
+        return mine(d->accountId(), d->participantId());
+    });
     for (const auto& id : browserIds)
         if (auto* d = browser(id)) d->refresh();
-    auto phoneIds = phonesWhere([&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
+    auto phoneIds = phonesWhere(
+        [&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
     for (const auto& id : phoneIds)
         if (auto* ph = phone(id)) ph->refresh();
 }
 
-void MediaRooms::participantDeleted(const std::string& accountId, const std::string& participantId) {
+void MediaRooms::participantDeleted(const std::string& accountId,
+                                    const std::string& participantId) {
     auto browserIds = browsersWhere([&](const std::unique_ptr<BrowserLeg>& d) {
         return d->accountId() == accountId && d->participantId() == participantId;
     });
@@ -36,17 +42,21 @@ void MediaRooms::participantDeleted(const std::string& accountId, const std::str
         if (auto* d = browser(id)) d->sink().closeDevice(CloseReason::ParticipantDeleted);
         removeBrowser(id);
     }
-    auto phoneIds = phonesWhere([&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
+    auto phoneIds = phonesWhere(
+        [&](const std::unique_ptr<PhoneLeg>& ph) { return ph->participantId() == participantId; });
     for (const auto& id : phoneIds)
         if (auto* ph = phone(id)) ph->end("participant deleted");
 }
 
 void MediaRooms::sessionDeleted(const std::string& accountId, const std::string& sessionId,
                                 const std::vector<std::string>& members) {
-    auto member = [&](const std::string& pid) { return std::find(members.begin(), members.end(), pid) != members.end(); };
+    auto member = [&](const std::string& pid) {
+        return std::find(members.begin(), members.end(), pid) != members.end();
+    };
     auto browserIds = browsersWhere([&](const std::unique_ptr<BrowserLeg>& d) {
-        return d->accountId() == accountId && (member(d->participantId()) || d->publishSession() == sessionId ||
-                                               d->subscribeSession() == sessionId);
+        return d->accountId() == accountId &&
+               (member(d->participantId()) || d->publishSession() == sessionId ||
+                d->subscribeSession() == sessionId);
     });
     for (const auto& id : browserIds) {
         if (auto* d = browser(id)) d->sink().closeDevice(CloseReason::SessionDeleted);

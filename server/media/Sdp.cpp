@@ -7,20 +7,24 @@ namespace sb::media {
 
 namespace {
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
 void readAttributes(MediaSection& m) {
     for (const auto& line : m.lines) {
         std::string_view l(line);
         if (startsWith(l, "a=mid:")) {
             m.mid = std::string(l.substr(6));
-        } else if (l == "a=sendrecv" || l == "a=sendonly" || l == "a=recvonly" || l == "a=inactive") {
+        } else if (l == "a=sendrecv" || l == "a=sendonly" || l == "a=recvonly" ||
+                   l == "a=inactive") {
             m.direction = std::string(l.substr(2));
         } else if (startsWith(l, "a=msid:")) {
             auto rest = l.substr(7);
             auto sp = rest.find(' ');
             m.msidStream = std::string(rest.substr(0, sp));
-            m.msidTrack = sp == std::string_view::npos ? std::string() : std::string(rest.substr(sp + 1));
+            m.msidTrack =
+                sp == std::string_view::npos ? std::string() : std::string(rest.substr(sp + 1));
         }
     }
 }
@@ -90,7 +94,8 @@ void rejectSection(MediaSection& m) {
     auto first = mline.find(' ');
     if (first != std::string::npos) {
         auto second = mline.find(' ', first + 1);
-        mline = mline.substr(0, first + 1) + "0" + (second == std::string::npos ? "" : mline.substr(second));
+        mline = mline.substr(0, first + 1) + "0" +
+                (second == std::string::npos ? "" : mline.substr(second));
     }
     m.port = 0;
     for (auto& l : m.lines)

@@ -28,7 +28,8 @@ OfferPlan planOffer(const std::string& offerSdp, const state::PublishPermissions
             }
             continue;
         }
-        bool sending = m.port != 0 && (m.direction == "sendonly" || m.direction == "sendrecv" || m.direction.empty());
+        bool sending = m.port != 0 && (m.direction == "sendonly" || m.direction == "sendrecv" ||
+                                       m.direction.empty());
         if (sending && m.msidStream && !m.msidStream->empty() && *m.msidStream != "-")
             plan.tracks.push_back({m.mid, m.kind, *m.msidStream, m.msidTrack.value_or(""), "", -1});
     }
@@ -59,7 +60,8 @@ void readNegotiatedCodecs(const std::string& answerSdp, std::vector<PublishedTra
     }
 }
 
-std::string finishAnswer(const std::string& answerSdp, const std::vector<std::string>& refusedMids) {
+std::string finishAnswer(const std::string& answerSdp,
+                         const std::vector<std::string>& refusedMids) {
     if (refusedMids.empty()) return answerSdp;
     auto sdp = SessionDescription::parse(answerSdp);
     for (const auto& mid : refusedMids) {
@@ -71,7 +73,8 @@ std::string finishAnswer(const std::string& answerSdp, const std::vector<std::st
     return sdp.str();
 }
 
-StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
+StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks,
+                              const std::string& participantId,
                               const std::map<std::string, std::string>& aliases) {
     StreamMetadata out;
     for (const auto& t : tracks) {
@@ -82,7 +85,8 @@ StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks, const s
             if (auto a = aliases.find(t.msid); a != aliases.end()) entry.alias = a->second;
         }
         auto type = mediaTypeOf(t.kind);
-        if (std::find(entry.mediaTypes.begin(), entry.mediaTypes.end(), type) == entry.mediaTypes.end())
+        if (std::find(entry.mediaTypes.begin(), entry.mediaTypes.end(), type) ==
+            entry.mediaTypes.end())
             entry.mediaTypes.push_back(type);
     }
     return out;

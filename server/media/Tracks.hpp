@@ -17,7 +17,7 @@ struct PublishedTrack {
     std::string kind;  // "audio" | "video"
     std::string msid;  // MediaStream id: the stream's identity on both sides
     std::string trackId;
-    std::string codec;    // negotiated with Janus: "opus", "pcmu", … (lower case)
+    std::string codec;  // negotiated with Janus: "opus", "pcmu", … (lower case)
     int payloadType = -1;
 };
 
@@ -25,7 +25,7 @@ struct PublishedTrack {
 void readNegotiatedCodecs(const std::string& answerSdp, std::vector<PublishedTrack>& tracks);
 
 struct OfferPlan {
-    std::vector<PublishedTrack> tracks;  // permitted, sending, with an msid
+    std::vector<PublishedTrack> tracks;    // permitted, sending, with an msid
     std::vector<std::string> refusedMids;  // kinds the participant may not publish
     std::string sdpForJanus;               // refused sections made inactive
 };
@@ -39,7 +39,8 @@ std::string finishAnswer(const std::string& answerSdp, const std::vector<std::st
 
 // streamMetadata of reference §2.3 for one participant's tracks: {msid: {endpointId,
 // participantId, mediaTypes, alias?}}; `aliases` maps msid to the alias the client gave.
-StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks, const std::string& participantId,
+StreamMetadata streamMetadata(const std::vector<PublishedTrack>& tracks,
+                              const std::string& participantId,
                               const std::map<std::string, std::string>& aliases);
 
 std::string mediaTypeOf(const std::string& kind);  // "audio" → "AUDIO"

@@ -9,7 +9,9 @@ using nlohmann::json;
 namespace {
 constexpr const char* kPlugin = "janus.plugin.videoroom";
 
-JanusError errorOf(const JanusReply& r) { return {r.code, r.error}; }
+JanusError errorOf(const JanusReply& r) {
+    return {r.code, r.error};
+}
 
 json streamList(const std::set<FeedMid>& streams) {
     json list = json::array();
@@ -25,15 +27,19 @@ SubscriberOffer offerOf(const json& data, const json& jsep) {
     for (const auto& s : janus::arrayAt(data, "streams")) {
         auto feed = janus::uintAt(s, "feed_id");
         if (!janus::boolAt(s, "active").value_or(true) || !feed) continue;
-        offer.active.push_back({*feed, janus::stringAt(s, "feed_mid").value_or(""), janus::stringAt(s, "mid").value_or("")});
+        offer.active.push_back({*feed, janus::stringAt(s, "feed_mid").value_or(""),
+                                janus::stringAt(s, "mid").value_or("")});
     }
     return offer;
 }
 }  // namespace
 
-bool JanusError::noSuchFeed() const { return code == janus::kNoSuchFeed; }
+bool JanusError::noSuchFeed() const {
+    return code == janus::kNoSuchFeed;
+}
 
-VideoRoom::VideoRoom(JanusPort& janus, RoomOptions options) : janus_(janus), options_(std::move(options)) {}
+VideoRoom::VideoRoom(JanusPort& janus, RoomOptions options)
+    : janus_(janus), options_(std::move(options)) {}
 
 json VideoRoom::authorized(json body, bool admin) const {
     body["secret"] = options_.secret;
@@ -48,15 +54,20 @@ void VideoRoom::attach(Done<HandleId> done) {
     });
 }
 
-void VideoRoom::detach(HandleId handle) { janus_.detach(handle); }
+void VideoRoom::detach(HandleId handle) {
+    janus_.detach(handle);
+}
 
-void VideoRoom::createRoom(HandleId control, std::uint64_t room, const std::string& description, Ack done) {
-    json body{{"request", "create"},       {"room", room},           {"description", description},
-              {"publishers", options_.maxPublishers}, {"audiocodec", "opus,pcmu"}, {"videocodec", "vp8,h264"},
-              {"permanent", false},        {"is_private", true}};
-    janus_.message(control, authorized(std::move(body), true), nullptr, [done = std::move(done)](const JanusReply& r) {
-        done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
-    });
+void VideoRoom::createRoom(HandleId control, std::uint64_t room, const std::string& description,
+                           Ack done) {
+    json body{{"request", "create"},        {"room", room},
+              {"description", description}, {"publishers", options_.maxPublishers},
+              {"audiocodec", "opus,pcmu"},  {"videocodec", "vp8,h264"},
+              {"permanent", false},         {"is_private", true}};
+    janus_.message(control, authorized(std::move(body), true), nullptr,
+                   [done = std::move(done)](const JanusReply& r) {
+                       done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
+                   });
 }
 
 void VideoRoom::destroyRoom(HandleId control, std::uint64_t room) {
@@ -64,30 +75,43 @@ void VideoRoom::destroyRoom(HandleId control, std::uint64_t room) {
     janus_.message(control, authorized(std::move(body), false), nullptr, [](const JanusReply&) {});
 }
 
-void VideoRoom::publish(HandleId handle, PublishMode mode, std::uint64_t room, const std::string& display,
-                        const std::string& offerSdp, Done<PublisherAnswer> done) {
+void VideoRoom::publish(HandleId handle, PublishMode mode, std::uint64_t room,
+                        const std::string& display, const std::string& offerSdp,
+                        Done<PublisherAnswer> done) {
     json body;
     switch (mode) {
         case PublishMode::JoinAndConfigure:
-            body = {{"request", "joinandconfigure"}, {"ptype", "publisher"}, {"room", room}, {"display", display}};
+            body = {{"request", "joinandconfigure"},
+                    {"ptype", "publisher"},
+                    {"room", room},
+                    {"display", display}};
             break;
-        case PublishMode::Publish: body = {{"request", "publish"}}; break;
-        case PublishMode::Configure: body = {{"request", "configure"}}; break;
+        case PublishMode::Publish:
+            body = {{"request", "publish"}};
+            break;
+        case PublishMode::Configure:
+            body = {{"request", "configure"}};
+            break;
     }
     json jsep{{"type", "offer"}, {"sdp", offerSdp}};
-    janus_.message(handle, std::move(body), std::move(jsep), [done = std::move(done)](const JanusReply& r) {
-        if (!r.ok) return done(errorOf(r), {});
-        if (!r.jsep.is_object()) return done(JanusError{0, "no answer from the media server"}, {});
-        PublisherAnswer answer;
-        // parseReply checked the jsep; the publisher id ("id", a positive integer) is ours to check.
-        answer.feed = janus::uintAt(r.data, "id");
-        if (r.data.contains("id") && (!answer.feed || *answer.feed == 0)) return done(JanusError{0, janus::kMalformed}, {});
-        answer.sdp = janus::stringAt(r.jsep, "sdp").value_or("");
-        done(std::nullopt, std::move(answer));
-    });
+    janus_.message(handle, std::move(body), std::move(jsep),
+                   [done = std::move(done)](const JanusReply& r) {
+                       if (!r.ok) return done(errorOf(r), {});
+                       if (!r.jsep.is_object())
+                           return done(JanusError{0, "no answer from the media server"}, {});
+                       PublisherAnswer answer;
+                       // parseReply checked the jsep; the publisher id ("id", a positive integer)
+                       // is ours to check.
+                       answer.feed = janus::uintAt(r.data, "id");
+                       if (r.data.contains("id") && (!answer.feed || *answer.feed == 0))
+                           return done(JanusError{0, janus::kMalformed}, {});
+                       answer.sdp = janus::stringAt(r.jsep, "sdp").value_or("");
+                       done(std::nullopt, std::move(answer));
+                   });
 }
 
-void VideoRoom::subscriberRequest(HandleId handle, json body, Done<std::optional<SubscriberOffer>> done) {
+void VideoRoom::subscriberRequest(HandleId handle, json body,
+                                  Done<std::optional<SubscriberOffer>> done) {
     janus_.message(handle, std::move(body), nullptr, [done = std::move(done)](const JanusReply& r) {
         if (!r.ok) return done(errorOf(r), std::nullopt);
         if (!r.jsep.is_object()) return done(std::nullopt, std::nullopt);  // nothing to renegotiate
@@ -97,12 +121,16 @@ void VideoRoom::subscriberRequest(HandleId handle, json body, Done<std::optional
 
 void VideoRoom::join(HandleId handle, std::uint64_t room, const std::set<FeedMid>& streams,
                      Done<std::optional<SubscriberOffer>> done) {
-    subscriberRequest(handle, {{"request", "join"}, {"ptype", "subscriber"}, {"room", room}, {"streams", streamList(streams)}},
+    subscriberRequest(handle,
+                      {{"request", "join"},
+                       {"ptype", "subscriber"},
+                       {"room", room},
+                       {"streams", streamList(streams)}},
                       std::move(done));
 }
 
-void VideoRoom::update(HandleId handle, const std::set<FeedMid>& add, const std::set<FeedMid>& remove,
-                       Done<std::optional<SubscriberOffer>> done) {
+void VideoRoom::update(HandleId handle, const std::set<FeedMid>& add,
+                       const std::set<FeedMid>& remove, Done<std::optional<SubscriberOffer>> done) {
     json body{{"request", "update"}};
     if (!add.empty()) body["subscribe"] = streamList(add);
     if (!remove.empty()) body["unsubscribe"] = streamList(remove);
@@ -111,9 +139,10 @@ void VideoRoom::update(HandleId handle, const std::set<FeedMid>& add, const std:
 
 void VideoRoom::start(HandleId handle, const std::string& answerSdp, Ack done) {
     json jsep{{"type", "answer"}, {"sdp", answerSdp}};
-    janus_.message(handle, {{"request", "start"}}, std::move(jsep), [done = std::move(done)](const JanusReply& r) {
-        done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
-    });
+    janus_.message(handle, {{"request", "start"}}, std::move(jsep),
+                   [done = std::move(done)](const JanusReply& r) {
+                       done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
+                   });
 }
 
 void VideoRoom::addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface,
@@ -125,13 +154,15 @@ void VideoRoom::addRemotePublisher(HandleId control, std::uint64_t room, const s
               {"display", "phone"},
               {"iface", iface},
               {"port", 0},
-              {"streams", json::array({{{"type", "audio"}, {"mindex", 0}, {"mid", "0"}, {"codec", "pcmu"}}})}};
+              {"streams",
+               json::array({{{"type", "audio"}, {"mindex", 0}, {"mid", "0"}, {"codec", "pcmu"}}})}};
     janus_.message(control, authorized(std::move(body), true), nullptr,
                    [done = std::move(done), iface](const JanusReply& r) {
                        if (!r.ok) return done(errorOf(r), {});
                        auto id = janus::uintAt(r.data, "id");
                        auto port = janus::uintAt(r.data, "port");
-                       if (!id || !port || *port == 0 || *port > 65535) return done(JanusError{0, janus::kMalformed}, {});
+                       if (!id || !port || *port == 0 || *port > 65535)
+                           return done(JanusError{0, janus::kMalformed}, {});
                        RemotePublisher remote;
                        remote.id = *id;
                        remote.host = janus::stringAt(r.data, "ip").value_or(iface);
@@ -140,22 +171,33 @@ void VideoRoom::addRemotePublisher(HandleId control, std::uint64_t room, const s
                    });
 }
 
-void VideoRoom::rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream, const std::string& host,
-                           std::uint16_t port, std::uint32_t ssrc, Done<std::uint64_t> done) {
-    json body{{"request", "rtp_forward"}, {"room", room},          {"publisher_id", stream.first},
-              {"host", host},             {"host_family", "ipv4"},
+void VideoRoom::rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream,
+                           const std::string& host, std::uint16_t port, std::uint32_t ssrc,
+                           Done<std::uint64_t> done) {
+    json body{{"request", "rtp_forward"},
+              {"room", room},
+              {"publisher_id", stream.first},
+              {"host", host},
+              {"host_family", "ipv4"},
               {"streams", json::array({{{"mid", stream.second}, {"port", port}, {"ssrc", ssrc}}})}};
-    janus_.message(control, authorized(std::move(body), true), nullptr, [done = std::move(done)](const JanusReply& r) {
-        if (!r.ok) return done(errorOf(r), 0);
-        const auto& forwarders = janus::arrayAt(r.data, "forwarders");
-        auto streamId = forwarders.empty() ? std::nullopt : janus::uintAt(forwarders[0], "stream_id");
-        if (!streamId) return done(JanusError{0, janus::kMalformed}, 0);
-        done(std::nullopt, *streamId);
-    });
+    janus_.message(control, authorized(std::move(body), true), nullptr,
+                   [done = std::move(done)](const JanusReply& r) {
+                       if (!r.ok) return done(errorOf(r), 0);
+                       const auto& forwarders = janus::arrayAt(r.data, "forwarders");
+                       auto streamId = forwarders.empty()
+                                           ? std::nullopt
+                                           : janus::uintAt(forwarders[0], "stream_id");
+                       if (!streamId) return done(JanusError{0, janus::kMalformed}, 0);
+                       done(std::nullopt, *streamId);
+                   });
 }
 
-void VideoRoom::stopRtpForward(HandleId control, std::uint64_t room, std::uint64_t feed, std::uint64_t streamId) {
-    json body{{"request", "stop_rtp_forward"}, {"room", room}, {"publisher_id", feed}, {"stream_id", streamId}};
+void VideoRoom::stopRtpForward(HandleId control, std::uint64_t room, std::uint64_t feed,
+                               std::uint64_t streamId) {
+    json body{{"request", "stop_rtp_forward"},
+              {"room", room},
+              {"publisher_id", feed},
+              {"stream_id", streamId}};
     janus_.message(control, authorized(std::move(body), true), nullptr, [](const JanusReply&) {});
 }
 
@@ -169,8 +211,9 @@ HandleEvent VideoRoom::readEvent(const json& msg) {
     } else if (kind == "event" && msg.contains("jsep")) {
         // JanusClient checked the jsep of this event; plugindata may still be of any shape.
         const auto* plugindata = msg.contains("plugindata") ? &msg["plugindata"] : nullptr;
-        const json data = plugindata && plugindata->is_object() && plugindata->contains("data") ? (*plugindata)["data"]
-                                                                                                : json::object();
+        const json data = plugindata && plugindata->is_object() && plugindata->contains("data")
+                              ? (*plugindata)["data"]
+                              : json::object();
         event.kind = HandleEvent::Kind::Offer;
         event.offer = offerOf(data, msg["jsep"]);
     }

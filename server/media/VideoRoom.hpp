@@ -62,7 +62,7 @@ struct RoomOptions {
 };
 
 class VideoRoom {
-public:
+  public:
     template <class T>
     using Done = std::function<void(std::optional<JanusError>, T)>;
     using Ack = std::function<void(std::optional<JanusError>)>;
@@ -87,17 +87,21 @@ public:
                 Done<std::optional<SubscriberOffer>> done);
     void start(HandleId handle, const std::string& answerSdp, Ack done);
 
-    void addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface, Done<RemotePublisher> done);
+    void addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface,
+                            Done<RemotePublisher> done);
     // Forwards one stream of `feed` as RTP to host:port with `ssrc`; gives Janus's stream id.
-    void rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream, const std::string& host,
-                    std::uint16_t port, std::uint32_t ssrc, Done<std::uint64_t> done);
-    void stopRtpForward(HandleId control, std::uint64_t room, std::uint64_t feed, std::uint64_t streamId);
+    void rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream,
+                    const std::string& host, std::uint16_t port, std::uint32_t ssrc,
+                    Done<std::uint64_t> done);
+    void stopRtpForward(HandleId control, std::uint64_t room, std::uint64_t feed,
+                        std::uint64_t streamId);
 
     static HandleEvent readEvent(const nlohmann::json& msg);
 
-private:
+  private:
     nlohmann::json authorized(nlohmann::json body, bool admin) const;
-    void subscriberRequest(HandleId handle, nlohmann::json body, Done<std::optional<SubscriberOffer>> done);
+    void subscriberRequest(HandleId handle, nlohmann::json body,
+                           Done<std::optional<SubscriberOffer>> done);
 
     JanusPort& janus_;
     RoomOptions options_;

@@ -23,7 +23,8 @@ std::optional<api::ApiError> toApiRequest(const http::request<http::string_body>
         out.authorization = std::string(it->value());
     if (auto it = req.find(http::field::content_type); it != req.end())
         out.contentType = std::string(it->value());
-    if (auto it = req.find(http::field::range); it != req.end()) out.range = std::string(it->value());
+    if (auto it = req.find(http::field::range); it != req.end())
+        out.range = std::string(it->value());
     out.body = req.body();
 
     // Everything handlers read as text must be UTF-8, or JSON cannot carry it: refused here, once,

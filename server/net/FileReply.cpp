@@ -10,7 +10,8 @@ namespace sb::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-FileReply::FileReply(beast::tcp_stream& stream, Response header, std::shared_ptr<api::FileBody> file, bool headOnly,
+FileReply::FileReply(beast::tcp_stream& stream, Response header,
+                     std::shared_ptr<api::FileBody> file, bool headOnly,
                      std::chrono::steady_clock::duration chunkTimeout)
     : stream_(stream),
       response_(std::move(header)),
@@ -27,8 +28,9 @@ FileReply::FileReply(beast::tcp_stream& stream, Response header, std::shared_ptr
 void FileReply::start(Done done) {
     done_ = std::move(done);
     stream_.expires_after(timeout_);
-    http::async_write_header(stream_, serializer_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+    http::async_write_header(
+        stream_, serializer_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
 }
 
 void FileReply::onHeader(beast::error_code ec) {
@@ -38,7 +40,8 @@ void FileReply::onHeader(beast::error_code ec) {
 }
 
 void FileReply::nextChunk() {
-    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, file_->length - sent_));
+    auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, file_->length - sent_));
     ssize_t n;
     do n = ::pread(file_->fd, chunk_.data(), want, static_cast<off_t>(file_->offset + sent_));
     while (n < 0 && errno == EINTR);
@@ -52,11 +55,14 @@ void FileReply::nextChunk() {
     response_.body().size = static_cast<std::size_t>(n);
     response_.body().more = sent_ < file_->length;
     stream_.expires_after(timeout_);
-    http::async_write(stream_, serializer_, [self = shared_from_this()](beast::error_code e, std::size_t) { self->onChunk(e); });
+    http::async_write(
+        stream_, serializer_,
+        [self = shared_from_this()](beast::error_code e, std::size_t) { self->onChunk(e); });
 }
 
 void FileReply::onChunk(beast::error_code ec) {
-    if (ec == http::error::need_buffer) ec = {};  // the chunk was taken: the serializer wants the next
+    if (ec == http::error::need_buffer)
+        ec = {};  // the chunk was taken: the serializer wants the next
     if (ec) return finish(ec);
     if (serializer_.is_done() || sent_ >= file_->length) return finish({});
     nextChunk();

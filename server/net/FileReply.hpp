@@ -17,17 +17,18 @@
 namespace sb::net {
 
 class FileReply : public std::enable_shared_from_this<FileReply> {
-public:
+  public:
     using Response = boost::beast::http::response<boost::beast::http::buffer_body>;
     using Done = std::function<void(boost::beast::error_code)>;
     static constexpr std::size_t kChunkBytes = 64 * 1024;
 
     // `header` has status and fields set; Content-Length is set here. `headOnly`: HEAD, no body.
-    FileReply(boost::beast::tcp_stream& stream, Response header, std::shared_ptr<api::FileBody> file, bool headOnly,
+    FileReply(boost::beast::tcp_stream& stream, Response header,
+              std::shared_ptr<api::FileBody> file, bool headOnly,
               std::chrono::steady_clock::duration chunkTimeout);
     void start(Done done);
 
-private:
+  private:
     void onHeader(boost::beast::error_code ec);
     void nextChunk();
     void onChunk(boost::beast::error_code ec);

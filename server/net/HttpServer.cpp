@@ -1,11 +1,11 @@
 #include "server/net/HttpServer.hpp"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <algorithm>
 #include <list>
 #include <thread>
 
@@ -23,10 +23,11 @@ using tcp = asio::ip::tcp;
 // context switches taking over a quarter of the CPU of a GET. The rest of the server (media, SIP,
 // voice) runs on strands of the first io_context.
 class HttpServer::Impl {
-public:
+  public:
     static std::vector<std::unique_ptr<asio::io_context>> makePool(unsigned threads) {
         std::vector<std::unique_ptr<asio::io_context>> pool;
-        for (unsigned i = 0; i < std::max(1u, threads); ++i) pool.push_back(std::make_unique<asio::io_context>(1));
+        for (unsigned i = 0; i < std::max(1u, threads); ++i)
+            pool.push_back(std::make_unique<asio::io_context>(1));
         return pool;
     }
 
@@ -37,7 +38,8 @@ public:
           acceptor_(asio::make_strand(ioc_)),
           signals_(ioc_, SIGINT, SIGTERM) {
         // The other io_contexts may have nothing to do between connections: keep them running.
-        for (std::size_t i = 1; i < pool_.size(); ++i) idle_.emplace_back(asio::make_work_guard(*pool_[i]));
+        for (std::size_t i = 1; i < pool_.size(); ++i)
+            idle_.emplace_back(asio::make_work_guard(*pool_[i]));
         tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -47,38 +49,43 @@ public:
 
     void accept() {
         auto& ioc = *pool_[next_++ % pool_.size()];
-        acceptor_.async_accept(asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket s) {
-            if (ec) {
-                if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-                if (outOfDescriptors(ec)) return backOff(ec);
-                app::log(app::LogLevel::Warn, "accept: " + ec.message());
-            } else {
-                acceptDelay_ = std::chrono::milliseconds(0);
-                try {
-                    admit(std::move(s));
-                } catch (const std::exception& e) {
-                    app::log(app::LogLevel::Error, std::string("accept: connection dropped: ") + e.what());
+        acceptor_.async_accept(
+            asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket s) {
+                if (ec) {
+                    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+                    if (outOfDescriptors(ec)) return backOff(ec);
+                    app::log(app::LogLevel::Warn, "accept: " + ec.message());
+                } else {
+                    acceptDelay_ = std::chrono::milliseconds(0);
+                    try {
+                        admit(std::move(s));
+                    } catch (const std::exception& e) {
+                        app::log(app::LogLevel::Error,
+                                 std::string("accept: connection dropped: ") + e.what());
+                    }
                 }
-            }
-            accept();
-        });
+                accept();
+            });
     }
 
     // EMFILE/ENFILE (and the kernel's own memory shortages) do not go away by retrying at once:
     // the pending connection stays queued, so an immediate retry fails again and the loop spins.
     static bool outOfDescriptors(const boost::system::error_code& ec) {
-        return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+        return ec == asio::error::no_descriptors ||
+               ec == boost::system::errc::too_many_files_open_in_system ||
                ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
     }
 
     // Pauses accepting for 50 ms, doubling up to 1 s while the shortage lasts; logs once per pause
     // of a second or more (and the first), with how many accepts failed in between.
     void backOff(const boost::system::error_code& ec) {
-        acceptDelay_ = std::clamp(acceptDelay_ * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+        acceptDelay_ = std::clamp(acceptDelay_ * 2, std::chrono::milliseconds(50),
+                                  std::chrono::milliseconds(1000));
         ++acceptFailures_;
         auto now = std::chrono::steady_clock::now();
         if (now - lastAcceptLog_ >= std::chrono::seconds(1)) {
-            app::log(app::LogLevel::Warn, "accept: " + ec.message() + " (" + std::to_string(acceptFailures_) +
+            app::log(app::LogLevel::Warn, "accept: " + ec.message() + " (" +
+                                              std::to_string(acceptFailures_) +
                                               " times); pausing accepts for " +
                                               std::to_string(acceptDelay_.count()) + " ms");
             lastAcceptLog_ = now;
@@ -102,9 +109,12 @@ public:
         Peer peer;
         peer.address = address.to_string();
         peer.thisHost = address.is_loopback() || (!ec && plain(local.address()) == address);
-        auto taken = connections_->tryAcquire({{"*", shared_.options.maxConnections},
-                                               {"addr " + peer.address, shared_.options.maxConnectionsPerAddress}});
-        if (!taken.slot) return refuseBusy(std::move(s), taken.refusedBy == 0 ? "server" : "address " + peer.address);
+        auto taken = connections_->tryAcquire(
+            {{"*", shared_.options.maxConnections},
+             {"addr " + peer.address, shared_.options.maxConnectionsPerAddress}});
+        if (!taken.slot)
+            return refuseBusy(std::move(s),
+                              taken.refusedBy == 0 ? "server" : "address " + peer.address);
         peer.slot = std::move(taken.slot);
         s.set_option(tcp::no_delay(true), ec);
         std::make_shared<HttpSession>(std::move(s), shared_, std::move(peer))->start();
@@ -112,16 +122,19 @@ public:
 
     // An IPv4 client of a dual-stack listener appears as ::ffff:a.b.c.d; count it as a.b.c.d.
     static asio::ip::address plain(const asio::ip::address& a) {
-        if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+        if (a.is_v6() && a.to_v6().is_v4_mapped())
+            return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
         return a;
     }
 
     void refuseBusy(tcp::socket s, const std::string& which) {
         static const std::string kBody =
             R"({"error":"Too many connections; retry later","code":"too_many_connections"})";
-        static const std::string kReply = "HTTP/1.1 503 Service Unavailable\r\nServer: switchboard\r\n"
-                                          "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
-                                          "Content-Length: " + std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+        static const std::string kReply =
+            "HTTP/1.1 503 Service Unavailable\r\nServer: switchboard\r\n"
+            "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+            "Content-Length: " +
+            std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
         boost::system::error_code ec;
         s.non_blocking(true, ec);
         s.write_some(asio::buffer(kReply), ec);  // a fresh socket's send buffer takes it at once
@@ -130,14 +143,16 @@ public:
         ++refused_;
         auto now = std::chrono::steady_clock::now();
         if (now - lastRefusedLog_ >= std::chrono::seconds(1)) {
-            app::log(app::LogLevel::Warn, "connection limit of the " + which + " reached: refused " +
-                                              std::to_string(refused_) + " connection(s) with 503");
+            app::log(app::LogLevel::Warn, "connection limit of the " + which +
+                                              " reached: refused " + std::to_string(refused_) +
+                                              " connection(s) with 503");
             lastRefusedLog_ = now;
             refused_ = 0;
         }
     }
 
-    void schedule(asio::steady_timer& timer, std::chrono::seconds period, const std::function<void()>& task) {
+    void schedule(asio::steady_timer& timer, std::chrono::seconds period,
+                  const std::function<void()>& task) {
         timer.expires_after(period);
         timer.async_wait([this, &timer, period, task](boost::system::error_code ec) {
             if (ec || stopping_) return;
@@ -152,7 +167,8 @@ public:
 
     void beginShutdown(std::chrono::seconds drain) {
         if (stopping_.exchange(true)) return;
-        app::log(app::LogLevel::Info, "shutting down: no new connections, finishing requests in flight");
+        app::log(app::LogLevel::Info,
+                 "shutting down: no new connections, finishing requests in flight");
         asio::post(acceptor_.get_executor(), [this] {
             boost::system::error_code ec;
             acceptor_.close(ec);
@@ -170,7 +186,8 @@ public:
             return;
         }
         auto timer = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(20));
-        timer->async_wait([this, timer, deadline](boost::system::error_code) { waitForIdle(deadline); });
+        timer->async_wait(
+            [this, timer, deadline](boost::system::error_code) { waitForIdle(deadline); });
     }
 
     SessionShared shared_;
@@ -197,9 +214,13 @@ HttpServer::HttpServer(HttpServerOptions options, const api::Router& router, ops
 
 HttpServer::~HttpServer() = default;
 
-std::uint16_t HttpServer::port() const { return impl_->acceptor_.local_endpoint().port(); }
+std::uint16_t HttpServer::port() const {
+    return impl_->acceptor_.local_endpoint().port();
+}
 
-boost::asio::any_io_executor HttpServer::executor() const { return impl_->ioc_.get_executor(); }
+boost::asio::any_io_executor HttpServer::executor() const {
+    return impl_->ioc_.get_executor();
+}
 
 void HttpServer::every(std::chrono::seconds period, std::function<void()> task) {
     auto& timer = impl_->timers_.emplace_back(impl_->ioc_);
@@ -214,7 +235,8 @@ void HttpServer::run(std::chrono::seconds drain) {
     });
     impl_->accept();
     std::vector<std::thread> extra;
-    for (std::size_t i = 1; i < impl_->pool_.size(); ++i) extra.emplace_back([this, i] { impl_->pool_[i]->run(); });
+    for (std::size_t i = 1; i < impl_->pool_.size(); ++i)
+        extra.emplace_back([this, i] { impl_->pool_[i]->run(); });
     impl_->ioc_.run();
     for (auto& t : extra) t.join();
 }

@@ -21,11 +21,12 @@ struct HttpServerOptions {
     unsigned threads = 1;
     std::size_t maxBodyBytes = 64 * 1024;
     std::size_t maxHeaderBytes = 16 * 1024;
-    std::chrono::seconds idleTimeout{60};     // waiting for the next request on a kept-alive connection
-    std::chrono::seconds headerTimeout{10};   // receiving one request header (slowloris)
-    std::chrono::seconds bodyTimeout{30};     // receiving one request body
+    std::chrono::seconds idleTimeout{
+        60};  // waiting for the next request on a kept-alive connection
+    std::chrono::seconds headerTimeout{10};  // receiving one request header (slowloris)
+    std::chrono::seconds bodyTimeout{30};    // receiving one request body
     std::size_t maxUriBytes = 8192;
-    std::size_t maxConnections = 10000;       // 0 = unlimited
+    std::size_t maxConnections = 10000;  // 0 = unlimited
     std::size_t maxConnectionsPerAddress = 256;
     bool requestLog = true;
     // Called for WebSocket upgrade requests; none = upgrades are refused with 404.
@@ -34,11 +35,12 @@ struct HttpServerOptions {
     // Set when the store makes writes durable asynchronously (group commit): a request's writes
     // are collected in a state::CommitScope, and its reply is sent only once this calls back
     // with true (with false: a 500). Unset: handlers block until their writes are durable.
-    std::function<void(std::uint64_t journalSeq, std::function<void(bool durable)> done)> awaitDurable;
+    std::function<void(std::uint64_t journalSeq, std::function<void(bool durable)> done)>
+        awaitDurable;
 };
 
 class HttpServer {
-public:
+  public:
     HttpServer(HttpServerOptions options, const api::Router& router, ops::Metrics& metrics);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -56,7 +58,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

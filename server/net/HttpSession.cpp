@@ -49,11 +49,12 @@ void HttpSession::start() {
 void HttpSession::awaitRequest() {
     if (buffer_.size() > 0) return readHeader();
     stream_.expires_after(shared_.options.idleTimeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-        if (ec) return self->close();
-        self->buffer_.commit(n);
-        self->readHeader();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                if (ec) return self->close();
+                                self->buffer_.commit(n);
+                                self->readHeader();
+                            });
 }
 
 void HttpSession::readHeader() {
@@ -74,10 +75,14 @@ bool HttpSession::readFailed(beast::error_code ec) {
         close();
         return true;
     }
-    if (ec == http::error::body_limit) refuse(api::errors::bodyTooLarge(shared_.options.maxBodyBytes));
-    else if (ec == http::error::header_limit) refuse(api::errors::headersTooLarge(shared_.options.maxHeaderBytes));
+    if (ec == http::error::body_limit)
+        refuse(api::errors::bodyTooLarge(shared_.options.maxBodyBytes));
+    else if (ec == http::error::header_limit)
+        refuse(api::errors::headersTooLarge(shared_.options.maxHeaderBytes));
     // Beast's messages name the rule broken, never the bytes received.
-    else refuse(api::ApiError(api::ErrorCode::InvalidArgument, "Malformed HTTP request: " + ec.message()));
+    else
+        refuse(api::ApiError(api::ErrorCode::InvalidArgument,
+                             "Malformed HTTP request: " + ec.message()));
     return true;
 }
 
@@ -97,7 +102,8 @@ void HttpSession::afterHeader(beast::error_code ec) {
     if (parser_->get().target().size() > shared_.options.maxUriBytes)
         return refuse(api::errors::uriTooLong(shared_.options.maxUriBytes));
     stream_.expires_after(shared_.options.bodyTimeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::onRead, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::onRead, shared_from_this()));
 }
 
 void HttpSession::onRead(beast::error_code ec, std::size_t) {
@@ -107,7 +113,8 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
         handle();
     } catch (const std::exception& e) {
         // The router catches what handlers throw; this is for everything around it.
-        app::log(app::LogLevel::Error, std::string("http: request failed outside the router: ") + e.what());
+        app::log(app::LogLevel::Error,
+                 std::string("http: request failed outside the router: ") + e.what());
         try {
             reply(api::errorResponse(api::errors::internal(), "-"), "unmatched", 11, false, "-");
         } catch (const std::exception&) {
@@ -129,15 +136,18 @@ void HttpSession::handle() {
     }
 
     if (beast::websocket::is_upgrade(req)) {
-        api::HttpResponse refusal = api::errorResponse(api::errors::routeNotFound(in.path), in.requestId);
+        api::HttpResponse refusal =
+            api::errorResponse(api::errors::routeNotFound(in.path), in.requestId);
         if (shared_.options.upgrade) {
             auto decision = shared_.options.upgrade(in);
             if (decision.handler) {
                 if (shared_.options.requestLog)
-                    app::log(app::LogLevel::Info, "req=" + in.requestId + " GET " + in.path + " 101 websocket");
+                    app::log(app::LogLevel::Info,
+                             "req=" + in.requestId + " GET " + in.path + " 101 websocket");
                 --shared_.inFlight;
                 auto ws = std::make_shared<WebSocketSession>(std::move(stream_), decision.handler,
-                                                             shared_.options.wsLimits, std::move(peer_.slot));
+                                                             shared_.options.wsLimits,
+                                                             std::move(peer_.slot));
                 ws->accept(parser_->release());
                 return;
             }
@@ -154,26 +164,33 @@ void HttpSession::handle() {
     if (scope) journalSeq = scope->seq();
     scope.reset();
     if (journalSeq == 0)
-        return reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(), in.requestId);
+        return reply(std::move(routed.response), routed.route, req.version(), req.keep_alive(),
+                     in.requestId);
     // The request changed stored state: acknowledge it only once that change is on disk. This
     // thread serves its other connections meanwhile; the group commit shares one fdatasync
     // between every request that wrote before it started.
     shared_.options.awaitDurable(
-        journalSeq, [self = shared_from_this(), routed = std::make_shared<api::RoutedResponse>(std::move(routed)),
-                     version = req.version(), keepAlive = req.keep_alive(), id = in.requestId](bool durable) {
-            boost::asio::post(self->stream_.get_executor(), [self, routed, version, keepAlive, id, durable] {
-                if (!durable)
-                    routed->response = api::errorResponse(
-                        api::ApiError(api::ErrorCode::Internal, "The change could not be saved to disk"), id);
-                self->reply(std::move(routed->response), routed->route, version, keepAlive, id);
-            });
+        journalSeq,
+        [self = shared_from_this(),
+         routed = std::make_shared<api::RoutedResponse>(std::move(routed)), version = req.version(),
+         keepAlive = req.keep_alive(), id = in.requestId](bool durable) {
+            boost::asio::post(
+                self->stream_.get_executor(), [self, routed, version, keepAlive, id, durable] {
+                    if (!durable)
+                        routed->response = api::errorResponse(
+                            api::ApiError(api::ErrorCode::Internal,
+                                          "The change could not be saved to disk"),
+                            id);
+                    self->reply(std::move(routed->response), routed->route, version, keepAlive, id);
+                });
         });
 }
 
 // Answers a request that could not be read or accepted whole, then drops the connection.
 void HttpSession::refuse(const api::ApiError& error) {
     ++shared_.inFlight;
-    if (started_ == std::chrono::steady_clock::time_point{}) started_ = std::chrono::steady_clock::now();
+    if (started_ == std::chrono::steady_clock::time_point{})
+        started_ = std::chrono::steady_clock::now();
     std::string id = nextRequestId();
     reply(api::errorResponse(error, id), "unmatched", 11, false, id);
 }
@@ -187,22 +204,25 @@ void HttpSession::reply(api::HttpResponse response, const std::string& route, un
     response_ = std::make_shared<Response>(static_cast<http::status>(response.status), version);
     response_->set(http::field::server, "switchboard");
     response_->set("X-Request-Id", requestId);
-    if (!response.contentType.empty()) response_->set(http::field::content_type, response.contentType);
+    if (!response.contentType.empty())
+        response_->set(http::field::content_type, response.contentType);
     for (const auto& [k, v] : response.headers) response_->set(k, v);
     bool head = method == "HEAD";
     response_->body() = head ? std::string() : std::move(response.body);
     response_->keep_alive(keepAlive);
     response_->prepare_payload();
 
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     shared_.metrics.recordRequest(route, method, response.status, seconds);
     if (shared_.options.requestLog && app::logEnabled(app::LogLevel::Info)) {
         // The query is left out: device tokens travel in it. The path is cut: it may be long.
         auto q = target.find('?');
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.3fms", seconds * 1000);
-        app::log(app::LogLevel::Info, "req=" + requestId + " " + method + " " + target.substr(0, std::min<std::size_t>(q, 200)) +
-                                          " " + std::to_string(response.status) + " " + dur);
+        app::log(app::LogLevel::Info, "req=" + requestId + " " + method + " " +
+                                          target.substr(0, std::min<std::size_t>(q, 200)) + " " +
+                                          std::to_string(response.status) + " " + dur);
     }
 
     if (response.file) {  // a download: streamed from the file, one chunk at a time (FileReply)
@@ -210,12 +230,16 @@ void HttpSession::reply(api::HttpResponse response, const std::string& route, un
         for (const auto& field : *response_) header.set(field.name_string(), field.value());
         header.keep_alive(keepAlive);
         response_.reset();
-        auto sender = std::make_shared<FileReply>(stream_, std::move(header), std::move(response.file), head,
-                                                  shared_.options.bodyTimeout);
-        sender->start([self = shared_from_this(), keepAlive](beast::error_code ec) { self->onWrite(keepAlive, ec, 0); });
+        auto sender =
+            std::make_shared<FileReply>(stream_, std::move(header), std::move(response.file), head,
+                                        shared_.options.bodyTimeout);
+        sender->start([self = shared_from_this(), keepAlive](beast::error_code ec) {
+            self->onWrite(keepAlive, ec, 0);
+        });
         return;
     }
-    stream_.expires_after(shared_.options.bodyTimeout);  // a reader too slow to take the reply is dropped
+    stream_.expires_after(
+        shared_.options.bodyTimeout);  // a reader too slow to take the reply is dropped
     http::async_write(stream_, *response_,
                       beast::bind_front_handler(&HttpSession::onWrite, shared_from_this(),
                                                 keepAlive && response.status != 413));

@@ -4,12 +4,12 @@
 // advanced_server session idioms. No exception leaves a completion handler: each ends in one
 // catch that answers 500 or closes the connection.
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -35,11 +35,11 @@ struct Peer {
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
-public:
+  public:
     HttpSession(boost::asio::ip::tcp::socket socket, SessionShared& shared, Peer peer);
     void start();
 
-private:
+  private:
     using Request = boost::beast::http::request<boost::beast::http::string_body>;
     using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
@@ -51,8 +51,8 @@ private:
     bool readFailed(boost::beast::error_code ec);
     void handle();
     void refuse(const api::ApiError& error);
-    void reply(api::HttpResponse response, const std::string& route, unsigned version, bool keepAlive,
-               const std::string& requestId);
+    void reply(api::HttpResponse response, const std::string& route, unsigned version,
+               bool keepAlive, const std::string& requestId);
     void onWrite(bool keepAlive, boost::beast::error_code ec, std::size_t bytes);
     void close();
 

@@ -13,7 +13,7 @@ namespace sb::net {
 
 // One accepted WebSocket connection. Thread-safe: may be called from any thread.
 class WsConnection {
-public:
+  public:
     virtual ~WsConnection() = default;
     virtual void send(std::string text) = 0;
     // Sends a close frame (RFC 6455 §7.4 status code) after queued messages.
@@ -22,7 +22,7 @@ public:
 
 // Receives a connection's events, in order, never concurrently.
 class WsHandler {
-public:
+  public:
     virtual ~WsHandler() = default;
     virtual void onOpen(std::shared_ptr<WsConnection> connection) = 0;
     virtual void onMessage(std::string text) = 0;

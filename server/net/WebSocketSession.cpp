@@ -12,7 +12,10 @@ namespace websocket = beast::websocket;
 
 WebSocketSession::WebSocketSession(beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
                                    WebSocketLimits limits, std::shared_ptr<void> slot)
-    : ws_(std::move(stream)), handler_(std::move(handler)), limits_(limits), slot_(std::move(slot)) {}
+    : ws_(std::move(stream)),
+      handler_(std::move(handler)),
+      limits_(limits),
+      slot_(std::move(slot)) {}
 
 template <typename F>
 void WebSocketSession::guarded(const char* where, F&& step) {
@@ -40,7 +43,8 @@ void WebSocketSession::accept(beast::http::request<beast::http::string_body> req
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "switchboard"); }));
     ws_.read_message_max(limits_.maxFrameBytes);
-    ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::onAccept, shared_from_this()));
+    ws_.async_accept(request,
+                     beast::bind_front_handler(&WebSocketSession::onAccept, shared_from_this()));
 }
 
 void WebSocketSession::onAccept(beast::error_code ec) {
@@ -53,7 +57,8 @@ void WebSocketSession::onAccept(beast::error_code ec) {
 }
 
 void WebSocketSession::read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::onRead, shared_from_this()));
+    ws_.async_read(buffer_,
+                   beast::bind_front_handler(&WebSocketSession::onRead, shared_from_this()));
 }
 
 void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
@@ -87,19 +92,20 @@ void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
 }
 
 void WebSocketSession::send(std::string text) {
-    boost::asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-        if (self->closing_ || self->finished_) return;
-        self->queuedBytes_ += text.size();
-        if (self->queuedBytes_ > self->limits_.maxQueuedBytes) {
-            app::log(app::LogLevel::Warn, "websocket: peer does not read; closing");
-            self->queue_.clear();
-            self->queuedBytes_ = 0;
-            self->doClose(websocket::close_code::try_again_later, "send queue overflow");
-            return;
-        }
-        self->queue_.push_back(std::move(text));
-        if (!self->writing_) self->write();
-    });
+    boost::asio::post(
+        ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+            if (self->closing_ || self->finished_) return;
+            self->queuedBytes_ += text.size();
+            if (self->queuedBytes_ > self->limits_.maxQueuedBytes) {
+                app::log(app::LogLevel::Warn, "websocket: peer does not read; closing");
+                self->queue_.clear();
+                self->queuedBytes_ = 0;
+                self->doClose(websocket::close_code::try_again_later, "send queue overflow");
+                return;
+            }
+            self->queue_.push_back(std::move(text));
+            if (!self->writing_) self->write();
+        });
 }
 
 void WebSocketSession::write() {
@@ -123,14 +129,15 @@ void WebSocketSession::onWrite(beast::error_code ec, std::size_t) {
 }
 
 void WebSocketSession::close(std::uint16_t code, std::string reason) {
-    boost::asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-        if (self->closing_ || self->finished_) return;
-        if (self->writing_ || !self->queue_.empty()) {
-            self->pendingClose_ = {code, reason};
-            return;
-        }
-        self->doClose(code, reason);
-    });
+    boost::asio::post(ws_.get_executor(),
+                      [self = shared_from_this(), code, reason = std::move(reason)] {
+                          if (self->closing_ || self->finished_) return;
+                          if (self->writing_ || !self->queue_.empty()) {
+                              self->pendingClose_ = {code, reason};
+                              return;
+                          }
+                          self->doClose(code, reason);
+                      });
 }
 
 void WebSocketSession::doClose(std::uint16_t code, std::string reason) {

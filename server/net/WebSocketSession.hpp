@@ -14,8 +14,9 @@
 
 namespace sb::net {
 
-class WebSocketSession : public WsConnection, public std::enable_shared_from_this<WebSocketSession> {
-public:
+class WebSocketSession : public WsConnection,
+                         public std::enable_shared_from_this<WebSocketSession> {
+  public:
     // `slot` is the connection-cap slot the HTTP connection held; kept until this one ends.
     WebSocketSession(boost::beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
                      WebSocketLimits limits, std::shared_ptr<void> slot);
@@ -24,7 +25,7 @@ public:
     void send(std::string text) override;
     void close(std::uint16_t code, std::string reason) override;
 
-private:
+  private:
     void onAccept(boost::beast::error_code ec);
     void read();
     void onRead(boost::beast::error_code ec, std::size_t bytes);

@@ -68,10 +68,10 @@ std::string Metrics::render() const {
             }
             out << "switchboard_http_request_duration_seconds_bucket{route=\"" << label(route)
                 << "\",le=\"+Inf\"} " << h.count << "\n"
-                << "switchboard_http_request_duration_seconds_sum{route=\"" << label(route) << "\"} "
-                << number(h.sum) << "\n"
-                << "switchboard_http_request_duration_seconds_count{route=\"" << label(route) << "\"} "
-                << h.count << "\n";
+                << "switchboard_http_request_duration_seconds_sum{route=\"" << label(route)
+                << "\"} " << number(h.sum) << "\n"
+                << "switchboard_http_request_duration_seconds_count{route=\"" << label(route)
+                << "\"} " << h.count << "\n";
         }
     }
     // Gauge callbacks may query the store: call them without holding the metrics lock.

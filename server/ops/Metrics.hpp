@@ -14,21 +14,22 @@
 namespace sb::ops {
 
 class Metrics {
-public:
+  public:
     struct Gauge {
         std::string name;
         std::string help;
         std::function<double()> value;
     };
 
-    void recordRequest(const std::string& route, const std::string& method, int status, double seconds);
+    void recordRequest(const std::string& route, const std::string& method, int status,
+                       double seconds);
     void addGauge(Gauge gauge);
     std::string render() const;
 
     static constexpr std::array<double, 11> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,   0.1,   0.25,   0.5,   1.0};
 
-private:
+  private:
     struct Histogram {
         std::array<std::uint64_t, kBuckets.size()> counts{};  // per bucket, not cumulative
         std::uint64_t count = 0;

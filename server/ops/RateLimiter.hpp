@@ -10,14 +10,14 @@
 namespace sb::ops {
 
 class RateLimiter {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     RateLimiter(double ratePerSecond, double burst) : rate_(ratePerSecond), burst_(burst) {}
 
     // True if a request may proceed now; false means "429, retry later". rate 0 = unlimited.
     bool allow(const std::string& key, Clock::time_point now = Clock::now());
 
-private:
+  private:
     struct Bucket {
         double tokens;
         Clock::time_point last;

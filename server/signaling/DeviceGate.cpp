@@ -12,7 +12,8 @@ std::optional<std::string> queryParam(const std::string& query, const std::strin
         auto end = query.find('&', pos);
         if (end == std::string::npos) end = query.size();
         auto eq = query.find('=', pos);
-        if (eq != std::string::npos && eq < end && query.compare(pos, eq - pos, name) == 0 && eq - pos == name.size()) {
+        if (eq != std::string::npos && eq < end && query.compare(pos, eq - pos, name) == 0 &&
+            eq - pos == name.size()) {
             return api::decodePercent(std::string_view(query).substr(eq + 1, end - eq - 1));
         }
         pos = end + 1;
@@ -29,22 +30,26 @@ Admission DeviceGate::admit(const api::HttpRequest& request) const {
         return out;
     };
     auto token = queryParam(request.query, "token");
-    if (!token || token->empty()) return refuse(401, "token_missing", "The token query parameter is required");
+    if (!token || token->empty())
+        return refuse(401, "token_missing", "The token query parameter is required");
     if (token->size() > 4096) return refuse(401, "token_malformed", "The device token is too long");
     auto check = tokens_.verify(*token, clock_());
     if (!check) {
         int status = *check.error == auth::TokenError::ParticipantGone ? 403 : 401;
-        return refuse(status, auth::tokenErrorCode(*check.error), auth::tokenErrorMessage(*check.error));
+        return refuse(status, auth::tokenErrorCode(*check.error),
+                      auth::tokenErrorMessage(*check.error));
     }
-    auto taken = devices_->tryAcquire({{"account " + check.claims.accountId, caps_.perAccount},
-                                       {"participant " + check.claims.accountId + "/" + check.claims.participantId,
-                                        caps_.perParticipant}});
+    auto taken = devices_->tryAcquire(
+        {{"account " + check.claims.accountId, caps_.perAccount},
+         {"participant " + check.claims.accountId + "/" + check.claims.participantId,
+          caps_.perParticipant}});
     if (!taken.slot) {
         refuse(429, "too_many_devices",
-                         taken.refusedBy == 0
-                             ? "This account already has the maximum of " + std::to_string(caps_.perAccount) + " devices connected"
-                             : "This participant already has the maximum of " + std::to_string(caps_.perParticipant) +
-                                   " devices connected");
+               taken.refusedBy == 0
+                   ? "This account already has the maximum of " + std::to_string(caps_.perAccount) +
+                         " devices connected"
+                   : "This participant already has the maximum of " +
+                         std::to_string(caps_.perParticipant) + " devices connected");
         out.refusal.headers.emplace_back("Retry-After", "5");
         return out;
     }

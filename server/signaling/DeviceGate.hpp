@@ -16,9 +16,9 @@ namespace sb::signaling {
 struct DeviceIdentity {
     std::string accountId;
     std::string participantId;
-    std::string client;      // "browser", "android", … as the SDK says
+    std::string client;  // "browser", "android", … as the SDK says
     std::string sdkVersion;
-    std::string uniqueId;    // stable across the SDK's automatic reconnects
+    std::string uniqueId;  // stable across the SDK's automatic reconnects
 };
 
 struct Admission {
@@ -36,12 +36,13 @@ struct DeviceCaps {
 };
 
 class DeviceGate {
-public:
-    DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock, DeviceCaps caps = {})
+  public:
+    DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock,
+               DeviceCaps caps = {})
         : tokens_(tokens), clock_(std::move(clock)), caps_(caps) {}
     Admission admit(const api::HttpRequest& request) const;
 
-private:
+  private:
     const auth::TokenService& tokens_;
     std::function<std::int64_t()> clock_;
     DeviceCaps caps_;

@@ -9,7 +9,9 @@ using protocol::RpcErrorCode;
 json toJson(const media::StreamMetadata& metadata) {
     json out = json::object();
     for (const auto& [msid, s] : metadata) {
-        json entry{{"endpointId", s.endpointId}, {"participantId", s.participantId}, {"mediaTypes", s.mediaTypes}};
+        json entry{{"endpointId", s.endpointId},
+                   {"participantId", s.participantId},
+                   {"mediaTypes", s.mediaTypes}};
         if (s.alias) entry["alias"] = *s.alias;
         out[msid] = std::move(entry);
     }
@@ -17,7 +19,9 @@ json toJson(const media::StreamMetadata& metadata) {
 }
 
 json toJson(const media::PublishAnswer& answer) {
-    return {{"endpointId", answer.endpointId}, {"sdpAnswer", answer.sdp}, {"streamMetadata", toJson(answer.metadata)}};
+    return {{"endpointId", answer.endpointId},
+            {"sdpAnswer", answer.sdp},
+            {"streamMetadata", toJson(answer.metadata)}};
 }
 
 json toJson(const media::StreamsOffer& offer) {
@@ -28,23 +32,30 @@ json toJson(const media::StreamsOffer& offer) {
 }
 
 json toJson(const media::HeardDtmf& dtmf) {
-    return {{"participantId", dtmf.participantId}, {"tone", dtmf.tone}, {"endpointId", dtmf.endpointId}};
+    return {{"participantId", dtmf.participantId},
+            {"tone", dtmf.tone},
+            {"endpointId", dtmf.endpointId}};
 }
 
 RpcError rpcErrorOf(const media::MediaError& error) {
     switch (error.kind) {
         case media::MediaError::Kind::NotConnected:
-        case media::MediaError::Kind::Busy: return RpcError(RpcErrorCode::InvalidState, error.message);
-        case media::MediaError::Kind::NotPermitted: return RpcError(RpcErrorCode::NotPermitted, error.message);
-        case media::MediaError::Kind::MediaServer: break;
+        case media::MediaError::Kind::Busy:
+            return RpcError(RpcErrorCode::InvalidState, error.message);
+        case media::MediaError::Kind::NotPermitted:
+            return RpcError(RpcErrorCode::NotPermitted, error.message);
+        case media::MediaError::Kind::MediaServer:
+            break;
     }
     return RpcError(RpcErrorCode::MediaServer, "Media server error: " + error.message);
 }
 
 std::pair<std::uint16_t, std::string> closeOf(media::CloseReason reason) {
     switch (reason) {
-        case media::CloseReason::ParticipantDeleted: return {4404, "participant deleted"};
-        case media::CloseReason::SessionDeleted: return {4410, "session deleted"};
+        case media::CloseReason::ParticipantDeleted:
+            return {4404, "participant deleted"};
+        case media::CloseReason::SessionDeleted:
+            return {4410, "session deleted"};
     }
     return {1011, "closed"};
 }

@@ -12,9 +12,9 @@
 namespace sb::signaling {
 
 nlohmann::json toJson(const media::StreamMetadata& metadata);
-nlohmann::json toJson(const media::PublishAnswer& answer);        // offerSdp's result
-nlohmann::json toJson(const media::StreamsOffer& offer);          // sdpOffer's params
-nlohmann::json toJson(const media::HeardDtmf& dtmf);              // dtmf's params
+nlohmann::json toJson(const media::PublishAnswer& answer);  // offerSdp's result
+nlohmann::json toJson(const media::StreamsOffer& offer);    // sdpOffer's params
+nlohmann::json toJson(const media::HeardDtmf& dtmf);        // dtmf's params
 protocol::RpcError rpcErrorOf(const media::MediaError& error);
 // WebSocket close code and reason (4404, 4410: the HTTP status of the cause, plus 4000).
 std::pair<std::uint16_t, std::string> closeOf(media::CloseReason reason);

@@ -1,5 +1,5 @@
-#include "server/api/RequestContext.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
+#include "server/api/RequestContext.hpp"
 
 namespace sb::signaling {
 

@@ -7,15 +7,19 @@
 namespace sb::signaling {
 
 namespace {
-bool isDevicePath(const std::string& path) { return path == "/v3" || path == "/v3/"; }
+bool isDevicePath(const std::string& path) {
+    return path == "/v3" || path == "/v3/";
+}
 }  // namespace
 
-net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media,
+net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
+                                       std::shared_ptr<media::MediaOrchestrator> media,
                                        SessionLimits limits) {
     return [&gate, media, limits](const api::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
-            decision.refusal = api::errorResponse(api::errors::routeNotFound(request.path), request.requestId);
+            decision.refusal =
+                api::errorResponse(api::errors::routeNotFound(request.path), request.requestId);
             return decision;
         }
         auto admission = gate.admit(request);
@@ -23,8 +27,9 @@ net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<m
             decision.refusal = std::move(admission.refusal);
             return decision;
         }
-        decision.handler = std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device), media,
-                                                              std::move(admission.slot), limits);
+        decision.handler =
+            std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device),
+                                               media, std::move(admission.slot), limits);
         return decision;
     };
 }

@@ -13,7 +13,8 @@
 
 namespace sb::signaling {
 
-net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate, std::shared_ptr<media::MediaOrchestrator> media,
+net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
+                                       std::shared_ptr<media::MediaOrchestrator> media,
                                        SessionLimits limits = {});
 
 }  // namespace sb::signaling

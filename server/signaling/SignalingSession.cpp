@@ -14,7 +14,8 @@ using protocol::RpcMessage;
 
 SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity,
                                    std::shared_ptr<media::MediaOrchestrator> media,
-                                   std::shared_ptr<net::ConcurrencyLimit::Slot> slot, SessionLimits limits)
+                                   std::shared_ptr<net::ConcurrencyLimit::Slot> slot,
+                                   SessionLimits limits)
     : deviceId_(std::move(deviceId)),
       identity_(std::move(identity)),
       media_(std::move(media)),
@@ -39,29 +40,36 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
         std::lock_guard lock(mutex_);
         connection_ = std::move(connection);
     }
-    app::log(app::LogLevel::Info, "device " + deviceId_ + " connected: participant " + identity_.participantId +
-                                      " client=" + identity_.client + " sdk=" + identity_.sdkVersion);
-    if (media_) media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId, shared_from_this());
+    app::log(app::LogLevel::Info, "device " + deviceId_ + " connected: participant " +
+                                      identity_.participantId + " client=" + identity_.client +
+                                      " sdk=" + identity_.sdkVersion);
+    if (media_)
+        media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
+                             shared_from_this());
 }
 
 void SignalingSession::onMessage(std::string text) {
     json id;
     try {
         RpcMessage m = protocol::parseRpc(text, id);
-        if (m.kind == RpcMessage::Kind::Response) return;  // we send no requests; ignore stray replies
+        if (m.kind == RpcMessage::Kind::Response)
+            return;  // we send no requests; ignore stray replies
         if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
         auto it = handlers().find(m.method);
-        if (it == handlers().end()) throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
+        if (it == handlers().end())
+            throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
         (this->*(it->second))(m);
     } catch (const RpcError& e) {
         // JSON-RPC 2.0 §5: errors for notifications are not answered, except parse/invalid
         // request errors, answered with id null.
         bool notification = id.is_null();
-        bool framing = e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
+        bool framing =
+            e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
         if (!notification || framing) send(protocol::rpcError(id, e));
     } catch (const std::exception& e) {
         app::log(app::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
-        if (!id.is_null()) send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
+        if (!id.is_null())
+            send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
     }
 }
 
@@ -103,37 +111,53 @@ void SignalingSession::replyResult(const RpcMessage& m, const json& result) {
 }
 
 namespace {
-json resultJson(const media::PublishAnswer& answer) { return toJson(answer); }
-json resultJson(bool) { return json::object(); }
-json resultJson(int delivered) { return json{{"delivered", delivered}}; }
+json resultJson(const media::PublishAnswer& answer) {
+    return toJson(answer);
+}
+json resultJson(bool) {
+    return json::object();
+}
+json resultJson(int delivered) {
+    return json{{"delivered", delivered}};
+}
 }  // namespace
 
 template <class T>
 media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
     std::weak_ptr<SignalingSession> weak = shared_from_this();
-    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](std::optional<media::MediaError> error, T result) {
+    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](
+               std::optional<media::MediaError> error, T result) {
         auto self = weak.lock();
         if (!self || !request) return;
-        self->send(error ? protocol::rpcError(id, rpcErrorOf(*error)) : protocol::rpcResult(id, resultJson(result)));
+        self->send(error ? protocol::rpcError(id, rpcErrorOf(*error))
+                         : protocol::rpcResult(id, resultJson(result)));
     };
 }
 
 // ---- methods (reference §2.3) ----
 
-void SignalingSession::setMediaPreferences(const RpcMessage& m) { replyResult(m, json::object()); }
+void SignalingSession::setMediaPreferences(const RpcMessage& m) {
+    replyResult(m, json::object());
+}
 
 void SignalingSession::offerSdp(const RpcMessage& m) {
     const auto& sdp = protocol::requireString(m.params, "sdpOffer");
-    if (sdp.rfind("v=0", 0) != 0) throw RpcError(RpcErrorCode::InvalidParams, "sdpOffer is not an SDP description", "sdpOffer");
+    if (sdp.rfind("v=0", 0) != 0)
+        throw RpcError(RpcErrorCode::InvalidParams, "sdpOffer is not an SDP description",
+                       "sdpOffer");
     std::map<std::string, std::string> aliases;
     if (const auto* meta = protocol::optionalObject(m.params, "mediaMetadata")) {
         if (const auto* streams = protocol::optionalObject(*meta, "mediaStreams")) {
             for (const auto& [msid, info] : streams->items()) {
-                if (!info.is_object()) throw RpcError(RpcErrorCode::InvalidParams, "mediaStreams entries must be objects", "mediaMetadata.mediaStreams");
+                if (!info.is_object())
+                    throw RpcError(RpcErrorCode::InvalidParams,
+                                   "mediaStreams entries must be objects",
+                                   "mediaMetadata.mediaStreams");
                 auto alias = info.find("alias");
                 if (alias != info.end() && !alias->is_null()) {
                     if (!alias->is_string() || alias->get_ref<const std::string&>().size() > 256)
-                        throw RpcError(RpcErrorCode::InvalidParams, "alias must be a string of at most 256 bytes",
+                        throw RpcError(RpcErrorCode::InvalidParams,
+                                       "alias must be a string of at most 256 bytes",
                                        "mediaMetadata.mediaStreams." + msid + ".alias");
                     aliases[msid] = *alias;
                 }
@@ -146,26 +170,36 @@ void SignalingSession::offerSdp(const RpcMessage& m) {
 
 void SignalingSession::answerSdp(const RpcMessage& m) {
     const auto& sdp = protocol::requireString(m.params, "sdpAnswer");
-    if (sdp.rfind("v=0", 0) != 0) throw RpcError(RpcErrorCode::InvalidParams, "sdpAnswer is not an SDP description", "sdpAnswer");
+    if (sdp.rfind("v=0", 0) != 0)
+        throw RpcError(RpcErrorCode::InvalidParams, "sdpAnswer is not an SDP description",
+                       "sdpAnswer");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     media_->answer(deviceId_, sdp, replyLater<bool>(m));
 }
 
-void SignalingSession::ping(const RpcMessage& m) { replyResult(m, json::object()); }
+void SignalingSession::ping(const RpcMessage& m) {
+    replyResult(m, json::object());
+}
 
 void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
-    const auto* logs = m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
-    if (!logs || !logs->is_array()) throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
+    const auto* logs =
+        m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
+    if (!logs || !logs->is_array())
+        throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
     for (const auto& entry : *logs) {
         if (!diagnostics_.add(entry) && !diagnosticsDropLogged_) {
-            diagnosticsDropLogged_ = true;  // said once per device: the device decides how much it sends
-            app::log(app::LogLevel::Warn, "device " + deviceId_ + " sent more than the " +
-                                              std::to_string(diagnostics_.maxBytes()) +
-                                              " bytes of diagnostics kept per device: older or larger entries are dropped");
+            diagnosticsDropLogged_ =
+                true;  // said once per device: the device decides how much it sends
+            app::log(
+                app::LogLevel::Warn,
+                "device " + deviceId_ + " sent more than the " +
+                    std::to_string(diagnostics_.maxBytes()) +
+                    " bytes of diagnostics kept per device: older or larger entries are dropped");
         }
     }
     if (app::logEnabled(app::LogLevel::Debug))
-        app::log(app::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " + std::to_string(logs->size()) + " entries");
+        app::log(app::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " +
+                                           std::to_string(logs->size()) + " entries");
     replyResult(m, json::object());
 }
 
@@ -175,7 +209,9 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
     // and a 500 ms pause towards the phone.
     bool valid = !tones.empty() && tones.size() <= 32 &&
                  tones.find_first_not_of("0123456789*#ABCDabcd,") == std::string::npos;
-    if (!valid) throw RpcError(RpcErrorCode::InvalidParams, "tones must be 1 to 32 of 0-9 * # A-D ,", "tones");
+    if (!valid)
+        throw RpcError(RpcErrorCode::InvalidParams, "tones must be 1 to 32 of 0-9 * # A-D ,",
+                       "tones");
     std::string upper = tones;
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");

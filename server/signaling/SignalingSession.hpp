@@ -23,9 +23,11 @@ struct SessionLimits {
 class SignalingSession : public net::WsHandler,
                          public media::DeviceSink,
                          public std::enable_shared_from_this<SignalingSession> {
-public:
-    SignalingSession(std::string deviceId, DeviceIdentity identity, std::shared_ptr<media::MediaOrchestrator> media,
-                     std::shared_ptr<net::ConcurrencyLimit::Slot> slot = {}, SessionLimits limits = {});
+  public:
+    SignalingSession(std::string deviceId, DeviceIdentity identity,
+                     std::shared_ptr<media::MediaOrchestrator> media,
+                     std::shared_ptr<net::ConcurrencyLimit::Slot> slot = {},
+                     SessionLimits limits = {});
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
@@ -37,7 +39,7 @@ public:
     void dtmfHeard(const media::HeardDtmf& dtmf) override;
     void closeDevice(media::CloseReason reason) override;
 
-private:
+  private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
     static const std::unordered_map<std::string, Handler>& handlers();
 

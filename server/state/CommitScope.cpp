@@ -6,9 +6,13 @@ namespace {
 thread_local CommitScope* current = nullptr;
 }
 
-CommitScope::CommitScope() : outer_(current) { current = this; }
+CommitScope::CommitScope() : outer_(current) {
+    current = this;
+}
 
-CommitScope::~CommitScope() { current = outer_; }
+CommitScope::~CommitScope() {
+    current = outer_;
+}
 
 bool CommitScope::defer(std::uint64_t seq) {
     if (!current) return false;

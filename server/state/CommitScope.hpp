@@ -12,7 +12,7 @@
 namespace sb::state {
 
 class CommitScope {
-public:
+  public:
     CommitScope();
     ~CommitScope();
     CommitScope(const CommitScope&) = delete;
@@ -25,7 +25,7 @@ public:
     // caller then does not wait); otherwise returns false (the caller must wait itself).
     static bool defer(std::uint64_t seq);
 
-private:
+  private:
     std::uint64_t seq_ = 0;
     CommitScope* outer_;
 };

@@ -81,8 +81,10 @@ void JournalSyncer::run() {
                 durable_ = std::max(durable_, upTo);
             } else {
                 failed_ = true;
-                app::log(app::LogLevel::Error, "store: syncing the journal failed, refusing further changes until "
-                                               "a restart: " + error);
+                app::log(app::LogLevel::Error,
+                         "store: syncing the journal failed, refusing further changes until "
+                         "a restart: " +
+                             error);
             }
         }
         auto split = std::partition(waiters_.begin(), waiters_.end(),

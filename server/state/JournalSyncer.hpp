@@ -23,7 +23,7 @@ namespace sb::state {
 class OpLog;
 
 class JournalSyncer {
-public:
+  public:
     using Done = std::function<void(bool durable)>;
 
     explicit JournalSyncer(OpLog& log);
@@ -42,7 +42,7 @@ public:
     bool failed() const;
     std::uint64_t durableSeq() const;
 
-private:
+  private:
     struct Waiter {
         std::uint64_t seq;
         Done done;
@@ -57,7 +57,7 @@ private:
     std::uint64_t durable_ = 0;       // every record up to this seq is synced
     bool failed_ = false;
     bool stopping_ = false;
-    std::vector<Waiter> waiters_;     // callbacks not yet run
+    std::vector<Waiter> waiters_;  // callbacks not yet run
     std::thread thread_;
 };
 

@@ -13,10 +13,10 @@ namespace {
 // Only the OpApplier writes to the database, in the background, thousands of changes per
 // transaction, so the fsync per commit of synchronous=FULL is cheap here; it is what makes the
 // journal it deletes be in the database even after an OS crash. A batch dirties about one page
-// per change (participant ids are random); checkpointing every 4000 pages instead of 1000 copies a page rewritten by several
-// batches once. (With 100 ms batches that cuts the thread's CPU by a quarter, measured with
-// 200,000 participants at 25,000 per second. A 16 MB page cache would save another fifth, at
-// up to 16 MB of RAM.)
+// per change (participant ids are random); checkpointing every 4000 pages instead of 1000 copies a
+// page rewritten by several batches once. (With 100 ms batches that cuts the thread's CPU by a
+// quarter, measured with 200,000 participants at 25,000 per second. A 16 MB page cache would save
+// another fifth, at up to 16 MB of RAM.)
 SqliteSessionStore::Options databaseOptions() {
     SqliteSessionStore::Options o;
     o.walAutocheckpointPages = 4000;
@@ -40,9 +40,10 @@ JournaledSessionStore::JournaledSessionStore(const std::string& dbPath, Options 
 std::uint64_t JournaledSessionStore::replay(OpLog& log, SqliteSessionStore& db) {
     auto recovered = log.recover(db.appliedSeq());
     if (recovered.ignoredBytes > 0)
-        app::log(app::LogLevel::Warn, "store: " + std::to_string(recovered.ignoredBytes) +
-                                          " bytes of the journal were damaged or out of sequence and are "
-                                          "dropped (only an OS crash should cause this)");
+        app::log(app::LogLevel::Warn,
+                 "store: " + std::to_string(recovered.ignoredBytes) +
+                     " bytes of the journal were damaged or out of sequence and are "
+                     "dropped (only an OS crash should cause this)");
     if (!recovered.ops.empty()) {
         db.applyBatch(recovered.ops, recovered.lastSeq);
         app::log(app::LogLevel::Info, "store: applied " + std::to_string(recovered.ops.size()) +
@@ -64,12 +65,15 @@ JournaledSessionStore::~JournaledSessionStore() {
     if (applier_->stop()) log_->removeAll();
 }
 
-bool JournaledSessionStore::flush() { return applier_->flush(); }
+bool JournaledSessionStore::flush() {
+    return applier_->flush();
+}
 
 template <typename F>
 auto JournaledSessionStore::record(const StoreOp& op, std::uint64_t& seq, F&& toMemory) {
     if (syncer_->failed())
-        throw std::runtime_error("store: the journal could not be synced to disk; refusing changes until a restart");
+        throw std::runtime_error(
+            "store: the journal could not be synced to disk; refusing changes until a restart");
     applier_->admit();
     std::string encoded;
     encoded.reserve(256);
@@ -148,10 +152,11 @@ void JournaledSessionStore::setMembership(const std::string& accountId,
     {
         std::lock_guard lock(writeMutex_);
         if (!memory_.participant(accountId, participantId)) return;
-        record(StoreOp::setMembership(accountId, participantId, sessionId, subscriptions), seq, [&] {
-            memory_.setMembership(accountId, participantId, sessionId, subscriptions);
-            return true;
-        });
+        record(StoreOp::setMembership(accountId, participantId, sessionId, subscriptions), seq,
+               [&] {
+                   memory_.setMembership(accountId, participantId, sessionId, subscriptions);
+                   return true;
+               });
     }
     awaitDurable(seq);
 }
@@ -167,13 +172,13 @@ std::vector<Session> JournaledSessionStore::expiredSessions(EpochSeconds now) co
     return memory_.expiredSessions(now);
 }
 
-std::optional<Participant> JournaledSessionStore::participant(const std::string& accountId,
-                                                              const std::string& participantId) const {
+std::optional<Participant> JournaledSessionStore::participant(
+    const std::string& accountId, const std::string& participantId) const {
     return memory_.participant(accountId, participantId);
 }
 
-std::vector<Participant> JournaledSessionStore::sessionParticipants(const std::string& accountId,
-                                                                    const std::string& sessionId) const {
+std::vector<Participant> JournaledSessionStore::sessionParticipants(
+    const std::string& accountId, const std::string& sessionId) const {
     return memory_.sessionParticipants(accountId, sessionId);
 }
 
@@ -182,11 +187,14 @@ std::size_t JournaledSessionStore::sessionParticipantCount(const std::string& ac
     return memory_.sessionParticipantCount(accountId, sessionId);
 }
 
-std::vector<Participant> JournaledSessionStore::participantsCreatedBefore(EpochSeconds cutoff) const {
+std::vector<Participant> JournaledSessionStore::participantsCreatedBefore(
+    EpochSeconds cutoff) const {
     return memory_.participantsCreatedBefore(cutoff);
 }
 
-StoreCounts JournaledSessionStore::counts() const { return memory_.counts(); }
+StoreCounts JournaledSessionStore::counts() const {
+    return memory_.counts();
+}
 
 std::map<std::string, StoreCounts> JournaledSessionStore::countsByAccount() const {
     return memory_.countsByAccount();

@@ -29,14 +29,15 @@ namespace sb::state {
 class SqliteSessionStore;
 
 class JournaledSessionStore final : public SessionStore {
-public:
+  public:
     struct Options {
         OpLog::Options log;
         OpApplier::Options applier;
     };
 
     // `dbPath`: the SQLite database file; the journal segments and a lock file go next to it.
-    explicit JournaledSessionStore(const std::string& dbPath) : JournaledSessionStore(dbPath, Options{}) {}
+    explicit JournaledSessionStore(const std::string& dbPath)
+        : JournaledSessionStore(dbPath, Options{}) {}
     JournaledSessionStore(const std::string& dbPath, Options options);
     // Applies the backlog to the database and deletes the journal.
     ~JournaledSessionStore() override;
@@ -70,7 +71,9 @@ public:
     bool flush();
     // Calls `done(true)` once journal record `seq` (a CommitScope's seq()) is durable, done(false)
     // if syncing failed; on the sync thread, or at once. See JournalSyncer::whenDurable.
-    void whenDurable(std::uint64_t seq, JournalSyncer::Done done) { syncer_->whenDurable(seq, std::move(done)); }
+    void whenDurable(std::uint64_t seq, JournalSyncer::Done done) {
+        syncer_->whenDurable(seq, std::move(done));
+    }
     // Blocks until everything journaled so far is durable and every whenDurable callback ran.
     void syncAll() { syncer_->waitDurable(log_->appendedSeq()); }
     // fdatasync calls of the journal so far (group commit: far fewer than changes).
@@ -80,7 +83,7 @@ public:
     // it: for opening the database with SqliteSessionStore alone ("storeCache": false).
     static void applyLeftoverJournal(const std::string& dbPath);
 
-private:
+  private:
     // Applies what `log` holds beyond the database's position to `db`; returns the last seq.
     static std::uint64_t replay(OpLog& log, SqliteSessionStore& db);
     // Journals `op`, then runs `toMemory`, then queues `op` for the database; sets `seq` to the

@@ -134,7 +134,8 @@ std::map<std::string, StoreCounts> MemorySessionStore::countsByAccount() const {
     std::shared_lock lock(mutex_);
     std::map<std::string, StoreCounts> out;
     sessions_.forEach([&](const std::string&, const Session& s) { ++out[s.accountId].sessions; });
-    participants_.forEach([&](const std::string&, const Participant& p) { ++out[p.accountId].participants; });
+    participants_.forEach(
+        [&](const std::string&, const Participant& p) { ++out[p.accountId].participants; });
     return out;
 }
 

@@ -4,8 +4,8 @@
 
 #include <map>
 #include <mutex>
-#include <shared_mutex>
 #include <set>
+#include <shared_mutex>
 
 #include "server/state/SessionStore.hpp"
 #include "server/state/ShardedMap.hpp"
@@ -13,7 +13,7 @@
 namespace sb::state {
 
 class MemorySessionStore final : public SessionStore {
-public:
+  public:
     void createSession(const Session& session) override;
     std::optional<Session> session(const std::string& accountId,
                                    const std::string& sessionId) const override;
@@ -37,7 +37,7 @@ public:
     StoreCounts counts() const override;
     std::map<std::string, StoreCounts> countsByAccount() const override;
 
-private:
+  private:
     void detach(Participant& p);
 
     mutable std::shared_mutex mutex_;

@@ -17,7 +17,9 @@ enum class MediaKind { Audio, Video };
 struct PublishPermissions {
     bool audio = false;
     bool video = false;
-    bool operator==(const PublishPermissions& o) const { return audio == o.audio && video == o.video; }
+    bool operator==(const PublishPermissions& o) const {
+        return audio == o.audio && video == o.video;
+    }
 };
 
 // One entry of `Subscriptions.participants`: a publisher, optionally narrowed to stream aliases.

@@ -7,7 +7,9 @@ namespace sb::state {
 using nlohmann::json;
 
 namespace {
-json optionalString(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json optionalString(const std::optional<std::string>& v) {
+    return v ? json(*v) : json(nullptr);
+}
 }  // namespace
 
 // Absent optional values are left out rather than sent as null: the Bandwidth node SDK 1.3.1

@@ -23,7 +23,9 @@ OpApplier::OpApplier(SqliteSessionStore& db, OpLog& log, Options options)
     thread_ = std::thread([this] { run(); });
 }
 
-OpApplier::~OpApplier() { stop(); }
+OpApplier::~OpApplier() {
+    stop();
+}
 
 void OpApplier::admit() {
     std::unique_lock lock(mutex_);
@@ -118,15 +120,17 @@ bool OpApplier::applyPending(std::unique_lock<std::mutex>& lock) {
     if (error.empty()) batch_.clear();
     // Drop the capacity a backlog left.
     if (decoded_.capacity() > 4 * options_.batchOps) std::vector<StoreOp>().swap(decoded_);
-    if (error.empty() && batch_.capacity() > 4 * options_.batchOps) std::vector<std::string>().swap(batch_);
+    if (error.empty() && batch_.capacity() > 4 * options_.batchOps)
+        std::vector<std::string>().swap(batch_);
     lock.lock();
     if (error.empty()) {
         appliedSeq_ = last;
     } else {
         // Keep the batch ahead of what was queued meanwhile; it stays in the journal too.
         if (failures_++ % 100 == 0)
-            app::log(app::LogLevel::Error, "store: applying " + std::to_string(batch_.size()) +
-                                               " journaled changes to the database failed (will retry): " + error);
+            app::log(app::LogLevel::Error,
+                     "store: applying " + std::to_string(batch_.size()) +
+                         " journaled changes to the database failed (will retry): " + error);
         batch_.insert(batch_.end(), std::make_move_iterator(pending_.begin()),
                       std::make_move_iterator(pending_.end()));
         batch_.swap(pending_);

@@ -20,11 +20,11 @@ class OpLog;
 class SqliteSessionStore;
 
 class OpApplier {
-public:
+  public:
     struct Options {
         std::chrono::milliseconds interval{100};         // apply what is queued at least this often
-        std::size_t batchOps = 4096;                      // ... or once this many ops are queued
-        std::size_t maxBacklog = 100000;                  // admit() waits beyond this ...
+        std::size_t batchOps = 4096;                     // ... or once this many ops are queued
+        std::size_t maxBacklog = 100000;                 // admit() waits beyond this ...
         std::chrono::milliseconds maxBacklogWait{5000};  // ... and then refuses (SQLite failing)
     };
 
@@ -44,7 +44,7 @@ public:
     // Applies what is queued and stops the thread; true if nothing is left unapplied. Idempotent.
     bool stop();
 
-private:
+  private:
     void run();
     bool applyPending(std::unique_lock<std::mutex>& lock);
 
@@ -58,9 +58,9 @@ private:
     std::vector<std::string> pending_;
     std::vector<std::string> batch_;  // being applied (the thread's; swapped with pending_)
     std::vector<StoreOp> decoded_;    // batch_ decoded (the thread's)
-    std::uint64_t queuedSeq_ = 0;    // seq of the last op queued
-    std::uint64_t appliedSeq_ = 0;   // seq of the last op committed
-    std::uint64_t failures_ = 0;     // batches that failed, in total
+    std::uint64_t queuedSeq_ = 0;     // seq of the last op queued
+    std::uint64_t appliedSeq_ = 0;    // seq of the last op committed
+    std::uint64_t failures_ = 0;      // batches that failed, in total
     bool flushRequested_ = false;
     bool stopping_ = false;
     bool stopped_ = false;

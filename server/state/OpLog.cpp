@@ -48,7 +48,8 @@ void putLe(char* out, std::uint64_t v, int bytes) {
 }
 std::uint64_t getLe(const char* in, int bytes) {
     std::uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
+    for (int i = 0; i < bytes; ++i)
+        v |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
     return v;
 }
 
@@ -85,7 +86,8 @@ OpLog::OpLog(std::string dbPath, Options options) : dbPath_(std::move(dbPath)), 
         int err = errno;
         ::close(lockFd_);
         if (err == EWOULDBLOCK)
-            throw std::runtime_error("store: " + dbPath_ + " is in use by another process (" + lockPath + " is locked)");
+            throw std::runtime_error("store: " + dbPath_ + " is in use by another process (" +
+                                     lockPath + " is locked)");
         fail(err, "cannot lock " + lockPath);
     }
     fs::path db(dbPath_);
@@ -127,7 +129,8 @@ OpLog::Recovered OpLog::recover(std::uint64_t after) const {
                 std::uint64_t len = left >= kHeader ? getLe(h, 4) : 0;
                 std::uint64_t seq = left >= kHeader ? getLe(h + 8, 8) : 0;
                 damaged = left < kHeader || len > kMaxPayload || len > left - kHeader ||
-                          getLe(h + 4, 4) != crc32(h + 8, 8 + len) || (expect != 0 && seq != expect) ||
+                          getLe(h + 4, 4) != crc32(h + 8, 8 + len) ||
+                          (expect != 0 && seq != expect) ||
                           (seq > after && r.ops.empty() && seq != after + 1);
                 if (!damaged && seq > after) {
                     try {
@@ -182,7 +185,9 @@ void OpLog::openSegment(std::uint64_t firstSeq) {
 }
 
 std::uint64_t OpLog::append(const std::string& payload) {
-    if (fd_ < 0) throw std::runtime_error("oplog: no journal file open (not started, or a failed write could not be undone)");
+    if (fd_ < 0)
+        throw std::runtime_error(
+            "oplog: no journal file open (not started, or a failed write could not be undone)");
     if (payload.size() > kMaxPayload) throw std::length_error("oplog: record too large");
     std::uint64_t seq = nextSeq_;
     char header[kHeader];
@@ -194,10 +199,12 @@ std::uint64_t OpLog::append(const std::string& payload) {
     std::size_t total = kHeader + payload.size();
     std::size_t done = 0;
     while (done < total) {
-        ssize_t n = done == 0 ? ::pwritev(fd_, iov, 2, static_cast<off_t>(size_))
-                              : ::pwrite(fd_, done < kHeader ? header + done : payload.data() + (done - kHeader),
-                                         done < kHeader ? kHeader - done : total - done,
-                                         static_cast<off_t>(size_ + done));
+        ssize_t n =
+            done == 0
+                ? ::pwritev(fd_, iov, 2, static_cast<off_t>(size_))
+                : ::pwrite(fd_, done < kHeader ? header + done : payload.data() + (done - kHeader),
+                           done < kHeader ? kHeader - done : total - done,
+                           static_cast<off_t>(size_ + done));
         if (n > 0) {
             done += static_cast<std::size_t>(n);
         } else if (n < 0 && errno != EINTR) {
@@ -254,7 +261,8 @@ void OpLog::releaseUpTo(std::uint64_t seq) {
     std::vector<Segment> done;
     {
         std::lock_guard lock(fullMutex_);
-        auto end = std::find_if(full_.begin(), full_.end(), [&](const Segment& s) { return s.lastSeq > seq; });
+        auto end = std::find_if(full_.begin(), full_.end(),
+                                [&](const Segment& s) { return s.lastSeq > seq; });
         done.assign(std::make_move_iterator(full_.begin()), std::make_move_iterator(end));
         full_.erase(full_.begin(), end);
     }

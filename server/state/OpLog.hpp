@@ -23,13 +23,13 @@
 namespace sb::state {
 
 class OpLog {
-public:
+  public:
     struct Options {
         std::size_t segmentBytes = 8u << 20;  // start a new segment file after this many bytes
     };
     struct Recovered {
-        std::vector<StoreOp> ops;    // in journal order
-        std::uint64_t lastSeq = 0;   // seq of the last op, or `after` if none
+        std::vector<StoreOp> ops;      // in journal order
+        std::uint64_t lastSeq = 0;     // seq of the last op, or `after` if none
         std::size_t ignoredBytes = 0;  // journal bytes from a gap or damage on (dropped)
     };
 
@@ -67,7 +67,7 @@ public:
     // Closes and deletes every segment: to be called once all ops are in the database.
     void removeAll();
 
-private:
+  private:
     struct Segment {
         std::string path;
         std::uint64_t lastSeq = 0;

@@ -19,7 +19,7 @@ struct StoreCounts {
 };
 
 class SessionStore {
-public:
+  public:
     virtual ~SessionStore() = default;
 
     virtual void createSession(const Session& session) = 0;

@@ -14,7 +14,7 @@ namespace sb::state {
 
 template <typename V>
 class ShardedMap {
-public:
+  public:
     static constexpr std::size_t kShards = 64;
 
     V* find(const std::string& key) {
@@ -42,7 +42,7 @@ public:
             for (const auto& [k, v] : s) f(k, v);
     }
 
-private:
+  private:
     using Shard = std::unordered_map<std::string, V>;
     static std::size_t index(const std::string& key) {
         // The top bits of a multiplicative mix: independent of the bucket index within a shard.

@@ -56,7 +56,8 @@ Participant readParticipant(const Stmt& s) {
     p.deviceApiVersion = s.text(6);
     p.createdAt = s.int64(7);
     p.sessionId = s.optText(8);
-    if (auto subs = s.optText(9)) p.subscriptions = subscriptionsFromStoredJson(nlohmann::json::parse(*subs));
+    if (auto subs = s.optText(9))
+        p.subscriptions = subscriptionsFromStoredJson(nlohmann::json::parse(*subs));
     return p;
 }
 
@@ -75,7 +76,7 @@ std::optional<std::string> storedSubscriptions(const std::optional<Subscriptions
 }  // namespace
 
 class SqliteSessionStore::Statements {
-public:
+  public:
     explicit Statements(sqlite3* db)
         : insertSession(db, std::string("INSERT OR REPLACE INTO sessions(") + kSessionColumns +
                                 ") VALUES(?1, ?2, ?3, ?4, ?5)"),
@@ -95,19 +96,22 @@ public:
           setMembership(db,
                         "UPDATE participants SET session_id = ?3, subscriptions = ?4 "
                         "WHERE id = ?1 AND account_id = ?2"),
-          selectMembers(db, selectParticipants("WHERE session_id = ?1 AND account_id = ?2 ORDER BY id")),
+          selectMembers(
+              db, selectParticipants("WHERE session_id = ?1 AND account_id = ?2 ORDER BY id")),
           selectMemberIds(db,
                           "SELECT id FROM participants WHERE session_id = ?1 AND account_id = ?2 "
                           "ORDER BY id"),
-          countMembers(db,
-                       "SELECT COUNT(*) FROM participants WHERE session_id = ?1 AND account_id = ?2"),
+          countMembers(
+              db, "SELECT COUNT(*) FROM participants WHERE session_id = ?1 AND account_id = ?2"),
           countSessions(db, "SELECT COUNT(*) FROM sessions"),
           countParticipants(db, "SELECT COUNT(*) FROM participants"),
           createdBefore(db, selectParticipants("WHERE created_at <= ?1")),
           sessionsByAccount(db, "SELECT account_id, COUNT(*) FROM sessions GROUP BY account_id"),
-          participantsByAccount(db, "SELECT account_id, COUNT(*) FROM participants GROUP BY account_id"),
+          participantsByAccount(
+              db, "SELECT account_id, COUNT(*) FROM participants GROUP BY account_id"),
           selectAppliedSeq(db, "SELECT value FROM store_meta WHERE key = 'applied_seq'"),
-          setAppliedSeq(db, "INSERT OR REPLACE INTO store_meta(key, value) VALUES('applied_seq', ?1)"),
+          setAppliedSeq(db,
+                        "INSERT OR REPLACE INTO store_meta(key, value) VALUES('applied_seq', ?1)"),
           begin(db, "BEGIN IMMEDIATE"),
           commit(db, "COMMIT"),
           rollback(db, "ROLLBACK") {}
@@ -137,7 +141,8 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path, Options options)
         exec("PRAGMA synchronous=FULL");
         exec("PRAGMA busy_timeout=5000");
         if (options.walAutocheckpointPages > 0)
-            exec(("PRAGMA wal_autocheckpoint=" + std::to_string(options.walAutocheckpointPages)).c_str());
+            exec(("PRAGMA wal_autocheckpoint=" + std::to_string(options.walAutocheckpointPages))
+                     .c_str());
         exec("PRAGMA foreign_keys=OFF");
         exec(kSchema);
         stmts_ = std::make_unique<Statements>(db_);
@@ -178,8 +183,12 @@ auto SqliteSessionStore::transaction(F&& body) {
 // ---------------------------------------------------------------- writes (caller holds mutex_)
 
 void SqliteSessionStore::insertSession(const Session& s) {
-    stmts_->insertSession.bind(1, s.id).bind(2, s.accountId).bind(3, s.tag).bind(4, s.createdAt)
-        .bind(5, s.expiresAt).run();
+    stmts_->insertSession.bind(1, s.id)
+        .bind(2, s.accountId)
+        .bind(3, s.tag)
+        .bind(4, s.createdAt)
+        .bind(5, s.expiresAt)
+        .run();
 }
 
 void SqliteSessionStore::insertParticipant(const Participant& p) {
@@ -230,10 +239,16 @@ void SqliteSessionStore::updateMembership(const std::string& accountId,
 void SqliteSessionStore::apply(const StoreOp& op) {
     const Participant& p = op.participant;
     switch (op.kind) {
-        case StoreOp::Kind::CreateSession: return insertSession(op.session);
-        case StoreOp::Kind::DeleteSession: removeSession(op.session.accountId, op.session.id); return;
-        case StoreOp::Kind::CreateParticipant: return insertParticipant(p);
-        case StoreOp::Kind::DeleteParticipant: removeParticipant(p.accountId, p.id); return;
+        case StoreOp::Kind::CreateSession:
+            return insertSession(op.session);
+        case StoreOp::Kind::DeleteSession:
+            removeSession(op.session.accountId, op.session.id);
+            return;
+        case StoreOp::Kind::CreateParticipant:
+            return insertParticipant(p);
+        case StoreOp::Kind::DeleteParticipant:
+            removeParticipant(p.accountId, p.id);
+            return;
         case StoreOp::Kind::SetMembership:
             return updateMembership(p.accountId, p.id, p.sessionId, p.subscriptions);
     }

@@ -20,7 +20,7 @@ struct sqlite3;
 namespace sb::state {
 
 class SqliteSessionStore final : public SessionStore {
-public:
+  public:
     struct Options {
         int walAutocheckpointPages = 0;  // checkpoint when the WAL reaches this; 0: SQLite's 1000
     };
@@ -64,13 +64,14 @@ public:
     void forEach(const std::function<void(Session&&)>& onSession,
                  const std::function<void(Participant&&)>& onParticipant) const;
 
-private:
+  private:
     class Statements;
     void exec(const char* sql) const;
     void apply(const StoreOp& op);
     void insertSession(const Session& s);
     void insertParticipant(const Participant& p);
-    std::vector<std::string> removeSession(const std::string& accountId, const std::string& sessionId);
+    std::vector<std::string> removeSession(const std::string& accountId,
+                                           const std::string& sessionId);
     bool removeParticipant(const std::string& accountId, const std::string& participantId);
     void updateMembership(const std::string& accountId, const std::string& participantId,
                           const std::optional<std::string>& sessionId,

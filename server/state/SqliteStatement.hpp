@@ -16,9 +16,10 @@ namespace sb::state {
 }
 
 class SqliteStatement {
-public:
+  public:
     SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
-        if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+        if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+            SQLITE_OK)
             sqliteFail(db, "prepare " + sql);
     }
     ~SqliteStatement() { sqlite3_finalize(stmt_); }
@@ -72,7 +73,7 @@ public:
         ~Reset() { s.reset(); }
     };
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };

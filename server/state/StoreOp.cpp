@@ -9,7 +9,7 @@ namespace {
 // Little-endian fixed-width integers; strings as a 32-bit length and the bytes; optionals as a
 // presence byte and the value.
 class Writer {
-public:
+  public:
     explicit Writer(std::string& out) : out_(out) {}
     void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
     void u32(std::uint32_t v) {
@@ -39,12 +39,12 @@ public:
         }
     }
 
-private:
+  private:
     std::string& out_;
 };
 
 class Reader {
-public:
+  public:
     explicit Reader(std::string_view in) : in_(in) {}
     std::uint8_t u8() { return static_cast<std::uint8_t>(take(1)[0]); }
     std::uint32_t u32() {
@@ -88,7 +88,7 @@ public:
         if (!in_.empty()) bad();
     }
 
-private:
+  private:
     // A count of items that each take at least 4 bytes: larger than what is left means corrupt.
     std::uint32_t count() {
         auto n = u32();

@@ -26,7 +26,8 @@ struct StoreOp {
     static StoreOp createSession(const Session& s);
     static StoreOp deleteSession(const std::string& accountId, const std::string& sessionId);
     static StoreOp createParticipant(const Participant& p);
-    static StoreOp deleteParticipant(const std::string& accountId, const std::string& participantId);
+    static StoreOp deleteParticipant(const std::string& accountId,
+                                     const std::string& participantId);
     static StoreOp setMembership(const std::string& accountId, const std::string& participantId,
                                  const std::optional<std::string>& sessionId,
                                  const std::optional<Subscriptions>& subscriptions);

@@ -18,7 +18,8 @@ std::optional<std::vector<std::string>> coverage(const std::string& subscriberId
                                                  const std::optional<Subscriptions>& subs,
                                                  const std::vector<SessionMember>& members,
                                                  const std::string& publisherId) {
-    if (!subs || publisherId == subscriberId || !isMember(members, publisherId)) return std::nullopt;
+    if (!subs || publisherId == subscriberId || !isMember(members, publisherId))
+        return std::nullopt;
     if (!subs->participants.empty()) {
         for (const auto& entry : subs->participants)
             if (entry.participantId == publisherId) return entry.streamAliases;
@@ -37,11 +38,12 @@ std::vector<PublishedStream> receivedStreams(const std::string& subscriberId,
                                              const std::vector<PublishedStream>& streams) {
     std::vector<PublishedStream> out;
     for (const auto& stream : streams) {
-        auto aliases = coverage(subscriberId, sessionId, subscriptions, members, stream.participantId);
+        auto aliases =
+            coverage(subscriberId, sessionId, subscriptions, members, stream.participantId);
         if (!aliases) continue;
-        bool aliasOk = aliases->empty() ||
-                       (stream.alias &&
-                        std::find(aliases->begin(), aliases->end(), *stream.alias) != aliases->end());
+        bool aliasOk =
+            aliases->empty() || (stream.alias && std::find(aliases->begin(), aliases->end(),
+                                                           *stream.alias) != aliases->end());
         if (aliasOk) out.push_back(stream);
     }
     return out;

@@ -17,7 +17,9 @@ AsioVoiceExecutor::AsioVoiceExecutor(const boost::asio::any_io_executor& executo
 
 AsioVoiceExecutor::~AsioVoiceExecutor() = default;
 
-void AsioVoiceExecutor::post(std::function<void()> task) { boost::asio::post(impl_->strand, std::move(task)); }
+void AsioVoiceExecutor::post(std::function<void()> task) {
+    boost::asio::post(impl_->strand, std::move(task));
+}
 
 void AsioVoiceExecutor::after(std::chrono::milliseconds delay, std::function<void()> task) {
     // The timer owns itself through the handler; tasks check their own staleness, so timers are

@@ -21,8 +21,8 @@ using detail::trim;
 
 // Bandwidth verbs that exist but that this server does not execute.
 const std::set<std::string, std::less<>> kUnsupportedVerbs{
-    "StartStream",     "StopStream",       "StartTranscription", "StopTranscription",
-    "Refer",          "Connect",         "StartMachineDetection"};
+    "StartStream", "StopStream", "StartTranscription",   "StopTranscription",
+    "Refer",       "Connect",    "StartMachineDetection"};
 
 TargetCallbacks targetCallbacks(Element& e) {
     TargetCallbacks c;
@@ -39,44 +39,54 @@ Transfer parseTransfer(Element& e) {
         auto s = trim(*id);
         bool named = s == "Restricted" || s == "Anonymous" || s == "Private" || s == "Unavailable";
         if (!isE164(s) && !named)
-            fail(e.where(), "transferCallerId \"" + *id + "\" must be E.164 (+15555555555) or Restricted, Anonymous, Private or Unavailable");
+            fail(e.where(), "transferCallerId \"" + *id +
+                                "\" must be E.164 (+15555555555) or Restricted, Anonymous, Private "
+                                "or Unavailable");
         t.transferCallerId = s;
     }
     t.callTimeout = e.number("callTimeout", 1, 300, "seconds");
     t.tag = e.tag();
     t.transferComplete = e.callback("transferComplete");
     e.checkAttributes();
-    detail::forEachElementChild(e.node(), [&](pugi::xml_node child) {
-        std::string name = child.name();
-        if (t.targets.size() == kMaxTransferTargets)
-            fail(e.where(), "has more than " + std::to_string(kMaxTransferTargets) + " PhoneNumber/SipUri targets");
-        Element c(child, e.where() + ", target " + std::to_string(t.targets.size() + 1) + " <" + name + ">");
-        if (name == "PhoneNumber") {
-            PhoneNumberTarget p;
-            p.callbacks = targetCallbacks(c);
-            p.number = c.text();
-            if (!isE164(p.number)) fail(c.where(), "\"" + p.number + "\" is not an E.164 number (+15555555555)");
-            c.checkAttributes();
-            t.targets.emplace_back(std::move(p));
-        } else if (name == "SipUri") {
-            SipUriTarget s;
-            s.callbacks = targetCallbacks(c);
-            s.uui = c.attr("uui");
-            if (s.uui) {
-                try {
-                    sip::validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
-                } catch (const sip::UuiError& err) {
-                    fail(c.where(), std::string("uui: ") + err.what());
+    detail::forEachElementChild(
+        e.node(),
+        [&](pugi::xml_node child) {
+            std::string name = child.name();
+            if (t.targets.size() == kMaxTransferTargets)
+                fail(e.where(), "has more than " + std::to_string(kMaxTransferTargets) +
+                                    " PhoneNumber/SipUri targets");
+            Element c(child, e.where() + ", target " + std::to_string(t.targets.size() + 1) + " <" +
+                                 name + ">");
+            if (name == "PhoneNumber") {
+                PhoneNumberTarget p;
+                p.callbacks = targetCallbacks(c);
+                p.number = c.text();
+                if (!isE164(p.number))
+                    fail(c.where(), "\"" + p.number + "\" is not an E.164 number (+15555555555)");
+                c.checkAttributes();
+                t.targets.emplace_back(std::move(p));
+            } else if (name == "SipUri") {
+                SipUriTarget s;
+                s.callbacks = targetCallbacks(c);
+                s.uui = c.attr("uui");
+                if (s.uui) {
+                    try {
+                        sip::validateUui(*s.uui, kMaxSipUriUuiLength, {"base64", "jwt"});
+                    } catch (const sip::UuiError& err) {
+                        fail(c.where(), std::string("uui: ") + err.what());
+                    }
                 }
+                s.uri = c.text();
+                if (!isSipUri(s.uri))
+                    fail(c.where(), "\"" + s.uri + "\" is not a sip: or sips: URI");
+                c.checkAttributes();
+                t.targets.emplace_back(std::move(s));
+            } else {
+                fail(e.where(),
+                     "<" + name + "> is not allowed here; expected <PhoneNumber> or <SipUri>");
             }
-            s.uri = c.text();
-            if (!isSipUri(s.uri)) fail(c.where(), "\"" + s.uri + "\" is not a sip: or sips: URI");
-            c.checkAttributes();
-            t.targets.emplace_back(std::move(s));
-        } else {
-            fail(e.where(), "<" + name + "> is not allowed here; expected <PhoneNumber> or <SipUri>");
-        }
-    }, [&](const std::string&) { fail(e.where(), "must not have text content"); });
+        },
+        [&](const std::string&) { fail(e.where(), "must not have text content"); });
     if (t.targets.empty()) fail(e.where(), "needs at least one <PhoneNumber> or <SipUri>");
     return t;
 }
@@ -89,11 +99,14 @@ SendDtmf parseSendDtmf(Element& e) {
     d.digits = e.text();
     if (d.digits.empty()) fail(e.where(), "has no digits");
     if (d.digits.size() > kMaxDtmfDigits)
-        fail(e.where(), "has " + std::to_string(d.digits.size()) + " characters; the limit is " + std::to_string(kMaxDtmfDigits));
+        fail(e.where(), "has " + std::to_string(d.digits.size()) + " characters; the limit is " +
+                            std::to_string(kMaxDtmfDigits));
     for (char c : d.digits) {
-        bool ok = (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd') ||
-                  c == 'w' || c == 'W' || c == ',';
-        if (!ok) fail(e.where(), std::string("'") + c + "' is not a DTMF digit (0-9 * # A-D, or w , W for pauses)");
+        bool ok = (c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') ||
+                  (c >= 'a' && c <= 'd') || c == 'w' || c == 'W' || c == ',';
+        if (!ok)
+            fail(e.where(),
+                 std::string("'") + c + "' is not a DTMF digit (0-9 * # A-D, or w , W for pauses)");
     }
     return d;
 }
@@ -119,7 +132,8 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
         e.checkAttributes();
         auto url = e.text();
         if (url.empty()) fail(e.where(), "has no URL");
-        if (!isUrlReference(url)) fail(e.where(), "\"" + url + "\" is not an http(s) URL or a relative URL");
+        if (!isUrlReference(url))
+            fail(e.where(), "\"" + url + "\" is not an http(s) URL or a relative URL");
         return PlayAudio{url, credentials};
     }
     if (name == "Redirect") {
@@ -136,7 +150,8 @@ Verb parseVerb(pugi::xml_node node, std::size_t index) {
     if (name == "Tag") {
         e.checkAttributes();
         auto v = e.text();
-        if (v.size() > kMaxTagLength) fail(e.where(), "must be at most " + std::to_string(kMaxTagLength) + " characters");
+        if (v.size() > kMaxTagLength)
+            fail(e.where(), "must be at most " + std::to_string(kMaxTagLength) + " characters");
         return Tag{v};
     }
     if (auto ivr = detail::parseIvrVerb(name, e)) return std::move(*ivr);
@@ -168,7 +183,10 @@ std::optional<std::size_t> firstInvalidUtf8(std::string_view s) {
             ++i;
             continue;
         }
-        std::size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+        std::size_t n = b >= 0xC2 && b <= 0xDF   ? 2
+                        : b >= 0xE0 && b <= 0xEF ? 3
+                        : b >= 0xF0 && b <= 0xF4 ? 4
+                                                 : 0;
         if (n == 0 || i + n > s.size()) return i;
         auto b1 = static_cast<unsigned char>(s[i + 1]);
         unsigned char lo = 0x80, hi = 0xBF;
@@ -218,10 +236,11 @@ std::vector<Verb> parse(std::string_view document) {
     pugi::xml_document doc;
     // parse_default: no DOCTYPE processing and no entity expansion beyond the five predefined
     // ones, so external entities and entity bombs are not a concern.
-    auto result = doc.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
+    auto result =
+        doc.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!result)
-        throw BxmlError(std::string("invalid BXML: not well-formed XML: ") + result.description() + " at byte " +
-                        std::to_string(result.offset));
+        throw BxmlError(std::string("invalid BXML: not well-formed XML: ") + result.description() +
+                        " at byte " + std::to_string(result.offset));
     pugi::xml_node root;
     for (auto child : doc.children()) {
         if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
@@ -231,28 +250,33 @@ std::vector<Verb> parse(std::string_view document) {
         root = child;
     }
     if (depthOf(root) > kMaxDepth)
-        throw BxmlError("invalid BXML: elements nested more than " + std::to_string(kMaxDepth) + " deep");
+        throw BxmlError("invalid BXML: elements nested more than " + std::to_string(kMaxDepth) +
+                        " deep");
     std::string rootName = root.name();
     if (rootName != "Response" && rootName != "Bxml")
-        throw BxmlError("invalid BXML: the root element is <" + rootName + ">; expected <Response>");
+        throw BxmlError("invalid BXML: the root element is <" + rootName +
+                        ">; expected <Response>");
     std::vector<Verb> verbs;
-    detail::forEachElementChild(root, [&](pugi::xml_node child) {
-        if (verbs.size() == kMaxVerbs)
-            throw BxmlError("invalid BXML: more than " + std::to_string(kMaxVerbs) + " verbs");
-        verbs.push_back(parseVerb(child, verbs.size() + 1));
-    }, [](const std::string& text) {
-        throw BxmlError("invalid BXML: text \"" + text.substr(0, 40) + "\" outside any verb");
-    });
+    detail::forEachElementChild(
+        root,
+        [&](pugi::xml_node child) {
+            if (verbs.size() == kMaxVerbs)
+                throw BxmlError("invalid BXML: more than " + std::to_string(kMaxVerbs) + " verbs");
+            verbs.push_back(parseVerb(child, verbs.size() + 1));
+        },
+        [](const std::string& text) {
+            throw BxmlError("invalid BXML: text \"" + text.substr(0, 40) + "\" outside any verb");
+        });
     return verbs;
 }
 
 std::string withoutContent(const std::string& message) {
     static const std::set<std::string, std::less<>> kOwnNames{
-        "Response", "Bxml", "Transfer", "Hangup", "Pause", "PlayAudio", "Redirect", "SendDtmf", "Ring", "Tag",
-        "PhoneNumber", "SipUri",
-        "SpeakSentence", "Gather", "StartGather", "StopGather",
-        "Bridge", "Forward",  // rooms
-        "Record", "StartRecording", "StopRecording", "PauseRecording", "ResumeRecording",
+        "Response",    "Bxml",           "Transfer",      "Hangup",         "Pause",
+        "PlayAudio",   "Redirect",       "SendDtmf",      "Ring",           "Tag",
+        "PhoneNumber", "SipUri",         "SpeakSentence", "Gather",         "StartGather",
+        "StopGather",  "Bridge",         "Forward",  // rooms
+        "Record",      "StartRecording", "StopRecording", "PauseRecording", "ResumeRecording",
         "Conference"};  // conf
     std::string out;
     std::string_view m = message;
@@ -260,14 +284,19 @@ std::string withoutContent(const std::string& message) {
     if (uui != std::string_view::npos) m = m.substr(0, uui);
     for (std::size_t i = 0; i < m.size(); ++i) {
         char c = m[i];
-        auto close = (c == '"' || c == '\'' || c == '<') ? m.find(c == '<' ? '>' : c, i + 1) : std::string_view::npos;
+        auto close = (c == '"' || c == '\'' || c == '<') ? m.find(c == '<' ? '>' : c, i + 1)
+                                                         : std::string_view::npos;
         if (close == std::string_view::npos) {
             out += c;
             continue;
         }
         auto inner = m.substr(i + 1, close - i - 1);
-        if (c == '<') out += kOwnNames.count(inner) || kUnsupportedVerbs.count(inner) ? "<" + std::string(inner) + ">" : "<…>";
-        else out += std::string(1, c) + "…" + c;
+        if (c == '<')
+            out += kOwnNames.count(inner) || kUnsupportedVerbs.count(inner)
+                       ? "<" + std::string(inner) + ">"
+                       : "<…>";
+        else
+            out += std::string(1, c) + "…" + c;
         i = close;
     }
     if (uui != std::string_view::npos) out += "uui: not a valid User-To-User value";

@@ -13,25 +13,25 @@
 #include <variant>
 #include <vector>
 
-#include "server/voice/CallbackTarget.hpp"
-#include "server/voice/BxmlRooms.hpp"
-#include "server/voice/BxmlRecording.hpp"
 #include "server/voice/BxmlConference.hpp"  // conf
+#include "server/voice/BxmlRecording.hpp"
+#include "server/voice/BxmlRooms.hpp"
+#include "server/voice/CallbackTarget.hpp"
 
 namespace sb::voice::bxml {
 
 class BxmlError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 constexpr std::size_t kMaxDocumentBytes = 64 * 1024;
 constexpr std::size_t kMaxVerbs = 256;
-constexpr std::size_t kMaxTransferTargets = 8;      // <Transfer>: 1 to 8 PhoneNumber/SipUri
-constexpr std::size_t kMaxDtmfDigits = 50;          // <SendDtmf>
-constexpr std::size_t kMaxTagLength = 256;          // tag attribute and <Tag>
+constexpr std::size_t kMaxTransferTargets = 8;  // <Transfer>: 1 to 8 PhoneNumber/SipUri
+constexpr std::size_t kMaxDtmfDigits = 50;      // <SendDtmf>
+constexpr std::size_t kMaxTagLength = 256;      // tag attribute and <Tag>
 constexpr std::size_t kMaxUrlLength = 2048;
-constexpr std::size_t kMaxDepth = 8;               // <Response> > verb > nested verb > …
+constexpr std::size_t kMaxDepth = 8;  // <Response> > verb > nested verb > …
 
 // Every callback of a verb is a CallbackTarget (CallbackTarget.hpp): its URL (possibly relative
 // to the document's URL until CallFlow resolves it), method, Basic credentials (the verb's
@@ -61,20 +61,26 @@ using TransferTarget = std::variant<PhoneNumberTarget, SipUriTarget>;
 
 // Where a target rings: its number or SIP URI (the B-leg's `to`, the events' transferTo).
 inline const std::string& destinationOf(const TransferTarget& target) {
-    return std::visit([](const auto& t) -> const std::string& {
-        if constexpr (std::is_same_v<std::decay_t<decltype(t)>, SipUriTarget>) return t.uri;
-        else return t.number;
-    }, target);
+    return std::visit(
+        [](const auto& t) -> const std::string& {
+            if constexpr (std::is_same_v<std::decay_t<decltype(t)>, SipUriTarget>)
+                return t.uri;
+            else
+                return t.number;
+        },
+        target);
 }
 inline const TargetCallbacks& callbacksOf(const TransferTarget& target) {
     return std::visit([](const auto& t) -> const TargetCallbacks& { return t.callbacks; }, target);
 }
 
 struct Transfer {
-    std::optional<std::string> transferCallerId;  // E.164 or Restricted/Anonymous/Private/Unavailable
-    std::optional<double> callTimeout;             // seconds, 1..300 (default 30)
+    std::optional<std::string>
+        transferCallerId;               // E.164 or Restricted/Anonymous/Private/Unavailable
+    std::optional<double> callTimeout;  // seconds, 1..300 (default 30)
     std::optional<std::string> tag;
-    std::optional<CallbackTarget> transferComplete;  // transferCompleteUrl, …FallbackUrl, credentials
+    std::optional<CallbackTarget>
+        transferComplete;                 // transferCompleteUrl, …FallbackUrl, credentials
     std::vector<TransferTarget> targets;  // rung simultaneously; the first to answer is bridged
 };
 
@@ -90,7 +96,8 @@ struct PlayAudio {
 };
 
 struct Redirect {
-    CallbackTarget redirect;  // redirectUrl (required; may be relative), redirectFallbackUrl, credentials
+    CallbackTarget
+        redirect;  // redirectUrl (required; may be relative), redirectFallbackUrl, credentials
     std::optional<std::string> tag;
 };
 
@@ -120,9 +127,9 @@ struct Unsupported {
 
 namespace sb::voice::bxml {
 
-using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag, Unsupported,
-                          SpeakSentence, Gather, StartGather, StopGather,
-                          Bridge, Forward,  // rooms (BxmlRooms.hpp)
+using Verb = std::variant<Transfer, Hangup, Pause, PlayAudio, Redirect, SendDtmf, Ring, Tag,
+                          Unsupported, SpeakSentence, Gather, StartGather, StopGather, Bridge,
+                          Forward,  // rooms (BxmlRooms.hpp)
                           Record, StartRecording, StopRecording, PauseRecording, ResumeRecording,
                           Conference>;  // conf (BxmlConference.hpp)
 

@@ -1,6 +1,6 @@
 #pragma once
-// conf (issue 9): <Conference> (dev.bandwidth.com/docs/voice/bxml/conference) joins the running call
-// to the conference of that name in the call's account, creating it on first use. Parsed by
+// conf (issue 9): <Conference> (dev.bandwidth.com/docs/voice/bxml/conference) joins the running
+// call to the conference of that name in the call's account, creating it on first use. Parsed by
 // BxmlConference.cpp, executed by CallFlowConference.cpp; the conference itself is
 // ConferenceService (Conferences.hpp).
 
@@ -15,7 +15,7 @@ constexpr std::size_t kMaxConferenceName = 100;
 constexpr std::size_t kMaxCallIdsToCoach = 20;  // Bandwidth: at most 20 calls in a conference
 
 struct Conference {
-    std::string name;  // the text content
+    std::string name;   // the text content
     bool mute = false;  // others do not hear this member
     bool hold = false;  // this member hears nobody and is not heard
     // Comma-separated call ids this member coaches (hears everyone, heard only by these). Parsed

@@ -23,7 +23,8 @@ namespace sb::voice::bxml::detail {
 inline const std::set<std::string, std::less<>> kIgnoredAttributes{
     "privacy", "diversionTreatment", "diversionReason", "transferCallerDisplayName", "answerCall"};
 
-constexpr std::size_t kMaxCredentialLength = 1024;  // username, password, fallbackUsername, fallbackPassword
+constexpr std::size_t kMaxCredentialLength =
+    1024;  // username, password, fallbackUsername, fallbackPassword
 
 // What Bandwidth defines for one callback of a verb besides <prefix>Url and <prefix>Method.
 struct CallbackAttributes {
@@ -45,7 +46,9 @@ inline std::string trim(std::string_view s) {
 inline bool isUrlReference(std::string_view s) {
     if (s.empty() || s.size() > kMaxUrlLength) return false;
     auto colon = s.find("://");
-    if (colon != std::string_view::npos && s.rfind("http://", 0) != 0 && s.rfind("https://", 0) != 0) return false;
+    if (colon != std::string_view::npos && s.rfind("http://", 0) != 0 &&
+        s.rfind("https://", 0) != 0)
+        return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
         auto u = static_cast<unsigned char>(c);
         return u > 0x20 && u != 0x7f && c != '<' && c != '>' && c != '"';
@@ -68,7 +71,7 @@ void forEachElementChild(pugi::xml_node node, Fn&& fn, TextError&& textError) {
 }
 
 class Element {
-public:
+  public:
     Element(pugi::xml_node node, std::string where) : node_(node), where_(std::move(where)) {}
     const std::string& where() const { return where_; }
     pugi::xml_node node() const { return node_; }
@@ -85,7 +88,8 @@ public:
         if (!v) return std::nullopt;
         auto s = trim(*v);
         double d = 0;
-        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d, std::chars_format::fixed);
+        auto [end, ec] =
+            std::from_chars(s.data(), s.data() + s.size(), d, std::chars_format::fixed);
         if (s.empty() || ec != std::errc() || end != s.data() + s.size())
             fail(where_, std::string(name) + " \"" + *v + "\" is not a decimal number");
         if (!(d >= lo && d <= hi)) {
@@ -100,8 +104,11 @@ public:
         auto v = attr(name);
         if (!v) return "POST";
         std::string m = trim(*v);
-        std::transform(m.begin(), m.end(), m.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-        if (m != "GET" && m != "POST") fail(where_, std::string(name) + " \"" + *v + "\" must be GET or POST");
+        std::transform(m.begin(), m.end(), m.begin(), [](char c) {
+            return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        });
+        if (m != "GET" && m != "POST")
+            fail(where_, std::string(name) + " \"" + *v + "\" must be GET or POST");
         return m;
     }
 
@@ -109,7 +116,9 @@ public:
         auto v = attr(name);
         if (!v) return std::nullopt;
         auto s = trim(*v);
-        if (!isUrlReference(s)) fail(where_, std::string(name) + " \"" + *v + "\" is not an http(s) URL or a relative URL");
+        if (!isUrlReference(s))
+            fail(where_,
+                 std::string(name) + " \"" + *v + "\" is not an http(s) URL or a relative URL");
         return s;
     }
 
@@ -119,7 +128,8 @@ public:
     // (where defined) callbackTimeout. Every verb parser reads its callbacks with this, so they
     // all go through sendCallback with credentials and fallbacks. nullopt without <prefix>Url; a
     // fallback URL without it is an error. URLs may be relative (CallFlow resolves them).
-    std::optional<CallbackTarget> callback(const std::string& prefix, CallbackAttributes defined = {}) {
+    std::optional<CallbackTarget> callback(const std::string& prefix,
+                                           CallbackAttributes defined = {}) {
         auto primary = url((prefix + "Url").c_str());
         auto method = this->method((prefix + "Method").c_str());
         auto credentials = credentialsPair("username", "password");
@@ -130,8 +140,9 @@ public:
             fallback = url((prefix + "FallbackUrl").c_str());
             fallbackMethod = this->method((prefix + "FallbackMethod").c_str());
             if (fallback && !primary)
-                fail(where_, prefix + "FallbackUrl is set but " + prefix + "Url is not: the fallback is only tried when " +
-                                 prefix + "Url fails");
+                fail(where_, prefix + "FallbackUrl is set but " + prefix +
+                                 "Url is not: the fallback is only tried when " + prefix +
+                                 "Url fails");
         }
         std::optional<double> timeout;
         if (defined.timeout) timeout = number("callbackTimeout", 1, 25, "seconds");
@@ -164,14 +175,17 @@ public:
 
     void requireEmpty() {
         for (auto child : node_.children()) {
-            if (child.type() == pugi::node_element) fail(where_, std::string("must not contain <") + child.name() + ">");
+            if (child.type() == pugi::node_element)
+                fail(where_, std::string("must not contain <") + child.name() + ">");
             if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
                 if (!trim(child.value()).empty()) fail(where_, "must not have text content");
         }
     }
 
     // <PlayAudio>'s username/password: Basic credentials for fetching the audio file.
-    std::optional<BasicCredentials> audioCredentials() { return credentialsPair("username", "password"); }
+    std::optional<BasicCredentials> audioCredentials() {
+        return credentialsPair("username", "password");
+    }
 
     // Every attribute must have been read (or be one Bandwidth defines that we ignore).
     void checkAttributes() const {
@@ -182,14 +196,15 @@ public:
         }
     }
 
-private:
+  private:
     // Bandwidth's username/password pair (nullopt without a username; a password alone is refused).
     std::optional<BasicCredentials> credentialsPair(const char* user, const char* password) {
         auto u = attr(user);
         auto p = attr(password);
         for (auto [name, value] : {std::pair{user, &u}, std::pair{password, &p}})
             if (*value && (*value)->size() > kMaxCredentialLength)
-                fail(where_, std::string(name) + " must be at most " + std::to_string(kMaxCredentialLength) + " characters");
+                fail(where_, std::string(name) + " must be at most " +
+                                 std::to_string(kMaxCredentialLength) + " characters");
         if (p && !u) fail(where_, std::string(password) + " is set but " + user + " is not");
         return credentialsOf(u, p);
     }
@@ -201,6 +216,6 @@ private:
 
 // The verbs of each area's Bxml<Area>.cpp: nullopt when `name` is not one of them.
 std::optional<Verb> parseIvrVerb(const std::string& name, Element& e);  // BxmlIvr.cpp
-Conference parseConference(Element& e);  // conf: BxmlConference.cpp
+Conference parseConference(Element& e);                                 // conf: BxmlConference.cpp
 
 }  // namespace sb::voice::bxml::detail

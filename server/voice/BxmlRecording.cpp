@@ -15,8 +15,8 @@ using detail::trim;
 
 // Transcription attributes are accepted and ignored: this server does not transcribe
 // (documented in docs/voice.md).
-constexpr const char* kTranscription[] = {"transcribe", "transcriptionAvailableUrl", "transcriptionAvailableMethod",
-                                          "detectLanguage"};
+constexpr const char* kTranscription[] = {"transcribe", "transcriptionAvailableUrl",
+                                          "transcriptionAvailableMethod", "detectLanguage"};
 
 bool boolean(Element& e, const char* name, bool fallback) {
     auto v = e.attr(name);
@@ -35,7 +35,8 @@ RecordingCallbacks recordingCallbacks(Element& e) {
     c.tag = e.tag();
     if (auto f = e.attr("fileFormat")) {
         auto v = trim(*f);
-        if (v == "mp3") fail(e.where(), "fileFormat \"mp3\" is not supported by this server: use wav");
+        if (v == "mp3")
+            fail(e.where(), "fileFormat \"mp3\" is not supported by this server: use wav");
         if (v != "wav") fail(e.where(), "fileFormat \"" + v + "\" must be wav");
     }
     for (auto name : kTranscription) e.attr(name);
@@ -58,7 +59,8 @@ Record parseRecord(const pugi::xml_node& node, const std::string& where) {
         if (d.size() > 12) fail(where, "terminatingDigits has more than 12 characters");
         for (char c : d)
             if (!((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D')))
-                fail(where, std::string("terminatingDigits: '") + c + "' is not a DTMF digit (0-9 * # A-D)");
+                fail(where, std::string("terminatingDigits: '") + c +
+                                "' is not a DTMF digit (0-9 * # A-D)");
         r.terminatingDigits = d;
     }
     e.checkAttributes();

@@ -19,7 +19,8 @@ constexpr double kMaxRecordSeconds = 10800;  // <Record maxDuration>: 1..10800 s
 
 // Where a recording's recordingAvailable (and, for <Record>, recordComplete) events go.
 struct RecordingCallbacks {
-    std::optional<CallbackTarget> recordingAvailable;  // recordingAvailableUrl and the verb's credentials
+    std::optional<CallbackTarget>
+        recordingAvailable;  // recordingAvailableUrl and the verb's credentials
     std::optional<std::string> tag;
     std::string fileFormat = "wav";  // only wav is written; mp3 is refused when parsed
 };
@@ -30,8 +31,8 @@ struct RecordingCallbacks {
 struct Record {
     std::optional<CallbackTarget> recordComplete;  // recordCompleteUrl, …FallbackUrl, credentials
     RecordingCallbacks callbacks;
-    double maxDuration = 60;                 // seconds, 1..10800
-    std::optional<double> silenceTimeout;    // seconds of phone silence that end it; none: never
+    double maxDuration = 60;               // seconds, 1..10800
+    std::optional<double> silenceTimeout;  // seconds of phone silence that end it; none: never
     std::string terminatingDigits = "#";
 };
 

@@ -40,31 +40,36 @@ Bridge parseBridge(const pugi::xml_node& node, const std::string& where) {
     if (b.targetCall.empty()) fail(where, "needs the target call's id as its text");
     bool idOk = b.targetCall.size() <= kMaxCallId &&
                 std::all_of(b.targetCall.begin(), b.targetCall.end(), [](char c) {
-                    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+                    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                           (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
                 });
     if (!idOk) fail(where, "\"" + b.targetCall + "\" is not a call id");
     return b;
 }
 
 Forward parseForward(const pugi::xml_node& node, const std::string& where) {
-    static const std::set<std::string, std::less<>> kOwn{"to", "from", "callTimeout", "diversionTreatment",
-                                                         "diversionReason", "uui", "privacy", "callerDisplayName",
-                                                         "username", "password"};
+    static const std::set<std::string, std::less<>> kOwn{
+        "to",  "from",    "callTimeout",       "diversionTreatment", "diversionReason",
+        "uui", "privacy", "callerDisplayName", "username",           "password"};
     for (auto a : node.attributes()) {
         std::string_view n = a.name();
         if (!kOwn.count(n)) fail(where, "unknown attribute \"" + std::string(n) + "\"");
     }
     for (auto child : node.children()) {
-        if (child.type() == pugi::node_element) fail(where, std::string("must not contain <") + child.name() + ">");
-        if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) && !trimmed(child.value()).empty())
+        if (child.type() == pugi::node_element)
+            fail(where, std::string("must not contain <") + child.name() + ">");
+        if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) &&
+            !trimmed(child.value()).empty())
             fail(where, "must not have text content");
     }
     Forward f;
     f.to = trimmed(node.attribute("to").value());
-    // sip: only: <Forward> dials a sips: URI nowhere (CallFlowRooms passes sip: ones as SIP targets).
+    // sip: only: <Forward> dials a sips: URI nowhere (CallFlowRooms passes sip: ones as SIP
+    // targets).
     bool sipTo = f.to.rfind("sip:", 0) == 0 && isSipUri(f.to);
     if (f.to.empty()) fail(where, "the to attribute is required");
-    if (!isE164(f.to) && !sipTo) fail(where, "to \"" + f.to + "\" must be E.164 (+15555555555) or a sip: URI");
+    if (!isE164(f.to) && !sipTo)
+        fail(where, "to \"" + f.to + "\" must be E.164 (+15555555555) or a sip: URI");
     if (auto a = node.attribute("from")) {
         auto v = trimmed(a.value());
         if (!isE164(v)) fail(where, "from \"" + v + "\" must be E.164 (+15555555555)");
@@ -86,17 +91,20 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
     }
     if (auto a = node.attribute("diversionReason")) {
         static const std::set<std::string, std::less<>> kReasons{
-            "unknown", "user-busy", "no-answer", "unavailable", "unconditional", "time-of-day", "do-not-disturb",
-            "deflection", "follow-me", "out-of-service", "away"};
+            "unknown",     "user-busy",      "no-answer",  "unavailable", "unconditional",
+            "time-of-day", "do-not-disturb", "deflection", "follow-me",   "out-of-service",
+            "away"};
         std::string v = trimmed(a.value());
-        if (!kReasons.count(v)) fail(where, "diversionReason \"" + v + "\" is not one of RFC 5806's reasons");
+        if (!kReasons.count(v))
+            fail(where, "diversionReason \"" + v + "\" is not one of RFC 5806's reasons");
         f.diversionReason = v;
     }
     if (auto a = node.attribute("callerDisplayName")) {
         std::string v = a.value();
         if (v.size() > 256) fail(where, "callerDisplayName must be at most 256 characters");
         // Bandwidth: "nor contain control characters such as new lines" (it is a SIP header).
-        if (std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+        if (std::any_of(v.begin(), v.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
             fail(where, "callerDisplayName must not contain control characters");
         if (!v.empty()) f.callerDisplayName = v;
     }

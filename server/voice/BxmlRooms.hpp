@@ -1,7 +1,8 @@
 #pragma once
 // BXML verbs that join calls together (the "rooms" part of issue 9): <Bridge>, which connects the
-// running call with another active call of the same account (dev.bandwidth.com/docs/voice/bxml/bridge).
-// Parsed by BxmlRooms.cpp, executed by CallFlowRooms.cpp.
+// running call with another active call of the same account
+// (dev.bandwidth.com/docs/voice/bxml/bridge). Parsed by BxmlRooms.cpp, executed by
+// CallFlowRooms.cpp.
 
 #include <optional>
 #include <string>
@@ -22,21 +23,24 @@ struct Bridge {
     std::optional<CallbackTarget> bridgeComplete;
     // bridgeTargetComplete goes here when this call leaves first; the returned BXML runs on the
     // target. Absent: the target is hung up.
-    std::optional<CallbackTarget> bridgeTargetComplete;  // bridgeTargetCompleteUrl, …FallbackUrl, credentials
+    std::optional<CallbackTarget>
+        bridgeTargetComplete;  // bridgeTargetCompleteUrl, …FallbackUrl, credentials
     std::optional<std::string> tag;
 };
 
 // <Forward> (dev.bandwidth.com/docs/voice/bxml/forward): hands an inbound call to another number
 // through the trunk; the application has no control of the call afterwards.
 struct Forward {
-    std::string to;                      // E.164, or a sip: URI of the trunk
-    std::optional<std::string> from;     // E.164 caller id for the forwarded leg (default: the call's `to`)
-    std::optional<double> callTimeout;   // seconds, 1..300 (default 30)
-    std::optional<std::string> diversionTreatment;  // none | propagate | stack (validated, see docs/voice.md)
-    std::optional<std::string> diversionReason;     // RFC 5806 reasons (validated, see docs/voice.md)
+    std::string to;  // E.164, or a sip: URI of the trunk
+    std::optional<std::string>
+        from;  // E.164 caller id for the forwarded leg (default: the call's `to`)
+    std::optional<double> callTimeout;  // seconds, 1..300 (default 30)
+    std::optional<std::string>
+        diversionTreatment;  // none | propagate | stack (validated, see docs/voice.md)
+    std::optional<std::string> diversionReason;  // RFC 5806 reasons (validated, see docs/voice.md)
     // info: sent on the forwarded leg's INVITE (docs/voice.md "<Forward>")
-    std::optional<std::string> uui;                 // User-To-User (RFC 7433, base64 or jwt encoding)
-    std::optional<std::string> callerDisplayName;   // From display name
+    std::optional<std::string> uui;  // User-To-User (RFC 7433, base64 or jwt encoding)
+    std::optional<std::string> callerDisplayName;  // From display name
 };
 
 Forward parseForward(const pugi::xml_node& node, const std::string& where);

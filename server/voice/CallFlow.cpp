@@ -22,7 +22,8 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
     if (!ref.empty() && ref.front() == '/') return origin + ref;
     if (pathStart == std::string::npos || base[pathStart] != '/') return origin + "/" + ref;
     auto pathEnd = base.find_first_of("?#", pathStart);
-    auto path = base.substr(pathStart, pathEnd == std::string::npos ? std::string::npos : pathEnd - pathStart);
+    auto path = base.substr(pathStart,
+                            pathEnd == std::string::npos ? std::string::npos : pathEnd - pathStart);
     return origin + path.substr(0, path.rfind('/') + 1) + ref;
 }
 
@@ -32,7 +33,8 @@ CallbackTarget resolveTarget(const std::string& base, CallbackTarget target) {
     return target;
 }
 
-std::optional<CallbackTarget> resolveTarget(const std::string& base, std::optional<CallbackTarget> target) {
+std::optional<CallbackTarget> resolveTarget(const std::string& base,
+                                            std::optional<CallbackTarget> target) {
     if (target) target = resolveTarget(base, std::move(*target));
     return target;
 }
@@ -62,8 +64,8 @@ struct CallFlow::TransferContext {
     }
 };
 
-CallFlow::CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
-                   Clock clock, CallFlowHooks hooks, int maxRedirectHops)
+CallFlow::CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks,
+                   VoiceExecutor& executor, Clock clock, CallFlowHooks hooks, int maxRedirectHops)
     : call_(std::move(call)),
       media_(std::move(media)),
       callbacks_(callbacks),
@@ -80,7 +82,8 @@ void CallFlow::onExecutor(Fn fn) {
 void CallFlow::start() {
     onExecutor([](CallFlow& f) {
         auto now = f.clock_();
-        auto event = f.call_.direction == CallDirection::Inbound ? initiateEvent(f.call_, now) : answerEvent(f.call_, now);
+        auto event = f.call_.direction == CallDirection::Inbound ? initiateEvent(f.call_, now)
+                                                                 : answerEvent(f.call_, now);
         f.fetch(answerTarget(f.call_), std::move(event));
     });
 }
@@ -120,13 +123,15 @@ void CallFlow::fetch(CallbackTarget target, nlohmann::json event, Reply reply) {
     if (mediaBusy_) media_->stop();
     mediaBusy_ = false;
     auto step = ++step_;
-    app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " + event.value("eventType", "") + " to " + target.url);
-    sendCallback(callbacks_, scopeOf(call_), target, std::move(event),
-                 [self = shared_from_this(), step, reply](CallbackResult r, std::string url) {
-                     self->executor_.post([self, step, reply, url = std::move(url), r = std::move(r)] {
-                         if (!self->stale(step)) self->onDocument(url, r, reply);
-                     });
-                 });
+    app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " +
+                                  event.value("eventType", "") + " to " + target.url);
+    sendCallback(
+        callbacks_, scopeOf(call_), target, std::move(event),
+        [self = shared_from_this(), step, reply](CallbackResult r, std::string url) {
+            self->executor_.post([self, step, reply, url = std::move(url), r = std::move(r)] {
+                if (!self->stale(step)) self->onDocument(url, r, reply);
+            });
+        });
 }
 
 void CallFlow::onDocument(const std::string& url, const CallbackResult& result, Reply reply) {
@@ -144,21 +149,25 @@ void CallFlow::onDocument(const std::string& url, const CallbackResult& result, 
         app::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + why + " from " + url);
         return finish(cause::kInvalidBxml, why + " (from " + url + ")", true);
     }
-    if (verbs.empty() && reply == Reply::MayContinue) return next();  // the verbs after the sender run
+    if (verbs.empty() && reply == Reply::MayContinue)
+        return next();  // the verbs after the sender run
     verbs_ = std::move(verbs);
     next_ = 0;
     baseUrl_ = url;
-    // rooms: <Forward> first hands the call on unanswered (it is answered when the forwarded leg is).
+    // rooms: <Forward> first hands the call on unanswered (it is answered when the forwarded leg
+    // is).
     bool forwardsFirst = !verbs_.empty() && std::holds_alternative<bxml::Forward>(verbs_.front());
     if (call_.direction == CallDirection::Inbound && !call_.answerTime && !forwardsFirst) {
         mediaBusy_ = true;
         auto step = step_;
-        media_->answer([weak = weak_from_this(), ex = &executor_, step](bool ok, std::string error) {
+        media_->answer([weak = weak_from_this(), ex = &executor_, step](bool ok,
+                                                                        std::string error) {
             ex->post([weak, step, ok, error = std::move(error)] {
                 auto self = weak.lock();
                 if (!self || self->stale(step)) return;
                 self->mediaBusy_ = false;
-                if (!ok) return self->finish(cause::kError, "answering the call failed: " + error, true);
+                if (!ok)
+                    return self->finish(cause::kError, "answering the call failed: " + error, true);
                 self->call_.answerTime = self->clock_();
                 self->call_.state = CallState::Answered;
                 if (self->hooks_.answered) self->hooks_.answered();
@@ -172,14 +181,17 @@ void CallFlow::onDocument(const std::string& url, const CallbackResult& result, 
 
 void CallFlow::next() {
     if (finished_) return;
-    if (next_ >= verbs_.size()) return finish(cause::kHangup, {}, true);  // end of BXML: Bandwidth hangs up
-    auto verb = verbs_[next_++];  // a copy: executing it may replace verbs_
-    app::log(LogLevel::Debug, "voice: call " + call_.callId + " runs <" + bxml::verbName(verb) + ">");
+    if (next_ >= verbs_.size())
+        return finish(cause::kHangup, {}, true);  // end of BXML: Bandwidth hangs up
+    auto verb = verbs_[next_++];                  // a copy: executing it may replace verbs_
+    app::log(LogLevel::Debug,
+             "voice: call " + call_.callId + " runs <" + bxml::verbName(verb) + ">");
     execute(verb);
 }
 
 void CallFlow::execute(const bxml::Verb& verb) {
-    bool spendsTime = std::holds_alternative<bxml::Transfer>(verb) || std::holds_alternative<bxml::PlayAudio>(verb) ||
+    bool spendsTime = std::holds_alternative<bxml::Transfer>(verb) ||
+                      std::holds_alternative<bxml::PlayAudio>(verb) ||
                       std::holds_alternative<bxml::SendDtmf>(verb);
     if (auto* p = std::get_if<bxml::Pause>(&verb)) spendsTime = p->duration >= 1;
     if (auto* r = std::get_if<bxml::Ring>(&verb)) spendsTime = r->duration >= 1;
@@ -194,27 +206,32 @@ void CallFlow::execute(const bxml::Verb& verb) {
     if (auto* r = std::get_if<bxml::Ring>(&verb)) return wait(r->duration);
     if (auto* a = std::get_if<bxml::PlayAudio>(&verb)) {
         mediaBusy_ = true;
-        return media_->playAudio(resolveUrl(baseUrl_, a->url), a->credentials, resumeAfter("PlayAudio"));
+        return media_->playAudio(resolveUrl(baseUrl_, a->url), a->credentials,
+                                 resumeAfter("PlayAudio"));
     }
     if (auto* d = std::get_if<bxml::SendDtmf>(&verb)) {
         mediaBusy_ = true;
-        return media_->sendDtmf(d->digits, d->toneDuration, d->toneInterval, resumeAfter("SendDtmf"));
+        return media_->sendDtmf(d->digits, d->toneDuration, d->toneInterval,
+                                resumeAfter("SendDtmf"));
     }
     if (auto* r = std::get_if<bxml::Redirect>(&verb)) {
         setTag(r->tag);
         if (++redirectHops_ > maxRedirectHops_)
-            return finish(cause::kApplicationError,
-                          "more than " + std::to_string(maxRedirectHops_) +
-                              " <Redirect>s in a row without anything played or waited for (redirect loop?)",
-                          true);
+            return finish(
+                cause::kApplicationError,
+                "more than " + std::to_string(maxRedirectHops_) +
+                    " <Redirect>s in a row without anything played or waited for (redirect loop?)",
+                true);
         return fetch(resolveTarget(baseUrl_, r->redirect), redirectEvent(call_, clock_()));
     }
     if (auto* t = std::get_if<bxml::Tag>(&verb)) {
-        setTag(t->value.empty() ? std::optional<std::string>{""} : std::optional<std::string>{t->value});
+        setTag(t->value.empty() ? std::optional<std::string>{""}
+                                : std::optional<std::string>{t->value});
         return next();
     }
     if (executeRecording(verb)) return;
-    if (auto* c = std::get_if<bxml::Conference>(&verb)) return conference(*c);  // conf (CallFlowConference.cpp)
+    if (auto* c = std::get_if<bxml::Conference>(&verb))
+        return conference(*c);  // conf (CallFlowConference.cpp)
     auto name = bxml::verbName(verb);
     finish(cause::kApplicationError, "<" + name + "> is not supported by this server", true);
 }
@@ -229,12 +246,15 @@ void CallFlow::wait(double seconds) {
 }
 
 CallMedia::Done CallFlow::resumeAfter(std::string verb) {
-    return [weak = weak_from_this(), ex = &executor_, step = step_, verb = std::move(verb)](bool ok, std::string error) {
+    return [weak = weak_from_this(), ex = &executor_, step = step_, verb = std::move(verb)](
+               bool ok, std::string error) {
         ex->post([weak, step, verb, ok, error = std::move(error)] {
             auto self = weak.lock();
             if (!self || self->stale(step)) return;
             self->mediaBusy_ = false;
-            if (!ok) return self->finish(cause::kApplicationError, "<" + verb + "> failed: " + error, true);
+            if (!ok)
+                return self->finish(cause::kApplicationError, "<" + verb + "> failed: " + error,
+                                    true);
             self->next();
         });
     };
@@ -252,7 +272,8 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
     req.callTimeout = v.callTimeout.value_or(30);
     auto now = clock_();
     for (auto& target : v.targets) {
-        auto& cb = std::visit([](auto& t) -> bxml::TargetCallbacks& { return t.callbacks; }, target);
+        auto& cb =
+            std::visit([](auto& t) -> bxml::TargetCallbacks& { return t.callbacks; }, target);
         cb.transferAnswer = resolveTarget(baseUrl_, cb.transferAnswer);
         cb.transferDisconnect = resolveTarget(baseUrl_, cb.transferDisconnect);
         TransferLeg leg;
@@ -285,13 +306,15 @@ void CallFlow::transfer(const bxml::Transfer& verb) {
         },
         // transferDisconnect events go out however the transfer ended, even when the flow is gone
         // (Bandwidth docs), so this callback keeps what it needs to send them itself.
-        [weak, ex, ctx, step, snapshot = call_, callbacks = &callbacks_, clock = clock_](TransferOutcome outcome) {
+        [weak, ex, ctx, step, snapshot = call_, callbacks = &callbacks_,
+         clock = clock_](TransferOutcome outcome) {
             ex->post([weak, ctx, step, snapshot, callbacks, clock, outcome = std::move(outcome)] {
                 auto self = weak.lock();
                 auto ended = clock();
                 const Call& call = self ? self->call_ : snapshot;
                 for (std::size_t i = 0; i < ctx->legs.size(); ++i)  // the legs not reported yet
-                    ctx->report(i, i < outcome.legs.size() ? &outcome.legs[i] : nullptr, ended, call, *callbacks);
+                    ctx->report(i, i < outcome.legs.size() ? &outcome.legs[i] : nullptr, ended,
+                                call, *callbacks);
                 if (self) self->transferDone(ctx, step, outcome);
             });
         });
@@ -303,7 +326,8 @@ void CallFlow::transferAnswered(const std::shared_ptr<TransferContext>& ctx, std
     const auto& cb = bxml::callbacksOf(ctx->verb.targets[index]);
     setTag(cb.tag);
     // The BXML a transferAnswer callback returns (for the called party) is not executed here.
-    notify(callbacks_, call_, cb.transferAnswer, transferAnswerEvent(call_, ctx->legs[index], clock_()));
+    notify(callbacks_, call_, cb.transferAnswer,
+           transferAnswerEvent(call_, ctx->legs[index], clock_()));
 }
 
 void CallFlow::transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step,

@@ -28,10 +28,10 @@
 #include <vector>
 
 #include "server/voice/Bxml.hpp"
+#include "server/voice/Call.hpp"
 #include "server/voice/CallMedia.hpp"
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/CallbackTarget.hpp"
-#include "server/voice/Call.hpp"
 #include "server/voice/RecordingStore.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 
@@ -48,14 +48,15 @@ struct CallFlowHooks {
     // The flow ended the call (it has already hung up the media). Called at most once, never
     // after stop().
     std::function<void(const std::string& cause, const std::string& errorMessage)> ended;
-    // rooms: the running flow of another call of the same account (nullptr if none): <Bridge>'s target.
+    // rooms: the running flow of another call of the same account (nullptr if none): <Bridge>'s
+    // target.
     std::function<std::shared_ptr<CallFlow>(const std::string& callId)> flowOf;
 };
 
 class CallFlow : public std::enable_shared_from_this<CallFlow> {
-public:
-    CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks, VoiceExecutor& executor,
-             Clock clock, CallFlowHooks hooks, int maxRedirectHops = 10);
+  public:
+    CallFlow(Call call, std::shared_ptr<CallMedia> media, CallbackClient& callbacks,
+             VoiceExecutor& executor, Clock clock, CallFlowHooks hooks, int maxRedirectHops = 10);
 
     // Sends the answer callback (outbound) or the initiate callback (inbound) to call.answerUrl
     // and runs the BXML it returns.
@@ -91,35 +92,41 @@ public:
     // thread). False when none is.
     bool setRecordingPaused(bool paused);
 
-private:
+  private:
     struct RecordingContext;
     bool executeRecording(const bxml::Verb& verb);  // false: not a recording verb
     void record(const bxml::Record& verb);
     void startRecording(const bxml::StartRecording& verb);
-    // Reserves storage and persists the new recording; nullptr (and ctx->meta says why) when refused.
-    std::shared_ptr<RecordingContext> newRecording(const bxml::RecordingCallbacks& callbacks, int channels,
-                                                   double maxSeconds, RecordingSpec& spec);
+    // Reserves storage and persists the new recording; nullptr (and ctx->meta says why) when
+    // refused.
+    std::shared_ptr<RecordingContext> newRecording(const bxml::RecordingCallbacks& callbacks,
+                                                   int channels, double maxSeconds,
+                                                   RecordingSpec& spec);
     std::shared_ptr<RecordingStore> recordings_;
     std::string recordingsBaseUrl_;
     std::atomic<std::uint64_t> callRecording_{0};  // the <StartRecording> in progress; 0: none
     // ---- end record ----
 
     // ---- conf (issue 9): CallFlowConference.cpp ----
-public:
+  public:
     // Where <Conference> finds its conferences (set before start()); unset: the verb is refused.
-    void setConferences(std::shared_ptr<ConferenceService> conferences) { conferences_ = std::move(conferences); }
-    // REST updateConferenceMember: what the member's call sends to and hears from the room (any thread).
+    void setConferences(std::shared_ptr<ConferenceService> conferences) {
+        conferences_ = std::move(conferences);
+    }
+    // REST updateConferenceMember: what the member's call sends to and hears from the room (any
+    // thread).
     void conferenceAudio(bool mute, bool hold);
-    // REST updateConference status=completed: leave the conference and go on after <Conference> (any thread).
+    // REST updateConference status=completed: leave the conference and go on after <Conference>
+    // (any thread).
     void leaveConference(const std::string& conferenceId);
 
-private:
+  private:
     void conference(const bxml::Conference& verb);
     std::shared_ptr<ConferenceService> conferences_;
     std::string conferenceId_;  // the conference this call is in (or joining); empty: none
     // ---- end conf ----
 
-private:
+  private:
     struct TransferContext;
 
     template <typename Fn>
@@ -139,7 +146,8 @@ private:
     CallMedia::Done resumeAfter(std::string verb);
     void transfer(const bxml::Transfer& verb);
     void transferAnswered(const std::shared_ptr<TransferContext>& ctx, std::size_t index);
-    void transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step, const TransferOutcome& outcome);
+    void transferDone(const std::shared_ptr<TransferContext>& ctx, std::uint64_t step,
+                      const TransferOutcome& outcome);
     void setTag(const std::optional<std::string>& tag);
     void finish(const std::string& cause, const std::string& errorMessage, bool hangupMedia);
     bool stale(std::uint64_t step) const { return step != step_ || finished_; }
@@ -159,13 +167,13 @@ private:
     Clock clock_;
     CallFlowHooks hooks_;
     int maxRedirectHops_;
-    int redirectHops_ = 0;     // <Redirect>s followed since the call last spent time
+    int redirectHops_ = 0;  // <Redirect>s followed since the call last spent time
 
     std::vector<bxml::Verb> verbs_;
     std::size_t next_ = 0;
-    std::string baseUrl_;      // the URL that returned the current document (relative URLs)
-    std::uint64_t step_ = 0;   // bumped whenever the current activity is superseded
-    bool mediaBusy_ = false;   // a media operation is in flight (stop() it before moving on)
+    std::string baseUrl_;     // the URL that returned the current document (relative URLs)
+    std::uint64_t step_ = 0;  // bumped whenever the current activity is superseded
+    bool mediaBusy_ = false;  // a media operation is in flight (stop() it before moving on)
     std::atomic<bool> finished_{false};
 
     // ---- ivr (CallFlowIvr.cpp): SpeakSentence, Gather, StartGather, StopGather ----
@@ -188,6 +196,7 @@ private:
 std::string resolveUrl(const std::string& base, const std::string& ref);
 // A verb's callback with its URL and fallback URL resolved against `base`.
 CallbackTarget resolveTarget(const std::string& base, CallbackTarget target);
-std::optional<CallbackTarget> resolveTarget(const std::string& base, std::optional<CallbackTarget> target);
+std::optional<CallbackTarget> resolveTarget(const std::string& base,
+                                            std::optional<CallbackTarget> target);
 
 }  // namespace sb::voice

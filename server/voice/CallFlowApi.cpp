@@ -13,7 +13,8 @@ void CallFlow::replace(std::string document) {
             verbs = bxml::parse(document);
         } catch (const bxml::BxmlError& e) {
             // VoiceApi validated it already; kept so that this member is safe on its own.
-            return f.finish(cause::kInvalidBxml, bxml::withoutContent(e.what()) + " (from updateCallBxml)", true);
+            return f.finish(cause::kInvalidBxml,
+                            bxml::withoutContent(e.what()) + " (from updateCallBxml)", true);
         }
         // Bandwidth: "Interrupts and replaces an active call's BXML document" — whatever runs now
         // (playback, a transfer's B-legs, a pending callback) is superseded.
@@ -23,7 +24,8 @@ void CallFlow::replace(std::string document) {
         f.redirectHops_ = 0;  // the application asked for it: a new chain
         f.verbs_ = std::move(verbs);
         f.next_ = 0;
-        app::log(app::LogLevel::Debug, "voice: call " + f.call_.callId + " runs a document from updateCallBxml");
+        app::log(app::LogLevel::Debug,
+                 "voice: call " + f.call_.callId + " runs a document from updateCallBxml");
         f.next();
     });
 }

@@ -12,13 +12,18 @@
 namespace sb::voice {
 
 void CallFlow::conference(const bxml::Conference& verb) {
-    if (!conferences_) return finish(cause::kApplicationError, "<Conference> is not available on this server", true);
+    if (!conferences_)
+        return finish(cause::kApplicationError, "<Conference> is not available on this server",
+                      true);
     if (!verb.callIdsToCoach.empty())
         return finish(cause::kApplicationError,
-                      "<Conference callIdsToCoach> is not supported by this server: every member hears every other", true);
+                      "<Conference callIdsToCoach> is not supported by this server: every member "
+                      "hears every other",
+                      true);
     auto v = verb;
     if (v.conferenceEventUrl) v.conferenceEventUrl = resolveUrl(baseUrl_, *v.conferenceEventUrl);
-    if (v.conferenceEventFallbackUrl) v.conferenceEventFallbackUrl = resolveUrl(baseUrl_, *v.conferenceEventFallbackUrl);
+    if (v.conferenceEventFallbackUrl)
+        v.conferenceEventFallbackUrl = resolveUrl(baseUrl_, *v.conferenceEventFallbackUrl);
 
     std::weak_ptr<CallFlow> weak = weak_from_this();
     MemberHooks hooks;
@@ -29,7 +34,8 @@ void CallFlow::conference(const bxml::Conference& verb) {
         if (auto self = weak.lock()) self->leaveConference(conferenceId);
     };
     auto joining = conferences_->join(call_, v, std::move(hooks));
-    if (!joining.error.empty()) return finish(cause::kError, "<Conference> failed: " + joining.error, true);
+    if (!joining.error.empty())
+        return finish(cause::kError, "<Conference> failed: " + joining.error, true);
     const auto conferenceId = joining.conferenceId;
 
     conferenceId_ = conferenceId;
@@ -52,10 +58,12 @@ void CallFlow::conference(const bxml::Conference& verb) {
                     self->mediaBusy_ = false;
                     // No error: stop() came before the audio had joined (ejected): go on.
                     if (error.empty()) return self->next();
-                    return self->finish(cause::kError, "joining the conference failed: " + error, true);
+                    return self->finish(cause::kError, "joining the conference failed: " + error,
+                                        true);
                 }
                 // Ended over REST while the audio was joining: out again (left() runs next()).
-                if (conferences && !conferences->joined(conferenceId, callId) && current) self->media_->stop();
+                if (conferences && !conferences->joined(conferenceId, callId) && current)
+                    self->media_->stop();
             });
         },
         [weak, ex, step, service, conferenceId, callId](std::string why) {
@@ -65,7 +73,9 @@ void CallFlow::conference(const bxml::Conference& verb) {
                 if (!self || self->stale(step)) return;
                 self->conferenceId_.clear();
                 self->mediaBusy_ = false;
-                if (!why.empty()) return self->finish(cause::kError, "the conference's media ended: " + why, true);
+                if (!why.empty())
+                    return self->finish(cause::kError, "the conference's media ended: " + why,
+                                        true);
                 self->next();
             });
         });
@@ -73,15 +83,16 @@ void CallFlow::conference(const bxml::Conference& verb) {
 
 void CallFlow::conferenceAudio(bool mute, bool hold) {
     executor_.post([self = shared_from_this(), mute, hold] {
-        if (!self->conferenceId_.empty() && !self->finished_) self->media_->setConferenceAudio(mute, hold);
+        if (!self->conferenceId_.empty() && !self->finished_)
+            self->media_->setConferenceAudio(mute, hold);
     });
 }
 
 void CallFlow::leaveConference(const std::string& conferenceId) {
     executor_.post([self = shared_from_this(), conferenceId] {
         if (self->finished_ || self->conferenceId_ != conferenceId) return;
-        app::log(app::LogLevel::Info, "voice: call " + self->call_.callId + " leaves conference " + conferenceId +
-                                          " (ended by the application)");
+        app::log(app::LogLevel::Info, "voice: call " + self->call_.callId + " leaves conference " +
+                                          conferenceId + " (ended by the application)");
         // The media's left() then runs the verbs after <Conference> (step unchanged).
         self->media_->stop();
     });

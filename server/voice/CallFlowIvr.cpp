@@ -18,14 +18,14 @@ namespace sb::voice {
 using app::LogLevel;
 
 struct CallFlow::GatherRun {
-    bxml::Gather verb;          // URLs resolved against the document's URL
-    std::uint64_t step = 0;     // the flow step it belongs to (stale after a redirect or hangup)
+    bxml::Gather verb;       // URLs resolved against the document's URL
+    std::uint64_t step = 0;  // the flow step it belongs to (stale after a redirect or hangup)
     std::string digits;
-    int pass = 1;               // how many times the prompts have started
-    std::size_t prompt = 0;     // the next prompt of this pass
+    int pass = 1;            // how many times the prompts have started
+    std::size_t prompt = 0;  // the next prompt of this pass
     bool prompting = false;
-    std::uint64_t promptId = 0; // the prompt playing; a completion for another is stale
-    std::uint64_t timer = 0;    // the armed timer; earlier ones are stale
+    std::uint64_t promptId = 0;  // the prompt playing; a completion for another is stale
+    std::uint64_t timer = 0;     // the armed timer; earlier ones are stale
     bool done = false;
 };
 
@@ -82,7 +82,8 @@ void CallFlow::playPrompt(const std::shared_ptr<GatherRun>& run) {
     if (run->prompt >= run->verb.prompts.size()) {
         run->prompting = false;
         mediaBusy_ = false;
-        return armGatherTimer(run, run->digits.empty() ? run->verb.firstDigitTimeout : run->verb.interDigitTimeout);
+        return armGatherTimer(
+            run, run->digits.empty() ? run->verb.firstDigitTimeout : run->verb.interDigitTimeout);
     }
     const auto& prompt = run->verb.prompts[run->prompt++];
     run->prompting = true;
@@ -91,12 +92,17 @@ void CallFlow::playPrompt(const std::shared_ptr<GatherRun>& run) {
     auto done = [weak = weak_from_this(), ex = &executor_, run, id](bool ok, std::string error) {
         ex->post([weak, run, id, ok, error = std::move(error)] {
             auto self = weak.lock();
-            if (!self || self->stale(run->step) || run->done || !run->prompting || run->promptId != id) return;
-            if (!ok) return self->finish(cause::kApplicationError, "<Gather> prompt failed: " + error, true);
+            if (!self || self->stale(run->step) || run->done || !run->prompting ||
+                run->promptId != id)
+                return;
+            if (!ok)
+                return self->finish(cause::kApplicationError, "<Gather> prompt failed: " + error,
+                                    true);
             self->playPrompt(run);
         });
     };
-    if (prompt.speak) return media_->speak(prompt.sentence.text, prompt.sentence.voice, std::move(done));
+    if (prompt.speak)
+        return media_->speak(prompt.sentence.text, prompt.sentence.voice, std::move(done));
     media_->playAudio(resolveUrl(baseUrl_, prompt.url), prompt.credentials, std::move(done));
 }
 
@@ -133,13 +139,16 @@ void CallFlow::callerDigit(char digit) {
         media_->stop();
         mediaBusy_ = false;
     }
-    if (run->verb.terminatingDigits.find(digit) != std::string::npos) return gatherDone(run, std::string(1, digit));
+    if (run->verb.terminatingDigits.find(digit) != std::string::npos)
+        return gatherDone(run, std::string(1, digit));
     run->digits += digit;
-    if (run->digits.size() >= static_cast<std::size_t>(run->verb.maxDigits)) return gatherDone(run, "");
+    if (run->digits.size() >= static_cast<std::size_t>(run->verb.maxDigits))
+        return gatherDone(run, "");
     armGatherTimer(run, run->verb.interDigitTimeout);
 }
 
-void CallFlow::gatherDone(const std::shared_ptr<GatherRun>& run, const std::string& terminatingDigit) {
+void CallFlow::gatherDone(const std::shared_ptr<GatherRun>& run,
+                          const std::string& terminatingDigit) {
     run->done = true;
     ++run->timer;
     if (gather_ == run) gather_.reset();
@@ -147,7 +156,8 @@ void CallFlow::gatherDone(const std::shared_ptr<GatherRun>& run, const std::stri
                                   std::to_string(run->digits.size()) + " digit(s)");
     if (!run->verb.gather) return next();  // Bandwidth: the digits are dropped
     // An empty reply: the verbs after <Gather> run.
-    fetch(*run->verb.gather, gatherEvent(call_, clock_(), run->digits, terminatingDigit), Reply::MayContinue);
+    fetch(*run->verb.gather, gatherEvent(call_, clock_(), run->digits, terminatingDigit),
+          Reply::MayContinue);
 }
 
 }  // namespace sb::voice

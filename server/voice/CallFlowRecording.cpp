@@ -54,7 +54,8 @@ struct CallFlow::RecordingContext {
 
     void available() {
         if (!callbacks.recordingAvailable) return;
-        notify(*client, call, callbacks.recordingAvailable, recordingEvent("recordingAvailable", call, meta, mediaUrl, clock()));
+        notify(*client, call, callbacks.recordingAvailable,
+               recordingEvent("recordingAvailable", call, meta, mediaUrl, clock()));
     }
 };
 
@@ -86,17 +87,19 @@ bool CallFlow::executeRecording(const bxml::Verb& verb) {
     bool resume = std::holds_alternative<bxml::ResumeRecording>(verb);
     if (!stop && !pause && !resume) return false;
     if (auto id = callRecording_.load()) {
-        if (stop) media_->stopRecording(id);
-        else media_->setRecordingPaused(id, pause);
+        if (stop)
+            media_->stopRecording(id);
+        else
+            media_->setRecordingPaused(id, pause);
         if (stop) callRecording_ = 0;
     }
     next();
     return true;
 }
 
-std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(const bxml::RecordingCallbacks& callbacks,
-                                                                   int channels, double maxSeconds,
-                                                                   RecordingSpec& spec) {
+std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(
+    const bxml::RecordingCallbacks& callbacks, int channels, double maxSeconds,
+    RecordingSpec& spec) {
     auto ctx = std::make_shared<RecordingContext>();
     ctx->callbacks = callbacks;
     ctx->callbacks.recordingAvailable = resolveTarget(baseUrl_, ctx->callbacks.recordingAvailable);
@@ -115,14 +118,16 @@ std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(const bxml::R
     m.channels = channels;
     m.tag = callbacks.tag ? callbacks.tag : call_.tag;
     m.startTime = isoTime(clock_());
-    ctx->mediaUrl = recordingsBaseUrl_ + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId + "/recordings/" +
-                    m.recordingId + "/media";
+    ctx->mediaUrl = recordingsBaseUrl_ + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId +
+                    "/recordings/" + m.recordingId + "/media";
     if (!recordings_) {
         ctx->result.error = "recordings are not enabled on this server";
         return ctx;
     }
-    auto cap = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) + kWavSlackBytes;
-    auto reservation = std::make_shared<RecordingReservation>(recordings_, m.accountId, channels, cap);
+    auto cap = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) +
+               kWavSlackBytes;
+    auto reservation =
+        std::make_shared<RecordingReservation>(recordings_, m.accountId, channels, cap);
     if (auto refusal = reservation->start(); !refusal.empty()) {
         ctx->result.error = "recording refused: " + refusal;
         return ctx;
@@ -147,7 +152,9 @@ void CallFlow::record(const bxml::Record& verb) {
     auto afterwards = [complete](CallFlow& f, const std::shared_ptr<RecordingContext>& c) {
         if (!complete) return f.next();
         // An empty reply: the verbs after <Record> run.
-        f.fetch(*complete, recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()), Reply::MayContinue);
+        f.fetch(*complete,
+                recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()),
+                Reply::MayContinue);
     };
     if (!ctx->result.ok) {  // refused before anything was recorded: say why, go on
         app::log(LogLevel::Warn, "voice: call " + call_.callId + " <Record>: " + ctx->result.error);
@@ -160,27 +167,30 @@ void CallFlow::record(const bxml::Record& verb) {
     }
     mediaBusy_ = true;
     auto step = step_;
-    media_->startRecording(spec, [weak = weak_from_this(), ex = &executor_, ctx, step, afterwards](RecordingResult r) {
-        ex->post([weak, ctx, step, afterwards, r = std::move(r)] {
-            ctx->complete(r);
-            auto self = weak.lock();
-            if (!self || self->stale(step)) return;
-            self->mediaBusy_ = false;
-            afterwards(*self, ctx);
+    media_->startRecording(
+        spec, [weak = weak_from_this(), ex = &executor_, ctx, step, afterwards](RecordingResult r) {
+            ex->post([weak, ctx, step, afterwards, r = std::move(r)] {
+                ctx->complete(r);
+                auto self = weak.lock();
+                if (!self || self->stale(step)) return;
+                self->mediaBusy_ = false;
+                afterwards(*self, ctx);
+            });
         });
-    });
 }
 
 void CallFlow::startRecording(const bxml::StartRecording& verb) {
     if (callRecording_) {  // one call recording at a time, as Bandwidth
-        app::log(LogLevel::Info, "voice: call " + call_.callId + " <StartRecording> while recording: ignored");
+        app::log(LogLevel::Info,
+                 "voice: call " + call_.callId + " <StartRecording> while recording: ignored");
         return next();
     }
     RecordingSpec spec;
     int channels = verb.multiChannel ? 2 : 1;
     auto ctx = newRecording(verb.callbacks, channels, bxml::kMaxRecordSeconds, spec);
     if (!ctx->result.ok) {
-        app::log(LogLevel::Warn, "voice: call " + call_.callId + " <StartRecording>: " + ctx->result.error);
+        app::log(LogLevel::Warn,
+                 "voice: call " + call_.callId + " <StartRecording>: " + ctx->result.error);
         ctx->meta.status = "error";
         ctx->meta.errorMessage = ctx->result.error;
         ctx->meta.endTime = ctx->meta.startTime;
@@ -190,12 +200,14 @@ void CallFlow::startRecording(const bxml::StartRecording& verb) {
     }
     std::uint64_t id = 0;
     auto idHolder = std::make_shared<std::uint64_t>(0);
-    id = media_->startRecording(spec, [weak = weak_from_this(), ex = &executor_, ctx, idHolder](RecordingResult r) {
-        ex->post([weak, ctx, idHolder, r = std::move(r)] {
-            ctx->complete(r);
-            if (auto self = weak.lock(); self && self->callRecording_ == *idHolder) self->callRecording_ = 0;
+    id = media_->startRecording(
+        spec, [weak = weak_from_this(), ex = &executor_, ctx, idHolder](RecordingResult r) {
+            ex->post([weak, ctx, idHolder, r = std::move(r)] {
+                ctx->complete(r);
+                if (auto self = weak.lock(); self && self->callRecording_ == *idHolder)
+                    self->callRecording_ = 0;
+            });
         });
-    });
     *idHolder = id;
     callRecording_ = id;
     next();

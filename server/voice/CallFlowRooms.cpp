@@ -30,7 +30,8 @@ struct CallFlow::BridgeContext {
 
 namespace {
 
-nlohmann::json bridgeCompleteEvent(const Call& call, TimePoint now, const std::string& c, const std::string& error) {
+nlohmann::json bridgeCompleteEvent(const Call& call, TimePoint now, const std::string& c,
+                                   const std::string& error) {
     auto j = callEvent("bridgeComplete", call, now);
     j["cause"] = c;
     if (!error.empty()) {
@@ -50,8 +51,10 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
     auto target = hooks_.flowOf ? hooks_.flowOf(v.targetCall) : nullptr;
     // Bandwidth: a target that is hung up, not answered yet, or not this account's cannot be
     // bridged, and the origin is told why in bridgeComplete.
-    if (v.targetCall == call_.callId) return bridgeFailed(v, "a call cannot be bridged with itself");
-    if (!target || target->finished_) return bridgeFailed(v, "the target call is not an active call of this account");
+    if (v.targetCall == call_.callId)
+        return bridgeFailed(v, "a call cannot be bridged with itself");
+    if (!target || target->finished_)
+        return bridgeFailed(v, "the target call is not an active call of this account");
     if (!target->call_.answerTime) return bridgeFailed(v, "the target call is not answered yet");
     if (target->bridge_) return bridgeFailed(v, "the target call is already in a bridge");
 
@@ -70,7 +73,8 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
     mediaBusy_ = true;
     ctx->originStep = step_;
     bridge_ = ctx;
-    app::log(app::LogLevel::Info, "voice: call " + call_.callId + " bridges with " + target->call_.callId);
+    app::log(app::LogLevel::Info,
+             "voice: call " + call_.callId + " bridges with " + target->call_.callId);
     auto* ex = &executor_;
     media_->bridgeWith(
         target->media_,
@@ -95,7 +99,9 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
                 }
             });
         },
-        [ctx, ex](bool targetLeft) { ex->post([ctx, targetLeft] { bridgeEnded(ctx, targetLeft); }); });
+        [ctx, ex](bool targetLeft) {
+            ex->post([ctx, targetLeft] { bridgeEnded(ctx, targetLeft); });
+        });
 }
 
 void CallFlow::bridgeFailed(const bxml::Bridge& verb, const std::string& why) {
@@ -116,13 +122,15 @@ void CallFlow::bridgeEnded(const std::shared_ptr<BridgeContext>& ctx, bool targe
         if (!origin || origin->stale(ctx->originStep)) return;
         origin->mediaBusy_ = false;  // the bridge is already undone: nothing to stop
         if (!v.bridgeComplete) return origin->next();
-        return origin->fetch(*v.bridgeComplete, bridgeCompleteEvent(origin->call_, origin->clock_(), cause::kHangup, {}));
+        return origin->fetch(*v.bridgeComplete, bridgeCompleteEvent(origin->call_, origin->clock_(),
+                                                                    cause::kHangup, {}));
     }
     if (!target || target->stale(ctx->targetStep)) return;
     target->mediaBusy_ = false;
     if (!v.bridgeTargetComplete) return target->finish(cause::kHangup, {}, true);
     // The returned document is the target's own from now on (relative URLs resolve against it).
-    target->fetch(*v.bridgeTargetComplete, callEvent("bridgeTargetComplete", target->call_, target->clock_()));
+    target->fetch(*v.bridgeTargetComplete,
+                  callEvent("bridgeTargetComplete", target->call_, target->clock_()));
 }
 
 // <Forward> (dev.bandwidth.com/docs/voice/bxml/forward): the call is handed to another number
@@ -135,8 +143,10 @@ void CallFlow::forward(const bxml::Forward& verb) {
     // Bandwidth: without `from`, the forwarded leg shows the number that was called.
     req.from = verb.from.value_or(call_.to);
     req.callTimeout = verb.callTimeout.value_or(30);
-    if (verb.to.rfind("sip:", 0) == 0) req.targets.emplace_back(bxml::SipUriTarget{verb.to, std::nullopt, {}});
-    else req.targets.emplace_back(bxml::PhoneNumberTarget{verb.to, {}});
+    if (verb.to.rfind("sip:", 0) == 0)
+        req.targets.emplace_back(bxml::SipUriTarget{verb.to, std::nullopt, {}});
+    else
+        req.targets.emplace_back(bxml::PhoneNumberTarget{verb.to, {}});
     req.legCallIds.push_back(newCallId());
     // info: Bandwidth's Forward attributes that go on the forwarded leg's INVITE.
     req.displayName = verb.callerDisplayName.value_or("");
@@ -166,10 +176,14 @@ void CallFlow::forward(const bxml::Forward& verb) {
                 auto self = weak.lock();
                 if (!self || self->stale(step)) return;
                 self->mediaBusy_ = false;
-                if (outcome.answeredIndex || outcome.legs.empty()) return self->finish(cause::kHangup, {}, true);
+                if (outcome.answeredIndex || outcome.legs.empty())
+                    return self->finish(cause::kHangup, {}, true);
                 const auto& leg = outcome.legs.front();
-                self->finish(leg.cause, "the forwarded call was not connected" +
-                                            (leg.errorMessage.empty() ? std::string() : ": " + leg.errorMessage), true);
+                self->finish(
+                    leg.cause,
+                    "the forwarded call was not connected" +
+                        (leg.errorMessage.empty() ? std::string() : ": " + leg.errorMessage),
+                    true);
             });
         });
 }

@@ -26,7 +26,8 @@ bool matchesAny(const std::vector<std::regex>& patterns, const std::string& valu
 
 CallRegistry::CompiledPolicy CallRegistry::compile(const CallPolicy& policy) {
     CompiledPolicy c{policy, {}, {}};
-    auto build = [](const std::vector<std::string>& in, std::vector<std::regex>& out, const char* what) {
+    auto build = [](const std::vector<std::string>& in, std::vector<std::regex>& out,
+                    const char* what) {
         for (const auto& p : in) {
             try {
                 out.emplace_back(p, std::regex::ECMAScript);
@@ -60,14 +61,16 @@ void CallRegistry::insertLocked(const Call& call, AccountState& account) {
     calls_[call.callId] = call;
 }
 
-void CallRegistry::checkOutboundLocked(const CompiledPolicy& p, const std::string& accountId, const std::string& to,
-                                       const std::string& from) {
+void CallRegistry::checkOutboundLocked(const CompiledPolicy& p, const std::string& accountId,
+                                       const std::string& to, const std::string& from) {
     // Destination first: a fraudster probing destinations learns nothing about the limits.
     if (!matchesAny(p.destinations, to)) {
-        app::log(app::LogLevel::Warn, "voice: account " + accountId + " refused call to " + to + " (destination not allowed)");
+        app::log(app::LogLevel::Warn, "voice: account " + accountId + " refused call to " + to +
+                                          " (destination not allowed)");
         throw errors::destinationNotAllowed(to);
     }
-    if (!p.callerIds.empty() && !matchesAny(p.callerIds, from)) throw errors::callerIdNotAllowed(from);
+    if (!p.callerIds.empty() && !matchesAny(p.callerIds, from))
+        throw errors::callerIdNotAllowed(from);
 }
 
 void CallRegistry::countStartLocked(const CompiledPolicy& p, AccountState& account) {
@@ -90,12 +93,14 @@ void CallRegistry::admitOutbound(const Call& call) {
     const auto& p = policyFor(call.accountId);
     checkOutboundLocked(p, call.accountId, call.to, call.from);
     auto& account = accounts_[call.accountId];
-    if (account.active >= p.policy.maxConcurrentCalls) throw errors::tooManyConcurrentCalls(p.policy.maxConcurrentCalls);
+    if (account.active >= p.policy.maxConcurrentCalls)
+        throw errors::tooManyConcurrentCalls(p.policy.maxConcurrentCalls);
     countStartLocked(p, account);
     insertLocked(call, account);
 }
 
-void CallRegistry::admitTransferLeg(const std::string& accountId, const std::string& to, const std::string& from) {
+void CallRegistry::admitTransferLeg(const std::string& accountId, const std::string& to,
+                                    const std::string& from) {
     std::lock_guard lock(mutex_);
     const auto& p = policyFor(accountId);
     checkOutboundLocked(p, accountId, to, from);
@@ -106,7 +111,8 @@ void CallRegistry::admitInbound(const Call& call) {
     std::lock_guard lock(mutex_);
     const auto& p = policyFor(call.accountId);
     auto& account = accounts_[call.accountId];
-    if (account.active >= p.policy.maxConcurrentCalls) throw errors::tooManyConcurrentCalls(p.policy.maxConcurrentCalls);
+    if (account.active >= p.policy.maxConcurrentCalls)
+        throw errors::tooManyConcurrentCalls(p.policy.maxConcurrentCalls);
     insertLocked(call, account);
 }
 
@@ -123,16 +129,17 @@ Call CallRegistry::get(const std::string& accountId, const std::string& callId) 
     return *call;
 }
 
-std::optional<CallTransition> CallRegistry::apply(const std::string& callId, CallEvent event, TimePoint now,
-                                                  const std::string& cause, const std::string& errorMessage) {
+std::optional<CallTransition> CallRegistry::apply(const std::string& callId, CallEvent event,
+                                                  TimePoint now, const std::string& cause,
+                                                  const std::string& errorMessage) {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(callId);
     if (it == calls_.end()) return std::nullopt;
     Call& call = it->second;
     auto next = nextState(call.state, event);
     if (!next) {
-        app::log(app::LogLevel::Debug, std::string("voice: call ") + callId + " ignores event " + toString(event) +
-                                           " in state " + toString(call.state));
+        app::log(app::LogLevel::Debug, std::string("voice: call ") + callId + " ignores event " +
+                                           toString(event) + " in state " + toString(call.state));
         return std::nullopt;
     }
     CallTransition t{call.state, {}};
@@ -161,8 +168,9 @@ std::optional<CallTransition> CallRegistry::apply(const std::string& callId, Cal
             ended_.pop_front();
         }
     }
-    app::log(app::LogLevel::Info, std::string("voice: call ") + callId + " " + toString(t.from) + " -> " +
-                                      toString(*next) + (isTerminal(*next) ? " (" + *t.call.disconnectCause + ")" : ""));
+    app::log(app::LogLevel::Info,
+             std::string("voice: call ") + callId + " " + toString(t.from) + " -> " +
+                 toString(*next) + (isTerminal(*next) ? " (" + *t.call.disconnectCause + ")" : ""));
     return t;
 }
 
@@ -220,11 +228,13 @@ std::vector<Call> CallRegistry::list(const std::string& accountId, const CallFil
     if (filter.pageToken) {
         auto it = calls_.find(*filter.pageToken);
         if (it == calls_.end() || it->second.accountId != accountId)
-            throw api::errors::invalidField("pageToken", "names no call of this account (calls are kept for a limited time)");
+            throw api::errors::invalidField(
+                "pageToken", "names no call of this account (calls are kept for a limited time)");
         from = std::upper_bound(matching.begin(), matching.end(), &it->second, before);
     }
     std::vector<Call> page;
-    for (auto i = from; i != matching.end() && page.size() < filter.pageSize; ++i) page.push_back(**i);
+    for (auto i = from; i != matching.end() && page.size() < filter.pageSize; ++i)
+        page.push_back(**i);
     return page;
 }
 

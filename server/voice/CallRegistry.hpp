@@ -20,8 +20,8 @@
 namespace sb::voice {
 
 struct CallPolicy {
-    std::size_t maxConcurrentCalls = 5;   // inbound and outbound calls not yet ended
-    std::size_t maxCallsPerMinute = 10;   // outbound calls started in any 60 s window
+    std::size_t maxConcurrentCalls = 5;  // inbound and outbound calls not yet ended
+    std::size_t maxCallsPerMinute = 10;  // outbound calls started in any 60 s window
     // ECMAScript regular expressions; `to` must match one of them entirely. Empty: the account
     // may not place outbound calls at all (deny by default).
     std::vector<std::string> allowedDestinations;
@@ -36,8 +36,9 @@ struct CallFilter {
     std::optional<TimePoint> minStartTime;  // inclusive
     std::optional<TimePoint> maxStartTime;  // inclusive
     std::optional<std::string> disconnectCause;
-    std::size_t pageSize = 1000;            // Bandwidth: 1..10000, default 1000
-    std::optional<std::string> pageToken;   // continue after this call id (the last of the previous page)
+    std::size_t pageSize = 1000;  // Bandwidth: 1..10000, default 1000
+    std::optional<std::string>
+        pageToken;  // continue after this call id (the last of the previous page)
 };
 
 struct CallTransition {
@@ -46,7 +47,7 @@ struct CallTransition {
 };
 
 class CallRegistry {
-public:
+  public:
     using SteadyClock = std::chrono::steady_clock;
     using SteadyNow = std::function<SteadyClock::time_point()>;
 
@@ -64,7 +65,8 @@ public:
     // A B-leg of a BXML <Transfer> leaves through the trunk like an outbound call, so it passes
     // the same destination, caller id and calls-per-minute rules (403/429). It is not a call of
     // its own here: its A-leg already holds a concurrency slot.
-    void admitTransferLeg(const std::string& accountId, const std::string& to, const std::string& from);
+    void admitTransferLeg(const std::string& accountId, const std::string& to,
+                          const std::string& from);
     // Inbound calls count toward the concurrent-call limit only (429 when full).
     void admitInbound(const Call& call);
 
@@ -76,7 +78,8 @@ public:
     // sets endTime, disconnectCause and errorMessage (when non-empty) and frees the concurrency
     // slot. Returns nullopt (and changes nothing) if the call is unknown or the edge not allowed.
     std::optional<CallTransition> apply(const std::string& callId, CallEvent event, TimePoint now,
-                                        const std::string& cause = {}, const std::string& errorMessage = {});
+                                        const std::string& cause = {},
+                                        const std::string& errorMessage = {});
     // Changes a call that has not ended (e.g. its tag); false if unknown or ended.
     bool update(const std::string& callId, const std::function<void(Call&)>& change);
 
@@ -89,7 +92,7 @@ public:
     // Forgets ended calls whose endTime is before `cutoff`; returns how many.
     std::size_t purgeEnded(TimePoint cutoff);
 
-private:
+  private:
     struct CompiledPolicy {
         CallPolicy policy;
         std::vector<std::regex> destinations;
@@ -103,8 +106,8 @@ private:
     const CompiledPolicy& policyFor(const std::string& accountId) const;
     void insertLocked(const Call& call, AccountState& account);
     // Destination, caller id and rate checks shared by outbound calls and transfer legs.
-    void checkOutboundLocked(const CompiledPolicy& p, const std::string& accountId, const std::string& to,
-                             const std::string& from);
+    void checkOutboundLocked(const CompiledPolicy& p, const std::string& accountId,
+                             const std::string& to, const std::string& from);
     void countStartLocked(const CompiledPolicy& p, AccountState& account);
 
     CompiledPolicy defaultPolicy_;

@@ -11,10 +11,11 @@
 namespace sb::voice {
 
 struct CallbackResult {
-    int status = 0;      // HTTP status of the last attempt; 0 if no response was received
-    std::string body;    // the response body (BXML for answer, redirect, …)
-    std::string error;   // why delivery failed (connection, timeout, refused, …); empty if a response came
-                         // Never quotes what the remote sent: only fixed texts and local errors.
+    int status = 0;    // HTTP status of the last attempt; 0 if no response was received
+    std::string body;  // the response body (BXML for answer, redirect, …)
+    std::string
+        error;  // why delivery failed (connection, timeout, refused, …); empty if a response came
+                // Never quotes what the remote sent: only fixed texts and local errors.
 
     bool ok() const { return error.empty() && status >= 200 && status < 300; }
 };
@@ -37,19 +38,19 @@ struct CallbackScope {
     // --- callbacks (issue 9): per-request settings; every member has a default so that
     // `{accountId, callId}` still initialises a scope.
     std::optional<BasicCredentials> credentials{};  // sent as Authorization: Basic
-    std::chrono::milliseconds timeout{0};           // callbackTimeout per attempt; 0 = the client's own
+    std::chrono::milliseconds timeout{0};  // callbackTimeout per attempt; 0 = the client's own
     // --- end callbacks
 };
 
 class CallbackClient {
-public:
+  public:
     virtual ~CallbackClient() = default;
     // Sends `body` to `url` with `method` ("POST": JSON body; "GET": the fields as query
     // parameters, as Bandwidth does). `done` is called exactly once, on any thread, after the
     // client's own retries (or at once when the request is refused: address not allowed for the
     // scope's account, too many requests pending). Thread-safe.
-    virtual void post(const CallbackScope& scope, const std::string& url, const std::string& method, nlohmann::json body,
-                      std::function<void(CallbackResult)> done) = 0;
+    virtual void post(const CallbackScope& scope, const std::string& url, const std::string& method,
+                      nlohmann::json body, std::function<void(CallbackResult)> done) = 0;
 };
 
 }  // namespace sb::voice

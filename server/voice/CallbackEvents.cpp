@@ -31,7 +31,9 @@ json callEvent(const std::string& eventType, const Call& call, TimePoint eventTi
     return j;
 }
 
-json answerEvent(const Call& call, TimePoint eventTime) { return callEvent("answer", call, eventTime); }
+json answerEvent(const Call& call, TimePoint eventTime) {
+    return callEvent("answer", call, eventTime);
+}
 
 json initiateEvent(const Call& call, TimePoint eventTime) {
     auto j = callEvent("initiate", call, eventTime);
@@ -42,7 +44,9 @@ json initiateEvent(const Call& call, TimePoint eventTime) {
     return j;
 }
 
-json redirectEvent(const Call& call, TimePoint eventTime) { return callEvent("redirect", call, eventTime); }
+json redirectEvent(const Call& call, TimePoint eventTime) {
+    return callEvent("redirect", call, eventTime);
+}
 
 json disconnectEvent(const Call& call, TimePoint eventTime) {
     auto j = callEvent("disconnect", call, eventTime);
@@ -64,7 +68,8 @@ json transferCompleteEvent(const Call& call, const TransferLeg& leg, TimePoint e
 }
 
 namespace {
-json legEvent(const std::string& eventType, const Call& call, const TransferLeg& leg, TimePoint eventTime) {
+json legEvent(const std::string& eventType, const Call& call, const TransferLeg& leg,
+              TimePoint eventTime) {
     auto j = callEvent(eventType, call, eventTime);
     j["callId"] = leg.callId;
     // The B-leg's own REST URL: the A-leg's with the B-leg's id.
@@ -98,7 +103,8 @@ json transferDisconnectEvent(const Call& call, const TransferLeg& leg, TimePoint
 }
 
 // ---- ivr ----
-json gatherEvent(const Call& call, TimePoint eventTime, const std::string& digits, const std::string& terminatingDigit) {
+json gatherEvent(const Call& call, TimePoint eventTime, const std::string& digits,
+                 const std::string& terminatingDigit) {
     auto j = callEvent("gather", call, eventTime);
     j["digits"] = digits;
     j["terminatingDigit"] = terminatingDigit;

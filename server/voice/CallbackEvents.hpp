@@ -36,12 +36,14 @@ nlohmann::json initiateEvent(const Call& call, TimePoint eventTime);
 nlohmann::json redirectEvent(const Call& call, TimePoint eventTime);
 // + endTime, cause, errorMessage (when the call ended on an error).
 nlohmann::json disconnectEvent(const Call& call, TimePoint eventTime);
-// Sent to transferCompleteUrl (the A-leg's fields + transferCallerId, transferTo, cause, errorMessage).
+// Sent to transferCompleteUrl (the A-leg's fields + transferCallerId, transferTo, cause,
+// errorMessage).
 nlohmann::json transferCompleteEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime);
 // Sent to a target's transferAnswerUrl / transferDisconnectUrl: the B-leg's callId and times,
 // parentCallId = the A-leg, from/to of the original call.
 nlohmann::json transferAnswerEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime);
-nlohmann::json transferDisconnectEvent(const Call& call, const TransferLeg& leg, TimePoint eventTime);
+nlohmann::json transferDisconnectEvent(const Call& call, const TransferLeg& leg,
+                                       TimePoint eventTime);
 
 // ---- ivr ----
 // Sent to a <Gather>'s gatherUrl: + digits (without the terminating digit; "" when none came),

@@ -15,9 +15,11 @@ std::optional<BasicCredentials> credentialsOf(const std::optional<std::string>& 
     return BasicCredentials{*username, password.value_or("")};
 }
 
-CallbackTarget callbackTarget(std::string url, std::string method, const std::optional<std::string>& username,
-                              const std::optional<std::string>& password, std::optional<std::string> fallbackUrl,
-                              std::string fallbackMethod, const std::optional<std::string>& fallbackUsername,
+CallbackTarget callbackTarget(std::string url, std::string method,
+                              const std::optional<std::string>& username,
+                              const std::optional<std::string>& password,
+                              std::optional<std::string> fallbackUrl, std::string fallbackMethod,
+                              const std::optional<std::string>& fallbackUsername,
                               const std::optional<std::string>& fallbackPassword) {
     CallbackTarget t;
     t.url = std::move(url);
@@ -31,8 +33,9 @@ CallbackTarget callbackTarget(std::string url, std::string method, const std::op
 
 CallbackTarget answerTarget(const Call& call) {
     const auto& cb = call.callbacks;
-    return callbackTarget(call.answerUrl, call.answerMethod, cb.username, cb.password, cb.answerFallbackUrl,
-                          cb.answerFallbackMethod, cb.fallbackUsername, cb.fallbackPassword);
+    return callbackTarget(call.answerUrl, call.answerMethod, cb.username, cb.password,
+                          cb.answerFallbackUrl, cb.answerFallbackMethod, cb.fallbackUsername,
+                          cb.fallbackPassword);
 }
 
 std::optional<CallbackTarget> disconnectTarget(const Call& call) {
@@ -46,51 +49,62 @@ std::optional<CallbackTarget> disconnectTarget(const Call& call) {
 
 CallbackScope scopeOf(const Call& call, bool counted) {
     CallbackScope scope{call.accountId, counted ? call.callId : std::string()};
-    scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(call.callbacks.callbackTimeout * 1000)));
+    scope.timeout = std::chrono::milliseconds(
+        static_cast<long>(std::lround(call.callbacks.callbackTimeout * 1000)));
     return scope;
 }
 
-void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
-                  std::function<void(CallbackResult, std::string url)> done) {
+void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target,
+                  nlohmann::json body, std::function<void(CallbackResult, std::string url)> done) {
     if (target.timeoutSeconds)
-        scope.timeout = std::chrono::milliseconds(static_cast<long>(std::lround(*target.timeoutSeconds * 1000)));
+        scope.timeout = std::chrono::milliseconds(
+            static_cast<long>(std::lround(*target.timeoutSeconds * 1000)));
     auto primary = scope;
     primary.credentials = target.credentials;
     if (!target.fallbackUrl) {
         return client.post(primary, target.url, target.method, std::move(body),
-                           [done = std::move(done), url = target.url](CallbackResult r) { done(std::move(r), url); });
+                           [done = std::move(done), url = target.url](CallbackResult r) {
+                               done(std::move(r), url);
+                           });
     }
     auto fallback = scope;
     fallback.credentials = target.fallbackCredentials;
     auto shared = std::make_shared<nlohmann::json>(body);
-    client.post(primary, target.url, target.method, std::move(body),
-                [&client, fallback, target, shared, done = std::move(done)](CallbackResult r) mutable {
-                    if (r.ok()) return done(std::move(r), target.url);
-                    auto first = describeFailure(r, target.url);
-                    app::log(app::LogLevel::Warn, "voice: callback " + first + "; trying the fallback URL " + *target.fallbackUrl);
-                    client.post(fallback, *target.fallbackUrl, target.fallbackMethod, std::move(*shared),
-                                [first, url = *target.fallbackUrl, done = std::move(done)](CallbackResult fr) {
-                                    if (!fr.ok()) {
-                                        CallbackResult both;
-                                        both.status = fr.status;
-                                        // describeFailure(both, url) then reads "<primary failure>; then the fallback: HTTP 404 (url)".
-                                        both.error = first + "; then the fallback: " +
-                                                     (fr.error.empty() ? "HTTP " + std::to_string(fr.status) : fr.error);
-                                        return done(std::move(both), url);
-                                    }
-                                    done(std::move(fr), url);
-                                });
+    client.post(
+        primary, target.url, target.method, std::move(body),
+        [&client, fallback, target, shared, done = std::move(done)](CallbackResult r) mutable {
+            if (r.ok()) return done(std::move(r), target.url);
+            auto first = describeFailure(r, target.url);
+            app::log(app::LogLevel::Warn, "voice: callback " + first +
+                                              "; trying the fallback URL " + *target.fallbackUrl);
+            client.post(
+                fallback, *target.fallbackUrl, target.fallbackMethod, std::move(*shared),
+                [first, url = *target.fallbackUrl, done = std::move(done)](CallbackResult fr) {
+                    if (!fr.ok()) {
+                        CallbackResult both;
+                        both.status = fr.status;
+                        // describeFailure(both, url) then reads "<primary failure>; then the
+                        // fallback: HTTP 404 (url)".
+                        both.error =
+                            first + "; then the fallback: " +
+                            (fr.error.empty() ? "HTTP " + std::to_string(fr.status) : fr.error);
+                        return done(std::move(both), url);
+                    }
+                    done(std::move(fr), url);
                 });
+        });
 }
 
-void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target, nlohmann::json event) {
+void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target,
+            nlohmann::json event) {
     if (!target) return;
     auto type = event.value("eventType", std::string("event"));
     sendCallback(client, scopeOf(call), *target, std::move(event),
                  [callId = call.callId, type](const CallbackResult& r, const std::string& url) {
                      if (!r.ok())
                          app::log(app::LogLevel::Warn,
-                                  "voice: call " + callId + " " + type + " not delivered: " + describeFailure(r, url));
+                                  "voice: call " + callId + " " + type +
+                                      " not delivered: " + describeFailure(r, url));
                  });
 }
 

@@ -37,9 +37,11 @@ std::optional<BasicCredentials> credentialsOf(const std::optional<std::string>& 
 // A target from Bandwidth's flat fields of one callback: its URL and method with the
 // username/password pair, its fallback URL and method with the fallbackUsername/fallbackPassword
 // pair (createCall's answer callback, updateCall's redirect, <Conference>'s conferenceEvent).
-CallbackTarget callbackTarget(std::string url, std::string method, const std::optional<std::string>& username,
-                              const std::optional<std::string>& password, std::optional<std::string> fallbackUrl,
-                              std::string fallbackMethod, const std::optional<std::string>& fallbackUsername,
+CallbackTarget callbackTarget(std::string url, std::string method,
+                              const std::optional<std::string>& username,
+                              const std::optional<std::string>& password,
+                              std::optional<std::string> fallbackUrl, std::string fallbackMethod,
+                              const std::optional<std::string>& fallbackUsername,
                               const std::optional<std::string>& fallbackPassword);
 
 // The call's answer (outbound) or initiate (inbound) callback: answerUrl, answerFallbackUrl and
@@ -52,14 +54,16 @@ std::optional<CallbackTarget> disconnectTarget(const Call& call);
 // bound unless `counted` is false) and its callbackTimeout per attempt.
 CallbackScope scopeOf(const Call& call, bool counted = true);
 
-// Sends `body` to target.url (with target.timeoutSeconds, when set, instead of the scope's); when that fails (after the client's own retries) and a fallback URL
-// is set, to the fallback. `done` gets the final result and the URL that gave it (the base for
-// relative URLs in a document it returned). When both fail, the result's error names both.
-void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target, nlohmann::json body,
-                  std::function<void(CallbackResult, std::string url)> done);
+// Sends `body` to target.url (with target.timeoutSeconds, when set, instead of the scope's); when
+// that fails (after the client's own retries) and a fallback URL is set, to the fallback. `done`
+// gets the final result and the URL that gave it (the base for relative URLs in a document it
+// returned). When both fail, the result's error names both.
+void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTarget& target,
+                  nlohmann::json body, std::function<void(CallbackResult, std::string url)> done);
 
 // A fire-and-forget event of `call` (transferAnswer, transferDisconnect, dtmf, recordingAvailable:
 // what they return is not run) through sendCallback; a failure is logged. Nothing without a target.
-void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target, nlohmann::json event);
+void notify(CallbackClient& client, const Call& call, const std::optional<CallbackTarget>& target,
+            nlohmann::json event);
 
 }  // namespace sb::voice

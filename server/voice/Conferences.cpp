@@ -10,11 +10,13 @@ namespace sb::voice {
 using nlohmann::json;
 
 bool isConferenceId(std::string_view id) {
-    return id.size() > 5 && id.substr(0, 5) == "conf-" && isCallId("c-" + std::string(id.substr(5)));
+    return id.size() > 5 && id.substr(0, 5) == "conf-" &&
+           isCallId("c-" + std::string(id.substr(5)));
 }
 
-ConferenceService::ConferenceService(std::shared_ptr<ConferenceRooms> rooms, CallbackClient& callbacks,
-                                     VoiceExecutor& executor, ConferenceLimits limits, std::string publicBaseUrl,
+ConferenceService::ConferenceService(std::shared_ptr<ConferenceRooms> rooms,
+                                     CallbackClient& callbacks, VoiceExecutor& executor,
+                                     ConferenceLimits limits, std::string publicBaseUrl,
                                      Clock clock)
     : rooms_(std::move(rooms)),
       callbacks_(callbacks),
@@ -23,18 +25,24 @@ ConferenceService::ConferenceService(std::shared_ptr<ConferenceRooms> rooms, Cal
       publicBaseUrl_(std::move(publicBaseUrl)),
       clock_(std::move(clock)) {}
 
-std::string ConferenceService::memberUrl(const std::string& accountId, const std::string& conferenceId,
+std::string ConferenceService::memberUrl(const std::string& accountId,
+                                         const std::string& conferenceId,
                                          const std::string& callId) const {
-    return publicBaseUrl_ + "/api/v2/accounts/" + accountId + "/conferences/" + conferenceId + "/members/" + callId;
+    return publicBaseUrl_ + "/api/v2/accounts/" + accountId + "/conferences/" + conferenceId +
+           "/members/" + callId;
 }
 
 json ConferenceService::event(const Conf& c, const char* type) const {
-    json j{{"eventType", type}, {"eventTime", isoTime(clock_())}, {"conferenceId", c.info.id}, {"name", c.info.name}};
+    json j{{"eventType", type},
+           {"eventTime", isoTime(clock_())},
+           {"conferenceId", c.info.id},
+           {"name", c.info.name}};
     if (c.info.tag) j["tag"] = *c.info.tag;
     return j;
 }
 
-json ConferenceService::memberEvent(const Conf& c, const char* type, const ConferenceMember& m) const {
+json ConferenceService::memberEvent(const Conf& c, const char* type,
+                                    const ConferenceMember& m) const {
     auto j = event(c, type);
     j["from"] = m.from;
     j["to"] = m.to;
@@ -42,7 +50,8 @@ json ConferenceService::memberEvent(const Conf& c, const char* type, const Confe
     return j;
 }
 
-ConferenceService::Joining ConferenceService::join(const Call& call, const bxml::Conference& verb, MemberHooks hooks) {
+ConferenceService::Joining ConferenceService::join(const Call& call, const bxml::Conference& verb,
+                                                   MemberHooks hooks) {
     Joining out;
     std::shared_ptr<Conf> c;
     bool created = false;
@@ -53,16 +62,18 @@ ConferenceService::Joining ConferenceService::join(const Call& call, const bxml:
         if (it != activeByName_.end()) c = byId_.at(it->second);
         if (c) {
             if (c->info.members.size() >= limits_.maxMembers) {
-                out.error = "conference \"" + verb.name + "\" is full (" + std::to_string(limits_.maxMembers) +
-                            " members, conferenceMaxMembers)";
+                out.error = "conference \"" + verb.name + "\" is full (" +
+                            std::to_string(limits_.maxMembers) + " members, conferenceMaxMembers)";
                 return out;
             }
         } else {
             std::size_t open = std::count_if(byId_.begin(), byId_.end(), [&](const auto& e) {
-                return e.second->info.accountId == call.accountId && !e.second->info.members.empty();
+                return e.second->info.accountId == call.accountId &&
+                       !e.second->info.members.empty();
             });
             if (open >= limits_.maxPerAccount) {
-                out.error = "the account has " + std::to_string(open) + " conferences in progress (conferenceMaxPerAccount)";
+                out.error = "the account has " + std::to_string(open) +
+                            " conferences in progress (conferenceMaxPerAccount)";
                 return out;
             }
         }
@@ -74,7 +85,8 @@ ConferenceService::Joining ConferenceService::join(const Call& call, const bxml:
         try {
             sessionId = rooms_->createRoom(call.accountId, verb.name);
         } catch (const std::exception& e) {
-            out.error = std::string("the conference's media room could not be created: ") + e.what();
+            out.error =
+                std::string("the conference's media room could not be created: ") + e.what();
             return out;
         }
         std::string orphan;
@@ -97,10 +109,11 @@ ConferenceService::Joining ConferenceService::join(const Call& call, const bxml:
                 c->info.sessionId = sessionId;
                 c->callbackTimeout = verb.callbackTimeout;
                 if (verb.conferenceEventUrl)
-                    c->events = callbackTarget(*verb.conferenceEventUrl, verb.conferenceEventMethod, verb.username,
-                                               verb.password, verb.conferenceEventFallbackUrl,
-                                               verb.conferenceEventFallbackMethod, verb.fallbackUsername,
-                                               verb.fallbackPassword);
+                    c->events = callbackTarget(*verb.conferenceEventUrl, verb.conferenceEventMethod,
+                                               verb.username, verb.password,
+                                               verb.conferenceEventFallbackUrl,
+                                               verb.conferenceEventFallbackMethod,
+                                               verb.fallbackUsername, verb.fallbackPassword);
                 byId_[c->info.id] = c;
                 activeByName_[key] = c->info.id;
                 created = true;
@@ -128,7 +141,8 @@ ConferenceService::Joining ConferenceService::join(const Call& call, const bxml:
         out.conferenceId = c->info.id;
         out.sessionId = c->info.sessionId;
     }
-    app::log(app::LogLevel::Info, "voice: call " + call.callId + " joins conference " + out.conferenceId);
+    app::log(app::LogLevel::Info,
+             "voice: call " + call.callId + " joins conference " + out.conferenceId);
     send(out.conferenceId);
     return out;
 }
@@ -139,7 +153,8 @@ bool ConferenceService::joined(const std::string& conferenceId, const std::strin
         auto it = byId_.find(conferenceId);
         if (it == byId_.end() || it->second->info.completedTime) return false;
         auto& c = *it->second;
-        auto m = std::find_if(c.info.members.begin(), c.info.members.end(), [&](auto& x) { return x.callId == callId; });
+        auto m = std::find_if(c.info.members.begin(), c.info.members.end(),
+                              [&](auto& x) { return x.callId == callId; });
         if (m == c.info.members.end()) return false;
         m->joined = true;
         queue(c, memberEvent(c, "conferenceMemberJoin", *m));
@@ -156,7 +171,8 @@ void ConferenceService::leave(const std::string& conferenceId, const std::string
         if (it == byId_.end()) return;
         auto c = it->second;
         auto& members = c->info.members;
-        auto m = std::find_if(members.begin(), members.end(), [&](auto& x) { return x.callId == callId; });
+        auto m = std::find_if(members.begin(), members.end(),
+                              [&](auto& x) { return x.callId == callId; });
         if (m == members.end()) return;
         if (m->joined) queue(*c, memberEvent(*c, "conferenceMemberExit", *m));
         members.erase(m);
@@ -173,7 +189,8 @@ void ConferenceService::leave(const std::string& conferenceId, const std::string
         try {
             rooms_->deleteRoom(account, session);
         } catch (const std::exception& e) {
-            app::log(app::LogLevel::Warn, "voice: conference " + conferenceId + ": its room was not deleted: " + e.what());
+            app::log(app::LogLevel::Warn, "voice: conference " + conferenceId +
+                                              ": its room was not deleted: " + e.what());
         }
     }
 }
@@ -190,10 +207,13 @@ void ConferenceService::complete(const std::shared_ptr<Conf>& c) {
 void ConferenceService::prune(const std::string& accountId) {
     std::vector<std::shared_ptr<Conf>> done;
     for (auto& [id, c] : byId_)
-        if (c->info.accountId == accountId && c->info.completedTime && c->info.members.empty()) done.push_back(c);
+        if (c->info.accountId == accountId && c->info.completedTime && c->info.members.empty())
+            done.push_back(c);
     if (done.size() <= limits_.keepCompleted) return;
-    std::sort(done.begin(), done.end(), [](auto& a, auto& b) { return *a->info.completedTime < *b->info.completedTime; });
-    for (std::size_t i = 0; i + limits_.keepCompleted < done.size(); ++i) byId_.erase(done[i]->info.id);
+    std::sort(done.begin(), done.end(),
+              [](auto& a, auto& b) { return *a->info.completedTime < *b->info.completedTime; });
+    for (std::size_t i = 0; i + limits_.keepCompleted < done.size(); ++i)
+        byId_.erase(done[i]->info.id);
 }
 
 void ConferenceService::queue(Conf& c, json event) {
@@ -201,7 +221,8 @@ void ConferenceService::queue(Conf& c, json event) {
     constexpr std::size_t kMaxQueued = 256;  // 20 members joining and leaving cannot get near it
     if (c.outbox.size() >= kMaxQueued) {
         app::log(app::LogLevel::Warn, "voice: conference " + c.info.id + ": event dropped, " +
-                                          std::to_string(kMaxQueued) + " still waiting for the application");
+                                          std::to_string(kMaxQueued) +
+                                          " still waiting for the application");
         return;
     }
     c.outbox.push_back(std::move(event));
@@ -230,10 +251,12 @@ void ConferenceService::send(const std::string& conferenceId) {
     std::weak_ptr<ConferenceService> weak = weak_from_this();
     auto type = body.value("eventType", "");
     sendCallback(callbacks_, scope, target, std::move(body),
-                 [weak, c, conferenceId, type, ex = &executor_](const CallbackResult& r, const std::string& url) {
+                 [weak, c, conferenceId, type, ex = &executor_](const CallbackResult& r,
+                                                                const std::string& url) {
                      if (!r.ok())
-                         app::log(app::LogLevel::Warn, "voice: conference " + conferenceId + " " + type +
-                                                           " not delivered: " + describeFailure(r, url));
+                         app::log(app::LogLevel::Warn,
+                                  "voice: conference " + conferenceId + " " + type +
+                                      " not delivered: " + describeFailure(r, url));
                      ex->post([weak, c, conferenceId] {
                          auto self = weak.lock();
                          if (!self) return;

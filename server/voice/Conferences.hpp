@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "server/voice/Bxml.hpp"
+#include "server/voice/Call.hpp"
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/CallbackTarget.hpp"
-#include "server/voice/Call.hpp"
 #include "server/voice/VoiceExecutor.hpp"
 
 namespace sb::voice {
@@ -35,16 +35,18 @@ namespace sb::voice {
 struct ConferenceLimits {
     std::size_t maxMembers = 20;     // calls in one conference at once (Bandwidth: 20)
     std::size_t maxPerAccount = 50;  // conferences of one account not yet completed
-    std::size_t keepCompleted = 100; // completed conferences kept per account for GET (oldest dropped)
+    std::size_t keepCompleted =
+        100;  // completed conferences kept per account for GET (oldest dropped)
 };
 
 // The WebRTC session a conference's audio meets in. Implemented by the SIP bridge over
 // CallControl (the session counts against the account's session limit).
 class ConferenceRooms {
-public:
+  public:
     virtual ~ConferenceRooms() = default;
     // The new session's id; throws std::exception saying why there is none.
-    virtual std::string createRoom(const std::string& accountId, const std::string& conferenceName) = 0;
+    virtual std::string createRoom(const std::string& accountId,
+                                   const std::string& conferenceName) = 0;
     virtual void deleteRoom(const std::string& accountId, const std::string& sessionId) = 0;
 };
 
@@ -94,10 +96,11 @@ struct ConferenceUpdate {
 };
 
 class ConferenceService : public std::enable_shared_from_this<ConferenceService> {
-public:
-    ConferenceService(std::shared_ptr<ConferenceRooms> rooms, CallbackClient& callbacks, VoiceExecutor& executor,
-                      ConferenceLimits limits, std::string publicBaseUrl,
-                      Clock clock = [] { return std::chrono::system_clock::now(); });
+  public:
+    ConferenceService(
+        std::shared_ptr<ConferenceRooms> rooms, CallbackClient& callbacks, VoiceExecutor& executor,
+        ConferenceLimits limits, std::string publicBaseUrl,
+        Clock clock = [] { return std::chrono::system_clock::now(); });
 
     struct Joining {
         std::string conferenceId, sessionId;
@@ -114,22 +117,25 @@ public:
     void leave(const std::string& conferenceId, const std::string& callId);
 
     // REST (404 as ApiError when not the account's).
-    std::vector<ConferenceInfo> list(const std::string& accountId, const ConferenceFilter& filter) const;
+    std::vector<ConferenceInfo> list(const std::string& accountId,
+                                     const ConferenceFilter& filter) const;
     ConferenceInfo get(const std::string& accountId, const std::string& conferenceId) const;
     ConferenceMember member(const std::string& accountId, const std::string& conferenceId,
                             const std::string& memberId) const;
-    void updateMember(const std::string& accountId, const std::string& conferenceId, const std::string& memberId,
-                      const MemberUpdate& update);
-    void update(const std::string& accountId, const std::string& conferenceId, const ConferenceUpdate& update);
+    void updateMember(const std::string& accountId, const std::string& conferenceId,
+                      const std::string& memberId, const MemberUpdate& update);
+    void update(const std::string& accountId, const std::string& conferenceId,
+                const ConferenceUpdate& update);
     // PUT …/bxml: the document was validated (only verbs that may run in a conference); verbs
     // that play audio are not executed in a conference yet, so this refuses them (409).
-    void replaceBxml(const std::string& accountId, const std::string& conferenceId, const std::string& document);
+    void replaceBxml(const std::string& accountId, const std::string& conferenceId,
+                     const std::string& document);
 
     std::string memberUrl(const std::string& accountId, const std::string& conferenceId,
                           const std::string& callId) const;
     std::size_t active() const;
 
-private:
+  private:
     struct Conf {
         ConferenceInfo info;
         std::optional<CallbackTarget> events;
@@ -155,7 +161,8 @@ private:
     Clock clock_;
     mutable std::mutex mutex_;
     std::map<std::string, std::shared_ptr<Conf>> byId_;
-    std::map<std::pair<std::string, std::string>, std::string> activeByName_;  // (account, name) → id
+    std::map<std::pair<std::string, std::string>, std::string>
+        activeByName_;  // (account, name) → id
 };
 
 bool isConferenceId(std::string_view id);

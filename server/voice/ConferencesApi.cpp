@@ -27,52 +27,68 @@ ConferenceFilter parseFilter(const std::string& query) {
     if (query.size() > kMaxListQueryLength) throw apierr::invalidField("query", "is too long");
     ConferenceFilter f;
     for (const auto& [key, value] : api::queryPairs(query, api::PlusInQuery::Space)) {
-        if (value.size() > kMaxQueryValue) throw apierr::invalidField(key.substr(0, 64), "is too long");
-        if (key == "name") f.name = value;
-        else if (key == "minCreatedTime") f.minCreatedTime = value;
-        else if (key == "maxCreatedTime") f.maxCreatedTime = value;
-        else if (key == "pageToken") f.pageToken = value;
+        if (value.size() > kMaxQueryValue)
+            throw apierr::invalidField(key.substr(0, 64), "is too long");
+        if (key == "name")
+            f.name = value;
+        else if (key == "minCreatedTime")
+            f.minCreatedTime = value;
+        else if (key == "maxCreatedTime")
+            f.maxCreatedTime = value;
+        else if (key == "pageToken")
+            f.pageToken = value;
         else if (key == "pageSize") {
             std::size_t n = 0;
             bool digits = !value.empty() && value.size() <= 4 &&
-                          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+                          std::all_of(value.begin(), value.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
             if (digits) n = std::stoul(value);
-            if (!digits || n < 1 || n > 1000) throw apierr::invalidField("pageSize", "must be a number from 1 to 1000");
+            if (!digits || n < 1 || n > 1000)
+                throw apierr::invalidField("pageSize", "must be a number from 1 to 1000");
             f.pageSize = n;
-        } else throw apierr::invalidField(key.substr(0, 64), "is not a filter of listConferences");
+        } else
+            throw apierr::invalidField(key.substr(0, 64), "is not a filter of listConferences");
     }
     return f;
 }
 
-json memberJson(const ConferenceService& s, const std::string& accountId, const std::string& conferenceId,
-                const ConferenceMember& m) {
-    json j{{"callId", m.callId}, {"conferenceId", conferenceId}, {"memberUrl", s.memberUrl(accountId, conferenceId, m.callId)},
-           {"mute", m.mute}, {"hold", m.hold}};
+json memberJson(const ConferenceService& s, const std::string& accountId,
+                const std::string& conferenceId, const ConferenceMember& m) {
+    json j{{"callId", m.callId},
+           {"conferenceId", conferenceId},
+           {"memberUrl", s.memberUrl(accountId, conferenceId, m.callId)},
+           {"mute", m.mute},
+           {"hold", m.hold}};
     j["callIdsToCoach"] = m.callIdsToCoach.empty() ? json(nullptr) : json(m.callIdsToCoach);
     return j;
 }
 
 json conferenceJson(const ConferenceService& s, const ConferenceInfo& c, bool withMembers) {
-    json j{{"id", c.id}, {"name", c.name}, {"createdTime", isoTime(c.createdTime)},
-           {"completedTime", c.completedTime ? json(isoTime(*c.completedTime)) : json(nullptr)},
-           {"conferenceEventUrl", c.conferenceEventUrl ? json(*c.conferenceEventUrl) : json(nullptr)},
-           {"conferenceEventMethod", c.conferenceEventMethod},
-           {"tag", c.tag ? json(*c.tag) : json(nullptr)}};
+    json j{
+        {"id", c.id},
+        {"name", c.name},
+        {"createdTime", isoTime(c.createdTime)},
+        {"completedTime", c.completedTime ? json(isoTime(*c.completedTime)) : json(nullptr)},
+        {"conferenceEventUrl", c.conferenceEventUrl ? json(*c.conferenceEventUrl) : json(nullptr)},
+        {"conferenceEventMethod", c.conferenceEventMethod},
+        {"tag", c.tag ? json(*c.tag) : json(nullptr)}};
     // Switchboard's addition: the WebRTC session the members' audio meets in (browsers join it
     // with the participants API); null once completed.
     j["sessionId"] = c.sessionId.empty() ? json(nullptr) : json(c.sessionId);
     if (withMembers) {
         j["activeMembers"] = json::array();
-        for (const auto& m : c.members) j["activeMembers"].push_back(memberJson(s, c.accountId, c.id, m));
+        for (const auto& m : c.members)
+            j["activeMembers"].push_back(memberJson(s, c.accountId, c.id, m));
     }
     return j;
 }
 
 // bandwidth.yml updateConference.
 ConferenceUpdate parseUpdate(const std::string& body) {
-    static const std::set<std::string> kKnown{"status", "redirectUrl", "redirectMethod", "username", "password",
-                                              "redirectFallbackUrl", "redirectFallbackMethod", "fallbackUsername",
-                                              "fallbackPassword"};
+    static const std::set<std::string> kKnown{
+        "status",          "redirectUrl",         "redirectMethod",         "username",
+        "password",        "redirectFallbackUrl", "redirectFallbackMethod", "fallbackUsername",
+        "fallbackPassword"};
     auto j = api::parseObject(body);
     api::refuseUnknownFields(j, kKnown, "updateConference");
     ConferenceUpdate u;
@@ -83,18 +99,22 @@ ConferenceUpdate parseUpdate(const std::string& body) {
     auto fallback = api::httpUrl(j, "redirectFallbackUrl", kMaxCallbackUrlLength);
     bool completing = u.status && *u.status == "completed";
     if (completing && (url || fallback))
-        throw apierr::invalidField(url ? "redirectUrl" : "redirectFallbackUrl", "is not allowed with status \"completed\"");
-    if (!completing && !url) throw apierr::invalidField("redirectUrl", "is required unless status is \"completed\"");
+        throw apierr::invalidField(url ? "redirectUrl" : "redirectFallbackUrl",
+                                   "is not allowed with status \"completed\"");
+    if (!completing && !url)
+        throw apierr::invalidField("redirectUrl", "is required unless status is \"completed\"");
     if (url) {
         CallbackTarget t;
         t.url = *url;
         t.method = api::httpMethod(j, "redirectMethod");
-        t.credentials = credentialsOf(api::boundedText(j, "username", kMaxCallbackCredentialLength),
-                                      api::boundedText(j, "password", kMaxCallbackCredentialLength));
+        t.credentials =
+            credentialsOf(api::boundedText(j, "username", kMaxCallbackCredentialLength),
+                          api::boundedText(j, "password", kMaxCallbackCredentialLength));
         t.fallbackUrl = fallback;
         t.fallbackMethod = api::httpMethod(j, "redirectFallbackMethod");
-        t.fallbackCredentials = credentialsOf(api::boundedText(j, "fallbackUsername", kMaxCallbackCredentialLength),
-                                              api::boundedText(j, "fallbackPassword", kMaxCallbackCredentialLength));
+        t.fallbackCredentials =
+            credentialsOf(api::boundedText(j, "fallbackUsername", kMaxCallbackCredentialLength),
+                          api::boundedText(j, "fallbackPassword", kMaxCallbackCredentialLength));
         u.redirect = t;
     }
     return u;
@@ -111,14 +131,18 @@ MemberUpdate parseMemberUpdate(const std::string& body) {
         } else if (k == "callIdsToCoach") {
             if (v.is_null()) continue;
             if (!v.is_array() || v.size() > bxml::kMaxCallIdsToCoach)
-                throw apierr::invalidField(k, "must be an array of at most " + std::to_string(bxml::kMaxCallIdsToCoach) + " call ids");
+                throw apierr::invalidField(k, "must be an array of at most " +
+                                                  std::to_string(bxml::kMaxCallIdsToCoach) +
+                                                  " call ids");
             std::vector<std::string> ids;
             for (auto& id : v) {
-                if (!id.is_string() || !isCallId(id.get<std::string>())) throw apierr::invalidField(k, "must hold call ids");
+                if (!id.is_string() || !isCallId(id.get<std::string>()))
+                    throw apierr::invalidField(k, "must hold call ids");
                 ids.push_back(id.get<std::string>());
             }
             u.callIdsToCoach = ids;
-        } else throw apierr::invalidField(k.substr(0, 64), "is not a field of updateConferenceMember");
+        } else
+            throw apierr::invalidField(k.substr(0, 64), "is not a field of updateConferenceMember");
     }
     return u;
 }
@@ -126,7 +150,8 @@ MemberUpdate parseMemberUpdate(const std::string& body) {
 const std::string& conferenceIdParam(api::RequestContext& ctx) {
     const auto& id = ctx.param("conferenceId");
     if (!isConferenceId(id))
-        throw api::ApiError(api::ErrorCode::NotFound, "conference " + id.substr(0, 64) + " not found", "conferenceId");
+        throw api::ApiError(api::ErrorCode::NotFound,
+                            "conference " + id.substr(0, 64) + " not found", "conferenceId");
     return id;
 }
 
@@ -136,64 +161,77 @@ void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& 
     auto keep = voice.conferences();
     auto* s = keep.get();
     const std::string base = std::string(kVoiceV2Prefix) + "/conferences";
-    router.add("GET", base, "listConferences", bandwidthShaped([deps, s, keep](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        auto filter = parseFilter(ctx.request().query);
-        auto page = s->list(account, filter);
-        json out = json::array();
-        for (const auto& c : page) out.push_back(conferenceJson(*s, c, false));
-        auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
-        if (page.size() == filter.pageSize) {
-            // Bandwidth: a Link header to the next page when there may be one.
-            std::string next = "/api/v2/accounts/" + account + "/conferences?pageSize=" + std::to_string(filter.pageSize) +
-                               "&pageToken=" + page.back().id;
-            r.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
-        }
-        return r;
-    }));
-    router.add("GET", base + "/{conferenceId}", "getConference", bandwidthShaped([deps, s](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        return api::HttpResponse::json(200, protocol::dumpJson(conferenceJson(*s, s->get(account, conferenceIdParam(ctx)), true)));
-    }));
-    router.add("POST", base + "/{conferenceId}", "updateConference", bandwidthShaped([deps, s](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        const auto& id = conferenceIdParam(ctx);
-        s->get(account, id);  // 404 before looking at the body
-        s->update(account, id, parseUpdate(ctx.request().body));
-        return api::HttpResponse::noContent();
-    }));
-    router.add("PUT", base + "/{conferenceId}/bxml", "updateConferenceBxml", bandwidthShaped([deps, s](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        const auto& id = conferenceIdParam(ctx);
-        s->get(account, id);
-        if (!isXmlContentType(ctx.request().contentType))
-            throw api::ApiError(api::ErrorCode::UnsupportedMediaType, "Content-Type must be application/xml (a BXML document)",
-                                "Content-Type");
-        auto document = parseBxmlBody(ctx.request().body);
-        // Bandwidth: only these verbs may run in a conference; "BXML containing unsupported verbs
-        // will be rejected completely".
-        static const std::set<std::string> kConferenceVerbs{"PlayAudio", "SpeakSentence", "StartRecording", "StopRecording",
-                                                            "PauseRecording", "ResumeRecording"};
-        for (const auto& verb : bxml::parse(document))
-            if (!kConferenceVerbs.count(bxml::verbName(verb)))
-                throw apierr::invalidField("body", "<" + bxml::verbName(verb) + "> cannot run in a conference");
-        s->replaceBxml(account, id, document);
-        return api::HttpResponse::noContent();
-    }));
+    router.add(
+        "GET", base, "listConferences", bandwidthShaped([deps, s, keep](api::RequestContext& ctx) {
+            const auto& account = api::authorize(ctx, deps);
+            auto filter = parseFilter(ctx.request().query);
+            auto page = s->list(account, filter);
+            json out = json::array();
+            for (const auto& c : page) out.push_back(conferenceJson(*s, c, false));
+            auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
+            if (page.size() == filter.pageSize) {
+                // Bandwidth: a Link header to the next page when there may be one.
+                std::string next = "/api/v2/accounts/" + account +
+                                   "/conferences?pageSize=" + std::to_string(filter.pageSize) +
+                                   "&pageToken=" + page.back().id;
+                r.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+            }
+            return r;
+        }));
+    router.add("GET", base + "/{conferenceId}", "getConference",
+               bandwidthShaped([deps, s](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   return api::HttpResponse::json(
+                       200, protocol::dumpJson(
+                                conferenceJson(*s, s->get(account, conferenceIdParam(ctx)), true)));
+               }));
+    router.add("POST", base + "/{conferenceId}", "updateConference",
+               bandwidthShaped([deps, s](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   const auto& id = conferenceIdParam(ctx);
+                   s->get(account, id);  // 404 before looking at the body
+                   s->update(account, id, parseUpdate(ctx.request().body));
+                   return api::HttpResponse::noContent();
+               }));
+    router.add("PUT", base + "/{conferenceId}/bxml", "updateConferenceBxml",
+               bandwidthShaped([deps, s](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   const auto& id = conferenceIdParam(ctx);
+                   s->get(account, id);
+                   if (!isXmlContentType(ctx.request().contentType))
+                       throw api::ApiError(api::ErrorCode::UnsupportedMediaType,
+                                           "Content-Type must be application/xml (a BXML document)",
+                                           "Content-Type");
+                   auto document = parseBxmlBody(ctx.request().body);
+                   // Bandwidth: only these verbs may run in a conference; "BXML containing
+                   // unsupported verbs will be rejected completely".
+                   static const std::set<std::string> kConferenceVerbs{
+                       "PlayAudio",     "SpeakSentence",  "StartRecording",
+                       "StopRecording", "PauseRecording", "ResumeRecording"};
+                   for (const auto& verb : bxml::parse(document))
+                       if (!kConferenceVerbs.count(bxml::verbName(verb)))
+                           throw apierr::invalidField(
+                               "body", "<" + bxml::verbName(verb) + "> cannot run in a conference");
+                   s->replaceBxml(account, id, document);
+                   return api::HttpResponse::noContent();
+               }));
     const std::string member = base + "/{conferenceId}/members/{memberId}";
-    router.add("GET", member, "getConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        const auto& id = conferenceIdParam(ctx);
-        auto m = s->member(account, id, ctx.param("memberId"));
-        return api::HttpResponse::json(200, protocol::dumpJson(memberJson(*s, account, id, m)));
-    }));
-    router.add("PUT", member, "updateConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        const auto& id = conferenceIdParam(ctx);
-        s->member(account, id, ctx.param("memberId"));
-        s->updateMember(account, id, ctx.param("memberId"), parseMemberUpdate(ctx.request().body));
-        return api::HttpResponse::noContent();
-    }));
+    router.add(
+        "GET", member, "getConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
+            const auto& account = api::authorize(ctx, deps);
+            const auto& id = conferenceIdParam(ctx);
+            auto m = s->member(account, id, ctx.param("memberId"));
+            return api::HttpResponse::json(200, protocol::dumpJson(memberJson(*s, account, id, m)));
+        }));
+    router.add("PUT", member, "updateConferenceMember",
+               bandwidthShaped([deps, s](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   const auto& id = conferenceIdParam(ctx);
+                   s->member(account, id, ctx.param("memberId"));
+                   s->updateMember(account, id, ctx.param("memberId"),
+                                   parseMemberUpdate(ctx.request().body));
+                   return api::HttpResponse::noContent();
+               }));
 }
 
 }  // namespace sb::voice

@@ -12,19 +12,22 @@ namespace sb::voice {
 namespace {
 
 api::ApiError notFound(const std::string& what, const std::string& id, const char* field) {
-    return api::ApiError(api::ErrorCode::NotFound, what + " " + id.substr(0, 64) + " not found", field);
+    return api::ApiError(api::ErrorCode::NotFound, what + " " + id.substr(0, 64) + " not found",
+                         field);
 }
 
 }  // namespace
 
-std::shared_ptr<ConferenceService::Conf> ConferenceService::find(const std::string& accountId,
-                                                                 const std::string& conferenceId) const {
+std::shared_ptr<ConferenceService::Conf> ConferenceService::find(
+    const std::string& accountId, const std::string& conferenceId) const {
     auto it = byId_.find(conferenceId);
-    if (it == byId_.end() || it->second->info.accountId != accountId) throw notFound("conference", conferenceId, "conferenceId");
+    if (it == byId_.end() || it->second->info.accountId != accountId)
+        throw notFound("conference", conferenceId, "conferenceId");
     return it->second;
 }
 
-std::vector<ConferenceInfo> ConferenceService::list(const std::string& accountId, const ConferenceFilter& f) const {
+std::vector<ConferenceInfo> ConferenceService::list(const std::string& accountId,
+                                                    const ConferenceFilter& f) const {
     std::vector<ConferenceInfo> out;
     std::lock_guard lock(mutex_);
     for (const auto& [id, c] : byId_) {
@@ -41,20 +44,24 @@ std::vector<ConferenceInfo> ConferenceService::list(const std::string& accountId
         return a.createdTime != b.createdTime ? a.createdTime < b.createdTime : a.id < b.id;
     });
     if (f.pageToken) {
-        auto at = std::find_if(out.begin(), out.end(), [&](auto& c) { return c.id == *f.pageToken; });
-        if (at == out.end()) throw api::errors::invalidField("pageToken", "names no conference of this list");
+        auto at =
+            std::find_if(out.begin(), out.end(), [&](auto& c) { return c.id == *f.pageToken; });
+        if (at == out.end())
+            throw api::errors::invalidField("pageToken", "names no conference of this list");
         out.erase(out.begin(), at + 1);
     }
     if (out.size() > f.pageSize) out.resize(f.pageSize);
     return out;
 }
 
-ConferenceInfo ConferenceService::get(const std::string& accountId, const std::string& conferenceId) const {
+ConferenceInfo ConferenceService::get(const std::string& accountId,
+                                      const std::string& conferenceId) const {
     std::lock_guard lock(mutex_);
     return find(accountId, conferenceId)->info;
 }
 
-ConferenceMember ConferenceService::member(const std::string& accountId, const std::string& conferenceId,
+ConferenceMember ConferenceService::member(const std::string& accountId,
+                                           const std::string& conferenceId,
                                            const std::string& memberId) const {
     std::lock_guard lock(mutex_);
     auto c = find(accountId, conferenceId);
@@ -70,11 +77,13 @@ void ConferenceService::updateMember(const std::string& accountId, const std::st
     {
         std::lock_guard lock(mutex_);
         auto c = find(accountId, conferenceId);
-        auto m = std::find_if(c->info.members.begin(), c->info.members.end(), [&](auto& x) { return x.callId == memberId; });
+        auto m = std::find_if(c->info.members.begin(), c->info.members.end(),
+                              [&](auto& x) { return x.callId == memberId; });
         if (m == c->info.members.end()) throw notFound("member", memberId, "memberId");
         if (update.callIdsToCoach && !update.callIdsToCoach->empty())
-            throw api::errors::invalidField("callIdsToCoach",
-                                            "coaching is not supported: every member of a conference hears every other");
+            throw api::errors::invalidField(
+                "callIdsToCoach",
+                "coaching is not supported: every member of a conference hears every other");
         if (update.mute) m->mute = *update.mute;
         if (update.hold) m->hold = *update.hold;
         if (update.callIdsToCoach) m->callIdsToCoach.clear();
@@ -94,7 +103,9 @@ void ConferenceService::update(const std::string& accountId, const std::string& 
     {
         std::lock_guard lock(mutex_);
         auto c = find(accountId, conferenceId);
-        if (c->info.completedTime) throw api::ApiError(api::ErrorCode::Conflict, "conference " + conferenceId + " has completed", "conferenceId");
+        if (c->info.completedTime)
+            throw api::ApiError(api::ErrorCode::Conflict,
+                                "conference " + conferenceId + " has completed", "conferenceId");
         if (update.status && *update.status == "completed") {
             // Bandwidth: "ends the conference and immediately removes all members"; each goes on
             // with the verb after its <Conference>. The conference completes (event, room deleted)
@@ -117,15 +128,18 @@ void ConferenceService::update(const std::string& accountId, const std::string& 
     if (redirect) {
         // The reply's BXML would play into the conference; that is not supported yet, so it is only
         // checked for delivery (docs/voice.md).
-        sendCallback(callbacks_, scope, *redirect, std::move(redirectBody),
-                     [conferenceId](const CallbackResult& r, const std::string& url) {
-                         if (!r.ok())
-                             app::log(app::LogLevel::Warn, "voice: conference " + conferenceId +
-                                                               " conferenceRedirect not delivered: " + describeFailure(r, url));
-                         else if (r.body.find_first_not_of(" \t\r\n") != std::string::npos)
-                             app::log(app::LogLevel::Warn, "voice: conference " + conferenceId +
-                                                               ": the conferenceRedirect reply's BXML is not executed");
-                     });
+        sendCallback(
+            callbacks_, scope, *redirect, std::move(redirectBody),
+            [conferenceId](const CallbackResult& r, const std::string& url) {
+                if (!r.ok())
+                    app::log(app::LogLevel::Warn,
+                             "voice: conference " + conferenceId +
+                                 " conferenceRedirect not delivered: " + describeFailure(r, url));
+                else if (r.body.find_first_not_of(" \t\r\n") != std::string::npos)
+                    app::log(app::LogLevel::Warn,
+                             "voice: conference " + conferenceId +
+                                 ": the conferenceRedirect reply's BXML is not executed");
+            });
     }
 }
 
@@ -133,12 +147,15 @@ void ConferenceService::replaceBxml(const std::string& accountId, const std::str
                                     const std::string& document) {
     std::lock_guard lock(mutex_);
     auto c = find(accountId, conferenceId);
-    if (c->info.completedTime) throw api::ApiError(api::ErrorCode::Conflict, "conference " + conferenceId + " has completed", "conferenceId");
+    if (c->info.completedTime)
+        throw api::ApiError(api::ErrorCode::Conflict,
+                            "conference " + conferenceId + " has completed", "conferenceId");
     (void)document;
-    throw api::ApiError(api::ErrorCode::Conflict,
-                        "playing or recording into a conference is not supported by this server yet; the document "
-                        "was valid but nothing was done",
-                        "body");
+    throw api::ApiError(
+        api::ErrorCode::Conflict,
+        "playing or recording into a conference is not supported by this server yet; the document "
+        "was valid but nothing was done",
+        "body");
 }
 
 std::size_t ConferenceService::active() const {

@@ -1,7 +1,7 @@
 // The only translation unit of the voice library that includes Beast.
+#include "server/voice/HttpCallbackClient.hpp"
 #include "protocol/PercentEncoding.hpp"
 #include "protocol/SafeJson.hpp"
-#include "server/voice/HttpCallbackClient.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -35,7 +35,8 @@ std::string formEncode(const nlohmann::json& fields) {
     for (const auto& [key, value] : fields.items()) {
         if (value.is_null() || value.is_structured()) continue;
         q += (q.empty() ? "" : "&") + protocol::encodePercent(key) + "=" +
-             protocol::encodePercent(value.is_string() ? value.get<std::string>() : protocol::dumpJson(value));
+             protocol::encodePercent(value.is_string() ? value.get<std::string>()
+                                                       : protocol::dumpJson(value));
     }
     return q;
 }
@@ -55,10 +56,14 @@ std::shared_ptr<TlsContext> makeTlsContext(const std::string& caFile) {
     tls->context.set_verify_mode(ssl::verify_peer);
     boost::system::error_code ec;
     tls->context.set_default_verify_paths(ec);
-    if (ec) app::log(app::LogLevel::Warn, "voice: the system's CA store could not be loaded: " + ec.message());
+    if (ec)
+        app::log(app::LogLevel::Warn,
+                 "voice: the system's CA store could not be loaded: " + ec.message());
     if (!caFile.empty()) {
         tls->context.load_verify_file(caFile, ec);
-        if (ec) throw std::runtime_error("callbackCaFile " + caFile + ": cannot load CA certificates (" + ec.message() + ")");
+        if (ec)
+            throw std::runtime_error("callbackCaFile " + caFile +
+                                     ": cannot load CA certificates (" + ec.message() + ")");
     }
     return tls;
 }
@@ -67,7 +72,8 @@ std::string basicAuthorization(const BasicCredentials& c) {
     auto plain = c.username + ":" + c.password;
     std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
     auto n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                             reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+                             reinterpret_cast<const unsigned char*>(plain.data()),
+                             static_cast<int>(plain.size()));
     out.resize(static_cast<std::size_t>(n));
     return "Basic " + out;
 }
@@ -83,7 +89,7 @@ struct PendingCounts {
 namespace {
 
 class Ticket {
-public:
+  public:
     Ticket(std::shared_ptr<PendingCounts> counts, std::string callId)
         : counts_(std::move(counts)), callId_(std::move(callId)) {}
     Ticket(const Ticket&) = delete;
@@ -96,16 +102,17 @@ public:
         if (it != counts_->perCall.end() && --it->second == 0) counts_->perCall.erase(it);
     }
 
-private:
+  private:
     std::shared_ptr<PendingCounts> counts_;
     std::string callId_;
 };
 
 class Delivery : public std::enable_shared_from_this<Delivery> {
-public:
-    Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string accountId, std::string url,
-             HttpTarget target, http::request<http::string_body> request, std::function<void(CallbackResult)> done,
-             std::unique_ptr<Ticket> ticket, std::shared_ptr<TlsContext> tls)
+  public:
+    Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string accountId,
+             std::string url, HttpTarget target, http::request<http::string_body> request,
+             std::function<void(CallbackResult)> done, std::unique_ptr<Ticket> ticket,
+             std::shared_ptr<TlsContext> tls)
         : options_(options),
           accountId_(std::move(accountId)),
           url_(std::move(url)),
@@ -123,7 +130,7 @@ public:
         asio::post(socket_.get_executor(), [self = shared_from_this()] { self->attempt(); });
     }
 
-private:
+  private:
     // The TCP socket of this attempt (under the TLS stream for https).
     tcp::socket& lowest() { return tls_ ? tls_->next_layer() : socket_; }
 
@@ -133,7 +140,8 @@ private:
         socket_ = tcp::socket(socket_.get_executor());
         tls_.reset();
         if (target_.tls) {
-            tls_ = std::make_unique<ssl::stream<tcp::socket>>(socket_.get_executor(), tlsContext_->context);
+            tls_ = std::make_unique<ssl::stream<tcp::socket>>(socket_.get_executor(),
+                                                              tlsContext_->context);
             if (!configureTls()) return;
         }
         parser_.emplace();
@@ -147,11 +155,12 @@ private:
             error_code ignored;
             self->lowest().close(ignored);
         });
-        resolver_.async_resolve(target_.host, target_.port,
-                                [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
-                                    if (ec) return self->failed(ec, "resolving " + self->target_.host);
-                                    self->connect(results);
-                                });
+        resolver_.async_resolve(
+            target_.host, target_.port,
+            [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
+                if (ec) return self->failed(ec, "resolving " + self->target_.host);
+                self->connect(results);
+            });
     }
 
     // The certificate must name the URL's host (RFC 6125: DNS name, or the IP address for an
@@ -162,13 +171,15 @@ private:
         auto literal = asio::ip::make_address(target_.host, ec);
         bool ok = true;
         if (!ec) {
-            ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), literal.to_string().c_str()) == 1;
+            ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native),
+                                               literal.to_string().c_str()) == 1;
         } else {
             ok = SSL_set1_host(native, target_.host.c_str()) == 1;
 // OpenSSL's SSL_set_tlsext_host_name macro casts C-style.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
-            ok = ok && SSL_set_tlsext_host_name(native, const_cast<char*>(target_.host.c_str())) == 1;
+            ok = ok &&
+                 SSL_set_tlsext_host_name(native, const_cast<char*>(target_.host.c_str())) == 1;
 #pragma GCC diagnostic pop
         }
         if (ok) return true;
@@ -188,8 +199,10 @@ private:
             auto endpoint = entry.endpoint();
             auto why = options_.policy ? options_.policy->refusal(accountId_, endpoint.address())
                                        : OutboundPolicy().refusal(accountId_, endpoint.address());
-            if (why) refusal = why;
-            else allowed.push_back(endpoint);
+            if (why)
+                refusal = why;
+            else
+                allowed.push_back(endpoint);
         }
         if (allowed.empty()) {
             deadline_.cancel();
@@ -198,14 +211,17 @@ private:
             app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
             return finish(std::move(r));  // not retried: the answer would be the same
         }
-        asio::async_connect(lowest(), allowed, [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
-            if (ec) return self->failed(ec, "connecting");
-            if (!self->tls_) return self->exchange(self->socket_);
-            self->tls_->async_handshake(ssl::stream_base::client, [self](const error_code& hec) {
-                if (hec) return self->handshakeFailed(hec);
-                self->exchange(*self->tls_);
+        asio::async_connect(
+            lowest(), allowed,
+            [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
+                if (ec) return self->failed(ec, "connecting");
+                if (!self->tls_) return self->exchange(self->socket_);
+                self->tls_->async_handshake(ssl::stream_base::client,
+                                            [self](const error_code& hec) {
+                                                if (hec) return self->handshakeFailed(hec);
+                                                self->exchange(*self->tls_);
+                                            });
             });
-        });
     }
 
     // A certificate OpenSSL refused is reported with OpenSSL's fixed reason for it (never text
@@ -215,20 +231,25 @@ private:
         if (verdict == X509_V_OK || timedOut_) return failed(ec, "the TLS handshake");
         deadline_.cancel();
         CallbackResult r;
-        r.error = "TLS certificate of " + target_.host + " not accepted: " + X509_verify_cert_error_string(verdict);
+        r.error = "TLS certificate of " + target_.host +
+                  " not accepted: " + X509_verify_cert_error_string(verdict);
         app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
         finish(std::move(r));
     }
 
     template <typename Stream>
     void exchange(Stream& stream) {
-        http::async_write(stream, request_, [self = shared_from_this(), &stream](const error_code& wec, std::size_t) {
-            if (wec) return self->failed(wec, "sending the request");
-            http::async_read(stream, self->buffer_, *self->parser_, [self](const error_code& rec, std::size_t) {
-                if (rec) return self->failed(rec, "reading the response");
-                self->responded();
-            });
-        });
+        http::async_write(stream, request_,
+                          [self = shared_from_this(), &stream](const error_code& wec, std::size_t) {
+                              if (wec) return self->failed(wec, "sending the request");
+                              http::async_read(stream, self->buffer_, *self->parser_,
+                                               [self](const error_code& rec, std::size_t) {
+                                                   if (rec)
+                                                       return self->failed(rec,
+                                                                           "reading the response");
+                                                   self->responded();
+                                               });
+                          });
     }
 
     void responded() {
@@ -247,8 +268,9 @@ private:
     void failed(const error_code& ec, const std::string& during) {
         deadline_.cancel();
         CallbackResult r;
-        r.error = timedOut_ ? "no response within " + std::to_string(options_.timeout.count()) + " ms"
-                            : ec.message() + " while " + during;
+        r.error = timedOut_
+                      ? "no response within " + std::to_string(options_.timeout.count()) + " ms"
+                      : ec.message() + " while " + during;
         auto why = r.error;
         retryOrFinish(std::move(r), why);
     }
@@ -256,10 +278,11 @@ private:
     void retryOrFinish(CallbackResult r, const std::string& why) {
         bool retry = attempt_ < options_.maxAttempts;
         auto delay = options_.firstBackoff * (1 << std::min(attempt_ - 1, 10));
-        app::log(app::LogLevel::Warn, "voice: callback " + std::string(request_.method_string()) + " " + url_ +
-                                          " attempt " + std::to_string(attempt_) + "/" +
-                                          std::to_string(options_.maxAttempts) + " failed: " + why +
-                                          (retry ? "; retrying in " + std::to_string(delay.count()) + " ms" : ""));
+        app::log(app::LogLevel::Warn,
+                 "voice: callback " + std::string(request_.method_string()) + " " + url_ +
+                     " attempt " + std::to_string(attempt_) + "/" +
+                     std::to_string(options_.maxAttempts) + " failed: " + why +
+                     (retry ? "; retrying in " + std::to_string(delay.count()) + " ms" : ""));
         if (!retry) return finish(std::move(r));
         backoff_.expires_after(delay);
         backoff_.async_wait([self = shared_from_this()](const error_code& ec) {
@@ -298,7 +321,8 @@ private:
 
 }  // namespace
 
-HttpCallbackClient::HttpCallbackClient(boost::asio::any_io_executor executor, HttpCallbackOptions options)
+HttpCallbackClient::HttpCallbackClient(boost::asio::any_io_executor executor,
+                                       HttpCallbackOptions options)
     : executor_(std::move(executor)),
       options_(std::move(options)),
       pending_(std::make_shared<PendingCounts>()),
@@ -314,26 +338,31 @@ void HttpCallbackClient::refuse(const std::string& url, const std::string& why,
     app::log(app::LogLevel::Warn, "voice: callback to " + url + " not sent: " + why);
     CallbackResult r;
     r.error = why;
-    asio::post(executor_, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+    asio::post(executor_,
+               [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
 }
 
-void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url, const std::string& method,
-                              nlohmann::json body, std::function<void(CallbackResult)> done) {
+void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url,
+                              const std::string& method, nlohmann::json body,
+                              std::function<void(CallbackResult)> done) {
     std::string why;
     auto target = parseHttpUrl(url, why);
     if (!target) return refuse(url, why, std::move(done));
     std::unique_ptr<Ticket> ticket;
     {
         std::lock_guard lock(pending_->mutex);
-        // An empty call id (the one disconnect event of a call) counts against the global bound only.
+        // An empty call id (the one disconnect event of a call) counts against the global bound
+        // only.
         bool perCall = !scope.callId.empty();
         std::size_t mine = 0;
         if (perCall) {
             auto it = pending_->perCall.find(scope.callId);
             if (it != pending_->perCall.end()) mine = it->second;
         }
-        if (pending_->total >= options_.maxPending) why = "refused: too many callbacks pending on this server";
-        else if (perCall && mine >= options_.maxPendingPerCall) why = "refused: too many callbacks pending for this call";
+        if (pending_->total >= options_.maxPending)
+            why = "refused: too many callbacks pending on this server";
+        else if (perCall && mine >= options_.maxPendingPerCall)
+            why = "refused: too many callbacks pending for this call";
         if (why.empty()) {
             if (perCall) ++pending_->perCall[scope.callId];
             ++pending_->total;
@@ -352,7 +381,8 @@ void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url
     req.set(http::field::user_agent, options_.userAgent);
     req.set(http::field::accept, "application/xml, text/xml, */*");
     req.set(http::field::connection, "close");
-    if (scope.credentials) req.set(http::field::authorization, basicAuthorization(*scope.credentials));
+    if (scope.credentials)
+        req.set(http::field::authorization, basicAuthorization(*scope.credentials));
     if (!get) {
         req.set(http::field::content_type, "application/json");
         req.body() = protocol::dumpJson(body);
@@ -360,8 +390,8 @@ void HttpCallbackClient::post(const CallbackScope& scope, const std::string& url
     req.prepare_payload();
     auto options = options_;
     if (scope.timeout.count() > 0) options.timeout = scope.timeout;  // the call's callbackTimeout
-    std::make_shared<Delivery>(executor_, options, scope.accountId, url, std::move(*target), std::move(req),
-                               std::move(done), std::move(ticket), tls_)
+    std::make_shared<Delivery>(executor_, options, scope.accountId, url, std::move(*target),
+                               std::move(req), std::move(done), std::move(ticket), tls_)
         ->start();
 }
 

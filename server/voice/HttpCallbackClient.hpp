@@ -4,9 +4,10 @@
 // against the system store plus an optional CA file, and its name or IP address checked as
 // RFC 6125 says; SNI is sent for names). A certificate that fails verification fails the request
 // at once with a fixed reason ("TLS certificate of HOST not accepted: <OpenSSL's verify
-// reason>"): it is not retried, the answer would be the same. Each attempt has a deadline; connection errors, timeouts and 5xx replies
-// are retried with exponential backoff, a bounded number of times; every failure is logged.
-// HTTP redirects (3xx) are not followed: they fail the request like any other non-2xx status.
+// reason>"): it is not retried, the answer would be the same. Each attempt has a deadline;
+// connection errors, timeouts and 5xx replies are retried with exponential backoff, a bounded
+// number of times; every failure is logged. HTTP redirects (3xx) are not followed: they fail the
+// request like any other non-2xx status.
 //
 // Safety (docs/security.md "Outbound requests and Janus"): the host is resolved once, every
 // address is checked against the OutboundPolicy for the request's account, and the connection
@@ -26,10 +27,10 @@
 namespace sb::voice {
 
 struct HttpCallbackOptions {
-    std::chrono::milliseconds timeout{10000};       // per attempt: resolve, connect, send, receive
+    std::chrono::milliseconds timeout{10000};  // per attempt: resolve, connect, send, receive
     int maxAttempts = 3;
-    std::chrono::milliseconds firstBackoff{500};    // then doubled: 0.5 s, 1 s, 2 s, …
-    std::size_t maxResponseBytes = 1024 * 1024;     // BXML itself is limited to 64 KiB by the parser
+    std::chrono::milliseconds firstBackoff{500};  // then doubled: 0.5 s, 1 s, 2 s, …
+    std::size_t maxResponseBytes = 1024 * 1024;   // BXML itself is limited to 64 KiB by the parser
     std::string userAgent = "Switchboard-Voice/1.0";
     // Null: no account may reach any non-public address.
     std::shared_ptr<const OutboundPolicy> policy;
@@ -45,15 +46,17 @@ struct TlsContext;
 struct PendingCounts;
 
 class HttpCallbackClient : public CallbackClient {
-public:
+  public:
     // Throws std::runtime_error when options.caFile cannot be read as PEM certificates.
-    explicit HttpCallbackClient(boost::asio::any_io_executor executor, HttpCallbackOptions options = {});
-    void post(const CallbackScope& scope, const std::string& url, const std::string& method, nlohmann::json body,
-              std::function<void(CallbackResult)> done) override;
+    explicit HttpCallbackClient(boost::asio::any_io_executor executor,
+                                HttpCallbackOptions options = {});
+    void post(const CallbackScope& scope, const std::string& url, const std::string& method,
+              nlohmann::json body, std::function<void(CallbackResult)> done) override;
     std::size_t pending() const;
 
-private:
-    void refuse(const std::string& url, const std::string& why, std::function<void(CallbackResult)> done);
+  private:
+    void refuse(const std::string& url, const std::string& why,
+                std::function<void(CallbackResult)> done);
 
     boost::asio::any_io_executor executor_;
     HttpCallbackOptions options_;

@@ -35,7 +35,8 @@ std::optional<HttpTarget> parseHttpUrl(const std::string& url, std::string& why)
             return std::nullopt;
         }
         t.host = authority.substr(1, close - 1);
-        if (close + 1 < authority.size() && authority[close + 1] == ':') t.port = authority.substr(close + 2);
+        if (close + 1 < authority.size() && authority[close + 1] == ':')
+            t.port = authority.substr(close + 2);
     } else {
         auto colon = authority.rfind(':');
         t.host = authority.substr(0, colon);

@@ -12,7 +12,8 @@ namespace {
 
 // The first `prefix` bits of two equally long byte arrays are equal.
 template <std::size_t N>
-bool samePrefix(const std::array<unsigned char, N>& a, const std::array<unsigned char, N>& b, unsigned prefix) {
+bool samePrefix(const std::array<unsigned char, N>& a, const std::array<unsigned char, N>& b,
+                unsigned prefix) {
     for (std::size_t i = 0; i < N && prefix > 0; ++i) {
         unsigned bits = prefix >= 8 ? 8 : prefix;
         auto mask = static_cast<unsigned char>(0xFFu << (8 - bits));
@@ -29,30 +30,30 @@ struct Range {
 
 // Checked in order: the first match names the reason. RFC 6890 (special-purpose registries).
 const Range kV4Ranges[] = {
-    {"169.254.169.254/32", "cloud metadata"},       // AWS, GCP, Azure, OpenStack…
-    {"100.100.100.200/32", "cloud metadata"},       // Alibaba Cloud
-    {"0.0.0.0/8", "unspecified"},                   // RFC 1122 §3.2.1.3 "this network"
-    {"127.0.0.0/8", "loopback"},                    // RFC 1122
-    {"10.0.0.0/8", "private"},                      // RFC 1918
-    {"172.16.0.0/12", "private"},                   // RFC 1918
-    {"192.168.0.0/16", "private"},                  // RFC 1918
-    {"100.64.0.0/10", "shared (CGNAT)"},            // RFC 6598
-    {"169.254.0.0/16", "link-local"},               // RFC 3927
-    {"192.0.0.0/24", "reserved"},                   // RFC 6890 IETF protocol assignments
-    {"198.18.0.0/15", "reserved"},                  // RFC 2544 benchmarking
-    {"224.0.0.0/4", "multicast"},                   // RFC 5771
-    {"240.0.0.0/4", "reserved"},                    // RFC 1112 (and 255.255.255.255 broadcast)
+    {"169.254.169.254/32", "cloud metadata"},  // AWS, GCP, Azure, OpenStack…
+    {"100.100.100.200/32", "cloud metadata"},  // Alibaba Cloud
+    {"0.0.0.0/8", "unspecified"},              // RFC 1122 §3.2.1.3 "this network"
+    {"127.0.0.0/8", "loopback"},               // RFC 1122
+    {"10.0.0.0/8", "private"},                 // RFC 1918
+    {"172.16.0.0/12", "private"},              // RFC 1918
+    {"192.168.0.0/16", "private"},             // RFC 1918
+    {"100.64.0.0/10", "shared (CGNAT)"},       // RFC 6598
+    {"169.254.0.0/16", "link-local"},          // RFC 3927
+    {"192.0.0.0/24", "reserved"},              // RFC 6890 IETF protocol assignments
+    {"198.18.0.0/15", "reserved"},             // RFC 2544 benchmarking
+    {"224.0.0.0/4", "multicast"},              // RFC 5771
+    {"240.0.0.0/4", "reserved"},               // RFC 1112 (and 255.255.255.255 broadcast)
 };
 
 const Range kV6Ranges[] = {
-    {"fd00:ec2::254/128", "cloud metadata"},        // AWS IMDS over IPv6
-    {"::/128", "unspecified"},                      // RFC 4291 §2.5.2
-    {"::1/128", "loopback"},                        // RFC 4291 §2.5.3
-    {"fc00::/7", "private"},                        // RFC 4193 unique local
-    {"fe80::/10", "link-local"},                    // RFC 4291 §2.5.6
-    {"fec0::/10", "private"},                       // RFC 3879 deprecated site-local
-    {"ff00::/8", "multicast"},                      // RFC 4291 §2.7
-    {"100::/64", "reserved"},                       // RFC 6666 discard-only
+    {"fd00:ec2::254/128", "cloud metadata"},  // AWS IMDS over IPv6
+    {"::/128", "unspecified"},                // RFC 4291 §2.5.2
+    {"::1/128", "loopback"},                  // RFC 4291 §2.5.3
+    {"fc00::/7", "private"},                  // RFC 4193 unique local
+    {"fe80::/10", "link-local"},              // RFC 4291 §2.5.6
+    {"fec0::/10", "private"},                 // RFC 3879 deprecated site-local
+    {"ff00::/8", "multicast"},                // RFC 4291 §2.7
+    {"100::/64", "reserved"},                 // RFC 6666 discard-only
 };
 
 const std::vector<std::pair<Network, const char*>>& table() {
@@ -92,7 +93,8 @@ bool Network::contains(const ip::address& a) const {
 Network parseNetwork(const std::string& text) {
     auto slash = text.find('/');
     std::string addr = text.substr(0, slash);
-    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') addr = addr.substr(1, addr.size() - 2);
+    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']')
+        addr = addr.substr(1, addr.size() - 2);
     boost::system::error_code ec;
     Network n;
     n.base = ip::make_address(addr, ec);
@@ -101,9 +103,10 @@ Network parseNetwork(const std::string& text) {
     n.prefix = max;
     if (slash != std::string::npos) {
         auto bits = text.substr(slash + 1);
-        if (bits.empty() || bits.size() > 3 || bits.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoul(bits) > max)
-            throw std::invalid_argument("\"" + text + "\" has a bad prefix length (0.." + std::to_string(max) + ")");
+        if (bits.empty() || bits.size() > 3 ||
+            bits.find_first_not_of("0123456789") != std::string::npos || std::stoul(bits) > max)
+            throw std::invalid_argument("\"" + text + "\" has a bad prefix length (0.." +
+                                        std::to_string(max) + ")");
         n.prefix = static_cast<unsigned>(std::stoul(bits));
     }
     return n;
@@ -138,7 +141,8 @@ void OutboundPolicy::allow(const std::string& accountId, const std::vector<std::
     allowed_[accountId] = std::move(parsed);
 }
 
-std::optional<std::string> OutboundPolicy::refusal(const std::string& accountId, const ip::address& a) const {
+std::optional<std::string> OutboundPolicy::refusal(const std::string& accountId,
+                                                   const ip::address& a) const {
     auto range = nonPublicRange(a);
     if (!range) return std::nullopt;
     auto it = allowed_.find(accountId);
@@ -150,10 +154,12 @@ std::optional<std::string> OutboundPolicy::refusal(const std::string& accountId,
         for (const auto& net : it->second)
             if (net.contains(a) || (v4 && net.contains(*v4))) return std::nullopt;
     }
-    return "a " + *range + " address, which this account may not reach (accounts[].allowedCallbackNetworks)";
+    return "a " + *range +
+           " address, which this account may not reach (accounts[].allowedCallbackNetworks)";
 }
 
-std::optional<std::string> OutboundPolicy::literalRefusal(const std::string& accountId, const std::string& url) const {
+std::optional<std::string> OutboundPolicy::literalRefusal(const std::string& accountId,
+                                                          const std::string& url) const {
     boost::system::error_code ec;
     auto a = ip::make_address(urlHost(url), ec);
     if (ec) return std::nullopt;

@@ -38,21 +38,23 @@ std::optional<std::string> nonPublicRange(const boost::asio::ip::address& a);
 std::string urlHost(const std::string& url);
 
 class OutboundPolicy {
-public:
+  public:
     // Non-public networks this account's callbacks may reach (e.g. 127.0.0.1 for an application
     // on the same machine). Throws std::invalid_argument for an entry that is not a network.
     void allow(const std::string& accountId, const std::vector<std::string>& networks);
 
     // nullopt when the account may connect to `a`; else a fixed description of why not
     // (the address's range, never the address).
-    std::optional<std::string> refusal(const std::string& accountId, const boost::asio::ip::address& a) const;
+    std::optional<std::string> refusal(const std::string& accountId,
+                                       const boost::asio::ip::address& a) const;
 
     // For URLs whose host is an IP literal: the refusal, decided without any lookup (so the REST
     // API can answer 400 at once). nullopt for names (they are checked when resolved) and allowed
     // literals.
-    std::optional<std::string> literalRefusal(const std::string& accountId, const std::string& url) const;
+    std::optional<std::string> literalRefusal(const std::string& accountId,
+                                              const std::string& url) const;
 
-private:
+  private:
     std::map<std::string, std::vector<Network>> allowed_;
 };
 

@@ -18,9 +18,12 @@ std::string isoDuration(double seconds) {
     if (h) out += std::to_string(h) + "H";
     if (h || m) out += std::to_string(m) + "M";
     char s[32];
-    if (cs % 100 == 0) std::snprintf(s, sizeof s, "%lldS", cs / 100);
-    else if (cs % 10 == 0) std::snprintf(s, sizeof s, "%lld.%lldS", cs / 100, cs % 100 / 10);
-    else std::snprintf(s, sizeof s, "%lld.%02lldS", cs / 100, cs % 100);
+    if (cs % 100 == 0)
+        std::snprintf(s, sizeof s, "%lldS", cs / 100);
+    else if (cs % 10 == 0)
+        std::snprintf(s, sizeof s, "%lld.%lldS", cs / 100, cs % 100 / 10);
+    else
+        std::snprintf(s, sizeof s, "%lld.%02lldS", cs / 100, cs % 100);
     return out + s;
 }
 

@@ -15,8 +15,9 @@ std::string isoDuration(double seconds);
 
 // + recordingId, mediaUrl, duration, fileFormat, channels, startTime/endTime (the recording's),
 // status, errorMessage (status error), transferCallerId/transferTo (when set).
-nlohmann::json recordingEvent(const std::string& eventType, const Call& call, const RecordingMeta& meta,
-                              const std::string& mediaUrl, TimePoint eventTime);
+nlohmann::json recordingEvent(const std::string& eventType, const Call& call,
+                              const RecordingMeta& meta, const std::string& mediaUrl,
+                              TimePoint eventTime);
 
 nlohmann::json recordingMetadataJson(const RecordingMeta& meta, const std::string& mediaUrl);
 

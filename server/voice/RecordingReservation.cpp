@@ -9,11 +9,13 @@ constexpr std::uint64_t kBytesPerSecondPerChannel = 16000;  // 8 kHz × 16 bit
 constexpr std::uint64_t kWavHeaderBytes = 44;
 }  // namespace
 
-RecordingReservation::RecordingReservation(std::shared_ptr<RecordingStore> store, std::string accountId, int channels,
+RecordingReservation::RecordingReservation(std::shared_ptr<RecordingStore> store,
+                                           std::string accountId, int channels,
                                            std::uint64_t capBytes)
     : store_(std::move(store)),
       accountId_(std::move(accountId)),
-      chunk_(static_cast<std::uint64_t>(kChunkSeconds) * kBytesPerSecondPerChannel * static_cast<std::uint64_t>(channels)),
+      chunk_(static_cast<std::uint64_t>(kChunkSeconds) * kBytesPerSecondPerChannel *
+             static_cast<std::uint64_t>(channels)),
       minimum_(kBytesPerSecondPerChannel * static_cast<std::uint64_t>(channels) + kWavHeaderBytes),
       cap_(std::max(capBytes, kWavHeaderBytes)) {}
 
@@ -45,7 +47,6 @@ bool RecordingReservation::cover(std::uint64_t totalBytes) {
     reserved_ = have + grant.bytes;
     return true;
 }
-
 
 std::string RecordingReservation::refusal() const {
     std::lock_guard lock(mutex_);

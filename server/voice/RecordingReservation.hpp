@@ -22,7 +22,7 @@
 namespace sb::voice {
 
 class RecordingReservation {
-public:
+  public:
     static constexpr double kChunkSeconds = 5;
 
     // `capBytes`: the most the recording can need (its longest duration), never exceeded.
@@ -39,7 +39,7 @@ public:
 
     std::uint64_t chunkBytes() const { return chunk_; }
 
-private:
+  private:
     std::shared_ptr<RecordingStore> store_;
     std::string accountId_;
     std::uint64_t chunk_, minimum_, cap_;

@@ -15,18 +15,35 @@ namespace sb::voice {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string newRecordingId() { return "r-" + newCallId().substr(2); }
+std::string newRecordingId() {
+    return "r-" + newCallId().substr(2);
+}
 
-bool isRecordingId(const std::string& id) { return id.rfind("r-", 0) == 0 && isCallId("c-" + id.substr(2)); }
+bool isRecordingId(const std::string& id) {
+    return id.rfind("r-", 0) == 0 && isCallId("c-" + id.substr(2));
+}
 
 json toJson(const RecordingMeta& m) {
     auto opt = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
-    return {{"recordingId", m.recordingId}, {"accountId", m.accountId}, {"applicationId", m.applicationId},
-            {"callId", m.callId}, {"to", m.to}, {"from", m.from}, {"direction", m.direction},
-            {"transferCallerId", opt(m.transferCallerId)}, {"transferTo", opt(m.transferTo)}, {"tag", opt(m.tag)},
-            {"channels", m.channels}, {"fileFormat", m.fileFormat}, {"startTime", m.startTime},
-            {"endTime", m.endTime}, {"durationSeconds", m.durationSeconds}, {"status", m.status},
-            {"errorMessage", opt(m.errorMessage)}, {"bytes", m.bytes}, {"hasMedia", m.hasMedia},
+    return {{"recordingId", m.recordingId},
+            {"accountId", m.accountId},
+            {"applicationId", m.applicationId},
+            {"callId", m.callId},
+            {"to", m.to},
+            {"from", m.from},
+            {"direction", m.direction},
+            {"transferCallerId", opt(m.transferCallerId)},
+            {"transferTo", opt(m.transferTo)},
+            {"tag", opt(m.tag)},
+            {"channels", m.channels},
+            {"fileFormat", m.fileFormat},
+            {"startTime", m.startTime},
+            {"endTime", m.endTime},
+            {"durationSeconds", m.durationSeconds},
+            {"status", m.status},
+            {"errorMessage", opt(m.errorMessage)},
+            {"bytes", m.bytes},
+            {"hasMedia", m.hasMedia},
             {"droppedBlocks", m.droppedBlocks}};
 }
 
@@ -61,7 +78,8 @@ RecordingMeta recordingFromJson(const json& j) {
     return m;
 }
 
-RecordingStore::RecordingStore(std::string root, RecordingLimits limits) : root_(std::move(root)), limits_(limits) {}
+RecordingStore::RecordingStore(std::string root, RecordingLimits limits)
+    : root_(std::move(root)), limits_(limits) {}
 
 std::string RecordingStore::dirOf(const std::string& accountId, const std::string& callId) const {
     return (fs::path(root_) / accountId / callId).string();
@@ -86,7 +104,9 @@ void RecordingStore::persist(const RecordingMeta& m) const {
         }
     }
     fs::rename(tmp, target, ec);  // atomic: a crash leaves the old or the new sidecar, never half
-    if (ec) app::log(app::LogLevel::Warn, "recordings: cannot write " + target.string() + ": " + ec.message());
+    if (ec)
+        app::log(app::LogLevel::Warn,
+                 "recordings: cannot write " + target.string() + ": " + ec.message());
 }
 
 std::size_t RecordingStore::load() {
@@ -96,8 +116,8 @@ std::size_t RecordingStore::load() {
     total_ = 0;
     std::error_code ec;
     if (!fs::is_directory(root_, ec)) return 0;
-    for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(root_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it.depth() > 2) {
             it.disable_recursion_pending();
             continue;
@@ -119,7 +139,8 @@ std::size_t RecordingStore::load() {
             total_ += m.bytes;
             byId_[m.recordingId] = std::move(m);
         } catch (const std::exception& e) {
-            app::log(app::LogLevel::Warn, "recordings: ignoring " + it->path().string() + ": " + e.what());
+            app::log(app::LogLevel::Warn,
+                     "recordings: ignoring " + it->path().string() + ": " + e.what());
         }
     }
     return byId_.size();
@@ -170,8 +191,8 @@ void RecordingStore::finish(const RecordingMeta& meta, std::uint64_t reserved) {
     persist(meta);
 }
 
-std::vector<RecordingMeta> RecordingStore::list(const std::string& accountId, const RecordingFilter& f,
-                                                std::size_t limit) const {
+std::vector<RecordingMeta> RecordingStore::list(const std::string& accountId,
+                                                const RecordingFilter& f, std::size_t limit) const {
     std::lock_guard lock(mutex_);
     std::vector<RecordingMeta> out;
     for (const auto& [id, m] : byId_) {
@@ -184,7 +205,8 @@ std::vector<RecordingMeta> RecordingStore::list(const std::string& accountId, co
         if (f.maxStartTime && m.startTime.substr(0, 19) >= f.maxStartTime->substr(0, 19)) continue;
         out.push_back(m);
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.startTime < b.startTime; });
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.startTime < b.startTime; });
     if (out.size() > limit) out.resize(limit);
     return out;
 }
@@ -192,11 +214,13 @@ std::vector<RecordingMeta> RecordingStore::list(const std::string& accountId, co
 RecordingMeta* RecordingStore::find(const std::string& accountId, const std::string& callId,
                                     const std::string& recordingId) {
     auto it = byId_.find(recordingId);
-    if (it == byId_.end() || it->second.accountId != accountId || it->second.callId != callId) return nullptr;
+    if (it == byId_.end() || it->second.accountId != accountId || it->second.callId != callId)
+        return nullptr;
     return &it->second;
 }
 
-std::optional<RecordingMeta> RecordingStore::get(const std::string& accountId, const std::string& callId,
+std::optional<RecordingMeta> RecordingStore::get(const std::string& accountId,
+                                                 const std::string& callId,
                                                  const std::string& recordingId) const {
     std::lock_guard lock(mutex_);
     auto* m = const_cast<RecordingStore*>(this)->find(accountId, callId, recordingId);
@@ -221,7 +245,8 @@ bool RecordingStore::removeMedia(const std::string& accountId, const std::string
     return true;
 }
 
-bool RecordingStore::remove(const std::string& accountId, const std::string& callId, const std::string& recordingId) {
+bool RecordingStore::remove(const std::string& accountId, const std::string& callId,
+                            const std::string& recordingId) {
     if (!removeMedia(accountId, callId, recordingId)) return false;
     std::lock_guard lock(mutex_);
     auto* m = find(accountId, callId, recordingId);

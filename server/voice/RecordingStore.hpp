@@ -33,7 +33,7 @@ struct RecordingMeta {
     std::string status = "processing";  // processing | complete | partial | error
     std::optional<std::string> errorMessage;
     std::uint64_t bytes = 0;
-    bool hasMedia = true;  // false once the media was deleted (DELETE …/media)
+    bool hasMedia = true;             // false once the media was deleted (DELETE …/media)
     std::uint64_t droppedBlocks = 0;  // 20 ms blocks lost: the disk writer's queue was full
 };
 
@@ -50,7 +50,7 @@ struct RecordingFilter {
 };
 
 class RecordingStore {
-public:
+  public:
     RecordingStore(std::string root, RecordingLimits limits);
 
     // Scans root and rebuilds the index; returns the recordings found. Recordings left
@@ -77,16 +77,19 @@ public:
                                      const std::string& recordingId) const;
     std::string mediaPath(const RecordingMeta& meta) const;
     // false: no such recording of this account's call. Throws std::logic_error while processing.
-    bool remove(const std::string& accountId, const std::string& callId, const std::string& recordingId);
-    bool removeMedia(const std::string& accountId, const std::string& callId, const std::string& recordingId);
+    bool remove(const std::string& accountId, const std::string& callId,
+                const std::string& recordingId);
+    bool removeMedia(const std::string& accountId, const std::string& callId,
+                     const std::string& recordingId);
 
     std::uint64_t usedBytes(const std::string& accountId) const;
     std::uint64_t totalBytes() const;
 
-private:
+  private:
     std::string dirOf(const std::string& accountId, const std::string& callId) const;
     void persist(const RecordingMeta& meta) const;
-    RecordingMeta* find(const std::string& accountId, const std::string& callId, const std::string& recordingId);
+    RecordingMeta* find(const std::string& accountId, const std::string& callId,
+                        const std::string& recordingId);
 
     std::string root_;
     RecordingLimits limits_;

@@ -34,7 +34,9 @@ RecordingWriter::RecordingWriter(std::size_t maxQueuedBlocks) : maxQueued_(maxQu
     thread_ = std::thread([this] { run(); });
 }
 
-RecordingWriter::~RecordingWriter() { shutdown(); }
+RecordingWriter::~RecordingWriter() {
+    shutdown();
+}
 
 void RecordingWriter::shutdown() {
     {
@@ -45,11 +47,14 @@ void RecordingWriter::shutdown() {
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, int channels, std::uint64_t maxBytes) {
-    return open(std::move(path), channels, Budget{[maxBytes](std::uint64_t total) { return total <= maxBytes; }, {}});
+std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, int channels,
+                                                             std::uint64_t maxBytes) {
+    return open(std::move(path), channels,
+                Budget{[maxBytes](std::uint64_t total) { return total <= maxBytes; }, {}});
 }
 
-std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, int channels, Budget budget) {
+std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, int channels,
+                                                             Budget budget) {
     auto file = std::make_shared<File>();
     file->path = std::move(path);
     file->channels = channels;
@@ -63,7 +68,8 @@ std::shared_ptr<RecordingWriter::File> RecordingWriter::open(std::string path, i
     return file;
 }
 
-bool RecordingWriter::write(const std::shared_ptr<File>& file, std::vector<std::int16_t>&& samples) {
+bool RecordingWriter::write(const std::shared_ptr<File>& file,
+                            std::vector<std::int16_t>&& samples) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return false;
@@ -124,64 +130,67 @@ void RecordingWriter::run() {
 void RecordingWriter::perform(Job& job) {
     File& f = *job.file;
     switch (job.kind) {
-    case Job::Kind::Open: {
-        std::error_code ec;
-        fs::create_directories(fs::path(f.path).parent_path(), ec);
-        SF_INFO info{};
-        info.samplerate = kSampleRate;
-        info.channels = f.channels;
-        info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-        if (!f.budget.cover(kWavHeaderBytes)) {
-            f.result = {false, "storage limit reached", 0, 0};
-            if (f.budget.failed) f.budget.failed();
-            return;
-        }
-        f.handle = sf_open(f.path.c_str(), SFM_WRITE, &info);
-        if (!f.handle) {
-            f.result = {false, std::string("cannot create the file: ") + sf_strerror(nullptr), 0, 0};
-            if (f.budget.failed) f.budget.failed();
-        } else {
-            f.result.bytes = kWavHeaderBytes;
-            open_.push_back(job.file);
-        }
-        return;
-    }
-    case Job::Kind::Write: {
-        if (!f.handle || !f.result.ok) return;
-        auto frames = static_cast<std::uint64_t>(job.samples.size()) / static_cast<std::uint64_t>(f.channels);
-        std::uint64_t bytes = job.samples.size() * sizeof(std::int16_t);
-        if (!f.budget.cover(f.result.bytes + bytes)) {
-            f.result.ok = false;
-            f.result.error = "storage limit reached";
-            if (f.budget.failed) f.budget.failed();
-            return;
-        }
-        auto n = sf_write_short(f.handle, job.samples.data(), static_cast<sf_count_t>(job.samples.size()));
-        if (n != static_cast<sf_count_t>(job.samples.size())) {
-            f.result.ok = false;
-            f.result.error = std::string("write failed (disk full?): ") + sf_strerror(f.handle);
-            if (f.budget.failed) f.budget.failed();
-            return;
-        }
-        f.result.frames += frames;
-        f.result.bytes += bytes;
-        return;
-    }
-    case Job::Kind::Close: {
-        if (f.handle) {
-            if (sf_close(f.handle) != 0 && f.result.ok) {
-                f.result.ok = false;
-                f.result.error = "closing the file failed (disk full?)";
-            }
-            f.handle = nullptr;
-            open_.erase(std::remove(open_.begin(), open_.end(), job.file), open_.end());
+        case Job::Kind::Open: {
             std::error_code ec;
-            auto size = fs::file_size(f.path, ec);
-            if (!ec) f.result.bytes = size;
+            fs::create_directories(fs::path(f.path).parent_path(), ec);
+            SF_INFO info{};
+            info.samplerate = kSampleRate;
+            info.channels = f.channels;
+            info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+            if (!f.budget.cover(kWavHeaderBytes)) {
+                f.result = {false, "storage limit reached", 0, 0};
+                if (f.budget.failed) f.budget.failed();
+                return;
+            }
+            f.handle = sf_open(f.path.c_str(), SFM_WRITE, &info);
+            if (!f.handle) {
+                f.result = {false, std::string("cannot create the file: ") + sf_strerror(nullptr),
+                            0, 0};
+                if (f.budget.failed) f.budget.failed();
+            } else {
+                f.result.bytes = kWavHeaderBytes;
+                open_.push_back(job.file);
+            }
+            return;
         }
-        if (job.done) job.done(f.result);
-        return;
-    }
+        case Job::Kind::Write: {
+            if (!f.handle || !f.result.ok) return;
+            auto frames = static_cast<std::uint64_t>(job.samples.size()) /
+                          static_cast<std::uint64_t>(f.channels);
+            std::uint64_t bytes = job.samples.size() * sizeof(std::int16_t);
+            if (!f.budget.cover(f.result.bytes + bytes)) {
+                f.result.ok = false;
+                f.result.error = "storage limit reached";
+                if (f.budget.failed) f.budget.failed();
+                return;
+            }
+            auto n = sf_write_short(f.handle, job.samples.data(),
+                                    static_cast<sf_count_t>(job.samples.size()));
+            if (n != static_cast<sf_count_t>(job.samples.size())) {
+                f.result.ok = false;
+                f.result.error = std::string("write failed (disk full?): ") + sf_strerror(f.handle);
+                if (f.budget.failed) f.budget.failed();
+                return;
+            }
+            f.result.frames += frames;
+            f.result.bytes += bytes;
+            return;
+        }
+        case Job::Kind::Close: {
+            if (f.handle) {
+                if (sf_close(f.handle) != 0 && f.result.ok) {
+                    f.result.ok = false;
+                    f.result.error = "closing the file failed (disk full?)";
+                }
+                f.handle = nullptr;
+                open_.erase(std::remove(open_.begin(), open_.end(), job.file), open_.end());
+                std::error_code ec;
+                auto size = fs::file_size(f.path, ec);
+                if (!ec) f.result.bytes = size;
+            }
+            if (job.done) job.done(f.result);
+            return;
+        }
     }
 }
 

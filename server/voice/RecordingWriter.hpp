@@ -23,13 +23,13 @@ namespace sb::voice {
 
 struct RecordingFileResult {
     bool ok = true;
-    std::string error;             // why not ok: "storage limit reached", "write failed: …"
-    std::uint64_t frames = 0;      // samples per channel written
-    std::uint64_t bytes = 0;       // file size on disk
+    std::string error;         // why not ok: "storage limit reached", "write failed: …"
+    std::uint64_t frames = 0;  // samples per channel written
+    std::uint64_t bytes = 0;   // file size on disk
 };
 
 class RecordingWriter {
-public:
+  public:
     struct File;  // one open recording; opaque to callers
     using Done = std::function<void(RecordingFileResult)>;
 
@@ -58,7 +58,7 @@ public:
     std::uint64_t droppedBlocks() const;
     std::size_t queued() const;
 
-private:
+  private:
     struct Job;
     void run();
     void perform(Job& job);
@@ -67,7 +67,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> jobs_;
-    std::vector<std::shared_ptr<File>> open_;  // writer thread only: closed at shutdown if still open
+    std::vector<std::shared_ptr<File>>
+        open_;  // writer thread only: closed at shutdown if still open
     std::size_t queuedWrites_ = 0;
     std::uint64_t dropped_ = 0;
     bool stopping_ = false;

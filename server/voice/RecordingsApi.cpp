@@ -8,9 +8,9 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/ApiError.hpp"
+#include "server/api/ByteRange.hpp"
 #include "server/api/JsonBody.hpp"
 #include "server/api/Utf8.hpp"
-#include "server/api/ByteRange.hpp"
 #include "server/voice/Call.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingEvents.hpp"
@@ -18,9 +18,9 @@
 
 namespace sb::voice {
 
-using nlohmann::json;
 using api::ApiError;
 using api::ErrorCode;
+using nlohmann::json;
 
 namespace {
 
@@ -38,15 +38,22 @@ RecordingFilter parseFilter(const std::string& query) {
             for (std::size_t i = 0; i < 19; ++i) {
                 char c = v[i];
                 bool digit = c >= '0' && c <= '9';
-                bool ok = (i == 4 || i == 7) ? c == '-' : i == 10 ? c == 'T' : (i == 13 || i == 16) ? c == ':' : digit;
+                bool ok = (i == 4 || i == 7)     ? c == '-'
+                          : i == 10              ? c == 'T'
+                          : (i == 13 || i == 16) ? c == ':'
+                                                 : digit;
                 if (!ok) return false;
             }
             return true;
         };
-        if (key == "to") f.to = value;
-        else if (key == "from") f.from = value;
+        if (key == "to")
+            f.to = value;
+        else if (key == "from")
+            f.from = value;
         else if (key == "minStartTime" || key == "maxStartTime") {
-            if (!isTime(value)) throw api::errors::invalidField(key, "must be an ISO 8601 time (2022-06-21T19:13:21Z)");
+            if (!isTime(value))
+                throw api::errors::invalidField(key,
+                                                "must be an ISO 8601 time (2022-06-21T19:13:21Z)");
             (key == "minStartTime" ? f.minStartTime : f.maxStartTime) = value;
         }
         // Other parameters (Bandwidth's pageSize etc. of other lists) are ignored.
@@ -59,7 +66,8 @@ ApiError recordingNotFound(const std::string& id) {
 }
 
 std::string mediaUrlOf(const std::string& base, const RecordingMeta& m) {
-    return base + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId + "/recordings/" + m.recordingId + "/media";
+    return base + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId + "/recordings/" +
+           m.recordingId + "/media";
 }
 
 json listJson(const std::vector<RecordingMeta>& list, const std::string& base) {
@@ -69,7 +77,8 @@ json listJson(const std::vector<RecordingMeta>& list, const std::string& base) {
 }
 
 // The recording the path names, of this account's call; 404 otherwise.
-RecordingMeta lookup(api::RequestContext& ctx, const std::string& account, const RecordingStore& store) {
+RecordingMeta lookup(api::RequestContext& ctx, const std::string& account,
+                     const RecordingStore& store) {
     const auto& callId = ctx.param("callId");
     const auto& recordingId = ctx.param("recordingId");
     if (!isCallId(callId) || !isRecordingId(recordingId)) throw recordingNotFound(recordingId);
@@ -88,37 +97,44 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
     auto* v = &voice;
 
     // Bandwidth's updateCallRecordingState: {"state": "paused" | "recording"}.
-    router.add("PUT", base + "/calls/{callId}/recording", "updateCallRecordingState", [deps, v](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        const auto& callId = ctx.param("callId");
-        if (!isCallId(callId)) throw errors::callNotFound(callId);
-        v->call(account, callId);  // 404 before looking at the body
-        json body = api::parseObject(ctx.request().body);
-        auto state = body.find("state");
-        if (state == body.end() || !state->is_string() || (*state != "paused" && *state != "recording"))
-            throw api::errors::invalidField("state", "must be \"paused\" or \"recording\"");
-        v->setRecordingPaused(account, callId, *state == "paused");
-        return api::HttpResponse::empty(200);  // Bandwidth: 200 with no body
-    });
+    router.add("PUT", base + "/calls/{callId}/recording", "updateCallRecordingState",
+               [deps, v](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   const auto& callId = ctx.param("callId");
+                   if (!isCallId(callId)) throw errors::callNotFound(callId);
+                   v->call(account, callId);  // 404 before looking at the body
+                   json body = api::parseObject(ctx.request().body);
+                   auto state = body.find("state");
+                   if (state == body.end() || !state->is_string() ||
+                       (*state != "paused" && *state != "recording"))
+                       throw api::errors::invalidField("state",
+                                                       "must be \"paused\" or \"recording\"");
+                   v->setRecordingPaused(account, callId, *state == "paused");
+                   return api::HttpResponse::empty(200);  // Bandwidth: 200 with no body
+               });
 
-    router.add("GET", base + "/recordings", "listAccountCallRecordings", [deps, s, keep, url](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        auto list = s->list(account, parseFilter(ctx.request().query));
-        return api::HttpResponse::json(200, protocol::dumpJson(listJson(list, url)));
-    });
+    router.add("GET", base + "/recordings", "listAccountCallRecordings",
+               [deps, s, keep, url](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   auto list = s->list(account, parseFilter(ctx.request().query));
+                   return api::HttpResponse::json(200, protocol::dumpJson(listJson(list, url)));
+               });
 
-    router.add("GET", base + "/calls/{callId}/recordings", "listCallRecordings", [deps, s, url](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        RecordingFilter f;
-        f.callId = ctx.param("callId");
-        return api::HttpResponse::json(200, protocol::dumpJson(listJson(s->list(account, f), url)));
-    });
+    router.add("GET", base + "/calls/{callId}/recordings", "listCallRecordings",
+               [deps, s, url](api::RequestContext& ctx) {
+                   const auto& account = api::authorize(ctx, deps);
+                   RecordingFilter f;
+                   f.callId = ctx.param("callId");
+                   return api::HttpResponse::json(
+                       200, protocol::dumpJson(listJson(s->list(account, f), url)));
+               });
 
     const std::string one = base + "/calls/{callId}/recordings/{recordingId}";
     router.add("GET", one, "getCallRecording", [deps, s, url](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
         auto m = lookup(ctx, account, *s);
-        return api::HttpResponse::json(200, protocol::dumpJson(recordingMetadataJson(m, mediaUrlOf(url, m))));
+        return api::HttpResponse::json(
+            200, protocol::dumpJson(recordingMetadataJson(m, mediaUrlOf(url, m))));
     });
 
     // The WAV, streamed from the file in bounded chunks (net::FileReply), whatever its size.
@@ -127,8 +143,13 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
     router.add("GET", one + "/media", "downloadCallRecording", [deps, s](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
         auto m = lookup(ctx, account, *s);
-        if (m.status == "processing") throw ApiError(ErrorCode::Conflict, "Recording " + m.recordingId + " is still being recorded");
-        auto noMedia = [&] { return ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media", "recordingId"); };
+        if (m.status == "processing")
+            throw ApiError(ErrorCode::Conflict,
+                           "Recording " + m.recordingId + " is still being recorded");
+        auto noMedia = [&] {
+            return ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media",
+                            "recordingId");
+        };
         if (!m.hasMedia) throw noMedia();
         int fd = ::open(s->mediaPath(m).c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) throw noMedia();
@@ -141,7 +162,9 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
         r.headers.emplace_back("Accept-Ranges", "bytes");
         auto range = api::parseByteRange(ctx.request().range, size);
         if (range.kind == api::ByteRange::Kind::Unsatisfiable) {
-            ApiError e(ErrorCode::RangeNotSatisfiable, "The range is outside the recording's " + std::to_string(size) + " bytes", "Range");
+            ApiError e(ErrorCode::RangeNotSatisfiable,
+                       "The range is outside the recording's " + std::to_string(size) + " bytes",
+                       "Range");
             e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
             throw e;
         }
@@ -150,7 +173,8 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
             file->offset = range.first;
             file->length = range.length();
             r.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                                        std::to_string(range.last) + "/" + std::to_string(size));
+                                                        std::to_string(range.last) + "/" +
+                                                        std::to_string(size));
         } else {
             r.status = 200;
             file->length = size;
@@ -164,10 +188,13 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
             const auto& account = api::authorize(ctx, deps);
             auto m = lookup(ctx, account, *s);
             try {
-                if (mediaOnly) s->removeMedia(account, m.callId, m.recordingId);
-                else s->remove(account, m.callId, m.recordingId);
+                if (mediaOnly)
+                    s->removeMedia(account, m.callId, m.recordingId);
+                else
+                    s->remove(account, m.callId, m.recordingId);
             } catch (const std::logic_error&) {
-                throw ApiError(ErrorCode::Conflict, "Recording " + m.recordingId + " is still being recorded");
+                throw ApiError(ErrorCode::Conflict,
+                               "Recording " + m.recordingId + " is still being recorded");
             }
             return api::HttpResponse::noContent();
         };

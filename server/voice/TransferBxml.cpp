@@ -7,12 +7,23 @@ std::string xmlEscape(const std::string& s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -28,7 +39,8 @@ std::string generateTransferBxmlVerb(const std::string& deviceToken, const std::
         uui += ";encoding=base64,";
     }
     uui += deviceToken + ";encoding=jwt";
-    return "<Transfer>\n\t<SipUri uui=\"" + xmlEscape(uui) + "\">" + xmlEscape(sipUri) + "</SipUri>\n</Transfer>";
+    return "<Transfer>\n\t<SipUri uui=\"" + xmlEscape(uui) + "\">" + xmlEscape(sipUri) +
+           "</SipUri>\n</Transfer>";
 }
 
 std::string generateTransferBxml(const std::string& deviceToken, const std::string& callId,

@@ -16,12 +16,14 @@ namespace apierr = api::errors;
 
 std::string parseBxmlBody(const std::string& body) {
     auto first = body.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) throw apierr::invalidField("body", "a BXML document is required");
+    if (first == std::string::npos)
+        throw apierr::invalidField("body", "a BXML document is required");
     std::string document = body;
     if (body[first] == '"') {
         // @bandwidth/voice 5's modifyCallBxml sends JSON.stringify(document).
         json j = json::parse(body.begin(), body.end(), nullptr, false);
-        if (j.is_discarded() || !j.is_string()) throw apierr::invalidField("body", "is neither BXML nor a JSON string of BXML");
+        if (j.is_discarded() || !j.is_string())
+            throw apierr::invalidField("body", "is neither BXML nor a JSON string of BXML");
         document = j.get<std::string>();
     }
     try {
@@ -38,14 +40,22 @@ namespace {
 // bandwidth-sdk's responses read `type` and `description` (bandwidth.yml `voiceApiError`).
 const char* bandwidthErrorType(api::ErrorCode code) {
     switch (code) {
-        case api::ErrorCode::InvalidArgument: return "validation";
-        case api::ErrorCode::Unauthorized: return "authentication-error";
-        case api::ErrorCode::Forbidden: return "authorization-error";
-        case api::ErrorCode::NotFound: return "not-found";
-        case api::ErrorCode::Conflict: return "conflict";
-        case api::ErrorCode::UnsupportedMediaType: return "unsupported-media-type";
-        case api::ErrorCode::TooManyRequests: return "too-many-requests";
-        default: return "internal-server-error";
+        case api::ErrorCode::InvalidArgument:
+            return "validation";
+        case api::ErrorCode::Unauthorized:
+            return "authentication-error";
+        case api::ErrorCode::Forbidden:
+            return "authorization-error";
+        case api::ErrorCode::NotFound:
+            return "not-found";
+        case api::ErrorCode::Conflict:
+            return "conflict";
+        case api::ErrorCode::UnsupportedMediaType:
+            return "unsupported-media-type";
+        case api::ErrorCode::TooManyRequests:
+            return "too-many-requests";
+        default:
+            return "internal-server-error";
     }
 }
 
@@ -72,8 +82,9 @@ api::Handler bandwidthShaped(api::Handler handler) {
 bool isXmlContentType(const std::string& contentType) {
     std::string media = contentType.substr(0, contentType.find(';'));
     media.erase(std::remove(media.begin(), media.end(), ' '), media.end());
-    std::transform(media.begin(), media.end(), media.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(media.begin(), media.end(), media.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     return media == "application/xml" || media == "text/xml";
 }
 
@@ -86,13 +97,15 @@ const std::string& callIdParam(api::RequestContext& ctx) {
 }
 
 // The request's URL, absolute, with pageToken set to `token` (any earlier one dropped).
-std::string nextPageUrl(const std::string& base, const api::HttpRequest& req, const std::string& token) {
+std::string nextPageUrl(const std::string& base, const api::HttpRequest& req,
+                        const std::string& token) {
     std::string query;
     std::size_t pos = 0;
     while (pos <= req.query.size() && !req.query.empty()) {
         auto amp = req.query.find('&', pos);
         auto part = req.query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-        if (!part.empty() && part.rfind("pageToken=", 0) != 0 && part != "pageToken") query += part + "&";
+        if (!part.empty() && part.rfind("pageToken=", 0) != 0 && part != "pageToken")
+            query += part + "&";
         if (amp == std::string::npos) break;
         pos = amp + 1;
     }
@@ -103,7 +116,7 @@ std::string nextPageUrl(const std::string& base, const api::HttpRequest& req, co
 
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
     VoiceService* v = &voice;
-    if (voice.recordings()) addRecordingRoutes(router, deps, voice);  // record (issue 9)
+    if (voice.recordings()) addRecordingRoutes(router, deps, voice);    // record (issue 9)
     if (voice.conferences()) addConferenceRoutes(router, deps, voice);  // conf (issue 9)
 
     api::Handler create = [deps, v](api::RequestContext& ctx) {
@@ -127,12 +140,16 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
         json out = json::array();
         for (const auto& c : calls) out.push_back(callStateJson(c));
         auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
-        if (more) r.headers.emplace_back("Link", "<" + nextPageUrl(v->publicBaseUrl(), ctx.request(), calls.back().callId) + ">; rel=\"next\"");
+        if (more)
+            r.headers.emplace_back(
+                "Link", "<" + nextPageUrl(v->publicBaseUrl(), ctx.request(), calls.back().callId) +
+                            ">; rel=\"next\"");
         return r;
     };
     api::Handler get = [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
-        return api::HttpResponse::json(200, protocol::dumpJson(callStateJson(v->call(account, callIdParam(ctx)))));
+        return api::HttpResponse::json(
+            200, protocol::dumpJson(callStateJson(v->call(account, callIdParam(ctx)))));
     };
     api::Handler update = [deps, v](api::RequestContext& ctx) {
         const auto& account = api::authorize(ctx, deps);
@@ -151,7 +168,8 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
                                     ctx.request().contentType.substr(0, 100) + "\"",
                                 "Content-Type");
         v->replaceBxml(account, id, parseBxmlBody(ctx.request().body));
-        return api::HttpResponse::noContent();  // Bandwidth: 204 "Call BXML was successfully replaced"
+        return api::HttpResponse::noContent();  // Bandwidth: 204 "Call BXML was successfully
+                                                // replaced"
     };
 
     const std::string v2 = std::string(kVoiceV2Prefix) + "/calls";

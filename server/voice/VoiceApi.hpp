@@ -15,10 +15,10 @@
 
 namespace sb::voice {
 
-constexpr std::size_t kMaxCreateCallTagLength = 4096;   // Bandwidth: tag max 4096 characters
-constexpr std::size_t kMaxCallbackUrlLength = 2048;     // Bandwidth: answerUrl & co. max 2048
+constexpr std::size_t kMaxCreateCallTagLength = 4096;  // Bandwidth: tag max 4096 characters
+constexpr std::size_t kMaxCallbackUrlLength = 2048;    // Bandwidth: answerUrl & co. max 2048
 constexpr std::size_t kMaxApplicationIdLength = 128;
-constexpr std::size_t kMaxDisplayNameLength = 256;      // Bandwidth: displayName max 256
+constexpr std::size_t kMaxDisplayNameLength = 256;          // Bandwidth: displayName max 256
 constexpr std::size_t kMaxCallbackCredentialLength = 1024;  // Bandwidth: username/password max 1024
 constexpr std::size_t kMaxListQueryLength = 4096;
 constexpr const char* kVoiceV2Prefix = "/api/v2/accounts/{accountId}";

@@ -19,26 +19,29 @@ ApiError destinationNotAllowed(const std::string& to) {
 
 ApiError callerIdNotAllowed(const std::string& from) {
     return {ErrorCode::Forbidden,
-            "Caller id " + from + " is not allowed for this account: it matches none of its allowed caller ids",
+            "Caller id " + from +
+                " is not allowed for this account: it matches none of its allowed caller ids",
             "from"};
 }
 
 ApiError tooManyConcurrentCalls(std::size_t limit) {
-    ApiError e{ErrorCode::TooManyRequests, "This account already has the maximum of " + std::to_string(limit) +
+    ApiError e{ErrorCode::TooManyRequests, "This account already has the maximum of " +
+                                               std::to_string(limit) +
                                                " calls in progress; retry when one has ended"};
     e.headers.emplace_back("Retry-After", "1");
     return e;
 }
 
 ApiError callRateExceeded(std::size_t perMinute, int retryAfterSeconds) {
-    ApiError e{ErrorCode::TooManyRequests, "This account may start at most " + std::to_string(perMinute) +
-                                               " calls per minute; retry in " +
-                                               std::to_string(retryAfterSeconds) + " s"};
+    ApiError e{ErrorCode::TooManyRequests,
+               "This account may start at most " + std::to_string(perMinute) +
+                   " calls per minute; retry in " + std::to_string(retryAfterSeconds) + " s"};
     e.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
     return e;
 }
 
-ApiError callNotModifiable(const std::string& callId, const std::string& state, const std::string& what) {
+ApiError callNotModifiable(const std::string& callId, const std::string& state,
+                           const std::string& what) {
     return {ErrorCode::Conflict, "Call " + callId + " is " + state + ": " + what, "callId"};
 }
 

@@ -16,7 +16,8 @@ api::ApiError callerIdNotAllowed(const std::string& from);
 api::ApiError tooManyConcurrentCalls(std::size_t limit);
 api::ApiError callRateExceeded(std::size_t perMinute, int retryAfterSeconds);
 // The call's state does not allow the requested change (e.g. redirecting an ended call).
-api::ApiError callNotModifiable(const std::string& callId, const std::string& state, const std::string& what);
+api::ApiError callNotModifiable(const std::string& callId, const std::string& state,
+                                const std::string& what);
 // A callback URL whose host is an IP literal in a range the account may not reach (OutboundPolicy).
 api::ApiError callbackAddressNotAllowed(const std::string& field, const std::string& why);
 // The SIP side refused to place the call.

@@ -12,7 +12,7 @@
 namespace sb::voice {
 
 class VoiceExecutor {
-public:
+  public:
     virtual ~VoiceExecutor() = default;
     // Runs `task` later on the executor (never inside the call). Thread-safe.
     virtual void post(std::function<void()> task) = 0;
@@ -22,13 +22,13 @@ public:
 
 // A strand of the server's io_context.
 class AsioVoiceExecutor : public VoiceExecutor {
-public:
+  public:
     explicit AsioVoiceExecutor(const boost::asio::any_io_executor& executor);
     ~AsioVoiceExecutor() override;
     void post(std::function<void()> task) override;
     void after(std::chrono::milliseconds delay, std::function<void()> task) override;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

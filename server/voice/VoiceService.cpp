@@ -41,7 +41,8 @@ void VoiceService::later(std::chrono::milliseconds delay, std::function<void(Voi
     });
 }
 
-void VoiceService::checkLiteral(const std::string& accountId, const std::string& field, const std::string& url) const {
+void VoiceService::checkLiteral(const std::string& accountId, const std::string& field,
+                                const std::string& url) const {
     auto why = config_.outbound ? config_.outbound->literalRefusal(accountId, url)
                                 : OutboundPolicy().literalRefusal(accountId, url);
     if (why) throw errors::callbackAddressNotAllowed(field, *why);
@@ -50,7 +51,8 @@ void VoiceService::checkLiteral(const std::string& accountId, const std::string&
 Call VoiceService::createCall(const std::string& accountId, const CreateCallRequest& request) {
     checkLiteral(accountId, "answerUrl", request.answerUrl);
     if (request.disconnectUrl) checkLiteral(accountId, "disconnectUrl", *request.disconnectUrl);
-    if (request.callbacks.answerFallbackUrl) checkLiteral(accountId, "answerFallbackUrl", *request.callbacks.answerFallbackUrl);
+    if (request.callbacks.answerFallbackUrl)
+        checkLiteral(accountId, "answerFallbackUrl", *request.callbacks.answerFallbackUrl);
     Call c;
     c.callId = newCallId();
     c.accountId = accountId;
@@ -79,7 +81,8 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
         app::log(LogLevel::Error, "voice: placing call " + c.callId + " failed: " + e.what());
         throw errors::placementFailed(e.what());
     }
-    app::log(LogLevel::Info, "voice: account " + accountId + " placed call " + c.callId + " to " + c.to);
+    app::log(LogLevel::Info,
+             "voice: account " + accountId + " placed call " + c.callId + " to " + c.to);
     auto id = c.callId;
     later(config_.ringStartTimeout, [id](VoiceService& s) {
         auto now = s.registry_.find(id);
@@ -98,10 +101,12 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
                               const UpdateCallRequest& request) {
     auto c = registry_.get(accountId, callId);
     if (request.redirectUrl) checkLiteral(accountId, "redirectUrl", *request.redirectUrl);
-    if (request.redirectFallbackUrl) checkLiteral(accountId, "redirectFallbackUrl", *request.redirectFallbackUrl);
+    if (request.redirectFallbackUrl)
+        checkLiteral(accountId, "redirectFallbackUrl", *request.redirectFallbackUrl);
     bool hangup = request.state && *request.state == "completed";
     if (hangup && isTerminal(c.state)) return;  // already over: nothing to do
-    if (isTerminal(c.state)) throw errors::callNotModifiable(callId, "disconnected", "it can no longer be modified");
+    if (isTerminal(c.state))
+        throw errors::callNotModifiable(callId, "disconnected", "it can no longer be modified");
     auto flow = flowOf(callId);
     if (request.tag) {
         std::optional<std::string> tag = request.tag->empty() ? std::nullopt : request.tag;
@@ -115,31 +120,36 @@ void VoiceService::updateCall(const std::string& accountId, const std::string& c
     }
     if (request.redirectUrl) {
         if (!flow || c.state != CallState::Answered)
-            throw errors::callNotModifiable(callId, toString(c.state), "only answered calls can be redirected");
+            throw errors::callNotModifiable(callId, toString(c.state),
+                                            "only answered calls can be redirected");
         // callbacks (issue 9): the redirect's fallback and credentials, for this redirect only.
-        flow->redirect(callbackTarget(*request.redirectUrl, request.redirectMethod, request.username,
-                                      request.password, request.redirectFallbackUrl,
-                                      request.redirectFallbackMethod, request.fallbackUsername,
-                                      request.fallbackPassword));
+        flow->redirect(callbackTarget(*request.redirectUrl, request.redirectMethod,
+                                      request.username, request.password,
+                                      request.redirectFallbackUrl, request.redirectFallbackMethod,
+                                      request.fallbackUsername, request.fallbackPassword));
     }
 }
 
-void VoiceService::replaceBxml(const std::string& accountId, const std::string& callId, const std::string& document) {
+void VoiceService::replaceBxml(const std::string& accountId, const std::string& callId,
+                               const std::string& document) {
     auto c = registry_.get(accountId, callId);
     auto flow = flowOf(callId);
     if (!flow || c.state != CallState::Answered)
-        throw errors::callNotModifiable(callId, bandwidthState(c.state), "only answered calls can run new BXML");
+        throw errors::callNotModifiable(callId, bandwidthState(c.state),
+                                        "only answered calls can run new BXML");
     flow->replace(document);
 }
 
-std::vector<Call> VoiceService::listCalls(const std::string& accountId, const CallFilter& filter) const {
+std::vector<Call> VoiceService::listCalls(const std::string& accountId,
+                                          const CallFilter& filter) const {
     return registry_.list(accountId, filter);
 }
 
 void VoiceService::callRinging(const std::string& callId) {
     auto t = registry_.apply(callId, CallEvent::Ring, clock_());
     if (!t || t->from != CallState::Initiated) return;
-    auto ms = std::chrono::milliseconds(static_cast<long long>(std::llround(t->call.callTimeout * 1000)));
+    auto ms =
+        std::chrono::milliseconds(static_cast<long long>(std::llround(t->call.callTimeout * 1000)));
     later(ms, [callId](VoiceService& s) {
         auto now = s.registry_.find(callId);
         if (!now || now->state != CallState::Ringing) return;
@@ -160,11 +170,14 @@ void VoiceService::callAnswered(const std::string& callId, std::shared_ptr<CallM
     startFlow(t->call, std::move(media));
 }
 
-void VoiceService::callFailed(const std::string& callId, const std::string& c, const std::string& errorMessage) {
+void VoiceService::callFailed(const std::string& callId, const std::string& c,
+                              const std::string& errorMessage) {
     finish(callId, c, errorMessage);
 }
 
-void VoiceService::callHungUp(const std::string& callId) { finish(callId, cause::kHangup, {}); }
+void VoiceService::callHungUp(const std::string& callId) {
+    finish(callId, cause::kHangup, {});
+}
 
 Call VoiceService::acceptInbound(const InboundCall& in, std::shared_ptr<CallMedia> media) {
     Call c;
@@ -201,14 +214,15 @@ void VoiceService::startFlow(const Call& call, std::shared_ptr<CallMedia> media)
         if (auto s = weak.lock()) (*s)->finish(id, c, message);
     };
     // rooms: <Bridge> finds its target among this account's running flows.
-    hooks.flowOf = [weak, accountId = call.accountId](const std::string& other) -> std::shared_ptr<CallFlow> {
+    hooks.flowOf =
+        [weak, accountId = call.accountId](const std::string& other) -> std::shared_ptr<CallFlow> {
         auto s = weak.lock();
         if (!s) return nullptr;
         auto c = (*s)->registry_.find(other);
         return c && c->accountId == accountId ? (*s)->flowOf(other) : nullptr;
     };
-    auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_, std::move(hooks),
-                                           config_.maxRedirectHops);
+    auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_,
+                                           std::move(hooks), config_.maxRedirectHops);
     flow->setRecordings(recordings_, config_.publicBaseUrl);  // record (issue 9)
     flow->setConferences(conferences_);                       // conf (issue 9)
     {
@@ -224,13 +238,15 @@ std::shared_ptr<CallFlow> VoiceService::flowOf(const std::string& callId) const 
     return it == flows_.end() ? nullptr : it->second;
 }
 
-void VoiceService::finish(const std::string& callId, const std::string& c, const std::string& errorMessage) {
+void VoiceService::finish(const std::string& callId, const std::string& c,
+                          const std::string& errorMessage) {
     auto now = clock_();
     auto t = registry_.apply(callId, eventForCause(c), now, c, errorMessage);
     if (!t) {
         // A pre-answer cause (busy, timeout, …) reported for an answered call still ends it.
         auto current = registry_.find(callId);
-        if (current && !isTerminal(current->state)) t = registry_.apply(callId, CallEvent::Error, now, c, errorMessage);
+        if (current && !isTerminal(current->state))
+            t = registry_.apply(callId, CallEvent::Error, now, c, errorMessage);
     }
     if (!t || !isTerminal(t->call.state)) return;
     std::shared_ptr<CallFlow> flow;
@@ -250,9 +266,11 @@ void VoiceService::finish(const std::string& callId, const std::string& c, const
     // callbackTimeout apply (callbacks, issue 9).
     sendCallback(callbacks_, scopeOf(t->call, false), *target, disconnectEvent(t->call, now),
                  [callId](const CallbackResult& r, const std::string& url) {
-        if (!r.ok())
-            app::log(LogLevel::Warn, "voice: call " + callId + " disconnect event not delivered: " + describeFailure(r, url));
-    });
+                     if (!r.ok())
+                         app::log(LogLevel::Warn, "voice: call " + callId +
+                                                      " disconnect event not delivered: " +
+                                                      describeFailure(r, url));
+                 });
 }
 
 std::size_t VoiceService::activeFlows() const {
@@ -265,11 +283,13 @@ std::size_t VoiceService::purgeEnded(std::chrono::seconds retention) {
 }
 
 // record (issue 9)
-void VoiceService::setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused) {
+void VoiceService::setRecordingPaused(const std::string& accountId, const std::string& callId,
+                                      bool paused) {
     call(accountId, callId);  // 404 for another account's call
     auto flow = flowOf(callId);
     if (!flow || !flow->setRecordingPaused(paused))
-        throw api::ApiError(api::ErrorCode::Conflict, "Call " + callId + " has no recording in progress", "callId");
+        throw api::ApiError(api::ErrorCode::Conflict,
+                            "Call " + callId + " has no recording in progress", "callId");
 }
 
 }  // namespace sb::voice

@@ -25,12 +25,14 @@
 namespace sb::voice {
 
 struct VoiceConfig {
-    // Where applications reach this server's REST API: callUrl = base + /api/v2/accounts/{a}/calls/{c}.
+    // Where applications reach this server's REST API: callUrl = base +
+    // /api/v2/accounts/{a}/calls/{c}.
     std::string publicBaseUrl = "http://127.0.0.1:8080";
     // An outbound call that is neither ringing nor answered by then is cancelled (Bandwidth: 30 s).
     std::chrono::milliseconds ringStartTimeout{30000};
     // Which non-public addresses each account's callbacks may reach; null: none. Used here to
-    // refuse IP-literal URLs at once (400); names are checked when HttpCallbackClient resolves them.
+    // refuse IP-literal URLs at once (400); names are checked when HttpCallbackClient resolves
+    // them.
     std::shared_ptr<const OutboundPolicy> outbound;
     // <Redirect>s a call may follow in a row without spending time on the call (CallFlow).
     int maxRedirectHops = 10;
@@ -56,7 +58,7 @@ struct UpdateCallRequest {
     std::optional<std::string> state;  // "active" | "completed"
     std::optional<std::string> redirectUrl;
     std::string redirectMethod = "POST";
-    std::optional<std::string> tag;    // "" clears
+    std::optional<std::string> tag;  // "" clears
     // Callback settings of this redirect (its CallbackTarget).
     std::optional<std::string> redirectFallbackUrl;
     std::string redirectFallbackMethod = "POST";
@@ -80,9 +82,11 @@ struct InboundCall {
 };
 
 class VoiceService {
-public:
-    VoiceService(CallRegistry& registry, CallPlacer& placer, CallbackClient& callbacks, VoiceExecutor& executor,
-                 VoiceConfig config = {}, Clock clock = [] { return std::chrono::system_clock::now(); });
+  public:
+    VoiceService(
+        CallRegistry& registry, CallPlacer& placer, CallbackClient& callbacks,
+        VoiceExecutor& executor, VoiceConfig config = {},
+        Clock clock = [] { return std::chrono::system_clock::now(); });
     ~VoiceService();
     VoiceService(const VoiceService&) = delete;
     VoiceService& operator=(const VoiceService&) = delete;
@@ -93,10 +97,12 @@ public:
     Call call(const std::string& accountId, const std::string& callId) const;
     // state=completed hangs up (cancels before answer; no-op once ended); redirectUrl runs a new
     // document (answered calls only, else 409); tag changes later events' tag.
-    void updateCall(const std::string& accountId, const std::string& callId, const UpdateCallRequest& request);
+    void updateCall(const std::string& accountId, const std::string& callId,
+                    const UpdateCallRequest& request);
     // PUT …/bxml: the answered call abandons its current verb and runs `document` (already
     // validated by bxml::parse); 409 unless answered.
-    void replaceBxml(const std::string& accountId, const std::string& callId, const std::string& document);
+    void replaceBxml(const std::string& accountId, const std::string& callId,
+                     const std::string& document);
     // The account's calls, oldest first, filtered as Bandwidth's listCalls (empty filter: any).
     std::vector<Call> listCalls(const std::string& accountId, const CallFilter& filter) const;
 
@@ -106,15 +112,18 @@ public:
     // hung up instead.
     void callAnswered(const std::string& callId, std::shared_ptr<CallMedia> media);
     // The call failed before answer (busy, timeout, rejected, error, …) or ended on an error.
-    void callFailed(const std::string& callId, const std::string& cause, const std::string& errorMessage = {});
+    void callFailed(const std::string& callId, const std::string& cause,
+                    const std::string& errorMessage = {});
     // The far end hung up (BYE, or CANCEL of an inbound call).
     void callHungUp(const std::string& callId);
     // An inbound call: admits it (429 when the account is at its concurrent-call limit), sends the
     // initiate event and runs the returned BXML (answering before the first verb).
     Call acceptInbound(const InboundCall& inbound, std::shared_ptr<CallMedia> media);
 
-    // Toll-fraud rules for a <Transfer> B-leg the bridge is about to dial (CallRegistry); throws ApiError.
-    void admitTransferLeg(const std::string& accountId, const std::string& to, const std::string& from) {
+    // Toll-fraud rules for a <Transfer> B-leg the bridge is about to dial (CallRegistry); throws
+    // ApiError.
+    void admitTransferLeg(const std::string& accountId, const std::string& to,
+                          const std::string& from) {
         registry_.admitTransferLeg(accountId, to, from);
     }
 
@@ -130,20 +139,24 @@ public:
     void setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused);
     // ---- end record ----
     // ---- conf (issue 9): the conferences <Conference> joins (set before calls start) ----
-    void setConferences(std::shared_ptr<ConferenceService> conferences) { conferences_ = std::move(conferences); }
+    void setConferences(std::shared_ptr<ConferenceService> conferences) {
+        conferences_ = std::move(conferences);
+    }
     const std::shared_ptr<ConferenceService>& conferences() const { return conferences_; }
     // ---- end conf ----
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.
     std::size_t purgeEnded(std::chrono::seconds retention);
 
-private:
+  private:
     void startFlow(const Call& call, std::shared_ptr<CallMedia> media);
     // Throws 400 when `url`'s host is an IP literal the account may not reach.
-    void checkLiteral(const std::string& accountId, const std::string& field, const std::string& url) const;
+    void checkLiteral(const std::string& accountId, const std::string& field,
+                      const std::string& url) const;
     std::shared_ptr<CallFlow> flowOf(const std::string& callId) const;
     // The one place a call ends: state, flow, disconnect callback.
-    void finish(const std::string& callId, const std::string& cause, const std::string& errorMessage);
+    void finish(const std::string& callId, const std::string& cause,
+                const std::string& errorMessage);
     // Runs `task` after `delay` unless this service is gone.
     void later(std::chrono::milliseconds delay, std::function<void(VoiceService&)> task);
 
@@ -156,7 +169,7 @@ private:
     std::shared_ptr<VoiceService*> alive_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<CallFlow>> flows_;
-    std::shared_ptr<RecordingStore> recordings_;  // record (issue 9)
+    std::shared_ptr<RecordingStore> recordings_;      // record (issue 9)
     std::shared_ptr<ConferenceService> conferences_;  // conf (issue 9)
 };
 

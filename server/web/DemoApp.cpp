@@ -14,7 +14,9 @@ namespace sb::web {
 bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::string& to) {
     for (const auto& entry : allowed) {
         if (!entry.empty() && entry.back() == '*') {
-            if (to.size() + 1 >= entry.size() && to.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0) return true;
+            if (to.size() + 1 >= entry.size() &&
+                to.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0)
+                return true;
         } else if (to == entry) {
             return true;
         }
@@ -27,7 +29,8 @@ void DemoApp::admit(const api::RequestContext& ctx, const std::string& route) {
     if (!(config_.trustLocalClients && request.fromThisHost)) {
         if (request.authorization.empty() || !auth_) {
             api::ApiError e(api::ErrorCode::Unauthorized,
-                            "The demo routes answer other machines only with the demo account's HTTP Basic credentials");
+                            "The demo routes answer other machines only with the demo account's "
+                            "HTTP Basic credentials");
             e.headers = api::errors::unauthorized().headers;
             throw e;
         }
@@ -59,7 +62,8 @@ api::CreatedParticipant DemoApp::phoneParticipant(const std::string& tag) {
     req.tag = tag;
     req.publishPermissions = {true, false};
     auto created = calls_.createParticipant(config_.accountId, req);
-    calls_.addParticipantToSession(config_.accountId, sessionId, created.participant.id, state::Subscriptions{sessionId, {}});
+    calls_.addParticipantToSession(config_.accountId, sessionId, created.participant.id,
+                                   state::Subscriptions{sessionId, {}});
     return created;
 }
 
@@ -68,23 +72,31 @@ void DemoApp::addRoutes(api::Router& router) {
         admit(ctx, "call");
         // Toll fraud: the demo dials out only where its operator said it may.
         if (config_.callDestinations.empty())
-            throw api::ApiError(api::ErrorCode::Forbidden,
-                                "The demo may not dial out: no demoCallDestinations are configured");
+            throw api::ApiError(
+                api::ErrorCode::Forbidden,
+                "The demo may not dial out: no demoCallDestinations are configured");
         auto body = nlohmann::json::parse(ctx.request().body, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains("to") || !body["to"].is_string() ||
-            body["to"].get_ref<const std::string&>().empty() || body["to"].get_ref<const std::string&>().size() > 32)
-            throw api::errors::invalidField("to", "the number to call is required, e.g. +15551234567");
+        if (body.is_discarded() || !body.is_object() || !body.contains("to") ||
+            !body["to"].is_string() || body["to"].get_ref<const std::string&>().empty() ||
+            body["to"].get_ref<const std::string&>().size() > 32)
+            throw api::errors::invalidField("to",
+                                            "the number to call is required, e.g. +15551234567");
         std::string to = body["to"].get<std::string>();
         if (!demoDestinationAllowed(config_.callDestinations, to))
-            throw api::ApiError(api::ErrorCode::Forbidden, "The demo may not dial this number: it is not in demoCallDestinations", "to");
-        if (!voice_) throw api::ApiError(api::ErrorCode::NotFound, "phone calls are not configured (no sipListen/sipTrunk)");
+            throw api::ApiError(
+                api::ErrorCode::Forbidden,
+                "The demo may not dial this number: it is not in demoCallDestinations", "to");
+        if (!voice_)
+            throw api::ApiError(api::ErrorCode::NotFound,
+                                "phone calls are not configured (no sipListen/sipTrunk)");
         voice::CreateCallRequest req;
         req.from = "+15550100000";
         req.to = to;
         req.answerUrl = baseUrl_ + "/demo/answer";
         req.tag = "demo";
         auto call = voice_->createCall(config_.accountId, req);
-        return api::HttpResponse::json(201, protocol::dumpJson(nlohmann::json{{"callId", call.callId}}));
+        return api::HttpResponse::json(201,
+                                       protocol::dumpJson(nlohmann::json{{"callId", call.callId}}));
     });
     // The application's answer/initiate callback: a new audio participant in the demo session,
     // and the call transferred to it (reference §5.1 transfer BXML).
@@ -104,7 +116,9 @@ void DemoApp::addRoutes(api::Router& router) {
         std::optional<std::string> name;
         if (!ctx.request().body.empty()) {
             auto body = api::parseObject(ctx.request().body);
-            if (body.contains("name") && body["name"].is_string()) name = api::truncateUtf8(body["name"].get<std::string>(), 50);  // never inside a character
+            if (body.contains("name") && body["name"].is_string())
+                name = api::truncateUtf8(body["name"].get<std::string>(),
+                                         50);  // never inside a character
         }
         auto sessionId = demoSession();
         api::CreateParticipantRequest req;

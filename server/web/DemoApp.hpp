@@ -30,9 +30,10 @@ struct DemoConfig {
 bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::string& to);
 
 class DemoApp {
-public:
+  public:
     // Without `auth`, clients that are not trusted as local are refused (401).
-    DemoApp(api::CallControl& calls, DemoConfig config, const api::AccountAuthenticator* auth = nullptr)
+    DemoApp(api::CallControl& calls, DemoConfig config,
+            const api::AccountAuthenticator* auth = nullptr)
         : calls_(calls), config_(std::move(config)), auth_(auth), limiter_(5, 20) {}
     void addRoutes(api::Router& router);
     // Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call
@@ -44,7 +45,7 @@ public:
         baseUrl_ = std::move(baseUrl);
     }
 
-private:
+  private:
     // Refuses (throws) a client that may not use the demo, or that is over the route's rate.
     void admit(const api::RequestContext& ctx, const std::string& route);
     std::string demoSession();

@@ -35,7 +35,8 @@ api::Handler staticFiles(std::string root, std::string index) {
         std::string seg;
         while (std::getline(ss, seg, '/')) {
             if (seg.empty()) continue;
-            if (seg[0] == '.' || seg.find('\\') != std::string::npos || seg.find('\0') != std::string::npos)
+            if (seg[0] == '.' || seg.find('\\') != std::string::npos ||
+                seg.find('\0') != std::string::npos)
                 throw api::errors::routeNotFound(req.path);
             clean /= seg;
         }
@@ -49,7 +50,8 @@ api::Handler staticFiles(std::string root, std::string index) {
             return r;
         }
         std::ifstream in(full, std::ios::binary);
-        if (!in || !std::filesystem::is_regular_file(full, ec)) throw api::errors::routeNotFound(req.path);
+        if (!in || !std::filesystem::is_regular_file(full, ec))
+            throw api::errors::routeNotFound(req.path);
         std::ostringstream body;
         body << in.rdbuf();
         api::HttpResponse r;

@@ -20,8 +20,9 @@ using namespace std::chrono_literals;
 namespace {
 
 class DocumentCallbacks : public CallbackClient {
-public:
-    explicit DocumentCallbacks(std::vector<std::string> documents) : documents_(std::move(documents)) {}
+  public:
+    explicit DocumentCallbacks(std::vector<std::string> documents)
+        : documents_(std::move(documents)) {}
     void post(const CallbackScope&, const std::string&, const std::string&, nlohmann::json body,
               std::function<void(CallbackResult)> done) override {
         (void)body.dump();  // what HttpCallbackClient sends
@@ -37,7 +38,7 @@ public:
     }
     int posts = 0;
 
-private:
+  private:
     std::vector<std::string> documents_;
     std::size_t next_ = 0;
 };
@@ -89,7 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     hooks.ended = [&](const std::string& cause, const std::string&) {
         if (++ended > 1 || cause.empty()) __builtin_trap();
     };
-    auto flow = std::make_shared<CallFlow>(call, media, callbacks, executor, [&] { return now; }, hooks);
+    auto flow = std::make_shared<CallFlow>(
+        call, media, callbacks, executor, [&] { return now; }, hooks);
     flow->start();
     executor.run();
     for (int step = 0; step < 2000 && !flow->finished(); ++step) {
@@ -99,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             media->transferDone = nullptr;
             TransferOutcome outcome;
             std::size_t n = media->lastTransfer.targets.size();
-            for (std::size_t i = 0; i < n; ++i) outcome.legs.push_back({false, cause::kTimeout, {}});
+            for (std::size_t i = 0; i < n; ++i)
+                outcome.legs.push_back({false, cause::kTimeout, {}});
             if ((mode & 2) && n > 0) {
                 std::size_t pick = (mode >> 2) % n;
                 if (media->transferAnswered) media->transferAnswered(pick);

@@ -20,8 +20,8 @@
 #include "server/api/CallControl.hpp"
 #include "server/api/RestApi.hpp"
 #include "server/app/Log.hpp"
-#include "server/net/ApiRequest.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/net/ApiRequest.hpp"
 #include "server/ops/Metrics.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/DeviceGate.hpp"
@@ -40,7 +40,7 @@ using namespace sb;
 namespace {
 
 constexpr std::int64_t kNow = 1714566896;
-constexpr std::size_t kMaxBodyBytes = 64 * 1024;    // app::Config defaults
+constexpr std::size_t kMaxBodyBytes = 64 * 1024;  // app::Config defaults
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 
 // The account of config/switchboard.demo.json (the seeds use its credentials).
@@ -60,7 +60,8 @@ state::MemorySessionStore* currentStore = nullptr;
 const auth::TokenService& tokenService() {
     static const auth::TokenService tokens("fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
                                            [](const std::string& a, const std::string& p) {
-                                               return currentStore && currentStore->participant(a, p).has_value();
+                                               return currentStore &&
+                                                      currentStore->participant(a, p).has_value();
                                            });
     return tokens;
 }
@@ -98,7 +99,8 @@ struct Wiring {
 };
 
 [[noreturn]] void finding(const std::string& what, const api::HttpResponse& r) {
-    std::fprintf(stderr, "FINDING: %s: status %d body %s\n", what.c_str(), r.status, r.body.c_str());
+    std::fprintf(stderr, "FINDING: %s: status %d body %s\n", what.c_str(), r.status,
+                 r.body.c_str());
     std::abort();
 }
 
@@ -149,7 +151,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 break;
             }
         }
-        if (ec || !parser.is_done()) return 0;  // HttpSession answers "Malformed HTTP request" and closes
+        if (ec || !parser.is_done())
+            return 0;  // HttpSession answers "Malformed HTTP request" and closes
 
         const auto& req = parser.get();
         api::HttpRequest in;

@@ -1,7 +1,7 @@
 // Fuzzes the jitter buffer with arbitrary sequence numbers, timestamps, payload sizes and arrival
 // order: the input is a program of operations. First byte: min and max depth (adaptive or fixed).
-// Then each operation byte: bit 0 clear = push (2-byte seq, 4-byte timestamp, 2-byte payload length,
-// the payload), set = one 20 ms tick (pop), and every byte whose bit 1 is set also peeks.
+// Then each operation byte: bit 0 clear = push (2-byte seq, 4-byte timestamp, 2-byte payload
+// length, the payload), set = one 20 ms tick (pop), and every byte whose bit 1 is set also peeks.
 // Findings: crashes, sanitizer reports, and broken invariants: more packets buffered than slots,
 // a depth outside its bounds, a frame larger than the packet size limit, a Ready frame whose
 // payload differs from what was pushed for that sequence number.
@@ -42,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     JitterBuffer jb(minDepth, maxDepth);
     // The depth stays within the clamped bounds (1..kCapacity/2, max >= min).
     std::size_t lowest = jb.depth();
-    std::size_t highest = std::max(lowest, std::min<std::size_t>(maxDepth, JitterBuffer::kCapacity / 2));
+    std::size_t highest =
+        std::max(lowest, std::min<std::size_t>(maxDepth, JitterBuffer::kCapacity / 2));
     // What each accepted sequence number carried (its last accepted payload): Ready frames must
     // give exactly that back.
     std::map<std::uint16_t, std::vector<std::uint8_t>> sent;
@@ -59,8 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             payload.resize(len, static_cast<std::uint8_t>(seq));  // fill the rest deterministically
             in.at += take;
             auto result = jb.push(seq, ts, ByteView{payload.data(), payload.size()});
-            if (len > kMaxPacketSize && result != JitterBuffer::PushResult::Rejected) __builtin_trap();
-            if (result == JitterBuffer::PushResult::Accepted || result == JitterBuffer::PushResult::Resynced)
+            if (len > kMaxPacketSize && result != JitterBuffer::PushResult::Rejected)
+                __builtin_trap();
+            if (result == JitterBuffer::PushResult::Accepted ||
+                result == JitterBuffer::PushResult::Resynced)
                 sent[seq] = payload;
         } else {
             auto frame = jb.pop();
@@ -68,7 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (frame.status == JitterBuffer::Status::Ready) {
                 auto it = sent.find(frame.sequence);
                 if (it == sent.end() || it->second.size() != frame.payload.size ||
-                    (frame.payload.size && std::memcmp(it->second.data(), frame.payload.data, frame.payload.size)))
+                    (frame.payload.size &&
+                     std::memcmp(it->second.data(), frame.payload.data, frame.payload.size)))
                     __builtin_trap();
             }
         }

@@ -2,11 +2,12 @@
 // (segment files, record framing, CRCs, seqs, decodeStoreOp), SqliteSessionStore::applyBatch of
 // what it recovered, then the database loaded into memory as JournaledSessionStore's constructor
 // does. The database is SQLite in memory (":memory:"): a file database with its fsyncs ran at
-// about 100 inputs a second, and the file handling under test is the journal's. First byte even: the rest is written as a journal
-// segment file byte for byte (torn, corrupt and hostile records). Odd: the rest is a list of
-// payloads (2-byte big-endian length, bytes) that OpLog::append frames with valid lengths, CRCs
-// and seqs, so arbitrary bytes reach decodeStoreOp and the database. Findings: crashes, sanitizer
-// reports, and any exception: recovery must keep the intact prefix and drop the rest, never fail.
+// about 100 inputs a second, and the file handling under test is the journal's. First byte even:
+// the rest is written as a journal segment file byte for byte (torn, corrupt and hostile records).
+// Odd: the rest is a list of payloads (2-byte big-endian length, bytes) that OpLog::append frames
+// with valid lengths, CRCs and seqs, so arbitrary bytes reach decodeStoreOp and the database.
+// Findings: crashes, sanitizer reports, and any exception: recovery must keep the intact prefix and
+// drop the rest, never fail.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -58,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t restSize = size - 1;
 
     if (data[0] % 2 == 0) {
-        std::ofstream(db + ".oplog.00000000000000000001", std::ios::binary).write(rest, static_cast<std::streamsize>(restSize));
+        std::ofstream(db + ".oplog.00000000000000000001", std::ios::binary)
+            .write(rest, static_cast<std::streamsize>(restSize));
     } else {
         OpLog log(db, {});
         log.start(1);

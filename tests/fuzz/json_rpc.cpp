@@ -11,8 +11,8 @@
 
 #include "server/api/CallControl.hpp"
 #include "server/app/Log.hpp"
-#include "server/auth/TokenService.hpp"
 #include "server/app/MediaWiring.hpp"
+#include "server/auth/TokenService.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/signaling/SignalingSession.hpp"
 #include "server/state/MemorySessionStore.hpp"
@@ -24,10 +24,11 @@ namespace {
 constexpr std::int64_t kNow = 1714566896;
 
 class RecordingConnection : public net::WsConnection {
-public:
+  public:
     void send(std::string text) override {
         auto reply = nlohmann::json::parse(text, nullptr, false);
-        if (reply.is_discarded() || !reply.is_object() || reply.value("jsonrpc", "") != "2.0") __builtin_trap();
+        if (reply.is_discarded() || !reply.is_object() || reply.value("jsonrpc", "") != "2.0")
+            __builtin_trap();
         ++sent;
     }
     void close(std::uint16_t, std::string) override { closed = true; }
@@ -55,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static state::MemorySessionStore* currentStore = nullptr;
     static const auth::TokenService tokens("fuzz-secret-0123456789abcdef0123", "switchboard", 3600,
                                            [](const std::string& a, const std::string& p) {
-                                               return currentStore && currentStore->participant(a, p).has_value();
+                                               return currentStore &&
+                                                      currentStore->participant(a, p).has_value();
                                            });
     currentStore = &store;
     api::CallControl calls(store, tokens, {20, 9 * 3600}, [] { return kNow; });
@@ -67,11 +69,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     boost::asio::io_context io;
     app::CallControlMembership membership(calls);
-    auto media = std::make_shared<media::MediaOrchestrator>(io.get_executor(), media::MediaConfig{}, membership);
+    auto media = std::make_shared<media::MediaOrchestrator>(io.get_executor(), media::MediaConfig{},
+                                                            membership);
     calls.setObserver(std::make_shared<app::MediaCallObserver>(media));
     media->start();
     auto connection = std::make_shared<RecordingConnection>();
-    signaling::DeviceIdentity identity{"9900000", created.participant.id, "browser", "fuzz", "device-1"};
+    signaling::DeviceIdentity identity{"9900000", created.participant.id, "browser", "fuzz",
+                                       "device-1"};
     auto device = std::make_shared<signaling::SignalingSession>("device-1", identity, media);
     device->onOpen(connection);
     drain(io);

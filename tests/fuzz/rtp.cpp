@@ -39,10 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::uint8_t again[TelephoneEvent::kSize];
             ev->encode(again);
             auto back = TelephoneEvent::decode(ByteView{again, sizeof again});
-            if (!back || back->event != ev->event || back->end != ev->end || back->duration != ev->duration)
+            if (!back || back->event != ev->event || back->end != ev->end ||
+                back->duration != ev->duration)
                 __builtin_trap();
         }
-        if (auto digit = dtmf.onPacket(packet->header.ssrc, packet->header.timestamp, packet->payload)) {
+        if (auto digit =
+                dtmf.onPacket(packet->header.ssrc, packet->header.timestamp, packet->payload)) {
             if (!std::strchr("0123456789*#ABCD", *digit) || *digit == '\0') __builtin_trap();
         }
         // What we build from the parsed header parses back to the same header.
@@ -50,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::size_t n = RtpPacket::build(packet->header, packet->payload, out.data(), out.size());
         auto again = RtpPacket::parse(ByteView{out.data(), n});
         if (!again || again->header.sequence != packet->header.sequence ||
-            again->header.timestamp != packet->header.timestamp || again->payload.size != packet->payload.size)
+            again->header.timestamp != packet->header.timestamp ||
+            again->payload.size != packet->payload.size)
             __builtin_trap();
     }
     return 0;

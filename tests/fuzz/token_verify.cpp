@@ -17,7 +17,8 @@ constexpr std::int64_t kNow = 1714566896;
 
 // RFC 4648 §5 without padding, as JWS uses it (RFC 7515 §2).
 std::string base64url(std::string_view in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char* alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
@@ -53,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
         auto nl = rest.find('\n');
         if (nl == std::string_view::npos) return 0;
-        std::string signingInput = base64url(rest.substr(0, nl)) + "." + base64url(rest.substr(nl + 1));
+        std::string signingInput =
+            base64url(rest.substr(0, nl)) + "." + base64url(rest.substr(nl + 1));
         auto mac = hmac.sign(signingInput);
         token = signingInput + "." +
                 base64url(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
@@ -61,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto check = tokens.verify(token, kNow);
     if (check.error) {
         // Every error has a code and a message (they reach the client's JSON-RPC error).
-        if (!sb::auth::tokenErrorCode(*check.error) || !sb::auth::tokenErrorMessage(*check.error)) __builtin_trap();
+        if (!sb::auth::tokenErrorCode(*check.error) || !sb::auth::tokenErrorMessage(*check.error))
+            __builtin_trap();
     }
     return 0;
 }

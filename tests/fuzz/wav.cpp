@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A copy of exactly `size` bytes, so ASan sees any read beyond the file.
     std::vector<std::uint8_t> file(data, data + size);
     try {
-        auto samples = sb::sip::media::WavFile::parse(sb::sip::media::ByteView{file.data(), file.size()});
+        auto samples =
+            sb::sip::media::WavFile::parse(sb::sip::media::ByteView{file.data(), file.size()});
         if (samples.size() > 2 * size + 256) __builtin_trap();
     } catch (const std::runtime_error&) {
     }

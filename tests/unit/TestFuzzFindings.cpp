@@ -27,26 +27,31 @@ TEST_CASE("Rejecting an m-section whose m= line lacks fields does not throw", "[
     media::rejectSection(sdp.sections[0]);
     CHECK(sdp.sections[0].port == 0);
     CHECK(sdp.sections[0].direction == "inactive");
-    auto full = media::SessionDescription::parse("v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n");
+    auto full =
+        media::SessionDescription::parse("v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n");
     media::rejectSection(full.sections[0]);
     CHECK(full.sections[0].lines[0] == "m=video 0 UDP/TLS/RTP/SAVPF 96");
 }
 
-TEST_CASE("SIP SDP that would make sofia-sip ask for 2 GB is refused before it parses it", "[fuzz][sip]") {
-    const std::string head = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n";
-    for (std::string mline : {"m=video 9 UDP/a::0\r\n", "m=audio 4000 R\xa3\xa3TP/AVP 0\r\n", "m=audio 4000 RTP/AVP\r\n",
-                              "m=audio x RTP/AVP 0\r\n"}) {
+TEST_CASE("SIP SDP that would make sofia-sip ask for 2 GB is refused before it parses it",
+          "[fuzz][sip]") {
+    const std::string head =
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n";
+    for (std::string mline : {"m=video 9 UDP/a::0\r\n", "m=audio 4000 R\xa3\xa3TP/AVP 0\r\n",
+                              "m=audio 4000 RTP/AVP\r\n", "m=audio x RTP/AVP 0\r\n"}) {
         INFO(mline);
         auto d = sip::parseAudioSdp(head + mline);
         CHECK_FALSE(d.ok);
         CHECK_FALSE(d.error.empty());
     }
-    auto good = sip::parseAudioSdp(head + "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n");
+    auto good = sip::parseAudioSdp(
+        head + "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n");
     CHECK(good.ok);
     CHECK(good.port == 4000);
 }
 
-TEST_CASE("Subscriptions whose stream alias is not UTF-8 are stored, not thrown on", "[fuzz][state]") {
+TEST_CASE("Subscriptions whose stream alias is not UTF-8 are stored, not thrown on",
+          "[fuzz][state]") {
     state::SqliteSessionStore db(":memory:");
     state::Participant p;
     p.id = "p1";
@@ -66,9 +71,12 @@ TEST_CASE("A BXML document that is not UTF-8 is refused whole", "[fuzz][voice]")
     using sb::voice::bxml::BxmlError;
     CHECK_THROWS_WITH(sb::voice::bxml::parse("<Response><Tag>\xd8</Tag></Response>"),
                       Catch::Contains("not UTF-8 at byte 15"));
-    CHECK_THROWS_AS(sb::voice::bxml::parse("<Response><Tag>\xed\xa0\x80</Tag></Response>"), BxmlError);  // a surrogate
-    CHECK_THROWS_AS(sb::voice::bxml::parse("<Response><Tag>\xc0\xaf</Tag></Response>"), BxmlError);      // overlong
-    CHECK(sb::voice::bxml::parse("<Response><Tag>caf\xc3\xa9 \xf0\x9f\x93\x9e</Tag></Response>").size() == 1);
+    CHECK_THROWS_AS(sb::voice::bxml::parse("<Response><Tag>\xed\xa0\x80</Tag></Response>"),
+                    BxmlError);  // a surrogate
+    CHECK_THROWS_AS(sb::voice::bxml::parse("<Response><Tag>\xc0\xaf</Tag></Response>"),
+                    BxmlError);  // overlong
+    CHECK(sb::voice::bxml::parse("<Response><Tag>caf\xc3\xa9 \xf0\x9f\x93\x9e</Tag></Response>")
+              .size() == 1);
 }
 
 TEST_CASE("An m= line after a lone CR is checked too", "[fuzz][sip]") {

@@ -40,8 +40,7 @@ class BrowserPeerConnection : public PeerConnectionPort {
     void setLocalDescription(const std::string& type, const std::string& sdp, Done done) override {
         sb_pc_set(pc_, 0, type.c_str(), sdp.c_str(), settle(std::move(done)));
     }
-    void setRemoteDescription(const std::string& type, const std::string& sdp,
-                              Done done) override {
+    void setRemoteDescription(const std::string& type, const std::string& sdp, Done done) override {
         sb_pc_set(pc_, 1, type.c_str(), sdp.c_str(), settle(std::move(done)));
     }
     bool insertDtmf(const std::string& streamId, const std::string& tones) override {

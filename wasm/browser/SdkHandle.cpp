@@ -82,9 +82,8 @@ void SdkHandle::unpublish(int promise, std::vector<std::string> streamIds) {
 }
 
 void SdkHandle::getStats(int promise, const std::string& which) {
-    client_.getStats(which, [promise](const Error& e, const std::string& json) {
-        settle(promise, e, json);
-    });
+    client_.getStats(
+        which, [promise](const Error& e, const std::string& json) { settle(promise, e, json); });
 }
 
 }  // namespace sb::sdk::browser

@@ -278,7 +278,8 @@ void Client::unpublish(std::vector<std::string> streamIds, Done done) {
 bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
     Scope scope(events_);
     if (publisher_->sendDtmf(tones, streamId)) return true;
-    if (publisher_->streamCount() == 0 || (!streamId.empty() && !publisher_->has(streamId))) return false;
+    if (publisher_->streamCount() == 0 || (!streamId.empty() && !publisher_->has(streamId)))
+        return false;
     // Janus negotiates no telephone-event with browsers, so RTCDTMFSender cannot send; the
     // server carries the tones to the phones that hear us (docs/protocol.md `sendDtmf`).
     Json params = Json::object();

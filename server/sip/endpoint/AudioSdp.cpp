@@ -36,8 +36,9 @@ namespace {
 // RFC 8866 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E.
 bool isTokenChar(char c) {
     auto b = static_cast<unsigned char>(c);
-    return b == 0x21 || (b >= 0x23 && b <= 0x27) || b == 0x2A || b == 0x2B || b == 0x2D || b == 0x2E ||
-           (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x5E && b <= 0x7E);
+    return b == 0x21 || (b >= 0x23 && b <= 0x27) || b == 0x2A || b == 0x2B || b == 0x2D ||
+           b == 0x2E || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) ||
+           (b >= 0x5E && b <= 0x7E);
 }
 
 // Each "m=<media> <port>[/<count>] <proto> <fmt> ..." (RFC 8866 §5.14): media, proto parts and fmts
@@ -60,8 +61,11 @@ bool mediaLinesWellFormed(std::string_view text) {
         // <port>[/<number of ports>]: 1 to 5 digits each.
         auto port = fields[1];
         auto slash = port.find('/');
-        for (auto part : {port.substr(0, slash), slash == std::string_view::npos ? std::string_view("0") : port.substr(slash + 1)}) {
-            if (part.empty() || part.size() > 5 || part.find_first_not_of("0123456789") != std::string_view::npos)
+        for (auto part :
+             {port.substr(0, slash),
+              slash == std::string_view::npos ? std::string_view("0") : port.substr(slash + 1)}) {
+            if (part.empty() || part.size() > 5 ||
+                part.find_first_not_of("0123456789") != std::string_view::npos)
                 return false;
         }
         for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -70,7 +74,9 @@ bool mediaLinesWellFormed(std::string_view text) {
             if (i == 1) continue;
             for (char c : f)
                 if (!(isTokenChar(c) || (i == 2 && c == '/'))) return false;
-            if (i == 2 && (f.front() == '/' || f.back() == '/' || f.find("//") != std::string_view::npos)) return false;
+            if (i == 2 &&
+                (f.front() == '/' || f.back() == '/' || f.find("//") != std::string_view::npos))
+                return false;
         }
     }
     return true;
@@ -125,8 +131,8 @@ AudioDescription parseAudioSdp(std::string_view text) {
         out.port = static_cast<std::uint16_t>(m->m_port);
         // Media-level direction (the parser's m_mode, sendrecv by default) within the
         // session-level one.
-        const unsigned mode =
-            m->m_mode & static_cast<unsigned>(sdp_attribute_mode(session->sdp_attributes, sdp_sendrecv));
+        const unsigned mode = m->m_mode & static_cast<unsigned>(sdp_attribute_mode(
+                                              session->sdp_attributes, sdp_sendrecv));
         const bool nullAddress = out.address == "0.0.0.0";
         out.sends = (mode & sdp_sendonly) != 0;
         out.receives = (mode & sdp_recvonly) != 0 && !nullAddress;

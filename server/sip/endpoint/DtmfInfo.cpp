@@ -1,6 +1,5 @@
 #include "server/sip/endpoint/DtmfInfo.hpp"
 
-
 namespace sb::sip {
 
 namespace {

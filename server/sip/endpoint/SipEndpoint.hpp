@@ -56,16 +56,16 @@ struct LocalMedia {
 };
 
 struct InboundInvite {
-    std::string callId;      // our id for the call (stable, unique), not the SIP Call-ID
-    std::string sipCallId;   // the Call-ID header, as received
-    std::string from;        // the From header value (display name, URI, tag), as received
-    std::string to;          // the To header value, as received
-    std::string requestUri;  // the Request-URI, as received
-    std::string requestUser; // its user part, from sofia's URI parser ("" if none)
-    std::string fromUser;    // the From URI's user part, from sofia's URI parser ("" if none)
+    std::string callId;         // our id for the call (stable, unique), not the SIP Call-ID
+    std::string sipCallId;      // the Call-ID header, as received
+    std::string from;           // the From header value (display name, URI, tag), as received
+    std::string to;             // the To header value, as received
+    std::string requestUri;     // the Request-URI, as received
+    std::string requestUser;    // its user part, from sofia's URI parser ("" if none)
+    std::string fromUser;       // the From URI's user part, from sofia's URI parser ("" if none)
     std::string sourceAddress;  // IP address the INVITE came from (the packet's, not Via's)
-    std::string userToUser;  // raw User-To-User header value ("" if absent), RFC 7433; several
-                             // header fields are joined with ","
+    std::string userToUser;     // raw User-To-User header value ("" if absent), RFC 7433; several
+                                // header fields are joined with ","
     // The header's values as parseUui reads them (UserToUser.hpp); empty when it is absent or
     // malformed, and then userToUserError says why. The endpoint accepts the INVITE either way:
     // whether the values are good enough (a participant token, say) is the app's decision.
@@ -84,7 +84,7 @@ struct OutboundCall {
     std::string fromUri;     // From; "" = sip:switchboard@<bindAddress>:<port>
     std::string userToUser;  // User-To-User header value ("" = none), e.g. "{jwt};encoding=jwt"
     std::vector<std::string> diversion;  // info: Diversion header values, top first (RFC 5806)
-    LocalMedia local;        // our RTP address/port and codec preference for the SDP offer
+    LocalMedia local;  // our RTP address/port and codec preference for the SDP offer
     std::chrono::seconds timeout{30};  // no answer by then → CANCEL and onFailed(408)
 };
 
@@ -96,9 +96,9 @@ struct SipConfig {
     std::string userAgent = "switchboard";  // User-Agent / Server header
     std::size_t maxCalls = 200;             // concurrent calls, both directions; more → 503
     std::size_t maxMessageBytes = 65536;    // larger SIP messages are refused by sofia's transport
-    unsigned tcpIdleSeconds = 300;          // a TCP connection with no traffic for this long is closed
-    unsigned messageTimeoutSeconds = 10;    // a message not complete within this is dropped (and
-                                            // its TCP connection closed): slow senders
+    unsigned tcpIdleSeconds = 300;  // a TCP connection with no traffic for this long is closed
+    unsigned messageTimeoutSeconds = 10;  // a message not complete within this is dropped (and
+                                          // its TCP connection closed): slow senders
     // RFC 4028 session timer offered and demanded (Session-Expires, seconds; 0 = off) and the
     // smallest interval accepted (Min-SE; shorter requests get 422). The far end refreshes; a
     // session it does not refresh in time is ended with BYE (§10).

@@ -45,7 +45,6 @@ bool hasLineBreak(const std::string& s) {
     return s.find_first_of("\r\n") != std::string::npos;
 }
 
-
 const char* standardPhrase(int status) {
     const char* p = sip_status_phrase(status);
     return p ? p : "";
@@ -79,8 +78,8 @@ RemoteMedia remoteFrom(const AudioDescription& d) {
     return r;
 }
 
-std::vector<std::string> unknownHeaderValues(const sip_t* sip, const char* name, std::size_t maxCount,
-                                             std::size_t maxLength) {
+std::vector<std::string> unknownHeaderValues(const sip_t* sip, const char* name,
+                                             std::size_t maxCount, std::size_t maxLength) {
     std::vector<std::string> out;
     if (!sip) return out;
     for (const sip_unknown_t* u = sip->sip_unknown; u && out.size() < maxCount; u = u->un_next) {

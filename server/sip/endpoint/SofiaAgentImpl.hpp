@@ -37,10 +37,10 @@ class SofiaUserAgent::Impl {
         su_timer_t* timer = nullptr;  // outbound answer timeout
         std::vector<G711> offered;    // inbound: G.711 codecs of the offer
         int offeredTelephoneEventPt = -1;
-        std::string localSdp;  // what we sent (answer, or offer), for re-INVITEs
+        std::string localSdp;        // what we sent (answer, or offer), for re-INVITEs
         AudioSdpParams localParams;  // what localSdp was built from
         std::uint64_t localVersion = 1;
-        RemoteMedia remote;    // the far end's media as last described
+        RemoteMedia remote;  // the far end's media as last described
         // info (SofiaInfo.cpp): the INFO rate limit's token bucket, and the CSeq of the last
         // INFO whose digit was reported (a second request with it is not a second key press).
         double infoTokens = -1;  // < 0: not started

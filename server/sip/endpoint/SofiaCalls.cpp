@@ -69,7 +69,8 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     if (stopping_) return sink_.failed(callId, 503, "SIP endpoint stopping");
     if (active >= config_.maxCalls) return sink_.failed(callId, 503, "Too many calls");
     const bool sipUri = out.toUri.rfind("sip:", 0) == 0 || out.toUri.rfind("sips:", 0) == 0;
-    bool lineBreak = hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) || hasLineBreak(out.userToUser);
+    bool lineBreak =
+        hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) || hasLineBreak(out.userToUser);
     for (const auto& d : out.diversion) lineBreak = lineBreak || hasLineBreak(d);
     if (!sipUri || lineBreak) return sink_.failed(callId, 400, "Invalid destination or header");
     const std::string from = !out.fromUri.empty() ? out.fromUri
@@ -98,7 +99,8 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     c.localSdp = buildAudioSdp(p);
     // Extra headers, one field per line (sofia parses the string as header fields).
     std::string extra = out.userToUser.empty() ? "" : "User-To-User: " + out.userToUser;
-    for (const auto& d : out.diversion) extra += (extra.empty() ? "" : "\r\n") + ("Diversion: " + d);
+    for (const auto& d : out.diversion)
+        extra += (extra.empty() ? "" : "\r\n") + ("Diversion: " + d);
     nua_invite(nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(c.localSdp.c_str()),
                TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())), TAG_END());
 

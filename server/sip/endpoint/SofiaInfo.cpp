@@ -56,15 +56,16 @@ void SofiaUserAgent::Impl::onInfo(nua_handle_t* nh, Call* call, sip_t const* sip
         return;
     }
     const sip_payload_t* payload = sip->sip_payload;
-    const std::string_view bodyText =
-        payload && payload->pl_data ? std::string_view(payload->pl_data, payload->pl_len)
-                                    : std::string_view{};
+    const std::string_view bodyText = payload && payload->pl_data
+                                          ? std::string_view(payload->pl_data, payload->pl_len)
+                                          : std::string_view{};
     if (bodyText.size() > config_.infoMaxBodyBytes) {
         nua_respond(nh, SIP_413_REQUEST_TOO_LARGE, NUTAG_WITH_THIS(nua_), TAG_END());
         return;
     }
     const sip_content_type_t* ct = sip->sip_content_type;
-    const std::string_view type = ct && ct->c_type ? std::string_view(ct->c_type) : std::string_view{};
+    const std::string_view type =
+        ct && ct->c_type ? std::string_view(ct->c_type) : std::string_view{};
     const DtmfInfo info = parseDtmfInfo(type, bodyText);
     switch (info.kind) {
         case DtmfInfo::Kind::Unsupported:

@@ -243,13 +243,16 @@ void CallAudioPipeline::finishDtmf(bool completed) {
 CallAudioPipeline::Stats CallAudioPipeline::stats() const {
     const Counters& c = counters_;
     auto v = [](const Counter& a) { return a.load(std::memory_order_relaxed); };
-    return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped),  v(c.phonePacketsIn),
-                 v(c.phonePacketsDropped), v(c.phonePacketsOut),     v(c.janusPacketsOut),
-                 v(c.framesMixed),         v(c.concealedFrames),     v(c.playbackFrames),
-                 v(c.dtmfPacketsOut),      v(c.dtmfDigitsIn),        v(c.ticks),
-                 v(c.skippedTicks),        v(c.callbackErrors),      v(c.phonePacketsForeign),
-                 v(c.phonePacketsSuppressed), sender_.ssrc(),
-                 v(c.dtmfDigitsRefused),   v(c.dtmfDigitsInfo),      v(c.dtmfDigitsOtherSource)};
+    return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped),
+                 v(c.phonePacketsIn),      v(c.phonePacketsDropped),
+                 v(c.phonePacketsOut),     v(c.janusPacketsOut),
+                 v(c.framesMixed),         v(c.concealedFrames),
+                 v(c.playbackFrames),      v(c.dtmfPacketsOut),
+                 v(c.dtmfDigitsIn),        v(c.ticks),
+                 v(c.skippedTicks),        v(c.callbackErrors),
+                 v(c.phonePacketsForeign), v(c.phonePacketsSuppressed),
+                 sender_.ssrc(),           v(c.dtmfDigitsRefused),
+                 v(c.dtmfDigitsInfo),      v(c.dtmfDigitsOtherSource)};
 }
 
 }  // namespace sb::sip::media

@@ -46,14 +46,14 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         boost::asio::ip::address roomAddress;   // where Janus forwards to; loopback normally
         G711Law phoneLaw = G711Law::Mu;         // the codec negotiated with the phone
         std::optional<std::uint8_t> phoneEventPayloadType;  // its telephone-event PT, if any
-        std::optional<Endpoint> phoneRemote;     // from the phone's SDP (set later for outbound)
-        std::optional<Endpoint> janusRemote;     // the room's remote publisher (or set later)
-        std::uint32_t janusSsrc = 1000;          // 1000 + 10·mindex (janus-notes §5)
+        std::optional<Endpoint> phoneRemote;  // from the phone's SDP (set later for outbound)
+        std::optional<Endpoint> janusRemote;  // the room's remote publisher (or set later)
+        std::uint32_t janusSsrc = 1000;       // 1000 + 10·mindex (janus-notes §5)
         // Room streams' jitter buffers: frames, adaptive between the two (JitterBuffer). On one
         // host Janus forwards smoothly, so one frame is enough until a late packet says otherwise.
         std::size_t jitterMinDepth = 1;
         std::size_t jitterMaxDepth = 6;
-        std::optional<std::uint32_t> phoneSsrc;  // random when unset (RFC 3550 §8)
+        std::optional<std::uint32_t> phoneSsrc;             // random when unset (RFC 3550 §8)
         std::optional<std::uint16_t> phoneInitialSequence;  // random when unset (tests fix them)
         std::optional<std::uint32_t> phoneInitialTimestamp;
         // Who RTP is accepted from, the reflection limit and the inactivity timeout
@@ -74,9 +74,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
                       framesMixed = 0, concealedFrames = 0, playbackFrames = 0, dtmfPacketsOut = 0,
                       dtmfDigitsIn = 0, ticks = 0, skippedTicks = 0, callbackErrors = 0,
                       phonePacketsForeign = 0, phonePacketsSuppressed = 0;
-        std::uint32_t phoneSsrc = 0;  // the SSRC of what we send to the phone
-        std::uint64_t dtmfDigitsRefused = 0;  // sendDtmf while the send queue was full
-        std::uint64_t dtmfDigitsInfo = 0;     // info: of dtmfDigitsIn, those from SIP INFO
+        std::uint32_t phoneSsrc = 0;              // the SSRC of what we send to the phone
+        std::uint64_t dtmfDigitsRefused = 0;      // sendDtmf while the send queue was full
+        std::uint64_t dtmfDigitsInfo = 0;         // info: of dtmfDigitsIn, those from SIP INFO
         std::uint64_t dtmfDigitsOtherSource = 0;  // info: dropped, not the call's digit source
     };
 
@@ -112,7 +112,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
 
     void play(std::vector<std::int16_t> samples, PlayMode mode, PlaybackQueue::Done done = {});
     // Speech still being synthesized: plays as it grows (PlaybackQueue).
-    void play(std::unique_ptr<SpeechStream::Reader> stream, PlayMode mode, PlaybackQueue::Done done = {});
+    void play(std::unique_ptr<SpeechStream::Reader> stream, PlayMode mode,
+              PlaybackQueue::Done done = {});
     void stopPlayback();
     // Throws std::invalid_argument for characters outside "0-9*#ABCD" and the pauses ", w W",
     // std::logic_error if the phone did not negotiate telephone-event. `done` runs when all queued
@@ -205,8 +206,8 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
             phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
             playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0}, dtmfDigitsRefused{0},
-            dtmfDigitsInfo{0}, dtmfDigitsOtherSource{0};
+            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0},
+            dtmfDigitsRefused{0}, dtmfDigitsInfo{0}, dtmfDigitsOtherSource{0};
     };
     Counters counters_;
 };

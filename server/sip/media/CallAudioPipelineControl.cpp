@@ -34,12 +34,13 @@ void CallAudioPipeline::addStreamNow(const RoomStreamSpec& spec) {
     if (it != streams_.end()) {
         if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType)
             return;
-        it->second =
-            std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterMinDepth, config_.jitterMaxDepth);
+        it->second = std::make_unique<RoomStream>(spec.codec, spec.payloadType,
+                                                  config_.jitterMinDepth, config_.jitterMaxDepth);
         return;
     }
     streams_.emplace_back(
-        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType, config_.jitterMinDepth, config_.jitterMaxDepth));
+        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType,
+                                                config_.jitterMinDepth, config_.jitterMaxDepth));
     mixer_.addInput(spec.ssrc);
 }
 

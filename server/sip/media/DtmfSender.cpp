@@ -45,7 +45,8 @@ void DtmfSender::enqueue(std::string_view digits, std::chrono::milliseconds tone
                                         "' is not a digit (0-9 * # A-D) or a pause (, w W)");
     }
     if (queue_.size() + digits.size() > config_.maxQueued)
-        throw std::length_error("DTMF: " + std::to_string(queue_.size()) + " digits are waiting; at most " +
+        throw std::length_error("DTMF: " + std::to_string(queue_.size()) +
+                                " digits are waiting; at most " +
                                 std::to_string(config_.maxQueued) + " may");
     // A tone lasts at least one packet; its 16-bit duration caps it at 8.19 s at 8 kHz (long
     // events would need §2.5.1.3 segments).

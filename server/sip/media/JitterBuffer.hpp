@@ -13,10 +13,10 @@
 // everything behind it by those frames, i.e. the depth grows by them, up to maxDepth, and the
 // packet is not lost (the concealment stands in for the wait, like NetEq's "expand"). The depth
 // never shrinks during a talk spurt, since dropping audio to catch up is an audible glitch; it
-// returns to minDepth when the stream goes idle. Sequence numbers are compared modulo 2^16 as in RFC 3550 appendix A.1: duplicates and
-// packets behind the playout point are dropped; a jump ahead beyond the ring resynchronises, and
-// a jump of more than kMaxDropout (or back by more than kMaxMisorder) is only believed when the
-// next packet follows it in sequence (A.1's "probation").
+// returns to minDepth when the stream goes idle. Sequence numbers are compared modulo 2^16 as in
+// RFC 3550 appendix A.1: duplicates and packets behind the playout point are dropped; a jump ahead
+// beyond the ring resynchronises, and a jump of more than kMaxDropout (or back by more than
+// kMaxMisorder) is only believed when the next packet follows it in sequence (A.1's "probation").
 
 #include <array>
 #include <cstddef>

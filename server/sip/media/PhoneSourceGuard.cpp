@@ -39,7 +39,8 @@ void PhoneSourceGuard::received(const Endpoint& from, Clock::time_point now) {
 }
 
 std::optional<PhoneSourceGuard::Endpoint> PhoneSourceGuard::sendTarget() {
-    if (!remote_ || !phoneReceives_ || (!confirmed_ && unconfirmedSent_ >= config_.unconfirmedSendLimit)) {
+    if (!remote_ || !phoneReceives_ ||
+        (!confirmed_ && unconfirmedSent_ >= config_.unconfirmedSendLimit)) {
         ++stats_.suppressed;
         return std::nullopt;
     }
@@ -48,7 +49,8 @@ std::optional<PhoneSourceGuard::Endpoint> PhoneSourceGuard::sendTarget() {
 }
 
 bool PhoneSourceGuard::timedOut(Clock::time_point now) {
-    if (!started_ || reported_ || !phoneSends_ || config_.inactivityTimeout == Clock::duration::zero())
+    if (!started_ || reported_ || !phoneSends_ ||
+        config_.inactivityTimeout == Clock::duration::zero())
         return false;
     if (now - lastHeard_ < config_.inactivityTimeout) return false;
     reported_ = true;

@@ -30,7 +30,7 @@ class PhoneSourceGuard {
 
     struct Config {
         bool latch = false;
-        std::uint32_t unconfirmedSendLimit = 250;      // 5 s of 20 ms frames; 0 = none sent
+        std::uint32_t unconfirmedSendLimit = 250;  // 5 s of 20 ms frames; 0 = none sent
         Clock::duration inactivityTimeout = std::chrono::seconds(30);  // zero = never
     };
 

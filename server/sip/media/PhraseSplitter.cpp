@@ -3,8 +3,12 @@
 namespace sb::sip::media {
 
 namespace {
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool sentenceEnd(char c) { return c == '.' || c == '!' || c == '?' || c == ';' || c == ':'; }
+bool space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+bool sentenceEnd(char c) {
+    return c == '.' || c == '!' || c == '?' || c == ';' || c == ':';
+}
 }  // namespace
 
 std::vector<std::string> PhraseSplitter::split(const std::string& text) {
@@ -22,7 +26,8 @@ std::vector<std::string> PhraseSplitter::split(const std::string& text) {
         }
         // A break is only ever taken at a space after a word: "3.5", "e.g." and "1,000" stay whole.
         char before = i > 0 ? text[i - 1] : ' ';
-        bool cut = inWord && (sentenceEnd(before) || (before == ',' && words >= kMinWordsAtComma) || words >= kMaxWords);
+        bool cut = inWord && (sentenceEnd(before) || (before == ',' && words >= kMinWordsAtComma) ||
+                              words >= kMaxWords);
         inWord = false;
         if (cut) {
             phrases.push_back(std::move(current));
@@ -32,8 +37,10 @@ std::vector<std::string> PhraseSplitter::split(const std::string& text) {
     }
     if (!current.empty()) {
         // Trailing spaces alone are not a phrase: they go with the one before.
-        if (words == 0 && !phrases.empty()) phrases.back() += current;
-        else phrases.push_back(std::move(current));
+        if (words == 0 && !phrases.empty())
+            phrases.back() += current;
+        else
+            phrases.push_back(std::move(current));
     }
     return phrases;
 }

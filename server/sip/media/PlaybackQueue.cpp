@@ -13,7 +13,8 @@ void PlaybackQueue::enqueue(std::vector<std::int16_t> samples, PlayMode mode, Do
     clips_.push_back(Clip{std::move(samples), nullptr, 0, mode, std::move(done)});
 }
 
-void PlaybackQueue::enqueueStream(std::shared_ptr<SpeechStream::Reader> stream, PlayMode mode, Done done) {
+void PlaybackQueue::enqueueStream(std::shared_ptr<SpeechStream::Reader> stream, PlayMode mode,
+                                  Done done) {
     if (clips_.size() >= kMaxClips || !stream) {
         if (done) done(false);
         return;

@@ -52,7 +52,8 @@ void RecordingTap::tick(const PcmFrame& heard) {
     for (auto s : said) energy += std::abs(static_cast<int>(s));
     bool silent = energy / static_cast<long>(kFrameSamples) < config_.silenceLevel;
     silentRun_ = silent ? silentRun_ + 1 : 0;
-    if (config_.silenceFrames && silentRun_ >= config_.silenceFrames) return end(EndReason::Silence);
+    if (config_.silenceFrames && silentRun_ >= config_.silenceFrames)
+        return end(EndReason::Silence);
     if (config_.maxFrames && recorded >= config_.maxFrames) return end(EndReason::MaxDuration);
 }
 
@@ -61,7 +62,9 @@ void RecordingTap::digit(char d) {
     if (config_.terminatingDigits.find(d) != std::string::npos) end(EndReason::Digit, d);
 }
 
-void RecordingTap::closed() { end(EndReason::Hangup); }
+void RecordingTap::closed() {
+    end(EndReason::Hangup);
+}
 
 void RecordingTap::end(EndReason reason, char digit) {
     if (done_) return;

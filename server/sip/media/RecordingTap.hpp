@@ -34,7 +34,7 @@ class RecordingTap : public AudioTap {
         // A frame whose mean absolute sample is below this is silence (about -47 dBFS: line
         // noise and comfort noise stay under it, speech does not).
         int silenceLevel = 150;
-        std::string terminatingDigits;    // any of these ends it (Bandwidth: <Record> "#")
+        std::string terminatingDigits;      // any of these ends it (Bandwidth: <Record> "#")
         std::size_t maxBufferedFrames = 8;  // phone audio ahead of the ticks; older is dropped
     };
     // Takes one block (interleaved when Split); false: it was dropped (queue full).
@@ -52,7 +52,7 @@ class RecordingTap : public AudioTap {
     void stop() { stopRequested_.store(true); }  // takes effect at the next tick
 
     int channels() const { return config_.layout == Layout::Split ? 2 : 1; }
-    std::uint64_t frames() const { return frames_.load(); }         // recorded (not paused) ticks
+    std::uint64_t frames() const { return frames_.load(); }          // recorded (not paused) ticks
     std::uint64_t droppedFrames() const { return dropped_.load(); }  // refused by the sink
     std::uint64_t phoneSamplesDropped() const { return phoneOverflow_.load(); }
 

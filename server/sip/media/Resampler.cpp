@@ -24,7 +24,8 @@ std::int16_t toPcm16(float v) {
 }  // namespace
 
 Resampler::Resampler(int inputRate) : state_(std::make_unique<State>()) {
-    if (inputRate <= 0) throw std::runtime_error("sample rate " + std::to_string(inputRate) + " Hz is not valid");
+    if (inputRate <= 0)
+        throw std::runtime_error("sample rate " + std::to_string(inputRate) + " Hz is not valid");
     if (inputRate == kOutputRate) {
         state_->passthrough = true;
         return;
@@ -36,7 +37,8 @@ Resampler::Resampler(int inputRate) : state_(std::make_unique<State>()) {
                                          SPEEX_RESAMPLER_QUALITY_DESKTOP, &err);
     if (!state_->speex || err != RESAMPLER_ERR_SUCCESS)
         throw std::runtime_error("cannot resample from " + std::to_string(inputRate) + " Hz");
-    // Dropped at the start and flushed at the end (finish), so the clip keeps its timing and length.
+    // Dropped at the start and flushed at the end (finish), so the clip keeps its timing and
+    // length.
     state_->skip = static_cast<std::size_t>(speex_resampler_get_output_latency(state_->speex));
 }
 
@@ -68,7 +70,8 @@ void Resampler::push(const float* input, std::size_t count, std::vector<std::int
 
 void Resampler::finish(std::vector<std::int16_t>& out) {
     if (state_->passthrough) return;
-    std::vector<float> zeros(static_cast<std::size_t>(speex_resampler_get_input_latency(state_->speex)), 0.0f);
+    std::vector<float> zeros(
+        static_cast<std::size_t>(speex_resampler_get_input_latency(state_->speex)), 0.0f);
     // Only what corresponds to real input: the zeros' own output is dropped.
     auto before = out.size();
     push(zeros.data(), zeros.size(), out);

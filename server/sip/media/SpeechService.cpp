@@ -19,7 +19,9 @@ struct SpeechService::Job {
 };
 
 namespace {
-std::size_t bytesOf(const SpeechStream& clip) { return clip.size() * sizeof(std::int16_t); }
+std::size_t bytesOf(const SpeechStream& clip) {
+    return clip.size() * sizeof(std::int16_t);
+}
 }  // namespace
 
 SpeechService::SpeechService(Config config, Engine engine)
@@ -44,10 +46,12 @@ SpeechService::~SpeechService() {
         left.swap(pending_);
     }
     for (auto& entry : left)
-        if (auto stream = entry.second.lock()) stream->finish("text to speech stopped: the server is shutting down");
+        if (auto stream = entry.second.lock())
+            stream->finish("text to speech stopped: the server is shutting down");
 }
 
-std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& text, const std::string& voice) {
+std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& text,
+                                                           const std::string& voice) {
     // The voice name has no NUL: "voice\0text" cannot collide between two requests.
     Key key = voice + '\0' + text;
     std::shared_ptr<SpeechStream> stream;
@@ -64,7 +68,8 @@ std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& te
         auto running = pending_.find(key);
         if (running != pending_.end())
             if (auto shared = running->second.lock())
-                if ((reader = SpeechStream::Reader::join(shared))) return reader;  // already being synthesized
+                if ((reader = SpeechStream::Reader::join(shared)))
+                    return reader;  // already being synthesized
         stream = std::make_shared<SpeechStream>();
         reader = std::make_unique<SpeechStream::Reader>(stream);
         pending_[key] = stream;
@@ -72,8 +77,10 @@ std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& te
     auto job = std::make_shared<Job>();
     job->key = std::move(key);
     job->voice = voice;
-    if (config_.phrases) job->phrases = PhraseSplitter::split(text);
-    else if (!text.empty()) job->phrases.push_back(text);
+    if (config_.phrases)
+        job->phrases = PhraseSplitter::split(text);
+    else if (!text.empty())
+        job->phrases.push_back(text);
     job->stream = stream;
     boost::asio::post(*pool_, [this, job] { step(job); });
     return reader;
@@ -85,8 +92,10 @@ void SpeechService::synthesize(const std::string& text, const std::string& voice
     // The reader lives in the callback (kept by the stream until it finishes): the synthesis
     // stays wanted until then.
     stream->onFinish([reader, done](const std::shared_ptr<SpeechStream>& s) {
-        if (s->state() == SpeechStream::State::Complete) done(s, {});
-        else done(nullptr, s->error());
+        if (s->state() == SpeechStream::State::Complete)
+            done(s, {});
+        else
+            done(nullptr, s->error());
     });
 }
 
@@ -125,7 +134,9 @@ void SpeechService::step(const std::shared_ptr<Job>& job) {
         boost::asio::post(*pool_, [this, job] { step(job); });
         return;
     }
-    if (stream->size() == 0) return end(*job, false, job->skipped.empty() ? "text to speech produced no audio" : job->skipped);
+    if (stream->size() == 0)
+        return end(*job, false,
+                   job->skipped.empty() ? "text to speech produced no audio" : job->skipped);
     end(*job, true, {});
 }
 
@@ -137,9 +148,12 @@ void SpeechService::end(const Job& job, bool whole, const std::string& error) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = pending_.find(job.key);
         if (it != pending_.end() && it->second.lock() == stream) pending_.erase(it);
-        if (whole) remember(job.key, stream);
-        else if (stream->abandoned()) ++stats_.cancelled;
-        else ++stats_.failures;
+        if (whole)
+            remember(job.key, stream);
+        else if (stream->abandoned())
+            ++stats_.cancelled;
+        else
+            ++stats_.failures;
     }
     stream->finish(error);
 }

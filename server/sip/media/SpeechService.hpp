@@ -30,7 +30,8 @@ class SpeechService {
         std::size_t workers = 2;
         std::size_t cacheBytes = 32 * 1024 * 1024;  // 0: no cache
         bool warmUp = true;  // the real engine only: warm flite's voices on a worker at once
-        bool phrases = true;  // false: the whole text goes to the engine at once (the bench's baseline)
+        bool phrases =
+            true;  // false: the whole text goes to the engine at once (the bench's baseline)
     };
     struct Stats {
         std::uint64_t hits = 0, misses = 0, failures = 0, cancelled = 0;
@@ -45,7 +46,8 @@ class SpeechService {
     // How text (one phrase of the sentence, PhraseSplitter) becomes speech;
     // SpeechSynthesizer::stream unless a test replaces it. Throws on failure; returns false when
     // the sink stopped it.
-    using Engine = std::function<bool(const std::string& text, const std::string& voice, const Sink& sink)>;
+    using Engine =
+        std::function<bool(const std::string& text, const std::string& voice, const Sink& sink)>;
 
     explicit SpeechService(Config config, Engine engine = {});
     ~SpeechService();  // stops the synthesis in progress; streams not finished fail

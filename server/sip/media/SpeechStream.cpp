@@ -10,9 +10,11 @@ SpeechStream::Reader::Reader(std::shared_ptr<SpeechStream> stream) : stream_(std
     stream_->everRead_ = true;
 }
 
-std::unique_ptr<SpeechStream::Reader> SpeechStream::Reader::join(const std::shared_ptr<SpeechStream>& stream) {
+std::unique_ptr<SpeechStream::Reader> SpeechStream::Reader::join(
+    const std::shared_ptr<SpeechStream>& stream) {
     std::lock_guard<std::mutex> lock(stream->mutex_);
-    if ((stream->everRead_ && stream->readers_ == 0) || stream->state_ == State::Failed) return nullptr;
+    if ((stream->everRead_ && stream->readers_ == 0) || stream->state_ == State::Failed)
+        return nullptr;
     ++stream->readers_;
     stream->everRead_ = true;
     return std::unique_ptr<Reader>(new Reader(stream, Counted{}));
@@ -99,8 +101,9 @@ void SpeechStream::onFinish(std::function<void(const std::shared_ptr<SpeechStrea
 
 bool SpeechStream::waitForSamples(std::size_t count, std::chrono::milliseconds timeout) const {
     std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return samples_.size() >= count || state_ != State::Growing; }) &&
-           samples_.size() >= count;
+    return changed_.wait_for(lock, timeout, [&] {
+        return samples_.size() >= count || state_ != State::Growing;
+    }) && samples_.size() >= count;
 }
 
 bool SpeechStream::waitFinished(std::chrono::milliseconds timeout) const {

@@ -26,7 +26,7 @@ namespace {
 
 // What flite's streaming callback feeds while one utterance of a voice is synthesized.
 struct Feed {
-    std::unique_ptr<Resampler> resampler;  // made at the first samples, at the wave's rate
+    std::unique_ptr<Resampler> resampler;           // made at the first samples, at the wave's rate
     const SpeechSynthesizer::Sink* sink = nullptr;  // null: collect only
     std::vector<std::int16_t>* collect = nullptr;
     double gain = 1.0;
@@ -41,7 +41,8 @@ struct Voice {
     Feed* feed = nullptr;  // set while `busy` is held
 };
 
-constexpr const char* kCalibration = "Thank you for calling. Please press one, or stay on the line.";
+constexpr const char* kCalibration =
+    "Thank you for calling. Please press one, or stay on the line.";
 
 std::int16_t scaled(float v, double gain) {
     return static_cast<std::int16_t>(std::clamp(std::lround(v * 32768.0 * gain), -32768L, 32767L));
@@ -52,10 +53,12 @@ std::int16_t scaled(float v, double gain) {
 int onAudio(const cst_wave* w, int start, int size, int, cst_audio_streaming_info* asi) {
     auto* voice = static_cast<Voice*>(asi->userdata);
     Feed* feed = voice ? voice->feed : nullptr;
-    if (!feed || size <= 0 || w->sample_rate <= 0 || w->num_channels != 1) return CST_AUDIO_STREAM_CONT;
+    if (!feed || size <= 0 || w->sample_rate <= 0 || w->num_channels != 1)
+        return CST_AUDIO_STREAM_CONT;
     if (!feed->resampler) feed->resampler = std::make_unique<Resampler>(w->sample_rate);
     std::vector<float> in(static_cast<std::size_t>(size));
-    for (int i = 0; i < size; ++i) in[static_cast<std::size_t>(i)] = w->samples[start + i] / 32768.0f;
+    for (int i = 0; i < size; ++i)
+        in[static_cast<std::size_t>(i)] = w->samples[start + i] / 32768.0f;
     std::vector<std::int16_t> pcm;
     feed->resampler->push(in.data(), in.size(), pcm);
     // The resampler gives floats back as int16 at unity: apply the voice's gain on the way out.
@@ -120,7 +123,8 @@ std::map<std::string, std::unique_ptr<Voice>>& voices() {
 
 Voice& voiceNamed(const std::string& name) {
     auto it = voices().find(name);
-    if (it == voices().end()) throw std::invalid_argument("unknown text-to-speech voice \"" + name + "\"");
+    if (it == voices().end())
+        throw std::invalid_argument("unknown text-to-speech voice \"" + name + "\"");
     return *it->second;
 }
 
@@ -134,11 +138,16 @@ std::vector<std::int16_t> tailOf(Feed& feed) {
 
 }  // namespace
 
-bool SpeechSynthesizer::knownVoice(const std::string& voice) { return voices().count(voice) != 0; }
+bool SpeechSynthesizer::knownVoice(const std::string& voice) {
+    return voices().count(voice) != 0;
+}
 
-void SpeechSynthesizer::warmUp() { (void)voices(); }
+void SpeechSynthesizer::warmUp() {
+    (void)voices();
+}
 
-bool SpeechSynthesizer::stream(const std::string& text, const std::string& voice, const Sink& sink) {
+bool SpeechSynthesizer::stream(const std::string& text, const std::string& voice,
+                               const Sink& sink) {
     Voice& v = voiceNamed(voice);
     Feed feed;
     feed.sink = &sink;
@@ -148,12 +157,14 @@ bool SpeechSynthesizer::stream(const std::string& text, const std::string& voice
         if (feed.stopped) return false;
     }
     auto tail = tailOf(feed);
-    if (feed.produced + tail.size() == 0) throw std::runtime_error("text to speech produced no audio");
+    if (feed.produced + tail.size() == 0)
+        throw std::runtime_error("text to speech produced no audio");
     if (!tail.empty() && !sink(tail.data(), tail.size())) return false;
     return true;
 }
 
-std::vector<std::int16_t> SpeechSynthesizer::synthesize(const std::string& text, const std::string& voice) {
+std::vector<std::int16_t> SpeechSynthesizer::synthesize(const std::string& text,
+                                                        const std::string& voice) {
     Voice& v = voiceNamed(voice);
     std::vector<std::int16_t> out;
     Feed feed;

@@ -25,7 +25,8 @@ class WavFile {
     static constexpr int kMaxChannels = 8;
     static constexpr double kDefaultMaxSeconds = 3600;
 
-    static std::vector<std::int16_t> read(const std::string& path, double maxSeconds = kDefaultMaxSeconds);
+    static std::vector<std::int16_t> read(const std::string& path,
+                                          double maxSeconds = kDefaultMaxSeconds);
     // The same from bytes already in memory (e.g. fetched over HTTP).
     static std::vector<std::int16_t> parse(ByteView bytes, double maxSeconds = kDefaultMaxSeconds);
 };

@@ -9,7 +9,8 @@
 using namespace sb;
 
 namespace {
-api::ErrorCode errorOf(const api::AccountAuthenticator& a, const std::string& header, const std::string& account) {
+api::ErrorCode errorOf(const api::AccountAuthenticator& a, const std::string& header,
+                       const std::string& account) {
     try {
         a.authorize(header, account);
     } catch (const api::ApiError& e) {
@@ -29,15 +30,19 @@ TEST_CASE("Basic credentials authorize only their own account", "[server][api][B
     CHECK(errorOf(auth, "", "1") == api::ErrorCode::Unauthorized);
     CHECK(errorOf(auth, "Bearer abc", "1") == api::ErrorCode::Unauthorized);
     CHECK(errorOf(auth, "Basic !!!!", "1") == api::ErrorCode::Unauthorized);
-    CHECK(errorOf(auth, "Basic YWxpY2U6d3Jvbmc=", "1") == api::ErrorCode::Unauthorized);  // alice:wrong
-    CHECK(errorOf(auth, "Basic YWxpY2U=", "1") == api::ErrorCode::Unauthorized);          // no colon
+    CHECK(errorOf(auth, "Basic YWxpY2U6d3Jvbmc=", "1") ==
+          api::ErrorCode::Unauthorized);                                          // alice:wrong
+    CHECK(errorOf(auth, "Basic YWxpY2U=", "1") == api::ErrorCode::Unauthorized);  // no colon
 }
 
-TEST_CASE("Wrong passwords lock the address and the account, the right password included", "[server][api][BasicAuth]") {
+TEST_CASE("Wrong passwords lock the address and the account, the right password included",
+          "[server][api][BasicAuth]") {
     api::AccountAuthenticator auth({{"1", "alice", "pw-a"}, {"2", "bob", "pw:b"}},
                                    api::AuthThrottleConfig{2, std::chrono::seconds(60), 100});
-    const std::string wrong = "Basic YWxpY2U6d3Jvbmc=", right = "Basic YWxpY2U6cHctYQ==", bob = "Basic Ym9iOnB3OmI=";
-    auto code = [&](const std::string& header, const std::string& account, const std::string& address) {
+    const std::string wrong = "Basic YWxpY2U6d3Jvbmc=", right = "Basic YWxpY2U6cHctYQ==",
+                      bob = "Basic Ym9iOnB3OmI=";
+    auto code = [&](const std::string& header, const std::string& account,
+                    const std::string& address) {
         try {
             auth.authorize(header, account, address);
         } catch (const api::ApiError& e) {
@@ -48,10 +53,12 @@ TEST_CASE("Wrong passwords lock the address and the account, the right password 
     CHECK(code(wrong, "1", "10.0.0.1") == api::ErrorCode::Unauthorized);
     CHECK(code(wrong, "1", "10.0.0.1") == api::ErrorCode::Unauthorized);
     CHECK(code(right, "1", "10.0.0.1") == api::ErrorCode::TooManyRequests);
-    CHECK(code(right, "1", "10.0.0.2") == api::ErrorCode::TooManyRequests);  // the account is locked
-    CHECK(code(bob, "2", "10.0.0.2") == api::ErrorCode::Internal);          // another account is not
-    CHECK(code(bob, "2", "10.0.0.1") == api::ErrorCode::TooManyRequests);   // the address is locked
-    CHECK(code("", "1", "10.0.0.3") == api::ErrorCode::Unauthorized);       // no credentials: not counted
+    CHECK(code(right, "1", "10.0.0.2") ==
+          api::ErrorCode::TooManyRequests);                                // the account is locked
+    CHECK(code(bob, "2", "10.0.0.2") == api::ErrorCode::Internal);         // another account is not
+    CHECK(code(bob, "2", "10.0.0.1") == api::ErrorCode::TooManyRequests);  // the address is locked
+    CHECK(code("", "1", "10.0.0.3") ==
+          api::ErrorCode::Unauthorized);  // no credentials: not counted
     CHECK(code("", "1", "10.0.0.3") == api::ErrorCode::Unauthorized);
     CHECK(code(bob, "2", "10.0.0.3") == api::ErrorCode::Internal);
 }

@@ -20,7 +20,7 @@ TEST_CASE("single byte ranges", "[api][ByteRange]") {
     CHECK(partial("bytes=0-499", 1000) == P{0, 499});
     CHECK(partial("bytes=500-", 1000) == P{500, 999});
     CHECK(partial("bytes=-200", 1000) == P{800, 999});
-    CHECK(partial("bytes=-5000", 1000) == P{0, 999});   // a suffix longer than the file: all of it
+    CHECK(partial("bytes=-5000", 1000) == P{0, 999});  // a suffix longer than the file: all of it
     CHECK(partial("bytes=900-5000", 1000) == P{900, 999});  // last past the end: the end
     CHECK(partial("bytes=999-999", 1000) == P{999, 999});
     CHECK(partial("BYTES=10-19", 1000) == P{10, 19});  // the unit is case-insensitive
@@ -35,7 +35,8 @@ TEST_CASE("unsatisfiable ranges", "[api][ByteRange]") {
 }
 
 TEST_CASE("what is not understood is ignored: the whole file", "[api][ByteRange]") {
-    for (auto header : {"", "bytes=", "bytes=-", "bytes=abc", "bytes=1-a", "bytes=0-1,5-6", "items=0-4",
-                        "bytes=50-10", "bytes=99999999999999999999-", "bytes 0-4", "bytes=--4"})
+    for (auto header :
+         {"", "bytes=", "bytes=-", "bytes=abc", "bytes=1-a", "bytes=0-1,5-6", "items=0-4",
+          "bytes=50-10", "bytes=99999999999999999999-", "bytes 0-4", "bytes=--4"})
         CHECK(parseByteRange(header, 1000).kind == ByteRange::Kind::Whole);
 }

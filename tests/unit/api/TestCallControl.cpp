@@ -42,11 +42,14 @@ TEST_CASE_METHOD(Fixture, "participants and their tokens", "[server][api][CallCo
     CHECK(check.claims.accountId == "acc");
 
     CHECK(calls.participant("acc", created.participant.id) == created.participant);
-    CHECK(errorOf([&] { calls.participant("other", created.participant.id); }) == ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.participant("other", created.participant.id); }) ==
+          ErrorCode::NotFound);
 
     calls.deleteParticipant("acc", created.participant.id);
-    CHECK(errorOf([&] { calls.participant("acc", created.participant.id); }) == ErrorCode::NotFound);
-    CHECK(errorOf([&] { calls.deleteParticipant("acc", created.participant.id); }) == ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.participant("acc", created.participant.id); }) ==
+          ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.deleteParticipant("acc", created.participant.id); }) ==
+          ErrorCode::NotFound);
     CHECK(*tokens.verify(created.token, now).error == auth::TokenError::ParticipantGone);
 }
 
@@ -55,24 +58,28 @@ TEST_CASE_METHOD(Fixture, "a participant is in at most one session", "[server][a
     auto s2 = calls.createSession("acc", {});
     auto p = calls.createParticipant("acc", {}).participant;
     calls.addParticipantToSession("acc", s1.id, p.id, state::Subscriptions{s1.id, {}});
-    CHECK(errorOf([&] { calls.addParticipantToSession("acc", s2.id, p.id, std::nullopt); }) == ErrorCode::Conflict);
+    CHECK(errorOf([&] { calls.addParticipantToSession("acc", s2.id, p.id, std::nullopt); }) ==
+          ErrorCode::Conflict);
     // Adding again to the same session is idempotent and replaces the subscriptions.
     calls.addParticipantToSession("acc", s1.id, p.id, std::nullopt);
     CHECK(calls.subscriptions("acc", s1.id, p.id) == state::Subscriptions{});
     CHECK(calls.participant("acc", p.id).sessionId == std::optional<std::string>(s1.id));
 
     calls.removeParticipantFromSession("acc", s1.id, p.id);
-    CHECK(errorOf([&] { calls.removeParticipantFromSession("acc", s1.id, p.id); }) == ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.removeParticipantFromSession("acc", s1.id, p.id); }) ==
+          ErrorCode::NotFound);
     CHECK(errorOf([&] { calls.subscriptions("acc", s1.id, p.id); }) == ErrorCode::NotFound);
     calls.addParticipantToSession("acc", s2.id, p.id, std::nullopt);
 }
 
-TEST_CASE_METHOD(Fixture, "the participant limit counts members, not re-adds", "[server][api][CallControl]") {
+TEST_CASE_METHOD(Fixture, "the participant limit counts members, not re-adds",
+                 "[server][api][CallControl]") {
     auto s = calls.createSession("acc", {});
     std::vector<std::string> ids;
     for (int i = 0; i < 4; ++i) ids.push_back(calls.createParticipant("acc", {}).participant.id);
     for (int i = 0; i < 3; ++i) calls.addParticipantToSession("acc", s.id, ids[i], std::nullopt);
-    CHECK(errorOf([&] { calls.addParticipantToSession("acc", s.id, ids[3], std::nullopt); }) == ErrorCode::Conflict);
+    CHECK(errorOf([&] { calls.addParticipantToSession("acc", s.id, ids[3], std::nullopt); }) ==
+          ErrorCode::Conflict);
     calls.addParticipantToSession("acc", s.id, ids[0], std::nullopt);  // already a member: fine
     CHECK(calls.sessionParticipants("acc", s.id).size() == 3);
     CHECK_FALSE(calls.participant("acc", ids[3]).sessionId);
@@ -108,9 +115,12 @@ TEST_CASE_METHOD(Fixture, "deleting a session detaches members", "[server][api][
 TEST_CASE_METHOD(Fixture, "unknown ids are 404s", "[server][api][CallControl]") {
     auto s = calls.createSession("acc", {});
     auto p = calls.createParticipant("acc", {}).participant;
-    CHECK(errorOf([&] { calls.addParticipantToSession("acc", "nope", p.id, std::nullopt); }) == ErrorCode::NotFound);
-    CHECK(errorOf([&] { calls.addParticipantToSession("acc", s.id, "nope", std::nullopt); }) == ErrorCode::NotFound);
-    CHECK(errorOf([&] { calls.updateSubscriptions("acc", s.id, p.id, std::nullopt); }) == ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.addParticipantToSession("acc", "nope", p.id, std::nullopt); }) ==
+          ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.addParticipantToSession("acc", s.id, "nope", std::nullopt); }) ==
+          ErrorCode::NotFound);
+    CHECK(errorOf([&] { calls.updateSubscriptions("acc", s.id, p.id, std::nullopt); }) ==
+          ErrorCode::NotFound);
     CHECK(errorOf([&] { calls.session("other", s.id); }) == ErrorCode::NotFound);
 }
 
@@ -121,7 +131,9 @@ struct CappedFixture {
     state::EpochSeconds now = 1000;
     state::MemorySessionStore store;
     auth::TokenService tokens{std::string(32, 'k'), "switchboard", 3600,
-                              [this](const std::string& a, const std::string& p) { return calls->participantActive(a, p); }};
+                              [this](const std::string& a, const std::string& p) {
+                                  return calls->participantActive(a, p);
+                              }};
     std::unique_ptr<api::CallControl> calls;
     api::CallControlLimits limits() {
         api::CallControlLimits l;
@@ -131,12 +143,15 @@ struct CappedFixture {
         return l;
     }
     CappedFixture() { restart(); }
-    void restart() { calls = std::make_unique<api::CallControl>(store, tokens, limits(), [this] { return now; }); }
+    void restart() {
+        calls = std::make_unique<api::CallControl>(store, tokens, limits(), [this] { return now; });
+    }
 };
 
 }  // namespace
 
-TEST_CASE_METHOD(CappedFixture, "per-account caps on sessions and participants", "[server][api][CallControl][caps]") {
+TEST_CASE_METHOD(CappedFixture, "per-account caps on sessions and participants",
+                 "[server][api][CallControl][caps]") {
     auto s1 = calls->createSession("acc", {});
     calls->createSession("acc", {});
     try {
@@ -168,7 +183,8 @@ TEST_CASE_METHOD(CappedFixture, "per-account caps on sessions and participants",
     CHECK(errorOf([&] { calls->createParticipant("acc", {}); }) == ErrorCode::Conflict);
 }
 
-TEST_CASE_METHOD(CappedFixture, "participants expire: removed from their session, tokens refused, slots freed",
+TEST_CASE_METHOD(CappedFixture,
+                 "participants expire: removed from their session, tokens refused, slots freed",
                  "[server][api][CallControl][expiry]") {
     auto s = calls->createSession("acc", {});
     auto created = calls->createParticipant("acc", {});
@@ -180,7 +196,8 @@ TEST_CASE_METHOD(CappedFixture, "participants expire: removed from their session
     CHECK(tokens.verify(created.token, now));
 
     now += 30;  // p is 50 s old: its lifetime is over; `younger` has 20 s left
-    CHECK(errorOf([&] { calls->participant("acc", p.id); }) == ErrorCode::NotFound);  // before the sweep
+    CHECK(errorOf([&] { calls->participant("acc", p.id); }) ==
+          ErrorCode::NotFound);  // before the sweep
     CHECK_FALSE(tokens.verify(created.token, now));
     auto purged = calls->purgeExpired();
     CHECK(purged.participants == 1);

@@ -9,14 +9,14 @@
 #include "server/auth/TokenService.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
-#include "server/web/DemoApp.hpp"
-#include "server/voice/CallRegistry.hpp"
-#include "server/voice/VoiceApi.hpp"
-#include "server/voice/RecordingStore.hpp"
-#include "server/voice/VoiceService.hpp"
-#include "server/voice/Conferences.hpp"
-#include "unit/voice/VoiceFakes.hpp"
 #include "server/state/MemorySessionStore.hpp"
+#include "server/voice/CallRegistry.hpp"
+#include "server/voice/Conferences.hpp"
+#include "server/voice/RecordingStore.hpp"
+#include "server/voice/VoiceApi.hpp"
+#include "server/voice/VoiceService.hpp"
+#include "server/web/DemoApp.hpp"
+#include "unit/voice/VoiceFakes.hpp"
 
 using namespace sb;
 
@@ -40,9 +40,10 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     voice::test::FakeCallbacks callbacks;
     voice::test::ManualExecutor executor;
     voice::VoiceService voiceService(registry, placer, callbacks, executor);
-    voiceService.setRecordings(std::make_shared<voice::RecordingStore>("/nonexistent/recordings", voice::RecordingLimits{}));  // record
-    voiceService.setConferences(std::make_shared<voice::ConferenceService>(nullptr, callbacks, executor,
-                                                                            voice::ConferenceLimits{}, ""));  // conf
+    voiceService.setRecordings(std::make_shared<voice::RecordingStore>(
+        "/nonexistent/recordings", voice::RecordingLimits{}));  // record
+    voiceService.setConferences(std::make_shared<voice::ConferenceService>(
+        nullptr, callbacks, executor, voice::ConferenceLimits{}, ""));  // conf
     voice::addVoiceRoutes(router, {calls, authn, limiter}, voiceService);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);

@@ -56,7 +56,8 @@ TEST_CASE("dumpJson never throws on invalid UTF-8", "[server][api][utf8]") {
     CHECK(out == "{\"error\":\"No such resource: /\xEF\xBF\xBD\"}");  // U+FFFD
 }
 
-TEST_CASE("decodeQueryComponent: '+' is a space, %2B a plus, malformed escapes kept", "[api][utf8]") {
+TEST_CASE("decodeQueryComponent: '+' is a space, %2B a plus, malformed escapes kept",
+          "[api][utf8]") {
     CHECK(sb::api::decodeQueryComponent("team+room%2B1") == "team room+1");
     CHECK(sb::api::decodeQueryComponent("a%zz%4") == "a%zz%4");
     CHECK(sb::api::decodeQueryComponent("%41%42") == "AB");
@@ -66,6 +67,7 @@ TEST_CASE("queryPairs decodes names and values in order", "[api][utf8]") {
     using Pairs = std::vector<std::pair<std::string, std::string>>;
     CHECK(sb::api::queryPairs("to=+1555&&name=a%20b&flag", sb::api::PlusInQuery::Plus) ==
           Pairs{{"to", "+1555"}, {"name", "a b"}, {"flag", ""}});
-    CHECK(sb::api::queryPairs("name=team+room%2B1&", sb::api::PlusInQuery::Space) == Pairs{{"name", "team room+1"}});
+    CHECK(sb::api::queryPairs("name=team+room%2B1&", sb::api::PlusInQuery::Space) ==
+          Pairs{{"name", "team room+1"}});
     CHECK(sb::api::queryPairs("", sb::api::PlusInQuery::Space).empty());
 }

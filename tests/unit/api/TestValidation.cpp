@@ -41,7 +41,8 @@ TEST_CASE("createParticipant bodies", "[server][api][Validation]") {
         CHECK(r.tag == std::optional<std::string>("héllo"));
     }
     SECTION("nulls are absent and an empty permission list means receive-only") {
-        auto r = parseCreateParticipant(R"({"callbackUrl":null,"tag":null,"publishPermissions":[]})");
+        auto r =
+            parseCreateParticipant(R"({"callbackUrl":null,"tag":null,"publishPermissions":[]})");
         CHECK_FALSE(r.publishPermissions.audio);
         CHECK_FALSE(r.publishPermissions.video);
     }
@@ -54,18 +55,22 @@ TEST_CASE("createParticipant bodies", "[server][api][Validation]") {
         expectInvalid([] { parseCreateParticipant("{"); }, "", "not valid JSON");
         expectInvalid([] { parseCreateParticipant("[1]"); }, "", "expected an object");
         expectInvalid([] { parseCreateParticipant(R"({"tag":5})"); }, "tag", "must be a string");
-        expectInvalid([] { parseCreateParticipant("{\"tag\":\"" + std::string(51, 'x') + "\"}"); }, "tag",
-                      "at most 50");
-        expectInvalid([] { parseCreateParticipant(R"({"publishPermissions":"AUDIO"})"); }, "publishPermissions",
-                      "must be an array");
-        expectInvalid([] { parseCreateParticipant(R"({"publishPermissions":["AUDIO","SCREEN"]})"); },
-                      "publishPermissions[1]", "SCREEN");
-        expectInvalid([] { parseCreateParticipant(R"({"publishPermissions":[1]})"); }, "publishPermissions[0]");
+        expectInvalid([] { parseCreateParticipant("{\"tag\":\"" + std::string(51, 'x') + "\"}"); },
+                      "tag", "at most 50");
+        expectInvalid([] { parseCreateParticipant(R"({"publishPermissions":"AUDIO"})"); },
+                      "publishPermissions", "must be an array");
+        expectInvalid(
+            [] { parseCreateParticipant(R"({"publishPermissions":["AUDIO","SCREEN"]})"); },
+            "publishPermissions[1]", "SCREEN");
+        expectInvalid([] { parseCreateParticipant(R"({"publishPermissions":[1]})"); },
+                      "publishPermissions[0]");
         expectInvalid([] { parseCreateParticipant(R"({"publishPermissions":["AUDIO","AUDIO"]})"); },
                       "publishPermissions[1]", "duplicate");
-        expectInvalid([] { parseCreateParticipant(R"({"callbackUrl":"ftp://x"})"); }, "callbackUrl");
+        expectInvalid([] { parseCreateParticipant(R"({"callbackUrl":"ftp://x"})"); },
+                      "callbackUrl");
         expectInvalid([] { parseCreateParticipant(R"({"callbackUrl":{}})"); }, "callbackUrl");
-        expectInvalid([] { parseCreateParticipant(R"({"deviceApiVersion":"V2"})"); }, "deviceApiVersion", "V3");
+        expectInvalid([] { parseCreateParticipant(R"({"deviceApiVersion":"V2"})"); },
+                      "deviceApiVersion", "V3");
         expectInvalid([] { parseCreateParticipant("{\"tag\":\"\xff\"}"); }, "", "JSON");
     }
 }
@@ -84,28 +89,42 @@ TEST_CASE("Subscriptions bodies", "[server][api][Validation]") {
     REQUIRE(all);
     CHECK(all->sessionId == std::optional<std::string>("S"));
     auto some = parseSubscriptions(
-        R"({"participants":[{"participantId":"a","streamAliases":["mic","cam"]},{"participantId":"b"}]})", "S");
+        R"({"participants":[{"participantId":"a","streamAliases":["mic","cam"]},{"participantId":"b"}]})",
+        "S");
     REQUIRE(some);
     REQUIRE(some->participants.size() == 2);
     CHECK(some->participants[0].streamAliases == std::vector<std::string>{"mic", "cam"});
     CHECK(some->participants[1].streamAliases.empty());
 
-    expectInvalid([] { parseSubscriptions(R"({"sessionId":"OTHER"})", "S"); }, "sessionId", "session of the URL");
+    expectInvalid([] { parseSubscriptions(R"({"sessionId":"OTHER"})", "S"); }, "sessionId",
+                  "session of the URL");
     expectInvalid([] { parseSubscriptions(R"({"participants":{}})", "S"); }, "participants");
     expectInvalid([] { parseSubscriptions(R"({"participants":[5]})", "S"); }, "participants[0]");
-    expectInvalid([] { parseSubscriptions(R"({"participants":[{}]})", "S"); }, "participants[0].participantId",
-                  "required");
+    expectInvalid([] { parseSubscriptions(R"({"participants":[{}]})", "S"); },
+                  "participants[0].participantId", "required");
     expectInvalid([] { parseSubscriptions(R"({"participants":[{"participantId":7}]})", "S"); },
                   "participants[0].participantId");
-    expectInvalid([] { parseSubscriptions(R"({"participants":[{"participantId":"a"},{"participantId":"a"}]})", "S"); },
-                  "participants[1].participantId", "duplicate");
-    expectInvalid([] { parseSubscriptions(R"({"participants":[{"participantId":"a","streamAliases":"mic"}]})", "S"); },
-                  "participants[0].streamAliases");
     expectInvalid(
-        [] { parseSubscriptions(R"({"participants":[{"participantId":"a","streamAliases":["m","m"]}]})", "S"); },
+        [] {
+            parseSubscriptions(R"({"participants":[{"participantId":"a"},{"participantId":"a"}]})",
+                               "S");
+        },
+        "participants[1].participantId", "duplicate");
+    expectInvalid(
+        [] {
+            parseSubscriptions(R"({"participants":[{"participantId":"a","streamAliases":"mic"}]})",
+                               "S");
+        },
+        "participants[0].streamAliases");
+    expectInvalid(
+        [] {
+            parseSubscriptions(
+                R"({"participants":[{"participantId":"a","streamAliases":["m","m"]}]})", "S");
+        },
         "participants[0].streamAliases[1]", "duplicate");
     std::string many = R"({"participants":[)";
-    for (int i = 0; i < 101; ++i) many += (i ? "," : "") + std::string(R"({"participantId":"p)") + std::to_string(i) + "\"}";
+    for (int i = 0; i < 101; ++i)
+        many += (i ? "," : "") + std::string(R"({"participantId":"p)") + std::to_string(i) + "\"}";
     many += "]}";
     expectInvalid([&] { parseSubscriptions(many, "S"); }, "participants", "at most 100");
 }

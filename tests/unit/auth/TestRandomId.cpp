@@ -14,7 +14,8 @@ TEST_CASE("randomUuid gives distinct RFC 4122 version-4 UUIDs, on every thread",
     std::vector<std::thread> threads;
     for (auto& ids : perThread)
         threads.emplace_back([&ids] {
-            for (int i = 0; i < 5000; ++i) ids.push_back(sb::auth::randomUuid());  // several pool refills
+            for (int i = 0; i < 5000; ++i)
+                ids.push_back(sb::auth::randomUuid());  // several pool refills
         });
     for (auto& t : threads) t.join();
     std::set<std::string> all;

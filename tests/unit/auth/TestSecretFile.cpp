@@ -34,7 +34,8 @@ struct Umask {
 
 }  // namespace
 
-TEST_CASE("token secret: created 0600 and complete, kept across restarts", "[auth][secret][durability]") {
+TEST_CASE("token secret: created 0600 and complete, kept across restarts",
+          "[auth][secret][durability]") {
     TempDir dir;
     fs::path path = dir.path() / "token-secret";
     Umask open(0);  // a permissive umask: the mode must come from how the file is created
@@ -59,7 +60,8 @@ TEST_CASE("token secret: created 0600 and complete, kept across restarts", "[aut
     CHECK(files == 3);  // token-secret and the two stale files
 }
 
-TEST_CASE("token secret: a file too short to be a secret is refused, not replaced", "[auth][secret]") {
+TEST_CASE("token secret: a file too short to be a secret is refused, not replaced",
+          "[auth][secret]") {
     TempDir dir;
     fs::path path = dir.path() / "token-secret";
     std::ofstream(path) << "short\n";

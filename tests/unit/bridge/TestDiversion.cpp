@@ -11,8 +11,9 @@ using sb::bridge::DiversionRequest;
 using sb::bridge::forwardedDiversion;
 
 namespace {
-const std::vector<std::string> kReceived{"<sip:+15550002222@pbx.example>;reason=no-answer;counter=1",
-                                         "<sip:+15550003333@pbx.example>;reason=user-busy"};
+const std::vector<std::string> kReceived{
+    "<sip:+15550002222@pbx.example>;reason=no-answer;counter=1",
+    "<sip:+15550003333@pbx.example>;reason=user-busy"};
 }
 
 TEST_CASE("none or absent: no Diversion, even when the inbound call had some", "[Diversion]") {
@@ -22,7 +23,8 @@ TEST_CASE("none or absent: no Diversion, even when the inbound call had some", "
     }
 }
 
-TEST_CASE("propagate: the inbound values unchanged, in order; nothing when there were none", "[Diversion]") {
+TEST_CASE("propagate: the inbound values unchanged, in order; nothing when there were none",
+          "[Diversion]") {
     DiversionRequest r{"propagate", "user-busy", "+15551230000", "127.0.0.1:5060", &kReceived};
     CHECK(forwardedDiversion(r) == kReceived);
     const std::vector<std::string> none;
@@ -41,18 +43,22 @@ TEST_CASE("stack: ours on top with reason and counter, then the inbound ones", "
     CHECK(out[2] == kReceived[1]);
     r.reason = "";
     r.received = nullptr;
-    CHECK(forwardedDiversion(r) == std::vector<std::string>{"<sip:+15551230000@127.0.0.1:5060>;reason=unknown;counter=1"});
+    CHECK(forwardedDiversion(r) ==
+          std::vector<std::string>{"<sip:+15551230000@127.0.0.1:5060>;reason=unknown;counter=1"});
 }
 
-TEST_CASE("stack: a diverting 'number' that is a URI or odd text gets no entry of ours", "[Diversion]") {
+TEST_CASE("stack: a diverting 'number' that is a URI or odd text gets no entry of ours",
+          "[Diversion]") {
     for (const char* n : {"sip:alice@example.com", "", "+1555 123", "a>b", "x\r\nEvil: 1"}) {
         DiversionRequest r{"stack", "unknown", n, "127.0.0.1:5060", nullptr};
         CHECK(forwardedDiversion(r).empty());
     }
 }
 
-TEST_CASE("received values with control characters or over the length bound are not sent on", "[Diversion]") {
-    const std::vector<std::string> bad{"<sip:a@b>\r\nX-Evil: 1", std::string(600, 'a'), "", "<sip:ok@b>;reason=away"};
+TEST_CASE("received values with control characters or over the length bound are not sent on",
+          "[Diversion]") {
+    const std::vector<std::string> bad{"<sip:a@b>\r\nX-Evil: 1", std::string(600, 'a'), "",
+                                       "<sip:ok@b>;reason=away"};
     DiversionRequest r{"propagate", "", "", "", &bad};
     CHECK(forwardedDiversion(r) == std::vector<std::string>{"<sip:ok@b>;reason=away"});
 }

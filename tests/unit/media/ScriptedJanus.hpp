@@ -21,7 +21,7 @@ namespace sb::media::testing {
 using nlohmann::json;
 
 class ScriptedJanus : public JanusPort {
-public:
+  public:
     struct Request {
         HandleId handle = 0;
         json body;
@@ -30,7 +30,8 @@ public:
         std::string name() const { return body.value("request", ""); }
     };
 
-    void attach(const std::string&, std::function<void(bool, HandleId, const std::string&)> cb) override {
+    void attach(const std::string&,
+                std::function<void(bool, HandleId, const std::string&)> cb) override {
         if (refuseAttach) return cb(false, 0, "attach refused");
         cb(true, nextHandle++, "");
     }
@@ -80,20 +81,23 @@ public:
 };
 
 class Members : public Membership {
-public:
-    std::optional<state::Participant> participant(const std::string&, const std::string& id) const override {
+  public:
+    std::optional<state::Participant> participant(const std::string&,
+                                                  const std::string& id) const override {
         auto it = people.find(id);
         if (it == people.end()) return std::nullopt;
         return it->second;
     }
-    std::vector<std::string> members(const std::string&, const std::string& sessionId) const override {
+    std::vector<std::string> members(const std::string&,
+                                     const std::string& sessionId) const override {
         std::vector<std::string> ids;
         for (const auto& [id, p] : people)
             if (p.sessionId == sessionId) ids.push_back(id);
         return ids;
     }
     // A participant in `session` subscribed to everyone else in it.
-    void add(const std::string& id, const std::string& session, state::PublishPermissions permissions = {true, true}) {
+    void add(const std::string& id, const std::string& session,
+             state::PublishPermissions permissions = {true, true}) {
         state::Participant p;
         p.id = id;
         p.accountId = "acct";
@@ -106,9 +110,11 @@ public:
 };
 
 class Timers {
-public:
+  public:
     MediaRooms::Scheduler scheduler() {
-        return [this](std::chrono::milliseconds, std::function<void()> fn) { queue.push_back(std::move(fn)); };
+        return [this](std::chrono::milliseconds, std::function<void()> fn) {
+            queue.push_back(std::move(fn));
+        };
     }
     void runAll() {
         auto due = std::move(queue);
@@ -128,7 +134,9 @@ struct RecordingDevice : DeviceSink {
 };
 
 struct RecordingPhone : PhoneSink {
-    void forwardsChanged(const std::vector<ForwardedStream>& streams) override { forwards.push_back(streams); }
+    void forwardsChanged(const std::vector<ForwardedStream>& streams) override {
+        forwards.push_back(streams);
+    }
     void endPhone(const std::string& reason) override { ended.push_back(reason); }
     void sendDtmf(const std::string& tones) override { dtmf.push_back(tones); }
     std::vector<std::vector<ForwardedStream>> forwards;
@@ -145,8 +153,10 @@ inline std::string offerSdp(const std::vector<Track>& tracks) {
     for (const auto& t : tracks) out += " " + t.mid;
     out += "\r\n";
     for (const auto& t : tracks) {
-        out += "m=" + t.kind + " 9 UDP/TLS/RTP/SAVPF " + (t.kind == "audio" ? "111" : "96") + "\r\nc=IN IP4 0.0.0.0\r\n";
-        out += "a=mid:" + t.mid + "\r\na=sendonly\r\na=msid:" + t.msid + " " + t.msid + "-track\r\n";
+        out += "m=" + t.kind + " 9 UDP/TLS/RTP/SAVPF " + (t.kind == "audio" ? "111" : "96") +
+               "\r\nc=IN IP4 0.0.0.0\r\n";
+        out +=
+            "a=mid:" + t.mid + "\r\na=sendonly\r\na=msid:" + t.msid + " " + t.msid + "-track\r\n";
         out += t.kind == "audio" ? "a=rtpmap:111 opus/48000/2\r\n" : "a=rtpmap:96 VP8/90000\r\n";
     }
     return out;
@@ -157,7 +167,8 @@ inline std::string answerSdp(const std::vector<Track>& tracks) {
     for (const auto& t : tracks) out += " " + t.mid;
     out += "\r\n";
     for (const auto& t : tracks) {
-        out += "m=" + t.kind + " 9 UDP/TLS/RTP/SAVPF " + (t.kind == "audio" ? "111" : "96") + "\r\nc=IN IP4 0.0.0.0\r\n";
+        out += "m=" + t.kind + " 9 UDP/TLS/RTP/SAVPF " + (t.kind == "audio" ? "111" : "96") +
+               "\r\nc=IN IP4 0.0.0.0\r\n";
         out += "a=mid:" + t.mid + "\r\na=recvonly\r\n";
         out += t.kind == "audio" ? "a=rtpmap:111 opus/48000/2\r\n" : "a=rtpmap:96 VP8/90000\r\n";
     }
@@ -173,9 +184,12 @@ inline json subscriberOffer(const std::vector<Offered>& streams, json& data) {
     data = json{{"streams", json::array()}};
     for (std::size_t i = 0; i < streams.size(); ++i) {
         const auto mid = "s" + std::to_string(i);
-        sdp += "m=" + streams[i].kind + " 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:" + mid + "\r\na=sendonly\r\na=msid:janus janus" +
-               mid + "\r\n";
-        data["streams"].push_back({{"mid", mid}, {"feed_id", streams[i].feed}, {"feed_mid", streams[i].feedMid}, {"active", true}});
+        sdp += "m=" + streams[i].kind + " 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:" + mid +
+               "\r\na=sendonly\r\na=msid:janus janus" + mid + "\r\n";
+        data["streams"].push_back({{"mid", mid},
+                                   {"feed_id", streams[i].feed},
+                                   {"feed_mid", streams[i].feedMid},
+                                   {"active", true}});
     }
     return json{{"type", "offer"}, {"sdp", sdp}};
 }

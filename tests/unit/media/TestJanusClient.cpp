@@ -40,7 +40,7 @@ namespace {
 // log() lists what arrived ("detach 11", "message update 11", "message destroy 10") and when a
 // held answer went out ("answered update 11"), in order.
 class ScriptedJanus {
-public:
+  public:
     ScriptedJanus() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
         accept();
         thread_ = std::thread([this] { io_.run(); });
@@ -50,7 +50,9 @@ public:
         thread_.join();
     }
 
-    std::string url() const { return "ws://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+    std::string url() const {
+        return "ws://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+    }
 
     std::vector<std::string> log() {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -75,11 +77,12 @@ public:
                   {"session_id", 1},
                   {"sender", handle},
                   {"transaction", tx},
-                  {"plugindata", {{"plugin", "janus.plugin.videoroom"}, {"data", {{"videoroom", "updated"}}}}}});
+                  {"plugindata",
+                   {{"plugin", "janus.plugin.videoroom"}, {"data", {{"videoroom", "updated"}}}}}});
         });
     }
 
-private:
+  private:
     void note(std::string entry) {
         std::lock_guard<std::mutex> lock(mutex_);
         log_.push_back(std::move(entry));
@@ -134,7 +137,8 @@ private:
                 return send({{"janus", "ack"}, {"transaction", tx}, {"session_id", 1}});
             }
             success["sender"] = handle;
-            success["plugindata"] = {{"plugin", "janus.plugin.videoroom"}, {"data", {{"videoroom", request}}}};
+            success["plugindata"] = {{"plugin", "janus.plugin.videoroom"},
+                                     {"data", {{"videoroom", request}}}};
             return send(success);
         }
     }
@@ -176,7 +180,7 @@ bool eventually(F done, std::chrono::milliseconds timeout = 5000ms) {
 
 // A JanusClient on its own io_context thread; every call runs on the client's strand.
 class Client {
-public:
+  public:
     explicit Client(const std::string& url)
         : strand_(asio::make_strand(io_.get_executor())), guard_(asio::make_work_guard(io_)) {
         JanusClient::Listener listener;
@@ -204,13 +208,14 @@ public:
     HandleId attach() {
         std::atomic<HandleId> id{0};
         run([&id](JanusClient& c) {
-            c.attach("janus.plugin.videoroom", [&id](bool ok, HandleId h, const std::string&) { id = ok ? h : 1; });
+            c.attach("janus.plugin.videoroom",
+                     [&id](bool ok, HandleId h, const std::string&) { id = ok ? h : 1; });
         });
         eventually([&] { return id != 0; });
         return id;
     }
 
-private:
+  private:
     asio::io_context io_;
     asio::strand<asio::any_io_executor> strand_;
     asio::executor_work_guard<asio::io_context::executor_type> guard_;
@@ -219,8 +224,12 @@ private:
     std::thread thread_;
 };
 
-json update() { return {{"request", "update"}, {"unsubscribe", json::array({{{"feed", 7}, {"mid", "1"}}})}}; }
-json destroy() { return {{"request", "destroy"}, {"room", 1234}, {"secret", "s"}}; }
+json update() {
+    return {{"request", "update"}, {"unsubscribe", json::array({{{"feed", 7}, {"mid", "1"}}})}};
+}
+json destroy() {
+    return {{"request", "destroy"}, {"room", 1234}, {"secret", "s"}};
+}
 
 }  // namespace
 
@@ -240,7 +249,8 @@ TEST_CASE("JanusClient: a detach and a room destroy wait for the answer to an ea
     // room's destroy (the subscriber's device left and nobody else was in the room).
     std::atomic<int> answered{0};
     client.run([&](JanusClient& c) {
-        c.message(subscriber, update(), nullptr, [&](const JanusReply& r) { answered = r.ok ? 1 : -1; });
+        c.message(subscriber, update(), nullptr,
+                  [&](const JanusReply& r) { answered = r.ok ? 1 : -1; });
         c.detach(subscriber);
         c.message(control, destroy(), nullptr, [](const JanusReply&) {});
     });
@@ -250,7 +260,9 @@ TEST_CASE("JanusClient: a detach and a room destroy wait for the answer to an ea
     CHECK_FALSE(server.received("message destroy " + ctl));
 
     server.releaseUpdate(subscriber);
-    REQUIRE(eventually([&] { return server.received("detach " + sub) && server.received("message destroy " + ctl); }));
+    REQUIRE(eventually([&] {
+        return server.received("detach " + sub) && server.received("message destroy " + ctl);
+    }));
     CHECK(answered == 1);
     auto released = server.indexOf("answered update " + sub);
     REQUIRE(released);
@@ -258,8 +270,10 @@ TEST_CASE("JanusClient: a detach and a room destroy wait for the answer to an ea
     CHECK(*server.indexOf("message destroy " + ctl) > *released);
 }
 
-TEST_CASE("JanusClient: a detach waits only for its own handle; a destroy only for messages sent before it",
-          "[media][janus]") {
+TEST_CASE(
+    "JanusClient: a detach waits only for its own handle; a destroy only for messages sent before "
+    "it",
+    "[media][janus]") {
     ScriptedJanus server;
     Client client(server.url());
     REQUIRE(eventually([&] { return client.ready(); }));
@@ -273,7 +287,8 @@ TEST_CASE("JanusClient: a detach waits only for its own handle; a destroy only f
         c.message(a, update(), nullptr, [](const JanusReply&) {});
         c.detach(idle);  // nothing unanswered on it: goes at once
         c.message(control, destroy(), nullptr, [](const JanusReply&) {});
-        c.message(b, update(), nullptr, [](const JanusReply&) {});  // after the destroy: not waited for
+        c.message(b, update(), nullptr,
+                  [](const JanusReply&) {});  // after the destroy: not waited for
         c.detach(b);
     });
     REQUIRE(eventually([&] { return server.received("detach " + std::to_string(idle)); }));
@@ -283,7 +298,8 @@ TEST_CASE("JanusClient: a detach waits only for its own handle; a destroy only f
     CHECK_FALSE(server.received("detach " + std::to_string(b)));
 
     server.releaseUpdate(a);
-    CHECK(eventually([&] { return server.received("message destroy " + std::to_string(control)); }));
+    CHECK(
+        eventually([&] { return server.received("message destroy " + std::to_string(control)); }));
     std::this_thread::sleep_for(100ms);
     CHECK_FALSE(server.received("detach " + std::to_string(b)));  // b's update is still unanswered
 
@@ -303,9 +319,11 @@ TEST_CASE("JanusClient: a destroy still waiting when the client stops fails inst
     std::atomic<int> destroyed{0};
     client.run([&](JanusClient& c) {
         c.message(subscriber, update(), nullptr, [](const JanusReply&) {});
-        c.message(control, destroy(), nullptr, [&](const JanusReply& r) { destroyed = r.ok ? 1 : -1; });
+        c.message(control, destroy(), nullptr,
+                  [&](const JanusReply& r) { destroyed = r.ok ? 1 : -1; });
     });
-    REQUIRE(eventually([&] { return server.received("message update " + std::to_string(subscriber)); }));
+    REQUIRE(eventually(
+        [&] { return server.received("message update " + std::to_string(subscriber)); }));
     client.run([](JanusClient& c) { c.stop(); });
     CHECK(eventually([&] { return destroyed == -1; }));
     CHECK_FALSE(server.received("message destroy " + std::to_string(control)));

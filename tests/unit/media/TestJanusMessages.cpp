@@ -8,7 +8,8 @@ using namespace sb::media;
 using nlohmann::json;
 
 TEST_CASE("parseReply accepts well-formed replies", "[media][janus]") {
-    auto ok = janus::parseReply(json::parse(R"({"janus":"success","transaction":"1","data":{"id":42}})"));
+    auto ok =
+        janus::parseReply(json::parse(R"({"janus":"success","transaction":"1","data":{"id":42}})"));
     CHECK(ok.ok);
     CHECK(janus::uintAt(ok.data, "id") == std::optional<std::uint64_t>(42));
     auto ev = janus::parseReply(json::parse(
@@ -22,30 +23,38 @@ TEST_CASE("parseReply accepts well-formed replies", "[media][janus]") {
     CHECK(none.jsep.is_null());
 }
 
-TEST_CASE("parseReply turns Janus and plugin errors into errors, with safe text", "[media][janus]") {
-    auto e = janus::parseReply(json::parse(R"({"janus":"error","error":{"code":458,"reason":"No such session"}})"));
+TEST_CASE("parseReply turns Janus and plugin errors into errors, with safe text",
+          "[media][janus]") {
+    auto e = janus::parseReply(
+        json::parse(R"({"janus":"error","error":{"code":458,"reason":"No such session"}})"));
     CHECK_FALSE(e.ok);
     CHECK(e.error == "No such session");
-    auto p = janus::parseReply(json::parse(R"({"janus":"event","plugindata":{"data":{"error_code":426,"error":"No such room"}}})"));
+    auto p = janus::parseReply(json::parse(
+        R"({"janus":"event","plugindata":{"data":{"error_code":426,"error":"No such room"}}})"));
     CHECK(p.error == "No such room (426)");
-    auto weird = janus::parseReply(json::parse(R"({"janus":"error","error":"text instead of an object"})"));
+    auto weird =
+        janus::parseReply(json::parse(R"({"janus":"error","error":"text instead of an object"})"));
     CHECK(weird.error == "error");
-    auto control = janus::parseReply(json{{"janus", "error"}, {"error", {{"reason", std::string("a\x01\nb") + std::string(500, 'x')}}}});
+    auto control = janus::parseReply(
+        json{{"janus", "error"},
+             {"error", {{"reason", std::string("a\x01\nb") + std::string(500, 'x')}}}});
     CHECK(control.error.rfind("a??b", 0) == 0);
     CHECK(control.error.size() == 200);
-    auto badCode = janus::parseReply(json::parse(R"({"janus":"event","plugindata":{"data":{"error_code":"x","error":5}}})"));
+    auto badCode = janus::parseReply(
+        json::parse(R"({"janus":"event","plugindata":{"data":{"error_code":"x","error":5}}})"));
     CHECK(badCode.error == "plugin error (?)");
 }
 
 TEST_CASE("parseReply reports malformed replies instead of throwing", "[media][janus]") {
-    for (const char* text : {
-             R"([1,2,3])", R"("janus")", R"({"janus":5})", R"({"transaction":"1"})",
-             R"({"janus":"success","data":[1]})", R"({"janus":"success","data":"x"})",
-             R"({"janus":"event","plugindata":"x"})", R"({"janus":"event","plugindata":{"data":7}})",
-             R"({"janus":"event","plugindata":{}})", R"({"janus":"event","plugindata":{"data":{}},"jsep":"sdp"})",
-             R"({"janus":"event","plugindata":{"data":{}},"jsep":{"type":"answer"}})",
-             R"({"janus":"event","plugindata":{"data":{}},"jsep":{"type":1,"sdp":"v=0"}})",
-             R"({"janus":"event","plugindata":{"data":{}},"jsep":{"type":"answer","sdp":["v=0"]}})"}) {
+    for (const char* text :
+         {R"([1,2,3])", R"("janus")", R"({"janus":5})", R"({"transaction":"1"})",
+          R"({"janus":"success","data":[1]})", R"({"janus":"success","data":"x"})",
+          R"({"janus":"event","plugindata":"x"})", R"({"janus":"event","plugindata":{"data":7}})",
+          R"({"janus":"event","plugindata":{}})",
+          R"({"janus":"event","plugindata":{"data":{}},"jsep":"sdp"})",
+          R"({"janus":"event","plugindata":{"data":{}},"jsep":{"type":"answer"}})",
+          R"({"janus":"event","plugindata":{"data":{}},"jsep":{"type":1,"sdp":"v=0"}})",
+          R"({"janus":"event","plugindata":{"data":{}},"jsep":{"type":"answer","sdp":["v=0"]}})"}) {
         INFO(text);
         JanusReply r;
         REQUIRE_NOTHROW(r = janus::parseReply(json::parse(text)));

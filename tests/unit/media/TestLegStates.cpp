@@ -43,7 +43,8 @@ SubState with(SubState s, bool refresh, bool janusOffer) {
 
 }  // namespace
 
-TEST_CASE("publisher: an offer runs one at a time and the first one joins the room", "[media][legs]") {
+TEST_CASE("publisher: an offer runs one at a time and the first one joins the room",
+          "[media][legs]") {
     using S = PubState;
     using E = PubEvent;
     using A = PubAction;
@@ -95,7 +96,8 @@ TEST_CASE("publisher: an offer runs one at a time and the first one joins the ro
     CHECK(hasHandle(S::Unpublished));
 }
 
-TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits its turn", "[media][legs]") {
+TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits its turn",
+          "[media][legs]") {
     using E = SubEvent;
     using A = SubAction;
     const std::vector<SubRow> rows = {
@@ -113,7 +115,10 @@ TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits i
         {with(offered, true, false), E::Refresh, with(offered, true, false), {}},
         {with(starting, true, false), E::Started, requesting, {A::Request}},
         {with(requesting, true, false), E::ReplyNoOffer, requesting, {A::Request}},
-        {with(requesting, true, false), E::ReplyNoSuchFeed, requesting, {A::RetryLater, A::Request}},
+        {with(requesting, true, false),
+         E::ReplyNoSuchFeed,
+         requesting,
+         {A::RetryLater, A::Request}},
         // Janus's own offer: sent at once when idle, else after the negotiation in progress…
         {idle, E::JanusOffer, offered, {A::SendJanusOffer}},
         {offered, E::JanusOffer, with(offered, false, true), {}},
@@ -136,8 +141,9 @@ TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits i
         {offered, E::ReplyNoOffer, offered, {}},
     };
     for (const auto& row : rows) {
-        INFO(nameOf(row.from.phase) << " (refresh " << row.from.refreshQueued << ", janus offer " << row.from.janusOfferQueued
-                                    << ") + event " << static_cast<int>(row.event));
+        INFO(nameOf(row.from.phase)
+             << " (refresh " << row.from.refreshQueued << ", janus offer "
+             << row.from.janusOfferQueued << ") + event " << static_cast<int>(row.event));
         auto step = next(row.from, row.event);
         CHECK(nameOf(step.state.phase) == std::string(nameOf(row.to.phase)));
         CHECK(step.state.refreshQueued == row.to.refreshQueued);

@@ -52,23 +52,28 @@ struct Rig {
     std::shared_ptr<Published> offer(const std::string& deviceId, const std::vector<Track>& tracks,
                                      std::map<std::string, std::string> aliases = {}) {
         auto out = std::make_shared<Published>();
-        rooms->browser(deviceId)->offer(offerSdp(tracks), std::move(aliases), [out](std::optional<MediaError> e, PublishAnswer a) {
-            out->error = e;
-            if (!e) out->answer = std::move(a);
-        });
+        rooms->browser(deviceId)->offer(offerSdp(tracks), std::move(aliases),
+                                        [out](std::optional<MediaError> e, PublishAnswer a) {
+                                            out->error = e;
+                                            if (!e) out->answer = std::move(a);
+                                        });
         return out;
     }
     // A first publish answered all the way: returns the publisher handle.
-    HandleId publish(const std::string& deviceId, std::uint64_t feed, const std::vector<Track>& tracks,
+    HandleId publish(const std::string& deviceId, std::uint64_t feed,
+                     const std::vector<Track>& tracks,
                      std::map<std::string, std::string> aliases = {}) {
         auto result = offer(deviceId, tracks, std::move(aliases));
         janus.createRooms();
         auto join = janus.take("joinandconfigure");
-        ScriptedJanus::reply(join, {{"id", feed}}, {{"type", "answer"}, {"sdp", answerSdp(tracks)}});
+        ScriptedJanus::reply(join, {{"id", feed}},
+                             {{"type", "answer"}, {"sdp", answerSdp(tracks)}});
         REQUIRE(result->answer);
         return join.handle;
     }
-    void event(HandleId handle, const std::string& kind) { rooms->onHandleEvent(handle, {{"janus", kind}, {"sender", handle}}); }
+    void event(HandleId handle, const std::string& kind) {
+        rooms->onHandleEvent(handle, {{"janus", kind}, {"sender", handle}});
+    }
     // The subscriber's pending join/update answered with an offer of `streams`.
     void offerStreams(const std::string& request, const std::vector<Offered>& streams) {
         json data;
@@ -90,13 +95,15 @@ struct Rig {
 
 std::set<std::pair<std::uint64_t, std::string>> streamsOf(const json& list) {
     std::set<std::pair<std::uint64_t, std::string>> out;
-    for (const auto& s : list) out.insert({s["feed"].get<std::uint64_t>(), s["mid"].get<std::string>()});
+    for (const auto& s : list)
+        out.insert({s["feed"].get<std::uint64_t>(), s["mid"].get<std::string>()});
     return out;
 }
 
 }  // namespace
 
-TEST_CASE("publish: the answer fits the offer; others subscribe once the publisher is up", "[media][legs]") {
+TEST_CASE("publish: the answer fits the offer; others subscribe once the publisher is up",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("B", "S");
@@ -123,7 +130,8 @@ TEST_CASE("publish: the answer fits the offer; others subscribe once the publish
     rig.event(join.handle, "webrtcup");
     auto subscribe = rig.janus.take("join");
     CHECK(subscribe.body["ptype"] == "subscriber");
-    CHECK(streamsOf(subscribe.body["streams"]) == std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}, {7, "1"}});
+    CHECK(streamsOf(subscribe.body["streams"]) ==
+          std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}, {7, "1"}});
     json data;
     auto jsep = subscriberOffer({{7, "0", "audio"}, {7, "1", "video"}}, data);
     ScriptedJanus::reply(subscribe, data, jsep);
@@ -138,7 +146,8 @@ TEST_CASE("publish: the answer fits the offer; others subscribe once the publish
     CHECK(offer.metadata.at("mic").alias == std::optional<std::string>("microphone"));
 
     auto start = std::optional<MediaError>();
-    rig.rooms->browser("b")->answer("v=0\r\n", [&](std::optional<MediaError> e, bool) { start = e; });
+    rig.rooms->browser("b")->answer("v=0\r\n",
+                                    [&](std::optional<MediaError> e, bool) { start = e; });
     auto started = rig.janus.take("start");
     CHECK(started.jsep["type"] == "answer");
     ScriptedJanus::reply(started);
@@ -146,7 +155,8 @@ TEST_CASE("publish: the answer fits the offer; others subscribe once the publish
     CHECK(rig.rooms->browser("b")->subscriberState().phase == SubPhase::Idle);
 }
 
-TEST_CASE("publish: a second offer while the first is in flight is refused, not queued", "[media][legs]") {
+TEST_CASE("publish: a second offer while the first is in flight is refused, not queued",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.connect("a", "A");
@@ -155,11 +165,13 @@ TEST_CASE("publish: a second offer while the first is in flight is refused, not 
     REQUIRE(second->error);
     CHECK(second->error->kind == MediaError::Kind::Busy);
     rig.janus.createRooms();
-    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 7u}},
+                         {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
     CHECK(first->answer);
 }
 
-TEST_CASE("publish: a participant outside any session, or gone, gets a clear refusal", "[media][legs]") {
+TEST_CASE("publish: a participant outside any session, or gone, gets a clear refusal",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.people["A"].sessionId.reset();
@@ -175,7 +187,10 @@ TEST_CASE("publish: a participant outside any session, or gone, gets a clear ref
     CHECK(rig.janus.requests.empty());
 }
 
-TEST_CASE("permissions: a kind the participant may not publish is refused in the answer and never forwarded", "[media][legs]") {
+TEST_CASE(
+    "permissions: a kind the participant may not publish is refused in the answer and never "
+    "forwarded",
+    "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S", {true, false});  // audio only
     rig.connect("a", "A");
@@ -188,10 +203,12 @@ TEST_CASE("permissions: a kind the participant may not publish is refused in the
     REQUIRE(result->answer);
     CHECK(result->answer->metadata.count("mic") == 1);
     CHECK(result->answer->metadata.count("cam") == 0);
-    CHECK(result->answer->sdp.find("m=video 0 ") != std::string::npos);  // rejected (RFC 8829 §5.3.1)
+    CHECK(result->answer->sdp.find("m=video 0 ") !=
+          std::string::npos);  // rejected (RFC 8829 §5.3.1)
 }
 
-TEST_CASE("subscribe before Janus lists the feed: 428, then asked again on a fresh handle", "[media][legs]") {
+TEST_CASE("subscribe before Janus lists the feed: 428, then asked again on a fresh handle",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("B", "S");
@@ -212,7 +229,8 @@ TEST_CASE("subscribe before Janus lists the feed: 428, then asked again on a fre
     CHECK(b.offers[0].metadata.count("mic") == 1);
 }
 
-TEST_CASE("Janus renegotiating on its own during our update: its offer waits, then goes out", "[media][legs]") {
+TEST_CASE("Janus renegotiating on its own during our update: its offer waits, then goes out",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("B", "S");
@@ -233,13 +251,17 @@ TEST_CASE("Janus renegotiating on its own during our update: its offer waits, th
     // c publishes: b's update goes out…
     rig.event(rig.publish("c", 9, kOtherMic), "webrtcup");
     auto update = rig.janus.take("update");
-    CHECK(streamsOf(update.body["subscribe"]) == std::set<std::pair<std::uint64_t, std::string>>{{9, "0"}});
+    CHECK(streamsOf(update.body["subscribe"]) ==
+          std::set<std::pair<std::uint64_t, std::string>>{{9, "0"}});
     // …and meanwhile Janus renegotiates b on its own.
     json data;
     auto jsep = subscriberOffer({{7, "0", "audio"}, {9, "0", "audio"}}, data);
     auto subHandle = update.handle;
-    rig.rooms->onHandleEvent(subHandle, {{"janus", "event"}, {"sender", subHandle},
-                                        {"plugindata", {{"plugin", "janus.plugin.videoroom"}, {"data", data}}}, {"jsep", jsep}});
+    rig.rooms->onHandleEvent(
+        subHandle, {{"janus", "event"},
+                    {"sender", subHandle},
+                    {"plugindata", {{"plugin", "janus.plugin.videoroom"}, {"data", data}}},
+                    {"jsep", jsep}});
     CHECK(b.offers.size() == 1);  // one negotiation at a time
     CHECK(rig.rooms->browser("b")->subscriberState().janusOfferQueued);
     ScriptedJanus::reply(update);  // nothing to renegotiate in the reply itself
@@ -255,7 +277,8 @@ TEST_CASE("Janus renegotiating on its own during our update: its offer waits, th
     CHECK(stray->message == "no sdpOffer is waiting for an answer");
 }
 
-TEST_CASE("unpublish and leave: subscribers let go first, then the publisher handle goes", "[media][legs]") {
+TEST_CASE("unpublish and leave: subscribers let go first, then the publisher handle goes",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("B", "S");
@@ -272,7 +295,8 @@ TEST_CASE("unpublish and leave: subscribers let go first, then the publisher han
     ScriptedJanus::reply(configure, json::object(), {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
     REQUIRE(r->answer);
     auto update = rig.janus.take("update");
-    CHECK(streamsOf(update.body["unsubscribe"]) == std::set<std::pair<std::uint64_t, std::string>>{{7, "1"}});
+    CHECK(streamsOf(update.body["unsubscribe"]) ==
+          std::set<std::pair<std::uint64_t, std::string>>{{7, "1"}});
     rig.janus.requests.push_front(update);
     rig.offerStreams("update", {{7, "0", "audio"}});
     CHECK_FALSE(rig.answer("b"));
@@ -284,13 +308,16 @@ TEST_CASE("unpublish and leave: subscribers let go first, then the publisher han
     CHECK(rig.rooms->browser("a")->publisherState() == PubState::Detached);
     CHECK(std::count(rig.janus.detached.begin(), rig.janus.detached.end(), pub) == 0);
     auto leave = rig.janus.take("update");
-    CHECK(streamsOf(leave.body["unsubscribe"]) == std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}});
+    CHECK(streamsOf(leave.body["unsubscribe"]) ==
+          std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}});
     rig.janus.requests.push_front(leave);
     rig.offerStreams("update", {});
     CHECK(std::count(rig.janus.detached.begin(), rig.janus.detached.end(), pub) == 1);
 }
 
-TEST_CASE("phone: joins through a remote publisher, hears the room's audio, frees it for the next call", "[media][legs]") {
+TEST_CASE(
+    "phone: joins through a remote publisher, hears the room's audio, frees it for the next call",
+    "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("P", "S");
@@ -302,10 +329,11 @@ TEST_CASE("phone: joins through a remote publisher, hears the room's audio, free
     auto phone = std::make_shared<RecordingPhone>();
     std::optional<PhoneJoinFailure> failure;
     PhoneEndpoint endpoint;
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint e) {
-        failure = f;
-        endpoint = e;
-    });
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
+                        [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint e) {
+                            failure = f;
+                            endpoint = e;
+                        });
     auto add = rig.janus.take("add_remote_publisher");
     CHECK(add.body["streams"][0]["codec"] == "pcmu");
     ScriptedJanus::reply(add, {{"id", 900u}, {"port", 5004u}, {"ip", "127.0.0.1"}});
@@ -332,24 +360,27 @@ TEST_CASE("phone: joins through a remote publisher, hears the room's audio, free
 
     // a's browser hears the phone (its subscriber joins the phone's feed).
     auto join = rig.janus.take("join");
-    CHECK(streamsOf(join.body["streams"]) == std::set<std::pair<std::uint64_t, std::string>>{{900, "0"}});
+    CHECK(streamsOf(join.body["streams"]) ==
+          std::set<std::pair<std::uint64_t, std::string>>{{900, "0"}});
 
     // Hang up: the forward stops; the remote publisher stays in the room, idle, for the next call.
     rig.rooms->releasePhone("call-1");
     auto stop = rig.janus.take("stop_rtp_forward");
     CHECK(stop.body["stream_id"] == 31);
     auto second = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-2", "acct", "Q", 40002, second, [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint e) {
-        failure = f;
-        endpoint = e;
-    });
+    rig.rooms->addPhone("call-2", "acct", "Q", 40002, second,
+                        [&](std::optional<PhoneJoinFailure> f, PhoneEndpoint e) {
+                            failure = f;
+                            endpoint = e;
+                        });
     CHECK_FALSE(rig.janus.has("add_remote_publisher"));
     CHECK_FALSE(failure);
     CHECK(endpoint.port == 5004);
     CHECK(rig.rooms->stats().remotePublishers == 1);
 }
 
-TEST_CASE("phone: refused with a typed reason when its participant is not in a session", "[media][legs]") {
+TEST_CASE("phone: refused with a typed reason when its participant is not in a session",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("P", "S");
     rig.members.people["P"].sessionId.reset();
@@ -366,7 +397,8 @@ TEST_CASE("phone: a participant moved to another session ends the call", "[media
     Rig rig;
     rig.members.add("P", "S");
     auto phone = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
+                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
     rig.janus.createRooms();
     ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
     rig.members.people["P"].sessionId = "T";
@@ -376,14 +408,16 @@ TEST_CASE("phone: a participant moved to another session ends the call", "[media
     CHECK(rig.rooms->phone("call-1") == nullptr);
 }
 
-TEST_CASE("Janus gone: phones end, pending offers fail, and everything is rebuilt when it is back", "[media][legs]") {
+TEST_CASE("Janus gone: phones end, pending offers fail, and everything is rebuilt when it is back",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("P", "S");
     rig.connect("a", "A");
     rig.event(rig.publish("a", 7, kMic), "webrtcup");
     auto phone = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
+                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
     ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
     auto pending = rig.offer("a", kMicAndCam);  // a renegotiation in flight when Janus goes
     rig.janus.requests.clear();
@@ -401,18 +435,21 @@ TEST_CASE("Janus gone: phones end, pending offers fail, and everything is rebuil
     auto again = rig.offer("a", kMic);
     CHECK(rig.janus.has("create"));
     rig.janus.createRooms();
-    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 8u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 8u}},
+                         {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
     CHECK(again->answer);
 }
 
-TEST_CASE("deleting a participant closes its devices; DTMF crosses between browsers and phones", "[media][legs]") {
+TEST_CASE("deleting a participant closes its devices; DTMF crosses between browsers and phones",
+          "[media][legs]") {
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("P", "S");
     auto& a = rig.connect("a", "A");
     rig.event(rig.publish("a", 7, kMic), "webrtcup");
     auto phone = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone, [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
+                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
     ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
     ScriptedJanus::reply(rig.janus.take("rtp_forward"), {{"forwarders", {{{"stream_id", 31u}}}}});
     rig.offerStreams("join", {{900, "0", "audio"}});
@@ -435,7 +472,8 @@ TEST_CASE("a room is kept while a first publish into it is in flight", "[media][
     Rig rig;
     rig.members.add("A", "S");
     rig.members.add("B", "S");
-    rig.members.people["A"].subscriptions.reset();  // a receives nothing: only its publish holds the room
+    rig.members.people["A"]
+        .subscriptions.reset();  // a receives nothing: only its publish holds the room
     rig.connect("a", "A");
     rig.connect("b", "B");
     // b publishes and is up; a's first offer is on its way when b leaves.
@@ -446,7 +484,8 @@ TEST_CASE("a room is kept while a first publish into it is in flight", "[media][
     rig.members.people.erase("B");
     rig.rooms->membershipChanged("acct", "B");
     CHECK_FALSE(rig.janus.has("destroy"));
-    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 7u}},
+                         {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
     CHECK(pending->answer);
     CHECK(rig.rooms->stats().rooms == 1);
 }

@@ -14,14 +14,17 @@ struct Section {
     int port = 9;
 };
 
-std::string sdp(const std::vector<Section>& sections, const std::string& origin = "o=- 1 1 IN IP4 127.0.0.1") {
+std::string sdp(const std::vector<Section>& sections,
+                const std::string& origin = "o=- 1 1 IN IP4 127.0.0.1") {
     std::string out = "v=0\r\n" + origin + "\r\ns=-\r\nt=0 0\r\na=group:BUNDLE";
     for (const auto& s : sections)
         if (s.port != 0) out += " " + s.mid;
     out += "\r\n";
     for (const auto& s : sections) {
         out += "m=" + s.kind + " " + std::to_string(s.port) +
-               (s.kind == "application" ? " UDP/DTLS/SCTP webrtc-datachannel" : " UDP/TLS/RTP/SAVPF 96") + "\r\n";
+               (s.kind == "application" ? " UDP/DTLS/SCTP webrtc-datachannel"
+                                        : " UDP/TLS/RTP/SAVPF 96") +
+               "\r\n";
         out += "a=mid:" + s.mid + "\r\n" + (s.port == 0 ? "a=inactive\r\n" : "a=sendonly\r\n");
     }
     return out;
@@ -42,7 +45,8 @@ std::string bundle(const std::string& description) {
 
 }  // namespace
 
-TEST_CASE("offers and answers pass unchanged while the browser keeps its m-lines", "[media][PublisherSections]") {
+TEST_CASE("offers and answers pass unchanged while the browser keeps its m-lines",
+          "[media][PublisherSections]") {
     PublisherSections sections;
     auto first = sdp({{"application", "0"}, {"audio", "1"}});
     auto janus = sections.toJanus(first);
@@ -51,25 +55,35 @@ TEST_CASE("offers and answers pass unchanged while the browser keeps its m-lines
     auto second = sdp({{"application", "0"}, {"audio", "1"}, {"video", "2"}});
     janus = sections.toJanus(second);
     CHECK(janus.sdp == second);
-    auto answer = sdp({{"application", "0"}, {"audio", "1"}, {"video", "2"}}, "o=janus 2 2 IN IP4 10.0.0.1");
+    auto answer =
+        sdp({{"application", "0"}, {"audio", "1"}, {"video", "2"}}, "o=janus 2 2 IN IP4 10.0.0.1");
     CHECK(PublisherSections::toBrowser(answer, second) == answer);
 }
 
-TEST_CASE("a recycled m-line: Janus gets the new mid appended and the old one rejected in place; the answer "
-          "comes back in the browser's order",
-          "[media][PublisherSections]") {
+TEST_CASE(
+    "a recycled m-line: Janus gets the new mid appended and the old one rejected in place; the "
+    "answer "
+    "comes back in the browser's order",
+    "[media][PublisherSections]") {
     PublisherSections sections;
     // mic (1), camera (2), screen (3); the camera is unpublished (port 0) ...
-    sections.commit(sections.toJanus(sdp({{"application", "0"}, {"audio", "1"}, {"video", "2"}, {"video", "3"}})).layout);
-    sections.commit(sections.toJanus(sdp({{"application", "0"}, {"audio", "1"}, {"video", "2", 0}, {"video", "3"}})).layout);
+    sections.commit(
+        sections
+            .toJanus(sdp({{"application", "0"}, {"audio", "1"}, {"video", "2"}, {"video", "3"}}))
+            .layout);
+    sections.commit(
+        sections
+            .toJanus(sdp({{"application", "0"}, {"audio", "1"}, {"video", "2", 0}, {"video", "3"}}))
+            .layout);
     // ... and published again: the browser reuses m-line #2 for mid 4.
     auto offer = sdp({{"application", "0"}, {"audio", "1"}, {"video", "4"}, {"video", "3"}});
     auto janus = sections.toJanus(offer);
     CHECK(mids(janus.sdp) == std::vector<std::string>{"0", "1", "2(rejected)", "3", "4"});
     CHECK(bundle(janus.sdp) == "a=group:BUNDLE 0 1 3 4");
 
-    auto answer = sdp({{"application", "0"}, {"audio", "1"}, {"video", "2", 0}, {"video", "3"}, {"video", "4"}},
-                      "o=janus 2 3 IN IP4 10.0.0.1");
+    auto answer = sdp(
+        {{"application", "0"}, {"audio", "1"}, {"video", "2", 0}, {"video", "3"}, {"video", "4"}},
+        "o=janus 2 3 IN IP4 10.0.0.1");
     auto toBrowser = PublisherSections::toBrowser(answer, offer);
     CHECK(mids(toBrowser) == std::vector<std::string>{"0", "1", "4", "3"});
     CHECK(bundle(toBrowser) == "a=group:BUNDLE 0 1 4 3");

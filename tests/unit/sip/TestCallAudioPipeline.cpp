@@ -301,7 +301,8 @@ TEST_CASE("CallAudioPipeline plays audio and sends DTMF to the phone",
     CHECK(pipeline->stats().dtmfPacketsOut == 7);
 }
 
-TEST_CASE("CallAudioPipeline frees its ports on stop() and when dropped", "[sip][media][CallAudioPipeline]") {
+TEST_CASE("CallAudioPipeline frees its ports on stop() and when dropped",
+          "[sip][media][CallAudioPipeline]") {
     Loop loop;
     auto ports = std::make_shared<PortAllocator>(46400, 46409);
     const auto all = ports->capacity();
@@ -313,7 +314,8 @@ TEST_CASE("CallAudioPipeline frees its ports on stop() and when dropped", "[sip]
         p->stop();
         p->stop();
         std::promise<bool> done;
-        p->play(std::vector<std::int16_t>(160, 1), PlayMode::Mix, [&](bool c) { done.set_value(c); });
+        p->play(std::vector<std::int16_t>(160, 1), PlayMode::Mix,
+                [&](bool c) { done.set_value(c); });
         auto f = done.get_future();
         REQUIRE(f.wait_for(1s) == std::future_status::ready);
         CHECK_FALSE(f.get());

@@ -45,8 +45,10 @@ struct Fixture {
         const RtpSocket::Endpoint to(kLoopback, pipeline->phonePort());
         for (int i = 0; i < 3; ++i) {
             std::vector<std::uint8_t> ev(4);
-            TelephoneEvent{event, i == 2, 10, static_cast<std::uint16_t>(160 * (i + 1))}.encode(ev.data());
-            auto bytes = plainPacket({i == 0, 101, static_cast<std::uint16_t>(seq + i), timestamp, 0xCAFE}, ev);
+            TelephoneEvent{event, i == 2, 10, static_cast<std::uint16_t>(160 * (i + 1))}.encode(
+                ev.data());
+            auto bytes = plainPacket(
+                {i == 0, 101, static_cast<std::uint16_t>(seq + i), timestamp, 0xCAFE}, ev);
             phone.socket->send(ByteView{bytes.data(), bytes.size()}, to);
         }
     }
@@ -59,7 +61,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("INFO digits reach onDigit; RTP digits after them are dropped and counted", "[CallAudioPipeline][info]") {
+TEST_CASE("INFO digits reach onDigit; RTP digits after them are dropped and counted",
+          "[CallAudioPipeline][info]") {
     Fixture f;
     f.pipeline->digitFromSignaling('4');
     f.pipeline->digitFromSignaling('#');
@@ -72,7 +75,8 @@ TEST_CASE("INFO digits reach onDigit; RTP digits after them are dropped and coun
     CHECK(st.dtmfDigitsOtherSource == 1);
 }
 
-TEST_CASE("RTP digits first: INFO digits of the same call are dropped", "[CallAudioPipeline][info]") {
+TEST_CASE("RTP digits first: INFO digits of the same call are dropped",
+          "[CallAudioPipeline][info]") {
     Fixture f;
     f.rtpDigit(7, 16000, 10);
     CHECK(f.got() == "7");

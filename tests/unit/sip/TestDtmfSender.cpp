@@ -135,15 +135,16 @@ TEST_CASE("DtmfSender clear() finishes the current tone properly", "[sip][media]
     CHECK_FALSE(s.active());
 }
 
-TEST_CASE("DtmfSender bounds its queue: a string past it is refused whole", "[sip][media][DtmfSender][outbound]") {
+TEST_CASE("DtmfSender bounds its queue: a string past it is refused whole",
+          "[sip][media][DtmfSender][outbound]") {
     DtmfSender::Config c;
     c.maxQueued = 10;
     DtmfSender s(c);
     s.enqueue("123456");
     CHECK(s.queued() == 6);
     CHECK_THROWS_AS(s.enqueue("12345"), std::length_error);  // 6 + 5 > 10
-    CHECK(s.queued() == 6);                                   // nothing of it was queued
-    s.enqueue("1234");                                        // exactly 10
+    CHECK(s.queued() == 6);                                  // nothing of it was queued
+    s.enqueue("1234");                                       // exactly 10
     CHECK(s.queued() == 10);
     // Sending drains the queue; then there is room again.
     run(s, 200);

@@ -176,10 +176,10 @@ TEST_CASE("An adaptive JitterBuffer stops growing at its greatest depth and rese
     push(jb, 1);
     CHECK(firstPlayed(jb).sequence == 1);
     CHECK(jb.pop().status == Status::Missing);  // 2 late
-    CHECK(push(jb, 2) == Push::Accepted);     // grows to 2
+    CHECK(push(jb, 2) == Push::Accepted);       // grows to 2
     CHECK(jb.pop().sequence == 2);
     CHECK(jb.pop().status == Status::Missing);  // 3 late again
-    CHECK(push(jb, 3) == Push::TooLate);       // at the greatest depth: dropped
+    CHECK(push(jb, 3) == Push::TooLate);        // at the greatest depth: dropped
     CHECK(jb.depth() == 2);
     // A packet for a frame that was played is never taken back.
     push(jb, 4);

@@ -26,8 +26,9 @@ void sendAudio(RtpSocket& from, const RtpSocket::Endpoint& to, int count, std::u
     std::vector<std::uint8_t> payload(160, 0xFF);
     for (int k = 0; k < count; ++k) {
         std::vector<std::uint8_t> b(12 + payload.size());
-        RtpPacket::build({k == 0, 0, static_cast<std::uint16_t>(100 + k), 160u * std::uint32_t(k), ssrc},
-                         ByteView{payload.data(), payload.size()}, b.data(), b.size());
+        RtpPacket::build(
+            {k == 0, 0, static_cast<std::uint16_t>(100 + k), 160u * std::uint32_t(k), ssrc},
+            ByteView{payload.data(), payload.size()}, b.data(), b.size());
         from.send(ByteView{b.data(), b.size()}, to);
     }
 }
@@ -84,7 +85,8 @@ TEST_CASE("With latching configured the first source is the phone and others are
     Capture natted(asio::make_strand(loop.io), ports);  // the phone's real (NAT) address
     Capture other(asio::make_strand(loop.io), ports);
     auto cfg = config();
-    cfg.phoneRemote = RtpSocket::Endpoint(asio::ip::make_address("127.0.0.1"), 9);  // private, unreachable
+    cfg.phoneRemote =
+        RtpSocket::Endpoint(asio::ip::make_address("127.0.0.1"), 9);  // private, unreachable
     cfg.janusRemote = janus.endpoint();
     cfg.phoneGuard.latch = true;
     auto pipeline = CallAudioPipeline::create(loop.io.get_executor(), cfg, ports);
@@ -129,8 +131,10 @@ TEST_CASE("Before the phone's first packet only a bounded number of packets go t
     loop.stop();
 }
 
-TEST_CASE("A phone that stops sending RTP is reported once after the inactivity timeout, not while on hold",
-          "[sip][media][rtp-source]") {
+TEST_CASE(
+    "A phone that stops sending RTP is reported once after the inactivity timeout, not while on "
+    "hold",
+    "[sip][media][rtp-source]") {
     Loop loop;
     auto ports = std::make_shared<PortAllocator>(46590, 46619);
     Capture phone(asio::make_strand(loop.io), ports);
@@ -146,7 +150,8 @@ TEST_CASE("A phone that stops sending RTP is reported once after the inactivity 
         // Sending keeps it alive for a while...
         auto started = std::chrono::steady_clock::now();
         for (int i = 0; i < 10; ++i) {
-            sendAudio(*phone.socket, RtpSocket::Endpoint(kLoopback, pipeline->phonePort()), 1, 0x6666);
+            sendAudio(*phone.socket, RtpSocket::Endpoint(kLoopback, pipeline->phonePort()), 1,
+                      0x6666);
             std::this_thread::sleep_for(50ms);
         }
         CHECK(reported == 0);
@@ -164,7 +169,7 @@ TEST_CASE("A phone that stops sending RTP is reported once after the inactivity 
         pipeline->start();
         std::this_thread::sleep_for(700ms);
         CHECK(reported == 0);
-        CHECK(phone.size() == 0);  // nothing is sent to an inactive phone
+        CHECK(phone.size() == 0);                 // nothing is sent to an inactive phone
         pipeline->setPhoneDirection(true, true);  // resumed: a fresh period
         std::this_thread::sleep_for(100ms);
         CHECK(reported == 0);
@@ -198,7 +203,8 @@ TEST_CASE("Each call's SSRC and initial sequence number are random, not sequenti
     for (std::size_t i = 0; i < first.size(); ++i) {
         ssrcs.insert(first[i].ssrc);
         if (i > 0) {
-            const auto d = static_cast<std::int64_t>(first[i].ssrc) - static_cast<std::int64_t>(first[i - 1].ssrc);
+            const auto d = static_cast<std::int64_t>(first[i].ssrc) -
+                           static_cast<std::int64_t>(first[i - 1].ssrc);
             CHECK(std::llabs(d) > 16);  // not a counter
         }
     }

@@ -74,11 +74,13 @@ TEST_CASE("PlaybackQueue callbacks may enqueue the next clip", "[sip][media][Pla
     CHECK(second);
 }
 
-TEST_CASE("PlaybackQueue refuses clips past its bound; the queued ones play on", "[sip][media][PlaybackQueue][outbound]") {
+TEST_CASE("PlaybackQueue refuses clips past its bound; the queued ones play on",
+          "[sip][media][PlaybackQueue][outbound]") {
     PlaybackQueue q;
     std::vector<int> finished;  // clip index, negative when refused or stopped
     for (int i = 0; i < static_cast<int>(PlaybackQueue::kMaxClips) + 3; ++i)
-        q.enqueue(std::vector<std::int16_t>(160, 1), PlayMode::Replace, [&, i](bool c) { finished.push_back(c ? i : -i - 1); });
+        q.enqueue(std::vector<std::int16_t>(160, 1), PlayMode::Replace,
+                  [&, i](bool c) { finished.push_back(c ? i : -i - 1); });
     // The three over the bound were refused at once.
     REQUIRE(finished.size() == 3);
     CHECK(finished[0] == -static_cast<int>(PlaybackQueue::kMaxClips) - 1);

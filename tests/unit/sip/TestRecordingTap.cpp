@@ -19,7 +19,8 @@ struct Harness {
     RecordingTap tap;
 
     explicit Harness(RecordingTap::Config c)
-        : tap(c,
+        : tap(
+              c,
               [this](std::vector<std::int16_t>&& b) {
                   if (!accept) return false;
                   blocks.push_back(std::move(b));
@@ -37,7 +38,9 @@ RecordingTap::Config layout(RecordingTap::Layout l) {
     c.layout = l;
     return c;
 }
-std::vector<std::int16_t> constant(std::int16_t v, std::size_t n = kFrameSamples) { return std::vector<std::int16_t>(n, v); }
+std::vector<std::int16_t> constant(std::int16_t v, std::size_t n = kFrameSamples) {
+    return std::vector<std::int16_t>(n, v);
+}
 PcmFrame heard(std::int16_t v) {
     PcmFrame f;
     f.fill(v);
@@ -73,9 +76,10 @@ TEST_CASE("mix, split and phone-only layouts", "[sip][RecordingTap]") {
     }
 }
 
-TEST_CASE("a late packet leaves silence in its tick and is recorded in the next", "[sip][RecordingTap]") {
+TEST_CASE("a late packet leaves silence in its tick and is recorded in the next",
+          "[sip][RecordingTap]") {
     Harness h(layout(RecordingTap::Layout::PhoneOnly));
-    h.tap.tick(heard(0));  // nothing from the phone yet
+    h.tap.tick(heard(0));                          // nothing from the phone yet
     auto said = constant(300, 2 * kFrameSamples);  // then two packets at once
     h.tap.phoneAudio(said.data(), said.size());
     h.tap.tick(heard(0));
@@ -87,7 +91,8 @@ TEST_CASE("a late packet leaves silence in its tick and is recorded in the next"
     CHECK(h.tap.frames() == 3);
 }
 
-TEST_CASE("phone audio far ahead of the ticks keeps only the newest frames", "[sip][RecordingTap]") {
+TEST_CASE("phone audio far ahead of the ticks keeps only the newest frames",
+          "[sip][RecordingTap]") {
     auto c = layout(RecordingTap::Layout::PhoneOnly);
     c.maxBufferedFrames = 2;
     Harness h(c);
@@ -128,7 +133,8 @@ TEST_CASE("maxDuration ends the recording after exactly that many frames", "[sip
     CHECK(h.reason == RecordingTap::EndReason::MaxDuration);
 }
 
-TEST_CASE("silenceTimeout ends it after that much phone silence, speech resets it", "[sip][RecordingTap]") {
+TEST_CASE("silenceTimeout ends it after that much phone silence, speech resets it",
+          "[sip][RecordingTap]") {
     auto c = layout(RecordingTap::Layout::PhoneOnly);
     c.silenceFrames = 50;  // 1 s
     Harness h(c);
@@ -149,7 +155,8 @@ TEST_CASE("silenceTimeout ends it after that much phone silence, speech resets i
     CHECK(h.blocks.size() == 41 + 50);
 }
 
-TEST_CASE("a terminating digit ends it; other digits do not; stop and hangup end it once", "[sip][RecordingTap]") {
+TEST_CASE("a terminating digit ends it; other digits do not; stop and hangup end it once",
+          "[sip][RecordingTap]") {
     auto c = layout(RecordingTap::Layout::PhoneOnly);
     c.terminatingDigits = "#*";
     Harness h(c);

@@ -60,7 +60,8 @@ TEST_CASE("flite speaks a sentence as 8 kHz audio with each voice", "[sip][media
 TEST_CASE("SpeechService synthesizes off the caller's thread and caches", "[sip][media][tts]") {
     std::atomic<int> calls{0};
     std::thread::id engineThread;
-    SpeechService service({1, 1024 * 1024}, [&](const std::string& text, const std::string&, const SpeechService::Sink& sink) {
+    SpeechService service({1, 1024 * 1024}, [&](const std::string& text, const std::string&,
+                                                const SpeechService::Sink& sink) {
         ++calls;
         engineThread = std::this_thread::get_id();
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -92,11 +93,12 @@ TEST_CASE("SpeechService synthesizes off the caller's thread and caches", "[sip]
 
 TEST_CASE("SpeechService's cache stays within its byte bound", "[sip][media][tts]") {
     std::atomic<int> calls{0};
-    SpeechService service({1, 2500}, [&](const std::string&, const std::string&, const SpeechService::Sink& sink) {
-        ++calls;
-        std::vector<std::int16_t> pcm(500, 1);  // 1000 bytes
-        return sink(pcm.data(), pcm.size());
-    });
+    SpeechService service(
+        {1, 2500}, [&](const std::string&, const std::string&, const SpeechService::Sink& sink) {
+            ++calls;
+            std::vector<std::int16_t> pcm(500, 1);  // 1000 bytes
+            return sink(pcm.data(), pcm.size());
+        });
     Waiter w;
     int n = 0;
     for (const char* text : {"a", "b", "c"}) {
@@ -113,9 +115,11 @@ TEST_CASE("SpeechService's cache stays within its byte bound", "[sip][media][tts
 }
 
 TEST_CASE("SpeechService reports a failed synthesis", "[sip][media][tts]") {
-    SpeechService service({1, 1024}, [](const std::string&, const std::string& voice, const SpeechService::Sink&) -> bool {
-        throw std::invalid_argument("unknown voice " + voice);
-    });
+    SpeechService service(
+        {1, 1024},
+        [](const std::string&, const std::string& voice, const SpeechService::Sink&) -> bool {
+            throw std::invalid_argument("unknown voice " + voice);
+        });
     Waiter w;
     service.synthesize("x", "zz", w.done());
     w.wait(1);

@@ -84,11 +84,14 @@ double rms(const std::vector<std::int16_t>& s) {
 }
 }  // namespace
 
-TEST_CASE("PhraseSplitter cuts at sentence ends and commas, keeping every character", "[sip][media][tts]") {
-    std::string text = "Thank you for calling Acme, your call is important. Press 1.5 now! Or, wait";
+TEST_CASE("PhraseSplitter cuts at sentence ends and commas, keeping every character",
+          "[sip][media][tts]") {
+    std::string text =
+        "Thank you for calling Acme, your call is important. Press 1.5 now! Or, wait";
     auto phrases = PhraseSplitter::split(text);
-    REQUIRE(phrases == std::vector<std::string>{"Thank you for calling Acme, ", "your call is important. ",
-                                                 "Press 1.5 now! ", "Or, wait"});  // "Or," is too short a phrase
+    REQUIRE(phrases == std::vector<std::string>{"Thank you for calling Acme, ",
+                                                "your call is important. ", "Press 1.5 now! ",
+                                                "Or, wait"});  // "Or," is too short a phrase
     std::string words;
     for (int i = 0; i < 40; ++i) words += "word ";
     auto cut = PhraseSplitter::split(words);
@@ -100,7 +103,8 @@ TEST_CASE("PhraseSplitter cuts at sentence ends and commas, keeping every charac
     CHECK(PhraseSplitter::split("Hello.  ") == std::vector<std::string>{"Hello.  "});
 }
 
-TEST_CASE("The first chunk reaches the reader before the sentence is finished, in order", "[sip][media][tts]") {
+TEST_CASE("The first chunk reaches the reader before the sentence is finished, in order",
+          "[sip][media][tts]") {
     PacedEngine paced;
     SpeechService service({1, 1024 * 1024}, paced.engine());
     auto reader = service.speak("hello there", "slt");
@@ -117,7 +121,8 @@ TEST_CASE("The first chunk reaches the reader before the sentence is finished, i
     REQUIRE(stream.waitFinished(10s));
     CHECK(stream.state() == SpeechStream::State::Complete);
     REQUIRE(stream.size() == 1000);
-    for (std::size_t i = 0; i < 1000; ++i) REQUIRE(stream.samples()[i] == static_cast<std::int16_t>(i / 100 + 1));
+    for (std::size_t i = 0; i < 1000; ++i)
+        REQUIRE(stream.samples()[i] == static_cast<std::int16_t>(i / 100 + 1));
     // The finished sentence is cached: the next request gets it complete, with no synthesis.
     auto again = service.speak("hello there", "slt");
     CHECK(again->stream().state() == SpeechStream::State::Complete);
@@ -129,7 +134,8 @@ TEST_CASE("The player waits for a late frame instead of playing a gap", "[sip][m
     auto stream = std::make_shared<SpeechStream>();
     PlaybackQueue q;
     std::vector<bool> done;
-    q.enqueueStream(std::make_shared<SpeechStream::Reader>(stream), PlayMode::Replace, [&](bool c) { done.push_back(c); });
+    q.enqueueStream(std::make_shared<SpeechStream::Reader>(stream), PlayMode::Replace,
+                    [&](bool c) { done.push_back(c); });
     PcmFrame f;
     f.fill(5);
     REQUIRE(q.apply(f));  // nothing yet: silence in place of the room, the clip still waits
@@ -165,7 +171,8 @@ TEST_CASE("A short sentence plays once complete even below the start amount", "[
     auto stream = std::make_shared<SpeechStream>();
     PlaybackQueue q;
     bool completed = false;
-    q.enqueueStream(std::make_shared<SpeechStream::Reader>(stream), PlayMode::Mix, [&](bool c) { completed = c; });
+    q.enqueueStream(std::make_shared<SpeechStream::Reader>(stream), PlayMode::Mix,
+                    [&](bool c) { completed = c; });
     std::vector<std::int16_t> a(100, 7);
     stream->append(a.data(), a.size());
     PcmFrame f;
@@ -180,21 +187,23 @@ TEST_CASE("A short sentence plays once complete even below the start amount", "[
     CHECK(completed);
 }
 
-TEST_CASE("Dropping the last reader cancels the synthesis; the sentence is not cached", "[sip][media][tts]") {
+TEST_CASE("Dropping the last reader cancels the synthesis; the sentence is not cached",
+          "[sip][media][tts]") {
     PacedEngine paced;
     SpeechService service({1, 1024 * 1024}, paced.engine());
     {
         PlaybackQueue q;  // the call's player, as a digit or a hang-up stops it
         std::vector<bool> done;
-        q.enqueueStream(std::shared_ptr<SpeechStream::Reader>(service.speak("press one", "slt")), PlayMode::Replace,
-                  [&](bool c) { done.push_back(c); });
+        q.enqueueStream(std::shared_ptr<SpeechStream::Reader>(service.speak("press one", "slt")),
+                        PlayMode::Replace, [&](bool c) { done.push_back(c); });
         paced.allow(2);
         REQUIRE(paced.waitSent(2));
         q.stop();
         CHECK(done == std::vector<bool>{false});
     }
     REQUIRE(paced.waitStopped());
-    for (int i = 0; i < 200 && service.stats().cancelled == 0; ++i) std::this_thread::sleep_for(5ms);
+    for (int i = 0; i < 200 && service.stats().cancelled == 0; ++i)
+        std::this_thread::sleep_for(5ms);
     CHECK(service.stats().cancelled == 1);
     CHECK(service.stats().failures == 0);
     CHECK(service.stats().cachedClips == 0);
@@ -206,7 +215,8 @@ TEST_CASE("Dropping the last reader cancels the synthesis; the sentence is not c
     CHECK(paced.runs == 2);
 }
 
-TEST_CASE("A second listener keeps a shared synthesis going when the first leaves", "[sip][media][tts]") {
+TEST_CASE("A second listener keeps a shared synthesis going when the first leaves",
+          "[sip][media][tts]") {
     PacedEngine paced;
     SpeechService service({1, 1024 * 1024}, paced.engine());
     auto first = service.speak("hold please", "slt");
@@ -235,10 +245,12 @@ TEST_CASE("Destroying the service mid-synthesis ends every stream", "[sip][media
     CHECK_FALSE(queued->stream().error().empty());
 }
 
-TEST_CASE("flite streams a sentence in many chunks, the first long before the end", "[sip][media][tts]") {
+TEST_CASE("flite streams a sentence in many chunks, the first long before the end",
+          "[sip][media][tts]") {
     SpeechSynthesizer::warmUp();
-    const std::string text = "Thank you for calling Acme Insurance, your call is important to us. "
-                             "Please stay on the line and the next available agent will answer.";
+    const std::string text =
+        "Thank you for calling Acme Insurance, your call is important to us. "
+        "Please stay on the line and the next available agent will answer.";
     std::vector<std::int16_t> streamed;
     int chunks = 0;
     REQUIRE(SpeechSynthesizer::stream(text, "slt", [&](const std::int16_t* s, std::size_t n) {
@@ -249,23 +261,28 @@ TEST_CASE("flite streams a sentence in many chunks, the first long before the en
     CHECK(chunks > 20);
     // Stopped by its sink after the first chunk: flite stops there (no more phrases either).
     int calls = 0;
-    CHECK_FALSE(SpeechSynthesizer::stream(text, "slt", [&](const std::int16_t*, std::size_t) { return ++calls < 1; }));
+    CHECK_FALSE(SpeechSynthesizer::stream(
+        text, "slt", [&](const std::int16_t*, std::size_t) { return ++calls < 1; }));
     CHECK(calls == 1);
 }
 
-TEST_CASE("Phrase-by-phrase speech matches the one-shot synthesis in length and level", "[sip][media][tts]") {
-    const char* texts[] = {"Thank you for calling Acme Insurance, your call is important to us, please stay on the line.",
-                           "To check the status of an existing claim, press one. For billing, press two.",
-                           "Please enter your twelve digit account number followed by the pound key."};
+TEST_CASE("Phrase-by-phrase speech matches the one-shot synthesis in length and level",
+          "[sip][media][tts]") {
+    const char* texts[] = {
+        "Thank you for calling Acme Insurance, your call is important to us, please stay on the "
+        "line.",
+        "To check the status of an existing claim, press one. For billing, press two.",
+        "Please enter your twelve digit account number followed by the pound key."};
     for (const char* voice : {"slt", "rms", "awb", "kal16"}) {
         for (const char* text : texts) {
             INFO(voice << ": " << text);
             auto whole = SpeechSynthesizer::synthesize(text, voice);
             std::vector<std::int16_t> streamed;
-            REQUIRE(SpeechSynthesizer::stream(text, voice, [&](const std::int16_t* s, std::size_t n) {
-                streamed.insert(streamed.end(), s, s + n);
-                return true;
-            }));
+            REQUIRE(
+                SpeechSynthesizer::stream(text, voice, [&](const std::int16_t* s, std::size_t n) {
+                    streamed.insert(streamed.end(), s, s + n);
+                    return true;
+                }));
             double lengthRatio = double(streamed.size()) / double(whole.size());
             double levelRatio = rms(streamed) / rms(whole);
             CHECK(lengthRatio > 0.85);
@@ -278,11 +295,15 @@ TEST_CASE("Phrase-by-phrase speech matches the one-shot synthesis in length and 
     }
 }
 
-TEST_CASE("The workers take phrases in turn: a new sentence waits for one phrase, not a whole sentence", "[sip][media][tts]") {
+TEST_CASE(
+    "The workers take phrases in turn: a new sentence waits for one phrase, not a whole sentence",
+    "[sip][media][tts]") {
     std::mutex m;
     std::vector<std::string> order;
-    SpeechService service({1, 1024 * 1024}, [&](const std::string& phrase, const std::string&, const SpeechService::Sink& sink) {
-        std::this_thread::sleep_for(50ms);  // long enough for the second request to arrive meanwhile
+    SpeechService service({1, 1024 * 1024}, [&](const std::string& phrase, const std::string&,
+                                                const SpeechService::Sink& sink) {
+        std::this_thread::sleep_for(
+            50ms);  // long enough for the second request to arrive meanwhile
         {
             std::lock_guard<std::mutex> l(m);
             order.push_back(phrase);
@@ -294,7 +315,8 @@ TEST_CASE("The workers take phrases in turn: a new sentence waits for one phrase
     auto b = service.speak("Press one.", "rms");
     REQUIRE(a->stream().waitFinished(10s));
     REQUIRE(b->stream().waitFinished(10s));
-    CHECK(order == std::vector<std::string>{"Welcome to Acme. ", "Press one.", "Our offices are open. ", "Please hold."});
+    CHECK(order == std::vector<std::string>{"Welcome to Acme. ", "Press one.",
+                                            "Our offices are open. ", "Please hold."});
     CHECK(a->stream().size() == 3 * 600);  // every phrase, in order, in one stream
     CHECK(service.stats().cachedClips == 2);
 }

@@ -33,8 +33,10 @@ Bytes slurp(const std::string& path) {
 }
 
 // `seconds` of a `hz` sine at `amplitude` in channel 0 (the others silent), written by libsndfile.
-Bytes makeWav(int rate, int channels, int format, double hz = 440, double amplitude = 0.5, double seconds = 1) {
-    auto path = tempPath(std::to_string(rate) + "-" + std::to_string(channels) + "-" + std::to_string(format));
+Bytes makeWav(int rate, int channels, int format, double hz = 440, double amplitude = 0.5,
+              double seconds = 1) {
+    auto path = tempPath(std::to_string(rate) + "-" + std::to_string(channels) + "-" +
+                         std::to_string(format));
     SF_INFO info{};
     info.samplerate = rate;
     info.channels = channels;
@@ -46,7 +48,8 @@ Bytes makeWav(int rate, int channels, int format, double hz = 440, double amplit
     for (std::size_t i = 0; i < frames; ++i)
         data[i * static_cast<std::size_t>(channels)] =
             static_cast<float>(amplitude * std::sin(2 * M_PI * hz * static_cast<double>(i) / rate));
-    REQUIRE(sf_writef_float(f, data.data(), static_cast<sf_count_t>(frames)) == static_cast<sf_count_t>(frames));
+    REQUIRE(sf_writef_float(f, data.data(), static_cast<sf_count_t>(frames)) ==
+            static_cast<sf_count_t>(frames));
     sf_close(f);
     auto bytes = slurp(path);
     std::remove(path.c_str());
@@ -79,16 +82,17 @@ TEST_CASE("WavFile decodes any common WAV to 8 kHz mono", "[sip][media][WavFile]
         double expectRms;  // a 0.5 sine in channel 0, the others silent: mono is the mean
     };
     const double full = 0.5 / std::sqrt(2.0) * 32767;
-    for (const auto& c : {Case{"8 kHz 16-bit", 8000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full},
-                          Case{"16 kHz stereo", 16000, 2, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full / 2},
-                          Case{"44.1 kHz", 44100, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full},
-                          Case{"48 kHz 24-bit", 48000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_24, full},
-                          Case{"22.05 kHz 32-bit", 22050, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_32, full},
-                          Case{"11.025 kHz 8-bit", 11025, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_U8, full},
-                          Case{"float 32 kHz", 32000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT, full},
-                          Case{"µ-law 8 kHz", 8000, 1, SF_FORMAT_WAV | SF_FORMAT_ULAW, full},
-                          Case{"A-law 16 kHz", 16000, 1, SF_FORMAT_WAV | SF_FORMAT_ALAW, full},
-                          Case{"extensible 4 channels", 44100, 4, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16, full / 4}}) {
+    for (const auto& c :
+         {Case{"8 kHz 16-bit", 8000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full},
+          Case{"16 kHz stereo", 16000, 2, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full / 2},
+          Case{"44.1 kHz", 44100, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16, full},
+          Case{"48 kHz 24-bit", 48000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_24, full},
+          Case{"22.05 kHz 32-bit", 22050, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_32, full},
+          Case{"11.025 kHz 8-bit", 11025, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_U8, full},
+          Case{"float 32 kHz", 32000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT, full},
+          Case{"µ-law 8 kHz", 8000, 1, SF_FORMAT_WAV | SF_FORMAT_ULAW, full},
+          Case{"A-law 16 kHz", 16000, 1, SF_FORMAT_WAV | SF_FORMAT_ALAW, full},
+          Case{"extensible 4 channels", 44100, 4, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16, full / 4}}) {
         INFO(c.name);
         auto samples = parse(makeWav(c.rate, c.channels, c.format));
         CHECK(samples.size() >= 7990);
@@ -105,11 +109,16 @@ TEST_CASE("WavFile's resampler filters what 8 kHz cannot carry", "[sip][media][W
 }
 
 TEST_CASE("WavFile names what it does not support", "[sip][media][WavFile]") {
-    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_IMA_ADPCM)), Contains("IMA ADPCM") && Contains("not supported"));
-    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_GSM610)), Contains("GSM 6.10"));
-    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_AIFF | SF_FORMAT_PCM_16)), Contains("not a WAV file"));
-    CHECK_THROWS_WITH(parse(makeWav(2000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16)), Contains("2000 Hz is not supported"));
-    CHECK_THROWS_WITH(parse(makeWav(8000, 9, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16)), Contains("9 channels"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_IMA_ADPCM)),
+                      Contains("IMA ADPCM") && Contains("not supported"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_GSM610)),
+                      Contains("GSM 6.10"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 1, SF_FORMAT_AIFF | SF_FORMAT_PCM_16)),
+                      Contains("not a WAV file"));
+    CHECK_THROWS_WITH(parse(makeWav(2000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16)),
+                      Contains("2000 Hz is not supported"));
+    CHECK_THROWS_WITH(parse(makeWav(8000, 9, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16)),
+                      Contains("9 channels"));
 }
 
 TEST_CASE("WavFile bounds the decoded length", "[sip][media][WavFile]") {
@@ -132,7 +141,8 @@ TEST_CASE("WavFile rejects files that are not WAV or are cut short", "[sip][medi
 TEST_CASE("WavFile reads from disk", "[sip][media][WavFile]") {
     auto path = tempPath("disk");
     auto wav = makeWav(8000, 1, SF_FORMAT_WAV | SF_FORMAT_ULAW);
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(wav.data()), static_cast<std::streamsize>(wav.size()));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(wav.data()), static_cast<std::streamsize>(wav.size()));
     CHECK(WavFile::read(path).size() == Approx(8000).margin(5));
     std::remove(path.c_str());
     CHECK_THROWS_WITH(WavFile::read(path), Contains("cannot open"));

@@ -13,7 +13,7 @@ namespace sb::state::test {
 
 // A fresh directory, removed with everything in it at scope exit.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string tmpl = (std::filesystem::temp_directory_path() / "sb-state-XXXXXX").string();
         if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
@@ -28,7 +28,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::string db() const { return (path_ / "switchboard.db").string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

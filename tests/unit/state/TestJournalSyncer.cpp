@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
-#include <catch2/catch.hpp>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -18,8 +18,8 @@
 #include "tests/unit/state/StateTestSupport.hpp"
 
 using namespace sb::state;
-using sb::state::test::TempDir;
 using sb::state::test::sampleParticipant;
+using sb::state::test::TempDir;
 
 namespace {
 
@@ -55,7 +55,8 @@ TEST_CASE("group commit: concurrent writers share fdatasyncs and every acknowled
                     std::uint64_t seq;
                     {
                         std::lock_guard lock(appendMutex);
-                        seq = log.append(encodedParticipant("p" + std::to_string(t) + "-" + std::to_string(i)));
+                        seq = log.append(
+                            encodedParticipant("p" + std::to_string(t) + "-" + std::to_string(i)));
                     }
                     // Waiting happens outside the append lock: that is what lets syncs be shared.
                     if (!syncer.waitDurable(seq)) continue;
@@ -100,7 +101,8 @@ TEST_CASE("group commit: callbacks run after their record is synced, many record
     }
     REQUIRE(syncer.waitDurable(log.appendedSeq()));
     // The last callback runs just after durableSeq moves: wait for it briefly.
-    for (int i = 0; i < 200 && called < kRecords; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 200 && called < kRecords; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     CHECK(called == kRecords);
     CHECK(early == 0);
     CHECK(failed == 0);
@@ -120,7 +122,8 @@ TEST_CASE("journaled store: a write blocks until durable, or defers to an open C
     for (int t = 0; t < kThreads; ++t)
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i)
-                store.createParticipant(sampleParticipant("p" + std::to_string(t) + "-" + std::to_string(i)));
+                store.createParticipant(
+                    sampleParticipant("p" + std::to_string(t) + "-" + std::to_string(i)));
         });
     for (auto& th : threads) th.join();
     CHECK(store.counts().participants == static_cast<std::size_t>(kThreads * kPerThread));

@@ -25,8 +25,12 @@ namespace {
 constexpr int kSessions = 6;
 constexpr int kParticipants = 40;
 
-std::string sid(int i) { return "s" + std::to_string(i); }
-std::string pid(int i) { return "p" + std::to_string(i); }
+std::string sid(int i) {
+    return "s" + std::to_string(i);
+}
+std::string pid(int i) {
+    return "p" + std::to_string(i);
+}
 
 // A deterministic mix of every kind of change (participants get fresh ids, as in production).
 std::vector<StoreOp> randomOps(unsigned seed, int count) {
@@ -37,9 +41,13 @@ std::vector<StoreOp> randomOps(unsigned seed, int count) {
     while (static_cast<int>(ops.size()) < count) {
         switch (pick(6)) {
             case 0:
-                ops.push_back(StoreOp::createSession(test::sampleSession(sid(pick(kSessions)), "acc", pick(100))));
+                ops.push_back(StoreOp::createSession(
+                    test::sampleSession(sid(pick(kSessions)), "acc", pick(100))));
                 break;
-            case 1: ops.push_back(StoreOp::deleteSession(pick(2) ? "acc" : "other", sid(pick(kSessions)))); break;
+            case 1:
+                ops.push_back(
+                    StoreOp::deleteSession(pick(2) ? "acc" : "other", sid(pick(kSessions))));
+                break;
             case 2:
                 if (nextParticipant < kParticipants) {
                     auto p = test::sampleParticipant(pid(nextParticipant++));
@@ -49,14 +57,16 @@ std::vector<StoreOp> randomOps(unsigned seed, int count) {
                 }
                 break;
             case 3:
-                ops.push_back(StoreOp::deleteParticipant(pick(4) ? "acc" : "other", pid(pick(kParticipants))));
+                ops.push_back(StoreOp::deleteParticipant(pick(4) ? "acc" : "other",
+                                                         pid(pick(kParticipants))));
                 break;
             default: {
                 std::optional<std::string> session;
                 if (pick(4)) session = sid(pick(kSessions));
                 std::optional<Subscriptions> subs;
                 if (pick(2)) subs = test::sampleSubscriptions();
-                ops.push_back(StoreOp::setMembership("acc", pid(pick(kParticipants)), session, subs));
+                ops.push_back(
+                    StoreOp::setMembership("acc", pid(pick(kParticipants)), session, subs));
             }
         }
     }
@@ -65,18 +75,26 @@ std::vector<StoreOp> randomOps(unsigned seed, int count) {
 
 // Makes the changes [from, to) of randomOps(seed, ...) through the SessionStore interface;
 // `checkpoint` runs every 37 changes.
-void randomChanges(SessionStore& store, unsigned seed, int to, const std::function<void()>& checkpoint = {},
-                   int from = 0) {
+void randomChanges(SessionStore& store, unsigned seed, int to,
+                   const std::function<void()>& checkpoint = {}, int from = 0) {
     auto ops = randomOps(seed, to);
     for (int i = from; i < to; ++i) {
         if (checkpoint && i % 37 == 36) checkpoint();
         const auto& op = ops[static_cast<std::size_t>(i)];
         const auto& p = op.participant;
         switch (op.kind) {
-            case StoreOp::Kind::CreateSession: store.createSession(op.session); break;
-            case StoreOp::Kind::DeleteSession: store.deleteSession(op.session.accountId, op.session.id); break;
-            case StoreOp::Kind::CreateParticipant: store.createParticipant(p); break;
-            case StoreOp::Kind::DeleteParticipant: store.deleteParticipant(p.accountId, p.id); break;
+            case StoreOp::Kind::CreateSession:
+                store.createSession(op.session);
+                break;
+            case StoreOp::Kind::DeleteSession:
+                store.deleteSession(op.session.accountId, op.session.id);
+                break;
+            case StoreOp::Kind::CreateParticipant:
+                store.createParticipant(p);
+                break;
+            case StoreOp::Kind::DeleteParticipant:
+                store.deleteParticipant(p.accountId, p.id);
+                break;
             case StoreOp::Kind::SetMembership:
                 store.setMembership(p.accountId, p.id, p.sessionId, p.subscriptions);
                 break;
@@ -92,7 +110,8 @@ void requireSameState(const SessionStore& expected, const SessionStore& actual) 
         auto e = expected.sessionParticipants("acc", sid(i));
         auto a = actual.sessionParticipants("acc", sid(i));
         CHECK(e == a);
-        CHECK(expected.sessionParticipantCount("acc", sid(i)) == actual.sessionParticipantCount("acc", sid(i)));
+        CHECK(expected.sessionParticipantCount("acc", sid(i)) ==
+              actual.sessionParticipantCount("acc", sid(i)));
     }
     for (int i = 0; i < kParticipants; ++i) {
         INFO("participant " << pid(i));
@@ -142,8 +161,9 @@ JournaledSessionStore::Options neverApplying() {
 
 }  // namespace
 
-TEST_CASE("JournaledSessionStore matches the memory model, in memory and in SQLite after a clean stop",
-          "[server][state][JournaledSessionStore]") {
+TEST_CASE(
+    "JournaledSessionStore matches the memory model, in memory and in SQLite after a clean stop",
+    "[server][state][JournaledSessionStore]") {
     TempDir dir;
     MemorySessionStore expected;
     randomChanges(expected, 7, 600);
@@ -197,8 +217,10 @@ TEST_CASE("JournaledSessionStore keeps every acknowledged change when the proces
     requireSameState(expected, SqliteSessionStore(dir.db()));
 }
 
-TEST_CASE("A journal left by a killed process is applied before SqliteSessionStore opens the database alone",
-          "[server][state][JournaledSessionStore]") {
+TEST_CASE(
+    "A journal left by a killed process is applied before SqliteSessionStore opens the database "
+    "alone",
+    "[server][state][JournaledSessionStore]") {
     TempDir dir;
     MemorySessionStore expected;
     randomChanges(expected, 5, 300);
@@ -214,20 +236,23 @@ TEST_CASE("A journal left by a killed process is applied before SqliteSessionSto
     requireSameState(expected, SqliteSessionStore(dir.db()));
 }
 
-TEST_CASE("JournaledSessionStore loads a database written by SqliteSessionStore, old index included",
-          "[server][state][JournaledSessionStore]") {
+TEST_CASE(
+    "JournaledSessionStore loads a database written by SqliteSessionStore, old index included",
+    "[server][state][JournaledSessionStore]") {
     TempDir dir;
     {
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(dir.db().c_str(), &db) == SQLITE_OK);
         // The schema of the first release (every participant in the session_id index).
-        REQUIRE(sqlite3_exec(db,
-                             "CREATE TABLE participants (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, "
-                             "callback_url TEXT, publish_audio INTEGER NOT NULL, publish_video INTEGER NOT NULL, "
-                             "tag TEXT, device_api_version TEXT NOT NULL, created_at INTEGER NOT NULL, "
-                             "session_id TEXT, subscriptions TEXT) WITHOUT ROWID;"
-                             "CREATE INDEX participants_session ON participants(session_id);",
-                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(
+                    db,
+                    "CREATE TABLE participants (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, "
+                    "callback_url TEXT, publish_audio INTEGER NOT NULL, publish_video INTEGER NOT "
+                    "NULL, "
+                    "tag TEXT, device_api_version TEXT NOT NULL, created_at INTEGER NOT NULL, "
+                    "session_id TEXT, subscriptions TEXT) WITHOUT ROWID;"
+                    "CREATE INDEX participants_session ON participants(session_id);",
+                    nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(db);
     }
     MemorySessionStore expected;

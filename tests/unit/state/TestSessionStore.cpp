@@ -4,14 +4,14 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <set>
 #include <filesystem>
 #include <memory>
+#include <set>
 
+#include "StateTestSupport.hpp"
 #include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
-#include "StateTestSupport.hpp"
 
 using namespace sb::state;
 
@@ -24,7 +24,9 @@ struct MemoryFactory {
 
 struct SqliteFactory {
     static constexpr const char* name = "sqlite";
-    std::unique_ptr<SessionStore> make() { return std::make_unique<SqliteSessionStore>(":memory:"); }
+    std::unique_ptr<SessionStore> make() {
+        return std::make_unique<SqliteSessionStore>(":memory:");
+    }
 };
 
 // The default store: memory + journal + SQLite in the background. Declared before the store in
@@ -32,21 +34,26 @@ struct SqliteFactory {
 struct JournaledFactory {
     static constexpr const char* name = "journaled";
     test::TempDir dir;
-    std::unique_ptr<SessionStore> make() { return std::make_unique<JournaledSessionStore>(dir.db()); }
+    std::unique_ptr<SessionStore> make() {
+        return std::make_unique<JournaledSessionStore>(dir.db());
+    }
 };
 
-Session session(const std::string& id, const std::string& account = "acc", EpochSeconds expires = 1000) {
+Session session(const std::string& id, const std::string& account = "acc",
+                EpochSeconds expires = 1000) {
     return test::sampleSession(id, account, expires);
 }
 Participant participant(const std::string& id, const std::string& account = "acc") {
     return test::sampleParticipant(id, account);
 }
-Subscriptions subs() { return test::sampleSubscriptions(); }
+Subscriptions subs() {
+    return test::sampleSubscriptions();
+}
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("SessionStore contract", "[server][state][SessionStore]", MemoryFactory, SqliteFactory,
-                   JournaledFactory) {
+TEMPLATE_TEST_CASE("SessionStore contract", "[server][state][SessionStore]", MemoryFactory,
+                   SqliteFactory, JournaledFactory) {
     TestType factory;
     auto store = factory.make();
 
@@ -134,8 +141,10 @@ TEMPLATE_TEST_CASE("SessionStore contract", "[server][state][SessionStore]", Mem
     }
 }
 
-TEST_CASE("SqliteSessionStore keeps state in its file across reopen", "[server][state][SqliteSessionStore]") {
-    auto path = std::filesystem::temp_directory_path() / ("sb-store-test-" + std::to_string(::getpid()) + ".db");
+TEST_CASE("SqliteSessionStore keeps state in its file across reopen",
+          "[server][state][SqliteSessionStore]") {
+    auto path = std::filesystem::temp_directory_path() /
+                ("sb-store-test-" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(path);
     {
         SqliteSessionStore store(path.string());

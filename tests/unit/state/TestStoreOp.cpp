@@ -44,7 +44,8 @@ std::vector<StoreOp> everyKind() {
 std::vector<std::string> segments(const TempDir& dir) {
     std::vector<std::string> out;
     for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-        if (e.path().filename().string().find(".oplog.") != std::string::npos) out.push_back(e.path().string());
+        if (e.path().filename().string().find(".oplog.") != std::string::npos)
+            out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -57,13 +58,15 @@ TEST_CASE("StoreOp round-trips every kind through its binary form", "[server][st
         encodeStoreOp(op, bytes);
         CHECK(decodeStoreOp(bytes) == op);
         // Any truncation, and trailing garbage, is refused rather than misread.
-        for (std::size_t n = 0; n < bytes.size(); ++n) CHECK_THROWS(decodeStoreOp(std::string_view(bytes).substr(0, n)));
+        for (std::size_t n = 0; n < bytes.size(); ++n)
+            CHECK_THROWS(decodeStoreOp(std::string_view(bytes).substr(0, n)));
         CHECK_THROWS(decodeStoreOp(bytes + "x"));
     }
     CHECK_THROWS(decodeStoreOp(std::string(1, '\x09')));
 }
 
-TEST_CASE("OpLog: records are recovered in order, skipping those already applied", "[server][state][OpLog]") {
+TEST_CASE("OpLog: records are recovered in order, skipping those already applied",
+          "[server][state][OpLog]") {
     TempDir dir;
     auto ops = everyKind();
     {
@@ -101,7 +104,8 @@ TEST_CASE("OpLog: segments rotate and go once applied", "[server][state][OpLog]"
     CHECK(segments(dir).empty());
 }
 
-TEST_CASE("OpLog: recovery keeps the intact prefix of a damaged journal", "[server][state][OpLog]") {
+TEST_CASE("OpLog: recovery keeps the intact prefix of a damaged journal",
+          "[server][state][OpLog]") {
     TempDir dir;
     auto ops = everyKind();
     {
@@ -136,7 +140,8 @@ TEST_CASE("OpLog: recovery keeps the intact prefix of a damaged journal", "[serv
     }
 }
 
-TEST_CASE("OpLog: a journal that does not continue the database is not applied", "[server][state][OpLog]") {
+TEST_CASE("OpLog: a journal that does not continue the database is not applied",
+          "[server][state][OpLog]") {
     TempDir dir;
     auto ops = everyKind();
     {
@@ -152,7 +157,8 @@ TEST_CASE("OpLog: a journal that does not continue the database is not applied",
     CHECK(r.ignoredBytes > 0);
 }
 
-TEST_CASE("OpLog: a second process (or store) on the same database is refused", "[server][state][OpLog]") {
+TEST_CASE("OpLog: a second process (or store) on the same database is refused",
+          "[server][state][OpLog]") {
     TempDir dir;
     OpLog first(dir.db(), {});
     CHECK_THROWS_WITH(OpLog(dir.db(), {}), Catch::Contains("in use by another process"));

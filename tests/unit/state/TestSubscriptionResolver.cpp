@@ -9,14 +9,17 @@ namespace {
 
 const std::vector<SessionMember> kMembers{{"x"}, {"a"}, {"b"}, {"c"}};
 const std::vector<PublishedStream> kStreams{
-    {"a", "a-mic", std::string("mic")}, {"a", "a-cam", std::string("cam")},
-    {"b", "b-mic", std::string("mic")}, {"b", "b-screen", std::string("screen")},
-    {"c", "c-noalias", std::nullopt},   {"x", "x-mic", std::string("mic")},
+    {"a", "a-mic", std::string("mic")},        {"a", "a-cam", std::string("cam")},
+    {"b", "b-mic", std::string("mic")},        {"b", "b-screen", std::string("screen")},
+    {"c", "c-noalias", std::nullopt},          {"x", "x-mic", std::string("mic")},
     {"stranger", "s-mic", std::string("mic")},  // not a member of the session
 };
 
-Subscriptions sessionWide(const std::string& sid = "S") { return Subscriptions{sid, {}}; }
-Subscriptions only(std::vector<ParticipantSubscription> list, std::optional<std::string> sid = std::nullopt) {
+Subscriptions sessionWide(const std::string& sid = "S") {
+    return Subscriptions{sid, {}};
+}
+Subscriptions only(std::vector<ParticipantSubscription> list,
+                   std::optional<std::string> sid = std::nullopt) {
     return Subscriptions{std::move(sid), std::move(list)};
 }
 
@@ -38,7 +41,8 @@ TEST_CASE("receivedStreams follows reference §4.4", "[server][state][Subscripti
         {"no subscriptions: nothing", std::nullopt, {}},
         {"empty subscriptions object: nothing", Subscriptions{}, {}},
         {"sessionId only: every other member's streams, never your own, never a non-member's",
-         sessionWide(), {"a-mic", "a-cam", "b-mic", "b-screen", "c-noalias"}},
+         sessionWide(),
+         {"a-mic", "a-cam", "b-mic", "b-screen", "c-noalias"}},
         {"sessionId of another session: nothing", sessionWide("OTHER"), {}},
         {"participants list: exactly those", only({{"a", {}}}), {"a-mic", "a-cam"}},
         {"participants list overrides sessionId", only({{"b", {}}}, "S"), {"b-mic", "b-screen"}},
@@ -47,7 +51,9 @@ TEST_CASE("receivedStreams follows reference §4.4", "[server][state][Subscripti
         {"alias that no stream has: nothing from that participant", only({{"a", {"nope"}}}), {}},
         {"subscribing to yourself is ignored", only({{"x", {}}}), {}},
         {"a listed participant outside the session is ignored", only({{"stranger", {}}}), {}},
-        {"several aliases of one participant", only({{"b", {"mic", "screen"}}}), {"b-mic", "b-screen"}},
+        {"several aliases of one participant",
+         only({{"b", {"mic", "screen"}}}),
+         {"b-mic", "b-screen"}},
     };
     for (const auto& row : table) {
         INFO(row.rule);
@@ -55,7 +61,8 @@ TEST_CASE("receivedStreams follows reference §4.4", "[server][state][Subscripti
     }
 }
 
-TEST_CASE("a session-wide subscription covers future members", "[server][state][SubscriptionResolver]") {
+TEST_CASE("a session-wide subscription covers future members",
+          "[server][state][SubscriptionResolver]") {
     auto members = kMembers;
     auto streams = kStreams;
     members.push_back({"late"});

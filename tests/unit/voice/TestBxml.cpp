@@ -38,7 +38,8 @@ TEST_CASE("a document with every executable verb", "[voice][Bxml]") {
     REQUIRE(verbs.size() == 8);
     CHECK(std::get<Pause>(verbs[0]).duration == Approx(2.5));
     CHECK(std::get<PlayAudio>(verbs[1]).url == "https://cdn.example.com/hello.wav");
-    auto withCredentials = parse("<Response><PlayAudio username=\"cdn\" password=\"s3cret\">a.wav</PlayAudio></Response>");
+    auto withCredentials = parse(
+        "<Response><PlayAudio username=\"cdn\" password=\"s3cret\">a.wav</PlayAudio></Response>");
     const auto& credentials = std::get<PlayAudio>(withCredentials[0]).credentials;
     REQUIRE(credentials);
     CHECK(credentials->username == "cdn");
@@ -64,8 +65,9 @@ TEST_CASE("a document with every executable verb", "[voice][Bxml]") {
     CHECK_FALSE(phone.callbacks.transferDisconnect);  // a method without a URL: no callback
     const auto& sip = std::get<SipUriTarget>(t.targets[1]);
     CHECK(sip.uri == "sip:sipx.webrtc.bandwidth.com:5060");
-    CHECK(sip.uui == std::optional<std::string>(
-                         "93d6f3c0be5845960b744fa28015d8ede84bd1a4;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
+    CHECK(sip.uui ==
+          std::optional<std::string>(
+              "93d6f3c0be5845960b744fa28015d8ede84bd1a4;encoding=base64,aaa.bbb.ccc;encoding=jwt"));
     REQUIRE(sip.callbacks.transferDisconnect);
     CHECK(sip.callbacks.transferDisconnect->url == "https://app/td");
     const auto& r = std::get<Redirect>(verbs[6]);
@@ -77,8 +79,9 @@ TEST_CASE("a document with every executable verb", "[voice][Bxml]") {
 }
 
 TEST_CASE("defaults, the Bxml root, comments, CDATA and blank documents", "[voice][Bxml]") {
-    auto verbs = parse("<Bxml><!-- hi --><Pause/><Ring/><PlayAudio><![CDATA[a.wav?x=1&y=2]]></PlayAudio>"
-                       "<SendDtmf>1</SendDtmf></Bxml>");
+    auto verbs = parse(
+        "<Bxml><!-- hi --><Pause/><Ring/><PlayAudio><![CDATA[a.wav?x=1&y=2]]></PlayAudio>"
+        "<SendDtmf>1</SendDtmf></Bxml>");
     REQUIRE(verbs.size() == 4);
     CHECK(std::get<Pause>(verbs[0]).duration == 1);
     CHECK(std::get<Ring>(verbs[1]).duration == 5);
@@ -90,7 +93,8 @@ TEST_CASE("defaults, the Bxml root, comments, CDATA and blank documents", "[voic
     CHECK(parse(" \r\n").empty());
     CHECK(parse("<Response/>").empty());
     // Bandwidth attributes we do not implement are accepted and ignored.
-    CHECK(parse(doc(R"(<Redirect redirectUrl="http://a/b" username="u" password="p"/>)")).size() == 1);
+    CHECK(parse(doc(R"(<Redirect redirectUrl="http://a/b" username="u" password="p"/>)")).size() ==
+          1);
 }
 
 TEST_CASE("verbs that exist but are not executed are marked unsupported", "[voice][Bxml]") {
@@ -107,7 +111,8 @@ TEST_CASE("malformed documents are refused with the reason", "[voice][Bxml]") {
     CHECK_THAT(errorOf("<Response/><Response/>"), Catch::Contains("invalid BXML"));
     CHECK_THAT(errorOf(doc("hello<Hangup/>")), Catch::Contains("outside any verb"));
     CHECK_THAT(errorOf(doc("<Dance/>")), Catch::Contains("verb 1 <Dance>: unknown verb"));
-    CHECK_THAT(errorOf(std::string(kMaxDocumentBytes + 1, ' ')), Catch::Contains("the limit is 65536"));
+    CHECK_THAT(errorOf(std::string(kMaxDocumentBytes + 1, ' ')),
+               Catch::Contains("the limit is 65536"));
     std::string many;
     for (std::size_t i = 0; i <= kMaxVerbs; ++i) many += "<Hangup/>";
     CHECK_THAT(errorOf(doc(many)), Catch::Contains("more than 256 verbs"));
@@ -115,43 +120,60 @@ TEST_CASE("malformed documents are refused with the reason", "[voice][Bxml]") {
 
 TEST_CASE("attribute values out of range or misspelled", "[voice][Bxml]") {
     CHECK_THAT(errorOf(doc("<Pause duration=\"0\"/>")),
-               Catch::Contains("verb 1 <Pause>: duration \"0\" is out of range: must be between 0.1 and 86400 seconds"));
+               Catch::Contains("verb 1 <Pause>: duration \"0\" is out of range: must be between "
+                               "0.1 and 86400 seconds"));
     CHECK_THAT(errorOf(doc("<Pause duration=\"86401\"/>")), Catch::Contains("out of range"));
     CHECK_THAT(errorOf(doc("<Pause duration=\"abc\"/>")), Catch::Contains("not a decimal number"));
     CHECK_THAT(errorOf(doc("<Pause duration=\"-1\"/>")), Catch::Contains("out of range"));
     CHECK_THAT(errorOf(doc("<Pause duration=\"1e3\"/>")), Catch::Contains("not a decimal number"));
-    CHECK_THAT(errorOf(doc("<Pause lenght=\"2\"/>")), Catch::Contains("unknown attribute \"lenght\""));
+    CHECK_THAT(errorOf(doc("<Pause lenght=\"2\"/>")),
+               Catch::Contains("unknown attribute \"lenght\""));
     CHECK_THAT(errorOf(doc("<Hangup>now</Hangup>")), Catch::Contains("must not have text content"));
     CHECK_THAT(errorOf(doc("<Redirect/>")), Catch::Contains("redirectUrl attribute is required"));
-    CHECK_THAT(errorOf(doc("<Redirect redirectUrl=\"ftp://x/y\"/>")), Catch::Contains("not an http(s) URL"));
+    CHECK_THAT(errorOf(doc("<Redirect redirectUrl=\"ftp://x/y\"/>")),
+               Catch::Contains("not an http(s) URL"));
     CHECK_THAT(errorOf(doc("<Redirect redirectUrl=\"/x\" redirectMethod=\"PUT\"/>")),
                Catch::Contains("must be GET or POST"));
     CHECK_THAT(errorOf(doc("<PlayAudio></PlayAudio>")), Catch::Contains("has no URL"));
     CHECK_THAT(errorOf(doc("<PlayAudio password=\"p\">a.wav</PlayAudio>")),
                Catch::Contains("password is set but username is not"));
-    CHECK_THAT(errorOf(doc("<Tag>" + std::string(257, 'x') + "</Tag>")), Catch::Contains("at most 256"));
+    CHECK_THAT(errorOf(doc("<Tag>" + std::string(257, 'x') + "</Tag>")),
+               Catch::Contains("at most 256"));
 }
 
 TEST_CASE("SendDtmf digits", "[voice][Bxml]") {
-    CHECK_THAT(errorOf(doc("<SendDtmf>12x</SendDtmf>")), Catch::Contains("'x' is not a DTMF digit"));
+    CHECK_THAT(errorOf(doc("<SendDtmf>12x</SendDtmf>")),
+               Catch::Contains("'x' is not a DTMF digit"));
     CHECK_THAT(errorOf(doc("<SendDtmf></SendDtmf>")), Catch::Contains("has no digits"));
-    CHECK_THAT(errorOf(doc("<SendDtmf>" + std::string(51, '1') + "</SendDtmf>")), Catch::Contains("the limit is 50"));
+    CHECK_THAT(errorOf(doc("<SendDtmf>" + std::string(51, '1') + "</SendDtmf>")),
+               Catch::Contains("the limit is 50"));
     CHECK(parse(doc("<SendDtmf>" + std::string(50, '1') + "</SendDtmf>")).size() == 1);
-    CHECK_THAT(errorOf(doc("<SendDtmf toneDuration=\"10\">1</SendDtmf>")), Catch::Contains("between 50 and 5000 ms"));
+    CHECK_THAT(errorOf(doc("<SendDtmf toneDuration=\"10\">1</SendDtmf>")),
+               Catch::Contains("between 50 and 5000 ms"));
 }
 
 TEST_CASE("Transfer targets and attributes", "[voice][Bxml]") {
-    CHECK_THAT(errorOf(doc("<Transfer/>")), Catch::Contains("needs at least one <PhoneNumber> or <SipUri>"));
+    CHECK_THAT(errorOf(doc("<Transfer/>")),
+               Catch::Contains("needs at least one <PhoneNumber> or <SipUri>"));
     CHECK_THAT(errorOf(doc("<Transfer><PhoneNumber>5551234</PhoneNumber></Transfer>")),
                Catch::Contains("target 1 <PhoneNumber>: \"5551234\" is not an E.164 number"));
     CHECK_THAT(errorOf(doc("<Transfer><SipUri>http://x</SipUri></Transfer>")),
                Catch::Contains("is not a sip: or sips: URI"));
-    CHECK_THAT(errorOf(doc("<Transfer><Pause/></Transfer>")), Catch::Contains("<Pause> is not allowed here"));
-    CHECK_THAT(errorOf(doc("<Transfer callTimeout=\"301\"><PhoneNumber>+15555550123</PhoneNumber></Transfer>")),
-               Catch::Contains("between 1 and 300 seconds"));
-    CHECK_THAT(errorOf(doc("<Transfer transferCallerId=\"5551234\"><PhoneNumber>+15555550123</PhoneNumber></Transfer>")),
-               Catch::Contains("transferCallerId"));
-    CHECK(parse(doc("<Transfer transferCallerId=\"Anonymous\"><PhoneNumber>+15555550123</PhoneNumber></Transfer>")).size() == 1);
+    CHECK_THAT(errorOf(doc("<Transfer><Pause/></Transfer>")),
+               Catch::Contains("<Pause> is not allowed here"));
+    CHECK_THAT(
+        errorOf(doc(
+            "<Transfer callTimeout=\"301\"><PhoneNumber>+15555550123</PhoneNumber></Transfer>")),
+        Catch::Contains("between 1 and 300 seconds"));
+    CHECK_THAT(
+        errorOf(
+            doc("<Transfer "
+                "transferCallerId=\"5551234\"><PhoneNumber>+15555550123</PhoneNumber></Transfer>")),
+        Catch::Contains("transferCallerId"));
+    CHECK(parse(doc("<Transfer "
+                    "transferCallerId=\"Anonymous\"><PhoneNumber>+15555550123</PhoneNumber></"
+                    "Transfer>"))
+              .size() == 1);
     std::string nine;
     for (int i = 0; i < 9; ++i) nine += "<PhoneNumber>+15555550123</PhoneNumber>";
     CHECK_THAT(errorOf(doc("<Transfer>" + nine + "</Transfer>")), Catch::Contains("more than 8"));
@@ -162,13 +184,16 @@ TEST_CASE("SipUri uui follows Bandwidth's rules", "[voice][Bxml]") {
         return doc("<Transfer><SipUri uui=\"" + uui + "\">sip:a@b</SipUri></Transfer>");
     };
     CHECK(parse(sip("abc.def.ghi;encoding=jwt")).size() == 1);
-    CHECK_THAT(errorOf(sip("abc.def.ghi")), Catch::Contains("uui: User-To-User value 1 must end with an ;encoding="));
+    CHECK_THAT(errorOf(sip("abc.def.ghi")),
+               Catch::Contains("uui: User-To-User value 1 must end with an ;encoding="));
     CHECK_THAT(errorOf(sip("00ff;encoding=hex")), Catch::Contains("encoding \"hex\""));
-    CHECK_THAT(errorOf(sip(std::string(500, 'a') + ";encoding=base64")), Catch::Contains("at most 512 characters"));
+    CHECK_THAT(errorOf(sip(std::string(500, 'a') + ";encoding=base64")),
+               Catch::Contains("at most 512 characters"));
     CHECK_THAT(errorOf(sip("not a jwt;encoding=jwt")), Catch::Contains("uui"));
 }
 
-TEST_CASE("elements nested deeper than kMaxDepth are refused before any verb is read", "[voice][Bxml]") {
+TEST_CASE("elements nested deeper than kMaxDepth are refused before any verb is read",
+          "[voice][Bxml]") {
     auto nested = [](std::size_t levels) {
         std::string open, close;
         for (std::size_t i = 0; i < levels; ++i) {

@@ -4,10 +4,10 @@
 #include <catch2/catch.hpp>
 #include <pugixml.hpp>
 
+#include "VoiceFakes.hpp"
 #include "server/voice/BxmlElement.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallIds.hpp"
-#include "VoiceFakes.hpp"
 
 using namespace sb::voice;
 using namespace sb::voice::test;
@@ -36,10 +36,13 @@ std::optional<CallbackTarget> callbackOf(const std::string& element, const std::
 
 }  // namespace
 
-TEST_CASE("the callback helper reads URL, method, credentials and fallback", "[voice][callbacks][Bxml]") {
-    auto t = callbackOf("<X fooUrl=' /a ' fooMethod='get' fooFallbackUrl='https://b.example/f' fooFallbackMethod='Get' "
-                        "username='u' password='p' fallbackUsername='fu' fallbackPassword='fp'/>",
-                        "foo");
+TEST_CASE("the callback helper reads URL, method, credentials and fallback",
+          "[voice][callbacks][Bxml]") {
+    auto t = callbackOf(
+        "<X fooUrl=' /a ' fooMethod='get' fooFallbackUrl='https://b.example/f' "
+        "fooFallbackMethod='Get' "
+        "username='u' password='p' fallbackUsername='fu' fallbackPassword='fp'/>",
+        "foo");
     REQUIRE(t);
     CHECK(t->url == "/a");  // trimmed; relative URLs stay relative until the flow resolves them
     CHECK(t->method == "GET");
@@ -68,39 +71,53 @@ TEST_CASE("the callback helper reads URL, method, credentials and fallback", "[v
     REQUIRE(timed);
     CHECK(timed->timeoutSeconds == 2.5);
     CHECK_THROWS_WITH(callbackOf("<X fooUrl='/x' callbackTimeout='30'/>", "foo", {true, true}),
-                      Contains("verb 1 <X>: callbackTimeout \"30\" is out of range: must be between 1 and 25 seconds"));
+                      Contains("verb 1 <X>: callbackTimeout \"30\" is out of range: must be "
+                               "between 1 and 25 seconds"));
 }
 
-TEST_CASE("bad callback attributes are refused with the verb and attribute named", "[voice][callbacks][Bxml]") {
+TEST_CASE("bad callback attributes are refused with the verb and attribute named",
+          "[voice][callbacks][Bxml]") {
     CHECK_THAT(refused("<Gather gatherUrl=\"ftp://x.example/g\"/>"),
-               Contains("verb 1 <Gather>: gatherUrl \"ftp://x.example/g\" is not an http(s) URL or a relative URL"));
+               Contains("verb 1 <Gather>: gatherUrl \"ftp://x.example/g\" is not an http(s) URL or "
+                        "a relative URL"));
     CHECK_THAT(refused("<Gather gatherUrl=\"/g\" gatherFallbackUrl=\"a b\"/>"),
                Contains("gatherFallbackUrl \"a b\" is not an http(s) URL"));
     CHECK_THAT(refused("<Gather gatherFallbackUrl=\"/f\"/>"),
                Contains("verb 1 <Gather>: gatherFallbackUrl is set but gatherUrl is not"));
-    CHECK_THAT(refused("<Record recordCompleteFallbackUrl=\"/f\"/>"),
-               Contains("verb 1 <Record>: recordCompleteFallbackUrl is set but recordCompleteUrl is not"));
-    CHECK_THAT(refused("<Bridge bridgeTargetCompleteFallbackUrl=\"/f\">c-1</Bridge>"),
-               Contains("bridgeTargetCompleteFallbackUrl is set but bridgeTargetCompleteUrl is not"));
-    CHECK_THAT(refused("<Transfer transferCompleteFallbackUrl=\"/f\"><PhoneNumber>+15555550100</PhoneNumber></Transfer>"),
+    CHECK_THAT(
+        refused("<Record recordCompleteFallbackUrl=\"/f\"/>"),
+        Contains("verb 1 <Record>: recordCompleteFallbackUrl is set but recordCompleteUrl is not"));
+    CHECK_THAT(
+        refused("<Bridge bridgeTargetCompleteFallbackUrl=\"/f\">c-1</Bridge>"),
+        Contains("bridgeTargetCompleteFallbackUrl is set but bridgeTargetCompleteUrl is not"));
+    CHECK_THAT(refused("<Transfer "
+                       "transferCompleteFallbackUrl=\"/f\"><PhoneNumber>+15555550100</"
+                       "PhoneNumber></Transfer>"),
                Contains("transferCompleteFallbackUrl is set but transferCompleteUrl is not"));
-    CHECK_THAT(refused("<Gather gatherUrl=\"/g\" gatherMethod=\"PUT\"/>"), Contains("gatherMethod \"PUT\" must be GET or POST"));
-    CHECK_THAT(refused("<Record recordCompleteUrl=\"/r\" recordCompleteFallbackUrl=\"/f\" recordCompleteFallbackMethod=\"DELETE\"/>"),
+    CHECK_THAT(refused("<Gather gatherUrl=\"/g\" gatherMethod=\"PUT\"/>"),
+               Contains("gatherMethod \"PUT\" must be GET or POST"));
+    CHECK_THAT(refused("<Record recordCompleteUrl=\"/r\" recordCompleteFallbackUrl=\"/f\" "
+                       "recordCompleteFallbackMethod=\"DELETE\"/>"),
                Contains("recordCompleteFallbackMethod \"DELETE\" must be GET or POST"));
-    CHECK_THAT(refused("<Gather gatherUrl=\"/g\" password=\"p\"/>"), Contains("verb 1 <Gather>: password is set but username is not"));
+    CHECK_THAT(refused("<Gather gatherUrl=\"/g\" password=\"p\"/>"),
+               Contains("verb 1 <Gather>: password is set but username is not"));
     CHECK_THAT(refused("<Gather gatherUrl=\"/g\" fallbackPassword=\"p\"/>"),
                Contains("fallbackPassword is set but fallbackUsername is not"));
     CHECK_THAT(refused("<Gather gatherUrl=\"/g\" username=\"" + std::string(1025, 'u') + "\"/>"),
                Contains("username must be at most 1024 characters"));
     // Bandwidth defines no fallback for dtmfUrl, transferDisconnectUrl or recordingAvailableUrl.
-    CHECK_THAT(refused("<StartGather dtmfUrl=\"/d\" dtmfFallbackUrl=\"/f\"/>"), Contains("unknown attribute \"dtmfFallbackUrl\""));
-    CHECK_THAT(refused("<StartRecording recordingAvailableUrl=\"/a\" recordingAvailableFallbackUrl=\"/f\"/>"),
-               Contains("unknown attribute \"recordingAvailableFallbackUrl\""));
+    CHECK_THAT(refused("<StartGather dtmfUrl=\"/d\" dtmfFallbackUrl=\"/f\"/>"),
+               Contains("unknown attribute \"dtmfFallbackUrl\""));
+    CHECK_THAT(
+        refused(
+            "<StartRecording recordingAvailableUrl=\"/a\" recordingAvailableFallbackUrl=\"/f\"/>"),
+        Contains("unknown attribute \"recordingAvailableFallbackUrl\""));
     // No callback, no credentials: <Pause username> is not Bandwidth's.
     CHECK_THAT(refused("<Pause username=\"u\"/>"), Contains("unknown attribute \"username\""));
 }
 
-TEST_CASE("resolveTarget resolves the URL and the fallback URL against the document's URL", "[voice][callbacks]") {
+TEST_CASE("resolveTarget resolves the URL and the fallback URL against the document's URL",
+          "[voice][callbacks]") {
     CallbackTarget t;
     t.url = "next";
     t.fallbackUrl = "/fb";
@@ -134,8 +151,11 @@ struct VerbFlow {
     }
     void start() {
         CallFlowHooks hooks;
-        hooks.ended = [this](const std::string& c, const std::string& m) { ended.emplace_back(c, m); };
-        flow = std::make_shared<CallFlow>(call, media, cb, ex, [this] { return now; }, hooks, 10);
+        hooks.ended = [this](const std::string& c, const std::string& m) {
+            ended.emplace_back(c, m);
+        };
+        flow = std::make_shared<CallFlow>(
+            call, media, cb, ex, [this] { return now; }, hooks, 10);
         flow->start();
         ex.run();
     }
@@ -148,11 +168,14 @@ struct VerbFlow {
 
 }  // namespace
 
-TEST_CASE_METHOD(VerbFlow, "a Gather's callback carries its credentials and falls back with the fallback ones",
-                 "[voice][callbacks][ivr]") {
+TEST_CASE_METHOD(
+    VerbFlow, "a Gather's callback carries its credentials and falls back with the fallback ones",
+    "[voice][callbacks][ivr]") {
     cb.bxml(call.answerUrl,
-            "<Response><Gather gatherUrl=\"gather\" gatherFallbackUrl=\"/fb/gather\" gatherFallbackMethod=\"GET\" "
-            "username=\"gu\" password=\"gp\" fallbackUsername=\"fu\" fallbackPassword=\"fp\" maxDigits=\"1\"/>"
+            "<Response><Gather gatherUrl=\"gather\" gatherFallbackUrl=\"/fb/gather\" "
+            "gatherFallbackMethod=\"GET\" "
+            "username=\"gu\" password=\"gp\" fallbackUsername=\"fu\" fallbackPassword=\"fp\" "
+            "maxDigits=\"1\"/>"
             "<Hangup/></Response>");
     cb.route("http://app.example/voice/gather", CallbackResult{500, "", {}});
     cb.bxml("http://app.example/fb/gather", "<Response><Pause duration=\"2\"/></Response>");
@@ -164,7 +187,8 @@ TEST_CASE_METHOD(VerbFlow, "a Gather's callback carries its credentials and fall
     REQUIRE(primary->scope.credentials);
     CHECK(primary->scope.credentials->username == "gu");
     CHECK(primary->scope.credentials->password == "gp");
-    CHECK(primary->scope.timeout == std::chrono::milliseconds(15000));  // the call's callbackTimeout
+    CHECK(primary->scope.timeout ==
+          std::chrono::milliseconds(15000));  // the call's callbackTimeout
     const auto* fallback = to("http://app.example/fb/gather");
     REQUIRE(fallback);
     CHECK(fallback->method == "GET");
@@ -179,11 +203,13 @@ TEST_CASE_METHOD(VerbFlow, "a Gather's callback carries its credentials and fall
     CHECK(ended[0].first == "hangup");
 }
 
-TEST_CASE_METHOD(VerbFlow, "Bridge, StartGather and Transfer callbacks carry their verbs' credentials",
+TEST_CASE_METHOD(VerbFlow,
+                 "Bridge, StartGather and Transfer callbacks carry their verbs' credentials",
                  "[voice][callbacks]") {
     cb.bxml(call.answerUrl,
             "<Response><StartGather dtmfUrl=\"/dtmf\" username=\"du\" password=\"dp\"/>"
-            "<Bridge bridgeCompleteUrl=\"/bc\" bridgeCompleteFallbackUrl=\"/bcf\" username=\"bu\" password=\"bp\" "
+            "<Bridge bridgeCompleteUrl=\"/bc\" bridgeCompleteFallbackUrl=\"/bcf\" username=\"bu\" "
+            "password=\"bp\" "
             "fallbackUsername=\"bfu\" fallbackPassword=\"bfp\">c-nope</Bridge></Response>");
     cb.route("http://app.example/bc", CallbackResult{0, "", "connection refused"});
     cb.bxml("http://app.example/bcf", "<Response><Pause duration=\"5\"/></Response>");

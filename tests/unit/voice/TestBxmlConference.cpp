@@ -50,9 +50,11 @@ TEST_CASE("<Conference> defaults: heard, hearing, events nowhere", "[voice][Bxml
 
 TEST_CASE("<Conference> refuses what Bandwidth refuses, saying why", "[voice][Bxml][conf]") {
     CHECK_THAT(errorOf("<Response><Conference/></Response>"), Catch::Contains("name"));
-    CHECK_THAT(errorOf("<Response><Conference>a b</Conference></Response>"), Catch::Contains("may only have"));
-    CHECK_THAT(errorOf("<Response><Conference>" + std::string(101, 'a') + "</Conference></Response>"),
-               Catch::Contains("at most 100"));
+    CHECK_THAT(errorOf("<Response><Conference>a b</Conference></Response>"),
+               Catch::Contains("may only have"));
+    CHECK_THAT(
+        errorOf("<Response><Conference>" + std::string(101, 'a') + "</Conference></Response>"),
+        Catch::Contains("at most 100"));
     CHECK_THAT(errorOf(R"(<Response><Conference mute="yes">a</Conference></Response>)"),
                Catch::Contains("mute") && Catch::Contains("true or false"));
     CHECK_THAT(errorOf(R"(<Response><Conference callbackTimeout="30">a</Conference></Response>)"),
@@ -61,9 +63,12 @@ TEST_CASE("<Conference> refuses what Bandwidth refuses, saying why", "[voice][Bx
                Catch::Contains("not a call id"));
     std::string many;
     for (int i = 0; i < 21; ++i) many += "c-" + std::to_string(i) + ",";
-    CHECK_THAT(errorOf(R"(<Response><Conference callIdsToCoach=")" + many + R"(">a</Conference></Response>)"),
+    CHECK_THAT(errorOf(R"(<Response><Conference callIdsToCoach=")" + many +
+                       R"(">a</Conference></Response>)"),
                Catch::Contains("more than 20"));
-    CHECK_THAT(errorOf(R"(<Response><Conference volume="3">a</Conference></Response>)"), Catch::Contains("volume"));
-    CHECK_THAT(errorOf(R"(<Response><Conference username=")" + std::string(1025, 'u') + R"(">a</Conference></Response>)"),
+    CHECK_THAT(errorOf(R"(<Response><Conference volume="3">a</Conference></Response>)"),
+               Catch::Contains("volume"));
+    CHECK_THAT(errorOf(R"(<Response><Conference username=")" + std::string(1025, 'u') +
+                       R"(">a</Conference></Response>)"),
                Catch::Contains("1024"));
 }

@@ -19,30 +19,45 @@ TEST_CASE("SpeakSentence: text and voice mapping", "[voice][bxml][ivr]") {
     auto s = std::get<SpeakSentence>(one("<SpeakSentence>Press one for sales.</SpeakSentence>"));
     CHECK(s.text == "Press one for sales.");
     CHECK(s.voice == "slt");
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence gender=\"male\">x</SpeakSentence>")).voice == "rms");
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence gender=\"Female\" locale=\"en_US\">x</SpeakSentence>")).voice == "slt");
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"paul\">x</SpeakSentence>")).voice == "rms");
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"julie\">x</SpeakSentence>")).voice == "slt");
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"Kate\">x</SpeakSentence>")).voice == "slt");
+    CHECK(std::get<SpeakSentence>(one("<SpeakSentence gender=\"male\">x</SpeakSentence>")).voice ==
+          "rms");
+    CHECK(std::get<SpeakSentence>(
+              one("<SpeakSentence gender=\"Female\" locale=\"en_US\">x</SpeakSentence>"))
+              .voice == "slt");
+    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"paul\">x</SpeakSentence>")).voice ==
+          "rms");
+    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"julie\">x</SpeakSentence>")).voice ==
+          "slt");
+    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"Kate\">x</SpeakSentence>")).voice ==
+          "slt");
     // voice wins over gender (Bandwidth: gender and locale are ignored when voice is present)
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence voice=\"simon\" gender=\"female\">x</SpeakSentence>")).voice == "awb");
+    CHECK(std::get<SpeakSentence>(
+              one("<SpeakSentence voice=\"simon\" gender=\"female\">x</SpeakSentence>"))
+              .voice == "awb");
     // Other locales are spoken by the English voices.
-    CHECK(std::get<SpeakSentence>(one("<SpeakSentence locale=\"fr_FR\" gender=\"male\">x</SpeakSentence>")).voice == "rms");
+    CHECK(std::get<SpeakSentence>(
+              one("<SpeakSentence locale=\"fr_FR\" gender=\"male\">x</SpeakSentence>"))
+              .voice == "rms");
 }
 
 TEST_CASE("SpeakSentence refusals say why", "[voice][bxml][ivr]") {
     CHECK_THROWS_WITH(parse("<Response><SpeakSentence/></Response>"), Contains("no text to speak"));
-    CHECK_THROWS_WITH(parse("<Response><SpeakSentence gender=\"robot\">x</SpeakSentence></Response>"),
-                      Contains("gender \"robot\" must be male or female"));
-    CHECK_THROWS_WITH(parse("<Response><SpeakSentence locale=\"english\">x</SpeakSentence></Response>"),
-                      Contains("not a locale"));
+    CHECK_THROWS_WITH(
+        parse("<Response><SpeakSentence gender=\"robot\">x</SpeakSentence></Response>"),
+        Contains("gender \"robot\" must be male or female"));
+    CHECK_THROWS_WITH(
+        parse("<Response><SpeakSentence locale=\"english\">x</SpeakSentence></Response>"),
+        Contains("not a locale"));
     CHECK_THROWS_WITH(parse("<Response><SpeakSentence voice=\"a b\">x</SpeakSentence></Response>"),
                       Contains("not a voice name"));
-    CHECK_THROWS_WITH(parse("<Response><SpeakSentence>Hi <break time=\"1s\"/></SpeakSentence></Response>"),
-                      Contains("must not contain <break>"));
-    CHECK_THROWS_WITH(parse("<Response><SpeakSentence>" + std::string(2001, 'a') + "</SpeakSentence></Response>"),
-                      Contains("2001 characters; the limit is 2000"));
-    CHECK_NOTHROW(parse("<Response><SpeakSentence>" + std::string(2000, 'a') + "</SpeakSentence></Response>"));
+    CHECK_THROWS_WITH(
+        parse("<Response><SpeakSentence>Hi <break time=\"1s\"/></SpeakSentence></Response>"),
+        Contains("must not contain <break>"));
+    CHECK_THROWS_WITH(
+        parse("<Response><SpeakSentence>" + std::string(2001, 'a') + "</SpeakSentence></Response>"),
+        Contains("2001 characters; the limit is 2000"));
+    CHECK_NOTHROW(parse("<Response><SpeakSentence>" + std::string(2000, 'a') +
+                        "</SpeakSentence></Response>"));
 }
 
 TEST_CASE("Gather: defaults, attributes and nested prompts", "[voice][bxml][ivr]") {
@@ -53,11 +68,14 @@ TEST_CASE("Gather: defaults, attributes and nested prompts", "[voice][bxml][ivr]
     CHECK(g.firstDigitTimeout == 5);
     CHECK(g.repeatCount == 1);
     CHECK(g.terminatingDigits.empty());
-    g = std::get<Gather>(one(
-        "<Gather gatherUrl=\"/gather\" gatherMethod=\"get\" gatherFallbackUrl=\"https://b/g\" username=\"u\" "
-        "password=\"p\" fallbackUsername=\"fu\" fallbackPassword=\"fp\" tag=\"t\" terminatingDigits=\"#\" "
-        "maxDigits=\"4\" interDigitTimeout=\"2.5\" firstDigitTimeout=\"0\" repeatCount=\"3\">"
-        "<SpeakSentence voice=\"paul\">Press 1</SpeakSentence><PlayAudio username=\"u\">menu.wav</PlayAudio></Gather>"));
+    g = std::get<Gather>(
+        one("<Gather gatherUrl=\"/gather\" gatherMethod=\"get\" gatherFallbackUrl=\"https://b/g\" "
+            "username=\"u\" "
+            "password=\"p\" fallbackUsername=\"fu\" fallbackPassword=\"fp\" tag=\"t\" "
+            "terminatingDigits=\"#\" "
+            "maxDigits=\"4\" interDigitTimeout=\"2.5\" firstDigitTimeout=\"0\" repeatCount=\"3\">"
+            "<SpeakSentence voice=\"paul\">Press 1</SpeakSentence><PlayAudio "
+            "username=\"u\">menu.wav</PlayAudio></Gather>"));
     REQUIRE(g.gather);
     CHECK(g.gather->url == "/gather");
     CHECK(g.gather->method == "GET");
@@ -90,11 +108,15 @@ TEST_CASE("Gather refusals say why", "[voice][bxml][ivr]") {
         }
         return std::string("accepted");
     };
-    CHECK_THAT(refused("<Gather maxDigits=\"0\"/>"), Contains("maxDigits \"0\" is out of range: must be between 1 and 50"));
+    CHECK_THAT(refused("<Gather maxDigits=\"0\"/>"),
+               Contains("maxDigits \"0\" is out of range: must be between 1 and 50"));
     CHECK_THAT(refused("<Gather maxDigits=\"51\"/>"), Contains("out of range"));
-    CHECK_THAT(refused("<Gather maxDigits=\"2.5\"/>"), Contains("maxDigits must be a whole number"));
-    CHECK_THAT(refused("<Gather interDigitTimeout=\"0.5\"/>"), Contains("between 1 and 60 seconds"));
-    CHECK_THAT(refused("<Gather firstDigitTimeout=\"3601\"/>"), Contains("between 0 and 3600 seconds"));
+    CHECK_THAT(refused("<Gather maxDigits=\"2.5\"/>"),
+               Contains("maxDigits must be a whole number"));
+    CHECK_THAT(refused("<Gather interDigitTimeout=\"0.5\"/>"),
+               Contains("between 1 and 60 seconds"));
+    CHECK_THAT(refused("<Gather firstDigitTimeout=\"3601\"/>"),
+               Contains("between 0 and 3600 seconds"));
     CHECK_THAT(refused("<Gather repeatCount=\"26\"/>"), Contains("between 1 and 25"));
     CHECK_THAT(refused("<Gather terminatingDigits=\"#x\"/>"), Contains("'x' is not a DTMF digit"));
     CHECK_THAT(refused("<Gather gatherMethod=\"PUT\"/>"), Contains("must be GET or POST"));
@@ -110,13 +132,16 @@ TEST_CASE("Gather refusals say why", "[voice][bxml][ivr]") {
 }
 
 TEST_CASE("StartGather and StopGather", "[voice][bxml][ivr]") {
-    auto s = std::get<StartGather>(one("<StartGather dtmfUrl=\"/dtmf\" dtmfMethod=\"GET\" tag=\"x\" username=\"u\"/>"));
+    auto s = std::get<StartGather>(
+        one("<StartGather dtmfUrl=\"/dtmf\" dtmfMethod=\"GET\" tag=\"x\" username=\"u\"/>"));
     CHECK(s.dtmf.url == "/dtmf");
     CHECK(s.dtmf.method == "GET");
     REQUIRE(s.dtmf.credentials);
     CHECK(s.dtmf.credentials->username == "u");
     CHECK(s.tag == "x");
     CHECK(std::holds_alternative<StopGather>(one("<StopGather/>")));
-    CHECK_THROWS_WITH(parse("<Response><StartGather/></Response>"), Contains("dtmfUrl attribute is required"));
-    CHECK_THROWS_WITH(parse("<Response><StopGather>x</StopGather></Response>"), Contains("must not have text content"));
+    CHECK_THROWS_WITH(parse("<Response><StartGather/></Response>"),
+                      Contains("dtmfUrl attribute is required"));
+    CHECK_THROWS_WITH(parse("<Response><StopGather>x</StopGather></Response>"),
+                      Contains("must not have text content"));
 }

@@ -48,17 +48,25 @@ TEST_CASE("<Bridge> with every attribute Bandwidth defines", "[voice][Bxml][room
 }
 
 TEST_CASE("bad <Bridge> elements are refused with the reason", "[voice][Bxml][rooms]") {
-    CHECK_THAT(errorOf("<Response><Bridge/></Response>"), Catch::Contains("verb 1 <Bridge>: needs the target call's id"));
-    CHECK_THAT(errorOf("<Response><Bridge>c 1</Bridge></Response>"), Catch::Contains("is not a call id"));
-    CHECK_THAT(errorOf("<Response><Bridge>" + std::string(129, 'a') + "</Bridge></Response>"), Catch::Contains("is not a call id"));
-    CHECK_THAT(errorOf("<Response><Bridge callId=\"x\">c-1</Bridge></Response>"), Catch::Contains("unknown attribute \"callId\""));
+    CHECK_THAT(errorOf("<Response><Bridge/></Response>"),
+               Catch::Contains("verb 1 <Bridge>: needs the target call's id"));
+    CHECK_THAT(errorOf("<Response><Bridge>c 1</Bridge></Response>"),
+               Catch::Contains("is not a call id"));
+    CHECK_THAT(errorOf("<Response><Bridge>" + std::string(129, 'a') + "</Bridge></Response>"),
+               Catch::Contains("is not a call id"));
+    CHECK_THAT(errorOf("<Response><Bridge callId=\"x\">c-1</Bridge></Response>"),
+               Catch::Contains("unknown attribute \"callId\""));
     CHECK_THAT(errorOf("<Response><Bridge bridgeCompleteMethod=\"PUT\">c-1</Bridge></Response>"),
                Catch::Contains("bridgeCompleteMethod \"PUT\" must be GET or POST"));
-    CHECK_THAT(errorOf("<Response><Bridge bridgeTargetCompleteUrl=\"ftp://x/y\">c-1</Bridge></Response>"),
-               Catch::Contains("is not an http(s) URL"));
-    CHECK_THAT(errorOf("<Response><Bridge tag=\"" + std::string(257, 't') + "\">c-1</Bridge></Response>"),
-               Catch::Contains("tag must be at most 256"));
-    CHECK_THAT(errorOf("<Response><Bridge><Hangup/></Bridge></Response>"), Catch::Contains("must not contain <Hangup>"));
+    CHECK_THAT(
+        errorOf("<Response><Bridge bridgeTargetCompleteUrl=\"ftp://x/y\">c-1</Bridge></Response>"),
+        Catch::Contains("is not an http(s) URL"));
+    CHECK_THAT(
+        errorOf("<Response><Bridge tag=\"" + std::string(257, 't') + "\">c-1</Bridge></Response>"),
+        Catch::Contains("tag must be at most 256"));
+    CHECK_THAT(errorOf("<Response><Bridge><Hangup/></Bridge></Response>"),
+               Catch::Contains("must not contain <Hangup>"));
     // The call id is what the document said: not repeated to readers of the call.
-    CHECK(withoutContent(errorOf("<Response><Bridge>c 1</Bridge></Response>")).find("c 1") == std::string::npos);
+    CHECK(withoutContent(errorOf("<Response><Bridge>c 1</Bridge></Response>")).find("c 1") ==
+          std::string::npos);
 }

@@ -1,9 +1,9 @@
 // BXML execution for one call, against fake media, callbacks and a virtual-time executor.
 #include <catch2/catch.hpp>
 
+#include "VoiceFakes.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallIds.hpp"
-#include "VoiceFakes.hpp"
 
 using namespace sb::voice;
 using namespace sb::voice::test;
@@ -11,7 +11,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string doc(const std::string& verbs) { return "<Response>" + verbs + "</Response>"; }
+std::string doc(const std::string& verbs) {
+    return "<Response>" + verbs + "</Response>";
+}
 
 struct Flow {
     ManualExecutor ex;
@@ -41,8 +43,11 @@ struct Flow {
         CallFlowHooks hooks;
         hooks.answered = [this] { ++answered; };
         hooks.tagChanged = [this](const std::optional<std::string>& t) { tags.push_back(t); };
-        hooks.ended = [this](const std::string& c, const std::string& m) { ended.emplace_back(c, m); };
-        flow = std::make_shared<CallFlow>(call, media, cb, ex, [this] { return now; }, hooks, maxRedirectHops);
+        hooks.ended = [this](const std::string& c, const std::string& m) {
+            ended.emplace_back(c, m);
+        };
+        flow = std::make_shared<CallFlow>(
+            call, media, cb, ex, [this] { return now; }, hooks, maxRedirectHops);
         flow->start();
         ex.run();
     }
@@ -52,14 +57,19 @@ struct Flow {
 
 }  // namespace
 
-TEST_CASE_METHOD(Flow, "<PlayAudio> files are fetched with the verb's own credentials", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<PlayAudio username=\"cdn\" password=\"pw\">audio/hi.wav</PlayAudio>"));
+TEST_CASE_METHOD(Flow, "<PlayAudio> files are fetched with the verb's own credentials",
+                 "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl,
+            doc("<PlayAudio username=\"cdn\" password=\"pw\">audio/hi.wav</PlayAudio>"));
     start();
-    CHECK(media->log == std::vector<std::string>{"play http://app.example/voice/audio/hi.wav as cdn", "hangup"});
+    CHECK(media->log ==
+          std::vector<std::string>{"play http://app.example/voice/audio/hi.wav as cdn", "hangup"});
 }
 
 TEST_CASE_METHOD(Flow, "answer callback, verbs in order, hang up at the end", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<PlayAudio>audio/hi.wav</PlayAudio><SendDtmf toneDuration=\"100\">12#</SendDtmf>"));
+    cb.bxml(
+        call.answerUrl,
+        doc("<PlayAudio>audio/hi.wav</PlayAudio><SendDtmf toneDuration=\"100\">12#</SendDtmf>"));
     start();
     REQUIRE(cb.sent.size() == 1);
     const auto& answer = cb.sent[0].body;
@@ -71,7 +81,8 @@ TEST_CASE_METHOD(Flow, "answer callback, verbs in order, hang up at the end", "[
     CHECK(answer["answerTime"] == "2024-05-01T12:34:56.000Z");
     CHECK(answer["callUrl"] == call.callUrl);
     CHECK(cb.sent[0].method == "POST");
-    CHECK(media->log == std::vector<std::string>{"play http://app.example/voice/audio/hi.wav", "dtmf 12# 100/400", "hangup"});
+    CHECK(media->log == std::vector<std::string>{"play http://app.example/voice/audio/hi.wav",
+                                                 "dtmf 12# 100/400", "hangup"});
     REQUIRE(ended.size() == 1);
     CHECK(ended[0] == std::make_pair(std::string("hangup"), std::string()));
     CHECK(flow->finished());
@@ -85,7 +96,8 @@ TEST_CASE_METHOD(Flow, "an empty answer document hangs up", "[voice][CallFlow]")
 }
 
 TEST_CASE_METHOD(Flow, "Pause and Ring wait on the executor's timer", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<Pause duration=\"2\"/><Ring duration=\"0.5\"/><Hangup/><PlayAudio>x.wav</PlayAudio>"));
+    cb.bxml(call.answerUrl, doc("<Pause duration=\"2\"/><Ring "
+                                "duration=\"0.5\"/><Hangup/><PlayAudio>x.wav</PlayAudio>"));
     start();
     CHECK(ex.pendingTimers() == 1);
     ex.advance(1999ms);
@@ -97,8 +109,11 @@ TEST_CASE_METHOD(Flow, "Pause and Ring wait on the executor's timer", "[voice][C
     CHECK(media->log == std::vector<std::string>{"hangup"});  // nothing after <Hangup> runs
 }
 
-TEST_CASE_METHOD(Flow, "Redirect fetches the next document, relative URLs resolved", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/step2?x=1\" redirectMethod=\"GET\" tag=\"t2\"/><Hangup/>"));
+TEST_CASE_METHOD(Flow, "Redirect fetches the next document, relative URLs resolved",
+                 "[voice][CallFlow]") {
+    cb.bxml(
+        call.answerUrl,
+        doc("<Redirect redirectUrl=\"/step2?x=1\" redirectMethod=\"GET\" tag=\"t2\"/><Hangup/>"));
     cb.bxml("http://app.example/step2?x=1", doc("<Tag>t3</Tag><PlayAudio>/a.wav</PlayAudio>"));
     start();
     REQUIRE(cb.sent.size() == 2);
@@ -111,7 +126,8 @@ TEST_CASE_METHOD(Flow, "Redirect fetches the next document, relative URLs resolv
     CHECK(endCause() == "hangup");
 }
 
-TEST_CASE_METHOD(Flow, "failures end the call with Bandwidth's causes and a reason", "[voice][CallFlow]") {
+TEST_CASE_METHOD(Flow, "failures end the call with Bandwidth's causes and a reason",
+                 "[voice][CallFlow]") {
     SECTION("the callback answers 500") {
         cb.route(call.answerUrl, CallbackResult{500, "oops", {}});
         start();
@@ -150,11 +166,13 @@ TEST_CASE_METHOD(Flow, "failures end the call with Bandwidth's causes and a reas
     CHECK(ended.size() == 1);
 }
 
-TEST_CASE_METHOD(Flow, "Transfer without transferCompleteUrl continues after the B-leg ends", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl,
-            doc("<Transfer transferCallerId=\"+15555550999\" callTimeout=\"12\">"
-                "<SipUri uui=\"aaa.bbb.ccc;encoding=jwt\" transferAnswerUrl=\"/ta\" transferDisconnectUrl=\"/td\">"
-                "sip:sipx.webrtc.bandwidth.com:5060</SipUri></Transfer><PlayAudio>bye.wav</PlayAudio>"));
+TEST_CASE_METHOD(Flow, "Transfer without transferCompleteUrl continues after the B-leg ends",
+                 "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl, doc("<Transfer transferCallerId=\"+15555550999\" callTimeout=\"12\">"
+                                "<SipUri uui=\"aaa.bbb.ccc;encoding=jwt\" "
+                                "transferAnswerUrl=\"/ta\" transferDisconnectUrl=\"/td\">"
+                                "sip:sipx.webrtc.bandwidth.com:5060</SipUri></"
+                                "Transfer><PlayAudio>bye.wav</PlayAudio>"));
     start();
     REQUIRE(media->log == std::vector<std::string>{"transfer 1"});
     const auto& req = media->lastTransfer;
@@ -185,19 +203,23 @@ TEST_CASE_METHOD(Flow, "Transfer without transferCompleteUrl continues after the
     CHECK(td->url == "http://app.example/td");
     CHECK(td->body["cause"] == "hangup");
     CHECK(td->body["endTime"] == "2024-05-01T12:35:56.000Z");
-    CHECK(media->log == std::vector<std::string>{"transfer 1", "play http://app.example/voice/bye.wav", "hangup"});
+    CHECK(media->log == std::vector<std::string>{
+                            "transfer 1", "play http://app.example/voice/bye.wav", "hangup"});
     CHECK(endCause() == "hangup");
 }
 
-TEST_CASE_METHOD(Flow, "transferCompleteUrl replaces the verbs after Transfer", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<Transfer transferCompleteUrl=\"http://app.example/tc\">"
-                                "<PhoneNumber>+15555550123</PhoneNumber><PhoneNumber>+15555550124</PhoneNumber>"
-                                "</Transfer><PlayAudio>never.wav</PlayAudio>"));
+TEST_CASE_METHOD(Flow, "transferCompleteUrl replaces the verbs after Transfer",
+                 "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl,
+            doc("<Transfer transferCompleteUrl=\"http://app.example/tc\">"
+                "<PhoneNumber>+15555550123</PhoneNumber><PhoneNumber>+15555550124</PhoneNumber>"
+                "</Transfer><PlayAudio>never.wav</PlayAudio>"));
     cb.bxml("http://app.example/tc", doc("<SendDtmf>9</SendDtmf>"));
     start();
     CHECK(media->lastTransfer.from == call.from);  // no transferCallerId: the A-leg's caller id
     CHECK(media->lastTransfer.callTimeout == 30);
-    media->transferDone(TransferOutcome{std::nullopt, {{false, "busy", ""}, {false, "timeout", ""}}});
+    media->transferDone(
+        TransferOutcome{std::nullopt, {{false, "busy", ""}, {false, "timeout", ""}}});
     ex.run();
     auto* tc = cb.last("transferComplete");
     REQUIRE(tc);
@@ -225,11 +247,14 @@ TEST_CASE_METHOD(Flow, "REST hangup and remote hangup stop the flow", "[voice][C
     }
     ex.advance(20s);  // the stale Pause timer does nothing
     CHECK(ended.size() <= 1);
-    CHECK(std::find(media->log.begin(), media->log.end(), "play http://app.example/voice/x.wav") == media->log.end());
+    CHECK(std::find(media->log.begin(), media->log.end(), "play http://app.example/voice/x.wav") ==
+          media->log.end());
 }
 
 TEST_CASE_METHOD(Flow, "REST redirect drops a transfer in progress", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<Transfer><SipUri transferDisconnectUrl=\"/td\">sip:a@b</SipUri></Transfer><Hangup/>"));
+    cb.bxml(call.answerUrl,
+            doc("<Transfer><SipUri "
+                "transferDisconnectUrl=\"/td\">sip:a@b</SipUri></Transfer><Hangup/>"));
     cb.bxml("http://app.example/new", doc("<PlayAudio>http://cdn/x.wav</PlayAudio><Pause/>"));
     start();
     flow->redirect("http://app.example/new", "POST");
@@ -239,7 +264,7 @@ TEST_CASE_METHOD(Flow, "REST redirect drops a transfer in progress", "[voice][Ca
     media->transferDone(TransferOutcome{std::nullopt, {{false, "cancel", ""}}});
     ex.run();
     CHECK(cb.last("transferDisconnect"));  // still reported
-    CHECK(ended.empty());                   // but the flow is now in the new document
+    CHECK(ended.empty());                  // but the flow is now in the new document
     ex.advance(1s);
     CHECK(endCause() == "hangup");
 }
@@ -290,8 +315,10 @@ TEST_CASE("resolveUrl", "[voice][CallFlow]") {
     CHECK(resolveUrl("http://a.b/x", "https://c.d/e") == "https://c.d/e");
 }
 
-TEST_CASE_METHOD(Flow, "transferDisconnect is sent even after the flow is gone", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<Transfer><SipUri transferDisconnectUrl=\"/td\">sip:a@b</SipUri></Transfer>"));
+TEST_CASE_METHOD(Flow, "transferDisconnect is sent even after the flow is gone",
+                 "[voice][CallFlow]") {
+    cb.bxml(call.answerUrl,
+            doc("<Transfer><SipUri transferDisconnectUrl=\"/td\">sip:a@b</SipUri></Transfer>"));
     start();
     flow->stop();
     ex.run();
@@ -307,9 +334,12 @@ TEST_CASE_METHOD(Flow, "transferDisconnect is sent even after the flow is gone",
     CHECK(ended.empty());
 }
 
-TEST_CASE_METHOD(Flow, "a transfer leg that ends early is reported then, and only once", "[voice][CallFlow]") {
-    cb.bxml(call.answerUrl, doc("<Transfer><PhoneNumber transferDisconnectUrl=\"/td1\">+15555550123</PhoneNumber>"
-                                "<PhoneNumber transferDisconnectUrl=\"/td2\">+15555550124</PhoneNumber></Transfer>"));
+TEST_CASE_METHOD(Flow, "a transfer leg that ends early is reported then, and only once",
+                 "[voice][CallFlow]") {
+    cb.bxml(
+        call.answerUrl,
+        doc("<Transfer><PhoneNumber transferDisconnectUrl=\"/td1\">+15555550123</PhoneNumber>"
+            "<PhoneNumber transferDisconnectUrl=\"/td2\">+15555550124</PhoneNumber></Transfer>"));
     start();
     REQUIRE(media->lastTransfer.legEnded);
     // The second target answers; the first is cancelled at that moment.
@@ -319,7 +349,8 @@ TEST_CASE_METHOD(Flow, "a transfer leg that ends early is reported then, and onl
     auto disconnects = [&] {
         std::vector<std::string> out;
         for (const auto& s : cb.sent)
-            if (s.body.value("eventType", "") == "transferDisconnect") out.push_back(s.body.value("transferTo", "") + " " + s.body.value("cause", ""));
+            if (s.body.value("eventType", "") == "transferDisconnect")
+                out.push_back(s.body.value("transferTo", "") + " " + s.body.value("cause", ""));
         return out;
     };
     CHECK(disconnects() == std::vector<std::string>{"+15555550123 cancel"});
@@ -329,7 +360,8 @@ TEST_CASE_METHOD(Flow, "a transfer leg that ends early is reported then, and onl
     CHECK(disconnects() == std::vector<std::string>{"+15555550123 cancel", "+15555550124 hangup"});
 }
 
-TEST_CASE_METHOD(Flow, "a <Redirect> loop ends after the hop limit with a reason", "[voice][CallFlow][outbound]") {
+TEST_CASE_METHOD(Flow, "a <Redirect> loop ends after the hop limit with a reason",
+                 "[voice][CallFlow][outbound]") {
     SECTION("redirecting to itself") {
         cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/loop\"/>"));
         cb.bxml("http://app.example/loop", doc("<Tag>x</Tag><Redirect redirectUrl=\"/loop\"/>"));
@@ -345,7 +377,8 @@ TEST_CASE_METHOD(Flow, "a <Redirect> loop ends after the hop limit with a reason
         cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/menu1\"/>"));
         for (int i = 1; i < 6; ++i)
             cb.bxml("http://app.example/menu" + std::to_string(i),
-                    doc("<PlayAudio>p.wav</PlayAudio><Redirect redirectUrl=\"/menu" + std::to_string(i + 1) + "\"/>"));
+                    doc("<PlayAudio>p.wav</PlayAudio><Redirect redirectUrl=\"/menu" +
+                        std::to_string(i + 1) + "\"/>"));
         cb.bxml("http://app.example/menu6", doc("<Hangup/>"));
         start();
         ex.run();
@@ -355,7 +388,8 @@ TEST_CASE_METHOD(Flow, "a <Redirect> loop ends after the hop limit with a reason
     SECTION("two in a row over a limit of one") {
         maxRedirectHops = 1;
         cb.bxml(call.answerUrl, doc("<Redirect redirectUrl=\"/a\"/>"));
-        cb.bxml("http://app.example/a", doc("<Pause duration=\"0.5\"/><Redirect redirectUrl=\"/b\"/>"));
+        cb.bxml("http://app.example/a",
+                doc("<Pause duration=\"0.5\"/><Redirect redirectUrl=\"/b\"/>"));
         cb.bxml("http://app.example/b", doc("<Hangup/>"));
         start();
         ex.advance(1s);

@@ -2,9 +2,9 @@
 // media that reports digits, fake callbacks and a virtual-time executor.
 #include <catch2/catch.hpp>
 
+#include "VoiceFakes.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallIds.hpp"
-#include "VoiceFakes.hpp"
 
 using namespace sb::voice;
 using namespace sb::voice::test;
@@ -12,7 +12,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string doc(const std::string& verbs) { return "<Response>" + verbs + "</Response>"; }
+std::string doc(const std::string& verbs) {
+    return "<Response>" + verbs + "</Response>";
+}
 
 struct IvrFlow {
     ManualExecutor ex;
@@ -39,8 +41,11 @@ struct IvrFlow {
     void start(const std::string& verbs) {
         cb.bxml(answerUrl, doc(verbs));
         CallFlowHooks hooks;
-        hooks.ended = [this](const std::string& c, const std::string& m) { ended.emplace_back(c, m); };
-        flow = std::make_shared<CallFlow>(call, media, cb, ex, [this] { return now; }, hooks);
+        hooks.ended = [this](const std::string& c, const std::string& m) {
+            ended.emplace_back(c, m);
+        };
+        flow = std::make_shared<CallFlow>(
+            call, media, cb, ex, [this] { return now; }, hooks);
         flow->start();
         ex.run();
     }
@@ -64,16 +69,23 @@ struct IvrFlow {
 
 }  // namespace
 
-TEST_CASE_METHOD(IvrFlow, "SpeakSentence speaks with the chosen voice and moves on", "[voice][ivr]") {
-    start("<SpeakSentence gender=\"male\">Hello there</SpeakSentence><SpeakSentence>Bye</SpeakSentence>");
-    CHECK(media->log == std::vector<std::string>{"speak rms Hello there", "speak slt Bye", "hangup"});
+TEST_CASE_METHOD(IvrFlow, "SpeakSentence speaks with the chosen voice and moves on",
+                 "[voice][ivr]") {
+    start(
+        "<SpeakSentence gender=\"male\">Hello "
+        "there</SpeakSentence><SpeakSentence>Bye</SpeakSentence>");
+    CHECK(media->log ==
+          std::vector<std::string>{"speak rms Hello there", "speak slt Bye", "hangup"});
     CHECK(endCause() == "hangup");
 }
 
-TEST_CASE_METHOD(IvrFlow, "Gather: maxDigits ends it and the gather reply is the next document", "[voice][ivr]") {
+TEST_CASE_METHOD(IvrFlow, "Gather: maxDigits ends it and the gather reply is the next document",
+                 "[voice][ivr]") {
     cb.bxml(gatherUrl, doc("<SpeakSentence>Sales</SpeakSentence>"));
-    start("<Gather gatherUrl=\"gather\" maxDigits=\"2\" tag=\"menu\"><SpeakSentence>Press</SpeakSentence></Gather>"
-          "<Hangup/>");
+    start(
+        "<Gather gatherUrl=\"gather\" maxDigits=\"2\" "
+        "tag=\"menu\"><SpeakSentence>Press</SpeakSentence></Gather>"
+        "<Hangup/>");
     press("4");
     CHECK(gatherEvent() == nullptr);
     press("2");
@@ -90,12 +102,14 @@ TEST_CASE_METHOD(IvrFlow, "Gather: maxDigits ends it and the gather reply is the
 
 TEST_CASE_METHOD(IvrFlow, "Gather: the first digit interrupts the prompts", "[voice][ivr]") {
     media->autoComplete = false;
-    start("<Gather gatherUrl=\"gather\" maxDigits=\"1\"><SpeakSentence>One</SpeakSentence>"
-          "<PlayAudio>two.wav</PlayAudio></Gather>");
+    start(
+        "<Gather gatherUrl=\"gather\" maxDigits=\"1\"><SpeakSentence>One</SpeakSentence>"
+        "<PlayAudio>two.wav</PlayAudio></Gather>");
     CHECK(media->log == std::vector<std::string>{"speak slt One"});
     cb.bxml(gatherUrl, "");
     press("7");
-    CHECK(media->log == std::vector<std::string>{"speak slt One", "stop", "hangup"});  // empty reply: end of document
+    CHECK(media->log == std::vector<std::string>{"speak slt One", "stop",
+                                                 "hangup"});  // empty reply: end of document
     // The interrupted prompt's completion comes late and is ignored.
     finishPrompts();
     REQUIRE(gatherEvent());
@@ -103,7 +117,8 @@ TEST_CASE_METHOD(IvrFlow, "Gather: the first digit interrupts the prompts", "[vo
     CHECK(ended.size() == 1);
 }
 
-TEST_CASE_METHOD(IvrFlow, "Gather: a terminating digit ends it and is not in digits", "[voice][ivr]") {
+TEST_CASE_METHOD(IvrFlow, "Gather: a terminating digit ends it and is not in digits",
+                 "[voice][ivr]") {
     cb.bxml(gatherUrl, "");
     start("<Gather gatherUrl=\"gather\" terminatingDigits=\"#*\"/><Hangup/>");
     press("12#");
@@ -128,10 +143,13 @@ TEST_CASE_METHOD(IvrFlow, "Gather: interDigitTimeout after the last digit", "[vo
     CHECK(gatherEvent()->body["digits"] == "56");
 }
 
-TEST_CASE_METHOD(IvrFlow, "Gather: without digits the prompts repeat, then an empty gather event", "[voice][ivr]") {
+TEST_CASE_METHOD(IvrFlow, "Gather: without digits the prompts repeat, then an empty gather event",
+                 "[voice][ivr]") {
     cb.bxml(gatherUrl, doc("<SpeakSentence>Goodbye</SpeakSentence>"));
     media->autoComplete = false;
-    start("<Gather gatherUrl=\"gather\" firstDigitTimeout=\"2\" repeatCount=\"3\"><SpeakSentence>Menu</SpeakSentence></Gather>");
+    start(
+        "<Gather gatherUrl=\"gather\" firstDigitTimeout=\"2\" "
+        "repeatCount=\"3\"><SpeakSentence>Menu</SpeakSentence></Gather>");
     for (int pass = 1; pass <= 3; ++pass) {
         CHECK(media->pending.size() == 1);
         finishPrompts();
@@ -142,7 +160,8 @@ TEST_CASE_METHOD(IvrFlow, "Gather: without digits the prompts repeat, then an em
     REQUIRE(gatherEvent());
     CHECK(gatherEvent()->body["digits"] == "");
     CHECK(gatherEvent()->body["terminatingDigit"] == "");
-    CHECK(media->log == std::vector<std::string>{"speak slt Menu", "speak slt Menu", "speak slt Menu", "speak slt Goodbye"});
+    CHECK(media->log == std::vector<std::string>{"speak slt Menu", "speak slt Menu",
+                                                 "speak slt Menu", "speak slt Goodbye"});
 }
 
 TEST_CASE_METHOD(IvrFlow, "Gather without gatherUrl continues with the next verb", "[voice][ivr]") {
@@ -164,7 +183,8 @@ TEST_CASE_METHOD(IvrFlow, "digits outside a Gather are not collected", "[voice][
     CHECK(gatherEvent()->body["digits"] == "2");
 }
 
-TEST_CASE_METHOD(IvrFlow, "a failing gather callback ends the call with callback-error", "[voice][ivr]") {
+TEST_CASE_METHOD(IvrFlow, "a failing gather callback ends the call with callback-error",
+                 "[voice][ivr]") {
     cb.route(gatherUrl, CallbackResult{500, "", {}});
     start("<Gather gatherUrl=\"gather\" maxDigits=\"1\"/>");
     press("3");
@@ -172,12 +192,14 @@ TEST_CASE_METHOD(IvrFlow, "a failing gather callback ends the call with callback
     CHECK_THAT(endMessage(), Catch::Contains("HTTP 500"));
 }
 
-TEST_CASE_METHOD(IvrFlow, "StartGather sends a dtmf event per digit until StopGather", "[voice][ivr]") {
+TEST_CASE_METHOD(IvrFlow, "StartGather sends a dtmf event per digit until StopGather",
+                 "[voice][ivr]") {
     const std::string dtmfUrl = "http://app.example/voice/dtmf";
     cb.bxml(dtmfUrl, "");
     media->autoComplete = false;
-    start("<StartGather dtmfUrl=\"dtmf\"/><SpeakSentence>Talk</SpeakSentence><StopGather/>"
-          "<SpeakSentence>Quiet</SpeakSentence>");
+    start(
+        "<StartGather dtmfUrl=\"dtmf\"/><SpeakSentence>Talk</SpeakSentence><StopGather/>"
+        "<SpeakSentence>Quiet</SpeakSentence>");
     press("1*");
     finishPrompts();
     press("2");

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "server/voice/CallFlow.hpp"
 #include "VoiceFakes.hpp"
+#include "server/voice/CallFlow.hpp"
 
 using namespace sb::voice;
 using namespace sb::voice::test;
@@ -43,12 +43,14 @@ struct Rooms {
         CallFlowHooks hooks;
         hooks.answered = [&l] { ++l.answered; };
         hooks.ended = [&l](const std::string& c, const std::string&) { l.ended.push_back(c); };
-        hooks.flowOf = [this, account = l.call.accountId](const std::string& id) -> std::shared_ptr<CallFlow> {
+        hooks.flowOf =
+            [this, account = l.call.accountId](const std::string& id) -> std::shared_ptr<CallFlow> {
             for (auto& [name, other] : legs)
                 if (other.call.callId == id && other.call.accountId == account) return other.flow;
             return nullptr;
         };
-        l.flow = std::make_shared<CallFlow>(l.call, l.media, cb, ex, [this] { return now; }, hooks);
+        l.flow = std::make_shared<CallFlow>(
+            l.call, l.media, cb, ex, [this] { return now; }, hooks);
         l.flow->start();
         ex.run();
     }
@@ -56,11 +58,17 @@ struct Rooms {
 
 }  // namespace
 
-TEST_CASE_METHOD(Rooms, "<Bridge>: the target's BXML is cancelled; when the origin leaves the target gets bridgeTargetComplete",
+TEST_CASE_METHOD(Rooms,
+                 "<Bridge>: the target's BXML is cancelled; when the origin leaves the target gets "
+                 "bridgeTargetComplete",
                  "[voice][CallFlow][rooms]") {
-    auto& a = add("a", "acc", "<Response><Pause duration=\"60\"/><SendDtmf>1</SendDtmf></Response>");
-    auto& b = add("b", "acc", "<Response><Bridge bridgeCompleteUrl=\"/done\" bridgeTargetCompleteUrl=\"/target\">c-a</Bridge></Response>");
-    cb.bxml("http://app.example/target", "<Response><SendDtmf>9</SendDtmf></Response>");  // relative to b's document
+    auto& a =
+        add("a", "acc", "<Response><Pause duration=\"60\"/><SendDtmf>1</SendDtmf></Response>");
+    auto& b = add("b", "acc",
+                  "<Response><Bridge bridgeCompleteUrl=\"/done\" "
+                  "bridgeTargetCompleteUrl=\"/target\">c-a</Bridge></Response>");
+    cb.bxml("http://app.example/target",
+            "<Response><SendDtmf>9</SendDtmf></Response>");  // relative to b's document
     start(a);
     start(b);
     REQUIRE(b.media->log == std::vector<std::string>{"bridge"});
@@ -75,13 +83,19 @@ TEST_CASE_METHOD(Rooms, "<Bridge>: the target's BXML is cancelled; when the orig
     CHECK(event->url == "http://app.example/target");
     CHECK(event->body["callId"] == "c-a");
     CHECK_FALSE(cb.last("bridgeComplete"));
-    CHECK(a.media->log == std::vector<std::string>{"dtmf 9 200/400", "hangup"});  // then the end of its new document
+    CHECK(a.media->log == std::vector<std::string>{"dtmf 9 200/400",
+                                                   "hangup"});  // then the end of its new document
 }
 
-TEST_CASE_METHOD(Rooms, "<Bridge>: when the target leaves, the origin continues after <Bridge> (no bridgeCompleteUrl)",
-                 "[voice][CallFlow][rooms]") {
+TEST_CASE_METHOD(
+    Rooms,
+    "<Bridge>: when the target leaves, the origin continues after <Bridge> (no bridgeCompleteUrl)",
+    "[voice][CallFlow][rooms]") {
     auto& a = add("a", "acc", "<Response><Pause duration=\"60\"/></Response>");
-    auto& b = add("b", "acc", "<Response><Bridge bridgeTargetCompleteUrl=\"/target\">c-a</Bridge><SendDtmf>4</SendDtmf></Response>");
+    auto& b =
+        add("b", "acc",
+            "<Response><Bridge "
+            "bridgeTargetCompleteUrl=\"/target\">c-a</Bridge><SendDtmf>4</SendDtmf></Response>");
     start(a);
     start(b);
     b.media->bridgeConnected(true, {});
@@ -94,7 +108,8 @@ TEST_CASE_METHOD(Rooms, "<Bridge>: when the target leaves, the origin continues 
     CHECK(a.ended.empty());
 }
 
-TEST_CASE_METHOD(Rooms, "<Bridge>: a target left alone without bridgeTargetCompleteUrl is hung up", "[voice][CallFlow][rooms]") {
+TEST_CASE_METHOD(Rooms, "<Bridge>: a target left alone without bridgeTargetCompleteUrl is hung up",
+                 "[voice][CallFlow][rooms]") {
     auto& a = add("a", "acc", "<Response><Pause duration=\"60\"/></Response>");
     auto& b = add("b", "acc", "<Response><Bridge>c-a</Bridge></Response>");
     start(a);
@@ -106,11 +121,14 @@ TEST_CASE_METHOD(Rooms, "<Bridge>: a target left alone without bridgeTargetCompl
     CHECK(a.media->log == std::vector<std::string>{"hangup"});
 }
 
-TEST_CASE_METHOD(Rooms, "<Bridge>: targets that cannot be bridged get bridgeComplete with cause error and why",
-                 "[voice][CallFlow][rooms]") {
+TEST_CASE_METHOD(
+    Rooms, "<Bridge>: targets that cannot be bridged get bridgeComplete with cause error and why",
+    "[voice][CallFlow][rooms]") {
     auto& other = add("x", "other-account", "<Response><Pause duration=\"60\"/></Response>");
-    auto& b = add("b", "acc", "<Response><Bridge bridgeCompleteUrl=\"/done\">c-x</Bridge></Response>");
-    cb.bxml("http://app.example/done", "<Response><Bridge>c-b</Bridge><SendDtmf>2</SendDtmf></Response>");
+    auto& b =
+        add("b", "acc", "<Response><Bridge bridgeCompleteUrl=\"/done\">c-x</Bridge></Response>");
+    cb.bxml("http://app.example/done",
+            "<Response><Bridge>c-b</Bridge><SendDtmf>2</SendDtmf></Response>");
     start(other);
     start(b);
     const auto* event = cb.last("bridgeComplete");
@@ -126,26 +144,33 @@ TEST_CASE_METHOD(Rooms, "<Bridge>: targets that cannot be bridged get bridgeComp
     CHECK(other.media->log.empty());
 }
 
-TEST_CASE_METHOD(Rooms, "<Bridge>: when the media cannot connect, the origin is told and the target goes on",
-                 "[voice][CallFlow][rooms]") {
-    auto& a = add("a", "acc", "<Response><Pause duration=\"60\"/><SendDtmf>1</SendDtmf></Response>");
-    auto& b = add("b", "acc", "<Response><Bridge bridgeCompleteUrl=\"/done\">c-a</Bridge></Response>");
+TEST_CASE_METHOD(
+    Rooms, "<Bridge>: when the media cannot connect, the origin is told and the target goes on",
+    "[voice][CallFlow][rooms]") {
+    auto& a =
+        add("a", "acc", "<Response><Pause duration=\"60\"/><SendDtmf>1</SendDtmf></Response>");
+    auto& b =
+        add("b", "acc", "<Response><Bridge bridgeCompleteUrl=\"/done\">c-a</Bridge></Response>");
     start(a);
     start(b);
     b.media->bridgeConnected(false, "the target call is in a WebRTC session");
     ex.run();
     const auto* event = cb.last("bridgeComplete");
     REQUIRE(event);
-    CHECK(event->body["errorMessage"] == "the calls could not be connected: the target call is in a WebRTC session");
+    CHECK(event->body["errorMessage"] ==
+          "the calls could not be connected: the target call is in a WebRTC session");
     // The target's <Pause> carries on: its verbs go on only when it runs out.
     CHECK(a.media->log.empty());
     ex.advance(61s);
     CHECK(a.media->log == std::vector<std::string>{"dtmf 1 200/400", "hangup"});
 }
 
-TEST_CASE_METHOD(Rooms, "<Forward>: an inbound call is answered when the forwarded leg is; it ends with the leg",
-                 "[voice][CallFlow][rooms]") {
-    auto& in = add("in", "acc", "<Response><Forward to=\"+15557654321\" callTimeout=\"12\"/><SendDtmf>1</SendDtmf></Response>");
+TEST_CASE_METHOD(
+    Rooms, "<Forward>: an inbound call is answered when the forwarded leg is; it ends with the leg",
+    "[voice][CallFlow][rooms]") {
+    auto& in = add("in", "acc",
+                   "<Response><Forward to=\"+15557654321\" "
+                   "callTimeout=\"12\"/><SendDtmf>1</SendDtmf></Response>");
     in.call.direction = CallDirection::Inbound;
     in.call.answerTime.reset();
     in.call.state = CallState::Initiated;
@@ -166,10 +191,13 @@ TEST_CASE_METHOD(Rooms, "<Forward>: an inbound call is answered when the forward
     CHECK(cb.eventTypes() == std::vector<std::string>{"initiate"});  // no callbacks of its own
 }
 
-TEST_CASE_METHOD(Rooms, "<Forward>: a forwarded leg that is not answered ends the call with its cause", "[voice][CallFlow][rooms]") {
+TEST_CASE_METHOD(Rooms,
+                 "<Forward>: a forwarded leg that is not answered ends the call with its cause",
+                 "[voice][CallFlow][rooms]") {
     auto& in = add("in", "acc", "<Response><Forward to=\"+15557654321\"/></Response>");
     start(in);
-    CHECK(in.media->log == std::vector<std::string>{"forward"});  // already answered: nothing to answer
+    CHECK(in.media->log ==
+          std::vector<std::string>{"forward"});  // already answered: nothing to answer
     TransferOutcome outcome;
     outcome.legs.resize(1);
     outcome.legs[0].cause = "busy";

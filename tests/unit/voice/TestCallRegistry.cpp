@@ -44,7 +44,8 @@ ApiError refusal(CallRegistry& r, const Call& c) {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "destinations must match an allowed pattern entirely", "[voice][CallRegistry]") {
+TEST_CASE_METHOD(Fixture, "destinations must match an allowed pattern entirely",
+                 "[voice][CallRegistry]") {
     registry.admitOutbound(outbound("+15551234567"));
     registry.admitOutbound(outbound("sip:alice@pbx.example.com"));
     auto e = refusal(registry, outbound("+190012345678"));
@@ -53,10 +54,12 @@ TEST_CASE_METHOD(Fixture, "destinations must match an allowed pattern entirely",
     CHECK(std::string(e.what()).find("+190012345678") != std::string::npos);
     // A prefix match is not enough: the whole destination must match.
     CHECK(refusal(registry, outbound("+155512345670")).code() == ErrorCode::Forbidden);
-    CHECK(refusal(registry, outbound("sip:alice@pbx.example.com.evil.net")).code() == ErrorCode::Forbidden);
+    CHECK(refusal(registry, outbound("sip:alice@pbx.example.com.evil.net")).code() ==
+          ErrorCode::Forbidden);
 }
 
-TEST_CASE_METHOD(Fixture, "accounts without a policy may not call out at all", "[voice][CallRegistry]") {
+TEST_CASE_METHOD(Fixture, "accounts without a policy may not call out at all",
+                 "[voice][CallRegistry]") {
     CHECK(refusal(registry, outbound("+15551234567", "other")).code() == ErrorCode::Forbidden);
     Call in = outbound("+15551234567", "other");
     in.direction = CallDirection::Inbound;
@@ -86,7 +89,8 @@ TEST_CASE_METHOD(Fixture, "concurrent calls are limited until one ends", "[voice
     registry.admitOutbound(outbound("+15551234569"));
 }
 
-TEST_CASE_METHOD(Fixture, "calls per minute are limited over a sliding window", "[voice][CallRegistry]") {
+TEST_CASE_METHOD(Fixture, "calls per minute are limited over a sliding window",
+                 "[voice][CallRegistry]") {
     policy.maxConcurrentCalls = 100;
     registry.setPolicy("acc", policy);
     for (int i = 0; i < 3; ++i) {
@@ -101,7 +105,8 @@ TEST_CASE_METHOD(Fixture, "calls per minute are limited over a sliding window", 
     registry.admitOutbound(outbound("+15551234567"));
 }
 
-TEST_CASE_METHOD(Fixture, "apply records times, causes and refuses illegal edges", "[voice][CallRegistry]") {
+TEST_CASE_METHOD(Fixture, "apply records times, causes and refuses illegal edges",
+                 "[voice][CallRegistry]") {
     auto c = outbound("+15551234567");
     registry.admitOutbound(c);
     TimePoint t1{std::chrono::seconds(100)}, t2{std::chrono::seconds(160)};
@@ -124,7 +129,8 @@ TEST_CASE_METHOD(Fixture, "apply records times, causes and refuses illegal edges
     CHECK_FALSE(registry.apply("c-unknown", CallEvent::Hangup, t2));
 }
 
-TEST_CASE_METHOD(Fixture, "calls are private to their account and ended ones are purged", "[voice][CallRegistry]") {
+TEST_CASE_METHOD(Fixture, "calls are private to their account and ended ones are purged",
+                 "[voice][CallRegistry]") {
     auto c = outbound("+15551234567");
     registry.admitOutbound(c);
     CHECK(registry.get("acc", c.callId).to == c.to);
@@ -164,7 +170,8 @@ TEST_CASE("invalid patterns are refused when the policy is set", "[voice][CallRe
     CHECK_THROWS_WITH(registry.setPolicy("acc", p), Catch::Contains("(+1"));
 }
 
-TEST_CASE_METHOD(Fixture, "transfer legs pass the destination and rate rules but take no call slot", "[voice][CallRegistry]") {
+TEST_CASE_METHOD(Fixture, "transfer legs pass the destination and rate rules but take no call slot",
+                 "[voice][CallRegistry]") {
     auto transferRefusal = [&](const std::string& to) {
         try {
             registry.admitTransferLeg("acc", to, "+15550000001");
@@ -184,8 +191,9 @@ TEST_CASE_METHOD(Fixture, "transfer legs pass the destination and rate rules but
     CHECK(registry.activeCalls("acc") == 1);
 }
 
-TEST_CASE("destinations and caller ids longer than 256 characters match no pattern (no regex on them)",
-          "[voice][CallRegistry]") {
+TEST_CASE(
+    "destinations and caller ids longer than 256 characters match no pattern (no regex on them)",
+    "[voice][CallRegistry]") {
     // libstdc++'s matcher recurses per character: 200,000 characters would overflow the stack.
     CallPolicy p;
     p.allowedDestinations = {".*"};

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "VoiceFakes.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
-#include "VoiceFakes.hpp"
 
 using namespace sb::voice;
 using namespace sb::voice::test;
@@ -36,8 +36,11 @@ struct TargetFlow {
     }
     void start() {
         CallFlowHooks hooks;
-        hooks.ended = [this](const std::string& c, const std::string& m) { ended.emplace_back(c, m); };
-        flow = std::make_shared<CallFlow>(call, media, cb, ex, [this] { return now; }, hooks, 10);
+        hooks.ended = [this](const std::string& c, const std::string& m) {
+            ended.emplace_back(c, m);
+        };
+        flow = std::make_shared<CallFlow>(
+            call, media, cb, ex, [this] { return now; }, hooks, 10);
         flow->start();
         ex.run();
     }
@@ -56,7 +59,8 @@ std::set<std::string> keys(const nlohmann::json& j) {
 
 }  // namespace
 
-TEST_CASE_METHOD(TargetFlow, "a failed answerUrl falls back to answerFallbackUrl with the fallback credentials",
+TEST_CASE_METHOD(TargetFlow,
+                 "a failed answerUrl falls back to answerFallbackUrl with the fallback credentials",
                  "[voice][callbacks]") {
     call.callbacks.username = "user";
     call.callbacks.password = "secret";
@@ -66,10 +70,12 @@ TEST_CASE_METHOD(TargetFlow, "a failed answerUrl falls back to answerFallbackUrl
     call.callbacks.callbackTimeout = 3;
     cb.route(call.answerUrl, CallbackResult{503, "", {}});
     // The fallback's document runs, its relative URLs resolved against the fallback URL.
-    cb.bxml(*call.callbacks.answerFallbackUrl, "<Response><Redirect redirectUrl=\"next\" username=\"r\" password=\"p\"/></Response>");
+    cb.bxml(*call.callbacks.answerFallbackUrl,
+            "<Response><Redirect redirectUrl=\"next\" username=\"r\" password=\"p\"/></Response>");
     cb.bxml("http://backup.example/voice/next", "<Response><Hangup/></Response>");
     start();
-    REQUIRE(urls() == std::vector<std::string>{call.answerUrl, *call.callbacks.answerFallbackUrl, "http://backup.example/voice/next"});
+    REQUIRE(urls() == std::vector<std::string>{call.answerUrl, *call.callbacks.answerFallbackUrl,
+                                               "http://backup.example/voice/next"});
     REQUIRE(cb.sent[0].scope.credentials);
     CHECK(cb.sent[0].scope.credentials->username == "user");
     CHECK(cb.sent[0].scope.credentials->password == "secret");
@@ -77,34 +83,39 @@ TEST_CASE_METHOD(TargetFlow, "a failed answerUrl falls back to answerFallbackUrl
     REQUIRE(cb.sent[1].scope.credentials);
     CHECK(cb.sent[1].scope.credentials->username == "fbuser");
     CHECK(cb.sent[1].body == cb.sent[0].body);  // the same answer event
-    REQUIRE(cb.sent[2].scope.credentials);       // the <Redirect>'s own credentials
+    REQUIRE(cb.sent[2].scope.credentials);      // the <Redirect>'s own credentials
     CHECK(cb.sent[2].scope.credentials->username == "r");
     CHECK(cb.sent[2].body["eventType"] == "redirect");
     REQUIRE(ended.size() == 1);
     CHECK(ended[0].first == "hangup");
 }
 
-TEST_CASE_METHOD(TargetFlow, "when the fallback fails too the call ends naming both failures", "[voice][callbacks]") {
+TEST_CASE_METHOD(TargetFlow, "when the fallback fails too the call ends naming both failures",
+                 "[voice][callbacks]") {
     call.callbacks.answerFallbackUrl = "http://backup.example/a";
     cb.route(call.answerUrl, CallbackResult{500, "", {}});
-    cb.route(*call.callbacks.answerFallbackUrl, CallbackResult{0, "", "connection refused while connecting"});
+    cb.route(*call.callbacks.answerFallbackUrl,
+             CallbackResult{0, "", "connection refused while connecting"});
     start();
     REQUIRE(ended.size() == 1);
     CHECK(ended[0].first == "callback-error");
-    CHECK(ended[0].second == "callback failed: HTTP 500 from http://app.example/voice/answer; then the fallback: "
-                             "connection refused while connecting (http://backup.example/a)");
+    CHECK(ended[0].second ==
+          "callback failed: HTTP 500 from http://app.example/voice/answer; then the fallback: "
+          "connection refused while connecting (http://backup.example/a)");
 }
 
-TEST_CASE_METHOD(TargetFlow, "a <Redirect> that fails goes to its redirectFallbackUrl; no fallback without one",
+TEST_CASE_METHOD(TargetFlow,
+                 "a <Redirect> that fails goes to its redirectFallbackUrl; no fallback without one",
                  "[voice][callbacks]") {
     cb.bxml(call.answerUrl,
-            "<Response><Redirect redirectUrl=\"/down\" redirectFallbackUrl=\"/up\" redirectFallbackMethod=\"GET\" "
+            "<Response><Redirect redirectUrl=\"/down\" redirectFallbackUrl=\"/up\" "
+            "redirectFallbackMethod=\"GET\" "
             "fallbackUsername=\"fu\" fallbackPassword=\"fp\"/></Response>");
     cb.route("http://app.example/down", CallbackResult{404, "", {}});
     cb.bxml("http://app.example/up", "<Response><Redirect redirectUrl=\"/down\"/></Response>");
     start();
-    REQUIRE(urls() == std::vector<std::string>{call.answerUrl, "http://app.example/down", "http://app.example/up",
-                                               "http://app.example/down"});
+    REQUIRE(urls() == std::vector<std::string>{call.answerUrl, "http://app.example/down",
+                                               "http://app.example/up", "http://app.example/down"});
     CHECK(cb.sent[2].method == "GET");
     REQUIRE(cb.sent[2].scope.credentials);
     CHECK(cb.sent[2].scope.credentials->username == "fu");
@@ -113,11 +124,14 @@ TEST_CASE_METHOD(TargetFlow, "a <Redirect> that fails goes to its redirectFallba
     CHECK(ended[0].second == "callback failed: HTTP 404 from http://app.example/down");
 }
 
-TEST_CASE("Bxml keeps the credentials and fallbacks of Redirect, Transfer and its targets", "[voice][callbacks][Bxml]") {
+TEST_CASE("Bxml keeps the credentials and fallbacks of Redirect, Transfer and its targets",
+          "[voice][callbacks][Bxml]") {
     auto verbs = bxml::parse(
         "<Response><Transfer transferCompleteUrl=\"/c\" transferCompleteFallbackUrl=\"/cf\" "
-        "transferCompleteFallbackMethod=\"GET\" username=\"u\" password=\"p\"><PhoneNumber transferAnswerUrl=\"/a\" "
-        "transferAnswerFallbackUrl=\"/af\" fallbackUsername=\"fu\" fallbackPassword=\"fp\">+15555550199</PhoneNumber>"
+        "transferCompleteFallbackMethod=\"GET\" username=\"u\" password=\"p\"><PhoneNumber "
+        "transferAnswerUrl=\"/a\" "
+        "transferAnswerFallbackUrl=\"/af\" fallbackUsername=\"fu\" "
+        "fallbackPassword=\"fp\">+15555550199</PhoneNumber>"
         "</Transfer></Response>");
     REQUIRE(verbs.size() == 1);
     const auto& t = std::get<bxml::Transfer>(verbs[0]);
@@ -134,14 +148,15 @@ TEST_CASE("Bxml keeps the credentials and fallbacks of Redirect, Transfer and it
     REQUIRE(cb.transferAnswer->fallbackCredentials);
     CHECK(cb.transferAnswer->fallbackCredentials->username == "fu");
     CHECK(cb.transferAnswer->fallbackCredentials->password == "fp");
-    CHECK_THROWS_WITH(bxml::parse("<Response><Redirect redirectUrl=\"/x\" username=\"" + std::string(1025, 'a') +
-                                  "\" password=\"p\"/></Response>"),
+    CHECK_THROWS_WITH(bxml::parse("<Response><Redirect redirectUrl=\"/x\" username=\"" +
+                                  std::string(1025, 'a') + "\" password=\"p\"/></Response>"),
                       Catch::Contains("username must be at most 1024 characters"));
 }
 
 // Field names of the Bandwidth Voice API spec (bandwidth-sdk's bandwidth.yml, components/schemas
 // answerCallback, initiateCallback, disconnectCallback, redirectCallback, transfer*Callback).
-TEST_CASE("event bodies carry Bandwidth's fields and only those", "[voice][callbacks][CallbackEvents]") {
+TEST_CASE("event bodies carry Bandwidth's fields and only those",
+          "[voice][callbacks][CallbackEvents]") {
     Call call;
     call.callId = newCallId();
     call.accountId = "acc";
@@ -157,8 +172,9 @@ TEST_CASE("event bodies carry Bandwidth's fields and only those", "[voice][callb
     call.tag = "t";
     call.callUrl = "http://sb/api/v2/accounts/acc/calls/" + call.callId;
     auto at = call.startTime + std::chrono::seconds(3);
-    const std::set<std::string> common{"eventType", "eventTime", "accountId", "applicationId", "from", "to",
-                                       "direction", "callId", "callUrl", "enqueuedTime", "startTime", "answerTime", "tag"};
+    const std::set<std::string> common{
+        "eventType", "eventTime", "accountId",    "applicationId", "from",       "to", "direction",
+        "callId",    "callUrl",   "enqueuedTime", "startTime",     "answerTime", "tag"};
 
     auto answer = answerEvent(call, at);
     CHECK(keys(answer) == common);
@@ -181,9 +197,9 @@ TEST_CASE("event bodies carry Bandwidth's fields and only those", "[voice][callb
     inbound.direction = CallDirection::Inbound;
     inbound.answerTime.reset();
     inbound.uui = "abc;encoding=base64";
-    CHECK(keys(initiateEvent(inbound, at)) == std::set<std::string>{"eventType", "eventTime", "accountId",
-                                                                     "applicationId", "from", "to", "direction",
-                                                                     "callId", "callUrl", "startTime", "uui"});
+    CHECK(keys(initiateEvent(inbound, at)) ==
+          std::set<std::string>{"eventType", "eventTime", "accountId", "applicationId", "from",
+                                "to", "direction", "callId", "callUrl", "startTime", "uui"});
 
     TransferLeg leg;
     leg.callId = newCallId();
@@ -200,7 +216,8 @@ TEST_CASE("event bodies carry Bandwidth's fields and only those", "[voice][callb
 
     auto answered = transferAnswerEvent(call, leg, at);
     auto legKeys = common;
-    legKeys.insert({"transferCallerId", "transferTo", "parentCallId"});  // parentCallId: our extension
+    legKeys.insert(
+        {"transferCallerId", "transferTo", "parentCallId"});  // parentCallId: our extension
     CHECK(keys(answered) == legKeys);
     CHECK(answered["callId"] == leg.callId);
     CHECK(answered["callUrl"] == "http://sb/api/v2/accounts/acc/calls/" + leg.callId);

@@ -13,7 +13,7 @@ using sb::voice::test::ManualExecutor;
 namespace {
 
 class FakeRooms : public ConferenceRooms {
-public:
+  public:
     std::string createRoom(const std::string& accountId, const std::string& name) override {
         if (fail) throw std::runtime_error("the account has too many sessions");
         created.push_back(accountId + "/" + name);
@@ -31,8 +31,9 @@ struct Fixture {
     FakeCallbacks callbacks;
     ManualExecutor executor;
     TimePoint now = TimePoint{} + std::chrono::hours(24 * 365 * 50);
-    std::shared_ptr<ConferenceService> service = std::make_shared<ConferenceService>(
-        rooms, callbacks, executor, ConferenceLimits{3, 2, 100}, "https://sb.example", [this] { return now; });
+    std::shared_ptr<ConferenceService> service =
+        std::make_shared<ConferenceService>(rooms, callbacks, executor, ConferenceLimits{3, 2, 100},
+                                            "https://sb.example", [this] { return now; });
 
     Fixture() { callbacks.route("https://app.example/conf", CallbackResult{200, "", {}}); }
 
@@ -52,7 +53,8 @@ struct Fixture {
         return v;
     }
     ConferenceService::Joining join(const std::string& callId, const std::string& name = "room",
-                                    MemberHooks hooks = {}, const std::string& account = "9900000") {
+                                    MemberHooks hooks = {},
+                                    const std::string& account = "9900000") {
         auto j = service->join(call(callId, account), verb(name), std::move(hooks));
         if (j.error.empty()) service->joined(j.conferenceId, callId);
         executor.run();
@@ -62,7 +64,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "members make the conference, the last one out completes it; events in order",
+TEST_CASE_METHOD(Fixture,
+                 "members make the conference, the last one out completes it; events in order",
                  "[voice][Conferences]") {
     auto a = join("c-a");
     REQUIRE(a.error.empty());
@@ -78,9 +81,10 @@ TEST_CASE_METHOD(Fixture, "members make the conference, the last one out complet
     service->leave(a.conferenceId, "c-b");
     executor.run();
     CHECK(rooms->deleted == std::vector<std::string>{"9900000/s-1"});
-    CHECK(callbacks.eventTypes() == std::vector<std::string>{"conferenceCreated", "conferenceMemberJoin",
-                                                             "conferenceMemberJoin", "conferenceMemberExit",
-                                                             "conferenceMemberExit", "conferenceCompleted"});
+    CHECK(callbacks.eventTypes() ==
+          std::vector<std::string>{"conferenceCreated", "conferenceMemberJoin",
+                                   "conferenceMemberJoin", "conferenceMemberExit",
+                                   "conferenceMemberExit", "conferenceCompleted"});
     const auto* exit = callbacks.last("conferenceMemberExit");
     CHECK(exit->body["callId"] == "c-b");
     CHECK(exit->body["conferenceId"] == a.conferenceId);
@@ -98,10 +102,11 @@ TEST_CASE_METHOD(Fixture, "members make the conference, the last one out complet
     CHECK(service->active() == 1);
 }
 
-TEST_CASE_METHOD(Fixture, "events wait for the application's reply to the one before", "[voice][Conferences]") {
+TEST_CASE_METHOD(Fixture, "events wait for the application's reply to the one before",
+                 "[voice][Conferences]") {
     FakeCallbacks slow;  // no routes: the test answers each event by hand
-    auto service2 = std::make_shared<ConferenceService>(rooms, slow, executor, ConferenceLimits{}, "https://sb.example",
-                                                        [this] { return now; });
+    auto service2 = std::make_shared<ConferenceService>(
+        rooms, slow, executor, ConferenceLimits{}, "https://sb.example", [this] { return now; });
     auto j = service2->join(call("c-a"), verb("slow"), {});
     service2->joined(j.conferenceId, "c-a");
     service2->leave(j.conferenceId, "c-a");
@@ -118,7 +123,8 @@ TEST_CASE_METHOD(Fixture, "events wait for the application's reply to the one be
     CHECK(slow.sent[2].body["eventType"] == "conferenceMemberExit");
 }
 
-TEST_CASE_METHOD(Fixture, "a conference without an event URL sends nothing", "[voice][Conferences]") {
+TEST_CASE_METHOD(Fixture, "a conference without an event URL sends nothing",
+                 "[voice][Conferences]") {
     auto j = service->join(call("c-a"), verb("quiet", false), {});
     REQUIRE(j.error.empty());
     service->joined(j.conferenceId, "c-a");
@@ -128,7 +134,8 @@ TEST_CASE_METHOD(Fixture, "a conference without an event URL sends nothing", "[v
     CHECK(rooms->deleted.size() == 1);
 }
 
-TEST_CASE_METHOD(Fixture, "limits: members per conference, conferences per account, no room", "[voice][Conferences]") {
+TEST_CASE_METHOD(Fixture, "limits: members per conference, conferences per account, no room",
+                 "[voice][Conferences]") {
     join("c-1");
     join("c-2");
     join("c-3");
@@ -144,11 +151,13 @@ TEST_CASE_METHOD(Fixture, "limits: members per conference, conferences per accou
 
     rooms->fail = true;
     auto noRoom = service->join(call("c-8", "9900002"), verb("x"), {});
-    CHECK_THAT(noRoom.error, Catch::Contains("media room could not be created") && Catch::Contains("too many sessions"));
+    CHECK_THAT(noRoom.error, Catch::Contains("media room could not be created") &&
+                                 Catch::Contains("too many sessions"));
     CHECK(service->list("9900002", {}).empty());
 }
 
-TEST_CASE_METHOD(Fixture, "a member that left before its audio joined sends no exit event", "[voice][Conferences]") {
+TEST_CASE_METHOD(Fixture, "a member that left before its audio joined sends no exit event",
+                 "[voice][Conferences]") {
     auto a = join("c-a");
     auto b = service->join(call("c-b"), verb("room"), {});
     service->leave(b.conferenceId, "c-b");  // its join failed
@@ -159,7 +168,8 @@ TEST_CASE_METHOD(Fixture, "a member that left before its audio joined sends no e
     CHECK(service->get("9900000", a.conferenceId).members.size() == 1);
 }
 
-TEST_CASE_METHOD(Fixture, "mute and hold over REST reach the member's call; coaching is refused", "[voice][Conferences]") {
+TEST_CASE_METHOD(Fixture, "mute and hold over REST reach the member's call; coaching is refused",
+                 "[voice][Conferences]") {
     std::vector<std::pair<bool, bool>> applied;
     MemberHooks hooks;
     hooks.audio = [&](bool mute, bool hold) { applied.emplace_back(mute, hold); };
@@ -177,13 +187,17 @@ TEST_CASE_METHOD(Fixture, "mute and hold over REST reach the member's call; coac
 
     MemberUpdate coach;
     coach.callIdsToCoach = std::vector<std::string>{"c-b"};
-    CHECK_THROWS_WITH(service->updateMember("9900000", j.conferenceId, "c-a", coach), Catch::Contains("coaching"));
+    CHECK_THROWS_WITH(service->updateMember("9900000", j.conferenceId, "c-a", coach),
+                      Catch::Contains("coaching"));
     CHECK(applied.size() == 2);
-    CHECK_THROWS_AS(service->updateMember("9900000", j.conferenceId, "c-zz", mute), sb::api::ApiError);
-    CHECK_THROWS_AS(service->member("9900001", j.conferenceId, "c-a"), sb::api::ApiError);  // not that account's
+    CHECK_THROWS_AS(service->updateMember("9900000", j.conferenceId, "c-zz", mute),
+                    sb::api::ApiError);
+    CHECK_THROWS_AS(service->member("9900001", j.conferenceId, "c-a"),
+                    sb::api::ApiError);  // not that account's
 }
 
-TEST_CASE_METHOD(Fixture, "ending a conference over REST ejects every member; the name is free at once",
+TEST_CASE_METHOD(Fixture,
+                 "ending a conference over REST ejects every member; the name is free at once",
                  "[voice][Conferences]") {
     std::vector<std::string> ejected;
     MemberHooks ha, hb;
@@ -197,7 +211,8 @@ TEST_CASE_METHOD(Fixture, "ending a conference over REST ejects every member; th
     CHECK(ejected.size() == 2);
     CHECK(ejected[0] == "a " + a.conferenceId);
     CHECK(service->join(call("c-c"), verb("room"), {}).conferenceId != a.conferenceId);
-    CHECK_THROWS_WITH(service->update("9900000", a.conferenceId, end), Catch::Contains("has completed"));
+    CHECK_THROWS_WITH(service->update("9900000", a.conferenceId, end),
+                      Catch::Contains("has completed"));
     // The members leave as their calls go on; the room goes with the last of them.
     service->leave(a.conferenceId, "c-a");
     service->leave(a.conferenceId, "c-b");
@@ -207,7 +222,8 @@ TEST_CASE_METHOD(Fixture, "ending a conference over REST ejects every member; th
     CHECK_FALSE(service->joined(a.conferenceId, "c-a"));
 }
 
-TEST_CASE_METHOD(Fixture, "list: by name and time, oldest first, paged by the last id", "[voice][Conferences]") {
+TEST_CASE_METHOD(Fixture, "list: by name and time, oldest first, paged by the last id",
+                 "[voice][Conferences]") {
     std::vector<std::string> ids;
     for (int i = 0; i < 2; ++i) {
         ids.push_back(join("c-" + std::to_string(i), "n" + std::to_string(i)).conferenceId);

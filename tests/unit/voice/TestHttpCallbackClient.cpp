@@ -20,16 +20,17 @@ namespace {
 // Serves one connection per entry of `responses` (raw HTTP replies; empty = never answer),
 // recording each raw request.
 class TinyServer {
-public:
+  public:
     explicit TinyServer(std::vector<std::string> responses)
-        : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), responses_(std::move(responses)) {
+        : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+          responses_(std::move(responses)) {
         thread_ = std::thread([this] { serve(); });
     }
     ~TinyServer() { thread_.join(); }
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
     std::vector<std::string> requests;
 
-private:
+  private:
     void serve() {
         for (const auto& response : responses_) {
             tcp::socket s(io_);
@@ -63,8 +64,9 @@ private:
 };
 
 std::string reply(int status, const std::string& body) {
-    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/xml\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    return "HTTP/1.1 " + std::to_string(status) +
+           " X\r\nContent-Type: application/xml\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
 }
 
 CallbackResult deliver(const std::string& url, const std::string& method, nlohmann::json body,
@@ -94,13 +96,14 @@ HttpCallbackOptions fast() {
 
 }  // namespace
 
-TEST_CASE("HttpCallbackClient retries after a 500 and returns the BXML", "[voice][HttpCallbackClient]") {
+TEST_CASE("HttpCallbackClient retries after a 500 and returns the BXML",
+          "[voice][HttpCallbackClient]") {
     std::string result;
     std::vector<std::string> requests;
     {
         TinyServer server({reply(500, "busy"), reply(200, "<Response><Hangup/></Response>")});
-        auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/answer?x=1", "POST",
-                         {{"eventType", "answer"}, {"callId", "c-1"}}, fast());
+        auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/answer?x=1",
+                         "POST", {{"eventType", "answer"}, {"callId", "c-1"}}, fast());
         CHECK(r.ok());
         CHECK(r.status == 200);
         result = r.body;
@@ -127,10 +130,12 @@ TEST_CASE("HttpCallbackClient sends GET callbacks as query parameters and does n
     CHECK(r.status == 404);
     CHECK_FALSE(r.ok());
     REQUIRE(requests.size() == 1);
-    CHECK_THAT(requests[0], Catch::StartsWith("GET /cb?eventType=redirect&tag=a%20b%26c HTTP/1.1\r\n"));
+    CHECK_THAT(requests[0],
+               Catch::StartsWith("GET /cb?eventType=redirect&tag=a%20b%26c HTTP/1.1\r\n"));
 }
 
-TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[voice][HttpCallbackClient]") {
+TEST_CASE("HttpCallbackClient gives up after its attempts with the reason",
+          "[voice][HttpCallbackClient]") {
     SECTION("connection refused") {
         unsigned short port = 0;
         {
@@ -150,7 +155,8 @@ TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[vo
         auto o = fast();
         o.maxAttempts = 1;
         o.timeout = std::chrono::milliseconds(100);
-        auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/slow", "POST", {{"a", 1}}, o);
+        auto r = deliver("http://127.0.0.1:" + std::to_string(server.port()) + "/slow", "POST",
+                         {{"a", 1}}, o);
         CHECK(r.error == "no response within 100 ms");
     }
     SECTION("an https:// URL whose server does not speak TLS fails the handshake") {
@@ -166,8 +172,9 @@ TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[vo
         });
         auto o = fast();
         o.maxAttempts = 1;
-        auto r = deliver("https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/x", "POST",
-                         {{"a", 1}}, o);
+        auto r =
+            deliver("https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/x",
+                    "POST", {{"a", 1}}, o);
         plain.join();
         CHECK(r.status == 0);
         CHECK_THAT(r.error, Catch::Contains("while the TLS handshake"));
@@ -179,8 +186,9 @@ TEST_CASE("HttpCallbackClient gives up after its attempts with the reason", "[vo
 }
 
 // callbacks (issue 9)
-TEST_CASE("HttpCallbackClient sends the scope's credentials as Basic and bounds attempts by its timeout",
-          "[voice][HttpCallbackClient][callbacks]") {
+TEST_CASE(
+    "HttpCallbackClient sends the scope's credentials as Basic and bounds attempts by its timeout",
+    "[voice][HttpCallbackClient][callbacks]") {
     std::vector<std::string> requests;
     {
         TinyServer server({reply(200, "ok"), ""});
@@ -193,11 +201,13 @@ TEST_CASE("HttpCallbackClient sends the scope's credentials as Basic and bounds 
         withCredentials.credentials = BasicCredentials{"Aladdin", "open sesame"};
         CallbackResult first;
         CallbackResult second;
-        client.post(withCredentials, url, "POST", {{"n", 1}}, [&](CallbackResult r) { first = std::move(r); });
+        client.post(withCredentials, url, "POST", {{"n", 1}},
+                    [&](CallbackResult r) { first = std::move(r); });
         io.run();
         CallbackScope quick{"acct", "c1"};
         quick.timeout = std::chrono::milliseconds(150);
-        client.post(quick, url, "POST", {{"n", 2}}, [&](CallbackResult r) { second = std::move(r); });
+        client.post(quick, url, "POST", {{"n", 2}},
+                    [&](CallbackResult r) { second = std::move(r); });
         io.restart();
         io.run();
         CHECK(first.ok());
@@ -206,19 +216,23 @@ TEST_CASE("HttpCallbackClient sends the scope's credentials as Basic and bounds 
     }
     REQUIRE(requests.size() == 2);
     // RFC 7617's own example.
-    CHECK_THAT(requests[0], Catch::Contains("Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"));
+    CHECK_THAT(requests[0],
+               Catch::Contains("Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"));
     CHECK_THAT(requests[1], !Catch::Contains("Authorization"));
 }
 
-TEST_CASE("HttpCallbackClient refuses to start with a CA file it cannot read", "[voice][HttpCallbackClient][callbacks]") {
+TEST_CASE("HttpCallbackClient refuses to start with a CA file it cannot read",
+          "[voice][HttpCallbackClient][callbacks]") {
     asio::io_context io;
     auto o = fast();
     o.caFile = "/nonexistent/ca.pem";
-    CHECK_THROWS_WITH(HttpCallbackClient(io.get_executor(), o), Catch::StartsWith("callbackCaFile /nonexistent/ca.pem"));
+    CHECK_THROWS_WITH(HttpCallbackClient(io.get_executor(), o),
+                      Catch::StartsWith("callbackCaFile /nonexistent/ca.pem"));
 }
 
 TEST_CASE("formEncode flattens scalars", "[voice][HttpCallbackClient]") {
-    CHECK(formEncode({{"a", "x y"}, {"b", 2}, {"c", true}, {"d", nullptr}, {"e", {1, 2}}}) == "a=x%20y&b=2&c=true");
+    CHECK(formEncode({{"a", "x y"}, {"b", 2}, {"c", true}, {"d", nullptr}, {"e", {1, 2}}}) ==
+          "a=x%20y&b=2&c=true");
 }
 
 TEST_CASE("HttpCallbackClient connects to non-public addresses only where the account allows them",
@@ -230,16 +244,20 @@ TEST_CASE("HttpCallbackClient connects to non-public addresses only where the ac
     auto refused = deliver(url, "POST", {{"a", 1}}, o);
     // Refused before any connection: a connection would have waited for the first reply.
     CHECK(refused.status == 0);
-    CHECK(refused.error == "refused: 127.0.0.1 resolves to a loopback address, which this account may not reach "
-                           "(accounts[].allowedCallbackNetworks)");
+    CHECK(refused.error ==
+          "refused: 127.0.0.1 resolves to a loopback address, which this account may not reach "
+          "(accounts[].allowedCallbackNetworks)");
     // "localhost" is a name: refused after resolution, whatever it resolves to.
-    auto byName = deliver("http://localhost:" + std::to_string(server.port()) + "/answer", "POST", {{"a", 1}}, o);
-    CHECK_THAT(byName.error, Catch::StartsWith("refused: localhost resolves to a loopback address"));
+    auto byName = deliver("http://localhost:" + std::to_string(server.port()) + "/answer", "POST",
+                          {{"a", 1}}, o);
+    CHECK_THAT(byName.error,
+               Catch::StartsWith("refused: localhost resolves to a loopback address"));
     auto allowed = deliver(url, "POST", {{"a", 1}}, fast());  // 127.0.0.1 allowed for "acct"
     CHECK(allowed.ok());
 }
 
-TEST_CASE("HttpCallbackClient bounds the callbacks pending per call and in all", "[voice][HttpCallbackClient][outbound]") {
+TEST_CASE("HttpCallbackClient bounds the callbacks pending per call and in all",
+          "[voice][HttpCallbackClient][outbound]") {
     TinyServer server({reply(200, "a"), reply(200, "b")});
     auto url = "http://127.0.0.1:" + std::to_string(server.port()) + "/cb";
     auto o = fast();
@@ -248,11 +266,15 @@ TEST_CASE("HttpCallbackClient bounds the callbacks pending per call and in all",
     asio::io_context io;
     HttpCallbackClient client(io.get_executor(), o);
     std::vector<CallbackResult> results(4);
-    client.post({"acct", "c1"}, url, "POST", {{"n", 1}}, [&](CallbackResult r) { results[0] = std::move(r); });
-    client.post({"acct", "c1"}, url, "POST", {{"n", 2}}, [&](CallbackResult r) { results[1] = std::move(r); });
-    client.post({"acct", "c2"}, url, "POST", {{"n", 3}}, [&](CallbackResult r) { results[2] = std::move(r); });
+    client.post({"acct", "c1"}, url, "POST", {{"n", 1}},
+                [&](CallbackResult r) { results[0] = std::move(r); });
+    client.post({"acct", "c1"}, url, "POST", {{"n", 2}},
+                [&](CallbackResult r) { results[1] = std::move(r); });
+    client.post({"acct", "c2"}, url, "POST", {{"n", 3}},
+                [&](CallbackResult r) { results[2] = std::move(r); });
     CHECK(client.pending() == 2);
-    client.post({"acct", "c3"}, url, "POST", {{"n", 4}}, [&](CallbackResult r) { results[3] = std::move(r); });
+    client.post({"acct", "c3"}, url, "POST", {{"n", 4}},
+                [&](CallbackResult r) { results[3] = std::move(r); });
     io.run();
     CHECK(results[0].ok());
     CHECK(results[1].error == "refused: too many callbacks pending for this call");
@@ -270,8 +292,10 @@ TEST_CASE("HttpCallbackClient: a request without call id counts against the glob
     asio::io_context io;
     HttpCallbackClient client(io.get_executor(), o);
     std::vector<CallbackResult> results(2);
-    client.post({"acct", ""}, url, "POST", {{"n", 1}}, [&](CallbackResult r) { results[0] = std::move(r); });
-    client.post({"acct", ""}, url, "POST", {{"n", 2}}, [&](CallbackResult r) { results[1] = std::move(r); });
+    client.post({"acct", ""}, url, "POST", {{"n", 1}},
+                [&](CallbackResult r) { results[0] = std::move(r); });
+    client.post({"acct", ""}, url, "POST", {{"n", 2}},
+                [&](CallbackResult r) { results[1] = std::move(r); });
     io.run();
     CHECK(results[0].ok());
     CHECK(results[1].ok());

@@ -7,7 +7,9 @@ using namespace sb::voice;
 namespace ip = boost::asio::ip;
 
 namespace {
-std::string rangeOf(const std::string& a) { return nonPublicRange(ip::make_address(a)).value_or("public"); }
+std::string rangeOf(const std::string& a) {
+    return nonPublicRange(ip::make_address(a)).value_or("public");
+}
 }  // namespace
 
 TEST_CASE("nonPublicRange names every range that is not the public Internet", "[voice][outbound]") {
@@ -44,7 +46,8 @@ TEST_CASE("nonPublicRange names every range that is not the public Internet", "[
     CHECK(rangeOf("64:ff9b::a00:1") == "private");  // NAT64 of 10.0.0.1
 }
 
-TEST_CASE("parseNetwork reads addresses and CIDR blocks, and refuses the rest", "[voice][outbound]") {
+TEST_CASE("parseNetwork reads addresses and CIDR blocks, and refuses the rest",
+          "[voice][outbound]") {
     CHECK(parseNetwork("10.0.0.0/8").contains(ip::make_address("10.9.8.7")));
     CHECK_FALSE(parseNetwork("10.0.0.0/8").contains(ip::make_address("11.0.0.1")));
     CHECK(parseNetwork("127.0.0.1").contains(ip::make_address("127.0.0.1")));
@@ -65,8 +68,9 @@ TEST_CASE("OutboundPolicy allows non-public networks per account only", "[voice]
     CHECK_FALSE(p.refusal("a", ip::make_address("127.0.0.1")));
     CHECK_FALSE(p.refusal("a", ip::make_address("::ffff:127.0.0.1")));  // the same host
     CHECK_FALSE(p.refusal("a", ip::make_address("10.1.2.3")));
-    CHECK(p.refusal("a", ip::make_address("10.2.0.1")).value() ==
-          "a private address, which this account may not reach (accounts[].allowedCallbackNetworks)");
+    CHECK(
+        p.refusal("a", ip::make_address("10.2.0.1")).value() ==
+        "a private address, which this account may not reach (accounts[].allowedCallbackNetworks)");
     CHECK(p.refusal("a", ip::make_address("169.254.169.254")));
     CHECK(p.refusal("a", ip::make_address("::1")));  // 127.0.0.1 allowed is not ::1
     CHECK(p.refusal("b", ip::make_address("127.0.0.1")));

@@ -1,14 +1,14 @@
 // RecordingReservation: recordings reserve storage as their files grow, so many share a budget;
 // the budgets are never exceeded, even by recordings growing at once on several threads; a
 // recording that reaches the budget mid-way stops there with a valid WAV; deletes free bytes.
-#include <catch2/catch.hpp>
 #include <sndfile.h>
+#include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <future>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "server/voice/Call.hpp"
@@ -21,15 +21,17 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path tempDir() {
-    auto dir = fs::temp_directory_path() / ("sb-recr-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    auto dir = fs::temp_directory_path() /
+               ("sb-recr-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     fs::create_directories(dir);
     return dir;
 }
 constexpr std::uint64_t kHour = 3600ull * 16000 + 1024;  // a one-hour mono recording's cap
-constexpr std::uint64_t kBlock = 320;                     // 20 ms mono
+constexpr std::uint64_t kBlock = 320;                    // 20 ms mono
 }  // namespace
 
-TEST_CASE("a recording reserves a chunk at a time, not its longest size", "[voice][RecordingReservation]") {
+TEST_CASE("a recording reserves a chunk at a time, not its longest size",
+          "[voice][RecordingReservation]") {
     auto store = std::make_shared<RecordingStore>(tempDir().string(), RecordingLimits{1000000, 0});
     RecordingReservation r(store, "a", 1, kHour);
     REQUIRE(r.start().empty());
@@ -50,14 +52,15 @@ TEST_CASE("a recording reserves a chunk at a time, not its longest size", "[voic
     CHECK(store->usedBytes("a") == 44 + 160000 + 44 + 160000 + 1000);
 }
 
-TEST_CASE("near the limit: what is left if the block fits, then refusal", "[voice][RecordingReservation]") {
+TEST_CASE("near the limit: what is left if the block fits, then refusal",
+          "[voice][RecordingReservation]") {
     auto store = std::make_shared<RecordingStore>(tempDir().string(), RecordingLimits{100000, 0});
     RecordingReservation r(store, "a", 1, kHour);
-    REQUIRE(r.start().empty());                   // 80044
-    CHECK(r.cover(80044 + kBlock));               // 19956 left: all of it, though less than a chunk
+    REQUIRE(r.start().empty());      // 80044
+    CHECK(r.cover(80044 + kBlock));  // 19956 left: all of it, though less than a chunk
     CHECK(r.reserved() == 100000);
     CHECK(store->usedBytes("a") == 100000);
-    CHECK_FALSE(r.cover(100000 + kBlock));        // nothing left
+    CHECK_FALSE(r.cover(100000 + kBlock));  // nothing left
     CHECK(store->usedBytes("a") == 100000);
     RecordingReservation late(store, "a", 1, kHour);
     CHECK(late.start() == "the account's recording storage limit is reached (0 bytes left)");
@@ -67,9 +70,11 @@ TEST_CASE("near the limit: what is left if the block fits, then refusal", "[voic
     CHECK(other.start().empty());
 }
 
-TEST_CASE("concurrent recordings never take more than the budgets together", "[voice][RecordingReservation]") {
+TEST_CASE("concurrent recordings never take more than the budgets together",
+          "[voice][RecordingReservation]") {
     constexpr std::uint64_t kAccount = 3000000, kTotal = 5000000;
-    auto store = std::make_shared<RecordingStore>(tempDir().string(), RecordingLimits{kAccount, kTotal});
+    auto store =
+        std::make_shared<RecordingStore>(tempDir().string(), RecordingLimits{kAccount, kTotal});
     constexpr int kRecordings = 24;  // 12 per account, on 24 threads
     std::vector<std::unique_ptr<RecordingReservation>> rs;
     for (int i = 0; i < kRecordings; ++i)
@@ -105,8 +110,9 @@ TEST_CASE("concurrent recordings never take more than the budgets together", "[v
     CHECK(a + b > kTotal - kRecordings * kBlock);
 }
 
-TEST_CASE("the budget hit mid-recording stops the file there; finishing and deleting give bytes back",
-          "[voice][RecordingReservation]") {
+TEST_CASE(
+    "the budget hit mid-recording stops the file there; finishing and deleting give bytes back",
+    "[voice][RecordingReservation]") {
     auto dir = tempDir();
     auto store = std::make_shared<RecordingStore>(dir.string(), RecordingLimits{200000, 0});
     RecordingMeta m;
@@ -121,9 +127,11 @@ TEST_CASE("the budget hit mid-recording stops the file there; finishing and dele
     std::atomic<int> failures{0};
     auto path = store->mediaPath(m);
     auto file = w.open(path, 1,
-                       RecordingWriter::Budget{[reservation](std::uint64_t total) { return reservation->cover(total); },
-                                               [&failures] { ++failures; }});
-    for (int k = 0; k < 1000; ++k) REQUIRE(w.write(file, std::vector<std::int16_t>(160, 7)));  // 20 s > 12.5 s
+                       RecordingWriter::Budget{
+                           [reservation](std::uint64_t total) { return reservation->cover(total); },
+                           [&failures] { ++failures; }});
+    for (int k = 0; k < 1000; ++k)
+        REQUIRE(w.write(file, std::vector<std::int16_t>(160, 7)));  // 20 s > 12.5 s
     std::promise<RecordingFileResult> done;
     w.close(file, [&done](RecordingFileResult r) { done.set_value(r); });
     auto r = done.get_future().get();

@@ -1,9 +1,9 @@
 // RecordingStore (sidecars, limits, filters, deletes), isoDuration, and the recording verbs' BXML.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "server/voice/Bxml.hpp"
 #include "server/voice/CallIds.hpp"
@@ -15,11 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path tempDir() {
-    auto dir = fs::temp_directory_path() / ("sb-recs-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    auto dir = fs::temp_directory_path() /
+               ("sb-recs-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     fs::create_directories(dir);
     return dir;
 }
-RecordingMeta meta(const std::string& account, const std::string& callId, const std::string& start) {
+RecordingMeta meta(const std::string& account, const std::string& callId,
+                   const std::string& start) {
     RecordingMeta m;
     m.recordingId = newRecordingId();
     m.accountId = account;
@@ -72,7 +74,7 @@ TEST_CASE("recordings persist as sidecars and survive a reload", "[voice][Record
     CHECK(a->bytes == 1000);
     CHECK(s.get("acc1", callId, crashed.recordingId)->status == "partial");
     CHECK(s.usedBytes("acc1") == 1300);
-    CHECK_FALSE(s.get("acc2", callId, done.recordingId));  // another account
+    CHECK_FALSE(s.get("acc2", callId, done.recordingId));       // another account
     CHECK_FALSE(s.get("acc1", newCallId(), done.recordingId));  // another call
     fs::remove_all(dir);
 }
@@ -104,7 +106,8 @@ TEST_CASE("filters: call, to, from, start times", "[voice][RecordingStore]") {
     fs::remove_all(dir);
 }
 
-TEST_CASE("storage limits: grants, refusals, and what deletes give back", "[voice][RecordingStore]") {
+TEST_CASE("storage limits: grants, refusals, and what deletes give back",
+          "[voice][RecordingStore]") {
     auto dir = tempDir();
     RecordingStore s(dir.string(), {100000, 150000});
     auto g1 = s.reserve("a", 16044, 60000);
@@ -180,17 +183,25 @@ TEST_CASE("the recording verbs' attributes, defaults and refusals", "[voice][Bxm
         return "parsed";
     };
     CHECK(error(R"(<Record maxDuration="10801"/>)") ==
-          "invalid BXML: verb 1 <Record>: maxDuration \"10801\" is out of range: must be between 1 and 10800 seconds");
-    CHECK(error(R"(<Record maxDuration="abc"/>)") == "invalid BXML: verb 1 <Record>: maxDuration \"abc\" is not a decimal number");
+          "invalid BXML: verb 1 <Record>: maxDuration \"10801\" is out of range: must be between 1 "
+          "and 10800 seconds");
+    CHECK(error(R"(<Record maxDuration="abc"/>)") ==
+          "invalid BXML: verb 1 <Record>: maxDuration \"abc\" is not a decimal number");
     CHECK(error(R"(<Record fileFormat="mp3"/>)") ==
-          "invalid BXML: verb 1 <Record>: fileFormat \"mp3\" is not supported by this server: use wav");
-    CHECK(error(R"(<Record fileFormat="ogg"/>)") == "invalid BXML: verb 1 <Record>: fileFormat \"ogg\" must be wav");
-    CHECK(error(R"(<Record volume="3"/>)") == "invalid BXML: verb 1 <Record>: unknown attribute \"volume\"");
+          "invalid BXML: verb 1 <Record>: fileFormat \"mp3\" is not supported by this server: use "
+          "wav");
+    CHECK(error(R"(<Record fileFormat="ogg"/>)") ==
+          "invalid BXML: verb 1 <Record>: fileFormat \"ogg\" must be wav");
+    CHECK(error(R"(<Record volume="3"/>)") ==
+          "invalid BXML: verb 1 <Record>: unknown attribute \"volume\"");
     CHECK(error(R"(<Record recordCompleteUrl="ftp://x/y"/>)") ==
-          "invalid BXML: verb 1 <Record>: recordCompleteUrl \"ftp://x/y\" is not an http(s) URL or a relative URL");
+          "invalid BXML: verb 1 <Record>: recordCompleteUrl \"ftp://x/y\" is not an http(s) URL or "
+          "a relative URL");
     CHECK(error(R"(<StartRecording multiChannel="1"/>)") ==
           "invalid BXML: verb 1 <StartRecording>: multiChannel \"1\" must be true or false");
-    CHECK(error(R"(<StopRecording>now</StopRecording>)") == "invalid BXML: verb 1 <StopRecording>: must not have text content");
-    CHECK(error(R"(<Record terminatingDigits="1x"/>)") ==
-          "invalid BXML: verb 1 <Record>: terminatingDigits: 'x' is not a DTMF digit (0-9 * # A-D)");
+    CHECK(error(R"(<StopRecording>now</StopRecording>)") ==
+          "invalid BXML: verb 1 <StopRecording>: must not have text content");
+    CHECK(
+        error(R"(<Record terminatingDigits="1x"/>)") ==
+        "invalid BXML: verb 1 <Record>: terminatingDigits: 'x' is not a DTMF digit (0-9 * # A-D)");
 }

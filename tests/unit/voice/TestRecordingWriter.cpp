@@ -1,13 +1,13 @@
 // RecordingWriter: WAV files through libsndfile on its own thread, the byte limit, the full
 // queue (drops counted, nothing blocks), and files that cannot be created.
-#include <catch2/catch.hpp>
 #include <sndfile.h>
+#include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-#include <unistd.h>
 #include <future>
+#include <thread>
 #include <vector>
 
 #include "server/voice/RecordingWriter.hpp"
@@ -17,11 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path tempDir() {
-    auto dir = fs::temp_directory_path() / ("sb-recw-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    auto dir = fs::temp_directory_path() /
+               ("sb-recw-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     fs::create_directories(dir);
     return dir;
 }
-RecordingFileResult closeAndWait(RecordingWriter& w, const std::shared_ptr<RecordingWriter::File>& f) {
+RecordingFileResult closeAndWait(RecordingWriter& w,
+                                 const std::shared_ptr<RecordingWriter::File>& f) {
     std::promise<RecordingFileResult> p;
     w.close(f, [&p](RecordingFileResult r) { p.set_value(r); });
     return p.get_future().get();
@@ -58,7 +60,8 @@ TEST_CASE("a two-channel WAV at 8 kHz 16-bit with what was written", "[voice][Re
     fs::remove_all(dir);
 }
 
-TEST_CASE("the byte limit stops the file with a valid WAV of what fit", "[voice][RecordingWriter]") {
+TEST_CASE("the byte limit stops the file with a valid WAV of what fit",
+          "[voice][RecordingWriter]") {
     auto dir = tempDir();
     RecordingWriter w(1000);
     auto path = (dir / "r.wav").string();
@@ -114,7 +117,8 @@ TEST_CASE("after shutdown nothing is accepted and nothing blocks", "[voice][Reco
     CHECK_FALSE(called);
 }
 
-TEST_CASE("a file never closed is finished at shutdown and stays a valid WAV", "[voice][RecordingWriter]") {
+TEST_CASE("a file never closed is finished at shutdown and stays a valid WAV",
+          "[voice][RecordingWriter]") {
     auto dir = tempDir();
     auto path = (dir / "r.wav").string();
     {

@@ -2,13 +2,13 @@
 // bodies, and the call's life as the SIP side reports it.
 #include <catch2/catch.hpp>
 
+#include "VoiceFakes.hpp"
 #include "server/api/BasicAuth.hpp"
 #include "server/api/RestApi.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/VoiceApi.hpp"
-#include "VoiceFakes.hpp"
 
 using namespace sb;
 using namespace sb::voice;
@@ -51,7 +51,8 @@ struct Api {
         registry.setPolicy("acc", p);
         addVoiceRoutes(router, {control, authn, limiter}, voice);
     }
-    api::HttpResponse request(const std::string& method, const std::string& path, const std::string& body = {},
+    api::HttpResponse request(const std::string& method, const std::string& path,
+                              const std::string& body = {},
                               const std::string& authorization = kAuth) {
         api::HttpRequest r;
         r.method = method;
@@ -62,8 +63,11 @@ struct Api {
         return router.handle(r).response;
     }
     json create(json body = json::object()) {
-        json b = {{"from", "+15555550100"}, {"to", "+15555550123"}, {"answerUrl", "http://app.example/answer"},
-                  {"disconnectUrl", "http://app.example/disconnect"}, {"tag", "t-1"}};
+        json b = {{"from", "+15555550100"},
+                  {"to", "+15555550123"},
+                  {"answerUrl", "http://app.example/answer"},
+                  {"disconnectUrl", "http://app.example/disconnect"},
+                  {"tag", "t-1"}};
         b.update(body);
         auto r = request("POST", "/v1/accounts/acc/calls", b.dump());
         REQUIRE(r.status == 201);
@@ -79,12 +83,16 @@ struct Api {
     }
 };
 
-json errorBody(const api::HttpResponse& r) { return json::parse(r.body); }
+json errorBody(const api::HttpResponse& r) {
+    return json::parse(r.body);
+}
 
 }  // namespace
 
-TEST_CASE_METHOD(Api, "createCall answers 201 with Bandwidth's response shape", "[voice][VoiceApi]") {
-    auto body = create({{"uui", "aaa.bbb.ccc;encoding=jwt"}, {"callTimeout", 15}, {"applicationId", "app-9"}});
+TEST_CASE_METHOD(Api, "createCall answers 201 with Bandwidth's response shape",
+                 "[voice][VoiceApi]") {
+    auto body = create(
+        {{"uui", "aaa.bbb.ccc;encoding=jwt"}, {"callTimeout", 15}, {"applicationId", "app-9"}});
     std::string id = body["callId"];
     CHECK(isCallId(id));
     CHECK(body["accountId"] == "acc");
@@ -113,7 +121,9 @@ TEST_CASE_METHOD(Api, "createCall answers 201 with Bandwidth's response shape", 
 
 TEST_CASE_METHOD(Api, "createCall validates every field by name", "[voice][VoiceApi]") {
     auto rejected = [&](json patch, const std::string& field) {
-        json b = {{"from", "+15555550100"}, {"to", "+15555550123"}, {"answerUrl", "http://app.example/answer"}};
+        json b = {{"from", "+15555550100"},
+                  {"to", "+15555550123"},
+                  {"answerUrl", "http://app.example/answer"}};
         b.update(patch);
         for (auto it = patch.begin(); it != patch.end(); ++it)
             if (it->is_null()) b.erase(it.key());
@@ -150,31 +160,41 @@ TEST_CASE_METHOD(Api, "createCall validates every field by name", "[voice][Voice
     CHECK(placer.placed.empty());
 }
 
-TEST_CASE_METHOD(Api, "callback URLs on non-public literals: refused with the range, allowed by the account's list",
-                 "[voice][VoiceApi][outbound]") {
-    json b = {{"from", "+15555550100"}, {"to", "+15555550123"}, {"answerUrl", "http://169.254.169.254/x"}};
+TEST_CASE_METHOD(
+    Api,
+    "callback URLs on non-public literals: refused with the range, allowed by the account's list",
+    "[voice][VoiceApi][outbound]") {
+    json b = {{"from", "+15555550100"},
+              {"to", "+15555550123"},
+              {"answerUrl", "http://169.254.169.254/x"}};
     auto r = request("POST", "/v1/accounts/acc/calls", b.dump());
     CHECK(r.status == 400);
     CHECK_THAT(r.body, Catch::Contains("cloud metadata"));
     CHECK(placer.placed.empty());
-    auto allowed = create({{"answerUrl", "http://192.168.7.20:8000/answer"}});  // in the account's list
+    auto allowed =
+        create({{"answerUrl", "http://192.168.7.20:8000/answer"}});  // in the account's list
     CHECK(allowed["answerUrl"] == "http://192.168.7.20:8000/answer");
     create({{"answerUrl", "http://app.example/answer"}});  // names are checked when resolved
     // A REST redirect to a refused literal is refused the same way (before any state check).
     auto id = allowed["callId"].get<std::string>();
-    auto u = request("POST", "/v1/accounts/acc/calls/" + id, json{{"redirectUrl", "http://127.0.0.1/x"}}.dump());
+    auto u = request("POST", "/v1/accounts/acc/calls/" + id,
+                     json{{"redirectUrl", "http://127.0.0.1/x"}}.dump());
     CHECK(u.status == 400);
     CHECK(errorBody(u).value("field", "") == "redirectUrl");
 }
 
 TEST_CASE_METHOD(Api, "toll-fraud refusals and authentication", "[voice][VoiceApi]") {
-    json b = {{"from", "+15555550100"}, {"to", "+19005550123"}, {"answerUrl", "http://app.example/answer"}};
+    json b = {{"from", "+15555550100"},
+              {"to", "+19005550123"},
+              {"answerUrl", "http://app.example/answer"}};
     auto r = request("POST", "/v1/accounts/acc/calls", b.dump());
     CHECK(r.status == 403);
-    CHECK_THAT(errorBody(r)["message"].get<std::string>(), Catch::Contains("+19005550123 are not allowed"));
+    CHECK_THAT(errorBody(r)["message"].get<std::string>(),
+               Catch::Contains("+19005550123 are not allowed"));
     CHECK(request("POST", "/v1/accounts/acc/calls", b.dump(), "").status == 401);
     b["to"] = "+15555550123";
-    for (int i = 0; i < 3; ++i) CHECK(request("POST", "/v1/accounts/acc/calls", b.dump()).status == 201);
+    for (int i = 0; i < 3; ++i)
+        CHECK(request("POST", "/v1/accounts/acc/calls", b.dump()).status == 201);
     auto full = request("POST", "/v1/accounts/acc/calls", b.dump());
     CHECK(full.status == 429);
     CHECK(placer.placed.size() == 3);
@@ -224,7 +244,8 @@ TEST_CASE_METHOD(Api, "redirect and tag over REST", "[voice][VoiceApi]") {
     CHECK(update(id, {{"redirectUrl", "http://app.example/r"}}).status == 409);  // not answered yet
     voice.callAnswered(id, std::make_shared<FakeMedia>());
     ex.run();
-    CHECK(update(id, {{"state", "active"}, {"redirectUrl", "http://app.example/r"}, {"tag", "t-2"}}).status == 200);
+    CHECK(update(id, {{"state", "active"}, {"redirectUrl", "http://app.example/r"}, {"tag", "t-2"}})
+              .status == 200);
     ex.run();
     auto* redirect = cb.last("redirect");
     REQUIRE(redirect);
@@ -235,7 +256,8 @@ TEST_CASE_METHOD(Api, "redirect and tag over REST", "[voice][VoiceApi]") {
     CHECK(update(id, {{"state", "paused"}}).status == 400);
     CHECK(update(id, json::object()).status == 400);
     CHECK(update(id, {{"state", "completed"}, {"redirectUrl", "http://x/y"}}).status == 400);
-    CHECK(update("c-00000000-00000000-0000-0000-0000-000000000000", {{"state", "completed"}}).status == 404);
+    CHECK(update("c-00000000-00000000-0000-0000-0000-000000000000", {{"state", "completed"}})
+              .status == 404);
     CHECK(request("GET", "/v1/accounts/acc/calls/not-a-call").status == 404);
 }
 
@@ -265,7 +287,8 @@ TEST_CASE_METHOD(Api, "timeouts: no ringing, and ringing past callTimeout", "[vo
     CHECK(cb.eventTypes() == std::vector<std::string>{"disconnect", "disconnect"});
 }
 
-TEST_CASE_METHOD(Api, "failures reported by the SIP side reach the disconnect callback", "[voice][VoiceApi]") {
+TEST_CASE_METHOD(Api, "failures reported by the SIP side reach the disconnect callback",
+                 "[voice][VoiceApi]") {
     std::string id = create()["callId"];
     voice.callFailed(id, "busy", "486 Busy Here");
     auto* d = cb.last("disconnect");
@@ -280,22 +303,31 @@ TEST_CASE_METHOD(Api, "failures reported by the SIP side reach the disconnect ca
     CHECK(cb.eventTypes().size() == 1);
 }
 
-TEST_CASE_METHOD(Api, "an invalid answer document ends the call with invalid-bxml", "[voice][VoiceApi]") {
+TEST_CASE_METHOD(Api, "an invalid answer document ends the call with invalid-bxml",
+                 "[voice][VoiceApi]") {
     cb.bxml("http://app.example/answer", "<Response><Pause duration=\"0\"/></Response>");
     std::string id = create()["callId"];
     voice.callAnswered(id, std::make_shared<FakeMedia>());
     ex.run();
     auto s = state(id);
     CHECK(s["disconnectCause"] == "invalid-bxml");
-    CHECK_THAT(s["errorMessage"].get<std::string>(), Catch::Contains("duration \"…\" is out of range"));
+    CHECK_THAT(s["errorMessage"].get<std::string>(),
+               Catch::Contains("duration \"…\" is out of range"));
     CHECK(cb.last("disconnect")->body["cause"] == "invalid-bxml");
 }
 
 TEST_CASE_METHOD(Api, "inbound calls and the far end hanging up", "[voice][VoiceApi]") {
     cb.bxml("http://app.example/initiate", "<Response><Pause duration=\"30\"/></Response>");
     auto media = std::make_shared<FakeMedia>();
-    InboundCall in{"acc", "app-1", "+15555550199", "+15555550100", "http://app.example/initiate", "POST",
-                   "http://app.example/disconnect", "POST", std::nullopt};
+    InboundCall in{"acc",
+                   "app-1",
+                   "+15555550199",
+                   "+15555550100",
+                   "http://app.example/initiate",
+                   "POST",
+                   "http://app.example/disconnect",
+                   "POST",
+                   std::nullopt};
     auto call = voice.acceptInbound(in, media);
     ex.run();
     CHECK(cb.sent[0].body["eventType"] == "initiate");

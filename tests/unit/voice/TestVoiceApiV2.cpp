@@ -3,12 +3,12 @@
 // listCalls and updateCallBxml.
 #include <catch2/catch.hpp>
 
+#include "VoiceFakes.hpp"
 #include "server/api/BasicAuth.hpp"
 #include "server/api/RestApi.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/voice/VoiceApi.hpp"
-#include "VoiceFakes.hpp"
 
 using namespace sb;
 using namespace sb::voice;
@@ -40,7 +40,8 @@ struct V2 {
         registry.setPolicy("acc", p);
         addVoiceRoutes(router, {control, authn, limiter}, voice);
     }
-    api::HttpResponse request(const std::string& method, const std::string& path, const std::string& body = {},
+    api::HttpResponse request(const std::string& method, const std::string& path,
+                              const std::string& body = {},
                               const std::string& contentType = "application/json") {
         api::HttpRequest r;
         r.method = method;
@@ -54,7 +55,9 @@ struct V2 {
         return router.handle(r).response;
     }
     static json base() {
-        return {{"from", "+15555550100"}, {"to", "+15555550123"}, {"answerUrl", "http://app.example/answer"},
+        return {{"from", "+15555550100"},
+                {"to", "+15555550123"},
+                {"answerUrl", "http://app.example/answer"},
                 {"applicationId", "app-1"}};
     }
     api::HttpResponse create(const json& patch) {
@@ -66,15 +69,25 @@ struct V2 {
 
 }  // namespace
 
-TEST_CASE_METHOD(V2, "createCall at /api/v2 stores and echoes Bandwidth's fields", "[voice][VoiceApi][v2]") {
-    auto r = create({{"displayName", "Front \"Desk\""}, {"priority", 2}, {"callbackTimeout", 7.5},
-                     {"answerFallbackUrl", "http://fallback.example/answer"}, {"answerFallbackMethod", "get"},
-                     {"username", "u"}, {"password", "p"}, {"fallbackUsername", "fu"}, {"fallbackPassword", "fp"},
-                     {"privacy", false}, {"machineDetection", nullptr}, {"tag", "t"}});
+TEST_CASE_METHOD(V2, "createCall at /api/v2 stores and echoes Bandwidth's fields",
+                 "[voice][VoiceApi][v2]") {
+    auto r = create({{"displayName", "Front \"Desk\""},
+                     {"priority", 2},
+                     {"callbackTimeout", 7.5},
+                     {"answerFallbackUrl", "http://fallback.example/answer"},
+                     {"answerFallbackMethod", "get"},
+                     {"username", "u"},
+                     {"password", "p"},
+                     {"fallbackUsername", "fu"},
+                     {"fallbackPassword", "fp"},
+                     {"privacy", false},
+                     {"machineDetection", nullptr},
+                     {"tag", "t"}});
     INFO(r.body);
     REQUIRE(r.status == 201);
     auto body = json::parse(r.body);
-    CHECK(body["callUrl"].get<std::string>().find("/api/v2/accounts/acc/calls/c-") != std::string::npos);
+    CHECK(body["callUrl"].get<std::string>().find("/api/v2/accounts/acc/calls/c-") !=
+          std::string::npos);
     CHECK(body["callbackTimeout"] == 7.5);
     CHECK(body["priority"] == 2);
     CHECK(body["answerFallbackUrl"] == "http://fallback.example/answer");
@@ -88,13 +101,15 @@ TEST_CASE_METHOD(V2, "createCall at /api/v2 stores and echoes Bandwidth's fields
     CHECK(c.callbacks.username == std::optional<std::string>("u"));
     CHECK(c.callbacks.password == std::optional<std::string>("p"));
     CHECK(c.callbacks.fallbackUsername == std::optional<std::string>("fu"));
-    CHECK(c.callbacks.answerFallbackUrl == std::optional<std::string>("http://fallback.example/answer"));
+    CHECK(c.callbacks.answerFallbackUrl ==
+          std::optional<std::string>("http://fallback.example/answer"));
     auto stored = registry.find(body["callId"]);
     REQUIRE(stored);
     CHECK(stored->callbacks.fallbackPassword == std::optional<std::string>("fp"));
 }
 
-TEST_CASE_METHOD(V2, "createCall refuses what it would otherwise ignore, naming the field", "[voice][VoiceApi][v2]") {
+TEST_CASE_METHOD(V2, "createCall refuses what it would otherwise ignore, naming the field",
+                 "[voice][VoiceApi][v2]") {
     auto refused = [&](json patch, const std::string& field, int status = 400) {
         auto r = create(patch);
         INFO(patch.dump() << " -> " << r.body);
@@ -123,12 +138,15 @@ TEST_CASE_METHOD(V2, "createCall refuses what it would otherwise ignore, naming 
     refused({{"answerFallbackUrl", "ftp://x/y"}}, "answerFallbackUrl");
     refused({{"answerFallbackUrl", "http://127.0.0.1/x"}}, "answerFallbackUrl");
     refused({{"answerFallbackMethod", "PUT"}}, "answerFallbackMethod");
-    refused({{"fallbackUsername", "a"}, {"fallbackPassword", "b"}}, "fallbackUsername");  // no fallback URL
+    refused({{"fallbackUsername", "a"}, {"fallbackPassword", "b"}},
+            "fallbackUsername");  // no fallback URL
     CHECK(placer.placed.empty());
 }
 
-TEST_CASE_METHOD(V2, "errors at /api/v2 carry Bandwidth's type; /v1 keeps our shape", "[voice][VoiceApi][v2]") {
-    auto r = request("GET", "/api/v2/accounts/acc/calls/c-00000000-00000000-0000-0000-0000-000000000000");
+TEST_CASE_METHOD(V2, "errors at /api/v2 carry Bandwidth's type; /v1 keeps our shape",
+                 "[voice][VoiceApi][v2]") {
+    auto r = request("GET",
+                     "/api/v2/accounts/acc/calls/c-00000000-00000000-0000-0000-0000-000000000000");
     CHECK(r.status == 404);
     CHECK(json::parse(r.body)["type"] == "not-found");
     r = request("GET", "/v1/accounts/acc/calls/c-00000000-00000000-0000-0000-0000-000000000000");
@@ -143,7 +161,8 @@ TEST_CASE_METHOD(V2, "errors at /api/v2 carry Bandwidth's type; /v1 keeps our sh
     CHECK(json::parse(unauthorized.body)["type"] == "authentication-error");
 }
 
-TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fields refused", "[voice][VoiceApi][v2]") {
+TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fields refused",
+                 "[voice][VoiceApi][v2]") {
     cb.bxml("http://app.example/answer", "<Response><Pause duration=\"60\"/></Response>");
     cb.bxml("http://app.example/r", "<Response><Pause duration=\"60\"/></Response>");
     std::string id = json::parse(create(json::object()).body)["callId"];
@@ -156,20 +175,27 @@ TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fi
         CHECK(r.status == 400);
         CHECK(json::parse(r.body).value("field", "") == field);
     };
-    refused({{"redirectUrl", "http://app.example/r"}, {"redirectFalbackUrl", "http://x.example/"}}, "redirectFalbackUrl");
-    refused({{"tag", "x"}, {"username", "u"}, {"password", "p"}}, "username");  // nothing to authenticate
+    refused({{"redirectUrl", "http://app.example/r"}, {"redirectFalbackUrl", "http://x.example/"}},
+            "redirectFalbackUrl");
+    refused({{"tag", "x"}, {"username", "u"}, {"password", "p"}},
+            "username");  // nothing to authenticate
     refused({{"redirectUrl", "http://app.example/r"}, {"username", "u"}}, "password");
     cb.route("http://app.example/r", CallbackResult{500, "", {}});
     cb.bxml("http://fb.example/r", "<Response><Pause duration=\"60\"/></Response>");
     auto r = request("POST", path,
-                     json{{"redirectUrl", "http://app.example/r"}, {"redirectFallbackUrl", "http://fb.example/r"},
-                          {"redirectFallbackMethod", "GET"}, {"username", "u"}, {"password", "p"},
-                          {"fallbackUsername", "fu"}, {"fallbackPassword", "fp"}}
+                     json{{"redirectUrl", "http://app.example/r"},
+                          {"redirectFallbackUrl", "http://fb.example/r"},
+                          {"redirectFallbackMethod", "GET"},
+                          {"username", "u"},
+                          {"password", "p"},
+                          {"fallbackUsername", "fu"},
+                          {"fallbackPassword", "fp"}}
                          .dump());
     INFO(r.body);
     CHECK(r.status == 200);
     ex.run();
-    // The redirect goes to redirectUrl with the credentials, then (HTTP 500) to the fallback with its own.
+    // The redirect goes to redirectUrl with the credentials, then (HTTP 500) to the fallback with
+    // its own.
     const SentCallback* primary = nullptr;
     const SentCallback* fallback = nullptr;
     for (const auto& s : cb.sent) {
@@ -192,7 +218,8 @@ TEST_CASE_METHOD(V2, "PUT …/bxml replaces the running document", "[voice][Voic
     cb.bxml("http://app.example/answer", "<Response><Pause duration=\"60\"/></Response>");
     std::string id = json::parse(create(json::object()).body)["callId"];
     auto path = "/api/v2/accounts/acc/calls/" + id + "/bxml";
-    const std::string doc = "<?xml version=\"1.0\"?><Response><SendDtmf>12</SendDtmf><Hangup/></Response>";
+    const std::string doc =
+        "<?xml version=\"1.0\"?><Response><SendDtmf>12</SendDtmf><Hangup/></Response>";
     CHECK(request("PUT", path, doc, "application/xml").status == 409);  // not answered yet
     auto media = std::make_shared<FakeMedia>();
     voice.callAnswered(id, media);
@@ -221,7 +248,8 @@ TEST_CASE_METHOD(V2, "listCalls filters and pages", "[voice][VoiceApi][v2]") {
     std::vector<std::string> ids;
     for (int i = 0; i < 5; ++i) {
         now += 1s;
-        ids.push_back(json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
+        ids.push_back(
+            json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
     }
     voice.callFailed(ids[0], "busy");
     auto list = [&](const std::string& q) {
@@ -239,16 +267,19 @@ TEST_CASE_METHOD(V2, "listCalls filters and pages", "[voice][VoiceApi][v2]") {
     CHECK(list("?pageSize=2&pageToken=" + ids[1]) == std::vector<std::string>{ids[2], ids[3]});
     CHECK(list("?minStartTime=2024-05-01T12:34:59Z&maxStartTime=2024-05-01T12:35:00.000Z") ==
           std::vector<std::string>{ids[2], ids[3]});
-    for (std::string q : {"?pageSize=0", "?pageSize=10001", "?pageSize=x", "?minStartTime=yesterday", "?sort=asc",
-                          "?to=a&to=b", "?pageToken=c-00000000-00000000-0000-0000-0000-000000000000"})
+    for (std::string q :
+         {"?pageSize=0", "?pageSize=10001", "?pageSize=x", "?minStartTime=yesterday", "?sort=asc",
+          "?to=a&to=b", "?pageToken=c-00000000-00000000-0000-0000-0000-000000000000"})
         CHECK(request("GET", "/api/v2/accounts/acc/calls" + q).status == 400);
 }
 
-TEST_CASE_METHOD(V2, "listCalls pages through Link: <…>; rel=\"next\" as Bandwidth", "[voice][VoiceApi][v2]") {
+TEST_CASE_METHOD(V2, "listCalls pages through Link: <…>; rel=\"next\" as Bandwidth",
+                 "[voice][VoiceApi][v2]") {
     std::vector<std::string> ids;
     for (int i = 0; i < 7; ++i) {
         now += 1s;
-        ids.push_back(json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
+        ids.push_back(
+            json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
     }
     auto link = [](const api::HttpResponse& r) -> std::string {
         for (const auto& [k, v] : r.headers)
@@ -270,17 +301,22 @@ TEST_CASE_METHOD(V2, "listCalls pages through Link: <…>; rel=\"next\" as Bandw
         REQUIRE(l.rfind("<http://127.0.0.1:8080/api/v2/accounts/acc/calls?", 0) == 0);
         REQUIRE(l.size() > 13);
         REQUIRE(l.substr(l.size() - 13) == ">; rel=\"next\"");
-        next = l.substr(std::string("<http://127.0.0.1:8080").size(), l.size() - 13 - std::string("<http://127.0.0.1:8080").size());
+        next = l.substr(std::string("<http://127.0.0.1:8080").size(),
+                        l.size() - 13 - std::string("<http://127.0.0.1:8080").size());
     }
     CHECK(seen == ids);
     REQUIRE(links.size() == 3);  // 3 + 3 + 1
-    CHECK(links[0] == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?pageSize=3&pageToken=" + ids[2] + ">; rel=\"next\"");
+    CHECK(links[0] == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?pageSize=3&pageToken=" +
+                          ids[2] + ">; rel=\"next\"");
     CHECK(links[2].empty());
     // Filters carry over to the next page; a page that ends exactly at the last call has no link.
     auto r = request("GET", "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2");
-    CHECK(link(r) == "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3] +
-                         ">; rel=\"next\"");
-    r = request("GET", "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3]);
+    CHECK(
+        link(r) ==
+        "<http://127.0.0.1:8080/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" +
+            ids[3] + ">; rel=\"next\"");
+    r = request("GET",
+                "/api/v2/accounts/acc/calls?to=%2B15555550121&pageSize=2&pageToken=" + ids[3]);
     CHECK(json::parse(r.body).size() == 1);
     CHECK(link(r).empty());
     CHECK(link(request("GET", "/api/v2/accounts/acc/calls?pageSize=7")).empty());

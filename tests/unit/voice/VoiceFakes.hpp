@@ -17,7 +17,7 @@
 namespace sb::voice::test {
 
 class ManualExecutor : public VoiceExecutor {
-public:
+  public:
     void post(std::function<void()> task) override { ready_.push_back(std::move(task)); }
     void after(std::chrono::milliseconds delay, std::function<void()> task) override {
         timers_.emplace(now_ + delay, std::move(task));
@@ -47,7 +47,7 @@ public:
     std::size_t pendingTimers() const { return timers_.size(); }
     std::chrono::milliseconds now() const { return now_; }
 
-private:
+  private:
     std::deque<std::function<void()>> ready_;
     std::multimap<std::chrono::milliseconds, std::function<void()>> timers_;
     std::chrono::milliseconds now_{0};
@@ -62,16 +62,19 @@ struct SentCallback {
 };
 
 class FakeCallbacks : public CallbackClient {
-public:
+  public:
     // Replies at once to requests for `url`.
     void route(const std::string& url, CallbackResult r) { routes_[url] = std::move(r); }
-    void bxml(const std::string& url, const std::string& document) { route(url, CallbackResult{200, document, {}}); }
+    void bxml(const std::string& url, const std::string& document) {
+        route(url, CallbackResult{200, document, {}});
+    }
 
-    void post(const CallbackScope& scope, const std::string& url, const std::string& method, nlohmann::json body,
-              std::function<void(CallbackResult)> done) override {
+    void post(const CallbackScope& scope, const std::string& url, const std::string& method,
+              nlohmann::json body, std::function<void(CallbackResult)> done) override {
         auto it = routes_.find(url);
         if (it == routes_.end()) {
-            sent.push_back({scope, url, method, body, std::move(done)});  // answered later by the test
+            sent.push_back(
+                {scope, url, method, body, std::move(done)});  // answered later by the test
             return;
         }
         sent.push_back({scope, url, method, body, nullptr});
@@ -90,17 +93,20 @@ public:
 
     std::vector<SentCallback> sent;
 
-private:
+  private:
     std::map<std::string, CallbackResult> routes_;
 };
 
 class FakeMedia : public CallMedia {
-public:
+  public:
     void answer(Done done) override { record("answer", std::move(done)); }
-    void playAudio(const std::string& url, const std::optional<BasicCredentials>& credentials, Done done) override {
-        record("play " + url + (credentials ? " as " + credentials->username : ""), std::move(done));
+    void playAudio(const std::string& url, const std::optional<BasicCredentials>& credentials,
+                   Done done) override {
+        record("play " + url + (credentials ? " as " + credentials->username : ""),
+               std::move(done));
     }
-    void sendDtmf(const std::string& digits, double toneDurationMs, double toneIntervalMs, Done done) override {
+    void sendDtmf(const std::string& digits, double toneDurationMs, double toneIntervalMs,
+                  Done done) override {
         record("dtmf " + digits + " " + std::to_string(static_cast<int>(toneDurationMs)) + "/" +
                    std::to_string(static_cast<int>(toneIntervalMs)),
                std::move(done));
@@ -151,16 +157,18 @@ public:
     std::function<void(std::size_t)> transferAnswered;
     std::function<void(TransferOutcome)> transferDone;
 
-private:
+  private:
     void record(std::string what, Done done) {
         log.push_back(std::move(what));
-        if (autoComplete) done(true, {});
-        else pending.push_back(std::move(done));
+        if (autoComplete)
+            done(true, {});
+        else
+            pending.push_back(std::move(done));
     }
 };
 
 class FakePlacer : public CallPlacer {
-public:
+  public:
     void place(const Call& call) override {
         if (fail) throw std::runtime_error("no trunk");
         placed.push_back(call);

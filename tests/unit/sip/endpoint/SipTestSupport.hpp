@@ -26,7 +26,9 @@ namespace sb::sip::test {
 
 inline std::string scenarioPath(const std::string& name) {
     // From the source tree CMake names (not __FILE__: compiler caches may make it relative).
-    return (std::filesystem::path(SB_SOURCE_DIR) / "tests" / "sip" / "scenarios" / name).lexically_normal().string();
+    return (std::filesystem::path(SB_SOURCE_DIR) / "tests" / "sip" / "scenarios" / name)
+        .lexically_normal()
+        .string();
 }
 
 // A port free for both UDP and TCP on 127.0.0.1 (bound, read back, released: racy only in

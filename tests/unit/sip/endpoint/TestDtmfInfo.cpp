@@ -27,7 +27,8 @@ TEST_CASE("dtmf-relay: every digit, CRLF and LF, any key case and spacing", "[Dt
         CHECK(digitOf("application/dtmf-relay", body) == d);
     }
     CHECK(digitOf("application/dtmf-relay", "Signal=5\nDuration=250\n") == '5');
-    CHECK(digitOf("Application/DTMF-Relay; charset=us-ascii", "signal= 7 \r\nduration = 100") == '7');
+    CHECK(digitOf("Application/DTMF-Relay; charset=us-ascii", "signal= 7 \r\nduration = 100") ==
+          '7');
     CHECK(digitOf("application/dtmf-relay", "Signal=a") == 'A');
     CHECK(digitOf("application/dtmf-relay", "\r\nSignal=9\r\n\r\n") == '9');
     // Unknown keys are ignored (Cisco adds none, others add e.g. Volume).
@@ -46,13 +47,13 @@ TEST_CASE("dtmf-relay: event codes 10-15 as * # A-D; 16 and ! are not digits", "
 TEST_CASE("dtmf-relay: malformed bodies", "[DtmfInfo]") {
     const auto t = "application/dtmf-relay";
     CHECK(kindOf(t, "") == Kind::Malformed);
-    CHECK(kindOf(t, "Duration=160") == Kind::Malformed);              // no Signal
+    CHECK(kindOf(t, "Duration=160") == Kind::Malformed);  // no Signal
     CHECK(kindOf(t, "Signal=") == Kind::Malformed);
     CHECK(kindOf(t, "Signal=Z") == Kind::Malformed);
     CHECK(kindOf(t, "Signal=17") == Kind::Malformed);
     CHECK(kindOf(t, "Signal=05") == Kind::Malformed);
     CHECK(kindOf(t, "Signal=55") == Kind::Malformed);
-    CHECK(kindOf(t, "Signal=1\r\nSignal=2") == Kind::Malformed);      // which one?
+    CHECK(kindOf(t, "Signal=1\r\nSignal=2") == Kind::Malformed);  // which one?
     CHECK(kindOf(t, "Signal=1\r\nDuration=abc") == Kind::Malformed);
     CHECK(kindOf(t, "Signal=1\r\nDuration=-5") == Kind::Malformed);
     CHECK(kindOf(t, "Signal=1\r\nDuration=99999999") == Kind::Malformed);

@@ -67,14 +67,16 @@ std::string invite(const std::string& user, std::uint16_t target, std::uint16_t 
            std::to_string(user.size()) + "x\r\n" + "From: <sip:caller@127.0.0.1>;tag=7\r\n" +
            "To: <sip:callee@" + host + ">\r\n" + "Call-ID: raw-" + std::to_string(user.size()) +
            "\r\n" + "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContact: <sip:caller@127.0.0.1:" +
-           std::to_string(local) + ">\r\n" + "Content-Type: application/sdp\r\nContent-Length: " +
-           std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+           std::to_string(local) + ">\r\n" +
+           "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(sdp.size()) +
+           "\r\n\r\n" + sdp;
 }
 
 }  // namespace
 
-TEST_CASE("A 40,000-character Request-URI user part is parsed by sofia and refused with a fixed phrase",
-          "[sip][endpoint][hardening]") {
+TEST_CASE(
+    "A 40,000-character Request-URI user part is parsed by sofia and refused with a fixed phrase",
+    "[sip][endpoint][hardening]") {
     boost::asio::io_context io;
     std::vector<InboundInvite> invites;
     SipEndpoint::Events events;
@@ -83,7 +85,8 @@ TEST_CASE("A 40,000-character Request-URI user part is parsed by sofia and refus
     events.onInvite = [&](const InboundInvite& i) {
         invites.push_back(i);
         // An app that quotes what it got: none of it may reach the wire.
-        ep->reject(i.callId, status, "Forbidden: " + i.requestUser.substr(0, 500) + "\r\nX-Injected: 1");
+        ep->reject(i.callId, status,
+                   "Forbidden: " + i.requestUser.substr(0, 500) + "\r\nX-Injected: 1");
     };
     ep.emplace(io.get_executor(), loopbackConfig(), std::move(events));
     ep->start();
@@ -111,8 +114,9 @@ TEST_CASE("A 40,000-character Request-URI user part is parsed by sofia and refus
     ep->stop();
 }
 
-TEST_CASE("A call put on hold and resumed by re-INVITE: answered with the matching direction, reported",
-          "[sip][endpoint][hardening][sipp]") {
+TEST_CASE(
+    "A call put on hold and resumed by re-INVITE: answered with the matching direction, reported",
+    "[sip][endpoint][hardening][sipp]") {
     boost::asio::io_context io;
     std::optional<SipEndpoint> ep;
     std::vector<RemoteMedia> changes, initial;
@@ -138,7 +142,8 @@ TEST_CASE("A call put on hold and resumed by re-INVITE: answered with the matchi
     args.push_back(tmp.path + "/log.txt");
     for (auto a : {"-key", "uui", "x;encoding=jwt"}) args.emplace_back(a);
     Child sipp(args, tmp.path);
-    pump(io, [&] { return sipp.exited() && ended; }, 20s);
+    pump(
+        io, [&] { return sipp.exited() && ended; }, 20s);
     INFO(sipp.output() << readFile(tmp.path + "/log.txt"));
     REQUIRE(sipp.poll() == 0);  // the answers said recvonly, then sendrecv
     REQUIRE(ended);
@@ -146,15 +151,16 @@ TEST_CASE("A call put on hold and resumed by re-INVITE: answered with the matchi
     CHECK(initial[0].sends);
     CHECK(initial[0].receives);
     REQUIRE(changes.size() == 2);
-    CHECK(changes[0].sends);          // the phone sends (music on hold)...
-    CHECK_FALSE(changes[0].receives); // ...and wants nothing back
+    CHECK(changes[0].sends);           // the phone sends (music on hold)...
+    CHECK_FALSE(changes[0].receives);  // ...and wants nothing back
     CHECK(changes[1].sends);
     CHECK(changes[1].receives);
     ep->stop();
 }
 
-TEST_CASE("An outbound call to a callee without session timers is refreshed by re-INVITE with our offer",
-          "[sip][endpoint][hardening][sipp]") {
+TEST_CASE(
+    "An outbound call to a callee without session timers is refreshed by re-INVITE with our offer",
+    "[sip][endpoint][hardening][sipp]") {
     boost::asio::io_context io;
     std::vector<std::string> answered, ended, failed;
     SipEndpoint::Events events;
@@ -182,16 +188,19 @@ TEST_CASE("An outbound call to a callee without session timers is refreshed by r
     call.local.address = "127.0.0.1";
     call.local.port = 32010;
     auto id = ep.dial(call);
-    REQUIRE(pump(io, [&] { return !answered.empty() || !failed.empty(); }, 10s));
+    REQUIRE(pump(
+        io, [&] { return !answered.empty() || !failed.empty(); }, 10s));
     REQUIRE(answered.size() == 1);
     // Past the first refresh (at most half of the 10 s), before a second one: still up.
-    pump(io, [&] { return !ended.empty(); }, 7500ms);
+    pump(
+        io, [&] { return !ended.empty(); }, 7500ms);
     INFO(readFile(tmp.path + "/log.txt") << sipp.output());
     CHECK(ended.empty());
     CHECK(ep.activeCalls() == 1);
     CHECK(readFile(tmp.path + "/log.txt").find("refresh=m=audio") != std::string::npos);
     ep.hangup(id);
-    REQUIRE(pump(io, [&] { return sipp.exited(); }, 10s));
+    REQUIRE(pump(
+        io, [&] { return sipp.exited(); }, 10s));
     CHECK(sipp.poll() == 0);
     ep.stop();
 }

@@ -77,8 +77,9 @@ TEST_CASE("Audio SDP we send has one m=audio line with telephone-event", "[sip][
     CHECK(sdp.find("telephone-event") == std::string::npos);
 }
 
-TEST_CASE("Audio SDP direction: hold with sendonly, inactive, recvonly or c=0.0.0.0 (RFC 3264 §8.4)",
-          "[sip][endpoint]") {
+TEST_CASE(
+    "Audio SDP direction: hold with sendonly, inactive, recvonly or c=0.0.0.0 (RFC 3264 §8.4)",
+    "[sip][endpoint]") {
     auto plain = parseAudioSdp(sdpWith("m=audio 4000 RTP/AVP 0\r\n"));
     CHECK(plain.sends);
     CHECK(plain.receives);
@@ -92,14 +93,16 @@ TEST_CASE("Audio SDP direction: hold with sendonly, inactive, recvonly or c=0.0.
     CHECK_FALSE(inactive.sends);
     CHECK_FALSE(inactive.receives);
     // Session-level attribute.
-    auto session = parseAudioSdp("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
-                                 "a=sendonly\r\nm=audio 4000 RTP/AVP 0\r\n");
+    auto session = parseAudioSdp(
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+        "a=sendonly\r\nm=audio 4000 RTP/AVP 0\r\n");
     REQUIRE(session.ok);
     CHECK(session.sends);
     CHECK_FALSE(session.receives);
     // RFC 2543 hold: the connection address 0.0.0.0.
-    auto nullHold = parseAudioSdp("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
-                                  "m=audio 4000 RTP/AVP 0\r\n");
+    auto nullHold = parseAudioSdp(
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+        "m=audio 4000 RTP/AVP 0\r\n");
     REQUIRE(nullHold.ok);
     CHECK_FALSE(nullHold.receives);
 
