@@ -71,6 +71,17 @@ struct Rig {
         REQUIRE(result->answer);
         return join.handle;
     }
+    // A phone of `participantId` joined: its room created if needed, its remote publisher (feed
+    // 900, port 5004) answered.
+    std::shared_ptr<RecordingPhone> attachPhone(const std::string& callId,
+                                                const std::string& participantId) {
+        auto phone = std::make_shared<RecordingPhone>();
+        rooms->addPhone(callId, "acct", participantId, 40000, phone,
+                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
+        janus.createRooms();
+        ScriptedJanus::reply(janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+        return phone;
+    }
     void event(HandleId handle, const std::string& kind) {
         rooms->onHandleEvent(handle, {{"janus", kind}, {"sender", handle}});
     }
@@ -396,11 +407,7 @@ TEST_CASE("phone: refused with a typed reason when its participant is not in a s
 TEST_CASE("phone: a participant moved to another session ends the call", "[media][legs]") {
     Rig rig;
     rig.members.add("P", "S");
-    auto phone = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
-                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
-    rig.janus.createRooms();
-    ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+    auto phone = rig.attachPhone("call-1", "P");
     rig.members.people["P"].sessionId = "T";
     rig.rooms->membershipChanged("acct", "P");
     REQUIRE(phone->ended.size() == 1);
@@ -415,10 +422,7 @@ TEST_CASE("Janus gone: phones end, pending offers fail, and everything is rebuil
     rig.members.add("P", "S");
     rig.connect("a", "A");
     rig.event(rig.publish("a", 7, kMic), "webrtcup");
-    auto phone = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
-                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
-    ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+    auto phone = rig.attachPhone("call-1", "P");
     auto pending = rig.offer("a", kMicAndCam);  // a renegotiation in flight when Janus goes
     rig.janus.requests.clear();
 
@@ -447,10 +451,7 @@ TEST_CASE("deleting a participant closes its devices; DTMF crosses between brows
     rig.members.add("P", "S");
     auto& a = rig.connect("a", "A");
     rig.event(rig.publish("a", 7, kMic), "webrtcup");
-    auto phone = std::make_shared<RecordingPhone>();
-    rig.rooms->addPhone("call-1", "acct", "P", 40000, phone,
-                        [](std::optional<PhoneJoinFailure>, PhoneEndpoint) {});
-    ScriptedJanus::reply(rig.janus.take("add_remote_publisher"), {{"id", 900u}, {"port", 5004u}});
+    auto phone = rig.attachPhone("call-1", "P");
     ScriptedJanus::reply(rig.janus.take("rtp_forward"), {{"forwarders", {{{"stream_id", 31u}}}}});
     rig.offerStreams("join", {{900, "0", "audio"}});
 
