@@ -118,7 +118,7 @@ struct Config {
     std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
     std::size_t callbackMaxPendingPerCall = 16;          // … for one call
     std::size_t janusMaxMessageBytes = 1024 * 1024;  // a bigger Janus message drops the connection
-    // ---- ivr (SpeakSentence, PlayAudio) ----
+    // ivr (SpeakSentence, PlayAudio)
     std::size_t ttsWorkers = 2;  // threads synthesizing speech and decoding audio files
     std::size_t ttsCacheBytes =
         32 * 1024 * 1024;               // synthesized clips kept per (sentence, voice); 0 = none
@@ -134,7 +134,7 @@ struct Config {
     // Conferences (conf, issue 9; docs/security.md "Voice API").
     std::size_t conferenceMaxMembers = 20;     // calls in one conference (Bandwidth: 20)
     std::size_t conferenceMaxPerAccount = 50;  // conferences of one account in progress at once
-    // ---- info: DTMF in SIP INFO (docs/security.md "SIP and RTP") ----
+    // info: DTMF in SIP INFO (docs/security.md "SIP and RTP")
     std::size_t sipInfoMaxBodyBytes = 256;  // a longer INFO body gets 413
     unsigned sipInfoPerSecond =
         20;  // INFO requests per call per second; more: 503; 0: INFO refused

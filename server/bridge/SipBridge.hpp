@@ -49,7 +49,7 @@ struct BridgeConfig {
     std::string rtpAddress = "127.0.0.1";  // our RTP address towards phones (and Janus)
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
-    // ---- ivr ----
+    // ivr
     sip::media::SpeechService::Config speech;  // SpeakSentence: synthesis workers and clip cache
     double playAudioMaxSeconds = 3600;         // PlayAudio: longer files are refused
 };
@@ -94,10 +94,9 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
 
     sip::SipEndpoint& endpoint() { return *endpoint_; }
 
-    // ---- record (issue 9) ----
+    // record (issue 9)
     // Records calls for the recording verbs; set before calls start. Unset: recordings refused.
     void setRecorder(std::shared_ptr<VoiceRecorder> recorder) { recorder_ = std::move(recorder); }
-    // ---- end record ----
 
   private:
     struct Call;
@@ -163,7 +162,7 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     std::map<std::string, std::string> voiceToSip_;  // voice call id → SIP endpoint call id
     AddressList trunkAddresses_;
 
-    // ---- ivr (VoiceIvr.cpp) ----
+    // ivr (VoiceIvr.cpp)
   public:
     sip::media::SpeechService::Stats speechStats() const;
 
@@ -182,7 +181,7 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     std::shared_ptr<sip::media::SpeechService> speech_;
     std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
 
-    // ---- conf (issue 9; VoiceConference.cpp) ----
+    // conf (issue 9; VoiceConference.cpp)
   public:
     // Conference rooms as WebRTC sessions of CallControl (ConferenceService creates and deletes
     // them).
@@ -196,7 +195,6 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     void setConferenceAudio(Call& call, bool mute, bool hold);
     // Takes the call out of its conference room (detach, participant deleted); `why` as left()'s.
     void leaveConference(Call& call, const std::string& why);
-    // ---- end conf ----
 };
 
 }  // namespace sb::bridge

@@ -159,7 +159,7 @@ void SipBridge::Media::transfer(const voice::TransferRequest& request,
         [done](bool, std::string) { done({}); });
 }
 
-// ---- ivr (VoiceIvr.cpp) ----
+// ivr (VoiceIvr.cpp)
 void SipBridge::Media::speak(const std::string& text, const std::string& voice, Done done) {
     run([id = sipId_, text, voice, done](SipBridge& b, Call&) { b.speak(id, text, voice, done); },
         done);

@@ -28,21 +28,21 @@ class SipBridge::Media : public voice::CallMedia {
                   std::function<void(voice::TransferOutcome)> done) override;
     void stop() override;
     void hangup() override;
-    // ---- ivr (VoiceIvr.cpp) ----
+    // ivr (VoiceIvr.cpp)
     void speak(const std::string& text, const std::string& voice, Done done) override;
     void onDigit(std::function<void(char)> handler) override;
-    // ---- record (issue 9): VoiceRecorder.cpp ----
+    // record (issue 9): VoiceRecorder.cpp
     std::uint64_t startRecording(const voice::RecordingSpec& spec,
                                  voice::RecordingDone done) override;
     void setRecordingPaused(std::uint64_t id, bool paused) override;
     void stopRecording(std::uint64_t id) override;
-    // ---- rooms: <Bridge> (VoiceRooms.cpp does the wiring) and <Forward> ----
+    // rooms: <Bridge> (VoiceRooms.cpp does the wiring) and <Forward>
     void bridgeWith(const std::shared_ptr<voice::CallMedia>& target, Done connected,
                     std::function<void(bool)> ended) override;
     void forward(const voice::TransferRequest& request, bool answerCaller,
                  std::function<void()> answered,
                  std::function<void(voice::TransferOutcome)> done) override;
-    // ---- conf (VoiceConference.cpp) ----
+    // conf (VoiceConference.cpp)
     void joinConference(const std::string& accountId, const std::string& sessionId, bool mute,
                         bool hold, Done joined, std::function<void(std::string)> left) override;
     void setConferenceAudio(bool mute, bool hold) override;

@@ -45,7 +45,7 @@ bool BrowserLeg::receives(std::uint64_t feed) const {
                        [feed](const FeedMid& fm) { return fm.first == feed; });
 }
 
-// ---- publishing ----
+// publishing
 
 void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string> aliases,
                        MediaReply<PublishAnswer> reply) {
@@ -192,7 +192,7 @@ void BrowserLeg::leave() {
     onPub(PubEvent::Leave);
 }
 
-// ---- subscribing ----
+// subscribing
 
 void BrowserLeg::refresh() {
     onSub(SubEvent::Refresh);
@@ -376,7 +376,7 @@ void BrowserLeg::dropSubscriber() {
     host_.roomMayBeUnused(old);
 }
 
-// ---- events ----
+// events
 
 void BrowserLeg::onEvent(HandleId handle, const HandleEvent& event) {
     if (handle == pubHandle_) {

@@ -2,7 +2,7 @@
 
 namespace sb::media {
 
-// ---- publisher ----
+// publisher
 
 namespace {
 using P = PubState;
@@ -76,7 +76,7 @@ bool hasHandle(PubState s) {
     return s != P::Detached && s != P::Attaching;
 }
 
-// ---- subscriber ----
+// subscriber
 
 namespace {
 using S = SubPhase;
@@ -141,7 +141,7 @@ SubStep next(SubState s, SubEvent e) {
     return {s, {}};
 }
 
-// ---- phone ----
+// phone
 
 PhoneStep next(PhoneState s, PhoneEvent e) {
     using Ph = PhoneState;

@@ -12,7 +12,7 @@
 
 namespace sb::media {
 
-// ---- a browser's publisher PeerConnection (VideoRoom publisher handle) ----
+// a browser's publisher PeerConnection (VideoRoom publisher handle)
 
 enum class PubState {
     Detached,         // no handle
@@ -43,7 +43,7 @@ PubStep next(PubState state, PubEvent event);
 bool isLive(PubState state);     // its streams may be subscribed to
 bool hasHandle(PubState state);  // a Janus handle is held
 
-// ---- a browser's subscriber PeerConnection (VideoRoom multistream subscriber handle) ----
+// a browser's subscriber PeerConnection (VideoRoom multistream subscriber handle)
 
 enum class SubPhase {
     Idle,        // nothing in flight
@@ -89,7 +89,7 @@ struct SubStep {
 };
 SubStep next(SubState state, SubEvent event);
 
-// ---- a phone leg (remote publisher in, rtp_forwards out) ----
+// a phone leg (remote publisher in, rtp_forwards out)
 
 enum class PhoneState {
     Joining,          // its room and remote publisher are being set up

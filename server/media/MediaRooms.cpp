@@ -58,7 +58,7 @@ PhoneLeg* MediaRooms::phone(const std::string& callId) {
     return it == phones_.end() ? nullptr : it->second.get();
 }
 
-// ---- legs ----
+// legs
 
 void MediaRooms::addBrowser(const std::string& deviceId, const std::string& accountId,
                             const std::string& participantId, std::shared_ptr<DeviceSink> sink) {
@@ -126,7 +126,7 @@ void MediaRooms::phoneDigit(const std::string& callId, char digit) {
             d->sink().dtmfHeard({p->participantId(), std::string(1, digit), "phone-" + callId});
 }
 
-// ---- rooms ----
+// rooms
 
 void MediaRooms::withRoom(const std::string& accountId, const std::string& sessionId,
                           std::function<void(std::optional<RoomRef>)> then) {
@@ -264,7 +264,7 @@ void MediaRooms::reap() {
     for (const auto& sid : sessions) roomMayBeUnused(sid);
 }
 
-// ---- what each leg receives ----
+// what each leg receives
 
 template <class F>
 void MediaRooms::forEachPublisher(const std::string& sessionId, F f) const {
@@ -339,7 +339,7 @@ void MediaRooms::refreshRoom(const std::string& sessionId) {
         if (auto* p = phone(id)) p->refresh();
 }
 
-// ---- Janus ----
+// Janus
 
 void MediaRooms::onHandleEvent(HandleId handle, const nlohmann::json& msg) {
     auto owner = owners_.find(handle);

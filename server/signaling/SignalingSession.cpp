@@ -134,7 +134,7 @@ media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
     };
 }
 
-// ---- methods (reference §2.3) ----
+// methods (reference §2.3)
 
 void SignalingSession::setMediaPreferences(const RpcMessage& m) {
     replyResult(m, json::object());

@@ -77,14 +77,13 @@ class CallFlow : public std::enable_shared_from_this<CallFlow> {
 
     bool finished() const { return finished_.load(); }
 
-    // ---- api (CallFlowApi.cpp) ----
+    // api (CallFlowApi.cpp)
     // PUT …/calls/{id}/bxml: abandon the current verb (as redirect does) and run `document`,
     // which the caller has validated with bxml::parse. Relative URLs in it resolve against the
     // URL of the last document fetched.
     void replace(std::string document);
-    // ---- end api ----
 
-    // ---- record (issue 9): CallFlowRecording.cpp ----
+    // record (issue 9): CallFlowRecording.cpp
     // Where recordings go and the base of their mediaUrl (publicBaseUrl). Call before start();
     // without it the recording verbs fail (recordingAvailable/recordComplete say why).
     void setRecordings(std::shared_ptr<RecordingStore> store, std::string publicBaseUrl);
@@ -105,9 +104,8 @@ class CallFlow : public std::enable_shared_from_this<CallFlow> {
     std::shared_ptr<RecordingStore> recordings_;
     std::string recordingsBaseUrl_;
     std::atomic<std::uint64_t> callRecording_{0};  // the <StartRecording> in progress; 0: none
-    // ---- end record ----
 
-    // ---- conf (issue 9): CallFlowConference.cpp ----
+    // conf (issue 9): CallFlowConference.cpp
   public:
     // Where <Conference> finds its conferences (set before start()); unset: the verb is refused.
     void setConferences(std::shared_ptr<ConferenceService> conferences) {
@@ -124,7 +122,6 @@ class CallFlow : public std::enable_shared_from_this<CallFlow> {
     void conference(const bxml::Conference& verb);
     std::shared_ptr<ConferenceService> conferences_;
     std::string conferenceId_;  // the conference this call is in (or joining); empty: none
-    // ---- end conf ----
 
   private:
     struct TransferContext;
@@ -176,7 +173,7 @@ class CallFlow : public std::enable_shared_from_this<CallFlow> {
     bool mediaBusy_ = false;  // a media operation is in flight (stop() it before moving on)
     std::atomic<bool> finished_{false};
 
-    // ---- ivr (CallFlowIvr.cpp): SpeakSentence, Gather, StartGather, StopGather ----
+    // ivr (CallFlowIvr.cpp): SpeakSentence, Gather, StartGather, StopGather
     struct GatherRun;
     bool executeIvr(const bxml::Verb& verb);  // false: not one of these verbs
     void gather(const bxml::Gather& verb);

@@ -32,7 +32,7 @@ struct TransferRequest {
     // Optional: called as each target's leg ends (a leg cancelled because another answered ends
     // before the transfer does); `done` still reports every leg.
     std::function<void(std::size_t index, const TransferLegResult& result)> legEnded;
-    // ---- info: what <Forward> puts on the forwarded leg's INVITE ----
+    // info: what <Forward> puts on the forwarded leg's INVITE
     std::string displayName;  // From display name ("" = none)
     std::string userToUser;   // User-To-User of each leg without a uui of its own ("" = none)
     std::string diversionTreatment;  // "" / none, propagate, stack (the bridge adds the headers)
@@ -45,7 +45,7 @@ struct TransferOutcome {
     std::vector<TransferLegResult> legs;       // one per target, same order
 };
 
-// ---- record (issue 9) ----
+// record (issue 9)
 // A recording of the call's audio into a WAV file (CallFlowRecording.cpp asks, the SIP bridge's
 // VoiceRecorder does it).
 struct RecordingSpec {
@@ -70,7 +70,6 @@ struct RecordingResult {
         0;  // refused by the writer's full queue (silence in their place is not written)
 };
 using RecordingDone = std::function<void(RecordingResult)>;
-// ---- end record ----
 
 class CallMedia {
   public:
@@ -98,7 +97,7 @@ class CallMedia {
     // Ends the call: BYE when answered; a final error response to an inbound call not yet answered.
     virtual void hangup() = 0;
 
-    // ---- ivr (server/bridge/VoiceIvr.cpp) ----
+    // ivr (server/bridge/VoiceIvr.cpp)
     // Speaks `text` with the text-to-speech engine's `voice` ("slt", "rms", …); done when it has
     // played (synthesis runs off the call's threads). stop() interrupts it.
     virtual void speak(const std::string& text, const std::string& voice, Done done) = 0;
@@ -118,7 +117,7 @@ class CallMedia {
     virtual void forward(const TransferRequest& request, bool answerCaller,
                          std::function<void()> answered,
                          std::function<void(TransferOutcome)> done) = 0;
-    // ---- record (issue 9) ----
+    // record (issue 9)
     // Starts recording; returns its id (for pause/stop). `done` comes once, when the file is
     // closed (also when the call ends). Media without recording support refuse at once.
     // setRecordingPaused and stopRecording may be called from any thread.
@@ -131,9 +130,8 @@ class CallMedia {
     }
     virtual void setRecordingPaused(std::uint64_t id, bool paused) { (void)id, (void)paused; }
     virtual void stopRecording(std::uint64_t id) { (void)id; }
-    // ---- end record ----
 
-    // ---- conf (issue 9; server/bridge/VoiceConference.cpp) ----
+    // conf (issue 9; server/bridge/VoiceConference.cpp)
     // <Conference>: makes this call an audio participant of the WebRTC session `sessionId` of
     // `accountId` (the conference's room), so it hears and is heard by the session's other
     // members, phones and browsers. Exactly one of: joined(false, why), or joined(true, "")
@@ -147,7 +145,6 @@ class CallMedia {
         joined(false, "conferences are not supported on this call");
     }
     virtual void setConferenceAudio(bool mute, bool hold) { (void)mute, (void)hold; }
-    // ---- end conf ----
 };
 
 class CallPlacer {

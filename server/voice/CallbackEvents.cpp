@@ -102,7 +102,7 @@ json transferDisconnectEvent(const Call& call, const TransferLeg& leg, TimePoint
     return j;
 }
 
-// ---- ivr ----
+// ivr
 json gatherEvent(const Call& call, TimePoint eventTime, const std::string& digits,
                  const std::string& terminatingDigit) {
     auto j = callEvent("gather", call, eventTime);

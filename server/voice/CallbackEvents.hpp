@@ -45,7 +45,7 @@ nlohmann::json transferAnswerEvent(const Call& call, const TransferLeg& leg, Tim
 nlohmann::json transferDisconnectEvent(const Call& call, const TransferLeg& leg,
                                        TimePoint eventTime);
 
-// ---- ivr ----
+// ivr
 // Sent to a <Gather>'s gatherUrl: + digits (without the terminating digit; "" when none came),
 // terminatingDigit ("" when the Gather ended otherwise).
 nlohmann::json gatherEvent(const Call& call, TimePoint eventTime, const std::string& digits,

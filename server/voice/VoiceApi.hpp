@@ -43,13 +43,12 @@ nlohmann::json callStateJson(const Call& call);
 
 void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice);
 
-// ---- conf (issue 9) ----
+// conf (issue 9)
 // Adds Bandwidth's error fields (`type`, `description`, `id`) to a handler's ApiError replies.
 api::Handler bandwidthShaped(api::Handler handler);
 // True for application/xml and text/xml (with or without parameters).
 bool isXmlContentType(const std::string& contentType);
 // The conferences routes (ConferencesApi.cpp) over voice.conferences().
 void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice);
-// ---- end conf ----
 
 }  // namespace sb::voice

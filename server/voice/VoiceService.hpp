@@ -129,7 +129,7 @@ class VoiceService {
 
     std::string callUrl(const std::string& accountId, const std::string& callId) const;
 
-    // ---- record (issue 9) ----
+    // record (issue 9)
     // Where the recording verbs store files (set before calls start); null: recordings refused.
     void setRecordings(std::shared_ptr<RecordingStore> store) { recordings_ = std::move(store); }
     const std::shared_ptr<RecordingStore>& recordings() const { return recordings_; }
@@ -137,13 +137,11 @@ class VoiceService {
     // PUT …/calls/{callId}/recording: 404 unless the account's call; 409 when the call has no
     // <StartRecording> in progress (or has ended).
     void setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused);
-    // ---- end record ----
-    // ---- conf (issue 9): the conferences <Conference> joins (set before calls start) ----
+    // conf (issue 9): the conferences <Conference> joins (set before calls start)
     void setConferences(std::shared_ptr<ConferenceService> conferences) {
         conferences_ = std::move(conferences);
     }
     const std::shared_ptr<ConferenceService>& conferences() const { return conferences_; }
-    // ---- end conf ----
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.
     std::size_t purgeEnded(std::chrono::seconds retention);

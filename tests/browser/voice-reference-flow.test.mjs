@@ -28,7 +28,7 @@ let server;
 let trunkPort;
 const callbacks = [];
 
-// ---- The walkthrough's application server (its logic, with our URLs and credentials) ----
+// The walkthrough's application server (its logic, with our URLs and credentials)
 const accountId = ACCOUNT.id;
 const applicationId = 'reference-app';
 const voiceCallingNumber = '+15550001111';
@@ -83,7 +83,7 @@ async function callPhone(sessionId, to, answerUrl) {
 function callAnswered() {
   return BandwidthWebRTC.ApiController.generateTransferBxml(callParticipant.token);
 }
-// ---- end of the walkthrough's server ----
+// end of the walkthrough's server
 
 before(async () => {
   server = http.createServer((req, res) => {

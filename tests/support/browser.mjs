@@ -150,7 +150,7 @@ export async function selectedCandidatePairs(page) {
   });
 }
 
-// ---- static file server ----
+// static file server
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm',

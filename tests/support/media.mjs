@@ -65,7 +65,7 @@ export async function startJanus({ netns = true, ...opts } = {}) {
   return launchJanus(opts);
 }
 
-// ---- Janus WebSocket API client (janus-protocol) ----
+// Janus WebSocket API client (janus-protocol)
 // request(msg) sends one Janus API message with a fresh transaction and resolves with the first
 // reply that is not an "ack" (for plugin messages that is the asynchronous "event"); it rejects on
 // {janus:"error"} and on a plugin-level {error_code}. Messages without a pending transaction
@@ -157,7 +157,7 @@ export class JanusClient extends EventEmitter {
   }
 }
 
-// ---- SDP helpers ----
+// SDP helpers
 // Every a=candidate line as {foundation, component, transport, priority, address, port, type}.
 export function sdpCandidates(sdp) {
   return sdp.split(/\r?\n/).filter((l) => l.startsWith('a=candidate:')).map((l) => {

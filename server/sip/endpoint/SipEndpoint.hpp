@@ -104,7 +104,7 @@ struct SipConfig {
     // session it does not refresh in time is ended with BYE (§10).
     unsigned sessionExpiresSeconds = 1800;
     unsigned minSessionExpiresSeconds = 90;
-    // ---- info: DTMF in SIP INFO (SofiaInfo.cpp) ----
+    // info: DTMF in SIP INFO (SofiaInfo.cpp)
     std::size_t infoMaxBodyBytes = 256;  // a longer INFO body gets 413 (a digit needs ~30 bytes)
     unsigned infoPerSecond = 20;         // INFO requests per call per second (burst as many);
                                          // more get 503; 0 = INFO is refused (405)

@@ -116,7 +116,7 @@ void SofiaUserAgent::Impl::doHangup(const std::string& callId) {
     endLocally(*call, false);
 }
 
-// ---- helpers ----
+// helpers
 
 SofiaUserAgent::Impl::Call* SofiaUserAgent::Impl::find(const std::string& callId) {
     auto it = calls_.find(callId);

@@ -238,7 +238,7 @@ void SofiaUserAgent::Impl::finishShutdown() {
     nua_shutdown(nua_);  // completes at once with no handles busy: nua_r_shutdown 200
 }
 
-// ---- SofiaUserAgent: forwarding ----
+// SofiaUserAgent: forwarding
 
 SofiaUserAgent::SofiaUserAgent(SipConfig config, Sink sink)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(sink))) {}

@@ -120,7 +120,7 @@ class FakeMedia : public CallMedia {
     }
     void stop() override { log.push_back("stop"); }
     void hangup() override { log.push_back("hangup"); }
-    // ---- ivr ----
+    // ivr
     void speak(const std::string& text, const std::string& voice, Done done) override {
         record("speak " + voice + " " + text, std::move(done));
     }
