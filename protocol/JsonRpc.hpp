@@ -15,8 +15,8 @@ namespace sb::protocol {
 // Thrown while decoding or handling a frame; becomes a JSON-RPC error object in one place.
 class RpcError : public std::runtime_error {
   public:
-    RpcError(RpcErrorCode code, std::string message, std::string field = {})
-        : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
+    RpcError(RpcErrorCode code, const std::string& message, std::string field = {})
+        : std::runtime_error(message), code_(code), field_(std::move(field)) {}
     RpcErrorCode code() const { return code_; }
     const std::string& field() const { return field_; }
 

@@ -32,7 +32,7 @@ enum class RpcErrorCode : int {
 };
 
 // Limits of a device connection.
-inline constexpr std::size_t kMaxFrameBytes = 256 * 1024;
+inline constexpr std::size_t kMaxFrameBytes = std::size_t{256} * 1024;
 inline constexpr int kMaxFramesPerSecond = 100;
 
 }  // namespace sb::protocol

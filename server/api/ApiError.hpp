@@ -32,7 +32,7 @@ const char* errorCodeName(ErrorCode code);
 
 class ApiError : public std::runtime_error {
   public:
-    ApiError(ErrorCode code, std::string message, std::string field = {})
+    ApiError(ErrorCode code, const std::string& message, std::string field = {})
         : std::runtime_error(message), code_(code), field_(std::move(field)) {}
     ErrorCode code() const { return code_; }
     const std::string& field() const { return field_; }

@@ -24,8 +24,8 @@ struct AccountCaps {
 
 struct CallControlLimits {
     std::size_t maxParticipantsPerSession = 20;
-    state::EpochSeconds sessionLifetimeSeconds = 9 * 3600;
-    state::EpochSeconds participantLifetimeSeconds = 9 * 3600;
+    state::EpochSeconds sessionLifetimeSeconds = state::EpochSeconds{9} * 3600;
+    state::EpochSeconds participantLifetimeSeconds = state::EpochSeconds{9} * 3600;
     std::map<std::string, AccountCaps> accountCaps = {};  // accounts not listed: defaultCaps
     AccountCaps defaultCaps = {};
 };

@@ -18,7 +18,7 @@ std::size_t sequenceLength(std::string_view text, std::size_t i) {
         n = 3;
         lo = 0xA0;
     } else if (c >= 0xE1 && c <= 0xEC)
-        n = 3;
+        n = 3;  // NOLINT(bugprone-branch-clone): one branch per row of RFC 3629's table
     else if (c == 0xED) {
         n = 3;
         hi = 0x9F;

@@ -76,7 +76,7 @@ void validate(const Config& c) {
     } catch (const std::invalid_argument& e) {
         bad("sipTrunkAddresses", e.what());
     }
-    if (c.sipMaxMessageBytes < 1024 || c.sipMaxMessageBytes > 16 * 1024 * 1024)
+    if (c.sipMaxMessageBytes < 1024 || c.sipMaxMessageBytes > std::size_t{16} * 1024 * 1024)
         bad("sipMaxMessageBytes", "must be between 1024 and 16777216");
     if (c.sipTcpIdleSeconds == 0 || c.sipTcpIdleSeconds > 86400)
         bad("sipTcpIdleSeconds", "must be between 1 and 86400");
@@ -102,7 +102,7 @@ void validate(const Config& c) {
         bad("conferenceMaxMembers", "must be between 2 and 1000");
     if (c.conferenceMaxPerAccount < 1 || c.conferenceMaxPerAccount > 100000)
         bad("conferenceMaxPerAccount", "must be between 1 and 100000");
-    if (c.janusMaxMessageBytes < 64 * 1024)
+    if (c.janusMaxMessageBytes < std::size_t{64} * 1024)
         bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
     if (c.demoAccountId) {
         bool known = false;
@@ -322,7 +322,7 @@ Config loadConfigFile(const std::string& path, Config c) {
             c.sipInfoMaxBodyBytes = get<std::size_t>(v, k);  // info
         else if (k == "sipInfoPerSecond")
             c.sipInfoPerSecond = get<unsigned>(v, k);  // info
-        else if (k.rfind("_", 0) == 0 || k == "$comment") {
+        else if (k.rfind('_', 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {
             bad(k, "unknown key");

@@ -47,12 +47,13 @@ struct Config {
 
     std::optional<std::string> tokenSecret;  // unset: generated once and kept in dataDir
     std::string tokenIssuer = "switchboard";
-    std::int64_t tokenLifetimeSeconds = 9 * 3600;
-    std::int64_t sessionLifetimeSeconds = 9 * 3600;  // reference §4.7: sessions purged after 9 h
+    std::int64_t tokenLifetimeSeconds = std::int64_t{9} * 3600;
+    std::int64_t sessionLifetimeSeconds =
+        std::int64_t{9} * 3600;  // reference §4.7: sessions purged after 9 h
     std::int64_t expirySweepSeconds = 60;
     std::size_t maxParticipantsPerSession = 20;  // reference §4.7
-    std::size_t maxBodyBytes = 64 * 1024;
-    std::size_t maxHeaderBytes = 16 * 1024;
+    std::size_t maxBodyBytes = std::size_t{64} * 1024;
+    std::size_t maxHeaderBytes = std::size_t{16} * 1024;
     std::int64_t idleTimeoutSeconds = 60;
     double rateLimitPerSecond = 1000;  // per account; 0 = unlimited
     double rateLimitBurst = 2000;
@@ -92,20 +93,20 @@ struct Config {
 
     // Participants are deleted (tokens revoked, removed from their session) this long after they
     // were created, like sessions after sessionLifetimeSeconds.
-    std::int64_t participantLifetimeSeconds = 9 * 3600;
+    std::int64_t participantLifetimeSeconds = std::int64_t{9} * 3600;
     // HTTP and WebSocket limits (docs/security.md "HTTP and WebSocket"); 0 = unlimited for caps.
     std::size_t maxConnections = 10000;          // open connections, HTTP and WebSocket
     std::size_t maxConnectionsPerAddress = 256;  // of those, from one source address
     std::size_t maxUriBytes = 8192;              // request target; longer: 414
     std::int64_t headerTimeoutSeconds = 10;      // to receive a whole request header (slowloris)
     std::int64_t bodyTimeoutSeconds = 30;        // to receive a whole request body
-    std::size_t maxWebSocketMessageBytes = 256 * 1024;
+    std::size_t maxWebSocketMessageBytes = std::size_t{256} * 1024;
     std::size_t maxWebSocketQueueBytes =
-        1024 * 1024;  // unsent bytes per connection before closing it
+        std::size_t{1024} * 1024;  // unsent bytes per connection before closing it
     std::size_t maxDevicesPerParticipant =
         4;  // concurrent /v3/ connections per device token's participant
     std::size_t maxDevicesPerAccount = 1000;
-    std::size_t maxDiagnosticsBytes = 64 * 1024;  // deviceDiagnostics kept per device
+    std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;  // deviceDiagnostics kept per device
     std::size_t authMaxFailures = 10;      // wrong passwords before a lockout; 0 = no throttling
     std::int64_t authLockoutSeconds = 60;  // the failure window and the lockout
     std::size_t authThrottleAddresses = 10000;  // source addresses remembered (LRU)
@@ -113,15 +114,17 @@ struct Config {
     std::vector<std::string>
         demoCallDestinations;  // numbers /demo/call may dial ("+1555*" = prefix)
     // Outbound requests and Janus (docs/security.md "Outbound requests and Janus").
-    int callbackMaxRedirects = 10;                       // <Redirect>s in a row without time spent
-    std::size_t callbackMaxResponseBytes = 1024 * 1024;  // callback replies and PlayAudio files
-    std::size_t callbackMaxPending = 1000;               // callbacks under way, all calls
-    std::size_t callbackMaxPendingPerCall = 16;          // … for one call
-    std::size_t janusMaxMessageBytes = 1024 * 1024;  // a bigger Janus message drops the connection
+    int callbackMaxRedirects = 10;  // <Redirect>s in a row without time spent
+    std::size_t callbackMaxResponseBytes =
+        std::size_t{1024} * 1024;                // callback replies and PlayAudio files
+    std::size_t callbackMaxPending = 1000;       // callbacks under way, all calls
+    std::size_t callbackMaxPendingPerCall = 16;  // … for one call
+    std::size_t janusMaxMessageBytes =
+        std::size_t{1024} * 1024;  // a bigger Janus message drops the connection
     // ivr (SpeakSentence, PlayAudio)
     std::size_t ttsWorkers = 2;  // threads synthesizing speech and decoding audio files
     std::size_t ttsCacheBytes =
-        32 * 1024 * 1024;               // synthesized clips kept per (sentence, voice); 0 = none
+        std::size_t{32} * 1024 * 1024;  // synthesized clips kept per (sentence, voice); 0 = none
     double playAudioMaxSeconds = 3600;  // a PlayAudio file that plays longer is refused
     // callbacks (issue 9)
     std::string

@@ -11,7 +11,7 @@
 
 namespace sb::bridge {
 
-SipBridge::SipBridge(asio::any_io_executor executor, BridgeConfig config,
+SipBridge::SipBridge(const asio::any_io_executor& executor, BridgeConfig config,
                      const auth::TokenService& tokens, api::CallControl& calls,
                      std::shared_ptr<media::MediaOrchestrator> media)
     : strand_(asio::make_strand(executor)),
@@ -181,7 +181,7 @@ std::shared_ptr<SipBridge::Call> SipBridge::newCall(const std::string& callId,
 
 void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote,
                      const std::string& accountId, const std::string& participantId, bool inbound,
-                     JoinDone done) {
+                     const JoinDone& done) {
     // (Media checks the participant again when the phone attaches: it may leave meanwhile.)
     try {
         auto p = calls_.participant(accountId, participantId);
@@ -199,7 +199,7 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote,
     call->participantId = participantId;
     call->inbound = inbound;
     attach(call, [self = shared_from_this(), call, remote,
-                  done](std::optional<media::PhoneJoinFailure> failure) {
+                  done](const std::optional<media::PhoneJoinFailure>& failure) {
         if (!failure) {
             sip::LocalMedia local;
             local.address = self->config_.rtpAddress;
@@ -218,12 +218,13 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote,
 }
 
 // Makes the call's audio its participant's audio in the participant's session.
-void SipBridge::attach(const std::shared_ptr<Call>& call, JoinDone done) {
+void SipBridge::attach(const std::shared_ptr<Call>& call, const JoinDone& done) {
     const std::string callId = call->id;
     media_->attachPhone(
         callId, call->accountId, call->participantId, call->pipeline->roomPort(), call->sink,
-        [self = shared_from_this(), callId, done](std::optional<media::PhoneJoinFailure> failure,
-                                                  media::PhoneEndpoint janus) {
+        [self = shared_from_this(), callId, done](
+            const std::optional<media::PhoneJoinFailure>& failure,
+            const media::PhoneEndpoint& janus) {
             asio::post(self->strand_, [self, callId, done, failure, janus] {
                 auto it = self->active_.find(callId);
                 if (it == self->active_.end())
@@ -298,9 +299,8 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
     if (!call->voiceCallId.empty()) {
         voiceToSip_.erase(call->voiceCallId);
         // The far end hung up (or the server ended the call): the voice API sends its callback.
-        if (!hangupSip && voice_)
-            voice_->callHungUp(call->voiceCallId);
-        else if (voice_ && reason != "voice hangup")
+        // So does a hangup sent to the phone, unless the voice API asked for it.
+        if (voice_ && (!hangupSip || reason != "voice hangup"))
             voice_->callHungUp(call->voiceCallId);
     }
     auto st = call->pipeline->stats();  // atomics: readable from here

@@ -66,7 +66,7 @@ class VoiceRecorder;
 
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
   public:
-    SipBridge(boost::asio::any_io_executor executor, BridgeConfig config,
+    SipBridge(const boost::asio::any_io_executor& executor, BridgeConfig config,
               const auth::TokenService& tokens, api::CallControl& calls,
               std::shared_ptr<media::MediaOrchestrator> media);
     ~SipBridge() override;
@@ -111,11 +111,11 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     using JoinDone = std::function<void(std::optional<media::PhoneJoinFailure>)>;
     void join(const std::string& callId, const sip::RemoteMedia& remote,
               const std::string& accountId, const std::string& participantId, bool inbound,
-              JoinDone done);
+              const JoinDone& done);
     void end(const std::string& callId, const std::string& reason, bool hangupSip);
     std::shared_ptr<Call> newCall(const std::string& callId, const sip::RemoteMedia* remote,
                                   std::string& error);
-    void attach(const std::shared_ptr<Call>& call, JoinDone done);
+    void attach(const std::shared_ptr<Call>& call, const JoinDone& done);
     // INVITE through the trunk with a new pipeline's ports in the offer; the call is registered
     // under the endpoint's id. nullptr (and `error`) when no RTP port is free.
     std::shared_ptr<Call> dialOut(const std::string& pendingId, const std::string& toUri,
@@ -142,7 +142,8 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     // --- rooms: <Bridge> between two voice calls (VoiceRooms.cpp) ---
     struct BridgeLink;
     void bridgeCalls(const std::string& originId, const std::string& targetId,
-                     voice::CallMedia::Done connected, std::function<void(bool targetLeft)> ended);
+                     const voice::CallMedia::Done& connected,
+                     std::function<void(bool targetLeft)> ended);
     void unbridge(Call& leaving);
     // <Forward>: the forwarded leg answered; an unanswered inbound call is answered now (200 OK).
     void answerForwarded(Call& call);
@@ -173,11 +174,12 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     void warmSpeech();
     // SpeakSentence: synthesizes (or takes from the cache) and plays on the call `sipId`.
     void speak(const std::string& sipId, const std::string& text, const std::string& voice,
-               voice::CallMedia::Done done);
+               const voice::CallMedia::Done& done);
     // PlayAudio: decodes a fetched file off the strand and plays it on the call `sipId`.
-    void playFetched(const std::string& sipId, std::string bytes, voice::CallMedia::Done done);
+    void playFetched(const std::string& sipId, std::string bytes,
+                     const voice::CallMedia::Done& done);
     void playClip(const std::string& sipId, std::vector<std::int16_t> samples,
-                  voice::CallMedia::Done done);
+                  const voice::CallMedia::Done& done);
     std::shared_ptr<sip::media::SpeechService> speech_;
     std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
 

@@ -57,7 +57,7 @@ void SipBridge::Media::playAudio(const std::string& url,
             scope.credentials = credentials;
             bridge.http_->post(
                 scope, url, "GET", nlohmann::json::object(),
-                [weak, id, url, done](voice::CallbackResult r) {
+                [weak, id, url, done](const voice::CallbackResult& r) {
                     auto b = weak.lock();
                     if (!b) return;
                     asio::post(b->strand_, [b, id, url, done, r] {
@@ -156,7 +156,7 @@ void SipBridge::Media::transfer(const voice::TransferRequest& request,
             }
             done(outcome);
         },
-        [done](bool, std::string) { done({}); });
+        [done](bool, const std::string&) { done({}); });
 }
 
 // ivr (VoiceIvr.cpp)
@@ -241,7 +241,7 @@ void SipBridge::Media::forward(const voice::TransferRequest& request, bool answe
                 },
                 done);
         },
-        [done](bool, std::string) { done({}); });
+        [done](bool, const std::string&) { done({}); });
 }
 
 // conf (VoiceConference.cpp)

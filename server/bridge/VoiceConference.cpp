@@ -81,8 +81,9 @@ void SipBridge::joinConference(Call& call, const std::string& accountId,
     const std::string callId = call.id;
     media_->attachPhone(
         callId, accountId, link->participantId, call.pipeline->roomPort(), call.sink,
-        [self = shared_from_this(), callId, link](std::optional<media::PhoneJoinFailure> error,
-                                                  media::PhoneEndpoint janus) {
+        [self = shared_from_this(), callId, link](
+            const std::optional<media::PhoneJoinFailure>& error,
+            const media::PhoneEndpoint& janus) {
             asio::post(self->strand_, [self, callId, link, error, janus] {
                 auto it = self->active_.find(callId);
                 bool current = it != self->active_.end() && it->second->conference == link;

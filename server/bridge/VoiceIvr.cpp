@@ -28,7 +28,7 @@ namespace {
 // Runs on a worker thread: hands the clip to the strand without taking a strong reference to the
 // bridge there (were it the last one, the bridge, and the worker pool with it, would be
 // destroyed on a thread of that pool).
-void playOnStrand(std::weak_ptr<SipBridge> weak, asio::strand<asio::any_io_executor> strand,
+void playOnStrand(std::weak_ptr<SipBridge> weak, const asio::strand<asio::any_io_executor>& strand,
                   std::function<void(SipBridge&)> play) {
     asio::post(strand, [weak = std::move(weak), play = std::move(play)] {
         if (auto self = weak.lock()) play(*self);
@@ -37,7 +37,7 @@ void playOnStrand(std::weak_ptr<SipBridge> weak, asio::strand<asio::any_io_execu
 }  // namespace
 
 void SipBridge::playClip(const std::string& sipId, std::vector<std::int16_t> samples,
-                         voice::CallMedia::Done done) {
+                         const voice::CallMedia::Done& done) {
     auto it = active_.find(sipId);
     if (it == active_.end()) return done(false, "call ended");
     it->second->pipeline->play(
@@ -46,7 +46,7 @@ void SipBridge::playClip(const std::string& sipId, std::vector<std::int16_t> sam
 }
 
 void SipBridge::speak(const std::string& sipId, const std::string& text, const std::string& voice,
-                      voice::CallMedia::Done done) {
+                      const voice::CallMedia::Done& done) {
     // Issue 9, TTS start under 150 ms: the sentence plays while it is being synthesized (the
     // stream grows on a worker). Enqueued now, in order with stop(): a digit or a hang-up that
     // comes later drops it, which cancels the synthesis nobody hears any more.
@@ -64,7 +64,7 @@ void SipBridge::speak(const std::string& sipId, const std::string& text, const s
 }
 
 void SipBridge::playFetched(const std::string& sipId, std::string bytes,
-                            voice::CallMedia::Done done) {
+                            const voice::CallMedia::Done& done) {
     std::weak_ptr<SipBridge> weak = weak_from_this();
     auto strand = strand_;
     double maxSeconds = config_.playAudioMaxSeconds;

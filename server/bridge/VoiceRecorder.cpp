@@ -29,7 +29,7 @@ constexpr double kFramesPerSecond = 50;  // 20 ms ticks
 
 void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
                           const std::shared_ptr<sip::media::CallAudioPipeline>& pipeline,
-                          const voice::RecordingSpec& spec, voice::RecordingDone done) {
+                          const voice::RecordingSpec& spec, const voice::RecordingDone& done) {
     RecordingTap::Config config;
     config.layout = spec.phoneOnly       ? RecordingTap::Layout::PhoneOnly
                     : spec.channels == 2 ? RecordingTap::Layout::Split
@@ -69,17 +69,18 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
                 app::log(app::LogLevel::Warn,
                          "recording: " + std::to_string(dropped) +
                              " blocks of 20 ms dropped (the disk writer's queue was full)");
-            writer->close(file, [done, reason, digit, dropped](voice::RecordingFileResult fr) {
-                voice::RecordingResult r;
-                r.ok = fr.ok;
-                r.error = fr.error;
-                r.endReason = reasonName(reason);
-                if (reason == RecordingTap::EndReason::Digit) r.digit = digit;
-                r.durationSeconds = static_cast<double>(fr.frames) / 8000.0;
-                r.bytes = fr.bytes;
-                r.droppedFrames = dropped;
-                done(r);
-            });
+            writer->close(file,
+                          [done, reason, digit, dropped](const voice::RecordingFileResult& fr) {
+                              voice::RecordingResult r;
+                              r.ok = fr.ok;
+                              r.error = fr.error;
+                              r.endReason = reasonName(reason);
+                              if (reason == RecordingTap::EndReason::Digit) r.digit = digit;
+                              r.durationSeconds = static_cast<double>(fr.frames) / 8000.0;
+                              r.bytes = fr.bytes;
+                              r.droppedFrames = dropped;
+                              done(r);
+                          });
         });
     *holder = tap;
     {

@@ -30,7 +30,7 @@ class VoiceRecorder : public std::enable_shared_from_this<VoiceRecorder> {
     // `callId` groups a call's recordings (stopVerbRecordings). `done` runs on the writer thread.
     void start(std::uint64_t id, const std::string& callId,
                const std::shared_ptr<sip::media::CallAudioPipeline>& pipeline,
-               const voice::RecordingSpec& spec, voice::RecordingDone done);
+               const voice::RecordingSpec& spec, const voice::RecordingDone& done);
     void setPaused(std::uint64_t id, bool paused);
     void stop(std::uint64_t id);
     // Stops the call's <Record> recordings (the flow moved on); <StartRecording> ones go on.

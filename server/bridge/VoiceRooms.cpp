@@ -9,7 +9,7 @@
 namespace sb::bridge {
 
 void SipBridge::bridgeCalls(const std::string& originId, const std::string& targetId,
-                            voice::CallMedia::Done connected,
+                            const voice::CallMedia::Done& connected,
                             std::function<void(bool targetLeft)> ended) {
     auto o = active_.find(originId);
     auto t = active_.find(targetId);

@@ -49,7 +49,7 @@ constexpr std::size_t kMaxPending = 4096;
 
 class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
   public:
-    Impl(asio::strand<asio::any_io_executor> strand, std::string url, Listener listener,
+    Impl(const asio::strand<asio::any_io_executor>& strand, std::string url, Listener listener,
          std::size_t maxMessageBytes)
         : strand_(strand),
           url_(std::move(url)),
@@ -162,11 +162,11 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
         ws_ = std::make_unique<websocket::stream<beast::tcp_stream>>(strand_);
         auto self = shared_from_this();
         resolver_.async_resolve(
-            host_, port_, [self](beast::error_code ec, tcp::resolver::results_type results) {
+            host_, port_, [self](beast::error_code ec, const tcp::resolver::results_type& results) {
                 if (ec) return self->lost("resolve: " + ec.message());
                 beast::get_lowest_layer(*self->ws_).expires_after(std::chrono::seconds(5));
                 beast::get_lowest_layer(*self->ws_)
-                    .async_connect(results, [self](beast::error_code ec2, tcp::endpoint) {
+                    .async_connect(results, [self](beast::error_code ec2, const tcp::endpoint&) {
                         if (ec2) return self->lost("connect: " + ec2.message());
                         beast::get_lowest_layer(*self->ws_).expires_never();
                         self->ws_->set_option(
@@ -352,7 +352,7 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
     bool warned_ = false;
 };
 
-JanusClient::JanusClient(asio::strand<asio::any_io_executor> strand, std::string url,
+JanusClient::JanusClient(const asio::strand<asio::any_io_executor>& strand, std::string url,
                          Listener listener, std::size_t maxMessageBytes)
     : impl_(std::make_shared<Impl>(strand, std::move(url), std::move(listener), maxMessageBytes)) {}
 

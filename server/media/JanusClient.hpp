@@ -52,7 +52,7 @@ class JanusClient : public JanusPort {
     };
 
     // `maxMessageBytes`: a bigger message from Janus closes the connection (then reconnects).
-    JanusClient(boost::asio::strand<boost::asio::any_io_executor> strand, std::string url,
+    JanusClient(const boost::asio::strand<boost::asio::any_io_executor>& strand, std::string url,
                 Listener listener, std::size_t maxMessageBytes = std::size_t{1024} * 1024);
     ~JanusClient() override;
 

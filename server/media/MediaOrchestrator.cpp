@@ -25,7 +25,7 @@ class MediaOrchestrator::OfflineJanus : public JanusPort {
     void detach(HandleId) override {}
 };
 
-MediaOrchestrator::MediaOrchestrator(asio::any_io_executor executor, MediaConfig config,
+MediaOrchestrator::MediaOrchestrator(const asio::any_io_executor& executor, MediaConfig config,
                                      const Membership& membership)
     : strand_(asio::make_strand(executor)), config_(std::move(config)), membership_(membership) {}
 
@@ -80,7 +80,7 @@ MediaOrchestrator::Stats MediaOrchestrator::stats() const {
 
 void MediaOrchestrator::attachDevice(const std::string& deviceId, const std::string& accountId,
                                      const std::string& participantId,
-                                     std::shared_ptr<DeviceSink> sink) {
+                                     const std::shared_ptr<DeviceSink>& sink) {
     onStrand([deviceId, accountId, participantId, sink](MediaRooms& rooms) {
         rooms.addBrowser(deviceId, accountId, participantId, sink);
     });
@@ -98,7 +98,7 @@ void MediaOrchestrator::offer(const std::string& deviceId, std::string sdp,
         auto* d = rooms.browser(deviceId);
         if (!d)
             return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, {});
-        d->offer(std::move(sdp), std::move(aliases), std::move(reply));
+        d->offer(sdp, std::move(aliases), std::move(reply));
     });
 }
 
@@ -115,7 +115,8 @@ void MediaOrchestrator::answer(const std::string& deviceId, std::string sdp,
 
 void MediaOrchestrator::attachPhone(const std::string& callId, const std::string& accountId,
                                     const std::string& participantId, std::uint16_t forwardPort,
-                                    std::shared_ptr<PhoneSink> sink, PhoneAttached done) {
+                                    const std::shared_ptr<PhoneSink>& sink,
+                                    const PhoneAttached& done) {
     onStrand([=](MediaRooms& rooms) {
         rooms.addPhone(callId, accountId, participantId, forwardPort, sink, done);
     });
@@ -126,7 +127,7 @@ void MediaOrchestrator::detachPhone(const std::string& callId) {
 }
 
 void MediaOrchestrator::deviceDtmf(const std::string& deviceId, const std::string& tones,
-                                   MediaReply<int> reply) {
+                                   const MediaReply<int>& reply) {
     onStrand([deviceId, tones, reply](MediaRooms& rooms) {
         if (!rooms.browser(deviceId))
             return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"}, 0);

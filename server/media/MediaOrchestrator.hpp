@@ -20,7 +20,7 @@ class MediaRooms;
 
 class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator> {
   public:
-    MediaOrchestrator(boost::asio::any_io_executor executor, MediaConfig config,
+    MediaOrchestrator(const boost::asio::any_io_executor& executor, MediaConfig config,
                       const Membership& membership);
     ~MediaOrchestrator();
 
@@ -28,7 +28,7 @@ class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator>
     void stop();
 
     void attachDevice(const std::string& deviceId, const std::string& accountId,
-                      const std::string& participantId, std::shared_ptr<DeviceSink> sink);
+                      const std::string& participantId, const std::shared_ptr<DeviceSink>& sink);
     void detachDevice(const std::string& deviceId);
     // offerSdp of the publishing peer connection; `aliases` maps msid → alias.
     void offer(const std::string& deviceId, std::string sdp,
@@ -40,13 +40,14 @@ class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator>
     // receiving what the participant is subscribed to through rtp_forward to `forwardPort`.
     void attachPhone(const std::string& callId, const std::string& accountId,
                      const std::string& participantId, std::uint16_t forwardPort,
-                     std::shared_ptr<PhoneSink> sink, PhoneAttached done);
+                     const std::shared_ptr<PhoneSink>& sink, const PhoneAttached& done);
     void detachPhone(const std::string& callId);
     // DTMF crosses between browsers and phones of a session as events: a device's `sendDtmf`
     // reaches the phone legs that hear that participant (the reply counts them); a phone's digits
     // reach, as HeardDtmf, the devices that hear the phone (browsers cannot receive RFC 4733
     // events).
-    void deviceDtmf(const std::string& deviceId, const std::string& tones, MediaReply<int> reply);
+    void deviceDtmf(const std::string& deviceId, const std::string& tones,
+                    const MediaReply<int>& reply);
     void phoneDigit(const std::string& callId, char digit);
 
     // Call-control changes, applied at once to connected devices.

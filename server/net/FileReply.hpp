@@ -20,7 +20,7 @@ class FileReply : public std::enable_shared_from_this<FileReply> {
   public:
     using Response = boost::beast::http::response<boost::beast::http::buffer_body>;
     using Done = std::function<void(boost::beast::error_code)>;
-    static constexpr std::size_t kChunkBytes = 64 * 1024;
+    static constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;
 
     // `header` has status and fields set; Content-Length is set here. `headOnly`: HEAD, no body.
     FileReply(boost::beast::tcp_stream& stream, Response header,

@@ -31,7 +31,7 @@ class HttpServer::Impl {
         return pool;
     }
 
-    Impl(HttpServerOptions options, const api::Router& router, ops::Metrics& metrics)
+    Impl(const HttpServerOptions& options, const api::Router& router, ops::Metrics& metrics)
         : shared_{router, metrics, options},
           pool_(makePool(options.threads)),
           ioc_(*pool_.front()),
@@ -209,8 +209,9 @@ class HttpServer::Impl {
     std::chrono::steady_clock::time_point lastRefusedLog_{};
 };
 
-HttpServer::HttpServer(HttpServerOptions options, const api::Router& router, ops::Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+HttpServer::HttpServer(const HttpServerOptions& options, const api::Router& router,
+                       ops::Metrics& metrics)
+    : impl_(std::make_unique<Impl>(options, router, metrics)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -222,9 +223,9 @@ boost::asio::any_io_executor HttpServer::executor() const {
     return impl_->ioc_.get_executor();
 }
 
-void HttpServer::every(std::chrono::seconds period, std::function<void()> task) {
+void HttpServer::every(std::chrono::seconds period, const std::function<void()>& task) {
     auto& timer = impl_->timers_.emplace_back(impl_->ioc_);
-    impl_->schedule(timer, period, std::move(task));
+    impl_->schedule(timer, period, task);
 }
 
 void HttpServer::run(std::chrono::seconds drain) {

@@ -19,8 +19,8 @@ struct HttpServerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;
     unsigned threads = 1;
-    std::size_t maxBodyBytes = 64 * 1024;
-    std::size_t maxHeaderBytes = 16 * 1024;
+    std::size_t maxBodyBytes = std::size_t{64} * 1024;
+    std::size_t maxHeaderBytes = std::size_t{16} * 1024;
     std::chrono::seconds idleTimeout{
         60};  // waiting for the next request on a kept-alive connection
     std::chrono::seconds headerTimeout{10};  // receiving one request header (slowloris)
@@ -41,7 +41,7 @@ struct HttpServerOptions {
 
 class HttpServer {
   public:
-    HttpServer(HttpServerOptions options, const api::Router& router, ops::Metrics& metrics);
+    HttpServer(const HttpServerOptions& options, const api::Router& router, ops::Metrics& metrics);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
@@ -50,7 +50,7 @@ class HttpServer {
     std::uint16_t port() const;
     boost::asio::any_io_executor executor() const;
     // Runs `task` on the server's loop every `period`, until shutdown.
-    void every(std::chrono::seconds period, std::function<void()> task);
+    void every(std::chrono::seconds period, const std::function<void()>& task);
     // Serves until SIGINT/SIGTERM or stop(); then closes the listener and lets in-flight requests
     // finish (bounded by `drain`) before returning.
     void run(std::chrono::seconds drain = std::chrono::seconds(5));

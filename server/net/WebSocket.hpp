@@ -37,9 +37,9 @@ struct UpgradeDecision {
 using UpgradeHandler = std::function<UpgradeDecision(const api::HttpRequest&)>;
 
 struct WebSocketLimits {
-    std::size_t maxFrameBytes = 256 * 1024;
+    std::size_t maxFrameBytes = std::size_t{256} * 1024;
     int maxFramesPerSecond = 100;
-    std::size_t maxQueuedBytes = 8 * 1024 * 1024;
+    std::size_t maxQueuedBytes = std::size_t{8} * 1024 * 1024;
 };
 
 }  // namespace sb::net

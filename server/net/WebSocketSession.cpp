@@ -36,7 +36,7 @@ void WebSocketSession::guarded(const char* where, F&& step) {
     }
 }
 
-void WebSocketSession::accept(beast::http::request<beast::http::string_body> request) {
+void WebSocketSession::accept(const beast::http::request<beast::http::string_body>& request) {
     beast::get_lowest_layer(ws_).expires_never();
     // Idle timeout with protocol-level pings (RFC 6455 §5.5.2) instead of a TCP read deadline.
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -140,7 +140,7 @@ void WebSocketSession::close(std::uint16_t code, std::string reason) {
                       });
 }
 
-void WebSocketSession::doClose(std::uint16_t code, std::string reason) {
+void WebSocketSession::doClose(std::uint16_t code, const std::string& reason) {
     if (closing_) return;
     closing_ = true;
     websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);

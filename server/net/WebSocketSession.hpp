@@ -20,7 +20,7 @@ class WebSocketSession : public WsConnection,
     // `slot` is the connection-cap slot the HTTP connection held; kept until this one ends.
     WebSocketSession(boost::beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
                      WebSocketLimits limits, std::shared_ptr<void> slot);
-    void accept(boost::beast::http::request<boost::beast::http::string_body> request);
+    void accept(const boost::beast::http::request<boost::beast::http::string_body>& request);
 
     void send(std::string text) override;
     void close(std::uint16_t code, std::string reason) override;
@@ -31,7 +31,7 @@ class WebSocketSession : public WsConnection,
     void onRead(boost::beast::error_code ec, std::size_t bytes);
     void write();
     void onWrite(boost::beast::error_code ec, std::size_t bytes);
-    void doClose(std::uint16_t code, std::string reason);
+    void doClose(std::uint16_t code, const std::string& reason);
     void finish();
     // Runs `step` of a completion; anything it throws closes the connection (1011), logged once.
     template <typename F>

@@ -13,7 +13,7 @@ bool isDevicePath(const std::string& path) {
 }  // namespace
 
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
-                                       std::shared_ptr<media::MediaOrchestrator> media,
+                                       const std::shared_ptr<media::MediaOrchestrator>& media,
                                        SessionLimits limits) {
     return [&gate, media, limits](const api::HttpRequest& request) {
         net::UpgradeDecision decision;

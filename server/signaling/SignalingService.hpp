@@ -14,7 +14,7 @@
 namespace sb::signaling {
 
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
-                                       std::shared_ptr<media::MediaOrchestrator> media,
+                                       const std::shared_ptr<media::MediaOrchestrator>& media,
                                        SessionLimits limits = {});
 
 }  // namespace sb::signaling

@@ -17,7 +17,7 @@
 namespace sb::signaling {
 
 struct SessionLimits {
-    std::size_t maxDiagnosticsBytes = 64 * 1024;
+    std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;
 };
 
 class SignalingSession : public net::WsHandler,

@@ -25,7 +25,7 @@ class BxmlError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-constexpr std::size_t kMaxDocumentBytes = 64 * 1024;
+constexpr std::size_t kMaxDocumentBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMaxVerbs = 256;
 constexpr std::size_t kMaxTransferTargets = 8;  // <Transfer>: 1 to 8 PhoneNumber/SipUri
 constexpr std::size_t kMaxDtmfDigits = 50;      // <SendDtmf>

@@ -118,7 +118,7 @@ void CallFlow::stop() {
     });
 }
 
-void CallFlow::fetch(CallbackTarget target, nlohmann::json event, Reply reply) {
+void CallFlow::fetch(const CallbackTarget& target, nlohmann::json event, Reply reply) {
     // Whatever was running is superseded: Bandwidth drops a transfer's B-leg on redirect.
     if (mediaBusy_) media_->stop();
     mediaBusy_ = false;

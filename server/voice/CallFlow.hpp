@@ -135,7 +135,7 @@ class CallFlow : public std::enable_shared_from_this<CallFlow> {
     // Every callback whose reply is BXML goes out here (through sendCallback: credentials,
     // fallback URL, callbackTimeout), whatever sent it: the call, a REST redirect, or a verb.
     // `target`'s URLs are absolute (resolveTarget).
-    void fetch(CallbackTarget target, nlohmann::json event, Reply reply = Reply::Document);
+    void fetch(const CallbackTarget& target, nlohmann::json event, Reply reply = Reply::Document);
     void onDocument(const std::string& url, const CallbackResult& result, Reply reply);
     void next();
     void execute(const bxml::Verb& verb);

@@ -42,7 +42,8 @@ CallRegistry::CompiledPolicy CallRegistry::compile(const CallPolicy& policy) {
     return c;
 }
 
-CallRegistry::CallRegistry(CallPolicy defaultPolicy, std::size_t maxEndedCalls, SteadyNow now)
+CallRegistry::CallRegistry(const CallPolicy& defaultPolicy, std::size_t maxEndedCalls,
+                           SteadyNow now)
     : defaultPolicy_(compile(defaultPolicy)), maxEndedCalls_(maxEndedCalls), now_(std::move(now)) {}
 
 void CallRegistry::setPolicy(const std::string& accountId, const CallPolicy& policy) {

@@ -53,7 +53,7 @@ class CallRegistry {
 
     // `defaultPolicy` applies to accounts without their own; `maxEndedCalls` bounds how many
     // ended calls stay queryable (oldest dropped first).
-    explicit CallRegistry(CallPolicy defaultPolicy = {}, std::size_t maxEndedCalls = 10000,
+    explicit CallRegistry(const CallPolicy& defaultPolicy = {}, std::size_t maxEndedCalls = 10000,
                           SteadyNow now = SteadyClock::now);
 
     // Throws std::invalid_argument naming the pattern that is not a valid regular expression.

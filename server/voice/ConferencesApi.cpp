@@ -158,7 +158,7 @@ const std::string& conferenceIdParam(api::RequestContext& ctx) {
 }  // namespace
 
 void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
-    auto keep = voice.conferences();
+    const auto& keep = voice.conferences();
     auto* s = keep.get();
     const std::string base = std::string(kVoiceV2Prefix) + "/conferences";
     router.add(

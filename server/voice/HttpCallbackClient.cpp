@@ -109,10 +109,10 @@ class Ticket {
 
 class Delivery : public std::enable_shared_from_this<Delivery> {
   public:
-    Delivery(asio::any_io_executor ex, const HttpCallbackOptions& options, std::string accountId,
-             std::string url, HttpTarget target, http::request<http::string_body> request,
-             std::function<void(CallbackResult)> done, std::unique_ptr<Ticket> ticket,
-             std::shared_ptr<TlsContext> tls)
+    Delivery(const asio::any_io_executor& ex, const HttpCallbackOptions& options,
+             std::string accountId, std::string url, HttpTarget target,
+             http::request<http::string_body> request, std::function<void(CallbackResult)> done,
+             std::unique_ptr<Ticket> ticket, std::shared_ptr<TlsContext> tls)
         : options_(options),
           accountId_(std::move(accountId)),
           url_(std::move(url)),
@@ -157,7 +157,8 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
         });
         resolver_.async_resolve(
             target_.host, target_.port,
-            [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
+            [self = shared_from_this()](const error_code& ec,
+                                        const tcp::resolver::results_type& results) {
                 if (ec) return self->failed(ec, "resolving " + self->target_.host);
                 self->connect(results);
             });
@@ -261,7 +262,8 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
         CallbackResult r;
         r.status = static_cast<int>(res.result_int());
         r.body = std::move(res.body());
-        if (r.status >= 500) return retryOrFinish(std::move(r), "HTTP " + std::to_string(r.status));
+        if (r.status >= 500)
+            return retryOrFinish(std::move(r), "HTTP " + std::to_string(res.result_int()));
         finish(std::move(r));
     }
 

@@ -30,7 +30,8 @@ struct HttpCallbackOptions {
     std::chrono::milliseconds timeout{10000};  // per attempt: resolve, connect, send, receive
     int maxAttempts = 3;
     std::chrono::milliseconds firstBackoff{500};  // then doubled: 0.5 s, 1 s, 2 s, …
-    std::size_t maxResponseBytes = 1024 * 1024;   // BXML itself is limited to 64 KiB by the parser
+    std::size_t maxResponseBytes =
+        std::size_t{1024} * 1024;  // BXML itself is limited to 64 KiB by the parser
     std::string userAgent = "Switchboard-Voice/1.0";
     // Null: no account may reach any non-public address.
     std::shared_ptr<const OutboundPolicy> policy;

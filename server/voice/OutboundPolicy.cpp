@@ -137,6 +137,7 @@ std::string urlHost(const std::string& url) {
 
 void OutboundPolicy::allow(const std::string& accountId, const std::vector<std::string>& networks) {
     std::vector<Network> parsed;
+    parsed.reserve(networks.size());
     for (const auto& n : networks) parsed.push_back(parseNetwork(n));
     allowed_[accountId] = std::move(parsed);
 }

@@ -253,7 +253,8 @@ void Client::publish(const LocalStream& stream, const std::string& alias,
 }
 
 void Client::publishMedia(const std::string& constraintsJson, const std::string& alias,
-                          const std::string& codecPreferencesJson, Publisher::PublishDone done) {
+                          const std::string& codecPreferencesJson,
+                          const Publisher::PublishDone& done) {
     Scope scope(events_);
     if (state_ != State::Connected)
         return done(errors::invalidState("publish() needs a connected client"), {});

@@ -54,7 +54,7 @@ class Client {
                  const std::string& codecPreferencesJson, Publisher::PublishDone done);
     // getUserMedia(constraints) first, then publish the stream it gives.
     void publishMedia(const std::string& constraintsJson, const std::string& alias,
-                      const std::string& codecPreferencesJson, Publisher::PublishDone done);
+                      const std::string& codecPreferencesJson, const Publisher::PublishDone& done);
     void unpublish(std::vector<std::string> streamIds, Done done);
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);

@@ -1,5 +1,6 @@
 #include "wasm/core/Json.hpp"
 
+#include <cmath>
 #include <cstdint>
 
 namespace sb::sdk {
@@ -264,7 +265,7 @@ void dumpNumber(std::string& out, double v) {
     }
     auto whole = static_cast<std::uint64_t>(v);
     dumpUnsigned(out, whole);
-    auto micros = static_cast<std::uint64_t>((v - static_cast<double>(whole)) * 1e6 + 0.5);
+    auto micros = static_cast<std::uint64_t>(std::llround((v - static_cast<double>(whole)) * 1e6));
     if (micros == 0 || micros >= 1000000) return;
     out += '.';
     std::string frac;

@@ -112,7 +112,7 @@ void Publisher::runUnpublish(const Op& op) {
     negotiate(false, [this](const Error& e, const Json&) { finish(e); });
 }
 
-void Publisher::ensureConnection(Done done) {
+void Publisher::ensureConnection(const Done& done) {
     if (pc_) return done({});
     pc_ = peers_.create(configuration_);
     if (!pc_) return done(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
@@ -130,7 +130,7 @@ void Publisher::ensureConnection(Done done) {
     negotiate(false, [done](const Error& e, const Json&) { done(e); });
 }
 
-void Publisher::negotiate(bool iceRestart, NegotiateDone done) {
+void Publisher::negotiate(bool iceRestart, const NegotiateDone& done) {
     Watch alive = alive_.watch();
     pc_->createOffer(
         iceRestart, [this, alive, done](const Error& offerError, const std::string& offer) {
@@ -153,7 +153,8 @@ void Publisher::negotiate(bool iceRestart, NegotiateDone done) {
         });
 }
 
-void Publisher::applyAnswer(const std::string& offer, const Json& result, NegotiateDone done) {
+void Publisher::applyAnswer(const std::string& offer, const Json& result,
+                            const NegotiateDone& done) {
     std::string answer = result["sdpAnswer"].asString();
     if (answer.empty()) return done(errors::badResponse("offerSdp result has no sdpAnswer"), {});
     Watch alive = alive_.watch();

@@ -65,9 +65,9 @@ class Publisher {
     void finish(const Error& error, const StreamInfo& stream = {});
     void runPublish(const Op& op);
     void runUnpublish(const Op& op);
-    void ensureConnection(Done done);
-    void negotiate(bool iceRestart, NegotiateDone done);
-    void applyAnswer(const std::string& offer, const Json& result, NegotiateDone done);
+    void ensureConnection(const Done& done);
+    void negotiate(bool iceRestart, const NegotiateDone& done);
+    void applyAnswer(const std::string& offer, const Json& result, const NegotiateDone& done);
     Json mediaMetadata() const;
     void drop(const std::string& streamId);
     void onConnectionState(const std::string& state);

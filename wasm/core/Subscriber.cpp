@@ -18,13 +18,13 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
 
 void Subscriber::handleOffer(const Json& params) {
     Watch alive = alive_.watch();
-    queue_.push([this, alive, params](Fn<void()> finished) {
+    queue_.push([this, alive, params](const Fn<void()>& finished) {
         if (alive.expired()) return;  // closed: the queue was reset
-        apply(params, std::move(finished));
+        apply(params, finished);
     });
 }
 
-void Subscriber::apply(const Json& params, Fn<void()> finished) {
+void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
     double revision = params["sdpRevision"].asNumber(-1);
     const std::string& offer = params["sdpOffer"].asString();
     if (revision <= lastRevision_ || offer.empty()) {
@@ -62,7 +62,8 @@ void Subscriber::apply(const Json& params, Fn<void()> finished) {
         });
 }
 
-void Subscriber::sendAnswer(const std::string& answer, double revision, Fn<void()> finished) {
+void Subscriber::sendAnswer(const std::string& answer, double revision,
+                            const Fn<void()>& finished) {
     Watch alive = alive_.watch();
     pc_->setLocalDescription(
         "answer", answer, [this, alive, revision, answer, finished](const Error& localError) {

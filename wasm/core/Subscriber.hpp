@@ -40,8 +40,8 @@ class Subscriber {
     void configure(std::string configurationJson) { configuration_ = std::move(configurationJson); }
 
   private:
-    void apply(const Json& params, Fn<void()> finished);
-    void sendAnswer(const std::string& answer, double revision, Fn<void()> finished);
+    void apply(const Json& params, const Fn<void()>& finished);
+    void sendAnswer(const std::string& answer, double revision, const Fn<void()>& finished);
     void createConnection();
     void fail(const std::string& what, const Error& error, const Fn<void()>& finished);
 

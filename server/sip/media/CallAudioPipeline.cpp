@@ -19,7 +19,7 @@ std::uint32_t randomSsrc() {
 
 }  // namespace
 
-CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Config config)
+CallAudioPipeline::CallAudioPipeline(Token, const asio::any_io_executor& executor, Config config)
     : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
       timer_(strand_),
@@ -33,9 +33,9 @@ CallAudioPipeline::CallAudioPipeline(Token, asio::any_io_executor executor, Conf
     guard_.setRemote(config_.phoneRemote, Clock::now());
 }
 
-std::shared_ptr<CallAudioPipeline> CallAudioPipeline::create(asio::any_io_executor executor,
-                                                             Config config,
-                                                             std::shared_ptr<PortAllocator> ports) {
+std::shared_ptr<CallAudioPipeline> CallAudioPipeline::create(
+    const asio::any_io_executor& executor, Config config,
+    const std::shared_ptr<PortAllocator>& ports) {
     auto p = std::make_shared<CallAudioPipeline>(Token{}, executor, std::move(config));
     p->phoneSocket_ = RtpSocket::open(p->strand_, p->config_.phoneAddress, ports);
     p->roomSocket_ = RtpSocket::open(p->strand_, p->config_.roomAddress, ports);

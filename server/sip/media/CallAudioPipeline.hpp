@@ -82,9 +82,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
 
     // Opens the phone and room sockets (ports from `ports`). Throws std::runtime_error when no
     // port is free. Nothing flows until start().
-    static std::shared_ptr<CallAudioPipeline> create(boost::asio::any_io_executor executor,
+    static std::shared_ptr<CallAudioPipeline> create(const boost::asio::any_io_executor& executor,
                                                      Config config,
-                                                     std::shared_ptr<PortAllocator> ports);
+                                                     const std::shared_ptr<PortAllocator>& ports);
     ~CallAudioPipeline();
 
     std::uint16_t phonePort() const { return phonePort_; }  // for our SDP answer/offer
@@ -104,7 +104,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void onPhoneInactive(std::function<void()> handler);
     // Where the phone's audio goes (the room's remote publisher, or another call's room port when
     // two calls are bridged); nullopt: nowhere.
-    void setJanusRemote(std::optional<Endpoint> remote);
+    void setJanusRemote(const std::optional<Endpoint>& remote);
     // Makes the mixed streams exactly `streams` (new SSRCs added, missing ones removed).
     void setRoomStreams(std::vector<RoomStreamSpec> streams);
     void addRoomStream(const RoomStreamSpec& stream);
@@ -138,7 +138,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void removeTap(std::shared_ptr<AudioTap> tap);
 
     struct Token {};  // create() only; public for std::make_shared
-    CallAudioPipeline(Token, boost::asio::any_io_executor executor, Config config);
+    CallAudioPipeline(Token, const boost::asio::any_io_executor& executor, Config config);
 
   private:
     using Clock = std::chrono::steady_clock;

@@ -24,7 +24,7 @@ void CallAudioPipeline::onPhoneInactive(std::function<void()> handler) {
     });
 }
 
-void CallAudioPipeline::setJanusRemote(std::optional<Endpoint> remote) {
+void CallAudioPipeline::setJanusRemote(const std::optional<Endpoint>& remote) {
     run([remote](CallAudioPipeline& self) { self.janusRemote_ = remote; });
 }
 

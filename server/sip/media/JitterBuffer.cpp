@@ -110,7 +110,7 @@ JitterBuffer::Frame JitterBuffer::pop() {
     if (state_ == State::Idle) return f;
     if (state_ == State::Buffering) {
         ++waited_;
-        std::size_t span = static_cast<std::size_t>(seqDelta(highest_, next_) + 1);
+        std::size_t span = static_cast<std::size_t>(seqDelta(highest_, next_)) + 1;
         if (span < depth_ && waited_ < depth_) return f;
         state_ = State::Playing;
     }

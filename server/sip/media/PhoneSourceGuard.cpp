@@ -2,7 +2,7 @@
 
 namespace sb::sip::media {
 
-void PhoneSourceGuard::setRemote(std::optional<Endpoint> remote, Clock::time_point now) {
+void PhoneSourceGuard::setRemote(const std::optional<Endpoint>& remote, Clock::time_point now) {
     if (remote == sdpRemote_ && (remote_ || latched_)) return;  // the same SDP again (a refresh)
     sdpRemote_ = remote;
     remote_ = remote;

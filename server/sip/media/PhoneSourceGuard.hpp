@@ -43,7 +43,7 @@ class PhoneSourceGuard {
 
     // The phone's address from its SDP (initial, or a re-INVITE's). A new address must be
     // confirmed again by the phone's own packets.
-    void setRemote(std::optional<Endpoint> remote, Clock::time_point now);
+    void setRemote(const std::optional<Endpoint>& remote, Clock::time_point now);
     // The phone's SDP direction.
     void setDirection(bool phoneSends, bool phoneReceives, Clock::time_point now);
     // The call's media starts: the inactivity clock starts too.

@@ -13,9 +13,9 @@ namespace {
 constexpr std::size_t kMaxBindAttempts = 16;
 }
 
-std::shared_ptr<RtpSocket> RtpSocket::open(asio::any_io_executor executor,
+std::shared_ptr<RtpSocket> RtpSocket::open(const asio::any_io_executor& executor,
                                            const asio::ip::address& address,
-                                           std::shared_ptr<PortAllocator> ports) {
+                                           const std::shared_ptr<PortAllocator>& ports) {
     if (!ports) throw std::invalid_argument("RtpSocket: no port allocator");
     boost::system::error_code lastError;
     std::size_t attempts = std::min(kMaxBindAttempts, ports->capacity());
@@ -41,7 +41,7 @@ std::shared_ptr<RtpSocket> RtpSocket::open(asio::any_io_executor executor,
 
 RtpSocket::RtpSocket(Token, udp::socket socket, Endpoint local,
                      std::shared_ptr<PortAllocator> ports)
-    : socket_(std::move(socket)), local_(local), ports_(std::move(ports)) {}
+    : socket_(std::move(socket)), local_(std::move(local)), ports_(std::move(ports)) {}
 
 RtpSocket::~RtpSocket() {
     closeNow();

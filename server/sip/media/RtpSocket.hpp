@@ -27,9 +27,9 @@ class RtpSocket : public std::enable_shared_from_this<RtpSocket> {
 
     // Binds to `address` on a port from `ports`, skipping ports that another process holds.
     // Throws std::runtime_error when the range is exhausted or binding keeps failing.
-    static std::shared_ptr<RtpSocket> open(boost::asio::any_io_executor executor,
+    static std::shared_ptr<RtpSocket> open(const boost::asio::any_io_executor& executor,
                                            const boost::asio::ip::address& address,
-                                           std::shared_ptr<PortAllocator> ports);
+                                           const std::shared_ptr<PortAllocator>& ports);
     ~RtpSocket();
     RtpSocket(const RtpSocket&) = delete;
     RtpSocket& operator=(const RtpSocket&) = delete;

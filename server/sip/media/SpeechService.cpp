@@ -24,9 +24,9 @@ std::size_t bytesOf(const SpeechStream& clip) {
 }
 }  // namespace
 
-SpeechService::SpeechService(Config config, Engine engine)
+SpeechService::SpeechService(Config config, const Engine& engine)
     : config_(config),
-      engine_(engine ? std::move(engine) : Engine(&SpeechSynthesizer::stream)),
+      engine_(engine ? engine : Engine(&SpeechSynthesizer::stream)),
       pool_(std::make_unique<boost::asio::thread_pool>(config.workers == 0 ? 1 : config.workers)) {
     // Issue 9: the first caller must not pay for loading flite's voices and lexicon.
     if (!engine && config.warmUp) post([] { SpeechSynthesizer::warmUp(); });
@@ -86,7 +86,8 @@ std::unique_ptr<SpeechStream::Reader> SpeechService::speak(const std::string& te
     return reader;
 }
 
-void SpeechService::synthesize(const std::string& text, const std::string& voice, Done done) {
+void SpeechService::synthesize(const std::string& text, const std::string& voice,
+                               const Done& done) {
     std::shared_ptr<SpeechStream::Reader> reader = speak(text, voice);
     auto stream = reader->shared();
     // The reader lives in the callback (kept by the stream until it finishes): the synthesis

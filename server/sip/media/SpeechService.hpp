@@ -28,7 +28,7 @@ class SpeechService {
   public:
     struct Config {
         std::size_t workers = 2;
-        std::size_t cacheBytes = 32 * 1024 * 1024;  // 0: no cache
+        std::size_t cacheBytes = std::size_t{32} * 1024 * 1024;  // 0: no cache
         bool warmUp = true;  // the real engine only: warm flite's voices on a worker at once
         bool phrases =
             true;  // false: the whole text goes to the engine at once (the bench's baseline)
@@ -49,7 +49,7 @@ class SpeechService {
     using Engine =
         std::function<bool(const std::string& text, const std::string& voice, const Sink& sink)>;
 
-    explicit SpeechService(Config config, Engine engine = {});
+    explicit SpeechService(Config config, const Engine& engine = {});
     ~SpeechService();  // stops the synthesis in progress; streams not finished fail
     SpeechService(const SpeechService&) = delete;
     SpeechService& operator=(const SpeechService&) = delete;
@@ -59,7 +59,7 @@ class SpeechService {
     // other request shares it (the cache then does not get the sentence).
     std::unique_ptr<SpeechStream::Reader> speak(const std::string& text, const std::string& voice);
     // The whole clip, when complete (benches, tests, callers that cannot stream).
-    void synthesize(const std::string& text, const std::string& voice, Done done);
+    void synthesize(const std::string& text, const std::string& voice, const Done& done);
     // Runs other CPU-bound media work (decoding and resampling a PlayAudio file) on the workers.
     void post(std::function<void()> task);
     Stats stats() const;

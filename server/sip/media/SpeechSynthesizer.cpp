@@ -58,7 +58,7 @@ int onAudio(const cst_wave* w, int start, int size, int, cst_audio_streaming_inf
     if (!feed->resampler) feed->resampler = std::make_unique<Resampler>(w->sample_rate);
     std::vector<float> in(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i)
-        in[static_cast<std::size_t>(i)] = w->samples[start + i] / 32768.0f;
+        in[static_cast<std::size_t>(i)] = static_cast<float>(w->samples[start + i]) / 32768.0f;
     std::vector<std::int16_t> pcm;
     feed->resampler->push(in.data(), in.size(), pcm);
     // The resampler gives floats back as int16 at unity: apply the voice's gain on the way out.
