@@ -8,9 +8,6 @@
 namespace sb::media {
 
 namespace {
-constexpr int kMaxNoSuchFeedRetries = 20;  // a feed Janus does not list yet: asked again, …
-constexpr auto kNoSuchFeedDelay = std::chrono::milliseconds(100);  // … for 2 s in all
-
 MediaError mediaServer(const std::string& why) {
     return {MediaError::Kind::MediaServer, why};
 }
@@ -18,11 +15,6 @@ MediaError mediaServer(const std::string& why) {
 template <class T>
 void fail(MediaReply<T>& reply, MediaError error) {
     if (auto r = std::exchange(reply, nullptr)) r(std::move(error), T{});
-}
-
-template <class Actions, class A>
-bool has(const Actions& actions, A a) {
-    return std::find(actions.begin(), actions.end(), a) != actions.end();
 }
 }  // namespace
 
@@ -49,7 +41,7 @@ bool BrowserLeg::receives(std::uint64_t feed) const {
 
 void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string> aliases,
                        MediaReply<PublishAnswer> reply) {
-    if (has(next(pub_, PubEvent::Offer).actions, PubAction::RejectBusy))
+    if (isBusy(pub_))
         return reply(
             MediaError{MediaError::Kind::Busy, "the previous offer is still being negotiated"}, {});
     auto p = host_.participant(accountId_, participantId_);
@@ -61,13 +53,12 @@ void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string
                                 "participant is not in a session: add it first"},
                      {});
     if (!pubSession_.empty() && pubSession_ != *p->sessionId) leave();  // moved: a new room
-    static std::uint64_t sequence = 0;
     pending_ = PendingOffer{planOffer(sdp, p->publishPermissions),
                             std::move(aliases),
                             {},
                             std::move(reply),
                             *p->sessionId,
-                            ++sequence};
+                            host_.newOfferSequence()};
     onPub(PubEvent::Offer);
 }
 
@@ -209,11 +200,6 @@ void BrowserLeg::onSub(SubEvent event) {
             case SubAction::Request:
                 request();
                 break;
-            case SubAction::RetryLater:
-                host_.after(kNoSuchFeedDelay, [host = host_.self(), id = id_] {
-                    if (auto* leg = host->browser(id)) leg->refresh();
-                });
-                break;
             case SubAction::SendOffer:
                 if (replyOffer_) sendOffer(*std::exchange(replyOffer_, std::nullopt));
                 break;
@@ -259,23 +245,24 @@ void BrowserLeg::request() {
         host_.videoRoom().update(subHandle_, add, remove, onReplyFor(subHandle_));
         return;
     }
-    host_.videoRoom().attach([host = host_.self(), id = id_, sessionId, roomId = room->roomId](
-                                 std::optional<JanusError> error, HandleId h) {
-        auto* leg = host->browser(id);
-        if (!leg || leg->subHandle_ || leg->sub_.phase != SubPhase::Requesting) {
-            if (!error) host->videoRoom().detach(h);
-            return;
-        }
-        if (error) {
-            app::log(app::LogLevel::Warn, "media: cannot attach subscriber: " + error->reason);
-            return leg->onSub(SubEvent::ReplyFailed);
-        }
-        leg->subHandle_ = h;
-        leg->subSession_ = sessionId;
-        host->ownHandle(h, id);
-        ++host->stats().subscribers;
-        host->videoRoom().join(h, roomId, leg->asked_, leg->onReplyFor(h));
-    });
+    // A new subscriber handle: VideoRoom attaches it, joins, and retries a 428 on a fresh one.
+    host_.videoRoom().subscribe(
+        room->roomId, asked_,
+        [host = host_.self(), id = id_, sessionId](std::optional<JanusError> error,
+                                                   Subscribed subscribed) {
+            auto* leg = host->browser(id);
+            if (!leg || leg->subHandle_ || leg->sub_.phase != SubPhase::Requesting) {
+                if (!error) host->videoRoom().detach(subscribed.handle);
+                return;
+            }
+            if (!error) {
+                leg->subHandle_ = subscribed.handle;
+                leg->subSession_ = sessionId;
+                host->ownHandle(subscribed.handle, id);
+                ++host->stats().subscribers;
+            }
+            leg->onReply(std::move(error), std::move(subscribed.offer));
+        });
 }
 
 VideoRoom::Done<std::optional<SubscriberOffer>> BrowserLeg::onReplyFor(HandleId handle) {
@@ -283,27 +270,26 @@ VideoRoom::Done<std::optional<SubscriberOffer>> BrowserLeg::onReplyFor(HandleId 
                                                    std::optional<SubscriberOffer> offer) {
         auto* leg = host->browser(id);
         if (!leg || leg->subHandle_ != handle) return;  // the handle was replaced meanwhile
-        if (error) {
-            // A handle that receives nothing is not worth keeping (a failed join leaves it
-            // unjoined): the next request starts on a fresh one.
-            if (leg->subscribed_.empty()) leg->dropSubscriber();
-            if (error->noSuchFeed() && leg->noSuchFeedRetries_ < kMaxNoSuchFeedRetries) {
-                ++leg->noSuchFeedRetries_;
-                return leg->onSub(SubEvent::ReplyNoSuchFeed);
-            }
-            app::log(app::LogLevel::Warn,
-                     "media: subscription update for device " + id + " failed: " + error->reason);
-            return leg->onSub(SubEvent::ReplyFailed);
-        }
-        leg->noSuchFeedRetries_ = 0;
-        if (!offer) {
-            leg->subscribed_ = leg->asked_;
-            host->subscriptionsChanged();
-            return leg->onSub(SubEvent::ReplyNoOffer);
-        }
-        leg->replyOffer_ = std::move(offer);
-        leg->onSub(SubEvent::ReplyOffer);
+        leg->onReply(std::move(error), std::move(offer));
     };
+}
+
+void BrowserLeg::onReply(std::optional<JanusError> error, std::optional<SubscriberOffer> offer) {
+    if (error) {
+        // A handle that receives nothing is not worth keeping (a failed update may leave it
+        // so): the next request starts on a fresh one.
+        if (subscribed_.empty()) dropSubscriber();
+        app::log(app::LogLevel::Warn,
+                 "media: subscription update for device " + id_ + " failed: " + error->reason);
+        return onSub(SubEvent::ReplyFailed);
+    }
+    if (!offer) {
+        subscribed_ = asked_;
+        host_.subscriptionsChanged();
+        return onSub(SubEvent::ReplyNoOffer);
+    }
+    replyOffer_ = std::move(offer);
+    onSub(SubEvent::ReplyOffer);
 }
 
 void BrowserLeg::sendOffer(const SubscriberOffer& offer) {
@@ -338,7 +324,7 @@ void BrowserLeg::sendOffer(const SubscriberOffer& offer) {
 }
 
 void BrowserLeg::answer(std::string sdp, MediaReply<bool> reply) {
-    if (!subHandle_ || has(next(sub_, SubEvent::DeviceAnswer).actions, SubAction::RejectAnswer))
+    if (!subHandle_ || !awaitsAnswer(sub_))
         return reply(
             MediaError{MediaError::Kind::NotConnected, "no sdpOffer is waiting for an answer"},
             false);

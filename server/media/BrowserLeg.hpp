@@ -76,6 +76,7 @@ class BrowserLeg {
     void onSub(SubEvent event);
     void request();
     VideoRoom::Done<std::optional<SubscriberOffer>> onReplyFor(HandleId handle);
+    void onReply(std::optional<JanusError> error, std::optional<SubscriberOffer> offer);
     void sendOffer(const SubscriberOffer& offer);
     void startSubscriber();
     void dropSubscriber();
@@ -105,7 +106,6 @@ class BrowserLeg {
     std::optional<std::string> answerSdp_;
     MediaReply<bool> answerReply_;
     int revision_ = 0;
-    int noSuchFeedRetries_ = 0;
 };
 
 }  // namespace sb::media

@@ -3,7 +3,6 @@
 // session, what a participant should receive, and a way to reach itself again from a callback
 // (legs never capture `this`: a Janus reply may arrive after the leg is gone).
 
-#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -90,7 +89,10 @@ class LegHost {
     virtual BrowserLeg* browser(const std::string& deviceId) = 0;
     virtual PhoneLeg* phone(const std::string& callId) = 0;
     virtual void releasePhone(const std::string& callId) = 0;
-    virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
+    // Numbers a browser's publish offer, so a reply to an older offer is told apart. Unique in the
+    // registry, not per leg: a device that reconnects gets a new leg under the same id, and a
+    // reply meant for the old leg must not match the new one's offer.
+    virtual std::uint64_t newOfferSequence() = 0;
     // Captured by a leg's asynchronous steps (Janus replies, timers): keeps the host alive.
     virtual std::shared_ptr<LegHost> self() = 0;
 };

@@ -45,7 +45,7 @@ PubStep next(PubState s, PubEvent e) {
         case P::ConfiguringLive:
             break;
     }
-    // An offer is in flight.
+    // An offer is in flight (isBusy).
     switch (e) {
         case PubEvent::Offer:
             return {s, {PA::RejectBusy}};
@@ -74,6 +74,10 @@ bool isLive(PubState s) {
 }
 bool hasHandle(PubState s) {
     return s != P::Detached && s != P::Attaching;
+}
+bool isBusy(PubState s) {
+    return s == P::Attaching || s == P::Publishing || s == P::Configuring ||
+           s == P::ConfiguringLive;
 }
 
 // subscriber
@@ -112,7 +116,7 @@ SubStep next(SubState s, SubEvent e) {
             s.janusOfferQueued = true;
             return {s, {}};
         case SubEvent::DeviceAnswer:
-            if (s.phase != S::Offered) return {s, {SA::RejectAnswer}};
+            if (!awaitsAnswer(s)) return {s, {SA::RejectAnswer}};
             s.phase = S::Starting;
             return {s, {SA::Start}};
         case SubEvent::Hangup:
@@ -131,14 +135,15 @@ SubStep next(SubState s, SubEvent e) {
         case SubEvent::ReplyFailed:
             if (s.phase != S::Requesting) return {s, {}};
             return drain(s);
-        case SubEvent::ReplyNoSuchFeed:
-            if (s.phase != S::Requesting) return {s, {}};
-            return drain(s, {SA::RetryLater});
         case SubEvent::Started:
             if (s.phase != S::Starting) return {s, {}};
             return drain(s);
     }
     return {s, {}};
+}
+
+bool awaitsAnswer(const SubState& s) {
+    return s.phase == S::Offered;
 }
 
 // phone

@@ -42,6 +42,7 @@ struct PubStep {
 PubStep next(PubState state, PubEvent event);
 bool isLive(PubState state);     // its streams may be subscribed to
 bool hasHandle(PubState state);  // a Janus handle is held
+bool isBusy(PubState state);     // an offer is in flight: another one is refused (RejectBusy)
 
 // a browser's subscriber PeerConnection (VideoRoom multistream subscriber handle)
 
@@ -62,20 +63,18 @@ struct SubState {
     }
 };
 enum class SubEvent {
-    Refresh,          // what it should receive may have changed
-    NothingToAsk,     // Refresh found it already receives exactly that
-    ReplyOffer,       // join/update answered with an offer
-    ReplyNoOffer,     // join/update answered: nothing to renegotiate
-    ReplyFailed,      // join/update failed
-    ReplyNoSuchFeed,  // join/update named a feed not yet in the room (428): ask again shortly
-    JanusOffer,       // Janus sent an offer on its own
-    DeviceAnswer,     // the device answered our sdpOffer
-    Started,          // Janus took the answer (or refused it: the device is told either way)
-    Hangup,           // Janus closed the subscriber PeerConnection
+    Refresh,       // what it should receive may have changed
+    NothingToAsk,  // Refresh found it already receives exactly that
+    ReplyOffer,    // join/update answered with an offer
+    ReplyNoOffer,  // join/update answered: nothing to renegotiate
+    ReplyFailed,   // join/update failed (a 428 only once VideoRoom's retries ran out)
+    JanusOffer,    // Janus sent an offer on its own
+    DeviceAnswer,  // the device answered our sdpOffer
+    Started,       // Janus took the answer (or refused it: the device is told either way)
+    Hangup,        // Janus closed the subscriber PeerConnection
 };
 enum class SubAction {
     Request,         // compute what it should receive and ask Janus (or report NothingToAsk)
-    RetryLater,      // Refresh again after a short delay
     SendOffer,       // send the reply's offer to the device
     SendJanusOffer,  // send the offer Janus made on its own (the event's, or the queued one)
     DropJanusOffer,  // our reply's offer is newer than the queued one
@@ -88,6 +87,7 @@ struct SubStep {
     std::vector<SubAction> actions;
 };
 SubStep next(SubState state, SubEvent event);
+bool awaitsAnswer(const SubState& state);  // an sdpOffer is with the device (else RejectAnswer)
 
 // a phone leg (remote publisher in, rtp_forwards out)
 

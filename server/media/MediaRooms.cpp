@@ -21,8 +21,9 @@ std::uint64_t randomRoomId() {
 MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership,
                        MediaConfig config, Scheduler scheduler)
     : janus_(std::move(janus)),
-      videoRoom_(*janus_,
-                 RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom}),
+      videoRoom_(janus_,
+                 RoomOptions{config.roomSecret, config.adminKey, config.maxPublishersPerRoom},
+                 scheduler),
       membership_(membership),
       config_(std::move(config)),
       scheduler_(std::move(scheduler)) {}

@@ -20,7 +20,7 @@ namespace sb::media {
 
 class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRooms> {
   public:
-    using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
+    using Scheduler = media::Scheduler;
 
     // Keeps `janus` alive as long as a Janus reply can still reach the registry.
     MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership, MediaConfig config,
@@ -72,9 +72,7 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     BrowserLeg* browser(const std::string& deviceId) override;
     PhoneLeg* phone(const std::string& callId) override;
     void releasePhone(const std::string& callId) override;
-    void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
-        scheduler_(delay, std::move(fn));
-    }
+    std::uint64_t newOfferSequence() override { return ++offerSequence_; }
     std::shared_ptr<LegHost> self() override { return shared_from_this(); }
 
   private:
@@ -96,6 +94,9 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     };
 
     void reap();
+    void after(std::chrono::milliseconds delay, std::function<void()> fn) {
+        scheduler_(delay, std::move(fn));
+    }
     // The ids of the legs that match: taken before acting, as acting may remove legs.
     std::vector<std::string> browsersWhere(
         const std::function<bool(const std::unique_ptr<BrowserLeg>&)>& pred) const;
@@ -121,6 +122,7 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     std::map<HandleId, std::string> owners_;  // handle → browser device id
     std::vector<Retired> retired_;  // publisher handles waiting until nobody receives their feed
     bool reapScheduled_ = false;
+    std::uint64_t offerSequence_ = 0;  // the last number newOfferSequence gave
     MediaStats stats_;
 };
 

@@ -7,11 +7,6 @@
 
 namespace sb::media {
 
-namespace {
-constexpr int kMaxNoSuchFeedRetries = 20;                          // per call, …
-constexpr auto kNoSuchFeedDelay = std::chrono::milliseconds(100);  // … 2 s in all
-}  // namespace
-
 PhoneLeg::PhoneLeg(LegHost& host, std::string callId, std::string accountId,
                    std::string participantId, std::uint16_t forwardPort,
                    std::shared_ptr<PhoneSink> sink)
@@ -155,16 +150,9 @@ void PhoneLeg::applyForwards() {
                                                          streamId);
                 } else if (!error) {
                     leg->forwards_[fm] = {streamId, ssrc};
-                    leg->noSuchFeedRetries_ = 0;
                     ++host->stats().forwarders;
-                } else if (error->noSuchFeed() && leg->noSuchFeedRetries_ < kMaxNoSuchFeedRetries) {
-                    // A remote publisher answered but not yet in its room: the next refresh asks
-                    // again, as the forward is still wanted and not made.
-                    ++leg->noSuchFeedRetries_;
-                    host->after(kNoSuchFeedDelay, [host, id] {
-                        if (auto* again = host->phone(id)) again->refresh();
-                    });
                 } else {
+                    // (A 428 was retried by VideoRoom first.)
                     app::log(app::LogLevel::Warn,
                              "media: rtp_forward for call " + id + " failed: " + error->reason);
                 }

@@ -60,7 +60,6 @@ class PhoneLeg {
     std::vector<PublishedTrack> tracks_;
     std::map<FeedMid, Forward> forwards_;
     std::uint32_t nextSsrc_ = 0x5b000000;
-    int noSuchFeedRetries_ = 0;
     std::string endReason_;
 };
 

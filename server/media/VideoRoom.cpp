@@ -32,14 +32,46 @@ SubscriberOffer offerOf(const json& data, const json& jsep) {
     }
     return offer;
 }
+
+// One attempt after another, `policy.delay` apart, until Janus answers anything but 428 or
+// `policy.retries` retries were made; `done` gets that last reply. Captures no VideoRoom: a retry
+// may be due after the registry that owns the VideoRoom is gone.
+void retrying(const Scheduler& schedule, NoSuchFeedRetry policy,
+              const std::function<void(JanusCallback)>& attempt, const JanusCallback& done,
+              int retried) {
+    attempt([schedule, policy, attempt, done, retried](const JanusReply& r) {
+        if (r.ok || r.code != janus::kNoSuchFeed) return done(r);
+        if (retried >= policy.retries) {
+            JanusReply last = r;
+            last.error += " (asked " + std::to_string(retried + 1) + " times)";
+            return done(last);
+        }
+        schedule(policy.delay, [schedule, policy, attempt, done, retried] {
+            retrying(schedule, policy, attempt, done, retried + 1);
+        });
+    });
+}
+
+std::optional<SubscriberOffer> subscriberReply(const JanusReply& r) {
+    if (!r.jsep.is_object()) return std::nullopt;  // nothing to renegotiate
+    return offerOf(r.data, r.jsep);
+}
 }  // namespace
 
 bool JanusError::noSuchFeed() const {
     return code == janus::kNoSuchFeed;
 }
 
-VideoRoom::VideoRoom(JanusPort& janus, RoomOptions options)
-    : janus_(janus), options_(std::move(options)) {}
+VideoRoom::VideoRoom(std::shared_ptr<JanusPort> janus, RoomOptions options, Scheduler scheduler,
+                     NoSuchFeedRetry retry)
+    : janus_(std::move(janus)),
+      options_(std::move(options)),
+      scheduler_(std::move(scheduler)),
+      retry_(retry) {}
+
+void VideoRoom::withRetry(Attempt attempt, JanusCallback done) const {
+    retrying(scheduler_, retry_, attempt, done, 0);
+}
 
 json VideoRoom::authorized(json body, bool admin) const {
     body["secret"] = options_.secret;
@@ -48,14 +80,15 @@ json VideoRoom::authorized(json body, bool admin) const {
 }
 
 void VideoRoom::attach(Done<HandleId> done) {
-    janus_.attach(kPlugin, [done = std::move(done)](bool ok, HandleId h, const std::string& error) {
-        if (!ok) return done(JanusError{0, error}, 0);
-        done(std::nullopt, h);
-    });
+    janus_->attach(kPlugin,
+                   [done = std::move(done)](bool ok, HandleId h, const std::string& error) {
+                       if (!ok) return done(JanusError{0, error}, 0);
+                       done(std::nullopt, h);
+                   });
 }
 
 void VideoRoom::detach(HandleId handle) {
-    janus_.detach(handle);
+    janus_->detach(handle);
 }
 
 void VideoRoom::createRoom(HandleId control, std::uint64_t room, const std::string& description,
@@ -64,15 +97,15 @@ void VideoRoom::createRoom(HandleId control, std::uint64_t room, const std::stri
               {"description", description}, {"publishers", options_.maxPublishers},
               {"audiocodec", "opus,pcmu"},  {"videocodec", "vp8,h264"},
               {"permanent", false},         {"is_private", true}};
-    janus_.message(control, authorized(std::move(body), true), nullptr,
-                   [done = std::move(done)](const JanusReply& r) {
-                       done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
-                   });
+    janus_->message(control, authorized(std::move(body), true), nullptr,
+                    [done = std::move(done)](const JanusReply& r) {
+                        done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
+                    });
 }
 
 void VideoRoom::destroyRoom(HandleId control, std::uint64_t room) {
     json body{{"request", "destroy"}, {"room", room}};
-    janus_.message(control, authorized(std::move(body), false), nullptr, [](const JanusReply&) {});
+    janus_->message(control, authorized(std::move(body), false), nullptr, [](const JanusReply&) {});
 }
 
 void VideoRoom::publish(HandleId handle, PublishMode mode, std::uint64_t room,
@@ -94,39 +127,49 @@ void VideoRoom::publish(HandleId handle, PublishMode mode, std::uint64_t room,
             break;
     }
     json jsep{{"type", "offer"}, {"sdp", offerSdp}};
-    janus_.message(handle, std::move(body), std::move(jsep),
-                   [done = std::move(done)](const JanusReply& r) {
-                       if (!r.ok) return done(errorOf(r), {});
-                       if (!r.jsep.is_object())
-                           return done(JanusError{0, "no answer from the media server"}, {});
-                       PublisherAnswer answer;
-                       // parseReply checked the jsep; the publisher id ("id", a positive integer)
-                       // is ours to check.
-                       answer.feed = janus::uintAt(r.data, "id");
-                       if (r.data.contains("id") && (!answer.feed || *answer.feed == 0))
-                           return done(JanusError{0, janus::kMalformed}, {});
-                       answer.sdp = janus::stringAt(r.jsep, "sdp").value_or("");
-                       done(std::nullopt, std::move(answer));
-                   });
+    janus_->message(handle, std::move(body), std::move(jsep),
+                    [done = std::move(done)](const JanusReply& r) {
+                        if (!r.ok) return done(errorOf(r), {});
+                        if (!r.jsep.is_object())
+                            return done(JanusError{0, "no answer from the media server"}, {});
+                        PublisherAnswer answer;
+                        // parseReply checked the jsep; the publisher id ("id", a positive integer)
+                        // is ours to check.
+                        answer.feed = janus::uintAt(r.data, "id");
+                        if (r.data.contains("id") && (!answer.feed || *answer.feed == 0))
+                            return done(JanusError{0, janus::kMalformed}, {});
+                        answer.sdp = janus::stringAt(r.jsep, "sdp").value_or("");
+                        done(std::nullopt, std::move(answer));
+                    });
 }
 
-void VideoRoom::subscriberRequest(HandleId handle, json body,
-                                  Done<std::optional<SubscriberOffer>> done) {
-    janus_.message(handle, std::move(body), nullptr, [done = std::move(done)](const JanusReply& r) {
-        if (!r.ok) return done(errorOf(r), std::nullopt);
-        if (!r.jsep.is_object()) return done(std::nullopt, std::nullopt);  // nothing to renegotiate
-        done(std::nullopt, offerOf(r.data, r.jsep));
-    });
-}
-
-void VideoRoom::join(HandleId handle, std::uint64_t room, const std::set<FeedMid>& streams,
-                     Done<std::optional<SubscriberOffer>> done) {
-    subscriberRequest(handle,
-                      {{"request", "join"},
-                       {"ptype", "subscriber"},
-                       {"room", room},
-                       {"streams", streamList(streams)}},
-                      std::move(done));
+void VideoRoom::subscribe(std::uint64_t room, const std::set<FeedMid>& streams,
+                          Done<Subscribed> done) {
+    const json body{{"request", "join"},
+                    {"ptype", "subscriber"},
+                    {"room", room},
+                    {"streams", streamList(streams)}};
+    auto handle = std::make_shared<HandleId>(0);  // the current attempt's
+    withRetry(
+        [janus = janus_, body, handle](const JanusCallback& reply) {
+            janus->attach(kPlugin, [janus, body, handle, reply](bool ok, HandleId h,
+                                                                const std::string& error) {
+                if (!ok) {
+                    JanusReply failed;
+                    failed.error = error;
+                    return reply(failed);
+                }
+                *handle = h;
+                janus->message(h, body, nullptr, [janus, h, reply](const JanusReply& r) {
+                    if (!r.ok) janus->detach(h);  // unjoined: of no use to anyone
+                    reply(r);
+                });
+            });
+        },
+        [handle, done = std::move(done)](const JanusReply& r) {
+            if (!r.ok) return done(errorOf(r), {});
+            done(std::nullopt, Subscribed{*handle, subscriberReply(r)});
+        });
 }
 
 void VideoRoom::update(HandleId handle, const std::set<FeedMid>& add,
@@ -134,15 +177,20 @@ void VideoRoom::update(HandleId handle, const std::set<FeedMid>& add,
     json body{{"request", "update"}};
     if (!add.empty()) body["subscribe"] = streamList(add);
     if (!remove.empty()) body["unsubscribe"] = streamList(remove);
-    subscriberRequest(handle, std::move(body), std::move(done));
+    withRetry([janus = janus_, handle, body = std::move(body)](
+                  const JanusCallback& reply) { janus->message(handle, body, nullptr, reply); },
+              [done = std::move(done)](const JanusReply& r) {
+                  if (!r.ok) return done(errorOf(r), std::nullopt);
+                  done(std::nullopt, subscriberReply(r));
+              });
 }
 
 void VideoRoom::start(HandleId handle, const std::string& answerSdp, Ack done) {
     json jsep{{"type", "answer"}, {"sdp", answerSdp}};
-    janus_.message(handle, {{"request", "start"}}, std::move(jsep),
-                   [done = std::move(done)](const JanusReply& r) {
-                       done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
-                   });
+    janus_->message(handle, {{"request", "start"}}, std::move(jsep),
+                    [done = std::move(done)](const JanusReply& r) {
+                        done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
+                    });
 }
 
 void VideoRoom::addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface,
@@ -156,19 +204,19 @@ void VideoRoom::addRemotePublisher(HandleId control, std::uint64_t room, const s
               {"port", 0},
               {"streams",
                json::array({{{"type", "audio"}, {"mindex", 0}, {"mid", "0"}, {"codec", "pcmu"}}})}};
-    janus_.message(control, authorized(std::move(body), true), nullptr,
-                   [done = std::move(done), iface](const JanusReply& r) {
-                       if (!r.ok) return done(errorOf(r), {});
-                       auto id = janus::uintAt(r.data, "id");
-                       auto port = janus::uintAt(r.data, "port");
-                       if (!id || !port || *port == 0 || *port > 65535)
-                           return done(JanusError{0, janus::kMalformed}, {});
-                       RemotePublisher remote;
-                       remote.id = *id;
-                       remote.host = janus::stringAt(r.data, "ip").value_or(iface);
-                       remote.port = static_cast<std::uint16_t>(*port);
-                       done(std::nullopt, std::move(remote));
-                   });
+    janus_->message(control, authorized(std::move(body), true), nullptr,
+                    [done = std::move(done), iface](const JanusReply& r) {
+                        if (!r.ok) return done(errorOf(r), {});
+                        auto id = janus::uintAt(r.data, "id");
+                        auto port = janus::uintAt(r.data, "port");
+                        if (!id || !port || *port == 0 || *port > 65535)
+                            return done(JanusError{0, janus::kMalformed}, {});
+                        RemotePublisher remote;
+                        remote.id = *id;
+                        remote.host = janus::stringAt(r.data, "ip").value_or(iface);
+                        remote.port = static_cast<std::uint16_t>(*port);
+                        done(std::nullopt, std::move(remote));
+                    });
 }
 
 void VideoRoom::rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream,
@@ -180,16 +228,16 @@ void VideoRoom::rtpForward(HandleId control, std::uint64_t room, const FeedMid& 
               {"host", host},
               {"host_family", "ipv4"},
               {"streams", json::array({{{"mid", stream.second}, {"port", port}, {"ssrc", ssrc}}})}};
-    janus_.message(control, authorized(std::move(body), true), nullptr,
-                   [done = std::move(done)](const JanusReply& r) {
-                       if (!r.ok) return done(errorOf(r), 0);
-                       const auto& forwarders = janus::arrayAt(r.data, "forwarders");
-                       auto streamId = forwarders.empty()
-                                           ? std::nullopt
-                                           : janus::uintAt(forwarders[0], "stream_id");
-                       if (!streamId) return done(JanusError{0, janus::kMalformed}, 0);
-                       done(std::nullopt, *streamId);
-                   });
+    withRetry([janus = janus_, control, body = authorized(std::move(body), true)](
+                  const JanusCallback& reply) { janus->message(control, body, nullptr, reply); },
+              [done = std::move(done)](const JanusReply& r) {
+                  if (!r.ok) return done(errorOf(r), 0);
+                  const auto& forwarders = janus::arrayAt(r.data, "forwarders");
+                  auto streamId =
+                      forwarders.empty() ? std::nullopt : janus::uintAt(forwarders[0], "stream_id");
+                  if (!streamId) return done(JanusError{0, janus::kMalformed}, 0);
+                  done(std::nullopt, *streamId);
+              });
 }
 
 void VideoRoom::stopRtpForward(HandleId control, std::uint64_t room, std::uint64_t feed,
@@ -198,7 +246,7 @@ void VideoRoom::stopRtpForward(HandleId control, std::uint64_t room, std::uint64
               {"room", room},
               {"publisher_id", feed},
               {"stream_id", streamId}};
-    janus_.message(control, authorized(std::move(body), true), nullptr, [](const JanusReply&) {});
+    janus_->message(control, authorized(std::move(body), true), nullptr, [](const JanusReply&) {});
 }
 
 HandleEvent VideoRoom::readEvent(const json& msg) {

@@ -4,8 +4,10 @@
 // typed errors; a reply of the wrong shape is an error (janus::kMalformed), never an exception.
 // Requests follow the VideoRoom API of Janus 1.1 (plugins/janus_videoroom.c, "multistream").
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -61,6 +63,25 @@ struct RoomOptions {
     int maxPublishers = 20;
 };
 
+// Runs a function after a delay: a timer on the media strand in the server, a queue the test runs
+// in unit tests.
+using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
+
+// Janus answers 428 (no such feed) to a subscription or rtp_forward naming a publisher it does not
+// list yet: we learn of a publisher's "webrtcup" on its handle, and VideoRoom may not have made
+// the feed subscribable by then. Such a request is sent again after `delay`, at most `retries`
+// times (2 s in all by default); then its caller gets the 428.
+struct NoSuchFeedRetry {
+    int retries = 20;
+    std::chrono::milliseconds delay{100};
+};
+
+// A new multistream subscriber: its handle, and the offer of its join.
+struct Subscribed {
+    HandleId handle = 0;
+    std::optional<SubscriberOffer> offer;
+};
+
 class VideoRoom {
   public:
     template <class T>
@@ -68,7 +89,9 @@ class VideoRoom {
     using Ack = std::function<void(std::optional<JanusError>)>;
     enum class PublishMode { JoinAndConfigure, Publish, Configure };
 
-    VideoRoom(JanusPort& janus, RoomOptions options);
+    // Keeps `janus` alive while a retry is scheduled.
+    VideoRoom(std::shared_ptr<JanusPort> janus, RoomOptions options, Scheduler scheduler,
+              NoSuchFeedRetry retry = {});
 
     void attach(Done<HandleId> done);
     void detach(HandleId handle);
@@ -80,9 +103,11 @@ class VideoRoom {
     // PeerConnection ended, configure to renegotiate a live one.
     void publish(HandleId handle, PublishMode mode, std::uint64_t room, const std::string& display,
                  const std::string& offerSdp, Done<PublisherAnswer> done);
-    // Subscriber requests: the reply carries an offer unless nothing needs renegotiating.
-    void join(HandleId handle, std::uint64_t room, const std::set<FeedMid>& streams,
-              Done<std::optional<SubscriberOffer>> done);
+    // A subscriber handle attached and joined to `room` for `streams`. On a 428 that handle is
+    // detached and the retry attaches a fresh one (a failed join leaves its handle unjoined).
+    void subscribe(std::uint64_t room, const std::set<FeedMid>& streams, Done<Subscribed> done);
+    // Changes what a joined subscriber receives; the reply carries an offer unless nothing needs
+    // renegotiating. A 428 is retried on the same handle.
     void update(HandleId handle, const std::set<FeedMid>& add, const std::set<FeedMid>& remove,
                 Done<std::optional<SubscriberOffer>> done);
     void start(HandleId handle, const std::string& answerSdp, Ack done);
@@ -90,6 +115,7 @@ class VideoRoom {
     void addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface,
                             Done<RemotePublisher> done);
     // Forwards one stream of `feed` as RTP to host:port with `ssrc`; gives Janus's stream id.
+    // A 428 is retried.
     void rtpForward(HandleId control, std::uint64_t room, const FeedMid& stream,
                     const std::string& host, std::uint16_t port, std::uint32_t ssrc,
                     Done<std::uint64_t> done);
@@ -99,12 +125,17 @@ class VideoRoom {
     static HandleEvent readEvent(const nlohmann::json& msg);
 
   private:
-    nlohmann::json authorized(nlohmann::json body, bool admin) const;
-    void subscriberRequest(HandleId handle, nlohmann::json body,
-                           Done<std::optional<SubscriberOffer>> done);
+    // Sends one attempt of a request; reports its reply.
+    using Attempt = std::function<void(JanusCallback)>;
 
-    JanusPort& janus_;
+    nlohmann::json authorized(nlohmann::json body, bool admin) const;
+    // Runs `attempt` until Janus answers anything but 428, or the retries run out.
+    void withRetry(Attempt attempt, JanusCallback done) const;
+
+    std::shared_ptr<JanusPort> janus_;
     RoomOptions options_;
+    Scheduler scheduler_;
+    NoSuchFeedRetry retry_;
 };
 
 }  // namespace sb::media

@@ -231,14 +231,24 @@ json destroy() {
     return {{"request", "destroy"}, {"room", 1234}, {"secret", "s"}};
 }
 
+// What every test starts from: the scripted Janus, a client connected to it, and the client's
+// first handle (the control handle rooms are destroyed on).
+struct Connected {
+    ScriptedJanus server;
+    Client client{server.url()};
+    HandleId control = 0;
+
+    Connected() {
+        REQUIRE(eventually([&] { return client.ready(); }));
+        control = client.attach();
+    }
+};
+
 }  // namespace
 
-TEST_CASE("JanusClient: a detach and a room destroy wait for the answer to an earlier update",
-          "[media][janus]") {
-    ScriptedJanus server;
-    Client client(server.url());
-    REQUIRE(eventually([&] { return client.ready(); }));
-    HandleId control = client.attach();
+TEST_CASE_METHOD(
+    Connected, "JanusClient: a detach and a room destroy wait for the answer to an earlier update",
+    "[media][janus]") {
     HandleId subscriber = client.attach();
     REQUIRE(control >= 10);
     REQUIRE(subscriber >= 10);
@@ -270,14 +280,11 @@ TEST_CASE("JanusClient: a detach and a room destroy wait for the answer to an ea
     CHECK(*server.indexOf("message destroy " + ctl) > *released);
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    Connected,
     "JanusClient: a detach waits only for its own handle; a destroy only for messages sent before "
     "it",
     "[media][janus]") {
-    ScriptedJanus server;
-    Client client(server.url());
-    REQUIRE(eventually([&] { return client.ready(); }));
-    HandleId control = client.attach();
     HandleId a = client.attach();
     HandleId b = client.attach();
     HandleId idle = client.attach();
@@ -307,12 +314,10 @@ TEST_CASE(
     CHECK(eventually([&] { return server.received("detach " + std::to_string(b)); }));
 }
 
-TEST_CASE("JanusClient: a destroy still waiting when the client stops fails instead of hanging",
-          "[media][janus]") {
-    ScriptedJanus server;
-    Client client(server.url());
-    REQUIRE(eventually([&] { return client.ready(); }));
-    HandleId control = client.attach();
+TEST_CASE_METHOD(Connected,
+                 "JanusClient: a destroy still waiting when the client stops fails instead of "
+                 "hanging",
+                 "[media][janus]") {
     HandleId subscriber = client.attach();
     REQUIRE(subscriber >= 10);
 

@@ -96,6 +96,27 @@ TEST_CASE("publisher: an offer runs one at a time and the first one joins the ro
     CHECK(hasHandle(S::Unpublished));
 }
 
+TEST_CASE("publisher: isBusy is exactly the states where next() refuses another offer",
+          "[media][legs]") {
+    using S = PubState;
+    for (auto s : {S::Detached, S::Attaching, S::Unpublished, S::Publishing, S::Connecting, S::Live,
+                   S::Configuring, S::ConfiguringLive}) {
+        INFO(nameOf(s));
+        const auto actions = next(s, PubEvent::Offer).actions;
+        CHECK(isBusy(s) == (actions == std::vector<PubAction>{PubAction::RejectBusy}));
+    }
+}
+
+TEST_CASE("subscriber: awaitsAnswer is exactly the states where next() takes the device's answer",
+          "[media][legs]") {
+    for (auto s : {idle, requesting, offered, starting, with(offered, true, true),
+                   with(requesting, true, false)}) {
+        INFO(nameOf(s.phase));
+        const auto actions = next(s, SubEvent::DeviceAnswer).actions;
+        CHECK(awaitsAnswer(s) == (actions == std::vector<SubAction>{SubAction::Start}));
+    }
+}
+
 TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits its turn",
           "[media][legs]") {
     using E = SubEvent;
@@ -106,8 +127,6 @@ TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits i
         {requesting, E::ReplyOffer, offered, {A::SendOffer}},
         {requesting, E::ReplyNoOffer, idle, {}},
         {requesting, E::ReplyFailed, idle, {}},
-        // 428: a feed named before Janus lists it; asked again after a pause.
-        {requesting, E::ReplyNoSuchFeed, idle, {A::RetryLater}},
         {offered, E::DeviceAnswer, starting, {A::Start}},
         {starting, E::Started, idle, {}},
         // A refresh while busy is remembered, once, and runs when the negotiation ends.
@@ -115,10 +134,6 @@ TEST_CASE("subscriber: one negotiation at a time; what arrives meanwhile waits i
         {with(offered, true, false), E::Refresh, with(offered, true, false), {}},
         {with(starting, true, false), E::Started, requesting, {A::Request}},
         {with(requesting, true, false), E::ReplyNoOffer, requesting, {A::Request}},
-        {with(requesting, true, false),
-         E::ReplyNoSuchFeed,
-         requesting,
-         {A::RetryLater, A::Request}},
         // Janus's own offer: sent at once when idle, else after the negotiation in progress…
         {idle, E::JanusOffer, offered, {A::SendJanusOffer}},
         {offered, E::JanusOffer, with(offered, false, true), {}},
