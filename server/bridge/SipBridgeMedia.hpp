@@ -1,9 +1,9 @@
 #pragma once
-// SipBridge::Media: what BXML verbs do to one SIP call (voice::CallMedia over the bridge): answer,
-// play a WAV, send DTMF, speak, transfer into a WebRTC session (or out through the trunk:
-// TransferLegs.cpp), record, <Bridge>, <Forward>, conferences, hang up. Every operation hops onto
-// the bridge's strand and finds the call there; a call that has ended meanwhile fails it.
-// Private to server/bridge.
+// What BXML verbs do to one SIP call (voice::CallMedia over the bridge): answer, play a WAV, send
+// DTMF, speak, transfer into a WebRTC session or out through the trunk, record, <Bridge>,
+// <Forward>, conferences, hang up. Every operation hops onto the bridge's strand, finds the call
+// there and hands it to the part of the bridge that does it; a call that has ended meanwhile
+// fails it. Private to server/bridge.
 
 #include <cstdint>
 #include <functional>
@@ -11,13 +11,16 @@
 #include <optional>
 #include <string>
 
-#include "server/bridge/SipBridge.hpp"
+#include "server/voice/CallMedia.hpp"
 
 namespace sb::bridge {
 
-class SipBridge::Media : public voice::CallMedia {
+class SipBridge;
+struct BridgeCall;
+
+class SipBridgeMedia : public voice::CallMedia {
   public:
-    Media(std::weak_ptr<SipBridge> bridge, std::string sipId)
+    SipBridgeMedia(std::weak_ptr<SipBridge> bridge, std::string sipId)
         : bridge_(std::move(bridge)), sipId_(std::move(sipId)) {}
 
     void answer(Done done) override;
@@ -28,21 +31,21 @@ class SipBridge::Media : public voice::CallMedia {
                   std::function<void(voice::TransferOutcome)> done) override;
     void stop() override;
     void hangup() override;
-    // ivr (VoiceIvr.cpp)
+    // ivr
     void speak(const std::string& text, const std::string& voice, Done done) override;
     void onDigit(std::function<void(char)> handler) override;
-    // record (issue 9): VoiceRecorder.cpp
+    // record (issue 9): VoiceRecorder
     std::uint64_t startRecording(const voice::RecordingSpec& spec,
                                  voice::RecordingDone done) override;
     void setRecordingPaused(std::uint64_t id, bool paused) override;
     void stopRecording(std::uint64_t id) override;
-    // rooms: <Bridge> (VoiceRooms.cpp does the wiring) and <Forward>
+    // rooms: <Bridge> (VoiceRooms) and <Forward> (TransferLegs)
     void bridgeWith(const std::shared_ptr<voice::CallMedia>& target, Done connected,
                     std::function<void(bool)> ended) override;
     void forward(const voice::TransferRequest& request, bool answerCaller,
                  std::function<void()> answered,
                  std::function<void(voice::TransferOutcome)> done) override;
-    // conf (VoiceConference.cpp)
+    // conf (VoiceConference)
     void joinConference(const std::string& accountId, const std::string& sessionId, bool mute,
                         bool hold, Done joined, std::function<void(std::string)> left) override;
     void setConferenceAudio(bool mute, bool hold) override;
