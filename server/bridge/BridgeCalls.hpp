@@ -84,7 +84,7 @@ class BridgeCalls : public std::enable_shared_from_this<BridgeCalls> {
     void setRemote(BridgeCall& call, const sip::RemoteMedia& remote);
     // A phone's digits reach its WebRTC session (MediaOrchestrator::phoneDigit).
     void digitsToSession(BridgeCall& call);
-    // Each call's audio goes to the other and digits are sent on (TransferLegs.cpp).
+    // Each call's audio goes to the other and digits are sent on (<Transfer>, <Bridge>).
     void connectAudio(BridgeCall& a, BridgeCall& b);
     // Undoes connectAudio (or a session's wiring) on one call: it sends and hears nothing.
     static void disconnectAudio(BridgeCall& call);

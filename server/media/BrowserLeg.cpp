@@ -26,17 +26,6 @@ BrowserLeg::BrowserLeg(LegHost& host, std::string deviceId, std::string accountI
       participantId_(std::move(participantId)),
       sink_(std::move(sink)) {}
 
-std::optional<std::string> BrowserLeg::aliasOf(const std::string& msid) const {
-    auto it = aliases_.find(msid);
-    if (it == aliases_.end()) return std::nullopt;
-    return it->second;
-}
-
-bool BrowserLeg::receives(std::uint64_t feed) const {
-    return std::any_of(subscribed_.begin(), subscribed_.end(),
-                       [feed](const FeedMid& fm) { return fm.first == feed; });
-}
-
 // publishing
 
 void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string> aliases,

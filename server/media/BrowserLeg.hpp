@@ -4,6 +4,7 @@
 // LegStates.hpp. It reports offers and answers as typed values (MediaEvents.hpp) and reaches its
 // room registry through LegHost. Runs on the media strand only.
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,8 +53,14 @@ class BrowserLeg {
     // The session its offer in flight publishes into (its room must not go meanwhile); "" if none.
     std::string offerSession() const { return pending_ ? pending_->sessionId : std::string(); }
     const std::vector<PublishedTrack>& tracks() const { return tracks_; }
-    std::optional<std::string> aliasOf(const std::string& msid) const;
-    bool receives(std::uint64_t feed) const;
+    std::optional<std::string> aliasOf(const std::string& msid) const {
+        auto it = aliases_.find(msid);
+        return it == aliases_.end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
+    bool receives(std::uint64_t feed) const {
+        return std::any_of(subscribed_.begin(), subscribed_.end(),
+                           [feed](const FeedMid& fm) { return fm.first == feed; });
+    }
     PubState publisherState() const { return pub_; }
     SubState subscriberState() const { return sub_; }
 
