@@ -26,7 +26,8 @@ std::size_t levelsOf(const json& j) {
 }
 }  // namespace
 
-TEST_CASE("Shallow JSON parses to the same value as an unbounded parse", "[protocol][json]") {
+TEST_CASE("Shallow JSON parses to the same value as an unbounded parse",
+          "[protocol][BoundedJson]") {
     for (const char* text : {R"({"a":[1,{"b":"c"}],"d":null})", "[]", "3", R"("s")", "true"}) {
         auto r = parseBoundedJson(text);
         CHECK_FALSE(r.tooDeep);
@@ -34,14 +35,14 @@ TEST_CASE("Shallow JSON parses to the same value as an unbounded parse", "[proto
     }
 }
 
-TEST_CASE("Text that is not JSON is discarded, not thrown", "[protocol][json]") {
+TEST_CASE("Text that is not JSON is discarded, not thrown", "[protocol][BoundedJson]") {
     for (const char* text : {"", "{", "[1,]", "nul", "\xff"}) {
         auto r = parseBoundedJson(text);
         CHECK(r.value.is_discarded());
     }
 }
 
-TEST_CASE("The limit counts levels of arrays and objects", "[protocol][json]") {
+TEST_CASE("The limit counts levels of arrays and objects", "[protocol][BoundedJson]") {
     CHECK(levelsOf(json::parse(arrays(3))) == 3);  // the helper itself
 
     auto atLimit = parseBoundedJson(arrays(kMaxJsonDepth));
@@ -58,7 +59,7 @@ TEST_CASE("The limit counts levels of arrays and objects", "[protocol][json]") {
     CHECK_FALSE(parseBoundedJson(R"({"a":{"b":1}})", 2).tooDeep);
 }
 
-TEST_CASE("A deep part is left out; the shallow fields stay readable", "[protocol][json]") {
+TEST_CASE("A deep part is left out; the shallow fields stay readable", "[protocol][BoundedJson]") {
     std::string text = R"({"id":42,"deep":)" + arrays(200000) + R"(,"after":"x"})";
     auto r = parseBoundedJson(text);
     CHECK(r.tooDeep);

@@ -9,7 +9,8 @@
 using nlohmann::json;
 using sb::protocol::dumpJson;
 
-TEST_CASE("dumpJson writes compact JSON that parses back to the same value", "[protocol][json]") {
+TEST_CASE("dumpJson writes compact JSON that parses back to the same value",
+          "[protocol][SafeJson]") {
     json value{{"b", {1, 2.5, nullptr, true}}, {"a", "text"}, {"nested", {{"k", json::object()}}}};
     std::string text = dumpJson(value);
     CHECK(text.find(' ') == std::string::npos);  // "text" has none, so any space is formatting
@@ -17,12 +18,13 @@ TEST_CASE("dumpJson writes compact JSON that parses back to the same value", "[p
     CHECK(json::parse(text) == value);
 }
 
-TEST_CASE("dumpJson keeps valid UTF-8 as it is, unescaped", "[protocol][json]") {
+TEST_CASE("dumpJson keeps valid UTF-8 as it is, unescaped", "[protocol][SafeJson]") {
     CHECK(dumpJson(json("café ☎ 😀")) == "\"café ☎ 😀\"");
     CHECK(dumpJson(json("quote \" and \\ and \n")) == R"("quote \" and \\ and \n")");
 }
 
-TEST_CASE("dumpJson replaces invalid UTF-8 with U+FFFD instead of throwing", "[protocol][json]") {
+TEST_CASE("dumpJson replaces invalid UTF-8 with U+FFFD instead of throwing",
+          "[protocol][SafeJson]") {
     json value{{"error", "bad \xff\xfe bytes"}, {"ok", "fine"}};
     CHECK_THROWS(value.dump());  // what the server must never do mid-reply
     std::string text;
@@ -40,7 +42,16 @@ TEST_CASE("dumpJson replaces invalid UTF-8 with U+FFFD instead of throwing", "[p
           std::string::npos);
 }
 
-TEST_CASE("dumpJson replaces invalid bytes in object keys too", "[protocol][json]") {
+TEST_CASE("dumpJson never throws on invalid UTF-8", "[protocol][SafeJson]") {
+    // Moved here from tests/unit/api/TestUtf8.cpp: an error reply quoting a bad path.
+    json j{{"error", std::string("No such resource: /\xFF")}};
+    CHECK_THROWS(j.dump());
+    std::string out;
+    CHECK_NOTHROW(out = dumpJson(j));
+    CHECK(out == "{\"error\":\"No such resource: /\xEF\xBF\xBD\"}");  // U+FFFD
+}
+
+TEST_CASE("dumpJson replaces invalid bytes in object keys too", "[protocol][SafeJson]") {
     json value;
     value["k\xff"] = 1;
     auto back = json::parse(dumpJson(value));

@@ -22,7 +22,7 @@ media::StreamMetadata twoStreams() {
 }  // namespace
 
 TEST_CASE("StreamMetadata is keyed by msid; alias appears only when set",
-          "[signaling][MediaJson]") {
+          "[server][signaling][MediaJson]") {
     json j = signaling::toJson(twoStreams());
     CHECK(j == json::parse(R"({
         "msid-cam": {"endpointId":"msid-cam","participantId":"p-1","alias":"camera",
@@ -48,7 +48,8 @@ TEST_CASE("StreamMetadata is keyed by msid; alias appears only when set",
     }
 }
 
-TEST_CASE("offerSdp's result: endpointId, sdpAnswer, streamMetadata", "[signaling][MediaJson]") {
+TEST_CASE("offerSdp's result: endpointId, sdpAnswer, streamMetadata",
+          "[server][signaling][MediaJson]") {
     media::PublishAnswer answer{"ep-1", "v=0\r\nanswer", twoStreams()};
     json j = signaling::toJson(answer);
     CHECK(j.size() == 3);
@@ -58,7 +59,7 @@ TEST_CASE("offerSdp's result: endpointId, sdpAnswer, streamMetadata", "[signalin
 }
 
 TEST_CASE("sdpOffer's params: endpointId, sdpOffer, sdpRevision, streamMetadata",
-          "[signaling][MediaJson]") {
+          "[server][signaling][MediaJson]") {
     media::StreamsOffer offer{"ep-2", "v=0\r\noffer", 7, twoStreams()};
     json j = signaling::toJson(offer);
     CHECK(j.size() == 4);
@@ -69,12 +70,13 @@ TEST_CASE("sdpOffer's params: endpointId, sdpOffer, sdpRevision, streamMetadata"
     CHECK(j["streamMetadata"]["msid-cam"]["participantId"] == "p-1");
 }
 
-TEST_CASE("dtmf's params: participantId, tone, endpointId", "[signaling][MediaJson]") {
+TEST_CASE("dtmf's params: participantId, tone, endpointId", "[server][signaling][MediaJson]") {
     json j = signaling::toJson(media::HeardDtmf{"p-phone", "5", "msid-phone"});
     CHECK(j == json{{"participantId", "p-phone"}, {"tone", "5"}, {"endpointId", "msid-phone"}});
 }
 
-TEST_CASE("Each media error becomes its documented JSON-RPC code", "[signaling][MediaJson]") {
+TEST_CASE("Each media error becomes its documented JSON-RPC code",
+          "[server][signaling][MediaJson]") {
     using Kind = media::MediaError::Kind;
     struct Row {
         Kind kind;
@@ -97,7 +99,7 @@ TEST_CASE("Each media error becomes its documented JSON-RPC code", "[signaling][
 }
 
 TEST_CASE("A dropped device is closed with 4000 + the HTTP status of the cause",
-          "[signaling][MediaJson]") {
+          "[server][signaling][MediaJson]") {
     CHECK(signaling::closeOf(media::CloseReason::ParticipantDeleted) ==
           std::pair<std::uint16_t, std::string>{4404, "participant deleted"});
     CHECK(signaling::closeOf(media::CloseReason::SessionDeleted) ==
