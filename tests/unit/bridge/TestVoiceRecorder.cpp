@@ -98,8 +98,8 @@ int wavChannels(const std::string& path) {
 }  // namespace
 
 TEST_CASE("maxDuration ends a recording after that much audio", "[server][bridge][VoiceRecorder]") {
+    Outcome out;  // outlives the call: a late result must find it
     Call call;
-    Outcome out;
     auto spec = call.spec("a.wav");
     spec.maxSeconds = 0.2;  // ten 20 ms ticks
     auto id = VoiceRecorder::newId();
@@ -117,8 +117,8 @@ TEST_CASE("maxDuration ends a recording after that much audio", "[server][bridge
 
 TEST_CASE("stop ends a recording as \"stopped\"; unknown ids are ignored",
           "[server][bridge][VoiceRecorder]") {
+    Outcome out;  // outlives the call: a late result must find it
     Call call;
-    Outcome out;
     auto id = VoiceRecorder::newId();
     call.recorder->start(id, "call-1", call.pipeline, call.spec("a.wav"), out.callback());
     CHECK(call.recorder->active() == 1);
@@ -138,8 +138,8 @@ TEST_CASE("stop ends a recording as \"stopped\"; unknown ids are ignored",
 
 TEST_CASE("Two channels record the phone left and what it hears right",
           "[server][bridge][VoiceRecorder]") {
+    Outcome out;  // outlives the call: a late result must find it
     Call call;
-    Outcome out;
     auto spec = call.spec("a.wav");
     spec.channels = 2;
     spec.maxSeconds = 0.1;
@@ -151,8 +151,8 @@ TEST_CASE("Two channels record the phone left and what it hears right",
 }
 
 TEST_CASE("stopVerbRecordings ends the call's <Record> only", "[server][bridge][VoiceRecorder]") {
-    Call call;
     Outcome verb, background, otherCall;
+    Call call;
     auto record = call.spec("a.wav");
     record.phoneOnly = true;  // <Record>
     auto other = call.spec("c.wav");
@@ -182,8 +182,8 @@ TEST_CASE("stopVerbRecordings ends the call's <Record> only", "[server][bridge][
 }
 
 TEST_CASE("A paused recording does not grow", "[server][bridge][VoiceRecorder]") {
+    Outcome out;  // outlives the call: a late result must find it
     Call call;
-    Outcome out;
     auto id = VoiceRecorder::newId();
     auto spec = call.spec("a.wav");
     spec.maxSeconds = 0.2;
@@ -201,8 +201,8 @@ TEST_CASE("A paused recording does not grow", "[server][bridge][VoiceRecorder]")
 
 TEST_CASE("A storage budget that runs out ends the recording early and says why",
           "[server][bridge][VoiceRecorder]") {
+    Outcome out;  // outlives the call: a late result must find it
     Call call;
-    Outcome out;
     auto spec = call.spec("a.wav");
     spec.maxSeconds = 5;
     spec.cover = [](std::uint64_t totalBytes) { return totalBytes <= 2000; };

@@ -62,7 +62,8 @@ int codeOf(const json& reply) {
 TEST_CASE("ping and setMediaPreferences answer {} with the request's id",
           "[server][signaling][SignalingSession]") {
     Device d;
-    CHECK(d.call(request(1, "ping")) == json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", {}}});
+    CHECK(d.call(request(1, "ping")) ==
+          json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", json::object()}});
     CHECK(d.call(request("s-7", "ping"))["id"] == "s-7");
     json prefs = d.call(request(2, "setMediaPreferences", {{"protocol", "WEBRTC"}}));
     CHECK(prefs["id"] == 2);
