@@ -14,7 +14,7 @@
 #include <string>
 
 #include "server/bridge/VoiceRecorder.hpp"
-#include "unit/sip/PipelineHarness.hpp"
+#include "unit/sip/media/PipelineHarness.hpp"
 
 using namespace std::chrono_literals;
 using sb::bridge::VoiceRecorder;
