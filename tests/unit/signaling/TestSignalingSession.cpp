@@ -103,6 +103,21 @@ TEST_CASE("Frames that cannot be read are answered with id null or the id read",
     CHECK(d.connection->closes.empty());
 }
 
+TEST_CASE("A request with id null is a request: its errors are answered too",
+          "[server][signaling][SignalingSession]") {
+    // JSON-RPC 2.0 §4.1: only a frame without "id" is a notification. Before, a null id got
+    // its result but not its error.
+    Device d;
+    json ok = d.call(std::string(R"({"jsonrpc":"2.0","id":null,"method":"ping"})"));
+    REQUIRE(ok.is_object());
+    CHECK(ok["id"].is_null());
+    CHECK(ok["result"] == json::object());
+    json refused = d.call(std::string(R"({"jsonrpc":"2.0","id":null,"method":"nope"})"));
+    REQUIRE(refused.is_object());
+    CHECK(refused["id"].is_null());
+    CHECK(codeOf(refused) == -32601);
+}
+
 TEST_CASE("Stray responses from the device are ignored", "[server][signaling][SignalingSession]") {
     Device d;
     CHECK(d.call(std::string(R"({"jsonrpc":"2.0","id":1,"result":{}})")).is_null());
