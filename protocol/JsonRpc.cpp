@@ -1,4 +1,5 @@
 #include "protocol/JsonRpc.hpp"
+#include "protocol/BoundedJson.hpp"
 #include "protocol/SafeJson.hpp"
 
 namespace sb::protocol {
@@ -7,7 +8,8 @@ using nlohmann::json;
 
 RpcMessage parseRpc(std::string_view frame, json& idOut) {
     idOut = nullptr;
-    json j = json::parse(frame.begin(), frame.end(), nullptr, false);
+    auto parsed = parseBoundedJson(frame);
+    json& j = parsed.value;
     if (j.is_discarded())
         throw RpcError(RpcErrorCode::ParseError, "Parse error: the frame is not valid JSON");
     if (!j.is_object())
@@ -19,6 +21,10 @@ RpcMessage parseRpc(std::string_view frame, json& idOut) {
                            "Invalid Request: id must be an integer or a string", "id");
         idOut = *id;
     }
+    if (parsed.tooDeep)
+        throw RpcError(RpcErrorCode::InvalidRequest,
+                       "Invalid Request: arrays and objects nest deeper than " +
+                           std::to_string(kMaxJsonDepth) + " levels");
     auto version = j.find("jsonrpc");
     if (version == j.end() || *version != "2.0")
         throw RpcError(RpcErrorCode::InvalidRequest, "Invalid Request: jsonrpc must be \"2.0\"",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocol/BoundedJson.hpp"
 #include "server/api/ApiError.hpp"
 #include "server/api/Utf8.hpp"
 
@@ -16,7 +17,8 @@ bool isBlank(std::string_view body) {
 }
 
 json parseObject(std::string_view body) {
-    json j = json::parse(body.begin(), body.end(), nullptr, false);
+    auto parsed = protocol::parseBoundedJson(body);
+    json& j = parsed.value;
     if (j.is_discarded()) {
         // Re-parse with exceptions only to obtain the parser's position for the message.
         try {
@@ -26,9 +28,12 @@ json parseObject(std::string_view body) {
         }
         throw errors::invalidJson("syntax error");
     }
+    if (parsed.tooDeep)
+        throw errors::invalidJson("arrays and objects nest deeper than " +
+                                  std::to_string(protocol::kMaxJsonDepth) + " levels");
     if (!j.is_object())
         throw errors::invalidJson(std::string("expected an object, got ") + j.type_name());
-    return j;
+    return std::move(j);
 }
 
 void refuseUnknownFields(const json& obj, const std::set<std::string>& known,

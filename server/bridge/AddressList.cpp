@@ -42,6 +42,12 @@ AddressList::AddressList(const std::vector<std::string>& entries) {
             n.prefix = static_cast<unsigned>(std::stoul(digits));
             if (n.prefix > width) throw bad();
         }
+        // An IPv4-mapped entry (::ffff:a.b.c.d) is its IPv4 address: contains() compares mapped
+        // peers as IPv4, so kept as IPv6 the entry would never match anyone.
+        if (n.base.is_v6() && n.base.to_v6().is_v4_mapped() && n.prefix >= 96) {
+            n.base = ip::make_address_v4(ip::v4_mapped, n.base.to_v6());
+            n.prefix -= 96;
+        }
         networks_.push_back(n);
     }
 }

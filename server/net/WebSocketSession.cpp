@@ -94,7 +94,8 @@ void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
 void WebSocketSession::send(std::string text) {
     boost::asio::post(
         ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-            if (self->closing_ || self->finished_) return;
+            // After close(): the close frame follows what was queued before it, nothing later.
+            if (self->closing_ || self->finished_ || self->pendingClose_) return;
             self->queuedBytes_ += text.size();
             if (self->queuedBytes_ > self->limits_.maxQueuedBytes) {
                 app::log(app::LogLevel::Warn, "websocket: peer does not read; closing");

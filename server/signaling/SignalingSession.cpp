@@ -50,10 +50,14 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
 
 void SignalingSession::onMessage(std::string text) {
     json id;
+    // A request is a frame with an "id" member, null included (§4.1); only its absence makes a
+    // notification, so the id's value cannot tell them apart.
+    bool request = false;
     try {
         RpcMessage m = protocol::parseRpc(text, id);
         if (m.kind == RpcMessage::Kind::Response)
             return;  // we send no requests; ignore stray replies
+        request = m.kind == RpcMessage::Kind::Request;
         if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
         auto it = handlers().find(m.method);
         if (it == handlers().end())
@@ -62,13 +66,12 @@ void SignalingSession::onMessage(std::string text) {
     } catch (const RpcError& e) {
         // JSON-RPC 2.0 §5: errors for notifications are not answered, except parse/invalid
         // request errors, answered with id null.
-        bool notification = id.is_null();
         bool framing =
             e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
-        if (!notification || framing) send(protocol::rpcError(id, e));
+        if (request || framing) send(protocol::rpcError(id, e));
     } catch (const std::exception& e) {
         app::log(app::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
-        if (!id.is_null())
+        if (request)
             send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
     }
 }

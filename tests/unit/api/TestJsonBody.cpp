@@ -32,6 +32,17 @@ TEST_CASE("isBlank and parseObject", "[server][api][JsonBody]") {
                Catch::Contains("expected an object, got array"));
 }
 
+TEST_CASE("parseObject refuses bodies nested too deep to copy safely", "[server][api][JsonBody]") {
+    // 64 levels pass; a body of brackets (32K levels in 64 KiB) is a 400, not a stack overflow
+    // in a handler that copies or prints it.
+    std::string ok = R"({"a":)" + std::string(63, '[') + std::string(63, ']') + "}";
+    CHECK(parseObject(ok).contains("a"));
+    std::string deep = R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}";
+    CHECK_THAT(refusal([&] { parseObject(deep); }).second, Catch::Contains("nest deeper than 64"));
+    std::string huge = R"({"a":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+    CHECK_THAT(refusal([&] { parseObject(huge); }).second, Catch::Contains("nest deeper"));
+}
+
 TEST_CASE("string fields: optional, required, bounded text", "[server][api][JsonBody]") {
     json j = json::parse(R"({"s":"x","n":5,"z":null,"e":"","ctl":"a\nb","long":"ééé"})");
     CHECK(optionalString(j, "s") == std::optional<std::string>("x"));

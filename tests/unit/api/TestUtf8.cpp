@@ -1,8 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
-
-#include "protocol/SafeJson.hpp"
 #include "server/api/Utf8.hpp"
 
 using namespace sb;
@@ -46,14 +43,6 @@ TEST_CASE("decodePercent decodes escapes and keeps malformed ones", "[server][ap
     CHECK(api::decodePercent("%FF") == "\xFF");
     CHECK(api::decodePercent("%G1%4") == "%G1%4");
     CHECK(api::decodePercent("%") == "%");
-}
-
-TEST_CASE("dumpJson never throws on invalid UTF-8", "[server][api][utf8]") {
-    nlohmann::json j{{"error", std::string("No such resource: /\xFF")}};
-    CHECK_THROWS(j.dump());
-    std::string out;
-    CHECK_NOTHROW(out = protocol::dumpJson(j));
-    CHECK(out == "{\"error\":\"No such resource: /\xEF\xBF\xBD\"}");  // U+FFFD
 }
 
 TEST_CASE("decodeQueryComponent: '+' is a space, %2B a plus, malformed escapes kept",

@@ -37,3 +37,24 @@ TEST_CASE("AddressList refuses entries that are not addresses or networks", "[br
         CHECK_THROWS_AS(AddressList({bad}), std::invalid_argument);
     }
 }
+
+TEST_CASE("An IPv4-mapped entry matches its IPv4 peers, however they arrive", "[bridge][trunk]") {
+    // Before, such an entry was kept as IPv6 while mapped peers were compared as IPv4: no match.
+    AddressList list({"::ffff:192.0.2.10", "::ffff:198.51.100.0/120"});
+    CHECK(list.contains("192.0.2.10"));
+    CHECK(list.contains("::ffff:192.0.2.10"));
+    CHECK_FALSE(list.contains("192.0.2.11"));
+    CHECK(list.contains("198.51.100.77"));  // /120 of the mapped form is /24 of IPv4
+    CHECK(list.contains("::ffff:198.51.100.1"));
+    CHECK_FALSE(list.contains("198.51.101.1"));
+    CHECK_FALSE(list.contains("::192.0.2.10"));  // IPv4-compatible (deprecated) is not mapped
+}
+
+TEST_CASE("The refusal names the entry", "[bridge][trunk]") {
+    try {
+        AddressList({"192.0.2.1", "10.0.0.0/40"});
+        FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+        CHECK(std::string(e.what()).find("\"10.0.0.0/40\"") != std::string::npos);
+    }
+}
