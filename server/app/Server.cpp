@@ -8,10 +8,11 @@
 #include <thread>
 
 #include "server/api/RestApi.hpp"
-#include "server/app/Log.hpp"
+#include "server/api/SessionErrorReply.hpp"
 #include "server/app/MediaWiring.hpp"
 #include "server/auth/RandomId.hpp"
 #include "server/auth/SecretFile.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/SipBridge.hpp"
 #include "server/bridge/VoiceRecorder.hpp"
 #include "server/media/MediaOrchestrator.hpp"
@@ -50,8 +51,8 @@ std::unique_ptr<state::SessionStore> makeStore(const Config& c) {
     return std::make_unique<state::SqliteSessionStore>(c.dataDir + "/switchboard.db");
 }
 
-api::CallControlLimits callControlLimits(const Config& c) {
-    api::CallControlLimits l;
+session::CallControlLimits callControlLimits(const Config& c) {
+    session::CallControlLimits l;
     l.maxParticipantsPerSession = c.maxParticipantsPerSession;
     l.sessionLifetimeSeconds = c.sessionLifetimeSeconds;
     l.participantLifetimeSeconds = c.participantLifetimeSeconds;
@@ -72,10 +73,10 @@ struct Server::Parts {
                      return calls.participantActive(a, p);
                  }),
           calls(*store, tokens, callControlLimits(c), wallClock),
-          authenticator(
-              c.accounts,
-              api::AuthThrottleConfig{c.authMaxFailures, std::chrono::seconds(c.authLockoutSeconds),
-                                      c.authThrottleAddresses}),
+          authenticator(c.accounts,
+                        auth::AuthThrottleConfig{c.authMaxFailures,
+                                                 std::chrono::seconds(c.authLockoutSeconds),
+                                                 c.authThrottleAddresses}),
           limiter(c.rateLimitPerSecond, c.rateLimitBurst),
           gate(tokens, wallClock,
                signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}) {
@@ -157,12 +158,12 @@ struct Server::Parts {
     std::unique_ptr<state::SessionStore> store;
     state::JournaledSessionStore* journaled;  // store, if it is one (group commit), else null
     auth::TokenService tokens;
-    api::CallControl calls;
+    session::CallControl calls;
     CallControlMembership membership{calls};  // what media reads of call control
-    api::AccountAuthenticator authenticator;
-    ops::RateLimiter limiter;
-    ops::Metrics metrics;
-    api::Router router;
+    auth::AccountAuthenticator authenticator;
+    base::RateLimiter limiter;
+    base::Metrics metrics;
+    net::Router router{api::translateError};
     signaling::DeviceGate gate;
     std::unique_ptr<web::DemoApp> demo;
     std::shared_ptr<media::MediaOrchestrator> media;  // set in run(), before serving
@@ -175,9 +176,9 @@ struct Server::Parts {
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
-    LogLevel level = LogLevel::Info;
-    parseLogLevel(config_.logLevel, level);
-    setLogLevel(level);
+    base::LogLevel level = base::LogLevel::Info;
+    base::parseLogLevel(config_.logLevel, level);
+    base::setLogLevel(level);
     std::filesystem::create_directories(config_.dataDir);
     ::chmod(config_.dataDir.c_str(), 0700);
     parts_ = std::make_unique<Parts>(config_);
@@ -208,7 +209,7 @@ int Server::run() {
             journal->whenDurable(seq, std::move(done));
         };
     signaling::SessionLimits deviceLimits{config_.maxDiagnosticsBytes};
-    opts.upgrade = [parts, deviceLimits](const api::HttpRequest& request) {
+    opts.upgrade = [parts, deviceLimits](const net::HttpRequest& request) {
         return signaling::makeUpgradeHandler(parts->gate, parts->media, deviceLimits)(request);
     };
     net::HttpServer http(opts, parts_->router, parts_->metrics);
@@ -223,7 +224,8 @@ int Server::run() {
     parts_->calls.setObserver(std::make_shared<MediaCallObserver>(parts_->media));
     parts_->media->start();
     if (!config_.janusUrl)
-        log(LogLevel::Warn, "no janusUrl configured: devices can connect but not exchange media");
+        base::log(base::LogLevel::Warn,
+                  "no janusUrl configured: devices can connect but not exchange media");
 
     auto& sip = parts_->sip;
     if (config_.sipListen) {
@@ -309,7 +311,7 @@ int Server::run() {
                 voice::RecordingLimits{config_.recordingMaxBytesPerAccount,
                                        config_.recordingMaxBytesTotal});
             auto found = store->load();
-            log(LogLevel::Info, "recordings: " + std::to_string(found) + " found");
+            base::log(base::LogLevel::Info, "recordings: " + std::to_string(found) + " found");
             parts_->recordingWriter =
                 std::make_shared<voice::RecordingWriter>(config_.recordingQueueFrames);
             sip->setRecorder(std::make_shared<bridge::VoiceRecorder>(parts_->recordingWriter));
@@ -323,8 +325,7 @@ int Server::run() {
                 sip->conferenceRooms(), *parts_->callbacks, *parts_->voiceExecutor, cl,
                 vc.publicBaseUrl));
         }
-        voice::addVoiceRoutes(parts_->router,
-                              {parts_->calls, parts_->authenticator, parts_->limiter},
+        voice::addVoiceRoutes(parts_->router, {parts_->authenticator, parts_->limiter},
                               *parts_->voice);
         if (parts_->demo)
             parts_->demo->enablePhones(
@@ -344,8 +345,9 @@ int Server::run() {
         state::CommitScope noWait;
         auto n = parts_->calls.purgeExpired();
         if (n.sessions || n.participants)
-            log(LogLevel::Info, "removed " + std::to_string(n.sessions) + " expired sessions and " +
-                                    std::to_string(n.participants) + " expired participants");
+            base::log(base::LogLevel::Info,
+                      "removed " + std::to_string(n.sessions) + " expired sessions and " +
+                          std::to_string(n.participants) + " expired participants");
     };
     sweep();
     http.every(std::chrono::seconds(config_.expirySweepSeconds), sweep);
@@ -354,10 +356,10 @@ int Server::run() {
     std::printf("switchboard listening on http://%s:%u\n", config_.httpAddress.c_str(),
                 http.port());
     std::fflush(stdout);
-    log(LogLevel::Info, "listening on " + config_.httpAddress + ":" + std::to_string(http.port()) +
-                            " with " + std::to_string(opts.threads) + " threads, store " +
-                            config_.store + ", " + std::to_string(config_.accounts.size()) +
-                            " accounts");
+    base::log(base::LogLevel::Info,
+              "listening on " + config_.httpAddress + ":" + std::to_string(http.port()) + " with " +
+                  std::to_string(opts.threads) + " threads, store " + config_.store + ", " +
+                  std::to_string(config_.accounts.size()) + " accounts");
     http.run();
     // Replies still waiting for the journal sync post to the server's io_contexts: let those
     // callbacks run while the contexts exist.
@@ -375,7 +377,7 @@ int Server::run() {
     // it.
     parts_->calls.setObserver(nullptr);
     parts_->media.reset();
-    log(LogLevel::Info, "stopped");
+    base::log(base::LogLevel::Info, "stopped");
     return 0;
 }
 

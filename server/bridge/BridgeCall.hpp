@@ -5,7 +5,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/SipBridge.hpp"
 
 namespace sb::bridge {
@@ -99,8 +99,8 @@ class SipBridge::Sink : public media::PhoneSink {
             try {
                 it->second->pipeline->sendDtmf(tones);
             } catch (const std::exception& e) {
-                app::log(app::LogLevel::Warn,
-                         "sip: call " + id + ": cannot send DTMF: " + e.what());
+                base::log(base::LogLevel::Warn,
+                          "sip: call " + id + ": cannot send DTMF: " + e.what());
             }
         });
     }

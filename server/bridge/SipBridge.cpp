@@ -5,14 +5,14 @@
 #include <sofia-sip/url.h>
 #include <boost/asio/post.hpp>
 
-#include "server/api/ApiError.hpp"
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
+#include "server/session/SessionError.hpp"
 #include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::bridge {
 
 SipBridge::SipBridge(const asio::any_io_executor& executor, BridgeConfig config,
-                     const auth::TokenService& tokens, api::CallControl& calls,
+                     const auth::TokenService& tokens, session::CallControl& calls,
                      std::shared_ptr<media::MediaOrchestrator> media)
     : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
@@ -88,8 +88,8 @@ void SipBridge::start() {
     };
     endpoint_ = std::make_unique<sip::SipEndpoint>(strand_, config_.sip, std::move(events));
     endpoint_->start();
-    app::log(app::LogLevel::Info, "sip: listening on " + config_.sip.bindAddress + ":" +
-                                      std::to_string(endpoint_->port()));
+    base::log(base::LogLevel::Info, "sip: listening on " + config_.sip.bindAddress + ":" +
+                                        std::to_string(endpoint_->port()));
 }
 
 void SipBridge::stop() {
@@ -109,8 +109,8 @@ std::uint16_t SipBridge::sipPort() const {
 // reason, which may quote what the caller sent, stays in the log.
 void SipBridge::refuse(const std::string& callId, int status, const std::string& reason) {
     ++stats_.callsRefused;
-    app::log(app::LogLevel::Info,
-             "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
+    base::log(base::LogLevel::Info,
+              "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
     endpoint_->reject(callId, status);
 }
 
@@ -188,7 +188,7 @@ void SipBridge::join(const std::string& callId, const sip::RemoteMedia& remote,
         if (!p.sessionId)
             return done(media::PhoneJoinFailure{media::JoinError::NotInSession,
                                                 "participant is not in a session"});
-    } catch (const api::ApiError&) {
+    } catch (const session::SessionError&) {  // not found: the only refusal of participant()
         return done(media::PhoneJoinFailure{media::JoinError::NoParticipant,
                                             "participant no longer exists"});
     }
@@ -240,9 +240,9 @@ void SipBridge::attach(const std::shared_ptr<Call>& call, const JoinDone& done) 
                     if (auto m = media.lock()) m->phoneDigit(callId, digit);
                 });
                 ++self->stats_.callsAnswered;
-                app::log(app::LogLevel::Info, "sip: call " + callId +
-                                                  " joined the session of participant " +
-                                                  joined->participantId);
+                base::log(base::LogLevel::Info, "sip: call " + callId +
+                                                    " joined the session of participant " +
+                                                    joined->participantId);
                 done(std::nullopt);
             });
         });
@@ -275,9 +275,9 @@ void SipBridge::onMediaChanged(const std::string& callId, const sip::RemoteMedia
     auto addr = asio::ip::make_address(remote.address, ec);
     if (!ec) it->second->pipeline->setPhoneRemote(CallAudioPipeline::Endpoint(addr, remote.port));
     it->second->pipeline->setPhoneDirection(remote.sends, remote.receives);
-    app::log(app::LogLevel::Info, "sip: call " + callId +
-                                      " media changed: " + (remote.sends ? "" : "not ") +
-                                      "sending, " + (remote.receives ? "" : "not ") + "receiving");
+    base::log(base::LogLevel::Info,
+              "sip: call " + callId + " media changed: " + (remote.sends ? "" : "not ") +
+                  "sending, " + (remote.receives ? "" : "not ") + "receiving");
 }
 
 void SipBridge::end(const std::string& callId, const std::string& reason, bool hangupSip) {
@@ -305,14 +305,14 @@ void SipBridge::end(const std::string& callId, const std::string& reason, bool h
     }
     auto st = call->pipeline->stats();  // atomics: readable from here
     stats_.rtpForeignPackets += st.phonePacketsForeign;
-    app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason +
-                                      " (RTP from the phone " + std::to_string(st.phonePacketsIn) +
-                                      ", dropped " + std::to_string(st.phonePacketsDropped) + " (" +
-                                      std::to_string(st.phonePacketsForeign) +
-                                      " from other sources)" + ", relayed " +
-                                      std::to_string(st.janusPacketsOut) + "; to the phone " +
-                                      std::to_string(st.phonePacketsOut) + ", room streams in " +
-                                      std::to_string(st.roomPacketsIn) + ")");
+    base::log(base::LogLevel::Info,
+              "sip: call " + callId + " ended: " + reason + " (RTP from the phone " +
+                  std::to_string(st.phonePacketsIn) + ", dropped " +
+                  std::to_string(st.phonePacketsDropped) + " (" +
+                  std::to_string(st.phonePacketsForeign) + " from other sources)" + ", relayed " +
+                  std::to_string(st.janusPacketsOut) + "; to the phone " +
+                  std::to_string(st.phonePacketsOut) + ", room streams in " +
+                  std::to_string(st.roomPacketsIn) + ")");
 }
 
 }  // namespace sb::bridge

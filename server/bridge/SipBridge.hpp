@@ -11,10 +11,10 @@
 #include <memory>
 #include <string>
 
-#include "server/api/CallControl.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/bridge/AddressList.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
 #include "server/sip/media/CallAudioPipeline.hpp"
 #include "server/sip/media/PortAllocator.hpp"
@@ -67,7 +67,7 @@ class VoiceRecorder;
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
   public:
     SipBridge(const boost::asio::any_io_executor& executor, BridgeConfig config,
-              const auth::TokenService& tokens, api::CallControl& calls,
+              const auth::TokenService& tokens, session::CallControl& calls,
               std::shared_ptr<media::MediaOrchestrator> media);
     ~SipBridge() override;
 
@@ -151,7 +151,7 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     boost::asio::strand<boost::asio::any_io_executor> strand_;
     BridgeConfig config_;
     const auth::TokenService& tokens_;
-    api::CallControl& calls_;
+    session::CallControl& calls_;
     std::shared_ptr<media::MediaOrchestrator> media_;
     std::shared_ptr<sip::media::PortAllocator> ports_;
     std::unique_ptr<sip::SipEndpoint> endpoint_;

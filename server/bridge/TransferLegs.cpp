@@ -77,8 +77,8 @@ void SipBridge::transferOut(const std::shared_ptr<Call>& aLeg,
         leg->legIndex = i;
         t->legIds[i] = leg->id;
         ++t->open;
-        app::log(app::LogLevel::Info,
-                 "sip: call " + aLeg->id + ": transfer leg " + leg->id + " dialing " + uri);
+        base::log(base::LogLevel::Info,
+                  "sip: call " + aLeg->id + ": transfer leg " + leg->id + " dialing " + uri);
     }
     if (t->open == 0) return std::exchange(t->done, nullptr)(t->outcome);
     aLeg->transfer = t;
@@ -109,7 +109,8 @@ void SipBridge::onLegAnswered(const std::shared_ptr<Call>& leg, const sip::Remot
         t->outcome.legs[i].cause = voice::cause::kCancel;
         end(t->legIds[i], "transfer: another target answered", true);
     }
-    app::log(app::LogLevel::Info, "sip: call " + t->aLegId + " bridged to transfer leg " + leg->id);
+    base::log(base::LogLevel::Info,
+              "sip: call " + t->aLegId + " bridged to transfer leg " + leg->id);
     t->answered(index);
 }
 
@@ -134,8 +135,8 @@ void SipBridge::connectAudio(Call& a, Call& b) {
                 try {
                     it->second->pipeline->sendDtmf(std::string(1, digit));
                 } catch (const std::exception& e) {
-                    app::log(app::LogLevel::Warn,
-                             "sip: call " + toId + ": cannot pass DTMF on: " + e.what());
+                    base::log(base::LogLevel::Warn,
+                              "sip: call " + toId + ": cannot pass DTMF on: " + e.what());
                 }
             });
         });

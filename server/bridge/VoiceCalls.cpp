@@ -4,10 +4,10 @@
 
 #include <boost/asio/post.hpp>
 
-#include "server/api/ApiError.hpp"
 #include "server/bridge/BridgeCall.hpp"
 #include "server/bridge/SipBridge.hpp"
 #include "server/bridge/SipBridgeMedia.hpp"
+#include "server/net/HttpError.hpp"
 
 namespace sb::bridge {
 
@@ -44,13 +44,13 @@ bool SipBridge::isOwnUri(const std::string& uri) const {
 // configured trunk; a sip: destination must be the trunk itself.
 std::string SipBridge::trunkUriFor(const std::string& to) const {
     if (config_.trunk.empty())
-        throw api::ApiError(api::ErrorCode::Internal,
-                            "no SIP trunk is configured for outbound calls");
+        throw net::HttpError(net::ErrorCode::Internal,
+                             "no SIP trunk is configured for outbound calls");
     auto trunkHost = hostPortOf(config_.trunk);
     if (to.rfind("sip:", 0) == 0) {
         if (hostPortOf(to) != trunkHost)
-            throw api::ApiError(api::ErrorCode::Forbidden,
-                                "sip: destinations must go through the configured trunk", "to");
+            throw net::HttpError(net::ErrorCode::Forbidden,
+                                 "sip: destinations must go through the configured trunk", "to");
         return to;
     }
     return "sip:" + to + "@" + trunkHost;

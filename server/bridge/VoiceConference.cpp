@@ -5,9 +5,9 @@
 // conference then hear each other and the browsers of that session, and browsers hear them.
 // The participant is deleted when the call leaves the room.
 
-#include "server/api/ApiError.hpp"
 #include "server/bridge/BridgeCall.hpp"
 #include "server/bridge/SipBridge.hpp"
+#include "server/session/SessionError.hpp"
 
 namespace sb::bridge {
 
@@ -15,23 +15,23 @@ namespace {
 
 class CallControlRooms : public voice::ConferenceRooms {
   public:
-    explicit CallControlRooms(api::CallControl& calls) : calls_(calls) {}
+    explicit CallControlRooms(session::CallControl& calls) : calls_(calls) {}
     std::string createRoom(const std::string& accountId,
                            const std::string& conferenceName) override {
-        api::CreateSessionRequest req;
+        session::CreateSessionRequest req;
         req.tag = "conference " + conferenceName;
         return calls_.createSession(accountId, req).id;
     }
     void deleteRoom(const std::string& accountId, const std::string& sessionId) override {
         try {
             calls_.deleteSession(accountId, sessionId);
-        } catch (const api::ApiError&) {
+        } catch (const session::SessionError&) {
             // Already gone (deleted over the WebRTC API, or expired): nothing left to free.
         }
     }
 
   private:
-    api::CallControl& calls_;
+    session::CallControl& calls_;
 };
 
 }  // namespace
@@ -54,7 +54,7 @@ void SipBridge::joinConference(Call& call, const std::string& accountId,
     link->mute = mute;
     link->hold = hold;
     try {
-        api::CreateParticipantRequest req;
+        session::CreateParticipantRequest req;
         req.publishPermissions = state::PublishPermissions{true, false};
         req.tag = "conference member " + call.voiceCallId;
         link->participantId = calls_.createParticipant(accountId, req).participant.id;
@@ -114,9 +114,9 @@ void SipBridge::joinConference(Call& call, const std::string& accountId,
                     if (auto m = media.lock()) m->phoneDigit(callId, digit);
                 });
                 self->setConferenceAudio(c, link->mute, link->hold);
-                app::log(app::LogLevel::Info,
-                         "sip: call " + callId + " joined conference session " + link->sessionId +
-                             (link->mute ? " (muted)" : "") + (link->hold ? " (on hold)" : ""));
+                base::log(base::LogLevel::Info,
+                          "sip: call " + callId + " joined conference session " + link->sessionId +
+                              (link->mute ? " (muted)" : "") + (link->hold ? " (on hold)" : ""));
                 if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(true, "");
             });
         });
@@ -150,8 +150,9 @@ void SipBridge::leaveConference(Call& call, const std::string& why) {
     } catch (const std::exception&) {
         // Deleted already (with its session, or over the WebRTC API).
     }
-    app::log(app::LogLevel::Info, "sip: call " + call.id + " left conference session " +
-                                      link->sessionId + (why.empty() ? std::string() : ": " + why));
+    base::log(base::LogLevel::Info, "sip: call " + call.id + " left conference session " +
+                                        link->sessionId +
+                                        (why.empty() ? std::string() : ": " + why));
     // Not joined yet: the join ends here instead (no error: it was stopped, not failed).
     if (link->joinedDone) return std::exchange(link->joinedDone, nullptr)(false, why);
     if (link->left) std::exchange(link->left, nullptr)(why);

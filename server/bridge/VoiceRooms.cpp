@@ -34,7 +34,7 @@ void SipBridge::bridgeCalls(const std::string& originId, const std::string& targ
     link->ended = std::move(ended);
     origin.bridged = link;
     target.bridged = link;
-    app::log(app::LogLevel::Info, "sip: call " + originId + " bridged with " + targetId);
+    base::log(base::LogLevel::Info, "sip: call " + originId + " bridged with " + targetId);
     connected(true, "");
 }
 
@@ -53,7 +53,7 @@ void SipBridge::unbridge(Call& leaving) {
         it->second->bridged.reset();
         disconnect(*it->second);
     }
-    app::log(app::LogLevel::Info, "sip: call " + leaving.id + " left its bridge with " + peerId);
+    base::log(base::LogLevel::Info, "sip: call " + leaving.id + " left its bridge with " + peerId);
     if (link->ended) std::exchange(link->ended, nullptr)(leaving.id == link->targetId);
 }
 

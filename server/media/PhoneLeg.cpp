@@ -3,7 +3,7 @@
 #include <memory>
 #include <utility>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::media {
 
@@ -57,8 +57,8 @@ void PhoneLeg::join(PhoneAttached done) {
                         return done(PhoneJoinFailure{JoinError::CallEnded, "call ended"}, {});
                     }
                     if (error) {
-                        app::log(app::LogLevel::Error,
-                                 "media: add_remote_publisher failed: " + error->reason);
+                        base::log(base::LogLevel::Error,
+                                  "media: add_remote_publisher failed: " + error->reason);
                         host->releasePhone(id);
                         return done(
                             PhoneJoinFailure{JoinError::MediaRefused,
@@ -165,8 +165,8 @@ void PhoneLeg::applyForwards() {
                         if (auto* again = host->phone(id)) again->refresh();
                     });
                 } else {
-                    app::log(app::LogLevel::Warn,
-                             "media: rtp_forward for call " + id + " failed: " + error->reason);
+                    base::log(base::LogLevel::Warn,
+                              "media: rtp_forward for call " + id + " failed: " + error->reason);
                 }
                 finished();
             });

@@ -121,7 +121,7 @@ class VoiceService {
     Call acceptInbound(const InboundCall& inbound, std::shared_ptr<CallMedia> media);
 
     // Toll-fraud rules for a <Transfer> B-leg the bridge is about to dial (CallRegistry); throws
-    // ApiError.
+    // HttpError.
     void admitTransferLeg(const std::string& accountId, const std::string& to,
                           const std::string& from) {
         registry_.admitTransferLeg(accountId, to, from);

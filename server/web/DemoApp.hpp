@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "server/api/BasicAuth.hpp"
-#include "server/api/CallControl.hpp"
-#include "server/api/Router.hpp"
-#include "server/ops/RateLimiter.hpp"
+#include "server/auth/BasicAuth.hpp"
+#include "server/base/RateLimiter.hpp"
+#include "server/net/Router.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/voice/VoiceService.hpp"
 
 namespace sb::web {
@@ -32,10 +32,10 @@ bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::
 class DemoApp {
   public:
     // Without `auth`, clients that are not trusted as local are refused (401).
-    DemoApp(api::CallControl& calls, DemoConfig config,
-            const api::AccountAuthenticator* auth = nullptr)
+    DemoApp(session::CallControl& calls, DemoConfig config,
+            const auth::AccountAuthenticator* auth = nullptr)
         : calls_(calls), config_(std::move(config)), auth_(auth), limiter_(5, 20) {}
-    void addRoutes(api::Router& router);
+    void addRoutes(net::Router& router);
     // Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call
     // whose answer callback (POST /demo/answer) returns transfer BXML into the demo session; the
     // same callback serves calls to the demo's inbound number.
@@ -47,14 +47,14 @@ class DemoApp {
 
   private:
     // Refuses (throws) a client that may not use the demo, or that is over the route's rate.
-    void admit(const api::RequestContext& ctx, const std::string& route);
+    void admit(const net::RequestContext& ctx, const std::string& route);
     std::string demoSession();
-    api::CreatedParticipant phoneParticipant(const std::string& tag);
+    session::CreatedParticipant phoneParticipant(const std::string& tag);
 
-    api::CallControl& calls_;
+    session::CallControl& calls_;
     DemoConfig config_;
-    const api::AccountAuthenticator* auth_;
-    ops::RateLimiter limiter_;  // per route, all clients together: the demo is a shared toy
+    const auth::AccountAuthenticator* auth_;
+    base::RateLimiter limiter_;  // per route, all clients together: the demo is a shared toy
     std::mutex mutex_;
     std::string sessionId_;
     voice::VoiceService* voice_ = nullptr;

@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <string>
 
-#include "server/api/CallControl.hpp"
-#include "server/app/Log.hpp"
 #include "server/app/MediaWiring.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/base/Log.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/signaling/SignalingSession.hpp"
 #include "server/state/MemorySessionStore.hpp"
 
@@ -46,7 +46,7 @@ void drain(boost::asio::io_context& io) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    app::setLogLevel(app::LogLevel::Off);
+    base::setLogLevel(base::LogLevel::Off);
     return 0;
 }
 
@@ -60,8 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                       currentStore->participant(a, p).has_value();
                                            });
     currentStore = &store;
-    api::CallControl calls(store, tokens, {20, 9 * 3600}, [] { return kNow; });
-    api::CreateParticipantRequest preq;
+    session::CallControl calls(store, tokens, {20, 9 * 3600}, [] { return kNow; });
+    session::CreateParticipantRequest preq;
     preq.publishPermissions = {true, true};
     auto created = calls.createParticipant("9900000", preq);
     auto session = calls.createSession("9900000", {});
