@@ -13,13 +13,16 @@ namespace sb::bridge {
 
 SipBridge::SipBridge(const asio::any_io_executor& executor, BridgeConfig config,
                      const auth::TokenService& tokens, session::CallControl& calls,
-                     std::shared_ptr<media::MediaOrchestrator> media)
+                     std::shared_ptr<media::MediaOrchestrator> media, BridgeVoice voice)
     : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
       tokens_(tokens),
       calls_(calls),
       media_(std::move(media)),
-      ports_(std::make_shared<sip::media::PortAllocator>(config_.rtpPortMin, config_.rtpPortMax)) {
+      ports_(std::make_shared<sip::media::PortAllocator>(config_.rtpPortMin, config_.rtpPortMax)),
+      voice_(voice.service),
+      http_(voice.http),
+      recorder_(std::move(voice.recorder)) {
     if (!config_.trunkAddresses.empty()) {
         try {
             trunkAddresses_ = AddressList(config_.trunkAddresses);
@@ -90,6 +93,7 @@ void SipBridge::start() {
     endpoint_->start();
     base::log(base::LogLevel::Info, "sip: listening on " + config_.sip.bindAddress + ":" +
                                         std::to_string(endpoint_->port()));
+    if (voice_) warmSpeech();  // ivr
 }
 
 void SipBridge::stop() {

@@ -64,19 +64,22 @@ struct BridgeStats {
 
 class VoiceRecorder;
 
+// The voice API a bridge serves: the service it reports call progress to, the client it fetches
+// PlayAudio files with, and the recorder of the recording verbs. Null members: voice calls
+// (recordings) are refused. The service must outlive the bridge's serving (stop() first).
+struct BridgeVoice {
+    voice::VoiceService* service = nullptr;
+    voice::CallbackClient* http = nullptr;
+    std::shared_ptr<VoiceRecorder> recorder;  // record (issue 9)
+};
+
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
   public:
     SipBridge(const boost::asio::any_io_executor& executor, BridgeConfig config,
               const auth::TokenService& tokens, session::CallControl& calls,
-              std::shared_ptr<media::MediaOrchestrator> media);
+              std::shared_ptr<media::MediaOrchestrator> media, BridgeVoice voice = {});
     ~SipBridge() override;
 
-    // The voice API this bridge reports call progress to, and fetches PlayAudio files with.
-    void setVoice(voice::VoiceService* voice, voice::CallbackClient* http) {
-        voice_ = voice;
-        http_ = http;
-        if (voice) warmSpeech();  // ivr
-    }
     // voice::CallPlacer
     void place(const voice::Call& call) override;
     void cancel(const std::string& callId) override;
@@ -93,10 +96,6 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     void onUnclaimedInvite(UnclaimedInvite handler) { unclaimed_ = std::move(handler); }
 
     sip::SipEndpoint& endpoint() { return *endpoint_; }
-
-    // record (issue 9)
-    // Records calls for the recording verbs; set before calls start. Unset: recordings refused.
-    void setRecorder(std::shared_ptr<VoiceRecorder> recorder) { recorder_ = std::move(recorder); }
 
   private:
     struct Call;
@@ -158,8 +157,8 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     std::map<std::string, std::shared_ptr<Call>> active_;
     UnclaimedInvite unclaimed_;
     BridgeStats stats_;
-    voice::VoiceService* voice_ = nullptr;
-    voice::CallbackClient* http_ = nullptr;
+    voice::VoiceService* const voice_;
+    voice::CallbackClient* const http_;
     std::map<std::string, std::string> voiceToSip_;  // voice call id → SIP endpoint call id
     AddressList trunkAddresses_;
 
@@ -181,7 +180,7 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     void playClip(const std::string& sipId, std::vector<std::int16_t> samples,
                   const voice::CallMedia::Done& done);
     std::shared_ptr<sip::media::SpeechService> speech_;
-    std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
+    const std::shared_ptr<VoiceRecorder> recorder_;  // record (issue 9)
 
     // conf (issue 9; VoiceConference.cpp)
   public:

@@ -7,11 +7,13 @@
 namespace sb::session {
 
 CallControl::CallControl(state::SessionStore& store, const auth::TokenService& tokens,
-                         CallControlLimits limits, Clock clock)
+                         CallControlLimits limits, Clock clock,
+                         std::shared_ptr<CallControlObserver> observer)
     : store_(store),
       tokens_(tokens),
       limits_(std::move(limits)),
       clock_(std::move(clock)),
+      observer_(std::move(observer)),
       used_(store_.countsByAccount()) {}
 
 void CallControl::reserve(const std::string& accountId, Kind kind) {

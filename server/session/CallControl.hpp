@@ -48,8 +48,10 @@ class CallControl {
   public:
     using Clock = std::function<state::EpochSeconds()>;
 
+    // `observer` (optional) hears of every committed membership change and deletion.
     CallControl(state::SessionStore& store, const auth::TokenService& tokens,
-                CallControlLimits limits, Clock clock);
+                CallControlLimits limits, Clock clock,
+                std::shared_ptr<CallControlObserver> observer = nullptr);
 
     CreatedParticipant createParticipant(const std::string& accountId,
                                          const CreateParticipantRequest& req);
@@ -85,10 +87,6 @@ class CallControl {
     bool participantActive(const std::string& accountId, const std::string& participantId) const;
 
     state::StoreCounts counts() const { return store_.counts(); }
-    // At most one observer; set before serving requests.
-    void setObserver(std::shared_ptr<CallControlObserver> observer) {
-        observer_ = std::move(observer);
-    }
     state::EpochSeconds now() const { return clock_(); }
 
   private:
@@ -104,7 +102,7 @@ class CallControl {
     const auth::TokenService& tokens_;
     CallControlLimits limits_;
     Clock clock_;
-    std::shared_ptr<CallControlObserver> observer_;
+    const std::shared_ptr<CallControlObserver> observer_;
     // Serialises check-then-write sequences (participant limit, one session per participant).
     mutable std::mutex writeMutex_;
     // What each account has stored, counted here (loaded from the store at start) so that a

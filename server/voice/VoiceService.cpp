@@ -224,8 +224,8 @@ void VoiceService::startFlow(const Call& call, std::shared_ptr<CallMedia> media)
     };
     auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_,
                                            std::move(hooks), config_.maxRedirectHops);
-    flow->setRecordings(recordings_, config_.publicBaseUrl);  // record (issue 9)
-    flow->setConferences(conferences_);                       // conf (issue 9)
+    flow->setRecordings(config_.recordings, config_.publicBaseUrl);  // record (issue 9)
+    flow->setConferences(config_.conferences);                       // conf (issue 9)
     {
         std::lock_guard lock(mutex_);
         flows_[id] = flow;

@@ -76,12 +76,12 @@ struct Wiring {
     base::Metrics metrics;
     net::Router router{api::translateError};
     signaling::DeviceGate gate{tokens, [] { return kNow; }};
-    web::DemoApp demo{calls, web::DemoConfig{"9900000"}};
     voice::test::FakePlacer placer;
     voice::test::FakeCallbacks callbacks;
     voice::test::ManualExecutor executor;
     voice::CallRegistry registry;
     std::unique_ptr<voice::VoiceService> voice;
+    std::unique_ptr<web::DemoApp> demo;
 
     Wiring() {
         currentStore = &store;
@@ -92,9 +92,11 @@ struct Wiring {
         api::addRestApi(router, {calls, authenticator, limiter});
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
-        demo.addRoutes(router);
+        demo = std::make_unique<web::DemoApp>(
+            calls, web::DemoConfig{"9900000"}, nullptr,
+            web::DemoPhones{voice.get(), "sip:127.0.0.1:5060", "http://127.0.0.1:8080"});
+        demo->addRoutes(router);
         voice::addVoiceRoutes(router, {authenticator, limiter}, *voice);
-        demo.enablePhones(voice.get(), "sip:127.0.0.1:5060", "http://127.0.0.1:8080");
     }
     ~Wiring() { currentStore = nullptr; }
 };

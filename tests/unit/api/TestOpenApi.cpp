@@ -39,11 +39,12 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     voice::test::FakePlacer placer;
     voice::test::FakeCallbacks callbacks;
     voice::test::ManualExecutor executor;
-    voice::VoiceService voiceService(registry, placer, callbacks, executor);
-    voiceService.setRecordings(std::make_shared<voice::RecordingStore>(
-        "/nonexistent/recordings", voice::RecordingLimits{}));  // record
-    voiceService.setConferences(std::make_shared<voice::ConferenceService>(
-        nullptr, callbacks, executor, voice::ConferenceLimits{}, ""));  // conf
+    voice::VoiceConfig voiceConfig;
+    voiceConfig.recordings = std::make_shared<voice::RecordingStore>(
+        "/nonexistent/recordings", voice::RecordingLimits{});  // record
+    voiceConfig.conferences = std::make_shared<voice::ConferenceService>(
+        nullptr, callbacks, executor, voice::ConferenceLimits{}, "");  // conf
+    voice::VoiceService voiceService(registry, placer, callbacks, executor, voiceConfig);
     voice::addVoiceRoutes(router, {authn, limiter}, voiceService);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
