@@ -7,10 +7,9 @@ net::ErrorCode codeOf(session::SessionErrorKind kind) {
     switch (kind) {
         case session::SessionErrorKind::NotFound:
             return net::ErrorCode::NotFound;
+        // A limit is a 409 too, rather than 429: the cap frees up only when the account deletes
+        // something (or it expires), not by waiting and retrying, which is what 429 asks for.
         case session::SessionErrorKind::Conflict:
-            return net::ErrorCode::Conflict;
-        // 409 rather than 429: the cap frees up only when the account deletes something (or it
-        // expires), not by waiting and retrying, which is what 429 asks for.
         case session::SessionErrorKind::LimitReached:
             return net::ErrorCode::Conflict;
     }
