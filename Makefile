@@ -8,14 +8,14 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat js wasm browser netns-up netns-down bench format check-format clean build-fuzz fuzz fuzz-smoke tidy
+        compat js wasm browser netns-up netns-down bench format check-format check-layers clean build-fuzz fuzz fuzz-smoke tidy
 SBNET := scripts/netns.sh
 
 demo: deps-test build wasm
 	scripts/demo.sh
 
 test: deps-test build build-asan build-fuzz wasm
-	$(MAKE) --no-print-directory check-format unit unit-asan tidy integration integration-asan compat js browser fuzz-smoke
+	$(MAKE) --no-print-directory check-format check-layers unit unit-asan tidy integration integration-asan compat js browser fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh build
@@ -88,8 +88,8 @@ bench: deps-bench build
 # folders, whose files take 7-17 s each: server/voice (177 s of CPU), server/media (71 s),
 # server/bridge (70 s) and server/net (50 s). `make tidy TIDY_SCOPE=all` checks everything.
 TIDY_SCOPE ?= ci
-TIDY_ci := protocol wasm/core server/api server/app server/auth server/ops server/signaling \
-           server/sip server/state server/web
+TIDY_ci := protocol wasm/core server/base server/session server/api server/app server/auth \
+           server/ops server/signaling server/sip server/state server/web
 TIDY_all := protocol wasm/core server
 tidy:
 	@[ -n "$(TIDY_$(TIDY_SCOPE))" ] || { echo "TIDY_SCOPE is ci or all" >&2; exit 2; }
@@ -99,6 +99,9 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 check-format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+# Each folder of server/ includes only its own and lower layers (the order is in the script).
+check-layers:
+	scripts/check-layers.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

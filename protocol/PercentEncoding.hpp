@@ -1,7 +1,7 @@
 #pragma once
 // Percent-encoding of a URL's query names and values (RFC 3986 §2.1), shared by the server (the
 // form bodies of its callbacks) and the wasm SDK (the signaling URL's query). Header-only and
-// dependency-free, as the rest of protocol/. Decoding is the server's alone (server/api/Utf8.hpp).
+// dependency-free, as the rest of protocol/. Decoding is the server's alone (server/base/Utf8.hpp).
 
 #include <string>
 #include <string_view>

@@ -6,29 +6,30 @@
 
 namespace sb::api {
 
-void addParticipantRoutes(Router& router, RestDeps deps) {
+void addParticipantRoutes(net::Router& router, RestDeps deps) {
     const std::string base = std::string(kAccountPrefix) + "/participants";
 
-    router.add("POST", base, "createParticipant", [deps](RequestContext& ctx) {
+    router.add("POST", base, "createParticipant", [deps](net::RequestContext& ctx) {
         const auto& account = authorize(ctx, deps);
         auto req = parseCreateParticipant(ctx.request().body);
         auto created = deps.calls.createParticipant(account, req);
         nlohmann::json body{{"participant", state::toJson(created.participant)},
                             {"token", created.token}};
-        return HttpResponse::json(200, protocol::dumpJson(body));
+        return net::HttpResponse::json(200, protocol::dumpJson(body));
     });
 
-    router.add("GET", base + "/{participantId}", "getParticipant", [deps](RequestContext& ctx) {
-        const auto& account = authorize(ctx, deps);
-        auto p = deps.calls.participant(account, ctx.param("participantId"));
-        return HttpResponse::json(200, protocol::dumpJson(state::toJson(p)));
-    });
+    router.add("GET", base + "/{participantId}", "getParticipant",
+               [deps](net::RequestContext& ctx) {
+                   const auto& account = authorize(ctx, deps);
+                   auto p = deps.calls.participant(account, ctx.param("participantId"));
+                   return net::HttpResponse::json(200, protocol::dumpJson(state::toJson(p)));
+               });
 
     router.add("DELETE", base + "/{participantId}", "deleteParticipant",
-               [deps](RequestContext& ctx) {
+               [deps](net::RequestContext& ctx) {
                    const auto& account = authorize(ctx, deps);
                    deps.calls.deleteParticipant(account, ctx.param("participantId"));
-                   return HttpResponse::noContent();
+                   return net::HttpResponse::noContent();
                });
 }
 

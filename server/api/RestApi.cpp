@@ -1,14 +1,11 @@
 #include "server/api/RestApi.hpp"
 
-#include "server/api/ApiError.hpp"
+#include "server/auth/AccountGate.hpp"
 
 namespace sb::api {
 
-const std::string& authorize(RequestContext& ctx, const RestDeps& deps) {
-    const auto& accountId = ctx.param("accountId");
-    deps.auth.authorize(ctx.request().authorization, accountId, ctx.request().remoteAddress);
-    if (!deps.limiter.allow(accountId)) throw errors::rateLimited(1);
-    return accountId;
+const std::string& authorize(net::RequestContext& ctx, const RestDeps& deps) {
+    return auth::AccountGate{deps.auth, deps.limiter}.authorize(ctx);
 }
 
 }  // namespace sb::api

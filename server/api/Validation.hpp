@@ -1,12 +1,13 @@
 #pragma once
 // Parsing and validation of the participants and sessions REST bodies (reference §4.2–4.3), with
-// the body and field readers of JsonBody.hpp. Every rejection is an ApiError naming the offending
+// the body and field readers of JsonBody.hpp. Every rejection is an HttpError naming the offending
 // field; nothing is changed when a body is rejected.
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "server/session/Requests.hpp"
 #include "server/state/Model.hpp"
 
 namespace sb::api {
@@ -18,20 +19,9 @@ constexpr std::size_t kMaxAliasLength = 256;
 constexpr std::size_t kMaxSubscribedParticipants = 100;
 constexpr std::size_t kMaxAliasesPerParticipant = 32;
 
-struct CreateParticipantRequest {
-    std::optional<std::string> callbackUrl;
-    state::PublishPermissions publishPermissions{true, true};  // default: audio and video
-    std::optional<std::string> tag;
-    std::string deviceApiVersion = "V3";
-};
-
-struct CreateSessionRequest {
-    std::optional<std::string> tag;
-};
-
 // An empty body means "all defaults".
-CreateParticipantRequest parseCreateParticipant(std::string_view body);
-CreateSessionRequest parseCreateSession(std::string_view body);
+session::CreateParticipantRequest parseCreateParticipant(std::string_view body);
+session::CreateSessionRequest parseCreateSession(std::string_view body);
 // An empty body means "no subscriptions". `pathSessionId` is the session of the URL; a body
 // `sessionId` must name the same session.
 std::optional<state::Subscriptions> parseSubscriptions(std::string_view body,

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/AddressList.hpp"
 
 namespace sb::app {
@@ -47,8 +47,9 @@ T get(const json& j, const std::string& key) {
 }
 
 void validate(const Config& c) {
-    LogLevel lvl;
-    if (!parseLogLevel(c.logLevel, lvl)) bad("logLevel", "must be debug, info, warn, error or off");
+    base::LogLevel lvl;
+    if (!base::parseLogLevel(c.logLevel, lvl))
+        bad("logLevel", "must be debug, info, warn, error or off");
     if (c.store != "sqlite" && c.store != "memory")
         bad("store", "must be \"sqlite\" or \"memory\"");
     if (c.tokenLifetimeSeconds <= 0) bad("tokenLifetimeSeconds", "must be positive");

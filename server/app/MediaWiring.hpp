@@ -5,23 +5,18 @@
 
 #include <memory>
 
-#include "server/api/ApiError.hpp"
-#include "server/api/CallControl.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/session/CallControl.hpp"
 
 namespace sb::app {
 
 class CallControlMembership : public media::Membership {
   public:
-    explicit CallControlMembership(const api::CallControl& calls) : calls_(calls) {}
+    explicit CallControlMembership(const session::CallControl& calls) : calls_(calls) {}
 
     std::optional<state::Participant> participant(const std::string& accountId,
                                                   const std::string& participantId) const override {
-        try {
-            return calls_.participant(accountId, participantId);
-        } catch (const api::ApiError&) {  // not found (deleted meanwhile)
-            return std::nullopt;
-        }
+        return calls_.findParticipant(accountId, participantId);  // gone meanwhile: nullopt
     }
     std::vector<std::string> members(const std::string& accountId,
                                      const std::string& sessionId) const override {
@@ -29,16 +24,17 @@ class CallControlMembership : public media::Membership {
         try {
             for (const auto& p : calls_.sessionParticipants(accountId, sessionId))
                 ids.push_back(p.id);
-        } catch (const api::ApiError&) {  // the session was deleted meanwhile
+        } catch (const session::SessionError& e) {  // the session was deleted meanwhile
+            if (e.kind() != session::SessionErrorKind::NotFound) throw;
         }
         return ids;
     }
 
   private:
-    const api::CallControl& calls_;
+    const session::CallControl& calls_;
 };
 
-class MediaCallObserver : public api::CallControlObserver {
+class MediaCallObserver : public session::CallControlObserver {
   public:
     explicit MediaCallObserver(std::shared_ptr<media::MediaOrchestrator> media)
         : media_(std::move(media)) {}

@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/BridgeCalls.hpp"
 #include "server/bridge/VoiceConference.hpp"
 
@@ -37,7 +37,7 @@ void BridgeCallSink::sendDtmf(const std::string& tones) {
         try {
             call->pipeline->sendDtmf(tones);
         } catch (const std::exception& e) {
-            app::log(app::LogLevel::Warn, "sip: call " + id + ": cannot send DTMF: " + e.what());
+            base::log(base::LogLevel::Warn, "sip: call " + id + ": cannot send DTMF: " + e.what());
         }
     });
 }

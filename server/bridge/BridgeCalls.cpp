@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/BridgeCallSink.hpp"
 
 namespace sb::bridge {
@@ -12,14 +12,17 @@ constexpr std::uint32_t kRelaySsrc = 1000;  // what PhoneRelay writes (CallAudio
 }  // namespace
 
 BridgeCalls::BridgeCalls(const asio::any_io_executor& executor, BridgeConfig config,
-                         const auth::TokenService& tokens, api::CallControl& control,
-                         std::shared_ptr<media::MediaOrchestrator> media)
+                         const auth::TokenService& tokens, session::CallControl& control,
+                         std::shared_ptr<media::MediaOrchestrator> media,
+                         voice::VoiceService* voice, voice::CallbackClient* http)
     : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
       tokens_(tokens),
       control_(control),
       media_(std::move(media)),
-      ports_(std::make_shared<sip::media::PortAllocator>(config_.rtpPortMin, config_.rtpPortMax)) {}
+      ports_(std::make_shared<sip::media::PortAllocator>(config_.rtpPortMin, config_.rtpPortMax)),
+      voice_(voice),
+      http_(http) {}
 
 std::shared_ptr<BridgeCall> BridgeCalls::find(const std::string& id) const {
     auto it = calls_.find(id);
@@ -126,8 +129,8 @@ void BridgeCalls::connectAudio(BridgeCall& a, BridgeCall& b) {
                 try {
                     call->pipeline->sendDtmf(std::string(1, digit));
                 } catch (const std::exception& e) {
-                    app::log(app::LogLevel::Warn,
-                             "sip: call " + toId + ": cannot pass DTMF on: " + e.what());
+                    base::log(base::LogLevel::Warn,
+                              "sip: call " + toId + ": cannot pass DTMF on: " + e.what());
                 }
             });
         });
@@ -144,8 +147,8 @@ void BridgeCalls::disconnectAudio(BridgeCall& call) {
 
 void BridgeCalls::refuse(const std::string& callId, int status, const std::string& reason) {
     ++stats_.callsRefused;
-    app::log(app::LogLevel::Info,
-             "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
+    base::log(base::LogLevel::Info,
+              "sip: refused call " + callId + ": " + std::to_string(status) + " " + reason);
     endpoint_->reject(callId, status);
 }
 
@@ -173,9 +176,9 @@ void BridgeCalls::onMediaChanged(const std::string& callId, const sip::RemoteMed
     auto call = find(callId);
     if (!call) return;
     setRemote(*call, remote);
-    app::log(app::LogLevel::Info, "sip: call " + callId +
-                                      " media changed: " + (remote.sends ? "" : "not ") +
-                                      "sending, " + (remote.receives ? "" : "not ") + "receiving");
+    base::log(base::LogLevel::Info,
+              "sip: call " + callId + " media changed: " + (remote.sends ? "" : "not ") +
+                  "sending, " + (remote.receives ? "" : "not ") + "receiving");
 }
 
 void BridgeCalls::roomMediaEnded(const std::string& callId, const std::string& reason) {
@@ -197,14 +200,14 @@ void BridgeCalls::end(const std::string& callId, const std::string& reason, bool
     if (hooks_.released) hooks_.released(*call, reason, hangupSip);
     auto st = call->pipeline->stats();  // atomics: readable from here
     stats_.rtpForeignPackets += st.phonePacketsForeign;
-    app::log(app::LogLevel::Info, "sip: call " + callId + " ended: " + reason +
-                                      " (RTP from the phone " + std::to_string(st.phonePacketsIn) +
-                                      ", dropped " + std::to_string(st.phonePacketsDropped) + " (" +
-                                      std::to_string(st.phonePacketsForeign) +
-                                      " from other sources)" + ", relayed " +
-                                      std::to_string(st.janusPacketsOut) + "; to the phone " +
-                                      std::to_string(st.phonePacketsOut) + ", room streams in " +
-                                      std::to_string(st.roomPacketsIn) + ")");
+    base::log(base::LogLevel::Info,
+              "sip: call " + callId + " ended: " + reason + " (RTP from the phone " +
+                  std::to_string(st.phonePacketsIn) + ", dropped " +
+                  std::to_string(st.phonePacketsDropped) + " (" +
+                  std::to_string(st.phonePacketsForeign) + " from other sources)" + ", relayed " +
+                  std::to_string(st.janusPacketsOut) + "; to the phone " +
+                  std::to_string(st.phonePacketsOut) + ", room streams in " +
+                  std::to_string(st.roomPacketsIn) + ")");
 }
 
 void BridgeCalls::stopAll() {

@@ -12,11 +12,11 @@
 #include <memory>
 #include <string>
 
-#include "server/api/CallControl.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/bridge/BridgeCall.hpp"
 #include "server/bridge/BridgeConfig.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/sip/media/PortAllocator.hpp"
 #include "server/voice/CallbackClient.hpp"
 #include "server/voice/VoiceService.hpp"
@@ -39,16 +39,13 @@ class BridgeCalls : public std::enable_shared_from_this<BridgeCalls> {
     };
 
     BridgeCalls(const asio::any_io_executor& executor, BridgeConfig config,
-                const auth::TokenService& tokens, api::CallControl& control,
-                std::shared_ptr<media::MediaOrchestrator> media);
+                const auth::TokenService& tokens, session::CallControl& control,
+                std::shared_ptr<media::MediaOrchestrator> media, voice::VoiceService* voice,
+                voice::CallbackClient* http);
 
     void setHooks(Hooks hooks) { hooks_ = std::move(hooks); }
     void setEndpoint(std::unique_ptr<sip::SipEndpoint> endpoint) {
         endpoint_ = std::move(endpoint);
-    }
-    void setVoice(voice::VoiceService* voice, voice::CallbackClient* http) {
-        voice_ = voice;
-        http_ = http;
     }
 
     const Strand& strand() const { return strand_; }
@@ -57,7 +54,7 @@ class BridgeCalls : public std::enable_shared_from_this<BridgeCalls> {
     bool hasEndpoint() const { return endpoint_ != nullptr; }
     std::uint16_t sipPort() const { return endpoint_ ? endpoint_->port() : 0; }
     const auth::TokenService& tokens() const { return tokens_; }
-    api::CallControl& control() { return control_; }
+    session::CallControl& control() { return control_; }
     media::MediaOrchestrator& media() { return *media_; }
     voice::VoiceService* voice() const { return voice_; }
     voice::CallbackClient* http() const { return http_; }
@@ -105,15 +102,15 @@ class BridgeCalls : public std::enable_shared_from_this<BridgeCalls> {
     Strand strand_;
     BridgeConfig config_;
     const auth::TokenService& tokens_;
-    api::CallControl& control_;
+    session::CallControl& control_;
     std::shared_ptr<media::MediaOrchestrator> media_;
     std::shared_ptr<sip::media::PortAllocator> ports_;
     std::unique_ptr<sip::SipEndpoint> endpoint_;
     std::map<std::string, std::shared_ptr<BridgeCall>> calls_;
     Hooks hooks_;
     BridgeStats stats_;
-    voice::VoiceService* voice_ = nullptr;
-    voice::CallbackClient* http_ = nullptr;
+    voice::VoiceService* const voice_;  // null: no voice API (voice calls refused)
+    voice::CallbackClient* const http_;
 };
 
 }  // namespace sb::bridge

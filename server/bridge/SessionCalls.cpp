@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
-#include "server/api/ApiError.hpp"
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/JoinStatus.hpp"
+#include "server/session/SessionError.hpp"
 #include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::bridge {
@@ -39,7 +39,7 @@ void SessionCalls::join(const sip::InboundInvite& invite, const std::string& acc
         if (!p.sessionId)
             return done(media::PhoneJoinFailure{media::JoinError::NotInSession,
                                                 "participant is not in a session"});
-    } catch (const api::ApiError&) {
+    } catch (const session::SessionError&) {
         return done(media::PhoneJoinFailure{media::JoinError::NoParticipant,
                                             "participant no longer exists"});
     }
@@ -86,8 +86,8 @@ void SessionCalls::attached(const std::string& callId,
     joined->attached = true;
     calls_->digitsToSession(*joined);
     ++calls_->stats().callsAnswered;
-    app::log(app::LogLevel::Info,
-             "sip: call " + callId + " joined the session of participant " + joined->participantId);
+    base::log(base::LogLevel::Info, "sip: call " + callId + " joined the session of participant " +
+                                        joined->participantId);
     done(std::nullopt);
 }
 

@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/BridgeCalls.hpp"
 #include "server/bridge/SessionCalls.hpp"
 #include "server/bridge/SipBridgeMedia.hpp"
@@ -17,24 +17,20 @@
 namespace sb::bridge {
 
 SipBridge::SipBridge(const asio::any_io_executor& executor, BridgeConfig config,
-                     const auth::TokenService& tokens, api::CallControl& calls,
-                     std::shared_ptr<media::MediaOrchestrator> media)
+                     const auth::TokenService& tokens, session::CallControl& calls,
+                     std::shared_ptr<media::MediaOrchestrator> media, BridgeVoice voice)
     : calls_(std::make_shared<BridgeCalls>(executor, std::move(config), tokens, calls,
-                                           std::move(media))),
+                                           std::move(media), voice.service, voice.http)),
       trunk_(std::make_shared<Trunk>(calls_)),
       sessions_(std::make_shared<SessionCalls>(calls_, trunk_)),
       transfers_(std::make_shared<TransferLegs>(calls_, trunk_)),
       voiceCalls_(std::make_shared<VoiceCalls>(calls_, trunk_, transfers_)),
       rooms_(std::make_shared<VoiceRooms>(calls_)),
       conference_(std::make_shared<VoiceConference>(calls_)),
-      ivr_(std::make_shared<VoiceIvr>(calls_)) {}
+      ivr_(std::make_shared<VoiceIvr>(calls_)),
+      recorder_(std::move(voice.recorder)) {}
 
 SipBridge::~SipBridge() = default;
-
-void SipBridge::setVoice(voice::VoiceService* voice, voice::CallbackClient* http) {
-    calls_->setVoice(voice, http);
-    if (voice) ivr_->warm();  // ivr
-}
 
 void SipBridge::place(const voice::Call& call) {
     voiceCalls_->place(call);
@@ -118,8 +114,9 @@ void SipBridge::start() {
     calls_->setEndpoint(
         std::make_unique<sip::SipEndpoint>(calls_->strand(), config.sip, std::move(events)));
     calls_->endpoint().start();
-    app::log(app::LogLevel::Info, "sip: listening on " + config.sip.bindAddress + ":" +
-                                      std::to_string(calls_->sipPort()));
+    base::log(base::LogLevel::Info, "sip: listening on " + config.sip.bindAddress + ":" +
+                                        std::to_string(calls_->sipPort()));
+    if (calls_->voice()) ivr_->warm();  // the first SpeakSentence need not wait for a voice
 }
 
 void SipBridge::stop() {

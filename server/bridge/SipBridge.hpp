@@ -17,10 +17,10 @@
 #include <memory>
 #include <string>
 
-#include "server/api/CallControl.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/bridge/BridgeConfig.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
 #include "server/sip/media/SpeechService.hpp"
 #include "server/voice/CallMedia.hpp"
@@ -41,16 +41,23 @@ class VoiceIvr;
 class VoiceRecorder;
 struct BridgeCall;
 
+// The voice API a bridge serves: the service it reports call progress to, the client it fetches
+// PlayAudio files with, and the recorder of the recording verbs. Null members: voice calls
+// (recordings) are refused. The service must outlive the bridge's serving (stop() first).
+struct BridgeVoice {
+    voice::VoiceService* service = nullptr;
+    voice::CallbackClient* http = nullptr;
+    std::shared_ptr<VoiceRecorder> recorder;
+};
+
 class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<SipBridge> {
   public:
     // Throws std::invalid_argument for a bad sipTrunkAddresses entry.
     SipBridge(const boost::asio::any_io_executor& executor, BridgeConfig config,
-              const auth::TokenService& tokens, api::CallControl& calls,
-              std::shared_ptr<media::MediaOrchestrator> media);
+              const auth::TokenService& tokens, session::CallControl& calls,
+              std::shared_ptr<media::MediaOrchestrator> media, BridgeVoice voice = {});
     ~SipBridge() override;
 
-    // The voice API this bridge reports call progress to, and fetches PlayAudio files with.
-    void setVoice(voice::VoiceService* voice, voice::CallbackClient* http);
     // voice::CallPlacer
     void place(const voice::Call& call) override;
     void cancel(const std::string& callId) override;
@@ -68,10 +75,6 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     void onUnclaimedInvite(UnclaimedInvite handler) { unclaimed_ = std::move(handler); }
 
     sip::SipEndpoint& endpoint();
-
-    // record (issue 9)
-    // Records calls for the recording verbs; set before calls start. Unset: recordings refused.
-    void setRecorder(std::shared_ptr<VoiceRecorder> recorder) { recorder_ = std::move(recorder); }
 
     // conf: conference rooms as WebRTC sessions of CallControl (ConferenceService creates and
     // deletes them).
@@ -92,7 +95,7 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     std::shared_ptr<VoiceRooms> rooms_;
     std::shared_ptr<VoiceConference> conference_;
     std::shared_ptr<VoiceIvr> ivr_;
-    std::shared_ptr<VoiceRecorder> recorder_;
+    const std::shared_ptr<VoiceRecorder> recorder_;  // null: recordings refused
     UnclaimedInvite unclaimed_;
 };
 

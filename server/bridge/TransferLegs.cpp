@@ -1,6 +1,6 @@
 #include "server/bridge/TransferLegs.hpp"
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/bridge/Diversion.hpp"
 
 namespace sb::bridge {
@@ -63,8 +63,8 @@ void TransferLegs::transferOut(BridgeCall& aLeg, const voice::TransferRequest& r
         leg->legIndex = i;
         t->legIds[i] = leg->id;
         ++t->open;
-        app::log(app::LogLevel::Info,
-                 "sip: call " + aLeg.id + ": transfer leg " + leg->id + " dialing " + uri);
+        base::log(base::LogLevel::Info,
+                  "sip: call " + aLeg.id + ": transfer leg " + leg->id + " dialing " + uri);
     }
     if (t->open == 0) return std::exchange(t->done, nullptr)(t->outcome);
     aLeg.transfer = t;
@@ -93,7 +93,8 @@ void TransferLegs::onLegAnswered(const std::shared_ptr<BridgeCall>& leg,
         t->outcome.legs[i].cause = voice::cause::kCancel;
         calls_->end(t->legIds[i], "transfer: another target answered", true);
     }
-    app::log(app::LogLevel::Info, "sip: call " + t->aLegId + " bridged to transfer leg " + leg->id);
+    base::log(base::LogLevel::Info,
+              "sip: call " + t->aLegId + " bridged to transfer leg " + leg->id);
     t->answered(index);
 }
 

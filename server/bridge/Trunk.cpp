@@ -2,7 +2,7 @@
 
 #include <sofia-sip/url.h>
 
-#include "server/api/ApiError.hpp"
+#include "server/net/HttpError.hpp"
 
 namespace sb::bridge {
 
@@ -58,13 +58,13 @@ bool Trunk::isOwnUri(const std::string& uri) const {
 std::string Trunk::uriFor(const std::string& to) const {
     const auto& trunk = calls_->config().trunk;
     if (trunk.empty())
-        throw api::ApiError(api::ErrorCode::Internal,
-                            "no SIP trunk is configured for outbound calls");
+        throw net::HttpError(net::ErrorCode::Internal,
+                             "no SIP trunk is configured for outbound calls");
     auto trunkHost = hostPortOf(trunk);
     if (to.rfind("sip:", 0) == 0) {
         if (hostPortOf(to) != trunkHost)
-            throw api::ApiError(api::ErrorCode::Forbidden,
-                                "sip: destinations must go through the configured trunk", "to");
+            throw net::HttpError(net::ErrorCode::Forbidden,
+                                 "sip: destinations must go through the configured trunk", "to");
         return to;
     }
     return "sip:" + to + "@" + trunkHost;

@@ -28,7 +28,7 @@ class Trunk {
     explicit Trunk(std::shared_ptr<BridgeCalls> calls);
 
     // The Request-URI that reaches `to` (a number, or a sip: URI on the trunk) through the trunk.
-    // Throws api::ApiError when there is no trunk, or `to` is a sip: URI elsewhere.
+    // Throws net::HttpError when there is no trunk, or `to` is a sip: URI elsewhere.
     std::string uriFor(const std::string& to) const;
     // A URI of this server (its SIP address, or the name Bandwidth's sessions used).
     bool isOwnUri(const std::string& uri) const;

@@ -2,8 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
-#include "server/api/ApiError.hpp"
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
+#include "server/session/SessionError.hpp"
 
 namespace sb::bridge {
 
@@ -11,26 +11,26 @@ namespace {
 
 class CallControlRooms : public voice::ConferenceRooms {
   public:
-    explicit CallControlRooms(api::CallControl& calls) : calls_(calls) {}
+    explicit CallControlRooms(session::CallControl& calls) : calls_(calls) {}
     std::string createRoom(const std::string& accountId,
                            const std::string& conferenceName) override {
-        api::CreateSessionRequest req;
+        session::CreateSessionRequest req;
         req.tag = "conference " + conferenceName;
         return calls_.createSession(accountId, req).id;
     }
     void deleteRoom(const std::string& accountId, const std::string& sessionId) override {
         try {
             calls_.deleteSession(accountId, sessionId);
-        } catch (const api::ApiError&) {
+        } catch (const session::SessionError&) {
             // Already gone (deleted over the WebRTC API, or expired): nothing left to free.
         }
     }
 
   private:
-    api::CallControl& calls_;
+    session::CallControl& calls_;
 };
 
-void deleteParticipant(api::CallControl& control, const ConferenceLink& link) {
+void deleteParticipant(session::CallControl& control, const ConferenceLink& link) {
     try {
         control.deleteParticipant(link.accountId, link.participantId);
     } catch (const std::exception&) {
@@ -58,7 +58,7 @@ void VoiceConference::join(BridgeCall& call, const std::string& accountId,
     link->hold = hold;
     auto& control = calls_->control();
     try {
-        api::CreateParticipantRequest req;
+        session::CreateParticipantRequest req;
         req.publishPermissions = state::PublishPermissions{true, false};
         req.tag = "conference member " + call.voiceCallId;
         link->participantId = control.createParticipant(accountId, req).participant.id;
@@ -113,9 +113,9 @@ void VoiceConference::attached(const std::string& callId,
     c.attached = true;
     calls_->digitsToSession(c);
     setAudio(c, link->mute, link->hold);
-    app::log(app::LogLevel::Info, "sip: call " + callId + " joined conference session " +
-                                      link->sessionId + (link->mute ? " (muted)" : "") +
-                                      (link->hold ? " (on hold)" : ""));
+    base::log(base::LogLevel::Info, "sip: call " + callId + " joined conference session " +
+                                        link->sessionId + (link->mute ? " (muted)" : "") +
+                                        (link->hold ? " (on hold)" : ""));
     if (link->joinedDone) std::exchange(link->joinedDone, nullptr)(true, "");
 }
 
@@ -141,8 +141,9 @@ void VoiceConference::leave(BridgeCall& call, const std::string& why) {
     BridgeCalls::disconnectAudio(call);
     call.participantId.clear();
     deleteParticipant(calls_->control(), *link);
-    app::log(app::LogLevel::Info, "sip: call " + call.id + " left conference session " +
-                                      link->sessionId + (why.empty() ? std::string() : ": " + why));
+    base::log(base::LogLevel::Info, "sip: call " + call.id + " left conference session " +
+                                        link->sessionId +
+                                        (why.empty() ? std::string() : ": " + why));
     // Not joined yet: the join ends here instead (no error: it was stopped, not failed).
     if (link->joinedDone) return std::exchange(link->joinedDone, nullptr)(false, why);
     if (link->left) std::exchange(link->left, nullptr)(why);

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::bridge {
 
@@ -66,9 +66,9 @@ void VoiceRecorder::start(std::uint64_t id, const std::string& callId,
                 self->entries_.erase(id);
             }
             if (dropped)
-                app::log(app::LogLevel::Warn,
-                         "recording: " + std::to_string(dropped) +
-                             " blocks of 20 ms dropped (the disk writer's queue was full)");
+                base::log(base::LogLevel::Warn,
+                          "recording: " + std::to_string(dropped) +
+                              " blocks of 20 ms dropped (the disk writer's queue was full)");
             writer->close(file,
                           [done, reason, digit, dropped](const voice::RecordingFileResult& fr) {
                               voice::RecordingResult r;

@@ -1,6 +1,6 @@
 #include "server/bridge/VoiceRooms.hpp"
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::bridge {
 
@@ -30,7 +30,7 @@ void VoiceRooms::bridge(const std::string& originId, const std::string& targetId
     link->ended = std::move(ended);
     origin.bridged = link;
     target.bridged = link;
-    app::log(app::LogLevel::Info, "sip: call " + originId + " bridged with " + targetId);
+    base::log(base::LogLevel::Info, "sip: call " + originId + " bridged with " + targetId);
     connected(true, "");
 }
 
@@ -44,7 +44,7 @@ void VoiceRooms::unbridge(BridgeCall& leaving) {
         peer->bridged.reset();
         BridgeCalls::disconnectAudio(*peer);
     }
-    app::log(app::LogLevel::Info, "sip: call " + leaving.id + " left its bridge with " + peerId);
+    base::log(base::LogLevel::Info, "sip: call " + leaving.id + " left its bridge with " + peerId);
     if (link->ended) std::exchange(link->ended, nullptr)(leaving.id == link->targetId);
 }
 

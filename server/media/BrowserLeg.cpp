@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::media {
 
@@ -54,9 +54,9 @@ void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string
 void BrowserLeg::onPub(PubEvent event, std::optional<JanusError> error, PublisherAnswer answer) {
     const std::string before = pubSession_;
     auto step = next(pub_, event);
-    if (app::logEnabled(app::LogLevel::Debug) && step.state != pub_)
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " publisher " + nameOf(pub_) +
-                                           " -> " + nameOf(step.state));
+    if (base::logEnabled(base::LogLevel::Debug) && step.state != pub_)
+        base::log(base::LogLevel::Debug, "media: device " + id_ + " publisher " + nameOf(pub_) +
+                                             " -> " + nameOf(step.state));
     pub_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
@@ -180,9 +180,10 @@ void BrowserLeg::refresh() {
 
 void BrowserLeg::onSub(SubEvent event) {
     auto step = next(sub_, event);
-    if (app::logEnabled(app::LogLevel::Debug) && step.state.phase != sub_.phase)
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " subscriber " +
-                                           nameOf(sub_.phase) + " -> " + nameOf(step.state.phase));
+    if (base::logEnabled(base::LogLevel::Debug) && step.state.phase != sub_.phase)
+        base::log(base::LogLevel::Debug, "media: device " + id_ + " subscriber " +
+                                             nameOf(sub_.phase) + " -> " +
+                                             nameOf(step.state.phase));
     sub_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
@@ -220,10 +221,10 @@ void BrowserLeg::request() {
     auto wanted = host_.wantedStreams(accountId_, participantId_, sessionId, false);
     if (wanted == subscribed_ || (!subHandle_ && wanted.empty()))
         return onSub(SubEvent::NothingToAsk);
-    if (app::logEnabled(app::LogLevel::Debug))
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " subscription " +
-                                           std::to_string(subscribed_.size()) + " -> " +
-                                           std::to_string(wanted.size()) + " streams");
+    if (base::logEnabled(base::LogLevel::Debug))
+        base::log(base::LogLevel::Debug, "media: device " + id_ + " subscription " +
+                                             std::to_string(subscribed_.size()) + " -> " +
+                                             std::to_string(wanted.size()) + " streams");
     asked_ = wanted;
     if (subHandle_) {
         std::set<FeedMid> add, remove;
@@ -268,8 +269,8 @@ void BrowserLeg::onReply(std::optional<JanusError> error, std::optional<Subscrib
         // A handle that receives nothing is not worth keeping (a failed update may leave it
         // so): the next request starts on a fresh one.
         if (subscribed_.empty()) dropSubscriber();
-        app::log(app::LogLevel::Warn,
-                 "media: subscription update for device " + id_ + " failed: " + error->reason);
+        base::log(base::LogLevel::Warn,
+                  "media: subscription update for device " + id_ + " failed: " + error->reason);
         return onSub(SubEvent::ReplyFailed);
     }
     if (!offer) {
@@ -303,10 +304,10 @@ void BrowserLeg::sendOffer(const SubscriberOffer& offer) {
     }
     subscribed_ = active;
     ++revision_;
-    if (app::logEnabled(app::LogLevel::Debug))
-        app::log(app::LogLevel::Debug, "media: device " + id_ + " sdpOffer revision " +
-                                           std::to_string(revision_) + " with " +
-                                           std::to_string(active.size()) + " active streams");
+    if (base::logEnabled(base::LogLevel::Debug))
+        base::log(base::LogLevel::Debug, "media: device " + id_ + " sdpOffer revision " +
+                                             std::to_string(revision_) + " with " +
+                                             std::to_string(active.size()) + " active streams");
     sink_->streamsOffered(
         StreamsOffer{"subscriber-" + id_, sdp.str(), revision_, std::move(metadata)});
     host_.subscriptionsChanged();

@@ -1,4 +1,4 @@
-#include "server//media/JanusClient.hpp"
+#include "server/media/JanusClient.hpp"
 #include "protocol/SafeJson.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -14,7 +14,7 @@
 #include <set>
 #include <vector>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/media/JanusMessages.hpp"
 
 namespace sb::media {
@@ -197,8 +197,8 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
                 return self->lost(std::string("create session: ") + janus::kMalformed);
             self->sessionId_ = *id;
             self->backoff_ = std::chrono::milliseconds(250);
-            app::log(app::LogLevel::Info, "janus: connected to " + self->url_ + ", session " +
-                                              std::to_string(self->sessionId_));
+            base::log(base::LogLevel::Info, "janus: connected to " + self->url_ + ", session " +
+                                                std::to_string(self->sessionId_));
             self->scheduleKeepalive();
             if (self->listener_.onReady) self->listener_.onReady();
         });
@@ -266,7 +266,7 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
     void dispatch(const std::string& text) {
         json msg = json::parse(text, nullptr, false);
         if (msg.is_discarded() || !msg.is_object()) {
-            app::log(app::LogLevel::Warn, "janus: ignored a message that is not a JSON object");
+            base::log(base::LogLevel::Warn, "janus: ignored a message that is not a JSON object");
             return;
         }
         auto kind = janus::stringAt(msg, "janus").value_or("");
@@ -280,23 +280,23 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
                 settled(tx);
                 auto reply = janus::parseReply(msg);
                 if (!reply.ok && reply.error == janus::kMalformed)
-                    app::log(app::LogLevel::Warn, std::string("janus: ") + janus::kMalformed +
-                                                      " (transaction " + tx + ")");
+                    base::log(base::LogLevel::Warn, std::string("janus: ") + janus::kMalformed +
+                                                        " (transaction " + tx + ")");
                 if (cb) cb(reply);
                 return;
             }
             auto sender = janus::senderOf(msg);
             if (!sender || !listener_.onHandleEvent) return;
             if (msg.contains("jsep") && !janus::validJsep(msg["jsep"])) {
-                app::log(app::LogLevel::Warn, "janus: ignored an event with a malformed jsep");
+                base::log(base::LogLevel::Warn, "janus: ignored an event with a malformed jsep");
                 return;
             }
             listener_.onHandleEvent(*sender, msg);
         } catch (const std::exception& e) {
             // Only a field read this file's validation missed can get here; the request it
             // answered has failed (its reply callback did not finish), the server goes on.
-            app::log(app::LogLevel::Error,
-                     std::string("janus: a message could not be handled: ") + e.what());
+            base::log(base::LogLevel::Error,
+                      std::string("janus: a message could not be handled: ") + e.what());
         }
     }
 
@@ -324,7 +324,8 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
             beast::get_lowest_layer(*ws_).socket().close(ec);
         }
         if (stopped_) return;
-        if (wasReady || !warned_) app::log(app::LogLevel::Warn, "janus: " + why + "; reconnecting");
+        if (wasReady || !warned_)
+            base::log(base::LogLevel::Warn, "janus: " + why + "; reconnecting");
         warned_ = true;
         failAll("media server connection lost");
         if (wasReady && listener_.onLost) listener_.onLost();

@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/state/SubscriptionResolver.hpp"
 
 namespace sb::media {
@@ -162,8 +162,8 @@ void MediaRooms::withRoom(const std::string& accountId, const std::string& sessi
             if (found == self->rooms_.end() || found->second->roomId != roomId) return;
             auto waiters = std::move(found->second->waiters);
             if (error) {
-                app::log(app::LogLevel::Error, "media: cannot create room for session " +
-                                                   sessionId + ": " + error->reason);
+                base::log(base::LogLevel::Error, "media: cannot create room for session " +
+                                                     sessionId + ": " + error->reason);
                 self->rooms_.erase(found);
                 for (auto& w : waiters) w(std::nullopt);
                 return;
@@ -351,8 +351,8 @@ void MediaRooms::onHandleEvent(HandleId handle, const nlohmann::json& msg) {
 void MediaRooms::janusReady() {
     videoRoom_.attach([self = shared_from_this()](std::optional<JanusError> error, HandleId h) {
         if (error) {
-            app::log(app::LogLevel::Error,
-                     "media: cannot attach to the VideoRoom plugin: " + error->reason);
+            base::log(base::LogLevel::Error,
+                      "media: cannot attach to the VideoRoom plugin: " + error->reason);
             return;
         }
         self->control_ = h;

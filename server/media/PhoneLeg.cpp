@@ -3,7 +3,7 @@
 #include <memory>
 #include <utility>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::media {
 
@@ -52,8 +52,8 @@ void PhoneLeg::join(PhoneAttached done) {
                         return done(PhoneJoinFailure{JoinError::CallEnded, "call ended"}, {});
                     }
                     if (error) {
-                        app::log(app::LogLevel::Error,
-                                 "media: add_remote_publisher failed: " + error->reason);
+                        base::log(base::LogLevel::Error,
+                                  "media: add_remote_publisher failed: " + error->reason);
                         host->releasePhone(id);
                         return done(
                             PhoneJoinFailure{JoinError::MediaRefused,
@@ -153,8 +153,8 @@ void PhoneLeg::applyForwards() {
                     ++host->stats().forwarders;
                 } else {
                     // (A 428 was retried by VideoRoom first.)
-                    app::log(app::LogLevel::Warn,
-                             "media: rtp_forward for call " + id + " failed: " + error->reason);
+                    base::log(base::LogLevel::Warn,
+                              "media: rtp_forward for call " + id + " failed: " + error->reason);
                 }
                 finished();
             });

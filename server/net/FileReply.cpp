@@ -11,7 +11,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 FileReply::FileReply(beast::tcp_stream& stream, Response header,
-                     std::shared_ptr<api::FileBody> file, bool headOnly,
+                     std::shared_ptr<net::FileBody> file, bool headOnly,
                      std::chrono::steady_clock::duration chunkTimeout)
     : stream_(stream),
       response_(std::move(header)),

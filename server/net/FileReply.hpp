@@ -1,5 +1,5 @@
 #pragma once
-// Writes one response whose body is a range of an open file (api::FileBody), a bounded chunk at
+// Writes one response whose body is a range of an open file (net::FileBody), a bounded chunk at
 // a time: the header with Content-Length, then pread() 64 KiB, write it, repeat (Beast's
 // buffer_body idiom). Memory stays at one chunk whatever the file's size, and each chunk gets
 // its own deadline, so a slow reader of a large file is cut only when it stalls.
@@ -12,7 +12,7 @@
 #include <memory>
 #include <vector>
 
-#include "server/api/HttpTypes.hpp"
+#include "server/net/HttpTypes.hpp"
 
 namespace sb::net {
 
@@ -24,7 +24,7 @@ class FileReply : public std::enable_shared_from_this<FileReply> {
 
     // `header` has status and fields set; Content-Length is set here. `headOnly`: HEAD, no body.
     FileReply(boost::beast::tcp_stream& stream, Response header,
-              std::shared_ptr<api::FileBody> file, bool headOnly,
+              std::shared_ptr<net::FileBody> file, bool headOnly,
               std::chrono::steady_clock::duration chunkTimeout);
     void start(Done done);
 
@@ -37,7 +37,7 @@ class FileReply : public std::enable_shared_from_this<FileReply> {
     boost::beast::tcp_stream& stream_;
     Response response_;
     boost::beast::http::response_serializer<boost::beast::http::buffer_body> serializer_;
-    std::shared_ptr<api::FileBody> file_;
+    std::shared_ptr<net::FileBody> file_;
     bool headOnly_;
     std::chrono::steady_clock::duration timeout_;
     std::vector<char> chunk_;

@@ -9,7 +9,7 @@
 #include <list>
 #include <thread>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/net/HttpSession.hpp"
 
 namespace sb::net {
@@ -31,7 +31,7 @@ class HttpServer::Impl {
         return pool;
     }
 
-    Impl(const HttpServerOptions& options, const api::Router& router, ops::Metrics& metrics)
+    Impl(const HttpServerOptions& options, const net::Router& router, base::Metrics& metrics)
         : shared_{router, metrics, options},
           pool_(makePool(options.threads)),
           ioc_(*pool_.front()),
@@ -54,14 +54,14 @@ class HttpServer::Impl {
                 if (ec) {
                     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
                     if (outOfDescriptors(ec)) return backOff(ec);
-                    app::log(app::LogLevel::Warn, "accept: " + ec.message());
+                    base::log(base::LogLevel::Warn, "accept: " + ec.message());
                 } else {
                     acceptDelay_ = std::chrono::milliseconds(0);
                     try {
                         admit(std::move(s));
                     } catch (const std::exception& e) {
-                        app::log(app::LogLevel::Error,
-                                 std::string("accept: connection dropped: ") + e.what());
+                        base::log(base::LogLevel::Error,
+                                  std::string("accept: connection dropped: ") + e.what());
                     }
                 }
                 accept();
@@ -84,10 +84,10 @@ class HttpServer::Impl {
         ++acceptFailures_;
         auto now = std::chrono::steady_clock::now();
         if (now - lastAcceptLog_ >= std::chrono::seconds(1)) {
-            app::log(app::LogLevel::Warn, "accept: " + ec.message() + " (" +
-                                              std::to_string(acceptFailures_) +
-                                              " times); pausing accepts for " +
-                                              std::to_string(acceptDelay_.count()) + " ms");
+            base::log(base::LogLevel::Warn, "accept: " + ec.message() + " (" +
+                                                std::to_string(acceptFailures_) +
+                                                " times); pausing accepts for " +
+                                                std::to_string(acceptDelay_.count()) + " ms");
             lastAcceptLog_ = now;
             acceptFailures_ = 0;
         }
@@ -143,9 +143,9 @@ class HttpServer::Impl {
         ++refused_;
         auto now = std::chrono::steady_clock::now();
         if (now - lastRefusedLog_ >= std::chrono::seconds(1)) {
-            app::log(app::LogLevel::Warn, "connection limit of the " + which +
-                                              " reached: refused " + std::to_string(refused_) +
-                                              " connection(s) with 503");
+            base::log(base::LogLevel::Warn, "connection limit of the " + which +
+                                                " reached: refused " + std::to_string(refused_) +
+                                                " connection(s) with 503");
             lastRefusedLog_ = now;
             refused_ = 0;
         }
@@ -159,7 +159,7 @@ class HttpServer::Impl {
             try {
                 task();
             } catch (const std::exception& e) {
-                app::log(app::LogLevel::Error, std::string("periodic task failed: ") + e.what());
+                base::log(base::LogLevel::Error, std::string("periodic task failed: ") + e.what());
             }
             schedule(timer, period, task);
         });
@@ -167,8 +167,8 @@ class HttpServer::Impl {
 
     void beginShutdown(std::chrono::seconds drain) {
         if (stopping_.exchange(true)) return;
-        app::log(app::LogLevel::Info,
-                 "shutting down: no new connections, finishing requests in flight");
+        base::log(base::LogLevel::Info,
+                  "shutting down: no new connections, finishing requests in flight");
         asio::post(acceptor_.get_executor(), [this] {
             boost::system::error_code ec;
             acceptor_.close(ec);
@@ -209,8 +209,8 @@ class HttpServer::Impl {
     std::chrono::steady_clock::time_point lastRefusedLog_{};
 };
 
-HttpServer::HttpServer(const HttpServerOptions& options, const api::Router& router,
-                       ops::Metrics& metrics)
+HttpServer::HttpServer(const HttpServerOptions& options, const net::Router& router,
+                       base::Metrics& metrics)
     : impl_(std::make_unique<Impl>(options, router, metrics)) {}
 
 HttpServer::~HttpServer() = default;
@@ -231,7 +231,7 @@ void HttpServer::every(std::chrono::seconds period, const std::function<void()>&
 void HttpServer::run(std::chrono::seconds drain) {
     impl_->signals_.async_wait([this, drain](boost::system::error_code ec, int sig) {
         if (ec) return;
-        app::log(app::LogLevel::Info, "received signal " + std::to_string(sig));
+        base::log(base::LogLevel::Info, "received signal " + std::to_string(sig));
         impl_->beginShutdown(drain);
     });
     impl_->accept();

@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP listener and its io_context threads. Beast stays behind this header (pimpl) because
-// it is expensive to compile; the rest of the server sees api::Router only.
+// it is expensive to compile; the rest of the server sees net::Router only.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "server/api/Router.hpp"
+#include "server/base/Metrics.hpp"
+#include "server/net/Router.hpp"
 #include "server/net/WebSocket.hpp"
-#include "server/ops/Metrics.hpp"
 
 namespace sb::net {
 
@@ -41,7 +41,7 @@ struct HttpServerOptions {
 
 class HttpServer {
   public:
-    HttpServer(const HttpServerOptions& options, const api::Router& router, ops::Metrics& metrics);
+    HttpServer(const HttpServerOptions& options, const net::Router& router, base::Metrics& metrics);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

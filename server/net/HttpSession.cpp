@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <random>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/net/ApiRequest.hpp"
 #include "server/net/FileReply.hpp"
 #include "server/net/WebSocketSession.hpp"
@@ -76,13 +76,13 @@ bool HttpSession::readFailed(beast::error_code ec) {
         return true;
     }
     if (ec == http::error::body_limit)
-        refuse(api::errors::bodyTooLarge(shared_.options.maxBodyBytes));
+        refuse(net::errors::bodyTooLarge(shared_.options.maxBodyBytes));
     else if (ec == http::error::header_limit)
-        refuse(api::errors::headersTooLarge(shared_.options.maxHeaderBytes));
+        refuse(net::errors::headersTooLarge(shared_.options.maxHeaderBytes));
     // Beast's messages name the rule broken, never the bytes received.
     else
-        refuse(api::ApiError(api::ErrorCode::InvalidArgument,
-                             "Malformed HTTP request: " + ec.message()));
+        refuse(net::HttpError(net::ErrorCode::InvalidArgument,
+                              "Malformed HTTP request: " + ec.message()));
     return true;
 }
 
@@ -91,7 +91,7 @@ void HttpSession::onHeader(beast::error_code ec, std::size_t) {
     try {
         afterHeader(ec);
     } catch (const std::exception& e) {
-        app::log(app::LogLevel::Error, std::string("http: connection dropped: ") + e.what());
+        base::log(base::LogLevel::Error, std::string("http: connection dropped: ") + e.what());
         close();
     }
 }
@@ -100,7 +100,7 @@ void HttpSession::afterHeader(beast::error_code ec) {
     if (readFailed(ec)) return;
     // RFC 9112 §3: a server that receives a request-target longer than it handles answers 414.
     if (parser_->get().target().size() > shared_.options.maxUriBytes)
-        return refuse(api::errors::uriTooLong(shared_.options.maxUriBytes));
+        return refuse(net::errors::uriTooLong(shared_.options.maxUriBytes));
     stream_.expires_after(shared_.options.bodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::onRead, shared_from_this()));
@@ -113,10 +113,10 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
         handle();
     } catch (const std::exception& e) {
         // The router catches what handlers throw; this is for everything around it.
-        app::log(app::LogLevel::Error,
-                 std::string("http: request failed outside the router: ") + e.what());
+        base::log(base::LogLevel::Error,
+                  std::string("http: request failed outside the router: ") + e.what());
         try {
-            reply(api::errorResponse(api::errors::internal(), "-"), "unmatched", 11, false, "-");
+            reply(net::errorResponse(net::errors::internal(), "-"), "unmatched", 11, false, "-");
         } catch (const std::exception&) {
             --shared_.inFlight;
             close();
@@ -126,7 +126,7 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
 
 void HttpSession::handle() {
     const Request& req = parser_->get();
-    api::HttpRequest in;
+    net::HttpRequest in;
     in.requestId = nextRequestId();
     in.remoteAddress = peer_.address;
     in.fromThisHost = peer_.thisHost;
@@ -136,14 +136,14 @@ void HttpSession::handle() {
     }
 
     if (beast::websocket::is_upgrade(req)) {
-        api::HttpResponse refusal =
-            api::errorResponse(api::errors::routeNotFound(in.path), in.requestId);
+        net::HttpResponse refusal =
+            net::errorResponse(net::errors::routeNotFound(in.path), in.requestId);
         if (shared_.options.upgrade) {
             auto decision = shared_.options.upgrade(in);
             if (decision.handler) {
                 if (shared_.options.requestLog)
-                    app::log(app::LogLevel::Info,
-                             "req=" + in.requestId + " GET " + in.path + " 101 websocket");
+                    base::log(base::LogLevel::Info,
+                              "req=" + in.requestId + " GET " + in.path + " 101 websocket");
                 --shared_.inFlight;
                 auto ws = std::make_shared<WebSocketSession>(std::move(stream_), decision.handler,
                                                              shared_.options.wsLimits,
@@ -172,14 +172,14 @@ void HttpSession::handle() {
     shared_.options.awaitDurable(
         journalSeq,
         [self = shared_from_this(),
-         routed = std::make_shared<api::RoutedResponse>(std::move(routed)), version = req.version(),
+         routed = std::make_shared<net::RoutedResponse>(std::move(routed)), version = req.version(),
          keepAlive = req.keep_alive(), id = in.requestId](bool durable) {
             boost::asio::post(
                 self->stream_.get_executor(), [self, routed, version, keepAlive, id, durable] {
                     if (!durable)
-                        routed->response = api::errorResponse(
-                            api::ApiError(api::ErrorCode::Internal,
-                                          "The change could not be saved to disk"),
+                        routed->response = net::errorResponse(
+                            net::HttpError(net::ErrorCode::Internal,
+                                           "The change could not be saved to disk"),
                             id);
                     self->reply(std::move(routed->response), routed->route, version, keepAlive, id);
                 });
@@ -187,15 +187,15 @@ void HttpSession::handle() {
 }
 
 // Answers a request that could not be read or accepted whole, then drops the connection.
-void HttpSession::refuse(const api::ApiError& error) {
+void HttpSession::refuse(const net::HttpError& error) {
     ++shared_.inFlight;
     if (started_ == std::chrono::steady_clock::time_point{})
         started_ = std::chrono::steady_clock::now();
     std::string id = nextRequestId();
-    reply(api::errorResponse(error, id), "unmatched", 11, false, id);
+    reply(net::errorResponse(error, id), "unmatched", 11, false, id);
 }
 
-void HttpSession::reply(api::HttpResponse response, const std::string& route, unsigned version,
+void HttpSession::reply(net::HttpResponse response, const std::string& route, unsigned version,
                         bool keepAlive, const std::string& requestId) {
     const Request& req = parser_->get();
     std::string method = parser_->is_header_done() ? std::string(req.method_string()) : "-";
@@ -215,14 +215,14 @@ void HttpSession::reply(api::HttpResponse response, const std::string& route, un
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     shared_.metrics.recordRequest(route, method, response.status, seconds);
-    if (shared_.options.requestLog && app::logEnabled(app::LogLevel::Info)) {
+    if (shared_.options.requestLog && base::logEnabled(base::LogLevel::Info)) {
         // The query is left out: device tokens travel in it. The path is cut: it may be long.
         auto q = target.find('?');
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.3fms", seconds * 1000);
-        app::log(app::LogLevel::Info, "req=" + requestId + " " + method + " " +
-                                          target.substr(0, std::min<std::size_t>(q, 200)) + " " +
-                                          std::to_string(response.status) + " " + dur);
+        base::log(base::LogLevel::Info, "req=" + requestId + " " + method + " " +
+                                            target.substr(0, std::min<std::size_t>(q, 200)) + " " +
+                                            std::to_string(response.status) + " " + dur);
     }
 
     if (response.file) {  // a download: streamed from the file, one chunk at a time (FileReply)

@@ -14,15 +14,15 @@
 #include <memory>
 #include <optional>
 
-#include "server/api/ApiError.hpp"
 #include "server/net/ConcurrencyLimit.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/net/HttpServer.hpp"
 
 namespace sb::net {
 
 struct SessionShared {
-    const api::Router& router;
-    ops::Metrics& metrics;
+    const net::Router& router;
+    base::Metrics& metrics;
     HttpServerOptions options;
     std::atomic<int> inFlight{0};  // requests read but not yet answered, for a clean shutdown
 };
@@ -50,8 +50,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void onRead(boost::beast::error_code ec, std::size_t bytes);
     bool readFailed(boost::beast::error_code ec);
     void handle();
-    void refuse(const api::ApiError& error);
-    void reply(api::HttpResponse response, const std::string& route, unsigned version,
+    void refuse(const net::HttpError& error);
+    void reply(net::HttpResponse response, const std::string& route, unsigned version,
                bool keepAlive, const std::string& requestId);
     void onWrite(bool keepAlive, boost::beast::error_code ec, std::size_t bytes);
     void close();

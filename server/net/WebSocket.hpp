@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "server/api/HttpTypes.hpp"
+#include "server/net/HttpTypes.hpp"
 
 namespace sb::net {
 
@@ -31,10 +31,10 @@ class WsHandler {
 
 // Decides an upgrade request: refuse with an HTTP response, or accept with a handler.
 struct UpgradeDecision {
-    std::optional<api::HttpResponse> refusal;
+    std::optional<net::HttpResponse> refusal;
     std::shared_ptr<WsHandler> handler;
 };
-using UpgradeHandler = std::function<UpgradeDecision(const api::HttpRequest&)>;
+using UpgradeHandler = std::function<UpgradeDecision(const net::HttpRequest&)>;
 
 struct WebSocketLimits {
     std::size_t maxFrameBytes = std::size_t{256} * 1024;

@@ -3,7 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::net {
 
@@ -22,7 +22,8 @@ void WebSocketSession::guarded(const char* where, F&& step) {
     try {
         step();
     } catch (const std::exception& e) {
-        app::log(app::LogLevel::Error, std::string("websocket: ") + where + " failed: " + e.what());
+        base::log(base::LogLevel::Error,
+                  std::string("websocket: ") + where + " failed: " + e.what());
         if (!closing_) {
             buffer_.consume(buffer_.size());
             try {
@@ -98,7 +99,7 @@ void WebSocketSession::send(std::string text) {
             if (self->closing_ || self->finished_ || self->pendingClose_) return;
             self->queuedBytes_ += text.size();
             if (self->queuedBytes_ > self->limits_.maxQueuedBytes) {
-                app::log(app::LogLevel::Warn, "websocket: peer does not read; closing");
+                base::log(base::LogLevel::Warn, "websocket: peer does not read; closing");
                 self->queue_.clear();
                 self->queuedBytes_ = 0;
                 self->doClose(websocket::close_code::try_again_later, "send queue overflow");
@@ -155,7 +156,8 @@ void WebSocketSession::finish() {
     try {
         handler_->onClose();
     } catch (const std::exception& e) {
-        app::log(app::LogLevel::Error, std::string("websocket: close handler failed: ") + e.what());
+        base::log(base::LogLevel::Error,
+                  std::string("websocket: close handler failed: ") + e.what());
     }
     slot_.reset();
 }

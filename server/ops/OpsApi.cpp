@@ -1,21 +1,21 @@
 #include "server/ops/OpsApi.hpp"
 
-#include "server/api/RequestContext.hpp"
+#include "server/net/RequestContext.hpp"
 
 namespace sb::ops {
 
-void addOpsRoutes(api::Router& router, const Metrics& metrics) {
-    router.add("GET", "/healthz", "health", [](api::RequestContext&) {
-        return api::HttpResponse::json(200, R"({"status":"ok"})");
+void addOpsRoutes(net::Router& router, const base::Metrics& metrics) {
+    router.add("GET", "/healthz", "health", [](net::RequestContext&) {
+        return net::HttpResponse::json(200, R"({"status":"ok"})");
     });
-    router.add("GET", "/metrics", "metrics", [&metrics](api::RequestContext&) {
-        api::HttpResponse r;
+    router.add("GET", "/metrics", "metrics", [&metrics](net::RequestContext&) {
+        net::HttpResponse r;
         r.contentType = "text/plain; version=0.0.4; charset=utf-8";
         r.body = metrics.render();
         return r;
     });
-    router.add("GET", "/openapi.json", "openapi", [](api::RequestContext&) {
-        return api::HttpResponse::json(200, std::string(kOpenApiDocument));
+    router.add("GET", "/openapi.json", "openapi", [](net::RequestContext&) {
+        return net::HttpResponse::json(200, std::string(kOpenApiDocument));
     });
 }
 

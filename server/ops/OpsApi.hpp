@@ -3,13 +3,13 @@
 
 #include <string_view>
 
-#include "server/api/Router.hpp"
-#include "server/ops/Metrics.hpp"
+#include "server/base/Metrics.hpp"
+#include "server/net/Router.hpp"
 
 namespace sb::ops {
 
 extern const std::string_view kOpenApiDocument;
 
-void addOpsRoutes(api::Router& router, const Metrics& metrics);
+void addOpsRoutes(net::Router& router, const base::Metrics& metrics);
 
 }  // namespace sb::ops

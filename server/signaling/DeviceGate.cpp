@@ -1,6 +1,6 @@
 #include "server/signaling/DeviceGate.hpp"
 #include "protocol/SafeJson.hpp"
-#include "server/api/Utf8.hpp"
+#include "server/base/Utf8.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,18 +14,18 @@ std::optional<std::string> queryParam(const std::string& query, const std::strin
         auto eq = query.find('=', pos);
         if (eq != std::string::npos && eq < end && query.compare(pos, eq - pos, name) == 0 &&
             eq - pos == name.size()) {
-            return api::decodePercent(std::string_view(query).substr(eq + 1, end - eq - 1));
+            return base::decodePercent(std::string_view(query).substr(eq + 1, end - eq - 1));
         }
         pos = end + 1;
     }
     return std::nullopt;
 }
 
-Admission DeviceGate::admit(const api::HttpRequest& request) const {
+Admission DeviceGate::admit(const net::HttpRequest& request) const {
     Admission out;
     auto refuse = [&](int status, const char* code, const std::string& message) {
         nlohmann::json body{{"error", message}, {"code", code}, {"requestId", request.requestId}};
-        out.refusal = api::HttpResponse::json(status, protocol::dumpJson(body));
+        out.refusal = net::HttpResponse::json(status, protocol::dumpJson(body));
         out.refusal.headers.emplace_back("Access-Control-Allow-Origin", "*");
         return out;
     };
@@ -61,7 +61,7 @@ Admission DeviceGate::admit(const api::HttpRequest& request) const {
     id.sdkVersion = queryParam(request.query, "sdkVersion").value_or("");
     id.uniqueId = queryParam(request.query, "uniqueId").value_or("");
     for (auto* field : {&id.client, &id.sdkVersion, &id.uniqueId})
-        if (field->size() > 128) *field = api::truncateUtf8(*field, 128);
+        if (field->size() > 128) *field = base::truncateUtf8(*field, 128);
     out.device = std::move(id);
     return out;
 }

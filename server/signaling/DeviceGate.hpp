@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "server/api/HttpTypes.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/net/ConcurrencyLimit.hpp"
+#include "server/net/HttpTypes.hpp"
 
 namespace sb::signaling {
 
@@ -26,7 +26,7 @@ struct Admission {
     // The device's place under the per-participant and per-account caps, held while it is
     // connected (released when this pointer goes).
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot;
-    api::HttpResponse refusal;  // when !device: 401/403/429 with {error, code, requestId}
+    net::HttpResponse refusal;  // when !device: 401/403/429 with {error, code, requestId}
 };
 
 // Concurrent devices (connections to /v3/); 0 = unlimited.
@@ -40,7 +40,7 @@ class DeviceGate {
     DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock,
                DeviceCaps caps = {})
         : tokens_(tokens), clock_(std::move(clock)), caps_(caps) {}
-    Admission admit(const api::HttpRequest& request) const;
+    Admission admit(const net::HttpRequest& request) const;
 
   private:
     const auth::TokenService& tokens_;

@@ -1,7 +1,7 @@
 #include "server/signaling/SignalingService.hpp"
 
-#include "server/api/ApiError.hpp"
 #include "server/auth/RandomId.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {
@@ -15,11 +15,11 @@ bool isDevicePath(const std::string& path) {
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                                        const std::shared_ptr<media::MediaOrchestrator>& media,
                                        SessionLimits limits) {
-    return [&gate, media, limits](const api::HttpRequest& request) {
+    return [&gate, media, limits](const net::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
             decision.refusal =
-                api::errorResponse(api::errors::routeNotFound(request.path), request.requestId);
+                net::errorResponse(net::errors::routeNotFound(request.path), request.requestId);
             return decision;
         }
         auto admission = gate.admit(request);

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "server/api/Router.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/net/Router.hpp"
 #include "server/net/WebSocket.hpp"
 #include "server/signaling/DeviceGate.hpp"
 #include "server/signaling/SignalingRoutes.hpp"

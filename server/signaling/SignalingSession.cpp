@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/signaling/MediaJson.hpp"
 
 namespace sb::signaling {
@@ -40,9 +40,9 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
         std::lock_guard lock(mutex_);
         connection_ = std::move(connection);
     }
-    app::log(app::LogLevel::Info, "device " + deviceId_ + " connected: participant " +
-                                      identity_.participantId + " client=" + identity_.client +
-                                      " sdk=" + identity_.sdkVersion);
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " connected: participant " +
+                                        identity_.participantId + " client=" + identity_.client +
+                                        " sdk=" + identity_.sdkVersion);
     if (media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
@@ -70,14 +70,14 @@ void SignalingSession::onMessage(std::string text) {
             e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
         if (request || framing) send(protocol::rpcError(id, e));
     } catch (const std::exception& e) {
-        app::log(app::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
+        base::log(base::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
         if (request)
             send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
     }
 }
 
 void SignalingSession::onClose() {
-    app::log(app::LogLevel::Info, "device " + deviceId_ + " disconnected");
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
     {
         std::lock_guard lock(mutex_);
         connection_.reset();
@@ -193,16 +193,16 @@ void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
         if (!diagnostics_.add(entry) && !diagnosticsDropLogged_) {
             diagnosticsDropLogged_ =
                 true;  // said once per device: the device decides how much it sends
-            app::log(
-                app::LogLevel::Warn,
+            base::log(
+                base::LogLevel::Warn,
                 "device " + deviceId_ + " sent more than the " +
                     std::to_string(diagnostics_.maxBytes()) +
                     " bytes of diagnostics kept per device: older or larger entries are dropped");
         }
     }
-    if (app::logEnabled(app::LogLevel::Debug))
-        app::log(app::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " +
-                                           std::to_string(logs->size()) + " entries");
+    if (base::logEnabled(base::LogLevel::Debug))
+        base::log(base::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " +
+                                             std::to_string(logs->size()) + " entries");
     replyResult(m, json::object());
 }
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <iterator>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/state/OpLog.hpp"
 
 namespace sb::state {
@@ -81,10 +81,10 @@ void JournalSyncer::run() {
                 durable_ = std::max(durable_, upTo);
             } else {
                 failed_ = true;
-                app::log(app::LogLevel::Error,
-                         "store: syncing the journal failed, refusing further changes until "
-                         "a restart: " +
-                             error);
+                base::log(base::LogLevel::Error,
+                          "store: syncing the journal failed, refusing further changes until "
+                          "a restart: " +
+                              error);
             }
         }
         auto split = std::partition(waiters_.begin(), waiters_.end(),

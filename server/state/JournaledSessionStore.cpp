@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/state/CommitScope.hpp"
 #include "server/state/SqliteSessionStore.hpp"
 
@@ -40,14 +40,14 @@ JournaledSessionStore::JournaledSessionStore(const std::string& dbPath, Options 
 std::uint64_t JournaledSessionStore::replay(OpLog& log, SqliteSessionStore& db) {
     auto recovered = log.recover(db.appliedSeq());
     if (recovered.ignoredBytes > 0)
-        app::log(app::LogLevel::Warn,
-                 "store: " + std::to_string(recovered.ignoredBytes) +
-                     " bytes of the journal were damaged or out of sequence and are "
-                     "dropped (only an OS crash should cause this)");
+        base::log(base::LogLevel::Warn,
+                  "store: " + std::to_string(recovered.ignoredBytes) +
+                      " bytes of the journal were damaged or out of sequence and are "
+                      "dropped (only an OS crash should cause this)");
     if (!recovered.ops.empty()) {
         db.applyBatch(recovered.ops, recovered.lastSeq);
-        app::log(app::LogLevel::Info, "store: applied " + std::to_string(recovered.ops.size()) +
-                                          " journaled changes that were not yet in the database");
+        base::log(base::LogLevel::Info, "store: applied " + std::to_string(recovered.ops.size()) +
+                                            " journaled changes that were not yet in the database");
     }
     return recovered.lastSeq;
 }

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/state/OpLog.hpp"
 #include "server/state/SqliteSessionStore.hpp"
 
@@ -128,9 +128,9 @@ bool OpApplier::applyPending(std::unique_lock<std::mutex>& lock) {
     } else {
         // Keep the batch ahead of what was queued meanwhile; it stays in the journal too.
         if (failures_++ % 100 == 0)
-            app::log(app::LogLevel::Error,
-                     "store: applying " + std::to_string(batch_.size()) +
-                         " journaled changes to the database failed (will retry): " + error);
+            base::log(base::LogLevel::Error,
+                      "store: applying " + std::to_string(batch_.size()) +
+                          " journaled changes to the database failed (will retry): " + error);
         batch_.insert(batch_.end(), std::make_move_iterator(pending_.begin()),
                       std::make_move_iterator(pending_.end()));
         batch_.swap(pending_);

@@ -1,7 +1,7 @@
 #pragma once
 // Storage of sessions and participants. Implementations: MemorySessionStore (tests) and
 // SqliteSessionStore (the embedded default). Every method is safe to call from several threads.
-// Rules (limits, conflicts, permissions) live in api::CallControl, not here.
+// Rules (limits, conflicts, permissions) live in session::CallControl, not here.
 
 #include <cstddef>
 #include <map>

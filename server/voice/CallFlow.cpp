@@ -4,13 +4,13 @@
 #include <cmath>
 #include <type_traits>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 
 namespace sb::voice {
 
-using app::LogLevel;
+using base::LogLevel;
 
 std::string resolveUrl(const std::string& base, const std::string& ref) {
     if (ref.find("://") != std::string::npos) return ref;
@@ -123,8 +123,8 @@ void CallFlow::fetch(const CallbackTarget& target, nlohmann::json event, Reply r
     if (mediaBusy_) media_->stop();
     mediaBusy_ = false;
     auto step = ++step_;
-    app::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " +
-                                  event.value("eventType", "") + " to " + target.url);
+    base::log(LogLevel::Debug, "voice: call " + call_.callId + " sends " +
+                                   event.value("eventType", "") + " to " + target.url);
     sendCallback(
         callbacks_, scopeOf(call_), target, std::move(event),
         [self = shared_from_this(), step, reply](CallbackResult r, std::string url) {
@@ -137,7 +137,7 @@ void CallFlow::fetch(const CallbackTarget& target, nlohmann::json event, Reply r
 void CallFlow::onDocument(const std::string& url, const CallbackResult& result, Reply reply) {
     if (!result.ok()) {
         auto why = "callback failed: " + describeFailure(result, url);
-        app::log(LogLevel::Warn, "voice: call " + call_.callId + " " + why);
+        base::log(LogLevel::Warn, "voice: call " + call_.callId + " " + why);
         return finish(cause::kCallbackError, why, true);
     }
     std::vector<bxml::Verb> verbs;
@@ -146,7 +146,7 @@ void CallFlow::onDocument(const std::string& url, const CallbackResult& result, 
     } catch (const bxml::BxmlError& e) {
         // What the document said is not repeated: only fixed texts and BXML's own names.
         auto why = bxml::withoutContent(e.what());
-        app::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + why + " from " + url);
+        base::log(LogLevel::Warn, "voice: call " + call_.callId + " got " + why + " from " + url);
         return finish(cause::kInvalidBxml, why + " (from " + url + ")", true);
     }
     if (verbs.empty() && reply == Reply::MayContinue)
@@ -184,8 +184,8 @@ void CallFlow::next() {
     if (next_ >= verbs_.size())
         return finish(cause::kHangup, {}, true);  // end of BXML: Bandwidth hangs up
     auto verb = verbs_[next_++];                  // a copy: executing it may replace verbs_
-    app::log(LogLevel::Debug,
-             "voice: call " + call_.callId + " runs <" + bxml::verbName(verb) + ">");
+    base::log(LogLevel::Debug,
+              "voice: call " + call_.callId + " runs <" + bxml::verbName(verb) + ">");
     execute(verb);
 }
 

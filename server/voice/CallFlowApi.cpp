@@ -1,5 +1,5 @@
 // CallFlow members for the REST API's updateCallBxml (PUT /api/v2/accounts/{a}/calls/{c}/bxml).
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 
 namespace sb::voice {
@@ -24,8 +24,8 @@ void CallFlow::replace(std::string document) {
         f.redirectHops_ = 0;  // the application asked for it: a new chain
         f.verbs_ = std::move(verbs);
         f.next_ = 0;
-        app::log(app::LogLevel::Debug,
-                 "voice: call " + f.call_.callId + " runs a document from updateCallBxml");
+        base::log(base::LogLevel::Debug,
+                  "voice: call " + f.call_.callId + " runs a document from updateCallBxml");
         f.next();
     });
 }

@@ -5,7 +5,7 @@
 // Bandwidth documents. When the room's media fails (Janus gone) the call ends with cause "error"
 // and an errorMessage saying so.
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/Conferences.hpp"
 
@@ -91,8 +91,9 @@ void CallFlow::conferenceAudio(bool mute, bool hold) {
 void CallFlow::leaveConference(const std::string& conferenceId) {
     executor_.post([self = shared_from_this(), conferenceId] {
         if (self->finished_ || self->conferenceId_ != conferenceId) return;
-        app::log(app::LogLevel::Info, "voice: call " + self->call_.callId + " leaves conference " +
-                                          conferenceId + " (ended by the application)");
+        base::log(base::LogLevel::Info, "voice: call " + self->call_.callId +
+                                            " leaves conference " + conferenceId +
+                                            " (ended by the application)");
         // The media's left() then runs the verbs after <Conference> (step unchanged).
         self->media_->stop();
     });

@@ -9,13 +9,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallbackEvents.hpp"
 
 namespace sb::voice {
 
-using app::LogLevel;
+using base::LogLevel;
 
 struct CallFlow::GatherRun {
     bxml::Gather verb;       // URLs resolved against the document's URL
@@ -152,8 +152,8 @@ void CallFlow::gatherDone(const std::shared_ptr<GatherRun>& run,
     run->done = true;
     ++run->timer;
     if (gather_ == run) gather_.reset();
-    app::log(LogLevel::Debug, "voice: call " + call_.callId + " <Gather> ended with " +
-                                  std::to_string(run->digits.size()) + " digit(s)");
+    base::log(LogLevel::Debug, "voice: call " + call_.callId + " <Gather> ended with " +
+                                   std::to_string(run->digits.size()) + " digit(s)");
     if (!run->verb.gather) return next();  // Bandwidth: the digits are dropped
     // An empty reply: the verbs after <Gather> run.
     fetch(*run->verb.gather, gatherEvent(call_, clock_(), run->digits, terminatingDigit),

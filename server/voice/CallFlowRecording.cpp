@@ -9,7 +9,7 @@
 
 #include <filesystem>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/RecordingEvents.hpp"
@@ -17,7 +17,7 @@
 
 namespace sb::voice {
 
-using app::LogLevel;
+using base::LogLevel;
 
 namespace {
 constexpr double kBytesPerSecondPerChannel = 16000;  // 8 kHz × 16 bit
@@ -157,7 +157,8 @@ void CallFlow::record(const bxml::Record& verb) {
                 Reply::MayContinue);
     };
     if (!ctx->result.ok) {  // refused before anything was recorded: say why, go on
-        app::log(LogLevel::Warn, "voice: call " + call_.callId + " <Record>: " + ctx->result.error);
+        base::log(LogLevel::Warn,
+                  "voice: call " + call_.callId + " <Record>: " + ctx->result.error);
         ctx->meta.status = "error";
         ctx->meta.errorMessage = ctx->result.error;
         ctx->meta.endTime = ctx->meta.startTime;
@@ -181,16 +182,16 @@ void CallFlow::record(const bxml::Record& verb) {
 
 void CallFlow::startRecording(const bxml::StartRecording& verb) {
     if (callRecording_) {  // one call recording at a time, as Bandwidth
-        app::log(LogLevel::Info,
-                 "voice: call " + call_.callId + " <StartRecording> while recording: ignored");
+        base::log(LogLevel::Info,
+                  "voice: call " + call_.callId + " <StartRecording> while recording: ignored");
         return next();
     }
     RecordingSpec spec;
     int channels = verb.multiChannel ? 2 : 1;
     auto ctx = newRecording(verb.callbacks, channels, bxml::kMaxRecordSeconds, spec);
     if (!ctx->result.ok) {
-        app::log(LogLevel::Warn,
-                 "voice: call " + call_.callId + " <StartRecording>: " + ctx->result.error);
+        base::log(LogLevel::Warn,
+                  "voice: call " + call_.callId + " <StartRecording>: " + ctx->result.error);
         ctx->meta.status = "error";
         ctx->meta.errorMessage = ctx->result.error;
         ctx->meta.endTime = ctx->meta.startTime;

@@ -10,7 +10,7 @@
 //
 // All flows run on the one VoiceExecutor, so the origin may act on the target's flow directly.
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
@@ -73,8 +73,8 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
     mediaBusy_ = true;
     ctx->originStep = step_;
     bridge_ = ctx;
-    app::log(app::LogLevel::Info,
-             "voice: call " + call_.callId + " bridges with " + target->call_.callId);
+    base::log(base::LogLevel::Info,
+              "voice: call " + call_.callId + " bridges with " + target->call_.callId);
     auto* ex = &executor_;
     media_->bridgeWith(
         target->media_,
@@ -105,7 +105,7 @@ void CallFlow::bridge(const bxml::Bridge& verb) {
 }
 
 void CallFlow::bridgeFailed(const bxml::Bridge& verb, const std::string& why) {
-    app::log(app::LogLevel::Info, "voice: call " + call_.callId + " <Bridge> failed: " + why);
+    base::log(base::LogLevel::Info, "voice: call " + call_.callId + " <Bridge> failed: " + why);
     if (!verb.bridgeComplete) return next();
     fetch(*verb.bridgeComplete, bridgeCompleteEvent(call_, clock_(), cause::kError, why));
 }
@@ -159,7 +159,7 @@ void CallFlow::forward(const bxml::Forward& verb) {
     auto step = step_;
     auto* ex = &executor_;
     std::weak_ptr<CallFlow> weak = weak_from_this();
-    app::log(app::LogLevel::Info, "voice: call " + call_.callId + " forwarded to " + verb.to);
+    base::log(base::LogLevel::Info, "voice: call " + call_.callId + " forwarded to " + verb.to);
     media_->forward(
         req, answerCaller,
         [weak, ex, step] {

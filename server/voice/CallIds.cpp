@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "server/app/Log.hpp"
 #include "server/auth/RandomId.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::voice {
 
@@ -36,7 +36,7 @@ std::string newErrorId() {
 
 std::string reportError(const std::string& callId, const std::string& errorMessage) {
     auto id = newErrorId();
-    app::log(app::LogLevel::Warn, "voice: call " + callId + " error " + id + ": " + errorMessage);
+    base::log(base::LogLevel::Warn, "voice: call " + callId + " error " + id + ": " + errorMessage);
     return id;
 }
 

@@ -121,8 +121,8 @@ class CallMedia {
     // Starts recording; returns its id (for pause/stop). `done` comes once, when the file is
     // closed (also when the call ends). Media without recording support refuse at once.
     // setRecordingPaused and stopRecording may be called from any thread.
-    // NOLINTNEXTLINE(performance-unnecessary-value-param): the default of an interface whose
-    // overrides keep `done`
+    // The default of an interface whose overrides keep `done`:
+    // NOLINTNEXTLINE(performance-unnecessary-value-param)
     virtual std::uint64_t startRecording(const RecordingSpec& spec, RecordingDone done) {
         RecordingResult r;
         r.error = "recording is not supported on this call";
@@ -141,10 +141,10 @@ class CallMedia {
     // because of stop() or the call ended, and says what failed when the room's media went away.
     // mute: the room does not hear the call; hold: the call hears nothing and is not heard.
     virtual void joinConference(const std::string& accountId, const std::string& sessionId,
+                                // NOLINTNEXTLINE(performance-unnecessary-value-param): as above
                                 bool mute, bool hold, Done joined,
-                                std::function<void(std::string why)>
-                                    left) {  // NOLINT(performance-unnecessary-value-param):
-                                             // as above
+                                // NOLINTNEXTLINE(performance-unnecessary-value-param)
+                                std::function<void(std::string why)> left) {
         (void)accountId, (void)sessionId, (void)mute, (void)hold, (void)left;
         joined(false, "conferences are not supported on this call");
     }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/VoiceErrors.hpp"
 
@@ -66,8 +66,8 @@ void CallRegistry::checkOutboundLocked(const CompiledPolicy& p, const std::strin
                                        const std::string& to, const std::string& from) {
     // Destination first: a fraudster probing destinations learns nothing about the limits.
     if (!matchesAny(p.destinations, to)) {
-        app::log(app::LogLevel::Warn, "voice: account " + accountId + " refused call to " + to +
-                                          " (destination not allowed)");
+        base::log(base::LogLevel::Warn, "voice: account " + accountId + " refused call to " + to +
+                                            " (destination not allowed)");
         throw errors::destinationNotAllowed(to);
     }
     if (!p.callerIds.empty() && !matchesAny(p.callerIds, from))
@@ -139,8 +139,8 @@ std::optional<CallTransition> CallRegistry::apply(const std::string& callId, Cal
     Call& call = it->second;
     auto next = nextState(call.state, event);
     if (!next) {
-        app::log(app::LogLevel::Debug, std::string("voice: call ") + callId + " ignores event " +
-                                           toString(event) + " in state " + toString(call.state));
+        base::log(base::LogLevel::Debug, std::string("voice: call ") + callId + " ignores event " +
+                                             toString(event) + " in state " + toString(call.state));
         return std::nullopt;
     }
     CallTransition t{call.state, {}};
@@ -169,9 +169,10 @@ std::optional<CallTransition> CallRegistry::apply(const std::string& callId, Cal
             ended_.pop_front();
         }
     }
-    app::log(app::LogLevel::Info,
-             std::string("voice: call ") + callId + " " + toString(t.from) + " -> " +
-                 toString(*next) + (isTerminal(*next) ? " (" + *t.call.disconnectCause + ")" : ""));
+    base::log(base::LogLevel::Info,
+              std::string("voice: call ") + callId + " " + toString(t.from) + " -> " +
+                  toString(*next) +
+                  (isTerminal(*next) ? " (" + *t.call.disconnectCause + ")" : ""));
     return t;
 }
 
@@ -229,7 +230,7 @@ std::vector<Call> CallRegistry::list(const std::string& accountId, const CallFil
     if (filter.pageToken) {
         auto it = calls_.find(*filter.pageToken);
         if (it == calls_.end() || it->second.accountId != accountId)
-            throw api::errors::invalidField(
+            throw net::errors::invalidField(
                 "pageToken", "names no call of this account (calls are kept for a limited time)");
         from = std::upper_bound(matching.begin(), matching.end(), &it->second, before);
     }

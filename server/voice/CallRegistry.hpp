@@ -59,7 +59,7 @@ class CallRegistry {
     // Throws std::invalid_argument naming the pattern that is not a valid regular expression.
     void setPolicy(const std::string& accountId, const CallPolicy& policy);
 
-    // Checks the account's policy for an outbound call and records it. Throws ApiError:
+    // Checks the account's policy for an outbound call and records it. Throws HttpError:
     // 403 destination or caller id not allowed, 429 too many concurrent calls or calls per minute.
     void admitOutbound(const Call& call);
     // A B-leg of a BXML <Transfer> leaves through the trunk like an outbound call, so it passes

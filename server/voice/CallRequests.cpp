@@ -10,9 +10,9 @@
 #include <set>
 
 #include "protocol/SafeJson.hpp"
-#include "server/api/ApiError.hpp"
-#include "server/api/JsonBody.hpp"
-#include "server/api/Utf8.hpp"
+#include "server/base/Utf8.hpp"
+#include "server/net/HttpError.hpp"
+#include "server/net/JsonBody.hpp"
 #include "server/voice/AddressSyntax.hpp"
 #include "server/voice/Uui.hpp"
 #include "server/voice/VoiceApi.hpp"
@@ -20,12 +20,12 @@
 namespace sb::voice {
 
 using nlohmann::json;
-namespace apierr = api::errors;
+namespace apierr = net::errors;
 
 namespace {
 
 std::string endpoint(const json& obj, const char* field) {
-    auto v = api::requiredString(obj, field);
+    auto v = net::requiredString(obj, field);
     if (!isE164(v) && !isSipUri(v))
         throw apierr::invalidField(
             field, "must be an E.164 number (+15555551212) or a sip: URI, got \"" + v + "\"");
@@ -47,8 +47,8 @@ std::optional<double> number(const json& obj, const char* field, double min, dou
 // username/password pairs: Basic credentials need both (RFC 7617 §2).
 void credentials(const json& obj, const char* userField, const char* passField,
                  std::optional<std::string>& user, std::optional<std::string>& pass) {
-    user = api::boundedText(obj, userField, kMaxCallbackCredentialLength);
-    pass = api::boundedText(obj, passField, kMaxCallbackCredentialLength);
+    user = net::boundedText(obj, userField, kMaxCallbackCredentialLength);
+    pass = net::boundedText(obj, passField, kMaxCallbackCredentialLength);
     if (user && user->find(':') != std::string::npos)
         throw apierr::invalidField(userField, "must not contain ':' (RFC 7617 §2)");
     if (user.has_value() != pass.has_value())
@@ -58,16 +58,16 @@ void credentials(const json& obj, const char* userField, const char* passField,
 }
 
 std::optional<std::string> tag(const json& obj) {
-    return api::boundedText(obj, "tag", kMaxCreateCallTagLength);
+    return net::boundedText(obj, "tag", kMaxCreateCallTagLength);
 }
 
 }  // namespace
 
 CreateCallRequest parseCreateCall(std::string_view body) {
-    if (api::isBlank(body))
+    if (net::isBlank(body))
         throw apierr::invalidJson("a body with from, to and answerUrl is required");
-    json obj = api::parseObject(body);
-    api::refuseUnknownFields(obj,
+    json obj = net::parseObject(body);
+    net::refuseUnknownFields(obj,
                              {"to",
                               "from",
                               "privacy",
@@ -93,23 +93,23 @@ CreateCallRequest parseCreateCall(std::string_view body) {
     CreateCallRequest r;
     r.from = endpoint(obj, "from");
     r.to = endpoint(obj, "to");
-    auto answer = api::httpUrl(obj, "answerUrl", kMaxCallbackUrlLength);
+    auto answer = net::httpUrl(obj, "answerUrl", kMaxCallbackUrlLength);
     if (!answer) throw apierr::invalidField("answerUrl", "is required");
     r.answerUrl = *answer;
-    r.answerMethod = api::httpMethod(obj, "answerMethod");
-    r.disconnectUrl = api::httpUrl(obj, "disconnectUrl", kMaxCallbackUrlLength);
-    r.disconnectMethod = api::httpMethod(obj, "disconnectMethod");
+    r.answerMethod = net::httpMethod(obj, "answerMethod");
+    r.disconnectUrl = net::httpUrl(obj, "disconnectUrl", kMaxCallbackUrlLength);
+    r.disconnectMethod = net::httpMethod(obj, "disconnectMethod");
     r.callTimeout = number(obj, "callTimeout", 1, 300, " seconds").value_or(30);
     r.callbacks.callbackTimeout = number(obj, "callbackTimeout", 1, 25, " seconds").value_or(15);
-    r.callbacks.answerFallbackUrl = api::httpUrl(obj, "answerFallbackUrl", kMaxCallbackUrlLength);
-    r.callbacks.answerFallbackMethod = api::httpMethod(obj, "answerFallbackMethod");
+    r.callbacks.answerFallbackUrl = net::httpUrl(obj, "answerFallbackUrl", kMaxCallbackUrlLength);
+    r.callbacks.answerFallbackMethod = net::httpMethod(obj, "answerFallbackMethod");
     credentials(obj, "username", "password", r.callbacks.username, r.callbacks.password);
     credentials(obj, "fallbackUsername", "fallbackPassword", r.callbacks.fallbackUsername,
                 r.callbacks.fallbackPassword);
     if ((r.callbacks.fallbackUsername) && !r.callbacks.answerFallbackUrl)
         throw apierr::invalidField("fallbackUsername", "is only used with answerFallbackUrl");
     r.tag = tag(obj);
-    r.displayName = api::boundedText(obj, "displayName", kMaxDisplayNameLength);
+    r.displayName = net::boundedText(obj, "displayName", kMaxDisplayNameLength);
     if (auto p = number(obj, "priority", 1, 5, "")) {
         if (*p != std::floor(*p))
             throw apierr::invalidField("priority", "must be an integer between 1 and 5");
@@ -123,10 +123,10 @@ CreateCallRequest parseCreateCall(std::string_view body) {
             throw apierr::invalidField(
                 "privacy", "is not supported by this server: the caller id is always sent");
     }
-    if (api::present(obj, "machineDetection"))
+    if (net::present(obj, "machineDetection"))
         throw apierr::invalidField(
             "machineDetection", "is not supported by this server (no answering-machine detection)");
-    r.uui = api::optionalString(obj, "uui");
+    r.uui = net::optionalString(obj, "uui");
     if (r.uui) {
         try {
             // Bandwidth's CreateCall: jwt, base64 and hex encodings, 350 characters in all.
@@ -135,7 +135,7 @@ CreateCallRequest parseCreateCall(std::string_view body) {
             throw apierr::invalidField("uui", e.what());
         }
     }
-    if (auto app = api::optionalString(obj, "applicationId")) {
+    if (auto app = net::optionalString(obj, "applicationId")) {
         if (app->size() > kMaxApplicationIdLength)
             throw apierr::invalidField(
                 "applicationId",
@@ -146,23 +146,23 @@ CreateCallRequest parseCreateCall(std::string_view body) {
 }
 
 UpdateCallRequest parseUpdateCall(std::string_view body) {
-    if (api::isBlank(body))
+    if (net::isBlank(body))
         throw apierr::invalidJson("a body with state, redirectUrl or tag is required");
-    json obj = api::parseObject(body);
-    api::refuseUnknownFields(
+    json obj = net::parseObject(body);
+    net::refuseUnknownFields(
         obj,
         {"state", "redirectUrl", "redirectMethod", "username", "password", "redirectFallbackUrl",
          "redirectFallbackMethod", "fallbackUsername", "fallbackPassword", "tag"},
         "updateCall (see docs/voice.md)");
     UpdateCallRequest r;
-    r.state = api::optionalString(obj, "state");
+    r.state = net::optionalString(obj, "state");
     if (r.state && *r.state != "active" && *r.state != "completed")
         throw apierr::invalidField("state",
                                    "must be \"active\" or \"completed\", got \"" + *r.state + "\"");
-    r.redirectUrl = api::httpUrl(obj, "redirectUrl", kMaxCallbackUrlLength);
-    r.redirectMethod = api::httpMethod(obj, "redirectMethod");
-    r.redirectFallbackUrl = api::httpUrl(obj, "redirectFallbackUrl", kMaxCallbackUrlLength);
-    r.redirectFallbackMethod = api::httpMethod(obj, "redirectFallbackMethod");
+    r.redirectUrl = net::httpUrl(obj, "redirectUrl", kMaxCallbackUrlLength);
+    r.redirectMethod = net::httpMethod(obj, "redirectMethod");
+    r.redirectFallbackUrl = net::httpUrl(obj, "redirectFallbackUrl", kMaxCallbackUrlLength);
+    r.redirectFallbackMethod = net::httpMethod(obj, "redirectFallbackMethod");
     credentials(obj, "username", "password", r.username, r.password);
     credentials(obj, "fallbackUsername", "fallbackPassword", r.fallbackUsername,
                 r.fallbackPassword);
@@ -177,7 +177,7 @@ UpdateCallRequest parseUpdateCall(std::string_view body) {
     if (!r.redirectUrl) {
         // These only shape the redirect callback: without one they would change nothing.
         for (const char* f : {"redirectFallbackUrl", "username", "fallbackUsername"})
-            if (api::present(obj, f))
+            if (net::present(obj, f))
                 throw apierr::invalidField(f, "is only used with redirectUrl");
     }
     if (r.fallbackUsername && !r.redirectFallbackUrl)
@@ -227,7 +227,7 @@ CallFilter parseListCalls(const std::string& query) {
     CallFilter f;
     std::set<std::string> seen;
     // '+' stays '+': an unencoded E.164 number in to= or from= must not turn into a space.
-    for (auto& [name, value] : api::queryPairs(query, api::PlusInQuery::Plus)) {
+    for (auto& [name, value] : base::queryPairs(query, base::PlusInQuery::Plus)) {
         if (!seen.insert(name).second) throw apierr::invalidField(name, "is given more than once");
         if (name == "to")
             f.to = value;

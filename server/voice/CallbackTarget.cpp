@@ -4,7 +4,7 @@
 #include <cmath>
 #include <memory>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/Call.hpp"
 
 namespace sb::voice {
@@ -75,8 +75,8 @@ void sendCallback(CallbackClient& client, CallbackScope scope, const CallbackTar
         [&client, fallback, target, shared, done = std::move(done)](CallbackResult r) mutable {
             if (r.ok()) return done(std::move(r), target.url);
             auto first = describeFailure(r, target.url);
-            app::log(app::LogLevel::Warn, "voice: callback " + first +
-                                              "; trying the fallback URL " + *target.fallbackUrl);
+            base::log(base::LogLevel::Warn, "voice: callback " + first +
+                                                "; trying the fallback URL " + *target.fallbackUrl);
             client.post(
                 fallback, *target.fallbackUrl, target.fallbackMethod, std::move(*shared),
                 [first, url = *target.fallbackUrl, done = std::move(done)](CallbackResult fr) {
@@ -102,9 +102,9 @@ void notify(CallbackClient& client, const Call& call, const std::optional<Callba
     sendCallback(client, scopeOf(call), *target, std::move(event),
                  [callId = call.callId, type](const CallbackResult& r, const std::string& url) {
                      if (!r.ok())
-                         app::log(app::LogLevel::Warn,
-                                  "voice: call " + callId + " " + type +
-                                      " not delivered: " + describeFailure(r, url));
+                         base::log(base::LogLevel::Warn,
+                                   "voice: call " + callId + " " + type +
+                                       " not delivered: " + describeFailure(r, url));
                  });
 }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallIds.hpp"
 
 namespace sb::voice {
@@ -141,8 +141,8 @@ ConferenceService::Joining ConferenceService::join(const Call& call, const bxml:
         out.conferenceId = c->info.id;
         out.sessionId = c->info.sessionId;
     }
-    app::log(app::LogLevel::Info,
-             "voice: call " + call.callId + " joins conference " + out.conferenceId);
+    base::log(base::LogLevel::Info,
+              "voice: call " + call.callId + " joins conference " + out.conferenceId);
     send(out.conferenceId);
     return out;
 }
@@ -183,14 +183,14 @@ void ConferenceService::leave(const std::string& conferenceId, const std::string
             session = std::exchange(c->info.sessionId, std::string());
         }
     }
-    app::log(app::LogLevel::Info, "voice: call " + callId + " left conference " + conferenceId);
+    base::log(base::LogLevel::Info, "voice: call " + callId + " left conference " + conferenceId);
     send(conferenceId);
     if (!session.empty()) {
         try {
             rooms_->deleteRoom(account, session);
         } catch (const std::exception& e) {
-            app::log(app::LogLevel::Warn, "voice: conference " + conferenceId +
-                                              ": its room was not deleted: " + e.what());
+            base::log(base::LogLevel::Warn, "voice: conference " + conferenceId +
+                                                ": its room was not deleted: " + e.what());
         }
     }
 }
@@ -201,7 +201,7 @@ void ConferenceService::complete(const std::shared_ptr<Conf>& c) {
     auto it = activeByName_.find(key);
     if (it != activeByName_.end() && it->second == c->info.id) activeByName_.erase(it);
     queue(*c, event(*c, "conferenceCompleted"));
-    app::log(app::LogLevel::Info, "voice: conference " + c->info.id + " completed");
+    base::log(base::LogLevel::Info, "voice: conference " + c->info.id + " completed");
 }
 
 void ConferenceService::prune(const std::string& accountId) {
@@ -220,9 +220,9 @@ void ConferenceService::queue(Conf& c, json event) {
     if (!c.events) return;
     constexpr std::size_t kMaxQueued = 256;  // 20 members joining and leaving cannot get near it
     if (c.outbox.size() >= kMaxQueued) {
-        app::log(app::LogLevel::Warn, "voice: conference " + c.info.id + ": event dropped, " +
-                                          std::to_string(kMaxQueued) +
-                                          " still waiting for the application");
+        base::log(base::LogLevel::Warn, "voice: conference " + c.info.id + ": event dropped, " +
+                                            std::to_string(kMaxQueued) +
+                                            " still waiting for the application");
         return;
     }
     c.outbox.push_back(std::move(event));
@@ -254,9 +254,9 @@ void ConferenceService::send(const std::string& conferenceId) {
                  [weak, c, conferenceId, type, ex = &executor_](const CallbackResult& r,
                                                                 const std::string& url) {
                      if (!r.ok())
-                         app::log(app::LogLevel::Warn,
-                                  "voice: conference " + conferenceId + " " + type +
-                                      " not delivered: " + describeFailure(r, url));
+                         base::log(base::LogLevel::Warn,
+                                   "voice: conference " + conferenceId + " " + type +
+                                       " not delivered: " + describeFailure(r, url));
                      ex->post([weak, c, conferenceId] {
                          auto self = weak.lock();
                          if (!self) return;

@@ -116,7 +116,7 @@ class ConferenceService : public std::enable_shared_from_this<ConferenceService>
     // completes the conference. Unknown ids are ignored.
     void leave(const std::string& conferenceId, const std::string& callId);
 
-    // REST (404 as ApiError when not the account's).
+    // REST (404 as HttpError when not the account's).
     std::vector<ConferenceInfo> list(const std::string& accountId,
                                      const ConferenceFilter& filter) const;
     ConferenceInfo get(const std::string& accountId, const std::string& conferenceId) const;

@@ -6,9 +6,9 @@
 #include <set>
 
 #include "protocol/SafeJson.hpp"
-#include "server/api/ApiError.hpp"
-#include "server/api/JsonBody.hpp"
-#include "server/api/Utf8.hpp"
+#include "server/base/Utf8.hpp"
+#include "server/net/HttpError.hpp"
+#include "server/net/JsonBody.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/Conferences.hpp"
 #include "server/voice/VoiceApi.hpp"
@@ -16,7 +16,7 @@
 namespace sb::voice {
 
 using nlohmann::json;
-namespace apierr = api::errors;
+namespace apierr = net::errors;
 
 namespace {
 
@@ -26,7 +26,7 @@ constexpr std::size_t kMaxQueryValue = 256;
 ConferenceFilter parseFilter(const std::string& query) {
     if (query.size() > kMaxListQueryLength) throw apierr::invalidField("query", "is too long");
     ConferenceFilter f;
-    for (const auto& [key, value] : api::queryPairs(query, api::PlusInQuery::Space)) {
+    for (const auto& [key, value] : base::queryPairs(query, base::PlusInQuery::Space)) {
         if (value.size() > kMaxQueryValue)
             throw apierr::invalidField(key.substr(0, 64), "is too long");
         if (key == "name")
@@ -89,14 +89,14 @@ ConferenceUpdate parseUpdate(const std::string& body) {
         "status",          "redirectUrl",         "redirectMethod",         "username",
         "password",        "redirectFallbackUrl", "redirectFallbackMethod", "fallbackUsername",
         "fallbackPassword"};
-    auto j = api::parseObject(body);
-    api::refuseUnknownFields(j, kKnown, "updateConference");
+    auto j = net::parseObject(body);
+    net::refuseUnknownFields(j, kKnown, "updateConference");
     ConferenceUpdate u;
-    u.status = api::optionalString(j, "status");
+    u.status = net::optionalString(j, "status");
     if (u.status && *u.status != "active" && *u.status != "completed")
         throw apierr::invalidField("status", "must be \"active\" or \"completed\"");
-    auto url = api::httpUrl(j, "redirectUrl", kMaxCallbackUrlLength);
-    auto fallback = api::httpUrl(j, "redirectFallbackUrl", kMaxCallbackUrlLength);
+    auto url = net::httpUrl(j, "redirectUrl", kMaxCallbackUrlLength);
+    auto fallback = net::httpUrl(j, "redirectFallbackUrl", kMaxCallbackUrlLength);
     bool completing = u.status && *u.status == "completed";
     if (completing && (url || fallback))
         throw apierr::invalidField(url ? "redirectUrl" : "redirectFallbackUrl",
@@ -106,15 +106,15 @@ ConferenceUpdate parseUpdate(const std::string& body) {
     if (url) {
         CallbackTarget t;
         t.url = *url;
-        t.method = api::httpMethod(j, "redirectMethod");
+        t.method = net::httpMethod(j, "redirectMethod");
         t.credentials =
-            credentialsOf(api::boundedText(j, "username", kMaxCallbackCredentialLength),
-                          api::boundedText(j, "password", kMaxCallbackCredentialLength));
+            credentialsOf(net::boundedText(j, "username", kMaxCallbackCredentialLength),
+                          net::boundedText(j, "password", kMaxCallbackCredentialLength));
         t.fallbackUrl = fallback;
-        t.fallbackMethod = api::httpMethod(j, "redirectFallbackMethod");
+        t.fallbackMethod = net::httpMethod(j, "redirectFallbackMethod");
         t.fallbackCredentials =
-            credentialsOf(api::boundedText(j, "fallbackUsername", kMaxCallbackCredentialLength),
-                          api::boundedText(j, "fallbackPassword", kMaxCallbackCredentialLength));
+            credentialsOf(net::boundedText(j, "fallbackUsername", kMaxCallbackCredentialLength),
+                          net::boundedText(j, "fallbackPassword", kMaxCallbackCredentialLength));
         u.redirect = t;
     }
     return u;
@@ -122,7 +122,7 @@ ConferenceUpdate parseUpdate(const std::string& body) {
 
 // bandwidth.yml updateConferenceMember.
 MemberUpdate parseMemberUpdate(const std::string& body) {
-    auto j = api::parseObject(body);
+    auto j = net::parseObject(body);
     MemberUpdate u;
     for (auto& [k, v] : j.items()) {
         if (k == "mute" || k == "hold") {
@@ -147,28 +147,28 @@ MemberUpdate parseMemberUpdate(const std::string& body) {
     return u;
 }
 
-const std::string& conferenceIdParam(api::RequestContext& ctx) {
+const std::string& conferenceIdParam(net::RequestContext& ctx) {
     const auto& id = ctx.param("conferenceId");
     if (!isConferenceId(id))
-        throw api::ApiError(api::ErrorCode::NotFound,
-                            "conference " + id.substr(0, 64) + " not found", "conferenceId");
+        throw net::HttpError(net::ErrorCode::NotFound,
+                             "conference " + id.substr(0, 64) + " not found", "conferenceId");
     return id;
 }
 
 }  // namespace
 
-void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
+void addConferenceRoutes(net::Router& router, auth::AccountGate gate, VoiceService& voice) {
     const auto& keep = voice.conferences();
     auto* s = keep.get();
     const std::string base = std::string(kVoiceV2Prefix) + "/conferences";
     router.add(
-        "GET", base, "listConferences", bandwidthShaped([deps, s, keep](api::RequestContext& ctx) {
-            const auto& account = api::authorize(ctx, deps);
+        "GET", base, "listConferences", bandwidthShaped([gate, s, keep](net::RequestContext& ctx) {
+            const auto& account = gate.authorize(ctx);
             auto filter = parseFilter(ctx.request().query);
             auto page = s->list(account, filter);
             json out = json::array();
             for (const auto& c : page) out.push_back(conferenceJson(*s, c, false));
-            auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
+            auto r = net::HttpResponse::json(200, protocol::dumpJson(out));
             if (page.size() == filter.pageSize) {
                 // Bandwidth: a Link header to the next page when there may be one.
                 std::string next = "/api/v2/accounts/" + account +
@@ -179,29 +179,30 @@ void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& 
             return r;
         }));
     router.add("GET", base + "/{conferenceId}", "getConference",
-               bandwidthShaped([deps, s](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
-                   return api::HttpResponse::json(
+               bandwidthShaped([gate, s](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
+                   return net::HttpResponse::json(
                        200, protocol::dumpJson(
                                 conferenceJson(*s, s->get(account, conferenceIdParam(ctx)), true)));
                }));
     router.add("POST", base + "/{conferenceId}", "updateConference",
-               bandwidthShaped([deps, s](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
+               bandwidthShaped([gate, s](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
                    const auto& id = conferenceIdParam(ctx);
                    s->get(account, id);  // 404 before looking at the body
                    s->update(account, id, parseUpdate(ctx.request().body));
-                   return api::HttpResponse::noContent();
+                   return net::HttpResponse::noContent();
                }));
     router.add("PUT", base + "/{conferenceId}/bxml", "updateConferenceBxml",
-               bandwidthShaped([deps, s](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
+               bandwidthShaped([gate, s](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
                    const auto& id = conferenceIdParam(ctx);
                    s->get(account, id);
                    if (!isXmlContentType(ctx.request().contentType))
-                       throw api::ApiError(api::ErrorCode::UnsupportedMediaType,
-                                           "Content-Type must be application/xml (a BXML document)",
-                                           "Content-Type");
+                       throw net::HttpError(
+                           net::ErrorCode::UnsupportedMediaType,
+                           "Content-Type must be application/xml (a BXML document)",
+                           "Content-Type");
                    auto document = parseBxmlBody(ctx.request().body);
                    // Bandwidth: only these verbs may run in a conference; "BXML containing
                    // unsupported verbs will be rejected completely".
@@ -213,24 +214,24 @@ void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& 
                            throw apierr::invalidField(
                                "body", "<" + bxml::verbName(verb) + "> cannot run in a conference");
                    s->replaceBxml(account, id, document);
-                   return api::HttpResponse::noContent();
+                   return net::HttpResponse::noContent();
                }));
     const std::string member = base + "/{conferenceId}/members/{memberId}";
     router.add(
-        "GET", member, "getConferenceMember", bandwidthShaped([deps, s](api::RequestContext& ctx) {
-            const auto& account = api::authorize(ctx, deps);
+        "GET", member, "getConferenceMember", bandwidthShaped([gate, s](net::RequestContext& ctx) {
+            const auto& account = gate.authorize(ctx);
             const auto& id = conferenceIdParam(ctx);
             auto m = s->member(account, id, ctx.param("memberId"));
-            return api::HttpResponse::json(200, protocol::dumpJson(memberJson(*s, account, id, m)));
+            return net::HttpResponse::json(200, protocol::dumpJson(memberJson(*s, account, id, m)));
         }));
     router.add("PUT", member, "updateConferenceMember",
-               bandwidthShaped([deps, s](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
+               bandwidthShaped([gate, s](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
                    const auto& id = conferenceIdParam(ctx);
                    s->member(account, id, ctx.param("memberId"));
                    s->updateMember(account, id, ctx.param("memberId"),
                                    parseMemberUpdate(ctx.request().body));
-                   return api::HttpResponse::noContent();
+                   return net::HttpResponse::noContent();
                }));
 }
 

@@ -3,17 +3,17 @@
 
 #include <algorithm>
 
-#include "server/api/ApiError.hpp"
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/voice/Conferences.hpp"
 
 namespace sb::voice {
 
 namespace {
 
-api::ApiError notFound(const std::string& what, const std::string& id, const char* field) {
-    return api::ApiError(api::ErrorCode::NotFound, what + " " + id.substr(0, 64) + " not found",
-                         field);
+net::HttpError notFound(const std::string& what, const std::string& id, const char* field) {
+    return net::HttpError(net::ErrorCode::NotFound, what + " " + id.substr(0, 64) + " not found",
+                          field);
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ std::vector<ConferenceInfo> ConferenceService::list(const std::string& accountId
         auto at =
             std::find_if(out.begin(), out.end(), [&](auto& c) { return c.id == *f.pageToken; });
         if (at == out.end())
-            throw api::errors::invalidField("pageToken", "names no conference of this list");
+            throw net::errors::invalidField("pageToken", "names no conference of this list");
         out.erase(out.begin(), at + 1);
     }
     if (out.size() > f.pageSize) out.resize(f.pageSize);
@@ -81,7 +81,7 @@ void ConferenceService::updateMember(const std::string& accountId, const std::st
                               [&](auto& x) { return x.callId == memberId; });
         if (m == c->info.members.end()) throw notFound("member", memberId, "memberId");
         if (update.callIdsToCoach && !update.callIdsToCoach->empty())
-            throw api::errors::invalidField(
+            throw net::errors::invalidField(
                 "callIdsToCoach",
                 "coaching is not supported: every member of a conference hears every other");
         if (update.mute) m->mute = *update.mute;
@@ -104,8 +104,8 @@ void ConferenceService::update(const std::string& accountId, const std::string& 
         std::lock_guard lock(mutex_);
         auto c = find(accountId, conferenceId);
         if (c->info.completedTime)
-            throw api::ApiError(api::ErrorCode::Conflict,
-                                "conference " + conferenceId + " has completed", "conferenceId");
+            throw net::HttpError(net::ErrorCode::Conflict,
+                                 "conference " + conferenceId + " has completed", "conferenceId");
         if (update.status && *update.status == "completed") {
             // Bandwidth: "ends the conference and immediately removes all members"; each goes on
             // with the verb after its <Conference>. The conference completes (event, room deleted)
@@ -116,7 +116,8 @@ void ConferenceService::update(const std::string& accountId, const std::string& 
             if (it != activeByName_.end() && it->second == c->info.id) activeByName_.erase(it);
             for (auto& [id, h] : c->hooks)
                 if (h.eject) ejects.push_back(h.eject);
-            app::log(app::LogLevel::Info, "voice: conference " + conferenceId + " ended over REST");
+            base::log(base::LogLevel::Info,
+                      "voice: conference " + conferenceId + " ended over REST");
         } else if (update.redirect) {
             redirect = update.redirect;
             redirectBody = event(*c, "conferenceRedirect");
@@ -132,13 +133,13 @@ void ConferenceService::update(const std::string& accountId, const std::string& 
             callbacks_, scope, *redirect, std::move(redirectBody),
             [conferenceId](const CallbackResult& r, const std::string& url) {
                 if (!r.ok())
-                    app::log(app::LogLevel::Warn,
-                             "voice: conference " + conferenceId +
-                                 " conferenceRedirect not delivered: " + describeFailure(r, url));
+                    base::log(base::LogLevel::Warn,
+                              "voice: conference " + conferenceId +
+                                  " conferenceRedirect not delivered: " + describeFailure(r, url));
                 else if (r.body.find_first_not_of(" \t\r\n") != std::string::npos)
-                    app::log(app::LogLevel::Warn,
-                             "voice: conference " + conferenceId +
-                                 ": the conferenceRedirect reply's BXML is not executed");
+                    base::log(base::LogLevel::Warn,
+                              "voice: conference " + conferenceId +
+                                  ": the conferenceRedirect reply's BXML is not executed");
             });
     }
 }
@@ -148,11 +149,11 @@ void ConferenceService::replaceBxml(const std::string& accountId, const std::str
     std::lock_guard lock(mutex_);
     auto c = find(accountId, conferenceId);
     if (c->info.completedTime)
-        throw api::ApiError(api::ErrorCode::Conflict,
-                            "conference " + conferenceId + " has completed", "conferenceId");
+        throw net::HttpError(net::ErrorCode::Conflict,
+                             "conference " + conferenceId + " has completed", "conferenceId");
     (void)document;
-    throw api::ApiError(
-        api::ErrorCode::Conflict,
+    throw net::HttpError(
+        net::ErrorCode::Conflict,
         "playing or recording into a conference is not supported by this server yet; the document "
         "was valid but nothing was done",
         "body");

@@ -19,7 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/HttpTarget.hpp"
 
 namespace sb::voice {
@@ -57,8 +57,8 @@ std::shared_ptr<TlsContext> makeTlsContext(const std::string& caFile) {
     boost::system::error_code ec;
     tls->context.set_default_verify_paths(ec);
     if (ec)
-        app::log(app::LogLevel::Warn,
-                 "voice: the system's CA store could not be loaded: " + ec.message());
+        base::log(base::LogLevel::Warn,
+                  "voice: the system's CA store could not be loaded: " + ec.message());
     if (!caFile.empty()) {
         tls->context.load_verify_file(caFile, ec);
         if (ec)
@@ -209,7 +209,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
             deadline_.cancel();
             CallbackResult r;
             r.error = "refused: " + target_.host + " resolves to " + refusal.value_or("no address");
-            app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
+            base::log(base::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
             return finish(std::move(r));  // not retried: the answer would be the same
         }
         asio::async_connect(
@@ -234,7 +234,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
         CallbackResult r;
         r.error = "TLS certificate of " + target_.host +
                   " not accepted: " + X509_verify_cert_error_string(verdict);
-        app::log(app::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
+        base::log(base::LogLevel::Warn, "voice: callback " + url_ + " not sent: " + r.error);
         finish(std::move(r));
     }
 
@@ -280,11 +280,11 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
     void retryOrFinish(CallbackResult r, const std::string& why) {
         bool retry = attempt_ < options_.maxAttempts;
         auto delay = options_.firstBackoff * (1 << std::min(attempt_ - 1, 10));
-        app::log(app::LogLevel::Warn,
-                 "voice: callback " + std::string(request_.method_string()) + " " + url_ +
-                     " attempt " + std::to_string(attempt_) + "/" +
-                     std::to_string(options_.maxAttempts) + " failed: " + why +
-                     (retry ? "; retrying in " + std::to_string(delay.count()) + " ms" : ""));
+        base::log(base::LogLevel::Warn,
+                  "voice: callback " + std::string(request_.method_string()) + " " + url_ +
+                      " attempt " + std::to_string(attempt_) + "/" +
+                      std::to_string(options_.maxAttempts) + " failed: " + why +
+                      (retry ? "; retrying in " + std::to_string(delay.count()) + " ms" : ""));
         if (!retry) return finish(std::move(r));
         backoff_.expires_after(delay);
         backoff_.async_wait([self = shared_from_this()](const error_code& ec) {
@@ -337,7 +337,7 @@ std::size_t HttpCallbackClient::pending() const {
 
 void HttpCallbackClient::refuse(const std::string& url, const std::string& why,
                                 std::function<void(CallbackResult)> done) {
-    app::log(app::LogLevel::Warn, "voice: callback to " + url + " not sent: " + why);
+    base::log(base::LogLevel::Warn, "voice: callback to " + url + " not sent: " + why);
     CallbackResult r;
     r.error = why;
     asio::post(executor_,

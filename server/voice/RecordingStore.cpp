@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/Call.hpp"
 #include "server/voice/CallIds.hpp"
 
@@ -99,14 +99,14 @@ void RecordingStore::persist(const RecordingMeta& m) const {
         std::ofstream out(tmp, std::ios::trunc);
         out << toJson(m).dump();
         if (!out) {
-            app::log(app::LogLevel::Warn, "recordings: cannot write " + tmp.string());
+            base::log(base::LogLevel::Warn, "recordings: cannot write " + tmp.string());
             return;
         }
     }
     fs::rename(tmp, target, ec);  // atomic: a crash leaves the old or the new sidecar, never half
     if (ec)
-        app::log(app::LogLevel::Warn,
-                 "recordings: cannot write " + target.string() + ": " + ec.message());
+        base::log(base::LogLevel::Warn,
+                  "recordings: cannot write " + target.string() + ": " + ec.message());
 }
 
 std::size_t RecordingStore::load() {
@@ -139,8 +139,8 @@ std::size_t RecordingStore::load() {
             total_ += m.bytes;
             byId_[m.recordingId] = std::move(m);
         } catch (const std::exception& e) {
-            app::log(app::LogLevel::Warn,
-                     "recordings: ignoring " + it->path().string() + ": " + e.what());
+            base::log(base::LogLevel::Warn,
+                      "recordings: ignoring " + it->path().string() + ": " + e.what());
         }
     }
     return byId_.size();

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::voice {
 
@@ -117,7 +117,7 @@ void RecordingWriter::run() {
         try {
             perform(job);
         } catch (const std::exception& e) {  // nothing may end the writer thread
-            app::log(app::LogLevel::Error, std::string("recording writer: ") + e.what());
+            base::log(base::LogLevel::Error, std::string("recording writer: ") + e.what());
         }
     }
     // Recordings whose close never came (the server stopped mid-call): finish their WAV headers

@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "protocol/SafeJson.hpp"
-#include "server/api/ApiError.hpp"
-#include "server/api/ByteRange.hpp"
-#include "server/api/JsonBody.hpp"
-#include "server/api/Utf8.hpp"
+#include "server/base/Utf8.hpp"
+#include "server/net/ByteRange.hpp"
+#include "server/net/HttpError.hpp"
+#include "server/net/JsonBody.hpp"
 #include "server/voice/Call.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingEvents.hpp"
@@ -18,8 +18,8 @@
 
 namespace sb::voice {
 
-using api::ApiError;
-using api::ErrorCode;
+using net::ErrorCode;
+using net::HttpError;
 using nlohmann::json;
 
 namespace {
@@ -30,8 +30,8 @@ constexpr std::size_t kMaxQueryValue = 256;
 // Bandwidth's listAccountCallRecordings filters: to, from, minStartTime, maxStartTime.
 RecordingFilter parseFilter(const std::string& query) {
     RecordingFilter f;
-    for (const auto& [key, value] : api::queryPairs(query, api::PlusInQuery::Space)) {
-        if (value.size() > kMaxQueryValue) throw api::errors::invalidField(key, "is too long");
+    for (const auto& [key, value] : base::queryPairs(query, base::PlusInQuery::Space)) {
+        if (value.size() > kMaxQueryValue) throw net::errors::invalidField(key, "is too long");
         auto isTime = [](const std::string& v) {
             // YYYY-MM-DDTHH:MM:SS…, compared to the second
             if (v.size() < 19) return false;
@@ -52,7 +52,7 @@ RecordingFilter parseFilter(const std::string& query) {
             f.from = value;
         else if (key == "minStartTime" || key == "maxStartTime") {
             if (!isTime(value))
-                throw api::errors::invalidField(key,
+                throw net::errors::invalidField(key,
                                                 "must be an ISO 8601 time (2022-06-21T19:13:21Z)");
             (key == "minStartTime" ? f.minStartTime : f.maxStartTime) = value;
         }
@@ -61,7 +61,7 @@ RecordingFilter parseFilter(const std::string& query) {
     return f;
 }
 
-ApiError recordingNotFound(const std::string& id) {
+HttpError recordingNotFound(const std::string& id) {
     return {ErrorCode::NotFound, "Recording " + id + " was not found", "recordingId"};
 }
 
@@ -77,7 +77,7 @@ json listJson(const std::vector<RecordingMeta>& list, const std::string& base) {
 }
 
 // The recording the path names, of this account's call; 404 otherwise.
-RecordingMeta lookup(api::RequestContext& ctx, const std::string& account,
+RecordingMeta lookup(net::RequestContext& ctx, const std::string& account,
                      const RecordingStore& store) {
     const auto& callId = ctx.param("callId");
     const auto& recordingId = ctx.param("recordingId");
@@ -89,7 +89,7 @@ RecordingMeta lookup(api::RequestContext& ctx, const std::string& account,
 
 }  // namespace
 
-void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
+void addRecordingRoutes(net::Router& router, auth::AccountGate gate, VoiceService& voice) {
     const std::string base = kBase;
     auto keep = voice.recordings();  // the routes share ownership
     auto* s = keep.get();
@@ -98,77 +98,77 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
 
     // Bandwidth's updateCallRecordingState: {"state": "paused" | "recording"}.
     router.add("PUT", base + "/calls/{callId}/recording", "updateCallRecordingState",
-               [deps, v](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
+               [gate, v](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
                    const auto& callId = ctx.param("callId");
                    if (!isCallId(callId)) throw errors::callNotFound(callId);
                    v->call(account, callId);  // 404 before looking at the body
-                   json body = api::parseObject(ctx.request().body);
+                   json body = net::parseObject(ctx.request().body);
                    auto state = body.find("state");
                    if (state == body.end() || !state->is_string() ||
                        (*state != "paused" && *state != "recording"))
-                       throw api::errors::invalidField("state",
+                       throw net::errors::invalidField("state",
                                                        "must be \"paused\" or \"recording\"");
                    v->setRecordingPaused(account, callId, *state == "paused");
-                   return api::HttpResponse::empty(200);  // Bandwidth: 200 with no body
+                   return net::HttpResponse::empty(200);  // Bandwidth: 200 with no body
                });
 
     router.add("GET", base + "/recordings", "listAccountCallRecordings",
-               [deps, s, keep, url](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
+               [gate, s, keep, url](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
                    auto list = s->list(account, parseFilter(ctx.request().query));
-                   return api::HttpResponse::json(200, protocol::dumpJson(listJson(list, url)));
+                   return net::HttpResponse::json(200, protocol::dumpJson(listJson(list, url)));
                });
 
     router.add("GET", base + "/calls/{callId}/recordings", "listCallRecordings",
-               [deps, s, url](api::RequestContext& ctx) {
-                   const auto& account = api::authorize(ctx, deps);
+               [gate, s, url](net::RequestContext& ctx) {
+                   const auto& account = gate.authorize(ctx);
                    RecordingFilter f;
                    f.callId = ctx.param("callId");
-                   return api::HttpResponse::json(
+                   return net::HttpResponse::json(
                        200, protocol::dumpJson(listJson(s->list(account, f), url)));
                });
 
     const std::string one = base + "/calls/{callId}/recordings/{recordingId}";
-    router.add("GET", one, "getCallRecording", [deps, s, url](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
+    router.add("GET", one, "getCallRecording", [gate, s, url](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
         auto m = lookup(ctx, account, *s);
-        return api::HttpResponse::json(
+        return net::HttpResponse::json(
             200, protocol::dumpJson(recordingMetadataJson(m, mediaUrlOf(url, m))));
     });
 
     // The WAV, streamed from the file in bounded chunks (net::FileReply), whatever its size.
     // Range requests (RFC 9110 §14): one byte range, 206 with Content-Range; a range past the
     // end is 416 with "Content-Range: bytes */size".
-    router.add("GET", one + "/media", "downloadCallRecording", [deps, s](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
+    router.add("GET", one + "/media", "downloadCallRecording", [gate, s](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
         auto m = lookup(ctx, account, *s);
         if (m.status == "processing")
-            throw ApiError(ErrorCode::Conflict,
-                           "Recording " + m.recordingId + " is still being recorded");
+            throw HttpError(ErrorCode::Conflict,
+                            "Recording " + m.recordingId + " is still being recorded");
         auto noMedia = [&] {
-            return ApiError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media",
-                            "recordingId");
+            return HttpError(ErrorCode::NotFound, "Recording " + m.recordingId + " has no media",
+                             "recordingId");
         };
         if (!m.hasMedia) throw noMedia();
         int fd = ::open(s->mediaPath(m).c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) throw noMedia();
-        auto file = std::make_shared<api::FileBody>(fd, 0, 0);  // owns fd from here on
+        auto file = std::make_shared<net::FileBody>(fd, 0, 0);  // owns fd from here on
         struct stat st {};
         if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) throw noMedia();
         auto size = static_cast<std::uint64_t>(st.st_size);
-        api::HttpResponse r;
+        net::HttpResponse r;
         r.contentType = "audio/vnd.wave";
         r.headers.emplace_back("Accept-Ranges", "bytes");
-        auto range = api::parseByteRange(ctx.request().range, size);
-        if (range.kind == api::ByteRange::Kind::Unsatisfiable) {
-            ApiError e(ErrorCode::RangeNotSatisfiable,
-                       "The range is outside the recording's " + std::to_string(size) + " bytes",
-                       "Range");
+        auto range = net::parseByteRange(ctx.request().range, size);
+        if (range.kind == net::ByteRange::Kind::Unsatisfiable) {
+            HttpError e(ErrorCode::RangeNotSatisfiable,
+                        "The range is outside the recording's " + std::to_string(size) + " bytes",
+                        "Range");
             e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
             throw e;
         }
-        if (range.kind == api::ByteRange::Kind::Partial) {
+        if (range.kind == net::ByteRange::Kind::Partial) {
             r.status = 206;
             file->offset = range.first;
             file->length = range.length();
@@ -183,9 +183,9 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
         return r;
     });
 
-    auto deleting = [deps, s](bool mediaOnly) {
-        return [deps, s, mediaOnly](api::RequestContext& ctx) {
-            const auto& account = api::authorize(ctx, deps);
+    auto deleting = [gate, s](bool mediaOnly) {
+        return [gate, s, mediaOnly](net::RequestContext& ctx) {
+            const auto& account = gate.authorize(ctx);
             auto m = lookup(ctx, account, *s);
             try {
                 if (mediaOnly)
@@ -193,10 +193,10 @@ void addRecordingRoutes(api::Router& router, api::RestDeps deps, VoiceService& v
                 else
                     s->remove(account, m.callId, m.recordingId);
             } catch (const std::logic_error&) {
-                throw ApiError(ErrorCode::Conflict,
-                               "Recording " + m.recordingId + " is still being recorded");
+                throw HttpError(ErrorCode::Conflict,
+                                "Recording " + m.recordingId + " is still being recorded");
             }
-            return api::HttpResponse::noContent();
+            return net::HttpResponse::noContent();
         };
     };
     router.add("DELETE", one, "deleteRecording", deleting(false));

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "protocol/SafeJson.hpp"
-#include "server/api/ApiError.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/voice/Bxml.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/RecordingsApi.hpp"
@@ -12,7 +12,7 @@
 namespace sb::voice {
 
 using nlohmann::json;
-namespace apierr = api::errors;
+namespace apierr = net::errors;
 
 std::string parseBxmlBody(const std::string& body) {
     auto first = body.find_first_not_of(" \t\r\n");
@@ -38,21 +38,21 @@ namespace {
 
 // Bandwidth's voiceApiError fields next to ours: @bandwidth/voice's ExternalApiError and
 // bandwidth-sdk's responses read `type` and `description` (bandwidth.yml `voiceApiError`).
-const char* bandwidthErrorType(api::ErrorCode code) {
+const char* bandwidthErrorType(net::ErrorCode code) {
     switch (code) {
-        case api::ErrorCode::InvalidArgument:
+        case net::ErrorCode::InvalidArgument:
             return "validation";
-        case api::ErrorCode::Unauthorized:
+        case net::ErrorCode::Unauthorized:
             return "authentication-error";
-        case api::ErrorCode::Forbidden:
+        case net::ErrorCode::Forbidden:
             return "authorization-error";
-        case api::ErrorCode::NotFound:
+        case net::ErrorCode::NotFound:
             return "not-found";
-        case api::ErrorCode::Conflict:
+        case net::ErrorCode::Conflict:
             return "conflict";
-        case api::ErrorCode::UnsupportedMediaType:
+        case net::ErrorCode::UnsupportedMediaType:
             return "unsupported-media-type";
-        case api::ErrorCode::TooManyRequests:
+        case net::ErrorCode::TooManyRequests:
             return "too-many-requests";
         default:
             return "internal-server-error";
@@ -61,12 +61,12 @@ const char* bandwidthErrorType(api::ErrorCode code) {
 
 }  // namespace
 
-api::Handler bandwidthShaped(api::Handler handler) {
-    return [handler = std::move(handler)](api::RequestContext& ctx) {
+net::Handler bandwidthShaped(net::Handler handler) {
+    return [handler = std::move(handler)](net::RequestContext& ctx) {
         try {
             return handler(ctx);
-        } catch (const api::ApiError& e) {
-            auto r = api::errorResponse(e, ctx.request().requestId);
+        } catch (const net::HttpError& e) {
+            auto r = net::errorResponse(e, ctx.request().requestId);
             json body = json::parse(r.body, nullptr, false);
             if (body.is_object()) {
                 body["type"] = bandwidthErrorType(e.code());
@@ -90,14 +90,14 @@ bool isXmlContentType(const std::string& contentType) {
 
 namespace {
 
-const std::string& callIdParam(api::RequestContext& ctx) {
+const std::string& callIdParam(net::RequestContext& ctx) {
     const auto& id = ctx.param("callId");
     if (!isCallId(id)) throw errors::callNotFound(id);
     return id;
 }
 
 // The request's URL, absolute, with pageToken set to `token` (any earlier one dropped).
-std::string nextPageUrl(const std::string& base, const api::HttpRequest& req,
+std::string nextPageUrl(const std::string& base, const net::HttpRequest& req,
                         const std::string& token) {
     std::string query;
     std::size_t pos = 0;
@@ -114,23 +114,23 @@ std::string nextPageUrl(const std::string& base, const api::HttpRequest& req,
 
 }  // namespace
 
-void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice) {
+void addVoiceRoutes(net::Router& router, auth::AccountGate gate, VoiceService& voice) {
     VoiceService* v = &voice;
-    if (voice.recordings()) addRecordingRoutes(router, deps, voice);    // record (issue 9)
-    if (voice.conferences()) addConferenceRoutes(router, deps, voice);  // conf (issue 9)
+    if (voice.recordings()) addRecordingRoutes(router, gate, voice);    // record (issue 9)
+    if (voice.conferences()) addConferenceRoutes(router, gate, voice);  // conf (issue 9)
 
-    api::Handler create = [deps, v](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
+    net::Handler create = [gate, v](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
         auto call = v->createCall(account, parseCreateCall(ctx.request().body));
-        auto r = api::HttpResponse::json(201, protocol::dumpJson(createCallResponse(call)));
+        auto r = net::HttpResponse::json(201, protocol::dumpJson(createCallResponse(call)));
         r.headers.emplace_back("Location", call.callUrl);
         return r;
     };
     // Bandwidth's listCalls paging (bandwidth.yml): when more calls match than pageSize, a
     // `Link: <{url}>; rel="next"` header (RFC 8288) names the next page: the same query with a
     // pageToken (here the last call id of this page, opaque to clients).
-    api::Handler list = [deps, v](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
+    net::Handler list = [gate, v](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
         auto filter = parseListCalls(ctx.request().query);
         auto pageSize = filter.pageSize;
         filter.pageSize = pageSize + 1;  // one more tells whether a next page exists
@@ -139,36 +139,36 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
         if (more) calls.resize(pageSize);
         json out = json::array();
         for (const auto& c : calls) out.push_back(callStateJson(c));
-        auto r = api::HttpResponse::json(200, protocol::dumpJson(out));
+        auto r = net::HttpResponse::json(200, protocol::dumpJson(out));
         if (more)
             r.headers.emplace_back(
                 "Link", "<" + nextPageUrl(v->publicBaseUrl(), ctx.request(), calls.back().callId) +
                             ">; rel=\"next\"");
         return r;
     };
-    api::Handler get = [deps, v](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
-        return api::HttpResponse::json(
+    net::Handler get = [gate, v](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
+        return net::HttpResponse::json(
             200, protocol::dumpJson(callStateJson(v->call(account, callIdParam(ctx)))));
     };
-    api::Handler update = [deps, v](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
+    net::Handler update = [gate, v](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
         const auto& id = callIdParam(ctx);
         v->call(account, id);  // 404 before validating the body of a call that does not exist
         v->updateCall(account, id, parseUpdateCall(ctx.request().body));
-        return api::HttpResponse::empty(200);  // Bandwidth: 200 with an empty body
+        return net::HttpResponse::empty(200);  // Bandwidth: 200 with an empty body
     };
-    api::Handler bxml = [deps, v](api::RequestContext& ctx) {
-        const auto& account = api::authorize(ctx, deps);
+    net::Handler bxml = [gate, v](net::RequestContext& ctx) {
+        const auto& account = gate.authorize(ctx);
         const auto& id = callIdParam(ctx);
         v->call(account, id);
         if (!isXmlContentType(ctx.request().contentType))
-            throw api::ApiError(api::ErrorCode::UnsupportedMediaType,
-                                "Content-Type must be application/xml (a BXML document), got \"" +
-                                    ctx.request().contentType.substr(0, 100) + "\"",
-                                "Content-Type");
+            throw net::HttpError(net::ErrorCode::UnsupportedMediaType,
+                                 "Content-Type must be application/xml (a BXML document), got \"" +
+                                     ctx.request().contentType.substr(0, 100) + "\"",
+                                 "Content-Type");
         v->replaceBxml(account, id, parseBxmlBody(ctx.request().body));
-        return api::HttpResponse::noContent();  // Bandwidth: 204 "Call BXML was successfully
+        return net::HttpResponse::noContent();  // Bandwidth: 204 "Call BXML was successfully
                                                 // replaced"
     };
 
@@ -180,7 +180,7 @@ void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice
     router.add("PUT", v2 + "/{callId}/bxml", "updateCallBxml", bandwidthShaped(bxml));
 
     // The paths of the first voice API, kept for existing applications.
-    const std::string v1 = std::string(api::kAccountPrefix) + "/calls";
+    const std::string v1 = std::string(auth::kAccountPrefix) + "/calls";
     router.add("POST", v1, "createCallV1", create);
     router.add("GET", v1 + "/{callId}", "getCallStateV1", get);
     router.add("POST", v1 + "/{callId}", "updateCallV1", update);

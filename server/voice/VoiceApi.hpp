@@ -4,13 +4,14 @@
 // /api/v2/accounts/{accountId}/calls…, so that Bandwidth's SDKs work with only their base URL
 // changed. /v1/accounts/{accountId}/calls… are kept as aliases (same handlers, our usual error
 // bodies). Handlers: authorize → parse/validate → VoiceService → reply; every refusal is an
-// ApiError naming the field. The /api/v2 routes add Bandwidth's error fields (`type`,
+// HttpError naming the field. The /api/v2 routes add Bandwidth's error fields (`type`,
 // `description`, `id`: what the SDKs' error classes read) to our usual error body.
 
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "server/api/RestApi.hpp"
+#include "server/auth/AccountGate.hpp"
+#include "server/net/Router.hpp"
 #include "server/voice/VoiceService.hpp"
 
 namespace sb::voice {
@@ -41,14 +42,14 @@ nlohmann::json createCallResponse(const Call& call);
 // initiated|answered|disconnected).
 nlohmann::json callStateJson(const Call& call);
 
-void addVoiceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice);
+void addVoiceRoutes(net::Router& router, auth::AccountGate gate, VoiceService& voice);
 
 // conf (issue 9)
-// Adds Bandwidth's error fields (`type`, `description`, `id`) to a handler's ApiError replies.
-api::Handler bandwidthShaped(api::Handler handler);
+// Adds Bandwidth's error fields (`type`, `description`, `id`) to a handler's HttpError replies.
+net::Handler bandwidthShaped(net::Handler handler);
 // True for application/xml and text/xml (with or without parameters).
 bool isXmlContentType(const std::string& contentType);
 // The conferences routes (ConferencesApi.cpp) over voice.conferences().
-void addConferenceRoutes(api::Router& router, api::RestDeps deps, VoiceService& voice);
+void addConferenceRoutes(net::Router& router, auth::AccountGate gate, VoiceService& voice);
 
 }  // namespace sb::voice

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/CallbackTarget.hpp"
@@ -10,7 +10,7 @@
 
 namespace sb::voice {
 
-using app::LogLevel;
+using base::LogLevel;
 
 VoiceService::VoiceService(CallRegistry& registry, CallPlacer& placer, CallbackClient& callbacks,
                            VoiceExecutor& executor, VoiceConfig config, Clock clock)
@@ -78,11 +78,11 @@ Call VoiceService::createCall(const std::string& accountId, const CreateCallRequ
     } catch (const std::exception& e) {
         // The application never learns this call id: no disconnect callback, only the 500.
         registry_.apply(c.callId, CallEvent::Error, clock_(), cause::kError, e.what());
-        app::log(LogLevel::Error, "voice: placing call " + c.callId + " failed: " + e.what());
+        base::log(LogLevel::Error, "voice: placing call " + c.callId + " failed: " + e.what());
         throw errors::placementFailed(e.what());
     }
-    app::log(LogLevel::Info,
-             "voice: account " + accountId + " placed call " + c.callId + " to " + c.to);
+    base::log(LogLevel::Info,
+              "voice: account " + accountId + " placed call " + c.callId + " to " + c.to);
     auto id = c.callId;
     later(config_.ringStartTimeout, [id](VoiceService& s) {
         auto now = s.registry_.find(id);
@@ -162,7 +162,7 @@ void VoiceService::callAnswered(const std::string& callId, std::shared_ptr<CallM
     auto t = registry_.apply(callId, CallEvent::Answer, clock_());
     if (!t) {
         // Answered after we gave up on it (timeout, cancel): do not leave the far end connected.
-        app::log(LogLevel::Info, "voice: call " + callId + " answered after it ended; hanging up");
+        base::log(LogLevel::Info, "voice: call " + callId + " answered after it ended; hanging up");
         if (media) media->hangup();
         return;
     }
@@ -195,7 +195,8 @@ Call VoiceService::acceptInbound(const InboundCall& in, std::shared_ptr<CallMedi
     c.uui = in.uui;
     c.callUrl = callUrl(in.accountId, c.callId);
     registry_.admitInbound(c);  // throws 429
-    app::log(LogLevel::Info, "voice: inbound call " + c.callId + " from " + c.from + " to " + c.to);
+    base::log(LogLevel::Info,
+              "voice: inbound call " + c.callId + " from " + c.from + " to " + c.to);
     startFlow(c, std::move(media));
     return c;
 }
@@ -223,8 +224,8 @@ void VoiceService::startFlow(const Call& call, std::shared_ptr<CallMedia> media)
     };
     auto flow = std::make_shared<CallFlow>(call, std::move(media), callbacks_, executor_, clock_,
                                            std::move(hooks), config_.maxRedirectHops);
-    flow->setRecordings(recordings_, config_.publicBaseUrl);  // record (issue 9)
-    flow->setConferences(conferences_);                       // conf (issue 9)
+    flow->setRecordings(config_.recordings, config_.publicBaseUrl);  // record (issue 9)
+    flow->setConferences(config_.conferences);                       // conf (issue 9)
     {
         std::lock_guard lock(mutex_);
         flows_[id] = flow;
@@ -267,9 +268,9 @@ void VoiceService::finish(const std::string& callId, const std::string& c,
     sendCallback(callbacks_, scopeOf(t->call, false), *target, disconnectEvent(t->call, now),
                  [callId](const CallbackResult& r, const std::string& url) {
                      if (!r.ok())
-                         app::log(LogLevel::Warn, "voice: call " + callId +
-                                                      " disconnect event not delivered: " +
-                                                      describeFailure(r, url));
+                         base::log(LogLevel::Warn, "voice: call " + callId +
+                                                       " disconnect event not delivered: " +
+                                                       describeFailure(r, url));
                  });
 }
 
@@ -288,8 +289,8 @@ void VoiceService::setRecordingPaused(const std::string& accountId, const std::s
     call(accountId, callId);  // 404 for another account's call
     auto flow = flowOf(callId);
     if (!flow || !flow->setRecordingPaused(paused))
-        throw api::ApiError(api::ErrorCode::Conflict,
-                            "Call " + callId + " has no recording in progress", "callId");
+        throw net::HttpError(net::ErrorCode::Conflict,
+                             "Call " + callId + " has no recording in progress", "callId");
 }
 
 }  // namespace sb::voice

@@ -36,6 +36,10 @@ struct VoiceConfig {
     std::shared_ptr<const OutboundPolicy> outbound;
     // <Redirect>s a call may follow in a row without spending time on the call (CallFlow).
     int maxRedirectHops = 10;
+    // record (issue 9): where the recording verbs store files; null: recordings refused.
+    std::shared_ptr<RecordingStore> recordings;
+    // conf (issue 9): the conferences <Conference> joins; null: conferences refused.
+    std::shared_ptr<ConferenceService> conferences;
 };
 
 struct CreateCallRequest {
@@ -121,7 +125,7 @@ class VoiceService {
     Call acceptInbound(const InboundCall& inbound, std::shared_ptr<CallMedia> media);
 
     // Toll-fraud rules for a <Transfer> B-leg the bridge is about to dial (CallRegistry); throws
-    // ApiError.
+    // HttpError.
     void admitTransferLeg(const std::string& accountId, const std::string& to,
                           const std::string& from) {
         registry_.admitTransferLeg(accountId, to, from);
@@ -130,18 +134,12 @@ class VoiceService {
     std::string callUrl(const std::string& accountId, const std::string& callId) const;
 
     // record (issue 9)
-    // Where the recording verbs store files (set before calls start); null: recordings refused.
-    void setRecordings(std::shared_ptr<RecordingStore> store) { recordings_ = std::move(store); }
-    const std::shared_ptr<RecordingStore>& recordings() const { return recordings_; }
+    const std::shared_ptr<RecordingStore>& recordings() const { return config_.recordings; }
     const std::string& publicBaseUrl() const { return config_.publicBaseUrl; }
     // PUT …/calls/{callId}/recording: 404 unless the account's call; 409 when the call has no
     // <StartRecording> in progress (or has ended).
     void setRecordingPaused(const std::string& accountId, const std::string& callId, bool paused);
-    // conf (issue 9): the conferences <Conference> joins (set before calls start)
-    void setConferences(std::shared_ptr<ConferenceService> conferences) {
-        conferences_ = std::move(conferences);
-    }
-    const std::shared_ptr<ConferenceService>& conferences() const { return conferences_; }
+    const std::shared_ptr<ConferenceService>& conferences() const { return config_.conferences; }
     std::size_t activeFlows() const;
     // Forgets calls that ended more than `retention` ago.
     std::size_t purgeEnded(std::chrono::seconds retention);
@@ -167,8 +165,6 @@ class VoiceService {
     std::shared_ptr<VoiceService*> alive_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<CallFlow>> flows_;
-    std::shared_ptr<RecordingStore> recordings_;      // record (issue 9)
-    std::shared_ptr<ConferenceService> conferences_;  // conf (issue 9)
 };
 
 }  // namespace sb::voice

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "server/api/BasicAuth.hpp"
-#include "server/api/CallControl.hpp"
-#include "server/api/Router.hpp"
-#include "server/ops/RateLimiter.hpp"
+#include "server/auth/BasicAuth.hpp"
+#include "server/base/RateLimiter.hpp"
+#include "server/net/Router.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/voice/VoiceService.hpp"
 
 namespace sb::web {
@@ -29,36 +29,42 @@ struct DemoConfig {
 // Whether `to` is one of `allowed` (exact, or a prefix entry ending in '*').
 bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::string& to);
 
+// Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call whose
+// answer callback (POST /demo/answer) returns transfer BXML into the demo session; the same
+// callback serves calls to the demo's inbound number. No voice: the phone routes answer 404.
+struct DemoPhones {
+    voice::VoiceService* voice = nullptr;
+    std::string sipUri, baseUrl;
+};
+
 class DemoApp {
   public:
     // Without `auth`, clients that are not trusted as local are refused (401).
-    DemoApp(api::CallControl& calls, DemoConfig config,
-            const api::AccountAuthenticator* auth = nullptr)
-        : calls_(calls), config_(std::move(config)), auth_(auth), limiter_(5, 20) {}
-    void addRoutes(api::Router& router);
-    // Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call
-    // whose answer callback (POST /demo/answer) returns transfer BXML into the demo session; the
-    // same callback serves calls to the demo's inbound number.
-    void enablePhones(voice::VoiceService* voice, std::string sipUri, std::string baseUrl) {
-        voice_ = voice;
-        sipUri_ = std::move(sipUri);
-        baseUrl_ = std::move(baseUrl);
-    }
+    DemoApp(session::CallControl& calls, DemoConfig config,
+            const auth::AccountAuthenticator* auth = nullptr, DemoPhones phones = {})
+        : calls_(calls),
+          config_(std::move(config)),
+          auth_(auth),
+          limiter_(5, 20),
+          voice_(phones.voice),
+          sipUri_(std::move(phones.sipUri)),
+          baseUrl_(std::move(phones.baseUrl)) {}
+    void addRoutes(net::Router& router);
 
   private:
     // Refuses (throws) a client that may not use the demo, or that is over the route's rate.
-    void admit(const api::RequestContext& ctx, const std::string& route);
+    void admit(const net::RequestContext& ctx, const std::string& route);
     std::string demoSession();
-    api::CreatedParticipant phoneParticipant(const std::string& tag);
+    session::CreatedParticipant phoneParticipant(const std::string& tag);
 
-    api::CallControl& calls_;
+    session::CallControl& calls_;
     DemoConfig config_;
-    const api::AccountAuthenticator* auth_;
-    ops::RateLimiter limiter_;  // per route, all clients together: the demo is a shared toy
+    const auth::AccountAuthenticator* auth_;
+    base::RateLimiter limiter_;  // per route, all clients together: the demo is a shared toy
     std::mutex mutex_;
     std::string sessionId_;
-    voice::VoiceService* voice_ = nullptr;
-    std::string sipUri_, baseUrl_;
+    voice::VoiceService* const voice_;
+    const std::string sipUri_, baseUrl_;
 };
 
 }  // namespace sb::web

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "server/api/ApiError.hpp"
-#include "server/api/RequestContext.hpp"
+#include "server/net/HttpError.hpp"
+#include "server/net/RequestContext.hpp"
 
 namespace sb::web {
 
@@ -23,10 +23,10 @@ std::string contentTypeFor(const std::string& path) {
     return "application/octet-stream";
 }
 
-api::Handler staticFiles(std::string root, std::string index) {
-    return [root = std::move(root), index = std::move(index)](api::RequestContext& ctx) {
+net::Handler staticFiles(std::string root, std::string index) {
+    return [root = std::move(root), index = std::move(index)](net::RequestContext& ctx) {
         const auto& req = ctx.request();
-        if (req.method != "GET" && req.method != "HEAD") throw api::errors::routeNotFound(req.path);
+        if (req.method != "GET" && req.method != "HEAD") throw net::errors::routeNotFound(req.path);
         std::string rel = req.path;
         if (rel.empty() || rel.back() == '/') rel += index;
         // Confinement: reject any segment that is empty, "." or "..", or a dot-file.
@@ -37,13 +37,13 @@ api::Handler staticFiles(std::string root, std::string index) {
             if (seg.empty()) continue;
             if (seg[0] == '.' || seg.find('\\') != std::string::npos ||
                 seg.find('\0') != std::string::npos)
-                throw api::errors::routeNotFound(req.path);
+                throw net::errors::routeNotFound(req.path);
             clean /= seg;
         }
         auto full = std::filesystem::path(root) / clean;
         std::error_code ec;
         if (std::filesystem::is_directory(full, ec)) {
-            api::HttpResponse r;
+            net::HttpResponse r;
             r.status = 301;
             r.contentType.clear();
             r.headers.emplace_back("Location", req.path + "/");
@@ -51,10 +51,10 @@ api::Handler staticFiles(std::string root, std::string index) {
         }
         std::ifstream in(full, std::ios::binary);
         if (!in || !std::filesystem::is_regular_file(full, ec))
-            throw api::errors::routeNotFound(req.path);
+            throw net::errors::routeNotFound(req.path);
         std::ostringstream body;
         body << in.rdbuf();
-        api::HttpResponse r;
+        net::HttpResponse r;
         r.body = body.str();
         r.contentType = contentTypeFor(full.string());
         r.headers.emplace_back("Cache-Control", "no-cache");

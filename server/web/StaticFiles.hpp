@@ -4,12 +4,12 @@
 
 #include <string>
 
-#include "server/api/Router.hpp"
+#include "server/net/Router.hpp"
 
 namespace sb::web {
 
 // `root` is a directory; "/" serves `index`. Returns a handler for Router::setFallback.
-api::Handler staticFiles(std::string root, std::string index = "index.html");
+net::Handler staticFiles(std::string root, std::string index = "index.html");
 
 // The Content-Type for a file name, by extension.
 std::string contentTypeFor(const std::string& path);

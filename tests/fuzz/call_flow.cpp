@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/voice/CallFlow.hpp"
 #include "unit/voice/VoiceFakes.hpp"
 
@@ -46,7 +46,7 @@ class DocumentCallbacks : public CallbackClient {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    sb::app::setLogLevel(sb::app::LogLevel::Off);  // every refused document is logged otherwise
+    sb::base::setLogLevel(sb::base::LogLevel::Off);  // every refused document is logged otherwise
     return 0;
 }
 

@@ -1,5 +1,5 @@
 // Fuzzes the HTTP request path: raw bytes are parsed by Beast's request_parser (with the server's
-// header and body limits), turned into an api::HttpRequest as server/net/HttpSession.cpp does, and
+// header and body limits), turned into an net::HttpRequest as server/net/HttpSession.cpp does, and
 // handled by a Router wired like server/app/Server.cpp (REST API, voice API, ops, /v3 check, demo
 // routes) over a MemorySessionStore. Several pipelined requests in one input run against the same
 // state, as on a keep-alive connection. Findings: any crash or sanitizer report, an exception that
@@ -17,13 +17,14 @@
 #include <sstream>
 #include <string>
 
-#include "server/api/CallControl.hpp"
 #include "server/api/RestApi.hpp"
-#include "server/app/Log.hpp"
+#include "server/api/SessionErrorReply.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/base/Log.hpp"
+#include "server/base/Metrics.hpp"
 #include "server/net/ApiRequest.hpp"
-#include "server/ops/Metrics.hpp"
 #include "server/ops/OpsApi.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/signaling/DeviceGate.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
 #include "server/state/MemorySessionStore.hpp"
@@ -44,8 +45,8 @@ constexpr std::size_t kMaxBodyBytes = 64 * 1024;  // app::Config defaults
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 
 // The account of config/switchboard.demo.json (the seeds use its credentials).
-app::Account demoAccount() {
-    app::Account a;
+auth::Account demoAccount() {
+    auth::Account a;
     a.id = "9900000";
     a.username = "demo";
     a.password = "demo-password";
@@ -69,18 +70,18 @@ const auth::TokenService& tokenService() {
 struct Wiring {
     state::MemorySessionStore store;
     const auth::TokenService& tokens = tokenService();
-    api::CallControl calls{store, tokens, {20, 9 * 3600}, [] { return kNow; }};
-    api::AccountAuthenticator authenticator{{demoAccount()}};
-    ops::RateLimiter limiter{1e9, 1e9};  // the fuzzer is one client sending as fast as it can
-    ops::Metrics metrics;
-    api::Router router;
+    session::CallControl calls{store, tokens, {20, 9 * 3600}, [] { return kNow; }};
+    auth::AccountAuthenticator authenticator{{demoAccount()}};
+    base::RateLimiter limiter{1e9, 1e9};  // the fuzzer is one client sending as fast as it can
+    base::Metrics metrics;
+    net::Router router{api::translateError};
     signaling::DeviceGate gate{tokens, [] { return kNow; }};
-    web::DemoApp demo{calls, web::DemoConfig{"9900000"}};
     voice::test::FakePlacer placer;
     voice::test::FakeCallbacks callbacks;
     voice::test::ManualExecutor executor;
     voice::CallRegistry registry;
     std::unique_ptr<voice::VoiceService> voice;
+    std::unique_ptr<web::DemoApp> demo;
 
     Wiring() {
         currentStore = &store;
@@ -91,21 +92,23 @@ struct Wiring {
         api::addRestApi(router, {calls, authenticator, limiter});
         ops::addOpsRoutes(router, metrics);
         signaling::addSignalingRoutes(router, gate);
-        demo.addRoutes(router);
-        voice::addVoiceRoutes(router, {calls, authenticator, limiter}, *voice);
-        demo.enablePhones(voice.get(), "sip:127.0.0.1:5060", "http://127.0.0.1:8080");
+        demo = std::make_unique<web::DemoApp>(
+            calls, web::DemoConfig{"9900000"}, nullptr,
+            web::DemoPhones{voice.get(), "sip:127.0.0.1:5060", "http://127.0.0.1:8080"});
+        demo->addRoutes(router);
+        voice::addVoiceRoutes(router, {authenticator, limiter}, *voice);
     }
     ~Wiring() { currentStore = nullptr; }
 };
 
-[[noreturn]] void finding(const std::string& what, const api::HttpResponse& r) {
+[[noreturn]] void finding(const std::string& what, const net::HttpResponse& r) {
     std::fprintf(stderr, "FINDING: %s: status %d body %s\n", what.c_str(), r.status,
                  r.body.c_str());
     std::abort();
 }
 
 // What HttpSession::reply does with the response, serialised to text instead of a socket.
-void checkReply(const api::HttpResponse& r, unsigned version) {
+void checkReply(const net::HttpResponse& r, unsigned version) {
     if (r.status >= 500) finding("unhandled error", r);
     if (r.contentType == "application/json" && !r.body.empty() &&
         nlohmann::json::parse(r.body, nullptr, false).is_discarded())
@@ -123,7 +126,7 @@ void checkReply(const api::HttpResponse& r, unsigned version) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    app::setLogLevel(app::LogLevel::Off);
+    base::setLogLevel(base::LogLevel::Off);
     return 0;
 }
 
@@ -155,13 +158,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             return 0;  // HttpSession answers "Malformed HTTP request" and closes
 
         const auto& req = parser.get();
-        api::HttpRequest in;
+        net::HttpRequest in;
         in.requestId = "fuzz-" + std::to_string(n);
         in.remoteAddress = "127.0.0.1";
         in.fromThisHost = true;  // as a local client: the demo routes are reached too
         if (auto bad = net::toApiRequest(req, in)) {
             // HttpSession answers this refusal and closes the connection.
-            checkReply(api::errorResponse(*bad, in.requestId), req.version());
+            checkReply(net::errorResponse(*bad, in.requestId), req.version());
             break;
         }
 

@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "server/app/Log.hpp"
+#include "server/base/Log.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/OpLog.hpp"
 #include "server/state/SqliteSessionStore.hpp"
@@ -46,7 +46,7 @@ const std::string& directory() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    sb::app::setLogLevel(sb::app::LogLevel::Off);
+    sb::base::setLogLevel(sb::base::LogLevel::Off);
     return 0;
 }
 

@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <string>
 
-#include "server/api/CallControl.hpp"
-#include "server/app/Log.hpp"
 #include "server/app/MediaWiring.hpp"
 #include "server/auth/TokenService.hpp"
+#include "server/base/Log.hpp"
 #include "server/media/MediaOrchestrator.hpp"
+#include "server/session/CallControl.hpp"
 #include "server/signaling/SignalingSession.hpp"
 #include "server/state/MemorySessionStore.hpp"
 
@@ -43,10 +43,27 @@ void drain(boost::asio::io_context& io) {
     io.poll();
 }
 
+// Call control and media as Server.cpp wires them: media reads membership from `calls`, which
+// tells media of changes, so the membership is bound to `calls` before `calls` is built (media
+// reads it only once a device joins).
+struct Wiring {
+    Wiring(boost::asio::io_context& io, state::SessionStore& store,
+           const auth::TokenService& tokens)
+        : membership(calls),
+          media(std::make_shared<media::MediaOrchestrator>(io.get_executor(), media::MediaConfig{},
+                                                           membership)),
+          calls(
+              store, tokens, {20, 9 * 3600}, [] { return kNow; },
+              std::make_shared<app::MediaCallObserver>(media)) {}
+    app::CallControlMembership membership;
+    std::shared_ptr<media::MediaOrchestrator> media;
+    session::CallControl calls;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    app::setLogLevel(app::LogLevel::Off);
+    base::setLogLevel(base::LogLevel::Off);
     return 0;
 }
 
@@ -60,18 +77,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                       currentStore->participant(a, p).has_value();
                                            });
     currentStore = &store;
-    api::CallControl calls(store, tokens, {20, 9 * 3600}, [] { return kNow; });
-    api::CreateParticipantRequest preq;
+    boost::asio::io_context io;
+    Wiring wiring(io, store, tokens);
+    auto& calls = wiring.calls;
+    auto& media = wiring.media;
+    session::CreateParticipantRequest preq;
     preq.publishPermissions = {true, true};
     auto created = calls.createParticipant("9900000", preq);
     auto session = calls.createSession("9900000", {});
     calls.addParticipantToSession("9900000", session.id, created.participant.id, std::nullopt);
 
-    boost::asio::io_context io;
-    app::CallControlMembership membership(calls);
-    auto media = std::make_shared<media::MediaOrchestrator>(io.get_executor(), media::MediaConfig{},
-                                                            membership);
-    calls.setObserver(std::make_shared<app::MediaCallObserver>(media));
     media->start();
     auto connection = std::make_shared<RecordingConnection>();
     signaling::DeviceIdentity identity{"9900000", created.participant.id, "browser", "fuzz",
@@ -90,7 +105,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     device->onClose();
     drain(io);
-    calls.setObserver(nullptr);
     media->stop();
     drain(io);
     currentStore = nullptr;

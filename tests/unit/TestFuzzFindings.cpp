@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/api/ApiError.hpp"
 #include "server/media/Sdp.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/sip/endpoint/AudioSdp.hpp"
 #include "server/state/SqliteSessionStore.hpp"
 #include "server/voice/Bxml.hpp"
@@ -13,7 +13,7 @@
 using namespace sb;
 
 TEST_CASE("An error body quoting bytes that are not UTF-8 is still JSON", "[fuzz][api]") {
-    auto r = api::errorResponse(api::errors::routeNotFound("/\xff\xfe"), "req-1");
+    auto r = net::errorResponse(net::errors::routeNotFound("/\xff\xfe"), "req-1");
     CHECK(r.status == 404);
     auto body = nlohmann::json::parse(r.body, nullptr, false);
     REQUIRE_FALSE(body.is_discarded());

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "server/api/BasicAuth.hpp"
 #include "server/api/RestApi.hpp"
+#include "server/auth/BasicAuth.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/ops/OpsApi.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
@@ -23,11 +23,11 @@ using namespace sb;
 TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     state::MemorySessionStore store;
     auth::TokenService tokens(std::string(32, 'k'), "switchboard", 60, nullptr);
-    api::CallControl calls(store, tokens, {}, [] { return state::EpochSeconds{0}; });
-    api::AccountAuthenticator authn({});
-    ops::RateLimiter limiter(0, 0);
-    ops::Metrics metrics;
-    api::Router router;
+    session::CallControl calls(store, tokens, {}, [] { return state::EpochSeconds{0}; });
+    auth::AccountAuthenticator authn({});
+    base::RateLimiter limiter(0, 0);
+    base::Metrics metrics;
+    net::Router router;
     api::addRestApi(router, {calls, authn, limiter});
     ops::addOpsRoutes(router, metrics);
     signaling::DeviceGate gate(tokens, [] { return std::int64_t{0}; });
@@ -39,12 +39,13 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     voice::test::FakePlacer placer;
     voice::test::FakeCallbacks callbacks;
     voice::test::ManualExecutor executor;
-    voice::VoiceService voiceService(registry, placer, callbacks, executor);
-    voiceService.setRecordings(std::make_shared<voice::RecordingStore>(
-        "/nonexistent/recordings", voice::RecordingLimits{}));  // record
-    voiceService.setConferences(std::make_shared<voice::ConferenceService>(
-        nullptr, callbacks, executor, voice::ConferenceLimits{}, ""));  // conf
-    voice::addVoiceRoutes(router, {calls, authn, limiter}, voiceService);
+    voice::VoiceConfig voiceConfig;
+    voiceConfig.recordings = std::make_shared<voice::RecordingStore>(
+        "/nonexistent/recordings", voice::RecordingLimits{});  // record
+    voiceConfig.conferences = std::make_shared<voice::ConferenceService>(
+        nullptr, callbacks, executor, voice::ConferenceLimits{}, "");  // conf
+    voice::VoiceService voiceService(registry, placer, callbacks, executor, voiceConfig);
+    voice::addVoiceRoutes(router, {authn, limiter}, voiceService);
 
     auto doc = nlohmann::json::parse(ops::kOpenApiDocument);
     REQUIRE(doc.at("openapi").get<std::string>().rfind("3.", 0) == 0);

@@ -1,19 +1,20 @@
 // Request-body validation: every rejection names its field (issue 2, item 3).
 #include <catch2/catch.hpp>
 
-#include "server/api/ApiError.hpp"
 #include "server/api/Validation.hpp"
+#include "server/net/HttpError.hpp"
 
 using namespace sb::api;
+using namespace sb::net;
 
 namespace {
-// Runs `fn`, expecting an InvalidArgument ApiError about `field` (empty: no field).
+// Runs `fn`, expecting an InvalidArgument HttpError about `field` (empty: no field).
 template <typename Fn>
 void expectInvalid(Fn fn, const std::string& field, const std::string& messagePart = "") {
     try {
         fn();
         FAIL("expected a rejection for field " << field);
-    } catch (const ApiError& e) {
+    } catch (const HttpError& e) {
         CHECK(e.code() == ErrorCode::InvalidArgument);
         CHECK(e.field() == field);
         if (!messagePart.empty()) CHECK_THAT(e.what(), Catch::Contains(messagePart));

@@ -1,4 +1,4 @@
-// From Beast's parsed request to api::HttpRequest (server/net/ApiRequest): what handlers get
+// From Beast's parsed request to net::HttpRequest (server/net/ApiRequest): what handlers get
 // (decoded path, raw query, the headers they read, the body), and the 400 for text that is not
 // UTF-8 (docs/security.md), which names where it was and never quotes the bytes back.
 #include <catch2/catch.hpp>
@@ -9,7 +9,7 @@
 #include "server/net/ApiRequest.hpp"
 
 namespace http = boost::beast::http;
-using sb::api::ErrorCode;
+using sb::net::ErrorCode;
 using sb::net::toApiRequest;
 
 namespace {
@@ -23,7 +23,7 @@ http::request<http::string_body> make(http::verb verb, const std::string& target
 }  // namespace
 
 TEST_CASE("Method, decoded path and raw query reach the handler", "[server][net][ApiRequest]") {
-    sb::api::HttpRequest out;
+    sb::net::HttpRequest out;
     auto req = make(http::verb::get, "/accounts/a%20b/sessions?x=%41&y=1+2");
     REQUIRE_FALSE(toApiRequest(req, out));
     CHECK(out.method == "GET");
@@ -31,7 +31,7 @@ TEST_CASE("Method, decoded path and raw query reach the handler", "[server][net]
     CHECK(out.query == "x=%41&y=1+2");  // decoding the query is the reader's business
 
     SECTION("no '?' means no query; a bare '?' an empty one") {
-        sb::api::HttpRequest plain;
+        sb::net::HttpRequest plain;
         REQUIRE_FALSE(toApiRequest(make(http::verb::delete_, "/x"), plain));
         CHECK(plain.method == "DELETE");
         CHECK(plain.path == "/x");
@@ -40,13 +40,13 @@ TEST_CASE("Method, decoded path and raw query reach the handler", "[server][net]
         CHECK(plain.query.empty());
     }
     SECTION("only the first '?' starts the query") {
-        sb::api::HttpRequest q;
+        sb::net::HttpRequest q;
         REQUIRE_FALSE(toApiRequest(make(http::verb::get, "/p?a=?b"), q));
         CHECK(q.path == "/p");
         CHECK(q.query == "a=?b");
     }
     SECTION("an encoded '?' stays in the path") {
-        sb::api::HttpRequest q;
+        sb::net::HttpRequest q;
         REQUIRE_FALSE(toApiRequest(make(http::verb::get, "/p%3Fa=1"), q));
         CHECK(q.path == "/p?a=1");
         CHECK(q.query.empty());
@@ -59,7 +59,7 @@ TEST_CASE("Authorization, Content-Type, Range and the body are copied",
     req.set(http::field::authorization, "Basic dXNlcjpwYXNz");
     req.set(http::field::content_type, "application/json; charset=utf-8");
     req.set(http::field::range, "bytes=0-99");
-    sb::api::HttpRequest out;
+    sb::net::HttpRequest out;
     REQUIRE_FALSE(toApiRequest(req, out));
     CHECK(out.method == "POST");
     CHECK(out.authorization == "Basic dXNlcjpwYXNz");
@@ -68,7 +68,7 @@ TEST_CASE("Authorization, Content-Type, Range and the body are copied",
     CHECK(out.body == R"({"to":"+15550001111"})");
 
     SECTION("absent headers are empty, and what the caller set is kept") {
-        sb::api::HttpRequest bare;
+        sb::net::HttpRequest bare;
         bare.requestId = "req-9";
         bare.remoteAddress = "192.0.2.1";
         REQUIRE_FALSE(toApiRequest(make(http::verb::get, "/"), bare));
@@ -82,18 +82,18 @@ TEST_CASE("Authorization, Content-Type, Range and the body are copied",
 
 TEST_CASE("UTF-8 text passes; each place of invalid bytes is a 400 naming it",
           "[server][net][ApiRequest]") {
-    sb::api::HttpRequest out;
+    sb::net::HttpRequest out;
     auto ok = make(http::verb::post, "/caf%C3%A9?name=%E2%98%8E", "{\"n\":\"\xC3\xA9\"}");
     ok.set("X-Caller", "Jos\xC3\xA9");
     REQUIRE_FALSE(toApiRequest(ok, out));
     CHECK(out.path == "/caf\xC3\xA9");
 
     auto refused = [](const http::request<http::string_body>& req) {
-        sb::api::HttpRequest r;
+        sb::net::HttpRequest r;
         auto error = toApiRequest(req, r);
         REQUIRE(error);
         CHECK(error->code() == ErrorCode::InvalidArgument);
-        CHECK(sb::api::httpStatus(error->code()) == 400);
+        CHECK(sb::net::httpStatus(error->code()) == 400);
         std::string message = error->what();
         CHECK(message.find('\xff') == std::string::npos);  // not quoted back
         CHECK(message.find('\xc3') == std::string::npos);
@@ -114,7 +114,7 @@ TEST_CASE("UTF-8 text passes; each place of invalid bytes is a 400 naming it",
 
 TEST_CASE("An overlong encoding of '/' does not pass as a path separator",
           "[server][net][ApiRequest]") {
-    sb::api::HttpRequest out;
+    sb::net::HttpRequest out;
     auto error = toApiRequest(make(http::verb::get, "/a%C0%AF..%C0%AFsecret"), out);
     REQUIRE(error);
     CHECK(error->code() == ErrorCode::InvalidArgument);

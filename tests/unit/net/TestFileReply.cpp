@@ -39,10 +39,10 @@ struct TempFile {
         std::ofstream(path, std::ios::binary) << content;
     }
     ~TempFile() { std::remove(path.c_str()); }
-    std::shared_ptr<sb::api::FileBody> body(std::uint64_t offset, std::uint64_t length) const {
+    std::shared_ptr<sb::net::FileBody> body(std::uint64_t offset, std::uint64_t length) const {
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         REQUIRE(fd >= 0);
-        return std::make_shared<sb::api::FileBody>(fd, offset, length);
+        return std::make_shared<sb::net::FileBody>(fd, offset, length);
     }
 };
 
@@ -67,10 +67,10 @@ struct Outcome {
 
 // Sends `file` with FileReply and reads it as a client would (a HEAD reply's parser skips the
 // body). After FileReply finished, the server side is closed, as the session does on error.
-Outcome transfer(std::shared_ptr<sb::api::FileBody> file, http::status status, bool head = false) {
+Outcome transfer(std::shared_ptr<sb::net::FileBody> file, http::status status, bool head = false) {
     Loopback net;
     Outcome out;
-    std::weak_ptr<sb::api::FileBody> watch = file;
+    std::weak_ptr<sb::net::FileBody> watch = file;
     FileReply::Response header(status, 11);
     header.set(http::field::content_type, "audio/wav");
     auto reply = std::make_shared<FileReply>(*net.server, std::move(header), std::move(file), head,

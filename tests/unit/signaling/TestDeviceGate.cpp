@@ -32,7 +32,7 @@ struct Gate {
               tokens, [this] { return now; }, caps) {}
 
     Admission connect(const std::string& query, std::string requestId = "req-1") const {
-        sb::api::HttpRequest request;
+        sb::net::HttpRequest request;
         request.method = "GET";
         request.path = "/v3/";
         request.query = query;
@@ -44,7 +44,7 @@ struct Gate {
     }
 };
 
-std::string headerOf(const sb::api::HttpResponse& r, const std::string& name) {
+std::string headerOf(const sb::net::HttpResponse& r, const std::string& name) {
     for (const auto& [k, v] : r.headers)
         if (k == name) return v;
     return "";

@@ -21,7 +21,7 @@ struct Service {
     sb::net::UpgradeHandler upgrade = signaling::makeUpgradeHandler(gate, nullptr);
 
     sb::net::UpgradeDecision ask(const std::string& path, const std::string& query) const {
-        sb::api::HttpRequest r;
+        sb::net::HttpRequest r;
         r.method = "GET";
         r.path = path;
         r.query = query;

@@ -1,13 +1,13 @@
 // Toll-fraud policy (DESIGN.md): destination patterns, caller ids, concurrency, calls per minute.
 #include <catch2/catch.hpp>
 
-#include "server/api/ApiError.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/voice/CallIds.hpp"
 #include "server/voice/CallRegistry.hpp"
 
 using namespace sb::voice;
-using sb::api::ApiError;
-using sb::api::ErrorCode;
+using sb::net::ErrorCode;
+using sb::net::HttpError;
 
 namespace {
 
@@ -32,14 +32,14 @@ struct Fixture {
     }
 };
 
-ApiError refusal(CallRegistry& r, const Call& c) {
+HttpError refusal(CallRegistry& r, const Call& c) {
     try {
         r.admitOutbound(c);
-    } catch (const ApiError& e) {
+    } catch (const HttpError& e) {
         return e;
     }
     FAIL("admitted");
-    return ApiError{ErrorCode::Internal, ""};
+    return HttpError{ErrorCode::Internal, ""};
 }
 
 }  // namespace
@@ -137,7 +137,7 @@ TEST_CASE_METHOD(Fixture, "calls are private to their account and ended ones are
     try {
         registry.get("other", c.callId);
         FAIL("found");
-    } catch (const ApiError& e) {
+    } catch (const HttpError& e) {
         CHECK(e.code() == ErrorCode::NotFound);
     }
     registry.apply(c.callId, CallEvent::Hangup, TimePoint{std::chrono::seconds(10)});
@@ -175,7 +175,7 @@ TEST_CASE_METHOD(Fixture, "transfer legs pass the destination and rate rules but
     auto transferRefusal = [&](const std::string& to) {
         try {
             registry.admitTransferLeg("acc", to, "+15550000001");
-        } catch (const ApiError& e) {
+        } catch (const HttpError& e) {
             return e.code();
         }
         return ErrorCode::Internal;  // admitted
@@ -205,7 +205,7 @@ TEST_CASE(
     auto refused = [&](const std::string& to, const std::string& from) {
         try {
             registry.admitTransferLeg("acc", to, from);
-        } catch (const ApiError& e) {
+        } catch (const HttpError& e) {
             return e.code() == ErrorCode::Forbidden;
         }
         return false;

@@ -2,7 +2,7 @@
 // events one at a time in order, limits, and the REST side (list, get, members, mute/hold, end).
 #include <catch2/catch.hpp>
 
-#include "server/api/ApiError.hpp"
+#include "server/net/HttpError.hpp"
 #include "server/voice/Conferences.hpp"
 #include "tests/unit/voice/VoiceFakes.hpp"
 
@@ -191,9 +191,9 @@ TEST_CASE_METHOD(Fixture, "mute and hold over REST reach the member's call; coac
                       Catch::Contains("coaching"));
     CHECK(applied.size() == 2);
     CHECK_THROWS_AS(service->updateMember("9900000", j.conferenceId, "c-zz", mute),
-                    sb::api::ApiError);
+                    sb::net::HttpError);
     CHECK_THROWS_AS(service->member("9900001", j.conferenceId, "c-a"),
-                    sb::api::ApiError);  // not that account's
+                    sb::net::HttpError);  // not that account's
 }
 
 TEST_CASE_METHOD(Fixture,

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "VoiceFakes.hpp"
-#include "server/api/BasicAuth.hpp"
 #include "server/api/RestApi.hpp"
+#include "server/auth/BasicAuth.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/voice/CallIds.hpp"
@@ -33,28 +33,28 @@ VoiceConfig config() {
 struct Api {
     state::MemorySessionStore store;
     auth::TokenService tokens{std::string(32, 'k'), "switchboard", 60, nullptr};
-    api::CallControl control{store, tokens, {}, [] { return state::EpochSeconds{0}; }};
-    api::AccountAuthenticator authn{{{"acc", "alice", "pw-a"}}};
-    ops::RateLimiter limiter{0, 0};
+    session::CallControl control{store, tokens, {}, [] { return state::EpochSeconds{0}; }};
+    auth::AccountAuthenticator authn{{{"acc", "alice", "pw-a"}}};
+    base::RateLimiter limiter{0, 0};
     ManualExecutor ex;
     FakeCallbacks cb;
     FakePlacer placer;
     CallRegistry registry;
     TimePoint now{std::chrono::seconds(1714566896)};
     VoiceService voice{registry, placer, cb, ex, config(), [this] { return now; }};
-    api::Router router;
+    net::Router router;
 
     Api() {
         CallPolicy p;
         p.allowedDestinations = {R"(\+1555\d{7})", "sip:.*"};
         p.maxConcurrentCalls = 3;
         registry.setPolicy("acc", p);
-        addVoiceRoutes(router, {control, authn, limiter}, voice);
+        addVoiceRoutes(router, {authn, limiter}, voice);
     }
-    api::HttpResponse request(const std::string& method, const std::string& path,
+    net::HttpResponse request(const std::string& method, const std::string& path,
                               const std::string& body = {},
                               const std::string& authorization = kAuth) {
-        api::HttpRequest r;
+        net::HttpRequest r;
         r.method = method;
         r.path = path;
         r.body = body;
@@ -78,12 +78,12 @@ struct Api {
         REQUIRE(r.status == 200);
         return json::parse(r.body);
     }
-    api::HttpResponse update(const std::string& callId, const json& body) {
+    net::HttpResponse update(const std::string& callId, const json& body) {
         return request("POST", "/v1/accounts/acc/calls/" + callId, body.dump());
     }
 };
 
-json errorBody(const api::HttpResponse& r) {
+json errorBody(const net::HttpResponse& r) {
     return json::parse(r.body);
 }
 

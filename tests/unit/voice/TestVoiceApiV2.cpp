@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "VoiceFakes.hpp"
-#include "server/api/BasicAuth.hpp"
 #include "server/api/RestApi.hpp"
+#include "server/auth/BasicAuth.hpp"
 #include "server/auth/TokenService.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/voice/VoiceApi.hpp"
@@ -21,16 +21,16 @@ namespace {
 struct V2 {
     state::MemorySessionStore store;
     auth::TokenService tokens{std::string(32, 'k'), "switchboard", 60, nullptr};
-    api::CallControl control{store, tokens, {}, [] { return state::EpochSeconds{0}; }};
-    api::AccountAuthenticator authn{{{"acc", "alice", "pw-a"}}};
-    ops::RateLimiter limiter{0, 0};
+    session::CallControl control{store, tokens, {}, [] { return state::EpochSeconds{0}; }};
+    auth::AccountAuthenticator authn{{{"acc", "alice", "pw-a"}}};
+    base::RateLimiter limiter{0, 0};
     ManualExecutor ex;
     FakeCallbacks cb;
     FakePlacer placer;
     CallRegistry registry;
     TimePoint now{std::chrono::seconds(1714566896)};
     VoiceService voice{registry, placer, cb, ex, {}, [this] { return now; }};
-    api::Router router;
+    net::Router router;
 
     V2() {
         CallPolicy p;
@@ -38,12 +38,12 @@ struct V2 {
         p.maxConcurrentCalls = 10;
         p.maxCallsPerMinute = 100;
         registry.setPolicy("acc", p);
-        addVoiceRoutes(router, {control, authn, limiter}, voice);
+        addVoiceRoutes(router, {authn, limiter}, voice);
     }
-    api::HttpResponse request(const std::string& method, const std::string& path,
+    net::HttpResponse request(const std::string& method, const std::string& path,
                               const std::string& body = {},
                               const std::string& contentType = "application/json") {
-        api::HttpRequest r;
+        net::HttpRequest r;
         r.method = method;
         auto q = path.find('?');
         r.path = path.substr(0, q);
@@ -60,7 +60,7 @@ struct V2 {
                 {"answerUrl", "http://app.example/answer"},
                 {"applicationId", "app-1"}};
     }
-    api::HttpResponse create(const json& patch) {
+    net::HttpResponse create(const json& patch) {
         json b = base();
         b.update(patch);
         return request("POST", "/api/v2/accounts/acc/calls", b.dump());
@@ -152,7 +152,7 @@ TEST_CASE_METHOD(V2, "errors at /api/v2 carry Bandwidth's type; /v1 keeps our sh
     r = request("GET", "/v1/accounts/acc/calls/c-00000000-00000000-0000-0000-0000-000000000000");
     CHECK(r.status == 404);
     CHECK_FALSE(json::parse(r.body).contains("type"));
-    api::HttpRequest bad;
+    net::HttpRequest bad;
     bad.method = "GET";
     bad.path = "/api/v2/accounts/acc/calls";
     bad.authorization = "Basic YWxpY2U6d3Jvbmc=";
@@ -281,7 +281,7 @@ TEST_CASE_METHOD(V2, "listCalls pages through Link: <…>; rel=\"next\" as Bandw
         ids.push_back(
             json::parse(create({{"to", "+1555555012" + std::to_string(i % 2)}}).body)["callId"]);
     }
-    auto link = [](const api::HttpResponse& r) -> std::string {
+    auto link = [](const net::HttpResponse& r) -> std::string {
         for (const auto& [k, v] : r.headers)
             if (k == "Link") return v;
         return {};
