@@ -34,19 +34,7 @@ constexpr auto kRequestTimeout = std::chrono::seconds(10);
 constexpr std::size_t kMaxPending = 4096;
 }  // namespace
 
-// Requests that wait (issue 10 item 5). Janus 1.1 runs a "detach" on its request thread as soon as
-// it arrives, and VideoRoom answers a room's "destroy" at once from a task thread; but it queues
-// most requests to a handle ("join", "update", "configure", "start"…) for its one handler thread,
-// and answers them from there later. So a detach or a destroy overtakes a message sent before it.
-// In Janus 1.1.2 that is a use after free: a subscriber's "update" being handled reads
-// subscriber->room, which the subscriber's detach has freed if the room was destroyed and its
-// publishers had left (a detached subscriber gives up its room reference, though the handler
-// still uses it). Janus crashed that way in a browser test (SIGFPE in g_hash_table_lookup on the
-// freed room's participants table, from janus_videoroom_handler; docs/janus-crash.md). So a
-// detach is sent only once every message sent to its handle before it has been answered, and a
-// "destroy" only once every plugin message sent before it has been answered (or has failed, or
-// timed out after kRequestTimeout).
-
+// "Requests that wait": see JanusClient.hpp (detach and room destroy).
 class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
   public:
     Impl(const asio::strand<asio::any_io_executor>& strand, std::string url, Listener listener,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
-import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
+import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -38,7 +38,6 @@ before(async () => {
 after(() => app?.close());
 
 const appUrl = (p) => `http://127.0.0.1:${app.address().port}${p}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const eventAt = (p, callId) => events.find((e) => e.path === p && e.callId === callId);
 const waitEvent = (p, callId, timeout = 20000) => until(async () => eventAt(p, callId), { timeout, what: `${p} callback` });
 
@@ -89,7 +88,7 @@ test('IVR: digits sent as SIP INFO (dtmf-relay, dtmf, Signal=11 for #) reach the
       '/code-42': '<Response><SpeakSentence>Welcome.</SpeakSentence><Hangup/></Response>',
     };
     const phone = infoPhone(trunkPort, media, 'uas_info_dtmf.xml');
-    await sleep(300);
+    await udpBound(trunkPort);
     const callId = await placeCall(sb);
     await waitEvent('/answer', callId);
     media.stream();
@@ -121,7 +120,7 @@ test('INFO limits: a body over sipInfoMaxBodyBytes gets 413, INFO past sipInfoPe
       '/gather': '<Response><Hangup/></Response>',
     };
     const phone = infoPhone(trunkPort, media, 'uas_info_flood.xml');
-    await sleep(300);
+    await udpBound(trunkPort);
     const callId = await placeCall(sb);
     await waitEvent('/answer', callId);
     media.stream();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
-import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
+import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -57,7 +57,6 @@ after(async () => {
 });
 
 const appUrl = (p) => `http://127.0.0.1:${app.address().port}${p}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A phone behind the trunk whose media is `media`'s socket; it waits for switchboard's BYE.
 // Phones and their sipp UASes, closed in after() too: a failed test leaves them open, and an open
@@ -98,6 +97,7 @@ function energyMeter(media) {
     samples.push({ t: Date.now(), energy: media.stats.energy - last });
     last = media.stats.energy;
   }, 50);
+  timer.unref();  // a failed test never stops its meter: it must not keep this file's process alive
   return {
     samples,
     between: (from, to) => samples.filter((s) => s.t > from && s.t <= to).reduce((a, s) => a + s.energy, 0),
@@ -137,7 +137,7 @@ test('IVR: the phone hears the prompt, presses 2 (RFC 4733) and reaches the supp
     '/support': '<Response><SpeakSentence voice="paul">Support.</SpeakSentence><Hangup/></Response>',
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   const answered = await waitEvent('/answer', callId);
   media.stream();
@@ -170,7 +170,7 @@ test('SpeakSentence is heard after a Pause, and not before', async () => {
   const meter = energyMeter(media);
   routes = { '/answer': '<Response><Pause duration="1.5"/><SpeakSentence>Hello from the speech engine.</SpeakSentence><Hangup/></Response>' };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   const answered = await waitEvent('/answer', callId);
   const disconnect = await waitEvent('/disconnect', callId);
@@ -193,7 +193,7 @@ test('Gather with no digits repeats the prompt repeatCount times, then sends emp
     '/gather': '<Response><Hangup/></Response>',
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   const answered = await waitEvent('/answer', callId);
   const gather = await waitEvent('/gather', callId);
@@ -229,7 +229,7 @@ test('PlayAudio of a 16 kHz stereo WAV is heard by the phone', async () => {
   files['/tone16k.wav'] = wav({ rate: 16000, channels: 2, seconds: 1.5 });
   routes = { '/answer': '<Response><PlayAudio>/tone16k.wav</PlayAudio><Hangup/></Response>' };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   const answered = await waitEvent('/answer', callId);
   const disconnect = await waitEvent('/disconnect', callId);
@@ -254,7 +254,7 @@ test('bad Gather attributes and an unsupported WAV end the call with a disconnec
     files['/not-a-wav'] = Buffer.from('this is text, not audio');
     routes = { '/answer': bxml };
     const uas = trunkPhone(media);
-    await sleep(300);
+    await udpBound(trunkPort);
     const callId = await placeCall();
     const disconnect = await waitEvent('/disconnect', callId);
     assert.equal(disconnect.cause, cause, JSON.stringify(disconnect));

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
-import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
+import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -61,6 +61,7 @@ function energyMeter(media) {
     samples.push({ t: Date.now(), energy: media.stats.energy - last });
     last = media.stats.energy;
   }, 50);
+  timer.unref();  // a failed test never stops its meter: it must not keep this file's process alive
   return {
     samples,
     between: (from, to) => samples.filter((s) => s.t > from && s.t <= to).reduce((a, s) => a + s.energy, 0),
@@ -117,7 +118,7 @@ test('a cold sentence starts soon and sounds like the same sentence from the cac
   routes = { '/answer': `<Response><SpeakSentence>${text}</SpeakSentence><Pause duration="1.5"/>`
     + `<SpeakSentence>${text}</SpeakSentence><Hangup/></Response>` };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   const answered = await waitEvent('/answer', callId);
   media.stream();
@@ -149,7 +150,7 @@ test('a digit cuts a cold Gather prompt mid-synthesis; a hang-up ends one mid-se
     '/gather': '',  // continue with the verb after the Gather
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   const answered = await waitEvent('/answer', callId);
   media.stream();
@@ -173,7 +174,7 @@ test('a digit cuts a cold Gather prompt mid-synthesis; a hang-up ends one mid-se
   const meter2 = energyMeter(media2);
   routes = { '/answer': `<Response><SpeakSentence>${coldSentence()}</SpeakSentence><Hangup/></Response>` };
   const uas2 = trunkPhone(media2);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId2 = await placeCall();
   const answered2 = await waitEvent('/answer', callId2);
   media2.stream();

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
-import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
+import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -98,7 +98,7 @@ test('<Gather> username/password: the gather callback carries Authorization: Bas
     '/gather': '<Response><Hangup/></Response>',
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   await until(async () => to('/answer', callId)[0], { what: 'answer callback' });
   media.stream();
@@ -127,7 +127,7 @@ test('<Gather>: a gatherUrl answering 500 falls back to gatherFallbackUrl with t
     '/after-gather': '<Response><Hangup/></Response>',
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   await until(async () => to('/answer', callId)[0], { what: 'answer callback' });
   media.stream();
@@ -159,7 +159,7 @@ test('<Record>: a recordCompleteUrl that does not answer falls back to recordCom
     '/after-record': '<Response><Hangup/></Response>',
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const started = Date.now();
   const callId = await placeCall({ callbackTimeout: 1 });  // per attempt, for the verbs' callbacks too
   await until(async () => to('/answer', callId)[0], { what: 'answer callback' });
@@ -199,7 +199,7 @@ test('<Transfer>: transferCompleteUrl refusing connections falls back with the f
   });
   assert.ok(probe, `port ${closed} refuses connections`);
   const uas = trunkPhone(media);  // it answers the call, not the transfer's B-leg (one call only)
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   await until(async () => to('/answer', callId)[0], { what: 'answer callback' });
   media.stream();
@@ -229,7 +229,7 @@ test('a verb callback failing with its fallback too ends the call with errorMess
     '/fb-404': { status: 404, body: '' },
   };
   const uas = trunkPhone(media);
-  await sleep(300);
+  await udpBound(trunkPort);
   const callId = await placeCall();
   await until(async () => to('/answer', callId)[0], { what: 'answer callback' });
   media.stream();

@@ -3,6 +3,7 @@
 // counts and decodes what arrives. Loopback only.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,6 +144,20 @@ export function sipp({ target, scenario, keys = {}, holdMs, calls = 1, rate, tim
   // A phone that waits for more calls than a test placed is stopped by the test's after().
   done.kill = () => { if (proc.exitCode === null) proc.kill('SIGKILL'); return done; };
   return done;
+}
+
+// Resolves once a UDP socket is bound to 127.0.0.1:`port` (a sipp phone started on it is ready to
+// answer). A fixed sleep was not enough when the machine was loaded: the call went out before
+// sipp had bound its port, and the test waited for an answer that could not come.
+export async function udpBound(port, timeoutMs = 10000) {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local)) return;
+    if (Date.now() > deadline) throw new Error(`nothing bound UDP 127.0.0.1:${port} in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 // A UDP port on loopback that nothing holds right now (for sipp phones that bind it themselves).
