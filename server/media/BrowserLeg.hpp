@@ -1,17 +1,17 @@
 #pragma once
-// A connected browser device in media: a VideoRoom publisher handle for what it sends and a
-// multistream subscriber handle for what it receives, each negotiated by the state machines of
-// LegStates.hpp. It reports offers and answers as typed values (MediaEvents.hpp) and reaches its
-// room registry through LegHost. Runs on the media strand only.
+// A connected browser device in media: a VideoRoom publisher handle for what it sends, negotiated
+// here by the PubState machine of LegStates.hpp, and a BrowserSubscriber for what it receives. It
+// reports offers and answers as typed values (MediaEvents.hpp) and reaches its room registry
+// through LegHost. Runs on the media strand only.
 
-#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "server/media/BrowserSubscriber.hpp"
 #include "server/media/LegHost.hpp"
 #include "server/media/LegStates.hpp"
 #include "server/media/PublisherSections.hpp"
@@ -32,9 +32,11 @@ class BrowserLeg {
     void offer(const std::string& sdp, std::map<std::string, std::string> aliases,
                MediaReply<PublishAnswer> reply);
     // The device's answer to the last StreamsOffer.
-    void answer(std::string sdp, MediaReply<bool> reply);
+    void answer(std::string sdp, MediaReply<bool> reply) {
+        subscriber_.answer(std::move(sdp), std::move(reply));
+    }
     // What it should receive may have changed.
-    void refresh();
+    void refresh() { subscriber_.refresh(); }
     void onEvent(HandleId handle, const HandleEvent& event);
     // Its participant left the session (or moved): the publisher leaves the room.
     void leave();
@@ -49,7 +51,7 @@ class BrowserLeg {
         return pubSession_ == sessionId && isLive(pub_);
     }
     const std::string& publishSession() const { return pubSession_; }
-    const std::string& subscribeSession() const { return subSession_; }
+    const std::string& subscribeSession() const { return subscriber_.session(); }
     // The session its offer in flight publishes into (its room must not go meanwhile); "" if none.
     std::string offerSession() const { return pending_ ? pending_->sessionId : std::string(); }
     const std::vector<PublishedTrack>& tracks() const { return tracks_; }
@@ -57,12 +59,11 @@ class BrowserLeg {
         auto it = aliases_.find(msid);
         return it == aliases_.end() ? std::nullopt : std::optional<std::string>(it->second);
     }
-    bool receives(std::uint64_t feed) const {
-        return std::any_of(subscribed_.begin(), subscribed_.end(),
-                           [feed](const FeedMid& fm) { return fm.first == feed; });
-    }
+    bool receives(std::uint64_t feed) const { return subscriber_.receives(feed); }
     PubState publisherState() const { return pub_; }
-    SubState subscriberState() const { return sub_; }
+    SubState subscriberState() const { return subscriber_.state(); }
+    // Its receiving side (its Janus replies find it again through here).
+    BrowserSubscriber& subscriber() { return subscriber_; }
 
   private:
     struct PendingOffer {
@@ -80,19 +81,11 @@ class BrowserLeg {
     void sendPublisherOffer(VideoRoom::PublishMode mode, std::uint64_t roomId);
     void finishPublishing(PublisherAnswer answer);
     void retirePublisher();
-    void onSub(SubEvent event);
-    void request();
-    VideoRoom::Done<std::optional<SubscriberOffer>> onReplyFor(HandleId handle);
-    void onReply(std::optional<JanusError> error, std::optional<SubscriberOffer> offer);
-    void sendOffer(const SubscriberOffer& offer);
-    void startSubscriber();
-    void dropSubscriber();
 
     LegHost& host_;
     std::string id_, accountId_, participantId_;
     std::shared_ptr<DeviceSink> sink_;
 
-    // Publishing side.
     PubState pub_ = PubState::Detached;
     HandleId pubHandle_ = 0;
     std::uint64_t feed_ = 0;
@@ -102,17 +95,7 @@ class BrowserLeg {
     std::map<std::string, std::string> aliases_;
     std::optional<PendingOffer> pending_;  // the offer in flight
 
-    // Subscribing side.
-    SubState sub_;
-    HandleId subHandle_ = 0;
-    std::string subSession_;
-    std::set<FeedMid> subscribed_;
-    std::set<FeedMid> asked_;                    // what the request in flight asks for
-    std::optional<SubscriberOffer> replyOffer_;  // the offer of the request just answered
-    std::optional<SubscriberOffer> janusOffer_;  // Janus's own offer, sent or queued
-    std::optional<std::string> answerSdp_;
-    MediaReply<bool> answerReply_;
-    int revision_ = 0;
+    BrowserSubscriber subscriber_;
 };
 
 }  // namespace sb::media

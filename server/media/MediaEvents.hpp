@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/state/Model.hpp"
@@ -60,6 +61,12 @@ struct MediaError {
 
 template <class T>
 using MediaReply = std::function<void(std::optional<MediaError>, T)>;
+
+// Fails a reply still held (once: it is cleared); nothing happens when it was already answered.
+template <class T>
+void failReply(MediaReply<T>& reply, MediaError error) {
+    if (auto r = std::exchange(reply, nullptr)) r(std::move(error), T{});
+}
 
 // How media talks back to a connected device (implemented by signaling).
 class DeviceSink {

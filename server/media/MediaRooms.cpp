@@ -1,7 +1,5 @@
 #include "server/media/MediaRooms.hpp"
 
-#include <random>
-
 #include "server/base/Log.hpp"
 #include "server/state/SubscriptionResolver.hpp"
 
@@ -9,13 +7,6 @@ namespace sb::media {
 
 namespace {
 constexpr auto kRetireGrace = std::chrono::seconds(5);
-
-std::uint64_t randomRoomId() {
-    static std::mt19937_64 rng{std::random_device{}()};
-    // Janus room ids travel as JSON numbers: stay below 2^53 so every JSON parser keeps them exact.
-    return 1 + rng() % ((std::uint64_t{1} << 52) - 1);
-}
-
 }  // namespace
 
 MediaRooms::MediaRooms(std::shared_ptr<JanusPort> janus, const Membership& membership,
@@ -129,87 +120,6 @@ void MediaRooms::phoneDigit(const std::string& callId, char digit) {
 
 // rooms
 
-void MediaRooms::withRoom(const std::string& accountId, const std::string& sessionId,
-                          std::function<void(std::optional<RoomRef>)> then) {
-    auto it = rooms_.find(sessionId);
-    if (it != rooms_.end()) {
-        if (it->second->created) return then(RoomRef{sessionId, it->second->roomId});
-        it->second->waiters.push_back(std::move(then));
-        return;
-    }
-    if (!control_) return then(std::nullopt);
-    if (!spareRooms_.empty()) {
-        auto spare = std::move(spareRooms_.back());
-        spareRooms_.pop_back();
-        --stats_.spareRooms;
-        spare->accountId = accountId;
-        spare->sessionId = sessionId;
-        RoomRef ref{sessionId, spare->roomId};
-        rooms_[sessionId] = std::move(spare);
-        return then(ref);
-    }
-    auto room = std::make_unique<Room>();
-    room->accountId = accountId;
-    room->sessionId = sessionId;
-    room->roomId = randomRoomId();
-    room->waiters.push_back(std::move(then));
-    const auto roomId = room->roomId;
-    rooms_[sessionId] = std::move(room);
-    videoRoom_.createRoom(
-        control_, roomId, sessionId,
-        [self = shared_from_this(), sessionId, roomId](std::optional<JanusError> error) {
-            auto found = self->rooms_.find(sessionId);
-            if (found == self->rooms_.end() || found->second->roomId != roomId) return;
-            auto waiters = std::move(found->second->waiters);
-            if (error) {
-                base::log(base::LogLevel::Error, "media: cannot create room for session " +
-                                                     sessionId + ": " + error->reason);
-                self->rooms_.erase(found);
-                for (auto& w : waiters) w(std::nullopt);
-                return;
-            }
-            found->second->created = true;
-            ++self->stats_.rooms;
-            for (auto& w : waiters) w(RoomRef{sessionId, roomId});
-        });
-}
-
-std::optional<RoomRef> MediaRooms::existingRoom(const std::string& sessionId) const {
-    auto it = rooms_.find(sessionId);
-    if (it == rooms_.end() || !it->second->created) return std::nullopt;
-    return RoomRef{sessionId, it->second->roomId};
-}
-
-void MediaRooms::remotePublisherFor(
-    const std::string& sessionId, const std::string& callId,
-    std::function<void(std::optional<JanusError>, RemotePublisher)> then) {
-    auto it = rooms_.find(sessionId);
-    if (it == rooms_.end()) return then(JanusError{0, "room is gone"}, {});
-    for (auto& remote : it->second->remotes) {
-        if (!remote.callId.empty()) continue;
-        remote.callId = callId;  // reuse an idle remote publisher (its ports never leak)
-        return then(std::nullopt, remote.endpoint);
-    }
-    videoRoom_.addRemotePublisher(
-        control_, it->second->roomId, config_.remotePublisherIface,
-        [self = shared_from_this(), sessionId, callId, then](std::optional<JanusError> error,
-                                                             const RemotePublisher& remote) {
-            auto room = self->rooms_.find(sessionId);
-            if (!error && room == self->rooms_.end()) error = JanusError{0, "room is gone"};
-            if (error) return then(error, {});
-            room->second->remotes.push_back({remote, callId});
-            ++self->stats_.remotePublishers;
-            then(std::nullopt, remote);
-        });
-}
-
-void MediaRooms::releaseRemotePublisher(const std::string& sessionId, const std::string& callId) {
-    auto it = rooms_.find(sessionId);
-    if (it == rooms_.end()) return;
-    for (auto& remote : it->second->remotes)
-        if (remote.callId == callId) remote.callId.clear();  // idle, kept for the next call
-}
-
 bool MediaRooms::inUse(const std::string& sessionId) const {
     for (const auto& [id, d] : browsers_)
         if (d->publishSession() == sessionId || d->subscribeSession() == sessionId ||
@@ -221,17 +131,8 @@ bool MediaRooms::inUse(const std::string& sessionId) const {
 }
 
 void MediaRooms::roomMayBeUnused(const std::string& sessionId) {
-    auto it = rooms_.find(sessionId);
-    if (it == rooms_.end() || !it->second->created || inUse(sessionId)) return;
-    if (!it->second->remotes.empty()) {
-        spareRooms_.push_back(std::move(it->second));
-        rooms_.erase(it);
-        ++stats_.spareRooms;
-        return;
-    }
-    if (control_) videoRoom_.destroyRoom(control_, it->second->roomId);
-    rooms_.erase(it);
-    --stats_.rooms;
+    if (!rooms_.existing(sessionId) || inUse(sessionId)) return;
+    rooms_.release(sessionId);
 }
 
 void MediaRooms::retire(HandleId handle, std::uint64_t feed) {
@@ -260,9 +161,7 @@ void MediaRooms::reap() {
             self->reap();
         });
     }
-    std::vector<std::string> sessions;
-    for (const auto& [sid, room] : rooms_) sessions.push_back(sid);
-    for (const auto& sid : sessions) roomMayBeUnused(sid);
+    for (const auto& sid : rooms_.sessions()) roomMayBeUnused(sid);
 }
 
 // what each leg receives
@@ -369,7 +268,6 @@ void MediaRooms::janusLost() {
     owners_.clear();
     retired_.clear();
     rooms_.clear();
-    spareRooms_.clear();
     auto phoneIds = phonesWhere([](const std::unique_ptr<PhoneLeg>&) { return true; });
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");

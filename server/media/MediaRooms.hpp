@@ -1,8 +1,8 @@
 #pragma once
-// The room registry: one Janus VideoRoom per session, the legs (browsers and phones) in them,
-// and the routing of Janus events and call-control changes to those legs. Legs negotiate on
-// their own (BrowserLeg, PhoneLeg); this class only knows who is where. Runs on the media strand
-// only (MediaOrchestrator posts every call onto it).
+// The room registry: the legs (browsers and phones) in the sessions' Janus VideoRooms (kept by
+// SessionRooms), and the routing of Janus events and call-control changes to those legs. Legs
+// negotiate on their own (BrowserLeg, PhoneLeg); this class only knows who is where. Runs on the
+// media strand only (MediaOrchestrator posts every call onto it).
 
 #include <chrono>
 #include <functional>
@@ -15,6 +15,7 @@
 #include "server/media/BrowserLeg.hpp"
 #include "server/media/LegHost.hpp"
 #include "server/media/PhoneLeg.hpp"
+#include "server/media/SessionRooms.hpp"
 
 namespace sb::media {
 
@@ -51,13 +52,21 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     std::optional<state::Participant> participant(const std::string& accountId,
                                                   const std::string& participantId) const override;
     void withRoom(const std::string& accountId, const std::string& sessionId,
-                  std::function<void(std::optional<RoomRef>)> then) override;
-    std::optional<RoomRef> existingRoom(const std::string& sessionId) const override;
+                  std::function<void(std::optional<RoomRef>)> then) override {
+        rooms_.withRoom(accountId, sessionId, std::move(then));
+    }
+    std::optional<RoomRef> existingRoom(const std::string& sessionId) const override {
+        return rooms_.existing(sessionId);
+    }
     HandleId controlHandle() const override { return control_; }
     void remotePublisherFor(
         const std::string& sessionId, const std::string& callId,
-        std::function<void(std::optional<JanusError>, RemotePublisher)> then) override;
-    void releaseRemotePublisher(const std::string& sessionId, const std::string& callId) override;
+        std::function<void(std::optional<JanusError>, RemotePublisher)> then) override {
+        rooms_.remotePublisherFor(sessionId, callId, std::move(then));
+    }
+    void releaseRemotePublisher(const std::string& sessionId, const std::string& callId) override {
+        rooms_.releaseRemotePublisher(sessionId, callId);
+    }
     void ownHandle(HandleId handle, const std::string& deviceId) override {
         owners_[handle] = deviceId;
     }
@@ -76,17 +85,6 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     std::shared_ptr<LegHost> self() override { return shared_from_this(); }
 
   private:
-    struct Room {
-        std::string accountId, sessionId;
-        std::uint64_t roomId = 0;
-        bool created = false;
-        std::vector<std::function<void(std::optional<RoomRef>)>> waiters;
-        struct Remote {
-            RemotePublisher endpoint;
-            std::string callId;  // empty: idle, ready for the next call
-        };
-        std::vector<Remote> remotes;
-    };
     struct Retired {
         HandleId handle;
         std::uint64_t feed;
@@ -113,10 +111,7 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     MediaConfig config_;
     Scheduler scheduler_;
     HandleId control_ = 0;
-    std::map<std::string, std::unique_ptr<Room>> rooms_;  // by session id
-    // Rooms of ended sessions that still hold idle remote publishers: reused for new sessions,
-    // because Janus 1.1.2 leaks a remote publisher's ports once RTP has flowed.
-    std::vector<std::unique_ptr<Room>> spareRooms_;
+    SessionRooms rooms_{*this};
     std::map<std::string, std::unique_ptr<BrowserLeg>> browsers_;
     std::map<std::string, std::unique_ptr<PhoneLeg>> phones_;
     std::map<HandleId, std::string> owners_;  // handle → browser device id
