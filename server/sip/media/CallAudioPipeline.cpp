@@ -1,6 +1,5 @@
 #include "server/sip/media/CallAudioPipeline.hpp"
 
-#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "server/sip/media/SecureRandom.hpp"
@@ -25,11 +24,17 @@ CallAudioPipeline::CallAudioPipeline(Token, const asio::any_io_executor& executo
       timer_(strand_),
       janusRemote_(config_.janusRemote),
       guard_(config_.phoneGuard),
-      sender_(RtpSender::Config{config_.phoneSsrc ? *config_.phoneSsrc : randomSsrc(),
+      toPhone_(
+          RoomToPhone::Config{
+              config_.phoneLaw, config_.phoneEventPayloadType, config_.jitterMinDepth,
+              config_.jitterMaxDepth,
+              RtpSender::Config{config_.phoneSsrc ? *config_.phoneSsrc : randomSsrc(),
                                 payloadTypeOf(config_.phoneLaw), kFrameSamples,
-                                config_.phoneInitialSequence, config_.phoneInitialTimestamp}),
-      relay_(PhoneRelay::Config{config_.phoneLaw, config_.phoneEventPayloadType, std::nullopt,
-                                config_.janusSsrc}) {
+                                config_.phoneInitialSequence, config_.phoneInitialTimestamp}},
+          counters_),
+      toRoom_(PhoneRelay::Config{config_.phoneLaw, config_.phoneEventPayloadType, std::nullopt,
+                                 config_.janusSsrc},
+              taps_, counters_) {
     guard_.setRemote(config_.phoneRemote, Clock::now());
 }
 
@@ -76,9 +81,7 @@ void CallAudioPipeline::stop() {
         self->timer_.cancel();
         self->phoneSocket_->close();
         self->roomSocket_->close();
-        self->dtmf_.clear();
-        self->finishDtmf(false);
-        guarded([&] { self->playback_.stop(); });
+        self->toPhone_.stop();
         auto taps = std::move(self->taps_);
         self->taps_.clear();
         for (auto& tap : taps)
@@ -112,59 +115,27 @@ void CallAudioPipeline::tick() {
         // After a stall, jump to real time: the timestamp advances over the gap (with a marker)
         // instead of a burst of catch-up packets.
         slot_ += lagTicks;
-        sender_.skipFrames(static_cast<std::uint32_t>(lagTicks));
+        toPhone_.skipFrames(static_cast<std::uint32_t>(lagTicks));
         bump(counters_.skippedTicks, static_cast<std::uint64_t>(lagTicks));
     }
     schedule();
 }
 
 void CallAudioPipeline::produceFrame() {
-    PcmFrame frame;
-    for (auto& [ssrc, stream] : streams_) {
-        std::uint64_t concealedBefore = stream->stats().concealed;
-        if (stream->pull(frame)) mixer_.push(ssrc, frame);
-        bump(counters_.concealedFrames, stream->stats().concealed - concealedBefore);
-    }
     PcmFrame mixed;
-    if (mixer_.mix(mixed) > 0) bump(counters_.framesMixed);
-    bool played = false;
-    if (!guarded([&] { played = playback_.apply(mixed); })) bump(counters_.callbackErrors);
-    if (played) bump(counters_.playbackFrames);
+    toPhone_.mix(mixed);
     for (auto& tap : taps_)
         if (!guarded([&] { tap->tick(mixed); })) bump(counters_.callbackErrors);
-
-    if (dtmf_.active()) {
-        // RFC 4733 §2.1: events share the stream's SSRC and sequence numbers, timestamped at
-        // the tone's start; the audio of these slots is not sent.
-        auto event = dtmf_.next(sender_.frameTimestamp());
-        if (event && config_.phoneEventPayloadType) {
-            std::uint8_t payload[TelephoneEvent::kSize];
-            event->event.encode(payload);
-            std::size_t n =
-                sender_.sendOther(*config_.phoneEventPayloadType, event->marker, event->timestamp,
-                                  ByteView{payload, sizeof(payload)}, out_.data(), out_.size());
-            sender_.skipFrames(1);
-            sendToPhone(n);
-            bump(counters_.dtmfPacketsOut);
-            if (!dtmf_.active()) finishDtmf(true);
-            return;
-        }
-        if (!dtmf_.active()) finishDtmf(true);
-    }
-
-    std::uint8_t encoded[kFrameSamples];
-    G711::encode(config_.phoneLaw, mixed.data(), encoded, kFrameSamples);
-    sendToPhone(sender_.sendFrame(ByteView{encoded, kFrameSamples}, out_.data(), out_.size()));
+    toPhone_.sendFrame(mixed, [this](ByteView packet) { sendToPhone(packet); });
 }
 
-void CallAudioPipeline::sendToPhone(std::size_t size) {
-    if (size == 0) return;
+void CallAudioPipeline::sendToPhone(ByteView packet) {
     auto target = guard_.sendTarget();
     if (!target) {
         bump(counters_.phonePacketsSuppressed);
         return;
     }
-    if (phoneSocket_->send(ByteView{out_.data(), size}, *target)) bump(counters_.phonePacketsOut);
+    if (phoneSocket_->send(packet, *target)) bump(counters_.phonePacketsOut);
 }
 
 void CallAudioPipeline::onRoomPacket(ByteView data, const Endpoint& from) {
@@ -176,14 +147,10 @@ void CallAudioPipeline::onRoomPacket(ByteView data, const Endpoint& from) {
         return;
     }
     auto packet = RtpPacket::parse(data);
-    auto it = packet ? std::find_if(streams_.begin(), streams_.end(),
-                                    [&](const auto& s) { return s.first == packet->header.ssrc; })
-                     : streams_.end();
-    if (it == streams_.end()) {  // malformed, or not (or no longer) a forwarded stream
+    if (!packet || !toPhone_.push(*packet)) {  // malformed, or not (or no longer) forwarded
         bump(counters_.roomPacketsDropped);
         return;
     }
-    it->second->push(*packet);
     bump(counters_.roomPacketsIn);
 }
 
@@ -200,49 +167,15 @@ void CallAudioPipeline::onPhonePacket(ByteView data, const Endpoint& from) {
         return;
     }
     guard_.received(from, Clock::now());
-    auto r = relay_.relay(*packet, Clock::now(), out_.data(), out_.size());
-    if (r.size == 0) bump(counters_.phonePacketsDropped);
-    if (r.size > 0 && janusRemote_ &&
-        roomSocket_->send(ByteView{out_.data(), r.size}, *janusRemote_))
-        bump(counters_.janusPacketsOut);
-    if (!taps_.empty() && r.size > 0) tapPhoneAudio(*packet);
-    if (r.digit) deliverDigit(*r.digit, DigitSource::Rtp);
-}
-
-void CallAudioPipeline::deliverDigit(char digit, DigitSource source) {
-    if (digitSource_ == DigitSource::None) digitSource_ = source;
-    if (source != digitSource_) {
-        bump(counters_.dtmfDigitsOtherSource);
-        return;
-    }
-    bump(counters_.dtmfDigitsIn);
-    if (source == DigitSource::Signaling) bump(counters_.dtmfDigitsInfo);
-    for (auto& tap : taps_)
-        if (!guarded([&] { tap->digit(digit); })) bump(counters_.callbackErrors);
-    if (onDigit_ && !guarded([&] { onDigit_(digit); })) bump(counters_.callbackErrors);
-}
-
-void CallAudioPipeline::tapPhoneAudio(const RtpPacket& packet) {
-    // Only G.711 audio is decoded for taps; telephone-events and comfort noise are not audio.
-    auto pt = packet.header.payloadType;
-    if (pt != kPayloadTypePcmu && pt != kPayloadTypePcma) return;
-    std::int16_t pcm[kMaxPacketSize];
-    std::size_t n = std::min(packet.payload.size, kMaxPacketSize);
-    G711::decode(pt == kPayloadTypePcmu ? G711Law::Mu : G711Law::A, packet.payload.data, pcm, n);
-    for (auto& tap : taps_)
-        if (!guarded([&] { tap->phoneAudio(pcm, n); })) bump(counters_.callbackErrors);
-}
-
-void CallAudioPipeline::finishDtmf(bool completed) {
-    auto callbacks = std::move(dtmfDone_);
-    dtmfDone_.clear();
-    for (auto& cb : callbacks)
-        if (!guarded([&] { cb(completed); })) bump(counters_.callbackErrors);
+    toRoom_.relay(*packet, Clock::now(), [this](ByteView relayed) {
+        if (janusRemote_ && roomSocket_->send(relayed, *janusRemote_))
+            bump(counters_.janusPacketsOut);
+    });
 }
 
 CallAudioPipeline::Stats CallAudioPipeline::stats() const {
-    const Counters& c = counters_;
-    auto v = [](const Counter& a) { return a.load(std::memory_order_relaxed); };
+    const CallAudioCounters& c = counters_;
+    auto v = [](const Counter& a) { return CallAudioCounters::read(a); };
     return Stats{v(c.roomPacketsIn),       v(c.roomPacketsDropped),
                  v(c.phonePacketsIn),      v(c.phonePacketsDropped),
                  v(c.phonePacketsOut),     v(c.janusPacketsOut),
@@ -251,7 +184,7 @@ CallAudioPipeline::Stats CallAudioPipeline::stats() const {
                  v(c.dtmfDigitsIn),        v(c.ticks),
                  v(c.skippedTicks),        v(c.callbackErrors),
                  v(c.phonePacketsForeign), v(c.phonePacketsSuppressed),
-                 sender_.ssrc(),           v(c.dtmfDigitsRefused),
+                 toPhone_.ssrc(),          v(c.dtmfDigitsRefused),
                  v(c.dtmfDigitsInfo),      v(c.dtmfDigitsOtherSource)};
 }
 

@@ -1,13 +1,12 @@
 #pragma once
-// The audio of one bridged phone call (DESIGN "SIP interconnect").
+// The audio of one bridged phone call (DESIGN "SIP interconnect"): its two RTP sockets, its clock
+// and its thread-safe control surface.
 //
-// Room → phone, every 20 ms on a drift-free schedule (tick k at start + k·20 ms):
-//   Janus rtp_forward streams (one UDP port, told apart by SSRC: RoomStream = jitter buffer +
-//   decoder) → Mixer → PlaybackQueue (PlayAudio clips, mixed in or replacing the room) →
-//   G.711 (PCMU or PCMA as negotiated) → RtpSender → phone; while DTMF is being sent, the
-//   DtmfSender's telephone-events take the place of audio frames (RFC 4733 §2.1).
-// Phone → room: PhoneRelay (SSRC 1000, continuous seq/ts, PCMA → PCMU, telephone-events
-//   forwarded, digits reported) → Janus's remote publisher, sent from the room socket.
+// Room → phone, every 20 ms on a drift-free schedule (tick k at start + k·20 ms): RoomToPhone
+//   mixes Janus's rtp_forward streams (one UDP port, told apart by SSRC) with PlayAudio clips and
+//   makes the frame (or DTMF telephone-event) the phone gets; recording taps hear the mix.
+// Phone → room: PhoneToRoom relays the phone's RTP (from the address PhoneSourceGuard accepts) to
+//   Janus's remote publisher, sent from the room socket, and reports the phone's digits.
 //
 // Thread model: every public method may be called from any thread; the work runs on one strand
 // per call, so the state needs no locks (stats are atomics). Handlers hold weak references: the
@@ -26,13 +25,10 @@
 #include <vector>
 
 #include "server/sip/media/AudioTap.hpp"
-#include "server/sip/media/DtmfSender.hpp"
-#include "server/sip/media/Mixer.hpp"
-#include "server/sip/media/PhoneRelay.hpp"
+#include "server/sip/media/CallAudioCounters.hpp"
 #include "server/sip/media/PhoneSourceGuard.hpp"
-#include "server/sip/media/PlaybackQueue.hpp"
-#include "server/sip/media/RoomStream.hpp"
-#include "server/sip/media/RtpSender.hpp"
+#include "server/sip/media/PhoneToRoom.hpp"
+#include "server/sip/media/RoomToPhone.hpp"
 #include "server/sip/media/RtpSocket.hpp"
 
 namespace sb::sip::media {
@@ -61,12 +57,7 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
         PhoneSourceGuard::Config phoneGuard;
     };
 
-    // What PhoneSink::forwardsChanged reports for each forwarded room stream.
-    struct RoomStreamSpec {
-        std::uint32_t ssrc = 0;
-        Codec codec = Codec::Opus;
-        std::uint8_t payloadType = 111;
-    };
+    using RoomStreamSpec = RoomToPhone::StreamSpec;
 
     struct Stats {
         std::uint64_t roomPacketsIn = 0, roomPacketsDropped = 0, phonePacketsIn = 0,
@@ -148,15 +139,9 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     void schedule();
     void tick();
     void produceFrame();
-    void sendToPhone(std::size_t size);
+    void sendToPhone(ByteView packet);
     void onRoomPacket(ByteView data, const Endpoint& from);
     void onPhonePacket(ByteView data, const Endpoint& from);
-    void addStreamNow(const RoomStreamSpec& spec);
-    void removeStreamNow(std::uint32_t ssrc);
-    void finishDtmf(bool completed);
-    void tapPhoneAudio(const RtpPacket& packet);
-    enum class DigitSource { None, Rtp, Signaling };
-    void deliverDigit(char digit, DigitSource source);
 
     // Posts f(self) onto the strand, holding only a weak reference.
     template <typename F>
@@ -165,18 +150,12 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
             if (auto self = weak.lock()) f(*self);
         });
     }
-    // User callbacks must not unwind through the io_context (it would stop a server thread).
+    using Counter = CallAudioCounters::Counter;
+    static void bump(Counter& c, std::uint64_t n = 1) { CallAudioCounters::bump(c, n); }
     template <typename F>
     static bool guarded(F&& f) {
-        try {
-            f();
-            return true;
-        } catch (...) {
-            return false;
-        }
+        return CallAudioCounters::guarded(std::forward<F>(f));
     }
-    using Counter = std::atomic<std::uint64_t>;
-    static void bump(Counter& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
 
     Strand strand_;
     Config config_;
@@ -190,26 +169,10 @@ class CallAudioPipeline : public std::enable_shared_from_this<CallAudioPipeline>
     Clock::time_point epoch_;
     std::int64_t slot_ = 0;  // ticks since epoch_
 
-    std::vector<std::pair<std::uint32_t, std::unique_ptr<RoomStream>>> streams_;
-    Mixer mixer_;
-    PlaybackQueue playback_;
-    DtmfSender dtmf_;
-    std::vector<std::function<void(bool)>> dtmfDone_;
-    RtpSender sender_;
-    PhoneRelay relay_;
-    std::function<void(char)> onDigit_;
-    DigitSource digitSource_ = DigitSource::None;
-    std::vector<std::shared_ptr<AudioTap>> taps_;
-    std::array<std::uint8_t, kMaxPacketSize> out_;
-
-    struct Counters {
-        Counter roomPacketsIn{0}, roomPacketsDropped{0}, phonePacketsIn{0}, phonePacketsDropped{0},
-            phonePacketsOut{0}, janusPacketsOut{0}, framesMixed{0}, concealedFrames{0},
-            playbackFrames{0}, dtmfPacketsOut{0}, dtmfDigitsIn{0}, ticks{0}, skippedTicks{0},
-            callbackErrors{0}, phonePacketsForeign{0}, phonePacketsSuppressed{0},
-            dtmfDigitsRefused{0}, dtmfDigitsInfo{0}, dtmfDigitsOtherSource{0};
-    };
-    Counters counters_;
+    CallAudioCounters counters_;
+    std::vector<std::shared_ptr<AudioTap>> taps_;  // both paths feed them
+    RoomToPhone toPhone_;
+    PhoneToRoom toRoom_;
 };
 
 }  // namespace sb::sip::media

@@ -28,49 +28,17 @@ void CallAudioPipeline::setJanusRemote(const std::optional<Endpoint>& remote) {
     run([remote](CallAudioPipeline& self) { self.janusRemote_ = remote; });
 }
 
-void CallAudioPipeline::addStreamNow(const RoomStreamSpec& spec) {
-    auto it = std::find_if(streams_.begin(), streams_.end(),
-                           [&](const auto& s) { return s.first == spec.ssrc; });
-    if (it != streams_.end()) {
-        if (it->second->codec() == spec.codec && it->second->payloadType() == spec.payloadType)
-            return;
-        it->second = std::make_unique<RoomStream>(spec.codec, spec.payloadType,
-                                                  config_.jitterMinDepth, config_.jitterMaxDepth);
-        return;
-    }
-    streams_.emplace_back(
-        spec.ssrc, std::make_unique<RoomStream>(spec.codec, spec.payloadType,
-                                                config_.jitterMinDepth, config_.jitterMaxDepth));
-    mixer_.addInput(spec.ssrc);
-}
-
-void CallAudioPipeline::removeStreamNow(std::uint32_t ssrc) {
-    streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
-                                  [&](const auto& s) { return s.first == ssrc; }),
-                   streams_.end());
-    mixer_.removeInput(ssrc);
-}
-
 void CallAudioPipeline::addRoomStream(const RoomStreamSpec& stream) {
-    run([stream](CallAudioPipeline& self) { self.addStreamNow(stream); });
+    run([stream](CallAudioPipeline& self) { self.toPhone_.addStream(stream); });
 }
 
 void CallAudioPipeline::removeRoomStream(std::uint32_t ssrc) {
-    run([ssrc](CallAudioPipeline& self) { self.removeStreamNow(ssrc); });
+    run([ssrc](CallAudioPipeline& self) { self.toPhone_.removeStream(ssrc); });
 }
 
 void CallAudioPipeline::setRoomStreams(std::vector<RoomStreamSpec> streams) {
     run([streams = std::move(streams)](CallAudioPipeline& self) {
-        std::vector<std::uint32_t> gone;
-        for (const auto& entry : self.streams_) {
-            // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
-            std::uint32_t ssrc = entry.first;
-            bool wanted = std::any_of(streams.begin(), streams.end(),
-                                      [&](const auto& s) { return s.ssrc == ssrc; });
-            if (!wanted) gone.push_back(ssrc);
-        }
-        for (auto ssrc : gone) self.removeStreamNow(ssrc);
-        for (const auto& spec : streams) self.addStreamNow(spec);
+        self.toPhone_.setStreams(streams);
     });
 }
 
@@ -82,7 +50,7 @@ void CallAudioPipeline::play(std::vector<std::int16_t> samples, PlayMode mode,
             if (done) guarded([&] { done(false); });
             return;
         }
-        self.playback_.enqueue(std::move(samples), mode, std::move(done));
+        self.toPhone_.play(std::move(samples), mode, std::move(done));
     });
 }
 
@@ -95,14 +63,12 @@ void CallAudioPipeline::play(std::unique_ptr<SpeechStream::Reader> stream, PlayM
             if (done) guarded([&] { done(false); });
             return;
         }
-        self.playback_.enqueueStream(std::move(held), mode, std::move(done));
+        self.toPhone_.play(std::move(held), mode, std::move(done));
     });
 }
 
 void CallAudioPipeline::stopPlayback() {
-    run([](CallAudioPipeline& self) {
-        if (!guarded([&] { self.playback_.stop(); })) bump(self.counters_.callbackErrors);
-    });
+    run([](CallAudioPipeline& self) { self.toPhone_.stopPlayback(); });
 }
 
 void CallAudioPipeline::sendDtmf(const std::string& digits, std::function<void(bool)> done) {
@@ -122,27 +88,19 @@ void CallAudioPipeline::sendDtmf(const std::string& digits, std::chrono::millise
             if (done) guarded([&] { done(false); });
             return;
         }
-        try {
-            self.dtmf_.enqueue(digits, tone, gap);
-        } catch (const std::length_error&) {
-            // The send queue is full (DtmfSender::Config::maxQueued): these digits are dropped.
-            bump(self.counters_.dtmfDigitsRefused, digits.size());
-            if (done) guarded([&] { done(false); });
-            return;
-        }
-        if (done) self.dtmfDone_.push_back(std::move(done));
+        self.toPhone_.sendDtmf(digits, tone, gap, std::move(done));
     });
 }
 
 void CallAudioPipeline::onDigit(std::function<void(char)> handler) {
     run([handler = std::move(handler)](CallAudioPipeline& self) mutable {
-        self.onDigit_ = std::move(handler);
+        self.toRoom_.onDigit(std::move(handler));
     });
 }
 
 void CallAudioPipeline::digitFromSignaling(char digit) {
     run([digit](CallAudioPipeline& self) {
-        if (!self.stopped_) self.deliverDigit(digit, DigitSource::Signaling);
+        if (!self.stopped_) self.toRoom_.digitFromSignaling(digit);
     });
 }
 
