@@ -43,7 +43,7 @@ void SessionRooms::withRoom(const std::string& accountId, const std::string& ses
     // `this` lives as long as the registry, which `keep` holds until the reply.
     host_.videoRoom().createRoom(
         host_.controlHandle(), roomId, sessionId,
-        [keep = host_.self(), this, sessionId, roomId](std::optional<JanusError> error) {
+        [keep = host_.self(), this, sessionId, roomId](const std::optional<JanusError>& error) {
             created(sessionId, roomId, error);
         });
 }
@@ -83,8 +83,8 @@ void SessionRooms::remotePublisherFor(
     }
     host_.videoRoom().addRemotePublisher(
         host_.controlHandle(), it->second->roomId, host_.config().remotePublisherIface,
-        [keep = host_.self(), this, sessionId, callId, then](std::optional<JanusError> error,
-                                                             const RemotePublisher& remote) {
+        [keep = host_.self(), this, sessionId, callId, then = std::move(then)](
+            std::optional<JanusError> error, const RemotePublisher& remote) {
             auto room = rooms_.find(sessionId);
             if (!error && room == rooms_.end()) error = JanusError{0, "room is gone"};
             if (error) return then(error, {});
