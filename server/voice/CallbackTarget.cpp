@@ -31,6 +31,33 @@ CallbackTarget callbackTarget(std::string url, std::string method,
     return t;
 }
 
+std::string resolveUrl(const std::string& base, const std::string& ref) {
+    if (ref.find("://") != std::string::npos) return ref;
+    auto scheme = base.find("://");
+    if (scheme == std::string::npos) return ref;
+    if (ref.rfind("//", 0) == 0) return base.substr(0, scheme + 1) + ref;
+    auto pathStart = base.find_first_of("/?#", scheme + 3);
+    std::string origin = base.substr(0, pathStart);
+    if (!ref.empty() && ref.front() == '/') return origin + ref;
+    if (pathStart == std::string::npos || base[pathStart] != '/') return origin + "/" + ref;
+    auto pathEnd = base.find_first_of("?#", pathStart);
+    auto path = base.substr(pathStart,
+                            pathEnd == std::string::npos ? std::string::npos : pathEnd - pathStart);
+    return origin + path.substr(0, path.rfind('/') + 1) + ref;
+}
+
+CallbackTarget resolveTarget(const std::string& base, CallbackTarget target) {
+    target.url = resolveUrl(base, target.url);
+    if (target.fallbackUrl) target.fallbackUrl = resolveUrl(base, *target.fallbackUrl);
+    return target;
+}
+
+std::optional<CallbackTarget> resolveTarget(const std::string& base,
+                                            std::optional<CallbackTarget> target) {
+    if (target) target = resolveTarget(base, std::move(*target));
+    return target;
+}
+
 CallbackTarget answerTarget(const Call& call) {
     const auto& cb = call.callbacks;
     return callbackTarget(call.answerUrl, call.answerMethod, cb.username, cb.password,

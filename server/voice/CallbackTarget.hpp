@@ -44,6 +44,14 @@ CallbackTarget callbackTarget(std::string url, std::string method,
                               const std::optional<std::string>& fallbackUsername,
                               const std::optional<std::string>& fallbackPassword);
 
+// Resolves a BXML URL that may be relative ("/next", "next.xml", "//host/x") against the URL
+// of the document that contained it.
+std::string resolveUrl(const std::string& base, const std::string& ref);
+// A verb's callback with its URL and fallback URL resolved against `base`.
+CallbackTarget resolveTarget(const std::string& base, CallbackTarget target);
+std::optional<CallbackTarget> resolveTarget(const std::string& base,
+                                            std::optional<CallbackTarget> target);
+
 // The call's answer (outbound) or initiate (inbound) callback: answerUrl, answerFallbackUrl and
 // the call's username/password and fallbackUsername/fallbackPassword.
 CallbackTarget answerTarget(const Call& call);

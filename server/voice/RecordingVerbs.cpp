@@ -1,16 +1,6 @@
-// CallFlow's recording verbs (issue 9): <Record>, <StartRecording>, <StopRecording>,
-// <PauseRecording>, <ResumeRecording>. Same class as CallFlow.cpp, split by concern.
-//
-// A recording that cannot be made (storage limit, disk full, no recording support) fails the
-// recording, never the call: recordingAvailable (status error) and, for <Record>, recordComplete
-// say why, and the call goes on. recordingAvailable goes out when the file is complete, even
-// after the call ended (a <StartRecording> runs until hangup), so its completion keeps what it
-// needs (a snapshot of the call, the store, the callback client) instead of the flow.
-
-#include <filesystem>
+#include "server/voice/RecordingVerbs.hpp"
 
 #include "server/base/Log.hpp"
-#include "server/voice/CallFlow.hpp"
 #include "server/voice/CallbackEvents.hpp"
 #include "server/voice/RecordingEvents.hpp"
 #include "server/voice/RecordingReservation.hpp"
@@ -24,7 +14,7 @@ constexpr double kBytesPerSecondPerChannel = 16000;  // 8 kHz × 16 bit
 constexpr std::uint64_t kWavSlackBytes = 1024;       // header and a partial last block
 }  // namespace
 
-struct CallFlow::RecordingContext {
+struct RecordingVerbs::Context {
     RecordingMeta meta;
     std::shared_ptr<RecordingReservation> reservation;
     bxml::RecordingCallbacks callbacks;
@@ -52,6 +42,15 @@ struct CallFlow::RecordingContext {
         available();
     }
 
+    // Refused before anything was recorded: an error recording with no media.
+    void refused() {
+        meta.status = "error";
+        meta.errorMessage = result.error;
+        meta.endTime = meta.startTime;
+        meta.hasMedia = false;
+        available();
+    }
+
     void available() {
         if (!callbacks.recordingAvailable) return;
         notify(*client, call, callbacks.recordingAvailable,
@@ -59,21 +58,20 @@ struct CallFlow::RecordingContext {
     }
 };
 
-void CallFlow::setRecordings(std::shared_ptr<RecordingStore> store, std::string publicBaseUrl) {
-    recordings_ = std::move(store);
-    recordingsBaseUrl_ = std::move(publicBaseUrl);
+void RecordingVerbs::setStore(std::shared_ptr<RecordingStore> store, std::string publicBaseUrl) {
+    store_ = std::move(store);
+    publicBaseUrl_ = std::move(publicBaseUrl);
 }
 
-bool CallFlow::setRecordingPaused(bool paused) {
+bool RecordingVerbs::setPaused(bool paused) {
     auto id = callRecording_.load();
-    if (!id || finished_) return false;
-    media_->setRecordingPaused(id, paused);  // thread-safe (CallMedia's recording methods)
+    if (!id || loop_.finished()) return false;
+    loop_.media().setRecordingPaused(id, paused);  // thread-safe (CallMedia's recording methods)
     return true;
 }
 
-bool CallFlow::executeRecording(const bxml::Verb& verb) {
+bool RecordingVerbs::execute(const bxml::Verb& verb) {
     if (auto* r = std::get_if<bxml::Record>(&verb)) {
-        redirectHops_ = 0;  // it spends time on the call
         record(*r);
         return true;
     }
@@ -88,53 +86,54 @@ bool CallFlow::executeRecording(const bxml::Verb& verb) {
     if (!stop && !pause && !resume) return false;
     if (auto id = callRecording_.load()) {
         if (stop)
-            media_->stopRecording(id);
+            loop_.media().stopRecording(id);
         else
-            media_->setRecordingPaused(id, pause);
+            loop_.media().setRecordingPaused(id, pause);
         if (stop) callRecording_ = 0;
     }
-    next();
+    loop_.next();
     return true;
 }
 
-std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(
+std::shared_ptr<RecordingVerbs::Context> RecordingVerbs::newRecording(
     const bxml::RecordingCallbacks& callbacks, int channels, double maxSeconds,
     RecordingSpec& spec) {
-    auto ctx = std::make_shared<RecordingContext>();
+    const auto& call = loop_.call();
+    auto ctx = std::make_shared<Context>();
     ctx->callbacks = callbacks;
-    ctx->callbacks.recordingAvailable = resolveTarget(baseUrl_, ctx->callbacks.recordingAvailable);
-    ctx->store = recordings_;
-    ctx->call = call_;
-    ctx->client = &callbacks_;
-    ctx->clock = clock_;
+    ctx->callbacks.recordingAvailable =
+        resolveTarget(loop_.baseUrl(), ctx->callbacks.recordingAvailable);
+    ctx->store = store_;
+    ctx->call = call;
+    ctx->client = &loop_.callbacks();
+    ctx->clock = loop_.clock();
     auto& m = ctx->meta;
     m.recordingId = newRecordingId();
-    m.accountId = call_.accountId;
-    m.applicationId = call_.applicationId;
-    m.callId = call_.callId;
-    m.to = call_.to;
-    m.from = call_.from;
-    m.direction = toString(call_.direction);
+    m.accountId = call.accountId;
+    m.applicationId = call.applicationId;
+    m.callId = call.callId;
+    m.to = call.to;
+    m.from = call.from;
+    m.direction = toString(call.direction);
     m.channels = channels;
-    m.tag = callbacks.tag ? callbacks.tag : call_.tag;
-    m.startTime = isoTime(clock_());
-    ctx->mediaUrl = recordingsBaseUrl_ + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId +
+    m.tag = callbacks.tag ? callbacks.tag : call.tag;
+    m.startTime = isoTime(loop_.now());
+    ctx->mediaUrl = publicBaseUrl_ + "/api/v2/accounts/" + m.accountId + "/calls/" + m.callId +
                     "/recordings/" + m.recordingId + "/media";
-    if (!recordings_) {
+    if (!store_) {
         ctx->result.error = "recordings are not enabled on this server";
         return ctx;
     }
     auto cap = static_cast<std::uint64_t>(maxSeconds * kBytesPerSecondPerChannel * channels) +
                kWavSlackBytes;
-    auto reservation =
-        std::make_shared<RecordingReservation>(recordings_, m.accountId, channels, cap);
+    auto reservation = std::make_shared<RecordingReservation>(store_, m.accountId, channels, cap);
     if (auto refusal = reservation->start(); !refusal.empty()) {
         ctx->result.error = "recording refused: " + refusal;
         return ctx;
     }
     ctx->reservation = reservation;
-    recordings_->begin(m);
-    spec.path = recordings_->mediaPath(m);
+    store_->begin(m);
+    spec.path = store_->mediaPath(m);
     spec.channels = channels;
     spec.maxSeconds = maxSeconds;
     spec.cover = [reservation](std::uint64_t total) { return reservation->cover(total); };
@@ -142,67 +141,59 @@ std::shared_ptr<CallFlow::RecordingContext> CallFlow::newRecording(
     return ctx;
 }
 
-void CallFlow::record(const bxml::Record& verb) {
+void RecordingVerbs::record(const bxml::Record& verb) {
     RecordingSpec spec;
     spec.phoneOnly = true;
     spec.silenceSeconds = verb.silenceTimeout.value_or(0);
     spec.terminatingDigits = verb.terminatingDigits;
     auto ctx = newRecording(verb.callbacks, 1, verb.maxDuration, spec);
-    auto complete = resolveTarget(baseUrl_, verb.recordComplete);
-    auto afterwards = [complete](CallFlow& f, const std::shared_ptr<RecordingContext>& c) {
-        if (!complete) return f.next();
+    auto complete = resolveTarget(loop_.baseUrl(), verb.recordComplete);
+    auto afterwards = [complete](VerbLoop& loop, const std::shared_ptr<Context>& c) {
+        if (!complete) return loop.next();
         // An empty reply: the verbs after <Record> run.
-        f.fetch(*complete,
-                recordingEvent("recordComplete", f.call_, c->meta, c->mediaUrl, f.clock_()),
-                Reply::MayContinue);
+        loop.fetch(*complete,
+                   recordingEvent("recordComplete", loop.call(), c->meta, c->mediaUrl, loop.now()),
+                   VerbLoop::Reply::MayContinue);
     };
     if (!ctx->result.ok) {  // refused before anything was recorded: say why, go on
         base::log(LogLevel::Warn,
-                  "voice: call " + call_.callId + " <Record>: " + ctx->result.error);
-        ctx->meta.status = "error";
-        ctx->meta.errorMessage = ctx->result.error;
-        ctx->meta.endTime = ctx->meta.startTime;
-        ctx->meta.hasMedia = false;
-        ctx->available();
-        return afterwards(*this, ctx);
+                  "voice: call " + loop_.call().callId + " <Record>: " + ctx->result.error);
+        ctx->refused();
+        return afterwards(loop_, ctx);
     }
-    mediaBusy_ = true;
-    auto step = step_;
-    media_->startRecording(
-        spec, [weak = weak_from_this(), ex = &executor_, ctx, step, afterwards](RecordingResult r) {
-            ex->post([weak, ctx, step, afterwards, r = std::move(r)] {
-                ctx->complete(r);
-                auto self = weak.lock();
-                if (!self || self->stale(step)) return;
-                self->mediaBusy_ = false;
-                afterwards(*self, ctx);
-            });
+    loop_.setMediaBusy(true);
+    auto step = loop_.step();
+    loop_.media().startRecording(spec, [weak = loop_.weakRef(loop_), ex = &loop_.executor(), ctx,
+                                        step, afterwards](RecordingResult r) {
+        ex->post([weak, ctx, step, afterwards, r = std::move(r)] {
+            ctx->complete(r);
+            auto loop = weak.lock();
+            if (!loop || loop->stale(step)) return;
+            loop->setMediaBusy(false);
+            afterwards(*loop, ctx);
         });
+    });
 }
 
-void CallFlow::startRecording(const bxml::StartRecording& verb) {
+void RecordingVerbs::startRecording(const bxml::StartRecording& verb) {
     if (callRecording_) {  // one call recording at a time, as Bandwidth
-        base::log(LogLevel::Info,
-                  "voice: call " + call_.callId + " <StartRecording> while recording: ignored");
-        return next();
+        base::log(LogLevel::Info, "voice: call " + loop_.call().callId +
+                                      " <StartRecording> while recording: ignored");
+        return loop_.next();
     }
     RecordingSpec spec;
     int channels = verb.multiChannel ? 2 : 1;
     auto ctx = newRecording(verb.callbacks, channels, bxml::kMaxRecordSeconds, spec);
     if (!ctx->result.ok) {
         base::log(LogLevel::Warn,
-                  "voice: call " + call_.callId + " <StartRecording>: " + ctx->result.error);
-        ctx->meta.status = "error";
-        ctx->meta.errorMessage = ctx->result.error;
-        ctx->meta.endTime = ctx->meta.startTime;
-        ctx->meta.hasMedia = false;
-        ctx->available();
-        return next();
+                  "voice: call " + loop_.call().callId + " <StartRecording>: " + ctx->result.error);
+        ctx->refused();
+        return loop_.next();
     }
-    std::uint64_t id = 0;
     auto idHolder = std::make_shared<std::uint64_t>(0);
-    id = media_->startRecording(
-        spec, [weak = weak_from_this(), ex = &executor_, ctx, idHolder](RecordingResult r) {
+    auto id = loop_.media().startRecording(
+        spec,
+        [weak = loop_.weakRef(*this), ex = &loop_.executor(), ctx, idHolder](RecordingResult r) {
             ex->post([weak, ctx, idHolder, r = std::move(r)] {
                 ctx->complete(r);
                 if (auto self = weak.lock(); self && self->callRecording_ == *idHolder)
@@ -211,7 +202,7 @@ void CallFlow::startRecording(const bxml::StartRecording& verb) {
         });
     *idHolder = id;
     callRecording_ = id;
-    next();
+    loop_.next();
 }
 
 }  // namespace sb::voice
