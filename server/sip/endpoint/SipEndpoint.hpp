@@ -6,7 +6,7 @@
 // Threading: sofia's event loop (su_root) runs in a thread of its own, started by start(). Every
 // event is handed to the asio executor given to the constructor (boost::asio::post); the methods
 // below are called from the asio side and are marshalled into the sofia thread (see
-// SofiaUserAgent.hpp for how). All methods are thread-safe; none blocks except start() and stop().
+// SofiaLoop.hpp for how). All methods are thread-safe; none blocks except start() and stop().
 //
 // What the endpoint does without asking the app:
 // - an INVITE over capacity (SipConfig::maxCalls) gets 503 Service Unavailable;

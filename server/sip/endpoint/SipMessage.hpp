@@ -1,8 +1,8 @@
 #pragma once
 // What the endpoint reads out of a sofia-sip message (sip_t / msg_t), with sofia's own parsers:
 // header and URI text, the SDP body, the URI user parts, the packet's source address, and the
-// standard reason phrase of a status. Internal to server/sip/endpoint (SofiaEvents.cpp,
-// SofiaCalls.cpp).
+// standard reason phrase of a status. Internal to server/sip/endpoint (SofiaInvites,
+// SofiaEvents, SofiaCommands).
 
 #include <sofia-sip/msg.h>
 #include <sofia-sip/sip.h>

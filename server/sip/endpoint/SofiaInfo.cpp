@@ -1,13 +1,4 @@
-// info: DTMF digits in SIP INFO requests (RFC 6086's legacy usage, no Info-Package), on sofia's
-// thread. Some phones and SBCs send each key press as an INFO with an application/dtmf-relay
-// (or application/dtmf) body instead of RFC 4733 telephone-events; the digit goes to the app
-// exactly like an RTP one (Events::onDigit → the call's digit path).
-//
-// Replies (RFC 3261 §21): 200 for a digit (and for an empty keepalive INFO); 415 with Accept for
-// another body type (RFC 3261 §21.4.13); 400 for a dtmf body that names no digit; 413 for a body
-// over SipConfig::infoMaxBodyBytes; 503 past SipConfig::infoPerSecond on one call; 481 outside a
-// call (§12.2.2; sofia itself answers 481 to an INFO for a dialog it does not know). Only
-// standard reason phrases: nothing of the request is echoed.
+#include "server/sip/endpoint/SofiaInfo.hpp"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -16,14 +7,17 @@
 #include <sofia-sip/su_tag.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string_view>
 
 #include "server/sip/endpoint/DtmfInfo.hpp"
-#include "server/sip/endpoint/SofiaAgentImpl.hpp"
 
 namespace sb::sip {
 
-bool SofiaUserAgent::Impl::takeInfoToken(Call& call) {
+SofiaInfo::SofiaInfo(const SipConfig& config, const SofiaUserAgent::Sink& sink, SofiaStack& stack)
+    : config_(config), sink_(sink), stack_(stack) {}
+
+bool SofiaInfo::takeInfoToken(SofiaCall& call) {
     // A token bucket per call: infoPerSecond tokens a second, at most infoPerSecond saved.
     const double rate = config_.infoPerSecond;
     const auto now = std::chrono::steady_clock::now();
@@ -39,20 +33,20 @@ bool SofiaUserAgent::Impl::takeInfoToken(Call& call) {
     return true;
 }
 
-void SofiaUserAgent::Impl::onInfo(nua_handle_t* nh, Call* call, sip_t const* sip) {
+void SofiaInfo::onInfo(nua_handle_t* nh, SofiaCall* call, sip_t const* sip) {
     if (!call) {
         // An INFO outside any dialog arrives on a handle of its own: refuse it and drop the
         // handle (no nua_i_state will come for it).
-        nua_respond(nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(nua_), TAG_END());
+        nua_respond(nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
         nua_handle_destroy(nh);
         return;
     }
     if (!call->live || !sip) {
-        nua_respond(nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(nua_), TAG_END());
+        nua_respond(nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
         return;
     }
     if (!takeInfoToken(*call)) {
-        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(nua_), TAG_END());
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
         return;
     }
     const sip_payload_t* payload = sip->sip_payload;
@@ -60,7 +54,7 @@ void SofiaUserAgent::Impl::onInfo(nua_handle_t* nh, Call* call, sip_t const* sip
                                           ? std::string_view(payload->pl_data, payload->pl_len)
                                           : std::string_view{};
     if (bodyText.size() > config_.infoMaxBodyBytes) {
-        nua_respond(nh, SIP_413_REQUEST_TOO_LARGE, NUTAG_WITH_THIS(nua_), TAG_END());
+        nua_respond(nh, SIP_413_REQUEST_TOO_LARGE, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
         return;
     }
     const sip_content_type_t* ct = sip->sip_content_type;
@@ -70,19 +64,19 @@ void SofiaUserAgent::Impl::onInfo(nua_handle_t* nh, Call* call, sip_t const* sip
     switch (info.kind) {
         case DtmfInfo::Kind::Unsupported:
             nua_respond(nh, SIP_415_UNSUPPORTED_MEDIA, SIPTAG_ACCEPT_STR(kDtmfInfoAccept),
-                        NUTAG_WITH_THIS(nua_), TAG_END());
+                        NUTAG_WITH_THIS(stack_.nua()), TAG_END());
             return;
         case DtmfInfo::Kind::Malformed:
-            nua_respond(nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS(nua_), TAG_END());
+            nua_respond(nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
             return;
         case DtmfInfo::Kind::Empty:
         case DtmfInfo::Kind::NotADigit:
-            nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua_), TAG_END());
+            nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
             return;
         case DtmfInfo::Kind::Digit:
             break;
     }
-    nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua_), TAG_END());
+    nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(stack_.nua()), TAG_END());
     // One key press is one INFO transaction: sofia absorbs retransmissions, and a new request
     // that reuses the CSeq of the last reported digit is the same press sent again.
     const std::uint32_t cseq = sip->sip_cseq ? sip->sip_cseq->cs_seq : 0;

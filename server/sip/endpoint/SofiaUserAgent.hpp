@@ -3,12 +3,14 @@
 // the NUA stack in it, and the calls. Nothing here touches asio: events go out through a Sink
 // whose functions are called on sofia's thread (SipEndpoint posts them to its executor).
 //
-// Marshalling into sofia's thread: commands (answer, dial…) are closures put in a mutex-protected
-// queue; the first closure put in an empty queue also sends an su_msg to the root's task, which
-// sofia delivers in its thread (su_msg_send() onto another task's port is sofia's own
-// cross-thread mechanism: the port's message queue is locked and the loop is woken through its
-// mailbox socket). The message's handler drains the queue. The NUA stack runs in the same thread
-// as our callback (su_root_threading(root, 0)), so there is exactly one sofia thread.
+// The parts, all in SofiaUserAgent.cpp's Impl (the only place that wires them):
+//   SofiaLoop       sofia's thread and su_root, the command queue into it (how commands get there)
+//   SofiaStack      the NUA stack: its settings, the bound port, the orderly shutdown
+//   SofiaCallTable  the calls (SofiaCall) by our id, their handles, ids and live count
+//   SofiaCommands   the app's operations on calls: answer, reject, dial, hang up
+//   SofiaEvents     NUA's callback: events to the parts below, and the ends of calls
+//   SofiaInvites    INVITEs in (new calls, re-INVITEs) and the responses to ours
+//   SofiaInfo       INFO requests carrying DTMF digits
 
 #include <cstddef>
 #include <cstdint>
@@ -29,7 +31,7 @@ class SofiaUserAgent {
         std::function<void(std::string callId, int status, std::string reason)> failed;
         std::function<void(std::string callId, std::string reason)> ended;
         std::function<void(std::string callId, RemoteMedia)> mediaChanged;
-        std::function<void(std::string callId, char digit)> digit;  // info (SofiaInfo.cpp)
+        std::function<void(std::string callId, char digit)> digit;  // info (SofiaInfo)
     };
 
     SofiaUserAgent(SipConfig config, Sink sink);
@@ -49,9 +51,8 @@ class SofiaUserAgent {
     void hangup(std::string callId);
     std::size_t activeCalls() const;
 
-    class Impl;
-
   private:
+    class Impl;
     std::unique_ptr<Impl> impl_;
 };
 

@@ -1,14 +1,14 @@
-// The app's operations on calls (answer, reject, dial, hang up), and the bookkeeping of a call's
-// handle, all on sofia's thread. The NUA events of calls: SofiaEvents.cpp.
+#include "server/sip/endpoint/SofiaCommands.hpp"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_tag.h>
 
+#include <chrono>
+
 #include "server/sip/endpoint/AudioSdp.hpp"
 #include "server/sip/endpoint/SipMessage.hpp"
-#include "server/sip/endpoint/SofiaAgentImpl.hpp"
 
 namespace sb::sip {
 
@@ -20,11 +20,18 @@ G711 other(G711 c) {
 
 }  // namespace
 
-void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia& local) {
-    Call* call = find(callId);
+SofiaCommands::SofiaCommands(const SipConfig& config, const SofiaUserAgent::Sink& sink,
+                             SofiaLoop& loop, SofiaStack& stack, SofiaCallTable& calls)
+    : config_(config), sink_(sink), loop_(loop), stack_(stack), calls_(calls) {
+    sdpSessionId_ = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch() /
+                                               std::chrono::seconds(1));
+}
+
+void SofiaCommands::answer(const std::string& callId, const LocalMedia& local) {
+    SofiaCall* call = calls_.find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
     if (call->offered.empty()) {  // the app should have rejected: do it for it
-        doReject(callId, 488);
+        reject(callId, 488);
         return;
     }
     G711 codec = call->offered.front();
@@ -49,25 +56,25 @@ void SofiaUserAgent::Impl::doAnswer(const std::string& callId, const LocalMedia&
                 SIPTAG_PAYLOAD_STR(call->localSdp.c_str()), TAG_END());
 }
 
-void SofiaUserAgent::Impl::doReject(const std::string& callId, int status) {
-    Call* call = find(callId);
+void SofiaCommands::reject(const std::string& callId, int status) {
+    SofiaCall* call = calls_.find(callId);
     if (!call || !call->inbound || call->answered || !call->live) return;
     const char* standard = status >= 300 && status <= 699 ? sip_status_phrase(status) : nullptr;
     if (!standard || !*standard) status = 500;
-    retire(*call);
+    calls_.retire(*call);
     call->endSent = true;
     // A static string of sofia's table: nua_respond() keeps the phrase by pointer until the
     // response is sent, and nothing of the request is echoed (RFC 3261 §21 phrases only).
     nua_respond(call->nh, status, sip_status_phrase(status), TAG_END());
 }
 
-void SofiaUserAgent::Impl::failNotRunning(const std::string& callId) {
+void SofiaCommands::failNotRunning(const std::string& callId) {
     sink_.failed(callId, 503, "SIP endpoint not running");
 }
 
-void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall& out) {
-    if (stopping_) return sink_.failed(callId, 503, "SIP endpoint stopping");
-    if (active >= config_.maxCalls) return sink_.failed(callId, 503, "Too many calls");
+void SofiaCommands::dial(const std::string& callId, const OutboundCall& out) {
+    if (stack_.stopping()) return sink_.failed(callId, 503, "SIP endpoint stopping");
+    if (calls_.active() >= config_.maxCalls) return sink_.failed(callId, 503, "Too many calls");
     const bool sipUri = out.toUri.rfind("sip:", 0) == 0 || out.toUri.rfind("sips:", 0) == 0;
     bool lineBreak =
         hasLineBreak(out.toUri) || hasLineBreak(out.fromUri) || hasLineBreak(out.userToUser);
@@ -75,18 +82,15 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
     if (!sipUri || lineBreak) return sink_.failed(callId, 400, "Invalid destination or header");
     const std::string from = !out.fromUri.empty() ? out.fromUri
                                                   : "sip:switchboard@" + config_.bindAddress + ":" +
-                                                        std::to_string(port.load());
-    nua_handle_t* nh = nua_handle(nua_, nullptr, SIPTAG_TO_STR(out.toUri.c_str()),
+                                                        std::to_string(stack_.port());
+    nua_handle_t* nh = nua_handle(stack_.nua(), nullptr, SIPTAG_TO_STR(out.toUri.c_str()),
                                   SIPTAG_FROM_STR(from.c_str()), TAG_END());
     if (!nh) return sink_.failed(callId, 400, "Invalid destination");
 
-    auto owned = std::make_unique<Call>();
-    Call& c = *owned;
-    c.id = callId;
-    c.nh = nh;
-    nua_handle_bind(nh, &c);
-    calls_.emplace(c.id, std::move(owned));
-    ++active;
+    auto owned = std::make_unique<SofiaCall>();
+    owned->id = callId;
+    owned->nh = nh;
+    SofiaCall& c = calls_.add(std::move(owned));
 
     AudioSdpParams p;
     p.address = out.local.address;
@@ -105,53 +109,33 @@ void SofiaUserAgent::Impl::doDial(const std::string& callId, const OutboundCall&
                TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())), TAG_END());
 
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(out.timeout).count();
-    c.timer = su_timer_create(su_root_task(root_), static_cast<su_duration_t>(ms > 0 ? ms : 1));
-    if (c.timer) su_timer_set(c.timer, &Impl::onAnswerTimeout, &c);
+    c.timer =
+        su_timer_create(su_root_task(loop_.root()), static_cast<su_duration_t>(ms > 0 ? ms : 1));
+    c.timerOwner = this;
+    if (c.timer) su_timer_set(c.timer, &SofiaCommands::onAnswerTimeout, &c);
 }
 
-void SofiaUserAgent::Impl::doHangup(const std::string& callId) {
-    Call* call = find(callId);
+void SofiaCommands::hangup(const std::string& callId) {
+    SofiaCall* call = calls_.find(callId);
     if (!call || !call->live) return;
-    retire(*call);
-    endLocally(*call, false);
+    calls_.retire(*call);
+    calls_.endLocally(*call, false);
 }
 
-// helpers
-
-SofiaUserAgent::Impl::Call* SofiaUserAgent::Impl::find(const std::string& callId) {
-    auto it = calls_.find(callId);
-    return it == calls_.end() ? nullptr : it->second.get();
+// sofia hands a timer's handler the root's magic (the SofiaLoop) and the timer's argument (the
+// call), so the call says whose timer it is.
+void SofiaCommands::onAnswerTimeout(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+    auto* call = static_cast<SofiaCall*>(arg);
+    call->timerOwner->answerTimedOut(*call);
 }
 
-void SofiaUserAgent::Impl::retire(Call& call) {
-    if (!call.live) return;
-    call.live = false;
-    --active;
-}
-
-void SofiaUserAgent::Impl::endLocally(Call& call, bool stopping) {
-    retire(call);
-    if (call.endSent) return;
-    call.endSent = true;
-    if (call.inbound && !call.answered) {
-        if (stopping)
-            nua_respond(call.nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-        else
-            nua_respond(call.nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
-    } else if (!call.inbound && !call.answered) {
-        nua_cancel(call.nh, TAG_END());
-    } else {
-        nua_bye(call.nh, TAG_END());
-    }
-}
-
-void SofiaUserAgent::Impl::release(Call& call) {
-    retire(call);
-    if (call.timer) su_timer_destroy(call.timer);
-    nua_handle_bind(call.nh, nullptr);
-    nua_handle_destroy(call.nh);
-    const std::string id = call.id;  // a copy: erase() destroys `call`
-    calls_.erase(id);
+void SofiaCommands::answerTimedOut(SofiaCall& call) {
+    su_timer_destroy(call.timer);
+    call.timer = nullptr;
+    if (!call.live || call.answered) return;
+    calls_.retire(call);
+    calls_.endLocally(call, false);
+    sink_.failed(call.id, 408, "Request Timeout");
 }
 
 }  // namespace sb::sip
