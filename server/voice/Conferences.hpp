@@ -14,12 +14,8 @@
 // members' flows are told of REST changes through MemberHooks (they post onto the executor).
 
 #include <chrono>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,17 +91,30 @@ struct ConferenceUpdate {
     std::optional<CallbackTarget> redirect;
 };
 
-class ConferenceService : public std::enable_shared_from_this<ConferenceService> {
+// What <Conference> got: the conference and the session its audio meets in, or why not.
+struct ConferenceJoining {
+    std::string conferenceId, sessionId;
+    std::string error;  // non-empty: not a member (full, too many conferences, no room)
+};
+
+class ConferenceControl;
+class ConferenceEvents;
+class ConferenceMembers;
+class ConferenceRegistry;
+
+// The conferences' one entry point, for the call flows and the REST handlers. Its parts:
+// ConferenceRegistry (the conferences and their lookup), ConferenceMembers (joining, leaving,
+// each member's state), ConferenceEvents (the events to the application, in order) and
+// ConferenceControl (ending and redirecting a conference over REST).
+class ConferenceService {
   public:
     ConferenceService(
         std::shared_ptr<ConferenceRooms> rooms, CallbackClient& callbacks, VoiceExecutor& executor,
         ConferenceLimits limits, std::string publicBaseUrl,
         Clock clock = [] { return std::chrono::system_clock::now(); });
+    ~ConferenceService();  // in Conferences.cpp, where its parts are complete types
 
-    struct Joining {
-        std::string conferenceId, sessionId;
-        std::string error;  // non-empty: not a member (full, too many conferences, no room)
-    };
+    using Joining = ConferenceJoining;
     // <Conference>: makes `call` a member of the conference `verb.name` of its account (created
     // now if there is none, with the verb's event settings). Its audio is not in the room yet.
     Joining join(const Call& call, const bxml::Conference& verb, MemberHooks hooks);
@@ -136,33 +145,11 @@ class ConferenceService : public std::enable_shared_from_this<ConferenceService>
     std::size_t active() const;
 
   private:
-    struct Conf {
-        ConferenceInfo info;
-        std::optional<CallbackTarget> events;
-        double callbackTimeout = 15;
-        std::map<std::string, MemberHooks> hooks;  // by call id
-        std::deque<nlohmann::json> outbox;         // events not sent yet, in order
-        bool sending = false;
-    };
-    nlohmann::json event(const Conf& c, const char* type) const;
-    nlohmann::json memberEvent(const Conf& c, const char* type, const ConferenceMember& m) const;
-    // Queues `event` (under the lock); send() after unlocking.
-    void queue(Conf& c, nlohmann::json event);
-    void send(const std::string& conferenceId);
-    std::shared_ptr<Conf> find(const std::string& accountId, const std::string& conferenceId) const;
-    void complete(const std::shared_ptr<Conf>& c);  // under the lock
-    void prune(const std::string& accountId);       // under the lock
-
-    std::shared_ptr<ConferenceRooms> rooms_;
-    CallbackClient& callbacks_;
-    VoiceExecutor& executor_;
-    ConferenceLimits limits_;
     std::string publicBaseUrl_;
-    Clock clock_;
-    mutable std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<Conf>> byId_;
-    std::map<std::pair<std::string, std::string>, std::string>
-        activeByName_;  // (account, name) → id
+    std::shared_ptr<ConferenceRegistry> registry_;  // shared with events_' late replies
+    std::shared_ptr<ConferenceEvents> events_;      // shared: its replies hold it weakly
+    std::unique_ptr<ConferenceMembers> members_;
+    std::unique_ptr<ConferenceControl> control_;
 };
 
 bool isConferenceId(std::string_view id);
