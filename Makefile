@@ -8,14 +8,14 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat js wasm browser netns-up netns-down bench format check-format check-layers clean build-fuzz fuzz fuzz-smoke tidy
+        compat js wasm browser netns-up netns-down bench format check-format check-layers check-sizes clean build-fuzz fuzz fuzz-smoke tidy
 SBNET := scripts/netns.sh
 
 demo: deps-test build wasm
 	scripts/demo.sh
 
 test: deps-test build build-asan build-fuzz wasm
-	$(MAKE) --no-print-directory check-format check-layers unit unit-asan tidy integration integration-asan compat js browser fuzz-smoke
+	$(MAKE) --no-print-directory check-format check-layers check-sizes unit unit-asan tidy integration integration-asan compat js browser fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh build
@@ -102,6 +102,10 @@ check-format:
 # Each folder of server/ includes only its own and lower layers (the order is in the script).
 check-layers:
 	scripts/check-layers.sh
+
+# No class of server/ over 500 lines across its files, no file over 400 (how it counts: the script).
+check-sizes:
+	scripts/check-sizes.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
