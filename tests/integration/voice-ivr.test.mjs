@@ -57,6 +57,7 @@ after(async () => {
 });
 
 const appUrl = (p) => `http://127.0.0.1:${app.address().port}${p}`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A phone behind the trunk whose media is `media`'s socket; it waits for switchboard's BYE.
 // Phones and their sipp UASes, closed in after() too: a failed test leaves them open, and an open
