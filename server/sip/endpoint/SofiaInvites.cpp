@@ -72,12 +72,14 @@ void SofiaInvites::onIncomingInvite(nua_handle_t* nh, SofiaCall* call, sip_t con
         }
     }
     invite.diversion = unknownHeaderValues(sip, "Diversion", 8, 512);  // info
-    c.remote = invite.remote;
     invite.remote = remoteFrom(offer);
     if (auto codec = preferredFromOffer(offer)) {
         invite.remote.codec = *codec;
         invite.codecMatch = true;
     }
+    // Kept for answer() (RFC 3264 §6.1: the answer mirrors the offer's direction) and for
+    // telling a re-INVITE that changes the media from a session refresh.
+    c.remote = invite.remote;
     sink_.invite(std::move(invite));
 }
 

@@ -1,5 +1,6 @@
 // SipEndpoint against hostile or unusual peers on 127.0.0.1: a 40,000-character Request-URI,
-// reason phrases the app builds from what the caller sent, a call put on hold and resumed.
+// reason phrases the app builds from what the caller sent, a call put on hold and resumed, a call
+// that starts sendonly and is refreshed.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -203,4 +204,45 @@ TEST_CASE(
         io, [&] { return sipp.exited(); }, 10s));
     CHECK(sipp.poll() == 0);
     ep.stop();
+}
+
+TEST_CASE(
+    "A sendonly PCMA offer is answered recvonly, and a session refresh reports no media change",
+    "[sip][endpoint][hardening][sipp]") {
+    boost::asio::io_context io;
+    std::optional<SipEndpoint> ep;
+    std::vector<RemoteMedia> changes, initial;
+    bool ended = false;
+    SipEndpoint::Events events;
+    events.onInvite = [&](const InboundInvite& i) {
+        initial.push_back(i.remote);
+        LocalMedia m;
+        m.address = "127.0.0.1";
+        m.port = 31012;
+        ep->answer(i.callId, m);  // asks for PCMU: the offer has only PCMA, which wins
+    };
+    events.onMediaChanged = [&](const std::string&, const RemoteMedia& r) { changes.push_back(r); };
+    events.onEnded = [&](const std::string&, const std::string&) { ended = true; };
+    ep.emplace(io.get_executor(), loopbackConfig(), std::move(events));
+    ep->start();
+
+    TempDir tmp;
+    auto args = sippArgs(freePort(), freePort());
+    args.insert(args.begin() + 1, "127.0.0.1:" + std::to_string(ep->port()));
+    const std::string scenario = scenarioPath("uac_sendonly_refresh.xml");
+    for (auto a : {"-sf", scenario.c_str(), "-trace_logs", "-log_file"}) args.emplace_back(a);
+    args.push_back(tmp.path + "/log.txt");
+    for (auto a : {"-key", "uui", "x;encoding=jwt"}) args.emplace_back(a);
+    Child sipp(args, tmp.path);
+    pump(
+        io, [&] { return sipp.exited() && ended; }, 20s);
+    INFO(sipp.output() << readFile(tmp.path + "/log.txt"));
+    REQUIRE(sipp.poll() == 0);  // both answers said recvonly, the first with PCMA
+    REQUIRE(ended);
+    REQUIRE(initial.size() == 1);
+    CHECK(initial[0].sends);
+    CHECK_FALSE(initial[0].receives);
+    CHECK(initial[0].codec == G711::Pcma);
+    CHECK(changes.empty());  // the same SDP again is a refresh, not a change
+    ep->stop();
 }
