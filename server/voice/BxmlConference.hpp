@@ -1,7 +1,7 @@
 #pragma once
 // conf (issue 9): <Conference> (dev.bandwidth.com/docs/voice/bxml/conference) joins the running
 // call to the conference of that name in the call's account, creating it on first use. Parsed by
-// BxmlConference.cpp, executed by CallFlowConference.cpp; the conference itself is
+// BxmlConference.cpp, executed by ConferenceVerbs.cpp; the conference itself is
 // ConferenceService (Conferences.hpp).
 
 #include <optional>

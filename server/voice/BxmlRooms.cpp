@@ -64,7 +64,7 @@ Forward parseForward(const pugi::xml_node& node, const std::string& where) {
     }
     Forward f;
     f.to = trimmed(node.attribute("to").value());
-    // sip: only: <Forward> dials a sips: URI nowhere (CallFlowRooms passes sip: ones as SIP
+    // sip: only: <Forward> dials a sips: URI nowhere (TransferVerbs passes sip: ones as SIP
     // targets).
     bool sipTo = f.to.rfind("sip:", 0) == 0 && isSipUri(f.to);
     if (f.to.empty()) fail(where, "the to attribute is required");

@@ -2,7 +2,7 @@
 // BXML verbs that join calls together (the "rooms" part of issue 9): <Bridge>, which connects the
 // running call with another active call of the same account
 // (dev.bandwidth.com/docs/voice/bxml/bridge). Parsed by BxmlRooms.cpp, executed by
-// CallFlowRooms.cpp.
+// BridgeVerbs.cpp.
 
 #include <optional>
 #include <string>

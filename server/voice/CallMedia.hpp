@@ -46,7 +46,7 @@ struct TransferOutcome {
 };
 
 // record (issue 9)
-// A recording of the call's audio into a WAV file (CallFlowRecording.cpp asks, the SIP bridge's
+// A recording of the call's audio into a WAV file (RecordingVerbs.cpp asks, the SIP bridge's
 // VoiceRecorder does it).
 struct RecordingSpec {
     std::string path;               // the WAV to write (directories are created)

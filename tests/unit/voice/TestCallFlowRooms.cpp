@@ -1,5 +1,5 @@
-// <Bridge> and <Forward> execution (CallFlowRooms.cpp): two flows on one virtual-time executor,
-// fake media standing in for the SIP side.
+// <Bridge> and <Forward> execution (BridgeVerbs.cpp, TransferVerbs.cpp): two flows on one
+// virtual-time executor, fake media standing in for the SIP side.
 #include <catch2/catch.hpp>
 #include <map>
 
