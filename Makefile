@@ -86,7 +86,8 @@ bench: deps-bench build
 # protocol, the SDK core, and the server's API, state, auth, signaling and SIP stack (89 files:
 # 3m51s, 217 s of CPU, so ~2 min on an idle machine). Left out are the Asio/Beast-heavy
 # folders, whose files take 7-17 s each: server/voice (177 s of CPU), server/media (71 s),
-# server/bridge (70 s) and server/net (50 s). `make tidy TIDY_SCOPE=all` checks everything.
+# server/bridge (70 s) and server/net (50 s). `make tidy TIDY_SCOPE=all` checks everything (clean
+# too: run it after changing those folders).
 TIDY_SCOPE ?= ci
 TIDY_ci := protocol wasm/core server/base server/session server/api server/app server/auth \
            server/ops server/signaling server/sip server/state server/web

@@ -20,14 +20,15 @@ void SipBridgeMedia::run(F f, Done fail) {
         if (fail) fail(false, "server stopping");
         return;
     }
-    asio::post(bridge->calls_->strand(), [bridge, id = sipId_, f, fail] {
-        auto call = bridge->calls_->find(id);
-        if (!call) {
-            if (fail) fail(false, "call ended");
-            return;
-        }
-        f(*bridge, *call);
-    });
+    asio::post(bridge->calls_->strand(),
+               [bridge, id = sipId_, f = std::move(f), fail = std::move(fail)] {
+                   auto call = bridge->calls_->find(id);
+                   if (!call) {
+                       if (fail) fail(false, "call ended");
+                       return;
+                   }
+                   f(*bridge, *call);
+               });
 }
 
 void SipBridgeMedia::answer(Done done) {

@@ -69,7 +69,7 @@ VideoRoom::VideoRoom(std::shared_ptr<JanusPort> janus, RoomOptions options, Sche
       scheduler_(std::move(scheduler)),
       retry_(retry) {}
 
-void VideoRoom::withRetry(Attempt attempt, JanusCallback done) const {
+void VideoRoom::withRetry(const Attempt& attempt, const JanusCallback& done) const {
     retrying(scheduler_, retry_, attempt, done, 0);
 }
 

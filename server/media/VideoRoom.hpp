@@ -130,7 +130,7 @@ class VideoRoom {
 
     nlohmann::json authorized(nlohmann::json body, bool admin) const;
     // Runs `attempt` until Janus answers anything but 428, or the retries run out.
-    void withRetry(Attempt attempt, JanusCallback done) const;
+    void withRetry(const Attempt& attempt, const JanusCallback& done) const;
 
     std::shared_ptr<JanusPort> janus_;
     RoomOptions options_;
