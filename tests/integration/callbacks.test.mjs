@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { startSwitchboard, call } from '../support/server.mjs';
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml');
@@ -88,7 +89,7 @@ async function startServer(config) {
 }
 
 before(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'sb-tls-'));
+  tmp = tempDir('sb-tls-');
   makeCertificates(tmp);
   const tls = { key: readFileSync(path.join(tmp, 'server.key')), cert: readFileSync(path.join(tmp, 'server.pem')) };
   app = https.createServer(tls, handler);
@@ -111,7 +112,7 @@ function placeCall(s, body) {
 }
 
 function trunkPhone(s) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
+  const dir = tempDir('sb-trunk-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${s.rtp.address().port};;\n`);
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: 1, timeoutMs: 20000, extra: ['-p', String(s.trunkPort), '-inf', csv] });

@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const MARKER = 'SECRET-MARKER-7f3a';
 const STRICT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'], maxCallsPerMinute: 60 };
@@ -66,7 +67,7 @@ function placeCall(account, body) {
 
 // A phone behind the trunk answers `calls` calls and waits for switchboard's BYE.
 function trunkPhone(calls = 1) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
+  const dir = tempDir('sb-trunk-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${Array.from({ length: calls }, () => `${rtp.address().port};;`).join('\n')}\n`);
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls, timeoutMs: 20000, extra: ['-p', String(trunkPort), '-inf', csv] });

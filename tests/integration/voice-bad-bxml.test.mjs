@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -47,7 +48,7 @@ after(async () => { await sb?.stop(); sb?.cleanup(); app?.close(); rtp?.close();
 const appUrl = () => `http://127.0.0.1:${app.address().port}`;
 
 function trunkPhone(calls) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
+  const dir = tempDir('sb-trunk-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${Array.from({ length: calls }, () => `${rtp.address().port};;`).join('\n')}\n`);
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', calls, timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });

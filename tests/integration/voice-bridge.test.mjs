@@ -13,6 +13,7 @@ import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mj
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { Bxml } from 'bandwidth-sdk';
+import { tempDir } from '../support/tempdir.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -62,7 +63,7 @@ function hangUp(account, callId) {
 async function trunkPhones(count) {
   const phones = [];
   for (let i = 0; i < count; i++) phones.push(await phoneMedia());
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-bridge-'));
+  const dir = tempDir('sb-bridge-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};;`).join('\n')}\n`);
   const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: count, timeoutMs: 40000, extra: ['-p', String(trunkPort), '-inf', csv] });

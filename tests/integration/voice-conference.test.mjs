@@ -17,6 +17,7 @@ import { startFakeJanus } from '../support/fake-janus.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { createRequire } from 'node:module';
+import { tempDir } from '../support/tempdir.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, maxConcurrentCalls: 20, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -52,7 +53,7 @@ before(async () => {
       janusUrl: janus.url, conferenceMaxMembers: 3, conferenceMaxPerAccount: 2, accounts: [ACCOUNT, OTHER] },
   });
   for (let i = 0; i < CALLS; i++) phones.push(await phoneMedia());
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-conf-'));
+  const dir = tempDir('sb-conf-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phones.map((p) => `${p.port};;`).join('\n')}\n`);
   uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: CALLS, timeoutMs: 90000, extra: ['-p', String(trunkPort), '-inf', csv] });

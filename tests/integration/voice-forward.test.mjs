@@ -12,6 +12,7 @@ import { startSwitchboard, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { Bxml } from 'bandwidth-sdk';
+import { tempDir } from '../support/tempdir.mjs';
 
 const NUMBER = '+15550100';
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -55,7 +56,7 @@ after(async () => {
 // The phone behind the trunk that the call is forwarded to; `role` as in uas_answer_inf.xml.
 async function forwardedPhone(role = '') {
   const phone = await phoneMedia();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-forward-'));
+  const dir = tempDir('sb-forward-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phone.port};${role};\n`);
   const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: 1, timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });
@@ -157,7 +158,7 @@ test('<Forward> to a phone that does not answer in callTimeout: the call ends wi
 // message trace gives the test the INVITE exactly as it arrived.
 async function headerPhone(scenario) {
   const phone = await phoneMedia();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-forward-hdr-'));
+  const dir = tempDir('sb-forward-hdr-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phone.port};;\n`);
   const trace = path.join(dir, 'messages.log');

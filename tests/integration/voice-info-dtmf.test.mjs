@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -60,7 +61,7 @@ async function stop(sb) {
 
 // The phone behind the trunk runs `scenario`; its RTP is `media`'s socket.
 function infoPhone(trunkPort, media, scenario) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-info-'));
+  const dir = tempDir('sb-info-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${media.port};\n`);
   return sipp({ target: '', scenario, timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });

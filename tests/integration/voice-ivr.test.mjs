@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -70,7 +71,7 @@ async function openPhone() {
 }
 
 function trunkPhone(media) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-ivr-'));
+  const dir = tempDir('sb-ivr-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${media.port};;\n`);
   const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', timeoutMs: 30000, extra: ['-p', String(trunkPort), '-inf', csv] });

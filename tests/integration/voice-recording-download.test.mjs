@@ -12,6 +12,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync, openSync, writeSync, ftruncateSync, closeSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { startSwitchboard, call } from '../support/server.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const A = { id: '9900000', username: 'test-user', password: 'test-password-1' };
 const AUTH = `Basic ${Buffer.from(`${A.username}:${A.password}`).toString('base64')}`;
@@ -57,7 +58,7 @@ let big;
 let small;
 let dataDir;
 before(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sb-dl-'));
+  dataDir = tempDir('sb-dl-');
   big = seed(dataDir, BIG, MARKS);
   small = seed(dataDir, SMALL, [1000]);
   // The recordings API comes with the voice API, which needs SIP (nothing is dialled here).

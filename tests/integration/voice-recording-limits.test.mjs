@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const A = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, maxConcurrentCalls: 20, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -67,7 +68,7 @@ async function placeCalls(sb, n) {
   const media = [];
   for (let i = 0; i < n; i++) media.push(await phoneMedia());
   phones.push(...media);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-recl-'));
+  const dir = tempDir('sb-recl-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${media.map((p) => `${p.port};;`).join('\n')}\n`);
   const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: n, timeoutMs: 40000, extra: ['-p', String(trunkPort), '-inf', csv] });

@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const A = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -83,7 +84,7 @@ async function stopClean(sb, cleanup = true) {
 async function phoneCall(sb, account, { stream = true, sippTimeoutMs = 30000 } = {}) {
   const phone = await phoneMedia();
   phones.push(phone);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-rec-'));
+  const dir = tempDir('sb-rec-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${phone.port};;\n`);
   const uas = sipp({ target: '', scenario: 'uas_answer_inf.xml', calls: 1, timeoutMs: sippTimeoutMs, extra: ['-p', String(trunkPort), '-inf', csv] });
@@ -367,7 +368,7 @@ test('bad recording attributes end the call with a disconnect callback saying wh
 });
 
 test('a server stopped mid-recording exits cleanly; after a restart the recording is listed as partial and plays', async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sb-rec-data-'));
+  const dataDir = tempDir('sb-rec-data-');
   const sb = await start({}, dataDir);
   reply = (p) => (p === '/answer' ? '<Response><StartRecording/><Pause duration="60"/></Response>' : '');
   // No BYE comes when the server stops: this phone gives up after 8 s.

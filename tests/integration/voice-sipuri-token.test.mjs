@@ -16,6 +16,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { startSwitchboard, call, ACCOUNT, OTHER_ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until, createParticipant, createSession, addToSession } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const MAIN = { ...ACCOUNT, allowedDestinations: ['\\+1555\\d{7}', 'sip:.*'], maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
 const OTHER = { ...OTHER_ACCOUNT, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -49,7 +50,7 @@ before(async () => {
   sb = await startSwitchboard({
     config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45400, rtpPortMax: 45599, accounts: [MAIN, OTHER] },
   });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-'));
+  const dir = tempDir('sb-trunk-');
   const csv = path.join(dir, 'ports.csv');
   messageFile = path.join(dir, 'messages.log');
   writeFileSync(csv, `SEQUENTIAL\n${Array.from({ length: CALLS + 2 }, () => `${rtp.address().port};;`).join('\n')}\n`);

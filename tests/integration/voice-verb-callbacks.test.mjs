@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { tempDir } from '../support/tempdir.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -68,7 +69,7 @@ const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).to
 const to = (p, callId) => requests.filter((r) => r.path === p && r.event.callId === callId);
 
 function trunkPhone(media) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-vcb-'));
+  const dir = tempDir('sb-vcb-');
   const csv = path.join(dir, 'ports.csv');
   writeFileSync(csv, `SEQUENTIAL\n${media.port};;\n`);
   return sipp({ target: '', scenario: 'uas_answer_inf.xml', timeoutMs: 40000, extra: ['-p', String(trunkPort), '-inf', csv] });

@@ -20,10 +20,23 @@ using namespace sb::voice;
 namespace fs = std::filesystem;
 
 namespace {
+// The folders tempDir() made, removed when the test binary exits.
+struct MadeDirs {
+    std::vector<fs::path> dirs;
+    MadeDirs() = default;
+    MadeDirs(const MadeDirs&) = delete;
+    MadeDirs& operator=(const MadeDirs&) = delete;
+    ~MadeDirs() {
+        std::error_code ignored;
+        for (const auto& d : dirs) fs::remove_all(d, ignored);
+    }
+};
 fs::path tempDir() {
+    static MadeDirs made;
     auto dir = fs::temp_directory_path() /
                ("sb-recr-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     fs::create_directories(dir);
+    made.dirs.push_back(dir);
     return dir;
 }
 constexpr std::uint64_t kHour = 3600ull * 16000 + 1024;  // a one-hour mono recording's cap
