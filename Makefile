@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat js wasm browser netns-up netns-down bench format check-format check-layers check-sizes clean build-fuzz fuzz fuzz-smoke tidy
+        compat js wasm install browser netns-up netns-down bench format check-format check-layers check-sizes clean build-fuzz fuzz fuzz-smoke tidy
 SBNET := scripts/netns.sh
 
 demo: deps-test build wasm
@@ -32,6 +32,14 @@ build: $(BUILD)/build.ninja
 # The browser SDK: C++ core + browser adapters compiled by Debian's Emscripten into web/dist/.
 wasm:
 	wasm/build.sh
+
+# A server install (docs/deploy.md): `make build wasm`, then `sudo make install`. It installs what
+# those built and builds nothing itself (as root it would leave root-owned files in the tree).
+# DESTDIR=DIR puts the tree under DIR instead of / (packages, tests/integration/install.test.mjs).
+PREFIX ?= /usr/local
+install:
+	@[ -f $(BUILD)/build.ninja ] || { echo "$(BUILD)/ has no build: run make build wasm first" >&2; exit 1; }
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
