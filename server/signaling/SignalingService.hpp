@@ -15,6 +15,7 @@ namespace sb::signaling {
 
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                                        const std::shared_ptr<media::MediaOrchestrator>& media,
-                                       SessionLimits limits = {});
+                                       SessionLimits limits = {},
+                                       std::shared_ptr<const auth::TurnCredentials> turn = {});
 
 }  // namespace sb::signaling
