@@ -1,7 +1,7 @@
 // TURN REST API credentials (server/auth/TurnCredentials): the values coturn recomputes with
 // use-auth-secret. The expected passwords were computed outside this code:
-//   printf %s '1700003600:part-42' | openssl dgst -sha1 -hmac 'a-turn-secret-of-32-characters!!' \
-//     -binary | base64
+//   printf %s '1700003600:part-42' |
+//     openssl dgst -sha1 -hmac 'a-turn-secret-of-32-characters!!' -binary | base64
 // and RFC 2202 §3 test case 2 (HMAC-SHA1, key "Jefe"), its hex digest converted to base64.
 #include <catch2/catch.hpp>
 
