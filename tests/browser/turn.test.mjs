@@ -69,6 +69,20 @@ test('with iceTransportPolicy "relay" and no iceServers, media flows through cot
   await pb.close();
 });
 
+test('the stock SDK ignores the added iceServers and still hears and is heard', async () => {
+  const s = await stack.session();
+  const a = await stack.participant(s);
+  const b = await stack.participant(s);
+  const pa = await stack.device(a.token, { sdk: 'stock' });
+  const pb = await stack.device(b.token, { sdk: 'switchboard', options: { iceTransportPolicy: 'relay' } });
+  await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'stock'));
+  await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'relayed'));
+  await stack.hears(pb, a.id);
+  await stack.hears(pa, b.id);
+  await pa.close();
+  await pb.close();
+});
+
 test('a coturn with another secret: the SDK reports the refused credentials, publish does not hang', async () => {
   await coturn.stop();
   coturn = await startCoturn({ config: { turn: { ...turn, secret: 'another-secret-that-coturn-has' } } });
