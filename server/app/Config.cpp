@@ -46,7 +46,8 @@ T get(const json& j, const std::string& key) {
     }
 }
 
-void validate(const Config& c) {
+// Also fills what defaults from other keys (turn.urls from the address).
+void validate(Config& c) {
     base::LogLevel lvl;
     if (!base::parseLogLevel(c.logLevel, lvl))
         bad("logLevel", "must be debug, info, warn, error or off");

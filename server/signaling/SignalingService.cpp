@@ -15,7 +15,7 @@ bool isDevicePath(const std::string& path) {
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                                        const std::shared_ptr<media::MediaOrchestrator>& media,
                                        SessionLimits limits,
-                                       std::shared_ptr<const auth::TurnCredentials> turn) {
+                                       const std::shared_ptr<const auth::TurnCredentials>& turn) {
     return [&gate, media, limits, turn](const net::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
