@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "server/app/TurnConfig.hpp"
 #include "server/auth/Account.hpp"
 
 namespace sb::app {
@@ -128,6 +129,8 @@ struct Config {
     std::size_t sipInfoMaxBodyBytes = 256;  // a longer INFO body gets 413
     unsigned sipInfoPerSecond =
         20;  // INFO requests per call per second; more: 503; 0: INFO refused
+    // TURN (issue 11): the coturn devices may relay media through; unset: no TURN.
+    std::optional<TurnConfig> turn;
 };
 
 // Throws std::runtime_error naming the offending key or flag.
