@@ -170,6 +170,24 @@ describe('protocol versions and ciphers', () => {
     assert.match(r.error.message, /handshake failure|no shared cipher/i);
   });
 
+  test('a session ticket resumes a session: the next handshake is an abbreviated one', async () => {
+    for (const version of ['TLSv1.3', 'TLSv1.2']) {
+      const ticket = await new Promise((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: sb.port, servername: 'localhost', ca, minVersion: version, maxVersion: version });
+        s.once('session', (session) => { s.end(); resolve(session); });
+        s.on('error', reject);
+      });
+      const reused = await new Promise((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: sb.port, servername: 'localhost', ca, minVersion: version, maxVersion: version, session: ticket }, () => {
+          resolve(s.isSessionReused());
+          s.end();
+        });
+        s.on('error', reject);
+      });
+      assert.equal(reused, true, version);
+    }
+  });
+
   test('TLS 1.1 and 1.0 are refused by the server', async () => {
     // The client's own floor is lowered (with it, node does connect to an `openssl s_server
     // -tls1_1`), so the refusal is the server's: its protocol_version alert (RFC 8446 §6.2).
