@@ -1,0 +1,31 @@
+#pragma once
+// `icecandidateerror` events (W3C WebRTC §4.8.2) as log lines the application sees: a TURN server
+// that refuses the credential (error 401, RFC 8656 §7.2 and RFC 8489 §9.2) or does not answer
+// (701) otherwise fails silently, and with iceTransportPolicy "relay" no media can flow at all.
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "wasm/core/Ports.hpp"
+
+namespace sb::sdk {
+
+// A handler that logs each (server, error code) once at warn level: the browser reports the
+// same failure again for every local address and every ICE restart.
+inline Fn<void(const std::string&, int, const std::string&)> iceErrorLogger(
+    const LogFn& log, const std::string& connection) {
+    auto seen = std::make_shared<std::set<std::string>>();
+    return [log, connection, seen](const std::string& url, int code, const std::string& text) {
+        constexpr std::size_t kMaxRemembered = 32;
+        if (!log || seen->size() >= kMaxRemembered ||
+            !seen->insert(url + " " + decimal(code)).second)
+            return;
+        std::string message = connection + " connection: ICE server " + url + " failed (" +
+                              decimal(code) + (text.empty() ? "" : " " + text) + ")";
+        if (code == 401) message += ": the TURN server refused the credentials";
+        log(LogLevel::Warn, message);
+    };
+}
+
+}  // namespace sb::sdk
