@@ -2,11 +2,12 @@
 // namespace) Janus, coturn and switchboard serving HTTPS/WSS on the server's address; on the laptop
 // Chromium trusting a test CA. Helpers create participants through the REST API (over HTTPS with
 // the same CA) and open devices that run our SDK in a page loaded from the server.
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { launchJanus } from '../../scripts/janus.mjs';
+import { freePort, janusInfo, launchJanus } from '../../scripts/janus.mjs';
 import { root, until } from '../support/browser.mjs';
 import { ACCOUNT, basicAuth, binary, startSwitchboard } from '../support/server.mjs';
 import { tempDir } from '../support/tempdir.mjs';
@@ -58,19 +59,16 @@ export async function startTwoHostStack({ turn = true, logLevel = process.env.SB
     stack.stoppers = [];
   };
   try {
-    const janus = await launchJanus({
-      wsIp: '127.0.0.1', iceEnforceList: TWOHOST.serverIf, localIp: TWOHOST.serverAddr, rtpPortRange: MEDIA_PORTS,
-    });
+    const janus = await startServerJanus(have, work);
     stack.janus = janus;
     stack.stoppers.push(() => janus.stop());
 
     const secret = 'twohost-turn-secret-' + Math.random().toString(36).slice(2);
     const config = {
-      janusUrl: janus.wsUrl, janusAdminKey: janus.adminKey, logLevel,
+      janusUrl: janus.wsUrl, logLevel, ...janus.switchboardConfig,
       webRoot: makeWebRoot(path.join(work, 'www')),
     };
     if (have.tls) config.tls = { certFile: ca.cert, keyFile: ca.key };
-    if (have.nat) Object.assign(config, { publicAddress: TWOHOST.serverAddr, mediaPorts: MEDIA_PORTS });
     if (turn && have.turn) {
       config.turn = {
         secret, listen: `${TWOHOST.serverAddr}:${TURN_PORT}`, relayPorts: RELAY_PORTS, credentialLifetimeSeconds: 600,
@@ -157,6 +155,47 @@ export async function startTwoHostStack({ turn = true, logLevel = process.env.SB
 
   stack.stop = stop;
   return stack;
+}
+
+// Janus on the server, answering switchboard on 127.0.0.1, gathering only on the server's veth,
+// RTP in MEDIA_PORTS. With publicAddress/mediaPorts in the tree, it runs as production runs it:
+// its configs written by `switchboard --write-configs DIR` from switchboard's own config, then
+// `janus -C DIR/janus.jcfg -F DIR`. Otherwise from the templates by scripts/janus.mjs.
+async function startServerJanus(have, work) {
+  const wsPort = await freePort('127.0.0.1');
+  if (!have.nat) {
+    const j = await launchJanus({
+      wsIp: '127.0.0.1', wsPort, iceEnforceList: TWOHOST.serverIf, localIp: TWOHOST.serverAddr, rtpPortRange: MEDIA_PORTS,
+    });
+    return Object.assign(j, { switchboardConfig: { janusAdminKey: j.adminKey } });
+  }
+  const dir = path.join(work, 'janus');
+  mkdirSync(dir, { recursive: true });
+  const switchboardConfig = {
+    publicAddress: TWOHOST.serverAddr, mediaPorts: MEDIA_PORTS, mediaInterfaces: [TWOHOST.serverIf],
+    janusAdminKeyFile: path.join(dir, 'admin_key'),
+  };
+  const cfgFile = path.join(work, 'write-configs.json');
+  writeFileSync(cfgFile, JSON.stringify({ janusUrl: `ws://127.0.0.1:${wsPort}`, ...switchboardConfig }));
+  execFileSync(binary, ['--config', cfgFile, '--write-configs', dir], { stdio: 'pipe' });
+  const log = path.join(dir, 'janus.log');
+  // Its working directory is its own folder: a core dump lands there, not in the tree.
+  const proc = spawn('janus', ['-C', path.join(dir, 'janus.jcfg'), '-F', dir, '-o', '-L', log, '-N'], { cwd: dir, stdio: 'ignore' });
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  const wsUrl = `ws://127.0.0.1:${wsPort}`;
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  try {
+    await until(() => proc.exitCode === null && janusInfo(wsUrl, 1000), { timeout: 15000, what: `janus on ${wsUrl}` });
+  } catch (e) {
+    await stop();
+    throw new Error(`${e.message}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : ''}`);
+  }
+  return { wsUrl, dir, logs: () => readFileSync(log, 'utf8'), stop, switchboardConfig };
 }
 
 async function startTurn(config) {
