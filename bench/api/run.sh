@@ -147,7 +147,8 @@ start_switchboard() {  # name store -> SB_PID, SB_PORT, SB_DIR
   "threads": 2,
   "logLevel": "warn",
   "requestLog": false,
-  "rateLimitPerSecond": 0
+  "rateLimitPerSecond": 0,
+  "adminHttp": "127.0.0.1:0"
 }
 EOF
   : >"$SB_DIR/stdout"  # exists before the poll below reads it, however late the child starts

@@ -80,7 +80,7 @@ const sbBefore = rssKb(sb.proc.pid);
 const sbResults = await connectAll(urls, true);
 await new Promise((r) => setTimeout(r, 500));
 const sbSummary = summarize('switchboard /v3/ (verify token, setMediaPreferences, ping)', sbResults, sb.proc.pid, sbBefore);
-const metrics = await (await fetch(`${sb.base}/metrics`)).text();
+const metrics = await (await fetch(`${sb.adminBase}/metrics`)).text();
 const devicesGauge = Number(/^switchboard_devices (\S+)/m.exec(metrics)?.[1]);
 for (const r of sbResults) r.ws?.terminate();
 await sb.stop();

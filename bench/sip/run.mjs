@@ -130,7 +130,7 @@ const watchdog = setTimeout(async () => { console.error(`bench/sip: over its tim
 watchdog.unref();
 
 async function metric(name) {
-  const text = await (await fetch(`${sb.base}/metrics`)).text();
+  const text = await (await fetch(`${sb.adminBase}/metrics`)).text();
   return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1]);
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "server/app/ConfigJson.hpp"
 #include "server/base/Log.hpp"
 #include "server/bridge/AddressList.hpp"
 
@@ -14,37 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-[[noreturn]] void bad(const std::string& key, const std::string& why) {
-    throw std::runtime_error("config: " + key + ": " + why);
-}
-
-void parseHostPort(const std::string& text, Config& c, const std::string& key) {
-    auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0)
-        bad(key, "expected ADDRESS:PORT, got \"" + text + "\"");
-    std::string host = text.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    int port = -1;
-    try {
-        std::size_t used = 0;
-        port = std::stoi(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1) port = -1;
-    } catch (const std::exception&) {
-    }
-    if (port < 0 || port > 65535) bad(key, "port must be 0..65535 in \"" + text + "\"");
-    c.httpAddress = host;
-    c.httpPort = static_cast<std::uint16_t>(port);
-}
-
-template <typename T>
-T get(const json& j, const std::string& key) {
-    try {
-        return j.get<T>();
-    } catch (const json::exception&) {
-        bad(key, "wrong type (" + std::string(j.type_name()) + ")");
-    }
-}
+using config_json::bad;
+using config_json::get;
 
 void validate(const Config& c) {
     base::LogLevel lvl;
@@ -138,8 +110,18 @@ Config loadConfigFile(const std::string& path, Config c) {
         const std::string& k = it.key();
         const json& v = it.value();
         if (k == "http")
-            parseHostPort(get<std::string>(v, k), c, k);
-        else if (k == "dataDir")
+            config_json::setHttp(get<std::string>(v, k), c, k);
+        else if (k == "tls")
+            c.tls = config_json::parseTls(v);
+        else if (k == "adminHttp") {
+            std::string text = v.is_null() ? std::string() : get<std::string>(v, k);
+            if (text.empty())
+                c.adminHttp.reset();
+            else {
+                parseHostPort(text, k);  // only to check it
+                c.adminHttp = text;
+            }
+        } else if (k == "dataDir")
             c.dataDir = get<std::string>(v, k);
         else if (k == "store")
             c.store = get<std::string>(v, k);
@@ -361,7 +343,7 @@ Config parseCommandLine(int argc, char** argv, bool& helpRequested) {
         else if (a == "--config")
             value();
         else if (a == "--http")
-            parseHostPort(value(), c, "--http");
+            config_json::setHttp(value(), c, "--http");
         else if (a == "--data-dir")
             c.dataDir = value();
         else if (a == "--store")

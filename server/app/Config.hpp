@@ -21,9 +21,25 @@ struct VoiceNumber {
     std::optional<std::string> disconnectUrl;
 };
 
+// HTTPS and WSS on the http listener (docs/security.md "TLS").
+struct TlsConfig {
+    std::string certFile;  // PEM chain: the certificate, then the intermediates
+    std::string keyFile;   // PEM private key, unencrypted
+    // "ADDRESS:PORT" of a plain-HTTP listener answering every request with 308 to https://.
+    std::optional<std::string> redirectHttp;
+};
+
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
 struct Config {
     std::string httpAddress = "127.0.0.1";
     std::uint16_t httpPort = 8080;
+    std::optional<TlsConfig> tls;  // unset: plain HTTP and WS
+    // The admin listener (/metrics, /healthz), plain HTTP; unset ("" or null in the file): none.
+    std::optional<std::string> adminHttp = std::string("127.0.0.1:9090");
     std::string dataDir = "var";
     std::string store = "sqlite";  // "sqlite" | "memory"
     // sqlite store: keep everything in memory too and journal changes (fast); false: SQLite only.
@@ -129,6 +145,9 @@ struct Config {
     unsigned sipInfoPerSecond =
         20;  // INFO requests per call per second; more: 503; 0: INFO refused
 };
+
+// "ADDRESS:PORT" ("[::1]:80" for IPv6); throws std::runtime_error naming `key` when malformed.
+HostPort parseHostPort(const std::string& text, const std::string& key);
 
 // Throws std::runtime_error naming the offending key or flag.
 Config loadConfigFile(const std::string& path, Config base = {});

@@ -50,6 +50,7 @@ net::HttpServerOptions httpOptions(const Config& c) {
     opts.maxConnectionsPerAddress = c.maxConnectionsPerAddress;
     opts.wsLimits.maxFrameBytes = c.maxWebSocketMessageBytes;
     opts.wsLimits.maxQueuedBytes = c.maxWebSocketQueueBytes;
+    if (c.tls) opts.tls = net::TlsFiles{c.tls->certFile, c.tls->keyFile};
     return opts;
 }
 

@@ -45,7 +45,8 @@ struct VoiceParts {
           outbound(outboundPolicy(c)),
           callbacks(http.executor(), callbackOptions(c, outbound)),
           executor(http.executor()),
-          publicBaseUrl("http://" + c.httpAddress + ":" + std::to_string(http.port())),
+          publicBaseUrl(std::string(c.tls ? "https://" : "http://") + c.httpAddress + ":" +
+                        std::to_string(http.port())),
           recordingWriter(std::make_shared<voice::RecordingWriter>(c.recordingQueueFrames)),
           // The bridge reports to `service`, built next: it hears of calls only once started.
           sip(std::make_shared<bridge::SipBridge>(
@@ -99,6 +100,8 @@ struct VoiceParts {
 struct Server::Parts {
     explicit Parts(const Config& c);
     void addGauges();
+    // The admin and redirect listeners, when configured.
+    void listenMore(const Config& c);
     // Deletes what has expired; runs on an HTTP thread every expirySweepSeconds.
     void sweepExpired();
 
@@ -109,9 +112,12 @@ struct Server::Parts {
     base::RateLimiter limiter;
     base::Metrics metrics;
     signaling::DeviceGate gate;
-    net::Router router{api::translateError};  // filled by the constructor, before serving
-    net::HttpServer http;                     // its io_context runs every part below
-    CallControlMembership membership;         // what media reads of call control
+    net::Router router{api::translateError};       // filled by the constructor, before serving
+    net::Router adminRouter{api::translateError};  // adminHttp: /metrics, /healthz
+    net::HttpServer http;                          // its io_context runs every part below
+    std::uint16_t adminPort = 0;                   // 0: no admin listener
+    std::uint16_t redirectPort = 0;                // 0: no HTTP to HTTPS redirect
+    CallControlMembership membership;              // what media reads of call control
     std::shared_ptr<media::MediaOrchestrator> media;
     session::CallControl calls;
     std::unique_ptr<VoiceParts> voice;  // when SIP is configured
@@ -158,6 +164,7 @@ Server::Parts::Parts(const Config& c)
           std::make_shared<media::MediaOrchestrator>(http.executor(), mediaConfig(c), membership)),
       calls(*store, tokens, callControlLimits(c), wallClock,
             std::make_shared<MediaCallObserver>(media)) {
+    listenMore(c);
     media->start();
     if (!c.janusUrl)
         base::log(base::LogLevel::Warn,
@@ -173,7 +180,7 @@ Server::Parts::Parts(const Config& c)
     }
 
     api::addRestApi(router, {calls, authenticator, limiter});
-    ops::addOpsRoutes(router, metrics);
+    ops::addOpsRoutes(router);
     signaling::addSignalingRoutes(router, gate);
     if (demo) demo->addRoutes(router);
     if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
@@ -184,6 +191,33 @@ Server::Parts::Parts(const Config& c)
         http.every(std::chrono::seconds(60),
                    [this] { voice->service.purgeEnded(std::chrono::hours(1)); });
     http.every(std::chrono::seconds(c.expirySweepSeconds), [this] { sweepExpired(); });
+}
+
+void Server::Parts::listenMore(const Config& c) {
+    auto plainOptions = [&c](const std::string& key, const std::string& hostPort) {
+        auto opts = httpOptions(c);
+        opts.tls.reset();
+        auto hp = parseHostPort(hostPort, key);
+        opts.address = hp.host;
+        opts.port = hp.port;
+        return opts;
+    };
+    try {
+        if (c.adminHttp) {
+            ops::addAdminRoutes(adminRouter, metrics);
+            adminPort = http.listen(plainOptions("adminHttp", *c.adminHttp), adminRouter);
+        }
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("adminHttp: ") + e.what());
+    }
+    try {
+        if (c.tls && c.tls->redirectHttp) {
+            auto opts = plainOptions("tls.redirectHttp", *c.tls->redirectHttp);
+            redirectPort = http.redirectToHttps(opts.address, opts.port);
+        }
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("tls.redirectHttp: ") + e.what());
+    }
 }
 
 void Server::Parts::sweepExpired() {
@@ -286,9 +320,20 @@ int Server::run() {
                     parts.voice->sip->sipPort());
         std::fflush(stdout);
     }
+    // Printed before the listening line, which tests and scripts wait for: once they see that
+    // one, these are there too.
+    if (parts.adminPort) {
+        std::printf("switchboard admin on http://%s:%u\n",
+                    parseHostPort(*config_.adminHttp, "adminHttp").host.c_str(), parts.adminPort);
+    }
+    if (parts.redirectPort) {
+        std::printf("switchboard redirecting http://%s:%u to https\n",
+                    parseHostPort(*config_.tls->redirectHttp, "tls.redirectHttp").host.c_str(),
+                    parts.redirectPort);
+    }
     // Tests and scripts wait for this exact line on stdout to learn the bound port.
-    std::printf("switchboard listening on http://%s:%u\n", config_.httpAddress.c_str(),
-                parts.http.port());
+    std::printf("switchboard listening on %s://%s:%u\n", config_.tls ? "https" : "http",
+                config_.httpAddress.c_str(), parts.http.port());
     std::fflush(stdout);
     base::log(base::LogLevel::Info,
               "listening on " + config_.httpAddress + ":" + std::to_string(parts.http.port()) +

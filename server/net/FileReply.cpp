@@ -10,9 +10,10 @@ namespace sb::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-FileReply::FileReply(beast::tcp_stream& stream, Response header,
-                     std::shared_ptr<net::FileBody> file, bool headOnly,
-                     std::chrono::steady_clock::duration chunkTimeout)
+template <class Stream>
+BasicFileReply<Stream>::BasicFileReply(Stream& stream, Response header,
+                                       std::shared_ptr<net::FileBody> file, bool headOnly,
+                                       std::chrono::steady_clock::duration chunkTimeout)
     : stream_(stream),
       response_(std::move(header)),
       serializer_(response_),
@@ -25,21 +26,25 @@ FileReply::FileReply(beast::tcp_stream& stream, Response header,
     response_.body().more = !headOnly_ && file_->length > 0;
 }
 
-void FileReply::start(Done done) {
+template <class Stream>
+void BasicFileReply<Stream>::start(Done done) {
     done_ = std::move(done);
-    stream_.expires_after(timeout_);
-    http::async_write_header(
-        stream_, serializer_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    http::async_write_header(stream_, serializer_,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                 self->onHeader(ec);
+                             });
 }
 
-void FileReply::onHeader(beast::error_code ec) {
+template <class Stream>
+void BasicFileReply<Stream>::onHeader(beast::error_code ec) {
     if (ec || headOnly_ || file_->length == 0) return finish(ec);
     chunk_.resize(kChunkBytes);
     nextChunk();
 }
 
-void FileReply::nextChunk() {
+template <class Stream>
+void BasicFileReply<Stream>::nextChunk() {
     auto want =
         static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, file_->length - sent_));
     ssize_t n;
@@ -54,13 +59,14 @@ void FileReply::nextChunk() {
     response_.body().data = chunk_.data();
     response_.body().size = static_cast<std::size_t>(n);
     response_.body().more = sent_ < file_->length;
-    stream_.expires_after(timeout_);
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
     http::async_write(
         stream_, serializer_,
-        [self = shared_from_this()](beast::error_code e, std::size_t) { self->onChunk(e); });
+        [self = this->shared_from_this()](beast::error_code e, std::size_t) { self->onChunk(e); });
 }
 
-void FileReply::onChunk(beast::error_code ec) {
+template <class Stream>
+void BasicFileReply<Stream>::onChunk(beast::error_code ec) {
     if (ec == http::error::need_buffer)
         ec = {};  // the chunk was taken: the serializer wants the next
     if (ec) return finish(ec);
@@ -68,9 +74,13 @@ void FileReply::onChunk(beast::error_code ec) {
     nextChunk();
 }
 
-void FileReply::finish(beast::error_code ec) {
+template <class Stream>
+void BasicFileReply<Stream>::finish(beast::error_code ec) {
     file_.reset();  // the descriptor closes now, not when the session goes
     if (auto done = std::move(done_)) done(ec);
 }
+
+template class BasicFileReply<PlainStream>;
+template class BasicFileReply<TlsStream>;
 
 }  // namespace sb::net

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/base/Metrics.hpp"
@@ -14,6 +15,11 @@
 #include "server/net/WebSocket.hpp"
 
 namespace sb::net {
+
+struct TlsFiles {
+    std::string certFile;  // PEM: the certificate, then the intermediates (fullchain.pem)
+    std::string keyFile;   // PEM: the private key, unencrypted
+};
 
 struct HttpServerOptions {
     std::string address = "127.0.0.1";
@@ -37,6 +43,10 @@ struct HttpServerOptions {
     // with true (with false: a 500). Unset: handlers block until their writes are durable.
     std::function<void(std::uint64_t journalSeq, std::function<void(bool durable)> done)>
         awaitDurable;
+    // Set: HTTPS and WSS only (docs/security.md "TLS"), the files read again on SIGHUP.
+    std::optional<TlsFiles> tls;
+    // Not 0: a redirect listener; every request is answered with 308 to https:// on this port.
+    std::uint16_t redirectToHttpsPort = 0;
 };
 
 class HttpServer {
@@ -48,11 +58,18 @@ class HttpServer {
 
     // The bound port (useful with port 0).
     std::uint16_t port() const;
+    // Another listener served by the same threads, with its own router and options (threads,
+    // awaitDurable and upgrade of `options` aside: those are the main listener's; no upgrades).
+    // Before run() only. Returns the bound port; throws std::runtime_error if it cannot bind.
+    std::uint16_t listen(const HttpServerOptions& options, const net::Router& router);
+    // A plain-HTTP listener answering every request with 308 to https:// on the main listener's
+    // port, without reading bodies. Before run() only. Returns the bound port.
+    std::uint16_t redirectToHttps(const std::string& address, std::uint16_t port);
     boost::asio::any_io_executor executor() const;
     // Runs `task` on the server's loop every `period`, until shutdown.
     void every(std::chrono::seconds period, const std::function<void()>& task);
-    // Serves until SIGINT/SIGTERM or stop(); then closes the listener and lets in-flight requests
-    // finish (bounded by `drain`) before returning.
+    // Serves until SIGINT/SIGTERM or stop(); then closes the listeners and lets in-flight
+    // requests finish (bounded by `drain`) before returning. SIGHUP reloads the TLS certificate.
     void run(std::chrono::seconds drain = std::chrono::seconds(5));
     void stop();
 

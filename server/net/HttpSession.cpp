@@ -2,11 +2,13 @@
 
 #include <atomic>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "server/base/Log.hpp"
 #include "server/net/ApiRequest.hpp"
 #include "server/net/FileReply.hpp"
+#include "server/net/HttpsRedirect.hpp"
 #include "server/net/WebSocketSession.hpp"
 #include "server/state/CommitScope.hpp"
 
@@ -31,43 +33,84 @@ std::string nextRequestId() {
     return prefix + buf;
 }
 
+// What a WebSocket keeps of the HTTP connection it came from, until it closes.
+struct Held {
+    std::shared_ptr<ConcurrencyLimit::Slot> slot;
+    std::shared_ptr<const void> tls;
+};
+
+// A peer that does not answer our close_notify is dropped after this; it has its reply already.
+constexpr std::chrono::seconds kTlsShutdownTimeout{3};
+
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, SessionShared& shared, Peer peer)
-    : stream_(std::move(socket)), shared_(shared), peer_(std::move(peer)) {}
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream stream, SessionShared& shared, Peer peer)
+    : stream_(std::move(stream)), shared_(shared), peer_(std::move(peer)) {}
 
-void HttpSession::start() {
+template <class Stream>
+void HttpSession<Stream>::start() {
     // Start on the connection's strand (Beast advanced_server idiom). The first request's header
-    // deadline runs from the connection: a client that connects and stays silent holds nothing
-    // for longer than headerTimeout.
-    boost::asio::dispatch(stream_.get_executor(),
-                          beast::bind_front_handler(&HttpSession::readHeader, shared_from_this()));
+    // deadline runs from the connection, and covers the TLS handshake too: a client that connects
+    // and stays silent, or handshakes slowly, holds nothing for longer than headerTimeout.
+    auto deadline = std::chrono::steady_clock::now() + shared_.options.headerTimeout;
+    boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), deadline] {
+        if constexpr (kIsTls<Stream>)
+            self->handshake(deadline);
+        else
+            self->readHeader(deadline);
+    });
+}
+
+template <class Stream>
+void HttpSession<Stream>::handshake(std::chrono::steady_clock::time_point deadline) {
+    if constexpr (kIsTls<Stream>) {
+        beast::get_lowest_layer(stream_).expires_at(deadline);
+        stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                                [self = this->shared_from_this(), deadline](beast::error_code ec) {
+                                    if (ec) {
+                                        // Scanners and plain-HTTP clients: not worth more than
+                                        // debug.
+                                        base::log(base::LogLevel::Debug,
+                                                  "tls handshake from " + self->peer_.address +
+                                                      " failed: " + ec.message());
+                                        return self->closeSocket();
+                                    }
+                                    self->handshaken_ = true;
+                                    self->readHeader(deadline);
+                                });
+    }
 }
 
 // Between requests on a kept-alive connection: wait up to idleTimeout for the next request's
 // first byte; its header then gets headerTimeout from there.
-void HttpSession::awaitRequest() {
-    if (buffer_.size() > 0) return readHeader();
-    stream_.expires_after(shared_.options.idleTimeout);
-    stream_.async_read_some(buffer_.prepare(4096),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                if (ec) return self->close();
-                                self->buffer_.commit(n);
-                                self->readHeader();
-                            });
+template <class Stream>
+void HttpSession<Stream>::awaitRequest() {
+    if (buffer_.size() > 0)
+        return readHeader(std::chrono::steady_clock::now() + shared_.options.headerTimeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.idleTimeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
+                                                       beast::error_code ec, std::size_t n) {
+        if (ec) return self->close();
+        self->buffer_.commit(n);
+        self->readHeader(std::chrono::steady_clock::now() + self->shared_.options.headerTimeout);
+    });
 }
 
-void HttpSession::readHeader() {
+template <class Stream>
+void HttpSession<Stream>::readHeader(std::chrono::steady_clock::time_point deadline) {
     parser_.emplace();
     parser_->body_limit(shared_.options.maxBodyBytes);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.maxHeaderBytes));
-    stream_.expires_after(shared_.options.headerTimeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&HttpSession::onHeader, shared_from_this()));
+    beast::get_lowest_layer(stream_).expires_at(deadline);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&HttpSession::onHeader, this->shared_from_this()));
 }
 
 // True if the read failed; the connection is then answered once and closed, or just closed.
-bool HttpSession::readFailed(beast::error_code ec) {
+template <class Stream>
+bool HttpSession<Stream>::readFailed(beast::error_code ec) {
     if (!ec) return false;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
@@ -86,7 +129,8 @@ bool HttpSession::readFailed(beast::error_code ec) {
     return true;
 }
 
-void HttpSession::onHeader(beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::onHeader(beast::error_code ec, std::size_t) {
     started_ = std::chrono::steady_clock::now();
     try {
         afterHeader(ec);
@@ -96,17 +140,20 @@ void HttpSession::onHeader(beast::error_code ec, std::size_t) {
     }
 }
 
-void HttpSession::afterHeader(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::afterHeader(beast::error_code ec) {
     if (readFailed(ec)) return;
     // RFC 9112 §3: a server that receives a request-target longer than it handles answers 414.
     if (parser_->get().target().size() > shared_.options.maxUriBytes)
         return refuse(net::errors::uriTooLong(shared_.options.maxUriBytes));
-    stream_.expires_after(shared_.options.bodyTimeout);
+    if (shared_.options.redirectToHttpsPort) return redirect();
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.bodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::onRead, shared_from_this()));
+                     beast::bind_front_handler(&HttpSession::onRead, this->shared_from_this()));
 }
 
-void HttpSession::onRead(beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::onRead(beast::error_code ec, std::size_t) {
     if (readFailed(ec)) return;
     ++shared_.inFlight;
     try {
@@ -124,7 +171,8 @@ void HttpSession::onRead(beast::error_code ec, std::size_t) {
     }
 }
 
-void HttpSession::handle() {
+template <class Stream>
+void HttpSession<Stream>::handle() {
     const Request& req = parser_->get();
     net::HttpRequest in;
     in.requestId = nextRequestId();
@@ -145,9 +193,9 @@ void HttpSession::handle() {
                     base::log(base::LogLevel::Info,
                               "req=" + in.requestId + " GET " + in.path + " 101 websocket");
                 --shared_.inFlight;
-                auto ws = std::make_shared<WebSocketSession>(std::move(stream_), decision.handler,
-                                                             shared_.options.wsLimits,
-                                                             std::move(peer_.slot));
+                auto ws = std::make_shared<BasicWebSocketSession<Stream>>(
+                    std::move(stream_), decision.handler, shared_.options.wsLimits,
+                    std::make_shared<Held>(Held{std::move(peer_.slot), std::move(peer_.tls)}));
                 ws->accept(parser_->release());
                 return;
             }
@@ -171,7 +219,7 @@ void HttpSession::handle() {
     // between every request that wrote before it started.
     shared_.options.awaitDurable(
         journalSeq,
-        [self = shared_from_this(),
+        [self = this->shared_from_this(),
          routed = std::make_shared<net::RoutedResponse>(std::move(routed)), version = req.version(),
          keepAlive = req.keep_alive(), id = in.requestId](bool durable) {
             boost::asio::post(
@@ -187,7 +235,8 @@ void HttpSession::handle() {
 }
 
 // Answers a request that could not be read or accepted whole, then drops the connection.
-void HttpSession::refuse(const net::HttpError& error) {
+template <class Stream>
+void HttpSession<Stream>::refuse(const net::HttpError& error) {
     ++shared_.inFlight;
     if (started_ == std::chrono::steady_clock::time_point{})
         started_ = std::chrono::steady_clock::now();
@@ -195,8 +244,9 @@ void HttpSession::refuse(const net::HttpError& error) {
     reply(net::errorResponse(error, id), "unmatched", 11, false, id);
 }
 
-void HttpSession::reply(net::HttpResponse response, const std::string& route, unsigned version,
-                        bool keepAlive, const std::string& requestId) {
+template <class Stream>
+void HttpSession<Stream>::reply(net::HttpResponse response, const std::string& route,
+                                unsigned version, bool keepAlive, const std::string& requestId) {
     const Request& req = parser_->get();
     std::string method = parser_->is_header_done() ? std::string(req.method_string()) : "-";
     std::string target = parser_->is_header_done() ? std::string(req.target()) : "-";
@@ -226,26 +276,28 @@ void HttpSession::reply(net::HttpResponse response, const std::string& route, un
     }
 
     if (response.file) {  // a download: streamed from the file, one chunk at a time (FileReply)
-        FileReply::Response header(static_cast<http::status>(response.status), version);
+        typename BasicFileReply<Stream>::Response header(static_cast<http::status>(response.status),
+                                                         version);
         for (const auto& field : *response_) header.set(field.name_string(), field.value());
         header.keep_alive(keepAlive);
         response_.reset();
-        auto sender =
-            std::make_shared<FileReply>(stream_, std::move(header), std::move(response.file), head,
-                                        shared_.options.bodyTimeout);
-        sender->start([self = shared_from_this(), keepAlive](beast::error_code ec) {
+        auto sender = std::make_shared<BasicFileReply<Stream>>(stream_, std::move(header),
+                                                               std::move(response.file), head,
+                                                               shared_.options.bodyTimeout);
+        sender->start([self = this->shared_from_this(), keepAlive](beast::error_code ec) {
             self->onWrite(keepAlive, ec, 0);
         });
         return;
     }
-    stream_.expires_after(
-        shared_.options.bodyTimeout);  // a reader too slow to take the reply is dropped
+    // A reader too slow to take the reply is dropped.
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.bodyTimeout);
     http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&HttpSession::onWrite, shared_from_this(),
+                      beast::bind_front_handler(&HttpSession::onWrite, this->shared_from_this(),
                                                 keepAlive && response.status != 413));
 }
 
-void HttpSession::onWrite(bool keepAlive, beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::onWrite(bool keepAlive, beast::error_code ec, std::size_t) {
     response_.reset();
     --shared_.inFlight;
     if (ec) return close();
@@ -253,10 +305,55 @@ void HttpSession::onWrite(bool keepAlive, beast::error_code ec, std::size_t) {
     awaitRequest();
 }
 
-void HttpSession::close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+template <class Stream>
+void HttpSession<Stream>::close() {
+    if constexpr (kIsTls<Stream>) {
+        // RFC 8446 §6.1: close_notify tells the client the data ended here and was not cut.
+        if (handshaken_ && !shuttingDown_) {
+            shuttingDown_ = true;
+            beast::get_lowest_layer(stream_).expires_after(kTlsShutdownTimeout);
+            stream_.async_shutdown(
+                [self = this->shared_from_this()](beast::error_code) { self->closeSocket(); });
+            return;
+        }
+    }
+    closeSocket();
 }
+
+template <class Stream>
+void HttpSession<Stream>::closeSocket() {
+    beast::error_code ec;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+}
+
+// Answers with 308 (RFC 9110 §15.4.9: the method and body are kept) to the same host and target
+// on the HTTPS port, without reading the body, and closes the connection.
+template <class Stream>
+void HttpSession<Stream>::redirect() {
+    const Request& req = parser_->get();
+    ++shared_.inFlight;
+    std::string id = nextRequestId();
+    auto host = req[http::field::host];
+    auto target = req.target();
+    auto location = httpsLocation(std::string_view(host.data(), host.size()),
+                                  shared_.options.redirectToHttpsPort,
+                                  std::string_view(target.data(), target.size()));
+    net::HttpResponse response;
+    if (!location) {
+        response = net::errorResponse(
+            net::HttpError(net::ErrorCode::InvalidArgument,
+                           "Use https://: the Host header is missing or not a host name"),
+            id);
+    } else {
+        response = net::HttpResponse::json(308, nlohmann::json{{"location", *location}}.dump());
+        response.headers.emplace_back("Location", *location);
+    }
+    reply(std::move(response), "redirect", req.version(), false, id);
+}
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace sb::net

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "server/base/Log.hpp"
 
@@ -10,15 +11,19 @@ namespace sb::net {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-WebSocketSession::WebSocketSession(beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
-                                   WebSocketLimits limits, std::shared_ptr<void> slot)
+template <class Stream>
+BasicWebSocketSession<Stream>::BasicWebSocketSession(Stream stream,
+                                                     std::shared_ptr<WsHandler> handler,
+                                                     WebSocketLimits limits,
+                                                     std::shared_ptr<void> slot)
     : ws_(std::move(stream)),
       handler_(std::move(handler)),
       limits_(limits),
       slot_(std::move(slot)) {}
 
+template <class Stream>
 template <typename F>
-void WebSocketSession::guarded(const char* where, F&& step) {
+void BasicWebSocketSession<Stream>::guarded(const char* where, F&& step) {
     try {
         step();
     } catch (const std::exception& e) {
@@ -37,32 +42,37 @@ void WebSocketSession::guarded(const char* where, F&& step) {
     }
 }
 
-void WebSocketSession::accept(const beast::http::request<beast::http::string_body>& request) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::accept(
+    const beast::http::request<beast::http::string_body>& request) {
     beast::get_lowest_layer(ws_).expires_never();
     // Idle timeout with protocol-level pings (RFC 6455 §5.5.2) instead of a TCP read deadline.
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "switchboard"); }));
     ws_.read_message_max(limits_.maxFrameBytes);
-    ws_.async_accept(request,
-                     beast::bind_front_handler(&WebSocketSession::onAccept, shared_from_this()));
+    ws_.async_accept(request, beast::bind_front_handler(&BasicWebSocketSession::onAccept,
+                                                        this->shared_from_this()));
 }
 
-void WebSocketSession::onAccept(beast::error_code ec) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::onAccept(beast::error_code ec) {
     if (ec) return finish();
     windowStart_ = std::chrono::steady_clock::now();
     guarded("open", [&] {
-        handler_->onOpen(shared_from_this());
+        handler_->onOpen(this->shared_from_this());
         read();
     });
 }
 
-void WebSocketSession::read() {
-    ws_.async_read(buffer_,
-                   beast::bind_front_handler(&WebSocketSession::onRead, shared_from_this()));
+template <class Stream>
+void BasicWebSocketSession<Stream>::read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&BasicWebSocketSession::onRead,
+                                                      this->shared_from_this()));
 }
 
-void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::onRead(beast::error_code ec, std::size_t) {
     if (ec == websocket::error::message_too_big) {
         buffer_.consume(buffer_.size());
         doClose(websocket::close_code::too_big, "message too big");
@@ -92,9 +102,10 @@ void WebSocketSession::onRead(beast::error_code ec, std::size_t) {
     });
 }
 
-void WebSocketSession::send(std::string text) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::send(std::string text) {
     boost::asio::post(
-        ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+        ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)]() mutable {
             // After close(): the close frame follows what was queued before it, nothing later.
             if (self->closing_ || self->finished_ || self->pendingClose_) return;
             self->queuedBytes_ += text.size();
@@ -110,14 +121,17 @@ void WebSocketSession::send(std::string text) {
         });
 }
 
-void WebSocketSession::write() {
+template <class Stream>
+void BasicWebSocketSession<Stream>::write() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(boost::asio::buffer(queue_.front()),
-                    beast::bind_front_handler(&WebSocketSession::onWrite, shared_from_this()));
+    ws_.async_write(
+        boost::asio::buffer(queue_.front()),
+        beast::bind_front_handler(&BasicWebSocketSession::onWrite, this->shared_from_this()));
 }
 
-void WebSocketSession::onWrite(beast::error_code ec, std::size_t) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::onWrite(beast::error_code ec, std::size_t) {
     writing_ = false;
     if (ec) return finish();
     queuedBytes_ -= queue_.front().size();
@@ -130,9 +144,10 @@ void WebSocketSession::onWrite(beast::error_code ec, std::size_t) {
     }
 }
 
-void WebSocketSession::close(std::uint16_t code, std::string reason) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::close(std::uint16_t code, std::string reason) {
     boost::asio::post(ws_.get_executor(),
-                      [self = shared_from_this(), code, reason = std::move(reason)] {
+                      [self = this->shared_from_this(), code, reason = std::move(reason)] {
                           if (self->closing_ || self->finished_) return;
                           if (self->writing_ || !self->queue_.empty()) {
                               self->pendingClose_ = {code, reason};
@@ -142,14 +157,16 @@ void WebSocketSession::close(std::uint16_t code, std::string reason) {
                       });
 }
 
-void WebSocketSession::doClose(std::uint16_t code, const std::string& reason) {
+template <class Stream>
+void BasicWebSocketSession<Stream>::doClose(std::uint16_t code, const std::string& reason) {
     if (closing_) return;
     closing_ = true;
     websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
-    ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->finish(); });
+    ws_.async_close(cr, [self = this->shared_from_this()](beast::error_code) { self->finish(); });
 }
 
-void WebSocketSession::finish() {
+template <class Stream>
+void BasicWebSocketSession<Stream>::finish() {
     if (finished_) return;
     finished_ = true;
     closing_ = true;
@@ -161,5 +178,8 @@ void WebSocketSession::finish() {
     }
     slot_.reset();
 }
+
+template class BasicWebSocketSession<PlainStream>;
+template class BasicWebSocketSession<TlsStream>;
 
 }  // namespace sb::net

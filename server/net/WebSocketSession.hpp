@@ -2,6 +2,7 @@
 // A server-side WebSocket (RFC 6455) on Beast, after HttpSession saw an accepted upgrade.
 // Owns the read loop, a write queue with one write in flight, and the frame size/rate limits.
 // No exception leaves a completion handler: the handler's failures close the connection with 1011.
+// A template on the transport (Streams.hpp): WS and WSS, compiled for both in the .cpp file.
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -10,16 +11,19 @@
 #include <deque>
 #include <memory>
 
+#include "server/net/Streams.hpp"
 #include "server/net/WebSocket.hpp"
 
 namespace sb::net {
 
-class WebSocketSession : public WsConnection,
-                         public std::enable_shared_from_this<WebSocketSession> {
+template <class Stream>
+class BasicWebSocketSession : public WsConnection,
+                              public std::enable_shared_from_this<BasicWebSocketSession<Stream>> {
   public:
-    // `slot` is the connection-cap slot the HTTP connection held; kept until this one ends.
-    WebSocketSession(boost::beast::tcp_stream stream, std::shared_ptr<WsHandler> handler,
-                     WebSocketLimits limits, std::shared_ptr<void> slot);
+    // `slot` is what the HTTP connection held (its connection-cap slot, its TLS context); kept
+    // until this one ends.
+    BasicWebSocketSession(Stream stream, std::shared_ptr<WsHandler> handler, WebSocketLimits limits,
+                          std::shared_ptr<void> slot);
     void accept(const boost::beast::http::request<boost::beast::http::string_body>& request);
 
     void send(std::string text) override;
@@ -37,7 +41,7 @@ class WebSocketSession : public WsConnection,
     template <typename F>
     void guarded(const char* where, F&& step);
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::websocket::stream<Stream> ws_;
     boost::beast::flat_buffer buffer_;
     std::shared_ptr<WsHandler> handler_;
     WebSocketLimits limits_;
@@ -51,5 +55,7 @@ class WebSocketSession : public WsConnection,
     int framesInWindow_ = 0;
     std::shared_ptr<void> slot_;
 };
+
+using WebSocketSession = BasicWebSocketSession<PlainStream>;
 
 }  // namespace sb::net

@@ -16,7 +16,7 @@ before(async () => {
 after(async () => { await stack?.stop(); });
 
 const metric = async (name) => {
-  const text = await (await fetch(`${stack.sb.base}/metrics`)).text();
+  const text = await (await fetch(`${stack.sb.adminBase}/metrics`)).text();
   return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
 };
 

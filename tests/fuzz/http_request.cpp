@@ -90,7 +90,7 @@ struct Wiring {
         registry.setPolicy("9900000", policy);
         voice = std::make_unique<voice::VoiceService>(registry, placer, callbacks, executor);
         api::addRestApi(router, {calls, authenticator, limiter});
-        ops::addOpsRoutes(router, metrics);
+        ops::addOpsRoutes(router);
         signaling::addSignalingRoutes(router, gate);
         demo = std::make_unique<web::DemoApp>(
             calls, web::DemoConfig{"9900000"}, nullptr,

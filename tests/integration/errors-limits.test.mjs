@@ -122,7 +122,7 @@ describe('X-Request-Id', () => {
     const s = await createSession(sb);
     const responses = [
       await call(`${sb.base}/healthz`, { account: null }),
-      await call(`${sb.base}/metrics`, { account: null }),
+      await call(`${sb.adminBase}/metrics`, { account: null }),
       await call(`${sb.api()}/sessions/${s.id}`),
       await call(`${sb.api()}/sessions/${s.id}/participants`),
       await call(`${sb.api()}/sessions`, { method: 'POST' }),

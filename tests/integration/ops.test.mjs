@@ -1,4 +1,4 @@
-// Operations endpoints: /healthz, /metrics (request counters by route and status, session and
+// Operations endpoints: /healthz, /metrics on the admin listener (request counters by route and status, session and
 // participant gauges), /openapi.json (OpenAPI 3 covering every route), and SIGTERM → exit 0.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +23,14 @@ describe('/healthz', () => {
 });
 
 describe('/metrics', () => {
+  test('is served on the admin listener only: the public listener answers 404', async () => {
+    assert.match(sb.stdout(), /^switchboard admin on http:\/\/127\.0\.0\.1:\d+$/m);
+    assert.equal((await fetch(`${sb.adminBase}/metrics`)).status, 200);
+    assert.equal((await fetch(`${sb.adminBase}/healthz`)).status, 200);
+    const pub = await call(`${sb.base}/metrics`, { account: null });
+    assert.equal(pub.status, 404);
+  });
+
   test('Prometheus text with request counts by route/method/status and the two gauges', async () => {
     // A fresh picture: count what this test does on top of what was there.
     const before = parseMetrics(await scrapeMetrics(sb));
@@ -42,7 +50,7 @@ describe('/metrics', () => {
     await call(`${sb.api()}/sessions`, { method: 'POST', body: { tag: 1 } });      // 400
     await call(`${sb.base}/no/such/path`);                                        // 404 unmatched
 
-    const res = await fetch(`${sb.base}/metrics`);
+    const res = await fetch(`${sb.adminBase}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -108,7 +116,6 @@ describe('/openapi.json', () => {
       [`${P}/sessions/{sessionId}/participants/{participantId}`]: ['put', 'delete'],
       [`${P}/sessions/{sessionId}/participants/{participantId}/subscriptions`]: ['get', 'put'],
       '/healthz': ['get'],
-      '/metrics': ['get'],
       '/openapi.json': ['get'],
     };
     for (const [p, methods] of Object.entries(expected)) {

@@ -105,7 +105,7 @@ test('three calls meet in one conference: events in order with Bandwidth\'s fiel
   assert.equal(confEvents(start, confId)[0].eventType, 'conferenceCreated');
   // Each member hears the other two: six forwards, made although Janus did not know each feed at
   // first (the orchestrator asks again), and no forward reported as failed.
-  const forwarders = async () => Number(/^switchboard_media_forwarders (\S+)/m.exec(await (await fetch(`${sb.base}/metrics`)).text())?.[1]);
+  const forwarders = async () => Number(/^switchboard_media_forwarders (\S+)/m.exec(await (await fetch(`${sb.adminBase}/metrics`)).text())?.[1]);
   await until(async () => (await forwarders()) === 6, { timeout: 10000, what: 'six rtp_forwards' });
   const asked = janus.received.filter((m) => m.body?.request === 'rtp_forward').length;
   assert.ok(asked >= 6 + 2 * 3, `the refused rtp_forwards were asked again (${asked} requests)`);

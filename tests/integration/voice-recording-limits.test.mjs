@@ -191,7 +191,7 @@ test('blocks the disk writer drops are counted in /metrics and in each recording
     const available = [];
     for (const id of calls.callIds) available.push(await eventFor(id, 'recordingAvailable'));
     await finishCalls(sb, calls);
-    const metrics = await (await fetch(`${sb.base}/metrics`)).text();
+    const metrics = await (await fetch(`${sb.adminBase}/metrics`)).text();
     const m = /^switchboard_recording_dropped_blocks_total (\d+)/m.exec(metrics);
     assert.ok(m, 'the counter is exposed');
     let sum = 0;

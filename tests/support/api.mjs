@@ -130,7 +130,7 @@ export function assertError(r, status, { code, field } = {}) {
 // ---- Prometheus text -------------------------------------------------------------------------
 
 export async function scrapeMetrics(sb) {
-  const res = await fetch(`${sb.base}/metrics`);
+  const res = await fetch(`${sb.adminBase}/metrics`);
   assert.equal(res.status, 200);
   return res.text();
 }

@@ -31,6 +31,8 @@ export async function startSwitchboard({ config = {}, dataDir, args = [], bin = 
     accounts: [ACCOUNT, OTHER_ACCOUNT],
     logLevel: 'info',
     threads: 2,
+    // A free port: servers of tests running in parallel must not fight over the default 9090.
+    adminHttp: '127.0.0.1:0',
     ...config,
   };
   const cfgPath = path.join(dir, 'test-config.json');
@@ -42,12 +44,12 @@ export async function startSwitchboard({ config = {}, dataDir, args = [], bin = 
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
-  const port = await new Promise((resolve, reject) => {
+  const { scheme, port } = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`switchboard did not start:\n${stderr}`)), 10000);
     proc.stdout.on('data', (d) => {
       stdout += d;
-      const m = stdout.match(/listening on http:\/\/[^:]+:(\d+)/);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      const m = stdout.match(/listening on (https?):\/\/[^:]+:(\d+)/);
+      if (m) { clearTimeout(timer); resolve({ scheme: m[1], port: Number(m[2]) }); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`switchboard exited with ${code}:\n${stderr}`)); });
     // A missing or non-executable binary: fail at once instead of waiting for the timeout.
@@ -59,9 +61,14 @@ export async function startSwitchboard({ config = {}, dataDir, args = [], bin = 
     throw err;
   });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${scheme}://127.0.0.1:${port}`;
+  // The admin listener (/metrics) and the HTTP to HTTPS redirect: printed before the listening
+  // line, when configured.
+  const adminPort = Number(stdout.match(/admin on http:\/\/[^:]+:(\d+)/)?.[1]) || null;
+  const redirectPort = Number(stdout.match(/redirecting http:\/\/[^:]+:(\d+)/)?.[1]) || null;
   return {
-    proc, port, base, dataDir: dir, exited,
+    proc, port, base, dataDir: dir, exited, adminPort, redirectPort,
+    adminBase: adminPort ? `http://127.0.0.1:${adminPort}` : null,
     logs: () => stderr,
     stdout: () => stdout,
     // The SIP port, when started with sipListen (switchboard prints it after the HTTP line).

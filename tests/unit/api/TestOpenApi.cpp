@@ -26,10 +26,9 @@ TEST_CASE("OpenAPI document matches the router", "[server][api][openapi]") {
     session::CallControl calls(store, tokens, {}, [] { return state::EpochSeconds{0}; });
     auth::AccountAuthenticator authn({});
     base::RateLimiter limiter(0, 0);
-    base::Metrics metrics;
     net::Router router;
     api::addRestApi(router, {calls, authn, limiter});
-    ops::addOpsRoutes(router, metrics);
+    ops::addOpsRoutes(router);
     signaling::DeviceGate gate(tokens, [] { return std::int64_t{0}; });
     signaling::addSignalingRoutes(router, gate);
     web::DemoApp demo(calls, {"acc"}, &authn);
