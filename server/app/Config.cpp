@@ -18,7 +18,8 @@ namespace {
 using config_json::bad;
 using config_json::get;
 
-void validate(const Config& c) {
+// Also fills what defaults from other keys (turn.urls from the address).
+void validate(Config& c) {
     base::LogLevel lvl;
     if (!base::parseLogLevel(c.logLevel, lvl))
         bad("logLevel", "must be debug, info, warn, error or off");
@@ -77,6 +78,7 @@ void validate(const Config& c) {
         bad("conferenceMaxPerAccount", "must be between 1 and 100000");
     if (c.janusMaxMessageBytes < std::size_t{64} * 1024)
         bad("janusMaxMessageBytes", "must be at least 65536 (SDPs are large)");
+    if (c.turn) finishTurnConfig(*c.turn, c.httpAddress);
     if (c.demoAccountId) {
         bool known = false;
         for (const auto& a : c.accounts) known = known || a.id == *c.demoAccountId;
@@ -305,6 +307,8 @@ Config loadConfigFile(const std::string& path, Config c) {
             c.sipInfoMaxBodyBytes = get<std::size_t>(v, k);  // info
         else if (k == "sipInfoPerSecond")
             c.sipInfoPerSecond = get<unsigned>(v, k);  // info
+        else if (k == "turn")
+            c.turn = parseTurnConfig(v);  // server/app/TurnConfig.cpp
         else if (k.rfind('_', 0) == 0 || k == "$comment") {
             // keys starting with '_' are comments
         } else {

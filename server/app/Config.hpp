@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "server/app/TurnConfig.hpp"
 #include "server/auth/Account.hpp"
 
 namespace sb::app {
@@ -144,6 +145,8 @@ struct Config {
     std::size_t sipInfoMaxBodyBytes = 256;  // a longer INFO body gets 413
     unsigned sipInfoPerSecond =
         20;  // INFO requests per call per second; more: 503; 0: INFO refused
+    // TURN (issue 11): the coturn devices may relay media through; unset: no TURN.
+    std::optional<TurnConfig> turn;
 };
 
 // "ADDRESS:PORT" ("[::1]:80" for IPv6); throws std::runtime_error naming `key` when malformed.

@@ -64,6 +64,12 @@ media::MediaConfig mediaConfig(const Config& c) {
     return mc;
 }
 
+std::shared_ptr<const auth::TurnCredentials> turnCredentials(const Config& c) {
+    if (!c.turn) return nullptr;
+    return std::make_shared<const auth::TurnCredentials>(c.turn->secret, c.turn->urls,
+                                                         c.turn->credentialLifetimeSeconds);
+}
+
 bridge::BridgeConfig bridgeConfig(const Config& c) {
     bridge::BridgeConfig bc;
     auto colon = c.sipListen->rfind(':');

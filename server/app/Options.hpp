@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "server/app/Config.hpp"
+#include "server/auth/TurnCredentials.hpp"
 #include "server/bridge/SipBridge.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/net/HttpServer.hpp"
@@ -22,6 +23,8 @@ session::CallControlLimits callControlLimits(const Config& c);
 // Without the upgrade handler and the durability wait, which belong to the parts.
 net::HttpServerOptions httpOptions(const Config& c);
 media::MediaConfig mediaConfig(const Config& c);
+// The TURN credentials devices get (docs/protocol.md "ICE servers (TURN)"); null without `turn`.
+std::shared_ptr<const auth::TurnCredentials> turnCredentials(const Config& c);
 // Only when c.sipListen is set.
 bridge::BridgeConfig bridgeConfig(const Config& c);
 // Each account's toll-fraud policy; accounts not configured may not call.

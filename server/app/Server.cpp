@@ -154,9 +154,10 @@ Server::Parts::Parts(const Config& c)
            signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}),
       http(serverOptions(c, journaled,
                          // Upgrades arrive once serving, when `media` exists.
-                         [this, limits = signaling::SessionLimits{c.maxDiagnosticsBytes}](
-                             const net::HttpRequest& request) {
-                             return signaling::makeUpgradeHandler(gate, media, limits)(request);
+                         [this, limits = signaling::SessionLimits{c.maxDiagnosticsBytes},
+                          turn = turnCredentials(c)](const net::HttpRequest& request) {
+                             return signaling::makeUpgradeHandler(gate, media, limits,
+                                                                  turn)(request);
                          }),
            router, metrics),
       membership(calls),

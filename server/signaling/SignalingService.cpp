@@ -14,8 +14,9 @@ bool isDevicePath(const std::string& path) {
 
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                                        const std::shared_ptr<media::MediaOrchestrator>& media,
-                                       SessionLimits limits) {
-    return [&gate, media, limits](const net::HttpRequest& request) {
+                                       SessionLimits limits,
+                                       const std::shared_ptr<const auth::TurnCredentials>& turn) {
+    return [&gate, media, limits, turn](const net::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
             decision.refusal =
@@ -29,7 +30,7 @@ net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
         }
         decision.handler =
             std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device),
-                                               media, std::move(admission.slot), limits);
+                                               media, std::move(admission.slot), limits, turn);
         return decision;
     };
 }

@@ -13,8 +13,8 @@
 
 namespace sb::signaling {
 
-net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
-                                       const std::shared_ptr<media::MediaOrchestrator>& media,
-                                       SessionLimits limits = {});
+net::UpgradeHandler makeUpgradeHandler(
+    const DeviceGate& gate, const std::shared_ptr<media::MediaOrchestrator>& media,
+    SessionLimits limits = {}, const std::shared_ptr<const auth::TurnCredentials>& turn = {});
 
 }  // namespace sb::signaling

@@ -1,6 +1,7 @@
 #include "server/signaling/SignalingSession.hpp"
 
 #include <cctype>
+#include <chrono>
 
 #include "server/base/Log.hpp"
 #include "server/signaling/MediaJson.hpp"
@@ -15,12 +16,14 @@ using protocol::RpcMessage;
 SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity,
                                    std::shared_ptr<media::MediaOrchestrator> media,
                                    std::shared_ptr<net::ConcurrencyLimit::Slot> slot,
-                                   SessionLimits limits)
+                                   SessionLimits limits,
+                                   std::shared_ptr<const auth::TurnCredentials> turn)
     : deviceId_(std::move(deviceId)),
       identity_(std::move(identity)),
       media_(std::move(media)),
       diagnostics_(limits.maxDiagnosticsBytes),
-      slot_(std::move(slot)) {}
+      slot_(std::move(slot)),
+      turn_(std::move(turn)) {}
 
 const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
     static const std::unordered_map<std::string, Handler> table{
@@ -139,8 +142,21 @@ media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
 
 // methods (reference §2.3)
 
+// The result is `{}` in the reference protocol; with TURN configured it carries the ICE servers
+// for this device's participant (docs/protocol.md "ICE servers (TURN)"), an additive member the
+// stock SDK ignores. Minted at each call, so a reconnecting device gets a fresh credential.
 void SignalingSession::setMediaPreferences(const RpcMessage& m) {
-    replyResult(m, json::object());
+    json result = json::object();
+    if (turn_) {
+        auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+        auto server = turn_->mint(identity_.participantId, now);
+        result["iceServers"] = json::array({json{{"urls", server.urls},
+                                                 {"username", server.username},
+                                                 {"credential", server.credential}}});
+    }
+    replyResult(m, result);
 }
 
 void SignalingSession::offerSdp(const RpcMessage& m) {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "protocol/JsonRpc.hpp"
+#include "server/auth/TurnCredentials.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/net/WebSocket.hpp"
 #include "server/signaling/DeviceGate.hpp"
@@ -27,7 +28,8 @@ class SignalingSession : public net::WsHandler,
     SignalingSession(std::string deviceId, DeviceIdentity identity,
                      std::shared_ptr<media::MediaOrchestrator> media,
                      std::shared_ptr<net::ConcurrencyLimit::Slot> slot = {},
-                     SessionLimits limits = {});
+                     SessionLimits limits = {},
+                     std::shared_ptr<const auth::TurnCredentials> turn = {});
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
@@ -67,6 +69,7 @@ class SignalingSession : public net::WsHandler,
     bool diagnosticsDropLogged_ = false;
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
+    std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
 };
 
 }  // namespace sb::signaling

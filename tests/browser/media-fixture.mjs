@@ -36,13 +36,14 @@ export async function startMediaStack({ config = {} } = {}) {
       const r = await call(`${sb.api()}/sessions/${sessionId}/participants/${participantId}/subscriptions`, { method: 'PUT', body: subscriptions });
       assert.equal(r.status, 204);
     },
-    // Opens sdk.html with `sdk` ("stock" | "switchboard"), connects with `token`.
-    async device(token, { sdk = 'stock', expectError = false } = {}) {
+    // Opens sdk.html with `sdk` ("stock" | "switchboard"), connects with `token` and the extra
+    // connect() `options` (e.g. {iceTransportPolicy: 'relay'}).
+    async device(token, { sdk = 'stock', expectError = false, options = {} } = {}) {
       const page = await newPage(browser);
       page.on('pageerror', (e) => console.error(`[page ${sdk}]`, e.message));
       await page.goto(`${web.url}/sdk.html?sdk=${sdk}`);
       await page.waitForFunction(() => window.sdkReady);
-      const result = await page.evaluate(([t, u]) => window.rtcConnect(t, u), [token, stack.wsUrl]);
+      const result = await page.evaluate(([t, u, o]) => window.rtcConnect(t, u, o), [token, stack.wsUrl, options]);
       if (!expectError) assert.ok(result.ok, `connect failed: ${JSON.stringify(result.error)}`);
       page.connectResult = result;
       return page;

@@ -1,5 +1,7 @@
 #include "wasm/browser/BrowserPeerConnection.hpp"
 
+#include <cstdlib>
+
 #include "wasm/core/Errors.hpp"
 
 namespace sb::sdk::browser {
@@ -13,6 +15,13 @@ bool BrowserPeerConnection::open(const std::string& configurationJson) {
 void BrowserPeerConnection::onEvent(int kind, const std::string& text) {
     if (kind == 2) {
         if (handlers_.onConnectionState) handlers_.onConnectionState(text);
+        return;
+    }
+    if (kind == 4) {
+        auto error = js::split(text, 3);
+        if (error.size() == 3 && handlers_.onIceCandidateError)
+            handlers_.onIceCandidateError(
+                error[0], static_cast<int>(std::strtol(error[1].c_str(), nullptr, 10)), error[2]);
         return;
     }
     auto fields = js::split(text, kind == 0 ? 0 : 2);

@@ -95,7 +95,8 @@ mergeInto(LibraryManager.library, {
 
   // --- RTCPeerConnection (W3C WebRTC 1.0). Events to `cb`: kind 0 track ("trackId\nkind\n
   // streamId…", §5.7), 1 track removed ("streamId\ntrackId": removetrack §4.4.1.6, or ended),
-  // 2 connectionState (§4.3.3), 3 data channel message ("label\ntext"). Returns 0 when the
+  // 2 connectionState (§4.3.3), 3 data channel message ("label\ntext"), 4 icecandidateerror
+  // ("url\nerrorCode\nerrorText", §4.8.2). Returns 0 when the
   // constructor throws (§4.4.1.1: an invalid configuration, such as a bad ICE server URL).
   sb_pc_create: function (config, cb) {
     var pc, r, c = {};
@@ -121,6 +122,9 @@ mergeInto(LibraryManager.library, {
       emit(0, [t.id, t.kind].concat(ids).join('\n'));
     });
     pc.addEventListener('connectionstatechange', function () { emit(2, pc.connectionState); });
+    pc.addEventListener('icecandidateerror', function (e) {
+      emit(4, (e.url || '') + '\n' + (e.errorCode || 0) + '\n' + (e.errorText || ''));
+    });
     r.emit = emit;
     return sbAdd(r);
   },

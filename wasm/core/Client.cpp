@@ -34,7 +34,13 @@ Client::Client(Platform platform, ClientListener listener)
                                              platform_.timers, "{}", logFn);
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, "{}", logFn);
-    rpc_.on(method::kSdpOffer, [this](const Json& params) { subscriber_->handleOffer(params); });
+    rpc_.on(method::kSdpOffer, [this](const Json& params) {
+        // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
+        // connection it creates must get the server's ICE servers.
+        if (state_ == State::Connecting || state_ == State::Reconnecting)
+            return heldOffers_.push_back(params);
+        subscriber_->handleOffer(params);
+    });
     rpc_.on(method::kDtmf, [this](const Json& params) {
         events_.post([this, json = params.dump()]() {
             if (listener_.onDtmf) listener_.onDtmf(json);
@@ -107,10 +113,14 @@ void Client::onOpen() {
     Json params = Json::object();
     params.set("protocol", "WEBRTC");
     auto alive = token();
+    heldOffers_.clear();
     rpc_.request(method::kSetMediaPreferences, std::move(params),
-                 [this, alive](const Error& e, const Json&) {
+                 [this, alive](const Error& e, const Json& result) {
                      if (alive.expired()) return;
-                     if (!e.failed()) return onReady();
+                     if (!e.failed()) {
+                         configurePeers(result);
+                         return onReady();
+                     }
                      if (state_ == State::Connecting) return failConnection(e);
                      if (state_ == State::Reconnecting) {
                          socketOpen_ = false;
@@ -131,6 +141,42 @@ void Client::onReady() {
         events_.post([done = std::move(connectDone_)]() { done({}); });
         connectDone_ = nullptr;
     }
+    auto held = std::move(heldOffers_);
+    heldOffers_.clear();
+    for (const auto& offer : held) subscriber_->handleOffer(offer);
+}
+
+// The application's RTCConfiguration, with the ICE servers of the setMediaPreferences result
+// (docs/protocol.md "ICE servers (TURN)") when the application gave none of its own: an
+// application that passes `iceServers`, even an empty list, keeps exactly what it passed.
+// Connections that exist already keep their configuration; the next ones get this one.
+void Client::configurePeers(const Json& preferences) {
+    auto configuration = Json::parse(options_.peerConfigurationJson);
+    const Json& offered = preferences["iceServers"];
+    if (!configuration || !configuration->isObject() || configuration->has("iceServers") ||
+        !offered.isArray())
+        return;
+    Json servers = Json::array();
+    for (const auto& entry : offered.values()) {
+        // Only the members of RTCIceServer (W3C WebRTC §4.2.2) that are well-formed: anything
+        // else would make the RTCPeerConnection constructor throw.
+        const Json& urls = entry["urls"];
+        bool urlsValid = urls.isString() || (urls.isArray() && urls.size() > 0);
+        for (const auto& u : urls.isArray() ? urls.values() : std::vector<Json>{})
+            urlsValid = urlsValid && u.isString();
+        if (!urlsValid) continue;
+        Json server = Json::object();
+        server.set("urls", urls);
+        if (entry["username"].isString()) server.set("username", entry["username"]);
+        if (entry["credential"].isString()) server.set("credential", entry["credential"]);
+        servers.push(std::move(server));
+    }
+    if (servers.size() == 0) return;
+    log(LogLevel::Debug,
+        "Using the server's " + decimal(static_cast<long>(servers.size())) + " ICE server(s)");
+    configuration->set("iceServers", std::move(servers));
+    publisher_->configure(configuration->dump());
+    subscriber_->configure(configuration->dump());
 }
 
 void Client::onClose(int code) {
@@ -227,6 +273,7 @@ void Client::teardown(const Error& reason, bool notify) {
     // Connections first: their pending callbacks are invalidated before the requests fail.
     publisher_->close(notify);
     subscriber_->close();
+    heldOffers_.clear();
     rpc_.failAll(reason);
 }
 

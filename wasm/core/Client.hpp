@@ -71,6 +71,7 @@ class Client {
     void onOpen();
     void onClose(int code);
     void onReady();
+    void configurePeers(const Json& preferences);
     void failConnection(const Error& error);
     void probeAndFail(bool retryIfReachable);
     void scheduleReconnect();
@@ -91,6 +92,7 @@ class Client {
     ConnectOptions options_;
     std::string url_;
     Done connectDone_;
+    std::vector<Json> heldOffers_;  // sdpOffer notifications that came before onReady
     bool socketOpen_ = false;
     int attempts_ = 0;
     int connectTimer_ = 0;

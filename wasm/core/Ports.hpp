@@ -74,6 +74,10 @@ class PeerConnectionPort {
         Fn<void(const std::string& streamId, const std::string& trackId)> onTrackRemoved;
         Fn<void(const std::string& state)> onConnectionState;  // §4.3.3 connectionState
         Fn<void(const std::string& label, const std::string& text)> onChannelMessage;
+        // §4.8.2 `icecandidateerror`: an ICE server failed, e.g. a TURN server refused the
+        // credential (errorCode 401, RFC 8656 §7.2) or did not answer (701).
+        Fn<void(const std::string& url, int errorCode, const std::string& errorText)>
+            onIceCandidateError;
     };
     virtual ~PeerConnectionPort() = default;
     virtual void setHandlers(Handlers handlers) = 0;

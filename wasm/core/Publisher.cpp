@@ -5,6 +5,7 @@
 #include "protocol/Methods.hpp"
 #include "wasm/core/DataChannels.hpp"
 #include "wasm/core/Errors.hpp"
+#include "wasm/core/IceErrors.hpp"
 
 namespace sb::sdk {
 
@@ -121,6 +122,7 @@ void Publisher::ensureConnection(const Done& done) {
     handlers.onConnectionState = [this, alive](const std::string& state) {
         if (!alive.expired()) onConnectionState(state);
     };
+    handlers.onIceCandidateError = iceErrorLogger(log_, "Publishing");
     handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
         if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
     };

@@ -3,6 +3,7 @@
 #include "protocol/Methods.hpp"
 #include "wasm/core/DataChannels.hpp"
 #include "wasm/core/Errors.hpp"
+#include "wasm/core/IceErrors.hpp"
 #include "wasm/core/Sdp.hpp"
 
 namespace sb::sdk {
@@ -101,6 +102,7 @@ void Subscriber::createConnection() {
     handlers.onConnectionState = [this, alive](const std::string& state) {
         if (!alive.expired() && log_) log_(LogLevel::Info, "Subscribing connection: " + state);
     };
+    handlers.onIceCandidateError = iceErrorLogger(log_, "Subscribing");
     handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
         if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
     };

@@ -111,7 +111,10 @@ export class SwitchboardRtc {
         log(level + 1, a);
       }
     });
-    const rtcConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: options.iceServers || [] };
+    // Without iceServers of the application's own, the core uses those the server gives in the
+    // setMediaPreferences result (docs/protocol.md "ICE servers (TURN)").
+    const rtcConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    if (options.iceServers) rtcConfiguration.iceServers = options.iceServers;
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);

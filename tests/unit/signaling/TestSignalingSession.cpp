@@ -3,6 +3,7 @@
 // "Framing" and "Methods"), and how media's events reach the device.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -59,7 +60,7 @@ int codeOf(const json& reply) {
 
 }  // namespace
 
-TEST_CASE("ping and setMediaPreferences answer {} with the request's id",
+TEST_CASE("ping and setMediaPreferences (without TURN) answer {} with the request's id",
           "[server][signaling][SignalingSession]") {
     Device d;
     CHECK(d.call(request(1, "ping")) ==
@@ -68,6 +69,36 @@ TEST_CASE("ping and setMediaPreferences answer {} with the request's id",
     json prefs = d.call(request(2, "setMediaPreferences", {{"protocol", "WEBRTC"}}));
     CHECK(prefs["id"] == 2);
     CHECK(prefs["result"] == json::object());
+}
+
+TEST_CASE("With TURN configured, setMediaPreferences gives the participant's ICE servers",
+          "[server][signaling][SignalingSession]") {
+    auto turn = std::make_shared<const sb::auth::TurnCredentials>(
+        "0123456789abcdef", std::vector<std::string>{"turn:127.0.0.1:3478?transport=udp"}, 600);
+    auto connection = std::make_shared<RecordingConnection>();
+    signaling::DeviceIdentity who{"acc", "part-9", "browser", "0.12", "u-1"};
+    auto session = std::make_shared<signaling::SignalingSession>("dev-1", who, nullptr, nullptr,
+                                                                 signaling::SessionLimits{}, turn);
+    session->onOpen(connection);
+    auto before = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    session->onMessage(request(3, "setMediaPreferences", {{"protocol", "WEBRTC"}}).dump());
+    REQUIRE(connection->sent.size() == 1);
+    json reply = json::parse(connection->sent.back());
+    REQUIRE(reply["result"]["iceServers"].size() == 1);
+    const json& server = reply["result"]["iceServers"][0];
+    CHECK(server["urls"] == json::array({"turn:127.0.0.1:3478?transport=udp"}));
+    // "<expiry>:<participant>", the expiry the lifetime after now (draft-uberti-behave-turn-rest).
+    auto username = server["username"].get<std::string>();
+    auto colon = username.find(':');
+    REQUIRE(colon != std::string::npos);
+    CHECK(username.substr(colon + 1) == "part-9");
+    auto expiry = std::stoll(username.substr(0, colon));
+    CHECK(expiry >= before + 600);
+    CHECK(expiry <= before + 602);
+    CHECK(server["credential"] ==
+          sb::auth::TurnCredentials::password("0123456789abcdef", username));
 }
 
 TEST_CASE("Notifications get no reply, not even an error",

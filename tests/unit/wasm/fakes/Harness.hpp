@@ -25,7 +25,8 @@ struct Harness {
     std::vector<std::string> events;
     std::vector<StreamInfo> streams;
     std::vector<Error> stateErrors;
-    Fn<void(State)> onState;  // a test's extra reaction, e.g. re-entering the client
+    std::vector<std::string> warnings;  // log lines at warn and error level
+    Fn<void(State)> onState;            // a test's extra reaction, e.g. re-entering the client
     std::optional<Error> connectResult;
     Client client{Platform{socket, timers, http, media, peers}, listener()};
 
@@ -42,6 +43,9 @@ struct Harness {
         };
         l.onStreamUnavailable = [this](const std::string& id) {
             events.push_back("unavailable:" + id);
+        };
+        l.onLog = [this](LogLevel level, const std::string& message) {
+            if (level <= LogLevel::Warn) warnings.push_back(message);
         };
         return l;
     }
