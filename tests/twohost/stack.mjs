@@ -67,6 +67,9 @@ export async function startTwoHostStack({ turn = true, logLevel = process.env.SB
     const config = {
       janusUrl: janus.wsUrl, logLevel, ...janus.switchboardConfig,
       webRoot: makeWebRoot(path.join(work, 'www')),
+      // In the file as well as on the command line (startSwitchboard passes --http): the TURN
+      // URLs devices get are derived from the address of the config file.
+      http: `${TWOHOST.serverAddr}:0`,
     };
     if (have.tls) config.tls = { certFile: ca.cert, keyFile: ca.key };
     if (turn && have.turn) {
