@@ -4,11 +4,11 @@
 // the same CA) and open devices that run our SDK in a page loaded from the server.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { freePort, janusInfo, launchJanus } from '../../scripts/janus.mjs';
 import { root, until } from '../support/browser.mjs';
+import { startCoturn } from '../support/coturn.mjs';
 import { ACCOUNT, basicAuth, binary, startSwitchboard } from '../support/server.mjs';
 import { tempDir } from '../support/tempdir.mjs';
 import { TWOHOST, assertInServerNs, launchLaptopChromium, makeBrowserHome, makeTestCa } from './topology.mjs';
@@ -24,16 +24,10 @@ export const inRange = (port, range) => {
   return port >= lo && port <= hi;
 };
 
-// Which parts of issue 11 this binary and tree have, so that the test runs what exists and says
-// what does not: the config parser names every key it accepts as a string literal in the binary.
-export function features() {
-  const bin = readFileSync(binary);
-  const knows = (key) => bin.includes(Buffer.from(key));
-  return {
-    tls: knows('certFile'),
-    turn: knows('credentialLifetimeSeconds') && existsSync(path.join(root, 'tests/support/coturn.mjs')),
-    nat: knows('mediaPorts'),
-  };
+// Whether the binary knows publicAddress/mediaPorts (and so --write-configs): the config parser
+// names every key it accepts as a string literal in the binary.
+export function hasMediaPorts() {
+  return readFileSync(binary).includes(Buffer.from('mediaPorts'));
 }
 
 // A web root served by switchboard itself: the test page and the SDK build, so that the page's
@@ -45,11 +39,10 @@ function makeWebRoot(dir) {
   return dir;
 }
 
-// Starts everything. `turn`: start coturn and give switchboard a `turn` object (when the tree has
-// TURN).
-export async function startTwoHostStack({ turn = true, logLevel = process.env.SB_LOG || 'info' } = {}) {
+// Starts everything; stop() stops it all, in reverse order.
+export async function startTwoHostStack({ logLevel = process.env.SB_LOG || 'info' } = {}) {
   assertInServerNs();
-  const have = features();
+  const have = { nat: hasMediaPorts() };
   const work = tempDir('sb-twohost-');
   const ca = makeTestCa(path.join(work, 'ca'));
   const home = makeBrowserHome(path.join(work, 'home'), ca.caCert);
@@ -71,21 +64,18 @@ export async function startTwoHostStack({ turn = true, logLevel = process.env.SB
       // URLs devices get are derived from the address of the config file.
       http: `${TWOHOST.serverAddr}:0`,
     };
-    if (have.tls) config.tls = { certFile: ca.cert, keyFile: ca.key };
-    if (turn && have.turn) {
-      config.turn = {
-        secret, listen: `${TWOHOST.serverAddr}:${TURN_PORT}`, relayPorts: RELAY_PORTS, credentialLifetimeSeconds: 600,
-      };
-      stack.turnConfig = config.turn;
-      stack.coturn = await startTurn(config);
-      stack.stoppers.push(() => stack.coturn.stop());
-    }
+    config.tls = { certFile: ca.cert, keyFile: ca.key };
+    config.turn = {
+      secret, listen: `${TWOHOST.serverAddr}:${TURN_PORT}`, relayPorts: RELAY_PORTS, credentialLifetimeSeconds: 600,
+    };
+    stack.turnConfig = config.turn;
+    stack.coturn = await startCoturn({ config });
+    stack.stoppers.push(() => stack.coturn.stop());
     stack.config = config;
     const sb = await startSwitchboard({ config, args: ['--http', `${TWOHOST.serverAddr}:0`] });
     stack.sb = sb;
     stack.stoppers.push(async () => { await sb.stop(); sb.cleanup(); });
-    const scheme = have.tls ? 'https' : 'http';
-    stack.origin = `${scheme}://${TWOHOST.serverAddr}:${sb.port}`;
+    stack.origin = `https://${TWOHOST.serverAddr}:${sb.port}`;
 
     const browser = await launchLaptopChromium({ home, workDir: work });
     stack.browser = browser;
@@ -101,7 +91,7 @@ export async function startTwoHostStack({ turn = true, logLevel = process.env.SB
     const payload = body === undefined ? '' : JSON.stringify(body);
     const headers = { authorization: basicAuth(ACCOUNT), 'content-length': Buffer.byteLength(payload) };
     if (payload) headers['content-type'] = 'application/json';
-    const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, ca: ca.caPem, timeout: 10000 }, (res) => {
+    const req = https.request(url, { method, headers, ca: ca.caPem, timeout: 10000 }, (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });
       res.on('end', () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null }));
@@ -153,7 +143,7 @@ export async function startTwoHostStack({ turn = true, logLevel = process.env.SB
   // then wrong for it (the TURN server answers 401 to every Allocate).
   stack.restartTurnWithSecret = async (otherSecret) => {
     await stack.coturn.stop();
-    stack.coturn = await startTurn({ ...stack.config, turn: { ...stack.turnConfig, secret: otherSecret } });
+    stack.coturn = await startCoturn({ config: { ...stack.config, turn: { ...stack.turnConfig, secret: otherSecret } } });
   };
 
   stack.stop = stop;
@@ -199,11 +189,6 @@ async function startServerJanus(have, work) {
     throw new Error(`${e.message}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : ''}`);
   }
   return { wsUrl, dir, logs: () => readFileSync(log, 'utf8'), stop, switchboardConfig };
-}
-
-async function startTurn(config) {
-  const { startCoturn } = await import('../support/coturn.mjs');
-  return startCoturn({ config });
 }
 
 // The selected ICE candidate pair of each of the page's peer connections, with what a relayed

@@ -8,7 +8,7 @@
 // and playwright drives it over the pipes it inherits, which no namespace affects; so the browser
 // reaches the server only across the veth, at the server's address.
 import { execFileSync } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, newPage } from '../support/browser.mjs';
@@ -114,27 +114,24 @@ export async function launchLaptopChromium({ home, workDir, args = [] }) {
   return browser;
 }
 
-// The laptop's firewall: one nftables table of our own, dropping the UDP the laptop sends to the
-// server (a network that lets only TCP out, as many corporate and hotel networks do). Removing the
-// table restores everything; deleting the namespace removes it too.
+// The laptop's firewall: one nftables table of our own, dropping what the laptop sends to the
+// server that matches `match` (an nftables expression). blockUdpFromLaptop: a network that lets
+// only TCP out, as many corporate and hotel networks do. Removing the table restores everything;
+// deleting the namespace removes it too.
 const TABLE = 'sbtwohost';
-export function blockUdpFromLaptop() {
+export function blockFromLaptop(match) {
   inLaptop('nft', ['-f', '-'], {
     input: `table inet ${TABLE} {\n  chain out {\n    type filter hook output priority 0; policy accept;\n` +
-      `    oifname "${TWOHOST.laptopIf}" meta l4proto udp counter drop\n  }\n}\n`,
+      `    oifname "${TWOHOST.laptopIf}" ${match} counter drop\n  }\n}\n`,
   });
 }
-export function unblockUdpFromLaptop() {
+export const blockUdpFromLaptop = () => blockFromLaptop('meta l4proto udp');
+export function unblockLaptop() {
   try { inLaptop('nft', ['delete', 'table', 'inet', TABLE], { stdio: 'pipe' }); } catch { /* not there */ }
 }
-// UDP packets the rule dropped so far (proves the rule was in the path).
-export function droppedUdpPackets() {
+// Packets the rule dropped so far (proves the rule was in the path).
+export function droppedPackets() {
   const out = inLaptop('nft', ['list', 'table', 'inet', TABLE]);
   const m = out.match(/counter packets (\d+)/);
   return m ? Number(m[1]) : 0;
-}
-
-// SHA-256 fingerprint of a PEM certificate, as Chromium's security panel shows it (for messages).
-export function fingerprint(pem) {
-  return createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 }

@@ -10,19 +10,17 @@
 // (`make twohost`, part of `make test`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TWOHOST, blockUdpFromLaptop, droppedUdpPackets, launchLaptopChromium, unblockUdpFromLaptop } from './topology.mjs';
-import { MEDIA_PORTS, RELAY_PORTS, TURN_PORT, features, inRange, selectedPairs, startTwoHostStack, until } from './stack.mjs';
+import { TWOHOST, blockUdpFromLaptop, droppedPackets, launchLaptopChromium, unblockLaptop } from './topology.mjs';
+import { MEDIA_PORTS, RELAY_PORTS, TURN_PORT, inRange, selectedPairs, startTwoHostStack, until } from './stack.mjs';
 import { tempDir } from '../support/tempdir.mjs';
 
 let stack;
 before(async () => { stack = await startTwoHostStack(); });
 after(async () => {
-  unblockUdpFromLaptop();
+  unblockLaptop();
   await stack?.stop();
 });
 
-const have = features();
-const missing = (what) => (have[what] ? false : `${what} is not in this tree yet`);
 
 // Two laptop devices in one session, each publishing its (fake) microphone; resolves when each
 // hears the other. Returns their pages.
@@ -57,7 +55,7 @@ function assertJanusRemote(pair) {
   assert.ok(inRange(pair.remote.port, MEDIA_PORTS), `Janus port ${pair.remote.port} outside ${MEDIA_PORTS}`);
 }
 
-test('the page is an https:// secure context on the server address, trusted through the test CA only', { skip: missing('tls') }, async () => {
+test('the page is an https:// secure context on the server address, trusted through the test CA only', async () => {
   const page = await stack.browser.newTestPage();
   await page.goto(`${stack.origin}/sdk.html?sdk=switchboard`);
   const where = await page.evaluate(() => ({ secure: window.isSecureContext, origin: location.origin }));
@@ -86,7 +84,7 @@ test('two laptop participants hear each other over the direct path', async () =>
   for (const p of pages) await p.close();
 });
 
-test('iceTransportPolicy "relay": the selected pair is a relay through coturn and audio flows', { skip: missing('turn') }, async () => {
+test('iceTransportPolicy "relay": the selected pair is a relay through coturn and audio flows', async () => {
   const pages = await twoTalking({ iceTransportPolicy: 'relay' });
   for (const pair of await pairsOf(pages)) {
     assert.equal(pair.iceTransportPolicy, 'relay');
@@ -103,7 +101,7 @@ test('iceTransportPolicy "relay": the selected pair is a relay through coturn an
   for (const p of pages) await p.close();
 });
 
-test('UDP from the laptop dropped: media flows through TURN over TCP', { skip: missing('turn') }, async () => {
+test('UDP from the laptop dropped: media flows through TURN over TCP', async () => {
   blockUdpFromLaptop();
   try {
     // The application passes nothing: the SDK offers host, and TURN over UDP and TCP candidates
@@ -115,14 +113,14 @@ test('UDP from the laptop dropped: media flows through TURN over TCP', { skip: m
       assert.equal(pair.local.relayProtocol, 'tcp', JSON.stringify(pair));
       assert.match(pair.local.url, /transport=tcp/);
     }
-    assert.ok(droppedUdpPackets() > 0, 'the firewall dropped the UDP attempts');
+    assert.ok(droppedPackets() > 0, 'the firewall dropped the UDP attempts');
     for (const p of pages) await p.close();
   } finally {
-    unblockUdpFromLaptop();
+    unblockLaptop();
   }
 });
 
-test('wrong TURN credentials: the SDK reports a clear error, not a hang', { skip: missing('turn') }, async () => {
+test('wrong TURN credentials: the SDK reports a clear error, not a hang', async () => {
   await stack.restartTurnWithSecret('not-the-secret-switchboard-signs-with');
   const s = await stack.session();
   const p = await stack.participant(s);
