@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -100,7 +101,13 @@ void HttpSession<Stream>::awaitRequest() {
 template <class Stream>
 void HttpSession<Stream>::readHeader(std::chrono::steady_clock::time_point deadline) {
     parser_.emplace();
-    parser_->body_limit(shared_.options.maxBodyBytes);
+    // The redirect listener never reads a body, so a body of any announced size is no reason to
+    // refuse (Beast checks Content-Length against the limit with the header). Not boost::none:
+    // Boost 1.74 compares Content-Length with the optional, and any length is above "none".
+    if (shared_.options.redirectToHttpsPort)
+        parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    else
+        parser_->body_limit(shared_.options.maxBodyBytes);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.maxHeaderBytes));
     beast::get_lowest_layer(stream_).expires_at(deadline);
     http::async_read_header(

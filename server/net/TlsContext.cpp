@@ -1,6 +1,7 @@
 #include "server/net/TlsContext.hpp"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -86,10 +87,19 @@ std::shared_ptr<ssl::context> makeTlsContext(const TlsFiles& files) {
     if (SSL_CTX_use_certificate_chain_file(ctx, files.certFile.c_str()) != 1)
         throw std::runtime_error("certificate file " + files.certFile +
                                  ": not a PEM certificate chain (" + lastSslError() + ")");
-    if (SSL_CTX_use_PrivateKey_file(ctx, files.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)
+    // Read first, then installed: OpenSSL's use_PrivateKey_file reports a key of another
+    // certificate as a load failure, and the two deserve different messages.
+    EVP_PKEY* key = nullptr;
+    if (BIO* bio = BIO_new_file(files.keyFile.c_str(), "r")) {
+        key = PEM_read_bio_PrivateKey(bio, nullptr, &noPassphrase, nullptr);
+        BIO_free(bio);
+    }
+    if (!key)
         throw std::runtime_error("key file " + files.keyFile +
                                  ": not an unencrypted PEM private key (" + lastSslError() + ")");
-    if (SSL_CTX_check_private_key(ctx) != 1)
+    int used = SSL_CTX_use_PrivateKey(ctx, key);
+    EVP_PKEY_free(key);  // the context holds its own reference
+    if (used != 1 || SSL_CTX_check_private_key(ctx) != 1)
         throw std::runtime_error("key file " + files.keyFile +
                                  " does not match the certificate in " + files.certFile + " (" +
                                  lastSslError() + ")");
