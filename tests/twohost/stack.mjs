@@ -154,7 +154,7 @@ export async function startTwoHostStack({ logLevel = process.env.SB_LOG || 'info
 // RTP in MEDIA_PORTS. With publicAddress/mediaPorts in the tree, it runs as production runs it:
 // its configs written by `switchboard --write-configs DIR` from switchboard's own config, then
 // `janus -C DIR/janus.jcfg -F DIR`. Otherwise from the templates by scripts/janus.mjs.
-async function startServerJanus(have, work) {
+export async function startServerJanus(have, work) {
   const wsPort = await freePort('127.0.0.1');
   if (!have.nat) {
     const j = await launchJanus({
