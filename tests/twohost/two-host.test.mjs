@@ -75,7 +75,10 @@ test('the page is an https:// secure context on the server address, trusted thro
 });
 
 test('two laptop participants hear each other over the direct path', async () => {
-  const pages = await twoTalking();
+  // The application's own empty ICE server list, which the SDK keeps instead of the server's: with
+  // TURN offered, ICE may nominate a relayed pair even where the direct one works (Janus controls
+  // the subscribing connection and has been seen to pick the relay under load).
+  const pages = await twoTalking({ iceServers: [] });
   for (const pair of await pairsOf(pages)) {
     assertJanusRemote(pair);
     assert.equal(pair.local.candidateType, 'host', JSON.stringify(pair));
