@@ -16,6 +16,11 @@
 #   BENCH_MEM_STORES   stores measured for memory, default "sqlite memory" (goals use sqlite)
 #   BENCH_KEEP=1       keep the temp dir (configs, raw wrk output, server logs) and print its path
 #   SWITCHBOARD_BIN    server binary, default build/switchboard
+#   BENCH_TLS=1        TLS mode: switchboard and nginx both over TLS with the same certificate
+#                      (made here with openssl), same protocols and ciphers; peak GET and POST
+#                      (keep-alive) and handshakes per second (a new connection per request).
+#                      The open-loop and memory parts are skipped (openloop.mjs speaks plain HTTP
+#                      only; TLS does not change what memory measures).
 #
 # Needs: wrk, nginx (Debian: nginx-light), node >= 18, curl. It installs nothing.
 # Everything listens on 127.0.0.1 only; everything it starts is stopped on exit.
@@ -33,6 +38,9 @@ WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 MEM_SESSIONS="${BENCH_MEM_SESSIONS:-10000}"
 MEM_STORES="${BENCH_MEM_STORES:-sqlite memory}"
 STORE="${BENCH_STORE:-sqlite}"
+TLS="${BENCH_TLS:-0}"
+SCHEME=http
+[[ "$TLS" == 1 ]] && SCHEME=https
 
 ACCOUNT_ID=9900000
 ACCOUNT_USER=bench
@@ -51,6 +59,7 @@ command -v wrk >/dev/null || missing+=("wrk          (Debian/Ubuntu: apt-get ins
 [[ -n "$NGINX" ]] || missing+=("nginx        (Debian/Ubuntu: apt-get install nginx-light)")
 command -v node >/dev/null || missing+=("node >= 18   (Debian/Ubuntu: apt-get install nodejs)")
 command -v curl >/dev/null || missing+=("curl         (Debian/Ubuntu: apt-get install curl)")
+[[ "$TLS" != 1 ]] || command -v openssl >/dev/null || missing+=("openssl      (Debian/Ubuntu: apt-get install openssl)")
 if ((${#missing[@]})); then
   printf '[bench] missing tools - please install them first (this script installs nothing):\n' >&2
   printf '          %s\n' "${missing[@]}" >&2
@@ -107,6 +116,20 @@ cp "$BIN" "$WORK/switchboard"
 BIN_SOURCE="$BIN"
 BIN="$WORK/switchboard"
 
+# TLS mode: one self-signed certificate (EC P-256, like most certificates issued today) for both
+# servers; curl and node (tools.mjs) trust it, wrk does not verify.
+CURL_TLS=()
+SB_TLS_CONFIG=""
+if [[ "$TLS" == 1 ]]; then
+  mkdir -p "$WORK/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null ||
+    die "openssl could not make the benchmark certificate"
+  CURL_TLS=(--cacert "$WORK/tls/cert.pem")
+  export NODE_EXTRA_CA_CERTS="$WORK/tls/cert.pem"
+  SB_TLS_CONFIG="\"tls\": {\"certFile\": \"$WORK/tls/cert.pem\", \"keyFile\": \"$WORK/tls/key.pem\"},"
+fi
+
 # Runs a command in the background and waits for it, so a signal to this script interrupts the
 # wait and the EXIT trap can stop it. Returns the command's status.
 run() {
@@ -148,6 +171,7 @@ start_switchboard() {  # name store -> SB_PID, SB_PORT, SB_DIR
   "logLevel": "warn",
   "requestLog": false,
   "rateLimitPerSecond": 0,
+  $SB_TLS_CONFIG
   "adminHttp": "127.0.0.1:0"
 }
 EOF
@@ -156,13 +180,13 @@ EOF
     >"$SB_DIR/stdout" 2>"$SB_DIR/stderr" &
   SB_PID=$!
   for ((i = 0; i < 100; i++)); do
-    SB_PORT="$(sed -n 's/^switchboard listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SB_DIR/stdout")"
+    SB_PORT="$(sed -n 's/^switchboard listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$SB_DIR/stdout")"
     [[ -n "$SB_PORT" ]] && break
     kill -0 "$SB_PID" 2>/dev/null || die "switchboard exited at start: $(cat "$SB_DIR/stderr")"
     sleep 0.1
   done
   [[ -n "$SB_PORT" ]] || die "switchboard did not start within 10 s: $(cat "$SB_DIR/stderr")"
-  SB_BASE="http://127.0.0.1:$SB_PORT"
+  SB_BASE="$SCHEME://127.0.0.1:$SB_PORT"
   log "switchboard ($store store) pid $SB_PID on $SB_BASE"
 }
 
@@ -182,7 +206,22 @@ start_nginx() {  # docroot files must already be in $WORK/nginx/www -> NGINX_PID
   local prefix="$WORK/nginx" port i
   port="$(node "$HERE/tools.mjs" free-port)"
   mkdir -p "$prefix"/{client_body,proxy,fastcgi,uwsgi,scgi}
-  sed -e "s#@PREFIX@#$prefix#g" -e "s#@DOCROOT@#$prefix/www#g" -e "s#@PORT@#$port#g" \
+  # TLS mode: the same certificate, protocols and TLS 1.2 ciphers as switchboard's
+  # (server/net/TlsContext.cpp); nginx's defaults otherwise (session tickets on, like OpenSSL's).
+  : >"$prefix/tls.conf"
+  local ssl=""
+  if [[ "$TLS" == 1 ]]; then
+    ssl=ssl
+    cat >"$prefix/tls.conf" <<EOF
+ssl_certificate $WORK/tls/cert.pem;
+ssl_certificate_key $WORK/tls/key.pem;
+ssl_protocols TLSv1.2 TLSv1.3;
+ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
+ssl_prefer_server_ciphers off;
+ssl_ecdh_curve X25519:prime256v1:secp384r1;
+EOF
+  fi
+  sed -e "s#@PREFIX@#$prefix#g" -e "s#@DOCROOT@#$prefix/www#g" -e "s#@PORT@#$port#g" -e "s#@SSL@#$ssl#g" \
     "$HERE/nginx.conf.template" >"$prefix/nginx.conf"
   # Started as root, nginx workers drop to an unprivileged user: let them read the docroot.
   chmod 755 "$WORK" "$prefix" "$prefix/www"
@@ -192,13 +231,13 @@ start_nginx() {  # docroot files must already be in $WORK/nginx/www -> NGINX_PID
   "$NGINX" -p "$prefix/" -c "$prefix/nginx.conf" -e "$prefix/error.log" \
     >"$prefix/stdout" 2>"$prefix/stderr" &
   NGINX_PID=$!
-  NGINX_BASE="http://127.0.0.1:$port"
+  NGINX_BASE="$SCHEME://127.0.0.1:$port"
   for ((i = 0; i < 50; i++)); do
-    curl -fsS -o /dev/null "$NGINX_BASE/get.json" 2>/dev/null && break
+    curl -fsS "${CURL_TLS[@]}" -o /dev/null "$NGINX_BASE/get.json" 2>/dev/null && break
     kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited at start: $(cat "$prefix/stderr" "$prefix/error.log" 2>/dev/null)"
     sleep 0.1
   done
-  curl -fsS -o /dev/null "$NGINX_BASE/get.json" || die "nginx did not serve $NGINX_BASE/get.json"
+  curl -fsS "${CURL_TLS[@]}" -o /dev/null "$NGINX_BASE/get.json" || die "nginx did not serve $NGINX_BASE/get.json"
   log "nginx pid $NGINX_PID on $NGINX_BASE ($(($(nginx_pids | wc -w) - 1)) workers)"
 }
 
@@ -239,7 +278,7 @@ wrk_run() {
   shift 3
   local body=""
   [[ "$method" == POST ]] && body="$POST_BODY"
-  export BENCH_METHOD="$method" BENCH_AUTH="$AUTH" BENCH_BODY="$body"
+  export BENCH_METHOD="$method" BENCH_AUTH="$AUTH" BENCH_BODY="$body" BENCH_CLOSE="${WRK_CLOSE:-0}"
   log "wrk $name: $method $url (${WARMUP}s warm-up, ${DURATION}s measured, -t$WRK_THREADS -c$CONNS)"
   if ((WARMUP > 0)); then
     run wrk -t"$WRK_THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$HERE/wrk.lua" "$url" >/dev/null
@@ -247,7 +286,7 @@ wrk_run() {
   cpu_begin "$@"
   run wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$HERE/wrk.lua" "$url" >"$RES/wrk-$name.txt"
   cpu_end "$name" "$@"
-  unset BENCH_METHOD BENCH_AUTH BENCH_BODY
+  unset BENCH_METHOD BENCH_AUTH BENCH_BODY BENCH_CLOSE
   grep -q '^BENCH_RESULT' "$RES/wrk-$name.txt" || die "wrk $name printed no result: $(cat "$RES/wrk-$name.txt")"
   log "  $(grep '^BENCH_RESULT' "$RES/wrk-$name.txt" | cut -d' ' -f2-6); CPU $(cat "$RES/cpu-$name.json")"
 }
@@ -300,6 +339,29 @@ check_switchboard
 wrk_run nginx-post "$NGINX_BASE/post.json" GET $(nginx_pids)
 wrk_run sb-post "$SB_POST_URL" POST "$SB_PID"
 check_switchboard
+
+if [[ "$TLS" == 1 ]]; then
+  # ============================================================== 3b. TLS handshakes per second
+  # Connection: close on every request: each one is a new TCP connection and a full handshake
+  # (wrk keeps no TLS sessions to resume), so requests/s = handshakes/s.
+  WRK_CLOSE=1 wrk_run nginx-hs "$NGINX_BASE/get.json" GET $(nginx_pids)
+  WRK_CLOSE=1 wrk_run sb-hs "$SB_GET_URL" GET "$SB_PID"
+  check_switchboard
+  stop_switchboard
+  stop_pid "$NGINX_PID"
+  NGINX_PID=""
+  cat >"$RES/meta.json" <<EOF
+{
+  "seconds": $DURATION, "background_cpu_pct": $BACKGROUND_CPU, "store": "$STORE", "connections": $CONNS, "wrk_threads": $WRK_THREADS, "cores": $NCPU,
+  "cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1 | tr -d '"')",
+  "get_bytes": $GET_BYTES, "post_bytes": $POST_BYTES,
+  "wrk": "$(wrk -v 2>&1 | head -n1 | cut -c1-60)", "nginx": "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')",
+  "openssl": "$(openssl version | cut -c1-40)", "binary": "$BIN_SOURCE"
+}
+EOF
+  node "$HERE/report-tls.mjs" "$RES"
+  exit 0
+fi
 
 # ================================================================ 4. latency at half of peak (open loop)
 GET_RATE="$(awk -v r="$(wrk_rps sb-get)" 'BEGIN { printf "%d", r / 2 }')"

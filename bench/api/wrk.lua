@@ -4,6 +4,8 @@
 --   BENCH_METHOD  GET (default) or POST
 --   BENCH_AUTH    value of the Authorization header (e.g. "Basic ...") - optional
 --   BENCH_BODY    request body, sent with Content-Type: application/json - optional
+--   BENCH_CLOSE   1: "Connection: close" on every request (a new connection, and over TLS a full
+--                 handshake, per request) - optional
 --
 -- done() prints one machine-readable line that run.sh parses:
 --   BENCH_RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. errors_*=..
@@ -20,6 +22,10 @@ local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
   wrk.body = body
   wrk.headers["Content-Type"] = "application/json"
+end
+
+if os.getenv("BENCH_CLOSE") == "1" then
+  wrk.headers["Connection"] = "close"
 end
 
 function done(summary, latency, requests)

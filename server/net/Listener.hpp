@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "server/net/ConcurrencyLimit.hpp"

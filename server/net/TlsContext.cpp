@@ -81,6 +81,10 @@ std::shared_ptr<ssl::context> makeTlsContext(const TlsFiles& files) {
     // work over and over on one connection); the client's cipher order, as Mozilla advises when
     // every suite offered is strong.
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    // Resumption through session tickets (RFC 8446 §4.6.1, RFC 5077) only, which keep nothing
+    // here: OpenSSL's server-side session cache would keep up to 20480 sessions that any client
+    // can fill by handshaking.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_default_passwd_cb(ctx, &noPassphrase);
     SSL_CTX_set_alpn_select_cb(ctx, &selectAlpn, nullptr);
 

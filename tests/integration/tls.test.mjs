@@ -170,6 +170,24 @@ describe('protocol versions and ciphers', () => {
     assert.match(r.error.message, /handshake failure|no shared cipher/i);
   });
 
+  test('a session ticket resumes a session: the next handshake is an abbreviated one', async () => {
+    for (const version of ['TLSv1.3', 'TLSv1.2']) {
+      const ticket = await new Promise((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: sb.port, servername: 'localhost', ca, minVersion: version, maxVersion: version });
+        s.once('session', (session) => { s.end(); resolve(session); });
+        s.on('error', reject);
+      });
+      const reused = await new Promise((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: sb.port, servername: 'localhost', ca, minVersion: version, maxVersion: version, session: ticket }, () => {
+          resolve(s.isSessionReused());
+          s.end();
+        });
+        s.on('error', reject);
+      });
+      assert.equal(reused, true, version);
+    }
+  });
+
   test('TLS 1.1 and 1.0 are refused by the server', async () => {
     // The client's own floor is lowered (with it, node does connect to an `openssl s_server
     // -tls1_1`), so the refusal is the server's: its protocol_version alert (RFC 8446 §6.2).
@@ -285,6 +303,54 @@ describe('SIGHUP reloads the certificate', () => {
     assert.equal(r.serial, '2002');
     assert.equal((await request(`${sb.base}/healthz`, { auth: false })).status, 200);
     install(file('two.pem'), file('server.pem'));
+  });
+});
+
+describe('limits over TLS', () => {
+  let strict;
+  before(async () => {
+    strict = await startSwitchboard({
+      config: {
+        tls: { certFile: file('one.pem'), keyFile: file('one.key') },
+        headerTimeoutSeconds: 1, maxConnectionsPerAddress: 2,
+      },
+    });
+  });
+  after(async () => { await strict?.stop(); strict?.cleanup(); });
+
+  // Resolves with how long the server took to close a TCP connection that sent `bytes` only.
+  function closedAfter(bytes) {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const timer = setTimeout(() => { s.destroy(); reject(new Error('not closed within 5 s')); }, 5000);
+      const s = net.connect(strict.port, '127.0.0.1', () => { if (bytes) s.write(bytes); });
+      s.on('data', () => {});
+      s.on('close', () => { clearTimeout(timer); resolve(Date.now() - started); });
+      s.on('error', () => {});
+    });
+  }
+
+  test('the handshake is under the header deadline: silent and stalled handshakes are cut', async () => {
+    // Nothing at all, and the first bytes of a TLS record that never completes.
+    for (const bytes of [null, Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])]) {
+      const ms = await closedAfter(bytes);
+      assert.ok(ms >= 800 && ms < 3000, `closed after ${ms} ms`);
+    }
+  });
+
+  test('TLS connections count against maxConnectionsPerAddress; the one over is closed without a handshake', async () => {
+    const open = [];
+    const connect = () => new Promise((resolve) => {
+      const s = tls.connect({ host: '127.0.0.1', port: strict.port, servername: 'localhost', ca }, () => resolve({ ok: true, s }));
+      s.on('error', (error) => resolve({ ok: false, error, s }));
+    });
+    open.push(await connect(), await connect());
+    assert.ok(open.every((c) => c.ok));
+    const third = await connect();
+    assert.equal(third.ok, false);
+    for (const c of [...open, third]) c.s.destroy();
+    // Once those are gone, a new one is admitted again.
+    await until(async () => { const c = await connect(); c.s.destroy(); return c.ok; }, { what: 'a slot to free up' });
   });
 });
 
