@@ -19,6 +19,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 if command -v turnserver >/dev/null 2>&1; then
   build/switchboard --config "$CONFIG" --print-turnserver-conf >var/turnserver.conf
+  turn_port=$(sed -n 's/^listening-port=//p' var/turnserver.conf)
+  if command -v ss >/dev/null 2>&1 && [ -n "$(ss -Hlun "sport = :$turn_port")" ]; then
+    echo "demo: UDP port $turn_port is taken already (Debian's coturn service?): the demo's coturn may not get the packets" >&2
+  fi
   # Its own pid file and database in var/: the demo needs neither root nor /var/lib/turn.
   turnserver -c var/turnserver.conf --pidfile var/turnserver.pid --db var/turndb >var/turnserver.log 2>&1 &
   TURN_PID=$!

@@ -17,7 +17,9 @@ struct TurnServerHost {
     // loopback, while every other private, loopback and reserved address is refused.
     std::vector<std::string> mediaAddresses;
     std::string certFile, keyFile;  // TLS and DTLS for turns: URIs; empty: both off
-    std::size_t userQuota = 16;     // allocations at once under one username (one participant)
+    // Allocations at once under one username: a credential is minted per device connection, so
+    // this bounds what one leaked credential can hold.
+    std::size_t userQuota = 16;
 };
 
 std::string renderTurnserverConf(const TurnConfig& turn, const TurnServerHost& host);
