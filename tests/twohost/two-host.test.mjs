@@ -21,7 +21,6 @@ after(async () => {
   await stack?.stop();
 });
 
-
 // Two laptop devices in one session, each publishing its (fake) microphone; resolves when each
 // hears the other. Returns their pages.
 async function twoTalking(options = {}) {
@@ -40,11 +39,12 @@ async function twoTalking(options = {}) {
   return pages;
 }
 
-// Every connected peer connection of the pages, with its selected pair.
+// Every connected peer connection of the pages (each device publishes on one and receives on
+// another), with its selected pair.
 async function pairsOf(pages) {
   const all = [];
   for (const page of pages) all.push(...(await selectedPairs(page)).filter((p) => p.state === 'connected'));
-  assert.ok(all.length >= pages.length, `connected peer connections: ${JSON.stringify(all)}`);
+  assert.equal(all.length, 2 * pages.length, `connected peer connections: ${JSON.stringify(all)}`);
   return all;
 }
 
