@@ -8,14 +8,14 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 
 .PHONY: demo test deps deps-test deps-bench build build-asan unit unit-asan integration integration-asan \
-        compat js wasm install browser netns-up netns-down bench format check-format check-layers check-sizes clean build-fuzz fuzz fuzz-smoke tidy
+        compat js wasm install browser twohost netns-up netns-down bench format check-format check-layers check-sizes clean build-fuzz fuzz fuzz-smoke tidy
 SBNET := scripts/netns.sh
 
 demo: deps-test build wasm
 	scripts/demo.sh
 
 test: deps-test build build-asan build-fuzz wasm
-	$(MAKE) --no-print-directory check-format check-layers check-sizes unit unit-asan tidy integration integration-asan compat js browser fuzz-smoke
+	$(MAKE) --no-print-directory check-format check-layers check-sizes unit unit-asan tidy integration integration-asan compat js browser twohost fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh build
@@ -79,6 +79,12 @@ browser:
 	node tests/browser/build-stock-sdk.mjs
 	@$(SBNET) up
 	@trap '$(SBNET) down --force' EXIT; $(SBNET) exec node --test --test-concurrency=1 tests/browser/
+# Two hosts (scripts/twohost.sh): switchboard, Janus and coturn in a "server" namespace, Chromium
+# in a "laptop" one, joined by a veth; HTTPS with a test CA, TURN, a UDP-blocking firewall.
+TWOHOST := scripts/twohost.sh
+twohost:
+	@$(TWOHOST) up
+	@trap '$(TWOHOST) down --force' EXIT; $(TWOHOST) exec server node --test --test-concurrency=1 tests/twohost/
 netns-up:
 	@$(SBNET) up
 netns-down:
