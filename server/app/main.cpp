@@ -2,17 +2,29 @@
 
 #include <cstdio>
 #include <exception>
+#include <iostream>
 
+#include "server/app/Commands.hpp"
 #include "server/app/Config.hpp"
 #include "server/app/Server.hpp"
 
 int main(int argc, char** argv) {
     try {
-        bool help = false;
-        auto config = sb::app::parseCommandLine(argc, argv, help);
-        if (help) {
-            std::fputs(sb::app::usage(), stdout);
-            return 0;
+        sb::app::Command command;
+        auto config = sb::app::parseCommandLine(argc, argv, command);
+        using Kind = sb::app::Command::Kind;
+        switch (command.kind) {
+            case Kind::Help:
+                std::fputs(sb::app::usage(), stdout);
+                return 0;
+            case Kind::CheckConfig:
+                return sb::app::checkConfig(command.argument, std::cout, std::cerr);
+            case Kind::WriteConfigs:
+                return sb::app::writeConfigs(config, command.argument, std::cout, std::cerr);
+            case Kind::PrintFirewall:
+                return sb::app::printFirewall(config, std::cout);
+            case Kind::Run:
+                break;
         }
         sb::app::Server server(std::move(config));
         return server.run();
