@@ -46,7 +46,8 @@ test('--check-config: broken JSON names the line and column', () => {
   const file = writeConfig('{\n  "store": "memory",\n  "logLevel": "info"\n  "threads": 2\n}\n');
   const r = run(['--check-config', file]);
   assert.equal(r.code, 1);
-  assert.match(r.err, new RegExp(`^${file}: not valid JSON: parse error at line 4, column 3`, 'm'));
+  // nlohmann/json points at the end of the unexpected token: "threads" on line 4 ends at column 11.
+  assert.match(r.err, new RegExp(`^${file}: not valid JSON: parse error at line 4, column 11: .*unexpected string literal`, 'm'));
   assert.equal(r.out, '');
 });
 
@@ -145,7 +146,7 @@ test('--write-configs: a publicAddress that is this machine\'s own (a DNS name, 
 test('--write-configs: without an admin key one is made once, kept in janusAdminKeyFile, and reused', () => {
   const out = tempDir('sb-janus-written-');
   const keyFile = path.join(out, 'admin-key');
-  const file = writeConfig({ ...GOOD, janusAdminKey: '', janusAdminKeyFile: keyFile });
+  const file = writeConfig({ ...GOOD, publicAddress: '203.0.113.10', janusAdminKey: '', janusAdminKeyFile: keyFile });
   assert.equal(run(['--check-config', file]).code, 1, 'the key file does not exist yet');
   const r = run(['--config', file, '--write-configs', out]);
   assert.equal(r.code, 0, r.err);

@@ -48,8 +48,9 @@ after(async () => {
   assert.doesNotMatch(logs, /Sanitizer|runtime error:/);
 });
 
-test('publicAddress: the answer\'s SDP, Contact and Via name the public address; RTP still comes from rtpAddress', async () => {
+test('publicAddress: the answer\'s SDP, Contact and Via name the public address; RTP still comes from rtpAddress', async (t) => {
   const phone = await phoneMedia();
+  t.after(() => phone.close());  // an open socket would keep the test process alive on failure
   const sipPort = await sb.sipPort();
   const uac = sipp({ target: `127.0.0.1:${sipPort}`, scenario: 'number_public_address.xml', keys: { rtp_port: phone.port },
     extra: ['-s', NUMBER], timeoutMs: 20000 });
@@ -59,5 +60,4 @@ test('publicAddress: the answer\'s SDP, Contact and Via name the public address;
   // The socket is bound to rtpAddress: the public address is only written, never bound.
   assert.equal(phone.stats.peer.address, '127.0.0.1');
   await until(async () => events.some((e) => e.path === '/disconnect'), { timeout: 5000, what: 'disconnect callback' });
-  phone.close();
 });
