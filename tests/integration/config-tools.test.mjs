@@ -204,3 +204,22 @@ test('--print-firewall: listeners on loopback are not opened; no SIP, no SIP por
   assert.doesNotMatch(r.out, /dport 8080|dport 5060|dport 30000/);
   assert.ok(r.out.includes('udp dport 40000-40999 accept'));
 });
+
+// Janus itself reads what --write-configs wrote: started for 3 s in a throwaway network namespace
+// (only its own loopback: it gathers nothing and reaches nobody), its log shows the settings.
+test('--write-configs: Janus starts with the written configs and uses the public address and port range', (t) => {
+  if (spawnSync('janus', ['--version']).error) { t.skip('janus is not installed'); return; }
+  const out = tempDir('sb-janus-written-');
+  const r = run(['--config', writeConfig({ ...GOOD, publicAddress: '203.0.113.10', janusUrl: 'ws://127.0.0.1:18188' }), '--write-configs', out]);
+  assert.equal(r.code, 0, r.err);
+  const log = path.join(out, 'janus.log');
+  const script = `ip link set lo up && exec timeout -s INT 3 janus -C ${out}/janus.jcfg -F ${out} -o -N -L ${log}`;
+  let j = spawnSync('unshare', ['-n', 'sh', '-c', script], { encoding: 'utf8', cwd: out, timeout: 20000 });
+  if (j.status !== 0 && /Operation not permitted/.test(j.stderr)) j = spawnSync('unshare', ['-rn', 'sh', '-c', script], { encoding: 'utf8', cwd: out, timeout: 20000 });
+  const text = readFileSync(log, 'utf8');
+  assert.match(text, /Using nat_1_1_mapping for public IP: 203\.0\.113\.10/, text);
+  assert.match(text, /ICE port range: 40000-40999/);
+  assert.match(text, /Loading plugin 'libjanus_videoroom\.so'/);
+  assert.match(text, /Websockets server started \(port 18188\)/);
+  assert.doesNotMatch(text, /\[ERR\]|FATAL/);
+});

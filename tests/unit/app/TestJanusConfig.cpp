@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <sstream>
 #include <stdexcept>
 
 #include "server/app/JanusConfig.hpp"
@@ -36,8 +37,13 @@ TEST_CASE("every compiled-in template fills from the values --write-configs give
                                      {"ADMIN_KEY", "k"}};
     REQUIRE(app::janusTemplates().size() == 3);
     for (const auto& t : app::janusTemplates()) {
-        const auto text = app::fillTemplate(t.name, t.text, values);
-        CHECK(text.find("@") == std::string::npos);
+        // No placeholder is left outside comments (comments mention "@...@" themselves).
+        std::istringstream text(app::fillTemplate(t.name, t.text, values));
+        for (std::string line; std::getline(text, line);) {
+            const auto first = line.find_first_not_of(" \t");
+            if (first != std::string::npos && line[first] != '#')
+                CHECK(line.find('@') == std::string::npos);
+        }
     }
     CHECK(app::fillTemplate("j", app::janusTemplates()[0].text, values)
               .find("\tnat_1_1_mapping = \"203.0.113.10\"\n\tkeep_private_host = false\n") !=
