@@ -44,7 +44,7 @@ fs::path findJanusModulesDir() {
 // the system folder can be loaded even if a disable list falls behind a Janus upgrade.
 fs::path isolateModules(const fs::path& dir) {
     const auto system = findJanusModulesDir();
-    const auto modules = dir / "modules";
+    auto modules = dir / "modules";
     fs::remove_all(modules);  // links only: remove_all does not follow them
     for (const char* kind : {"plugins", "transports", "events", "loggers"})
         fs::create_directories(modules / kind);
