@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
             libcpp-jwt-dev catch2 libopus-dev libsofia-sip-ua-dev libpugixml-dev
             flite1-dev libsndfile1-dev libspeexdsp-dev)
-test_pkgs=(janus chromium iproute2 sip-tester emscripten clang clang-format clang-tidy libclang-rt-14-dev)
+test_pkgs=(janus chromium iproute2 sip-tester emscripten clang clang-format clang-tidy libclang-rt-14-dev
+           nftables)  # nft -c checks the ruleset of switchboard --print-firewall
 bench_pkgs=(wrk nginx-light)
 
 pkgs=("${build_pkgs[@]}")
