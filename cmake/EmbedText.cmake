@@ -1,6 +1,13 @@
-# Writes IN as a C++ string constant `sb::ops::kOpenApiDocument` into OUT.
+# Writes IN as a C++ string constant into OUT: `NAMESPACE::NAME` (default sb::ops::kOpenApiDocument;
+# the Janus config templates are embedded the same way, as sb::app::kJanus...).
 # The text is cut at line ends into raw string literals of at most 60,000 bytes, joined once at
 # start-up: C++ compilers need only support literals of 65,536 bytes (clang's -Woverlength-strings).
+if(NOT DEFINED NAMESPACE)
+  set(NAMESPACE sb::ops)
+endif()
+if(NOT DEFINED NAME)
+  set(NAME kOpenApiDocument)
+endif()
 file(READ "${IN}" CONTENT)
 set(rest "${CONTENT}")
 set(parts "")
@@ -24,7 +31,7 @@ endwhile()
 file(WRITE "${OUT}" "// Generated from ${IN}; do not edit.
 #include <string>
 #include <string_view>
-namespace sb::ops {
+namespace ${NAMESPACE} {
 namespace {
 const char* const kParts[] = {
 ${parts}};
@@ -34,10 +41,10 @@ std::string joined() {
     return text;
 }
 }  // namespace
-extern const std::string_view kOpenApiDocument;
-const std::string_view kOpenApiDocument = [] {
+extern const std::string_view ${NAME};
+const std::string_view ${NAME} = [] {
     static const std::string text = joined();
     return std::string_view(text);
 }();
-}  // namespace sb::ops
+}  // namespace ${NAMESPACE}
 ")

@@ -7,8 +7,9 @@
 //   janusInfo(wsUrl)        -> the `info` reply
 // As a command (manual runs, `make demo` before switchboard starts Janus itself):
 //   node scripts/janus.mjs start [--dir var/janus] [--ws-ip 127.0.0.1] [--ws-port 8188]
-//        [--ice-enforce-list IF] [--local-ip IP] [--rtp-port-range 20000-20999] [--admin-key K] [--debug-level 4]
+//        [--ice-enforce-list IF] [--local-ip IP] [--nat-mapping IP] [--rtp-port-range 20000-20999] [--admin-key K] [--debug-level 4]
 //   node scripts/janus.mjs stop [--dir var/janus]
+//   node scripts/janus.mjs wait [--ws-ip 127.0.0.1] [--ws-port 8188] [--pid PID] [--timeout-ms 15000]
 //   node scripts/janus.mjs render --dir DIR [same options]
 // `start` daemonizes Janus (pid in DIR/janus.pid, log in DIR/janus.log) and prints its WebSocket URL
 // once `info` answers.
@@ -68,7 +69,8 @@ function randomRtpRange(size = 200) {
 }
 
 // Fills the templates. Options: dir (created if missing; default a fresh temp dir), wsIp, wsPort,
-// iceEnforceList ('' = every interface), localIp (address for the SDP; '' = auto), rtpPortRange, adminKey, sessionTimeout, debugLevel,
+// iceEnforceList ('' = every interface), localIp (address for the SDP; '' = auto), nat11Mapping (the
+// public address of a server behind 1:1 NAT; '' = none), rtpPortRange, adminKey, sessionTimeout, debugLevel,
 // modulesDir (system Janus folder), isolateModules (default true: DIR/modules with symlinks to the
 // videoroom plugin and websockets transport only).
 export function renderJanusConfig(opts = {}) {
@@ -92,6 +94,9 @@ export function renderJanusConfig(opts = {}) {
     RTP_PORT_RANGE: opts.rtpPortRange || randomRtpRange(),
     ICE_ENFORCE_LIST: opts.iceEnforceList ?? '',
     LOCAL_IP: opts.localIp ?? '',
+    // 1:1 NAT (switchboard --write-configs fills these from publicAddress): '' = unset.
+    NAT_MAPPING: opts.nat11Mapping ?? '',
+    KEEP_PRIVATE_HOST: opts.nat11Mapping ? 'false' : '',
     WS_IP: opts.wsIp || '127.0.0.1',
     WS_PORT: String(opts.wsPort),
     ADMIN_KEY: opts.adminKey || randomBytes(12).toString('hex'),
@@ -119,6 +124,7 @@ export function renderJanusConfig(opts = {}) {
   return {
     dir, modulesDir, wsIp: values.WS_IP, wsPort: Number(values.WS_PORT), adminKey: values.ADMIN_KEY,
     rtpPortRange: values.RTP_PORT_RANGE, iceEnforceList: values.ICE_ENFORCE_LIST, localIp: values.LOCAL_IP,
+    nat11Mapping: values.NAT_MAPPING,
   };
 }
 
@@ -233,7 +239,7 @@ async function main() {
   if (nsAddr && a.iceEnforceList === undefined) { a.iceEnforceList = nsIf; a.localIp ??= nsAddr; }
   const opts = {
     dir, wsIp: a.wsIp, wsPort: a.wsPort ? Number(a.wsPort) : undefined, iceEnforceList: a.iceEnforceList,
-    localIp: a.localIp,
+    localIp: a.localIp, nat11Mapping: a.natMapping,
     rtpPortRange: a.rtpPortRange, adminKey: a.adminKey, debugLevel: a.debugLevel, sessionTimeout: a.sessionTimeout,
   };
   if (cmd === 'render') {
@@ -250,6 +256,25 @@ async function main() {
     writeFileSync(pidFile, `${j.pid}\n`);
     writeFileSync(path.join(dir, 'admin_key'), `${j.adminKey}\n`);
     console.log(`janus ${j.info.version_string} pid ${j.pid}: ${j.wsUrl} (admin key in ${dir}/admin_key, log ${j.logFile})`);
+  } else if (cmd === 'wait') {
+    // For a Janus started from `switchboard --write-configs` (scripts/demo.sh): waits until
+    // `info` answers, or fails when --pid exits first or after --timeout-ms.
+    const wsIp = a.wsIp || '127.0.0.1';
+    const wsUrl = `ws://${wsIp.includes(':') ? `[${wsIp}]` : wsIp}:${a.wsPort || 8188}`;
+    const deadline = Date.now() + Number(a.timeoutMs || 15000);
+    for (;;) {
+      try {
+        const info = await janusInfo(wsUrl, 1000);
+        console.log(`janus ${info.version_string}${a.pid ? ` pid ${a.pid}` : ''}: ${wsUrl}`);
+        return;
+      } catch (e) {
+        if (a.pid) {
+          try { process.kill(Number(a.pid), 0); } catch { throw new Error(`janus (pid ${a.pid}) exited before answering on ${wsUrl}`); }
+        }
+        if (Date.now() > deadline) throw new Error(`janus did not answer info on ${wsUrl}: ${e.message}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   } else if (cmd === 'stop') {
     if (!existsSync(pidFile)) { console.log('janus not running (no pid file)'); return; }
     const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -262,8 +287,8 @@ async function main() {
     rmSync(pidFile, { force: true });
     console.log(`janus (pid ${pid}) stopped`);
   } else {
-    console.error('usage: node scripts/janus.mjs start|stop|render [--dir DIR] [--ws-ip IP] [--ws-port N] ' +
-      '[--ice-enforce-list IF] [--local-ip IP] [--rtp-port-range A-B] [--admin-key K] [--debug-level N]');
+    console.error('usage: node scripts/janus.mjs start|stop|render|wait [--dir DIR] [--ws-ip IP] [--ws-port N] ' +
+      '[--ice-enforce-list IF] [--local-ip IP] [--nat-mapping IP] [--rtp-port-range A-B] [--admin-key K] [--debug-level N]');
     process.exit(2);
   }
 }

@@ -94,6 +94,20 @@ struct Config {
     std::optional<std::string> janusUrl;         // ws://127.0.0.1:8188
     std::string janusAdminKey;                   // VideoRoom admin_key (room creation)
     std::optional<std::string> janusRoomSecret;  // unset: random per start
+    // A file holding the admin key (used when janusAdminKey is empty); --write-configs creates it
+    // with a random key when it does not exist, so Janus and switchboard share one key.
+    std::string janusAdminKeyFile;
+
+    // Reachable from other computers (issue 11). The address browsers and phones reach this
+    // server at: an IPv4 literal or a DNS name (resolved when used). Unset: nothing is rewritten.
+    std::optional<std::string> publicAddress;
+    // Janus's fixed ICE/RTP UDP range ("mediaPorts": "20000-20999"), so a firewall rule can name
+    // it.
+    std::uint16_t mediaPortMin = 20000;
+    std::uint16_t mediaPortMax = 20999;
+    // Janus's ice_enforce_list: the only interfaces (or address prefixes) it gathers candidates
+    // on; empty: all of them.
+    std::vector<std::string> mediaInterfaces;
 
     // Participants are deleted (tokens revoked, removed from their session) this long after they
     // were created, like sessions after sessionLifetimeSeconds.
@@ -152,10 +166,30 @@ struct Config {
 // "ADDRESS:PORT" ("[::1]:80" for IPv6); throws std::runtime_error naming `key` when malformed.
 HostPort parseHostPort(const std::string& text, const std::string& key);
 
-// Throws std::runtime_error naming the offending key or flag.
+// Throws std::runtime_error naming the offending key or flag (every problem found, one a line).
 Config loadConfigFile(const std::string& path, Config base = {});
-// Parses argv; `--config FILE` is read first, later flags override it. Sets `helpRequested` for -h.
-Config parseCommandLine(int argc, char** argv, bool& helpRequested);
+// Every problem of the file, each "key: what is wrong" (JSON syntax errors with line and column);
+// empty when the file is a valid configuration.
+std::vector<std::string> configFileProblems(const std::string& path, Config& parsed);
+// Fills what defaults from other keys (turn.urls from publicAddress or the http address), adding
+// a problem for what cannot be filled.
+void completeConfig(Config& c, std::vector<std::string>& problems);
+// Adds a problem per broken rule of `c` (ConfigValidate.cpp).
+void validateConfig(const Config& c, std::vector<std::string>& problems);
+// What the command line asks for besides running the server.
+struct Command {
+    enum class Kind {
+        Run,
+        Help,
+        CheckConfig,
+        WriteConfigs,
+        PrintFirewall,
+        PrintTurnserverConf
+    } kind = Kind::Run;
+    std::string argument;  // --check-config FILE, --write-configs DIR
+};
+// Parses argv; `--config FILE` is read first, later flags override it.
+Config parseCommandLine(int argc, char** argv, Command& command);
 const char* usage();
 
 }  // namespace sb::app

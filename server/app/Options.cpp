@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "server/app/JanusConfig.hpp"
 #include "server/auth/RandomId.hpp"
 #include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
@@ -57,7 +58,7 @@ net::HttpServerOptions httpOptions(const Config& c) {
 media::MediaConfig mediaConfig(const Config& c) {
     media::MediaConfig mc;
     mc.janusUrl = c.janusUrl.value_or("");
-    mc.adminKey = c.janusAdminKey;
+    mc.adminKey = configuredAdminKey(c);  // janusAdminKey, else janusAdminKeyFile's
     mc.roomSecret = c.janusRoomSecret ? *c.janusRoomSecret : auth::randomUuid();
     mc.maxPublishersPerRoom = static_cast<int>(c.maxParticipantsPerSession);
     mc.janusMaxMessageBytes = c.janusMaxMessageBytes;
@@ -77,6 +78,12 @@ bridge::BridgeConfig bridgeConfig(const Config& c) {
     bc.sip.port = static_cast<std::uint16_t>(std::stoi(c.sipListen->substr(colon + 1)));
     bc.sip.maxCalls = c.maxCalls;
     bc.rtpAddress = c.rtpAddress;
+    if (c.publicAddress) {
+        // Behind 1:1 NAT (issue 11): phones are told the public address; a DNS name is
+        // resolved once, here, since SDP carries addresses (and sofia the name as given).
+        bc.sip.publicHost = *c.publicAddress;
+        bc.publicRtpAddress = publicIpv4(*c.publicAddress);
+    }
     bc.rtpPortMin = c.rtpPortMin;
     bc.rtpPortMax = c.rtpPortMax;
     bc.trunk = c.sipTrunk;

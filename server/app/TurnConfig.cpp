@@ -156,7 +156,8 @@ void finishTurnConfig(TurnConfig& t, const std::string& host) {
         bad("relayPorts", "must be FIRST-LAST with 1024 <= FIRST < LAST <= 65535");
     if (t.listenAddress.empty() || !isConfValue(t.listenAddress))
         bad("listen", "the address must be an IP address");
-    if (t.urls.empty()) {
+    if (t.urls.empty() || t.urlsDerived) {
+        t.urlsDerived = true;
         if (host.empty() || host == "0.0.0.0" || host == "::")
             bad("urls", "required when the server's address is a wildcard (" + host +
                             "): set publicAddress or turn.urls");

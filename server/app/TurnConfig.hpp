@@ -15,6 +15,7 @@ struct TurnConfig {
     std::string secret;  // coturn's static-auth-secret; at least 16 characters
     // turn:/turns: URIs (RFC 7065) given to devices; empty: derived from the host and listen port.
     std::vector<std::string> urls;
+    bool urlsDerived = false;  // urls were derived, not given: derived again if the host changes
     std::int64_t credentialLifetimeSeconds = 3600;
     std::string listenAddress = "0.0.0.0";  // "listen": where coturn listens (UDP and TCP)
     std::uint16_t listenPort = 3478;

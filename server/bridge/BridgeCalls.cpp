@@ -81,7 +81,7 @@ void BridgeCalls::remove(const std::string& id) {
 
 void BridgeCalls::answer(BridgeCall& call) {
     sip::LocalMedia local;
-    local.address = config_.rtpAddress;
+    local.address = config_.sdpAddress();
     local.port = call.pipeline->phonePort();
     local.codec = call.remote.codec;
     local.telephoneEventPt = call.remote.telephoneEventPt;

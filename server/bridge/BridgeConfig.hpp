@@ -34,6 +34,12 @@ struct BridgeConfig {
     // RTP source check, reflection limit and inactivity timeout of every call's phone side.
     sip::media::PhoneSourceGuard::Config rtpGuard;
     std::string rtpAddress = "127.0.0.1";  // our RTP address towards phones (and Janus)
+    // Behind 1:1 NAT: the IPv4 address phones send RTP to, written in our SDP's c= and o=
+    // lines (RFC 4566 §5.2, §5.7) while the sockets stay bound to rtpAddress; "" = rtpAddress.
+    std::string publicRtpAddress;
+    const std::string& sdpAddress() const {
+        return publicRtpAddress.empty() ? rtpAddress : publicRtpAddress;
+    }
     std::uint16_t rtpPortMin = 30000;
     std::uint16_t rtpPortMax = 31999;
     // ivr

@@ -45,7 +45,7 @@ void TransferLegs::transferOut(BridgeCall& aLeg, const voice::TransferRequest& r
         // info: <Forward diversionTreatment> (Diversion.hpp); the stacked entry names us as the
         // host the inbound call's Request-URI reached.
         const std::string host =
-            calls_->config().sip.bindAddress + ":" + std::to_string(calls_->sipPort());
+            calls_->config().sip.advertisedHost() + ":" + std::to_string(calls_->sipPort());
         dial.diversion = forwardedDiversion({request.diversionTreatment, request.diversionReason,
                                              request.divertingNumber, host, &aLeg.diversion});
         dial.from = request.from;

@@ -51,8 +51,9 @@ Trunk::Trunk(std::shared_ptr<BridgeCalls> calls) : calls_(std::move(calls)) {
 bool Trunk::isOwnUri(const std::string& uri) const {
     auto hp = hostPortOf(uri);
     const auto port = std::to_string(calls_->sipPort());
-    auto own = calls_->config().sip.bindAddress + ":" + port;
-    return hp == own || hp == "sipx.webrtc.bandwidth.com:5060" || hp == "localhost:" + port;
+    const auto& sip = calls_->config().sip;
+    return hp == sip.bindAddress + ":" + port || hp == sip.advertisedHost() + ":" + port ||
+           hp == "sipx.webrtc.bandwidth.com:5060" || hp == "localhost:" + port;
 }
 
 std::string Trunk::uriFor(const std::string& to) const {
@@ -79,7 +80,7 @@ std::shared_ptr<BridgeCall> Trunk::dial(const std::string& pendingId, Dial dial,
     oc.toUri = dial.toUri;
     oc.fromUri = dial.from.rfind("sip:", 0) == 0
                      ? dial.from
-                     : "sip:" + dial.from + "@" + config.sip.bindAddress;
+                     : "sip:" + dial.from + "@" + config.sip.advertisedHost();
     if (!dial.displayName.empty()) {
         // createCall's displayName: the From display name as a quoted-string, '"' and '\' escaped
         // as quoted-pairs (RFC 3261 §25.1); VoiceApi has refused control characters.
@@ -92,7 +93,7 @@ std::shared_ptr<BridgeCall> Trunk::dial(const std::string& pendingId, Dial dial,
     }
     oc.userToUser = dial.userToUser;
     oc.diversion = std::move(dial.diversion);
-    oc.local.address = config.rtpAddress;
+    oc.local.address = config.sdpAddress();
     oc.local.port = call->pipeline->phonePort();
     oc.timeout =
         std::chrono::seconds(static_cast<long>(dial.timeoutSeconds > 0 ? dial.timeoutSeconds : 30));

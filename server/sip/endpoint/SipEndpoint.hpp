@@ -90,6 +90,12 @@ struct OutboundCall {
 
 struct SipConfig {
     std::string bindAddress = "127.0.0.1";  // the only address listened on (IPv4 literal)
+    // Behind 1:1 NAT: the host (IPv4 or DNS name) others reach us at, written in our Via and
+    // Contact (and From) instead of bindAddress; "" = bindAddress.
+    std::string publicHost;
+    const std::string& advertisedHost() const {
+        return publicHost.empty() ? bindAddress : publicHost;
+    }
     std::uint16_t port = 5060;              // 0 = let the OS pick; port() tells which
     bool udp = true;                        // listen on UDP
     bool tcp = true;                        // listen on TCP (same port)

@@ -81,8 +81,8 @@ void SofiaCommands::dial(const std::string& callId, const OutboundCall& out) {
     for (const auto& d : out.diversion) lineBreak = lineBreak || hasLineBreak(d);
     if (!sipUri || lineBreak) return sink_.failed(callId, 400, "Invalid destination or header");
     const std::string from = !out.fromUri.empty() ? out.fromUri
-                                                  : "sip:switchboard@" + config_.bindAddress + ":" +
-                                                        std::to_string(stack_.port());
+                                                  : "sip:switchboard@" + config_.advertisedHost() +
+                                                        ":" + std::to_string(stack_.port());
     nua_handle_t* nh = nua_handle(stack_.nua(), nullptr, SIPTAG_TO_STR(out.toUri.c_str()),
                                   SIPTAG_FROM_STR(from.c_str()), TAG_END());
     if (!nh) return sink_.failed(callId, 400, "Invalid destination");

@@ -12,7 +12,13 @@ namespace {
 
 std::string bindUrl(const SipConfig& c) {
     // Port "*" makes tport pick an ephemeral port, the same one for every transport.
-    std::string url = "sip:" + c.bindAddress + ":" + (c.port == 0 ? "*" : std::to_string(c.port));
+    const std::string port = c.port == 0 ? "*" : std::to_string(c.port);
+    // Behind NAT, tport binds the maddr and uses the URL's host as its public name: the
+    // sent-by of our Via (RFC 3261 §18.2.1) and the host of our Contact (§8.1.1.8) then name
+    // the address the far end can reach, while the socket stays on the private one.
+    std::string url = c.publicHost.empty()
+                          ? "sip:" + c.bindAddress + ":" + port
+                          : "sip:" + c.publicHost + ":" + port + ";maddr=" + c.bindAddress;
     // Without a transport parameter a sip: URL binds UDP and TCP (and SCTP in a sofia built
     // with it; Debian's is not: `ss -lunpt` shows UDP and TCP only). A list ("udp,tcp") must not
     // be used: sofia-sip 1.12.11 keeps it in an out-of-scope array and crashes (fixed upstream
