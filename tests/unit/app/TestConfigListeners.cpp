@@ -20,7 +20,10 @@ std::string failure(const std::string& json) {
     try {
         load(json);
     } catch (const std::runtime_error& e) {
-        return e.what();
+        // "config: FILE: key: why": the file's name is left out here.
+        std::string what = e.what();
+        const auto file = what.find("config.json: ");
+        return file == std::string::npos ? what : "config: " + what.substr(file + 13);
     }
     return "accepted";
 }
