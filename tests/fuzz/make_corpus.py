@@ -135,6 +135,15 @@ def uui():
     put("uui", "hex", "3030303030;encoding=hex")
 
 
+def https_redirect():
+    port = bytes([0x01, 0xbb])  # 443
+    put("https_redirect", "name", port + b"sb.example.com\0/demo/?a=1")
+    put("https_redirect", "name_port", bytes([0x20, 0xfb]) + b"sb.example.com:80\0/v1/accounts")
+    put("https_redirect", "ipv6", port + b"[2001:db8::1]:8080\0/")
+    put("https_redirect", "crlf", port + b"evil\r\nSet-Cookie: x\0/")
+    put("https_redirect", "absolute_target", port + b"a.b\0http://other/x")
+
+
 def sdp():
     chrome = ("v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
               "a=group:BUNDLE 0 1 2\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS cam\r\n"
@@ -280,4 +289,4 @@ def dicts():
 
 
 if __name__ == "__main__":
-    http(); jsonrpc(); tokens(); uui(); sdp(); rtp(); jitter(); wav(); bxml_docs(); dicts()
+    http(); jsonrpc(); tokens(); uui(); https_redirect(); sdp(); rtp(); jitter(); wav(); bxml_docs(); dicts()
