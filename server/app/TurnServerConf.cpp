@@ -4,6 +4,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
+#include "server/app/JanusConfig.hpp"
+
 namespace sb::app {
 
 namespace {
@@ -104,6 +106,10 @@ std::string renderTurnserverConf(const Config& c) {
             std::find(host.mediaAddresses.begin(), host.mediaAddresses.end(), a) ==
                 host.mediaAddresses.end())
             host.mediaAddresses.push_back(a);
+    // Behind 1:1 NAT (publicAddress is not one of this machine's addresses) the relayed addresses
+    // coturn hands out must be the public one, as Janus's candidates are (nat_1_1_mapping).
+    const auto addressing = janusAddressing(c);
+    if (!addressing.natMapping.empty()) host.externalIp = addressing.natMapping;
     // Each device of the participant has two peer connections (publish and subscribe), and
     // each may allocate once per URL.
     host.userQuota = c.maxDevicesPerParticipant * 2 * std::max<std::size_t>(c.turn->urls.size(), 1);

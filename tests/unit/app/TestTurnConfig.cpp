@@ -146,3 +146,16 @@ TEST_CASE("turnserver.conf from the config", "[server][app][TurnConfig]") {
     app::Config without;
     CHECK_THROWS_AS(app::renderTurnserverConf(without), std::runtime_error);
 }
+
+TEST_CASE("turnserver.conf behind 1:1 NAT names the public address", "[server][app][TurnConfig]") {
+    // 203.0.113.10 (RFC 5737) is no address of this machine: the server is behind NAT, so the
+    // relayed addresses coturn hands out must carry the public address, as Janus's candidates do.
+    auto natted = app::renderTurnserverConf(
+        load(R"({"http": "127.0.0.1:8080", "publicAddress": "203.0.113.10", "turn": {)" + kSecret +
+             "}}"));
+    CHECK(natted.find("\nexternal-ip=203.0.113.10\n") != std::string::npos);
+    // publicAddress is this machine's own (loopback here): nothing to map.
+    auto own = app::renderTurnserverConf(load(
+        R"({"http": "127.0.0.1:8080", "publicAddress": "127.0.0.1", "turn": {)" + kSecret + "}}"));
+    CHECK(own.find("external-ip") == std::string::npos);
+}
