@@ -9,8 +9,10 @@ build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev nlohmann-json3-dev lib
             libcpp-jwt-dev catch2 libopus-dev libsofia-sip-ua-dev libpugixml-dev
             flite1-dev libsndfile1-dev libspeexdsp-dev)
 test_pkgs=(janus coturn systemd chromium iproute2 sip-tester emscripten clang clang-format clang-tidy libclang-rt-14-dev
-           openssl libnss3-tools nftables)  # openssl: the CLI makes the test CAs (tls, callbacks, twohost) and
-                                            # bench certificates; certutil (libnss3-tools) and nft: tests/twohost
+           openssl libnss3-tools nftables firefox-esr wabt)
+# openssl: the CLI makes the test CAs (tls, callbacks, twohost) and bench certificates; certutil
+# (libnss3-tools) and nft: tests/twohost; firefox-esr: the second browser engine of tests/browser
+# (driven by puppeteer-core over WebDriver BiDi); wabt: wasm-objdump reads the SDK's wasm imports.
 bench_pkgs=(wrk nginx-light)
 
 pkgs=("${build_pkgs[@]}")
