@@ -6,6 +6,16 @@
 // Strings go into the wasm as malloc'ed UTF-8 that the callee frees (JsCallbacks::take); the
 // wasm answers with sb_call callbacks (adapters) and sb_settle / sb_emit (this handle).
 
+// [true, result] or [false, exception]: the one try/catch the C++ adapters need (JsTry.hpp). The wasm
+// is built with -fno-exceptions, and embind cannot express a catch without C++ exceptions.
+Module['sbTry'] = function (fn, self, args) {
+  try {
+    return [true, fn.apply(self, args)];
+  } catch (e) {
+    return [false, e];
+  }
+};
+
 // Objects by handle (h: the last handle or promise id), local and remote MediaStreams by id,
 // pending timers by callback id, the handle's promises and listeners.
 var SB = { h: 0, o: {}, local: {}, remote: {}, timers: {}, promises: {}, listeners: [] };
