@@ -1,5 +1,5 @@
 #pragma once
-// HttpPort over fetch() (WHATWG Fetch §5.1), through library.js: the probe that tells why a
+// HttpPort over fetch() (WHATWG Fetch §5.1), through emscripten::val: the probe that tells why a
 // WebSocket was refused.
 
 #include "wasm/browser/JsCallbacks.hpp"
@@ -10,10 +10,19 @@ namespace sb::sdk::browser {
 class BrowserHttp : public HttpPort {
   public:
     void get(const std::string& url, Fn<void(int, const std::string&)> done) override {
-        // A rejected fetch is a network error (Fetch §4.1): status 0, the server cannot be reached.
-        sb_http_get(url.c_str(), js::add([done](int status, int,
-                                                const std::string& body) { done(status, body); },
-                                         true));
+        val init = val::object();
+        init.set("cache", "no-store");
+        // fetch() throws only for a malformed URL; a rejection is a network error (Fetch §4.1):
+        // status 0, the server cannot be reached. Both arrive as a failed settle.
+        js::settle(web::jsTry(val::global(), "fetch", url, init),
+                   [done](bool ok, const val& response) {
+                       if (!ok) return done(0, {});
+                       int status = response["status"].as<int>();
+                       js::settle(web::jsTry(response, "text"),
+                                  [done, status](bool read, const val& body) {
+                                      done(status, read ? js::text(body) : std::string());
+                                  });
+                   });
     }
 };
 

@@ -6,20 +6,42 @@ namespace sb::sdk::browser {
 
 void BrowserMedia::getUserMedia(const std::string& constraintsJson,
                                 Fn<void(const Error&, const LocalStream&)> done) {
-    sb_media_get(constraintsJson.c_str(), js::add(
-                                              [done](int ok, int, const std::string& text) {
-                                                  if (!ok) return done(errors::media(text), {});
-                                                  done({}, describe(text));
-                                              },
-                                              true));
+    val navigator = val::global("navigator");
+    val devices = navigator.isUndefined() ? val::undefined() : navigator["mediaDevices"];
+    web::JsResult call = js::parse(constraintsJson);
+    if (devices.isUndefined()) {
+        // mediaDevices is missing outside secure contexts (Media Capture §9.2).
+        call = {false, val("navigator.mediaDevices is not available (a secure context is needed)")};
+    } else if (call.ok) {
+        call = web::jsTry(devices, "getUserMedia", call.value);
+    }
+    js::settle(call, [this, done](bool ok, const val& stream) {
+        if (!ok) return done(errors::media(js::text(stream)), {});
+        done({}, adopt(stream));
+    });
 }
 
-LocalStream BrowserMedia::describe(const std::string& lines) {
-    auto fields = js::split(lines);
-    LocalStream out{fields[0], {}};
-    for (std::size_t i = 1; i + 1 < fields.size(); i += 2)
-        out.tracks.push_back(LocalTrack{fields[i], fields[i + 1]});
+LocalStream BrowserMedia::adopt(const val& stream) {
+    LocalStream out{js::stringAt(stream, "id"), {}};
+    local_.put(out.id, stream);
+    for (const val& track : js::elements(stream.call<val>("getTracks")))
+        out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind")});
     return out;
+}
+
+void BrowserMedia::stopStream(const std::string& streamId) {
+    val stream = local_.get(streamId);
+    if (stream.isUndefined()) return;
+    for (const val& track : js::elements(stream.call<val>("getTracks"))) track.call<void>("stop");
+    local_.erase(streamId);
+}
+
+void BrowserMedia::setTracksEnabled(const std::string& streamId, const std::string& kind,
+                                    bool enabled) {
+    val stream = local_.get(streamId);
+    if (stream.isUndefined()) return;
+    for (val track : js::elements(stream.call<val>("getTracks")))
+        if (js::stringAt(track, "kind") == kind) track.set("enabled", enabled);
 }
 
 }  // namespace sb::sdk::browser

@@ -1,7 +1,7 @@
 #pragma once
-// MediaPort over navigator.mediaDevices (W3C Media Capture and Streams), through library.js,
-// which keeps the MediaStream objects by id: the local ones (captured, or given by the
-// application to publish) and the remote ones the subscribing connection received.
+// MediaPort over navigator.mediaDevices (W3C Media Capture and Streams), through emscripten::val.
+// The MediaStream objects stay JavaScript objects, kept by id in `local` (captured here, or given
+// by the application to publish); the core knows only their ids and their tracks' ids and kinds.
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -10,16 +10,19 @@ namespace sb::sdk::browser {
 
 class BrowserMedia : public MediaPort {
   public:
+    explicit BrowserMedia(JsObjects& local) : local_(local) {}
+
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override;
-    void stopStream(const std::string& streamId) override { sb_media_stop(streamId.c_str()); }
+    void stopStream(const std::string& streamId) override;
     void setTracksEnabled(const std::string& streamId, const std::string& kind,
-                          bool enabled) override {
-        sb_media_enable(streamId.c_str(), kind.c_str(), enabled);
-    }
+                          bool enabled) override;
 
-    // A stream's description from JavaScript (lines: id, then id and kind of each track).
-    static LocalStream describe(const std::string& lines);
+    // Keeps a MediaStream by id and describes it to the core.
+    LocalStream adopt(const val& stream);
+
+  private:
+    JsObjects& local_;
 };
 
 }  // namespace sb::sdk::browser

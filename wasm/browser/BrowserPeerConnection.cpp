@@ -1,64 +1,186 @@
 #include "wasm/browser/BrowserPeerConnection.hpp"
 
-#include <cstdlib>
-
 #include "wasm/core/Errors.hpp"
 
 namespace sb::sdk::browser {
 
 bool BrowserPeerConnection::open(const std::string& configurationJson) {
-    cb_ = js::add([this](int kind, int, const std::string& text) { onEvent(kind, text); }, false);
-    pc_ = sb_pc_create(configurationJson.c_str(), cb_);
-    return pc_ != 0;
+    web::JsResult config = js::parse(configurationJson);
+    web::JsResult created = web::jsTryNew(val::global("RTCPeerConnection"),
+                                          config.ok ? config.value : val::object());
+    if (!created.ok) return false;
+    pc_ = created.value;
+    js::listen(pc_, "track", [this](const val& event) { onTrack(event); }, callbacks_);
+    js::listen(pc_, "connectionstatechange", [this](const val&) {
+        // §4.3.3 connectionState
+        if (handlers_.onConnectionState) handlers_.onConnectionState(js::stringAt(pc_, "connectionState"));
+    }, callbacks_);
+    js::listen(pc_, "icecandidateerror", [this](const val& e) {
+        // §4.8.2 RTCPeerConnectionIceErrorEvent: url, errorCode, errorText.
+        val code = e["errorCode"];
+        if (handlers_.onIceCandidateError)
+            handlers_.onIceCandidateError(js::stringAt(e, "url"), code.isNumber() ? code.as<int>() : 0,
+                                          js::stringAt(e, "errorText"));
+    }, callbacks_);
+    return true;
 }
 
-void BrowserPeerConnection::onEvent(int kind, const std::string& text) {
-    if (kind == 2) {
-        if (handlers_.onConnectionState) handlers_.onConnectionState(text);
-        return;
+// §5.7 `track`: the receiver's track and the streams of its msid. A remote stream is watched
+// once for `removetrack` (§4.4.1.6); each track for `ended`.
+void BrowserPeerConnection::onTrack(const val& event) {
+    val track = event["track"];
+    RemoteTrack remote{js::stringAt(track, "id"), js::stringAt(track, "kind"), {}};
+    for (const val& stream : js::elements(event["streams"])) {
+        std::string id = js::stringAt(stream, "id");
+        remote.streamIds.push_back(id);
+        remote_.put(id, stream);
+        bool seen = false;
+        for (const auto& w : watched_) seen = seen || w == id;
+        if (seen) continue;
+        watched_.push_back(id);
+        js::listen(stream, "removetrack", [this, id](const val& e) {
+            if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(id, js::stringAt(e["track"], "id"));
+        }, callbacks_);
     }
-    if (kind == 4) {
-        auto error = js::split(text, 3);
-        if (error.size() == 3 && handlers_.onIceCandidateError)
-            handlers_.onIceCandidateError(
-                error[0], static_cast<int>(std::strtol(error[1].c_str(), nullptr, 10)), error[2]);
+    js::listen(track, "ended", [this, remote](const val&) {
+        for (const auto& id : remote.streamIds)
+            if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(id, remote.id);
+    }, callbacks_);
+    if (handlers_.onTrack) handlers_.onTrack(remote);
+}
+
+// A negotiated data channel with a fixed SCTP stream id (§6.2), as the stock SDK's.
+void BrowserPeerConnection::createDataChannel(const std::string& label, int id) {
+    if (pc_.isUndefined()) return;
+    val init = val::object();
+    init.set("negotiated", true);
+    init.set("id", id);
+    init.set("protocol", "udp");
+    web::JsResult dc = web::jsTry(pc_, "createDataChannel", label, init);
+    if (!dc.ok) return;
+    js::listen(dc.value, "message", [this, label](const val& e) {
+        val data = e["data"];
+        if (data.isString() && handlers_.onChannelMessage)
+            handlers_.onChannelMessage(label, data.as<std::string>());
+    }, callbacks_);
+    channels_.emplace_back(label, dc.value);
+}
+
+void BrowserPeerConnection::sendOnChannel(const std::string& label, const std::string& text) {
+    for (const auto& [name, dc] : channels_)
+        if (name == label && js::stringAt(dc, "readyState") == "open") web::jsTry(dc, "send", text);
+}
+
+// addTransceiver(track, {direction: "sendonly", streams: [stream]}) (§5.1), then
+// setCodecPreferences (§5.4) with the entries of the track's kind in `prefs` ({audio?, video?}).
+void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string& streamId,
+                                     const std::string& codecPreferencesJson) {
+    val stream = local_.get(streamId);
+    if (stream.isUndefined() || pc_.isUndefined()) return;
+    val mediaTrack = stream.call<val>("getTrackById", track.id);
+    if (mediaTrack.isNull()) return;
+    val init = val::object();
+    init.set("direction", "sendonly");
+    val streams = val::array();
+    streams.call<void>("push", stream);
+    init.set("streams", streams);
+    web::JsResult t = web::jsTry(pc_, "addTransceiver", mediaTrack, init);
+    if (!t.ok) return;
+    senders_.push_back(Sender{track.id, streamId, track.kind, t.value});
+    if (codecPreferencesJson.empty()) return;
+    web::JsResult prefs = js::parse(codecPreferencesJson);
+    if (!prefs.ok || prefs.value.typeOf().as<std::string>() != "object" || prefs.value.isNull())
         return;
-    }
-    auto fields = js::split(text, kind == 0 ? 0 : 2);
-    if (fields.size() < 2) return;
-    if (kind == 0) {
-        // §5.7: the receiver's track and the ids of the streams of its msid.
-        RemoteTrack track{fields[0], fields[1], {fields.begin() + 2, fields.end()}};
-        if (handlers_.onTrack) handlers_.onTrack(track);
-    } else if (kind == 1) {
-        if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(fields[0], fields[1]);
-    } else if (handlers_.onChannelMessage) {
-        handlers_.onChannelMessage(fields[0], fields[1]);
+    val list = prefs.value[track.kind];
+    if (!list.isUndefined()) web::jsTry(t.value, "setCodecPreferences", list);
+}
+
+// Stops the transceiver that sends the track (§5.4 stop()); older browsers: removeTrack (§4.4.1.7).
+void BrowserPeerConnection::removeTrack(const std::string& trackId) {
+    for (auto it = senders_.begin(); it != senders_.end(); ++it) {
+        if (it->trackId != trackId) continue;
+        if (!web::jsTry(it->transceiver, "stop").ok)
+            web::jsTry(pc_, "removeTrack", it->transceiver["sender"]);
+        senders_.erase(it);
+        return;
     }
 }
 
-int BrowserPeerConnection::settle(SdpDone done) {
+void BrowserPeerConnection::settle(const web::JsResult& call,
+                                   Fn<void(const Error&, const val&)> done) {
     Watch alive = alive_.watch();
-    return js::add(
-        [alive, done](int ok, int, const std::string& text) {
-            if (alive.expired()) return;
-            if (ok)
-                done({}, text);
-            else
-                done(errors::negotiation("RTCPeerConnection: " + text), {});
-        },
-        true);
+    callbacks_.push_back(js::settle(call, [alive, done](bool ok, const val& value) {
+        if (alive.expired()) return;
+        if (ok)
+            done({}, value);
+        else
+            done(errors::negotiation("RTCPeerConnection: " + js::text(value)), value);
+    }));
 }
 
-int BrowserPeerConnection::settle(Done done) {
-    return settle(SdpDone([done](const Error& e, const std::string&) { done(e); }));
+// createOffer with the stock SDK's legacy options (reference §2.4): send-only.
+void BrowserPeerConnection::createOffer(bool iceRestart, SdpDone done) {
+    val options = val::object();
+    options.set("iceRestart", iceRestart);
+    options.set("offerToReceiveAudio", false);
+    options.set("offerToReceiveVideo", false);
+    options.set("voiceActivityDetection", true);
+    settle(invoke("createOffer", options),
+           [done](const Error& e, const val& d) { done(e, e.failed() ? std::string() : js::stringAt(d, "sdp")); });
+}
+
+void BrowserPeerConnection::createAnswer(SdpDone done) {
+    settle(invoke("createAnswer"),
+           [done](const Error& e, const val& d) { done(e, e.failed() ? std::string() : js::stringAt(d, "sdp")); });
+}
+
+namespace {
+val description(const std::string& type, const std::string& sdp) {
+    val d = val::object();
+    d.set("type", type);
+    d.set("sdp", sdp);
+    return d;
+}
+}  // namespace
+
+void BrowserPeerConnection::setLocalDescription(const std::string& type, const std::string& sdp,
+                                                Done done) {
+    settle(invoke("setLocalDescription", description(type, sdp)),
+           [done](const Error& e, const val&) { done(e); });
+}
+
+void BrowserPeerConnection::setRemoteDescription(const std::string& type, const std::string& sdp,
+                                                 Done done) {
+    settle(invoke("setRemoteDescription", description(type, sdp)),
+           [done](const Error& e, const val&) { done(e); });
+}
+
+// RTCDTMFSender.insertDTMF on the stream's first audio sender (§7.2); false when there is none.
+bool BrowserPeerConnection::insertDtmf(const std::string& streamId, const std::string& tones) {
+    for (const auto& s : senders_) {
+        if (s.streamId != streamId || s.kind != "audio") continue;
+        val dtmf = s.transceiver["sender"]["dtmf"];  // §7.1: null when it cannot send DTMF
+        return !dtmf.isNull() && !dtmf.isUndefined() && web::jsTry(dtmf, "insertDTMF", tones).ok;
+    }
+    return false;
+}
+
+// getStats() as a JSON array of the report's dictionaries (§8.2).
+void BrowserPeerConnection::getStats(Fn<void(const Error&, const std::string&)> done) {
+    settle(invoke("getStats"), [done](const Error& e, const val& report) {
+        if (e.failed()) return done(e, {});
+        done({}, js::stringify(val::global("Array").call<val>("from", report.call<val>("values"))));
+    });
 }
 
 void BrowserPeerConnection::close() {
     alive_.renew();
-    if (cb_) js::remove(cb_);
-    if (pc_) sb_pc_close(pc_);
-    pc_ = cb_ = 0;
+    for (int id : callbacks_) js::remove(id);
+    callbacks_.clear();
+    channels_.clear();
+    senders_.clear();
+    if (!pc_.isUndefined()) web::jsTry(pc_, "close");
+    pc_ = val::undefined();
 }
 
 }  // namespace sb::sdk::browser

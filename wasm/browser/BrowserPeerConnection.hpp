@@ -1,7 +1,9 @@
 #pragma once
-// PeerConnectionPort over RTCPeerConnection (W3C WebRTC 1.0), through library.js, and its factory.
+// PeerConnectionPort over RTCPeerConnection (W3C WebRTC 1.0), through emscripten::val, and its
+// factory.
 
 #include <memory>
+#include <vector>
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Alive.hpp"
@@ -11,65 +13,70 @@ namespace sb::sdk::browser {
 
 class BrowserPeerConnection : public PeerConnectionPort {
   public:
-    BrowserPeerConnection() = default;
+    // `local`: the streams it may send; `remote`: where it keeps the streams it receives.
+    BrowserPeerConnection(JsObjects& local, JsObjects& remote) : local_(local), remote_(remote) {}
     ~BrowserPeerConnection() override { close(); }
     BrowserPeerConnection(const BrowserPeerConnection&) = delete;
     BrowserPeerConnection& operator=(const BrowserPeerConnection&) = delete;
 
-    // new RTCPeerConnection(configuration); false when the constructor throws.
+    // new RTCPeerConnection(configuration); false when the constructor throws (§4.4.1.1: an
+    // invalid configuration, such as a bad ICE server URL).
     bool open(const std::string& configurationJson);
 
     void setHandlers(Handlers handlers) override { handlers_ = std::move(handlers); }
-    void createDataChannel(const std::string& label, int id) override {
-        sb_pc_channel(pc_, label.c_str(), id);
-    }
-    void sendOnChannel(const std::string& label, const std::string& text) override {
-        sb_pc_send(pc_, label.c_str(), text.c_str());
-    }
+    void createDataChannel(const std::string& label, int id) override;
+    void sendOnChannel(const std::string& label, const std::string& text) override;
     void addTrack(const LocalTrack& track, const std::string& streamId,
-                  const std::string& codecPreferencesJson) override {
-        sb_pc_add_track(pc_, track.id.c_str(), streamId.c_str(), codecPreferencesJson.c_str());
-    }
-    void removeTrack(const std::string& trackId) override {
-        sb_pc_remove_track(pc_, trackId.c_str());
-    }
-    void createOffer(bool iceRestart, SdpDone done) override {
-        sb_pc_offer(pc_, iceRestart, settle(std::move(done)));
-    }
-    void createAnswer(SdpDone done) override { sb_pc_answer(pc_, settle(std::move(done))); }
-    void setLocalDescription(const std::string& type, const std::string& sdp, Done done) override {
-        sb_pc_set(pc_, 0, type.c_str(), sdp.c_str(), settle(std::move(done)));
-    }
-    void setRemoteDescription(const std::string& type, const std::string& sdp, Done done) override {
-        sb_pc_set(pc_, 1, type.c_str(), sdp.c_str(), settle(std::move(done)));
-    }
-    bool insertDtmf(const std::string& streamId, const std::string& tones) override {
-        return sb_pc_dtmf(pc_, streamId.c_str(), tones.c_str());
-    }
-    void getStats(Fn<void(const Error&, const std::string&)> done) override {
-        sb_pc_stats(pc_, settle(std::move(done)));
-    }
+                  const std::string& codecPreferencesJson) override;
+    void removeTrack(const std::string& trackId) override;
+    void createOffer(bool iceRestart, SdpDone done) override;
+    void createAnswer(SdpDone done) override;
+    void setLocalDescription(const std::string& type, const std::string& sdp, Done done) override;
+    void setRemoteDescription(const std::string& type, const std::string& sdp, Done done) override;
+    bool insertDtmf(const std::string& streamId, const std::string& tones) override;
+    void getStats(Fn<void(const Error&, const std::string&)> done) override;
     void close() override;
 
   private:
-    void onEvent(int kind, const std::string& text);
-    // A callback for a promise of this connection; skipped once the connection is closed.
-    int settle(SdpDone done);
-    int settle(Done done);
+    struct Sender {
+        std::string trackId;
+        std::string streamId;
+        std::string kind;
+        val transceiver;
+    };
+    void onTrack(const val& event);
+    // The outcome of one of this connection's promises; dropped once the connection is closed.
+    void settle(const web::JsResult& call, Fn<void(const Error&, const val&)> done);
+    // pc_[method](args...), caught; a failure once closed (pc_ is then undefined).
+    template <typename... Args>
+    web::JsResult invoke(const char* method, Args&&... args) {
+        if (pc_.isUndefined()) return {false, val("closed")};
+        return web::jsTry(pc_, method, std::forward<Args>(args)...);
+    }
 
-    int pc_ = 0;
-    int cb_ = 0;
+    JsObjects& local_;
+    JsObjects& remote_;
+    val pc_ = val::undefined();
+    std::vector<int> callbacks_;  // listener and promise ids (JsCallbacks.hpp)
+    std::vector<Sender> senders_;
+    std::vector<std::pair<std::string, val>> channels_;  // label, RTCDataChannel
+    std::vector<std::string> watched_;  // remote stream ids with a removetrack listener
     Handlers handlers_;
     Alive alive_;
 };
 
 class BrowserPeerFactory : public PeerConnectionFactory {
   public:
+    BrowserPeerFactory(JsObjects& local, JsObjects& remote) : local_(local), remote_(remote) {}
     std::unique_ptr<PeerConnectionPort> create(const std::string& configurationJson) override {
-        auto pc = std::make_unique<BrowserPeerConnection>();
+        auto pc = std::make_unique<BrowserPeerConnection>(local_, remote_);
         if (!pc->open(configurationJson)) return nullptr;
         return pc;
     }
+
+  private:
+    JsObjects& local_;
+    JsObjects& remote_;
 };
 
 }  // namespace sb::sdk::browser

@@ -1,5 +1,7 @@
 #pragma once
-// SocketPort over the browser's WebSocket (WHATWG HTML §9.3), through library.js.
+// SocketPort over the browser's WebSocket (WHATWG HTML §9.3), through emscripten::val.
+
+#include <vector>
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -8,7 +10,11 @@ namespace sb::sdk::browser {
 
 class BrowserSocket : public SocketPort {
   public:
+    BrowserSocket() = default;
     ~BrowserSocket() override { detach(0); }
+    BrowserSocket(const BrowserSocket&) = delete;
+    BrowserSocket& operator=(const BrowserSocket&) = delete;
+
     void open(const std::string& url, Handlers handlers) override;
     void send(const std::string& text) override;
     void close(int code) override { detach(code); }
@@ -18,8 +24,8 @@ class BrowserSocket : public SocketPort {
     // back (Ports.hpp contract).
     void detach(int code);
 
-    int ws_ = 0;
-    int cb_ = 0;
+    val ws_ = val::undefined();
+    std::vector<int> callbacks_;  // the ids of this socket's listeners (JsCallbacks.hpp)
     Handlers handlers_;
 };
 

@@ -1,6 +1,9 @@
 #pragma once
-// TimerPort over setTimeout/clearTimeout (HTML §8.6), through library.js. A timer's id is the id
-// of its callback, which JavaScript keys the timeout by.
+// TimerPort over setTimeout/clearTimeout (HTML §8.6), through emscripten::val. A timer's id is the
+// id of its callback (JsCallbacks.hpp); the browser's own timer handle is kept next to it.
+
+#include <utility>
+#include <vector>
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -9,15 +12,41 @@ namespace sb::sdk::browser {
 
 class BrowserTimers : public TimerPort {
   public:
+    BrowserTimers() = default;
+    ~BrowserTimers() override {
+        while (!pending_.empty()) cancel(pending_.back().first);
+    }
+    BrowserTimers(const BrowserTimers&) = delete;
+    BrowserTimers& operator=(const BrowserTimers&) = delete;
+
     int start(int delayMs, Fn<void()> callback) override {
-        int id = js::add([callback](int, int, const std::string&) { callback(); }, true);
-        sb_timer_start(id, delayMs);
+        int id = js::add(
+            [this, callback](const val&, const val&) {
+                forgetFired();
+                callback();
+            },
+            true);
+        pending_.emplace_back(id, val::global("setTimeout")(js::onNothing(id), delayMs));
         return id;
     }
     void cancel(int id) override {
         js::remove(id);
-        sb_timer_cancel(id);
+        for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+            if (it->first == id) {
+                val::global("clearTimeout")(it->second);
+                pending_.erase(it);
+                return;
+            }
+        }
     }
+
+  private:
+    // Drops the handles of timers that fired: a once callback leaves the table before it runs.
+    void forgetFired() {
+        for (auto it = pending_.begin(); it != pending_.end();)
+            it = js::has(it->first) ? it + 1 : pending_.erase(it);
+    }
+    std::vector<std::pair<int, val>> pending_;  // callback id, setTimeout's handle
 };
 
 }  // namespace sb::sdk::browser

@@ -1,8 +1,8 @@
 #include "wasm/browser/JsCallbacks.hpp"
 
-#include <cstdlib>
+namespace sb::sdk::browser {
 
-namespace sb::sdk::browser::js {
+namespace js {
 
 namespace {
 
@@ -19,10 +19,16 @@ std::vector<Entry>& table() {
     return entries;
 }
 
-Entry* find(int id) {
-    for (auto& e : table())
-        if (e.id == id) return &e;
-    return nullptr;
+// Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`.
+template <typename... Extra>
+val bound(int id, Extra&&... extra) {
+    return val::module_property("sbCall").call<val>("bind", val::null(), id,
+                                                    std::forward<Extra>(extra)...);
+}
+
+bool isObject(const val& v) {
+    std::string type = v.typeOf().as<std::string>();
+    return (type == "object" && !v.isNull()) || type == "function";
 }
 
 }  // namespace
@@ -43,34 +49,105 @@ void remove(int id) {
     }
 }
 
-std::string take(char* text) {
-    std::string out = text ? text : "";
-    std::free(text);
-    return out;
+bool has(int id) {
+    for (const auto& e : table())
+        if (e.id == id) return true;
+    return false;
 }
 
-std::vector<std::string> split(const std::string& text, std::size_t max) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string::npos || (max && out.size() + 1 == max)) break;
-        out.push_back(text.substr(start, end - start));
-        start = end + 1;
+void call(int id, val a, val b) {
+    for (auto& e : table()) {
+        if (e.id != id) continue;
+        // A copy: the callback may remove itself (a socket's close releases its listeners).
+        JsCallback fn = e.fn;
+        if (e.once) remove(id);
+        fn(a, b);
+        return;
     }
-    out.push_back(text.substr(start));
+    // Not found: removed, its owner is closed.
+}
+
+val on(int id) {
+    return bound(id, true);
+}
+val onError(int id) {
+    return bound(id, false);
+}
+val onNothing(int id) {
+    return bound(id, true, val::undefined());
+}
+val onTwo(int id) {
+    return bound(id);
+}
+
+void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
+            std::vector<int>& ids) {
+    int id = add([fn](const val&, const val& event) { fn(event); }, false);
+    ids.push_back(id);
+    target.call<void>("addEventListener", val(type), on(id));
+}
+
+int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done) {
+    // Promise.resolve / reject (ECMA-262 §27.2.4.7, §27.2.4.6) make every outcome a promise, so
+    // `done` runs from a reaction job even when the call threw or returned a plain value.
+    val promise = val::global("Promise").call<val>(call.ok ? "resolve" : "reject", call.value);
+    int id = add([done](const val& ok, const val& value) { done(ok.isTrue(), value); }, true);
+    promise.call<void>("then", on(id), onError(id));
+    return id;
+}
+
+std::string text(const val& value) {
+    return val::global("String")(value).as<std::string>();
+}
+
+std::string stringAt(const val& value, const char* key) {
+    if (!isObject(value)) return {};
+    val member = value[key];
+    return member.isString() ? member.as<std::string>() : std::string();
+}
+
+std::string stringify(const val& value) {
+    web::JsResult r = web::jsTry(val::global("JSON"), "stringify", value);
+    return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string();
+}
+
+web::JsResult parse(const std::string& text) {
+    return web::jsTry(val::global("JSON"), "parse", text);
+}
+
+std::vector<val> elements(const val& list) {
+    std::vector<val> out;
+    if (!isObject(list)) return out;
+    int n = list["length"].isNumber() ? list["length"].as<int>() : 0;
+    for (int i = 0; i < n; ++i) out.push_back(list[i]);
     return out;
 }
 
-}  // namespace sb::sdk::browser::js
+}  // namespace js
 
-void sb_call(int id, int kind, int num, char* text) {
-    using namespace sb::sdk::browser;
-    std::string value = js::take(text);
-    js::Entry* entry = js::find(id);
-    if (!entry) return;  // released: the owner is closed
-    // A copy: the callback may remove itself (a socket's close releases its listener).
-    JsCallback fn = entry->fn;
-    if (entry->once) js::remove(id);
-    fn(kind, num, value);
+void JsObjects::put(const std::string& id, val object) {
+    for (auto& e : entries_) {
+        if (e.first == id) {
+            e.second = std::move(object);
+            return;
+        }
+    }
+    entries_.emplace_back(id, std::move(object));
 }
+
+val JsObjects::get(const std::string& id) const {
+    for (const auto& e : entries_)
+        if (e.first == id) return e.second;
+    return val::undefined();
+}
+
+void JsObjects::erase(const std::string& id) {
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->first == id) {
+            entries_.erase(it);
+            return;
+        }
+    }
+}
+
+}  // namespace sb::sdk::browser

@@ -1,71 +1,81 @@
 #pragma once
-// The seam between the C++ adapters and their JavaScript half (library.js, linked with
-// --js-library): the functions it implements, and the table of C++ callbacks through which it
-// answers. A callback gets (kind, num, text), whose meaning each import documents; JavaScript
-// calls the exported sb_call(id, kind, num, text) from a promise reaction or an event. This is the
-// `.then` chaining with exported callbacks that toolchain-notes Q5 recommends, without embind:
-// strings cross as UTF-8 (a JS string into the wasm is malloc'ed and freed by the callee), browser
-// objects as integer handles or ids.
+// How JavaScript calls the C++ adapters back: a table of C++ callbacks, each reached from the page
+// through one embind-bound function, Module.sbCall(id, a, b) (wasm/bindings/Bindings.cpp). A
+// callback's JavaScript side is made with Function.prototype.bind (ECMA-262 §20.2.3.2) on sbCall,
+// so no hand-written JavaScript is needed: `js::on(id)` is `(x) => sbCall(id, true, x)`, good for
+// an event listener or a promise's fulfilment, `js::onError(id)` the same with false, and so on.
+// This is the `.then` chaining with embind-exported callbacks that toolchain-notes Q5 recommends.
+//
+// Lifetimes: JavaScript holds only the callback's id, never a C++ pointer. An owner that closes
+// removes its ids, and a later call with a removed id is ignored, so a listener left on a closed
+// WebSocket or a promise that settles after its RTCPeerConnection was closed never reaches a
+// destroyed object (the Ports.hpp contract).
+
+#include <emscripten/val.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "wasm/browser/JsTry.hpp"
 #include "wasm/core/Fn.hpp"
 
 namespace sb::sdk::browser {
 
-using JsCallback = Fn<void(int kind, int num, const std::string& text)>;
+using emscripten::val;
+// (a, b): for events and promise reactions a is true (fulfilled) or false (rejected) and b the
+// event or value; for a promise executor, a and b are resolve and reject.
+using JsCallback = Fn<void(const val& a, const val& b)>;
 
 namespace js {
 // Registers `fn`; the id goes to JavaScript. A `once` callback is dropped after its call.
 int add(JsCallback fn, bool once);
 // Unregisters: a later call with this id is ignored (its owner is closed).
 void remove(int id);
-// The text of a string JavaScript passed in, which it owned to the wasm (freed here).
-std::string take(char* text);
-// Fields of a newline-separated list ("a\nb\nc"); `max` > 0 keeps the rest in the last field.
-std::vector<std::string> split(const std::string& text, std::size_t max = 0);
+bool has(int id);
+// Module.sbCall: runs callback `id`, unless it was removed.
+void call(int id, val a, val b);
+
+// JavaScript functions that call callback `id`, for callers that pass one argument (events,
+// then()), no argument (setTimeout) or two (the Promise executor): embind checks the count.
+val on(int id);
+val onError(int id);
+val onNothing(int id);
+val onTwo(int id);
+
+// target.addEventListener(type, callback) with a new callback, whose id is appended to `ids`
+// (the owner removes them when it closes). The callback gets the event.
+void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
+            std::vector<int>& ids);
+// The outcome of a call that returns a promise (or threw, or returned a plain value), delivered
+// later, always from a promise reaction (never synchronously, Ports.hpp): ok and the value, or
+// false and the reason. Returns the callback's id, which an owner removes when it closes.
+int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done);
+
+// String(value): the text of a value or of an error ("NotAllowedError: Permission denied").
+std::string text(const val& value);
+// value[key] when value is an object (a function, too) and the member is a string, else "".
+std::string stringAt(const val& value, const char* key);
+// The JSON text of `value` (JSON.stringify, ECMA-262 §25.5.2), "" if it throws.
+std::string stringify(const val& value);
+// JSON.parse(text) (ECMA-262 §25.5.1): ok false for bad text.
+web::JsResult parse(const std::string& text);
+// Each element of a JavaScript array (or array-like: getTracks(), e.streams).
+std::vector<val> elements(const val& list);
 }  // namespace js
 
+// Browser objects kept by the id the core knows them by (MediaStream.id): the local streams
+// (captured or given by the application) and the remote ones the subscribing connection received.
+// A handful at a time, so a vector searched linearly is the smallest table.
+class JsObjects {
+  public:
+    void put(const std::string& id, val object);
+    // undefined when absent.
+    val get(const std::string& id) const;
+    void erase(const std::string& id);
+
+  private:
+    std::vector<std::pair<std::string, val>> entries_;
+};
+
 }  // namespace sb::sdk::browser
-
-// library.js. `cb` is a callback id of the table above; handles are JavaScript's, never 0.
-extern "C" {
-// WebSocket: cb gets kind 0 open, 1 message (text), 2 close (num = code, also for a failed open).
-int sb_ws_open(const char* url, int cb);
-void sb_ws_send(int ws, const char* text);
-// Forgets the socket (it never calls back again) and closes it with `code` unless that is 0.
-void sb_ws_close(int ws, int code);
-// setTimeout(cb, ms); cancelled by the same callback id.
-void sb_timer_start(int cb, int ms);
-void sb_timer_cancel(int cb);
-// fetch() GET: cb gets kind = HTTP status (0: the request failed) and the body.
-void sb_http_get(const char* url, int cb);
-// getUserMedia: cb gets kind 1 and the stream's lines (id, then id and kind of each track), or
-// kind 0 and the error.
-void sb_media_get(const char* constraintsJson, int cb);
-void sb_media_stop(const char* streamId);
-void sb_media_enable(const char* streamId, const char* kind, int enabled);
-// RTCPeerConnection; 0 when the constructor throws. cb gets its events: kind 0 track (lines:
-// track id, kind, stream ids), 1 track removed (lines: stream id, track id), 2 connectionState,
-// 3 data channel message (lines: label, text).
-int sb_pc_create(const char* configurationJson, int cb);
-void sb_pc_channel(int pc, const char* label, int id);
-void sb_pc_send(int pc, const char* label, const char* text);
-void sb_pc_add_track(int pc, const char* trackId, const char* streamId, const char* prefsJson);
-void sb_pc_remove_track(int pc, const char* trackId);
-// Promise-returning methods: cb gets kind 1 (and the SDP, or the stats JSON) or kind 0 and the
-// error text.
-void sb_pc_offer(int pc, int iceRestart, int cb);
-void sb_pc_answer(int pc, int cb);
-void sb_pc_set(int pc, int remote, const char* type, const char* sdp, int cb);
-void sb_pc_stats(int pc, int cb);
-int sb_pc_dtmf(int pc, const char* streamId, const char* tones);
-void sb_pc_close(int pc);
-// To the application (pre.js): listener events and API promise outcomes.
-void sb_emit(int listener, int kind, int num, const char* a, const char* b);
-void sb_settle(int promise, const char* error, const char* result);
-
-// Exported: JavaScript answers callback `id` (Bindings.cpp lists the exports).
-void sb_call(int id, int kind, int num, char* text);
-}

@@ -28,18 +28,36 @@ std::string streamJson(const StreamInfo& s) {
     return j.dump();
 }
 
-void settle(int promise, const Error& e, const std::string& result = {}) {
-    sb_settle(promise, errorJson(e).c_str(), result.c_str());
-}
-
 }  // namespace
 
-SdkHandle::SdkHandle(int listener)
-    : listener_(listener),
+SdkHandle::SdkHandle(val listener)
+    : listener_(std::move(listener)),
+      media_(local_),
+      peers_(local_, remote_),
       client_(Platform{socket_, timers_, http_, media_, peers_}, makeListener()) {}
 
+val SdkHandle::promise(Deferred& d) {
+    // The executor runs synchronously inside the constructor (§27.2.3.1 step 9), so `d` is filled
+    // before this returns.
+    int id = js::add([&d](const val& resolve, const val& reject) {
+        d.resolve = resolve;
+        d.reject = reject;
+    }, true);
+    return val::global("Promise").new_(js::onTwo(id));
+}
+
+void SdkHandle::settle(const Deferred& d, const Error& e, const val& result) {
+    if (e.failed())
+        d.reject(errorJson(e));
+    else
+        d.resolve(result);
+}
+
 void SdkHandle::emit(int kind, int num, const std::string& a, const std::string& b) const {
-    sb_emit(listener_, kind, num, a.c_str(), b.c_str());
+    // The facade's listener guards its own callbacks; caught anyway, as it is the application's
+    // code that runs below it.
+    web::jsTry(listener_, "call", val::undefined(), kind, num, a, b,
+               kind == 1 ? remote_.get(b) : val::undefined());
 }
 
 ClientListener SdkHandle::makeListener() {
@@ -48,7 +66,10 @@ ClientListener SdkHandle::makeListener() {
         emit(0, 0, toString(state), errorJson(cause));
     };
     l.onStreamAvailable = [this](const StreamInfo& s) { emit(1, 0, streamJson(s), s.streamId); };
-    l.onStreamUnavailable = [this](const std::string& id) { emit(2, 0, id); };
+    l.onStreamUnavailable = [this](const std::string& id) {
+        emit(2, 0, id);
+        remote_.erase(id);
+    };
     l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
@@ -56,34 +77,75 @@ ClientListener SdkHandle::makeListener() {
     return l;
 }
 
-void SdkHandle::connect(int promise, const ConnectOptions& options) {
-    client_.connect(options, [promise](const Error& e) { settle(promise, e); });
+val SdkHandle::connect(const std::string& websocketUrl, const std::string& token,
+                       const std::string& uniqueId, const std::string& sdkVersion,
+                       const std::string& rtcConfigurationJson, int timeoutMs) {
+    ConnectOptions o;
+    o.websocketUrl = websocketUrl;
+    o.token = token;
+    o.uniqueId = uniqueId;
+    o.sdkVersion = sdkVersion;
+    o.peerConfigurationJson = rtcConfigurationJson;
+    o.connectTimeoutMs = timeoutMs;
+    Deferred d;
+    val p = promise(d);
+    client_.connect(o, [d](const Error& e) { settle(d, e, val::undefined()); });
+    return p;
 }
 
-Publisher::PublishDone SdkHandle::publishDone(int promise) {
-    return [promise](const Error& e, const StreamInfo& s) {
-        settle(promise, e, e.failed() ? std::string() : streamJson(s));
+Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
+    return [this, d](const Error& e, const StreamInfo& s) {
+        if (e.failed()) return settle(d, e, val::undefined());
+        // Our own serializer's output: JSON.parse cannot throw on it.
+        val stream = val::global("JSON").call<val>("parse", streamJson(s));
+        stream.set("mediaStream", local_.get(s.streamId));
+        settle(d, e, stream);
     };
 }
 
-void SdkHandle::publishMedia(int promise, const std::string& constraintsJson,
-                             const std::string& alias, const std::string& codecPreferencesJson) {
-    client_.publishMedia(constraintsJson, alias, codecPreferencesJson, publishDone(promise));
+val SdkHandle::publishMedia(const std::string& constraintsJson, const std::string& alias,
+                            const std::string& codecPreferencesJson) {
+    Deferred d;
+    val p = promise(d);
+    client_.publishMedia(constraintsJson, alias, codecPreferencesJson, publishDone(d));
+    return p;
 }
 
-void SdkHandle::publishStream(int promise, const std::string& stream, const std::string& alias,
-                              const std::string& codecPreferencesJson) {
-    client_.publish(BrowserMedia::describe(stream), alias, codecPreferencesJson,
-                    publishDone(promise));
+val SdkHandle::publishStream(const val& stream, const std::string& alias,
+                             const std::string& codecPreferencesJson) {
+    Deferred d;
+    val p = promise(d);
+    client_.publish(media_.adopt(stream), alias, codecPreferencesJson, publishDone(d));
+    return p;
 }
 
-void SdkHandle::unpublish(int promise, std::vector<std::string> streamIds) {
-    client_.unpublish(std::move(streamIds), [promise](const Error& e) { settle(promise, e); });
+val SdkHandle::unpublish(const val& streamIds) {
+    std::vector<std::string> ids;
+    for (const val& id : js::elements(streamIds)) ids.push_back(js::text(id));
+    Deferred d;
+    val p = promise(d);
+    client_.unpublish(std::move(ids), [d](const Error& e) { settle(d, e, val::undefined()); });
+    return p;
 }
 
-void SdkHandle::getStats(int promise, const std::string& which) {
-    client_.getStats(
-        which, [promise](const Error& e, const std::string& json) { settle(promise, e, json); });
+bool SdkHandle::sendDtmf(const std::string& tones, const std::string& streamId) {
+    return client_.sendDtmf(tones, streamId);
+}
+
+void SdkHandle::setTracksEnabled(const std::string& kind, bool enabled,
+                                 const std::string& streamId) {
+    client_.setTracksEnabled(kind, enabled, streamId);
+}
+
+val SdkHandle::getStats(const std::string& which) {
+    Deferred d;
+    val p = promise(d);
+    client_.getStats(which, [d](const Error& e, const std::string& json) { settle(d, e, val(json)); });
+    return p;
+}
+
+void SdkHandle::disconnect() {
+    client_.disconnect();
 }
 
 }  // namespace sb::sdk::browser

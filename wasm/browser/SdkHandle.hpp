@@ -1,7 +1,13 @@
 #pragma once
-// The one object the JS facade holds (STYLE.md 13: keep exposed handles to a minimum): the core
-// Client wired to the browser adapters. Outcomes cross to JavaScript as JSON text (sb_settle,
-// sb_emit); pre.js and web/src/ shape them into the public API.
+// The one object the JS facade holds (STYLE.md 13: keep exposed handles to a minimum), an embind
+// class (wasm/bindings/Bindings.cpp): the core Client wired to the browser adapters. Methods take
+// plain values and return promises; outcomes and errors cross as JSON text (errors) or plain
+// objects, which web/src/ shapes into the public API.
+//
+// `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
+// 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
+// 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON). Rejections carry an error as
+// JSON text ({code, message, rpcCode?, data?}).
 
 #include <string>
 
@@ -16,27 +22,41 @@ namespace sb::sdk::browser {
 
 class SdkHandle {
   public:
-    // `listener`: the index of pre.js's listener function, which gets state changes, streams
-    // and log lines (sb_emit).
-    explicit SdkHandle(int listener);
+    explicit SdkHandle(val listener);
+    SdkHandle(const SdkHandle&) = delete;
+    SdkHandle& operator=(const SdkHandle&) = delete;
 
-    // Each settles JavaScript promise `promise` (sb_settle).
-    void connect(int promise, const ConnectOptions& options);
-    void publishMedia(int promise, const std::string& constraintsJson, const std::string& alias,
+    val connect(const std::string& websocketUrl, const std::string& token,
+                const std::string& uniqueId, const std::string& sdkVersion,
+                const std::string& rtcConfigurationJson, int timeoutMs);
+    // getUserMedia(constraints) then publish; resolves to the RtcStream with its mediaStream.
+    val publishMedia(const std::string& constraintsJson, const std::string& alias,
+                     const std::string& codecPreferencesJson);
+    val publishStream(const val& stream, const std::string& alias,
                       const std::string& codecPreferencesJson);
-    // `stream`: the description pre.js made of the application's MediaStream.
-    void publishStream(int promise, const std::string& stream, const std::string& alias,
-                       const std::string& codecPreferencesJson);
-    void unpublish(int promise, std::vector<std::string> streamIds);
-    void getStats(int promise, const std::string& which);
-    Client& client() { return client_; }
+    // `streamIds`: an array of ids; empty for every published stream.
+    val unpublish(const val& streamIds);
+    bool sendDtmf(const std::string& tones, const std::string& streamId);
+    void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
+    // `which`: "publish" or "subscribe"; resolves to the JSON text of an array of RTCStats.
+    val getStats(const std::string& which);
+    void disconnect();
 
   private:
+    // A new Promise and its resolving functions (ECMA-262 §27.2.1.3).
+    struct Deferred {
+        val resolve = val::undefined();
+        val reject = val::undefined();
+    };
+    static val promise(Deferred& d);
+    static void settle(const Deferred& d, const Error& e, const val& result);
     ClientListener makeListener();
-    Publisher::PublishDone publishDone(int promise);
+    Publisher::PublishDone publishDone(const Deferred& d);
     void emit(int kind, int num, const std::string& a, const std::string& b = {}) const;
 
-    int listener_;
+    val listener_;
+    JsObjects local_;
+    JsObjects remote_;
     BrowserSocket socket_;
     BrowserTimers timers_;
     BrowserHttp http_;
