@@ -29,9 +29,11 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(JOBS)
 
-# The browser SDK: C++ core + browser adapters compiled by Debian's Emscripten into web/dist/.
+# The browser SDK: C++ core + browser adapters compiled by Debian's Emscripten into build-wasm/
+# and web/dist/, as the `wasm` target of the top-level CMake build (wasm/CMakeLists.txt).
 wasm:
-	wasm/build.sh
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSB_WASM=ON >/dev/null
+	ninja -C $(BUILD) wasm
 
 # A server install (docs/deploy.md): `make build wasm`, then `sudo make install`. It installs what
 # those built and builds nothing itself (as root it would leave root-owned files in the tree).
