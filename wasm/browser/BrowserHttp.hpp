@@ -14,15 +14,14 @@ class BrowserHttp : public HttpPort {
         init.set("cache", "no-store");
         // fetch() throws only for a malformed URL; a rejection is a network error (Fetch §4.1):
         // status 0, the server cannot be reached. Both arrive as a failed settle.
-        js::settle(web::jsTry(val::global(), "fetch", url, init),
-                   [done](bool ok, const val& response) {
-                       if (!ok) return done(0, {});
-                       int status = response["status"].as<int>();
-                       js::settle(web::jsTry(response, "text"),
-                                  [done, status](bool read, const val& body) {
-                                      done(status, read ? js::text(body) : std::string());
-                                  });
-                   });
+        js::settle(web::jsTry(val::global(), "fetch", url, init), [done](bool ok,
+                                                                         const val& response) {
+            if (!ok) return done(0, {});
+            int status = response["status"].as<int>();
+            js::settle(web::jsTry(response, "text"), [done, status](bool read, const val& body) {
+                done(status, read ? js::text(body) : std::string());
+            });
+        });
     }
 };
 

@@ -24,7 +24,7 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
 LocalStream BrowserMedia::adopt(const val& stream) {
     LocalStream out{js::stringAt(stream, "id"), {}};
     local_.put(out.id, stream);
-    for (const val& track : js::elements(stream.call<val>("getTracks")))
+    for (const val& track : js::elements(web::jsTry(stream, "getTracks").value))
         out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind")});
     return out;
 }
@@ -32,7 +32,8 @@ LocalStream BrowserMedia::adopt(const val& stream) {
 void BrowserMedia::stopStream(const std::string& streamId) {
     val stream = local_.get(streamId);
     if (stream.isUndefined()) return;
-    for (const val& track : js::elements(stream.call<val>("getTracks"))) track.call<void>("stop");
+    for (const val& track : js::elements(web::jsTry(stream, "getTracks").value))
+        web::jsTry(track, "stop");
     local_.erase(streamId);
 }
 
@@ -40,7 +41,7 @@ void BrowserMedia::setTracksEnabled(const std::string& streamId, const std::stri
                                     bool enabled) {
     val stream = local_.get(streamId);
     if (stream.isUndefined()) return;
-    for (val track : js::elements(stream.call<val>("getTracks")))
+    for (val track : js::elements(web::jsTry(stream, "getTracks").value))
         if (js::stringAt(track, "kind") == kind) track.set("enabled", enabled);
 }
 

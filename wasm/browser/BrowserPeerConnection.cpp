@@ -6,22 +6,31 @@ namespace sb::sdk::browser {
 
 bool BrowserPeerConnection::open(const std::string& configurationJson) {
     web::JsResult config = js::parse(configurationJson);
-    web::JsResult created = web::jsTryNew(val::global("RTCPeerConnection"),
-                                          config.ok ? config.value : val::object());
+    web::JsResult created =
+        web::jsTryNew(val::global("RTCPeerConnection"), config.ok ? config.value : val::object());
     if (!created.ok) return false;
     pc_ = created.value;
-    js::listen(pc_, "track", [this](const val& event) { onTrack(event); }, callbacks_);
-    js::listen(pc_, "connectionstatechange", [this](const val&) {
-        // §4.3.3 connectionState
-        if (handlers_.onConnectionState) handlers_.onConnectionState(js::stringAt(pc_, "connectionState"));
-    }, callbacks_);
-    js::listen(pc_, "icecandidateerror", [this](const val& e) {
-        // §4.8.2 RTCPeerConnectionIceErrorEvent: url, errorCode, errorText.
-        val code = e["errorCode"];
-        if (handlers_.onIceCandidateError)
-            handlers_.onIceCandidateError(js::stringAt(e, "url"), code.isNumber() ? code.as<int>() : 0,
-                                          js::stringAt(e, "errorText"));
-    }, callbacks_);
+    js::listen(
+        pc_, "track", [this](const val& event) { onTrack(event); }, callbacks_);
+    js::listen(
+        pc_, "connectionstatechange",
+        [this](const val&) {
+            // §4.3.3 connectionState
+            if (handlers_.onConnectionState)
+                handlers_.onConnectionState(js::stringAt(pc_, "connectionState"));
+        },
+        callbacks_);
+    js::listen(
+        pc_, "icecandidateerror",
+        [this](const val& e) {
+            // §4.8.2 RTCPeerConnectionIceErrorEvent: url, errorCode, errorText.
+            val code = e["errorCode"];
+            if (handlers_.onIceCandidateError)
+                handlers_.onIceCandidateError(js::stringAt(e, "url"),
+                                              code.isNumber() ? code.as<int>() : 0,
+                                              js::stringAt(e, "errorText"));
+        },
+        callbacks_);
     return true;
 }
 
@@ -38,14 +47,21 @@ void BrowserPeerConnection::onTrack(const val& event) {
         for (const auto& w : watched_) seen = seen || w == id;
         if (seen) continue;
         watched_.push_back(id);
-        js::listen(stream, "removetrack", [this, id](const val& e) {
-            if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(id, js::stringAt(e["track"], "id"));
-        }, callbacks_);
+        js::listen(
+            stream, "removetrack",
+            [this, id](const val& e) {
+                if (handlers_.onTrackRemoved)
+                    handlers_.onTrackRemoved(id, js::stringAt(e["track"], "id"));
+            },
+            callbacks_);
     }
-    js::listen(track, "ended", [this, remote](const val&) {
-        for (const auto& id : remote.streamIds)
-            if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(id, remote.id);
-    }, callbacks_);
+    js::listen(
+        track, "ended",
+        [this, remote](const val&) {
+            for (const auto& id : remote.streamIds)
+                if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(id, remote.id);
+        },
+        callbacks_);
     if (handlers_.onTrack) handlers_.onTrack(remote);
 }
 
@@ -58,11 +74,14 @@ void BrowserPeerConnection::createDataChannel(const std::string& label, int id) 
     init.set("protocol", "udp");
     web::JsResult dc = web::jsTry(pc_, "createDataChannel", label, init);
     if (!dc.ok) return;
-    js::listen(dc.value, "message", [this, label](const val& e) {
-        val data = e["data"];
-        if (data.isString() && handlers_.onChannelMessage)
-            handlers_.onChannelMessage(label, data.as<std::string>());
-    }, callbacks_);
+    js::listen(
+        dc.value, "message",
+        [this, label](const val& e) {
+            val data = e["data"];
+            if (data.isString() && handlers_.onChannelMessage)
+                handlers_.onChannelMessage(label, data.as<std::string>());
+        },
+        callbacks_);
     channels_.emplace_back(label, dc.value);
 }
 
@@ -77,13 +96,11 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
                                      const std::string& codecPreferencesJson) {
     val stream = local_.get(streamId);
     if (stream.isUndefined() || pc_.isUndefined()) return;
-    val mediaTrack = stream.call<val>("getTrackById", track.id);
-    if (mediaTrack.isNull()) return;
+    val mediaTrack = web::jsTry(stream, "getTrackById", track.id).value;
+    if (mediaTrack.isNull() || mediaTrack.isUndefined()) return;
     val init = val::object();
     init.set("direction", "sendonly");
-    val streams = val::array();
-    streams.call<void>("push", stream);
-    init.set("streams", streams);
+    init.set("streams", web::jsTry(val::global("Array"), "of", stream).value);
     web::JsResult t = web::jsTry(pc_, "addTransceiver", mediaTrack, init);
     if (!t.ok) return;
     senders_.push_back(Sender{track.id, streamId, track.kind, t.value});
@@ -125,13 +142,15 @@ void BrowserPeerConnection::createOffer(bool iceRestart, SdpDone done) {
     options.set("offerToReceiveAudio", false);
     options.set("offerToReceiveVideo", false);
     options.set("voiceActivityDetection", true);
-    settle(invoke("createOffer", options),
-           [done](const Error& e, const val& d) { done(e, e.failed() ? std::string() : js::stringAt(d, "sdp")); });
+    settle(invoke("createOffer", options), [done](const Error& e, const val& d) {
+        done(e, e.failed() ? std::string() : js::stringAt(d, "sdp"));
+    });
 }
 
 void BrowserPeerConnection::createAnswer(SdpDone done) {
-    settle(invoke("createAnswer"),
-           [done](const Error& e, const val& d) { done(e, e.failed() ? std::string() : js::stringAt(d, "sdp")); });
+    settle(invoke("createAnswer"), [done](const Error& e, const val& d) {
+        done(e, e.failed() ? std::string() : js::stringAt(d, "sdp"));
+    });
 }
 
 namespace {
@@ -169,7 +188,9 @@ bool BrowserPeerConnection::insertDtmf(const std::string& streamId, const std::s
 void BrowserPeerConnection::getStats(Fn<void(const Error&, const std::string&)> done) {
     settle(invoke("getStats"), [done](const Error& e, const val& report) {
         if (e.failed()) return done(e, {});
-        done({}, js::stringify(val::global("Array").call<val>("from", report.call<val>("values"))));
+        done({}, js::stringify(
+                     web::jsTry(val::global("Array"), "from", web::jsTry(report, "values").value)
+                         .value));
     });
 }
 

@@ -18,17 +18,26 @@ void BrowserSocket::open(const std::string& url, Handlers handlers) {
         return;
     }
     ws_ = created.value;
-    js::listen(ws_, "open", [this](const val&) {
-        if (handlers_.onOpen) handlers_.onOpen();
-    }, callbacks_);
+    js::listen(
+        ws_, "open",
+        [this](const val&) {
+            if (handlers_.onOpen) handlers_.onOpen();
+        },
+        callbacks_);
     // The protocol is JSON text frames only (docs/protocol.md); binary frames are ignored.
-    js::listen(ws_, "message", [this](const val& event) {
-        val data = event["data"];
-        if (data.isString() && handlers_.onMessage) handlers_.onMessage(data.as<std::string>());
-    }, callbacks_);
-    js::listen(ws_, "close", [closed](const val& event) {
-        closed(event["code"].isNumber() ? event["code"].as<int>() : 1006);
-    }, callbacks_);
+    js::listen(
+        ws_, "message",
+        [this](const val& event) {
+            val data = event["data"];
+            if (data.isString() && handlers_.onMessage) handlers_.onMessage(data.as<std::string>());
+        },
+        callbacks_);
+    js::listen(
+        ws_, "close",
+        [closed](const val& event) {
+            closed(event["code"].isNumber() ? event["code"].as<int>() : 1006);
+        },
+        callbacks_);
 }
 
 void BrowserSocket::send(const std::string& text) {

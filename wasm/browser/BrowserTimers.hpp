@@ -26,14 +26,15 @@ class BrowserTimers : public TimerPort {
                 callback();
             },
             true);
-        pending_.emplace_back(id, val::global("setTimeout")(js::onNothing(id), delayMs));
+        pending_.emplace_back(
+            id, web::jsTry(val::global(), "setTimeout", js::onNothing(id), delayMs).value);
         return id;
     }
     void cancel(int id) override {
         js::remove(id);
         for (auto it = pending_.begin(); it != pending_.end(); ++it) {
             if (it->first == id) {
-                val::global("clearTimeout")(it->second);
+                web::jsTry(val::global(), "clearTimeout", it->second);
                 pending_.erase(it);
                 return;
             }

@@ -22,8 +22,9 @@ std::vector<Entry>& table() {
 // Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`.
 template <typename... Extra>
 val bound(int id, Extra&&... extra) {
-    return val::module_property("sbCall").call<val>("bind", val::null(), id,
-                                                    std::forward<Extra>(extra)...);
+    return web::jsTry(val::module_property("sbCall"), "bind", val::null(), id,
+                      std::forward<Extra>(extra)...)
+        .value;
 }
 
 bool isObject(const val& v) {
@@ -84,20 +85,23 @@ void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
             std::vector<int>& ids) {
     int id = add([fn](const val&, const val& event) { fn(event); }, false);
     ids.push_back(id);
-    target.call<void>("addEventListener", val(type), on(id));
+    web::jsTry(target, "addEventListener", val(type), on(id));
 }
 
 int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done) {
     // Promise.resolve / reject (ECMA-262 §27.2.4.7, §27.2.4.6) make every outcome a promise, so
     // `done` runs from a reaction job even when the call threw or returned a plain value.
-    val promise = val::global("Promise").call<val>(call.ok ? "resolve" : "reject", call.value);
+    val promise =
+        web::jsTry(val::global("Promise"), call.ok ? "resolve" : "reject", call.value).value;
     int id = add([done](const val& ok, const val& value) { done(ok.isTrue(), value); }, true);
-    promise.call<void>("then", on(id), onError(id));
+    web::jsTry(promise, "then", on(id), onError(id));
     return id;
 }
 
 std::string text(const val& value) {
-    return val::global("String")(value).as<std::string>();
+    // String() throws only for an object whose toString throws.
+    web::JsResult r = web::jsTry(val::global(), "String", value);
+    return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string("(unprintable)");
 }
 
 std::string stringAt(const val& value, const char* key) {

@@ -5,7 +5,13 @@
 // synchronously (new WebSocket with a bad URL, JSON.parse of bad text, send() on a closing
 // channel, ...) goes through jsTry, which runs it inside the one try/catch of pre.js
 // (Module.sbTry: embind cannot express a catch without C++ exceptions).
+//
+// The arguments become emscripten::val here and the call itself is one function (JsTry.cpp) for
+// every signature: size (bench/size/), since each distinct val::call signature instantiates its
+// own caller.
 #include <emscripten/val.h>
+
+#include <initializer_list>
 #include <utility>
 
 namespace sb::web {
@@ -15,21 +21,22 @@ struct JsResult {
     emscripten::val value = emscripten::val::undefined();  // the result, or the exception
 };
 
-// self[method](args...), caught.
+// self[method](args...), caught. A null or undefined `self` fails without calling anything.
+JsResult jsApply(const emscripten::val& self, const char* method,
+                 std::initializer_list<emscripten::val> args);
+
 template <typename... Args>
 JsResult jsTry(const emscripten::val& self, const char* method, Args&&... args) {
-    emscripten::val list = emscripten::val::array();
-    (list.call<void>("push", std::forward<Args>(args)), ...);
-    emscripten::val r = emscripten::val::module_property("sbTry")(self[method], self, list);
-    return {r[0].as<bool>(), r[1]};
+    return jsApply(self, method, {emscripten::val(std::forward<Args>(args))...});
 }
 
 // new Ctor(args...), caught (Reflect.construct, ECMA-262 §28.1.2).
 template <typename... Args>
 JsResult jsTryNew(const emscripten::val& ctor, Args&&... args) {
-    emscripten::val list = emscripten::val::array();
-    (list.call<void>("push", std::forward<Args>(args)), ...);
-    return jsTry(emscripten::val::global("Reflect"), "construct", ctor, list);
+    emscripten::val list = jsApply(emscripten::val::global("Array"), "of",
+                                   {emscripten::val(std::forward<Args>(args))...})
+                               .value;
+    return jsApply(emscripten::val::global("Reflect"), "construct", {ctor, list});
 }
 
 }  // namespace sb::web

@@ -39,18 +39,20 @@ SdkHandle::SdkHandle(val listener)
 val SdkHandle::promise(Deferred& d) {
     // The executor runs synchronously inside the constructor (§27.2.3.1 step 9), so `d` is filled
     // before this returns.
-    int id = js::add([&d](const val& resolve, const val& reject) {
-        d.resolve = resolve;
-        d.reject = reject;
-    }, true);
-    return val::global("Promise").new_(js::onTwo(id));
+    int id = js::add(
+        [&d](const val& resolve, const val& reject) {
+            d.resolve = resolve;
+            d.reject = reject;
+        },
+        true);
+    return web::jsTryNew(val::global("Promise"), js::onTwo(id)).value;
 }
 
 void SdkHandle::settle(const Deferred& d, const Error& e, const val& result) {
     if (e.failed())
-        d.reject(errorJson(e));
+        web::jsTry(d.reject, "call", val::undefined(), errorJson(e));
     else
-        d.resolve(result);
+        web::jsTry(d.resolve, "call", val::undefined(), result);
 }
 
 void SdkHandle::emit(int kind, int num, const std::string& a, const std::string& b) const {
@@ -96,8 +98,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
 Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
         if (e.failed()) return settle(d, e, val::undefined());
-        // Our own serializer's output: JSON.parse cannot throw on it.
-        val stream = val::global("JSON").call<val>("parse", streamJson(s));
+        val stream = js::parse(streamJson(s)).value;
         stream.set("mediaStream", local_.get(s.streamId));
         settle(d, e, stream);
     };
@@ -140,7 +141,8 @@ void SdkHandle::setTracksEnabled(const std::string& kind, bool enabled,
 val SdkHandle::getStats(const std::string& which) {
     Deferred d;
     val p = promise(d);
-    client_.getStats(which, [d](const Error& e, const std::string& json) { settle(d, e, val(json)); });
+    client_.getStats(which,
+                     [d](const Error& e, const std::string& json) { settle(d, e, val(json)); });
     return p;
 }
 

@@ -94,7 +94,7 @@ export class SwitchboardRtc {
     if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
     const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
     const core = await loadCore();
-    // The core's events (wasm/browser/pre.js): 0 state change, 1 stream available, 2 stream
+    // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
     // unavailable, 3 log line, 4 DTMF from a phone.
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
       if (kind === 0) {
@@ -145,7 +145,7 @@ export class SwitchboardRtc {
   }
 
   sendDtmf(tone, stream) {
-    this._connected('sendDtmf').sendDtmf(tone, streamId(stream));
+    this._connected('sendDtmf').sendDtmf(String(tone), streamId(stream)); // embind takes strings only
   }
 
   setMicEnabled(enabled, stream) {
