@@ -15,10 +15,13 @@ before(async () => {
 });
 after(async () => { await stack?.stop(); });
 
+// `token`: the token, or a function that makes it once the page is ready (tokens live 2 s here, and
+// a new page can take that long to load on a busy machine).
 async function connectError(token, url = stack.wsUrl) {
   const page = await newPage(stack.browser);
   await page.goto(`${stack.web.url}/sdk.html?sdk=switchboard`);
   await page.waitForFunction(() => window.sdkReady);
+  if (typeof token === 'function') token = await token();
   const started = Date.now();
   const r = await page.evaluate(([t, u]) => window.rtcConnect(t, u), [token, url]);
   await page.close();
@@ -37,9 +40,12 @@ test('connect() rejects with the reason: malformed, expired, deleted participant
   assert.equal(expired.code, 'token_expired');
   assert.match(expired.message, /expired/i);
 
-  const q = await stack.participant(s);
-  assert.equal((await call(`${stack.sb.api()}/participants/${q.id}`, { method: 'DELETE' })).status, 204);
-  assert.equal((await connectError(q.token)).code, 'token_participant_gone');
+  const gone = await connectError(async () => {
+    const q = await stack.participant(s);
+    assert.equal((await call(`${stack.sb.api()}/participants/${q.id}`, { method: 'DELETE' })).status, 204);
+    return q.token;
+  });
+  assert.equal(gone.code, 'token_participant_gone');
 
   const r = await stack.participant(s);
   assert.equal((await connectError(r.token, 'ws://127.0.0.1:9')).code, 'server_unreachable');

@@ -15,7 +15,8 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
     } else if (call.ok) {
         call = web::jsTry(devices, "getUserMedia", call.value);
     }
-    js::settle(call, [this, done](bool ok, const val& stream) {
+    js::settle(call, [this, alive = alive_.watch(), done](bool ok, const val& stream) {
+        if (alive.expired()) return;
         if (!ok) return done(errors::media(js::text(stream)), {});
         done({}, adopt(stream));
     });

@@ -4,6 +4,7 @@
 // by the application to publish); the core knows only their ids and their tracks' ids and kinds.
 
 #include "wasm/browser/JsCallbacks.hpp"
+#include "wasm/core/Alive.hpp"
 #include "wasm/core/Ports.hpp"
 
 namespace sb::sdk::browser {
@@ -23,6 +24,7 @@ class BrowserMedia : public MediaPort {
 
   private:
     JsObjects& local_;
+    Alive alive_;  // a getUserMedia that settles after this is destroyed is dropped
 };
 
 }  // namespace sb::sdk::browser

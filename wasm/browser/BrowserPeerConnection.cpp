@@ -126,6 +126,10 @@ void BrowserPeerConnection::removeTrack(const std::string& trackId) {
 void BrowserPeerConnection::settle(const web::JsResult& call,
                                    Fn<void(const Error&, const val&)> done) {
     Watch alive = alive_.watch();
+    // Settled promises left the table already: forget their ids, so that a long session (getStats
+    // every second) does not grow this list.
+    for (auto it = callbacks_.begin(); it != callbacks_.end();)
+        it = js::has(*it) ? it + 1 : callbacks_.erase(it);
     callbacks_.push_back(js::settle(call, [alive, done](bool ok, const val& value) {
         if (alive.expired()) return;
         if (ok)
