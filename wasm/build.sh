@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the browser SDK without the rest of the project: configures build-wasm/ from
-# wasm/CMakeLists.txt with Emscripten's toolchain file, builds it (web/dist/) and prints the gzip -9
-# size of what a page loads. `make wasm` does the same through the top-level CMakeLists.txt; this
-# is for the npm scripts (web/package.json) and machines without the server's dependencies.
+# Builds the browser SDK: configures build-wasm/ from wasm/CMakeLists.txt with Emscripten's
+# toolchain file (once), builds it (web/dist/) and prints the gzip -9 size of what a page loads.
+# The build step of the top-level CMake's `wasm` target (`make wasm`); also usable alone, without
+# the server's dependencies (the npm scripts of web/package.json).
 # Usage: wasm/build.sh   (from anywhere)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
