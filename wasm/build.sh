@@ -15,7 +15,8 @@ export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
 export EM_CACHE="${EM_CACHE:-$OUT/em-cache}"
 if [ ! -d "$EM_CACHE" ]; then cp -r /usr/share/emscripten/cache "$EM_CACHE" 2>/dev/null || mkdir -p "$EM_CACHE"; fi
 
-# Build tools from npm (wasm/package.json): Closure for the glue JS, esbuild for the facade.
+# Build tools from npm (wasm/package.json): Closure for the glue JS, esbuild for the facade
+# (web/build.mjs).
 if [ ! -x "$ROOT/wasm/node_modules/.bin/esbuild" ] || [ ! -x "$ROOT/wasm/node_modules/.bin/google-closure-compiler" ]; then
     (cd "$ROOT/wasm" && npm ci --no-audit --no-fund --silent)
 fi
@@ -53,11 +54,7 @@ for src in "${SOURCES[@]}"; do
 done
 em++ "${OBJS[@]}" "${LDFLAGS[@]}" -o "$OUT/switchboard.js"
 
-# The page loads one JS file: the facade (web/src/) and the Emscripten glue bundled and minified.
-rm -rf "$OUT/facade" "$DIST"/*
-mkdir -p "$OUT/facade" "$DIST"
-cp "$ROOT"/web/src/*.js "$OUT/switchboard.js" "$OUT/facade/"
-"$ROOT/wasm/node_modules/.bin/esbuild" "$OUT/facade/index.js" --bundle --format=esm --minify --target=es2020 \
-    --legal-comments=none --log-level=warning --outfile="$DIST/index.js"
-cp "$OUT/switchboard.wasm" "$DIST/"
+# The package's dist/: the facade (web/src/) and the Emscripten glue bundled as an ES module
+# (the one JS file a page loads) and as CommonJS, the .wasm, the CommonJS types (web/build.mjs).
+node "$ROOT/web/build.mjs" "$OUT/switchboard.js" "$OUT/switchboard.wasm" "$DIST"
 "$ROOT/bench/size/run.sh" "$DIST"
