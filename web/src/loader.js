@@ -6,6 +6,7 @@
 // Instantiation is done here rather than by the Emscripten glue so that a server sending the
 // wrong MIME type still works (instantiateStreaming needs application/wasm), so that a failed
 // download rejects instead of hanging, and so that tests can supply `fetch`.
+import { BandwidthRtcError } from './errors.js';
 import createSwitchboardModule from './switchboard.js';
 
 let loading; // { url, promise } of the page's core
@@ -18,7 +19,7 @@ function instantiate(url) {
         Promise.resolve(url)
           .then(fetch)
           .then((response) => {
-            if (!response.ok) throw new Error(`Cannot load ${url}: HTTP ${response.status}`);
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
             return WebAssembly.instantiateStreaming(response.clone(), imports).catch(() =>
               response.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports)));
           })
@@ -39,7 +40,8 @@ export function loadCore(wasmUrl) {
     url,
     promise: promise.catch((error) => {
       if (loading === current) loading = undefined; // let a later connect() try again
-      throw error;
+      if (error instanceof BandwidthRtcError) throw error; // the previous URL's, then this one's
+      throw new BandwidthRtcError(`Cannot load the SDK core from ${url}: ${error?.message ?? error}`, 'wasm_load_failed');
     }),
   };
   loading = current;

@@ -87,8 +87,9 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * "invalid_argument", "invalid_state" (e.g. connect() twice), "unsupported_protocol"
  * (BandwidthRtcV2: Switchboard serves the device API v3 only).
  *
- * Connecting: "server_unreachable", "connect_timeout", "websocket_failed" (the server accepts the
- * token, the WebSocket fails anyway), "server_refused" (an HTTP error without a code), and the
+ * Connecting: "wasm_load_failed" (switchboard.wasm could not be fetched or compiled),
+ * "server_unreachable", "connect_timeout", "websocket_failed" (the server accepts the token, the
+ * WebSocket fails anyway), "server_refused" (an HTTP error without a code), and the
  * server's own refusals: "token_missing", "token_malformed", "token_bad_signature",
  * "token_algorithm_not_allowed", "token_wrong_issuer", "token_unsupported_version",
  * "token_expired", "token_participant_gone", "token_invalid", "too_many_devices".
@@ -107,6 +108,7 @@ export type ErrorCode =
   | 'invalid_argument'
   | 'invalid_state'
   | 'unsupported_protocol'
+  | 'wasm_load_failed'
   | 'server_unreachable'
   | 'connect_timeout'
   | 'websocket_failed'
