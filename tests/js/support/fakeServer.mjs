@@ -37,9 +37,12 @@ export async function fakeServer() {
     send: (message) => {
       for (const ws of sockets) ws.send(JSON.stringify(message));
     },
+    // Also ends the open connections, so that a test that failed half-way does not keep Node running.
     close: () => {
+      for (const ws of sockets) ws.terminate();
       wss.close();
       http.close();
+      http.closeAllConnections();
     },
   };
 }
