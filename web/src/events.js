@@ -4,7 +4,7 @@
 // listeners in the order they were added.
 import { BandwidthRtcError } from './errors.js';
 
-export const EVENT_NAMES = Object.freeze(['streamAvailable', 'streamUnavailable', 'connectionStateChange', 'dtmf', 'subscribeFailed']);
+const EVENT_NAMES = ['streamAvailable', 'streamUnavailable', 'connectionStateChange', 'dtmf', 'subscribeFailed'];
 
 // Application callbacks run from inside the wasm's event dispatch: an exception must not unwind
 // through it (it is built without exception support), so it is reported here, and the other
@@ -19,7 +19,7 @@ export function safely(fn, ...args) {
 
 function checkName(name) {
   if (!EVENT_NAMES.includes(name)) {
-    throw new BandwidthRtcError(`Unknown event '${name}' (one of ${EVENT_NAMES.join(', ')})`, 'invalid_argument');
+    throw new BandwidthRtcError(`Unknown event '${name}'`, 'invalid_argument');
   }
 }
 
@@ -37,7 +37,7 @@ export class Events {
   // As EventTarget.addEventListener (DOM §2.7): adding a listener that is already there does nothing.
   add(name, fn) {
     checkName(name);
-    if (typeof fn !== 'function') throw new BandwidthRtcError(`The listener of '${name}' is not a function`, 'invalid_argument');
+    if (typeof fn !== 'function') throw new BandwidthRtcError(`The '${name}' listener is not a function`, 'invalid_argument');
     const list = (this._listeners[name] ||= []);
     if (!list.includes(fn)) list.push(fn);
   }

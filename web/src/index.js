@@ -225,8 +225,6 @@ export default SwitchboardRtc;
 // a v2 application or doing nothing.
 export class BandwidthRtcV2 extends SwitchboardRtc {
   async connect() {
-    throw new BandwidthRtcError(
-      "Switchboard serves the device API v3 only: use BandwidthRtc (or BandwidthRtcV3) and a v3 device token, not BandwidthRtcV2",
-      'unsupported_protocol');
+    throw new BandwidthRtcError('Switchboard serves the device API v3 only: use BandwidthRtc, not BandwidthRtcV2', 'unsupported_protocol');
   }
 }
