@@ -73,6 +73,12 @@ export async function shareScreen(): Promise<RtcStream> {
   return rtc.publish(screen, undefined, 'screen', { audio: opus });
 }
 
+// The kind chosen in a <select>: a string, as the stock getMediaDevices takes.
+export async function devicesOfKind(select: HTMLSelectElement): Promise<string[]> {
+  const devices = await rtc.getMediaDevices(select.value);
+  return devices.map((d) => d.label);
+}
+
 export async function devices(): Promise<number> {
   const [inputs, cameras, outputs] = await Promise.all([rtc.getAudioInputs(), rtc.getVideoInputs(), rtc.getAudioOutputs()]);
   return inputs.length + cameras.length + outputs.length;
