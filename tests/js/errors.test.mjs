@@ -25,11 +25,16 @@ function documentedCodes() {
   return sorted(rows.flatMap((cell) => [...cell.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])));
 }
 
-// Codes produced in the sources: errors::make("code", …) in the core, new BandwidthRtcError(…,
+// Codes produced in the sources: make("code", …) in the core's catalogue and errors::make("code",
+// …) anywhere in wasm/core and wasm/browser, new BandwidthRtcError(…,
 // 'code') in the facade, and the server's refusals of a device connection (DeviceGate and the
 // token verifier), which the core passes through from the HTTP probe (SignalingUrl.cpp).
 function producedCodes() {
   const core = [...read('wasm/core/Errors.hpp').matchAll(/make\("([a-z_]+)"|Error\{"([a-z_]+)"/g)].map((m) => m[1] ?? m[2]);
+  for (const dir of ['wasm/core', 'wasm/browser']) {
+    for (const f of readdirSync(path.join(root, dir)).filter((name) => /\.(cpp|hpp)$/.test(name)))
+      core.push(...[...read(`${dir}/${f}`).matchAll(/errors::make\("([a-z_]+)"/g)].map((m) => m[1]));
+  }
   const facade = readdirSync(path.join(root, 'web/src'))
     .filter((f) => f.endsWith('.js'))
     .flatMap((f) => [...read(`web/src/${f}`).matchAll(/BandwidthRtcError\([^;]*?'([a-z_]+)'\)/gs)].map((m) => m[1]));
