@@ -5,71 +5,62 @@
 // against a fake device endpoint here too. Media paths are covered by tests/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import WebSocket, { WebSocketServer } from 'ws';
+import { pathToFileURL } from 'node:url';
+import { installBrowserShims } from './support/browserShims.mjs';
+import { fakeServer } from './support/fakeServer.mjs';
+import { PKG, installPacked, root, web } from './support/packed.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const web = path.join(root, 'web');
-const PKG = '@switchboard/webrtc-browser';
-let work;
+const { version } = JSON.parse(readFileSync(path.join(web, 'package.json'), 'utf8'));
+let pack;
 let installed;
 let sdk;
 
 before(async () => {
-  if (!existsSync(path.join(web, 'dist/switchboard.wasm'))) execFileSync(path.join(root, 'wasm/build.sh'), { stdio: 'inherit' });
-  work = mkdtempSync(path.join(tmpdir(), 'sb-pack-'));
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: web, encoding: 'utf8' });
-  const tarball = path.join(work, out.trim().split('\n').pop());
-  const app = path.join(work, 'app');
-  execFileSync('mkdir', ['-p', app]);
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball], { cwd: app });
-  installed = path.join(app, 'node_modules', PKG);
+  pack = installPacked({ type: 'module' });
+  installed = pack.installed;
   // A module inside the app folder, so the bare specifier resolves through the package's "exports".
-  writeFileSync(path.join(app, 'entry.mjs'), `export * from '${PKG}';\nexport { default } from '${PKG}';\n`);
-
-  // What a browser gives the module and Node 20 lacks: fetch of file: URLs (the .wasm next to
-  // the module) and a WebSocket.
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = async (url, init) => {
-    const u = new URL(String(url));
-    if (u.protocol !== 'file:') return realFetch(url, init);
-    return new Response(await readFile(u), { headers: { 'content-type': 'application/wasm' } });
-  };
-  // ws emits 'error' as an EventEmitter event (an uncaught exception without a listener); a
-  // browser's WebSocket only dispatches it. The SDK reacts to `close`, which follows either way.
-  globalThis.WebSocket ??= class extends WebSocket {
-    constructor(...args) {
-      super(...args);
-      this.on('error', () => {});
-    }
-  };
-  sdk = await import(pathToFileURL(path.join(app, 'entry.mjs')));
+  writeFileSync(path.join(pack.app, 'entry.mjs'), `export * from '${PKG}';\nexport { default } from '${PKG}';\n`);
+  installBrowserShims();
+  sdk = await import(pathToFileURL(path.join(pack.app, 'entry.mjs')));
 });
 
-after(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => pack?.cleanup());
 
-test('the tarball holds the module, the wasm and the types, and nothing else', () => {
+test('the tarball holds the two bundles, the wasm, the types and the LICENSE, and nothing else', () => {
   const files = readdirSync(path.join(installed, 'dist')).sort();
-  // One JS file (the facade and the Emscripten glue, bundled by wasm/build.sh) and the wasm.
-  assert.deepEqual(files, ['index.js', 'switchboard.wasm']);
+  // Each bundle is the facade and the Emscripten glue (web/build.mjs); index.d.cts is the types
+  // for require().
+  assert.deepEqual(files, ['index.cjs', 'index.d.cts', 'index.js', 'switchboard.wasm']);
   assert.ok(existsSync(path.join(installed, 'types/index.d.ts')));
   assert.ok(!existsSync(path.join(installed, 'src')), 'sources are not shipped twice');
+  assert.deepEqual(readFileSync(path.join(installed, 'LICENSE')), readFileSync(path.join(root, 'LICENSE')),
+    'the package\'s LICENSE is the repository\'s (Apache-2.0)');
   const wasm = readFileSync(path.join(installed, 'dist/switchboard.wasm'));
   assert.ok(WebAssembly.validate(wasm), 'switchboard.wasm is a valid module');
   const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'));
   assert.equal(pkg.type, 'module');
-  assert.equal(pkg.exports['.'].types, './types/index.d.ts');
-  assert.equal(pkg.exports['.'].import, './dist/index.js');
+  assert.equal(pkg.license, 'Apache-2.0');
+  assert.equal(pkg.repository?.type, 'git');
+  assert.equal(pkg.repository?.directory, 'web');
+  assert.deepEqual(pkg.exports['.'], {
+    import: { types: './types/index.d.ts', default: './dist/index.js' },
+    require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+  });
   assert.deepEqual(pkg.dependencies ?? {}, {}, 'no runtime dependencies');
+  // The CommonJS types are the ES module ones, not a stale copy.
+  const dts = readFileSync(path.join(installed, 'types/index.d.ts'), 'utf8');
+  assert.ok(readFileSync(path.join(installed, 'dist/index.d.cts'), 'utf8').endsWith(dts));
+});
+
+test('one version: package.json\'s, in SDK_VERSION of both bundles', () => {
+  assert.equal(sdk.SDK_VERSION, version);
+  for (const bundle of ['index.js', 'index.cjs']) {
+    const text = readFileSync(path.join(installed, 'dist', bundle), 'utf8');
+    assert.ok(text.includes(JSON.stringify(version)), `${bundle} carries ${version}`);
+  }
 });
 
 test('the wasm is located relative to the module URL, not the page', () => {
@@ -77,10 +68,11 @@ test('the wasm is located relative to the module URL, not the page', () => {
   assert.match(bundle, /new URL\(["']switchboard\.wasm["'], *import\.meta\.url\)/);
 });
 
-test('exports: SwitchboardRtc (also default and BandwidthRtc), the error class and the enums', () => {
+test('exports: SwitchboardRtc (also default, BandwidthRtc and BandwidthRtcV3), the error class and the enums', () => {
   assert.equal(typeof sdk.SwitchboardRtc, 'function');
   assert.equal(sdk.default, sdk.SwitchboardRtc);
   assert.equal(sdk.BandwidthRtc, sdk.SwitchboardRtc);
+  assert.equal(sdk.BandwidthRtcV3, sdk.SwitchboardRtc);
   assert.equal(sdk.SwitchboardRtcError, sdk.BandwidthRtcError);
   assert.ok(new sdk.BandwidthRtcError('x') instanceof Error);
   assert.deepEqual({ ...sdk.MediaType }, { AUDIO: 'AUDIO', VIDEO: 'VIDEO', APPLICATION: 'APPLICATION' });
@@ -90,7 +82,7 @@ test('exports: SwitchboardRtc (also default and BandwidthRtc), the error class a
 
 const METHODS = ['connect', 'setLogLevel', 'onStreamAvailable', 'onStreamUnavailable', 'onConnectionStateChange',
   'publish', 'unpublish', 'getMediaDevices', 'getAudioInputs', 'getVideoInputs', 'getAudioOutputs', 'sendDtmf',
-  'setMicEnabled', 'setCameraEnabled', 'getStats', 'disconnect'];
+  'setMicEnabled', 'setCameraEnabled', 'getStats', 'disconnect', 'onDtmf', 'onSubscribeFailed', 'on', 'off'];
 
 test('every method of the stock API (reference §1.2) plus the additions is there, and typed', () => {
   const rtc = new sdk.SwitchboardRtc('error');
@@ -114,35 +106,6 @@ test('before connect: the stock SDK errors (reference §1.2)', async () => {
   await assert.rejects(rtc.connect({}), (e) => e.code === 'invalid_argument');
   await assert.rejects(rtc.connect({ deviceToken: 't' }), (e) => e.code === 'invalid_argument' && /websocketUrl/.test(e.message));
 });
-
-// A device endpoint: refuses tokens other than "good" like docs/protocol.md says (401 + JSON body,
-// also on a plain GET), answers setMediaPreferences, records frames.
-async function fakeServer() {
-  const frames = [];
-  const refuse = { error: 'The token has expired', code: 'token_expired', requestId: 'r1' };
-  const http = createServer((req, res) => {
-    const good = req.url.includes('token=good');
-    res.writeHead(good ? 200 : 401, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-    res.end(JSON.stringify(good ? { ok: true } : refuse));
-  });
-  const wss = new WebSocketServer({ noServer: true });
-  http.on('upgrade', (req, socket, head) => {
-    if (!req.url.includes('token=good')) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n' + JSON.stringify(refuse));
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      frames.url = req.url;
-      ws.on('message', (data) => {
-        const m = JSON.parse(String(data));
-        frames.push(m);
-        if (m.method === 'setMediaPreferences') ws.send(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: {} }));
-      });
-    });
-  });
-  await new Promise((r) => http.listen(0, '127.0.0.1', r));
-  return { frames, url: `ws://127.0.0.1:${http.address().port}`, close: () => { wss.close(); http.close(); } };
-}
 
 test('connect() rejects with the server\'s reason for a refused token, learnt by the HTTP probe', async () => {
   const server = await fakeServer();
@@ -177,7 +140,11 @@ test('connect() opens /v3/ with the stock query, sends setMediaPreferences id 1;
     rtc.onConnectionStateChange((s) => states.push(s));
     await rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url });
     assert.equal(rtc.connectionState, 'connected');
-    assert.match(server.frames.url, /^\/v3\/\?token=good&client=browser&sdkVersion=0\.1\.0&uniqueId=[0-9a-f-]{36}$/);
+    const query = new URLSearchParams(server.frames.url.slice('/v3/?'.length));
+    assert.ok(server.frames.url.startsWith('/v3/?'));
+    assert.deepEqual([...query.keys()], ['token', 'client', 'sdkVersion', 'uniqueId']);
+    assert.deepEqual([query.get('token'), query.get('client'), query.get('sdkVersion')], ['good', 'browser', version]);
+    assert.match(query.get('uniqueId'), /^[0-9a-f-]{36}$/);
     assert.deepEqual(server.frames[0], { jsonrpc: '2.0', id: 1, method: 'setMediaPreferences', params: { protocol: 'WEBRTC' } });
     await assert.rejects(rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url }), (e) => e.code === 'invalid_state');
     rtc.disconnect();

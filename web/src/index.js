@@ -1,14 +1,18 @@
 // @switchboard/webrtc-browser: the public API, method for method and event for event the one of
-// Bandwidth's browser SDK (reference §1.2-1.3), plus connection state and clear connect errors.
-// The work happens in the wasm core (wasm/core/); this file shapes it into idiomatic JS.
+// Bandwidth's browser SDK (reference §1.2-1.3), plus connection state, clear connect errors and
+// any number of listeners per event. The work happens in the wasm core (wasm/core/); this file
+// shapes it into idiomatic JS. docs/sdk.md describes the API.
 import { BandwidthRtcError, coreError } from './errors.js';
 import { AudioLevel, watchAudioLevel } from './audioLevel.js';
+import { Events, safely } from './events.js';
 import { loadCore } from './loader.js';
 
 export { AudioLevel, BandwidthRtcError, BandwidthRtcError as SwitchboardRtcError };
 export const MediaType = Object.freeze({ AUDIO: 'AUDIO', VIDEO: 'VIDEO', APPLICATION: 'APPLICATION' });
 export const MediaAggregationType = Object.freeze({ NONE: 'NONE', COMPOSITE: 'COMPOSITE' });
-export const SDK_VERSION = '0.1.0';
+// web/package.json's "version", put here by web/build.mjs (esbuild define): the one place it is
+// written. It is also the sdkVersion that connect() sends (docs/protocol.md "Connecting").
+export const SDK_VERSION = SWITCHBOARD_SDK_VERSION;
 
 // In a page, the wasm core is fetched and compiled when this module is imported, as a JS-only
 // SDK's code would be, rather than by the first connect() (about 20 ms sooner to first audio,
@@ -21,16 +25,6 @@ const CONSOLE = [null, 'error', 'warn', 'info', 'debug'];
 
 function log(level, ...args) {
   if (level <= logLevel) console[CONSOLE[level]]('[switchboard]', ...args);
-}
-
-// Application callbacks run from inside the wasm's event dispatch: an exception must not unwind
-// through it (it is built without exception support), so it is reported here.
-function safely(fn, ...args) {
-  try {
-    fn?.(...args);
-  } catch (error) {
-    console.error('[switchboard] an event handler threw', error);
-  }
 }
 
 function defaultWebsocketUrl() {
@@ -54,7 +48,16 @@ const streamId = (s) => (typeof s === 'string' ? s : s?.endpointId ?? '');
 export class SwitchboardRtc {
   constructor(level) {
     if (level) this.setLogLevel(level);
-    this._on = {};
+    this._events = new Events();
+    // The core's events go to these (each runs the setter's callback, then the listeners).
+    const emit = (name) => this._events.emitter(name);
+    this._on = {
+      available: emit('streamAvailable'),
+      unavailable: emit('streamUnavailable'),
+      state: emit('connectionStateChange'),
+      dtmf: emit('dtmf'),
+      subscribeFailed: emit('subscribeFailed'),
+    };
     this._state = 'idle';
     this._meters = new Map();
     // Bound like the stock SDK's, so they can be passed around as callbacks.
@@ -72,28 +75,46 @@ export class SwitchboardRtc {
     if (index >= 0) logLevel = index;
   }
 
+  // The stock SDK's setters: one callback per event, a new one replaces the previous one.
   onStreamAvailable(callback) {
-    this._on.available = callback;
+    this._events.setCallback('streamAvailable', callback);
   }
 
   onStreamUnavailable(callback) {
-    this._on.unavailable = callback;
+    this._events.setCallback('streamUnavailable', callback);
   }
 
   onConnectionStateChange(callback) {
-    this._on.state = callback;
+    this._events.setCallback('connectionStateChange', callback);
   }
 
   // DTMF from a phone this device hears: ({participantId, endpointId, tone}) => void.
   onDtmf(callback) {
-    this._on.dtmf = callback;
+    this._events.setCallback('dtmf', callback);
+  }
+
+  // A stream this device should receive could not be negotiated:
+  // ({error: BandwidthRtcError with code "subscribe_failed", endpointIds: string[]}) => void.
+  onSubscribeFailed(callback) {
+    this._events.setCallback('subscribeFailed', callback);
+  }
+
+  // Any number of listeners per event, besides the setter's callback (docs/sdk.md "Events").
+  on(name, listener) {
+    this._events.add(name, listener);
+    return this;
+  }
+
+  off(name, listener) {
+    this._events.remove(name, listener);
+    return this;
   }
 
   async connect(authParams, options = {}) {
     const token = authParams?.deviceToken;
     if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
     const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
-    const core = await loadCore();
+    const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
     // unavailable, 3 log line, 4 DTMF from a phone.
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
@@ -193,5 +214,17 @@ export class SwitchboardRtc {
   }
 }
 
-export { SwitchboardRtc as BandwidthRtc };
+// The stock package's BandwidthRtcV3 is its device API v3 client; the default class picks it or
+// the v2 one from the token. Switchboard speaks v3 only, so here the default class is the v3 one.
+export { SwitchboardRtc as BandwidthRtc, SwitchboardRtc as BandwidthRtcV3 };
 export default SwitchboardRtc;
+
+// The stock package's client of Bandwidth's device API v2, which Switchboard does not serve
+// (its device endpoint is /v3/ only): the class is there so that applications that name it
+// still load, and its connect() rejects with "unsupported_protocol" rather than speaking v3 to
+// a v2 application or doing nothing.
+export class BandwidthRtcV2 extends SwitchboardRtc {
+  async connect() {
+    throw new BandwidthRtcError('Switchboard serves the device API v3 only: use BandwidthRtc, not BandwidthRtcV2', 'unsupported_protocol');
+  }
+}

@@ -1,22 +1,25 @@
-// Loads the wasm core once per page. The .wasm is found next to this module
-// (`new URL(..., import.meta.url)`), which works from node_modules, a CDN or a bundler.
+// Loads the wasm core once per page. By default the .wasm is found next to this module,
+// `new URL('switchboard.wasm', import.meta.url)`, which works from node_modules, a CDN or a
+// bundler (webpack 5, Vite, Parcel and esbuild recognise the pattern and ship the file). The
+// CommonJS build has no import.meta: there the URL is that of the bundle's own script
+// (web/src/commonjsUrl.js). connect()'s `wasmUrl` option names another place (docs/sdk.md).
 // Instantiation is done here rather than by the Emscripten glue so that a server sending the
 // wrong MIME type still works (instantiateStreaming needs application/wasm), so that a failed
 // download rejects instead of hanging, and so that tests can supply `fetch`.
+import { BandwidthRtcError } from './errors.js';
 import createSwitchboardModule from './switchboard.js';
 
-let loading;
+let loading; // { url, promise } of the page's core
 
-export function loadCore() {
-  loading ||= new Promise((resolve, reject) => {
+function instantiate(url) {
+  return new Promise((resolve, reject) => {
     createSwitchboardModule({
       instantiateWasm(imports, done) {
-        const url = new URL('switchboard.wasm', import.meta.url);
         // In the chain, so that a fetch() that throws (none in this environment) rejects too.
         Promise.resolve(url)
           .then(fetch)
           .then((response) => {
-            if (!response.ok) throw new Error(`Cannot load ${url}: HTTP ${response.status}`);
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
             return WebAssembly.instantiateStreaming(response.clone(), imports).catch(() =>
               response.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports)));
           })
@@ -24,9 +27,23 @@ export function loadCore() {
         return {};
       },
     }).then(resolve, reject);
-  }).catch((error) => {
-    loading = undefined; // let a later connect() try again
-    throw error;
   });
-  return loading;
+}
+
+export function loadCore(wasmUrl) {
+  const url = String(wasmUrl || new URL('switchboard.wasm', import.meta.url));
+  if (loading?.url === url) return loading.promise;
+  // A load from another URL (the import-time one) is under way or done: its core serves if it
+  // loads, being the same code; if it fails, this URL is tried.
+  const promise = loading ? loading.promise.catch(() => instantiate(url)) : instantiate(url);
+  const current = {
+    url,
+    promise: promise.catch((error) => {
+      if (loading === current) loading = undefined; // let a later connect() try again
+      if (error instanceof BandwidthRtcError) throw error; // the previous URL's, then this one's
+      throw new BandwidthRtcError(`Cannot load the SDK core from ${url}: ${error?.message ?? error}`, 'wasm_load_failed');
+    }),
+  };
+  loading = current;
+  return current.promise;
 }

@@ -1,20 +1,35 @@
-// Public types of @switchboard/webrtc-browser. The API is that of @bandwidth/webrtc-browser
-// 0.12.0-beta.1 (method names, arguments and event payloads), plus connection state, getStats and
-// coded errors.
+// Public types of @switchboard/webrtc-browser. Every export of @bandwidth/webrtc-browser
+// 0.12.0-beta.1 is here with the same name, kind (enum, class, interface) and signature, so an
+// application written for it type-checks after swapping the import; what Switchboard adds is
+// marked "Switchboard". The API, events and error codes are described in docs/sdk.md.
+// Self-contained: it needs TypeScript's DOM library only (no @types/node).
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
-export declare const MediaType: Readonly<{ AUDIO: 'AUDIO'; VIDEO: 'VIDEO'; APPLICATION: 'APPLICATION' }>;
-export type MediaType = (typeof MediaType)[keyof typeof MediaType];
-
-export declare const AudioLevel: Readonly<{ SILENT: 'silent'; LOW: 'low'; HIGH: 'high' }>;
-export type AudioLevel = (typeof AudioLevel)[keyof typeof AudioLevel];
+export declare enum AudioLevel {
+  SILENT = 'silent',
+  LOW = 'low',
+  HIGH = 'high',
+}
 
 /** Kept for source compatibility with the stock SDK (only its v2 signaling used it). */
-export declare const MediaAggregationType: Readonly<{ NONE: 'NONE'; COMPOSITE: 'COMPOSITE' }>;
-export type MediaAggregationType = (typeof MediaAggregationType)[keyof typeof MediaAggregationType];
+export declare enum MediaAggregationType {
+  NONE = 'NONE',
+  COMPOSITE = 'COMPOSITE',
+}
 
+export declare enum MediaType {
+  AUDIO = 'AUDIO',
+  VIDEO = 'VIDEO',
+  APPLICATION = 'APPLICATION',
+}
+
+/** Switchboard: the package version, also sent to the server as `sdkVersion` at connect. */
 export declare const SDK_VERSION: string;
+
+export type AudioLevelChangeHandler = {
+  (audioLevel: AudioLevel): void;
+};
 
 export interface RtcAuthParams {
   deviceToken: string;
@@ -25,8 +40,13 @@ export interface RtcOptions {
   websocketUrl?: string;
   iceServers?: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
-  /** How long connect() waits for the server before rejecting with "connect_timeout" (ms, default 15000). */
+  /** Switchboard: how long connect() waits for the server before rejecting with "connect_timeout" (ms, default 15000). */
   timeoutMs?: number;
+  /**
+   * Switchboard: where switchboard.wasm is fetched from, when not next to the SDK's script
+   * (default: `new URL('switchboard.wasm', <URL of dist/index.js, or of the script that bundles dist/index.cjs>)`).
+   */
+  wasmUrl?: string | URL;
 }
 
 export interface RtcStream {
@@ -39,43 +59,150 @@ export interface RtcStream {
   participantId?: string;
 }
 
-export interface CodecPreferences {
-  audio?: RTCRtpCodecCapability[];
-  video?: RTCRtpCodecCapability[];
+/**
+ * A codec as RTCRtpSender.getCapabilities() lists it (W3C WebRTC §5.2 RTCRtpCodec; older DOM
+ * libraries call it RTCRtpCodecCapability). Declared here so that these types do not depend on
+ * which of the two names the application's TypeScript DOM library has.
+ */
+export interface CodecCapability {
+  mimeType: string;
+  clockRate: number;
+  channels?: number;
+  sdpFmtpLine?: string;
 }
 
-export type AudioLevelChangeHandler = (level: AudioLevel) => void;
+export interface CodecPreferences {
+  audio?: CodecCapability[];
+  video?: CodecCapability[];
+}
 
+/** Switchboard: the state of the connection to the server (docs/sdk.md "Connection state"). */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
 /**
- * Error codes: "not_connected", "invalid_argument", "invalid_state", "server_unreachable",
- * "connect_timeout", "websocket_failed", "server_refused", the server's token codes
- * ("token_expired", "token_malformed", "token_bad_signature", "token_algorithm_not_allowed",
- * "token_wrong_issuer", "token_unsupported_version", "token_participant_gone"), "rpc_error"
- * (a JSON-RPC error object: see rpcCode and data), "request_timeout", "socket_closed",
- * "negotiation_failed", "media_failed", "disconnected".
+ * Switchboard: the `code` of every BandwidthRtcError the SDK raises (catalogue with causes in
+ * docs/sdk.md "Error codes").
+ *
+ * Calls made too early or wrongly: "not_connected" (a method needs connect() first),
+ * "invalid_argument", "invalid_state" (e.g. connect() twice), "unsupported_protocol"
+ * (BandwidthRtcV2: Switchboard serves the device API v3 only).
+ *
+ * Connecting: "wasm_load_failed" (switchboard.wasm could not be fetched or compiled),
+ * "server_unreachable", "connect_timeout", "websocket_failed" (the server accepts the token, the
+ * WebSocket fails anyway), "server_refused" (an HTTP error without a code), and the
+ * server's own refusals: "token_missing", "token_malformed", "token_bad_signature",
+ * "token_algorithm_not_allowed", "token_wrong_issuer", "token_unsupported_version",
+ * "token_expired", "token_participant_gone", "token_invalid", "too_many_devices".
+ *
+ * Once connected: "rpc_error" (a JSON-RPC error object: see `rpcCode` and `data`),
+ * "request_timeout", "bad_response", "socket_closed", "disconnected" (disconnect() was called).
+ *
+ * Media: "permission_denied" (getUserMedia refused by the user or the page's permissions),
+ * "no_device" (no capture device matches, or it cannot be opened), "media_failed" (other
+ * getUserMedia and media errors), "negotiation_failed" (SDP offer/answer), "ice_failed" (a peer
+ * connection stayed `failed` after the last ICE restart; connection state "failed"),
+ * "subscribe_failed" (a stream to receive could not be negotiated; the subscribeFailed event).
  */
+export type ErrorCode =
+  | 'not_connected'
+  | 'invalid_argument'
+  | 'invalid_state'
+  | 'unsupported_protocol'
+  | 'wasm_load_failed'
+  | 'server_unreachable'
+  | 'connect_timeout'
+  | 'websocket_failed'
+  | 'server_refused'
+  | 'token_missing'
+  | 'token_malformed'
+  | 'token_bad_signature'
+  | 'token_algorithm_not_allowed'
+  | 'token_wrong_issuer'
+  | 'token_unsupported_version'
+  | 'token_expired'
+  | 'token_participant_gone'
+  | 'token_invalid'
+  | 'too_many_devices'
+  | 'rpc_error'
+  | 'request_timeout'
+  | 'bad_response'
+  | 'socket_closed'
+  | 'disconnected'
+  | 'permission_denied'
+  | 'no_device'
+  | 'media_failed'
+  | 'negotiation_failed'
+  | 'ice_failed'
+  | 'subscribe_failed';
+
 export declare class BandwidthRtcError extends Error {
-  constructor(message: string, code?: string, details?: object);
-  code?: string;
-  /** JSON-RPC error code, for code "rpc_error". */
+  constructor(message?: string, code?: ErrorCode, details?: { rpcCode?: number; data?: unknown });
+  /** Switchboard: what went wrong, machine-readable (set on every error the SDK raises). */
+  code: ErrorCode;
+  /** Switchboard: the JSON-RPC error code, for code "rpc_error". */
   rpcCode?: number;
+  /** Switchboard: the JSON-RPC error's data, for code "rpc_error". */
   data?: unknown;
 }
 export { BandwidthRtcError as SwitchboardRtcError };
 
+/** Switchboard: DTMF from a phone this device hears. */
+export interface DtmfEvent {
+  participantId: string;
+  endpointId: string;
+  tone: string;
+}
+
+/** Switchboard: streams this device should receive and could not negotiate. */
+export interface SubscribeFailedEvent {
+  /** code "subscribe_failed" */
+  error: BandwidthRtcError;
+  endpointIds: string[];
+}
+
+/** Switchboard: the names on() and off() take, with their listeners' signatures. */
+export interface SwitchboardRtcEventMap {
+  streamAvailable: (event: RtcStream) => void;
+  streamUnavailable: (streamId: string) => void;
+  connectionStateChange: (state: ConnectionState, error?: BandwidthRtcError) => void;
+  dtmf: (event: DtmfEvent) => void;
+  subscribeFailed: (event: SubscribeFailedEvent) => void;
+}
+
+/**
+ * The SDK. Also exported as `default`, `BandwidthRtc` and `BandwidthRtcV3`: Switchboard speaks
+ * the device API v3, so the stock default class and its v3 client are the same class here.
+ */
 export declare class SwitchboardRtc {
   constructor(logLevel?: LogLevel);
   /** Resolves once connected; rejects with a coded BandwidthRtcError (never hangs). */
   connect(authParams: RtcAuthParams, options?: RtcOptions): Promise<void>;
-  setLogLevel(level: LogLevel): void;
-  onStreamAvailable(callback: (event: RtcStream) => void): void;
-  onStreamUnavailable(callback: (streamId: string) => void): void;
-  /** Not in the stock SDK. `error` is set for "failed" (and for a server-side close). */
+  setLogLevel(logLevel: LogLevel): void;
+  /** Sets the one callback of the event (replacing the previous one); on() adds more. */
+  onStreamAvailable(callback: { (event: RtcStream): void }): void;
+  onStreamUnavailable(callback: { (streamId: string): void }): void;
+  /** Switchboard. `error` is set for "failed" (and for a server-side close). */
   onConnectionStateChange(callback: (state: ConnectionState, error?: BandwidthRtcError) => void): void;
-  /** DTMF from a phone this device hears (Switchboard extension). */
-  onDtmf(callback: (event: { participantId: string; endpointId: string; tone: string }) => void): void;
+  /** Switchboard: DTMF from a phone this device hears. */
+  onDtmf(callback: (event: DtmfEvent) => void): void;
+  /** Switchboard: a stream this device should receive could not be negotiated. */
+  onSubscribeFailed(callback: (event: SubscribeFailedEvent) => void): void;
+  /**
+   * Switchboard: adds a listener (the same function twice counts once); the setter's callback
+   * runs first, then the listeners in the order they were added.
+   */
+  on(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
+  on(name: 'streamUnavailable', listener: (streamId: string) => void): this;
+  on(name: 'connectionStateChange', listener: (state: ConnectionState, error?: BandwidthRtcError) => void): this;
+  on(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
+  on(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
+  /** Switchboard: removes a listener added with on(). */
+  off(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
+  off(name: 'streamUnavailable', listener: (streamId: string) => void): this;
+  off(name: 'connectionStateChange', listener: (state: ConnectionState, error?: BandwidthRtcError) => void): this;
+  off(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
+  off(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
+  /** Switchboard. */
   readonly connectionState: ConnectionState;
   publish(
     input?: MediaStreamConstraints | MediaStream,
@@ -83,17 +210,42 @@ export declare class SwitchboardRtc {
     alias?: string,
     codecPreferences?: CodecPreferences,
   ): Promise<RtcStream>;
+  /** Leave empty to unpublish all streams. */
   unpublish(...streams: RtcStream[] | string[]): Promise<void>;
-  getMediaDevices(filter?: MediaDeviceKind): Promise<MediaDeviceInfo[]>;
-  getAudioInputs(): Promise<MediaDeviceInfo[]>;
   getVideoInputs(): Promise<MediaDeviceInfo[]>;
+  getAudioInputs(): Promise<MediaDeviceInfo[]>;
   getAudioOutputs(): Promise<MediaDeviceInfo[]>;
+  /** @param filter a MediaDeviceInfo.kind ("audioinput", "videoinput", "audiooutput") */
+  getMediaDevices(filter?: string): Promise<MediaDeviceInfo[]>;
   sendDtmf(tone: string, streamId?: string): void;
   setMicEnabled(enabled: boolean, stream?: RtcStream | string): void;
   setCameraEnabled(enabled: boolean, stream?: RtcStream | string): void;
-  /** Not in the stock SDK: the stats of the publishing or subscribing RTCPeerConnection. */
+  /** Switchboard: the stats of the publishing or subscribing RTCPeerConnection. */
   getStats(which?: 'publish' | 'subscribe'): Promise<RTCStats[]>;
   disconnect(): void;
 }
-export { SwitchboardRtc as BandwidthRtc };
+export { SwitchboardRtc as BandwidthRtc, SwitchboardRtc as BandwidthRtcV3 };
 export default SwitchboardRtc;
+
+/**
+ * The stock package's client of Bandwidth's device API v2, with its signatures. Switchboard
+ * serves the device API v3 only: connect() always rejects with code "unsupported_protocol".
+ * @deprecated use the default export (BandwidthRtc) with a v3 device token.
+ */
+export declare class BandwidthRtcV2 {
+  constructor();
+  /** Always rejects with code "unsupported_protocol". */
+  connect(authParams: RtcAuthParams, options?: RtcOptions): Promise<void>;
+  onStreamAvailable(callback: { (event: RtcStream): void }): void;
+  onStreamUnavailable(callback: { (endpointId: string): void }): void;
+  publish(input?: MediaStreamConstraints | MediaStream, audioLevelChangeHandler?: AudioLevelChangeHandler, alias?: string): Promise<RtcStream>;
+  unpublish(...streams: string[]): Promise<void>;
+  getVideoInputs(): Promise<MediaDeviceInfo[]>;
+  getAudioInputs(): Promise<MediaDeviceInfo[]>;
+  getAudioOutputs(): Promise<MediaDeviceInfo[]>;
+  getMediaDevices(filter?: string): Promise<MediaDeviceInfo[]>;
+  sendDtmf(tone: string, streamId?: string): void;
+  setMicEnabled(enabled: boolean, streamId?: string): void;
+  setCameraEnabled(enabled: boolean, streamId?: string): void;
+  disconnect(): void;
+}
