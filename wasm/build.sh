@@ -25,9 +25,12 @@ export EM_CLOSURE_COMPILER="$ROOT/wasm/node_modules/.bin/google-closure-compiler
 # Size choices (bench/size/run.sh measures them): -Oz with LTO; no exceptions and no RTTI;
 # sign-ext / non-trapping float-to-int / bulk-memory, which every WebRTC browser has; emmalloc;
 # Closure on the glue; no filesystem; no eval in the glue (DYNAMIC_EXECUTION=0, CSP-friendly).
-# No embind: the browser calls are a JS library (wasm/browser/library.js) and the facade calls
-# the exported C functions of wasm/bindings/ through pre.js.
-CXXFLAGS=(-std=c++17 -Oz -flto -mnontrapping-fptoint -msign-ext -mbulk-memory -fno-exceptions -fno-rtti -DNDEBUG -I"$ROOT" -Wall -Wextra -Wshadow)
+# The browser calls are a JS library (wasm/browser/library.js) and the facade calls the exported
+# C functions of wasm/bindings/ through pre.js; embind (--bind) carries JSON text to and from the
+# browser's JSON.parse/JSON.stringify (wasm/browser/JsonText.cpp). Without RTTI, embind names
+# types by number (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0).
+CXXFLAGS=(-std=c++17 -Oz -flto -mnontrapping-fptoint -msign-ext -mbulk-memory -fno-exceptions -fno-rtti -DNDEBUG
+    -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 -I"$ROOT" -Wall -Wextra -Wshadow)
 EXPORTS=(sb_call sb_new sb_connect sb_publish_media sb_publish_stream sb_unpublish sb_send_dtmf
     sb_set_tracks_enabled sb_get_stats sb_disconnect malloc)
 LDFLAGS=(-Oz -flto -mnontrapping-fptoint -msign-ext -mbulk-memory -fno-exceptions -fno-rtti
@@ -35,7 +38,7 @@ LDFLAGS=(-Oz -flto -mnontrapping-fptoint -msign-ext -mbulk-memory -fno-exception
     -sENVIRONMENT=web -sFILESYSTEM=0 -sMALLOC=emmalloc -sDYNAMIC_EXECUTION=0 -sTEXTDECODER=2
     -sSUPPORT_LONGJMP=0 -sINCOMING_MODULE_JS_API=[instantiateWasm] -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 -sALLOW_MEMORY_GROWTH=1
     "-sEXPORTED_FUNCTIONS=$(printf '_%s,' "${EXPORTS[@]}" | sed 's/,$//')"
-    --js-library "$ROOT/wasm/browser/library.js" --pre-js "$ROOT/wasm/browser/pre.js" --emit-symbol-map --closure 1)
+    --bind --js-library "$ROOT/wasm/browser/library.js" --pre-js "$ROOT/wasm/browser/pre.js" --emit-symbol-map --closure 1)
 
 # Objects are rebuilt when a source or any header changed, or when the flags did.
 FLAGS_ID="$(echo "${CXXFLAGS[*]}" | md5sum | cut -c1-12)"
