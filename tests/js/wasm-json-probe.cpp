@@ -63,8 +63,12 @@ val reparse(const std::string& text) {
 }
 
 // Json::dump of a string holding these bytes (a Uint8Array), and of a number.
-std::string dumpString(const std::string& bytes) { return Json(bytes).dump(); }
-std::string dumpNumber(double n) { return Json(n).dump(); }
+std::string dumpString(const std::string& bytes) {
+    return Json(bytes).dump();
+}
+std::string dumpNumber(double n) {
+    return Json(n).dump();
+}
 
 // web::fromJs of any JavaScript value, then dump: the text, or null if refused.
 val fromJs(const val& value) {

@@ -33,8 +33,9 @@ class Json {
     // bytes pass 1 MiB (maxWebSocketQueueBytes, docs/security.md). Real ones are a few KB (an SDP
     // offer for a full session of 20 participants is well under 100 KB).
     static constexpr std::size_t kMaxTextBytes = std::size_t{1024} * 1024;
-    // Arrays and objects nested at most this deep, as the server accepts (protocol/BoundedJson.hpp):
-    // the value is copied, dumped and destroyed recursively, one stack frame per level.
+    // Arrays and objects nested at most this deep, as the server accepts
+    // (protocol/BoundedJson.hpp): the value is copied, dumped and destroyed recursively, one stack
+    // frame per level.
     static constexpr std::size_t kMaxDepth = 64;
 
     static Json array() { return Json(Type::Array); }
@@ -69,8 +70,8 @@ class Json {
     std::size_t size() const { return values_.size(); }
 
     // Compact text (no spaces). Strings that are not UTF-8 are dumped with U+FFFD in place of the
-    // bad bytes; numbers that are not finite as null (JSON has neither; JSON.stringify does the same,
-    // ECMA-262 SerializeJSONProperty).
+    // bad bytes; numbers that are not finite as null (JSON has neither; JSON.stringify does the
+    // same, ECMA-262 SerializeJSONProperty).
     std::string dump() const;
 
   private:

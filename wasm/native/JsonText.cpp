@@ -93,7 +93,8 @@ nlohmann::ordered_json toLibrary(const Json& j) {
         case Json::Type::Bool:
             return j.asBool();
         case Json::Type::Number: {
-            // Whole numbers as integers ("7", not "7.0"), as JSON.stringify writes them in the wasm.
+            // Whole numbers as integers ("7", not "7.0"), as JSON.stringify writes them in the
+            // wasm.
             double v = j.asNumber();
             if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= kMaxExactInteger)
                 return static_cast<std::int64_t>(v);

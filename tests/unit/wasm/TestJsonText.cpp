@@ -1,5 +1,5 @@
-// Json <-> text natively (wasm/native/JsonText.cpp, nlohmann/json): the conversion the unit tests of
-// the core run against. The wasm's conversion (JSON.parse/stringify) has the same cases in
+// Json <-> text natively (wasm/native/JsonText.cpp, nlohmann/json): the conversion the unit tests
+// of the core run against. The wasm's conversion (JSON.parse/stringify) has the same cases in
 // tests/js/wasm-json.test.mjs.
 #include <catch2/catch.hpp>
 #include <limits>
@@ -75,9 +75,10 @@ SCENARIO("Json text conversion refuses what is not one bounded JSON document",
          "[wasm][core][JsonText]") {
     SECTION("syntax errors give nullopt, never an exception") {
         for (std::string bad :
-             {"", " ", "{", "{\"a\"}", "{\"a\":}", "[1,]", "{\"a\":1,}", "tru", "nul", "\"abc",
-              "{\"a\":1} x", "01", "1.", ".5", "+1", "-", "1e", "0x10", "NaN", "Infinity", "'a'",
-              "[1 2]", "{a:1}", "\"\x01\"", "\"\\x41\"", "\"\\u12\"", "// c\n1"}) {
+             {"",      " ",     "{",        "{\"a\"}",     "{\"a\":}",  "[1,]",     "{\"a\":1,}",
+              "tru",   "nul",   "\"abc",    "{\"a\":1} x", "01",        "1.",       ".5",
+              "+1",    "-",     "1e",       "0x10",        "NaN",       "Infinity", "'a'",
+              "[1 2]", "{a:1}", "\"\x01\"", "\"\\x41\"",   "\"\\u12\"", "// c\n1"}) {
             INFO(bad);
             CHECK_FALSE(Json::parse(bad));
         }
