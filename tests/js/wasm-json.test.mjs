@@ -85,6 +85,10 @@ test('numbers: whole ones written as integers, others as the shortest round trip
   assert.equal(M.dumpNumber(NaN), 'null');
 });
 
+test('a leading UTF-8 byte order mark is skipped (RFC 8259 §8.1 allows it), as natively', () => {
+  assert.equal(M.reparse(new Uint8Array([0xef, 0xbb, 0xbf, 0x5b, 0x31, 0x5d])), '[1]');
+});
+
 test('a repeated member name: the last value wins, in the first one\'s place', () => {
   const v = M.parse('{"a":1,"b":2,"a":3}');
   assert.deepEqual(v.keys, ['a', 'b']);

@@ -64,6 +64,9 @@ SCENARIO("Json text conversion round-trips what the signaling protocol exchanges
         CHECK(j->keys() == std::vector<std::string>{"a", "b"});
         CHECK((*j)["a"].asNumber() == 3);
     }
+    SECTION("a leading UTF-8 byte order mark is skipped (RFC 8259 §8.1 allows it)") {
+        CHECK(Json::parse("\xEF\xBB\xBF[1]")->dump() == "[1]");
+    }
     SECTION("scalars are documents too, with surrounding whitespace") {
         CHECK(Json::parse(" \t\r\n\"s\"\n")->asString() == "s");
         CHECK(Json::parse("true")->asBool());
