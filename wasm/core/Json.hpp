@@ -6,8 +6,8 @@
 //   - in the wasm: the browser's own JSON.parse / JSON.stringify through embind, in
 //     wasm/browser/JsonText.cpp (nlohmann would cost about 35 KB gzip there).
 // Both refuse the same things: text over kMaxTextBytes, nesting deeper than kMaxDepth, any syntax
-// error (RFC 8259 §2-§9), numbers outside a double's range (1e400). Where they differ is listed in
-// docs/architecture.md ("JSON in the SDK").
+// error (RFC 8259 §2-§9), a NUL byte, numbers outside a double's range (1e400), unpaired surrogate
+// escapes. Where they differ is listed in docs/architecture.md ("JSON in the SDK").
 
 #include <cstddef>
 #include <optional>
@@ -31,7 +31,7 @@ class Json {
 
     // A server message cannot be longer: the server closes a device connection whose unsent
     // bytes pass 1 MiB (maxWebSocketQueueBytes, docs/security.md). Real ones are a few KB (an SDP
-    // offer for a full session of 20 participants is well under 100 KB).
+    // offer takes 1-2 KB per media section).
     static constexpr std::size_t kMaxTextBytes = std::size_t{1024} * 1024;
     // Arrays and objects nested at most this deep, as the server accepts
     // (protocol/BoundedJson.hpp): the value is copied, dumped and destroyed recursively, one stack
