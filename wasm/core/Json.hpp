@@ -1,8 +1,13 @@
 #pragma once
-// A very small JSON value with its own codec (RFC 8259). The wasm build cannot afford
-// nlohmann/json (+35 KB gzip, toolchain-notes Q5); this covers what the signaling protocol needs:
-// objects keep insertion order, numbers are doubles (ids, revisions and SCTP stream ids are small
-// integers, so the approximate decimal conversion below is exact for every value we exchange).
+// The SDK core's JSON value (RFC 8259): objects keep insertion order, numbers are doubles (ids,
+// revisions and SCTP stream ids are small integers, exact in a double). The value type lives here,
+// platform-free; text <-> value is done by a library on each platform, never by hand:
+//   - natively (unit tests): nlohmann/json, in wasm/native/JsonText.cpp;
+//   - in the wasm: the browser's own JSON.parse / JSON.stringify through embind, in
+//     wasm/browser/JsonText.cpp (nlohmann would cost about 35 KB gzip there).
+// Both refuse the same things: text over kMaxTextBytes, nesting deeper than kMaxDepth, any syntax
+// error (RFC 8259 §2-§9), a NUL byte, numbers outside a double's range (1e400), unpaired surrogate
+// escapes. Where they differ is listed in docs/architecture.md ("JSON in the SDK").
 
 #include <cstddef>
 #include <optional>
@@ -24,9 +29,19 @@ class Json {
     Json(const char* s) : type_(Type::String), string_(s) {}
     Json(std::string s) : type_(Type::String), string_(std::move(s)) {}
 
+    // A server message cannot be longer: the server closes a device connection whose unsent
+    // bytes pass 1 MiB (maxWebSocketQueueBytes, docs/security.md). Real ones are a few KB (an SDP
+    // offer takes 1-2 KB per media section).
+    static constexpr std::size_t kMaxTextBytes = std::size_t{1024} * 1024;
+    // Arrays and objects nested at most this deep, as the server accepts
+    // (protocol/BoundedJson.hpp): the value is copied, dumped and destroyed recursively, one stack
+    // frame per level.
+    static constexpr std::size_t kMaxDepth = 64;
+
     static Json array() { return Json(Type::Array); }
     static Json object() { return Json(Type::Object); }
-    // Parses a complete document; nullopt on any syntax error (no exceptions: -fno-exceptions).
+    // Parses a complete document; nullopt on any syntax error or limit above, never an exception
+    // (the wasm is built with -fno-exceptions).
     static std::optional<Json> parse(std::string_view text);
 
     Type type() const { return type_; }
@@ -54,11 +69,18 @@ class Json {
     Json& push(Json value);
     std::size_t size() const { return values_.size(); }
 
+    // Compact text (no spaces). Strings that are not UTF-8 are dumped with U+FFFD in place of the
+    // bad bytes; numbers that are not finite as null (JSON has neither; JSON.stringify does the
+    // same, ECMA-262 SerializeJSONProperty).
     std::string dump() const;
 
   private:
+    // The text conversions (JsonText.cpp of each platform) build objects whose keys their parser
+    // already made unique; they append members without set()'s search, so a document of n
+    // members costs n steps rather than n² comparisons.
+    friend struct JsonText;
     explicit Json(Type type) : type_(type) {}
-    void dumpTo(std::string& out) const;
+    void appendMember(std::string key, Json value);
 
     Type type_ = Type::Null;
     double number_ = 0;

@@ -24,7 +24,7 @@ enum class LogLevel { Error, Warn, Info, Debug };
 
 const char* toString(State state);
 const char* toString(Event event);
-// std::to_string(int) without printf: libc++'s pulls ~4 KB of vsnprintf into the wasm.
+// std::to_string(long) without printf (Decimal.cpp).
 std::string decimal(long value);
 
 // An error surfaced to the application. `code` is a stable machine-readable name (catalogue in

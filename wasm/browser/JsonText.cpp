@@ -1,0 +1,127 @@
+// Json <-> text in the wasm: the browser's own JSON.parse and JSON.stringify (ECMA-262 2023 §25.5),
+// reached through embind. nlohmann/json would add about 35 KB gzip to the wasm; the native build
+// uses it instead (wasm/native/JsonText.cpp). Limits and refusals: Json.hpp.
+#include <cmath>
+
+#include "wasm/browser/JsTry.hpp"
+#include "wasm/browser/JsonVal.hpp"
+
+namespace sb::sdk {
+
+using emscripten::val;
+
+struct JsonText {
+    static void appendMember(Json& object, std::string key, Json value) {
+        object.appendMember(std::move(key), std::move(value));
+    }
+};
+
+namespace {
+
+// A lone surrogate (an unpaired \ud800-\udfff escape, which JSON.parse accepts): it has no UTF-8
+// form (RFC 3629 §3), and Emscripten's UTF-16 -> UTF-8 copy would swallow the code unit after it.
+// Refused, as nlohmann refuses it natively. Written without look-behind, for older Safari.
+bool hasLoneSurrogate(const val& s) {
+    static const val pattern = val::global("RegExp").new_(
+        val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]"));
+    return pattern.call<bool>("test", s);
+}
+
+bool read(const val& v, std::size_t depth, Json& out) {
+    if (v.isNull()) {
+        out = Json();
+    } else if (v.isTrue() || v.isFalse()) {
+        out = Json(v.isTrue());
+    } else if (v.isNumber()) {
+        double n = v.as<double>();
+        if (!std::isfinite(n)) return false;  // 1e400 parses to Infinity, which JSON cannot hold
+        out = Json(n);
+    } else if (v.isString()) {
+        if (hasLoneSurrogate(v)) return false;
+        out = Json(v.as<std::string>());
+    } else if (depth >= Json::kMaxDepth) {
+        return false;  // a container one level too deep
+    } else if (v.isArray()) {
+        out = Json::array();
+        auto length = v["length"].as<std::size_t>();
+        for (std::size_t i = 0; i < length; ++i) {
+            Json element;
+            if (!read(v[i], depth + 1, element)) return false;
+            out.push(std::move(element));
+        }
+    } else if (v.typeOf().as<std::string>() == "object") {
+        // Object.keys: own enumerable names, each once, in the object's order: integer-like
+        // names ascending first, then the others as written (ECMA-262 2023 §20.1.2.18 and
+        // OrdinaryOwnPropertyKeys, §10.1.11.1).
+        out = Json::object();
+        val keys = val::global("Object").call<val>("keys", v);
+        auto length = keys["length"].as<std::size_t>();
+        for (std::size_t i = 0; i < length; ++i) {
+            val key = keys[i];
+            Json member;
+            if (hasLoneSurrogate(key) || !read(v[key], depth + 1, member)) return false;
+            JsonText::appendMember(out, key.as<std::string>(), std::move(member));
+        }
+    } else {
+        return false;  // undefined, a function, a symbol, a bigint: not JSON
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<Json> Json::parse(std::string_view text) {
+    if (text.size() > kMaxTextBytes) return std::nullopt;
+    // A syntax error is a SyntaxError thrown by JSON.parse: caught in JS (JsTry.hpp).
+    auto parsed = web::jsTry(val::global("JSON"), "parse", std::string(text));
+    if (!parsed.ok) return std::nullopt;
+    return web::fromJs(parsed.value);
+}
+
+std::string Json::dump() const {
+    // JSON.stringify cannot throw on a tree of plain values (no cycles, no bigint; depth is ours).
+    auto text = web::jsTry(val::global("JSON"), "stringify", web::toJs(*this));
+    return text.ok && text.value.isString() ? text.value.as<std::string>() : "null";
+}
+
+}  // namespace sb::sdk
+
+namespace sb::web {
+
+using emscripten::val;
+
+val toJs(const sdk::Json& json) {
+    switch (json.type()) {
+        case sdk::Json::Type::Null:
+            return val::null();
+        case sdk::Json::Type::Bool:
+            return val(json.asBool());
+        case sdk::Json::Type::Number:
+            return val(json.asNumber());
+        case sdk::Json::Type::String:
+            return val(json.asString());
+        case sdk::Json::Type::Array: {
+            val out = val::array();
+            const auto& values = json.values();
+            for (std::size_t i = 0; i < values.size(); ++i) out.set(i, toJs(values[i]));
+            return out;
+        }
+        case sdk::Json::Type::Object: {
+            // No prototype: assigning "__proto__" would otherwise call Object.prototype's setter
+            // instead of adding a member (ECMA-262 2023 §B.2.2.1).
+            val out = val::global("Object").call<val>("create", val::null());
+            for (std::size_t i = 0; i < json.keys().size(); ++i)
+                out.set(json.keys()[i], toJs(json.values()[i]));
+            return out;
+        }
+    }
+    return val::null();
+}
+
+std::optional<sdk::Json> fromJs(const val& value) {
+    sdk::Json out;
+    if (!sdk::read(value, 0, out)) return std::nullopt;
+    return out;
+}
+
+}  // namespace sb::web

@@ -1,0 +1,20 @@
+// decimal() of Types.hpp.
+#include "wasm/core/Types.hpp"
+
+namespace sb::sdk {
+
+// Digits from the right: no locale and no printf (libc++'s std::to_string would pull ~4 KB of
+// vsnprintf into the wasm, and std::to_chars measured 0.4 KB gzip more than this loop).
+std::string decimal(long value) {
+    unsigned long rest = value < 0 ? 0UL - static_cast<unsigned long>(value) : value;
+    char buf[24];  // a 64-bit long is at most 20 digits and a sign
+    char* p = buf + sizeof buf;
+    do {
+        *--p = static_cast<char>('0' + rest % 10);
+        rest /= 10;
+    } while (rest != 0);
+    if (value < 0) *--p = '-';
+    return {p, buf + sizeof buf};
+}
+
+}  // namespace sb::sdk
