@@ -22,9 +22,9 @@ namespace {
 // form (RFC 3629 §3), and Emscripten's UTF-16 -> UTF-8 copy would swallow the code unit after it.
 // Refused, as nlohmann refuses it natively. Written without look-behind, for older Safari.
 bool hasLoneSurrogate(const val& s) {
-    static const val pattern = val::global("RegExp").new_(
-        val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]"));
-    return pattern.call<bool>("test", s);
+    static const val pattern = web::jsTryNew(val::global("RegExp"),
+        val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]")).value;
+    return web::jsTry(pattern, "test", s).value.isTrue();
 }
 
 bool read(const val& v, std::size_t depth, Json& out) {
@@ -54,7 +54,7 @@ bool read(const val& v, std::size_t depth, Json& out) {
         // names ascending first, then the others as written (ECMA-262 2023 §20.1.2.18 and
         // OrdinaryOwnPropertyKeys, §10.1.11.1).
         out = Json::object();
-        val keys = val::global("Object").call<val>("keys", v);
+        val keys = web::jsTry(val::global("Object"), "keys", v).value;
         auto length = keys["length"].as<std::size_t>();
         for (std::size_t i = 0; i < length; ++i) {
             val key = keys[i];
@@ -109,7 +109,7 @@ val toJs(const sdk::Json& json) {
         case sdk::Json::Type::Object: {
             // No prototype: assigning "__proto__" would otherwise call Object.prototype's setter
             // instead of adding a member (ECMA-262 2023 §B.2.2.1).
-            val out = val::global("Object").call<val>("create", val::null());
+            val out = web::jsTry(val::global("Object"), "create", val::null()).value;
             for (std::size_t i = 0; i < json.keys().size(); ++i)
                 out.set(json.keys()[i], toJs(json.values()[i]));
             return out;
