@@ -11,7 +11,10 @@
 //   scripts/netns.sh exec node --test tests/browser/firefox-media.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { startMediaStack, until } from './media-fixture.mjs';
+import { defaultGateway } from '../support/media.mjs';
 
 let stack;
 before(async () => { stack = await startMediaStack({ firefox: true }); });
@@ -63,6 +66,23 @@ for (const sdk of SDKS) {
     });
   });
 }
+
+test('the default route Firefox needs delivers nothing: its gateway never answers', async () => {
+  const gateway = defaultGateway();
+  assert.ok(gateway, 'a default route');
+  // A datagram to TEST-NET-1 (RFC 5737) goes to the gateway, whose address must never resolve:
+  // then no frame is ever sent to it and nothing reaches the host side of the veth but ARP
+  // requests. Watched through Linux's ARP probes (3 x 1 s): the neighbour entry stays INCOMPLETE or
+  // FAILED, never with a link-layer address.
+  const socket = createSocket('udp4');
+  await new Promise((resolve, reject) => socket.send('x', 9, '192.0.2.1', (e) => (e ? reject(e) : resolve())));
+  socket.close();
+  const neighbour = () => execFileSync('ip', ['-4', 'neigh', 'show', gateway], { encoding: 'utf8' }).trim();
+  const seen = new Set();
+  for (const end = Date.now() + 3500; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) seen.add(neighbour());
+  assert.ok([...seen].some((n) => /INCOMPLETE|FAILED/.test(n)), `an ARP attempt for ${gateway}: ${[...seen]}`);
+  assert.ok([...seen].every((n) => !/lladdr/.test(n)), `the gateway never resolves: ${[...seen]}`);
+});
 
 test('the camera of an audio-only participant in Firefox is refused; its microphone is heard',
   { skip: !SDKS.includes('switchboard') }, async () => {

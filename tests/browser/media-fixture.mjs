@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startJanus } from '../support/media.mjs';
+import { assertDefaultRoute, startJanus } from '../support/media.mjs';
 import { startSwitchboard, call } from '../support/server.mjs';
 import { launchChromium, newPage, startStaticServer, until, waitFor, root } from '../support/browser.mjs';
 import { launchFirefox } from '../support/firefox.mjs';
@@ -14,6 +14,7 @@ export { until };
 // firefox: also launch Firefox (about 2 s, in parallel with the rest); device(…, {browser:
 // 'firefox'}) then opens its pages there.
 export async function startMediaStack({ config = {}, firefox = false } = {}) {
+  if (firefox) assertDefaultRoute();
   const firefoxStarting = firefox ? launchFirefox() : null;
   firefoxStarting?.catch(() => {});  // awaited below; a failure is reported there
   const janus = await startJanus({ netns: true });
