@@ -11,8 +11,8 @@
 namespace sb::media {
 
 struct MediaSection {
-    std::string kind;  // "audio", "video", "application"
-    int port = 0;      // 0 = rejected/disabled, unless bundleOnly (see isEnabled)
+    std::string kind;         // "audio", "video", "application"
+    int port = 0;             // 0 = rejected/disabled, unless bundleOnly (see isEnabled)
     bool bundleOnly = false;  // a=bundle-only (RFC 8843 §6)
     std::string mid;
     std::string direction;  // "sendrecv", "sendonly", "recvonly", "inactive" or "" (none given)

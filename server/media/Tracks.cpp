@@ -31,7 +31,7 @@ OfferPlan planOffer(const std::string& offerSdp, const state::PublishPermissions
             continue;
         }
         bool sending = isEnabled(m) && (m.direction == "sendonly" || m.direction == "sendrecv" ||
-                                       m.direction.empty());
+                                        m.direction.empty());
         if (sending && m.msidStream && !m.msidStream->empty() && *m.msidStream != "-")
             plan.tracks.push_back({m.mid, m.kind, *m.msidStream, m.msidTrack.value_or(""), "", -1});
     }

@@ -28,7 +28,8 @@ const std::string kFirefoxOffer = crlf({
     "t=0 0",
     "a=sendrecv",
     "a=fingerprint:sha-256 "
-    "A8:B1:BC:E9:38:73:C7:6B:FF:E2:16:7F:76:E2:9F:A7:49:DF:43:A8:FE:DF:55:56:EB:C0:9E:8D:1F:90:0E:8D",
+    "A8:B1:BC:E9:38:73:C7:6B:FF:E2:16:7F:76:E2:9F:A7:49:DF:43:A8:FE:DF:55:56:EB:C0:9E:8D:1F:90:0E:"
+    "8D",
     "a=group:BUNDLE 0 1 2",
     "a=ice-options:trickle",
     "a=msid-semantic:WMS *",
@@ -110,8 +111,7 @@ bool has(const MediaSection& m, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("Firefox's bundle-only microphone is a published track",
-          "[media][Tracks][bundle-only]") {
+TEST_CASE("Firefox's bundle-only microphone is a published track", "[media][Tracks][bundle-only]") {
     auto plan = planOffer(kFirefoxOffer, {true, true});
     REQUIRE(plan.tracks.size() == 2);
     CHECK(plan.tracks[0].mid == "1");
@@ -180,8 +180,9 @@ TEST_CASE("an audio section of a participant without any publish permission is r
 TEST_CASE("port 0 without bundle-only is still a disabled section: neither published nor refused",
           "[media][Tracks][bundle-only]") {
     // The same offer with the camera stopped the RFC 3264 way (RFC 8843 §7.5.3).
-    auto offer = replaced(kFirefoxOffer, "m=video 0 UDP/TLS/RTP/SAVPF 120 124\r\nc=IN IP4 0.0.0.0\r\n"
-                                         "a=bundle-only\r\n",
+    auto offer = replaced(kFirefoxOffer,
+                          "m=video 0 UDP/TLS/RTP/SAVPF 120 124\r\nc=IN IP4 0.0.0.0\r\n"
+                          "a=bundle-only\r\n",
                           "m=video 0 UDP/TLS/RTP/SAVPF 120 124\r\nc=IN IP4 0.0.0.0\r\n");
     REQUIRE(offer != kFirefoxOffer);
     auto plan = planOffer(offer, {true, false});
