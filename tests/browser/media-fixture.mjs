@@ -79,8 +79,8 @@ export async function startMediaStack({ config = {}, firefox = false } = {}) {
       }
       return [...live.values()];
     },
-    // Waits until `page` receives a stream of `participantId` with audio energy (totalAudioEnergy,
-    // W3C webrtc-stats §8.6) > `minEnergy`; returns its event.
+    // Waits until `page` receives a stream of `participantId` with audio energy (inbound-rtp
+    // totalAudioEnergy, W3C webrtc-stats RTCInboundRtpStreamStats) > `minEnergy`; returns its event.
     async hears(page, participantId, { timeout = 15000, minEnergy = 0 } = {}) {
       let found;
       await until(async () => {
