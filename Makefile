@@ -76,7 +76,10 @@ js:
 	node --test --test-concurrency=1 tests/js/
 
 # Media tests run inside the project's own network namespace (scripts/netns.sh): Janus,
-# switchboard and Chromium share its loopback and one veth, so no packet leaves it.
+# switchboard, Chromium and Firefox share its loopback and one veth, so no packet leaves it.
+# Firefox gathers no ICE candidates without a default route: the namespace gets one through an
+# address nobody answers ARP for (tests/browser/firefox-media.test.mjs checks that it never does).
+browser netns-up: export SBNET_DEFAULT_ROUTE := 1
 browser:
 	node tests/browser/build-stock-sdk.mjs
 	@$(SBNET) up

@@ -7,7 +7,7 @@ namespace sb::media {
 namespace {
 
 bool bundled(const MediaSection& m) {
-    return m.port != 0 && !m.mid.empty();
+    return isEnabled(m) && !m.mid.empty();  // bundle-only sections (port 0) included
 }
 
 bool sameOrder(const std::vector<MediaSection>& a, const std::vector<MediaSection>& b) {

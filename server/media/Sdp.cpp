@@ -19,6 +19,8 @@ void readAttributes(MediaSection& m) {
         } else if (l == "a=sendrecv" || l == "a=sendonly" || l == "a=recvonly" ||
                    l == "a=inactive") {
             m.direction = std::string(l.substr(2));
+        } else if (l == "a=bundle-only") {
+            m.bundleOnly = true;
         } else if (startsWith(l, "a=msid:")) {
             auto rest = l.substr(7);
             auto sp = rest.find(' ');
@@ -87,6 +89,10 @@ const MediaSection* SessionDescription::byMid(const std::string& mid) const {
     return const_cast<SessionDescription*>(this)->byMid(mid);
 }
 
+bool isEnabled(const MediaSection& m) {
+    return m.port != 0 || m.bundleOnly;
+}
+
 void rejectSection(MediaSection& m) {
     auto& mline = m.lines.front();
     // "m=<media> <port> <proto> <fmt>": a device's m-line may lack fields (found by tests/fuzz/sdp,
@@ -101,6 +107,8 @@ void rejectSection(MediaSection& m) {
     for (auto& l : m.lines)
         if (l == "a=sendrecv" || l == "a=sendonly" || l == "a=recvonly") l = "a=inactive";
     m.direction = "inactive";
+    m.lines.erase(std::remove(m.lines.begin(), m.lines.end(), "a=bundle-only"), m.lines.end());
+    m.bundleOnly = false;
 }
 
 void setMsid(MediaSection& m, const std::string& stream, const std::string& track) {

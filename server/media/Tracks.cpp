@@ -19,7 +19,9 @@ OfferPlan planOffer(const std::string& offerSdp, const state::PublishPermissions
         if (m.kind != "audio" && m.kind != "video") continue;
         bool permitted = m.kind == "audio" ? permissions.audio : permissions.video;
         if (!permitted) {
-            if (m.port != 0) {
+            // A disabled section sends nothing and needs no refusal; a bundle-only one (port 0
+            // too) is live on the bundle transport and does (isEnabled, RFC 8843 §7.2).
+            if (isEnabled(m)) {
                 plan.refusedMids.push_back(m.mid);
                 // Janus answers an inactive section inactive, so the browser never sends on it.
                 for (auto& l : m.lines)
@@ -28,8 +30,8 @@ OfferPlan planOffer(const std::string& offerSdp, const state::PublishPermissions
             }
             continue;
         }
-        bool sending = m.port != 0 && (m.direction == "sendonly" || m.direction == "sendrecv" ||
-                                       m.direction.empty());
+        bool sending = isEnabled(m) && (m.direction == "sendonly" || m.direction == "sendrecv" ||
+                                        m.direction.empty());
         if (sending && m.msidStream && !m.msidStream->empty() && *m.msidStream != "-")
             plan.tracks.push_back({m.mid, m.kind, *m.msidStream, m.msidTrack.value_or(""), "", -1});
     }

@@ -1,21 +1,41 @@
 // Shared fixture for browser media tests: Janus (in the test namespace), switchboard wired to it,
-// a static server for the pages, Chromium, and helpers to make participants and SDK pages.
+// a static server for the pages, Chromium (and Firefox with {firefox: true}), and helpers to make
+// participants and SDK pages in either browser.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startJanus } from '../support/media.mjs';
+import { assertDefaultRoute, startJanus } from '../support/media.mjs';
 import { startSwitchboard, call } from '../support/server.mjs';
-import { launchChromium, newPage, startStaticServer, until, root } from '../support/browser.mjs';
+import { launchChromium, newPage, startStaticServer, until, waitFor, root } from '../support/browser.mjs';
+import { launchFirefox } from '../support/firefox.mjs';
 
 export { until };
 
-export async function startMediaStack({ config = {} } = {}) {
+// firefox: also launch Firefox (about 2 s, in parallel with the rest); device(…, {browser:
+// 'firefox'}) then opens its pages there.
+export async function startMediaStack({ config = {}, firefox = false } = {}) {
+  if (firefox) assertDefaultRoute();
+  const firefoxStarting = firefox ? launchFirefox() : null;
+  firefoxStarting?.catch(() => {});  // awaited below; a failure is reported there
   const janus = await startJanus({ netns: true });
   const sb = await startSwitchboard({ config: { janusUrl: janus.wsUrl, janusAdminKey: janus.adminKey, logLevel: process.env.SB_LOG || 'info', ...config } });
   const web = await startStaticServer();
   const browser = await launchChromium();
+  const browsers = { chromium: browser };
+  if (firefoxStarting) {
+    try {
+      browsers.firefox = await firefoxStarting;
+    } catch (e) {
+      await browser.close().catch(() => {});
+      await web.close();
+      await sb.stop();
+      await janus.stop();
+      sb.cleanup();
+      throw e;
+    }
+  }
   const stack = {
-    janus, sb, web, browser,
+    janus, sb, web, browser, browsers,
     wsUrl: `ws://127.0.0.1:${sb.port}`,
     hasOurSdk: existsSync(path.join(root, 'web/dist/index.js')),
     async session() {
@@ -36,13 +56,14 @@ export async function startMediaStack({ config = {} } = {}) {
       const r = await call(`${sb.api()}/sessions/${sessionId}/participants/${participantId}/subscriptions`, { method: 'PUT', body: subscriptions });
       assert.equal(r.status, 204);
     },
-    // Opens sdk.html with `sdk` ("stock" | "switchboard"), connects with `token` and the extra
-    // connect() `options` (e.g. {iceTransportPolicy: 'relay'}).
-    async device(token, { sdk = 'stock', expectError = false, options = {} } = {}) {
-      const page = await newPage(browser);
-      page.on('pageerror', (e) => console.error(`[page ${sdk}]`, e.message));
+    // Opens sdk.html with `sdk` ("stock" | "switchboard") in `browser` ("chromium" | "firefox"),
+    // connects with `token` and the extra connect() `options` (e.g. {iceTransportPolicy: 'relay'}).
+    async device(token, { sdk = 'stock', expectError = false, options = {}, browser: engine = 'chromium' } = {}) {
+      if (!browsers[engine]) throw new Error(`no ${engine} in this stack (startMediaStack({${engine}: true}))`);
+      const page = await newPage(browsers[engine]);
+      page.on('pageerror', (e) => console.error(`[page ${sdk} ${engine}]`, e.message));
       await page.goto(`${web.url}/sdk.html?sdk=${sdk}`);
-      await page.waitForFunction(() => window.sdkReady);
+      await waitFor(page, () => window.sdkReady);
       const result = await page.evaluate(([t, u, o]) => window.rtcConnect(t, u, o), [token, stack.wsUrl, options]);
       if (!expectError) assert.ok(result.ok, `connect failed: ${JSON.stringify(result.error)}`);
       page.connectResult = result;
@@ -58,14 +79,15 @@ export async function startMediaStack({ config = {} } = {}) {
       }
       return [...live.values()];
     },
-    // Waits until `page` receives a stream of `participantId` with audio energy > 0; returns its event.
-    async hears(page, participantId, { timeout = 15000 } = {}) {
+    // Waits until `page` receives a stream of `participantId` with audio energy (inbound-rtp
+    // totalAudioEnergy, W3C webrtc-stats RTCInboundRtpStreamStats) > `minEnergy`; returns its event.
+    async hears(page, participantId, { timeout = 15000, minEnergy = 0 } = {}) {
       let found;
       await until(async () => {
         found = (await stack.liveStreams(page)).find((e) => e.participantId === participantId);
         if (!found) return false;
         const s = await page.evaluate((id) => window.streamStats(id), found.endpointId);
-        return s && s.audio.packets > 0 && s.audio.energy > 0;
+        return s && s.audio.packets > 0 && s.audio.energy > minEnergy;
       }, { timeout, what: `audio from ${participantId}` });
       return found;
     },
@@ -77,7 +99,7 @@ export async function startMediaStack({ config = {} } = {}) {
     mediaLog: () => sb.logs().split('\n').filter((l) => /media|device|WARN|ERROR|janus/.test(l)).join('\n'),
     async stop() {
       if (process.env.SB_DUMP_LOG) console.log(stack.mediaLog());
-      await browser.close().catch(() => {});
+      for (const b of Object.values(browsers)) await b.close().catch(() => {});
       await web.close();
       await sb.stop();
       await stack.janus.stop();

@@ -160,6 +160,26 @@ def sdp():
               "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sctp-port:5000\r\n")
     for perm, name in [(3, "chrome_offer_av"), (1, "chrome_offer_audio_only"), (0, "chrome_offer_none")]:
         put("sdp", name, bytes([perm]) + chrome.encode())
+    # Firefox's re-offer after a data-channel-only negotiation (max-bundle): audio and video with
+    # port 0 and a=bundle-only (RFC 8843 §7.2), live on the bundle transport (captured from
+    # Firefox 153 ESR, trimmed as tests/unit/media/TestTracks.cpp).
+    firefox = ("v=0\r\no=mozilla...THIS_IS_SDPARTA-99.0 8015558617625228920 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+               "a=sendrecv\r\na=group:BUNDLE 0 1 2\r\na=ice-options:trickle\r\na=msid-semantic:WMS *\r\n"
+               "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=sendrecv\r\n"
+               "a=ice-pwd:435ad8a2d63e558f7bdac8989dca7cde\r\na=ice-ufrag:422e1255\r\na=mid:0\r\na=setup:actpass\r\n"
+               "a=sctp-port:5000\r\na=max-message-size:1073741823\r\n"
+               "m=audio 0 UDP/TLS/RTP/SAVPF 109 9 0 8 101\r\nc=IN IP4 0.0.0.0\r\na=bundle-only\r\na=sendrecv\r\n"
+               "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid\r\na=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1\r\n"
+               "a=mid:1\r\na=msid:{710b1eb8-a199-4181-84c9-85ac3cd21d5a} {d67974df-eda6-430d-9a01-01cba5fdf19b}\r\n"
+               "a=rtcp-mux\r\na=rtpmap:109 opus/48000/2\r\na=rtpmap:9 G722/8000/1\r\na=rtpmap:0 PCMU/8000\r\n"
+               "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=setup:actpass\r\n"
+               "a=ssrc:3343387038 cname:{f632abcd-41b0-410e-b1a2-4bd7bb897b74}\r\n"
+               "m=video 0 UDP/TLS/RTP/SAVPF 120 124\r\nc=IN IP4 0.0.0.0\r\na=bundle-only\r\na=sendrecv\r\n"
+               "a=mid:2\r\na=msid:{710b1eb8-a199-4181-84c9-85ac3cd21d5a} {0642df97-865a-4208-96c9-ccd3a3eb6c64}\r\n"
+               "a=rtcp-mux\r\na=rtpmap:120 VP8/90000\r\na=rtpmap:124 rtx/90000\r\na=fmtp:124 apt=120\r\n"
+               "a=ssrc-group:FID 2164752439 2580690107\r\n")
+    for perm, name in [(3, "firefox_bundle_only_av"), (1, "firefox_bundle_only_audio_only")]:
+        put("sdp", name, bytes([perm]) + firefox.encode())
     sip = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
     put("sdp", "sip_offer", b"\0" + (sip + "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\na=sendrecv\r\n").encode())
     put("sdp", "sip_answer", b"\4" + (sip + "m=audio 4002 RTP/AVP 0 101\r\nc=IN IP4 127.0.0.3\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n").encode())

@@ -5,6 +5,7 @@
 // parser on a far end's offer or answer, then the codec choice and our answer built from it).
 // The first byte picks the publish permissions; the rest is the description. Findings: crashes,
 // sanitizer reports, exceptions, and a parse → str → parse round trip that loses m-sections.
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -59,6 +60,15 @@ void webrtcSide(const std::string& sdp, std::uint8_t flags) {
     for (const auto& t : plan.tracks) {
         if (t.kind == "audio" && !permissions.audio) __builtin_trap();
         if (t.kind == "video" && !permissions.video) __builtin_trap();
+    }
+    // Every live section of a kind the participant may not publish is refused, bundle-only ones
+    // (port 0, RFC 8843 §7.2) included.
+    for (const auto& m : media::SessionDescription::parse(sdp).sections) {
+        bool permitted = m.kind == "audio" ? permissions.audio : permissions.video;
+        if ((m.kind != "audio" && m.kind != "video") || permitted || !media::isEnabled(m)) continue;
+        if (std::find(plan.refusedMids.begin(), plan.refusedMids.end(), m.mid) ==
+            plan.refusedMids.end())
+            __builtin_trap();
     }
     (void)media::finishAnswer(sdp, plan.refusedMids);
     media::readNegotiatedCodecs(sdp, plan.tracks);

@@ -1,5 +1,7 @@
 // Chromium for the browser tests (playwright-core driving Debian's /usr/bin/chromium; never a
 // downloaded browser), plus helpers: a static file server, waitFor, and audioEnergy.
+// Firefox (tests/support/firefox.mjs) gives pages the same shape, so newPage, waitFor, audioEnergy
+// and selectedCandidatePairs work with a page of either engine.
 //
 // Run browser tests inside the test network namespace (see tests/support/media.mjs):
 //     scripts/netns.sh exec node --test --test-concurrency=1 tests/browser/
@@ -29,7 +31,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 // Records every RTCPeerConnection a page creates in window.__pcs (runs before page scripts).
-function trackPeerConnectionsScript() {
+export function trackPeerConnectionsScript() {
   if (window.__pcs) return;
   window.__pcs = [];
   const Orig = window.RTCPeerConnection;
@@ -51,14 +53,29 @@ export async function launchChromium({ args = [], headless = true } = {}) {
     headless,
     args: [...CHROMIUM_ARGS, ...args],
   });
+  browser.engine = 'chromium';
   browser.newTestPage = (opts) => newPage(browser, opts);
   return browser;
 }
 
+// A page in a fresh context of `browser` (launchChromium's or launchFirefox's), PC tracking
+// installed, errors collected (watchPage). contextOptions are playwright's (Chromium only).
 export async function newPage(browser, { contextOptions = {} } = {}) {
+  if (browser.engine === 'firefox') {
+    if (Object.keys(contextOptions).length) throw new Error('contextOptions are playwright (Chromium) options');
+    return browser.newTestPage();
+  }
   const context = await browser.newContext(contextOptions);
   await context.addInitScript(trackPeerConnectionsScript);
   const page = await context.newPage();
+  page.engine = 'chromium';
+  return watchPage(page);
+}
+
+// Collects a page's errors in page.errors and its console in page.consoleLog (the 'pageerror' and
+// 'console' events and ConsoleMessage type()/text()/location() are the same in playwright and
+// puppeteer).
+export function watchPage(page) {
   page.errors = [];
   page.consoleLog = [];
   page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
@@ -74,7 +91,10 @@ export async function newPage(browser, { contextOptions = {} } = {}) {
 
 // Polls fn in the page (page.waitForFunction) until it returns a truthy value, which is returned.
 export async function waitFor(page, fn, timeout = 10000, arg = undefined) {
-  const handle = await page.waitForFunction(fn, arg, { timeout, polling: 100 });
+  // playwright takes (fn, arg, options), puppeteer (fn, options, ...args).
+  const handle = page.engine === 'firefox'
+    ? await page.waitForFunction(fn, { timeout, polling: 100 }, arg)
+    : await page.waitForFunction(fn, arg, { timeout, polling: 100 });
   const value = await handle.jsonValue();
   await handle.dispose();
   return value;

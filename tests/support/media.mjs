@@ -11,6 +11,7 @@
 // Then switchboard (HTTP/WS on 127.0.0.1), Janus (WS API on 127.0.0.1, ICE host candidate on the
 // veth address) and Chromium all share the namespace's loopback and its one veth, which has no
 // default route: no packet can leave it. startJanus({netns: true}) refuses to run outside it.
+import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -42,6 +43,23 @@ export function assertInTestNetns() {
   if (!inTestNetns()) {
     throw new Error(`media tests must run inside the "${NETNS.name}" network namespace: ` +
       'scripts/netns.sh up && scripts/netns.sh exec node --test tests/browser/');
+  }
+}
+
+// The gateway of this namespace's default route (`SBNET_DEFAULT_ROUTE=1 scripts/netns.sh up`), or
+// null when there is none.
+export function defaultGateway() {
+  const route = execFileSync('ip', ['-4', 'route', 'show', 'default'], { encoding: 'utf8' });
+  return /^default via (\S+)/m.exec(route)?.[1] ?? null;
+}
+
+// Firefox gathers no ICE candidates at all without a default route; fail at once with the fix
+// rather than after every test's ICE timeout.
+export function assertDefaultRoute() {
+  assertInTestNetns();
+  if (!defaultGateway()) {
+    throw new Error(`Firefox needs a default route in the "${NETNS.name}" namespace: ` +
+      'SBNET_DEFAULT_ROUTE=1 scripts/netns.sh up (adds it to an existing namespace; make browser sets it)');
   }
 }
 
