@@ -8,10 +8,21 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
                                 Fn<void(const Error&, const LocalStream&)> done) {
     sb_media_get(constraintsJson.c_str(), js::add(
                                               [done](int ok, int, const std::string& text) {
-                                                  if (!ok) return done(errors::media(text), {});
+                                                  if (!ok) return done(rejection(text), {});
                                                   done({}, describe(text));
                                               },
                                               true));
+}
+
+// String(error) of getUserMedia's rejection is "Name: message" for a DOMException or an
+// Error; the core classifies by the name (errors::userMedia).
+Error BrowserMedia::rejection(const std::string& text) {
+    auto colon = text.find(": ");
+    std::string name = text.substr(0, colon);
+    bool named = colon != std::string::npos && name.size() > 5 &&
+                 name.compare(name.size() - 5, 5, "Error") == 0 &&
+                 name.find(' ') == std::string::npos;
+    return named ? errors::userMedia(name, text.substr(colon + 2)) : errors::userMedia("", text);
 }
 
 LocalStream BrowserMedia::describe(const std::string& lines) {

@@ -20,6 +20,9 @@ class BrowserMedia : public MediaPort {
 
     // A stream's description from JavaScript (lines: id, then id and kind of each track).
     static LocalStream describe(const std::string& lines);
+
+  private:
+    static Error rejection(const std::string& text);
 };
 
 }  // namespace sb::sdk::browser
