@@ -17,7 +17,8 @@ SdkHandle* sb_new(int listener) {
 }
 
 void sb_connect(SdkHandle* h, int promise, char* websocketUrl, char* token, char* uniqueId,
-                char* sdkVersion, char* rtcConfigurationJson, int timeoutMs) {
+                char* sdkVersion, char* rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
+                int iceRestartDelayMs) {
     ConnectOptions o;
     o.websocketUrl = take(websocketUrl);
     o.token = take(token);
@@ -25,6 +26,7 @@ void sb_connect(SdkHandle* h, int promise, char* websocketUrl, char* token, char
     o.sdkVersion = take(sdkVersion);
     o.peerConfigurationJson = take(rtcConfigurationJson);
     o.connectTimeoutMs = timeoutMs;
+    o.iceRestarts = sb::sdk::IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
     h->connect(promise, o);
 }
 

@@ -50,6 +50,11 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamAvailable = [this](const StreamInfo& s) { emit(1, 0, streamJson(s), s.streamId); };
     l.onStreamUnavailable = [this](const std::string& id) { emit(2, 0, id); };
     l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
+    l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
+        Json list = Json::array();
+        for (const auto& id : ids) list.push(id);
+        emit(5, 0, errorJson(e), list.dump());
+    };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
     };

@@ -62,17 +62,18 @@ function sbPublished(json) {
 /**
  * `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
  * 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
- * 3 log (num: 0 error … 3 debug, a: message). Rejections carry an error as JSON text
+ * 3 log (num: 0 error … 3 debug, a: message), 4 DTMF (a: params JSON), 5 subscribe failed (a: error
+ * JSON, b: JSON array of the endpointIds). Rejections carry an error as JSON text
  * ({code, message, rpcCode?, data?}).
  * @constructor
  */
 function SdkHandle(listener) {
   this.h = _sb_new(SB.listeners.push(listener) - 1);
 }
-SdkHandle.prototype['connect'] = function (url, token, uniqueId, sdkVersion, rtcConfigurationJson, timeoutMs) {
+SdkHandle.prototype['connect'] = function (url, token, uniqueId, sdkVersion, rtcConfigurationJson, timeoutMs, maxIceRestarts, iceRestartDelayMs) {
   var h = this.h;
   return sbPromise(function (p) {
-    _sb_connect(h, p, sbStr(url), sbStr(token), sbStr(uniqueId), sbStr(sdkVersion), sbStr(rtcConfigurationJson), timeoutMs);
+    _sb_connect(h, p, sbStr(url), sbStr(token), sbStr(uniqueId), sbStr(sdkVersion), sbStr(rtcConfigurationJson), timeoutMs, maxIceRestarts, iceRestartDelayMs);
   });
 };
 // getUserMedia(constraints) then publish; resolves to the RtcStream with its mediaStream.

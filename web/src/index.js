@@ -89,13 +89,19 @@ export class SwitchboardRtc {
     this._on.dtmf = callback;
   }
 
+  // A server offer of the subscribing connection failed: ({error, endpointIds}) => void, error.code
+  // "subscribe_failed". The streams already playing go on; see web/README.md "Failures".
+  onSubscribeFailed(callback) {
+    this._on.subscribeFailed = callback;
+  }
+
   async connect(authParams, options = {}) {
     const token = authParams?.deviceToken;
     if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
     const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
     const core = await loadCore();
     // The core's events (wasm/browser/pre.js): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line, 4 DTMF from a phone.
+    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed.
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
       if (kind === 0) {
         this._state = a;
@@ -107,6 +113,10 @@ export class SwitchboardRtc {
         safely(this._on.unavailable, a);
       } else if (kind === 4) {
         safely(this._on.dtmf, JSON.parse(a));
+      } else if (kind === 5) {
+        const error = coreError(a);
+        log(2, 'subscribe failed', error.message);
+        safely(this._on.subscribeFailed, { error, endpointIds: JSON.parse(b) });
       } else {
         log(level + 1, a);
       }
@@ -118,7 +128,11 @@ export class SwitchboardRtc {
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
-    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), options.timeoutMs || 15000)
+    // ICE restart policy (web/README.md "Failures"); the core bounds both numbers.
+    const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
+    const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
+    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), options.timeoutMs || 15000,
+      maxIceRestarts, iceRestartDelayMs)
       .catch(rethrow);
   }
 

@@ -27,6 +27,15 @@ export interface RtcOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** How long connect() waits for the server before rejecting with "connect_timeout" (ms, default 15000). */
   timeoutMs?: number;
+  /**
+   * ICE restarts of the publishing connection once it failed before the connection state becomes
+   * "failed" with error code "ice_failed" (default 5, at most 20). The subscribing connection,
+   * which cannot restart ICE itself, is given maxIceRestarts x iceRestartDelayMs for the server
+   * to restore it.
+   */
+  maxIceRestarts?: number;
+  /** Delay between two ICE restarts (ms, default 5000, from 100 to 60000). */
+  iceRestartDelayMs?: number;
 }
 
 export interface RtcStream {
@@ -54,7 +63,11 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * ("token_expired", "token_malformed", "token_bad_signature", "token_algorithm_not_allowed",
  * "token_wrong_issuer", "token_unsupported_version", "token_participant_gone"), "rpc_error"
  * (a JSON-RPC error object: see rpcCode and data), "request_timeout", "socket_closed",
- * "negotiation_failed", "media_failed", "disconnected".
+ * "negotiation_failed", "media_failed", "disconnected"; getUserMedia's "permission_denied"
+ * (NotAllowedError, SecurityError) and "no_device" (NotFoundError, OverconstrainedError), its
+ * other failures being "media_failed" (NotReadableError included), each with data: {name,
+ * message} of the browser's error; "ice_failed" (connection state "failed": a peer connection
+ * lost its media path for good); "subscribe_failed" (onSubscribeFailed).
  */
 export declare class BandwidthRtcError extends Error {
   constructor(message: string, code?: string, details?: object);
@@ -76,6 +89,11 @@ export declare class SwitchboardRtc {
   onConnectionStateChange(callback: (state: ConnectionState, error?: BandwidthRtcError) => void): void;
   /** DTMF from a phone this device hears (Switchboard extension). */
   onDtmf(callback: (event: { participantId: string; endpointId: string; tone: string }) => void): void;
+  /**
+   * A server offer of the subscribing connection could not be applied (error.code
+   * "subscribe_failed"); endpointIds are the streams it described (Switchboard extension).
+   */
+  onSubscribeFailed(callback: (event: { error: BandwidthRtcError; endpointIds: string[] }) => void): void;
   readonly connectionState: ConnectionState;
   publish(
     input?: MediaStreamConstraints | MediaStream,
