@@ -26,7 +26,8 @@ void sb_connect(SdkHandle* h, int promise, char* websocketUrl, char* token, char
     o.sdkVersion = take(sdkVersion);
     o.peerConfigurationJson = take(rtcConfigurationJson);
     o.connectTimeoutMs = timeoutMs;
-    o.iceRestarts = sb::sdk::IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
+    o.iceRestarts =
+        sb::sdk::IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
     h->connect(promise, o);
 }
 

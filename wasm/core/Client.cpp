@@ -39,9 +39,9 @@ Client::Client(Platform platform, ClientListener listener)
         if (listener_.onSubscribeFailed) listener_.onSubscribeFailed(e, streams);
     };
     subscriberListener.onIceFailed = [this](const Error& e) { mediaFailed(e); };
-    subscriber_ = std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_,
-                                               platform_.timers, "{}",
-                                               std::move(subscriberListener), logFn);
+    subscriber_ =
+        std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
+                                     "{}", std::move(subscriberListener), logFn);
     rpc_.on(method::kSdpOffer, [this](const Json& params) {
         // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
         // connection it creates must get the server's ICE servers.

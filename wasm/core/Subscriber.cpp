@@ -58,8 +58,8 @@ void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
     auto streams = offeredStreams(expected, params["streamMetadata"]);
     if (!pc_) createConnection();
     if (!pc_)
-        return fail("create the subscribing connection", errors::negotiation("no RTCPeerConnection"),
-                    streams, finished);
+        return fail("create the subscribing connection",
+                    errors::negotiation("no RTCPeerConnection"), streams, finished);
     if (log_) {
         std::string counts;
         for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
@@ -86,24 +86,26 @@ void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
 void Subscriber::sendAnswer(const std::string& answer, double revision,
                             const std::vector<std::string>& streams, const Fn<void()>& finished) {
     Watch alive = alive_.watch();
-    pc_->setLocalDescription("answer", answer, [this, alive, revision, answer, streams,
-                                                finished](const Error& localError) {
-        if (alive.expired()) return;
-        if (localError.failed()) return fail("apply the answer", localError, streams, finished);
-        lastRevision_ = revision;
-        Json params = Json::object();
-        params.set("sdpAnswer", answer);
-        rpc_.request(protocol::method::kAnswerSdp, std::move(params),
-                     [this, alive, streams](const Error& rpcError, const Json&) {
-                         // A lost socket is the connection's failure, reported by its state
-                         // (and the server offers afresh after a reconnect).
-                         if (alive.expired() || !rpcError.failed() ||
-                             rpcError.code == "socket_closed" || rpcError.code == "disconnected")
-                             return;
-                         fail("have the answer accepted by the server", rpcError, streams, nullptr);
-                     });
-        finished();
-    });
+    pc_->setLocalDescription(
+        "answer", answer,
+        [this, alive, revision, answer, streams, finished](const Error& localError) {
+            if (alive.expired()) return;
+            if (localError.failed()) return fail("apply the answer", localError, streams, finished);
+            lastRevision_ = revision;
+            Json params = Json::object();
+            params.set("sdpAnswer", answer);
+            rpc_.request(
+                protocol::method::kAnswerSdp, std::move(params),
+                [this, alive, streams](const Error& rpcError, const Json&) {
+                    // A lost socket is the connection's failure, reported by its state
+                    // (and the server offers afresh after a reconnect).
+                    if (alive.expired() || !rpcError.failed() || rpcError.code == "socket_closed" ||
+                        rpcError.code == "disconnected")
+                        return;
+                    fail("have the answer accepted by the server", rpcError, streams, nullptr);
+                });
+            finished();
+        });
 }
 
 void Subscriber::createConnection() {

@@ -33,8 +33,7 @@ class Subscriber {
   public:
     struct Listener {
         // `streamIds`: the MediaStream ids (endpointIds) of the failed offer.
-        Fn<void(const Error& error, const std::vector<std::string>& streamIds)>
-            onNegotiationFailed;
+        Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onNegotiationFailed;
         // May close this subscriber from inside.
         Fn<void(const Error& error)> onIceFailed;
     };

@@ -12,10 +12,14 @@ SCENARIO("getUserMedia errors are classified by their name", "[wasm][core][Error
         const char* code;
     };
     const std::vector<Row> table{
-        {"NotAllowedError", "permission_denied"},  {"SecurityError", "permission_denied"},
-        {"NotFoundError", "no_device"},            {"OverconstrainedError", "no_device"},
-        {"NotReadableError", "media_failed"},      {"AbortError", "media_failed"},
-        {"TypeError", "media_failed"},             {"", "media_failed"},
+        {"NotAllowedError", "permission_denied"},
+        {"SecurityError", "permission_denied"},
+        {"NotFoundError", "no_device"},
+        {"OverconstrainedError", "no_device"},
+        {"NotReadableError", "media_failed"},
+        {"AbortError", "media_failed"},
+        {"TypeError", "media_failed"},
+        {"", "media_failed"},
     };
     for (const auto& row : table) {
         INFO(row.name);

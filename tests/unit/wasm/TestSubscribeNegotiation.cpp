@@ -140,8 +140,9 @@ SCENARIO("Subscribing negotiation", "[wasm][core][Subscriber]") {
               "Cannot have the answer accepted by the server: Janus refused the answer");
         CHECK(h.client.state() == State::Connected);
     }
-    SECTION("a subscribing connection whose ICE fails and is not restored by the server fails the "
-            "connection with ice_failed") {
+    SECTION(
+        "a subscribing connection whose ICE fails and is not restored by the server fails the "
+        "connection with ice_failed") {
         const int budget = Publisher::kMaxIceRestarts * Publisher::kIceRestartDelayMs;
         h.serverOffer(1, offer({{"s1", "t1"}}), metadata({"s1"}));
         h.socket.reply(h.socket.lastRequest("answerSdp"), Json::object());
@@ -161,11 +162,10 @@ SCENARIO("Subscribing negotiation", "[wasm][core][Subscriber]") {
             CHECK(h.client.state() == State::Failed);
             CHECK(h.events.back() == "state:failed");
             CHECK(h.stateErrors.back().code == "ice_failed");
-            CHECK(h.stateErrors.back().message.find("subscribing connection") !=
-                  std::string::npos);
+            CHECK(h.stateErrors.back().message.find("subscribing connection") != std::string::npos);
             CHECK(h.stateErrors.back().message.find("0 ICE restarts") != std::string::npos);
-            CHECK(h.events == std::vector<std::string>{"state:connecting", "state:connected",
-                                                       "state:failed"});
+            CHECK(h.events ==
+                  std::vector<std::string>{"state:connecting", "state:connected", "state:failed"});
             CHECK(pc.closed);
             CHECK(h.socket.count("leave") == 1);
             CHECK(h.socket.closedWith.back() == 1000);
