@@ -47,11 +47,15 @@ export function trackPeerConnectionsScript() {
 // refuses --user-data-dir). Returns the playwright Browser with two additions:
 //   browser.newTestPage()  a page in a fresh context, PC tracking installed, console errors and
 //                          page errors collected in page.errors (array of strings)
-export async function launchChromium({ args = [], headless = true } = {}) {
+// Option grantMedia: false leaves out --use-fake-ui-for-media-stream, which grants every
+// getUserMedia prompt: headless, a prompt is then refused (NotAllowedError), as when a user
+// denies the microphone.
+export async function launchChromium({ args = [], headless = true, grantMedia = true } = {}) {
+  const base = grantMedia ? CHROMIUM_ARGS : CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream');
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless,
-    args: [...CHROMIUM_ARGS, ...args],
+    args: [...base, ...args],
   });
   browser.engine = 'chromium';
   browser.newTestPage = (opts) => newPage(browser, opts);

@@ -17,9 +17,16 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
     }
     js::settle(call, [this, alive = alive_.watch(), done](bool ok, const val& stream) {
         if (alive.expired()) return;
-        if (!ok) return done(errors::media(js::text(stream)), {});
+        if (!ok) return done(rejection(stream), {});
         done({}, adopt(stream));
     });
+}
+
+// A DOMException (Media Capture §10.1: NotAllowedError, NotFoundError, ...) or, outside a secure
+// context, our own text; the core classifies by the name (errors::userMedia).
+Error BrowserMedia::rejection(const val& error) {
+    std::string message = js::stringAt(error, "message");
+    return errors::userMedia(js::stringAt(error, "name"), message.empty() ? js::text(error) : message);
 }
 
 LocalStream BrowserMedia::adopt(const val& stream) {

@@ -23,6 +23,8 @@ class BrowserMedia : public MediaPort {
     LocalStream adopt(const val& stream);
 
   private:
+    // getUserMedia's rejection, classified by the DOMException's name (errors::userMedia).
+    static Error rejection(const val& error);
     JsObjects& local_;
     Alive alive_;  // a getUserMedia that settles after this is destroyed is dropped
 };

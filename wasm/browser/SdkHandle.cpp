@@ -73,6 +73,11 @@ ClientListener SdkHandle::makeListener() {
         remote_.erase(id);
     };
     l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
+    l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
+        Json list = Json::array();
+        for (const auto& id : ids) list.push(id);
+        emit(5, 0, errorJson(e), list.dump());
+    };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
     };
@@ -81,7 +86,8 @@ ClientListener SdkHandle::makeListener() {
 
 val SdkHandle::connect(const std::string& websocketUrl, const std::string& token,
                        const std::string& uniqueId, const std::string& sdkVersion,
-                       const std::string& rtcConfigurationJson, int timeoutMs) {
+                       const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
+                       int iceRestartDelayMs) {
     ConnectOptions o;
     o.websocketUrl = websocketUrl;
     o.token = token;
@@ -89,6 +95,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.sdkVersion = sdkVersion;
     o.peerConfigurationJson = rtcConfigurationJson;
     o.connectTimeoutMs = timeoutMs;
+    o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
     Deferred d;
     val p = promise(d);
     client_.connect(o, [d](const Error& e) { settle(d, e, val::undefined()); });

@@ -28,7 +28,8 @@ class SdkHandle {
 
     val connect(const std::string& websocketUrl, const std::string& token,
                 const std::string& uniqueId, const std::string& sdkVersion,
-                const std::string& rtcConfigurationJson, int timeoutMs);
+                const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
+                int iceRestartDelayMs);
     // getUserMedia(constraints) then publish; resolves to the RtcStream with its mediaStream.
     val publishMedia(const std::string& constraintsJson, const std::string& alias,
                      const std::string& codecPreferencesJson);

@@ -32,8 +32,16 @@ Client::Client(Platform platform, ClientListener listener)
     LogFn logFn = [this](LogLevel level, const std::string& message) { log(level, message); };
     publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media,
                                              platform_.timers, "{}", logFn);
+    publisher_->onIceFailed([this](const Error& e) { mediaFailed(e); });
+    Subscriber::Listener subscriberListener;
+    subscriberListener.onNegotiationFailed = [this](const Error& e,
+                                                    const std::vector<std::string>& streams) {
+        if (listener_.onSubscribeFailed) listener_.onSubscribeFailed(e, streams);
+    };
+    subscriberListener.onIceFailed = [this](const Error& e) { mediaFailed(e); };
     subscriber_ =
-        std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, "{}", logFn);
+        std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
+                                     "{}", std::move(subscriberListener), logFn);
     rpc_.on(method::kSdpOffer, [this](const Json& params) {
         // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
         // connection it creates must get the server's ICE servers.
@@ -69,8 +77,12 @@ void Client::connect(const ConnectOptions& options, Done done) {
                           options.uniqueId);
     connectDone_ = std::move(done);
     attempts_ = 0;
-    publisher_->configure(options.peerConfigurationJson);
-    subscriber_->configure(options.peerConfigurationJson);
+    options_.iceRestarts.maxRestarts =
+        std::clamp(options.iceRestarts.maxRestarts, 0, kMaxIceRestartsLimit);
+    options_.iceRestarts.delayMs =
+        std::clamp(options.iceRestarts.delayMs, kMinIceRestartDelayMs, kMaxIceRestartDelayMs);
+    publisher_->configure(options.peerConfigurationJson, options_.iceRestarts);
+    subscriber_->configure(options.peerConfigurationJson, options_.iceRestarts);
     transition(Event::Connect);
     auto alive = token();
     connectTimer_ = platform_.timers.start(options.connectTimeoutMs, [this, alive]() {
@@ -175,8 +187,8 @@ void Client::configurePeers(const Json& preferences) {
     log(LogLevel::Debug,
         "Using the server's " + decimal(static_cast<long>(servers.size())) + " ICE server(s)");
     configuration->set("iceServers", std::move(servers));
-    publisher_->configure(configuration->dump());
-    subscriber_->configure(configuration->dump());
+    publisher_->configure(configuration->dump(), options_.iceRestarts);
+    subscriber_->configure(configuration->dump(), options_.iceRestarts);
 }
 
 void Client::onClose(int code) {
@@ -266,8 +278,30 @@ void Client::failConnection(const Error& error) {
     }
 }
 
+void Client::mediaFailed(const Error& error) {
+    // Called from inside a peer connection's event: the release waits for the next turn, so
+    // that connection is not closed under its own handler.
+    if (mediaFailTimer_) return;
+    auto alive = token();
+    mediaFailTimer_ = platform_.timers.start(0, [this, alive, error]() {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        mediaFailTimer_ = 0;
+        if (state_ != State::Connected && state_ != State::Reconnecting) return;
+        log(LogLevel::Error, "Connection failed: " + error.message);
+        // Signaling may still work: the server is told, as by disconnect(), so it releases the
+        // device at once.
+        if (socketOpen_) rpc_.notify(method::kLeave, Json());
+        socketOpen_ = false;
+        platform_.socket.close(1000);
+        teardown(error);
+        transition(Event::IceFailed, error);
+    });
+}
+
 void Client::teardown(const Error& reason, bool notify) {
     cancelTimer(connectTimer_);
+    cancelTimer(mediaFailTimer_);
     cancelTimer(reconnectTimer_);
     cancelTimer(pingTimer_);
     // Connections first: their pending callbacks are invalidated before the requests fail.

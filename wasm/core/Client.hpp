@@ -24,6 +24,9 @@ struct ClientListener {
     Fn<void(const std::string& streamId)> onStreamUnavailable;
     // DTMF from a phone this device hears (docs/protocol.md `dtmf`): the notification's params.
     Fn<void(const std::string& paramsJson)> onDtmf;
+    // A server offer of the subscribing connection failed (subscribe_failed); `streamIds` are
+    // the endpointIds it described (Subscriber.hpp says what happens next).
+    Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onSubscribeFailed;
     LogFn onLog;
 };
 
@@ -35,6 +38,9 @@ struct ConnectOptions {
     std::string client = "browser";
     std::string peerConfigurationJson = "{}";  // RTCConfiguration: iceServers, iceTransportPolicy
     int connectTimeoutMs = 15000;
+    // Bounded by connect(): maxRestarts to [0, kMaxIceRestartsLimit], delayMs to
+    // [kMinIceRestartDelayMs, kMaxIceRestartDelayMs].
+    IceRestartPolicy iceRestarts;
 };
 
 class Client {
@@ -42,6 +48,9 @@ class Client {
     static constexpr int kPingIntervalMs = 300000;  // reference §2.5
     static constexpr int kMaxReconnectAttempts = 8;
     static constexpr int kMaxReconnectDelayMs = 10000;
+    static constexpr int kMaxIceRestartsLimit = 20;
+    static constexpr int kMinIceRestartDelayMs = 100;
+    static constexpr int kMaxIceRestartDelayMs = 60000;
 
     Client(Platform platform, ClientListener listener);
     ~Client();
@@ -73,6 +82,8 @@ class Client {
     void onReady();
     void configurePeers(const Json& preferences);
     void failConnection(const Error& error);
+    // A peer connection gave up (ice_failed): everything is released, state `failed`.
+    void mediaFailed(const Error& error);
     void probeAndFail(bool retryIfReachable);
     void scheduleReconnect();
     void schedulePing();
@@ -98,6 +109,7 @@ class Client {
     int connectTimer_ = 0;
     int reconnectTimer_ = 0;
     int pingTimer_ = 0;
+    int mediaFailTimer_ = 0;
     Alive alive_;
 };
 

@@ -22,6 +22,12 @@ std::optional<State> nextState(State state, Event event) {
         case Event::Failure:
             if (state == State::Connecting || state == State::Reconnecting) return State::Failed;
             break;
+        case Event::IceFailed:
+            // Media cannot flow any more although signaling may: the application is told and
+            // connects again. While reconnecting the signaling, the restarts could not be
+            // negotiated, so that ends the same way.
+            if (state == State::Connected || state == State::Reconnecting) return State::Failed;
+            break;
         case Event::Disconnect:
             // Disconnected is terminal until the next connect(); leaving Failed this way lets
             // the application release the peer connections explicitly.
@@ -63,6 +69,8 @@ const char* toString(Event event) {
             return "failure";
         case Event::Disconnect:
             return "disconnect";
+        case Event::IceFailed:
+            return "ice failed";
     }
     return "connect";
 }

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "wasm/core/Json.hpp"
 #include "wasm/core/Types.hpp"
 
 namespace sb::sdk::errors {
@@ -43,6 +44,45 @@ inline Error negotiation(const std::string& what) {
 }
 inline Error media(const std::string& what) {
     return make("media_failed", what);
+}
+// getUserMedia's rejection, told apart by the error's name (W3C Media Capture and Streams
+// §9.2 getUserMedia() steps; OverconstrainedError §10.1), which `data` keeps with the browser's
+// message as {"name", "message"}:
+//   permission_denied  NotAllowedError (the user or a policy refused), SecurityError (user-agent
+//                      policy, e.g. a Permissions-Policy that does not allow the device);
+//   no_device          NotFoundError (no device of the kind asked for), OverconstrainedError
+//                      (no device satisfies the constraints);
+//   media_failed       everything else, NotReadableError included: the device exists and the
+//                      user allowed it, but the OS or hardware would not give it (most often
+//                      another application holds it), so neither of the above advice fits;
+//                      AbortError, TypeError (bad constraints) and a missing mediaDevices too.
+inline Error userMedia(const std::string& name, const std::string& message) {
+    std::string text = name.empty() ? message : name + (message.empty() ? "" : ": " + message);
+    const char* code = "media_failed";
+    std::string what = "Cannot get the microphone or camera";
+    if (name == "NotAllowedError" || name == "SecurityError") {
+        code = "permission_denied";
+        what = "Permission to use the microphone or camera was denied";
+    } else if (name == "NotFoundError" || name == "OverconstrainedError") {
+        code = "no_device";
+        what = "No microphone or camera matches the request";
+    } else if (name == "NotReadableError") {
+        what = "The microphone or camera is in use or cannot be read";
+    }
+    Json cause = Json::object();
+    cause.set("name", name);
+    cause.set("message", message);
+    return Error{code, what + (text.empty() ? "" : " (" + text + ")"), 0, cause.dump()};
+}
+// A peer connection whose ICE failed for good: no media can flow on it (W3C WebRTC §4.3.3
+// RTCPeerConnectionState "failed"). `connection` is "publishing" or "subscribing".
+inline Error iceFailed(const std::string& connection, const std::string& detail) {
+    return make("ice_failed", "ICE failed on the " + connection + " connection " + detail);
+}
+// A server offer of the subscribing connection that could not be applied or answered; the
+// streams it carried are in the subscribeFailed event, not in the error.
+inline Error subscribeFailed(const std::string& what, const std::string& message) {
+    return make("subscribe_failed", "Cannot " + what + (message.empty() ? "" : ": " + message));
 }
 inline Error disconnected() {
     return make("disconnected", "disconnect() was called");

@@ -70,7 +70,7 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
         // Still failed: try again later, a bounded number of times (the stock SDK never stops).
         Watch alive = alive_.watch();
-        restartTimer_ = timers_.start(kIceRestartDelayMs, [this, alive]() {
+        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive]() {
             if (alive.expired()) return;
             restartTimer_ = 0;
             onConnectionState(pcState_);
@@ -197,13 +197,23 @@ void Publisher::drop(const std::string& streamId) {
 void Publisher::onConnectionState(const std::string& state) {
     pcState_ = state;
     if (state == "connected") iceRestarts_ = 0;
-    if (state != "failed" || streams_.empty() || restartTimer_ || iceRestarts_ >= kMaxIceRestarts)
-        return;
+    if (state != "failed" || streams_.empty() || restartTimer_) return;
     for (const auto& op : ops_)
         if (op.kind == Op::Kind::IceRestart) return;
+    if (iceRestarts_ >= restarts_.maxRestarts) {
+        // Still failed after the last restart (this runs again only once it was negotiated
+        // and the browser said "failed" again, or its retry delay passed): nothing more to try.
+        Error error = errors::iceFailed(
+            "publishing", "after " + decimal(iceRestarts_) + " ICE restart(s); no media is sent");
+        if (log_) log_(LogLevel::Error, error.message);
+        // Last statement: the owner may close this publisher from inside the callback.
+        if (onIceFailed_) onIceFailed_(error);
+        return;
+    }
     ++iceRestarts_;
     if (log_)
-        log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_));
+        log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_) +
+                                 " of " + decimal(restarts_.maxRestarts));
     enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
 }
 
@@ -235,6 +245,8 @@ void Publisher::close(bool notify) {
     alive_.renew();
     if (restartTimer_) timers_.cancel(restartTimer_);
     restartTimer_ = 0;
+    iceRestarts_ = 0;
+    pcState_.clear();
     for (const auto& s : streams_) media_.stopStream(s.id);
     streams_.clear();
     if (pc_) pc_->close();

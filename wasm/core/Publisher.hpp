@@ -18,8 +18,8 @@ class Publisher {
   public:
     using PublishDone = Fn<void(const Error& error, const StreamInfo& stream)>;
 
-    static constexpr int kMaxIceRestarts = 5;
-    static constexpr int kIceRestartDelayMs = 5000;
+    static constexpr int kMaxIceRestarts = IceRestartPolicy{}.maxRestarts;
+    static constexpr int kIceRestartDelayMs = IceRestartPolicy{}.delayMs;
 
     Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
               std::string configurationJson, LogFn log);
@@ -42,7 +42,13 @@ class Publisher {
     // Stops every published track, closes the connection, fails queued operations (unless
     // `notify` is false: the owner is being destroyed). Reused by the next connect().
     void close(bool notify = true);
-    void configure(std::string configurationJson) { configuration_ = std::move(configurationJson); }
+    void configure(std::string configurationJson, IceRestartPolicy restarts = {}) {
+        configuration_ = std::move(configurationJson);
+        restarts_ = restarts;
+    }
+    // Called once the connection stays failed after the last ICE restart (ice_failed). The
+    // owner may close this publisher from inside it.
+    void onIceFailed(Fn<void(const Error&)> callback) { onIceFailed_ = std::move(callback); }
 
   private:
     struct Published {
@@ -83,6 +89,8 @@ class Publisher {
     std::vector<Op> ops_;
     bool busy_ = false;
     std::string pcState_;
+    IceRestartPolicy restarts_;
+    Fn<void(const Error&)> onIceFailed_;
     int iceRestarts_ = 0;
     int restartTimer_ = 0;
     // Replaced on close(): callbacks of the previous connection see their token expired.

@@ -1,5 +1,7 @@
 #include "wasm/core/Subscriber.hpp"
 
+#include <algorithm>
+
 #include "protocol/Methods.hpp"
 #include "wasm/core/DataChannels.hpp"
 #include "wasm/core/Errors.hpp"
@@ -8,13 +10,31 @@
 
 namespace sb::sdk {
 
+namespace {
+
+// The MediaStream ids an offer describes: its msids and its streamMetadata keys, each once.
+std::vector<std::string> offeredStreams(const sdp::TrackCounts& tracks, const Json& metadata) {
+    std::vector<std::string> ids;
+    auto add = [&ids](const std::string& id) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    };
+    for (const auto& entry : tracks) add(entry.first);
+    for (const auto& key : metadata.keys()) add(key);
+    return ids;
+}
+
+}  // namespace
+
 Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry,
-                       EventQueue& events, std::string configurationJson, LogFn log)
+                       EventQueue& events, TimerPort& timers, std::string configurationJson,
+                       Listener listener, LogFn log)
     : rpc_(rpc),
       peers_(peers),
       registry_(registry),
       events_(events),
+      timers_(timers),
       configuration_(std::move(configurationJson)),
+      listener_(std::move(listener)),
       log_(std::move(log)) {}
 
 void Subscriber::handleOffer(const Json& params) {
@@ -34,50 +54,56 @@ void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
                  "Dropping stale or empty sdpOffer (revision " + Json(revision).dump() + ")");
         return finished();
     }
+    auto expected = sdp::sentTracksPerStream(offer);
+    auto streams = offeredStreams(expected, params["streamMetadata"]);
     if (!pc_) createConnection();
     if (!pc_)
         return fail("create the subscribing connection",
-                    errors::negotiation("no RTCPeerConnection"), finished);
-    auto expected = sdp::sentTracksPerStream(offer);
+                    errors::negotiation("no RTCPeerConnection"), streams, finished);
     if (log_) {
-        std::string streams;
-        for (const auto& [id, count] : expected) streams += " " + id + "x" + decimal(count);
-        log_(LogLevel::Debug,
-             "sdpOffer revision " + Json(revision).dump() + ", streams:" + streams);
+        std::string counts;
+        for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
+        log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump() + ", streams:" + counts);
     }
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
     Watch alive = alive_.watch();
     pc_->setRemoteDescription(
-        "offer", offer, [this, alive, revision, finished](const Error& remoteError) {
+        "offer", offer, [this, alive, revision, streams, finished](const Error& remoteError) {
             if (alive.expired()) return;  // closed: the queue was reset
             if (remoteError.failed())
-                return fail("apply the server's offer", remoteError, finished);
-            pc_->createAnswer([this, alive, revision, finished](const Error& answerError,
-                                                                const std::string& answer) {
+                return fail("apply the server's offer", remoteError, streams, finished);
+            pc_->createAnswer([this, alive, revision, streams, finished](
+                                  const Error& answerError, const std::string& answer) {
                 if (alive.expired()) return;
                 if (answerError.failed() || answer.empty())
-                    return fail("create an answer", answerError, finished);
-                sendAnswer(sdp::forcePassiveSetup(answer), revision, finished);
+                    return fail("create an answer", answerError, streams, finished);
+                sendAnswer(sdp::forcePassiveSetup(answer), revision, streams, finished);
             });
         });
 }
 
 void Subscriber::sendAnswer(const std::string& answer, double revision,
-                            const Fn<void()>& finished) {
+                            const std::vector<std::string>& streams, const Fn<void()>& finished) {
     Watch alive = alive_.watch();
     pc_->setLocalDescription(
-        "answer", answer, [this, alive, revision, answer, finished](const Error& localError) {
+        "answer", answer,
+        [this, alive, revision, answer, streams, finished](const Error& localError) {
             if (alive.expired()) return;
-            if (localError.failed()) return fail("apply the answer", localError, finished);
+            if (localError.failed()) return fail("apply the answer", localError, streams, finished);
             lastRevision_ = revision;
             Json params = Json::object();
             params.set("sdpAnswer", answer);
-            rpc_.request(protocol::method::kAnswerSdp, std::move(params),
-                         [this, alive](const Error& rpcError, const Json&) {
-                             if (!alive.expired() && rpcError.failed() && log_)
-                                 log_(LogLevel::Warn, "answerSdp: " + rpcError.message);
-                         });
+            rpc_.request(
+                protocol::method::kAnswerSdp, std::move(params),
+                [this, alive, streams](const Error& rpcError, const Json&) {
+                    // A lost socket is the connection's failure, reported by its state
+                    // (and the server offers afresh after a reconnect).
+                    if (alive.expired() || !rpcError.failed() || rpcError.code == "socket_closed" ||
+                        rpcError.code == "disconnected")
+                        return;
+                    fail("have the answer accepted by the server", rpcError, streams, nullptr);
+                });
             finished();
         });
 }
@@ -100,7 +126,7 @@ void Subscriber::createConnection() {
         registry_.trackRemoved(streamId, trackId);
     };
     handlers.onConnectionState = [this, alive](const std::string& state) {
-        if (!alive.expired() && log_) log_(LogLevel::Info, "Subscribing connection: " + state);
+        if (!alive.expired()) onConnectionState(state);
     };
     handlers.onIceCandidateError = iceErrorLogger(log_, "Subscribing");
     handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
@@ -110,10 +136,44 @@ void Subscriber::createConnection() {
     channels::open(*pc_);
 }
 
-void Subscriber::fail(const std::string& what, const Error& error, const Fn<void()>& finished) {
-    // Swallowed like the stock SDK (reference §1.4), but at warn level so it is seen.
-    if (log_) log_(LogLevel::Warn, "Cannot " + what + ": " + error.message);
-    finished();
+void Subscriber::fail(const std::string& what, const Error& error,
+                      const std::vector<std::string>& streams, const Fn<void()>& finished) {
+    Error reported = errors::subscribeFailed(what, error.message);
+    if (log_) log_(LogLevel::Warn, reported.message);
+    if (listener_.onNegotiationFailed)
+        events_.post([this, reported, streams]() {
+            if (listener_.onNegotiationFailed) listener_.onNegotiationFailed(reported, streams);
+        });
+    if (finished) finished();
+}
+
+void Subscriber::onConnectionState(const std::string& state) {
+    if (log_) log_(LogLevel::Info, "Subscribing connection: " + state);
+    if (state != "failed") {
+        // "connected" again (a server offer with new ICE credentials restarted it), or on the
+        // way there: the failure is over. "closed" is ours.
+        if (state == "connected" || state == "closed") cancelIceTimer();
+        return;
+    }
+    if (iceTimer_) return;
+    int budgetMs = restarts_.maxRestarts * restarts_.delayMs;
+    Watch alive = alive_.watch();
+    iceTimer_ = timers_.start(budgetMs, [this, alive, budgetMs]() {
+        if (alive.expired()) return;
+        iceTimer_ = 0;
+        Error error = errors::iceFailed(
+            "subscribing", "and no server offer restored it within " + decimal(budgetMs) +
+                               " ms (0 ICE restarts: the server is the offerer); no media is "
+                               "received");
+        if (log_) log_(LogLevel::Error, error.message);
+        // Last statement: the owner may close this subscriber from inside the callback.
+        if (listener_.onIceFailed) listener_.onIceFailed(error);
+    });
+}
+
+void Subscriber::cancelIceTimer() {
+    if (iceTimer_) timers_.cancel(iceTimer_);
+    iceTimer_ = 0;
 }
 
 void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
@@ -123,6 +183,7 @@ void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
 
 void Subscriber::close() {
     alive_.renew();
+    cancelIceTimer();
     queue_.reset();
     if (pc_) pc_->close();
     pc_.reset();

@@ -4,11 +4,21 @@
 // above the last applied one is stale and dropped. The connection is created lazily on the
 // first offer: made at connect() instead, while the socket connects, it delayed the offer by
 // ~14 ms and saved nothing after it (bench/ttfa, Chromium). Answers are passive
-// (sdp::forcePassiveSetup). Failures are logged, not surfaced: the server's next offer is the
-// recovery path.
+// (sdp::forcePassiveSetup).
+//
+// Failures are events. An offer that cannot be applied or answered, or whose answer the server
+// refuses, gives onNegotiationFailed (subscribe_failed) with the streams the offer described;
+// the connection keeps what it had (the streams already playing go on), the revision is not
+// taken, and the next offer is applied normally. The SDK does not ask for a new offer: the
+// protocol has no message for it, and the server waits for the answer of the offer it sent, so
+// further subscription changes reach this device only after a new connect() (the event tells
+// the application why). A connection whose ICE failed (W3C WebRTC §4.3.3) cannot restart ICE
+// from this side (the server is the offerer, JSEP §4.1.8.1); it is given the restart policy's
+// budget (maxRestarts x delayMs) for a server offer that restores it, then onIceFailed.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "wasm/core/Alive.hpp"
 #include "wasm/core/EventQueue.hpp"
@@ -21,8 +31,16 @@ namespace sb::sdk {
 
 class Subscriber {
   public:
+    struct Listener {
+        // `streamIds`: the MediaStream ids (endpointIds) of the failed offer.
+        Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onNegotiationFailed;
+        // May close this subscriber from inside.
+        Fn<void(const Error& error)> onIceFailed;
+    };
+
     Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry,
-               EventQueue& events, std::string configurationJson, LogFn log);
+               EventQueue& events, TimerPort& timers, std::string configurationJson,
+               Listener listener, LogFn log);
     ~Subscriber() { close(); }
     Subscriber(const Subscriber&) = delete;
     Subscriber& operator=(const Subscriber&) = delete;
@@ -37,20 +55,31 @@ class Subscriber {
     void getStats(Fn<void(const Error&, const std::string&)> done);
     // Closes the connection and withdraws its streams; reused by the next connect().
     void close();
-    void configure(std::string configurationJson) { configuration_ = std::move(configurationJson); }
+    void configure(std::string configurationJson, IceRestartPolicy restarts = {}) {
+        configuration_ = std::move(configurationJson);
+        restarts_ = restarts;
+    }
 
   private:
     void apply(const Json& params, const Fn<void()>& finished);
-    void sendAnswer(const std::string& answer, double revision, const Fn<void()>& finished);
+    void sendAnswer(const std::string& answer, double revision,
+                    const std::vector<std::string>& streams, const Fn<void()>& finished);
     void createConnection();
-    void fail(const std::string& what, const Error& error, const Fn<void()>& finished);
+    void fail(const std::string& what, const Error& error, const std::vector<std::string>& streams,
+              const Fn<void()>& finished);
+    void onConnectionState(const std::string& state);
+    void cancelIceTimer();
 
     JsonRpcClient& rpc_;
     PeerConnectionFactory& peers_;
     StreamRegistry& registry_;
     EventQueue& events_;
+    TimerPort& timers_;
     std::string configuration_;
+    Listener listener_;
     LogFn log_;
+    IceRestartPolicy restarts_;
+    int iceTimer_ = 0;
     std::unique_ptr<PeerConnectionPort> pc_;
     SerialQueue queue_;
     double lastRevision_ = 0;

@@ -18,6 +18,17 @@ enum class Event {
     Lost,        // socket closed without being asked to
     Failure,     // connecting or reconnecting gave up (refused token, unreachable, timeout)
     Disconnect,  // the application called disconnect(), or the server closed normally
+    IceFailed,   // a peer connection's ICE failed for good (its restarts are exhausted)
+};
+
+// How a failed peer connection is given another chance before the connection is reported
+// `failed` with `ice_failed`: the publishing one re-offers with new ICE credentials (JSEP
+// §4.1.8.1) up to `maxRestarts` times, `delayMs` apart; the subscribing one, which cannot
+// restart ICE itself (the server is the offerer), waits maxRestarts x delayMs for a server offer
+// that restores it. Connect options, bounded by the Client.
+struct IceRestartPolicy {
+    int maxRestarts = 5;
+    int delayMs = 5000;
 };
 
 enum class LogLevel { Error, Warn, Info, Debug };

@@ -116,7 +116,7 @@ export class SwitchboardRtc {
     const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line, 4 DTMF from a phone.
+    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed.
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
       if (kind === 0) {
         this._state = a;
@@ -128,6 +128,10 @@ export class SwitchboardRtc {
         safely(this._on.unavailable, a);
       } else if (kind === 4) {
         safely(this._on.dtmf, JSON.parse(a));
+      } else if (kind === 5) {
+        const error = coreError(a);
+        log(2, 'subscribe failed', error.message);
+        safely(this._on.subscribeFailed, { error, endpointIds: JSON.parse(b) });
       } else {
         log(level + 1, a);
       }
@@ -139,7 +143,11 @@ export class SwitchboardRtc {
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
-    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), options.timeoutMs || 15000)
+    // ICE restart policy (web/README.md "Failures"); the core bounds both numbers.
+    const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
+    const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
+    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), options.timeoutMs || 15000,
+      maxIceRestarts, iceRestartDelayMs)
       .catch(rethrow);
   }
 

@@ -47,6 +47,15 @@ export interface RtcOptions {
    * (default: `new URL('switchboard.wasm', <URL of dist/index.js, or of the script that bundles dist/index.cjs>)`).
    */
   wasmUrl?: string | URL;
+  /**
+   * Switchboard: ICE restarts of the publishing connection once it failed before the connection state becomes
+   * "failed" with error code "ice_failed" (default 5, at most 20). The subscribing connection,
+   * which cannot restart ICE itself, is given maxIceRestarts x iceRestartDelayMs for the server
+   * to restore it.
+   */
+  maxIceRestarts?: number;
+  /** Delay between two ICE restarts (ms, default 5000, from 100 to 60000). */
+  iceRestartDelayMs?: number;
 }
 
 export interface RtcStream {
@@ -98,8 +107,9 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * "request_timeout", "bad_response", "socket_closed", "disconnected" (disconnect() was called).
  *
  * Media: "permission_denied" (getUserMedia refused by the user or the page's permissions),
- * "no_device" (no capture device matches, or it cannot be opened), "media_failed" (other
- * getUserMedia and media errors), "negotiation_failed" (SDP offer/answer), "ice_failed" (a peer
+ * "no_device" (NotFoundError, OverconstrainedError: no capture device matches), "media_failed"
+ * (other getUserMedia and media errors, NotReadableError included; `data` has the browser error's
+ * name and message), "negotiation_failed" (SDP offer/answer), "ice_failed" (a peer
  * connection stayed `failed` after the last ICE restart; connection state "failed"),
  * "subscribe_failed" (a stream to receive could not be negotiated; the subscribeFailed event).
  */

@@ -137,11 +137,13 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.answerOffer();
         h.answerOffer();
         CHECK(result->streamId == "gum-1");
-        SECTION("and a refused permission rejects") {
-            h.media.denied = true;
+        SECTION("and a refused permission rejects with permission_denied, the name kept") {
+            h.media.rejectWith = "NotAllowedError";
             h.client.publishMedia(R"({"video":true})", "", "", capture);
             h.loop.run();
-            CHECK(error->code == "media_failed");
+            CHECK(error->code == "permission_denied");
+            CHECK(error->data == R"({"name":"NotAllowedError","message":"from the fake"})");
+            CHECK(h.peers.created.size() == 1);  // nothing more was negotiated
         }
     }
     SECTION("the server's heartbeat PING is answered PONG on the same channel") {
@@ -165,6 +167,64 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         }
         CHECK(std::count(pc.calls.begin(), pc.calls.end(), "createOffer:iceRestart") ==
               Publisher::kMaxIceRestarts);
+    }
+    SECTION("still failed after the last ICE restart: state failed with ice_failed") {
+        h.client.publish(camera(), "", "", capture);
+        h.answerOffer();
+        h.answerOffer();
+        auto& pc = *h.peers.created[0];
+        pc.handlers.onConnectionState("failed");
+        for (int i = 0; i < Publisher::kMaxIceRestarts; ++i) {
+            CHECK(h.client.state() == State::Connected);
+            h.answerOffer();  // the restart is negotiated; the browser stays "failed"
+            h.timers.advance(Publisher::kIceRestartDelayMs);
+            h.loop.run();
+        }
+        CHECK(std::count(pc.calls.begin(), pc.calls.end(), "createOffer:iceRestart") ==
+              Publisher::kMaxIceRestarts);
+        CHECK(h.client.state() == State::Failed);
+        CHECK(h.events.back() == "state:failed");
+        CHECK(h.stateErrors.back().code == "ice_failed");
+        CHECK(h.stateErrors.back().message ==
+              "ICE failed on the publishing connection after 5 ICE restart(s); no media is sent");
+        // Everything is released and the server told; connect() may be called again.
+        CHECK(pc.closed);
+        CHECK(h.media.stopped.count("cam-stream") == 1);
+        CHECK(h.socket.count("leave") == 1);
+        h.connected();
+        CHECK(h.client.state() == State::Connected);
+    }
+    SECTION("a connection that recovers after a restart is not reported") {
+        h.client.publish(camera(), "", "", capture);
+        h.answerOffer();
+        h.answerOffer();
+        auto& pc = *h.peers.created[0];
+        pc.handlers.onConnectionState("failed");
+        h.answerOffer();
+        pc.handlers.onConnectionState("connected");
+        h.timers.advance(10 * Publisher::kIceRestartDelayMs);
+        h.loop.run();
+        CHECK(h.client.state() == State::Connected);
+        CHECK(std::count(pc.calls.begin(), pc.calls.end(), "createOffer:iceRestart") == 1);
+    }
+    SECTION("the restart policy is a connect option, bounded") {
+        h.client.disconnect();
+        ConnectOptions o = Harness::options();
+        o.iceRestarts = IceRestartPolicy{1, 10};  // the delay is raised to the 100 ms floor
+        h.connected(o);
+        h.client.publish(camera(), "", "", capture);
+        h.answerOffer();
+        h.answerOffer();
+        auto& pc = *h.peers.created.back();
+        pc.handlers.onConnectionState("failed");
+        h.answerOffer();
+        h.timers.advance(99);
+        h.loop.run();
+        CHECK(h.client.state() == State::Connected);
+        h.timers.advance(1);
+        h.loop.run();
+        CHECK(h.client.state() == State::Failed);
+        CHECK(h.stateErrors.back().message.find("after 1 ICE restart") != std::string::npos);
     }
     SECTION("DTMF goes to the stream's audio sender, or to every published stream") {
         h.client.publish(camera(), "", "", capture);

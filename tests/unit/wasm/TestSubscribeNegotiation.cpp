@@ -106,13 +106,70 @@ SCENARIO("Subscribing negotiation", "[wasm][core][Subscriber]") {
               std::vector<std::string>{"setRemote:offer", "createAnswer", "setLocal:answer",
                                        "setRemote:offer", "createAnswer", "setLocal:answer"});
     }
-    SECTION("a failing offer is logged and the next one still applies") {
+    SECTION("a failing offer is a subscribeFailed event with its streams; the next one applies") {
         h.serverOffer(1, offer({{"s1", "t1"}}), metadata({"s1"}));
-        h.peers.created[0]->failNext = "setRemote";
-        h.serverOffer(2, offer({}), metadata({}));
+        auto& pc = *h.peers.created[0];
+        pc.handlers.onTrack(RemoteTrack{"t1", "audio", {"s1"}});
+        pc.failNext = "setRemote";
+        h.serverOffer(2, offer({{"s1", "t1"}, {"s2", "t2"}}), metadata({"s1", "s2", "s3"}));
+        CHECK(h.events.back() == "subscribeFailed:s1,s2,s3");
+        REQUIRE(h.subscribeErrors.size() == 1);
+        CHECK(h.subscribeErrors[0].code == "subscribe_failed");
+        CHECK(h.subscribeErrors[0].message == "Cannot apply the server's offer: setRemote failed");
         CHECK(h.socket.count("answerSdp") == 1);
-        h.serverOffer(3, offer({}), metadata({}));
+        // The connection is not failed and keeps the stream it had.
+        CHECK(h.client.state() == State::Connected);
+        CHECK(std::count(h.events.begin(), h.events.end(), "unavailable:s1") == 0);
+        h.serverOffer(3, offer({{"s1", "t1"}, {"s2", "t2"}}), metadata({"s1", "s2"}));
         CHECK(h.socket.count("answerSdp") == 2);
+        CHECK(h.subscribeErrors.size() == 1);
+    }
+    SECTION("a failing answer is a subscribeFailed event too") {
+        h.serverOffer(1, offer({}), metadata({}));
+        h.peers.created[0]->failNext = "createAnswer";
+        h.serverOffer(2, offer({{"s4", "t4"}}), metadata({"s4"}));
+        CHECK(h.events.back() == "subscribeFailed:s4");
+        CHECK(h.subscribeErrors.at(0).message == "Cannot create an answer: createAnswer failed");
+    }
+    SECTION("an answer the server refuses is a subscribeFailed event") {
+        h.serverOffer(1, offer({{"s5", "t5"}}), metadata({"s5"}));
+        h.socket.replyError(h.socket.lastRequest("answerSdp"), -32003, "Janus refused the answer");
+        h.loop.run();
+        CHECK(h.events.back() == "subscribeFailed:s5");
+        CHECK(h.subscribeErrors.at(0).message ==
+              "Cannot have the answer accepted by the server: Janus refused the answer");
+        CHECK(h.client.state() == State::Connected);
+    }
+    SECTION(
+        "a subscribing connection whose ICE fails and is not restored by the server fails the "
+        "connection with ice_failed") {
+        const int budget = Publisher::kMaxIceRestarts * Publisher::kIceRestartDelayMs;
+        h.serverOffer(1, offer({{"s1", "t1"}}), metadata({"s1"}));
+        h.socket.reply(h.socket.lastRequest("answerSdp"), Json::object());
+        auto& pc = *h.peers.created[0];
+        pc.handlers.onConnectionState("failed");
+        h.timers.advance(budget - 1);
+        CHECK(h.client.state() == State::Connected);
+        SECTION("unless an offer restores it in time") {
+            pc.handlers.onConnectionState("connecting");
+            pc.handlers.onConnectionState("connected");
+            h.timers.advance(budget);
+            CHECK(h.client.state() == State::Connected);
+        }
+        SECTION("otherwise") {
+            h.timers.advance(1);
+            h.loop.run();
+            CHECK(h.client.state() == State::Failed);
+            CHECK(h.events.back() == "state:failed");
+            CHECK(h.stateErrors.back().code == "ice_failed");
+            CHECK(h.stateErrors.back().message.find("subscribing connection") != std::string::npos);
+            CHECK(h.stateErrors.back().message.find("0 ICE restarts") != std::string::npos);
+            CHECK(h.events ==
+                  std::vector<std::string>{"state:connecting", "state:connected", "state:failed"});
+            CHECK(pc.closed);
+            CHECK(h.socket.count("leave") == 1);
+            CHECK(h.socket.closedWith.back() == 1000);
+        }
     }
     SECTION("a new connect() starts with a new connection and revisions from 1") {
         h.serverOffer(5, offer({}), metadata({}));

@@ -21,7 +21,7 @@ class FakeMedia : public MediaPort {
         constraints.push_back(constraintsJson);
         LocalStream stream{"gum-" + std::to_string(++count_),
                            {{"a" + std::to_string(count_), "audio"}}};
-        Error e = denied ? errors::media("NotAllowedError: Permission denied") : Error{};
+        Error e = rejectWith.empty() ? Error{} : errors::userMedia(rejectWith, "from the fake");
         loop_.post([done, stream, e]() { done(e, stream); });
     }
     void stopStream(const std::string& streamId) override { stopped.insert(streamId); }
@@ -30,7 +30,7 @@ class FakeMedia : public MediaPort {
         enabledCalls.push_back(streamId + "/" + kind + "=" + (enabled ? "on" : "off"));
     }
 
-    bool denied = false;
+    std::string rejectWith;  // an error name getUserMedia rejects with, e.g. "NotAllowedError"
     std::vector<std::string> constraints;
     std::set<std::string> stopped;
     std::vector<std::string> enabledCalls;

@@ -25,6 +25,7 @@ struct Harness {
     std::vector<std::string> events;
     std::vector<StreamInfo> streams;
     std::vector<Error> stateErrors;
+    std::vector<Error> subscribeErrors;
     std::vector<std::string> warnings;  // log lines at warn and error level
     Fn<void(State)> onState;            // a test's extra reaction, e.g. re-entering the client
     std::optional<Error> connectResult;
@@ -44,6 +45,13 @@ struct Harness {
         l.onStreamUnavailable = [this](const std::string& id) {
             events.push_back("unavailable:" + id);
         };
+        // "subscribeFailed:s1,s2", the error in subscribeErrors.
+        l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
+            std::string list;
+            for (const auto& id : ids) list += (list.empty() ? "" : ",") + id;
+            events.push_back("subscribeFailed:" + list);
+            subscribeErrors.push_back(e);
+        };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);
         };
@@ -60,13 +68,13 @@ struct Harness {
         return o;
     }
 
-    void connect() {
-        client.connect(options(), [this](const Error& e) { connectResult = e; });
+    void connect(const ConnectOptions& o = options()) {
+        client.connect(o, [this](const Error& e) { connectResult = e; });
     }
 
     // connect(), the socket opens and the server answers setMediaPreferences.
-    void connected() {
-        connect();
+    void connected(const ConnectOptions& o = options()) {
+        connect(o);
         socket.accept();
         socket.reply(socket.lastRequest("setMediaPreferences"), Json::object());
         loop.run();
