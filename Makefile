@@ -14,7 +14,7 @@ SBNET := scripts/netns.sh
 demo: deps-test build wasm
 	scripts/demo.sh
 
-test: deps-test build build-asan build-fuzz wasm
+test: deps-test build build-asan wasm
 	$(MAKE) --no-print-directory check-format check-layers check-sizes unit unit-asan tidy integration integration-asan compat js browser twohost fuzz-smoke
 
 deps:
@@ -43,12 +43,19 @@ install:
 	@[ -f $(BUILD)/build.ninja ] || { echo "$(BUILD)/ has no build: run make build wasm first" >&2; exit 1; }
 	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
+# ASan+UBSan, clang at -O0: unit-asan and integration-asan run its unit_tests and switchboard. It is
+# also compiled with the fuzzer's coverage instrumentation (SB_FUZZ) and holds the libFuzzer targets
+# that fuzz-smoke runs, so `make test` compiles the server twice (build/ and this), not three times.
 $(ASAN_BUILD)/build.ninja:
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	    -DSB_SANITIZE=ON -DSB_FUZZ=ON >/dev/null
 build-asan: $(ASAN_BUILD)/build.ninja
+	@grep -q '^SB_FUZZ:BOOL=ON' $(ASAN_BUILD)/CMakeCache.txt || { echo "$(ASAN_BUILD)/ is an older" \
+	    "gcc ASan build without the fuzz targets: rm -rf $(ASAN_BUILD) and make build-asan again" >&2; exit 1; }
 	ninja -C $(ASAN_BUILD) -j$(JOBS)
 
-# libFuzzer targets (tests/fuzz/README.md): clang with ASan+UBSan, in their own build folder.
+# libFuzzer targets (tests/fuzz/README.md) for long runs: clang with ASan+UBSan, optimized, in their
+# own build folder (fuzz-smoke uses the -O0 ones of $(ASAN_BUILD), built anyway by `make test`).
 $(FUZZ_BUILD)/build.ninja:
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	    -DSB_FUZZ=ON -DSB_BUILD_TESTS=OFF >/dev/null
@@ -59,7 +66,7 @@ fuzz: deps-test build-fuzz
 	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(fuzz_targets)
 # A few seconds each from the committed seeds: keeps the targets compiling and replays past crashes.
 fuzz-smoke:
-	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
+	tests/fuzz/run.sh $(ASAN_BUILD) $(FUZZ_SMOKE_SECONDS)
 
 unit:
 	$(BUILD)/unit_tests

@@ -18,7 +18,7 @@ failed=0
 printf '%-18s %8s %12s %10s %8s\n' target seconds executions exec/s crashes
 for t in "${targets[@]}"; do
   bin="$build/tests/fuzz/fuzz_$t"
-  [ -x "$bin" ] || { echo "$t: $bin is missing (make build-fuzz)"; failed=1; continue; }
+  [ -x "$bin" ] || { echo "$t: $bin is missing (make build-fuzz, or make build-asan for build-asan/)"; failed=1; continue; }
   corpus="$build/fuzz-corpus/$t"; mkdir -p "$corpus"
   args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$build/fuzz-crashes/$t-")

@@ -82,5 +82,11 @@ export function cpuSeconds(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-export const isSanitized = (sb) => readFileSync(`/proc/${sb.proc.pid}/maps`, 'utf8').includes('libasan');
+// An ASan build: gcc links the runtime as libasan.so; clang links it into the binary, which then
+// shows ASan's x86-64 shadow gap, [0x00008fff7000, 0x02008fff6fff] unmapped
+// (github.com/google/sanitizers/wiki/AddressSanitizerAlgorithm, "64-bit").
+export function isSanitized(sb) {
+  const maps = readFileSync(`/proc/${sb.proc.pid}/maps`, 'utf8');
+  return maps.includes('libasan') || /^8fff7000-2008fff7000 ---p /m.test(maps);
+}
 export const rssKb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);

@@ -28,13 +28,14 @@ TEST_CASE("randomUuid gives distinct RFC 4122 version-4 UUIDs, on every thread",
 }
 
 TEST_CASE("randomHex gives 2 lower-case hex digits a byte, across pool refills", "[server][auth]") {
-    const std::regex hex("[0-9a-f]*");
     CHECK(sb::auth::randomHex(0).empty());
     std::set<std::string> seen;
     for (std::size_t bytes : {1u, 20u, 32u, 64u, 65u, 1000u, 5000u}) {
         auto h = sb::auth::randomHex(bytes);
         CHECK(h.size() == 2 * bytes);
-        CHECK(std::regex_match(h, hex));
+        // Not std::regex_match: libstdc++'s matcher recurses once per character, and 10000 of them
+        // overflow the stack of the clang -O0 ASan build.
+        CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
         if (bytes >= 20) CHECK(seen.insert(h).second);
     }
 }

@@ -18,12 +18,10 @@ using namespace sb::state;
 namespace {
 
 struct MemoryFactory {
-    static constexpr const char* name = "memory";
     std::unique_ptr<SessionStore> make() { return std::make_unique<MemorySessionStore>(); }
 };
 
 struct SqliteFactory {
-    static constexpr const char* name = "sqlite";
     std::unique_ptr<SessionStore> make() {
         return std::make_unique<SqliteSessionStore>(":memory:");
     }
@@ -32,7 +30,6 @@ struct SqliteFactory {
 // The default store: memory + journal + SQLite in the background. Declared before the store in
 // each test, so the directory outlives it.
 struct JournaledFactory {
-    static constexpr const char* name = "journaled";
     test::TempDir dir;
     std::unique_ptr<SessionStore> make() {
         return std::make_unique<JournaledSessionStore>(dir.db());
