@@ -31,7 +31,8 @@ before(async () => {
     '-sENVIRONMENT=node', '-sMODULARIZE=1', '-sFILESYSTEM=0', '-sMALLOC=emmalloc', '-sTEXTDECODER=2',
     '-sALLOW_MEMORY_GROWTH=1',
     '--pre-js', path.join(root, 'wasm/browser/pre.js'),
-    path.join(root, 'wasm/browser/JsonText.cpp'), path.join(root, 'wasm/core/Json.cpp'),
+    path.join(root, 'wasm/browser/JsonText.cpp'), path.join(root, 'wasm/browser/JsTry.cpp'),
+    path.join(root, 'wasm/core/Json.cpp'),
     path.join(root, 'tests/js/wasm-json-probe.cpp'), '-o', out,
   ], { stdio: 'inherit', env: { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs', EM_CACHE: path.join(wasmOut, 'em-cache') } });
   // The bytes handed over: this Emscripten's Node glue would fetch() the .wasm by path, which

@@ -26,7 +26,8 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
 // context, our own text; the core classifies by the name (errors::userMedia).
 Error BrowserMedia::rejection(const val& error) {
     std::string message = js::stringAt(error, "message");
-    return errors::userMedia(js::stringAt(error, "name"), message.empty() ? js::text(error) : message);
+    return errors::userMedia(js::stringAt(error, "name"),
+                             message.empty() ? js::text(error) : message);
 }
 
 LocalStream BrowserMedia::adopt(const val& stream) {

@@ -22,8 +22,11 @@ namespace {
 // form (RFC 3629 §3), and Emscripten's UTF-16 -> UTF-8 copy would swallow the code unit after it.
 // Refused, as nlohmann refuses it natively. Written without look-behind, for older Safari.
 bool hasLoneSurrogate(const val& s) {
-    static const val pattern = web::jsTryNew(val::global("RegExp"),
-        val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]")).value;
+    static const val pattern =
+        web::jsTryNew(
+            val::global("RegExp"),
+            val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]"))
+            .value;
     return web::jsTry(pattern, "test", s).value.isTrue();
 }
 
