@@ -204,7 +204,8 @@ TEST_CASE("a re-laid-out offer to Janus keeps bundle-only sections in the BUNDLE
     auto janus = sections.toJanus(offer);
     REQUIRE(janus.sdp != offer);
     CHECK(bundleLine(janus.sdp) == "a=group:BUNDLE 0 1 3");
-    auto rejected = SessionDescription::parse(janus.sdp).byMid("2");
+    auto parsed = SessionDescription::parse(janus.sdp);  // kept: byMid points into it
+    auto rejected = parsed.byMid("2");
     REQUIRE(rejected != nullptr);
     CHECK_FALSE(has(*rejected, "a=bundle-only"));  // rejected means no bundle-only (§7.3.3)
 }
