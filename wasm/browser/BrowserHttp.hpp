@@ -19,7 +19,9 @@ class BrowserHttp : public HttpPort {
             if (!ok) return done(0, {});
             int status = response["status"].as<int>();
             js::settle(web::jsTry(response, "text"), [done, status](bool read, const val& body) {
-                done(status, read ? js::text(body) : std::string());
+                // The probe reads a short JSON error body; a longer one is not read (64 KiB).
+                auto text = read ? js::boundedString(body, 64 * 1024) : std::nullopt;
+                done(status, text ? *text : std::string());
             });
         });
     }

@@ -1,6 +1,7 @@
 #include "wasm/browser/BrowserPeerConnection.hpp"
 
 #include "wasm/core/Errors.hpp"
+#include "wasm/core/Json.hpp"
 
 namespace sb::sdk::browser {
 
@@ -57,9 +58,14 @@ void BrowserPeerConnection::onTrack(const val& event) {
     }
     js::listen(
         track, "ended",
-        [this, remote](const val&) {
-            for (const auto& id : remote.streamIds)
-                if (handlers_.onTrackRemoved) handlers_.onTrackRemoved(id, remote.id);
+        [this, remote, alive = alive_.watch()](const val&) {
+            // Each call can end in the application's streamUnavailable handler, which may
+            // disconnect and so destroy this object (Subscriber::close): checked before each.
+            for (const auto& id : remote.streamIds) {
+                if (alive.expired()) return;
+                auto removed = handlers_.onTrackRemoved;  // a copy outlives a destroyed handlers_
+                if (removed) removed(id, remote.id);
+            }
         },
         callbacks_);
     if (handlers_.onTrack) handlers_.onTrack(remote);
@@ -77,9 +83,9 @@ void BrowserPeerConnection::createDataChannel(const std::string& label, int id) 
     js::listen(
         dc.value, "message",
         [this, label](const val& e) {
-            val data = e["data"];
-            if (data.isString() && handlers_.onChannelMessage)
-                handlers_.onChannelMessage(label, data.as<std::string>());
+            // Text messages within the JSON bound only (as the signaling socket's).
+            auto text = js::boundedString(e["data"], Json::kMaxTextBytes);
+            if (text && handlers_.onChannelMessage) handlers_.onChannelMessage(label, *text);
         },
         callbacks_);
     channels_.emplace_back(label, dc.value);
@@ -192,9 +198,11 @@ bool BrowserPeerConnection::insertDtmf(const std::string& streamId, const std::s
 void BrowserPeerConnection::getStats(Fn<void(const Error&, const std::string&)> done) {
     settle(invoke("getStats"), [done](const Error& e, const val& report) {
         if (e.failed()) return done(e, {});
-        done({}, js::stringify(
-                     web::jsTry(val::global("Array"), "from", web::jsTry(report, "values").value)
-                         .value));
+        std::string json = js::stringify(
+            web::jsTry(val::global("Array"), "from", web::jsTry(report, "values").value).value);
+        // A report that cannot be serialized is a failure, not an empty answer.
+        if (json.empty()) return done(errors::media("getStats: the report cannot be read"), {});
+        done({}, json);
     });
 }
 

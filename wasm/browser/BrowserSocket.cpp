@@ -1,5 +1,7 @@
 #include "wasm/browser/BrowserSocket.hpp"
 
+#include "wasm/core/Json.hpp"
+
 namespace sb::sdk::browser {
 
 void BrowserSocket::open(const std::string& url, Handlers handlers) {
@@ -24,12 +26,13 @@ void BrowserSocket::open(const std::string& url, Handlers handlers) {
             if (handlers_.onOpen) handlers_.onOpen();
         },
         callbacks_);
-    // The protocol is JSON text frames only (docs/protocol.md); binary frames are ignored.
+    // The protocol is JSON text frames only (docs/protocol.md); binary frames are ignored, and
+    // so are frames over the JSON size bound (Json::kMaxTextBytes), before they are copied.
     js::listen(
         ws_, "message",
         [this](const val& event) {
-            val data = event["data"];
-            if (data.isString() && handlers_.onMessage) handlers_.onMessage(data.as<std::string>());
+            auto text = js::boundedString(event["data"], Json::kMaxTextBytes);
+            if (text && handlers_.onMessage) handlers_.onMessage(*text);
         },
         callbacks_);
     js::listen(

@@ -104,6 +104,14 @@ std::string text(const val& value) {
     return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string("(unprintable)");
 }
 
+std::optional<std::string> boundedString(const val& value, std::size_t maxBytes) {
+    if (!value.isString() || value["length"].as<double>() > static_cast<double>(maxBytes))
+        return std::nullopt;
+    std::string text = value.as<std::string>();
+    if (text.size() > maxBytes) return std::nullopt;
+    return text;
+}
+
 std::string stringAt(const val& value, const char* key) {
     if (!isObject(value)) return {};
     val member = value[key];

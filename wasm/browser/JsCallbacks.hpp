@@ -13,6 +13,7 @@
 
 #include <emscripten/val.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,10 @@ int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done);
 
 // String(value): the text of a value or of an error ("NotAllowedError: Permission denied").
 std::string text(const val& value);
+// A string from outside (a server's frame or body) as UTF-8, when it fits in `maxBytes`; else
+// nullopt without copying it into the wasm's memory, which never shrinks. A UTF-16 code unit is
+// at least one UTF-8 byte, so a `length` over the bound is always too long.
+std::optional<std::string> boundedString(const val& value, std::size_t maxBytes);
 // value[key] when value is an object (a function, too) and the member is a string, else "".
 std::string stringAt(const val& value, const char* key);
 // The JSON text of `value` (JSON.stringify, ECMA-262 §25.5.2), "" if it throws.

@@ -348,7 +348,13 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
             platform_.media.stopStream(stream.id);
             return done(errors::invalidState("The client disconnected during getUserMedia()"), {});
         }
-        publish(stream, alias, codecPreferencesJson, done);
+        // A stream captured here that could not be published is stopped: the application never
+        // received it, so it could not turn the microphone and camera off itself.
+        publish(stream, alias, codecPreferencesJson,
+                [this, alive, id = stream.id, done](const Error& failure, const StreamInfo& info) {
+                    if (failure.failed() && !alive.expired()) platform_.media.stopStream(id);
+                    done(failure, info);
+                });
     });
 }
 

@@ -43,7 +43,10 @@ const rethrow = (json) => {
   throw coreError(json);
 };
 
-const streamId = (s) => (typeof s === 'string' ? s : s?.endpointId ?? '');
+// Strings for the core: embind refuses anything else (a BindingError, not our error).
+const streamId = (s) => String(typeof s === 'string' ? s : s?.endpointId ?? '');
+// connect()'s timeout: a positive number of ms up to 10 min, else the default (an int for the core).
+const timeoutMs = (ms) => (ms > 0 && ms <= 600000 ? Math.round(ms) : 15000);
 
 export class SwitchboardRtc {
   constructor(level) {
@@ -113,7 +116,7 @@ export class SwitchboardRtc {
   async connect(authParams, options = {}) {
     const token = authParams?.deviceToken;
     if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
-    const websocketUrl = options.websocketUrl || defaultWebsocketUrl();
+    const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
     // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed.
@@ -146,7 +149,7 @@ export class SwitchboardRtc {
     // ICE restart policy (web/README.md "Failures"); the core bounds both numbers.
     const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
     const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
-    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), options.timeoutMs || 15000,
+    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
       maxIceRestarts, iceRestartDelayMs)
       .catch(rethrow);
   }
@@ -155,8 +158,8 @@ export class SwitchboardRtc {
     const sdk = this._connected('publish');
     const prefs = codecPreferences ? JSON.stringify(codecPreferences) : '';
     const stream = await (globalThis.MediaStream && input instanceof MediaStream
-      ? sdk.publishStream(input, alias || '', prefs)
-      : sdk.publishMedia(JSON.stringify(input || { audio: true, video: true }), alias || '', prefs)).catch(rethrow);
+      ? sdk.publishStream(input, alias ? String(alias) : '', prefs)
+      : sdk.publishMedia(JSON.stringify(input || { audio: true, video: true }), alias ? String(alias) : '', prefs)).catch(rethrow);
     if (audioLevelChangeHandler) this._meters.set(stream.endpointId, watchAudioLevel(stream.mediaStream, audioLevelChangeHandler));
     return stream;
   }
@@ -188,7 +191,7 @@ export class SwitchboardRtc {
   /** Stats of the "publish" or "subscribe" connection, as an array of RTCStats dictionaries. */
   async getStats(which = 'publish') {
     const sdk = this._connected('getStats');
-    return JSON.parse(await sdk.getStats(which).catch(rethrow));
+    return JSON.parse(await sdk.getStats(String(which)).catch(rethrow));
   }
 
   async getMediaDevices(filter) {

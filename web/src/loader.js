@@ -23,15 +23,27 @@ function instantiate(url) {
             return WebAssembly.instantiateStreaming(response.clone(), imports).catch(() =>
               response.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports)));
           })
-          .then((result) => done(result.instance, result.module), reject);
+          .then((result) => done(result.instance, result.module))
+          .catch(reject); // done() throws too, e.g. for a cached .wasm of another version
         return {};
       },
     }).then(resolve, reject);
   });
 }
 
+function failed(url, error) {
+  return new BandwidthRtcError(`Cannot load the SDK core from ${url}: ${error?.message ?? error}`, 'wasm_load_failed');
+}
+
 export function loadCore(wasmUrl) {
-  const url = String(wasmUrl || new URL('switchboard.wasm', import.meta.url));
+  let url;
+  try {
+    // Throws for a module URL nothing resolves against (blob:, data:, about:srcdoc): a rejection,
+    // never an exception at import.
+    url = String(wasmUrl || new URL('switchboard.wasm', import.meta.url));
+  } catch (error) {
+    return Promise.reject(failed('switchboard.wasm', error));
+  }
   if (loading?.url === url) return loading.promise;
   // A load from another URL (the import-time one) is under way or done: its core serves if it
   // loads, being the same code; if it fails, this URL is tried.
@@ -41,7 +53,7 @@ export function loadCore(wasmUrl) {
     promise: promise.catch((error) => {
       if (loading === current) loading = undefined; // let a later connect() try again
       if (error instanceof BandwidthRtcError) throw error; // the previous URL's, then this one's
-      throw new BandwidthRtcError(`Cannot load the SDK core from ${url}: ${error?.message ?? error}`, 'wasm_load_failed');
+      throw failed(url, error);
     }),
   };
   loading = current;

@@ -40,7 +40,7 @@ export interface RtcOptions {
   websocketUrl?: string;
   iceServers?: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
-  /** Switchboard: how long connect() waits for the server before rejecting with "connect_timeout" (ms, default 15000). */
+  /** Switchboard: how long connect() waits for the server before rejecting with "connect_timeout" (ms, default 15000; at most 600000, other values mean the default). */
   timeoutMs?: number;
   /**
    * Switchboard: where switchboard.wasm is fetched from, when not next to the SDK's script

@@ -137,6 +137,14 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.answerOffer();
         h.answerOffer();
         CHECK(result->streamId == "gum-1");
+        SECTION("and a captured stream the server refuses is stopped (the app never got it)") {
+            h.client.publishMedia(R"({"audio":true})", "", "", capture);
+            h.loop.run();
+            h.socket.replyError(h.socket.lastRequest("offerSdp"), -32001, "Not permitted");
+            h.loop.run();
+            CHECK(error->code == "rpc_error");
+            CHECK(h.media.stopped == std::set<std::string>{"gum-2"});
+        }
         SECTION("and a refused permission rejects with permission_denied, the name kept") {
             h.media.rejectWith = "NotAllowedError";
             h.client.publishMedia(R"({"video":true})", "", "", capture);
