@@ -10,13 +10,13 @@ import { call } from '../support/server.mjs';
 let stack;
 before(async () => {
   stack = await startMediaStack({
-    config: { tokenLifetimeSeconds: 2, webRoot: path.join(root, 'web'), demoAccountId: '9900000' },
+    config: { tokenLifetimeSeconds: 6, webRoot: path.join(root, 'web'), demoAccountId: '9900000' },
   });
 });
 after(async () => { await stack?.stop(); });
 
-// `token`: the token, or a function that makes it once the page is ready (tokens live 2 s here, and
-// a new page can take that long to load on a busy machine).
+// `token`: the token, or a function that makes it once the page is ready (tokens live 6 s here: a
+// new page can take 2 s to load on a busy machine, and connect() as long again).
 async function connectError(token, url = stack.wsUrl) {
   const page = await newPage(stack.browser);
   await page.goto(`${stack.web.url}/sdk.html?sdk=switchboard`);
@@ -35,7 +35,7 @@ test('connect() rejects with the reason: malformed, expired, deleted participant
 
   const s = await stack.session();
   const p = await stack.participant(s);
-  await new Promise((r) => setTimeout(r, 2500));  // tokenLifetimeSeconds: 2
+  await new Promise((r) => setTimeout(r, 6500));  // tokenLifetimeSeconds: 6
   const expired = await connectError(p.token);
   assert.equal(expired.code, 'token_expired');
   assert.match(expired.message, /expired/i);
