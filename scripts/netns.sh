@@ -18,8 +18,24 @@
 #   SBNET_DEFAULT_ROUTE=1  also add a default route inside, via an address nobody answers ARP for
 #                          (10.203.0.254): some browsers (Firefox) gather no ICE candidates without a
 #                          default route; packets sent along it are never delivered anywhere.
+#   A namespace beside the default one sets all five of SBNET_NAME, SBNET_HOST_IF, SBNET_NS_IF,
+#   SBNET_HOST_ADDR and SBNET_NS_ADDR (plus SBNET_DEAD_GW with a default route), or the script refuses.
 # Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN).
 set -euo pipefail
+
+die() { echo "netns.sh: $*" >&2; exit 1; }
+
+# A second namespace beside the default one (a parallel run) needs every name and address of its
+# own: a partial set would share the default's interface names or subnet and break both runs.
+sbnet_vars=(SBNET_NAME SBNET_HOST_IF SBNET_NS_IF SBNET_HOST_ADDR SBNET_NS_ADDR)
+sbnet_set=()
+for v in "${sbnet_vars[@]}"; do [ -n "${!v:-}" ] && sbnet_set+=("$v"); done
+if [ ${#sbnet_set[@]} -gt 0 ] && [ ${#sbnet_set[@]} -lt ${#sbnet_vars[@]} ]; then
+  die "set all of ${sbnet_vars[*]} or none (set: ${sbnet_set[*]})"
+fi
+if [ ${#sbnet_set[@]} -gt 0 ] && [ "${SBNET_DEFAULT_ROUTE:-0}" = 1 ] && [ -z "${SBNET_DEAD_GW:-}" ]; then
+  die "SBNET_DEFAULT_ROUTE=1 with your own addresses needs SBNET_DEAD_GW too (an unused address of SBNET_NS_ADDR's subnet)"
+fi
 
 NAME=${SBNET_NAME:-sbnet}
 HOST_IF=${SBNET_HOST_IF:-sbveth0}
@@ -28,7 +44,6 @@ HOST_ADDR=${SBNET_HOST_ADDR:-10.203.0.1/24}
 NS_ADDR=${SBNET_NS_ADDR:-10.203.0.2/24}
 DEAD_GW=${SBNET_DEAD_GW:-10.203.0.254}
 
-die() { echo "netns.sh: $*" >&2; exit 1; }
 in_ns() { ip netns exec "$NAME" "$@"; }
 # /proc/sys/net shows the namespace of the reading process (no dependency on procps' sysctl).
 ns_sysctl() { in_ns sh -c "echo $2 > /proc/sys/$1"; }
