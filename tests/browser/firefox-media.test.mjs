@@ -29,16 +29,10 @@ const HEARD = { minEnergy: 0.002 };
 for (const sdk of SDKS) {
   describe(`Firefox with the ${sdk} SDK`, () => {
     test('publishes its microphone: the other participant hears it, and it hears back', async () => {
-      const s = await stack.session();
-      const a = await stack.participant(s);
-      const b = await stack.participant(s);
-      const pa = await stack.device(a.token, { sdk, browser: 'firefox' });
-      const pb = await stack.device(b.token, { sdk, browser: 'firefox' });
-      const pubA = await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic-a'));
+      const { a, pa, pb, pubA, atB } = await stack.twoDevicesHear({
+        a: { sdk, browser: 'firefox', alias: 'mic-a' }, b: { sdk, browser: 'firefox', alias: 'mic-b' }, heard: HEARD,
+      });
       assert.deepEqual(pubA.mediaTypes, ['AUDIO'], 'the bundle-only audio section is a published track');
-      await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic-b'));
-      const atB = await stack.hears(pb, a.id, HEARD);
-      await stack.hears(pa, b.id, HEARD);
       assert.deepEqual(atB.mediaTypes, ['AUDIO']);
       assert.equal(atB.alias, 'mic-a');
       assert.equal(atB.endpointId, pubA.endpointId, 'the stream keeps its publisher msid');
@@ -50,15 +44,9 @@ for (const sdk of SDKS) {
     });
 
     test('a Firefox page and a Chromium page in one session hear each other', async () => {
-      const s = await stack.session();
-      const f = await stack.participant(s);
-      const c = await stack.participant(s);
-      const pf = await stack.device(f.token, { sdk, browser: 'firefox' });
-      const pc = await stack.device(c.token, { sdk, browser: 'chromium' });
-      await pf.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'firefox'));
-      await pc.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'chromium'));
-      const atChromium = await stack.hears(pc, f.id, HEARD);
-      const atFirefox = await stack.hears(pf, c.id, HEARD);
+      const { pa: pf, pb: pc, atA: atFirefox, atB: atChromium } = await stack.twoDevicesHear({
+        a: { sdk, browser: 'firefox', alias: 'firefox' }, b: { sdk, browser: 'chromium', alias: 'chromium' }, heard: HEARD,
+      });
       assert.equal(atChromium.alias, 'firefox');
       assert.equal(atFirefox.alias, 'chromium');
       await pf.close();

@@ -91,6 +91,25 @@ export async function startMediaStack({ config = {}, firefox = false } = {}) {
       }, { timeout, what: `audio from ${participantId}` });
       return found;
     },
+    // Two participants of a new session, each on its own page and publishing its microphone, until
+    // each hears the other. `a`, `b`: device() options plus the stream's `alias`; `heard`: hears()
+    // options. Resolves to {a, b, pa, pb, pubA, pubB, atA, atB}: the participants, their pages,
+    // what each publish() resolved to, and the stream each page hears from the other.
+    async twoDevicesHear({ a: optionsA = {}, b: optionsB = {}, heard } = {}) {
+      const s = await stack.session();
+      const a = await stack.participant(s);
+      const b = await stack.participant(s);
+      const { alias: aliasA, ...deviceA } = optionsA;
+      const { alias: aliasB, ...deviceB } = optionsB;
+      const pa = await stack.device(a.token, deviceA);
+      const pb = await stack.device(b.token, deviceB);
+      const publishMic = (page, alias) => page.evaluate((al) => window.rtcPublish({ audio: true, video: false }, al), alias);
+      const pubA = await publishMic(pa, aliasA);
+      const pubB = await publishMic(pb, aliasB);
+      const atB = await stack.hears(pb, a.id, heard);
+      const atA = await stack.hears(pa, b.id, heard);
+      return { a, b, pa, pb, pubA, pubB, atA, atB };
+    },
     // True if `page` currently has a live stream of `participantId`.
     async receives(page, participantId) {
       return (await stack.liveStreams(page)).some((e) => e.participantId === participantId);

@@ -14,16 +14,8 @@ const SDKS = (process.env.SB_SDKS || 'switchboard,stock').split(',');
 for (const sdk of SDKS) {
   describe(`with the ${sdk} SDK`, () => {
     test('two participants hear each other; stream events carry participantId, mediaTypes and alias', async () => {
-      const s = await stack.session();
-      const a = await stack.participant(s);
-      const b = await stack.participant(s);
-      const pa = await stack.device(a.token, { sdk });
-      const pb = await stack.device(b.token, { sdk });
-      const pubA = await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic-a'));
+      const { a, b, pa, pb, pubA, atA, atB } = await stack.twoDevicesHear({ a: { sdk, alias: 'mic-a' }, b: { sdk, alias: 'mic-b' } });
       assert.deepEqual(pubA.mediaTypes, ['AUDIO']);
-      await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'mic-b'));
-      const atB = await stack.hears(pb, a.id);
-      const atA = await stack.hears(pa, b.id);
       assert.deepEqual(atB.mediaTypes, ['AUDIO']);
       assert.equal(atB.alias, 'mic-a');
       assert.equal(atB.endpointId, pubA.endpointId, 'the stream keeps its publisher msid');
@@ -110,15 +102,7 @@ for (const sdk of SDKS) {
 }
 
 test('the stock SDK and our SDK exchange audio', { skip: !SDKS.includes('switchboard') }, async () => {
-  const s = await stack.session();
-  const a = await stack.participant(s);
-  const b = await stack.participant(s);
-  const pa = await stack.device(a.token, { sdk: 'stock' });
-  const pb = await stack.device(b.token, { sdk: 'switchboard' });
-  await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }));
-  await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }));
-  await stack.hears(pa, b.id);
-  await stack.hears(pb, a.id);
+  const { pa, pb } = await stack.twoDevicesHear({ a: { sdk: 'stock' }, b: { sdk: 'switchboard' } });
   await pa.close();
   await pb.close();
 });

@@ -47,15 +47,11 @@ function warningsOf(page) {
 }
 
 test('with iceTransportPolicy "relay" and no iceServers, media flows through coturn both ways', async () => {
-  const s = await stack.session();
-  const a = await stack.participant(s);
-  const b = await stack.participant(s);
-  const pa = await stack.device(a.token, { sdk: 'switchboard', options: { iceTransportPolicy: 'relay' } });
-  const pb = await stack.device(b.token, { sdk: 'switchboard' });
-  await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'relayed'));
-  await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'direct'));
-  await stack.hears(pb, a.id);  // A's publishing connection: relayed
-  await stack.hears(pa, b.id);  // A's subscribing connection: relayed
+  // A's publishing and subscribing connections are both relayed.
+  const { pa, pb } = await stack.twoDevicesHear({
+    a: { sdk: 'switchboard', options: { iceTransportPolicy: 'relay' }, alias: 'relayed' },
+    b: { sdk: 'switchboard', alias: 'direct' },
+  });
   const [first, last] = turn.relayPorts.split('-').map(Number);
   for (const which of ['publish', 'subscribe']) {
     let pair;
@@ -70,15 +66,10 @@ test('with iceTransportPolicy "relay" and no iceServers, media flows through cot
 });
 
 test('the stock SDK ignores the added iceServers and still hears and is heard', async () => {
-  const s = await stack.session();
-  const a = await stack.participant(s);
-  const b = await stack.participant(s);
-  const pa = await stack.device(a.token, { sdk: 'stock' });
-  const pb = await stack.device(b.token, { sdk: 'switchboard', options: { iceTransportPolicy: 'relay' } });
-  await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'stock'));
-  await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }, 'relayed'));
-  await stack.hears(pb, a.id);
-  await stack.hears(pa, b.id);
+  const { pa, pb } = await stack.twoDevicesHear({
+    a: { sdk: 'stock', alias: 'stock' },
+    b: { sdk: 'switchboard', options: { iceTransportPolicy: 'relay' }, alias: 'relayed' },
+  });
   await pa.close();
   await pb.close();
 });
