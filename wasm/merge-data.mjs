@@ -4,6 +4,8 @@
 // more than a segment header: here the 8 zero bytes that start every vtable (offset-to-top and the
 // absent RTTI pointer), about 130 segments. Fewer raw bytes, but gzip packs the zeros better than
 // the headers: one segment is about 330 bytes smaller once compressed. The memory image is the same.
+// Why a script: Debian's Binaryen (version 108) has no option to leave memory-packing out of -Oz
+// (no --skip-pass, no flag of the pass), and em++ runs -Oz itself before this step.
 //
 // Usage: node wasm/merge-data.mjs <file.wasm>   (in place; a module with passive segments or a
 // segment whose offset is not a constant is left alone, with a message)
