@@ -117,12 +117,22 @@ std::uint64_t SipBridgeMedia::startRecording(const voice::RecordingSpec& spec,
     return id;
 }
 
+// Through the call's strand, after the startRecording queued there: a <PauseRecording> or
+// <StopRecording> right after <StartRecording> used to find no recording yet and was lost.
 void SipBridgeMedia::setRecordingPaused(std::uint64_t id, bool paused) {
-    if (auto b = bridge_.lock(); b && b->recorder_) b->recorder_->setPaused(id, paused);
+    run(
+        [id, paused](SipBridge& b, BridgeCall&) {
+            if (b.recorder_) b.recorder_->setPaused(id, paused);
+        },
+        nullptr);
 }
 
 void SipBridgeMedia::stopRecording(std::uint64_t id) {
-    if (auto b = bridge_.lock(); b && b->recorder_) b->recorder_->stop(id);
+    run(
+        [id](SipBridge& b, BridgeCall&) {
+            if (b.recorder_) b.recorder_->stop(id);
+        },
+        nullptr);
 }
 
 void SipBridgeMedia::hangup() {

@@ -98,8 +98,14 @@ void RecordingStore::persist(const RecordingMeta& m) const {
     {
         std::ofstream out(tmp, std::ios::trunc);
         out << toJson(m).dump();
+        // Checked after the close: the text sits in the stream's buffer until then, and on a full
+        // disk only the close fails. An unchecked failure renamed an empty sidecar over the good
+        // one.
+        out.close();
         if (!out) {
-            base::log(base::LogLevel::Warn, "recordings: cannot write " + tmp.string());
+            base::log(base::LogLevel::Warn, "recordings: cannot write " + tmp.string() +
+                                                " (disk full?): the previous metadata stays");
+            fs::remove(tmp, ec);
             return;
         }
     }

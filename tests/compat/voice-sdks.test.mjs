@@ -2,7 +2,8 @@
 // credentials changed (issue 9): `@bandwidth/voice` 5 (APIMatic, ApiController) and
 // `bandwidth-sdk` 8 (OpenAPI generator, CallsApi) create, read, redirect, replace the BXML of and
 // hang up calls to a sipp phone behind the trunk; their errors carry Bandwidth's fields; and each
-// SDK's BXML builders produce documents that switchboard runs through a real call.
+// SDK's BXML builders produce documents that switchboard runs through a real call (the call-control
+// verbs here; the others in voice-sdk-verbs.test.mjs).
 //
 // Base URLs: @bandwidth/voice appends /api/v2/accounts/… to `baseUrl` (Environment.Custom);
 // bandwidth-sdk appends /accounts/… to `basePath`, which must end in /api/v2.
@@ -68,7 +69,8 @@ const SDKS = {
   },
 };
 
-// The verbs switchboard runs today, as each SDK builds them: [name, @bandwidth/voice 5, bandwidth-sdk 8].
+// The call-control verbs, as each SDK builds them: [name, @bandwidth/voice 5, bandwidth-sdk 8]. The
+// IVR, recording, Bridge and Forward verbs are built with both SDKs in voice-sdk-verbs.test.mjs.
 // `ctx`: { app, token }. The first document ends with a <Redirect> to /after, which returns the second.
 const FIRST = [
   ['Tag', () => new v5.Tag({ value: 'compat' }), () => new v8.Bxml.Tag('compat')],

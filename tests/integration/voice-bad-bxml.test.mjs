@@ -1,7 +1,7 @@
 // Bad BXML ends the call and says why (issue 9, "How it is tested"): an unknown verb, bad attribute
 // values, deep nesting and an oversized document each end the call with a disconnect callback whose
 // cause and errorMessage name the problem (GET of the call says it too, without quoting the document); the
-// server stays up.
+// server stays up. A <Redirect> loop is cut after callbackMaxRedirects hops, saying why.
 // A sipp UAS behind the trunk answers each call.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ let trunkPort;
 let rtp;
 const events = [];
 let answer = '<Response><Hangup/></Response>';
+let routes = {};  // path → BXML for the callbacks after the answer
 
 before(async () => {
   app = http.createServer((req, res) => {
@@ -32,7 +33,7 @@ before(async () => {
     req.on('end', () => {
       events.push({ path: req.url, ...(body ? JSON.parse(body) : {}) });
       res.setHeader('content-type', 'application/xml');
-      res.end(req.url === '/answer' ? answer : '');
+      res.end(req.url === '/answer' ? answer : (routes[req.url] ?? ''));
     });
   });
   await new Promise((r) => app.listen(0, '127.0.0.1', r));
@@ -92,4 +93,33 @@ test('each kind of bad BXML ends the call with a disconnect callback saying why'
   }
   await uas;
   assert.equal((await fetch(`${sb.base}/healthz`)).status, 200);
+});
+
+test('a <Redirect> loop ends after callbackMaxRedirects (default 10) hops with a disconnect callback saying why', async () => {
+  const uas = trunkPhone(1);
+  await new Promise((r) => setTimeout(r, 300));
+  answer = '<Response><Redirect redirectUrl="/loop"/></Response>';
+  routes = { '/loop': '<Response><Tag>looping</Tag><Redirect redirectUrl="/loop"/></Response>' };
+  const before = events.length;
+  const created = await call(`${sb.base}/v1/accounts/${ACCOUNT.id}/calls`, {
+    method: 'POST', account: ACCOUNT,
+    body: { from: '+15550001111', to: '+15551234567', answerUrl: `${appUrl()}/answer`, disconnectUrl: `${appUrl()}/disconnect` },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const disconnect = await until(async () => events.slice(before).find((e) => e.path === '/disconnect'),
+    { timeout: 15000, what: 'disconnect callback of the looping call' });
+  const mine = events.slice(before).filter((e) => e.callId === created.body.callId);
+  // The answer callback and 10 redirects to /loop: the 11th <Redirect> in a row is not followed.
+  assert.deepEqual(mine.map((e) => e.path), ['/answer', ...Array(10).fill('/loop'), '/disconnect']);
+  assert.ok(mine.filter((e) => e.path === '/loop').every((e) => e.eventType === 'redirect'));
+  assert.equal(disconnect.eventType, 'disconnect');
+  assert.equal(disconnect.cause, 'application-error', JSON.stringify(disconnect));
+  assert.equal(disconnect.errorMessage, 'more than 10 <Redirect>s in a row without anything played or waited for (redirect loop?)');
+  assert.equal(disconnect.tag, 'looping');
+  const state = await call(`${sb.base}/v1/accounts/${ACCOUNT.id}/calls/${created.body.callId}`, { account: ACCOUNT });
+  assert.equal(state.body.disconnectCause, 'application-error');
+  assert.match(state.body.errorMessage, /redirect loop/);
+  const done = await uas;
+  assert.equal(done.code, 0, done.stderr || done.stdout);
+  routes = {};
 });

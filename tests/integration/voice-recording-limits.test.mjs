@@ -2,15 +2,18 @@
 // 3-hour <StartRecording>s run at once on one account under the 1 GiB default (each used to
 // reserve its longest size, 173 MB); a budget spent mid-recording ends that recording with the
 // callbacks saying why while the call goes on; blocks the disk writer drops are in /metrics and
-// the recording's metadata; a phone that goes silent ends <Record silenceTimeout>.
+// the recording's metadata; a phone that goes silent ends <Record silenceTimeout>; a full disk (a
+// small tmpfs over the recordings folder, in a mount namespace of the server's own) fails the
+// recording with callbacks saying why, and the call goes on.
 // One sipp UAS behind the trunk answers every call; the test's RTP sockets are the phones.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
-import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
+import { mkdtempSync, writeFileSync, statSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { startSwitchboard, call, binary, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
@@ -47,10 +50,11 @@ after(() => {
 
 const appUrl = () => `http://127.0.0.1:${app.address().port}`;
 
-function start(extra = {}) {
+function start(extra = {}, options = {}) {
   return startSwitchboard({
     config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45400, rtpPortMax: 45599,
       accounts: [A], ...extra },
+    ...options,
   });
 }
 
@@ -254,6 +258,69 @@ test('<Record silenceTimeout="2">: the phone talks, goes silent, and 2 s later t
     t.diagnostic(`RMS: tone ${head.toFixed(0)}, last 1.5 s ${tail.toFixed(0)}`);
     assert.ok(head > 3000, 'the tone is in the file');
     assert.ok(tail < 100, 'the silence that ended it is at the end');
+  } finally {
+    await stopClean(sb);
+  }
+});
+
+// switchboard in a mount namespace of its own (unshare -m; needs root) with a tmpfs of `size`
+// over <data dir>/recordings: its disk fills up while the rest of the machine's does not.
+// unshare and sh exec, so the test's signals reach switchboard itself.
+function smallDiskServer(size) {
+  const script = path.join(tempDir('sb-fulldisk-'), 'switchboard-small-disk.sh');
+  writeFileSync(script, `#!/bin/sh
+for a; do [ "$prev" = --data-dir ] && dir=$a; prev=$a; done
+mkdir -p "$dir/recordings"
+exec unshare -m --propagation private sh -c 'mount -t tmpfs -o size=${size} tmpfs "$1/recordings" && shift && exec "$@"' sh "$dir" '${binary}' "$@"
+`);
+  chmodSync(script, 0o755);
+  return script;
+}
+const canUnshare = spawnSync('unshare', ['-m', 'true']).status === 0;
+
+test('a full disk fails the recording with callbacks saying why; the call goes on, the file is a valid WAV of what fit', {
+  skip: canUnshare ? false : 'needs root for unshare -m (a mount namespace with a small tmpfs)',
+}, async (t) => {
+  // 48 KiB: the metadata file's page, then about 2.5 s of mono audio.
+  const sb = await start({}, { bin: smallDiskServer('48k') });
+  try {
+    reply = (p) => {
+      if (p === '/answer') return '<Response><Record maxDuration="20" recordCompleteUrl="/complete" recordingAvailableUrl="/available"/><Hangup/></Response>';
+      if (p === '/complete') return '<Response><Redirect redirectUrl="/next"/></Response>';
+      if (p === '/next') return '<Response><Pause duration="1"/><Hangup/></Response>';
+      return '';
+    };
+    const calls = await placeCalls(sb, 1);
+    const [callId] = calls.callIds;
+    const t0 = Date.now();
+    const complete = await eventFor(callId, 'recordComplete');
+    const waited = (Date.now() - t0) / 1000;
+    const available = await eventFor(callId, 'recordingAvailable');
+    const c = await ended(sb, callId);
+    await finishCalls(sb, calls);
+    t.diagnostic(`recordComplete after ${waited.toFixed(2)} s: ${complete.duration}, ${complete.errorMessage}`);
+    assert.ok(waited < 8, `the recording ended when the disk was full (${waited} s), not at maxDuration (20 s)`);
+    for (const e of [complete, available]) {
+      assert.equal(e.status, 'error', JSON.stringify(e));
+      assert.match(e.errorMessage, /^write failed \(disk full\?\): .*No space left on device/);
+      const seconds = isoSeconds(e.duration);
+      assert.ok(seconds > 1.5 && seconds < 3, `about 2.5 s fit in 48 KiB: ${e.duration}`);
+    }
+    assert.ok(events.some((e) => e.callId === callId && e.path === '/next'), 'the recordComplete reply ran');
+    assert.equal(c.disconnectCause, 'hangup', 'the call went on and ended with its BXML');
+    // Listed as failed; its media is a valid WAV of what fit: the header's sizes match the file,
+    // the samples are the phone's tone.
+    const meta = await call(`${sb.base}/api/v2/accounts/${A.id}/calls/${callId}/recordings/${complete.recordingId}`, { account: A });
+    assert.equal(meta.body.status, 'error');
+    assert.equal(meta.body.errorMessage, complete.errorMessage);
+    const wav = Buffer.from(await (await fetch(complete.mediaUrl, { headers: { authorization: AUTH } })).arrayBuffer());
+    assert.equal(wav.toString('ascii', 0, 4), 'RIFF');
+    assert.equal(wav.readUInt32LE(4), wav.length - 8, 'RIFF size');
+    assert.equal(wav.toString('ascii', 36, 40), 'data');
+    assert.equal(wav.readUInt32LE(40), wav.length - 44, 'data size');
+    const level = rms(samplesOf(wav).subarray(1600));
+    t.diagnostic(`${wav.length} bytes, RMS ${level.toFixed(0)}`);
+    assert.ok(level > 3000, `the phone's tone (RMS ${level})`);
   } finally {
     await stopClean(sb);
   }

@@ -392,3 +392,31 @@ test('a server stopped mid-recording exits cleanly; after a restart the recordin
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('<StopRecording> or <PauseRecording> right after <StartRecording> takes effect at once', async (t) => {
+  const sb = await start();
+  try {
+    // Both used to be lost: they reached the recorder before the start queued on the call's strand.
+    reply = (p) => (p === '/answer'
+      ? `<Response><StartRecording recordingAvailableUrl="/available" tag="stopped"/><StopRecording/><Pause duration="2"/>
+         <StartRecording recordingAvailableUrl="/available" tag="paused"/><PauseRecording/><Pause duration="2"/><Hangup/></Response>`
+      : '');
+    const { callId, phone, uas } = await phoneCall(sb, A);
+    const c = await ended(sb, A, callId);
+    const available = await until(() => {
+      const got = events.filter((e) => e.callId === callId && e.path === '/available');
+      return got.length === 2 ? got : null;
+    }, { timeout: 10000, what: 'both recordingAvailable events' });
+    phone.close();
+    await uas;
+    assert.equal(c.disconnectCause, 'hangup');
+    const byTag = Object.fromEntries(available.map((e) => [e.tag, e]));
+    t.diagnostic(`stopped: ${byTag.stopped.duration}, paused: ${byTag.paused.duration}`);
+    assert.equal(byTag.stopped.status, 'complete');
+    assert.ok(isoSeconds(byTag.stopped.duration) < 0.3, `stopped at once, not at hangup 4 s later: ${byTag.stopped.duration}`);
+    assert.ok(Date.parse(byTag.stopped.endTime) < Date.parse(byTag.paused.startTime), 'the first ended before the second began');
+    assert.ok(isoSeconds(byTag.paused.duration) < 0.3, `paused at once, not 2 s later at hangup: ${byTag.paused.duration}`);
+  } finally {
+    await stopClean(sb);
+  }
+});

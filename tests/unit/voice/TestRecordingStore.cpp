@@ -79,6 +79,39 @@ TEST_CASE("recordings persist as sidecars and survive a reload", "[voice][Record
     fs::remove_all(dir);
 }
 
+TEST_CASE("a sidecar that cannot be written (disk full) leaves the previous one intact",
+          "[voice][RecordingStore]") {
+    auto dir = tempDir();
+    std::string callId = newCallId();
+    auto m = meta("acc1", callId, "2026-01-01T10:00:00.000Z");
+    {
+        RecordingStore s(dir.string(), {});
+        s.begin(m);  // the sidecar says "processing"
+        std::ofstream(s.mediaPath(m)) << std::string(500, 'z');
+        // The next write of the sidecar goes to /dev/full: every write to it fails with ENOSPC,
+        // but only when the stream flushes (at its close).
+        auto tmp = fs::path(s.mediaPath(m)).replace_extension(".json.tmp");
+        fs::create_symlink("/dev/full", tmp);
+        m.status = "error";
+        m.errorMessage = "write failed (disk full?)";
+        m.bytes = 500;
+        s.finish(m, 0);
+        CHECK(s.get("acc1", callId, m.recordingId)->status == "error");  // in memory: the outcome
+        CHECK_FALSE(fs::exists(fs::symlink_status(tmp)));  // the failed temp file is gone
+    }
+    auto sidecar = fs::path(dir) / "acc1" / callId / (m.recordingId + ".json");
+    CHECK_FALSE(fs::is_symlink(sidecar));
+    // A restart finds the recording from its previous sidecar: the one it stopped in the middle of.
+    RecordingStore s(dir.string(), {});
+    CHECK(s.load() == 1);
+    auto r = s.get("acc1", callId, m.recordingId);
+    REQUIRE(r);
+    CHECK(r->status == "partial");
+    CHECK(r->bytes == 500);
+    CHECK(s.usedBytes("acc1") == 500);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("filters: call, to, from, start times", "[voice][RecordingStore]") {
     auto dir = tempDir();
     RecordingStore s(dir.string(), {});
