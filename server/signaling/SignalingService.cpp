@@ -15,8 +15,9 @@ bool isDevicePath(const std::string& path) {
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                                        const std::shared_ptr<media::MediaOrchestrator>& media,
                                        SessionLimits limits,
-                                       const std::shared_ptr<const auth::TurnCredentials>& turn) {
-    return [&gate, media, limits, turn](const net::HttpRequest& request) {
+                                       const std::shared_ptr<const auth::TurnCredentials>& turn,
+                                       const std::shared_ptr<session::DeviceEventSink>& events) {
+    return [&gate, media, limits, turn, events](const net::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
             decision.refusal =
@@ -28,9 +29,9 @@ net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
             decision.refusal = std::move(admission.refusal);
             return decision;
         }
-        decision.handler =
-            std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device),
-                                               media, std::move(admission.slot), limits, turn);
+        decision.handler = std::make_shared<SignalingSession>(
+            auth::randomUuid(), std::move(*admission.device), media, std::move(admission.slot),
+            limits, turn, events);
         return decision;
     };
 }

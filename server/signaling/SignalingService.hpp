@@ -15,6 +15,7 @@ namespace sb::signaling {
 
 net::UpgradeHandler makeUpgradeHandler(
     const DeviceGate& gate, const std::shared_ptr<media::MediaOrchestrator>& media,
-    SessionLimits limits = {}, const std::shared_ptr<const auth::TurnCredentials>& turn = {});
+    SessionLimits limits = {}, const std::shared_ptr<const auth::TurnCredentials>& turn = {},
+    const std::shared_ptr<session::DeviceEventSink>& events = {});
 
 }  // namespace sb::signaling

@@ -17,13 +17,15 @@ SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity
                                    std::shared_ptr<media::MediaOrchestrator> media,
                                    std::shared_ptr<net::ConcurrencyLimit::Slot> slot,
                                    SessionLimits limits,
-                                   std::shared_ptr<const auth::TurnCredentials> turn)
+                                   std::shared_ptr<const auth::TurnCredentials> turn,
+                                   std::shared_ptr<session::DeviceEventSink> events)
     : deviceId_(std::move(deviceId)),
       identity_(std::move(identity)),
       media_(std::move(media)),
       diagnostics_(limits.maxDiagnosticsBytes),
       slot_(std::move(slot)),
-      turn_(std::move(turn)) {}
+      turn_(std::move(turn)),
+      events_(std::move(events)) {}
 
 const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
     static const std::unordered_map<std::string, Handler> table{
@@ -49,6 +51,7 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
     if (media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
+    report(session::DeviceEvent::Connect);
 }
 
 void SignalingSession::onMessage(std::string text) {
@@ -87,6 +90,7 @@ void SignalingSession::onClose() {
     }
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
+    report(session::DeviceEvent::Disconnect);
 }
 
 void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
@@ -97,7 +101,9 @@ void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
     send(protocol::rpcNotification(protocol::method::kDtmf, toJson(dtmf)));
 }
 
+// Removed by a server action (participant or session deleted): reference §4.5 onLeave.
 void SignalingSession::closeDevice(media::CloseReason reason) {
+    report(session::DeviceEvent::Leave);
     auto [code, text] = closeOf(reason);
     close(code, text);
 }
@@ -105,6 +111,16 @@ void SignalingSession::closeDevice(media::CloseReason reason) {
 void SignalingSession::close(std::uint16_t code, const std::string& reason) {
     std::lock_guard lock(mutex_);
     if (connection_) connection_->close(code, reason);
+}
+
+void SignalingSession::report(session::DeviceEvent event) {
+    if (!events_) return;
+    if (event == session::DeviceEvent::Leave) {
+        std::lock_guard lock(mutex_);
+        if (leaveReported_) return;
+        leaveReported_ = true;
+    }
+    events_->deviceEvent({identity_.accountId, identity_.participantId, deviceId_}, event);
 }
 
 void SignalingSession::send(std::string text) {
@@ -240,6 +256,7 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
 void SignalingSession::leave(const RpcMessage& m) {
     left_ = true;
     replyResult(m, json::object());
+    report(session::DeviceEvent::Leave);
     if (media_) media_->detachDevice(deviceId_);
     close(1000, "left");
 }

@@ -12,6 +12,7 @@
 #include "server/auth/TurnCredentials.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/net/WebSocket.hpp"
+#include "server/session/DeviceEvents.hpp"
 #include "server/signaling/DeviceGate.hpp"
 #include "server/signaling/DiagnosticsLog.hpp"
 
@@ -29,7 +30,8 @@ class SignalingSession : public net::WsHandler,
                      std::shared_ptr<media::MediaOrchestrator> media,
                      std::shared_ptr<net::ConcurrencyLimit::Slot> slot = {},
                      SessionLimits limits = {},
-                     std::shared_ptr<const auth::TurnCredentials> turn = {});
+                     std::shared_ptr<const auth::TurnCredentials> turn = {},
+                     std::shared_ptr<session::DeviceEventSink> events = {});
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
@@ -59,6 +61,8 @@ class SignalingSession : public net::WsHandler,
     media::MediaReply<T> replyLater(const protocol::RpcMessage& m);
     void send(std::string text);
     void close(std::uint16_t code, const std::string& reason);
+    // To the application (participant webhooks): Leave at most once per connection.
+    void report(session::DeviceEvent event);
 
     std::string deviceId_;
     DeviceIdentity identity_;
@@ -70,6 +74,8 @@ class SignalingSession : public net::WsHandler,
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
+    std::shared_ptr<session::DeviceEventSink> events_;   // null: nobody is told
+    bool leaveReported_ = false;                         // guarded by mutex_
 };
 
 }  // namespace sb::signaling
