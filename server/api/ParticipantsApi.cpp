@@ -35,6 +35,16 @@ void addParticipantRoutes(net::Router& router, RestDeps deps) {
                    return net::HttpResponse::json(200, protocol::dumpJson(state::toJson(p)));
                });
 
+    // Token refresh (an addition to Bandwidth's API, in /openapi.json): a new device token for a
+    // participant whose devices must stay connected past the first token's expiry.
+    router.add("POST", base + "/{participantId}/tokens", "createParticipantToken",
+               [deps](net::RequestContext& ctx) {
+                   const auto& account = authorize(ctx, deps);
+                   auto token = deps.calls.mintToken(account, ctx.param("participantId"));
+                   return net::HttpResponse::json(
+                       200, protocol::dumpJson(nlohmann::json{{"token", token}}));
+               });
+
     router.add("DELETE", base + "/{participantId}", "deleteParticipant",
                [deps](net::RequestContext& ctx) {
                    const auto& account = authorize(ctx, deps);
