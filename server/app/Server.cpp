@@ -113,6 +113,7 @@ struct Server::Parts {
     base::RateLimiter limiter;
     base::Metrics metrics;
     signaling::DeviceGate gate;
+    std::shared_ptr<signaling::ResumableDevices> resumable;  // devices kept for a resume
     net::Router router{api::translateError};       // filled by the constructor, before serving
     net::Router adminRouter{api::translateError};  // adminHttp: /metrics, /healthz
     net::HttpServer http;                          // its io_context runs every part below
@@ -177,12 +178,14 @@ Server::Parts::Parts(const Config& c)
       limiter(c.rateLimitPerSecond, c.rateLimitBurst),
       gate(tokens, wallClock,
            signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}),
+      resumable(std::make_shared<signaling::ResumableDevices>(
+          std::chrono::seconds(c.deviceResumeGraceSeconds))),
       http(serverOptions(c, journaled,
                          // Upgrades arrive once serving, when `media` exists.
                          [this, limits = signaling::SessionLimits{c.maxDiagnosticsBytes},
                           turn = turnCredentials(c)](const net::HttpRequest& request) {
                              return signaling::makeUpgradeHandler(gate, media, limits, turn,
-                                                                  webhooks)(request);
+                                                                  webhooks, resumable)(request);
                          }),
            router, metrics),
       membership(calls),
@@ -208,7 +211,7 @@ Server::Parts::Parts(const Config& c)
 
     api::addRestApi(router, {calls, authenticator, limiter, outboundPolicy(c)});
     ops::addOpsRoutes(router);
-    signaling::addSignalingRoutes(router, gate);
+    signaling::addSignalingRoutes(router, gate, resumable);
     if (demo) demo->addRoutes(router);
     if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
     if (voice) voice::addVoiceRoutes(router, {authenticator, limiter}, voice->service);
@@ -218,6 +221,11 @@ Server::Parts::Parts(const Config& c)
         http.every(std::chrono::seconds(60),
                    [this] { voice->service.purgeEnded(std::chrono::hours(1)); });
     http.every(std::chrono::seconds(c.expirySweepSeconds), [this] { sweepExpired(); });
+    // Kept devices whose grace period is over are released (to the second).
+    http.every(std::chrono::seconds(1), [this] {
+        for (auto& device : resumable->expired(signaling::ResumableDevices::Clock::now()))
+            device->release();
+    });
 }
 
 void Server::Parts::listenMore(const Config& c) {

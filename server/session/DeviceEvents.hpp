@@ -11,7 +11,9 @@ enum class DeviceEvent {
     Connect,     // the signaling connection is established
     Leave,       // it is being removed by the client (`leave`) or the server (participant or
                  // session deleted); a Disconnect follows
-    Disconnect,  // it is gone, for whatever reason
+    Disconnect,  // it is gone, for whatever reason (a resumable device is then kept for its
+                 // grace period: Resume or, once that is over, Leave follows)
+    Resume,      // a kept device reconnected within its grace period and carries on
 };
 
 struct DeviceRef {
@@ -24,6 +26,9 @@ class DeviceEventSink {
   public:
     virtual ~DeviceEventSink() = default;
     virtual void deviceEvent(const DeviceRef& device, DeviceEvent event) = 0;
+    // No more events will come for this device (released: after its last Disconnect, or the Leave
+    // that ends its grace period).
+    virtual void deviceGone(const DeviceRef& device) = 0;
 };
 
 }  // namespace sb::session

@@ -12,6 +12,8 @@ const char* webhookEventName(session::DeviceEvent event) {
             return "onLeave";
         case session::DeviceEvent::Disconnect:
             return "onDisconnect";
+        case session::DeviceEvent::Resume:
+            return "onResume";
     }
     return "onDisconnect";
 }
@@ -47,7 +49,6 @@ void ParticipantWebhooks::deviceEvent(const session::DeviceRef& device,
             auto it = devices_.find(device.deviceId);
             if (it == devices_.end()) return;
             target = it->second;
-            if (event == session::DeviceEvent::Disconnect) devices_.erase(it);
         }
         if (target->tag) body["tag"] = *target->tag;
         auto& queue = queues_[key];
@@ -66,6 +67,11 @@ void ParticipantWebhooks::deviceEvent(const session::DeviceRef& device,
         start = queue.events.size() == 1;
     }
     if (start) sendFront(key);
+}
+
+void ParticipantWebhooks::deviceGone(const session::DeviceRef& device) {
+    std::lock_guard lock(mutex_);
+    devices_.erase(device.deviceId);
 }
 
 void ParticipantWebhooks::sendFront(const std::string& key) {

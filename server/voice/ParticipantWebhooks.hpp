@@ -1,10 +1,11 @@
 #pragma once
 // Participant webhooks (reference §4.5, docs/rest-api.md "Participant webhooks"): what happens to a
 // participant's devices is POSTed to the participant's `callbackUrl` as
-// `{event, timestamp, participantId, deviceId, tag?}`, `event` being onConnect, onLeave or
-// onDisconnect. Delivered through a CallbackClient (its own retries with backoff, its outbound
-// address policy and pending bounds), one request at a time per participant so the application
-// sees them in the order they happened; never blocks the caller (signaling's network threads).
+// `{event, timestamp, participantId, deviceId, tag?}`, `event` being onConnect, onLeave,
+// onDisconnect or onResume. Delivered through a CallbackClient (its own retries with backoff, its
+// outbound address policy and pending bounds), one request at a time per participant so the
+// application sees them in the order they happened; never blocks the caller (signaling's network
+// threads).
 
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +46,7 @@ class ParticipantWebhooks : public session::DeviceEventSink,
                         std::function<std::int64_t()> clockMs, WebhookLimits limits = {});
 
     void deviceEvent(const session::DeviceRef& device, session::DeviceEvent event) override;
+    void deviceGone(const session::DeviceRef& device) override;
 
     // Events dropped so far because a participant's queue was full.
     std::uint64_t dropped() const;

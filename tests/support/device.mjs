@@ -2,16 +2,18 @@
 // need a connected device without a browser or a media server.
 import WebSocket from 'ws';
 
-// The device URL of `token` on switchboard `sb` (startSwitchboard).
-export function deviceUrl(sb, token) {
-  return `ws://127.0.0.1:${sb.port}/v3/?token=${token}&client=test&sdkVersion=1.0&uniqueId=u-1`;
+// The device URL of `token` on switchboard `sb` (startSwitchboard); `query`: more parameters
+// (e.g. {resumeDevice, resumeSecret}).
+export function deviceUrl(sb, token, query = {}) {
+  const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
+  return `ws://127.0.0.1:${sb.port}/v3/?token=${token}&client=test&sdkVersion=1.0&uniqueId=u-1${extra}`;
 }
 
 // Opens a device socket; resolves with a small client: rpc(), raw(), next(), closed, ws. Rejects with
 // {status, body} when the upgrade is refused.
-export function connectDevice(sb, token) {
+export function connectDevice(sb, token, query = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(deviceUrl(sb, token));
+    const ws = new WebSocket(deviceUrl(sb, token, query));
     const inbox = [];
     const waiters = [];
     let nextId = 1;

@@ -95,13 +95,14 @@ TEST_CASE("two devices of one participant share its order", "[voice][webhooks]")
     rig.event("p", "d-1", DeviceEvent::Connect);
     rig.event("p", "d-2", DeviceEvent::Connect);
     rig.event("p", "d-1", DeviceEvent::Disconnect);
+    rig.hooks->deviceGone(DeviceRef{"acc", "p", "d-1"});
     for (int i = 0; i < 3; ++i) rig.answer();
     REQUIRE(rig.client->sent.size() == 3);
     CHECK(rig.client->sent[0].body["deviceId"] == "d-1");
     CHECK(rig.client->sent[1].body["deviceId"] == "d-2");
     CHECK(rig.client->sent[2].body["event"] == "onDisconnect");
     CHECK(rig.client->sent[2].body["deviceId"] == "d-1");
-    // A device that disconnected is forgotten: a late event for it is not sent.
+    // A device that is gone is forgotten: a late event for it is not sent.
     rig.event("p", "d-1", DeviceEvent::Leave);
     CHECK(rig.client->sent.size() == 3);
 }
@@ -117,4 +118,18 @@ TEST_CASE("past the queue bound, new events are dropped and counted, never held"
     for (int i = 0; i < 3; ++i) rig.answer();
     CHECK(rig.events().size() == 3);
     CHECK(rig.client->sent[2].body["deviceId"] == "d-3");
+}
+
+TEST_CASE("a kept device's resume is onResume, and it is remembered until it is gone",
+          "[voice][webhooks]") {
+    Rig rig;
+    rig.event("p", "d-1", DeviceEvent::Connect);
+    rig.event("p", "d-1", DeviceEvent::Disconnect);  // lost, kept for its grace period
+    rig.event("p", "d-1", DeviceEvent::Resume);
+    rig.event("p", "d-1", DeviceEvent::Disconnect);
+    rig.event("p", "d-1", DeviceEvent::Leave);  // the grace period ended
+    rig.hooks->deviceGone(DeviceRef{"acc", "p", "d-1"});
+    for (int i = 0; i < 5; ++i) rig.answer();
+    CHECK(rig.events() == std::vector<std::string>{"onConnect", "onDisconnect", "onResume",
+                                                   "onDisconnect", "onLeave"});
 }
