@@ -17,6 +17,9 @@ inline constexpr const char* kSdpOffer = "sdpOffer";  // server → client notif
 // Extensions (docs/protocol.md), ignored by the stock SDK:
 inline constexpr const char* kSendDtmf = "sendDtmf";  // client → server: DTMF towards phones
 inline constexpr const char* kDtmf = "dtmf";          // server → client: DTMF from a phone
+// server → client, additive (docs/protocol.md "Resuming a device"): the device resumed; its new
+// resume secret.
+inline constexpr const char* kResumed = "resumed";
 }  // namespace method
 
 // JSON-RPC 2.0 §5.1 codes, then ours in the implementation-defined server-error range.

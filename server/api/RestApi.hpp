@@ -9,6 +9,7 @@
 #include "server/net/RequestContext.hpp"
 #include "server/net/Router.hpp"
 #include "server/session/CallControl.hpp"
+#include "server/voice/OutboundPolicy.hpp"
 
 namespace sb::api {
 
@@ -16,6 +17,9 @@ struct RestDeps {
     session::CallControl& calls;
     const auth::AccountAuthenticator& auth;
     base::RateLimiter& limiter;
+    // Which addresses each account's callbacks may reach: a participant's callbackUrl whose host
+    // is an address literal the account may not reach is refused when given. Null: public only.
+    std::shared_ptr<const voice::OutboundPolicy> outbound = {};
 };
 
 constexpr const char* kAccountPrefix = auth::kAccountPrefix;
@@ -26,7 +30,7 @@ const std::string& authorize(net::RequestContext& ctx, const RestDeps& deps);
 void addParticipantRoutes(net::Router& router, RestDeps deps);
 void addSessionRoutes(net::Router& router, RestDeps deps);
 
-inline void addRestApi(net::Router& router, RestDeps deps) {
+inline void addRestApi(net::Router& router, const RestDeps& deps) {
     addParticipantRoutes(router, deps);
     addSessionRoutes(router, deps);
 }

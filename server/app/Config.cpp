@@ -174,6 +174,8 @@ void applyKey(const std::string& k, const json& v, Config& c) {
         c.maxDevicesPerAccount = get<std::size_t>(v, k);
     else if (k == "maxDiagnosticsBytes")
         c.maxDiagnosticsBytes = get<std::size_t>(v, k);
+    else if (k == "deviceResumeGraceSeconds")
+        c.deviceResumeGraceSeconds = get<std::int64_t>(v, k);
     else if (k == "authMaxFailures")
         c.authMaxFailures = get<std::size_t>(v, k);
     else if (k == "authLockoutSeconds")

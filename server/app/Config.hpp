@@ -125,6 +125,9 @@ struct Config {
         4;  // concurrent /v3/ connections per device token's participant
     std::size_t maxDevicesPerAccount = 1000;
     std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;  // deviceDiagnostics kept per device
+    // A resumable device whose WebSocket is lost is kept this long (docs/protocol.md "Resuming a
+    // device"); 0: never kept.
+    std::int64_t deviceResumeGraceSeconds = 30;
     std::size_t authMaxFailures = 10;      // wrong passwords before a lockout; 0 = no throttling
     std::int64_t authLockoutSeconds = 60;  // the failure window and the lockout
     std::size_t authThrottleAddresses = 10000;  // source addresses remembered (LRU)

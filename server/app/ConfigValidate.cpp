@@ -106,6 +106,8 @@ void validateConfig(const Config& c, std::vector<std::string>& problems) {
     if (c.tokenLifetimeSeconds <= 0) bad("tokenLifetimeSeconds", "must be positive");
     if (c.sessionLifetimeSeconds <= 0) bad("sessionLifetimeSeconds", "must be positive");
     if (c.expirySweepSeconds <= 0) bad("expirySweepSeconds", "must be positive");
+    if (c.deviceResumeGraceSeconds < 0 || c.deviceResumeGraceSeconds > 3600)
+        bad("deviceResumeGraceSeconds", "must be between 0 and 3600");
     if (c.maxParticipantsPerSession == 0) bad("maxParticipantsPerSession", "must be positive");
     if (c.maxBodyBytes == 0) bad("maxBodyBytes", "must be positive");
     if (c.tokenSecret && c.tokenSecret->size() < 32)

@@ -22,6 +22,7 @@
 #include "server/state/JournaledSessionStore.hpp"
 #include "server/voice/Conferences.hpp"
 #include "server/voice/HttpCallbackClient.hpp"
+#include "server/voice/ParticipantWebhooks.hpp"
 #include "server/voice/RecordingStore.hpp"
 #include "server/voice/RecordingWriter.hpp"
 #include "server/voice/VoiceApi.hpp"
@@ -112,6 +113,7 @@ struct Server::Parts {
     base::RateLimiter limiter;
     base::Metrics metrics;
     signaling::DeviceGate gate;
+    std::shared_ptr<signaling::ResumableDevices> resumable;  // devices kept for a resume
     net::Router router{api::translateError};       // filled by the constructor, before serving
     net::Router adminRouter{api::translateError};  // adminHttp: /metrics, /healthz
     net::HttpServer http;                          // its io_context runs every part below
@@ -120,7 +122,8 @@ struct Server::Parts {
     CallControlMembership membership;              // what media reads of call control
     std::shared_ptr<media::MediaOrchestrator> media;
     session::CallControl calls;
-    std::unique_ptr<VoiceParts> voice;  // when SIP is configured
+    std::shared_ptr<voice::ParticipantWebhooks> webhooks;  // told by signaling
+    std::unique_ptr<VoiceParts> voice;                     // when SIP is configured
     std::unique_ptr<web::DemoApp> demo;
 };
 
@@ -134,6 +137,29 @@ net::HttpServerOptions serverOptions(const Config& c, state::JournaledSessionSto
         };
     opts.upgrade = std::move(upgrade);
     return opts;
+}
+}  // namespace
+
+namespace {
+// Participant webhooks (reference §4.5) through their own HTTP client, with the accounts' outbound
+// policy and the callback settings the Voice API uses; SIP need not be configured.
+std::shared_ptr<voice::ParticipantWebhooks> participantWebhooks(
+    const Config& c, const boost::asio::any_io_executor& executor, session::CallControl& calls) {
+    auto client = std::make_shared<voice::HttpCallbackClient>(
+        executor, callbackOptions(c, outboundPolicy(c)));
+    auto lookup = [&calls](
+                      const std::string& accountId,
+                      const std::string& participantId) -> std::optional<voice::WebhookTarget> {
+        auto p = calls.findParticipant(accountId, participantId);
+        if (!p || !p->callbackUrl) return std::nullopt;
+        return voice::WebhookTarget{*p->callbackUrl, p->tag};
+    };
+    auto clockMs = [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    };
+    return std::make_shared<voice::ParticipantWebhooks>(std::move(client), lookup, clockMs);
 }
 }  // namespace
 
@@ -152,19 +178,22 @@ Server::Parts::Parts(const Config& c)
       limiter(c.rateLimitPerSecond, c.rateLimitBurst),
       gate(tokens, wallClock,
            signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}),
+      resumable(std::make_shared<signaling::ResumableDevices>(
+          std::chrono::seconds(c.deviceResumeGraceSeconds))),
       http(serverOptions(c, journaled,
                          // Upgrades arrive once serving, when `media` exists.
                          [this, limits = signaling::SessionLimits{c.maxDiagnosticsBytes},
                           turn = turnCredentials(c)](const net::HttpRequest& request) {
-                             return signaling::makeUpgradeHandler(gate, media, limits,
-                                                                  turn)(request);
+                             return signaling::makeUpgradeHandler(gate, media, limits, turn,
+                                                                  webhooks, resumable)(request);
                          }),
            router, metrics),
       membership(calls),
       media(
           std::make_shared<media::MediaOrchestrator>(http.executor(), mediaConfig(c), membership)),
       calls(*store, tokens, callControlLimits(c), wallClock,
-            std::make_shared<MediaCallObserver>(media)) {
+            std::make_shared<MediaCallObserver>(media)),
+      webhooks(participantWebhooks(c, http.executor(), calls)) {
     listenMore(c);
     media->start();
     if (!c.janusUrl)
@@ -180,9 +209,9 @@ Server::Parts::Parts(const Config& c)
             &authenticator, std::move(phones));
     }
 
-    api::addRestApi(router, {calls, authenticator, limiter});
+    api::addRestApi(router, {calls, authenticator, limiter, outboundPolicy(c)});
     ops::addOpsRoutes(router);
-    signaling::addSignalingRoutes(router, gate);
+    signaling::addSignalingRoutes(router, gate, resumable);
     if (demo) demo->addRoutes(router);
     if (c.webRoot) router.setFallback(web::staticFiles(*c.webRoot));
     if (voice) voice::addVoiceRoutes(router, {authenticator, limiter}, voice->service);
@@ -192,6 +221,11 @@ Server::Parts::Parts(const Config& c)
         http.every(std::chrono::seconds(60),
                    [this] { voice->service.purgeEnded(std::chrono::hours(1)); });
     http.every(std::chrono::seconds(c.expirySweepSeconds), [this] { sweepExpired(); });
+    // Kept devices whose grace period is over are released (to the second).
+    http.every(std::chrono::seconds(1), [this] {
+        for (auto& device : resumable->expired(signaling::ResumableDevices::Clock::now()))
+            device->release();
+    });
 }
 
 void Server::Parts::listenMore(const Config& c) {

@@ -91,6 +91,12 @@ std::optional<state::Participant> CallControl::findParticipant(
     return p;
 }
 
+std::string CallControl::mintToken(const std::string& accountId,
+                                   const std::string& participantId) const {
+    participant(accountId, participantId);  // 404 for one that is gone
+    return tokens_.issue(accountId, participantId, clock_());
+}
+
 void CallControl::deleteParticipant(const std::string& accountId,
                                     const std::string& participantId) {
     std::lock_guard lock(writeMutex_);

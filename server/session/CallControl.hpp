@@ -61,6 +61,9 @@ class CallControl {
     std::optional<state::Participant> findParticipant(const std::string& accountId,
                                                       const std::string& participantId) const;
     void deleteParticipant(const std::string& accountId, const std::string& participantId);
+    // A fresh device token for an existing participant (token refresh, an addition to
+    // Bandwidth's API): the same claims, its lifetime counted from now.
+    std::string mintToken(const std::string& accountId, const std::string& participantId) const;
 
     state::Session createSession(const std::string& accountId, const CreateSessionRequest& req);
     state::Session session(const std::string& accountId, const std::string& sessionId) const;

@@ -21,12 +21,18 @@ std::optional<std::string> queryParam(const std::string& query, const std::strin
     return std::nullopt;
 }
 
+net::HttpResponse deviceRefusal(int status, const char* code, const std::string& message,
+                                const std::string& requestId) {
+    nlohmann::json body{{"error", message}, {"code", code}, {"requestId", requestId}};
+    auto refusal = net::HttpResponse::json(status, protocol::dumpJson(body));
+    refusal.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return refusal;
+}
+
 Admission DeviceGate::admit(const net::HttpRequest& request) const {
     Admission out;
     auto refuse = [&](int status, const char* code, const std::string& message) {
-        nlohmann::json body{{"error", message}, {"code", code}, {"requestId", request.requestId}};
-        out.refusal = net::HttpResponse::json(status, protocol::dumpJson(body));
-        out.refusal.headers.emplace_back("Access-Control-Allow-Origin", "*");
+        out.refusal = deviceRefusal(status, code, message, request.requestId);
         return out;
     };
     auto token = queryParam(request.query, "token");

@@ -49,6 +49,11 @@ class DeviceGate {
     std::shared_ptr<net::ConcurrencyLimit> devices_ = std::make_shared<net::ConcurrencyLimit>();
 };
 
+// A refused device: `status` with {error, code, requestId}, readable by pages of any origin (the
+// SDK reads it through GET /v3/ to tell its application why its WebSocket was refused).
+net::HttpResponse deviceRefusal(int status, const char* code, const std::string& message,
+                                const std::string& requestId);
+
 // The value of `name` in a query string, percent-decoded ('+' kept: tokens never contain it).
 std::optional<std::string> queryParam(const std::string& query, const std::string& name);
 

@@ -1,12 +1,23 @@
 #include "server/signaling/SignalingRoutes.hpp"
 #include "server/net/RequestContext.hpp"
+#include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {
 
-void addSignalingRoutes(net::Router& router, const DeviceGate& gate) {
-    router.add("GET", "/v3", "checkDeviceToken", [&gate](net::RequestContext& ctx) {
+void addSignalingRoutes(net::Router& router, const DeviceGate& gate,
+                        const std::shared_ptr<const ResumableDevices>& resumable) {
+    router.add("GET", "/v3", "checkDeviceToken", [&gate, resumable](net::RequestContext& ctx) {
         auto admission = gate.admit(ctx.request());
         if (!admission.device) return admission.refusal;
+        if (auto resume = resumeRequest(ctx.request())) {
+            const DeviceIdentity& who = *admission.device;
+            auto check = resumable ? resumable->check(resume->deviceId,
+                                                      [&](const SignalingSession& s) {
+                                                          return s.mayResume(who, resume->secret);
+                                                      })
+                                   : ResumeCheck::Unknown;
+            if (check != ResumeCheck::Ok) return resumeRefusal(check, ctx.request().requestId);
+        }
         auto r = net::HttpResponse::json(200, R"({"ok":true})");
         r.headers.emplace_back("Access-Control-Allow-Origin", "*");
         return r;

@@ -15,8 +15,10 @@ bool isDevicePath(const std::string& path) {
 net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                                        const std::shared_ptr<media::MediaOrchestrator>& media,
                                        SessionLimits limits,
-                                       const std::shared_ptr<const auth::TurnCredentials>& turn) {
-    return [&gate, media, limits, turn](const net::HttpRequest& request) {
+                                       const std::shared_ptr<const auth::TurnCredentials>& turn,
+                                       const std::shared_ptr<session::DeviceEventSink>& events,
+                                       const std::shared_ptr<ResumableDevices>& resumable) {
+    return [&gate, media, limits, turn, events, resumable](const net::HttpRequest& request) {
         net::UpgradeDecision decision;
         if (!isDevicePath(request.path)) {
             decision.refusal =
@@ -28,9 +30,27 @@ net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
             decision.refusal = std::move(admission.refusal);
             return decision;
         }
-        decision.handler =
-            std::make_shared<SignalingSession>(auth::randomUuid(), std::move(*admission.device),
-                                               media, std::move(admission.slot), limits, turn);
+        // A resume (docs/protocol.md "Resuming a device"): the parked session takes this
+        // connection; the place under the caps just taken is given back (it kept its own).
+        if (auto resume = resumeRequest(request)) {
+            ResumeCheck outcome = ResumeCheck::Unknown;
+            const DeviceIdentity& who = *admission.device;
+            auto parked = resumable ? resumable->claim(
+                                          resume->deviceId,
+                                          [&](const SignalingSession& s) {
+                                              return s.mayResume(who, resume->secret);
+                                          },
+                                          outcome)
+                                    : nullptr;
+            if (!parked)
+                decision.refusal = resumeRefusal(outcome, request.requestId);
+            else
+                decision.handler = std::move(parked);
+            return decision;
+        }
+        decision.handler = std::make_shared<SignalingSession>(
+            auth::randomUuid(), std::move(*admission.device), media, std::move(admission.slot),
+            limits, turn, events, resumable);
         return decision;
     };
 }

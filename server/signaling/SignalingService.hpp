@@ -8,6 +8,7 @@
 #include "server/net/Router.hpp"
 #include "server/net/WebSocket.hpp"
 #include "server/signaling/DeviceGate.hpp"
+#include "server/signaling/ResumableDevices.hpp"
 #include "server/signaling/SignalingRoutes.hpp"
 #include "server/signaling/SignalingSession.hpp"
 
@@ -15,6 +16,8 @@ namespace sb::signaling {
 
 net::UpgradeHandler makeUpgradeHandler(
     const DeviceGate& gate, const std::shared_ptr<media::MediaOrchestrator>& media,
-    SessionLimits limits = {}, const std::shared_ptr<const auth::TurnCredentials>& turn = {});
+    SessionLimits limits = {}, const std::shared_ptr<const auth::TurnCredentials>& turn = {},
+    const std::shared_ptr<session::DeviceEventSink>& events = {},
+    const std::shared_ptr<ResumableDevices>& resumable = {});
 
 }  // namespace sb::signaling

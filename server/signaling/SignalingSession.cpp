@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "server/auth/RandomId.hpp"
 #include "server/base/Log.hpp"
 #include "server/signaling/MediaJson.hpp"
 
@@ -17,13 +18,17 @@ SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity
                                    std::shared_ptr<media::MediaOrchestrator> media,
                                    std::shared_ptr<net::ConcurrencyLimit::Slot> slot,
                                    SessionLimits limits,
-                                   std::shared_ptr<const auth::TurnCredentials> turn)
+                                   std::shared_ptr<const auth::TurnCredentials> turn,
+                                   std::shared_ptr<session::DeviceEventSink> events,
+                                   std::shared_ptr<ResumableDevices> resumable)
     : deviceId_(std::move(deviceId)),
       identity_(std::move(identity)),
       media_(std::move(media)),
       diagnostics_(limits.maxDiagnosticsBytes),
       slot_(std::move(slot)),
-      turn_(std::move(turn)) {}
+      turn_(std::move(turn)),
+      events_(std::move(events)),
+      resumable_(std::move(resumable)) {}
 
 const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
     static const std::unordered_map<std::string, Handler> table{
@@ -39,16 +44,21 @@ const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSessi
 }
 
 void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
+    bool resuming = false;
     {
         std::lock_guard lock(mutex_);
         connection_ = std::move(connection);
+        resuming = opened_;  // a parked session given the connection of the device's resume
+        opened_ = true;
     }
+    if (resuming) return resumed();
     base::log(base::LogLevel::Info, "device " + deviceId_ + " connected: participant " +
                                         identity_.participantId + " client=" + identity_.client +
                                         " sdk=" + identity_.sdkVersion);
     if (media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
+    report(session::DeviceEvent::Connect);
 }
 
 void SignalingSession::onMessage(std::string text) {
@@ -79,32 +89,131 @@ void SignalingSession::onMessage(std::string text) {
     }
 }
 
+// A lost WebSocket of a device that asked to be resumable parks it: its media stays attached (its
+// streams keep flowing both ways) until it resumes or the grace period ends. Otherwise, and after
+// `leave` or a close by the server, the device is released at once.
 void SignalingSession::onClose() {
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
+    bool park = false;
     {
         std::lock_guard lock(mutex_);
         connection_.reset();
+        park = resumable_ && resumable_->grace().count() > 0 && !resumeSecret_.empty() && !left_ &&
+               !closedByServer_;
+        parked_ = park;
     }
+    if (!park) return finish();
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " lost its connection: kept " +
+                                        std::to_string(resumable_->grace().count()) +
+                                        " s for a resume");
+    report(session::DeviceEvent::Disconnect);
+    resumable_->park(deviceId_, shared_from_this(), ResumableDevices::Clock::now());
+}
+
+void SignalingSession::finish() {
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
+    report(session::DeviceEvent::Disconnect);
+    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
+}
+
+bool SignalingSession::mayResume(const DeviceIdentity& who, const std::string& secret) const {
+    if (who.accountId != identity_.accountId || who.participantId != identity_.participantId)
+        return false;
+    std::lock_guard lock(mutex_);
+    if (!parked_ || resumeSecret_.empty() || secret.size() != resumeSecret_.size()) return false;
+    unsigned char diff = 0;  // no early exit: the time taken does not tell how much matched
+    for (std::size_t i = 0; i < secret.size(); ++i)
+        diff |= static_cast<unsigned char>(secret[i] ^ resumeSecret_[i]);
+    return diff == 0;
+}
+
+// The device is back on a new WebSocket: it gets a new secret (the old one was sent in the
+// reconnect URL) and the sdpOffer media made while it was away.
+void SignalingSession::resumed() {
+    std::string secret = auth::randomHex(16);
+    std::string pending;
+    {
+        std::lock_guard lock(mutex_);
+        parked_ = false;
+        // Closed by the server between this resume's check and now (its participant deleted):
+        // the new connection gets the close the old one would have had.
+        if (closedByServer_ && connection_) {
+            connection_->close(serverClose_.first, serverClose_.second);
+            return;
+        }
+        resumeSecret_ = secret;
+        pending = std::move(pendingOffer_);
+        pendingOffer_.clear();
+    }
+    base::log(base::LogLevel::Info,
+              "device " + deviceId_ + " resumed: participant " + identity_.participantId);
+    report(session::DeviceEvent::Resume);
+    send(protocol::rpcNotification(protocol::method::kResumed,
+                                   json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
+    if (!pending.empty()) send(std::move(pending));
+}
+
+void SignalingSession::release() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!parked_) return;
+        parked_ = false;
+    }
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " released: not resumed within " +
+                                        std::to_string(resumable_->grace().count()) + " s");
+    if (media_) media_->detachDevice(deviceId_);
+    slot_.reset();
+    report(session::DeviceEvent::Leave);
+    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
 }
 
 void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
-    send(protocol::rpcNotification(protocol::method::kSdpOffer, toJson(offer)));
+    std::string text = protocol::rpcNotification(protocol::method::kSdpOffer, toJson(offer));
+    {
+        std::lock_guard lock(mutex_);
+        // Parked: the latest offer replaces any earlier one (its revision is newer) and waits.
+        if (parked_) {
+            pendingOffer_ = std::move(text);
+            return;
+        }
+    }
+    send(std::move(text));
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
     send(protocol::rpcNotification(protocol::method::kDtmf, toJson(dtmf)));
 }
 
+// Removed by a server action (participant or session deleted): reference §4.5 onLeave. A parked
+// device is released now; a connected one when its WebSocket closes.
 void SignalingSession::closeDevice(media::CloseReason reason) {
     auto [code, text] = closeOf(reason);
+    bool wasParked = false;
+    {
+        std::lock_guard lock(mutex_);
+        closedByServer_ = true;
+        serverClose_ = {code, text};
+        wasParked = parked_;
+    }
+    if (wasParked && resumable_ && resumable_->remove(deviceId_)) return release();
+    report(session::DeviceEvent::Leave);
     close(code, text);
 }
 
 void SignalingSession::close(std::uint16_t code, const std::string& reason) {
     std::lock_guard lock(mutex_);
     if (connection_) connection_->close(code, reason);
+}
+
+void SignalingSession::report(session::DeviceEvent event) {
+    if (!events_) return;
+    if (event == session::DeviceEvent::Leave) {
+        std::lock_guard lock(mutex_);
+        if (leaveReported_) return;
+        leaveReported_ = true;
+    }
+    events_->deviceEvent({identity_.accountId, identity_.participantId, deviceId_}, event);
 }
 
 void SignalingSession::send(std::string text) {
@@ -147,6 +256,29 @@ media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
 // stock SDK ignores. Minted at each call, so a reconnecting device gets a fresh credential.
 void SignalingSession::setMediaPreferences(const RpcMessage& m) {
     json result = json::object();
+    // An additive request of our SDK (docs/protocol.md "Resuming a device"): keep this device for
+    // a grace period if its WebSocket is lost, and hand it the secret to resume with.
+    bool wantsResume = false;
+    if (m.params.is_object()) {
+        auto it = m.params.find("resumable");
+        if (it != m.params.end() && !it->is_null()) {
+            if (!it->is_boolean())
+                throw RpcError(RpcErrorCode::InvalidParams, "resumable must be a boolean",
+                               "resumable");
+            wantsResume = it->get<bool>();
+        }
+    }
+    if (wantsResume && resumable_ && resumable_->grace().count() > 0) {
+        std::string secret;
+        {
+            std::lock_guard lock(mutex_);
+            if (resumeSecret_.empty()) resumeSecret_ = auth::randomHex(16);
+            secret = resumeSecret_;
+        }
+        result["resume"] = json{{"deviceId", deviceId_},
+                                {"resumeSecret", secret},
+                                {"graceSeconds", resumable_->grace().count()}};
+    }
     if (turn_) {
         auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -240,6 +372,7 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
 void SignalingSession::leave(const RpcMessage& m) {
     left_ = true;
     replyResult(m, json::object());
+    report(session::DeviceEvent::Leave);
     if (media_) media_->detachDevice(deviceId_);
     close(1000, "left");
 }

@@ -7,13 +7,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "protocol/JsonRpc.hpp"
 #include "server/auth/TurnCredentials.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/net/WebSocket.hpp"
+#include "server/session/DeviceEvents.hpp"
 #include "server/signaling/DeviceGate.hpp"
 #include "server/signaling/DiagnosticsLog.hpp"
+#include "server/signaling/ResumableDevices.hpp"
 
 namespace sb::signaling {
 
@@ -29,12 +32,21 @@ class SignalingSession : public net::WsHandler,
                      std::shared_ptr<media::MediaOrchestrator> media,
                      std::shared_ptr<net::ConcurrencyLimit::Slot> slot = {},
                      SessionLimits limits = {},
-                     std::shared_ptr<const auth::TurnCredentials> turn = {});
+                     std::shared_ptr<const auth::TurnCredentials> turn = {},
+                     std::shared_ptr<session::DeviceEventSink> events = {},
+                     std::shared_ptr<ResumableDevices> resumable = {});
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
     void onMessage(std::string text) override;
     void onClose() override;
+
+    // Resuming (docs/protocol.md "Resuming a device"). Whether a device connecting with `who`'s
+    // token and `secret` may take over this parked session: same account and participant, and
+    // the secret this device was last given (compared in constant time).
+    bool mayResume(const DeviceIdentity& who, const std::string& secret) const;
+    // The grace period is over: the device is released as a closed one would have been.
+    void release();
 
     // media::DeviceSink
     void streamsOffered(const media::StreamsOffer& offer) override;
@@ -59,17 +71,35 @@ class SignalingSession : public net::WsHandler,
     media::MediaReply<T> replyLater(const protocol::RpcMessage& m);
     void send(std::string text);
     void close(std::uint16_t code, const std::string& reason);
+    // To the application (participant webhooks): Leave at most once.
+    void report(session::DeviceEvent event);
+    // Detaches from media, gives back the device's place under the caps, tells the application.
+    void finish();
+    void resumed();
 
     std::string deviceId_;
     DeviceIdentity identity_;
     std::shared_ptr<media::MediaOrchestrator> media_;
-    std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
+    mutable std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
     std::shared_ptr<net::WsConnection> connection_;
     DiagnosticsLog diagnostics_;  // what the device reported, bounded in bytes
     bool diagnosticsDropLogged_ = false;
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
+    std::shared_ptr<session::DeviceEventSink> events_;   // null: nobody is told
+    bool leaveReported_ = false;                         // guarded by mutex_
+    std::shared_ptr<ResumableDevices> resumable_;        // null: devices are never kept
+    // Guarded by mutex_: the secret of the next resume (empty: this device did not ask to be
+    // resumable), whether a connection was ever opened, whether the session is parked (its
+    // WebSocket lost, its media kept), whether the server closed it, and the last sdpOffer
+    // media made while it was parked (sent when it resumes).
+    std::string resumeSecret_;
+    bool opened_ = false;
+    bool parked_ = false;
+    bool closedByServer_ = false;
+    std::pair<std::uint16_t, std::string> serverClose_;  // its close code and reason
+    std::string pendingOffer_;
 };
 
 }  // namespace sb::signaling

@@ -7,6 +7,7 @@ import {
   startAll, stopAll, UUID_RE, assertError, assertParticipantShape, createParticipant, getParticipant, gauge,
   decodeJwt, verifyHs256, tokenSecret,
 } from '../support/api.mjs';
+import { connectDevice } from '../support/device.mjs';
 
 let sb;
 before(async () => { [sb] = await startAll({}); });
@@ -81,6 +82,32 @@ describe('createParticipant', () => {
     assert.equal(payload.exp - payload.iat, 9 * 3600);
     assert.ok(verifyHs256(token, tokenSecret(sb.dataDir)));
     assert.ok(!verifyHs256(token, 'not-the-secret-not-the-secret-not-the-secret'));
+  });
+
+  test('POST …/participants/{id}/tokens mints a fresh token (token refresh); both connect; none for one that is gone', async () => {
+    const { participant: p, token: first } = await createParticipant(sb, {});
+    await new Promise((r) => setTimeout(r, 1100));  // a later iat than the first token's
+    const r = await call(url(`/${p.id}/tokens`), { method: 'POST' });
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys(r.body), ['token']);
+    const fresh = decodeJwt(r.body.token).payload;
+    const old = decodeJwt(first).payload;
+    assert.equal(fresh.p, p.id);
+    assert.equal(fresh.a, ACCOUNT.id);
+    assert.ok(fresh.iat > old.iat && fresh.exp > old.exp, 'its lifetime counts from now');
+    assert.equal(fresh.exp - fresh.iat, 9 * 3600);
+    assert.ok(verifyHs256(r.body.token, tokenSecret(sb.dataDir)));
+    for (const token of [first, r.body.token]) {
+      const device = await connectDevice(sb, token);
+      assert.deepEqual((await device.rpc('ping', {})).result, {});
+      device.ws.close();
+    }
+    // Another account's credentials, an unknown id and a deleted participant: 404, no token.
+    assertError(await call(`${sb.api(OTHER_ACCOUNT)}/participants/${p.id}/tokens`, { method: 'POST', account: OTHER_ACCOUNT }), 404, { field: 'participantId' });
+    assertError(await call(url('/00000000-0000-4000-8000-000000000000/tokens'), { method: 'POST' }), 404, { code: 'not_found', field: 'participantId' });
+    assert.equal((await call(url(`/${p.id}`), { method: 'DELETE' })).status, 204);
+    assertError(await call(url(`/${p.id}/tokens`), { method: 'POST' }), 404, { field: 'participantId' });
+    await assert.rejects(connectDevice(sb, r.body.token), (e) => e.status === 403 && e.body.code === 'token_participant_gone');
   });
 
   test('a tag of exactly 50 characters (counted as code points) is accepted', async () => {

@@ -2,8 +2,8 @@
 // errors, limits, and live REST changes closing devices. No media server is needed here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
 import { startSwitchboard, call } from '../support/server.mjs';
+import { connectDevice, deviceUrl as deviceUrlOf } from '../support/device.mjs';
 
 let sb;
 let sessionId;
@@ -23,47 +23,8 @@ async function newParticipant({ join = true } = {}) {
   return { id: created.participant.id, token: created.token };
 }
 
-function deviceUrl(token) {
-  return `ws://127.0.0.1:${sb.port}/v3/?token=${token}&client=test&sdkVersion=1.0&uniqueId=u-1`;
-}
-
-// Opens a device socket; resolves with a small client: rpc(), raw(), next(), closed.
-function connect(token) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(deviceUrl(token));
-    const inbox = [];
-    const waiters = [];
-    let nextId = 1;
-    const closed = new Promise((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
-    ws.on('message', (data) => {
-      const msg = JSON.parse(String(data));
-      const w = waiters.findIndex((x) => x.match(msg));
-      if (w >= 0) waiters.splice(w, 1)[0].resolve(msg);
-      else inbox.push(msg);
-    });
-    const next = (match, ms = 3000) => new Promise((res, rej) => {
-      const i = inbox.findIndex(match);
-      if (i >= 0) return res(inbox.splice(i, 1)[0]);
-      const t = setTimeout(() => rej(new Error('no matching message')), ms);
-      waiters.push({ match, resolve: (m) => { clearTimeout(t); res(m); } });
-    });
-    const client = {
-      ws, closed, next,
-      raw: (text) => ws.send(text),
-      rpc: (method, params, id = nextId++) => {
-        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-        return next((m) => m.id === id);
-      },
-    };
-    ws.on('open', () => resolve(client));
-    ws.on('unexpected-response', (req, res) => {
-      let body = '';
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => reject(Object.assign(new Error('refused'), { status: res.statusCode, body: JSON.parse(body) })));
-    });
-    ws.on('error', (e) => { if (!e.status) reject(e); });
-  });
-}
+const deviceUrl = (token) => deviceUrlOf(sb, token);
+const connect = (token) => connectDevice(sb, token);
 
 test('a valid token connects and the basic methods answer', async () => {
   const p = await newParticipant();
