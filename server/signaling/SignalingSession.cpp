@@ -93,20 +93,21 @@ void SignalingSession::onMessage(std::string text) {
 // streams keep flowing both ways) until it resumes or the grace period ends. Otherwise, and after
 // `leave` or a close by the server, the device is released at once.
 void SignalingSession::onClose() {
+    auto registry = resumable_.lock();
     bool park = false;
     {
         std::lock_guard lock(mutex_);
         connection_.reset();
-        park = resumable_ && resumable_->grace().count() > 0 && !resumeSecret_.empty() && !left_ &&
+        park = registry && registry->grace().count() > 0 && !resumeSecret_.empty() && !left_ &&
                !closedByServer_;
         parked_ = park;
     }
     if (!park) return finish();
     base::log(base::LogLevel::Info, "device " + deviceId_ + " lost its connection: kept " +
-                                        std::to_string(resumable_->grace().count()) +
+                                        std::to_string(registry->grace().count()) +
                                         " s for a resume");
     report(session::DeviceEvent::Disconnect);
-    resumable_->park(deviceId_, shared_from_this(), ResumableDevices::Clock::now());
+    registry->park(deviceId_, shared_from_this(), ResumableDevices::Clock::now());
 }
 
 void SignalingSession::finish() {
@@ -160,8 +161,8 @@ void SignalingSession::release() {
         if (!parked_) return;
         parked_ = false;
     }
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " released: not resumed within " +
-                                        std::to_string(resumable_->grace().count()) + " s");
+    base::log(base::LogLevel::Info,
+              "device " + deviceId_ + " released: its grace period ended without a resume");
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
     report(session::DeviceEvent::Leave);
@@ -196,7 +197,8 @@ void SignalingSession::closeDevice(media::CloseReason reason) {
         serverClose_ = {code, text};
         wasParked = parked_;
     }
-    if (wasParked && resumable_ && resumable_->remove(deviceId_)) return release();
+    auto registry = resumable_.lock();
+    if (wasParked && registry && registry->remove(deviceId_)) return release();
     report(session::DeviceEvent::Leave);
     close(code, text);
 }
@@ -268,7 +270,8 @@ void SignalingSession::setMediaPreferences(const RpcMessage& m) {
             wantsResume = it->get<bool>();
         }
     }
-    if (wantsResume && resumable_ && resumable_->grace().count() > 0) {
+    auto registry = resumable_.lock();
+    if (wantsResume && registry && registry->grace().count() > 0) {
         std::string secret;
         {
             std::lock_guard lock(mutex_);
@@ -277,7 +280,7 @@ void SignalingSession::setMediaPreferences(const RpcMessage& m) {
         }
         result["resume"] = json{{"deviceId", deviceId_},
                                 {"resumeSecret", secret},
-                                {"graceSeconds", resumable_->grace().count()}};
+                                {"graceSeconds", registry->grace().count()}};
     }
     if (turn_) {
         auto now = std::chrono::duration_cast<std::chrono::seconds>(
