@@ -155,14 +155,13 @@ void SignalingSession::resumed() {
     if (!pending.empty()) send(std::move(pending));
 }
 
-void SignalingSession::release() {
+void SignalingSession::release(const char* why) {
     {
         std::lock_guard lock(mutex_);
         if (!parked_) return;
         parked_ = false;
     }
-    base::log(base::LogLevel::Info,
-              "device " + deviceId_ + " released: its grace period ended without a resume");
+    base::log(base::LogLevel::Info, std::string("device ") + deviceId_ + " released: " + why);
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
     report(session::DeviceEvent::Leave);
@@ -198,7 +197,8 @@ void SignalingSession::closeDevice(media::CloseReason reason) {
         wasParked = parked_;
     }
     auto registry = resumable_.lock();
-    if (wasParked && registry && registry->remove(deviceId_)) return release();
+    if (wasParked && registry && registry->remove(deviceId_))
+        return release("its participant or session was deleted");
     report(session::DeviceEvent::Leave);
     close(code, text);
 }

@@ -45,8 +45,9 @@ class SignalingSession : public net::WsHandler,
     // token and `secret` may take over this parked session: same account and participant, and
     // the secret this device was last given (compared in constant time).
     bool mayResume(const DeviceIdentity& who, const std::string& secret) const;
-    // The grace period is over: the device is released as a closed one would have been.
-    void release();
+    // Parked no more (its grace period is over, or it was closed by the server): the device is
+    // released as a closed one would have been.
+    void release(const char* why = "its grace period ended without a resume");
 
     // media::DeviceSink
     void streamsOffered(const media::StreamsOffer& offer) override;
