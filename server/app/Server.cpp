@@ -223,8 +223,13 @@ Server::Parts::Parts(const Config& c)
     http.every(std::chrono::seconds(c.expirySweepSeconds), [this] { sweepExpired(); });
     // Kept devices whose grace period is over are released (to the second).
     http.every(std::chrono::seconds(1), [this] {
-        for (auto& device : resumable->expired(signaling::ResumableDevices::Clock::now()))
-            device->release();
+        for (auto& device : resumable->expired(signaling::ResumableDevices::Clock::now())) {
+            try {
+                device->release();
+            } catch (const std::exception& e) {  // one failure must not keep the others
+                base::log(base::LogLevel::Error, std::string("releasing a device: ") + e.what());
+            }
+        }
     });
 }
 

@@ -18,6 +18,11 @@ class WsConnection {
     virtual void send(std::string text) = 0;
     // Sends a close frame (RFC 6455 §7.4 status code) after queued messages.
     virtual void close(std::uint16_t code, std::string reason) = 0;
+    // Once closed: true when neither side sent a close frame (RFC 6455 §7.1.5: the connection was
+    // lost, e.g. a network change or the idle timeout), as opposed to a closing handshake started
+    // by the peer (a closed tab sends 1001) or by us (limits, a server action). Read it from
+    // WsHandler::onClose.
+    virtual bool dropped() const { return false; }
 };
 
 // Receives a connection's events, in order, never concurrently.

@@ -47,7 +47,13 @@ void BasicWebSocketSession<Stream>::accept(
     const beast::http::request<beast::http::string_body>& request) {
     beast::get_lowest_layer(ws_).expires_never();
     // Idle timeout with protocol-level pings (RFC 6455 §5.5.2) instead of a TCP read deadline.
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    // The idle timeout is 30 s rather than Beast's suggested 300 s: a device whose network went
+    // away is noticed within it (a ping after 15 s of silence, then 15 s for any answer; browsers
+    // answer pings by themselves), so a resumable device is kept from then (docs/protocol.md
+    // "Resuming a device") instead of minutes later.
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.idle_timeout = std::chrono::seconds(30);
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "switchboard"); }));
     ws_.read_message_max(limits_.maxFrameBytes);
@@ -78,6 +84,7 @@ void BasicWebSocketSession<Stream>::onRead(beast::error_code ec, std::size_t) {
         doClose(websocket::close_code::too_big, "message too big");
         return;
     }
+    if (ec == websocket::error::closed) peerClosed_ = true;
     if (ec) return finish();
     auto now = std::chrono::steady_clock::now();
     if (now - windowStart_ >= std::chrono::seconds(1)) {
@@ -161,6 +168,7 @@ template <class Stream>
 void BasicWebSocketSession<Stream>::doClose(std::uint16_t code, const std::string& reason) {
     if (closing_) return;
     closing_ = true;
+    closeSent_ = true;
     websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
     ws_.async_close(cr, [self = this->shared_from_this()](beast::error_code) { self->finish(); });
 }

@@ -29,7 +29,7 @@ net::HttpResponse deviceRefusal(int status, const char* code, const std::string&
     return refusal;
 }
 
-Admission DeviceGate::admit(const net::HttpRequest& request) const {
+Admission DeviceGate::admit(const net::HttpRequest& request, bool takeSlot) const {
     Admission out;
     auto refuse = [&](int status, const char* code, const std::string& message) {
         out.refusal = deviceRefusal(status, code, message, request.requestId);
@@ -45,21 +45,23 @@ Admission DeviceGate::admit(const net::HttpRequest& request) const {
         return refuse(status, auth::tokenErrorCode(*check.error),
                       auth::tokenErrorMessage(*check.error));
     }
-    auto taken = devices_->tryAcquire(
-        {{"account " + check.claims.accountId, caps_.perAccount},
-         {"participant " + check.claims.accountId + "/" + check.claims.participantId,
-          caps_.perParticipant}});
-    if (!taken.slot) {
-        refuse(429, "too_many_devices",
-               taken.refusedBy == 0
-                   ? "This account already has the maximum of " + std::to_string(caps_.perAccount) +
-                         " devices connected"
-                   : "This participant already has the maximum of " +
-                         std::to_string(caps_.perParticipant) + " devices connected");
-        out.refusal.headers.emplace_back("Retry-After", "5");
-        return out;
+    if (takeSlot) {
+        auto taken = devices_->tryAcquire(
+            {{"account " + check.claims.accountId, caps_.perAccount},
+             {"participant " + check.claims.accountId + "/" + check.claims.participantId,
+              caps_.perParticipant}});
+        if (!taken.slot) {
+            refuse(429, "too_many_devices",
+                   taken.refusedBy == 0
+                       ? "This account already has the maximum of " +
+                             std::to_string(caps_.perAccount) + " devices connected"
+                       : "This participant already has the maximum of " +
+                             std::to_string(caps_.perParticipant) + " devices connected");
+            out.refusal.headers.emplace_back("Retry-After", "5");
+            return out;
+        }
+        out.slot = std::move(taken.slot);
     }
-    out.slot = std::move(taken.slot);
     DeviceIdentity id;
     id.accountId = check.claims.accountId;
     id.participantId = check.claims.participantId;

@@ -40,7 +40,9 @@ class DeviceGate {
     DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock,
                DeviceCaps caps = {})
         : tokens_(tokens), clock_(std::move(clock)), caps_(caps) {}
-    Admission admit(const net::HttpRequest& request) const;
+    // takeSlot false: the token is checked but no place under the caps is taken (a resume: the
+    // device it resumes kept its own).
+    Admission admit(const net::HttpRequest& request, bool takeSlot = true) const;
 
   private:
     const auth::TokenService& tokens_;

@@ -50,6 +50,16 @@ RpcError rpcErrorOf(const media::MediaError& error) {
     return RpcError(RpcErrorCode::MediaServer, "Media server error: " + error.message);
 }
 
+nlohmann::json replyJson(const media::PublishAnswer& answer) {
+    return toJson(answer);
+}
+nlohmann::json replyJson(bool) {
+    return nlohmann::json::object();
+}
+nlohmann::json replyJson(int delivered) {
+    return nlohmann::json{{"delivered", delivered}};
+}
+
 std::pair<std::uint16_t, std::string> closeOf(media::CloseReason reason) {
     switch (reason) {
         case media::CloseReason::ParticipantDeleted:

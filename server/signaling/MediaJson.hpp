@@ -16,6 +16,11 @@ nlohmann::json toJson(const media::PublishAnswer& answer);  // offerSdp's result
 nlohmann::json toJson(const media::StreamsOffer& offer);    // sdpOffer's params
 nlohmann::json toJson(const media::HeardDtmf& dtmf);        // dtmf's params
 protocol::RpcError rpcErrorOf(const media::MediaError& error);
+// The result of a device request that media answered: offerSdp's, answerSdp's (`{}`) and
+// sendDtmf's (`{"delivered": n}`).
+nlohmann::json replyJson(const media::PublishAnswer& answer);
+nlohmann::json replyJson(bool accepted);
+nlohmann::json replyJson(int delivered);
 // WebSocket close code and reason (4404, 4410: the HTTP status of the cause, plus 4000).
 std::pair<std::uint16_t, std::string> closeOf(media::CloseReason reason);
 

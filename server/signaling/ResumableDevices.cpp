@@ -1,59 +1,75 @@
 #include "server/signaling/ResumableDevices.hpp"
 
-#include "server/signaling/DeviceGate.hpp"
+#include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {
 
+void ResumableDevices::add(const std::string& deviceId,
+                           const std::weak_ptr<SignalingSession>& session) {
+    std::lock_guard lock(mutex_);
+    devices_[deviceId] = Entry{session, nullptr, {}};
+}
+
 void ResumableDevices::park(const std::string& deviceId, std::shared_ptr<SignalingSession> session,
-                            Clock::time_point now) {
+                            Clock::time_point deadline) {
     std::lock_guard lock(mutex_);
-    parked_[deviceId] = Parked{std::move(session), now + grace_};
-}
-
-ResumeCheck ResumableDevices::check(const std::string& deviceId, const Accept& accept) const {
-    std::lock_guard lock(mutex_);
-    auto it = parked_.find(deviceId);
-    if (it == parked_.end()) return ResumeCheck::Unknown;
-    return accept(*it->second.session) ? ResumeCheck::Ok : ResumeCheck::Mismatch;
-}
-
-std::shared_ptr<SignalingSession> ResumableDevices::claim(const std::string& deviceId,
-                                                          const Accept& accept,
-                                                          ResumeCheck& outcome) {
-    std::lock_guard lock(mutex_);
-    auto it = parked_.find(deviceId);
-    if (it == parked_.end()) {
-        outcome = ResumeCheck::Unknown;
-        return nullptr;
-    }
-    // A wrong secret leaves the device parked: guessing cannot take a device away from the one
-    // that holds the secret.
-    if (!accept(*it->second.session)) {
-        outcome = ResumeCheck::Mismatch;
-        return nullptr;
-    }
-    outcome = ResumeCheck::Ok;
-    auto session = std::move(it->second.session);
-    parked_.erase(it);
-    return session;
+    devices_[deviceId] = Entry{{}, std::move(session), deadline};
 }
 
 std::shared_ptr<SignalingSession> ResumableDevices::remove(const std::string& deviceId) {
     std::lock_guard lock(mutex_);
-    auto it = parked_.find(deviceId);
-    if (it == parked_.end()) return nullptr;
-    auto session = std::move(it->second.session);
-    parked_.erase(it);
-    return session;
+    auto it = devices_.find(deviceId);
+    if (it == devices_.end()) return nullptr;
+    auto kept = std::move(it->second.kept);
+    devices_.erase(it);
+    return kept;
+}
+
+ResumeCheck ResumableDevices::checkLocked(const Entry& entry, const DeviceIdentity& who,
+                                          const std::string& secret) const {
+    if (entry.kept) return entry.kept->resumeCheck(who, secret);
+    auto live = entry.live.lock();
+    return live ? live->resumeCheck(who, secret) : ResumeCheck::Unknown;
+}
+
+ResumeCheck ResumableDevices::check(const std::string& deviceId, const DeviceIdentity& who,
+                                    const std::string& secret) const {
+    std::lock_guard lock(mutex_);
+    auto it = devices_.find(deviceId);
+    return it == devices_.end() ? ResumeCheck::Unknown : checkLocked(it->second, who, secret);
+}
+
+std::shared_ptr<SignalingSession> ResumableDevices::claim(const std::string& deviceId,
+                                                          const DeviceIdentity& who,
+                                                          const std::string& secret,
+                                                          ResumeCheck& outcome) {
+    std::shared_ptr<SignalingSession> live;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = devices_.find(deviceId);
+        outcome =
+            it == devices_.end() ? ResumeCheck::Unknown : checkLocked(it->second, who, secret);
+        // A wrong secret leaves the device as it is: guessing cannot take it from its holder.
+        if (outcome == ResumeCheck::Ok) {
+            auto kept = std::move(it->second.kept);
+            devices_.erase(it);
+            return kept;
+        }
+        if (outcome == ResumeCheck::Pending) live = it->second.live.lock();
+    }
+    // The device came back before its old connection was noticed gone (half-open TCP): that
+    // connection is closed now, which parks the device for the retry.
+    if (live) live->closeForResume();
+    return nullptr;
 }
 
 std::vector<std::shared_ptr<SignalingSession>> ResumableDevices::expired(Clock::time_point now) {
     std::vector<std::shared_ptr<SignalingSession>> out;
     std::lock_guard lock(mutex_);
-    for (auto it = parked_.begin(); it != parked_.end();) {
-        if (it->second.deadline <= now) {
-            out.push_back(std::move(it->second.session));
-            it = parked_.erase(it);
+    for (auto it = devices_.begin(); it != devices_.end();) {
+        if (it->second.kept && it->second.deadline <= now) {
+            out.push_back(std::move(it->second.kept));
+            it = devices_.erase(it);
         } else {
             ++it;
         }
@@ -63,7 +79,9 @@ std::vector<std::shared_ptr<SignalingSession>> ResumableDevices::expired(Clock::
 
 std::size_t ResumableDevices::parked() const {
     std::lock_guard lock(mutex_);
-    return parked_.size();
+    std::size_t n = 0;
+    for (const auto& [id, entry] : devices_) n += entry.kept ? 1 : 0;
+    return n;
 }
 
 std::optional<ResumeRequest> resumeRequest(const net::HttpRequest& request) {
@@ -78,8 +96,14 @@ std::optional<ResumeRequest> resumeRequest(const net::HttpRequest& request) {
 
 net::HttpResponse resumeRefusal(ResumeCheck check, const std::string& requestId) {
     if (check == ResumeCheck::Mismatch)
-        return deviceRefusal(403, "resume_refused",
-                             "The device cannot be resumed with this token and secret", requestId);
+        return deviceRefusal(403, "resume_refused", "The resume secret does not match", requestId);
+    if (check == ResumeCheck::Pending) {
+        auto r = deviceRefusal(409, "resume_pending",
+                               "The device's previous connection is being closed: resume again",
+                               requestId);
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+    }
     return deviceRefusal(
         410, "resume_expired",
         "The device cannot be resumed: its grace period is over or it was released", requestId);

@@ -1,12 +1,12 @@
 #pragma once
-// Devices whose WebSocket was lost but whose state is kept for a grace period so that they can
-// resume (docs/protocol.md "Resuming a device"): their SignalingSession, still attached to media,
-// parked here until the device reconnects with its resume secret or the grace period ends.
-// A parked session keeps its place under the device caps, so the devices parked at once are
-// bounded by maxDevicesPerParticipant/maxDevicesPerAccount. Thread-safe.
+// The devices that may resume (docs/protocol.md "Resuming a device"): those that asked, while
+// connected (held weakly), and those whose WebSocket was lost, parked here (held) until the device
+// reconnects with its resume secret or the grace period ends. A parked session keeps its place
+// under the device caps, so the devices parked at once are bounded by
+// maxDevicesPerParticipant/maxDevicesPerAccount. Thread-safe; it calls into a session under its
+// own lock (lock order: this, then the session), and a session never calls it under the session's.
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,15 +15,18 @@
 #include <vector>
 
 #include "server/net/HttpTypes.hpp"
+#include "server/signaling/DeviceGate.hpp"
 
 namespace sb::signaling {
 
 class SignalingSession;
 
 enum class ResumeCheck {
-    Ok,
-    Unknown,   // no device parked under that id: never resumable, released, or already resumed
-    Mismatch,  // parked, but another participant's token or a wrong secret
+    Ok,        // parked, and the token and secret are the device's: it resumes
+    Pending,   // still connected (the server has not seen the loss yet): that connection is being
+               // closed and the device parked; try again shortly
+    Unknown,   // no such device may resume (never asked, released, another participant's)
+    Mismatch,  // the device's participant, but a wrong secret
 };
 
 class ResumableDevices {
@@ -33,28 +36,37 @@ class ResumableDevices {
     explicit ResumableDevices(std::chrono::seconds grace) : grace_(grace) {}
     std::chrono::seconds grace() const { return grace_; }
 
+    // A connected device that may resume (it asked, or it just resumed).
+    void add(const std::string& deviceId, const std::weak_ptr<SignalingSession>& session);
+    // Its WebSocket is lost: kept until `deadline`.
     void park(const std::string& deviceId, std::shared_ptr<SignalingSession> session,
-              Clock::time_point now);
-    using Accept = std::function<bool(const SignalingSession&)>;
-    // Whether the parked device `deviceId` would be resumed by a caller that `accept` accepts.
-    ResumeCheck check(const std::string& deviceId, const Accept& accept) const;
-    // The same check; on Ok the session is unparked and returned (null otherwise).
-    std::shared_ptr<SignalingSession> claim(const std::string& deviceId, const Accept& accept,
-                                            ResumeCheck& outcome);
-    // Unparks `deviceId` (released for another reason: deleted participant). Null if absent.
+              Clock::time_point deadline);
+    // No longer resumable. Returns the session if it was parked (the caller releases it).
     std::shared_ptr<SignalingSession> remove(const std::string& deviceId);
+
+    // What a resume by `who` with `secret` would get, changing nothing.
+    ResumeCheck check(const std::string& deviceId, const DeviceIdentity& who,
+                      const std::string& secret) const;
+    // The same, acted on: Ok unparks and returns the session (the new connection's handler);
+    // Pending closes the device's current connection so that it is parked. Null unless Ok.
+    std::shared_ptr<SignalingSession> claim(const std::string& deviceId, const DeviceIdentity& who,
+                                            const std::string& secret, ResumeCheck& outcome);
     // Unparks and returns the sessions whose grace period is over.
     std::vector<std::shared_ptr<SignalingSession>> expired(Clock::time_point now);
     std::size_t parked() const;
 
   private:
-    struct Parked {
-        std::shared_ptr<SignalingSession> session;
-        Clock::time_point deadline;
+    struct Entry {
+        std::weak_ptr<SignalingSession> live;    // connected
+        std::shared_ptr<SignalingSession> kept;  // parked
+        Clock::time_point deadline{};
     };
+    ResumeCheck checkLocked(const Entry& entry, const DeviceIdentity& who,
+                            const std::string& secret) const;
+
     std::chrono::seconds grace_;
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, Parked> parked_;
+    std::unordered_map<std::string, Entry> devices_;
 };
 
 // What a reconnecting device asks for in its /v3/ query: resumeDevice (the deviceId it was given)
@@ -64,8 +76,8 @@ struct ResumeRequest {
     std::string secret;
 };
 std::optional<ResumeRequest> resumeRequest(const net::HttpRequest& request);
-// The refusal of a resume whose check is not Ok: 410 resume_expired (Unknown) or 403
-// resume_refused (Mismatch), with the body of every device refusal (deviceRefusal).
+// The refusal of a resume whose check is not Ok, with the body of every device refusal
+// (deviceRefusal): 409 resume_pending (with Retry-After), 410 resume_expired, 403 resume_refused.
 net::HttpResponse resumeRefusal(ResumeCheck check, const std::string& requestId);
 
 }  // namespace sb::signaling

@@ -25,27 +25,23 @@ net::UpgradeHandler makeUpgradeHandler(const DeviceGate& gate,
                 net::errorResponse(net::errors::routeNotFound(request.path), request.requestId);
             return decision;
         }
-        auto admission = gate.admit(request);
+        // A resume (docs/protocol.md "Resuming a device") needs a valid token but no new place
+        // under the caps: the device it resumes kept its own.
+        auto resume = resumeRequest(request);
+        auto admission = gate.admit(request, !resume);
         if (!admission.device) {
             decision.refusal = std::move(admission.refusal);
             return decision;
         }
-        // A resume (docs/protocol.md "Resuming a device"): the parked session takes this
-        // connection; the place under the caps just taken is given back (it kept its own).
-        if (auto resume = resumeRequest(request)) {
+        if (resume) {
             ResumeCheck outcome = ResumeCheck::Unknown;
-            const DeviceIdentity& who = *admission.device;
-            auto parked = resumable ? resumable->claim(
-                                          resume->deviceId,
-                                          [&](const SignalingSession& s) {
-                                              return s.mayResume(who, resume->secret);
-                                          },
-                                          outcome)
+            auto parked = resumable ? resumable->claim(resume->deviceId, *admission.device,
+                                                       resume->secret, outcome)
                                     : nullptr;
-            if (!parked)
-                decision.refusal = resumeRefusal(outcome, request.requestId);
+            if (parked)
+                decision.handler = std::move(parked);  // the parked session takes this connection
             else
-                decision.handler = std::move(parked);
+                decision.refusal = resumeRefusal(outcome, request.requestId);
             return decision;
         }
         decision.handler = std::make_shared<SignalingSession>(

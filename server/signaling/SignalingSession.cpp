@@ -5,6 +5,7 @@
 
 #include "server/auth/RandomId.hpp"
 #include "server/base/Log.hpp"
+#include "server/signaling/DeviceParams.hpp"
 #include "server/signaling/MediaJson.hpp"
 
 namespace sb::signaling {
@@ -20,7 +21,7 @@ SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity
                                    SessionLimits limits,
                                    std::shared_ptr<const auth::TurnCredentials> turn,
                                    std::shared_ptr<session::DeviceEventSink> events,
-                                   std::shared_ptr<ResumableDevices> resumable)
+                                   const std::shared_ptr<ResumableDevices>& resumable)
     : deviceId_(std::move(deviceId)),
       identity_(std::move(identity)),
       media_(std::move(media)),
@@ -28,7 +29,7 @@ SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity
       slot_(std::move(slot)),
       turn_(std::move(turn)),
       events_(std::move(events)),
-      resumable_(std::move(resumable)) {}
+      resumable_(resumable) {}
 
 const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
     static const std::unordered_map<std::string, Handler> table{
@@ -55,10 +56,12 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
     base::log(base::LogLevel::Info, "device " + deviceId_ + " connected: participant " +
                                         identity_.participantId + " client=" + identity_.client +
                                         " sdk=" + identity_.sdkVersion);
+    // Told before media can close the device (a participant deleted meanwhile): onConnect then
+    // comes before its onLeave.
+    report(session::DeviceEvent::Connect);
     if (media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
-    report(session::DeviceEvent::Connect);
 }
 
 void SignalingSession::onMessage(std::string text) {
@@ -89,96 +92,13 @@ void SignalingSession::onMessage(std::string text) {
     }
 }
 
-// A lost WebSocket of a device that asked to be resumable parks it: its media stays attached (its
-// streams keep flowing both ways) until it resumes or the grace period ends. Otherwise, and after
-// `leave` or a close by the server, the device is released at once.
-void SignalingSession::onClose() {
-    bool park = false;
-    {
-        std::lock_guard lock(mutex_);
-        connection_.reset();
-        park = resumable_ && resumable_->grace().count() > 0 && !resumeSecret_.empty() && !left_ &&
-               !closedByServer_;
-        parked_ = park;
-    }
-    if (!park) return finish();
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " lost its connection: kept " +
-                                        std::to_string(resumable_->grace().count()) +
-                                        " s for a resume");
-    report(session::DeviceEvent::Disconnect);
-    resumable_->park(deviceId_, shared_from_this(), ResumableDevices::Clock::now());
-}
-
-void SignalingSession::finish() {
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
-    if (media_) media_->detachDevice(deviceId_);
-    slot_.reset();
-    report(session::DeviceEvent::Disconnect);
-    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
-}
-
-bool SignalingSession::mayResume(const DeviceIdentity& who, const std::string& secret) const {
-    if (who.accountId != identity_.accountId || who.participantId != identity_.participantId)
-        return false;
-    std::lock_guard lock(mutex_);
-    if (!parked_ || resumeSecret_.empty() || secret.size() != resumeSecret_.size()) return false;
-    unsigned char diff = 0;  // no early exit: the time taken does not tell how much matched
-    for (std::size_t i = 0; i < secret.size(); ++i)
-        diff |= static_cast<unsigned char>(secret[i] ^ resumeSecret_[i]);
-    return diff == 0;
-}
-
-// The device is back on a new WebSocket: it gets a new secret (the old one was sent in the
-// reconnect URL) and the sdpOffer media made while it was away.
-void SignalingSession::resumed() {
-    std::string secret = auth::randomHex(16);
-    std::string pending;
-    {
-        std::lock_guard lock(mutex_);
-        parked_ = false;
-        // Closed by the server between this resume's check and now (its participant deleted):
-        // the new connection gets the close the old one would have had.
-        if (closedByServer_ && connection_) {
-            connection_->close(serverClose_.first, serverClose_.second);
-            return;
-        }
-        resumeSecret_ = secret;
-        pending = std::move(pendingOffer_);
-        pendingOffer_.clear();
-    }
-    base::log(base::LogLevel::Info,
-              "device " + deviceId_ + " resumed: participant " + identity_.participantId);
-    report(session::DeviceEvent::Resume);
-    send(protocol::rpcNotification(protocol::method::kResumed,
-                                   json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
-    if (!pending.empty()) send(std::move(pending));
-}
-
-void SignalingSession::release() {
-    {
-        std::lock_guard lock(mutex_);
-        if (!parked_) return;
-        parked_ = false;
-    }
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " released: not resumed within " +
-                                        std::to_string(resumable_->grace().count()) + " s");
-    if (media_) media_->detachDevice(deviceId_);
-    slot_.reset();
-    report(session::DeviceEvent::Leave);
-    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
-}
-
 void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
     std::string text = protocol::rpcNotification(protocol::method::kSdpOffer, toJson(offer));
-    {
-        std::lock_guard lock(mutex_);
-        // Parked: the latest offer replaces any earlier one (its revision is newer) and waits.
-        if (parked_) {
-            pendingOffer_ = std::move(text);
-            return;
-        }
-    }
-    send(std::move(text));
+    std::lock_guard lock(mutex_);
+    // The latest offer is kept: a resumed device gets it again (it may have been lost with the
+    // old connection; a device ignores a revision it has already answered). Parked: it waits.
+    lastOffer_ = text;
+    if (!parked_ && connection_) connection_->send(std::move(text));
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
@@ -186,7 +106,7 @@ void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
 }
 
 // Removed by a server action (participant or session deleted): reference §4.5 onLeave. A parked
-// device is released now; a connected one when its WebSocket closes.
+// device is released now; a connected one when its WebSocket closes. Either can no longer resume.
 void SignalingSession::closeDevice(media::CloseReason reason) {
     auto [code, text] = closeOf(reason);
     bool wasParked = false;
@@ -196,7 +116,10 @@ void SignalingSession::closeDevice(media::CloseReason reason) {
         serverClose_ = {code, text};
         wasParked = parked_;
     }
-    if (wasParked && resumable_ && resumable_->remove(deviceId_)) return release();
+    if (auto registry = resumable_.lock()) {
+        auto kept = registry->remove(deviceId_);
+        if (wasParked && kept) return release("its participant or session was deleted");
+    }
     report(session::DeviceEvent::Leave);
     close(code, text);
 }
@@ -225,18 +148,6 @@ void SignalingSession::replyResult(const RpcMessage& m, const json& result) {
     if (m.kind == RpcMessage::Kind::Request) send(protocol::rpcResult(m.id, result));
 }
 
-namespace {
-json resultJson(const media::PublishAnswer& answer) {
-    return toJson(answer);
-}
-json resultJson(bool) {
-    return json::object();
-}
-json resultJson(int delivered) {
-    return json{{"delivered", delivered}};
-}
-}  // namespace
-
 template <class T>
 media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
     std::weak_ptr<SignalingSession> weak = shared_from_this();
@@ -245,7 +156,7 @@ media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
         auto self = weak.lock();
         if (!self || !request) return;
         self->send(error ? protocol::rpcError(id, rpcErrorOf(*error))
-                         : protocol::rpcResult(id, resultJson(result)));
+                         : protocol::rpcResult(id, replyJson(result)));
     };
 }
 
@@ -256,74 +167,21 @@ media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
 // stock SDK ignores. Minted at each call, so a reconnecting device gets a fresh credential.
 void SignalingSession::setMediaPreferences(const RpcMessage& m) {
     json result = json::object();
-    // An additive request of our SDK (docs/protocol.md "Resuming a device"): keep this device for
-    // a grace period if its WebSocket is lost, and hand it the secret to resume with.
-    bool wantsResume = false;
-    if (m.params.is_object()) {
-        auto it = m.params.find("resumable");
-        if (it != m.params.end() && !it->is_null()) {
-            if (!it->is_boolean())
-                throw RpcError(RpcErrorCode::InvalidParams, "resumable must be a boolean",
-                               "resumable");
-            wantsResume = it->get<bool>();
-        }
-    }
-    if (wantsResume && resumable_ && resumable_->grace().count() > 0) {
-        std::string secret;
-        {
-            std::lock_guard lock(mutex_);
-            if (resumeSecret_.empty()) resumeSecret_ = auth::randomHex(16);
-            secret = resumeSecret_;
-        }
-        result["resume"] = json{{"deviceId", deviceId_},
-                                {"resumeSecret", secret},
-                                {"graceSeconds", resumable_->grace().count()}};
-    }
-    if (turn_) {
-        auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-        auto server = turn_->mint(identity_.participantId, now);
-        result["iceServers"] = json::array({json{{"urls", server.urls},
-                                                 {"username", server.username},
-                                                 {"credential", server.credential}}});
-    }
+    bool wantsResume = resumableParam(m.params);
+    if (auto resume = resumeOffer(wantsResume); !resume.is_null()) result["resume"] = resume;
+    if (turn_) result["iceServers"] = iceServersJson(*turn_, identity_.participantId);
     replyResult(m, result);
 }
 
 void SignalingSession::offerSdp(const RpcMessage& m) {
-    const auto& sdp = protocol::requireString(m.params, "sdpOffer");
-    if (sdp.rfind("v=0", 0) != 0)
-        throw RpcError(RpcErrorCode::InvalidParams, "sdpOffer is not an SDP description",
-                       "sdpOffer");
-    std::map<std::string, std::string> aliases;
-    if (const auto* meta = protocol::optionalObject(m.params, "mediaMetadata")) {
-        if (const auto* streams = protocol::optionalObject(*meta, "mediaStreams")) {
-            for (const auto& [msid, info] : streams->items()) {
-                if (!info.is_object())
-                    throw RpcError(RpcErrorCode::InvalidParams,
-                                   "mediaStreams entries must be objects",
-                                   "mediaMetadata.mediaStreams");
-                auto alias = info.find("alias");
-                if (alias != info.end() && !alias->is_null()) {
-                    if (!alias->is_string() || alias->get_ref<const std::string&>().size() > 256)
-                        throw RpcError(RpcErrorCode::InvalidParams,
-                                       "alias must be a string of at most 256 bytes",
-                                       "mediaMetadata.mediaStreams." + msid + ".alias");
-                    aliases[msid] = *alias;
-                }
-            }
-        }
-    }
+    const auto& sdp = sdpParam(m.params, "sdpOffer");
+    auto aliases = streamAliases(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     media_->offer(deviceId_, sdp, std::move(aliases), replyLater<media::PublishAnswer>(m));
 }
 
 void SignalingSession::answerSdp(const RpcMessage& m) {
-    const auto& sdp = protocol::requireString(m.params, "sdpAnswer");
-    if (sdp.rfind("v=0", 0) != 0)
-        throw RpcError(RpcErrorCode::InvalidParams, "sdpAnswer is not an SDP description",
-                       "sdpAnswer");
+    const auto& sdp = sdpParam(m.params, "sdpAnswer");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     media_->answer(deviceId_, sdp, replyLater<bool>(m));
 }
@@ -355,22 +213,16 @@ void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
 }
 
 void SignalingSession::sendDtmf(const RpcMessage& m) {
-    const auto& tones = protocol::requireString(m.params, "tones");
-    // The characters of RTCDTMFSender.insertDTMF (W3C WebRTC §7.2), ',' being a 2 s pause there
-    // and a 500 ms pause towards the phone.
-    bool valid = !tones.empty() && tones.size() <= 32 &&
-                 tones.find_first_not_of("0123456789*#ABCDabcd,") == std::string::npos;
-    if (!valid)
-        throw RpcError(RpcErrorCode::InvalidParams, "tones must be 1 to 32 of 0-9 * # A-D ,",
-                       "tones");
-    std::string upper = tones;
-    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto tones = dtmfTones(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->deviceDtmf(deviceId_, upper, replyLater<int>(m));
+    media_->deviceDtmf(deviceId_, tones, replyLater<int>(m));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {
-    left_ = true;
+    {
+        std::lock_guard lock(mutex_);
+        left_ = true;
+    }
     replyResult(m, json::object());
     report(session::DeviceEvent::Leave);
     if (media_) media_->detachDevice(deviceId_);

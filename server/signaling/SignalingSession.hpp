@@ -2,6 +2,7 @@
 // One connected device on /v3/: decodes JSON-RPC frames, dispatches them from one table keyed by
 // method name, and turns every failure into a JSON-RPC error object in one place (onMessage).
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -34,19 +35,22 @@ class SignalingSession : public net::WsHandler,
                      SessionLimits limits = {},
                      std::shared_ptr<const auth::TurnCredentials> turn = {},
                      std::shared_ptr<session::DeviceEventSink> events = {},
-                     std::shared_ptr<ResumableDevices> resumable = {});
+                     const std::shared_ptr<ResumableDevices>& resumable = {});
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
     void onMessage(std::string text) override;
     void onClose() override;
 
-    // Resuming (docs/protocol.md "Resuming a device"). Whether a device connecting with `who`'s
-    // token and `secret` may take over this parked session: same account and participant, and
-    // the secret this device was last given (compared in constant time).
-    bool mayResume(const DeviceIdentity& who, const std::string& secret) const;
-    // The grace period is over: the device is released as a closed one would have been.
-    void release();
+    // Resuming (docs/protocol.md "Resuming a device", SignalingSessionResume.cpp). What a device
+    // connecting with `who`'s token and `secret` would get from this session.
+    ResumeCheck resumeCheck(const DeviceIdentity& who, const std::string& secret) const;
+    // The device is resuming on a new connection while this one looks alive: this one is closed
+    // (4409), which parks the device.
+    void closeForResume();
+    // Parked no more (its grace period is over, or it was closed by the server): the device is
+    // released as a closed one would have been.
+    void release(const char* why = "its grace period ended without a resume");
 
     // media::DeviceSink
     void streamsOffered(const media::StreamsOffer& offer) override;
@@ -76,6 +80,7 @@ class SignalingSession : public net::WsHandler,
     // Detaches from media, gives back the device's place under the caps, tells the application.
     void finish();
     void resumed();
+    nlohmann::json resumeOffer(bool wanted);
 
     std::string deviceId_;
     DeviceIdentity identity_;
@@ -89,17 +94,21 @@ class SignalingSession : public net::WsHandler,
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
     std::shared_ptr<session::DeviceEventSink> events_;   // null: nobody is told
     bool leaveReported_ = false;                         // guarded by mutex_
-    std::shared_ptr<ResumableDevices> resumable_;        // null: devices are never kept
+    // Weak: the registry holds a parked session, which must not hold the registry in turn (a
+    // cycle that would outlive the server). Expired or null: devices are never kept.
+    std::weak_ptr<ResumableDevices> resumable_;
     // Guarded by mutex_: the secret of the next resume (empty: this device did not ask to be
     // resumable), whether a connection was ever opened, whether the session is parked (its
-    // WebSocket lost, its media kept), whether the server closed it, and the last sdpOffer
-    // media made while it was parked (sent when it resumes).
+    // WebSocket lost, its media kept) and until when, whether its connection is being closed for
+    // a resume, whether the server closed it and how, and the last sdpOffer media made.
     std::string resumeSecret_;
     bool opened_ = false;
     bool parked_ = false;
+    std::chrono::steady_clock::time_point parkDeadline_{};
+    bool closingForResume_ = false;
     bool closedByServer_ = false;
-    std::pair<std::uint16_t, std::string> serverClose_;  // its close code and reason
-    std::string pendingOffer_;
+    std::pair<std::uint16_t, std::string> serverClose_;
+    std::string lastOffer_;
 };
 
 }  // namespace sb::signaling

@@ -103,7 +103,8 @@ test('another participant\'s token, an unknown device, or a device that never as
   device.ws.terminate();
   await until(() => eventsOf(p.id).includes('onDisconnect'), { what: 'onDisconnect' });
   const query = { resumeDevice: resume.deviceId, resumeSecret: resume.resumeSecret };
-  await assert.rejects(connectDevice(sb, q.token, query), refusedWith(403, 'resume_refused'));
+  // Another participant's token learns nothing about the device: the answer of an unknown id.
+  await assert.rejects(connectDevice(sb, q.token, query), refusedWith(410, 'resume_expired'));
   await assert.rejects(connectDevice(sb, p.token, { ...query, resumeDevice: '00000000-0000-4000-8000-000000000000' }), refusedWith(410, 'resume_expired'));
   await assert.rejects(connectDevice(sb, p.token, { ...query, resumeSecret: 'f'.repeat(500) }), refusedWith(403, 'resume_refused'));
   // Still kept for its own secret after all that.
@@ -157,4 +158,49 @@ test('a resume needs a valid token: an expired one is refused, a refreshed one r
   const back = await connectDevice(sb, fresh, query);
   await back.next((m) => m.method === 'resumed');
   back.ws.close();
+});
+
+test('a resume while the old connection still looks alive closes it (4409), and the retry resumes', async () => {
+  const p = await participant();
+  const { device, resume } = await resumableDevice(p.token);
+  const query = { resumeDevice: resume.deviceId, resumeSecret: resume.resumeSecret };
+  // The server has not seen any loss (a half-open TCP connection looks like this): 409, retry.
+  await assert.rejects(connectDevice(sb, p.token, query), (e) => e.status === 409 && e.body.code === 'resume_pending');
+  assert.equal((await device.closed).code, 4409);
+  // Retried as Retry-After says, until the server has finished closing and kept the device.
+  let back;
+  await until(async () => {
+    try { back = await connectDevice(sb, p.token, query); return true; } catch (e) { assert.equal(e.status, 409); return false; }
+  }, { what: 'the retried resume' });
+  assert.equal((await back.next((m) => m.method === 'resumed')).params.deviceId, resume.deviceId);
+  await until(() => eventsOf(p.id).length === 3, { what: 'onConnect, onDisconnect, onResume' });
+  assert.deepEqual(eventsOf(p.id), ['onConnect', 'onDisconnect', 'onResume']);
+  back.ws.close();  // a closing handshake from the page: released at once, not kept
+  await until(() => eventsOf(p.id).length === 4, { what: 'onDisconnect' });
+  await sleep(300);
+  assert.deepEqual(eventsOf(p.id), ['onConnect', 'onDisconnect', 'onResume', 'onDisconnect']);
+  await assert.rejects(connectDevice(sb, p.token, query), refusedWith(410, 'resume_expired'));
+});
+
+test('with maxDevicesPerParticipant 1, a kept device still resumes (it keeps its own place)', async () => {
+  const one = await startSwitchboard({ config: { deviceResumeGraceSeconds: GRACE, maxDevicesPerParticipant: 1 } });
+  try {
+    const r = await call(`${one.api()}/participants`, { method: 'POST', body: { publishPermissions: ['AUDIO'] } });
+    const token = r.body.token;
+    const device = await connectDevice(one, token);
+    const { result } = await device.rpc('setMediaPreferences', { protocol: 'WEBRTC', resumable: true });
+    device.ws.terminate();
+    const query = { resumeDevice: result.resume.deviceId, resumeSecret: result.resume.resumeSecret };
+    // A new device is refused at the cap while the kept one holds its place…
+    await until(async () => {
+      try { (await connectDevice(one, token)).ws.close(); return false; } catch (e) { return e.status === 429; }
+    }, { what: 'the kept device holding the only place' });
+    // …and the kept one resumes into it.
+    const back = await connectDevice(one, token, query);
+    await back.next((m) => m.method === 'resumed');
+    back.ws.close();
+  } finally {
+    await one.stop();
+    one.cleanup();
+  }
 });

@@ -1,0 +1,153 @@
+// SignalingSession: the end of a connection, and resuming a device (docs/protocol.md "Resuming a
+// device"). The device's media stays attached while it is parked.
+#include "server/auth/RandomId.hpp"
+#include "server/auth/SecretCompare.hpp"
+#include "server/base/Log.hpp"
+#include "server/signaling/SignalingSession.hpp"
+
+namespace sb::signaling {
+
+using nlohmann::json;
+
+// A resumable device is parked when its WebSocket was lost (no closing handshake: RFC 6455
+// §7.1.5) or closed for its own resume; its media stays attached until it resumes or the grace
+// period ends. Otherwise (a close frame from the page, `leave`, a close by the server or by our
+// limits) the device is released at once.
+void SignalingSession::onClose() {
+    auto registry = resumable_.lock();
+    bool park = false;
+    bool stillParked = false;
+    ResumableDevices::Clock::time_point deadline;
+    {
+        std::lock_guard lock(mutex_);
+        bool dropped = connection_ && connection_->dropped();
+        connection_.reset();
+        // Claimed for a resume whose connection then failed before it opened: parked again as it
+        // was, with the deadline it had and nothing told.
+        stillParked = parked_;
+        park = !stillParked && registry && registry->grace().count() > 0 &&
+               !resumeSecret_.empty() && !left_ && !closedByServer_ &&
+               (dropped || closingForResume_);
+        closingForResume_ = false;
+        if (park) {
+            parked_ = true;
+            parkDeadline_ = ResumableDevices::Clock::now() + registry->grace();
+        }
+        deadline = parkDeadline_;
+    }
+    if (stillParked) {
+        if (registry) return registry->park(deviceId_, shared_from_this(), deadline);
+        return release("the server is stopping");
+    }
+    if (!park) {
+        if (registry) registry->remove(deviceId_);
+        return finish();
+    }
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " lost its connection: kept " +
+                                        std::to_string(registry->grace().count()) +
+                                        " s for a resume");
+    report(session::DeviceEvent::Disconnect);
+    registry->park(deviceId_, shared_from_this(), deadline);
+    // Closed by the server between the decision above and the park: released now.
+    bool closed = false;
+    {
+        std::lock_guard lock(mutex_);
+        closed = closedByServer_;
+    }
+    if (closed && registry->remove(deviceId_)) release("its participant or session was deleted");
+}
+
+void SignalingSession::finish() {
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
+    if (media_) media_->detachDevice(deviceId_);
+    slot_.reset();
+    report(session::DeviceEvent::Disconnect);
+    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
+}
+
+// Another account's or participant's token learns nothing (Unknown, as for an id that does not
+// exist); only the device's own participant is told that its secret is wrong.
+ResumeCheck SignalingSession::resumeCheck(const DeviceIdentity& who,
+                                          const std::string& secret) const {
+    if (who.accountId != identity_.accountId || who.participantId != identity_.participantId)
+        return ResumeCheck::Unknown;
+    std::lock_guard lock(mutex_);
+    if (resumeSecret_.empty() || left_ || closedByServer_) return ResumeCheck::Unknown;
+    if (!auth::sameSecret(secret, resumeSecret_)) return ResumeCheck::Mismatch;
+    return parked_ ? ResumeCheck::Ok : ResumeCheck::Pending;
+}
+
+// setMediaPreferences' answer to `resumable` (docs/protocol.md "Resuming a device"): the device's
+// id, its secret and the grace period; null when devices are never kept. Asking with false (or
+// not asking) after true makes the device one that is released when its WebSocket is lost.
+json SignalingSession::resumeOffer(bool wanted) {
+    auto registry = resumable_.lock();
+    if (!registry || registry->grace().count() <= 0) return nullptr;
+    std::string secret;
+    {
+        std::lock_guard lock(mutex_);
+        if (!wanted)
+            resumeSecret_.clear();
+        else if (resumeSecret_.empty())
+            resumeSecret_ = auth::randomHex(16);
+        secret = resumeSecret_;
+    }
+    if (!wanted) {
+        registry->remove(deviceId_);
+        return nullptr;
+    }
+    registry->add(deviceId_, weak_from_this());
+    return json{{"deviceId", deviceId_},
+                {"resumeSecret", secret},
+                {"graceSeconds", registry->grace().count()}};
+}
+
+void SignalingSession::closeForResume() {
+    std::lock_guard lock(mutex_);
+    closingForResume_ = true;
+    if (connection_) connection_->close(4409, "resumed by a new connection");
+}
+
+// The device is back on a new WebSocket: a new secret (the old one travelled in the reconnect
+// URL), then the latest sdpOffer, both sent under the lock so that no newer offer from media can
+// overtake them.
+void SignalingSession::resumed() {
+    auto registry = resumable_.lock();
+    std::string secret = auth::randomHex(16);
+    {
+        std::lock_guard lock(mutex_);
+        parked_ = false;
+        // Closed by the server between this resume's check and now (its participant deleted):
+        // the new connection gets the close the old one would have had.
+        if (closedByServer_) {
+            if (connection_) connection_->close(serverClose_.first, serverClose_.second);
+            return;
+        }
+        resumeSecret_ = secret;
+        if (connection_) {
+            connection_->send(
+                protocol::rpcNotification(protocol::method::kResumed,
+                                          json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
+            if (!lastOffer_.empty()) connection_->send(lastOffer_);
+        }
+    }
+    if (registry) registry->add(deviceId_, weak_from_this());
+    base::log(base::LogLevel::Info,
+              "device " + deviceId_ + " resumed: participant " + identity_.participantId);
+    report(session::DeviceEvent::Resume);
+}
+
+void SignalingSession::release(const char* why) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!parked_) return;
+        parked_ = false;
+    }
+    base::log(base::LogLevel::Info, std::string("device ") + deviceId_ + " released: " + why);
+    if (media_) media_->detachDevice(deviceId_);
+    slot_.reset();
+    report(session::DeviceEvent::Leave);
+    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
+}
+
+}  // namespace sb::signaling
