@@ -62,6 +62,8 @@ class Json {
     const Json& operator[](std::string_view key) const;
     bool has(std::string_view key) const;
     Json& set(std::string key, Json value);
+    // The same for a literal key: the key's string is made here rather than at every call site.
+    Json& set(const char* key, Json value);
     const std::vector<std::string>& keys() const { return keys_; }
 
     // Array elements, or the values of an object in key order.

@@ -55,11 +55,13 @@ void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
         return finished();
     }
     auto expected = sdp::sentTracksPerStream(offer);
-    auto streams = offeredStreams(expected, params["streamMetadata"]);
+    offerStreams_ = offeredStreams(expected, params["streamMetadata"]);
+    offerRevision_ = revision;
+    finished_ = finished;
     if (!pc_) createConnection();
     if (!pc_)
-        return fail("create the subscribing connection",
-                    errors::negotiation("no RTCPeerConnection"), streams, finished);
+        return failOffer("create the subscribing connection",
+                         errors::negotiation("no RTCPeerConnection"));
     if (log_) {
         std::string counts;
         for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
@@ -68,44 +70,39 @@ void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
     Watch alive = alive_.watch();
-    pc_->setRemoteDescription(
-        "offer", offer, [this, alive, revision, streams, finished](const Error& remoteError) {
-            if (alive.expired()) return;  // closed: the queue was reset
-            if (remoteError.failed())
-                return fail("apply the server's offer", remoteError, streams, finished);
-            pc_->createAnswer([this, alive, revision, streams, finished](
-                                  const Error& answerError, const std::string& answer) {
-                if (alive.expired()) return;
-                if (answerError.failed() || answer.empty())
-                    return fail("create an answer", answerError, streams, finished);
-                sendAnswer(sdp::forcePassiveSetup(answer), revision, streams, finished);
-            });
+    pc_->setRemoteDescription("offer", offer, [this, alive](const Error& remoteError) {
+        if (alive.expired()) return;  // closed: the queue was reset
+        if (remoteError.failed()) return failOffer("apply the server's offer", remoteError);
+        pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
+            if (alive.expired()) return;
+            if (answerError.failed() || answer.empty())
+                return failOffer("create an answer", answerError);
+            answer_ = sdp::forcePassiveSetup(answer);
+            sendAnswer();
         });
+    });
 }
 
-void Subscriber::sendAnswer(const std::string& answer, double revision,
-                            const std::vector<std::string>& streams, const Fn<void()>& finished) {
+void Subscriber::sendAnswer() {
     Watch alive = alive_.watch();
-    pc_->setLocalDescription(
-        "answer", answer,
-        [this, alive, revision, answer, streams, finished](const Error& localError) {
-            if (alive.expired()) return;
-            if (localError.failed()) return fail("apply the answer", localError, streams, finished);
-            lastRevision_ = revision;
-            Json params = Json::object();
-            params.set("sdpAnswer", answer);
-            rpc_.request(
-                protocol::method::kAnswerSdp, std::move(params),
-                [this, alive, streams](const Error& rpcError, const Json&) {
-                    // A lost socket is the connection's failure, reported by its state
-                    // (and the server offers afresh after a reconnect).
-                    if (alive.expired() || !rpcError.failed() || rpcError.code == "socket_closed" ||
-                        rpcError.code == "disconnected")
-                        return;
-                    fail("have the answer accepted by the server", rpcError, streams, nullptr);
-                });
-            finished();
-        });
+    pc_->setLocalDescription("answer", answer_, [this, alive](const Error& localError) {
+        if (alive.expired()) return;
+        if (localError.failed()) return failOffer("apply the answer", localError);
+        lastRevision_ = offerRevision_;
+        Json params = Json::object();
+        params.set("sdpAnswer", std::move(answer_));
+        rpc_.request(
+            protocol::method::kAnswerSdp, std::move(params),
+            [this, alive, streams = std::move(offerStreams_)](const Error& rpcError, const Json&) {
+                // A lost socket is the connection's failure, reported by its state
+                // (and the server offers afresh after a reconnect).
+                if (alive.expired() || !rpcError.failed() || rpcError.code == "socket_closed" ||
+                    rpcError.code == "disconnected")
+                    return;
+                fail("have the answer accepted by the server", rpcError, streams);
+            });
+        finishOffer();
+    });
 }
 
 void Subscriber::createConnection() {
@@ -136,14 +133,24 @@ void Subscriber::createConnection() {
     channels::open(*pc_);
 }
 
-void Subscriber::fail(const std::string& what, const Error& error,
-                      const std::vector<std::string>& streams, const Fn<void()>& finished) {
+void Subscriber::fail(const char* what, const Error& error,
+                      const std::vector<std::string>& streams) {
     Error reported = errors::subscribeFailed(what, error.message);
     if (log_) log_(LogLevel::Warn, reported.message);
     if (listener_.onNegotiationFailed)
         events_.post([this, reported, streams]() {
             if (listener_.onNegotiationFailed) listener_.onNegotiationFailed(reported, streams);
         });
+}
+
+void Subscriber::failOffer(const char* what, const Error& error) {
+    fail(what, error, offerStreams_);
+    finishOffer();
+}
+
+void Subscriber::finishOffer() {
+    Fn<void()> finished = std::move(finished_);
+    finished_ = nullptr;
     if (finished) finished();
 }
 
@@ -185,6 +192,7 @@ void Subscriber::close() {
     alive_.renew();
     cancelIceTimer();
     queue_.reset();
+    finished_ = nullptr;
     if (pc_) pc_->close();
     pc_.reset();
     lastRevision_ = 0;

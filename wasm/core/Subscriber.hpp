@@ -62,11 +62,12 @@ class Subscriber {
 
   private:
     void apply(const Json& params, const Fn<void()>& finished);
-    void sendAnswer(const std::string& answer, double revision,
-                    const std::vector<std::string>& streams, const Fn<void()>& finished);
+    void sendAnswer();
     void createConnection();
-    void fail(const std::string& what, const Error& error, const std::vector<std::string>& streams,
-              const Fn<void()>& finished);
+    // The offer being applied failed: reported, and the queue moves on.
+    void failOffer(const char* what, const Error& error);
+    void finishOffer();
+    void fail(const char* what, const Error& error, const std::vector<std::string>& streams);
     void onConnectionState(const std::string& state);
     void cancelIceTimer();
 
@@ -83,6 +84,12 @@ class Subscriber {
     std::unique_ptr<PeerConnectionPort> pc_;
     SerialQueue queue_;
     double lastRevision_ = 0;
+    // The offer being applied (one at a time, queue_): kept here rather than copied into each
+    // callback of the exchange (size, bench/size/).
+    double offerRevision_ = 0;
+    std::vector<std::string> offerStreams_;
+    std::string answer_;
+    Fn<void()> finished_;
     Alive alive_;
 };
 
