@@ -38,26 +38,34 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       log_(std::move(log)) {}
 
 void Subscriber::handleOffer(const Json& params) {
-    Watch alive = alive_.watch();
-    queue_.push([this, alive, params](const Fn<void()>& finished) {
-        if (alive.expired()) return;  // closed: the queue was reset
-        apply(params, finished);
-    });
+    offers_.push_back(params);
+    runOffers();
 }
 
-void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
+void Subscriber::runOffers() {
+    if (inside_) return;  // the loop below goes on when apply() returns
+    while (!busy_ && !offers_.empty()) {
+        Json params = std::move(offers_.front());
+        offers_.erase(offers_.begin());
+        busy_ = true;
+        inside_ = true;
+        apply(params);
+        inside_ = false;
+    }
+}
+
+void Subscriber::apply(const Json& params) {
     double revision = params["sdpRevision"].asNumber(-1);
     const std::string& offer = params["sdpOffer"].asString();
     if (revision <= lastRevision_ || offer.empty()) {
         if (log_)
             log_(LogLevel::Debug,
                  "Dropping stale or empty sdpOffer (revision " + Json(revision).dump() + ")");
-        return finished();
+        return finishOffer();
     }
     auto expected = sdp::sentTracksPerStream(offer);
     offerStreams_ = offeredStreams(expected, params["streamMetadata"]);
     offerRevision_ = revision;
-    finished_ = finished;
     if (!pc_) createConnection();
     if (!pc_)
         return failOffer("create the subscribing connection",
@@ -149,9 +157,9 @@ void Subscriber::failOffer(const char* what, const Error& error) {
 }
 
 void Subscriber::finishOffer() {
-    Fn<void()> finished = std::move(finished_);
-    finished_ = nullptr;
-    if (finished) finished();
+    if (!busy_) return;  // closed meanwhile
+    busy_ = false;
+    runOffers();
 }
 
 void Subscriber::onConnectionState(const std::string& state) {
@@ -191,8 +199,8 @@ void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
 void Subscriber::close() {
     alive_.renew();
     cancelIceTimer();
-    queue_.reset();
-    finished_ = nullptr;
+    offers_.clear();
+    busy_ = false;
     if (pc_) pc_->close();
     pc_.reset();
     lastRevision_ = 0;
