@@ -224,7 +224,7 @@ void Client::probeAndFail(bool retryIfReachable) {
                            } else if (state_ == State::Reconnecting && retryIfReachable) {
                                // A refused token will not get better by retrying; anything else
                                // might.
-                               if (error.code.rfind("token_", 0) == 0)
+                               if (startsWith(error.code, "token_"))
                                    failConnection(error);
                                else
                                    scheduleReconnect();

@@ -3,6 +3,8 @@
 #include <string_view>
 #include <vector>
 
+#include "wasm/core/Types.hpp"
+
 namespace sb::sdk::sdp {
 
 namespace {
@@ -13,17 +15,13 @@ constexpr std::size_t npos = std::string_view::npos;
 // the end. One pass over the text, no vector of lines (size: bench/size/).
 bool nextLine(const std::string& sdp, std::size_t& pos, std::string_view& line) {
     if (pos >= sdp.size()) return false;
-    std::size_t end = sdp.find('\n', pos);
+    std::size_t end = std::string_view(sdp).find('\n', pos);
     if (end == std::string::npos) end = sdp.size();
     std::size_t stop = end;
     if (stop > pos && sdp[stop - 1] == '\r') --stop;
     line = std::string_view(sdp).substr(pos, stop - pos);
     pos = end + 1;
     return true;
-}
-
-bool startsWith(std::string_view s, std::string_view prefix) {
-    return s.substr(0, prefix.size()) == prefix;
 }
 
 }  // namespace
