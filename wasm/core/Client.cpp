@@ -119,10 +119,9 @@ void Client::onOpen() {
     // because a new socket is a new device session for the server.
     Json params = Json::object();
     params.set("protocol", "WEBRTC");
-    auto alive = token();
     heldOffers_.clear();
     rpc_.request(method::kSetMediaPreferences, std::move(params),
-                 [this, alive](const Error& e, const Json& result) {
+                 [this, alive = token()](const Error& e, const Json& result) {
                      if (alive.expired()) return;
                      if (!e.failed()) {
                          configurePeers(result);
@@ -213,23 +212,22 @@ void Client::onClose(int code) {
 void Client::probeAndFail(bool retryIfReachable) {
     // Browsers hide the status of a refused upgrade; the same URL over plain HTTP tells why
     // (docs/protocol.md extension).
-    auto alive = token();
-    platform_.http.get(url::probe(url_),
-                       [this, alive, retryIfReachable](int status, const std::string& body) {
-                           if (alive.expired()) return;
-                           Scope scope(events_);
-                           Error error = url::classifyProbe(status, body, options_.websocketUrl);
-                           if (state_ == State::Connecting) {
-                               failConnection(error);
-                           } else if (state_ == State::Reconnecting && retryIfReachable) {
-                               // A refused token will not get better by retrying; anything else
-                               // might.
-                               if (startsWith(error.code, "token_"))
-                                   failConnection(error);
-                               else
-                                   scheduleReconnect();
-                           }
-                       });
+    platform_.http.get(url::probe(url_), [this, alive = token(), retryIfReachable](
+                                             int status, const std::string& body) {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        Error error = url::classifyProbe(status, body, options_.websocketUrl);
+        if (state_ == State::Connecting) {
+            failConnection(error);
+        } else if (state_ == State::Reconnecting && retryIfReachable) {
+            // A refused token will not get better by retrying; anything else
+            // might.
+            if (startsWith(error.code, "token_"))
+                failConnection(error);
+            else
+                scheduleReconnect();
+        }
+    });
 }
 
 void Client::scheduleReconnect() {
@@ -245,8 +243,7 @@ void Client::schedulePing() {
 }
 
 int Client::startTimer(int delayMs, Timer which) {
-    auto alive = token();
-    return platform_.timers.start(delayMs, [this, alive, which]() {
+    return platform_.timers.start(delayMs, [this, alive = token(), which]() {
         if (alive.expired()) return;
         Scope scope(events_);
         onTimer(which);
@@ -346,8 +343,8 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
     Scope scope(events_);
     if (state_ != State::Connected)
         return done(errors::invalidState("publish() needs a connected client"), {});
-    auto alive = token();
-    platform_.media.getUserMedia(constraintsJson, [this, alive, alias, codecPreferencesJson, done](
+    platform_.media.getUserMedia(constraintsJson, [this, alive = token(), alias,
+                                                   codecPreferencesJson, done](
                                                       const Error& e, const LocalStream& stream) {
         if (alive.expired()) return;
         if (e.failed()) return done(e, {});

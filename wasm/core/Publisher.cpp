@@ -69,8 +69,7 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     if (op.done) op.done(error, stream);
     if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
         // Still failed: try again later, a bounded number of times (the stock SDK never stops).
-        Watch alive = alive_.watch();
-        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive]() {
+        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive = alive_.watch()]() {
             if (alive.expired()) return;
             restartTimer_ = 0;
             onConnectionState(pcState_);
@@ -143,8 +142,8 @@ void Publisher::negotiated(const Error& error) {
 }
 
 void Publisher::negotiate(bool iceRestart) {
-    Watch alive = alive_.watch();
-    pc_->createOffer(iceRestart, [this, alive](const Error& offerError, const std::string& offer) {
+    pc_->createOffer(iceRestart, [this, alive = alive_.watch()](const Error& offerError,
+                                                                const std::string& offer) {
         if (alive.expired()) return;
         if (offerError.failed() || offer.empty())
             return negotiated(offerError.failed() ? offerError
@@ -168,16 +167,16 @@ void Publisher::applyAnswer(const Json& result) {
     if (result["sdpAnswer"].asString().empty())
         return negotiated(errors::badResponse("offerSdp result has no sdpAnswer"));
     result_ = Json(result);  // copy + move: no copy assignment of Json in the wasm
-    Watch alive = alive_.watch();
     // JSEP §5.5/§5.6: the local offer, then the remote answer completes the exchange.
-    pc_->setLocalDescription("offer", offer_, [this, alive](const Error& localError) {
-        if (alive.expired()) return;
-        if (localError.failed()) return negotiated(localError);
-        pc_->setRemoteDescription("answer", result_["sdpAnswer"].asString(),
-                                  [this, alive](const Error& remoteError) {
-                                      if (!alive.expired()) negotiated(remoteError);
-                                  });
-    });
+    pc_->setLocalDescription(
+        "offer", offer_, [this, alive = alive_.watch()](const Error& localError) {
+            if (alive.expired()) return;
+            if (localError.failed()) return negotiated(localError);
+            pc_->setRemoteDescription("answer", result_["sdpAnswer"].asString(),
+                                      [this, alive](const Error& remoteError) {
+                                          if (!alive.expired()) negotiated(remoteError);
+                                      });
+        });
 }
 
 Json Publisher::mediaMetadata() const {

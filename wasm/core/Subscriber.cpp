@@ -77,40 +77,41 @@ void Subscriber::apply(const Json& params) {
     }
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
-    Watch alive = alive_.watch();
-    pc_->setRemoteDescription("offer", offer, [this, alive](const Error& remoteError) {
-        if (alive.expired()) return;  // closed: the queue was reset
-        if (remoteError.failed()) return failOffer("apply the server's offer", remoteError);
-        pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
-            if (alive.expired()) return;
-            if (answerError.failed() || answer.empty())
-                return failOffer("create an answer", answerError);
-            answer_ = sdp::forcePassiveSetup(answer);
-            sendAnswer();
+    pc_->setRemoteDescription(
+        "offer", offer, [this, alive = alive_.watch()](const Error& remoteError) {
+            if (alive.expired()) return;  // closed: the queue was reset
+            if (remoteError.failed()) return failOffer("apply the server's offer", remoteError);
+            pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
+                if (alive.expired()) return;
+                if (answerError.failed() || answer.empty())
+                    return failOffer("create an answer", answerError);
+                answer_ = sdp::forcePassiveSetup(answer);
+                sendAnswer();
+            });
         });
-    });
 }
 
 void Subscriber::sendAnswer() {
-    Watch alive = alive_.watch();
-    pc_->setLocalDescription("answer", answer_, [this, alive](const Error& localError) {
-        if (alive.expired()) return;
-        if (localError.failed()) return failOffer("apply the answer", localError);
-        lastRevision_ = offerRevision_;
-        Json params = Json::object();
-        params.set("sdpAnswer", std::move(answer_));
-        rpc_.request(
-            protocol::method::kAnswerSdp, std::move(params),
-            [this, alive, streams = std::move(offerStreams_)](const Error& rpcError, const Json&) {
-                // A lost socket is the connection's failure, reported by its state
-                // (and the server offers afresh after a reconnect).
-                if (alive.expired() || !rpcError.failed() || rpcError.code == "socket_closed" ||
-                    rpcError.code == "disconnected")
-                    return;
-                fail("have the answer accepted by the server", rpcError, streams);
-            });
-        finishOffer();
-    });
+    pc_->setLocalDescription(
+        "answer", answer_, [this, alive = alive_.watch()](const Error& localError) {
+            if (alive.expired()) return;
+            if (localError.failed()) return failOffer("apply the answer", localError);
+            lastRevision_ = offerRevision_;
+            Json params = Json::object();
+            params.set("sdpAnswer", std::move(answer_));
+            rpc_.request(protocol::method::kAnswerSdp, std::move(params),
+                         [this, alive, streams = std::move(offerStreams_)](const Error& rpcError,
+                                                                           const Json&) {
+                             // A lost socket is the connection's failure, reported by its state
+                             // (and the server offers afresh after a reconnect).
+                             if (alive.expired() || !rpcError.failed() ||
+                                 rpcError.code == "socket_closed" ||
+                                 rpcError.code == "disconnected")
+                                 return;
+                             fail("have the answer accepted by the server", rpcError, streams);
+                         });
+            finishOffer();
+        });
 }
 
 void Subscriber::createConnection() {
@@ -172,8 +173,7 @@ void Subscriber::onConnectionState(const std::string& state) {
     }
     if (iceTimer_) return;
     int budgetMs = restarts_.maxRestarts * restarts_.delayMs;
-    Watch alive = alive_.watch();
-    iceTimer_ = timers_.start(budgetMs, [this, alive, budgetMs]() {
+    iceTimer_ = timers_.start(budgetMs, [this, alive = alive_.watch(), budgetMs]() {
         if (alive.expired()) return;
         iceTimer_ = 0;
         Error error = errors::iceFailed(
