@@ -44,7 +44,8 @@ class Fn<R(Args...)> {
     };
     template <class F>
     struct Impl final : Base {
-        explicit Impl(F fn) : f(std::move(fn)) {}
+        // By reference: the callable is moved once, from Fn's parameter into place.
+        explicit Impl(F&& fn) : f(std::move(fn)) {}
         R call(Args... args) override { return f(std::forward<Args>(args)...); }
         F f;
     };
