@@ -30,23 +30,29 @@ class Fn<R(Args...)> {
         return *this;
     }
     ~Fn() {
-        if (p_ && --p_->refs == 0) delete p_;
+        if (p_ && --p_->refs == 0) p_->destroy();
     }
 
     explicit operator bool() const { return p_ != nullptr; }
     R operator()(Args... args) const { return p_->call(std::forward<Args>(args)...); }
 
   private:
+    // destroy() rather than a virtual destructor: one function per callable type where a
+    // virtual destructor makes two (complete and deleting).
     struct Base {
         int refs = 1;
-        virtual ~Base() = default;
         virtual R call(Args... args) = 0;
+        virtual void destroy() = 0;
+
+      protected:
+        ~Base() = default;
     };
     template <class F>
     struct Impl final : Base {
         // By reference: the callable is moved once, from Fn's parameter into place.
         explicit Impl(F&& fn) : f(std::move(fn)) {}
         R call(Args... args) override { return f(std::forward<Args>(args)...); }
+        void destroy() override { delete this; }
         F f;
     };
     Base* p_ = nullptr;
