@@ -3,7 +3,7 @@
 namespace sb::sdk {
 
 void Alive::unref(Flag* flag) {
-    if (--flag->refs == 0) delete flag;
+    if (flag && --flag->refs == 0) delete flag;
 }
 
 }  // namespace sb::sdk

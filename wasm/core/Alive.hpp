@@ -30,6 +30,7 @@ class Alive {
         bool alive = true;
     };
     // Out of line (Alive.cpp): inlined, GCC's -Wuse-after-free misreads the reference count.
+    // Null (a moved-from Watch) is nothing to release.
     static void unref(Flag* flag);
     void release() {
         flag_->alive = false;
@@ -41,6 +42,8 @@ class Alive {
 class Watch {
   public:
     Watch(const Watch& other) : flag_(other.flag_) { ++flag_->refs; }
+    // Moved-from, a Watch is only destroyed (a callable moved into an Fn).
+    Watch(Watch&& other) noexcept : flag_(other.flag_) { other.flag_ = nullptr; }
     Watch& operator=(const Watch&) = delete;
     ~Watch() { Alive::unref(flag_); }
     bool expired() const { return !flag_->alive; }

@@ -32,13 +32,14 @@ Client::Client(Platform platform, ClientListener listener)
     LogFn logFn = [this](LogLevel level, const std::string& message) { log(level, message); };
     publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media,
                                              platform_.timers, "{}", logFn);
-    publisher_->onIceFailed([this](const Error& e) { mediaFailed(e); });
+    Fn<void(const Error&)> onIceFailed = [this](const Error& e) { mediaFailed(e); };
+    publisher_->onIceFailed(onIceFailed);
     Subscriber::Listener subscriberListener;
     subscriberListener.onNegotiationFailed = [this](const Error& e,
                                                     const std::vector<std::string>& streams) {
         if (listener_.onSubscribeFailed) listener_.onSubscribeFailed(e, streams);
     };
-    subscriberListener.onIceFailed = [this](const Error& e) { mediaFailed(e); };
+    subscriberListener.onIceFailed = onIceFailed;
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
                                      "{}", std::move(subscriberListener), logFn);
@@ -84,13 +85,7 @@ void Client::connect(const ConnectOptions& options, Done done) {
     publisher_->configure(options.peerConfigurationJson, options_.iceRestarts);
     subscriber_->configure(options.peerConfigurationJson, options_.iceRestarts);
     transition(Event::Connect);
-    auto alive = token();
-    connectTimer_ = platform_.timers.start(options.connectTimeoutMs, [this, alive]() {
-        if (alive.expired()) return;
-        Scope timerScope(events_);
-        connectTimer_ = 0;
-        if (state_ == State::Connecting) failConnection(errors::connectTimeout());
-    });
+    connectTimer_ = startTimer(options.connectTimeoutMs, Timer::Connect);
     openSocket();
 }
 
@@ -124,10 +119,9 @@ void Client::onOpen() {
     // because a new socket is a new device session for the server.
     Json params = Json::object();
     params.set("protocol", "WEBRTC");
-    auto alive = token();
     heldOffers_.clear();
     rpc_.request(method::kSetMediaPreferences, std::move(params),
-                 [this, alive](const Error& e, const Json& result) {
+                 [this, alive = token()](const Error& e, const Json& result) {
                      if (alive.expired()) return;
                      if (!e.failed()) {
                          configurePeers(result);
@@ -149,10 +143,7 @@ void Client::onReady() {
     if (state_ == State::Reconnecting) subscriber_->acceptAnyRevision();
     transition(Event::Opened);
     schedulePing();
-    if (connectDone_) {
-        events_.post([done = std::move(connectDone_)]() { done({}); });
-        connectDone_ = nullptr;
-    }
+    settleConnect({});
     auto held = std::move(heldOffers_);
     heldOffers_.clear();
     for (const auto& offer : held) subscriber_->handleOffer(offer);
@@ -221,23 +212,22 @@ void Client::onClose(int code) {
 void Client::probeAndFail(bool retryIfReachable) {
     // Browsers hide the status of a refused upgrade; the same URL over plain HTTP tells why
     // (docs/protocol.md extension).
-    auto alive = token();
-    platform_.http.get(url::probe(url_),
-                       [this, alive, retryIfReachable](int status, const std::string& body) {
-                           if (alive.expired()) return;
-                           Scope scope(events_);
-                           Error error = url::classifyProbe(status, body, options_.websocketUrl);
-                           if (state_ == State::Connecting) {
-                               failConnection(error);
-                           } else if (state_ == State::Reconnecting && retryIfReachable) {
-                               // A refused token will not get better by retrying; anything else
-                               // might.
-                               if (error.code.rfind("token_", 0) == 0)
-                                   failConnection(error);
-                               else
-                                   scheduleReconnect();
-                           }
-                       });
+    platform_.http.get(url::probe(url_), [this, alive = token(), retryIfReachable](
+                                             int status, const std::string& body) {
+        if (alive.expired()) return;
+        Scope scope(events_);
+        Error error = url::classifyProbe(status, body, options_.websocketUrl);
+        if (state_ == State::Connecting) {
+            failConnection(error);
+        } else if (state_ == State::Reconnecting && retryIfReachable) {
+            // A refused token will not get better by retrying; anything else
+            // might.
+            if (startsWith(error.code, "token_"))
+                failConnection(error);
+            else
+                scheduleReconnect();
+        }
+    });
 }
 
 void Client::scheduleReconnect() {
@@ -245,25 +235,58 @@ void Client::scheduleReconnect() {
         return failConnection(errors::serverUnreachable(options_.websocketUrl));
     int delay = std::min(1000 << attempts_, kMaxReconnectDelayMs);
     ++attempts_;
-    auto alive = token();
-    reconnectTimer_ = platform_.timers.start(delay, [this, alive]() {
-        if (alive.expired()) return;
-        Scope scope(events_);
-        reconnectTimer_ = 0;
-        if (state_ == State::Reconnecting) openSocket();
-    });
+    reconnectTimer_ = startTimer(delay, Timer::Reconnect);
 }
 
 void Client::schedulePing() {
-    auto alive = token();
-    pingTimer_ = platform_.timers.start(kPingIntervalMs, [this, alive]() {
+    pingTimer_ = startTimer(kPingIntervalMs, Timer::Ping);
+}
+
+int Client::startTimer(int delayMs, Timer which) {
+    return platform_.timers.start(delayMs, [this, alive = token(), which]() {
         if (alive.expired()) return;
         Scope scope(events_);
-        pingTimer_ = 0;
-        if (state_ != State::Connected) return;
-        rpc_.request(method::kPing, Json::object(), nullptr);
-        schedulePing();
+        onTimer(which);
     });
+}
+
+void Client::onTimer(Timer which) {
+    switch (which) {
+        case Timer::Connect:
+            connectTimer_ = 0;
+            if (state_ == State::Connecting) failConnection(errors::connectTimeout());
+            break;
+        case Timer::Reconnect:
+            reconnectTimer_ = 0;
+            if (state_ == State::Reconnecting) openSocket();
+            break;
+        case Timer::Ping:
+            pingTimer_ = 0;
+            if (state_ != State::Connected) return;
+            rpc_.request(method::kPing, Json::object(), nullptr);
+            schedulePing();
+            break;
+        case Timer::MediaFail: {
+            mediaFailTimer_ = 0;
+            if (state_ != State::Connected && state_ != State::Reconnecting) return;
+            Error error = std::move(mediaError_);
+            log(LogLevel::Error, "Connection failed: " + error.message);
+            // Signaling may still work: the server is told, as by disconnect(), so it releases
+            // the device at once.
+            if (socketOpen_) rpc_.notify(method::kLeave, Json());
+            socketOpen_ = false;
+            platform_.socket.close(1000);
+            teardown(error);
+            transition(Event::IceFailed, error);
+            break;
+        }
+    }
+}
+
+void Client::settleConnect(const Error& error) {
+    if (!connectDone_) return;
+    events_.post([done = std::move(connectDone_), error]() { done(error); });
+    connectDone_ = nullptr;
 }
 
 void Client::failConnection(const Error& error) {
@@ -272,31 +295,15 @@ void Client::failConnection(const Error& error) {
     platform_.socket.close(1000);
     teardown(error);
     transition(Event::Failure, error);
-    if (connectDone_) {
-        events_.post([done = std::move(connectDone_), error]() { done(error); });
-        connectDone_ = nullptr;
-    }
+    settleConnect(error);
 }
 
 void Client::mediaFailed(const Error& error) {
     // Called from inside a peer connection's event: the release waits for the next turn, so
     // that connection is not closed under its own handler.
     if (mediaFailTimer_) return;
-    auto alive = token();
-    mediaFailTimer_ = platform_.timers.start(0, [this, alive, error]() {
-        if (alive.expired()) return;
-        Scope scope(events_);
-        mediaFailTimer_ = 0;
-        if (state_ != State::Connected && state_ != State::Reconnecting) return;
-        log(LogLevel::Error, "Connection failed: " + error.message);
-        // Signaling may still work: the server is told, as by disconnect(), so it releases the
-        // device at once.
-        if (socketOpen_) rpc_.notify(method::kLeave, Json());
-        socketOpen_ = false;
-        platform_.socket.close(1000);
-        teardown(error);
-        transition(Event::IceFailed, error);
-    });
+    mediaError_ = error;
+    mediaFailTimer_ = startTimer(0, Timer::MediaFail);
 }
 
 void Client::teardown(const Error& reason, bool notify) {
@@ -319,10 +326,7 @@ void Client::disconnect() {
     platform_.socket.close(1000);
     teardown(errors::disconnected());
     transition(Event::Disconnect);
-    if (connectDone_) {
-        events_.post([done = std::move(connectDone_)]() { done(errors::disconnected()); });
-        connectDone_ = nullptr;
-    }
+    settleConnect(errors::disconnected());
 }
 
 void Client::publish(const LocalStream& stream, const std::string& alias,
@@ -339,8 +343,8 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
     Scope scope(events_);
     if (state_ != State::Connected)
         return done(errors::invalidState("publish() needs a connected client"), {});
-    auto alive = token();
-    platform_.media.getUserMedia(constraintsJson, [this, alive, alias, codecPreferencesJson, done](
+    platform_.media.getUserMedia(constraintsJson, [this, alive = token(), alias,
+                                                   codecPreferencesJson, done](
                                                       const Error& e, const LocalStream& stream) {
         if (alive.expired()) return;
         if (e.failed()) return done(e, {});

@@ -88,6 +88,13 @@ class Client {
     void scheduleReconnect();
     void schedulePing();
     void teardown(const Error& reason, bool notify = true);
+    // connect()'s `done`, if still due, with `error` (none: connected).
+    void settleConnect(const Error& error);
+    // The Client's timers share one callback, which tells them apart by `which` (size: one
+    // callable type rather than one per timer, bench/size/).
+    enum class Timer { Connect, Reconnect, Ping, MediaFail };
+    int startTimer(int delayMs, Timer which);
+    void onTimer(Timer which);
     void cancelTimer(int& id);
     void log(LogLevel level, const std::string& message) const;
     Watch token() const { return alive_.watch(); }
@@ -110,6 +117,7 @@ class Client {
     int reconnectTimer_ = 0;
     int pingTimer_ = 0;
     int mediaFailTimer_ = 0;
+    Error mediaError_;  // what mediaFailed() reports when its timer fires
     Alive alive_;
 };
 

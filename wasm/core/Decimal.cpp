@@ -17,4 +17,8 @@ std::string decimal(long value) {
     return {p, buf + sizeof buf};
 }
 
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
 }  // namespace sb::sdk

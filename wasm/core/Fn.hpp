@@ -30,22 +30,34 @@ class Fn<R(Args...)> {
         return *this;
     }
     ~Fn() {
-        if (p_ && --p_->refs == 0) delete p_;
+        if (p_ && --p_->refs == 0) p_->ops->destroy(p_);
     }
 
     explicit operator bool() const { return p_ != nullptr; }
-    R operator()(Args... args) const { return p_->call(std::forward<Args>(args)...); }
+    R operator()(Args... args) const { return p_->ops->call(p_, std::forward<Args>(args)...); }
 
   private:
+    // A table of two functions per callable type rather than virtual functions: a virtual
+    // destructor makes two functions (complete and deleting), and a vtable carries two more
+    // words (offset to top, type info) besides its slots.
+    struct Base;
+    struct Ops {
+        R (*call)(Base* self, Args... args);
+        void (*destroy)(Base* self);
+    };
     struct Base {
+        const Ops* ops;
         int refs = 1;
-        virtual ~Base() = default;
-        virtual R call(Args... args) = 0;
     };
     template <class F>
     struct Impl final : Base {
-        explicit Impl(F fn) : f(std::move(fn)) {}
-        R call(Args... args) override { return f(std::forward<Args>(args)...); }
+        // By reference: the callable is moved once, from Fn's parameter into place.
+        explicit Impl(F&& fn) : Base{&kOps}, f(std::move(fn)) {}
+        static R call(Base* self, Args... args) {
+            return static_cast<Impl*>(self)->f(std::forward<Args>(args)...);
+        }
+        static void destroy(Base* self) { delete static_cast<Impl*>(self); }
+        static constexpr Ops kOps{&Impl::call, &Impl::destroy};
         F f;
     };
     Base* p_ = nullptr;

@@ -36,6 +36,10 @@ Json& Json::set(std::string key, Json value) {
     return values_.back();
 }
 
+Json& Json::set(const char* key, Json value) {
+    return set(std::string(key), std::move(value));
+}
+
 void Json::appendMember(std::string key, Json value) {
     keys_.push_back(std::move(key));
     values_.push_back(std::move(value));

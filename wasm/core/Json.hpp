@@ -60,8 +60,15 @@ class Json {
 
     // Object access: a missing member (or a non-object) reads as null.
     const Json& operator[](std::string_view key) const;
+    // A literal key: its length is known here, not measured at run time (size, bench/size/).
+    template <std::size_t N>
+    const Json& operator[](const char (&key)[N]) const {
+        return (*this)[std::string_view(key, N - 1)];
+    }
     bool has(std::string_view key) const;
     Json& set(std::string key, Json value);
+    // The same for a literal key: the key's string is made here rather than at every call site.
+    Json& set(const char* key, Json value);
     const std::vector<std::string>& keys() const { return keys_; }
 
     // Array elements, or the values of an object in key order.

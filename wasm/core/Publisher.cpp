@@ -49,14 +49,14 @@ void Publisher::runNext() {
     const Op& op = ops_.front();
     switch (op.kind) {
         case Op::Kind::Publish:
-            runPublish(op);
+            runPublish();
             break;
         case Op::Kind::Unpublish:
             runUnpublish(op);
             break;
         case Op::Kind::IceRestart:
             // JSEP §4.1.8.1: an offer with new ICE credentials restarts ICE.
-            negotiate(true, [this](const Error& e, const Json&) { finish(e); });
+            negotiate(true);
             break;
     }
 }
@@ -69,8 +69,7 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     if (op.done) op.done(error, stream);
     if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
         // Still failed: try again later, a bounded number of times (the stock SDK never stops).
-        Watch alive = alive_.watch();
-        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive]() {
+        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive = alive_.watch()]() {
             if (alive.expired()) return;
             restartTimer_ = 0;
             onConnectionState(pcState_);
@@ -79,24 +78,32 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     runNext();
 }
 
-void Publisher::runPublish(const Op& op) {
-    ensureConnection(
-        [this, stream = op.stream, alias = op.alias, prefs = op.codecPreferences](const Error& e) {
-            if (e.failed()) return finish(e);
-            for (const auto& track : stream.tracks) pc_->addTrack(track, stream.id, prefs);
-            streams_.push_back(Published{stream.id, alias, stream.tracks});
-            negotiate(false, [this, id = stream.id, alias](const Error& error, const Json& result) {
-                if (error.failed()) {
-                    drop(id);  // the server refused it: it is not published
-                    return finish(error);
-                }
-                StreamInfo info{id, {}, {}, alias};
-                for (const auto& type : result["streamMetadata"][id]["mediaTypes"].values())
-                    info.mediaTypes.push_back(type.asString());
-                if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
-                finish({}, info);
-            });
-        });
+void Publisher::runPublish() {
+    if (pc_) return addStream();
+    pc_ = peers_.create(configuration_);
+    if (!pc_) return finish(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
+    Watch alive = alive_.watch();
+    PeerConnectionPort::Handlers handlers;
+    handlers.onConnectionState = [this, alive](const std::string& state) {
+        if (!alive.expired()) onConnectionState(state);
+    };
+    handlers.onIceCandidateError = iceErrorLogger(log_, "Publishing");
+    handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
+        if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
+    };
+    pc_->setHandlers(std::move(handlers));
+    channels::open(*pc_);
+    // First offer with the data channels only, like the stock SDK (reference §2.4).
+    connecting_ = true;
+    negotiate(false);
+}
+
+void Publisher::addStream() {
+    const Op& op = ops_.front();
+    for (const auto& track : op.stream.tracks)
+        pc_->addTrack(track, op.stream.id, op.codecPreferences);
+    streams_.push_back(Published{op.stream.id, op.alias, op.stream.tracks});
+    negotiate(false);
 }
 
 void Publisher::runUnpublish(const Op& op) {
@@ -110,64 +117,64 @@ void Publisher::runUnpublish(const Op& op) {
         media_.stopStream(id);
     }
     if (!pc_ || streams_.size() == before) return finish({});
-    negotiate(false, [this](const Error& e, const Json&) { finish(e); });
+    negotiate(false);
 }
 
-void Publisher::ensureConnection(const Done& done) {
-    if (pc_) return done({});
-    pc_ = peers_.create(configuration_);
-    if (!pc_) return done(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
-    Watch alive = alive_.watch();
-    PeerConnectionPort::Handlers handlers;
-    handlers.onConnectionState = [this, alive](const std::string& state) {
-        if (!alive.expired()) onConnectionState(state);
-    };
-    handlers.onIceCandidateError = iceErrorLogger(log_, "Publishing");
-    handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
-        if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
-    };
-    pc_->setHandlers(std::move(handlers));
-    channels::open(*pc_);
-    // First offer with the data channels only, like the stock SDK (reference §2.4).
-    negotiate(false, [done](const Error& e, const Json&) { done(e); });
+void Publisher::negotiated(const Error& error) {
+    if (connecting_) {
+        // The connection's first offer (data channels alone): now the stream of the op.
+        connecting_ = false;
+        if (error.failed()) return finish(error);
+        return addStream();
+    }
+    const Op& op = ops_.front();
+    if (op.kind != Op::Kind::Publish) return finish(error);
+    const std::string& id = op.stream.id;
+    if (error.failed()) {
+        drop(id);  // the server refused it: it is not published
+        return finish(error);
+    }
+    StreamInfo info{id, {}, {}, op.alias};
+    for (const auto& type : result_["streamMetadata"][id]["mediaTypes"].values())
+        info.mediaTypes.push_back(type.asString());
+    if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
+    finish({}, info);
 }
 
-void Publisher::negotiate(bool iceRestart, const NegotiateDone& done) {
-    Watch alive = alive_.watch();
-    pc_->createOffer(
-        iceRestart, [this, alive, done](const Error& offerError, const std::string& offer) {
-            if (alive.expired()) return;
-            if (offerError.failed() || offer.empty())
-                return done(offerError.failed() ? offerError
-                                                : errors::negotiation("createOffer gave no SDP"),
-                            {});
-            Json params = Json::object();
-            params.set("sdpOffer", offer);
-            params.set("mediaMetadata", mediaMetadata());
-            // Stock order (reference §2.4): the offer is applied only once the server has answered,
-            // so a refused offer leaves the connection in "stable" with nothing to roll back.
-            rpc_.request(protocol::method::kOfferSdp, std::move(params),
-                         [this, alive, offer, done](const Error& rpcError, const Json& result) {
-                             if (alive.expired()) return;
-                             if (rpcError.failed()) return done(rpcError, {});
-                             applyAnswer(offer, result, done);
-                         });
-        });
+void Publisher::negotiate(bool iceRestart) {
+    pc_->createOffer(iceRestart, [this, alive = alive_.watch()](const Error& offerError,
+                                                                const std::string& offer) {
+        if (alive.expired()) return;
+        if (offerError.failed() || offer.empty())
+            return negotiated(offerError.failed() ? offerError
+                                                  : errors::negotiation("createOffer gave no SDP"));
+        offer_ = offer;
+        Json params = Json::object();
+        params.set("sdpOffer", offer);
+        params.set("mediaMetadata", mediaMetadata());
+        // Stock order (reference §2.4): the offer is applied only once the server has answered,
+        // so a refused offer leaves the connection in "stable" with nothing to roll back.
+        rpc_.request(protocol::method::kOfferSdp, std::move(params),
+                     [this, alive](const Error& rpcError, const Json& result) {
+                         if (alive.expired()) return;
+                         if (rpcError.failed()) return negotiated(rpcError);
+                         applyAnswer(result);
+                     });
+    });
 }
 
-void Publisher::applyAnswer(const std::string& offer, const Json& result,
-                            const NegotiateDone& done) {
-    std::string answer = result["sdpAnswer"].asString();
-    if (answer.empty()) return done(errors::badResponse("offerSdp result has no sdpAnswer"), {});
-    Watch alive = alive_.watch();
+void Publisher::applyAnswer(const Json& result) {
+    if (result["sdpAnswer"].asString().empty())
+        return negotiated(errors::badResponse("offerSdp result has no sdpAnswer"));
+    result_ = Json(result);  // copy + move: no copy assignment of Json in the wasm
     // JSEP §5.5/§5.6: the local offer, then the remote answer completes the exchange.
     pc_->setLocalDescription(
-        "offer", offer, [this, alive, answer, result, done](const Error& localError) {
+        "offer", offer_, [this, alive = alive_.watch()](const Error& localError) {
             if (alive.expired()) return;
-            if (localError.failed()) return done(localError, {});
-            pc_->setRemoteDescription("answer", answer,
-                                      [alive, result, done](const Error& remoteError) {
-                                          if (!alive.expired()) done(remoteError, result);
+            if (localError.failed()) return negotiated(localError);
+            pc_->setRemoteDescription("answer", result_["sdpAnswer"].asString(),
+                                      [this, alive](const Error& remoteError) {
+                                          if (!alive.expired()) negotiated(remoteError);
                                       });
         });
 }
@@ -252,6 +259,7 @@ void Publisher::close(bool notify) {
     if (pc_) pc_->close();
     pc_.reset();
     busy_ = false;
+    connecting_ = false;
     auto ops = std::move(ops_);
     ops_.clear();
     for (auto& op : ops)

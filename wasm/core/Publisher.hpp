@@ -64,16 +64,18 @@ class Publisher {
         std::vector<std::string> ids;
         PublishDone done;
     };
-    using NegotiateDone = Fn<void(const Error&, const Json& result)>;
-
     void enqueue(Op op);
     void runNext();
     void finish(const Error& error, const StreamInfo& stream = {});
-    void runPublish(const Op& op);
+    // Publish: the connection (created and offered with the data channels alone the first
+    // time), then addStream().
+    void runPublish();
+    void addStream();
     void runUnpublish(const Op& op);
-    void ensureConnection(const Done& done);
-    void negotiate(bool iceRestart, const NegotiateDone& done);
-    void applyAnswer(const std::string& offer, const Json& result, const NegotiateDone& done);
+    // One offer/answer exchange for the running op, which negotiated() then finishes.
+    void negotiate(bool iceRestart);
+    void applyAnswer(const Json& result);
+    void negotiated(const Error& error);
     Json mediaMetadata() const;
     void drop(const std::string& streamId);
     void onConnectionState(const std::string& state);
@@ -88,6 +90,11 @@ class Publisher {
     std::vector<Published> streams_;
     std::vector<Op> ops_;
     bool busy_ = false;
+    // The exchange of the running op (one at a time): its offer, the server's result, and
+    // whether it is the first offer of a new connection (size: no captured copies).
+    bool connecting_ = false;
+    std::string offer_;
+    Json result_;
     std::string pcState_;
     IceRestartPolicy restarts_;
     Fn<void(const Error&)> onIceFailed_;

@@ -1,58 +1,27 @@
 #include "wasm/core/Sdp.hpp"
 
+#include <string_view>
 #include <vector>
+
+#include "wasm/core/Types.hpp"
 
 namespace sb::sdk::sdp {
 
 namespace {
 
-// Splits into lines without their CR/LF terminators.
-std::vector<std::string> lines(const std::string& sdp) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < sdp.size()) {
-        std::size_t end = sdp.find('\n', start);
-        if (end == std::string::npos) end = sdp.size();
-        std::size_t stop = end;
-        if (stop > start && sdp[stop - 1] == '\r') --stop;
-        out.push_back(sdp.substr(start, stop - start));
-        start = end + 1;
-    }
-    return out;
-}
+constexpr std::size_t npos = std::string_view::npos;
 
-bool startsWith(const std::string& s, const char* prefix) {
-    return s.rfind(prefix, 0) == 0;
-}
-
-struct Section {
-    std::string kind;
-    bool rejected = false;
-    bool sends = true;
-    std::vector<std::string> msids;
-};
-
-// The media sections of `sdp`: kind, port 0, direction, msid stream ids.
-std::vector<Section> sections(const std::string& sdp) {
-    std::vector<Section> out;
-    for (const auto& line : lines(sdp)) {
-        if (startsWith(line, "m=")) {
-            Section s;
-            std::size_t sp = line.find(' ');
-            s.kind = line.substr(2, sp == std::string::npos ? std::string::npos : sp - 2);
-            s.rejected = sp != std::string::npos && line.compare(sp + 1, 2, "0 ") == 0;
-            out.push_back(s);
-        } else if (!out.empty()) {
-            Section& s = out.back();
-            if (line == "a=recvonly" || line == "a=inactive") s.sends = false;
-            if (startsWith(line, "a=msid:")) {
-                std::size_t sp = line.find(' ');
-                s.msids.push_back(
-                    line.substr(7, sp == std::string::npos ? std::string::npos : sp - 7));
-            }
-        }
-    }
-    return out;
+// The line of `sdp` at `pos`, without its CR/LF terminator, and `pos` moved past it; false at
+// the end. One pass over the text, no vector of lines (size: bench/size/).
+bool nextLine(const std::string& sdp, std::size_t& pos, std::string_view& line) {
+    if (pos >= sdp.size()) return false;
+    std::size_t end = std::string_view(sdp).find('\n', pos);
+    if (end == std::string::npos) end = sdp.size();
+    std::size_t stop = end;
+    if (stop > pos && sdp[stop - 1] == '\r') --stop;
+    line = std::string_view(sdp).substr(pos, stop - pos);
+    pos = end + 1;
+    return true;
 }
 
 }  // namespace
@@ -64,7 +33,9 @@ std::string forcePassiveSetup(const std::string& sdp) {
     auto closeSection = [&]() {
         if (inMedia && !hasSetup) out += "a=setup:passive\r\n";
     };
-    for (const auto& line : lines(sdp)) {
+    std::size_t pos = 0;
+    std::string_view line;
+    while (nextLine(sdp, pos, line)) {
         if (startsWith(line, "m=")) {
             closeSection();
             inMedia = true;
@@ -75,7 +46,7 @@ std::string forcePassiveSetup(const std::string& sdp) {
             hasSetup = true;
             continue;
         }
-        out += line;
+        out.append(line.data(), line.size());
         out += "\r\n";
     }
     closeSection();
@@ -84,17 +55,43 @@ std::string forcePassiveSetup(const std::string& sdp) {
 
 TrackCounts sentTracksPerStream(const std::string& sdp) {
     TrackCounts out;
-    for (const auto& s : sections(sdp)) {
-        if (s.rejected || !s.sends || (s.kind != "audio" && s.kind != "video")) continue;
-        for (const auto& msid : s.msids) {
-            auto it = out.begin();
-            while (it != out.end() && it->first != msid) ++it;
-            if (it == out.end())
-                out.emplace_back(msid, 1);
-            else
-                ++it->second;
+    // The media section being read: audio or video and not rejected (port 0), whether its
+    // direction lets the offerer send (a direction line may follow the msids), its msids.
+    bool counted = false;
+    bool sends = true;
+    std::vector<std::string> msids;
+    auto closeSection = [&]() {
+        if (counted && sends) {
+            for (const auto& msid : msids) {
+                auto it = out.begin();
+                while (it != out.end() && it->first != msid) ++it;
+                if (it == out.end())
+                    out.emplace_back(msid, 1);
+                else
+                    ++it->second;
+            }
+        }
+        msids.clear();
+    };
+    std::size_t pos = 0;
+    std::string_view line;
+    while (nextLine(sdp, pos, line)) {
+        if (startsWith(line, "m=")) {
+            closeSection();
+            std::size_t sp = line.find(' ');
+            std::string_view kind = line.substr(2, sp == npos ? npos : sp - 2);
+            bool rejected = sp != npos && line.substr(sp + 1, 2) == "0 ";
+            counted = !rejected && (kind == "audio" || kind == "video");
+            sends = true;
+        } else {
+            if (line == "a=recvonly" || line == "a=inactive") sends = false;
+            if (startsWith(line, "a=msid:")) {
+                std::size_t sp = line.find(' ');
+                msids.emplace_back(line.substr(7, sp == npos ? npos : sp - 7));
+            }
         }
     }
+    closeSection();
     return out;
 }
 

@@ -16,8 +16,8 @@ std::string signaling(const std::string& base, const std::string& token, const s
 }
 
 std::string probe(const std::string& websocketUrl) {
-    if (websocketUrl.rfind("wss://", 0) == 0) return "https://" + websocketUrl.substr(6);
-    if (websocketUrl.rfind("ws://", 0) == 0) return "http://" + websocketUrl.substr(5);
+    if (startsWith(websocketUrl, "wss://")) return "https://" + websocketUrl.substr(6);
+    if (startsWith(websocketUrl, "ws://")) return "http://" + websocketUrl.substr(5);
     return websocketUrl;
 }
 

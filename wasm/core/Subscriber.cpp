@@ -38,28 +38,38 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       log_(std::move(log)) {}
 
 void Subscriber::handleOffer(const Json& params) {
-    Watch alive = alive_.watch();
-    queue_.push([this, alive, params](const Fn<void()>& finished) {
-        if (alive.expired()) return;  // closed: the queue was reset
-        apply(params, finished);
-    });
+    offers_.push_back(params);
+    runOffers();
 }
 
-void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
+void Subscriber::runOffers() {
+    if (inside_) return;  // the loop below goes on when apply() returns
+    while (!busy_ && !offers_.empty()) {
+        Json params = std::move(offers_.front());
+        offers_.erase(offers_.begin());
+        busy_ = true;
+        inside_ = true;
+        apply(params);
+        inside_ = false;
+    }
+}
+
+void Subscriber::apply(const Json& params) {
     double revision = params["sdpRevision"].asNumber(-1);
     const std::string& offer = params["sdpOffer"].asString();
     if (revision <= lastRevision_ || offer.empty()) {
         if (log_)
             log_(LogLevel::Debug,
                  "Dropping stale or empty sdpOffer (revision " + Json(revision).dump() + ")");
-        return finished();
+        return finishOffer();
     }
     auto expected = sdp::sentTracksPerStream(offer);
-    auto streams = offeredStreams(expected, params["streamMetadata"]);
+    offerStreams_ = offeredStreams(expected, params["streamMetadata"]);
+    offerRevision_ = revision;
     if (!pc_) createConnection();
     if (!pc_)
-        return fail("create the subscribing connection",
-                    errors::negotiation("no RTCPeerConnection"), streams, finished);
+        return failOffer("create the subscribing connection",
+                         errors::negotiation("no RTCPeerConnection"));
     if (log_) {
         std::string counts;
         for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
@@ -67,44 +77,40 @@ void Subscriber::apply(const Json& params, const Fn<void()>& finished) {
     }
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
-    Watch alive = alive_.watch();
     pc_->setRemoteDescription(
-        "offer", offer, [this, alive, revision, streams, finished](const Error& remoteError) {
+        "offer", offer, [this, alive = alive_.watch()](const Error& remoteError) {
             if (alive.expired()) return;  // closed: the queue was reset
-            if (remoteError.failed())
-                return fail("apply the server's offer", remoteError, streams, finished);
-            pc_->createAnswer([this, alive, revision, streams, finished](
-                                  const Error& answerError, const std::string& answer) {
+            if (remoteError.failed()) return failOffer("apply the server's offer", remoteError);
+            pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
                 if (alive.expired()) return;
                 if (answerError.failed() || answer.empty())
-                    return fail("create an answer", answerError, streams, finished);
-                sendAnswer(sdp::forcePassiveSetup(answer), revision, streams, finished);
+                    return failOffer("create an answer", answerError);
+                answer_ = sdp::forcePassiveSetup(answer);
+                sendAnswer();
             });
         });
 }
 
-void Subscriber::sendAnswer(const std::string& answer, double revision,
-                            const std::vector<std::string>& streams, const Fn<void()>& finished) {
-    Watch alive = alive_.watch();
+void Subscriber::sendAnswer() {
     pc_->setLocalDescription(
-        "answer", answer,
-        [this, alive, revision, answer, streams, finished](const Error& localError) {
+        "answer", answer_, [this, alive = alive_.watch()](const Error& localError) {
             if (alive.expired()) return;
-            if (localError.failed()) return fail("apply the answer", localError, streams, finished);
-            lastRevision_ = revision;
+            if (localError.failed()) return failOffer("apply the answer", localError);
+            lastRevision_ = offerRevision_;
             Json params = Json::object();
-            params.set("sdpAnswer", answer);
-            rpc_.request(
-                protocol::method::kAnswerSdp, std::move(params),
-                [this, alive, streams](const Error& rpcError, const Json&) {
-                    // A lost socket is the connection's failure, reported by its state
-                    // (and the server offers afresh after a reconnect).
-                    if (alive.expired() || !rpcError.failed() || rpcError.code == "socket_closed" ||
-                        rpcError.code == "disconnected")
-                        return;
-                    fail("have the answer accepted by the server", rpcError, streams, nullptr);
-                });
-            finished();
+            params.set("sdpAnswer", std::move(answer_));
+            rpc_.request(protocol::method::kAnswerSdp, std::move(params),
+                         [this, alive, streams = std::move(offerStreams_)](const Error& rpcError,
+                                                                           const Json&) {
+                             // A lost socket is the connection's failure, reported by its state
+                             // (and the server offers afresh after a reconnect).
+                             if (alive.expired() || !rpcError.failed() ||
+                                 rpcError.code == "socket_closed" ||
+                                 rpcError.code == "disconnected")
+                                 return;
+                             fail("have the answer accepted by the server", rpcError, streams);
+                         });
+            finishOffer();
         });
 }
 
@@ -136,15 +142,25 @@ void Subscriber::createConnection() {
     channels::open(*pc_);
 }
 
-void Subscriber::fail(const std::string& what, const Error& error,
-                      const std::vector<std::string>& streams, const Fn<void()>& finished) {
+void Subscriber::fail(const char* what, const Error& error,
+                      const std::vector<std::string>& streams) {
     Error reported = errors::subscribeFailed(what, error.message);
     if (log_) log_(LogLevel::Warn, reported.message);
     if (listener_.onNegotiationFailed)
         events_.post([this, reported, streams]() {
             if (listener_.onNegotiationFailed) listener_.onNegotiationFailed(reported, streams);
         });
-    if (finished) finished();
+}
+
+void Subscriber::failOffer(const char* what, const Error& error) {
+    fail(what, error, offerStreams_);
+    finishOffer();
+}
+
+void Subscriber::finishOffer() {
+    if (!busy_) return;  // closed meanwhile
+    busy_ = false;
+    runOffers();
 }
 
 void Subscriber::onConnectionState(const std::string& state) {
@@ -157,8 +173,7 @@ void Subscriber::onConnectionState(const std::string& state) {
     }
     if (iceTimer_) return;
     int budgetMs = restarts_.maxRestarts * restarts_.delayMs;
-    Watch alive = alive_.watch();
-    iceTimer_ = timers_.start(budgetMs, [this, alive, budgetMs]() {
+    iceTimer_ = timers_.start(budgetMs, [this, alive = alive_.watch(), budgetMs]() {
         if (alive.expired()) return;
         iceTimer_ = 0;
         Error error = errors::iceFailed(
@@ -184,7 +199,8 @@ void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
 void Subscriber::close() {
     alive_.renew();
     cancelIceTimer();
-    queue_.reset();
+    offers_.clear();
+    busy_ = false;
     if (pc_) pc_->close();
     pc_.reset();
     lastRevision_ = 0;

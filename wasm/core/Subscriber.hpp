@@ -24,7 +24,6 @@
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
-#include "wasm/core/SerialQueue.hpp"
 #include "wasm/core/StreamRegistry.hpp"
 
 namespace sb::sdk {
@@ -61,12 +60,16 @@ class Subscriber {
     }
 
   private:
-    void apply(const Json& params, const Fn<void()>& finished);
-    void sendAnswer(const std::string& answer, double revision,
-                    const std::vector<std::string>& streams, const Fn<void()>& finished);
+    // Applies the queued offers one at a time, in a loop: offers that finish synchronously (stale
+    // ones) do not grow the stack.
+    void runOffers();
+    void apply(const Json& params);
+    void sendAnswer();
     void createConnection();
-    void fail(const std::string& what, const Error& error, const std::vector<std::string>& streams,
-              const Fn<void()>& finished);
+    // The offer being applied failed: reported, and the queue moves on.
+    void failOffer(const char* what, const Error& error);
+    void finishOffer();
+    void fail(const char* what, const Error& error, const std::vector<std::string>& streams);
     void onConnectionState(const std::string& state);
     void cancelIceTimer();
 
@@ -81,8 +84,16 @@ class Subscriber {
     IceRestartPolicy restarts_;
     int iceTimer_ = 0;
     std::unique_ptr<PeerConnectionPort> pc_;
-    SerialQueue queue_;
     double lastRevision_ = 0;
+    // Offers not applied yet, and the one being applied (one at a time, like the stock SDK's
+    // mutex, reference §2.4: JSEP cannot apply an offer while another is pending), kept here
+    // rather than copied into each callback of the exchange (size, bench/size/).
+    std::vector<Json> offers_;
+    bool busy_ = false;    // an offer is being applied
+    bool inside_ = false;  // runOffers() is in apply()
+    double offerRevision_ = 0;
+    std::vector<std::string> offerStreams_;
+    std::string answer_;
     Alive alive_;
 };
 

@@ -3,6 +3,7 @@
 // (STYLE.md: one Types.hpp per module rather than a file per enum).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sb::sdk {
@@ -37,6 +38,8 @@ const char* toString(State state);
 const char* toString(Event event);
 // std::to_string(long) without printf (Decimal.cpp).
 std::string decimal(long value);
+// Whether `s` begins with `prefix` (Decimal.cpp; no std::string::rfind in the wasm).
+bool startsWith(std::string_view s, std::string_view prefix);
 
 // An error surfaced to the application. `code` is a stable machine-readable name (catalogue in
 // Errors.hpp); JSON-RPC error objects keep their numeric code in `rpcCode` and `data` as JSON text.
