@@ -14,15 +14,16 @@ class BrowserHttp : public HttpPort {
         init.set("cache", "no-store");
         // fetch() throws only for a malformed URL; a rejection is a network error (Fetch §4.1):
         // status 0, the server cannot be reached. Both arrive as a failed settle.
-        js::settle(web::jsTry(val::global(), "fetch", url, init), [done](bool ok,
+        js::settle(web::jsTry(val::global(), "fetch", url, init), [done](const val& ok,
                                                                          const val& response) {
-            if (!ok) return done(0, {});
-            int status = response["status"].as<int>();
-            js::settle(web::jsTry(response, "text"), [done, status](bool read, const val& body) {
-                // The probe reads a short JSON error body; a longer one is not read (64 KiB).
-                auto text = read ? js::boundedString(body, 64 * 1024) : std::nullopt;
-                done(status, text ? *text : std::string());
-            });
+            if (!ok.isTrue()) return done(0, {});
+            int status = js::get(response, "status").as<int>();
+            js::settle(
+                web::jsTry(response, "text"), [done, status](const val& read, const val& body) {
+                    // The probe reads a short JSON error body; a longer one is not read (64 KiB).
+                    auto text = read.isTrue() ? js::boundedString(body, 64 * 1024) : std::nullopt;
+                    done(status, text ? *text : std::string());
+                });
         });
     }
 };

@@ -7,7 +7,7 @@ namespace sb::sdk::browser {
 void BrowserMedia::getUserMedia(const std::string& constraintsJson,
                                 Fn<void(const Error&, const LocalStream&)> done) {
     val navigator = val::global("navigator");
-    val devices = navigator.isUndefined() ? val::undefined() : navigator["mediaDevices"];
+    val devices = navigator.isUndefined() ? val::undefined() : js::get(navigator, "mediaDevices");
     web::JsResult call = js::parse(constraintsJson);
     if (devices.isUndefined()) {
         // mediaDevices is missing outside secure contexts (Media Capture §9.2).
@@ -15,9 +15,9 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
     } else if (call.ok) {
         call = web::jsTry(devices, "getUserMedia", call.value);
     }
-    js::settle(call, [this, alive = alive_.watch(), done](bool ok, const val& stream) {
+    js::settle(call, [this, alive = alive_.watch(), done](const val& ok, const val& stream) {
         if (alive.expired()) return;
-        if (!ok) return done(rejection(stream), {});
+        if (!ok.isTrue()) return done(rejection(stream), {});
         done({}, adopt(stream));
     });
 }

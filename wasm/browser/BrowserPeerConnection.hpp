@@ -44,9 +44,11 @@ class BrowserPeerConnection : public PeerConnectionPort {
         std::string kind;
         val transceiver;
     };
+    static void dispatch(void* self, int kind, const val& a, const val& event);
     void onTrack(const val& event);
-    // The outcome of one of this connection's promises; dropped once the connection is closed.
-    void settle(const web::JsResult& call, Fn<void(const Error&, const val&)> done);
+    // The outcome of one of this connection's promises, by kind: an SDP or the stats JSON to
+    // `text`, or done; dropped once the connection is closed.
+    void settle(const web::JsResult& call, int kind, SdpDone text, Done done);
     // pc_[method](args...), caught; a failure once closed (pc_ is then undefined).
     template <typename... Args>
     web::JsResult invoke(const char* method, Args&&... args) {

@@ -81,21 +81,33 @@ val onTwo(int id) {
     return bound(id);
 }
 
-void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
-            std::vector<int>& ids) {
-    int id = add([fn](const val&, const val& event) { fn(event); }, false);
+JsCallback to(void* self, Dispatch dispatch, int kind) {
+    return [self, dispatch, kind](const val& a, const val& b) { dispatch(self, kind, a, b); };
+}
+
+void listen(const val& target, const char* type, JsCallback fn, std::vector<int>& ids) {
+    int id = add(std::move(fn), false);
     ids.push_back(id);
     web::jsTry(target, "addEventListener", val(type), on(id));
 }
 
-int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done) {
+int settle(const web::JsResult& call, JsCallback done) {
     // Promise.resolve / reject (ECMA-262 §27.2.4.7, §27.2.4.6) make every outcome a promise, so
     // `done` runs from a reaction job even when the call threw or returned a plain value.
     val promise =
         web::jsTry(val::global("Promise"), call.ok ? "resolve" : "reject", call.value).value;
-    int id = add([done](const val& ok, const val& value) { done(ok.isTrue(), value); }, true);
+    int id = add(std::move(done), true);
     web::jsTry(promise, "then", on(id), onError(id));
     return id;
+}
+
+val get(const val& value, const char* key) {
+    return value[key];
+}
+
+int intAt(const val& value, const char* key, int fallback) {
+    val member = get(value, key);
+    return member.isNumber() ? member.as<int>() : fallback;
 }
 
 std::string text(const val& value) {
@@ -105,7 +117,7 @@ std::string text(const val& value) {
 }
 
 std::optional<std::string> boundedString(const val& value, std::size_t maxBytes) {
-    if (!value.isString() || value["length"].as<double>() > static_cast<double>(maxBytes))
+    if (!value.isString() || get(value, "length").as<double>() > static_cast<double>(maxBytes))
         return std::nullopt;
     std::string text = value.as<std::string>();
     if (text.size() > maxBytes) return std::nullopt;
@@ -114,7 +126,7 @@ std::optional<std::string> boundedString(const val& value, std::size_t maxBytes)
 
 std::string stringAt(const val& value, const char* key) {
     if (!isObject(value)) return {};
-    val member = value[key];
+    val member = get(value, key);
     return member.isString() ? member.as<std::string>() : std::string();
 }
 
@@ -130,7 +142,7 @@ web::JsResult parse(const std::string& text) {
 std::vector<val> elements(const val& list) {
     std::vector<val> out;
     if (!isObject(list)) return out;
-    int n = list["length"].isNumber() ? list["length"].as<int>() : 0;
+    int n = intAt(list, "length", 0);
     for (int i = 0; i < n; ++i) out.push_back(list[i]);
     return out;
 }

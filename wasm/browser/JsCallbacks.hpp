@@ -44,14 +44,23 @@ val onError(int id);
 val onNothing(int id);
 val onTwo(int id);
 
+// A callback that runs `dispatch(self, kind, a, b)`: an adapter's callbacks that need nothing but
+// the adapter and which event it is share one function, instead of a lambda (an Fn Impl) each.
+using Dispatch = void (*)(void* self, int kind, const val& a, const val& b);
+JsCallback to(void* self, Dispatch dispatch, int kind);
+
 // target.addEventListener(type, callback) with a new callback, whose id is appended to `ids`
-// (the owner removes them when it closes). The callback gets the event.
-void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
-            std::vector<int>& ids);
+// (the owner removes them when it closes). The callback gets (true, event).
+void listen(const val& target, const char* type, JsCallback fn, std::vector<int>& ids);
 // The outcome of a call that returns a promise (or threw, or returned a plain value), delivered
-// later, always from a promise reaction (never synchronously, Ports.hpp): ok and the value, or
-// false and the reason. Returns the callback's id, which an owner removes when it closes.
-int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done);
+// later, always from a promise reaction (never synchronously, Ports.hpp): (true, the value), or
+// (false, the reason). Returns the callback's id, which an owner removes when it closes.
+int settle(const web::JsResult& call, JsCallback done);
+
+// value[key] (out of line: one call instead of embind's inline key conversion at each site).
+val get(const val& value, const char* key);
+// value[key] as an int when it is a number, else `fallback`.
+int intAt(const val& value, const char* key, int fallback);
 
 // String(value): the text of a value or of an error ("NotAllowedError: Permission denied").
 std::string text(const val& value);

@@ -1,6 +1,6 @@
 #include "wasm/browser/SdkHandle.hpp"
 
-#include "wasm/core/Json.hpp"
+#include "wasm/browser/JsonVal.hpp"
 
 namespace sb::sdk::browser {
 
@@ -17,7 +17,7 @@ std::string errorJson(const Error& e) {
 }
 
 // RtcStream without its mediaStream (reference §1.1): endpointId is the MediaStream id.
-std::string streamJson(const StreamInfo& s) {
+Json streamJson(const StreamInfo& s) {
     Json j = Json::object();
     j.set("endpointId", s.streamId);
     if (!s.participantId.empty()) j.set("participantId", s.participantId);
@@ -25,7 +25,7 @@ std::string streamJson(const StreamInfo& s) {
     for (const auto& t : s.mediaTypes) types.push(t);
     j.set("mediaTypes", std::move(types));
     if (!s.alias.empty()) j.set("alias", s.alias);
-    return j.dump();
+    return j;
 }
 
 }  // namespace
@@ -39,13 +39,18 @@ SdkHandle::SdkHandle(val listener)
 val SdkHandle::promise(Deferred& d) {
     // The executor runs synchronously inside the constructor (§27.2.3.1 step 9), so `d` is filled
     // before this returns.
-    int id = js::add(
-        [&d](const val& resolve, const val& reject) {
-            d.resolve = resolve;
-            d.reject = reject;
-        },
-        true);
+    int id = js::add(js::to(&d, executor, 0), true);
     return web::jsTryNew(val::global("Promise"), js::onTwo(id)).value;
+}
+
+void SdkHandle::executor(void* deferred, int, const val& resolve, const val& reject) {
+    auto* d = static_cast<Deferred*>(deferred);
+    d->resolve = resolve;
+    d->reject = reject;
+}
+
+Done SdkHandle::done(const Deferred& d) {
+    return [d](const Error& e) { settle(d, e, val::undefined()); };
 }
 
 void SdkHandle::settle(const Deferred& d, const Error& e, const val& result) {
@@ -67,7 +72,9 @@ ClientListener SdkHandle::makeListener() {
     l.onStateChange = [this](State state, const Error& cause) {
         emit(0, 0, toString(state), errorJson(cause));
     };
-    l.onStreamAvailable = [this](const StreamInfo& s) { emit(1, 0, streamJson(s), s.streamId); };
+    l.onStreamAvailable = [this](const StreamInfo& s) {
+        emit(1, 0, streamJson(s).dump(), s.streamId);
+    };
     l.onStreamUnavailable = [this](const std::string& id) {
         emit(2, 0, id);
         remote_.erase(id);
@@ -98,14 +105,14 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
     Deferred d;
     val p = promise(d);
-    client_.connect(o, [d](const Error& e) { settle(d, e, val::undefined()); });
+    client_.connect(o, done(d));
     return p;
 }
 
 Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
         if (e.failed()) return settle(d, e, val::undefined());
-        val stream = js::parse(streamJson(s)).value;
+        val stream = web::toJs(streamJson(s));
         stream.set("mediaStream", local_.get(s.streamId));
         settle(d, e, stream);
     };
@@ -132,7 +139,7 @@ val SdkHandle::unpublish(const val& streamIds) {
     for (const val& id : js::elements(streamIds)) ids.push_back(js::text(id));
     Deferred d;
     val p = promise(d);
-    client_.unpublish(std::move(ids), [d](const Error& e) { settle(d, e, val::undefined()); });
+    client_.unpublish(std::move(ids), done(d));
     return p;
 }
 
