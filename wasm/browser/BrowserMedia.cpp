@@ -33,16 +33,19 @@ Error BrowserMedia::rejection(const val& error) {
 LocalStream BrowserMedia::adopt(const val& stream) {
     LocalStream out{js::stringAt(stream, "id"), {}};
     local_.put(out.id, stream);
-    for (const val& track : js::elements(web::jsTry(stream, "getTracks").value))
+    val tracks = web::jsTry(stream, "getTracks").value;
+    for (int i = 0, n = js::length(tracks); i < n; ++i) {
+        val track = js::at(tracks, i);
         out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind")});
+    }
     return out;
 }
 
 void BrowserMedia::stopStream(const std::string& streamId) {
     val stream = local_.get(streamId);
     if (stream.isUndefined()) return;
-    for (const val& track : js::elements(web::jsTry(stream, "getTracks").value))
-        web::jsTry(track, "stop");
+    val tracks = web::jsTry(stream, "getTracks").value;
+    for (int i = 0, n = js::length(tracks); i < n; ++i) web::jsTry(js::at(tracks, i), "stop");
     local_.erase(streamId);
 }
 
@@ -50,8 +53,11 @@ void BrowserMedia::setTracksEnabled(const std::string& streamId, const std::stri
                                     bool enabled) {
     val stream = local_.get(streamId);
     if (stream.isUndefined()) return;
-    for (val track : js::elements(web::jsTry(stream, "getTracks").value))
+    val tracks = web::jsTry(stream, "getTracks").value;
+    for (int i = 0, n = js::length(tracks); i < n; ++i) {
+        val track = js::at(tracks, i);
         if (js::stringAt(track, "kind") == kind) track.set("enabled", enabled);
+    }
 }
 
 }  // namespace sb::sdk::browser

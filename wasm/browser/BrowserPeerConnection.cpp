@@ -54,7 +54,9 @@ void BrowserPeerConnection::dispatch(void* self, int kind, const val&, const val
 void BrowserPeerConnection::onTrack(const val& event) {
     val track = js::get(event, "track");
     RemoteTrack remote{js::stringAt(track, "id"), js::stringAt(track, "kind"), {}};
-    for (const val& stream : js::elements(js::get(event, "streams"))) {
+    val streams = js::get(event, "streams");
+    for (int i = 0, n = js::length(streams); i < n; ++i) {
+        val stream = js::at(streams, i);
         std::string id = js::stringAt(stream, "id");
         remote.streamIds.push_back(id);
         remote_.put(id, stream);

@@ -10,6 +10,7 @@ struct Entry {
     int id;
     bool once;
     JsCallback fn;
+    val kept = val::undefined();
 };
 
 // A handful of entries are live at a time (sockets, connections, timers, pending promises): a
@@ -36,7 +37,7 @@ bool isObject(const val& v) {
 
 int add(JsCallback fn, bool once) {
     static int next = 0;
-    table().push_back(Entry{++next, once, std::move(fn)});
+    table().push_back(Entry{++next, once, std::move(fn), val::undefined()});
     return next;
 }
 
@@ -48,6 +49,23 @@ void remove(int id) {
             return;
         }
     }
+}
+
+Entry* find(int id) {
+    for (auto& e : table())
+        if (e.id == id) return &e;
+    return nullptr;
+}
+
+void keep(int id, val value) {
+    if (Entry* e = find(id)) e->kept = std::move(value);
+}
+
+val take(int id) {
+    Entry* e = find(id);
+    val kept = e ? e->kept : val::undefined();
+    remove(id);
+    return kept;
 }
 
 bool has(int id) {
@@ -139,12 +157,12 @@ web::JsResult parse(const std::string& text) {
     return web::jsTry(val::global("JSON"), "parse", text);
 }
 
-std::vector<val> elements(const val& list) {
-    std::vector<val> out;
-    if (!isObject(list)) return out;
-    int n = intAt(list, "length", 0);
-    for (int i = 0; i < n; ++i) out.push_back(list[i]);
-    return out;
+int length(const val& list) {
+    return isObject(list) ? intAt(list, "length", 0) : 0;
+}
+
+val at(const val& list, int i) {
+    return list[i];
 }
 
 }  // namespace js

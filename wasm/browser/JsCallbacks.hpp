@@ -34,6 +34,10 @@ int add(JsCallback fn, bool once);
 // Unregisters: a later call with this id is ignored (its owner is closed).
 void remove(int id);
 bool has(int id);
+// A value kept with callback `id` (a timer's handle) while it is registered; take() unregisters
+// the callback and returns the value (undefined when there is none or the callback is gone).
+void keep(int id, val value);
+val take(int id);
 // Module.sbCall: runs callback `id`, unless it was removed.
 void call(int id, val a, val b);
 
@@ -74,8 +78,10 @@ std::string stringAt(const val& value, const char* key);
 std::string stringify(const val& value);
 // JSON.parse(text) (ECMA-262 §25.5.1): ok false for bad text.
 web::JsResult parse(const std::string& text);
-// Each element of a JavaScript array (or array-like: getTracks(), e.streams).
-std::vector<val> elements(const val& list);
+// The length of a JavaScript array (or array-like: getTracks(), e.streams), 0 for anything
+// else; its elements are list[i] (at).
+int length(const val& list);
+val at(const val& list, int i);
 }  // namespace js
 
 // Browser objects kept by the id the core knows them by (MediaStream.id): the local streams

@@ -136,7 +136,8 @@ val SdkHandle::publishStream(const val& stream, const std::string& alias,
 
 val SdkHandle::unpublish(const val& streamIds) {
     std::vector<std::string> ids;
-    for (const val& id : js::elements(streamIds)) ids.push_back(js::text(id));
+    for (int i = 0, n = js::length(streamIds); i < n; ++i)
+        ids.push_back(js::text(js::at(streamIds, i)));
     Deferred d;
     val p = promise(d);
     client_.unpublish(std::move(ids), done(d));
