@@ -10,8 +10,7 @@ namespace sb::sdk::browser {
 class BrowserHttp : public HttpPort {
   public:
     void get(const std::string& url, Fn<void(int, const std::string&)> done) override {
-        val init = val::object();
-        init.set("cache", "no-store");
+        val init = js::object(R"({"cache":"no-store"})");
         // fetch() throws only for a malformed URL; a rejection is a network error (Fetch §4.1):
         // status 0, the server cannot be reached. Both arrive as a failed settle.
         js::settle(web::jsTry(val::global(), "fetch", url, init), [done](const val& ok,

@@ -56,7 +56,7 @@ void BrowserMedia::setTracksEnabled(const std::string& streamId, const std::stri
     val tracks = web::jsTry(stream, "getTracks").value;
     for (int i = 0, n = js::length(tracks); i < n; ++i) {
         val track = js::at(tracks, i);
-        if (js::stringAt(track, "kind") == kind) track.set("enabled", enabled);
+        if (js::stringAt(track, "kind") == kind) js::set(track, "enabled", val(enabled));
     }
 }
 

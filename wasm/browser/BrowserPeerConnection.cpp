@@ -84,19 +84,17 @@ void BrowserPeerConnection::onTrack(const val& event) {
 // A negotiated data channel with a fixed SCTP stream id (§6.2), as the stock SDK's.
 void BrowserPeerConnection::createDataChannel(const std::string& label, int id) {
     if (pc_.isUndefined()) return;
-    val init = val::object();
-    init.set("negotiated", true);
-    init.set("id", id);
-    init.set("protocol", "udp");
+    val init = js::object(R"({"negotiated":true,"protocol":"udp"})");
+    js::set(init, "id", val(id));
     web::JsResult dc = web::jsTry(pc_, "createDataChannel", label, init);
     if (!dc.ok) return;
     js::listen(dc.value, "message", js::to(this, dispatch, kMessage), callbacks_);
-    channels_.emplace_back(label, dc.value);
+    channels_.put(label, dc.value);
 }
 
 void BrowserPeerConnection::sendOnChannel(const std::string& label, const std::string& text) {
-    for (const auto& [name, dc] : channels_)
-        if (name == label && js::stringAt(dc, "readyState") == "open") web::jsTry(dc, "send", text);
+    val dc = channels_.get(label);
+    if (js::stringAt(dc, "readyState") == "open") web::jsTry(dc, "send", text);
 }
 
 // addTransceiver(track, {direction: "sendonly", streams: [stream]}) (§5.1), then
@@ -107,9 +105,8 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
     if (stream.isUndefined() || pc_.isUndefined()) return;
     val mediaTrack = web::jsTry(stream, "getTrackById", track.id).value;
     if (mediaTrack.isNull() || mediaTrack.isUndefined()) return;
-    val init = val::object();
-    init.set("direction", "sendonly");
-    init.set("streams", web::jsTry(val::global("Array"), "of", stream).value);
+    val init = js::object(R"({"direction":"sendonly"})");
+    js::set(init, "streams", web::jsTry(val::global("Array"), "of", stream).value);
     web::JsResult t = web::jsTry(pc_, "addTransceiver", mediaTrack, init);
     if (!t.ok) return;
     senders_.push_back(Sender{track.id, streamId, track.kind, t.value});
@@ -156,11 +153,10 @@ void BrowserPeerConnection::settle(const web::JsResult& call, int kind, SdpDone 
 
 // createOffer with the stock SDK's legacy options (reference §2.4): send-only.
 void BrowserPeerConnection::createOffer(bool iceRestart, SdpDone done) {
-    val options = val::object();
-    options.set("iceRestart", iceRestart);
-    options.set("offerToReceiveAudio", false);
-    options.set("offerToReceiveVideo", false);
-    options.set("voiceActivityDetection", true);
+    val options = js::object(
+        iceRestart
+            ? R"({"iceRestart":true,"offerToReceiveAudio":false,"offerToReceiveVideo":false,"voiceActivityDetection":true})"
+            : R"({"iceRestart":false,"offerToReceiveAudio":false,"offerToReceiveVideo":false,"voiceActivityDetection":true})");
     settle(invoke("createOffer", options), kSdp, done, nullptr);
 }
 
@@ -171,8 +167,8 @@ void BrowserPeerConnection::createAnswer(SdpDone done) {
 namespace {
 val description(const std::string& type, const std::string& sdp) {
     val d = val::object();
-    d.set("type", type);
-    d.set("sdp", sdp);
+    js::set(d, "type", val(type));
+    js::set(d, "sdp", val(sdp));
     return d;
 }
 }  // namespace

@@ -61,7 +61,7 @@ class BrowserPeerConnection : public PeerConnectionPort {
     val pc_ = val::undefined();
     std::vector<int> callbacks_;  // listener and promise ids (JsCallbacks.hpp)
     std::vector<Sender> senders_;
-    std::vector<std::pair<std::string, val>> channels_;  // label, RTCDataChannel
+    JsObjects channels_;                // RTCDataChannel by label
     std::vector<std::string> watched_;  // remote stream ids with a removetrack listener
     Handlers handlers_;
     Alive alive_;

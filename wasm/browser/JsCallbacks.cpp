@@ -119,13 +119,12 @@ int settle(const web::JsResult& call, JsCallback done) {
     return id;
 }
 
-val get(const val& value, const char* key) {
-    return value[key];
+void set(val& object, const char* key, const val& value) {
+    object.set(key, value);
 }
 
-int intAt(const val& value, const char* key, int fallback) {
-    val member = get(value, key);
-    return member.isNumber() ? member.as<int>() : fallback;
+val object(const char* json) {
+    return web::jsTry(val::global("JSON"), "parse", json).value;
 }
 
 std::string text(const val& value) {
@@ -159,10 +158,6 @@ web::JsResult parse(const std::string& text) {
 
 int length(const val& list) {
     return isObject(list) ? intAt(list, "length", 0) : 0;
-}
-
-val at(const val& list, int i) {
-    return list[i];
 }
 
 }  // namespace js

@@ -61,10 +61,13 @@ void listen(const val& target, const char* type, JsCallback fn, std::vector<int>
 // (false, the reason). Returns the callback's id, which an owner removes when it closes.
 int settle(const web::JsResult& call, JsCallback done);
 
-// value[key] (out of line: one call instead of embind's inline key conversion at each site).
-val get(const val& value, const char* key);
-// value[key] as an int when it is a number, else `fallback`.
-int intAt(const val& value, const char* key, int fallback);
+using web::at;
+using web::get;
+using web::intAt;
+// object[key] = value (out of line, as get).
+void set(val& object, const char* key, const val& value);
+// A new object from constant JSON text (a literal of ours, so it parses).
+val object(const char* json);
 
 // String(value): the text of a value or of an error ("NotAllowedError: Permission denied").
 std::string text(const val& value);
@@ -79,9 +82,8 @@ std::string stringify(const val& value);
 // JSON.parse(text) (ECMA-262 §25.5.1): ok false for bad text.
 web::JsResult parse(const std::string& text);
 // The length of a JavaScript array (or array-like: getTracks(), e.streams), 0 for anything
-// else; its elements are list[i] (at).
+// else; its elements are at(list, i).
 int length(const val& list);
-val at(const val& list, int i);
 }  // namespace js
 
 // Browser objects kept by the id the core knows them by (MediaStream.id): the local streams
@@ -93,6 +95,7 @@ class JsObjects {
     // undefined when absent.
     val get(const std::string& id) const;
     void erase(const std::string& id);
+    void clear() { entries_.clear(); }
 
   private:
     std::vector<std::pair<std::string, val>> entries_;

@@ -13,4 +13,17 @@ JsResult jsApply(const val& self, const char* method, std::initializer_list<val>
     return {r[0].as<bool>(), r[1]};
 }
 
+val get(const val& value, const char* key) {
+    return value[key];
+}
+
+val at(const val& value, int i) {
+    return value[i];
+}
+
+int intAt(const val& value, const char* key, int fallback) {
+    val member = get(value, key);
+    return member.isNumber() ? member.as<int>() : fallback;
+}
+
 }  // namespace sb::web

@@ -30,6 +30,12 @@ JsResult jsTry(const emscripten::val& self, const char* method, Args&&... args) 
     return jsApply(self, method, {emscripten::val(std::forward<Args>(args))...});
 }
 
+// value[key], value[i], and value[key] as an int when it is a number (else `fallback`): out of
+// line, one call instead of embind's inline key conversion at each site (size).
+emscripten::val get(const emscripten::val& value, const char* key);
+emscripten::val at(const emscripten::val& value, int i);
+int intAt(const emscripten::val& value, const char* key, int fallback);
+
 // new Ctor(args...), caught (Reflect.construct, ECMA-262 §28.1.2).
 template <typename... Args>
 JsResult jsTryNew(const emscripten::val& ctor, Args&&... args) {

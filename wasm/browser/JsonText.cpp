@@ -46,10 +46,9 @@ bool read(const val& v, std::size_t depth, Json& out) {
         return false;  // a container one level too deep
     } else if (v.isArray()) {
         out = Json::array();
-        auto length = v["length"].as<std::size_t>();
-        for (std::size_t i = 0; i < length; ++i) {
+        for (int i = 0, n = web::intAt(v, "length", 0); i < n; ++i) {
             Json element;
-            if (!read(v[i], depth + 1, element)) return false;
+            if (!read(web::at(v, i), depth + 1, element)) return false;
             out.push(std::move(element));
         }
     } else if (v.typeOf().as<std::string>() == "object") {
@@ -58,9 +57,8 @@ bool read(const val& v, std::size_t depth, Json& out) {
         // OrdinaryOwnPropertyKeys, §10.1.11.1).
         out = Json::object();
         val keys = web::jsTry(val::global("Object"), "keys", v).value;
-        auto length = keys["length"].as<std::size_t>();
-        for (std::size_t i = 0; i < length; ++i) {
-            val key = keys[i];
+        for (int i = 0, n = web::intAt(keys, "length", 0); i < n; ++i) {
+            val key = web::at(keys, i);
             Json member;
             if (hasLoneSurrogate(key) || !read(v[key], depth + 1, member)) return false;
             JsonText::appendMember(out, key.as<std::string>(), std::move(member));

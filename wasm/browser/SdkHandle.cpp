@@ -113,7 +113,7 @@ Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
         if (e.failed()) return settle(d, e, val::undefined());
         val stream = web::toJs(streamJson(s));
-        stream.set("mediaStream", local_.get(s.streamId));
+        js::set(stream, "mediaStream", local_.get(s.streamId));
         settle(d, e, stream);
     };
 }
