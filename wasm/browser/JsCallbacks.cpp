@@ -10,15 +10,13 @@ struct Entry {
     int id;
     bool once;
     JsCallback fn;
-    val kept = val::undefined();
+    val kept;
+    Entry* next;
 };
 
 // A handful of entries are live at a time (sockets, connections, timers, pending promises): a
-// vector searched linearly is the smallest table.
-std::vector<Entry>& table() {
-    static std::vector<Entry> entries;
-    return entries;
-}
+// list searched linearly is the smallest table (smaller code than a vector's growth).
+Entry* head = nullptr;
 
 // Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`.
 template <typename... Extra>
@@ -37,23 +35,24 @@ bool isObject(const val& v) {
 
 int add(JsCallback fn, bool once) {
     static int next = 0;
-    table().push_back(Entry{++next, once, std::move(fn), val::undefined()});
+    head = new Entry{++next, once, std::move(fn), val::undefined(), head};
     return next;
 }
 
 void remove(int id) {
-    auto& entries = table();
-    for (auto it = entries.begin(); it != entries.end(); ++it) {
-        if (it->id == id) {
-            entries.erase(it);
+    for (Entry** link = &head; *link; link = &(*link)->next) {
+        Entry* e = *link;
+        if (e->id == id) {
+            *link = e->next;
+            delete e;
             return;
         }
     }
 }
 
 Entry* find(int id) {
-    for (auto& e : table())
-        if (e.id == id) return &e;
+    for (Entry* e = head; e; e = e->next)
+        if (e->id == id) return e;
     return nullptr;
 }
 
@@ -69,21 +68,16 @@ val take(int id) {
 }
 
 bool has(int id) {
-    for (const auto& e : table())
-        if (e.id == id) return true;
-    return false;
+    return find(id) != nullptr;
 }
 
 void call(int id, val a, val b) {
-    for (auto& e : table()) {
-        if (e.id != id) continue;
-        // A copy: the callback may remove itself (a socket's close releases its listeners).
-        JsCallback fn = e.fn;
-        if (e.once) remove(id);
-        fn(a, b);
-        return;
-    }
-    // Not found: removed, its owner is closed.
+    Entry* e = find(id);
+    if (!e) return;  // removed: its owner is closed
+    // A copy: the callback may remove itself (a socket's close releases its listeners).
+    JsCallback fn = e->fn;
+    if (e->once) remove(id);
+    fn(a, b);
 }
 
 val on(int id) {
@@ -162,28 +156,39 @@ int length(const val& list) {
 
 }  // namespace js
 
+JsObjects::Node* JsObjects::find(const std::string& id) const {
+    for (Node* n = head_; n; n = n->next)
+        if (n->id == id) return n;
+    return nullptr;
+}
+
 void JsObjects::put(const std::string& id, val object) {
-    for (auto& e : entries_) {
-        if (e.first == id) {
-            e.second = std::move(object);
-            return;
-        }
-    }
-    entries_.emplace_back(id, std::move(object));
+    if (Node* n = find(id))
+        n->object = std::move(object);
+    else
+        head_ = new Node{id, std::move(object), head_};
 }
 
 val JsObjects::get(const std::string& id) const {
-    for (const auto& e : entries_)
-        if (e.first == id) return e.second;
-    return val::undefined();
+    Node* n = find(id);
+    return n ? n->object : val::undefined();
 }
 
 void JsObjects::erase(const std::string& id) {
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-        if (it->first == id) {
-            entries_.erase(it);
+    for (Node** link = &head_; *link; link = &(*link)->next) {
+        Node* n = *link;
+        if (n->id == id) {
+            *link = n->next;
+            delete n;
             return;
         }
+    }
+}
+
+void JsObjects::clear() {
+    while (Node* n = head_) {
+        head_ = n->next;
+        delete n;
     }
 }
 

@@ -88,17 +88,29 @@ int length(const val& list);
 
 // Browser objects kept by the id the core knows them by (MediaStream.id): the local streams
 // (captured or given by the application) and the remote ones the subscribing connection received.
-// A handful at a time, so a vector searched linearly is the smallest table.
+// A handful at a time, so a list searched linearly is the smallest table.
 class JsObjects {
   public:
+    JsObjects() = default;
+    ~JsObjects() { clear(); }
+    JsObjects(const JsObjects&) = delete;
+    JsObjects& operator=(const JsObjects&) = delete;
+
     void put(const std::string& id, val object);
     // undefined when absent.
     val get(const std::string& id) const;
     void erase(const std::string& id);
-    void clear() { entries_.clear(); }
+    void clear();
 
   private:
-    std::vector<std::pair<std::string, val>> entries_;
+    // A list: smaller code than a vector's growth.
+    struct Node {
+        std::string id;
+        val object;
+        Node* next;
+    };
+    Node* find(const std::string& id) const;
+    Node* head_ = nullptr;
 };
 
 }  // namespace sb::sdk::browser
