@@ -16,9 +16,9 @@ bool BrowserPeerConnection::open(const std::string& configurationJson) {
         web::jsTryNew(val::global("RTCPeerConnection"), config.ok ? config.value : val::object());
     if (!created.ok) return false;
     pc_ = created.value;
-    js::listen(pc_, "track", js::to(this, dispatch, kTrack), callbacks_);
-    js::listen(pc_, "connectionstatechange", js::to(this, dispatch, kState), callbacks_);
-    js::listen(pc_, "icecandidateerror", js::to(this, dispatch, kIceError), callbacks_);
+    js::listen(pc_, "track", js::to(this, dispatch, kTrack), this);
+    js::listen(pc_, "connectionstatechange", js::to(this, dispatch, kState), this);
+    js::listen(pc_, "icecandidateerror", js::to(this, dispatch, kIceError), this);
     return true;
 }
 
@@ -64,7 +64,7 @@ void BrowserPeerConnection::onTrack(const val& event) {
         for (const auto& w : watched_) seen = seen || w == id;
         if (seen) continue;
         watched_.push_back(id);
-        js::listen(stream, "removetrack", js::to(this, dispatch, kRemoveTrack), callbacks_);
+        js::listen(stream, "removetrack", js::to(this, dispatch, kRemoveTrack), this);
     }
     js::listen(
         track, "ended",
@@ -77,7 +77,7 @@ void BrowserPeerConnection::onTrack(const val& event) {
                 if (removed) removed(id, remote.id);
             }
         },
-        callbacks_);
+        this);
     if (handlers_.onTrack) handlers_.onTrack(remote);
 }
 
@@ -88,7 +88,7 @@ void BrowserPeerConnection::createDataChannel(const std::string& label, int id) 
     js::set(init, "id", val(id));
     web::JsResult dc = web::jsTry(pc_, "createDataChannel", label, init);
     if (!dc.ok) return;
-    js::listen(dc.value, "message", js::to(this, dispatch, kMessage), callbacks_);
+    js::listen(dc.value, "message", js::to(this, dispatch, kMessage), this);
     channels_.put(label, dc.value);
 }
 
@@ -130,13 +130,11 @@ void BrowserPeerConnection::removeTrack(const std::string& trackId) {
 }
 
 void BrowserPeerConnection::settle(const web::JsResult& call, int kind, SdpDone text, Done done) {
-    // Settled promises left the table already: forget their ids, so that a long session (getStats
-    // every second) does not grow this list.
-    for (auto it = callbacks_.begin(); it != callbacks_.end();)
-        it = js::has(*it) ? it + 1 : callbacks_.erase(it);
-    callbacks_.push_back(js::settle(
-        call, [alive = alive_.watch(), kind, text, done](const val& ok, const val& value) {
-            if (alive.expired()) return;
+    // Once closed, the connection's callbacks are gone (close: removeAll), so this never runs
+    // on a closed or destroyed connection.
+    js::settle(
+        call,
+        [kind, text, done](const val& ok, const val& value) {
             Error e;
             if (!ok.isTrue()) e = errors::negotiation("RTCPeerConnection: " + js::text(value));
             if (kind == kDescribed) return done(e);
@@ -148,7 +146,8 @@ void BrowserPeerConnection::settle(const web::JsResult& call, int kind, SdpDone 
             // A report that cannot be serialized is a failure, not an empty answer.
             if (json.empty()) return text(errors::media("getStats: the report cannot be read"), {});
             text({}, json);
-        }));
+        },
+        this);
 }
 
 // createOffer with the stock SDK's legacy options (reference §2.4): send-only.
@@ -201,8 +200,7 @@ void BrowserPeerConnection::getStats(Fn<void(const Error&, const std::string&)> 
 
 void BrowserPeerConnection::close() {
     alive_.renew();
-    for (int id : callbacks_) js::remove(id);
-    callbacks_.clear();
+    js::removeAll(this);
     channels_.clear();
     senders_.clear();
     if (!pc_.isUndefined()) web::jsTry(pc_, "close");

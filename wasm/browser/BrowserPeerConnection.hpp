@@ -59,7 +59,6 @@ class BrowserPeerConnection : public PeerConnectionPort {
     JsObjects& local_;
     JsObjects& remote_;
     val pc_ = val::undefined();
-    std::vector<int> callbacks_;  // listener and promise ids (JsCallbacks.hpp)
     std::vector<Sender> senders_;
     JsObjects channels_;                // RTCDataChannel by label
     std::vector<std::string> watched_;  // remote stream ids with a removetrack listener

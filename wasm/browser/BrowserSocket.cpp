@@ -13,15 +13,15 @@ void BrowserSocket::open(const std::string& url, Handlers handlers) {
     if (!created.ok) {
         // A malformed URL throws SyntaxError (§9.3.1 step 3): reported like a failed connection,
         // later (Ports.hpp: never synchronously).
-        callbacks_.push_back(js::settle(created, js::to(this, dispatch, kFailed)));
+        js::settle(created, js::to(this, dispatch, kFailed), this);
         return;
     }
     ws_ = created.value;
-    js::listen(ws_, "open", js::to(this, dispatch, kOpen), callbacks_);
+    js::listen(ws_, "open", js::to(this, dispatch, kOpen), this);
     // The protocol is JSON text frames only (docs/protocol.md); binary frames are ignored, and
     // so are frames over the JSON size bound (Json::kMaxTextBytes), before they are copied.
-    js::listen(ws_, "message", js::to(this, dispatch, kMessage), callbacks_);
-    js::listen(ws_, "close", js::to(this, dispatch, kClose), callbacks_);
+    js::listen(ws_, "message", js::to(this, dispatch, kMessage), this);
+    js::listen(ws_, "close", js::to(this, dispatch, kClose), this);
 }
 
 void BrowserSocket::dispatch(void* self, int kind, const val&, const val& event) {
@@ -45,8 +45,7 @@ void BrowserSocket::send(const std::string& text) {
 }
 
 void BrowserSocket::detach(int code) {
-    for (int id : callbacks_) js::remove(id);
-    callbacks_.clear();
+    js::removeAll(this);
     // close(code) throws InvalidAccessError for a code other than 1000 or 3000-4999 (§9.3.2).
     if (code && !ws_.isUndefined()) web::jsTry(ws_, "close", code);
     ws_ = val::undefined();

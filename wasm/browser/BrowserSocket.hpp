@@ -27,7 +27,6 @@ class BrowserSocket : public SocketPort {
     static void dispatch(void* self, int kind, const val& a, const val& event);
 
     val ws_ = val::undefined();
-    std::vector<int> callbacks_;  // the ids of this socket's listeners (JsCallbacks.hpp)
     Handlers handlers_;
 };
 

@@ -11,6 +11,7 @@ struct Entry {
     bool once;
     JsCallback fn;
     val kept;
+    const void* owner;
     Entry* next;
 };
 
@@ -33,9 +34,9 @@ bool isObject(const val& v) {
 
 }  // namespace
 
-int add(JsCallback fn, bool once) {
+int add(JsCallback fn, bool once, const void* owner) {
     static int next = 0;
-    head = new Entry{++next, once, std::move(fn), val::undefined(), head};
+    head = new Entry{++next, once, std::move(fn), val::undefined(), owner, head};
     return next;
 }
 
@@ -46,6 +47,18 @@ void remove(int id) {
             *link = e->next;
             delete e;
             return;
+        }
+    }
+}
+
+void removeAll(const void* owner) {
+    for (Entry** link = &head; *link;) {
+        Entry* e = *link;
+        if (e->owner == owner) {
+            *link = e->next;
+            delete e;
+        } else {
+            link = &e->next;
         }
     }
 }
@@ -65,10 +78,6 @@ val take(int id) {
     val kept = e ? e->kept : val::undefined();
     remove(id);
     return kept;
-}
-
-bool has(int id) {
-    return find(id) != nullptr;
 }
 
 void call(int id, val a, val b) {
@@ -97,20 +106,17 @@ JsCallback to(void* self, Dispatch dispatch, int kind) {
     return [self, dispatch, kind](const val& a, const val& b) { dispatch(self, kind, a, b); };
 }
 
-void listen(const val& target, const char* type, JsCallback fn, std::vector<int>& ids) {
-    int id = add(std::move(fn), false);
-    ids.push_back(id);
-    web::jsTry(target, "addEventListener", val(type), on(id));
+void listen(const val& target, const char* type, JsCallback fn, const void* owner) {
+    web::jsTry(target, "addEventListener", val(type), on(add(std::move(fn), false, owner)));
 }
 
-int settle(const web::JsResult& call, JsCallback done) {
+void settle(const web::JsResult& call, JsCallback done, const void* owner) {
     // Promise.resolve / reject (ECMA-262 §27.2.4.7, §27.2.4.6) make every outcome a promise, so
     // `done` runs from a reaction job even when the call threw or returned a plain value.
     val promise =
         web::jsTry(val::global("Promise"), call.ok ? "resolve" : "reject", call.value).value;
-    int id = add(std::move(done), true);
+    int id = add(std::move(done), true, owner);
     web::jsTry(promise, "then", on(id), onError(id));
-    return id;
 }
 
 void set(val& object, const char* key, const val& value) {

@@ -7,9 +7,9 @@
 // This is the `.then` chaining with embind-exported callbacks that toolchain-notes Q5 recommends.
 //
 // Lifetimes: JavaScript holds only the callback's id, never a C++ pointer. An owner that closes
-// removes its ids, and a later call with a removed id is ignored, so a listener left on a closed
-// WebSocket or a promise that settles after its RTCPeerConnection was closed never reaches a
-// destroyed object (the Ports.hpp contract).
+// removes its callbacks (removeAll), and a later call with a removed id is ignored, so a listener
+// left on a closed WebSocket or a promise that settles after its RTCPeerConnection was closed never
+// reaches a destroyed object (the Ports.hpp contract).
 
 #include <emscripten/val.h>
 
@@ -29,11 +29,13 @@ using emscripten::val;
 using JsCallback = Fn<void(const val& a, const val& b)>;
 
 namespace js {
-// Registers `fn`; the id goes to JavaScript. A `once` callback is dropped after its call.
-int add(JsCallback fn, bool once);
+// Registers `fn` for `owner` (may be null); the id goes to JavaScript. A `once` callback is
+// dropped after its call.
+int add(JsCallback fn, bool once, const void* owner = nullptr);
 // Unregisters: a later call with this id is ignored (its owner is closed).
 void remove(int id);
-bool has(int id);
+// Unregisters every callback of `owner` (it is closed).
+void removeAll(const void* owner);
 // A value kept with callback `id` (a timer's handle) while it is registered; take() unregisters
 // the callback and returns the value (undefined when there is none or the callback is gone).
 void keep(int id, val value);
@@ -53,13 +55,13 @@ val onTwo(int id);
 using Dispatch = void (*)(void* self, int kind, const val& a, const val& b);
 JsCallback to(void* self, Dispatch dispatch, int kind);
 
-// target.addEventListener(type, callback) with a new callback, whose id is appended to `ids`
-// (the owner removes them when it closes). The callback gets (true, event).
-void listen(const val& target, const char* type, JsCallback fn, std::vector<int>& ids);
+// target.addEventListener(type, callback) with a new callback of `owner`, which removes it when
+// it closes (removeAll). The callback gets (true, event).
+void listen(const val& target, const char* type, JsCallback fn, const void* owner);
 // The outcome of a call that returns a promise (or threw, or returned a plain value), delivered
 // later, always from a promise reaction (never synchronously, Ports.hpp): (true, the value), or
-// (false, the reason). Returns the callback's id, which an owner removes when it closes.
-int settle(const web::JsResult& call, JsCallback done);
+// (false, the reason). The callback is `owner`'s, if any (removeAll).
+void settle(const web::JsResult& call, JsCallback done, const void* owner = nullptr);
 
 using web::at;
 using web::get;
