@@ -109,7 +109,9 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
     js::set(init, "streams", web::jsTry(val::global("Array"), "of", stream).value);
     web::JsResult t = web::jsTry(pc_, "addTransceiver", mediaTrack, init);
     if (!t.ok) return;
-    senders_.push_back(Sender{track.id, streamId, track.kind, t.value});
+    Sender** last = &senders_;
+    while (*last) last = &(*last)->next;
+    *last = new Sender{track.id, streamId, track.kind, t.value, nullptr};
     if (codecPreferencesJson.empty()) return;
     web::JsResult prefs = js::parse(codecPreferencesJson);
     if (!prefs.ok || prefs.value.typeOf().as<std::string>() != "object" || prefs.value.isNull())
@@ -120,11 +122,13 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
 
 // Stops the transceiver that sends the track (§5.4 stop()); older browsers: removeTrack (§4.4.1.7).
 void BrowserPeerConnection::removeTrack(const std::string& trackId) {
-    for (auto it = senders_.begin(); it != senders_.end(); ++it) {
-        if (it->trackId != trackId) continue;
-        if (!web::jsTry(it->transceiver, "stop").ok)
-            web::jsTry(pc_, "removeTrack", js::get(it->transceiver, "sender"));
-        senders_.erase(it);
+    for (Sender** link = &senders_; *link; link = &(*link)->next) {
+        Sender* s = *link;
+        if (s->trackId != trackId) continue;
+        if (!web::jsTry(s->transceiver, "stop").ok)
+            web::jsTry(pc_, "removeTrack", js::get(s->transceiver, "sender"));
+        *link = s->next;
+        delete s;
         return;
     }
 }
@@ -184,9 +188,9 @@ void BrowserPeerConnection::setRemoteDescription(const std::string& type, const 
 
 // RTCDTMFSender.insertDTMF on the stream's first audio sender (§7.2); false when there is none.
 bool BrowserPeerConnection::insertDtmf(const std::string& streamId, const std::string& tones) {
-    for (const auto& s : senders_) {
-        if (s.streamId != streamId || s.kind != "audio") continue;
-        val dtmf = js::get(js::get(s.transceiver, "sender"),
+    for (const Sender* s = senders_; s; s = s->next) {
+        if (s->streamId != streamId || s->kind != "audio") continue;
+        val dtmf = js::get(js::get(s->transceiver, "sender"),
                            "dtmf");  // §7.1: null when it cannot send DTMF
         return !dtmf.isNull() && !dtmf.isUndefined() && web::jsTry(dtmf, "insertDTMF", tones).ok;
     }
@@ -202,7 +206,10 @@ void BrowserPeerConnection::close() {
     alive_.renew();
     js::removeAll(this);
     channels_.clear();
-    senders_.clear();
+    while (Sender* s = senders_) {
+        senders_ = s->next;
+        delete s;
+    }
     if (!pc_.isUndefined()) web::jsTry(pc_, "close");
     pc_ = val::undefined();
 }

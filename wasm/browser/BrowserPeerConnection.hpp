@@ -38,11 +38,13 @@ class BrowserPeerConnection : public PeerConnectionPort {
     void close() override;
 
   private:
+    // The senders, in the order they were added: a list (smaller code than a vector's growth).
     struct Sender {
         std::string trackId;
         std::string streamId;
         std::string kind;
         val transceiver;
+        Sender* next;
     };
     static void dispatch(void* self, int kind, const val& a, const val& event);
     void onTrack(const val& event);
@@ -59,7 +61,7 @@ class BrowserPeerConnection : public PeerConnectionPort {
     JsObjects& local_;
     JsObjects& remote_;
     val pc_ = val::undefined();
-    std::vector<Sender> senders_;
+    Sender* senders_ = nullptr;
     JsObjects channels_;                // RTCDataChannel by label
     std::vector<std::string> watched_;  // remote stream ids with a removetrack listener
     Handlers handlers_;
