@@ -114,8 +114,7 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
     *last = new Sender{track.id, streamId, track.kind, t.value, nullptr};
     if (codecPreferencesJson.empty()) return;
     web::JsResult prefs = js::parse(codecPreferencesJson);
-    if (!prefs.ok || prefs.value.typeOf().as<std::string>() != "object" || prefs.value.isNull())
-        return;
+    if (!prefs.ok || !web::typeIs(prefs.value, "object") || prefs.value.isNull()) return;
     val list = js::get(prefs.value, track.kind.c_str());
     if (!list.isUndefined()) web::jsTry(t.value, "setCodecPreferences", list);
 }

@@ -28,8 +28,7 @@ val bound(int id, Extra&&... extra) {
 }
 
 bool isObject(const val& v) {
-    std::string type = v.typeOf().as<std::string>();
-    return (type == "object" && !v.isNull()) || type == "function";
+    return (web::typeIs(v, "object") && !v.isNull()) || web::typeIs(v, "function");
 }
 
 }  // namespace

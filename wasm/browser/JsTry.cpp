@@ -21,6 +21,10 @@ val at(const val& value, int i) {
     return value[i];
 }
 
+bool typeIs(const val& value, const char* type) {
+    return value.typeOf().as<std::string>() == type;
+}
+
 int intAt(const val& value, const char* key, int fallback) {
     val member = get(value, key);
     return member.isNumber() ? member.as<int>() : fallback;

@@ -35,6 +35,8 @@ JsResult jsTry(const emscripten::val& self, const char* method, Args&&... args) 
 emscripten::val get(const emscripten::val& value, const char* key);
 emscripten::val at(const emscripten::val& value, int i);
 int intAt(const emscripten::val& value, const char* key, int fallback);
+// typeof value === type
+bool typeIs(const emscripten::val& value, const char* type);
 
 // new Ctor(args...), caught (Reflect.construct, ECMA-262 §28.1.2).
 template <typename... Args>

@@ -20,14 +20,10 @@ namespace {
 
 // A lone surrogate (an unpaired \ud800-\udfff escape, which JSON.parse accepts): it has no UTF-8
 // form (RFC 3629 §3), and Emscripten's UTF-16 -> UTF-8 copy would swallow the code unit after it.
-// Refused, as nlohmann refuses it natively. Written without look-behind, for older Safari.
+// Refused, as nlohmann refuses it natively. encodeURIComponent throws a URIError for exactly
+// these (ECMA-262 2023 §19.2.6.5 Encode, step 3.c.ii: an unpaired surrogate).
 bool hasLoneSurrogate(const val& s) {
-    static const val pattern =
-        web::jsTryNew(
-            val::global("RegExp"),
-            val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]"))
-            .value;
-    return web::jsTry(pattern, "test", s).value.isTrue();
+    return !web::jsTry(val::global(), "encodeURIComponent", s).ok;
 }
 
 bool read(const val& v, std::size_t depth, Json& out) {
@@ -51,7 +47,7 @@ bool read(const val& v, std::size_t depth, Json& out) {
             if (!read(web::at(v, i), depth + 1, element)) return false;
             out.push(std::move(element));
         }
-    } else if (v.typeOf().as<std::string>() == "object") {
+    } else if (web::typeIs(v, "object")) {
         // Object.keys: own enumerable names, each once, in the object's order: integer-like
         // names ascending first, then the others as written (ECMA-262 2023 §20.1.2.18 and
         // OrdinaryOwnPropertyKeys, §10.1.11.1).
