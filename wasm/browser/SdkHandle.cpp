@@ -1,30 +1,33 @@
 #include "wasm/browser/SdkHandle.hpp"
 
-#include "wasm/browser/JsonVal.hpp"
-
 namespace sb::sdk::browser {
 
 namespace {
 
+// The objects are built as JavaScript values (val) and, where text crosses, JSON.stringify'd.
 std::string errorJson(const Error& e) {
     if (!e.failed()) return {};
-    Json j = Json::object();
-    j.set("code", e.code);
-    j.set("message", e.message);
-    if (e.rpcCode) j.set("rpcCode", e.rpcCode);
-    if (!e.data.empty()) j.set("data", e.data);
-    return j.dump();
+    val j = val::object();
+    js::set(j, "code", val(e.code));
+    js::set(j, "message", val(e.message));
+    if (e.rpcCode) js::set(j, "rpcCode", val(e.rpcCode));
+    if (!e.data.empty()) js::set(j, "data", val(e.data));
+    return js::stringify(j);
+}
+
+val strings(const std::vector<std::string>& list) {
+    val array = val::array();
+    for (const auto& s : list) web::jsTry(array, "push", s);
+    return array;
 }
 
 // RtcStream without its mediaStream (reference §1.1): endpointId is the MediaStream id.
-Json streamJson(const StreamInfo& s) {
-    Json j = Json::object();
-    j.set("endpointId", s.streamId);
-    if (!s.participantId.empty()) j.set("participantId", s.participantId);
-    Json types = Json::array();
-    for (const auto& t : s.mediaTypes) types.push(t);
-    j.set("mediaTypes", std::move(types));
-    if (!s.alias.empty()) j.set("alias", s.alias);
+val streamObject(const StreamInfo& s) {
+    val j = val::object();
+    js::set(j, "endpointId", val(s.streamId));
+    if (!s.participantId.empty()) js::set(j, "participantId", val(s.participantId));
+    js::set(j, "mediaTypes", strings(s.mediaTypes));
+    if (!s.alias.empty()) js::set(j, "alias", val(s.alias));
     return j;
 }
 
@@ -73,7 +76,7 @@ ClientListener SdkHandle::makeListener() {
         emit(0, 0, toString(state), errorJson(cause));
     };
     l.onStreamAvailable = [this](const StreamInfo& s) {
-        emit(1, 0, streamJson(s).dump(), s.streamId);
+        emit(1, 0, js::stringify(streamObject(s)), s.streamId);
     };
     l.onStreamUnavailable = [this](const std::string& id) {
         emit(2, 0, id);
@@ -81,9 +84,7 @@ ClientListener SdkHandle::makeListener() {
     };
     l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
-        Json list = Json::array();
-        for (const auto& id : ids) list.push(id);
-        emit(5, 0, errorJson(e), list.dump());
+        emit(5, 0, errorJson(e), js::stringify(strings(ids)));
     };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
@@ -112,7 +113,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
 Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
         if (e.failed()) return settle(d, e, val::undefined());
-        val stream = web::toJs(streamJson(s));
+        val stream = streamObject(s);
         js::set(stream, "mediaStream", local_.get(s.streamId));
         settle(d, e, stream);
     };
