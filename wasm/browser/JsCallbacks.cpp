@@ -19,12 +19,13 @@ struct Entry {
 // list searched linearly is the smallest table (smaller code than a vector's growth).
 Entry* head = nullptr;
 
-// Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`.
-template <typename... Extra>
-val bound(int id, Extra&&... extra) {
-    return web::jsTry(val::module_property("sbCall"), "bind", val::null(), id,
-                      std::forward<Extra>(extra)...)
-        .value;
+// Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`; `extra` is
+// how many of (ok, undefined) are bound after it.
+val bound(int id, bool ok, int extra) {
+    val sbCall = val::module_property("sbCall");
+    if (extra == 0) return web::jsApply(sbCall, "bind", {val::null(), val(id)}).value;
+    if (extra == 1) return web::jsApply(sbCall, "bind", {val::null(), val(id), val(ok)}).value;
+    return web::jsApply(sbCall, "bind", {val::null(), val(id), val(ok), val::undefined()}).value;
 }
 
 bool isObject(const val& v) {
@@ -89,16 +90,16 @@ void call(int id, val a, val b) {
 }
 
 val on(int id) {
-    return bound(id, true);
+    return bound(id, true, 1);
 }
 val onError(int id) {
-    return bound(id, false);
+    return bound(id, false, 1);
 }
 val onNothing(int id) {
-    return bound(id, true, val::undefined());
+    return bound(id, true, 2);
 }
 val onTwo(int id) {
-    return bound(id);
+    return bound(id, true, 0);
 }
 
 JsCallback to(void* self, Dispatch dispatch, int kind) {
