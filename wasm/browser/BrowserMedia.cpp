@@ -15,11 +15,13 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
     } else if (call.ok) {
         call = web::jsTry(devices, "getUserMedia", call.value);
     }
-    js::settle(call, [this, alive = alive_.watch(), done](const val& ok, const val& stream) {
-        if (alive.expired()) return;
-        if (!ok.isTrue()) return done(rejection(stream), {});
-        done({}, adopt(stream));
-    });
+    js::settle(
+        call,
+        [this, done](const val& ok, const val& stream) {
+            if (!ok.isTrue()) return done(rejection(stream), {});
+            done({}, adopt(stream));
+        },
+        this);
 }
 
 // A DOMException (Media Capture §10.1: NotAllowedError, NotFoundError, ...) or, outside a secure

@@ -3,20 +3,20 @@
 // id of its callback (JsCallbacks.hpp); the browser's own timer handle is kept with it (js::keep).
 
 #include "wasm/browser/JsCallbacks.hpp"
-#include "wasm/core/Alive.hpp"
 #include "wasm/core/Ports.hpp"
 
 namespace sb::sdk::browser {
 
 class BrowserTimers : public TimerPort {
   public:
+    BrowserTimers() = default;
+    // A timer that fires after this is destroyed finds its callback gone and does nothing.
+    ~BrowserTimers() override { js::removeAll(this); }
+    BrowserTimers(const BrowserTimers&) = delete;
+    BrowserTimers& operator=(const BrowserTimers&) = delete;
+
     int start(int delayMs, Fn<void()> callback) override {
-        // A timer that fires after this is destroyed does nothing.
-        int id = js::add(
-            [alive = alive_.watch(), callback](const val&, const val&) {
-                if (!alive.expired()) callback();
-            },
-            true);
+        int id = js::add([callback](const val&, const val&) { callback(); }, true, this);
         js::keep(id, web::jsTry(val::global(), "setTimeout", js::onNothing(id), delayMs).value);
         return id;
     }
@@ -25,9 +25,6 @@ class BrowserTimers : public TimerPort {
         val handle = js::take(id);
         if (!handle.isUndefined()) web::jsTry(val::global(), "clearTimeout", handle);
     }
-
-  private:
-    Alive alive_;
 };
 
 }  // namespace sb::sdk::browser
