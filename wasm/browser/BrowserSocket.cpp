@@ -9,7 +9,7 @@ enum { kOpen, kMessage, kClose, kFailed };
 void BrowserSocket::open(const std::string& url, Handlers handlers) {
     detach(0);
     handlers_ = std::move(handlers);
-    web::JsResult created = web::jsTryNew(val::global("WebSocket"), url);
+    web::JsResult created = web::jsTryNew(val::global("WebSocket"), val(url));
     if (!created.ok) {
         // A malformed URL throws SyntaxError (§9.3.1 step 3): reported like a failed connection,
         // later (Ports.hpp: never synchronously).

@@ -13,6 +13,12 @@ JsResult jsApply(const val& self, const char* method, std::initializer_list<val>
     return {r[0].as<bool>(), r[1]};
 }
 
+JsResult jsTryNew(const val& ctor, const val& arg) {
+    val list = val::array();
+    list.set(0, arg);
+    return jsApply(val::global("Reflect"), "construct", {ctor, list});
+}
+
 val get(const val& value, const char* key) {
     return value[key];
 }

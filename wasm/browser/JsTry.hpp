@@ -38,13 +38,8 @@ int intAt(const emscripten::val& value, const char* key, int fallback);
 // typeof value === type
 bool typeIs(const emscripten::val& value, const char* type);
 
-// new Ctor(args...), caught (Reflect.construct, ECMA-262 §28.1.2).
-template <typename... Args>
-JsResult jsTryNew(const emscripten::val& ctor, Args&&... args) {
-    emscripten::val list = jsApply(emscripten::val::global("Array"), "of",
-                                   {emscripten::val(std::forward<Args>(args))...})
-                               .value;
-    return jsApply(emscripten::val::global("Reflect"), "construct", {ctor, list});
-}
+// new Ctor(arg), caught (Reflect.construct, ECMA-262 §28.1.2). The SDK's constructors take one
+// argument; one signature is one function (size).
+JsResult jsTryNew(const emscripten::val& ctor, const emscripten::val& arg);
 
 }  // namespace sb::web
