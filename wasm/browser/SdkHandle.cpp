@@ -78,11 +78,15 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamAvailable = [this](const StreamInfo& s) {
         emit(1, 0, js::stringify(streamObject(s)), s.streamId);
     };
-    l.onStreamUnavailable = [this](const std::string& id) {
-        emit(2, 0, id);
-        remote_.erase(id);
+    // One callback type for both events with a string (kind 2: a stream id, 4: DTMF params).
+    auto text = [this](int kind) {
+        return Fn<void(const std::string&)>([this, kind](const std::string& a) {
+            emit(kind, 0, a);
+            if (kind == 2) remote_.erase(a);
+        });
     };
-    l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
+    l.onStreamUnavailable = text(2);
+    l.onDtmf = text(4);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), js::stringify(strings(ids)));
     };
