@@ -8,7 +8,7 @@ void BrowserMedia::getUserMedia(const std::string& constraintsJson,
                                 Fn<void(const Error&, const LocalStream&)> done) {
     val navigator = val::global("navigator");
     val devices = navigator.isUndefined() ? val::undefined() : js::get(navigator, "mediaDevices");
-    web::JsResult call = js::parse(constraintsJson);
+    web::JsResult call = web::parseJson(constraintsJson);
     if (devices.isUndefined()) {
         // mediaDevices is missing outside secure contexts (Media Capture §9.2).
         call = {false, val("navigator.mediaDevices is not available (a secure context is needed)")};

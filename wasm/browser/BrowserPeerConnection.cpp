@@ -11,7 +11,7 @@ enum { kSdp, kDescribed, kStats };
 }  // namespace
 
 bool BrowserPeerConnection::open(const std::string& configurationJson) {
-    web::JsResult config = js::parse(configurationJson);
+    web::JsResult config = web::parseJson(configurationJson);
     web::JsResult created =
         web::jsTryNew(val::global("RTCPeerConnection"), config.ok ? config.value : val::object());
     if (!created.ok) return false;
@@ -113,7 +113,7 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
     while (*last) last = &(*last)->next;
     *last = new Sender{track.id, streamId, track.kind, t.value, nullptr};
     if (codecPreferencesJson.empty()) return;
-    web::JsResult prefs = js::parse(codecPreferencesJson);
+    web::JsResult prefs = web::parseJson(codecPreferencesJson);
     if (!prefs.ok || !web::typeIs(prefs.value, "object") || prefs.value.isNull()) return;
     val list = js::get(prefs.value, track.kind.c_str());
     if (!list.isUndefined()) web::jsTry(t.value, "setCodecPreferences", list);
@@ -144,7 +144,7 @@ void BrowserPeerConnection::settle(const web::JsResult& call, int kind, SdpDone 
             if (e.failed()) return text(e, {});
             if (kind == kSdp) return text(e, js::stringAt(value, "sdp"));
             // getStats() as a JSON array of the report's dictionaries (§8.2).
-            std::string json = js::stringify(
+            std::string json = web::stringifyJson(
                 web::jsTry(val::global("Array"), "from", web::jsTry(value, "values").value).value);
             // A report that cannot be serialized is a failure, not an empty answer.
             if (json.empty()) return text(errors::media("getStats: the report cannot be read"), {});

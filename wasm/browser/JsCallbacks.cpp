@@ -147,15 +147,6 @@ std::string stringAt(const val& value, const char* key) {
     return member.isString() ? member.as<std::string>() : std::string();
 }
 
-std::string stringify(const val& value) {
-    web::JsResult r = web::jsTry(val::global("JSON"), "stringify", value);
-    return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string();
-}
-
-web::JsResult parse(const std::string& text) {
-    return web::jsTry(val::global("JSON"), "parse", text);
-}
-
 int length(const val& list) {
     return isObject(list) ? intAt(list, "length", 0) : 0;
 }

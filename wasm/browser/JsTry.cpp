@@ -13,6 +13,15 @@ JsResult jsApply(const val& self, const char* method, std::initializer_list<val>
     return {r[0].as<bool>(), r[1]};
 }
 
+JsResult parseJson(const std::string& text) {
+    return jsTry(val::global("JSON"), "parse", text);
+}
+
+std::string stringifyJson(const val& value) {
+    JsResult r = jsTry(val::global("JSON"), "stringify", value);
+    return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string();
+}
+
 JsResult jsTryNew(const val& ctor, const val& arg) {
     val list = val::array();
     list.set(0, arg);

@@ -12,6 +12,7 @@
 #include <emscripten/val.h>
 
 #include <initializer_list>
+#include <string>
 #include <utility>
 
 namespace sb::web {
@@ -37,6 +38,11 @@ emscripten::val at(const emscripten::val& value, int i);
 int intAt(const emscripten::val& value, const char* key, int fallback);
 // typeof value === type
 bool typeIs(const emscripten::val& value, const char* type);
+
+// JSON.parse(text) (ECMA-262 §25.5.1), caught: ok false for bad text.
+JsResult parseJson(const std::string& text);
+// JSON.stringify(value) (§25.5.2): "" if it throws or gives no text.
+std::string stringifyJson(const emscripten::val& value);
 
 // new Ctor(arg), caught (Reflect.construct, ECMA-262 §28.1.2). The SDK's constructors take one
 // argument; one signature is one function (size).

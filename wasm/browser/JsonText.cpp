@@ -70,15 +70,15 @@ bool read(const val& v, std::size_t depth, Json& out) {
 std::optional<Json> Json::parse(std::string_view text) {
     if (text.size() > kMaxTextBytes) return std::nullopt;
     // A syntax error is a SyntaxError thrown by JSON.parse: caught in JS (JsTry.hpp).
-    auto parsed = web::jsTry(val::global("JSON"), "parse", std::string(text));
+    auto parsed = web::parseJson(std::string(text));
     if (!parsed.ok) return std::nullopt;
     return web::fromJs(parsed.value);
 }
 
 std::string Json::dump() const {
     // JSON.stringify cannot throw on a tree of plain values (no cycles, no bigint; depth is ours).
-    auto text = web::jsTry(val::global("JSON"), "stringify", web::toJs(*this));
-    return text.ok && text.value.isString() ? text.value.as<std::string>() : "null";
+    std::string text = web::stringifyJson(web::toJs(*this));
+    return text.empty() ? "null" : text;
 }
 
 }  // namespace sb::sdk

@@ -12,7 +12,7 @@ std::string errorJson(const Error& e) {
     js::set(j, "message", val(e.message));
     if (e.rpcCode) js::set(j, "rpcCode", val(e.rpcCode));
     if (!e.data.empty()) js::set(j, "data", val(e.data));
-    return js::stringify(j);
+    return web::stringifyJson(j);
 }
 
 val strings(const std::vector<std::string>& list) {
@@ -76,7 +76,7 @@ ClientListener SdkHandle::makeListener() {
         emit(0, 0, toString(state), errorJson(cause));
     };
     l.onStreamAvailable = [this](const StreamInfo& s) {
-        emit(1, 0, js::stringify(streamObject(s)), s.streamId);
+        emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
     // One callback type for both events with a string (kind 2: a stream id, 4: DTMF params).
     auto text = [this](int kind) {
@@ -88,7 +88,7 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamUnavailable = text(2);
     l.onDtmf = text(4);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
-        emit(5, 0, errorJson(e), js::stringify(strings(ids)));
+        emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
