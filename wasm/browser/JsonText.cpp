@@ -100,7 +100,7 @@ val toJs(const sdk::Json& json) {
         case sdk::Json::Type::Array: {
             val out = val::array();
             const auto& values = json.values();
-            for (std::size_t i = 0; i < values.size(); ++i) out.set(i, toJs(values[i]));
+            for (const auto& v : values) web::jsTry(out, "push", toJs(v));
             return out;
         }
         case sdk::Json::Type::Object: {
