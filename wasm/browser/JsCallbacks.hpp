@@ -79,7 +79,8 @@ std::string text(const val& value);
 std::optional<std::string> boundedString(const val& value, std::size_t maxBytes);
 // value[key] when value is an object (a function, too) and the member is a string, else "".
 std::string stringAt(const val& value, const char* key);
-// JSON text <-> value: web::parseJson and web::stringifyJson (JsTry.hpp), shared with JsonText.
+// (JSON text <-> value: web::parseJson and web::stringifyJson, JsTry.hpp, shared with JsonText.)
+
 // The length of a JavaScript array (or array-like: getTracks(), e.streams), 0 for anything
 // else; its elements are at(list, i).
 int length(const val& list);
