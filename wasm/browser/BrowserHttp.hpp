@@ -10,21 +10,29 @@ namespace sb::sdk::browser {
 class BrowserHttp : public HttpPort {
   public:
     void get(const std::string& url, Fn<void(int, const std::string&)> done) override {
-        val init = val::object();
-        init.set("cache", "no-store");
+        val init = js::object(R"({"cache":"no-store"})");
         // fetch() throws only for a malformed URL; a rejection is a network error (Fetch §4.1):
         // status 0, the server cannot be reached. Both arrive as a failed settle.
-        js::settle(web::jsTry(val::global(), "fetch", url, init), [done](bool ok,
-                                                                         const val& response) {
-            if (!ok) return done(0, {});
-            int status = response["status"].as<int>();
-            js::settle(web::jsTry(response, "text"), [done, status](bool read, const val& body) {
-                // The probe reads a short JSON error body; a longer one is not read (64 KiB).
-                auto text = read ? js::boundedString(body, 64 * 1024) : std::nullopt;
-                done(status, text ? *text : std::string());
-            });
-        });
+        js::settle(web::jsTry(val::global(), "fetch", url, init), Step{std::move(done), -1});
     }
+
+  private:
+    // Both steps of the probe, as one callback type: the response (status -1), then its body.
+    struct Step {
+        Fn<void(int, const std::string&)> done;
+        int status;
+        void operator()(const val& ok, const val& value) const {
+            if (status < 0) {
+                if (!ok.isTrue()) return done(0, {});
+                js::settle(web::jsTry(value, "text"),
+                           Step{done, js::get(value, "status").as<int>()});
+                return;
+            }
+            // The probe reads a short JSON error body; a longer one is not read (64 KiB).
+            auto text = ok.isTrue() ? js::boundedString(value, 64 * 1024) : std::nullopt;
+            done(status, text ? *text : std::string());
+        }
+    };
 };
 
 }  // namespace sb::sdk::browser

@@ -7,19 +7,21 @@ namespace sb::sdk::browser {
 void BrowserMedia::getUserMedia(const std::string& constraintsJson,
                                 Fn<void(const Error&, const LocalStream&)> done) {
     val navigator = val::global("navigator");
-    val devices = navigator.isUndefined() ? val::undefined() : navigator["mediaDevices"];
-    web::JsResult call = js::parse(constraintsJson);
+    val devices = navigator.isUndefined() ? val::undefined() : js::get(navigator, "mediaDevices");
+    web::JsResult call = web::parseJson(constraintsJson);
     if (devices.isUndefined()) {
         // mediaDevices is missing outside secure contexts (Media Capture §9.2).
         call = {false, val("navigator.mediaDevices is not available (a secure context is needed)")};
     } else if (call.ok) {
         call = web::jsTry(devices, "getUserMedia", call.value);
     }
-    js::settle(call, [this, alive = alive_.watch(), done](bool ok, const val& stream) {
-        if (alive.expired()) return;
-        if (!ok) return done(rejection(stream), {});
-        done({}, adopt(stream));
-    });
+    js::settle(
+        call,
+        [this, done](const val& ok, const val& stream) {
+            if (!ok.isTrue()) return done(rejection(stream), {});
+            done({}, adopt(stream));
+        },
+        this);
 }
 
 // A DOMException (Media Capture §10.1: NotAllowedError, NotFoundError, ...) or, outside a secure
@@ -33,16 +35,19 @@ Error BrowserMedia::rejection(const val& error) {
 LocalStream BrowserMedia::adopt(const val& stream) {
     LocalStream out{js::stringAt(stream, "id"), {}};
     local_.put(out.id, stream);
-    for (const val& track : js::elements(web::jsTry(stream, "getTracks").value))
+    val tracks = web::jsTry(stream, "getTracks").value;
+    for (int i = 0, n = js::length(tracks); i < n; ++i) {
+        val track = js::at(tracks, i);
         out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind")});
+    }
     return out;
 }
 
 void BrowserMedia::stopStream(const std::string& streamId) {
     val stream = local_.get(streamId);
     if (stream.isUndefined()) return;
-    for (const val& track : js::elements(web::jsTry(stream, "getTracks").value))
-        web::jsTry(track, "stop");
+    val tracks = web::jsTry(stream, "getTracks").value;
+    for (int i = 0, n = js::length(tracks); i < n; ++i) web::jsTry(js::at(tracks, i), "stop");
     local_.erase(streamId);
 }
 
@@ -50,8 +55,11 @@ void BrowserMedia::setTracksEnabled(const std::string& streamId, const std::stri
                                     bool enabled) {
     val stream = local_.get(streamId);
     if (stream.isUndefined()) return;
-    for (val track : js::elements(web::jsTry(stream, "getTracks").value))
-        if (js::stringAt(track, "kind") == kind) track.set("enabled", enabled);
+    val tracks = web::jsTry(stream, "getTracks").value;
+    for (int i = 0, n = js::length(tracks); i < n; ++i) {
+        val track = js::at(tracks, i);
+        if (js::stringAt(track, "kind") == kind) js::set(track, "enabled", val(enabled));
+    }
 }
 
 }  // namespace sb::sdk::browser

@@ -4,7 +4,6 @@
 // by the application to publish); the core knows only their ids and their tracks' ids and kinds.
 
 #include "wasm/browser/JsCallbacks.hpp"
-#include "wasm/core/Alive.hpp"
 #include "wasm/core/Ports.hpp"
 
 namespace sb::sdk::browser {
@@ -12,6 +11,10 @@ namespace sb::sdk::browser {
 class BrowserMedia : public MediaPort {
   public:
     explicit BrowserMedia(JsObjects& local) : local_(local) {}
+    // A getUserMedia that settles after this is destroyed finds its callback gone.
+    ~BrowserMedia() override { js::removeAll(this); }
+    BrowserMedia(const BrowserMedia&) = delete;
+    BrowserMedia& operator=(const BrowserMedia&) = delete;
 
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override;
@@ -26,7 +29,6 @@ class BrowserMedia : public MediaPort {
     // getUserMedia's rejection, classified by the DOMException's name (errors::userMedia).
     static Error rejection(const val& error);
     JsObjects& local_;
-    Alive alive_;  // a getUserMedia that settles after this is destroyed is dropped
 };
 
 }  // namespace sb::sdk::browser

@@ -5,42 +5,58 @@
 
 namespace sb::sdk::browser {
 
+namespace {
+enum { kTrack, kState, kIceError, kMessage, kRemoveTrack };
+enum { kSdp, kDescribed, kStats };
+}  // namespace
+
 bool BrowserPeerConnection::open(const std::string& configurationJson) {
-    web::JsResult config = js::parse(configurationJson);
+    web::JsResult config = web::parseJson(configurationJson);
     web::JsResult created =
         web::jsTryNew(val::global("RTCPeerConnection"), config.ok ? config.value : val::object());
     if (!created.ok) return false;
     pc_ = created.value;
-    js::listen(
-        pc_, "track", [this](const val& event) { onTrack(event); }, callbacks_);
-    js::listen(
-        pc_, "connectionstatechange",
-        [this](const val&) {
-            // §4.3.3 connectionState
-            if (handlers_.onConnectionState)
-                handlers_.onConnectionState(js::stringAt(pc_, "connectionState"));
-        },
-        callbacks_);
-    js::listen(
-        pc_, "icecandidateerror",
-        [this](const val& e) {
-            // §4.8.2 RTCPeerConnectionIceErrorEvent: url, errorCode, errorText.
-            val code = e["errorCode"];
-            if (handlers_.onIceCandidateError)
-                handlers_.onIceCandidateError(js::stringAt(e, "url"),
-                                              code.isNumber() ? code.as<int>() : 0,
-                                              js::stringAt(e, "errorText"));
-        },
-        callbacks_);
+    js::listen(pc_, "track", js::to(this, dispatch, kTrack), this);
+    js::listen(pc_, "connectionstatechange", js::to(this, dispatch, kState), this);
+    js::listen(pc_, "icecandidateerror", js::to(this, dispatch, kIceError), this);
     return true;
+}
+
+// The events of the connection, its data channels and its remote streams (js::to).
+void BrowserPeerConnection::dispatch(void* self, int kind, const val&, const val& e) {
+    auto* pc = static_cast<BrowserPeerConnection*>(self);
+    const Handlers& h = pc->handlers_;
+    if (kind == kTrack) {
+        pc->onTrack(e);
+    } else if (kind == kState) {
+        // §4.3.3 connectionState
+        if (h.onConnectionState) h.onConnectionState(js::stringAt(pc->pc_, "connectionState"));
+    } else if (kind == kIceError) {
+        // §4.8.2 RTCPeerConnectionIceErrorEvent: url, errorCode, errorText.
+        if (h.onIceCandidateError)
+            h.onIceCandidateError(js::stringAt(e, "url"), js::intAt(e, "errorCode", 0),
+                                  js::stringAt(e, "errorText"));
+    } else if (kind == kMessage) {
+        // Text messages within the JSON bound only (as the signaling socket's). The event's
+        // target is the RTCDataChannel (§6.2), whose label the core knows it by.
+        auto text = js::boundedString(js::get(e, "data"), Json::kMaxTextBytes);
+        if (text && h.onChannelMessage)
+            h.onChannelMessage(js::stringAt(js::get(e, "target"), "label"), *text);
+    } else if (h.onTrackRemoved) {
+        // `removetrack` on a remote stream, the event's target (§4.4.1.6).
+        h.onTrackRemoved(js::stringAt(js::get(e, "target"), "id"),
+                         js::stringAt(js::get(e, "track"), "id"));
+    }
 }
 
 // §5.7 `track`: the receiver's track and the streams of its msid. A remote stream is watched
 // once for `removetrack` (§4.4.1.6); each track for `ended`.
 void BrowserPeerConnection::onTrack(const val& event) {
-    val track = event["track"];
+    val track = js::get(event, "track");
     RemoteTrack remote{js::stringAt(track, "id"), js::stringAt(track, "kind"), {}};
-    for (const val& stream : js::elements(event["streams"])) {
+    val streams = js::get(event, "streams");
+    for (int i = 0, n = js::length(streams); i < n; ++i) {
+        val stream = js::at(streams, i);
         std::string id = js::stringAt(stream, "id");
         remote.streamIds.push_back(id);
         remote_.put(id, stream);
@@ -48,17 +64,11 @@ void BrowserPeerConnection::onTrack(const val& event) {
         for (const auto& w : watched_) seen = seen || w == id;
         if (seen) continue;
         watched_.push_back(id);
-        js::listen(
-            stream, "removetrack",
-            [this, id](const val& e) {
-                if (handlers_.onTrackRemoved)
-                    handlers_.onTrackRemoved(id, js::stringAt(e["track"], "id"));
-            },
-            callbacks_);
+        js::listen(stream, "removetrack", js::to(this, dispatch, kRemoveTrack), this);
     }
     js::listen(
         track, "ended",
-        [this, remote, alive = alive_.watch()](const val&) {
+        [this, remote, alive = alive_.watch()](const val&, const val&) {
             // Each call can end in the application's streamUnavailable handler, which may
             // disconnect and so destroy this object (Subscriber::close): checked before each.
             for (const auto& id : remote.streamIds) {
@@ -67,33 +77,24 @@ void BrowserPeerConnection::onTrack(const val& event) {
                 if (removed) removed(id, remote.id);
             }
         },
-        callbacks_);
+        this);
     if (handlers_.onTrack) handlers_.onTrack(remote);
 }
 
 // A negotiated data channel with a fixed SCTP stream id (§6.2), as the stock SDK's.
 void BrowserPeerConnection::createDataChannel(const std::string& label, int id) {
     if (pc_.isUndefined()) return;
-    val init = val::object();
-    init.set("negotiated", true);
-    init.set("id", id);
-    init.set("protocol", "udp");
+    val init = js::object(R"({"negotiated":true,"protocol":"udp"})");
+    js::set(init, "id", val(id));
     web::JsResult dc = web::jsTry(pc_, "createDataChannel", label, init);
     if (!dc.ok) return;
-    js::listen(
-        dc.value, "message",
-        [this, label](const val& e) {
-            // Text messages within the JSON bound only (as the signaling socket's).
-            auto text = js::boundedString(e["data"], Json::kMaxTextBytes);
-            if (text && handlers_.onChannelMessage) handlers_.onChannelMessage(label, *text);
-        },
-        callbacks_);
-    channels_.emplace_back(label, dc.value);
+    js::listen(dc.value, "message", js::to(this, dispatch, kMessage), this);
+    channels_.put(label, dc.value);
 }
 
 void BrowserPeerConnection::sendOnChannel(const std::string& label, const std::string& text) {
-    for (const auto& [name, dc] : channels_)
-        if (name == label && js::stringAt(dc, "readyState") == "open") web::jsTry(dc, "send", text);
+    val dc = channels_.get(label);
+    if (js::stringAt(dc, "readyState") == "open") web::jsTry(dc, "send", text);
 }
 
 // addTransceiver(track, {direction: "sendonly", streams: [stream]}) (§5.1), then
@@ -104,91 +105,92 @@ void BrowserPeerConnection::addTrack(const LocalTrack& track, const std::string&
     if (stream.isUndefined() || pc_.isUndefined()) return;
     val mediaTrack = web::jsTry(stream, "getTrackById", track.id).value;
     if (mediaTrack.isNull() || mediaTrack.isUndefined()) return;
-    val init = val::object();
-    init.set("direction", "sendonly");
-    init.set("streams", web::jsTry(val::global("Array"), "of", stream).value);
+    val init = js::object(R"({"direction":"sendonly"})");
+    js::set(init, "streams", web::jsTry(val::global("Array"), "of", stream).value);
     web::JsResult t = web::jsTry(pc_, "addTransceiver", mediaTrack, init);
     if (!t.ok) return;
-    senders_.push_back(Sender{track.id, streamId, track.kind, t.value});
+    Sender** last = &senders_;
+    while (*last) last = &(*last)->next;
+    *last = new Sender{track.id, streamId, track.kind, t.value, nullptr};
     if (codecPreferencesJson.empty()) return;
-    web::JsResult prefs = js::parse(codecPreferencesJson);
-    if (!prefs.ok || prefs.value.typeOf().as<std::string>() != "object" || prefs.value.isNull())
-        return;
-    val list = prefs.value[track.kind];
+    web::JsResult prefs = web::parseJson(codecPreferencesJson);
+    if (!prefs.ok || !web::typeIs(prefs.value, "object") || prefs.value.isNull()) return;
+    val list = js::get(prefs.value, track.kind.c_str());
     if (!list.isUndefined()) web::jsTry(t.value, "setCodecPreferences", list);
 }
 
 // Stops the transceiver that sends the track (§5.4 stop()); older browsers: removeTrack (§4.4.1.7).
 void BrowserPeerConnection::removeTrack(const std::string& trackId) {
-    for (auto it = senders_.begin(); it != senders_.end(); ++it) {
-        if (it->trackId != trackId) continue;
-        if (!web::jsTry(it->transceiver, "stop").ok)
-            web::jsTry(pc_, "removeTrack", it->transceiver["sender"]);
-        senders_.erase(it);
+    for (Sender** link = &senders_; *link; link = &(*link)->next) {
+        Sender* s = *link;
+        if (s->trackId != trackId) continue;
+        if (!web::jsTry(s->transceiver, "stop").ok)
+            web::jsTry(pc_, "removeTrack", js::get(s->transceiver, "sender"));
+        *link = s->next;
+        delete s;
         return;
     }
 }
 
-void BrowserPeerConnection::settle(const web::JsResult& call,
-                                   Fn<void(const Error&, const val&)> done) {
-    Watch alive = alive_.watch();
-    // Settled promises left the table already: forget their ids, so that a long session (getStats
-    // every second) does not grow this list.
-    for (auto it = callbacks_.begin(); it != callbacks_.end();)
-        it = js::has(*it) ? it + 1 : callbacks_.erase(it);
-    callbacks_.push_back(js::settle(call, [alive, done](bool ok, const val& value) {
-        if (alive.expired()) return;
-        if (ok)
-            done({}, value);
-        else
-            done(errors::negotiation("RTCPeerConnection: " + js::text(value)), value);
-    }));
+void BrowserPeerConnection::settle(const web::JsResult& call, int kind, SdpDone text, Done done) {
+    // Once closed, the connection's callbacks are gone (close: removeAll), so this never runs
+    // on a closed or destroyed connection.
+    js::settle(
+        call,
+        [kind, text, done](const val& ok, const val& value) {
+            Error e;
+            if (!ok.isTrue()) e = errors::negotiation("RTCPeerConnection: " + js::text(value));
+            if (kind == kDescribed) return done(e);
+            if (e.failed()) return text(e, {});
+            if (kind == kSdp) return text(e, js::stringAt(value, "sdp"));
+            // getStats() as a JSON array of the report's dictionaries (§8.2).
+            std::string json = web::stringifyJson(
+                web::jsTry(val::global("Array"), "from", web::jsTry(value, "values").value).value);
+            // A report that cannot be serialized is a failure, not an empty answer.
+            if (json.empty()) return text(errors::media("getStats: the report cannot be read"), {});
+            text({}, json);
+        },
+        this);
 }
 
 // createOffer with the stock SDK's legacy options (reference §2.4): send-only.
 void BrowserPeerConnection::createOffer(bool iceRestart, SdpDone done) {
-    val options = val::object();
-    options.set("iceRestart", iceRestart);
-    options.set("offerToReceiveAudio", false);
-    options.set("offerToReceiveVideo", false);
-    options.set("voiceActivityDetection", true);
-    settle(invoke("createOffer", options), [done](const Error& e, const val& d) {
-        done(e, e.failed() ? std::string() : js::stringAt(d, "sdp"));
-    });
+    val options = js::object(
+        iceRestart
+            ? R"({"iceRestart":true,"offerToReceiveAudio":false,"offerToReceiveVideo":false,"voiceActivityDetection":true})"
+            : R"({"iceRestart":false,"offerToReceiveAudio":false,"offerToReceiveVideo":false,"voiceActivityDetection":true})");
+    settle(invoke("createOffer", options), kSdp, done, nullptr);
 }
 
 void BrowserPeerConnection::createAnswer(SdpDone done) {
-    settle(invoke("createAnswer"), [done](const Error& e, const val& d) {
-        done(e, e.failed() ? std::string() : js::stringAt(d, "sdp"));
-    });
+    settle(invoke("createAnswer"), kSdp, done, nullptr);
 }
 
 namespace {
 val description(const std::string& type, const std::string& sdp) {
     val d = val::object();
-    d.set("type", type);
-    d.set("sdp", sdp);
+    js::set(d, "type", val(type));
+    js::set(d, "sdp", val(sdp));
     return d;
 }
 }  // namespace
 
 void BrowserPeerConnection::setLocalDescription(const std::string& type, const std::string& sdp,
                                                 Done done) {
-    settle(invoke("setLocalDescription", description(type, sdp)),
-           [done](const Error& e, const val&) { done(e); });
+    settle(invoke("setLocalDescription", description(type, sdp)), kDescribed, nullptr, done);
 }
 
 void BrowserPeerConnection::setRemoteDescription(const std::string& type, const std::string& sdp,
                                                  Done done) {
-    settle(invoke("setRemoteDescription", description(type, sdp)),
-           [done](const Error& e, const val&) { done(e); });
+    settle(invoke("setRemoteDescription", description(type, sdp)), kDescribed, nullptr, done);
 }
 
 // RTCDTMFSender.insertDTMF on the stream's first audio sender (§7.2); false when there is none.
 bool BrowserPeerConnection::insertDtmf(const std::string& streamId, const std::string& tones) {
-    for (const auto& s : senders_) {
-        if (s.streamId != streamId || s.kind != "audio") continue;
-        val dtmf = s.transceiver["sender"]["dtmf"];  // §7.1: null when it cannot send DTMF
+    for (const Sender* s = senders_; s; s = s->next) {
+        if (s->streamId != streamId || s->kind != "audio") continue;
+        val dtmf = js::get(js::get(s->transceiver, "sender"),
+                           "dtmf");  // §7.1: null when it cannot send DTMF
         return !dtmf.isNull() && !dtmf.isUndefined() && web::jsTry(dtmf, "insertDTMF", tones).ok;
     }
     return false;
@@ -196,22 +198,17 @@ bool BrowserPeerConnection::insertDtmf(const std::string& streamId, const std::s
 
 // getStats() as a JSON array of the report's dictionaries (§8.2).
 void BrowserPeerConnection::getStats(Fn<void(const Error&, const std::string&)> done) {
-    settle(invoke("getStats"), [done](const Error& e, const val& report) {
-        if (e.failed()) return done(e, {});
-        std::string json = js::stringify(
-            web::jsTry(val::global("Array"), "from", web::jsTry(report, "values").value).value);
-        // A report that cannot be serialized is a failure, not an empty answer.
-        if (json.empty()) return done(errors::media("getStats: the report cannot be read"), {});
-        done({}, json);
-    });
+    settle(invoke("getStats"), kStats, done, nullptr);
 }
 
 void BrowserPeerConnection::close() {
     alive_.renew();
-    for (int id : callbacks_) js::remove(id);
-    callbacks_.clear();
+    js::removeAll(this);
     channels_.clear();
-    senders_.clear();
+    while (Sender* s = senders_) {
+        senders_ = s->next;
+        delete s;
+    }
     if (!pc_.isUndefined()) web::jsTry(pc_, "close");
     pc_ = val::undefined();
 }

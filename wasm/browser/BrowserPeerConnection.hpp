@@ -38,15 +38,19 @@ class BrowserPeerConnection : public PeerConnectionPort {
     void close() override;
 
   private:
+    // The senders, in the order they were added: a list (smaller code than a vector's growth).
     struct Sender {
         std::string trackId;
         std::string streamId;
         std::string kind;
         val transceiver;
+        Sender* next;
     };
+    static void dispatch(void* self, int kind, const val& a, const val& event);
     void onTrack(const val& event);
-    // The outcome of one of this connection's promises; dropped once the connection is closed.
-    void settle(const web::JsResult& call, Fn<void(const Error&, const val&)> done);
+    // The outcome of one of this connection's promises, by kind: an SDP or the stats JSON to
+    // `text`, or done; dropped once the connection is closed.
+    void settle(const web::JsResult& call, int kind, SdpDone text, Done done);
     // pc_[method](args...), caught; a failure once closed (pc_ is then undefined).
     template <typename... Args>
     web::JsResult invoke(const char* method, Args&&... args) {
@@ -57,9 +61,8 @@ class BrowserPeerConnection : public PeerConnectionPort {
     JsObjects& local_;
     JsObjects& remote_;
     val pc_ = val::undefined();
-    std::vector<int> callbacks_;  // listener and promise ids (JsCallbacks.hpp)
-    std::vector<Sender> senders_;
-    std::vector<std::pair<std::string, val>> channels_;  // label, RTCDataChannel
+    Sender* senders_ = nullptr;
+    JsObjects channels_;                // RTCDataChannel by label
     std::vector<std::string> watched_;  // remote stream ids with a removetrack listener
     Handlers handlers_;
     Alive alive_;

@@ -23,9 +23,10 @@ class BrowserSocket : public SocketPort {
     // Unhooks the current WebSocket, closing it with `code` unless 0: after this it never calls
     // back (Ports.hpp contract).
     void detach(int code);
+    // The WebSocket's events (js::to).
+    static void dispatch(void* self, int kind, const val& a, const val& event);
 
     val ws_ = val::undefined();
-    std::vector<int> callbacks_;  // the ids of this socket's listeners (JsCallbacks.hpp)
     Handlers handlers_;
 };
 

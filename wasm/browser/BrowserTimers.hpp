@@ -1,9 +1,6 @@
 #pragma once
 // TimerPort over setTimeout/clearTimeout (HTML §8.6), through emscripten::val. A timer's id is the
-// id of its callback (JsCallbacks.hpp); the browser's own timer handle is kept next to it.
-
-#include <utility>
-#include <vector>
+// id of its callback (JsCallbacks.hpp); the browser's own timer handle is kept with it (js::keep).
 
 #include "wasm/browser/JsCallbacks.hpp"
 #include "wasm/core/Ports.hpp"
@@ -13,41 +10,21 @@ namespace sb::sdk::browser {
 class BrowserTimers : public TimerPort {
   public:
     BrowserTimers() = default;
-    ~BrowserTimers() override {
-        while (!pending_.empty()) cancel(pending_.back().first);
-    }
+    // A timer that fires after this is destroyed finds its callback gone and does nothing.
+    ~BrowserTimers() override { js::removeAll(this); }
     BrowserTimers(const BrowserTimers&) = delete;
     BrowserTimers& operator=(const BrowserTimers&) = delete;
 
     int start(int delayMs, Fn<void()> callback) override {
-        int id = js::add(
-            [this, callback](const val&, const val&) {
-                forgetFired();
-                callback();
-            },
-            true);
-        pending_.emplace_back(
-            id, web::jsTry(val::global(), "setTimeout", js::onNothing(id), delayMs).value);
+        int id = js::add([callback](const val&, const val&) { callback(); }, true, this);
+        js::keep(id, web::jsTry(val::global(), "setTimeout", js::onNothing(id), delayMs).value);
         return id;
     }
     void cancel(int id) override {
-        js::remove(id);
-        for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-            if (it->first == id) {
-                web::jsTry(val::global(), "clearTimeout", it->second);
-                pending_.erase(it);
-                return;
-            }
-        }
+        // A timer that fired has left the table (a once callback), and its handle with it.
+        val handle = js::take(id);
+        if (!handle.isUndefined()) web::jsTry(val::global(), "clearTimeout", handle);
     }
-
-  private:
-    // Drops the handles of timers that fired: a once callback leaves the table before it runs.
-    void forgetFired() {
-        for (auto it = pending_.begin(); it != pending_.end();)
-            it = js::has(it->first) ? it + 1 : pending_.erase(it);
-    }
-    std::vector<std::pair<int, val>> pending_;  // callback id, setTimeout's handle
 };
 
 }  // namespace sb::sdk::browser

@@ -10,92 +10,121 @@ struct Entry {
     int id;
     bool once;
     JsCallback fn;
+    val kept;
+    const void* owner;
+    Entry* next;
 };
 
 // A handful of entries are live at a time (sockets, connections, timers, pending promises): a
-// vector searched linearly is the smallest table.
-std::vector<Entry>& table() {
-    static std::vector<Entry> entries;
-    return entries;
-}
+// list searched linearly is the smallest table (smaller code than a vector's growth).
+Entry* head = nullptr;
 
-// Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`.
-template <typename... Extra>
-val bound(int id, Extra&&... extra) {
-    return web::jsTry(val::module_property("sbCall"), "bind", val::null(), id,
-                      std::forward<Extra>(extra)...)
-        .value;
+// Module.sbCall.bind(null, id, extra...): what JavaScript calls for callback `id`; `extra` is
+// how many of (ok, undefined) are bound after it.
+val bound(int id, bool ok, int extra) {
+    val sbCall = val::module_property("sbCall");
+    if (extra == 0) return web::jsApply(sbCall, "bind", {val::null(), val(id)}).value;
+    if (extra == 1) return web::jsApply(sbCall, "bind", {val::null(), val(id), val(ok)}).value;
+    return web::jsApply(sbCall, "bind", {val::null(), val(id), val(ok), val::undefined()}).value;
 }
 
 bool isObject(const val& v) {
-    std::string type = v.typeOf().as<std::string>();
-    return (type == "object" && !v.isNull()) || type == "function";
+    return (web::typeIs(v, "object") && !v.isNull()) || web::typeIs(v, "function");
 }
 
 }  // namespace
 
-int add(JsCallback fn, bool once) {
+int add(JsCallback fn, bool once, const void* owner) {
     static int next = 0;
-    table().push_back(Entry{++next, once, std::move(fn)});
+    head = new Entry{++next, once, std::move(fn), val::undefined(), owner, head};
     return next;
 }
 
 void remove(int id) {
-    auto& entries = table();
-    for (auto it = entries.begin(); it != entries.end(); ++it) {
-        if (it->id == id) {
-            entries.erase(it);
+    for (Entry** link = &head; *link; link = &(*link)->next) {
+        Entry* e = *link;
+        if (e->id == id) {
+            *link = e->next;
+            delete e;
             return;
         }
     }
 }
 
-bool has(int id) {
-    for (const auto& e : table())
-        if (e.id == id) return true;
-    return false;
+void removeAll(const void* owner) {
+    for (Entry** link = &head; *link;) {
+        Entry* e = *link;
+        if (e->owner == owner) {
+            *link = e->next;
+            delete e;
+        } else {
+            link = &e->next;
+        }
+    }
+}
+
+Entry* find(int id) {
+    for (Entry* e = head; e; e = e->next)
+        if (e->id == id) return e;
+    return nullptr;
+}
+
+void keep(int id, val value) {
+    if (Entry* e = find(id)) e->kept = std::move(value);
+}
+
+val take(int id) {
+    Entry* e = find(id);
+    val kept = e ? e->kept : val::undefined();
+    remove(id);
+    return kept;
 }
 
 void call(int id, val a, val b) {
-    for (auto& e : table()) {
-        if (e.id != id) continue;
-        // A copy: the callback may remove itself (a socket's close releases its listeners).
-        JsCallback fn = e.fn;
-        if (e.once) remove(id);
-        fn(a, b);
-        return;
-    }
-    // Not found: removed, its owner is closed.
+    Entry* e = find(id);
+    if (!e) return;  // removed: its owner is closed
+    // A copy: the callback may remove itself (a socket's close releases its listeners).
+    JsCallback fn = e->fn;
+    if (e->once) remove(id);
+    fn(a, b);
 }
 
 val on(int id) {
-    return bound(id, true);
+    return bound(id, true, 1);
 }
 val onError(int id) {
-    return bound(id, false);
+    return bound(id, false, 1);
 }
 val onNothing(int id) {
-    return bound(id, true, val::undefined());
+    return bound(id, true, 2);
 }
 val onTwo(int id) {
-    return bound(id);
+    return bound(id, true, 0);
 }
 
-void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
-            std::vector<int>& ids) {
-    int id = add([fn](const val&, const val& event) { fn(event); }, false);
-    ids.push_back(id);
-    web::jsTry(target, "addEventListener", val(type), on(id));
+JsCallback to(void* self, Dispatch dispatch, int kind) {
+    return [self, dispatch, kind](const val& a, const val& b) { dispatch(self, kind, a, b); };
 }
 
-int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done) {
+void listen(const val& target, const char* type, JsCallback fn, const void* owner) {
+    web::jsTry(target, "addEventListener", val(type), on(add(std::move(fn), false, owner)));
+}
+
+void settle(const web::JsResult& call, JsCallback done, const void* owner) {
     // Promise.resolve / reject (ECMA-262 §27.2.4.7, §27.2.4.6) make every outcome a promise, so
     // `done` runs from a reaction job even when the call threw or returned a plain value.
     val promise =
         web::jsTry(val::global("Promise"), call.ok ? "resolve" : "reject", call.value).value;
-    int id = add([done](const val& ok, const val& value) { done(ok.isTrue(), value); }, true);
+    int id = add(std::move(done), true, owner);
     web::jsTry(promise, "then", on(id), onError(id));
-    return id;
+}
+
+void set(val& object, const char* key, const val& value) {
+    object.set(key, value);
+}
+
+val object(const char* json) {
+    return web::jsTry(val::global("JSON"), "parse", json).value;
 }
 
 std::string text(const val& value) {
@@ -105,7 +134,7 @@ std::string text(const val& value) {
 }
 
 std::optional<std::string> boundedString(const val& value, std::size_t maxBytes) {
-    if (!value.isString() || value["length"].as<double>() > static_cast<double>(maxBytes))
+    if (!value.isString() || get(value, "length").as<double>() > static_cast<double>(maxBytes))
         return std::nullopt;
     std::string text = value.as<std::string>();
     if (text.size() > maxBytes) return std::nullopt;
@@ -114,51 +143,49 @@ std::optional<std::string> boundedString(const val& value, std::size_t maxBytes)
 
 std::string stringAt(const val& value, const char* key) {
     if (!isObject(value)) return {};
-    val member = value[key];
+    val member = get(value, key);
     return member.isString() ? member.as<std::string>() : std::string();
 }
 
-std::string stringify(const val& value) {
-    web::JsResult r = web::jsTry(val::global("JSON"), "stringify", value);
-    return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string();
-}
-
-web::JsResult parse(const std::string& text) {
-    return web::jsTry(val::global("JSON"), "parse", text);
-}
-
-std::vector<val> elements(const val& list) {
-    std::vector<val> out;
-    if (!isObject(list)) return out;
-    int n = list["length"].isNumber() ? list["length"].as<int>() : 0;
-    for (int i = 0; i < n; ++i) out.push_back(list[i]);
-    return out;
+int length(const val& list) {
+    return isObject(list) ? intAt(list, "length", 0) : 0;
 }
 
 }  // namespace js
 
+JsObjects::Node* JsObjects::find(const std::string& id) const {
+    for (Node* n = head_; n; n = n->next)
+        if (n->id == id) return n;
+    return nullptr;
+}
+
 void JsObjects::put(const std::string& id, val object) {
-    for (auto& e : entries_) {
-        if (e.first == id) {
-            e.second = std::move(object);
-            return;
-        }
-    }
-    entries_.emplace_back(id, std::move(object));
+    if (Node* n = find(id))
+        n->object = std::move(object);
+    else
+        head_ = new Node{id, std::move(object), head_};
 }
 
 val JsObjects::get(const std::string& id) const {
-    for (const auto& e : entries_)
-        if (e.first == id) return e.second;
-    return val::undefined();
+    Node* n = find(id);
+    return n ? n->object : val::undefined();
 }
 
 void JsObjects::erase(const std::string& id) {
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-        if (it->first == id) {
-            entries_.erase(it);
+    for (Node** link = &head_; *link; link = &(*link)->next) {
+        Node* n = *link;
+        if (n->id == id) {
+            *link = n->next;
+            delete n;
             return;
         }
+    }
+}
+
+void JsObjects::clear() {
+    while (Node* n = head_) {
+        head_ = n->next;
+        delete n;
     }
 }
 

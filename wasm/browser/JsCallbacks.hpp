@@ -7,9 +7,9 @@
 // This is the `.then` chaining with embind-exported callbacks that toolchain-notes Q5 recommends.
 //
 // Lifetimes: JavaScript holds only the callback's id, never a C++ pointer. An owner that closes
-// removes its ids, and a later call with a removed id is ignored, so a listener left on a closed
-// WebSocket or a promise that settles after its RTCPeerConnection was closed never reaches a
-// destroyed object (the Ports.hpp contract).
+// removes its callbacks (removeAll), and a later call with a removed id is ignored, so a listener
+// left on a closed WebSocket or a promise that settles after its RTCPeerConnection was closed never
+// reaches a destroyed object (the Ports.hpp contract).
 
 #include <emscripten/val.h>
 
@@ -29,11 +29,17 @@ using emscripten::val;
 using JsCallback = Fn<void(const val& a, const val& b)>;
 
 namespace js {
-// Registers `fn`; the id goes to JavaScript. A `once` callback is dropped after its call.
-int add(JsCallback fn, bool once);
+// Registers `fn` for `owner` (may be null); the id goes to JavaScript. A `once` callback is
+// dropped after its call.
+int add(JsCallback fn, bool once, const void* owner = nullptr);
 // Unregisters: a later call with this id is ignored (its owner is closed).
 void remove(int id);
-bool has(int id);
+// Unregisters every callback of `owner` (it is closed).
+void removeAll(const void* owner);
+// A value kept with callback `id` (a timer's handle) while it is registered; take() unregisters
+// the callback and returns the value (undefined when there is none or the callback is gone).
+void keep(int id, val value);
+val take(int id);
 // Module.sbCall: runs callback `id`, unless it was removed.
 void call(int id, val a, val b);
 
@@ -44,14 +50,26 @@ val onError(int id);
 val onNothing(int id);
 val onTwo(int id);
 
-// target.addEventListener(type, callback) with a new callback, whose id is appended to `ids`
-// (the owner removes them when it closes). The callback gets the event.
-void listen(const val& target, const char* type, Fn<void(const val& event)> fn,
-            std::vector<int>& ids);
+// A callback that runs `dispatch(self, kind, a, b)`: an adapter's callbacks that need nothing but
+// the adapter and which event it is share one function, instead of a lambda (an Fn Impl) each.
+using Dispatch = void (*)(void* self, int kind, const val& a, const val& b);
+JsCallback to(void* self, Dispatch dispatch, int kind);
+
+// target.addEventListener(type, callback) with a new callback of `owner`, which removes it when
+// it closes (removeAll). The callback gets (true, event).
+void listen(const val& target, const char* type, JsCallback fn, const void* owner);
 // The outcome of a call that returns a promise (or threw, or returned a plain value), delivered
-// later, always from a promise reaction (never synchronously, Ports.hpp): ok and the value, or
-// false and the reason. Returns the callback's id, which an owner removes when it closes.
-int settle(const web::JsResult& call, Fn<void(bool ok, const val& value)> done);
+// later, always from a promise reaction (never synchronously, Ports.hpp): (true, the value), or
+// (false, the reason). The callback is `owner`'s, if any (removeAll).
+void settle(const web::JsResult& call, JsCallback done, const void* owner = nullptr);
+
+using web::at;
+using web::get;
+using web::intAt;
+// object[key] = value (out of line, as get).
+void set(val& object, const char* key, const val& value);
+// A new object from constant JSON text (a literal of ours, so it parses).
+val object(const char* json);
 
 // String(value): the text of a value or of an error ("NotAllowedError: Permission denied").
 std::string text(const val& value);
@@ -61,26 +79,38 @@ std::string text(const val& value);
 std::optional<std::string> boundedString(const val& value, std::size_t maxBytes);
 // value[key] when value is an object (a function, too) and the member is a string, else "".
 std::string stringAt(const val& value, const char* key);
-// The JSON text of `value` (JSON.stringify, ECMA-262 §25.5.2), "" if it throws.
-std::string stringify(const val& value);
-// JSON.parse(text) (ECMA-262 §25.5.1): ok false for bad text.
-web::JsResult parse(const std::string& text);
-// Each element of a JavaScript array (or array-like: getTracks(), e.streams).
-std::vector<val> elements(const val& list);
+// (JSON text <-> value: web::parseJson and web::stringifyJson, JsTry.hpp, shared with JsonText.)
+
+// The length of a JavaScript array (or array-like: getTracks(), e.streams), 0 for anything
+// else; its elements are at(list, i).
+int length(const val& list);
 }  // namespace js
 
 // Browser objects kept by the id the core knows them by (MediaStream.id): the local streams
 // (captured or given by the application) and the remote ones the subscribing connection received.
-// A handful at a time, so a vector searched linearly is the smallest table.
+// A handful at a time, so a list searched linearly is the smallest table.
 class JsObjects {
   public:
+    JsObjects() = default;
+    ~JsObjects() { clear(); }
+    JsObjects(const JsObjects&) = delete;
+    JsObjects& operator=(const JsObjects&) = delete;
+
     void put(const std::string& id, val object);
     // undefined when absent.
     val get(const std::string& id) const;
     void erase(const std::string& id);
+    void clear();
 
   private:
-    std::vector<std::pair<std::string, val>> entries_;
+    // A list: smaller code than a vector's growth.
+    struct Node {
+        std::string id;
+        val object;
+        Node* next;
+    };
+    Node* find(const std::string& id) const;
+    Node* head_ = nullptr;
 };
 
 }  // namespace sb::sdk::browser

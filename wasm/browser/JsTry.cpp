@@ -13,4 +13,36 @@ JsResult jsApply(const val& self, const char* method, std::initializer_list<val>
     return {r[0].as<bool>(), r[1]};
 }
 
+JsResult parseJson(const std::string& text) {
+    return jsTry(val::global("JSON"), "parse", text);
+}
+
+std::string stringifyJson(const val& value) {
+    JsResult r = jsTry(val::global("JSON"), "stringify", value);
+    return r.ok && r.value.isString() ? r.value.as<std::string>() : std::string();
+}
+
+JsResult jsTryNew(const val& ctor, const val& arg) {
+    val list = val::array();
+    list.set(0, arg);
+    return jsApply(val::global("Reflect"), "construct", {ctor, list});
+}
+
+val get(const val& value, const char* key) {
+    return value[key];
+}
+
+val at(const val& value, int i) {
+    return value[i];
+}
+
+bool typeIs(const val& value, const char* type) {
+    return value.typeOf().as<std::string>() == type;
+}
+
+int intAt(const val& value, const char* key, int fallback) {
+    val member = get(value, key);
+    return member.isNumber() ? member.as<int>() : fallback;
+}
+
 }  // namespace sb::web

@@ -12,6 +12,7 @@
 #include <emscripten/val.h>
 
 #include <initializer_list>
+#include <string>
 #include <utility>
 
 namespace sb::web {
@@ -30,13 +31,21 @@ JsResult jsTry(const emscripten::val& self, const char* method, Args&&... args) 
     return jsApply(self, method, {emscripten::val(std::forward<Args>(args))...});
 }
 
-// new Ctor(args...), caught (Reflect.construct, ECMA-262 §28.1.2).
-template <typename... Args>
-JsResult jsTryNew(const emscripten::val& ctor, Args&&... args) {
-    emscripten::val list = jsApply(emscripten::val::global("Array"), "of",
-                                   {emscripten::val(std::forward<Args>(args))...})
-                               .value;
-    return jsApply(emscripten::val::global("Reflect"), "construct", {ctor, list});
-}
+// value[key], value[i], and value[key] as an int when it is a number (else `fallback`): out of
+// line, one call instead of embind's inline key conversion at each site (size).
+emscripten::val get(const emscripten::val& value, const char* key);
+emscripten::val at(const emscripten::val& value, int i);
+int intAt(const emscripten::val& value, const char* key, int fallback);
+// typeof value === type
+bool typeIs(const emscripten::val& value, const char* type);
+
+// JSON.parse(text) (ECMA-262 §25.5.1), caught: ok false for bad text.
+JsResult parseJson(const std::string& text);
+// JSON.stringify(value) (§25.5.2): "" if it throws or gives no text.
+std::string stringifyJson(const emscripten::val& value);
+
+// new Ctor(arg), caught (Reflect.construct, ECMA-262 §28.1.2). The SDK's constructors take one
+// argument; one signature is one function (size).
+JsResult jsTryNew(const emscripten::val& ctor, const emscripten::val& arg);
 
 }  // namespace sb::web

@@ -20,14 +20,10 @@ namespace {
 
 // A lone surrogate (an unpaired \ud800-\udfff escape, which JSON.parse accepts): it has no UTF-8
 // form (RFC 3629 §3), and Emscripten's UTF-16 -> UTF-8 copy would swallow the code unit after it.
-// Refused, as nlohmann refuses it natively. Written without look-behind, for older Safari.
+// Refused, as nlohmann refuses it natively. encodeURIComponent throws a URIError for exactly
+// these (ECMA-262 2023 §19.2.6.5 Encode, step 3.c.ii: an unpaired surrogate).
 bool hasLoneSurrogate(const val& s) {
-    static const val pattern =
-        web::jsTryNew(
-            val::global("RegExp"),
-            val("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:^|[^\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]"))
-            .value;
-    return web::jsTry(pattern, "test", s).value.isTrue();
+    return !web::jsTry(val::global(), "encodeURIComponent", s).ok;
 }
 
 bool read(const val& v, std::size_t depth, Json& out) {
@@ -46,21 +42,19 @@ bool read(const val& v, std::size_t depth, Json& out) {
         return false;  // a container one level too deep
     } else if (v.isArray()) {
         out = Json::array();
-        auto length = v["length"].as<std::size_t>();
-        for (std::size_t i = 0; i < length; ++i) {
+        for (int i = 0, n = web::intAt(v, "length", 0); i < n; ++i) {
             Json element;
-            if (!read(v[i], depth + 1, element)) return false;
+            if (!read(web::at(v, i), depth + 1, element)) return false;
             out.push(std::move(element));
         }
-    } else if (v.typeOf().as<std::string>() == "object") {
+    } else if (web::typeIs(v, "object")) {
         // Object.keys: own enumerable names, each once, in the object's order: integer-like
         // names ascending first, then the others as written (ECMA-262 2023 §20.1.2.18 and
         // OrdinaryOwnPropertyKeys, §10.1.11.1).
         out = Json::object();
         val keys = web::jsTry(val::global("Object"), "keys", v).value;
-        auto length = keys["length"].as<std::size_t>();
-        for (std::size_t i = 0; i < length; ++i) {
-            val key = keys[i];
+        for (int i = 0, n = web::intAt(keys, "length", 0); i < n; ++i) {
+            val key = web::at(keys, i);
             Json member;
             if (hasLoneSurrogate(key) || !read(v[key], depth + 1, member)) return false;
             JsonText::appendMember(out, key.as<std::string>(), std::move(member));
@@ -76,15 +70,15 @@ bool read(const val& v, std::size_t depth, Json& out) {
 std::optional<Json> Json::parse(std::string_view text) {
     if (text.size() > kMaxTextBytes) return std::nullopt;
     // A syntax error is a SyntaxError thrown by JSON.parse: caught in JS (JsTry.hpp).
-    auto parsed = web::jsTry(val::global("JSON"), "parse", std::string(text));
+    auto parsed = web::parseJson(std::string(text));
     if (!parsed.ok) return std::nullopt;
     return web::fromJs(parsed.value);
 }
 
 std::string Json::dump() const {
     // JSON.stringify cannot throw on a tree of plain values (no cycles, no bigint; depth is ours).
-    auto text = web::jsTry(val::global("JSON"), "stringify", web::toJs(*this));
-    return text.ok && text.value.isString() ? text.value.as<std::string>() : "null";
+    std::string text = web::stringifyJson(web::toJs(*this));
+    return text.empty() ? "null" : text;
 }
 
 }  // namespace sb::sdk
@@ -106,7 +100,7 @@ val toJs(const sdk::Json& json) {
         case sdk::Json::Type::Array: {
             val out = val::array();
             const auto& values = json.values();
-            for (std::size_t i = 0; i < values.size(); ++i) out.set(i, toJs(values[i]));
+            for (const auto& v : values) web::jsTry(out, "push", toJs(v));
             return out;
         }
         case sdk::Json::Type::Object: {

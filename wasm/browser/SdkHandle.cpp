@@ -1,31 +1,34 @@
 #include "wasm/browser/SdkHandle.hpp"
 
-#include "wasm/core/Json.hpp"
-
 namespace sb::sdk::browser {
 
 namespace {
 
+// The objects are built as JavaScript values (val) and, where text crosses, JSON.stringify'd.
 std::string errorJson(const Error& e) {
     if (!e.failed()) return {};
-    Json j = Json::object();
-    j.set("code", e.code);
-    j.set("message", e.message);
-    if (e.rpcCode) j.set("rpcCode", e.rpcCode);
-    if (!e.data.empty()) j.set("data", e.data);
-    return j.dump();
+    val j = val::object();
+    js::set(j, "code", val(e.code));
+    js::set(j, "message", val(e.message));
+    if (e.rpcCode) js::set(j, "rpcCode", val(e.rpcCode));
+    if (!e.data.empty()) js::set(j, "data", val(e.data));
+    return web::stringifyJson(j);
+}
+
+val strings(const std::vector<std::string>& list) {
+    val array = val::array();
+    for (const auto& s : list) web::jsTry(array, "push", s);
+    return array;
 }
 
 // RtcStream without its mediaStream (reference §1.1): endpointId is the MediaStream id.
-std::string streamJson(const StreamInfo& s) {
-    Json j = Json::object();
-    j.set("endpointId", s.streamId);
-    if (!s.participantId.empty()) j.set("participantId", s.participantId);
-    Json types = Json::array();
-    for (const auto& t : s.mediaTypes) types.push(t);
-    j.set("mediaTypes", std::move(types));
-    if (!s.alias.empty()) j.set("alias", s.alias);
-    return j.dump();
+val streamObject(const StreamInfo& s) {
+    val j = val::object();
+    js::set(j, "endpointId", val(s.streamId));
+    if (!s.participantId.empty()) js::set(j, "participantId", val(s.participantId));
+    js::set(j, "mediaTypes", strings(s.mediaTypes));
+    if (!s.alias.empty()) js::set(j, "alias", val(s.alias));
+    return j;
 }
 
 }  // namespace
@@ -39,13 +42,18 @@ SdkHandle::SdkHandle(val listener)
 val SdkHandle::promise(Deferred& d) {
     // The executor runs synchronously inside the constructor (§27.2.3.1 step 9), so `d` is filled
     // before this returns.
-    int id = js::add(
-        [&d](const val& resolve, const val& reject) {
-            d.resolve = resolve;
-            d.reject = reject;
-        },
-        true);
+    int id = js::add(js::to(&d, executor, 0), true);
     return web::jsTryNew(val::global("Promise"), js::onTwo(id)).value;
+}
+
+void SdkHandle::executor(void* deferred, int, const val& resolve, const val& reject) {
+    auto* d = static_cast<Deferred*>(deferred);
+    d->resolve = resolve;
+    d->reject = reject;
+}
+
+Done SdkHandle::done(const Deferred& d) {
+    return [d](const Error& e) { settle(d, e, val::undefined()); };
 }
 
 void SdkHandle::settle(const Deferred& d, const Error& e, const val& result) {
@@ -67,16 +75,20 @@ ClientListener SdkHandle::makeListener() {
     l.onStateChange = [this](State state, const Error& cause) {
         emit(0, 0, toString(state), errorJson(cause));
     };
-    l.onStreamAvailable = [this](const StreamInfo& s) { emit(1, 0, streamJson(s), s.streamId); };
-    l.onStreamUnavailable = [this](const std::string& id) {
-        emit(2, 0, id);
-        remote_.erase(id);
+    l.onStreamAvailable = [this](const StreamInfo& s) {
+        emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
-    l.onDtmf = [this](const std::string& params) { emit(4, 0, params); };
+    // One callback type for both events with a string (kind 2: a stream id, 4: DTMF params).
+    auto text = [this](int kind) {
+        return Fn<void(const std::string&)>([this, kind](const std::string& a) {
+            emit(kind, 0, a);
+            if (kind == 2) remote_.erase(a);
+        });
+    };
+    l.onStreamUnavailable = text(2);
+    l.onDtmf = text(4);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
-        Json list = Json::array();
-        for (const auto& id : ids) list.push(id);
-        emit(5, 0, errorJson(e), list.dump());
+        emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
@@ -98,15 +110,15 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
     Deferred d;
     val p = promise(d);
-    client_.connect(o, [d](const Error& e) { settle(d, e, val::undefined()); });
+    client_.connect(o, done(d));
     return p;
 }
 
 Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
         if (e.failed()) return settle(d, e, val::undefined());
-        val stream = js::parse(streamJson(s)).value;
-        stream.set("mediaStream", local_.get(s.streamId));
+        val stream = streamObject(s);
+        js::set(stream, "mediaStream", local_.get(s.streamId));
         settle(d, e, stream);
     };
 }
@@ -129,10 +141,11 @@ val SdkHandle::publishStream(const val& stream, const std::string& alias,
 
 val SdkHandle::unpublish(const val& streamIds) {
     std::vector<std::string> ids;
-    for (const val& id : js::elements(streamIds)) ids.push_back(js::text(id));
+    for (int i = 0, n = js::length(streamIds); i < n; ++i)
+        ids.push_back(js::text(js::at(streamIds, i)));
     Deferred d;
     val p = promise(d);
-    client_.unpublish(std::move(ids), [d](const Error& e) { settle(d, e, val::undefined()); });
+    client_.unpublish(std::move(ids), done(d));
     return p;
 }
 

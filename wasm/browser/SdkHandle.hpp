@@ -50,6 +50,9 @@ class SdkHandle {
         val reject = val::undefined();
     };
     static val promise(Deferred& d);
+    // The promise executor (js::to): keeps the resolving functions in the Deferred.
+    static void executor(void* deferred, int, const val& resolve, const val& reject);
+    static Done done(const Deferred& d);
     static void settle(const Deferred& d, const Error& e, const val& result);
     ClientListener makeListener();
     Publisher::PublishDone publishDone(const Deferred& d);

@@ -56,9 +56,4 @@ export class Events {
     safely(this._callback[name], ...args);
     for (const fn of listeners) safely(fn, ...args);
   }
-
-  // A function per event, for the dispatch of the core's events.
-  emitter(name) {
-    return (...args) => this.emit(name, ...args);
-  }
 }

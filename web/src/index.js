@@ -4,7 +4,7 @@
 // shapes it into idiomatic JS. docs/sdk.md describes the API.
 import { BandwidthRtcError, coreError } from './errors.js';
 import { AudioLevel, watchAudioLevel } from './audioLevel.js';
-import { Events, safely } from './events.js';
+import { Events } from './events.js';
 import { loadCore } from './loader.js';
 
 export { AudioLevel, BandwidthRtcError, BandwidthRtcError as SwitchboardRtcError };
@@ -19,12 +19,12 @@ export const SDK_VERSION = SWITCHBOARD_SDK_VERSION;
 // bench/ttfa). A failure here is retried, and reported, by connect().
 if (globalThis.document) loadCore().catch(() => {});
 
+// A level's name is also its console method (level 0, "off", is never logged).
 const LEVELS = ['off', 'error', 'warn', 'info', 'debug'];
 let logLevel = 2; // warn, the stock default
-const CONSOLE = [null, 'error', 'warn', 'info', 'debug'];
 
 function log(level, ...args) {
-  if (level <= logLevel) console[CONSOLE[level]]('[switchboard]', ...args);
+  if (level <= logLevel) console[LEVELS[level]]('[switchboard]', ...args);
 }
 
 function defaultWebsocketUrl() {
@@ -52,15 +52,6 @@ export class SwitchboardRtc {
   constructor(level) {
     if (level) this.setLogLevel(level);
     this._events = new Events();
-    // The core's events go to these (each runs the setter's callback, then the listeners).
-    const emit = (name) => this._events.emitter(name);
-    this._on = {
-      available: emit('streamAvailable'),
-      unavailable: emit('streamUnavailable'),
-      state: emit('connectionStateChange'),
-      dtmf: emit('dtmf'),
-      subscribeFailed: emit('subscribeFailed'),
-    };
     this._state = 'idle';
     this._meters = new Map();
     // Bound like the stock SDK's, so they can be passed around as callbacks.
@@ -120,21 +111,23 @@ export class SwitchboardRtc {
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
     // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed.
+    // Each event runs the setter's callback, then the listeners (events.js).
+    const emit = (...args) => this._events.emit(...args);
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
       if (kind === 0) {
         this._state = a;
         log(a === 'failed' ? 1 : 3, 'connection', a, b);
-        safely(this._on.state, a, b ? coreError(b) : undefined);
+        emit('connectionStateChange', a, b ? coreError(b) : undefined);
       } else if (kind === 1) {
-        safely(this._on.available, { ...JSON.parse(a), mediaStream });
+        emit('streamAvailable', { ...JSON.parse(a), mediaStream });
       } else if (kind === 2) {
-        safely(this._on.unavailable, a);
+        emit('streamUnavailable', a);
       } else if (kind === 4) {
-        safely(this._on.dtmf, JSON.parse(a));
+        emit('dtmf', JSON.parse(a));
       } else if (kind === 5) {
         const error = coreError(a);
         log(2, 'subscribe failed', error.message);
-        safely(this._on.subscribeFailed, { error, endpointIds: JSON.parse(b) });
+        emit('subscribeFailed', { error, endpointIds: JSON.parse(b) });
       } else {
         log(level + 1, a);
       }
