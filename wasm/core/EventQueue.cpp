@@ -2,17 +2,30 @@
 
 namespace sb::sdk {
 
+EventQueue::~EventQueue() {
+    while (head_) {
+        Node* node = head_;
+        head_ = node->next;
+        delete node;
+    }
+}
+
 void EventQueue::post(Fn<void()> event) {
-    events_.push_back(std::move(event));
+    auto* node = new Node{std::move(event)};
+    (tail_ ? tail_->next : head_) = node;
+    tail_ = node;
     if (depth_ == 0) flush();
 }
 
 void EventQueue::flush() {
     if (flushing_) return;  // an outer flush is running: it will reach this event
     flushing_ = true;
-    while (!events_.empty()) {
-        auto event = std::move(events_.front());
-        events_.erase(events_.begin());
+    while (head_) {
+        Node* node = head_;
+        head_ = node->next;
+        if (!head_) tail_ = nullptr;
+        auto event = std::move(node->event);
+        delete node;
         // The listener may re-enter the SDK; a Scope it opens ends at depth 0 and calls flush(),
         // which returns at once because flushing_ is set.
         event();
