@@ -2,8 +2,10 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <optional>
 #include <stdexcept>
 
+#include "server/sip/media/LeadTrimmer.hpp"
 #include "server/sip/media/PhraseSplitter.hpp"
 #include "server/sip/media/SpeechSynthesizer.hpp"
 
@@ -112,24 +114,41 @@ void SpeechService::post(std::function<void()> task) {
 
 void SpeechService::step(const std::shared_ptr<Job>& job) {
     const auto& stream = job->stream;
-    Sink sink = [this, &stream](const std::int16_t* samples, std::size_t count) {
+    // Only the sentence's start is cut (the first phrase that gives audio): the pauses between
+    // its phrases are the speech's own. The stream, and so the cache, gets the trimmed audio.
+    std::optional<LeadTrimmer> trim;
+    if (config_.trimLead && stream->size() == 0) trim.emplace();
+    std::vector<std::int16_t> kept;
+    Sink sink = [this, &stream, &trim, &kept](const std::int16_t* samples, std::size_t count) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (stopping_) return false;
         }
-        return stream->append(samples, count);
+        if (!trim || trim->passing()) return stream->append(samples, count);
+        kept.clear();
+        trim->push(samples, count, kept);
+        // Held back while quiet: a reader that left must still stop the synthesis.
+        if (kept.empty()) return !stream->abandoned();
+        return stream->append(kept.data(), kept.size());
     };
     if (job->next >= job->phrases.size())  // an empty text
         return end(*job, false, "text to speech produced no audio");
+    auto flush = [&] {  // a phrase that stayed quiet is kept whole
+        kept.clear();
+        if (trim) trim->finish(kept);
+        return kept.empty() || stream->append(kept.data(), kept.size());
+    };
     try {
-        if (!engine_(job->phrases[job->next++], job->voice, sink))
+        if (!engine_(job->phrases[job->next++], job->voice, sink) || !flush())
             return end(*job, false, "text to speech cancelled");
     } catch (const std::invalid_argument& e) {  // an unknown voice: no phrase will do better
         return end(*job, false, e.what());
     } catch (const std::exception& e) {
         job->skipped = e.what();  // e.g. a phrase of punctuation only: the others still speak
+        if (!flush()) return end(*job, false, "text to speech cancelled");
     } catch (...) {
         job->skipped = "text to speech failed";
+        if (!flush()) return end(*job, false, "text to speech cancelled");
     }
     if (job->next < job->phrases.size()) {
         boost::asio::post(*pool_, [this, job] { step(job); });

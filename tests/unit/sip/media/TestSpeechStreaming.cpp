@@ -77,6 +77,14 @@ struct PacedEngine {
     }
 };
 
+// The paced engines' audio is all quiet (sample values 1–10): with the lead-in trimmed it would
+// be held back until the phrase ends, and these tests are about streaming it as it comes.
+SpeechService::Config untrimmed() {
+    SpeechService::Config config{1, std::size_t{1024} * 1024};
+    config.trimLead = false;
+    return config;
+}
+
 double rms(const std::vector<std::int16_t>& s) {
     double sum = 0;
     for (auto v : s) sum += double(v) * v;
@@ -106,7 +114,7 @@ TEST_CASE("PhraseSplitter cuts at sentence ends and commas, keeping every charac
 TEST_CASE("The first chunk reaches the reader before the sentence is finished, in order",
           "[sip][media][tts]") {
     PacedEngine paced;
-    SpeechService service({1, 1024 * 1024}, paced.engine());
+    SpeechService service(untrimmed(), paced.engine());
     auto reader = service.speak("hello there", "slt");
     auto& stream = reader->stream();
     paced.allow(1);
@@ -190,7 +198,7 @@ TEST_CASE("A short sentence plays once complete even below the start amount", "[
 TEST_CASE("Dropping the last reader cancels the synthesis; the sentence is not cached",
           "[sip][media][tts]") {
     PacedEngine paced;
-    SpeechService service({1, 1024 * 1024}, paced.engine());
+    SpeechService service(untrimmed(), paced.engine());
     {
         PlaybackQueue q;  // the call's player, as a digit or a hang-up stops it
         std::vector<bool> done;
@@ -218,7 +226,7 @@ TEST_CASE("Dropping the last reader cancels the synthesis; the sentence is not c
 TEST_CASE("A second listener keeps a shared synthesis going when the first leaves",
           "[sip][media][tts]") {
     PacedEngine paced;
-    SpeechService service({1, 1024 * 1024}, paced.engine());
+    SpeechService service(untrimmed(), paced.engine());
     auto first = service.speak("hold please", "slt");
     auto second = service.speak("hold please", "slt");
     CHECK(&first->stream() == &second->stream());
@@ -234,7 +242,7 @@ TEST_CASE("Destroying the service mid-synthesis ends every stream", "[sip][media
     auto paced = std::make_unique<PacedEngine>();
     std::shared_ptr<SpeechStream::Reader> running, queued;
     {
-        SpeechService service({1, 1024 * 1024}, paced->engine());
+        SpeechService service(untrimmed(), paced->engine());
         running = service.speak("one", "slt");
         queued = service.speak("two", "slt");  // behind it on the one worker
         paced->allow(1);
@@ -301,23 +309,24 @@ TEST_CASE(
     "[sip][media][tts]") {
     std::mutex m;
     std::vector<std::string> order;
-    SpeechService service({1, 1024 * 1024}, [&](const std::string& phrase, const std::string&,
-                                                const SpeechService::Sink& sink) {
-        std::this_thread::sleep_for(
-            50ms);  // long enough for the second request to arrive meanwhile
-        {
-            std::lock_guard<std::mutex> l(m);
-            order.push_back(phrase);
-        }
-        std::vector<std::int16_t> pcm(600, 1);
-        return sink(pcm.data(), pcm.size());
-    });
+    SpeechService service(
+        {1, std::size_t{1024} * 1024},
+        [&](const std::string& phrase, const std::string&, const SpeechService::Sink& sink) {
+            std::this_thread::sleep_for(
+                50ms);  // long enough for the second request to arrive meanwhile
+            {
+                std::lock_guard<std::mutex> l(m);
+                order.push_back(phrase);
+            }
+            std::vector<std::int16_t> pcm(600, 1);
+            return sink(pcm.data(), pcm.size());
+        });
     auto a = service.speak("Welcome to Acme. Our offices are open. Please hold.", "slt");
     auto b = service.speak("Press one.", "rms");
     REQUIRE(a->stream().waitFinished(10s));
     REQUIRE(b->stream().waitFinished(10s));
     CHECK(order == std::vector<std::string>{"Welcome to Acme. ", "Press one.",
                                             "Our offices are open. ", "Please hold."});
-    CHECK(a->stream().size() == 3 * 600);  // every phrase, in order, in one stream
+    CHECK(a->stream().size() == std::size_t{3} * 600);  // every phrase, in order, in one stream
     CHECK(service.stats().cachedClips == 2);
 }
