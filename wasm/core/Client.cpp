@@ -43,18 +43,8 @@ Client::Client(Platform platform, ClientListener listener)
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
                                      "{}", std::move(subscriberListener), logFn);
-    rpc_.on(method::kSdpOffer, [this](const Json& params) {
-        // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
-        // connection it creates must get the server's ICE servers.
-        if (state_ == State::Connecting || state_ == State::Reconnecting)
-            return heldOffers_.push_back(params);
-        subscriber_->handleOffer(params);
-    });
-    rpc_.on(method::kDtmf, [this](const Json& params) {
-        events_.post([this, json = params.dump()]() {
-            if (listener_.onDtmf) listener_.onDtmf(json);
-        });
-    });
+    for (const char* name : {method::kSdpOffer, method::kDtmf, method::kResumed})
+        rpc_.on(name, [this, name](const Json& params) { onNotification(name, params); });
 }
 
 Client::~Client() {
@@ -63,6 +53,27 @@ Client::~Client() {
     if (socketOpen_) platform_.socket.close(1000);
     // No callback into the application from a destructor (its objects may be gone already).
     teardown(errors::disconnected(), false);
+}
+
+void Client::onNotification(const char* name, const Json& params) {
+    if (name == method::kDtmf) {
+        events_.post([this, json = params.dump()]() {
+            if (listener_.onDtmf) listener_.onDtmf(json);
+        });
+    } else if (name == method::kResumed) {
+        // The device is back (docs/protocol.md "Resuming a device"): its connections went on,
+        // only the secret for the next resume is new.
+        if (!resuming_ || state_ != State::Reconnecting) return;
+        resumeSecret_ = params["resumeSecret"].asString();
+        log(LogLevel::Info, "Resumed device " + deviceId_);
+        onReady();
+    } else if (state_ == State::Connecting || state_ == State::Reconnecting) {
+        // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
+        // connection it creates must get the server's ICE servers.
+        heldOffers_.push_back(params);
+    } else {
+        subscriber_->handleOffer(params);
+    }
 }
 
 void Client::connect(const ConnectOptions& options, Done done) {
@@ -74,10 +85,10 @@ void Client::connect(const ConnectOptions& options, Done done) {
         return;
     }
     options_ = options;
-    url_ = url::signaling(options.websocketUrl, options.token, options.client, options.sdkVersion,
-                          options.uniqueId);
     connectDone_ = std::move(done);
     attempts_ = 0;
+    jitter_ = static_cast<unsigned>(options.nowMs);
+    for (char c : options.uniqueId) jitter_ = jitter_ * 31 + static_cast<unsigned char>(c);
     options_.iceRestarts.maxRestarts =
         std::clamp(options.iceRestarts.maxRestarts, 0, kMaxIceRestartsLimit);
     options_.iceRestarts.delayMs =
@@ -86,11 +97,34 @@ void Client::connect(const ConnectOptions& options, Done done) {
     subscriber_->configure(options.peerConfigurationJson, options_.iceRestarts);
     transition(Event::Connect);
     connectTimer_ = startTimer(options.connectTimeoutMs, Timer::Connect);
+    watchToken(options.nowMs);
     openSocket();
+}
+
+void Client::updateToken(const std::string& token, double nowMs) {
+    Scope scope(events_);
+    options_.token = token;
+    if (state_ == State::Connecting || state_ == State::Connected || state_ == State::Reconnecting)
+        watchToken(nowMs);
+}
+
+void Client::watchToken(double nowMs) {
+    cancelTimer(tokenTimer_);
+    double expiry = url::tokenExpiry(options_.token);
+    if (expiry <= 0) return;
+    // setTimeout's delay is an int32 (HTML §8.6): a token valid for more than 24 days is
+    // announced then.
+    double delay = expiry * 1000 - options_.tokenExpiryMarginMs - nowMs;
+    tokenTimer_ = startTimer(static_cast<int>(std::clamp(delay, 0.0, 2147483647.0)), Timer::Token);
 }
 
 void Client::openSocket() {
     socketOpen_ = false;
+    // The newest token; after a loss, the device's place back if the server keeps it.
+    resuming_ = state_ == State::Reconnecting && !deviceId_.empty();
+    url_ =
+        url::signaling(options_.websocketUrl, options_.token, options_.client, options_.sdkVersion,
+                       options_.uniqueId, resuming_ ? deviceId_ : "", resumeSecret_);
     auto alive = token();
     SocketPort::Handlers handlers;
     handlers.onOpen = [this, alive]() {
@@ -115,15 +149,21 @@ void Client::openSocket() {
 
 void Client::onOpen() {
     socketOpen_ = true;
+    heldOffers_.clear();
+    // A resumed device is the server's to greet (`resumed`): its preferences are kept.
+    if (resuming_) return;
     // The stock SDK sends this once per connect (reference §2.6); we send it on every open
     // because a new socket is a new device session for the server.
     Json params = Json::object();
     params.set("protocol", "WEBRTC");
-    heldOffers_.clear();
+    params.set("resumable", true);
     rpc_.request(method::kSetMediaPreferences, std::move(params),
                  [this, alive = token()](const Error& e, const Json& result) {
                      if (alive.expired()) return;
                      if (!e.failed()) {
+                         const Json& resume = result["resume"];
+                         deviceId_ = resume["deviceId"].asString();
+                         resumeSecret_ = resume["resumeSecret"].asString();
                          configurePeers(result);
                          return onReady();
                      }
@@ -140,7 +180,8 @@ void Client::onReady() {
     if (state_ != State::Connecting && state_ != State::Reconnecting) return;
     cancelTimer(connectTimer_);
     attempts_ = 0;
-    if (state_ == State::Reconnecting) subscriber_->acceptAnyRevision();
+    // A new device session numbers its offers afresh; a resumed one carries on.
+    if (state_ == State::Reconnecting && !resuming_) subscriber_->acceptAnyRevision();
     transition(Event::Opened);
     schedulePing();
     settleConnect({});
@@ -220,9 +261,11 @@ void Client::probeAndFail(bool retryIfReachable) {
         if (state_ == State::Connecting) {
             failConnection(error);
         } else if (state_ == State::Reconnecting && retryIfReachable) {
-            // A refused token will not get better by retrying; anything else
-            // might.
-            if (startsWith(error.code, "token_"))
+            // A refused token or resume will not get better by retrying, and a device that
+            // cannot resume has lost its media (not taken back as a new device: the
+            // application is told); anything else might, resume_pending included.
+            if (startsWith(error.code, "token_") ||
+                (startsWith(error.code, "resume_") && error.code != "resume_pending"))
                 failConnection(error);
             else
                 scheduleReconnect();
@@ -233,7 +276,9 @@ void Client::probeAndFail(bool retryIfReachable) {
 void Client::scheduleReconnect() {
     if (attempts_ >= kMaxReconnectAttempts)
         return failConnection(errors::serverUnreachable(options_.websocketUrl));
-    int delay = std::min(1000 << attempts_, kMaxReconnectDelayMs);
+    int cap = std::min(kFirstReconnectDelayMs << attempts_, kMaxReconnectDelayMs);
+    jitter_ = jitter_ * 1103515245u + 12345u;  // a linear congruential generator is enough here
+    int delay = cap / 2 + static_cast<int>((jitter_ >> 8) % static_cast<unsigned>(cap / 2 + 1));
     ++attempts_;
     reconnectTimer_ = startTimer(delay, Timer::Reconnect);
 }
@@ -265,6 +310,10 @@ void Client::onTimer(Timer which) {
             if (state_ != State::Connected) return;
             rpc_.request(method::kPing, Json::object(), nullptr);
             schedulePing();
+            break;
+        case Timer::Token:
+            tokenTimer_ = 0;
+            if (listener_.onTokenWillExpire) listener_.onTokenWillExpire(options_.token);
             break;
         case Timer::MediaFail: {
             mediaFailTimer_ = 0;
@@ -311,6 +360,8 @@ void Client::teardown(const Error& reason, bool notify) {
     cancelTimer(mediaFailTimer_);
     cancelTimer(reconnectTimer_);
     cancelTimer(pingTimer_);
+    cancelTimer(tokenTimer_);
+    deviceId_.clear();  // released, or about to be: never resumed
     // Connections first: their pending callbacks are invalidated before the requests fail.
     publisher_->close(notify);
     subscriber_->close();

@@ -27,6 +27,9 @@ struct ClientListener {
     // A server offer of the subscribing connection failed (subscribe_failed); `streamIds` are
     // the endpointIds it described (Subscriber.hpp says what happens next).
     Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onSubscribeFailed;
+    // The token (the one given last) expires within ConnectOptions::tokenExpiryMarginMs: the
+    // application gets a fresh one and passes it to updateToken().
+    Fn<void(const std::string& token)> onTokenWillExpire;
     LogFn onLog;
 };
 
@@ -41,13 +44,22 @@ struct ConnectOptions {
     // Bounded by connect(): maxRestarts to [0, kMaxIceRestartsLimit], delayMs to
     // [kMinIceRestartDelayMs, kMaxIceRestartDelayMs].
     IceRestartPolicy iceRestarts;
+    // onTokenWillExpire fires this long before the token's `exp` (at once if that is past).
+    int tokenExpiryMarginMs = 60000;
+    // The wall clock at connect(), ms since the epoch: the core has no clock of its own. It
+    // places onTokenWillExpire and seeds the reconnect jitter.
+    double nowMs = 0;
 };
 
 class Client {
   public:
     static constexpr int kPingIntervalMs = 300000;  // reference §2.5
-    static constexpr int kMaxReconnectAttempts = 8;
-    static constexpr int kMaxReconnectDelayMs = 10000;
+    // Reconnect attempt n (from 0) waits a random time in [d/2, d], d = min(first << n, max):
+    // capped exponential backoff with jitter, about 20 to 40 s in all, over the server's
+    // 30 s resume grace period.
+    static constexpr int kMaxReconnectAttempts = 12;
+    static constexpr int kFirstReconnectDelayMs = 250;
+    static constexpr int kMaxReconnectDelayMs = 5000;
     static constexpr int kMaxIceRestartsLimit = 20;
     static constexpr int kMinIceRestartDelayMs = 100;
     static constexpr int kMaxIceRestartDelayMs = 60000;
@@ -71,6 +83,9 @@ class Client {
     void getStats(const std::string& which, Fn<void(const Error&, const std::string&)> done);
     // Sends `leave`, closes the socket (1000), stops published tracks, closes both connections.
     void disconnect();
+    // The token of the next (re)connection, a resume included; the call goes on.
+    // onTokenWillExpire is placed anew from its `exp`. `nowMs`: as ConnectOptions::nowMs.
+    void updateToken(const std::string& token, double nowMs);
 
     State state() const { return state_; }
 
@@ -80,6 +95,9 @@ class Client {
     void onOpen();
     void onClose(int code);
     void onReady();
+    // A server notification: sdpOffer, dtmf, resumed (one handler type, bench/size/).
+    void onNotification(const char* method, const Json& params);
+    void watchToken(double nowMs);
     void configurePeers(const Json& preferences);
     void failConnection(const Error& error);
     // A peer connection gave up (ice_failed): everything is released, state `failed`.
@@ -92,7 +110,7 @@ class Client {
     void settleConnect(const Error& error);
     // The Client's timers share one callback, which tells them apart by `which` (size: one
     // callable type rather than one per timer, bench/size/).
-    enum class Timer { Connect, Reconnect, Ping, MediaFail };
+    enum class Timer { Connect, Reconnect, Ping, MediaFail, Token };
     int startTimer(int delayMs, Timer which);
     void onTimer(Timer which);
     void cancelTimer(int& id);
@@ -117,7 +135,15 @@ class Client {
     int reconnectTimer_ = 0;
     int pingTimer_ = 0;
     int mediaFailTimer_ = 0;
-    Error mediaError_;  // what mediaFailed() reports when its timer fires
+    int tokenTimer_ = 0;
+    // docs/protocol.md "Resuming a device": what setMediaPreferences' `resume` gave (none: a
+    // reconnect is a new device, as with a server that keeps no devices), the secret renewed by
+    // each `resumed`; resuming_ while the socket being opened asks to resume.
+    std::string deviceId_;
+    std::string resumeSecret_;
+    bool resuming_ = false;
+    unsigned jitter_ = 1;  // the state of the reconnect delays' pseudo-random numbers
+    Error mediaError_;     // what mediaFailed() reports when its timer fires
     Alive alive_;
 };
 

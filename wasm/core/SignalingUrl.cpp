@@ -1,5 +1,7 @@
 #include "wasm/core/SignalingUrl.hpp"
 
+#include <cstring>
+
 #include "protocol/PercentEncoding.hpp"
 #include "wasm/core/Errors.hpp"
 #include "wasm/core/Json.hpp"
@@ -7,12 +9,16 @@
 namespace sb::sdk::url {
 
 std::string signaling(const std::string& base, const std::string& token, const std::string& client,
-                      const std::string& sdkVersion, const std::string& uniqueId) {
+                      const std::string& sdkVersion, const std::string& uniqueId,
+                      const std::string& resumeDevice, const std::string& resumeSecret) {
     std::string root = base;
     while (!root.empty() && root.back() == '/') root.pop_back();
     using protocol::encodePercent;
     return root + "/v3/?token=" + encodePercent(token) + "&client=" + encodePercent(client) +
-           "&sdkVersion=" + encodePercent(sdkVersion) + "&uniqueId=" + encodePercent(uniqueId);
+           "&sdkVersion=" + encodePercent(sdkVersion) + "&uniqueId=" + encodePercent(uniqueId) +
+           (resumeDevice.empty() ? ""
+                                 : "&resumeDevice=" + encodePercent(resumeDevice) +
+                                       "&resumeSecret=" + encodePercent(resumeSecret));
 }
 
 std::string probe(const std::string& websocketUrl) {
@@ -31,6 +37,27 @@ Error classifyProbe(int status, const std::string& body, const std::string& webs
                             message.empty() ? "The server refused the token" : message);
     }
     return errors::serverRefused(status);
+}
+
+double tokenExpiry(const std::string& token) {
+    static const char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";  // RFC 4648 §5
+    std::string payload;
+    unsigned bits = 0;
+    int count = 0;
+    auto dot = token.find('.');
+    for (auto i = dot + 1; dot != std::string::npos && i < token.size(); ++i) {
+        const char* digit = token[i] ? std::strchr(kAlphabet, token[i]) : nullptr;
+        if (!digit) break;  // the second '.', or padding
+        bits = bits << 6 | static_cast<unsigned>(digit - kAlphabet);
+        count += 6;
+        if (count >= 8) {
+            count -= 8;
+            payload += static_cast<char>(bits >> count & 0xFF);
+        }
+    }
+    auto claims = Json::parse(payload);
+    return claims ? (*claims)["exp"].asNumber(0) : 0;
 }
 
 }  // namespace sb::sdk::url

@@ -20,7 +20,7 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         h.socket.accept();
         CHECK(
             h.socket.sent.at(0) ==
-            R"({"jsonrpc":"2.0","id":1,"method":"setMediaPreferences","params":{"protocol":"WEBRTC"}})");
+            R"({"jsonrpc":"2.0","id":1,"method":"setMediaPreferences","params":{"protocol":"WEBRTC","resumable":true}})");
         CHECK_FALSE(h.connectResult);
         h.socket.reply(h.socket.last(), Json::object());
         REQUIRE(h.connectResult);
@@ -110,7 +110,7 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         h.connected();
         h.socket.drop(1006);
         CHECK(h.client.state() == State::Reconnecting);
-        h.timers.advance(1000);
+        h.timers.advance(Client::kFirstReconnectDelayMs);
         REQUIRE(h.socket.urls.size() == 2);
         CHECK(h.socket.urls[1] == h.socket.urls[0]);
         h.socket.accept();

@@ -52,6 +52,9 @@ struct Harness {
             events.push_back("subscribeFailed:" + list);
             subscribeErrors.push_back(e);
         };
+        l.onTokenWillExpire = [this](const std::string& token) {
+            events.push_back("tokenWillExpire:" + token);
+        };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);
         };
