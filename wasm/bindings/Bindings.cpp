@@ -19,5 +19,6 @@ EMSCRIPTEN_BINDINGS(switchboard) {
         .function("sendDtmf", &SdkHandle::sendDtmf)
         .function("setTracksEnabled", &SdkHandle::setTracksEnabled)
         .function("getStats", &SdkHandle::getStats)
+        .function("updateToken", &SdkHandle::updateToken)
         .function("disconnect", &SdkHandle::disconnect);
 }

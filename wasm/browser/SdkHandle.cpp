@@ -78,7 +78,8 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamAvailable = [this](const StreamInfo& s) {
         emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
-    // One callback type for both events with a string (kind 2: a stream id, 4: DTMF params).
+    // One callback type for the events with a string (kind 2: a stream id, 4: DTMF params,
+    // 6: the token that will expire).
     auto text = [this](int kind) {
         return Fn<void(const std::string&)>([this, kind](const std::string& a) {
             emit(kind, 0, a);
@@ -87,6 +88,7 @@ ClientListener SdkHandle::makeListener() {
     };
     l.onStreamUnavailable = text(2);
     l.onDtmf = text(4);
+    l.onTokenWillExpire = text(6);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };
@@ -99,7 +101,7 @@ ClientListener SdkHandle::makeListener() {
 val SdkHandle::connect(const std::string& websocketUrl, const std::string& token,
                        const std::string& uniqueId, const std::string& sdkVersion,
                        const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
-                       int iceRestartDelayMs) {
+                       int iceRestartDelayMs, int tokenExpiryMarginMs, double nowMs) {
     ConnectOptions o;
     o.websocketUrl = websocketUrl;
     o.token = token;
@@ -108,6 +110,8 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.peerConfigurationJson = rtcConfigurationJson;
     o.connectTimeoutMs = timeoutMs;
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
+    o.tokenExpiryMarginMs = tokenExpiryMarginMs;
+    o.nowMs = nowMs;
     Deferred d;
     val p = promise(d);
     client_.connect(o, done(d));
@@ -164,6 +168,10 @@ val SdkHandle::getStats(const std::string& which) {
     client_.getStats(which,
                      [d](const Error& e, const std::string& json) { settle(d, e, val(json)); });
     return p;
+}
+
+void SdkHandle::updateToken(const std::string& token, double nowMs) {
+    client_.updateToken(token, nowMs);
 }
 
 void SdkHandle::disconnect() {

@@ -6,8 +6,9 @@
 //
 // `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
 // 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
-// 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON). Rejections carry an error as
-// JSON text ({code, message, rpcCode?, data?}).
+// 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
+// JSON, b: JSON array of ids), 6 token will expire (a: the token). Rejections carry an error as
+// JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
 
 #include <string>
 
@@ -29,7 +30,8 @@ class SdkHandle {
     val connect(const std::string& websocketUrl, const std::string& token,
                 const std::string& uniqueId, const std::string& sdkVersion,
                 const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
-                int iceRestartDelayMs);
+                int iceRestartDelayMs, int tokenExpiryMarginMs, double nowMs);
+    void updateToken(const std::string& token, double nowMs);
     // getUserMedia(constraints) then publish; resolves to the RtcStream with its mediaStream.
     val publishMedia(const std::string& constraintsJson, const std::string& alias,
                      const std::string& codecPreferencesJson);

@@ -65,7 +65,6 @@ void Client::onNotification(const char* name, const Json& params) {
         // only the secret for the next resume is new.
         if (!resuming_ || state_ != State::Reconnecting) return;
         resumeSecret_ = params["resumeSecret"].asString();
-        log(LogLevel::Info, "Resumed device " + deviceId_);
         onReady();
     } else if (state_ == State::Connecting || state_ == State::Reconnecting) {
         // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
@@ -87,8 +86,9 @@ void Client::connect(const ConnectOptions& options, Done done) {
     options_ = options;
     connectDone_ = std::move(done);
     attempts_ = 0;
-    jitter_ = static_cast<unsigned>(options.nowMs);
-    for (char c : options.uniqueId) jitter_ = jitter_ * 31 + static_cast<unsigned char>(c);
+    // Devices dropped together (a server restart) connected at different times: they come
+    // back at different times.
+    jitter_ = static_cast<unsigned>(static_cast<long long>(options.nowMs));  // the low 32 bits
     options_.iceRestarts.maxRestarts =
         std::clamp(options.iceRestarts.maxRestarts, 0, kMaxIceRestartsLimit);
     options_.iceRestarts.delayMs =
@@ -143,7 +143,7 @@ void Client::openSocket() {
         Scope scope(events_);
         onClose(code);
     };
-    log(LogLevel::Debug, "Opening " + url_);
+    // Not logged: the URL carries the token and the resume secret.
     platform_.socket.open(url_, std::move(handlers));
 }
 
@@ -154,10 +154,8 @@ void Client::onOpen() {
     if (resuming_) return;
     // The stock SDK sends this once per connect (reference §2.6); we send it on every open
     // because a new socket is a new device session for the server.
-    Json params = Json::object();
-    params.set("protocol", "WEBRTC");
-    params.set("resumable", true);
-    rpc_.request(method::kSetMediaPreferences, std::move(params),
+    rpc_.request(method::kSetMediaPreferences,
+                 *Json::parse(R"({"protocol":"WEBRTC","resumable":true})"),
                  [this, alive = token()](const Error& e, const Json& result) {
                      if (alive.expired()) return;
                      if (!e.failed()) {
@@ -261,11 +259,11 @@ void Client::probeAndFail(bool retryIfReachable) {
         if (state_ == State::Connecting) {
             failConnection(error);
         } else if (state_ == State::Reconnecting && retryIfReachable) {
-            // A refused token or resume will not get better by retrying, and a device that
-            // cannot resume has lost its media (not taken back as a new device: the
-            // application is told); anything else might, resume_pending included.
-            if (startsWith(error.code, "token_") ||
-                (startsWith(error.code, "resume_") && error.code != "resume_pending"))
+            // A refused token (401, 403) or resume (403, 410) will not get better by retrying,
+            // and a device that cannot resume has lost its media (not taken back as a new
+            // device: the application is told); anything else might, 409 resume_pending
+            // included.
+            if (status == 401 || status == 403 || status == 410)
                 failConnection(error);
             else
                 scheduleReconnect();

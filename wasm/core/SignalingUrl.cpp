@@ -11,14 +11,16 @@ namespace sb::sdk::url {
 std::string signaling(const std::string& base, const std::string& token, const std::string& client,
                       const std::string& sdkVersion, const std::string& uniqueId,
                       const std::string& resumeDevice, const std::string& resumeSecret) {
-    std::string root = base;
-    while (!root.empty() && root.back() == '/') root.pop_back();
-    using protocol::encodePercent;
-    return root + "/v3/?token=" + encodePercent(token) + "&client=" + encodePercent(client) +
-           "&sdkVersion=" + encodePercent(sdkVersion) + "&uniqueId=" + encodePercent(uniqueId) +
-           (resumeDevice.empty() ? ""
-                                 : "&resumeDevice=" + encodePercent(resumeDevice) +
-                                       "&resumeSecret=" + encodePercent(resumeSecret));
+    std::string url = base;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    // One loop rather than a chain of concatenations (size, bench/size/).
+    static const char* const kNames[] = {"/v3/?token=", "&client=",       "&sdkVersion=",
+                                         "&uniqueId=",  "&resumeDevice=", "&resumeSecret="};
+    const std::string* values[] = {&token,    &client,       &sdkVersion,
+                                   &uniqueId, &resumeDevice, &resumeSecret};
+    for (int i = 0; i < (resumeDevice.empty() ? 4 : 6); ++i)
+        url += kNames[i] + protocol::encodePercent(*values[i]);
+    return url;
 }
 
 std::string probe(const std::string& websocketUrl) {
@@ -45,10 +47,11 @@ double tokenExpiry(const std::string& token) {
     std::string payload;
     unsigned bits = 0;
     int count = 0;
-    auto dot = token.find('.');
-    for (auto i = dot + 1; dot != std::string::npos && i < token.size(); ++i) {
-        const char* digit = token[i] ? std::strchr(kAlphabet, token[i]) : nullptr;
-        if (!digit) break;  // the second '.', or padding
+    int part = 0;  // header.payload.signature
+    for (char c : token) {
+        if (c == '.' && ++part > 1) break;
+        const char* digit = c ? std::strchr(kAlphabet, c) : nullptr;
+        if (part != 1 || !digit) continue;  // the header, the dot, padding
         bits = bits << 6 | static_cast<unsigned>(digit - kAlphabet);
         count += 6;
         if (count >= 8) {

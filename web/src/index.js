@@ -93,6 +93,11 @@ export class SwitchboardRtc {
     this._events.setCallback('subscribeFailed', callback);
   }
 
+  // The token expires within connect()'s tokenExpiryMarginMs: get a fresh one, pass it to updateToken().
+  onTokenWillExpire(callback) {
+    this._events.setCallback('tokenWillExpire', callback);
+  }
+
   // Any number of listeners per event, besides the setter's callback (docs/sdk.md "Events").
   on(name, listener) {
     this._events.add(name, listener);
@@ -110,7 +115,7 @@ export class SwitchboardRtc {
     const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed.
+    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire.
     // Each event runs the setter's callback, then the listeners (events.js).
     const emit = (...args) => this._events.emit(...args);
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
@@ -124,6 +129,8 @@ export class SwitchboardRtc {
         emit('streamUnavailable', a);
       } else if (kind === 4) {
         emit('dtmf', JSON.parse(a));
+      } else if (kind === 6) {
+        emit('tokenWillExpire');
       } else if (kind === 5) {
         const error = coreError(a);
         log(2, 'subscribe failed', error.message);
@@ -143,8 +150,14 @@ export class SwitchboardRtc {
     const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
     const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
-      maxIceRestarts, iceRestartDelayMs)
+      maxIceRestarts, iceRestartDelayMs, Number.isInteger(options.tokenExpiryMarginMs) ? options.tokenExpiryMarginMs : 60000, Date.now())
       .catch(rethrow);
+  }
+
+  // The token for what follows (a resume after a network change included); the call goes on.
+  updateToken(token) {
+    if (typeof token !== 'string' || !token) throw new BandwidthRtcError('The token must be a non-empty string', 'invalid_argument');
+    this._connected('updateToken').updateToken(token, Date.now());
   }
 
   async publish(input, audioLevelChangeHandler, alias, codecPreferences) {

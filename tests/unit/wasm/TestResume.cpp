@@ -243,11 +243,12 @@ SCENARIO("Reconnect backoff", "[wasm][core][Client][resume]") {
 }
 
 SCENARIO("Reconnect delays are jittered", "[wasm][core][Client][resume]") {
-    // Two devices dropped at the same moment do not come back at the same moment.
-    auto firstDelay = [](const std::string& uniqueId) {
+    // Devices dropped at the same moment (that connected at different times) do not come back
+    // at the same moment.
+    auto firstDelay = [](double connectedAtMs) {
         Harness h;
         auto o = Harness::options();
-        o.uniqueId = uniqueId;
+        o.nowMs = connectedAtMs;
         h.connected(o);
         h.socket.drop(1006);
         long start = h.timers.now();
@@ -255,7 +256,8 @@ SCENARIO("Reconnect delays are jittered", "[wasm][core][Client][resume]") {
         return h.timers.now() - start;
     };
     std::set<long> delays;
-    for (const char* id : {"a", "b", "c", "d", "e", "f"}) delays.insert(firstDelay(id));
+    for (double at : {1.7e12, 1.7e12 + 1, 1.7e12 + 2, 1.7e12 + 3, 1.7e12 + 4})
+        delays.insert(firstDelay(at));
     CHECK(delays.size() > 1);
     for (long d : delays) {
         CHECK(d >= Client::kFirstReconnectDelayMs / 2);
