@@ -21,14 +21,8 @@ Client::Client(Platform platform, ClientListener listener)
                // close (failAll) or by timeout, never hang.
                if (socketOpen_) platform_.socket.send(frame);
            }),
-      registry_(
-          events_,
-          [this](const StreamInfo& s) {
-              if (listener_.onStreamAvailable) listener_.onStreamAvailable(s);
-          },
-          [this](const std::string& id) {
-              if (listener_.onStreamUnavailable) listener_.onStreamUnavailable(id);
-          }) {
+      // The listener's own callbacks, read when each event is emitted (the destructor clears them).
+      registry_(events_, listener_.onStreamAvailable, listener_.onStreamUnavailable) {
     LogFn logFn = [this](LogLevel level, const std::string& message) { log(level, message); };
     publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media,
                                              platform_.timers, "{}", logFn);
@@ -57,9 +51,7 @@ Client::~Client() {
 
 void Client::onNotification(const char* name, const Json& params) {
     if (name == method::kDtmf) {
-        events_.post([this, json = params.dump()]() {
-            if (listener_.onDtmf) listener_.onDtmf(json);
-        });
+        events_.postText(&listener_.onDtmf, params.dump());
     } else if (name == method::kResumed) {
         // The device is back (docs/protocol.md "Resuming a device"): its connections went on,
         // only the secret for the next resume is new.
@@ -332,8 +324,16 @@ void Client::onTimer(Timer which) {
 
 void Client::settleConnect(const Error& error) {
     if (!connectDone_) return;
-    events_.post([done = std::move(connectDone_), error]() { done(error); });
+    emit(std::move(connectDone_), state_, error);
     connectDone_ = nullptr;
+}
+
+void Client::emit(Done done, State state, const Error& error) {
+    // One callable type for connect()'s `done` and the state changes (bench/size/).
+    events_.post([this, done = std::move(done), state, error]() {
+        if (done) return done(error);
+        if (listener_.onStateChange) listener_.onStateChange(state, error);
+    });
 }
 
 void Client::failConnection(const Error& error) {
@@ -451,9 +451,7 @@ bool Client::transition(Event event, const Error& cause) {
     log(LogLevel::Info, std::string("Connection ") + toString(state_) + " -> " + toString(*next));
     state_ = *next;
     // Emitted after the transition is committed and, under a Scope, after the whole step.
-    events_.post([this, state = *next, cause]() {
-        if (listener_.onStateChange) listener_.onStateChange(state, cause);
-    });
+    emit(nullptr, *next, cause);
     return true;
 }
 

@@ -108,6 +108,8 @@ class Client {
     void teardown(const Error& reason, bool notify = true);
     // connect()'s `done`, if still due, with `error` (none: connected).
     void settleConnect(const Error& error);
+    // Emits, after the current step: done(error) if there is a `done`, else the state change.
+    void emit(Done done, State state, const Error& error);
     // The Client's timers share one callback, which tells them apart by `which` (size: one
     // callable type rather than one per timer, bench/size/).
     enum class Timer { Connect, Reconnect, Ping, MediaFail, Token };

@@ -17,6 +17,12 @@ void EventQueue::post(Fn<void()> event) {
     if (depth_ == 0) flush();
 }
 
+void EventQueue::postText(const Fn<void(const std::string&)>* listener, std::string text) {
+    post([listener, text = std::move(text)]() {
+        if (*listener) (*listener)(text);
+    });
+}
+
 void EventQueue::flush() {
     if (flushing_) return;  // an outer flush is running: it will reach this event
     flushing_ = true;

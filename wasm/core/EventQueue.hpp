@@ -4,6 +4,8 @@
 // state-change handler) has its own events queued behind the current ones (STYLE.md 10, after
 // libdatachannel's "callbacks after the state change is committed").
 
+#include <string>
+
 #include "wasm/core/Fn.hpp"
 
 namespace sb::sdk {
@@ -31,6 +33,10 @@ class EventQueue {
     ~EventQueue();
 
     void post(Fn<void()> event);
+    // Posts `(*listener)(text)`, if the listener is set by then: one callable type for every
+    // event that carries a string (a stream id, a DTMF notification; bench/size/). `listener`
+    // must outlive the queue.
+    void postText(const Fn<void(const std::string&)>* listener, std::string text);
     bool empty() const { return head_ == nullptr; }
 
   private:

@@ -86,16 +86,14 @@ void StreamRegistry::announceIfComplete(Entry& entry) {
     if (static_cast<int>(entry.tracks.size()) < entry.expected) return;
     entry.announced = true;
     events_.post([cb = available_, info = entry.info]() {
-        if (cb) cb(info);
+        if (*cb) (*cb)(info);
     });
 }
 
 void StreamRegistry::withdraw(Entry& entry) {
     if (!entry.announced) return;
     entry.announced = false;
-    events_.post([cb = unavailable_, id = entry.info.streamId]() {
-        if (cb) cb(id);
-    });
+    events_.postText(unavailable_, entry.info.streamId);
 }
 
 }  // namespace sb::sdk

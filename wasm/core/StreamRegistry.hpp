@@ -20,8 +20,10 @@ class StreamRegistry {
     using Available = Fn<void(const StreamInfo& stream)>;
     using Unavailable = Fn<void(const std::string& streamId)>;
 
-    StreamRegistry(EventQueue& events, Available available, Unavailable unavailable)
-        : events_(events), available_(std::move(available)), unavailable_(std::move(unavailable)) {}
+    // The listeners are the owner's (the Client's listener): they must outlive the registry and
+    // `events`, and are read when each event is emitted.
+    StreamRegistry(EventQueue& events, const Available& available, const Unavailable& unavailable)
+        : events_(events), available_(&available), unavailable_(&unavailable) {}
 
     // Called before the offer is applied, since `track` events fire during
     // setRemoteDescription (W3C WebRTC §4.4.1.6). `metadata` is the offer's streamMetadata;
@@ -48,8 +50,8 @@ class StreamRegistry {
     void withdraw(Entry& entry);
 
     EventQueue& events_;
-    Available available_;
-    Unavailable unavailable_;
+    const Available* available_;
+    const Unavailable* unavailable_;
     std::vector<Entry> streams_;  // a few per connection: searched linearly
 };
 

@@ -23,13 +23,14 @@ SCENARIO("StreamRegistry", "[wasm][core][StreamRegistry]") {
     EventQueue events;
     std::vector<std::string> log;
     std::vector<StreamInfo> infos;
-    StreamRegistry registry(
-        events,
-        [&](const StreamInfo& s) {
-            log.push_back("available:" + s.streamId);
-            infos.push_back(s);
-        },
-        [&](const std::string& id) { log.push_back("unavailable:" + id); });
+    StreamRegistry::Available available = [&](const StreamInfo& s) {
+        log.push_back("available:" + s.streamId);
+        infos.push_back(s);
+    };
+    StreamRegistry::Unavailable unavailable = [&](const std::string& id) {
+        log.push_back("unavailable:" + id);
+    };
+    StreamRegistry registry(events, available, unavailable);
     Json metadata = Json::object();
     metadata.set("cam", meta("alice", {"AUDIO", "VIDEO"}, "webcam"));
     metadata.set("phone", meta("bob", {"AUDIO"}));
