@@ -6,9 +6,9 @@ namespace sb::sdk::browser {
 
 enum { kOpen, kMessage, kClose, kFailed };
 
-void BrowserSocket::open(const std::string& url, Handlers handlers) {
+void BrowserSocket::open(const std::string& url, Handler handler) {
     detach(0);
-    handlers_ = std::move(handlers);
+    handler_ = std::move(handler);
     web::JsResult created = web::jsTryNew(val::global("WebSocket"), val(url));
     if (!created.ok) {
         // A malformed URL throws SyntaxError (§9.3.1 step 3): reported like a failed connection,
@@ -27,14 +27,15 @@ void BrowserSocket::open(const std::string& url, Handlers handlers) {
 void BrowserSocket::dispatch(void* self, int kind, const val&, const val& event) {
     auto* s = static_cast<BrowserSocket*>(self);
     if (kind == kOpen) {
-        if (s->handlers_.onOpen) s->handlers_.onOpen();
+        if (s->handler_) s->handler_(SocketEvent::Open, 0, {});
     } else if (kind == kMessage) {
         auto text = js::boundedString(js::get(event, "data"), Json::kMaxTextBytes);
-        if (text && s->handlers_.onMessage) s->handlers_.onMessage(*text);
+        if (text && s->handler_) s->handler_(SocketEvent::Message, 0, *text);
     } else {
-        auto onClose = s->handlers_.onClose;
+        auto handler = s->handler_;
         s->detach(0);
-        if (onClose) onClose(kind == kClose ? js::intAt(event, "code", 1006) : 1006);
+        if (handler)
+            handler(SocketEvent::Close, kind == kClose ? js::intAt(event, "code", 1006) : 1006, {});
     }
 }
 

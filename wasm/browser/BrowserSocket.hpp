@@ -15,7 +15,7 @@ class BrowserSocket : public SocketPort {
     BrowserSocket(const BrowserSocket&) = delete;
     BrowserSocket& operator=(const BrowserSocket&) = delete;
 
-    void open(const std::string& url, Handlers handlers) override;
+    void open(const std::string& url, Handler handler) override;
     void send(const std::string& text) override;
     void close(int code) override { detach(code); }
 
@@ -27,7 +27,7 @@ class BrowserSocket : public SocketPort {
     static void dispatch(void* self, int kind, const val& a, const val& event);
 
     val ws_ = val::undefined();
-    Handlers handlers_;
+    Handler handler_;
 };
 
 }  // namespace sb::sdk::browser

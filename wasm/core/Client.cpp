@@ -117,26 +117,17 @@ void Client::openSocket() {
     url_ =
         url::signaling(options_.websocketUrl, options_.token, options_.client, options_.sdkVersion,
                        options_.uniqueId, resuming_ ? deviceId_ : "", resumeSecret_);
-    auto alive = token();
-    SocketPort::Handlers handlers;
-    handlers.onOpen = [this, alive]() {
-        if (alive.expired()) return;
-        Scope scope(events_);
-        onOpen();
-    };
-    handlers.onMessage = [this, alive](const std::string& text) {
-        if (alive.expired()) return;
-        Scope scope(events_);
-        if (!rpc_.handleFrame(text))
-            log(LogLevel::Warn, "Ignoring a frame that is not JSON-RPC 2.0");
-    };
-    handlers.onClose = [this, alive](int code) {
-        if (alive.expired()) return;
-        Scope scope(events_);
-        onClose(code);
-    };
-    // Not logged: the URL carries the token and the resume secret.
-    platform_.socket.open(url_, std::move(handlers));
+    platform_.socket.open(
+        url_, [this, alive = token()](SocketEvent event, int code, const std::string& text) {
+            if (alive.expired()) return;
+            Scope scope(events_);
+            if (event == SocketEvent::Open)
+                onOpen();
+            else if (event == SocketEvent::Close)
+                onClose(code);
+            else if (!rpc_.handleFrame(text))
+                log(LogLevel::Warn, "Ignoring a frame that is not JSON-RPC 2.0");
+        });
 }
 
 void Client::onOpen() {

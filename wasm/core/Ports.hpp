@@ -20,16 +20,15 @@ using Done = Fn<void(const Error&)>;
 using LogFn = Fn<void(LogLevel level, const std::string& message)>;
 using SdpDone = Fn<void(const Error&, const std::string& sdp)>;
 
-// A WebSocket (WHATWG HTML §9.3). open() replaces any previous connection and its handlers.
+// A WebSocket (WHATWG HTML §9.3). open() replaces any previous connection and its handler.
+enum class SocketEvent { Open, Message, Close };
 class SocketPort {
   public:
-    struct Handlers {
-        Fn<void()> onOpen;
-        Fn<void(const std::string& text)> onMessage;
-        Fn<void(int code)> onClose;  // also after a failed open (code 1006)
-    };
+    // One handler for all the socket's events (one callable type, bench/size/): Open; Message
+    // with the frame's text; Close with the close code (also after a failed open: 1006).
+    using Handler = Fn<void(SocketEvent event, int code, const std::string& text)>;
     virtual ~SocketPort() = default;
-    virtual void open(const std::string& url, Handlers handlers) = 0;
+    virtual void open(const std::string& url, Handler handler) = 0;
     virtual void send(const std::string& text) = 0;
     virtual void close(int code) = 0;
 };

@@ -12,9 +12,9 @@ namespace sb::sdk::test {
 
 class FakeSocket : public SocketPort {
   public:
-    void open(const std::string& url, Handlers handlers) override {
+    void open(const std::string& url, Handler handler) override {
         urls.push_back(url);
-        handlers_ = std::move(handlers);
+        handler_ = std::move(handler);
         connected_ = false;
         live_ = true;
     }
@@ -27,15 +27,15 @@ class FakeSocket : public SocketPort {
     // Server side.
     void accept() {
         connected_ = true;
-        if (live_) handlers_.onOpen();
+        if (live_) handler_(SocketEvent::Open, 0, "");
     }
     void receive(const std::string& text) {
-        if (live_) handlers_.onMessage(text);
+        if (live_) handler_(SocketEvent::Message, 0, text);
     }
     void drop(int code) {
         bool wasLive = live_;
         live_ = false;
-        if (wasLive) handlers_.onClose(code);
+        if (wasLive) handler_(SocketEvent::Close, code, "");
     }
     Json frame(std::size_t i) const { return *Json::parse(sent.at(i)); }
     Json last() const { return frame(sent.size() - 1); }
@@ -76,7 +76,7 @@ class FakeSocket : public SocketPort {
     std::vector<int> closedWith;
 
   private:
-    Handlers handlers_;
+    Handler handler_;
     bool connected_ = false;
     bool live_ = false;
 };
