@@ -25,27 +25,28 @@ bool BrowserPeerConnection::open(const std::string& configurationJson) {
 // The events of the connection, its data channels and its remote streams (js::to).
 void BrowserPeerConnection::dispatch(void* self, int kind, const val&, const val& e) {
     auto* pc = static_cast<BrowserPeerConnection*>(self);
-    const Handlers& h = pc->handlers_;
-    if (kind == kTrack) {
-        pc->onTrack(e);
-    } else if (kind == kState) {
+    if (kind == kTrack) return pc->onTrack(e);
+    const Handler& handler = pc->handler_;
+    if (!handler) return;
+    if (kind == kState) {
         // §4.3.3 connectionState
-        if (h.onConnectionState) h.onConnectionState(js::stringAt(pc->pc_, "connectionState"));
+        handler(PeerEvent::ConnectionState, js::stringAt(pc->pc_, "connectionState"), {}, 0,
+                nullptr);
     } else if (kind == kIceError) {
         // §4.8.2 RTCPeerConnectionIceErrorEvent: url, errorCode, errorText.
-        if (h.onIceCandidateError)
-            h.onIceCandidateError(js::stringAt(e, "url"), js::intAt(e, "errorCode", 0),
-                                  js::stringAt(e, "errorText"));
+        handler(PeerEvent::IceCandidateError, js::stringAt(e, "url"), js::stringAt(e, "errorText"),
+                js::intAt(e, "errorCode", 0), nullptr);
     } else if (kind == kMessage) {
         // Text messages within the JSON bound only (as the signaling socket's). The event's
         // target is the RTCDataChannel (§6.2), whose label the core knows it by.
         auto text = js::boundedString(js::get(e, "data"), Json::kMaxTextBytes);
-        if (text && h.onChannelMessage)
-            h.onChannelMessage(js::stringAt(js::get(e, "target"), "label"), *text);
-    } else if (h.onTrackRemoved) {
+        if (text)
+            handler(PeerEvent::ChannelMessage, js::stringAt(js::get(e, "target"), "label"), *text,
+                    0, nullptr);
+    } else {
         // `removetrack` on a remote stream, the event's target (§4.4.1.6).
-        h.onTrackRemoved(js::stringAt(js::get(e, "target"), "id"),
-                         js::stringAt(js::get(e, "track"), "id"));
+        handler(PeerEvent::TrackRemoved, js::stringAt(js::get(e, "target"), "id"),
+                js::stringAt(js::get(e, "track"), "id"), 0, nullptr);
     }
 }
 
@@ -73,12 +74,12 @@ void BrowserPeerConnection::onTrack(const val& event) {
             // disconnect and so destroy this object (Subscriber::close): checked before each.
             for (const auto& id : remote.streamIds) {
                 if (alive.expired()) return;
-                auto removed = handlers_.onTrackRemoved;  // a copy outlives a destroyed handlers_
-                if (removed) removed(id, remote.id);
+                Handler handler = handler_;  // a copy outlives a destroyed handler_
+                if (handler) handler(PeerEvent::TrackRemoved, id, remote.id, 0, nullptr);
             }
         },
         this);
-    if (handlers_.onTrack) handlers_.onTrack(remote);
+    if (handler_) handler_(PeerEvent::Track, {}, {}, 0, &remote);
 }
 
 // A negotiated data channel with a fixed SCTP stream id (§6.2), as the stock SDK's.

@@ -23,7 +23,7 @@ class BrowserPeerConnection : public PeerConnectionPort {
     // invalid configuration, such as a bad ICE server URL).
     bool open(const std::string& configurationJson);
 
-    void setHandlers(Handlers handlers) override { handlers_ = std::move(handlers); }
+    void setHandler(Handler handler) override { handler_ = std::move(handler); }
     void createDataChannel(const std::string& label, int id) override;
     void sendOnChannel(const std::string& label, const std::string& text) override;
     void addTrack(const LocalTrack& track, const std::string& streamId,
@@ -64,7 +64,7 @@ class BrowserPeerConnection : public PeerConnectionPort {
     Sender* senders_ = nullptr;
     JsObjects channels_;                // RTCDataChannel by label
     std::vector<std::string> watched_;  // remote stream ids with a removetrack listener
-    Handlers handlers_;
+    Handler handler_;
     Alive alive_;
 };
 

@@ -10,32 +10,25 @@
 
 namespace sb::sdk {
 
-// A handler that logs each (server, error code) once at warn level: the browser reports the
-// same failure again for every local address and every ICE restart. The copies of an Fn share
-// one callable, so they share `seen` too: no shared_ptr, whose control block brings libc++abi's
-// type_info classes into the wasm (bench/size/, see Alive.hpp).
+// Logs each (server, error code) once at warn level: the browser reports the same failure again
+// for every local address and every ICE restart. A member of the connection's owner, cleared
+// for each new connection.
 struct IceErrorLogger {
-    LogFn log;
-    std::string connection;
+    const char* connection;
     std::vector<std::string> seen;  // at most kMaxRemembered
 
-    void operator()(const std::string& url, int code, const std::string& text) {
+    void operator()(const LogFn& log, const std::string& url, int code, const std::string& text) {
         constexpr std::size_t kMaxRemembered = 32;
         std::string key = url + " " + decimal(code);
         if (!log || seen.size() >= kMaxRemembered) return;
         for (const auto& s : seen)
             if (s == key) return;
         seen.push_back(key);
-        std::string message = connection + " connection: ICE server " + url + " failed (" +
-                              decimal(code) + (text.empty() ? "" : " " + text) + ")";
+        std::string message = connection + std::string(" connection: ICE server ") + url +
+                              " failed (" + decimal(code) + (text.empty() ? "" : " " + text) + ")";
         if (code == 401) message += ": the TURN server refused the credentials";
         log(LogLevel::Warn, message);
     }
 };
-
-inline Fn<void(const std::string&, int, const std::string&)> iceErrorLogger(
-    const LogFn& log, const std::string& connection) {
-    return IceErrorLogger{log, connection, {}};
-}
 
 }  // namespace sb::sdk

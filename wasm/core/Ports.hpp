@@ -65,21 +65,22 @@ class MediaPort {
 };
 
 // One RTCPeerConnection (W3C WebRTC §4). Descriptions are plain SDP strings.
+enum class PeerEvent { Track, TrackRemoved, ConnectionState, ChannelMessage, IceCandidateError };
 class PeerConnectionPort {
   public:
-    struct Handlers {
-        Fn<void(const RemoteTrack& track)> onTrack;  // §5.7 `track` event
-        // The track left the stream (`removetrack`, §4.4.1.6) or ended.
-        Fn<void(const std::string& streamId, const std::string& trackId)> onTrackRemoved;
-        Fn<void(const std::string& state)> onConnectionState;  // §4.3.3 connectionState
-        Fn<void(const std::string& label, const std::string& text)> onChannelMessage;
-        // §4.8.2 `icecandidateerror`: an ICE server failed, e.g. a TURN server refused the
-        // credential (errorCode 401, RFC 8656 §7.2) or did not answer (701).
-        Fn<void(const std::string& url, int errorCode, const std::string& errorText)>
-            onIceCandidateError;
-    };
+    // One handler for all the connection's events (one callable type per owner, bench/size/):
+    //   Track              `track`: the §5.7 event's track and streams;
+    //   TrackRemoved       a: the stream, b: the track, which left it (`removetrack`, §4.4.1.6)
+    //                      or ended;
+    //   ConnectionState    a: §4.3.3 connectionState;
+    //   ChannelMessage     a: the data channel's label, b: the text;
+    //   IceCandidateError  §4.8.2 `icecandidateerror`, an ICE server failed, e.g. a TURN server
+    //                      refused the credential (code 401, RFC 8656 §7.2) or did not answer
+    //                      (701): a: its url, code: errorCode, b: errorText.
+    using Handler = Fn<void(PeerEvent event, const std::string& a, const std::string& b, int code,
+                            const RemoteTrack* track)>;
     virtual ~PeerConnectionPort() = default;
-    virtual void setHandlers(Handlers handlers) = 0;
+    virtual void setHandler(Handler handler) = 0;
     // A negotiated data channel (W3C WebRTC §6.2, `negotiated: true`, fixed SCTP stream id).
     virtual void createDataChannel(const std::string& label, int id) = 0;
     virtual void sendOnChannel(const std::string& label, const std::string& text) = 0;

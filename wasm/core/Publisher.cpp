@@ -83,15 +83,17 @@ void Publisher::runPublish() {
     pc_ = peers_.create(configuration_);
     if (!pc_) return finish(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
     Watch alive = alive_.watch();
-    PeerConnectionPort::Handlers handlers;
-    handlers.onConnectionState = [this, alive](const std::string& state) {
-        if (!alive.expired()) onConnectionState(state);
-    };
-    handlers.onIceCandidateError = iceErrorLogger(log_, "Publishing");
-    handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
-        if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
-    };
-    pc_->setHandlers(std::move(handlers));
+    iceErrors_.seen.clear();
+    pc_->setHandler([this, alive](PeerEvent event, const std::string& a, const std::string& b,
+                                  int code, const RemoteTrack*) {
+        if (alive.expired()) return;
+        if (event == PeerEvent::ConnectionState)
+            onConnectionState(a);
+        else if (event == PeerEvent::ChannelMessage && pc_)
+            channels::onMessage(*pc_, a, b, log_);
+        else if (event == PeerEvent::IceCandidateError)
+            iceErrors_(log_, a, code, b);
+    });
     channels::open(*pc_);
     // First offer with the data channels only, like the stock SDK (reference §2.4).
     connecting_ = true;

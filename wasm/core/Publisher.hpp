@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "wasm/core/Alive.hpp"
+#include "wasm/core/IceErrors.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
 
@@ -86,6 +87,7 @@ class Publisher {
     TimerPort& timers_;
     std::string configuration_;
     LogFn log_;
+    IceErrorLogger iceErrors_{"Publishing", {}};
     std::unique_ptr<PeerConnectionPort> pc_;
     std::vector<Published> streams_;
     std::vector<Op> ops_;

@@ -119,26 +119,23 @@ void Subscriber::createConnection() {
     if (!pc_) return;
     lastRevision_ = 0;
     Watch alive = alive_.watch();
-    PeerConnectionPort::Handlers handlers;
-    handlers.onTrack = [this, alive](const RemoteTrack& track) {
+    iceErrors_.seen.clear();
+    pc_->setHandler([this, alive](PeerEvent event, const std::string& a, const std::string& b,
+                                  int code, const RemoteTrack* track) {
         if (alive.expired()) return;
         EventQueue::Scope scope(events_);
-        for (const auto& streamId : track.streamIds) registry_.trackAdded(streamId, track.id);
-    };
-    handlers.onTrackRemoved = [this, alive](const std::string& streamId,
-                                            const std::string& trackId) {
-        if (alive.expired()) return;
-        EventQueue::Scope scope(events_);
-        registry_.trackRemoved(streamId, trackId);
-    };
-    handlers.onConnectionState = [this, alive](const std::string& state) {
-        if (!alive.expired()) onConnectionState(state);
-    };
-    handlers.onIceCandidateError = iceErrorLogger(log_, "Subscribing");
-    handlers.onChannelMessage = [this, alive](const std::string& label, const std::string& text) {
-        if (!alive.expired() && pc_) channels::onMessage(*pc_, label, text, log_);
-    };
-    pc_->setHandlers(std::move(handlers));
+        if (event == PeerEvent::Track) {
+            for (const auto& streamId : track->streamIds) registry_.trackAdded(streamId, track->id);
+        } else if (event == PeerEvent::TrackRemoved) {
+            registry_.trackRemoved(a, b);
+        } else if (event == PeerEvent::ConnectionState) {
+            onConnectionState(a);
+        } else if (event == PeerEvent::ChannelMessage) {
+            if (pc_) channels::onMessage(*pc_, a, b, log_);
+        } else {
+            iceErrors_(log_, a, code, b);
+        }
+    });
     channels::open(*pc_);
 }
 

@@ -22,6 +22,7 @@
 
 #include "wasm/core/Alive.hpp"
 #include "wasm/core/EventQueue.hpp"
+#include "wasm/core/IceErrors.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
 #include "wasm/core/StreamRegistry.hpp"
@@ -81,6 +82,7 @@ class Subscriber {
     std::string configuration_;
     Listener listener_;
     LogFn log_;
+    IceErrorLogger iceErrors_{"Subscribing", {}};
     IceRestartPolicy restarts_;
     int iceTimer_ = 0;
     std::unique_ptr<PeerConnectionPort> pc_;

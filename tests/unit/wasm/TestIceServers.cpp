@@ -136,10 +136,10 @@ SCENARIO("ICE servers from the server", "[wasm][core][Client][IceServers]") {
         connectWith(h, R"({"iceTransportPolicy":"relay"})", preferencesWithTurn());
         publishCamera(h);
         REQUIRE(h.peers.created.size() == 1);
-        auto& onError = h.peers.created[0]->handlers.onIceCandidateError;
-        REQUIRE(onError);
-        onError("turn:127.0.0.1:3478?transport=udp", 401, "Unauthorized");
-        onError("turn:127.0.0.1:3478?transport=udp", 401, "Unauthorized");
+        auto& handlers = h.peers.created[0]->handlers;
+        REQUIRE(handlers);
+        handlers.onIceCandidateError("turn:127.0.0.1:3478?transport=udp", 401, "Unauthorized");
+        handlers.onIceCandidateError("turn:127.0.0.1:3478?transport=udp", 401, "Unauthorized");
         CHECK(h.warnings == std::vector<std::string>{
                                 "Publishing connection: ICE server "
                                 "turn:127.0.0.1:3478?transport=udp failed (401 Unauthorized): "

@@ -13,6 +13,25 @@
 
 namespace sb::sdk::test {
 
+// The connection's handler, called the way the browser's events would (one method per event).
+struct FakePeerHandlers {
+    PeerConnectionPort::Handler handler;
+    explicit operator bool() const { return static_cast<bool>(handler); }
+    void onTrack(const RemoteTrack& track) const { handler(PeerEvent::Track, {}, {}, 0, &track); }
+    void onTrackRemoved(const std::string& streamId, const std::string& trackId) const {
+        handler(PeerEvent::TrackRemoved, streamId, trackId, 0, nullptr);
+    }
+    void onConnectionState(const std::string& state) const {
+        handler(PeerEvent::ConnectionState, state, {}, 0, nullptr);
+    }
+    void onChannelMessage(const std::string& label, const std::string& text) const {
+        handler(PeerEvent::ChannelMessage, label, text, 0, nullptr);
+    }
+    void onIceCandidateError(const std::string& url, int code, const std::string& text) const {
+        handler(PeerEvent::IceCandidateError, url, text, code, nullptr);
+    }
+};
+
 struct PcRecord {
     std::string configuration;
     std::vector<std::string> calls;  // "createOffer", "setLocal:offer", "addTrack:t1@s1", ...
@@ -26,7 +45,7 @@ struct PcRecord {
     std::string failNext;  // a call name that fails once
     bool closed = false;
     int offers = 0;
-    PeerConnectionPort::Handlers handlers;
+    FakePeerHandlers handlers;
     bool dtmfResult = true;
     std::vector<std::string> dtmf;
 };
@@ -36,7 +55,7 @@ class FakePeerConnection : public PeerConnectionPort {
     FakePeerConnection(FakeLoop& loop, std::shared_ptr<PcRecord> record)
         : loop_(loop), r_(std::move(record)) {}
 
-    void setHandlers(Handlers handlers) override { r_->handlers = std::move(handlers); }
+    void setHandler(Handler handler) override { r_->handlers.handler = std::move(handler); }
     void createDataChannel(const std::string& label, int id) override {
         r_->channels.push_back(label + "#" + std::to_string(id));
     }
