@@ -110,7 +110,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.peerConfigurationJson = rtcConfigurationJson;
     o.connectTimeoutMs = timeoutMs;
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
-    o.tokenExpiryMarginMs = tokenExpiryMarginMs;
+    if (tokenExpiryMarginMs > 0) o.tokenExpiryMarginMs = tokenExpiryMarginMs;  // else the default
     o.nowMs = nowMs;
     Deferred d;
     val p = promise(d);

@@ -146,11 +146,12 @@ export class SwitchboardRtc {
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
-    // ICE restart policy (web/README.md "Failures"); the core bounds both numbers.
+    // ICE restart policy (web/README.md "Failures"); the core bounds both numbers. The token's
+    // margin is passed as it is: the core takes anything but a positive number as its default.
     const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
     const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
-      maxIceRestarts, iceRestartDelayMs, Number.isInteger(options.tokenExpiryMarginMs) ? options.tokenExpiryMarginMs : 60000, Date.now())
+      maxIceRestarts, iceRestartDelayMs, options.tokenExpiryMarginMs, Date.now())
       .catch(rethrow);
   }
 

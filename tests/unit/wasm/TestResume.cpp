@@ -278,6 +278,10 @@ SCENARIO("The token's expiry", "[wasm][core][Client][token]") {
         CHECK(url::tokenExpiry("header.payload.sig") == 0);
         CHECK(url::tokenExpiry("not a token") == 0);
         CHECK(url::tokenExpiry("") == 0);
+        CHECK(url::tokenExpiry(jwt(R"({"exp": 1700000000, "sub":"x"})")) == 1700000000);
+        CHECK(url::tokenExpiry(jwt(R"({"iat":1,"exp":1700000000.5})")) == 1700000000.5);
+        CHECK(url::tokenExpiry(jwt(R"({"sub":"exp","expires":5})")) == 0);
+        CHECK(url::tokenExpiry(jwt(R"({"exp":"soon"})")) == 0);
         for (long exp : {1L, 12L, 123L, 1234L})  // every payload length modulo 3
             CHECK(url::tokenExpiry(jwtExpiring(exp)) == exp);
     }
