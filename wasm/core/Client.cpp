@@ -23,20 +23,17 @@ Client::Client(Platform platform, ClientListener listener)
            }),
       // The listener's own callbacks, read when each event is emitted (the destructor clears them).
       registry_(events_, listener_.onStreamAvailable, listener_.onStreamUnavailable) {
-    LogFn logFn = [this](LogLevel level, const std::string& message) { log(level, message); };
+    // The listener's own callbacks where they are passed on as they are.
     publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media,
-                                             platform_.timers, "{}", logFn);
+                                             platform_.timers, "{}", listener_.onLog);
     Fn<void(const Error&)> onIceFailed = [this](const Error& e) { mediaFailed(e); };
     publisher_->onIceFailed(onIceFailed);
     Subscriber::Listener subscriberListener;
-    subscriberListener.onNegotiationFailed = [this](const Error& e,
-                                                    const std::vector<std::string>& streams) {
-        if (listener_.onSubscribeFailed) listener_.onSubscribeFailed(e, streams);
-    };
+    subscriberListener.onNegotiationFailed = &listener_.onSubscribeFailed;
     subscriberListener.onIceFailed = onIceFailed;
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
-                                     "{}", std::move(subscriberListener), logFn);
+                                     "{}", std::move(subscriberListener), listener_.onLog);
     for (const char* name : {method::kSdpOffer, method::kDtmf, method::kResumed})
         rpc_.on(name, [this, name](const Json& params) { onNotification(name, params); });
 }

@@ -10,13 +10,13 @@
 namespace sb::sdk {
 
 Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media,
-                     TimerPort& timers, std::string configurationJson, LogFn log)
+                     TimerPort& timers, std::string configurationJson, const LogFn& log)
     : rpc_(rpc),
       peers_(peers),
       media_(media),
       timers_(timers),
       configuration_(std::move(configurationJson)),
-      log_(std::move(log)) {}
+      log_(log) {}
 
 void Publisher::publish(const LocalStream& stream, const std::string& alias,
                         const std::string& codecPreferencesJson, PublishDone done) {

@@ -23,7 +23,7 @@ class Publisher {
     static constexpr int kIceRestartDelayMs = IceRestartPolicy{}.delayMs;
 
     Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
-              std::string configurationJson, LogFn log);
+              std::string configurationJson, const LogFn& log);
     ~Publisher() { close(false); }
     Publisher(const Publisher&) = delete;
     Publisher& operator=(const Publisher&) = delete;
@@ -86,7 +86,7 @@ class Publisher {
     MediaPort& media_;
     TimerPort& timers_;
     std::string configuration_;
-    LogFn log_;
+    const LogFn& log_;  // the owner's, which outlives this
     IceErrorLogger iceErrors_{"Publishing", {}};
     std::unique_ptr<PeerConnectionPort> pc_;
     std::vector<Published> streams_;

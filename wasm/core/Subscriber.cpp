@@ -27,7 +27,7 @@ std::vector<std::string> offeredStreams(const sdp::TrackCounts& tracks, const Js
 
 Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry,
                        EventQueue& events, TimerPort& timers, std::string configurationJson,
-                       Listener listener, LogFn log)
+                       Listener listener, const LogFn& log)
     : rpc_(rpc),
       peers_(peers),
       registry_(registry),
@@ -35,7 +35,7 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       timers_(timers),
       configuration_(std::move(configurationJson)),
       listener_(std::move(listener)),
-      log_(std::move(log)) {}
+      log_(log) {}
 
 void Subscriber::handleOffer(const Json& params) {
     offers_.push_back(params);
@@ -144,8 +144,8 @@ void Subscriber::fail(const char* what, const Error& error,
     Error reported = errors::subscribeFailed(what, error.message);
     if (log_) log_(LogLevel::Warn, reported.message);
     if (listener_.onNegotiationFailed)
-        events_.post([this, reported, streams]() {
-            if (listener_.onNegotiationFailed) listener_.onNegotiationFailed(reported, streams);
+        events_.post([cb = listener_.onNegotiationFailed, reported, streams]() {
+            if (*cb) (*cb)(reported, streams);
         });
 }
 

@@ -32,15 +32,17 @@ namespace sb::sdk {
 class Subscriber {
   public:
     struct Listener {
-        // `streamIds`: the MediaStream ids (endpointIds) of the failed offer.
-        Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onNegotiationFailed;
+        // `streamIds`: the MediaStream ids (endpointIds) of the failed offer. The owner's, which
+        // outlives this, read when the event is emitted.
+        const Fn<void(const Error& error, const std::vector<std::string>& streamIds)>*
+            onNegotiationFailed = nullptr;
         // May close this subscriber from inside.
         Fn<void(const Error& error)> onIceFailed;
     };
 
     Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry,
                EventQueue& events, TimerPort& timers, std::string configurationJson,
-               Listener listener, LogFn log);
+               Listener listener, const LogFn& log);
     ~Subscriber() { close(); }
     Subscriber(const Subscriber&) = delete;
     Subscriber& operator=(const Subscriber&) = delete;
@@ -81,7 +83,7 @@ class Subscriber {
     TimerPort& timers_;
     std::string configuration_;
     Listener listener_;
-    LogFn log_;
+    const LogFn& log_;  // the owner's, which outlives this
     IceErrorLogger iceErrors_{"Subscribing", {}};
     IceRestartPolicy restarts_;
     int iceTimer_ = 0;
