@@ -91,7 +91,6 @@ void Client::connect(const ConnectOptions& options, Done done) {
 }
 
 void Client::updateToken(const std::string& token, double nowMs) {
-    Scope scope(events_);
     options_.token = token;
     if (state_ == State::Connecting || state_ == State::Connected || state_ == State::Reconnecting)
         watchToken(nowMs);
@@ -347,7 +346,6 @@ void Client::teardown(const Error& reason, bool notify) {
     cancelTimer(reconnectTimer_);
     cancelTimer(pingTimer_);
     cancelTimer(tokenTimer_);
-    deviceId_.clear();  // released, or about to be: never resumed
     // Connections first: their pending callbacks are invalidated before the requests fail.
     publisher_->close(notify);
     subscriber_->close();

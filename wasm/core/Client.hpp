@@ -140,7 +140,9 @@ class Client {
     int tokenTimer_ = 0;
     // docs/protocol.md "Resuming a device": what setMediaPreferences' `resume` gave (none: a
     // reconnect is a new device, as with a server that keeps no devices), the secret renewed by
-    // each `resumed`; resuming_ while the socket being opened asks to resume.
+    // each `resumed`; resuming_ while the socket being opened asks to resume. Only a lost socket
+    // of a device that is connected resumes, so a device released (failed, disconnected) keeps
+    // them until the next connect's setMediaPreferences replaces them, unused.
     std::string deviceId_;
     std::string resumeSecret_;
     bool resuming_ = false;

@@ -43,6 +43,12 @@ const rethrow = (json) => {
   throw coreError(json);
 };
 
+// A device token: a non-empty string.
+function checkToken(token, what) {
+  if (typeof token !== 'string' || !token) throw new BandwidthRtcError(`${what} is required`, 'invalid_argument');
+  return token;
+}
+
 // Strings for the core: embind refuses anything else (a BindingError, not our error).
 const streamId = (s) => String(typeof s === 'string' ? s : s?.endpointId ?? '');
 // connect()'s timeout: a positive number of ms up to 10 min, else the default (an int for the core).
@@ -110,8 +116,7 @@ export class SwitchboardRtc {
   }
 
   async connect(authParams, options = {}) {
-    const token = authParams?.deviceToken;
-    if (typeof token !== 'string' || !token) throw new BandwidthRtcError('authParams.deviceToken is required', 'invalid_argument');
+    const token = checkToken(authParams?.deviceToken, 'authParams.deviceToken');
     const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
@@ -157,8 +162,7 @@ export class SwitchboardRtc {
 
   // The token for what follows (a resume after a network change included); the call goes on.
   updateToken(token) {
-    if (typeof token !== 'string' || !token) throw new BandwidthRtcError('The token must be a non-empty string', 'invalid_argument');
-    this._connected('updateToken').updateToken(token, Date.now());
+    this._connected('updateToken').updateToken(checkToken(token, 'The token'), Date.now());
   }
 
   async publish(input, audioLevelChangeHandler, alias, codecPreferences) {
