@@ -34,8 +34,8 @@ Client::Client(Platform platform, ClientListener listener)
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
                                      "{}", std::move(subscriberListener), listener_.onLog);
-    for (const char* name : {method::kSdpOffer, method::kDtmf, method::kResumed})
-        rpc_.on(name, [this, name](const Json& params) { onNotification(name, params); });
+    rpc_.onNotification(
+        [this](const std::string& name, const Json& params) { onNotification(name, params); });
 }
 
 Client::~Client() {
@@ -46,7 +46,7 @@ Client::~Client() {
     teardown(errors::disconnected(), false);
 }
 
-void Client::onNotification(const char* name, const Json& params) {
+void Client::onNotification(const std::string& name, const Json& params) {
     if (name == method::kDtmf) {
         events_.postText(&listener_.onDtmf, params.dump());
     } else if (name == method::kResumed) {
@@ -55,6 +55,8 @@ void Client::onNotification(const char* name, const Json& params) {
         if (!resuming_ || state_ != State::Reconnecting) return;
         resumeSecret_ = params["resumeSecret"].asString();
         onReady();
+    } else if (name != method::kSdpOffer) {
+        // A method of a newer server: ignored.
     } else if (state_ == State::Connecting || state_ == State::Reconnecting) {
         // An offer that overtakes the setMediaPreferences result waits for it: the subscribing
         // connection it creates must get the server's ICE servers.

@@ -95,8 +95,8 @@ class Client {
     void onOpen();
     void onClose(int code);
     void onReady();
-    // A server notification: sdpOffer, dtmf, resumed (one handler type, bench/size/).
-    void onNotification(const char* method, const Json& params);
+    // A server notification: sdpOffer, dtmf, resumed; others are ignored.
+    void onNotification(const std::string& method, const Json& params);
     void watchToken(double nowMs);
     void configurePeers(const Json& preferences);
     void failConnection(const Error& error);

@@ -8,12 +8,6 @@ JsonRpcClient::~JsonRpcClient() {
     for (auto& p : pending_) timers_.cancel(p.timer);
 }
 
-void JsonRpcClient::on(const std::string& method, NotificationHandler handler) {
-    for (auto& entry : handlers_)
-        if (entry.first == method) return void(entry.second = std::move(handler));
-    handlers_.emplace_back(method, std::move(handler));
-}
-
 int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done,
                            int timeoutMs) {
     int id = nextId_++;
@@ -48,9 +42,7 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
     const Json& msg = *parsed;
     const Json& method = msg["method"];
     if (method.isString()) {
-        // A server notification (or a request: the device API has none; answering is not needed).
-        for (const auto& entry : handlers_)
-            if (entry.first == method.asString()) return entry.second(msg["params"]), true;
+        if (notification_) notification_(method.asString(), msg["params"]);
         return true;
     }
     const Json& id = msg["id"];
