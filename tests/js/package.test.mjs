@@ -82,7 +82,8 @@ test('exports: SwitchboardRtc (also default, BandwidthRtc and BandwidthRtcV3), t
 
 const METHODS = ['connect', 'setLogLevel', 'onStreamAvailable', 'onStreamUnavailable', 'onConnectionStateChange',
   'publish', 'unpublish', 'getMediaDevices', 'getAudioInputs', 'getVideoInputs', 'getAudioOutputs', 'sendDtmf',
-  'setMicEnabled', 'setCameraEnabled', 'getStats', 'disconnect', 'onDtmf', 'onSubscribeFailed', 'on', 'off'];
+  'setMicEnabled', 'setCameraEnabled', 'getStats', 'disconnect', 'onDtmf', 'onSubscribeFailed', 'on', 'off',
+  'onTokenWillExpire', 'updateToken'];
 
 test('every method of the stock API (reference §1.2) plus the additions is there, and typed', () => {
   const rtc = new sdk.SwitchboardRtc('error');
@@ -145,7 +146,8 @@ test('connect() opens /v3/ with the stock query, sends setMediaPreferences id 1;
     assert.deepEqual([...query.keys()], ['token', 'client', 'sdkVersion', 'uniqueId']);
     assert.deepEqual([query.get('token'), query.get('client'), query.get('sdkVersion')], ['good', 'browser', version]);
     assert.match(query.get('uniqueId'), /^[0-9a-f-]{36}$/);
-    assert.deepEqual(server.frames[0], { jsonrpc: '2.0', id: 1, method: 'setMediaPreferences', params: { protocol: 'WEBRTC' } });
+    // `resumable`: docs/protocol.md "Resuming a device" (a server that keeps no device ignores it).
+    assert.deepEqual(server.frames[0], { jsonrpc: '2.0', id: 1, method: 'setMediaPreferences', params: { protocol: 'WEBRTC', resumable: true } });
     await assert.rejects(rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url }), (e) => e.code === 'invalid_state');
     rtc.disconnect();
     assert.equal(rtc.connectionState, 'disconnected');
@@ -153,6 +155,100 @@ test('connect() opens /v3/ with the stock query, sends setMediaPreferences id 1;
     while (!server.frames.some((f) => f.method === 'leave') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(server.frames.at(-1), { jsonrpc: '2.0', method: 'leave' });
     assert.deepEqual(states, ['connecting', 'connected', 'disconnected']);
+  } finally {
+    server.close();
+  }
+});
+
+async function until(check, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// A JWT with this payload (the SDK reads `exp`; the fake server takes any token that starts "good").
+const jwt = (payload) => `good.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
+
+test('a lost WebSocket resumes the same device: the resume query, the new secret next time, reconnecting → connected', async () => {
+  const server = await fakeServer({ resume: {} });
+  try {
+    const rtc = new sdk.SwitchboardRtc('off');
+    const states = [];
+    rtc.onConnectionStateChange((s, e) => states.push(e ? `${s}:${e.code}` : s));
+    await rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url });
+    const started = Date.now();
+    server.drop();
+    await until(() => states.length === 4, 'reconnecting, connected');
+    assert.ok(Date.now() - started < 1000, 'resumed within the first back-off step');
+    assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
+    const resumed = new URLSearchParams(server.urls[1].slice(server.urls[1].indexOf('?') + 1));
+    assert.deepEqual([resumed.get('token'), resumed.get('resumeDevice'), resumed.get('resumeSecret')], ['good', 'dev-1', 's1']);
+    // No new device session: setMediaPreferences was sent once, on the first connection.
+    assert.equal(server.frames.filter((f) => f.method === 'setMediaPreferences').length, 1);
+    server.drop();
+    await until(() => states.length === 6, 'the second resume');
+    assert.match(server.urls[2], /resumeSecret=s2\b/);
+    rtc.disconnect();
+  } finally {
+    server.close();
+  }
+});
+
+test('a device the server no longer keeps (410) fails with resume_expired and does not come back as a new one', async () => {
+  const server = await fakeServer({ resume: { refusal: 410 } });
+  try {
+    const rtc = new sdk.SwitchboardRtc('off');
+    const states = [];
+    rtc.onConnectionStateChange((s, e) => states.push(e ? `${s}:${e.code}` : s));
+    await rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url });
+    server.drop();
+    await until(() => states.length === 4, 'failed');
+    assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'failed:resume_expired']);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(server.urls.filter((u) => !u.startsWith('GET ')).length, 2, 'no further connection');
+  } finally {
+    server.close();
+  }
+});
+
+test('409 resume_pending is retried until the resume succeeds', async () => {
+  const server = await fakeServer({ resume: { refusal: 409 } });
+  try {
+    const rtc = new sdk.SwitchboardRtc('off');
+    const states = [];
+    rtc.onConnectionStateChange((s) => states.push(s));
+    await rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url });
+    server.drop();
+    await until(() => server.urls.filter((u) => u.startsWith('GET ')).length === 2, 'two refused resumes');
+    server.resumeAccept();
+    await until(() => states.length === 4, 'connected');
+    assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
+    rtc.disconnect();
+  } finally {
+    server.close();
+  }
+});
+
+test('onTokenWillExpire fires tokenExpiryMarginMs before exp; updateToken\'s token is the one the resume uses', async () => {
+  const server = await fakeServer({ resume: {} });
+  try {
+    const rtc = new sdk.SwitchboardRtc('off');
+    const fired = [];
+    const exp = Math.floor(Date.now() / 1000) + 3;
+    rtc.onTokenWillExpire(() => fired.push(Date.now()));
+    await rtc.connect({ deviceToken: jwt({ sub: 'p-1', exp }) }, { websocketUrl: server.url, tokenExpiryMarginMs: 2000 });
+    await until(() => fired.length === 1, 'tokenWillExpire', 4000);
+    assert.ok(Math.abs(fired[0] - (exp * 1000 - 2000)) < 300, `fired ${exp * 1000 - 2000 - fired[0]} ms early`);
+    const fresh = jwt({ sub: 'p-1', exp: exp + 3600 });
+    rtc.updateToken(fresh);
+    assert.throws(() => rtc.updateToken(''), (e) => e.code === 'invalid_argument');
+    server.drop();
+    await until(() => rtc.connectionState === 'connected' && server.urls.length === 2, 'the resume');
+    assert.equal(new URLSearchParams(server.urls[1].slice(server.urls[1].indexOf('?') + 1)).get('token'), fresh);
+    assert.equal(fired.length, 1);
+    rtc.disconnect();
   } finally {
     server.close();
   }

@@ -56,6 +56,11 @@ export interface RtcOptions {
   maxIceRestarts?: number;
   /** Delay between two ICE restarts (ms, default 5000, from 100 to 60000). */
   iceRestartDelayMs?: number;
+  /**
+   * Switchboard: how long before the token's `exp` the tokenWillExpire event fires (ms, default
+   * 60000; anything but a positive integer means the default). Fired at once if that is past.
+   */
+  tokenExpiryMarginMs?: number;
 }
 
 export interface RtcStream {
@@ -106,6 +111,11 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * Once connected: "rpc_error" (a JSON-RPC error object: see `rpcCode` and `data`),
  * "request_timeout", "bad_response", "socket_closed", "disconnected" (disconnect() was called).
  *
+ * Reconnecting after the signaling connection was lost (connection state "failed", the call is
+ * over): "resume_expired" (the server no longer keeps this device: its grace period is over, or
+ * it was released), "resume_refused" (the server refused to give this device back), and the
+ * token's refusals above (e.g. "token_expired": pass a fresh token to updateToken() before).
+ *
  * Media: "permission_denied" (getUserMedia refused by the user or the page's permissions),
  * "no_device" (NotFoundError, OverconstrainedError: no capture device matches), "media_failed"
  * (other getUserMedia and media errors, NotReadableError included; `data` has the browser error's
@@ -138,6 +148,8 @@ export type ErrorCode =
   | 'bad_response'
   | 'socket_closed'
   | 'disconnected'
+  | 'resume_expired'
+  | 'resume_refused'
   | 'permission_denied'
   | 'no_device'
   | 'media_failed'
@@ -177,6 +189,7 @@ export interface SwitchboardRtcEventMap {
   connectionStateChange: (state: ConnectionState, error?: BandwidthRtcError) => void;
   dtmf: (event: DtmfEvent) => void;
   subscribeFailed: (event: SubscribeFailedEvent) => void;
+  tokenWillExpire: () => void;
 }
 
 /**
@@ -198,6 +211,17 @@ export declare class SwitchboardRtc {
   /** Switchboard: a stream this device should receive could not be negotiated. */
   onSubscribeFailed(callback: (event: SubscribeFailedEvent) => void): void;
   /**
+   * Switchboard: the token expires within RtcOptions.tokenExpiryMarginMs (its `exp` claim): get
+   * a fresh one (your server mints it: POST /v1/accounts/{accountId}/participants/{id}/tokens)
+   * and pass it to updateToken(). Fires once per token.
+   */
+  onTokenWillExpire(callback: () => void): void;
+  /**
+   * Switchboard: the token used from now on, by the next reconnect (a resume) included; the call
+   * goes on. The tokenWillExpire event is placed anew from its `exp`.
+   */
+  updateToken(token: string): void;
+  /**
    * Switchboard: adds a listener (the same function twice counts once); the setter's callback
    * runs first, then the listeners in the order they were added.
    */
@@ -206,12 +230,14 @@ export declare class SwitchboardRtc {
   on(name: 'connectionStateChange', listener: (state: ConnectionState, error?: BandwidthRtcError) => void): this;
   on(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   on(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
+  on(name: 'tokenWillExpire', listener: () => void): this;
   /** Switchboard: removes a listener added with on(). */
   off(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
   off(name: 'streamUnavailable', listener: (streamId: string) => void): this;
   off(name: 'connectionStateChange', listener: (state: ConnectionState, error?: BandwidthRtcError) => void): this;
   off(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   off(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
+  off(name: 'tokenWillExpire', listener: () => void): this;
   /** Switchboard. */
   readonly connectionState: ConnectionState;
   publish(
