@@ -55,9 +55,9 @@ class Client {
   public:
     static constexpr int kPingIntervalMs = 300000;  // reference §2.5
     // Reconnect attempt n (from 0) waits a random time in [d/2, d], d = min(first << n, max):
-    // capped exponential backoff with jitter, about 20 to 40 s in all, over the server's
+    // capped exponential backoff with jitter, about 31 to 53 s in all, longer than the server's
     // 30 s resume grace period.
-    static constexpr int kMaxReconnectAttempts = 12;
+    static constexpr int kMaxReconnectAttempts = 16;
     static constexpr int kFirstReconnectDelayMs = 250;
     static constexpr int kMaxReconnectDelayMs = 5000;
     static constexpr int kMaxIceRestartsLimit = 20;
