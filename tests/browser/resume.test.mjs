@@ -2,8 +2,9 @@
 // switchboard goes through a TCP relay here, which the test cuts without a closing handshake (as
 // a network change does). Our SDK resumes the same device: the state goes reconnecting → connected,
 // media keeps flowing both ways meanwhile (audio energy keeps rising at each side), no
-// streamUnavailable fires anywhere, and nothing is published again. A device that comes back
-// after the grace period (2 s here) reports failed with resume_expired. Our SDK only (the stock
+// streamUnavailable fires anywhere, and nothing is published again; a subscription changed
+// meanwhile applies after the resume. A device that comes back after the grace period (2 s here)
+// reports failed with resume_expired. Our SDK only (the stock
 // one reconnects as a new device, if at all). Run inside the test network namespace:
 //     scripts/netns.sh exec node --test --test-concurrency=1 tests/browser/resume.test.mjs
 import { test, before, after } from 'node:test';
@@ -16,12 +17,13 @@ let stack;
 let relay;
 
 // A TCP relay to switchboard: cut() destroys every connection through it (no WebSocket close
-// frame: switchboard keeps the device); while `refusing`, new connections are dropped at once.
+// frame: switchboard keeps the device); while `refusing`, new connections are dropped at once;
+// while `holding`, they wait (their WebSocket handshake unanswered) until release().
 async function startRelay(port) {
   const pairs = new Set();
-  const state = { refusing: false };
-  const server = net.createServer((client) => {
-    if (state.refusing) return client.destroy();
+  const held = [];
+  const state = { refusing: false, holding: false };
+  const relay = (client) => {
     const upstream = net.connect(port, '127.0.0.1');
     const pair = [client, upstream];
     pairs.add(pair);
@@ -30,11 +32,21 @@ async function startRelay(port) {
     upstream.on('error', end).on('close', end);
     client.pipe(upstream);
     upstream.pipe(client);
+  };
+  const server = net.createServer((client) => {
+    if (state.refusing) return client.destroy();
+    if (!state.holding) return relay(client);
+    client.pause();
+    held.push(client);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `ws://127.0.0.1:${server.address().port}`,
     state,
+    release() {
+      state.holding = false;
+      for (const client of held.splice(0)) relay(client);
+    },
     cut() {
       for (const [a, b] of pairs) { a.resetAndDestroy?.() ?? a.destroy(); b.resetAndDestroy?.() ?? b.destroy(); }
       pairs.clear();
@@ -85,6 +97,33 @@ test('a cut signaling connection resumes: reconnecting → connected, media flow
   console.log(`resumed ${resumedAfterMs} ms after the cut`);
   await pa.close();
   await pb.close();
+});
+
+test('a subscription changed while the device is away applies once it resumes', async () => {
+  const s = await stack.session();
+  const b = await stack.participant(s);
+  const c = await stack.participant(s);
+  const a = await stack.participant(s, { subscriptions: { sessionId: s, participants: [{ participantId: b.id }] } });
+  const pa = await stack.device(a.token, { sdk: 'switchboard', options: { websocketUrl: relay.url } });
+  const pb = await stack.device(b.token, { sdk: 'switchboard' });
+  const pc = await stack.device(c.token, { sdk: 'switchboard' });
+  for (const page of [pb, pc]) await page.evaluate(() => window.rtcPublish({ audio: true, video: false }));
+  await stack.hears(pa, b.id);
+  await stack.hears(pb, c.id);  // C is live, so A's not hearing it is the subscription
+  assert.equal(await stack.receives(pa, c.id), false, 'A is subscribed to B only');
+  // A's signaling is away (its reconnect held at the relay) when its subscriptions change.
+  relay.state.holding = true;
+  relay.cut();
+  await until(async () => (await states(pa)).includes('reconnecting'), { timeout: 5000, what: 'reconnecting' });
+  await stack.setSubscriptions(s, a.id, { participants: [{ participantId: b.id }, { participantId: c.id }] });
+  await new Promise((r) => setTimeout(r, 300));
+  relay.release();
+  await until(async () => (await states(pa)).at(-1) === 'connected' && (await states(pa)).length >= 4, { timeout: 10000, what: 'connected again' });
+  await stack.hears(pa, c.id);
+  assert.deepEqual(await states(pa), ['connecting', 'connected', 'reconnecting', 'connected']);
+  assert.deepEqual(await stack.events(pa, 'streamUnavailable'), []);
+  assert.ok(await stack.receives(pa, b.id));
+  for (const page of [pa, pb, pc]) await page.close();
 });
 
 test('a device that comes back after the grace period reports failed with resume_expired', async () => {
