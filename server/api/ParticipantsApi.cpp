@@ -2,8 +2,8 @@
 
 #include "protocol/SafeJson.hpp"
 #include "server/api/RestApi.hpp"
-#include "server/net/HttpError.hpp"
 #include "server/state/ModelJson.hpp"
+#include "server/voice/VoiceErrors.hpp"
 
 namespace sb::api {
 
@@ -19,8 +19,7 @@ void addParticipantRoutes(net::Router& router, RestDeps deps) {
             auto why = deps.outbound
                            ? deps.outbound->literalRefusal(account, *req.callbackUrl)
                            : voice::OutboundPolicy().literalRefusal(account, *req.callbackUrl);
-            if (why)
-                throw net::errors::invalidField("callbackUrl", "is refused: its host is " + *why);
+            if (why) throw voice::errors::callbackAddressNotAllowed("callbackUrl", *why);
         }
         auto created = deps.calls.createParticipant(account, req);
         nlohmann::json body{{"participant", state::toJson(created.participant)},

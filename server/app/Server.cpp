@@ -40,10 +40,11 @@ namespace {
 // bridge: no SIP event reaches the voice API then, and the io_context runs no more tasks.
 struct VoiceParts {
     VoiceParts(const Config& c, net::HttpServer& http, const auth::TokenService& tokens,
-               session::CallControl& calls, std::shared_ptr<media::MediaOrchestrator> media)
+               session::CallControl& calls, std::shared_ptr<media::MediaOrchestrator> media,
+               std::shared_ptr<voice::OutboundPolicy> outboundPolicy)
         : sipAddress(bridgeConfig(c).sip.bindAddress),
           registry(callRegistry(c)),
-          outbound(outboundPolicy(c)),
+          outbound(std::move(outboundPolicy)),
           callbacks(http.executor(), callbackOptions(c, outbound)),
           executor(http.executor()),
           publicBaseUrl(std::string(c.tls ? "https://" : "http://") + c.httpAddress + ":" +
@@ -113,6 +114,7 @@ struct Server::Parts {
     base::RateLimiter limiter;
     base::Metrics metrics;
     signaling::DeviceGate gate;
+    std::shared_ptr<voice::OutboundPolicy> outbound;  // REST checks, webhooks and the voice API
     std::shared_ptr<signaling::ResumableDevices> resumable;  // devices kept for a resume
     net::Router router{api::translateError};       // filled by the constructor, before serving
     net::Router adminRouter{api::translateError};  // adminHttp: /metrics, /healthz
@@ -138,15 +140,14 @@ net::HttpServerOptions serverOptions(const Config& c, state::JournaledSessionSto
     opts.upgrade = std::move(upgrade);
     return opts;
 }
-}  // namespace
 
-namespace {
 // Participant webhooks (reference §4.5) through their own HTTP client, with the accounts' outbound
 // policy and the callback settings the Voice API uses; SIP need not be configured.
 std::shared_ptr<voice::ParticipantWebhooks> participantWebhooks(
-    const Config& c, const boost::asio::any_io_executor& executor, session::CallControl& calls) {
+    const Config& c, const boost::asio::any_io_executor& executor, session::CallControl& calls,
+    std::shared_ptr<voice::OutboundPolicy> outbound) {
     auto client = std::make_shared<voice::HttpCallbackClient>(
-        executor, callbackOptions(c, outboundPolicy(c)));
+        executor, callbackOptions(c, std::move(outbound)));
     auto lookup = [&calls](
                       const std::string& accountId,
                       const std::string& participantId) -> std::optional<voice::WebhookTarget> {
@@ -178,6 +179,7 @@ Server::Parts::Parts(const Config& c)
       limiter(c.rateLimitPerSecond, c.rateLimitBurst),
       gate(tokens, wallClock,
            signaling::DeviceCaps{c.maxDevicesPerParticipant, c.maxDevicesPerAccount}),
+      outbound(outboundPolicy(c)),
       resumable(std::make_shared<signaling::ResumableDevices>(
           std::chrono::seconds(c.deviceResumeGraceSeconds))),
       http(serverOptions(c, journaled,
@@ -193,13 +195,13 @@ Server::Parts::Parts(const Config& c)
           std::make_shared<media::MediaOrchestrator>(http.executor(), mediaConfig(c), membership)),
       calls(*store, tokens, callControlLimits(c), wallClock,
             std::make_shared<MediaCallObserver>(media)),
-      webhooks(participantWebhooks(c, http.executor(), calls)) {
+      webhooks(participantWebhooks(c, http.executor(), calls, outbound)) {
     listenMore(c);
     media->start();
     if (!c.janusUrl)
         base::log(base::LogLevel::Warn,
                   "no janusUrl configured: devices can connect but not exchange media");
-    if (c.sipListen) voice = std::make_unique<VoiceParts>(c, http, tokens, calls, media);
+    if (c.sipListen) voice = std::make_unique<VoiceParts>(c, http, tokens, calls, media, outbound);
     if (c.demoAccountId) {
         web::DemoPhones phones;
         if (voice) phones = {&voice->service, voice->sipUri(), voice->publicBaseUrl};
@@ -209,7 +211,7 @@ Server::Parts::Parts(const Config& c)
             &authenticator, std::move(phones));
     }
 
-    api::addRestApi(router, {calls, authenticator, limiter, outboundPolicy(c)});
+    api::addRestApi(router, {calls, authenticator, limiter, outbound});
     ops::addOpsRoutes(router);
     signaling::addSignalingRoutes(router, gate, resumable);
     if (demo) demo->addRoutes(router);
