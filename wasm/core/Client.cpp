@@ -131,8 +131,12 @@ void Client::openSocket() {
 void Client::onOpen() {
     socketOpen_ = true;
     heldOffers_.clear();
-    // A resumed device is the server's to greet (`resumed`): its preferences are kept.
-    if (resuming_) return;
+    // A resumed device is the server's to greet (`resumed`): its preferences are kept. A greeting
+    // that never comes (the connect timeout) counts as a failed attempt.
+    if (resuming_) {
+        connectTimer_ = startTimer(options_.connectTimeoutMs, Timer::Connect);
+        return;
+    }
     // The stock SDK sends this once per connect (reference §2.6); we send it on every open
     // because a new socket is a new device session for the server.
     rpc_.request(method::kSetMediaPreferences,
@@ -278,7 +282,12 @@ void Client::onTimer(Timer which) {
     switch (which) {
         case Timer::Connect:
             connectTimer_ = 0;
-            if (state_ == State::Connecting) failConnection(errors::connectTimeout());
+            if (state_ == State::Connecting) return failConnection(errors::connectTimeout());
+            if (state_ == State::Reconnecting && socketOpen_) {
+                socketOpen_ = false;
+                platform_.socket.close(1000);
+                scheduleReconnect();
+            }
             break;
         case Timer::Reconnect:
             reconnectTimer_ = 0;

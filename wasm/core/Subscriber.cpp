@@ -57,6 +57,12 @@ void Subscriber::runOffers() {
 void Subscriber::apply(const Json& params) {
     double revision = params["sdpRevision"].asNumber(-1);
     const std::string& offer = params["sdpOffer"].asString();
+    if (revision == lastRevision_ && answerLost_ && !offer.empty()) {
+        // The server re-sends its latest offer after a resume (docs/protocol.md "Resuming a
+        // device"); the answer to it went with the lost socket: the same answer again.
+        postAnswer(false);
+        return finishOffer();
+    }
     if (revision <= lastRevision_ || offer.empty()) {
         if (log_)
             log_(LogLevel::Debug,
@@ -92,26 +98,36 @@ void Subscriber::apply(const Json& params) {
 }
 
 void Subscriber::sendAnswer() {
-    pc_->setLocalDescription(
-        "answer", answer_, [this, alive = alive_.watch()](const Error& localError) {
-            if (alive.expired()) return;
-            if (localError.failed()) return failOffer("apply the answer", localError);
-            lastRevision_ = offerRevision_;
-            Json params = Json::object();
-            params.set("sdpAnswer", std::move(answer_));
-            rpc_.request(protocol::method::kAnswerSdp, std::move(params),
-                         [this, alive, streams = std::move(offerStreams_)](const Error& rpcError,
-                                                                           const Json&) {
-                             // A lost socket is the connection's failure, reported by its state
-                             // (and the server offers afresh after a reconnect).
-                             if (alive.expired() || !rpcError.failed() ||
-                                 rpcError.code == "socket_closed" ||
-                                 rpcError.code == "disconnected")
-                                 return;
-                             fail("have the answer accepted by the server", rpcError, streams);
-                         });
-            finishOffer();
-        });
+    pc_->setLocalDescription("answer", answer_,
+                             [this, alive = alive_.watch()](const Error& localError) {
+                                 if (alive.expired()) return;
+                                 if (localError.failed())
+                                     return failOffer("apply the answer", localError);
+                                 lastRevision_ = offerRevision_;
+                                 postAnswer(true);
+                                 finishOffer();
+                             });
+}
+
+void Subscriber::postAnswer(bool report) {
+    answerLost_ = false;
+    Json params = Json::object();
+    params.set("sdpAnswer", answer_);
+    rpc_.request(protocol::method::kAnswerSdp, std::move(params),
+                 [this, alive = alive_.watch(), report,
+                  streams = report ? std::move(offerStreams_) : std::vector<std::string>{}](
+                     const Error& rpcError, const Json&) {
+                     if (alive.expired()) return;
+                     // A lost socket is the connection's failure, reported by its state; the
+                     // answer is sent again when the server re-sends the offer.
+                     if (rpcError.code == "socket_closed" || rpcError.code == "disconnected") {
+                         answerLost_ = true;
+                         return;
+                     }
+                     // A repeated answer the server had already taken is refused: nothing lost.
+                     if (rpcError.failed() && report)
+                         fail("have the answer accepted by the server", rpcError, streams);
+                 });
 }
 
 void Subscriber::createConnection() {

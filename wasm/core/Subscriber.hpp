@@ -52,7 +52,10 @@ class Subscriber {
     double lastRevision() const { return lastRevision_; }
     // After a reconnect the server may number its offers afresh (a new socket can be a new
     // device session), so the next offer is taken whatever its revision.
-    void acceptAnyRevision() { lastRevision_ = 0; }
+    void acceptAnyRevision() {
+        lastRevision_ = 0;
+        answerLost_ = false;
+    }
     bool hasConnection() const { return pc_ != nullptr; }
     void getStats(Fn<void(const Error&, const std::string&)> done);
     // Closes the connection and withdraws its streams; reused by the next connect().
@@ -68,6 +71,9 @@ class Subscriber {
     void runOffers();
     void apply(const Json& params);
     void sendAnswer();
+    // Sends answer_ for lastRevision_; `report`: a refusal is the application's event (not for
+    // an answer sent again after a resume).
+    void postAnswer(bool report);
     void createConnection();
     // The offer being applied failed: reported, and the queue moves on.
     void failOffer(const char* what, const Error& error);
@@ -97,7 +103,8 @@ class Subscriber {
     bool inside_ = false;  // runOffers() is in apply()
     double offerRevision_ = 0;
     std::vector<std::string> offerStreams_;
-    std::string answer_;
+    std::string answer_;       // the last answer made, kept to be sent again after a resume
+    bool answerLost_ = false;  // answer_'s request went with a lost socket
     Alive alive_;
 };
 

@@ -96,6 +96,8 @@ SCENARIO("Resuming the device after a lost WebSocket", "[wasm][core][Client][res
     h.peers.created[0]->handlers.onTrack(RemoteTrack{"t-s1", "audio", {"s1"}});
     h.loop.run();
     REQUIRE(h.events.back() == "available:s1");
+    h.socket.reply(h.socket.lastRequest("answerSdp"), Json::object());
+    h.loop.run();
     h.client.publish(LocalStream{"cam", {{"mic-1", "audio"}}}, "", "", nullptr);
     h.answerOffer();
     h.answerOffer();
@@ -134,6 +136,43 @@ SCENARIO("Resuming the device after a lost WebSocket", "[wasm][core][Client][res
             firstAttempt(h);
             CHECK(h.socket.urls.back() == kBase + "&resumeDevice=dev-1&resumeSecret=s2");
         }
+    }
+    SECTION("an answer lost with the socket is sent again for the re-sent offer") {
+        h.serverOffer(2, offer("s2"),
+                      metadata("s2"));  // answered; the socket goes before the reply
+        REQUIRE(h.socket.count("answerSdp") == 2);
+        std::string answer = h.socket.lastRequest("answerSdp")["params"]["sdpAnswer"].asString();
+        h.socket.drop(1006);
+        firstAttempt(h);
+        h.socket.accept();
+        resumed(h, "dev-1", "s2");
+        h.serverOffer(2, offer("s2"), metadata("s2"));
+        CHECK(h.socket.count("answerSdp") == 3);
+        CHECK(h.socket.lastRequest("answerSdp")["params"]["sdpAnswer"].asString() == answer);
+        auto& calls = h.peers.created[0]->calls;
+        CHECK(std::count(calls.begin(), calls.end(), "setRemote:offer") == 2);  // not applied again
+        h.socket.reply(h.socket.lastRequest("answerSdp"), Json::object());
+        h.loop.run();
+        h.serverOffer(2, offer("s2"), metadata("s2"));  // once taken, the same offer is dropped
+        CHECK(h.socket.count("answerSdp") == 3);
+        CHECK(h.client.state() == State::Connected);
+    }
+    SECTION("a server that never says `resumed` is tried again after the connect timeout") {
+        h.socket.drop(1006);
+        firstAttempt(h);
+        h.socket.accept();
+        h.timers.advance(Harness::options().connectTimeoutMs - 1);
+        CHECK(h.socket.urls.size() == 2);
+        h.timers.advance(1);
+        CHECK(h.socket.closedWith.back() == 1000);
+        h.timers.advance(2 * Client::kFirstReconnectDelayMs);
+        REQUIRE(h.socket.urls.size() == 3);
+        CHECK(h.socket.urls[2] == kBase + "&resumeDevice=dev-1&resumeSecret=s1");
+        h.socket.accept();
+        resumed(h, "dev-1", "s2");
+        CHECK(h.client.state() == State::Connected);
+        h.timers.advance(60000);
+        CHECK(h.client.state() == State::Connected);
     }
     SECTION("resume_pending (the old connection still looked alive) is retried") {
         h.socket.drop(1006);
