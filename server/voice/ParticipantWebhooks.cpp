@@ -33,40 +33,82 @@ void ParticipantWebhooks::deviceEvent(const session::DeviceRef& device,
     std::optional<WebhookTarget> target;
     if (event == session::DeviceEvent::Connect)
         target = lookup_(device.accountId, device.participantId);
-    // Reference §4.5: the timestamp is epoch milliseconds as a string.
-    nlohmann::json body{{"event", webhookEventName(event)},
-                        {"timestamp", std::to_string(clockMs_())},
-                        {"participantId", device.participantId},
-                        {"deviceId", device.deviceId}};
+    std::int64_t now = clockMs_();
     std::string key = device.accountId + "/" + device.participantId;
     bool start = false;
     {
         std::lock_guard lock(mutex_);
+        std::optional<std::string> replaced;  // the lost device a new connection stands in for
         if (event == session::DeviceEvent::Connect) {
             if (!target) return;
-            devices_[device.deviceId] = *target;
+            devices_[device.deviceId] = Device{*target, false};
+            replaced = takeLost(key, now);
         } else {
             auto it = devices_.find(device.deviceId);
             if (it == devices_.end()) return;
-            target = it->second;
+            target = it->second.target;
+            noteLoss(key, device.deviceId, event, it->second, now);
         }
-        if (target->tag) body["tag"] = *target->tag;
-        auto& queue = queues_[key];
-        if (queue.events.size() > limits_.maxQueuedPerParticipant) {
-            ++dropped_;
-            base::log(base::LogLevel::Warn, "participant " + device.participantId + ": webhook " +
-                                                webhookEventName(event) + " dropped, " +
-                                                std::to_string(limits_.maxQueuedPerParticipant) +
-                                                " events already wait for " + target->url);
-            return;
-        }
-        // The participant stands in for the call in the client's per-call pending bound.
-        queue.events.push_back(
-            Pending{CallbackScope{device.accountId, "participant:" + device.participantId},
-                    target->url, std::move(body)});
-        start = queue.events.size() == 1;
+        start = enqueue(key, device, *target, webhookEventName(event), now, nullptr);
+        if (replaced)
+            start = enqueue(key, device, *target, "onReconnect", now, &*replaced) || start;
     }
     if (start) sendFront(key);
+}
+
+// A connection lost without a `leave` (onDisconnect alone) makes the participant's next new
+// device within kReconnectWindowMs a reconnect; a kept device that resumes is not lost.
+void ParticipantWebhooks::noteLoss(const std::string& key, const std::string& deviceId,
+                                   session::DeviceEvent event, Device& state, std::int64_t now) {
+    if (event == session::DeviceEvent::Leave) {
+        state.left = true;
+    } else if (event == session::DeviceEvent::Disconnect && !state.left) {
+        if (lost_.size() >= kMaxLost) {
+            for (auto it = lost_.begin(); it != lost_.end();)
+                it = now - it->second.atMs > kReconnectWindowMs ? lost_.erase(it) : std::next(it);
+            if (lost_.size() >= kMaxLost) return;  // bounded: the event is merely not derived
+        }
+        lost_[key] = Lost{deviceId, now};
+    } else if (event == session::DeviceEvent::Resume) {
+        auto it = lost_.find(key);
+        if (it != lost_.end() && it->second.deviceId == deviceId) lost_.erase(it);
+    }
+    // A kept device released at the end of its grace period (Leave after Disconnect) stays lost.
+}
+
+std::optional<std::string> ParticipantWebhooks::takeLost(const std::string& key, std::int64_t now) {
+    auto it = lost_.find(key);
+    if (it == lost_.end()) return std::nullopt;
+    std::optional<std::string> previous;
+    if (now - it->second.atMs <= kReconnectWindowMs) previous = it->second.deviceId;
+    lost_.erase(it);
+    return previous;
+}
+
+bool ParticipantWebhooks::enqueue(const std::string& key, const session::DeviceRef& device,
+                                  const WebhookTarget& target, const char* event, std::int64_t now,
+                                  const std::string* previousDeviceId) {
+    // Reference §4.5: the timestamp is epoch milliseconds as a string.
+    nlohmann::json body{{"event", event},
+                        {"timestamp", std::to_string(now)},
+                        {"participantId", device.participantId},
+                        {"deviceId", device.deviceId}};
+    if (target.tag) body["tag"] = *target.tag;
+    if (previousDeviceId) body["previousDeviceId"] = *previousDeviceId;
+    auto& queue = queues_[key];
+    if (queue.events.size() > limits_.maxQueuedPerParticipant) {
+        ++dropped_;
+        base::log(base::LogLevel::Warn, "participant " + device.participantId + ": webhook " +
+                                            event + " dropped, " +
+                                            std::to_string(limits_.maxQueuedPerParticipant) +
+                                            " events already wait for " + target.url);
+        return false;
+    }
+    // The participant stands in for the call in the client's per-call pending bound.
+    queue.events.push_back(
+        Pending{CallbackScope{device.accountId, "participant:" + device.participantId}, target.url,
+                std::move(body)});
+    return queue.events.size() == 1;
 }
 
 void ParticipantWebhooks::deviceGone(const session::DeviceRef& device) {

@@ -1,11 +1,12 @@
 #pragma once
-// Participant webhooks (reference §4.5, docs/rest-api.md "Participant webhooks"): what happens to a
+// Participant webhooks (reference §4.5, docs/participant-webhooks.md): what happens to a
 // participant's devices is POSTed to the participant's `callbackUrl` as
 // `{event, timestamp, participantId, deviceId, tag?}`, `event` being onConnect, onLeave,
-// onDisconnect or onResume. Delivered through a CallbackClient (its own retries with backoff, its
-// outbound address policy and pending bounds), one request at a time per participant so the
-// application sees them in the order they happened; never blocks the caller (signaling's network
-// threads).
+// onDisconnect, onResume, or onReconnect (with `previousDeviceId`: a new device of a participant
+// whose device was lost shortly before). Delivered through a CallbackClient (its own retries with
+// backoff, its outbound address policy and pending bounds), one request at a time per participant
+// so the application sees them in the order they happened; never blocks the caller (signaling's
+// network threads).
 
 #include <cstddef>
 #include <cstdint>
@@ -51,7 +52,20 @@ class ParticipantWebhooks : public session::DeviceEventSink,
     // Events dropped so far because a participant's queue was full.
     std::uint64_t dropped() const;
 
+    // How long after a lost connection a new device of the same participant is its reconnect;
+    // how many lost participants are remembered at once.
+    static constexpr std::int64_t kReconnectWindowMs = 5 * 60 * 1000;
+    static constexpr std::size_t kMaxLost = 10000;
+
   private:
+    struct Device {
+        WebhookTarget target;
+        bool left = false;  // `leave` or a server removal came before the disconnect
+    };
+    struct Lost {
+        std::string deviceId;
+        std::int64_t atMs = 0;
+    };
     struct Pending {
         CallbackScope scope;
         std::string url;
@@ -60,6 +74,13 @@ class ParticipantWebhooks : public session::DeviceEventSink,
     struct Queue {
         std::deque<Pending> events;  // the front one is under way
     };
+    // Under mutex_. enqueue: true if the participant's queue was empty (start sending).
+    bool enqueue(const std::string& key, const session::DeviceRef& device,
+                 const WebhookTarget& target, const char* event, std::int64_t now,
+                 const std::string* previousDeviceId);
+    void noteLoss(const std::string& key, const std::string& deviceId, session::DeviceEvent event,
+                  Device& state, std::int64_t now);
+    std::optional<std::string> takeLost(const std::string& key, std::int64_t now);
     void sendFront(const std::string& key);
     void delivered(const std::string& key, const CallbackResult& result);
 
@@ -68,8 +89,9 @@ class ParticipantWebhooks : public session::DeviceEventSink,
     std::function<std::int64_t()> clockMs_;
     WebhookLimits limits_;
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, WebhookTarget> devices_;  // by device id, while connected
-    std::unordered_map<std::string, Queue> queues_;  // by account/participant, while non-empty
+    std::unordered_map<std::string, Device> devices_;  // by device id, while connected
+    std::unordered_map<std::string, Lost> lost_;       // by account/participant
+    std::unordered_map<std::string, Queue> queues_;    // by account/participant, while non-empty
     std::uint64_t dropped_ = 0;
 };
 

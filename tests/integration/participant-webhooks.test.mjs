@@ -1,4 +1,4 @@
-// Participant webhooks (reference §4.5, docs/rest-api.md "Participant webhooks"): a participant's
+// Participant webhooks (reference §4.5, docs/participant-webhooks.md): a participant's
 // devices connecting, leaving and disconnecting are POSTed to its callbackUrl, in order, with the
 // reference's body; a failing application gets retries and does not stop later events.
 import { test, before, after } from 'node:test';
@@ -91,6 +91,31 @@ test('a dropped socket is onDisconnect only; a deleted participant is onLeave th
   assert.equal((await d2.closed).code, 4404);
   await until(() => namesAt(deleted.path).length === 3, { what: 'onLeave and onDisconnect after the delete' });
   assert.deepEqual(namesAt(deleted.path), ['onConnect', 'onLeave', 'onDisconnect']);
+});
+
+test('a new device after a lost socket (the stock SDK reconnecting) is onConnect then onReconnect naming the lost device', async () => {
+  const p = await participant({ tag: 'agent-8' });
+  const d1 = await connectDevice(sb, p.token);
+  await until(() => namesAt(p.path).length === 1, { what: 'onConnect' });
+  d1.ws.terminate();
+  await until(() => namesAt(p.path).length === 2, { what: 'onDisconnect' });
+  const d2 = await connectDevice(sb, p.token);
+  await until(() => namesAt(p.path).length === 4, { what: 'onConnect and onReconnect' });
+  assert.deepEqual(namesAt(p.path), ['onConnect', 'onDisconnect', 'onConnect', 'onReconnect']);
+  const [first, , second, reconnect] = eventsAt(p.path).map((r) => r.body);
+  assert.notEqual(second.deviceId, first.deviceId);
+  assert.deepEqual(Object.keys(reconnect).sort(), ['deviceId', 'event', 'participantId', 'previousDeviceId', 'tag', 'timestamp']);
+  assert.equal(reconnect.deviceId, second.deviceId);
+  assert.equal(reconnect.previousDeviceId, first.deviceId);
+  assert.equal(reconnect.tag, 'agent-8');
+  // A device that left on purpose is not lost: the next one is a plain connect.
+  d2.raw(JSON.stringify({ jsonrpc: '2.0', method: 'leave' }));
+  await d2.closed;
+  const d3 = await connectDevice(sb, p.token);
+  await until(() => namesAt(p.path).length === 7, { what: 'onLeave, onDisconnect, onConnect' });
+  await sleep(300);
+  assert.deepEqual(namesAt(p.path).slice(4), ['onLeave', 'onDisconnect', 'onConnect']);
+  d3.ws.terminate();
 });
 
 test('an application answering 503 gets the event again, and the order holds', async () => {

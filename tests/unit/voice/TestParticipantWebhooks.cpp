@@ -133,3 +133,61 @@ TEST_CASE("a kept device's resume is onResume, and it is remembered until it is 
     CHECK(rig.events() == std::vector<std::string>{"onConnect", "onDisconnect", "onResume",
                                                    "onDisconnect", "onLeave"});
 }
+
+TEST_CASE("a new device after a lost connection is an onReconnect naming the lost one",
+          "[voice][webhooks]") {
+    Rig rig;
+    auto waiting = [&] {
+        for (const auto& s : rig.client->sent)
+            if (s.done) return true;
+        return false;
+    };
+    auto drain = [&] {
+        while (waiting()) rig.answer();
+    };
+    rig.event("p", "d-1", DeviceEvent::Connect);
+    rig.event("p", "d-1", DeviceEvent::Disconnect);  // lost: no leave before it
+    rig.event("p", "d-1", DeviceEvent::Leave);       // its grace period ended
+    rig.now += 1000;
+    rig.event("p", "d-2", DeviceEvent::Connect);
+    drain();
+    REQUIRE(rig.events() == std::vector<std::string>{"onConnect", "onDisconnect", "onLeave",
+                                                     "onConnect", "onReconnect"});
+    const auto& reconnect = rig.client->sent[4].body;
+    CHECK(reconnect["deviceId"] == "d-2");
+    CHECK(reconnect["previousDeviceId"] == "d-1");
+    CHECK(reconnect["timestamp"] == "1700000001123");
+
+    SECTION("only once") {
+        rig.event("p", "d-3", DeviceEvent::Connect);
+        drain();
+        CHECK(rig.events().back() == "onConnect");
+    }
+    SECTION("a device that left is not lost") {
+        rig.event("p", "d-2", DeviceEvent::Leave);
+        rig.event("p", "d-2", DeviceEvent::Disconnect);
+        rig.event("p", "d-3", DeviceEvent::Connect);
+        drain();
+        CHECK(rig.events().back() == "onConnect");
+    }
+    SECTION("a lost device that resumed is not lost") {
+        rig.event("p", "d-2", DeviceEvent::Disconnect);
+        rig.event("p", "d-2", DeviceEvent::Resume);
+        rig.event("p", "d-3", DeviceEvent::Connect);
+        drain();
+        CHECK(rig.events().back() == "onConnect");
+    }
+    SECTION("past the window a new device is only a connect") {
+        rig.event("p", "d-2", DeviceEvent::Disconnect);
+        rig.now += ParticipantWebhooks::kReconnectWindowMs + 1;
+        rig.event("p", "d-3", DeviceEvent::Connect);
+        drain();
+        CHECK(rig.events().back() == "onConnect");
+    }
+    SECTION("another participant's loss is not this one's reconnect") {
+        rig.event("p", "d-2", DeviceEvent::Disconnect);
+        rig.event("q", "d-9", DeviceEvent::Connect);
+        drain();
+        CHECK(rig.events().back() == "onConnect");
+    }
+}
