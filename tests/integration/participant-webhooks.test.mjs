@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { startSwitchboard, call, ACCOUNT, OTHER_ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { connectDevice } from '../support/device.mjs';
 import { until, sleep } from '../support/api.mjs';
@@ -126,6 +127,33 @@ test('an application answering 503 gets the event again, and the order holds', a
   await until(() => namesAt(p.path).length === 2, { timeout: 10000, what: 'both events after the retry' });
   assert.deepEqual(namesAt(p.path), ['onConnect', 'onDisconnect']);
   assert.equal(failFirst.get(p.path), 0, 'the 503 was answered once');
+});
+
+test('a receiver that never answers does not delay signaling', async () => {
+  // Accepts the webhook's connection and never replies: each event waits for its deadline.
+  const sockets = [];
+  const silent = net.createServer((sock) => { sockets.push(sock); sock.on('error', () => {}); });
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  try {
+    const body = { publishPermissions: ['AUDIO'], callbackUrl: `http://127.0.0.1:${silent.address().port}/hooks` };
+    const created = await call(`${sb.api()}/participants`, { method: 'POST', body });
+    assert.equal(created.status, 200);
+    for (let i = 0; i < 3; ++i) {
+      const started = Date.now();
+      const device = await connectDevice(sb, created.body.token);
+      const prefs = await device.rpc('setMediaPreferences', { protocol: 'WEBRTC' });
+      assert.ok(prefs.result, JSON.stringify(prefs));
+      const pong = await device.rpc('ping', {});
+      assert.ok(pong.result);
+      const took = Date.now() - started;
+      assert.ok(took < 1000, `connect, setMediaPreferences and ping took ${took} ms with webhooks pending`);
+      device.ws.terminate();
+    }
+    await until(() => sockets.length >= 1, { what: 'the webhook reached the silent receiver' });
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
 });
 
 test('no callbackUrl: nothing is sent', async () => {
