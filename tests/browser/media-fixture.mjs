@@ -110,6 +110,14 @@ export async function startMediaStack({ config = {}, firefox = false } = {}) {
       const atA = await stack.hears(pa, b.id, heard);
       return { a, b, pa, pb, pubA, pubB, atA, atB };
     },
+    // Total inbound audio energy at `page` of the stream it hears from `endpointId` (0 if none).
+    async energy(page, endpointId) {
+      return (await page.evaluate((id) => window.streamStats(id), endpointId))?.audio.energy ?? 0;
+    },
+    // The connection states `page` went through, a failure as `failed:<code>`.
+    async states(page) {
+      return (await stack.events(page, 'state')).map((e) => (e.error ? `${e.state}:${e.error.code}` : e.state));
+    },
     // True if `page` currently has a live stream of `participantId`.
     async receives(page, participantId) {
       return (await stack.liveStreams(page)).some((e) => e.participantId === participantId);

@@ -9,51 +9,12 @@
 //     scripts/netns.sh exec node --test --test-concurrency=1 tests/browser/resume.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { startMediaStack, until } from './media-fixture.mjs';
+import { startRelay } from '../support/relay.mjs';
 
 const GRACE_SECONDS = 2;
 let stack;
 let relay;
-
-// A TCP relay to switchboard: cut() destroys every connection through it (no WebSocket close
-// frame: switchboard keeps the device); while `refusing`, new connections are dropped at once;
-// while `holding`, they wait (their WebSocket handshake unanswered) until release().
-async function startRelay(port) {
-  const pairs = new Set();
-  const held = [];
-  const state = { refusing: false, holding: false };
-  const relay = (client) => {
-    const upstream = net.connect(port, '127.0.0.1');
-    const pair = [client, upstream];
-    pairs.add(pair);
-    const end = () => { client.destroy(); upstream.destroy(); pairs.delete(pair); };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  };
-  const server = net.createServer((client) => {
-    if (state.refusing) return client.destroy();
-    if (!state.holding) return relay(client);
-    client.pause();
-    held.push(client);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `ws://127.0.0.1:${server.address().port}`,
-    state,
-    release() {
-      state.holding = false;
-      for (const client of held.splice(0)) relay(client);
-    },
-    cut() {
-      for (const [a, b] of pairs) { a.resetAndDestroy?.() ?? a.destroy(); b.resetAndDestroy?.() ?? b.destroy(); }
-      pairs.clear();
-    },
-    close: () => new Promise((r) => { for (const [a, b] of pairs) { a.destroy(); b.destroy(); } server.close(r); }),
-  };
-}
 
 before(async () => {
   stack = await startMediaStack({ config: { deviceResumeGraceSeconds: GRACE_SECONDS } });
@@ -64,9 +25,8 @@ after(async () => {
   await stack?.stop();
 });
 
-// Total inbound audio energy at `page` of the stream it hears from `endpointId`.
-const energy = async (page, endpointId) => (await page.evaluate((id) => window.streamStats(id), endpointId))?.audio.energy ?? 0;
-const states = async (page) => (await stack.events(page, 'state')).map((e) => (e.error ? `${e.state}:${e.error.code}` : e.state));
+const energy = (page, endpointId) => stack.energy(page, endpointId);
+const states = (page) => stack.states(page);
 
 test('a cut signaling connection resumes: reconnecting → connected, media flows throughout, no stream lost', async () => {
   assert.ok(stack.hasOurSdk, 'web/dist is built (wasm/build.sh)');
