@@ -259,7 +259,7 @@ void Client::probeAndFail(bool retryIfReachable) {
 void Client::scheduleReconnect() {
     if (attempts_ >= kMaxReconnectAttempts)
         return failConnection(errors::serverUnreachable(options_.websocketUrl));
-    int cap = std::min(kFirstReconnectDelayMs << attempts_, kMaxReconnectDelayMs);
+    int cap = std::min(kFirstReconnectDelayMs << std::min(attempts_, 8), kMaxReconnectDelayMs);
     jitter_ = jitter_ * 1103515245u + 12345u;  // a linear congruential generator is enough here
     int delay = cap / 2 + static_cast<int>((jitter_ >> 8) % static_cast<unsigned>(cap / 2 + 1));
     ++attempts_;

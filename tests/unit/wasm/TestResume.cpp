@@ -269,7 +269,8 @@ SCENARIO("Reconnect backoff", "[wasm][core][Client][resume]") {
     long shortest = 0;  // the attempts' delays at their shortest
     for (int attempt = 0; attempt < Client::kMaxReconnectAttempts; ++attempt) {
         INFO("attempt " << attempt);
-        int cap = std::min(Client::kFirstReconnectDelayMs << attempt, Client::kMaxReconnectDelayMs);
+        int cap = std::min(Client::kFirstReconnectDelayMs << std::min(attempt, 8),
+                           Client::kMaxReconnectDelayMs);
         shortest += cap / 2;
         std::size_t opened = h.socket.urls.size();
         h.timers.advance(cap / 2 - 1);
