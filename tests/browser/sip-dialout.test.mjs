@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { startMediaStack, until } from './media-fixture.mjs';
 import { phoneMedia, sipp, freeUdpPort } from '../support/phone.mjs';
 import { call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
+import { toneWav } from '../support/wav.mjs';
 
 const require = createRequire(import.meta.url);
 const { ApiController } = require('@bandwidth/webrtc');
@@ -21,17 +22,6 @@ let trunkPort;
 const events = [];
 let answerBxml = async () => '<Response><Hangup/></Response>';
 
-// 1.5 s of a 440 Hz tone, 8 kHz mono 16-bit PCM WAV (what PlayAudio plays).
-function toneWav() {
-  const samples = 12000;
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24); buf.writeUInt32LE(16000, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
-  return buf;
-}
 
 before(async () => {
   // The application server: records callbacks, answers with BXML.
@@ -43,7 +33,7 @@ before(async () => {
       events.push({ path: req.url, ...event });
       if (req.url.startsWith('/tone.wav')) {
         res.setHeader('content-type', 'audio/wav');
-        res.end(toneWav());
+        res.end(toneWav({ seconds: 1.5 }));
         return;
       }
       res.setHeader('content-type', 'application/xml');

@@ -15,6 +15,7 @@ import { startSwitchboard, call, basicAuth, LOOPBACK_CALLBACKS } from '../suppor
 import { sipp, phoneMedia, freeUdpPort, udpBound } from '../support/phone.mjs';
 import { until, sleep } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { toneWav } from '../support/wav.mjs';
 
 const require = createRequire(import.meta.url);
 const v5 = require('@bandwidth/voice');
@@ -62,18 +63,6 @@ const SDKS = {
   },
 };
 
-// 1 s of a 440 Hz tone, 8 kHz mono 16-bit PCM WAV: about 3.3 of the phone's energy measure
-// (0.067 a packet), far more than the short sentences spoken around it.
-function toneWav() {
-  const samples = 8000;
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24); buf.writeUInt32LE(16000, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
-  return buf;
-}
 
 let sb;
 let app;
@@ -90,6 +79,8 @@ before(async () => {
       const p = req.url.split('?')[0];
       if (p === '/tone.wav') {
         res.setHeader('content-type', 'audio/wav');
+        // 1 s of 440 Hz: about 3.3 of the phone's energy measure (0.067 a packet), far more
+        // than the short sentences spoken around it.
         return res.end(toneWav());
       }
       const event = body ? JSON.parse(body) : {};

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { startSwitchboard, call, ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until, createParticipant } from '../support/api.mjs';
+import { toneWav } from '../support/wav.mjs';
 
 const require = createRequire(import.meta.url);
 const v5 = require('@bandwidth/voice');
@@ -29,17 +30,6 @@ const FROM = '+15550001111';
 const TO = '+15551234567';
 const B_LEG = '+15557654321';
 
-// 1 s of a 440 Hz tone, 8 kHz mono 16-bit PCM WAV.
-function toneWav() {
-  const samples = 8000;
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + samples * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24); buf.writeUInt32LE(16000, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
-  return buf;
-}
 
 // Each SDK behind one interface: `api` for calls, `bxml(verbs)` for a document.
 const SDKS = {

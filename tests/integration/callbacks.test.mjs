@@ -16,6 +16,7 @@ import { startSwitchboard, call } from '../support/server.mjs';
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { toneWav } from '../support/wav.mjs';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml');
@@ -44,17 +45,6 @@ function makeCertificates(dir) {
     '-days', '2', '-extfile', 'san.ext');
 }
 
-// 0.5 s of a 1 kHz tone, 8 kHz mono 16-bit PCM.
-function toneWav() {
-  const n = 4000;
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000)), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
 
 function handler(req, res) {
   let body = '';
@@ -66,7 +56,7 @@ function handler(req, res) {
     requests.push({ path: url.pathname, method: req.method, auth, event });
     if (url.pathname === '/audio.wav') {
       res.setHeader('content-type', 'audio/wav');
-      return res.end(toneWav());
+      return res.end(toneWav({ seconds: 0.5, hz: 1000, amplitude: 8000 }));
     }
     const reply = answer(url.pathname, event);
     res.statusCode = reply.status || 200;
