@@ -7,7 +7,6 @@
 // (tests/compat/voice-sdks.test.mjs builds the other verbs with both SDKs.)
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +15,7 @@ import { sipp, phoneMedia, freeUdpPort, udpBound } from '../support/phone.mjs';
 import { until, sleep } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
 import { toneWav } from '../support/wav.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const require = createRequire(import.meta.url);
 const v5 = require('@bandwidth/voice');
@@ -72,24 +72,13 @@ let reply = () => '';
 const opened = { media: [], sipps: [] };  // closed in after(), also when a test failed
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const p = req.url.split('?')[0];
-      if (p === '/tone.wav') {
-        res.setHeader('content-type', 'audio/wav');
-        // 1 s of 440 Hz: about 3.3 of the phone's energy measure (0.067 a packet), far more
-        // than the short sentences spoken around it.
-        return res.end(toneWav());
-      }
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: p, at: Date.now(), ...event });
-      res.setHeader('content-type', 'application/xml');
-      res.end(reply(p, event) ?? '');
-    });
+  app = await startAppServer(({ path: p, event }) => {
+    // 1 s of 440 Hz: about 3.3 of the phone's energy measure (0.067 a packet), far more than the
+    // short sentences spoken around it.
+    if (p === '/tone.wav') return toneWav();
+    events.push({ path: p, at: Date.now(), ...event });
+    return reply(p, event);
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
   sb = await startSwitchboard({
     config: {

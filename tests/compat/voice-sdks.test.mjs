@@ -9,7 +9,6 @@
 // bandwidth-sdk appends /accounts/… to `basePath`, which must end in /api/v2.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +17,7 @@ import { startSwitchboard, call, ACCOUNT, LOOPBACK_CALLBACKS } from '../support/
 import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until, createParticipant } from '../support/api.mjs';
 import { toneWav } from '../support/wav.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const require = createRequire(import.meta.url);
 const v5 = require('@bandwidth/voice');
@@ -88,22 +88,11 @@ const events = [];
 let answers = {};  // path → (event) => BXML
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      const route = req.url.split('?')[0];
-      events.push({ path: route, ...event });
-      if (route === '/tone.wav') {
-        res.setHeader('content-type', 'audio/wav');
-        return res.end(toneWav());
-      }
-      res.setHeader('content-type', 'application/xml');
-      res.end(answers[route] ? answers[route](event) : '');
-    });
+  app = await startAppServer(({ path: route, event }) => {
+    events.push({ path: route, ...event });
+    if (route === '/tone.wav') return toneWav();
+    return answers[route] ? answers[route](event) : '';
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   appUrl = `http://127.0.0.1:${app.address().port}`;
   trunkPort = await freeUdpPort();
   sb = await startSwitchboard({

@@ -4,10 +4,10 @@
 // (tests/sip/scenarios/number_public_address.xml) and the test checks where RTP comes from.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mjs';
 import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedCallbackNetworks: LOOPBACK_CALLBACKS,
   allowedDestinations: ['\\+1555\\d{7}'] };
@@ -20,18 +20,12 @@ let trunkPort;
 const events = [];
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      events.push({ path: req.url, ...(body ? JSON.parse(body) : {}) });
-      res.setHeader('content-type', 'application/xml');
-      // Answered (Pause plays silence), then switchboard hangs up: its BYE shows its Via.
-      const answered = req.url === '/initiate' || req.url === '/answer';
-      res.end(answered ? '<Response><Pause duration="1"/><Hangup/></Response>' : '');
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    // Answered (Pause plays silence), then switchboard hangs up: its BYE shows its Via.
+    const answered = url === '/initiate' || url === '/answer';
+    return answered ? '<Response><Pause duration="1"/><Hangup/></Response>' : '';
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   const appUrl = `http://127.0.0.1:${app.address().port}`;
   trunkPort = await freeUdpPort();
   sb = await startSwitchboard({

@@ -5,7 +5,6 @@
 // A sipp UAS behind the trunk answers each call.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import dgram from 'node:dgram';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mj
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -27,16 +27,10 @@ let answer = '<Response><Hangup/></Response>';
 let routes = {};  // path → BXML for the callbacks after the answer
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      events.push({ path: req.url, ...(body ? JSON.parse(body) : {}) });
-      res.setHeader('content-type', 'application/xml');
-      res.end(req.url === '/answer' ? answer : (routes[req.url] ?? ''));
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    return url === '/answer' ? answer : routes[url];
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
   rtp = dgram.createSocket('udp4');
   await new Promise((r) => rtp.bind(0, '127.0.0.1', r));

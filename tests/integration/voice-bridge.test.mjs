@@ -5,7 +5,6 @@
 // get the caller a bridgeComplete with cause "error" saying why. No Janus needed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +13,7 @@ import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { Bxml } from 'bandwidth-sdk';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -27,17 +27,10 @@ const events = [];  // { path, ...body }
 let reply = () => '<Response><Hangup/></Response>';
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: req.url, ...event });
-      res.setHeader('content-type', 'application/xml');
-      res.end(reply(req.url, event));
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    return reply(url, event);
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
   sb = await startSwitchboard({
     config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45400, rtpPortMax: 45599, accounts: [ACCOUNT, OTHER] },

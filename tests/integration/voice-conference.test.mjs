@@ -8,7 +8,6 @@
 // members (three phones and a browser) hear each other, and mute and hold.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +17,7 @@ import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { createRequire } from 'node:module';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, maxConcurrentCalls: 20, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -35,17 +35,10 @@ let reply = () => '<Response><Hangup/></Response>';
 const CALLS = 24;
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: req.url, auth: req.headers.authorization, ...event });
-      res.setHeader('content-type', 'application/xml');
-      res.end(reply(req.url, event));
-    });
+  app = await startAppServer(({ url, event, req }) => {
+    events.push({ path: url, auth: req.headers.authorization, ...event });
+    return reply(url, event);
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   janus = await startFakeJanus();
   trunkPort = await freeUdpPort();
   sb = await startSwitchboard({

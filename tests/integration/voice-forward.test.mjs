@@ -4,7 +4,6 @@
 // when either side hangs up, with no callback but the disconnect. No Janus needed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +12,7 @@ import { sipp, phoneMedia, freeUdpPort } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { Bxml } from 'bandwidth-sdk';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const NUMBER = '+15550100';
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
@@ -25,17 +25,10 @@ const events = [];
 let reply = () => '';
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: req.url, ...event });
-      res.setHeader('content-type', 'application/xml');
-      res.end(reply(req.url, event));
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    return reply(url, event);
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
   const appUrl = `http://127.0.0.1:${app.address().port}`;
   sb = await startSwitchboard({

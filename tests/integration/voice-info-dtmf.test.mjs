@@ -5,7 +5,6 @@
 // (415 with Accept, 400, 481, 200; 413 and 503 under the limits) and fails otherwise.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,6 +12,7 @@ import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mj
 import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -22,19 +22,11 @@ const events = [];  // { path, at, ...body }
 let routes = {};    // path → BXML (string) or function(event) → BXML
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const p = req.url.split('?')[0];
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: p, at: Date.now(), ...event });
-      const route = routes[p];
-      res.setHeader('content-type', 'application/xml');
-      res.end(typeof route === 'function' ? route(event) : (route ?? ''));
-    });
+  app = await startAppServer(({ path: p, event }) => {
+    events.push({ path: p, at: Date.now(), ...event });
+    const route = routes[p];
+    return typeof route === 'function' ? route(event) : route;
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
 });
 after(() => app?.close());
 

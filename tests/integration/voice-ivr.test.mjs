@@ -3,7 +3,6 @@
 // application server is the test's HTTP server: its gather callback picks the branch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +10,7 @@ import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mj
 import { sipp, freeUdpPort, phoneMedia, udpBound } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const ACCOUNT = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -23,23 +23,12 @@ let routes = {};    // path → BXML (string) or function(event) → BXML
 const files = {};   // path → Buffer served as audio/wav
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const p = req.url.split('?')[0];
-      if (files[p]) {
-        res.setHeader('content-type', 'audio/wav');
-        return res.end(files[p]);
-      }
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: p, at: Date.now(), ...event });
-      const route = routes[p];
-      res.setHeader('content-type', 'application/xml');
-      res.end(typeof route === 'function' ? route(event) : (route ?? ''));
-    });
+  app = await startAppServer(({ path: p, event }) => {
+    if (files[p]) return files[p];
+    events.push({ path: p, at: Date.now(), ...event });
+    const route = routes[p];
+    return typeof route === 'function' ? route(event) : route;
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
   sb = await startSwitchboard({
     config: { sipListen: '127.0.0.1:0', sipTrunk: `sip:127.0.0.1:${trunkPort}`, rtpPortMin: 45400, rtpPortMax: 45599,

@@ -8,7 +8,6 @@
 // One sipp UAS behind the trunk answers every call; the test's RTP sockets are the phones.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync, statSync, chmodSync } from 'node:fs';
@@ -17,6 +16,7 @@ import { startSwitchboard, call, binary, LOOPBACK_CALLBACKS } from '../support/s
 import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const A = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 120, maxConcurrentCalls: 20, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -30,17 +30,10 @@ const phones = [];
 const phoneSipps = [];  // every sipp UAS started, stopped with its test's server (a failed test's would hold the trunk port)
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: req.url, ...event });
-      res.setHeader('content-type', 'application/xml');
-      res.end(reply(req.url, event) ?? '');
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    return reply(url, event);
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
 });
 after(() => {

@@ -4,7 +4,6 @@
 // A sipp UAS behind the trunk answers; the test's RTP socket is its media and streams a tone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -12,6 +11,7 @@ import { startSwitchboard, call, LOOPBACK_CALLBACKS } from '../support/server.mj
 import { sipp, freeUdpPort, phoneMedia } from '../support/phone.mjs';
 import { until } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const A = { id: '9900000', username: 'test-user', password: 'test-password-1', allowedDestinations: ['\\+1555\\d{7}'],
   maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -36,22 +36,10 @@ const events = [];  // { path, ...body }
 let reply = () => '';
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: req.url, ...event });
-      if (req.url === '/tone.wav') {
-        res.setHeader('content-type', 'audio/wav');
-        res.end(TONE_WAV);
-        return;
-      }
-      res.setHeader('content-type', 'application/xml');
-      res.end(reply(req.url, event) ?? '');
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    return url === '/tone.wav' ? TONE_WAV : reply(url, event);
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
 });
 // Phones still open when a test failed half-way: an open socket would keep this file running.

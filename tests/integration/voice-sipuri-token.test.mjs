@@ -8,7 +8,6 @@
 // this file is about; tests/browser/voice-reference-flow.test.mjs runs the whole flow.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import dgram from 'node:dgram';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { startSwitchboard, call, ACCOUNT, OTHER_ACCOUNT, LOOPBACK_CALLBACKS } fr
 import { sipp, freeUdpPort } from '../support/phone.mjs';
 import { until, createParticipant, createSession, addToSession } from '../support/api.mjs';
 import { tempDir } from '../support/tempdir.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 
 const MAIN = { ...ACCOUNT, allowedDestinations: ['\\+1555\\d{7}', 'sip:.*'], maxCallsPerMinute: 60, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
 const OTHER = { ...OTHER_ACCOUNT, allowedCallbackNetworks: LOOPBACK_CALLBACKS };
@@ -33,17 +33,10 @@ let answer = () => '<Response><Hangup/></Response>';
 const CALLS = 6;
 
 before(async () => {
-  app = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const event = body ? JSON.parse(body) : {};
-      events.push({ path: req.url, ...event });
-      res.setHeader('content-type', 'application/xml');
-      res.end(req.url === '/answer' ? answer(event) : '');
-    });
+  app = await startAppServer(({ url, event }) => {
+    events.push({ path: url, ...event });
+    return url === '/answer' ? answer(event) : '';
   });
-  await new Promise((r) => app.listen(0, '127.0.0.1', r));
   trunkPort = await freeUdpPort();
   rtp = dgram.createSocket('udp4');
   await new Promise((r) => rtp.bind(0, '127.0.0.1', r));
