@@ -30,16 +30,6 @@ void registerInteger(const char* name, long min, unsigned long max) {
 
 extern "C" {
 
-// What embind's error messages call a type: "type 0x…" (the address of its TypeID; with
-// EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 there are no names). The glue frees the string.
-EMSCRIPTEN_KEEPALIVE char* __getTypeName(const std::type_info* type) {
-    static const char digits[] = "0123456789abcdef";
-    char text[] = "type 0x00000000";
-    auto bits = reinterpret_cast<unsigned long>(type);
-    for (int i = 0; i < 8; ++i) text[sizeof text - 2 - i] = digits[(bits >> (4 * i)) & 15];
-    return strdup(text);
-}
-
 // A global constructor, as libembind's: it runs before the EMSCRIPTEN_BINDINGS of Bindings.cpp
 // register anything that uses these types (embind resolves registrations in any order anyway).
 __attribute__((constructor)) void sb_register_builtin_types() {
