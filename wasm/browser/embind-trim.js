@@ -6,6 +6,10 @@ mergeInto(LibraryManager.library, {
   $init_embind: function () {},
   $init_emval__deps: [],
   $init_emval: function () {},
+  $init_ClassHandle__deps: ['$ClassHandle_delete'],
+  $init_ClassHandle: function () {
+    ClassHandle.prototype['delete'] = ClassHandle_delete;
+  },
   $requireRegisteredType__deps: ['$registeredTypes', '$throwBindingError'],
   $requireRegisteredType: function (rawType, humanName) {
     var impl = registeredTypes[rawType];
