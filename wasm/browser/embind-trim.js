@@ -10,6 +10,35 @@ mergeInto(LibraryManager.library, {
   $init_ClassHandle: function () {
     ClassHandle.prototype['delete'] = ClassHandle_delete;
   },
+  // The one class (SdkHandle) is held by raw pointer, with no base class and no smart pointer:
+  // its pointer types need neither the smart-pointer conversions nor downcasts, and its handles
+  // no finalizer (embind only registers smart-pointer handles with one).
+  $RegisteredPointer__deps: ['$constNoSmartPtrRawPointerToWireType',
+    '$nonConstNoSmartPtrRawPointerToWireType', '$init_RegisteredPointer'],
+  $RegisteredPointer: function (name, registeredClass, isReference, isConst) {
+    this.name = name;
+    this.registeredClass = registeredClass;
+    this.isReference = isReference;
+    this.isConst = isConst;
+    this['toWireType'] = isConst ? constNoSmartPtrRawPointerToWireType : nonConstNoSmartPtrRawPointerToWireType;
+    this.destructorFunction = null;
+  },
+  $init_RegisteredPointer__deps: ['$simpleReadValueFromPointer', '$RegisteredPointer_deleteObject',
+    '$RegisteredPointer_fromWireType'],
+  $init_RegisteredPointer: function () {
+    RegisteredPointer.prototype['argPackAdvance'] = 8;
+    RegisteredPointer.prototype['readValueFromPointer'] = simpleReadValueFromPointer;
+    RegisteredPointer.prototype['deleteObject'] = RegisteredPointer_deleteObject;
+    RegisteredPointer.prototype['fromWireType'] = RegisteredPointer_fromWireType;
+  },
+  $RegisteredPointer_fromWireType__deps: ['$makeClassHandle'],
+  $RegisteredPointer_fromWireType: function (ptr) {
+    return ptr ? makeClassHandle(this.registeredClass.instancePrototype, { ptrType: this, ptr: ptr }) : null;
+  },
+  $makeClassHandle: function (prototype, record) {
+    record.count = { value: 1 };
+    return Object.create(prototype, { $$: { value: record } });
+  },
   $requireRegisteredType__deps: ['$registeredTypes', '$throwBindingError'],
   $requireRegisteredType: function (rawType, humanName) {
     var impl = registeredTypes[rawType];
