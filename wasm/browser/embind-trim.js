@@ -49,4 +49,16 @@ mergeInto(LibraryManager.library, {
   $throwUnboundTypeError: function (message) {
     throw new UnboundTypeError(message);
   },
+  // Every browser with WebRTC has globalThis (ES2020, the SDK's target): no fallback search.
+  $emval_get_global: function () {
+    return globalThis;
+  },
+  // Function pointers straight from the table: no binding takes or returns a 64-bit integer, so
+  // no signature has a "j" that would need a legalizing dynCall_ wrapper (none is exported).
+  $embind__requireFunction__deps: ['$getWasmTableEntry', '$throwBindingError'],
+  $embind__requireFunction: function (signature, rawFunction) {
+    var fp = getWasmTableEntry(rawFunction);
+    if (typeof fp != 'function') throwBindingError('unknown function pointer ' + rawFunction);
+    return fp;
+  },
 });
