@@ -61,4 +61,44 @@ mergeInto(LibraryManager.library, {
     if (typeof fp != 'function') throwBindingError('unknown function pointer ' + rawFunction);
     return fp;
   },
+  // No overloads: Bindings.cpp names each function and method once (a second one with the same
+  // name fails loudly, as embind's own would for the same argument count).
+  $ensureOverloadTable__deps: ['$throwBindingError'],
+  $ensureOverloadTable: function (proto, methodName, humanName) {
+    throwBindingError('Cannot overload ' + humanName);
+  },
+  // (embind.js's own list, plus the overload table it uses without naming it.)
+  _embind_register_class_function__deps: ['$craftInvokerFunction', '$heap32VectorToArray', '$readLatin1String',
+    '$embind__requireFunction', '$throwUnboundTypeError', '$whenDependentTypesAreResolved', '$ensureOverloadTable'],
+  $exposePublicSymbol__deps: ['$throwBindingError'],
+  $exposePublicSymbol: function (name, value) {
+    if (Module.hasOwnProperty(name)) throwBindingError("Cannot register public name '" + name + "' twice");
+    Module[name] = value;
+  },
+  $replacePublicSymbol: function (name, value) {
+    Module[name] = value;
+  },
+  // A type registered by BuiltinTypes.cpp or a binding: the checks of impossible registrations
+  // (no argPackAdvance, a null type id) left out.
+  $registerType__deps: ['$awaitingDependencies', '$registeredTypes', '$typeDependencies', '$throwBindingError'],
+  $registerType: function (rawType, registeredInstance) {
+    if (registeredTypes.hasOwnProperty(rawType)) {
+      throwBindingError("Cannot register type '" + registeredInstance.name + "' twice");
+    }
+    registeredTypes[rawType] = registeredInstance;
+    delete typeDependencies[rawType];
+    if (awaitingDependencies.hasOwnProperty(rawType)) {
+      var callbacks = awaitingDependencies[rawType];
+      delete awaitingDependencies[rawType];
+      callbacks.forEach(function (cb) {
+        cb();
+      });
+    }
+  },
+  // Names from the wasm (ASCII) without a table of the 256 one-character strings.
+  $readLatin1String__deps: [],
+  $readLatin1String: function (ptr) {
+    for (var ret = ''; HEAPU8[ptr]; ) ret += String.fromCharCode(HEAPU8[ptr++]);
+    return ret;
+  },
 });
