@@ -101,4 +101,62 @@ mergeInto(LibraryManager.library, {
     for (var ret = ''; HEAPU8[ptr]; ) ret += String.fromCharCode(HEAPU8[ptr++]);
     return ret;
   },
+  // With DYNAMIC_EXECUTION=0 embind's named functions carry no name anyway.
+  $createNamedFunction__deps: [],
+  $createNamedFunction: function (name, body) {
+    return function () {
+      'use strict';
+      return body.apply(this, arguments);
+    };
+  },
+  // The one class: no base class (so no up- or downcasts, and the class handles the RegisteredPointer
+  // above describes), its name a JavaScript identifier already, one constructor.
+  $upcastPointer__deps: ['$throwBindingError'],
+  $upcastPointer: function (ptr, ptrClass, desiredClass) {
+    if (ptrClass !== desiredClass) throwBindingError('Expected an instance of ' + desiredClass.name + ', got ' + ptrClass.name);
+    return ptr;
+  },
+  _embind_register_class__deps: ['$BindingError', '$ClassHandle', '$exposePublicSymbol', '$readLatin1String',
+    '$RegisteredClass', '$RegisteredPointer', '$registerType', '$embind__requireFunction', '$throwBindingError'],
+  _embind_register_class: function (rawType, rawPointerType, rawConstPointerType, baseClassRawType,
+    getActualTypeSignature, getActualType, upcastSignature, upcast, downcastSignature, downcast, name,
+    destructorSignature, rawDestructor) {
+    name = readLatin1String(name);
+    if (baseClassRawType) throwBindingError(name + ': base classes are not supported');
+    var ctor = function () {
+      if (Object.getPrototypeOf(this) !== instancePrototype) throw new BindingError("Use 'new' to construct " + name);
+      var body = registeredClass.constructor_body && registeredClass.constructor_body[arguments.length];
+      if (undefined === body) throw new BindingError(name + ' takes no ' + arguments.length + ' parameters');
+      return body.apply(this, arguments);
+    };
+    var instancePrototype = Object.create(ClassHandle.prototype, { constructor: { value: ctor } });
+    ctor.prototype = instancePrototype;
+    var registeredClass = new RegisteredClass(name, ctor, instancePrototype,
+      embind__requireFunction(destructorSignature, rawDestructor));
+    registerType(rawType, new RegisteredPointer(name, registeredClass, true, false));
+    registerType(rawPointerType, new RegisteredPointer(name + '*', registeredClass, false, false));
+    registerType(rawConstPointerType, new RegisteredPointer(name + ' const*', registeredClass, false, true));
+    exposePublicSymbol(name, ctor);
+  },
+  _embind_register_class_constructor__deps: ['$heap32VectorToArray', '$embind__requireFunction',
+    '$craftInvokerFunction', '$throwBindingError', '$throwUnboundTypeError', '$whenDependentTypesAreResolved'],
+  _embind_register_class_constructor: function (rawClassType, argCount, rawArgTypesAddr, invokerSignature, invoker,
+    rawConstructor) {
+    var rawArgTypes = heap32VectorToArray(argCount, rawArgTypesAddr);
+    invoker = embind__requireFunction(invokerSignature, invoker);
+    whenDependentTypesAreResolved([], [rawClassType], function (classType) {
+      classType = classType[0];
+      var bodies = (classType.registeredClass.constructor_body ||= []);
+      if (bodies[argCount - 1]) throwBindingError('Two constructors of ' + classType.name + ' take ' + (argCount - 1) + ' parameters');
+      bodies[argCount - 1] = function () {
+        throwUnboundTypeError('Cannot construct ' + classType.name + ' due to unbound types', rawArgTypes);
+      };
+      whenDependentTypesAreResolved([], rawArgTypes, function (argTypes) {
+        argTypes.splice(1, 0, null); // no `this`
+        bodies[argCount - 1] = craftInvokerFunction('constructor ' + classType.name, argTypes, null, invoker, rawConstructor);
+        return [];
+      });
+      return [];
+    });
+  },
 });
