@@ -126,7 +126,9 @@ mergeInto(LibraryManager.library, {
     var ctor = function () {
       if (Object.getPrototypeOf(this) !== instancePrototype) throw new BindingError("Use 'new' to construct " + name);
       var body = registeredClass.constructor_body && registeredClass.constructor_body[arguments.length];
-      if (undefined === body) throw new BindingError(name + ' takes no ' + arguments.length + ' parameters');
+      if (undefined === body) {
+        throw new BindingError(name + ' called with ' + arguments.length + ' parameters, expected ' + Object.keys(registeredClass.constructor_body || {}));
+      }
       return body.apply(this, arguments);
     };
     var instancePrototype = Object.create(ClassHandle.prototype, { constructor: { value: ctor } });
@@ -157,6 +159,36 @@ mergeInto(LibraryManager.library, {
         return [];
       });
       return [];
+    });
+  },
+  // std::string is the one string type registered (BuiltinTypes.cpp), UTF-8, and only JavaScript
+  // strings reach it (the facade passes strings; the adapters test isString() before as<>). The
+  // whole text is decoded at once: TextDecoder (TEXTDECODER=2) keeps embedded NULs, which embind
+  // decodes piece by piece for its UTF8ToString that stops at them.
+  _embind_register_std_string__deps: ['$readLatin1String', '$registerType', '$simpleReadValueFromPointer',
+    '$throwBindingError'],
+  _embind_register_std_string: function (rawType, name) {
+    registerType(rawType, {
+      name: readLatin1String(name),
+      'fromWireType': function (value) {
+        var str = UTF8Decoder.decode(HEAPU8.subarray(value + 4, value + 4 + HEAPU32[value >> 2]));
+        _free(value);
+        return str;
+      },
+      'toWireType': function (destructors, value) {
+        if (typeof value != 'string') throwBindingError('Cannot pass non-string to std::string');
+        var length = lengthBytesUTF8(value);
+        var ptr = _malloc(4 + length + 1);
+        HEAPU32[ptr >> 2] = length;
+        stringToUTF8(value, ptr + 4, length + 1);
+        if (destructors !== null) destructors.push(_free, ptr);
+        return ptr;
+      },
+      'argPackAdvance': 8,
+      'readValueFromPointer': simpleReadValueFromPointer,
+      destructorFunction: function (ptr) {
+        _free(ptr);
+      },
     });
   },
 });
