@@ -2,8 +2,9 @@
 // (system/lib/embind/bind.cpp). Size is the reason (bench/size/): that file registers every
 // builtin type (wide strings, 64-bit integers, 19 memory views), whose JavaScript converters then
 // ship in the glue, and names unbound types with sprintf("%p"), which links printf into the wasm
-// (about 4 KB); together about 2.5 KB gzip. Defining __getTypeName, the one symbol the embind
-// glue needs from that file, here keeps the linker from pulling it out of libembind.a at all.
+// (about 4 KB); together about 2.5 KB gzip. Nothing pulls that file out of libembind.a: the one
+// symbol the glue took from it, __getTypeName (the names of unbound types in error messages), is
+// no longer used by the glue (wasm/browser/embind-trim.js).
 //
 // Only the types the SDK's bindings and emscripten::val calls use are registered; a call with any
 // other type fails with embind's "unbound type" error, which tests/js and tests/browser would show.

@@ -1,7 +1,16 @@
-// Overrides of parts of Emscripten 3.1.6's embind.js / emval.js (--js-library after them: a later
-// library's definition replaces the earlier one) that nothing in the SDK uses.
+// embind's JavaScript cut to what the SDK's bindings use (about 2.2 KB gzip of the download,
+// bench/README.md "`devices/` and `size/`"). Not a JavaScript library of our own: these are
+// definitions of Emscripten 3.1.6's embind.js and emval.js, replaced (a --js-library given after
+// them redefines their names) by the same code without the branches the bindings cannot reach:
+// one class (SdkHandle, wasm/bindings/Bindings.cpp) held by raw pointer, with no base class, one
+// constructor, no overloads; std::string the one string type (BuiltinTypes.cpp); no 64-bit
+// integers. The wire protocol between the wasm and the glue is embind's own, unchanged (the wasm's
+// imports are the same _embind_* and _emval_* functions, tests/js/wasm-imports). A binding that
+// needs what was cut (a base class, an overload, a smart pointer) fails at registration or at the
+// call with a BindingError, never silently: then restore the original definition here.
 mergeInto(LibraryManager.library, {
-  // Debugging aids put on Module (instance counts, delayed deletes, live handles).
+  // Debugging aids embind puts on Module (instance counts, delayed deletes, live handles), and the
+  // class handle's clone/isAliasOf/isDeleted/deleteLater (SdkHandle lives as long as its facade).
   $init_embind__deps: [],
   $init_embind: function () {},
   $init_emval__deps: [],
@@ -14,8 +23,9 @@ mergeInto(LibraryManager.library, {
   // its pointer types need neither the smart-pointer conversions nor downcasts, and its handles
   // no finalizer (embind only registers smart-pointer handles with one).
   $RegisteredPointer__deps: ['$constNoSmartPtrRawPointerToWireType',
-    '$nonConstNoSmartPtrRawPointerToWireType', '$init_RegisteredPointer'],
-  $RegisteredPointer: function (name, registeredClass, isReference, isConst) {
+    '$nonConstNoSmartPtrRawPointerToWireType', '$init_RegisteredPointer', '$throwBindingError'],
+  $RegisteredPointer: function (name, registeredClass, isReference, isConst, isSmartPointer) {
+    if (isSmartPointer) throwBindingError(name + ': smart pointers are not supported');
     this.name = name;
     this.registeredClass = registeredClass;
     this.isReference = isReference;
@@ -39,6 +49,9 @@ mergeInto(LibraryManager.library, {
     record.count = { value: 1 };
     return Object.create(prototype, { $$: { value: record } });
   },
+  // Unbound and unknown types without the type's name: with EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 it
+  // was an address ("type 0x…", from __getTypeName, which then leaves the wasm); the message still
+  // names the function, class or emval operation.
   $requireRegisteredType__deps: ['$registeredTypes', '$throwBindingError'],
   $requireRegisteredType: function (rawType, humanName) {
     var impl = registeredTypes[rawType];
