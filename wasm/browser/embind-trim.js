@@ -204,4 +204,68 @@ mergeInto(LibraryManager.library, {
       },
     });
   },
+  // The numbers BuiltinTypes.cpp registers: 32-bit integers and double (a value read from an
+  // emval call's arguments); another size fails its registration, as embind's unknown sizes do.
+  $integerReadValueFromPointer__deps: [],
+  $integerReadValueFromPointer: function (name, shift, signed) {
+    if (shift != 2) throw new TypeError('Unknown integer type: ' + name);
+    return signed ? function (pointer) {
+      return HEAP32[pointer >> 2];
+    } : function (pointer) {
+      return HEAPU32[pointer >> 2];
+    };
+  },
+  $floatReadValueFromPointer__deps: [],
+  $floatReadValueFromPointer: function (name, shift) {
+    if (shift != 3) throw new TypeError('Unknown float type: ' + name);
+    return function (pointer) {
+      return this['fromWireType'](HEAPF64[pointer >> 3]);
+    };
+  },
+  // embind's invoker (its DYNAMIC_EXECUTION=0 form) without the check that every registration
+  // passes a return type and a `this` slot, which embind's C++ side always does.
+  $craftInvokerFunction__deps: ['$runDestructors', '$throwBindingError'],
+  $craftInvokerFunction: function (humanName, argTypes, classType, cppInvokerFunc, cppTargetFunc) {
+    var isClassMethodFunc = argTypes[1] !== null && classType !== null;
+    var needsDestructorStack = false;
+    for (var i = 1; i < argTypes.length; ++i) {
+      if (argTypes[i] !== null && argTypes[i].destructorFunction === undefined) {
+        needsDestructorStack = true;
+        break;
+      }
+    }
+    var returns = argTypes[0].name !== 'void';
+    var expectedArgCount = argTypes.length - 2;
+    var argsWired = new Array(expectedArgCount);
+    var invokerFuncArgs = [];
+    var destructors = [];
+    return function () {
+      if (arguments.length !== expectedArgCount) {
+        throwBindingError('function ' + humanName + ' called with ' + arguments.length + ' arguments, expected ' +
+          expectedArgCount + ' args!');
+      }
+      destructors.length = 0;
+      var thisWired;
+      invokerFuncArgs.length = isClassMethodFunc ? 2 : 1;
+      invokerFuncArgs[0] = cppTargetFunc;
+      if (isClassMethodFunc) {
+        thisWired = argTypes[1]['toWireType'](destructors, this);
+        invokerFuncArgs[1] = thisWired;
+      }
+      for (var i = 0; i < expectedArgCount; ++i) {
+        argsWired[i] = argTypes[i + 2]['toWireType'](destructors, arguments[i]);
+        invokerFuncArgs.push(argsWired[i]);
+      }
+      var rv = cppInvokerFunc.apply(null, invokerFuncArgs);
+      if (needsDestructorStack) {
+        runDestructors(destructors);
+      } else {
+        for (var i = isClassMethodFunc ? 1 : 2; i < argTypes.length; i++) {
+          var param = i === 1 ? thisWired : argsWired[i - 2];
+          if (argTypes[i].destructorFunction !== null) argTypes[i].destructorFunction(param);
+        }
+      }
+      if (returns) return argTypes[0]['fromWireType'](rv);
+    };
+  },
 });
