@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Assembles the npm package's dist/ from the Emscripten output: the facade (web/src/) and the
-// glue bundled and minified twice, as an ES module (dist/index.js, what a page loads and what
+// glue (less the runtime code the SDK never runs, trim-glue.mjs) bundled and minified twice, as an ES module (dist/index.js, what a page loads and what
 // bench/size measures) and as CommonJS (dist/index.cjs, for require()); the .wasm; and the types
 // for CommonJS importers (dist/index.d.cts). The version in both bundles is web/package.json's.
 //
