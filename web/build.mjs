@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Assembles the npm package's dist/ from the Emscripten output: the facade (web/src/) and the
-// glue bundled and minified twice, as an ES module (dist/index.js, what a page loads and what
+// glue (less the runtime code the SDK never runs, trim-glue.mjs) bundled and minified twice, as an ES module (dist/index.js, what a page loads and what
 // bench/size measures) and as CommonJS (dist/index.cjs, for require()); the .wasm; and the types
 // for CommonJS importers (dist/index.d.cts). The version in both bundles is web/package.json's.
 //
@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trimGlue } from './trim-glue.mjs';
 
 const web = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(web);
@@ -27,11 +28,14 @@ const esbuild = createRequire(path.join(root, 'wasm/package.json'))('esbuild');
 const { version } = JSON.parse(readFileSync(path.join(web, 'package.json'), 'utf8'));
 if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version ?? '')) throw new Error(`web/package.json: bad version ${version}`);
 
-// The facade imports the glue as './switchboard.js'.
+// The facade imports the glue as './switchboard.js': the glue without the runtime code the SDK
+// never runs (web/trim-glue.mjs).
+const glueCode = trimGlue(readFileSync(glue, 'utf8'));
 const gluePlugin = {
   name: 'switchboard-glue',
   setup(build) {
-    build.onResolve({ filter: /^\.\/switchboard\.js$/ }, () => ({ path: glue }));
+    build.onResolve({ filter: /^\.\/switchboard\.js$/ }, () => ({ path: glue, namespace: 'switchboard-glue' }));
+    build.onLoad({ filter: /.*/, namespace: 'switchboard-glue' }, () => ({ contents: glueCode, loader: 'js' }));
   },
 };
 

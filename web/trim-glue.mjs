@@ -1,0 +1,82 @@
+// Removes from the Emscripten glue (build-wasm/switchboard.js, Emscripten 3.1.6 after Closure) the
+// runtime code the SDK can never run, before web/build.mjs bundles it (about 540 bytes gzip,
+// bench/README.md "`devices/` and `size/`"). Emscripten has no setting for any of it:
+// - the glue's own fetch of the .wasm (streaming, then ArrayBuffer, the data: URL test, the
+//   script-directory and locateFile logic): web/src/loader.js always passes Module.instantiateWasm,
+//   which makes the glue return before reaching it;
+// - the heap views and the preloaded image/audio tables put on Module: nothing reads Module's
+//   (embind and the runtime use the glue's own variables; the Module object never leaves
+//   loader.js);
+// - the hint to rebuild with ASSERTIONS appended to every abort message.
+// Each edit must match exactly as often as stated: another Emscripten (another glue) fails the
+// build here rather than shipping a broken bundle. (The removed functions' names cannot be checked
+// for other uses: Closure gives one-letter names, which locals elsewhere reuse.)
+const id = '[\\w$]+';
+
+const EDITS = [
+  {
+    what: 'Module.HEAP* views',
+    find: new RegExp(`\\b${id}\\.HEAP(?:8|16|32|U8|U16|U32|F32|F64)=`, 'g'),
+    count: 8,
+    by: '',
+  },
+  {
+    what: 'Module.preloadedImages/preloadedAudios',
+    find: new RegExp(`${id}\\.preloadedImages=\\{\\};${id}\\.preloadedAudios=\\{\\};`, 'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: 'the fetch and instantiate fallback after Module.instantiateWasm',
+    find: new RegExp(
+      `(if\\((${id})\\.instantiateWasm\\)try\\{return \\2\\.instantiateWasm\\([^}]*\\}catch\\(${id}\\)\\{return [^}]*\\})` +
+        `\\(function\\(\\)\\{return"function"!=typeof WebAssembly\\.instantiateStreaming[\\s\\S]*?\\}\\)\\(\\)\\.catch\\(${id}\\);return\\{\\}`,
+      'g'),
+    count: 1,
+    by: '$1',
+  },
+  {
+    what: "the fallback's instantiate helpers",
+    find: new RegExp(
+      `function (${id})\\((${id})\\)\\{${id}\\(\\2\\.instance\\)\\}` +
+        `function (${id})\\(${id}\\)\\{return ${id}\\(\\)\\.then\\(function\\(${id}\\)\\{return WebAssembly\\.instantiate[\\s\\S]*?\\}\\)\\}(?=var )`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: "the fallback's fetch, data: URL test and wasm URL",
+    find: new RegExp(
+      `function (${id})\\(\\)\\{return (${id})\\.startsWith\\("data:application/octet-stream;base64,"\\)\\}var \\2;` +
+        `${id}\\.locateFile\\?[^;]*;` +
+        `function (${id})\\(\\)\\{try\\{throw"both async and sync fetching of the wasm failed";\\}catch\\((${id})\\)\\{${id}\\(\\4\\)\\}\\}\\s*` +
+        `function (${id})\\(\\)\\{return"function"==typeof fetch\\?[\\s\\S]*?\\}\\)\\}(?=function )`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: 'the script directory (used only for the wasm URL)',
+    find: new RegExp(
+      `var (${id})=Object\\.assign\\(\\{\\},(${id})\\),(${id})="";` +
+        `"undefined"!=typeof document&&document\\.currentScript&&\\(\\3=document\\.currentScript\\.src\\);` +
+        `_scriptDir&&\\(\\3=_scriptDir\\);0!==\\3\\.indexOf\\("blob:"\\)\\?\\3=\\3\\.substr\\(0,\\3\\.replace\\(/\\[\\?#\\]\\.\\*/,""\\)\\.lastIndexOf\\("/"\\)\\+1\\):\\3="";` +
+        `(var ${id}=console\\.warn\\.bind\\(console\\);)Object\\.assign\\(\\2,\\1\\);\\1=null;`,
+      'g'),
+    count: 1,
+    by: '$4',
+  },
+  { what: 'the _scriptDir variable', find: /var _scriptDir = import\.meta\.url;/g, count: 1, by: '' },
+  { what: 'the ASSERTIONS hint in abort messages', find: /\. Build with -s ASSERTIONS=1 for more info\./g, count: 1, by: '' },
+];
+
+export function trimGlue(code) {
+  for (const { what, find, count, by } of EDITS) {
+    const found = code.match(find)?.length ?? 0;
+    if (found !== count) {
+      throw new Error(`web/trim-glue.mjs: ${what}: ${found} matches in the glue, expected ${count} (another Emscripten?)`);
+    }
+    code = code.replace(find, by);
+  }
+  return code;
+}
