@@ -1,5 +1,5 @@
 // Text crossing the embind boundary of the shipped bundle (web/dist/index.js, the glue as
-// web/trim-glue.mjs and wasm/browser/embind-trim.js leave it): a string goes into the core as
+// web/trim-glue.mjs leaves it): a string goes into the core as
 // UTF-8 and comes back out unchanged, whatever its characters, embedded NULs included.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,9 +2,8 @@
 // (system/lib/embind/bind.cpp). Size is the reason (bench/size/): that file registers every
 // builtin type (wide strings, 64-bit integers, 19 memory views), whose JavaScript converters then
 // ship in the glue, and names unbound types with sprintf("%p"), which links printf into the wasm
-// (about 4 KB); together about 2.5 KB gzip. Nothing pulls that file out of libembind.a: the one
-// symbol the glue took from it, __getTypeName (the names of unbound types in error messages), is
-// no longer used by the glue (wasm/browser/embind-trim.js).
+// (about 4 KB); together about 2.5 KB gzip. Defining __getTypeName, the one symbol the embind
+// glue needs from that file, here keeps the linker from pulling it out of libembind.a at all.
 //
 // Only the types the SDK's bindings and emscripten::val calls use are registered; a call with any
 // other type fails with embind's "unbound type" error, which tests/js and tests/browser would show.
@@ -30,6 +29,16 @@ void registerInteger(const char* name, long min, unsigned long max) {
 }  // namespace
 
 extern "C" {
+
+// What embind's error messages call a type: "type 0x…" (the address of its TypeID; with
+// EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 there are no names). The glue frees the string.
+EMSCRIPTEN_KEEPALIVE char* __getTypeName(const std::type_info* type) {
+    static const char digits[] = "0123456789abcdef";
+    char text[] = "type 0x00000000";
+    auto bits = reinterpret_cast<unsigned long>(type);
+    for (int i = 0; i < 8; ++i) text[sizeof text - 2 - i] = digits[(bits >> (4 * i)) & 15];
+    return strdup(text);
+}
 
 // A global constructor, as libembind's: it runs before the EMSCRIPTEN_BINDINGS of Bindings.cpp
 // register anything that uses these types (embind resolves registrations in any order anyway).
