@@ -235,7 +235,8 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
 void SignalingSession::restartIce(const RpcMessage& m) {
     constexpr auto kMinInterval = std::chrono::seconds(1);
     auto now = std::chrono::steady_clock::now();
-    if (lastRestart_ != std::chrono::steady_clock::time_point{} && now - lastRestart_ < kMinInterval)
+    if (lastRestart_ != std::chrono::steady_clock::time_point{} &&
+        now - lastRestart_ < kMinInterval)
         throw RpcError(RpcErrorCode::InvalidState, "restartIce was asked less than 1 s ago");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     lastRestart_ = now;

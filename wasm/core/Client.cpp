@@ -362,16 +362,13 @@ void Client::mediaChanged() {
     bool restarting = publisher_->restarting() || subscriber_->restarting();
     if (restarting == mediaRestarting_) return;
     mediaRestarting_ = restarting;
-    if (state_ == State::Connected) {
-        log(LogLevel::Info, restarting ? "Media reconnecting" : "Media connected again");
+    if (state_ == State::Connected)
         emit(nullptr, restarting ? State::Reconnecting : State::Connected, {});
-    }
 }
 
 void Client::networkOnline() {
     Scope scope(events_);
     if (state_ != State::Connected) return;
-    log(LogLevel::Info, "Network online: restarting ICE");
     publisher_->restartIce(false);
     subscriber_->restartIce();
 }

@@ -1,5 +1,7 @@
 #include "wasm/core/IceRestarter.hpp"
 
+#include "wasm/core/Errors.hpp"
+
 namespace sb::sdk {
 
 void IceRestarter::onState(const std::string& state) {
@@ -16,9 +18,7 @@ void IceRestarter::onState(const std::string& state) {
     if (state == "failed") {
         restart();
     } else if (state == "disconnected") {
-        if (!timer_) timer_ = timers_.start(policy_.disconnectedMs, [this, alive = alive_.watch()] {
-            if (!alive.expired()) onTimer();
-        });
+        if (!timer_) startTimer(policy_.disconnectedMs);
     } else {
         cancel();  // connecting again by itself: not disconnected any more
     }
@@ -33,15 +33,19 @@ void IceRestarter::restart(bool fresh) {
 
 void IceRestarter::attempt() {
     if (attempts_ >= policy_.maxRestarts) {
+        Error error = errors::iceFailed(
+            connection_, "after " + decimal(attempts_) + " ICE restart(s); no media flows");
+        if (log_) log_(LogLevel::Error, error.message);
         // Last statement: the owner may close the connection, and reset this, from inside.
-        if (step_) step_(IceStep::GaveUp);
+        if (report_) report_(error);
         return;
     }
     ++attempts_;
-    timer_ = timers_.start(policy_.delayMs, [this, alive = alive_.watch()] {
-        if (!alive.expired()) onTimer();
-    });
-    if (step_) step_(IceStep::Restart);
+    startTimer(policy_.delayMs);
+    if (log_)
+        log_(LogLevel::Warn,
+             std::string(connection_) + " connection: ICE restart " + decimal(attempts_));
+    if (restart_) restart_();
 }
 
 void IceRestarter::onTimer() {
@@ -63,7 +67,13 @@ void IceRestarter::onTimer() {
 void IceRestarter::setRestarting(bool restarting) {
     if (restarting_ == restarting) return;
     restarting_ = restarting;
-    if (step_) step_(IceStep::Changed);
+    if (report_) report_({});
+}
+
+void IceRestarter::startTimer(int delayMs) {
+    timer_ = timers_.start(delayMs, [this, alive = alive_.watch()] {
+        if (!alive.expired()) onTimer();
+    });
 }
 
 void IceRestarter::cancel() {

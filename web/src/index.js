@@ -151,12 +151,15 @@ export class SwitchboardRtc {
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
+    // The network came back (HTML "online" event): both peer connections restart ICE.
+    this._online ||= () => this._sdk.networkOnline();
+    globalThis.addEventListener?.('online', this._online);
     // ICE restart policy (web/README.md "Failures"); the core bounds both numbers. The token's
     // margin is passed as it is: the core takes anything but a positive number as its default.
-    const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
-    const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
+    const int = (v, d) => (Number.isInteger(v) ? v : d);
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
-      maxIceRestarts, iceRestartDelayMs, options.tokenExpiryMarginMs, Date.now())
+      int(options.maxIceRestarts, 5), int(options.iceRestartDelayMs, 5000), int(options.iceDisconnectedMs, 2500),
+      options.tokenExpiryMarginMs, Date.now())
       .catch(rethrow);
   }
 
@@ -225,6 +228,7 @@ export class SwitchboardRtc {
   disconnect() {
     this._connected('disconnect').disconnect();
     globalThis.removeEventListener?.('beforeunload', this._unload);
+    globalThis.removeEventListener?.('online', this._online);
     for (const stop of this._meters.values()) stop();
     this._meters.clear();
   }
