@@ -65,7 +65,6 @@ void Client::onNotification(const std::string& name, const Json& params) {
         // publisher re-offers with an ICE restart; the subscribing connection's far end is gone,
         // so the server's next offer starts a new one.
         if (state_ != State::Connected) return;
-        log(LogLevel::Warn, "Media server reset (" + params["reason"].asString() + ")");
         subscriber_->close();
         publisher_->restartIce(true);
         mediaChanged();

@@ -5,8 +5,9 @@
 namespace sb::sdk {
 
 void IceRestarter::onState(const std::string& state) {
-    state_ = state;
-    if (state == "connected") {
+    connected_ = state == "connected";
+    disconnected_ = state == "disconnected";
+    if (connected_) {
         cancel();
         attempts_ = 0;
         setRestarting(false);
@@ -17,7 +18,7 @@ void IceRestarter::onState(const std::string& state) {
     if (restarting_) return;
     if (state == "failed") {
         restart();
-    } else if (state == "disconnected") {
+    } else if (disconnected_) {
         if (!timer_) startTimer(policy_.disconnectedMs);
     } else {
         cancel();  // connecting again by itself: not disconnected any more
@@ -33,8 +34,8 @@ void IceRestarter::restart(bool fresh) {
 
 void IceRestarter::attempt() {
     if (attempts_ >= policy_.maxRestarts) {
-        Error error = errors::iceFailed(
-            connection_, "after " + decimal(attempts_) + " ICE restart(s); no media flows");
+        Error error =
+            errors::iceFailed(connection_, "after " + decimal(attempts_) + " ICE restart(s)");
         if (log_) log_(LogLevel::Error, error.message);
         // Last statement: the owner may close the connection, and reset this, from inside.
         if (report_) report_(error);
@@ -53,13 +54,13 @@ void IceRestarter::onTimer() {
     if (restarting_) {
         // Still connected (a restart because the network came back, which the browser did
         // without leaving `connected`): done. Otherwise the next one.
-        if (state_ == "connected") {
+        if (connected_) {
             attempts_ = 0;
             setRestarting(false);
         } else {
             attempt();
         }
-    } else if (state_ == "disconnected") {
+    } else if (disconnected_) {
         restart();  // disconnected for longer than the threshold
     }
 }
@@ -85,8 +86,7 @@ void IceRestarter::reset() {
     cancel();
     alive_.renew();
     attempts_ = 0;
-    restarting_ = false;
-    state_.clear();
+    restarting_ = connected_ = disconnected_ = false;
 }
 
 }  // namespace sb::sdk

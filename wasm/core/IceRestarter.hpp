@@ -54,7 +54,9 @@ class IceRestarter {
     IceRestartPolicy policy_;
     Fn<void()> restart_;
     Fn<void(const Error&)> report_;
-    std::string state_;
+    // The last connectionState, as much of it as matters (size: no string kept).
+    bool connected_ = false;
+    bool disconnected_ = false;
     int attempts_ = 0;
     bool restarting_ = false;
     // The `disconnected` threshold while not restarting; the check of the last restart while

@@ -76,11 +76,8 @@ void Subscriber::apply(const Json& params) {
     if (!pc_)
         return failOffer("create the subscribing connection",
                          errors::negotiation("no RTCPeerConnection"));
-    if (log_) {
-        std::string counts;
-        for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
-        log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump() + ", streams:" + counts);
-    }
+    // The streams it carries are in the registry's events (size: no per-stream log, bench/size/).
+    if (log_) log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump());
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
     pc_->setRemoteDescription(
