@@ -103,14 +103,10 @@ void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
 }
 
 void SignalingSession::mediaReset(const std::string& reason) {
-    std::string text =
-        protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
+    auto text = protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
     std::lock_guard lock(mutex_);
-    // Parked: told on its resume (its media is to be made again whenever it comes back).
-    if (parked_ || !connection_)
-        pendingReset_ = std::move(text);
-    else
-        connection_->send(std::move(text));
+    if (!parked_ && connection_) return connection_->send(std::move(text));
+    pendingReset_ = std::move(text);  // parked: told on its resume (SignalingSessionResume.cpp)
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
@@ -203,24 +199,7 @@ void SignalingSession::ping(const RpcMessage& m) {
 }
 
 void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
-    const auto* logs =
-        m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
-    if (!logs || !logs->is_array())
-        throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
-    for (const auto& entry : *logs) {
-        if (!diagnostics_.add(entry) && !diagnosticsDropLogged_) {
-            diagnosticsDropLogged_ =
-                true;  // said once per device: the device decides how much it sends
-            base::log(
-                base::LogLevel::Warn,
-                "device " + deviceId_ + " sent more than the " +
-                    std::to_string(diagnostics_.maxBytes()) +
-                    " bytes of diagnostics kept per device: older or larger entries are dropped");
-        }
-    }
-    if (base::logEnabled(base::LogLevel::Debug))
-        base::log(base::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " +
-                                             std::to_string(logs->size()) + " entries");
+    diagnostics_.addReport(m.params, deviceId_);
     replyResult(m, json::object());
 }
 
@@ -230,16 +209,9 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
     media_->deviceDtmf(deviceId_, tones, replyLater<int>(m));
 }
 
-// docs/protocol.md `restartIce`. At most one a second: each makes Janus renegotiate the
-// subscriber, and a device restarts ICE every few seconds at most (IceRestartPolicy).
+// docs/protocol.md `restartIce`: media bounds the rate and says why it refuses.
 void SignalingSession::restartIce(const RpcMessage& m) {
-    constexpr auto kMinInterval = std::chrono::seconds(1);
-    auto now = std::chrono::steady_clock::now();
-    if (lastRestart_ != std::chrono::steady_clock::time_point{} &&
-        now - lastRestart_ < kMinInterval)
-        throw RpcError(RpcErrorCode::InvalidState, "restartIce was asked less than 1 s ago");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    lastRestart_ = now;
     media_->restartIce(deviceId_, replyLater<bool>(m));
 }
 

@@ -90,7 +90,6 @@ class SignalingSession : public net::WsHandler,
     mutable std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
     std::shared_ptr<net::WsConnection> connection_;
     DiagnosticsLog diagnostics_;  // what the device reported, bounded in bytes
-    bool diagnosticsDropLogged_ = false;
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
@@ -112,9 +111,6 @@ class SignalingSession : public net::WsHandler,
     std::pair<std::uint16_t, std::string> serverClose_;
     std::string lastOffer_;
     std::string pendingReset_;  // a mediaReset for the device while it is parked
-    // When restartIce was last taken (rate bound); read and written by onMessage only, which
-    // the connection calls one frame at a time.
-    std::chrono::steady_clock::time_point lastRestart_{};
 };
 
 }  // namespace sb::signaling
