@@ -21,6 +21,18 @@ after(async () => {
 });
 
 const states = async (page) => (await stack.events(page, 'state')).map((e) => e.state);
+// The ICE username fragments of the page's open connections: {publishing: the local one (the
+// device offers), subscribing: the remote one (the server offers)} (RFC 8839 §5.4).
+const ufrags = (page) => page.evaluate(() => {
+  const ufrag = (d) => d && /a=ice-ufrag:(\S+)/.exec(d.sdp)?.[1];
+  const out = {};
+  for (const pc of window.__pcs || []) {
+    if (pc.connectionState === 'closed' || !pc.remoteDescription) continue;
+    if (pc.remoteDescription.type === 'answer') out.publishing = ufrag(pc.localDescription);
+    else out.subscribing = ufrag(pc.remoteDescription);
+  }
+  return out;
+});
 
 test('a cut media path restored: ICE restarts bring audio back at the other participant, reconnecting → connected', async (t) => {
   if (!stack.hasOurSdk) return t.skip('web/dist/index.js not built (make wasm)');
@@ -31,6 +43,8 @@ test('a cut media path restored: ICE restarts bring audio back at the other part
   await energyRises(stack, pb, a.id, { what: 'energy from a at b before the cut' });
   const ports = await janusPorts(pa);
   assert.equal(ports.length, 2, `a's two connections each have a Janus port: ${ports}`);
+  const before = await ufrags(pa);
+  assert.ok(before.publishing && before.subscribing, JSON.stringify(before));
   cut = await cutPorts(ports);
   await until(async () => (await states(pa)).includes('reconnecting'), { timeout: 30000, what: 'a reconnecting' });
   // Nothing arrives from a meanwhile.
@@ -49,6 +63,11 @@ test('a cut media path restored: ICE restarts bring audio back at the other part
   const seen = await states(pa);
   assert.deepEqual(seen.slice(-2), ['reconnecting', 'connected'], seen.join(' → '));
   assert.ok(!seen.includes('failed'));
+  // Both connections restarted ICE: the publishing one by its own offer, the subscribing one by
+  // the server's restart offer (restartIce), each with new credentials (JSEP §4.1.8.1).
+  const afterwards = await ufrags(pa);
+  assert.notEqual(afterwards.publishing, before.publishing, 'the publishing connection restarted ICE');
+  assert.notEqual(afterwards.subscribing, before.subscribing, 'the subscribing connection got a restart offer');
   await pa.close();
   await pb.close();
 });
