@@ -154,7 +154,7 @@ export class SwitchboardRtc {
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
-    // ICE restart policy (web/README.md "Failures"); the core bounds both numbers. The token's
+    // ICE restart policy (web/README.md "Failures"); the core bounds the numbers. The token's
     // margin is passed as it is: the core takes anything but a positive number as its default.
     const int = (v, d) => (Number.isInteger(v) ? v : d);
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
