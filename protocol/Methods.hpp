@@ -20,6 +20,10 @@ inline constexpr const char* kDtmf = "dtmf";          // server → client: DTMF
 // server → client, additive (docs/protocol.md "Resuming a device"): the device resumed; its new
 // resume secret.
 inline constexpr const char* kResumed = "resumed";
+// client → server (docs/protocol.md `restartIce`): a new subscriber offer with new ICE
+// credentials; server → client (`mediaReset`): the device's media legs were lost, it re-offers.
+inline constexpr const char* kRestartIce = "restartIce";
+inline constexpr const char* kMediaReset = "mediaReset";
 }  // namespace method
 
 // JSON-RPC 2.0 §5.1 codes, then ours in the implementation-defined server-error range.

@@ -61,6 +61,7 @@ void MediaRooms::addBrowser(const std::string& deviceId, const std::string& acco
 }
 
 void MediaRooms::removeBrowser(const std::string& deviceId) {
+    lostDevices_.erase(deviceId);
     auto it = browsers_.find(deviceId);
     if (it == browsers_.end()) return;
     // Out of the registry first, so the room refresh its leaving causes does not include it.
@@ -255,6 +256,11 @@ void MediaRooms::janusReady() {
             return;
         }
         self->control_ = h;
+        // Devices that had legs re-offer with an ICE restart (docs/protocol.md `mediaReset`):
+        // their PeerConnections would otherwise wait for ICE to fail first.
+        auto lost = std::exchange(self->lostDevices_, {});
+        for (const auto& id : lost)
+            if (auto* d = self->browser(id)) d->sink().mediaReset("media-server-restarted");
         auto ids = self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
         for (const auto& id : ids)
             if (auto* d = self->browser(id)) d->refresh();
@@ -262,8 +268,9 @@ void MediaRooms::janusReady() {
 }
 
 void MediaRooms::janusLost() {
-    // Every handle and room of the old Janus session is gone; devices re-offer (ICE restart after
-    // their PeerConnection fails) and get new subscriber offers once Janus is back.
+    // Every handle and room of the old Janus session is gone; devices that had legs are told
+    // (`mediaReset`) once Janus is back, re-offer with an ICE restart and get new subscriber
+    // offers.
     control_ = 0;
     owners_.clear();
     retired_.clear();
@@ -271,7 +278,8 @@ void MediaRooms::janusLost() {
     auto phoneIds = phonesWhere([](const std::unique_ptr<PhoneLeg>&) { return true; });
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");
-    for (auto& [id, d] : browsers_) d->forgetJanus();
+    for (auto& [id, d] : browsers_)
+        if (d->forgetJanus()) lostDevices_.insert(id);
     stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders =
         stats_.remotePublishers = 0;
     stats_.spareRooms = 0;

@@ -40,6 +40,7 @@ const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSessi
         {protocol::method::kDeviceDiagnostics, &SignalingSession::deviceDiagnostics},
         {protocol::method::kLeave, &SignalingSession::leave},
         {protocol::method::kSendDtmf, &SignalingSession::sendDtmf},
+        {protocol::method::kRestartIce, &SignalingSession::restartIce},
     };
     return table;
 }
@@ -99,6 +100,13 @@ void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
     // old connection; a device ignores a revision it has already answered). Parked: it waits.
     lastOffer_ = text;
     if (!parked_ && connection_) connection_->send(std::move(text));
+}
+
+void SignalingSession::mediaReset(const std::string& reason) {
+    auto text = protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
+    std::lock_guard lock(mutex_);
+    if (!parked_ && connection_) return connection_->send(std::move(text));
+    pendingReset_ = std::move(text);  // parked: told on its resume (SignalingSessionResume.cpp)
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
@@ -191,24 +199,7 @@ void SignalingSession::ping(const RpcMessage& m) {
 }
 
 void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
-    const auto* logs =
-        m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
-    if (!logs || !logs->is_array())
-        throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
-    for (const auto& entry : *logs) {
-        if (!diagnostics_.add(entry) && !diagnosticsDropLogged_) {
-            diagnosticsDropLogged_ =
-                true;  // said once per device: the device decides how much it sends
-            base::log(
-                base::LogLevel::Warn,
-                "device " + deviceId_ + " sent more than the " +
-                    std::to_string(diagnostics_.maxBytes()) +
-                    " bytes of diagnostics kept per device: older or larger entries are dropped");
-        }
-    }
-    if (base::logEnabled(base::LogLevel::Debug))
-        base::log(base::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " +
-                                             std::to_string(logs->size()) + " entries");
+    diagnostics_.addReport(m.params, deviceId_);
     replyResult(m, json::object());
 }
 
@@ -216,6 +207,12 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
     auto tones = dtmfTones(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     media_->deviceDtmf(deviceId_, tones, replyLater<int>(m));
+}
+
+// docs/protocol.md `restartIce`: media bounds the rate and says why it refuses.
+void SignalingSession::restartIce(const RpcMessage& m) {
+    if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
+    media_->restartIce(deviceId_, replyLater<bool>(m));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {

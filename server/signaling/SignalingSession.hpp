@@ -56,6 +56,7 @@ class SignalingSession : public net::WsHandler,
     void streamsOffered(const media::StreamsOffer& offer) override;
     void dtmfHeard(const media::HeardDtmf& dtmf) override;
     void closeDevice(media::CloseReason reason) override;
+    void mediaReset(const std::string& reason) override;
 
   private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
@@ -68,6 +69,7 @@ class SignalingSession : public net::WsHandler,
     void deviceDiagnostics(const protocol::RpcMessage& m);
     void leave(const protocol::RpcMessage& m);
     void sendDtmf(const protocol::RpcMessage& m);
+    void restartIce(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
     // The reply to `m` once media answers: its result as JSON, or its error as a JSON-RPC error.
@@ -88,7 +90,6 @@ class SignalingSession : public net::WsHandler,
     mutable std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
     std::shared_ptr<net::WsConnection> connection_;
     DiagnosticsLog diagnostics_;  // what the device reported, bounded in bytes
-    bool diagnosticsDropLogged_ = false;
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
@@ -109,6 +110,7 @@ class SignalingSession : public net::WsHandler,
     bool closedByServer_ = false;
     std::pair<std::uint16_t, std::string> serverClose_;
     std::string lastOffer_;
+    std::string pendingReset_;  // a mediaReset for the device while it is parked
 };
 
 }  // namespace sb::signaling

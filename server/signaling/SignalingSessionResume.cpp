@@ -128,6 +128,7 @@ void SignalingSession::resumed() {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
                                           json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
+            if (!pendingReset_.empty()) connection_->send(std::exchange(pendingReset_, {}));
             if (!lastOffer_.empty()) connection_->send(lastOffer_);
         }
     }

@@ -93,6 +93,11 @@ test('without a media server an offer gets a media-server error, not a hang', as
   const r = await c.rpc('offerSdp', { sdpOffer: 'v=0\r\n', mediaMetadata: { mediaStreams: {} } });
   assert.equal(r.error.code, -32002);
   assert.equal((await c.rpc('answerSdp', { sdpAnswer: 'v=0\r\n' })).error.code, -32003);
+  // restartIce (docs/protocol.md "Restarting ICE") of a device that receives nothing: refused.
+  const restart = await c.rpc('restartIce', {});
+  assert.equal(restart.error.code, -32003);
+  assert.match(restart.error.message, /no subscribing connection to restart/);
+  assert.deepEqual((await c.rpc('ping', {})).result, {});
   c.ws.close();
 });
 

@@ -16,7 +16,13 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
       media_(media),
       timers_(timers),
       configuration_(std::move(configurationJson)),
-      log_(log) {}
+      log_(log) {
+    ice_.onRestart([this] {
+        for (const auto& op : ops_)
+            if (op.kind == Op::Kind::IceRestart) return;  // one is on its way already
+        enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
+    });
+}
 
 void Publisher::publish(const LocalStream& stream, const std::string& alias,
                         const std::string& codecPreferencesJson, PublishDone done) {
@@ -67,14 +73,6 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     ops_.erase(ops_.begin());
     busy_ = false;
     if (op.done) op.done(error, stream);
-    if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
-        // Still failed: try again later, a bounded number of times (the stock SDK never stops).
-        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive = alive_.watch()]() {
-            if (alive.expired()) return;
-            restartTimer_ = 0;
-            onConnectionState(pcState_);
-        });
-    }
     runNext();
 }
 
@@ -87,9 +85,11 @@ void Publisher::runPublish() {
     pc_->setHandler([this, alive](PeerEvent event, const std::string& a, const std::string& b,
                                   int code, const RemoteTrack*) {
         if (alive.expired()) return;
-        if (event == PeerEvent::ConnectionState)
-            onConnectionState(a);
-        else if (event == PeerEvent::ChannelMessage && pc_)
+        // Only a connection with something published is restarted (the stock SDK restarts
+        // without bound; ours stops after maxRestarts, IceRestarter.hpp).
+        if (event == PeerEvent::ConnectionState) {
+            if (!streams_.empty() || a == "connected") ice_.onState(a);
+        } else if (event == PeerEvent::ChannelMessage && pc_)
             channels::onMessage(*pc_, a, b, log_);
         else if (event == PeerEvent::IceCandidateError)
             iceErrors_(log_, a, code, b);
@@ -203,29 +203,6 @@ void Publisher::drop(const std::string& streamId) {
     streams_.erase(it);
 }
 
-void Publisher::onConnectionState(const std::string& state) {
-    pcState_ = state;
-    if (state == "connected") iceRestarts_ = 0;
-    if (state != "failed" || streams_.empty() || restartTimer_) return;
-    for (const auto& op : ops_)
-        if (op.kind == Op::Kind::IceRestart) return;
-    if (iceRestarts_ >= restarts_.maxRestarts) {
-        // Still failed after the last restart (this runs again only once it was negotiated
-        // and the browser said "failed" again, or its retry delay passed): nothing more to try.
-        Error error = errors::iceFailed(
-            "publishing", "after " + decimal(iceRestarts_) + " ICE restart(s); no media is sent");
-        if (log_) log_(LogLevel::Error, error.message);
-        // Last statement: the owner may close this publisher from inside the callback.
-        if (onIceFailed_) onIceFailed_(error);
-        return;
-    }
-    ++iceRestarts_;
-    if (log_)
-        log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_) +
-                                 " of " + decimal(restarts_.maxRestarts));
-    enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
-}
-
 bool Publisher::has(const std::string& streamId) const {
     return std::any_of(streams_.begin(), streams_.end(),
                        [&](const Published& p) { return p.id == streamId; });
@@ -252,10 +229,7 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
 
 void Publisher::close(bool notify) {
     alive_.renew();
-    if (restartTimer_) timers_.cancel(restartTimer_);
-    restartTimer_ = 0;
-    iceRestarts_ = 0;
-    pcState_.clear();
+    ice_.reset();
     for (const auto& s : streams_) media_.stopStream(s.id);
     streams_.clear();
     if (pc_) pc_->close();

@@ -35,7 +35,13 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       timers_(timers),
       configuration_(std::move(configurationJson)),
       listener_(std::move(listener)),
-      log_(log) {}
+      log_(log) {
+    // The server's offer follows as an sdpOffer; a refusal (no subscriber there any more, asked
+    // too soon) is retried by the next restart.
+    ice_.onRestart(
+        [this] { rpc_.request(protocol::method::kRestartIce, Json::object(), nullptr); });
+    ice_.onReport(listener_.onIce);
+}
 
 void Subscriber::handleOffer(const Json& params) {
     offers_.push_back(params);
@@ -76,11 +82,8 @@ void Subscriber::apply(const Json& params) {
     if (!pc_)
         return failOffer("create the subscribing connection",
                          errors::negotiation("no RTCPeerConnection"));
-    if (log_) {
-        std::string counts;
-        for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
-        log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump() + ", streams:" + counts);
-    }
+    // The streams it carries are in the registry's events (size: no per-stream log, bench/size/).
+    if (log_) log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump());
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
     pc_->setRemoteDescription(
@@ -145,7 +148,8 @@ void Subscriber::createConnection() {
         } else if (event == PeerEvent::TrackRemoved) {
             registry_.trackRemoved(a, b);
         } else if (event == PeerEvent::ConnectionState) {
-            onConnectionState(a);
+            if (log_) log_(LogLevel::Info, "Subscribing connection: " + a);
+            ice_.onState(a);
         } else if (event == PeerEvent::ChannelMessage) {
             if (pc_) channels::onMessage(*pc_, a, b, log_);
         } else {
@@ -176,34 +180,6 @@ void Subscriber::finishOffer() {
     runOffers();
 }
 
-void Subscriber::onConnectionState(const std::string& state) {
-    if (log_) log_(LogLevel::Info, "Subscribing connection: " + state);
-    if (state != "failed") {
-        // "connected" again (a server offer with new ICE credentials restarted it), or on the
-        // way there: the failure is over. "closed" is ours.
-        if (state == "connected" || state == "closed") cancelIceTimer();
-        return;
-    }
-    if (iceTimer_) return;
-    int budgetMs = restarts_.maxRestarts * restarts_.delayMs;
-    iceTimer_ = timers_.start(budgetMs, [this, alive = alive_.watch(), budgetMs]() {
-        if (alive.expired()) return;
-        iceTimer_ = 0;
-        Error error = errors::iceFailed(
-            "subscribing", "and no server offer restored it within " + decimal(budgetMs) +
-                               " ms (0 ICE restarts: the server is the offerer); no media is "
-                               "received");
-        if (log_) log_(LogLevel::Error, error.message);
-        // Last statement: the owner may close this subscriber from inside the callback.
-        if (listener_.onIceFailed) listener_.onIceFailed(error);
-    });
-}
-
-void Subscriber::cancelIceTimer() {
-    if (iceTimer_) timers_.cancel(iceTimer_);
-    iceTimer_ = 0;
-}
-
 void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
     if (!pc_) return done({}, "[]");
     pc_->getStats(std::move(done));
@@ -211,7 +187,7 @@ void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
 
 void Subscriber::close() {
     alive_.renew();
-    cancelIceTimer();
+    ice_.reset();
     offers_.clear();
     busy_ = false;
     if (pc_) pc_->close();
