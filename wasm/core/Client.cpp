@@ -376,6 +376,12 @@ void Client::mediaChanged() {
 
 void Client::networkOnline() {
     Scope scope(events_);
+    if (reconnectTimer_) {
+        // The signaling is waiting for its next attempt: the network is back, so try now rather
+        // than after the rest of the back-off (bench/reconnect/resume).
+        cancelTimer(reconnectTimer_);
+        return openSocket();
+    }
     if (state_ != State::Connected) return;
     publisher_->restartIce(false);
     subscriber_->restartIce();

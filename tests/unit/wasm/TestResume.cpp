@@ -174,6 +174,21 @@ SCENARIO("Resuming the device after a lost WebSocket", "[wasm][core][Client][res
         h.timers.advance(60000);
         CHECK(h.client.state() == State::Connected);
     }
+    SECTION("the browser's online event tries at once instead of waiting for the back-off") {
+        h.socket.drop(1006);
+        firstAttempt(h);
+        h.socket.drop(1006);
+        h.http.respond(0, "");  // refused: the next attempt waits its back-off
+        REQUIRE(h.socket.urls.size() == 2);
+        h.client.networkOnline();
+        REQUIRE(h.socket.urls.size() == 3);
+        CHECK(h.socket.urls[2] == kBase + "&resumeDevice=dev-1&resumeSecret=s1");
+        h.socket.accept();
+        resumed(h, "dev-1", "s2");
+        CHECK(h.client.state() == State::Connected);
+        h.timers.advance(60000);
+        CHECK(h.socket.urls.size() == 3);  // the cancelled attempt does not come later
+    }
     SECTION("resume_pending (the old connection still looked alive) is retried") {
         h.socket.drop(1006);
         firstAttempt(h);
