@@ -20,6 +20,9 @@ inline constexpr const char* kDtmf = "dtmf";          // server → client: DTMF
 // server → client, additive (docs/protocol.md "Resuming a device"): the device resumed; its new
 // resume secret.
 inline constexpr const char* kResumed = "resumed";
+// server → client, additive (docs/protocol.md "Media reset"): the device's Janus legs are lost;
+// it publishes again with an ICE restart.
+inline constexpr const char* kMediaReset = "mediaReset";
 }  // namespace method
 
 // JSON-RPC 2.0 §5.1 codes, then ours in the implementation-defined server-error range.

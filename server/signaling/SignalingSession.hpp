@@ -37,6 +37,17 @@ class SignalingSession : public net::WsHandler,
                      std::shared_ptr<session::DeviceEventSink> events = {},
                      const std::shared_ptr<ResumableDevices>& resumable = {});
 
+    // A device the previous process kept (docs/protocol.md "Resuming across a restart"): parked
+    // until `deadline`, resumable with the secret whose digest `kept` holds, with no media legs:
+    // it is attached to media when it resumes, and told `mediaReset` so that it publishes again.
+    static std::shared_ptr<SignalingSession> restored(
+        const state::KeptDevice& kept, std::chrono::steady_clock::time_point deadline,
+        std::shared_ptr<media::MediaOrchestrator> media,
+        std::shared_ptr<net::ConcurrencyLimit::Slot> slot, SessionLimits limits,
+        std::shared_ptr<const auth::TurnCredentials> turn,
+        std::shared_ptr<session::DeviceEventSink> events,
+        const std::shared_ptr<ResumableDevices>& resumable);
+
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
     void onMessage(std::string text) override;
@@ -81,6 +92,9 @@ class SignalingSession : public net::WsHandler,
     void finish();
     void resumed();
     nlohmann::json resumeOffer(bool wanted);
+    // What ResumableDevices writes to disk for this device, parked until `deadline` (a steady
+    // time; {} = connected). Caller holds mutex_.
+    state::KeptDevice keptRecordLocked(std::chrono::steady_clock::time_point deadline) const;
 
     std::string deviceId_;
     DeviceIdentity identity_;
@@ -102,6 +116,8 @@ class SignalingSession : public net::WsHandler,
     // WebSocket lost, its media kept) and until when, whether its connection is being closed for
     // a resume, whether the server closed it and how, and the last sdpOffer media made.
     std::string resumeSecret_;
+    std::string resumeDigest_;  // its SHA-256 (a restored device knows only that)
+    bool restored_ = false;     // restored and not yet resumed: no media legs
     bool opened_ = false;
     bool parked_ = false;
     std::chrono::steady_clock::time_point parkDeadline_{};

@@ -1,9 +1,12 @@
 // SignalingSession: the end of a connection, and resuming a device (docs/protocol.md "Resuming a
 // device"). The device's media stays attached while it is parked.
+#include <algorithm>
+
 #include "server/auth/RandomId.hpp"
 #include "server/auth/SecretCompare.hpp"
 #include "server/base/Log.hpp"
 #include "server/signaling/SignalingSession.hpp"
+#include "server/state/KeptDevices.hpp"
 
 namespace sb::signaling {
 
@@ -18,6 +21,7 @@ void SignalingSession::onClose() {
     bool park = false;
     bool stillParked = false;
     ResumableDevices::Clock::time_point deadline;
+    state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
         bool dropped = connection_ && connection_->dropped();
@@ -26,7 +30,7 @@ void SignalingSession::onClose() {
         // was, with the deadline it had and nothing told.
         stillParked = parked_;
         park = !stillParked && registry && registry->grace().count() > 0 &&
-               !resumeSecret_.empty() && !left_ && !closedByServer_ &&
+               !resumeDigest_.empty() && !left_ && !closedByServer_ &&
                (dropped || closingForResume_);
         closingForResume_ = false;
         if (park) {
@@ -34,9 +38,10 @@ void SignalingSession::onClose() {
             parkDeadline_ = ResumableDevices::Clock::now() + registry->grace();
         }
         deadline = parkDeadline_;
+        record = keptRecordLocked(deadline);
     }
     if (stillParked) {
-        if (registry) return registry->park(deviceId_, shared_from_this(), deadline);
+        if (registry) return registry->park(deviceId_, shared_from_this(), deadline, record);
         return release("the server is stopping");
     }
     if (!park) {
@@ -47,7 +52,7 @@ void SignalingSession::onClose() {
                                         std::to_string(registry->grace().count()) +
                                         " s for a resume");
     report(session::DeviceEvent::Disconnect);
-    registry->park(deviceId_, shared_from_this(), deadline);
+    registry->park(deviceId_, shared_from_this(), deadline, record);
     // Closed by the server between the decision above and the park: released now.
     bool closed = false;
     {
@@ -71,9 +76,11 @@ ResumeCheck SignalingSession::resumeCheck(const DeviceIdentity& who,
                                           const std::string& secret) const {
     if (who.accountId != identity_.accountId || who.participantId != identity_.participantId)
         return ResumeCheck::Unknown;
+    // Compared as digests: a restored device knows no more than that (state::KeptDevicesFile).
+    auto digest = state::resumeSecretDigest(secret);
     std::lock_guard lock(mutex_);
-    if (resumeSecret_.empty() || left_ || closedByServer_) return ResumeCheck::Unknown;
-    if (!auth::sameSecret(secret, resumeSecret_)) return ResumeCheck::Mismatch;
+    if (resumeDigest_.empty() || left_ || closedByServer_) return ResumeCheck::Unknown;
+    if (!auth::sameSecret(digest, resumeDigest_)) return ResumeCheck::Mismatch;
     return parked_ ? ResumeCheck::Ok : ResumeCheck::Pending;
 }
 
@@ -84,19 +91,24 @@ json SignalingSession::resumeOffer(bool wanted) {
     auto registry = resumable_.lock();
     if (!registry || registry->grace().count() <= 0) return nullptr;
     std::string secret;
+    state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
-        if (!wanted)
+        if (!wanted) {
             resumeSecret_.clear();
-        else if (resumeSecret_.empty())
+            resumeDigest_.clear();
+        } else if (resumeSecret_.empty()) {
             resumeSecret_ = auth::randomHex(16);
+            resumeDigest_ = state::resumeSecretDigest(resumeSecret_);
+        }
         secret = resumeSecret_;
+        record = keptRecordLocked({});
     }
     if (!wanted) {
         registry->remove(deviceId_);
         return nullptr;
     }
-    registry->add(deviceId_, weak_from_this());
+    registry->add(deviceId_, weak_from_this(), record);
     return json{{"deviceId", deviceId_},
                 {"resumeSecret", secret},
                 {"graceSeconds", registry->grace().count()}};
@@ -114,9 +126,13 @@ void SignalingSession::closeForResume() {
 void SignalingSession::resumed() {
     auto registry = resumable_.lock();
     std::string secret = auth::randomHex(16);
+    bool wasRestored = false;
+    state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
         parked_ = false;
+        wasRestored = restored_;
+        restored_ = false;
         // Closed by the server between this resume's check and now (its participant deleted):
         // the new connection gets the close the old one would have had.
         if (closedByServer_) {
@@ -124,17 +140,66 @@ void SignalingSession::resumed() {
             return;
         }
         resumeSecret_ = secret;
+        resumeDigest_ = state::resumeSecretDigest(secret);
+        record = keptRecordLocked({});
         if (connection_) {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
                                           json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
-            if (!lastOffer_.empty()) connection_->send(lastOffer_);
+            // The previous process's Janus legs are gone: the device publishes again (with an
+            // ICE restart, JSEP §4.1.8.1) and is offered its subscriptions anew.
+            if (wasRestored)
+                connection_->send(protocol::rpcNotification(protocol::method::kMediaReset,
+                                                            json{{"reason", "server-restarted"}}));
+            else if (!lastOffer_.empty())
+                connection_->send(lastOffer_);
         }
     }
-    if (registry) registry->add(deviceId_, weak_from_this());
+    if (registry) registry->add(deviceId_, weak_from_this(), record);
+    // Attached after mediaReset went out, so that every sdpOffer media makes follows it.
+    if (wasRestored && media_)
+        media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
+                             shared_from_this());
     base::log(base::LogLevel::Info,
               "device " + deviceId_ + " resumed: participant " + identity_.participantId);
     report(session::DeviceEvent::Resume);
+}
+
+state::KeptDevice SignalingSession::keptRecordLocked(
+    std::chrono::steady_clock::time_point deadline) const {
+    state::EpochSeconds wall = 0;
+    if (deadline != std::chrono::steady_clock::time_point{}) {
+        auto left = std::chrono::duration_cast<std::chrono::seconds>(
+            deadline - std::chrono::steady_clock::now());
+        wall = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count() +
+               std::max<state::EpochSeconds>(left.count(), 0) + 1;
+    }
+    return state::KeptDevice{deviceId_, identity_.accountId, identity_.participantId, resumeDigest_,
+                             wall};
+}
+
+std::shared_ptr<SignalingSession> SignalingSession::restored(
+    const state::KeptDevice& kept, std::chrono::steady_clock::time_point deadline,
+    std::shared_ptr<media::MediaOrchestrator> media,
+    std::shared_ptr<net::ConcurrencyLimit::Slot> slot, SessionLimits limits,
+    std::shared_ptr<const auth::TurnCredentials> turn,
+    std::shared_ptr<session::DeviceEventSink> events,
+    const std::shared_ptr<ResumableDevices>& resumable) {
+    DeviceIdentity identity;
+    identity.accountId = kept.accountId;
+    identity.participantId = kept.participantId;
+    auto s = std::make_shared<SignalingSession>(kept.deviceId, std::move(identity),
+                                                std::move(media), std::move(slot), limits,
+                                                std::move(turn), std::move(events), resumable);
+    std::lock_guard lock(s->mutex_);
+    s->resumeDigest_ = kept.secretDigest;
+    s->restored_ = true;
+    s->opened_ = true;  // its next connection is a resume
+    s->parked_ = true;
+    s->parkDeadline_ = deadline;
+    return s;
 }
 
 void SignalingSession::release(const char* why) {
