@@ -1,5 +1,8 @@
 #include "server/signaling/DiagnosticsLog.hpp"
 
+#include "protocol/JsonRpc.hpp"
+#include "server/base/Log.hpp"
+
 #include "protocol/SafeJson.hpp"
 
 namespace sb::signaling {
@@ -20,6 +23,25 @@ bool DiagnosticsLog::add(const nlohmann::json& entry) {
     bytes_ += text.size();
     entries_.push_back(std::move(text));
     return kept;
+}
+
+void DiagnosticsLog::addFromDevice(const nlohmann::json& params, const std::string& deviceId) {
+    const auto* logs = params.is_object() && params.contains("logs") ? &params["logs"] : nullptr;
+    if (!logs || !logs->is_array())
+        throw protocol::RpcError(protocol::RpcErrorCode::InvalidParams, "logs must be an array",
+                                 "logs");
+    for (const auto& entry : *logs) {
+        if (!add(entry) && !dropLogged_) {
+            dropLogged_ = true;
+            base::log(base::LogLevel::Warn,
+                      "device " + deviceId + " sent more than the " + std::to_string(maxBytes_) +
+                          " bytes of diagnostics kept per device: older or larger entries are "
+                          "dropped");
+        }
+    }
+    if (base::logEnabled(base::LogLevel::Debug))
+        base::log(base::LogLevel::Debug, "device " + deviceId + " diagnostics: " +
+                                             std::to_string(logs->size()) + " entries");
 }
 
 }  // namespace sb::signaling

@@ -17,6 +17,9 @@ class DiagnosticsLog {
 
     // Returns false if the entry, or an older one to make room for it, was dropped.
     bool add(const nlohmann::json& entry);
+    // deviceDiagnostics' `logs` (an array, else InvalidParams): every entry added; the first drop
+    // is logged, once per device (the device decides how much it sends).
+    void addFromDevice(const nlohmann::json& params, const std::string& deviceId);
     std::size_t maxBytes() const { return maxBytes_; }
     std::size_t bytes() const { return bytes_; }
     std::size_t entries() const { return entries_.size(); }
@@ -26,6 +29,7 @@ class DiagnosticsLog {
     std::size_t maxBytes_;
     std::size_t bytes_ = 0;
     std::size_t dropped_ = 0;
+    bool dropLogged_ = false;
     std::deque<std::string> entries_;
 };
 

@@ -29,9 +29,13 @@ std::size_t restoreKeptDevices(const std::string& path, const RestoreParts& part
         if (parts.active && !parts.active(d.accountId, d.participantId)) continue;
         auto slot = parts.gate.reserve(d.accountId, d.participantId);
         if (!slot) continue;  // the caps are full (they were lowered): it cannot come back
-        auto session =
-            SignalingSession::restored(d, deadline, parts.media, std::move(slot), parts.limits,
-                                       parts.turn, parts.events, parts.resumable);
+        DeviceIdentity identity;
+        identity.accountId = d.accountId;
+        identity.participantId = d.participantId;
+        auto session = std::make_shared<SignalingSession>(
+            d.deviceId, std::move(identity), parts.media, std::move(slot), parts.limits, parts.turn,
+            parts.events, parts.resumable);
+        session->markRestored(d.secretDigest, deadline);
         d.deadline = nowWall + registry.grace().count();
         registry.park(d.deviceId, std::move(session), deadline, d);
         ++restored;

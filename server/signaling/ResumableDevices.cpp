@@ -1,5 +1,7 @@
 #include "server/signaling/ResumableDevices.hpp"
 
+#include <algorithm>
+
 #include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {
@@ -88,6 +90,21 @@ std::size_t ResumableDevices::parked() const {
     std::size_t n = 0;
     for (const auto& [id, entry] : devices_) n += entry.kept ? 1 : 0;
     return n;
+}
+
+state::KeptDevice keptRecord(const std::string& deviceId, const DeviceIdentity& identity,
+                             const std::string& digest,
+                             std::chrono::steady_clock::time_point deadline) {
+    state::EpochSeconds wall = 0;
+    if (deadline != std::chrono::steady_clock::time_point{}) {
+        auto left = std::chrono::duration_cast<std::chrono::seconds>(
+            deadline - std::chrono::steady_clock::now());
+        wall = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count() +
+               std::max<state::EpochSeconds>(left.count(), 0) + 1;
+    }
+    return state::KeptDevice{deviceId, identity.accountId, identity.participantId, digest, wall};
 }
 
 std::optional<ResumeRequest> resumeRequest(const net::HttpRequest& request) {

@@ -79,6 +79,12 @@ class ResumableDevices {
     std::unordered_map<std::string, Entry> devices_;
 };
 
+// What the registry writes to disk for a device whose resume secret has `digest`, parked until
+// `deadline` (a steady time, turned into the wall-clock time it stands for; {}: connected).
+state::KeptDevice keptRecord(const std::string& deviceId, const DeviceIdentity& identity,
+                             const std::string& digest,
+                             std::chrono::steady_clock::time_point deadline);
+
 // What a reconnecting device asks for in its /v3/ query: resumeDevice (the deviceId it was given)
 // and resumeSecret. Nullopt when it does not ask to resume.
 struct ResumeRequest {

@@ -7,6 +7,7 @@
 #include "server/base/Log.hpp"
 #include "server/signaling/DeviceParams.hpp"
 #include "server/signaling/MediaJson.hpp"
+#include "server/signaling/RpcDispatch.hpp"
 
 namespace sb::signaling {
 
@@ -65,31 +66,16 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
 }
 
 void SignalingSession::onMessage(std::string text) {
-    json id;
-    // A request is a frame with an "id" member, null included (§4.1); only its absence makes a
-    // notification, so the id's value cannot tell them apart.
-    bool request = false;
-    try {
-        RpcMessage m = protocol::parseRpc(text, id);
-        if (m.kind == RpcMessage::Kind::Response)
-            return;  // we send no requests; ignore stray replies
-        request = m.kind == RpcMessage::Kind::Request;
-        if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
-        auto it = handlers().find(m.method);
-        if (it == handlers().end())
-            throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
-        (this->*(it->second))(m);
-    } catch (const RpcError& e) {
-        // JSON-RPC 2.0 §5: errors for notifications are not answered, except parse/invalid
-        // request errors, answered with id null.
-        bool framing =
-            e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
-        if (request || framing) send(protocol::rpcError(id, e));
-    } catch (const std::exception& e) {
-        base::log(base::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
-        if (request)
-            send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
-    }
+    dispatchRpc(
+        text, deviceId_,
+        [this](const RpcMessage& m) {
+            if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
+            auto it = handlers().find(m.method);
+            if (it == handlers().end())
+                throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
+            (this->*(it->second))(m);
+        },
+        [this](std::string reply) { send(std::move(reply)); });
 }
 
 void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
@@ -191,24 +177,7 @@ void SignalingSession::ping(const RpcMessage& m) {
 }
 
 void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
-    const auto* logs =
-        m.params.is_object() && m.params.contains("logs") ? &m.params["logs"] : nullptr;
-    if (!logs || !logs->is_array())
-        throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
-    for (const auto& entry : *logs) {
-        if (!diagnostics_.add(entry) && !diagnosticsDropLogged_) {
-            diagnosticsDropLogged_ =
-                true;  // said once per device: the device decides how much it sends
-            base::log(
-                base::LogLevel::Warn,
-                "device " + deviceId_ + " sent more than the " +
-                    std::to_string(diagnostics_.maxBytes()) +
-                    " bytes of diagnostics kept per device: older or larger entries are dropped");
-        }
-    }
-    if (base::logEnabled(base::LogLevel::Debug))
-        base::log(base::LogLevel::Debug, "device " + deviceId_ + " diagnostics: " +
-                                             std::to_string(logs->size()) + " entries");
+    diagnostics_.addFromDevice(m.params, deviceId_);
     replyResult(m, json::object());
 }
 

@@ -37,16 +37,9 @@ class SignalingSession : public net::WsHandler,
                      std::shared_ptr<session::DeviceEventSink> events = {},
                      const std::shared_ptr<ResumableDevices>& resumable = {});
 
-    // A device the previous process kept (docs/protocol.md "Resuming across a restart"): parked
-    // until `deadline`, resumable with the secret whose digest `kept` holds, with no media legs:
-    // it is attached to media when it resumes, and told `mediaReset` so that it publishes again.
-    static std::shared_ptr<SignalingSession> restored(
-        const state::KeptDevice& kept, std::chrono::steady_clock::time_point deadline,
-        std::shared_ptr<media::MediaOrchestrator> media,
-        std::shared_ptr<net::ConcurrencyLimit::Slot> slot, SessionLimits limits,
-        std::shared_ptr<const auth::TurnCredentials> turn,
-        std::shared_ptr<session::DeviceEventSink> events,
-        const std::shared_ptr<ResumableDevices>& resumable);
+    // Restored from disk (RestoredDevices.hpp): parked until `deadline`, resumable with the
+    // secret of `digest`, no media legs until it resumes (then told `mediaReset`).
+    void markRestored(const std::string& digest, std::chrono::steady_clock::time_point deadline);
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
@@ -92,9 +85,6 @@ class SignalingSession : public net::WsHandler,
     void finish();
     void resumed();
     nlohmann::json resumeOffer(bool wanted);
-    // What ResumableDevices writes to disk for this device, parked until `deadline` (a steady
-    // time; {} = connected). Caller holds mutex_.
-    state::KeptDevice keptRecordLocked(std::chrono::steady_clock::time_point deadline) const;
 
     std::string deviceId_;
     DeviceIdentity identity_;
@@ -102,7 +92,6 @@ class SignalingSession : public net::WsHandler,
     mutable std::mutex mutex_;  // guards connection_ (notify/close come from the media strand)
     std::shared_ptr<net::WsConnection> connection_;
     DiagnosticsLog diagnostics_;  // what the device reported, bounded in bytes
-    bool diagnosticsDropLogged_ = false;
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured

@@ -1,7 +1,5 @@
 // SignalingSession: the end of a connection, and resuming a device (docs/protocol.md "Resuming a
 // device"). The device's media stays attached while it is parked.
-#include <algorithm>
-
 #include "server/auth/RandomId.hpp"
 #include "server/auth/SecretCompare.hpp"
 #include "server/base/Log.hpp"
@@ -38,7 +36,7 @@ void SignalingSession::onClose() {
             parkDeadline_ = ResumableDevices::Clock::now() + registry->grace();
         }
         deadline = parkDeadline_;
-        record = keptRecordLocked(deadline);
+        record = keptRecord(deviceId_, identity_, resumeDigest_, deadline);
     }
     if (stillParked) {
         if (registry) return registry->park(deviceId_, shared_from_this(), deadline, record);
@@ -94,15 +92,10 @@ json SignalingSession::resumeOffer(bool wanted) {
     state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
-        if (!wanted) {
-            resumeSecret_.clear();
-            resumeDigest_.clear();
-        } else if (resumeSecret_.empty()) {
-            resumeSecret_ = auth::randomHex(16);
-            resumeDigest_ = state::resumeSecretDigest(resumeSecret_);
-        }
+        if (!wanted || resumeSecret_.empty()) resumeSecret_ = wanted ? auth::randomHex(16) : "";
+        resumeDigest_ = resumeSecret_.empty() ? "" : state::resumeSecretDigest(resumeSecret_);
         secret = resumeSecret_;
-        record = keptRecordLocked({});
+        record = keptRecord(deviceId_, identity_, resumeDigest_, {});
     }
     if (!wanted) {
         registry->remove(deviceId_);
@@ -131,8 +124,7 @@ void SignalingSession::resumed() {
     {
         std::lock_guard lock(mutex_);
         parked_ = false;
-        wasRestored = restored_;
-        restored_ = false;
+        wasRestored = std::exchange(restored_, false);
         // Closed by the server between this resume's check and now (its participant deleted):
         // the new connection gets the close the old one would have had.
         if (closedByServer_) {
@@ -141,13 +133,12 @@ void SignalingSession::resumed() {
         }
         resumeSecret_ = secret;
         resumeDigest_ = state::resumeSecretDigest(secret);
-        record = keptRecordLocked({});
+        record = keptRecord(deviceId_, identity_, resumeDigest_, {});
         if (connection_) {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
                                           json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
-            // The previous process's Janus legs are gone: the device publishes again (with an
-            // ICE restart, JSEP §4.1.8.1) and is offered its subscriptions anew.
+            // Its Janus legs went with the previous process: it publishes again (ICE restart).
             if (wasRestored)
                 connection_->send(protocol::rpcNotification(protocol::method::kMediaReset,
                                                             json{{"reason", "server-restarted"}}));
@@ -156,7 +147,7 @@ void SignalingSession::resumed() {
         }
     }
     if (registry) registry->add(deviceId_, weak_from_this(), record);
-    // Attached after mediaReset went out, so that every sdpOffer media makes follows it.
+    // After mediaReset went out: every sdpOffer media makes for it follows.
     if (wasRestored && media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
@@ -165,41 +156,12 @@ void SignalingSession::resumed() {
     report(session::DeviceEvent::Resume);
 }
 
-state::KeptDevice SignalingSession::keptRecordLocked(
-    std::chrono::steady_clock::time_point deadline) const {
-    state::EpochSeconds wall = 0;
-    if (deadline != std::chrono::steady_clock::time_point{}) {
-        auto left = std::chrono::duration_cast<std::chrono::seconds>(
-            deadline - std::chrono::steady_clock::now());
-        wall = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count() +
-               std::max<state::EpochSeconds>(left.count(), 0) + 1;
-    }
-    return state::KeptDevice{deviceId_, identity_.accountId, identity_.participantId, resumeDigest_,
-                             wall};
-}
-
-std::shared_ptr<SignalingSession> SignalingSession::restored(
-    const state::KeptDevice& kept, std::chrono::steady_clock::time_point deadline,
-    std::shared_ptr<media::MediaOrchestrator> media,
-    std::shared_ptr<net::ConcurrencyLimit::Slot> slot, SessionLimits limits,
-    std::shared_ptr<const auth::TurnCredentials> turn,
-    std::shared_ptr<session::DeviceEventSink> events,
-    const std::shared_ptr<ResumableDevices>& resumable) {
-    DeviceIdentity identity;
-    identity.accountId = kept.accountId;
-    identity.participantId = kept.participantId;
-    auto s = std::make_shared<SignalingSession>(kept.deviceId, std::move(identity),
-                                                std::move(media), std::move(slot), limits,
-                                                std::move(turn), std::move(events), resumable);
-    std::lock_guard lock(s->mutex_);
-    s->resumeDigest_ = kept.secretDigest;
-    s->restored_ = true;
-    s->opened_ = true;  // its next connection is a resume
-    s->parked_ = true;
-    s->parkDeadline_ = deadline;
-    return s;
+void SignalingSession::markRestored(const std::string& digest,
+                                    std::chrono::steady_clock::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    resumeDigest_ = digest;
+    restored_ = opened_ = parked_ = true;  // its next connection is a resume
+    parkDeadline_ = deadline;
 }
 
 void SignalingSession::release(const char* why) {
