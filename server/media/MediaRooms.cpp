@@ -1,5 +1,7 @@
 #include "server/media/MediaRooms.hpp"
 
+#include <cctype>
+
 #include "server/base/Log.hpp"
 #include "server/state/SubscriptionResolver.hpp"
 
@@ -241,6 +243,19 @@ void MediaRooms::refreshRoom(const std::string& sessionId) {
 
 // Janus
 
+namespace {
+// Our rooms are described by their session's id (SessionRooms): a UUID (RFC 4122 text form).
+bool isSessionRoom(const std::string& description) {
+    if (description.size() != 36) return false;
+    for (std::size_t i = 0; i < description.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash != (description[i] == '-')) return false;
+        if (!dash && !std::isxdigit(static_cast<unsigned char>(description[i]))) return false;
+    }
+    return true;
+}
+}  // namespace
+
 void MediaRooms::onHandleEvent(HandleId handle, const nlohmann::json& msg) {
     auto owner = owners_.find(handle);
     if (owner == owners_.end()) return;
@@ -254,10 +269,31 @@ void MediaRooms::janusReady() {
                       "media: cannot attach to the VideoRoom plugin: " + error->reason);
             return;
         }
-        self->control_ = h;
-        auto ids = self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
-        for (const auto& id : ids)
-            if (auto* d = self->browser(id)) d->refresh();
+        // Rooms a previous switchboard process made in this Janus outlive it (they are not
+        // tied to its Janus session): destroyed before any room is made, so that each session
+        // gets a clean one. Sent on the control handle before any create, so Janus handles
+        // them first.
+        self->videoRoom_.listRooms(
+            h, [self, h](std::optional<JanusError> listError,
+                         const std::vector<std::pair<std::uint64_t, std::string>>& rooms) {
+                std::size_t stale = 0;
+                for (const auto& [room, description] : rooms)
+                    if (isSessionRoom(description)) {
+                        self->videoRoom_.destroyRoom(h, room);
+                        ++stale;
+                    }
+                if (listError)
+                    base::log(base::LogLevel::Warn,
+                              "media: cannot list the VideoRoom rooms: " + listError->reason);
+                if (stale)
+                    base::log(base::LogLevel::Info, "media: destroying " + std::to_string(stale) +
+                                                        " rooms left by a previous process");
+                self->control_ = h;
+                auto ids =
+                    self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
+                for (const auto& id : ids)
+                    if (auto* d = self->browser(id)) d->refresh();
+            });
     });
 }
 
