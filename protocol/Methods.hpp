@@ -20,8 +20,9 @@ inline constexpr const char* kDtmf = "dtmf";          // server → client: DTMF
 // server → client, additive (docs/protocol.md "Resuming a device"): the device resumed; its new
 // resume secret.
 inline constexpr const char* kResumed = "resumed";
-// server → client, additive (docs/protocol.md "Media reset"): the device's Janus legs are lost;
-// it publishes again with an ICE restart.
+// client → server (docs/protocol.md `restartIce`): a new subscriber offer with new ICE
+// credentials; server → client (`mediaReset`): the device's media legs were lost, it re-offers.
+inline constexpr const char* kRestartIce = "restartIce";
 inline constexpr const char* kMediaReset = "mediaReset";
 }  // namespace method
 

@@ -186,7 +186,8 @@ void BrowserLeg::close() {
     subscriber_.close();
 }
 
-void BrowserLeg::forgetJanus() {
+bool BrowserLeg::forgetJanus() {
+    const bool had = pubHandle_ != 0 || subscriber_.handle() != 0 || pending_;
     if (pending_) failReply(pending_->reply, mediaServer("media server unavailable"));
     pending_.reset();
     subscriber_.forgetJanus();
@@ -196,6 +197,7 @@ void BrowserLeg::forgetJanus() {
     pubSession_.clear();
     sections_.reset();
     tracks_.clear();
+    return had;
 }
 
 }  // namespace sb::media

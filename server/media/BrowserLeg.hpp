@@ -42,8 +42,9 @@ class BrowserLeg {
     void leave();
     // Detaches both handles (the device is going away).
     void close();
-    // Janus's session is gone: every handle with it.
-    void forgetJanus();
+    // Janus's session is gone: every handle with it. True if it had one (the device has media
+    // to make again: docs/protocol.md `mediaReset`).
+    bool forgetJanus();
 
     // What the registry reads.
     std::uint64_t feed() const { return feed_; }

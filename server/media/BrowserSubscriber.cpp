@@ -68,6 +68,12 @@ void BrowserSubscriber::request() {
     auto p = host_.participant(accountId_, participantId_);
     std::string sessionId = p && p->sessionId ? *p->sessionId : std::string();
     if (handle_ && session_ != sessionId) drop();  // removed from the session, or moved
+    if (std::exchange(restartWanted_, false) && handle_) {
+        asked_ = subscribed_;
+        restartAsked_ = true;
+        host_.videoRoom().restartSubscriber(handle_, onReplyFor(handle_));
+        return;
+    }
     auto room = sessionId.empty() ? std::nullopt : host_.existingRoom(sessionId);
     if (!room) return on(SubEvent::NothingToAsk);  // nobody publishes there yet
     auto wanted = host_.wantedStreams(accountId_, participantId_, sessionId, false);
@@ -117,6 +123,7 @@ VideoRoom::Done<std::optional<SubscriberOffer>> BrowserSubscriber::onReplyFor(Ha
 
 void BrowserSubscriber::onReply(std::optional<JanusError> error,
                                 std::optional<SubscriberOffer> offer) {
+    const bool restart = std::exchange(restartAsked_, false);
     if (error) {
         // A handle that receives nothing is not worth keeping (a failed update may leave it
         // so): the next request starts on a fresh one.
@@ -130,6 +137,7 @@ void BrowserSubscriber::onReply(std::optional<JanusError> error,
         host_.subscriptionsChanged();
         return on(SubEvent::ReplyNoOffer);
     }
+    if (restart && offer->active.empty()) offer->active = lastActive_;
     replyOffer_ = std::move(offer);
     on(SubEvent::ReplyOffer);
 }
@@ -155,6 +163,7 @@ void BrowserSubscriber::sendOffer(const SubscriberOffer& offer) {
             entry.mediaTypes.push_back(type);
     }
     subscribed_ = active;
+    lastActive_ = offer.active;
     ++revision_;
     if (base::logEnabled(base::LogLevel::Debug))
         base::log(base::LogLevel::Debug, "media: device " + id_ + " sdpOffer revision " +
@@ -173,6 +182,13 @@ void BrowserSubscriber::answer(std::string sdp, MediaReply<bool> reply) {
     answerSdp_ = std::move(sdp);
     answerReply_ = std::move(reply);
     on(SubEvent::DeviceAnswer);
+}
+
+bool BrowserSubscriber::restartIce() {
+    if (!handle_) return false;
+    restartWanted_ = true;
+    on(SubEvent::Refresh);  // now, or once the negotiation in flight is over
+    return true;
 }
 
 void BrowserSubscriber::start() {
@@ -201,6 +217,8 @@ void BrowserSubscriber::drop() {
     const std::string old = std::exchange(session_, std::string());
     handle_ = 0;
     subscribed_.clear();
+    lastActive_.clear();
+    restartWanted_ = restartAsked_ = false;
     host_.subscriptionsChanged();
     host_.roomMayBeUnused(old);
 }
@@ -228,6 +246,8 @@ void BrowserSubscriber::forgetJanus() {
     session_.clear();
     state_ = {};
     subscribed_.clear();
+    lastActive_.clear();
+    restartWanted_ = restartAsked_ = false;
     replyOffer_.reset();
     janusOffer_.reset();
 }

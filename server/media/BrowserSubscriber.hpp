@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "server/media/LegHost.hpp"
 #include "server/media/LegStates.hpp"
@@ -26,6 +27,10 @@ class BrowserSubscriber {
     void refresh();
     // An event of its subscriber handle (`handle` is not checked: the leg routes by handle).
     void onEvent(const HandleEvent& event);
+    // The device asked for new ICE credentials (docs/protocol.md `restartIce`): the next request
+    // to Janus is a restart of the same streams, whose offer follows as an sdpOffer. False
+    // (nothing asked) when there is no subscriber PeerConnection to restart.
+    bool restartIce();
     // Detaches the handle (the device is going away); an answer in flight is refused.
     void close();
     // Janus's session is gone, and the handle with it; an answer in flight gets an error.
@@ -62,6 +67,11 @@ class BrowserSubscriber {
     std::optional<std::string> answerSdp_;
     MediaReply<bool> answerReply_;
     int revision_ = 0;
+    bool restartWanted_ = false;  // asked by the device, not yet sent to Janus
+    bool restartAsked_ = false;   // the request in flight is the restart
+    // The streams of the last offer sent: an ICE restart keeps its m-lines (JSEP §5.2.1), and
+    // Janus's restart reply need not list them again.
+    std::vector<SubscriberOffer::Stream> lastActive_;
 };
 
 }  // namespace sb::media

@@ -75,6 +75,9 @@ class DeviceSink {
     virtual void streamsOffered(const StreamsOffer& offer) = 0;
     virtual void dtmfHeard(const HeardDtmf& dtmf) = 0;
     virtual void closeDevice(CloseReason reason) = 0;
+    // Its Janus legs were lost and can be made again (docs/protocol.md `mediaReset`): the device
+    // re-offers its publisher with an ICE restart; `reason` is the notification's.
+    virtual void mediaReset(const std::string& reason) = 0;
 };
 
 // A room stream forwarded to a phone leg (Janus rtp_forward): all of a call's forwarders send to

@@ -113,6 +113,20 @@ void MediaOrchestrator::answer(const std::string& deviceId, std::string sdp,
     });
 }
 
+void MediaOrchestrator::restartIce(const std::string& deviceId, MediaReply<bool> reply) {
+    onStrand([deviceId, reply = std::move(reply)](MediaRooms& rooms) {
+        auto* d = rooms.browser(deviceId);
+        if (!d)
+            return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"},
+                         false);
+        if (!d->subscriber().restartIce())
+            return reply(MediaError{MediaError::Kind::NotConnected,
+                                    "the device has no subscribing connection to restart"},
+                         false);
+        reply(std::nullopt, true);
+    });
+}
+
 void MediaOrchestrator::attachPhone(const std::string& callId, const std::string& accountId,
                                     const std::string& participantId, std::uint16_t forwardPort,
                                     const std::shared_ptr<PhoneSink>& sink,

@@ -35,6 +35,8 @@ class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator>
                std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply);
     // answerSdp for the last StreamsOffer sent to the device.
     void answer(const std::string& deviceId, std::string sdp, MediaReply<bool> reply);
+    // restartIce of the subscribing peer connection: true once asked (the offer follows).
+    void restartIce(const std::string& deviceId, MediaReply<bool> reply);
 
     // A phone call joins its participant's session: audio-only, as a Janus remote publisher, and
     // receiving what the participant is subscribed to through rtp_forward to `forwardPort`.

@@ -1,6 +1,6 @@
 #include "server/media/MediaRooms.hpp"
 
-#include <cctype>
+#include "server/media/StaleRooms.hpp"
 
 #include "server/base/Log.hpp"
 #include "server/state/SubscriptionResolver.hpp"
@@ -63,6 +63,7 @@ void MediaRooms::addBrowser(const std::string& deviceId, const std::string& acco
 }
 
 void MediaRooms::removeBrowser(const std::string& deviceId) {
+    lostDevices_.erase(deviceId);
     auto it = browsers_.find(deviceId);
     if (it == browsers_.end()) return;
     // Out of the registry first, so the room refresh its leaving causes does not include it.
@@ -243,19 +244,6 @@ void MediaRooms::refreshRoom(const std::string& sessionId) {
 
 // Janus
 
-namespace {
-// Our rooms are described by their session's id (SessionRooms): a UUID (RFC 4122 text form).
-bool isSessionRoom(const std::string& description) {
-    if (description.size() != 36) return false;
-    for (std::size_t i = 0; i < description.size(); ++i) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash != (description[i] == '-')) return false;
-        if (!dash && !std::isxdigit(static_cast<unsigned char>(description[i]))) return false;
-    }
-    return true;
-}
-}  // namespace
-
 void MediaRooms::onHandleEvent(HandleId handle, const nlohmann::json& msg) {
     auto owner = owners_.find(handle);
     if (owner == owners_.end()) return;
@@ -269,37 +257,25 @@ void MediaRooms::janusReady() {
                       "media: cannot attach to the VideoRoom plugin: " + error->reason);
             return;
         }
-        // Rooms a previous switchboard process made in this Janus outlive it (they are not
-        // tied to its Janus session): destroyed before any room is made, so that each session
-        // gets a clean one. Sent on the control handle before any create, so Janus handles
-        // them first.
-        self->videoRoom_.listRooms(
-            h, [self, h](std::optional<JanusError> listError,
-                         const std::vector<std::pair<std::uint64_t, std::string>>& rooms) {
-                std::size_t stale = 0;
-                for (const auto& [room, description] : rooms)
-                    if (isSessionRoom(description)) {
-                        self->videoRoom_.destroyRoom(h, room);
-                        ++stale;
-                    }
-                if (listError)
-                    base::log(base::LogLevel::Warn,
-                              "media: cannot list the VideoRoom rooms: " + listError->reason);
-                if (stale)
-                    base::log(base::LogLevel::Info, "media: destroying " + std::to_string(stale) +
-                                                        " rooms left by a previous process");
-                self->control_ = h;
-                auto ids =
-                    self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
-                for (const auto& id : ids)
-                    if (auto* d = self->browser(id)) d->refresh();
-            });
+        // Rooms the previous process left (StaleRooms.hpp) go before any room is made.
+        destroyStaleRooms(self->videoRoom_, h, [self, h] {
+            self->control_ = h;
+            // Devices that had legs re-offer with an ICE restart (docs/protocol.md
+            // `mediaReset`): their PeerConnections would otherwise wait for ICE to fail first.
+            auto lost = std::exchange(self->lostDevices_, {});
+            for (const auto& id : lost)
+                if (auto* d = self->browser(id)) d->sink().mediaReset("media-server-restarted");
+            auto ids = self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
+            for (const auto& id : ids)
+                if (auto* d = self->browser(id)) d->refresh();
+        });
     });
 }
 
 void MediaRooms::janusLost() {
-    // Every handle and room of the old Janus session is gone; devices re-offer (ICE restart after
-    // their PeerConnection fails) and get new subscriber offers once Janus is back.
+    // Every handle and room of the old Janus session is gone; devices that had legs are told
+    // (`mediaReset`) once Janus is back, re-offer with an ICE restart and get new subscriber
+    // offers.
     control_ = 0;
     owners_.clear();
     retired_.clear();
@@ -307,7 +283,8 @@ void MediaRooms::janusLost() {
     auto phoneIds = phonesWhere([](const std::unique_ptr<PhoneLeg>&) { return true; });
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");
-    for (auto& [id, d] : browsers_) d->forgetJanus();
+    for (auto& [id, d] : browsers_)
+        if (d->forgetJanus()) lostDevices_.insert(id);
     stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders =
         stats_.remotePublishers = 0;
     stats_.spareRooms = 0;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,8 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     std::vector<Retired> retired_;  // publisher handles waiting until nobody receives their feed
     bool reapScheduled_ = false;
     std::uint64_t offerSequence_ = 0;  // the last number newOfferSequence gave
+    // Devices whose legs went with the lost Janus: told `mediaReset` once it is back.
+    std::set<std::string> lostDevices_;
     MediaStats stats_;
 };
 

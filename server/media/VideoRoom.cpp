@@ -210,6 +210,16 @@ void VideoRoom::start(HandleId handle, const std::string& answerSdp, Ack done) {
                     });
 }
 
+void VideoRoom::restartSubscriber(HandleId handle, Done<std::optional<SubscriberOffer>> done) {
+    janus_->message(handle, {{"request", "configure"}, {"restart", true}}, nullptr,
+                    [done = std::move(done)](const JanusReply& r) {
+                        if (!r.ok) return done(errorOf(r), std::nullopt);
+                        auto offer = subscriberReply(r);
+                        if (!offer) return done(JanusError{0, "no offer from the media server"}, {});
+                        done(std::nullopt, std::move(offer));
+                    });
+}
+
 void VideoRoom::addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface,
                                    Done<RemotePublisher> done) {
     // Janus demultiplexes a remote publisher's streams by SSRC 1000 + 10·mindex; a phone sends

@@ -115,6 +115,9 @@ class VideoRoom {
     void update(HandleId handle, const std::set<FeedMid>& add, const std::set<FeedMid>& remove,
                 Done<std::optional<SubscriberOffer>> done);
     void start(HandleId handle, const std::string& answerSdp, Ack done);
+    // A new offer of a joined subscriber with new ICE credentials (VideoRoom subscriber
+    // "configure" with "restart": true; JSEP §4.1.8.1), for the same streams.
+    void restartSubscriber(HandleId handle, Done<std::optional<SubscriberOffer>> done);
 
     void addRemotePublisher(HandleId control, std::uint64_t room, const std::string& iface,
                             Done<RemotePublisher> done);

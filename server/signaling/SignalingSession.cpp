@@ -41,6 +41,7 @@ const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSessi
         {protocol::method::kDeviceDiagnostics, &SignalingSession::deviceDiagnostics},
         {protocol::method::kLeave, &SignalingSession::leave},
         {protocol::method::kSendDtmf, &SignalingSession::sendDtmf},
+        {protocol::method::kRestartIce, &SignalingSession::restartIce},
     };
     return table;
 }
@@ -85,6 +86,17 @@ void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
     // old connection; a device ignores a revision it has already answered). Parked: it waits.
     lastOffer_ = text;
     if (!parked_ && connection_) connection_->send(std::move(text));
+}
+
+void SignalingSession::mediaReset(const std::string& reason) {
+    std::string text =
+        protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
+    std::lock_guard lock(mutex_);
+    // Parked: told on its resume (its media is to be made again whenever it comes back).
+    if (parked_ || !connection_)
+        pendingReset_ = std::move(text);
+    else
+        connection_->send(std::move(text));
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
@@ -185,6 +197,18 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
     auto tones = dtmfTones(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     media_->deviceDtmf(deviceId_, tones, replyLater<int>(m));
+}
+
+// docs/protocol.md `restartIce`. At most one a second: each makes Janus renegotiate the
+// subscriber, and a device restarts ICE every few seconds at most (IceRestartPolicy).
+void SignalingSession::restartIce(const RpcMessage& m) {
+    constexpr auto kMinInterval = std::chrono::seconds(1);
+    auto now = std::chrono::steady_clock::now();
+    if (lastRestart_ != std::chrono::steady_clock::time_point{} && now - lastRestart_ < kMinInterval)
+        throw RpcError(RpcErrorCode::InvalidState, "restartIce was asked less than 1 s ago");
+    if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
+    lastRestart_ = now;
+    media_->restartIce(deviceId_, replyLater<bool>(m));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {

@@ -60,6 +60,7 @@ class SignalingSession : public net::WsHandler,
     void streamsOffered(const media::StreamsOffer& offer) override;
     void dtmfHeard(const media::HeardDtmf& dtmf) override;
     void closeDevice(media::CloseReason reason) override;
+    void mediaReset(const std::string& reason) override;
 
   private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
@@ -72,6 +73,7 @@ class SignalingSession : public net::WsHandler,
     void deviceDiagnostics(const protocol::RpcMessage& m);
     void leave(const protocol::RpcMessage& m);
     void sendDtmf(const protocol::RpcMessage& m);
+    void restartIce(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
     // The reply to `m` once media answers: its result as JSON, or its error as a JSON-RPC error.
@@ -114,6 +116,10 @@ class SignalingSession : public net::WsHandler,
     bool closedByServer_ = false;
     std::pair<std::uint16_t, std::string> serverClose_;
     std::string lastOffer_;
+    std::string pendingReset_;  // a mediaReset for the device while it is parked
+    // When restartIce was last taken (rate bound); read and written by onMessage only, which
+    // the connection calls one frame at a time.
+    std::chrono::steady_clock::time_point lastRestart_{};
 };
 
 }  // namespace sb::signaling

@@ -138,12 +138,9 @@ void SignalingSession::resumed() {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
                                           json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
-            // Its Janus legs went with the previous process: it publishes again (ICE restart).
-            if (wasRestored)
-                connection_->send(protocol::rpcNotification(protocol::method::kMediaReset,
-                                                            json{{"reason", "server-restarted"}}));
-            else if (!lastOffer_.empty())
-                connection_->send(lastOffer_);
+            // A restored device's Janus legs went with the previous process (markRestored).
+            if (!pendingReset_.empty()) connection_->send(std::exchange(pendingReset_, {}));
+            if (!lastOffer_.empty()) connection_->send(lastOffer_);
         }
     }
     if (registry) registry->add(deviceId_, weak_from_this(), record);
@@ -161,6 +158,8 @@ void SignalingSession::markRestored(const std::string& digest,
     std::lock_guard lock(mutex_);
     resumeDigest_ = digest;
     restored_ = opened_ = parked_ = true;  // its next connection is a resume
+    pendingReset_ = protocol::rpcNotification(protocol::method::kMediaReset,
+                                              json{{"reason", "server-restarted"}});
     parkDeadline_ = deadline;
 }
 

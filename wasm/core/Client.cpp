@@ -26,11 +26,16 @@ Client::Client(Platform platform, ClientListener listener)
     // The listener's own callbacks where they are passed on as they are.
     publisher_ = std::make_unique<Publisher>(rpc_, platform_.peers, platform_.media,
                                              platform_.timers, "{}", listener_.onLog);
-    Fn<void(const Error&)> onIceFailed = [this](const Error& e) { mediaFailed(e); };
-    publisher_->onIceFailed(onIceFailed);
+    Fn<void(const Error&)> onIce = [this](const Error& e) {
+        if (e.failed())
+            mediaFailed(e);
+        else
+            mediaChanged();
+    };
+    publisher_->onIce(onIce);
     Subscriber::Listener subscriberListener;
     subscriberListener.onNegotiationFailed = &listener_.onSubscribeFailed;
-    subscriberListener.onIceFailed = onIceFailed;
+    subscriberListener.onIce = onIce;
     subscriber_ =
         std::make_unique<Subscriber>(rpc_, platform_.peers, registry_, events_, platform_.timers,
                                      "{}", std::move(subscriberListener), listener_.onLog);
@@ -55,6 +60,15 @@ void Client::onNotification(const std::string& name, const Json& params) {
         if (!resuming_ || state_ != State::Reconnecting) return;
         resumeSecret_ = params["resumeSecret"].asString();
         onReady();
+    } else if (name == method::kMediaReset) {
+        // The server lost this device's media legs (docs/protocol.md `mediaReset`): the
+        // publisher re-offers with an ICE restart; the subscribing connection's far end is gone,
+        // so the server's next offer starts a new one.
+        if (state_ != State::Connected) return;
+        log(LogLevel::Warn, "Media server reset (" + params["reason"].asString() + ")");
+        subscriber_->close();
+        publisher_->restartIce(true);
+        mediaChanged();
     } else if (name != method::kSdpOffer) {
         // A method of a newer server: ignored.
     } else if (state_ == State::Connecting || state_ == State::Reconnecting) {
@@ -84,6 +98,8 @@ void Client::connect(const ConnectOptions& options, Done done) {
         std::clamp(options.iceRestarts.maxRestarts, 0, kMaxIceRestartsLimit);
     options_.iceRestarts.delayMs =
         std::clamp(options.iceRestarts.delayMs, kMinIceRestartDelayMs, kMaxIceRestartDelayMs);
+    options_.iceRestarts.disconnectedMs = std::clamp(options.iceRestarts.disconnectedMs,
+                                                     kMinIceRestartDelayMs, kMaxIceRestartDelayMs);
     publisher_->configure(options.peerConfigurationJson, options_.iceRestarts);
     subscriber_->configure(options.peerConfigurationJson, options_.iceRestarts);
     transition(Event::Connect);
@@ -342,7 +358,26 @@ void Client::mediaFailed(const Error& error) {
     mediaFailTimer_ = startTimer(0, Timer::MediaFail);
 }
 
+void Client::mediaChanged() {
+    bool restarting = publisher_->restarting() || subscriber_->restarting();
+    if (restarting == mediaRestarting_) return;
+    mediaRestarting_ = restarting;
+    if (state_ == State::Connected) {
+        log(LogLevel::Info, restarting ? "Media reconnecting" : "Media connected again");
+        emit(nullptr, restarting ? State::Reconnecting : State::Connected, {});
+    }
+}
+
+void Client::networkOnline() {
+    Scope scope(events_);
+    if (state_ != State::Connected) return;
+    log(LogLevel::Info, "Network online: restarting ICE");
+    publisher_->restartIce(false);
+    subscriber_->restartIce();
+}
+
 void Client::teardown(const Error& reason, bool notify) {
+    mediaRestarting_ = false;
     cancelTimer(connectTimer_);
     cancelTimer(mediaFailTimer_);
     cancelTimer(reconnectTimer_);

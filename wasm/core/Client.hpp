@@ -41,8 +41,8 @@ struct ConnectOptions {
     std::string client = "browser";
     std::string peerConfigurationJson = "{}";  // RTCConfiguration: iceServers, iceTransportPolicy
     int connectTimeoutMs = 15000;
-    // Bounded by connect(): maxRestarts to [0, kMaxIceRestartsLimit], delayMs to
-    // [kMinIceRestartDelayMs, kMaxIceRestartDelayMs].
+    // Bounded by connect(): maxRestarts to [0, kMaxIceRestartsLimit], delayMs and
+    // disconnectedMs to [kMinIceRestartDelayMs, kMaxIceRestartDelayMs].
     IceRestartPolicy iceRestarts;
     // onTokenWillExpire fires this long before the token's `exp` (at once if that is past).
     int tokenExpiryMarginMs = 60000;
@@ -86,8 +86,14 @@ class Client {
     // The token of the next (re)connection, a resume included; the call goes on.
     // onTokenWillExpire is placed anew from its `exp`. `nowMs`: as ConnectOptions::nowMs.
     void updateToken(const std::string& token, double nowMs);
+    // The network came back (the browser's `online` event, HTML §8.10.1.5): both peer
+    // connections restart ICE, as their old candidate pairs may be gone (IceRestarter.hpp).
+    void networkOnline();
 
-    State state() const { return state_; }
+    // `reconnecting` also while a peer connection restarts ICE (the signaling stays connected).
+    State state() const {
+        return state_ == State::Connected && mediaRestarting_ ? State::Reconnecting : state_;
+    }
 
   private:
     bool transition(Event event, const Error& cause = {});
@@ -102,6 +108,9 @@ class Client {
     void failConnection(const Error& error);
     // A peer connection gave up (ice_failed): everything is released, state `failed`.
     void mediaFailed(const Error& error);
+    // A peer connection started or stopped restarting ICE: `reconnecting` / `connected` to the
+    // application while the signaling is connected.
+    void mediaChanged();
     void probeAndFail(bool retryIfReachable);
     void scheduleReconnect();
     void schedulePing();
@@ -148,6 +157,7 @@ class Client {
     bool resuming_ = false;
     unsigned jitter_ = 1;  // the state of the reconnect delays' pseudo-random numbers
     Error mediaError_;     // what mediaFailed() reports when its timer fires
+    bool mediaRestarting_ = false;  // what the application was last told of the restarts
     Alive alive_;
 };
 

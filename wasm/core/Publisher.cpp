@@ -16,7 +16,9 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
       media_(media),
       timers_(timers),
       configuration_(std::move(configurationJson)),
-      log_(log) {}
+      log_(log) {
+    ice_.onStep([this](IceStep step) { onIceStep(step); });
+}
 
 void Publisher::publish(const LocalStream& stream, const std::string& alias,
                         const std::string& codecPreferencesJson, PublishDone done) {
@@ -67,14 +69,6 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
     ops_.erase(ops_.begin());
     busy_ = false;
     if (op.done) op.done(error, stream);
-    if (op.kind == Op::Kind::IceRestart && pcState_ == "failed" && !restartTimer_) {
-        // Still failed: try again later, a bounded number of times (the stock SDK never stops).
-        restartTimer_ = timers_.start(restarts_.delayMs, [this, alive = alive_.watch()]() {
-            if (alive.expired()) return;
-            restartTimer_ = 0;
-            onConnectionState(pcState_);
-        });
-    }
     runNext();
 }
 
@@ -87,8 +81,11 @@ void Publisher::runPublish() {
     pc_->setHandler([this, alive](PeerEvent event, const std::string& a, const std::string& b,
                                   int code, const RemoteTrack*) {
         if (alive.expired()) return;
-        if (event == PeerEvent::ConnectionState)
-            onConnectionState(a);
+        // Only a connection with something published is restarted (the stock SDK restarts
+        // without bound; ours stops after maxRestarts, IceRestarter.hpp).
+        if (event == PeerEvent::ConnectionState) {
+            if (!streams_.empty() || a == "connected") ice_.onState(a);
+        }
         else if (event == PeerEvent::ChannelMessage && pc_)
             channels::onMessage(*pc_, a, b, log_);
         else if (event == PeerEvent::IceCandidateError)
@@ -203,26 +200,23 @@ void Publisher::drop(const std::string& streamId) {
     streams_.erase(it);
 }
 
-void Publisher::onConnectionState(const std::string& state) {
-    pcState_ = state;
-    if (state == "connected") iceRestarts_ = 0;
-    if (state != "failed" || streams_.empty() || restartTimer_) return;
-    for (const auto& op : ops_)
-        if (op.kind == Op::Kind::IceRestart) return;
-    if (iceRestarts_ >= restarts_.maxRestarts) {
-        // Still failed after the last restart (this runs again only once it was negotiated
-        // and the browser said "failed" again, or its retry delay passed): nothing more to try.
-        Error error = errors::iceFailed(
-            "publishing", "after " + decimal(iceRestarts_) + " ICE restart(s); no media is sent");
-        if (log_) log_(LogLevel::Error, error.message);
-        // Last statement: the owner may close this publisher from inside the callback.
-        if (onIceFailed_) onIceFailed_(error);
+void Publisher::onIceStep(IceStep step) {
+    if (step == IceStep::Changed) {
+        if (onIce_) onIce_({});
         return;
     }
-    ++iceRestarts_;
+    if (step == IceStep::GaveUp) {
+        Error error = errors::iceFailed("publishing", "after " + decimal(ice_.attempts()) +
+                                                          " ICE restart(s); no media is sent");
+        if (log_) log_(LogLevel::Error, error.message);
+        // Last statement: the owner may close this publisher from inside the callback.
+        if (onIce_) onIce_(error);
+        return;
+    }
     if (log_)
-        log_(LogLevel::Warn, "Publishing connection failed: ICE restart " + decimal(iceRestarts_) +
-                                 " of " + decimal(restarts_.maxRestarts));
+        log_(LogLevel::Warn, "Publishing connection: ICE restart " + decimal(ice_.attempts()));
+    for (const auto& op : ops_)
+        if (op.kind == Op::Kind::IceRestart) return;  // one is on its way already
     enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
 }
 
@@ -252,10 +246,7 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
 
 void Publisher::close(bool notify) {
     alive_.renew();
-    if (restartTimer_) timers_.cancel(restartTimer_);
-    restartTimer_ = 0;
-    iceRestarts_ = 0;
-    pcState_.clear();
+    ice_.reset();
     for (const auto& s : streams_) media_.stopStream(s.id);
     streams_.clear();
     if (pc_) pc_->close();

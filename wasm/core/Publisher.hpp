@@ -10,6 +10,7 @@
 
 #include "wasm/core/Alive.hpp"
 #include "wasm/core/IceErrors.hpp"
+#include "wasm/core/IceRestarter.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
 
@@ -21,6 +22,7 @@ class Publisher {
 
     static constexpr int kMaxIceRestarts = IceRestartPolicy{}.maxRestarts;
     static constexpr int kIceRestartDelayMs = IceRestartPolicy{}.delayMs;
+    static constexpr int kIceDisconnectedMs = IceRestartPolicy{}.disconnectedMs;
 
     Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort& media, TimerPort& timers,
               std::string configurationJson, const LogFn& log);
@@ -45,11 +47,17 @@ class Publisher {
     void close(bool notify = true);
     void configure(std::string configurationJson, IceRestartPolicy restarts = {}) {
         configuration_ = std::move(configurationJson);
-        restarts_ = restarts;
+        ice_.configure(restarts);
     }
-    // Called once the connection stays failed after the last ICE restart (ice_failed). The
-    // owner may close this publisher from inside it.
-    void onIceFailed(Fn<void(const Error&)> callback) { onIceFailed_ = std::move(callback); }
+    // Called with ice_failed once the restarts did not bring the connection back (the owner may
+    // close this publisher from inside it), and with no error when restarting() changed.
+    void onIce(Fn<void(const Error&)> callback) { onIce_ = std::move(callback); }
+    // An ICE restart now, if something is published (the network came back; with `fresh`, the
+    // media server lost its side: docs/protocol.md `mediaReset`).
+    void restartIce(bool fresh) {
+        if (pc_ && !streams_.empty()) ice_.restart(fresh);
+    }
+    bool restarting() const { return ice_.restarting(); }
 
   private:
     struct Published {
@@ -79,7 +87,7 @@ class Publisher {
     void negotiated(const Error& error);
     Json mediaMetadata() const;
     void drop(const std::string& streamId);
-    void onConnectionState(const std::string& state);
+    void onIceStep(IceStep step);
 
     JsonRpcClient& rpc_;
     PeerConnectionFactory& peers_;
@@ -97,11 +105,8 @@ class Publisher {
     bool connecting_ = false;
     std::string offer_;
     Json result_;
-    std::string pcState_;
-    IceRestartPolicy restarts_;
-    Fn<void(const Error&)> onIceFailed_;
-    int iceRestarts_ = 0;
-    int restartTimer_ = 0;
+    IceRestarter ice_{timers_};
+    Fn<void(const Error&)> onIce_;
     // Replaced on close(): callbacks of the previous connection see their token expired.
     Alive alive_;
 };

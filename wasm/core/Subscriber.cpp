@@ -35,7 +35,9 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       timers_(timers),
       configuration_(std::move(configurationJson)),
       listener_(std::move(listener)),
-      log_(log) {}
+      log_(log) {
+    ice_.onStep([this](IceStep step) { onIceStep(step); });
+}
 
 void Subscriber::handleOffer(const Json& params) {
     offers_.push_back(params);
@@ -129,7 +131,8 @@ void Subscriber::createConnection() {
         } else if (event == PeerEvent::TrackRemoved) {
             registry_.trackRemoved(a, b);
         } else if (event == PeerEvent::ConnectionState) {
-            onConnectionState(a);
+            if (log_) log_(LogLevel::Info, "Subscribing connection: " + a);
+            ice_.onState(a);
         } else if (event == PeerEvent::ChannelMessage) {
             if (pc_) channels::onMessage(*pc_, a, b, log_);
         } else {
@@ -160,32 +163,28 @@ void Subscriber::finishOffer() {
     runOffers();
 }
 
-void Subscriber::onConnectionState(const std::string& state) {
-    if (log_) log_(LogLevel::Info, "Subscribing connection: " + state);
-    if (state != "failed") {
-        // "connected" again (a server offer with new ICE credentials restarted it), or on the
-        // way there: the failure is over. "closed" is ours.
-        if (state == "connected" || state == "closed") cancelIceTimer();
+void Subscriber::onIceStep(IceStep step) {
+    if (step == IceStep::Changed) {
+        if (listener_.onIce) listener_.onIce({});
         return;
     }
-    if (iceTimer_) return;
-    int budgetMs = restarts_.maxRestarts * restarts_.delayMs;
-    iceTimer_ = timers_.start(budgetMs, [this, alive = alive_.watch(), budgetMs]() {
-        if (alive.expired()) return;
-        iceTimer_ = 0;
-        Error error = errors::iceFailed(
-            "subscribing", "and no server offer restored it within " + decimal(budgetMs) +
-                               " ms (0 ICE restarts: the server is the offerer); no media is "
-                               "received");
+    if (step == IceStep::GaveUp) {
+        Error error = errors::iceFailed("subscribing", "after " + decimal(ice_.attempts()) +
+                                                           " ICE restart(s); no media is received");
         if (log_) log_(LogLevel::Error, error.message);
         // Last statement: the owner may close this subscriber from inside the callback.
-        if (listener_.onIceFailed) listener_.onIceFailed(error);
-    });
-}
-
-void Subscriber::cancelIceTimer() {
-    if (iceTimer_) timers_.cancel(iceTimer_);
-    iceTimer_ = 0;
+        if (listener_.onIce) listener_.onIce(error);
+        return;
+    }
+    if (log_)
+        log_(LogLevel::Warn, "Subscribing connection: ICE restart " + decimal(ice_.attempts()));
+    // The server's offer follows as an sdpOffer; a refusal (no subscriber there any more, asked
+    // too soon) is retried by the next restart.
+    rpc_.request(protocol::method::kRestartIce, Json::object(),
+                 [this, alive = alive_.watch()](const Error& e, const Json&) {
+                     if (!alive.expired() && e.failed() && log_)
+                         log_(LogLevel::Warn, "restartIce refused: " + e.message);
+                 });
 }
 
 void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
@@ -195,7 +194,7 @@ void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
 
 void Subscriber::close() {
     alive_.renew();
-    cancelIceTimer();
+    ice_.reset();
     offers_.clear();
     busy_ = false;
     if (pc_) pc_->close();

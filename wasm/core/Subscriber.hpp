@@ -9,12 +9,14 @@
 // Failures are events. An offer that cannot be applied or answered, or whose answer the server
 // refuses, gives onNegotiationFailed (subscribe_failed) with the streams the offer described;
 // the connection keeps what it had (the streams already playing go on), the revision is not
-// taken, and the next offer is applied normally. The SDK does not ask for a new offer: the
-// protocol has no message for it, and the server waits for the answer of the offer it sent, so
-// further subscription changes reach this device only after a new connect() (the event tells
-// the application why). A connection whose ICE failed (W3C WebRTC §4.3.3) cannot restart ICE
-// from this side (the server is the offerer, JSEP §4.1.8.1); it is given the restart policy's
-// budget (maxRestarts x delayMs) for a server offer that restores it, then onIceFailed.
+// taken, and the next offer is applied normally. The SDK does not ask for a new offer then: the
+// server waits for the answer of the offer it sent, so further subscription changes reach this
+// device only after a new connect() (the event tells the application why).
+//
+// A connection whose path broke is restarted by IceRestarter: as the server is the offerer
+// (JSEP §4.1.8.1), each restart asks it for an offer with new ICE credentials (`restartIce`),
+// which arrives as the next sdpOffer. After a media server reset (`mediaReset`) the connection is
+// closed: the server's side of it is gone, and its next offer starts a new one.
 
 #include <memory>
 #include <string>
@@ -23,6 +25,7 @@
 #include "wasm/core/Alive.hpp"
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/IceErrors.hpp"
+#include "wasm/core/IceRestarter.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
 #include "wasm/core/StreamRegistry.hpp"
@@ -36,8 +39,9 @@ class Subscriber {
         // outlives this, read when the event is emitted.
         const Fn<void(const Error& error, const std::vector<std::string>& streamIds)>*
             onNegotiationFailed = nullptr;
-        // May close this subscriber from inside.
-        Fn<void(const Error& error)> onIceFailed;
+        // ice_failed once the restarts did not bring the connection back (may close this
+        // subscriber from inside); no error when restarting() changed.
+        Fn<void(const Error& error)> onIce;
     };
 
     Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamRegistry& registry,
@@ -59,8 +63,13 @@ class Subscriber {
     void close();
     void configure(std::string configurationJson, IceRestartPolicy restarts = {}) {
         configuration_ = std::move(configurationJson);
-        restarts_ = restarts;
+        ice_.configure(restarts);
     }
+    // An ICE restart now, if there is a connection (the network came back).
+    void restartIce() {
+        if (pc_) ice_.restart();
+    }
+    bool restarting() const { return ice_.restarting(); }
 
   private:
     // Applies the queued offers one at a time, in a loop: offers that finish synchronously (stale
@@ -73,8 +82,7 @@ class Subscriber {
     void failOffer(const char* what, const Error& error);
     void finishOffer();
     void fail(const char* what, const Error& error, const std::vector<std::string>& streams);
-    void onConnectionState(const std::string& state);
-    void cancelIceTimer();
+    void onIceStep(IceStep step);
 
     JsonRpcClient& rpc_;
     PeerConnectionFactory& peers_;
@@ -85,8 +93,7 @@ class Subscriber {
     Listener listener_;
     const LogFn& log_;  // the owner's, which outlives this
     IceErrorLogger iceErrors_{"Subscribing", {}};
-    IceRestartPolicy restarts_;
-    int iceTimer_ = 0;
+    IceRestarter ice_{timers_};
     std::unique_ptr<PeerConnectionPort> pc_;
     double lastRevision_ = 0;
     // Offers not applied yet, and the one being applied (one at a time, like the stock SDK's

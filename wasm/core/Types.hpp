@@ -22,14 +22,16 @@ enum class Event {
     IceFailed,   // a peer connection's ICE failed for good (its restarts are exhausted)
 };
 
-// How a failed peer connection is given another chance before the connection is reported
-// `failed` with `ice_failed`: the publishing one re-offers with new ICE credentials (JSEP
-// §4.1.8.1) up to `maxRestarts` times, `delayMs` apart; the subscribing one, which cannot
-// restart ICE itself (the server is the offerer), waits maxRestarts x delayMs for a server offer
-// that restores it. Connect options, bounded by the Client.
+// How a broken peer connection is given another chance before the connection is reported
+// `failed` with `ice_failed` (IceRestarter.hpp): an ICE restart (JSEP §4.1.8.1) when it is
+// `failed`, when it stays `disconnected` for `disconnectedMs`, or when the network comes back;
+// another every `delayMs` while it is not `connected`, at most `maxRestarts` in all. The
+// publishing connection re-offers with new ICE credentials; the subscribing one asks the server
+// for such an offer (`restartIce`). Connect options, bounded by the Client.
 struct IceRestartPolicy {
     int maxRestarts = 5;
     int delayMs = 5000;
+    int disconnectedMs = 2500;
 };
 
 enum class LogLevel { Error, Warn, Info, Debug };

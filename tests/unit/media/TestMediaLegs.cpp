@@ -489,3 +489,72 @@ TEST_CASE("a room is kept while a first publish into it is in flight", "[media][
     CHECK(pending->answer);
     CHECK(rig.rooms->stats().rooms == 1);
 }
+
+TEST_CASE("restartIce: the subscriber's new offer comes from a Janus restart of the same streams",
+          "[media][legs][ice]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    // No subscriber yet: nothing to restart.
+    CHECK_FALSE(rig.rooms->browser("b")->subscriber().restartIce());
+    rig.event(rig.publish("a", 7, kMic), "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    CHECK_FALSE(rig.answer("b"));
+    REQUIRE(b.offers.size() == 1);
+
+    REQUIRE(rig.rooms->browser("b")->subscriber().restartIce());
+    auto restart = rig.janus.take("configure");
+    CHECK(restart.body["restart"] == true);
+    // Janus's reply to a restart need not list the streams: the previous offer's are kept.
+    json data;
+    auto jsep = subscriberOffer({{7, "0", "audio"}}, data);
+    ScriptedJanus::reply(restart, json::object(), jsep);
+    REQUIRE(b.offers.size() == 2);
+    CHECK(b.offers[1].revision == 2);
+    CHECK(b.offers[1].metadata.at("mic").participantId == "A");
+    CHECK(rig.rooms->browser("b")->receives(7));
+    CHECK_FALSE(rig.answer("b"));
+
+    // Asked while an offer is with the device: the restart follows its answer.
+    rig.members.add("C", "S");
+    rig.connect("c", "C");
+    rig.event(rig.publish("c", 8, kMic), "webrtcup");
+    rig.offerStreams("update", {{7, "0", "audio"}, {8, "0", "audio"}});
+    REQUIRE(rig.rooms->browser("b")->subscriber().restartIce());
+    CHECK_FALSE(rig.janus.has("configure"));
+    CHECK_FALSE(rig.answer("b"));
+    CHECK(rig.janus.take("configure").body["restart"] == true);
+}
+
+TEST_CASE("Janus back after a loss: devices that had legs are told mediaReset, and re-publish",
+          "[media][legs][ice]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    auto& a = rig.connect("a", "A");
+    auto& idle = rig.connect("b", "B");  // connected, with no media
+    rig.event(rig.publish("a", 7, kMic), "webrtcup");
+    rig.janus.requests.clear();
+
+    rig.rooms->janusLost();
+    CHECK(a.resets.empty());  // told once Janus is back, when re-offering can work
+    rig.rooms->janusReady();
+    REQUIRE(a.resets == std::vector<std::string>{"media-server-restarted"});
+    CHECK(idle.resets.empty());
+
+    // The ICE-restart offer is a fresh publish on a new handle.
+    auto again = rig.offer("a", kMic);
+    rig.janus.createRooms();
+    ScriptedJanus::reply(rig.janus.take("joinandconfigure"), {{"id", 9u}},
+                         {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    REQUIRE(again->answer);
+    CHECK(rig.rooms->browser("a")->feed() == 9);
+
+    // A second loss tells it again, only once.
+    rig.rooms->janusLost();
+    rig.rooms->janusReady();
+    rig.rooms->janusReady();
+    CHECK(a.resets.size() == 2);
+}

@@ -183,7 +183,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         auto& pc = *h.peers.created[0];
         pc.handlers.onConnectionState("failed");
         for (int i = 0; i < Publisher::kMaxIceRestarts; ++i) {
-            CHECK(h.client.state() == State::Connected);
+            CHECK(h.client.state() == State::Reconnecting);
             h.answerOffer();  // the restart is negotiated; the browser stays "failed"
             h.timers.advance(Publisher::kIceRestartDelayMs);
             h.loop.run();
@@ -228,7 +228,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         h.answerOffer();
         h.timers.advance(99);
         h.loop.run();
-        CHECK(h.client.state() == State::Connected);
+        CHECK(h.client.state() == State::Reconnecting);
         h.timers.advance(1);
         h.loop.run();
         CHECK(h.client.state() == State::Failed);
