@@ -33,10 +33,10 @@ std::string resumeSecretDigest(std::string_view secret) {
     return out;
 }
 
-KeptDevicesFile::KeptDevicesFile(std::string path, std::chrono::milliseconds interval)
+SnapshotFile::SnapshotFile(std::string path, std::chrono::milliseconds interval)
     : path_(std::move(path)), interval_(interval), thread_([this] { run(); }) {}
 
-KeptDevicesFile::~KeptDevicesFile() {
+SnapshotFile::~SnapshotFile() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -46,25 +46,25 @@ KeptDevicesFile::~KeptDevicesFile() {
     flush();
 }
 
-void KeptDevicesFile::put(const KeptDevice& device) {
+void SnapshotFile::put(const std::string& key, json entry) {
     {
         std::lock_guard lock(mutex_);
-        devices_[device.deviceId] = device;
+        entries_[key] = std::move(entry);
         dirty_ = true;
     }
     wake_.notify_one();
 }
 
-void KeptDevicesFile::erase(const std::string& deviceId) {
+void SnapshotFile::erase(const std::string& key) {
     {
         std::lock_guard lock(mutex_);
-        if (devices_.erase(deviceId) == 0) return;
+        if (entries_.erase(key) == 0) return;
         dirty_ = true;
     }
     wake_.notify_one();
 }
 
-void KeptDevicesFile::rewrite() {
+void SnapshotFile::rewrite() {
     {
         std::lock_guard lock(mutex_);
         dirty_ = true;
@@ -72,35 +72,37 @@ void KeptDevicesFile::rewrite() {
     wake_.notify_one();
 }
 
-std::uint64_t KeptDevicesFile::writes() const {
+std::uint64_t SnapshotFile::writes() const {
     std::lock_guard lock(mutex_);
     return writes_;
 }
 
-void KeptDevicesFile::flush() {
+void SnapshotFile::flush() {
     std::lock_guard write(writeMutex_);
-    std::vector<KeptDevice> snapshot;
+    json snapshot = json::array();
     {
         std::lock_guard lock(mutex_);
         if (!dirty_) return;
         dirty_ = false;
-        snapshot.reserve(devices_.size());
-        for (const auto& [id, d] : devices_) snapshot.push_back(d);
+        for (const auto& [key, entry] : entries_) {
+            if (snapshot.size() >= kMaxEntries) break;
+            snapshot.push_back(entry);
+        }
     }
     try {
-        writeSnapshot(snapshot);
+        writeSnapshot(snapshot.dump());
         std::lock_guard lock(mutex_);
         ++writes_;
     } catch (const std::exception& e) {
         // The next change tries again; the old snapshot stays as it was meanwhile.
-        base::log(base::LogLevel::Error, std::string("kept devices: ") + e.what());
+        base::log(base::LogLevel::Error, path_ + ": " + e.what());
         std::lock_guard lock(mutex_);
         dirty_ = true;
     }
 }
 
 // At most one write per interval however many devices change: a burst of connects costs one.
-void KeptDevicesFile::run() {
+void SnapshotFile::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         wake_.wait(lock, [this] { return stopping_ || dirty_; });
@@ -131,17 +133,7 @@ std::string directoryOf(const std::string& path) {
 
 // Temporary file, fdatasync, rename over the old one, fsync of the directory (so the rename
 // itself survives power loss): the file always holds one whole snapshot.
-void KeptDevicesFile::writeSnapshot(const std::vector<KeptDevice>& devices) const {
-    json out = json::array();
-    for (const auto& d : devices) {
-        if (out.size() >= kMaxEntries) break;
-        out.push_back({{"deviceId", d.deviceId},
-                       {"accountId", d.accountId},
-                       {"participantId", d.participantId},
-                       {"secretSha256", d.secretDigest},
-                       {"deadline", d.deadline}});
-    }
-    std::string text = out.dump();
+void SnapshotFile::writeSnapshot(const std::string& text) const {
     std::string tmp = path_ + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
@@ -171,25 +163,41 @@ bool shortString(const json& v, std::size_t max) {
 }
 }  // namespace
 
-std::vector<KeptDevice> KeptDevicesFile::load(const std::string& path) {
-    std::vector<KeptDevice> out;
+std::vector<json> SnapshotFile::load(const std::string& path) {
+    std::vector<json> out;
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return out;
-    // ~300 bytes an entry: a larger file is not one of ours.
+    // Ours take ~300 bytes an entry: a larger file is not one of ours.
     if (static_cast<std::uint64_t>(in.tellg()) > std::uint64_t{kMaxEntries} * 1024) {
-        base::log(base::LogLevel::Warn, "kept devices: " + path + " is too large: ignored");
+        base::log(base::LogLevel::Warn, path + " is too large: ignored");
         return out;
     }
     in.seekg(0);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     json all = json::parse(text, nullptr, false);
     if (!all.is_array()) {
-        if (!text.empty()) base::log(base::LogLevel::Warn, "kept devices: " + path + " ignored");
+        if (!text.empty()) base::log(base::LogLevel::Warn, path + " is not a JSON array: ignored");
         return out;
     }
-    for (const auto& e : all) {
+    for (auto& e : all) {
         if (out.size() >= kMaxEntries) break;
-        if (!e.is_object() || !shortString(e.value("deviceId", json()), 64) ||
+        if (e.is_object()) out.push_back(std::move(e));
+    }
+    return out;
+}
+
+void KeptDevicesFile::put(const KeptDevice& d) {
+    file_.put(d.deviceId, {{"deviceId", d.deviceId},
+                           {"accountId", d.accountId},
+                           {"participantId", d.participantId},
+                           {"secretSha256", d.secretDigest},
+                           {"deadline", d.deadline}});
+}
+
+std::vector<KeptDevice> KeptDevicesFile::load(const std::string& path) {
+    std::vector<KeptDevice> out;
+    for (const auto& e : SnapshotFile::load(path)) {
+        if (!shortString(e.value("deviceId", json()), 64) ||
             !shortString(e.value("accountId", json()), 256) ||
             !shortString(e.value("participantId", json()), 256) ||
             !shortString(e.value("secretSha256", json()), 64) ||

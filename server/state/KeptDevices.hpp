@@ -23,9 +23,56 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "server/state/Model.hpp"
 
 namespace sb::state {
+
+// A JSON array of objects, one per key, rewritten whole by a background thread at most every
+// `interval` (see above). put() and erase() only touch a map. Also holds the SIP dialogs a BYE
+// needs after a restart (bridge/LeftDialogs.hpp).
+class SnapshotFile {
+  public:
+    // Entries beyond this are not written nor read (a damaged or foreign file cannot make the
+    // server allocate without bound); the caps on devices and calls keep the real count far below.
+    static constexpr std::size_t kMaxEntries = 100000;
+
+    explicit SnapshotFile(std::string path,
+                          std::chrono::milliseconds interval = std::chrono::milliseconds(200));
+    // Writes what changed since the last write, then stops the thread.
+    ~SnapshotFile();
+    SnapshotFile(const SnapshotFile&) = delete;
+    SnapshotFile& operator=(const SnapshotFile&) = delete;
+
+    // The objects the previous process left: a missing file, one that is not a JSON array or
+    // is larger than kMaxEntries KiB gives none; elements that are not objects are skipped.
+    // Never throws.
+    static std::vector<nlohmann::json> load(const std::string& path);
+
+    void put(const std::string& key, nlohmann::json entry);
+    void erase(const std::string& key);
+    // Writes the file again (with what put() gave since the start) even if nothing changed.
+    void rewrite();
+    // Writes now if anything changed (tests; the destructor).
+    void flush();
+    std::uint64_t writes() const;
+
+  private:
+    void run();
+    void writeSnapshot(const std::string& text) const;
+
+    std::string path_;
+    std::chrono::milliseconds interval_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::map<std::string, nlohmann::json> entries_;
+    bool dirty_ = false;
+    bool stopping_ = false;
+    std::uint64_t writes_ = 0;
+    std::mutex writeMutex_;  // one writer of the file at a time (thread, flush)
+    std::thread thread_;
+};
 
 struct KeptDevice {
     std::string deviceId;
@@ -40,43 +87,23 @@ std::string resumeSecretDigest(std::string_view secret);
 
 class KeptDevicesFile {
   public:
-    // Entries beyond this are not written nor read (a damaged or foreign file cannot make the
-    // server allocate without bound); the device caps keep the real count far below.
-    static constexpr std::size_t kMaxEntries = 100000;
+    static constexpr std::size_t kMaxEntries = SnapshotFile::kMaxEntries;
 
     explicit KeptDevicesFile(std::string path,
-                             std::chrono::milliseconds interval = std::chrono::milliseconds(200));
-    // Writes what changed since the last write, then stops the thread.
-    ~KeptDevicesFile();
-    KeptDevicesFile(const KeptDevicesFile&) = delete;
-    KeptDevicesFile& operator=(const KeptDevicesFile&) = delete;
+                             std::chrono::milliseconds interval = std::chrono::milliseconds(200))
+        : file_(std::move(path), interval) {}
 
-    // What the previous process left. Entries that are not well-formed are skipped; a missing
-    // file is empty. Never throws.
+    // What the previous process left; entries that are not well-formed are skipped.
     static std::vector<KeptDevice> load(const std::string& path);
 
     void put(const KeptDevice& device);
-    void erase(const std::string& deviceId);
-    // Writes the file again (with what put() gave since the start) even if nothing changed.
-    void rewrite();
-    // Writes now if anything changed (tests; the destructor).
-    void flush();
-    std::uint64_t writes() const;
+    void erase(const std::string& deviceId) { file_.erase(deviceId); }
+    void rewrite() { file_.rewrite(); }
+    void flush() { file_.flush(); }
+    std::uint64_t writes() const { return file_.writes(); }
 
   private:
-    void run();
-    void writeSnapshot(const std::vector<KeptDevice>& devices) const;
-
-    std::string path_;
-    std::chrono::milliseconds interval_;
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::map<std::string, KeptDevice> devices_;
-    bool dirty_ = false;
-    bool stopping_ = false;
-    std::uint64_t writes_ = 0;
-    std::mutex writeMutex_;  // one writer of the file at a time (thread, flush)
-    std::thread thread_;
+    SnapshotFile file_;
 };
 
 }  // namespace sb::state
