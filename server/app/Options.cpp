@@ -90,6 +90,7 @@ bridge::BridgeConfig bridgeConfig(const Config& c) {
     }
     bc.rtpPortMin = c.rtpPortMin;
     bc.rtpPortMax = c.rtpPortMax;
+    bc.dialogsFile = c.dataDir + "/sip-dialogs.json";
     bc.trunk = c.sipTrunk;
     bc.trunkAddresses = c.sipTrunkAddresses;
     bc.sip.maxMessageBytes = c.sipMaxMessageBytes;
