@@ -184,11 +184,18 @@ void BrowserSubscriber::answer(std::string sdp, MediaReply<bool> reply) {
     on(SubEvent::DeviceAnswer);
 }
 
-bool BrowserSubscriber::restartIce() {
-    if (!handle_) return false;
+std::optional<MediaError> BrowserSubscriber::restartIce() {
+    if (!handle_)
+        return MediaError{MediaError::Kind::NotConnected,
+                          "the device has no subscribing connection to restart"};
+    auto now = std::chrono::steady_clock::now();
+    if (lastRestart_ != std::chrono::steady_clock::time_point{} &&
+        now - lastRestart_ < kMinRestartInterval)
+        return MediaError{MediaError::Kind::Busy, "restartIce was asked less than 1 s ago"};
+    lastRestart_ = now;
     restartWanted_ = true;
     on(SubEvent::Refresh);  // now, or once the negotiation in flight is over
-    return true;
+    return std::nullopt;
 }
 
 void BrowserSubscriber::start() {

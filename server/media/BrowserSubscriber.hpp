@@ -5,6 +5,7 @@
 // answers and its handle's events here. Runs on the media strand only.
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <set>
@@ -28,9 +29,12 @@ class BrowserSubscriber {
     // An event of its subscriber handle (`handle` is not checked: the leg routes by handle).
     void onEvent(const HandleEvent& event);
     // The device asked for new ICE credentials (docs/protocol.md `restartIce`): the next request
-    // to Janus is a restart of the same streams, whose offer follows as an sdpOffer. False
-    // (nothing asked) when there is no subscriber PeerConnection to restart.
-    bool restartIce();
+    // to Janus is a restart of the same streams, whose offer follows as an sdpOffer. Refused,
+    // nothing asked, when there is no subscriber PeerConnection to restart, or when the last
+    // restart was taken less than kMinRestartInterval ago (each makes Janus renegotiate; a
+    // device restarts every few seconds at most).
+    std::optional<MediaError> restartIce();
+    static constexpr std::chrono::milliseconds kMinRestartInterval{1000};
     // Detaches the handle (the device is going away); an answer in flight is refused.
     void close();
     // Janus's session is gone, and the handle with it; an answer in flight gets an error.
@@ -69,6 +73,7 @@ class BrowserSubscriber {
     int revision_ = 0;
     bool restartWanted_ = false;  // asked by the device, not yet sent to Janus
     bool restartAsked_ = false;   // the request in flight is the restart
+    std::chrono::steady_clock::time_point lastRestart_{};
     // The streams of the last offer sent: an ICE restart keeps its m-lines (JSEP §5.2.1), and
     // Janus's restart reply need not list them again.
     std::vector<SubscriberOffer::Stream> lastActive_;

@@ -119,11 +119,8 @@ void MediaOrchestrator::restartIce(const std::string& deviceId, MediaReply<bool>
         if (!d)
             return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"},
                          false);
-        if (!d->subscriber().restartIce())
-            return reply(MediaError{MediaError::Kind::NotConnected,
-                                    "the device has no subscribing connection to restart"},
-                         false);
-        reply(std::nullopt, true);
+        auto refused = d->subscriber().restartIce();
+        reply(refused, !refused);
     });
 }
 

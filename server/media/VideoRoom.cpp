@@ -215,7 +215,8 @@ void VideoRoom::restartSubscriber(HandleId handle, Done<std::optional<Subscriber
                     [done = std::move(done)](const JanusReply& r) {
                         if (!r.ok) return done(errorOf(r), std::nullopt);
                         auto offer = subscriberReply(r);
-                        if (!offer) return done(JanusError{0, "no offer from the media server"}, {});
+                        if (!offer)
+                            return done(JanusError{0, "no offer from the media server"}, {});
                         done(std::nullopt, std::move(offer));
                     });
 }

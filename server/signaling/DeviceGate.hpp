@@ -35,6 +35,11 @@ struct DeviceCaps {
     std::size_t perAccount = 1000;
 };
 
+// Limits of one connected device.
+struct SessionLimits {
+    std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;
+};
+
 class DeviceGate {
   public:
     DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock,

@@ -1,9 +1,8 @@
 #include "server/signaling/DiagnosticsLog.hpp"
 
 #include "protocol/JsonRpc.hpp"
-#include "server/base/Log.hpp"
-
 #include "protocol/SafeJson.hpp"
+#include "server/base/Log.hpp"
 
 namespace sb::signaling {
 
@@ -25,11 +24,12 @@ bool DiagnosticsLog::add(const nlohmann::json& entry) {
     return kept;
 }
 
-void DiagnosticsLog::addFromDevice(const nlohmann::json& params, const std::string& deviceId) {
+void DiagnosticsLog::addReport(const nlohmann::json& params, const std::string& deviceId) {
+    using protocol::RpcError;
+    using protocol::RpcErrorCode;
     const auto* logs = params.is_object() && params.contains("logs") ? &params["logs"] : nullptr;
     if (!logs || !logs->is_array())
-        throw protocol::RpcError(protocol::RpcErrorCode::InvalidParams, "logs must be an array",
-                                 "logs");
+        throw RpcError(RpcErrorCode::InvalidParams, "logs must be an array", "logs");
     for (const auto& entry : *logs) {
         if (!add(entry) && !dropLogged_) {
             dropLogged_ = true;

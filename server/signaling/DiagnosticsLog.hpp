@@ -17,9 +17,10 @@ class DiagnosticsLog {
 
     // Returns false if the entry, or an older one to make room for it, was dropped.
     bool add(const nlohmann::json& entry);
-    // deviceDiagnostics' `logs` (an array, else InvalidParams): every entry added; the first drop
-    // is logged, once per device (the device decides how much it sends).
-    void addFromDevice(const nlohmann::json& params, const std::string& deviceId);
+    // The params of `deviceDiagnostics` ({"logs":[…]}) of device `deviceId`: every entry added,
+    // a drop logged once per device. Throws protocol::RpcError (invalid params) when `logs` is
+    // not an array; nothing is added then.
+    void addReport(const nlohmann::json& params, const std::string& deviceId);
     std::size_t maxBytes() const { return maxBytes_; }
     std::size_t bytes() const { return bytes_; }
     std::size_t entries() const { return entries_.size(); }
@@ -29,8 +30,8 @@ class DiagnosticsLog {
     std::size_t maxBytes_;
     std::size_t bytes_ = 0;
     std::size_t dropped_ = 0;
-    bool dropLogged_ = false;
     std::deque<std::string> entries_;
+    bool dropLogged_ = false;  // said once per device: the device decides how much it sends
 };
 
 }  // namespace sb::signaling

@@ -89,14 +89,10 @@ void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
 }
 
 void SignalingSession::mediaReset(const std::string& reason) {
-    std::string text =
-        protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
+    auto text = protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
     std::lock_guard lock(mutex_);
-    // Parked: told on its resume (its media is to be made again whenever it comes back).
-    if (parked_ || !connection_)
-        pendingReset_ = std::move(text);
-    else
-        connection_->send(std::move(text));
+    if (!parked_ && connection_) return connection_->send(std::move(text));
+    pendingReset_ = std::move(text);  // parked: told on its resume (SignalingSessionResume.cpp)
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
@@ -146,18 +142,6 @@ void SignalingSession::replyResult(const RpcMessage& m, const json& result) {
     if (m.kind == RpcMessage::Kind::Request) send(protocol::rpcResult(m.id, result));
 }
 
-template <class T>
-media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
-    std::weak_ptr<SignalingSession> weak = shared_from_this();
-    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](
-               std::optional<media::MediaError> error, T result) {
-        auto self = weak.lock();
-        if (!self || !request) return;
-        self->send(error ? protocol::rpcError(id, rpcErrorOf(*error))
-                         : protocol::rpcResult(id, replyJson(result)));
-    };
-}
-
 // methods (reference §2.3)
 
 // The result is `{}` in the reference protocol; with TURN configured it carries the ICE servers
@@ -175,13 +159,14 @@ void SignalingSession::offerSdp(const RpcMessage& m) {
     const auto& sdp = sdpParam(m.params, "sdpOffer");
     auto aliases = streamAliases(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->offer(deviceId_, sdp, std::move(aliases), replyLater<media::PublishAnswer>(m));
+    media_->offer(deviceId_, sdp, std::move(aliases),
+                  replyLater<media::PublishAnswer>(m, weak_from_this()));
 }
 
 void SignalingSession::answerSdp(const RpcMessage& m) {
     const auto& sdp = sdpParam(m.params, "sdpAnswer");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->answer(deviceId_, sdp, replyLater<bool>(m));
+    media_->answer(deviceId_, sdp, replyLater<bool>(m, weak_from_this()));
 }
 
 void SignalingSession::ping(const RpcMessage& m) {
@@ -189,26 +174,20 @@ void SignalingSession::ping(const RpcMessage& m) {
 }
 
 void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
-    diagnostics_.addFromDevice(m.params, deviceId_);
+    diagnostics_.addReport(m.params, deviceId_);
     replyResult(m, json::object());
 }
 
 void SignalingSession::sendDtmf(const RpcMessage& m) {
     auto tones = dtmfTones(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->deviceDtmf(deviceId_, tones, replyLater<int>(m));
+    media_->deviceDtmf(deviceId_, tones, replyLater<int>(m, weak_from_this()));
 }
 
-// docs/protocol.md `restartIce`. At most one a second: each makes Janus renegotiate the
-// subscriber, and a device restarts ICE every few seconds at most (IceRestartPolicy).
+// docs/protocol.md `restartIce`: media bounds the rate and says why it refuses.
 void SignalingSession::restartIce(const RpcMessage& m) {
-    constexpr auto kMinInterval = std::chrono::seconds(1);
-    auto now = std::chrono::steady_clock::now();
-    if (lastRestart_ != std::chrono::steady_clock::time_point{} && now - lastRestart_ < kMinInterval)
-        throw RpcError(RpcErrorCode::InvalidState, "restartIce was asked less than 1 s ago");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    lastRestart_ = now;
-    media_->restartIce(deviceId_, replyLater<bool>(m));
+    media_->restartIce(deviceId_, replyLater<bool>(m, weak_from_this()));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {

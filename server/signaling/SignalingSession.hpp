@@ -21,10 +21,6 @@
 
 namespace sb::signaling {
 
-struct SessionLimits {
-    std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;
-};
-
 class SignalingSession : public net::WsHandler,
                          public media::DeviceSink,
                          public std::enable_shared_from_this<SignalingSession> {
@@ -62,6 +58,9 @@ class SignalingSession : public net::WsHandler,
     void closeDevice(media::CloseReason reason) override;
     void mediaReset(const std::string& reason) override;
 
+    // A frame to the device, if it is connected (replyLater's).
+    void send(std::string text);
+
   private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
     static const std::unordered_map<std::string, Handler>& handlers();
@@ -76,10 +75,6 @@ class SignalingSession : public net::WsHandler,
     void restartIce(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
-    // The reply to `m` once media answers: its result as JSON, or its error as a JSON-RPC error.
-    template <class T>
-    media::MediaReply<T> replyLater(const protocol::RpcMessage& m);
-    void send(std::string text);
     void close(std::uint16_t code, const std::string& reason);
     // To the application (participant webhooks): Leave at most once.
     void report(session::DeviceEvent event);
@@ -117,9 +112,6 @@ class SignalingSession : public net::WsHandler,
     std::pair<std::uint16_t, std::string> serverClose_;
     std::string lastOffer_;
     std::string pendingReset_;  // a mediaReset for the device while it is parked
-    // When restartIce was last taken (rate bound); read and written by onMessage only, which
-    // the connection calls one frame at a time.
-    std::chrono::steady_clock::time_point lastRestart_{};
 };
 
 }  // namespace sb::signaling

@@ -20,5 +20,6 @@ EMSCRIPTEN_BINDINGS(switchboard) {
         .function("setTracksEnabled", &SdkHandle::setTracksEnabled)
         .function("getStats", &SdkHandle::getStats)
         .function("updateToken", &SdkHandle::updateToken)
+        .function("networkOnline", &SdkHandle::networkOnline)
         .function("disconnect", &SdkHandle::disconnect);
 }

@@ -101,7 +101,8 @@ ClientListener SdkHandle::makeListener() {
 val SdkHandle::connect(const std::string& websocketUrl, const std::string& token,
                        const std::string& uniqueId, const std::string& sdkVersion,
                        const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
-                       int iceRestartDelayMs, int tokenExpiryMarginMs, double nowMs) {
+                       int iceRestartDelayMs, int iceDisconnectedMs, int tokenExpiryMarginMs,
+                       double nowMs) {
     ConnectOptions o;
     o.websocketUrl = websocketUrl;
     o.token = token;
@@ -109,7 +110,8 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.sdkVersion = sdkVersion;
     o.peerConfigurationJson = rtcConfigurationJson;
     o.connectTimeoutMs = timeoutMs;
-    o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs};  // bounded by connect()
+    // Bounded by connect().
+    o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs, iceDisconnectedMs};
     if (tokenExpiryMarginMs > 0) o.tokenExpiryMarginMs = tokenExpiryMarginMs;  // else the default
     o.nowMs = nowMs;
     Deferred d;

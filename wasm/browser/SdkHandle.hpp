@@ -30,7 +30,8 @@ class SdkHandle {
     val connect(const std::string& websocketUrl, const std::string& token,
                 const std::string& uniqueId, const std::string& sdkVersion,
                 const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
-                int iceRestartDelayMs, int tokenExpiryMarginMs, double nowMs);
+                int iceRestartDelayMs, int iceDisconnectedMs, int tokenExpiryMarginMs,
+                double nowMs);
     void updateToken(const std::string& token, double nowMs);
     // getUserMedia(constraints) then publish; resolves to the RtcStream with its mediaStream.
     val publishMedia(const std::string& constraintsJson, const std::string& alias,
@@ -44,6 +45,8 @@ class SdkHandle {
     // `which`: "publish" or "subscribe"; resolves to the JSON text of an array of RTCStats.
     val getStats(const std::string& which);
     void disconnect();
+    // The facade's window `online` listener (Client::networkOnline).
+    void networkOnline() { client_.networkOnline(); }
 
   private:
     // A new Promise and its resolving functions (ECMA-262 §27.2.1.3).

@@ -65,7 +65,6 @@ void Client::onNotification(const std::string& name, const Json& params) {
         // publisher re-offers with an ICE restart; the subscribing connection's far end is gone,
         // so the server's next offer starts a new one.
         if (state_ != State::Connected) return;
-        log(LogLevel::Warn, "Media server reset (" + params["reason"].asString() + ")");
         subscriber_->close();
         publisher_->restartIce(true);
         mediaChanged();
@@ -362,16 +361,13 @@ void Client::mediaChanged() {
     bool restarting = publisher_->restarting() || subscriber_->restarting();
     if (restarting == mediaRestarting_) return;
     mediaRestarting_ = restarting;
-    if (state_ == State::Connected) {
-        log(LogLevel::Info, restarting ? "Media reconnecting" : "Media connected again");
+    if (state_ == State::Connected)
         emit(nullptr, restarting ? State::Reconnecting : State::Connected, {});
-    }
 }
 
 void Client::networkOnline() {
     Scope scope(events_);
     if (state_ != State::Connected) return;
-    log(LogLevel::Info, "Network online: restarting ICE");
     publisher_->restartIce(false);
     subscriber_->restartIce();
 }

@@ -155,8 +155,8 @@ class Client {
     std::string deviceId_;
     std::string resumeSecret_;
     bool resuming_ = false;
-    unsigned jitter_ = 1;  // the state of the reconnect delays' pseudo-random numbers
-    Error mediaError_;     // what mediaFailed() reports when its timer fires
+    unsigned jitter_ = 1;           // the state of the reconnect delays' pseudo-random numbers
+    Error mediaError_;              // what mediaFailed() reports when its timer fires
     bool mediaRestarting_ = false;  // what the application was last told of the restarts
     Alive alive_;
 };

@@ -1,10 +1,13 @@
 #include "wasm/core/IceRestarter.hpp"
 
+#include "wasm/core/Errors.hpp"
+
 namespace sb::sdk {
 
 void IceRestarter::onState(const std::string& state) {
-    state_ = state;
-    if (state == "connected") {
+    connected_ = state == "connected";
+    disconnected_ = state == "disconnected";
+    if (connected_) {
         cancel();
         attempts_ = 0;
         setRestarting(false);
@@ -15,10 +18,8 @@ void IceRestarter::onState(const std::string& state) {
     if (restarting_) return;
     if (state == "failed") {
         restart();
-    } else if (state == "disconnected") {
-        if (!timer_) timer_ = timers_.start(policy_.disconnectedMs, [this, alive = alive_.watch()] {
-            if (!alive.expired()) onTimer();
-        });
+    } else if (disconnected_) {
+        if (!timer_) startTimer(policy_.disconnectedMs);
     } else {
         cancel();  // connecting again by itself: not disconnected any more
     }
@@ -33,15 +34,19 @@ void IceRestarter::restart(bool fresh) {
 
 void IceRestarter::attempt() {
     if (attempts_ >= policy_.maxRestarts) {
+        Error error =
+            errors::iceFailed(connection_, "after " + decimal(attempts_) + " ICE restart(s)");
+        if (log_) log_(LogLevel::Error, error.message);
         // Last statement: the owner may close the connection, and reset this, from inside.
-        if (step_) step_(IceStep::GaveUp);
+        if (report_) report_(error);
         return;
     }
     ++attempts_;
-    timer_ = timers_.start(policy_.delayMs, [this, alive = alive_.watch()] {
-        if (!alive.expired()) onTimer();
-    });
-    if (step_) step_(IceStep::Restart);
+    startTimer(policy_.delayMs);
+    if (log_)
+        log_(LogLevel::Warn,
+             std::string(connection_) + " connection: ICE restart " + decimal(attempts_));
+    if (restart_) restart_();
 }
 
 void IceRestarter::onTimer() {
@@ -49,13 +54,13 @@ void IceRestarter::onTimer() {
     if (restarting_) {
         // Still connected (a restart because the network came back, which the browser did
         // without leaving `connected`): done. Otherwise the next one.
-        if (state_ == "connected") {
+        if (connected_) {
             attempts_ = 0;
             setRestarting(false);
         } else {
             attempt();
         }
-    } else if (state_ == "disconnected") {
+    } else if (disconnected_) {
         restart();  // disconnected for longer than the threshold
     }
 }
@@ -63,7 +68,13 @@ void IceRestarter::onTimer() {
 void IceRestarter::setRestarting(bool restarting) {
     if (restarting_ == restarting) return;
     restarting_ = restarting;
-    if (step_) step_(IceStep::Changed);
+    if (report_) report_({});
+}
+
+void IceRestarter::startTimer(int delayMs) {
+    timer_ = timers_.start(delayMs, [this, alive = alive_.watch()] {
+        if (!alive.expired()) onTimer();
+    });
 }
 
 void IceRestarter::cancel() {
@@ -75,8 +86,7 @@ void IceRestarter::reset() {
     cancel();
     alive_.renew();
     attempts_ = 0;
-    restarting_ = false;
-    state_.clear();
+    restarting_ = connected_ = disconnected_ = false;
 }
 
 }  // namespace sb::sdk

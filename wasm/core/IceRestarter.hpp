@@ -14,28 +14,28 @@
 
 namespace sb::sdk {
 
-enum class IceStep {
-    Restart,  // start one ICE restart now
-    Changed,  // restarting() changed
-    GaveUp,   // maxRestarts restarts did not bring it back (the owner may close it from inside)
-};
-
 class IceRestarter {
   public:
-    explicit IceRestarter(TimerPort& timers) : timers_(timers) {}
+    // `connection` names it in logs and errors ("publishing"); `log` is the owner's, which
+    // outlives this.
+    IceRestarter(TimerPort& timers, const char* connection, const LogFn& log)
+        : timers_(timers), connection_(connection), log_(log) {}
     ~IceRestarter() { reset(); }
     IceRestarter(const IceRestarter&) = delete;
     IceRestarter& operator=(const IceRestarter&) = delete;
 
     void configure(IceRestartPolicy policy) { policy_ = policy; }
-    // One callback for every step (one callable type, bench/size/).
-    void onStep(Fn<void(IceStep)> step) { step_ = std::move(step); }
+    // Starts one ICE restart.
+    void onRestart(Fn<void()> restart) { restart_ = std::move(restart); }
+    // ice_failed once the restarts did not bring the connection back (the owner may close the
+    // connection from inside), and no error when restarting() changed.
+    void onReport(Fn<void(const Error&)> report) { report_ = std::move(report); }
     // The watched connection's connectionState.
     void onState(const std::string& state);
     // A restart now. `fresh`: the restarts made so far are forgotten (the media server is back:
     // the failures so far say nothing about the next attempt).
     void restart(bool fresh = false);
-    // The connection is gone: no timer, nothing restarting, no step reported.
+    // The connection is gone: no timer, nothing restarting, nothing reported.
     void reset();
 
     bool restarting() const { return restarting_; }
@@ -46,11 +46,17 @@ class IceRestarter {
     void onTimer();
     void setRestarting(bool restarting);
     void cancel();
+    void startTimer(int delayMs);
 
     TimerPort& timers_;
+    const char* connection_;
+    const LogFn& log_;
     IceRestartPolicy policy_;
-    Fn<void(IceStep)> step_;
-    std::string state_;
+    Fn<void()> restart_;
+    Fn<void(const Error&)> report_;
+    // The last connectionState, as much of it as matters (size: no string kept).
+    bool connected_ = false;
+    bool disconnected_ = false;
     int attempts_ = 0;
     bool restarting_ = false;
     // The `disconnected` threshold while not restarting; the check of the last restart while

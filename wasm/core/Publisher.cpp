@@ -17,7 +17,11 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
       timers_(timers),
       configuration_(std::move(configurationJson)),
       log_(log) {
-    ice_.onStep([this](IceStep step) { onIceStep(step); });
+    ice_.onRestart([this] {
+        for (const auto& op : ops_)
+            if (op.kind == Op::Kind::IceRestart) return;  // one is on its way already
+        enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
+    });
 }
 
 void Publisher::publish(const LocalStream& stream, const std::string& alias,
@@ -85,8 +89,7 @@ void Publisher::runPublish() {
         // without bound; ours stops after maxRestarts, IceRestarter.hpp).
         if (event == PeerEvent::ConnectionState) {
             if (!streams_.empty() || a == "connected") ice_.onState(a);
-        }
-        else if (event == PeerEvent::ChannelMessage && pc_)
+        } else if (event == PeerEvent::ChannelMessage && pc_)
             channels::onMessage(*pc_, a, b, log_);
         else if (event == PeerEvent::IceCandidateError)
             iceErrors_(log_, a, code, b);
@@ -198,26 +201,6 @@ void Publisher::drop(const std::string& streamId) {
     if (pc_)
         for (const auto& track : it->tracks) pc_->removeTrack(track.id);
     streams_.erase(it);
-}
-
-void Publisher::onIceStep(IceStep step) {
-    if (step == IceStep::Changed) {
-        if (onIce_) onIce_({});
-        return;
-    }
-    if (step == IceStep::GaveUp) {
-        Error error = errors::iceFailed("publishing", "after " + decimal(ice_.attempts()) +
-                                                          " ICE restart(s); no media is sent");
-        if (log_) log_(LogLevel::Error, error.message);
-        // Last statement: the owner may close this publisher from inside the callback.
-        if (onIce_) onIce_(error);
-        return;
-    }
-    if (log_)
-        log_(LogLevel::Warn, "Publishing connection: ICE restart " + decimal(ice_.attempts()));
-    for (const auto& op : ops_)
-        if (op.kind == Op::Kind::IceRestart) return;  // one is on its way already
-    enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
 }
 
 bool Publisher::has(const std::string& streamId) const {

@@ -51,7 +51,7 @@ class Publisher {
     }
     // Called with ice_failed once the restarts did not bring the connection back (the owner may
     // close this publisher from inside it), and with no error when restarting() changed.
-    void onIce(Fn<void(const Error&)> callback) { onIce_ = std::move(callback); }
+    void onIce(Fn<void(const Error&)> callback) { ice_.onReport(std::move(callback)); }
     // An ICE restart now, if something is published (the network came back; with `fresh`, the
     // media server lost its side: docs/protocol.md `mediaReset`).
     void restartIce(bool fresh) {
@@ -87,7 +87,6 @@ class Publisher {
     void negotiated(const Error& error);
     Json mediaMetadata() const;
     void drop(const std::string& streamId);
-    void onIceStep(IceStep step);
 
     JsonRpcClient& rpc_;
     PeerConnectionFactory& peers_;
@@ -105,8 +104,7 @@ class Publisher {
     bool connecting_ = false;
     std::string offer_;
     Json result_;
-    IceRestarter ice_{timers_};
-    Fn<void(const Error&)> onIce_;
+    IceRestarter ice_{timers_, "publishing", log_};
     // Replaced on close(): callbacks of the previous connection see their token expired.
     Alive alive_;
 };

@@ -36,7 +36,11 @@ Subscriber::Subscriber(JsonRpcClient& rpc, PeerConnectionFactory& peers, StreamR
       configuration_(std::move(configurationJson)),
       listener_(std::move(listener)),
       log_(log) {
-    ice_.onStep([this](IceStep step) { onIceStep(step); });
+    // The server's offer follows as an sdpOffer; a refusal (no subscriber there any more, asked
+    // too soon) is retried by the next restart.
+    ice_.onRestart(
+        [this] { rpc_.request(protocol::method::kRestartIce, Json::object(), nullptr); });
+    ice_.onReport(listener_.onIce);
 }
 
 void Subscriber::handleOffer(const Json& params) {
@@ -72,11 +76,8 @@ void Subscriber::apply(const Json& params) {
     if (!pc_)
         return failOffer("create the subscribing connection",
                          errors::negotiation("no RTCPeerConnection"));
-    if (log_) {
-        std::string counts;
-        for (const auto& [id, count] : expected) counts += " " + id + "x" + decimal(count);
-        log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump() + ", streams:" + counts);
-    }
+    // The streams it carries are in the registry's events (size: no per-stream log, bench/size/).
+    if (log_) log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump());
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
     pc_->setRemoteDescription(
@@ -161,30 +162,6 @@ void Subscriber::finishOffer() {
     if (!busy_) return;  // closed meanwhile
     busy_ = false;
     runOffers();
-}
-
-void Subscriber::onIceStep(IceStep step) {
-    if (step == IceStep::Changed) {
-        if (listener_.onIce) listener_.onIce({});
-        return;
-    }
-    if (step == IceStep::GaveUp) {
-        Error error = errors::iceFailed("subscribing", "after " + decimal(ice_.attempts()) +
-                                                           " ICE restart(s); no media is received");
-        if (log_) log_(LogLevel::Error, error.message);
-        // Last statement: the owner may close this subscriber from inside the callback.
-        if (listener_.onIce) listener_.onIce(error);
-        return;
-    }
-    if (log_)
-        log_(LogLevel::Warn, "Subscribing connection: ICE restart " + decimal(ice_.attempts()));
-    // The server's offer follows as an sdpOffer; a refusal (no subscriber there any more, asked
-    // too soon) is retried by the next restart.
-    rpc_.request(protocol::method::kRestartIce, Json::object(),
-                 [this, alive = alive_.watch()](const Error& e, const Json&) {
-                     if (!alive.expired() && e.failed() && log_)
-                         log_(LogLevel::Warn, "restartIce refused: " + e.message);
-                 });
 }
 
 void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {

@@ -82,7 +82,6 @@ class Subscriber {
     void failOffer(const char* what, const Error& error);
     void finishOffer();
     void fail(const char* what, const Error& error, const std::vector<std::string>& streams);
-    void onIceStep(IceStep step);
 
     JsonRpcClient& rpc_;
     PeerConnectionFactory& peers_;
@@ -93,7 +92,7 @@ class Subscriber {
     Listener listener_;
     const LogFn& log_;  // the owner's, which outlives this
     IceErrorLogger iceErrors_{"Subscribing", {}};
-    IceRestarter ice_{timers_};
+    IceRestarter ice_{timers_, "subscribing", log_};
     std::unique_ptr<PeerConnectionPort> pc_;
     double lastRevision_ = 0;
     // Offers not applied yet, and the one being applied (one at a time, like the stock SDK's

@@ -63,6 +63,9 @@ export class SwitchboardRtc {
     // Bound like the stock SDK's, so they can be passed around as callbacks.
     this.setMicEnabled = this.setMicEnabled.bind(this);
     this.setCameraEnabled = this.setCameraEnabled.bind(this);
+    // The network came back (HTML "online" event): both peer connections restart ICE (the core
+    // does nothing unless connected).
+    globalThis.addEventListener?.('online', () => this._sdk?.networkOnline());
   }
 
   /** "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "failed" */
@@ -153,10 +156,10 @@ export class SwitchboardRtc {
     globalThis.addEventListener?.('beforeunload', this._unload);
     // ICE restart policy (web/README.md "Failures"); the core bounds both numbers. The token's
     // margin is passed as it is: the core takes anything but a positive number as its default.
-    const maxIceRestarts = Number.isInteger(options.maxIceRestarts) ? options.maxIceRestarts : 5;
-    const iceRestartDelayMs = Number.isInteger(options.iceRestartDelayMs) ? options.iceRestartDelayMs : 5000;
+    const int = (v, d) => (Number.isInteger(v) ? v : d);
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
-      maxIceRestarts, iceRestartDelayMs, options.tokenExpiryMarginMs, Date.now())
+      int(options.maxIceRestarts, 5), int(options.iceRestartDelayMs, 5000), int(options.iceDisconnectedMs, 2500),
+      options.tokenExpiryMarginMs, Date.now())
       .catch(rethrow);
   }
 

@@ -48,14 +48,16 @@ export interface RtcOptions {
    */
   wasmUrl?: string | URL;
   /**
-   * Switchboard: ICE restarts of the publishing connection once it failed before the connection state becomes
-   * "failed" with error code "ice_failed" (default 5, at most 20). The subscribing connection,
-   * which cannot restart ICE itself, is given maxIceRestarts x iceRestartDelayMs for the server
-   * to restore it.
+   * Switchboard: ICE restarts of each peer connection (when it is "failed", stays "disconnected"
+   * for iceDisconnectedMs, or the browser goes back online) before the connection state becomes
+   * "failed" with error code "ice_failed" (default 5, at most 20). The state is "reconnecting"
+   * while they run.
    */
   maxIceRestarts?: number;
   /** Delay between two ICE restarts (ms, default 5000, from 100 to 60000). */
   iceRestartDelayMs?: number;
+  /** How long a peer connection may stay "disconnected" before an ICE restart (ms, default 2500, from 100 to 60000). */
+  iceDisconnectedMs?: number;
   /**
    * Switchboard: how long before the token's `exp` the tokenWillExpire event fires (ms, default
    * 60000; anything but a positive integer means the default). Fired at once if that is past.

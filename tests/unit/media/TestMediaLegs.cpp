@@ -2,6 +2,7 @@
 // forwards, closes) for each order in which Janus can answer, as the server's media strand
 // would run it.
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "unit/media/ScriptedJanus.hpp"
 
@@ -498,13 +499,15 @@ TEST_CASE("restartIce: the subscriber's new offer comes from a Janus restart of 
     rig.connect("a", "A");
     auto& b = rig.connect("b", "B");
     // No subscriber yet: nothing to restart.
-    CHECK_FALSE(rig.rooms->browser("b")->subscriber().restartIce());
+    auto refused = rig.rooms->browser("b")->subscriber().restartIce();
+    REQUIRE(refused);
+    CHECK(refused->kind == MediaError::Kind::NotConnected);
     rig.event(rig.publish("a", 7, kMic), "webrtcup");
     rig.offerStreams("join", {{7, "0", "audio"}});
     CHECK_FALSE(rig.answer("b"));
     REQUIRE(b.offers.size() == 1);
 
-    REQUIRE(rig.rooms->browser("b")->subscriber().restartIce());
+    CHECK_FALSE(rig.rooms->browser("b")->subscriber().restartIce());
     auto restart = rig.janus.take("configure");
     CHECK(restart.body["restart"] == true);
     // Janus's reply to a restart need not list the streams: the previous offer's are kept.
@@ -522,7 +525,13 @@ TEST_CASE("restartIce: the subscriber's new offer comes from a Janus restart of 
     rig.connect("c", "C");
     rig.event(rig.publish("c", 8, kMic), "webrtcup");
     rig.offerStreams("update", {{7, "0", "audio"}, {8, "0", "audio"}});
-    REQUIRE(rig.rooms->browser("b")->subscriber().restartIce());
+    // Asked again within a second: refused (rate bound), nothing sent to Janus.
+    auto tooSoon = rig.rooms->browser("b")->subscriber().restartIce();
+    REQUIRE(tooSoon);
+    CHECK(tooSoon->kind == MediaError::Kind::Busy);
+    CHECK_FALSE(rig.janus.has("configure"));
+    std::this_thread::sleep_for(BrowserSubscriber::kMinRestartInterval);
+    CHECK_FALSE(rig.rooms->browser("b")->subscriber().restartIce());
     CHECK_FALSE(rig.janus.has("configure"));
     CHECK_FALSE(rig.answer("b"));
     CHECK(rig.janus.take("configure").body["restart"] == true);
