@@ -138,16 +138,18 @@ void SignalingSession::resumed() {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
                                           json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
-            // A restored device's Janus legs went with the previous process (markRestored).
             if (!pendingReset_.empty()) connection_->send(std::exchange(pendingReset_, {}));
             if (!lastOffer_.empty()) connection_->send(lastOffer_);
         }
     }
     if (registry) registry->add(deviceId_, weak_from_this(), record);
-    // After mediaReset went out: every sdpOffer media makes for it follows.
-    if (wasRestored && media_)
+    // Its legs went with the previous process: attached anew, and told `mediaReset` once Janus
+    // is ready to take its re-offer (right after a restart it may not be yet).
+    if (wasRestored && media_) {
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
+        media_->mediaLost(deviceId_, "server-restarted");
+    }
     base::log(base::LogLevel::Info,
               "device " + deviceId_ + " resumed: participant " + identity_.participantId);
     report(session::DeviceEvent::Resume);
@@ -158,8 +160,6 @@ void SignalingSession::markRestored(const std::string& digest,
     std::lock_guard lock(mutex_);
     resumeDigest_ = digest;
     restored_ = opened_ = parked_ = true;  // its next connection is a resume
-    pendingReset_ = protocol::rpcNotification(protocol::method::kMediaReset,
-                                              json{{"reason", "server-restarted"}});
     parkDeadline_ = deadline;
 }
 
