@@ -6,8 +6,8 @@
 #include <sstream>
 #include <thread>
 
-#include "server/state/KeptDevices.hpp"
 #include "StateTestSupport.hpp"
+#include "server/state/KeptDevices.hpp"
 
 using namespace sb::state;
 using sb::state::test::TempDir;
