@@ -113,3 +113,28 @@ test('devices in a call resume after switchboard is SIGKILLed and restarted, and
   assert.notEqual(after[0], before[0]);
   for (const who of [a, b]) who.device.ws.close();
 });
+
+test('a restored device that does not come back within its grace period (counted from the restart) is released', async () => {
+  const short = { ...config, deviceResumeGraceSeconds: 2 };
+  const one = await startSwitchboard({ config: short });
+  let two;
+  try {
+    const created = (await call(`${one.api()}/participants`, { method: 'POST', body: { publishPermissions: ['AUDIO'] } })).body;
+    const device = await connectDevice(one, created.token);
+    const { resume } = (await device.rpc('setMediaPreferences', { protocol: 'WEBRTC', resumable: true })).result;
+    const file = path.join(one.dataDir, 'kept-devices.json');
+    await until(() => { try { return JSON.parse(readFileSync(file, 'utf8')).length === 1; } catch { return false; } }, { what: 'kept-devices.json' });
+    await one.kill();
+    // Longer than the grace period while no server runs: it counts from the restart.
+    await new Promise((r) => setTimeout(r, 2500));
+    two = await startSwitchboard({ dataDir: one.dataDir, config: short });
+    assert.match(two.logs(), /kept devices: 1 of 1 restored/);
+    await until(() => /released: its grace period ended/.test(two.logs()), { what: 'the release', timeout: 6000 });
+    await assert.rejects(connectDevice(two, created.token, { resumeDevice: resume.deviceId, resumeSecret: resume.resumeSecret }),
+      (e) => e.status === 410 && e.body.code === 'resume_expired');
+    await until(() => JSON.parse(readFileSync(file, 'utf8')).length === 0, { what: 'the file without it' });
+  } finally {
+    await two?.stop();
+    one.cleanup();
+  }
+});
