@@ -65,6 +65,7 @@ test('a call in progress during a SIGKILL and restart gets a BYE from the restar
   const took = Date.now() - restarted;
   assert.equal(r.code, 0, `sipp did not get its BYE: ${r.stdout}\n${r.stderr}`);
   assert.ok(took < 5000, `BYE ${took} ms after the restart`);
+  console.log(`# BYE answered ${took} ms after the restart began`);
   await waitFor(() => /left by the previous process ended \(BYE: 200\)/.test(second.logs()), { timeoutMs: 5000 });
   // Ended, so not again after the next restart.
   await waitFor(() => dialogs(second)?.length === 0, { timeoutMs: 5000 });
