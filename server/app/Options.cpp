@@ -7,6 +7,7 @@
 
 #include "server/app/JanusConfig.hpp"
 #include "server/auth/RandomId.hpp"
+#include "server/auth/SecretFile.hpp"
 #include "server/state/JournaledSessionStore.hpp"
 #include "server/state/MemorySessionStore.hpp"
 #include "server/state/SqliteSessionStore.hpp"
@@ -59,7 +60,10 @@ media::MediaConfig mediaConfig(const Config& c) {
     media::MediaConfig mc;
     mc.janusUrl = c.janusUrl.value_or("");
     mc.adminKey = configuredAdminKey(c);  // janusAdminKey, else janusAdminKeyFile's
-    mc.roomSecret = c.janusRoomSecret ? *c.janusRoomSecret : auth::randomUuid();
+    // Kept in the data dir (not random per start): a restarted process must be able to destroy
+    // the rooms its predecessor left in Janus (VideoRoom `destroy` needs the room's secret).
+    mc.roomSecret = c.janusRoomSecret ? *c.janusRoomSecret
+                                      : auth::loadOrCreateSecret(c.dataDir + "/janus-room-secret");
     mc.maxPublishersPerRoom = static_cast<int>(c.maxParticipantsPerSession);
     mc.janusMaxMessageBytes = c.janusMaxMessageBytes;
     return mc;
@@ -86,6 +90,7 @@ bridge::BridgeConfig bridgeConfig(const Config& c) {
     }
     bc.rtpPortMin = c.rtpPortMin;
     bc.rtpPortMax = c.rtpPortMax;
+    bc.dialogsFile = c.dataDir + "/sip-dialogs.json";
     bc.trunk = c.sipTrunk;
     bc.trunkAddresses = c.sipTrunkAddresses;
     bc.sip.maxMessageBytes = c.sipMaxMessageBytes;

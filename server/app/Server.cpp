@@ -17,6 +17,7 @@
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/net/HttpServer.hpp"
 #include "server/ops/OpsApi.hpp"
+#include "server/signaling/RestoredDevices.hpp"
 #include "server/signaling/SignalingService.hpp"
 #include "server/state/CommitScope.hpp"
 #include "server/state/JournaledSessionStore.hpp"
@@ -223,16 +224,15 @@ Server::Parts::Parts(const Config& c)
         http.every(std::chrono::seconds(60),
                    [this] { voice->service.purgeEnded(std::chrono::hours(1)); });
     http.every(std::chrono::seconds(c.expirySweepSeconds), [this] { sweepExpired(); });
-    // Kept devices whose grace period is over are released (to the second).
-    http.every(std::chrono::seconds(1), [this] {
-        for (auto& device : resumable->expired(signaling::ResumableDevices::Clock::now())) {
-            try {
-                device->release();
-            } catch (const std::exception& e) {  // one failure must not keep the others
-                base::log(base::LogLevel::Error, std::string("releasing a device: ") + e.what());
-            }
-        }
-    });
+    http.every(std::chrono::seconds(1), [this] { signaling::releaseExpiredDevices(*resumable); });
+    // Sessions survive a restart with the sqlite store: so do the devices that may resume.
+    if (c.store != "memory")
+        signaling::restoreKeptDevices(
+            c.dataDir + "/kept-devices.json",
+            {gate, media, signaling::SessionLimits{c.maxDiagnosticsBytes}, turnCredentials(c),
+             webhooks, resumable, [this](const std::string& a, const std::string& p) {
+                 return calls.participantActive(a, p);
+             }});
 }
 
 void Server::Parts::listenMore(const Config& c) {

@@ -45,6 +45,8 @@ struct BridgeConfig {
     // ivr
     sip::media::SpeechService::Config speech;  // SpeakSentence: synthesis workers and clip cache
     double playAudioMaxSeconds = 3600;         // PlayAudio: longer files are refused
+    // Where confirmed dialogs are kept for a BYE after a restart (LeftDialogs); "" = nowhere.
+    std::string dialogsFile;
 };
 
 struct BridgeStats {

@@ -110,12 +110,23 @@ void SipBridge::start() {
             if (auto call = b.calls_->find(callId)) call->pipeline->digitFromSignaling(digit);
         });
     };
+    events.onConfirmed = [onStrand](const sip::SipDialog& dialog) {
+        onStrand([dialog](SipBridge& b) {
+            if (b.dialogs_) b.dialogs_->confirmed(dialog);
+        });
+    };
     const auto& config = calls_->config();
+    if (!config.dialogsFile.empty()) dialogs_ = std::make_unique<LeftDialogs>(config.dialogsFile);
     calls_->setEndpoint(
         std::make_unique<sip::SipEndpoint>(calls_->strand(), config.sip, std::move(events)));
     calls_->endpoint().start();
     base::log(base::LogLevel::Info, "sip: listening on " + config.sip.bindAddress + ":" +
                                         std::to_string(calls_->sipPort()));
+    // The calls a killed predecessor left get their BYE now (sip::LeftoverByes).
+    if (dialogs_)
+        leftoverByes_ =
+            std::make_unique<sip::LeftoverByes>(dialogs_->takePrevious(), config.sip.bindAddress,
+                                                config.sip.advertisedHost(), config.sip.userAgent);
     if (calls_->voice()) ivr_->warm();  // the first SpeakSentence need not wait for a voice
 }
 
@@ -132,6 +143,7 @@ void SipBridge::onInvite(const sip::InboundInvite& invite) {
 }
 
 void SipBridge::released(BridgeCall& call, const std::string& reason, bool hangupSip) {
+    if (dialogs_) dialogs_->ended(call.id);
     conference_->leave(call, "");  // conf
     sessions_->released(call);
     transfers_->released(call);

@@ -19,8 +19,10 @@
 
 #include "server/auth/TokenService.hpp"
 #include "server/bridge/BridgeConfig.hpp"
+#include "server/bridge/LeftDialogs.hpp"
 #include "server/media/MediaOrchestrator.hpp"
 #include "server/session/CallControl.hpp"
+#include "server/sip/endpoint/LeftoverByes.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
 #include "server/sip/media/SpeechService.hpp"
 #include "server/voice/CallMedia.hpp"
@@ -97,6 +99,9 @@ class SipBridge : public voice::CallPlacer, public std::enable_shared_from_this<
     std::shared_ptr<VoiceIvr> ivr_;
     const std::shared_ptr<VoiceRecorder> recorder_;  // null: recordings refused
     UnclaimedInvite unclaimed_;
+    // Dialogs kept for a restart, and the BYEs of the previous process's (null: no dialogsFile).
+    std::unique_ptr<LeftDialogs> dialogs_;
+    std::unique_ptr<sip::LeftoverByes> leftoverByes_;
 };
 
 }  // namespace sb::bridge

@@ -86,6 +86,10 @@ void MediaOrchestrator::attachDevice(const std::string& deviceId, const std::str
     });
 }
 
+void MediaOrchestrator::mediaLost(const std::string& deviceId, const std::string& reason) {
+    onStrand([deviceId, reason](MediaRooms& rooms) { rooms.mediaLost(deviceId, reason); });
+}
+
 void MediaOrchestrator::detachDevice(const std::string& deviceId) {
     onStrand([deviceId](MediaRooms& rooms) { rooms.removeBrowser(deviceId); });
 }

@@ -30,6 +30,8 @@ class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator>
     void attachDevice(const std::string& deviceId, const std::string& accountId,
                       const std::string& participantId, const std::shared_ptr<DeviceSink>& sink);
     void detachDevice(const std::string& deviceId);
+    // The device's legs are gone (MediaRooms::mediaLost): `mediaReset` once Janus is ready.
+    void mediaLost(const std::string& deviceId, const std::string& reason);
     // offerSdp of the publishing peer connection; `aliases` maps msid → alias.
     void offer(const std::string& deviceId, std::string sdp,
                std::map<std::string, std::string> aliases, MediaReply<PublishAnswer> reply);

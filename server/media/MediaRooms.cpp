@@ -1,5 +1,7 @@
 #include "server/media/MediaRooms.hpp"
 
+#include "server/media/StaleRooms.hpp"
+
 #include "server/base/Log.hpp"
 #include "server/state/SubscriptionResolver.hpp"
 
@@ -255,16 +257,24 @@ void MediaRooms::janusReady() {
                       "media: cannot attach to the VideoRoom plugin: " + error->reason);
             return;
         }
-        self->control_ = h;
-        // Devices that had legs re-offer with an ICE restart (docs/protocol.md `mediaReset`):
-        // their PeerConnections would otherwise wait for ICE to fail first.
-        auto lost = std::exchange(self->lostDevices_, {});
-        for (const auto& id : lost)
-            if (auto* d = self->browser(id)) d->sink().mediaReset("media-server-restarted");
-        auto ids = self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
-        for (const auto& id : ids)
-            if (auto* d = self->browser(id)) d->refresh();
+        // Rooms the previous process left (StaleRooms.hpp) go before any room is made.
+        destroyStaleRooms(self->videoRoom_, h, [self, h] {
+            self->control_ = h;
+            // Devices that had legs re-offer with an ICE restart (docs/protocol.md
+            // `mediaReset`): their PeerConnections would otherwise wait for ICE to fail first.
+            auto lost = std::exchange(self->lostDevices_, {});
+            for (const auto& [id, reason] : lost)
+                if (auto* d = self->browser(id)) d->sink().mediaReset(reason);
+            auto ids = self->browsersWhere([](const std::unique_ptr<BrowserLeg>&) { return true; });
+            for (const auto& id : ids)
+                if (auto* d = self->browser(id)) d->refresh();
+        });
     });
+}
+
+void MediaRooms::mediaLost(const std::string& deviceId, const std::string& reason) {
+    if (auto* d = browser(deviceId); d && control_) return d->sink().mediaReset(reason);
+    if (browser(deviceId)) lostDevices_[deviceId] = reason;
 }
 
 void MediaRooms::janusLost() {
@@ -279,7 +289,7 @@ void MediaRooms::janusLost() {
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");
     for (auto& [id, d] : browsers_)
-        if (d->forgetJanus()) lostDevices_.insert(id);
+        if (d->forgetJanus()) lostDevices_.emplace(id, "media-server-restarted");
     stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders =
         stats_.remotePublishers = 0;
     stats_.spareRooms = 0;

@@ -39,6 +39,9 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
 
     void onHandleEvent(HandleId handle, const nlohmann::json& msg);
     void janusReady();
+    // The device's legs are gone (its server restarted): `mediaReset` with `reason` once Janus
+    // is ready (at once if it is), so that its re-offer can be published.
+    void mediaLost(const std::string& deviceId, const std::string& reason);
     void janusLost();
 
     void membershipChanged(const std::string& accountId, const std::string& participantId);
@@ -119,8 +122,8 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     std::vector<Retired> retired_;  // publisher handles waiting until nobody receives their feed
     bool reapScheduled_ = false;
     std::uint64_t offerSequence_ = 0;  // the last number newOfferSequence gave
-    // Devices whose legs went with the lost Janus: told `mediaReset` once it is back.
-    std::set<std::string> lostDevices_;
+    // Devices whose legs went with a lost Janus or process: told `mediaReset` once it is ready.
+    std::map<std::string, std::string> lostDevices_;
     MediaStats stats_;
 };
 

@@ -108,6 +108,23 @@ void VideoRoom::destroyRoom(HandleId control, std::uint64_t room) {
     janus_->message(control, authorized(std::move(body), false), nullptr, [](const JanusReply&) {});
 }
 
+void VideoRoom::listRooms(HandleId control,
+                          Done<std::vector<std::pair<std::uint64_t, std::string>>> done) {
+    janus_->message(control, authorized(json{{"request", "list"}}, true), nullptr,
+                    [done = std::move(done)](const JanusReply& r) {
+                        std::vector<std::pair<std::uint64_t, std::string>> rooms;
+                        if (!r.ok) return done(errorOf(r), rooms);
+                        for (const auto& room : janus::arrayAt(r.data, "list")) {
+                            if (rooms.size() >= kMaxListedRooms) break;
+                            auto id = janus::uintAt(room, "room");
+                            if (id)
+                                rooms.emplace_back(
+                                    *id, janus::stringAt(room, "description").value_or(""));
+                        }
+                        done(std::nullopt, std::move(rooms));
+                    });
+}
+
 void VideoRoom::publish(HandleId handle, PublishMode mode, std::uint64_t room,
                         const std::string& display, const std::string& offerSdp,
                         Done<PublisherAnswer> done) {

@@ -98,6 +98,10 @@ class VideoRoom {
 
     void createRoom(HandleId control, std::uint64_t room, const std::string& description, Ack done);
     void destroyRoom(HandleId control, std::uint64_t room);
+    // The rooms Janus holds (VideoRoom `list` with the admin_key, which lists private rooms too):
+    // id and description, at most kMaxListedRooms of them.
+    void listRooms(HandleId control, Done<std::vector<std::pair<std::uint64_t, std::string>>> done);
+    static constexpr std::size_t kMaxListedRooms = 100000;
 
     // A publisher offer: joinandconfigure on a new handle, publish on a handle whose
     // PeerConnection ended, configure to renegotiate a live one.

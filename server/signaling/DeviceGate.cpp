@@ -29,6 +29,18 @@ net::HttpResponse deviceRefusal(int status, const char* code, const std::string&
     return refusal;
 }
 
+net::ConcurrencyLimit::Result DeviceGate::acquire(const std::string& accountId,
+                                                  const std::string& participantId) const {
+    return devices_->tryAcquire(
+        {{"account " + accountId, caps_.perAccount},
+         {"participant " + accountId + "/" + participantId, caps_.perParticipant}});
+}
+
+std::shared_ptr<net::ConcurrencyLimit::Slot> DeviceGate::reserve(
+    const std::string& accountId, const std::string& participantId) const {
+    return acquire(accountId, participantId).slot;
+}
+
 Admission DeviceGate::admit(const net::HttpRequest& request, bool takeSlot) const {
     Admission out;
     auto refuse = [&](int status, const char* code, const std::string& message) {
@@ -46,10 +58,7 @@ Admission DeviceGate::admit(const net::HttpRequest& request, bool takeSlot) cons
                       auth::tokenErrorMessage(*check.error));
     }
     if (takeSlot) {
-        auto taken = devices_->tryAcquire(
-            {{"account " + check.claims.accountId, caps_.perAccount},
-             {"participant " + check.claims.accountId + "/" + check.claims.participantId,
-              caps_.perParticipant}});
+        auto taken = acquire(check.claims.accountId, check.claims.participantId);
         if (!taken.slot) {
             refuse(429, "too_many_devices",
                    taken.refusedBy == 0

@@ -35,6 +35,11 @@ struct DeviceCaps {
     std::size_t perAccount = 1000;
 };
 
+// Limits of one connected device.
+struct SessionLimits {
+    std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;
+};
+
 class DeviceGate {
   public:
     DeviceGate(const auth::TokenService& tokens, std::function<std::int64_t()> clock,
@@ -43,8 +48,15 @@ class DeviceGate {
     // takeSlot false: the token is checked but no place under the caps is taken (a resume: the
     // device it resumes kept its own).
     Admission admit(const net::HttpRequest& request, bool takeSlot = true) const;
+    // A place under the caps for a device restored from disk (no token: it shows one when it
+    // resumes); null if the caps are full.
+    std::shared_ptr<net::ConcurrencyLimit::Slot> reserve(const std::string& accountId,
+                                                         const std::string& participantId) const;
 
   private:
+    net::ConcurrencyLimit::Result acquire(const std::string& accountId,
+                                          const std::string& participantId) const;
+
     const auth::TokenService& tokens_;
     std::function<std::int64_t()> clock_;
     DeviceCaps caps_;

@@ -3,7 +3,9 @@
 // the one place where a MediaError becomes a JSON-RPC error and a StreamMetadata becomes JSON.
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "protocol/JsonRpc.hpp"
@@ -21,6 +23,20 @@ protocol::RpcError rpcErrorOf(const media::MediaError& error);
 nlohmann::json replyJson(const media::PublishAnswer& answer);
 nlohmann::json replyJson(bool accepted);
 nlohmann::json replyJson(int delivered);
+
+// The reply to request `m` once media answers, sent by `owner` (its send()) if it is still there:
+// the result as JSON, or the error as a JSON-RPC error. Nothing for a notification.
+template <class T, class Owner>
+media::MediaReply<T> replyLater(const protocol::RpcMessage& m, std::weak_ptr<Owner> owner) {
+    return [owner = std::move(owner), id = m.id,
+            request = m.kind == protocol::RpcMessage::Kind::Request](
+               std::optional<media::MediaError> error, T result) {
+        auto self = owner.lock();
+        if (!self || !request) return;
+        self->send(error ? protocol::rpcError(id, rpcErrorOf(*error))
+                         : protocol::rpcResult(id, replyJson(result)));
+    };
+}
 // WebSocket close code and reason (4404, 4410: the HTTP status of the cause, plus 4000).
 std::pair<std::uint16_t, std::string> closeOf(media::CloseReason reason);
 

@@ -1,19 +1,24 @@
 #include "server/signaling/ResumableDevices.hpp"
 
+#include <algorithm>
+
 #include "server/signaling/SignalingSession.hpp"
 
 namespace sb::signaling {
 
 void ResumableDevices::add(const std::string& deviceId,
-                           const std::weak_ptr<SignalingSession>& session) {
+                           const std::weak_ptr<SignalingSession>& session,
+                           const state::KeptDevice& record) {
     std::lock_guard lock(mutex_);
     devices_[deviceId] = Entry{session, nullptr, {}};
+    if (file_) file_->put(record);
 }
 
 void ResumableDevices::park(const std::string& deviceId, std::shared_ptr<SignalingSession> session,
-                            Clock::time_point deadline) {
+                            Clock::time_point deadline, const state::KeptDevice& record) {
     std::lock_guard lock(mutex_);
     devices_[deviceId] = Entry{{}, std::move(session), deadline};
+    if (file_) file_->put(record);
 }
 
 std::shared_ptr<SignalingSession> ResumableDevices::remove(const std::string& deviceId) {
@@ -22,6 +27,7 @@ std::shared_ptr<SignalingSession> ResumableDevices::remove(const std::string& de
     if (it == devices_.end()) return nullptr;
     auto kept = std::move(it->second.kept);
     devices_.erase(it);
+    forget(deviceId);
     return kept;
 }
 
@@ -52,6 +58,7 @@ std::shared_ptr<SignalingSession> ResumableDevices::claim(const std::string& dev
         // A wrong secret leaves the device as it is: guessing cannot take it from its holder.
         if (outcome == ResumeCheck::Ok) {
             auto kept = std::move(it->second.kept);
+            // Still in the file: resumed() or the park of a failed resume writes it again.
             devices_.erase(it);
             return kept;
         }
@@ -69,6 +76,7 @@ std::vector<std::shared_ptr<SignalingSession>> ResumableDevices::expired(Clock::
     for (auto it = devices_.begin(); it != devices_.end();) {
         if (it->second.kept && it->second.deadline <= now) {
             out.push_back(std::move(it->second.kept));
+            forget(it->first);
             it = devices_.erase(it);
         } else {
             ++it;
@@ -82,6 +90,21 @@ std::size_t ResumableDevices::parked() const {
     std::size_t n = 0;
     for (const auto& [id, entry] : devices_) n += entry.kept ? 1 : 0;
     return n;
+}
+
+state::KeptDevice keptRecord(const std::string& deviceId, const DeviceIdentity& identity,
+                             const std::string& digest,
+                             std::chrono::steady_clock::time_point deadline) {
+    state::EpochSeconds wall = 0;
+    if (deadline != std::chrono::steady_clock::time_point{}) {
+        auto left = std::chrono::duration_cast<std::chrono::seconds>(
+            deadline - std::chrono::steady_clock::now());
+        wall = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count() +
+               std::max<state::EpochSeconds>(left.count(), 0) + 1;
+    }
+    return state::KeptDevice{deviceId, identity.accountId, identity.participantId, digest, wall};
 }
 
 std::optional<ResumeRequest> resumeRequest(const net::HttpRequest& request) {

@@ -16,6 +16,7 @@
 
 #include "server/net/HttpTypes.hpp"
 #include "server/signaling/DeviceGate.hpp"
+#include "server/state/KeptDevices.hpp"
 
 namespace sb::signaling {
 
@@ -35,12 +36,16 @@ class ResumableDevices {
     // 0: no device is ever kept (a lost WebSocket releases its device at once, as before).
     explicit ResumableDevices(std::chrono::seconds grace) : grace_(grace) {}
     std::chrono::seconds grace() const { return grace_; }
+    // From now on every change is written to `file` too (docs/protocol.md "Resuming across a
+    // restart"); `record` below is what is written. Set once, before devices connect.
+    void persistTo(std::shared_ptr<state::KeptDevicesFile> file) { file_ = std::move(file); }
 
     // A connected device that may resume (it asked, or it just resumed).
-    void add(const std::string& deviceId, const std::weak_ptr<SignalingSession>& session);
-    // Its WebSocket is lost: kept until `deadline`.
+    void add(const std::string& deviceId, const std::weak_ptr<SignalingSession>& session,
+             const state::KeptDevice& record);
+    // Its WebSocket is lost (or the previous process lost it): kept until `deadline`.
     void park(const std::string& deviceId, std::shared_ptr<SignalingSession> session,
-              Clock::time_point deadline);
+              Clock::time_point deadline, const state::KeptDevice& record);
     // No longer resumable. Returns the session if it was parked (the caller releases it).
     std::shared_ptr<SignalingSession> remove(const std::string& deviceId);
 
@@ -64,10 +69,21 @@ class ResumableDevices {
     ResumeCheck checkLocked(const Entry& entry, const DeviceIdentity& who,
                             const std::string& secret) const;
 
+    void forget(const std::string& deviceId) {
+        if (file_) file_->erase(deviceId);
+    }
+
     std::chrono::seconds grace_;
+    std::shared_ptr<state::KeptDevicesFile> file_;  // null: nothing survives a restart
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Entry> devices_;
 };
+
+// What the registry writes to disk for a device whose resume secret has `digest`, parked until
+// `deadline` (a steady time, turned into the wall-clock time it stands for; {}: connected).
+state::KeptDevice keptRecord(const std::string& deviceId, const DeviceIdentity& identity,
+                             const std::string& digest,
+                             std::chrono::steady_clock::time_point deadline);
 
 // What a reconnecting device asks for in its /v3/ query: resumeDevice (the deviceId it was given)
 // and resumeSecret. Nullopt when it does not ask to resume.

@@ -7,6 +7,7 @@
 #include "server/base/Log.hpp"
 #include "server/signaling/DeviceParams.hpp"
 #include "server/signaling/MediaJson.hpp"
+#include "server/signaling/RpcDispatch.hpp"
 
 namespace sb::signaling {
 
@@ -66,31 +67,16 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
 }
 
 void SignalingSession::onMessage(std::string text) {
-    json id;
-    // A request is a frame with an "id" member, null included (§4.1); only its absence makes a
-    // notification, so the id's value cannot tell them apart.
-    bool request = false;
-    try {
-        RpcMessage m = protocol::parseRpc(text, id);
-        if (m.kind == RpcMessage::Kind::Response)
-            return;  // we send no requests; ignore stray replies
-        request = m.kind == RpcMessage::Kind::Request;
-        if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
-        auto it = handlers().find(m.method);
-        if (it == handlers().end())
-            throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
-        (this->*(it->second))(m);
-    } catch (const RpcError& e) {
-        // JSON-RPC 2.0 §5: errors for notifications are not answered, except parse/invalid
-        // request errors, answered with id null.
-        bool framing =
-            e.code() == RpcErrorCode::ParseError || e.code() == RpcErrorCode::InvalidRequest;
-        if (request || framing) send(protocol::rpcError(id, e));
-    } catch (const std::exception& e) {
-        base::log(base::LogLevel::Error, "device " + deviceId_ + ": " + e.what());
-        if (request)
-            send(protocol::rpcError(id, RpcError(RpcErrorCode::Internal, "Internal error")));
-    }
+    dispatchRpc(
+        text, deviceId_,
+        [this](const RpcMessage& m) {
+            if (left_) throw RpcError(RpcErrorCode::InvalidState, "the device has left");
+            auto it = handlers().find(m.method);
+            if (it == handlers().end())
+                throw RpcError(RpcErrorCode::MethodNotFound, "Method not found: " + m.method);
+            (this->*(it->second))(m);
+        },
+        [this](std::string reply) { send(std::move(reply)); });
 }
 
 void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
@@ -156,18 +142,6 @@ void SignalingSession::replyResult(const RpcMessage& m, const json& result) {
     if (m.kind == RpcMessage::Kind::Request) send(protocol::rpcResult(m.id, result));
 }
 
-template <class T>
-media::MediaReply<T> SignalingSession::replyLater(const RpcMessage& m) {
-    std::weak_ptr<SignalingSession> weak = shared_from_this();
-    return [weak, id = m.id, request = m.kind == RpcMessage::Kind::Request](
-               std::optional<media::MediaError> error, T result) {
-        auto self = weak.lock();
-        if (!self || !request) return;
-        self->send(error ? protocol::rpcError(id, rpcErrorOf(*error))
-                         : protocol::rpcResult(id, replyJson(result)));
-    };
-}
-
 // methods (reference §2.3)
 
 // The result is `{}` in the reference protocol; with TURN configured it carries the ICE servers
@@ -185,13 +159,14 @@ void SignalingSession::offerSdp(const RpcMessage& m) {
     const auto& sdp = sdpParam(m.params, "sdpOffer");
     auto aliases = streamAliases(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->offer(deviceId_, sdp, std::move(aliases), replyLater<media::PublishAnswer>(m));
+    media_->offer(deviceId_, sdp, std::move(aliases),
+                  replyLater<media::PublishAnswer>(m, weak_from_this()));
 }
 
 void SignalingSession::answerSdp(const RpcMessage& m) {
     const auto& sdp = sdpParam(m.params, "sdpAnswer");
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->answer(deviceId_, sdp, replyLater<bool>(m));
+    media_->answer(deviceId_, sdp, replyLater<bool>(m, weak_from_this()));
 }
 
 void SignalingSession::ping(const RpcMessage& m) {
@@ -206,13 +181,13 @@ void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
 void SignalingSession::sendDtmf(const RpcMessage& m) {
     auto tones = dtmfTones(m.params);
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->deviceDtmf(deviceId_, tones, replyLater<int>(m));
+    media_->deviceDtmf(deviceId_, tones, replyLater<int>(m, weak_from_this()));
 }
 
 // docs/protocol.md `restartIce`: media bounds the rate and says why it refuses.
 void SignalingSession::restartIce(const RpcMessage& m) {
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
-    media_->restartIce(deviceId_, replyLater<bool>(m));
+    media_->restartIce(deviceId_, replyLater<bool>(m, weak_from_this()));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {

@@ -21,10 +21,6 @@
 
 namespace sb::signaling {
 
-struct SessionLimits {
-    std::size_t maxDiagnosticsBytes = std::size_t{64} * 1024;
-};
-
 class SignalingSession : public net::WsHandler,
                          public media::DeviceSink,
                          public std::enable_shared_from_this<SignalingSession> {
@@ -36,6 +32,10 @@ class SignalingSession : public net::WsHandler,
                      std::shared_ptr<const auth::TurnCredentials> turn = {},
                      std::shared_ptr<session::DeviceEventSink> events = {},
                      const std::shared_ptr<ResumableDevices>& resumable = {});
+
+    // Restored from disk (RestoredDevices.hpp): parked until `deadline`, resumable with the
+    // secret of `digest`, no media legs until it resumes (then told `mediaReset`).
+    void markRestored(const std::string& digest, std::chrono::steady_clock::time_point deadline);
 
     // net::WsHandler
     void onOpen(std::shared_ptr<net::WsConnection> connection) override;
@@ -58,6 +58,9 @@ class SignalingSession : public net::WsHandler,
     void closeDevice(media::CloseReason reason) override;
     void mediaReset(const std::string& reason) override;
 
+    // A frame to the device, if it is connected (replyLater's).
+    void send(std::string text);
+
   private:
     using Handler = void (SignalingSession::*)(const protocol::RpcMessage&);
     static const std::unordered_map<std::string, Handler>& handlers();
@@ -72,10 +75,6 @@ class SignalingSession : public net::WsHandler,
     void restartIce(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
-    // The reply to `m` once media answers: its result as JSON, or its error as a JSON-RPC error.
-    template <class T>
-    media::MediaReply<T> replyLater(const protocol::RpcMessage& m);
-    void send(std::string text);
     void close(std::uint16_t code, const std::string& reason);
     // To the application (participant webhooks): Leave at most once.
     void report(session::DeviceEvent event);
@@ -103,6 +102,8 @@ class SignalingSession : public net::WsHandler,
     // WebSocket lost, its media kept) and until when, whether its connection is being closed for
     // a resume, whether the server closed it and how, and the last sdpOffer media made.
     std::string resumeSecret_;
+    std::string resumeDigest_;  // its SHA-256 (a restored device knows only that)
+    bool restored_ = false;     // restored and not yet resumed: no media legs
     bool opened_ = false;
     bool parked_ = false;
     std::chrono::steady_clock::time_point parkDeadline_{};

@@ -4,6 +4,7 @@
 #include "server/auth/SecretCompare.hpp"
 #include "server/base/Log.hpp"
 #include "server/signaling/SignalingSession.hpp"
+#include "server/state/KeptDevices.hpp"
 
 namespace sb::signaling {
 
@@ -18,6 +19,7 @@ void SignalingSession::onClose() {
     bool park = false;
     bool stillParked = false;
     ResumableDevices::Clock::time_point deadline;
+    state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
         bool dropped = connection_ && connection_->dropped();
@@ -26,7 +28,7 @@ void SignalingSession::onClose() {
         // was, with the deadline it had and nothing told.
         stillParked = parked_;
         park = !stillParked && registry && registry->grace().count() > 0 &&
-               !resumeSecret_.empty() && !left_ && !closedByServer_ &&
+               !resumeDigest_.empty() && !left_ && !closedByServer_ &&
                (dropped || closingForResume_);
         closingForResume_ = false;
         if (park) {
@@ -34,9 +36,10 @@ void SignalingSession::onClose() {
             parkDeadline_ = ResumableDevices::Clock::now() + registry->grace();
         }
         deadline = parkDeadline_;
+        record = keptRecord(deviceId_, identity_, resumeDigest_, deadline);
     }
     if (stillParked) {
-        if (registry) return registry->park(deviceId_, shared_from_this(), deadline);
+        if (registry) return registry->park(deviceId_, shared_from_this(), deadline, record);
         return release("the server is stopping");
     }
     if (!park) {
@@ -47,7 +50,7 @@ void SignalingSession::onClose() {
                                         std::to_string(registry->grace().count()) +
                                         " s for a resume");
     report(session::DeviceEvent::Disconnect);
-    registry->park(deviceId_, shared_from_this(), deadline);
+    registry->park(deviceId_, shared_from_this(), deadline, record);
     // Closed by the server between the decision above and the park: released now.
     bool closed = false;
     {
@@ -71,9 +74,11 @@ ResumeCheck SignalingSession::resumeCheck(const DeviceIdentity& who,
                                           const std::string& secret) const {
     if (who.accountId != identity_.accountId || who.participantId != identity_.participantId)
         return ResumeCheck::Unknown;
+    // Compared as digests: a restored device knows no more than that (state::KeptDevicesFile).
+    auto digest = state::resumeSecretDigest(secret);
     std::lock_guard lock(mutex_);
-    if (resumeSecret_.empty() || left_ || closedByServer_) return ResumeCheck::Unknown;
-    if (!auth::sameSecret(secret, resumeSecret_)) return ResumeCheck::Mismatch;
+    if (resumeDigest_.empty() || left_ || closedByServer_) return ResumeCheck::Unknown;
+    if (!auth::sameSecret(digest, resumeDigest_)) return ResumeCheck::Mismatch;
     return parked_ ? ResumeCheck::Ok : ResumeCheck::Pending;
 }
 
@@ -84,19 +89,19 @@ json SignalingSession::resumeOffer(bool wanted) {
     auto registry = resumable_.lock();
     if (!registry || registry->grace().count() <= 0) return nullptr;
     std::string secret;
+    state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
-        if (!wanted)
-            resumeSecret_.clear();
-        else if (resumeSecret_.empty())
-            resumeSecret_ = auth::randomHex(16);
+        if (!wanted || resumeSecret_.empty()) resumeSecret_ = wanted ? auth::randomHex(16) : "";
+        resumeDigest_ = resumeSecret_.empty() ? "" : state::resumeSecretDigest(resumeSecret_);
         secret = resumeSecret_;
+        record = keptRecord(deviceId_, identity_, resumeDigest_, {});
     }
     if (!wanted) {
         registry->remove(deviceId_);
         return nullptr;
     }
-    registry->add(deviceId_, weak_from_this());
+    registry->add(deviceId_, weak_from_this(), record);
     return json{{"deviceId", deviceId_},
                 {"resumeSecret", secret},
                 {"graceSeconds", registry->grace().count()}};
@@ -114,9 +119,12 @@ void SignalingSession::closeForResume() {
 void SignalingSession::resumed() {
     auto registry = resumable_.lock();
     std::string secret = auth::randomHex(16);
+    bool wasRestored = false;
+    state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
         parked_ = false;
+        wasRestored = std::exchange(restored_, false);
         // Closed by the server between this resume's check and now (its participant deleted):
         // the new connection gets the close the old one would have had.
         if (closedByServer_) {
@@ -124,6 +132,8 @@ void SignalingSession::resumed() {
             return;
         }
         resumeSecret_ = secret;
+        resumeDigest_ = state::resumeSecretDigest(secret);
+        record = keptRecord(deviceId_, identity_, resumeDigest_, {});
         if (connection_) {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
@@ -132,10 +142,25 @@ void SignalingSession::resumed() {
             if (!lastOffer_.empty()) connection_->send(lastOffer_);
         }
     }
-    if (registry) registry->add(deviceId_, weak_from_this());
+    if (registry) registry->add(deviceId_, weak_from_this(), record);
+    // Its legs went with the previous process: attached anew, and told `mediaReset` once Janus
+    // is ready to take its re-offer (right after a restart it may not be yet).
+    if (wasRestored && media_) {
+        media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
+                             shared_from_this());
+        media_->mediaLost(deviceId_, "server-restarted");
+    }
     base::log(base::LogLevel::Info,
               "device " + deviceId_ + " resumed: participant " + identity_.participantId);
     report(session::DeviceEvent::Resume);
+}
+
+void SignalingSession::markRestored(const std::string& digest,
+                                    std::chrono::steady_clock::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    resumeDigest_ = digest;
+    restored_ = opened_ = parked_ = true;  // its next connection is a resume
+    parkDeadline_ = deadline;
 }
 
 void SignalingSession::release(const char* why) {

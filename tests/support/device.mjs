@@ -9,17 +9,20 @@ export function deviceUrl(sb, token, query = {}) {
   return `ws://127.0.0.1:${sb.port}/v3/?token=${token}&client=test&sdkVersion=1.0&uniqueId=u-1${extra}`;
 }
 
-// Opens a device socket; resolves with a small client: rpc(), raw(), next(), closed, ws. Rejects with
+// Opens a device socket; resolves with a small client: rpc(), raw(), next(), closed, ws, received
+// (every message in the order it arrived, from the first on). Rejects with
 // {status, body} when the upgrade is refused.
 export function connectDevice(sb, token, query = {}) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(deviceUrl(sb, token, query));
     const inbox = [];
+    const received = [];
     const waiters = [];
     let nextId = 1;
     const closed = new Promise((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data));
+      received.push(msg);
       const w = waiters.findIndex((x) => x.match(msg));
       if (w >= 0) waiters.splice(w, 1)[0].resolve(msg);
       else inbox.push(msg);
@@ -31,7 +34,7 @@ export function connectDevice(sb, token, query = {}) {
       waiters.push({ match, resolve: (m) => { clearTimeout(t); res(m); } });
     });
     const client = {
-      ws, closed, next,
+      ws, closed, next, received,
       raw: (text) => ws.send(text),
       rpc: (method, params, id = nextId++) => {
         ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));

@@ -65,6 +65,11 @@ SipEndpoint::SipEndpoint(boost::asio::any_io_executor executor, SipConfig config
             if (e.onDigit) e.onDigit(id, digit);
         });
     };
+    sink.confirmed = [d](SipDialog dialog) {
+        d->post([dialog = std::move(dialog)](Events& e) {
+            if (e.onConfirmed) e.onConfirmed(dialog);
+        });
+    };
     agent_ = std::make_unique<SofiaUserAgent>(std::move(config), std::move(sink));
 }
 

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "server/sip/endpoint/SipDialog.hpp"
 #include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::sip {
@@ -145,6 +146,9 @@ class SipEndpoint {
         // info: a DTMF digit ("0-9*#A-D") the far end sent in a SIP INFO request of a call
         // (application/dtmf-relay or application/dtmf; SofiaInfo.cpp), already answered 200.
         std::function<void(const std::string& callId, char digit)> onDigit;
+        // A call's dialog is confirmed (the ACK of our 200 arrived, or we sent the ACK of its
+        // 200): what a BYE needs if this process dies before the call ends (SipDialog.hpp).
+        std::function<void(const SipDialog&)> onConfirmed;
     };
 
     SipEndpoint(boost::asio::any_io_executor executor, SipConfig config, Events events);

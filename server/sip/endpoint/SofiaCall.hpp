@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/sip/endpoint/AudioSdp.hpp"
+#include "server/sip/endpoint/SipDialog.hpp"
 #include "server/sip/endpoint/SipEndpoint.hpp"
 
 namespace sb::sip {
@@ -41,6 +42,10 @@ struct SofiaCall {
     std::chrono::steady_clock::time_point infoRefilled;
     std::uint32_t lastDigitCSeq = 0;
     bool digitSeen = false;
+    // The dialog, for a BYE by a restarted process (SipDialog.hpp): filled from the INVITE
+    // (inbound) or its 2xx (outbound), the tags added once the dialog is confirmed.
+    SipDialog dialog;
+    bool confirmed = false;
 };
 
 }  // namespace sb::sip

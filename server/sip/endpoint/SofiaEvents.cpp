@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "server/sip/endpoint/SipMessage.hpp"
+#include "server/sip/endpoint/SofiaDialog.hpp"
 
 namespace sb::sip {
 
@@ -52,6 +53,12 @@ void SofiaEvents::onEvent(nua_event_t event, int status, char const* phrase, nua
         case nua_i_bye:
             if (call) call->remoteEnd = "bye";
             break;
+        case nua_i_ack:  // RFC 3261 §13.3.1.4: the ACK of our 2xx confirms an inbound call
+            if (call && call->inbound) {
+                noteAck(*call, sip);
+                confirmed(*call);
+            }
+            break;
         case nua_i_info:
             info_.onInfo(nh, call, sip);
             break;
@@ -59,6 +66,8 @@ void SofiaEvents::onEvent(nua_event_t event, int status, char const* phrase, nua
             int state = nua_callstate_init;
             tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
             if (state == nua_callstate_terminated && nh) onTerminated(nh, call, status, phrase);
+            // Confirmed (RFC 3261 §13.2.2.4: our ACK sent): from now on only a BYE ends it.
+            if (state == nua_callstate_ready && call && !call->inbound) confirmed(*call);
             break;
         }
         case nua_r_get_params: {
@@ -76,6 +85,13 @@ void SofiaEvents::onEvent(nua_event_t event, int status, char const* phrase, nua
         default:
             break;
     }
+}
+
+void SofiaEvents::confirmed(SofiaCall& call) {
+    if (!call.live || call.confirmed || call.dialog.local.empty() || call.dialog.remote.empty())
+        return;
+    call.confirmed = true;
+    if (sink_.confirmed) sink_.confirmed(call.dialog);
 }
 
 void SofiaEvents::onTerminated(nua_handle_t* nh, SofiaCall* call, int status, char const* phrase) {

@@ -37,6 +37,8 @@ class SofiaEvents {
   private:
     void onEvent(nua_event_t event, int status, char const* phrase, nua_handle_t* nh,
                  SofiaCall* call, sip_t const* sip, tagi_t tags[]);
+    // Tells the app a call's dialog is confirmed, once (SipDialog.hpp).
+    void confirmed(SofiaCall& call);
     void onTerminated(nua_handle_t* nh, SofiaCall* call, int status, char const* phrase);
 
     const SipConfig& config_;

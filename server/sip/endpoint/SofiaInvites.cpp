@@ -9,6 +9,7 @@
 
 #include "server/sip/endpoint/AudioSdp.hpp"
 #include "server/sip/endpoint/SipMessage.hpp"
+#include "server/sip/endpoint/SofiaDialog.hpp"
 #include "server/sip/endpoint/UserToUser.hpp"
 
 namespace sb::sip {
@@ -48,6 +49,7 @@ void SofiaInvites::onIncomingInvite(nua_handle_t* nh, SofiaCall* call, sip_t con
     owned->offered = offer.g711;
     owned->offeredTelephoneEventPt = offer.telephoneEventPt;
     SofiaCall& c = calls_.add(std::move(owned));
+    noteDialog(c, sip);
 
     InboundInvite invite;
     invite.callId = c.id;
@@ -155,6 +157,7 @@ void SofiaInvites::onInviteResponse(int status, SofiaCall* call, sip_t const* si
     }
     if (call->answered) return;  // another 2xx (forking): NUA acknowledges it
     call->answered = true;
+    noteDialog(*call, sip);
     if (!call->live) {  // hung up or timed out meanwhile: the CANCEL lost the race
         nua_bye(call->nh, TAG_END());
         call->endSent = true;

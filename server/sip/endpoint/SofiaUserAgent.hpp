@@ -32,6 +32,7 @@ class SofiaUserAgent {
         std::function<void(std::string callId, std::string reason)> ended;
         std::function<void(std::string callId, RemoteMedia)> mediaChanged;
         std::function<void(std::string callId, char digit)> digit;  // info (SofiaInfo)
+        std::function<void(SipDialog dialog)> confirmed;
     };
 
     SofiaUserAgent(SipConfig config, Sink sink);

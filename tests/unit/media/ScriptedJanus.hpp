@@ -1,8 +1,8 @@
 #pragma once
 // A Janus the test scripts by hand, for the media legs' unit tests: every request is held until
-// the test answers it (reply / fail), attaches are answered at once with fresh handle ids, and
-// events are injected on handles. With a membership table and a manual timer queue it runs
-// MediaRooms exactly as the server does, minus sockets and threads.
+// the test answers it (reply / fail), attaches are answered at once with fresh handle ids, room
+// listings at once with `rooms`, and events are injected on handles. With a membership table and a
+// manual timer queue it runs MediaRooms exactly as the server does, minus sockets and threads.
 
 #include <catch2/catch.hpp>
 
@@ -36,6 +36,10 @@ class ScriptedJanus : public JanusPort {
         cb(true, nextHandle++, "");
     }
     void message(HandleId handle, json body, json jsep, JanusCallback cb) override {
+        if (body.value("request", "") == "list") {
+            listed.push_back(body);
+            return reply({handle, body, jsep, cb}, json{{"list", rooms}});
+        }
         requests.push_back({handle, std::move(body), std::move(jsep), std::move(cb)});
     }
     void detach(HandleId handle) override { detached.push_back(handle); }
@@ -75,6 +79,8 @@ class ScriptedJanus : public JanusPort {
     }
 
     std::deque<Request> requests;
+    json rooms = json::array();  // what `list` answers (VideoRoom "list")
+    std::vector<json> listed;    // the `list` requests seen
     std::vector<HandleId> detached;
     HandleId nextHandle = 100;
     bool refuseAttach = false;

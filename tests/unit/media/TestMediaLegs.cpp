@@ -567,3 +567,34 @@ TEST_CASE("Janus back after a loss: devices that had legs are told mediaReset, a
     rig.rooms->janusReady();
     CHECK(a.resets.size() == 2);
 }
+
+TEST_CASE("rooms a previous process left in Janus are destroyed before any room is made") {
+    auto scripted = std::make_shared<ScriptedJanus>();
+    scripted->rooms = json::array(
+        {{{"room", 11u}, {"description", "0b7c6a52-2f3e-4c1d-9a8b-7e6f5d4c3b2a"}},     // ours
+         {{"room", 12u}, {"description", "Demo Room"}},                                // not ours
+         {{"room", 13u}, {"description", "0b7c6a52-2f3e-4c1d-9a8b-7e6f5d4c3b2"}},      // 35 chars
+         {{"room", "14"}, {"description", "1b7c6a52-2f3e-4c1d-9a8b-7e6f5d4c3b2a"}}});  // bad id
+    Members members;
+    Timers timers;
+    MediaConfig config;
+    config.janusUrl = "ws://janus.test";
+    config.roomSecret = "secret";
+    config.adminKey = "admin";
+    auto rooms = std::make_shared<MediaRooms>(scripted, members, config, timers.scheduler());
+    rooms->janusReady();
+    REQUIRE(scripted->listed.size() == 1);
+    CHECK(scripted->listed[0].value("admin_key", "") == "admin");  // private rooms listed too
+    auto destroy = scripted->take("destroy");
+    CHECK(destroy.body["room"] == 11u);
+    CHECK(destroy.body["secret"] == "secret");
+    CHECK_FALSE(scripted->has("destroy"));
+    // Then a device's room is made, after the destroy on the same control handle.
+    members.add("A", "S");
+    auto sink = std::make_shared<RecordingDevice>();
+    rooms->addBrowser("a", "acct", "A", sink);
+    rooms->browser("a")->offer(offerSdp(kMic), {}, [](std::optional<MediaError>, PublishAnswer) {});
+    REQUIRE(scripted->has("create"));
+    CHECK(scripted->requests.front().handle == destroy.handle);
+    scripted->requests.clear();
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// bench/reconnect/restart.mjs: how fast audio flows again after switchboard is SIGKILLed and
+// started again mid-call (issue 13 item 3; docs/protocol.md "Resuming across a restart"). Pages A
+// and B (our SDK) publish their microphones to each other through switchboard + Janus. Each run
+// SIGKILLs switchboard, starts it again on the same data dir and HTTP port, and times, from the
+// restart (the new process being spawned), the first rise of the audio energy B receives from A
+// and A from B (inbound-rtp totalAudioEnergy, polled every 20 ms):
+//   restart → audio    the later of the two rises (both directions back).
+// The devices resume by themselves (SDK back-off), are told mediaReset and publish again with an
+// ICE restart; the pages do nothing. Baseline in the same run: A's initial connect, from
+// connect() to the first energy at B (B already connected). Run inside the test namespace:
+//     scripts/netns.sh exec node bench/reconnect/restart.mjs [--runs 10]
+import { startMediaStack, until } from '../../tests/browser/media-fixture.mjs';
+import { newPage } from '../../tests/support/browser.mjs';
+import { startSwitchboard } from '../../tests/support/server.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
+const RUNS = Number(opt('runs', 10));
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const stack = await startMediaStack({ config: { logLevel: 'warn' } });
+let sb = stack.sb;
+try {
+  const session = await stack.session();
+  const a = await stack.participant(session);
+  const b = await stack.participant(session);
+  const pb = await stack.device(b.token, { sdk: 'switchboard' });
+  await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }));
+
+  // The epoch time (ms) at which `page` first sees the energy from `participantId` above `above`.
+  const riseAt = (page, participantId, above, timeoutMs = 60000) => page.evaluate(async ([pid, e0, limit]) => {
+    const t0 = performance.now();
+    for (;;) {
+      const live = window.__events.filter((e) => e.type === 'streamAvailable' && e.participantId === pid).pop();
+      const s = live && await window.streamStats(live.endpointId);
+      if (s && s.audio.energy > e0) return performance.timeOrigin + performance.now();
+      if (performance.now() - t0 > limit) throw new Error('no audio');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }, [participantId, above, timeoutMs]);
+  const energyAt = (page, participantId) => page.evaluate(async (pid) => {
+    const live = window.__events.filter((e) => e.type === 'streamAvailable' && e.participantId === pid).pop();
+    const s = live && await window.streamStats(live.endpointId);
+    return s ? s.audio.energy : 0;
+  }, participantId);
+  const connected = (page) => until(async () => (await page.evaluate(() => window.rtc.connectionState)) === 'connected',
+    { timeout: 30000, what: 'connected' });
+
+  // Baseline: A's initial connect, connect() → first energy at B.
+  const pa = await newPage(stack.browser);
+  await pa.goto(`${stack.web.url}/sdk.html?sdk=switchboard`);
+  await pa.waitForFunction(() => window.sdkReady);
+  const connectStart = Date.now();
+  const r = await pa.evaluate(([t, u]) => window.rtcConnect(t, u), [a.token, stack.wsUrl]);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }));
+  const baseline = (await riseAt(pb, a.id, 0)) - connectStart;
+  await riseAt(pa, b.id, 0);
+  await connected(pa);
+
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    await sleep(1000);  // kept-devices.json is written at most every 200 ms
+    const [eb, ea] = [await energyAt(pb, a.id), await energyAt(pa, b.id)];
+    await sb.kill();
+    const restartedAt = Date.now();
+    sb = await startSwitchboard({
+      dataDir: stack.sb.dataDir,
+      config: { janusUrl: stack.janus.wsUrl, janusAdminKey: stack.janus.adminKey, logLevel: 'warn' },
+      args: ['--http', `127.0.0.1:${stack.sb.port}`],
+    });
+    const [atB, atA] = await Promise.all([riseAt(pb, a.id, eb), riseAt(pa, b.id, ea)]);
+    times.push(Math.max(atA, atB) - restartedAt);
+    await connected(pa);
+    await connected(pb);
+    console.log(`run ${i + 1}: restart → audio at B ${Math.round(atB - restartedAt)} ms, at A ${Math.round(atA - restartedAt)} ms`);
+  }
+  const m = median(times);
+  console.log(`\nbaseline: A's initial connect → audio at B   ${Math.round(baseline)} ms`);
+  console.log(`restart → audio both ways   median ${Math.round(m)} ms   ratio to baseline ${(m / baseline).toFixed(2)}   (${times.map(Math.round).join(', ')})`);
+  console.log(`goal < 5000 ms: ${m < 5000 ? 'met' : 'NOT met'}`);
+} finally {
+  if (sb !== stack.sb) await sb.stop();
+  await stack.stop();
+}
