@@ -1,8 +1,10 @@
 // switchboard SIGKILLed and started again mid-call (docs/protocol.md "Resuming across a restart"):
 // with our SDK, two devices hear each other again without any page code. Each resumes with the
 // secret it had (the restarted server read kept-devices.json), is told `mediaReset`
-// {reason: "server-restarted"}, publishes again with an ICE restart onto a new Janus handle and
-// gets new subscriber offers; its state goes reconnecting → connected, never failed.
+// {reason: "server-restarted"}, publishes its tracks again on a new RTCPeerConnection (an ICE
+// restart of the old one would keep the DTLS association of Janus's same certificate) onto a new
+// Janus handle and gets new subscriber offers; its state goes reconnecting → connected, never
+// failed.
 //   scripts/netns.sh exec node --test --test-concurrency=1 tests/browser/switchboard-restart.test.mjs
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,11 +32,7 @@ async function restartSwitchboard(s) {
   return { sb, at };
 }
 
-// todo until the SDK makes its publishing connection anew on mediaReset {reason:
-// "server-restarted"} (docs/protocol.md "Resuming across a restart"): an ICE restart against the
-// same Janus keeps the browser's DTLS association, and Janus logs "DTLS taking too much time".
-const SDK_PENDING = 'the SDK restarts ICE on mediaReset; against the same Janus (same DTLS certificate) it must make its publishing connection anew';
-test('our SDK: switchboard killed and restarted mid-call, both devices hear each other again without page code (reconnecting → connected)', { todo: SDK_PENDING }, async (t) => {
+test('our SDK: switchboard killed and restarted mid-call, both devices hear each other again without page code (reconnecting → connected)', async (t) => {
   stack = await startMediaStack();
   if (!stack.hasOurSdk) return t.skip('web/dist/index.js not built (make wasm)');
   const { a, b, pa, pb } = await stack.twoDevicesHear({ a: { sdk: 'switchboard' }, b: { sdk: 'switchboard' } });

@@ -61,6 +61,12 @@ void Publisher::runNext() {
             runUnpublish(op);
             break;
         case Op::Kind::IceRestart:
+            if (rebuild_) {
+                rebuild_ = false;
+                alive_.renew();  // the old connection's events
+                if (pc_) pc_->close();
+                return openConnection();
+            }
             // JSEP §4.1.8.1: an offer with new ICE credentials restarts ICE.
             negotiate(true);
             break;
@@ -78,6 +84,10 @@ void Publisher::finish(const Error& error, const StreamInfo& stream) {
 
 void Publisher::runPublish() {
     if (pc_) return addStream();
+    openConnection();
+}
+
+void Publisher::openConnection() {
     pc_ = peers_.create(configuration_);
     if (!pc_) return finish(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
     Watch alive = alive_.watch();
@@ -104,7 +114,13 @@ void Publisher::addStream() {
     const Op& op = ops_.front();
     for (const auto& track : op.stream.tracks)
         pc_->addTrack(track, op.stream.id, op.codecPreferences);
-    streams_.push_back(Published{op.stream.id, op.alias, op.stream.tracks});
+    streams_.push_back(Published{op.stream.id, op.alias, op.stream.tracks, op.codecPreferences});
+    negotiate(false);
+}
+
+void Publisher::addAll() {
+    for (const auto& s : streams_)
+        for (const auto& track : s.tracks) pc_->addTrack(track, s.id, s.codecPreferences);
     negotiate(false);
 }
 
@@ -127,7 +143,7 @@ void Publisher::negotiated(const Error& error) {
         // The connection's first offer (data channels alone): now the stream of the op.
         connecting_ = false;
         if (error.failed()) return finish(error);
-        return addStream();
+        return ops_.front().kind == Op::Kind::Publish ? addStream() : addAll();
     }
     const Op& op = ops_.front();
     if (op.kind != Op::Kind::Publish) return finish(error);
@@ -235,7 +251,7 @@ void Publisher::close(bool notify) {
     if (pc_) pc_->close();
     pc_.reset();
     busy_ = false;
-    connecting_ = false;
+    connecting_ = rebuild_ = false;
     auto ops = std::move(ops_);
     ops_.clear();
     for (auto& op : ops)

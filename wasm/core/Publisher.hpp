@@ -52,10 +52,16 @@ class Publisher {
     // Called with ice_failed once the restarts did not bring the connection back (the owner may
     // close this publisher from inside it), and with no error when restarting() changed.
     void onIce(Fn<void(const Error&)> callback) { ice_.onReport(std::move(callback)); }
-    // An ICE restart now, if something is published (the network came back; with `fresh`, the
-    // media server lost its side: docs/protocol.md `mediaReset`).
+    // An ICE restart now, if something is published (the network came back). With `fresh`, the
+    // media server lost its side (docs/protocol.md `mediaReset`): the restart is a new
+    // connection publishing the same tracks. An ICE restart of the old one cannot work when the
+    // server's DTLS certificate is the one it had (the same Janus after a switchboard restart):
+    // the browser keeps its DTLS association (RFC 5763 §5: a new association only with a new
+    // fingerprint), which the server's new handle never had.
     void restartIce(bool fresh) {
-        if (pc_ && !streams_.empty()) ice_.restart(fresh);
+        if (!pc_ || streams_.empty()) return;
+        rebuild_ = rebuild_ || fresh;
+        ice_.restart(fresh);
     }
     bool restarting() const { return ice_.restarting(); }
 
@@ -64,6 +70,7 @@ class Publisher {
         std::string id;
         std::string alias;
         std::vector<LocalTrack> tracks;
+        std::string codecPreferences;
     };
     struct Op {
         enum class Kind { Publish, Unpublish, IceRestart } kind;
@@ -79,7 +86,11 @@ class Publisher {
     // Publish: the connection (created and offered with the data channels alone the first
     // time), then addStream().
     void runPublish();
+    // A new connection, offered with the data channels alone; negotiated() goes on.
+    void openConnection();
     void addStream();
+    // Every published stream on a new connection (after a media server reset).
+    void addAll();
     void runUnpublish(const Op& op);
     // One offer/answer exchange for the running op, which negotiated() then finishes.
     void negotiate(bool iceRestart);
@@ -102,6 +113,7 @@ class Publisher {
     // The exchange of the running op (one at a time): its offer, the server's result, and
     // whether it is the first offer of a new connection (size: no captured copies).
     bool connecting_ = false;
+    bool rebuild_ = false;  // the next ICE restart is a new connection
     std::string offer_;
     Json result_;
     IceRestarter ice_{timers_, "publishing", log_};

@@ -123,22 +123,39 @@ SCENARIO("ICE restarts of the publishing connection", "[wasm][core][ice]") {
         CHECK(restartOffers(pc) == 2);
     }
     SECTION(
-        "mediaReset: a restart offer at once with a fresh budget, reconnecting until connected") {
+        "mediaReset: the tracks on a new connection at once, a fresh budget, reconnecting "
+        "until connected") {
         pc.handlers.onConnectionState("failed");
         h.answerOffer();
         h.timers.advance(1000);
         h.answerOffer();
         CHECK(restartOffers(pc) == 2);  // the budget is spent
-        notify(h, "mediaReset", R"({"reason":"media-server-restarted"})");
-        h.answerOffer();
-        CHECK(restartOffers(pc) == 3);
+        std::size_t before = h.peers.created.size();
+        notify(h, "mediaReset", R"({"reason":"server-restarted"})");
+        // Not an ICE restart of the old connection: the same server certificate would keep the
+        // old DTLS association, which the server's new handle never had.
+        CHECK(pc.closed);
+        CHECK(restartOffers(pc) == 2);
+        REQUIRE(h.peers.created.size() == before + 1);
+        auto& fresh = *h.peers.created.back();
+        CHECK(fresh.channels == pc.channels);
+        h.answerOffer();  // the data channels alone, as a first publish
+        h.answerOffer();  // then every published track
+        CHECK(std::count(fresh.calls.begin(), fresh.calls.end(), "addTrack:mic-1@mic-stream") == 1);
+        CHECK(restartOffers(fresh) == 0);
         CHECK(h.client.state() == State::Reconnecting);
         Json offer = h.socket.lastRequest("offerSdp");
         CHECK(offer["params"]["mediaMetadata"]["mediaStreams"].has("mic-stream"));
-        pc.handlers.onConnectionState("connected");
+        fresh.handlers.onConnectionState("connected");
         h.loop.run();
         CHECK(h.client.state() == State::Connected);
         CHECK(h.events.back() == "state:connected");
+        SECTION("and the new connection is restarted like the old one") {
+            fresh.handlers.onConnectionState("failed");
+            h.answerOffer();
+            CHECK(restartOffers(fresh) == 1);
+            CHECK(h.peers.created.size() == before + 1);
+        }
     }
     SECTION("a connection with nothing published is not restarted") {
         h.client.unpublish({}, nullptr);
