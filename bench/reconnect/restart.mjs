@@ -5,9 +5,10 @@
 // SIGKILLs switchboard, starts it again on the same data dir and HTTP port, and times, from the
 // restart (the new process being spawned), the first rise of the audio energy B receives from A
 // and A from B (inbound-rtp totalAudioEnergy, polled every 20 ms):
-//   restart → audio    the later of the two rises (both directions back).
-// The devices resume by themselves (SDK back-off), are told mediaReset and publish again with an
-// ICE restart; the pages do nothing. Baseline in the same run: A's initial connect, from
+//   restart → audio    the later of the two rises (both directions back), each on the stream
+//                      announced anew after the restart (the new subscribing connection).
+// The devices resume by themselves (SDK back-off), are told mediaReset and publish again on a new
+// publishing connection; the pages do nothing. Baseline in the same run: A's initial connect, from
 // connect() to the first energy at B (B already connected). Run inside the test namespace:
 //     scripts/netns.sh exec node bench/reconnect/restart.mjs [--runs 10]
 import { startMediaStack, until } from '../../tests/browser/media-fixture.mjs';
@@ -29,22 +30,22 @@ try {
   const pb = await stack.device(b.token, { sdk: 'switchboard' });
   await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }));
 
-  // The epoch time (ms) at which `page` first sees the energy from `participantId` above `above`.
-  const riseAt = (page, participantId, above, timeoutMs = 60000) => page.evaluate(async ([pid, e0, limit]) => {
+  // The epoch time (ms) at which `page` first hears `participantId` on a stream announced after
+  // the first `announced` streamAvailable events of that participant: after a restart, on the new
+  // subscribing connection (the old one keeps playing what Janus still sends until the device is
+  // told mediaReset and closes it, so its energy says nothing about recovery).
+  const announcedCount = (page, participantId) => page.evaluate((pid) =>
+    window.__events.filter((e) => e.type === 'streamAvailable' && e.participantId === pid).length, participantId);
+  const riseAt = (page, participantId, announced, timeoutMs = 60000) => page.evaluate(async ([pid, n, limit]) => {
     const t0 = performance.now();
     for (;;) {
-      const live = window.__events.filter((e) => e.type === 'streamAvailable' && e.participantId === pid).pop();
+      const live = window.__events.filter((e) => e.type === 'streamAvailable' && e.participantId === pid)[n];
       const s = live && await window.streamStats(live.endpointId);
-      if (s && s.audio.energy > e0) return performance.timeOrigin + performance.now();
+      if (s && s.audio.energy > 0) return performance.timeOrigin + performance.now();
       if (performance.now() - t0 > limit) throw new Error('no audio');
       await new Promise((r) => setTimeout(r, 20));
     }
-  }, [participantId, above, timeoutMs]);
-  const energyAt = (page, participantId) => page.evaluate(async (pid) => {
-    const live = window.__events.filter((e) => e.type === 'streamAvailable' && e.participantId === pid).pop();
-    const s = live && await window.streamStats(live.endpointId);
-    return s ? s.audio.energy : 0;
-  }, participantId);
+  }, [participantId, announced, timeoutMs]);
   const connected = (page) => until(async () => (await page.evaluate(() => window.rtc.connectionState)) === 'connected',
     { timeout: 30000, what: 'connected' });
 
@@ -63,7 +64,7 @@ try {
   const times = [];
   for (let i = 0; i < RUNS; i++) {
     await sleep(1000);  // kept-devices.json is written at most every 200 ms
-    const [eb, ea] = [await energyAt(pb, a.id), await energyAt(pa, b.id)];
+    const [nb, na] = [await announcedCount(pb, a.id), await announcedCount(pa, b.id)];
     await sb.kill();
     const restartedAt = Date.now();
     sb = await startSwitchboard({
@@ -71,7 +72,7 @@ try {
       config: { janusUrl: stack.janus.wsUrl, janusAdminKey: stack.janus.adminKey, logLevel: 'warn' },
       args: ['--http', `127.0.0.1:${stack.sb.port}`],
     });
-    const [atB, atA] = await Promise.all([riseAt(pb, a.id, eb), riseAt(pa, b.id, ea)]);
+    const [atB, atA] = await Promise.all([riseAt(pb, a.id, nb), riseAt(pa, b.id, na)]);
     times.push(Math.max(atA, atB) - restartedAt);
     await connected(pa);
     await connected(pb);

@@ -40,10 +40,17 @@ test('our SDK: switchboard killed and restarted mid-call, both devices hear each
   // Written in the background at most every 200 ms after the devices asked to be resumable.
   await new Promise((r) => setTimeout(r, 500));
 
+  // Each page's streams from the other, announced so far: the old subscribing connection keeps
+  // playing what Janus still sends until mediaReset closes it, so audio counts only on a stream
+  // announced after the restart (the new connection).
+  const announced = async (page, pid) => (await stack.events(page, 'streamAvailable')).filter((e) => e.participantId === pid).length;
+  const before = { atB: await announced(pb, a.id), atA: await announced(pa, b.id) };
   const { sb, at } = await restartSwitchboard(stack);
   restarted = sb;
   assert.match(sb.logs(), /kept devices: 2 of 2 restored/);
   try {
+    await until(async () => await announced(pb, a.id) > before.atB && await announced(pa, b.id) > before.atA,
+      { timeout: 30000, what: 'each stream announced again on a new subscribing connection' });
     await energyRises(stack, pb, a.id, { what: 'energy from a rising at b after the restart' });
     await energyRises(stack, pa, b.id, { what: 'energy from b rising at a after the restart' });
   } catch (e) {
