@@ -63,9 +63,6 @@ export class SwitchboardRtc {
     // Bound like the stock SDK's, so they can be passed around as callbacks.
     this.setMicEnabled = this.setMicEnabled.bind(this);
     this.setCameraEnabled = this.setCameraEnabled.bind(this);
-    // The network came back (HTML "online" event): both peer connections restart ICE (the core
-    // does nothing unless connected).
-    globalThis.addEventListener?.('online', () => this._sdk?.networkOnline());
   }
 
   /** "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "failed" */
@@ -154,6 +151,10 @@ export class SwitchboardRtc {
     if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
+    // The network came back (HTML "online" event): a reconnect waiting for its back-off tries at
+    // once, and both peer connections restart ICE. Removed by disconnect(), like the unload.
+    this._online ||= () => this._sdk?.networkOnline();
+    globalThis.addEventListener?.('online', this._online);
     // ICE restart policy (web/README.md "Failures"); the core bounds the numbers. The token's
     // margin is passed as it is: the core takes anything but a positive number as its default.
     const int = (v, d) => (Number.isInteger(v) ? v : d);
@@ -228,6 +229,7 @@ export class SwitchboardRtc {
   disconnect() {
     this._connected('disconnect').disconnect();
     globalThis.removeEventListener?.('beforeunload', this._unload);
+    globalThis.removeEventListener?.('online', this._online);
     for (const stop of this._meters.values()) stop();
     this._meters.clear();
   }
