@@ -1,5 +1,5 @@
-// The error codes, one catalogue: the `ErrorCode` union of web/types/index.d.ts, the table of
-// docs/sdk.md, and the codes the sources produce (the core's wasm/core/Errors.hpp, the facade's
+// The error codes, one catalogue: the `ErrorCode` union of web/types/index.d.ts, the SDK table of
+// docs/errors.md, and the codes the sources produce (the core's wasm/core/Errors.hpp, the facade's
 // web/src/, the server refusals the core passes through) must list the same codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,8 +18,10 @@ function unionCodes() {
 }
 
 function documentedCodes() {
-  const doc = read('docs/sdk.md');
-  const section = doc.slice(doc.indexOf('## Error codes'), doc.indexOf('\n## ', doc.indexOf('## Error codes') + 1));
+  const doc = read('docs/errors.md');
+  const start = doc.indexOf('## SDK errors');
+  assert.ok(start >= 0, 'docs/errors.md has a "SDK errors" section');
+  const section = doc.slice(start, doc.indexOf('\n## ', start + 1));
   // The first cell of each table row: one code or several, each in backquotes.
   const rows = [...section.matchAll(/^\| ([^|]+) \|/gm)].map((m) => m[1]).filter((cell) => cell.startsWith('`'));
   return sorted(rows.flatMap((cell) => [...cell.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])));
@@ -43,7 +45,7 @@ function producedCodes() {
   return { core, facade, server: [...tokens, ...gate] };
 }
 
-test('the ErrorCode union and the docs/sdk.md table list the same codes', () => {
+test('the ErrorCode union and the SDK table of docs/errors.md list the same codes', () => {
   assert.deepEqual(documentedCodes(), unionCodes());
 });
 

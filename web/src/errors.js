@@ -1,6 +1,7 @@
 // The error class of the public API. BandwidthRtcError is the stock SDK's name (reference
 // §1.4); ours carries a machine-readable `code` ("token_expired", "server_unreachable",
-// "rpc_error" with `rpcCode`, …; catalogue in wasm/core/Errors.hpp).
+// "rpc_error" with `rpcCode`, …; made in wasm/core/Errors.hpp;
+// causes and fixes in docs/errors.md).
 export class BandwidthRtcError extends Error {
   constructor(message, code, details) {
     super(message);

@@ -96,8 +96,8 @@ export interface CodecPreferences {
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
 /**
- * Switchboard: the `code` of every BandwidthRtcError the SDK raises (catalogue with causes in
- * docs/sdk.md "Error codes").
+ * Switchboard: the `code` of every BandwidthRtcError the SDK raises (catalogue with causes and
+ * fixes in docs/errors.md "SDK errors").
  *
  * Calls made too early or wrongly: "not_connected" (a method needs connect() first),
  * "invalid_argument", "invalid_state" (e.g. connect() twice), "unsupported_protocol"
@@ -108,7 +108,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * WebSocket fails anyway), "server_refused" (an HTTP error without a code), and the
  * server's own refusals: "token_missing", "token_malformed", "token_bad_signature",
  * "token_algorithm_not_allowed", "token_wrong_issuer", "token_unsupported_version",
- * "token_expired", "token_participant_gone", "token_invalid", "too_many_devices".
+ * "token_expired", "token_participant_gone", "token_invalid", "too_many_devices",
+ * "too_many_connections" (the server has its maximum of connections open).
  *
  * Once connected: "rpc_error" (a JSON-RPC error object: see `rpcCode` and `data`),
  * "request_timeout", "bad_response", "socket_closed", "disconnected" (disconnect() was called).
@@ -145,6 +146,7 @@ export type ErrorCode =
   | 'token_participant_gone'
   | 'token_invalid'
   | 'too_many_devices'
+  | 'too_many_connections'
   | 'rpc_error'
   | 'request_timeout'
   | 'bad_response'
