@@ -254,10 +254,13 @@ test('onTokenWillExpire fires tokenExpiryMarginMs before exp; updateToken\'s tok
   }
 });
 
-test('without media devices (Node): publish rejects with media_failed; getStats, unpublish, DTMF and mute still answer', async () => {
+test('without media devices (Node): publish and the device lists reject with media_failed; getStats, unpublish, DTMF and mute still answer', async () => {
   const server = await fakeServer();
   try {
     const rtc = new sdk.SwitchboardRtc('off');
+    // The device lists need no connect(); their failure is coded too, not a TypeError.
+    for (const m of ['getMediaDevices', 'getAudioInputs', 'getVideoInputs', 'getAudioOutputs'])
+      await assert.rejects(rtc[m](), (e) => e instanceof sdk.BandwidthRtcError && e.code === 'media_failed' && /Cannot list the media devices/.test(e.message), m);
     await rtc.connect({ deviceToken: 'good' }, { websocketUrl: server.url });
     await assert.rejects(rtc.publish({ audio: true, video: false }, undefined, 'mic'),
       (e) => e instanceof sdk.BandwidthRtcError && e.code === 'media_failed' && /mediaDevices/.test(e.message));

@@ -209,8 +209,15 @@ export class SwitchboardRtc {
     return JSON.parse(await sdk.getStats(String(which)).catch(rethrow));
   }
 
+  // Without navigator.mediaDevices (outside a secure context, W3C Media Capture and Streams §9.2)
+  // or when listing fails, a coded error like every other, not the browser's TypeError.
   async getMediaDevices(filter) {
-    const devices = await navigator.mediaDevices.enumerateDevices();
+    let devices;
+    try {
+      devices = await navigator.mediaDevices.enumerateDevices();
+    } catch (error) {
+      throw new BandwidthRtcError(`Cannot list the media devices: ${error?.message ?? error}`, 'media_failed');
+    }
     return filter ? devices.filter((d) => d.kind === filter) : devices;
   }
 
