@@ -71,7 +71,7 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
             beast::error_code ec;
             beast::get_lowest_layer(*ws_).socket().close(ec);
         }
-        failAll("janus client stopped");
+        failAll(janus::kClientStopped);
     }
 
     bool ready() const { return sessionId_ != 0; }
@@ -315,7 +315,7 @@ class JanusClient::Impl : public std::enable_shared_from_this<Impl> {
         if (wasReady || !warned_)
             base::log(base::LogLevel::Warn, "janus: " + why + "; reconnecting");
         warned_ = true;
-        failAll("media server connection lost");
+        failAll(janus::kConnectionLost);
         if (wasReady && listener_.onLost) listener_.onLost();
         retry_.expires_after(backoff_);
         backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(4000));

@@ -14,6 +14,10 @@
 namespace sb::media::janus {
 
 inline constexpr const char* kMalformed = "malformed reply from the media server";
+// The error of every request pending when the connection to Janus is lost, or the client stops:
+// the Janus session (its handles) is gone with it.
+inline constexpr const char* kConnectionLost = "media server connection lost";
+inline constexpr const char* kClientStopped = "janus client stopped";
 inline constexpr int kNoSuchFeed =
     428;  // JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED (plugins/janus_videoroom.c)
 

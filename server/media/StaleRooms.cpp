@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/base/Log.hpp"
+#include "server/media/JanusMessages.hpp"
 
 namespace sb::media {
 
@@ -22,6 +23,12 @@ void destroyStaleRooms(VideoRoom& videoRoom, HandleId control, std::function<voi
         control, [&videoRoom, control, then = std::move(then)](
                      std::optional<JanusError> error,
                      const std::vector<std::pair<std::uint64_t, std::string>>& rooms) {
+            // The session the list was asked in is gone (JanusClient fails its pending requests
+            // before telling MediaRooms::janusLost): nothing of it may be used, and the next
+            // janusReady() starts over.
+            if (error &&
+                (error->reason == janus::kConnectionLost || error->reason == janus::kClientStopped))
+                return;
             std::size_t stale = 0;
             for (const auto& [room, description] : rooms) {
                 if (!isSessionRoom(description)) continue;

@@ -38,6 +38,11 @@ class ScriptedJanus : public JanusPort {
     void message(HandleId handle, json body, json jsep, JanusCallback cb) override {
         if (body.value("request", "") == "list") {
             listed.push_back(body);
+            if (!failList.empty()) {
+                JanusReply failed;
+                failed.error = failList;
+                return cb(failed);
+            }
             return reply({handle, body, jsep, cb}, json{{"list", rooms}});
         }
         requests.push_back({handle, std::move(body), std::move(jsep), std::move(cb)});
@@ -80,6 +85,7 @@ class ScriptedJanus : public JanusPort {
 
     std::deque<Request> requests;
     json rooms = json::array();  // what `list` answers (VideoRoom "list")
+    std::string failList;        // if set, `list` fails with this transport error instead
     std::vector<json> listed;    // the `list` requests seen
     std::vector<HandleId> detached;
     HandleId nextHandle = 100;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "server/media/JanusMessages.hpp"
 #include "unit/media/ScriptedJanus.hpp"
 
 using namespace sb::media;
@@ -566,6 +567,31 @@ TEST_CASE("Janus back after a loss: devices that had legs are told mediaReset, a
     rig.rooms->janusReady();
     rig.rooms->janusReady();
     CHECK(a.resets.size() == 2);
+}
+
+TEST_CASE("a room list failed by the lost connection goes no further; the next janusReady does",
+          "[media][legs][ice]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    auto& a = rig.connect("a", "A");
+    rig.event(rig.publish("a", 7, kMic), "webrtcup");
+    rig.janus.requests.clear();
+    rig.rooms->janusLost();
+
+    SECTION("lost again while listing: nobody is told to re-offer into the dead session") {
+        rig.janus.failList = sb::media::janus::kConnectionLost;
+        rig.rooms->janusReady();
+        CHECK(a.resets.empty());
+        rig.rooms->janusLost();
+        rig.janus.failList.clear();
+        rig.rooms->janusReady();
+        CHECK(a.resets == std::vector<std::string>{"media-server-restarted"});
+    }
+    SECTION("a list refused for another reason (no admin key) still goes on") {
+        rig.janus.failList = "unauthorized request";
+        rig.rooms->janusReady();
+        CHECK(a.resets == std::vector<std::string>{"media-server-restarted"});
+    }
 }
 
 TEST_CASE("rooms a previous process left in Janus are destroyed before any room is made") {
