@@ -29,6 +29,13 @@ class DeviceEventSink {
     // No more events will come for this device (released: after its last Disconnect, or the Leave
     // that ends its grace period).
     virtual void deviceGone(const DeviceRef& device) = 0;
+    // A device kept by the previous process, restored at start (docs/protocol.md "Resuming across
+    // a restart"): its events come again from here (Resume, or Leave when its grace period ends).
+    // `wasConnected`: its connection was lost with the process (not yet told as Disconnect).
+    virtual void deviceRestored(const DeviceRef& device, bool wasConnected) {
+        (void)device;
+        (void)wasConnected;
+    }
 };
 
 }  // namespace sb::session

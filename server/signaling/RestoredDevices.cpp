@@ -29,6 +29,7 @@ std::size_t restoreKeptDevices(const std::string& path, const RestoreParts& part
         if (parts.active && !parts.active(d.accountId, d.participantId)) continue;
         auto slot = parts.gate.reserve(d.accountId, d.participantId);
         if (!slot) continue;  // the caps are full (they were lowered): it cannot come back
+        bool wasConnected = d.deadline == 0;  // not parked when the process died
         DeviceIdentity identity;
         identity.accountId = d.accountId;
         identity.participantId = d.participantId;
@@ -38,6 +39,8 @@ std::size_t restoreKeptDevices(const std::string& path, const RestoreParts& part
         session->markRestored(d.secretDigest, deadline);
         d.deadline = nowWall + registry.grace().count();
         registry.park(d.deviceId, std::move(session), deadline, d);
+        if (parts.events)
+            parts.events->deviceRestored({d.accountId, d.participantId, d.deviceId}, wasConnected);
         ++restored;
     }
     // What was not restored must not come back at the restart after this one.

@@ -111,6 +111,16 @@ bool ParticipantWebhooks::enqueue(const std::string& key, const session::DeviceR
     return queue.events.size() == 1;
 }
 
+void ParticipantWebhooks::deviceRestored(const session::DeviceRef& device, bool wasConnected) {
+    auto target = lookup_(device.accountId, device.participantId);
+    if (!target) return;
+    {
+        std::lock_guard lock(mutex_);
+        devices_[device.deviceId] = Device{*target, false};
+    }
+    if (wasConnected) deviceEvent(device, session::DeviceEvent::Disconnect);
+}
+
 void ParticipantWebhooks::deviceGone(const session::DeviceRef& device) {
     std::lock_guard lock(mutex_);
     devices_.erase(device.deviceId);

@@ -48,6 +48,9 @@ class ParticipantWebhooks : public session::DeviceEventSink,
 
     void deviceEvent(const session::DeviceRef& device, session::DeviceEvent event) override;
     void deviceGone(const session::DeviceRef& device) override;
+    // Registered again without an onConnect (the application had it from the previous process);
+    // a device that was connected when the process died is told onDisconnect now.
+    void deviceRestored(const session::DeviceRef& device, bool wasConnected) override;
 
     // Events dropped so far because a participant's queue was full.
     std::uint64_t dropped() const;

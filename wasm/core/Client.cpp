@@ -98,7 +98,7 @@ void Client::connect(const ConnectOptions& options, Done done) {
     options_.iceRestarts.delayMs =
         std::clamp(options.iceRestarts.delayMs, kMinIceRestartDelayMs, kMaxIceRestartDelayMs);
     options_.iceRestarts.disconnectedMs = std::clamp(options.iceRestarts.disconnectedMs,
-                                                     kMinIceRestartDelayMs, kMaxIceRestartDelayMs);
+                                                     kMinIceDisconnectedMs, kMaxIceRestartDelayMs);
     publisher_->configure(options.peerConfigurationJson, options_.iceRestarts);
     subscriber_->configure(options.peerConfigurationJson, options_.iceRestarts);
     transition(Event::Connect);

@@ -41,8 +41,9 @@ struct ConnectOptions {
     std::string client = "browser";
     std::string peerConfigurationJson = "{}";  // RTCConfiguration: iceServers, iceTransportPolicy
     int connectTimeoutMs = 15000;
-    // Bounded by connect(): maxRestarts to [0, kMaxIceRestartsLimit], delayMs and
-    // disconnectedMs to [kMinIceRestartDelayMs, kMaxIceRestartDelayMs].
+    // Bounded by connect(): maxRestarts to [0, kMaxIceRestartsLimit], delayMs to
+    // [kMinIceRestartDelayMs, kMaxIceRestartDelayMs], disconnectedMs to [kMinIceDisconnectedMs,
+    // kMaxIceRestartDelayMs].
     IceRestartPolicy iceRestarts;
     // onTokenWillExpire fires this long before the token's `exp` (at once if that is past).
     int tokenExpiryMarginMs = 60000;
@@ -63,7 +64,10 @@ class Client {
     static constexpr int kFirstReconnectDelayMs = 250;
     static constexpr int kMaxReconnectDelayMs = 1000;
     static constexpr int kMaxIceRestartsLimit = 20;
-    static constexpr int kMinIceRestartDelayMs = 100;
+    // The server takes one `restartIce` a second per device (docs/protocol.md "Restarting ICE"):
+    // a shorter delay would spend the subscriber's restarts on refusals.
+    static constexpr int kMinIceRestartDelayMs = 1000;
+    static constexpr int kMinIceDisconnectedMs = 100;
     static constexpr int kMaxIceRestartDelayMs = 60000;
 
     Client(Platform platform, ClientListener listener);

@@ -191,3 +191,37 @@ TEST_CASE("a new device after a lost connection is an onReconnect naming the los
         CHECK(rig.events().back() == "onConnect");
     }
 }
+
+TEST_CASE(
+    "a device restored after a restart is known again: onDisconnect if it was connected, "
+    "then onResume or onLeave",
+    "[voice][webhooks]") {
+    Rig rig;
+    auto drain = [&] {
+        for (bool waiting = true; waiting;) {
+            waiting = false;
+            for (const auto& s : rig.client->sent) waiting = waiting || static_cast<bool>(s.done);
+            if (waiting) rig.answer();
+        }
+    };
+    SECTION("connected when the process died") {
+        rig.hooks->deviceRestored(DeviceRef{"acc", "tagged", "d-1"}, true);
+        rig.event("tagged", "d-1", DeviceEvent::Resume);
+        drain();
+        CHECK(rig.events() == std::vector<std::string>{"onDisconnect", "onResume"});
+        CHECK(rig.client->sent[0].body["tag"] == "t-1");
+        CHECK(rig.client->sent[0].url == "http://app.example/acc/tagged");
+    }
+    SECTION("already parked (its onDisconnect was sent by the previous process)") {
+        rig.hooks->deviceRestored(DeviceRef{"acc", "p", "d-1"}, false);
+        CHECK(rig.client->sent.empty());
+        rig.event("p", "d-1", DeviceEvent::Leave);  // its grace period ended
+        drain();
+        CHECK(rig.events() == std::vector<std::string>{"onLeave"});
+    }
+    SECTION("a participant without a callbackUrl stays silent") {
+        rig.hooks->deviceRestored(DeviceRef{"acc", "silent", "d-1"}, true);
+        rig.event("silent", "d-1", DeviceEvent::Leave);
+        CHECK(rig.client->sent.empty());
+    }
+}

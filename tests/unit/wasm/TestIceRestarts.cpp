@@ -226,7 +226,7 @@ SCENARIO("ICE restarts of the subscribing connection", "[wasm][core][ice]") {
     SECTION("the disconnected threshold is a connect option, bounded like the delay") {
         h.client.disconnect();
         ConnectOptions quick = Harness::options();
-        quick.iceRestarts = IceRestartPolicy{3, 1000, 1};  // raised to the 100 ms floor
+        quick.iceRestarts = IceRestartPolicy{3, 10, 1};  // raised to the 1 s and 100 ms floors
         h.connected(quick);
         h.serverOffer(1, kSubscriberOffer, Json::object());
         auto& again = *h.peers.created.back();

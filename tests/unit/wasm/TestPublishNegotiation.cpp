@@ -218,7 +218,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
     SECTION("the restart policy is a connect option, bounded") {
         h.client.disconnect();
         ConnectOptions o = Harness::options();
-        o.iceRestarts = IceRestartPolicy{1, 10};  // the delay is raised to the 100 ms floor
+        o.iceRestarts = IceRestartPolicy{1, 10};  // the delay is raised to the 1 s floor
         h.connected(o);
         h.client.publish(camera(), "", "", capture);
         h.answerOffer();
@@ -226,7 +226,7 @@ SCENARIO("Publishing negotiation", "[wasm][core][Publisher]") {
         auto& pc = *h.peers.created.back();
         pc.handlers.onConnectionState("failed");
         h.answerOffer();
-        h.timers.advance(99);
+        h.timers.advance(999);
         h.loop.run();
         CHECK(h.client.state() == State::Reconnecting);
         h.timers.advance(1);
