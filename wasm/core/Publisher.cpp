@@ -18,8 +18,8 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
       configuration_(std::move(configurationJson)),
       log_(log) {
     ice_.onRestart([this] {
-        for (const auto& op : ops_)
-            if (op.kind == Op::Kind::IceRestart) return;  // one is on its way already
+        for (const Op* op = ops_; op; op = op->next)
+            if (op->kind == Op::Kind::IceRestart) return;  // one is on its way already
         enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
     });
 }
@@ -45,14 +45,16 @@ void Publisher::unpublish(std::vector<std::string> streamIds, Done done) {
 }
 
 void Publisher::enqueue(Op op) {
-    ops_.push_back(std::move(op));
+    Op** last = &ops_;
+    while (*last) last = &(*last)->next;
+    *last = new Op(std::move(op));
     runNext();
 }
 
 void Publisher::runNext() {
-    if (busy_ || ops_.empty()) return;
+    if (busy_ || !ops_) return;
     busy_ = true;
-    const Op& op = ops_.front();
+    const Op& op = *ops_;
     switch (op.kind) {
         case Op::Kind::Publish:
             runPublish();
@@ -74,11 +76,13 @@ void Publisher::runNext() {
 }
 
 void Publisher::finish(const Error& error, const StreamInfo& stream) {
-    if (ops_.empty()) return;
-    Op op = std::move(ops_.front());
-    ops_.erase(ops_.begin());
+    Op* op = ops_;
+    if (!op) return;
+    ops_ = op->next;
     busy_ = false;
-    if (op.done) op.done(error, stream);
+    PublishDone done = std::move(op->done);
+    delete op;
+    if (done) done(error, stream);
     runNext();
 }
 
@@ -111,7 +115,7 @@ void Publisher::openConnection() {
 }
 
 void Publisher::addStream() {
-    const Op& op = ops_.front();
+    const Op& op = *ops_;
     for (const auto& track : op.stream.tracks)
         pc_->addTrack(track, op.stream.id, op.codecPreferences);
     streams_.push_back(Published{op.stream.id, op.alias, op.stream.tracks, op.codecPreferences});
@@ -143,9 +147,9 @@ void Publisher::negotiated(const Error& error) {
         // The connection's first offer (data channels alone): now the stream of the op.
         connecting_ = false;
         if (error.failed()) return finish(error);
-        return ops_.front().kind == Op::Kind::Publish ? addStream() : addAll();
+        return ops_->kind == Op::Kind::Publish ? addStream() : addAll();
     }
-    const Op& op = ops_.front();
+    const Op& op = *ops_;
     if (op.kind != Op::Kind::Publish) return finish(error);
     const std::string& id = op.stream.id;
     if (error.failed()) {
@@ -252,10 +256,13 @@ void Publisher::close(bool notify) {
     pc_.reset();
     busy_ = false;
     connecting_ = rebuild_ = false;
-    auto ops = std::move(ops_);
-    ops_.clear();
-    for (auto& op : ops)
-        if (notify && op.done) op.done(errors::disconnected(), {});
+    Op* ops = ops_;
+    ops_ = nullptr;
+    while (Op* op = ops) {
+        ops = op->next;
+        if (notify && op->done) op->done(errors::disconnected(), {});
+        delete op;
+    }
 }
 
 }  // namespace sb::sdk

@@ -79,6 +79,7 @@ class Publisher {
         std::string codecPreferences;
         std::vector<std::string> ids;
         PublishDone done;
+        Op* next = nullptr;
     };
     void enqueue(Op op);
     void runNext();
@@ -108,7 +109,7 @@ class Publisher {
     IceErrorLogger iceErrors_{"Publishing", {}};
     std::unique_ptr<PeerConnectionPort> pc_;
     std::vector<Published> streams_;
-    std::vector<Op> ops_;
+    Op* ops_ = nullptr;  // queued, oldest (the running one) first; a list: no vector<Op> code
     bool busy_ = false;
     // The exchange of the running op (one at a time): its offer, the server's result, and
     // whether it is the first offer of a new connection (size: no captured copies).
