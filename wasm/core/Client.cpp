@@ -343,9 +343,9 @@ void Client::emit(Done done, State state, const Error& error) {
     });
 }
 
-// The one way to the end of a connection: a failure, a media failure (IceFailed) or disconnect().
-// Only a connection that fails to connect leaves without telling the server; connect()'s promise,
-// if still pending, settles with `error`.
+// The one way to the end of a connection: a failure to connect or reconnect (Failure), a media
+// failure (IceFailed) or disconnect(). The last two send `leave` first while the socket is open;
+// connect()'s promise, if still pending, settles with `error`.
 void Client::failConnection(const Error& error, Event event) {
     if (event != Event::Disconnect) log(LogLevel::Error, "Connection failed: " + error.message);
     if (event != Event::Failure && socketOpen_) rpc_.notify(method::kLeave, Json());
