@@ -68,6 +68,51 @@ const EDITS = [
   },
   { what: 'the _scriptDir variable', find: /var _scriptDir = import\.meta\.url;/g, count: 1, by: '' },
   { what: 'the ASSERTIONS hint in abort messages', find: /\. Build with -s ASSERTIONS=1 for more info\./g, count: 1, by: '' },
+  // embind's debugging aids and the delayed-deletion queue, all on Module or on the class handle's
+  // prototype: the facade keeps the SdkHandle to itself and calls only its bound methods and
+  // delete() (web/src/index.js), and nothing reads Module's.
+  {
+    what: "Module's instance counters, flushPendingDeletes and setDelayFunction",
+    find: new RegExp(
+      `${id}\\.getInheritedInstanceCount=function\\(\\)\\{return Object\\.keys\\(${id}\\)\\.length\\};` +
+        `${id}\\.getLiveInheritedInstances=function\\(\\)\\{[^}]*\\};` +
+        `${id}\\.flushPendingDeletes=${id};${id}\\.setDelayFunction=function\\(${id}\\)\\{[^}]*\\};`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: "the class handle's isAliasOf, isDeleted and deleteLater",
+    find: new RegExp(
+      `${id}\\.prototype\\.isAliasOf=function\\(${id}\\)\\{[^}]*return ${id}===${id}&&${id}===${id}\\};|` +
+        `${id}\\.prototype\\.isDeleted=function\\(\\)\\{return!this\\.${id}\\.${id}\\};|` +
+        `${id}\\.prototype\\.deleteLater=function\\(\\)\\{[^}]*return this\\};`,
+      'g'),
+    count: 3,
+    by: '',
+  },
+  {
+    what: 'the pending-deletion flush (deleteLater is gone)',
+    find: new RegExp(`function ${id}\\(\\)\\{for\\(;${id}\\.length;\\)\\{var ${id}=${id}\\.pop\\(\\);${id}\\.${id}\\.${id}=!1;${id}\\["delete"\\]\\(\\)\\}\\}`, 'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: "Module's count_emval_handles and get_first_emval",
+    find: new RegExp(
+      `${id}\\.count_emval_handles=function\\(\\)\\{[^}]*\\};${id}\\.get_first_emval=function\\(\\)\\{[^}]*\\};`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  { what: "the error classes' Module names", find: new RegExp(`${id}\\.(?:Binding|Internal|UnboundType)Error=(?=${id}\\()`, 'g'), count: 3, by: '' },
+  {
+    what: 'Module.___wasm_call_ctors (the ctors run from the init list)',
+    find: new RegExp(`${id}\\.___wasm_call_ctors=function\\(\\)\\{return\\(${id}\\.___wasm_call_ctors=${id}\\.asm\\.${id}\\)\\.apply\\(null,arguments\\)\\};`, 'g'),
+    count: 1,
+    by: '',
+  },
+  { what: 'Module.run and Module.calledRun', find: new RegExp(`${id}\\.run=${id};|${id}\\.calledRun=!0,`, 'g'), count: 2, by: '' },
 ];
 
 export function trimGlue(code) {

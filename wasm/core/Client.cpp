@@ -321,16 +321,10 @@ void Client::onTimer(Timer which) {
         case Timer::MediaFail: {
             mediaFailTimer_ = 0;
             if (state_ != State::Connected && state_ != State::Reconnecting) return;
-            Error error = std::move(mediaError_);
-            log(LogLevel::Error, "Connection failed: " + error.message);
             // Signaling may still work: the server is told, as by disconnect(), so it releases
             // the device at once.
-            if (socketOpen_) rpc_.notify(method::kLeave, Json());
-            socketOpen_ = false;
-            platform_.socket.close(1000);
-            teardown(error);
-            transition(Event::IceFailed, error);
-            break;
+            Error error = std::move(mediaError_);
+            return failConnection(error, Event::IceFailed);
         }
     }
 }
@@ -349,12 +343,16 @@ void Client::emit(Done done, State state, const Error& error) {
     });
 }
 
-void Client::failConnection(const Error& error) {
-    log(LogLevel::Error, "Connection failed: " + error.message);
+// The one way to the end of a connection: a failure to connect or reconnect (Failure), a media
+// failure (IceFailed) or disconnect(). The last two send `leave` first while the socket is open;
+// connect()'s promise, if still pending, settles with `error`.
+void Client::failConnection(const Error& error, Event event) {
+    if (event != Event::Disconnect) log(LogLevel::Error, "Connection failed: " + error.message);
+    if (event != Event::Failure && socketOpen_) rpc_.notify(method::kLeave, Json());
     socketOpen_ = false;
     platform_.socket.close(1000);
     teardown(error);
-    transition(Event::Failure, error);
+    transition(event, event == Event::Disconnect ? Error{} : error);
     settleConnect(error);
 }
 
@@ -404,12 +402,7 @@ void Client::teardown(const Error& reason, bool notify) {
 void Client::disconnect() {
     Scope scope(events_);
     if (state_ == State::Idle || state_ == State::Disconnected) return;
-    if (socketOpen_) rpc_.notify(method::kLeave, Json());
-    socketOpen_ = false;
-    platform_.socket.close(1000);
-    teardown(errors::disconnected());
-    transition(Event::Disconnect);
-    settleConnect(errors::disconnected());
+    failConnection(errors::disconnected(), Event::Disconnect);
 }
 
 void Client::publish(const LocalStream& stream, const std::string& alias,

@@ -111,7 +111,7 @@ class Client {
     void onNotification(const std::string& method, const Json& params);
     void watchToken(double nowMs);
     void configurePeers(const Json& preferences);
-    void failConnection(const Error& error);
+    void failConnection(const Error& error, Event event = Event::Failure);
     // A peer connection gave up (ice_failed): everything is released, state `failed`.
     void mediaFailed(const Error& error);
     // A peer connection started or stopped restarting ICE: `reconnecting` / `connected` to the

@@ -5,7 +5,17 @@
 namespace sb::sdk {
 
 JsonRpcClient::~JsonRpcClient() {
-    for (auto& p : pending_) timers_.cancel(p.timer);
+    while (Pending* p = pending_) {
+        pending_ = p->next;
+        if (p->timer) timers_.cancel(p->timer);
+        delete p;
+    }
+}
+
+std::size_t JsonRpcClient::pending() const {
+    std::size_t n = 0;
+    for (const Pending* p = pending_; p; p = p->next) ++n;
+    return n;
 }
 
 int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done,
@@ -17,13 +27,15 @@ int JsonRpcClient::request(const std::string& method, Json params, ResultHandler
     frame.set("method", method);
     frame.set("params", std::move(params));
     int timer = timers_.start(timeoutMs, [this, id, method]() {
-        for (auto& p : pending_) {
-            if (p.id != id) continue;
-            p.timer = 0;
+        for (Pending* p = pending_; p; p = p->next) {
+            if (p->id != id) continue;
+            p->timer = 0;
             return complete(id, errors::requestTimeout(method), Json());
         }
     });
-    pending_.push_back(Pending{id, std::move(done), timer});
+    Pending** last = &pending_;
+    while (*last) last = &(*last)->next;
+    *last = new Pending{id, std::move(done), timer, nullptr};
     send_(frame.dump());
     return id;
 }
@@ -64,17 +76,19 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
 }
 
 void JsonRpcClient::complete(int id, const Error& error, const Json& result) {
-    auto it = pending_.begin();
-    while (it != pending_.end() && it->id != id) ++it;
-    if (it == pending_.end()) return;  // late answer after a timeout, or not ours
-    Pending p = std::move(*it);
-    pending_.erase(it);  // before calling out: the handler may send the next request
-    if (p.timer) timers_.cancel(p.timer);
-    if (p.done) p.done(error, result);
+    Pending** link = &pending_;
+    while (*link && (*link)->id != id) link = &(*link)->next;
+    Pending* p = *link;
+    if (!p) return;   // late answer after a timeout, or not ours
+    *link = p->next;  // before calling out: the handler may send the next request
+    if (p->timer) timers_.cancel(p->timer);
+    ResultHandler done = std::move(p->done);
+    delete p;
+    if (done) done(error, result);
 }
 
 void JsonRpcClient::failAll(const Error& error) {
-    while (!pending_.empty()) complete(pending_.front().id, error, Json());
+    while (pending_) complete(pending_->id, error, Json());
 }
 
 }  // namespace sb::sdk

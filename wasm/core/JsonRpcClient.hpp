@@ -3,11 +3,12 @@
 // integer ids from 1 like the stock SDK (reference §2.2), a timeout per request (the stock SDK
 // has none and can hang forever), responses routed by id, notifications dispatched from one
 // table keyed by method (STYLE.md 3), error objects surfaced as Error{rpc_error, rpcCode}.
-// Both tables are vectors searched linearly: a few entries each, and no tree code in the wasm.
+// The pending requests are a linked list searched linearly: a few entries, and neither tree nor
+// vector code of their own in the wasm (bench/size/).
 
+#include <cstddef>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "wasm/core/Fn.hpp"
 
@@ -44,20 +45,21 @@ class JsonRpcClient {
 
     // Fails every pending request (socket closed, disconnect).
     void failAll(const Error& error);
-    std::size_t pending() const { return pending_.size(); }
+    std::size_t pending() const;
 
   private:
     struct Pending {
         int id;
         ResultHandler done;
-        int timer = 0;
+        int timer;
+        Pending* next;
     };
     void complete(int id, const Error& error, const Json& result);
 
     TimerPort& timers_;
     Send send_;
     int nextId_ = 1;
-    std::vector<Pending> pending_;
+    Pending* pending_ = nullptr;  // oldest first
     NotificationHandler notification_;
 };
 

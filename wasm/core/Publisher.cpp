@@ -1,7 +1,5 @@
 #include "wasm/core/Publisher.hpp"
 
-#include <algorithm>
-
 #include "protocol/Methods.hpp"
 #include "wasm/core/DataChannels.hpp"
 #include "wasm/core/Errors.hpp"
@@ -18,8 +16,8 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
       configuration_(std::move(configurationJson)),
       log_(log) {
     ice_.onRestart([this] {
-        for (const auto& op : ops_)
-            if (op.kind == Op::Kind::IceRestart) return;  // one is on its way already
+        for (const Op* op = ops_; op; op = op->next)
+            if (op->kind == Op::Kind::IceRestart) return;  // one is on its way already
         enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
     });
 }
@@ -45,14 +43,16 @@ void Publisher::unpublish(std::vector<std::string> streamIds, Done done) {
 }
 
 void Publisher::enqueue(Op op) {
-    ops_.push_back(std::move(op));
+    Op** last = &ops_;
+    while (*last) last = &(*last)->next;
+    *last = new Op(std::move(op));
     runNext();
 }
 
 void Publisher::runNext() {
-    if (busy_ || ops_.empty()) return;
+    if (busy_ || !ops_) return;
     busy_ = true;
-    const Op& op = ops_.front();
+    const Op& op = *ops_;
     switch (op.kind) {
         case Op::Kind::Publish:
             runPublish();
@@ -74,11 +74,13 @@ void Publisher::runNext() {
 }
 
 void Publisher::finish(const Error& error, const StreamInfo& stream) {
-    if (ops_.empty()) return;
-    Op op = std::move(ops_.front());
-    ops_.erase(ops_.begin());
+    Op* op = ops_;
+    if (!op) return;
+    ops_ = op->next;
     busy_ = false;
-    if (op.done) op.done(error, stream);
+    PublishDone done = std::move(op->done);
+    delete op;
+    if (done) done(error, stream);
     runNext();
 }
 
@@ -98,7 +100,7 @@ void Publisher::openConnection() {
         // Only a connection with something published is restarted (the stock SDK restarts
         // without bound; ours stops after maxRestarts, IceRestarter.hpp).
         if (event == PeerEvent::ConnectionState) {
-            if (!streams_.empty() || a == "connected") ice_.onState(a);
+            if (streams_ || a == "connected") ice_.onState(a);
         } else if (event == PeerEvent::ChannelMessage && pc_)
             channels::onMessage(*pc_, a, b, log_);
         else if (event == PeerEvent::IceCandidateError)
@@ -111,30 +113,33 @@ void Publisher::openConnection() {
 }
 
 void Publisher::addStream() {
-    const Op& op = ops_.front();
+    const Op& op = *ops_;
     for (const auto& track : op.stream.tracks)
         pc_->addTrack(track, op.stream.id, op.codecPreferences);
-    streams_.push_back(Published{op.stream.id, op.alias, op.stream.tracks, op.codecPreferences});
+    Published** last = &streams_;
+    while (*last) last = &(*last)->next;
+    *last = new Published{op.stream.id, op.alias, op.stream.tracks, op.codecPreferences, nullptr};
     negotiate(false);
 }
 
 void Publisher::addAll() {
-    for (const auto& s : streams_)
-        for (const auto& track : s.tracks) pc_->addTrack(track, s.id, s.codecPreferences);
+    for (const Published* s = streams_; s; s = s->next)
+        for (const auto& track : s->tracks) pc_->addTrack(track, s->id, s->codecPreferences);
     negotiate(false);
 }
 
 void Publisher::runUnpublish(const Op& op) {
     std::vector<std::string> ids = op.ids;
     if (ids.empty())
-        for (const auto& s : streams_) ids.push_back(s.id);
-    std::size_t before = streams_.size();
+        for (const Published* s = streams_; s; s = s->next) ids.push_back(s->id);
+    bool dropped = false;
     for (const auto& id : ids) {
         if (!has(id)) continue;
         drop(id);
         media_.stopStream(id);
+        dropped = true;
     }
-    if (!pc_ || streams_.size() == before) return finish({});
+    if (!pc_ || !dropped) return finish({});
     negotiate(false);
 }
 
@@ -143,9 +148,9 @@ void Publisher::negotiated(const Error& error) {
         // The connection's first offer (data channels alone): now the stream of the op.
         connecting_ = false;
         if (error.failed()) return finish(error);
-        return ops_.front().kind == Op::Kind::Publish ? addStream() : addAll();
+        return ops_->kind == Op::Kind::Publish ? addStream() : addAll();
     }
-    const Op& op = ops_.front();
+    const Op& op = *ops_;
     if (op.kind != Op::Kind::Publish) return finish(error);
     const std::string& id = op.stream.id;
     if (error.failed()) {
@@ -199,10 +204,10 @@ void Publisher::applyAnswer(const Json& result) {
 
 Json Publisher::mediaMetadata() const {
     Json streams = Json::object();
-    for (const auto& s : streams_) {
+    for (const Published* s = streams_; s; s = s->next) {
         Json entry = Json::object();
-        if (!s.alias.empty()) entry.set("alias", s.alias);
-        streams.set(s.id, std::move(entry));
+        if (!s->alias.empty()) entry.set("alias", s->alias);
+        streams.set(s->id, std::move(entry));
     }
     Json out = Json::object();
     out.set("mediaStreams", std::move(streams));
@@ -211,31 +216,40 @@ Json Publisher::mediaMetadata() const {
 }
 
 void Publisher::drop(const std::string& streamId) {
-    auto it = std::find_if(streams_.begin(), streams_.end(),
-                           [&](const Published& p) { return p.id == streamId; });
-    if (it == streams_.end()) return;
+    Published** link = &streams_;
+    while (*link && (*link)->id != streamId) link = &(*link)->next;
+    Published* p = *link;
+    if (!p) return;
     if (pc_)
-        for (const auto& track : it->tracks) pc_->removeTrack(track.id);
-    streams_.erase(it);
+        for (const auto& track : p->tracks) pc_->removeTrack(track.id);
+    *link = p->next;
+    delete p;
 }
 
 bool Publisher::has(const std::string& streamId) const {
-    return std::any_of(streams_.begin(), streams_.end(),
-                       [&](const Published& p) { return p.id == streamId; });
+    for (const Published* s = streams_; s; s = s->next)
+        if (s->id == streamId) return true;
+    return false;
+}
+
+std::size_t Publisher::streamCount() const {
+    std::size_t n = 0;
+    for (const Published* s = streams_; s; s = s->next) ++n;
+    return n;
 }
 
 bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) {
     if (!pc_) return false;
     bool sent = false;
-    for (const auto& s : streams_)
-        if (streamId.empty() || s.id == streamId) sent = pc_->insertDtmf(s.id, tones) || sent;
+    for (const Published* s = streams_; s; s = s->next)
+        if (streamId.empty() || s->id == streamId) sent = pc_->insertDtmf(s->id, tones) || sent;
     return sent;
 }
 
 void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
                                  const std::string& streamId) {
-    for (const auto& s : streams_)
-        if (streamId.empty() || s.id == streamId) media_.setTracksEnabled(s.id, kind, enabled);
+    for (const Published* s = streams_; s; s = s->next)
+        if (streamId.empty() || s->id == streamId) media_.setTracksEnabled(s->id, kind, enabled);
 }
 
 void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
@@ -246,16 +260,22 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
 void Publisher::close(bool notify) {
     alive_.renew();
     ice_.reset();
-    for (const auto& s : streams_) media_.stopStream(s.id);
-    streams_.clear();
+    while (Published* s = streams_) {
+        streams_ = s->next;
+        media_.stopStream(s->id);
+        delete s;
+    }
     if (pc_) pc_->close();
     pc_.reset();
     busy_ = false;
     connecting_ = rebuild_ = false;
-    auto ops = std::move(ops_);
-    ops_.clear();
-    for (auto& op : ops)
-        if (notify && op.done) op.done(errors::disconnected(), {});
+    Op* ops = ops_;
+    ops_ = nullptr;
+    while (Op* op = ops) {
+        ops = op->next;
+        if (notify && op->done) op->done(errors::disconnected(), {});
+        delete op;
+    }
 }
 
 }  // namespace sb::sdk

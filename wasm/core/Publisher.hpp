@@ -40,7 +40,7 @@ class Publisher {
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
     bool has(const std::string& streamId) const;
-    std::size_t streamCount() const { return streams_.size(); }
+    std::size_t streamCount() const;
     void getStats(Fn<void(const Error&, const std::string&)> done);
     // Stops every published track, closes the connection, fails queued operations (unless
     // `notify` is false: the owner is being destroyed). Reused by the next connect().
@@ -59,7 +59,7 @@ class Publisher {
     // the browser keeps its DTLS association (RFC 5763 §5: a new association only with a new
     // fingerprint), which the server's new handle never had.
     void restartIce(bool fresh) {
-        if (!pc_ || streams_.empty()) return;
+        if (!pc_ || !streams_) return;
         rebuild_ = rebuild_ || fresh;
         ice_.restart(fresh);
     }
@@ -71,6 +71,7 @@ class Publisher {
         std::string alias;
         std::vector<LocalTrack> tracks;
         std::string codecPreferences;
+        Published* next;
     };
     struct Op {
         enum class Kind { Publish, Unpublish, IceRestart } kind;
@@ -79,6 +80,7 @@ class Publisher {
         std::string codecPreferences;
         std::vector<std::string> ids;
         PublishDone done;
+        Op* next = nullptr;
     };
     void enqueue(Op op);
     void runNext();
@@ -107,8 +109,8 @@ class Publisher {
     const LogFn& log_;  // the owner's, which outlives this
     IceErrorLogger iceErrors_{"Publishing", {}};
     std::unique_ptr<PeerConnectionPort> pc_;
-    std::vector<Published> streams_;
-    std::vector<Op> ops_;
+    Published* streams_ = nullptr;  // in publishing order; a list: no vector<Published> code
+    Op* ops_ = nullptr;  // queued, oldest (the running one) first; a list: no vector<Op> code
     bool busy_ = false;
     // The exchange of the running op (one at a time): its offer, the server's result, and
     // whether it is the first offer of a new connection (size: no captured copies).
