@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startSwitchboard, call } from '../support/server.mjs';
+import { startSwitchboard, call, ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
+import { startAppServer } from '../support/app-server.mjs';
 import { connectDevice } from '../support/device.mjs';
 import { until } from '../support/api.mjs';
 import { JanusClient } from '../support/media.mjs';
@@ -28,13 +29,17 @@ let first;
 let second;
 let config;
 let sessionId;
+let app;                // the participants' webhooks (docs/participant-webhooks.md)
+const hooks = [];
 
 before(async () => {
+  app = await startAppServer(({ path, event }) => { hooks.push({ path, ...event }); });
   janus = await launchJanus({});
   admin = await JanusClient.connect(janus.wsUrl);
   await admin.createSession();
   admin.handle = await admin.attach();
-  config = { janusUrl: janus.wsUrl, janusAdminKey: janus.adminKey, deviceResumeGraceSeconds: GRACE };
+  config = { janusUrl: janus.wsUrl, janusAdminKey: janus.adminKey, deviceResumeGraceSeconds: GRACE,
+    accounts: [{ ...ACCOUNT, allowedCallbackNetworks: LOOPBACK_CALLBACKS }] };
   first = await startSwitchboard({ config });
   sessionId = (await call(`${first.api()}/sessions`, { method: 'POST', body: {} })).body.id;
 });
@@ -43,6 +48,7 @@ after(async () => {
   if (first) { await first.kill(); first.cleanup(); }
   admin?.close();
   await janus?.stop();
+  app?.close();
 });
 
 async function rooms() {
@@ -52,7 +58,8 @@ async function rooms() {
 
 // A participant of the session, subscribed to it, with a resumable device that published.
 async function inCall(sb, ufrag) {
-  const created = (await call(`${sb.api()}/participants`, { method: 'POST', body: { publishPermissions: ['AUDIO'] } })).body;
+  const callbackUrl = `http://127.0.0.1:${app.address().port}/hooks/${ufrag}`;
+  const created = (await call(`${sb.api()}/participants`, { method: 'POST', body: { publishPermissions: ['AUDIO'], callbackUrl } })).body;
   const put = await call(`${sb.api()}/sessions/${sessionId}/participants/${created.participant.id}`, { method: 'PUT', body: { sessionId } });
   assert.equal(put.status, 204);
   const device = await connectDevice(sb, created.token);
@@ -111,6 +118,10 @@ test('devices in a call resume after switchboard is SIGKILLed and restarted, and
   const after = await rooms();
   assert.equal(after.length, 1, 'the session has one room again');
   assert.notEqual(after[0], before[0]);
+  // The webhooks go on across the restart: the lost connection, then the resume.
+  const eventsOf = (ufrag) => hooks.filter((h) => h.path === `/hooks/${ufrag}`).map((h) => h.event);
+  await until(() => eventsOf('aaaa1111').length >= 3 && eventsOf('bbbb1111').length >= 3, { what: 'the webhooks' });
+  for (const ufrag of ['aaaa1111', 'bbbb1111']) assert.deepEqual(eventsOf(ufrag), ['onConnect', 'onDisconnect', 'onResume']);
   for (const who of [a, b]) who.device.ws.close();
 });
 
