@@ -91,8 +91,7 @@ void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
 void SignalingSession::mediaReset(const std::string& reason) {
     auto text = protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
     std::lock_guard lock(mutex_);
-    // The last offer came from the lost media session: a device resuming now must not answer it.
-    lastOffer_.clear();
+    lastOffer_.clear();  // from the lost media session: not for a device that resumes now
     if (!parked_ && connection_) return connection_->send(std::move(text));
     pendingReset_ = std::move(text);  // parked: told on its resume (SignalingSessionResume.cpp)
 }

@@ -94,8 +94,7 @@ class SignalingSession : public net::WsHandler,
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
     std::shared_ptr<session::DeviceEventSink> events_;   // null: nobody is told
     bool leaveReported_ = false;                         // guarded by mutex_
-    // Weak: the registry holds a parked session, which must not hold the registry in turn (a
-    // cycle that would outlive the server). Expired or null: devices are never kept.
+    // Weak: the registry holds a parked session, which must not hold it (a cycle). Null: none.
     std::weak_ptr<ResumableDevices> resumable_;
     // Guarded by mutex_: the secret of the next resume (empty: this device did not ask to be
     // resumable), whether a connection was ever opened, whether the session is parked (its
