@@ -57,7 +57,7 @@ class ParticipantWebhooks : public session::DeviceEventSink,
 
     // How long after a lost connection a new device of the same participant is its reconnect;
     // how many lost participants are remembered at once.
-    static constexpr std::int64_t kReconnectWindowMs = 5 * 60 * 1000;
+    static constexpr std::int64_t kReconnectWindowMs = std::int64_t{5} * 60 * 1000;
     static constexpr std::size_t kMaxLost = 10000;
 
   private:
