@@ -99,6 +99,22 @@ void DemoApp::addRoutes(net::Router& router) {
         return net::HttpResponse::json(201,
                                        protocol::dumpJson(nlohmann::json{{"callId", call.callId}}));
     });
+    // "Hang up" on the demo page: ends a call that /demo/call placed (cancelled while it rings).
+    // Only the demo's own calls: the route must not end the account's other calls.
+    router.add(
+        "POST", "/demo/calls/{callId}/hangup", "demoHangup", [this](net::RequestContext& ctx) {
+            admit(ctx, "hangup");
+            if (!voice_)
+                throw net::HttpError(net::ErrorCode::NotFound,
+                                     "phone calls are not configured (no sipListen/sipTrunk)");
+            const auto& callId = ctx.param("callId");
+            if (voice_->call(config_.accountId, callId).tag != "demo")
+                throw net::HttpError(net::ErrorCode::NotFound, "no such call placed by the demo");
+            voice::UpdateCallRequest req;
+            req.state = "completed";
+            voice_->updateCall(config_.accountId, callId, req);
+            return net::HttpResponse::noContent();
+        });
     // The application's answer/initiate callback: a new audio participant in the demo session,
     // and the call transferred to it (reference §5.1 transfer BXML).
     router.add("POST", "/demo/answer", "demoAnswer", [this](net::RequestContext& ctx) {

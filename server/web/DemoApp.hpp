@@ -31,7 +31,8 @@ bool demoDestinationAllowed(const std::vector<std::string>& allowed, const std::
 
 // Phone features, when SIP is configured: "Call a phone" (POST /demo/call) places a call whose
 // answer callback (POST /demo/answer) returns transfer BXML into the demo session; the same
-// callback serves calls to the demo's inbound number. No voice: the phone routes answer 404.
+// callback serves calls to the demo's inbound number; "Hang up" (POST
+// /demo/calls/{callId}/hangup) ends a call the demo placed. No voice: the phone routes answer 404.
 struct DemoPhones {
     voice::VoiceService* voice = nullptr;
     std::string sipUri, baseUrl;

@@ -327,7 +327,7 @@ describe('demo routes', () => {
     try {
       const demo = (p, body, authorization) => req(sb.port, { method: 'POST', path: p, body,
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } });
-      for (const p of ['/demo/join', '/demo/call', '/demo/answer']) {
+      for (const p of ['/demo/join', '/demo/call', '/demo/answer', '/demo/calls/c-1/hangup']) {
         const r = await demo(p, '{}');
         assert.equal(r.status, 401, p);
         assert.match(r.body.message, /demo account's HTTP Basic credentials/);
@@ -340,6 +340,8 @@ describe('demo routes', () => {
       assert.equal(refused.body.field, 'to');
       // Allowed number: refused only because this server has no SIP (404), past the destination check.
       assert.equal((await demo('/demo/call', '{"to":"+15551230000"}', auth)).status, 404);
+      // Hang up: no SIP here either, so no call of the demo's to end.
+      assert.equal((await demo('/demo/calls/c-1/hangup', '', auth)).status, 404);
       const statuses = [];
       for (let i = 0; i < 30; i++) statuses.push((await demo('/demo/join', '{}', auth)).status);
       assert.ok(statuses.includes(429), `rate-limited: ${statuses.join(',')}`);

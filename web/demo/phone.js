@@ -8,6 +8,7 @@ const NO_ANSWER_MS = 45000;
 
 let pending = null; // {number, timer} while a call is placed and its stream has not arrived
 let phoneStream = null; // endpointId of the phone's stream
+let callId = null; // the call "Hang up" ends: the last one placed, until it ends
 let app = null;
 
 function setCallState(state, text) {
@@ -39,10 +40,14 @@ async function callPhone() {
     if (!res.ok) throw new Error(body.error || body.message || `call failed (${res.status})`);
     clearTimeout(pending?.timer);
     $('callStatus').dataset.callId = body.callId;
+    callId = body.callId;
+    $('hangup').disabled = false;
     pending = {
       number,
       timer: setTimeout(() => {
         pending = null;
+        callId = null;
+        $('hangup').disabled = true;
         setCallState('ended', 'no answer');
         $('callStatus').textContent = `${number} did not answer.`;
         $('call').disabled = !app.connected();
@@ -53,6 +58,32 @@ async function callPhone() {
   } catch (e) {
     app.showError(e.message);
     $('call').disabled = !app.connected();
+  }
+}
+
+// The demo application ends the call (POST /demo/calls/{callId}/hangup): BYE to an answered
+// phone, CANCEL to a ringing one. The phone's stream then leaves the session.
+async function hangUp() {
+  if (!callId) return;
+  app.showError('');
+  $('hangup').disabled = true;
+  try {
+    const res = await fetch(`/demo/calls/${encodeURIComponent(callId)}/hangup`, { method: 'POST' });
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      throw new Error(body.error || body.message || `hang up failed (${res.status})`);
+    }
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending = null;
+      setCallState('ended', 'call cancelled');
+      $('callStatus').textContent = 'You cancelled the call.';
+      $('call').disabled = !app.connected();
+    }
+    callId = null;
+  } catch (e) {
+    app.showError(e.message);
+    $('hangup').disabled = false;
   }
 }
 
@@ -76,6 +107,7 @@ export function phoneStreamAvailable(stream) {
   const label = `Phone ${pending.number}`;
   pending = null;
   setCallState('active', 'in call');
+  $('call').disabled = !app.connected(); // another phone may join the call
   $('callStatus').textContent = `In call with ${label.slice(6)} (call ${$('callStatus').dataset.callId}). The keypad sends tones to it.`;
   return label;
 }
@@ -84,7 +116,10 @@ export function phoneStreamUnavailable(endpointId) {
   if (endpointId !== phoneStream) return;
   phoneStream = null;
   setCallState('ended', 'call ended');
-  $('callStatus').textContent = 'The phone hung up.';
+  $('callStatus').textContent = callId ? 'The phone hung up.' : 'The call ended.';
+  callId = null;
+  $('hangup').disabled = true;
+  $('call').disabled = !app.connected();
 }
 
 // The session was joined (true) or left (false).
@@ -96,6 +131,7 @@ export function phoneConnected(connected) {
     pending = null;
     phoneStream = null;
     setCallState('idle', 'no call');
+    $('hangup').disabled = true;
     $('dialed').value = '';
   }
 }
@@ -104,6 +140,7 @@ export function phoneConnected(connected) {
 export function setUpPhone(page) {
   app = page;
   $('call').addEventListener('click', callPhone);
+  $('hangup').addEventListener('click', hangUp);
   $('phone').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !$('call').disabled) callPhone();
   });
