@@ -48,7 +48,12 @@ after(async () => { await stack?.stop(); });
 async function openPage(t, size) {
   const { name, ...contextOptions } = size;
   const page = await newPage(stack.browser, { contextOptions });
-  t.after(() => page.context().close());
+  // Leaving (not only closing the tab) ends the participant at once: a closed tab's device stays
+  // resumable for a while, and its stream with it, in the demo session the next test joins.
+  t.after(async () => {
+    await page.evaluate(() => window.switchboardDemo?.leave()).catch(() => {});
+    await page.context().close();
+  });
   await page.goto(`${stack.sb.base}/demo/`);
   return page;
 }
