@@ -151,7 +151,11 @@ for (const size of SIZES) {
     const { media, uas } = await callPhone(t, page);
     // The browser's microphone (Chromium's fake device: a beep) reaches the phone.
     await until(async () => (await energyIn(media, 1000)) > 0.2, { timeout: 10000, what: `the microphone at the phone (energy ${media.stats.energy})` });
-    await until(async () => !/–/.test(await page.textContent('#streams li .quality')), { timeout: 10000, what: 'a quality figure for the phone' });
+    await until(async () => !/–/.test(await page.textContent('#streams li .quality')), { timeout: 10000, what: 'a quality figure for the phone' })
+      .catch(async (e) => {
+        const sample = await page.evaluate(() => window.switchboardDemo.rtc.getCallStats?.());
+        throw new Error(`${e.message} (getCallStats: ${JSON.stringify(sample)})`);
+      });
     await until(async () => Number(await page.getAttribute('#streams li meter', 'value')) > 0
       || Number(await page.evaluate(() => document.querySelector('#streams li meter').value)) > 0, { timeout: 10000, what: 'the phone\'s level meter moves' });
 

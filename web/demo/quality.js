@@ -1,7 +1,8 @@
 // Quality indicators: the call's summary line, a badge per participant, and the list of active
 // quality warnings. With an SDK that has getCallStats (the `callStats` event, once a second, with
-// a MOS estimate and per-stream figures) the page shows those; with an older SDK it reads the
-// raw getStats('subscribe' | 'publish') every 2 s and shows loss, jitter and RTT without a MOS.
+// a MOS estimate and per-stream figures) the page shows those from its first sample on; until
+// then, and with an older SDK, it reads the raw getStats('subscribe' | 'publish') every 2 s and
+// shows loss, jitter and RTT without a MOS.
 const $ = (id) => document.getElementById(id);
 const WARNING_TEXT = {
   'high-rtt': 'High round-trip time',
@@ -21,13 +22,21 @@ export function grade({ mos, packetLoss = 0, jitterMs = 0, rttMs = 0 }) {
   return 'good';
 }
 
+// A figure that is not known yet may be missing or negative.
+const known = (v) => typeof v === 'number' && v >= 0;
+
 function describe(s) {
   const parts = [];
-  if (typeof s.mos === 'number' && s.mos > 0) parts.push(`MOS ${s.mos.toFixed(1)}`);
-  if (typeof s.rttMs === 'number') parts.push(`RTT ${Math.round(s.rttMs)} ms`);
-  if (typeof s.jitterMs === 'number') parts.push(`jitter ${Math.round(s.jitterMs)} ms`);
-  if (typeof s.packetLoss === 'number') parts.push(`loss ${(s.packetLoss * 100).toFixed(1)} %`);
+  if (known(s.mos) && s.mos > 0) parts.push(`MOS ${s.mos.toFixed(1)}`);
+  if (known(s.rttMs)) parts.push(`RTT ${Math.round(s.rttMs)} ms`);
+  if (known(s.jitterMs)) parts.push(`jitter ${Math.round(s.jitterMs)} ms`);
+  if (known(s.packetLoss)) parts.push(`loss ${(s.packetLoss * 100).toFixed(1)} %`);
   return parts.join(' · ');
+}
+
+// A stream's row by the SDK's endpointId, or by its MediaStream's id (what a stats sample may name).
+function entryOf(streams, id) {
+  return streams.get(id) ?? [...streams.values()].find((e) => e.mediaStream.id === id);
 }
 
 export function showQuality(el, figures) {
@@ -62,22 +71,20 @@ export function watchQuality(rtc, streams) {
     li.textContent = `${WARNING_TEXT[name] || name}${value ? ` (${value})` : ''}`;
   });
   listen('qualityWarningCleared', (name) => document.getElementById(`warning-${name}`)?.remove());
+  // The raw figures until the SDK's first sample (an SDK without samples keeps them).
+  const timer = setInterval(rawStatsPoller(rtc, streams), 2000);
+  stops.push(() => clearInterval(timer));
   const fromSample = (sample) => {
     if (!sample) return;
+    clearInterval(timer);
     $('quality').textContent = `Call quality: ${grade(sample)} — ${describe(sample)}`;
     for (const s of sample.streams || []) {
       if (s.kind !== 'audio') continue;
       if (s.direction === 'outbound') showQuality($('meQuality'), s);
-      else showQuality(streams.get(s.endpointId)?.quality, s);
+      else showQuality(entryOf(streams, s.endpointId)?.quality, s);
     }
   };
-  if (typeof rtc.getCallStats === 'function' && listen('callStats', fromSample)) {
-    fromSample(rtc.getCallStats());
-  } else {
-    const poll = rawStatsPoller(rtc, streams);
-    const timer = setInterval(poll, 2000);
-    stops.push(() => clearInterval(timer));
-  }
+  if (typeof rtc.getCallStats === 'function' && listen('callStats', fromSample)) fromSample(rtc.getCallStats());
   return () => {
     for (const stop of stops) stop();
     $('warnings').replaceChildren();
