@@ -234,10 +234,13 @@ void Client::onClose(int code) {
             probeAndFail(true);
             break;
         case State::Connected:
-            if (code == 1000) {
-                // The server ended the session on purpose: like the stock SDK, no reconnect.
-                teardown(errors::socketClosed());
-                transition(Event::Disconnect, errors::socketClosed());
+            // The server ended the call on purpose: 1000 as the stock SDK knows it, or one of our
+            // 4000 + HTTP status codes (participant or session deleted, resumed elsewhere;
+            // docs/errors.md). A reconnect could only be refused: no reconnect.
+            if (code == 1000 || code >= 4000) {
+                Error why = code < 4000 ? errors::socketClosed() : errors::endedByServer(code);
+                teardown(why);
+                transition(Event::Disconnect, why);
             } else {
                 transition(Event::Lost);
                 scheduleReconnect();

@@ -152,6 +152,7 @@ export type ErrorCode =
   | 'bad_response'
   | 'socket_closed'
   | 'disconnected'
+  | 'ended_by_server'
   | 'resume_expired'
   | 'resume_refused'
   | 'permission_denied'
