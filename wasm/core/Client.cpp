@@ -302,8 +302,10 @@ void Client::onTimer(Timer which) {
             connectTimer_ = 0;
             if (state_ == State::Connecting) return failConnection(errors::connectTimeout());
             if (state_ == State::Reconnecting && socketOpen_) {
+                // Not 1000, which releases the device: the server may have taken the resume and
+                // lost only its greeting, and the next attempt resumes it.
                 socketOpen_ = false;
-                platform_.socket.close(1000);
+                platform_.socket.close(protocol::kCloseKeepForResume);
                 scheduleReconnect();
             }
             break;
