@@ -54,6 +54,13 @@ Client::~Client() {
 void Client::onNotification(const std::string& name, const Json& params) {
     if (name == method::kDtmf) {
         events_.postText(&listener_.onDtmf, params.dump());
+    } else if (name == method::kRemoteMuteChange || name == method::kActiveSpeakerChange) {
+        // docs/protocol.md "Remote mute and active speaker": the params as they came, for the
+        // facade to parse; only a notice that names its stream.
+        if (params["endpointId"].isString())
+            events_.postText(name == method::kRemoteMuteChange ? &listener_.onRemoteMuteChange
+                                                               : &listener_.onActiveSpeakerChange,
+                             params.dump());
     } else if (name == method::kResumed) {
         // The device is back (docs/protocol.md "Resuming a device"): its connections went on,
         // only the secret for the next resume is new.

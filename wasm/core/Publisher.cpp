@@ -1,5 +1,7 @@
 #include "wasm/core/Publisher.hpp"
 
+#include <algorithm>
+
 #include "protocol/Methods.hpp"
 #include "wasm/core/DataChannels.hpp"
 #include "wasm/core/Errors.hpp"
@@ -248,8 +250,20 @@ bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) 
 
 void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
                                  const std::string& streamId) {
-    for (const Published* s = streams_; s; s = s->next)
-        if (streamId.empty() || s->id == streamId) media_.setTracksEnabled(s->id, kind, enabled);
+    for (const Published* s = streams_; s; s = s->next) {
+        if (!streamId.empty() && s->id != streamId) continue;
+        media_.setTracksEnabled(s->id, kind, enabled);
+        // The others see it too (docs/protocol.md `setStreamMuted`): a notification, as there is
+        // nothing to do with its answer; a stream without tracks of this kind is not named.
+        if (std::none_of(s->tracks.begin(), s->tracks.end(),
+                         [&kind](const LocalTrack& t) { return t.kind == kind; }))
+            continue;
+        Json params = Json::object();
+        params.set("endpointId", Json(s->id));
+        params.set("kind", Json(kind));
+        params.set("muted", Json(!enabled));
+        rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
+    }
 }
 
 void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {

@@ -93,6 +93,18 @@ export class SwitchboardRtc {
     this._events.setCallback('dtmf', callback);
   }
 
+  // A stream this device receives was muted or unmuted by its publisher (also told on receiving a
+  // stream that is muted): ({endpointId, participantId, kind: 'audio'|'video', muted}) => void.
+  onRemoteMuteChange(callback) {
+    this._events.setCallback('remoteMuteChange', callback);
+  }
+
+  // The audio of a stream this device receives started or stopped speaking, as the media server
+  // measures it: ({endpointId, participantId, speaking}) => void.
+  onActiveSpeakerChange(callback) {
+    this._events.setCallback('activeSpeakerChange', callback);
+  }
+
   // A stream this device should receive could not be negotiated:
   // ({error: BandwidthRtcError with code "subscribe_failed", endpointIds: string[]}) => void.
   onSubscribeFailed(callback) {
@@ -134,6 +146,9 @@ export class SwitchboardRtc {
         emit('streamUnavailable', a);
       } else if (kind === 4) {
         emit('dtmf', JSON.parse(a));
+      } else if (kind === 10 || kind === 11) {
+        // 10 remoteMuteChange, 11 activeSpeakerChange: the notification's params.
+        emit(kind === 10 ? 'remoteMuteChange' : 'activeSpeakerChange', JSON.parse(a));
       } else if (kind === 6) {
         emit('tokenWillExpire');
       } else if (kind === 5) {
