@@ -1,7 +1,5 @@
 #include "wasm/core/Publisher.hpp"
 
-#include <algorithm>
-
 #include "protocol/Methods.hpp"
 #include "wasm/core/DataChannels.hpp"
 #include "wasm/core/Errors.hpp"
@@ -255,14 +253,15 @@ void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
         media_.setTracksEnabled(s->id, kind, enabled);
         // The others see it too (docs/protocol.md `setStreamMuted`): a notification, as there is
         // nothing to do with its answer; a stream without tracks of this kind is not named.
-        if (std::none_of(s->tracks.begin(), s->tracks.end(),
-                         [&kind](const LocalTrack& t) { return t.kind == kind; }))
-            continue;
-        Json params = Json::object();
-        params.set("endpointId", Json(s->id));
-        params.set("kind", Json(kind));
-        params.set("muted", Json(!enabled));
-        rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
+        for (const auto& t : s->tracks) {
+            if (t.kind != kind) continue;
+            Json params = Json::object();
+            params.set("endpointId", Json(s->id));
+            params.set("kind", Json(kind));
+            params.set("muted", Json(!enabled));
+            rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
+            break;
+        }
     }
 }
 
