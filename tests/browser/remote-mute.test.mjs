@@ -1,19 +1,35 @@
 // Remote mute and active speaker (docs/protocol.md "Remote mute and active speaker"), end to end
 // with a real Janus: page A's setMicEnabled(false/true) reaches page B as remoteMuteChange, and
-// A's fake microphone (Chromium's beep, Firefox's tone) makes Janus's talk detection tell B
-// activeSpeakerChange for A's stream; muting it makes B hear "stopped speaking". A page that joins
-// after the mute is told the stream is muted. A stock-SDK page receiving the same stream is not
-// disturbed by the new notifications.
+// A's microphone makes Janus's talk detection tell B activeSpeakerChange for A's stream; muting it
+// makes B hear "stopped speaking". A page that joins after the mute is told the stream is muted.
+// A stock-SDK page receiving the same stream is not disturbed by the new notifications.
+//
+// The speaking microphone: Firefox's fake one is a continuous tone; Chromium's default fake one
+// beeps 20 ms every 500 ms, which averages about -120 dBov over Janus's one-second window, so it
+// is (rightly) never speech. The speaking Chromium pages therefore capture a continuous 440 Hz
+// tone at about -12 dBov from a WAV file (--use-file-for-fake-audio-capture), through the same
+// getUserMedia path.
 //
 // Run inside the test network namespace WITH its default route (Firefox needs one):
 //   SBNET_DEFAULT_ROUTE=1 scripts/netns.sh up
 //   scripts/netns.sh exec node --test --test-concurrency=1 tests/browser/remote-mute.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startMediaStack, until } from './media-fixture.mjs';
+import { launchChromium } from '../support/browser.mjs';
+import { tempDir } from '../support/tempdir.mjs';
+import { toneWav } from '../support/wav.mjs';
 
 let stack;
-before(async () => { stack = await startMediaStack({ firefox: true }); });
+before(async () => {
+  stack = await startMediaStack({ firefox: true });
+  const wav = path.join(tempDir('sb-remote-mute-'), 'tone.wav');
+  writeFileSync(wav, toneWav({ seconds: 4, hz: 440, amplitude: 8000 }));
+  // device(…, {browser: 'chromium-tone'}) opens its pages here; stack.stop() closes it.
+  stack.browsers['chromium-tone'] = await launchChromium({ args: [`--use-file-for-fake-audio-capture=${wav}`] });
+});
 after(async () => { await stack?.stop(); });
 
 // Records the page's remoteMuteChange and activeSpeakerChange events in window.__notices, through
@@ -56,11 +72,11 @@ async function twoPages(engines = ['chromium', 'chromium']) {
   return { s, a, b, pa, pb, pubA };
 }
 
-test('Chromium: A mutes and unmutes, B is told; A\'s beep makes B hear A speaking, and the mute stops it', async () => {
-  const { s, a, pa, pb, pubA } = await twoPages();
+test('Chromium: A mutes and unmutes, B is told; A\'s tone makes B hear A speaking, and the mute stops it', async () => {
+  const { s, a, pa, pb, pubA } = await twoPages(['chromium-tone', 'chromium']);
   const mine = { endpointId: pubA.endpointId, participantId: a.id };
 
-  // Janus's talk detection on A's beeping microphone.
+  // Janus's talk detection on A's microphone.
   let at = await noticeAfter(pb, 0, { type: 'speaker', ...mine, speaking: true }, 'A speaking at B');
 
   await pa.evaluate(() => window.rtc.setMicEnabled(false));
@@ -68,12 +84,15 @@ test('Chromium: A mutes and unmutes, B is told; A\'s beep makes B hear A speakin
   // The disabled track sends silence: talk detection says A stopped.
   await noticeAfter(pb, at, { type: 'speaker', ...mine, speaking: false }, 'A stopped speaking at B');
 
-  // A page that joins now is told at once that A's audio is muted.
-  const c = await stack.participant(s);
+  // A page that starts receiving A's stream now is told at once that its audio is muted. (It
+  // joins without subscriptions and gets them once it records its notices: an application sets
+  // its callbacks before connect(), which this page cannot do.)
+  const c = await stack.participant(s, { subscriptions: {} });
   const pc = await stack.device(c.token, { sdk: 'switchboard' });
   await recordNotices(pc);
-  await stack.hears(pc, a.id).catch(() => {});  // A sends silence: its stream is there, its energy may not be
+  await stack.setSubscriptions(s, c.id, { sessionId: s });
   await noticeAfter(pc, 0, { type: 'mute', ...mine, kind: 'audio', muted: true }, 'late joiner told of the mute', 10000);
+  await until(() => stack.receives(pc, a.id), { what: 'A\'s stream available at the late joiner' });
 
   const before = (await notices(pb)).length;
   await pa.evaluate(() => window.rtc.setMicEnabled(true));
@@ -96,7 +115,7 @@ test('a stock-SDK page receiving a muted and speaking stream ignores the new not
   const a = await stack.participant(s);
   const b = await stack.participant(s);
   const pa = await stack.device(a.token, { sdk: 'switchboard' });
-  const pb = await stack.device(b.token, { sdk: 'stock' });
+  const pb = await stack.device(b.token, { sdk: 'stock', browser: 'chromium-tone' });
   await recordNotices(pa);  // our page, to know the notices were sent in this session at all
   await pa.evaluate(() => window.rtcPublish({ audio: true, video: false }));
   await pb.evaluate(() => window.rtcPublish({ audio: true, video: false }));
