@@ -24,6 +24,11 @@ inline constexpr const char* kResumed = "resumed";
 // credentials; server → client (`mediaReset`): the device's media legs were lost, it re-offers.
 inline constexpr const char* kRestartIce = "restartIce";
 inline constexpr const char* kMediaReset = "mediaReset";
+// docs/protocol.md "Remote mute and active speaker": client → server, a stream it publishes was
+// muted or unmuted; server → client, the state of a stream it receives.
+inline constexpr const char* kSetStreamMuted = "setStreamMuted";
+inline constexpr const char* kRemoteMuteChange = "remoteMuteChange";
+inline constexpr const char* kActiveSpeakerChange = "activeSpeakerChange";
 }  // namespace method
 
 // WebSocket close code a device sends when it gives up on a connection it still wants to resume

@@ -62,11 +62,11 @@ void SignalingSession::onClose() {
     if (closed && registry->remove(deviceId_)) release("its participant or session was deleted");
 }
 
-void SignalingSession::finish() {
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
+void SignalingSession::finish(session::DeviceEvent event, const std::string& why) {
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " " + why);
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
-    report(session::DeviceEvent::Disconnect);
+    report(event);
     if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
 }
 
@@ -171,11 +171,7 @@ void SignalingSession::release(const char* why) {
         if (!parked_) return;
         parked_ = false;
     }
-    base::log(base::LogLevel::Info, std::string("device ") + deviceId_ + " released: " + why);
-    if (media_) media_->detachDevice(deviceId_);
-    slot_.reset();
-    report(session::DeviceEvent::Leave);
-    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
+    finish(session::DeviceEvent::Leave, std::string("released: ") + why);
 }
 
 }  // namespace sb::signaling

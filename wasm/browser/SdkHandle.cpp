@@ -79,7 +79,7 @@ ClientListener SdkHandle::makeListener() {
         emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
     // One callback type for the events with a string (kind 2: a stream id, 4: DTMF params,
-    // 6: the token that will expire).
+    // 6: the token that will expire, 10: remoteMuteChange params, 11: activeSpeakerChange params).
     auto text = [this](int kind) {
         return Fn<void(const std::string&)>([this, kind](const std::string& a) {
             emit(kind, 0, a);
@@ -89,6 +89,8 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamUnavailable = text(2);
     l.onDtmf = text(4);
     l.onTokenWillExpire = text(6);
+    l.onRemoteMuteChange = text(10);
+    l.onActiveSpeakerChange = text(11);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };

@@ -7,7 +7,8 @@
 // `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
 // 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
 // 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
-// JSON, b: JSON array of ids), 6 token will expire (a: the token). Rejections carry an error as
+// JSON, b: JSON array of ids), 6 token will expire (a: the token), 10 remote mute change and
+// 11 active speaker change (a: the notification's params JSON). Rejections carry an error as
 // JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
 
 #include <string>

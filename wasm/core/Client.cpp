@@ -52,8 +52,15 @@ Client::~Client() {
 }
 
 void Client::onNotification(const std::string& name, const Json& params) {
-    if (name == method::kDtmf) {
-        events_.postText(&listener_.onDtmf, params.dump());
+    const bool dtmf = name == method::kDtmf, mute = name == method::kRemoteMuteChange;
+    if (dtmf || mute || name == method::kActiveSpeakerChange) {
+        // `dtmf`, `remoteMuteChange`, `activeSpeakerChange` (docs/protocol.md): their params as
+        // they came, for the facade to parse; a notice that names no stream is dropped.
+        if (params["endpointId"].isString())
+            events_.postText(dtmf   ? &listener_.onDtmf
+                             : mute ? &listener_.onRemoteMuteChange
+                                    : &listener_.onActiveSpeakerChange,
+                             params.dump());
     } else if (name == method::kResumed) {
         // The device is back (docs/protocol.md "Resuming a device"): its connections went on,
         // only the secret for the next resume is new.

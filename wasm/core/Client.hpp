@@ -24,6 +24,10 @@ struct ClientListener {
     Fn<void(const std::string& streamId)> onStreamUnavailable;
     // DTMF from a phone this device hears (docs/protocol.md `dtmf`): the notification's params.
     Fn<void(const std::string& paramsJson)> onDtmf;
+    // A stream this device receives was muted or unmuted by its publisher, or started or stopped
+    // speaking (docs/protocol.md `remoteMuteChange`, `activeSpeakerChange`): the params.
+    Fn<void(const std::string& paramsJson)> onRemoteMuteChange;
+    Fn<void(const std::string& paramsJson)> onActiveSpeakerChange;
     // A server offer of the subscribing connection failed (subscribe_failed); `streamIds` are
     // the endpointIds it described (Subscriber.hpp says what happens next).
     Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onSubscribeFailed;
@@ -107,7 +111,8 @@ class Client {
     void onOpen();
     void onClose(int code);
     void onReady();
-    // A server notification: sdpOffer, dtmf, resumed; others are ignored.
+    // A server notification: sdpOffer, dtmf, resumed, mediaReset, remoteMuteChange,
+    // activeSpeakerChange; others are ignored.
     void onNotification(const std::string& method, const Json& params);
     void watchToken(double nowMs);
     void configurePeers(const Json& preferences);

@@ -51,6 +51,9 @@ function checkToken(token, what) {
 
 // Strings for the core: embind refuses anything else (a BindingError, not our error).
 const streamId = (s) => String(typeof s === 'string' ? s : s?.endpointId ?? '');
+// The core's events whose argument is a server notification's params, as JSON text (the kinds
+// of wasm/browser/SdkHandle.hpp): 4 dtmf, 10 remoteMuteChange, 11 activeSpeakerChange.
+const PARAMS_EVENTS = { 4: 'dtmf', 10: 'remoteMuteChange', 11: 'activeSpeakerChange' };
 // connect()'s timeout: a positive number of ms up to 10 min, else the default (an int for the core).
 const timeoutMs = (ms) => (ms > 0 && ms <= 600000 ? Math.round(ms) : 15000);
 
@@ -93,6 +96,18 @@ export class SwitchboardRtc {
     this._events.setCallback('dtmf', callback);
   }
 
+  // A stream this device receives was muted or unmuted by its publisher (also told on receiving a
+  // stream that is muted): ({endpointId, participantId, kind: 'audio'|'video', muted}) => void.
+  onRemoteMuteChange(callback) {
+    this._events.setCallback('remoteMuteChange', callback);
+  }
+
+  // The audio of a stream this device receives started or stopped speaking, as the media server
+  // measures it: ({endpointId, participantId, speaking}) => void.
+  onActiveSpeakerChange(callback) {
+    this._events.setCallback('activeSpeakerChange', callback);
+  }
+
   // A stream this device should receive could not be negotiated:
   // ({error: BandwidthRtcError with code "subscribe_failed", endpointIds: string[]}) => void.
   onSubscribeFailed(callback) {
@@ -120,7 +135,8 @@ export class SwitchboardRtc {
     const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire.
+    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire,
+    // 10 remote mute change, 11 active speaker change (PARAMS_EVENTS).
     // Each event runs the setter's callback, then the listeners (events.js).
     const emit = (...args) => this._events.emit(...args);
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
@@ -132,8 +148,8 @@ export class SwitchboardRtc {
         emit('streamAvailable', { ...JSON.parse(a), mediaStream });
       } else if (kind === 2) {
         emit('streamUnavailable', a);
-      } else if (kind === 4) {
-        emit('dtmf', JSON.parse(a));
+      } else if (PARAMS_EVENTS[kind]) {
+        emit(PARAMS_EVENTS[kind], JSON.parse(a));
       } else if (kind === 6) {
         emit('tokenWillExpire');
       } else if (kind === 5) {

@@ -187,6 +187,24 @@ export interface SubscribeFailedEvent {
   endpointIds: string[];
 }
 
+/**
+ * Switchboard: a stream this device receives was muted or unmuted by its publisher
+ * (setMicEnabled / setCameraEnabled there); also told on receiving a stream that is muted.
+ */
+export interface RemoteMuteChangeEvent {
+  endpointId: string;
+  participantId: string;
+  kind: 'audio' | 'video';
+  muted: boolean;
+}
+
+/** Switchboard: the audio of a stream this device receives started or stopped speaking. */
+export interface ActiveSpeakerChangeEvent {
+  endpointId: string;
+  participantId: string;
+  speaking: boolean;
+}
+
 /** Switchboard: the names on() and off() take, with their listeners' signatures. */
 export interface SwitchboardRtcEventMap {
   streamAvailable: (event: RtcStream) => void;
@@ -195,6 +213,8 @@ export interface SwitchboardRtcEventMap {
   dtmf: (event: DtmfEvent) => void;
   subscribeFailed: (event: SubscribeFailedEvent) => void;
   tokenWillExpire: () => void;
+  remoteMuteChange: (event: RemoteMuteChangeEvent) => void;
+  activeSpeakerChange: (event: ActiveSpeakerChangeEvent) => void;
 }
 
 /**
@@ -221,6 +241,10 @@ export declare class SwitchboardRtc {
    * and pass it to updateToken(). Fires once per token.
    */
   onTokenWillExpire(callback: () => void): void;
+  /** Switchboard: a stream this device receives was muted or unmuted by its publisher. */
+  onRemoteMuteChange(callback: (event: RemoteMuteChangeEvent) => void): void;
+  /** Switchboard: a stream this device receives started or stopped speaking (the server measures). */
+  onActiveSpeakerChange(callback: (event: ActiveSpeakerChangeEvent) => void): void;
   /**
    * Switchboard: the token used from now on, by the next reconnect (a resume) included; the call
    * goes on. The tokenWillExpire event is placed anew from its `exp`.
@@ -236,6 +260,8 @@ export declare class SwitchboardRtc {
   on(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   on(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
   on(name: 'tokenWillExpire', listener: () => void): this;
+  on(name: 'remoteMuteChange', listener: (event: RemoteMuteChangeEvent) => void): this;
+  on(name: 'activeSpeakerChange', listener: (event: ActiveSpeakerChangeEvent) => void): this;
   /** Switchboard: removes a listener added with on(). */
   off(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
   off(name: 'streamUnavailable', listener: (streamId: string) => void): this;
@@ -243,6 +269,8 @@ export declare class SwitchboardRtc {
   off(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   off(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
   off(name: 'tokenWillExpire', listener: () => void): this;
+  off(name: 'remoteMuteChange', listener: (event: RemoteMuteChangeEvent) => void): this;
+  off(name: 'activeSpeakerChange', listener: (event: ActiveSpeakerChangeEvent) => void): this;
   /** Switchboard. */
   readonly connectionState: ConnectionState;
   publish(

@@ -55,6 +55,13 @@ struct Harness {
         l.onTokenWillExpire = [this](const std::string& token) {
             events.push_back("tokenWillExpire:" + token);
         };
+        // "remoteMuteChange:{params}", "activeSpeakerChange:{params}".
+        l.onRemoteMuteChange = [this](const std::string& params) {
+            events.push_back("remoteMuteChange:" + params);
+        };
+        l.onActiveSpeakerChange = [this](const std::string& params) {
+            events.push_back("activeSpeakerChange:" + params);
+        };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);
         };
