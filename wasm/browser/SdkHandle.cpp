@@ -92,6 +92,9 @@ ClientListener SdkHandle::makeListener() {
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };
+    l.onQuality = [this](QualityEvent event, const std::string& a, const std::string& b) {
+        emit(7 + static_cast<int>(event), 0, a, b);
+    };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
     };
@@ -102,7 +105,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
                        const std::string& uniqueId, const std::string& sdkVersion,
                        const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
                        int iceRestartDelayMs, int iceDisconnectedMs, int tokenExpiryMarginMs,
-                       double nowMs) {
+                       double nowMs, const std::string& qualityThresholdsJson) {
     ConnectOptions o;
     o.websocketUrl = websocketUrl;
     o.token = token;
@@ -114,6 +117,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs, iceDisconnectedMs};
     if (tokenExpiryMarginMs > 0) o.tokenExpiryMarginMs = tokenExpiryMarginMs;  // else the default
     o.nowMs = nowMs;
+    if (auto thresholds = Json::parse(qualityThresholdsJson)) o.qualityThresholds.read(*thresholds);
     Deferred d;
     val p = promise(d);
     client_.connect(o, done(d));

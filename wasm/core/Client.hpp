@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "wasm/core/Alive.hpp"
+#include "wasm/core/CallQuality.hpp"
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
@@ -17,6 +18,10 @@
 #include "wasm/core/Subscriber.hpp"
 
 namespace sb::sdk {
+
+// What onQuality carries: a sample (a: its JSON, getCallStats()), a warning raised (a: its name,
+// b: its details as JSON) or cleared (a: its name). docs/sdk.md "Call quality".
+enum class QualityEvent { Stats, Warning, Cleared };
 
 struct ClientListener {
     Fn<void(State state, const Error& cause)> onStateChange;
@@ -30,6 +35,8 @@ struct ClientListener {
     // The token (the one given last) expires within ConnectOptions::tokenExpiryMarginMs: the
     // application gets a fresh one and passes it to updateToken().
     Fn<void(const std::string& token)> onTokenWillExpire;
+    // Once a second while connected, and as warnings come and go (CallQuality.hpp).
+    Fn<void(QualityEvent event, const std::string& a, const std::string& b)> onQuality;
     LogFn onLog;
 };
 
@@ -47,6 +54,8 @@ struct ConnectOptions {
     IceRestartPolicy iceRestarts;
     // onTokenWillExpire fires this long before the token's `exp` (at once if that is past).
     int tokenExpiryMarginMs = 60000;
+    // The quality warnings' thresholds and hysteresis (CallQuality.hpp).
+    QualityThresholds qualityThresholds;
     // The wall clock at connect(), ms since the epoch: the core has no clock of its own. It
     // places onTokenWillExpire and seeds the reconnect jitter.
     double nowMs = 0;
@@ -55,6 +64,8 @@ struct ConnectOptions {
 class Client {
   public:
     static constexpr int kPingIntervalMs = 300000;  // reference §2.5
+    // One call-quality sample per interval: the warnings' counts are samples, so seconds.
+    static constexpr int kQualityIntervalMs = 1000;
     // Reconnect attempt n (from 0) waits a random time in [d/2, d], d = min(first << n, max):
     // capped exponential backoff with jitter, about 30 to 61 s in all, longer than the server's
     // 30 s resume grace period. The cap is low (1 s) so that a network that comes back is found
@@ -127,11 +138,14 @@ class Client {
     void emit(Done done, State state, const Error& error);
     // The Client's timers share one callback, which tells them apart by `which` (size: one
     // callable type rather than one per timer, bench/size/).
-    enum class Timer { Connect, Reconnect, Ping, MediaFail, Token };
+    enum class Timer { Connect, Reconnect, Ping, MediaFail, Token, Quality };
     int startTimer(int delayMs, Timer which);
     void onTimer(Timer which);
     void cancelTimer(int& id);
     void log(LogLevel level, const std::string& message) const;
+    // Both connections' getStats(), then one CallQuality sample and its events (ClientQuality.cpp).
+    void sampleQuality();
+    void postQuality(QualityEvent event, std::string a, std::string b);
     Watch token() const { return alive_.watch(); }
 
     Platform platform_;
@@ -153,6 +167,10 @@ class Client {
     int pingTimer_ = 0;
     int mediaFailTimer_ = 0;
     int tokenTimer_ = 0;
+    int qualityTimer_ = 0;
+    int qualitySample_ = 0;   // the number of the latest sample: older answers are dropped
+    bool micEnabled_ = true;  // the last setTracksEnabled("audio", …)
+    CallQuality quality_;
     // docs/protocol.md "Resuming a device": what setMediaPreferences' `resume` gave (none: a
     // reconnect is a new device, as with a server that keeps no devices), the secret renewed by
     // each `resumed`; resuming_ while the socket being opened asks to resume. Only a lost socket

@@ -238,6 +238,11 @@ std::size_t Publisher::streamCount() const {
     return n;
 }
 
+void Publisher::tracks(std::vector<std::string>& out) const {
+    for (const Published* s = streams_; s; s = s->next)
+        for (const auto& t : s->tracks) out.insert(out.end(), {t.id, s->id});
+}
+
 bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) {
     if (!pc_) return false;
     bool sent = false;

@@ -27,6 +27,7 @@ struct Harness {
     std::vector<Error> stateErrors;
     std::vector<Error> subscribeErrors;
     std::vector<std::string> warnings;  // log lines at warn and error level
+    std::vector<std::string> quality;   // "stats:{…}", "warning:low-mos:{…}", "cleared:low-mos"
     Fn<void(State)> onState;            // a test's extra reaction, e.g. re-entering the client
     std::optional<Error> connectResult;
     Client client{Platform{socket, timers, http, media, peers}, listener()};
@@ -54,6 +55,10 @@ struct Harness {
         };
         l.onTokenWillExpire = [this](const std::string& token) {
             events.push_back("tokenWillExpire:" + token);
+        };
+        l.onQuality = [this](QualityEvent e, const std::string& a, const std::string& b) {
+            static const char* const kinds[] = {"stats:", "warning:", "cleared:"};
+            quality.push_back(kinds[static_cast<int>(e)] + a + (b.empty() ? "" : ":" + b));
         };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);
