@@ -79,7 +79,8 @@ ClientListener SdkHandle::makeListener() {
         emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
     // One callback type for the events with a string (kind 2: a stream id, 4: DTMF params,
-    // 6: the token that will expire).
+    // 6: the token that will expire, 7: a call-quality sample, 8: a quality warning, 9: the name
+    // of a warning cleared).
     auto text = [this](int kind) {
         return Fn<void(const std::string&)>([this, kind](const std::string& a) {
             emit(kind, 0, a);
@@ -89,11 +90,11 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamUnavailable = text(2);
     l.onDtmf = text(4);
     l.onTokenWillExpire = text(6);
+    l.onCallStats = text(7);
+    l.onQualityWarning = text(8);
+    l.onQualityWarningCleared = text(9);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
-    };
-    l.onQuality = [this](QualityEvent event, const std::string& a, const std::string& b) {
-        emit(7 + static_cast<int>(event), 0, a, b);
     };
     l.onLog = [this](LogLevel level, const std::string& message) {
         emit(3, static_cast<int>(level), message);
@@ -117,7 +118,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs, iceDisconnectedMs};
     if (tokenExpiryMarginMs > 0) o.tokenExpiryMarginMs = tokenExpiryMarginMs;  // else the default
     o.nowMs = nowMs;
-    if (auto thresholds = Json::parse(qualityThresholdsJson)) o.qualityThresholds.read(*thresholds);
+    o.qualityThresholds.read(qualityThresholdsJson);
     Deferred d;
     val p = promise(d);
     client_.connect(o, done(d));

@@ -8,7 +8,7 @@
 // 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
 // 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
 // JSON, b: JSON array of ids), 6 token will expire (a: the token), 7 call stats (a: the sample's
-// JSON), 8 quality warning (a: its name, b: details JSON), 9 quality warning cleared (a: its name).
+// JSON), 8 quality warning (a: {name, …details} JSON), 9 quality warning cleared (a: its name).
 // Rejections carry an error as
 // JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
 

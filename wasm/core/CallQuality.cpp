@@ -10,22 +10,41 @@ namespace {
 
 const Json kNone;
 
-// -1 stands for "not in the report" throughout; the sample shows it as null.
-double num(const Json& v) {
-    return v.asNumber(-1);
-}
-// Seconds (webrtc-stats' unit for jitter and round-trip times) to ms.
-double ms(const Json& v) {
-    return v.isNumber() ? v.asNumber() * 1000 : -1;
-}
-Json value(double v) {
-    return v < 0 ? Json() : Json(v);
-}
+// The helpers below are called from many places: out of line, each call is a few bytes of the
+// wasm (bench/size/).
 
-const Json& byId(const Json& report, const std::string& id) {
+// Member `key` of a stats dictionary, -1 when it is not there ("unknown" throughout).
+[[gnu::noinline]] double num(const Json& stats, std::string_view key) {
+    return stats[key].asNumber(-1);
+}
+// The same in ms, from seconds (webrtc-stats' unit for jitter and round-trip times).
+[[gnu::noinline]] double ms(const Json& stats, std::string_view key) {
+    double v = num(stats, key);
+    return v < 0 ? v : v * 1000;
+}
+// The growth of counter `key` since the previous report's dictionary of the same stream.
+[[gnu::noinline]] double grown(const Json& now, const Json& before, std::string_view key) {
+    return num(now, key) - num(before, key);
+}
+[[gnu::noinline]] void put(Json& object, const char* key, double v) {
+    object.set(key, v < 0 ? Json() : Json(v));
+}
+[[gnu::noinline]] void put(Json& object, const char* key, std::string text) {
+    object.set(key, Json(std::move(text)));
+}
+[[gnu::noinline]] bool is(const Json& stats, std::string_view key, std::string_view value) {
+    return stats[key].asString() == value;
+}
+// The dictionary of `report` whose `key` is `value` (its id, or a remote-inbound-rtp's localId).
+[[gnu::noinline]] const Json& find(const Json& report, std::string_view key,
+                                   const std::string& value) {
     for (const auto& s : report.values())
-        if (!id.empty() && s["id"].asString() == id) return s;
+        if (!value.empty() && is(s, key, value)) return s;
     return kNone;
+}
+Json parse(const std::string& text) {
+    auto json = Json::parse(text);
+    return json && json->isArray() ? std::move(*json) : Json::array();
 }
 
 }  // namespace
@@ -36,21 +55,21 @@ const char* toString(QualityWarning warning) {
     return names[static_cast<int>(warning)];
 }
 
-void QualityThresholds::read(const Json& json) {
-    auto take = [&json](std::string_view key, double low, double high, double value) {
-        const Json& v = json[key];
-        return v.isNumber() && v.asNumber() >= low && v.asNumber() <= high ? v.asNumber() : value;
-    };
-    rttMs = take("rttMs", 1, 60000, rttMs);
-    jitterMs = take("jitterMs", 1, 10000, jitterMs);
-    packetLoss = take("packetLoss", 0.001, 1, packetLoss);
-    mos = take("mos", 1, 4.5, mos);
-    raiseAfter = static_cast<int>(take("raiseAfter", 1, 60, raiseAfter));
-    clearAfter = static_cast<int>(take("clearAfter", 1, 60, clearAfter));
-    silenceAfter = static_cast<int>(take("silenceAfter", 1, 60, silenceAfter));
+void QualityThresholds::read(const std::string& text) {
+    auto json = Json::parse(text);
+    if (!json) return;
+    static const char* const names[] = {"rttMs",      "jitterMs",   "packetLoss",  "mos",
+                                        "raiseAfter", "clearAfter", "silenceAfter"};
+    static const double low[] = {1, 1, 0.001, 1, 1, 1, 1};
+    static const double high[] = {60000, 10000, 1, 4.5, 60, 60, 60};
+    double* to[] = {&rttMs, &jitterMs, &packetLoss, &mos, &raiseAfter, &clearAfter, &silenceAfter};
+    for (int i = 0; i < 7; ++i) {
+        double v = num(*json, names[i]);
+        if (v >= low[i] && v <= high[i]) *to[i] = i < 4 ? v : static_cast<int>(v);
+    }
 }
 
-int Hysteresis::update(bool condition, int raiseAfter, int clearAfter) {
+int Hysteresis::update(bool condition, double raiseAfter, double clearAfter) {
     if (condition == active_) {
         run_ = 0;
         return 0;
@@ -61,201 +80,145 @@ int Hysteresis::update(bool condition, int raiseAfter, int clearAfter) {
     return active_ ? 1 : -1;
 }
 
-// One RTP stream of a sample; -1: unknown.
-struct CallQuality::Stream {
-    std::string endpointId;
-    bool inbound = false;
-    bool audio = false;
-    double rtt = -1;
-    double jitter = -1;
-    double loss = -1;
-    double kbps = -1;
-    double level = -1;
-    double bufferMs = -1;  // the jitter buffer's delay over the interval
-    double mos = -1;
-    double at = -1;
-    emodel::Codec codec = emodel::kOpus;
-};
-
 void CallQuality::reset() {
-    counters_.clear();
+    previous_[0] = Json();
+    previous_[1] = Json();
     for (auto& w : warnings_) w = Hysteresis{};
 }
 
-bool CallQuality::advance(const Counters& now, Counters& delta) {
-    auto it = std::find_if(counters_.begin(), counters_.end(),
-                           [&now](const Counters& c) { return c.key == now.key; });
-    if (it == counters_.end()) {
-        counters_.push_back(now);
-        counters_.back().seen = true;
-        return false;
-    }
-    Counters before = *it;
-    *it = now;
-    it->seen = true;
-    if (now.bytes < before.bytes || now.packets < before.packets || now.at <= before.at)
-        return false;
-    delta.at = now.at - before.at;
-    delta.bytes = now.bytes - before.bytes;
-    delta.packets = now.packets - before.packets;
-    delta.lost = now.lost - before.lost;  // packetsLost may go down (duplicates, RFC 3550 §6.4.1)
-    delta.buffered = now.buffered - before.buffered;
-    delta.emitted = now.emitted - before.emitted;
-    delta.energy = now.energy - before.energy;
-    return true;
-}
-
 // The report's RTP streams (W3C webrtc-stats §3): inbound-rtp with its own counters; outbound-rtp
-// with the far end's RTCP receiver reports (remote-inbound-rtp, whose localId names it) and its
-// microphone or camera (media-source).
-void CallQuality::readConnection(const Json& report, bool subscribing, const QualityInput& input,
-                                 std::vector<Stream>& out) {
-    double& pairRtt = connectionRtt_[subscribing ? 1 : 0];
-    pairRtt = -1;
-    for (const auto& s : report.values()) {
-        const std::string& type = s["type"].asString();
-        // The nominated pair is the one ICE uses (RFC 8445 §8.1.1).
-        if (type == "candidate-pair" && s["nominated"].asBool())
-            pairRtt = std::max(pairRtt, ms(s["currentRoundTripTime"]));
-        bool inbound = type == "inbound-rtp";
-        if (!inbound && type != "outbound-rtp") continue;
-        const std::string& id = s["id"].asString();
-        Stream st;
-        st.inbound = inbound;
-        st.audio = s["kind"].asString() == "audio";
-        Counters now;
-        now.key = (subscribing ? "s" : "p") + id;
-        now.at = st.at = num(s["timestamp"]);
-        const Json* source = &s;
-        if (inbound) {
-            now.bytes = num(s["bytesReceived"]);
-            now.packets = num(s["packetsReceived"]);
-            now.lost = num(s["packetsLost"]);
-            now.buffered = num(s["jitterBufferDelay"]);
-            now.emitted = num(s["jitterBufferEmittedCount"]);
-            st.jitter = ms(s["jitter"]);
-        } else {
-            const Json* remote = &kNone;
-            for (const auto& r : report.values())
-                if (r["type"].asString() == "remote-inbound-rtp" && r["localId"].asString() == id)
-                    remote = &r;
-            source = &byId(report, s["mediaSourceId"].asString());
-            now.bytes = num(s["bytesSent"]);
-            now.packets = num(s["packetsSent"]);
-            now.lost = num((*remote)["packetsLost"]);
-            st.rtt = ms((*remote)["roundTripTime"]);
-            st.jitter = ms((*remote)["jitter"]);
-        }
-        now.energy = num((*source)["totalAudioEnergy"]);
-        st.level = num((*source)["audioLevel"]);
-        const std::string& track = (*source)["trackIdentifier"].asString();
-        for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
-            if (input.tracks[i] == track) st.endpointId = input.tracks[i + 1];
-        const std::string& mime = byId(report, s["codecId"].asString())["mimeType"].asString();
-        if (mime == "audio/PCMU" || mime == "audio/PCMA") st.codec = emodel::kG711;
-        Counters d;
-        bool interval = advance(now, d);
+// with the far end's RTCP receiver reports (the remote-inbound-rtp whose localId names it) and
+// its microphone or camera (media-source). An inbound stream has no RTCP round trip of its own:
+// it takes its connection's ICE one (the nominated candidate pair's, RFC 8445 §8.1.1).
+void CallQuality::read(const Json& now, const Json& before, const QualityInput& input,
+                       Json& streams) {
+    double pairRtt = -1;
+    for (const auto& s : now.values())
+        if (is(s, "type", "candidate-pair") && s["nominated"].asBool())
+            pairRtt = std::max(pairRtt, ms(s, "currentRoundTripTime"));
+    for (const auto& s : now.values()) {
+        bool inbound = is(s, "type", "inbound-rtp");
+        if (!inbound && !is(s, "type", "outbound-rtp")) continue;
+        bool audio = is(s, "kind", "audio");
+        const Json& was = find(before, "id", s["id"].asString());
+        const Json& remote = inbound ? s : find(now, "localId", s["id"].asString());
+        const Json& remoteWas = inbound ? was : find(before, "id", remote["id"].asString());
+        const Json& source = inbound ? s : find(now, "id", s["mediaSourceId"].asString());
+        const Json& sourceWas = inbound ? was : find(before, "id", source["id"].asString());
+        double dt = grown(s, was, "timestamp");
+        double bytes = grown(s, was, inbound ? "bytesReceived" : "bytesSent");
+        double packets = grown(s, was, inbound ? "packetsReceived" : "packetsSent");
+        bool interval = was.isObject() && dt > 0 && bytes >= 0 && packets >= 0;
+        double rtt = ms(remote, "roundTripTime");
+        if (rtt < 0) rtt = pairRtt;
+        if (rtt < 0) rtt = values_[0];  // the call's so far (the publishing connection's)
+        double jitter = ms(remote, "jitter");
+        double level = num(source, "audioLevel");
+        double loss = -1, kbps = -1, mos = -1;
+        // The jitter buffer's delay, measured where this device receives; else taken as twice
+        // the jitter (what adaptive jitter buffers aim at).
+        double buffer = std::max(2 * jitter, 0.0);
         if (interval) {
-            st.kbps = d.bytes * 8 / d.at;  // bits per ms are kbit/s
+            kbps = bytes * 8 / dt;  // bits per ms are kbit/s
             // Lost over lost + received inbound; over sent outbound, as the far end reports it.
-            double total = inbound ? d.packets + d.lost : d.packets;
-            if (total > 0) st.loss = std::clamp(d.lost / total, 0.0, 1.0);
-            if (d.emitted > 0) st.bufferMs = d.buffered / d.emitted * 1000;
+            // packetsLost may go down (duplicates, RFC 3550 §6.4.1).
+            double lost = grown(remote, remoteWas, "packetsLost");
+            double total = inbound ? packets + lost : packets;
+            if (total > 0) loss = std::clamp(lost / total, 0.0, 1.0);
+            double emitted = grown(s, was, "jitterBufferEmittedCount");
+            if (emitted > 0) buffer = grown(s, was, "jitterBufferDelay") / emitted * 1000;
         }
-        if (st.audio && inbound && (!interval || d.bytes > 0)) ++receivingAudio_;
-        // No energy at all: every sample was zero (a muted or dead device, another application
-        // holding it).
-        if (st.audio && !inbound && interval && now.energy >= 0 && d.energy <= 0 &&
-            input.micEnabled)
-            ++silentStreams_;
-        out.push_back(std::move(st));
+        if (audio) {
+            if (loss >= 0) {
+                // Mouth to ear (Ta): half the round trip plus the jitter buffer. Capture, codec
+                // and playout delays are not in the reports.
+                mos = emodel::mos(emodel::rating(std::max(rtt, 0.0) / 2 + buffer, loss * 100));
+                values_[3] = values_[3] < 0 ? mos : std::min(values_[3], mos);
+            }
+            values_[1] = std::max(values_[1], jitter);
+            values_[2] = std::max(values_[2], loss);
+            level_[inbound] = std::max(level_[inbound], level);
+            if (inbound && (!interval || bytes > 0)) ++receiving_;
+            // No energy at all: every sample was zero (a muted or dead device, another
+            // application holding it).
+            double energy = num(source, "totalAudioEnergy");
+            if (!inbound && interval && energy >= 0 &&
+                energy <= num(sourceWas, "totalAudioEnergy") && input.micEnabled)
+                ++silent_;
+        }
+        values_[0] = std::max(values_[0], rtt);
+        if (kbps >= 0) kbps_[inbound] = std::max(kbps_[inbound], 0.0) + kbps;
+        at_ = std::max(at_, num(s, "timestamp"));
+        std::string endpoint;
+        const std::string& track = source["trackIdentifier"].asString();
+        for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
+            if (input.tracks[i] == track) endpoint = input.tracks[i + 1];
+        Json j = Json::object();
+        put(j, "endpointId", endpoint);
+        put(j, "direction", inbound ? "inbound" : "outbound");
+        put(j, "kind", audio ? "audio" : "video");
+        put(j, "rttMs", rtt);
+        put(j, "jitterMs", jitter);
+        put(j, "packetLoss", loss);
+        put(j, "bitrateKbps", kbps);
+        put(j, "audioLevel", audio ? level : -1);
+        put(j, "mos", mos);
+        streams.push(std::move(j));
     }
+    values_[0] = std::max(values_[0], pairRtt);
 }
 
-Json CallQuality::sample(const QualityInput& input, std::vector<Change>& changes) {
-    for (auto& c : counters_) c.seen = false;
-    silentStreams_ = 0;
-    receivingAudio_ = 0;
-    std::vector<Stream> streams;
-    readConnection(input.publishing, false, input, streams);
-    readConnection(input.subscribing, true, input, streams);
-    counters_.erase(std::remove_if(counters_.begin(), counters_.end(),
-                                   [](const Counters& c) { return !c.seen; }),
-                    counters_.end());
-
-    double rtt = std::max(connectionRtt_[0], connectionRtt_[1]);
-    for (const auto& s : streams) rtt = std::max(rtt, s.rtt);
-    double jitter = -1, loss = -1, mos = -1, at = -1;
-    double kbps[2] = {-1, -1}, level[2] = {-1, -1};  // [inbound]
-    Json list = Json::array();
-    for (auto& s : streams) {
-        // An inbound stream has no RTCP round trip of its own: its connection's ICE one.
-        if (s.rtt < 0) s.rtt = connectionRtt_[s.inbound ? 1 : 0];
-        if (s.rtt < 0) s.rtt = rtt;
-        if (s.audio && s.loss >= 0) {
-            // Mouth to ear (Ta): half the round trip plus the jitter buffer's delay, measured
-            // where the stream is received here, else taken as twice the jitter (what adaptive
-            // jitter buffers aim at). Capture, codec and playout delays are not in the reports.
-            double buffer = s.bufferMs >= 0 ? s.bufferMs : std::max(2 * s.jitter, 0.0);
-            double r = emodel::rating(std::max(s.rtt, 0.0) / 2 + buffer, s.loss * 100, s.codec);
-            s.mos = emodel::mos(r);
-            mos = mos < 0 ? s.mos : std::min(mos, s.mos);
-        }
-        if (s.audio) {
-            jitter = std::max(jitter, s.jitter);
-            loss = std::max(loss, s.loss);
-            level[s.inbound] = std::max(level[s.inbound], s.level);
-        }
-        if (s.kbps >= 0) kbps[s.inbound] = std::max(kbps[s.inbound], 0.0) + s.kbps;
-        at = std::max(at, s.at);
-        Json j = Json::object();
-        j.set("endpointId", s.endpointId);
-        j.set("direction", s.inbound ? "inbound" : "outbound");
-        j.set("kind", s.audio ? "audio" : "video");
-        j.set("rttMs", value(s.rtt));
-        j.set("jitterMs", value(s.jitter));
-        j.set("packetLoss", value(s.loss));
-        j.set("bitrateKbps", value(s.kbps));
-        j.set("audioLevel", value(s.level));
-        j.set("mos", value(s.mos));
-        list.push(std::move(j));
+Json CallQuality::sample(const std::string& publishing, const std::string& subscribing,
+                         const QualityInput& input) {
+    for (double* v : {values_, values_ + 1, values_ + 2, values_ + 3, kbps_, kbps_ + 1, level_,
+                      level_ + 1, &at_})
+        *v = -1;
+    silent_ = receiving_ = 0;
+    Json streams = Json::array();
+    Json reports[2] = {parse(publishing), parse(subscribing)};
+    for (int c = 0; c < 2; ++c) {
+        read(reports[c], previous_[c], input, streams);
+        previous_[c] = std::move(reports[c]);
     }
     Json out = Json::object();
-    out.set("timestamp", value(at));
-    out.set("rttMs", value(rtt));
-    out.set("jitterMs", value(jitter));
-    out.set("packetLoss", value(loss));
+    put(out, "timestamp", at_);
+    put(out, "rttMs", values_[0]);
+    put(out, "jitterMs", values_[1]);
+    put(out, "packetLoss", values_[2]);
     Json bitrate = Json::object();
-    bitrate.set("inbound", value(kbps[1]));
-    bitrate.set("outbound", value(kbps[0]));
+    put(bitrate, "inbound", kbps_[1]);
+    put(bitrate, "outbound", kbps_[0]);
     out.set("bitrateKbps", std::move(bitrate));
     Json levels = Json::object();
-    levels.set("inbound", value(level[1]));
-    levels.set("outbound", value(level[0]));
+    put(levels, "inbound", level_[1]);
+    put(levels, "outbound", level_[0]);
     out.set("audioLevel", std::move(levels));
-    out.set("mos", value(mos));
-    out.set("streams", std::move(list));
+    put(out, "mos", values_[3]);
+    out.set("streams", std::move(streams));
 
     const QualityThresholds& t = thresholds_;
-    const double values[] = {rtt, jitter, loss, mos};
-    const double limits[] = {t.rttMs, t.jitterMs, t.packetLoss, t.mos};
-    const bool conditions[] = {rtt > t.rttMs, jitter > t.jitterMs, loss > t.packetLoss,
-                               mos >= 0 && mos<t.mos, silentStreams_> 0,
-                               receivingAudio_ < input.expectedInboundAudio};
-    for (int i = 0; i < kQualityWarnings; ++i) {
-        int change =
+    const bool conditions[] = {
+        values_[0] > t.rttMs, values_[1] > t.jitterMs, values_[2] > t.packetLoss,
+        values_[3] >= 0 && values_[3]<t.mos, silent_> 0, receiving_ < input.expectedInboundAudio};
+    for (int i = 0; i < kQualityWarnings; ++i)
+        changes_[i] =
             warnings_[i].update(conditions[i], i < 4 ? t.raiseAfter : t.silenceAfter, t.clearAfter);
-        if (!change) continue;
-        Json details = Json::object();
-        if (i < 4) {
-            details.set("value", values[i]);
-            details.set("threshold", limits[i]);
-        } else {
-            details.set("seconds", t.silenceAfter);
-        }
-        changes.push_back({static_cast<QualityWarning>(i), change > 0, std::move(details)});
-    }
     return out;
+}
+
+std::string CallQuality::details(QualityWarning warning) const {
+    int i = static_cast<int>(warning);
+    const double limits[] = {thresholds_.rttMs, thresholds_.jitterMs, thresholds_.packetLoss,
+                             thresholds_.mos};
+    Json j = Json::object();
+    put(j, "name", toString(warning));
+    if (i < 4) {
+        put(j, "value", values_[i]);
+        put(j, "threshold", limits[i]);
+    } else {
+        put(j, "seconds", thresholds_.silenceAfter);
+    }
+    return j.dump();
 }
 
 }  // namespace sb::sdk

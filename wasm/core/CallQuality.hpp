@@ -3,6 +3,9 @@
 // a second by the Client: per stream and per call round-trip time, jitter, packet loss and bitrate
 // over the last interval, audio level, and a MOS from the E-model (EModel.hpp); warnings raised
 // and cleared with hysteresis. docs/sdk.md "Call quality" describes what the application sees.
+// Deltas are taken against the previous sample's report of the same connection: a stream that is
+// new there (its first sample), or whose counters went back (a new SSRC or connection), has no
+// interval yet.
 
 #include <string>
 #include <vector>
@@ -18,11 +21,12 @@ struct QualityThresholds {
     double jitterMs = 30;      // beyond what a jitter buffer absorbs unnoticed
     double packetLoss = 0.05;  // 0..1; 5 % costs Opus about 1.2 MOS (EModel.hpp)
     double mos = 3.5;          // below it, G.107 Annex B "many users dissatisfied"
-    int raiseAfter = 3;
-    int clearAfter = 3;
-    int silenceAfter = 5;  // silent-microphone and no-inbound-audio
-    // Takes the members of `json` that are numbers within bounds; the others keep their value.
-    void read(const Json& json);
+    double raiseAfter = 3;
+    double clearAfter = 3;
+    double silenceAfter = 5;  // silent-microphone and no-inbound-audio
+    // Takes the members of the JSON object `text` that are numbers within bounds; the others
+    // keep their value.
+    void read(const std::string& text);
 };
 
 enum class QualityWarning {
@@ -43,7 +47,7 @@ const char* toString(QualityWarning warning);
 class Hysteresis {
   public:
     // +1 when this sample raises the warning, -1 when it clears it, else 0.
-    int update(bool condition, int raiseAfter, int clearAfter);
+    int update(bool condition, double raiseAfter, double clearAfter);
     bool active() const { return active_; }
 
   private:
@@ -51,10 +55,8 @@ class Hysteresis {
     int run_ = 0;  // samples in a row against the current state
 };
 
-// What a sample is computed from besides the two reports (arrays of RTCStats dictionaries).
+// What a sample is computed from besides the two reports.
 struct QualityInput {
-    Json publishing;
-    Json subscribing;
     // Track id, then the endpointId (MediaStream id) it belongs to, for each published and each
     // received track: the reports name tracks only (trackIdentifier).
     std::vector<std::string> tracks;
@@ -64,49 +66,37 @@ struct QualityInput {
 
 class CallQuality {
   public:
-    struct Change {
-        QualityWarning warning;
-        bool raised;  // else cleared
-        Json details;
-    };
-
     void configure(const QualityThresholds& thresholds) {
         thresholds_ = thresholds;
         reset();
     }
-    // The sample (getCallStats()); warnings raised or cleared by it are appended to `changes`.
-    Json sample(const QualityInput& input, std::vector<Change>& changes);
-    // Forgets the previous counters and the warnings' state (a new connection), silently.
+    // One sample from the publishing and the subscribing connection's reports (getStats() as
+    // JSON arrays; anything else counts as empty): the getCallStats() object. change() then
+    // tells which warnings it raised or cleared.
+    Json sample(const std::string& publishing, const std::string& subscribing,
+                const QualityInput& input);
+    // +1: `warning` was raised by the last sample, -1: cleared, 0: neither.
+    int change(QualityWarning warning) const { return changes_[static_cast<int>(warning)]; }
+    // A raised warning as the qualityWarning event gives it: {name, value, threshold} for the
+    // measured ones, {name, seconds} for the silences.
+    std::string details(QualityWarning warning) const;
+    // Forgets the previous reports and the warnings' state (a new connection), silently.
     void reset();
 
   private:
-    // Cumulative counters of one RTP stream at its previous sample, keyed by connection and
-    // stats id.
-    struct Counters {
-        std::string key;
-        double at = 0;  // the stats' timestamp, ms
-        double bytes = 0;
-        double packets = 0;
-        double lost = 0;
-        double buffered = 0;  // jitterBufferDelay, s
-        double emitted = 0;   // jitterBufferEmittedCount
-        double energy = 0;    // totalAudioEnergy
-        bool seen = false;
-    };
-    // Stores `now` under `now.key` and gives its growth since the previous sample in `delta`;
-    // false on the first sample and when a counter went back (a new SSRC or connection: the
-    // baseline starts again).
-    bool advance(const Counters& now, Counters& delta);
-    struct Stream;
-    void readConnection(const Json& report, bool subscribing, const QualityInput& input,
-                        std::vector<Stream>& out);
+    void read(const Json& now, const Json& before, const QualityInput& input, Json& streams);
 
     QualityThresholds thresholds_;
-    std::vector<Counters> counters_;
+    Json previous_[2];  // the last reports: publishing, subscribing
     Hysteresis warnings_[kQualityWarnings];
-    double connectionRtt_[2] = {-1, -1};  // the selected candidate pairs', per sample
-    int silentStreams_ = 0;               // outbound audio without energy while the mic is on
-    int receivingAudio_ = 0;              // inbound audio streams whose bytes grew
+    int changes_[kQualityWarnings] = {};
+    // The sample being made: the call's values (-1 unknown), [0] outbound, [1] inbound.
+    double values_[4] = {};  // rtt, jitter, loss, mos: the measured warnings' order
+    double kbps_[2] = {};
+    double level_[2] = {};
+    double at_ = 0;
+    int silent_ = 0;     // outbound audio streams without energy while the mic is on
+    int receiving_ = 0;  // inbound audio streams whose bytes grew (or first seen)
 };
 
 }  // namespace sb::sdk

@@ -19,10 +19,6 @@
 
 namespace sb::sdk {
 
-// What onQuality carries: a sample (a: its JSON, getCallStats()), a warning raised (a: its name,
-// b: its details as JSON) or cleared (a: its name). docs/sdk.md "Call quality".
-enum class QualityEvent { Stats, Warning, Cleared };
-
 struct ClientListener {
     Fn<void(State state, const Error& cause)> onStateChange;
     Fn<void(const StreamInfo& stream)> onStreamAvailable;
@@ -35,8 +31,11 @@ struct ClientListener {
     // The token (the one given last) expires within ConnectOptions::tokenExpiryMarginMs: the
     // application gets a fresh one and passes it to updateToken().
     Fn<void(const std::string& token)> onTokenWillExpire;
-    // Once a second while connected, and as warnings come and go (CallQuality.hpp).
-    Fn<void(QualityEvent event, const std::string& a, const std::string& b)> onQuality;
+    // Call quality (CallQuality.hpp, docs/sdk.md "Call quality"): the sample's JSON once a
+    // second while connected; a warning raised ({name, …details} JSON); its name when cleared.
+    Fn<void(const std::string& sampleJson)> onCallStats;
+    Fn<void(const std::string& warningJson)> onQualityWarning;
+    Fn<void(const std::string& name)> onQualityWarningCleared;
     LogFn onLog;
 };
 
@@ -145,7 +144,8 @@ class Client {
     void log(LogLevel level, const std::string& message) const;
     // Both connections' getStats(), then one CallQuality sample and its events (ClientQuality.cpp).
     void sampleQuality();
-    void postQuality(QualityEvent event, std::string a, std::string b);
+    Fn<void(const Error&, const std::string&)> qualityReportDone();
+    void onQualityReport(const std::string& json);
     Watch token() const { return alive_.watch(); }
 
     Platform platform_;
@@ -168,8 +168,9 @@ class Client {
     int mediaFailTimer_ = 0;
     int tokenTimer_ = 0;
     int qualityTimer_ = 0;
-    int qualitySample_ = 0;   // the number of the latest sample: older answers are dropped
-    bool micEnabled_ = true;  // the last setTracksEnabled("audio", …)
+    int qualitySample_ = 0;      // the number of the latest sample: older answers are dropped
+    std::string qualityReport_;  // the publishing connection's, while the other one's is due
+    bool micEnabled_ = true;     // the last setTracksEnabled("audio", …)
     CallQuality quality_;
     // docs/protocol.md "Resuming a device": what setMediaPreferences' `resume` gave (none: a
     // reconnect is a new device, as with a server that keeps no devices), the secret renewed by

@@ -85,7 +85,10 @@ int StreamRegistry::tracks(std::vector<std::string>& out) const {
     int audio = 0;
     for (const auto& e : streams_) {
         if (!e.announced) continue;
-        for (const auto& t : e.tracks) out.insert(out.end(), {t, e.info.streamId});
+        for (const auto& t : e.tracks) {
+            out.push_back(t);
+            out.push_back(e.info.streamId);
+        }
         const auto& types = e.info.mediaTypes;
         audio += std::find(types.begin(), types.end(), "AUDIO") != types.end();
     }

@@ -155,7 +155,8 @@ export class SwitchboardRtc {
       } else if (kind === 7) {
         emit('callStats', (this._callStats = JSON.parse(a)));
       } else if (kind === 8) {
-        emit('qualityWarning', a, JSON.parse(b));
+        const { name, ...details } = JSON.parse(a);
+        emit('qualityWarning', name, details);
       } else if (kind === 9) {
         emit('qualityWarningCleared', a);
       } else if (kind === 5) {

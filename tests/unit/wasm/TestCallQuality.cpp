@@ -46,22 +46,23 @@ struct Sampler {
     CallQuality quality;
     QualityInput input;
     std::vector<std::string> events;  // "+high-packet-loss", "-low-mos"
+    std::vector<Json> last;           // the details of the warnings the last sample raised
 
     Sampler() {
         input.tracks = {"remote-track", "remote-stream", "mic-track", "mic-stream"};
         quality.configure({});
     }
-    Json sample(Json subscribing, Json publishing = Json::array()) {
-        input.subscribing = std::move(subscribing);
-        input.publishing = std::move(publishing);
-        std::vector<CallQuality::Change> changes;
-        Json out = quality.sample(input, changes);
-        for (const auto& c : changes)
-            events.push_back((c.raised ? "+" : "-") + std::string(toString(c.warning)));
-        last = changes;
+    Json sample(const Json& subscribing, const Json& publishing = Json::array()) {
+        Json out = quality.sample(publishing.dump(), subscribing.dump(), input);
+        last.clear();
+        for (int i = 0; i < kQualityWarnings; ++i) {
+            auto w = static_cast<QualityWarning>(i);
+            int change = quality.change(w);
+            if (change) events.push_back((change > 0 ? "+" : "-") + std::string(toString(w)));
+            if (change > 0) last.push_back(*Json::parse(quality.details(w)));
+        }
         return out;
     }
-    std::vector<CallQuality::Change> last;
 };
 
 }  // namespace
@@ -185,9 +186,9 @@ TEST_CASE("Call quality: packet loss raises high-packet-loss and low-mos once an
     CHECK(s.events.empty());  // two lossy samples are not yet a warning
     Json raised = second(t++, true);
     CHECK(s.events == std::vector<std::string>{"+high-packet-loss", "+low-mos"});
-    CHECK(s.last.at(0).details["value"].asNumber() == Approx(0.25));
-    CHECK(s.last.at(0).details["threshold"].asNumber() == Approx(0.05));
-    CHECK(s.last.at(1).details["value"].asNumber() == Approx(raised["mos"].asNumber()));
+    CHECK(s.last.at(0)["value"].asNumber() == Approx(0.25));
+    CHECK(s.last.at(0)["threshold"].asNumber() == Approx(0.05));
+    CHECK(s.last.at(1)["value"].asNumber() == Approx(raised["mos"].asNumber()));
     CHECK(raised["mos"].asNumber() < 1.5);
     for (int i = 0; i < 5; ++i) second(t++, true);
     CHECK(s.events.size() == 2);  // raised once, however long it lasts
@@ -205,8 +206,8 @@ TEST_CASE("Call quality: packet loss raises high-packet-loss and low-mos once an
 TEST_CASE("Call quality: high RTT and jitter, with configured thresholds", "[wasm][quality]") {
     Sampler s;
     QualityThresholds t;
-    t.read(*Json::parse(
-        R"({"rttMs":150,"jitterMs":"20","raiseAfter":1,"clearAfter":2,"mos":9,"packetLoss":-1})"));
+    t.read(
+        R"({"rttMs":150,"jitterMs":"20","raiseAfter":1,"clearAfter":2,"mos":9,"packetLoss":-1})");
     CHECK(t.rttMs == 150);
     CHECK(t.jitterMs == 30);  // not a number: the default
     CHECK(t.mos == 3.5);      // out of bounds: the default
@@ -252,7 +253,7 @@ TEST_CASE("Call quality: a silent microphone while enabled", "[wasm][quality]") 
     CHECK(s.events.empty());  // four silent seconds: not yet (silenceAfter 5)
     s.sample(Json::array(), mic(t++, 0.5));
     CHECK(s.events == std::vector<std::string>{"+silent-microphone"});
-    CHECK(s.last.at(0).details["seconds"].asNumber() == 5);
+    CHECK(s.last.at(0)["seconds"].asNumber() == 5);
     // Muted by the application: not a fault, so the warning goes (after clearAfter samples).
     s.input.micEnabled = false;
     for (int i = 0; i < 3; ++i) s.sample(Json::array(), mic(t++, 0.5));
@@ -284,30 +285,40 @@ TEST_CASE("Call quality: no inbound audio while a stream with audio is expected"
     CHECK(s.events.back() == "-no-inbound-audio");
 }
 
-TEST_CASE("Call quality: G.711 streams are rated as G.711, video has no MOS", "[wasm][quality]") {
+TEST_CASE("Call quality: video has bitrate and loss but no MOS or audio level", "[wasm][quality]") {
     Sampler s;
     auto stats = [](double t, double lost) {
-        Json audio = inboundAudio(t, t * 8000, t * 50 - lost, lost);
-        audio.set("codecId", "C0");
-        return report({audio, stat({{"type", "codec"}, {"id", "C0"}, {"mimeType", "audio/PCMU"}}),
-                       stat({{"type", "inbound-rtp"},
-                             {"id", "IT2"},
-                             {"kind", "video"},
-                             {"timestamp", t * 1000},
-                             {"bytesReceived", t * 100000},
-                             {"packetsReceived", t * 100},
-                             {"packetsLost", 0}})});
+        return report(
+            {inboundAudio(t, t * 8000, t * 50 - lost, lost), stat({{"type", "inbound-rtp"},
+                                                                   {"id", "IT2"},
+                                                                   {"kind", "video"},
+                                                                   {"timestamp", t * 1000},
+                                                                   {"audioLevel", 0.5},
+                                                                   {"bytesReceived", t * 100000},
+                                                                   {"packetsReceived", t * 100},
+                                                                   {"packetsLost", 0}})});
     };
     s.sample(stats(1, 0));
     Json out = s.sample(stats(2, 0.5));  // 0.5 of 50 packets lost in the second: 1 %
     const auto& streams = out["streams"].values();
     REQUIRE(streams.size() == 2);
-    CHECK(streams[0]["mos"].asNumber() ==
-          Approx(emodel::mos(emodel::rating(40, 1, emodel::kG711))).epsilon(1e-9));
+    CHECK(streams[0]["mos"].asNumber() == Approx(emodel::mos(emodel::rating(40, 1))).epsilon(1e-9));
     CHECK(streams[1]["kind"].asString() == "video");
+    CHECK(streams[1]["packetLoss"].asNumber() == 0);
     CHECK(streams[1]["mos"].isNull());
     CHECK(streams[1]["audioLevel"].isNull());
     CHECK(out["bitrateKbps"]["inbound"].asNumber() == Approx(64 + 800));
     // The call's MOS and loss are its audio's.
     CHECK(out["mos"].asNumber() == streams[0]["mos"].asNumber());
+    CHECK(out["packetLoss"].asNumber() == Approx(0.01));
+}
+
+TEST_CASE("Call quality: reports that are not getStats() arrays count as empty",
+          "[wasm][quality]") {
+    CallQuality q;
+    QualityInput input;
+    Json out = q.sample("not json", R"({"type":"inbound-rtp"})", input);
+    CHECK(out["streams"].size() == 0);
+    CHECK(out["mos"].isNull());
+    CHECK(out["timestamp"].isNull());
 }

@@ -47,7 +47,7 @@ TEST_CASE("Client: a call-quality sample a second while connected, warnings as t
 
     for (int i = 0; i < 5; ++i) second();
     CHECK(h.quality.size() == 7);
-    CHECK(h.quality.back() == R"(warning:silent-microphone:{"seconds":5})");
+    CHECK(h.quality.back() == R"(warning:{"name":"silent-microphone","seconds":5})");
     // Muted by the application: the warning is cleared (after clearAfter samples), once.
     h.client.setTracksEnabled("audio", false, "");
     for (int i = 0; i < 5; ++i) second();
@@ -68,7 +68,7 @@ TEST_CASE("Client: qualityThresholds of connect() apply; a report that cannot be
           "[wasm][quality]") {
     Harness h;
     ConnectOptions o = Harness::options();
-    o.qualityThresholds.silenceAfter = 2;
+    o.qualityThresholds.read(R"({"silenceAfter":2})");
     h.connected(o);
     h.client.publish(LocalStream{"mic-stream", {{"mic-1", "audio"}}}, "", "",
                      [](const Error&, const StreamInfo&) {});
@@ -80,7 +80,7 @@ TEST_CASE("Client: qualityThresholds of connect() apply; a report that cannot be
         h.timers.advance(Client::kQualityIntervalMs);
         h.loop.run();
     }
-    CHECK(h.quality.back() == R"(warning:silent-microphone:{"seconds":2})");
+    CHECK(h.quality.back() == R"(warning:{"name":"silent-microphone","seconds":2})");
     pc.stats = "not json";
     h.timers.advance(Client::kQualityIntervalMs);
     h.loop.run();
