@@ -177,3 +177,11 @@ test('Voice call causes: every cause a call can end with', () => {
   const produced = [...constants].filter(([name]) => new RegExp(`cause::${name}\\b`).test(users)).map(([, value]) => value);
   assertSameCodes('Voice call causes', produced, ['hangup', 'busy', 'callback-error', 'error']);
 });
+
+test('Call-quality warnings: every name the SDK core raises', () => {
+  // The names table of toString(QualityWarning) in wasm/core/CallQuality.cpp.
+  const source = read('wasm/core/CallQuality.cpp');
+  const table = source.slice(source.indexOf('toString(QualityWarning'), source.indexOf('QualityThresholds::read'));
+  const produced = all(table, /"([a-z-]+)"/g);
+  assertSameCodes('Call-quality warnings', produced, ['high-packet-loss', 'low-mos', 'silent-microphone']);
+});

@@ -96,6 +96,8 @@ void Client::connect(const ConnectOptions& options, Done done) {
     }
     options_ = options;
     connectDone_ = std::move(done);
+    quality_.configure(options.qualityThresholds);
+    micEnabled_ = true;
     attempts_ = 0;
     // Devices dropped together (a server restart) connected at different times: they come
     // back at different times.
@@ -189,6 +191,7 @@ void Client::onReady() {
     if (state_ == State::Reconnecting && !resuming_) subscriber_->acceptAnyRevision();
     transition(Event::Opened);
     schedulePing();
+    if (!qualityTimer_) qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
     settleConnect({});
     auto held = std::move(heldOffers_);
     heldOffers_.clear();
@@ -330,6 +333,10 @@ void Client::onTimer(Timer which) {
             tokenTimer_ = 0;
             if (listener_.onTokenWillExpire) listener_.onTokenWillExpire(options_.token);
             break;
+        case Timer::Quality:
+            qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
+            sampleQuality();
+            break;
         case Timer::MediaFail: {
             mediaFailTimer_ = 0;
             if (state_ != State::Connected && state_ != State::Reconnecting) return;
@@ -404,6 +411,8 @@ void Client::teardown(const Error& reason, bool notify) {
     cancelTimer(reconnectTimer_);
     cancelTimer(pingTimer_);
     cancelTimer(tokenTimer_);
+    cancelTimer(qualityTimer_);
+    ++qualitySample_;
     // Connections first: their pending callbacks are invalidated before the requests fail.
     publisher_->close(notify);
     subscriber_->close();
@@ -470,6 +479,7 @@ bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
 
 void Client::setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId) {
     Scope scope(events_);
+    if (kind == "audio") micEnabled_ = enabled;
     publisher_->setTracksEnabled(kind, enabled, streamId);
 }
 

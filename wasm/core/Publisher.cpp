@@ -238,6 +238,14 @@ std::size_t Publisher::streamCount() const {
     return n;
 }
 
+void Publisher::tracks(std::vector<std::string>& out) const {
+    for (const Published* s = streams_; s; s = s->next)
+        for (const auto& t : s->tracks) {
+            out.push_back(t.id);
+            out.push_back(s->id);
+        }
+}
+
 bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) {
     if (!pc_) return false;
     bool sent = false;

@@ -119,6 +119,21 @@ export class SwitchboardRtc {
     this._events.setCallback('tokenWillExpire', callback);
   }
 
+  // Call quality (docs/sdk.md "Call quality"): (name, details) => void when a warning is raised,
+  // (name) => void when it is cleared; each once per episode.
+  onQualityWarning(callback) {
+    this._events.setCallback('qualityWarning', callback);
+  }
+
+  onQualityWarningCleared(callback) {
+    this._events.setCallback('qualityWarningCleared', callback);
+  }
+
+  /** The latest call-quality sample (the `callStats` event's, once a second), or null. */
+  getCallStats() {
+    return this._callStats ?? null;
+  }
+
   // Any number of listeners per event, besides the setter's callback (docs/sdk.md "Events").
   on(name, listener) {
     this._events.add(name, listener);
@@ -135,8 +150,9 @@ export class SwitchboardRtc {
     const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire,
-    // 10 remote mute change, 11 active speaker change (PARAMS_EVENTS).
+    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire, 7 call
+    // stats, 8 quality warning raised, 9 cleared, 10 remote mute change, 11 active speaker change
+    // (PARAMS_EVENTS).
     // Each event runs the setter's callback, then the listeners (events.js).
     const emit = (...args) => this._events.emit(...args);
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
@@ -152,6 +168,13 @@ export class SwitchboardRtc {
         emit(PARAMS_EVENTS[kind], JSON.parse(a));
       } else if (kind === 6) {
         emit('tokenWillExpire');
+      } else if (kind === 7) {
+        emit('callStats', (this._callStats = JSON.parse(a)));
+      } else if (kind === 8) {
+        const { name, ...details } = JSON.parse(a);
+        emit('qualityWarning', name, details);
+      } else if (kind === 9) {
+        emit('qualityWarningCleared', a);
       } else if (kind === 5) {
         const error = coreError(a);
         log(2, 'subscribe failed', error.message);
@@ -176,7 +199,7 @@ export class SwitchboardRtc {
     const int = (v, d) => (Number.isInteger(v) ? v : d);
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
       int(options.maxIceRestarts, 5), int(options.iceRestartDelayMs, 5000), int(options.iceDisconnectedMs, 2500),
-      options.tokenExpiryMarginMs, Date.now())
+      options.tokenExpiryMarginMs, Date.now(), JSON.stringify(options.qualityThresholds ?? {}))
       .catch(rethrow);
   }
 
@@ -251,6 +274,7 @@ export class SwitchboardRtc {
 
   disconnect() {
     this._connected('disconnect').disconnect();
+    this._callStats = null;
     globalThis.removeEventListener?.('beforeunload', this._unload);
     globalThis.removeEventListener?.('online', this._online);
     for (const stop of this._meters.values()) stop();

@@ -373,7 +373,7 @@ SCENARIO("The token's expiry", "[wasm][core][Client][token]") {
     }
     SECTION("a token without exp is never announced; disconnect() stops the timer") {
         h.connected();
-        CHECK(h.timers.active() == 1);  // the ping
+        CHECK(h.timers.active() == 2);  // the ping and the call-quality sampling
         h.client.disconnect();
         h.connected(o);
         h.client.disconnect();
