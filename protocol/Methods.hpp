@@ -24,7 +24,17 @@ inline constexpr const char* kResumed = "resumed";
 // credentials; server → client (`mediaReset`): the device's media legs were lost, it re-offers.
 inline constexpr const char* kRestartIce = "restartIce";
 inline constexpr const char* kMediaReset = "mediaReset";
+// docs/protocol.md "Remote mute and active speaker": client → server, a stream it publishes was
+// muted or unmuted; server → client, the state of a stream it receives.
+inline constexpr const char* kSetStreamMuted = "setStreamMuted";
+inline constexpr const char* kRemoteMuteChange = "remoteMuteChange";
+inline constexpr const char* kActiveSpeakerChange = "activeSpeakerChange";
 }  // namespace method
+
+// WebSocket close code a device sends when it gives up on a connection it still wants to resume
+// from (a `resumed` greeting that never came): the server keeps the device as if the connection
+// had been lost (docs/protocol.md "Resuming a device"). In RFC 6455 §7.4.2's private range.
+inline constexpr int kCloseKeepForResume = 4001;
 
 // JSON-RPC 2.0 §5.1 codes, then ours in the implementation-defined server-error range.
 enum class RpcErrorCode : int {

@@ -18,12 +18,9 @@
 import { startMediaStack, until } from '../../tests/browser/media-fixture.mjs';
 import { newPage } from '../../tests/support/browser.mjs';
 import { cutPorts, janusPorts } from '../../tests/support/media-path.mjs';
+import { opt, median, sleep } from '../common.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
 const RUNS = Number(opt('runs', 10));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const stack = await startMediaStack({ config: { logLevel: 'warn' } });
 let cut = null;

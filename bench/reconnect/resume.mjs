@@ -13,13 +13,10 @@
 import { startMediaStack } from '../../tests/browser/media-fixture.mjs';
 import { startRelay } from '../../tests/support/relay.mjs';
 import { newPage } from '../../tests/support/browser.mjs';
+import { opt, median, sleep } from '../common.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
 const RUNS = Number(opt('runs', 10));
 const OUTAGE_MS = Number(opt('outage', 3000));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Resolves, in the page's clock, when the state has changed `n` times since the start.
 const stateCount = (page) => page.evaluate(() => window.__events.filter((e) => e.type === 'state').length);
@@ -43,36 +40,35 @@ try {
     await sleep(300);
     if (!(await stack.energy(pb, atB.endpointId) > before)) throw new Error(`B stopped hearing A (${what})`);
   };
+  // The relay refuses A for OUTAGE_MS, then lets it through: the time from the network's return
+  // to connected. With `online`, the page also gets the browser's online event at the return (a
+  // real network change fires it; the relay cannot, so the page is told).
+  const outage = async (online) => {
+    const n = await stateCount(pa);
+    relay.state.refusing = true;
+    relay.cut();
+    await sleep(OUTAGE_MS);
+    relay.state.refusing = false;
+    const returned = await pa.evaluate((tell) => {
+      const t = performance.now();
+      if (tell) window.dispatchEvent(new Event('online'));
+      return t;
+    }, online);
+    const [, resumed] = await waitStates(pa, n + 2);
+    if (resumed.state !== 'connected') throw new Error(JSON.stringify(resumed));
+    return resumed.t - returned;
+  };
   for (let i = 0; i < RUNS; i++) {
-    let n = await stateCount(pa);
+    const n = await stateCount(pa);
     relay.cut();
     const [lost, back] = await waitStates(pa, n + 2);
     if (lost.state !== 'reconnecting' || back.state !== 'connected') throw new Error(JSON.stringify([lost, back]));
     results.drop.push(back.t - lost.t);
     await heard(`drop ${i}`);
 
-    n = await stateCount(pa);
-    relay.state.refusing = true;
-    relay.cut();
-    await sleep(OUTAGE_MS);
-    relay.state.refusing = false;
-    const returned = await pa.evaluate(() => performance.now());
-    const [, resumed] = await waitStates(pa, n + 2);
-    if (resumed.state !== 'connected') throw new Error(JSON.stringify(resumed));
-    results.outage.push(resumed.t - returned);
+    results.outage.push(await outage(false));
     await heard(`outage ${i}`);
-
-    // The same, with the browser's online event when the network returns (a real network change
-    // fires it; the relay cannot, so the page is told).
-    n = await stateCount(pa);
-    relay.state.refusing = true;
-    relay.cut();
-    await sleep(OUTAGE_MS);
-    relay.state.refusing = false;
-    const backAt = await pa.evaluate(() => { const t = performance.now(); window.dispatchEvent(new Event('online')); return t; });
-    const [, again] = await waitStates(pa, n + 2);
-    if (again.state !== 'connected') throw new Error(JSON.stringify(again));
-    results.online.push(again.t - backAt);
+    results.online.push(await outage(true));
     await heard(`online ${i}`);
   }
   for (let i = 0; i < RUNS; i++) {

@@ -50,14 +50,13 @@ import { startJanus, inTestNetns, NETNS } from '../../tests/support/media.mjs';
 import { startSwitchboard, call, binary } from '../../tests/support/server.mjs';
 import { cpuSeconds, rssKB, ctxSwitches, machineBusySeconds, udpCounters, nodeCpuSeconds } from './procstats.mjs';
 import { phones, Phone, sched, measuring } from './phones.mjs';
+import { opt, sleep } from '../common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 // ---------------------------------------------------------------- options
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def; };
-const flag = (name) => argv.includes(`--${name}`);
+const flag = (name) => process.argv.includes(`--${name}`);
 const CALLS = Number(opt('calls', 100));
 const SECONDS = Number(opt('seconds', 20));
 const PER_SESSION = Number(opt('per-session', 10));
@@ -80,7 +79,6 @@ if (!(CALLS > 0 && SECONDS > 0 && PER_SESSION >= 2 && RATE > 0)) { console.error
 const GOALS = { calls: 100, addedP95Ms: 20, rssPerCallKB: 1024 };
 
 // ---------------------------------------------------------------- small helpers
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 const log = (...a) => console.error(`[bench/sip ${(process.uptime()).toFixed(1)}s]`, ...a);
 function pct(xs, p) {

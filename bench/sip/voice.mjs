@@ -38,10 +38,9 @@ import { fileURLToPath } from 'node:url';
 import { startSwitchboard, call, basicAuth } from '../../tests/support/server.mjs';
 import { cpuSeconds, rssKB } from './procstats.mjs';
 import { MU_DECODE, linearToMu, FRAME } from './frames.mjs';
+import { opt, sleep } from '../common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def; };
 const CALLS = Number(opt('calls', 100));
 const SECONDS = Number(opt('seconds', 8));
 const RATE = Number(opt('rate', 25));
@@ -51,7 +50,6 @@ const ACCOUNT = { id: '9900000', username: 'bench-user', password: 'bench-passwo
   maxCallsPerMinute: 100000, maxConcurrentCalls: 1000, allowedCallbackNetworks: ['127.0.0.1'] };
 const LOUD = 1500 * 1500;  // mean square of a frame that carries speech or a tone (silence ≈ 0)
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[bench/voice ${process.uptime().toFixed(1)}s]`, ...a);
 function pct(xs, p) {
   if (!xs.length) return NaN;

@@ -10,13 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMediaStack } from '../../tests/browser/media-fixture.mjs';
 import { newPage, startStaticServer } from '../../tests/support/browser.mjs';
+import { opt, median } from '../common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
 const RUNS = Number(opt('runs', 10));
 const SDK = opt('sdk', 'switchboard');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
 // One session holds the publisher and every run's receiver.
 const stack = await startMediaStack({ config: { logLevel: 'warn', maxParticipantsPerSession: RUNS + 5 } });

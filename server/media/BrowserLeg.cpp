@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "server/base/Log.hpp"
+#include "server/media/StreamNotices.hpp"
 
 namespace sb::media {
 
@@ -138,6 +139,11 @@ void BrowserLeg::finishPublishing(PublisherAnswer answer) {
     sections_.commit(std::move(offer.layout));
     tracks_ = offer.plan.tracks;
     readNegotiatedCodecs(answer.sdp, tracks_);
+    for (auto it = muted_.begin(); it != muted_.end();)
+        it = std::any_of(tracks_.begin(), tracks_.end(),
+                         [&it](const PublishedTrack& t) { return t.msid == it->first; })
+                 ? std::next(it)
+                 : muted_.erase(it);
     aliases_ = offer.aliases;
     PublishAnswer result{
         id_,
@@ -176,6 +182,10 @@ void BrowserLeg::onEvent(HandleId handle, const HandleEvent& event) {
             onPub(PubEvent::WebrtcUp);
         else if (event.kind == HandleEvent::Kind::Hangup)
             onPub(PubEvent::Hangup);
+        // Every publisher of the room hears of every publisher's talking: each taken once, from
+        // its own handle.
+        else if (event.kind == HandleEvent::Kind::Talking && event.feed == feed_)
+            talked(event);
     } else if (handle == subscriber_.handle()) {
         subscriber_.onEvent(event);
     }
@@ -198,6 +208,35 @@ bool BrowserLeg::forgetJanus() {
     sections_.reset();
     tracks_.clear();
     return had;
+}
+
+std::optional<MediaError> BrowserLeg::setMuted(const std::string& msid, const std::string& kind,
+                                               bool muted) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - muteWindow_ >= std::chrono::seconds(1)) {
+        muteWindow_ = now;
+        muteChanges_ = 0;
+    }
+    if (++muteChanges_ > kMaxMuteChangesPerSecond)
+        return MediaError{MediaError::Kind::Busy, "more than 10 setStreamMuted in one second"};
+    std::set<FeedMid> tracks;
+    for (const auto& t : tracks_)
+        if (t.msid == msid && t.kind == kind) tracks.insert({feed_, t.mid});
+    if (tracks.empty())
+        return MediaError{MediaError::Kind::NotPermitted,
+                          "endpointId is not a stream this device publishes with " + kind};
+    std::pair<std::string, std::string> key{msid, kind};
+    if (muted ? !muted_.insert(key).second : muted_.erase(key) == 0) return std::nullopt;
+    tellReceivers(host_, tracks, {StreamNotice::Kind::Muted, msid, participantId_, kind, muted});
+    return std::nullopt;
+}
+
+void BrowserLeg::talked(const HandleEvent& event) {
+    for (const auto& t : tracks_)
+        if (t.kind == "audio" && (event.mid.empty() || t.mid == event.mid))
+            return tellReceivers(
+                host_, {{feed_, t.mid}},
+                {StreamNotice::Kind::Speaking, t.msid, participantId_, "audio", event.talking});
 }
 
 }  // namespace sb::media

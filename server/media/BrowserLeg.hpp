@@ -4,9 +4,11 @@
 // reports offers and answers as typed values (MediaEvents.hpp) and reaches its room registry
 // through LegHost. Runs on the media strand only.
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +63,14 @@ class BrowserLeg {
         return it == aliases_.end() ? std::nullopt : std::optional<std::string>(it->second);
     }
     bool receives(std::uint64_t feed) const { return subscriber_.receives(feed); }
+    // docs/protocol.md `setStreamMuted`: the device muted or unmuted the `kind` ("audio",
+    // "video") of stream `msid`; the devices that receive it are told if that changed its state.
+    // Refused, nothing changed, for a stream it does not publish with that kind, and past
+    // kMaxMuteChangesPerSecond (each change is a notification to every receiver).
+    std::optional<MediaError> setMuted(const std::string& msid, const std::string& kind,
+                                       bool muted);
+    bool muted(const PublishedTrack& t) const { return muted_.count({t.msid, t.kind}) > 0; }
+    static constexpr int kMaxMuteChangesPerSecond = 10;
     PubState publisherState() const { return pub_; }
     SubState subscriberState() const { return subscriber_.state(); }
     // Its receiving side (its Janus replies find it again through here).
@@ -82,6 +92,8 @@ class BrowserLeg {
     void sendPublisherOffer(VideoRoom::PublishMode mode, std::uint64_t roomId);
     void finishPublishing(PublisherAnswer answer);
     void retirePublisher();
+    // Janus's talk detection for one of its audio streams: told to the devices receiving it.
+    void talked(const HandleEvent& event);
 
     LegHost& host_;
     std::string id_, accountId_, participantId_;
@@ -95,6 +107,11 @@ class BrowserLeg {
     PublisherSections sections_;  // its m-lines as Janus has them (recycled m-lines moved)
     std::map<std::string, std::string> aliases_;
     std::optional<PendingOffer> pending_;  // the offer in flight
+    // (msid, kind) muted by the device: kept across its re-offers (a media reset included), for
+    // the streams it still publishes.
+    std::set<std::pair<std::string, std::string>> muted_;
+    std::chrono::steady_clock::time_point muteWindow_{};  // the rate bound's current second
+    int muteChanges_ = 0;
 
     BrowserSubscriber subscriber_;
 };

@@ -7,6 +7,7 @@
 #include "server/base/Log.hpp"
 #include "server/media/BrowserLeg.hpp"
 #include "server/media/Sdp.hpp"
+#include "server/media/StreamNotices.hpp"
 #include "server/media/Tracks.hpp"
 
 namespace sb::media {
@@ -162,6 +163,9 @@ void BrowserSubscriber::sendOffer(const SubscriberOffer& offer) {
             entry.mediaTypes.end())
             entry.mediaTypes.push_back(type);
     }
+    std::set<FeedMid> added;
+    std::set_difference(active.begin(), active.end(), subscribed_.begin(), subscribed_.end(),
+                        std::inserter(added, added.end()));
     subscribed_ = active;
     lastActive_ = offer.active;
     ++revision_;
@@ -171,6 +175,7 @@ void BrowserSubscriber::sendOffer(const SubscriberOffer& offer) {
                                              std::to_string(active.size()) + " active streams");
     sink_->streamsOffered(
         StreamsOffer{"subscriber-" + id_, sdp.str(), revision_, std::move(metadata)});
+    for (const auto& notice : mutedAmong(host_, added)) sink_->streamNotice(notice);
     host_.subscriptionsChanged();
 }
 

@@ -46,6 +46,7 @@ class BrowserSubscriber {
         return std::any_of(subscribed_.begin(), subscribed_.end(),
                            [feed](const FeedMid& fm) { return fm.first == feed; });
     }
+    bool receives(const FeedMid& track) const { return subscribed_.count(track) > 0; }
     SubState state() const { return state_; }
 
   private:

@@ -82,11 +82,13 @@ class LegHost {
         const PublishedTrack* track = nullptr;
         std::string participantId;
         std::optional<std::string> alias;
+        bool muted = false;  // its kind muted by its publisher (docs/protocol.md `setStreamMuted`)
     };
     virtual TrackOwner findTrack(std::uint64_t feed, const std::string& mid) const = 0;
 
     // Callbacks come back through these, never through a captured leg pointer.
     virtual BrowserLeg* browser(const std::string& deviceId) = 0;
+    virtual void forEachBrowser(const std::function<void(BrowserLeg&)>& f) = 0;
     virtual PhoneLeg* phone(const std::string& callId) = 0;
     virtual void releasePhone(const std::string& callId) = 0;
     // Numbers a browser's publish offer, so a reply to an older offer is told apart. Unique in the

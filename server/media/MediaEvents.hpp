@@ -45,6 +45,18 @@ struct HeardDtmf {
     std::string endpointId;
 };
 
+// A received stream's state (docs/protocol.md "Remote mute and active speaker"): its audio or
+// video muted or unmuted by its publisher (Muted), or its audio speaking or silent as the media
+// server's audio levels say (Speaking).
+struct StreamNotice {
+    enum class Kind { Muted, Speaking };
+    Kind kind = Kind::Muted;
+    std::string endpointId;
+    std::string participantId;
+    std::string media;  // "audio" | "video"
+    bool on = false;    // muted; speaking
+};
+
 enum class CloseReason { ParticipantDeleted, SessionDeleted };
 
 // Why media refused or failed a device's request.
@@ -74,6 +86,7 @@ class DeviceSink {
     virtual ~DeviceSink() = default;
     virtual void streamsOffered(const StreamsOffer& offer) = 0;
     virtual void dtmfHeard(const HeardDtmf& dtmf) = 0;
+    virtual void streamNotice(const StreamNotice& notice) = 0;
     virtual void closeDevice(CloseReason reason) = 0;
     // Its Janus legs were lost and can be made again (docs/protocol.md `mediaReset`): the device
     // re-offers its publisher with an ICE restart; `reason` is the notification's.

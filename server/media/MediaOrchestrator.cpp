@@ -128,6 +128,19 @@ void MediaOrchestrator::restartIce(const std::string& deviceId, MediaReply<bool>
     });
 }
 
+void MediaOrchestrator::setStreamMuted(const std::string& deviceId, const std::string& msid,
+                                       const std::string& kind, bool muted,
+                                       const MediaReply<bool>& reply) {
+    onStrand([deviceId, msid, kind, muted, reply](MediaRooms& rooms) {
+        auto* d = rooms.browser(deviceId);
+        if (!d)
+            return reply(MediaError{MediaError::Kind::NotConnected, "device is not connected"},
+                         false);
+        auto refused = d->setMuted(msid, kind, muted);
+        reply(refused, !refused);
+    });
+}
+
 void MediaOrchestrator::attachPhone(const std::string& callId, const std::string& accountId,
                                     const std::string& participantId, std::uint16_t forwardPort,
                                     const std::shared_ptr<PhoneSink>& sink,

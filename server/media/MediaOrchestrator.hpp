@@ -39,6 +39,9 @@ class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator>
     void answer(const std::string& deviceId, std::string sdp, MediaReply<bool> reply);
     // restartIce of the subscribing peer connection: true once asked (the offer follows).
     void restartIce(const std::string& deviceId, MediaReply<bool> reply);
+    // setStreamMuted (docs/protocol.md): BrowserLeg::setMuted of the device's leg.
+    void setStreamMuted(const std::string& deviceId, const std::string& msid,
+                        const std::string& kind, bool muted, const MediaReply<bool>& reply);
 
     // A phone call joins its participant's session: audio-only, as a Janus remote publisher, and
     // receiving what the participant is subscribed to through rtp_forward to `forwardPort`.

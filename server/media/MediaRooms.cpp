@@ -1,8 +1,7 @@
 #include "server/media/MediaRooms.hpp"
 
-#include "server/media/StaleRooms.hpp"
-
 #include "server/base/Log.hpp"
+#include "server/media/StaleRooms.hpp"
 #include "server/state/SubscriptionResolver.hpp"
 
 namespace sb::media {
@@ -159,7 +158,7 @@ void MediaRooms::reap() {
     }
     if (!retired_.empty() && !reapScheduled_) {
         reapScheduled_ = true;
-        after(std::chrono::seconds(1), [self = shared_from_this()] {
+        scheduler_(std::chrono::seconds(1), [self = shared_from_this()] {
             self->reapScheduled_ = false;
             self->reap();
         });
@@ -215,7 +214,7 @@ LegHost::TrackOwner MediaRooms::findTrack(std::uint64_t feed, const std::string&
     for (const auto& [id, d] : browsers_) {
         if (d->feed() != feed) continue;
         for (const auto& t : d->tracks())
-            if (t.mid == mid) return {&t, d->participantId(), d->aliasOf(t.msid)};
+            if (t.mid == mid) return {&t, d->participantId(), d->aliasOf(t.msid), d->muted(t)};
     }
     for (const auto& [id, p] : phones_) {
         if (p->feed() != feed) continue;

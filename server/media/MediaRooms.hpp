@@ -83,6 +83,9 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
                                     const std::string& sessionId, bool audioOnly) const override;
     TrackOwner findTrack(std::uint64_t feed, const std::string& mid) const override;
     BrowserLeg* browser(const std::string& deviceId) override;
+    void forEachBrowser(const std::function<void(BrowserLeg&)>& f) override {
+        for (auto& [id, d] : browsers_) f(*d);
+    }
     PhoneLeg* phone(const std::string& callId) override;
     void releasePhone(const std::string& callId) override;
     std::uint64_t newOfferSequence() override { return ++offerSequence_; }
@@ -96,9 +99,6 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     };
 
     void reap();
-    void after(std::chrono::milliseconds delay, std::function<void()> fn) {
-        scheduler_(delay, std::move(fn));
-    }
     // The ids of the legs that match: taken before acting, as acting may remove legs.
     std::vector<std::string> browsersWhere(
         const std::function<bool(const std::unique_ptr<BrowserLeg>&)>& pred) const;

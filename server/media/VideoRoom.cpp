@@ -93,10 +93,19 @@ void VideoRoom::detach(HandleId handle) {
 
 void VideoRoom::createRoom(HandleId control, std::uint64_t room, const std::string& description,
                            Ack done) {
-    json body{{"request", "create"},        {"room", room},
-              {"description", description}, {"publishers", options_.maxPublishers},
-              {"audiocodec", "opus,pcmu"},  {"videocodec", "vp8,h264"},
-              {"permanent", false},         {"is_private", true}};
+    json body{{"request", "create"},
+              {"room", room},
+              {"description", description},
+              {"publishers", options_.maxPublishers},
+              {"audiocodec", "opus,pcmu"},
+              {"videocodec", "vp8,h264"},
+              {"permanent", false},
+              {"is_private", true},
+              // Talk detection for docs/protocol.md `activeSpeakerChange`; the audio-level header
+              // extension (RFC 6464) it reads is negotiated by default (`audiolevel_ext`).
+              {"audiolevel_event", true},
+              {"audio_active_packets", options_.audioActivePackets},
+              {"audio_level_average", options_.audioLevelAverage}};
     janus_->message(control, authorized(std::move(body), true), nullptr,
                     [done = std::move(done)](const JanusReply& r) {
                         done(r.ok ? std::nullopt : std::optional<JanusError>(errorOf(r)));
@@ -292,6 +301,18 @@ HandleEvent VideoRoom::readEvent(const json& msg) {
                               : json::object();
         event.kind = HandleEvent::Kind::Offer;
         event.offer = offerOf(data, msg["jsep"]);
+    } else if (kind == "event") {
+        const auto& plugindata = msg.contains("plugindata") ? msg["plugindata"] : msg;
+        const auto& data =
+            plugindata.is_object() && plugindata.contains("data") ? plugindata["data"] : plugindata;
+        auto what = janus::stringAt(data, "videoroom").value_or("");
+        auto feed = janus::uintAt(data, "id");
+        if ((what == "talking" || what == "stopped-talking") && feed) {
+            event.kind = HandleEvent::Kind::Talking;
+            event.feed = *feed;
+            event.mid = janus::stringAt(data, "mid").value_or("");
+            event.talking = what == "talking";
+        }
     }
     return event;
 }

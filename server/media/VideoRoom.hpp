@@ -52,15 +52,25 @@ struct RemotePublisher {
 
 // An event Janus sends on a handle outside any request.
 struct HandleEvent {
-    enum class Kind { WebrtcUp, Hangup, Offer, Other };
+    enum class Kind { WebrtcUp, Hangup, Offer, Talking, Other };
     Kind kind = Kind::Other;
     SubscriberOffer offer;  // for Kind::Offer
+    // For Kind::Talking ("talking" / "stopped-talking", sent to every publisher of the room): the
+    // publisher's feed, its audio stream's mid ("" from a Janus that does not say), and which.
+    std::uint64_t feed = 0;
+    std::string mid;
+    bool talking = false;
 };
 
 struct RoomOptions {
     std::string secret;    // every room is created with it; destroy and forwards need it
     std::string adminKey;  // VideoRoom admin_key, when Janus requires one
     int maxPublishers = 20;
+    // Janus's talk detection (VideoRoom `audiolevel_event`): a publisher's audio stream talks
+    // when the RFC 6464 levels of `audioActivePackets` packets (20 ms each) average below
+    // `audioLevelAverage` -dBov (127 is silence), and stops when they average above it.
+    int audioActivePackets = 50;
+    int audioLevelAverage = 60;
 };
 
 // Runs a function after a delay: a timer on the media strand in the server, a queue the test runs

@@ -23,6 +23,8 @@ class WsConnection {
     // by the peer (a closed tab sends 1001) or by us (limits, a server action). Read it from
     // WsHandler::onClose.
     virtual bool dropped() const { return false; }
+    // Once closed: the status code of the peer's close frame (RFC 6455 §7.1.5), 0 without one.
+    virtual std::uint16_t peerCloseCode() const { return 0; }
 };
 
 // Receives a connection's events, in order, never concurrently.

@@ -84,7 +84,10 @@ void BasicWebSocketSession<Stream>::onRead(beast::error_code ec, std::size_t) {
         doClose(websocket::close_code::too_big, "message too big");
         return;
     }
-    if (ec == websocket::error::closed) peerClosed_ = true;
+    if (ec == websocket::error::closed) {
+        peerClosed_ = true;
+        peerCloseCode_ = ws_.reason().code;
+    }
     if (ec) return finish();
     auto now = std::chrono::steady_clock::now();
     if (now - windowStart_ >= std::chrono::seconds(1)) {

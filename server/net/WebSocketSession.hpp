@@ -29,6 +29,7 @@ class BasicWebSocketSession : public WsConnection,
     void send(std::string text) override;
     void close(std::uint16_t code, std::string reason) override;
     bool dropped() const override { return !peerClosed_ && !closeSent_; }
+    std::uint16_t peerCloseCode() const override { return peerCloseCode_; }
 
   private:
     void onAccept(boost::beast::error_code ec);
@@ -51,7 +52,8 @@ class BasicWebSocketSession : public WsConnection,
     bool writing_ = false;
     bool closing_ = false;
     bool peerClosed_ = false;  // the peer's close frame arrived
-    bool closeSent_ = false;   // we started the closing handshake
+    std::uint16_t peerCloseCode_ = 0;
+    bool closeSent_ = false;  // we started the closing handshake
     bool finished_ = false;
     std::optional<std::pair<std::uint16_t, std::string>> pendingClose_;
     std::chrono::steady_clock::time_point windowStart_;

@@ -53,6 +53,21 @@ std::string dtmfTones(const json& params) {
     return upper;
 }
 
+StreamMute streamMuteParams(const json& params) {
+    StreamMute m{protocol::requireString(params, "endpointId"),
+                 protocol::requireString(params, "kind")};
+    if (m.endpointId.empty() || m.endpointId.size() > 256)
+        throw RpcError(RpcErrorCode::InvalidParams, "endpointId must be 1 to 256 bytes",
+                       "endpointId");
+    if (m.kind != "audio" && m.kind != "video")
+        throw RpcError(RpcErrorCode::InvalidParams, "kind must be \"audio\" or \"video\"", "kind");
+    auto muted = params.find("muted");
+    if (muted == params.end() || !muted->is_boolean())
+        throw RpcError(RpcErrorCode::InvalidParams, "muted must be a boolean", "muted");
+    m.muted = muted->get<bool>();
+    return m;
+}
+
 bool resumableParam(const json& params) {
     if (!params.is_object()) return false;
     auto it = params.find("resumable");

@@ -16,6 +16,13 @@ const std::string& sdpParam(const nlohmann::json& params, const char* field);
 std::map<std::string, std::string> streamAliases(const nlohmann::json& params);
 // sendDtmf's tones: 1 to 32 of the insertDTMF characters, upper-cased.
 std::string dtmfTones(const nlohmann::json& params);
+// setStreamMuted's params (docs/protocol.md "Remote mute and active speaker").
+struct StreamMute {
+    std::string endpointId;  // 1 to 256 bytes
+    std::string kind;        // "audio" | "video"
+    bool muted = false;
+};
+StreamMute streamMuteParams(const nlohmann::json& params);
 // setMediaPreferences' additive `resumable` (absent or null: false).
 bool resumableParam(const nlohmann::json& params);
 // setMediaPreferences' additive `iceServers`: a TURN credential for `participantId`, minted now.

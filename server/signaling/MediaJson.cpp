@@ -1,5 +1,7 @@
 #include "server/signaling/MediaJson.hpp"
 
+#include "protocol/Methods.hpp"
+
 namespace sb::signaling {
 
 using nlohmann::json;
@@ -35,6 +37,17 @@ json toJson(const media::HeardDtmf& dtmf) {
     return {{"participantId", dtmf.participantId},
             {"tone", dtmf.tone},
             {"endpointId", dtmf.endpointId}};
+}
+
+std::string noticeFrame(const media::StreamNotice& notice) {
+    json params{{"endpointId", notice.endpointId}, {"participantId", notice.participantId}};
+    if (notice.kind == media::StreamNotice::Kind::Speaking) {
+        params["speaking"] = notice.on;
+        return protocol::rpcNotification(protocol::method::kActiveSpeakerChange, params);
+    }
+    params["kind"] = notice.media;
+    params["muted"] = notice.on;
+    return protocol::rpcNotification(protocol::method::kRemoteMuteChange, params);
 }
 
 RpcError rpcErrorOf(const media::MediaError& error) {

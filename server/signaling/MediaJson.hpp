@@ -17,6 +17,9 @@ nlohmann::json toJson(const media::StreamMetadata& metadata);
 nlohmann::json toJson(const media::PublishAnswer& answer);  // offerSdp's result
 nlohmann::json toJson(const media::StreamsOffer& offer);    // sdpOffer's params
 nlohmann::json toJson(const media::HeardDtmf& dtmf);        // dtmf's params
+// A StreamNotice as its notification frame: remoteMuteChange {endpointId, participantId, kind,
+// muted} or activeSpeakerChange {endpointId, participantId, speaking}.
+std::string noticeFrame(const media::StreamNotice& notice);
 protocol::RpcError rpcErrorOf(const media::MediaError& error);
 // The result of a device request that media answered: offerSdp's, answerSdp's (`{}`) and
 // sendDtmf's (`{"delivered": n}`).

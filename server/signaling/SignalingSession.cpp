@@ -1,12 +1,7 @@
 #include "server/signaling/SignalingSession.hpp"
 
-#include <cctype>
-#include <chrono>
-
-#include "server/auth/RandomId.hpp"
 #include "server/base/Log.hpp"
 #include "server/signaling/DeviceParams.hpp"
-#include "server/signaling/MediaJson.hpp"
 #include "server/signaling/RpcDispatch.hpp"
 
 namespace sb::signaling {
@@ -42,6 +37,7 @@ const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSessi
         {protocol::method::kLeave, &SignalingSession::leave},
         {protocol::method::kSendDtmf, &SignalingSession::sendDtmf},
         {protocol::method::kRestartIce, &SignalingSession::restartIce},
+        {protocol::method::kSetStreamMuted, &SignalingSession::setStreamMuted},
     };
     return table;
 }
@@ -170,10 +166,6 @@ void SignalingSession::answerSdp(const RpcMessage& m) {
     media_->answer(deviceId_, sdp, replyLater<bool>(m, weak_from_this()));
 }
 
-void SignalingSession::ping(const RpcMessage& m) {
-    replyResult(m, json::object());
-}
-
 void SignalingSession::deviceDiagnostics(const RpcMessage& m) {
     diagnostics_.addReport(m.params, deviceId_);
     replyResult(m, json::object());
@@ -189,6 +181,13 @@ void SignalingSession::sendDtmf(const RpcMessage& m) {
 void SignalingSession::restartIce(const RpcMessage& m) {
     if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
     media_->restartIce(deviceId_, replyLater<bool>(m, weak_from_this()));
+}
+
+void SignalingSession::setStreamMuted(const RpcMessage& m) {
+    auto p = streamMuteParams(m.params);
+    if (!media_) throw RpcError(RpcErrorCode::MediaServer, "no media server is configured");
+    media_->setStreamMuted(deviceId_, p.endpointId, p.kind, p.muted,
+                           replyLater<bool>(m, weak_from_this()));
 }
 
 void SignalingSession::leave(const RpcMessage& m) {

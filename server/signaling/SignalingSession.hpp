@@ -17,6 +17,7 @@
 #include "server/session/DeviceEvents.hpp"
 #include "server/signaling/DeviceGate.hpp"
 #include "server/signaling/DiagnosticsLog.hpp"
+#include "server/signaling/MediaJson.hpp"
 #include "server/signaling/ResumableDevices.hpp"
 
 namespace sb::signaling {
@@ -55,6 +56,7 @@ class SignalingSession : public net::WsHandler,
     // media::DeviceSink
     void streamsOffered(const media::StreamsOffer& offer) override;
     void dtmfHeard(const media::HeardDtmf& dtmf) override;
+    void streamNotice(const media::StreamNotice& notice) override { send(noticeFrame(notice)); }
     void closeDevice(media::CloseReason reason) override;
     void mediaReset(const std::string& reason) override;
 
@@ -68,18 +70,20 @@ class SignalingSession : public net::WsHandler,
     void setMediaPreferences(const protocol::RpcMessage& m);
     void offerSdp(const protocol::RpcMessage& m);
     void answerSdp(const protocol::RpcMessage& m);
-    void ping(const protocol::RpcMessage& m);
+    void ping(const protocol::RpcMessage& m) { replyResult(m, nlohmann::json::object()); }
     void deviceDiagnostics(const protocol::RpcMessage& m);
     void leave(const protocol::RpcMessage& m);
     void sendDtmf(const protocol::RpcMessage& m);
     void restartIce(const protocol::RpcMessage& m);
+    void setStreamMuted(const protocol::RpcMessage& m);
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
     void close(std::uint16_t code, const std::string& reason);
     // To the application (participant webhooks): Leave at most once.
     void report(session::DeviceEvent event);
     // Detaches from media, gives back the device's place under the caps, tells the application.
-    void finish();
+    void finish(session::DeviceEvent event = session::DeviceEvent::Disconnect,
+                const std::string& why = "disconnected");
     void resumed();
     nlohmann::json resumeOffer(bool wanted);
 
@@ -96,10 +100,9 @@ class SignalingSession : public net::WsHandler,
     bool leaveReported_ = false;                         // guarded by mutex_
     // Weak: the registry holds a parked session, which must not hold it (a cycle). Null: none.
     std::weak_ptr<ResumableDevices> resumable_;
-    // Guarded by mutex_: the secret of the next resume (empty: this device did not ask to be
-    // resumable), whether a connection was ever opened, whether the session is parked (its
-    // WebSocket lost, its media kept) and until when, whether its connection is being closed for
-    // a resume, whether the server closed it and how, and the last sdpOffer media made.
+    // Guarded by mutex_: the next resume's secret (empty: not resumable), whether a connection was
+    // ever opened, whether the session is parked (WebSocket lost, media kept) and until when,
+    // whether it is closing for a resume, whether the server closed it and how, the last sdpOffer.
     std::string resumeSecret_;
     std::string resumeDigest_;  // its SHA-256 (a restored device knows only that)
     bool restored_ = false;     // restored and not yet resumed: no media legs

@@ -1,5 +1,6 @@
 // SignalingSession: the end of a connection, and resuming a device (docs/protocol.md "Resuming a
 // device"). The device's media stays attached while it is parked.
+#include "protocol/Methods.hpp"
 #include "server/auth/RandomId.hpp"
 #include "server/auth/SecretCompare.hpp"
 #include "server/base/Log.hpp"
@@ -11,9 +12,9 @@ namespace sb::signaling {
 using nlohmann::json;
 
 // A resumable device is parked when its WebSocket was lost (no closing handshake: RFC 6455
-// §7.1.5) or closed for its own resume; its media stays attached until it resumes or the grace
-// period ends. Otherwise (a close frame from the page, `leave`, a close by the server or by our
-// limits) the device is released at once.
+// §7.1.5), closed by the device with kCloseKeepForResume, or closed for its own resume; its media
+// stays attached until it resumes or the grace period ends. Otherwise (any other close frame from
+// the page, `leave`, a close by the server or by our limits) the device is released at once.
 void SignalingSession::onClose() {
     auto registry = resumable_.lock();
     bool park = false;
@@ -22,7 +23,8 @@ void SignalingSession::onClose() {
     state::KeptDevice record;
     {
         std::lock_guard lock(mutex_);
-        bool dropped = connection_ && connection_->dropped();
+        bool dropped = connection_ && (connection_->dropped() || connection_->peerCloseCode() ==
+                                                                     protocol::kCloseKeepForResume);
         connection_.reset();
         // Claimed for a resume whose connection then failed before it opened: parked again as it
         // was, with the deadline it had and nothing told.
@@ -60,11 +62,11 @@ void SignalingSession::onClose() {
     if (closed && registry->remove(deviceId_)) release("its participant or session was deleted");
 }
 
-void SignalingSession::finish() {
-    base::log(base::LogLevel::Info, "device " + deviceId_ + " disconnected");
+void SignalingSession::finish(session::DeviceEvent event, const std::string& why) {
+    base::log(base::LogLevel::Info, "device " + deviceId_ + " " + why);
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
-    report(session::DeviceEvent::Disconnect);
+    report(event);
     if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
 }
 
@@ -169,11 +171,7 @@ void SignalingSession::release(const char* why) {
         if (!parked_) return;
         parked_ = false;
     }
-    base::log(base::LogLevel::Info, std::string("device ") + deviceId_ + " released: " + why);
-    if (media_) media_->detachDevice(deviceId_);
-    slot_.reset();
-    report(session::DeviceEvent::Leave);
-    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
+    finish(session::DeviceEvent::Leave, std::string("released: ") + why);
 }
 
 }  // namespace sb::signaling

@@ -38,7 +38,7 @@ namespace {
 
 // Bandwidth's voiceApiError fields next to ours: @bandwidth/voice's ExternalApiError and
 // bandwidth-sdk's responses read `type` and `description` (bandwidth.yml `voiceApiError`).
-const char* bandwidthErrorType(net::ErrorCode code) {
+std::string bandwidthErrorType(net::ErrorCode code) {
     switch (code) {
         case net::ErrorCode::InvalidArgument:
             return "validation";
@@ -54,8 +54,15 @@ const char* bandwidthErrorType(net::ErrorCode code) {
             return "unsupported-media-type";
         case net::ErrorCode::TooManyRequests:
             return "too-many-requests";
-        default:
+        case net::ErrorCode::Internal:
             return "internal-server-error";
+        default: {
+            // A client error Bandwidth's list has no name for (405, 413, 414, 416, 431): our own
+            // code in their kebab-case spelling, so that it still reads as the client's error.
+            std::string type = net::errorCodeName(code);
+            std::replace(type.begin(), type.end(), '_', '-');
+            return type;
+        }
     }
 }
 

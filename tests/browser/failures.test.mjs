@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startMediaStack, until } from './media-fixture.mjs';
 import { launchChromium, newPage } from '../support/browser.mjs';
+import { call } from '../support/server.mjs';
 
 let stack;
 before(async () => { stack = await startMediaStack(); });
@@ -120,4 +121,23 @@ test('receiving, a blocked media path gives failed with ice_failed once the rest
     await pa.close();
     await pb.close();
   }
+});
+
+// The server closes a deleted participant's connection with 4404 (docs/errors.md "WebSocket close
+// codes"): the call is over, and reconnecting could only be refused.
+test('deleting the participant ends its call: disconnected with ended_by_server, no reconnect', async () => {
+  const s = await stack.session();
+  const a = await stack.participant(s);
+  const page = await stack.device(a.token, { sdk: 'switchboard' });
+  await page.evaluate(() => window.rtcPublish({ audio: true, video: false }));
+  const deleted = await call(`${stack.sb.api()}/participants/${a.id}`, { method: 'DELETE' });
+  assert.equal(deleted.status, 204);
+  await until(async () => (await stack.states(page)).includes('disconnected:ended_by_server'),
+    { timeout: 10000, what: 'disconnected with ended_by_server' });
+  const last = (await stack.events(page, 'state')).pop();
+  assert.deepEqual(last.error.data, { closeCode: 4404 });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual((await stack.states(page)).slice(-2), ['connected', 'disconnected:ended_by_server'],
+    'no reconnecting after the end');
+  await page.close();
 });

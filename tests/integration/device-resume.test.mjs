@@ -182,6 +182,27 @@ test('a resume while the old connection still looks alive closes it (4409), and 
   await assert.rejects(connectDevice(sb, p.token, query), refusedWith(410, 'resume_expired'));
 });
 
+// The SDK's resume whose `resumed` greeting never came: it closes with 4001 (not 1000, which
+// releases), since the server may have taken the resume; the device stays kept and resumes.
+test('a close with 4001 keeps the device for a resume; a 1000 close would release it', async () => {
+  const p = await participant();
+  const { device, resume } = await resumableDevice(p.token);
+  device.ws.close(4001);
+  await until(() => eventsOf(p.id).includes('onDisconnect'), { what: 'onDisconnect' });
+  const back = await connectDevice(sb, p.token, { resumeDevice: resume.deviceId, resumeSecret: resume.resumeSecret });
+  const resumed = await back.next((m) => m.method === 'resumed');
+  assert.equal(resumed.params.deviceId, resume.deviceId);
+  back.ws.close(4001);
+  await until(() => eventsOf(p.id).length === 4, { what: 'the second onDisconnect' });
+  const again = await connectDevice(sb, p.token, { resumeDevice: resume.deviceId, resumeSecret: resumed.params.resumeSecret });
+  const second = await again.next((m) => m.method === 'resumed');
+  again.ws.close(1000);
+  await until(() => eventsOf(p.id).length === 6, { what: 'the last onDisconnect' });
+  assert.deepEqual(eventsOf(p.id), ['onConnect', 'onDisconnect', 'onResume', 'onDisconnect', 'onResume', 'onDisconnect']);
+  await assert.rejects(connectDevice(sb, p.token, { resumeDevice: resume.deviceId, resumeSecret: second.params.resumeSecret }),
+    refusedWith(410, 'resume_expired'));
+});
+
 test('with maxDevicesPerParticipant 1, a kept device still resumes (it keeps its own place)', async () => {
   const one = await startSwitchboard({ config: { deviceResumeGraceSeconds: GRACE, maxDevicesPerParticipant: 1 } });
   try {

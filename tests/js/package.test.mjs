@@ -83,7 +83,7 @@ test('exports: SwitchboardRtc (also default, BandwidthRtc and BandwidthRtcV3), t
 const METHODS = ['connect', 'setLogLevel', 'onStreamAvailable', 'onStreamUnavailable', 'onConnectionStateChange',
   'publish', 'unpublish', 'getMediaDevices', 'getAudioInputs', 'getVideoInputs', 'getAudioOutputs', 'sendDtmf',
   'setMicEnabled', 'setCameraEnabled', 'getStats', 'disconnect', 'onDtmf', 'onSubscribeFailed', 'on', 'off',
-  'onTokenWillExpire', 'updateToken'];
+  'onTokenWillExpire', 'updateToken', 'getCallStats', 'onQualityWarning', 'onQualityWarningCleared'];
 
 test('every method of the stock API (reference §1.2) plus the additions is there, and typed', () => {
   const rtc = new sdk.SwitchboardRtc('error');

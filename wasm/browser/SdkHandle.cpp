@@ -79,7 +79,8 @@ ClientListener SdkHandle::makeListener() {
         emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
     // One callback type for the events with a string (kind 2: a stream id, 4: DTMF params,
-    // 6: the token that will expire).
+    // 6: the token that will expire, 7: a call-quality sample, 8: a quality warning, 9: the name
+    // of a warning cleared, 10: remoteMuteChange params, 11: activeSpeakerChange params).
     auto text = [this](int kind) {
         return Fn<void(const std::string&)>([this, kind](const std::string& a) {
             emit(kind, 0, a);
@@ -89,6 +90,11 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamUnavailable = text(2);
     l.onDtmf = text(4);
     l.onTokenWillExpire = text(6);
+    l.onRemoteMuteChange = text(10);
+    l.onActiveSpeakerChange = text(11);
+    l.onCallStats = text(7);
+    l.onQualityWarning = text(8);
+    l.onQualityWarningCleared = text(9);
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };
@@ -102,7 +108,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
                        const std::string& uniqueId, const std::string& sdkVersion,
                        const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
                        int iceRestartDelayMs, int iceDisconnectedMs, int tokenExpiryMarginMs,
-                       double nowMs) {
+                       double nowMs, const std::string& qualityThresholdsJson) {
     ConnectOptions o;
     o.websocketUrl = websocketUrl;
     o.token = token;
@@ -114,6 +120,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
     o.iceRestarts = IceRestartPolicy{maxIceRestarts, iceRestartDelayMs, iceDisconnectedMs};
     if (tokenExpiryMarginMs > 0) o.tokenExpiryMarginMs = tokenExpiryMarginMs;  // else the default
     o.nowMs = nowMs;
+    o.qualityThresholds.read(qualityThresholdsJson);
     Deferred d;
     val p = promise(d);
     client_.connect(o, done(d));

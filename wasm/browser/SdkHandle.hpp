@@ -7,7 +7,10 @@
 // `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
 // 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
 // 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
-// JSON, b: JSON array of ids), 6 token will expire (a: the token). Rejections carry an error as
+// JSON, b: JSON array of ids), 6 token will expire (a: the token), 7 call stats (a: the sample's
+// JSON), 8 quality warning (a: {name, …details} JSON), 9 quality warning cleared (a: its name),
+// 10 remote mute change and 11 active speaker change (a: the notification's params JSON).
+// Rejections carry an error as
 // JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
 
 #include <string>
@@ -30,8 +33,8 @@ class SdkHandle {
     val connect(const std::string& websocketUrl, const std::string& token,
                 const std::string& uniqueId, const std::string& sdkVersion,
                 const std::string& rtcConfigurationJson, int timeoutMs, int maxIceRestarts,
-                int iceRestartDelayMs, int iceDisconnectedMs, int tokenExpiryMarginMs,
-                double nowMs);
+                int iceRestartDelayMs, int iceDisconnectedMs, int tokenExpiryMarginMs, double nowMs,
+                const std::string& qualityThresholdsJson);
     void updateToken(const std::string& token, double nowMs);
     // getUserMedia(constraints) then publish; resolves to the RtcStream with its mediaStream.
     val publishMedia(const std::string& constraintsJson, const std::string& alias,

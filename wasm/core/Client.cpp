@@ -52,8 +52,15 @@ Client::~Client() {
 }
 
 void Client::onNotification(const std::string& name, const Json& params) {
-    if (name == method::kDtmf) {
-        events_.postText(&listener_.onDtmf, params.dump());
+    const bool dtmf = name == method::kDtmf, mute = name == method::kRemoteMuteChange;
+    if (dtmf || mute || name == method::kActiveSpeakerChange) {
+        // `dtmf`, `remoteMuteChange`, `activeSpeakerChange` (docs/protocol.md): their params as
+        // they came, for the facade to parse; a notice that names no stream is dropped.
+        if (params["endpointId"].isString())
+            events_.postText(dtmf   ? &listener_.onDtmf
+                             : mute ? &listener_.onRemoteMuteChange
+                                    : &listener_.onActiveSpeakerChange,
+                             params.dump());
     } else if (name == method::kResumed) {
         // The device is back (docs/protocol.md "Resuming a device"): its connections went on,
         // only the secret for the next resume is new.
@@ -89,6 +96,8 @@ void Client::connect(const ConnectOptions& options, Done done) {
     }
     options_ = options;
     connectDone_ = std::move(done);
+    quality_.configure(options.qualityThresholds);
+    micEnabled_ = true;
     attempts_ = 0;
     // Devices dropped together (a server restart) connected at different times: they come
     // back at different times.
@@ -182,6 +191,7 @@ void Client::onReady() {
     if (state_ == State::Reconnecting && !resuming_) subscriber_->acceptAnyRevision();
     transition(Event::Opened);
     schedulePing();
+    if (!qualityTimer_) qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
     settleConnect({});
     auto held = std::move(heldOffers_);
     heldOffers_.clear();
@@ -234,10 +244,13 @@ void Client::onClose(int code) {
             probeAndFail(true);
             break;
         case State::Connected:
-            if (code == 1000) {
-                // The server ended the session on purpose: like the stock SDK, no reconnect.
-                teardown(errors::socketClosed());
-                transition(Event::Disconnect, errors::socketClosed());
+            // The server ended the call on purpose: 1000 as the stock SDK knows it, or one of our
+            // 4000 + HTTP status codes (participant or session deleted, resumed elsewhere;
+            // docs/errors.md). A reconnect could only be refused: no reconnect.
+            if (code == 1000 || code >= 4000) {
+                Error why = code < 4000 ? errors::socketClosed() : errors::endedByServer(code);
+                teardown(why);
+                transition(Event::Disconnect, why);
             } else {
                 transition(Event::Lost);
                 scheduleReconnect();
@@ -299,8 +312,10 @@ void Client::onTimer(Timer which) {
             connectTimer_ = 0;
             if (state_ == State::Connecting) return failConnection(errors::connectTimeout());
             if (state_ == State::Reconnecting && socketOpen_) {
+                // Not 1000, which releases the device: the server may have taken the resume and
+                // lost only its greeting, and the next attempt resumes it.
                 socketOpen_ = false;
-                platform_.socket.close(1000);
+                platform_.socket.close(protocol::kCloseKeepForResume);
                 scheduleReconnect();
             }
             break;
@@ -317,6 +332,10 @@ void Client::onTimer(Timer which) {
         case Timer::Token:
             tokenTimer_ = 0;
             if (listener_.onTokenWillExpire) listener_.onTokenWillExpire(options_.token);
+            break;
+        case Timer::Quality:
+            qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
+            sampleQuality();
             break;
         case Timer::MediaFail: {
             mediaFailTimer_ = 0;
@@ -392,6 +411,8 @@ void Client::teardown(const Error& reason, bool notify) {
     cancelTimer(reconnectTimer_);
     cancelTimer(pingTimer_);
     cancelTimer(tokenTimer_);
+    cancelTimer(qualityTimer_);
+    ++qualitySample_;
     // Connections first: their pending callbacks are invalidated before the requests fail.
     publisher_->close(notify);
     subscriber_->close();
@@ -458,6 +479,7 @@ bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
 
 void Client::setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId) {
     Scope scope(events_);
+    if (kind == "audio") micEnabled_ = enabled;
     publisher_->setTracksEnabled(kind, enabled, streamId);
 }
 

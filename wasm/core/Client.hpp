@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "wasm/core/Alive.hpp"
+#include "wasm/core/CallQuality.hpp"
 #include "wasm/core/EventQueue.hpp"
 #include "wasm/core/JsonRpcClient.hpp"
 #include "wasm/core/Ports.hpp"
@@ -24,12 +25,21 @@ struct ClientListener {
     Fn<void(const std::string& streamId)> onStreamUnavailable;
     // DTMF from a phone this device hears (docs/protocol.md `dtmf`): the notification's params.
     Fn<void(const std::string& paramsJson)> onDtmf;
+    // A stream this device receives was muted or unmuted by its publisher, or started or stopped
+    // speaking (docs/protocol.md `remoteMuteChange`, `activeSpeakerChange`): the params.
+    Fn<void(const std::string& paramsJson)> onRemoteMuteChange;
+    Fn<void(const std::string& paramsJson)> onActiveSpeakerChange;
     // A server offer of the subscribing connection failed (subscribe_failed); `streamIds` are
     // the endpointIds it described (Subscriber.hpp says what happens next).
     Fn<void(const Error& error, const std::vector<std::string>& streamIds)> onSubscribeFailed;
     // The token (the one given last) expires within ConnectOptions::tokenExpiryMarginMs: the
     // application gets a fresh one and passes it to updateToken().
     Fn<void(const std::string& token)> onTokenWillExpire;
+    // Call quality (CallQuality.hpp, docs/sdk.md "Call quality"): the sample's JSON once a
+    // second while connected; a warning raised ({name, …details} JSON); its name when cleared.
+    Fn<void(const std::string& sampleJson)> onCallStats;
+    Fn<void(const std::string& warningJson)> onQualityWarning;
+    Fn<void(const std::string& name)> onQualityWarningCleared;
     LogFn onLog;
 };
 
@@ -47,6 +57,8 @@ struct ConnectOptions {
     IceRestartPolicy iceRestarts;
     // onTokenWillExpire fires this long before the token's `exp` (at once if that is past).
     int tokenExpiryMarginMs = 60000;
+    // The quality warnings' thresholds and hysteresis (CallQuality.hpp).
+    QualityThresholds qualityThresholds;
     // The wall clock at connect(), ms since the epoch: the core has no clock of its own. It
     // places onTokenWillExpire and seeds the reconnect jitter.
     double nowMs = 0;
@@ -55,6 +67,8 @@ struct ConnectOptions {
 class Client {
   public:
     static constexpr int kPingIntervalMs = 300000;  // reference §2.5
+    // One call-quality sample per interval: the warnings' counts are samples, so seconds.
+    static constexpr int kQualityIntervalMs = 1000;
     // Reconnect attempt n (from 0) waits a random time in [d/2, d], d = min(first << n, max):
     // capped exponential backoff with jitter, about 30 to 61 s in all, longer than the server's
     // 30 s resume grace period. The cap is low (1 s) so that a network that comes back is found
@@ -107,7 +121,8 @@ class Client {
     void onOpen();
     void onClose(int code);
     void onReady();
-    // A server notification: sdpOffer, dtmf, resumed; others are ignored.
+    // A server notification: sdpOffer, dtmf, resumed, mediaReset, remoteMuteChange,
+    // activeSpeakerChange; others are ignored.
     void onNotification(const std::string& method, const Json& params);
     void watchToken(double nowMs);
     void configurePeers(const Json& preferences);
@@ -127,11 +142,15 @@ class Client {
     void emit(Done done, State state, const Error& error);
     // The Client's timers share one callback, which tells them apart by `which` (size: one
     // callable type rather than one per timer, bench/size/).
-    enum class Timer { Connect, Reconnect, Ping, MediaFail, Token };
+    enum class Timer { Connect, Reconnect, Ping, MediaFail, Token, Quality };
     int startTimer(int delayMs, Timer which);
     void onTimer(Timer which);
     void cancelTimer(int& id);
     void log(LogLevel level, const std::string& message) const;
+    // Both connections' getStats(), then one CallQuality sample and its events (ClientQuality.cpp).
+    void sampleQuality();
+    Fn<void(const Error&, const std::string&)> qualityReportDone();
+    void onQualityReport(const std::string& json);
     Watch token() const { return alive_.watch(); }
 
     Platform platform_;
@@ -153,6 +172,11 @@ class Client {
     int pingTimer_ = 0;
     int mediaFailTimer_ = 0;
     int tokenTimer_ = 0;
+    int qualityTimer_ = 0;
+    int qualitySample_ = 0;      // the number of the latest sample: older answers are dropped
+    std::string qualityReport_;  // the publishing connection's, while the other one's is due
+    bool micEnabled_ = true;     // the last setTracksEnabled("audio", …)
+    CallQuality quality_;
     // docs/protocol.md "Resuming a device": what setMediaPreferences' `resume` gave (none: a
     // reconnect is a new device, as with a server that keeps no devices), the secret renewed by
     // each `resumed`; resuming_ while the socket being opened asks to resume. Only a lost socket

@@ -30,6 +30,12 @@ inline Error serverRefused(int status) {
 inline Error socketClosed() {
     return make("socket_closed", "The signaling connection closed");
 }
+// The server closed the signaling connection with one of its 4xxx codes (4404 participant
+// deleted, 4409 resumed elsewhere, 4410 session deleted): `data` is {"closeCode": n}.
+inline Error endedByServer(int closeCode) {
+    return Error{"ended_by_server", "The server ended this device's call", 0,
+                 "{\"closeCode\":" + decimal(closeCode) + "}"};
+}
 inline Error invalidState(const std::string& what) {
     return make("invalid_state", what);
 }

@@ -238,6 +238,14 @@ std::size_t Publisher::streamCount() const {
     return n;
 }
 
+void Publisher::tracks(std::vector<std::string>& out) const {
+    for (const Published* s = streams_; s; s = s->next)
+        for (const auto& t : s->tracks) {
+            out.push_back(t.id);
+            out.push_back(s->id);
+        }
+}
+
 bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) {
     if (!pc_) return false;
     bool sent = false;
@@ -248,8 +256,21 @@ bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) 
 
 void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
                                  const std::string& streamId) {
-    for (const Published* s = streams_; s; s = s->next)
-        if (streamId.empty() || s->id == streamId) media_.setTracksEnabled(s->id, kind, enabled);
+    for (const Published* s = streams_; s; s = s->next) {
+        if (!streamId.empty() && s->id != streamId) continue;
+        media_.setTracksEnabled(s->id, kind, enabled);
+        // The others see it too (docs/protocol.md `setStreamMuted`): a notification, as there is
+        // nothing to do with its answer; a stream without tracks of this kind is not named.
+        for (const auto& t : s->tracks) {
+            if (t.kind != kind) continue;
+            Json params = Json::object();
+            params.set("endpointId", Json(s->id));
+            params.set("kind", Json(kind));
+            params.set("muted", Json(!enabled));
+            rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
+            break;
+        }
+    }
 }
 
 void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {

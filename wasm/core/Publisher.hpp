@@ -41,6 +41,8 @@ class Publisher {
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
     bool has(const std::string& streamId) const;
     std::size_t streamCount() const;
+    // Appends the track id and stream id of each published track (call quality).
+    void tracks(std::vector<std::string>& out) const;
     void getStats(Fn<void(const Error&, const std::string&)> done);
     // Stops every published track, closes the connection, fails queued operations (unless
     // `notify` is false: the owner is being destroyed). Reused by the next connect().

@@ -81,6 +81,20 @@ const StreamInfo* StreamRegistry::find(const std::string& streamId) const {
     return nullptr;
 }
 
+int StreamRegistry::tracks(std::vector<std::string>& out) const {
+    int audio = 0;
+    for (const auto& e : streams_) {
+        if (!e.announced) continue;
+        for (const auto& t : e.tracks) {
+            out.push_back(t);
+            out.push_back(e.info.streamId);
+        }
+        const auto& types = e.info.mediaTypes;
+        audio += std::find(types.begin(), types.end(), "AUDIO") != types.end();
+    }
+    return audio;
+}
+
 void StreamRegistry::announceIfComplete(Entry& entry) {
     if (entry.announced || entry.expected == 0) return;
     if (static_cast<int>(entry.tracks.size()) < entry.expected) return;

@@ -36,6 +36,9 @@ class StreamRegistry {
 
     bool announced(const std::string& streamId) const;
     const StreamInfo* find(const std::string& streamId) const;
+    // Appends the track id and stream id of each track of an announced stream; returns how many
+    // announced streams carry audio (call quality, CallQuality.hpp).
+    int tracks(std::vector<std::string>& out) const;
 
   private:
     struct Entry {

@@ -4,7 +4,10 @@
 // listeners in the order they were added.
 import { BandwidthRtcError } from './errors.js';
 
-const EVENT_NAMES = ['streamAvailable', 'streamUnavailable', 'connectionStateChange', 'dtmf', 'subscribeFailed', 'tokenWillExpire'];
+const EVENT_NAMES = ['streamAvailable', 'streamUnavailable', 'connectionStateChange', 'dtmf', 'subscribeFailed', 'tokenWillExpire',
+  'remoteMuteChange', 'activeSpeakerChange',
+  // Call quality (docs/sdk.md "Call quality").
+  'callStats', 'qualityWarning', 'qualityWarningCleared'];
 
 // Application callbacks run from inside the wasm's event dispatch: an exception must not unwind
 // through it (it is built without exception support), so it is reported here, and the other

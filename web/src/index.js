@@ -51,6 +51,9 @@ function checkToken(token, what) {
 
 // Strings for the core: embind refuses anything else (a BindingError, not our error).
 const streamId = (s) => String(typeof s === 'string' ? s : s?.endpointId ?? '');
+// The core's events whose argument is a server notification's params, as JSON text (the kinds
+// of wasm/browser/SdkHandle.hpp): 4 dtmf, 10 remoteMuteChange, 11 activeSpeakerChange.
+const PARAMS_EVENTS = { 4: 'dtmf', 10: 'remoteMuteChange', 11: 'activeSpeakerChange' };
 // connect()'s timeout: a positive number of ms up to 10 min, else the default (an int for the core).
 const timeoutMs = (ms) => (ms > 0 && ms <= 600000 ? Math.round(ms) : 15000);
 
@@ -93,6 +96,18 @@ export class SwitchboardRtc {
     this._events.setCallback('dtmf', callback);
   }
 
+  // A stream this device receives was muted or unmuted by its publisher (also told on receiving a
+  // stream that is muted): ({endpointId, participantId, kind: 'audio'|'video', muted}) => void.
+  onRemoteMuteChange(callback) {
+    this._events.setCallback('remoteMuteChange', callback);
+  }
+
+  // The audio of a stream this device receives started or stopped speaking, as the media server
+  // measures it: ({endpointId, participantId, speaking}) => void.
+  onActiveSpeakerChange(callback) {
+    this._events.setCallback('activeSpeakerChange', callback);
+  }
+
   // A stream this device should receive could not be negotiated:
   // ({error: BandwidthRtcError with code "subscribe_failed", endpointIds: string[]}) => void.
   onSubscribeFailed(callback) {
@@ -102,6 +117,21 @@ export class SwitchboardRtc {
   // The token expires within connect()'s tokenExpiryMarginMs: get a fresh one, pass it to updateToken().
   onTokenWillExpire(callback) {
     this._events.setCallback('tokenWillExpire', callback);
+  }
+
+  // Call quality (docs/sdk.md "Call quality"): (name, details) => void when a warning is raised,
+  // (name) => void when it is cleared; each once per episode.
+  onQualityWarning(callback) {
+    this._events.setCallback('qualityWarning', callback);
+  }
+
+  onQualityWarningCleared(callback) {
+    this._events.setCallback('qualityWarningCleared', callback);
+  }
+
+  /** The latest call-quality sample (the `callStats` event's, once a second), or null. */
+  getCallStats() {
+    return this._callStats ?? null;
   }
 
   // Any number of listeners per event, besides the setter's callback (docs/sdk.md "Events").
@@ -120,7 +150,9 @@ export class SwitchboardRtc {
     const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
     const core = await loadCore(options.wasmUrl);
     // The core's events (wasm/browser/SdkHandle.hpp): 0 state change, 1 stream available, 2 stream
-    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire.
+    // unavailable, 3 log line, 4 DTMF from a phone, 5 subscribe failed, 6 token will expire, 7 call
+    // stats, 8 quality warning raised, 9 cleared, 10 remote mute change, 11 active speaker change
+    // (PARAMS_EVENTS).
     // Each event runs the setter's callback, then the listeners (events.js).
     const emit = (...args) => this._events.emit(...args);
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
@@ -132,10 +164,17 @@ export class SwitchboardRtc {
         emit('streamAvailable', { ...JSON.parse(a), mediaStream });
       } else if (kind === 2) {
         emit('streamUnavailable', a);
-      } else if (kind === 4) {
-        emit('dtmf', JSON.parse(a));
+      } else if (PARAMS_EVENTS[kind]) {
+        emit(PARAMS_EVENTS[kind], JSON.parse(a));
       } else if (kind === 6) {
         emit('tokenWillExpire');
+      } else if (kind === 7) {
+        emit('callStats', (this._callStats = JSON.parse(a)));
+      } else if (kind === 8) {
+        const { name, ...details } = JSON.parse(a);
+        emit('qualityWarning', name, details);
+      } else if (kind === 9) {
+        emit('qualityWarningCleared', a);
       } else if (kind === 5) {
         const error = coreError(a);
         log(2, 'subscribe failed', error.message);
@@ -160,7 +199,7 @@ export class SwitchboardRtc {
     const int = (v, d) => (Number.isInteger(v) ? v : d);
     await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
       int(options.maxIceRestarts, 5), int(options.iceRestartDelayMs, 5000), int(options.iceDisconnectedMs, 2500),
-      options.tokenExpiryMarginMs, Date.now())
+      options.tokenExpiryMarginMs, Date.now(), JSON.stringify(options.qualityThresholds ?? {}))
       .catch(rethrow);
   }
 
@@ -235,6 +274,7 @@ export class SwitchboardRtc {
 
   disconnect() {
     this._connected('disconnect').disconnect();
+    this._callStats = null;
     globalThis.removeEventListener?.('beforeunload', this._unload);
     globalThis.removeEventListener?.('online', this._online);
     for (const stop of this._meters.values()) stop();

@@ -63,6 +63,72 @@ export interface RtcOptions {
    * 60000; anything but a positive integer means the default). Fired at once if that is past.
    */
   tokenExpiryMarginMs?: number;
+  /** Switchboard: the call-quality warnings' thresholds and hysteresis (docs/sdk.md "Call quality"). */
+  qualityThresholds?: QualityThresholds;
+}
+
+/** Switchboard: members out of bounds (or not numbers) keep their default. */
+export interface QualityThresholds {
+  /** high-rtt above this round trip (ms, default 400, 1..60000). */
+  rttMs?: number;
+  /** high-jitter above this jitter (ms, default 30, 1..10000). */
+  jitterMs?: number;
+  /** high-packet-loss above this fraction lost in a second (default 0.05, 0.001..1). */
+  packetLoss?: number;
+  /** low-mos below this MOS (default 3.5, 1..4.5). */
+  mos?: number;
+  /** Seconds (samples) in a row a condition must hold before its warning is raised (default 3, 1..60). */
+  raiseAfter?: number;
+  /** Seconds in a row without it before the warning is cleared (default 3, 1..60). */
+  clearAfter?: number;
+  /** Seconds of silence before silent-microphone or no-inbound-audio (default 5, 1..60). */
+  silenceAfter?: number;
+}
+
+export type QualityWarningName =
+  | 'high-rtt'
+  | 'high-jitter'
+  | 'high-packet-loss'
+  | 'low-mos'
+  | 'silent-microphone'
+  | 'no-inbound-audio';
+
+/** Measured warnings: the value that raised it and the threshold; silences: how long they lasted. */
+export interface QualityWarningDetails {
+  value?: number;
+  threshold?: number;
+  seconds?: number;
+}
+
+/** Switchboard: one RTP stream of a call-quality sample; null where the browser's report has no value. */
+export interface StreamQuality {
+  /** The RtcStream's endpointId ("" when the browser's report does not name the track). */
+  endpointId: string;
+  direction: 'inbound' | 'outbound';
+  kind: 'audio' | 'video';
+  rttMs: number | null;
+  jitterMs: number | null;
+  /** Lost over the last second, 0..1 (null on a stream's first sample). */
+  packetLoss: number | null;
+  bitrateKbps: number | null;
+  /** 0..1, audio only. */
+  audioLevel: number | null;
+  /** ITU-T G.107 E-model estimate, 1..4.5, audio only. */
+  mos: number | null;
+}
+
+/** Switchboard: a call-quality sample (getCallStats(), the callStats event, once a second). */
+export interface CallStats {
+  /** ms since the epoch (the reports' time). */
+  timestamp: number | null;
+  rttMs: number | null;
+  jitterMs: number | null;
+  packetLoss: number | null;
+  bitrateKbps: { inbound: number | null; outbound: number | null };
+  audioLevel: { inbound: number | null; outbound: number | null };
+  /** The lowest of the audio streams' MOS. */
+  mos: number | null;
+  streams: StreamQuality[];
 }
 
 export interface RtcStream {
@@ -152,6 +218,7 @@ export type ErrorCode =
   | 'bad_response'
   | 'socket_closed'
   | 'disconnected'
+  | 'ended_by_server'
   | 'resume_expired'
   | 'resume_refused'
   | 'permission_denied'
@@ -186,6 +253,24 @@ export interface SubscribeFailedEvent {
   endpointIds: string[];
 }
 
+/**
+ * Switchboard: a stream this device receives was muted or unmuted by its publisher
+ * (setMicEnabled / setCameraEnabled there); also told on receiving a stream that is muted.
+ */
+export interface RemoteMuteChangeEvent {
+  endpointId: string;
+  participantId: string;
+  kind: 'audio' | 'video';
+  muted: boolean;
+}
+
+/** Switchboard: the audio of a stream this device receives started or stopped speaking. */
+export interface ActiveSpeakerChangeEvent {
+  endpointId: string;
+  participantId: string;
+  speaking: boolean;
+}
+
 /** Switchboard: the names on() and off() take, with their listeners' signatures. */
 export interface SwitchboardRtcEventMap {
   streamAvailable: (event: RtcStream) => void;
@@ -194,6 +279,11 @@ export interface SwitchboardRtcEventMap {
   dtmf: (event: DtmfEvent) => void;
   subscribeFailed: (event: SubscribeFailedEvent) => void;
   tokenWillExpire: () => void;
+  remoteMuteChange: (event: RemoteMuteChangeEvent) => void;
+  activeSpeakerChange: (event: ActiveSpeakerChangeEvent) => void;
+  callStats: (sample: CallStats) => void;
+  qualityWarning: (name: QualityWarningName, details: QualityWarningDetails) => void;
+  qualityWarningCleared: (name: QualityWarningName) => void;
 }
 
 /**
@@ -220,6 +310,10 @@ export declare class SwitchboardRtc {
    * and pass it to updateToken(). Fires once per token.
    */
   onTokenWillExpire(callback: () => void): void;
+  /** Switchboard: a stream this device receives was muted or unmuted by its publisher. */
+  onRemoteMuteChange(callback: (event: RemoteMuteChangeEvent) => void): void;
+  /** Switchboard: a stream this device receives started or stopped speaking (the server measures). */
+  onActiveSpeakerChange(callback: (event: ActiveSpeakerChangeEvent) => void): void;
   /**
    * Switchboard: the token used from now on, by the next reconnect (a resume) included; the call
    * goes on. The tokenWillExpire event is placed anew from its `exp`.
@@ -235,6 +329,11 @@ export declare class SwitchboardRtc {
   on(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   on(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
   on(name: 'tokenWillExpire', listener: () => void): this;
+  on(name: 'remoteMuteChange', listener: (event: RemoteMuteChangeEvent) => void): this;
+  on(name: 'activeSpeakerChange', listener: (event: ActiveSpeakerChangeEvent) => void): this;
+  on(name: 'callStats', listener: (sample: CallStats) => void): this;
+  on(name: 'qualityWarning', listener: (name: QualityWarningName, details: QualityWarningDetails) => void): this;
+  on(name: 'qualityWarningCleared', listener: (name: QualityWarningName) => void): this;
   /** Switchboard: removes a listener added with on(). */
   off(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
   off(name: 'streamUnavailable', listener: (streamId: string) => void): this;
@@ -242,6 +341,17 @@ export declare class SwitchboardRtc {
   off(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   off(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
   off(name: 'tokenWillExpire', listener: () => void): this;
+  off(name: 'remoteMuteChange', listener: (event: RemoteMuteChangeEvent) => void): this;
+  off(name: 'activeSpeakerChange', listener: (event: ActiveSpeakerChangeEvent) => void): this;
+  off(name: 'callStats', listener: (sample: CallStats) => void): this;
+  off(name: 'qualityWarning', listener: (name: QualityWarningName, details: QualityWarningDetails) => void): this;
+  off(name: 'qualityWarningCleared', listener: (name: QualityWarningName) => void): this;
+  /** Switchboard: the latest call-quality sample (once a second while connected), or null. */
+  getCallStats(): CallStats | null;
+  /** Switchboard: a call-quality warning was raised (once, until it is cleared). */
+  onQualityWarning(callback: (name: QualityWarningName, details: QualityWarningDetails) => void): void;
+  /** Switchboard: a call-quality warning was cleared. */
+  onQualityWarningCleared(callback: (name: QualityWarningName) => void): void;
   /** Switchboard. */
   readonly connectionState: ConnectionState;
   publish(

@@ -139,11 +139,13 @@ class Timers {
 struct RecordingDevice : DeviceSink {
     void streamsOffered(const StreamsOffer& offer) override { offers.push_back(offer); }
     void dtmfHeard(const HeardDtmf& dtmf) override { digits.push_back(dtmf); }
+    void streamNotice(const StreamNotice& notice) override { notices.push_back(notice); }
     void closeDevice(CloseReason reason) override { closed.push_back(reason); }
     void mediaReset(const std::string& reason) override { resets.push_back(reason); }
     std::vector<StreamsOffer> offers;
     std::vector<std::string> resets;
     std::vector<HeardDtmf> digits;
+    std::vector<StreamNotice> notices;
     std::vector<CloseReason> closed;
 };
 

@@ -628,3 +628,108 @@ TEST_CASE("rooms a previous process left in Janus are destroyed before any room 
     scripted->requests.clear();
     timers.queue.clear();
 }
+
+// docs/protocol.md "Remote mute and active speaker": the notices reach the devices that receive
+// the stream, a late joiner included; Janus's talking events are read from the talker's handle.
+TEST_CASE("mute and talking: told to the devices receiving the stream, late joiners included",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.members.add("C", "S");
+    auto& a = rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto result = rig.offer("a", kMicAndCam);
+    auto create = rig.janus.take("create");
+    // Talk detection is asked of every room (VideoRoom `audiolevel_event`).
+    CHECK(create.body["audiolevel_event"] == true);
+    CHECK(create.body["audio_active_packets"] == 50);
+    CHECK(create.body["audio_level_average"] == 60);
+    ScriptedJanus::reply(create);
+    auto join = rig.janus.take("joinandconfigure");
+    ScriptedJanus::reply(join, {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMicAndCam)}});
+    REQUIRE(result->answer);
+    rig.event(join.handle, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}, {7, "1", "video"}});
+    CHECK_FALSE(rig.answer("b"));
+    auto* leg = rig.rooms->browser("a");
+
+    // Muting the microphone: B receives it and is told; A (which does not receive it) is not.
+    CHECK_FALSE(leg->setMuted("mic", "audio", true));
+    REQUIRE(b.notices.size() == 1);
+    CHECK(b.notices[0].kind == StreamNotice::Kind::Muted);
+    CHECK(b.notices[0].endpointId == "mic");
+    CHECK(b.notices[0].participantId == "A");
+    CHECK(b.notices[0].media == "audio");
+    CHECK(b.notices[0].on);
+    CHECK(a.notices.empty());
+    // The same state again tells nobody.
+    CHECK_FALSE(leg->setMuted("mic", "audio", true));
+    CHECK(b.notices.size() == 1);
+
+    // Not its stream, or not that kind: refused, nothing told.
+    auto refused = leg->setMuted("someone-else", "audio", true);
+    REQUIRE(refused);
+    CHECK(refused->kind == MediaError::Kind::NotPermitted);
+    CHECK(leg->setMuted("mic", "video", true)->kind == MediaError::Kind::NotPermitted);
+    CHECK(rig.rooms->browser("b")->setMuted("mic", "audio", false)->kind ==
+          MediaError::Kind::NotPermitted);
+    CHECK(b.notices.size() == 1);
+
+    // A late joiner gets the current mute right after the offer that brings the stream.
+    auto& c = rig.connect("c", "C");
+    rig.offerStreams("join", {{7, "0", "audio"}, {7, "1", "video"}});
+    REQUIRE(c.offers.size() == 1);
+    REQUIRE(c.notices.size() == 1);
+    CHECK(c.notices[0].endpointId == "mic");
+    CHECK(c.notices[0].media == "audio");
+    CHECK(c.notices[0].on);
+
+    // Unmuted: both receivers are told.
+    CHECK_FALSE(leg->setMuted("mic", "audio", false));
+    REQUIRE(b.notices.size() == 2);
+    REQUIRE(c.notices.size() == 2);
+    CHECK_FALSE(b.notices[1].on);
+    CHECK_FALSE(c.notices[1].on);
+
+    // Talking: Janus sends it to every publisher of the room; the talker's own handle counts.
+    auto talking = [&](HandleId handle, json id, const std::string& what) {
+        rig.rooms->onHandleEvent(
+            handle, {{"janus", "event"},
+                     {"sender", handle},
+                     {"plugindata",
+                      {{"plugin", "janus.plugin.videoroom"},
+                       {"data", {{"videoroom", what}, {"room", 1}, {"id", id}, {"mid", "0"}}}}}});
+    };
+    talking(join.handle, 7u, "talking");
+    REQUIRE(b.notices.size() == 3);
+    CHECK(b.notices[2].kind == StreamNotice::Kind::Speaking);
+    CHECK(b.notices[2].endpointId == "mic");
+    CHECK(b.notices[2].participantId == "A");
+    CHECK(b.notices[2].on);
+    CHECK(c.notices.size() == 3);
+    talking(join.handle, 7u, "stopped-talking");
+    REQUIRE(b.notices.size() == 4);
+    CHECK_FALSE(b.notices[3].on);
+    // Another publisher's event on this handle, or one of the wrong shape: nothing.
+    talking(join.handle, 8u, "talking");
+    talking(join.handle, "7", "talking");
+    rig.rooms->onHandleEvent(join.handle, {{"janus", "event"}, {"plugindata", "talking"}});
+    CHECK(b.notices.size() == 4);
+    CHECK(a.notices.empty());
+}
+
+TEST_CASE("setStreamMuted is bounded to 10 a second per device", "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.connect("a", "A");
+    rig.publish("a", 7, kMic);
+    auto* leg = rig.rooms->browser("a");
+    for (int i = 0; i < BrowserLeg::kMaxMuteChangesPerSecond; ++i)
+        CHECK_FALSE(leg->setMuted("mic", "audio", i % 2 == 0));
+    auto refused = leg->setMuted("mic", "audio", true);
+    REQUIRE(refused);
+    CHECK(refused->kind == MediaError::Kind::Busy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1010));
+    CHECK_FALSE(leg->setMuted("mic", "audio", true));
+}

@@ -41,6 +41,15 @@ struct Rig {
             }
         FAIL("no request waits for a reply");
     }
+    // Answers every request, those sent after an earlier answer included, until none waits.
+    void drain() {
+        auto waiting = [this] {
+            for (const auto& s : client->sent)
+                if (s.done) return true;
+            return false;
+        };
+        while (waiting()) answer();
+    }
     std::vector<std::string> events() const {
         std::vector<std::string> out;
         for (const auto& s : client->sent) out.push_back(s.body.value("event", ""));
@@ -137,20 +146,12 @@ TEST_CASE("a kept device's resume is onResume, and it is remembered until it is 
 TEST_CASE("a new device after a lost connection is an onReconnect naming the lost one",
           "[voice][webhooks]") {
     Rig rig;
-    auto waiting = [&] {
-        for (const auto& s : rig.client->sent)
-            if (s.done) return true;
-        return false;
-    };
-    auto drain = [&] {
-        while (waiting()) rig.answer();
-    };
     rig.event("p", "d-1", DeviceEvent::Connect);
     rig.event("p", "d-1", DeviceEvent::Disconnect);  // lost: no leave before it
     rig.event("p", "d-1", DeviceEvent::Leave);       // its grace period ended
     rig.now += 1000;
     rig.event("p", "d-2", DeviceEvent::Connect);
-    drain();
+    rig.drain();
     REQUIRE(rig.events() == std::vector<std::string>{"onConnect", "onDisconnect", "onLeave",
                                                      "onConnect", "onReconnect"});
     const auto& reconnect = rig.client->sent[4].body;
@@ -160,34 +161,34 @@ TEST_CASE("a new device after a lost connection is an onReconnect naming the los
 
     SECTION("only once") {
         rig.event("p", "d-3", DeviceEvent::Connect);
-        drain();
+        rig.drain();
         CHECK(rig.events().back() == "onConnect");
     }
     SECTION("a device that left is not lost") {
         rig.event("p", "d-2", DeviceEvent::Leave);
         rig.event("p", "d-2", DeviceEvent::Disconnect);
         rig.event("p", "d-3", DeviceEvent::Connect);
-        drain();
+        rig.drain();
         CHECK(rig.events().back() == "onConnect");
     }
     SECTION("a lost device that resumed is not lost") {
         rig.event("p", "d-2", DeviceEvent::Disconnect);
         rig.event("p", "d-2", DeviceEvent::Resume);
         rig.event("p", "d-3", DeviceEvent::Connect);
-        drain();
+        rig.drain();
         CHECK(rig.events().back() == "onConnect");
     }
     SECTION("past the window a new device is only a connect") {
         rig.event("p", "d-2", DeviceEvent::Disconnect);
         rig.now += ParticipantWebhooks::kReconnectWindowMs + 1;
         rig.event("p", "d-3", DeviceEvent::Connect);
-        drain();
+        rig.drain();
         CHECK(rig.events().back() == "onConnect");
     }
     SECTION("another participant's loss is not this one's reconnect") {
         rig.event("p", "d-2", DeviceEvent::Disconnect);
         rig.event("q", "d-9", DeviceEvent::Connect);
-        drain();
+        rig.drain();
         CHECK(rig.events().back() == "onConnect");
     }
 }
@@ -197,17 +198,10 @@ TEST_CASE(
     "then onResume or onLeave",
     "[voice][webhooks]") {
     Rig rig;
-    auto drain = [&] {
-        for (bool waiting = true; waiting;) {
-            waiting = false;
-            for (const auto& s : rig.client->sent) waiting = waiting || static_cast<bool>(s.done);
-            if (waiting) rig.answer();
-        }
-    };
     SECTION("connected when the process died") {
         rig.hooks->deviceRestored(DeviceRef{"acc", "tagged", "d-1"}, true);
         rig.event("tagged", "d-1", DeviceEvent::Resume);
-        drain();
+        rig.drain();
         CHECK(rig.events() == std::vector<std::string>{"onDisconnect", "onResume"});
         CHECK(rig.client->sent[0].body["tag"] == "t-1");
         CHECK(rig.client->sent[0].url == "http://app.example/acc/tagged");
@@ -216,7 +210,7 @@ TEST_CASE(
         rig.hooks->deviceRestored(DeviceRef{"acc", "p", "d-1"}, false);
         CHECK(rig.client->sent.empty());
         rig.event("p", "d-1", DeviceEvent::Leave);  // its grace period ended
-        drain();
+        rig.drain();
         CHECK(rig.events() == std::vector<std::string>{"onLeave"});
     }
     SECTION("a participant without a callbackUrl stays silent") {

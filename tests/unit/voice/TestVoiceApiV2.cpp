@@ -159,6 +159,26 @@ TEST_CASE_METHOD(V2, "errors at /api/v2 carry Bandwidth's type; /v1 keeps our sh
     auto unauthorized = router.handle(bad).response;
     CHECK(unauthorized.status == 401);
     CHECK(json::parse(unauthorized.body)["type"] == "authentication-error");
+    auto refused = request("DELETE", "/api/v2/accounts/acc/calls");
+    CHECK(refused.status == 405);
+    CHECK_FALSE(json::parse(refused.body).contains("type"));  // the router's, before any handler
+}
+
+TEST_CASE("client errors Bandwidth has no type for keep a client error's type",
+          "[voice][VoiceApi][v2]") {
+    auto typeOf = [](net::ErrorCode code) {
+        auto handler = bandwidthShaped([code](net::RequestContext&) -> net::HttpResponse {
+            throw net::HttpError(code, "no");
+        });
+        net::HttpRequest req;
+        net::RequestContext ctx(req, {});
+        return json::parse(handler(ctx).body).value("type", "");
+    };
+    CHECK(typeOf(net::ErrorCode::RangeNotSatisfiable) == "range-not-satisfiable");
+    CHECK(typeOf(net::ErrorCode::PayloadTooLarge) == "payload-too-large");
+    CHECK(typeOf(net::ErrorCode::MethodNotAllowed) == "method-not-allowed");
+    CHECK(typeOf(net::ErrorCode::Internal) == "internal-server-error");
+    CHECK(typeOf(net::ErrorCode::Conflict) == "conflict");
 }
 
 TEST_CASE_METHOD(V2, "updateCall fields: redirect credentials stored, unknown fields refused",

@@ -147,6 +147,15 @@ SCENARIO("Client connection lifecycle", "[wasm][core][Client]") {
         h.timers.advance(60000);
         CHECK(h.socket.urls.size() == 1);
     }
+    SECTION("a deleted session or participant ends the call with the close code, no reconnect") {
+        h.connected();
+        h.socket.drop(4410);
+        CHECK(h.client.state() == State::Disconnected);
+        CHECK(h.stateErrors.back().code == "ended_by_server");
+        CHECK(h.stateErrors.back().data == R"({"closeCode":4410})");
+        h.timers.advance(60000);
+        CHECK(h.socket.urls.size() == 1);
+    }
     SECTION(
         "a listener that disconnects from inside an event sees its events afterwards, in order") {
         std::vector<std::string> during;

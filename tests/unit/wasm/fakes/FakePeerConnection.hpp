@@ -48,6 +48,7 @@ struct PcRecord {
     FakePeerHandlers handlers;
     bool dtmfResult = true;
     std::vector<std::string> dtmf;
+    std::string stats = R"([{"type":"outbound-rtp"}])";  // what getStats() answers
 };
 
 class FakePeerConnection : public PeerConnectionPort {
@@ -95,7 +96,7 @@ class FakePeerConnection : public PeerConnectionPort {
         return r_->dtmfResult;
     }
     void getStats(Fn<void(const Error&, const std::string&)> done) override {
-        loop_.post([done]() { done({}, "[{\"type\":\"outbound-rtp\"}]"); });
+        loop_.post([done, stats = r_->stats]() { done({}, stats); });
     }
     void close() override { r_->closed = true; }
 

@@ -27,6 +27,7 @@ struct Harness {
     std::vector<Error> stateErrors;
     std::vector<Error> subscribeErrors;
     std::vector<std::string> warnings;  // log lines at warn and error level
+    std::vector<std::string> quality;   // "stats:{…}", "warning:{…}", "cleared:low-mos"
     Fn<void(State)> onState;            // a test's extra reaction, e.g. re-entering the client
     std::optional<Error> connectResult;
     Client client{Platform{socket, timers, http, media, peers}, listener()};
@@ -54,6 +55,18 @@ struct Harness {
         };
         l.onTokenWillExpire = [this](const std::string& token) {
             events.push_back("tokenWillExpire:" + token);
+        };
+        // "remoteMuteChange:{params}", "activeSpeakerChange:{params}".
+        l.onRemoteMuteChange = [this](const std::string& params) {
+            events.push_back("remoteMuteChange:" + params);
+        };
+        l.onActiveSpeakerChange = [this](const std::string& params) {
+            events.push_back("activeSpeakerChange:" + params);
+        };
+        l.onCallStats = [this](const std::string& s) { quality.push_back("stats:" + s); };
+        l.onQualityWarning = [this](const std::string& w) { quality.push_back("warning:" + w); };
+        l.onQualityWarningCleared = [this](const std::string& name) {
+            quality.push_back("cleared:" + name);
         };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);

@@ -1,0 +1,224 @@
+#include "wasm/core/CallQuality.hpp"
+
+#include <algorithm>
+
+#include "wasm/core/EModel.hpp"
+
+namespace sb::sdk {
+
+namespace {
+
+const Json kNone;
+
+// The helpers below are called from many places: out of line, each call is a few bytes of the
+// wasm (bench/size/).
+
+// Member `key` of a stats dictionary, -1 when it is not there ("unknown" throughout).
+[[gnu::noinline]] double num(const Json& stats, std::string_view key) {
+    return stats[key].asNumber(-1);
+}
+// The same in ms, from seconds (webrtc-stats' unit for jitter and round-trip times).
+[[gnu::noinline]] double ms(const Json& stats, std::string_view key) {
+    double v = num(stats, key);
+    return v < 0 ? v : v * 1000;
+}
+// The growth of counter `key` since the previous report's dictionary of the same stream.
+[[gnu::noinline]] double grown(const Json& now, const Json& before, std::string_view key) {
+    return num(now, key) - num(before, key);
+}
+[[gnu::noinline]] void put(Json& object, const char* key, double v) {
+    object.set(key, v < 0 ? Json() : Json(v));
+}
+[[gnu::noinline]] void put(Json& object, const char* key, std::string text) {
+    object.set(key, Json(std::move(text)));
+}
+[[gnu::noinline]] bool is(const Json& stats, std::string_view key, std::string_view value) {
+    return stats[key].asString() == value;
+}
+// The dictionary of `report` whose `key` is `value` (its id, or a remote-inbound-rtp's localId).
+[[gnu::noinline]] const Json& find(const Json& report, std::string_view key,
+                                   const std::string& value) {
+    for (const auto& s : report.values())
+        if (!value.empty() && is(s, key, value)) return s;
+    return kNone;
+}
+Json parse(const std::string& text) {
+    auto json = Json::parse(text);
+    return json && json->isArray() ? std::move(*json) : Json::array();
+}
+
+}  // namespace
+
+const char* toString(QualityWarning warning) {
+    static const char* const names[] = {"high-rtt", "high-jitter",       "high-packet-loss",
+                                        "low-mos",  "silent-microphone", "no-inbound-audio"};
+    return names[static_cast<int>(warning)];
+}
+
+void QualityThresholds::read(const std::string& text) {
+    auto json = Json::parse(text);
+    if (!json) return;
+    static const char* const names[] = {"rttMs",      "jitterMs",   "packetLoss",  "mos",
+                                        "raiseAfter", "clearAfter", "silenceAfter"};
+    static const double low[] = {1, 1, 0.001, 1, 1, 1, 1};
+    static const double high[] = {60000, 10000, 1, 4.5, 60, 60, 60};
+    double* to[] = {&rttMs, &jitterMs, &packetLoss, &mos, &raiseAfter, &clearAfter, &silenceAfter};
+    for (int i = 0; i < 7; ++i) {
+        double v = num(*json, names[i]);
+        if (v >= low[i] && v <= high[i]) *to[i] = i < 4 ? v : static_cast<int>(v);
+    }
+}
+
+int Hysteresis::update(bool condition, double raiseAfter, double clearAfter) {
+    if (condition == active_) {
+        run_ = 0;
+        return 0;
+    }
+    if (++run_ < (active_ ? clearAfter : raiseAfter)) return 0;
+    active_ = condition;
+    run_ = 0;
+    return active_ ? 1 : -1;
+}
+
+void CallQuality::reset() {
+    previous_[0] = Json();
+    previous_[1] = Json();
+    for (auto& w : warnings_) w = Hysteresis{};
+}
+
+// The report's RTP streams (W3C webrtc-stats §3): inbound-rtp with its own counters; outbound-rtp
+// with the far end's RTCP receiver reports (the remote-inbound-rtp whose localId names it) and
+// its microphone or camera (media-source). An inbound stream has no RTCP round trip of its own:
+// it takes its connection's ICE one (the nominated candidate pair's, RFC 8445 §8.1.1).
+void CallQuality::read(const Json& now, const Json& before, const QualityInput& input,
+                       Json& streams) {
+    double pairRtt = -1;
+    for (const auto& s : now.values())
+        if (is(s, "type", "candidate-pair") && s["nominated"].asBool())
+            pairRtt = std::max(pairRtt, ms(s, "currentRoundTripTime"));
+    for (const auto& s : now.values()) {
+        bool inbound = is(s, "type", "inbound-rtp");
+        if (!inbound && !is(s, "type", "outbound-rtp")) continue;
+        bool audio = is(s, "kind", "audio");
+        const Json& was = find(before, "id", s["id"].asString());
+        const Json& remote = inbound ? s : find(now, "localId", s["id"].asString());
+        const Json& remoteWas = inbound ? was : find(before, "id", remote["id"].asString());
+        const Json& source = inbound ? s : find(now, "id", s["mediaSourceId"].asString());
+        const Json& sourceWas = inbound ? was : find(before, "id", source["id"].asString());
+        double dt = grown(s, was, "timestamp");
+        double bytes = grown(s, was, inbound ? "bytesReceived" : "bytesSent");
+        double packets = grown(s, was, inbound ? "packetsReceived" : "packetsSent");
+        bool interval = was.isObject() && dt > 0 && bytes >= 0 && packets >= 0;
+        double rtt = ms(remote, "roundTripTime");
+        if (rtt < 0) rtt = pairRtt;
+        if (rtt < 0) rtt = values_[0];  // the call's so far (the publishing connection's)
+        double jitter = ms(remote, "jitter");
+        double level = num(source, "audioLevel");
+        double loss = -1, kbps = -1, mos = -1;
+        // The jitter buffer's delay, measured where this device receives; else taken as twice
+        // the jitter (what adaptive jitter buffers aim at).
+        double buffer = std::max(2 * jitter, 0.0);
+        if (interval) {
+            kbps = bytes * 8 / dt;  // bits per ms are kbit/s
+            // Lost over lost + received inbound; over sent outbound, as the far end reports it.
+            // packetsLost may go down (duplicates, RFC 3550 §6.4.1).
+            double lost = grown(remote, remoteWas, "packetsLost");
+            double total = inbound ? packets + lost : packets;
+            if (total > 0) loss = std::clamp(lost / total, 0.0, 1.0);
+            double emitted = grown(s, was, "jitterBufferEmittedCount");
+            if (emitted > 0) buffer = grown(s, was, "jitterBufferDelay") / emitted * 1000;
+        }
+        if (audio) {
+            if (loss >= 0) {
+                // Mouth to ear (Ta): half the round trip plus the jitter buffer. Capture, codec
+                // and playout delays are not in the reports.
+                mos = emodel::mos(emodel::rating(std::max(rtt, 0.0) / 2 + buffer, loss * 100));
+                values_[3] = values_[3] < 0 ? mos : std::min(values_[3], mos);
+            }
+            values_[1] = std::max(values_[1], jitter);
+            values_[2] = std::max(values_[2], loss);
+            level_[inbound] = std::max(level_[inbound], level);
+            if (inbound && (!interval || bytes > 0)) ++receiving_;
+            // No energy at all: every sample was zero (a muted or dead device, another
+            // application holding it).
+            double energy = num(source, "totalAudioEnergy");
+            if (!inbound && interval && energy >= 0 &&
+                energy <= num(sourceWas, "totalAudioEnergy") && input.micEnabled)
+                ++silent_;
+        }
+        values_[0] = std::max(values_[0], rtt);
+        if (kbps >= 0) kbps_[inbound] = std::max(kbps_[inbound], 0.0) + kbps;
+        at_ = std::max(at_, num(s, "timestamp"));
+        std::string endpoint;
+        const std::string& track = source["trackIdentifier"].asString();
+        for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
+            if (input.tracks[i] == track) endpoint = input.tracks[i + 1];
+        Json j = Json::object();
+        put(j, "endpointId", endpoint);
+        put(j, "direction", inbound ? "inbound" : "outbound");
+        put(j, "kind", audio ? "audio" : "video");
+        put(j, "rttMs", rtt);
+        put(j, "jitterMs", jitter);
+        put(j, "packetLoss", loss);
+        put(j, "bitrateKbps", kbps);
+        put(j, "audioLevel", audio ? level : -1);
+        put(j, "mos", mos);
+        streams.push(std::move(j));
+    }
+    values_[0] = std::max(values_[0], pairRtt);
+}
+
+Json CallQuality::sample(const std::string& publishing, const std::string& subscribing,
+                         const QualityInput& input) {
+    for (double* v : {values_, values_ + 1, values_ + 2, values_ + 3, kbps_, kbps_ + 1, level_,
+                      level_ + 1, &at_})
+        *v = -1;
+    silent_ = receiving_ = 0;
+    Json streams = Json::array();
+    Json reports[2] = {parse(publishing), parse(subscribing)};
+    for (int c = 0; c < 2; ++c) {
+        read(reports[c], previous_[c], input, streams);
+        previous_[c] = std::move(reports[c]);
+    }
+    Json out = Json::object();
+    put(out, "timestamp", at_);
+    put(out, "rttMs", values_[0]);
+    put(out, "jitterMs", values_[1]);
+    put(out, "packetLoss", values_[2]);
+    Json bitrate = Json::object();
+    put(bitrate, "inbound", kbps_[1]);
+    put(bitrate, "outbound", kbps_[0]);
+    out.set("bitrateKbps", std::move(bitrate));
+    Json levels = Json::object();
+    put(levels, "inbound", level_[1]);
+    put(levels, "outbound", level_[0]);
+    out.set("audioLevel", std::move(levels));
+    put(out, "mos", values_[3]);
+    out.set("streams", std::move(streams));
+
+    const QualityThresholds& t = thresholds_;
+    const bool conditions[] = {
+        values_[0] > t.rttMs, values_[1] > t.jitterMs, values_[2] > t.packetLoss,
+        values_[3] >= 0 && values_[3]<t.mos, silent_> 0, receiving_ < input.expectedInboundAudio};
+    for (int i = 0; i < kQualityWarnings; ++i)
+        changes_[i] =
+            warnings_[i].update(conditions[i], i < 4 ? t.raiseAfter : t.silenceAfter, t.clearAfter);
+    return out;
+}
+
+std::string CallQuality::details(QualityWarning warning) const {
+    int i = static_cast<int>(warning);
+    const double limits[] = {thresholds_.rttMs, thresholds_.jitterMs, thresholds_.packetLoss,
+                             thresholds_.mos};
+    Json j = Json::object();
+    put(j, "name", toString(warning));
+    if (i < 4) {
+        put(j, "value", values_[i]);
+        put(j, "threshold", limits[i]);
+    } else {
+        put(j, "seconds", thresholds_.silenceAfter);
+    }
+    return j.dump();
+}
+
+}  // namespace sb::sdk
