@@ -82,6 +82,7 @@ def http():
         "demo_join": request("POST", "/demo/join", {"name": "Ana"}, auth=False),
         "demo_call": request("POST", "/demo/call", {"to": "+15555550123"}, auth=False),
         "demo_answer": request("POST", "/demo/answer", {"eventType": "answer", "callId": "c-0123456789abcdef"}, auth=False),
+        "demo_hangup": request("POST", "/demo/calls/c-0123456789abcdef/hangup", auth=False),
         "percent_ff": request("GET", "/%FF", auth=False),
         "wrong_method": request("PATCH", base + "/sessions", auth=True),
         "chunked": f"POST {base}/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH}\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -280,7 +281,8 @@ def dicts():
                    "Transfer-Encoding: chunked\r\n", "Connection: close\r\n", "Connection: keep-alive\r\n",
                    "Upgrade: websocket\r\n", "Connection: Upgrade\r\n", "Sec-WebSocket-Key: ", "Sec-WebSocket-Version: 13\r\n",
                    "/v1/accounts/", ACC, "/participants", "/sessions", "/subscriptions", "/calls", "/healthz", "/metrics",
-                   "/openapi.json", "/v3/", "?token=", "&client=", "/demo/join", "/demo/call", "/demo/answer", "%FF", "%00", "%2F",
+                   "/openapi.json", "/v3/", "?token=", "&client=", "/demo/join", "/demo/call", "/demo/answer",
+                   "/demo/calls/", "/hangup", "%FF", "%00", "%2F",
                    PID, SID, '"publishPermissions"', '"AUDIO"', '"VIDEO"', '"tag"', '"deviceApiVersion"', '"callbackUrl"',
                    '"sessionId"', '"participants"', '"participantId"', '"streamAliases"', '"from"', '"to"', '"answerUrl"',
                    '"answerMethod"', '"disconnectUrl"', '"callTimeout"', '"uui"', '"applicationId"', '"state"', '"redirectUrl"',
