@@ -16,16 +16,24 @@ class BrowserMedia : public MediaPort {
     BrowserMedia(const BrowserMedia&) = delete;
     BrowserMedia& operator=(const BrowserMedia&) = delete;
 
+    // Also starts watching `devicechange` on navigator.mediaDevices (once).
+    void setHandler(Handler handler) override;
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override;
     void stopStream(const std::string& streamId) override;
     void setTracksEnabled(const std::string& streamId, const std::string& kind,
                           bool enabled) override;
+    void swapTrack(const std::string& streamId, const std::string& trackId,
+                   const std::string& otherStreamId) override;
 
-    // Keeps a MediaStream by id and describes it to the core.
+    // Keeps a MediaStream by id and describes it to the core; watches its tracks' `ended`.
     LocalStream adopt(const val& stream);
 
   private:
+    // The events of the tracks and of navigator.mediaDevices (js::to).
+    static void dispatch(void* self, int kind, const val& ok, const val& value);
+    Handler handler_;
+    int ended_ = 0;  // the one callback of every watched track's `ended` listener (js::on)
     // getUserMedia's rejection, classified by the DOMException's name (errors::userMedia).
     static Error rejection(const val& error);
     JsObjects& local_;

@@ -7,7 +7,9 @@
 // `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
 // 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
 // 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
-// JSON, b: JSON array of ids), 6 token will expire (a: the token). Rejections carry an error as
+// JSON, b: JSON array of ids), 6 token will expire (a: the token), 12 devices changed (a: JSON
+// array of MediaDeviceInfo), 13 device fallback (a: {kind, lostDeviceId, deviceId, endpointId}
+// JSON, b: error JSON or ''). Rejections carry an error as
 // JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
 
 #include <string>
@@ -40,6 +42,9 @@ class SdkHandle {
                       const std::string& codecPreferencesJson);
     // `streamIds`: an array of ids; empty for every published stream.
     val unpublish(const val& streamIds);
+    // Client::switchDevice; resolves to undefined.
+    val switchDevice(const std::string& kind, const std::string& deviceId,
+                     const std::string& streamId);
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
     // `which`: "publish" or "subscribe"; resolves to the JSON text of an array of RTCStats.

@@ -41,9 +41,22 @@ Client::Client(Platform platform, ClientListener listener)
                                      "{}", std::move(subscriberListener), listener_.onLog);
     rpc_.onNotification(
         [this](const std::string& name, const Json& params) { onNotification(name, params); });
+    // Devices: a published track that ended on its own falls back to the default device.
+    platform_.media.setHandler([this](MediaEvent event, const std::string& a) {
+        Scope scope(events_);
+        if (event == MediaEvent::TrackEnded) return publisher_->trackEnded(a);
+        events_.postText(&listener_.onDevicesChanged, a);
+    });
+    publisher_->onFallback([this](const Error& e, const std::string& json) {
+        if (e.failed()) log(LogLevel::Warn, "No fallback device: " + e.message);
+        events_.post([this, e, json]() {
+            if (listener_.onDeviceFallback) listener_.onDeviceFallback(e, json);
+        });
+    });
 }
 
 Client::~Client() {
+    platform_.media.setHandler(nullptr);
     listener_ = ClientListener{};
     alive_.renew();
     if (socketOpen_) platform_.socket.close(1000);
@@ -436,6 +449,15 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
                     done(failure, info);
                 });
     });
+}
+
+void Client::switchDevice(const std::string& kind, const std::string& deviceId,
+                          const std::string& streamId, Publisher::PublishDone done) {
+    Scope scope(events_);
+    // Without signaling too (reconnecting): replaceTrack needs no server.
+    if (state_ != State::Connected && state_ != State::Reconnecting)
+        return done(errors::invalidState("Switching a device needs a connected client"), {});
+    publisher_->switchDevice(kind, deviceId, streamId, std::move(done));
 }
 
 void Client::unpublish(std::vector<std::string> streamIds, Done done) {

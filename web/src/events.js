@@ -5,6 +5,8 @@
 import { BandwidthRtcError } from './errors.js';
 
 const EVENT_NAMES = ['streamAvailable', 'streamUnavailable', 'connectionStateChange', 'dtmf', 'subscribeFailed', 'tokenWillExpire'];
+// Devices (docs/sdk.md "Devices").
+EVENT_NAMES.push('devicesChanged', 'deviceFallback');
 
 // Application callbacks run from inside the wasm's event dispatch: an exception must not unwind
 // through it (it is built without exception support), so it is reported here, and the other

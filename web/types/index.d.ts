@@ -124,7 +124,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * (other getUserMedia and media errors, NotReadableError included; `data` has the browser error's
  * name and message), "negotiation_failed" (SDP offer/answer), "ice_failed" (a peer
  * connection stayed `failed` after the last ICE restart; connection state "failed"),
- * "subscribe_failed" (a stream to receive could not be negotiated; the subscribeFailed event).
+ * "subscribe_failed" (a stream to receive could not be negotiated; the subscribeFailed event),
+ * "sink_unsupported" (setSpeaker() where the browser has no HTMLMediaElement.setSinkId).
  */
 export type ErrorCode =
   | 'not_connected'
@@ -159,7 +160,8 @@ export type ErrorCode =
   | 'media_failed'
   | 'negotiation_failed'
   | 'ice_failed'
-  | 'subscribe_failed';
+  | 'subscribe_failed'
+  | 'sink_unsupported';
 
 export declare class BandwidthRtcError extends Error {
   constructor(message?: string, code?: ErrorCode, details?: { rpcCode?: number; data?: unknown });
@@ -186,6 +188,27 @@ export interface SubscribeFailedEvent {
   endpointIds: string[];
 }
 
+/** Switchboard: the devices after a `devicechange`, by MediaDeviceInfo.kind. */
+export interface DevicesChangedEvent {
+  audioinput: MediaDeviceInfo[];
+  audiooutput: MediaDeviceInfo[];
+  videoinput: MediaDeviceInfo[];
+}
+
+/**
+ * Switchboard: a published track ended on its own (its device went away) and the default device
+ * of its kind replaced it; or could not (`error` set, `deviceId` '').
+ */
+export interface DeviceFallbackEvent {
+  kind: 'audio' | 'video';
+  /** The lost track's device ('' when it had none, e.g. a track the application made). */
+  lostDeviceId: string;
+  deviceId: string;
+  /** The published stream the track belongs to. */
+  endpointId: string;
+  error?: BandwidthRtcError;
+}
+
 /** Switchboard: the names on() and off() take, with their listeners' signatures. */
 export interface SwitchboardRtcEventMap {
   streamAvailable: (event: RtcStream) => void;
@@ -194,6 +217,8 @@ export interface SwitchboardRtcEventMap {
   dtmf: (event: DtmfEvent) => void;
   subscribeFailed: (event: SubscribeFailedEvent) => void;
   tokenWillExpire: () => void;
+  devicesChanged: (event: DevicesChangedEvent) => void;
+  deviceFallback: (event: DeviceFallbackEvent) => void;
 }
 
 /**
@@ -235,6 +260,8 @@ export declare class SwitchboardRtc {
   on(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   on(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
   on(name: 'tokenWillExpire', listener: () => void): this;
+  on(name: 'devicesChanged', listener: (event: DevicesChangedEvent) => void): this;
+  on(name: 'deviceFallback', listener: (event: DeviceFallbackEvent) => void): this;
   /** Switchboard: removes a listener added with on(). */
   off(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
   off(name: 'streamUnavailable', listener: (streamId: string) => void): this;
@@ -242,6 +269,8 @@ export declare class SwitchboardRtc {
   off(name: 'dtmf', listener: (event: DtmfEvent) => void): this;
   off(name: 'subscribeFailed', listener: (event: SubscribeFailedEvent) => void): this;
   off(name: 'tokenWillExpire', listener: () => void): this;
+  off(name: 'devicesChanged', listener: (event: DevicesChangedEvent) => void): this;
+  off(name: 'deviceFallback', listener: (event: DeviceFallbackEvent) => void): this;
   /** Switchboard. */
   readonly connectionState: ConnectionState;
   publish(
@@ -262,6 +291,26 @@ export declare class SwitchboardRtc {
   setCameraEnabled(enabled: boolean, stream?: RtcStream | string): void;
   /** Switchboard: the stats of the publishing or subscribing RTCPeerConnection. */
   getStats(which?: 'publish' | 'subscribe'): Promise<RTCStats[]>;
+  /**
+   * Switchboard: the published microphone (of `stream`, else of the first stream with one)
+   * becomes a capture of `deviceId` (a MediaDeviceInfo.deviceId of getAudioInputs()), sent with
+   * RTCRtpSender.replaceTrack: no renegotiation, the same endpointId at the subscribers, the mute
+   * state kept; the RtcStream's mediaStream holds the new track.
+   */
+  switchMicrophone(deviceId: string, stream?: RtcStream | string): Promise<void>;
+  /** Switchboard: as switchMicrophone, for the camera (getVideoInputs()). */
+  switchCamera(deviceId: string, stream?: RtcStream | string): Promise<void>;
+  /**
+   * Switchboard: plays the elements' audio on the output `deviceId` (getAudioOutputs();
+   * HTMLMediaElement.setSinkId). Rejects with "sink_unsupported" where the browser cannot.
+   */
+  setSpeaker(deviceId: string, ...mediaElements: HTMLMediaElement[]): Promise<void>;
+  /** Switchboard: whether setSpeaker() can work in this browser (HTMLMediaElement.setSinkId). */
+  static readonly canSelectSpeaker: boolean;
+  /** Switchboard: the devices after a change (`devicechange`), from the first connect() on. */
+  onDevicesChanged(callback: (event: DevicesChangedEvent) => void): void;
+  /** Switchboard: a published track's device went away; the default device replaced it. */
+  onDeviceFallback(callback: (event: DeviceFallbackEvent) => void): void;
   disconnect(): void;
 }
 export { SwitchboardRtc as BandwidthRtc, SwitchboardRtc as BandwidthRtcV3 };

@@ -26,6 +26,7 @@ struct Harness {
     std::vector<StreamInfo> streams;
     std::vector<Error> stateErrors;
     std::vector<Error> subscribeErrors;
+    std::vector<Error> fallbackErrors;
     std::vector<std::string> warnings;  // log lines at warn and error level
     Fn<void(State)> onState;            // a test's extra reaction, e.g. re-entering the client
     std::optional<Error> connectResult;
@@ -54,6 +55,14 @@ struct Harness {
         };
         l.onTokenWillExpire = [this](const std::string& token) {
             events.push_back("tokenWillExpire:" + token);
+        };
+        // "devices:<json>", "fallback:<json>" (the error in fallbackErrors).
+        l.onDevicesChanged = [this](const std::string& json) {
+            events.push_back("devices:" + json);
+        };
+        l.onDeviceFallback = [this](const Error& e, const std::string& json) {
+            events.push_back("fallback:" + json);
+            fallbackErrors.push_back(e);
         };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);
