@@ -5,8 +5,6 @@
 namespace sb::sdk::browser {
 
 namespace {
-enum { kEnded, kChanged, kListed };
-
 // navigator.mediaDevices, undefined outside secure contexts (Media Capture §9.2).
 val mediaDevices() {
     val navigator = val::global("navigator");
@@ -16,24 +14,13 @@ val mediaDevices() {
 
 void BrowserMedia::setHandler(Handler handler) {
     handler_ = std::move(handler);
-    if (ended_ || !handler_) return;
-    ended_ = js::add(js::to(this, dispatch, kEnded), false, this);
-    val devices = mediaDevices();
-    if (!devices.isUndefined())
-        js::listen(devices, "devicechange", js::to(this, dispatch, kChanged), this);
+    if (!ended_) ended_ = js::add(js::to(this, ended, 0), false, this);
 }
 
-// `ended` of a watched track (the event's target); `devicechange`, then its enumerateDevices().
-void BrowserMedia::dispatch(void* self, int kind, const val& ok, const val& value) {
+// `ended` of a watched track, the event's target.
+void BrowserMedia::ended(void* self, int, const val&, const val& event) {
     auto* media = static_cast<BrowserMedia*>(self);
-    if (!media->handler_) return;
-    if (kind == kEnded)
-        return media->handler_(MediaEvent::TrackEnded,
-                               js::stringAt(js::get(value, "target"), "id"));
-    if (kind == kChanged)
-        return js::settle(web::jsTry(mediaDevices(), "enumerateDevices"),
-                          js::to(self, dispatch, kListed), self);
-    if (ok.isTrue()) media->handler_(MediaEvent::DevicesChanged, web::stringifyJson(value));
+    if (media->handler_) media->handler_(js::stringAt(js::get(event, "target"), "id"));
 }
 
 void BrowserMedia::getUserMedia(const std::string& constraintsJson,
@@ -85,19 +72,14 @@ void BrowserMedia::swapTrack(const std::string& streamId, const std::string& tra
     val stream = local_.get(streamId);
     val other = local_.get(otherStreamId);
     val out = web::jsTry(stream, "getTrackById", trackId).value;
-    if (out.isNull() || out.isUndefined()) return;
-    std::string kind = js::stringAt(out, "kind");
     val tracks = web::jsTry(other, "getTracks").value;
-    for (int i = 0, n = js::length(tracks); i < n; ++i) {
-        val in = js::at(tracks, i);
-        if (js::stringAt(in, "kind") != kind) continue;
-        js::set(in, "enabled", js::get(out, "enabled"));
-        web::jsTry(stream, "removeTrack", out);
-        web::jsTry(stream, "addTrack", in);
-        web::jsTry(other, "removeTrack", in);
-        web::jsTry(other, "addTrack", out);
-        return;
-    }
+    if (out.isNull() || out.isUndefined() || js::length(tracks) != 1) return;
+    val in = js::at(tracks, 0);
+    js::set(in, "enabled", js::get(out, "enabled"));
+    web::jsTry(stream, "removeTrack", out);
+    web::jsTry(stream, "addTrack", in);
+    web::jsTry(other, "removeTrack", in);
+    web::jsTry(other, "addTrack", out);
 }
 
 void BrowserMedia::stopStream(const std::string& streamId) {

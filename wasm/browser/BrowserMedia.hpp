@@ -16,7 +16,6 @@ class BrowserMedia : public MediaPort {
     BrowserMedia(const BrowserMedia&) = delete;
     BrowserMedia& operator=(const BrowserMedia&) = delete;
 
-    // Also starts watching `devicechange` on navigator.mediaDevices (once).
     void setHandler(Handler handler) override;
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override;
@@ -30,8 +29,8 @@ class BrowserMedia : public MediaPort {
     LocalStream adopt(const val& stream);
 
   private:
-    // The events of the tracks and of navigator.mediaDevices (js::to).
-    static void dispatch(void* self, int kind, const val& ok, const val& value);
+    // A watched track's `ended` (js::to).
+    static void ended(void* self, int, const val&, const val& event);
     Handler handler_;
     int ended_ = 0;  // the one callback of every watched track's `ended` listener (js::on)
     // getUserMedia's rejection, classified by the DOMException's name (errors::userMedia).

@@ -79,7 +79,7 @@ ClientListener SdkHandle::makeListener() {
         emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
     };
     // One callback type for the events with a string (kind 2: a stream id, 4: DTMF params,
-    // 6: the token that will expire, 12: the device list).
+    // 6: the token that will expire).
     auto text = [this](int kind) {
         return Fn<void(const std::string&)>([this, kind](const std::string& a) {
             emit(kind, 0, a);
@@ -89,7 +89,6 @@ ClientListener SdkHandle::makeListener() {
     l.onStreamUnavailable = text(2);
     l.onDtmf = text(4);
     l.onTokenWillExpire = text(6);
-    l.onDevicesChanged = text(12);
     l.onDeviceFallback = [this](const Error& e, const std::string& json) {
         emit(13, 0, json, errorJson(e));
     };
@@ -163,9 +162,7 @@ val SdkHandle::switchDevice(const std::string& kind, const std::string& deviceId
                             const std::string& streamId) {
     Deferred d;
     val p = promise(d);
-    client_.switchDevice(kind, deviceId, streamId, [d](const Error& e, const StreamInfo&) {
-        settle(d, e, val::undefined());
-    });
+    client_.switchDevice(kind, deviceId, streamId, publishDone(d));  // the facade drops the value
     return p;
 }
 

@@ -7,10 +7,11 @@
 // `listener(kind, num, a, b, mediaStream)`: kind 0 state change (a: name, b: error JSON or ''),
 // 1 stream available (a: RtcStream JSON, with its MediaStream), 2 stream unavailable (a: id),
 // 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
-// JSON, b: JSON array of ids), 6 token will expire (a: the token), 12 devices changed (a: JSON
-// array of MediaDeviceInfo), 13 device fallback (a: {kind, lostDeviceId, deviceId, endpointId}
-// JSON, b: error JSON or ''). Rejections carry an error as
-// JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
+// JSON, b: JSON array of ids), 6 token will expire (a: the token), 13 device fallback (a:
+// {kind, lostDeviceId, deviceId, endpointId} JSON, b: error JSON or ''). 12 (devicesChanged) is
+// the facade's own: a `devicechange` listener with nothing for the core to decide. Rejections carry
+// an error as JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no
+// clock.
 
 #include <string>
 

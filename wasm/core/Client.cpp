@@ -41,18 +41,12 @@ Client::Client(Platform platform, ClientListener listener)
                                      "{}", std::move(subscriberListener), listener_.onLog);
     rpc_.onNotification(
         [this](const std::string& name, const Json& params) { onNotification(name, params); });
-    // Devices: a published track that ended on its own falls back to the default device.
-    platform_.media.setHandler([this](MediaEvent event, const std::string& a) {
-        Scope scope(events_);
-        if (event == MediaEvent::TrackEnded) return publisher_->trackEnded(a);
-        events_.postText(&listener_.onDevicesChanged, a);
-    });
-    publisher_->onFallback([this](const Error& e, const std::string& json) {
-        if (e.failed()) log(LogLevel::Warn, "No fallback device: " + e.message);
-        events_.post([this, e, json]() {
-            if (listener_.onDeviceFallback) listener_.onDeviceFallback(e, json);
-        });
-    });
+    // Devices: a published track that ended on its own falls back to the default device. Like
+    // the connections' callbacks, straight to the publisher, whose report comes last (Publisher
+    // ::switched), from a later turn: no Scope is needed around it.
+    platform_.media.setHandler(
+        [this](const std::string& trackId) { publisher_->trackEnded(trackId); });
+    publisher_->onFallback(&listener_.onDeviceFallback);
 }
 
 Client::~Client() {

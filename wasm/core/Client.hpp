@@ -30,10 +30,8 @@ struct ClientListener {
     // The token (the one given last) expires within ConnectOptions::tokenExpiryMarginMs: the
     // application gets a fresh one and passes it to updateToken().
     Fn<void(const std::string& token)> onTokenWillExpire;
-    // Devices: the JSON array of enumerateDevices() after a `devicechange` (MediaPort), and a
-    // published track's fallback to the default device (Publisher::trackEnded): its JSON
+    // A published track's fallback to the default device (Publisher::trackEnded): its JSON
     // report, with the error when the default device could not be captured or sent.
-    Fn<void(const std::string& devicesJson)> onDevicesChanged;
     Fn<void(const Error& error, const std::string& json)> onDeviceFallback;
     LogFn onLog;
 };

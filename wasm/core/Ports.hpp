@@ -52,17 +52,13 @@ class HttpPort {
 
 // Local media (W3C Media Capture and Streams). The adapter keeps the MediaStream objects and
 // hands the core their ids.
-enum class MediaEvent { TrackEnded, DevicesChanged };
 class MediaPort {
   public:
-    // One handler for the media events:
-    //   TrackEnded      a: the id of a track of a stream it captured or adopted that ended on its
-    //                   own (Media Capture §4.3.1 `ended`: its device went away, the permission
-    //                   was revoked, its source ended; never after stop()); display captures are
-    //                   not watched (a shared screen that ends has no device to fall back to);
-    //   DevicesChanged  a: enumerateDevices() after `devicechange` (§9.2), as a JSON array of
-    //                   MediaDeviceInfo (§9.2.3 toJSON).
-    using Handler = Fn<void(MediaEvent event, const std::string& a)>;
+    // Called with the id of a track of a stream it captured or adopted that ended on its own
+    // (Media Capture §4.3.1 `ended`: its device went away, the permission was revoked, its
+    // source ended; never after stop()). Display captures are not watched: a shared screen that
+    // ends has no device to fall back to.
+    using Handler = Fn<void(const std::string& trackId)>;
     virtual ~MediaPort() = default;
     virtual void setHandler(Handler handler) = 0;
     virtual void getUserMedia(const std::string& constraintsJson,
@@ -72,9 +68,9 @@ class MediaPort {
     // MediaStreamTrack.enabled on the stream's tracks of one kind (local mute, reference §2.8).
     virtual void setTracksEnabled(const std::string& streamId, const std::string& kind,
                                   bool enabled) = 0;
-    // Puts the track of `otherStreamId` of the same kind as track `trackId` of `streamId` in its
-    // place (MediaStream addTrack/removeTrack, §4.2), and that track into `otherStreamId`; the
-    // track coming in takes over `enabled` (local mute). So the application's MediaStream holds
+    // Puts the one track of `otherStreamId` (a capture of one kind) where track `trackId` of
+    // `streamId` is (MediaStream addTrack/removeTrack, §4.2), and that track into `otherStreamId`;
+    // the track coming in takes over `enabled` (local mute). So the application's MediaStream holds
     // the track that is sent, and a switch back is the same call.
     virtual void swapTrack(const std::string& streamId, const std::string& trackId,
                            const std::string& otherStreamId) = 0;

@@ -76,8 +76,9 @@ class Publisher {
     // is captured in its place, and onFallback tells the JSON {kind, lostDeviceId, deviceId,
     // endpointId}, or the error (then deviceId is "").
     void trackEnded(const std::string& trackId);
-    void onFallback(Fn<void(const Error&, const std::string&)> callback) {
-        fallback_ = std::move(callback);
+    // `callback` must outlive this (the owner's listener).
+    void onFallback(const Fn<void(const Error&, const std::string&)>* callback) {
+        fallback_ = callback;
     }
 
   private:
@@ -147,7 +148,7 @@ class Publisher {
     std::string switchTrack_;
     std::string lostDevice_;
     std::string spare_;
-    Fn<void(const Error&, const std::string&)> fallback_;
+    const Fn<void(const Error&, const std::string&)>* fallback_ = nullptr;
     IceRestarter ice_{timers_, "publishing", log_};
     // Replaced on close(): callbacks of the previous connection see their token expired.
     Alive alive_;

@@ -37,24 +37,18 @@ void Publisher::runSwitch() {
             lostDevice_ = t.deviceId;
             // Media Capture §4.3.8 / §9.2: deviceId {exact} is that device or an
             // OverconstrainedError (no_device); `true` is the default device of the kind.
-            Json constraints = Json::object();
-            if (want.id.empty()) {
-                constraints.set(want.kind, Json(true));
-            } else {
-                Json exact = Json::object();
-                exact.set("exact", want.id);
-                Json device = Json::object();
-                device.set("deviceId", std::move(exact));
-                constraints.set(want.kind, std::move(device));
-            }
+            std::string constraints =
+                "{\"" + want.kind + "\":" +
+                (want.id.empty() ? "true"
+                                 : "{\"deviceId\":{\"exact\":" + Json(want.id).dump() + "}}") +
+                "}";
             // The MediaPort outlives the Publisher (Ports.hpp): a capture that arrives after
             // close() is stopped through it.
-            media_.getUserMedia(constraints.dump(),
-                                [this, &media = media_, alive = alive_.watch()](
-                                    const Error& e, const LocalStream& capture) {
-                                    if (!alive.expired()) return captured(e, capture);
-                                    if (!e.failed()) media.stopStream(capture.id);
-                                });
+            media_.getUserMedia(constraints, [this, &media = media_, alive = alive_.watch()](
+                                                 const Error& e, const LocalStream& capture) {
+                if (!alive.expired()) return captured(e, capture);
+                if (!e.failed()) media.stopStream(capture.id);
+            });
             return;
         }
     }
@@ -107,9 +101,8 @@ void Publisher::switched(const Error& error, const std::string& deviceId) {
         report = j.dump();
     }
     // Told last: the application's handler may disconnect, which closes this publisher.
-    Fn<void(const Error&, const std::string&)> fallback = fallback_;
     finish(error);
-    if (fallback && !report.empty()) fallback(error, report);
+    if (fallback_ && *fallback_ && !report.empty()) (*fallback_)(error, report);
 }
 
 }  // namespace sb::sdk

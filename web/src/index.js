@@ -60,6 +60,14 @@ export class SwitchboardRtc {
     this._events = new Events();
     this._state = 'idle';
     this._meters = new Map();
+    // Devices (docs/sdk.md "Devices"): the lists by kind after a `devicechange` (W3C Media Capture
+    // §9.2), here rather than in the core: nothing to decide, and heard before connect().
+    globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', () =>
+      this.getMediaDevices().then((list) => {
+        const lists = { audioinput: [], audiooutput: [], videoinput: [] };
+        for (const d of list) lists[d.kind]?.push(d);
+        this._events.emit('devicesChanged', lists);
+      }, () => {}));
     // Bound like the stock SDK's, so they can be passed around as callbacks.
     this.setMicEnabled = this.setMicEnabled.bind(this);
     this.setCameraEnabled = this.setCameraEnabled.bind(this);
@@ -136,11 +144,6 @@ export class SwitchboardRtc {
         emit('dtmf', JSON.parse(a));
       } else if (kind === 6) {
         emit('tokenWillExpire');
-      } else if (kind === 12) {
-        // The device list after a `devicechange`, by kind (plain MediaDeviceInfo objects).
-        const lists = { audioinput: [], audiooutput: [], videoinput: [] };
-        for (const d of JSON.parse(a)) lists[d.kind]?.push(d);
-        emit('devicesChanged', lists);
       } else if (kind === 13) {
         // A published track ended (its device went away): {kind, lostDeviceId, deviceId,
         // endpointId}, with `error` when the default device could not replace it.
@@ -285,13 +288,12 @@ export class SwitchboardRtc {
   }
 
   async setSpeaker(deviceId, ...mediaElements) {
-    if (!SwitchboardRtc.canSelectSpeaker) throw new BandwidthRtcError('This browser cannot choose the audio output (no HTMLMediaElement.setSinkId)', 'sink_unsupported');
+    if (!SwitchboardRtc.canSelectSpeaker) throw new BandwidthRtcError('No HTMLMediaElement.setSinkId: this browser cannot choose the speaker', 'sink_unsupported');
     try {
       await Promise.all(mediaElements.flat().map((el) => el.setSinkId(String(deviceId ?? ''))));
     } catch (error) {
-      // NotFoundError: no such output (§2.1 step 6); NotAllowedError: not permitted.
-      const code = error?.name === 'NotFoundError' ? 'no_device' : error?.name === 'NotAllowedError' ? 'permission_denied' : 'media_failed';
-      throw new BandwidthRtcError(`Cannot use the audio output '${deviceId}': ${error?.message ?? error}`, code);
+      // NotFoundError: no such output (Audio Output Devices §2.1 setSinkId() steps).
+      throw new BandwidthRtcError(`Cannot use the audio output '${deviceId}': ${error?.message ?? error}`, error?.name === 'NotFoundError' ? 'no_device' : 'media_failed');
     }
   }
 

@@ -307,7 +307,7 @@ export declare class SwitchboardRtc {
   setSpeaker(deviceId: string, ...mediaElements: HTMLMediaElement[]): Promise<void>;
   /** Switchboard: whether setSpeaker() can work in this browser (HTMLMediaElement.setSinkId). */
   static readonly canSelectSpeaker: boolean;
-  /** Switchboard: the devices after a change (`devicechange`), from the first connect() on. */
+  /** Switchboard: the devices after a change (`devicechange`); connect() is not needed. */
   onDevicesChanged(callback: (event: DevicesChangedEvent) => void): void;
   /** Switchboard: a published track's device went away; the default device replaced it. */
   onDeviceFallback(callback: (event: DeviceFallbackEvent) => void): void;

@@ -47,11 +47,8 @@ class FakeMedia : public MediaPort {
                    const std::string& otherStreamId) override {
         swaps.push_back(streamId + ":" + trackId + "<->" + otherStreamId);
     }
-    // The browser's events: a track ended on its own, the device list changed.
-    void trackEnded(const std::string& trackId) const { handler(MediaEvent::TrackEnded, trackId); }
-    void devicesChanged(const std::string& json) const {
-        handler(MediaEvent::DevicesChanged, json);
-    }
+    // The browser's event: a track ended on its own.
+    void trackEnded(const std::string& trackId) const { handler(trackId); }
 
     Handler handler;
     std::vector<std::string> swaps;

@@ -56,10 +56,7 @@ struct Harness {
         l.onTokenWillExpire = [this](const std::string& token) {
             events.push_back("tokenWillExpire:" + token);
         };
-        // "devices:<json>", "fallback:<json>" (the error in fallbackErrors).
-        l.onDevicesChanged = [this](const std::string& json) {
-            events.push_back("devices:" + json);
-        };
+        // "fallback:<json>" (the error in fallbackErrors).
         l.onDeviceFallback = [this](const Error& e, const std::string& json) {
             events.push_back("fallback:" + json);
             fallbackErrors.push_back(e);
