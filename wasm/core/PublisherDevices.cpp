@@ -55,7 +55,7 @@ void Publisher::runSwitch() {
     // A fallback whose track is gone meanwhile (unpublished, or switched by the application)
     // has nothing left to do.
     if (!op.alias.empty()) return finish({});
-    finish(errors::invalidState("No published stream has a " + want.kind + " track"));
+    finish(errors::invalidState("No published stream has a track of that kind"));
 }
 
 void Publisher::captured(const Error& error, const LocalStream& capture) {
