@@ -37,15 +37,19 @@ void Publisher::runSwitch() {
             lostDevice_ = t.deviceId;
             // Media Capture §4.3.8 / §9.2: deviceId {exact} is that device or an
             // OverconstrainedError (no_device); `true` is the default device of the kind.
-            std::string constraints =
-                "{\"" + want.kind + "\":" +
-                (want.id.empty() ? "true"
-                                 : "{\"deviceId\":{\"exact\":" + Json(want.id).dump() + "}}") +
-                "}";
+            Json constraints(true);
+            if (!want.id.empty()) {
+                Json exact = Json::object();
+                exact.set("exact", want.id);
+                constraints = Json::object();
+                constraints.set("deviceId", std::move(exact));
+            }
+            Json request = Json::object();
+            request.set(want.kind, std::move(constraints));
             // The MediaPort outlives the Publisher (Ports.hpp): a capture that arrives after
             // close() is stopped through it.
-            media_.getUserMedia(constraints, [this, &media = media_, alive = alive_.watch()](
-                                                 const Error& e, const LocalStream& capture) {
+            media_.getUserMedia(request.dump(), [this, &media = media_, alive = alive_.watch()](
+                                                    const Error& e, const LocalStream& capture) {
                 if (!alive.expired()) return captured(e, capture);
                 if (!e.failed()) media.stopStream(capture.id);
             });
