@@ -264,7 +264,7 @@ void Publisher::close(bool notify) {
     alive_.renew();
     ice_.reset();
     if (!spare_.empty()) media_.stopStream(spare_);
-    spare_.clear();
+    spare_ = std::string();
     while (Published* s = streams_) {
         streams_ = s->next;
         media_.stopStream(s->id);
