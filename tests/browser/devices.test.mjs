@@ -117,7 +117,6 @@ for (const engine of ['chromium', 'firefox']) {
 
       const switched = await pa.evaluate((id) => {
         window.oldTrack = window.pub.mediaStream.getAudioTracks()[0];
-        window.rtc.setLogLevel('debug');
         return Promise.race([window.rtc.switchMicrophone(id).then(() => 'ok', (e) => `${e.code}: ${e.message}`), new Promise((r) => setTimeout(() => r('timeout'), 8000))]);
       }, target);
       if (switched !== 'ok') console.log(engine, switched, JSON.stringify(inputs), target, pa.consoleLog.join('\n'));
