@@ -60,6 +60,9 @@ void Publisher::runNext() {
         case Op::Kind::Unpublish:
             runUnpublish(op);
             break;
+        case Op::Kind::Switch:
+            runSwitch();
+            break;
         case Op::Kind::IceRestart:
             if (rebuild_) {
                 rebuild_ = false;
@@ -281,6 +284,8 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
 void Publisher::close(bool notify) {
     alive_.renew();
     ice_.reset();
+    if (!spare_.empty()) media_.stopStream(spare_);
+    spare_ = std::string();
     while (Published* s = streams_) {
         streams_ = s->next;
         media_.stopStream(s->id);
