@@ -73,6 +73,7 @@ void Client::onNotification(const std::string& name, const Json& params) {
         // only the secret for the next resume is new.
         if (!resuming_ || state_ != State::Reconnecting) return;
         resumeSecret_ = params["resumeSecret"].asString();
+        publisher_->tellMuted();  // a change may have been lost with the socket
         onReady();
     } else if (name == method::kMediaReset) {
         // The server lost this device's media legs (docs/protocol.md `mediaReset`): the

@@ -39,6 +39,10 @@ class Publisher {
     // RFC 4733 tones on one stream, or on every published stream when `streamId` is empty.
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
+    // Tells the server again which published kinds are muted (`setStreamMuted`): after each
+    // negotiation and after a resume, as a mute may have been lost with the media legs or the
+    // socket, or come before the server knew the stream's tracks.
+    void tellMuted();
     bool has(const std::string& streamId) const;
     std::size_t streamCount() const;
     // Appends the track id and stream id of each published track (call quality).
@@ -90,6 +94,7 @@ class Publisher {
         std::vector<LocalTrack> tracks;
         std::string codecPreferences;
         Published* next;
+        unsigned char muted = 0;  // 1: audio, 2: video (setTracksEnabled)
     };
     struct Op {
         // Switch: `stream` names the stream (id, may be empty) and in its one track the device
@@ -102,6 +107,7 @@ class Publisher {
         PublishDone done;
         Op* next = nullptr;
     };
+    void tellMuted(const Published& s, const std::string& kind, bool muted);
     void enqueue(Op op);
     void runNext();
     void finish(const Error& error, const StreamInfo& stream = {});
