@@ -24,7 +24,7 @@ SignalingSession::SignalingSession(std::string deviceId, DeviceIdentity identity
       diagnostics_(limits.maxDiagnosticsBytes),
       slot_(std::move(slot)),
       turn_(std::move(turn)),
-      events_(std::move(events)),
+      reporter_({identity_.accountId, identity_.participantId, deviceId_}, std::move(events)),
       resumable_(resumable) {}
 
 const std::unordered_map<std::string, SignalingSession::Handler>& SignalingSession::handlers() {
@@ -56,7 +56,7 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
                                         " sdk=" + identity_.sdkVersion);
     // Told before media can close the device (a participant deleted meanwhile): onConnect then
     // comes before its onLeave.
-    report(session::DeviceEvent::Connect);
+    reporter_.report(session::DeviceEvent::Connect);
     if (media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
                              shared_from_this());
@@ -78,18 +78,24 @@ void SignalingSession::onMessage(std::string text) {
 void SignalingSession::streamsOffered(const media::StreamsOffer& offer) {
     std::string text = protocol::rpcNotification(protocol::method::kSdpOffer, toJson(offer));
     std::lock_guard lock(mutex_);
-    // The latest offer is kept: a resumed device gets it again (it may have been lost with the
-    // old connection; a device ignores a revision it has already answered). Parked: it waits.
-    lastOffer_ = text;
+    resumeFrames_.offer(text);  // also for a resume
     if (!parked_ && connection_) connection_->send(std::move(text));
 }
 
 void SignalingSession::mediaReset(const std::string& reason) {
     auto text = protocol::rpcNotification(protocol::method::kMediaReset, json{{"reason", reason}});
     std::lock_guard lock(mutex_);
-    lastOffer_.clear();  // from the lost media session: not for a device that resumes now
-    if (!parked_ && connection_) return connection_->send(std::move(text));
-    pendingReset_ = std::move(text);  // parked: told on its resume (SignalingSessionResume.cpp)
+    if (!parked_ && connection_) {
+        resumeFrames_.reset({});  // the last offer is from the lost media session
+        return connection_->send(std::move(text));
+    }
+    resumeFrames_.reset(std::move(text));  // parked: told on its resume
+}
+
+void SignalingSession::streamNotice(const media::StreamNotice& notice) {
+    std::lock_guard lock(mutex_);
+    if (!parked_ && connection_) return connection_->send(noticeFrame(notice));
+    if (parked_) resumeFrames_.notice(notice, noticeFrame(notice));  // told on its resume
 }
 
 void SignalingSession::dtmfHeard(const media::HeardDtmf& dtmf) {
@@ -111,23 +117,13 @@ void SignalingSession::closeDevice(media::CloseReason reason) {
         auto kept = registry->remove(deviceId_);
         if (wasParked && kept) return release("its participant or session was deleted");
     }
-    report(session::DeviceEvent::Leave);
+    reporter_.report(session::DeviceEvent::Leave);
     close(code, text);
 }
 
 void SignalingSession::close(std::uint16_t code, const std::string& reason) {
     std::lock_guard lock(mutex_);
     if (connection_) connection_->close(code, reason);
-}
-
-void SignalingSession::report(session::DeviceEvent event) {
-    if (!events_) return;
-    if (event == session::DeviceEvent::Leave) {
-        std::lock_guard lock(mutex_);
-        if (leaveReported_) return;
-        leaveReported_ = true;
-    }
-    events_->deviceEvent({identity_.accountId, identity_.participantId, deviceId_}, event);
 }
 
 void SignalingSession::send(std::string text) {
@@ -196,7 +192,7 @@ void SignalingSession::leave(const RpcMessage& m) {
         left_ = true;
     }
     replyResult(m, json::object());
-    report(session::DeviceEvent::Leave);
+    reporter_.report(session::DeviceEvent::Leave);
     if (media_) media_->detachDevice(deviceId_);
     close(1000, "left");
 }

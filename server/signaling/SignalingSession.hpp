@@ -16,9 +16,11 @@
 #include "server/net/WebSocket.hpp"
 #include "server/session/DeviceEvents.hpp"
 #include "server/signaling/DeviceGate.hpp"
+#include "server/signaling/DeviceReporter.hpp"
 #include "server/signaling/DiagnosticsLog.hpp"
 #include "server/signaling/MediaJson.hpp"
 #include "server/signaling/ResumableDevices.hpp"
+#include "server/signaling/ResumeFrames.hpp"
 
 namespace sb::signaling {
 
@@ -56,7 +58,7 @@ class SignalingSession : public net::WsHandler,
     // media::DeviceSink
     void streamsOffered(const media::StreamsOffer& offer) override;
     void dtmfHeard(const media::HeardDtmf& dtmf) override;
-    void streamNotice(const media::StreamNotice& notice) override { send(noticeFrame(notice)); }
+    void streamNotice(const media::StreamNotice& notice) override;
     void closeDevice(media::CloseReason reason) override;
     void mediaReset(const std::string& reason) override;
 
@@ -79,8 +81,6 @@ class SignalingSession : public net::WsHandler,
 
     void replyResult(const protocol::RpcMessage& m, const nlohmann::json& result);
     void close(std::uint16_t code, const std::string& reason);
-    // To the application (participant webhooks): Leave at most once.
-    void report(session::DeviceEvent event);
     // Detaches from media, gives back the device's place under the caps, tells the application.
     void finish(session::DeviceEvent event = session::DeviceEvent::Disconnect,
                 const std::string& why = "disconnected");
@@ -96,13 +96,12 @@ class SignalingSession : public net::WsHandler,
     bool left_ = false;
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot_;  // under the device caps until closed
     std::shared_ptr<const auth::TurnCredentials> turn_;  // null: no TURN configured
-    std::shared_ptr<session::DeviceEventSink> events_;   // null: nobody is told
-    bool leaveReported_ = false;                         // guarded by mutex_
+    DeviceReporter reporter_;  // to the application (participant webhooks)
     // Weak: the registry holds a parked session, which must not hold it (a cycle). Null: none.
     std::weak_ptr<ResumableDevices> resumable_;
     // Guarded by mutex_: the next resume's secret (empty: not resumable), whether a connection was
     // ever opened, whether the session is parked (WebSocket lost, media kept) and until when,
-    // whether it is closing for a resume, whether the server closed it and how, the last sdpOffer.
+    // whether it is closing for a resume, whether the server closed it and how, what a resume gets.
     std::string resumeSecret_;
     std::string resumeDigest_;  // its SHA-256 (a restored device knows only that)
     bool restored_ = false;     // restored and not yet resumed: no media legs
@@ -112,8 +111,7 @@ class SignalingSession : public net::WsHandler,
     bool closingForResume_ = false;
     bool closedByServer_ = false;
     std::pair<std::uint16_t, std::string> serverClose_;
-    std::string lastOffer_;
-    std::string pendingReset_;  // a mediaReset for the device while it is parked
+    ResumeFrames resumeFrames_;
 };
 
 }  // namespace sb::signaling

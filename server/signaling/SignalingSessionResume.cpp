@@ -51,7 +51,7 @@ void SignalingSession::onClose() {
     base::log(base::LogLevel::Info, "device " + deviceId_ + " lost its connection: kept " +
                                         std::to_string(registry->grace().count()) +
                                         " s for a resume");
-    report(session::DeviceEvent::Disconnect);
+    reporter_.report(session::DeviceEvent::Disconnect);
     registry->park(deviceId_, shared_from_this(), deadline, record);
     // Closed by the server between the decision above and the park: released now.
     bool closed = false;
@@ -66,8 +66,8 @@ void SignalingSession::finish(session::DeviceEvent event, const std::string& why
     base::log(base::LogLevel::Info, "device " + deviceId_ + " " + why);
     if (media_) media_->detachDevice(deviceId_);
     slot_.reset();
-    report(event);
-    if (events_) events_->deviceGone({identity_.accountId, identity_.participantId, deviceId_});
+    reporter_.report(event);
+    reporter_.gone();
 }
 
 // Another account's or participant's token learns nothing (Unknown, as for an id that does not
@@ -116,7 +116,7 @@ void SignalingSession::closeForResume() {
 }
 
 // The device is back on a new WebSocket: a new secret (the old one travelled in the reconnect
-// URL), then the latest sdpOffer, both sent under the lock so that no newer offer from media can
+// URL), then its ResumeFrames, all sent under the lock so that no newer offer from media can
 // overtake them.
 void SignalingSession::resumed() {
     auto registry = resumable_.lock();
@@ -140,8 +140,7 @@ void SignalingSession::resumed() {
             connection_->send(
                 protocol::rpcNotification(protocol::method::kResumed,
                                           json{{"deviceId", deviceId_}, {"resumeSecret", secret}}));
-            if (!pendingReset_.empty()) connection_->send(std::exchange(pendingReset_, {}));
-            if (!lastOffer_.empty()) connection_->send(lastOffer_);
+            for (auto& frame : resumeFrames_.take()) connection_->send(std::move(frame));
         }
     }
     if (registry) registry->add(deviceId_, weak_from_this(), record);
@@ -154,7 +153,7 @@ void SignalingSession::resumed() {
     }
     base::log(base::LogLevel::Info,
               "device " + deviceId_ + " resumed: participant " + identity_.participantId);
-    report(session::DeviceEvent::Resume);
+    reporter_.report(session::DeviceEvent::Resume);
 }
 
 void SignalingSession::markRestored(const std::string& digest,

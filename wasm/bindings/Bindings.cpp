@@ -16,6 +16,7 @@ EMSCRIPTEN_BINDINGS(switchboard) {
         .function("publishMedia", &SdkHandle::publishMedia)
         .function("publishStream", &SdkHandle::publishStream)
         .function("unpublish", &SdkHandle::unpublish)
+        .function("switchDevice", &SdkHandle::switchDevice)
         .function("sendDtmf", &SdkHandle::sendDtmf)
         .function("setTracksEnabled", &SdkHandle::setTracksEnabled)
         .function("getStats", &SdkHandle::getStats)

@@ -4,10 +4,28 @@
 
 namespace sb::sdk::browser {
 
+namespace {
+// navigator.mediaDevices, undefined outside secure contexts (Media Capture §9.2).
+val mediaDevices() {
+    val navigator = val::global("navigator");
+    return navigator.isUndefined() ? val::undefined() : js::get(navigator, "mediaDevices");
+}
+}  // namespace
+
+void BrowserMedia::setHandler(Handler handler) {
+    handler_ = std::move(handler);
+    if (!ended_) ended_ = js::add(js::to(this, ended, 0), false, this);
+}
+
+// `ended` of a watched track, the event's target.
+void BrowserMedia::ended(void* self, int, const val&, const val& event) {
+    auto* media = static_cast<BrowserMedia*>(self);
+    if (media->handler_) media->handler_(js::stringAt(js::get(event, "target"), "id"));
+}
+
 void BrowserMedia::getUserMedia(const std::string& constraintsJson,
                                 Fn<void(const Error&, const LocalStream&)> done) {
-    val navigator = val::global("navigator");
-    val devices = navigator.isUndefined() ? val::undefined() : js::get(navigator, "mediaDevices");
+    val devices = mediaDevices();
     web::JsResult call = web::parseJson(constraintsJson);
     if (devices.isUndefined()) {
         // mediaDevices is missing outside secure contexts (Media Capture §9.2).
@@ -38,9 +56,30 @@ LocalStream BrowserMedia::adopt(const val& stream) {
     val tracks = web::jsTry(stream, "getTracks").value;
     for (int i = 0, n = js::length(tracks); i < n; ++i) {
         val track = js::at(tracks, i);
-        out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind")});
+        val settings = web::jsTry(track, "getSettings").value;
+        out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind"),
+                                        js::stringAt(settings, "deviceId")});
+        // A display capture (Screen Capture §5.4 displaySurface) that ends was stopped by the
+        // user, with no device to fall back to: not watched.
+        if (ended_ && js::stringAt(settings, "displaySurface").empty())
+            web::jsTry(track, "addEventListener", "ended", js::on(ended_));
     }
     return out;
+}
+
+void BrowserMedia::swapTrack(const std::string& streamId, const std::string& trackId,
+                             const std::string& otherStreamId) {
+    val stream = local_.get(streamId);
+    val other = local_.get(otherStreamId);
+    val out = web::jsTry(stream, "getTrackById", trackId).value;
+    val tracks = web::jsTry(other, "getTracks").value;
+    if (out.isNull() || out.isUndefined() || js::length(tracks) != 1) return;
+    val in = js::at(tracks, 0);
+    js::set(in, "enabled", js::get(out, "enabled"));
+    web::jsTry(stream, "removeTrack", out);
+    web::jsTry(stream, "addTrack", in);
+    web::jsTry(other, "removeTrack", in);
+    web::jsTry(other, "addTrack", out);
 }
 
 void BrowserMedia::stopStream(const std::string& streamId) {

@@ -133,6 +133,23 @@ void BrowserPeerConnection::removeTrack(const std::string& trackId) {
     }
 }
 
+// RTCRtpSender.replaceTrack (§5.2) with the track now in the sender's stream: no negotiation.
+void BrowserPeerConnection::replaceTrack(const std::string& oldTrackId, const std::string& trackId,
+                                         Done done) {
+    Sender* s = senders_;
+    while (s && s->trackId != oldTrackId) s = s->next;
+    val track =
+        s ? web::jsTry(local_.get(s->streamId), "getTrackById", trackId).value : val::undefined();
+    // A null track would be accepted: the sender would send nothing.
+    web::JsResult call{false, val("no such track")};
+    if (!track.isNull() && !track.isUndefined())
+        call = web::jsTry(js::get(s->transceiver, "sender"), "replaceTrack", track);
+    settle(call, kDescribed, nullptr, [s, trackId, done](const Error& e) {
+        if (!e.failed()) s->trackId = trackId;
+        done(e);
+    });
+}
+
 void BrowserPeerConnection::settle(const web::JsResult& call, int kind, SdpDone text, Done done) {
     // Once closed, the connection's callbacks are gone (close: removeAll), so this never runs
     // on a closed or destroyed connection.

@@ -29,6 +29,8 @@ class BrowserPeerConnection : public PeerConnectionPort {
     void addTrack(const LocalTrack& track, const std::string& streamId,
                   const std::string& codecPreferencesJson) override;
     void removeTrack(const std::string& trackId) override;
+    void replaceTrack(const std::string& oldTrackId, const std::string& trackId,
+                      Done done) override;
     void createOffer(bool iceRestart, SdpDone done) override;
     void createAnswer(SdpDone done) override;
     void setLocalDescription(const std::string& type, const std::string& sdp, Done done) override;

@@ -95,6 +95,9 @@ ClientListener SdkHandle::makeListener() {
     l.onCallStats = text(7);
     l.onQualityWarning = text(8);
     l.onQualityWarningCleared = text(9);
+    l.onDeviceFallback = [this](const Error& e, const std::string& json) {
+        emit(13, 0, json, errorJson(e));
+    };
     l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
         emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
     };
@@ -159,6 +162,14 @@ val SdkHandle::unpublish(const val& streamIds) {
     Deferred d;
     val p = promise(d);
     client_.unpublish(std::move(ids), done(d));
+    return p;
+}
+
+val SdkHandle::switchDevice(const std::string& kind, const std::string& deviceId,
+                            const std::string& streamId) {
+    Deferred d;
+    val p = promise(d);
+    client_.switchDevice(kind, deviceId, streamId, publishDone(d));  // the facade drops the value
     return p;
 }
 

@@ -9,9 +9,11 @@
 // 3 log (num: 0 error … 3 debug, a: message), 4 DTMF heard (a: JSON), 5 subscribe failed (a: error
 // JSON, b: JSON array of ids), 6 token will expire (a: the token), 7 call stats (a: the sample's
 // JSON), 8 quality warning (a: {name, …details} JSON), 9 quality warning cleared (a: its name),
-// 10 remote mute change and 11 active speaker change (a: the notification's params JSON).
-// Rejections carry an error as
-// JSON text ({code, message, rpcCode?, data?}). `nowMs`: Date.now(), the core has no clock.
+// 10 remote mute change and 11 active speaker change (a: the notification's params JSON),
+// 13 device fallback (a: {kind, lostDeviceId, deviceId, endpointId} JSON, b: error JSON or '').
+// 12 (devicesChanged) is the facade's own: a `devicechange` listener with nothing for the core to
+// decide. Rejections carry an error as JSON text ({code, message, rpcCode?, data?}). `nowMs`:
+// Date.now(), the core has no clock.
 
 #include <string>
 
@@ -43,6 +45,9 @@ class SdkHandle {
                       const std::string& codecPreferencesJson);
     // `streamIds`: an array of ids; empty for every published stream.
     val unpublish(const val& streamIds);
+    // Client::switchDevice; resolves to undefined.
+    val switchDevice(const std::string& kind, const std::string& deviceId,
+                     const std::string& streamId);
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
     // `which`: "publish" or "subscribe"; resolves to the JSON text of an array of RTCStats.

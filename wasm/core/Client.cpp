@@ -41,9 +41,16 @@ Client::Client(Platform platform, ClientListener listener)
                                      "{}", std::move(subscriberListener), listener_.onLog);
     rpc_.onNotification(
         [this](const std::string& name, const Json& params) { onNotification(name, params); });
+    // Devices: a published track that ended on its own falls back to the default device. Like
+    // the connections' callbacks, straight to the publisher, whose report comes last (Publisher
+    // ::switched), from a later turn: no Scope is needed around it.
+    platform_.media.setHandler(
+        [this](const std::string& trackId) { publisher_->trackEnded(trackId); });
+    publisher_->onFallback(&listener_.onDeviceFallback);
 }
 
 Client::~Client() {
+    platform_.media.setHandler(nullptr);
     listener_ = ClientListener{};
     alive_.renew();
     if (socketOpen_) platform_.socket.close(1000);
@@ -66,6 +73,7 @@ void Client::onNotification(const std::string& name, const Json& params) {
         // only the secret for the next resume is new.
         if (!resuming_ || state_ != State::Reconnecting) return;
         resumeSecret_ = params["resumeSecret"].asString();
+        publisher_->tellMuted();  // a change may have been lost with the socket
         onReady();
     } else if (name == method::kMediaReset) {
         // The server lost this device's media legs (docs/protocol.md `mediaReset`): the
@@ -457,6 +465,15 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
                     done(failure, info);
                 });
     });
+}
+
+void Client::switchDevice(const std::string& kind, const std::string& deviceId,
+                          const std::string& streamId, Publisher::PublishDone done) {
+    Scope scope(events_);
+    // Without signaling too (reconnecting): replaceTrack needs no server.
+    if (state_ != State::Connected && state_ != State::Reconnecting)
+        return done(errors::invalidState("Switching a device needs a connected client"), {});
+    publisher_->switchDevice(kind, deviceId, streamId, std::move(done));
 }
 
 void Client::unpublish(std::vector<std::string> streamIds, Done done) {

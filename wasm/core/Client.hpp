@@ -40,6 +40,9 @@ struct ClientListener {
     Fn<void(const std::string& sampleJson)> onCallStats;
     Fn<void(const std::string& warningJson)> onQualityWarning;
     Fn<void(const std::string& name)> onQualityWarningCleared;
+    // A published track's fallback to the default device (Publisher::trackEnded): its JSON
+    // report, with the error when the default device could not be captured or sent.
+    Fn<void(const Error& error, const std::string& json)> onDeviceFallback;
     LogFn onLog;
 };
 
@@ -97,6 +100,9 @@ class Client {
     void publishMedia(const std::string& constraintsJson, const std::string& alias,
                       const std::string& codecPreferencesJson, const Publisher::PublishDone& done);
     void unpublish(std::vector<std::string> streamIds, Done done);
+    // Publisher::switchDevice, once connected.
+    void switchDevice(const std::string& kind, const std::string& deviceId,
+                      const std::string& streamId, Publisher::PublishDone done);
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
     // "publish" or "subscribe" connection stats as a JSON array.

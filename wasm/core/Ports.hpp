@@ -54,7 +54,13 @@ class HttpPort {
 // hands the core their ids.
 class MediaPort {
   public:
+    // Called with the id of a track of a stream it captured or adopted that ended on its own
+    // (Media Capture §4.3.1 `ended`: its device went away, the permission was revoked, its
+    // source ended; never after stop()). Display captures are not watched: a shared screen that
+    // ends has no device to fall back to.
+    using Handler = Fn<void(const std::string& trackId)>;
     virtual ~MediaPort() = default;
+    virtual void setHandler(Handler handler) = 0;
     virtual void getUserMedia(const std::string& constraintsJson,
                               Fn<void(const Error&, const LocalStream&)> done) = 0;
     // MediaStreamTrack.stop() on every track of the stream, then forget it.
@@ -62,6 +68,12 @@ class MediaPort {
     // MediaStreamTrack.enabled on the stream's tracks of one kind (local mute, reference §2.8).
     virtual void setTracksEnabled(const std::string& streamId, const std::string& kind,
                                   bool enabled) = 0;
+    // Puts the one track of `otherStreamId` (a capture of one kind) where track `trackId` of
+    // `streamId` is (MediaStream addTrack/removeTrack, §4.2), and that track into `otherStreamId`;
+    // the track coming in takes over `enabled` (local mute). So the application's MediaStream holds
+    // the track that is sent, and a switch back is the same call.
+    virtual void swapTrack(const std::string& streamId, const std::string& trackId,
+                           const std::string& otherStreamId) = 0;
 };
 
 // One RTCPeerConnection (W3C WebRTC §4). Descriptions are plain SDP strings.
@@ -90,6 +102,10 @@ class PeerConnectionPort {
                           const std::string& codecPreferencesJson) = 0;
     // Stops the transceiver that sends this track (§5.4 stop()); the next offer rejects it.
     virtual void removeTrack(const std::string& trackId) = 0;
+    // RTCRtpSender.replaceTrack (§5.2) on the sender of `oldTrackId`, with `track`, which is in
+    // that sender's stream by then (MediaPort::swapTrack): no renegotiation, the same msid.
+    virtual void replaceTrack(const std::string& oldTrackId, const std::string& trackId,
+                              Done done) = 0;
     virtual void createOffer(bool iceRestart, SdpDone done) = 0;
     virtual void createAnswer(SdpDone done) = 0;
     virtual void setLocalDescription(const std::string& type, const std::string& sdp,

@@ -60,6 +60,9 @@ void Publisher::runNext() {
         case Op::Kind::Unpublish:
             runUnpublish(op);
             break;
+        case Op::Kind::Switch:
+            runSwitch();
+            break;
         case Op::Kind::IceRestart:
             if (rebuild_) {
                 rebuild_ = false;
@@ -151,6 +154,7 @@ void Publisher::negotiated(const Error& error) {
         return ops_->kind == Op::Kind::Publish ? addStream() : addAll();
     }
     const Op& op = *ops_;
+    if (!error.failed()) tellMuted();
     if (op.kind != Op::Kind::Publish) return finish(error);
     const std::string& id = op.stream.id;
     if (error.failed()) {
@@ -256,20 +260,32 @@ bool Publisher::sendDtmf(const std::string& tones, const std::string& streamId) 
 
 void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
                                  const std::string& streamId) {
-    for (const Published* s = streams_; s; s = s->next) {
+    const unsigned char bit = kind == "audio" ? 1 : 2;
+    for (Published* s = streams_; s; s = s->next) {
         if (!streamId.empty() && s->id != streamId) continue;
         media_.setTracksEnabled(s->id, kind, enabled);
-        // The others see it too (docs/protocol.md `setStreamMuted`): a notification, as there is
-        // nothing to do with its answer; a stream without tracks of this kind is not named.
-        for (const auto& t : s->tracks) {
-            if (t.kind != kind) continue;
-            Json params = Json::object();
-            params.set("endpointId", Json(s->id));
-            params.set("kind", Json(kind));
-            params.set("muted", Json(!enabled));
-            rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
-            break;
-        }
+        s->muted = enabled ? s->muted & ~bit : s->muted | bit;
+        tellMuted(*s, kind, !enabled);
+    }
+}
+
+void Publisher::tellMuted() {
+    for (const Published* s = streams_; s; s = s->next) {
+        if (s->muted & 1) tellMuted(*s, "audio", true);
+        if (s->muted & 2) tellMuted(*s, "video", true);
+    }
+}
+
+// The others see it too (docs/protocol.md `setStreamMuted`): a notification, as there is nothing
+// to do with its answer; a stream without tracks of this kind is not named.
+void Publisher::tellMuted(const Published& s, const std::string& kind, bool muted) {
+    for (const auto& t : s.tracks) {
+        if (t.kind != kind) continue;
+        Json params = Json::object();
+        params.set("endpointId", Json(s.id));
+        params.set("kind", Json(kind));
+        params.set("muted", Json(muted));
+        return rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
     }
 }
 
@@ -281,6 +297,8 @@ void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
 void Publisher::close(bool notify) {
     alive_.renew();
     ice_.reset();
+    if (!spare_.empty()) media_.stopStream(spare_);
+    spare_ = std::string();
     while (Published* s = streams_) {
         streams_ = s->next;
         media_.stopStream(s->id);

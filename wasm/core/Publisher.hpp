@@ -39,6 +39,10 @@ class Publisher {
     // RFC 4733 tones on one stream, or on every published stream when `streamId` is empty.
     bool sendDtmf(const std::string& tones, const std::string& streamId);
     void setTracksEnabled(const std::string& kind, bool enabled, const std::string& streamId);
+    // Tells the server again which published kinds are muted (`setStreamMuted`): after each
+    // negotiation and after a resume, as a mute may have been lost with the media legs or the
+    // socket, or come before the server knew the stream's tracks.
+    void tellMuted();
     bool has(const std::string& streamId) const;
     std::size_t streamCount() const;
     // Appends the track id and stream id of each published track (call quality).
@@ -67,6 +71,22 @@ class Publisher {
     }
     bool restarting() const { return ice_.restarting(); }
 
+    // Devices (PublisherDevices.cpp). The published track of `kind` ("audio" | "video") of one
+    // stream (`streamId` empty: the first with such a track) is replaced by a capture of
+    // `deviceId` (empty: the default device) with RTCRtpSender.replaceTrack (W3C WebRTC §5.2):
+    // no new offer, the stream keeps its id (the msid subscribers know it by). The old track is
+    // stopped once the new one is sent. Queued with publish/unpublish, one change at a time.
+    void switchDevice(const std::string& kind, const std::string& deviceId,
+                      const std::string& streamId, PublishDone done);
+    // A published track ended on its own (MediaPort TrackEnded): the default device of its kind
+    // is captured in its place, and onFallback tells the JSON {kind, lostDeviceId, deviceId,
+    // endpointId}, or the error (then deviceId is "").
+    void trackEnded(const std::string& trackId);
+    // `callback` must outlive this (the owner's listener).
+    void onFallback(const Fn<void(const Error&, const std::string&)>* callback) {
+        fallback_ = callback;
+    }
+
   private:
     struct Published {
         std::string id;
@@ -74,9 +94,12 @@ class Publisher {
         std::vector<LocalTrack> tracks;
         std::string codecPreferences;
         Published* next;
+        unsigned char muted = 0;  // 1: audio, 2: video (setTracksEnabled)
     };
     struct Op {
-        enum class Kind { Publish, Unpublish, IceRestart } kind;
+        // Switch: `stream` names the stream (id, may be empty) and in its one track the device
+        // (id) and kind; `alias` is the ended track's id for a fallback, else empty.
+        enum class Kind { Publish, Unpublish, IceRestart, Switch } kind;
         LocalStream stream;
         std::string alias;
         std::string codecPreferences;
@@ -84,6 +107,7 @@ class Publisher {
         PublishDone done;
         Op* next = nullptr;
     };
+    void tellMuted(const Published& s, const std::string& kind, bool muted);
     void enqueue(Op op);
     void runNext();
     void finish(const Error& error, const StreamInfo& stream = {});
@@ -101,6 +125,11 @@ class Publisher {
     void applyAnswer(const Json& result);
     void negotiated(const Error& error);
     Json mediaMetadata() const;
+    void runSwitch();
+    // The capture of a switch arrived: swapped into the published stream, then sent.
+    void captured(const Error& error, const LocalStream& capture);
+    // The end of the running switch: done or the fallback's report, with the device now sent.
+    void switched(const Error& error, const std::string& deviceId);
     void drop(const std::string& streamId);
 
     JsonRpcClient& rpc_;
@@ -120,6 +149,14 @@ class Publisher {
     bool rebuild_ = false;  // the next ICE restart is a new connection
     std::string offer_;
     Json result_;
+    // The running switch: the stream and track being replaced, the device of that track, and
+    // the capture, which holds the old track once swapped (stopped by close() if the switch
+    // never ends).
+    std::string switchStream_;
+    std::string switchTrack_;
+    std::string lostDevice_;
+    std::string spare_;
+    const Fn<void(const Error&, const std::string&)>* fallback_ = nullptr;
     IceRestarter ice_{timers_, "publishing", log_};
     // Replaced on close(): callbacks of the previous connection see their token expired.
     Alive alive_;

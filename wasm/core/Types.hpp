@@ -56,7 +56,8 @@ struct Error {
 // A track of a local MediaStream, as the browser adapter describes it (W3C Media Capture §4.3).
 struct LocalTrack {
     std::string id;
-    std::string kind;  // "audio" | "video"
+    std::string kind;           // "audio" | "video"
+    std::string deviceId = {};  // getSettings().deviceId (§4.3.8), "" where there is none
 };
 
 struct LocalStream {

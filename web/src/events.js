@@ -7,7 +7,9 @@ import { BandwidthRtcError } from './errors.js';
 const EVENT_NAMES = ['streamAvailable', 'streamUnavailable', 'connectionStateChange', 'dtmf', 'subscribeFailed', 'tokenWillExpire',
   'remoteMuteChange', 'activeSpeakerChange',
   // Call quality (docs/sdk.md "Call quality").
-  'callStats', 'qualityWarning', 'qualityWarningCleared'];
+  'callStats', 'qualityWarning', 'qualityWarningCleared',
+  // Devices (docs/sdk.md "Devices").
+  'devicesChanged', 'deviceFallback'];
 
 // Application callbacks run from inside the wasm's event dispatch: an exception must not unwind
 // through it (it is built without exception support), so it is reported here, and the other

@@ -63,6 +63,14 @@ export class SwitchboardRtc {
     this._events = new Events();
     this._state = 'idle';
     this._meters = new Map();
+    // Devices (docs/sdk.md "Devices"): the lists by kind after a `devicechange` (W3C Media Capture
+    // §9.2), here rather than in the core: nothing to decide, and heard before connect().
+    globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', () =>
+      this.getMediaDevices().then((list) => {
+        const lists = { audioinput: [], audiooutput: [], videoinput: [] };
+        for (const d of list) lists[d.kind]?.push(d);
+        this._events.emit('devicesChanged', lists);
+      }, () => {}));
     // Bound like the stock SDK's, so they can be passed around as callbacks.
     this.setMicEnabled = this.setMicEnabled.bind(this);
     this.setCameraEnabled = this.setCameraEnabled.bind(this);
@@ -175,6 +183,14 @@ export class SwitchboardRtc {
         emit('qualityWarning', name, details);
       } else if (kind === 9) {
         emit('qualityWarningCleared', a);
+      } else if (kind === 13) {
+        // A published track ended (its device went away): {kind, lostDeviceId, deviceId,
+        // endpointId}, with `error` when the default device could not replace it.
+        const fallback = JSON.parse(a);
+        if (b) fallback.error = coreError(b);
+        log(b ? 1 : 3, 'device fallback', a, b);
+        if (fallback.kind === 'audio') this._renewMeters();
+        emit('deviceFallback', fallback);
       } else if (kind === 5) {
         const error = coreError(a);
         log(2, 'subscribe failed', error.message);
@@ -214,8 +230,23 @@ export class SwitchboardRtc {
     const stream = await (globalThis.MediaStream && input instanceof MediaStream
       ? sdk.publishStream(input, alias ? String(alias) : '', prefs)
       : sdk.publishMedia(JSON.stringify(input || { audio: true, video: true }), alias ? String(alias) : '', prefs)).catch(rethrow);
-    if (audioLevelChangeHandler) this._meters.set(stream.endpointId, watchAudioLevel(stream.mediaStream, audioLevelChangeHandler));
+    if (audioLevelChangeHandler) this._meter(stream.endpointId, stream.mediaStream, audioLevelChangeHandler);
     return stream;
+  }
+
+  // A level meter that can start again: Web Audio's MediaStreamAudioSourceNode keeps the track it
+  // started with, so after a microphone switch the meter is renewed on the stream's new track.
+  _meter(id, mediaStream, handler) {
+    const stop = watchAudioLevel(mediaStream, handler);
+    stop.renew = () => this._meter(id, mediaStream, handler);
+    this._meters.set(id, stop);
+  }
+
+  _renewMeters() {
+    for (const stop of [...this._meters.values()]) {
+      stop();
+      stop.renew();
+    }
   }
 
   async unpublish(...streams) {
@@ -270,6 +301,50 @@ export class SwitchboardRtc {
 
   getAudioOutputs() {
     return this.getMediaDevices('audiooutput');
+  }
+
+  // Devices (docs/sdk.md "Devices"). The published microphone or camera (of `stream`, or of the
+  // first stream that has one) becomes a capture of `deviceId`, sent with replaceTrack: no
+  // renegotiation, the same stream at the subscribers, the mute state kept.
+  switchMicrophone(deviceId, stream) {
+    return this._switch('audio', deviceId, stream);
+  }
+
+  switchCamera(deviceId, stream) {
+    return this._switch('video', deviceId, stream);
+  }
+
+  async _switch(kind, deviceId, stream) {
+    const sdk = this._connected(kind === 'audio' ? 'switchMicrophone' : 'switchCamera');
+    await sdk.switchDevice(kind, String(deviceId ?? ''), streamId(stream)).catch(rethrow);
+    if (kind === 'audio') this._renewMeters();
+  }
+
+  // HTMLMediaElement.setSinkId (W3C Audio Output Devices API §2.1) on the application's own
+  // elements: a browser call with nothing for the core to decide, so it stays in this facade.
+  static get canSelectSpeaker() {
+    return typeof globalThis.HTMLMediaElement?.prototype.setSinkId === 'function';
+  }
+
+  async setSpeaker(deviceId, ...mediaElements) {
+    if (!SwitchboardRtc.canSelectSpeaker) throw new BandwidthRtcError('No HTMLMediaElement.setSinkId: this browser cannot choose the speaker', 'sink_unsupported');
+    try {
+      await Promise.all(mediaElements.flat().map((el) => el.setSinkId(String(deviceId ?? ''))));
+    } catch (error) {
+      // NotFoundError: no such output (Audio Output Devices §2.1 setSinkId() steps).
+      throw new BandwidthRtcError(`Cannot use the audio output '${deviceId}': ${error?.message ?? error}`, error?.name === 'NotFoundError' ? 'no_device' : 'media_failed');
+    }
+  }
+
+  // ({audioinput, audiooutput, videoinput}) => void: the devices after a change (`devicechange`).
+  onDevicesChanged(callback) {
+    this._events.setCallback('devicesChanged', callback);
+  }
+
+  // ({kind, lostDeviceId, deviceId, endpointId, error?}) => void: a published track's device went
+  // away and the default device of its kind replaced it (or could not: `error`, deviceId '').
+  onDeviceFallback(callback) {
+    this._events.setCallback('deviceFallback', callback);
   }
 
   disconnect() {

@@ -190,7 +190,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * (other getUserMedia and media errors, NotReadableError included; `data` has the browser error's
  * name and message), "negotiation_failed" (SDP offer/answer), "ice_failed" (a peer
  * connection stayed `failed` after the last ICE restart; connection state "failed"),
- * "subscribe_failed" (a stream to receive could not be negotiated; the subscribeFailed event).
+ * "subscribe_failed" (a stream to receive could not be negotiated; the subscribeFailed event),
+ * "sink_unsupported" (setSpeaker() where the browser has no HTMLMediaElement.setSinkId).
  */
 export type ErrorCode =
   | 'not_connected'
@@ -226,7 +227,8 @@ export type ErrorCode =
   | 'media_failed'
   | 'negotiation_failed'
   | 'ice_failed'
-  | 'subscribe_failed';
+  | 'subscribe_failed'
+  | 'sink_unsupported';
 
 export declare class BandwidthRtcError extends Error {
   constructor(message?: string, code?: ErrorCode, details?: { rpcCode?: number; data?: unknown });
@@ -271,6 +273,27 @@ export interface ActiveSpeakerChangeEvent {
   speaking: boolean;
 }
 
+/** Switchboard: the devices after a `devicechange`, by MediaDeviceInfo.kind. */
+export interface DevicesChangedEvent {
+  audioinput: MediaDeviceInfo[];
+  audiooutput: MediaDeviceInfo[];
+  videoinput: MediaDeviceInfo[];
+}
+
+/**
+ * Switchboard: a published track ended on its own (its device went away) and the default device
+ * of its kind replaced it; or could not (`error` set, `deviceId` '').
+ */
+export interface DeviceFallbackEvent {
+  kind: 'audio' | 'video';
+  /** The lost track's device ('' when it had none, e.g. a track the application made). */
+  lostDeviceId: string;
+  deviceId: string;
+  /** The published stream the track belongs to. */
+  endpointId: string;
+  error?: BandwidthRtcError;
+}
+
 /** Switchboard: the names on() and off() take, with their listeners' signatures. */
 export interface SwitchboardRtcEventMap {
   streamAvailable: (event: RtcStream) => void;
@@ -284,6 +307,8 @@ export interface SwitchboardRtcEventMap {
   callStats: (sample: CallStats) => void;
   qualityWarning: (name: QualityWarningName, details: QualityWarningDetails) => void;
   qualityWarningCleared: (name: QualityWarningName) => void;
+  devicesChanged: (event: DevicesChangedEvent) => void;
+  deviceFallback: (event: DeviceFallbackEvent) => void;
 }
 
 /**
@@ -334,6 +359,8 @@ export declare class SwitchboardRtc {
   on(name: 'callStats', listener: (sample: CallStats) => void): this;
   on(name: 'qualityWarning', listener: (name: QualityWarningName, details: QualityWarningDetails) => void): this;
   on(name: 'qualityWarningCleared', listener: (name: QualityWarningName) => void): this;
+  on(name: 'devicesChanged', listener: (event: DevicesChangedEvent) => void): this;
+  on(name: 'deviceFallback', listener: (event: DeviceFallbackEvent) => void): this;
   /** Switchboard: removes a listener added with on(). */
   off(name: 'streamAvailable', listener: (event: RtcStream) => void): this;
   off(name: 'streamUnavailable', listener: (streamId: string) => void): this;
@@ -352,6 +379,8 @@ export declare class SwitchboardRtc {
   onQualityWarning(callback: (name: QualityWarningName, details: QualityWarningDetails) => void): void;
   /** Switchboard: a call-quality warning was cleared. */
   onQualityWarningCleared(callback: (name: QualityWarningName) => void): void;
+  off(name: 'devicesChanged', listener: (event: DevicesChangedEvent) => void): this;
+  off(name: 'deviceFallback', listener: (event: DeviceFallbackEvent) => void): this;
   /** Switchboard. */
   readonly connectionState: ConnectionState;
   publish(
@@ -372,6 +401,26 @@ export declare class SwitchboardRtc {
   setCameraEnabled(enabled: boolean, stream?: RtcStream | string): void;
   /** Switchboard: the stats of the publishing or subscribing RTCPeerConnection. */
   getStats(which?: 'publish' | 'subscribe'): Promise<RTCStats[]>;
+  /**
+   * Switchboard: the published microphone (of `stream`, else of the first stream with one)
+   * becomes a capture of `deviceId` (a MediaDeviceInfo.deviceId of getAudioInputs()), sent with
+   * RTCRtpSender.replaceTrack: no renegotiation, the same endpointId at the subscribers, the mute
+   * state kept; the RtcStream's mediaStream holds the new track.
+   */
+  switchMicrophone(deviceId: string, stream?: RtcStream | string): Promise<void>;
+  /** Switchboard: as switchMicrophone, for the camera (getVideoInputs()). */
+  switchCamera(deviceId: string, stream?: RtcStream | string): Promise<void>;
+  /**
+   * Switchboard: plays the elements' audio on the output `deviceId` (getAudioOutputs();
+   * HTMLMediaElement.setSinkId). Rejects with "sink_unsupported" where the browser cannot.
+   */
+  setSpeaker(deviceId: string, ...mediaElements: HTMLMediaElement[]): Promise<void>;
+  /** Switchboard: whether setSpeaker() can work in this browser (HTMLMediaElement.setSinkId). */
+  static readonly canSelectSpeaker: boolean;
+  /** Switchboard: the devices after a change (`devicechange`); connect() is not needed. */
+  onDevicesChanged(callback: (event: DevicesChangedEvent) => void): void;
+  /** Switchboard: a published track's device went away; the default device replaced it. */
+  onDeviceFallback(callback: (event: DeviceFallbackEvent) => void): void;
   disconnect(): void;
 }
 export { SwitchboardRtc as BandwidthRtc, SwitchboardRtc as BandwidthRtcV3 };

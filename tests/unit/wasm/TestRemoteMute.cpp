@@ -63,6 +63,25 @@ SCENARIO("Remote mute and active speaker", "[wasm][core][Client][remoteMute]") {
         h.client.setTracksEnabled("audio", false, "other-stream");
         CHECK(muteFrames(h).empty());
     }
+    SECTION("a mute is told again after each negotiation: a media reset loses it at the server") {
+        h.client.publish(camera(), "", "", capture);
+        h.answerOffer();
+        h.answerOffer();
+        h.client.setTracksEnabled("audio", false, "");
+        REQUIRE(muteFrames(h).size() == 1);
+        notify(h, "mediaReset", R"({"reason":"media-server-restarted"})");
+        h.answerOffer();  // the new connection's data channels
+        h.answerOffer();  // the stream again
+        auto frames = muteFrames(h);
+        REQUIRE(frames.size() >= 2);
+        CHECK(
+            frames.back() ==
+            R"({"jsonrpc":"2.0","method":"setStreamMuted","params":{"endpointId":"cam-stream","kind":"audio","muted":true}})");
+        h.client.setTracksEnabled("audio", true, "");
+        auto after = muteFrames(h).size();
+        h.client.setTracksEnabled("video", true, "");  // unmuted video: nothing more to repeat
+        CHECK(muteFrames(h).size() == after + 1);
+    }
     SECTION("the server's notices reach the application with their params, in order") {
         notify(h, "remoteMuteChange",
                R"({"endpointId":"s1","participantId":"p1","kind":"audio","muted":true})");

@@ -19,6 +19,12 @@ class FakeLoop {
             task();
         }
     }
+    // Runs the oldest queued callback only (a test that acts between two of them).
+    void step() {
+        auto task = std::move(tasks_.front());
+        tasks_.pop_front();
+        task();
+    }
     bool idle() const { return tasks_.empty(); }
 
   private:

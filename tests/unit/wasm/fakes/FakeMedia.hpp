@@ -16,11 +16,23 @@ class FakeMedia : public MediaPort {
   public:
     explicit FakeMedia(FakeLoop& loop) : loop_(loop) {}
 
+    void setHandler(Handler h) override { handler = std::move(h); }
     void getUserMedia(const std::string& constraintsJson,
                       Fn<void(const Error&, const LocalStream&)> done) override {
         constraints.push_back(constraintsJson);
-        LocalStream stream{"gum-" + std::to_string(++count_),
-                           {{"a" + std::to_string(count_), "audio"}}};
+        // One track: video ("v<n>") when the constraints ask for video alone, else audio
+        // ("a<n>"); its device the exact one asked for, else "default".
+        bool video = constraintsJson.find("\"video\"") != std::string::npos &&
+                     constraintsJson.find("\"audio\"") == std::string::npos;
+        std::string device = "default";
+        auto exact = constraintsJson.find("\"exact\":\"");
+        if (exact != std::string::npos) {
+            auto start = exact + 9;
+            device = constraintsJson.substr(start, constraintsJson.find('"', start) - start);
+        }
+        LocalStream stream{
+            "gum-" + std::to_string(++count_),
+            {{(video ? "v" : "a") + std::to_string(count_), video ? "video" : "audio", device}}};
         Error e = rejectWith.empty() ? Error{} : errors::userMedia(rejectWith, "from the fake");
         loop_.post([done, stream, e]() { done(e, stream); });
     }
@@ -30,6 +42,16 @@ class FakeMedia : public MediaPort {
         enabledCalls.push_back(streamId + "/" + kind + "=" + (enabled ? "on" : "off"));
     }
 
+    // "s1:t1<->gum-2": the application's stream and track, and the stream swapped with.
+    void swapTrack(const std::string& streamId, const std::string& trackId,
+                   const std::string& otherStreamId) override {
+        swaps.push_back(streamId + ":" + trackId + "<->" + otherStreamId);
+    }
+    // The browser's event: a track ended on its own.
+    void trackEnded(const std::string& trackId) const { handler(trackId); }
+
+    Handler handler;
+    std::vector<std::string> swaps;
     std::string rejectWith;  // an error name getUserMedia rejects with, e.g. "NotAllowedError"
     std::vector<std::string> constraints;
     std::set<std::string> stopped;

@@ -71,6 +71,11 @@ class FakePeerConnection : public PeerConnectionPort {
     void removeTrack(const std::string& trackId) override {
         r_->calls.push_back("removeTrack:" + trackId);
     }
+    void replaceTrack(const std::string& oldTrackId, const std::string& trackId,
+                      Done done) override {
+        r_->calls.push_back("replaceTrack:" + oldTrackId + "->" + trackId);
+        post("replaceTrack", done);
+    }
     void createOffer(bool iceRestart, SdpDone done) override {
         r_->calls.push_back(iceRestart ? "createOffer:iceRestart" : "createOffer");
         std::string sdp = "offer-" + std::to_string(++r_->offers);

@@ -26,6 +26,7 @@ struct Harness {
     std::vector<StreamInfo> streams;
     std::vector<Error> stateErrors;
     std::vector<Error> subscribeErrors;
+    std::vector<Error> fallbackErrors;
     std::vector<std::string> warnings;  // log lines at warn and error level
     std::vector<std::string> quality;   // "stats:{…}", "warning:{…}", "cleared:low-mos"
     Fn<void(State)> onState;            // a test's extra reaction, e.g. re-entering the client
@@ -67,6 +68,11 @@ struct Harness {
         l.onQualityWarning = [this](const std::string& w) { quality.push_back("warning:" + w); };
         l.onQualityWarningCleared = [this](const std::string& name) {
             quality.push_back("cleared:" + name);
+        };
+        // "fallback:<json>" (the error in fallbackErrors).
+        l.onDeviceFallback = [this](const Error& e, const std::string& json) {
+            events.push_back("fallback:" + json);
+            fallbackErrors.push_back(e);
         };
         l.onLog = [this](LogLevel level, const std::string& message) {
             if (level <= LogLevel::Warn) warnings.push_back(message);
