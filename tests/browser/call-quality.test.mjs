@@ -1,8 +1,8 @@
 // Call quality (issue 14 item 1, docs/sdk.md "Call quality"), our SDK in Chromium and in Firefox:
 // two participants hear each other through Janus; on a healthy call getCallStats() rates the audio
-// MOS > 3.5 (above 4 on a quiet machine). Then about 25 % of the UDP packets Janus sends to the listener's subscribing connection
-// are dropped, and the listener's SDK raises `high-packet-loss` and `low-mos`; once the loss is
-// removed it clears both; each exactly once.
+// MOS > 3.5 (above 4 on a quiet machine). Then about 25 % of the UDP packets Janus sends to the
+// listener's subscribing connection are dropped, and the listener's SDK raises `high-packet-loss`
+// and `low-mos`; once the loss is removed it clears both; each exactly once.
 //
 // The loss is an nftables rule (`numgen random mod 100 < 25 drop`) in the test's network namespace,
 // on the source port of Janus's side of that connection (its selected candidate pair's remote
