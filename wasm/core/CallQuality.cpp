@@ -1,7 +1,5 @@
 #include "wasm/core/CallQuality.hpp"
 
-#include <algorithm>
-
 #include "wasm/core/EModel.hpp"
 
 namespace sb::sdk {
@@ -11,35 +9,44 @@ namespace {
 const Json kNone;
 
 // The helpers below are called from many places: out of line, each call is a few bytes of the
-// wasm (bench/size/).
+// wasm (bench/size/). Keys are C strings, measured inside: a std::string_view argument is built in
+// memory at every call site. max/min by value: std::max's references make its operands spill.
 
+double hi(double a, double b) {
+    return a < b ? b : a;
+}
+double lo(double a, double b) {
+    return b < a ? b : a;
+}
 // Member `key` of a stats dictionary, -1 when it is not there ("unknown" throughout).
-[[gnu::noinline]] double num(const Json& stats, std::string_view key) {
-    return stats[key].asNumber(-1);
+[[gnu::noinline]] double num(const Json& stats, const char* key) {
+    return stats[std::string_view(key)].asNumber(-1);
 }
 // The same in ms, from seconds (webrtc-stats' unit for jitter and round-trip times).
-[[gnu::noinline]] double ms(const Json& stats, std::string_view key) {
+[[gnu::noinline]] double ms(const Json& stats, const char* key) {
     double v = num(stats, key);
     return v < 0 ? v : v * 1000;
 }
 // The growth of counter `key` since the previous report's dictionary of the same stream.
-[[gnu::noinline]] double grown(const Json& now, const Json& before, std::string_view key) {
+[[gnu::noinline]] double grown(const Json& now, const Json& before, const char* key) {
     return num(now, key) - num(before, key);
 }
 [[gnu::noinline]] void put(Json& object, const char* key, double v) {
     object.set(key, v < 0 ? Json() : Json(v));
 }
-[[gnu::noinline]] void put(Json& object, const char* key, std::string text) {
-    object.set(key, Json(std::move(text)));
+[[gnu::noinline]] void put(Json& object, const char* key, const char* text) {
+    object.set(key, Json(text));
 }
-[[gnu::noinline]] bool is(const Json& stats, std::string_view key, std::string_view value) {
-    return stats[key].asString() == value;
+[[gnu::noinline]] bool is(const Json& stats, const char* key, const char* value) {
+    return stats[std::string_view(key)].asString() == value;
 }
-// The dictionary of `report` whose `key` is `value` (its id, or a remote-inbound-rtp's localId).
-[[gnu::noinline]] const Json& find(const Json& report, std::string_view key,
-                                   const std::string& value) {
+// The dictionary of `report` whose `key` is member `from` of `stats` (its id, or a
+// remote-inbound-rtp's localId).
+[[gnu::noinline]] const Json& find(const Json& report, const char* key, const Json& stats,
+                                   const char* from) {
+    const std::string& value = stats[std::string_view(from)].asString();
     for (const auto& s : report.values())
-        if (!value.empty() && is(s, key, value)) return s;
+        if (!value.empty() && is(s, key, value.c_str())) return s;
     return kNone;
 }
 Json parse(const std::string& text) {
@@ -95,16 +102,16 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
     double pairRtt = -1;
     for (const auto& s : now.values())
         if (is(s, "type", "candidate-pair") && s["nominated"].asBool())
-            pairRtt = std::max(pairRtt, ms(s, "currentRoundTripTime"));
+            pairRtt = hi(pairRtt, ms(s, "currentRoundTripTime"));
     for (const auto& s : now.values()) {
         bool inbound = is(s, "type", "inbound-rtp");
         if (!inbound && !is(s, "type", "outbound-rtp")) continue;
         bool audio = is(s, "kind", "audio");
-        const Json& was = find(before, "id", s["id"].asString());
-        const Json& remote = inbound ? s : find(now, "localId", s["id"].asString());
-        const Json& remoteWas = inbound ? was : find(before, "id", remote["id"].asString());
-        const Json& source = inbound ? s : find(now, "id", s["mediaSourceId"].asString());
-        const Json& sourceWas = inbound ? was : find(before, "id", source["id"].asString());
+        const Json& was = find(before, "id", s, "id");
+        const Json& remote = inbound ? s : find(now, "localId", s, "id");
+        const Json& remoteWas = inbound ? was : find(before, "id", remote, "id");
+        const Json& source = inbound ? s : find(now, "id", s, "mediaSourceId");
+        const Json& sourceWas = inbound ? was : find(before, "id", source, "id");
         double dt = grown(s, was, "timestamp");
         double bytes = grown(s, was, inbound ? "bytesReceived" : "bytesSent");
         double packets = grown(s, was, inbound ? "packetsReceived" : "packetsSent");
@@ -117,14 +124,14 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         double loss = -1, kbps = -1, mos = -1;
         // The jitter buffer's delay, measured where this device receives; else taken as twice
         // the jitter (what adaptive jitter buffers aim at).
-        double buffer = std::max(2 * jitter, 0.0);
+        double buffer = hi(2 * jitter, 0);
         if (interval) {
             kbps = bytes * 8 / dt;  // bits per ms are kbit/s
             // Lost over lost + received inbound; over sent outbound, as the far end reports it.
             // packetsLost may go down (duplicates, RFC 3550 §6.4.1).
             double lost = grown(remote, remoteWas, "packetsLost");
             double total = inbound ? packets + lost : packets;
-            if (total > 0) loss = std::clamp(lost / total, 0.0, 1.0);
+            if (total > 0) loss = lo(hi(lost / total, 0), 1);
             double emitted = grown(s, was, "jitterBufferEmittedCount");
             if (emitted > 0) buffer = grown(s, was, "jitterBufferDelay") / emitted * 1000;
         }
@@ -132,12 +139,12 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
             if (loss >= 0) {
                 // Mouth to ear (Ta): half the round trip plus the jitter buffer. Capture, codec
                 // and playout delays are not in the reports.
-                mos = emodel::mos(emodel::rating(std::max(rtt, 0.0) / 2 + buffer, loss * 100));
-                values_[3] = values_[3] < 0 ? mos : std::min(values_[3], mos);
+                mos = emodel::mos(emodel::rating(hi(rtt, 0) / 2 + buffer, loss * 100));
+                values_[3] = values_[3] < 0 ? mos : lo(values_[3], mos);
             }
-            values_[1] = std::max(values_[1], jitter);
-            values_[2] = std::max(values_[2], loss);
-            level_[inbound] = std::max(level_[inbound], level);
+            values_[1] = hi(values_[1], jitter);
+            values_[2] = hi(values_[2], loss);
+            level_[inbound] = hi(level_[inbound], level);
             if (inbound && (!interval || bytes > 0)) ++receiving_;
             // No energy at all: every sample was zero (a muted or dead device, another
             // application holding it).
@@ -146,13 +153,13 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
                 energy <= num(sourceWas, "totalAudioEnergy") && input.micEnabled)
                 ++silent_;
         }
-        values_[0] = std::max(values_[0], rtt);
-        if (kbps >= 0) kbps_[inbound] = std::max(kbps_[inbound], 0.0) + kbps;
-        at_ = std::max(at_, num(s, "timestamp"));
-        std::string endpoint;
+        values_[0] = hi(values_[0], rtt);
+        if (kbps >= 0) kbps_[inbound] = hi(kbps_[inbound], 0) + kbps;
+        at_ = hi(at_, num(s, "timestamp"));
+        const char* endpoint = "";
         const std::string& track = source["trackIdentifier"].asString();
         for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
-            if (input.tracks[i] == track) endpoint = input.tracks[i + 1];
+            if (input.tracks[i] == track) endpoint = input.tracks[i + 1].c_str();
         Json j = Json::object();
         put(j, "endpointId", endpoint);
         put(j, "direction", inbound ? "inbound" : "outbound");
@@ -165,7 +172,7 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         put(j, "mos", mos);
         streams.push(std::move(j));
     }
-    values_[0] = std::max(values_[0], pairRtt);
+    values_[0] = hi(values_[0], pairRtt);
 }
 
 Json CallQuality::sample(const std::string& publishing, const std::string& subscribing,
