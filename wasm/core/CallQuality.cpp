@@ -37,6 +37,13 @@ double lo(double a, double b) {
 [[gnu::noinline]] void put(Json& object, const char* key, const char* text) {
     object.set(key, Json(text));
 }
+// {inbound: v[1], outbound: v[0]} as member `key`.
+[[gnu::noinline]] void both(Json& object, const char* key, const double* v) {
+    Json j = Json::object();
+    put(j, "inbound", v[1]);
+    put(j, "outbound", v[0]);
+    object.set(key, std::move(j));
+}
 [[gnu::noinline]] bool is(const Json& stats, const char* key, const char* value) {
     return stats[std::string_view(key)].asString() == value;
 }
@@ -144,7 +151,7 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
             }
             values_[1] = hi(values_[1], jitter);
             values_[2] = hi(values_[2], loss);
-            level_[inbound] = hi(level_[inbound], level);
+            values_[6 + inbound] = hi(values_[6 + inbound], level);
             if (inbound && (!interval || bytes > 0)) ++receiving_;
             // No energy at all: every sample was zero (a muted or dead device, another
             // application holding it).
@@ -154,8 +161,8 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
                 ++silent_;
         }
         values_[0] = hi(values_[0], rtt);
-        if (kbps >= 0) kbps_[inbound] = hi(kbps_[inbound], 0) + kbps;
-        at_ = hi(at_, num(s, "timestamp"));
+        if (kbps >= 0) values_[4 + inbound] = hi(values_[4 + inbound], 0) + kbps;
+        values_[8] = hi(values_[8], num(s, "timestamp"));
         const char* endpoint = "";
         const std::string& track = source["trackIdentifier"].asString();
         for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
@@ -177,9 +184,7 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
 
 Json CallQuality::sample(const std::string& publishing, const std::string& subscribing,
                          const QualityInput& input) {
-    for (double* v : {values_, values_ + 1, values_ + 2, values_ + 3, kbps_, kbps_ + 1, level_,
-                      level_ + 1, &at_})
-        *v = -1;
+    for (double& v : values_) v = -1;
     silent_ = receiving_ = 0;
     Json streams = Json::array();
     Json reports[2] = {parse(publishing), parse(subscribing)};
@@ -188,18 +193,12 @@ Json CallQuality::sample(const std::string& publishing, const std::string& subsc
         previous_[c] = std::move(reports[c]);
     }
     Json out = Json::object();
-    put(out, "timestamp", at_);
+    put(out, "timestamp", values_[8]);
     put(out, "rttMs", values_[0]);
     put(out, "jitterMs", values_[1]);
     put(out, "packetLoss", values_[2]);
-    Json bitrate = Json::object();
-    put(bitrate, "inbound", kbps_[1]);
-    put(bitrate, "outbound", kbps_[0]);
-    out.set("bitrateKbps", std::move(bitrate));
-    Json levels = Json::object();
-    put(levels, "inbound", level_[1]);
-    put(levels, "outbound", level_[0]);
-    out.set("audioLevel", std::move(levels));
+    both(out, "bitrateKbps", values_ + 4);
+    both(out, "audioLevel", values_ + 6);
     put(out, "mos", values_[3]);
     out.set("streams", std::move(streams));
 
