@@ -76,10 +76,15 @@ void QualityThresholds::read(const std::string& text) {
                                         "raiseAfter", "clearAfter", "silenceAfter"};
     static const double low[] = {1, 1, 0.001, 1, 1, 1, 1};
     static const double high[] = {60000, 10000, 1, 4.5, 60, 60, 60};
-    double* to[] = {&rttMs, &jitterMs, &packetLoss, &mos, &raiseAfter, &clearAfter, &silenceAfter};
+    // Member pointers: a table in the data rather than seven addresses stored at run time.
+    static constexpr double QualityThresholds::*to[] = {
+        &QualityThresholds::rttMs,       &QualityThresholds::jitterMs,
+        &QualityThresholds::packetLoss,  &QualityThresholds::mos,
+        &QualityThresholds::raiseAfter,  &QualityThresholds::clearAfter,
+        &QualityThresholds::silenceAfter};
     for (int i = 0; i < 7; ++i) {
         double v = num(*json, names[i]);
-        if (v >= low[i] && v <= high[i]) *to[i] = i < 4 ? v : static_cast<int>(v);
+        if (v >= low[i] && v <= high[i]) this->*to[i] = i < 4 ? v : static_cast<int>(v);
     }
 }
 
@@ -95,9 +100,8 @@ int Hysteresis::update(bool condition, double raiseAfter, double clearAfter) {
 }
 
 void CallQuality::reset() {
-    previous_[0] = Json();
-    previous_[1] = Json();
-    for (auto& w : warnings_) w = Hysteresis{};
+    for (auto& p : previous_) p = Json();
+    for (auto& w : warnings_) w = {};
 }
 
 // The report's RTP streams (W3C webrtc-stats §3): inbound-rtp with its own counters; outbound-rtp
