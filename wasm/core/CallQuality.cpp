@@ -18,9 +18,13 @@ double hi(double a, double b) {
 double lo(double a, double b) {
     return b < a ? b : a;
 }
-// Member `key` of a stats dictionary, -1 when it is not there ("unknown" throughout).
+// Member `key` of a stats dictionary (null when it is not there).
+[[gnu::noinline]] const Json& at(const Json& stats, const char* key) {
+    return stats[std::string_view(key)];
+}
+// The same as a number, -1 when it is not one ("unknown" throughout).
 [[gnu::noinline]] double num(const Json& stats, const char* key) {
-    return stats[std::string_view(key)].asNumber(-1);
+    return at(stats, key).asNumber(-1);
 }
 // The same in ms, from seconds (webrtc-stats' unit for jitter and round-trip times).
 [[gnu::noinline]] double ms(const Json& stats, const char* key) {
@@ -45,13 +49,13 @@ double lo(double a, double b) {
     object.set(key, std::move(j));
 }
 [[gnu::noinline]] bool is(const Json& stats, const char* key, const char* value) {
-    return stats[std::string_view(key)].asString() == value;
+    return at(stats, key).asString() == value;
 }
 // The dictionary of `report` whose `key` is member `from` of `stats` (its id, or a
 // remote-inbound-rtp's localId).
 [[gnu::noinline]] const Json& find(const Json& report, const char* key, const Json& stats,
                                    const char* from) {
-    const std::string& value = stats[std::string_view(from)].asString();
+    const std::string& value = at(stats, from).asString();
     for (const auto& s : report.values())
         if (!value.empty() && is(s, key, value.c_str())) return s;
     return kNone;
@@ -112,7 +116,7 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
                        Json& streams) {
     double pairRtt = -1;
     for (const auto& s : now.values())
-        if (is(s, "type", "candidate-pair") && s["nominated"].asBool())
+        if (is(s, "type", "candidate-pair") && at(s, "nominated").asBool())
             pairRtt = hi(pairRtt, ms(s, "currentRoundTripTime"));
     for (const auto& s : now.values()) {
         bool inbound = is(s, "type", "inbound-rtp");
@@ -168,7 +172,7 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         if (kbps >= 0) values_[4 + inbound] = hi(values_[4 + inbound], 0) + kbps;
         values_[8] = hi(values_[8], num(s, "timestamp"));
         const char* endpoint = "";
-        const std::string& track = source["trackIdentifier"].asString();
+        const std::string& track = at(source, "trackIdentifier").asString();
         for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
             if (input.tracks[i] == track) endpoint = input.tracks[i + 1].c_str();
         Json j = Json::object();
