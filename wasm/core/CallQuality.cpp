@@ -60,6 +60,12 @@ double lo(double a, double b) {
         if (!value.empty() && is(s, key, value.c_str())) return s;
     return kNone;
 }
+// The thresholds in connect()'s names' order, as member pointers: a table in the data rather
+// than addresses stored at run time.
+constexpr double QualityThresholds::*kThresholds[] = {
+    &QualityThresholds::rttMs,       &QualityThresholds::jitterMs,   &QualityThresholds::packetLoss,
+    &QualityThresholds::mos,         &QualityThresholds::raiseAfter, &QualityThresholds::clearAfter,
+    &QualityThresholds::silenceAfter};
 Json parse(const std::string& text) {
     auto json = Json::parse(text);
     return json && json->isArray() ? std::move(*json) : Json::array();
@@ -80,15 +86,9 @@ void QualityThresholds::read(const std::string& text) {
                                         "raiseAfter", "clearAfter", "silenceAfter"};
     static const double low[] = {1, 1, 0.001, 1, 1, 1, 1};
     static const double high[] = {60000, 10000, 1, 4.5, 60, 60, 60};
-    // Member pointers: a table in the data rather than seven addresses stored at run time.
-    static constexpr double QualityThresholds::*to[] = {
-        &QualityThresholds::rttMs,       &QualityThresholds::jitterMs,
-        &QualityThresholds::packetLoss,  &QualityThresholds::mos,
-        &QualityThresholds::raiseAfter,  &QualityThresholds::clearAfter,
-        &QualityThresholds::silenceAfter};
     for (int i = 0; i < 7; ++i) {
         double v = num(*json, names[i]);
-        if (v >= low[i] && v <= high[i]) this->*to[i] = i < 4 ? v : static_cast<int>(v);
+        if (v >= low[i] && v <= high[i]) this->*kThresholds[i] = i < 4 ? v : static_cast<int>(v);
     }
 }
 
@@ -222,13 +222,11 @@ Json CallQuality::sample(const std::string& publishing, const std::string& subsc
 
 std::string CallQuality::details(QualityWarning warning) const {
     int i = static_cast<int>(warning);
-    const double limits[] = {thresholds_.rttMs, thresholds_.jitterMs, thresholds_.packetLoss,
-                             thresholds_.mos};
     Json j = Json::object();
     put(j, "name", toString(warning));
     if (i < 4) {
         put(j, "value", values_[i]);
-        put(j, "threshold", limits[i]);
+        put(j, "threshold", thresholds_.*kThresholds[i]);
     } else {
         put(j, "seconds", thresholds_.silenceAfter);
     }
