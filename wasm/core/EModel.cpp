@@ -21,16 +21,17 @@ constexpr double kLog2e = 1.4426950408889634;    // 1 / ln 2
 [[gnu::noinline]] double half(double x, double c) {
     return x / 2 + std::sqrt(x * x / 4 + c);
 }
-// (1 + y^6)^(1/6), twice in Idd (7-27).
+// (1 + y^6)^(1/6), twice in Idd (7-27), as e^(ln(1 + y^6) / 6): no pow import.
 [[gnu::noinline]] double root6(double y) {
     double y2 = y * y;
-    return std::pow(1 + y2 * y2 * y2, 1.0 / 6);
+    return std::exp(std::log(1 + y2 * y2 * y2) / 6);
 }
 }  // namespace
 
 double absoluteDelayImpairment(double taMs) {
     if (taMs <= kMt) return 0;
-    // Only exp, log and pow: the wasm takes those from JavaScript's Math (-sJS_MATH).
+    // Only exp and log (and sqrt, a wasm instruction): the wasm takes them from JavaScript's Math
+    // (-sJS_MATH).
     double x = std::log(taMs / kMt) * kLog2e;       // (7-28)
     return 25 * (root6(x) - 3 * root6(x / 3) + 2);  // (7-27)
 }
@@ -46,8 +47,9 @@ double delayImpairment(double taMs) {
                    2.5 * 6 * std::exp(-0.3 * t * t);
         idte = (half(d, 100) - 1) * (1 - std::exp(-t));
     }
-    // Listener echo (7-25, 7-26) over the round trip Tr = 2 T.
-    double idle = half(kRo - 10.5 * (kWepl + 7) * std::pow(2 * t + 1, -0.25), 169);
+    // Listener echo (7-25, 7-26) over the round trip Tr = 2 T; (1 + Tr)^(-1/4) as two square
+    // roots (no pow import).
+    double idle = half(kRo - 10.5 * (kWepl + 7) * (1 / std::sqrt(std::sqrt(2 * t + 1))), 169);
     return idte + idle + absoluteDelayImpairment(t);
 }
 
