@@ -124,9 +124,10 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         bool audio = is(s, "kind", "audio");
         const Json& was = find(before, "id", s, "id");
         const Json& remote = inbound ? s : find(now, "localId", s, "id");
-        const Json& remoteWas = inbound ? was : find(before, "id", remote, "id");
+        // Inbound, remote and source are the stream itself: remoteWas and sourceWas are `was`.
+        const Json& remoteWas = find(before, "id", remote, "id");
         const Json& source = inbound ? s : find(now, "id", s, "mediaSourceId");
-        const Json& sourceWas = inbound ? was : find(before, "id", source, "id");
+        const Json& sourceWas = find(before, "id", source, "id");
         double dt = grown(s, was, "timestamp");
         double bytes = grown(s, was, inbound ? "bytesReceived" : "bytesSent");
         double packets = grown(s, was, inbound ? "packetsReceived" : "packetsSent");
