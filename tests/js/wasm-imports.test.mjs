@@ -22,11 +22,10 @@ const ALLOWED = new Map([
   ['emscripten_resize_heap', 'Emscripten runtime: ALLOW_MEMORY_GROWTH grows the heap'],
   // embind registers 64-bit integer types through a legalized (i32 pair) import.
   ['legalimport$_embind_register_bigint', "embind's own registration of int64_t/uint64_t"],
-  // -sJS_MATH (wasm/CMakeLists.txt): the E-model's exp, log and pow are JavaScript's Math ones
+  // -sJS_MATH (wasm/CMakeLists.txt): the E-model's exp and log are JavaScript's Math ones
   // (Emscripten's system/lib/jsmath.c), not musl's table-driven code.
   ['JS_exp', 'Emscripten JS_MATH: Math.exp'],
   ['JS_log', 'Emscripten JS_MATH: Math.log'],
-  ['JS_pow', 'Emscripten JS_MATH: Math.pow'],
 ]);
 
 // The imported functions of the shipped wasm, named through the symbol map.

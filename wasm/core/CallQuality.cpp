@@ -1,7 +1,5 @@
 #include "wasm/core/CallQuality.hpp"
 
-#include <algorithm>
-
 #include "wasm/core/EModel.hpp"
 
 namespace sb::sdk {
@@ -11,37 +9,63 @@ namespace {
 const Json kNone;
 
 // The helpers below are called from many places: out of line, each call is a few bytes of the
-// wasm (bench/size/).
+// wasm (bench/size/). Keys are C strings, measured inside: a std::string_view argument is built in
+// memory at every call site. max/min by value: std::max's references make its operands spill.
 
-// Member `key` of a stats dictionary, -1 when it is not there ("unknown" throughout).
-[[gnu::noinline]] double num(const Json& stats, std::string_view key) {
-    return stats[key].asNumber(-1);
+double hi(double a, double b) {
+    return a < b ? b : a;
+}
+double lo(double a, double b) {
+    return b < a ? b : a;
+}
+// Member `key` of a stats dictionary (null when it is not there).
+[[gnu::noinline]] const Json& at(const Json& stats, const char* key) {
+    return stats[std::string_view(key)];
+}
+// The same as a number, -1 when it is not one ("unknown" throughout).
+[[gnu::noinline]] double num(const Json& stats, const char* key) {
+    return at(stats, key).asNumber(-1);
 }
 // The same in ms, from seconds (webrtc-stats' unit for jitter and round-trip times).
-[[gnu::noinline]] double ms(const Json& stats, std::string_view key) {
+[[gnu::noinline]] double ms(const Json& stats, const char* key) {
     double v = num(stats, key);
     return v < 0 ? v : v * 1000;
 }
 // The growth of counter `key` since the previous report's dictionary of the same stream.
-[[gnu::noinline]] double grown(const Json& now, const Json& before, std::string_view key) {
+[[gnu::noinline]] double grown(const Json& now, const Json& before, const char* key) {
     return num(now, key) - num(before, key);
 }
 [[gnu::noinline]] void put(Json& object, const char* key, double v) {
     object.set(key, v < 0 ? Json() : Json(v));
 }
-[[gnu::noinline]] void put(Json& object, const char* key, std::string text) {
-    object.set(key, Json(std::move(text)));
+[[gnu::noinline]] void put(Json& object, const char* key, const char* text) {
+    object.set(key, Json(text));
 }
-[[gnu::noinline]] bool is(const Json& stats, std::string_view key, std::string_view value) {
-    return stats[key].asString() == value;
+// {inbound: v[1], outbound: v[0]} as member `key`.
+[[gnu::noinline]] void both(Json& object, const char* key, const double* v) {
+    Json j = Json::object();
+    put(j, "inbound", v[1]);
+    put(j, "outbound", v[0]);
+    object.set(key, std::move(j));
 }
-// The dictionary of `report` whose `key` is `value` (its id, or a remote-inbound-rtp's localId).
-[[gnu::noinline]] const Json& find(const Json& report, std::string_view key,
-                                   const std::string& value) {
+[[gnu::noinline]] bool is(const Json& stats, const char* key, const char* value) {
+    return at(stats, key).asString() == value;
+}
+// The dictionary of `report` whose `key` is member `from` of `stats` (its id, or a
+// remote-inbound-rtp's localId).
+[[gnu::noinline]] const Json& find(const Json& report, const char* key, const Json& stats,
+                                   const char* from) {
+    const std::string& value = at(stats, from).asString();
     for (const auto& s : report.values())
-        if (!value.empty() && is(s, key, value)) return s;
+        if (!value.empty() && is(s, key, value.c_str())) return s;
     return kNone;
 }
+// The thresholds in connect()'s names' order, as member pointers: a table in the data rather
+// than addresses stored at run time.
+constexpr double QualityThresholds::*kThresholds[] = {
+    &QualityThresholds::rttMs,       &QualityThresholds::jitterMs,   &QualityThresholds::packetLoss,
+    &QualityThresholds::mos,         &QualityThresholds::raiseAfter, &QualityThresholds::clearAfter,
+    &QualityThresholds::silenceAfter};
 Json parse(const std::string& text) {
     auto json = Json::parse(text);
     return json && json->isArray() ? std::move(*json) : Json::array();
@@ -62,10 +86,9 @@ void QualityThresholds::read(const std::string& text) {
                                         "raiseAfter", "clearAfter", "silenceAfter"};
     static const double low[] = {1, 1, 0.001, 1, 1, 1, 1};
     static const double high[] = {60000, 10000, 1, 4.5, 60, 60, 60};
-    double* to[] = {&rttMs, &jitterMs, &packetLoss, &mos, &raiseAfter, &clearAfter, &silenceAfter};
     for (int i = 0; i < 7; ++i) {
         double v = num(*json, names[i]);
-        if (v >= low[i] && v <= high[i]) *to[i] = i < 4 ? v : static_cast<int>(v);
+        if (v >= low[i] && v <= high[i]) this->*kThresholds[i] = i < 4 ? v : static_cast<int>(v);
     }
 }
 
@@ -81,9 +104,8 @@ int Hysteresis::update(bool condition, double raiseAfter, double clearAfter) {
 }
 
 void CallQuality::reset() {
-    previous_[0] = Json();
-    previous_[1] = Json();
-    for (auto& w : warnings_) w = Hysteresis{};
+    for (auto& p : previous_) p = Json();
+    for (auto& w : warnings_) w = {};
 }
 
 // The report's RTP streams (W3C webrtc-stats §3): inbound-rtp with its own counters; outbound-rtp
@@ -94,17 +116,18 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
                        Json& streams) {
     double pairRtt = -1;
     for (const auto& s : now.values())
-        if (is(s, "type", "candidate-pair") && s["nominated"].asBool())
-            pairRtt = std::max(pairRtt, ms(s, "currentRoundTripTime"));
+        if (is(s, "type", "candidate-pair") && at(s, "nominated").asBool())
+            pairRtt = hi(pairRtt, ms(s, "currentRoundTripTime"));
     for (const auto& s : now.values()) {
         bool inbound = is(s, "type", "inbound-rtp");
         if (!inbound && !is(s, "type", "outbound-rtp")) continue;
         bool audio = is(s, "kind", "audio");
-        const Json& was = find(before, "id", s["id"].asString());
-        const Json& remote = inbound ? s : find(now, "localId", s["id"].asString());
-        const Json& remoteWas = inbound ? was : find(before, "id", remote["id"].asString());
-        const Json& source = inbound ? s : find(now, "id", s["mediaSourceId"].asString());
-        const Json& sourceWas = inbound ? was : find(before, "id", source["id"].asString());
+        const Json& was = find(before, "id", s, "id");
+        const Json& remote = inbound ? s : find(now, "localId", s, "id");
+        // Inbound, remote and source are the stream itself: remoteWas and sourceWas are `was`.
+        const Json& remoteWas = find(before, "id", remote, "id");
+        const Json& source = inbound ? s : find(now, "id", s, "mediaSourceId");
+        const Json& sourceWas = find(before, "id", source, "id");
         double dt = grown(s, was, "timestamp");
         double bytes = grown(s, was, inbound ? "bytesReceived" : "bytesSent");
         double packets = grown(s, was, inbound ? "packetsReceived" : "packetsSent");
@@ -117,14 +140,14 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         double loss = -1, kbps = -1, mos = -1;
         // The jitter buffer's delay, measured where this device receives; else taken as twice
         // the jitter (what adaptive jitter buffers aim at).
-        double buffer = std::max(2 * jitter, 0.0);
+        double buffer = hi(2 * jitter, 0);
         if (interval) {
             kbps = bytes * 8 / dt;  // bits per ms are kbit/s
             // Lost over lost + received inbound; over sent outbound, as the far end reports it.
             // packetsLost may go down (duplicates, RFC 3550 §6.4.1).
             double lost = grown(remote, remoteWas, "packetsLost");
             double total = inbound ? packets + lost : packets;
-            if (total > 0) loss = std::clamp(lost / total, 0.0, 1.0);
+            if (total > 0) loss = lo(hi(lost / total, 0), 1);
             double emitted = grown(s, was, "jitterBufferEmittedCount");
             if (emitted > 0) buffer = grown(s, was, "jitterBufferDelay") / emitted * 1000;
         }
@@ -132,12 +155,12 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
             if (loss >= 0) {
                 // Mouth to ear (Ta): half the round trip plus the jitter buffer. Capture, codec
                 // and playout delays are not in the reports.
-                mos = emodel::mos(emodel::rating(std::max(rtt, 0.0) / 2 + buffer, loss * 100));
-                values_[3] = values_[3] < 0 ? mos : std::min(values_[3], mos);
+                mos = emodel::mos(emodel::rating(hi(rtt, 0) / 2 + buffer, loss * 100));
+                values_[3] = values_[3] < 0 ? mos : lo(values_[3], mos);
             }
-            values_[1] = std::max(values_[1], jitter);
-            values_[2] = std::max(values_[2], loss);
-            level_[inbound] = std::max(level_[inbound], level);
+            values_[1] = hi(values_[1], jitter);
+            values_[2] = hi(values_[2], loss);
+            values_[6 + inbound] = hi(values_[6 + inbound], level);
             if (inbound && (!interval || bytes > 0)) ++receiving_;
             // No energy at all: every sample was zero (a muted or dead device, another
             // application holding it).
@@ -146,13 +169,13 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
                 energy <= num(sourceWas, "totalAudioEnergy") && input.micEnabled)
                 ++silent_;
         }
-        values_[0] = std::max(values_[0], rtt);
-        if (kbps >= 0) kbps_[inbound] = std::max(kbps_[inbound], 0.0) + kbps;
-        at_ = std::max(at_, num(s, "timestamp"));
-        std::string endpoint;
-        const std::string& track = source["trackIdentifier"].asString();
+        values_[0] = hi(values_[0], rtt);
+        if (kbps >= 0) values_[4 + inbound] = hi(values_[4 + inbound], 0) + kbps;
+        values_[8] = hi(values_[8], num(s, "timestamp"));
+        const char* endpoint = "";
+        const std::string& track = at(source, "trackIdentifier").asString();
         for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
-            if (input.tracks[i] == track) endpoint = input.tracks[i + 1];
+            if (input.tracks[i] == track) endpoint = input.tracks[i + 1].c_str();
         Json j = Json::object();
         put(j, "endpointId", endpoint);
         put(j, "direction", inbound ? "inbound" : "outbound");
@@ -165,14 +188,12 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         put(j, "mos", mos);
         streams.push(std::move(j));
     }
-    values_[0] = std::max(values_[0], pairRtt);
+    values_[0] = hi(values_[0], pairRtt);
 }
 
 Json CallQuality::sample(const std::string& publishing, const std::string& subscribing,
                          const QualityInput& input) {
-    for (double* v : {values_, values_ + 1, values_ + 2, values_ + 3, kbps_, kbps_ + 1, level_,
-                      level_ + 1, &at_})
-        *v = -1;
+    for (double& v : values_) v = -1;
     silent_ = receiving_ = 0;
     Json streams = Json::array();
     Json reports[2] = {parse(publishing), parse(subscribing)};
@@ -181,18 +202,12 @@ Json CallQuality::sample(const std::string& publishing, const std::string& subsc
         previous_[c] = std::move(reports[c]);
     }
     Json out = Json::object();
-    put(out, "timestamp", at_);
+    put(out, "timestamp", values_[8]);
     put(out, "rttMs", values_[0]);
     put(out, "jitterMs", values_[1]);
     put(out, "packetLoss", values_[2]);
-    Json bitrate = Json::object();
-    put(bitrate, "inbound", kbps_[1]);
-    put(bitrate, "outbound", kbps_[0]);
-    out.set("bitrateKbps", std::move(bitrate));
-    Json levels = Json::object();
-    put(levels, "inbound", level_[1]);
-    put(levels, "outbound", level_[0]);
-    out.set("audioLevel", std::move(levels));
+    both(out, "bitrateKbps", values_ + 4);
+    both(out, "audioLevel", values_ + 6);
     put(out, "mos", values_[3]);
     out.set("streams", std::move(streams));
 
@@ -208,13 +223,11 @@ Json CallQuality::sample(const std::string& publishing, const std::string& subsc
 
 std::string CallQuality::details(QualityWarning warning) const {
     int i = static_cast<int>(warning);
-    const double limits[] = {thresholds_.rttMs, thresholds_.jitterMs, thresholds_.packetLoss,
-                             thresholds_.mos};
     Json j = Json::object();
     put(j, "name", toString(warning));
     if (i < 4) {
         put(j, "value", values_[i]);
-        put(j, "threshold", limits[i]);
+        put(j, "threshold", thresholds_.*kThresholds[i]);
     } else {
         put(j, "seconds", thresholds_.silenceAfter);
     }

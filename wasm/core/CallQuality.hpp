@@ -90,11 +90,10 @@ class CallQuality {
     Json previous_[2];  // the last reports: publishing, subscribing
     Hysteresis warnings_[kQualityWarnings];
     int changes_[kQualityWarnings] = {};
-    // The sample being made: the call's values (-1 unknown), [0] outbound, [1] inbound.
-    double values_[4] = {};  // rtt, jitter, loss, mos: the measured warnings' order
-    double kbps_[2] = {};
-    double level_[2] = {};
-    double at_ = 0;
+    // The sample being made: the call's values (-1 unknown).
+    // rtt, jitter, loss, mos (the measured warnings' order), bitrate out and in, audio level out
+    // and in, timestamp: one array, reset by one loop (size, bench/size/).
+    double values_[9] = {};
     int silent_ = 0;     // outbound audio streams without energy while the mic is on
     int receiving_ = 0;  // inbound audio streams whose bytes grew (or first seen)
 };

@@ -155,8 +155,8 @@ class Client {
     void log(LogLevel level, const std::string& message) const;
     // Both connections' getStats(), then one CallQuality sample and its events (ClientQuality.cpp).
     void sampleQuality();
-    Fn<void(const Error&, const std::string&)> qualityReportDone();
-    void onQualityReport(const std::string& json);
+    Fn<void(const Error&, const std::string&)> qualityReportDone(bool subscribing);
+    void onQualityReport(const std::string& json, bool subscribing);
     Watch token() const { return alive_.watch(); }
 
     Platform platform_;

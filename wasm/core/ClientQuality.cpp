@@ -7,23 +7,24 @@ namespace sb::sdk {
 // waiting when the next one starts is dropped: a connection closed meanwhile never answers.
 void Client::sampleQuality() {
     ++qualitySample_;
-    qualityReport_.clear();
-    publisher_->getStats(qualityReportDone());
+    publisher_->getStats(qualityReportDone(false));
 }
 
-// One callback type for both reports (size, bench/size/); an empty report is "[]".
-Fn<void(const Error&, const std::string&)> Client::qualityReportDone() {
-    return [this, alive = token(), sample = qualitySample_](const Error&, const std::string& json) {
+// One callback type for both reports (size, bench/size/); `subscribing` tells which. A report
+// that cannot be read (empty on an error) counts as empty (CallQuality::sample).
+Fn<void(const Error&, const std::string&)> Client::qualityReportDone(bool subscribing) {
+    return [this, alive = token(), sample = qualitySample_, subscribing](const Error&,
+                                                                         const std::string& json) {
         if (alive.expired() || sample != qualitySample_) return;
         EventQueue::Scope scope(events_);
-        onQualityReport(json.empty() ? "[]" : json);
+        onQualityReport(json, subscribing);
     };
 }
 
-void Client::onQualityReport(const std::string& json) {
-    if (qualityReport_.empty()) {
+void Client::onQualityReport(const std::string& json, bool subscribing) {
+    if (!subscribing) {
         qualityReport_ = json;
-        return subscriber_->getStats(qualityReportDone());
+        return subscriber_->getStats(qualityReportDone(true));
     }
     QualityInput input;
     publisher_->tracks(input.tracks);
