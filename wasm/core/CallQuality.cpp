@@ -32,8 +32,11 @@ double lo(double a, double b) {
     return v < 0 ? v : v * 1000;
 }
 // The growth of counter `key` since the previous report's dictionary of the same stream.
+// Unknown (-2 or less) when either dictionary lacks the counter: before the far end's first RTCP
+// receiver report, or at the first one, a missing count is not a count of 0.
 [[gnu::noinline]] double grown(const Json& now, const Json& before, const char* key) {
-    return num(now, key) - num(before, key);
+    double a = num(now, key), b = num(before, key);
+    return a < 0 || b < 0 ? -2 : a - b;
 }
 [[gnu::noinline]] void put(Json& object, const char* key, double v) {
     object.set(key, v < 0 ? Json() : Json(v));
@@ -147,9 +150,9 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
             // packetsLost may go down (duplicates, RFC 3550 §6.4.1).
             double lost = grown(remote, remoteWas, "packetsLost");
             double total = inbound ? packets + lost : packets;
-            if (total > 0) loss = lo(hi(lost / total, 0), 1);
+            if (total > 0 && lost > -2) loss = lo(hi(lost / total, 0), 1);
             double emitted = grown(s, was, "jitterBufferEmittedCount");
-            if (emitted > 0) buffer = grown(s, was, "jitterBufferDelay") / emitted * 1000;
+            if (emitted > 0) buffer = hi(grown(s, was, "jitterBufferDelay"), 0) / emitted * 1000;
         }
         if (audio) {
             if (loss >= 0) {
@@ -212,12 +215,16 @@ Json CallQuality::sample(const std::string& publishing, const std::string& subsc
     out.set("streams", std::move(streams));
 
     const QualityThresholds& t = thresholds_;
-    const bool conditions[] = {
-        values_[0] > t.rttMs, values_[1] > t.jitterMs, values_[2] > t.packetLoss,
-        values_[3] >= 0 && values_[3]<t.mos, silent_> 0, receiving_ < input.expectedInboundAudio};
+    const bool conditions[] = {values_[0] > t.rttMs, values_[1] > t.jitterMs,
+                               values_[2] > t.packetLoss, values_[3]<t.mos, silent_> 0,
+                               receiving_ < input.expectedInboundAudio};
     for (int i = 0; i < kQualityWarnings; ++i)
-        changes_[i] =
-            warnings_[i].update(conditions[i], i < 4 ? t.raiseAfter : t.silenceAfter, t.clearAfter);
+        // A measured value that is unknown this time (no packets at all, an unreadable report)
+        // neither raises nor clears: a total outage must not read as the loss having gone.
+        changes_[i] = i < 4 && values_[i] < 0
+                          ? 0
+                          : warnings_[i].update(
+                                conditions[i], i < 4 ? t.raiseAfter : t.silenceAfter, t.clearAfter);
     return out;
 }
 

@@ -166,6 +166,52 @@ TEST_CASE("Call quality: outbound streams take RTT, jitter and loss from the far
     CHECK(out["audioLevel"]["inbound"].isNull());
 }
 
+TEST_CASE("Call quality: outbound loss is unknown until two far-end reports are there",
+          "[wasm][quality]") {
+    Sampler s;
+    auto publishing = [](double t, double sent, double lost) {
+        Json r = report({stat({{"type", "outbound-rtp"},
+                               {"id", "OT1"},
+                               {"kind", "audio"},
+                               {"timestamp", t * 1000},
+                               {"bytesSent", sent * 100},
+                               {"packetsSent", sent}})});
+        if (lost >= 0)
+            r.push(stat({{"type", "remote-inbound-rtp"},
+                         {"id", "RI1"},
+                         {"localId", "OT1"},
+                         {"roundTripTime", 0.02},
+                         {"packetsLost", lost}}));
+        return r;
+    };
+    auto lossAt = [&](double t, double sent, double lost) {
+        return s.sample(Json::array(), publishing(t, sent, lost))["streams"].values().at(0);
+    };
+    lossAt(1, 50, -1);
+    // No receiver report yet: not "no loss" (nor a MOS of 4.41 as if measured).
+    CHECK(lossAt(2, 100, -1)["packetLoss"].isNull());
+    CHECK(lossAt(2.5, 125, -1)["mos"].isNull());
+    // The first report: the loss since the call began is not charged to this one interval.
+    CHECK(lossAt(3, 150, 30)["packetLoss"].isNull());
+    CHECK(lossAt(4, 200, 30)["packetLoss"].asNumber() == Approx(0));
+}
+
+TEST_CASE("Call quality: no packets at all (an outage) keeps the loss warnings raised",
+          "[wasm][quality]") {
+    Sampler s;
+    double received = 0, lost = 0;
+    auto second = [&](int t, double got, double missed) {
+        received += got;
+        lost += missed;
+        s.sample(report({inboundAudio(t, received * 100, received, lost)}));
+    };
+    second(0, 50, 0);
+    for (int t = 1; t <= 4; ++t) second(t, 37.5, 12.5);  // 25 % loss
+    REQUIRE(s.events == std::vector<std::string>{"+high-packet-loss", "+low-mos"});
+    for (int t = 5; t <= 12; ++t) second(t, 0, 0);  // nothing arrives, nothing counted lost
+    CHECK(s.events == std::vector<std::string>{"+high-packet-loss", "+low-mos"});
+}
+
 TEST_CASE("Call quality: packet loss raises high-packet-loss and low-mos once and clears them once",
           "[wasm][quality]") {
     Sampler s;
