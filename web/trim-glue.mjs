@@ -113,6 +113,16 @@ const EDITS = [
     by: '',
   },
   { what: 'Module.run and Module.calledRun', find: new RegExp(`${id}\\.run=${id};|${id}\\.calledRun=!0,`, 'g'), count: 2, by: '' },
+  // The glue reaches the exports it uses through its own variables, each set on first call.
+  { what: "the exports' Module names (___getTypeName, _malloc, _free)", find: new RegExp(`${id}\\.(?:___getTypeName|_malloc|_free)=`, 'g'), count: 6, by: '' },
+  // Only the registered-instance path of a class pointer's fromWireType calls clone(): it holds
+  // instances of smart pointers and subclasses, which the SDK's one class never registers.
+  {
+    what: "the class handle's clone",
+    find: new RegExp(`${id}\\.prototype\\.clone=function\\(\\)\\{[^;]*;if\\([^)]*\\)return [^;]*;var [\\s\\S]*?return ${id}\\};(?=${id}\\.prototype\\["delete"\\])`, 'g'),
+    count: 1,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
