@@ -123,6 +123,23 @@ const EDITS = [
     count: 1,
     by: '',
   },
+  // The SdkHandle lives as long as the page: the facade never deletes it (web/src/index.js), and
+  // no class pointer is ever passed by value, the one use of deleteObject.
+  {
+    what: "the class handle's delete and the pointer type's deleteObject",
+    find: new RegExp(
+      `${id}\\.prototype\\["delete"\\]=function\\(\\)\\{[^}]*"Object already scheduled for deletion"\\);[^}]*\\};|` +
+        `${id}\\.prototype\\.deleteObject=function\\(${id}\\)\\{if\\(null!==${id}\\)${id}\\["delete"\\]\\(\\)\\};`,
+      'g'),
+    count: 2,
+    by: '',
+  },
+  {
+    what: 'the "instance already deleted" error (clone, delete and deleteLater were its callers)',
+    find: new RegExp(`function ${id}\\(${id}\\)\\{${id}\\(${id}(?:\\.${id})+\\.name\\+" instance already deleted"\\)\\}`, 'g'),
+    count: 1,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
