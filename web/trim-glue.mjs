@@ -140,6 +140,29 @@ const EDITS = [
     count: 1,
     by: '',
   },
+  // Two functions reached on paths the SDK's bindings never take (their one use stays, never
+  // evaluated): the pointer conversion of a class with a base class or a smart pointer
+  // (wasm/bindings/Bindings.cpp binds one class, with neither), and the dynCall wrapper for
+  // signatures with a 64-bit integer ("j": wasm/bindings/BuiltinTypes.cpp registers no such type,
+  // so a binding that used one would already fail as an unbound type).
+  {
+    what: 'the smart-pointer and base-class pointer conversion',
+    find: new RegExp(
+      `function ${id}\\(${id},${id}\\)\\{if\\(null===${id}\\)\\{this\\.${id}&&${id}\\("null is not a valid "\\+this\\.name\\);` +
+        `[\\s\\S]*?default:${id}\\("Unsupporting sharing policy"\\)\\}return ${id}\\}`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: 'the dynCall wrapper for 64-bit signatures',
+    find: new RegExp(
+      `function ${id}\\(${id},${id}\\)\\{var ${id}=\\[\\];return function\\(\\)\\{${id}\\.length=0;Object\\.assign\\(${id},arguments\\);` +
+        `if\\(${id}\\.includes\\("j"\\)\\)\\{[^}]*\\}else [^}]*\\}\\}`,
+      'g'),
+    count: 1,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
