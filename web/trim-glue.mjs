@@ -113,6 +113,67 @@ const EDITS = [
     by: '',
   },
   { what: 'Module.run and Module.calledRun', find: new RegExp(`${id}\\.run=${id};|${id}\\.calledRun=!0,`, 'g'), count: 2, by: '' },
+  // The glue reaches the exports it uses through its own variables, each set on first call.
+  { what: "the exports' Module names (___getTypeName, _malloc, _free)", find: new RegExp(`${id}\\.(?:___getTypeName|_malloc|_free)=`, 'g'), count: 6, by: '' },
+  // Only the registered-instance path of a class pointer's fromWireType calls clone(): it holds
+  // instances of smart pointers and subclasses, which the SDK's one class never registers.
+  {
+    what: "the class handle's clone",
+    find: new RegExp(`${id}\\.prototype\\.clone=function\\(\\)\\{[^;]*;if\\([^)]*\\)return [^;]*;var [\\s\\S]*?return ${id}\\};(?=${id}\\.prototype\\["delete"\\])`, 'g'),
+    count: 1,
+    by: '',
+  },
+  // The SdkHandle lives as long as the page: the facade never deletes it (web/src/index.js), and
+  // no class pointer is ever passed by value, the one use of deleteObject.
+  {
+    what: "the class handle's delete and the pointer type's deleteObject",
+    find: new RegExp(
+      `${id}\\.prototype\\["delete"\\]=function\\(\\)\\{[^}]*"Object already scheduled for deletion"\\);[^}]*\\};|` +
+        `${id}\\.prototype\\.deleteObject=function\\(${id}\\)\\{if\\(null!==${id}\\)${id}\\["delete"\\]\\(\\)\\};`,
+      'g'),
+    count: 2,
+    by: '',
+  },
+  {
+    what: 'the "instance already deleted" error (clone, delete and deleteLater were its callers)',
+    find: new RegExp(`function ${id}\\(${id}\\)\\{${id}\\(${id}(?:\\.${id})+\\.name\\+" instance already deleted"\\)\\}`, 'g'),
+    count: 1,
+    by: '',
+  },
+  // Two functions reached on paths the SDK's bindings never take (their one use stays, never
+  // evaluated): the pointer conversion of a class with a base class or a smart pointer
+  // (wasm/bindings/Bindings.cpp binds one class, with neither), and the dynCall wrapper for
+  // signatures with a 64-bit integer ("j": wasm/bindings/BuiltinTypes.cpp registers no such type,
+  // so a binding that used one would already fail as an unbound type).
+  {
+    what: 'the smart-pointer and base-class pointer conversion',
+    find: new RegExp(
+      `function ${id}\\(${id},${id}\\)\\{if\\(null===${id}\\)\\{this\\.${id}&&${id}\\("null is not a valid "\\+this\\.name\\);` +
+        `[\\s\\S]*?default:${id}\\("Unsupporting sharing policy"\\)\\}return ${id}\\}`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: 'the dynCall wrapper for 64-bit signatures',
+    find: new RegExp(
+      `function ${id}\\(${id},${id}\\)\\{var ${id}=\\[\\];return function\\(\\)\\{${id}\\.length=0;Object\\.assign\\(${id},arguments\\);` +
+        `if\\(${id}\\.includes\\("j"\\)\\)\\{[^}]*\\}else [^}]*\\}\\}`,
+      'g'),
+    count: 1,
+    by: '',
+  },
+  // The overload table, made when a second function of the same name is registered: the bindings
+  // register each name once (wasm/bindings/Bindings.cpp), so its uses stay unevaluated too.
+  {
+    what: 'the overload table for functions registered twice under one name',
+    find: new RegExp(
+      `function ${id}\\(${id},${id},${id}\\)\\{if\\(void 0===${id}\\[${id}\\]\\.${id}\\)\\{var ${id}=${id}\\[${id}\\];` +
+        `${id}\\[${id}\\]=function\\(\\)\\{[^}]*"Function '"[^}]*\\};[^}]*\\}\\}`,
+      'g'),
+    count: 1,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {

@@ -1,6 +1,8 @@
 // The embind registrations of the wasm (STYLE.md 13: registrations only, conversions elsewhere):
 // the class the facade constructs, `new Module.SdkHandle(listener)` (wasm/browser/SdkHandle.hpp),
 // and Module.sbCall, through which the browser calls the adapters back (JsCallbacks.hpp).
+// The class has no base class and no smart pointer: web/trim-glue.mjs deletes the glue's
+// conversions for those.
 
 #include <emscripten/bind.h>
 
