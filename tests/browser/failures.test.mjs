@@ -130,12 +130,14 @@ test('deleting the participant ends its call: disconnected with ended_by_server,
   const a = await stack.participant(s);
   const page = await stack.device(a.token, { sdk: 'switchboard' });
   await page.evaluate(() => window.rtcPublish({ audio: true, video: false }));
+  await until(() => page.evaluate(() => window.rtc.getCallStats() !== null), { timeout: 10000, what: 'a call-quality sample' });
   const deleted = await call(`${stack.sb.api()}/participants/${a.id}`, { method: 'DELETE' });
   assert.equal(deleted.status, 204);
   await until(async () => (await stack.states(page)).includes('disconnected:ended_by_server'),
     { timeout: 10000, what: 'disconnected with ended_by_server' });
   const last = (await stack.events(page, 'state')).pop();
   assert.deepEqual(last.error.data, { closeCode: 4404 });
+  assert.equal(await page.evaluate(() => window.rtc.getCallStats()), null, 'no sample of the call that ended');
   await new Promise((r) => setTimeout(r, 1500));
   assert.deepEqual((await stack.states(page)).slice(-2), ['connected', 'disconnected:ended_by_server'],
     'no reconnecting after the end');

@@ -166,6 +166,8 @@ export class SwitchboardRtc {
     this._sdk ||= new core.SdkHandle((kind, level, a, b, mediaStream) => {
       if (kind === 0) {
         this._state = a;
+        // A sample belongs to the call it was taken in: none once that call ended or a new one begins.
+        if (a !== 'connected' && a !== 'reconnecting') this._callStats = null;
         log(a === 'failed' ? 1 : 3, 'connection', a, b);
         emit('connectionStateChange', a, b ? coreError(b) : undefined);
       } else if (kind === 1) {
