@@ -86,30 +86,29 @@ void Subscriber::apply(const Json& params) {
     if (log_) log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump());
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
     registry_.applyOffer(params["streamMetadata"], expected);
-    pc_->setRemoteDescription(
-        "offer", offer, [this, alive = alive_.watch()](const Error& remoteError) {
-            if (alive.expired()) return;  // closed: the queue was reset
-            if (remoteError.failed()) return failOffer("apply the server's offer", remoteError);
-            pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
-                if (alive.expired()) return;
-                if (answerError.failed() || answer.empty())
-                    return failOffer("create an answer", answerError);
-                answer_ = sdp::forcePassiveSetup(answer);
-                sendAnswer();
-            });
-        });
+    pc_->setRemoteDescription("offer", offer, described(false));
 }
 
-void Subscriber::sendAnswer() {
-    pc_->setLocalDescription("answer", answer_,
-                             [this, alive = alive_.watch()](const Error& localError) {
-                                 if (alive.expired()) return;
-                                 if (localError.failed())
-                                     return failOffer("apply the answer", localError);
-                                 lastRevision_ = offerRevision_;
-                                 postAnswer(true);
-                                 finishOffer();
-                             });
+// One callable type for both descriptions' results (size, bench/size/): the server's offer
+// applied (`local` false), then the answer created and applied (`local` true).
+Fn<void(const Error&)> Subscriber::described(bool local) {
+    return [this, alive = alive_.watch(), local](const Error& error) {
+        if (alive.expired()) return;  // closed: the queue was reset
+        if (error.failed())
+            return failOffer(local ? "apply the answer" : "apply the server's offer", error);
+        if (local) {
+            lastRevision_ = offerRevision_;
+            postAnswer(true);
+            return finishOffer();
+        }
+        pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
+            if (alive.expired()) return;
+            if (answerError.failed() || answer.empty())
+                return failOffer("create an answer", answerError);
+            answer_ = sdp::forcePassiveSetup(answer);
+            pc_->setLocalDescription("answer", answer_, described(true));
+        });
+    };
 }
 
 void Subscriber::postAnswer(bool report) {

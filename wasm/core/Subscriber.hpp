@@ -79,7 +79,7 @@ class Subscriber {
     // ones) do not grow the stack.
     void runOffers();
     void apply(const Json& params);
-    void sendAnswer();
+    Fn<void(const Error&)> described(bool local);
     // Sends answer_ for lastRevision_; `report`: a refusal is the application's event (not for
     // an answer sent again after a resume).
     void postAnswer(bool report);
