@@ -54,7 +54,7 @@ std::string forcePassiveSetup(const std::string& sdp) {
 }
 
 TrackCounts sentTracksPerStream(const std::string& sdp) {
-    TrackCounts out;
+    TrackCounts out = Json::object();
     // The media section being read: audio or video and not rejected (port 0), whether its
     // direction lets the offerer send (a direction line may follow the msids), its msids.
     bool counted = false;
@@ -62,14 +62,7 @@ TrackCounts sentTracksPerStream(const std::string& sdp) {
     std::vector<std::string> msids;
     auto closeSection = [&]() {
         if (counted && sends) {
-            for (const auto& msid : msids) {
-                auto it = out.begin();
-                while (it != out.end() && it->first != msid) ++it;
-                if (it == out.end())
-                    out.emplace_back(msid, 1);
-                else
-                    ++it->second;
-            }
+            for (const auto& msid : msids) out.set(msid, out[msid].asNumber() + 1);
         }
         msids.clear();
     };

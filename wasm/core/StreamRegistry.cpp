@@ -4,16 +4,6 @@
 
 namespace sb::sdk {
 
-namespace {
-
-int expectedFor(const sdp::TrackCounts& counts, const std::string& streamId) {
-    for (const auto& [id, count] : counts)
-        if (id == streamId) return count;
-    return 0;
-}
-
-}  // namespace
-
 StreamRegistry::~StreamRegistry() {
     while (Entry* e = streams_) {
         streams_ = e->next;
@@ -39,7 +29,7 @@ StreamRegistry::Entry& StreamRegistry::add(const std::string& streamId) {
 void StreamRegistry::applyOffer(const Json& metadata, const sdp::TrackCounts& expectedTracks) {
     for (Entry** link = &streams_; *link;) {
         Entry* e = *link;
-        if (expectedFor(expectedTracks, e->info.streamId) == 0) {
+        if (expectedTracks[e->info.streamId].asNumber() == 0) {
             withdraw(*e);
             *link = e->next;
             delete e;
@@ -47,7 +37,9 @@ void StreamRegistry::applyOffer(const Json& metadata, const sdp::TrackCounts& ex
             link = &e->next;
         }
     }
-    for (const auto& [streamId, count] : expectedTracks) {
+    for (std::size_t i = 0; i < expectedTracks.size(); ++i) {
+        const std::string& streamId = expectedTracks.keys()[i];
+        int count = static_cast<int>(expectedTracks.values()[i].asNumber());
         if (count == 0) continue;
         Entry& e = add(streamId);
         e.expected = count;

@@ -18,7 +18,7 @@ std::vector<std::string> offeredStreams(const sdp::TrackCounts& tracks, const Js
     auto add = [&ids](const std::string& id) {
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     };
-    for (const auto& entry : tracks) add(entry.first);
+    for (const auto& key : tracks.keys()) add(key);
     for (const auto& key : metadata.keys()) add(key);
     return ids;
 }
