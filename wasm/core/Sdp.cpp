@@ -1,7 +1,6 @@
 #include "wasm/core/Sdp.hpp"
 
 #include <string_view>
-#include <vector>
 
 #include "wasm/core/Types.hpp"
 
@@ -56,35 +55,38 @@ std::string forcePassiveSetup(const std::string& sdp) {
 TrackCounts sentTracksPerStream(const std::string& sdp) {
     TrackCounts out = Json::object();
     // The media section being read: audio or video and not rejected (port 0), whether its
-    // direction lets the offerer send (a direction line may follow the msids), its msids.
+    // direction lets the offerer send (a direction line may follow the msids), and where its
+    // lines start: its msids are read once the section is closed (size: no vector of them,
+    // bench/size/).
     bool counted = false;
     bool sends = true;
-    std::vector<std::string> msids;
-    auto closeSection = [&]() {
-        if (counted && sends) {
-            for (const auto& msid : msids) out.set(msid, out[msid].asNumber() + 1);
+    std::size_t start = 0;
+    auto closeSection = [&](std::size_t end) {
+        if (!counted || !sends) return;
+        std::string_view line;
+        for (std::size_t at = start; at < end && nextLine(sdp, at, line);) {
+            if (!startsWith(line, "a=msid:")) continue;
+            std::size_t sp = line.find(' ');
+            std::string msid(line.substr(7, sp == npos ? npos : sp - 7));
+            out.set(msid, out[msid].asNumber() + 1);
         }
-        msids.clear();
     };
     std::size_t pos = 0;
     std::string_view line;
-    while (nextLine(sdp, pos, line)) {
+    for (std::size_t at = 0; nextLine(sdp, pos, line); at = pos) {
         if (startsWith(line, "m=")) {
-            closeSection();
+            closeSection(at);
+            start = pos;
             std::size_t sp = line.find(' ');
             std::string_view kind = line.substr(2, sp == npos ? npos : sp - 2);
             bool rejected = sp != npos && line.substr(sp + 1, 2) == "0 ";
             counted = !rejected && (kind == "audio" || kind == "video");
             sends = true;
-        } else {
-            if (line == "a=recvonly" || line == "a=inactive") sends = false;
-            if (startsWith(line, "a=msid:")) {
-                std::size_t sp = line.find(' ');
-                msids.emplace_back(line.substr(7, sp == npos ? npos : sp - 7));
-            }
+        } else if (line == "a=recvonly" || line == "a=inactive") {
+            sends = false;
         }
     }
-    closeSection();
+    closeSection(pos);
     return out;
 }
 
