@@ -8,11 +8,10 @@
 
 namespace sb::protocol {
 
-// Every byte but RFC 3986's unreserved characters (ALPHA DIGIT - . _ ~) as %XX, upper-case hex.
-inline std::string encodePercent(std::string_view in) {
+// Appends `in` to `out` with every byte but RFC 3986's unreserved characters (ALPHA DIGIT - . _ ~)
+// as %XX, upper-case hex.
+inline void appendPercent(std::string& out, std::string_view in) {
     static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(in.size());
     for (unsigned char c : in) {
         bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
@@ -24,6 +23,12 @@ inline std::string encodePercent(std::string_view in) {
             out += kHex[c & 15];
         }
     }
+}
+
+inline std::string encodePercent(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    appendPercent(out, in);
     return out;
 }
 

@@ -16,8 +16,10 @@ std::string signaling(const std::string& base, const std::string& token, const s
                                          "&uniqueId=",  "&resumeDevice=", "&resumeSecret="};
     const std::string* values[] = {&token,    &client,       &sdkVersion,
                                    &uniqueId, &resumeDevice, &resumeSecret};
-    for (int i = 0; i < (resumeDevice.empty() ? 4 : 6); ++i)
-        url += kNames[i] + protocol::encodePercent(*values[i]);
+    for (int i = 0; i < (resumeDevice.empty() ? 4 : 6); ++i) {
+        url += kNames[i];
+        protocol::appendPercent(url, *values[i]);
+    }
     return url;
 }
 
