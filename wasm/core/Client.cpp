@@ -492,12 +492,19 @@ void Client::getStats(const std::string& which, Fn<void(const Error&, const std:
 
 bool Client::transition(Event event, const Error& cause) {
     auto next = nextState(state_, event);
+    // One message appended to in place rather than a chain of temporaries (size, bench/size/).
+    std::string message = next ? "Connection " : "Ignoring event '";
     if (!next) {
-        log(LogLevel::Debug,
-            std::string("Ignoring event '") + toString(event) + "' in state " + toString(state_));
-        return false;
+        message += toString(event);
+        message += "' in state ";
     }
-    log(LogLevel::Info, std::string("Connection ") + toString(state_) + " -> " + toString(*next));
+    message += toString(state_);
+    if (next) {
+        message += " -> ";
+        message += toString(*next);
+    }
+    log(next ? LogLevel::Info : LogLevel::Debug, message);
+    if (!next) return false;
     state_ = *next;
     // Emitted after the transition is committed and, under a Scope, after the whole step.
     emit(nullptr, *next, cause);
