@@ -87,8 +87,14 @@ inline Error iceFailed(const std::string& connection, const std::string& detail)
 }
 // A server offer of the subscribing connection that could not be applied or answered; the
 // streams it carried are in the subscribeFailed event, not in the error.
-inline Error subscribeFailed(const std::string& what, const std::string& message) {
-    return make("subscribe_failed", "Cannot " + what + (message.empty() ? "" : ": " + message));
+inline Error subscribeFailed(const char* what, const std::string& message) {
+    std::string text = "Cannot ";  // appended in place (size, bench/size/)
+    text += what;
+    if (!message.empty()) {
+        text += ": ";
+        text += message;
+    }
+    return make("subscribe_failed", std::move(text));
 }
 inline Error disconnected() {
     return make("disconnected", "disconnect() was called");
