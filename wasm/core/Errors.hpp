@@ -81,9 +81,15 @@ inline Error userMedia(const std::string& name, const std::string& message) {
     return Error{code, what + (text.empty() ? "" : " (" + text + ")"), 0, cause.dump()};
 }
 // A peer connection whose ICE failed for good: no media can flow on it (W3C WebRTC §4.3.3
-// RTCPeerConnectionState "failed"). `connection` is "publishing" or "subscribing".
-inline Error iceFailed(const std::string& connection, const std::string& detail) {
-    return make("ice_failed", "ICE failed on the " + connection + " connection " + detail);
+// RTCPeerConnectionState "failed"). `connection` is "publishing" or "subscribing"; `restarts`:
+// how many ICE restarts were tried.
+inline Error iceFailed(const char* connection, int restarts) {
+    std::string text = "ICE failed on the ";  // appended in place (size, bench/size/)
+    text += connection;
+    text += " connection after ";
+    text += decimal(restarts);
+    text += " ICE restart(s)";
+    return make("ice_failed", std::move(text));
 }
 // A server offer of the subscribing connection that could not be applied or answered; the
 // streams it carried are in the subscribeFailed event, not in the error.
