@@ -63,9 +63,8 @@ inline Error media(const std::string& what) {
 //                      another application holds it), so neither of the above advice fits;
 //                      AbortError, TypeError (bad constraints) and a missing mediaDevices too.
 inline Error userMedia(const std::string& name, const std::string& message) {
-    std::string text = name.empty() ? message : name + (message.empty() ? "" : ": " + message);
     const char* code = "media_failed";
-    std::string what = "Cannot get the microphone or camera";
+    const char* what = "Cannot get the microphone or camera";
     if (name == "NotAllowedError" || name == "SecurityError") {
         code = "permission_denied";
         what = "Permission to use the microphone or camera was denied";
@@ -75,10 +74,20 @@ inline Error userMedia(const std::string& name, const std::string& message) {
     } else if (name == "NotReadableError") {
         what = "The microphone or camera is in use or cannot be read";
     }
+    // "<what> (<name>: <message>)", either part left out when empty; appended in place (size,
+    // bench/size/).
+    std::string text = what;
+    if (!name.empty() || !message.empty()) {
+        text += " (";
+        text += name;
+        if (!name.empty() && !message.empty()) text += ": ";
+        text += message;
+        text += ')';
+    }
     Json cause = Json::object();
     cause.set("name", name);
     cause.set("message", message);
-    return Error{code, what + (text.empty() ? "" : " (" + text + ")"), 0, cause.dump()};
+    return Error{code, std::move(text), 0, cause.dump()};
 }
 // A peer connection whose ICE failed for good: no media can flow on it (W3C WebRTC §4.3.3
 // RTCPeerConnectionState "failed"). `connection` is "publishing" or "subscribing"; `restarts`:
