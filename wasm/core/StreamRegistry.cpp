@@ -63,7 +63,9 @@ void StreamRegistry::trackAdded(const std::string& streamId, const std::string& 
 void StreamRegistry::trackRemoved(const std::string& streamId, const std::string& trackId) {
     Entry* e = entry(streamId);
     if (!e) return;
-    e->tracks.erase(std::remove(e->tracks.begin(), e->tracks.end(), trackId), e->tracks.end());
+    // The ids are distinct (trackAdded): one to take out at most.
+    auto it = std::find(e->tracks.begin(), e->tracks.end(), trackId);
+    if (it != e->tracks.end()) e->tracks.erase(it);
     if (e->tracks.empty()) withdraw(*e);
 }
 
