@@ -50,13 +50,18 @@ void Subscriber::handleOffer(const Json& params) {
 
 void Subscriber::runOffers() {
     if (inside_) return;  // the loop below goes on when apply() returns
-    while (!busy_ && !offers_.empty()) {
-        Json params = std::move(offers_.front());
-        offers_.erase(offers_.begin());
+    while (!busy_ && nextOffer_ < offers_.size()) {
+        Json params = std::move(offers_[nextOffer_++]);
         busy_ = true;
         inside_ = true;
         apply(params);
         inside_ = false;
+    }
+    // Taken from the front by index, the vector emptied once all are taken (size: no erase
+    // at the front, bench/size/).
+    if (nextOffer_ == offers_.size()) {
+        offers_.clear();
+        nextOffer_ = 0;
     }
 }
 
@@ -188,6 +193,7 @@ void Subscriber::close() {
     alive_.renew();
     ice_.reset();
     offers_.clear();
+    nextOffer_ = 0;
     busy_ = false;
     if (pc_) pc_->close();
     pc_.reset();
