@@ -15,13 +15,12 @@ inline void appendPercent(std::string& out, std::string_view in) {
     for (unsigned char c : in) {
         bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
+        // append(), not push_back: the wasm SDK has no push_back(char) of its own (size).
+        const char escaped[] = {'%', kHex[c >> 4], kHex[c & 15], static_cast<char>(c)};
+        if (unreserved)
+            out.append(escaped + 3, 1);
+        else
+            out.append(escaped, 3);
     }
 }
 

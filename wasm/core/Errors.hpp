@@ -82,7 +82,7 @@ inline Error userMedia(const std::string& name, const std::string& message) {
         text += name;
         if (!name.empty() && !message.empty()) text += ": ";
         text += message;
-        text += ')';
+        text += ")";
     }
     Json cause = Json::object();
     cause.set("name", name);

@@ -31,10 +31,10 @@ struct IceErrorLogger {
         message += " failed (";
         message += decimal(code);
         if (!text.empty()) {
-            message += ' ';
+            message += " ";
             message += text;
         }
-        message += ')';
+        message += ")";
         if (code == 401) message += ": the TURN server refused the credentials";
         log(LogLevel::Warn, message);
     }

@@ -60,7 +60,8 @@ double tokenExpiry(const std::string& token) {
         count += 6;
         if (count >= 8) {
             count -= 8;
-            payload += static_cast<char>(bits >> count & 0xFF);
+            char byte = static_cast<char>(bits >> count & 0xFF);
+            payload.append(&byte, 1);  // not push_back: none of its own in the wasm (size)
         }
     }
     auto claims = Json::parse(payload);
