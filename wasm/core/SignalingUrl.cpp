@@ -24,9 +24,12 @@ std::string signaling(const std::string& base, const std::string& token, const s
 }
 
 std::string probe(const std::string& websocketUrl) {
-    if (startsWith(websocketUrl, "wss://")) return "https://" + websocketUrl.substr(6);
-    if (startsWith(websocketUrl, "ws://")) return "http://" + websocketUrl.substr(5);
-    return websocketUrl;
+    if (!startsWith(websocketUrl, "wss://") && !startsWith(websocketUrl, "ws://"))
+        return websocketUrl;
+    // "ws" becomes "http" in both: one append of the rest, no substr (size, bench/size/).
+    std::string url = "http";
+    url.append(websocketUrl.data() + 2, websocketUrl.size() - 2);
+    return url;
 }
 
 Error classifyProbe(int status, const std::string& body, const std::string& websocketUrl) {
