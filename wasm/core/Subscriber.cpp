@@ -12,15 +12,16 @@ namespace sb::sdk {
 
 namespace {
 
-// The MediaStream ids an offer describes: its msids and its streamMetadata keys, each once.
-std::vector<std::string> offeredStreams(const sdp::TrackCounts& tracks, const Json& metadata) {
-    std::vector<std::string> ids;
+// The MediaStream ids an offer describes: its msids and its streamMetadata keys, each once,
+// written into `ids` (the member itself: no vector to move in, bench/size/).
+void offeredStreams(const sdp::TrackCounts& tracks, const Json& metadata,
+                    std::vector<std::string>& ids) {
+    ids.clear();
     auto add = [&ids](const std::string& id) {
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     };
     for (const auto& key : tracks.keys()) add(key);
     for (const auto& key : metadata.keys()) add(key);
-    return ids;
 }
 
 }  // namespace
@@ -81,7 +82,7 @@ void Subscriber::apply(const Json& params) {
         return finishOffer();
     }
     auto expected = sdp::sentTracksPerStream(offer);
-    offerStreams_ = offeredStreams(expected, params["streamMetadata"]);
+    offeredStreams(expected, params["streamMetadata"], offerStreams_);
     offerRevision_ = revision;
     if (!pc_) createConnection();
     if (!pc_)
