@@ -6,13 +6,13 @@ namespace sb::sdk {
 
 namespace {
 
-const std::string kEmptyString;
 const Json kNull;
 
 }  // namespace
 
 const std::string& Json::asString() const {
-    return type_ == Type::String ? string_ : kEmptyString;
+    // kNull's string is empty: no static string of its own (size, bench/size/).
+    return type_ == Type::String ? string_ : kNull.string_;
 }
 
 const Json& Json::operator[](std::string_view key) const {
