@@ -214,8 +214,8 @@ void Client::configurePeers(const Json& preferences) {
         // else would make the RTCPeerConnection constructor throw.
         const Json& urls = entry["urls"];
         bool urlsValid = urls.isString() || (urls.isArray() && urls.size() > 0);
-        for (const auto& u : urls.isArray() ? urls.values() : std::vector<Json>{})
-            urlsValid = urlsValid && u.isString();
+        // values(): an array's elements; a string has none, an object is refused above.
+        for (const auto& u : urls.values()) urlsValid = urlsValid && u.isString();
         if (!urlsValid) continue;
         Json server = Json::object();
         server.set("urls", urls);
