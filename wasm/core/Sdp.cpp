@@ -26,7 +26,7 @@ bool nextLine(const std::string& sdp, std::size_t& pos, std::string_view& line) 
     if (end == std::string::npos) end = sdp.size();
     std::size_t stop = end;
     if (stop > pos && sdp[stop - 1] == '\r') --stop;
-    line = std::string_view(sdp).substr(pos, stop - pos);
+    line = std::string_view(sdp.data() + pos, stop - pos);
     pos = end + 1;
     return true;
 }
