@@ -18,7 +18,7 @@ std::string decimal(long value) {
 }
 
 bool startsWith(std::string_view s, std::string_view prefix) {
-    return s.substr(0, prefix.size()) == prefix;
+    return s.size() >= prefix.size() && std::string_view(s.data(), prefix.size()) == prefix;
 }
 
 }  // namespace sb::sdk
