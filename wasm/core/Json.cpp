@@ -26,7 +26,7 @@ bool Json::has(std::string_view key) const {
 }
 
 Json& Json::set(std::string key, Json value) {
-    if (type_ != Type::Object) *this = object();
+    if (type_ != Type::Object) reset(Type::Object);
     for (std::size_t i = 0; i < keys_.size(); ++i)
         if (keys_[i] == key) return values_[i] = std::move(value);
     keys_.push_back(std::move(key));
@@ -38,13 +38,22 @@ Json& Json::set(const char* key, Json value) {
     return set(std::string(key), std::move(value));
 }
 
+// An empty value of `type` in place (size: no move assignment of a temporary, bench/size/).
+void Json::reset(Type type) {
+    type_ = type;
+    number_ = 0;
+    string_.clear();
+    keys_.clear();
+    values_.clear();
+}
+
 void Json::appendMember(std::string key, Json value) {
     keys_.push_back(std::move(key));
     values_.push_back(std::move(value));
 }
 
 Json& Json::push(Json value) {
-    if (type_ != Type::Array) *this = array();
+    if (type_ != Type::Array) reset(Type::Array);
     values_.push_back(std::move(value));
     return values_.back();
 }
