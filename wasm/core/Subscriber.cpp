@@ -82,7 +82,8 @@ void Subscriber::apply(const Json& params) {
         return finishOffer();
     }
     auto expected = sdp::sentTracksPerStream(offer);
-    offeredStreams(expected, params["streamMetadata"], offerStreams_);
+    const Json& metadata = params["streamMetadata"];
+    offeredStreams(expected, metadata, offerStreams_);
     offerRevision_ = revision;
     if (!pc_) createConnection();
     if (!pc_)
@@ -91,7 +92,7 @@ void Subscriber::apply(const Json& params) {
     // The streams it carries are in the registry's events (size: no per-stream log, bench/size/).
     if (log_) log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump());
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
-    registry_.applyOffer(params["streamMetadata"], expected);
+    registry_.applyOffer(metadata, expected);
     pc_->setRemoteDescription("offer", offer, described(false));
 }
 
