@@ -219,8 +219,10 @@ void Client::configurePeers(const Json& preferences) {
         if (!urlsValid) continue;
         Json server = Json::object();
         server.set("urls", urls);
-        if (entry["username"].isString()) server.set("username", entry["username"]);
-        if (entry["credential"].isString()) server.set("credential", entry["credential"]);
+        const Json& username = entry["username"];
+        if (username.isString()) server.set("username", username);
+        const Json& credential = entry["credential"];
+        if (credential.isString()) server.set("credential", credential);
         servers.push(std::move(server));
     }
     if (servers.size() == 0) return;
