@@ -222,13 +222,15 @@ void Client::configurePeers(const Json& preferences) {
         // else would make the RTCPeerConnection constructor throw.
         const Json& urls = entry["urls"];
         bool urlsValid = urls.isString() || (urls.isArray() && urls.size() > 0);
-        for (const auto& u : urls.isArray() ? urls.values() : std::vector<Json>{})
-            urlsValid = urlsValid && u.isString();
+        // values(): an array's elements; a string has none, an object is refused above.
+        for (const auto& u : urls.values()) urlsValid = urlsValid && u.isString();
         if (!urlsValid) continue;
         Json server = Json::object();
         server.set("urls", urls);
-        if (entry["username"].isString()) server.set("username", entry["username"]);
-        if (entry["credential"].isString()) server.set("credential", entry["credential"]);
+        const Json& username = entry["username"];
+        if (username.isString()) server.set("username", username);
+        const Json& credential = entry["credential"];
+        if (credential.isString()) server.set("credential", credential);
         servers.push(std::move(server));
     }
     if (servers.size() == 0) return;
@@ -509,12 +511,19 @@ void Client::getStats(const std::string& which, Fn<void(const Error&, const std:
 
 bool Client::transition(Event event, const Error& cause) {
     auto next = nextState(state_, event);
+    // One message appended to in place rather than a chain of temporaries (size, bench/size/).
+    std::string message = next ? "Connection " : "Ignoring event '";
     if (!next) {
-        log(LogLevel::Debug,
-            std::string("Ignoring event '") + toString(event) + "' in state " + toString(state_));
-        return false;
+        message += toString(event);
+        message += "' in state ";
     }
-    log(LogLevel::Info, std::string("Connection ") + toString(state_) + " -> " + toString(*next));
+    message += toString(state_);
+    if (next) {
+        message += " -> ";
+        message += toString(*next);
+    }
+    log(next ? LogLevel::Info : LogLevel::Debug, message);
+    if (!next) return false;
     state_ = *next;
     // Emitted after the transition is committed and, under a Scope, after the whole step.
     emit(nullptr, *next, cause);

@@ -23,7 +23,10 @@ inline void onMessage(PeerConnectionPort& pc, const std::string& label, const st
     if (label == kHeartbeat && text == "PING") {
         pc.sendOnChannel(kHeartbeat, "PONG");
     } else if (log) {
-        log(LogLevel::Info, label + ": " + text);
+        std::string message = label;  // appended in place (size, bench/size/)
+        message += ": ";
+        message += text;
+        log(LogLevel::Info, message);
     }
 }
 

@@ -14,11 +14,12 @@ std::string decimal(long value) {
         rest /= 10;
     } while (rest != 0);
     if (value < 0) *--p = '-';
-    return {p, buf + sizeof buf};
+    // (pointer, length): libc++'s iterator-pair constructor is a loop of its own (size).
+    return std::string(p, static_cast<std::size_t>(buf + sizeof buf - p));
 }
 
 bool startsWith(std::string_view s, std::string_view prefix) {
-    return s.substr(0, prefix.size()) == prefix;
+    return s.size() >= prefix.size() && std::string_view(s.data(), prefix.size()) == prefix;
 }
 
 }  // namespace sb::sdk

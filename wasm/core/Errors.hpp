@@ -63,9 +63,8 @@ inline Error media(const std::string& what) {
 //                      another application holds it), so neither of the above advice fits;
 //                      AbortError, TypeError (bad constraints) and a missing mediaDevices too.
 inline Error userMedia(const std::string& name, const std::string& message) {
-    std::string text = name.empty() ? message : name + (message.empty() ? "" : ": " + message);
     const char* code = "media_failed";
-    std::string what = "Cannot get the microphone or camera";
+    const char* what = "Cannot get the microphone or camera";
     if (name == "NotAllowedError" || name == "SecurityError") {
         code = "permission_denied";
         what = "Permission to use the microphone or camera was denied";
@@ -75,20 +74,42 @@ inline Error userMedia(const std::string& name, const std::string& message) {
     } else if (name == "NotReadableError") {
         what = "The microphone or camera is in use or cannot be read";
     }
+    // "<what> (<name>: <message>)", either part left out when empty; appended in place (size,
+    // bench/size/).
+    std::string text = what;
+    if (!name.empty() || !message.empty()) {
+        text += " (";
+        text += name;
+        if (!name.empty() && !message.empty()) text += ": ";
+        text += message;
+        text += ")";
+    }
     Json cause = Json::object();
     cause.set("name", name);
     cause.set("message", message);
-    return Error{code, what + (text.empty() ? "" : " (" + text + ")"), 0, cause.dump()};
+    return Error{code, std::move(text), 0, cause.dump()};
 }
 // A peer connection whose ICE failed for good: no media can flow on it (W3C WebRTC §4.3.3
-// RTCPeerConnectionState "failed"). `connection` is "publishing" or "subscribing".
-inline Error iceFailed(const std::string& connection, const std::string& detail) {
-    return make("ice_failed", "ICE failed on the " + connection + " connection " + detail);
+// RTCPeerConnectionState "failed"). `connection` is "publishing" or "subscribing"; `restarts`:
+// how many ICE restarts were tried.
+inline Error iceFailed(const char* connection, int restarts) {
+    std::string text = "ICE failed on the ";  // appended in place (size, bench/size/)
+    text += connection;
+    text += " connection after ";
+    text += decimal(restarts);
+    text += " ICE restart(s)";
+    return make("ice_failed", std::move(text));
 }
 // A server offer of the subscribing connection that could not be applied or answered; the
 // streams it carried are in the subscribeFailed event, not in the error.
-inline Error subscribeFailed(const std::string& what, const std::string& message) {
-    return make("subscribe_failed", "Cannot " + what + (message.empty() ? "" : ": " + message));
+inline Error subscribeFailed(const char* what, const std::string& message) {
+    std::string text = "Cannot ";  // appended in place (size, bench/size/)
+    text += what;
+    if (!message.empty()) {
+        text += ": ";
+        text += message;
+    }
+    return make("subscribe_failed", std::move(text));
 }
 inline Error disconnected() {
     return make("disconnected", "disconnect() was called");

@@ -24,8 +24,17 @@ struct IceErrorLogger {
         for (const auto& s : seen)
             if (s == key) return;
         seen.push_back(key);
-        std::string message = connection + std::string(" connection: ICE server ") + url +
-                              " failed (" + decimal(code) + (text.empty() ? "" : " " + text) + ")";
+        // Appended in place rather than a chain of temporaries (size, bench/size/).
+        std::string message = connection;
+        message += " connection: ICE server ";
+        message += url;
+        message += " failed (";
+        message += decimal(code);
+        if (!text.empty()) {
+            message += " ";
+            message += text;
+        }
+        message += ")";
         if (code == 401) message += ": the TURN server refused the credentials";
         log(LogLevel::Warn, message);
     }

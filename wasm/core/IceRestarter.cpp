@@ -34,8 +34,7 @@ void IceRestarter::restart(bool fresh) {
 
 void IceRestarter::attempt() {
     if (attempts_ >= policy_.maxRestarts) {
-        Error error =
-            errors::iceFailed(connection_, "after " + decimal(attempts_) + " ICE restart(s)");
+        Error error = errors::iceFailed(connection_, attempts_);
         if (log_) log_(LogLevel::Error, error.message);
         // Last statement: the owner may close the connection, and reset this, from inside.
         if (report_) report_(error);
@@ -43,9 +42,12 @@ void IceRestarter::attempt() {
     }
     ++attempts_;
     startTimer(policy_.delayMs);
-    if (log_)
-        log_(LogLevel::Warn,
-             std::string(connection_) + " connection: ICE restart " + decimal(attempts_));
+    if (log_) {
+        std::string message = connection_;
+        message += " connection: ICE restart ";
+        message += decimal(attempts_);
+        log_(LogLevel::Warn, message);
+    }
     if (restart_) restart_();
 }
 

@@ -88,6 +88,7 @@ class Json {
     friend struct JsonText;
     explicit Json(Type type) : type_(type) {}
     void appendMember(std::string key, Json value);
+    void reset(Type type);
 
     Type type_ = Type::Null;
     double number_ = 0;

@@ -18,8 +18,7 @@ std::size_t JsonRpcClient::pending() const {
     return n;
 }
 
-int JsonRpcClient::request(const std::string& method, Json params, ResultHandler done,
-                           int timeoutMs) {
+int JsonRpcClient::request(const char* method, Json params, ResultHandler done, int timeoutMs) {
     int id = nextId_++;
     Json frame = Json::object();
     frame.set("jsonrpc", "2.0");
@@ -40,7 +39,7 @@ int JsonRpcClient::request(const std::string& method, Json params, ResultHandler
     return id;
 }
 
-void JsonRpcClient::notify(const std::string& method, Json params) {
+void JsonRpcClient::notify(const char* method, Json params) {
     Json frame = Json::object();
     frame.set("jsonrpc", "2.0");
     frame.set("method", method);

@@ -31,10 +31,11 @@ class JsonRpcClient {
     JsonRpcClient& operator=(const JsonRpcClient&) = delete;
 
     // Returns the request id. `done` is called exactly once: result, error object, timeout or
-    // failAll().
-    int request(const std::string& method, Json params, ResultHandler done,
+    // failAll(). `method`: a string that outlives the request (a protocol/Methods.hpp constant),
+    // kept by pointer for the timeout's error (size: no std::string per call, bench/size/).
+    int request(const char* method, Json params, ResultHandler done,
                 int timeoutMs = kDefaultTimeoutMs);
-    void notify(const std::string& method, Json params);
+    void notify(const char* method, Json params);
     // The server's notifications (and requests: the device API has none, and answering is not
     // needed), whatever their method: one handler (bench/size/), which ignores the unknown ones.
     void onNotification(NotificationHandler handler) { notification_ = std::move(handler); }

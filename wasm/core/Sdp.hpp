@@ -3,13 +3,14 @@
 // purpose: a full SDP parser (sdp-transform in the stock SDK, 9 KB) is not needed for this.
 
 #include <string>
-#include <utility>
-#include <vector>
+
+#include "wasm/core/Json.hpp"
 
 namespace sb::sdk::sdp {
 
-// Track count per MediaStream id, in the order the streams first appear.
-using TrackCounts = std::vector<std::pair<std::string, int>>;
+// Track count per MediaStream id, in the order the streams first appear: a JSON object
+// {"<stream id>": count} (size: no container type of its own in the wasm, bench/size/).
+using TrackCounts = Json;
 
 // Every media section of the answer gets `a=setup:passive` (RFC 8842 §5 / RFC 4145 §4): the
 // server is always the DTLS client on the subscribing connection, as with the stock SDK

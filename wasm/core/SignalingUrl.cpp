@@ -16,15 +16,20 @@ std::string signaling(const std::string& base, const std::string& token, const s
                                          "&uniqueId=",  "&resumeDevice=", "&resumeSecret="};
     const std::string* values[] = {&token,    &client,       &sdkVersion,
                                    &uniqueId, &resumeDevice, &resumeSecret};
-    for (int i = 0; i < (resumeDevice.empty() ? 4 : 6); ++i)
-        url += kNames[i] + protocol::encodePercent(*values[i]);
+    for (int i = 0; i < (resumeDevice.empty() ? 4 : 6); ++i) {
+        url += kNames[i];
+        protocol::appendPercent(url, *values[i]);
+    }
     return url;
 }
 
 std::string probe(const std::string& websocketUrl) {
-    if (startsWith(websocketUrl, "wss://")) return "https://" + websocketUrl.substr(6);
-    if (startsWith(websocketUrl, "ws://")) return "http://" + websocketUrl.substr(5);
-    return websocketUrl;
+    if (!startsWith(websocketUrl, "wss://") && !startsWith(websocketUrl, "ws://"))
+        return websocketUrl;
+    // "ws" becomes "http" in both: one append of the rest, no substr (size, bench/size/).
+    std::string url = "http";
+    url.append(websocketUrl.data() + 2, websocketUrl.size() - 2);
+    return url;
 }
 
 Error classifyProbe(int status, const std::string& body, const std::string& websocketUrl) {
@@ -58,7 +63,8 @@ double tokenExpiry(const std::string& token) {
         count += 6;
         if (count >= 8) {
             count -= 8;
-            payload += static_cast<char>(bits >> count & 0xFF);
+            char byte = static_cast<char>(bits >> count & 0xFF);
+            payload.append(&byte, 1);  // not push_back: none of its own in the wasm (size)
         }
     }
     auto claims = Json::parse(payload);

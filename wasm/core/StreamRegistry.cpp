@@ -4,39 +4,42 @@
 
 namespace sb::sdk {
 
-namespace {
-
-int expectedFor(const sdp::TrackCounts& counts, const std::string& streamId) {
-    for (const auto& [id, count] : counts)
-        if (id == streamId) return count;
-    return 0;
+StreamRegistry::~StreamRegistry() {
+    while (Entry* e = streams_) {
+        streams_ = e->next;
+        delete e;
+    }
 }
 
-}  // namespace
-
 StreamRegistry::Entry* StreamRegistry::entry(const std::string& streamId) {
-    for (auto& e : streams_)
-        if (e.info.streamId == streamId) return &e;
+    for (Entry* e = streams_; e; e = e->next)
+        if (e->info.streamId == streamId) return e;
     return nullptr;
 }
 
 StreamRegistry::Entry& StreamRegistry::add(const std::string& streamId) {
-    if (Entry* e = entry(streamId)) return *e;
-    streams_.emplace_back();
-    streams_.back().info.streamId = streamId;
-    return streams_.back();
+    Entry** link = &streams_;
+    for (; *link; link = &(*link)->next)
+        if ((*link)->info.streamId == streamId) return **link;
+    *link = new Entry;
+    (*link)->info.streamId = streamId;
+    return **link;
 }
 
 void StreamRegistry::applyOffer(const Json& metadata, const sdp::TrackCounts& expectedTracks) {
-    for (auto it = streams_.begin(); it != streams_.end();) {
-        if (expectedFor(expectedTracks, it->info.streamId) == 0) {
-            withdraw(*it);
-            it = streams_.erase(it);
+    for (Entry** link = &streams_; *link;) {
+        Entry* e = *link;
+        if (expectedTracks[e->info.streamId].asNumber() == 0) {
+            withdraw(*e);
+            *link = e->next;
+            delete e;
         } else {
-            ++it;
+            link = &e->next;
         }
     }
-    for (const auto& [streamId, count] : expectedTracks) {
+    for (std::size_t i = 0; i < expectedTracks.size(); ++i) {
+        const std::string& streamId = expectedTracks.keys()[i];
+        int count = static_cast<int>(expectedTracks.values()[i].asNumber());
         if (count == 0) continue;
         Entry& e = add(streamId);
         e.expected = count;
@@ -60,36 +63,41 @@ void StreamRegistry::trackAdded(const std::string& streamId, const std::string& 
 void StreamRegistry::trackRemoved(const std::string& streamId, const std::string& trackId) {
     Entry* e = entry(streamId);
     if (!e) return;
-    e->tracks.erase(std::remove(e->tracks.begin(), e->tracks.end(), trackId), e->tracks.end());
+    // The ids are distinct (trackAdded): one to take out at most.
+    auto it = std::find(e->tracks.begin(), e->tracks.end(), trackId);
+    if (it != e->tracks.end()) e->tracks.erase(it);
     if (e->tracks.empty()) withdraw(*e);
 }
 
 void StreamRegistry::clear() {
-    for (auto& e : streams_) withdraw(e);
-    streams_.clear();
+    while (Entry* e = streams_) {
+        withdraw(*e);
+        streams_ = e->next;
+        delete e;
+    }
 }
 
 bool StreamRegistry::announced(const std::string& streamId) const {
-    for (const auto& e : streams_)
-        if (e.info.streamId == streamId) return e.announced;
+    for (const Entry* e = streams_; e; e = e->next)
+        if (e->info.streamId == streamId) return e->announced;
     return false;
 }
 
 const StreamInfo* StreamRegistry::find(const std::string& streamId) const {
-    for (const auto& e : streams_)
-        if (e.info.streamId == streamId) return &e.info;
+    for (const Entry* e = streams_; e; e = e->next)
+        if (e->info.streamId == streamId) return &e->info;
     return nullptr;
 }
 
 int StreamRegistry::tracks(std::vector<std::string>& out) const {
     int audio = 0;
-    for (const auto& e : streams_) {
-        if (!e.announced) continue;
-        for (const auto& t : e.tracks) {
+    for (const Entry* e = streams_; e; e = e->next) {
+        if (!e->announced) continue;
+        for (const auto& t : e->tracks) {
             out.push_back(t);
-            out.push_back(e.info.streamId);
+            out.push_back(e->info.streamId);
         }
-        const auto& types = e.info.mediaTypes;
+        const auto& types = e->info.mediaTypes;
         audio += std::find(types.begin(), types.end(), "AUDIO") != types.end();
     }
     return audio;

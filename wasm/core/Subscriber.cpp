@@ -12,15 +12,16 @@ namespace sb::sdk {
 
 namespace {
 
-// The MediaStream ids an offer describes: its msids and its streamMetadata keys, each once.
-std::vector<std::string> offeredStreams(const sdp::TrackCounts& tracks, const Json& metadata) {
-    std::vector<std::string> ids;
+// The MediaStream ids an offer describes: its msids and its streamMetadata keys, each once,
+// written into `ids` (the member itself: no vector to move in, bench/size/).
+void offeredStreams(const sdp::TrackCounts& tracks, const Json& metadata,
+                    std::vector<std::string>& ids) {
+    ids.clear();
     auto add = [&ids](const std::string& id) {
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     };
-    for (const auto& entry : tracks) add(entry.first);
+    for (const auto& key : tracks.keys()) add(key);
     for (const auto& key : metadata.keys()) add(key);
-    return ids;
 }
 
 }  // namespace
@@ -50,13 +51,18 @@ void Subscriber::handleOffer(const Json& params) {
 
 void Subscriber::runOffers() {
     if (inside_) return;  // the loop below goes on when apply() returns
-    while (!busy_ && !offers_.empty()) {
-        Json params = std::move(offers_.front());
-        offers_.erase(offers_.begin());
+    while (!busy_ && nextOffer_ < offers_.size()) {
+        Json params = std::move(offers_[nextOffer_++]);
         busy_ = true;
         inside_ = true;
         apply(params);
         inside_ = false;
+    }
+    // Taken from the front by index, the vector emptied once all are taken (size: no erase
+    // at the front, bench/size/).
+    if (nextOffer_ == offers_.size()) {
+        offers_.clear();
+        nextOffer_ = 0;
     }
 }
 
@@ -76,7 +82,8 @@ void Subscriber::apply(const Json& params) {
         return finishOffer();
     }
     auto expected = sdp::sentTracksPerStream(offer);
-    offerStreams_ = offeredStreams(expected, params["streamMetadata"]);
+    const Json& metadata = params["streamMetadata"];
+    offeredStreams(expected, metadata, offerStreams_);
     offerRevision_ = revision;
     if (!pc_) createConnection();
     if (!pc_)
@@ -85,31 +92,30 @@ void Subscriber::apply(const Json& params) {
     // The streams it carries are in the registry's events (size: no per-stream log, bench/size/).
     if (log_) log_(LogLevel::Debug, "sdpOffer revision " + Json(revision).dump());
     // Metadata first: `track` events fire while the offer is applied (W3C WebRTC §4.4.1.6).
-    registry_.applyOffer(params["streamMetadata"], expected);
-    pc_->setRemoteDescription(
-        "offer", offer, [this, alive = alive_.watch()](const Error& remoteError) {
-            if (alive.expired()) return;  // closed: the queue was reset
-            if (remoteError.failed()) return failOffer("apply the server's offer", remoteError);
-            pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
-                if (alive.expired()) return;
-                if (answerError.failed() || answer.empty())
-                    return failOffer("create an answer", answerError);
-                answer_ = sdp::forcePassiveSetup(answer);
-                sendAnswer();
-            });
-        });
+    registry_.applyOffer(metadata, expected);
+    pc_->setRemoteDescription("offer", offer, described(false));
 }
 
-void Subscriber::sendAnswer() {
-    pc_->setLocalDescription("answer", answer_,
-                             [this, alive = alive_.watch()](const Error& localError) {
-                                 if (alive.expired()) return;
-                                 if (localError.failed())
-                                     return failOffer("apply the answer", localError);
-                                 lastRevision_ = offerRevision_;
-                                 postAnswer(true);
-                                 finishOffer();
-                             });
+// One callable type for both descriptions' results (size, bench/size/): the server's offer
+// applied (`local` false), then the answer created and applied (`local` true).
+Fn<void(const Error&)> Subscriber::described(bool local) {
+    return [this, alive = alive_.watch(), local](const Error& error) {
+        if (alive.expired()) return;  // closed: the queue was reset
+        if (error.failed())
+            return failOffer(local ? "apply the answer" : "apply the server's offer", error);
+        if (local) {
+            lastRevision_ = offerRevision_;
+            postAnswer(true);
+            return finishOffer();
+        }
+        pc_->createAnswer([this, alive](const Error& answerError, const std::string& answer) {
+            if (alive.expired()) return;
+            if (answerError.failed() || answer.empty())
+                return failOffer("create an answer", answerError);
+            answer_ = sdp::forcePassiveSetup(answer);
+            pc_->setLocalDescription("answer", answer_, described(true));
+        });
+    };
 }
 
 void Subscriber::postAnswer(bool report) {
@@ -189,6 +195,7 @@ void Subscriber::close() {
     alive_.renew();
     ice_.reset();
     offers_.clear();
+    nextOffer_ = 0;
     busy_ = false;
     if (pc_) pc_->close();
     pc_.reset();

@@ -79,7 +79,7 @@ class Subscriber {
     // ones) do not grow the stack.
     void runOffers();
     void apply(const Json& params);
-    void sendAnswer();
+    Fn<void(const Error&)> described(bool local);
     // Sends answer_ for lastRevision_; `report`: a refusal is the application's event (not for
     // an answer sent again after a resume).
     void postAnswer(bool report);
@@ -105,8 +105,9 @@ class Subscriber {
     // mutex, reference §2.4: JSEP cannot apply an offer while another is pending), kept here
     // rather than copied into each callback of the exchange (size, bench/size/).
     std::vector<Json> offers_;
-    bool busy_ = false;    // an offer is being applied
-    bool inside_ = false;  // runOffers() is in apply()
+    std::size_t nextOffer_ = 0;  // offers_ before it were taken
+    bool busy_ = false;          // an offer is being applied
+    bool inside_ = false;        // runOffers() is in apply()
     double offerRevision_ = 0;
     std::vector<std::string> offerStreams_;
     std::string answer_;       // the last answer made, kept to be sent again after a resume

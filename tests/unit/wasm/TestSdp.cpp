@@ -22,11 +22,11 @@ const std::string kOffer =
 SCENARIO("Sdp", "[wasm][core][Sdp]") {
     SECTION("tracks the offerer sends are counted per msid stream, in order of appearance") {
         auto tracks = sdp::sentTracksPerStream(kOffer);
-        CHECK(tracks == sdp::TrackCounts{{"alice-cam", 2}, {"phone", 1}});
+        CHECK(tracks.dump() == R"({"alice-cam":2,"phone":1})");
     }
     SECTION("LF-only SDP is read too") {
-        CHECK(sdp::sentTracksPerStream("v=0\nm=audio 9 RTP/AVP 0\na=msid:s t\n") ==
-              sdp::TrackCounts{{"s", 1}});
+        CHECK(sdp::sentTracksPerStream("v=0\nm=audio 9 RTP/AVP 0\na=msid:s t\n").dump() ==
+              R"({"s":1})");
     }
     SECTION("every m-section of the answer gets a=setup:passive") {
         std::string answer =

@@ -1,6 +1,9 @@
 // Remote stream registry: announce once when complete, withdraw when gone (reference §1.3).
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
+#include <utility>
+
 #include "wasm/core/StreamRegistry.hpp"
 
 using namespace sb::sdk;
@@ -16,6 +19,12 @@ Json meta(const std::string& participant, std::vector<const char*> types,
     m.set("mediaTypes", std::move(t));
     if (alias) m.set("alias", alias);
     return m;
+}
+// sdp::TrackCounts, {"<stream id>": count}, in the order given.
+sdp::TrackCounts counts(std::initializer_list<std::pair<const char*, int>> entries) {
+    sdp::TrackCounts out = Json::object();
+    for (const auto& [id, n] : entries) out.set(id, n);
+    return out;
 }
 }  // namespace
 
@@ -37,7 +46,7 @@ SCENARIO("StreamRegistry", "[wasm][core][StreamRegistry]") {
 
     SECTION(
         "a stream is announced once, after all its tracks arrived, with the server's metadata") {
-        registry.applyOffer(metadata, {{"cam", 2}, {"phone", 1}});
+        registry.applyOffer(metadata, counts({{"cam", 2}, {"phone", 1}}));
         registry.trackAdded("cam", "t1");
         CHECK(log.empty());
         registry.trackAdded("phone", "t3");
@@ -49,18 +58,18 @@ SCENARIO("StreamRegistry", "[wasm][core][StreamRegistry]") {
         CHECK(infos[1].alias == "webcam");
         CHECK(infos[1].mediaTypes == std::vector<std::string>{"AUDIO", "VIDEO"});
         CHECK(infos[0].alias.empty());
-        registry.applyOffer(metadata, {{"cam", 2}, {"phone", 1}});  // same offer again
+        registry.applyOffer(metadata, counts({{"cam", 2}, {"phone", 1}}));  // same offer again
         CHECK(log.size() == 2);
     }
     SECTION("a stream whose msid is gone from the next offer is withdrawn") {
-        registry.applyOffer(metadata, {{"cam", 2}, {"phone", 1}});
+        registry.applyOffer(metadata, counts({{"cam", 2}, {"phone", 1}}));
         registry.trackAdded("phone", "t3");
-        registry.applyOffer(metadata, {{"cam", 2}});
+        registry.applyOffer(metadata, counts({{"cam", 2}}));
         CHECK(log == std::vector<std::string>{"available:phone", "unavailable:phone"});
         CHECK(registry.find("phone") == nullptr);
     }
     SECTION("a stream is withdrawn when all its tracks were removed") {
-        registry.applyOffer(metadata, {{"cam", 2}});
+        registry.applyOffer(metadata, counts({{"cam", 2}}));
         registry.trackAdded("cam", "t1");
         registry.trackAdded("cam", "t2");
         registry.trackRemoved("cam", "t1");
@@ -70,9 +79,9 @@ SCENARIO("StreamRegistry", "[wasm][core][StreamRegistry]") {
         CHECK_FALSE(registry.announced("cam"));
     }
     SECTION("a stream never announced is not withdrawn") {
-        registry.applyOffer(metadata, {{"cam", 2}});
+        registry.applyOffer(metadata, counts({{"cam", 2}}));
         registry.trackAdded("cam", "t1");
-        registry.applyOffer(metadata, {});
+        registry.applyOffer(metadata, counts({}));
         CHECK(log.empty());
     }
     SECTION("tracks of a stream the offer does not send are never announced") {
@@ -80,7 +89,7 @@ SCENARIO("StreamRegistry", "[wasm][core][StreamRegistry]") {
         CHECK(log.empty());
     }
     SECTION("clear withdraws every announced stream") {
-        registry.applyOffer(metadata, {{"phone", 1}, {"cam", 2}});
+        registry.applyOffer(metadata, counts({{"phone", 1}, {"cam", 2}}));
         registry.trackAdded("phone", "t3");
         registry.clear();
         CHECK(log == std::vector<std::string>{"available:phone", "unavailable:phone"});
