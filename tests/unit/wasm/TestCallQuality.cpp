@@ -36,6 +36,18 @@ Json inboundAudio(double t, double bytes, double received, double lost, double j
                  {"jitterBufferEmittedCount", t * 50}});
 }
 
+// An outbound audio stream at `t` seconds, its microphone in the media-source "MS1": cumulative
+// bytes and packets sent.
+Json outboundAudio(double t, double bytes, double sent) {
+    return stat({{"type", "outbound-rtp"},
+                 {"id", "OT1"},
+                 {"kind", "audio"},
+                 {"timestamp", t * 1000},
+                 {"mediaSourceId", "MS1"},
+                 {"bytesSent", bytes},
+                 {"packetsSent", sent}});
+}
+
 Json report(std::initializer_list<Json> stats) {
     Json a = Json::array();
     for (const auto& s : stats) a.push(s);
@@ -125,13 +137,7 @@ TEST_CASE("Call quality: outbound streams take RTT, jitter and loss from the far
           "[wasm][quality]") {
     Sampler s;
     auto publishing = [](double t, double sent, double lost, double energy) {
-        return report({stat({{"type", "outbound-rtp"},
-                             {"id", "OT1"},
-                             {"kind", "audio"},
-                             {"timestamp", t * 1000},
-                             {"mediaSourceId", "MS1"},
-                             {"bytesSent", sent * 100},
-                             {"packetsSent", sent}}),
+        return report({outboundAudio(t, sent * 100, sent),
                        stat({{"type", "remote-inbound-rtp"},
                              {"id", "RI1"},
                              {"localId", "OT1"},
@@ -170,12 +176,7 @@ TEST_CASE("Call quality: outbound loss is unknown until two far-end reports are 
           "[wasm][quality]") {
     Sampler s;
     auto publishing = [](double t, double sent, double lost) {
-        Json r = report({stat({{"type", "outbound-rtp"},
-                               {"id", "OT1"},
-                               {"kind", "audio"},
-                               {"timestamp", t * 1000},
-                               {"bytesSent", sent * 100},
-                               {"packetsSent", sent}})});
+        Json r = report({outboundAudio(t, sent * 100, sent)});
         if (lost >= 0)
             r.push(stat({{"type", "remote-inbound-rtp"},
                          {"id", "RI1"},
@@ -280,18 +281,11 @@ TEST_CASE("Call quality: high RTT and jitter, with configured thresholds", "[was
 TEST_CASE("Call quality: a silent microphone while enabled", "[wasm][quality]") {
     Sampler s;
     auto mic = [](double t, double energy) {
-        return report({stat({{"type", "outbound-rtp"},
-                             {"id", "OT1"},
-                             {"kind", "audio"},
-                             {"timestamp", t * 1000},
-                             {"mediaSourceId", "MS1"},
-                             {"bytesSent", t * 4000},
-                             {"packetsSent", t * 50}}),
-                       stat({{"type", "media-source"},
-                             {"id", "MS1"},
-                             {"trackIdentifier", "mic-track"},
-                             {"audioLevel", 0},
-                             {"totalAudioEnergy", energy}})});
+        return report({outboundAudio(t, t * 4000, t * 50), stat({{"type", "media-source"},
+                                                                 {"id", "MS1"},
+                                                                 {"trackIdentifier", "mic-track"},
+                                                                 {"audioLevel", 0},
+                                                                 {"totalAudioEnergy", energy}})});
     };
     int t = 1;
     s.sample(Json::array(), mic(t++, 0.5));

@@ -17,17 +17,21 @@ LocalStream camera() {
 bool has(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
-}  // namespace
-
-SCENARIO("Switching the device of a published track", "[wasm][core][Publisher][devices]") {
-    Harness h;
+// Connected, with camera() published (its offer answered), and no events recorded yet.
+void publishCamera(Harness& h) {
     h.connected();
     h.client.publish(camera(), "", "", [](const Error&, const StreamInfo&) {});
     h.answerOffer();
     h.answerOffer({"AUDIO", "VIDEO"});
+    h.events.clear();
+}
+}  // namespace
+
+SCENARIO("Switching the device of a published track", "[wasm][core][Publisher][devices]") {
+    Harness h;
+    publishCamera(h);
     auto& pc = *h.peers.created[0];
     const auto offers = h.socket.count("offerSdp");
-    h.events.clear();
     std::optional<Error> result;
     auto done = [&](const Error& e, const StreamInfo&) { result = e; };
 
@@ -121,13 +125,9 @@ SCENARIO("Switching the device of a published track", "[wasm][core][Publisher][d
 
 SCENARIO("A published track that ends falls back to the default device", "[wasm][core][devices]") {
     Harness h;
-    h.connected();
-    h.client.publish(camera(), "", "", [](const Error&, const StreamInfo&) {});
-    h.answerOffer();
-    h.answerOffer({"AUDIO", "VIDEO"});
+    publishCamera(h);
     auto& pc = *h.peers.created[0];
     const auto offers = h.socket.count("offerSdp");
-    h.events.clear();
 
     SECTION("the default device of the kind replaces it, and the application is told") {
         h.media.trackEnded("mic-1");
