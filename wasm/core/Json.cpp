@@ -58,4 +58,9 @@ Json& Json::push(Json value) {
     return values_.back();
 }
 
+void Json::strings(std::vector<std::string>& out) const {
+    out.clear();
+    for (const auto& v : values_) out.push_back(v.asString());
+}
+
 }  // namespace sb::sdk

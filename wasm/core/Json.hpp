@@ -75,6 +75,9 @@ class Json {
     const std::vector<Json>& values() const { return values_; }
     Json& push(Json value);
     std::size_t size() const { return values_.size(); }
+    // `out` becomes asString() of each value, in order (one loop in the wasm for every list of
+    // names read from the server, bench/size/).
+    void strings(std::vector<std::string>& out) const;
 
     // Compact text (no spaces). Strings that are not UTF-8 are dumped with U+FFFD in place of the
     // bad bytes; numbers that are not finite as null (JSON has neither; JSON.stringify does the

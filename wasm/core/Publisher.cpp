@@ -162,8 +162,7 @@ void Publisher::negotiated(const Error& error) {
         return finish(error);
     }
     StreamInfo info{id, {}, {}, op.alias};
-    for (const auto& type : result_["streamMetadata"][id]["mediaTypes"].values())
-        info.mediaTypes.push_back(type.asString());
+    result_["streamMetadata"][id]["mediaTypes"].strings(info.mediaTypes);
     if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
     finish({}, info);
 }
