@@ -38,6 +38,14 @@ Json& Json::set(const char* key, Json value) {
     return set(std::string(key), std::move(value));
 }
 
+Json& Json::set(const char* key, const std::string& text) {
+    return set(key, Json(text));
+}
+
+Json& Json::set(const char* key, const char* text) {
+    return set(key, Json(text));
+}
+
 // An empty value of `type` in place (size: no move assignment of a temporary, bench/size/).
 void Json::reset(Type type) {
     type_ = type;

@@ -69,6 +69,9 @@ class Json {
     Json& set(std::string key, Json value);
     // The same for a literal key: the key's string is made here rather than at every call site.
     Json& set(const char* key, Json value);
+    // A string member: its Json made here rather than at every call site (size, bench/size/).
+    Json& set(const char* key, const std::string& text);
+    Json& set(const char* key, const char* text);
     const std::vector<std::string>& keys() const { return keys_; }
 
     // Array elements, or the values of an object in key order.

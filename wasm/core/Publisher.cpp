@@ -281,8 +281,8 @@ void Publisher::tellMuted(const Published& s, const std::string& kind, bool mute
     for (const auto& t : s.tracks) {
         if (t.kind != kind) continue;
         Json params = Json::object();
-        params.set("endpointId", Json(s.id));
-        params.set("kind", Json(kind));
+        params.set("endpointId", s.id);
+        params.set("kind", kind);
         params.set("muted", Json(muted));
         return rpc_.notify(protocol::method::kSetStreamMuted, std::move(params));
     }
