@@ -264,7 +264,7 @@ void Publisher::setTracksEnabled(const std::string& kind, bool enabled,
         if (!streamId.empty() && s->id != streamId) continue;
         media_.setTracksEnabled(s->id, kind, enabled);
         s->muted = enabled ? s->muted & ~bit : s->muted | bit;
-        tellMuted(*s, kind, !enabled);
+        tellMuted(*s, kind.c_str(), !enabled);
     }
 }
 
@@ -277,7 +277,7 @@ void Publisher::tellMuted() {
 
 // The others see it too (docs/protocol.md `setStreamMuted`): a notification, as there is nothing
 // to do with its answer; a stream without tracks of this kind is not named.
-void Publisher::tellMuted(const Published& s, const std::string& kind, bool muted) {
+void Publisher::tellMuted(const Published& s, const char* kind, bool muted) {
     for (const auto& t : s.tracks) {
         if (t.kind != kind) continue;
         Json params = Json::object();

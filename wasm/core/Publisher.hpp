@@ -107,7 +107,7 @@ class Publisher {
         PublishDone done;
         Op* next = nullptr;
     };
-    void tellMuted(const Published& s, const std::string& kind, bool muted);
+    void tellMuted(const Published& s, const char* kind, bool muted);
     void enqueue(Op op);
     void runNext();
     void finish(const Error& error, const StreamInfo& stream = {});
