@@ -18,7 +18,7 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
     ice_.onRestart([this] {
         for (const Op* op = ops_; op; op = op->next)
             if (op->kind == Op::Kind::IceRestart) return;  // one is on its way already
-        enqueue(Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
+        enqueue(new Op{Op::Kind::IceRestart, {}, {}, {}, {}, nullptr});
     });
 }
 
@@ -28,24 +28,25 @@ void Publisher::publish(const LocalStream& stream, const std::string& alias,
         done(errors::invalidState("Stream " + stream.id + " is already published"), {});
         return;
     }
-    enqueue(Op{Op::Kind::Publish, stream, alias, codecPreferencesJson, {}, std::move(done)});
+    enqueue(new Op{Op::Kind::Publish, stream, alias, codecPreferencesJson, {}, std::move(done)});
 }
 
 void Publisher::unpublish(std::vector<std::string> streamIds, Done done) {
-    enqueue(Op{Op::Kind::Unpublish,
-               {},
-               {},
-               {},
-               std::move(streamIds),
-               [done = std::move(done)](const Error& e, const StreamInfo&) {
-                   if (done) done(e);
-               }});
+    enqueue(new Op{Op::Kind::Unpublish,
+                   {},
+                   {},
+                   {},
+                   std::move(streamIds),
+                   [done = std::move(done)](const Error& e, const StreamInfo&) {
+                       if (done) done(e);
+                   }});
 }
 
-void Publisher::enqueue(Op op) {
+// `op` is made where it is asked for, already on the heap (size: no Op moved in, bench/size/).
+void Publisher::enqueue(Op* op) {
     Op** last = &ops_;
     while (*last) last = &(*last)->next;
-    *last = new Op(std::move(op));
+    *last = op;
     runNext();
 }
 

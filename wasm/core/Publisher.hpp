@@ -108,7 +108,7 @@ class Publisher {
         Op* next = nullptr;
     };
     void tellMuted(const Published& s, const char* kind, bool muted);
-    void enqueue(Op op);
+    void enqueue(Op* op);
     void runNext();
     void finish(const Error& error, const StreamInfo& stream = {});
     // Publish: the connection (created and offered with the data channels alone the first

@@ -9,7 +9,7 @@ namespace sb::sdk {
 
 void Publisher::switchDevice(const std::string& kind, const std::string& deviceId,
                              const std::string& streamId, PublishDone done) {
-    enqueue(Op{
+    enqueue(new Op{
         Op::Kind::Switch, LocalStream{streamId, {{deviceId, kind}}}, {}, {}, {}, std::move(done)});
 }
 
@@ -17,12 +17,12 @@ void Publisher::trackEnded(const std::string& trackId) {
     for (const Published* s = streams_; s; s = s->next)
         for (const auto& t : s->tracks)
             if (t.id == trackId)
-                return enqueue(Op{Op::Kind::Switch,
-                                  LocalStream{s->id, {{{}, t.kind}}},
-                                  trackId,
-                                  {},
-                                  {},
-                                  nullptr});
+                return enqueue(new Op{Op::Kind::Switch,
+                                      LocalStream{s->id, {{{}, t.kind}}},
+                                      trackId,
+                                      {},
+                                      {},
+                                      nullptr});
 }
 
 void Publisher::runSwitch() {
