@@ -77,6 +77,10 @@ void Publisher::runNext() {
     }
 }
 
+void Publisher::finish(const Error& error) {
+    finish(error, {});
+}
+
 void Publisher::finish(const Error& error, const StreamInfo& stream) {
     Op* op = ops_;
     if (!op) return;

@@ -110,7 +110,9 @@ class Publisher {
     void tellMuted(const Published& s, const char* kind, bool muted);
     void enqueue(Op* op);
     void runNext();
-    void finish(const Error& error, const StreamInfo& stream = {});
+    void finish(const Error& error, const StreamInfo& stream);
+    // Without a stream: its empty StreamInfo made here, not at every call site (bench/size/).
+    void finish(const Error& error);
     // Publish: the connection (created and offered with the data channels alone the first
     // time), then addStream().
     void runPublish();
