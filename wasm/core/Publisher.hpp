@@ -131,7 +131,7 @@ class Publisher {
     // The capture of a switch arrived: swapped into the published stream, then sent.
     void captured(const Error& error, const LocalStream& capture);
     // The end of the running switch: done or the fallback's report, with the device now sent.
-    void switched(const Error& error, const std::string& deviceId);
+    void switched(const Error& error, const char* deviceId);
     void drop(const std::string& streamId);
 
     JsonRpcClient& rpc_;

@@ -63,12 +63,12 @@ void Publisher::runSwitch() {
 }
 
 void Publisher::captured(const Error& error, const LocalStream& capture) {
-    if (error.failed()) return switched(error, {});
+    if (error.failed()) return switched(error, "");
     spare_ = capture.id;
     if (capture.tracks.empty() || !pc_) {
         media_.stopStream(spare_);
         spare_ = std::string();
-        return switched(errors::media("The capture has no track"), {});
+        return switched(errors::media("The capture has no track"), "");
     }
     const LocalTrack& track = capture.tracks[0];
     // The new track takes the old one's place (and its `enabled`) before it is sent, so a muted
@@ -88,12 +88,12 @@ void Publisher::captured(const Error& error, const LocalStream& capture) {
             media_.stopStream(spare_);
             spare_ = std::string();
             if (e.failed())
-                return switched(errors::media(e.message), {});  // "RTCPeerConnection: …"
-            switched({}, track.deviceId);
+                return switched(errors::media(e.message), "");  // "RTCPeerConnection: …"
+            switched({}, track.deviceId.c_str());
         });
 }
 
-void Publisher::switched(const Error& error, const std::string& deviceId) {
+void Publisher::switched(const Error& error, const char* deviceId) {
     const Op& op = *ops_;
     std::string report;
     if (!op.alias.empty()) {
