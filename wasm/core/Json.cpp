@@ -10,6 +10,10 @@ const Json kNull;
 
 }  // namespace
 
+const Json& Json::null() {
+    return kNull;
+}
+
 const std::string& Json::asString() const {
     // kNull's string is empty: no static string of its own (size, bench/size/).
     return type_ == Type::String ? string_ : kNull.string_;

@@ -40,6 +40,8 @@ class Json {
 
     static Json array() { return Json(Type::Array); }
     static Json object() { return Json(Type::Object); }
+    // A null value to pass by reference (size: no temporary made and destroyed at the call).
+    static const Json& null();
     // Parses a complete document; nullopt on any syntax error or limit above, never an exception
     // (the wasm is built with -fno-exceptions).
     static std::optional<Json> parse(std::string_view text);
