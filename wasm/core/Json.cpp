@@ -42,11 +42,11 @@ Json& Json::set(const char* key, Json value) {
     return set(std::string(key), std::move(value));
 }
 
-Json& Json::set(const char* key, const std::string& text) {
+Json& Json::setText(const char* key, const std::string& text) {
     return set(key, Json(text));
 }
 
-Json& Json::set(const char* key, const char* text) {
+Json& Json::setText(const char* key, const char* text) {
     return set(key, Json(text));
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace sb::sdk {
@@ -72,8 +73,16 @@ class Json {
     // The same for a literal key: the key's string is made here rather than at every call site.
     Json& set(const char* key, Json value);
     // A string member: its Json made here rather than at every call site (size, bench/size/).
-    Json& set(const char* key, const std::string& text);
-    Json& set(const char* key, const char* text);
+    // Templates, so that a literal 0 or nullptr is not taken for a string: they make a number
+    // and a null, as Json(0) and Json(nullptr) do.
+    template <class S, std::enable_if_t<std::is_same_v<S, std::string>, int> = 0>
+    Json& set(const char* key, const S& text) {
+        return setText(key, text);
+    }
+    template <class Char, std::enable_if_t<std::is_same_v<Char, char>, int> = 0>
+    Json& set(const char* key, const Char* text) {
+        return setText(key, text);
+    }
     const std::vector<std::string>& keys() const { return keys_; }
 
     // Array elements, or the values of an object in key order.
@@ -96,6 +105,8 @@ class Json {
     friend struct JsonText;
     explicit Json(Type type) : type_(type) {}
     void appendMember(std::string key, Json value);
+    Json& setText(const char* key, const std::string& text);
+    Json& setText(const char* key, const char* text);
     void reset(Type type);
 
     Type type_ = Type::Null;
