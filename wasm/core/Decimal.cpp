@@ -1,4 +1,4 @@
-// decimal() of Types.hpp.
+// decimal(), startsWith() and noError() of Types.hpp.
 #include "wasm/core/Types.hpp"
 
 namespace sb::sdk {
@@ -16,6 +16,14 @@ std::string decimal(long value) {
     if (value < 0) *--p = '-';
     // (pointer, length): libc++'s iterator-pair constructor is a loop of its own (size).
     return std::string(p, static_cast<std::size_t>(buf + sizeof buf - p));
+}
+
+namespace {
+const Error kNone;
+}  // namespace
+
+const Error& noError() {
+    return kNone;
 }
 
 bool startsWith(std::string_view s, std::string_view prefix) {

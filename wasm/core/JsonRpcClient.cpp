@@ -67,7 +67,7 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
                              data.isNull() ? std::string() : data.dump()),
                  Json::null());
     } else if (msg.has("result")) {
-        complete(key, Error{}, msg["result"]);
+        complete(key, noError(), msg["result"]);
     } else {
         return false;  // JSON-RPC §5: a response has exactly one of result / error
     }

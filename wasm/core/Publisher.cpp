@@ -147,7 +147,7 @@ void Publisher::runUnpublish(const Op& op) {
         media_.stopStream(id);
         dropped = true;
     }
-    if (!pc_ || !dropped) return finish({});
+    if (!pc_ || !dropped) return finish(noError());
     negotiate(false);
 }
 
@@ -169,7 +169,7 @@ void Publisher::negotiated(const Error& error) {
     StreamInfo info{id, {}, {}, op.alias};
     result_["streamMetadata"][id]["mediaTypes"].strings(info.mediaTypes);
     if (info.mediaTypes.empty()) info.mediaTypes.push_back("APPLICATION");
-    finish({}, info);
+    finish(noError(), info);
 }
 
 void Publisher::negotiate(bool iceRestart) {
@@ -294,7 +294,7 @@ void Publisher::tellMuted(const Published& s, const char* kind, bool muted) {
 }
 
 void Publisher::getStats(Fn<void(const Error&, const std::string&)> done) {
-    if (!pc_) return done({}, "[]");
+    if (!pc_) return done(noError(), "[]");
     pc_->getStats(std::move(done));
 }
 

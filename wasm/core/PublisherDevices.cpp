@@ -58,7 +58,7 @@ void Publisher::runSwitch() {
     }
     // A fallback whose track is gone meanwhile (unpublished, or switched by the application)
     // has nothing left to do.
-    if (!op.alias.empty()) return finish({});
+    if (!op.alias.empty()) return finish(noError());
     finish(errors::invalidState("No published stream has a track of that kind"));
 }
 
@@ -89,7 +89,7 @@ void Publisher::captured(const Error& error, const LocalStream& capture) {
             spare_ = std::string();
             if (e.failed())
                 return switched(errors::media(e.message), "");  // "RTCPeerConnection: …"
-            switched({}, track.deviceId.c_str());
+            switched(noError(), track.deviceId.c_str());
         });
 }
 

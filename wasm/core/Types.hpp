@@ -52,6 +52,9 @@ struct Error {
     std::string data;
     bool failed() const { return !code.empty(); }
 };
+// No error, to pass by reference (size: no empty Error made and destroyed at each call,
+// bench/size/).
+const Error& noError();
 
 // A track of a local MediaStream, as the browser adapter describes it (W3C Media Capture §4.3).
 struct LocalTrack {
