@@ -200,7 +200,7 @@ void Client::onReady() {
     transition(Event::Opened);
     schedulePing();
     if (!qualityTimer_) qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
-    settleConnect({});
+    settleConnect(noError());
     auto held = std::move(heldOffers_);
     heldOffers_.clear();
     for (const auto& offer : held) subscriber_->handleOffer(offer);
@@ -381,7 +381,7 @@ void Client::failConnection(const Error& error, Event event) {
     socketOpen_ = false;
     platform_.socket.close(1000);
     teardown(error);
-    transition(event, event == Event::Disconnect ? Error{} : error);
+    transition(event, event == Event::Disconnect ? noError() : error);
     settleConnect(error);
 }
 
@@ -398,7 +398,7 @@ void Client::mediaChanged() {
     if (restarting == mediaRestarting_) return;
     mediaRestarting_ = restarting;
     if (state_ == State::Connected)
-        emit(nullptr, restarting ? State::Reconnecting : State::Connected, {});
+        emit(nullptr, restarting ? State::Reconnecting : State::Connected, noError());
 }
 
 void Client::networkOnline() {
