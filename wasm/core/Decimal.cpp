@@ -1,4 +1,4 @@
-// decimal(), startsWith() and noError() of Types.hpp.
+// decimal(), startsWith(), noError() and noStream() of Types.hpp.
 #include "wasm/core/Types.hpp"
 
 namespace sb::sdk {
@@ -20,10 +20,15 @@ std::string decimal(long value) {
 
 namespace {
 const Error kNone;
+const StreamInfo kNoStream;
 }  // namespace
 
 const Error& noError() {
     return kNone;
+}
+
+const StreamInfo& noStream() {
+    return kNoStream;
 }
 
 bool startsWith(std::string_view s, std::string_view prefix) {

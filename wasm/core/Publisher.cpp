@@ -25,7 +25,7 @@ Publisher::Publisher(JsonRpcClient& rpc, PeerConnectionFactory& peers, MediaPort
 void Publisher::publish(const LocalStream& stream, const std::string& alias,
                         const std::string& codecPreferencesJson, PublishDone done) {
     if (has(stream.id)) {
-        done(errors::invalidState("Stream " + stream.id + " is already published"), {});
+        done(errors::invalidState("Stream " + stream.id + " is already published"), noStream());
         return;
     }
     enqueue(new Op{Op::Kind::Publish, stream, alias, codecPreferencesJson, {}, std::move(done)});
@@ -78,7 +78,7 @@ void Publisher::runNext() {
 }
 
 void Publisher::finish(const Error& error) {
-    finish(error, {});
+    finish(error, noStream());
 }
 
 void Publisher::finish(const Error& error, const StreamInfo& stream) {
@@ -316,7 +316,7 @@ void Publisher::close(bool notify) {
     ops_ = nullptr;
     while (Op* op = ops) {
         ops = op->next;
-        if (notify && op->done) op->done(errors::disconnected(), {});
+        if (notify && op->done) op->done(errors::disconnected(), noStream());
         delete op;
     }
 }

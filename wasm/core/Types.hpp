@@ -76,6 +76,8 @@ struct StreamInfo {
     std::vector<std::string> mediaTypes;  // "AUDIO" | "VIDEO" | "APPLICATION"
     std::string alias;                    // empty = no alias
 };
+// No stream, to pass by reference (size: no empty StreamInfo made at each call, bench/size/).
+const StreamInfo& noStream();
 
 // A remote track as RTCPeerConnection's `track` event reports it (W3C WebRTC §5.7).
 struct RemoteTrack {
