@@ -440,7 +440,7 @@ void Client::publish(const LocalStream& stream, const std::string& alias,
                      const std::string& codecPreferencesJson, Publisher::PublishDone done) {
     Scope scope(events_);
     if (state_ != State::Connected)
-        return done(errors::invalidState("publish() needs a connected client"), {});
+        return done(errors::invalidState("publish() needs a connected client"), noStream());
     publisher_->publish(stream, alias, codecPreferencesJson, std::move(done));
 }
 
@@ -449,15 +449,16 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
                           const Publisher::PublishDone& done) {
     Scope scope(events_);
     if (state_ != State::Connected)
-        return done(errors::invalidState("publish() needs a connected client"), {});
+        return done(errors::invalidState("publish() needs a connected client"), noStream());
     platform_.media.getUserMedia(constraintsJson, [this, alive = token(), alias,
                                                    codecPreferencesJson, done](
                                                       const Error& e, const LocalStream& stream) {
         if (alive.expired()) return;
-        if (e.failed()) return done(e, {});
+        if (e.failed()) return done(e, noStream());
         if (state_ != State::Connected) {
             platform_.media.stopStream(stream.id);
-            return done(errors::invalidState("The client disconnected during getUserMedia()"), {});
+            return done(errors::invalidState("The client disconnected during getUserMedia()"),
+                        noStream());
         }
         // A stream captured here that could not be published is stopped: the application never
         // received it, so it could not turn the microphone and camera off itself.
@@ -474,7 +475,8 @@ void Client::switchDevice(const std::string& kind, const std::string& deviceId,
     Scope scope(events_);
     // Without signaling too (reconnecting): replaceTrack needs no server.
     if (state_ != State::Connected && state_ != State::Reconnecting)
-        return done(errors::invalidState("Switching a device needs a connected client"), {});
+        return done(errors::invalidState("Switching a device needs a connected client"),
+                    noStream());
     publisher_->switchDevice(kind, deviceId, streamId, std::move(done));
 }
 
