@@ -302,7 +302,7 @@ void Publisher::close(bool notify) {
     alive_.renew();
     ice_.reset();
     if (!spare_.empty()) media_.stopStream(spare_);
-    spare_ = std::string();
+    spare_.clear();
     while (Published* s = streams_) {
         streams_ = s->next;
         media_.stopStream(s->id);

@@ -67,7 +67,7 @@ void Publisher::captured(const Error& error, const LocalStream& capture) {
     spare_ = capture.id;
     if (capture.tracks.empty() || !pc_) {
         media_.stopStream(spare_);
-        spare_ = std::string();
+        spare_.clear();
         return switched(errors::media("The capture has no track"), "");
     }
     const LocalTrack& track = capture.tracks[0];
@@ -86,7 +86,7 @@ void Publisher::captured(const Error& error, const LocalStream& capture) {
             }
             // The old track once replaced, else the new one that could not be sent.
             media_.stopStream(spare_);
-            spare_ = std::string();
+            spare_.clear();
             if (e.failed())
                 return switched(errors::media(e.message), "");  // "RTCPeerConnection: …"
             switched(noError(), track.deviceId.c_str());
