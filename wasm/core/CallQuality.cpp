@@ -42,7 +42,7 @@ double lo(double a, double b) {
     object.set(key, v < 0 ? Json() : Json(v));
 }
 [[gnu::noinline]] void put(Json& object, const char* key, const char* text) {
-    object.set(key, Json(text));
+    object.set(key, text);
 }
 // {inbound: v[1], outbound: v[0]} as member `key`.
 [[gnu::noinline]] void both(Json& object, const char* key, const double* v) {

@@ -200,7 +200,7 @@ void Client::onReady() {
     transition(Event::Opened);
     schedulePing();
     if (!qualityTimer_) qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
-    settleConnect({});
+    settleConnect(noError());
     auto held = std::move(heldOffers_);
     heldOffers_.clear();
     for (const auto& offer : held) subscriber_->handleOffer(offer);
@@ -381,7 +381,7 @@ void Client::failConnection(const Error& error, Event event) {
     socketOpen_ = false;
     platform_.socket.close(1000);
     teardown(error);
-    transition(event, event == Event::Disconnect ? Error{} : error);
+    transition(event, event == Event::Disconnect ? noError() : error);
     settleConnect(error);
 }
 
@@ -398,7 +398,7 @@ void Client::mediaChanged() {
     if (restarting == mediaRestarting_) return;
     mediaRestarting_ = restarting;
     if (state_ == State::Connected)
-        emit(nullptr, restarting ? State::Reconnecting : State::Connected, {});
+        emit(nullptr, restarting ? State::Reconnecting : State::Connected, noError());
 }
 
 void Client::networkOnline() {
@@ -440,7 +440,7 @@ void Client::publish(const LocalStream& stream, const std::string& alias,
                      const std::string& codecPreferencesJson, Publisher::PublishDone done) {
     Scope scope(events_);
     if (state_ != State::Connected)
-        return done(errors::invalidState("publish() needs a connected client"), {});
+        return done(errors::invalidState("publish() needs a connected client"), noStream());
     publisher_->publish(stream, alias, codecPreferencesJson, std::move(done));
 }
 
@@ -449,15 +449,16 @@ void Client::publishMedia(const std::string& constraintsJson, const std::string&
                           const Publisher::PublishDone& done) {
     Scope scope(events_);
     if (state_ != State::Connected)
-        return done(errors::invalidState("publish() needs a connected client"), {});
+        return done(errors::invalidState("publish() needs a connected client"), noStream());
     platform_.media.getUserMedia(constraintsJson, [this, alive = token(), alias,
                                                    codecPreferencesJson, done](
                                                       const Error& e, const LocalStream& stream) {
         if (alive.expired()) return;
-        if (e.failed()) return done(e, {});
+        if (e.failed()) return done(e, noStream());
         if (state_ != State::Connected) {
             platform_.media.stopStream(stream.id);
-            return done(errors::invalidState("The client disconnected during getUserMedia()"), {});
+            return done(errors::invalidState("The client disconnected during getUserMedia()"),
+                        noStream());
         }
         // A stream captured here that could not be published is stopped: the application never
         // received it, so it could not turn the microphone and camera off itself.
@@ -474,7 +475,8 @@ void Client::switchDevice(const std::string& kind, const std::string& deviceId,
     Scope scope(events_);
     // Without signaling too (reconnecting): replaceTrack needs no server.
     if (state_ != State::Connected && state_ != State::Reconnecting)
-        return done(errors::invalidState("Switching a device needs a connected client"), {});
+        return done(errors::invalidState("Switching a device needs a connected client"),
+                    noStream());
     publisher_->switchDevice(kind, deviceId, streamId, std::move(done));
 }
 

@@ -122,7 +122,7 @@ class Client {
     }
 
   private:
-    bool transition(Event event, const Error& cause = {});
+    bool transition(Event event, const Error& cause = noError());
     void openSocket();
     void onOpen();
     void onClose(int code);

@@ -1,4 +1,4 @@
-// decimal() of Types.hpp.
+// decimal(), startsWith(), noError() and noStream() of Types.hpp.
 #include "wasm/core/Types.hpp"
 
 namespace sb::sdk {
@@ -16,6 +16,19 @@ std::string decimal(long value) {
     if (value < 0) *--p = '-';
     // (pointer, length): libc++'s iterator-pair constructor is a loop of its own (size).
     return std::string(p, static_cast<std::size_t>(buf + sizeof buf - p));
+}
+
+namespace {
+const Error kNone;
+const StreamInfo kNoStream;
+}  // namespace
+
+const Error& noError() {
+    return kNone;
+}
+
+const StreamInfo& noStream() {
+    return kNoStream;
 }
 
 bool startsWith(std::string_view s, std::string_view prefix) {

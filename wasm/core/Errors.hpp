@@ -12,6 +12,10 @@ namespace sb::sdk::errors {
 inline Error make(const char* code, std::string message) {
     return Error{code, std::move(message), 0, {}};
 }
+// A literal text: its std::string made here rather than at every call site (size, bench/size/).
+[[gnu::noinline]] inline Error make(const char* code, const char* message) {
+    return make(code, std::string(message));
+}
 
 inline Error serverUnreachable(const std::string& url) {
     return make("server_unreachable", "Cannot reach the signaling server at " + url);
@@ -39,16 +43,28 @@ inline Error endedByServer(int closeCode) {
 inline Error invalidState(const std::string& what) {
     return make("invalid_state", what);
 }
+inline Error invalidState(const char* what) {
+    return make("invalid_state", what);
+}
 inline Error requestTimeout(const std::string& method) {
     return make("request_timeout", "No answer to '" + method + "' in time");
 }
 inline Error badResponse(const std::string& what) {
     return make("bad_response", what);
 }
+inline Error badResponse(const char* what) {
+    return make("bad_response", what);
+}
 inline Error negotiation(const std::string& what) {
     return make("negotiation_failed", what);
 }
+inline Error negotiation(const char* what) {
+    return make("negotiation_failed", what);
+}
 inline Error media(const std::string& what) {
+    return make("media_failed", what);
+}
+inline Error media(const char* what) {
     return make("media_failed", what);
 }
 // getUserMedia's rejection, told apart by the error's name (W3C Media Capture and Streams

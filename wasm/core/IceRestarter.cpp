@@ -70,7 +70,7 @@ void IceRestarter::onTimer() {
 void IceRestarter::setRestarting(bool restarting) {
     if (restarting_ == restarting) return;
     restarting_ = restarting;
-    if (report_) report_({});
+    if (report_) report_(noError());
 }
 
 void IceRestarter::startTimer(int delayMs) {

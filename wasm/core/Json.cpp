@@ -10,6 +10,10 @@ const Json kNull;
 
 }  // namespace
 
+const Json& Json::null() {
+    return kNull;
+}
+
 const std::string& Json::asString() const {
     // kNull's string is empty: no static string of its own (size, bench/size/).
     return type_ == Type::String ? string_ : kNull.string_;
@@ -38,6 +42,14 @@ Json& Json::set(const char* key, Json value) {
     return set(std::string(key), std::move(value));
 }
 
+Json& Json::setText(const char* key, const std::string& text) {
+    return set(key, Json(text));
+}
+
+Json& Json::setText(const char* key, const char* text) {
+    return set(key, Json(text));
+}
+
 // An empty value of `type` in place (size: no move assignment of a temporary, bench/size/).
 void Json::reset(Type type) {
     type_ = type;
@@ -56,6 +68,11 @@ Json& Json::push(Json value) {
     if (type_ != Type::Array) reset(Type::Array);
     values_.push_back(std::move(value));
     return values_.back();
+}
+
+void Json::strings(std::vector<std::string>& out) const {
+    out.clear();
+    for (const auto& v : values_) out.push_back(v.asString());
 }
 
 }  // namespace sb::sdk

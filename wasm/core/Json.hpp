@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace sb::sdk {
@@ -40,6 +41,8 @@ class Json {
 
     static Json array() { return Json(Type::Array); }
     static Json object() { return Json(Type::Object); }
+    // A null value to pass by reference (size: no temporary made and destroyed at the call).
+    static const Json& null();
     // Parses a complete document; nullopt on any syntax error or limit above, never an exception
     // (the wasm is built with -fno-exceptions).
     static std::optional<Json> parse(std::string_view text);
@@ -69,12 +72,26 @@ class Json {
     Json& set(std::string key, Json value);
     // The same for a literal key: the key's string is made here rather than at every call site.
     Json& set(const char* key, Json value);
+    // A string member: its Json made here rather than at every call site (size, bench/size/).
+    // Templates, so that a literal 0 or nullptr is not taken for a string: they make a number
+    // and a null, as Json(0) and Json(nullptr) do.
+    template <class S, std::enable_if_t<std::is_same_v<S, std::string>, int> = 0>
+    Json& set(const char* key, const S& text) {
+        return setText(key, text);
+    }
+    template <class Char, std::enable_if_t<std::is_same_v<Char, char>, int> = 0>
+    Json& set(const char* key, const Char* text) {
+        return setText(key, text);
+    }
     const std::vector<std::string>& keys() const { return keys_; }
 
     // Array elements, or the values of an object in key order.
     const std::vector<Json>& values() const { return values_; }
     Json& push(Json value);
     std::size_t size() const { return values_.size(); }
+    // `out` becomes asString() of each value, in order (one loop in the wasm for every list of
+    // names read from the server, bench/size/).
+    void strings(std::vector<std::string>& out) const;
 
     // Compact text (no spaces). Strings that are not UTF-8 are dumped with U+FFFD in place of the
     // bad bytes; numbers that are not finite as null (JSON has neither; JSON.stringify does the
@@ -88,6 +105,8 @@ class Json {
     friend struct JsonText;
     explicit Json(Type type) : type_(type) {}
     void appendMember(std::string key, Json value);
+    Json& setText(const char* key, const std::string& text);
+    Json& setText(const char* key, const char* text);
     void reset(Type type);
 
     Type type_ = Type::Null;

@@ -29,7 +29,7 @@ int JsonRpcClient::request(const char* method, Json params, ResultHandler done, 
         for (Pending* p = pending_; p; p = p->next) {
             if (p->id != id) continue;
             p->timer = 0;
-            return complete(id, errors::requestTimeout(method), Json());
+            return complete(id, errors::requestTimeout(method), Json::null());
         }
     });
     Pending** last = &pending_;
@@ -65,9 +65,9 @@ bool JsonRpcClient::handleFrame(const std::string& text) {
         complete(key,
                  errors::rpc(static_cast<int>(e["code"].asNumber()), e["message"].asString(),
                              data.isNull() ? std::string() : data.dump()),
-                 Json());
+                 Json::null());
     } else if (msg.has("result")) {
-        complete(key, Error{}, msg["result"]);
+        complete(key, noError(), msg["result"]);
     } else {
         return false;  // JSON-RPC §5: a response has exactly one of result / error
     }
@@ -87,7 +87,7 @@ void JsonRpcClient::complete(int id, const Error& error, const Json& result) {
 }
 
 void JsonRpcClient::failAll(const Error& error) {
-    while (pending_) complete(pending_->id, error, Json());
+    while (pending_) complete(pending_->id, error, Json::null());
 }
 
 }  // namespace sb::sdk

@@ -107,10 +107,12 @@ class Publisher {
         PublishDone done;
         Op* next = nullptr;
     };
-    void tellMuted(const Published& s, const std::string& kind, bool muted);
-    void enqueue(Op op);
+    void tellMuted(const Published& s, const char* kind, bool muted);
+    void enqueue(Op* op);
     void runNext();
-    void finish(const Error& error, const StreamInfo& stream = {});
+    void finish(const Error& error, const StreamInfo& stream);
+    // Without a stream: its empty StreamInfo made here, not at every call site (bench/size/).
+    void finish(const Error& error);
     // Publish: the connection (created and offered with the data channels alone the first
     // time), then addStream().
     void runPublish();
@@ -129,7 +131,7 @@ class Publisher {
     // The capture of a switch arrived: swapped into the published stream, then sent.
     void captured(const Error& error, const LocalStream& capture);
     // The end of the running switch: done or the fallback's report, with the device now sent.
-    void switched(const Error& error, const std::string& deviceId);
+    void switched(const Error& error, const char* deviceId);
     void drop(const std::string& streamId);
 
     JsonRpcClient& rpc_;

@@ -9,7 +9,7 @@ namespace sb::sdk {
 
 void Publisher::switchDevice(const std::string& kind, const std::string& deviceId,
                              const std::string& streamId, PublishDone done) {
-    enqueue(Op{
+    enqueue(new Op{
         Op::Kind::Switch, LocalStream{streamId, {{deviceId, kind}}}, {}, {}, {}, std::move(done)});
 }
 
@@ -17,12 +17,12 @@ void Publisher::trackEnded(const std::string& trackId) {
     for (const Published* s = streams_; s; s = s->next)
         for (const auto& t : s->tracks)
             if (t.id == trackId)
-                return enqueue(Op{Op::Kind::Switch,
-                                  LocalStream{s->id, {{{}, t.kind}}},
-                                  trackId,
-                                  {},
-                                  {},
-                                  nullptr});
+                return enqueue(new Op{Op::Kind::Switch,
+                                      LocalStream{s->id, {{{}, t.kind}}},
+                                      trackId,
+                                      {},
+                                      {},
+                                      nullptr});
 }
 
 void Publisher::runSwitch() {
@@ -58,17 +58,17 @@ void Publisher::runSwitch() {
     }
     // A fallback whose track is gone meanwhile (unpublished, or switched by the application)
     // has nothing left to do.
-    if (!op.alias.empty()) return finish({});
+    if (!op.alias.empty()) return finish(noError());
     finish(errors::invalidState("No published stream has a track of that kind"));
 }
 
 void Publisher::captured(const Error& error, const LocalStream& capture) {
-    if (error.failed()) return switched(error, {});
+    if (error.failed()) return switched(error, "");
     spare_ = capture.id;
     if (capture.tracks.empty() || !pc_) {
         media_.stopStream(spare_);
-        spare_ = std::string();
-        return switched(errors::media("The capture has no track"), {});
+        spare_.clear();
+        return switched(errors::media("The capture has no track"), "");
     }
     const LocalTrack& track = capture.tracks[0];
     // The new track takes the old one's place (and its `enabled`) before it is sent, so a muted
@@ -86,14 +86,14 @@ void Publisher::captured(const Error& error, const LocalStream& capture) {
             }
             // The old track once replaced, else the new one that could not be sent.
             media_.stopStream(spare_);
-            spare_ = std::string();
+            spare_.clear();
             if (e.failed())
-                return switched(errors::media(e.message), {});  // "RTCPeerConnection: …"
-            switched({}, track.deviceId);
+                return switched(errors::media(e.message), "");  // "RTCPeerConnection: …"
+            switched(noError(), track.deviceId.c_str());
         });
 }
 
-void Publisher::switched(const Error& error, const std::string& deviceId) {
+void Publisher::switched(const Error& error, const char* deviceId) {
     const Op& op = *ops_;
     std::string report;
     if (!op.alias.empty()) {

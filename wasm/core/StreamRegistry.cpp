@@ -46,9 +46,7 @@ void StreamRegistry::applyOffer(const Json& metadata, const sdp::TrackCounts& ex
         const Json& meta = metadata[streamId];
         e.info.participantId = meta["participantId"].asString();
         e.info.alias = meta["alias"].asString();
-        e.info.mediaTypes.clear();
-        for (const auto& type : meta["mediaTypes"].values())
-            e.info.mediaTypes.push_back(type.asString());
+        meta["mediaTypes"].strings(e.info.mediaTypes);
         announceIfComplete(e);
     }
 }

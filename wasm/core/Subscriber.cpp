@@ -187,7 +187,7 @@ void Subscriber::finishOffer() {
 }
 
 void Subscriber::getStats(Fn<void(const Error&, const std::string&)> done) {
-    if (!pc_) return done({}, "[]");
+    if (!pc_) return done(noError(), "[]");
     pc_->getStats(std::move(done));
 }
 

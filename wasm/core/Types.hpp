@@ -52,6 +52,9 @@ struct Error {
     std::string data;
     bool failed() const { return !code.empty(); }
 };
+// No error, to pass by reference (size: no empty Error made and destroyed at each call,
+// bench/size/).
+const Error& noError();
 
 // A track of a local MediaStream, as the browser adapter describes it (W3C Media Capture §4.3).
 struct LocalTrack {
@@ -73,6 +76,8 @@ struct StreamInfo {
     std::vector<std::string> mediaTypes;  // "AUDIO" | "VIDEO" | "APPLICATION"
     std::string alias;                    // empty = no alias
 };
+// No stream, to pass by reference (size: no empty StreamInfo made at each call, bench/size/).
+const StreamInfo& noStream();
 
 // A remote track as RTCPeerConnection's `track` event reports it (W3C WebRTC §5.7).
 struct RemoteTrack {
