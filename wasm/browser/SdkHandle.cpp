@@ -1,5 +1,7 @@
 #include "wasm/browser/SdkHandle.hpp"
 
+#include "wasm/core/Errors.hpp"
+
 namespace sb::sdk::browser {
 
 namespace {
@@ -196,6 +198,35 @@ void SdkHandle::updateToken(const std::string& token, double nowMs) {
 
 void SdkHandle::disconnect() {
     client_.disconnect();
+}
+
+val SdkHandle::preflight(const std::string& websocketUrl, const std::string& token,
+                         const std::string& uniqueId, const std::string& sdkVersion,
+                         const std::string& rtcConfigurationJson, int durationMs, double nowMs,
+                         const std::string& qualityThresholdsJson) {
+    Deferred d;
+    val p = promise(d);
+    if (!preflight_)
+        preflight_ = std::make_unique<Preflight>(
+            Platform{socket_, timers_, http_, media_, peers_},
+            [] { return web::jsTry(val::global("Date"), "now").value.as<double>(); },
+            [this](LogLevel level, const std::string& message) {
+                emit(3, static_cast<int>(level), message);
+            });
+    if (preflight_->running()) {
+        settle(d, errors::invalidState("A preflight is running already"), val::undefined());
+        return p;
+    }
+    ConnectOptions o;
+    o.websocketUrl = websocketUrl;
+    o.token = token;
+    o.uniqueId = uniqueId;
+    o.sdkVersion = sdkVersion;
+    o.peerConfigurationJson = rtcConfigurationJson;
+    o.nowMs = nowMs;
+    o.qualityThresholds.read(qualityThresholdsJson);
+    preflight_->run(o, durationMs, [d](const std::string& json) { settle(d, {}, val(json)); });
+    return p;
 }
 
 }  // namespace sb::sdk::browser

@@ -23,6 +23,7 @@
 #include "wasm/browser/BrowserSocket.hpp"
 #include "wasm/browser/BrowserTimers.hpp"
 #include "wasm/core/Client.hpp"
+#include "wasm/core/Preflight.hpp"
 
 namespace sb::sdk::browser {
 
@@ -55,6 +56,12 @@ class SdkHandle {
     void disconnect();
     // The facade's window `online` listener (Client::networkOnline).
     void networkOnline() { client_.networkOnline(); }
+    // SwitchboardRtc.runPreflight (wasm/core/Preflight.hpp) on a Client of its own; resolves to
+    // the result's JSON text. One at a time per handle: invalid_state while one runs.
+    val preflight(const std::string& websocketUrl, const std::string& token,
+                  const std::string& uniqueId, const std::string& sdkVersion,
+                  const std::string& rtcConfigurationJson, int durationMs, double nowMs,
+                  const std::string& qualityThresholdsJson);
 
   private:
     // A new Promise and its resolving functions (ECMA-262 §27.2.1.3).
@@ -80,6 +87,7 @@ class SdkHandle {
     BrowserMedia media_;
     BrowserPeerFactory peers_;
     Client client_;
+    std::unique_ptr<Preflight> preflight_;
 };
 
 }  // namespace sb::sdk::browser

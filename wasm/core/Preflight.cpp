@@ -1,0 +1,291 @@
+#include "wasm/core/Preflight.hpp"
+
+#include <algorithm>
+
+#include "wasm/core/Errors.hpp"
+
+namespace sb::sdk {
+
+namespace preflight {
+
+namespace {
+
+const char* const kNames[] = {"microphone", "signaling", "iceHost", "media", "iceRelay"};
+const char* const kStatus[] = {"skipped", "pass", "warn", "skipped", "fail"};
+// The sample's names of the measured values, in Measure's order.
+const char* const kValues[] = {"rttMs", "jitterMs", "packetLoss", "mos"};
+// How long ICE may take to let media through before its check fails: a relayed path needs the
+// TURN allocation first (RFC 8656 §7), and a refused credential is reported only after it.
+constexpr int kIceTimeoutMs = 10000;
+
+}  // namespace
+
+const Json* flowing(const Json& sample, const std::string& endpointId, bool inbound) {
+    for (const auto& s : sample["streams"].values())
+        if (s["endpointId"].asString() == endpointId &&
+            (s["direction"].asString() == "inbound") == inbound && s["bitrateKbps"].asNumber(0) > 0)
+            return &s;
+    return nullptr;
+}
+
+bool Measure::add(const Json& sample, const std::string& endpointId) {
+    const Json* stream = flowing(sample, endpointId, true);
+    if (!stream) return false;
+    ++samples;
+    for (int i = 0; i < 4; ++i) {
+        double v = (*stream)[std::string_view(kValues[i])].asNumber(-1);
+        if (v < 0) continue;
+        sums[i] += v;
+        ++counts[i];
+    }
+    return true;
+}
+
+Outcome media(const Measure& measure, const QualityThresholds& t) {
+    Outcome out;
+    if (!measure.samples) {
+        out.status = Fail;
+        out.error = errors::make("no_media", "The microphone did not come back through the server");
+        return out;
+    }
+    out.status = Pass;
+    const double limits[] = {t.rttMs, t.jitterMs, t.packetLoss, t.mos};
+    for (int i = 0; i < 4; ++i) {
+        double v = measure.average(i);
+        if (v < 0) continue;
+        // How far past the threshold, and past how much more it fails: a MOS by 1, the others
+        // by the threshold again.
+        double past = i == 3 ? limits[i] - v : v - limits[i];
+        Status status = past > (i == 3 ? 1 : limits[i]) ? Fail : past > 0 ? Warn : Pass;
+        if (status <= out.status) continue;
+        out.status = status;
+        std::string text = kValues[i];
+        text += " ";
+        text += Json(v).dump();
+        text += ", threshold ";
+        text += Json(limits[i]).dump();
+        out.error = errors::make(toString(static_cast<QualityWarning>(i)), std::move(text));
+    }
+    return out;
+}
+
+Error relayError(int turnError, const Error& cause) {
+    if (turnError == 401)
+        return errors::make("turn_refused", "The TURN server refused the credentials (401)");
+    if (turnError)
+        return errors::make("turn_unreachable",
+                            "The TURN server failed (" + decimal(turnError) + ")");
+    return cause;
+}
+
+void skipAfter(Outcome (&checks)[kChecks], Check failed, Check from, Check to) {
+    for (int c = from; c <= to; ++c) {
+        if (checks[c].status != Pending) continue;
+        checks[c].status = Skipped;
+        std::string text = "Not run: the ";
+        text += kNames[failed];
+        text += " check failed";
+        checks[c].error = errors::make("check_skipped", std::move(text));
+    }
+}
+
+Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
+    Json all = Json::object();
+    int worst = Pass;
+    for (int c = 0; c < kChecks; ++c) {
+        const Outcome& o = checks[c];
+        worst = std::max(worst, static_cast<int>(o.status));
+        Json j = Json::object();
+        j.set("status", Json(kStatus[o.status]));
+        if (o.ms >= 0) j.set("ms", Json(o.ms));
+        if (o.error.failed()) {
+            Json error = Json::object();
+            error.set("code", Json(o.error.code));
+            error.set("message", Json(o.error.message));
+            j.set("error", std::move(error));
+        }
+        if (c == Media)
+            for (int i = 0; i < 4; ++i) {
+                double v = measure.average(i);
+                j.set(kValues[i], v < 0 ? Json() : Json(v));
+            }
+        all.set(kNames[c], std::move(j));
+    }
+    Json out = Json::object();
+    out.set("status", Json(kStatus[worst]));
+    out.set("checks", std::move(all));
+    return out;
+}
+
+}  // namespace preflight
+
+using namespace preflight;
+
+Preflight::Preflight(Platform platform, Fn<double()> clock, const LogFn& log)
+    : platform_(platform), clock_(std::move(clock)), client_(platform, listener(log)) {}
+
+ClientListener Preflight::listener(const LogFn& log) {
+    ClientListener l;
+    l.onLog = log;
+    l.onCallStats = [this](const std::string& json) { sampled(json); };
+    l.onStateChange = [this](State state, const Error& cause) {
+        if (state == State::Failed) failed(cause);
+    };
+    return l;
+}
+
+void Preflight::run(const ConnectOptions& options, int durationMs,
+                    Fn<void(const std::string&)> done) {
+    options_ = options;
+    // A check fails at the first ICE failure: no restarts.
+    options_.iceRestarts.maxRestarts = 0;
+    durationMs_ = durationMs > 0 ? std::clamp(durationMs, 1000, 30000) : 3000;
+    done_ = std::move(done);
+    for (auto& c : checks_) c = {};
+    measure_ = {};
+    alive_.renew();
+    start_ = clock_();
+    platform_.media.getUserMedia(
+        R"({"audio":true})", [this, alive = alive_.watch()](const Error& e, const LocalStream& s) {
+            if (alive.expired()) return;
+            microphone_ = s;
+            set(Microphone, e.failed() ? Fail : Pass, e);
+            connect(Step::Host);
+        });
+}
+
+void Preflight::connect(Step step) {
+    step_ = step;
+    settling_ = false;
+    ConnectOptions o = options_;
+    Json config = Json::parse(o.peerConfigurationJson).value_or(Json::object());
+    if (!config.isObject()) config = Json::object();
+    // The relay check uses the application's iceServers if it gave some (-1: the server's).
+    ownServers_ = config.has("iceServers") ? static_cast<int>(config["iceServers"].size()) : -1;
+    if (step == Step::Host) {
+        config.set("iceServers", Json::array());  // host candidates only
+        o.loopback = true;
+    } else {
+        config.set("iceTransportPolicy", Json("relay"));  // W3C WebRTC §4.2.5
+    }
+    o.peerConfigurationJson = config.dump();
+    start_ = clock_();
+    client_.connect(o, [this, alive = alive_.watch()](const Error& e) {
+        if (!alive.expired()) connected(e);
+    });
+}
+
+void Preflight::connected(const Error& e) {
+    if (step_ == Step::Host) {
+        set(Signaling, e.failed() ? Fail : Pass, e);
+        if (e.failed()) {
+            skipAfter(checks_, Signaling, IceHost, IceRelay);
+            return endRun();
+        }
+        if (checks_[Microphone].status == Fail) {
+            skipAfter(checks_, Microphone, IceHost, IceRelay);
+            return endRun();
+        }
+    } else if (e.failed()) {
+        set(IceRelay, Fail, e);
+        return endRun();
+    } else if ((ownServers_ < 0 ? client_.iceServerCount() : ownServers_) == 0) {
+        set(IceRelay, Warn,
+            errors::make("no_turn_server", "No TURN server is configured: no relayed path"));
+        return endRun();
+    }
+    start_ = clock_();
+    auto done = [this, alive = alive_.watch()](const Error& error, const StreamInfo& stream) {
+        if (!alive.expired()) published(error, stream);
+    };
+    // The relay run captures anew: the first capture was stopped with the host run.
+    if (step_ == Step::Host)
+        client_.publish(microphone_, "", "", done);
+    else
+        client_.publishMedia(R"({"audio":true})", "", "", done);
+}
+
+void Preflight::published(const Error& error, const StreamInfo& stream) {
+    Check ice = step_ == Step::Host ? IceHost : IceRelay;
+    if (settling_ || checks_[ice].status != Pending) return;
+    if (error.failed()) {
+        set(ice, Fail, error);
+        skipAfter(checks_, ice, Media, Media);
+        return endRun();
+    }
+    streamId_ = stream.streamId;
+    timer_ = platform_.timers.start((step_ == Step::Host ? durationMs_ : 0) + kIceTimeoutMs,
+                                    [this, alive = alive_.watch()] {
+                                        if (!alive.expired()) timedOut();
+                                    });
+}
+
+void Preflight::sampled(const std::string& sampleJson) {
+    if (settling_ || !timer_) return;
+    auto sample = Json::parse(sampleJson);
+    if (!sample) return;
+    Check ice = step_ == Step::Host ? IceHost : IceRelay;
+    if (checks_[ice].status == Pending) {
+        if (!flowing(*sample, streamId_, false)) return;
+        set(ice, Pass);
+        if (step_ == Step::Relay) return endRun();
+    }
+    if (measure_.add(*sample, streamId_) && measure_.samples >= (durationMs_ + 999) / 1000) {
+        checks_[Media] = media(measure_, options_.qualityThresholds);
+        endRun();
+    }
+}
+
+void Preflight::failed(const Error& error) {
+    // Only while a run waits for its media: a failed connect or publish settles with its own
+    // callback.
+    if (settling_ || !timer_) return;
+    Check ice = step_ == Step::Host ? IceHost : IceRelay;
+    if (checks_[ice].status == Pending) {
+        set(ice, Fail, step_ == Step::Relay ? relayError(client_.iceError(), error) : error);
+        skipAfter(checks_, ice, Media, Media);
+    } else if (checks_[Media].status == Pending) {
+        checks_[Media] = {Fail, -1, error};
+    }
+    endRun();
+}
+
+void Preflight::timedOut() {
+    timer_ = 0;
+    Check ice = step_ == Step::Host ? IceHost : IceRelay;
+    if (checks_[ice].status == Pending) {
+        Error cause = errors::make("ice_failed", "No media path: ICE did not connect in time");
+        set(ice, Fail, step_ == Step::Relay ? relayError(client_.iceError(), cause) : cause);
+        skipAfter(checks_, ice, Media, Media);
+    } else if (checks_[Media].status == Pending) {
+        checks_[Media] = media(measure_, options_.qualityThresholds);
+    }
+    endRun();
+}
+
+void Preflight::endRun() {
+    if (settling_) return;
+    settling_ = true;
+    if (timer_) platform_.timers.cancel(timer_);
+    // `leave` and a 1000 close: the server releases the device at once.
+    client_.disconnect();
+    if (step_ == Step::Host && !microphone_.id.empty()) platform_.media.stopStream(microphone_.id);
+    // The next run or the result from a later turn: not from inside the Client's callback.
+    timer_ = platform_.timers.start(0, [this, alive = alive_.watch()] {
+        if (!alive.expired()) next();
+    });
+}
+
+void Preflight::next() {
+    timer_ = 0;
+    if (step_ == Step::Host && checks_[IceRelay].status == Pending) return connect(Step::Relay);
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done) done(result(checks_, measure_).dump());
+}
+
+void Preflight::set(Check check, Status status, const Error& error) {
+    checks_[check] = {status, since(start_), error};
+}
+
+}  // namespace sb::sdk
