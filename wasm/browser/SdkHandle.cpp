@@ -217,15 +217,9 @@ val SdkHandle::preflight(const std::string& websocketUrl, const std::string& tok
         settle(d, errors::invalidState("A preflight is running already"), val::undefined());
         return p;
     }
-    ConnectOptions o;
-    o.websocketUrl = websocketUrl;
-    o.token = token;
-    o.uniqueId = uniqueId;
-    o.sdkVersion = sdkVersion;
-    o.peerConfigurationJson = rtcConfigurationJson;
-    o.nowMs = nowMs;
-    o.qualityThresholds.read(qualityThresholdsJson);
-    preflight_->run(o, durationMs, [d](const std::string& json) { settle(d, {}, val(json)); });
+    preflight_->run(websocketUrl, token, uniqueId, sdkVersion, rtcConfigurationJson, durationMs,
+                    nowMs, qualityThresholdsJson,
+                    [d](const std::string& json) { settle(d, {}, val(json)); });
     return p;
 }
 

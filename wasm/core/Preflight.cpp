@@ -45,7 +45,7 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
     Outcome out;
     if (!measure.samples) {
         out.status = Fail;
-        out.error = errors::make("no_media", "The microphone did not come back through the server");
+        out.error = errors::make("no_media", "Nothing came back through the server");
         return out;
     }
     out.status = Pass;
@@ -59,22 +59,18 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
         Status status = past > (i == 3 ? 1 : limits[i]) ? Fail : past > 0 ? Warn : Pass;
         if (status <= out.status) continue;
         out.status = status;
+        // The values are in the result, the thresholds the application's: the message names
+        // the value only.
         std::string text = kValues[i];
-        text += " ";
-        text += Json(v).dump();
-        text += ", threshold ";
-        text += Json(limits[i]).dump();
+        text += " is past its threshold";
         out.error = errors::make(toString(static_cast<QualityWarning>(i)), std::move(text));
     }
     return out;
 }
 
 Error relayError(int turnError, const Error& cause) {
-    if (turnError == 401)
-        return errors::make("turn_refused", "The TURN server refused the credentials (401)");
-    if (turnError)
-        return errors::make("turn_unreachable",
-                            "The TURN server failed (" + decimal(turnError) + ")");
+    if (turnError == 401) return errors::make("turn_refused", "TURN refused the credentials (401)");
+    if (turnError) return errors::make("turn_unreachable", "TURN error " + decimal(turnError));
     return cause;
 }
 
@@ -82,9 +78,9 @@ void skipAfter(Outcome (&checks)[kChecks], Check failed, Check from, Check to) {
     for (int c = from; c <= to; ++c) {
         if (checks[c].status != Pending) continue;
         checks[c].status = Skipped;
-        std::string text = "Not run: the ";
+        std::string text = "Not run: ";
         text += kNames[failed];
-        text += " check failed";
+        text += " failed";
         checks[c].error = errors::make("check_skipped", std::move(text));
     }
 }
@@ -134,11 +130,19 @@ ClientListener Preflight::listener(const LogFn& log) {
     return l;
 }
 
-void Preflight::run(const ConnectOptions& options, int durationMs,
-                    Fn<void(const std::string&)> done) {
-    options_ = options;
+void Preflight::run(const std::string& websocketUrl, const std::string& token,
+                    const std::string& uniqueId, const std::string& sdkVersion,
+                    const std::string& configurationJson, int durationMs, double nowMs,
+                    const std::string& thresholdsJson, Fn<void(const std::string&)> done) {
+    options_.websocketUrl = websocketUrl;
+    options_.token = token;
+    options_.uniqueId = uniqueId;
+    options_.sdkVersion = sdkVersion;
+    options_.nowMs = nowMs;
+    options_.qualityThresholds.read(thresholdsJson);
     // A check fails at the first ICE failure: no restarts.
     options_.iceRestarts.maxRestarts = 0;
+    configuration_ = configurationJson;
     durationMs_ = durationMs > 0 ? std::clamp(durationMs, 1000, 30000) : 3000;
     done_ = std::move(done);
     for (auto& c : checks_) c = {};
@@ -157,20 +161,18 @@ void Preflight::run(const ConnectOptions& options, int durationMs,
 void Preflight::connect(Step step) {
     step_ = step;
     settling_ = false;
-    ConnectOptions o = options_;
-    Json config = Json::parse(o.peerConfigurationJson).value_or(Json::object());
+    Json config = Json::parse(configuration_).value_or(Json::object());
     if (!config.isObject()) config = Json::object();
     // The relay check uses the application's iceServers if it gave some (-1: the server's).
     ownServers_ = config.has("iceServers") ? static_cast<int>(config["iceServers"].size()) : -1;
-    if (step == Step::Host) {
+    options_.loopback = step == Step::Host;
+    if (options_.loopback)
         config.set("iceServers", Json::array());  // host candidates only
-        o.loopback = true;
-    } else {
+    else
         config.set("iceTransportPolicy", Json("relay"));  // W3C WebRTC §4.2.5
-    }
-    o.peerConfigurationJson = config.dump();
+    options_.peerConfigurationJson = config.dump();
     start_ = clock_();
-    client_.connect(o, [this, alive = alive_.watch()](const Error& e) {
+    client_.connect(options_, [this, alive = alive_.watch()](const Error& e) {
         if (!alive.expired()) connected(e);
     });
 }
@@ -190,8 +192,7 @@ void Preflight::connected(const Error& e) {
         set(IceRelay, Fail, e);
         return endRun();
     } else if ((ownServers_ < 0 ? client_.iceServerCount() : ownServers_) == 0) {
-        set(IceRelay, Warn,
-            errors::make("no_turn_server", "No TURN server is configured: no relayed path"));
+        set(IceRelay, Warn, errors::make("no_turn_server", "No TURN server"));
         return endRun();
     }
     start_ = clock_();
@@ -214,10 +215,17 @@ void Preflight::published(const Error& error, const StreamInfo& stream) {
         return endRun();
     }
     streamId_ = stream.streamId;
-    timer_ = platform_.timers.start((step_ == Step::Host ? durationMs_ : 0) + kIceTimeoutMs,
-                                    [this, alive = alive_.watch()] {
-                                        if (!alive.expired()) timedOut();
-                                    });
+    startTimer((step_ == Step::Host ? durationMs_ : 0) + kIceTimeoutMs);
+}
+
+void Preflight::startTimer(int delayMs) {
+    timer_ = platform_.timers.start(delayMs, [this, alive = alive_.watch()] {
+        if (alive.expired()) return;
+        timer_ = 0;
+        // One callback for both timers (size): the wait for media, or the next turn after a run.
+        if (settling_) return next();
+        timedOut();
+    });
 }
 
 void Preflight::sampled(const std::string& sampleJson) {
@@ -251,10 +259,9 @@ void Preflight::failed(const Error& error) {
 }
 
 void Preflight::timedOut() {
-    timer_ = 0;
     Check ice = step_ == Step::Host ? IceHost : IceRelay;
     if (checks_[ice].status == Pending) {
-        Error cause = errors::make("ice_failed", "No media path: ICE did not connect in time");
+        Error cause = errors::make("ice_failed", "ICE did not connect");
         set(ice, Fail, step_ == Step::Relay ? relayError(client_.iceError(), cause) : cause);
         skipAfter(checks_, ice, Media, Media);
     } else if (checks_[Media].status == Pending) {
@@ -271,13 +278,10 @@ void Preflight::endRun() {
     client_.disconnect();
     if (step_ == Step::Host && !microphone_.id.empty()) platform_.media.stopStream(microphone_.id);
     // The next run or the result from a later turn: not from inside the Client's callback.
-    timer_ = platform_.timers.start(0, [this, alive = alive_.watch()] {
-        if (!alive.expired()) next();
-    });
+    startTimer(0);
 }
 
 void Preflight::next() {
-    timer_ = 0;
     if (step_ == Step::Host && checks_[IceRelay].status == Pending) return connect(Step::Relay);
     auto done = std::move(done_);
     done_ = nullptr;

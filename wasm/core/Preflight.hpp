@@ -71,10 +71,13 @@ class Preflight {
     Preflight(const Preflight&) = delete;
     Preflight& operator=(const Preflight&) = delete;
 
-    // `options`: connect()'s, its peerConfigurationJson the application's RTCConfiguration
-    // (its own iceServers replace the server's in the relay check); `durationMs`: how long the
-    // media is sampled (bounded to 1-30 s). `done` once, with the result's JSON.
-    void run(const ConnectOptions& options, int durationMs, Fn<void(const std::string&)> done);
+    // connect()'s options (ConnectOptions), `configurationJson` the application's
+    // RTCConfiguration (its own iceServers replace the server's in the relay check);
+    // `durationMs`: how long the media is sampled (bounded to 1-30 s, 3 s if not above 0).
+    // `done` once, with the result's JSON.
+    void run(const std::string& websocketUrl, const std::string& token, const std::string& uniqueId,
+             const std::string& sdkVersion, const std::string& configurationJson, int durationMs,
+             double nowMs, const std::string& thresholdsJson, Fn<void(const std::string&)> done);
     bool running() const { return static_cast<bool>(done_); }
 
   private:
@@ -86,6 +89,7 @@ class Preflight {
     void sampled(const std::string& sampleJson);
     void failed(const Error& error);
     void timedOut();
+    void startTimer(int delayMs);
     // The run's checks are settled: disconnect, then (next turn) the relay run or the end.
     void endRun();
     void next();
@@ -96,6 +100,7 @@ class Preflight {
     Fn<double()> clock_;
     Client client_;
     ConnectOptions options_;
+    std::string configuration_;  // the application's RTCConfiguration
     int durationMs_ = 3000;
     Fn<void(const std::string&)> done_;
     preflight::Outcome checks_[preflight::kChecks];
