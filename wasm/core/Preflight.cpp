@@ -21,10 +21,14 @@ constexpr int kIceTimeoutMs = 10000;
 }  // namespace
 
 const Json* flowing(const Json& sample, const std::string& endpointId, bool inbound) {
-    for (const auto& s : sample["streams"].values())
-        if (s["endpointId"].asString() == endpointId &&
+    for (const auto& s : sample["streams"].values()) {
+        // "" where the browser's report does not name the track (Firefox has no media-source
+        // for sent tracks, CallQuality.cpp): then any stream of that direction.
+        const std::string& id = s["endpointId"].asString();
+        if ((id == endpointId || id.empty()) &&
             (s["direction"].asString() == "inbound") == inbound && s["bitrateKbps"].asNumber(0) > 0)
             return &s;
+    }
     return nullptr;
 }
 

@@ -41,8 +41,10 @@ struct Measure {
     double average(int i) const { return counts[i] ? sums[i] / counts[i] : -1; }
 };
 
-// Whether the sample has the stream `endpointId` in that direction with a bitrate above 0: for
-// outbound, the connection's ICE and DTLS are up and packets leave (webrtc-stats bytesSent grew).
+// The sample's stream `endpointId` (or one the report does not name: endpointId "") in that
+// direction with a bitrate above 0, if any: for outbound, the connection's ICE and DTLS are up
+// and packets leave (webrtc-stats bytesSent grew). The checks' device publishes one stream; a
+// participant in a session with others may receive theirs too, hence the id.
 const Json* flowing(const Json& sample, const std::string& endpointId, bool inbound);
 
 // The media check from what it measured: fail without any sample of the own audio (no_media);

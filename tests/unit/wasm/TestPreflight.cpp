@@ -98,6 +98,11 @@ TEST_CASE("Preflight: media leaving, the relay's TURN errors, skips and the over
         CHECK(flowing(s, "me", false) != nullptr);
         CHECK(flowing(s, "me", true) == nullptr);  // 0 kbit/s inbound
         CHECK(flowing(s, "other", false) == nullptr);
+        // A report that names no track (Firefox's sent streams): any stream of that direction.
+        Json unnamed = *Json::parse(
+            R"({"streams":[{"endpointId":"","direction":"outbound","bitrateKbps":31}]})");
+        CHECK(flowing(unnamed, "me", false) != nullptr);
+        CHECK(flowing(unnamed, "me", true) == nullptr);
     }
     SECTION("a TURN server's 401 is turn_refused, another error turn_unreachable, none the cause") {
         Error cause = errors::make("ice_failed", "ICE failed");
