@@ -139,7 +139,7 @@ test('a bad token fails signaling with the server\'s code and skips the rest', a
 test('a coturn whose secret differs from the deployment\'s: only iceRelay fails, with turn_refused', async () => {
   await coturn.stop();
   coturn = await startCoturn({ config: { turn: { ...turn, secret: 'another-secret-that-coturn-has' } } });
-  for (const engine of ['chromium', 'firefox']) {
+  for (const engine of ['firefox', 'chromium']) {
     const page = await sdkPage(stack.browsers[engine]);
     const r = await preflight(page, { deviceToken: await token(), durationMs: 2000 });
     const all = JSON.stringify(r);
