@@ -15,13 +15,13 @@ MediaError mediaServer(const std::string& why) {
 }  // namespace
 
 BrowserLeg::BrowserLeg(LegHost& host, std::string deviceId, std::string accountId,
-                       std::string participantId, std::shared_ptr<DeviceSink> sink)
+                       std::string participantId, std::shared_ptr<DeviceSink> sink, bool loopback)
     : host_(host),
       id_(std::move(deviceId)),
       accountId_(std::move(accountId)),
       participantId_(std::move(participantId)),
       sink_(std::move(sink)),
-      subscriber_(host, id_, accountId_, participantId_, sink_) {}
+      subscriber_(host, id_, accountId_, participantId_, sink_, loopback) {}
 
 // publishing
 

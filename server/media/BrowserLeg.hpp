@@ -23,7 +23,7 @@ namespace sb::media {
 class BrowserLeg {
   public:
     BrowserLeg(LegHost& host, std::string deviceId, std::string accountId,
-               std::string participantId, std::shared_ptr<DeviceSink> sink);
+               std::string participantId, std::shared_ptr<DeviceSink> sink, bool loopback = false);
 
     const std::string& id() const { return id_; }
     const std::string& accountId() const { return accountId_; }

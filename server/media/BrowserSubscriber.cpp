@@ -21,12 +21,14 @@ BrowserSubscriber* subscriberOf(LegHost& host, const std::string& deviceId) {
 }  // namespace
 
 BrowserSubscriber::BrowserSubscriber(LegHost& host, std::string deviceId, std::string accountId,
-                                     std::string participantId, std::shared_ptr<DeviceSink> sink)
+                                     std::string participantId, std::shared_ptr<DeviceSink> sink,
+                                     bool loopback)
     : host_(host),
       id_(std::move(deviceId)),
       accountId_(std::move(accountId)),
       participantId_(std::move(participantId)),
-      sink_(std::move(sink)) {}
+      sink_(std::move(sink)),
+      loopback_(loopback) {}
 
 void BrowserSubscriber::refresh() {
     on(SubEvent::Refresh);
@@ -77,7 +79,8 @@ void BrowserSubscriber::request() {
     }
     auto room = sessionId.empty() ? std::nullopt : host_.existingRoom(sessionId);
     if (!room) return on(SubEvent::NothingToAsk);  // nobody publishes there yet
-    auto wanted = host_.wantedStreams(accountId_, participantId_, sessionId, false);
+    auto wanted = host_.wantedStreams(accountId_, participantId_, sessionId, false,
+                                      loopback_ ? id_ : std::string());
     if (wanted == subscribed_ || (!handle_ && wanted.empty())) return on(SubEvent::NothingToAsk);
     if (base::logEnabled(base::LogLevel::Debug))
         base::log(base::LogLevel::Debug, "media: device " + id_ + " subscription " +

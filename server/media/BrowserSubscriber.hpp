@@ -19,8 +19,11 @@ namespace sb::media {
 
 class BrowserSubscriber {
   public:
+    // `loopback`: it also receives the device's own streams (docs/protocol.md "Loopback
+    // (preflight)").
     BrowserSubscriber(LegHost& host, std::string deviceId, std::string accountId,
-                      std::string participantId, std::shared_ptr<DeviceSink> sink);
+                      std::string participantId, std::shared_ptr<DeviceSink> sink,
+                      bool loopback = false);
 
     // The device's answer to the last StreamsOffer.
     void answer(std::string sdp, MediaReply<bool> reply);
@@ -61,6 +64,7 @@ class BrowserSubscriber {
     LegHost& host_;
     std::string id_, accountId_, participantId_;
     std::shared_ptr<DeviceSink> sink_;
+    bool loopback_ = false;
 
     SubState state_;
     HandleId handle_ = 0;

@@ -73,10 +73,13 @@ class LegHost {
 
     // Every leg of the session re-evaluates what it receives.
     virtual void refreshRoom(const std::string& sessionId) = 0;
-    // The (feed, mid)s `participantId` should receive in `sessionId` (audio only for phones).
+    // The (feed, mid)s `participantId` should receive in `sessionId` (audio only for phones),
+    // with the streams of `loopbackDeviceId` itself when it is a loopback device ("" if not:
+    // docs/protocol.md "Loopback (preflight)").
     virtual std::set<FeedMid> wantedStreams(const std::string& accountId,
                                             const std::string& participantId,
-                                            const std::string& sessionId, bool audioOnly) const = 0;
+                                            const std::string& sessionId, bool audioOnly,
+                                            const std::string& loopbackDeviceId) const = 0;
     // The published track (and its publisher's participant id and alias) behind a (feed, mid).
     struct TrackOwner {
         const PublishedTrack* track = nullptr;

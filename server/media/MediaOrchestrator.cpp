@@ -80,9 +80,9 @@ MediaOrchestrator::Stats MediaOrchestrator::stats() const {
 
 void MediaOrchestrator::attachDevice(const std::string& deviceId, const std::string& accountId,
                                      const std::string& participantId,
-                                     const std::shared_ptr<DeviceSink>& sink) {
-    onStrand([deviceId, accountId, participantId, sink](MediaRooms& rooms) {
-        rooms.addBrowser(deviceId, accountId, participantId, sink);
+                                     const std::shared_ptr<DeviceSink>& sink, bool loopback) {
+    onStrand([deviceId, accountId, participantId, sink, loopback](MediaRooms& rooms) {
+        rooms.addBrowser(deviceId, accountId, participantId, sink, loopback);
     });
 }
 

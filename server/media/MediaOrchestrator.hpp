@@ -27,8 +27,11 @@ class MediaOrchestrator : public std::enable_shared_from_this<MediaOrchestrator>
     void start();
     void stop();
 
+    // `loopback`: the device also receives its own streams (docs/protocol.md "Loopback
+    // (preflight)").
     void attachDevice(const std::string& deviceId, const std::string& accountId,
-                      const std::string& participantId, const std::shared_ptr<DeviceSink>& sink);
+                      const std::string& participantId, const std::shared_ptr<DeviceSink>& sink,
+                      bool loopback = false);
     void detachDevice(const std::string& deviceId);
     // The device's legs are gone (MediaRooms::mediaLost): `mediaReset` once Janus is ready.
     void mediaLost(const std::string& deviceId, const std::string& reason);

@@ -2,7 +2,6 @@
 
 #include "server/base/Log.hpp"
 #include "server/media/StaleRooms.hpp"
-#include "server/state/SubscriptionResolver.hpp"
 
 namespace sb::media {
 
@@ -54,10 +53,12 @@ PhoneLeg* MediaRooms::phone(const std::string& callId) {
 // legs
 
 void MediaRooms::addBrowser(const std::string& deviceId, const std::string& accountId,
-                            const std::string& participantId, std::shared_ptr<DeviceSink> sink) {
+                            const std::string& participantId, std::shared_ptr<DeviceSink> sink,
+                            bool loopback) {
     auto& leg = browsers_[deviceId];
     if (!leg) ++stats_.devices;
-    leg = std::make_unique<BrowserLeg>(*this, deviceId, accountId, participantId, std::move(sink));
+    leg = std::make_unique<BrowserLeg>(*this, deviceId, accountId, participantId, std::move(sink),
+                                       loopback);
     leg->refresh();  // streams it is subscribed to may already be live: offered right away
 }
 
@@ -168,46 +169,27 @@ void MediaRooms::reap() {
 
 // what each leg receives
 
-template <class F>
-void MediaRooms::forEachPublisher(const std::string& sessionId, F f) const {
+std::vector<LivePublisher> MediaRooms::livePublishers(const std::string& sessionId) const {
+    std::vector<LivePublisher> out;
     for (const auto& [id, d] : browsers_)
         if (d->publishesLive(sessionId))
-            f(d->participantId(), d->feed(), d->tracks(),
-              [&d = *d](const std::string& msid) { return d.aliasOf(msid); });
+            out.push_back({d->participantId(), d->id(), d->feed(), &d->tracks(),
+                           [&d = *d](const std::string& msid) { return d.aliasOf(msid); }});
     for (const auto& [id, p] : phones_)
         if (p->publishesLive(sessionId))
-            f(p->participantId(), p->feed(), p->tracks(),
-              [](const std::string&) { return std::optional<std::string>(); });
+            out.push_back({p->participantId(), std::string(), p->feed(), &p->tracks(), nullptr});
+    return out;
 }
 
 std::set<FeedMid> MediaRooms::wantedStreams(const std::string& accountId,
                                             const std::string& participantId,
-                                            const std::string& sessionId, bool audioOnly) const {
-    std::set<FeedMid> wanted;
+                                            const std::string& sessionId, bool audioOnly,
+                                            const std::string& loopbackDeviceId) const {
     auto p = participant(accountId, participantId);
-    if (!p) return wanted;
-    std::vector<state::SessionMember> members;
-    for (auto& id : membership_.members(accountId, sessionId)) members.push_back({std::move(id)});
-    std::vector<state::PublishedStream> streams;
-    forEachPublisher(sessionId,
-                     [&](const std::string& pid, std::uint64_t,
-                         const std::vector<PublishedTrack>& tracks, const auto& aliasOf) {
-                         std::set<std::string> seen;
-                         for (const auto& t : tracks)
-                             if (seen.insert(t.msid).second)
-                                 streams.push_back({pid, t.msid, aliasOf(t.msid)});
-                     });
-    auto received =
-        state::receivedStreams(participantId, sessionId, p->subscriptions, members, streams);
-    forEachPublisher(sessionId, [&](const std::string& pid, std::uint64_t feed,
-                                    const std::vector<PublishedTrack>& tracks, const auto&) {
-        for (const auto& t : tracks) {
-            if (audioOnly && t.kind != "audio") continue;  // a phone hears, it does not watch
-            for (const auto& r : received)
-                if (r.participantId == pid && r.streamId == t.msid) wanted.insert({feed, t.mid});
-        }
-    });
-    return wanted;
+    if (!p) return {};
+    return receivedTracks({participantId, sessionId, p->subscriptions,
+                           membership_.members(accountId, sessionId), audioOnly, loopbackDeviceId},
+                          livePublishers(sessionId));
 }
 
 LegHost::TrackOwner MediaRooms::findTrack(std::uint64_t feed, const std::string& mid) const {

@@ -16,6 +16,7 @@
 #include "server/media/BrowserLeg.hpp"
 #include "server/media/LegHost.hpp"
 #include "server/media/PhoneLeg.hpp"
+#include "server/media/ReceivedTracks.hpp"
 #include "server/media/SessionRooms.hpp"
 
 namespace sb::media {
@@ -29,7 +30,8 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
                Scheduler scheduler);
 
     void addBrowser(const std::string& deviceId, const std::string& accountId,
-                    const std::string& participantId, std::shared_ptr<DeviceSink> sink);
+                    const std::string& participantId, std::shared_ptr<DeviceSink> sink,
+                    bool loopback = false);
     void removeBrowser(const std::string& deviceId);
     void addPhone(const std::string& callId, const std::string& accountId,
                   const std::string& participantId, std::uint16_t forwardPort,
@@ -80,7 +82,8 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     void roomMayBeUnused(const std::string& sessionId) override;
     void refreshRoom(const std::string& sessionId) override;
     std::set<FeedMid> wantedStreams(const std::string& accountId, const std::string& participantId,
-                                    const std::string& sessionId, bool audioOnly) const override;
+                                    const std::string& sessionId, bool audioOnly,
+                                    const std::string& loopbackDeviceId) const override;
     TrackOwner findTrack(std::uint64_t feed, const std::string& mid) const override;
     BrowserLeg* browser(const std::string& deviceId) override;
     void forEachBrowser(const std::function<void(BrowserLeg&)>& f) override {
@@ -105,9 +108,8 @@ class MediaRooms : public LegHost, public std::enable_shared_from_this<MediaRoom
     std::vector<std::string> phonesWhere(
         const std::function<bool(const std::unique_ptr<PhoneLeg>&)>& pred) const;
     bool inUse(const std::string& sessionId) const;
-    // Visits every publisher live in `sessionId`: f(participantId, feed, tracks, aliasOf).
-    template <class F>
-    void forEachPublisher(const std::string& sessionId, F f) const;
+    // The publishers live in `sessionId` (pointing into the legs: used at once).
+    std::vector<LivePublisher> livePublishers(const std::string& sessionId) const;
 
     std::shared_ptr<JanusPort> janus_;
     VideoRoom videoRoom_;

@@ -114,7 +114,7 @@ void PhoneLeg::applyForwards() {
                                      : "participant moved to another session");
     auto room = host_.existingRoom(session_);
     if (!room || !host_.controlHandle()) return on(PhoneEvent::NothingToForward);
-    auto wanted = host_.wantedStreams(accountId_, participantId_, session_, true);
+    auto wanted = host_.wantedStreams(accountId_, participantId_, session_, true, {});
     std::set<FeedMid> current;
     for (const auto& [fm, fwd] : forwards_) current.insert(fm);
     if (current == wanted) return on(PhoneEvent::NothingToForward);

@@ -57,6 +57,12 @@ Admission DeviceGate::admit(const net::HttpRequest& request, bool takeSlot) cons
         return refuse(status, auth::tokenErrorCode(*check.error),
                       auth::tokenErrorMessage(*check.error));
     }
+    // Only "1" turns it on: a typo ("true", "yes", "0") must not silently give a device that
+    // behaves unlike the one its application asked for.
+    auto loopback = queryParam(request.query, "loopback");
+    if (loopback && *loopback != "1")
+        return refuse(400, "loopback_invalid",
+                      "The loopback query parameter must be 1 when present (absent: no loopback)");
     if (takeSlot) {
         auto taken = acquire(check.claims.accountId, check.claims.participantId);
         if (!taken.slot) {
@@ -77,6 +83,7 @@ Admission DeviceGate::admit(const net::HttpRequest& request, bool takeSlot) cons
     id.client = queryParam(request.query, "client").value_or("");
     id.sdkVersion = queryParam(request.query, "sdkVersion").value_or("");
     id.uniqueId = queryParam(request.query, "uniqueId").value_or("");
+    id.loopback = loopback.has_value();
     for (auto* field : {&id.client, &id.sdkVersion, &id.uniqueId})
         if (field->size() > 128) *field = base::truncateUtf8(*field, 128);
     out.device = std::move(id);

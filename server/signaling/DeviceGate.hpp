@@ -19,6 +19,9 @@ struct DeviceIdentity {
     std::string client;  // "browser", "android", … as the SDK says
     std::string sdkVersion;
     std::string uniqueId;  // stable across the SDK's automatic reconnects
+    // `loopback=1`: the device also receives its own streams (docs/protocol.md "Loopback
+    // (preflight)"); kept across resumes, whatever their URL says.
+    bool loopback = false;
 };
 
 struct Admission {
@@ -26,7 +29,7 @@ struct Admission {
     // The device's place under the per-participant and per-account caps, held while it is
     // connected (released when this pointer goes).
     std::shared_ptr<net::ConcurrencyLimit::Slot> slot;
-    net::HttpResponse refusal;  // when !device: 401/403/429 with {error, code, requestId}
+    net::HttpResponse refusal;  // when !device: 400/401/403/429 with {error, code, requestId}
 };
 
 // Concurrent devices (connections to /v3/); 0 = unlimited.

@@ -33,6 +33,7 @@ std::size_t restoreKeptDevices(const std::string& path, const RestoreParts& part
         DeviceIdentity identity;
         identity.accountId = d.accountId;
         identity.participantId = d.participantId;
+        identity.loopback = d.loopback;
         auto session = std::make_shared<SignalingSession>(
             d.deviceId, std::move(identity), parts.media, std::move(slot), parts.limits, parts.turn,
             parts.events, parts.resumable);

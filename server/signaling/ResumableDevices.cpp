@@ -104,7 +104,8 @@ state::KeptDevice keptRecord(const std::string& deviceId, const DeviceIdentity& 
                    .count() +
                std::max<state::EpochSeconds>(left.count(), 0) + 1;
     }
-    return state::KeptDevice{deviceId, identity.accountId, identity.participantId, digest, wall};
+    return state::KeptDevice{deviceId, identity.accountId, identity.participantId, digest,
+                             wall,     identity.loopback};
 }
 
 std::optional<ResumeRequest> resumeRequest(const net::HttpRequest& request) {

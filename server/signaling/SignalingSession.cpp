@@ -59,7 +59,7 @@ void SignalingSession::onOpen(std::shared_ptr<net::WsConnection> connection) {
     reporter_.report(session::DeviceEvent::Connect);
     if (media_)
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
-                             shared_from_this());
+                             shared_from_this(), identity_.loopback);
 }
 
 void SignalingSession::onMessage(std::string text) {

@@ -148,7 +148,7 @@ void SignalingSession::resumed() {
     // is ready to take its re-offer (right after a restart it may not be yet).
     if (wasRestored && media_) {
         media_->attachDevice(deviceId_, identity_.accountId, identity_.participantId,
-                             shared_from_this());
+                             shared_from_this(), identity_.loopback);
         media_->mediaLost(deviceId_, "server-restarted");
     }
     base::log(base::LogLevel::Info,

@@ -187,11 +187,13 @@ std::vector<json> SnapshotFile::load(const std::string& path) {
 }
 
 void KeptDevicesFile::put(const KeptDevice& d) {
-    file_.put(d.deviceId, {{"deviceId", d.deviceId},
-                           {"accountId", d.accountId},
-                           {"participantId", d.participantId},
-                           {"secretSha256", d.secretDigest},
-                           {"deadline", d.deadline}});
+    json entry{{"deviceId", d.deviceId},
+               {"accountId", d.accountId},
+               {"participantId", d.participantId},
+               {"secretSha256", d.secretDigest},
+               {"deadline", d.deadline}};
+    if (d.loopback) entry["loopback"] = true;  // absent in files of older servers: false
+    file_.put(d.deviceId, std::move(entry));
 }
 
 std::vector<KeptDevice> KeptDevicesFile::load(const std::string& path) {
@@ -203,10 +205,10 @@ std::vector<KeptDevice> KeptDevicesFile::load(const std::string& path) {
             !shortString(e.value("secretSha256", json()), 64) ||
             !e.value("deadline", json()).is_number_integer())
             continue;
-        out.push_back(
-            KeptDevice{e["deviceId"].get<std::string>(), e["accountId"].get<std::string>(),
-                       e["participantId"].get<std::string>(), e["secretSha256"].get<std::string>(),
-                       e["deadline"].get<EpochSeconds>()});
+        out.push_back(KeptDevice{
+            e["deviceId"].get<std::string>(), e["accountId"].get<std::string>(),
+            e["participantId"].get<std::string>(), e["secretSha256"].get<std::string>(),
+            e["deadline"].get<EpochSeconds>(), e.value("loopback", json()) == json(true)});
     }
     return out;
 }

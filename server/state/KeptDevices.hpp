@@ -80,6 +80,7 @@ struct KeptDevice {
     std::string participantId;
     std::string secretDigest;   // resumeSecretDigest(secret)
     EpochSeconds deadline = 0;  // parked until then; 0: connected when written
+    bool loopback = false;      // docs/protocol.md "Loopback (preflight)"
 };
 
 // Lowercase hex SHA-256 of a resume secret.

@@ -35,9 +35,15 @@ std::vector<PublishedStream> receivedStreams(const std::string& subscriberId,
                                              const std::string& sessionId,
                                              const std::optional<Subscriptions>& subscriptions,
                                              const std::vector<SessionMember>& members,
-                                             const std::vector<PublishedStream>& streams) {
+                                             const std::vector<PublishedStream>& streams,
+                                             const std::string& loopbackDeviceId) {
     std::vector<PublishedStream> out;
     for (const auto& stream : streams) {
+        if (!loopbackDeviceId.empty() && stream.deviceId == loopbackDeviceId &&
+            stream.participantId == subscriberId && isMember(members, subscriberId)) {
+            out.push_back(stream);
+            continue;
+        }
         auto aliases =
             coverage(subscriberId, sessionId, subscriptions, members, stream.participantId);
         if (!aliases) continue;

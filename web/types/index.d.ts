@@ -175,7 +175,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * server's own refusals: "token_missing", "token_malformed", "token_bad_signature",
  * "token_algorithm_not_allowed", "token_wrong_issuer", "token_unsupported_version",
  * "token_expired", "token_participant_gone", "token_invalid", "too_many_devices",
- * "too_many_connections" (the server has its maximum of connections open).
+ * "too_many_connections" (the server has its maximum of connections open), "loopback_invalid"
+ * (the preflight's `loopback` URL parameter was refused).
  *
  * Once connected: "rpc_error" (a JSON-RPC error object: see `rpcCode` and `data`),
  * "request_timeout", "bad_response", "socket_closed", "disconnected" (disconnect() was called).
@@ -214,6 +215,7 @@ export type ErrorCode =
   | 'token_invalid'
   | 'too_many_devices'
   | 'too_many_connections'
+  | 'loopback_invalid'
   | 'rpc_error'
   | 'request_timeout'
   | 'bad_response'

@@ -40,10 +40,11 @@ struct Rig {
     }
     Rig(const Rig&) = delete;
     Rig& operator=(const Rig&) = delete;
-    RecordingDevice& connect(const std::string& deviceId, const std::string& participantId) {
+    RecordingDevice& connect(const std::string& deviceId, const std::string& participantId,
+                             bool loopback = false) {
         auto sink = std::make_shared<RecordingDevice>();
         devices[deviceId] = sink;
-        rooms->addBrowser(deviceId, "acct", participantId, sink);
+        rooms->addBrowser(deviceId, "acct", participantId, sink, loopback);
         return *sink;
     }
     struct Published {
@@ -732,4 +733,55 @@ TEST_CASE("setStreamMuted is bounded to 10 a second per device", "[media][legs][
     CHECK(refused->kind == MediaError::Kind::Busy);
     std::this_thread::sleep_for(std::chrono::milliseconds(1010));
     CHECK_FALSE(leg->setMuted("mic", "audio", true));
+}
+
+// docs/protocol.md "Loopback (preflight)": a loopback device's subscriber asks Janus for its own
+// feed and gets it in its offer like any other stream, with the notices of a received stream;
+// another device of the same participant, and every other subscriber, get what they got before.
+TEST_CASE("loopback: a device receives its own streams, with their notices", "[media][legs]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    auto& a = rig.connect("a", "A", true);
+    auto& other = rig.connect("a2", "A");  // the same participant, no loopback
+    auto& b = rig.connect("b", "B");
+    auto pub = rig.publish("a", 7, kMic, {{"mic", "microphone"}});
+    rig.event(pub, "webrtcup");
+
+    // Two subscriber joins, each for the one stream: a's own and b's; none for a2.
+    for (int i = 0; i < 2; ++i) {
+        auto join = rig.janus.take("join");
+        CHECK(streamsOf(join.body["streams"]) ==
+              std::set<std::pair<std::uint64_t, std::string>>{{7, "0"}});
+        json data;
+        auto jsep = subscriberOffer({{7, "0", "audio"}}, data);
+        ScriptedJanus::reply(join, data, jsep);
+    }
+    CHECK_FALSE(rig.janus.has("join"));
+    REQUIRE(b.offers.size() == 1);
+    REQUIRE(a.offers.size() == 1);
+    CHECK(a.offers[0].metadata.at("mic").participantId == "A");
+    CHECK(a.offers[0].metadata.at("mic").alias == std::optional<std::string>("microphone"));
+    CHECK(a.offers[0].sdp.find("a=msid:mic mic-track") != std::string::npos);
+    CHECK(other.offers.empty());
+    CHECK_FALSE(rig.answer("a"));
+    CHECK_FALSE(rig.answer("b"));
+
+    // Its own mute and talking reach it as they reach B; never the other device.
+    auto* leg = rig.rooms->browser("a");
+    CHECK_FALSE(leg->setMuted("mic", "audio", true));
+    REQUIRE(a.notices.size() == 1);
+    CHECK(a.notices[0].kind == StreamNotice::Kind::Muted);
+    CHECK(a.notices[0].participantId == "A");
+    REQUIRE(b.notices.size() == 1);
+    rig.rooms->onHandleEvent(
+        pub, {{"janus", "event"},
+              {"sender", pub},
+              {"plugindata",
+               {{"plugin", "janus.plugin.videoroom"},
+                {"data", {{"videoroom", "talking"}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+    REQUIRE(a.notices.size() == 2);
+    CHECK(a.notices[1].kind == StreamNotice::Kind::Speaking);
+    CHECK(b.notices.size() == 2);
+    CHECK(other.notices.empty());
 }

@@ -33,7 +33,7 @@ TEST_CASE("kept devices written by one process are read back by the next, mode 0
     {
         KeptDevicesFile file(path, std::chrono::milliseconds(10));
         file.put({"d1", "acct", "p1", resumeSecretDigest("s1"), 0});
-        file.put({"d2", "acct", "p2", resumeSecretDigest("s2"), 1234});
+        file.put({"d2", "acct", "p2", resumeSecretDigest("s2"), 1234, true});  // loopback
         file.put({"d3", "acct", "p3", resumeSecretDigest("s3"), 0});
         file.erase("d3");
         file.flush();
@@ -51,6 +51,10 @@ TEST_CASE("kept devices written by one process are read back by the next, mode 0
     CHECK(back[0].deadline == 0);
     CHECK(back[1].deviceId == "d2");
     CHECK(back[1].deadline == 1234);
+    // docs/protocol.md "Loopback (preflight)": kept with the device; absent means false.
+    CHECK_FALSE(back[0].loopback);
+    CHECK(back[1].loopback);
+    CHECK(readAll(path).find("\"loopback\"") == readAll(path).rfind("\"loopback\""));
 }
 
 TEST_CASE("a burst of changes is one write, off the caller's thread") {
