@@ -56,7 +56,7 @@ class SdkHandle {
     void disconnect();
     // The facade's window `online` listener (Client::networkOnline).
     void networkOnline() { client_.networkOnline(); }
-    // SwitchboardRtc.runPreflight (wasm/core/Preflight.hpp) on a Client of its own; resolves to
+    // SwitchboardRtc.runPreflight (wasm/core/Preflight.hpp) on this handle's Client; resolves to
     // the result's JSON text. One at a time per handle: invalid_state while one runs.
     val preflight(const std::string& websocketUrl, const std::string& token,
                   const std::string& uniqueId, const std::string& sdkVersion,
@@ -73,6 +73,8 @@ class SdkHandle {
     // The promise executor (js::to): keeps the resolving functions in the Deferred.
     static void executor(void* deferred, int, const val& resolve, const val& reject);
     static Done done(const Deferred& d);
+    // Resolves with the text as a string (getStats, preflight): one callable type for both.
+    static Fn<void(const Error&, const std::string&)> textDone(const Deferred& d);
     static void settle(const Deferred& d, const Error& e, const val& result);
     ClientListener makeListener();
     Publisher::PublishDone publishDone(const Deferred& d);
@@ -87,7 +89,8 @@ class SdkHandle {
     BrowserMedia media_;
     BrowserPeerFactory peers_;
     Client client_;
-    std::unique_ptr<Preflight> preflight_;
+    // Runs on client_: the facade gives preflights a handle of their own (docs/sdk.md).
+    Preflight preflight_;
 };
 
 }  // namespace sb::sdk::browser

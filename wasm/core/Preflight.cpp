@@ -49,7 +49,7 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
     Outcome out;
     if (!measure.samples) {
         out.status = Fail;
-        out.error = errors::make("no_media", "Nothing came back through the server");
+        out.error = errors::make("no_media", "No audio came back");
         return out;
     }
     out.status = Pass;
@@ -65,55 +65,45 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
         out.status = status;
         // The values are in the result, the thresholds the application's: the message names
         // the value only.
-        std::string text = kValues[i];
-        text += " is past its threshold";
-        out.error = errors::make(toString(static_cast<QualityWarning>(i)), std::move(text));
+        out.error = errors::make(toString(static_cast<QualityWarning>(i)), kValues[i]);
     }
     return out;
 }
 
 Error relayError(int turnError, const Error& cause) {
-    if (turnError == 401) return errors::make("turn_refused", "TURN refused the credentials (401)");
-    if (turnError) return errors::make("turn_unreachable", "TURN error " + decimal(turnError));
-    return cause;
+    if (!turnError) return cause;
+    return errors::make(turnError == 401 ? "turn_refused" : "turn_unreachable",
+                        "TURN error " + decimal(turnError));
 }
 
 void skipAfter(Outcome (&checks)[kChecks], Check failed, Check from, Check to) {
-    for (int c = from; c <= to; ++c) {
-        if (checks[c].status != Pending) continue;
-        checks[c].status = Skipped;
-        std::string text = "Not run: ";
-        text += kNames[failed];
-        text += " failed";
-        checks[c].error = errors::make("check_skipped", std::move(text));
-    }
+    for (int c = from; c <= to; ++c)
+        if (checks[c].status == Pending)
+            checks[c] = {Skipped, -1, errors::make("check_skipped", kNames[failed])};
 }
 
 Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
-    Json all = Json::object();
+    Json out;
+    Json& all = out.set("checks", Json());
     int worst = Pass;
     for (int c = 0; c < kChecks; ++c) {
         const Outcome& o = checks[c];
         worst = std::max(worst, static_cast<int>(o.status));
-        Json j = Json::object();
+        Json& j = all.set(kNames[c], Json());
         j.set("status", Json(kStatus[o.status]));
         if (o.ms >= 0) j.set("ms", Json(o.ms));
         if (o.error.failed()) {
-            Json error = Json::object();
+            Json& error = j.set("error", Json());
             error.set("code", Json(o.error.code));
             error.set("message", Json(o.error.message));
-            j.set("error", std::move(error));
         }
         if (c == Media)
             for (int i = 0; i < 4; ++i) {
                 double v = measure.average(i);
                 j.set(kValues[i], v < 0 ? Json() : Json(v));
             }
-        all.set(kNames[c], std::move(j));
     }
-    Json out = Json::object();
     out.set("status", Json(kStatus[worst]));
-    out.set("checks", std::move(all));
     return out;
 }
 
@@ -121,23 +111,10 @@ Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
 
 using namespace preflight;
 
-Preflight::Preflight(Platform platform, Fn<double()> clock, const LogFn& log)
-    : platform_(platform), clock_(std::move(clock)), client_(platform, listener(log)) {}
-
-ClientListener Preflight::listener(const LogFn& log) {
-    ClientListener l;
-    l.onLog = log;
-    l.onCallStats = [this](const std::string& json) { sampled(json); };
-    l.onStateChange = [this](State state, const Error& cause) {
-        if (state == State::Failed) failed(cause);
-    };
-    return l;
-}
-
 void Preflight::run(const std::string& websocketUrl, const std::string& token,
                     const std::string& uniqueId, const std::string& sdkVersion,
                     const std::string& configurationJson, int durationMs, double nowMs,
-                    const std::string& thresholdsJson, Fn<void(const std::string&)> done) {
+                    const std::string& thresholdsJson, ResultDone done) {
     options_.websocketUrl = websocketUrl;
     options_.token = token;
     options_.uniqueId = uniqueId;
@@ -153,20 +130,20 @@ void Preflight::run(const std::string& websocketUrl, const std::string& token,
     measure_ = {};
     alive_.renew();
     start_ = clock_();
-    platform_.media.getUserMedia(
-        R"({"audio":true})", [this, alive = alive_.watch()](const Error& e, const LocalStream& s) {
-            if (alive.expired()) return;
-            microphone_ = s;
-            set(Microphone, e.failed() ? Fail : Pass, e);
-            connect(Step::Host);
-        });
+    media_.getUserMedia(R"({"audio":true})",
+                        [this, alive = alive_.watch()](const Error& e, const LocalStream& s) {
+                            if (alive.expired()) return;
+                            microphone_ = s;
+                            set(Microphone, e.failed() ? Fail : Pass, e);
+                            connect(Step::Host);
+                        });
 }
 
 void Preflight::connect(Step step) {
     step_ = step;
     settling_ = false;
-    Json config = Json::parse(configuration_).value_or(Json::object());
-    if (!config.isObject()) config = Json::object();
+    // Not an object: set() makes it one.
+    Json config = Json::parse(configuration_).value_or(Json());
     // The relay check uses the application's iceServers if it gave some (-1: the server's).
     ownServers_ = config.has("iceServers") ? static_cast<int>(config["iceServers"].size()) : -1;
     options_.loopback = step == Step::Host;
@@ -184,12 +161,9 @@ void Preflight::connect(Step step) {
 void Preflight::connected(const Error& e) {
     if (step_ == Step::Host) {
         set(Signaling, e.failed() ? Fail : Pass, e);
-        if (e.failed()) {
-            skipAfter(checks_, Signaling, IceHost, IceRelay);
-            return endRun();
-        }
-        if (checks_[Microphone].status == Fail) {
-            skipAfter(checks_, Microphone, IceHost, IceRelay);
+        Check failed = e.failed() ? Signaling : Microphone;
+        if (checks_[failed].status == Fail) {
+            skipAfter(checks_, failed, IceHost, IceRelay);
             return endRun();
         }
     } else if (e.failed()) {
@@ -211,11 +185,10 @@ void Preflight::connected(const Error& e) {
 }
 
 void Preflight::published(const Error& error, const StreamInfo& stream) {
-    Check ice = step_ == Step::Host ? IceHost : IceRelay;
-    if (settling_ || checks_[ice].status != Pending) return;
+    if (settling_ || checks_[ice()].status != Pending) return;
     if (error.failed()) {
-        set(ice, Fail, error);
-        skipAfter(checks_, ice, Media, Media);
+        set(ice(), Fail, error);
+        skipAfter(checks_, ice(), Media, Media);
         return endRun();
     }
     streamId_ = stream.streamId;
@@ -223,12 +196,13 @@ void Preflight::published(const Error& error, const StreamInfo& stream) {
 }
 
 void Preflight::startTimer(int delayMs) {
-    timer_ = platform_.timers.start(delayMs, [this, alive = alive_.watch()] {
+    timer_ = timers_.start(delayMs, [this, alive = alive_.watch()] {
         if (alive.expired()) return;
+        // One callback for both timers (size): the next turn after a run, or the wait for media
+        // (timer_ still set: failed() acts while it is).
+        if (!settling_) return timedOut();
         timer_ = 0;
-        // One callback for both timers (size): the wait for media, or the next turn after a run.
-        if (settling_) return next();
-        timedOut();
+        next();
     });
 }
 
@@ -236,10 +210,9 @@ void Preflight::sampled(const std::string& sampleJson) {
     if (settling_ || !timer_) return;
     auto sample = Json::parse(sampleJson);
     if (!sample) return;
-    Check ice = step_ == Step::Host ? IceHost : IceRelay;
-    if (checks_[ice].status == Pending) {
+    if (checks_[ice()].status == Pending) {
         if (!flowing(*sample, streamId_, false)) return;
-        set(ice, Pass);
+        set(ice(), Pass);
         if (step_ == Step::Relay) return endRun();
     }
     if (measure_.add(*sample, streamId_) && measure_.samples >= (durationMs_ + 999) / 1000) {
@@ -252,10 +225,9 @@ void Preflight::failed(const Error& error) {
     // Only while a run waits for its media: a failed connect or publish settles with its own
     // callback.
     if (settling_ || !timer_) return;
-    Check ice = step_ == Step::Host ? IceHost : IceRelay;
-    if (checks_[ice].status == Pending) {
-        set(ice, Fail, step_ == Step::Relay ? relayError(client_.iceError(), error) : error);
-        skipAfter(checks_, ice, Media, Media);
+    if (checks_[ice()].status == Pending) {
+        set(ice(), Fail, step_ == Step::Relay ? relayError(client_.iceError(), error) : error);
+        skipAfter(checks_, ice(), Media, Media);
     } else if (checks_[Media].status == Pending) {
         checks_[Media] = {Fail, -1, error};
     }
@@ -263,24 +235,21 @@ void Preflight::failed(const Error& error) {
 }
 
 void Preflight::timedOut() {
-    Check ice = step_ == Step::Host ? IceHost : IceRelay;
-    if (checks_[ice].status == Pending) {
-        Error cause = errors::make("ice_failed", "ICE did not connect");
-        set(ice, Fail, step_ == Step::Relay ? relayError(client_.iceError(), cause) : cause);
-        skipAfter(checks_, ice, Media, Media);
-    } else if (checks_[Media].status == Pending) {
-        checks_[Media] = media(measure_, options_.qualityThresholds);
+    if (checks_[ice()].status == Pending) {
+        // No media within the time: as if the connection had failed, without a restart.
+        return failed(errors::iceFailed(step_ == Step::Host ? "host" : "relay", 0));
     }
+    checks_[Media] = media(measure_, options_.qualityThresholds);
     endRun();
 }
 
 void Preflight::endRun() {
     if (settling_) return;
     settling_ = true;
-    if (timer_) platform_.timers.cancel(timer_);
+    if (timer_) timers_.cancel(timer_);
     // `leave` and a 1000 close: the server releases the device at once.
     client_.disconnect();
-    if (step_ == Step::Host && !microphone_.id.empty()) platform_.media.stopStream(microphone_.id);
+    if (step_ == Step::Host && !microphone_.id.empty()) media_.stopStream(microphone_.id);
     // The next run or the result from a later turn: not from inside the Client's callback.
     startTimer(0);
 }
@@ -289,11 +258,11 @@ void Preflight::next() {
     if (step_ == Step::Host && checks_[IceRelay].status == Pending) return connect(Step::Relay);
     auto done = std::move(done_);
     done_ = nullptr;
-    if (done) done(result(checks_, measure_).dump());
+    if (done) done({}, result(checks_, measure_).dump());
 }
 
 void Preflight::set(Check check, Status status, const Error& error) {
-    checks_[check] = {status, since(start_), error};
+    checks_[check] = {status, clock_() - start_, error};
 }
 
 }  // namespace sb::sdk

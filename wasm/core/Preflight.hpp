@@ -5,9 +5,10 @@
 // `iceServers: []` and the server's loopback, docs/protocol.md "Connecting": the device receives
 // its own microphone back through the media server), then ICE through the deployment's TURN
 // server (a second connection with `iceTransportPolicy: "relay"`). Each connection is a Client of
-// its own that ends with disconnect(): `leave`, then a 1000 close, so the server releases the
-// device rather than keeping it for a resume. The measurements are the call-quality samples
-// (CallQuality.hpp) of that Client; the verdicts are the functions below, tested natively.
+// its own (the same Client, twice) that ends with disconnect(): `leave`, then a 1000 close, so the
+// server releases the device rather than keeping it for a resume. The measurements are the
+// call-quality samples (CallQuality.hpp) of that Client; the verdicts are the functions below,
+// tested natively.
 
 #include <string>
 
@@ -68,43 +69,49 @@ Json result(const Outcome (&checks)[kChecks], const Measure& measure);
 
 class Preflight {
   public:
-    // `clock`: a millisecond clock (the core has none); `log`: the Client's log lines.
-    Preflight(Platform platform, Fn<double()> clock, const LogFn& log);
+    using ResultDone = Fn<void(const Error&, const std::string&)>;
+    // `client`: the Client of a handle that runs preflights only, whose owner passes its events
+    // on: sampled() each call-quality sample, failed() a `failed` state. `clock`: milliseconds
+    // (the core has no clock).
+    Preflight(Client& client, TimerPort& timers, MediaPort& media, double (*clock)())
+        : client_(client), timers_(timers), media_(media), clock_(clock) {}
     Preflight(const Preflight&) = delete;
     Preflight& operator=(const Preflight&) = delete;
 
     // connect()'s options (ConnectOptions), `configurationJson` the application's
     // RTCConfiguration (its own iceServers replace the server's in the relay check);
     // `durationMs`: how long the media is sampled (bounded to 1-30 s, 3 s if not above 0).
-    // `done` once, with the result's JSON.
+    // `done` once, with no error and the result's JSON.
     void run(const std::string& websocketUrl, const std::string& token, const std::string& uniqueId,
              const std::string& sdkVersion, const std::string& configurationJson, int durationMs,
-             double nowMs, const std::string& thresholdsJson, Fn<void(const std::string&)> done);
+             double nowMs, const std::string& thresholdsJson, ResultDone done);
     bool running() const { return static_cast<bool>(done_); }
+    void sampled(const std::string& sampleJson);
+    void failed(const Error& error);
 
   private:
     enum class Step { Host, Relay };
-    ClientListener listener(const LogFn& log);
     void connect(Step step);
     void connected(const Error& error);
     void published(const Error& error, const StreamInfo& stream);
-    void sampled(const std::string& sampleJson);
-    void failed(const Error& error);
     void timedOut();
     void startTimer(int delayMs);
     // The run's checks are settled: disconnect, then (next turn) the relay run or the end.
     void endRun();
     void next();
     void set(preflight::Check check, preflight::Status status, const Error& error = {});
-    double since(double start) const { return clock_() - start; }
+    preflight::Check ice() const {
+        return step_ == Step::Host ? preflight::IceHost : preflight::IceRelay;
+    }
 
-    Platform platform_;
-    Fn<double()> clock_;
-    Client client_;
+    Client& client_;
+    TimerPort& timers_;
+    MediaPort& media_;
+    double (*clock_)();
     ConnectOptions options_;
     std::string configuration_;  // the application's RTCConfiguration
     int durationMs_ = 3000;
-    Fn<void(const std::string&)> done_;
+    ResultDone done_;
     preflight::Outcome checks_[preflight::kChecks];
     preflight::Measure measure_;
     LocalStream microphone_;
