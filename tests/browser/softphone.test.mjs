@@ -230,7 +230,7 @@ for (const size of SIZES) {
       const rows = await page.$$eval('#preflightResults li', (lis) => lis.map((li) => ({ check: li.dataset.check, status: li.dataset.status, text: li.textContent })));
       const all = JSON.stringify(rows);
       assert.deepEqual(rows.map((r) => [r.check, r.status]),
-        [['microphone', 'pass'], ['signaling', 'pass'], ['iceHost', 'pass'], ['media', 'pass'], ['iceRelay', 'warn']], all);
+        [['signaling', 'pass'], ['microphone', 'pass'], ['iceHost', 'pass'], ['media', 'pass'], ['iceRelay', 'warn']], all);
       assert.match(rows[3].text, /RTT [\d.]+ ms · jitter [\d.]+ ms · loss [\d.]+ % · MOS \d\.\d/, all);
       assert.match(rows[4].text, /no_turn_server/, all);
       assert.equal(await page.textContent('#preflightNote'), 'Overall: warn');

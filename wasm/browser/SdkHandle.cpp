@@ -45,7 +45,7 @@ SdkHandle::SdkHandle(val listener)
       media_(local_),
       peers_(local_, remote_),
       client_(Platform{socket_, timers_, http_, media_, peers_}, makeListener()),
-      preflight_(client_, timers_, media_, now) {}
+      preflight_(client_, timers_, now) {}
 
 val SdkHandle::promise(Deferred& d) {
     // The executor runs synchronously inside the constructor (§27.2.3.1 step 9), so `d` is filled

@@ -10,7 +10,7 @@ namespace preflight {
 
 namespace {
 
-const char* const kNames[] = {"microphone", "signaling", "iceHost", "media", "iceRelay"};
+const char* const kNames[] = {"signaling", "microphone", "iceHost", "media", "iceRelay"};
 const char* const kStatus[] = {"skipped", "pass", "warn", "skipped", "fail"};
 // The sample's names of the measured values, in Measure's order.
 const char* const kValues[] = {"rttMs", "jitterMs", "packetLoss", "mos"};
@@ -129,14 +129,7 @@ void Preflight::run(const std::string& websocketUrl, const std::string& token,
     for (auto& c : checks_) c = {};
     measure_ = {};
     alive_.renew();
-    start_ = clock_();
-    media_.getUserMedia(R"({"audio":true})",
-                        [this, alive = alive_.watch()](const Error& e, const LocalStream& s) {
-                            if (alive.expired()) return;
-                            microphone_ = s;
-                            set(Microphone, e.failed() ? Fail : Pass, e);
-                            connect(Step::Host);
-                        });
+    connect(Step::Host);
 }
 
 void Preflight::connect(Step step) {
@@ -161,9 +154,8 @@ void Preflight::connect(Step step) {
 void Preflight::connected(const Error& e) {
     if (step_ == Step::Host) {
         set(Signaling, e.failed() ? Fail : Pass, e);
-        Check failed = e.failed() ? Signaling : Microphone;
-        if (checks_[failed].status == Fail) {
-            skipAfter(checks_, failed, IceHost, IceRelay);
+        if (e.failed()) {
+            skipAfter(checks_, Signaling, Microphone, IceRelay);
             return endRun();
         }
     } else if (e.failed()) {
@@ -174,23 +166,24 @@ void Preflight::connected(const Error& e) {
         return endRun();
     }
     start_ = clock_();
-    auto done = [this, alive = alive_.watch()](const Error& error, const StreamInfo& stream) {
-        if (!alive.expired()) published(error, stream);
-    };
-    // The relay run captures anew: the first capture was stopped with the host run.
-    if (step_ == Step::Host)
-        client_.publish(microphone_, "", "", done);
-    else
-        client_.publishMedia(R"({"audio":true})", "", "", done);
+    // Each run captures the microphone and publishes it (Client::publishMedia): getUserMedia's
+    // errors are the microphone check's.
+    client_.publishMedia(
+        R"({"audio":true})", "", "",
+        [this, alive = alive_.watch()](const Error& error, const StreamInfo& stream) {
+            if (!alive.expired()) published(error, stream);
+        });
 }
 
 void Preflight::published(const Error& error, const StreamInfo& stream) {
-    if (settling_ || checks_[ice()].status != Pending) return;
+    if (settling_) return;
+    Check check = step_ == Step::Host ? Microphone : IceRelay;
     if (error.failed()) {
-        set(ice(), Fail, error);
-        skipAfter(checks_, ice(), Media, Media);
+        set(check, Fail, error);
+        skipAfter(checks_, check, IceHost, IceRelay);
         return endRun();
     }
+    if (check == Microphone) set(Microphone, Pass);
     streamId_ = stream.streamId;
     startTimer((step_ == Step::Host ? durationMs_ : 0) + kIceTimeoutMs);
 }
@@ -249,7 +242,6 @@ void Preflight::endRun() {
     if (timer_) timers_.cancel(timer_);
     // `leave` and a 1000 close: the server releases the device at once.
     client_.disconnect();
-    if (step_ == Step::Host && !microphone_.id.empty()) media_.stopStream(microphone_.id);
     // The next run or the result from a later turn: not from inside the Client's callback.
     startTimer(0);
 }

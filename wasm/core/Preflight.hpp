@@ -1,7 +1,7 @@
 #pragma once
 // SwitchboardRtc.runPreflight (docs/sdk.md "Preflight"): before a call, whether this browser can
-// make one here. Five checks, in this order: the microphone (getUserMedia), signaling (connect()
-// with the token), ICE over host candidates only and round-trip media (one connection with
+// make one here. Five checks, in this order: signaling (connect() with the token), the microphone
+// (captured and published), ICE over host candidates only and round-trip media (one connection with
 // `iceServers: []` and the server's loopback, docs/protocol.md "Connecting": the device receives
 // its own microphone back through the media server), then ICE through the deployment's TURN
 // server (a second connection with `iceTransportPolicy: "relay"`). Each connection is a Client of
@@ -19,7 +19,7 @@ namespace sb::sdk {
 namespace preflight {
 
 // The checks in the order they run; the result names them (kNames in Preflight.cpp).
-enum Check { Microphone, Signaling, IceHost, Media, IceRelay, kChecks };
+enum Check { Signaling, Microphone, IceHost, Media, IceRelay, kChecks };
 // Worse is larger: the overall status is the largest (a skipped check always follows a failed
 // one, so it never decides).
 enum Status { Pending, Pass, Warn, Skipped, Fail };
@@ -73,8 +73,8 @@ class Preflight {
     // `client`: the Client of a handle that runs preflights only, whose owner passes its events
     // on: sampled() each call-quality sample, failed() a `failed` state. `clock`: milliseconds
     // (the core has no clock).
-    Preflight(Client& client, TimerPort& timers, MediaPort& media, double (*clock)())
-        : client_(client), timers_(timers), media_(media), clock_(clock) {}
+    Preflight(Client& client, TimerPort& timers, double (*clock)())
+        : client_(client), timers_(timers), clock_(clock) {}
     Preflight(const Preflight&) = delete;
     Preflight& operator=(const Preflight&) = delete;
 
@@ -106,7 +106,6 @@ class Preflight {
 
     Client& client_;
     TimerPort& timers_;
-    MediaPort& media_;
     double (*clock_)();
     ConnectOptions options_;
     std::string configuration_;  // the application's RTCConfiguration
@@ -114,7 +113,6 @@ class Preflight {
     ResultDone done_;
     preflight::Outcome checks_[preflight::kChecks];
     preflight::Measure measure_;
-    LocalStream microphone_;
     std::string streamId_;
     Step step_ = Step::Host;
     int ownServers_ = -1;    // the application's iceServers (-1: none given, the server's)

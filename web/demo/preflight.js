@@ -1,14 +1,14 @@
 // The preflight button: SwitchboardRtc.runPreflight({deviceToken}) checks the microphone,
 // signaling, ICE (host and relay through the server's TURN) and round-trip media through the
-// server, and resolves to {status, checks: {microphone, signaling, iceHost, media, iceRelay}}
+// server, and resolves to {status, checks: {signaling, microphone, iceHost, media, iceRelay}}
 // (docs/sdk.md "Preflight"): one row per check with its status, time, measured figures and, when
 // it warns, fails or was skipped, why. An SDK without it gets a disabled button and a note saying
 // so: the page does not imitate the checks.
 const $ = (id) => document.getElementById(id);
 
 const LABELS = {
-  microphone: 'Microphone',
   signaling: 'Server (signaling)',
+  microphone: 'Microphone',
   iceHost: 'Direct network path',
   media: 'Audio through the server and back',
   iceRelay: 'Relayed path (TURN)',

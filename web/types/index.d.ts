@@ -259,7 +259,7 @@ export interface PreflightCheck {
   status: PreflightStatus;
   /** How long the check took (ms); not on skipped checks. */
   ms?: number;
-  /** Why it warns, fails or was skipped. */
+  /** Why it warns, fails or was skipped (skipped: `message` names the check that failed). */
   error?: { code: ErrorCode | QualityWarningName; message: string };
 }
 
@@ -275,8 +275,8 @@ export interface PreflightResult {
   /** The worst of the checks' statuses. */
   status: 'pass' | 'warn' | 'fail';
   checks: {
-    microphone: PreflightCheck;
     signaling: PreflightCheck;
+    microphone: PreflightCheck;
     iceHost: PreflightCheck;
     iceRelay: PreflightCheck;
     media: PreflightMediaCheck;
