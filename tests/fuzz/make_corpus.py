@@ -145,6 +145,16 @@ def https_redirect():
     put("https_redirect", "absolute_target", port + b"a.b\0http://other/x")
 
 
+def sip_response():
+    # byte 0: where the input is cut in two, as TCP may deliver it
+    ok = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1:40000;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n"
+    trying = b"SIP/2.0 100 Trying\r\nl: 5\r\n\r\nhello"
+    put("sip_response", "ok", b"\x20" + ok)
+    put("sip_response", "trying_then_ok", b"\x07" + trying + b"\r\n\r\n" + ok)
+    put("sip_response", "not_sip", b"\x03HTTP/1.1 200 OK\r\n\r\n")
+    put("sip_response", "huge_length", b"\x00SIP/2.0 180 Ringing\r\nContent-Length: 99999999\r\n\r\n")
+
+
 def sdp():
     chrome = ("v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
               "a=group:BUNDLE 0 1 2\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS cam\r\n"
@@ -311,4 +321,4 @@ def dicts():
 
 
 if __name__ == "__main__":
-    http(); jsonrpc(); tokens(); uui(); https_redirect(); sdp(); rtp(); jitter(); wav(); bxml_docs(); dicts()
+    http(); jsonrpc(); tokens(); uui(); https_redirect(); sip_response(); sdp(); rtp(); jitter(); wav(); bxml_docs(); dicts()

@@ -1,9 +1,11 @@
 // A phone call in progress when switchboard is SIGKILLed is not left half-open: the restarted
 // process sends the phone a BYE for the dialog its predecessor left (sip-dialogs.json in the data
-// dir), and the phone (sipp) answers 200.
+// dir), and the phone (sipp) answers 200. Over UDP, and over TCP, where the call's connection died
+// with the process and the BYE goes over a new one (RFC 3261 §18.1.1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSwitchboard, ACCOUNT, OTHER_ACCOUNT, LOOPBACK_CALLBACKS } from '../support/server.mjs';
@@ -12,8 +14,7 @@ import { sipp } from '../support/phone.mjs';
 
 const NUMBER = '+15550100';
 let app;
-let first;
-let second;
+const servers = [];
 
 before(async () => {
   // The application keeps the call up (a 60 s pause) until switchboard dies.
@@ -27,8 +28,11 @@ before(async () => {
   await new Promise((r) => app.listen(0, '127.0.0.1', r));
 });
 after(async () => {
-  await second?.stop();
-  if (first) { await first.kill(); first.cleanup(); }
+  for (const [first, second] of servers) {
+    await second?.stop();
+    await first.kill();
+    first.cleanup();
+  }
   app?.close();
 });
 
@@ -46,7 +50,9 @@ const dialogs = (sb) => {
 };
 
 test('a call in progress during a SIGKILL and restart gets a BYE from the restarted server', async () => {
-  first = await startSwitchboard({ config: config() });
+  const pair = [await startSwitchboard({ config: config() })];
+  servers.push(pair);
+  const [first] = pair;
   const phone = sipp({ target: `127.0.0.1:${await first.sipPort()}`, scenario: 'number_wait_bye.xml',
     keys: { rtp_port: 40010, se: 1800 }, extra: ['-s', NUMBER], timeoutMs: 30000 });
   await waitFor(async () => (await gauge(first, 'switchboard_sip_active_calls')) === 1, { timeoutMs: 10000 });
@@ -60,7 +66,8 @@ test('a call in progress during a SIGKILL and restart gets a BYE from the restar
 
   assert.equal((await first.kill()).signal, 'SIGKILL');
   const restarted = Date.now();
-  second = await startSwitchboard({ dataDir: first.dataDir, config: config() });
+  const second = await startSwitchboard({ dataDir: first.dataDir, config: config() });
+  pair.push(second);
   const r = await phone;
   const took = Date.now() - restarted;
   assert.equal(r.code, 0, `sipp did not get its BYE: ${r.stdout}\n${r.stderr}`);
@@ -69,4 +76,57 @@ test('a call in progress during a SIGKILL and restart gets a BYE from the restar
   await waitFor(() => /left by the previous process ended \(BYE: 200\)/.test(second.logs()), { timeoutMs: 5000 });
   // Ended, so not again after the next restart.
   await waitFor(() => dialogs(second)?.length === 0, { timeoutMs: 5000 });
+});
+
+// Over TCP the call's connection dies with the process. sipp sets the call up over TCP, but its
+// Contact is the test's listener (the phone's side, which sipp cannot play: it answers on its dead
+// connection): the BYE must arrive there over a new connection, and is answered on that one
+// (RFC 3261 §18.2.2).
+test('a TCP call in progress during a SIGKILL and restart gets its BYE over a new connection', async () => {
+  const requests = [];
+  const phoneSide = net.createServer((sock) => {
+    let text = '';
+    sock.on('data', (d) => {
+      text += d;
+      if (!text.includes('\r\n\r\n')) return;
+      requests.push(text);
+      const echoed = text.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l));
+      sock.write(`SIP/2.0 200 OK\r\n${echoed.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`);
+      text = '';
+    });
+    sock.on('error', () => {});
+  });
+  await new Promise((r) => phoneSide.listen(0, '127.0.0.1', r));
+  const pair = [await startSwitchboard({ config: config() })];
+  servers.push(pair);
+  const [first] = pair;
+  const phone = sipp({ target: `127.0.0.1:${await first.sipPort()}`, scenario: 'number_call_tcp_contact.xml',
+    keys: { rtp_port: 40012, se: 1800, contact_port: phoneSide.address().port }, extra: ['-s', NUMBER, '-t', 't1'],
+    timeoutMs: 30000 });
+  try {
+    await waitFor(async () => (await gauge(first, 'switchboard_sip_active_calls')) === 1, { timeoutMs: 10000 });
+    await waitFor(() => dialogs(first)?.length === 1, { timeoutMs: 5000 });
+    const [dialog] = dialogs(first);
+    assert.equal(dialog.transport, 'tcp');
+    assert.equal(dialog.target, `sip:phone@127.0.0.1:${phoneSide.address().port};transport=tcp`);
+
+    assert.equal((await first.kill()).signal, 'SIGKILL');
+    const restarted = Date.now();
+    const second = await startSwitchboard({ dataDir: first.dataDir, config: config() });
+    pair.push(second);
+    await waitFor(() => requests.length >= 1, { timeoutMs: 5000 });
+    console.log(`# TCP: BYE arrived ${Date.now() - restarted} ms after the restart began`);
+    const [bye] = requests;
+    assert.equal(requests.length, 1, 'one BYE, sent once over a reliable transport');
+    assert.ok(bye.startsWith(`BYE ${dialog.target} SIP/2.0\r\n`), bye);
+    assert.match(bye, /\r\nVia: SIP\/2\.0\/TCP 127\.0\.0\.1:\d+;branch=z9hG4bK/);
+    assert.ok(bye.includes(`\r\nCall-ID: ${dialog.sipCallId}\r\n`), bye);
+    assert.ok(bye.includes(`\r\nTo: ${dialog.remote}\r\n`), bye);
+    assert.ok(bye.includes(`\r\nFrom: ${dialog.local}\r\n`), bye);
+    await waitFor(() => /left by the previous process ended \(BYE: 200\)/.test(second.logs()), { timeoutMs: 5000 });
+    await waitFor(() => dialogs(second)?.length === 0, { timeoutMs: 5000 });
+  } finally {
+    await phone.kill();
+    phoneSide.close();
+  }
 });

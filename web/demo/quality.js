@@ -1,8 +1,7 @@
 // Quality indicators: the call's summary line, a badge per participant, and the list of active
-// quality warnings. With an SDK that has getCallStats (the `callStats` event, once a second, with
-// a MOS estimate and per-stream figures) the page shows those from its first sample on; until
-// then, and with an older SDK, it reads the raw getStats('subscribe' | 'publish') every 2 s and
-// shows loss, jitter and RTT without a MOS.
+// quality warnings, all from the SDK's own measure (the `callStats` event, once a second, with a
+// MOS estimate and per-stream figures; docs/sdk.md "Call quality"). Until the first sample the
+// page says it is measuring: the figures come from one place, the SDK's core.
 const $ = (id) => document.getElementById(id);
 const WARNING_TEXT = {
   'high-rtt': 'High round-trip time',
@@ -13,13 +12,12 @@ const WARNING_TEXT = {
   'no-inbound-audio': 'No audio arrives',
 };
 
-// "good" | "fair" | "poor" from a MOS when there is one, else from loss, jitter and RTT (the
-// limits of ITU-T G.114 for one-way delay and the usual VoIP rules of thumb for loss and jitter).
-export function grade({ mos, packetLoss = 0, jitterMs = 0, rttMs = 0 }) {
-  if (typeof mos === 'number' && mos > 0) return mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
-  if (packetLoss > 0.05 || jitterMs > 50 || rttMs > 400) return 'poor';
-  if (packetLoss > 0.01 || jitterMs > 30 || rttMs > 300) return 'fair';
-  return 'good';
+// "good" | "fair" | "poor" from the SDK's MOS estimate (ITU-T G.107 E-model), by the user
+// satisfaction categories of ITU-T G.109: R 80 (MOS 4.0) "satisfied", R 70 (MOS 3.6) "some users
+// dissatisfied"; "measuring" until the SDK has a figure.
+export function grade({ mos }) {
+  if (!known(mos) || mos === 0) return 'measuring';
+  return mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
 }
 
 // A figure that is not known yet may be missing or negative.
@@ -71,12 +69,8 @@ export function watchQuality(rtc, streams) {
     li.textContent = `${WARNING_TEXT[name] || name}${value ? ` (${value})` : ''}`;
   });
   listen('qualityWarningCleared', (name) => document.getElementById(`warning-${name}`)?.remove());
-  // The raw figures until the SDK's first sample (an SDK without samples keeps them).
-  const timer = setInterval(rawStatsPoller(rtc, streams), 2000);
-  stops.push(() => clearInterval(timer));
   const fromSample = (sample) => {
     if (!sample) return;
-    clearInterval(timer);
     $('quality').textContent = `Call quality: ${grade(sample)} — ${describe(sample)}`;
     for (const s of sample.streams || []) {
       if (s.kind !== 'audio') continue;
@@ -84,62 +78,13 @@ export function watchQuality(rtc, streams) {
       else showQuality(entryOf(streams, s.endpointId)?.quality, s);
     }
   };
-  if (typeof rtc.getCallStats === 'function' && listen('callStats', fromSample)) fromSample(rtc.getCallStats());
+  if (listen('callStats', fromSample)) fromSample(rtc.getCallStats());
+  else $('quality').textContent = 'Call quality: not measured by this SDK';
   return () => {
     for (const stop of stops) stop();
     $('warnings').replaceChildren();
     $('quality').textContent = 'Call quality: –';
     $('meQuality').textContent = '–';
     $('meQuality').className = 'quality';
-  };
-}
-
-// The fallback: W3C webrtc-stats inbound-rtp (jitter in seconds, packetsLost/packetsReceived as
-// running totals, so loss is computed over the last interval), remote-inbound-rtp for what we
-// send, and the selected candidate pair's currentRoundTripTime.
-function rawStatsPoller(rtc, streams) {
-  const last = new Map();
-  const loss = (key, lost, received) => {
-    const prev = last.get(key) || { lost: 0, received: 0 };
-    last.set(key, { lost, received });
-    const dLost = Math.max(0, lost - prev.lost);
-    const total = dLost + Math.max(0, received - prev.received);
-    return total ? dLost / total : 0;
-  };
-  const rttOf = (stats) => {
-    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined);
-    return pair ? pair.currentRoundTripTime * 1000 : undefined;
-  };
-  return async () => {
-    let sub = [];
-    let pub = [];
-    try {
-      sub = await rtc.getStats('subscribe');
-    } catch { /* not subscribed to anything yet */ }
-    try {
-      pub = await rtc.getStats('publish');
-    } catch { /* not publishing */ }
-    const subRtt = rttOf(sub);
-    const seen = [];
-    const show = (el, figures) => {
-      showQuality(el, figures);
-      seen.push(figures);
-    };
-    for (const s of sub) {
-      if (s.type !== 'inbound-rtp' || s.kind !== 'audio') continue;
-      for (const [id, entry] of streams) {
-        if (!entry.mediaStream.getAudioTracks().some((t) => t.id === s.trackIdentifier)) continue;
-        show(entry.quality, { packetLoss: loss(id, s.packetsLost || 0, s.packetsReceived || 0), jitterMs: (s.jitter || 0) * 1000, rttMs: subRtt });
-      }
-    }
-    const out = pub.find((s) => s.type === 'remote-inbound-rtp' && s.kind === 'audio');
-    if (out) {
-      const rttMs = out.roundTripTime !== undefined ? out.roundTripTime * 1000 : rttOf(pub);
-      show($('meQuality'), { packetLoss: out.fractionLost || 0, jitterMs: (out.jitter || 0) * 1000, rttMs });
-    }
-    // The call is as good as its worst stream.
-    const order = ['good', 'fair', 'poor'];
-    const worst = seen.sort((a, b) => order.indexOf(grade(b)) - order.indexOf(grade(a)))[0];
-    if (worst) $('quality').textContent = `Call quality: ${grade(worst)} — ${describe(worst)}`;
   };
 }

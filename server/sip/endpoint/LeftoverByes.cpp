@@ -7,11 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <random>
 
 #include "server/base/Log.hpp"
+#include "server/sip/endpoint/ResponseStream.hpp"
 
 namespace sb::sip {
 
@@ -62,15 +64,81 @@ struct Pending {
     sockaddr_in to{};
     std::chrono::steady_clock::time_point next, giveUp;
     std::chrono::milliseconds interval = kT1;
-    int status = 0;
+    int status = 0;     // the final response's, 408 at Timer F, -1 when it could not be sent
+    int tcp = -1;       // a TCP dialog's own connection
+    bool sent = false;  // over TCP: once, when the connection is up (§17.1.2.2: no retransmission)
+    std::string received;
 };
+
+// A socket on `bindAddress` (port chosen by the kernel) with `local` its address; -1 on failure.
+// TCP sockets are non-blocking and start connecting to `to` (RFC 3261 §18.1.1: a client may open
+// a new connection to the destination; the response comes back on it, §18.2.2).
+int openSocket(int type, const std::string& bindAddress, const sockaddr_in* to,
+               sockaddr_in& local) {
+    int fd = ::socket(AF_INET, type | SOCK_CLOEXEC | (to ? SOCK_NONBLOCK : 0), 0);
+    local = {};
+    local.sin_family = AF_INET;
+    socklen_t len = sizeof local;
+    if (fd < 0 || ::inet_pton(AF_INET, bindAddress.c_str(), &local.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
+        (to && ::connect(fd, reinterpret_cast<const sockaddr*>(to), sizeof *to) != 0 &&
+         errno != EINPROGRESS)) {
+        if (fd >= 0) ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+std::string sentBy(const std::string& host, const sockaddr_in& local) {
+    return host + ":" + std::to_string(ntohs(local.sin_port));
+}
+
+// One datagram: the UDP BYE it answers is found by its Via branch (§17.1.3).
+template <typename Finish>
+void readDatagram(int fd, std::vector<Pending>& pending, Finish& finish) {
+    char buf[4096];
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    std::string_view response(buf, static_cast<std::size_t>(n));
+    if (statusOf(response) < 200) return;  // not a response, or provisional: wait on (§17.1.2.2)
+    for (auto& p : pending)
+        if (p.status == 0 && p.tcp < 0 && response.find(p.branch) != std::string_view::npos)
+            finish(p, statusOf(response));
+}
+
+// A TCP BYE's next step once poll() says its connection is ready: the BYE is sent when the
+// connection is up, then responses are read until a final one. Returns its status when done (-1 on
+// a failure), else 0.
+int advanceTcp(Pending& p) {
+    if (!p.sent) {
+        int error = 0;
+        socklen_t len = sizeof error;
+        if (::getsockopt(p.tcp, SOL_SOCKET, SO_ERROR, &error, &len) != 0 || error != 0) return -1;
+        // A BYE is far below a socket buffer: one send takes it whole or the connection is useless.
+        if (::send(p.tcp, p.text.data(), p.text.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(p.text.size()))
+            return -1;
+        p.sent = true;
+        return 0;
+    }
+    char buf[4096];
+    auto n = ::recv(p.tcp, buf, sizeof buf, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+    if (n <= 0) return -1;  // closed before a final response
+    p.received.append(buf, static_cast<std::size_t>(n));
+    return takeFinalStatus(p.received);
+}
 
 }  // namespace
 
 std::string LeftoverByes::byeFor(const SipDialog& d, const std::string& via,
                                  const std::string& branch, const std::string& userAgent) {
+    const bool tcp = d.transport == "tcp";
     std::string m = "BYE " + d.remoteTarget + " SIP/2.0\r\n";
-    m += "Via: SIP/2.0/UDP " + via + ";branch=z9hG4bK" + branch + ";rport\r\n";
+    // rport (RFC 3581) only where responses could miss us behind a NAT: over UDP.
+    m += std::string("Via: SIP/2.0/") + (tcp ? "TCP " : "UDP ") + via + ";branch=z9hG4bK" + branch +
+         (tcp ? "\r\n" : ";rport\r\n");
     m += "Max-Forwards: 70\r\n";
     for (const auto& route : d.routeSet) m += "Route: " + route + "\r\n";
     m += "From: " + d.local + "\r\n";
@@ -98,78 +166,82 @@ LeftoverByes::~LeftoverByes() {
 
 void LeftoverByes::run(std::vector<SipDialog> dialogs) {
     if (dialogs.empty()) return;
-    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_in local{};
-    local.sin_family = AF_INET;
-    socklen_t len = sizeof local;
-    if (fd < 0 || ::inet_pton(AF_INET, bindAddress_.c_str(), &local.sin_addr) != 1 ||
-        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+    int udp = openSocket(SOCK_DGRAM, bindAddress_, nullptr, local);
+    if (udp < 0) {
         base::log(base::LogLevel::Error,
-                  "sip: cannot send BYE to the calls left by the previous "
-                  "process: no UDP socket on " +
+                  "sip: cannot send BYE to the calls left by the previous process: no UDP "
+                  "socket on " +
                       bindAddress_);
-        if (fd >= 0) ::close(fd);
         return;
     }
-    const std::string via = advertisedHost_ + ":" + std::to_string(ntohs(local.sin_port));
+    const std::string udpVia = sentBy(advertisedHost_, local);
     auto now = std::chrono::steady_clock::now();
     std::vector<Pending> pending;
     for (auto& d : dialogs) {
         Pending p;
-        if (d.transport != "udp" || d.remoteTarget.empty() ||
-            !destinationOf(d.routeSet.empty() ? d.remoteTarget : d.routeSet.front(), p.to)) {
+        const bool tcp = d.transport == "tcp";
+        if (d.remoteTarget.empty() ||
+            !destinationOf(d.routeSet.empty() ? d.remoteTarget : d.routeSet.front(), p.to) ||
+            (tcp && (p.tcp = openSocket(SOCK_STREAM, bindAddress_, &p.to, local)) < 0)) {
             base::log(base::LogLevel::Warn, "sip: call " + d.callId +
-                                                " left by the previous "
-                                                "process cannot be sent a BYE (" +
+                                                " left by the previous process cannot be sent a "
+                                                "BYE (" +
                                                 d.transport + ")");
             continue;
         }
         p.branch = randomToken();
-        p.text = byeFor(d, via, p.branch, userAgent_);
+        p.text = byeFor(d, tcp ? sentBy(advertisedHost_, local) : udpVia, p.branch, userAgent_);
         p.dialog = std::move(d);
         p.next = now;
         p.giveUp = now + kTimerF;
         pending.push_back(std::move(p));
     }
     std::size_t open = pending.size();
-    while (open > 0 && !stopping_) {
-        now = std::chrono::steady_clock::now();
-        for (auto& p : pending) {
-            if (p.status != 0) continue;
-            if (now >= p.giveUp) {
-                p.status = 408;  // §17.1.2.2 Timer F
-                --open;
-                base::log(base::LogLevel::Warn, "sip: no answer to the BYE of call " +
-                                                    p.dialog.callId +
-                                                    " left by the previous process");
-                continue;
-            }
-            if (now < p.next) continue;
-            ::sendto(fd, p.text.data(), p.text.size(), 0, reinterpret_cast<sockaddr*>(&p.to),
-                     sizeof p.to);
-            p.next = now + p.interval;
-            p.interval = std::min<std::chrono::milliseconds>(p.interval * 2, kT2);
-        }
-        pollfd pfd{fd, POLLIN, 0};
-        if (::poll(&pfd, 1, 50) <= 0) continue;
-        char buf[4096];
-        auto n = ::recv(fd, buf, sizeof buf - 1, 0);
-        if (n <= 12) continue;
-        std::string response(buf, static_cast<std::size_t>(n));
-        if (response.compare(0, 8, "SIP/2.0 ") != 0) continue;
-        int status = std::atoi(response.c_str() + 8);
-        if (status < 200) continue;  // provisional: wait on (§17.1.2.2)
-        for (auto& p : pending) {
-            if (p.status != 0 || response.find(p.branch) == std::string::npos) continue;
-            p.status = status;
-            --open;
+    auto finish = [&open](Pending& p, int status) {
+        p.status = status;
+        --open;
+        if (status == 408)
+            base::log(base::LogLevel::Warn, "sip: no answer to the BYE of call " + p.dialog.callId +
+                                                " left by the previous process");
+        else if (status < 0)
+            base::log(base::LogLevel::Warn, "sip: the BYE of call " + p.dialog.callId +
+                                                " left by the previous process failed (" +
+                                                p.dialog.transport + " connection)");
+        else
             base::log(base::LogLevel::Info, "sip: call " + p.dialog.callId +
                                                 " left by the previous process ended (BYE: " +
                                                 std::to_string(status) + ")");
+    };
+    std::vector<pollfd> fds;
+    std::vector<Pending*> owners;  // fds[i + 1] is owners[i]'s TCP connection
+    while (open > 0 && !stopping_) {
+        now = std::chrono::steady_clock::now();
+        fds.assign(1, pollfd{udp, POLLIN, 0});
+        owners.clear();
+        for (auto& p : pending) {
+            if (p.status != 0) continue;
+            if (now >= p.giveUp) {
+                finish(p, 408);  // §17.1.2.2 Timer F
+            } else if (p.tcp >= 0) {
+                fds.push_back(pollfd{p.tcp, static_cast<short>(p.sent ? POLLIN : POLLOUT), 0});
+                owners.push_back(&p);
+            } else if (now >= p.next) {
+                ::sendto(udp, p.text.data(), p.text.size(), 0, reinterpret_cast<sockaddr*>(&p.to),
+                         sizeof p.to);
+                p.next = now + p.interval;
+                p.interval = std::min<std::chrono::milliseconds>(p.interval * 2, kT2);
+            }
         }
+        if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+        if (fds[0].revents & POLLIN) readDatagram(udp, pending, finish);
+        for (std::size_t i = 0; i < owners.size(); ++i)
+            if (fds[i + 1].revents != 0 && owners[i]->status == 0)
+                if (int status = advanceTcp(*owners[i]); status != 0) finish(*owners[i], status);
     }
-    ::close(fd);
+    for (auto& p : pending)
+        if (p.tcp >= 0) ::close(p.tcp);
+    ::close(udp);
 }
 
 }  // namespace sb::sip

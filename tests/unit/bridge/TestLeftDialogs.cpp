@@ -87,3 +87,11 @@ TEST_CASE("the BYE of a left dialog: remote target, route set, both tags, a CSeq
     CHECK(bye.size() > 4);
     CHECK(bye.substr(bye.size() - 4) == "\r\n\r\n");
 }
+
+TEST_CASE("the BYE of a left TCP dialog says TCP in its Via, without rport", "[sip][restart]") {
+    auto dialog = sample();
+    dialog.transport = "tcp";
+    auto bye = LeftoverByes::byeFor(dialog, "127.0.0.1:40001", "0456", "switchboard");
+    CHECK(bye.find("Via: SIP/2.0/TCP 127.0.0.1:40001;branch=z9hG4bK0456\r\n") != std::string::npos);
+    CHECK(bye.find("rport") == std::string::npos);
+}
