@@ -215,6 +215,34 @@ for (const size of SIZES) {
     });
 }
 
+const sdkHasPreflight = builtSdk.includes('runPreflight');
+
+// The preflight button runs SwitchboardRtc.runPreflight with a demo token and shows one row per
+// check. This stack has no TURN server: the relay check warns (no_turn_server), the others pass.
+for (const size of SIZES) {
+  test(`softphone at ${size.viewport.width}×${size.viewport.height}: the preflight button shows every check's result`,
+    { skip: sdkHasPreflight ? false : 'the SDK in web/dist has no runPreflight yet (issue 14, preflight)' }, async (t) => {
+      const page = await openPage(t, size);
+      assert.equal(await page.isEnabled('#preflight'), true, await page.textContent('#preflightNote'));
+      await page.click('#preflight');
+      await until(async () => (await page.getAttribute('#preflightNote', 'data-status')) !== null,
+        { timeout: 60000, what: `the preflight result (${await page.textContent('#preflightNote')}, error ${await page.textContent('#error')})` });
+      const rows = await page.$$eval('#preflightResults li', (lis) => lis.map((li) => ({ check: li.dataset.check, status: li.dataset.status, text: li.textContent })));
+      const all = JSON.stringify(rows);
+      assert.deepEqual(rows.map((r) => [r.check, r.status]),
+        [['signaling', 'pass'], ['microphone', 'pass'], ['iceHost', 'pass'], ['media', 'pass'], ['iceRelay', 'warn']], all);
+      assert.match(rows[3].text, /RTT [\d.]+ ms · jitter [\d.]+ ms · loss [\d.]+ % · MOS \d\.\d/, all);
+      assert.match(rows[4].text, /no_turn_server/, all);
+      assert.equal(await page.textContent('#preflightNote'), 'Overall: warn');
+      assert.equal(await page.isEnabled('#preflight'), true, 'the button works again');
+      const shot = path.join(shots, `${size.name}-preflight.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      t.diagnostic(`screenshot: ${shot}`);
+      await checkLayout(page, size, ['#preflight', '#preflightNote', '#preflightResults li[data-check="media"]']);
+      assert.deepEqual(page.errors ?? [], []);
+    });
+}
+
 test('two tabs: muting one shows "muted" on its row in the other (remote mute)',
   { skip: sdkHasRemoteMute ? false : 'the SDK in web/dist has no remoteMuteChange yet (issue 14, remote mute)' }, async (t) => {
     const a = await openPage(t, SIZES[0]);

@@ -24,5 +24,6 @@ EMSCRIPTEN_BINDINGS(switchboard) {
         .function("getStats", &SdkHandle::getStats)
         .function("updateToken", &SdkHandle::updateToken)
         .function("networkOnline", &SdkHandle::networkOnline)
+        .function("preflight", &SdkHandle::preflight)
         .function("disconnect", &SdkHandle::disconnect);
 }

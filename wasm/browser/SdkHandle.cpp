@@ -1,5 +1,7 @@
 #include "wasm/browser/SdkHandle.hpp"
 
+#include "wasm/core/Errors.hpp"
+
 namespace sb::sdk::browser {
 
 namespace {
@@ -31,13 +33,19 @@ val streamObject(const StreamInfo& s) {
     return j;
 }
 
+// Preflight's clock: Date.now() (ECMA-262 §21.4.3.1).
+double now() {
+    return web::jsTry(val::global("Date"), "now").value.as<double>();
+}
+
 }  // namespace
 
 SdkHandle::SdkHandle(val listener)
     : listener_(std::move(listener)),
       media_(local_),
       peers_(local_, remote_),
-      client_(Platform{socket_, timers_, http_, media_, peers_}, makeListener()) {}
+      client_(Platform{socket_, timers_, http_, media_, peers_}, makeListener()),
+      preflight_(client_, timers_, now) {}
 
 val SdkHandle::promise(Deferred& d) {
     // The executor runs synchronously inside the constructor (§27.2.3.1 step 9), so `d` is filled
@@ -50,6 +58,10 @@ void SdkHandle::executor(void* deferred, int, const val& resolve, const val& rej
     auto* d = static_cast<Deferred*>(deferred);
     d->resolve = resolve;
     d->reject = reject;
+}
+
+Fn<void(const Error&, const std::string&)> SdkHandle::textDone(const Deferred& d) {
+    return [d](const Error& e, const std::string& text) { settle(d, e, val(text)); };
 }
 
 Done SdkHandle::done(const Deferred& d) {
@@ -73,6 +85,7 @@ void SdkHandle::emit(int kind, int num, const std::string& a, const std::string&
 ClientListener SdkHandle::makeListener() {
     ClientListener l;
     l.onStateChange = [this](State state, const Error& cause) {
+        if (state == State::Failed) preflight_.failed(cause);
         emit(0, 0, toString(state), errorJson(cause));
     };
     l.onStreamAvailable = [this](const StreamInfo& s) {
@@ -83,6 +96,7 @@ ClientListener SdkHandle::makeListener() {
     // of a warning cleared, 10: remoteMuteChange params, 11: activeSpeakerChange params).
     auto text = [this](int kind) {
         return Fn<void(const std::string&)>([this, kind](const std::string& a) {
+            if (kind == 7) preflight_.sampled(a);
             emit(kind, 0, a);
             if (kind == 2) remote_.erase(a);
         });
@@ -185,8 +199,7 @@ void SdkHandle::setTracksEnabled(const std::string& kind, bool enabled,
 val SdkHandle::getStats(const std::string& which) {
     Deferred d;
     val p = promise(d);
-    client_.getStats(which,
-                     [d](const Error& e, const std::string& json) { settle(d, e, val(json)); });
+    client_.getStats(which, textDone(d));
     return p;
 }
 
@@ -196,6 +209,20 @@ void SdkHandle::updateToken(const std::string& token, double nowMs) {
 
 void SdkHandle::disconnect() {
     client_.disconnect();
+}
+
+val SdkHandle::preflight(const std::string& websocketUrl, const std::string& token,
+                         const std::string& uniqueId, const std::string& sdkVersion,
+                         const std::string& rtcConfigurationJson, int durationMs, double nowMs,
+                         const std::string& qualityThresholdsJson) {
+    Deferred d;
+    val p = promise(d);
+    if (preflight_.running())
+        settle(d, errors::invalidState("A preflight is running"), val::undefined());
+    else
+        preflight_.run(websocketUrl, token, uniqueId, sdkVersion, rtcConfigurationJson, durationMs,
+                       nowMs, qualityThresholdsJson, textDone(d));
+    return p;
 }
 
 }  // namespace sb::sdk::browser

@@ -23,6 +23,7 @@
 #include "wasm/browser/BrowserSocket.hpp"
 #include "wasm/browser/BrowserTimers.hpp"
 #include "wasm/core/Client.hpp"
+#include "wasm/core/Preflight.hpp"
 
 namespace sb::sdk::browser {
 
@@ -55,6 +56,12 @@ class SdkHandle {
     void disconnect();
     // The facade's window `online` listener (Client::networkOnline).
     void networkOnline() { client_.networkOnline(); }
+    // SwitchboardRtc.runPreflight (wasm/core/Preflight.hpp) on this handle's Client; resolves to
+    // the result's JSON text. One at a time per handle: invalid_state while one runs.
+    val preflight(const std::string& websocketUrl, const std::string& token,
+                  const std::string& uniqueId, const std::string& sdkVersion,
+                  const std::string& rtcConfigurationJson, int durationMs, double nowMs,
+                  const std::string& qualityThresholdsJson);
 
   private:
     // A new Promise and its resolving functions (ECMA-262 §27.2.1.3).
@@ -66,6 +73,8 @@ class SdkHandle {
     // The promise executor (js::to): keeps the resolving functions in the Deferred.
     static void executor(void* deferred, int, const val& resolve, const val& reject);
     static Done done(const Deferred& d);
+    // Resolves with the text as a string (getStats, preflight): one callable type for both.
+    static Fn<void(const Error&, const std::string&)> textDone(const Deferred& d);
     static void settle(const Deferred& d, const Error& e, const val& result);
     ClientListener makeListener();
     Publisher::PublishDone publishDone(const Deferred& d);
@@ -80,6 +89,8 @@ class SdkHandle {
     BrowserMedia media_;
     BrowserPeerFactory peers_;
     Client client_;
+    // Runs on client_: the facade gives preflights a handle of their own (docs/sdk.md).
+    Preflight preflight_;
 };
 
 }  // namespace sb::sdk::browser

@@ -106,7 +106,7 @@ void Client::connect(const ConnectOptions& options, Done done) {
     connectDone_ = std::move(done);
     quality_.configure(options.qualityThresholds);
     micEnabled_ = true;
-    attempts_ = 0;
+    attempts_ = iceServers_ = 0;
     // Devices dropped together (a server restart) connected at different times: they come
     // back at different times.
     jitter_ = static_cast<unsigned>(static_cast<long long>(options.nowMs));  // the low 32 bits
@@ -144,9 +144,9 @@ void Client::openSocket() {
     socketOpen_ = false;
     // The newest token; after a loss, the device's place back if the server keeps it.
     resuming_ = state_ == State::Reconnecting && !deviceId_.empty();
-    url_ =
-        url::signaling(options_.websocketUrl, options_.token, options_.client, options_.sdkVersion,
-                       options_.uniqueId, resuming_ ? deviceId_ : "", resumeSecret_);
+    url_ = url::signaling(options_.websocketUrl, options_.token, options_.client,
+                          options_.sdkVersion, options_.uniqueId, resuming_ ? deviceId_ : "",
+                          resumeSecret_, options_.loopback);
     platform_.socket.open(
         url_, [this, alive = token()](SocketEvent event, int code, const std::string& text) {
             if (alive.expired()) return;
@@ -233,6 +233,7 @@ void Client::configurePeers(const Json& preferences) {
         if (credential.isString()) server.set("credential", credential);
         servers.push(std::move(server));
     }
+    iceServers_ = static_cast<int>(servers.size());
     if (servers.size() == 0) return;
     log(LogLevel::Debug,
         "Using the server's " + decimal(static_cast<long>(servers.size())) + " ICE server(s)");

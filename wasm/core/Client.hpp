@@ -65,6 +65,9 @@ struct ConnectOptions {
     // The wall clock at connect(), ms since the epoch: the core has no clock of its own. It
     // places onTokenWillExpire and seeds the reconnect jitter.
     double nowMs = 0;
+    // The server also sends this device its own streams (`loopback=1`, docs/protocol.md
+    // "Connecting"): preflight's round-trip media check.
+    bool loopback = false;
 };
 
 class Client {
@@ -115,6 +118,10 @@ class Client {
     // The network came back (the browser's `online` event, HTML §8.10.1.5): both peer
     // connections restart ICE, as their old candidate pairs may be gone (IceRestarter.hpp).
     void networkOnline();
+    // Preflight (Preflight.hpp): how many ICE servers the server's setMediaPreferences result
+    // gave, and the publishing connection's TURN error (IceErrorLogger::last).
+    int iceServerCount() const { return iceServers_; }
+    int iceError() const { return publisher_->iceError(); }
 
     // `reconnecting` also while a peer connection restarts ICE (the signaling stays connected).
     State state() const {
@@ -191,6 +198,7 @@ class Client {
     std::string deviceId_;
     std::string resumeSecret_;
     bool resuming_ = false;
+    int iceServers_ = 0;            // iceServerCount()
     unsigned jitter_ = 1;           // the state of the reconnect delays' pseudo-random numbers
     Error mediaError_;              // what mediaFailed() reports when its timer fires
     bool mediaRestarting_ = false;  // what the application was last told of the restarts

@@ -16,9 +16,11 @@ namespace sb::sdk {
 struct IceErrorLogger {
     const char* connection;
     std::vector<std::string> seen;  // at most kMaxRemembered
+    int last = 0;  // the last error code, a 401 kept over others (preflight's relay check)
 
     void operator()(const LogFn& log, const std::string& url, int code, const std::string& text) {
         constexpr std::size_t kMaxRemembered = 32;
+        if (last != 401) last = code;
         std::string key = url + " " + decimal(code);
         if (!log || seen.size() >= kMaxRemembered) return;
         for (const auto& s : seen)

@@ -102,6 +102,7 @@ void Publisher::openConnection() {
     if (!pc_) return finish(errors::negotiation("Cannot create the publishing RTCPeerConnection"));
     Watch alive = alive_.watch();
     iceErrors_.seen.clear();
+    iceErrors_.last = 0;
     pc_->setHandler([this, alive](PeerEvent event, const std::string& a, const std::string& b,
                                   int code, const RemoteTrack*) {
         if (alive.expired()) return;

@@ -70,6 +70,8 @@ class Publisher {
         ice_.restart(fresh);
     }
     bool restarting() const { return ice_.restarting(); }
+    // The connection's last ICE server error code (IceErrorLogger::last), 0 if none.
+    int iceError() const { return iceErrors_.last; }
 
     // Devices (PublisherDevices.cpp). The published track of `kind` ("audio" | "video") of one
     // stream (`streamId` empty: the first with such a track) is replaced by a capture of

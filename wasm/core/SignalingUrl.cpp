@@ -8,7 +8,8 @@ namespace sb::sdk::url {
 
 std::string signaling(const std::string& base, const std::string& token, const std::string& client,
                       const std::string& sdkVersion, const std::string& uniqueId,
-                      const std::string& resumeDevice, const std::string& resumeSecret) {
+                      const std::string& resumeDevice, const std::string& resumeSecret,
+                      bool loopback) {
     std::string url = base;
     while (!url.empty() && url.back() == '/') url.pop_back();
     // One loop rather than a chain of concatenations (size, bench/size/).
@@ -20,6 +21,7 @@ std::string signaling(const std::string& base, const std::string& token, const s
         url += kNames[i];
         protocol::appendPercent(url, *values[i]);
     }
+    if (loopback) url += "&loopback=1";
     return url;
 }
 

@@ -11,9 +11,11 @@ namespace sb::sdk::url {
 // `{base}/v3/?token=…&client=…&sdkVersion=…&uniqueId=…`, and `&resumeDevice=…&resumeSecret=…`
 // when `resumeDevice` is not empty (docs/protocol.md "Resuming a device"). A trailing slash on
 // `base` is tolerated; query values are percent-encoded (RFC 3986 §2.1; a JWT is unchanged by it).
+// `loopback`: `&loopback=1`, the device also receives its own streams (preflight).
 std::string signaling(const std::string& base, const std::string& token, const std::string& client,
                       const std::string& sdkVersion, const std::string& uniqueId,
-                      const std::string& resumeDevice = {}, const std::string& resumeSecret = {});
+                      const std::string& resumeDevice = {}, const std::string& resumeSecret = {},
+                      bool loopback = false);
 
 // ws:// → http://, wss:// → https:// (the probe GET of the same URL).
 std::string probe(const std::string& websocketUrl);

@@ -57,6 +57,12 @@ const PARAMS_EVENTS = { 4: 'dtmf', 10: 'remoteMuteChange', 11: 'activeSpeakerCha
 // connect()'s timeout: a positive number of ms up to 10 min, else the default (an int for the core).
 const timeoutMs = (ms) => (ms > 0 && ms <= 600000 ? Math.round(ms) : 15000);
 
+// The RTCConfiguration as JSON. Without iceServers of the application's own, the core uses those
+// the server gives in the setMediaPreferences result (docs/protocol.md "ICE servers (TURN)").
+const rtcConfiguration = ({ iceServers, iceTransportPolicy }) =>
+  JSON.stringify({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers, iceTransportPolicy });
+let preflightSdk;
+
 export class SwitchboardRtc {
   constructor(level) {
     if (level) this.setLogLevel(level);
@@ -201,11 +207,6 @@ export class SwitchboardRtc {
         log(level + 1, a);
       }
     });
-    // Without iceServers of the application's own, the core uses those the server gives in the
-    // setMediaPreferences result (docs/protocol.md "ICE servers (TURN)").
-    const rtcConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
-    if (options.iceServers) rtcConfiguration.iceServers = options.iceServers;
-    if (options.iceTransportPolicy) rtcConfiguration.iceTransportPolicy = options.iceTransportPolicy;
     this._unload ||= () => this._sdk.disconnect();
     globalThis.addEventListener?.('beforeunload', this._unload);
     // The network came back (HTML "online" event): a reconnect waiting for its back-off tries at
@@ -215,7 +216,7 @@ export class SwitchboardRtc {
     // ICE restart policy (web/README.md "Failures"); the core bounds the numbers. The token's
     // margin is passed as it is: the core takes anything but a positive number as its default.
     const int = (v, d) => (Number.isInteger(v) ? v : d);
-    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, JSON.stringify(rtcConfiguration), timeoutMs(options.timeoutMs),
+    await this._sdk.connect(websocketUrl, token, uniqueId(), SDK_VERSION, rtcConfiguration(options), timeoutMs(options.timeoutMs),
       int(options.maxIceRestarts, 5), int(options.iceRestartDelayMs, 5000), int(options.iceDisconnectedMs, 2500),
       options.tokenExpiryMarginMs, Date.now(), JSON.stringify(options.qualityThresholds ?? {}))
       .catch(rethrow);
@@ -320,6 +321,17 @@ export class SwitchboardRtc {
     const sdk = this._connected(kind === 'audio' ? 'switchMicrophone' : 'switchCamera');
     await sdk.switchDevice(kind, String(deviceId ?? ''), streamId(stream)).catch(rethrow);
     if (kind === 'audio') this._renewMeters();
+  }
+
+  // Preflight (docs/sdk.md "Preflight"): the checks run in the core (wasm/core/Preflight.hpp),
+  // on a handle of their own, which the page keeps for the next run.
+  static async runPreflight(options = {}) {
+    const token = checkToken(options.deviceToken, 'options.deviceToken');
+    const websocketUrl = String(options.websocketUrl || defaultWebsocketUrl());
+    const core = await loadCore(options.wasmUrl);
+    preflightSdk ||= new core.SdkHandle((kind, level, a) => kind === 3 && log(level + 1, a));
+    return JSON.parse(await preflightSdk.preflight(websocketUrl, token, uniqueId(), SDK_VERSION, rtcConfiguration({ iceServers: options.iceServers }),
+      options.durationMs | 0, Date.now(), JSON.stringify(options.qualityThresholds ?? {})).catch(rethrow));
   }
 
   // HTMLMediaElement.setSinkId (W3C Audio Output Devices API §2.1) on the application's own

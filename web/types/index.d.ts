@@ -230,7 +230,58 @@ export type ErrorCode =
   | 'negotiation_failed'
   | 'ice_failed'
   | 'subscribe_failed'
-  | 'sink_unsupported';
+  | 'sink_unsupported'
+  | 'turn_refused'
+  | 'turn_unreachable'
+  | 'no_turn_server'
+  | 'no_media'
+  | 'check_skipped';
+
+/** Switchboard: SwitchboardRtc.runPreflight's options (docs/sdk.md "Preflight"). */
+export interface PreflightOptions {
+  deviceToken: string;
+  /** ws(s)://host:port of the server; default: this page's host. */
+  websocketUrl?: string;
+  /** How long the round-trip media is sampled (ms, default 3000, 1000..30000). */
+  durationMs?: number;
+  /** ICE servers for the relay check instead of the server's (the host check uses none). */
+  iceServers?: RTCIceServer[];
+  /** The media check's thresholds (QualityThresholds: rttMs, jitterMs, packetLoss, mos). */
+  qualityThresholds?: QualityThresholds;
+  /** Where the .wasm is (as connect()'s wasmUrl). */
+  wasmUrl?: string;
+}
+
+/** Switchboard: 'skipped' when a check it needs failed (error.code "check_skipped"). */
+export type PreflightStatus = 'pass' | 'warn' | 'fail' | 'skipped';
+
+export interface PreflightCheck {
+  status: PreflightStatus;
+  /** How long the check took (ms); not on skipped checks. */
+  ms?: number;
+  /** Why it warns, fails or was skipped (skipped: `message` names the check that failed). */
+  error?: { code: ErrorCode | QualityWarningName; message: string };
+}
+
+export interface PreflightMediaCheck extends PreflightCheck {
+  /** Averages over the samples of the own audio that came back; null when unknown. */
+  rttMs: number | null;
+  jitterMs: number | null;
+  packetLoss: number | null;
+  mos: number | null;
+}
+
+export interface PreflightResult {
+  /** The worst of the checks' statuses. */
+  status: 'pass' | 'warn' | 'fail';
+  checks: {
+    signaling: PreflightCheck;
+    microphone: PreflightCheck;
+    iceHost: PreflightCheck;
+    iceRelay: PreflightCheck;
+    media: PreflightMediaCheck;
+  };
+}
 
 export declare class BandwidthRtcError extends Error {
   constructor(message?: string, code?: ErrorCode, details?: { rpcCode?: number; data?: unknown });
@@ -419,6 +470,12 @@ export declare class SwitchboardRtc {
   setSpeaker(deviceId: string, ...mediaElements: HTMLMediaElement[]): Promise<void>;
   /** Switchboard: whether setSpeaker() can work in this browser (HTMLMediaElement.setSinkId). */
   static readonly canSelectSpeaker: boolean;
+  /**
+   * Switchboard: checks the microphone, signaling, ICE (host and relay through the deployment's
+   * TURN) and round-trip media before a call (docs/sdk.md "Preflight"). Rejects only on bad
+   * options ("invalid_argument"), a core that cannot load, or a run already going ("invalid_state").
+   */
+  static runPreflight(options: PreflightOptions): Promise<PreflightResult>;
   /** Switchboard: the devices after a change (`devicechange`); connect() is not needed. */
   onDevicesChanged(callback: (event: DevicesChangedEvent) => void): void;
   /** Switchboard: a published track's device went away; the default device replaced it. */
