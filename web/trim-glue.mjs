@@ -174,6 +174,46 @@ const EDITS = [
     count: 1,
     by: '',
   },
+  // Converters of types wasm/bindings/BuiltinTypes.cpp never registers: its one string type is
+  // "std::string" (UTF-8, so the 8-bit branches of the string converter never run), its one
+  // number type besides int is double (8 bytes), its one integer type int (4 bytes, signed).
+  {
+    what: "the 8-bit string converter's branches (only std::string, UTF-8, is registered)",
+    find: new RegExp(
+      `else\\{(${id})=Array\\((${id})\\);for\\((${id})=0;\\3<\\2;\\+\\+\\3\\)\\1\\[\\3\\]=String\\.fromCharCode\\([^)]*\\);\\1=\\1\\.join\\(""\\)\\}|` +
+        `else if\\((${id})\\)for\\(\\4=0;\\4<${id};\\+\\+\\4\\)\\{var ${id}=${id}\\.charCodeAt\\(\\4\\);\\s*255<[^}]*"String has UTF-16 code units that do not fit in 8 bits"\\)\\);[^}]*\\}(?=else )`,
+      'g'),
+    count: 2,
+    by: '',
+  },
+  {
+    what: 'the 4-byte float reader (only double is registered)',
+    find: new RegExp(`case 2:return function\\((${id})\\)\\{return this\\.fromWireType\\(${id}\\[\\1>>2\\]\\)\\};(?=case 3:)`, 'g'),
+    count: 1,
+    by: '',
+  },
+  {
+    what: 'the 1- and 2-byte integer readers, and the unsigned narrowing (only int is registered)',
+    find: new RegExp(
+      `case 0:return (${id})\\?function\\((${id})\\)\\{return ${id}\\[\\2\\]\\}:function\\(\\2\\)\\{return ${id}\\[\\2\\]\\};` +
+        `case 1:return \\1\\?function\\(\\2\\)\\{return ${id}\\[\\2>>1\\]\\}:function\\(\\2\\)\\{return ${id}\\[\\2>>1\\]\\};(?=case 2:)|` +
+        `if\\(0===(${id})\\)\\{var (${id})=32-8\\*${id};(${id})=(${id})=>\\6<<\\4>>>\\4\\}`,
+      'g'),
+    count: 2,
+    by: '',
+  },
+  // A class pointer's fromWireType first looks the address up among the registered instances,
+  // which only smart pointers and subclasses register (never: wasm/bindings/Bindings.cpp): the
+  // lookup always finds nothing. The lookup and its branch go, `var d=` now takes the next value.
+  {
+    what: "the registered-instance lookup of a class pointer's fromWireType",
+    find: new RegExp(
+      `(?<=var (${id})=)${id}\\(this\\.${id},${id}\\);if\\(void 0!==\\1\\)\\{if\\(0===\\1\\.${id}\\.count\\.value\\)return [^;]*\\.clone\\(\\);\\1=\\1\\.clone\\(\\);this\\.${id}\\(${id}\\);return \\1\\}\\1=|` +
+        `function ${id}\\((${id}),(${id})\\)\\{for\\(void 0===\\3&&${id}\\("ptr should not be undefined"\\);\\2\\.${id};\\)[^}]*return ${id}\\[\\3\\]\\}`,
+      'g'),
+    count: 2,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
