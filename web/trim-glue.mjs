@@ -214,6 +214,31 @@ const EDITS = [
     count: 2,
     by: '',
   },
+  // embind's checks of the registrations themselves. The bindings are fixed at build time
+  // (wasm/bindings/*.cpp: each type, name and constructor registered once, no "@@" symbol names,
+  // no smart pointer), so each check gives the same answer on every load: the glue that loads
+  // once in tests/js and tests/browser always passes them. A class handle is made only from a
+  // non-null pointer of the class's own type (fromWireType returns null first).
+  {
+    what: "embind's registration-time checks",
+    find: new RegExp(
+      [
+        `if\\(void 0!==${id}(?:\\.${id})+\\[${id}-1\\]\\)throw new ${id}\\("Cannot register multiple constructors with identical number of parameters[^;]*;`,
+        `if\\(!\\("argPackAdvance"in ${id}\\)\\)throw new TypeError\\("registerType registeredInstance requires argPackAdvance"\\);`,
+        `${id}\\|\\|${id}\\('type "'\\+${id}\\+'" must have a positive integer typeid pointer'\\);`,
+        `if\\(${id}\\.hasOwnProperty\\(${id}\\)\\)\\{if\\(${id}\\.${id}\\)return;${id}\\("Cannot register type '"\\+${id}\\+"' twice"\\)\\}`,
+        `${id}\\.length!==${id}\\.length&&${id}\\("Mismatched type converter count"\\);`,
+        `${id}\\.hasOwnProperty\\(${id}\\)\\?\\(\\(void 0===${id}\\|\\|[^"]*"Cannot register public name '"[^"]*"' twice"\\),[^"]*"Cannot register multiple overloads of a function with the same number of arguments \\("\\+${id}\\+"\\)!"\\),${id}\\[${id}\\]\\.${id}\\[${id}\\]=${id}\\):`,
+        `${id}\\.hasOwnProperty\\(${id}\\)\\|\\|${id}\\("Replacing nonexistant public symbol"\\);`,
+        `2>${id}&&${id}\\("argTypes array size mismatch! Must at least get return value and 'this' types!"\\);`,
+        `${id}\\.startsWith\\("@@"\\)&&\\(${id}=Symbol\\[${id}\\.substring\\(2\\)\\]\\);`,
+        `${id}\\.${id}&&${id}\\.${id}\\|\\|${id}\\("makeClassHandle requires ptr and ptrType"\\);!!${id}\\.${id}!==!!${id}\\.${id}&&${id}\\("Both smartPtrType and smartPtr must be specified"\\);`,
+        `0<${id}\\|\\|${id}\\(void 0\\);`,
+      ].join('|'),
+      'g'),
+    count: 11,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
