@@ -239,6 +239,29 @@ const EDITS = [
     count: 11,
     by: '',
   },
+  // What stands in for a constructor or function until the types it uses are registered: the
+  // builtin types register first (wasm/bindings/BuiltinTypes.cpp) and the bindings resolve while
+  // the module loads, so the stand-ins are replaced before anything can call them; the function
+  // that put them on Module then has no caller, and the replacement sets Module's name directly.
+  // InternalError had only the checks above.
+  {
+    what: 'the stand-ins for bindings with unregistered types, their setter, and InternalError',
+    find: new RegExp(
+      [
+        `${id}\\(${id},function\\(\\)\\{${id}\\("Cannot construct "\\+${id}\\+" due to unbound types",\\[${id}\\]\\)\\}\\);`,
+        `${id}(?:\\.${id})+\\[${id}-1\\]=\\(\\)=>\\{${id}\\("Cannot construct "\\+${id}\\.name\\+" due to unbound types",${id}\\)\\};`,
+        `${id}\\(${id},function\\(\\)\\{${id}\\("Cannot call "\\+${id}\\+" due to unbound types",${id}\\)\\},${id}-1\\);`,
+        `function ${id}\\((${id}),(${id}),(${id})\\)\\{\\(${id}\\[\\1\\]=\\2,void 0!==\\3&&\\(${id}\\[\\1\\]\\.${id}=\\3\\)\\)\\}`,
+        `(?<=var ${id}=void 0;function ${id}\\(${id}\\)\\{throw new ${id}\\(${id}\\);\\})var ${id}=void 0;function ${id}\\(${id}\\)\\{throw new ${id}\\(${id}\\);\\}`,
+        `${id}=${id}\\("InternalError"\\);`,
+        // The symbol's replacement, then, without a stand-in to look at: its overload-table
+        // branch was never taken (no overload table, above).
+        `void 0!==${id}\\[${id}\\]\\.${id}&&void 0!==${id}\\?${id}\\[${id}\\]\\.${id}\\[${id}\\]=${id}:`,
+      ].join('|'),
+      'g'),
+    count: 7,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
