@@ -262,6 +262,25 @@ const EDITS = [
     count: 7,
     by: '',
   },
+  // Runtime code for environments or inputs the SDK never meets: embind's search for the global
+  // object where there is no globalThis (ES2020, the SDK's own target: its facade uses
+  // globalThis already); the run-time callback queues' entries that are objects (the glue queues
+  // only functions); a class without a constructor (SdkHandle has one); and the legal-name
+  // conversion of createNamedFunction, whose result is unused without DYNAMIC_EXECUTION.
+  {
+    what: 'the global-object fallbacks, the callback-object branch, the no-constructor check and an unused name',
+    find: new RegExp(
+      [
+        `function ${id}\\(${id}\\)\\{${id}\\.\\$\\$\\$embind_global\\$\\$\\$=[^}]*return ${id}\\}(?=if\\("object"==typeof globalThis\\)return globalThis;)`,
+        `(?<=return globalThis;)if\\("object"==typeof \\$\\$\\$embind_global\\$\\$\\$\\)[^}]*throw Error\\("unable to get global object\\."\\);`,
+        `else\\{var (${id})=(${id})\\.${id};"number"==typeof \\1\\?void 0===\\2\\.${id}\\?[^}]*\\}`,
+        `if\\(void 0===${id}\\.${id}\\)throw new ${id}\\(${id}\\+" has no accessible constructor"\\);`,
+        `(?<=function ${id}\\((${id}),${id}\\)\\{)\\3=${id}\\(\\3\\);(?=return function\\(\\)\\{null;return)`,
+      ].join('|'),
+      'g'),
+    count: 5,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
