@@ -281,6 +281,26 @@ const EDITS = [
     count: 5,
     by: '',
   },
+  // A class pointer made from a wasm pointer is first downcast to the most derived registered
+  // class: the bindings register one class, with no base, so the downcast always lands on the
+  // pointer type it started from; and a handle gets a finalizer only when it holds a smart
+  // pointer (never). The downcast, the finalization registry and the release it called go.
+  {
+    what: 'the downcast of a class pointer, and the finalization registry of smart-pointer handles',
+    find: new RegExp(
+      [
+        `var (${id})=this\\.${id}\\.${id}\\(${id}\\);\\1=${id}\\[\\1\\];if\\(!\\1\\)(?=return ${id}\\.call\\(this\\);)`,
+        `(?<=return ${id}\\.call\\(this\\);)${id}=this\\.${id}\\?${id}\\.${id}:${id}\\.pointerType;var ${id}=${id}\\(${id},this\\.${id},${id}\\.${id}\\);return null===${id}\\?${id}\\.call\\(this\\):[^}]*\\}\\):${id}\\(${id}\\.${id}\\.${id},\\{${id}:${id},${id}:${id}\\}\\)`,
+        `function ${id}\\((${id}),(${id}),(${id})\\)\\{if\\(\\3===\\4\\)return \\2;if\\(void 0===\\4\\.${id}\\)return null;[^}]*\\}`,
+        `var ${id}=!1;function ${id}\\(\\)\\{\\}\\s*function ${id}\\((${id})\\)\\{--\\5\\.count\\.value;0===\\5\\.count\\.value&&[^}]*\\}`,
+        `${id}=new FinalizationRegistry\\(${id}=>\\{${id}\\(${id}\\.${id}\\)\\}\\);`,
+        `${id}\\.${id}&&${id}\\.register\\(${id},\\{${id}:${id}\\},${id}\\);`,
+        `${id}=${id}=>\\{${id}\\.unregister\\(${id}\\)\\};`,
+      ].join('|'),
+      'g'),
+    count: 7,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
