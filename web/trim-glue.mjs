@@ -1,5 +1,5 @@
 // Removes from the Emscripten glue (build-wasm/switchboard.js, Emscripten 3.1.6 after Closure) the
-// runtime code the SDK can never run, before web/build.mjs bundles it (about 540 bytes gzip,
+// runtime code the SDK can never run, before web/build.mjs bundles it (about 2.5 KB gzip in all,
 // bench/README.md "`devices/` and `size/`"). Emscripten has no setting for any of it:
 // - the glue's own fetch of the .wasm (streaming, then ArrayBuffer, the data: URL test, the
 //   script-directory and locateFile logic): web/src/loader.js always passes Module.instantiateWasm,
@@ -7,7 +7,10 @@
 // - the heap views and the preloaded image/audio tables put on Module: nothing reads Module's
 //   (embind and the runtime use the glue's own variables; the Module object never leaves
 //   loader.js);
-// - the hint to rebuild with ASSERTIONS appended to every abort message.
+// - the hint to rebuild with ASSERTIONS appended to every abort message;
+// - embind's code for what the SDK's fixed bindings never have (unregistered types, base classes,
+//   smart pointers, overloads) and its checks of those registrations, which give the same answer
+//   on every load (each edit below says why).
 // Each edit must match exactly as often as stated: another Emscripten (another glue) fails the
 // build here rather than shipping a broken bundle. (The removed functions' names cannot be checked
 // for other uses: Closure gives one-letter names, which locals elsewhere reuse.)
