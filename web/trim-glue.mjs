@@ -304,6 +304,44 @@ const EDITS = [
     count: 7,
     by: '',
   },
+  // The defaults of the size and kind switches (each registered type has one of the sizes
+  // handled), and the function-pointer check: the same answer on every load, as above.
+  {
+    what: 'the unknown size and kind defaults, and the function-pointer check',
+    find: new RegExp(
+      [
+        `default:throw new TypeError\\("Unknown (?:type size|float type|integer type): "\\+${id}\\);`,
+        `else if\\(2===${id}\\)${id}=${id};else if\\(4===${id}\\)${id}=${id};else throw new TypeError\\("Unknown boolean type size: "\\+${id}\\);`,
+        `"function"!=typeof ${id}&&${id}\\("unknown function pointer with signature "\\+${id}\\+": "\\+${id}\\);`,
+      ].join('|'),
+      'g'),
+    count: 5,
+    by: '',
+  },
+  // A class method's registration: a stand-in until its types are registered (they all are
+  // while the module loads), an overload table when the name is taken (each is registered
+  // once), and the pure-virtual list (none). With them goes the unbound-types error.
+  {
+    what: "a class method's stand-in and overload branches, the pure-virtual list",
+    find: new RegExp(
+      [
+        `function ${id}\\(\\)\\{${id}\\("Cannot call "\\+${id}\\+" due to unbound types",${id}\\)\\}`,
+        `void 0===(${id})\\|\\|void 0===\\1\\.${id}&&\\1\\.className!==${id}\\.name&&\\1\\.${id}===${id}-2\\?\\([^)]*\\):\\(${id}\\(${id},${id},${id}\\),${id}\\[${id}\\]\\.${id}\\[${id}-2\\]=${id}\\);`,
+        `${id}&&${id}\\.${id}\\.${id}\\.push\\(${id}\\);(?=var ${id}=${id}\\.${id}\\.${id},${id}=${id}\\[${id}\\];)`,
+        `function ${id}\\(${id},${id}\\)\\{function ${id}\\(${id}\\)\\{[^}]*\\}var ${id}=\\[\\],${id}=\\{\\};${id}\\.forEach\\(${id}\\);throw new ${id}\\(${id}\\+": "\\+${id}\\.map\\(${id}\\)\\.join\\(\\[", "\\]\\)\\);\\}`,
+        `(?<=function ${id}\\(${id},${id},${id}\\)\\{\\(${id}\\[${id}\\]=${id},${id}\\[${id}\\]\\.${id}=${id}\\)\\}\\s*function ${id}\\(${id},${id}\\)\\{[^}]*return ${id}\\})var ${id}=void 0;`,
+        `${id}=${id}\\("UnboundTypeError"\\);`,
+      ].join('|'),
+      'g'),
+    count: 6,
+    by: '',
+  },
+  {
+    what: "the method's overload-table branch once its types are resolved",
+    find: new RegExp(`void 0===${id}\\[${id}\\]\\.${id}\\?(\\((${id})\\.${id}=${id}-2,${id}\\[${id}\\]=\\2\\)):${id}\\[${id}\\]\\.${id}\\[${id}-2\\]=\\2`, 'g'),
+    count: 1,
+    by: '$1',
+  },
 ];
 
 export function trimGlue(code) {
