@@ -342,6 +342,30 @@ const EDITS = [
     count: 1,
     by: '$1',
   },
+  // What is left of base classes and smart pointers (the one class has neither): the upcast
+  // loop (a handle's class is always the parameter's), the up/downcast function lookups (null),
+  // a pointer's smart-pointer getter and destructor, the smart handle branch; and leftovers of
+  // the edits above: a 2-byte size (no such type), an unsigned maximum (int only), the
+  // undefined-name default (every name is given), unused locals and variables.
+  {
+    what: 'the remains of base classes and smart pointers, and leftovers',
+    find: new RegExp(
+      [
+        `for\\(;${id}!==${id};\\)${id}\\.${id}\\|\\|${id}\\("Expected null or instance of "\\+${id}\\.name\\+", got an instance of "\\+${id}\\.name\\),${id}=${id}\\.${id}\\(${id}\\),${id}=${id}\\.${id};`,
+        `${id}&&=${id}\\(${id},${id}\\);`,
+        `this\\.${id}&&\\(${id}=this\\.${id}\\(${id}\\)\\);(?=return ${id}\\};)`,
+        `(?<=\\.prototype\\.${id}=function\\(${id}\\)\\{)this\\.${id}&&this\\.${id}\\(${id}\\)(?=\\};)`,
+        `this\\.${id}\\?${id}\\(this\\.${id}\\.${id},\\{${id}:this\\.${id},${id}:${id},${id}:this,${id}:${id}\\}\\):`,
+        `-1===${id}&&\\(${id}=4294967295\\);`,
+        `if\\(void 0===${id}\\)return"_unknown";`,
+        `var ${id}=\\{\\};var ${id}=${id}\\.name;(?=${id}\\[${id}\\]=${id};delete)`,
+        `case 2:return 1;(?=case 4:return 2;)`,
+        `var ${id}=void 0,${id}=\\{\\};(?=\\s*function ${id}\\(${id},${id}\\)\\{${id}\\.count=)`,
+      ].join('|'),
+      'g'),
+    count: 11,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
