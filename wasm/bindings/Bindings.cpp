@@ -10,6 +10,13 @@
 
 using sb::sdk::browser::SdkHandle;
 
+// The SdkHandle is never destroyed: web/trim-glue.mjs deletes the handle's delete(), and embind
+// gives a handle a finalizer (FinalizationRegistry) only when it holds a smart pointer, which this
+// class never does. So the destructor embind registers for the class does nothing, which keeps
+// ~SdkHandle (the Client's and every adapter's teardown, inlined) out of the wasm.
+template <>
+void emscripten::internal::raw_destructor<SdkHandle>(SdkHandle*) {}
+
 EMSCRIPTEN_BINDINGS(switchboard) {
     emscripten::function("sbCall", &sb::sdk::browser::js::call);
     emscripten::class_<SdkHandle>("SdkHandle")

@@ -45,10 +45,8 @@ EMSCRIPTEN_KEEPALIVE char* __getTypeName(const std::type_info* type) {
 __attribute__((constructor)) void sb_register_builtin_types() {
     _embind_register_void(TypeID<void>::get(), "void");
     _embind_register_bool(TypeID<bool>::get(), "bool", sizeof(bool), true, false);
+    // int is the one integer type that crosses (unsigned, long and size_t never do).
     registerInteger<int>("int", INT_MIN, INT_MAX);
-    registerInteger<unsigned int>("unsigned int", 0, UINT_MAX);
-    registerInteger<long>("long", LONG_MIN, LONG_MAX);
-    registerInteger<unsigned long>("unsigned long", 0, ULONG_MAX);
     _embind_register_float(TypeID<double>::get(), "double", sizeof(double));
     _embind_register_std_string(TypeID<std::string>::get(), "std::string");
     _embind_register_emval(TypeID<emscripten::val>::get(), "emscripten::val");

@@ -51,14 +51,16 @@ Error BrowserMedia::rejection(const val& error) {
 }
 
 LocalStream BrowserMedia::adopt(const val& stream) {
-    LocalStream out{js::stringAt(stream, "id"), {}};
-    local_.put(out.id, stream);
     val tracks = web::jsTry(stream, "getTracks").value;
-    for (int i = 0, n = js::length(tracks); i < n; ++i) {
+    int n = js::length(tracks);
+    // Sized once, then filled: no growth path of a LocalTrack vector in the wasm (size).
+    LocalStream out{js::stringAt(stream, "id"), std::vector<LocalTrack>(n)};
+    local_.put(out.id, stream);
+    for (int i = 0; i < n; ++i) {
         val track = js::at(tracks, i);
         val settings = web::jsTry(track, "getSettings").value;
-        out.tracks.push_back(LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind"),
-                                        js::stringAt(settings, "deviceId")});
+        out.tracks[i] = LocalTrack{js::stringAt(track, "id"), js::stringAt(track, "kind"),
+                                   js::stringAt(settings, "deviceId")};
         // A display capture (Screen Capture §5.4 displaySurface) that ends was stopped by the
         // user, with no device to fall back to: not watched.
         if (ended_ && js::stringAt(settings, "displaySurface").empty())

@@ -10,9 +10,25 @@ namespace sb::sdk {
 
 using emscripten::val;
 
+// The value is built where it lies (size): `out` is always a new, null Json, made the kind read
+// and filled in place, and each element or member is a null Json appended, then read into.
 struct JsonText {
-    static void appendMember(Json& object, std::string key, Json value) {
-        object.appendMember(std::move(key), std::move(value));
+    static double& number(Json& out, Json::Type type) {
+        out.type_ = type;
+        return out.number_;
+    }
+    static std::string& string(Json& out) {
+        out.type_ = Json::Type::String;
+        return out.string_;
+    }
+    static void container(Json& out, Json::Type type) { out.type_ = type; }
+    static Json& element(Json& out) {
+        out.values_.push_back(Json());
+        return out.values_.back();
+    }
+    static Json& member(Json& out, std::string key) {
+        out.keys_.push_back(std::move(key));
+        return element(out);
     }
 };
 
@@ -28,36 +44,33 @@ bool hasLoneSurrogate(const val& s) {
 
 bool read(const val& v, std::size_t depth, Json& out) {
     if (v.isNull()) {
-        out = Json();
+        // out is null already
     } else if (v.isTrue() || v.isFalse()) {
-        out = Json(v.isTrue());
+        JsonText::number(out, Json::Type::Bool) = v.isTrue() ? 1 : 0;
     } else if (v.isNumber()) {
         double n = v.as<double>();
         if (!std::isfinite(n)) return false;  // 1e400 parses to Infinity, which JSON cannot hold
-        out = Json(n);
+        JsonText::number(out, Json::Type::Number) = n;
     } else if (v.isString()) {
         if (hasLoneSurrogate(v)) return false;
-        out = Json(v.as<std::string>());
+        JsonText::string(out) = v.as<std::string>();
     } else if (depth >= Json::kMaxDepth) {
         return false;  // a container one level too deep
     } else if (v.isArray()) {
-        out = Json::array();
-        for (int i = 0, n = web::intAt(v, "length", 0); i < n; ++i) {
-            Json element;
-            if (!read(web::at(v, i), depth + 1, element)) return false;
-            out.push(std::move(element));
-        }
+        JsonText::container(out, Json::Type::Array);
+        for (int i = 0, n = web::intAt(v, "length", 0); i < n; ++i)
+            if (!read(web::at(v, i), depth + 1, JsonText::element(out))) return false;
     } else if (web::typeIs(v, "object")) {
         // Object.keys: own enumerable names, each once, in the object's order: integer-like
         // names ascending first, then the others as written (ECMA-262 2023 §20.1.2.18 and
         // OrdinaryOwnPropertyKeys, §10.1.11.1).
-        out = Json::object();
+        JsonText::container(out, Json::Type::Object);
         val keys = web::jsTry(val::global("Object"), "keys", v).value;
         for (int i = 0, n = web::intAt(keys, "length", 0); i < n; ++i) {
             val key = web::at(keys, i);
-            Json member;
-            if (hasLoneSurrogate(key) || !read(v[key], depth + 1, member)) return false;
-            JsonText::appendMember(out, key.as<std::string>(), std::move(member));
+            if (hasLoneSurrogate(key) ||
+                !read(v[key], depth + 1, JsonText::member(out, key.as<std::string>())))
+                return false;
         }
     } else {
         return false;  // undefined, a function, a symbol, a bigint: not JSON

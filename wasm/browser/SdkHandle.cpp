@@ -83,14 +83,6 @@ void SdkHandle::emit(int kind, int num, const std::string& a, const std::string&
 }
 
 ClientListener SdkHandle::makeListener() {
-    ClientListener l;
-    l.onStateChange = [this](State state, const Error& cause) {
-        if (state == State::Failed) preflight_.failed(cause);
-        emit(0, 0, toString(state), errorJson(cause));
-    };
-    l.onStreamAvailable = [this](const StreamInfo& s) {
-        emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
-    };
     // One callback type for the events with a string (kind 2: a stream id, 4: DTMF params,
     // 6: the token that will expire, 7: a call-quality sample, 8: a quality warning, 9: the name
     // of a warning cleared, 10: remoteMuteChange params, 11: activeSpeakerChange params).
@@ -101,24 +93,34 @@ ClientListener SdkHandle::makeListener() {
             if (kind == 2) remote_.erase(a);
         });
     };
-    l.onStreamUnavailable = text(2);
-    l.onDtmf = text(4);
-    l.onTokenWillExpire = text(6);
-    l.onRemoteMuteChange = text(10);
-    l.onActiveSpeakerChange = text(11);
-    l.onCallStats = text(7);
-    l.onQualityWarning = text(8);
-    l.onQualityWarningCleared = text(9);
-    l.onDeviceFallback = [this](const Error& e, const std::string& json) {
-        emit(13, 0, json, errorJson(e));
+    // Built in place (designated members, in ClientListener's order): no assignment of each.
+    return ClientListener{
+        .onStateChange =
+            [this](State state, const Error& cause) {
+                if (state == State::Failed) preflight_.failed(cause);
+                emit(0, 0, toString(state), errorJson(cause));
+            },
+        .onStreamAvailable =
+            [this](const StreamInfo& s) {
+                emit(1, 0, web::stringifyJson(streamObject(s)), s.streamId);
+            },
+        .onStreamUnavailable = text(2),
+        .onDtmf = text(4),
+        .onRemoteMuteChange = text(10),
+        .onActiveSpeakerChange = text(11),
+        .onSubscribeFailed =
+            [this](const Error& e, const std::vector<std::string>& ids) {
+                emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
+            },
+        .onTokenWillExpire = text(6),
+        .onCallStats = text(7),
+        .onQualityWarning = text(8),
+        .onQualityWarningCleared = text(9),
+        .onDeviceFallback = [this](const Error& e,
+                                   const std::string& json) { emit(13, 0, json, errorJson(e)); },
+        .onLog = [this](LogLevel level,
+                        const std::string& message) { emit(3, static_cast<int>(level), message); },
     };
-    l.onSubscribeFailed = [this](const Error& e, const std::vector<std::string>& ids) {
-        emit(5, 0, errorJson(e), web::stringifyJson(strings(ids)));
-    };
-    l.onLog = [this](LogLevel level, const std::string& message) {
-        emit(3, static_cast<int>(level), message);
-    };
-    return l;
 }
 
 val SdkHandle::connect(const std::string& websocketUrl, const std::string& token,
