@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "server/base/Log.hpp"
+#include "server/base/Utf8.hpp"
 #include "server/media/StreamNotices.hpp"
 
 namespace sb::media {
@@ -11,6 +12,39 @@ namespace sb::media {
 namespace {
 MediaError mediaServer(const std::string& why) {
     return {MediaError::Kind::MediaServer, why};
+}
+
+bool hasStream(const std::vector<PublishedTrack>& tracks, const std::string& msid) {
+    return std::any_of(tracks.begin(), tracks.end(),
+                       [&](const PublishedTrack& t) { return t.msid == msid; });
+}
+
+// Why `tracks` may not be published in `sessionId` by device `self`, if they may not: a stream id
+// (msid) is what receivers key a stream by (its `streamMetadata` entry, its mute and speaking
+// notices), so one that another device of the session publishes, or is offering, would let this
+// device speak for that stream; "phone-" ids are the server's, for phone legs.
+std::optional<MediaError> streamIdConflict(LegHost& host, const std::string& self,
+                                           const std::string& sessionId,
+                                           const std::vector<PublishedTrack>& tracks) {
+    auto refuse = [](const std::string& msid, const char* why) {
+        return MediaError{MediaError::Kind::NotPermitted,
+                          "stream id " + base::truncateUtf8(msid, 64) + why};
+    };
+    for (const auto& t : tracks)
+        if (t.msid.rfind("phone-", 0) == 0)
+            return refuse(t.msid, " is reserved: ids beginning with phone- are the server's");
+    std::optional<std::string> taken;
+    host.forEachBrowser([&](BrowserLeg& other) {
+        if (taken || other.id() == self) return;
+        for (const auto& t : tracks)
+            if ((other.publishSession() == sessionId && hasStream(other.tracks(), t.msid)) ||
+                (other.offerSession() == sessionId && hasStream(other.offerTracks(), t.msid)))
+                return void(taken = t.msid);
+    });
+    if (!taken) return std::nullopt;
+    return refuse(*taken,
+                  " is already published in this session by another device: each device "
+                  "publishes stream ids of its own");
 }
 }  // namespace
 
@@ -38,13 +72,13 @@ void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string
         return reply(MediaError{MediaError::Kind::NotPermitted,
                                 "participant is not in a session: add it first"},
                      {});
+    auto plan = planOffer(sdp, p->publishPermissions);
+    // Before anything changes.
+    if (auto conflict = streamIdConflict(host_, id_, *p->sessionId, plan.tracks))
+        return reply(*conflict, {});
     if (!pubSession_.empty() && pubSession_ != *p->sessionId) leave();  // moved: a new room
-    pending_ = PendingOffer{planOffer(sdp, p->publishPermissions),
-                            std::move(aliases),
-                            {},
-                            std::move(reply),
-                            *p->sessionId,
-                            host_.newOfferSequence()};
+    pending_ = PendingOffer{std::move(plan),  std::move(aliases), {},
+                            std::move(reply), *p->sessionId,      host_.newOfferSequence()};
     onPub(PubEvent::Offer);
 }
 

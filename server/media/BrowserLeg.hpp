@@ -58,6 +58,10 @@ class BrowserLeg {
     // The session its offer in flight publishes into (its room must not go meanwhile); "" if none.
     std::string offerSession() const { return pending_ ? pending_->sessionId : std::string(); }
     const std::vector<PublishedTrack>& tracks() const { return tracks_; }
+    // The tracks of its offer in flight (none if none).
+    std::vector<PublishedTrack> offerTracks() const {
+        return pending_ ? pending_->plan.tracks : std::vector<PublishedTrack>();
+    }
     std::optional<std::string> aliasOf(const std::string& msid) const {
         auto it = aliases_.find(msid);
         return it == aliases_.end() ? std::nullopt : std::optional<std::string>(it->second);
