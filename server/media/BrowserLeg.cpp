@@ -88,6 +88,8 @@ void BrowserLeg::onPub(PubEvent event, std::optional<JanusError> error, Publishe
     if (base::logEnabled(base::LogLevel::Debug) && step.state != pub_)
         base::log(base::LogLevel::Debug, "media: device " + id_ + " publisher " + nameOf(pub_) +
                                              " -> " + nameOf(step.state));
+    // No longer received: its PeerConnection ended, it left, its handle goes.
+    if (isLive(pub_) && !isLive(step.state)) endSpeaking();
     pub_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
@@ -267,10 +269,34 @@ std::optional<MediaError> BrowserLeg::setMuted(const std::string& msid, const st
 
 void BrowserLeg::talked(const HandleEvent& event) {
     for (const auto& t : tracks_)
-        if (t.kind == "audio" && (event.mid.empty() || t.mid == event.mid))
-            return tellReceivers(
-                host_, {{feed_, t.mid}},
-                {StreamNotice::Kind::Speaking, t.msid, participantId_, "audio", event.talking});
+        if (t.kind == "audio" && (event.mid.empty() || t.mid == event.mid)) {
+            StreamNotice notice{StreamNotice::Kind::Speaking, t.msid, participantId_, "audio",
+                                event.talking};
+            auto told = tellReceivers(host_, {{feed_, t.mid}}, notice);
+            if (event.talking) {
+                speaking_[t.msid].insert(told.begin(), told.end());
+                return;
+            }
+            // Stopped: also a device told it spoke that no longer receives it (unsubscribed).
+            auto was = speaking_.find(t.msid);
+            if (was == speaking_.end()) return;
+            for (const auto& id : was->second)
+                if (auto* d = host_.browser(id);
+                    d && std::find(told.begin(), told.end(), id) == told.end())
+                    d->sink().streamNotice(notice);
+            speaking_.erase(was);
+            return;
+        }
+}
+
+// The devices told `speaking: true`, not those receiving now: Janus takes a gone publisher's
+// stream out of its subscribers on its own, before its own handle's hangup reaches us.
+void BrowserLeg::endSpeaking() {
+    for (const auto& [msid, told] : std::exchange(speaking_, {}))
+        for (const auto& id : told)
+            if (auto* d = host_.browser(id))
+                d->sink().streamNotice(
+                    {StreamNotice::Kind::Speaking, msid, participantId_, "audio", false});
 }
 
 }  // namespace sb::media

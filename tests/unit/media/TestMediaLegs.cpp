@@ -846,3 +846,149 @@ TEST_CASE("an offer reusing another device's stream id is refused, nothing chang
     auto again = rig.offer("a", kMic);
     CHECK_FALSE(again->error);
 }
+
+// Janus never says "stopped-talking" of a publisher that went away mid-word: its receivers are
+// told `speaking: false` when its stream stops (its PeerConnection hung up, its device left, Janus
+// was lost), so that nobody shows a gone stream as the active speaker.
+TEST_CASE("a publisher that goes away while speaking: its receivers are told it stopped",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto live = [&](std::uint64_t feed) {
+        auto handle = rig.publish("a", feed, kMic);
+        rig.event(handle, "webrtcup");
+        rig.offerStreams(rig.janus.has("join") ? "join" : "update", {{feed, "0", "audio"}});
+        CHECK_FALSE(rig.answer("b"));
+        REQUIRE(rig.rooms->browser("b")->receives(feed));
+        return handle;
+    };
+    auto talking = [&](HandleId handle, std::uint64_t feed, const std::string& what) {
+        rig.rooms->onHandleEvent(
+            handle, {{"janus", "event"},
+                     {"sender", handle},
+                     {"plugindata",
+                      {{"plugin", "janus.plugin.videoroom"},
+                       {"data", {{"videoroom", what}, {"room", 1}, {"id", feed}, {"mid", "0"}}}}}});
+    };
+    auto speakingNotices = [&] {
+        std::vector<bool> out;
+        for (const auto& n : b.notices)
+            if (n.kind == StreamNotice::Kind::Speaking && n.endpointId == "mic")
+                out.push_back(n.on);
+        return out;
+    };
+
+    // Its PeerConnection hangs up mid-word.
+    auto handle = live(7);
+    talking(handle, 7, "talking");
+    CHECK(speakingNotices() == std::vector<bool>{true});
+    rig.event(handle, "hangup");
+    CHECK(speakingNotices() == std::vector<bool>{true, false});
+    // Once only: the stream is gone, a second hangup says nothing.
+    rig.event(handle, "hangup");
+    CHECK(speakingNotices() == std::vector<bool>{true, false});
+
+    // A stream that had stopped speaking says nothing more when it goes.
+    rig.janus.requests.clear();
+    auto* a = rig.rooms->browser("a");
+    a->offer(offerSdp(kMic), {}, [](std::optional<MediaError>, PublishAnswer) {});
+    ScriptedJanus::reply(rig.janus.take("publish"), {},
+                         {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    rig.event(handle, "webrtcup");
+    talking(handle, 7, "talking");
+    talking(handle, 7, "stopped-talking");
+    CHECK(speakingNotices() == std::vector<bool>{true, false, true, false});
+
+    // Its device goes mid-word.
+    talking(handle, 7, "talking");
+    rig.rooms->removeBrowser("a");
+    CHECK(speakingNotices() == std::vector<bool>{true, false, true, false, true, false});
+}
+
+TEST_CASE("Janus lost while a stream speaks: its receivers are told it stopped",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto handle = rig.publish("a", 7, kMic);
+    rig.event(handle, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    CHECK_FALSE(rig.answer("b"));
+    rig.rooms->onHandleEvent(
+        handle, {{"janus", "event"},
+                 {"sender", handle},
+                 {"plugindata",
+                  {{"plugin", "janus.plugin.videoroom"},
+                   {"data", {{"videoroom", "talking"}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+    REQUIRE(b.notices.size() == 1);
+    rig.rooms->janusLost();
+    REQUIRE(b.notices.size() == 2);
+    CHECK(b.notices[1].kind == StreamNotice::Kind::Speaking);
+    CHECK(b.notices[1].endpointId == "mic");
+    CHECK_FALSE(b.notices[1].on);
+}
+
+// What Janus does when a publisher's PeerConnection ends: it takes the stream out of its
+// subscribers with an offer of its own, and only then hangs the publisher's handle up. The devices
+// told `speaking: true` are told `false` though they no longer receive the stream.
+TEST_CASE("speaking ends at the devices told, even once Janus took the stream out of them",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto handle = rig.publish("a", 7, kMic);
+    rig.event(handle, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    CHECK_FALSE(rig.answer("b"));
+    rig.rooms->onHandleEvent(
+        handle, {{"janus", "event"},
+                 {"sender", handle},
+                 {"plugindata",
+                  {{"plugin", "janus.plugin.videoroom"},
+                   {"data", {{"videoroom", "talking"}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+    REQUIRE(b.notices.size() == 1);
+    json data;
+    auto jsep = subscriberOffer({}, data);
+    auto subHandle = rig.rooms->browser("b")->subscriber().handle();
+    rig.rooms->onHandleEvent(
+        subHandle, {{"janus", "event"},
+                    {"sender", subHandle},
+                    {"plugindata", {{"plugin", "janus.plugin.videoroom"}, {"data", data}}},
+                    {"jsep", jsep}});
+    REQUIRE(b.offers.size() == 2);
+    CHECK(b.offers[1].metadata.empty());
+    CHECK_FALSE(rig.answer("b"));
+    CHECK_FALSE(rig.rooms->browser("b")->receives(7));
+    SECTION("then its handle hangs up") {
+        rig.event(handle, "hangup");
+        REQUIRE(b.notices.size() == 2);
+        CHECK(b.notices[1].kind == StreamNotice::Kind::Speaking);
+        CHECK(b.notices[1].endpointId == "mic");
+        CHECK_FALSE(b.notices[1].on);
+    }
+    SECTION("then it stops speaking: b is told, once") {
+        auto talk = [&](const char* what) {
+            rig.rooms->onHandleEvent(
+                handle,
+                {{"janus", "event"},
+                 {"sender", handle},
+                 {"plugindata",
+                  {{"plugin", "janus.plugin.videoroom"},
+                   {"data", {{"videoroom", what}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+        };
+        talk("stopped-talking");
+        REQUIRE(b.notices.size() == 2);
+        CHECK_FALSE(b.notices[1].on);
+        // Not receiving it any more: neither its next words nor its hangup reach b.
+        talk("talking");
+        rig.event(handle, "hangup");
+        CHECK(b.notices.size() == 2);
+    }
+}
