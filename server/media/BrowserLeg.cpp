@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "server/base/Log.hpp"
+#include "server/base/Utf8.hpp"
 #include "server/media/StreamNotices.hpp"
 
 namespace sb::media {
@@ -11,6 +12,39 @@ namespace sb::media {
 namespace {
 MediaError mediaServer(const std::string& why) {
     return {MediaError::Kind::MediaServer, why};
+}
+
+bool hasStream(const std::vector<PublishedTrack>& tracks, const std::string& msid) {
+    return std::any_of(tracks.begin(), tracks.end(),
+                       [&](const PublishedTrack& t) { return t.msid == msid; });
+}
+
+// Why `tracks` may not be published in `sessionId` by device `self`, if they may not: a stream id
+// (msid) is what receivers key a stream by (its `streamMetadata` entry, its mute and speaking
+// notices), so one that another device of the session publishes, or is offering, would let this
+// device speak for that stream; "phone-" ids are the server's, for phone legs.
+std::optional<MediaError> streamIdConflict(LegHost& host, const std::string& self,
+                                           const std::string& sessionId,
+                                           const std::vector<PublishedTrack>& tracks) {
+    auto refuse = [](const std::string& msid, const char* why) {
+        return MediaError{MediaError::Kind::NotPermitted,
+                          "stream id " + base::truncateUtf8(msid, 64) + why};
+    };
+    for (const auto& t : tracks)
+        if (t.msid.rfind("phone-", 0) == 0)
+            return refuse(t.msid, " is reserved: ids beginning with phone- are the server's");
+    std::optional<std::string> taken;
+    host.forEachBrowser([&](BrowserLeg& other) {
+        if (taken || other.id() == self) return;
+        for (const auto& t : tracks)
+            if ((other.publishSession() == sessionId && hasStream(other.tracks(), t.msid)) ||
+                (other.offerSession() == sessionId && hasStream(other.offerTracks(), t.msid)))
+                return void(taken = t.msid);
+    });
+    if (!taken) return std::nullopt;
+    return refuse(*taken,
+                  " is already published in this session by another device: each device "
+                  "publishes stream ids of its own");
 }
 }  // namespace
 
@@ -38,13 +72,13 @@ void BrowserLeg::offer(const std::string& sdp, std::map<std::string, std::string
         return reply(MediaError{MediaError::Kind::NotPermitted,
                                 "participant is not in a session: add it first"},
                      {});
+    auto plan = planOffer(sdp, p->publishPermissions);
+    // Before anything changes.
+    if (auto conflict = streamIdConflict(host_, id_, *p->sessionId, plan.tracks))
+        return reply(*conflict, {});
     if (!pubSession_.empty() && pubSession_ != *p->sessionId) leave();  // moved: a new room
-    pending_ = PendingOffer{planOffer(sdp, p->publishPermissions),
-                            std::move(aliases),
-                            {},
-                            std::move(reply),
-                            *p->sessionId,
-                            host_.newOfferSequence()};
+    pending_ = PendingOffer{std::move(plan),  std::move(aliases), {},
+                            std::move(reply), *p->sessionId,      host_.newOfferSequence()};
     onPub(PubEvent::Offer);
 }
 
@@ -54,6 +88,8 @@ void BrowserLeg::onPub(PubEvent event, std::optional<JanusError> error, Publishe
     if (base::logEnabled(base::LogLevel::Debug) && step.state != pub_)
         base::log(base::LogLevel::Debug, "media: device " + id_ + " publisher " + nameOf(pub_) +
                                              " -> " + nameOf(step.state));
+    // No longer received: its PeerConnection ended, it left, its handle goes.
+    if (isLive(pub_) && !isLive(step.state)) endSpeaking();
     pub_ = step.state;
     for (auto action : step.actions) {
         switch (action) {
@@ -233,10 +269,34 @@ std::optional<MediaError> BrowserLeg::setMuted(const std::string& msid, const st
 
 void BrowserLeg::talked(const HandleEvent& event) {
     for (const auto& t : tracks_)
-        if (t.kind == "audio" && (event.mid.empty() || t.mid == event.mid))
-            return tellReceivers(
-                host_, {{feed_, t.mid}},
-                {StreamNotice::Kind::Speaking, t.msid, participantId_, "audio", event.talking});
+        if (t.kind == "audio" && (event.mid.empty() || t.mid == event.mid)) {
+            StreamNotice notice{StreamNotice::Kind::Speaking, t.msid, participantId_, "audio",
+                                event.talking};
+            auto told = tellReceivers(host_, {{feed_, t.mid}}, notice);
+            if (event.talking) {
+                speaking_[t.msid].insert(told.begin(), told.end());
+                return;
+            }
+            // Stopped: also a device told it spoke that no longer receives it (unsubscribed).
+            auto was = speaking_.find(t.msid);
+            if (was == speaking_.end()) return;
+            for (const auto& id : was->second)
+                if (auto* d = host_.browser(id);
+                    d && std::find(told.begin(), told.end(), id) == told.end())
+                    d->sink().streamNotice(notice);
+            speaking_.erase(was);
+            return;
+        }
+}
+
+// The devices told `speaking: true`, not those receiving now: Janus takes a gone publisher's
+// stream out of its subscribers on its own, before its own handle's hangup reaches us.
+void BrowserLeg::endSpeaking() {
+    for (const auto& [msid, told] : std::exchange(speaking_, {}))
+        for (const auto& id : told)
+            if (auto* d = host_.browser(id))
+                d->sink().streamNotice(
+                    {StreamNotice::Kind::Speaking, msid, participantId_, "audio", false});
 }
 
 }  // namespace sb::media

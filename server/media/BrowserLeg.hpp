@@ -47,6 +47,10 @@ class BrowserLeg {
     // Janus's session is gone: every handle with it. True if it had one (the device has media
     // to make again: docs/protocol.md `mediaReset`).
     bool forgetJanus();
+    // Its streams stop being received: the devices that were told one of them is speaking are
+    // told it is not (docs/protocol.md `activeSpeakerChange`), as Janus never says so of a
+    // publisher that went away mid-word.
+    void endSpeaking();
 
     // What the registry reads.
     std::uint64_t feed() const { return feed_; }
@@ -58,6 +62,10 @@ class BrowserLeg {
     // The session its offer in flight publishes into (its room must not go meanwhile); "" if none.
     std::string offerSession() const { return pending_ ? pending_->sessionId : std::string(); }
     const std::vector<PublishedTrack>& tracks() const { return tracks_; }
+    // The tracks of its offer in flight (none if none).
+    std::vector<PublishedTrack> offerTracks() const {
+        return pending_ ? pending_->plan.tracks : std::vector<PublishedTrack>();
+    }
     std::optional<std::string> aliasOf(const std::string& msid) const {
         auto it = aliases_.find(msid);
         return it == aliases_.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -112,6 +120,8 @@ class BrowserLeg {
     std::set<std::pair<std::string, std::string>> muted_;
     std::chrono::steady_clock::time_point muteWindow_{};  // the rate bound's current second
     int muteChanges_ = 0;
+    // msid → the devices last told it is speaking (`speaking: true`).
+    std::map<std::string, std::set<std::string>> speaking_;
 
     BrowserSubscriber subscriber_;
 };

@@ -269,6 +269,7 @@ void MediaRooms::janusLost() {
     auto phoneIds = phonesWhere([](const std::unique_ptr<PhoneLeg>&) { return true; });
     for (const auto& id : phoneIds)
         if (auto* p = phone(id)) p->end("media server restarted");
+    for (auto& [id, d] : browsers_) d->endSpeaking();
     for (auto& [id, d] : browsers_)
         if (d->forgetJanus()) lostDevices_.emplace(id, "media-server-restarted");
     stats_.rooms = stats_.publishers = stats_.subscribers = stats_.forwarders =

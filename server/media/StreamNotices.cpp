@@ -6,12 +6,17 @@
 
 namespace sb::media {
 
-void tellReceivers(LegHost& host, const std::set<FeedMid>& tracks, const StreamNotice& notice) {
+std::vector<std::string> tellReceivers(LegHost& host, const std::set<FeedMid>& tracks,
+                                       const StreamNotice& notice) {
+    std::vector<std::string> told;
     host.forEachBrowser([&](BrowserLeg& d) {
-        if (std::any_of(tracks.begin(), tracks.end(),
-                        [&d](const FeedMid& t) { return d.subscriber().receives(t); }))
-            d.sink().streamNotice(notice);
+        if (std::none_of(tracks.begin(), tracks.end(),
+                         [&d](const FeedMid& t) { return d.subscriber().receives(t); }))
+            return;
+        d.sink().streamNotice(notice);
+        told.push_back(d.id());
     });
+    return told;
 }
 
 std::vector<StreamNotice> mutedAmong(const LegHost& host, const std::set<FeedMid>& added) {

@@ -12,8 +12,10 @@
 
 namespace sb::media {
 
-// Tells `notice` to each device that receives one of `tracks` (once, if it receives several).
-void tellReceivers(LegHost& host, const std::set<FeedMid>& tracks, const StreamNotice& notice);
+// Tells `notice` to each device that receives one of `tracks` (once, if it receives several);
+// returns their ids.
+std::vector<std::string> tellReceivers(LegHost& host, const std::set<FeedMid>& tracks,
+                                       const StreamNotice& notice);
 
 // The streams of `added` (newly in a device's subscriber offer) whose kind is muted: one
 // notice per (stream, kind), for the device to get right after that offer (a late joiner sees

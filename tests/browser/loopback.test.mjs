@@ -2,15 +2,18 @@
 // connected with `loopback=1` gets its own microphone back in its subscriber sdpOffer, like any
 // other participant's stream, and its page really plays it (inbound audio energy on the stream
 // that went page → Janus → page); devices without it, and every other participant, get what they
-// always got. Each device is a scripted signaling client (tests/support/device.mjs) driving a bare
-// WebRTC page (pages/rtc-peer.html), so the wire is exactly what the test sends.
+// always got. Each device is a scripted signaling client driving a bare WebRTC page
+// (tests/support/scripted-peer.mjs), so the wire is exactly what the test sends.
 // Must run inside the namespace:  scripts/netns.sh exec node --test tests/browser/loopback.test.mjs
 import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertInTestNetns, startJanus } from '../support/media.mjs';
 import { startSwitchboard, call } from '../support/server.mjs';
 import { connectDevice } from '../support/device.mjs';
-import { launchChromium, newPage, startStaticServer, audioEnergy, until } from '../support/browser.mjs';
+import { launchChromium, startStaticServer, until } from '../support/browser.mjs';
+import {
+  answerOffers, scriptedPeer, publishMic, lastOffer, offered, hearsSomething, closeAll,
+} from '../support/scripted-peer.mjs';
 
 let janus;
 let sb;
@@ -44,68 +47,8 @@ async function participant() {
   return { id: r.body.participant.id, token: r.body.token };
 }
 
-// Answers every sdpOffer the device gets on its page (once `ready`), in order, except a revision
-// it already answered (the one a resume sends again: docs/protocol.md "Resuming a device");
-// `offers` keeps them all, `settled` is the answers so far. Offers to a device being closed are
-// let go.
-function answerOffers(device, ready) {
-  device.settled = ready;
-  const onMessage = (m) => {
-    if (m.method !== 'sdpOffer') return;
-    device.offers.push(m.params);
-    if (m.params.sdpRevision <= device.revision) return;
-    device.revision = m.params.sdpRevision;
-    device.settled = device.settled.then(async () => {
-      if (device.closing) return;
-      const sdpAnswer = await device.page.evaluate((sdp) => window.answerOffer(sdp), m.params.sdpOffer);
-      const r = await device.rpc('answerSdp', { sdpAnswer });
-      assert.ok(r.result !== undefined, `answerSdp: ${JSON.stringify(r.error)}`);
-    }).catch((e) => { if (!device.closing) throw e; });
-  };
-  // One that came in the same read as the upgrade's answer is already there.
-  for (const m of device.received) onMessage(m);
-  device.ws.on('message', (data) => onMessage(JSON.parse(String(data))));
-}
-
-// A device of `who` with its page: `query` goes into its /v3/ URL.
-async function device(who, query = {}) {
-  const d = await connectDevice(sb, who.token, query);
-  d.who = who;
-  d.offers = [];
-  d.revision = 0;
-  let pageReady;
-  answerOffers(d, new Promise((r) => { pageReady = r; }));
-  d.page = await newPage(browser);
-  await d.page.goto(`${web.url}/rtc-peer.html`);
-  pageReady();
-  d.resume = (await d.rpc('setMediaPreferences', { protocol: 'WEBRTC', resumable: true })).result.resume;
-  return d;
-}
-
-async function closeAll(devices) {
-  for (const d of devices) d.closing = true;
-  for (const d of devices) { d.ws.close(); await d.page.context().close(); }
-}
-
-// Publishes the page's microphone; resolves to the stream's msid.
-async function publish(d) {
-  const sdpOffer = await d.page.evaluate(() => window.publishOffer());
-  const r = await d.rpc('offerSdp', { sdpOffer, mediaMetadata: { mediaStreams: {} } }, undefined);
-  assert.ok(r.result, `offerSdp: ${JSON.stringify(r.error)}`);
-  await d.page.evaluate((sdp) => window.applyAnswer(sdp), r.result.sdpAnswer);
-  return /a=msid:(\S+)/.exec(sdpOffer)[1];
-}
-
-const lastOffer = (d) => d.offers[d.offers.length - 1];
-const streamsIn = (offer) => Object.keys(offer?.streamMetadata ?? {}).sort();
-// Waits until the device's latest sdpOffer carries exactly `msids`.
-const offered = (d, msids, what) => until(() => JSON.stringify(streamsIn(lastOffer(d))) === JSON.stringify([...msids].sort()),
-  { timeout: 15000, what: `${what}: ${JSON.stringify(streamsIn(lastOffer(d)))}` });
-// The page plays a remote stream with decoded audio energy.
-const hearsSomething = (d) => until(async () => {
-  const s = await audioEnergy(d.page, '#remotes audio');
-  return s && s.packetsReceived > 0 && s.totalAudioEnergy > 0 ? s : null;
-}, { timeout: 15000, what: 'inbound audio energy' });
+const device = (who, query) => scriptedPeer({ sb, browser, web }, who, query);
+const publish = publishMic;
 
 test('a loopback device receives its own microphone through Janus; nobody else is changed', async () => {
   const pl = await participant();
@@ -153,7 +96,7 @@ test('loopback is kept across a resume: the device still receives its own stream
   await until(() => /lost its connection: kept/.test(sb.logs()), { what: 'the park' });
   const back = await connectDevice(sb, pl.token, { resumeDevice: loop.resume.deviceId, resumeSecret: loop.resume.resumeSecret });
   Object.assign(back, { who: pl, offers: [], revision: loop.revision, page: loop.page });
-  answerOffers(back, Promise.resolve());
+  answerOffers(back);
   await back.next((m) => m.method === 'resumed');
   // A new publisher makes a new offer: it still carries the device's own stream.
   const newcomer = await device(await participant());

@@ -16,6 +16,11 @@ const OFFER = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDL
   'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF',
   'a=setup:actpass', ''].join('\r\n');
 
+// Each offer with a stream id of its own: a device may not publish one another device of the
+// session publishes (docs/protocol.md `offerSdp`).
+let offers = 0;
+const offer = () => OFFER.replace('a=msid:stream-a', `a=msid:stream-${++offers}`);
+
 let sb;
 let janus;
 let sessionId;
@@ -66,7 +71,7 @@ async function healthy() {
 async function offerGets(reply) {
   janus.publishReply = reply;
   const d = await device();
-  const r = await d.rpc('offerSdp', { sdpOffer: OFFER });
+  const r = await d.rpc('offerSdp', { sdpOffer: offer() });
   d.ws.close();
   return r;
 }
@@ -118,7 +123,7 @@ test('events with a malformed sender or jsep are ignored', async () => {
   // whose jsep is not an object.
   janus.publishReply = goodPublishReply;
   const d = await device();
-  const r = await d.rpc('offerSdp', { sdpOffer: OFFER });
+  const r = await d.rpc('offerSdp', { sdpOffer: offer() });
   assert.ok(r.result);
   const sock = [...janus.sockets()][0];
   sock.send(JSON.stringify({ janus: 'event', sender: 'abc', plugindata: { data: {} } }));

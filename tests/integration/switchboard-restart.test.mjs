@@ -18,7 +18,7 @@ import { launchJanus } from '../../scripts/janus.mjs';
 const GRACE = 20;
 const offer = (ufrag) => ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
   'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=sendonly', 'a=rtcp-mux',
-  'a=msid:stream-a track-a', 'a=rtpmap:111 opus/48000/2', `a=ice-ufrag:${ufrag}`, 'a=ice-pwd:abcdabcdabcdabcdabcdabcd',
+  `a=msid:stream-${ufrag.slice(0, 4)} track-a`, 'a=rtpmap:111 opus/48000/2', `a=ice-ufrag:${ufrag}`, 'a=ice-pwd:abcdabcdabcdabcdabcdabcd',
   'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF',
   'a=setup:actpass', ''].join('\r\n');
 const ufragOf = (sdp) => sdp.match(/a=ice-ufrag:(\S+)/)[1];

@@ -525,7 +525,7 @@ TEST_CASE("restartIce: the subscriber's new offer comes from a Janus restart of 
     // Asked while an offer is with the device: the restart follows its answer.
     rig.members.add("C", "S");
     rig.connect("c", "C");
-    rig.event(rig.publish("c", 8, kMic), "webrtcup");
+    rig.event(rig.publish("c", 8, kOtherMic), "webrtcup");
     rig.offerStreams("update", {{7, "0", "audio"}, {8, "0", "audio"}});
     // Asked again within a second: refused (rate bound), nothing sent to Janus.
     auto tooSoon = rig.rooms->browser("b")->subscriber().restartIce();
@@ -784,4 +784,211 @@ TEST_CASE("loopback: a device receives its own streams, with their notices", "[m
     CHECK(a.notices[1].kind == StreamNotice::Kind::Speaking);
     CHECK(b.notices.size() == 2);
     CHECK(other.notices.empty());
+}
+
+// A stream id is what receivers key a stream by (its metadata, its mute and speaking notices): a
+// device may not publish one that another device of the session publishes or is offering, nor a
+// "phone-" one (the server's). Refused before anything changes; the owner is not disturbed.
+TEST_CASE("an offer reusing another device's stream id is refused, nothing changed",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.members.add("C", "S");
+    auto& a = rig.connect("a", "A");
+    rig.connect("b", "B");
+    auto& c = rig.connect("c", "C");
+    // In flight: a's offer is not answered yet, and already holds its ids.
+    auto first = rig.offer("a", kMic);
+    auto early = rig.offer("b", kMic);
+    REQUIRE(early->error);
+    CHECK(early->error->kind == MediaError::Kind::NotPermitted);
+    CHECK(early->error->message ==
+          "stream id mic is already published in this session by another device: each device "
+          "publishes stream ids of its own");
+    rig.janus.createRooms();
+    auto join = rig.janus.take("joinandconfigure");
+    ScriptedJanus::reply(join, {{"id", 7u}}, {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    REQUIRE(first->answer);
+    rig.event(join.handle, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}});  // b's subscriber
+    rig.offerStreams("join", {{7, "0", "audio"}});  // c's subscriber
+    CHECK_FALSE(rig.answer("c"));
+    CHECK(rig.rooms->browser("a")->setMuted("mic", "audio", true) == std::nullopt);
+    REQUIRE(c.notices.size() == 1);
+
+    // Published: b's offer of "mic" (among its own) is refused; no Janus request, no state.
+    auto late = rig.offer("b", {{"audio", "0", "mic-b"}, {"video", "1", "mic"}});
+    REQUIRE(late->error);
+    CHECK(late->error->kind == MediaError::Kind::NotPermitted);
+    CHECK_FALSE(rig.janus.has("joinandconfigure"));
+    CHECK(rig.rooms->browser("b")->publisherState() == PubState::Detached);
+    CHECK(rig.rooms->browser("b")->offerTracks().empty());
+    // So b cannot speak for a's stream: its mute is refused, c hears nothing of it.
+    CHECK(rig.rooms->browser("b")->setMuted("mic", "audio", false)->kind ==
+          MediaError::Kind::NotPermitted);
+    CHECK(c.notices.size() == 1);
+    CHECK(a.notices.empty());
+    // a's stream is as it was: published, muted, received by c.
+    CHECK(rig.rooms->browser("a")->publisherState() == PubState::Live);
+    CHECK(rig.rooms->browser("a")->tracks().at(0).msid == "mic");
+    CHECK(rig.rooms->browser("c")->receives(7));
+
+    // The server's phone ids are not for devices either.
+    auto phoneId = rig.offer("b", {{"audio", "0", "phone-1234"}});
+    REQUIRE(phoneId->error);
+    CHECK(phoneId->error->message ==
+          "stream id phone-1234 is reserved: ids beginning with phone- are the server's");
+    // Its own ids are fine, and so is a's re-offer of its own.
+    auto own = rig.offer("b", {{"audio", "0", "mic-b"}});
+    CHECK_FALSE(own->error);
+    CHECK(rig.janus.has("joinandconfigure"));
+    auto again = rig.offer("a", kMic);
+    CHECK_FALSE(again->error);
+}
+
+// Janus never says "stopped-talking" of a publisher that went away mid-word: its receivers are
+// told `speaking: false` when its stream stops (its PeerConnection hung up, its device left, Janus
+// was lost), so that nobody shows a gone stream as the active speaker.
+TEST_CASE("a publisher that goes away while speaking: its receivers are told it stopped",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto live = [&](std::uint64_t feed) {
+        auto handle = rig.publish("a", feed, kMic);
+        rig.event(handle, "webrtcup");
+        rig.offerStreams(rig.janus.has("join") ? "join" : "update", {{feed, "0", "audio"}});
+        CHECK_FALSE(rig.answer("b"));
+        REQUIRE(rig.rooms->browser("b")->receives(feed));
+        return handle;
+    };
+    auto talking = [&](HandleId handle, std::uint64_t feed, const std::string& what) {
+        rig.rooms->onHandleEvent(
+            handle, {{"janus", "event"},
+                     {"sender", handle},
+                     {"plugindata",
+                      {{"plugin", "janus.plugin.videoroom"},
+                       {"data", {{"videoroom", what}, {"room", 1}, {"id", feed}, {"mid", "0"}}}}}});
+    };
+    auto speakingNotices = [&] {
+        std::vector<bool> out;
+        for (const auto& n : b.notices)
+            if (n.kind == StreamNotice::Kind::Speaking && n.endpointId == "mic")
+                out.push_back(n.on);
+        return out;
+    };
+
+    // Its PeerConnection hangs up mid-word.
+    auto handle = live(7);
+    talking(handle, 7, "talking");
+    CHECK(speakingNotices() == std::vector<bool>{true});
+    rig.event(handle, "hangup");
+    CHECK(speakingNotices() == std::vector<bool>{true, false});
+    // Once only: the stream is gone, a second hangup says nothing.
+    rig.event(handle, "hangup");
+    CHECK(speakingNotices() == std::vector<bool>{true, false});
+
+    // A stream that had stopped speaking says nothing more when it goes.
+    rig.janus.requests.clear();
+    auto* a = rig.rooms->browser("a");
+    a->offer(offerSdp(kMic), {}, [](std::optional<MediaError>, PublishAnswer) {});
+    ScriptedJanus::reply(rig.janus.take("publish"), {},
+                         {{"type", "answer"}, {"sdp", answerSdp(kMic)}});
+    rig.event(handle, "webrtcup");
+    talking(handle, 7, "talking");
+    talking(handle, 7, "stopped-talking");
+    CHECK(speakingNotices() == std::vector<bool>{true, false, true, false});
+
+    // Its device goes mid-word.
+    talking(handle, 7, "talking");
+    rig.rooms->removeBrowser("a");
+    CHECK(speakingNotices() == std::vector<bool>{true, false, true, false, true, false});
+}
+
+TEST_CASE("Janus lost while a stream speaks: its receivers are told it stopped",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto handle = rig.publish("a", 7, kMic);
+    rig.event(handle, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    CHECK_FALSE(rig.answer("b"));
+    rig.rooms->onHandleEvent(
+        handle, {{"janus", "event"},
+                 {"sender", handle},
+                 {"plugindata",
+                  {{"plugin", "janus.plugin.videoroom"},
+                   {"data", {{"videoroom", "talking"}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+    REQUIRE(b.notices.size() == 1);
+    rig.rooms->janusLost();
+    REQUIRE(b.notices.size() == 2);
+    CHECK(b.notices[1].kind == StreamNotice::Kind::Speaking);
+    CHECK(b.notices[1].endpointId == "mic");
+    CHECK_FALSE(b.notices[1].on);
+}
+
+// What Janus does when a publisher's PeerConnection ends: it takes the stream out of its
+// subscribers with an offer of its own, and only then hangs the publisher's handle up. The devices
+// told `speaking: true` are told `false` though they no longer receive the stream.
+TEST_CASE("speaking ends at the devices told, even once Janus took the stream out of them",
+          "[media][legs][notices]") {
+    Rig rig;
+    rig.members.add("A", "S");
+    rig.members.add("B", "S");
+    rig.connect("a", "A");
+    auto& b = rig.connect("b", "B");
+    auto handle = rig.publish("a", 7, kMic);
+    rig.event(handle, "webrtcup");
+    rig.offerStreams("join", {{7, "0", "audio"}});
+    CHECK_FALSE(rig.answer("b"));
+    rig.rooms->onHandleEvent(
+        handle, {{"janus", "event"},
+                 {"sender", handle},
+                 {"plugindata",
+                  {{"plugin", "janus.plugin.videoroom"},
+                   {"data", {{"videoroom", "talking"}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+    REQUIRE(b.notices.size() == 1);
+    json data;
+    auto jsep = subscriberOffer({}, data);
+    auto subHandle = rig.rooms->browser("b")->subscriber().handle();
+    rig.rooms->onHandleEvent(
+        subHandle, {{"janus", "event"},
+                    {"sender", subHandle},
+                    {"plugindata", {{"plugin", "janus.plugin.videoroom"}, {"data", data}}},
+                    {"jsep", jsep}});
+    REQUIRE(b.offers.size() == 2);
+    CHECK(b.offers[1].metadata.empty());
+    CHECK_FALSE(rig.answer("b"));
+    CHECK_FALSE(rig.rooms->browser("b")->receives(7));
+    SECTION("then its handle hangs up") {
+        rig.event(handle, "hangup");
+        REQUIRE(b.notices.size() == 2);
+        CHECK(b.notices[1].kind == StreamNotice::Kind::Speaking);
+        CHECK(b.notices[1].endpointId == "mic");
+        CHECK_FALSE(b.notices[1].on);
+    }
+    SECTION("then it stops speaking: b is told, once") {
+        auto talk = [&](const char* what) {
+            rig.rooms->onHandleEvent(
+                handle,
+                {{"janus", "event"},
+                 {"sender", handle},
+                 {"plugindata",
+                  {{"plugin", "janus.plugin.videoroom"},
+                   {"data", {{"videoroom", what}, {"room", 1}, {"id", 7u}, {"mid", "0"}}}}}});
+        };
+        talk("stopped-talking");
+        REQUIRE(b.notices.size() == 2);
+        CHECK_FALSE(b.notices[1].on);
+        // Not receiving it any more: neither its next words nor its hangup reach b.
+        talk("talking");
+        rig.event(handle, "hangup");
+        CHECK(b.notices.size() == 2);
+    }
 }
