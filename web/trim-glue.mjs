@@ -366,6 +366,25 @@ const EDITS = [
     count: 11,
     by: '',
   },
+  // The runtime's checks that cannot fail here: loader.js instantiates through WebAssembly
+  // itself and its instantiateWasm never throws (it returns {} and reports through its promise);
+  // the run-dependency watcher is set only with ASSERTIONS; the global object is `globalThis`
+  // (ES2020); a stand-in's leftover `null;`.
+  {
+    what: 'runtime checks that cannot fail',
+    find: new RegExp(
+      [
+        `"object"!=typeof WebAssembly&&${id}\\("no native wasm support detected"\\);`,
+        `null!==${id}&&\\(clearInterval\\(${id}\\),${id}=null\\),`,
+        `try\\{(?=return ${id}\\.instantiateWasm)`,
+        `(?<=instantiateWasm\\(${id},${id}\\))\\}catch\\(${id}\\)\\{return ${id}\\("Module\\.instantiateWasm callback failed with error: "\\+\\s*${id}\\),!1\\}`,
+        `if\\("object"==typeof globalThis\\)(?=return globalThis)`,
+        `(?<=return function\\(\\)\\{)null;`,
+      ].join('|'),
+      'g'),
+    count: 6,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
