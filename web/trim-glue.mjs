@@ -385,6 +385,32 @@ const EDITS = [
     count: 6,
     by: '',
   },
+  // What embind stores for the class and its handles that nothing reads after the edits above:
+  // the class's destructor, cast helpers and pure-virtual list, the pointer types' unused fields
+  // and the registered-pointer table, the handle's reference count, the argument counts kept for
+  // overloads; the check for a deleted handle (nothing deletes the one handle) and the pointee
+  // destructor that does nothing; the finalization registry's stand-in (none without smart pointers).
+  {
+    what: 'embind fields nothing reads, and checks for deletions that never happen',
+    find: new RegExp(
+      [
+        `(?<=this\\.constructor=${id};this\\.${id}=${id};)this\\.${id}=${id};`,
+        `;this\\.${id}=${id};this\\.\\$=${id};this\\.${id}=${id};this\\.${id}=\\[\\](?=\\})`,
+        `this\\.${id}=!1;this\\.${id}=this\\.${id}=this\\.${id}=this\\.${id}=this\\.${id}=this\\.${id}=void 0;`,
+        `${id}\\[${id}\\]=\\{pointerType:${id},${id}:${id}\\};`,
+        `${id}\\.count=\\{value:1\\};`,
+        `,${id}\\[${id}\\]\\.${id}=${id}(?=\\))`,
+        `${id}\\.${id}=${id}-2,(?=${id}\\[${id}\\]=${id}\\))`,
+        `${id}\\.${id}\\.${id}\\|\\|${id}\\("Cannot pass deleted object as a pointer of type "\\+this\\.name\\);`,
+        `(?<=return )this\\.${id}\\(${id}\\),(?=null;)`,
+        `${id}\\.prototype\\.${id}=function\\(${id}\\)\\{\\};`,
+        `if\\("undefined"===typeof FinalizationRegistry\\)return ${id}=${id}=>${id},${id};`,
+        `(?<==${id}=>\\{)var ${id}=${id}\\.${id};(?=return ${id}\\};return)`,
+      ].join('|'),
+      'g'),
+    count: 13,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
