@@ -411,6 +411,27 @@ const EDITS = [
     count: 13,
     by: '',
   },
+  // std::string is the one string type registered (wasm/bindings/BuiltinTypes.cpp) and only
+  // strings reach it: the facade passes strings (String(), JSON.stringify) and the adapters call
+  // `as<std::string>()` after `isString()`. Its typed-array input and the tests for the other
+  // string types go.
+  {
+    what: "std::string's typed-array input and other-string-type tests",
+    find: new RegExp(
+      [
+        `var ${id}="std::string"===${id};`,
+        `if\\(${id}\\)(?=for\\(var ${id}=${id}\\+4,)`,
+        `${id} instanceof ArrayBuffer&&\\(${id}=new Uint8Array\\(${id}\\)\\);`,
+        `${id} instanceof Uint8Array\\|\\|${id} instanceof Uint8ClampedArray\\|\\|${id} instanceof Int8Array\\|\\|`,
+        `${id}&&${id}\\?(?=\\(\\)=>\\{for)`,
+        `:\\(\\)=>${id}\\.length(?=\\)\\(\\))`,
+        `if\\(${id}&&${id}\\)(?=${id}\\(${id},${id}\\+4,${id}\\+1\\))`,
+        `else for\\(${id}=0;${id}<${id};\\+\\+${id}\\)${id}\\[${id}\\+4\\+${id}\\]=${id}\\[${id}\\];`,
+      ].join('|'),
+      'g'),
+    count: 8,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
