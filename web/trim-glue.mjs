@@ -432,6 +432,25 @@ const EDITS = [
     count: 8,
     by: '',
   },
+  // Paths for what the bindings never have: a 64-bit signature (no 64-bit type; its dynCall
+  // wrapper is gone above, so the signature is not read), an unsigned integer (`int` alone), and a
+  // class name that is not a legal JS name (the one class is `SdkHandle`).
+  {
+    what: 'paths for 64-bit signatures, unsigned integers and illegal class names',
+    find: new RegExp(
+      [
+        `(?<=function ${id}\\(${id},${id}\\)\\{)${id}=${id}\\(${id}\\);(?=var ${id}=${id}\\.includes\\("j"\\))`,
+        `${id}\\.includes\\("j"\\)\\?${id}\\(${id},${id}\\):`,
+        `${id}\\.includes\\("unsigned"\\)\\?function\\(${id},${id}\\)\\{return ${id}>>>0\\}:`,
+        `(?<=case 2:return )${id}\\?(?=function)`,
+        `(?<=return ${id}\\[${id}>>2\\]\\}):function\\(${id}\\)\\{return ${id}\\[${id}>>2\\]\\}`,
+        `function ${id}\\(${id}\\)\\{${id}=${id}\\.replace\\(/\\[\\^a-zA-Z0-9_\\]/g,"\\$"\\);var ${id}=${id}\\.charCodeAt\\(0\\);return 48<=${id}&&57>=${id}\\?"_"\\+${id}:${id}\\}`,
+        `(?<=var ${id}=\\s*)${id}(?=\\(${id}\\);\\s*${id}\\(\\[${id},${id},${id}\\])`,
+      ].join('|'),
+      'g'),
+    count: 7,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
