@@ -472,6 +472,22 @@ const EDITS = [
     count: 10,
     by: '',
   },
+  // The const pointer's converter: only the class's constructor makes handles (no binding
+  // returns an SdkHandle pointer), never from the const pointer type, so no handle is const and
+  // the const pointer converts like the plain pointer.
+  {
+    what: "the const pointer's own converter",
+    find: new RegExp(
+      [
+        `function ${id}\\(${id},${id}\\)\\{if\\(null===${id}\\)return this\\.${id}&&${id}\\("null is not a valid "\\+this\\.name\\),0;${id}\\.${id}\\|\\|${id}\\('Cannot pass "'\\+${id}\\(${id}\\)\\+'" as a '\\+this\\.name\\);return ${id}\\(${id}\\.${id}\\.${id},${id}\\.${id}\\.${id}\\.${id},this\\.${id}\\)\\}`,
+        `${id}\\.${id}\\.${id}\\.${id}&&${id}\\("Cannot convert argument of type "\\+${id}\\.${id}\\.${id}\\.name\\+" to parameter type "\\+this\\.name\\);`,
+        `(?<=this\\.toWireType=)${id}\\?${id}:(?=${id},)`,
+        `this\\.${id}=${id};(?=\\(this\\.toWireType=)`,
+      ].join('|'),
+      'g'),
+    count: 4,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
