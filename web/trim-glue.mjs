@@ -488,6 +488,20 @@ const EDITS = [
     count: 4,
     by: '',
   },
+  // The upcast from a handle's class to the parameter's, now always the same class: the
+  // pointer itself.
+  {
+    what: 'the identity upcast',
+    find: new RegExp(
+      [
+        `function ${id}\\(${id},${id},${id}\\)\\{return ${id}\\}`,
+        `(?<=return )${id}\\((?=${id}\\.${id}\\.${id},${id}\\.${id}\\.${id}\\.${id},this\\.${id}\\)\\})`,
+        `(?<=return ${id}\\(${id}\\.${id}\\.${id}),${id}\\.${id}\\.${id}\\.${id},this\\.${id}\\)(?=\\})`,
+      ].join('|'),
+      'g'),
+    count: 3,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
