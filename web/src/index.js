@@ -246,7 +246,8 @@ export class SwitchboardRtc {
   }
 
   _renewMeters() {
-    for (const stop of [...this._meters.values()]) {
+    // Renewing sets the same key: no entry added to what the loop visits.
+    for (const stop of this._meters.values()) {
       stop();
       stop.renew();
     }
