@@ -502,6 +502,23 @@ const EDITS = [
     count: 3,
     by: '',
   },
+  // Leftovers of the edits above: the heap views nothing reads any more (2-byte integers, 4-byte
+  // floats), the empty pre-/post-run queues and the dependency watcher's variable, the type test of
+  // the one init function queued (the wasm's constructors).
+  {
+    what: 'unread heap views and variables, the init queue type test',
+    find: new RegExp(
+      [
+        `${id}=new (?:Int16|Uint16|Float32)Array\\(${id}\\);`,
+        `if\\("function"==typeof ${id}\\)(?=${id}\\(${id}\\);?\\s*\\}\\})`,
+        `(?<=var ${id},)${id}=\\[\\],(?=${id}=\\[\\],${id}=\\[\\],${id}=0,)`,
+        `(?<=var ${id},${id}=\\[\\],${id}=\\[\\],)${id}=\\[\\],(?=${id}=0,${id}=null,)`,
+        `(?<=${id}=\\[\\],${id}=0,)${id}=null,`,
+      ].join('|'),
+      'g'),
+    count: 7,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
