@@ -519,6 +519,30 @@ const EDITS = [
     count: 7,
     by: '',
   },
+  // What the edits above left as identities or single cases: the finalization stand-in and the
+  // pointee getter return their argument; the number readers' switches have one case each; the
+  // UTF-8 writer always has room (it is given the string's length plus one); every BindingError
+  // has a message.
+  {
+    what: 'identity helpers, one-case switches, conditions that always hold',
+    find: new RegExp(
+      [
+        `switch\\(${id}\\)\\{case [23]:(?=return function\\(${id}\\)\\{return (?:this\\.fromWireType\\()?${id}\\[${id}>>[23]\\]\\)?\\};?\\s*\\}\\})`,
+        `(?<=return function\\(${id}\\)\\{return (?:this\\.fromWireType\\()?${id}\\[${id}>>[23]\\]\\)?\\};?\\s*)\\}(?=\\})`,
+        `if\\(0<${id}\\)\\{(?=${id}=${id}\\+${id}-1;)`,
+        `(?<=${id}\\[${id}\\]=0)\\}(?=\\}var )`,
+        `(?<=return )${id}\\((?=Object\\.create\\(${id},\\{${id}:\\{value:${id}\\}\\}\\)\\))`,
+        `(?<=Object\\.create\\(${id},\\{${id}:\\{value:${id}\\}\\}\\))\\)(?=\\})`,
+        `function ${id}\\(${id}\\)\\{${id}=${id}=>\\{return ${id}\\};return ${id}\\(${id}\\)\\}`,
+        `(?<=var ${id}=)this\\.${id}\\((?=${id}\\);if\\(!${id}\\)return null)`,
+        `(?<=var ${id}=this\\.${id}\\(${id})\\)(?=;if\\(!${id}\\)return null)`,
+        `${id}\\.prototype\\.${id}=function\\(${id}\\)\\{return ${id}\\};`,
+        `void 0===this\\.message\\?this\\.name:`,
+      ].join('|'),
+      'g'),
+    count: 13,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
