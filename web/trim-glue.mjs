@@ -543,6 +543,24 @@ const EDITS = [
     count: 13,
     by: '',
   },
+  // Tables nothing fills or reads after the edits above: the registered-pointer table and its
+  // neighbour, the emval symbol table (no symbol registered: a name is always read from memory),
+  // and the class's type-getter and destructor function lookups (the class keeps neither).
+  {
+    what: 'unfilled tables and unused function lookups',
+    find: new RegExp(
+      [
+        `var ${id}=\\{\\},${id}=\\[\\];(?=\\s*function ${id}\\(${id},${id}\\)\\{return Object\\.create)`,
+        `var ${id}=\\{\\};(?=\\s*function ${id}\\(${id}\\)\\{var ${id}=${id}\\[${id}\\];return void 0===)`,
+        `(?<=function ${id}\\(${id}\\)\\{)var ${id}=${id}\\[${id}\\];(?=return void 0===)`,
+        `void 0===${id}\\?(?=${id}\\(${id}\\):${id}\\})`,
+        `(?<=\\?${id}\\(${id}\\)):${id}(?=\\}\\s*function ${id}\\(\\)\\{return globalThis)`,
+        `${id}=${id}\\(${id},${id}\\);${id}=${id}\\(${id},${id}\\);(?=var ${id}=\\s*\\(${id}\\);)`,
+      ].join('|'),
+      'g'),
+    count: 6,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
