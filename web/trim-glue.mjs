@@ -561,6 +561,22 @@ const EDITS = [
     count: 6,
     by: '',
   },
+  // Arguments nothing reads after the edits above: the class's destructor, base class and cast
+  // helpers, a pointer type's constness; the class's base-class dependency (it has none).
+  {
+    what: 'unread class and pointer type arguments',
+    find: new RegExp(
+      [
+        `(?<=function ${id}\\(${id},${id},${id}),${id},${id},${id},${id},${id}(?=\\)\\{this\\.name=${id};this\\.constructor=)`,
+        `(?<=new ${id}\\(${id},${id},${id}),${id},${id},${id},${id},${id}(?=\\);)`,
+        `(?<=new ${id}\\(${id}(?:\\+"\\*"|\\+" const\\*")?,${id},![01]),![01](?=\\))`,
+        `(?<=function ${id}\\(${id},${id},${id}),${id}(?=\\)\\{this\\.name=${id};this\\.${id}=${id};this\\.${id}=${id};\\(this\\.toWireType)`,
+        `(?<=\\[${id},${id},${id}\\],)${id}\\?\\[${id}\\]:`,
+      ].join('|'),
+      'g'),
+    count: 7,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
