@@ -2,6 +2,8 @@
 // an AnalyserNode (FFT 2048) sampled every 100 ms; normalised amplitude below 0.2 for 500 ms is
 // "silent", 0.5 or more is "high" (reported at once), anything else "low"; changes are reported
 // at most every 500 ms. Unlike the stock SDK, stop() releases the AudioContext and the interval.
+import { safely } from './events.js';
+
 export const AudioLevel = Object.freeze({ SILENT: 'silent', LOW: 'low', HIGH: 'high' });
 
 export function watchAudioLevel(mediaStream, handler) {
@@ -31,11 +33,7 @@ export function watchAudioLevel(mediaStream, handler) {
     if (next !== level && (next === AudioLevel.HIGH || now - lastReport >= 500)) {
       level = next;
       lastReport = now;
-      try {
-        handler(level);
-      } catch (error) {
-        console.error('[switchboard] audioLevelChangeHandler threw', error);
-      }
+      safely(handler, level);
     }
   }, 100);
   return () => {
