@@ -572,9 +572,11 @@ const EDITS = [
         `(?<=new ${id}\\(${id}(?:\\+"\\*"|\\+" const\\*")?,${id},![01]),![01](?=\\))`,
         `(?<=function ${id}\\(${id},${id},${id}),${id}(?=\\)\\{this\\.name=${id};this\\.${id}=${id};this\\.${id}=${id};\\(this\\.toWireType)`,
         `(?<=\\[${id},${id},${id}\\],)${id}\\?\\[${id}\\]:`,
+        // a method's previous value, read for the overload table (gone above)
+        `(?<=var ${id}=${id}\\.${id}\\.${id}),${id}=${id}\\[${id}\\](?=;${id}\\(\\[\\],${id},function)`,
       ].join('|'),
       'g'),
-    count: 7,
+    count: 8,
     by: '',
   },
 ];
