@@ -6,6 +6,7 @@ import { safely } from './events.js';
 
 export const AudioLevel = Object.freeze({ SILENT: 'silent', LOW: 'low', HIGH: 'high' });
 
+// The levels below are AudioLevel's values.
 export function watchAudioLevel(mediaStream, handler) {
   const Context = globalThis.AudioContext || globalThis.webkitAudioContext;
   if (!Context || !mediaStream.getAudioTracks().length) return () => {};
@@ -14,7 +15,7 @@ export function watchAudioLevel(mediaStream, handler) {
   analyser.fftSize = 2048;
   context.createMediaStreamSource(mediaStream).connect(analyser);
   const samples = new Uint8Array(analyser.fftSize);
-  let level = AudioLevel.SILENT;
+  let level = 'silent';
   let quietSince = 0;
   let lastReport = 0;
   const timer = setInterval(() => {
@@ -22,15 +23,15 @@ export function watchAudioLevel(mediaStream, handler) {
     let peak = 0;
     for (const s of samples) peak = Math.max(peak, Math.abs(s - 128) / 128);
     const now = Date.now();
-    let next = peak >= 0.5 ? AudioLevel.HIGH : AudioLevel.LOW;
+    let next = peak >= 0.5 ? 'high' : 'low';
     if (peak < 0.2) {
       quietSince ||= now;
-      if (now - quietSince >= 500) next = AudioLevel.SILENT;
-      else if (level === AudioLevel.SILENT) next = level;
+      if (now - quietSince >= 500) next = 'silent';
+      else if (level === 'silent') next = level;
     } else {
       quietSince = 0;
     }
-    if (next !== level && (next === AudioLevel.HIGH || now - lastReport >= 500)) {
+    if (next !== level && (next === 'high' || now - lastReport >= 500)) {
       level = next;
       lastReport = now;
       safely(handler, level);
