@@ -77,9 +77,9 @@ void SdkHandle::settle(const Deferred& d, const Error& e, const val& result) {
 
 void SdkHandle::emit(int kind, int num, const std::string& a, const std::string& b) const {
     // The facade's listener guards its own callbacks; caught anyway, as it is the application's
-    // code that runs below it.
-    web::jsTry(listener_, "call", val::undefined(), kind, num, a, b,
-               kind == 1 ? remote_.get(b) : val::undefined());
+    // code that runs below it. The MediaStream of `b` is for kind 1 (stream available, `b` its
+    // id); the facade reads it for that kind alone, so it is looked up for every kind.
+    web::jsTry(listener_, "call", val::undefined(), kind, num, a, b, remote_.get(b));
 }
 
 ClientListener SdkHandle::makeListener() {
