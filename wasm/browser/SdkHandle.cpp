@@ -148,7 +148,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
 
 Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
-        if (e.failed()) return settle(d, e, val::undefined());
+        // On a failure the stream (empty) is built too, and settle() rejects without it.
         val stream = streamObject(s);
         js::set(stream, "mediaStream", local_.get(s.streamId));
         settle(d, e, stream);
