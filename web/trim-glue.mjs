@@ -579,6 +579,23 @@ const EDITS = [
     count: 8,
     by: '',
   },
+  // Leftovers: the number readers' arguments and the sizes computed for them (each reader now
+  // has one case), the test for Module.instantiateWasm (loader.js always gives it), a repeated
+  // run-dependency test.
+  {
+    what: "the number readers' arguments, the instantiateWasm test, a repeated test",
+    find: new RegExp(
+      [
+        `(?<=readValueFromPointer:${id}\\()${id},${id}(?:,0!==${id})?(?=\\),${id}:null\\}\\)\\})`,
+        `${id}=${id}\\(${id}\\);(?=${id}=${id}\\(${id}\\);\\s*${id}\\(${id},\\{name:${id},fromWireType:function\\(${id}\\)\\{return ${id}\\},)`,
+        `(?<=${id}=${id}\\(${id}\\);)${id}=${id}\\(${id}\\);(?=var ${id}=${id}=>${id};)`,
+        `if\\(${id}\\.instantiateWasm\\)(?=return ${id}\\.instantiateWasm)`,
+        `(?<=0<${id}\\|\\|\\()0<${id}\\|\\|`,
+      ].join('|'),
+      'g'),
+    count: 6,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
