@@ -596,6 +596,20 @@ const EDITS = [
     count: 6,
     by: '',
   },
+  // Conditions with one answer here: a std::string segment's start is a heap address, never 0;
+  // the one constructor registered finds no constructor table before it.
+  {
+    what: 'a segment start that is never 0, the one constructor table',
+    find: new RegExp(
+      [
+        `if\\(${id}\\)\\{(?=for\\(var ${id}=${id}\\+\\(${id}-${id}\\),${id}=${id};)`,
+        `(?<=\\.subarray\\(${id},${id}\\)\\))\\}else ${id}=""`,
+        `void 0===${id}\\.${id}\\.${id}&&(?=\\(${id}\\.${id}\\.${id}=\\[\\]\\);)`,
+      ].join('|'),
+      'g'),
+    count: 3,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
