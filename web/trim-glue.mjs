@@ -610,6 +610,20 @@ const EDITS = [
     count: 3,
     by: '',
   },
+  // The table of each type's dependencies, written and cleared but read only by the unbound-type
+  // errors (gone above).
+  {
+    what: 'the type dependency table',
+    find: new RegExp(
+      [
+        `(?<=var ${id}=\\{\\},${id}=\\{\\}),${id}=\\{\\}(?=;)`,
+        `${id}\\.forEach\\(function\\(${id}\\)\\{${id}\\[${id}\\]=${id}\\}\\);`,
+        `delete ${id}\\[${id}\\];(?=${id}\\.hasOwnProperty)`,
+      ].join('|'),
+      'g'),
+    count: 3,
+    by: '',
+  },
 ];
 
 export function trimGlue(code) {
