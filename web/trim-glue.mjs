@@ -605,9 +605,11 @@ const EDITS = [
         `if\\(${id}\\)\\{(?=for\\(var ${id}=${id}\\+\\(${id}-${id}\\),${id}=${id};)`,
         `(?<=\\.subarray\\(${id},${id}\\)\\))\\}else ${id}=""`,
         `void 0===${id}\\.${id}\\.${id}&&(?=\\(${id}\\.${id}\\.${id}=\\[\\]\\);)`,
+        // `bool` is one byte (BuiltinTypes registers it with sizeof(bool))
+        `if\\(1===${id}\\)(?=var ${id}=${id};\\s*return this\\.fromWireType)`,
       ].join('|'),
       'g'),
-    count: 3,
+    count: 4,
     by: '',
   },
   // The table of each type's dependencies, written and cleared but read only by the unbound-type
