@@ -77,9 +77,9 @@ void SdkHandle::settle(const Deferred& d, const Error& e, const val& result) {
 
 void SdkHandle::emit(int kind, int num, const std::string& a, const std::string& b) const {
     // The facade's listener guards its own callbacks; caught anyway, as it is the application's
-    // code that runs below it.
-    web::jsTry(listener_, "call", val::undefined(), kind, num, a, b,
-               kind == 1 ? remote_.get(b) : val::undefined());
+    // code that runs below it. The MediaStream of `b` is for kind 1 (stream available, `b` its
+    // id); the facade reads it for that kind alone, so it is looked up for every kind.
+    web::jsTry(listener_, "call", val::undefined(), kind, num, a, b, remote_.get(b));
 }
 
 ClientListener SdkHandle::makeListener() {
@@ -148,7 +148,7 @@ val SdkHandle::connect(const std::string& websocketUrl, const std::string& token
 
 Publisher::PublishDone SdkHandle::publishDone(const Deferred& d) {
     return [this, d](const Error& e, const StreamInfo& s) {
-        if (e.failed()) return settle(d, e, val::undefined());
+        // On a failure the stream (empty) is built too, and settle() rejects without it.
         val stream = streamObject(s);
         js::set(stream, "mediaStream", local_.get(s.streamId));
         settle(d, e, stream);

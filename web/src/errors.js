@@ -11,11 +11,10 @@ export class BandwidthRtcError extends Error {
   }
 }
 
-// From the core's JSON error ({code, message, rpcCode?, data?}).
+// From the core's JSON error ({code, message, rpcCode?, data?}: wasm/browser/SdkHandle.cpp
+// errorJson writes rpcCode and data only when set, data as JSON text).
 export function coreError(json) {
-  const { code, message, rpcCode, data } = JSON.parse(json);
-  const details = {};
-  if (rpcCode !== undefined) details.rpcCode = rpcCode;
-  if (data !== undefined) details.data = JSON.parse(data);
+  const { code, message, ...details } = JSON.parse(json);
+  if (details.data) details.data = JSON.parse(details.data);
   return new BandwidthRtcError(message, code, details);
 }

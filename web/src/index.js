@@ -246,7 +246,8 @@ export class SwitchboardRtc {
   }
 
   _renewMeters() {
-    for (const stop of [...this._meters.values()]) {
+    // Renewing sets the same key: no entry added to what the loop visits.
+    for (const stop of this._meters.values()) {
       stop();
       stop.renew();
     }
@@ -310,16 +311,15 @@ export class SwitchboardRtc {
   // first stream that has one) becomes a capture of `deviceId`, sent with replaceTrack: no
   // renegotiation, the same stream at the subscribers, the mute state kept.
   switchMicrophone(deviceId, stream) {
-    return this._switch('audio', deviceId, stream);
+    return this._switch('audio', 'switchMicrophone', deviceId, stream);
   }
 
   switchCamera(deviceId, stream) {
-    return this._switch('video', deviceId, stream);
+    return this._switch('video', 'switchCamera', deviceId, stream);
   }
 
-  async _switch(kind, deviceId, stream) {
-    const sdk = this._connected(kind === 'audio' ? 'switchMicrophone' : 'switchCamera');
-    await sdk.switchDevice(kind, String(deviceId ?? ''), streamId(stream)).catch(rethrow);
+  async _switch(kind, method, deviceId, stream) {
+    await this._connected(method).switchDevice(kind, String(deviceId ?? ''), streamId(stream)).catch(rethrow);
     if (kind === 'audio') this._renewMeters();
   }
 
