@@ -99,7 +99,7 @@ class Preflight {
     // The run's checks are settled: disconnect, then (next turn) the relay run or the end.
     void endRun();
     void next();
-    void set(preflight::Check check, preflight::Status status, const Error& error = {});
+    void set(preflight::Check check, preflight::Status status, const Error& error = noError());
     preflight::Check ice() const {
         return step_ == Step::Host ? preflight::IceHost : preflight::IceRelay;
     }
