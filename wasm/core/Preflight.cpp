@@ -90,12 +90,12 @@ Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
         const Outcome& o = checks[c];
         worst = std::max(worst, static_cast<int>(o.status));
         Json& j = all.set(kNames[c], Json());
-        j.set("status", Json(kStatus[o.status]));
+        j.set("status", kStatus[o.status]);
         if (o.ms >= 0) j.set("ms", Json(o.ms));
         if (o.error.failed()) {
             Json& error = j.set("error", Json());
-            error.set("code", Json(o.error.code));
-            error.set("message", Json(o.error.message));
+            error.set("code", o.error.code);
+            error.set("message", o.error.message);
         }
         if (c == Media)
             for (int i = 0; i < 4; ++i) {
@@ -103,7 +103,7 @@ Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
                 j.set(kValues[i], v < 0 ? Json() : Json(v));
             }
     }
-    out.set("status", Json(kStatus[worst]));
+    out.set("status", kStatus[worst]);
     return out;
 }
 
