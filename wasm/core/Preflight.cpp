@@ -115,6 +115,7 @@ void Preflight::run(const std::string& websocketUrl, const std::string& token,
                     const std::string& uniqueId, const std::string& sdkVersion,
                     const std::string& configurationJson, int durationMs, double nowMs,
                     const std::string& thresholdsJson, ResultDone done) {
+    if (running()) return done(errors::invalidState("A preflight is running"), {});
     options_.websocketUrl = websocketUrl;
     options_.token = token;
     options_.uniqueId = uniqueId;
