@@ -247,9 +247,9 @@ void Preflight::endRun() {
 
 void Preflight::next() {
     if (step_ == Step::Host && checks_[IceRelay].status == Pending) return connect(Step::Relay);
+    // Moved out (done_ empty: not running) before it runs, as it may start the next run.
     auto done = std::move(done_);
-    done_ = nullptr;
-    if (done) done({}, result(checks_, measure_).dump());
+    if (done) done(noError(), result(checks_, measure_).dump());
 }
 
 void Preflight::set(Check check, Status status, const Error& error) {
