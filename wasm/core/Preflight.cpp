@@ -221,7 +221,9 @@ void Preflight::failed(const Error& error) {
         set(ice(), Fail, step_ == Step::Relay ? relayError(client_.iceError(), error) : error);
         skipAfter(checks_, ice(), Media, Media);
     } else if (checks_[Media].status == Pending) {
-        checks_[Media] = {Fail, -1, error};
+        // Members assigned (size: no Outcome made and moved); a pending check has no ms.
+        checks_[Media].status = Fail;
+        checks_[Media].error = error;
     }
     endRun();
 }
@@ -253,7 +255,10 @@ void Preflight::next() {
 }
 
 void Preflight::set(Check check, Status status, const Error& error) {
-    checks_[check] = {status, clock_() - start_, error};
+    Outcome& o = checks_[check];
+    o.status = status;
+    o.ms = clock_() - start_;
+    o.error = error;
 }
 
 }  // namespace sb::sdk
