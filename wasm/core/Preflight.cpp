@@ -78,8 +78,10 @@ Error relayError(int turnError, const Error& cause) {
 
 void skipAfter(Outcome (&checks)[kChecks], Check failed, Check from, Check to) {
     for (int c = from; c <= to; ++c)
-        if (checks[c].status == Pending)
-            checks[c] = {Skipped, -1, errors::make("check_skipped", kNames[failed])};
+        if (checks[c].status == Pending) {
+            checks[c].status = Skipped;  // a pending check has no ms
+            checks[c].error = errors::make("check_skipped", kNames[failed]);
+        }
 }
 
 Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
