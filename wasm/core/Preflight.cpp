@@ -13,7 +13,8 @@ namespace {
 const char* const kNames[] = {"signaling", "microphone", "iceHost", "media", "iceRelay"};
 const char* const kStatus[] = {"skipped", "pass", "warn", "skipped", "fail"};
 // The sample's names of the measured values, in Measure's order.
-const char* const kValues[] = {"rttMs", "jitterMs", "packetLoss", "mos"};
+// Views (size: no strlen when read from a sample); literals, so .data() ends with a 0.
+constexpr std::string_view kValues[] = {"rttMs", "jitterMs", "packetLoss", "mos"};
 // How long ICE may take to let media through before its check fails: a relayed path needs the
 // TURN allocation first (RFC 8656 §7), and a refused credential is reported only after it.
 constexpr int kIceTimeoutMs = 10000;
@@ -37,7 +38,7 @@ bool Measure::add(const Json& sample, const std::string& endpointId) {
     if (!stream) return false;
     ++samples;
     for (int i = 0; i < 4; ++i) {
-        double v = (*stream)[std::string_view(kValues[i])].asNumber(-1);
+        double v = (*stream)[kValues[i]].asNumber(-1);
         if (v < 0) continue;
         sums[i] += v;
         ++counts[i];
@@ -65,7 +66,7 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
         out.status = status;
         // The values are in the result, the thresholds the application's: the message names
         // the value only.
-        out.error = errors::make(toString(static_cast<QualityWarning>(i)), kValues[i]);
+        out.error = errors::make(toString(static_cast<QualityWarning>(i)), kValues[i].data());
     }
     return out;
 }
@@ -102,7 +103,7 @@ Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
         if (c == Media)
             for (int i = 0; i < 4; ++i) {
                 double v = measure.average(i);
-                j.set(kValues[i], v < 0 ? Json() : Json(v));
+                j.set(kValues[i].data(), v < 0 ? Json() : Json(v));
             }
     }
     out.set("status", kStatus[worst]);
