@@ -221,7 +221,8 @@ void Preflight::failed(const Error& error) {
     // callback.
     if (settling_ || !timer_) return;
     if (checks_[ice()].status == Pending) {
-        set(ice(), Fail, step_ == Step::Relay ? relayError(client_.iceError(), error) : error);
+        // The host run has no TURN error (0): its own error.
+        set(ice(), Fail, relayError(step_ == Step::Relay ? client_.iceError() : 0, error));
         skipAfter(checks_, ice(), Media, Media);
     } else if (checks_[Media].status == Pending) {
         // Members assigned (size: no Outcome made and moved); a pending check has no ms.
