@@ -130,7 +130,11 @@ void Preflight::run(const std::string& websocketUrl, const std::string& token,
     configuration_ = configurationJson;
     durationMs_ = durationMs > 0 ? std::clamp(durationMs, 1000, 30000) : 3000;
     done_ = std::move(done);
-    for (auto& c : checks_) c = {};
+    for (auto& c : checks_) {
+        c.status = Pending;  // members assigned (size: no Outcome made and moved)
+        c.ms = -1;
+        c.error = noError();
+    }
     measure_ = {};
     alive_.renew();
     connect(Step::Host);
