@@ -241,7 +241,9 @@ void Preflight::timedOut() {
         // No media within the time: as if the connection had failed, without a restart.
         return failed(errors::iceFailed(step_ == Step::Host ? "host" : "relay", 0));
     }
-    checks_[Media] = media(measure_, options_.qualityThresholds);
+    Outcome o = media(measure_, options_.qualityThresholds);
+    checks_[Media].status = o.status;  // members assigned, as above; the media check has no ms
+    checks_[Media].error = std::move(o.error);
     endRun();
 }
 
