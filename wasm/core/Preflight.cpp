@@ -73,8 +73,9 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
 
 Error relayError(int turnError, const Error& cause) {
     if (!turnError) return cause;
-    return errors::make(turnError == 401 ? "turn_refused" : "turn_unreachable",
-                        "TURN error " + decimal(turnError));
+    std::string text = "TURN error " + decimal(turnError);
+    if (turnError == 401) return errors::make("turn_refused", std::move(text));
+    return errors::make("turn_unreachable", std::move(text));
 }
 
 void skipAfter(Outcome (&checks)[kChecks], Check failed, Check from, Check to) {
