@@ -219,11 +219,8 @@ val SdkHandle::preflight(const std::string& websocketUrl, const std::string& tok
                          const std::string& qualityThresholdsJson) {
     Deferred d;
     val p = promise(d);
-    if (preflight_.running())
-        settle(d, errors::invalidState("A preflight is running"), val::undefined());
-    else
-        preflight_.run(websocketUrl, token, uniqueId, sdkVersion, rtcConfigurationJson, durationMs,
-                       nowMs, qualityThresholdsJson, textDone(d));
+    preflight_.run(websocketUrl, token, uniqueId, sdkVersion, rtcConfigurationJson, durationMs,
+                   nowMs, qualityThresholdsJson, textDone(d));
     return p;
 }
 

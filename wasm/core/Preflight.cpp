@@ -13,7 +13,8 @@ namespace {
 const char* const kNames[] = {"signaling", "microphone", "iceHost", "media", "iceRelay"};
 const char* const kStatus[] = {"skipped", "pass", "warn", "skipped", "fail"};
 // The sample's names of the measured values, in Measure's order.
-const char* const kValues[] = {"rttMs", "jitterMs", "packetLoss", "mos"};
+// Views (size: no strlen when read from a sample); literals, so .data() ends with a 0.
+constexpr std::string_view kValues[] = {"rttMs", "jitterMs", "packetLoss", "mos"};
 // How long ICE may take to let media through before its check fails: a relayed path needs the
 // TURN allocation first (RFC 8656 §7), and a refused credential is reported only after it.
 constexpr int kIceTimeoutMs = 10000;
@@ -37,7 +38,7 @@ bool Measure::add(const Json& sample, const std::string& endpointId) {
     if (!stream) return false;
     ++samples;
     for (int i = 0; i < 4; ++i) {
-        double v = (*stream)[std::string_view(kValues[i])].asNumber(-1);
+        double v = (*stream)[kValues[i]].asNumber(-1);
         if (v < 0) continue;
         sums[i] += v;
         ++counts[i];
@@ -65,7 +66,7 @@ Outcome media(const Measure& measure, const QualityThresholds& t) {
         out.status = status;
         // The values are in the result, the thresholds the application's: the message names
         // the value only.
-        out.error = errors::make(toString(static_cast<QualityWarning>(i)), kValues[i]);
+        out.error = errors::make(toString(static_cast<QualityWarning>(i)), kValues[i].data());
     }
     return out;
 }
@@ -79,8 +80,10 @@ Error relayError(int turnError, const Error& cause) {
 
 void skipAfter(Outcome (&checks)[kChecks], Check failed, Check from, Check to) {
     for (int c = from; c <= to; ++c)
-        if (checks[c].status == Pending)
-            checks[c] = {Skipped, -1, errors::make("check_skipped", kNames[failed])};
+        if (checks[c].status == Pending) {
+            checks[c].status = Skipped;  // a pending check has no ms
+            checks[c].error = errors::make("check_skipped", kNames[failed]);
+        }
 }
 
 Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
@@ -91,20 +94,20 @@ Json result(const Outcome (&checks)[kChecks], const Measure& measure) {
         const Outcome& o = checks[c];
         worst = std::max(worst, static_cast<int>(o.status));
         Json& j = all.set(kNames[c], Json());
-        j.set("status", Json(kStatus[o.status]));
+        j.set("status", kStatus[o.status]);
         if (o.ms >= 0) j.set("ms", Json(o.ms));
         if (o.error.failed()) {
             Json& error = j.set("error", Json());
-            error.set("code", Json(o.error.code));
-            error.set("message", Json(o.error.message));
+            error.set("code", o.error.code);
+            error.set("message", o.error.message);
         }
         if (c == Media)
             for (int i = 0; i < 4; ++i) {
                 double v = measure.average(i);
-                j.set(kValues[i], v < 0 ? Json() : Json(v));
+                j.set(kValues[i].data(), v < 0 ? Json() : Json(v));
             }
     }
-    out.set("status", Json(kStatus[worst]));
+    out.set("status", kStatus[worst]);
     return out;
 }
 
@@ -116,6 +119,7 @@ void Preflight::run(const std::string& websocketUrl, const std::string& token,
                     const std::string& uniqueId, const std::string& sdkVersion,
                     const std::string& configurationJson, int durationMs, double nowMs,
                     const std::string& thresholdsJson, ResultDone done) {
+    if (running()) return done(errors::invalidState("A preflight is running"), {});
     options_.websocketUrl = websocketUrl;
     options_.token = token;
     options_.uniqueId = uniqueId;
@@ -127,7 +131,11 @@ void Preflight::run(const std::string& websocketUrl, const std::string& token,
     configuration_ = configurationJson;
     durationMs_ = durationMs > 0 ? std::clamp(durationMs, 1000, 30000) : 3000;
     done_ = std::move(done);
-    for (auto& c : checks_) c = {};
+    for (auto& c : checks_) {
+        c.status = Pending;  // members assigned (size: no Outcome made and moved)
+        c.ms = -1;
+        c.error = noError();
+    }
     measure_ = {};
     alive_.renew();
     connect(Step::Host);
@@ -209,10 +217,8 @@ void Preflight::sampled(const std::string& sampleJson) {
         set(ice(), Pass);
         if (step_ == Step::Relay) return endRun();
     }
-    if (measure_.add(*sample, streamId_) && measure_.samples >= (durationMs_ + 999) / 1000) {
-        checks_[Media] = media(measure_, options_.qualityThresholds);
-        endRun();
-    }
+    if (measure_.add(*sample, streamId_) && measure_.samples >= (durationMs_ + 999) / 1000)
+        timedOut();  // ICE passed: the media check from what was measured, as at the time's end
 }
 
 void Preflight::failed(const Error& error) {
@@ -220,10 +226,13 @@ void Preflight::failed(const Error& error) {
     // callback.
     if (settling_ || !timer_) return;
     if (checks_[ice()].status == Pending) {
-        set(ice(), Fail, step_ == Step::Relay ? relayError(client_.iceError(), error) : error);
+        // The host run has no TURN error (0): its own error.
+        set(ice(), Fail, relayError(step_ == Step::Relay ? client_.iceError() : 0, error));
         skipAfter(checks_, ice(), Media, Media);
     } else if (checks_[Media].status == Pending) {
-        checks_[Media] = {Fail, -1, error};
+        // Members assigned (size: no Outcome made and moved); a pending check has no ms.
+        checks_[Media].status = Fail;
+        checks_[Media].error = error;
     }
     endRun();
 }
@@ -233,7 +242,9 @@ void Preflight::timedOut() {
         // No media within the time: as if the connection had failed, without a restart.
         return failed(errors::iceFailed(step_ == Step::Host ? "host" : "relay", 0));
     }
-    checks_[Media] = media(measure_, options_.qualityThresholds);
+    Outcome o = media(measure_, options_.qualityThresholds);
+    checks_[Media].status = o.status;  // members assigned, as above; the media check has no ms
+    checks_[Media].error = std::move(o.error);
     endRun();
 }
 
@@ -249,13 +260,16 @@ void Preflight::endRun() {
 
 void Preflight::next() {
     if (step_ == Step::Host && checks_[IceRelay].status == Pending) return connect(Step::Relay);
+    // Moved out (done_ empty: not running) before it runs, as it may start the next run.
     auto done = std::move(done_);
-    done_ = nullptr;
-    if (done) done({}, result(checks_, measure_).dump());
+    if (done) done(noError(), result(checks_, measure_).dump());
 }
 
 void Preflight::set(Check check, Status status, const Error& error) {
-    checks_[check] = {status, clock_() - start_, error};
+    Outcome& o = checks_[check];
+    o.status = status;
+    o.ms = clock_() - start_;
+    o.error = error;
 }
 
 }  // namespace sb::sdk

@@ -81,7 +81,8 @@ class Preflight {
     // connect()'s options (ConnectOptions), `configurationJson` the application's
     // RTCConfiguration (its own iceServers replace the server's in the relay check);
     // `durationMs`: how long the media is sampled (bounded to 1-30 s, 3 s if not above 0).
-    // `done` once, with no error and the result's JSON.
+    // `done` once, with no error and the result's JSON; at once with invalid_state while a run
+    // is under way (that run goes on).
     void run(const std::string& websocketUrl, const std::string& token, const std::string& uniqueId,
              const std::string& sdkVersion, const std::string& configurationJson, int durationMs,
              double nowMs, const std::string& thresholdsJson, ResultDone done);
@@ -99,7 +100,7 @@ class Preflight {
     // The run's checks are settled: disconnect, then (next turn) the relay run or the end.
     void endRun();
     void next();
-    void set(preflight::Check check, preflight::Status status, const Error& error = {});
+    void set(preflight::Check check, preflight::Status status, const Error& error = noError());
     preflight::Check ice() const {
         return step_ == Step::Host ? preflight::IceHost : preflight::IceRelay;
     }
