@@ -201,9 +201,10 @@ void Client::onReady() {
     schedulePing();
     if (!qualityTimer_) qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
     settleConnect(noError());
-    auto held = std::move(heldOffers_);
+    // By index, the size read each time: handleOffer copies the offer first, and a failure
+    // inside it may clear the list (teardown). Connected now: nothing is added meanwhile.
+    for (std::size_t i = 0; i < heldOffers_.size(); ++i) subscriber_->handleOffer(heldOffers_[i]);
     heldOffers_.clear();
-    for (const auto& offer : held) subscriber_->handleOffer(offer);
 }
 
 // The application's RTCConfiguration, with the ICE servers of the setMediaPreferences result
