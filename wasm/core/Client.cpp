@@ -495,7 +495,7 @@ bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
     // Janus negotiates no telephone-event with browsers, so RTCDTMFSender cannot send; the
     // server carries the tones to the phones that hear us (docs/protocol.md `sendDtmf`).
     Json params = Json::object();
-    params.set("tones", Json(tones));
+    params.set("tones", tones);
     rpc_.notify(method::kSendDtmf, std::move(params));
     return true;
 }
