@@ -46,10 +46,9 @@ double lo(double a, double b) {
 }
 // {inbound: v[1], outbound: v[0]} as member `key`.
 [[gnu::noinline]] void both(Json& object, const char* key, const double* v) {
-    Json j = Json::object();
+    Json& j = object.set(key, Json::object());  // built where it lies (size, bench/size/)
     put(j, "inbound", v[1]);
     put(j, "outbound", v[0]);
-    object.set(key, std::move(j));
 }
 [[gnu::noinline]] bool is(const Json& stats, const char* key, const char* value) {
     return at(stats, key).asString() == value;
@@ -179,7 +178,7 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         const std::string& track = at(source, "trackIdentifier").asString();
         for (std::size_t i = 0; i + 1 < input.tracks.size(); i += 2)
             if (input.tracks[i] == track) endpoint = input.tracks[i + 1].c_str();
-        Json j = Json::object();
+        Json& j = streams.push(Json::object());  // built where it lies (size, bench/size/)
         put(j, "endpointId", endpoint);
         put(j, "direction", inbound ? "inbound" : "outbound");
         put(j, "kind", audio ? "audio" : "video");
@@ -189,7 +188,6 @@ void CallQuality::read(const Json& now, const Json& before, const QualityInput& 
         put(j, "bitrateKbps", kbps);
         put(j, "audioLevel", audio ? level : -1);
         put(j, "mos", mos);
-        streams.push(std::move(j));
     }
     values_[0] = hi(values_[0], pairRtt);
 }

@@ -201,9 +201,10 @@ void Client::onReady() {
     schedulePing();
     if (!qualityTimer_) qualityTimer_ = startTimer(kQualityIntervalMs, Timer::Quality);
     settleConnect(noError());
-    auto held = std::move(heldOffers_);
+    // By index, the size read each time: handleOffer copies the offer first, and a failure
+    // inside it may clear the list (teardown). Connected now: nothing is added meanwhile.
+    for (std::size_t i = 0; i < heldOffers_.size(); ++i) subscriber_->handleOffer(heldOffers_[i]);
     heldOffers_.clear();
-    for (const auto& offer : held) subscriber_->handleOffer(offer);
 }
 
 // The application's RTCConfiguration, with the ICE servers of the setMediaPreferences result
@@ -494,7 +495,7 @@ bool Client::sendDtmf(const std::string& tones, const std::string& streamId) {
     // Janus negotiates no telephone-event with browsers, so RTCDTMFSender cannot send; the
     // server carries the tones to the phones that hear us (docs/protocol.md `sendDtmf`).
     Json params = Json::object();
-    params.set("tones", Json(tones));
+    params.set("tones", tones);
     rpc_.notify(method::kSendDtmf, std::move(params));
     return true;
 }

@@ -30,17 +30,11 @@ inline void onMessage(PeerConnectionPort& pc, const std::string& label, const st
     }
 }
 
-// mediaMetadata.dataChannels of offerSdp (docs/protocol.md).
+// mediaMetadata.dataChannels of offerSdp (docs/protocol.md): the channels above, from one
+// literal (size: no objects built member by member, bench/size/).
 inline Json metadata() {
-    Json out = Json::object();
-    int id = 0;
-    for (const char* label : {kHeartbeat, kDiagnostics}) {
-        Json channel = Json::object();
-        channel.set("label", label);
-        channel.set("streamId", id++);
-        out.set(label, std::move(channel));
-    }
-    return out;
+    return *Json::parse(R"({"__heartbeat__":{"label":"__heartbeat__","streamId":0},)"
+                        R"("__diagnostics__":{"label":"__diagnostics__","streamId":1}})");
 }
 
 }  // namespace sb::sdk::channels

@@ -4,6 +4,7 @@
 // (701) otherwise fails silently, and with iceTransportPolicy "relay" no media can flow at all.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wasm/core/Ports.hpp"
@@ -21,17 +22,18 @@ struct IceErrorLogger {
     void operator()(const LogFn& log, const std::string& url, int code, const std::string& text) {
         constexpr std::size_t kMaxRemembered = 32;
         if (last != 401) last = code;
-        std::string key = url + " " + decimal(code);
+        std::string number = decimal(code);  // made once for the key and the message (size)
+        std::string key = url + " " + number;
         if (!log || seen.size() >= kMaxRemembered) return;
         for (const auto& s : seen)
             if (s == key) return;
-        seen.push_back(key);
+        seen.push_back(std::move(key));
         // Appended in place rather than a chain of temporaries (size, bench/size/).
         std::string message = connection;
         message += " connection: ICE server ";
         message += url;
         message += " failed (";
-        message += decimal(code);
+        message += number;
         if (!text.empty()) {
             message += " ";
             message += text;

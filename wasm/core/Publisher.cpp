@@ -212,14 +212,13 @@ void Publisher::applyAnswer(const Json& result) {
 }
 
 Json Publisher::mediaMetadata() const {
-    Json streams = Json::object();
-    for (const Published* s = streams_; s; s = s->next) {
-        Json entry = Json::object();
-        if (!s->alias.empty()) entry.set("alias", s->alias);
-        streams.set(s->id, std::move(entry));
-    }
+    // Each member built where it lies (set() returns it): no Json moved in (size, bench/size/).
     Json out = Json::object();
-    out.set("mediaStreams", std::move(streams));
+    Json& streams = out.set("mediaStreams", Json::object());
+    for (const Published* s = streams_; s; s = s->next) {
+        Json& entry = streams.set(s->id, Json::object());
+        if (!s->alias.empty()) entry.set("alias", s->alias);
+    }
     out.set("dataChannels", channels::metadata());
     return out;
 }

@@ -37,15 +37,11 @@ void Publisher::runSwitch() {
             lostDevice_ = t.deviceId;
             // Media Capture §4.3.8 / §9.2: deviceId {exact} is that device or an
             // OverconstrainedError (no_device); `true` is the default device of the kind.
-            Json constraints(true);
-            if (!want.id.empty()) {
-                Json exact = Json::object();
-                exact.set("exact", want.id);
-                constraints = Json::object();
-                constraints.set("deviceId", std::move(exact));
-            }
+            // Built where it lies (set() returns the member and makes a non-object an object):
+            // no Json moved in (size, bench/size/).
             Json request = Json::object();
-            request.set(want.kind, std::move(constraints));
+            Json& constraints = request.set(want.kind, Json(true));
+            if (!want.id.empty()) constraints.set("deviceId", Json::object()).set("exact", want.id);
             // The MediaPort outlives the Publisher (Ports.hpp): a capture that arrives after
             // close() is stopped through it.
             media_.getUserMedia(request.dump(), [this, &media = media_, alive = alive_.watch()](

@@ -10,8 +10,11 @@ std::string signaling(const std::string& base, const std::string& token, const s
                       const std::string& sdkVersion, const std::string& uniqueId,
                       const std::string& resumeDevice, const std::string& resumeSecret,
                       bool loopback) {
-    std::string url = base;
-    while (!url.empty() && url.back() == '/') url.pop_back();
+    // The base without its trailing slashes, made from (pointer, length): no pop_back in the
+    // wasm (size, bench/size/).
+    std::size_t length = base.size();
+    while (length > 0 && base[length - 1] == '/') --length;
+    std::string url(base.data(), length);
     // One loop rather than a chain of concatenations (size, bench/size/).
     static const char* const kNames[] = {"/v3/?token=", "&client=",       "&sdkVersion=",
                                          "&uniqueId=",  "&resumeDevice=", "&resumeSecret="};

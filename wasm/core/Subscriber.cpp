@@ -17,11 +17,10 @@ namespace {
 void offeredStreams(const sdp::TrackCounts& tracks, const Json& metadata,
                     std::vector<std::string>& ids) {
     ids.clear();
-    auto add = [&ids](const std::string& id) {
-        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    };
-    for (const auto& key : tracks.keys()) add(key);
-    for (const auto& key : metadata.keys()) add(key);
+    // One loop over both objects' keys: one copy of the search and append (size, bench/size/).
+    for (const Json* object : {&tracks, &metadata})
+        for (const auto& id : object->keys())
+            if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
 }
 
 }  // namespace
