@@ -9,10 +9,12 @@ build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev nlohmann-json3-dev lib
             libcpp-jwt-dev catch2 libopus-dev libsofia-sip-ua-dev libpugixml-dev
             flite1-dev libsndfile1-dev libspeexdsp-dev)
 test_pkgs=(janus coturn systemd chromium iproute2 sip-tester emscripten clang clang-format clang-tidy libclang-rt-14-dev
-           openssl libnss3-tools nftables firefox-esr wabt)
+           openssl libnss3-tools nftables iptables python3 firefox-esr wabt)
 # openssl: the CLI makes the test CAs (tls, callbacks, twohost) and bench certificates; certutil
 # (libnss3-tools) and nft: tests/twohost; firefox-esr: the second browser engine of tests/browser
 # (driven by puppeteer-core over WebDriver BiDi); wabt: wasm-objdump reads the SDK's wasm imports.
+# iptables (its NFQUEUE target) and python3: tests/support/delay-queue.py delays media in the
+# call-delay browser test (no sch_netem on these kernels).
 bench_pkgs=(wrk nginx-light)
 
 pkgs=("${build_pkgs[@]}")
