@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startMediaStack, until } from './media-fixture.mjs';
+import { startMediaStack, subscribingJanusPort, until } from './media-fixture.mjs';
 
 let stack;
 let lossTable = null;
@@ -27,19 +27,6 @@ after(async () => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Firefox's fake tone is quiet (docs in firefox-media.test.mjs).
 const HEARD = { minEnergy: 0.002 };
-
-// The Janus port of the page's subscribing connection (the one whose remote description is the
-// server's offer): the remote candidate of its selected pair (W3C webrtc-stats: the transport's
-// selectedCandidatePairId; Firefox has no transport stats, there the nominated succeeded pair).
-const subscribingJanusPort = (page) => page.evaluate(async () => {
-  const pc = (window.__pcs || []).find((p) => p.connectionState !== 'closed' && p.remoteDescription?.type === 'offer');
-  if (!pc) return null;
-  const stats = await pc.getStats();
-  let pair = null;
-  stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
-  stats.forEach((r) => { if (!pair && r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') pair = r; });
-  return pair ? stats.get(pair.remoteCandidateId)?.port ?? null : null;
-});
 
 // Drops `percent` % of the UDP packets from `port`, at random, until the table is deleted.
 function dropFrom(port, percent) {

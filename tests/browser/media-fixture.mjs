@@ -11,6 +11,19 @@ import { launchFirefox } from '../support/firefox.mjs';
 
 export { until };
 
+// The Janus port of the page's subscribing connection (the one whose remote description is the
+// server's offer): the remote candidate of its selected pair (W3C webrtc-stats: the transport's
+// selectedCandidatePairId; Firefox has no transport stats, there the nominated succeeded pair).
+export const subscribingJanusPort = (page) => page.evaluate(async () => {
+  const pc = (window.__pcs || []).find((p) => p.connectionState !== 'closed' && p.remoteDescription?.type === 'offer');
+  if (!pc) return null;
+  const stats = await pc.getStats();
+  let pair = null;
+  stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
+  stats.forEach((r) => { if (!pair && r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') pair = r; });
+  return pair ? stats.get(pair.remoteCandidateId)?.port ?? null : null;
+});
+
 // firefox: also launch Firefox (about 2 s, in parallel with the rest); device(…, {browser:
 // 'firefox'}) then opens its pages there.
 export async function startMediaStack({ config = {}, firefox = false } = {}) {
