@@ -41,6 +41,25 @@ after(async () => {
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The page's receiving jitter buffer delay over the next second, in ms (W3C webrtc-stats
+// jitterBufferDelay / jitterBufferEmittedCount of its inbound audio): logged, since the E-model
+// counts it in the mouth-to-ear delay, and a delay's onset makes it grow.
+const jitterBufferMs = (page) => page.evaluate(async () => {
+  const read = async () => {
+    let delay = 0, emitted = 0;
+    for (const pc of window.__pcs || []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') { delay += r.jitterBufferDelay ?? 0; emitted += r.jitterBufferEmittedCount ?? 0; }
+      });
+    }
+    return { delay, emitted };
+  };
+  const a = await read();
+  await new Promise((r) => setTimeout(r, 1000));
+  const b = await read();
+  return b.emitted > a.emitted ? Math.round((b.delay - a.delay) / (b.emitted - a.emitted) * 1000) : null;
+});
 const HEARD = { minEnergy: 0.002 };  // Firefox's fake tone is quiet (see firefox-media.test.mjs)
 
 // Starts delay-queue.py on queue `number` and resolves once it is bound ("ready").
@@ -111,7 +130,7 @@ async function stopQueue() {
     const delayed = await callStats(pb);
     const maxRtt = await pb.evaluate(() => window.__maxRtt);
     const inbound = delayed.streams.find((s) => s.direction === 'inbound' && s.kind === 'audio');
-    console.log(`# ${engine} delayed: RTT ${delayed.rttMs} ms (largest sample ${maxRtt} ms), MOS ${delayed.mos?.toFixed(2)}; inbound audio ${JSON.stringify(inbound)}`);
+    console.log(`# ${engine} delayed: RTT ${delayed.rttMs} ms (largest sample ${maxRtt} ms), MOS ${delayed.mos?.toFixed(2)}, jitter buffer ${await jitterBufferMs(pb)} ms; inbound audio ${JSON.stringify(inbound)}`);
     assert.ok(delayed.rttMs > DELAY_MS - 50, JSON.stringify(delayed));
     assert.equal((await rttEvents()).length, 1, JSON.stringify(await quality()));
     // Audio still flows, late but whole: the queue drops nothing.
@@ -127,7 +146,7 @@ async function stopQueue() {
     const seen = await rttEvents();
     assert.deepEqual(seen.map((e) => (e.raised ? '+' : '-') + (e.raised ?? e.cleared)), ['+high-rtt', '-high-rtt'], JSON.stringify(seen));
     const restored = await callStats(pb);
-    console.log(`# ${engine} restored: RTT ${restored.rttMs} ms; b's warnings: ${JSON.stringify((await quality()).map((e) => (e.raised ? '+' : '-') + (e.raised ?? e.cleared)))}`);
+    console.log(`# ${engine} restored: RTT ${restored.rttMs} ms, MOS ${restored.mos?.toFixed(2)}, jitter buffer ${await jitterBufferMs(pb)} ms; b's warnings: ${JSON.stringify((await quality()).map((e) => (e.raised ? '+' : '-') + (e.raised ?? e.cleared)))}`);
     assert.ok(restored.rttMs < THRESHOLD_MS, JSON.stringify(restored));
     await pa.close();
     await pb.close();
